@@ -1,0 +1,550 @@
+//! tmux 2.2 key codes as PANE_KEY carries them: the constants, key names (as `bind-key` spells
+//! them), and the bytes a pane receives for a key (tmux's input-keys.c and xterm-keys.c).
+
+use std::fmt;
+
+/// A tmux key code: a byte or Unicode code point below `BASE`, a special key at `BASE + n`, and
+/// modifier bits above. Carried as a uint64 in PANE_KEY.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KeyCode(pub u64);
+
+/// Names of the 14 mouse events; each exists for Pane, Status and Border (tmux.h order).
+const MOUSE_EVENTS: [&str; 14] = [
+    "MouseDown1",
+    "MouseDown2",
+    "MouseDown3",
+    "MouseUp1",
+    "MouseUp2",
+    "MouseUp3",
+    "MouseDrag1",
+    "MouseDrag2",
+    "MouseDrag3",
+    "MouseDragEnd1",
+    "MouseDragEnd2",
+    "MouseDragEnd3",
+    "WheelUp",
+    "WheelDown",
+];
+const MOUSE_WHERE: [&str; 3] = ["Pane", "Status", "Border"];
+
+impl KeyCode {
+    pub const NONE: KeyCode = KeyCode(0xffff_0000_0000);
+    pub const UNKNOWN: KeyCode = KeyCode(0xfffe_0000_0000);
+    pub const BASE: u64 = 0x1000_0000_0000;
+
+    /// Meta/Alt (tmux calls it ESCAPE: the key was preceded by ESC).
+    pub const META: u64 = 0x2000_0000_0000;
+    pub const CTRL: u64 = 0x4000_0000_0000;
+    pub const SHIFT: u64 = 0x8000_0000_0000;
+    pub const MODIFIERS: u64 = Self::META | Self::CTRL | Self::SHIFT;
+
+    pub const FOCUS_IN: KeyCode = KeyCode(Self::BASE);
+    pub const FOCUS_OUT: KeyCode = KeyCode(Self::BASE + 1);
+    /// An unclassified mouse event; the named mouse keys follow it.
+    pub const MOUSE: KeyCode = KeyCode(Self::BASE + 2);
+    pub const BSPACE: KeyCode = KeyCode(Self::BASE + 45);
+    pub const F1: KeyCode = KeyCode(Self::BASE + 46);
+    pub const F2: KeyCode = KeyCode(Self::BASE + 47);
+    pub const F3: KeyCode = KeyCode(Self::BASE + 48);
+    pub const F4: KeyCode = KeyCode(Self::BASE + 49);
+    pub const F5: KeyCode = KeyCode(Self::BASE + 50);
+    pub const F6: KeyCode = KeyCode(Self::BASE + 51);
+    pub const F7: KeyCode = KeyCode(Self::BASE + 52);
+    pub const F8: KeyCode = KeyCode(Self::BASE + 53);
+    pub const F9: KeyCode = KeyCode(Self::BASE + 54);
+    pub const F10: KeyCode = KeyCode(Self::BASE + 55);
+    pub const F11: KeyCode = KeyCode(Self::BASE + 56);
+    pub const F12: KeyCode = KeyCode(Self::BASE + 57);
+    pub const IC: KeyCode = KeyCode(Self::BASE + 58);
+    pub const DC: KeyCode = KeyCode(Self::BASE + 59);
+    pub const HOME: KeyCode = KeyCode(Self::BASE + 60);
+    pub const END: KeyCode = KeyCode(Self::BASE + 61);
+    pub const NPAGE: KeyCode = KeyCode(Self::BASE + 62);
+    pub const PPAGE: KeyCode = KeyCode(Self::BASE + 63);
+    pub const BTAB: KeyCode = KeyCode(Self::BASE + 64);
+    pub const UP: KeyCode = KeyCode(Self::BASE + 65);
+    pub const DOWN: KeyCode = KeyCode(Self::BASE + 66);
+    pub const LEFT: KeyCode = KeyCode(Self::BASE + 67);
+    pub const RIGHT: KeyCode = KeyCode(Self::BASE + 68);
+    pub const KP_SLASH: KeyCode = KeyCode(Self::BASE + 69);
+    pub const KP_STAR: KeyCode = KeyCode(Self::BASE + 70);
+    pub const KP_MINUS: KeyCode = KeyCode(Self::BASE + 71);
+    pub const KP_7: KeyCode = KeyCode(Self::BASE + 72);
+    pub const KP_8: KeyCode = KeyCode(Self::BASE + 73);
+    pub const KP_9: KeyCode = KeyCode(Self::BASE + 74);
+    pub const KP_PLUS: KeyCode = KeyCode(Self::BASE + 75);
+    pub const KP_4: KeyCode = KeyCode(Self::BASE + 76);
+    pub const KP_5: KeyCode = KeyCode(Self::BASE + 77);
+    pub const KP_6: KeyCode = KeyCode(Self::BASE + 78);
+    pub const KP_1: KeyCode = KeyCode(Self::BASE + 79);
+    pub const KP_2: KeyCode = KeyCode(Self::BASE + 80);
+    pub const KP_3: KeyCode = KeyCode(Self::BASE + 81);
+    pub const KP_ENTER: KeyCode = KeyCode(Self::BASE + 82);
+    pub const KP_0: KeyCode = KeyCode(Self::BASE + 83);
+    pub const KP_PERIOD: KeyCode = KeyCode(Self::BASE + 84);
+
+    pub const ENTER: KeyCode = KeyCode(b'\r' as u64);
+    pub const TAB: KeyCode = KeyCode(b'\t' as u64);
+    pub const ESCAPE: KeyCode = KeyCode(0x1b);
+    pub const SPACE: KeyCode = KeyCode(b' ' as u64);
+
+    /// A plain character or byte key.
+    pub const fn char(c: char) -> KeyCode {
+        KeyCode(c as u64)
+    }
+
+    /// A named mouse key: `event` indexes `MouseDown1..WheelDown`, `location` Pane/Status/Border.
+    pub const fn mouse(event: u64, location: u64) -> KeyCode {
+        KeyCode(Self::BASE + 3 + event * 3 + location)
+    }
+
+    /// The key without modifier bits.
+    pub const fn base_key(self) -> KeyCode {
+        KeyCode(self.0 & !Self::MODIFIERS)
+    }
+
+    pub const fn modifiers(self) -> u64 {
+        self.0 & Self::MODIFIERS
+    }
+
+    pub const fn with_modifiers(self, modifiers: u64) -> KeyCode {
+        KeyCode(self.0 | (modifiers & Self::MODIFIERS))
+    }
+
+    pub const fn is_mouse(self) -> bool {
+        let key = self.base_key().0;
+        key >= Self::MOUSE.0 && key < Self::BSPACE.0
+    }
+
+    /// True for a character or byte key (below BASE), with or without modifiers.
+    pub const fn is_char(self) -> bool {
+        self.base_key().0 < Self::BASE
+    }
+
+    /// Parse a key as `bind-key` and `send-keys` spell it (`C-b`, `M-Up`, `^A`, `Space`, `F5`,
+    /// `é`, `0x41`), following tmux 2.2's `key_string_lookup_string`.
+    pub fn parse(name: &str) -> Option<KeyCode> {
+        if name.eq_ignore_ascii_case("None") {
+            return Some(KeyCode::NONE);
+        }
+        if let Some(hex) = name.strip_prefix("0x") {
+            if hex.is_empty() || hex.len() > 4 {
+                return None;
+            }
+            return u16::from_str_radix(hex, 16)
+                .ok()
+                .map(|v| KeyCode(u64::from(v)));
+        }
+        let mut rest = name;
+        let mut modifiers = 0;
+        if let Some(stripped) = rest.strip_prefix('^')
+            && !stripped.is_empty()
+        {
+            modifiers |= Self::CTRL;
+            rest = stripped;
+        }
+        while let [m, b'-', ..] = rest.as_bytes() {
+            modifiers |= match m {
+                b'C' | b'c' => Self::CTRL,
+                b'M' | b'm' => Self::META,
+                b'S' | b's' => Self::SHIFT,
+                _ => 0,
+            };
+            rest = rest.get(2..)?;
+        }
+        let mut chars = rest.chars();
+        let first = chars.next()?;
+        let key = if chars.as_str().is_empty() && first.is_ascii() {
+            let byte = first as u64;
+            if byte < 32 || byte == 127 {
+                return None;
+            }
+            byte
+        } else if chars.as_str().is_empty() {
+            // A single non-ASCII character: its code point, modifiers kept as they are.
+            return Some(KeyCode(first as u64 | modifiers));
+        } else {
+            NAMED_KEYS
+                .iter()
+                .find(|(key_name, _)| key_name.eq_ignore_ascii_case(rest))
+                .map(|(_, key)| key.0)
+                .or_else(|| mouse_key_by_name(rest))?
+        };
+        // Ctrl on a plain character becomes the control byte, as a terminal would send it; the
+        // punctuation tmux leaves alone keeps the CTRL bit instead.
+        const KEEP_CTRL: &[u8] = b"!#()+,-.0123456789:;<=>?'\r\t";
+        if key < Self::BASE && modifiers & Self::CTRL != 0 && !KEEP_CTRL.contains(&(key as u8)) {
+            let control = match key {
+                97..=122 => key - 96,
+                64..=95 => key - 64,
+                32 => 0,
+                63 => Self::BSPACE.0,
+                _ => return None,
+            };
+            return Some(KeyCode(control | (modifiers & !Self::CTRL)));
+        }
+        Some(KeyCode(key | modifiers))
+    }
+
+    /// The key's name as tmux prints it (`C-b`, `M-Up`, `Space`, `F1`, `é`), the inverse of `parse`
+    /// for every key tmux can name.
+    pub fn name(self) -> String {
+        if self == KeyCode::NONE {
+            return "None".into();
+        }
+        if self == KeyCode::UNKNOWN {
+            return "Unknown".into();
+        }
+        if self == KeyCode::MOUSE {
+            return "Mouse".into();
+        }
+        let mut key = self;
+        // C-@ is shown as C-Space.
+        if key.base_key().0 == 0 {
+            key = KeyCode(b' ' as u64 | Self::CTRL | key.modifiers());
+        }
+        let mut out = String::new();
+        if key.0 & Self::CTRL != 0 {
+            out.push_str("C-");
+        }
+        if key.0 & Self::META != 0 {
+            out.push_str("M-");
+        }
+        if key.0 & Self::SHIFT != 0 {
+            out.push_str("S-");
+        }
+        let base = key.base_key();
+        if let Some((name, _)) = NAMED_KEYS.iter().find(|(_, k)| *k == base) {
+            out.push_str(name);
+            return out;
+        }
+        if let Some(name) = mouse_key_name(base) {
+            out.push_str(&name);
+            return out;
+        }
+        let code = base.0;
+        if code > 127
+            && code < Self::BASE
+            && let Some(c) = u32::try_from(code).ok().and_then(char::from_u32)
+        {
+            out.push(c);
+            return out;
+        }
+        if code == 127 || code > 255 {
+            return format!("{out}Invalid#{code:x}");
+        }
+        match code {
+            0 | 27..=31 => out.push_str(&format!("C-{}", char::from(64 + code as u8))),
+            1..=26 => out.push_str(&format!("C-{}", char::from(96 + code as u8))),
+            32..=126 => out.push(char::from(code as u8)),
+            _ => out.push_str(&format!("\\{code:o}")),
+        }
+        out
+    }
+}
+
+impl fmt::Debug for KeyCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "KeyCode({:#x} {})", self.0, self.name())
+    }
+}
+
+/// Key names of tmux 2.2's key-string.c, in its order (the first name of a key is the one
+/// printed).
+const NAMED_KEYS: &[(&str, KeyCode)] = &[
+    ("F1", KeyCode::F1),
+    ("F2", KeyCode::F2),
+    ("F3", KeyCode::F3),
+    ("F4", KeyCode::F4),
+    ("F5", KeyCode::F5),
+    ("F6", KeyCode::F6),
+    ("F7", KeyCode::F7),
+    ("F8", KeyCode::F8),
+    ("F9", KeyCode::F9),
+    ("F10", KeyCode::F10),
+    ("F11", KeyCode::F11),
+    ("F12", KeyCode::F12),
+    ("IC", KeyCode::IC),
+    ("DC", KeyCode::DC),
+    ("Home", KeyCode::HOME),
+    ("End", KeyCode::END),
+    ("NPage", KeyCode::NPAGE),
+    ("PageDown", KeyCode::NPAGE),
+    ("PgDn", KeyCode::NPAGE),
+    ("PPage", KeyCode::PPAGE),
+    ("PageUp", KeyCode::PPAGE),
+    ("PgUp", KeyCode::PPAGE),
+    ("Tab", KeyCode::TAB),
+    ("BTab", KeyCode::BTAB),
+    ("Space", KeyCode::SPACE),
+    ("BSpace", KeyCode::BSPACE),
+    ("Enter", KeyCode::ENTER),
+    ("Escape", KeyCode::ESCAPE),
+    ("Up", KeyCode::UP),
+    ("Down", KeyCode::DOWN),
+    ("Left", KeyCode::LEFT),
+    ("Right", KeyCode::RIGHT),
+    ("KP/", KeyCode::KP_SLASH),
+    ("KP*", KeyCode::KP_STAR),
+    ("KP-", KeyCode::KP_MINUS),
+    ("KP7", KeyCode::KP_7),
+    ("KP8", KeyCode::KP_8),
+    ("KP9", KeyCode::KP_9),
+    ("KP+", KeyCode::KP_PLUS),
+    ("KP4", KeyCode::KP_4),
+    ("KP5", KeyCode::KP_5),
+    ("KP6", KeyCode::KP_6),
+    ("KP1", KeyCode::KP_1),
+    ("KP2", KeyCode::KP_2),
+    ("KP3", KeyCode::KP_3),
+    ("KPEnter", KeyCode::KP_ENTER),
+    ("KP0", KeyCode::KP_0),
+    ("KP.", KeyCode::KP_PERIOD),
+];
+
+fn mouse_key_by_name(name: &str) -> Option<u64> {
+    MOUSE_EVENTS.iter().enumerate().find_map(|(event, prefix)| {
+        let location = name
+            .get(..prefix.len())
+            .filter(|head| head.eq_ignore_ascii_case(prefix))
+            .and_then(|_| name.get(prefix.len()..))?;
+        let index = MOUSE_WHERE
+            .iter()
+            .position(|w| w.eq_ignore_ascii_case(location))?;
+        Some(KeyCode::mouse(event as u64, index as u64).0)
+    })
+}
+
+fn mouse_key_name(key: KeyCode) -> Option<String> {
+    let offset = key.0.checked_sub(KeyCode::MOUSE.0 + 1)?;
+    let event = MOUSE_EVENTS.get(usize::try_from(offset / 3).ok()?)?;
+    let location = MOUSE_WHERE.get(usize::try_from(offset % 3).ok()?)?;
+    Some(format!("{event}{location}"))
+}
+
+/// Terminal modes of the receiving pane that change which bytes a key becomes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PaneKeyModes {
+    /// DECCKM (`ESC [ ? 1 h`): arrows send SS3 (`ESC O A`) instead of CSI.
+    pub cursor_keys_application: bool,
+    /// DECKPAM (`ESC =`): the keypad sends SS3 sequences instead of digits.
+    pub keypad_application: bool,
+    /// The window option `xterm-keys`: modified special keys use xterm's `ESC [ 1 ; m X` forms.
+    pub xterm_keys: bool,
+}
+
+/// When a table entry applies.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Applies {
+    Always,
+    KeypadApplication,
+    CursorApplication,
+}
+
+/// input-keys.c's table, in its order: the first applicable match wins, so the mode-specific
+/// entries come before the plain ones.
+const PANE_KEY_TABLE: &[(KeyCode, &[u8], Applies)] = {
+    use Applies::*;
+    const C: u64 = KeyCode::CTRL;
+    const S: u64 = KeyCode::SHIFT;
+    &[
+        (KeyCode::BSPACE, b"\x7f", Always),
+        (KeyCode::F1, b"\x1bOP", Always),
+        (KeyCode::F2, b"\x1bOQ", Always),
+        (KeyCode::F3, b"\x1bOR", Always),
+        (KeyCode::F4, b"\x1bOS", Always),
+        (KeyCode::F5, b"\x1b[15~", Always),
+        (KeyCode::F6, b"\x1b[17~", Always),
+        (KeyCode::F7, b"\x1b[18~", Always),
+        (KeyCode::F8, b"\x1b[19~", Always),
+        (KeyCode::F9, b"\x1b[20~", Always),
+        (KeyCode::F10, b"\x1b[21~", Always),
+        (KeyCode::F11, b"\x1b[23~", Always),
+        (KeyCode::F12, b"\x1b[24~", Always),
+        (KeyCode::F1.with_modifiers(S), b"\x1b[25~", Always),
+        (KeyCode::F2.with_modifiers(S), b"\x1b[26~", Always),
+        (KeyCode::F3.with_modifiers(S), b"\x1b[28~", Always),
+        (KeyCode::F4.with_modifiers(S), b"\x1b[29~", Always),
+        (KeyCode::F5.with_modifiers(S), b"\x1b[31~", Always),
+        (KeyCode::F6.with_modifiers(S), b"\x1b[32~", Always),
+        (KeyCode::F7.with_modifiers(S), b"\x1b[33~", Always),
+        (KeyCode::F8.with_modifiers(S), b"\x1b[34~", Always),
+        (KeyCode::IC, b"\x1b[2~", Always),
+        (KeyCode::DC, b"\x1b[3~", Always),
+        (KeyCode::HOME, b"\x1b[1~", Always),
+        (KeyCode::END, b"\x1b[4~", Always),
+        (KeyCode::NPAGE, b"\x1b[6~", Always),
+        (KeyCode::PPAGE, b"\x1b[5~", Always),
+        (KeyCode::BTAB, b"\x1b[Z", Always),
+        // Arrows: Ctrl toggles between the CSI and SS3 forms.
+        (KeyCode::UP.with_modifiers(C), b"\x1b[A", CursorApplication),
+        (KeyCode::DOWN.with_modifiers(C), b"\x1b[B", CursorApplication),
+        (KeyCode::RIGHT.with_modifiers(C), b"\x1b[C", CursorApplication),
+        (KeyCode::LEFT.with_modifiers(C), b"\x1b[D", CursorApplication),
+        (KeyCode::UP, b"\x1bOA", CursorApplication),
+        (KeyCode::DOWN, b"\x1bOB", CursorApplication),
+        (KeyCode::RIGHT, b"\x1bOC", CursorApplication),
+        (KeyCode::LEFT, b"\x1bOD", CursorApplication),
+        (KeyCode::UP.with_modifiers(C), b"\x1bOA", Always),
+        (KeyCode::DOWN.with_modifiers(C), b"\x1bOB", Always),
+        (KeyCode::RIGHT.with_modifiers(C), b"\x1bOC", Always),
+        (KeyCode::LEFT.with_modifiers(C), b"\x1bOD", Always),
+        (KeyCode::UP, b"\x1b[A", Always),
+        (KeyCode::DOWN, b"\x1b[B", Always),
+        (KeyCode::RIGHT, b"\x1b[C", Always),
+        (KeyCode::LEFT, b"\x1b[D", Always),
+        (KeyCode::KP_SLASH, b"\x1bOo", KeypadApplication),
+        (KeyCode::KP_STAR, b"\x1bOj", KeypadApplication),
+        (KeyCode::KP_MINUS, b"\x1bOm", KeypadApplication),
+        (KeyCode::KP_7, b"\x1bOw", KeypadApplication),
+        (KeyCode::KP_8, b"\x1bOx", KeypadApplication),
+        (KeyCode::KP_9, b"\x1bOy", KeypadApplication),
+        (KeyCode::KP_PLUS, b"\x1bOk", KeypadApplication),
+        (KeyCode::KP_4, b"\x1bOt", KeypadApplication),
+        (KeyCode::KP_5, b"\x1bOu", KeypadApplication),
+        (KeyCode::KP_6, b"\x1bOv", KeypadApplication),
+        (KeyCode::KP_1, b"\x1bOq", KeypadApplication),
+        (KeyCode::KP_2, b"\x1bOr", KeypadApplication),
+        (KeyCode::KP_3, b"\x1bOs", KeypadApplication),
+        (KeyCode::KP_ENTER, b"\x1bOM", KeypadApplication),
+        (KeyCode::KP_0, b"\x1bOp", KeypadApplication),
+        (KeyCode::KP_PERIOD, b"\x1bOn", KeypadApplication),
+        (KeyCode::KP_SLASH, b"/", Always),
+        (KeyCode::KP_STAR, b"*", Always),
+        (KeyCode::KP_MINUS, b"-", Always),
+        (KeyCode::KP_7, b"7", Always),
+        (KeyCode::KP_8, b"8", Always),
+        (KeyCode::KP_9, b"9", Always),
+        (KeyCode::KP_PLUS, b"+", Always),
+        (KeyCode::KP_4, b"4", Always),
+        (KeyCode::KP_5, b"5", Always),
+        (KeyCode::KP_6, b"6", Always),
+        (KeyCode::KP_1, b"1", Always),
+        (KeyCode::KP_2, b"2", Always),
+        (KeyCode::KP_3, b"3", Always),
+        (KeyCode::KP_ENTER, b"\n", Always),
+        (KeyCode::KP_0, b"0", Always),
+        (KeyCode::KP_PERIOD, b".", Always),
+    ]
+};
+
+/// xterm-keys.c's output templates: `_` becomes the modifier digit (1 + shift + 2 meta + 4 ctrl).
+const XTERM_TEMPLATES: &[(KeyCode, &str)] = &[
+    (KeyCode::F1, "\x1b[1;_P"),
+    (KeyCode::F2, "\x1b[1;_Q"),
+    (KeyCode::F3, "\x1b[1;_R"),
+    (KeyCode::F4, "\x1b[1;_S"),
+    (KeyCode::F5, "\x1b[15;_~"),
+    (KeyCode::F6, "\x1b[17;_~"),
+    (KeyCode::F7, "\x1b[18;_~"),
+    (KeyCode::F8, "\x1b[19;_~"),
+    (KeyCode::F9, "\x1b[20;_~"),
+    (KeyCode::F10, "\x1b[21;_~"),
+    (KeyCode::F11, "\x1b[23;_~"),
+    (KeyCode::F12, "\x1b[24;_~"),
+    (KeyCode::UP, "\x1b[1;_A"),
+    (KeyCode::DOWN, "\x1b[1;_B"),
+    (KeyCode::RIGHT, "\x1b[1;_C"),
+    (KeyCode::LEFT, "\x1b[1;_D"),
+    (KeyCode::HOME, "\x1b[1;_H"),
+    (KeyCode::END, "\x1b[1;_F"),
+    (KeyCode::PPAGE, "\x1b[5;_~"),
+    (KeyCode::NPAGE, "\x1b[6;_~"),
+    (KeyCode::IC, "\x1b[2;_~"),
+    (KeyCode::DC, "\x1b[3;_~"),
+    (KeyCode(b'!' as u64), "\x1b[27;_;33~"),
+    (KeyCode(b'#' as u64), "\x1b[27;_;35~"),
+    (KeyCode(b'(' as u64), "\x1b[27;_;40~"),
+    (KeyCode(b')' as u64), "\x1b[27;_;41~"),
+    (KeyCode(b'+' as u64), "\x1b[27;_;43~"),
+    (KeyCode(b',' as u64), "\x1b[27;_;44~"),
+    (KeyCode(b'-' as u64), "\x1b[27;_;45~"),
+    (KeyCode(b'.' as u64), "\x1b[27;_;46~"),
+    (KeyCode(b'0' as u64), "\x1b[27;_;48~"),
+    (KeyCode(b'1' as u64), "\x1b[27;_;49~"),
+    (KeyCode(b'2' as u64), "\x1b[27;_;50~"),
+    (KeyCode(b'3' as u64), "\x1b[27;_;51~"),
+    (KeyCode(b'4' as u64), "\x1b[27;_;52~"),
+    (KeyCode(b'5' as u64), "\x1b[27;_;53~"),
+    (KeyCode(b'6' as u64), "\x1b[27;_;54~"),
+    (KeyCode(b'7' as u64), "\x1b[27;_;55~"),
+    (KeyCode(b'8' as u64), "\x1b[27;_;56~"),
+    (KeyCode(b'9' as u64), "\x1b[27;_;57~"),
+    (KeyCode(b':' as u64), "\x1b[27;_;58~"),
+    (KeyCode(b';' as u64), "\x1b[27;_;59~"),
+    (KeyCode(b'<' as u64), "\x1b[27;_;60~"),
+    (KeyCode(b'=' as u64), "\x1b[27;_;61~"),
+    (KeyCode(b'>' as u64), "\x1b[27;_;62~"),
+    (KeyCode(b'?' as u64), "\x1b[27;_;63~"),
+    (KeyCode(b'\'' as u64), "\x1b[27;_;39~"),
+    (KeyCode(b'\r' as u64), "\x1b[27;_;13~"),
+    (KeyCode(b'\t' as u64), "\x1b[27;_;9~"),
+];
+
+/// The xterm modifier digit for a key's modifiers, or `None` without any.
+fn xterm_modifier_digit(key: KeyCode) -> Option<u8> {
+    let mut digit = 1;
+    if key.0 & KeyCode::SHIFT != 0 {
+        digit += 1;
+    }
+    if key.0 & KeyCode::META != 0 {
+        digit += 2;
+    }
+    if key.0 & KeyCode::CTRL != 0 {
+        digit += 4;
+    }
+    (digit > 1).then_some(b'0' + digit)
+}
+
+/// The bytes a pane's program receives for `key`, as tmux 2.2 writes them (input-keys.c):
+/// characters as UTF-8 (with ESC first for Meta), special keys from the table for the pane's
+/// modes, modified keys in xterm form when `xterm_keys` is on. `None` for mouse keys and for keys
+/// that have no byte form (tmux drops those too).
+pub fn pane_key_bytes(key: KeyCode, modes: PaneKeyModes) -> Option<Vec<u8>> {
+    if key.is_mouse() {
+        return None;
+    }
+    let meta = key.0 & KeyCode::META != 0;
+    let without_meta = key.0 & !KeyCode::META;
+    let mut out = Vec::new();
+    if without_meta <= 0x7f {
+        if meta {
+            out.push(0x1b);
+        }
+        out.push(without_meta as u8);
+        return Some(out);
+    }
+    if without_meta < KeyCode::BASE {
+        let c = u32::try_from(without_meta).ok().and_then(char::from_u32)?;
+        if meta {
+            out.push(0x1b);
+        }
+        let mut utf8 = [0u8; 4];
+        out.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
+        return Some(out);
+    }
+    if modes.xterm_keys
+        && let Some(digit) = xterm_modifier_digit(key)
+        && let Some((_, template)) = XTERM_TEMPLATES.iter().find(|(k, _)| *k == key.base_key())
+    {
+        return Some(
+            template
+                .bytes()
+                .map(|b| if b == b'_' { digit } else { b })
+                .collect(),
+        );
+    }
+    let (_, data, _) = PANE_KEY_TABLE.iter().find(|(entry, _, applies)| {
+        let mode_ok = match applies {
+            Applies::Always => true,
+            Applies::KeypadApplication => modes.keypad_application,
+            Applies::CursorApplication => modes.cursor_keys_application,
+        };
+        mode_ok && (*entry == key || (meta && KeyCode(entry.0 | KeyCode::META) == key))
+    })?;
+    if meta {
+        out.push(0x1b);
+    }
+    out.extend_from_slice(data);
+    Some(out)
+}
