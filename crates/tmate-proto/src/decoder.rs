@@ -156,7 +156,7 @@ pub fn decode_frame<M: WireMessage>(frame: &[u8], config: DecoderConfig) -> Resu
     let value = parse_frame(frame, config.frame_limits()).map_err(|error| match error {
         crate::msgpack::ParseError::Frame(frame_error) => DecodeError::Frame(frame_error),
         other => DecodeError::Invalid {
-            message: "message",
+            message: "",
             reason: other.to_string(),
         },
     })?;

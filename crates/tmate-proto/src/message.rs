@@ -76,11 +76,20 @@ pub enum DecodeError {
     #[error(transparent)]
     Frame(#[from] FrameError),
     /// One message is malformed (not an array, a field of the wrong type, missing fields...).
-    #[error("bad {message} message: {reason}")]
+    #[error("bad {}message: {reason}", type_prefix(message))]
     Invalid {
+        /// The message type's name, or "" when not even the type could be read.
         message: &'static str,
         reason: String,
     },
+}
+
+fn type_prefix(message: &str) -> String {
+    if message.is_empty() {
+        String::new()
+    } else {
+        format!("{message} ")
+    }
 }
 
 impl DecodeError {
@@ -336,13 +345,13 @@ impl<'v, 'a> Fields<'v, 'a> {
 
     fn int(&mut self, field: &str) -> Result<i64, DecodeError> {
         let value = self.next(field)?;
-        as_i64(value).map_err(|reason| self.err(format!("field `{field}`: {reason}")))
+        as_i64(value).map_err(|reason| self.err(format!("field `{field}` {reason}")))
     }
 
     fn uint(&mut self, field: &str) -> Result<u64, DecodeError> {
         match self.next(field)? {
             Value::Int(i) => u64::try_from(*i)
-                .map_err(|_| self.err(format!("field `{field}`: {i} is not an unsigned integer"))),
+                .map_err(|_| self.err(format!("field `{field}` is {i}, which is negative"))),
             other => Err(self.err(format!(
                 "field `{field}` is {}, expected int",
                 other.type_name()
@@ -413,7 +422,9 @@ impl<'v, 'a> Fields<'v, 'a> {
 
 fn as_i64(value: &Value<'_>) -> Result<i64, String> {
     match value {
-        Value::Int(i) => i64::try_from(*i).map_err(|_| format!("{i} does not fit in int64")),
+        Value::Int(i) => {
+            i64::try_from(*i).map_err(|_| format!("is {i}, which does not fit in int64"))
+        }
         other => Err(format!("is {}, expected int", other.type_name())),
     }
 }
@@ -422,15 +433,15 @@ fn as_i64(value: &Value<'_>) -> Result<i64, String> {
 fn message_array<'v, 'a>(value: &'v Value<'a>) -> Result<(i64, &'v [Value<'a>]), DecodeError> {
     let Value::Array(items) = value else {
         return Err(DecodeError::invalid(
-            "message",
+            "",
             format!("is {}, expected array", value.type_name()),
         ));
     };
     let Some(first) = items.first() else {
-        return Err(DecodeError::invalid("message", "empty array"));
+        return Err(DecodeError::invalid("", "empty array"));
     };
     let msg_type =
-        as_i64(first).map_err(|reason| DecodeError::invalid("message", format!("type {reason}")))?;
+        as_i64(first).map_err(|reason| DecodeError::invalid("", format!("type {reason}")))?;
     Ok((msg_type, items.get(1..).unwrap_or_default()))
 }
 
