@@ -24,11 +24,19 @@ pub struct MouseEvent {
 /// One thing the terminal sent, with the exact bytes it was made of.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputEvent {
-    Key { key: KeyCode, raw: Vec<u8> },
-    Mouse { event: MouseEvent, raw: Vec<u8> },
+    Key {
+        key: KeyCode,
+        raw: Vec<u8>,
+    },
+    Mouse {
+        event: MouseEvent,
+        raw: Vec<u8>,
+    },
     /// A complete escape sequence (or an invalid UTF-8 byte) that is no known key, such as the
     /// bracketed-paste markers; callers may pass the bytes on as they are or drop them.
-    Unrecognized { raw: Vec<u8> },
+    Unrecognized {
+        raw: Vec<u8>,
+    },
 }
 
 impl InputEvent {
@@ -139,7 +147,10 @@ fn parse_utf8(buf: &[u8], at_end: bool) -> Parsed {
         }
         return unrecognized(head(buf, 1));
     };
-    match std::str::from_utf8(bytes).ok().and_then(|s| s.chars().next()) {
+    match std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.chars().next())
+    {
         Some(c) => key(KeyCode::char(c), bytes),
         None => unrecognized(head(buf, 1)),
     }
@@ -311,10 +322,7 @@ fn meta_key(buf: &[u8], at_end: bool) -> Parsed {
         Parsed::Event(InputEvent::Key { key: inner, .. }, len)
             if inner.0 & KeyCode::META == 0 && inner != KeyCode::ESCAPE =>
         {
-            key(
-                inner.with_modifiers(KeyCode::META),
-                head(buf, 1 + len),
-            )
+            key(inner.with_modifiers(KeyCode::META), head(buf, 1 + len))
         }
         // ESC before something that cannot take Meta: the Escape key alone.
         Parsed::Event(..) => key(KeyCode::ESCAPE, head(buf, 1)),
@@ -341,6 +349,10 @@ fn parse_csi(buf: &[u8]) -> Option<Parsed> {
     let mut end = 0;
     while let Some(&b) = body.get(end) {
         match b {
+            // rxvt ends Shift-modified keys with `$` (an intermediate byte in ECMA-48 terms).
+            b'$' if end > 0 && head(body, end).iter().all(u8::is_ascii_digit) => {
+                return Some(csi_key(head(buf, 2 + end + 1), head(body, end), b));
+            }
             0x20..=0x3f => end += 1,
             0x40..=0x7e => {
                 return Some(csi_key(head(buf, 2 + end + 1), head(body, end), b));
@@ -361,8 +373,9 @@ fn csi_key(seq: &[u8], params: &[u8], final_byte: u8) -> Parsed {
     };
     let found = match (final_byte, nums.as_slice()) {
         // xterm modifyOtherKeys: CSI 27 ; m ; char ~
-        (b'~', [27, m, ch]) => char::from_u32(*ch)
-            .map(|c| KeyCode::char(c).with_modifiers(xterm_modifiers(*m))),
+        (b'~', [27, m, ch]) => {
+            char::from_u32(*ch).map(|c| KeyCode::char(c).with_modifiers(xterm_modifiers(*m)))
+        }
         (b'~', [n]) => tilde_key(*n),
         (b'~', [n, m]) => tilde_key(*n).map(|k| k.with_modifiers(xterm_modifiers(*m))),
         // rxvt: ^ is Ctrl, $ is Shift, @ is both.

@@ -378,9 +378,21 @@ const PANE_KEY_TABLE: &[(KeyCode, &[u8], Applies)] = {
         (KeyCode::BTAB, b"\x1b[Z", Always),
         // Arrows: Ctrl toggles between the CSI and SS3 forms.
         (KeyCode::UP.with_modifiers(C), b"\x1b[A", CursorApplication),
-        (KeyCode::DOWN.with_modifiers(C), b"\x1b[B", CursorApplication),
-        (KeyCode::RIGHT.with_modifiers(C), b"\x1b[C", CursorApplication),
-        (KeyCode::LEFT.with_modifiers(C), b"\x1b[D", CursorApplication),
+        (
+            KeyCode::DOWN.with_modifiers(C),
+            b"\x1b[B",
+            CursorApplication,
+        ),
+        (
+            KeyCode::RIGHT.with_modifiers(C),
+            b"\x1b[C",
+            CursorApplication,
+        ),
+        (
+            KeyCode::LEFT.with_modifiers(C),
+            b"\x1b[D",
+            CursorApplication,
+        ),
         (KeyCode::UP, b"\x1bOA", CursorApplication),
         (KeyCode::DOWN, b"\x1bOB", CursorApplication),
         (KeyCode::RIGHT, b"\x1bOC", CursorApplication),

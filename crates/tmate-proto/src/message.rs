@@ -446,7 +446,9 @@ fn message_array<'v, 'a>(value: &'v Value<'a>) -> Result<(i64, &'v [Value<'a>]),
 }
 
 fn write_layout(out: &mut Writer, layout: &Layout) {
-    out.int(layout.sx).int(layout.sy).array(layout.windows.len());
+    out.int(layout.sx)
+        .int(layout.sy)
+        .array(layout.windows.len());
     for window in &layout.windows {
         out.array(4)
             .int(window.idx)
@@ -649,7 +651,10 @@ impl WireMessage for HostMessage {
                     other => {
                         return Err(DecodeError::invalid(
                             name,
-                            format!("field `saved` is {}, expected nil or array", other.type_name()),
+                            format!(
+                                "field `saved` is {}, expected nil or array",
+                                other.type_name()
+                            ),
                         ));
                     }
                 };

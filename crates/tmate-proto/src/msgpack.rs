@@ -435,9 +435,9 @@ pub struct Writer {
 fn infallible<T>(result: Result<T, ValueWriteError<Infallible>>) {
     match result {
         Ok(_) => {}
-        Err(ValueWriteError::InvalidMarkerWrite(never) | ValueWriteError::InvalidDataWrite(never)) => {
-            match never {}
-        }
+        Err(
+            ValueWriteError::InvalidMarkerWrite(never) | ValueWriteError::InvalidDataWrite(never),
+        ) => match never {},
     }
 }
 

@@ -5,9 +5,7 @@
 mod common;
 
 use common::{CAPTURES, encoded_json, expected, records, split_points, stream};
-use tmate_proto::{
-    Decoder, DecoderConfig, HostMessage, ServerMessage, WireMessage, decode_frame,
-};
+use tmate_proto::{Decoder, DecoderConfig, HostMessage, ServerMessage, WireMessage, decode_frame};
 
 /// Feed `chunks` of `bytes` and collect every message; fail on any error.
 fn decode_chunks<M: WireMessage + std::fmt::Debug>(
@@ -23,7 +21,11 @@ fn decode_chunks<M: WireMessage + std::fmt::Debug>(
             out.push(message.unwrap_or_else(|e| panic!("decode error at byte {end}: {e}")));
         }
     }
-    assert_eq!(decoder.buffered(), 0, "bytes left over at the end of the stream");
+    assert_eq!(
+        decoder.buffered(),
+        0,
+        "bytes left over at the end of the stream"
+    );
     out
 }
 
@@ -37,7 +39,10 @@ fn check_direction<M: WireMessage + std::fmt::Debug + PartialEq>(
 ) {
     let bytes = stream(name, file_direction);
     let expected = expected(name, json_direction);
-    assert!(!expected.is_empty(), "{name} {json_direction}: no expected messages");
+    assert!(
+        !expected.is_empty(),
+        "{name} {json_direction}: no expected messages"
+    );
 
     // The recorded read boundaries, then many random splits, then one byte at a time.
     let recorded: Vec<(usize, usize)> = records(name, file_direction)
@@ -56,8 +61,14 @@ fn check_direction<M: WireMessage + std::fmt::Debug + PartialEq>(
     );
 
     for (index, (message, want)) in reference.iter().zip(&expected).enumerate() {
-        let context = format!("{name} {json_direction} message {index} at byte {}", want.off);
-        assert!(!is_unknown(message), "{context}: decoded as unknown: {message:?}");
+        let context = format!(
+            "{name} {json_direction} message {index} at byte {}",
+            want.off
+        );
+        assert!(
+            !is_unknown(message),
+            "{context}: decoded as unknown: {message:?}"
+        );
         assert_eq!(message.type_name(), want.type_name, "{context}: type");
         let original = &bytes[want.off..want.off + want.len];
         let encoded = message.encode();
@@ -69,13 +80,20 @@ fn check_direction<M: WireMessage + std::fmt::Debug + PartialEq>(
     }
     // Messages are back to back: the expected offsets tile the whole stream.
     let covered: usize = expected.iter().map(|e| e.len).sum();
-    assert_eq!(covered, bytes.len(), "{name} {json_direction}: gaps in the stream");
+    assert_eq!(
+        covered,
+        bytes.len(),
+        "{name} {json_direction}: gaps in the stream"
+    );
 
     for seed in 1..=12u64 {
         let max_chunk = [1, 2, 3, 7, 64, 4096][(seed % 6) as usize];
         let chunks = split_points(bytes.len(), seed * 7919, max_chunk);
         let split: Vec<M> = decode_chunks(&bytes, &chunks, config);
-        assert_eq!(split, reference, "{name} {json_direction}: split seed {seed}");
+        assert_eq!(
+            split, reference,
+            "{name} {json_direction}: split seed {seed}"
+        );
     }
     let bytewise: Vec<(usize, usize)> = (0..bytes.len()).map(|i| (i, i + 1)).collect();
     assert_eq!(
@@ -152,11 +170,8 @@ fn every_capture_is_covered() {
 #[test]
 fn typed_fields_of_captured_messages() {
     let bytes = stream("host_activity", "host-to-server");
-    let messages = decode_chunks::<HostMessage>(
-        &bytes,
-        &[(0, bytes.len())],
-        DecoderConfig::host_stream(),
-    );
+    let messages =
+        decode_chunks::<HostMessage>(&bytes, &[(0, bytes.len())], DecoderConfig::host_stream());
     assert_eq!(
         messages[0],
         HostMessage::Header {

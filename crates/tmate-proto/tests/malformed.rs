@@ -59,13 +59,25 @@ fn truncated_at_every_byte_waits_for_more() {
 fn wrong_field_types_name_the_field() {
     let cases: &[(&[u8], &str)] = &[
         // [2, "x", "y"]: pane id is a string
-        (b"\x93\x02\xa1x\xa1y", "bad PTY_DATA message: field `pane_id` is str, expected int"),
+        (
+            b"\x93\x02\xa1x\xa1y",
+            "bad PTY_DATA message: field `pane_id` is str, expected int",
+        ),
         // [2, 0, 5]: data is an int
-        (b"\x93\x02\x00\x05", "bad PTY_DATA message: field `data` is int, expected str"),
+        (
+            b"\x93\x02\x00\x05",
+            "bad PTY_DATA message: field `data` is int, expected str",
+        ),
         // [2, 0]: data missing
-        (b"\x92\x02\x00", "bad PTY_DATA message: missing field `data`"),
+        (
+            b"\x92\x02\x00",
+            "bad PTY_DATA message: missing field `data`",
+        ),
         // [1, 80, 23, 5, 0]: windows is not an array
-        (b"\x95\x01\x50\x17\x05\x00", "bad SYNC_LAYOUT message: field `windows` is int, expected array"),
+        (
+            b"\x95\x01\x50\x17\x05\x00",
+            "bad SYNC_LAYOUT message: field `windows` is int, expected array",
+        ),
         // [1, 80, 23, [[0, "sh", [[0, 80]], 0]], 0]: a pane with two fields
         (
             b"\x95\x01\x50\x17\x91\x94\x00\xa2sh\x91\x92\x00\x50\x00\x00",
@@ -74,7 +86,10 @@ fn wrong_field_types_name_the_field() {
         // [12]: EXEC_CMD without a command
         (b"\x91\x0c", "bad EXEC_CMD message: no command name"),
         // [12, "bind-key", 3]
-        (b"\x93\x0c\xa8bind-key\x03", "bad EXEC_CMD message: field `argv` is int, expected str"),
+        (
+            b"\x93\x0c\xa8bind-key\x03",
+            "bad EXEC_CMD message: field `argv` is int, expected str",
+        ),
         // [11, [[0, 1, [0, 0, []], 7]]]: saved grid neither nil nor array
         (
             b"\x92\x0b\x91\x94\x00\x01\x93\x00\x00\x90\x07",
@@ -86,7 +101,10 @@ fn wrong_field_types_name_the_field() {
             "bad SNAPSHOT message: field `mode` is -1, which is negative",
         ),
         // [6, 0, [1, 0, 0]]: copy state cut short
-        (b"\x93\x06\x00\x93\x01\x00\x00", "bad SYNC_COPY_MODE message: missing field `cy`"),
+        (
+            b"\x93\x06\x00\x93\x01\x00\x00",
+            "bad SYNC_COPY_MODE message: missing field `cy`",
+        ),
         // 5: not an array
         (b"\x05", "bad message: is int, expected array"),
         // []: empty
@@ -103,7 +121,10 @@ fn wrong_field_types_name_the_field() {
     ];
     for (bytes, want) in cases {
         let error = decode_one(bytes).expect_err("must be refused");
-        assert!(!error.is_stream_broken(), "{want}: one bad message must not break the stream");
+        assert!(
+            !error.is_stream_broken(),
+            "{want}: one bad message must not break the stream"
+        );
         assert_eq!(reason(error), *want);
     }
 }
@@ -154,22 +175,27 @@ fn huge_declared_lengths_fail_at_the_header() {
         max_depth: 16,
     };
     let cases: &[&[u8]] = &[
-        b"\x93\x02\x00\xdb\xff\xff\xff\xff",  // str32 of 4 GiB
-        b"\x93\x02\x00\xc6\x7f\xff\xff\xff",  // bin32
-        b"\x93\x02\x00\xda\x44\x01",          // str16 of 17409 > 17 KiB - header
-        b"\xdd\xff\xff\xff\xff",              // array32 of 4 billion elements
-        b"\x93\x01\x00\xdf\x00\x01\x00\x00",  // map32 of 65536 pairs
+        b"\x93\x02\x00\xdb\xff\xff\xff\xff",     // str32 of 4 GiB
+        b"\x93\x02\x00\xc6\x7f\xff\xff\xff",     // bin32
+        b"\x93\x02\x00\xda\x44\x01",             // str16 of 17409 > 17 KiB - header
+        b"\xdd\xff\xff\xff\xff",                 // array32 of 4 billion elements
+        b"\x93\x01\x00\xdf\x00\x01\x00\x00",     // map32 of 65536 pairs
         b"\x93\x02\x00\xc9\xff\xff\xff\xff\x01", // ext32
     ];
     for bytes in cases {
         let mut decoder = HostDecoder::new(config);
         decoder.feed(bytes);
-        let error = decoder.next_message().expect("refused at once").unwrap_err();
+        let error = decoder
+            .next_message()
+            .expect("refused at once")
+            .unwrap_err();
         assert!(error.is_stream_broken(), "{bytes:x?}: {error}");
         assert!(
             matches!(
                 error,
-                DecodeError::Frame(FrameError::TooLarge { .. } | FrameError::TooManyElements { .. })
+                DecodeError::Frame(
+                    FrameError::TooLarge { .. } | FrameError::TooManyElements { .. }
+                )
             ),
             "{bytes:x?}: {error}"
         );
@@ -205,7 +231,10 @@ fn many_small_pieces_over_the_limit_fail() {
         }
     }
     let error = result.expect("refused before the end").unwrap_err();
-    assert!(matches!(error, DecodeError::Frame(FrameError::TooLarge { limit: 1024, .. })));
+    assert!(matches!(
+        error,
+        DecodeError::Frame(FrameError::TooLarge { limit: 1024, .. })
+    ));
     // Exactly at the limit is fine.
     let ok = HostMessage::PtyData {
         pane_id: 0,
@@ -215,7 +244,10 @@ fn many_small_pieces_over_the_limit_fail() {
     assert_eq!(ok.len(), 1024);
     let mut decoder = HostDecoder::new(config);
     decoder.feed(&ok);
-    assert!(matches!(decoder.next_message(), Some(Ok(HostMessage::PtyData { .. }))));
+    assert!(matches!(
+        decoder.next_message(),
+        Some(Ok(HostMessage::PtyData { .. }))
+    ));
 }
 
 #[test]
@@ -231,7 +263,10 @@ fn deep_nesting_is_refused() {
     let mut ok = vec![0x91u8; 16];
     ok.push(0x00);
     decoder.feed(&ok);
-    assert!(matches!(decoder.next_message(), Some(Err(DecodeError::Invalid { .. }))));
+    assert!(matches!(
+        decoder.next_message(),
+        Some(Err(DecodeError::Invalid { .. }))
+    ));
 }
 
 #[test]
@@ -255,7 +290,16 @@ fn other_msgpack_types_are_type_errors() {
     ];
     for bytes in cases {
         let error = decode_one(bytes).unwrap_err();
-        assert!(matches!(error, DecodeError::Invalid { message: "PTY_DATA", .. }), "{error}");
+        assert!(
+            matches!(
+                error,
+                DecodeError::Invalid {
+                    message: "PTY_DATA",
+                    ..
+                }
+            ),
+            "{error}"
+        );
     }
 }
 
@@ -272,15 +316,15 @@ proptest! {
         for (start, end) in common::split_points(bytes.len(), seed, 40) {
             host.feed(&bytes[start..end]);
             server.feed(&bytes[start..end]);
-            for message in &mut host {
-                if let Ok(message) = message {
-                    let _ = message.encode();
-                }
+            for message in (&mut host).flatten() {
+                let again: HostMessage = decode_frame(&message.encode(), DecoderConfig::host_stream())
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(again, message);
             }
-            for message in &mut server {
-                if let Ok(message) = message {
-                    let _ = message.encode();
-                }
+            for message in (&mut server).flatten() {
+                let again: ServerMessage = decode_frame(&message.encode(), DecoderConfig::server_stream())
+                    .map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(again, message);
             }
             prop_assert!(host.buffered() <= 256 + 40);
             prop_assert!(server.buffered() <= 256 + 40);

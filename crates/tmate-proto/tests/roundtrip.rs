@@ -33,13 +33,14 @@ fn int() -> impl Strategy<Value = i64> {
 }
 
 fn layout() -> impl Strategy<Value = Layout> {
-    let pane = (int(), int(), int(), int(), int()).prop_map(|(id, sx, sy, xoff, yoff)| LayoutPane {
-        id,
-        sx,
-        sy,
-        xoff,
-        yoff,
-    });
+    let pane =
+        (int(), int(), int(), int(), int()).prop_map(|(id, sx, sy, xoff, yoff)| LayoutPane {
+            id,
+            sx,
+            sy,
+            xoff,
+            yoff,
+        });
     let window = (int(), short_raw(), vec(pane, 0..4), int()).prop_map(
         |(idx, name, panes, active_pane_id)| LayoutWindow {
             idx,
@@ -118,15 +119,22 @@ fn host_message() -> impl Strategy<Value = HostMessage> {
         raw().prop_map(|data| HostMessage::Reconnect { data }),
         vec(snapshot, 0..3).prop_map(HostMessage::Snapshot),
         vec(short_raw(), 1..8).prop_map(|argv| HostMessage::ExecCmd { argv }),
-        (short_raw(), short_raw(), short_raw(), short_raw(), short_raw()).prop_map(
-            |(sysname, nodename, release, version, machine)| HostMessage::Uname {
-                sysname,
-                nodename,
-                release,
-                version,
-                machine,
-            }
-        ),
+        (
+            short_raw(),
+            short_raw(),
+            short_raw(),
+            short_raw(),
+            short_raw()
+        )
+            .prop_map(|(sysname, nodename, release, version, machine)| {
+                HostMessage::Uname {
+                    sysname,
+                    nodename,
+                    release,
+                    version,
+                    machine,
+                }
+            }),
     ]
 }
 
@@ -217,8 +225,14 @@ fn appendix_b_bytes() {
             },
         ),
         (b"\x91\x05", ServerMessage::Ready),
-        (b"\x93\x02\x64\x1e", ServerMessage::Resize { sx: 100, sy: 30 }),
-        (b"\x93\x02\xff\xff", ServerMessage::Resize { sx: -1, sy: -1 }),
+        (
+            b"\x93\x02\x64\x1e",
+            ServerMessage::Resize { sx: 100, sy: 30 },
+        ),
+        (
+            b"\x93\x02\xff\xff",
+            ServerMessage::Resize { sx: -1, sy: -1 },
+        ),
         (
             b"\x93\x06\xff\x65",
             ServerMessage::PaneKey {
