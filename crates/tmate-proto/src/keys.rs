@@ -170,20 +170,30 @@ impl KeyCode {
                 .map(|(_, key)| key.0)
                 .or_else(|| mouse_key_by_name(rest))?
         };
-        // Ctrl on a plain character becomes the control byte, as a terminal would send it; the
-        // punctuation tmux leaves alone keeps the CTRL bit instead.
+        KeyCode(key | modifiers).ctrl_to_control_byte()
+    }
+
+    /// Ctrl on a plain character becomes the control byte a terminal sends (`C-b` is 0x02), as
+    /// tmux does; the digits and punctuation tmux leaves alone keep the CTRL bit. `None` for a
+    /// Ctrl-character that has no control byte.
+    pub fn ctrl_to_control_byte(self) -> Option<KeyCode> {
         const KEEP_CTRL: &[u8] = b"!#()+,-.0123456789:;<=>?'\r\t";
-        if key < Self::BASE && modifiers & Self::CTRL != 0 && !KEEP_CTRL.contains(&(key as u8)) {
-            let control = match key {
-                97..=122 => key - 96,
-                64..=95 => key - 64,
-                32 => 0,
-                63 => Self::BSPACE.0,
-                _ => return None,
-            };
-            return Some(KeyCode(control | (modifiers & !Self::CTRL)));
+        let key = self.base_key().0;
+        let modifiers = self.modifiers();
+        if key >= Self::BASE
+            || modifiers & Self::CTRL == 0
+            || u8::try_from(key).is_ok_and(|b| KEEP_CTRL.contains(&b))
+        {
+            return Some(self);
         }
-        Some(KeyCode(key | modifiers))
+        let control = match key {
+            97..=122 => key - 96,
+            64..=95 => key - 64,
+            32 => 0,
+            63 => Self::BSPACE.0,
+            _ => return None,
+        };
+        Some(KeyCode(control | (modifiers & !Self::CTRL)))
     }
 
     /// The key's name as tmux prints it (`C-b`, `M-Up`, `Space`, `F1`, `é`), the inverse of `parse`
