@@ -1,0 +1,322 @@
+//! A host's connection (the `tmate` subsystem): decodes its stream, creates or reclaims its
+//! session, sends the NOTIFY/SET_ENV/READY burst, feeds the mirror, and writes queued messages
+//! back to the host from one writer task.
+
+use std::sync::Arc;
+
+use russh::ChannelId;
+use russh::server::Handle;
+use tmate_proto::{
+    DecodeError, DecoderConfig, HostDecoder, HostMessage, PROTOCOL_VERSION, ServerMessage,
+    WireMessage,
+};
+use tokio::sync::mpsc;
+
+use crate::Shared;
+use crate::session::{HOST_OUTBOX, HostEnd, HostFlow, Session};
+
+/// Where a host connection is in its start-up.
+enum Phase {
+    AwaitHeader,
+    /// HEADER read; the next message decides between a new session and a reconnect.
+    AfterHeader {
+        version: String,
+    },
+    Attached {
+        session: Arc<Session>,
+        generation: u64,
+    },
+    /// The session ended (FIN or an error); further bytes are ignored.
+    Done,
+}
+
+/// What the SSH handler must do after feeding bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum HostAction {
+    Continue,
+    /// Close the connection (after FIN, a refused header or a protocol error).
+    Close,
+}
+
+pub struct HostConn {
+    shared: Arc<Shared>,
+    handle: Handle,
+    channel: ChannelId,
+    decoder: HostDecoder,
+    phase: Phase,
+    peer: String,
+}
+
+impl HostConn {
+    pub fn new(shared: Arc<Shared>, handle: Handle, channel: ChannelId, peer: String) -> Self {
+        HostConn {
+            shared,
+            handle,
+            channel,
+            decoder: HostDecoder::new(DecoderConfig::host_stream()),
+            phase: Phase::AwaitHeader,
+            peer,
+        }
+    }
+
+    /// Feed bytes from the host's channel.
+    pub fn on_data(&mut self, data: &[u8]) -> HostAction {
+        if matches!(self.phase, Phase::Done) {
+            return HostAction::Close;
+        }
+        self.decoder.feed(data);
+        while let Some(result) = self.decoder.next_message() {
+            let action = match result {
+                Ok(message) => self.on_message(message),
+                Err(error) => self.refuse(&error),
+            };
+            if action == HostAction::Close {
+                return HostAction::Close;
+            }
+        }
+        // The reconnect burst puts RECONNECT right after HEADER in the same write; if nothing
+        // followed the header in this read, this is a new session.
+        if let Phase::AfterHeader { version } = &self.phase {
+            let version = version.clone();
+            self.start_new_session(version);
+        }
+        HostAction::Continue
+    }
+
+    fn refuse(&mut self, error: &DecodeError) -> HostAction {
+        let reason = format!("invalid host message: {error}");
+        tracing::warn!(peer = %self.peer, %reason, "ending host session");
+        self.end(HostEnd::Protocol(reason));
+        HostAction::Close
+    }
+
+    fn on_message(&mut self, message: HostMessage) -> HostAction {
+        match &mut self.phase {
+            Phase::AwaitHeader => match message {
+                HostMessage::Header { protocol, version } if protocol >= PROTOCOL_VERSION => {
+                    let version = version.map(|v| v.to_string_lossy()).unwrap_or_default();
+                    tracing::info!(peer = %self.peer, protocol, %version, "host connected");
+                    self.phase = Phase::AfterHeader { version };
+                    HostAction::Continue
+                }
+                HostMessage::Header { protocol, .. } => {
+                    tracing::info!(peer = %self.peer, protocol, "refusing an old host");
+                    self.write_now(&[ServerMessage::Notify {
+                        message: format!(
+                            "This relay needs tmate 2.2.0 or later (protocol {PROTOCOL_VERSION}); \
+                             this host speaks protocol {protocol}. Please upgrade tmate."
+                        )
+                        .into(),
+                    }]);
+                    self.phase = Phase::Done;
+                    HostAction::Close
+                }
+                other => {
+                    let reason = format!("expected HEADER first, got {}", other.type_name());
+                    tracing::warn!(peer = %self.peer, %reason, "ending host connection");
+                    self.phase = Phase::Done;
+                    HostAction::Close
+                }
+            },
+            Phase::AfterHeader { version } => {
+                let version = version.clone();
+                if let HostMessage::Reconnect { data } = &message {
+                    if let Some((token, token_ro)) = self
+                        .shared
+                        .registry
+                        .verify_reconnection_data(data.as_bytes())
+                        && let Some(session) = self.shared.registry.reclaim(token, token_ro)
+                    {
+                        self.attach(session, version, true);
+                        return HostAction::Continue;
+                    }
+                    tracing::info!(peer = %self.peer, "reconnection data not accepted; new session");
+                    self.start_new_session(version);
+                    return HostAction::Continue;
+                }
+                self.start_new_session(version);
+                self.on_message(message)
+            }
+            Phase::Attached {
+                session,
+                generation,
+            } => {
+                let session = session.clone();
+                let generation = *generation;
+                let is_ready = message == HostMessage::Ready;
+                match session.apply_host_message(generation, message) {
+                    Ok(HostFlow::Continue) => {
+                        if is_ready && self.shared.config.require_authorized_keys {
+                            return self.enforce_authorized_keys(&session);
+                        }
+                        HostAction::Continue
+                    }
+                    Ok(HostFlow::Finished) => {
+                        tracing::info!(session = %session.label(), "host ended the session");
+                        self.end(HostEnd::Finished);
+                        HostAction::Close
+                    }
+                    Err(reason) => {
+                        tracing::warn!(session = %session.label(), %reason, "ending host session");
+                        self.end(HostEnd::Protocol(reason));
+                        HostAction::Close
+                    }
+                }
+            }
+            Phase::Done => HostAction::Close,
+        }
+    }
+
+    /// `-A`: a session that did not restrict access by authorized keys is closed at READY.
+    fn enforce_authorized_keys(&mut self, session: &Session) -> HostAction {
+        if session.lock().bindings.restricted {
+            return HostAction::Continue;
+        }
+        for text in [
+            "Server requires authorized_keys but none are given.",
+            "Use '-a FILENAME' to specify an authorized_keys file.",
+            "Press <Ctrl-c><Ctrl-d> to exit.",
+            "",
+        ] {
+            session.send_to_host(ServerMessage::Notify {
+                message: text.into(),
+            });
+        }
+        self.end(HostEnd::Finished);
+        HostAction::Close
+    }
+
+    fn start_new_session(&mut self, version: String) {
+        let session = self.shared.registry.create();
+        self.attach(session, version, false);
+    }
+
+    /// Bind this connection to `session`, start the writer, and send the start-up burst.
+    fn attach(&mut self, session: Arc<Session>, version: String, reconnected: bool) {
+        let (tx, rx) = mpsc::channel(HOST_OUTBOX);
+        let generation = session.attach_host(tx);
+        session.lock().client_version = version;
+        tokio::spawn(write_to_host(self.handle.clone(), self.channel, rx));
+        let ssh = self.shared.config.ssh_command(&session.token);
+        let ssh_ro = self.shared.config.ssh_command(&session.token_ro);
+        let mut burst = Vec::new();
+        if reconnected {
+            burst.push(ServerMessage::Notify {
+                message: "Reconnected".into(),
+            });
+        } else {
+            burst.push(ServerMessage::Notify {
+                message: "Note: clear your terminal before sharing readonly access".into(),
+            });
+            burst.push(ServerMessage::Notify {
+                message: format!("ssh session read only: {ssh_ro}").into(),
+            });
+        }
+        burst.push(ServerMessage::SetEnv {
+            name: "tmate_ssh_ro".into(),
+            value: ssh_ro.clone().into(),
+        });
+        if !reconnected {
+            burst.push(ServerMessage::Notify {
+                message: format!("ssh session: {ssh}").into(),
+            });
+        }
+        burst.push(ServerMessage::SetEnv {
+            name: "tmate_ssh".into(),
+            value: ssh.into(),
+        });
+        burst.push(ServerMessage::SetEnv {
+            name: "tmate_reconnection_data".into(),
+            value: self.shared.registry.reconnection_data(&session).into(),
+        });
+        burst.push(ServerMessage::Ready);
+        for message in burst {
+            session.send_to_host(message);
+        }
+        tracing::info!(
+            session = %session.label(),
+            peer = %self.peer,
+            reconnected,
+            "host session ready"
+        );
+        self.phase = Phase::Attached {
+            session,
+            generation,
+        };
+    }
+
+    /// Send messages before any session exists (the refusal of an old host).
+    fn write_now(&self, messages: &[ServerMessage]) {
+        let bytes: Vec<u8> = messages.iter().flat_map(WireMessage::encode).collect();
+        let handle = self.handle.clone();
+        let channel = self.channel;
+        tokio::spawn(async move {
+            let _ = handle.data(channel, bytes).await;
+            let _ = handle.eof(channel).await;
+            let _ = handle.close(channel).await;
+        });
+    }
+
+    fn end(&mut self, end: HostEnd) {
+        if let Phase::Attached {
+            session,
+            generation,
+        } = std::mem::replace(&mut self.phase, Phase::Done)
+        {
+            session.detach_host(generation, &end);
+            if end != HostEnd::Disconnected {
+                self.shared.registry.remove(&session);
+            }
+        }
+    }
+
+    /// The connection went away. Without FIN the host may come back with its reconnection
+    /// data; the session waits for it for the configured grace time.
+    pub fn on_disconnect(&mut self) {
+        let Phase::Attached { session, .. } = &self.phase else {
+            self.phase = Phase::Done;
+            return;
+        };
+        let session = session.clone();
+        tracing::info!(session = %session.label(), "host disconnected without FIN");
+        self.end(HostEnd::Disconnected);
+        let shared = self.shared.clone();
+        let grace = shared.config.reconnect_grace;
+        tokio::spawn(async move {
+            tokio::time::sleep(grace).await;
+            let expired = {
+                let state = session.lock();
+                !state.host_connected
+                    && state
+                        .host_disconnected_at
+                        .is_some_and(|at| at.elapsed() >= grace)
+            };
+            if expired {
+                tracing::info!(session = %session.label(), "host did not reconnect; ending session");
+                session.end("[the host did not reconnect]");
+                shared.registry.remove(&session);
+            }
+        });
+    }
+}
+
+/// Writes queued messages to the host, batching what is queued at once into one channel write.
+async fn write_to_host(
+    handle: Handle,
+    channel: ChannelId,
+    mut outbox: mpsc::Receiver<ServerMessage>,
+) {
+    const BATCH: usize = 32 * 1024;
+    while let Some(first) = outbox.recv().await {
+        let mut bytes = first.encode();
+        while bytes.len() < BATCH {
+            match outbox.try_recv() {
+                Ok(message) => bytes.extend(message.encode()),
+                Err(_) => break,
+            }
+        }
+        if handle.data(channel, bytes).await.is_err() {
+            break;
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! tmate-relay: a relay that the real tmate 2.4 client shares through and plain `ssh` viewers
+//! join. `Relay::bind` + `serve` run it; the binary `tmate-ssh-server` is a thin CLI around it.
+
+pub mod bindings;
+pub mod host;
+pub mod hostkeys;
+pub mod registry;
+pub mod session;
+pub mod ssh;
+pub mod token;
+pub mod viewer;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+pub use hostkeys::HostKeys;
+pub use registry::Registry;
+
+/// Everything a relay needs to run.
+#[derive(Clone)]
+pub struct RelayConfig {
+    /// Addresses to listen on (port 0 picks a free port).
+    pub listen: Vec<SocketAddr>,
+    /// Host name shown in connection strings.
+    pub advertised_host: String,
+    /// Port shown in connection strings; `None` means the port actually listened on.
+    pub advertised_port: Option<u16>,
+    pub host_keys: HostKeys,
+    /// Signs reconnection data; keep it across restarts so hosts keep their tokens.
+    pub reconnect_secret: Vec<u8>,
+    /// `-A`: close sessions that do not restrict viewers with authorized keys.
+    pub require_authorized_keys: bool,
+    /// How long a session waits for its disconnected host to come back.
+    pub reconnect_grace: Duration,
+    /// Time before a connection must have authenticated and opened its channel.
+    pub login_grace: Duration,
+    /// Most simultaneous connections (hosts and viewers together).
+    pub max_connections: usize,
+    pub viewer_timing: viewer::ViewerTiming,
+    /// Delay range before "Invalid or expired session token".
+    pub invalid_token_delay: (Duration, Duration),
+}
+
+impl RelayConfig {
+    /// Defaults for a relay on `listen` with the given keys.
+    pub fn new(listen: Vec<SocketAddr>, advertised_host: String, host_keys: HostKeys) -> Self {
+        RelayConfig {
+            listen,
+            advertised_host,
+            advertised_port: None,
+            host_keys,
+            reconnect_secret: random_secret(),
+            require_authorized_keys: false,
+            reconnect_grace: Duration::from_secs(600),
+            login_grace: Duration::from_secs(20),
+            max_connections: 10_000,
+            viewer_timing: viewer::ViewerTiming::default(),
+            invalid_token_delay: (Duration::from_millis(50), Duration::from_millis(200)),
+        }
+    }
+
+    /// `ssh[ -pPORT] TOKEN@HOST`, as the original prints it.
+    pub fn ssh_command(&self, token: &str) -> String {
+        let port = self.advertised_port.unwrap_or(22);
+        let host = &self.advertised_host;
+        if port == 22 {
+            format!("ssh {token}@{host}")
+        } else {
+            format!("ssh -p{port} {token}@{host}")
+        }
+    }
+}
+
+/// 32 random bytes.
+pub fn random_secret() -> Vec<u8> {
+    use rand::Rng;
+    let mut secret = vec![0u8; 32];
+    rand::rng().fill_bytes(&mut secret);
+    secret
+}
+
+/// The reconnection secret kept in the keys directory (created once, mode 0600).
+pub fn load_or_create_secret(dir: &Path) -> Result<Vec<u8>> {
+    let path = dir.join("reconnect_secret");
+    if let Ok(secret) = std::fs::read(&path)
+        && secret.len() >= 32
+    {
+        return Ok(secret);
+    }
+    let secret = random_secret();
+    {
+        use std::io::Write;
+        use std::os::unix::fs::OpenOptionsExt;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        file.write_all(&secret)?;
+    }
+    Ok(secret)
+}
+
+/// State shared by every connection of one relay.
+pub struct Shared {
+    pub config: RelayConfig,
+    pub registry: Registry,
+    pub connections: AtomicUsize,
+    next_viewer_id: AtomicU64,
+}
+
+impl Shared {
+    pub fn next_viewer_id(&self) -> u64 {
+        self.next_viewer_id.fetch_add(1, Ordering::Relaxed)
+    }
+}
+
+/// A bound relay, ready to serve.
+pub struct Relay {
+    listeners: Vec<TcpListener>,
+    shared: Arc<Shared>,
+    ssh_config: Arc<russh::server::Config>,
+    shutdown: watch::Sender<bool>,
+}
+
+/// Controls a running relay from elsewhere (tests, signal handlers).
+#[derive(Clone)]
+pub struct RelayHandle {
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+    addrs: Vec<SocketAddr>,
+}
+
+impl RelayHandle {
+    /// Stop accepting, end every session, and let `serve` return.
+    pub fn shutdown(&self) {
+        let _ = self.shutdown.send(true);
+        for session in self.shared.registry.all() {
+            session.end("[the relay is shutting down]");
+            self.shared.registry.remove(&session);
+        }
+    }
+
+    pub fn local_addrs(&self) -> &[SocketAddr] {
+        &self.addrs
+    }
+
+    pub fn registry(&self) -> &Registry {
+        &self.shared.registry
+    }
+
+    pub fn config(&self) -> &RelayConfig {
+        &self.shared.config
+    }
+}
+
+impl Relay {
+    pub async fn bind(mut config: RelayConfig) -> Result<Relay> {
+        let mut listeners = Vec::new();
+        for addr in &config.listen {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("cannot listen on {addr}"))?;
+            listeners.push(listener);
+        }
+        let port = listeners
+            .first()
+            .and_then(|l| l.local_addr().ok())
+            .map(|a| a.port())
+            .context("no address to listen on")?;
+        config.advertised_port.get_or_insert(port);
+        let ssh_config = Arc::new(ssh::server_config(&config));
+        let registry = Registry::new(&config.reconnect_secret);
+        let (shutdown, _) = watch::channel(false);
+        Ok(Relay {
+            listeners,
+            shared: Arc::new(Shared {
+                config,
+                registry,
+                connections: AtomicUsize::new(0),
+                next_viewer_id: AtomicU64::new(1),
+            }),
+            ssh_config,
+            shutdown,
+        })
+    }
+
+    pub fn local_addrs(&self) -> Vec<SocketAddr> {
+        self.listeners
+            .iter()
+            .filter_map(|l| l.local_addr().ok())
+            .collect()
+    }
+
+    pub fn handle(&self) -> RelayHandle {
+        RelayHandle {
+            shared: self.shared.clone(),
+            shutdown: self.shutdown.clone(),
+            addrs: self.local_addrs(),
+        }
+    }
+
+    /// Accept connections until `RelayHandle::shutdown`.
+    pub async fn serve(self) -> Result<()> {
+        let mut tasks = tokio::task::JoinSet::new();
+        for listener in self.listeners {
+            let shared = self.shared.clone();
+            let ssh_config = self.ssh_config.clone();
+            let mut stop = self.shutdown.subscribe();
+            tasks.spawn(async move {
+                loop {
+                    tokio::select! {
+                        accepted = listener.accept() => match accepted {
+                            Ok((stream, peer)) => ssh::accept(shared.clone(), ssh_config.clone(), stream, peer),
+                            Err(error) => {
+                                // Out of file descriptors and the like: back off, don't spin.
+                                tracing::warn!(%error, "accept failed");
+                                tokio::time::sleep(Duration::from_millis(100)).await;
+                            }
+                        },
+                        _ = stop.changed() => break,
+                    }
+                }
+            });
+        }
+        while tasks.join_next().await.is_some() {}
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+//! `tmate-ssh-server`: the relay's command line (flags of the original tmate-ssh-server), key
+//! set-up, the start-up banner with fingerprints and `~/.tmate.conf` lines, and logging.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use tmate_relay::{HostKeys, Relay, RelayConfig, load_or_create_secret};
+use tracing_subscriber::EnvFilter;
+
+/// A tmate-compatible relay: tmate 2.4 hosts share their terminal through it, viewers join with
+/// `ssh TOKEN@HOST` (read-write) or `ssh ro-TOKEN@HOST` (read-only).
+#[derive(Parser, Debug)]
+#[command(name = "tmate-ssh-server", version, disable_help_flag = true)]
+struct Cli {
+    /// Address to listen on (default: all IPv4 and IPv6 addresses).
+    #[arg(short = 'b', value_name = "ADDR")]
+    bind: Option<IpAddr>,
+    /// Host name shown in connection strings (default: this machine's host name).
+    #[arg(short = 'h', value_name = "HOST")]
+    host: Option<String>,
+    /// Port to listen on.
+    #[arg(short = 'p', value_name = "PORT", default_value_t = 22)]
+    port: u16,
+    /// Port shown in connection strings (default: the listening port).
+    #[arg(short = 'q', value_name = "PORT")]
+    advertised_port: Option<u16>,
+    /// Directory of the host keys (ssh_host_ed25519_key, ssh_host_rsa_key); missing keys are
+    /// created there.
+    #[arg(short = 'k', value_name = "DIR", default_value = "keys")]
+    keys: PathBuf,
+    /// Write logs to this file instead of standard error.
+    #[arg(short = 'l', value_name = "FILE")]
+    log_file: Option<PathBuf>,
+    /// More logging (repeat for more).
+    #[arg(short = 'v', action = clap::ArgAction::Count)]
+    verbose: u8,
+    /// Require every session to restrict viewers with authorized keys (tmate -a).
+    #[arg(short = 'A')]
+    authorized_keys_only: bool,
+    /// Seconds a session waits for its disconnected host to reconnect.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    reconnect_grace: u64,
+    /// Print help.
+    #[arg(long, action = clap::ArgAction::Help)]
+    help: Option<bool>,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    init_logging(&cli)?;
+
+    let (host_keys, origins) = HostKeys::load_or_create(&cli.keys)?;
+    for origin in &origins {
+        tracing::info!(?origin, "host key");
+    }
+    let reconnect_secret = load_or_create_secret(&cli.keys)?;
+    let advertised_host = match cli.host.clone() {
+        Some(host) => host,
+        None => hostname(),
+    };
+    let listen = match cli.bind {
+        Some(ip) => vec![SocketAddr::new(ip, cli.port)],
+        None => vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), cli.port)],
+    };
+    let mut config = RelayConfig::new(listen, advertised_host.clone(), host_keys.clone());
+    config.advertised_port = cli.advertised_port;
+    config.reconnect_secret = reconnect_secret;
+    config.require_authorized_keys = cli.authorized_keys_only;
+    config.reconnect_grace = std::time::Duration::from_secs(cli.reconnect_grace);
+
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let relay = bind_with_ipv6(config, cli.bind.is_none()).await?;
+        let handle = relay.handle();
+        let port = handle.config().advertised_port.unwrap_or(cli.port);
+        let addrs: Vec<String> = handle.local_addrs().iter().map(|a| a.to_string()).collect();
+        println!("tmate-ssh-server listening on {}", addrs.join(", "));
+        println!("ed25519 fingerprint: {}", host_keys.ed25519_fingerprint());
+        if let Some(rsa) = host_keys.rsa_fingerprint() {
+            println!("rsa fingerprint:     {rsa}");
+        }
+        println!(
+            "\nPut these lines in ~/.tmate.conf on every host that shares through this relay:\n"
+        );
+        print!("{}", host_keys.tmate_conf(&advertised_host, port));
+        println!();
+        let stopper = handle.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                tracing::info!("interrupted; shutting down");
+                stopper.shutdown();
+            }
+        });
+        relay.serve().await
+    })
+}
+
+/// Without `-b`, also listen on IPv6 when the machine has it.
+async fn bind_with_ipv6(mut config: RelayConfig, dual_stack: bool) -> Result<Relay> {
+    if dual_stack {
+        let port = config.listen.first().map_or(22, |a| a.port());
+        let mut with_v6 = config.clone();
+        with_v6
+            .listen
+            .push(SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), port));
+        if port != 0
+            && let Ok(relay) = Relay::bind(with_v6).await
+        {
+            return Ok(relay);
+        }
+        config.listen.truncate(1);
+    }
+    Relay::bind(config).await
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_string())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
+fn init_logging(cli: &Cli) -> Result<()> {
+    let level = match cli.verbose {
+        0 => "info,russh=warn",
+        1 => "debug,russh=info",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match &cli.log_file {
+        Some(path) => {
+            let file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)
+                .with_context(|| format!("cannot open the log file {}", path.display()))?;
+            builder
+                .with_ansi(false)
+                .with_writer(std::sync::Mutex::new(file))
+                .init();
+        }
+        None => builder.with_writer(std::io::stderr).init(),
+    }
+    Ok(())
+}

@@ -1,0 +1,736 @@
+//! One shared session as the relay mirrors it: the host's layout and pane screens, options and
+//! key bindings, the attached viewers, and the outbox of messages to the host. A `Session`
+//! outlives any one host connection, so a host that reconnects keeps its tokens and viewers.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use tmate_proto::{HostMessage, Layout, RawStr, ServerMessage};
+use tmate_term::{PaneTerm, Scene, ScenePane, StatusBar, StatusWindow};
+use tokio::sync::{mpsc, watch};
+
+use crate::bindings::{Applied, Bindings};
+use crate::token;
+
+/// History kept per mirrored pane (tmate-ssh-server's TMATE_HLIMIT).
+pub const PANE_HISTORY: usize = 2000;
+/// Most panes a host may announce (the original server's limit).
+pub const MAX_PANES: usize = tmate_proto::MAX_PANES;
+/// Largest pane or session dimension accepted from a host.
+pub const MAX_DIMENSION: i64 = 10_000;
+/// Bytes held for panes the host has not announced yet.
+const MAX_UNANNOUNCED_PTY: usize = 64 * 1024;
+/// Lines kept in a pane's copy-mode output view (tmate's own messages).
+const MAX_OUTPUT_LINES: usize = 200;
+/// Messages queued to the host before input from viewers is dropped (a host that stops
+/// reading must not make the relay buffer without bound).
+pub const HOST_OUTBOX: usize = 4096;
+/// Events queued to one viewer's task.
+pub const VIEWER_EVENTS: usize = 64;
+
+/// What a viewer's task is told by the session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ViewerEvent {
+    /// Show a message in this viewer's status line for a while.
+    Message { text: String, duration: Duration },
+    /// The session is over (or the viewer was detached): say why and disconnect.
+    Close { reason: String },
+}
+
+/// A viewer as the session sees it (its task owns the terminal side).
+#[derive(Debug)]
+pub struct ViewerEntry {
+    pub client_id: i64,
+    pub read_only: bool,
+    pub cols: u16,
+    pub rows: u16,
+    pub addr: Option<SocketAddr>,
+    pub events: mpsc::Sender<ViewerEvent>,
+}
+
+/// One mirrored pane: its terminal, and the copy-mode output view tmate writes its own
+/// messages into (shown instead of the pane while open).
+pub struct PaneMirror {
+    pub term: PaneTerm,
+    output_view: Option<PaneTerm>,
+    output_lines: usize,
+}
+
+impl PaneMirror {
+    fn new(cols: u16, rows: u16) -> Self {
+        PaneMirror {
+            term: PaneTerm::new(cols, rows, PANE_HISTORY),
+            output_view: None,
+            output_lines: 0,
+        }
+    }
+
+    /// What viewers see for this pane right now.
+    pub fn visible(&self) -> &PaneTerm {
+        self.output_view.as_ref().unwrap_or(&self.term)
+    }
+
+    fn resize(&mut self, cols: u16, rows: u16) {
+        self.term.resize(cols, rows);
+        if let Some(view) = self.output_view.as_mut() {
+            view.resize(cols, rows);
+        }
+    }
+
+    fn write_output_line(&mut self, text: &[u8]) {
+        let (cols, rows) = self.term.size();
+        let view = self.output_view.get_or_insert_with(|| {
+            let mut view = PaneTerm::new(cols, rows, MAX_OUTPUT_LINES);
+            // The output view has no cursor (tmux hides it in copy mode).
+            view.feed(b"\x1b[?25l");
+            view
+        });
+        if self.output_lines > 0 {
+            view.feed(b"\r\n");
+        }
+        // The text is the host's own message: printable only, so it cannot move the cursor.
+        let clean: Vec<u8> = text
+            .iter()
+            .copied()
+            .filter(|&b| b >= 0x20 && b != 0x7f)
+            .collect();
+        view.feed(&clean);
+        self.output_lines += 1;
+    }
+
+    fn close_output_view(&mut self) {
+        self.output_view = None;
+        self.output_lines = 0;
+    }
+}
+
+/// Whether the host's stream goes on after a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostFlow {
+    Continue,
+    /// FIN arrived.
+    Finished,
+}
+
+/// Why the host side of a session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostEnd {
+    /// FIN: the host's session is over.
+    Finished,
+    /// The host sent something the relay refuses; the reason is logged.
+    Protocol(String),
+    /// The connection dropped without FIN: the host may reconnect.
+    Disconnected,
+}
+
+/// The mirrored state, behind the session's lock.
+pub struct SessionState {
+    pub bindings: Bindings,
+    pub layout: Option<Layout>,
+    pub panes: HashMap<i64, PaneMirror>,
+    /// Index of the window that was current before the current one (`-` in the status line).
+    pub last_window: Option<i64>,
+    pub status: Option<(String, String)>,
+    pub host_name: String,
+    pub client_version: String,
+    pub viewers: HashMap<u64, ViewerEntry>,
+    next_client_id: i64,
+    unannounced: Vec<(i64, Vec<u8>)>,
+    unannounced_bytes: usize,
+    /// Host link generation currently allowed to feed this session.
+    pub host_generation: u64,
+    pub host_connected: bool,
+    pub host_disconnected_at: Option<Instant>,
+    pub ended: bool,
+}
+
+/// A shared session.
+pub struct Session {
+    pub id: u64,
+    pub token: String,
+    pub token_ro: String,
+    state: Mutex<SessionState>,
+    /// Bumped whenever what viewers see may have changed; viewers redraw from the mirror.
+    changed: watch::Sender<u64>,
+    /// Messages to the current host connection (replaced on reconnect).
+    host_outbox: Mutex<Option<mpsc::Sender<ServerMessage>>>,
+}
+
+impl Session {
+    pub fn new(id: u64, token: String, token_ro: String) -> Arc<Session> {
+        let (changed, _) = watch::channel(0);
+        Arc::new(Session {
+            id,
+            token,
+            token_ro,
+            state: Mutex::new(SessionState {
+                bindings: Bindings::default(),
+                layout: None,
+                panes: HashMap::new(),
+                last_window: None,
+                status: None,
+                host_name: String::new(),
+                client_version: String::new(),
+                viewers: HashMap::new(),
+                next_client_id: 1,
+                unannounced: Vec::new(),
+                unannounced_bytes: 0,
+                host_generation: 0,
+                host_connected: false,
+                host_disconnected_at: None,
+                ended: false,
+            }),
+            changed,
+            host_outbox: Mutex::new(None),
+        })
+    }
+
+    /// The mirrored state. A panic while it was held (which no code path should cause) must not
+    /// take the other sessions down, so poisoning is ignored.
+    pub fn lock(&self) -> MutexGuard<'_, SessionState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn subscribe(&self) -> watch::Receiver<u64> {
+        self.changed.subscribe()
+    }
+
+    pub fn mark_changed(&self) {
+        self.changed.send_modify(|generation| *generation += 1);
+    }
+
+    /// Short name for logs.
+    pub fn label(&self) -> String {
+        token::redact(&self.token)
+    }
+
+    /// Attach a new host connection; returns its generation. Messages queued for an older
+    /// connection are dropped with it.
+    pub fn attach_host(&self, outbox: mpsc::Sender<ServerMessage>) -> u64 {
+        *self
+            .host_outbox
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(outbox);
+        let mut state = self.lock();
+        state.host_generation += 1;
+        state.host_connected = true;
+        state.host_disconnected_at = None;
+        // A reconnecting host re-sends its whole configuration and layout: start clean.
+        state.bindings = Bindings::default();
+        state.layout = None;
+        state.panes.clear();
+        state.status = None;
+        state.unannounced.clear();
+        state.unannounced_bytes = 0;
+        state.host_generation
+    }
+
+    /// Queue a message to the host. Returns false when there is no host or its queue is full
+    /// (the message is dropped: a host that stops reading loses viewer input, not memory).
+    pub fn send_to_host(&self, message: ServerMessage) -> bool {
+        let outbox = self
+            .host_outbox
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match outbox.as_ref() {
+            Some(tx) => tx.try_send(message).is_ok(),
+            None => false,
+        }
+    }
+
+    /// The host connection of `generation` went away.
+    pub fn detach_host(&self, generation: u64, end: &HostEnd) {
+        let mut state = self.lock();
+        if state.host_generation != generation {
+            return;
+        }
+        state.host_connected = false;
+        *self
+            .host_outbox
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        match end {
+            HostEnd::Disconnected => {
+                state.host_disconnected_at = Some(Instant::now());
+                let message = "The host disconnected; waiting for it to reconnect...".to_string();
+                for viewer in state.viewers.values() {
+                    let _ = viewer.events.try_send(ViewerEvent::Message {
+                        text: message.clone(),
+                        duration: Duration::from_secs(3600),
+                    });
+                }
+            }
+            HostEnd::Finished | HostEnd::Protocol(_) => {
+                state.ended = true;
+                let reason = match end {
+                    HostEnd::Finished => "[the host ended the session]".to_string(),
+                    _ => "[the session ended: the host sent invalid data]".to_string(),
+                };
+                for viewer in state.viewers.values() {
+                    let _ = viewer.events.try_send(ViewerEvent::Close {
+                        reason: reason.clone(),
+                    });
+                }
+            }
+        }
+        drop(state);
+        self.mark_changed();
+    }
+
+    /// End the session for good (the relay shuts down, or a disconnected host never came back).
+    pub fn end(&self, reason: &str) {
+        let mut state = self.lock();
+        state.ended = true;
+        for viewer in state.viewers.values() {
+            let _ = viewer.events.try_send(ViewerEvent::Close {
+                reason: reason.to_string(),
+            });
+        }
+        drop(state);
+        *self
+            .host_outbox
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+        self.mark_changed();
+    }
+
+    pub fn is_ended(&self) -> bool {
+        self.lock().ended
+    }
+
+    /// Add a viewer; returns its tmux-style client id. Announces the join to the host and sends
+    /// the new size.
+    pub fn add_viewer(
+        &self,
+        viewer_id: u64,
+        read_only: bool,
+        cols: u16,
+        rows: u16,
+        addr: Option<SocketAddr>,
+        events: mpsc::Sender<ViewerEvent>,
+    ) -> i64 {
+        let (client_id, count, size) = {
+            let mut state = self.lock();
+            let client_id = state.next_client_id;
+            state.next_client_id += 1;
+            state.viewers.insert(
+                viewer_id,
+                ViewerEntry {
+                    client_id,
+                    read_only,
+                    cols,
+                    rows,
+                    addr,
+                    events,
+                },
+            );
+            (client_id, state.viewers.len(), state.viewer_size())
+        };
+        self.announce("joined", addr, count);
+        self.send_to_host(ServerMessage::Resize {
+            sx: size.0,
+            sy: size.1,
+        });
+        self.mark_changed();
+        client_id
+    }
+
+    pub fn remove_viewer(&self, viewer_id: u64) {
+        let (entry, count, size) = {
+            let mut state = self.lock();
+            let entry = state.viewers.remove(&viewer_id);
+            (entry, state.viewers.len(), state.viewer_size())
+        };
+        if let Some(entry) = entry {
+            self.announce("left", entry.addr, count);
+            self.send_to_host(ServerMessage::Resize {
+                sx: size.0,
+                sy: size.1,
+            });
+        }
+    }
+
+    pub fn resize_viewer(&self, viewer_id: u64, cols: u16, rows: u16) {
+        let size = {
+            let mut state = self.lock();
+            match state.viewers.get_mut(&viewer_id) {
+                Some(viewer) => {
+                    viewer.cols = cols;
+                    viewer.rows = rows;
+                }
+                None => return,
+            }
+            state.viewer_size()
+        };
+        self.send_to_host(ServerMessage::Resize {
+            sx: size.0,
+            sy: size.1,
+        });
+        self.mark_changed();
+    }
+
+    /// NOTIFY the host that a mate joined or left, and update `tmate_num_clients` (what the
+    /// original web tier did).
+    fn announce(&self, what: &str, addr: Option<SocketAddr>, count: usize) {
+        let ip = addr.map_or_else(|| "unknown".to_string(), |a| a.ip().to_string());
+        self.send_to_host(ServerMessage::Notify {
+            message: format!("A mate has {what} ({ip}) -- {count} client(s) currently connected")
+                .into(),
+        });
+        self.send_to_host(ServerMessage::SetEnv {
+            name: "tmate_num_clients".into(),
+            value: count.to_string().into(),
+        });
+    }
+
+    /// Apply one message from the host connection of `generation`. An `Err` ends that host's
+    /// session with the reason.
+    pub fn apply_host_message(
+        &self,
+        generation: u64,
+        message: HostMessage,
+    ) -> Result<HostFlow, String> {
+        let mut state = self.lock();
+        if state.host_generation != generation || state.ended {
+            return Ok(HostFlow::Continue);
+        }
+        if message == HostMessage::Fin {
+            return Ok(HostFlow::Finished);
+        }
+        let changed = state.apply(message, self)?;
+        drop(state);
+        if changed {
+            self.mark_changed();
+        }
+        Ok(HostFlow::Continue)
+    }
+}
+
+impl SessionState {
+    /// The session size viewers allow: the smallest read-write viewer, minus its status line;
+    /// (-1, -1) without one (read-only viewers never shrink the session).
+    pub fn viewer_size(&self) -> (i64, i64) {
+        let status_rows = i64::from(self.bindings.status_on());
+        let mut size: Option<(i64, i64)> = None;
+        for viewer in self.viewers.values().filter(|v| !v.read_only) {
+            let cols = i64::from(viewer.cols.max(1));
+            let rows = (i64::from(viewer.rows) - status_rows).max(1);
+            size = Some(match size {
+                Some((c, r)) => (c.min(cols), r.min(rows)),
+                None => (cols, rows),
+            });
+        }
+        size.unwrap_or((-1, -1))
+    }
+
+    /// Returns whether viewers need a redraw.
+    fn apply(&mut self, message: HostMessage, session: &Session) -> Result<bool, String> {
+        match message {
+            HostMessage::Header { .. } => Err("a second HEADER".into()),
+            HostMessage::SyncLayout(layout) => {
+                self.apply_layout(layout)?;
+                Ok(true)
+            }
+            HostMessage::PtyData { pane_id, data } => {
+                match self.panes.get_mut(&pane_id) {
+                    Some(pane) => pane.term.feed(data.as_bytes()),
+                    None => self.hold_unannounced(pane_id, data.0),
+                }
+                Ok(true)
+            }
+            HostMessage::ExecCmdStr { .. } => Ok(false),
+            HostMessage::FailedCmd { client_id, cause } => {
+                let text = capitalize(&cause.to_string_lossy());
+                let duration = self.bindings.display_time().max(Duration::from_secs(2));
+                for viewer in self.viewers.values().filter(|v| v.client_id == client_id) {
+                    let _ = viewer.events.try_send(ViewerEvent::Message {
+                        text: text.clone(),
+                        duration,
+                    });
+                }
+                Ok(false)
+            }
+            HostMessage::Status { left, right } => {
+                self.status = Some((left.to_string_lossy(), right.to_string_lossy()));
+                Ok(true)
+            }
+            HostMessage::SyncCopyMode { pane_id, state } => {
+                if state.is_none()
+                    && let Some(pane) = self.panes.get_mut(&pane_id)
+                {
+                    pane.close_output_view();
+                }
+                Ok(true)
+            }
+            HostMessage::WriteCopyMode { pane_id, text } => {
+                if let Some(pane) = self.panes.get_mut(&pane_id) {
+                    pane.write_output_line(text.as_bytes());
+                }
+                Ok(true)
+            }
+            // Handled by `Session::apply_host_message` before the lock's work.
+            HostMessage::Fin => Ok(false),
+            HostMessage::Ready => Ok(false),
+            HostMessage::Reconnect { .. } => Err("RECONNECT in the middle of a session".into()),
+            HostMessage::Snapshot(panes) => {
+                for snapshot in panes {
+                    if let Some(pane) = self.panes.get_mut(&snapshot.pane_id) {
+                        pane.term.restore_snapshot(&snapshot);
+                    }
+                }
+                Ok(true)
+            }
+            HostMessage::ExecCmd { argv } => {
+                let argv: Vec<String> = argv.iter().map(RawStr::to_string_lossy).collect();
+                match self.bindings.apply(&argv) {
+                    Applied::DisplayChanged => {
+                        let size = self.viewer_size();
+                        session.send_to_host(ServerMessage::Resize {
+                            sx: size.0,
+                            sy: size.1,
+                        });
+                        Ok(true)
+                    }
+                    Applied::NamedSessionRequested => {
+                        session.send_to_host(ServerMessage::Notify {
+                            message: "Named sessions are not supported by this relay".into(),
+                        });
+                        Ok(false)
+                    }
+                    Applied::Nothing => Ok(false),
+                }
+            }
+            HostMessage::Uname { nodename, .. } => {
+                self.host_name = nodename.to_string_lossy();
+                Ok(true)
+            }
+            HostMessage::Unknown { msg_type, .. } => {
+                tracing::debug!(session = %session.label(), msg_type, "skipping unknown host message");
+                Ok(false)
+            }
+        }
+    }
+
+    fn apply_layout(&mut self, layout: Layout) -> Result<(), String> {
+        let dimension = |v: i64, what: &str| {
+            if (0..=MAX_DIMENSION).contains(&v) {
+                Ok(v as u16)
+            } else {
+                Err(format!("SYNC_LAYOUT: {what} {v} out of range"))
+            }
+        };
+        dimension(layout.sx, "session width")?;
+        dimension(layout.sy, "session height")?;
+        let total: usize = layout.windows.iter().map(|w| w.panes.len()).sum();
+        if total > MAX_PANES {
+            return Err(format!(
+                "SYNC_LAYOUT: {total} panes (the limit is {MAX_PANES})"
+            ));
+        }
+        if !layout.windows.is_empty()
+            && !layout
+                .windows
+                .iter()
+                .any(|w| w.idx == layout.active_window_idx)
+        {
+            return Err(format!(
+                "SYNC_LAYOUT: active window {} does not exist",
+                layout.active_window_idx
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for window in &layout.windows {
+            if !window.panes.is_empty()
+                && !window.panes.iter().any(|p| p.id == window.active_pane_id)
+            {
+                return Err(format!(
+                    "SYNC_LAYOUT: active pane {} is not in window {}",
+                    window.active_pane_id, window.idx
+                ));
+            }
+            for pane in &window.panes {
+                if !seen.insert(pane.id) {
+                    return Err(format!("SYNC_LAYOUT: pane {} appears twice", pane.id));
+                }
+                let cols = dimension(pane.sx, "pane width")?;
+                let rows = dimension(pane.sy, "pane height")?;
+                dimension(pane.xoff, "pane x offset")?;
+                dimension(pane.yoff, "pane y offset")?;
+                match self.panes.get_mut(&pane.id) {
+                    Some(mirror) => {
+                        if mirror.term.size() != (cols.max(2), rows.max(1)) {
+                            mirror.resize(cols, rows);
+                        }
+                    }
+                    None => {
+                        self.panes.insert(pane.id, PaneMirror::new(cols, rows));
+                    }
+                }
+            }
+        }
+        self.panes.retain(|id, _| seen.contains(id));
+        if let Some(previous) = &self.layout
+            && previous.active_window_idx != layout.active_window_idx
+        {
+            self.last_window = Some(previous.active_window_idx);
+        }
+        if let Some(last) = self.last_window
+            && !layout.windows.iter().any(|w| w.idx == last)
+        {
+            self.last_window = None;
+        }
+        self.layout = Some(layout);
+        // Output that arrived for panes announced just now.
+        let held = std::mem::take(&mut self.unannounced);
+        self.unannounced_bytes = 0;
+        for (pane_id, data) in held {
+            match self.panes.get_mut(&pane_id) {
+                Some(pane) => pane.term.feed(&data),
+                None => self.hold_unannounced(pane_id, data),
+            }
+        }
+        Ok(())
+    }
+
+    /// Keep output for a pane the layout does not have yet, within a bound (then drop it).
+    fn hold_unannounced(&mut self, pane_id: i64, data: Vec<u8>) {
+        if self.unannounced_bytes + data.len() > MAX_UNANNOUNCED_PTY {
+            return;
+        }
+        self.unannounced_bytes += data.len();
+        self.unannounced.push((pane_id, data));
+    }
+
+    /// What a viewer sees: the current window's panes, the status line, a message.
+    pub fn scene(&self, message: Option<String>, now: std::time::SystemTime) -> Scene<'_> {
+        let Some(layout) = &self.layout else {
+            return Scene {
+                session_cols: 0,
+                session_rows: 0,
+                panes: Vec::new(),
+                active_pane: None,
+                status: self.status_bar(None, now),
+                message,
+            };
+        };
+        let window = layout
+            .windows
+            .iter()
+            .find(|w| w.idx == layout.active_window_idx);
+        let panes = window
+            .map(|w| {
+                w.panes
+                    .iter()
+                    .filter_map(|p| {
+                        let mirror = self.panes.get(&p.id)?;
+                        Some(ScenePane {
+                            id: p.id,
+                            xoff: p.xoff as u16,
+                            yoff: p.yoff as u16,
+                            cols: p.sx as u16,
+                            rows: p.sy as u16,
+                            term: mirror.visible(),
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Scene {
+            session_cols: layout.sx as u16,
+            session_rows: layout.sy as u16,
+            panes,
+            active_pane: window.map(|w| w.active_pane_id),
+            status: self.status_bar(Some(layout), now),
+            message,
+        }
+    }
+
+    fn status_bar(&self, layout: Option<&Layout>, now: std::time::SystemTime) -> Option<StatusBar> {
+        if !self.bindings.status_on() {
+            return None;
+        }
+        let windows = layout
+            .map(|layout| {
+                layout
+                    .windows
+                    .iter()
+                    .map(|w| StatusWindow {
+                        idx: w.idx,
+                        name: w.name.to_string_lossy(),
+                        active: w.idx == layout.active_window_idx,
+                        last: Some(w.idx) == self.last_window,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let (left, right) = match &self.status {
+            Some((left, right)) => (left.clone(), right.clone()),
+            // A headless host never sends STATUS: draw tmux's default look.
+            None => (
+                "[tmate] ".to_string(),
+                format!("\"{}\" {}", self.host_name, clock(now)),
+            ),
+        };
+        Some(StatusBar {
+            left,
+            right,
+            windows,
+        })
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// `HH:MM DD-Mon-YY` in UTC, like tmux's default status-right (the relay has no time zone).
+pub fn clock(now: std::time::SystemTime) -> String {
+    let secs = now
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let days = (secs / 86_400) as i64;
+    let (hour, minute) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let name = MONTHS.get((month - 1) as usize).copied().unwrap_or("???");
+    format!(
+        "{hour:02}:{minute:02} {day:02}-{name}-{:02}",
+        year.rem_euclid(100)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_format() {
+        // 2026-11-26 19:01:00 UTC
+        let t = std::time::UNIX_EPOCH + Duration::from_secs(1_795_719_660);
+        assert_eq!(clock(t), "19:01 26-Nov-26");
+        assert_eq!(clock(std::time::UNIX_EPOCH), "00:00 01-Jan-70");
+    }
+
+    #[test]
+    fn capitalize_first_letter() {
+        assert_eq!(capitalize("unknown command: x"), "Unknown command: x");
+        assert_eq!(capitalize(""), "");
+    }
+}

@@ -1,0 +1,414 @@
+//! The SSH front: russh configuration, one handler per TCP connection, and the role each
+//! connection takes from its first channel request (`subsystem tmate` = host, `shell` = viewer).
+
+use std::borrow::Cow;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use rand::RngExt;
+use russh::keys::PublicKey;
+use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
+use russh::{Channel, ChannelId, MethodKind, MethodSet, Preferred, compression};
+use tokio::net::TcpStream;
+use tokio::sync::mpsc;
+
+use crate::host::{HostAction, HostConn};
+use crate::registry::Found;
+use crate::viewer::{self, ViewerInput, ViewerSetup};
+use crate::{RelayConfig, Shared, token};
+
+/// The user name tmate hosts log in with.
+const HOST_USER: &str = "tmate";
+
+pub fn server_config(config: &RelayConfig) -> russh::server::Config {
+    let mut methods = MethodSet::empty();
+    methods.push(MethodKind::None);
+    methods.push(MethodKind::PublicKey);
+    russh::server::Config {
+        server_id: russh::SshId::Standard(Cow::Borrowed("SSH-2.0-tmate")),
+        methods,
+        // Refusals are only "this session needs a listed key": nothing to brute-force.
+        auth_rejection_time: Duration::from_millis(0),
+        auth_rejection_time_initial: Some(Duration::from_millis(0)),
+        keys: config.host_keys.to_vec(),
+        // Sessions are long and idle; liveness comes from keepalives, not inactivity.
+        inactivity_timeout: None,
+        keepalive_interval: Some(Duration::from_secs(30)),
+        keepalive_max: 4,
+        nodelay: true,
+        preferred: Preferred {
+            // Protocol spec 1.3: `none` first so current libssh clients stay uncompressed,
+            // plain `zlib` for libssh 0.9 (which offers no `none`); not the delayed variant.
+            compression: Cow::Borrowed(&[compression::NONE, compression::ZLIB]),
+            ..Preferred::default()
+        },
+        ..Default::default()
+    }
+}
+
+/// Run one accepted TCP connection.
+pub fn accept(
+    shared: Arc<Shared>,
+    ssh_config: Arc<russh::server::Config>,
+    stream: TcpStream,
+    peer: SocketAddr,
+) {
+    let count = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
+    let guard = ConnectionCount(shared.clone());
+    if count > shared.config.max_connections {
+        tracing::warn!(%peer, count, "too many connections; refusing");
+        drop(stream);
+        drop(guard);
+        return;
+    }
+    let _ = stream.set_nodelay(true);
+    tokio::spawn(async move {
+        let _guard = guard;
+        let established = Arc::new(AtomicBool::new(false));
+        let handler = Conn {
+            shared: shared.clone(),
+            peer,
+            user: String::new(),
+            offered_key: None,
+            channel: None,
+            pty_size: (80, 24),
+            role: Role::None,
+            established: established.clone(),
+        };
+        let running = match russh::server::run_stream(ssh_config, stream, handler).await {
+            Ok(running) => running,
+            Err(error) => {
+                tracing::debug!(%peer, %error, "SSH handshake failed");
+                return;
+            }
+        };
+        let handle = running.handle();
+        let grace = shared.config.login_grace;
+        let watchdog = tokio::spawn(async move {
+            tokio::time::sleep(grace).await;
+            if !established.load(Ordering::Relaxed) {
+                tracing::debug!(%peer, "login grace time passed");
+                let _ = handle
+                    .disconnect(
+                        russh::Disconnect::ByApplication,
+                        "Connection grace period passed".into(),
+                        String::new(),
+                    )
+                    .await;
+            }
+        });
+        if let Err(error) = running.await {
+            tracing::debug!(%peer, %error, "connection ended");
+        }
+        watchdog.abort();
+    });
+}
+
+/// Keeps the connection count right however the connection ends.
+struct ConnectionCount(Arc<Shared>);
+
+impl Drop for ConnectionCount {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+enum Role {
+    None,
+    Host(HostConn),
+    Viewer(mpsc::Sender<ViewerInput>),
+    /// A refused viewer or a finished host: ignore whatever else arrives.
+    Closed,
+}
+
+struct Conn {
+    shared: Arc<Shared>,
+    peer: SocketAddr,
+    user: String,
+    offered_key: Option<PublicKey>,
+    channel: Option<ChannelId>,
+    pty_size: (u16, u16),
+    role: Role,
+    established: Arc<AtomicBool>,
+}
+
+impl Conn {
+    /// Whether the user may log in with `key` (None: no key). Hosts always may; viewers of a
+    /// session restricted by authorized keys need a listed key; unknown tokens are let through
+    /// and refused at the shell, like the original, so a probe learns nothing at auth time.
+    fn may_login(&self, user: &str, key: Option<&PublicKey>) -> bool {
+        if user == HOST_USER {
+            return true;
+        }
+        match self.shared.registry.lookup(user) {
+            Some(Found { session, .. }) => {
+                let state = session.lock();
+                match key {
+                    Some(key) => state.bindings.allows_key(key),
+                    None => !state.bindings.restricted,
+                }
+            }
+            None => true,
+        }
+    }
+
+    fn decision(allowed: bool) -> Auth {
+        if allowed {
+            Auth::Accept
+        } else {
+            Auth::Reject {
+                proceed_with_methods: None,
+                partial_success: false,
+            }
+        }
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Role::Host(host) = &mut self.role {
+            host.on_disconnect();
+        }
+    }
+}
+
+impl russh::server::Handler for Conn {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
+        self.user = user.to_string();
+        Ok(Self::decision(self.may_login(user, None)))
+    }
+
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        Ok(Self::decision(self.may_login(user, Some(offer.public_key))))
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        self.user = user.to_string();
+        let allowed = self.may_login(user, Some(key.public_key));
+        if allowed {
+            self.offered_key = Some(key.public_key.clone());
+        }
+        Ok(Self::decision(allowed))
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        channel: Channel<Msg>,
+        reply: ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        // One session channel per connection, as in the original.
+        if self.channel.is_some() {
+            reply
+                .reject(russh::ChannelOpenFailure::AdministrativelyProhibited)
+                .await;
+            return Ok(());
+        }
+        self.channel = Some(channel.id());
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if name != "tmate" || !matches!(self.role, Role::None) || self.channel != Some(channel) {
+            session.channel_failure(channel)?;
+            return Ok(());
+        }
+        self.established.store(true, Ordering::Relaxed);
+        self.role = Role::Host(HostConn::new(
+            self.shared.clone(),
+            session.handle(),
+            channel,
+            self.peer.to_string(),
+        ));
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn pty_request(
+        &mut self,
+        channel: ChannelId,
+        _term: &str,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(russh::Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.pty_size = (clamp_size(cols, 80), clamp_size(rows, 24));
+        session.channel_success(channel)?;
+        Ok(())
+    }
+
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if !matches!(self.role, Role::None) || self.channel != Some(channel) {
+            session.channel_failure(channel)?;
+            return Ok(());
+        }
+        self.established.store(true, Ordering::Relaxed);
+        session.channel_success(channel)?;
+        let found = token::is_well_formed(&self.user)
+            .then(|| self.shared.registry.lookup(&self.user))
+            .flatten();
+        let Some(found) = found else {
+            self.role = Role::Closed;
+            tracing::info!(peer = %self.peer, token = %token::redact(&self.user), "unknown token");
+            let (low, high) = self.shared.config.invalid_token_delay;
+            let delay = rand::rng().random_range(low..=high.max(low));
+            let handle = session.handle();
+            tokio::spawn(async move {
+                tokio::time::sleep(delay).await;
+                let _ = handle
+                    .data(channel, &b"Invalid or expired session token\r\n"[..])
+                    .await;
+                let _ = handle.exit_status_request(channel, 1).await;
+                let _ = handle.eof(channel).await;
+                let _ = handle.close(channel).await;
+            });
+            return Ok(());
+        };
+        let (cols, rows) = self.pty_size;
+        let sender = viewer::spawn(ViewerSetup {
+            viewer_id: self.shared.next_viewer_id(),
+            read_only: found.read_only,
+            session: found.session,
+            cols,
+            rows,
+            addr: Some(self.peer),
+            handle: session.handle(),
+            channel,
+            timing: self.shared.config.viewer_timing,
+        });
+        self.role = Role::Viewer(sender);
+        Ok(())
+    }
+
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        _data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        // The original only runs exec requests through its web tier; there is nothing to run.
+        session.channel_failure(channel)?;
+        Ok(())
+    }
+
+    async fn window_change_request(
+        &mut self,
+        _channel: ChannelId,
+        cols: u32,
+        rows: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.pty_size = (clamp_size(cols, 80), clamp_size(rows, 24));
+        if let Role::Viewer(sender) = &self.role {
+            let (cols, rows) = self.pty_size;
+            let _ = sender.send(ViewerInput::Resize { cols, rows }).await;
+        }
+        Ok(())
+    }
+
+    async fn data(
+        &mut self,
+        channel: ChannelId,
+        data: &[u8],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        if self.channel != Some(channel) {
+            return Ok(());
+        }
+        match &mut self.role {
+            Role::Host(host) => {
+                if host.on_data(data) == HostAction::Close {
+                    self.role = Role::Closed;
+                    session.eof(channel)?;
+                    session.close(channel)?;
+                }
+            }
+            // Waiting here when the viewer's task is busy pushes back on this viewer's
+            // connection only.
+            Role::Viewer(sender) => {
+                let _ = sender.send(ViewerInput::Data(data.to_vec())).await;
+            }
+            Role::None | Role::Closed => {}
+        }
+        Ok(())
+    }
+
+    async fn channel_eof(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        // A viewer whose input ended (`ssh ... </dev/null`) may still watch; a host that stops
+        // sending is gone.
+        if matches!(self.role, Role::Viewer(_)) {
+            return Ok(());
+        }
+        self.channel_gone(channel, session)
+    }
+
+    async fn channel_close(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        self.channel_gone(channel, session)
+    }
+}
+
+impl Conn {
+    fn channel_gone(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> Result<(), russh::Error> {
+        if self.channel != Some(channel) {
+            return Ok(());
+        }
+        match std::mem::replace(&mut self.role, Role::Closed) {
+            Role::Host(mut host) => {
+                host.on_disconnect();
+                session.close(channel)?;
+            }
+            // Dropping the sender ends the viewer's task, which detaches it.
+            Role::Viewer(_) => {}
+            Role::None | Role::Closed => {}
+        }
+        Ok(())
+    }
+}
+
+/// Terminal sizes from the client: zero means "unknown" in SSH; huge values are clamped.
+fn clamp_size(value: u32, default: u16) -> u16 {
+    match value {
+        0 => default,
+        v => u16::try_from(v).unwrap_or(u16::MAX).min(4096),
+    }
+}

@@ -1,0 +1,565 @@
+//! One SSH viewer: a task that owns its terminal (input parsing, prefix key tables, prompts,
+//! messages) and draws the session for it from the mirror, at most once per frame interval and
+//! only where the picture changed. A slow viewer delays only itself.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use russh::ChannelId;
+use russh::server::Handle;
+use tmate_proto::{InputEvent, InputParser, KeyCode, RawStr, ServerMessage};
+use tmate_term::{Renderer, compose};
+use tokio::sync::mpsc;
+use tokio::time::{sleep_until, timeout};
+
+use crate::bindings::{CommandKind, classify, parse_command_line, parse_flags};
+use crate::session::{Session, VIEWER_EVENTS, ViewerEvent};
+
+/// What the SSH connection hands to a viewer's task.
+#[derive(Debug)]
+pub enum ViewerInput {
+    Data(Vec<u8>),
+    Resize { cols: u16, rows: u16 },
+}
+
+/// Input queued from the connection to the task before the connection waits.
+pub const VIEWER_INPUT_QUEUE: usize = 256;
+
+/// Timing of a viewer's task.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewerTiming {
+    /// Shortest time between two frames sent to one viewer.
+    pub frame_interval: Duration,
+    /// How long a lone ESC waits for the rest of a sequence (tmux's escape-time).
+    pub escape_time: Duration,
+    /// How long a frame may wait for the viewer's SSH window before the viewer is dropped.
+    pub stall_limit: Duration,
+}
+
+impl Default for ViewerTiming {
+    fn default() -> Self {
+        ViewerTiming {
+            frame_interval: Duration::from_millis(16),
+            escape_time: Duration::from_millis(50),
+            stall_limit: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Everything a viewer task needs.
+pub struct ViewerSetup {
+    pub session: Arc<Session>,
+    pub viewer_id: u64,
+    pub read_only: bool,
+    pub cols: u16,
+    pub rows: u16,
+    pub addr: Option<SocketAddr>,
+    pub handle: Handle,
+    pub channel: ChannelId,
+    pub timing: ViewerTiming,
+}
+
+/// Start a viewer; the returned sender feeds it what the viewer types and its resizes. Dropping
+/// the sender (the connection closed) ends the task.
+pub fn spawn(setup: ViewerSetup) -> mpsc::Sender<ViewerInput> {
+    let (input_tx, input_rx) = mpsc::channel(VIEWER_INPUT_QUEUE);
+    tokio::spawn(run(setup, input_rx));
+    input_tx
+}
+
+/// Which key table the next key is looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyState {
+    Root,
+    Prefix,
+    /// After a `bind-key -r` command: more repeatable keys go to the prefix table until then.
+    Repeat(Instant),
+}
+
+enum PromptKind {
+    /// command-prompt: the template (with `%%` for the input) or none (the input is a command).
+    Command { template: Option<String> },
+    /// confirm-before: the commands to run on `y`.
+    Confirm { commands: Vec<Vec<String>> },
+}
+
+struct Prompt {
+    kind: PromptKind,
+    label: String,
+    input: String,
+}
+
+struct Viewer {
+    session: Arc<Session>,
+    viewer_id: u64,
+    client_id: i64,
+    read_only: bool,
+    cols: u16,
+    rows: u16,
+    parser: InputParser,
+    escape_deadline: Option<Instant>,
+    keys: KeyState,
+    prompt: Option<Prompt>,
+    message: Option<(String, Instant)>,
+    renderer: Renderer,
+    dirty: bool,
+    /// Set when the viewer must go, with what to print on the way out.
+    closing: Option<String>,
+}
+
+async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
+    let ViewerSetup {
+        session,
+        viewer_id,
+        read_only,
+        cols,
+        rows,
+        addr,
+        handle,
+        channel,
+        timing,
+    } = setup;
+    let (events_tx, mut events) = mpsc::channel(VIEWER_EVENTS);
+    let mut changed = session.subscribe();
+    let client_id = session.add_viewer(viewer_id, read_only, cols, rows, addr, events_tx);
+    let mut viewer = Viewer {
+        session: session.clone(),
+        viewer_id,
+        client_id,
+        read_only,
+        cols,
+        rows,
+        parser: InputParser::new(),
+        escape_deadline: None,
+        keys: KeyState::Root,
+        prompt: None,
+        message: None,
+        renderer: Renderer::new(),
+        dirty: true,
+        closing: None,
+    };
+    tracing::info!(session = %session.label(), client_id, read_only, ?addr, "viewer attached");
+    if session.lock().host_disconnected_at.is_some() {
+        viewer.show(
+            "The host disconnected; waiting for it to reconnect...",
+            Duration::from_secs(3600),
+        );
+    }
+
+    let mut out = Vec::new();
+    viewer.renderer.enter(&mut out);
+    let mut last_frame: Option<Instant> = None;
+    loop {
+        let now = Instant::now();
+        let frame_due = match last_frame {
+            Some(last) if viewer.dirty => Some(last + timing.frame_interval),
+            None if viewer.dirty => Some(now),
+            _ => None,
+        };
+        if let Some(due) = frame_due
+            && due <= now
+        {
+            let frame = viewer.frame();
+            viewer.renderer.render(&frame, &mut out);
+            viewer.dirty = false;
+            last_frame = Some(now);
+            if !out.is_empty() {
+                let bytes = std::mem::take(&mut out);
+                match timeout(timing.stall_limit, handle.data(channel, bytes)).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => break,
+                    Err(_) => {
+                        tracing::info!(session = %session.label(), client_id, "viewer stalled; dropping it");
+                        break;
+                    }
+                }
+            }
+            continue;
+        }
+        let deadline = [
+            frame_due,
+            viewer.message.as_ref().map(|(_, until)| *until),
+            viewer.escape_deadline,
+            match viewer.keys {
+                KeyState::Repeat(until) => Some(until),
+                _ => None,
+            },
+        ]
+        .into_iter()
+        .flatten()
+        .min();
+        tokio::select! {
+            received = input.recv() => match received {
+                None => break,
+                Some(ViewerInput::Data(bytes)) => viewer.on_input(&bytes, timing.escape_time),
+                Some(ViewerInput::Resize { cols, rows }) => viewer.on_resize(cols, rows),
+            },
+            event = events.recv() => match event {
+                None => break,
+                Some(ViewerEvent::Message { text, duration }) => viewer.show(&text, duration),
+                Some(ViewerEvent::Close { reason }) => viewer.closing = Some(reason),
+            },
+            result = changed.changed() => {
+                if result.is_err() {
+                    break;
+                }
+                viewer.dirty = true;
+            }
+            () = sleep_until_opt(deadline) => viewer.on_timers(),
+        }
+        if viewer.closing.is_some() {
+            break;
+        }
+    }
+
+    session.remove_viewer(viewer_id);
+    tracing::info!(session = %session.label(), client_id, "viewer detached");
+    let mut goodbye = Vec::new();
+    viewer.renderer.leave(&mut goodbye);
+    if let Some(reason) = &viewer.closing {
+        goodbye.extend_from_slice(reason.as_bytes());
+        goodbye.extend_from_slice(b"\r\n");
+    }
+    let _ = timeout(Duration::from_secs(2), handle.data(channel, goodbye)).await;
+    let _ = handle.exit_status_request(channel, 0).await;
+    let _ = handle.eof(channel).await;
+    let _ = handle.close(channel).await;
+}
+
+async fn sleep_until_opt(deadline: Option<Instant>) {
+    match deadline {
+        Some(deadline) => sleep_until(deadline.into()).await,
+        None => std::future::pending().await,
+    }
+}
+
+impl Viewer {
+    fn show(&mut self, text: &str, duration: Duration) {
+        self.message = Some((text.to_string(), Instant::now() + duration));
+        self.dirty = true;
+    }
+
+    fn frame(&self) -> tmate_term::Frame {
+        let message = match &self.prompt {
+            Some(prompt) => Some(format!("{}{}", prompt.label, prompt.input)),
+            None => self.message.as_ref().map(|(text, _)| text.clone()),
+        };
+        let state = self.session.lock();
+        let scene = state.scene(message, SystemTime::now());
+        compose(&scene, self.cols, self.rows)
+    }
+
+    fn on_resize(&mut self, cols: u16, rows: u16) {
+        self.cols = cols.max(1);
+        self.rows = rows.max(1);
+        self.renderer.reset();
+        self.dirty = true;
+        self.session
+            .resize_viewer(self.viewer_id, self.cols, self.rows);
+    }
+
+    fn on_timers(&mut self) {
+        let now = Instant::now();
+        if let Some((_, until)) = &self.message
+            && *until <= now
+        {
+            self.message = None;
+            self.dirty = true;
+        }
+        if self.escape_deadline.is_some_and(|d| d <= now) {
+            self.escape_deadline = None;
+            let mut events = Vec::new();
+            self.parser.flush(&mut events);
+            self.on_events(events);
+        }
+        if let KeyState::Repeat(until) = self.keys
+            && until <= now
+        {
+            self.keys = KeyState::Root;
+        }
+    }
+
+    fn on_input(&mut self, bytes: &[u8], escape_time: Duration) {
+        let mut events = Vec::new();
+        self.parser.feed(bytes, &mut events);
+        self.escape_deadline = if self.parser.pending().is_empty() {
+            None
+        } else {
+            Some(Instant::now() + escape_time)
+        };
+        self.on_events(events);
+    }
+
+    fn on_events(&mut self, events: Vec<InputEvent>) {
+        for event in events {
+            if self.closing.is_some() {
+                return;
+            }
+            match event {
+                InputEvent::Key { key, .. } => self.on_key(key),
+                // Mouse reports and sequences that are no key are not passed on: the host's
+                // pane did not ask for them and they would arrive as garbage.
+                InputEvent::Mouse { .. } | InputEvent::Unrecognized { .. } => {}
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyCode) {
+        if self.prompt.is_some() {
+            self.prompt_key(key);
+            return;
+        }
+        let (prefixes, root_binding, prefix_binding, repeat_time) = {
+            let state = self.session.lock();
+            let bindings = &state.bindings;
+            (
+                bindings.prefix_keys(),
+                bindings.lookup("root", key).cloned(),
+                bindings.lookup("prefix", key).cloned(),
+                bindings.repeat_time(),
+            )
+        };
+        let is_prefix = prefixes.contains(&Some(key));
+        match self.keys {
+            KeyState::Root => {
+                if let Some(binding) = root_binding.filter(|_| !key.is_mouse()) {
+                    self.run_commands(&binding.commands);
+                } else if is_prefix {
+                    self.keys = KeyState::Prefix;
+                } else {
+                    self.send_key(key);
+                }
+            }
+            KeyState::Prefix => {
+                self.keys = KeyState::Root;
+                if let Some(binding) = prefix_binding {
+                    if binding.repeat {
+                        self.keys = KeyState::Repeat(Instant::now() + repeat_time);
+                    }
+                    self.run_commands(&binding.commands);
+                }
+            }
+            KeyState::Repeat(_) => match prefix_binding.filter(|b| b.repeat) {
+                Some(binding) => {
+                    self.keys = KeyState::Repeat(Instant::now() + repeat_time);
+                    self.run_commands(&binding.commands);
+                }
+                None => {
+                    self.keys = KeyState::Root;
+                    self.on_key(key);
+                }
+            },
+        }
+    }
+
+    /// An unbound key goes to the host's active pane.
+    fn send_key(&mut self, key: KeyCode) {
+        if self.read_only {
+            return;
+        }
+        self.session
+            .send_to_host(ServerMessage::PaneKey { pane_id: -1, key });
+    }
+
+    fn run_commands(&mut self, commands: &[Vec<String>]) {
+        for argv in commands {
+            if self.closing.is_some() || self.prompt.is_some() {
+                return;
+            }
+            self.run_command(argv);
+        }
+    }
+
+    fn run_command(&mut self, argv: &[String]) {
+        let Some((name, args)) = argv.split_first() else {
+            return;
+        };
+        // A read-only viewer can only leave.
+        if self.read_only && !matches!(name.as_str(), "detach-client" | "detach") {
+            return;
+        }
+        match classify(name) {
+            CommandKind::Forward => {
+                let argv = argv.iter().map(|a| RawStr::from(a.as_str())).collect();
+                if !self.session.send_to_host(ServerMessage::ExecCmd {
+                    client_id: self.client_id,
+                    argv,
+                }) {
+                    self.show("The host is not connected", Duration::from_secs(2));
+                }
+            }
+            CommandKind::Unavailable => {
+                self.show(
+                    &format!("{name}: not available to viewers"),
+                    Duration::from_secs(2),
+                );
+            }
+            CommandKind::Local => self.run_local(name, args),
+        }
+    }
+
+    fn run_local(&mut self, name: &str, args: &[String]) {
+        match name {
+            "detach-client" | "detach" => {
+                self.closing = Some("[detached (from session tmate)]".to_string());
+            }
+            "send-prefix" => {
+                let (flags, _) = parse_flags(args, &[]);
+                let prefixes = self.session.lock().bindings.prefix_keys();
+                let index = usize::from(flags.has('2'));
+                if let Some(Some(key)) = prefixes.get(index) {
+                    self.send_key(*key);
+                }
+            }
+            "refresh-client" | "refresh" => {
+                self.renderer.reset();
+                self.dirty = true;
+            }
+            "display-message" | "display" => {
+                let (flags, rest) = parse_flags(args, &['c', 't', 'F']);
+                let text = match rest.first() {
+                    Some(text) => self.expand(text),
+                    None => self.expand("[#S] #I:#P, current pane #D - (#W)"),
+                };
+                if !flags.has('p') {
+                    let duration = self.session.lock().bindings.display_time();
+                    self.show(&text, duration.max(Duration::from_millis(750)));
+                }
+            }
+            "command-prompt" => {
+                let (flags, rest) = parse_flags(args, &['I', 'p', 't']);
+                let label = flags
+                    .value('p')
+                    .map(|p| format!("({}) ", p.split(',').next().unwrap_or_default()))
+                    .unwrap_or_else(|| ":".to_string());
+                let input = flags
+                    .value('I')
+                    .map(|i| self.expand(i.split(',').next().unwrap_or_default()))
+                    .unwrap_or_default();
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::Command {
+                        template: rest.first().cloned(),
+                    },
+                    label,
+                    input,
+                });
+                self.dirty = true;
+            }
+            "confirm-before" | "confirm" => {
+                let (flags, rest) = parse_flags(args, &['p', 't']);
+                let Some(command) = rest.first() else {
+                    return;
+                };
+                let commands = match parse_command_line(command) {
+                    Ok(commands) => commands,
+                    Err(e) => {
+                        self.show(&e, Duration::from_secs(2));
+                        return;
+                    }
+                };
+                let label = match flags.value('p') {
+                    Some(p) => self.expand(p),
+                    None => format!("Confirm '{command}'? (y/n)"),
+                };
+                self.prompt = Some(Prompt {
+                    kind: PromptKind::Confirm { commands },
+                    label,
+                    input: String::new(),
+                });
+                self.dirty = true;
+            }
+            other => {
+                self.show(
+                    &format!("{other}: only the host can change bindings and options"),
+                    Duration::from_secs(2),
+                );
+            }
+        }
+    }
+
+    /// A few of tmux's format variables, from the mirror: enough for the default bindings'
+    /// prompts (`#W`, `#S`, `#I`, `#P`, `#D`).
+    fn expand(&self, text: &str) -> String {
+        let state = self.session.lock();
+        let layout = state.layout.as_ref();
+        let window = layout.and_then(|l| l.windows.iter().find(|w| w.idx == l.active_window_idx));
+        let pane_index = window
+            .and_then(|w| w.panes.iter().position(|p| p.id == w.active_pane_id))
+            .unwrap_or(0);
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c != '#' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('W') => {
+                    out.push_str(&window.map(|w| w.name.to_string_lossy()).unwrap_or_default())
+                }
+                Some('S') => out.push_str("tmate"),
+                Some('I') => out.push_str(&window.map_or(0, |w| w.idx).to_string()),
+                Some('P') => out.push_str(&pane_index.to_string()),
+                Some('D') => out.push_str(&format!("%{}", window.map_or(0, |w| w.active_pane_id))),
+                Some('H' | 'h') => out.push_str(&state.host_name),
+                Some('#') => out.push('#'),
+                Some(other) => {
+                    out.push('#');
+                    out.push(other);
+                }
+                None => out.push('#'),
+            }
+        }
+        out
+    }
+
+    fn prompt_key(&mut self, key: KeyCode) {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return;
+        };
+        self.dirty = true;
+        if let PromptKind::Confirm { commands } = &prompt.kind {
+            let commands = commands.clone();
+            self.prompt = None;
+            if key == KeyCode::char('y') {
+                self.run_commands(&commands);
+            }
+            return;
+        }
+        match key {
+            KeyCode::ENTER => {
+                let Some(prompt) = self.prompt.take() else {
+                    return;
+                };
+                let line = match &prompt.kind {
+                    PromptKind::Command {
+                        template: Some(template),
+                    } => template
+                        .replace("%%", &prompt.input)
+                        .replace("%1", &prompt.input),
+                    _ => prompt.input.clone(),
+                };
+                match parse_command_line(&line) {
+                    Ok(commands) => self.run_commands(&commands),
+                    Err(e) => self.show(&e, Duration::from_secs(2)),
+                }
+            }
+            // Escape, C-c, C-g: cancel.
+            KeyCode(0x1b) | KeyCode(0x03) | KeyCode(0x07) => self.prompt = None,
+            KeyCode::BSPACE | KeyCode(0x08) => {
+                prompt.input.pop();
+            }
+            // C-u: clear the line.
+            KeyCode(0x15) => prompt.input.clear(),
+            key if key.0 >= 0x20 && key.0 != 0x7f && key.0 < KeyCode::BASE => {
+                if let Some(c) = u32::try_from(key.0).ok().and_then(char::from_u32)
+                    && prompt.input.len() < 1024
+                {
+                    prompt.input.push(c);
+                }
+            }
+            _ => {}
+        }
+    }
+}
