@@ -1,0 +1,537 @@
+//! The compositor: what one client sees of a session's active window (panes at their layout
+//! positions, borders, the area outside a smaller window, the status line or a message), drawn
+//! into a client-sized `Frame` following tmux 3.3a's `screen-redraw.c`, `status.c` and
+//! `format-draw.c`.
+
+use crate::markup::{markup_cells, plain_cells};
+use crate::pane::PaneTerm;
+use crate::style::{Cell, Color, PaneModes, Style};
+
+/// What one client should see: the active window of a session.
+#[derive(Debug, Clone)]
+pub struct Scene<'a> {
+    /// The window area, excluding the status line (SYNC_LAYOUT's `sx`, `sy`).
+    pub session_cols: u16,
+    pub session_rows: u16,
+    /// Panes of the active window in the host's order (SYNC_LAYOUT order, tmux's pane list).
+    pub panes: Vec<ScenePane<'a>>,
+    pub active_pane: Option<i64>,
+    /// `None`: the status line is off.
+    pub status: Option<StatusBar>,
+    /// Shown in place of the status line (black on yellow), as plain text.
+    pub message: Option<String>,
+}
+
+/// One pane of the window: its tmate layout geometry and its terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct ScenePane<'a> {
+    pub id: i64,
+    pub xoff: u16,
+    pub yoff: u16,
+    pub cols: u16,
+    pub rows: u16,
+    pub term: &'a PaneTerm,
+}
+
+/// The status line's content. `left` and `right` may contain tmux style markup (`#[fg=red]`);
+/// they are drawn whole: cut them first with [`crate::truncate_markup`] to apply
+/// `status-left-length`/`status-right-length`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StatusBar {
+    pub left: String,
+    pub right: String,
+    pub windows: Vec<StatusWindow>,
+}
+
+/// One window in the status line's window list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusWindow {
+    pub idx: i64,
+    pub name: String,
+    pub active: bool,
+    pub last: bool,
+}
+
+/// A client-sized picture: cells, cursor, and the input modes the client's terminal should be in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    pub cols: u16,
+    pub rows: u16,
+    /// Row-major, `cols * rows` cells.
+    pub cells: Vec<Cell>,
+    /// `None`: the cursor is hidden.
+    pub cursor: Option<(u16, u16)>,
+    /// The active pane's modes.
+    pub modes: PaneModes,
+}
+
+impl Frame {
+    /// A frame of default blanks.
+    pub fn blank(cols: u16, rows: u16) -> Frame {
+        Frame {
+            cols,
+            rows,
+            cells: vec![Cell::default(); usize::from(cols) * usize::from(rows)],
+            cursor: None,
+            modes: PaneModes::default(),
+        }
+    }
+
+    fn index(&self, col: u16, row: u16) -> Option<usize> {
+        if col >= self.cols || row >= self.rows {
+            return None;
+        }
+        Some(usize::from(row) * usize::from(self.cols) + usize::from(col))
+    }
+
+    pub fn cell(&self, col: u16, row: u16) -> Option<&Cell> {
+        self.index(col, row).and_then(|i| self.cells.get(i))
+    }
+
+    /// A row as text, trailing blanks trimmed (wide characters once).
+    pub fn row_text(&self, row: u16) -> String {
+        let mut text = String::new();
+        for col in 0..self.cols {
+            if let Some(cell) = self.cell(col, row).filter(|c| c.width != 0) {
+                text.push_str(&cell.text);
+            }
+        }
+        let trimmed = text.trim_end_matches(' ').len();
+        text.truncate(trimmed);
+        text
+    }
+}
+
+/// tmux's default `status-style`: black on green.
+pub const STATUS_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(2));
+/// tmux's default `message-style`: black on yellow.
+pub const MESSAGE_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(3));
+/// tmux's default `pane-active-border-style` outside copy mode: green.
+pub const ACTIVE_BORDER_STYLE: Style = Style::colors(Color::Indexed(2), Color::Default);
+/// tmux's default `pane-border-style`.
+pub const BORDER_STYLE: Style = Style::colors(Color::Default, Color::Default);
+
+/// tmux's border cell types (`CELL_*`), named by the lines that meet in them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CellType {
+    TopBottom,
+    LeftRight,
+    TopLeft,
+    TopRight,
+    BottomLeft,
+    BottomRight,
+    TopJoin,
+    BottomJoin,
+    LeftJoin,
+    RightJoin,
+    Join,
+    Outside,
+}
+
+impl CellType {
+    /// The UTF-8 glyph tmux draws (its ACS line-drawing characters; `·` outside the window).
+    fn glyph(self) -> &'static str {
+        match self {
+            CellType::TopBottom => "│",
+            CellType::LeftRight => "─",
+            CellType::TopLeft => "┌",
+            CellType::TopRight => "┐",
+            CellType::BottomLeft => "└",
+            CellType::BottomRight => "┘",
+            CellType::TopJoin => "┬",
+            CellType::BottomJoin => "┴",
+            CellType::LeftJoin => "├",
+            CellType::RightJoin => "┤",
+            CellType::Join => "┼",
+            CellType::Outside => "·",
+        }
+    }
+}
+
+/// `screen_redraw_pane_border`'s answer for one pane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PaneBorder {
+    Inside,
+    Border,
+    Outside,
+}
+
+/// Window geometry for border decisions, in u32 so that edge arithmetic cannot overflow.
+struct Layout<'s, 'a> {
+    sx: u32,
+    sy: u32,
+    panes: &'s [ScenePane<'a>],
+    /// tmux's `screen_redraw_two_panes` for a left/right (0) and top/bottom (1) split.
+    two_lr: bool,
+    two_tb: bool,
+}
+
+impl<'s, 'a> Layout<'s, 'a> {
+    fn new(scene: &'s Scene<'a>) -> Self {
+        let second = if scene.panes.len() == 2 {
+            scene.panes.get(1)
+        } else {
+            None
+        };
+        Layout {
+            sx: u32::from(scene.session_cols),
+            sy: u32::from(scene.session_rows),
+            panes: &scene.panes,
+            two_lr: second.is_some_and(|p| p.xoff != 0),
+            two_tb: second.is_some_and(|p| p.yoff != 0),
+        }
+    }
+
+    /// tmux 3.3a `screen_redraw_pane_border` with `pane-border-status off` and
+    /// `pane-border-indicators colour` (the defaults): with exactly two panes, each owns half of
+    /// the line between them, which is how the active one is shown.
+    fn pane_border(&self, wp: &ScenePane<'_>, px: u32, py: u32) -> PaneBorder {
+        let (xoff, yoff) = (u32::from(wp.xoff), u32::from(wp.yoff));
+        let (sx, sy) = (u32::from(wp.cols), u32::from(wp.rows));
+        let (ex, ey) = (xoff + sx, yoff + sy);
+        if px >= xoff && px < ex && py >= yoff && py < ey {
+            return PaneBorder::Inside;
+        }
+        if self.two_lr {
+            if xoff == 0 && px == sx && py <= sy / 2 {
+                return PaneBorder::Border;
+            }
+            if xoff != 0 && px == xoff - 1 && py > sy / 2 {
+                return PaneBorder::Border;
+            }
+        } else if (yoff == 0 || py >= yoff - 1) && py <= ey {
+            if xoff != 0 && px == xoff - 1 {
+                return PaneBorder::Border;
+            }
+            if px == ex {
+                return PaneBorder::Border;
+            }
+        }
+        if self.two_tb {
+            if yoff == 0 && py == sy && px <= sx / 2 {
+                return PaneBorder::Border;
+            }
+            if yoff != 0 && py == yoff - 1 && px > sx / 2 {
+                return PaneBorder::Border;
+            }
+        } else if (xoff == 0 || px >= xoff - 1) && px <= ex {
+            if yoff != 0 && py == yoff - 1 {
+                return PaneBorder::Border;
+            }
+            if py == ey {
+                return PaneBorder::Border;
+            }
+        }
+        PaneBorder::Outside
+    }
+
+    /// tmux `screen_redraw_cell_border`.
+    fn cell_border(&self, px: u32, py: u32) -> bool {
+        if px > self.sx || py > self.sy {
+            return false;
+        }
+        if px == self.sx || py == self.sy {
+            return true;
+        }
+        for wp in self.panes {
+            match self.pane_border(wp, px, py) {
+                PaneBorder::Inside => return false,
+                PaneBorder::Border => return true,
+                PaneBorder::Outside => {}
+            }
+        }
+        false
+    }
+
+    /// tmux `screen_redraw_type_of_cell`.
+    fn type_of_cell(&self, px: u32, py: u32) -> CellType {
+        if px > self.sx || py > self.sy {
+            return CellType::Outside;
+        }
+        let left = px == 0 || self.cell_border(px - 1, py);
+        let right = px <= self.sx && self.cell_border(px + 1, py);
+        let top = py == 0 || self.cell_border(px, py - 1);
+        let bottom = self.cell_border(px, py + 1);
+        match (left, right, top, bottom) {
+            (true, true, true, true) => CellType::Join,
+            (true, true, true, false) => CellType::BottomJoin,
+            (true, true, false, true) => CellType::TopJoin,
+            (true, true, false, false) => CellType::LeftRight,
+            (true, false, true, true) => CellType::RightJoin,
+            (true, false, true, false) => CellType::BottomRight,
+            (true, false, false, true) => CellType::TopRight,
+            (false, true, true, true) => CellType::LeftJoin,
+            (false, true, true, false) => CellType::BottomLeft,
+            (false, true, false, true) => CellType::TopLeft,
+            (false, false, true, true) => CellType::TopBottom,
+            _ => CellType::Outside,
+        }
+    }
+
+    /// Glyph and style of a window-area cell that no pane covers (tmux
+    /// `screen_redraw_draw_borders_cell`): the window's own right and bottom edges and everything
+    /// past them use `pane-border-style`; a border inside the window is green when it is on the
+    /// active pane's border.
+    fn border_cell(&self, px: u32, py: u32, active: Option<&ScenePane<'_>>) -> Cell {
+        if px > self.sx || py > self.sy {
+            return Cell::new(CellType::Outside.glyph(), BORDER_STYLE);
+        }
+        let cell_type = self.type_of_cell(px, py);
+        let on_edge = px == self.sx || py == self.sy;
+        let is_active =
+            !on_edge && active.is_some_and(|a| self.pane_border(a, px, py) == PaneBorder::Border);
+        let style = if is_active {
+            ACTIVE_BORDER_STYLE
+        } else {
+            BORDER_STYLE
+        };
+        Cell::new(cell_type.glyph(), style)
+    }
+}
+
+/// The window list as tmux 3.3a's default `status-format` draws it: `#I:#W` plus the flags
+/// (`*` current, `-` last, a space when neither), separated by `window-status-separator` (a
+/// space). Returns the cells and the focus range (the current window's entry).
+fn window_list(windows: &[StatusWindow]) -> (Vec<Cell>, Option<(usize, usize)>) {
+    let mut cells = Vec::new();
+    let mut focus = None;
+    for (i, w) in windows.iter().enumerate() {
+        let start = cells.len();
+        let flag = if w.active {
+            "*"
+        } else if w.last {
+            "-"
+        } else {
+            " "
+        };
+        // Names are shown as they are (never as markup): they come from the pane's program.
+        cells.extend(plain_cells(
+            &format!("{}:{}{}", w.idx, w.name, flag),
+            STATUS_STYLE,
+        ));
+        if w.active && focus.is_none() {
+            focus = Some((start, cells.len()));
+        }
+        if i + 1 < windows.len() {
+            cells.extend(plain_cells(" ", STATUS_STYLE));
+        }
+    }
+    (cells, focus)
+}
+
+/// Copy `width` cells of `src` starting at `start` into `row` at `at` (tmux `format_draw_put`),
+/// blanking half characters at either end so a wide character is never split.
+fn put(row: &mut [Cell], at: usize, src: &[Cell], start: usize, width: usize) {
+    let row_len = row.len();
+    for i in 0..width {
+        let Some(cell) = src.get(start + i) else {
+            break;
+        };
+        let Some(slot) = row.get_mut(at + i) else {
+            break;
+        };
+        let cut_right = cell.width == 2 && (i + 1 >= width || at + i + 1 >= row_len);
+        let cut_left = cell.width == 0 && i == 0;
+        *slot = if cut_left || cut_right {
+            Cell::blank(cell.style)
+        } else {
+            cell.clone()
+        };
+    }
+}
+
+/// tmux 3.3a `format_draw_left` with the default status format: left text at 0, right text
+/// right-aligned, the window list after the left text. When they do not fit, the list shrinks
+/// first (keeping the current window in view between `<` and `>` markers), then the right text
+/// (keeping its end), then the left.
+fn draw_status(row: &mut [Cell], status: &StatusBar) {
+    for slot in row.iter_mut() {
+        *slot = Cell::blank(STATUS_STYLE);
+    }
+    let available = row.len();
+    let left = markup_cells(&status.left, STATUS_STYLE);
+    let right = markup_cells(&status.right, STATUS_STYLE);
+    let (list, focus) = window_list(&status.windows);
+    let (mut wl, mut wlist, mut wr) = (left.len(), list.len(), right.len());
+    // The same order tmux trims in, in one step instead of one cell at a time.
+    let mut excess = (wl + wlist + wr).saturating_sub(available);
+    let cut = excess.min(wlist);
+    wlist -= cut;
+    excess -= cut;
+    let cut = excess.min(wr);
+    wr -= cut;
+    excess -= cut;
+    wl -= excess.min(wl);
+
+    put(row, 0, &left, 0, wl);
+    put(row, available - wr, &right, right.len() - wr, wr);
+    if wlist == 0 {
+        return;
+    }
+    draw_list(row, wl, wlist, &list, focus);
+}
+
+/// tmux `format_draw_put_list`.
+fn draw_list(
+    row: &mut [Cell],
+    offset: usize,
+    width: usize,
+    list: &[Cell],
+    focus: Option<(usize, usize)>,
+) {
+    if width >= list.len() {
+        put(row, offset, list, 0, width);
+        return;
+    }
+    let (focus_start, focus_end) = focus.unwrap_or((0, 0));
+    let focus_centre = focus_start + (focus_end - focus_start) / 2;
+    let mut start = focus_centre.saturating_sub(width / 2);
+    if focus_centre < width / 2 {
+        start = 0;
+    }
+    if start + width > list.len() {
+        start = list.len() - width;
+    }
+    let (mut offset, mut width) = (offset, width);
+    let marker = |ch: &str| plain_cells(ch, STATUS_STYLE);
+    if start != 0 && width > 1 {
+        put(row, offset, &marker("<"), 0, 1);
+        offset += 1;
+        start += 1;
+        width -= 1;
+    }
+    if start + width < list.len() && width > 1 {
+        put(row, offset + width - 1, &marker(">"), 0, 1);
+        width -= 1;
+    }
+    put(row, offset, list, start, width);
+}
+
+/// A message in place of the status line: the whole line in `message-style`, the text from the
+/// left (control characters dropped, cut to the width).
+fn draw_message(row: &mut [Cell], message: &str) {
+    for slot in row.iter_mut() {
+        *slot = Cell::blank(MESSAGE_STYLE);
+    }
+    let cells = plain_cells(message, MESSAGE_STYLE);
+    let width = cells.len().min(row.len());
+    put(row, 0, &cells, 0, width);
+}
+
+/// Draw `scene` for a client of `client_cols` x `client_rows`.
+///
+/// The window is drawn at the top left. A client larger than the window sees tmux 3.3a's
+/// filling: the window's right and bottom edges as border lines (`│`, `─`, `┘` and joins where
+/// pane borders meet them) and `·` beyond, all in the default style. A smaller client sees the
+/// top-left part. The status line (or a message) takes the last row; a message with the status
+/// line off takes the last row too, covering the window.
+pub fn compose(scene: &Scene<'_>, client_cols: u16, client_rows: u16) -> Frame {
+    let mut frame = Frame::blank(client_cols, client_rows);
+    let cols = usize::from(client_cols);
+    let status_rows =
+        u16::from(client_rows > 0 && (scene.status.is_some() || scene.message.is_some()));
+    let area_rows = client_rows - status_rows;
+    let layout = Layout::new(scene);
+    let active = scene
+        .active_pane
+        .and_then(|id| scene.panes.iter().find(|p| p.id == id));
+
+    // Which pane covers each cell of the visible window area (later panes win, as tmux draws
+    // panes in list order over each other).
+    let mut owner: Vec<Option<usize>> = vec![None; cols * usize::from(area_rows)];
+    for (i, pane) in scene.panes.iter().enumerate() {
+        let x0 = pane.xoff.min(scene.session_cols);
+        let y0 = pane.yoff.min(scene.session_rows);
+        let x1 = pane
+            .xoff
+            .saturating_add(pane.cols)
+            .min(scene.session_cols)
+            .min(client_cols);
+        let y1 = pane
+            .yoff
+            .saturating_add(pane.rows)
+            .min(scene.session_rows)
+            .min(area_rows);
+        for y in y0..y1 {
+            for x in x0..x1 {
+                if let Some(slot) = owner.get_mut(usize::from(y) * cols + usize::from(x)) {
+                    *slot = Some(i);
+                }
+            }
+        }
+    }
+
+    for y in 0..area_rows {
+        for x in 0..client_cols {
+            let idx = usize::from(y) * cols + usize::from(x);
+            let pane = owner
+                .get(idx)
+                .copied()
+                .flatten()
+                .and_then(|i| scene.panes.get(i));
+            let cell = match pane {
+                Some(pane) => pane_cell(pane, x, y, &owner, cols),
+                None => layout.border_cell(u32::from(x), u32::from(y), active),
+            };
+            if let Some(slot) = frame.cells.get_mut(idx) {
+                *slot = cell;
+            }
+        }
+    }
+
+    if status_rows == 1 {
+        let start = usize::from(area_rows) * cols;
+        if let Some(row) = frame.cells.get_mut(start..start + cols) {
+            match (&scene.message, &scene.status) {
+                (Some(message), _) => draw_message(row, message),
+                (None, Some(status)) => draw_status(row, status),
+                (None, None) => {}
+            }
+        }
+    }
+
+    if let Some(active) = active {
+        frame.modes = active.term.modes();
+        let (cx, cy) = active.term.cursor();
+        let visible = frame.modes.cursor_visible && scene.message.is_none();
+        if visible && cx < active.cols && cy < active.rows {
+            let x = u32::from(active.xoff) + u32::from(cx);
+            let y = u32::from(active.yoff) + u32::from(cy);
+            if x < u32::from(client_cols) && y < u32::from(area_rows) {
+                frame.cursor = Some((x as u16, y as u16));
+            }
+        }
+    }
+    frame
+}
+
+/// The cell of `pane` shown at client position (`x`, `y`). A wide character whose right half
+/// would leave the pane's visible part shows as a blank (tmux `tty_draw_line`), and so does half
+/// of a wide character whose other half the engine does not report.
+fn pane_cell(pane: &ScenePane<'_>, x: u16, y: u16, owner: &[Option<usize>], cols: usize) -> Cell {
+    let px = x - pane.xoff;
+    let py = y - pane.yoff;
+    let cell = pane.term.cell(px, py);
+    match cell.width {
+        2 => {
+            let idx = usize::from(y) * cols + usize::from(x);
+            let next_visible = usize::from(x) + 1 < cols
+                && u32::from(px) + 1 < u32::from(pane.cols)
+                && owner.get(idx + 1).copied().flatten() == owner.get(idx).copied().flatten();
+            if next_visible && pane.term.cell(px + 1, py).width == 0 {
+                cell
+            } else {
+                Cell::blank(cell.style)
+            }
+        }
+        0 => {
+            let lead_ok = px > 0 && pane.term.cell(px - 1, py).width == 2;
+            if lead_ok {
+                cell
+            } else {
+                Cell::blank(cell.style)
+            }
+        }
+        _ => cell,
+    }
+}

@@ -1,0 +1,372 @@
+//! The terminal engine behind `PaneTerm`: a small private trait and its alacritty_terminal
+//! implementation, plus the byte filter that bounds what hostile pane output can make the
+//! engine allocate.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use alacritty_terminal::Term;
+use alacritty_terminal::event::{Event, EventListener};
+use alacritty_terminal::grid::Dimensions;
+use alacritty_terminal::index::{Column, Line};
+use alacritty_terminal::term::cell::{Cell as AlaCell, Flags};
+use alacritty_terminal::term::{Config, TermMode};
+use alacritty_terminal::vte::ansi::{Color as AlaColor, NamedColor, Processor};
+
+use crate::style::{Attrs, Cell, Color, PaneModes, Style};
+
+/// What `PaneTerm` needs from an emulator. Kept small so that the engine can be replaced
+/// (alacritty_terminal's API changes between 0.x releases) without touching the rest.
+pub(crate) trait Engine: Send {
+    /// Parse PTY output. Must not panic (implementations catch and recover).
+    fn feed(&mut self, bytes: &[u8]);
+    fn resize(&mut self, cols: usize, rows: usize);
+    /// (cols, rows) of the grid.
+    fn size(&self) -> (usize, usize);
+    /// Visible cell; `None` when out of range.
+    fn cell(&self, col: usize, row: usize) -> Option<Cell>;
+    /// (col, row) on the visible screen.
+    fn cursor(&self) -> (usize, usize);
+    fn modes(&self) -> PaneModes;
+    fn title(&self) -> Option<String>;
+    fn scrollback_len(&self) -> usize;
+}
+
+/// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
+/// without limit; a hostile stream of them would grow one cell forever.
+const MAX_ZEROWIDTH_PER_CELL: usize = 16;
+/// Non-ASCII characters fed between two scans for over-long zero-width lists.
+const ZEROWIDTH_SCAN_EVERY: usize = 32 * 1024;
+/// Longest OSC payload passed on. vte buffers an OSC string until its terminator without a bound
+/// (titles, clipboard, colours); real ones are far shorter.
+const MAX_OSC_BYTES: usize = 1024;
+/// Feed the engine in pieces of at most this size, so the zero-width scan runs between them.
+const FEED_CHUNK: usize = 64 * 1024;
+
+/// Grid size in the form alacritty asks for.
+struct GridSize {
+    cols: usize,
+    rows: usize,
+}
+
+impl Dimensions for GridSize {
+    fn total_lines(&self) -> usize {
+        self.rows
+    }
+    fn screen_lines(&self) -> usize {
+        self.rows
+    }
+    fn columns(&self) -> usize {
+        self.cols
+    }
+}
+
+/// Receives alacritty's events. Only the title is kept: replies (`PtyWrite`, colour and size
+/// requests) are dropped because the pane's program is answered by the host, never by us.
+#[derive(Clone, Default)]
+struct Listener {
+    title: Arc<Mutex<Option<String>>>,
+}
+
+impl EventListener for Listener {
+    fn send_event(&self, event: Event) {
+        let new = match event {
+            Event::Title(title) => Some(title),
+            Event::ResetTitle => None,
+            _ => return,
+        };
+        *self.title.lock().unwrap_or_else(PoisonError::into_inner) = new;
+    }
+}
+
+/// Where the OSC length filter is in the escape-sequence grammar. It mirrors only the vte
+/// transitions that decide whether the next byte belongs to an OSC string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterState {
+    /// Ground or any CSI/DCS/SOS/PM/APC state: only ESC, CAN and SUB matter here.
+    Other,
+    /// After ESC.
+    Escape,
+    /// After ESC and intermediate bytes.
+    EscapeIntermediate,
+    /// Inside an OSC string, with the number of payload bytes passed so far.
+    Osc(usize),
+}
+
+pub(crate) struct AlacrittyEngine {
+    term: Term<Listener>,
+    parser: Processor,
+    listener: Listener,
+    scrollback: usize,
+    filter: FilterState,
+    /// Non-ASCII characters fed since the last zero-width scan.
+    wide_since_scan: usize,
+    /// Reused buffer for filtered bytes.
+    scratch: Vec<u8>,
+}
+
+impl AlacrittyEngine {
+    /// `cols` must be at least 2 and `rows` at least 1 (the caller clamps).
+    pub(crate) fn new(cols: usize, rows: usize, scrollback: usize) -> Self {
+        let listener = Listener::default();
+        let config = Config {
+            scrolling_history: scrollback,
+            ..Config::default()
+        };
+        let term = Term::new(config, &GridSize { cols, rows }, listener.clone());
+        AlacrittyEngine {
+            term,
+            parser: Processor::new(),
+            listener,
+            scrollback,
+            filter: FilterState::Other,
+            wide_since_scan: 0,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Throw the whole state away after the engine panicked: an empty screen of the same size.
+    fn reset_after_panic(&mut self) {
+        let (cols, rows) = self.size();
+        *self = AlacrittyEngine::new(cols.max(2), rows.max(1), self.scrollback);
+    }
+
+    /// Copy `bytes` into `scratch`, dropping OSC payload bytes past [`MAX_OSC_BYTES`], and count
+    /// UTF-8 lead bytes (every zero-width character is one).
+    fn filter_into_scratch(&mut self, bytes: &[u8]) {
+        self.scratch.clear();
+        let mut state = self.filter;
+        for &b in bytes {
+            if b >= 0xC0 {
+                self.wide_since_scan += 1;
+            }
+            // These transitions follow vte 0.15 (`advance_esc`, `advance_osc_string`,
+            // `anywhere`): ESC always starts a new escape, CAN/SUB always return to ground, and
+            // C0 controls inside an escape keep the escape going.
+            state = match (state, b) {
+                (FilterState::Osc(_), 0x07) => FilterState::Other,
+                (_, 0x18 | 0x1A) => FilterState::Other,
+                (_, 0x1B) => FilterState::Escape,
+                (FilterState::Osc(n), _) => {
+                    if n >= MAX_OSC_BYTES {
+                        continue;
+                    }
+                    FilterState::Osc(n + 1)
+                }
+                (FilterState::Escape, b']') => FilterState::Osc(0),
+                (FilterState::Escape | FilterState::EscapeIntermediate, 0x00..=0x1F | 0x7F) => {
+                    state
+                }
+                (FilterState::Escape | FilterState::EscapeIntermediate, 0x20..=0x2F) => {
+                    FilterState::EscapeIntermediate
+                }
+                (FilterState::Escape | FilterState::EscapeIntermediate, _) => FilterState::Other,
+                (FilterState::Other, _) => FilterState::Other,
+            };
+            self.scratch.push(b);
+        }
+        self.filter = state;
+    }
+
+    /// Trim every cell's zero-width list to [`MAX_ZEROWIDTH_PER_CELL`], history included.
+    fn trim_zerowidth(&mut self) {
+        let grid = self.term.grid_mut();
+        let top = -(grid.history_size() as i32);
+        let bottom = grid.screen_lines() as i32;
+        let cols = grid.columns();
+        for line in top..bottom {
+            let row = &mut grid[Line(line)];
+            for col in 0..cols {
+                let cell = &mut row[Column(col)];
+                let too_long = cell
+                    .zerowidth()
+                    .is_some_and(|zw| zw.len() > MAX_ZEROWIDTH_PER_CELL);
+                if too_long {
+                    trim_cell_zerowidth(cell);
+                }
+            }
+        }
+    }
+
+    fn feed_chunk(&mut self, chunk: &[u8]) {
+        self.filter_into_scratch(chunk);
+        let scratch = std::mem::take(&mut self.scratch);
+        let term = &mut self.term;
+        let parser = &mut self.parser;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            parser.advance(term, &scratch);
+            // Synchronized updates (`CSI ? 2026 h`) make vte hold bytes back until a timer that
+            // nobody here polls would fire; end them at every feed so the screen never freezes.
+            // Frames are only drawn between feeds, so an update inside one feed stays atomic.
+            if parser.sync_timeout().sync_timeout().is_some() {
+                parser.stop_sync(term);
+            }
+        }));
+        self.scratch = scratch;
+        if result.is_err() {
+            self.reset_after_panic();
+            return;
+        }
+        if self.wide_since_scan >= ZEROWIDTH_SCAN_EVERY {
+            self.wide_since_scan = 0;
+            if catch_unwind(AssertUnwindSafe(|| self.trim_zerowidth())).is_err() {
+                self.reset_after_panic();
+            }
+        }
+    }
+}
+
+/// Rebuild a cell's extra storage with at most [`MAX_ZEROWIDTH_PER_CELL`] zero-width characters,
+/// keeping its underline colour and hyperlink.
+fn trim_cell_zerowidth(cell: &mut AlaCell) {
+    let kept: Vec<char> = cell
+        .zerowidth()
+        .map(|zw| zw.iter().take(MAX_ZEROWIDTH_PER_CELL).copied().collect())
+        .unwrap_or_default();
+    let underline = cell.underline_color();
+    let link = cell.hyperlink();
+    cell.extra = None;
+    for c in kept {
+        cell.push_zerowidth(c);
+    }
+    cell.set_underline_color(underline);
+    cell.set_hyperlink(link);
+}
+
+impl Engine for AlacrittyEngine {
+    fn feed(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(FEED_CHUNK) {
+            self.feed_chunk(chunk);
+        }
+    }
+
+    fn resize(&mut self, cols: usize, rows: usize) {
+        let term = &mut self.term;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            term.resize(GridSize { cols, rows });
+        }));
+        if result.is_err() {
+            *self = AlacrittyEngine::new(cols, rows, self.scrollback);
+        }
+    }
+
+    fn size(&self) -> (usize, usize) {
+        let grid = self.term.grid();
+        (grid.columns(), grid.screen_lines())
+    }
+
+    fn cell(&self, col: usize, row: usize) -> Option<Cell> {
+        let grid = self.term.grid();
+        if col >= grid.columns() || row >= grid.screen_lines() {
+            return None;
+        }
+        let line = i32::try_from(row).ok()?;
+        // The display offset is always 0 (this crate never scrolls the view), so screen row `row`
+        // is grid line `row`.
+        let cell = &grid[Line(line)][Column(col)];
+        Some(convert_cell(cell))
+    }
+
+    fn cursor(&self) -> (usize, usize) {
+        let point = self.term.grid().cursor.point;
+        (point.column.0, usize::try_from(point.line.0).unwrap_or(0))
+    }
+
+    fn modes(&self) -> PaneModes {
+        let mode = *self.term.mode();
+        PaneModes {
+            cursor_keys_application: mode.contains(TermMode::APP_CURSOR),
+            keypad_application: mode.contains(TermMode::APP_KEYPAD),
+            bracketed_paste: mode.contains(TermMode::BRACKETED_PASTE),
+            mouse_reporting: mode.intersects(TermMode::MOUSE_MODE),
+            sgr_mouse: mode.contains(TermMode::SGR_MOUSE),
+            alt_screen: mode.contains(TermMode::ALT_SCREEN),
+            cursor_visible: mode.contains(TermMode::SHOW_CURSOR),
+            focus_events: mode.contains(TermMode::FOCUS_IN_OUT),
+            mouse_drag: mode.contains(TermMode::MOUSE_DRAG),
+            mouse_motion: mode.contains(TermMode::MOUSE_MOTION),
+        }
+    }
+
+    fn title(&self) -> Option<String> {
+        self.listener
+            .title
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn scrollback_len(&self) -> usize {
+        self.term.grid().history_size()
+    }
+}
+
+fn convert_color(color: AlaColor) -> Color {
+    match color {
+        AlaColor::Spec(rgb) => Color::Rgb(rgb.r, rgb.g, rgb.b),
+        AlaColor::Indexed(i) => Color::Indexed(i),
+        AlaColor::Named(named) => {
+            let n = named as usize;
+            match named {
+                _ if n < 16 => Color::Indexed(n as u8),
+                // Dim colours are a renderer notion in alacritty; SGR never stores them, but map
+                // them to their normal palette entries if they appear.
+                NamedColor::DimBlack
+                | NamedColor::DimRed
+                | NamedColor::DimGreen
+                | NamedColor::DimYellow
+                | NamedColor::DimBlue
+                | NamedColor::DimMagenta
+                | NamedColor::DimCyan
+                | NamedColor::DimWhite => Color::Indexed((n - NamedColor::DimBlack as usize) as u8),
+                // Foreground, Background, Cursor and the other special names: the terminal's
+                // default colour.
+                _ => Color::Default,
+            }
+        }
+    }
+}
+
+fn convert_cell(cell: &AlaCell) -> Cell {
+    let flags = cell.flags;
+    let style = Style {
+        fg: convert_color(cell.fg),
+        bg: convert_color(cell.bg),
+        attrs: Attrs {
+            bold: flags.contains(Flags::BOLD),
+            dim: flags.contains(Flags::DIM),
+            italic: flags.contains(Flags::ITALIC),
+            underline: flags.intersects(Flags::ALL_UNDERLINES),
+            // alacritty does not keep SGR 5 (blink); it has no flag for it.
+            blink: false,
+            reverse: flags.contains(Flags::INVERSE),
+            hidden: flags.contains(Flags::HIDDEN),
+            strike: flags.contains(Flags::STRIKEOUT),
+        },
+    };
+    if flags.contains(Flags::WIDE_CHAR_SPACER) {
+        return Cell::continuation(style);
+    }
+    // A leading spacer is the empty last column left when a wide character wrapped early.
+    if flags.contains(Flags::LEADING_WIDE_CHAR_SPACER) {
+        return Cell::blank(style);
+    }
+    let width = if flags.contains(Flags::WIDE_CHAR) {
+        2
+    } else {
+        1
+    };
+    // alacritty keeps a literal tab in the cell where a tab started (for copy and paste); on
+    // screen it is blank. Anything else unprintable is shown blank too.
+    let c = match cell.c {
+        '\t' => ' ',
+        c if c.is_control() => ' ',
+        c => c,
+    };
+    let mut text = String::with_capacity(4);
+    text.push(c);
+    if let Some(zw) = cell.zerowidth() {
+        text.extend(zw.iter().filter(|c| !c.is_control()));
+    }
+    Cell { text, width, style }
+}

@@ -1,0 +1,66 @@
+//! Terminal state and drawing for tmate-compatible sharing, with no I/O and no async: a pane's
+//! screen and scrollback fed with raw PTY bytes (`PaneTerm`, alacritty_terminal inside), a
+//! compositor that draws a session's active window for one client of any size the way tmux 3.3a
+//! does (`compose` into a `Frame`), and a per-client renderer that emits only the ANSI needed to
+//! move that client's terminal from the last frame to the next (`Renderer`).
+//!
+//! ```
+//! use tmate_term::{compose, PaneTerm, Renderer, Scene, ScenePane, StatusBar, StatusWindow};
+//! let mut pane = PaneTerm::new(80, 23, 2000);
+//! pane.feed(b"\x1b[1;31mhello\x1b[0m world\r\n$ ");
+//! let scene = Scene {
+//!     session_cols: 80,
+//!     session_rows: 23,
+//!     panes: vec![ScenePane { id: 0, xoff: 0, yoff: 0, cols: 80, rows: 23, term: &pane }],
+//!     active_pane: Some(0),
+//!     status: Some(StatusBar {
+//!         left: "[tmate] ".into(),
+//!         right: String::new(),
+//!         windows: vec![StatusWindow { idx: 0, name: "sh".into(), active: true, last: false }],
+//!     }),
+//!     message: None,
+//! };
+//! let frame = compose(&scene, 80, 24);
+//! assert_eq!(frame.row_text(0), "hello world");
+//! assert_eq!(frame.row_text(23), "[tmate] 0:sh*");
+//! let mut renderer = Renderer::new();
+//! let mut out = Vec::new();
+//! renderer.enter(&mut out);
+//! renderer.render(&frame, &mut out);
+//! ```
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::unreachable,
+    clippy::todo,
+    clippy::unimplemented
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+mod compose;
+mod engine;
+mod markup;
+mod pane;
+mod render;
+mod sgr;
+mod snapshot;
+mod style;
+
+pub use compose::{
+    ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, STATUS_STYLE, Scene, ScenePane,
+    StatusBar, StatusWindow, compose,
+};
+pub use markup::truncate_markup;
+pub use pane::PaneTerm;
+pub use render::Renderer;
+pub use style::{Attrs, Cell, Color, PaneModes, Style};

@@ -1,0 +1,167 @@
+//! `PaneTerm`: one pane's terminal state (screen, scrollback, cursor, modes, title), fed with raw
+//! PTY output and rebuilt from tmate SNAPSHOT messages.
+
+use crate::engine::{AlacrittyEngine, Engine};
+use crate::snapshot;
+use crate::style::{Cell, PaneModes};
+
+/// Smallest grid the engine is given: alacritty panics when a wide character is printed into a
+/// one-column grid, and tmux allows one-column panes.
+const MIN_ENGINE_COLS: u16 = 2;
+const MIN_ENGINE_ROWS: u16 = 1;
+
+/// One pane's terminal state.
+///
+/// Pane output is hostile input (a malicious host can send any bytes); nothing here panics on it,
+/// and memory stays bounded by the grid, the scrollback limit and small per-cell caps.
+pub struct PaneTerm {
+    engine: AlacrittyEngine,
+    /// Size as requested by the caller (before clamping for the engine).
+    cols: u16,
+    rows: u16,
+    scrollback_lines: usize,
+    generation: u64,
+}
+
+impl std::fmt::Debug for PaneTerm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaneTerm")
+            .field("cols", &self.cols)
+            .field("rows", &self.rows)
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PaneTerm {
+    /// A blank pane. The engine's grid is at least 2x1 whatever is asked; [`PaneTerm::size`]
+    /// still reports the requested size, and cells past the engine's grid read as blanks.
+    pub fn new(cols: u16, rows: u16, scrollback_lines: usize) -> Self {
+        let engine = AlacrittyEngine::new(
+            usize::from(cols.max(MIN_ENGINE_COLS)),
+            usize::from(rows.max(MIN_ENGINE_ROWS)),
+            scrollback_lines,
+        );
+        PaneTerm {
+            engine,
+            cols,
+            rows,
+            scrollback_lines,
+            generation: 0,
+        }
+    }
+
+    /// Raw PTY output, split anywhere (UTF-8 characters and escape sequences may be cut between
+    /// calls). Replies the program asks for (device status, colours) are not produced: the host
+    /// answers for the pane.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        if bytes.is_empty() {
+            return;
+        }
+        self.engine.feed(bytes);
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    /// New size; content reflows as alacritty does (tmux reflows too, with small differences).
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        if (cols, rows) == (self.cols, self.rows) {
+            return;
+        }
+        self.cols = cols;
+        self.rows = rows;
+        self.engine.resize(
+            usize::from(cols.max(MIN_ENGINE_COLS)),
+            usize::from(rows.max(MIN_ENGINE_ROWS)),
+        );
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    /// (cols, rows) as last requested by [`PaneTerm::new`] or [`PaneTerm::resize`], before the
+    /// engine's clamping to at least 2x1.
+    pub fn size(&self) -> (u16, u16) {
+        (self.cols, self.rows)
+    }
+
+    /// (col, row) of the cursor on the visible screen, always inside the requested size (a cursor
+    /// past a clamped dimension is reported on its last column/row).
+    pub fn cursor(&self) -> (u16, u16) {
+        let (col, row) = self.engine.cursor();
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        let row = u16::try_from(row).unwrap_or(u16::MAX);
+        (
+            col.min(self.cols.saturating_sub(1)),
+            row.min(self.rows.saturating_sub(1)),
+        )
+    }
+
+    pub fn modes(&self) -> PaneModes {
+        self.engine.modes()
+    }
+
+    /// The window title set with OSC 0 or OSC 2, if any.
+    pub fn title(&self) -> Option<String> {
+        self.engine.title()
+    }
+
+    /// A cell of the visible screen; outside the pane it is a default blank.
+    ///
+    /// A wide character whose right half falls outside the requested width (only possible in a
+    /// one-column pane, whose engine grid is two columns) reads as a blank.
+    pub fn cell(&self, col: u16, row: u16) -> Cell {
+        if col >= self.cols || row >= self.rows {
+            return Cell::default();
+        }
+        let Some(cell) = self.engine.cell(usize::from(col), usize::from(row)) else {
+            return Cell::default();
+        };
+        if cell.width == 2 && col + 1 >= self.cols {
+            return Cell::blank(cell.style);
+        }
+        cell
+    }
+
+    /// A visible row as text, trailing blanks trimmed (like `tmux capture-pane -p`). Wide
+    /// characters appear once; out-of-range rows are empty.
+    pub fn row_text(&self, row: u16) -> String {
+        let mut text = String::new();
+        for col in 0..self.cols {
+            let cell = self.cell(col, row);
+            if cell.width != 0 {
+                text.push_str(&cell.text);
+            }
+        }
+        let trimmed = text.trim_end_matches(' ').len();
+        text.truncate(trimmed);
+        text
+    }
+
+    /// A counter that changes on every feed, resize and restore: a cheap "may have changed"
+    /// check for frame pacing.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
+    /// Lines of history above the visible screen.
+    pub fn scrollback_len(&self) -> usize {
+        self.engine.scrollback_len()
+    }
+
+    /// Replace the whole state with a tmate SNAPSHOT of this pane (protocol spec 3.14): history
+    /// and screen from the snapshot lines, the cursor, the modes, and the alternate screen with
+    /// the normal screen saved behind it when the snapshot has a saved grid.
+    ///
+    /// The snapshot is drawn through the engine as escape sequences, so whatever it contains
+    /// (text that does not match the attribute count, wide characters, lines wider than the
+    /// pane) ends up as an ordinary, consistent screen.
+    pub fn restore_snapshot(&mut self, snapshot: &tmate_proto::PaneSnapshot) {
+        self.engine = AlacrittyEngine::new(
+            usize::from(self.cols.max(MIN_ENGINE_COLS)),
+            usize::from(self.rows.max(MIN_ENGINE_ROWS)),
+            self.scrollback_lines,
+        );
+        let (cols, rows) = self.engine.size();
+        let bytes = snapshot::snapshot_to_ansi(snapshot, cols, rows);
+        self.engine.feed(&bytes);
+        self.generation = self.generation.wrapping_add(1);
+    }
+}
