@@ -1,0 +1,192 @@
+//! Recorded PTY output of real programs (tests/data/*.bin, made by tests/data/record.py) fed to
+//! `PaneTerm` and compared with what tmux 3.3a shows for the same bytes (text, colours,
+//! attributes, cursor, modes) and with the vt100 crate as an independent oracle.
+
+mod common;
+
+use common::{Seen, Tmux, data_file, parse_capture, vt100_row_text};
+use tmate_term::PaneTerm;
+
+const COLS: u16 = 80;
+const ROWS: u16 = 24;
+
+/// Differences between `pane` and a vt100 screen: text of every row, then the attributes of
+/// every cell that is not the right half of a wide character.
+fn diff_against(pane: &PaneTerm, screen: &vt100::Screen, label: &str) -> Vec<String> {
+    let mut diffs = Vec::new();
+    for row in 0..ROWS {
+        let ours = pane.row_text(row);
+        let theirs = vt100_row_text(screen, row, COLS);
+        if ours != theirs {
+            diffs.push(format!(
+                "{label} row {row} text:\n  ours:   {ours:?}\n  theirs: {theirs:?}"
+            ));
+            continue;
+        }
+        for col in 0..COLS {
+            let cell = pane.cell(col, row);
+            if cell.width == 0 {
+                continue;
+            }
+            let Some(other) = screen.cell(row, col) else {
+                continue;
+            };
+            let (a, b) = (Seen::of_style(&cell.style), Seen::of_vt100(other));
+            if a != b {
+                diffs.push(format!(
+                    "{label} cell ({col},{row}) {:?}: ours {a:?} theirs {b:?}",
+                    cell.text
+                ));
+            }
+        }
+    }
+    diffs
+}
+
+/// Feed `bytes` in pieces of varying size (including cuts inside UTF-8 characters and escape
+/// sequences) and check that the result does not depend on the split.
+fn feed_split(bytes: &[u8]) -> PaneTerm {
+    let mut pane = PaneTerm::new(COLS, ROWS, 2000);
+    let mut rest = bytes;
+    let mut step = 1usize;
+    while !rest.is_empty() {
+        let n = step.min(rest.len());
+        let (head, tail) = rest.split_at(n);
+        pane.feed(head);
+        rest = tail;
+        step = step % 7 + 1;
+    }
+    pane
+}
+
+fn tmux_modes(tmux: &Tmux) -> Vec<bool> {
+    let out = tmux.out(&[
+        "display-message",
+        "-p",
+        "#{cursor_flag} #{keypad_cursor_flag} #{keypad_flag} #{alternate_on} #{mouse_any_flag} \
+         #{mouse_sgr_flag}",
+    ]);
+    out.split_whitespace().map(|w| w == "1").collect()
+}
+
+fn check_recording(name: &str) {
+    let path = data_file(name);
+    let bytes = std::fs::read(&path).expect("read recording");
+
+    let mut pane = PaneTerm::new(COLS, ROWS, 2000);
+    pane.feed(&bytes);
+    let split = feed_split(&bytes);
+    for row in 0..ROWS {
+        assert_eq!(
+            pane.row_text(row),
+            split.row_text(row),
+            "{name}: split feed row {row}"
+        );
+        for col in 0..COLS {
+            assert_eq!(
+                pane.cell(col, row),
+                split.cell(col, row),
+                "{name}: split feed cell"
+            );
+        }
+    }
+    assert_eq!(pane.cursor(), split.cursor());
+
+    // tmux 3.3a: plain text exactly as `capture-pane -p` prints it.
+    let tmux = Tmux::new();
+    tmux.replay_file(&path, COLS, ROWS);
+    let text = tmux.out(&["capture-pane", "-p"]);
+    let tmux_rows: Vec<&str> = text.lines().collect();
+    assert_eq!(tmux_rows.len(), usize::from(ROWS), "{name}: tmux rows");
+    let mut diffs = Vec::new();
+    for (row, theirs) in tmux_rows.iter().enumerate() {
+        let ours = pane.row_text(row as u16);
+        if ours != *theirs {
+            diffs.push(format!(
+                "tmux row {row}:\n  ours: {ours:?}\n  tmux: {theirs:?}"
+            ));
+        }
+    }
+
+    // tmux 3.3a: colours and attributes from `capture-pane -p -e -N`.
+    let styled = tmux.out(&["capture-pane", "-p", "-e", "-N"]);
+    let parsed = parse_capture(&styled, COLS, ROWS);
+    diffs.extend(diff_against(&pane, parsed.screen(), "tmux"));
+
+    // tmux 3.3a: cursor and modes.
+    let cursor = tmux.out(&["display-message", "-p", "#{cursor_x} #{cursor_y}"]);
+    let theirs: Vec<u16> = cursor
+        .split_whitespace()
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    let (cx, cy) = pane.cursor();
+    if theirs != [cx, cy] {
+        diffs.push(format!("tmux cursor: ours {:?} tmux {theirs:?}", (cx, cy)));
+    }
+    let m = pane.modes();
+    let ours = vec![
+        m.cursor_visible,
+        m.cursor_keys_application,
+        m.keypad_application,
+        m.alt_screen,
+        m.mouse_reporting,
+        m.sgr_mouse,
+    ];
+    let theirs = tmux_modes(&tmux);
+    if ours != theirs {
+        diffs.push(format!(
+            "tmux modes (cursor, app cursor, app keypad, alt screen, mouse, sgr mouse): \
+             ours {ours:?} tmux {theirs:?}"
+        ));
+    }
+
+    // vt100 0.18: an independent emulator fed the same bytes.
+    let mut oracle = common::vt100_parser(COLS, ROWS);
+    oracle.process(&bytes);
+    diffs.extend(diff_against(&pane, oracle.screen(), "vt100"));
+    let (vy, vx) = oracle.screen().cursor_position();
+    if (vx, vy) != (cx, cy) {
+        diffs.push(format!(
+            "vt100 cursor: ours {:?} vt100 {:?}",
+            (cx, cy),
+            (vx, vy)
+        ));
+    }
+
+    assert!(
+        diffs.is_empty(),
+        "{name}: {} differences:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
+
+#[test]
+fn vim_matches_tmux() {
+    check_recording("vim.bin");
+}
+
+#[test]
+fn top_interactive_matches_tmux() {
+    check_recording("top.bin");
+}
+
+#[test]
+fn top_batch_matches_tmux() {
+    check_recording("top_batch.bin");
+}
+
+#[test]
+fn less_matches_tmux() {
+    check_recording("less.bin");
+}
+
+#[test]
+fn ls_color_matches_tmux() {
+    check_recording("ls.bin");
+}
+
+#[test]
+fn shell_with_cjk_and_emoji_matches_tmux() {
+    check_recording("shell_cjk.bin");
+}
