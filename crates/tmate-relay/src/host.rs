@@ -34,8 +34,11 @@ enum Phase {
 #[derive(Debug, PartialEq, Eq)]
 pub enum HostAction {
     Continue,
-    /// Close the connection (after FIN, a refused header or a protocol error).
-    Close,
+    /// Write these bytes (maybe none), then close the channel: no session was attached.
+    CloseNow(Vec<u8>),
+    /// The session's writer task closes the channel once it has sent what is queued (after
+    /// FIN, a protocol error, or `-A`), so the host sees every message first.
+    CloseAfterQueue,
 }
 
 pub struct HostConn {
@@ -62,7 +65,7 @@ impl HostConn {
     /// Feed bytes from the host's channel.
     pub fn on_data(&mut self, data: &[u8]) -> HostAction {
         if matches!(self.phase, Phase::Done) {
-            return HostAction::Close;
+            return HostAction::CloseNow(Vec::new());
         }
         self.decoder.feed(data);
         while let Some(result) = self.decoder.next_message() {
@@ -70,8 +73,8 @@ impl HostConn {
                 Ok(message) => self.on_message(message),
                 Err(error) => self.refuse(&error),
             };
-            if action == HostAction::Close {
-                return HostAction::Close;
+            if action != HostAction::Continue {
+                return action;
             }
         }
         // The reconnect burst puts RECONNECT right after HEADER in the same write; if nothing
@@ -86,8 +89,7 @@ impl HostConn {
     fn refuse(&mut self, error: &DecodeError) -> HostAction {
         let reason = format!("invalid host message: {error}");
         tracing::warn!(peer = %self.peer, %reason, "ending host session");
-        self.end(HostEnd::Protocol(reason));
-        HostAction::Close
+        self.end(HostEnd::Protocol(reason))
     }
 
     fn on_message(&mut self, message: HostMessage) -> HostAction {
@@ -101,21 +103,24 @@ impl HostConn {
                 }
                 HostMessage::Header { protocol, .. } => {
                     tracing::info!(peer = %self.peer, protocol, "refusing an old host");
-                    self.write_now(&[ServerMessage::Notify {
-                        message: format!(
-                            "This relay needs tmate 2.2.0 or later (protocol {PROTOCOL_VERSION}); \
-                             this host speaks protocol {protocol}. Please upgrade tmate."
-                        )
-                        .into(),
-                    }]);
                     self.phase = Phase::Done;
-                    HostAction::Close
+                    HostAction::CloseNow(
+                        ServerMessage::Notify {
+                            message: format!(
+                                "This relay needs tmate 2.2.0 or later (protocol \
+                                 {PROTOCOL_VERSION}); this host speaks protocol {protocol}. \
+                                 Please upgrade tmate."
+                            )
+                            .into(),
+                        }
+                        .encode(),
+                    )
                 }
                 other => {
                     let reason = format!("expected HEADER first, got {}", other.type_name());
                     tracing::warn!(peer = %self.peer, %reason, "ending host connection");
                     self.phase = Phase::Done;
-                    HostAction::Close
+                    HostAction::CloseNow(Vec::new())
                 }
             },
             Phase::AfterHeader { version } => {
@@ -153,17 +158,15 @@ impl HostConn {
                     }
                     Ok(HostFlow::Finished) => {
                         tracing::info!(session = %session.label(), "host ended the session");
-                        self.end(HostEnd::Finished);
-                        HostAction::Close
+                        self.end(HostEnd::Finished)
                     }
                     Err(reason) => {
                         tracing::warn!(session = %session.label(), %reason, "ending host session");
-                        self.end(HostEnd::Protocol(reason));
-                        HostAction::Close
+                        self.end(HostEnd::Protocol(reason))
                     }
                 }
             }
-            Phase::Done => HostAction::Close,
+            Phase::Done => HostAction::CloseNow(Vec::new()),
         }
     }
 
@@ -182,8 +185,7 @@ impl HostConn {
                 message: text.into(),
             });
         }
-        self.end(HostEnd::Finished);
-        HostAction::Close
+        self.end(HostEnd::Finished)
     }
 
     fn start_new_session(&mut self, version: String) {
@@ -245,28 +247,20 @@ impl HostConn {
         };
     }
 
-    /// Send messages before any session exists (the refusal of an old host).
-    fn write_now(&self, messages: &[ServerMessage]) {
-        let bytes: Vec<u8> = messages.iter().flat_map(WireMessage::encode).collect();
-        let handle = self.handle.clone();
-        let channel = self.channel;
-        tokio::spawn(async move {
-            let _ = handle.data(channel, bytes).await;
-            let _ = handle.eof(channel).await;
-            let _ = handle.close(channel).await;
-        });
-    }
-
-    fn end(&mut self, end: HostEnd) {
-        if let Phase::Attached {
-            session,
-            generation,
-        } = std::mem::replace(&mut self.phase, Phase::Done)
-        {
-            session.detach_host(generation, &end);
-            if end != HostEnd::Disconnected {
-                self.shared.registry.remove(&session);
+    /// Detach from the session; dropping the session's outbox lets the writer drain and close.
+    fn end(&mut self, end: HostEnd) -> HostAction {
+        match std::mem::replace(&mut self.phase, Phase::Done) {
+            Phase::Attached {
+                session,
+                generation,
+            } => {
+                session.detach_host(generation, &end);
+                if end != HostEnd::Disconnected {
+                    self.shared.registry.remove(&session);
+                }
+                HostAction::CloseAfterQueue
             }
+            _ => HostAction::CloseNow(Vec::new()),
         }
     }
 
@@ -279,7 +273,7 @@ impl HostConn {
         };
         let session = session.clone();
         tracing::info!(session = %session.label(), "host disconnected without FIN");
-        self.end(HostEnd::Disconnected);
+        let _ = self.end(HostEnd::Disconnected);
         let shared = self.shared.clone();
         let grace = shared.config.reconnect_grace;
         tokio::spawn(async move {
@@ -301,6 +295,7 @@ impl HostConn {
 }
 
 /// Writes queued messages to the host, batching what is queued at once into one channel write.
+/// When the session lets go of the queue (the host's session ended), closes the channel.
 async fn write_to_host(
     handle: Handle,
     channel: ChannelId,
@@ -316,7 +311,9 @@ async fn write_to_host(
             }
         }
         if handle.data(channel, bytes).await.is_err() {
-            break;
+            return;
         }
     }
+    let _ = handle.eof(channel).await;
+    let _ = handle.close(channel).await;
 }

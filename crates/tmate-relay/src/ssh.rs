@@ -344,13 +344,18 @@ impl russh::server::Handler for Conn {
             return Ok(());
         }
         match &mut self.role {
-            Role::Host(host) => {
-                if host.on_data(data) == HostAction::Close {
+            Role::Host(host) => match host.on_data(data) {
+                HostAction::Continue => {}
+                HostAction::CloseNow(last_words) => {
                     self.role = Role::Closed;
+                    if !last_words.is_empty() {
+                        session.data(channel, last_words)?;
+                    }
                     session.eof(channel)?;
                     session.close(channel)?;
                 }
-            }
+                HostAction::CloseAfterQueue => self.role = Role::Closed,
+            },
             // Waiting here when the viewer's task is busy pushes back on this viewer's
             // connection only.
             Role::Viewer(sender) => {

@@ -1,0 +1,301 @@
+//! Test harness: an in-process relay on a free loopback port, a scripted tmate host and scripted
+//! viewers speaking SSH through russh's client, and readers for the recorded captures.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use russh::ChannelMsg;
+use russh::client;
+use russh::keys::PublicKeyOrCertificate;
+use tmate_proto::{DecoderConfig, ServerDecoder, ServerMessage, WireMessage};
+use tmate_relay::{HostKeys, Relay, RelayConfig, RelayHandle};
+
+/// Generous deadline for anything a test waits for (the machine is shared and slow).
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+pub struct TestRelay {
+    pub handle: RelayHandle,
+    pub addr: SocketAddr,
+}
+
+impl TestRelay {
+    pub async fn start() -> TestRelay {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut RelayConfig)) -> TestRelay {
+        let keys = HostKeys::ephemeral().unwrap();
+        let mut config = RelayConfig::new(
+            vec!["127.0.0.1:0".parse().unwrap()],
+            "127.0.0.1".to_string(),
+            keys,
+        );
+        adjust(&mut config);
+        let relay = Relay::bind(config).await.unwrap();
+        let handle = relay.handle();
+        let addr = handle.local_addrs()[0];
+        tokio::spawn(relay.serve());
+        TestRelay { handle, addr }
+    }
+}
+
+impl Drop for TestRelay {
+    fn drop(&mut self) {
+        self.handle.shutdown();
+    }
+}
+
+struct AcceptAnyKey;
+
+impl client::Handler for AcceptAnyKey {
+    type Error = russh::Error;
+
+    async fn check_server_key(&mut self, _: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+async fn ssh_connect(addr: SocketAddr, user: &str) -> (client::Handle<AcceptAnyKey>, bool) {
+    let config = Arc::new(client::Config {
+        nodelay: true,
+        ..Default::default()
+    });
+    let mut handle = client::connect(config, addr, AcceptAnyKey).await.unwrap();
+    let auth = handle.authenticate_none(user).await.unwrap();
+    let ok = auth.success();
+    (handle, ok)
+}
+
+/// A scripted tmate host: sends protocol bytes, reads the relay's messages.
+pub struct ScriptedHost {
+    _ssh: client::Handle<AcceptAnyKey>,
+    channel: russh::Channel<client::Msg>,
+    decoder: ServerDecoder,
+    pub closed: bool,
+}
+
+impl ScriptedHost {
+    pub async fn connect(addr: SocketAddr) -> ScriptedHost {
+        let (ssh, ok) = ssh_connect(addr, "tmate").await;
+        assert!(ok, "a host logs in with `none`");
+        let channel = ssh.channel_open_session().await.unwrap();
+        channel.request_subsystem(true, "tmate").await.unwrap();
+        ScriptedHost {
+            _ssh: ssh,
+            channel,
+            decoder: ServerDecoder::new(DecoderConfig::server_stream()),
+            closed: false,
+        }
+    }
+
+    pub async fn send_bytes(&self, bytes: &[u8]) {
+        self.channel.data_bytes(bytes.to_vec()).await.unwrap();
+    }
+
+    pub async fn send(&self, messages: &[tmate_proto::HostMessage]) {
+        let bytes: Vec<u8> = messages.iter().flat_map(WireMessage::encode).collect();
+        self.send_bytes(&bytes).await;
+    }
+
+    /// The next message from the relay, or `None` if the channel closed or the deadline passed.
+    pub async fn recv(&mut self) -> Option<ServerMessage> {
+        self.recv_within(DEADLINE).await
+    }
+
+    pub async fn recv_within(&mut self, limit: Duration) -> Option<ServerMessage> {
+        let deadline = Instant::now() + limit;
+        loop {
+            if let Some(message) = self.decoder.next_message() {
+                return Some(message.unwrap());
+            }
+            if self.closed {
+                return None;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match tokio::time::timeout(left, self.channel.wait()).await {
+                Err(_) => return None,
+                Ok(None) | Ok(Some(ChannelMsg::Close)) | Ok(Some(ChannelMsg::Eof)) => {
+                    self.closed = true;
+                }
+                Ok(Some(ChannelMsg::Data { data })) => self.decoder.feed(&data),
+                Ok(Some(_)) => {}
+            }
+        }
+    }
+
+    /// Messages until one matches `stop` (included); panics at the deadline.
+    pub async fn recv_until(
+        &mut self,
+        stop: impl Fn(&ServerMessage) -> bool,
+    ) -> Vec<ServerMessage> {
+        let mut out = Vec::new();
+        loop {
+            let message = self
+                .recv()
+                .await
+                .unwrap_or_else(|| panic!("relay went quiet or closed; got so far: {out:?}"));
+            let done = stop(&message);
+            out.push(message);
+            if done {
+                return out;
+            }
+        }
+    }
+
+    /// Wait until the relay closes the host's channel.
+    pub async fn expect_closed(&mut self) -> Vec<ServerMessage> {
+        let mut out = Vec::new();
+        while let Some(message) = self.recv().await {
+            out.push(message);
+        }
+        assert!(
+            self.closed,
+            "the relay did not close the host connection; got {out:?}"
+        );
+        out
+    }
+}
+
+/// The values of SET_ENV in a burst.
+pub fn env(messages: &[ServerMessage], name: &str) -> Option<String> {
+    messages.iter().rev().find_map(|m| match m {
+        ServerMessage::SetEnv { name: n, value } if n.as_bytes() == name.as_bytes() => {
+            Some(value.to_string_lossy())
+        }
+        _ => None,
+    })
+}
+
+/// The token in `ssh -pPORT TOKEN@HOST`.
+pub fn token_of(ssh_command: &str) -> String {
+    ssh_command
+        .split_whitespace()
+        .last()
+        .and_then(|s| s.split('@').next())
+        .unwrap()
+        .to_string()
+}
+
+/// A scripted viewer: an SSH client with a pty and a shell, its output in a vt100 screen.
+pub struct ScriptedViewer {
+    _ssh: client::Handle<AcceptAnyKey>,
+    channel: russh::Channel<client::Msg>,
+    pub screen: vt100::Parser,
+    pub raw: Vec<u8>,
+    pub closed: bool,
+}
+
+impl ScriptedViewer {
+    pub async fn connect(addr: SocketAddr, token: &str, cols: u16, rows: u16) -> ScriptedViewer {
+        let (ssh, ok) = ssh_connect(addr, token).await;
+        assert!(ok, "viewers log in without a key");
+        let channel = ssh.channel_open_session().await.unwrap();
+        channel
+            .request_pty(true, "xterm-256color", cols.into(), rows.into(), 0, 0, &[])
+            .await
+            .unwrap();
+        channel.request_shell(true).await.unwrap();
+        ScriptedViewer {
+            _ssh: ssh,
+            channel,
+            screen: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+            raw: Vec::new(),
+            closed: false,
+        }
+    }
+
+    pub async fn type_bytes(&self, bytes: &[u8]) {
+        self.channel.data_bytes(bytes.to_vec()).await.unwrap();
+    }
+
+    pub async fn resize(&mut self, cols: u16, rows: u16) {
+        self.channel
+            .window_change(cols.into(), rows.into(), 0, 0)
+            .await
+            .unwrap();
+        self.screen
+            .screen_mut()
+            .set_size(nonzero(rows), nonzero(cols));
+    }
+
+    /// Read output until `done(screen text, raw bytes)` holds or the deadline passes.
+    pub async fn wait_for(&mut self, what: &str, done: impl Fn(&vt100::Screen, &[u8]) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !done(self.screen.screen(), &self.raw) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero() && !self.closed,
+                "viewer never saw {what}; screen:\n{}",
+                self.screen.screen().contents()
+            );
+            self.pump(left).await;
+        }
+    }
+
+    /// Read whatever arrives within `limit`.
+    pub async fn pump(&mut self, limit: Duration) {
+        match tokio::time::timeout(limit, self.channel.wait()).await {
+            Err(_) => {}
+            Ok(None) | Ok(Some(ChannelMsg::Close)) => self.closed = true,
+            Ok(Some(ChannelMsg::Data { data })) => {
+                self.screen.process(&data);
+                self.raw.extend_from_slice(&data);
+            }
+            Ok(Some(_)) => {}
+        }
+    }
+
+    /// Wait until the relay closes this viewer's channel.
+    pub async fn wait_closed(&mut self) {
+        let deadline = Instant::now() + DEADLINE;
+        while !self.closed {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "viewer was not disconnected");
+            self.pump(left).await;
+        }
+    }
+}
+
+/// `../shared/fixtures/tmate-2.4` beside the project root, or `$TMATE_FIXTURES`.
+pub fn fixtures_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("TMATE_FIXTURES") {
+        return PathBuf::from(dir);
+    }
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/tmate-2.4")
+}
+
+/// The concatenated bytes of one direction of a capture.
+pub fn capture_stream(name: &str, direction: &str) -> Vec<u8> {
+    let path = fixtures_dir().join(format!("{name}.{direction}.bin"));
+    let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = Vec::new();
+    let mut pos = 0;
+    while pos + 12 <= data.len() {
+        let len = u32::from_be_bytes(data[pos + 8..pos + 12].try_into().unwrap()) as usize;
+        out.extend_from_slice(&data[pos + 12..pos + 12 + len]);
+        pos += 12 + len;
+    }
+    out
+}
+
+/// The messages of one direction of a capture, decoded.
+pub fn capture_host_messages(name: &str) -> Vec<tmate_proto::HostMessage> {
+    let bytes = capture_stream(name, "host-to-server");
+    let mut decoder = tmate_proto::HostDecoder::new(DecoderConfig::host_stream());
+    decoder.feed(&bytes);
+    decoder.map(|m| m.unwrap()).collect()
+}
+
+pub fn capture_server_messages(name: &str) -> Vec<ServerMessage> {
+    let bytes = capture_stream(name, "server-to-host");
+    let mut decoder = ServerDecoder::new(DecoderConfig::server_stream());
+    decoder.feed(&bytes);
+    decoder.map(|m| m.unwrap()).collect()
+}
+
+fn nonzero(v: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(v.max(1)).unwrap()
+}
