@@ -187,3 +187,74 @@ pub fn data_file(name: &str) -> PathBuf {
         .join("data")
         .join(name)
 }
+
+/// A tmux client attached in a pseudo-terminal of its own (made by util-linux `script`), whose
+/// output is collected for decoding with vt100. Killed on drop.
+pub struct Client {
+    child: std::process::Child,
+    output: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    /// Kept open so that `script` never sees end of input.
+    _stdin: Option<std::process::ChildStdin>,
+    cols: u16,
+    rows: u16,
+}
+
+impl Client {
+    /// Attach a `cols` x `rows` UTF-8 xterm-256color client to `tmux`'s session.
+    pub fn attach(tmux: &Tmux, cols: u16, rows: u16) -> Client {
+        use std::io::Read;
+        use std::process::Stdio;
+        let inner = format!(
+            "stty cols {cols} rows {rows}; exec tmux -u -S '{}' attach",
+            tmux.socket().display()
+        );
+        let mut child = Command::new("script")
+            .args(["-qfec", &inner, "/dev/null"])
+            .env("TERM", "xterm-256color")
+            .env("LANG", "C.UTF-8")
+            .env("LC_ALL", "C.UTF-8")
+            .env_remove("TMUX")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run script(1) to attach a tmux client in a pty");
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().expect("script stdout");
+        let output = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = output.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = stdout.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock()
+                    .expect("output lock")
+                    .extend_from_slice(&buf[..n]);
+            }
+        });
+        Client {
+            child,
+            output,
+            _stdin: stdin,
+            cols,
+            rows,
+        }
+    }
+
+    /// The client's screen as decoded so far.
+    pub fn screen(&self) -> vt100::Parser {
+        let bytes = self.output.lock().expect("output lock").clone();
+        let mut parser = vt100_parser(self.cols, self.rows);
+        parser.process(&bytes);
+        parser
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
