@@ -1,6 +1,6 @@
 //! The terminal engine behind `PaneTerm`: a small private trait and its alacritty_terminal
-//! implementation, plus the byte filter that bounds what hostile pane output can make the
-//! engine allocate.
+//! implementation, with the limits that keep hostile pane output from making it allocate without
+//! bound (filtered input, capped combining marks) or take the process down (caught panics).
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -13,6 +13,7 @@ use alacritty_terminal::term::cell::{Cell as AlaCell, Flags};
 use alacritty_terminal::term::{Config, TermMode};
 use alacritty_terminal::vte::ansi::{Color as AlaColor, NamedColor, Processor};
 
+use crate::filter::InputFilter;
 use crate::style::{Attrs, Cell, Color, PaneModes, Style};
 
 /// What `PaneTerm` needs from an emulator. Kept small so that the engine can be replaced
@@ -35,12 +36,10 @@ pub(crate) trait Engine: Send {
 /// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
 /// without limit; a hostile stream of them would grow one cell forever.
 const MAX_ZEROWIDTH_PER_CELL: usize = 16;
-/// Non-ASCII characters fed between two scans for over-long zero-width lists.
+/// Possible combining marks fed between two scans of the whole history (the visible screen is
+/// checked after every feed that may have added some; lines can scroll away within one feed).
 const ZEROWIDTH_SCAN_EVERY: usize = 32 * 1024;
-/// Longest OSC payload passed on. vte buffers an OSC string until its terminator without a bound
-/// (titles, clipboard, colours); real ones are far shorter.
-const MAX_OSC_BYTES: usize = 1024;
-/// Feed the engine in pieces of at most this size, so the zero-width scan runs between them.
+/// Feed the engine in pieces of at most this size, so the zero-width checks run between them.
 const FEED_CHUNK: usize = 64 * 1024;
 
 /// Grid size in the form alacritty asks for.
@@ -79,28 +78,14 @@ impl EventListener for Listener {
     }
 }
 
-/// Where the OSC length filter is in the escape-sequence grammar. It mirrors only the vte
-/// transitions that decide whether the next byte belongs to an OSC string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum FilterState {
-    /// Ground or any CSI/DCS/SOS/PM/APC state: only ESC, CAN and SUB matter here.
-    Other,
-    /// After ESC.
-    Escape,
-    /// After ESC and intermediate bytes.
-    EscapeIntermediate,
-    /// Inside an OSC string, with the number of payload bytes passed so far.
-    Osc(usize),
-}
-
 pub(crate) struct AlacrittyEngine {
     term: Term<Listener>,
     parser: Processor,
     listener: Listener,
     scrollback: usize,
-    filter: FilterState,
-    /// Non-ASCII characters fed since the last zero-width scan.
-    wide_since_scan: usize,
+    filter: InputFilter,
+    /// Characters fed since the last full zero-width scan that may have become combining marks.
+    marks_since_scan: usize,
     /// Reused buffer for filtered bytes.
     scratch: Vec<u8>,
 }
@@ -119,8 +104,8 @@ impl AlacrittyEngine {
             parser: Processor::new(),
             listener,
             scrollback,
-            filter: FilterState::Other,
-            wide_since_scan: 0,
+            filter: InputFilter::default(),
+            marks_since_scan: 0,
             scratch: Vec::new(),
         }
     }
@@ -131,47 +116,15 @@ impl AlacrittyEngine {
         *self = AlacrittyEngine::new(cols.max(2), rows.max(1), self.scrollback);
     }
 
-    /// Copy `bytes` into `scratch`, dropping OSC payload bytes past [`MAX_OSC_BYTES`], and count
-    /// UTF-8 lead bytes (every zero-width character is one).
-    fn filter_into_scratch(&mut self, bytes: &[u8]) {
-        self.scratch.clear();
-        let mut state = self.filter;
-        for &b in bytes {
-            if b >= 0xC0 {
-                self.wide_since_scan += 1;
-            }
-            // These transitions follow vte 0.15 (`advance_esc`, `advance_osc_string`,
-            // `anywhere`): ESC always starts a new escape, CAN/SUB always return to ground, and
-            // C0 controls inside an escape keep the escape going.
-            state = match (state, b) {
-                (FilterState::Osc(_), 0x07) => FilterState::Other,
-                (_, 0x18 | 0x1A) => FilterState::Other,
-                (_, 0x1B) => FilterState::Escape,
-                (FilterState::Osc(n), _) => {
-                    if n >= MAX_OSC_BYTES {
-                        continue;
-                    }
-                    FilterState::Osc(n + 1)
-                }
-                (FilterState::Escape, b']') => FilterState::Osc(0),
-                (FilterState::Escape | FilterState::EscapeIntermediate, 0x00..=0x1F | 0x7F) => {
-                    state
-                }
-                (FilterState::Escape | FilterState::EscapeIntermediate, 0x20..=0x2F) => {
-                    FilterState::EscapeIntermediate
-                }
-                (FilterState::Escape | FilterState::EscapeIntermediate, _) => FilterState::Other,
-                (FilterState::Other, _) => FilterState::Other,
-            };
-            self.scratch.push(b);
-        }
-        self.filter = state;
-    }
-
-    /// Trim every cell's zero-width list to [`MAX_ZEROWIDTH_PER_CELL`], history included.
-    fn trim_zerowidth(&mut self) {
+    /// Trim the zero-width lists of the visible cells (and of the history too when
+    /// `whole_history`) to [`MAX_ZEROWIDTH_PER_CELL`].
+    fn trim_zerowidth(&mut self, whole_history: bool) {
         let grid = self.term.grid_mut();
-        let top = -(grid.history_size() as i32);
+        let top = if whole_history {
+            -(grid.history_size() as i32)
+        } else {
+            0
+        };
         let bottom = grid.screen_lines() as i32;
         let cols = grid.columns();
         for line in top..bottom {
@@ -189,8 +142,10 @@ impl AlacrittyEngine {
     }
 
     fn feed_chunk(&mut self, chunk: &[u8]) {
-        self.filter_into_scratch(chunk);
-        let scratch = std::mem::take(&mut self.scratch);
+        let cols = self.term.grid().columns();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let marks = self.filter.filter(chunk, cols, &mut scratch);
         let term = &mut self.term;
         let parser = &mut self.parser;
         let result = catch_unwind(AssertUnwindSafe(|| {
@@ -207,11 +162,18 @@ impl AlacrittyEngine {
             self.reset_after_panic();
             return;
         }
-        if self.wide_since_scan >= ZEROWIDTH_SCAN_EVERY {
-            self.wide_since_scan = 0;
-            if catch_unwind(AssertUnwindSafe(|| self.trim_zerowidth())).is_err() {
-                self.reset_after_panic();
-            }
+        if marks == 0 {
+            return;
+        }
+        // Bound combining marks: the visible screen after every feed that could have added some
+        // (cheap: pure ASCII output skips this), the history too every so often.
+        self.marks_since_scan = self.marks_since_scan.saturating_add(marks);
+        let whole = self.marks_since_scan >= ZEROWIDTH_SCAN_EVERY;
+        if whole {
+            self.marks_since_scan = 0;
+        }
+        if catch_unwind(AssertUnwindSafe(|| self.trim_zerowidth(whole))).is_err() {
+            self.reset_after_panic();
         }
     }
 }

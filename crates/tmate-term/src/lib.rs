@@ -49,6 +49,7 @@
 
 mod compose;
 mod engine;
+mod filter;
 mod markup;
 mod pane;
 mod render;

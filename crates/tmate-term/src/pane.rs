@@ -105,8 +105,9 @@ impl PaneTerm {
 
     /// A cell of the visible screen; outside the pane it is a default blank.
     ///
-    /// A wide character whose right half falls outside the requested width (only possible in a
-    /// one-column pane, whose engine grid is two columns) reads as a blank.
+    /// Half of a wide character whose other half is missing (outside the requested width, which
+    /// happens in a one-column pane whose engine grid is two columns, or dropped by the engine)
+    /// reads as a blank.
     pub fn cell(&self, col: u16, row: u16) -> Cell {
         if col >= self.cols || row >= self.rows {
             return Cell::default();
@@ -114,10 +115,24 @@ impl PaneTerm {
         let Some(cell) = self.engine.cell(usize::from(col), usize::from(row)) else {
             return Cell::default();
         };
-        if cell.width == 2 && col + 1 >= self.cols {
-            return Cell::blank(cell.style);
+        // The two halves of a wide character must agree; the engine can leave one without the
+        // other (insert mode shifting a wide character to the edge, for one), and everything
+        // downstream relies on the pairing.
+        let raw_width = |c: u16| {
+            self.engine
+                .cell(usize::from(c), usize::from(row))
+                .map(|c| c.width)
+        };
+        let paired = match cell.width {
+            2 => col + 1 < self.cols && raw_width(col + 1) == Some(0),
+            0 => col > 0 && raw_width(col - 1) == Some(2),
+            _ => true,
+        };
+        if paired {
+            cell
+        } else {
+            Cell::blank(cell.style)
         }
-        cell
     }
 
     /// A visible row as text, trailing blanks trimmed (like `tmux capture-pane -p`). Wide

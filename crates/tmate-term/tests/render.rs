@@ -261,7 +261,6 @@ fn run_sequence(seqs: &[Vec<Frame>]) -> Result<(), TestCaseError> {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 200,
         failure_persistence: None,
         ..ProptestConfig::default()
     })]

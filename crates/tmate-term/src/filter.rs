@@ -1,0 +1,220 @@
+//! A byte filter in front of the emulator that takes the amplification out of hostile pane
+//! output: OSC strings (which vte buffers without limit) are cut to a maximum length, and REP
+//! (`CSI n b`, which repeats the last character up to 65535 times, combining marks included)
+//! is clamped to the line width as tmux does. It tracks just enough of vte 0.15's escape
+//! grammar to know where those sequences are; every other byte passes unchanged and in order.
+
+/// Longest OSC payload passed on; real titles, hyperlinks and colour requests are far shorter.
+pub(crate) const MAX_OSC_BYTES: usize = 1024;
+/// Longest CSI body held back to look for REP; longer ones are passed on as they are.
+const MAX_CSI_BYTES: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Ground, or a DCS/SOS/PM/APC string: only ESC, CAN and SUB matter here.
+    Ground,
+    /// After ESC.
+    Escape,
+    /// After ESC and intermediate bytes.
+    EscapeIntermediate,
+    /// Inside a CSI whose body (after `[`) is held in `csi`.
+    Csi,
+    /// Inside a CSI too long to hold; passed through.
+    CsiPass,
+    /// Inside an OSC string, with the number of payload bytes passed so far.
+    Osc(usize),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct InputFilter {
+    state: State,
+    /// The body of the CSI being held back (parameters and intermediates).
+    csi: Vec<u8>,
+}
+
+impl Default for InputFilter {
+    fn default() -> Self {
+        InputFilter {
+            state: State::Ground,
+            csi: Vec::new(),
+        }
+    }
+}
+
+impl InputFilter {
+    /// Append the filtered form of `input` to `out`. Returns how many characters the input may
+    /// add to cells as zero-width marks: UTF-8 lead bytes plus the counts of REP sequences.
+    pub(crate) fn filter(&mut self, input: &[u8], cols: usize, out: &mut Vec<u8>) -> usize {
+        let mut marks = 0usize;
+        for &b in input {
+            if b >= 0xC0 {
+                marks += 1;
+            }
+            // The transitions follow vte 0.15 (`advance_esc`, `advance_csi_*`,
+            // `advance_osc_string`, `anywhere`): ESC always starts a new escape, CAN and SUB
+            // always return to ground, C0 controls inside an escape or CSI are executed in place.
+            self.state = match (self.state, b) {
+                (State::Osc(_), 0x07) => {
+                    out.push(b);
+                    State::Ground
+                }
+                (State::Csi, 0x18 | 0x1A | 0x1B) => {
+                    self.flush_csi(out);
+                    out.push(b);
+                    if b == 0x1B {
+                        State::Escape
+                    } else {
+                        State::Ground
+                    }
+                }
+                (_, 0x18 | 0x1A) => {
+                    out.push(b);
+                    State::Ground
+                }
+                (_, 0x1B) => {
+                    out.push(b);
+                    State::Escape
+                }
+                (State::Osc(n), _) => {
+                    if n < MAX_OSC_BYTES {
+                        out.push(b);
+                    }
+                    State::Osc(n.saturating_add(1))
+                }
+                (State::Csi, 0x00..=0x1F) => {
+                    out.push(b);
+                    State::Csi
+                }
+                (State::Csi, 0x40..=0x7E) => {
+                    marks = marks.saturating_add(self.finish_csi(b, cols, out));
+                    State::Ground
+                }
+                (State::Csi, _) => {
+                    self.csi.push(b);
+                    if self.csi.len() >= MAX_CSI_BYTES {
+                        self.flush_csi(out);
+                        State::CsiPass
+                    } else {
+                        State::Csi
+                    }
+                }
+                (State::CsiPass, 0x40..=0x7E) => {
+                    out.push(b);
+                    State::Ground
+                }
+                (State::CsiPass, _) => {
+                    out.push(b);
+                    State::CsiPass
+                }
+                (State::Escape, b'[') => {
+                    self.csi.clear();
+                    State::Csi
+                }
+                (State::Escape, b']') => {
+                    out.push(b);
+                    State::Osc(0)
+                }
+                (State::Escape | State::EscapeIntermediate, 0x00..=0x1F | 0x7F) => {
+                    out.push(b);
+                    self.state
+                }
+                (State::Escape | State::EscapeIntermediate, 0x20..=0x2F) => {
+                    out.push(b);
+                    State::EscapeIntermediate
+                }
+                (State::Escape | State::EscapeIntermediate | State::Ground, _) => {
+                    out.push(b);
+                    State::Ground
+                }
+            };
+        }
+        marks
+    }
+
+    /// Pass on a held CSI unchanged (without its final byte, which has not come yet).
+    fn flush_csi(&mut self, out: &mut Vec<u8>) {
+        out.push(b'[');
+        out.extend_from_slice(&self.csi);
+        self.csi.clear();
+    }
+
+    /// Pass on a complete CSI ending in `final_byte`, clamping REP. Returns the repeat count
+    /// passed on (0 for anything else).
+    fn finish_csi(&mut self, final_byte: u8, cols: usize, out: &mut Vec<u8>) -> usize {
+        let is_rep = final_byte == b'b'
+            && self
+                .csi
+                .iter()
+                .all(|&c| c.is_ascii_digit() || c == b';' || c == b':');
+        if !is_rep {
+            self.flush_csi(out);
+            out.push(final_byte);
+            return 0;
+        }
+        // vte repeats `first parameter` times (0 or none meaning 1); tmux never repeats past the
+        // end of the line, so neither do we.
+        let first: usize = self
+            .csi
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .fold(0usize, |n, &d| {
+                n.saturating_mul(10).saturating_add(usize::from(d - b'0'))
+            });
+        let count = first.clamp(1, cols.max(1));
+        self.csi.clear();
+        out.push(b'[');
+        out.extend_from_slice(count.to_string().as_bytes());
+        out.push(b'b');
+        count
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(chunks: &[&[u8]], cols: usize) -> (Vec<u8>, usize) {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        let mut marks = 0;
+        for c in chunks {
+            marks += f.filter(c, cols, &mut out);
+        }
+        (out, marks)
+    }
+
+    #[test]
+    fn ordinary_bytes_pass_unchanged() {
+        let input: &[u8] =
+            b"ab\x1b[1;31mc\x1b[?1049h\x1b]2;title\x07\x1b(0q\x1bP1$r\x1b\\\xe4\xb8\xad";
+        for split in 0..input.len() {
+            let (a, b) = input.split_at(split);
+            let (out, marks) = run(&[a, b], 80);
+            assert_eq!(out, input, "split at {split}");
+            assert_eq!(marks, 1);
+        }
+    }
+
+    #[test]
+    fn rep_is_clamped_to_the_width() {
+        assert_eq!(run(&[b"x\x1b[65535b"], 80).0, b"x\x1b[80b");
+        assert_eq!(run(&[b"x\x1b[9999", b"9;4b"], 10).0, b"x\x1b[10b");
+        assert_eq!(run(&[b"x\x1b[b"], 10).0, b"x\x1b[1b");
+        // Not REP: private marker, other final.
+        assert_eq!(run(&[b"\x1b[?5b\x1b[5c"], 10).0, b"\x1b[?5b\x1b[5c");
+        // C0 inside the CSI is executed in place, before the CSI completes.
+        assert_eq!(run(&[b"\x1b[5\nb"], 10).0, b"\x1b\n[5b");
+        // An aborted CSI is passed on as it was.
+        assert_eq!(run(&[b"\x1b[12\x1b[3b"], 10).0, b"\x1b[12\x1b[3b");
+    }
+
+    #[test]
+    fn osc_is_cut() {
+        let mut input = b"\x1b]2;".to_vec();
+        input.extend(std::iter::repeat_n(b'a', 5000));
+        input.extend_from_slice(b"\x07z");
+        let (out, _) = run(&[&input], 80);
+        assert_eq!(out.len(), 2 + MAX_OSC_BYTES + 2);
+        assert!(out.ends_with(b"\x07z"));
+    }
+}
