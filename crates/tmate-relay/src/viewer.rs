@@ -429,10 +429,15 @@ impl Viewer {
             }
             "command-prompt" => {
                 let (flags, rest) = parse_flags(args, &['I', 'p', 't']);
-                let label = flags
-                    .value('p')
-                    .map(|p| format!("({}) ", p.split(',').next().unwrap_or_default()))
-                    .unwrap_or_else(|| ":".to_string());
+                // tmux: `(PROMPT) ` with -p, else `(COMMAND) ` of the template, else `:`.
+                let label = match (flags.value('p'), rest.first()) {
+                    (Some(p), _) => format!("({}) ", p.split(',').next().unwrap_or_default()),
+                    (None, Some(template)) => {
+                        let name = template.split([' ', ',']).next().unwrap_or_default();
+                        format!("({name}) ")
+                    }
+                    (None, None) => ":".to_string(),
+                };
                 let input = flags
                     .value('I')
                     .map(|i| self.expand(i.split(',').next().unwrap_or_default()))

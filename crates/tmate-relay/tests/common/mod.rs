@@ -59,8 +59,17 @@ impl client::Handler for AcceptAnyKey {
 }
 
 async fn ssh_connect(addr: SocketAddr, user: &str) -> (client::Handle<AcceptAnyKey>, bool) {
+    ssh_connect_with(addr, user, client::Config::default().window_size).await
+}
+
+async fn ssh_connect_with(
+    addr: SocketAddr,
+    user: &str,
+    window_size: u32,
+) -> (client::Handle<AcceptAnyKey>, bool) {
     let config = Arc::new(client::Config {
         nodelay: true,
+        window_size,
         ..Default::default()
     });
     let mut handle = client::connect(config, addr, AcceptAnyKey).await.unwrap();
@@ -190,7 +199,25 @@ pub struct ScriptedViewer {
 
 impl ScriptedViewer {
     pub async fn connect(addr: SocketAddr, token: &str, cols: u16, rows: u16) -> ScriptedViewer {
-        let (ssh, ok) = ssh_connect(addr, token).await;
+        Self::connect_with_window(
+            addr,
+            token,
+            cols,
+            rows,
+            client::Config::default().window_size,
+        )
+        .await
+    }
+
+    /// A viewer whose SSH window (what the relay may send before it reads) is `window_size`.
+    pub async fn connect_with_window(
+        addr: SocketAddr,
+        token: &str,
+        cols: u16,
+        rows: u16,
+        window_size: u32,
+    ) -> ScriptedViewer {
+        let (ssh, ok) = ssh_connect_with(addr, token, window_size).await;
         assert!(ok, "viewers log in without a key");
         let channel = ssh.channel_open_session().await.unwrap();
         channel
@@ -205,6 +232,10 @@ impl ScriptedViewer {
             raw: Vec::new(),
             closed: false,
         }
+    }
+
+    pub async fn channel_wait(&mut self) -> Option<ChannelMsg> {
+        self.channel.wait().await
     }
 
     pub async fn type_bytes(&self, bytes: &[u8]) {
@@ -228,7 +259,9 @@ impl ScriptedViewer {
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(
                 !left.is_zero() && !self.closed,
-                "viewer never saw {what}; screen:\n{}",
+                "viewer never saw {what} ({} bytes received, closed: {}); screen:\n{}",
+                self.raw.len(),
+                self.closed,
                 self.screen.screen().contents()
             );
             self.pump(left).await;
