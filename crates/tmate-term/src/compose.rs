@@ -4,7 +4,7 @@
 //! `format-draw.c`.
 
 use crate::markup::{markup_cells, plain_cells};
-use crate::pane::PaneTerm;
+use crate::pane::{PaneTerm, set_blank};
 use crate::style::{Cell, Color, PaneModes, Style};
 
 /// What one client should see: the active window of a session.
@@ -272,9 +272,14 @@ impl<'s, 'a> Layout<'s, 'a> {
     /// `screen_redraw_draw_borders_cell`): the window's own right and bottom edges and everything
     /// past them use `pane-border-style`; a border inside the window is green when it is on the
     /// active pane's border.
-    fn border_cell(&self, px: u32, py: u32, active: Option<&ScenePane<'_>>) -> Cell {
+    fn border_cell(
+        &self,
+        px: u32,
+        py: u32,
+        active: Option<&ScenePane<'_>>,
+    ) -> (&'static str, Style) {
         if px > self.sx || py > self.sy {
-            return Cell::new(CellType::Outside.glyph(), BORDER_STYLE);
+            return (CellType::Outside.glyph(), BORDER_STYLE);
         }
         let cell_type = self.type_of_cell(px, py);
         let on_edge = px == self.sx || py == self.sy;
@@ -285,7 +290,7 @@ impl<'s, 'a> Layout<'s, 'a> {
         } else {
             BORDER_STYLE
         };
-        Cell::new(cell_type.glyph(), style)
+        (cell_type.glyph(), style)
     }
 }
 
@@ -332,11 +337,11 @@ fn put(row: &mut [Cell], at: usize, src: &[Cell], start: usize, width: usize) {
         };
         let cut_right = cell.width == 2 && (i + 1 >= width || at + i + 1 >= row_len);
         let cut_left = cell.width == 0 && i == 0;
-        *slot = if cut_left || cut_right {
-            Cell::blank(cell.style)
+        if cut_left || cut_right {
+            set_blank(slot, cell.style);
         } else {
-            cell.clone()
-        };
+            slot.clone_from(cell);
+        }
     }
 }
 
@@ -346,7 +351,7 @@ fn put(row: &mut [Cell], at: usize, src: &[Cell], start: usize, width: usize) {
 /// (keeping its end), then the left.
 fn draw_status(row: &mut [Cell], status: &StatusBar) {
     for slot in row.iter_mut() {
-        *slot = Cell::blank(STATUS_STYLE);
+        set_blank(slot, STATUS_STYLE);
     }
     let available = row.len();
     let left = markup_cells(&status.left, STATUS_STYLE);
@@ -411,7 +416,7 @@ fn draw_list(
 /// left (control characters dropped, cut to the width).
 fn draw_message(row: &mut [Cell], message: &str) {
     for slot in row.iter_mut() {
-        *slot = Cell::blank(MESSAGE_STYLE);
+        set_blank(slot, MESSAGE_STYLE);
     }
     let cells = plain_cells(message, MESSAGE_STYLE);
     let width = cells.len().min(row.len());
@@ -426,8 +431,23 @@ fn draw_message(row: &mut [Cell], message: &str) {
 /// top-left part. The status line (or a message) takes the last row; a message with the status
 /// line off takes the last row too, covering the window.
 pub fn compose(scene: &Scene<'_>, client_cols: u16, client_rows: u16) -> Frame {
-    let mut frame = Frame::blank(client_cols, client_rows);
+    let mut frame = Frame::blank(0, 0);
+    compose_into(scene, client_cols, client_rows, &mut frame);
+    frame
+}
+
+/// [`compose`] into an existing frame, reusing its cells' buffers: redrawing a client's frame
+/// every interval this way allocates nothing in the steady state.
+pub fn compose_into(scene: &Scene<'_>, client_cols: u16, client_rows: u16, frame: &mut Frame) {
     let cols = usize::from(client_cols);
+    let total = cols * usize::from(client_rows);
+    frame.cols = client_cols;
+    frame.rows = client_rows;
+    frame.cells.truncate(total);
+    frame.cells.resize_with(total, Cell::default);
+    frame.cursor = None;
+    frame.modes = PaneModes::default();
+
     let status_rows =
         u16::from(client_rows > 0 && (scene.status.is_some() || scene.message.is_some()));
     let area_rows = client_rows - status_rows;
@@ -438,8 +458,8 @@ pub fn compose(scene: &Scene<'_>, client_cols: u16, client_rows: u16) -> Frame {
 
     // Which pane covers each cell of the visible window area (later panes win, as tmux draws
     // panes in list order over each other).
-    let mut owner: Vec<Option<usize>> = vec![None; cols * usize::from(area_rows)];
-    for (i, pane) in scene.panes.iter().enumerate() {
+    let mut owner: Vec<u16> = vec![NO_PANE; cols * usize::from(area_rows)];
+    for (i, pane) in scene.panes.iter().enumerate().take(usize::from(NO_PANE)) {
         let x0 = pane.xoff.min(scene.session_cols);
         let y0 = pane.yoff.min(scene.session_rows);
         let x1 = pane
@@ -453,10 +473,9 @@ pub fn compose(scene: &Scene<'_>, client_cols: u16, client_rows: u16) -> Frame {
             .min(scene.session_rows)
             .min(area_rows);
         for y in y0..y1 {
-            for x in x0..x1 {
-                if let Some(slot) = owner.get_mut(usize::from(y) * cols + usize::from(x)) {
-                    *slot = Some(i);
-                }
+            let start = usize::from(y) * cols;
+            if let Some(run) = owner.get_mut(start + usize::from(x0)..start + usize::from(x1)) {
+                run.fill(i as u16);
             }
         }
     }
@@ -464,17 +483,22 @@ pub fn compose(scene: &Scene<'_>, client_cols: u16, client_rows: u16) -> Frame {
     for y in 0..area_rows {
         for x in 0..client_cols {
             let idx = usize::from(y) * cols + usize::from(x);
+            let Some(slot) = frame.cells.get_mut(idx) else {
+                continue;
+            };
             let pane = owner
                 .get(idx)
-                .copied()
-                .flatten()
-                .and_then(|i| scene.panes.get(i));
-            let cell = match pane {
-                Some(pane) => pane_cell(pane, x, y, &owner, cols),
-                None => layout.border_cell(u32::from(x), u32::from(y), active),
-            };
-            if let Some(slot) = frame.cells.get_mut(idx) {
-                *slot = cell;
+                .filter(|&&o| o != NO_PANE)
+                .and_then(|&o| scene.panes.get(usize::from(o)));
+            match pane {
+                Some(pane) => pane_cell(pane, x, y, &owner, cols, slot),
+                None => {
+                    let (glyph, style) = layout.border_cell(u32::from(x), u32::from(y), active);
+                    slot.text.clear();
+                    slot.text.push_str(glyph);
+                    slot.width = 1;
+                    slot.style = style;
+                }
             }
         }
     }
@@ -502,36 +526,25 @@ pub fn compose(scene: &Scene<'_>, client_cols: u16, client_rows: u16) -> Frame {
             }
         }
     }
-    frame
 }
 
-/// The cell of `pane` shown at client position (`x`, `y`). A wide character whose right half
-/// would leave the pane's visible part shows as a blank (tmux `tty_draw_line`), and so does half
-/// of a wide character whose other half the engine does not report.
-fn pane_cell(pane: &ScenePane<'_>, x: u16, y: u16, owner: &[Option<usize>], cols: usize) -> Cell {
+/// `owner` value for a cell no pane covers (so at most 65535 panes are drawn).
+const NO_PANE: u16 = u16::MAX;
+
+/// Write the cell of `pane` shown at client position (`x`, `y`) into `slot`. A wide character
+/// whose right half would leave the pane's visible part shows as a blank (tmux `tty_draw_line`).
+fn pane_cell(pane: &ScenePane<'_>, x: u16, y: u16, owner: &[u16], cols: usize, slot: &mut Cell) {
     let px = x - pane.xoff;
     let py = y - pane.yoff;
-    let cell = pane.term.cell(px, py);
-    match cell.width {
-        2 => {
-            let idx = usize::from(y) * cols + usize::from(x);
-            let next_visible = usize::from(x) + 1 < cols
-                && u32::from(px) + 1 < u32::from(pane.cols)
-                && owner.get(idx + 1).copied().flatten() == owner.get(idx).copied().flatten();
-            if next_visible && pane.term.cell(px + 1, py).width == 0 {
-                cell
-            } else {
-                Cell::blank(cell.style)
-            }
+    pane.term.cell_into(px, py, slot);
+    if slot.width == 2 {
+        let idx = usize::from(y) * cols + usize::from(x);
+        let next_visible = usize::from(x) + 1 < cols
+            && u32::from(px) + 1 < u32::from(pane.cols)
+            && owner.get(idx + 1) == owner.get(idx);
+        if !next_visible {
+            let style = slot.style;
+            set_blank(slot, style);
         }
-        0 => {
-            let lead_ok = px > 0 && pane.term.cell(px - 1, py).width == 2;
-            if lead_ok {
-                cell
-            } else {
-                Cell::blank(cell.style)
-            }
-        }
-        _ => cell,
     }
 }

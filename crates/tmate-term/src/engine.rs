@@ -24,8 +24,11 @@ pub(crate) trait Engine: Send {
     fn resize(&mut self, cols: usize, rows: usize);
     /// (cols, rows) of the grid.
     fn size(&self) -> (usize, usize);
-    /// Visible cell; `None` when out of range.
-    fn cell(&self, col: usize, row: usize) -> Option<Cell>;
+    /// Write the visible cell at (`col`, `row`) into `out` (reusing its text buffer); false when
+    /// out of range (then `out` is untouched).
+    fn cell_into(&self, col: usize, row: usize, out: &mut Cell) -> bool;
+    /// Width of the visible cell (0, 1, 2); `None` when out of range.
+    fn cell_width(&self, col: usize, row: usize) -> Option<u8>;
     /// (col, row) on the visible screen.
     fn cursor(&self) -> (usize, usize);
     fn modes(&self) -> PaneModes;
@@ -195,6 +198,19 @@ fn trim_cell_zerowidth(cell: &mut AlaCell) {
     cell.set_hyperlink(link);
 }
 
+impl AlacrittyEngine {
+    fn raw_cell(&self, col: usize, row: usize) -> Option<&AlaCell> {
+        let grid = self.term.grid();
+        if col >= grid.columns() || row >= grid.screen_lines() {
+            return None;
+        }
+        let line = i32::try_from(row).ok()?;
+        // The display offset is always 0 (this crate never scrolls the view), so screen row `row`
+        // is grid line `row`.
+        Some(&grid[Line(line)][Column(col)])
+    }
+}
+
 impl Engine for AlacrittyEngine {
     fn feed(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(FEED_CHUNK) {
@@ -217,16 +233,26 @@ impl Engine for AlacrittyEngine {
         (grid.columns(), grid.screen_lines())
     }
 
-    fn cell(&self, col: usize, row: usize) -> Option<Cell> {
-        let grid = self.term.grid();
-        if col >= grid.columns() || row >= grid.screen_lines() {
-            return None;
+    fn cell_into(&self, col: usize, row: usize, out: &mut Cell) -> bool {
+        match self.raw_cell(col, row) {
+            Some(cell) => {
+                convert_cell_into(cell, out);
+                true
+            }
+            None => false,
         }
-        let line = i32::try_from(row).ok()?;
-        // The display offset is always 0 (this crate never scrolls the view), so screen row `row`
-        // is grid line `row`.
-        let cell = &grid[Line(line)][Column(col)];
-        Some(convert_cell(cell))
+    }
+
+    fn cell_width(&self, col: usize, row: usize) -> Option<u8> {
+        self.raw_cell(col, row).map(|cell| {
+            if cell.flags.contains(Flags::WIDE_CHAR_SPACER) {
+                0
+            } else if cell.flags.contains(Flags::WIDE_CHAR) {
+                2
+            } else {
+                1
+            }
+        })
     }
 
     fn cursor(&self) -> (usize, usize) {
@@ -289,9 +315,9 @@ fn convert_color(color: AlaColor) -> Color {
     }
 }
 
-fn convert_cell(cell: &AlaCell) -> Cell {
+fn convert_cell_into(cell: &AlaCell, out: &mut Cell) {
     let flags = cell.flags;
-    let style = Style {
+    out.style = Style {
         fg: convert_color(cell.fg),
         bg: convert_color(cell.bg),
         attrs: Attrs {
@@ -306,14 +332,18 @@ fn convert_cell(cell: &AlaCell) -> Cell {
             strike: flags.contains(Flags::STRIKEOUT),
         },
     };
+    out.text.clear();
     if flags.contains(Flags::WIDE_CHAR_SPACER) {
-        return Cell::continuation(style);
+        out.width = 0;
+        return;
     }
     // A leading spacer is the empty last column left when a wide character wrapped early.
     if flags.contains(Flags::LEADING_WIDE_CHAR_SPACER) {
-        return Cell::blank(style);
+        out.width = 1;
+        out.text.push(' ');
+        return;
     }
-    let width = if flags.contains(Flags::WIDE_CHAR) {
+    out.width = if flags.contains(Flags::WIDE_CHAR) {
         2
     } else {
         1
@@ -325,10 +355,8 @@ fn convert_cell(cell: &AlaCell) -> Cell {
         c if c.is_control() => ' ',
         c => c,
     };
-    let mut text = String::with_capacity(4);
-    text.push(c);
+    out.text.push(c);
     if let Some(zw) = cell.zerowidth() {
-        text.extend(zw.iter().filter(|c| !c.is_control()));
+        out.text.extend(zw.iter().filter(|c| !c.is_control()));
     }
-    Cell { text, width, style }
 }

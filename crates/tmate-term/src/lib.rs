@@ -59,7 +59,7 @@ mod style;
 
 pub use compose::{
     ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, STATUS_STYLE, Scene, ScenePane,
-    StatusBar, StatusWindow, compose,
+    StatusBar, StatusWindow, compose, compose_into,
 };
 pub use markup::truncate_markup;
 pub use pane::PaneTerm;

@@ -3,7 +3,7 @@
 
 use crate::engine::{AlacrittyEngine, Engine};
 use crate::snapshot;
-use crate::style::{Cell, PaneModes};
+use crate::style::{Cell, PaneModes, Style};
 
 /// Smallest grid the engine is given: alacritty panics when a wide character is printed into a
 /// one-column grid, and tmux allows one-column panes.
@@ -109,29 +109,35 @@ impl PaneTerm {
     /// happens in a one-column pane whose engine grid is two columns, or dropped by the engine)
     /// reads as a blank.
     pub fn cell(&self, col: u16, row: u16) -> Cell {
-        if col >= self.cols || row >= self.rows {
-            return Cell::default();
+        let mut cell = Cell::default();
+        self.cell_into(col, row, &mut cell);
+        cell
+    }
+
+    /// [`PaneTerm::cell`] written into `out`, reusing its text buffer (the compositor's way of
+    /// reading a screen without an allocation per cell).
+    pub fn cell_into(&self, col: u16, row: u16, out: &mut Cell) {
+        if col >= self.cols
+            || row >= self.rows
+            || !self
+                .engine
+                .cell_into(usize::from(col), usize::from(row), out)
+        {
+            set_blank(out, Style::default());
+            return;
         }
-        let Some(cell) = self.engine.cell(usize::from(col), usize::from(row)) else {
-            return Cell::default();
-        };
         // The two halves of a wide character must agree; the engine can leave one without the
         // other (insert mode shifting a wide character to the edge, for one), and everything
         // downstream relies on the pairing.
-        let raw_width = |c: u16| {
-            self.engine
-                .cell(usize::from(c), usize::from(row))
-                .map(|c| c.width)
-        };
-        let paired = match cell.width {
+        let raw_width = |c: u16| self.engine.cell_width(usize::from(c), usize::from(row));
+        let paired = match out.width {
             2 => col + 1 < self.cols && raw_width(col + 1) == Some(0),
             0 => col > 0 && raw_width(col - 1) == Some(2),
             _ => true,
         };
-        if paired {
-            cell
-        } else {
-            Cell::blank(cell.style)
+        if !paired {
+            let style = out.style;
+            set_blank(out, style);
         }
     }
 
@@ -179,4 +185,12 @@ impl PaneTerm {
         self.engine.feed(&bytes);
         self.generation = self.generation.wrapping_add(1);
     }
+}
+
+/// Make `cell` a space in `style`, keeping its text buffer.
+pub(crate) fn set_blank(cell: &mut Cell, style: Style) {
+    cell.text.clear();
+    cell.text.push(' ');
+    cell.width = 1;
+    cell.style = style;
 }

@@ -223,11 +223,19 @@ impl Renderer {
             if x < covered_until {
                 continue;
             }
-            let new = normalized(frame, x, y);
             let idx = row_start + usize::from(x);
             let Some(old) = screen.cells.get(idx) else {
                 continue;
             };
+            // Fast path: a narrow cell equal to what is shown is valid (what is shown always is,
+            // and a narrow cell's validity does not depend on its neighbours).
+            if let Some(raw) = frame.cell(x, y)
+                && raw.width == 1
+                && raw == old
+            {
+                continue;
+            }
+            let new = normalized(frame, x, y);
             if *old == *new {
                 continue;
             }
@@ -242,9 +250,9 @@ impl Renderer {
             let width = u16::from(draw_cell.width.max(1));
             covered_until = draw_x + width;
             for cx in draw_x..covered_until {
-                let cell = normalized(frame, cx, y).into_owned();
+                let cell = normalized(frame, cx, y);
                 if let Some(slot) = screen.cells.get_mut(row_start + usize::from(cx)) {
-                    *slot = cell;
+                    slot.clone_from(&cell);
                 }
             }
             // Writing into the last column leaves a pending wrap whose handling differs between
@@ -383,6 +391,9 @@ fn cup(out: &mut Vec<u8>, x: u16, y: u16) {
 /// True when `text` is safe to send as one cell of `width` columns: no control characters and
 /// a display width that the client will agree with.
 fn text_fits(text: &str, width: u8) -> bool {
+    if let [b] = text.as_bytes() {
+        return width == 1 && (0x20..0x7f).contains(b);
+    }
     !text.is_empty()
         && text.len() <= MAX_CELL_TEXT
         && !text.chars().any(char::is_control)

@@ -451,3 +451,14 @@ fn degenerate_scenes_do_not_panic() {
     let frame = compose(&empty, 10, 3);
     assert_eq!(frame.cursor, None);
 }
+
+#[test]
+fn compose_into_a_used_frame_equals_a_fresh_compose() {
+    let panes = ThreePanes::new();
+    let mut reused = compose(&panes.scene(None, Some("a message")), 7, 30);
+    for (c, r) in [(40, 13), (25, 6), (60, 20), (40, 13)] {
+        let scene = panes.scene(Some(status_bar()), None);
+        tmate_term::compose_into(&scene, c, r, &mut reused);
+        assert_eq!(reused, compose(&scene, c, r), "{c}x{r}");
+    }
+}
