@@ -65,3 +65,16 @@ pub use markup::truncate_markup;
 pub use pane::PaneTerm;
 pub use render::Renderer;
 pub use style::{Attrs, Cell, Color, PaneModes, Style};
+
+#[cfg(test)]
+mod tests {
+    /// The relay keeps panes and renderers in async tasks that may move between threads.
+    #[test]
+    fn shared_types_are_send_and_sync() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<super::PaneTerm>();
+        assert_send_sync::<super::Renderer>();
+        assert_send_sync::<super::Frame>();
+        assert_send_sync::<super::Scene<'static>>();
+    }
+}

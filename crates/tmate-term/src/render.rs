@@ -105,6 +105,9 @@ pub struct Renderer {
     pos: Option<(u16, u16)>,
     modes: Option<ClientModes>,
     cursor_visible: Option<bool>,
+    /// The whole terminal is known to be blank in the default style (just after `enter`), so
+    /// the first full draw needs no clear of its own.
+    blank: bool,
 }
 
 impl Renderer {
@@ -122,6 +125,7 @@ impl Renderer {
             pos: Some((0, 0)),
             modes: Some(ClientModes::OFF),
             cursor_visible: Some(true),
+            blank: true,
         };
     }
 
@@ -149,16 +153,19 @@ impl Renderer {
             .as_ref()
             .is_some_and(|s| s.cols == frame.cols && s.rows == frame.rows);
         if !same_size {
-            // Clear with the default background (terminals clear with the current one).
-            out.extend_from_slice(b"\x1b[0m\x1b[H\x1b[2J");
-            self.pen = Some(Style::default());
-            self.pos = Some((0, 0));
+            if !self.blank {
+                // Clear with the default background (terminals clear with the current one).
+                out.extend_from_slice(b"\x1b[0m\x1b[H\x1b[2J");
+                self.pen = Some(Style::default());
+                self.pos = Some((0, 0));
+            }
             self.screen = Some(Screen {
                 cols: frame.cols,
                 rows: frame.rows,
                 cells: vec![Cell::default(); usize::from(frame.cols) * usize::from(frame.rows)],
             });
         }
+        self.blank = false;
         let Some(mut screen) = self.screen.take() else {
             return;
         };
