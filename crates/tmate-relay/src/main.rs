@@ -62,7 +62,7 @@ fn main() -> Result<()> {
     };
     let listen = match cli.bind {
         Some(ip) => vec![SocketAddr::new(ip, cli.port)],
-        None => vec![SocketAddr::new(IpAddr::V4(Ipv4Addr::UNSPECIFIED), cli.port)],
+        None => vec![SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), cli.port)],
     };
     let mut config = RelayConfig::new(listen, advertised_host.clone(), host_keys.clone());
     config.advertised_port = cli.advertised_port;
@@ -72,7 +72,7 @@ fn main() -> Result<()> {
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let relay = bind_with_ipv6(config, cli.bind.is_none()).await?;
+        let relay = bind_any(config, cli.bind.is_none()).await?;
         let handle = relay.handle();
         let port = handle.config().advertised_port.unwrap_or(cli.port);
         let addrs: Vec<String> = handle.local_addrs().iter().map(|a| a.to_string()).collect();
@@ -97,22 +97,23 @@ fn main() -> Result<()> {
     })
 }
 
-/// Without `-b`, also listen on IPv6 when the machine has it.
-async fn bind_with_ipv6(mut config: RelayConfig, dual_stack: bool) -> Result<Relay> {
-    if dual_stack {
-        let port = config.listen.first().map_or(22, |a| a.port());
-        let mut with_v6 = config.clone();
-        with_v6
-            .listen
-            .push(SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), port));
-        if port != 0
-            && let Ok(relay) = Relay::bind(with_v6).await
-        {
-            return Ok(relay);
-        }
-        config.listen.truncate(1);
+/// Without `-b`, listen on `[::]`, which on Linux also takes IPv4; fall back to `0.0.0.0` on a
+/// machine without IPv6.
+async fn bind_any(config: RelayConfig, any_address: bool) -> Result<Relay> {
+    if !any_address {
+        return Relay::bind(config).await;
     }
-    Relay::bind(config).await
+    match Relay::bind(config.clone()).await {
+        Ok(relay) => Ok(relay),
+        Err(error) => {
+            tracing::info!(%error, "no IPv6; listening on IPv4 only");
+            let mut v4 = config;
+            for addr in &mut v4.listen {
+                addr.set_ip(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+            }
+            Relay::bind(v4).await
+        }
+    }
 }
 
 fn hostname() -> String {
