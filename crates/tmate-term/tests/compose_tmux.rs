@@ -81,7 +81,27 @@ fn diffs(screen: &vt100::Screen, frame: &Frame) -> Vec<String> {
         let theirs = vt100_row_text(screen, row, frame.cols);
         let ours = frame.row_text(row);
         if theirs != ours {
-            out.push(format!("row {row}:\n  ours: {ours:?}\n  tmux: {theirs:?}"));
+            let cells = |f: &dyn Fn(u16) -> String| {
+                (0..frame.cols)
+                    .map(|c| format!("{c}:{}", f(c)))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            let tmux_cells = cells(&|c| {
+                screen
+                    .cell(row, c)
+                    .map(|x| x.contents().to_owned())
+                    .unwrap_or_default()
+            });
+            let our_cells = cells(&|c| {
+                frame
+                    .cell(c, row)
+                    .map(|x| x.text.clone())
+                    .unwrap_or_default()
+            });
+            out.push(format!(
+                "row {row}:\n  ours: {ours:?}\n  tmux: {theirs:?}\n  ours: {our_cells}\n  tmux: {tmux_cells}"
+            ));
             continue;
         }
         for col in 0..frame.cols {
@@ -127,8 +147,41 @@ fn assert_tmux_draws(tmux: &Tmux, frame: &Frame) {
     }
 }
 
+/// The status line tmux has: `[0] ` on the left, `right`, and its windows.
+fn status_of(tmux: &Tmux, right: &str) -> StatusBar {
+    let out = tmux.out(&[
+        "list-windows",
+        "-F",
+        "#{window_index} #{window_active} #{window_last_flag} #{window_name}",
+    ]);
+    let windows = out
+        .lines()
+        .map(|line| {
+            let mut f = line.splitn(4, ' ');
+            let idx = f.next().and_then(|v| v.parse().ok()).expect("index");
+            let active = f.next() == Some("1");
+            let last = f.next() == Some("1");
+            StatusWindow {
+                idx,
+                name: f.next().unwrap_or("").to_owned(),
+                active,
+                last,
+            }
+        })
+        .collect();
+    StatusBar {
+        left: "[0] ".to_owned(),
+        right: right.to_owned(),
+        windows,
+    }
+}
+
 /// Our scene for the session as tmux has it, with each pane showing what `PANE_CMD` printed.
 fn our_frame(tmux: &Tmux, sx: u16, sy: u16, client: (u16, u16)) -> Frame {
+    our_frame_with(tmux, sx, sy, client, status_of(tmux, ""))
+}
+
+fn our_frame_with(tmux: &Tmux, sx: u16, sy: u16, client: (u16, u16), status: StatusBar) -> Frame {
     let info = panes(tmux);
     let terms: Vec<PaneTerm> = info
         .iter()
@@ -154,16 +207,7 @@ fn our_frame(tmux: &Tmux, sx: u16, sy: u16, client: (u16, u16)) -> Frame {
             })
             .collect(),
         active_pane: info.iter().find(|p| p.active).map(|p| p.id),
-        status: Some(StatusBar {
-            left: "[0] ".to_owned(),
-            right: String::new(),
-            windows: vec![StatusWindow {
-                idx: 0,
-                name: "main".to_owned(),
-                active: true,
-                last: false,
-            }],
-        }),
+        status: Some(status),
         message: None,
     };
     compose(&scene, client.0, client.1)
@@ -224,4 +268,36 @@ fn four_panes_with_a_cross_in_a_larger_client() {
     freeze_window(&tmux, 31, 11);
     let frame = our_frame(&tmux, 31, 11, (45, 15));
     assert_tmux_draws(&tmux, &frame);
+}
+
+#[test]
+fn status_line_with_wide_characters_and_cuts() {
+    let tmux = Tmux::new();
+    new_session(&tmux, 30, 4);
+    tmux.out(&["set", "-g", "automatic-rename", "off"]);
+    tmux.out(&["new-window", "-n", "日本語テスト", PANE_CMD]);
+    tmux.out(&["new-window", "-n", "abc", PANE_CMD]);
+    tmux.out(&["new-window", "-n", "中文窗口名", PANE_CMD]);
+    tmux.out(&["select-window", "-t", "3"]);
+    tmux.out(&["select-window", "-t", "1"]);
+    tmux.out(&["set", "-g", "status-right", "右边#[fg=red]红"]);
+    freeze_window(&tmux, 30, 4);
+    // Wide enough for everything, then narrower and narrower: the list is cut around the
+    // current window, then the right side. Below 30 columns the client is smaller than the
+    // window; tmux then pans to the cursor, which is at the top left here, so it shows the same
+    // top-left crop as we do.
+    let status = || status_of(&tmux, "右边#[fg=red]红");
+    for width in [60u16, 33, 30, 27, 14] {
+        let frame = our_frame_with(&tmux, 30, 4, (width, 5), status());
+        assert_tmux_draws(&tmux, &frame);
+    }
+    // Where a cut falls inside a wide character, its remaining half is a blank. tmux 3.3a keeps
+    // an orphaned padding cell in its status screen and skips it when writing to the terminal,
+    // so everything after it lands one column to the left and the last column stays empty
+    // (width 21: tmux shows `[0] <本語テス>右边红 `; width 9: `[0] 边红  `). We keep every
+    // cell in its column instead.
+    let frame = our_frame_with(&tmux, 30, 4, (21, 5), status());
+    assert_eq!(frame.row_text(4), "[0] < 本語テス>右边红");
+    let frame = our_frame_with(&tmux, 30, 4, (9, 5), status());
+    assert_eq!(frame.row_text(4), "[0]  边红");
 }
