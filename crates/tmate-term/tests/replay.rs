@@ -1,11 +1,12 @@
 //! Recorded PTY output of real programs (tests/data/*.bin, made by tests/data/record.py) fed to
 //! `PaneTerm` and compared with what tmux 3.3a shows for the same bytes (text, colours,
-//! attributes, cursor, modes) and with the vt100 crate as an independent oracle.
+//! attributes, cursor, modes) and with the vt100 crate as an independent oracle; then composed
+//! and rendered to a (vt100) client, which must show exactly the composed frame.
 
 mod common;
 
 use common::{Seen, Tmux, data_file, parse_capture, vt100_row_text};
-use tmate_term::PaneTerm;
+use tmate_term::{Frame, PaneTerm, Renderer, Scene, ScenePane, StatusBar, StatusWindow, compose};
 
 const COLS: u16 = 80;
 const ROWS: u16 = 24;
@@ -57,6 +58,74 @@ fn feed_split(bytes: &[u8]) -> PaneTerm {
         step = step % 7 + 1;
     }
     pane
+}
+
+/// The pane as the only pane of a window with a status line, as a client of 80x25 sees it.
+fn frame_of(pane: &PaneTerm) -> Frame {
+    let scene = Scene {
+        session_cols: COLS,
+        session_rows: ROWS,
+        panes: vec![ScenePane {
+            id: 0,
+            xoff: 0,
+            yoff: 0,
+            cols: COLS,
+            rows: ROWS,
+            term: pane,
+        }],
+        active_pane: Some(0),
+        status: Some(StatusBar {
+            left: "[tmate] ".to_owned(),
+            right: String::new(),
+            windows: vec![StatusWindow {
+                idx: 0,
+                name: "replay".to_owned(),
+                active: true,
+                last: false,
+            }],
+        }),
+        message: None,
+    };
+    compose(&scene, COLS, ROWS + 1)
+}
+
+/// Differences between a client's vt100 screen and the frame it was sent.
+fn diff_client(screen: &vt100::Screen, frame: &Frame) -> Vec<String> {
+    let mut diffs = Vec::new();
+    for row in 0..frame.rows {
+        let theirs = vt100_row_text(screen, row, frame.cols);
+        if theirs != frame.row_text(row) {
+            diffs.push(format!(
+                "client row {row}: {:?} vs {theirs:?}",
+                frame.row_text(row)
+            ));
+            continue;
+        }
+        for col in 0..frame.cols {
+            let Some(cell) = frame.cell(col, row).filter(|c| c.width != 0) else {
+                continue;
+            };
+            let Some(other) = screen.cell(row, col) else {
+                continue;
+            };
+            let (a, b) = (Seen::of_style(&cell.style), Seen::of_vt100(other));
+            // vt100 keeps one intensity; a cell both bold and dim shows as one of them.
+            if a != b && !(cell.style.attrs.bold && cell.style.attrs.dim) {
+                diffs.push(format!(
+                    "client cell ({col},{row}): frame {a:?} client {b:?}"
+                ));
+            }
+        }
+    }
+    let (cy, cx) = screen.cursor_position();
+    let shown = (!screen.hide_cursor()).then_some((cx, cy));
+    if shown != frame.cursor {
+        diffs.push(format!(
+            "client cursor: frame {:?} client {shown:?}",
+            frame.cursor
+        ));
+    }
+    diffs
 }
 
 fn tmux_modes(tmux: &Tmux) -> Vec<bool> {
