@@ -130,3 +130,51 @@ fn load_or_create_one(
     origins.push(KeyOrigin::Created(path.to_path_buf()));
     Ok(key)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys are created in the original's file names, in OpenSSH format that ssh-keygen reads
+    /// (when it is installed), loaded back unchanged, and described for ~/.tmate.conf.
+    #[test]
+    fn keys_are_created_then_loaded() {
+        let dir = tempfile::tempdir().unwrap();
+        let (created, origins) = HostKeys::load_or_create(dir.path()).unwrap();
+        assert!(matches!(
+            &origins[..],
+            [KeyOrigin::Created(_), KeyOrigin::Created(_)]
+        ));
+        let (loaded, origins) = HostKeys::load_or_create(dir.path()).unwrap();
+        assert!(matches!(
+            &origins[..],
+            [KeyOrigin::Loaded(_), KeyOrigin::Loaded(_)]
+        ));
+        assert_eq!(created.ed25519_fingerprint(), loaded.ed25519_fingerprint());
+        assert_eq!(created.rsa_fingerprint(), loaded.rsa_fingerprint());
+        assert!(created.ed25519_fingerprint().starts_with("SHA256:"));
+        let conf = loaded.tmate_conf("relay.example.com", 2222);
+        assert!(conf.contains("set -g tmate-server-host relay.example.com\n"));
+        assert!(conf.contains("set -g tmate-server-port 2222\n"));
+        assert!(conf.contains(&format!(
+            "set -g tmate-server-ed25519-fingerprint {}\n",
+            loaded.ed25519_fingerprint()
+        )));
+        if let Ok(out) = std::process::Command::new("ssh-keygen")
+            .arg("-l")
+            .arg("-f")
+            .arg(dir.path().join(ED25519_FILE))
+            .output()
+        {
+            let printed = String::from_utf8_lossy(&out.stdout);
+            assert!(printed.contains(&loaded.ed25519_fingerprint()), "{printed}");
+        }
+        // A file of the wrong type is refused with a clear error.
+        std::fs::copy(dir.path().join(RSA_FILE), dir.path().join(ED25519_FILE)).unwrap();
+        let error = HostKeys::load_or_create(dir.path())
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(error.contains("is not an ed25519 key"), "{error}");
+    }
+}

@@ -578,3 +578,85 @@ async fn reconnecting_hosts_keep_their_tokens_and_viewers() {
     let burst = forged.recv_until(|m| *m == ServerMessage::Ready).await;
     assert_ne!(env(&burst, "tmate_ssh").as_deref(), Some(ssh.as_str()));
 }
+
+/// `-A`: a session that does not restrict viewers with authorized keys is told why and closed
+/// at READY, with the original's three messages.
+#[tokio::test]
+async fn require_authorized_keys_closes_open_sessions() {
+    let relay = TestRelay::start_with(|c| c.require_authorized_keys = true).await;
+    let mut host = ScriptedHost::connect(relay.addr).await;
+    host.send(&startup_without_fin()).await;
+    let messages = host.expect_closed().await;
+    let notes: Vec<String> = messages
+        .iter()
+        .filter_map(|m| match m {
+            ServerMessage::Notify { message } => Some(message.to_string_lossy()),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        notes.ends_with(&[
+            "Server requires authorized_keys but none are given.".to_string(),
+            "Use '-a FILENAME' to specify an authorized_keys file.".to_string(),
+            "Press <Ctrl-c><Ctrl-d> to exit.".to_string(),
+            String::new(),
+        ]),
+        "{notes:?}"
+    );
+}
+
+/// `tmate -a FILE`: only viewers presenting a listed key get in; others are refused during SSH
+/// authentication (so OpenSSH would try its next key).
+#[tokio::test]
+async fn authorized_keys_restrict_viewers() {
+    let relay = TestRelay::start_with(|c| c.require_authorized_keys = true).await;
+    let allowed =
+        russh::keys::PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519).unwrap();
+    let other =
+        russh::keys::PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519).unwrap();
+    let line = allowed.public_key().to_openssh().unwrap();
+    let mut host = ScriptedHost::connect(relay.addr).await;
+    let mut messages = startup_without_fin();
+    let ready = messages
+        .iter()
+        .position(|m| *m == HostMessage::Ready)
+        .unwrap();
+    messages.insert(
+        ready,
+        HostMessage::ExecCmd {
+            argv: vec![
+                "set-option".into(),
+                "tmate-authorized-keys".into(),
+                "/home/user/.ssh/authorized_keys".into(),
+            ],
+        },
+    );
+    messages.insert(
+        ready + 1,
+        HostMessage::ExecCmd {
+            argv: vec![
+                "set-option".into(),
+                "tmate-set".into(),
+                format!("authorized_keys={line} user@laptop").into(),
+            ],
+        },
+    );
+    host.send(&messages).await;
+    let burst = host.recv_until(|m| *m == ServerMessage::Ready).await;
+    let token = token_of(&env(&burst, "tmate_ssh").unwrap());
+    // The session stays open under -A: it restricted access.
+    assert!(relay.handle.registry().lookup(&token).is_some());
+
+    assert!(
+        !ssh_login(relay.addr, &token, None).await,
+        "no key must be refused"
+    );
+    assert!(
+        !ssh_login(relay.addr, &token, Some(&other)).await,
+        "an unlisted key must be refused"
+    );
+    assert!(
+        ssh_login(relay.addr, &token, Some(&allowed)).await,
+        "the listed key gets in"
+    );
+}

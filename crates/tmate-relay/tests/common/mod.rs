@@ -78,6 +78,27 @@ async fn ssh_connect_with(
     (handle, ok)
 }
 
+/// Whether `user` can log in with `key` (or with `none` when `key` is None).
+pub async fn ssh_login(
+    addr: SocketAddr,
+    user: &str,
+    key: Option<&russh::keys::PrivateKey>,
+) -> bool {
+    let config = Arc::new(client::Config::default());
+    let mut handle = client::connect(config, addr, AcceptAnyKey).await.unwrap();
+    let result = match key {
+        None => handle.authenticate_none(user).await.unwrap(),
+        Some(key) => handle
+            .authenticate_publickey(
+                user,
+                russh::keys::PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None),
+            )
+            .await
+            .unwrap(),
+    };
+    result.success()
+}
+
 /// A scripted tmate host: sends protocol bytes, reads the relay's messages.
 pub struct ScriptedHost {
     _ssh: client::Handle<AcceptAnyKey>,
