@@ -222,6 +222,20 @@ fn check_recording(name: &str) {
         ));
     }
 
+    // Composed with a status line and sent through the renderer, first half of the recording
+    // then all of it (an incremental update of real content), a client shows exactly the frame.
+    let mut half = PaneTerm::new(COLS, ROWS, 2000);
+    half.feed(&bytes[..bytes.len() / 2]);
+    let mut renderer = Renderer::new();
+    let mut out = Vec::new();
+    renderer.enter(&mut out);
+    renderer.render(&frame_of(&half), &mut out);
+    let frame = frame_of(&pane);
+    renderer.render(&frame, &mut out);
+    let mut client = common::vt100_parser(COLS, ROWS + 1);
+    client.process(&out);
+    diffs.extend(diff_client(client.screen(), &frame));
+
     assert!(
         diffs.is_empty(),
         "{name}: {} differences:\n{}",
