@@ -13,6 +13,9 @@ use crate::style::{Cell, PaneModes, Style};
 /// first character only.
 const MAX_CELL_TEXT: usize = 32;
 
+/// Most unchanged cells a change is widened by on each side to send whole words.
+const MAX_WORD_WIDENING: usize = 32;
+
 /// Reprint up to this many unchanged cells instead of a cursor-forward sequence when it is
 /// shorter.
 const MAX_REPRINT_GAP: u16 = 4;
@@ -224,14 +227,11 @@ impl Renderer {
     fn render_row(&mut self, frame: &Frame, screen: &mut Screen, y: u16, out: &mut Vec<u8>) {
         let cols = frame.cols;
         let row_start = usize::from(y) * usize::from(cols);
-        // Columns already covered by a wide character drawn in this pass.
-        let mut covered_until = 0u16;
+        // Which cells differ from what the client shows.
+        let mut draw = vec![false; usize::from(cols)];
+        let mut any = false;
         for x in 0..cols {
-            if x < covered_until {
-                continue;
-            }
-            let idx = row_start + usize::from(x);
-            let Some(old) = screen.cells.get(idx) else {
+            let Some(old) = screen.cells.get(row_start + usize::from(x)) else {
                 continue;
             };
             // Fast path: a narrow cell equal to what is shown is valid (what is shown always is,
@@ -242,11 +242,25 @@ impl Renderer {
             {
                 continue;
             }
-            let new = normalized(frame, x, y);
-            if *old == *new {
+            if *old != *normalized(frame, x, y) {
+                if let Some(flag) = draw.get_mut(usize::from(x)) {
+                    *flag = true;
+                }
+                any = true;
+            }
+        }
+        if !any {
+            return;
+        }
+        widen_to_words(frame, y, &mut draw);
+        // Columns already covered by a wide character drawn in this pass.
+        let mut covered_until = 0u16;
+        for x in 0..cols {
+            if x < covered_until || !draw.get(usize::from(x)).copied().unwrap_or(false) {
                 continue;
             }
-            // A changed right half is redrawn through its left half.
+            let new = normalized(frame, x, y);
+            // A right half is redrawn through its left half.
             let (draw_x, draw_cell) = if new.width == 0 && x > 0 {
                 (x - 1, normalized(frame, x - 1, y))
             } else {
@@ -427,6 +441,39 @@ fn first_char_fits(text: &str, width: u8) -> bool {
 /// blanks; a wide character without its right half (or a right half without its left), a
 /// width that does not match the text, control characters and over-long graphemes are replaced
 /// (by the first character alone when that fits, otherwise by a blank in the same style).
+/// Extend every changed cell to the word around it (neighbouring non-blank cells of the same
+/// style, at most `MAX_WORD_WIDENING` each way), so a changed word reaches the client as one
+/// piece of text, as tmux's line redraws send it: whatever reads a viewer's output as a stream
+/// (logs, screen readers, test harnesses) sees words, not fragments. It costs a few cells per
+/// change, and nothing where neighbours differ in style.
+fn widen_to_words(frame: &Frame, y: u16, draw: &mut [bool]) {
+    let cell = |x: usize| u16::try_from(x).ok().and_then(|x| frame.cell(x, y));
+    let same_word = |a: usize, b: usize| match (cell(a), cell(b)) {
+        (Some(a), Some(b)) => {
+            let blank = |c: &Cell| c.width == 1 && (c.text == " " || c.text.is_empty());
+            !blank(a) && !blank(b) && a.style == b.style
+        }
+        _ => false,
+    };
+    let changed: Vec<usize> = (0..draw.len())
+        .filter(|&x| draw.get(x).copied().unwrap_or(false))
+        .collect();
+    for x in changed {
+        let mut left = x;
+        while left > 0 && x - left < MAX_WORD_WIDENING && same_word(left - 1, left) {
+            left -= 1;
+        }
+        let mut right = x;
+        while right + 1 < draw.len() && right - x < MAX_WORD_WIDENING && same_word(right, right + 1)
+        {
+            right += 1;
+        }
+        for flag in draw.iter_mut().take(right + 1).skip(left) {
+            *flag = true;
+        }
+    }
+}
+
 fn normalized(frame: &Frame, x: u16, y: u16) -> Cow<'_, Cell> {
     let Some(cell) = frame.cell(x, y) else {
         return Cow::Owned(Cell::default());

@@ -466,3 +466,75 @@ fn enter_and_leave_restore_the_terminal() {
     );
     assert_eq!(screen.fgcolor(), vt100::Color::Default);
 }
+
+/// Remove escape sequences (CSI and two-byte ESC) from renderer output, leaving the text.
+fn text_only(out: &[u8]) -> String {
+    let mut text = Vec::new();
+    let mut i = 0;
+    while i < out.len() {
+        if out[i] == 0x1b {
+            i += 1;
+            if out.get(i) == Some(&b'[') {
+                i += 1;
+                while i < out.len() && !(0x40..=0x7e).contains(&out[i]) {
+                    i += 1;
+                }
+            }
+            i += 1;
+        } else {
+            if out[i] >= 0x20 {
+                text.push(out[i]);
+            }
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&text).into_owned()
+}
+
+fn text_frame(lines: &[&str], cols: u16, rows: u16) -> Frame {
+    let mut frame = Frame::blank(cols, rows);
+    for (y, line) in lines.iter().enumerate() {
+        for (x, c) in line.chars().enumerate() {
+            frame.cells[y * usize::from(cols) + x] = Cell::new(&c.to_string(), Style::default());
+        }
+    }
+    frame
+}
+
+/// A changed word is sent whole even where some of its cells did not change, so readers of the
+/// output stream see words (`#CS1#` replacing `#READY#` shares the first `#`).
+#[test]
+fn changed_words_are_sent_whole() {
+    let mut renderer = Renderer::new();
+    let mut out = Vec::new();
+    renderer.render(
+        &text_frame(&["#READY#", "$ ls -la /usr/share"], 40, 4),
+        &mut out,
+    );
+    out.clear();
+    renderer.render(
+        &text_frame(&["#CS1#", "$ ls -la /usr/shark"], 40, 4),
+        &mut out,
+    );
+    let text = text_only(&out);
+    assert!(text.contains("#CS1#"), "{text:?}");
+    assert!(text.contains("/usr/shark"), "{text:?}");
+    // Words that did not change are not resent.
+    assert!(!text.contains("ls"), "{text:?}");
+    // The client still ends up with exactly the frame.
+    let mut parser = vt100_parser(40, 4);
+    let mut all = Vec::new();
+    let mut fresh = Renderer::new();
+    fresh.render(
+        &text_frame(&["#READY#", "$ ls -la /usr/share"], 40, 4),
+        &mut all,
+    );
+    fresh.render(
+        &text_frame(&["#CS1#", "$ ls -la /usr/shark"], 40, 4),
+        &mut all,
+    );
+    parser.process(&all);
+    let contents = parser.screen().contents();
+    let lines: Vec<&str> = contents.lines().map(str::trim_end).collect();
+    assert_eq!(&lines[..2], ["#CS1#", "$ ls -la /usr/shark"]);
+}
