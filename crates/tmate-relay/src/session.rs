@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -156,6 +157,9 @@ pub struct Session {
     changed: watch::Sender<u64>,
     /// Messages to the current host connection (replaced on reconnect).
     host_outbox: Mutex<Option<mpsc::Sender<ServerMessage>>>,
+    /// PTY bytes received so far: viewers compare it between frames to tell a keystroke's echo
+    /// (draw at once) from a flood of output (pace the frames).
+    pty_bytes: AtomicU64,
 }
 
 impl Session {
@@ -184,6 +188,7 @@ impl Session {
             }),
             changed,
             host_outbox: Mutex::new(None),
+            pty_bytes: AtomicU64::new(0),
         })
     }
 
@@ -195,6 +200,10 @@ impl Session {
 
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
+    }
+
+    pub fn pty_bytes(&self) -> u64 {
+        self.pty_bytes.load(Ordering::Relaxed)
     }
 
     pub fn mark_changed(&self) {
@@ -398,6 +407,10 @@ impl Session {
         }
         if message == HostMessage::Fin {
             return Ok(HostFlow::Finished);
+        }
+        if let HostMessage::PtyData { data, .. } = &message {
+            self.pty_bytes
+                .fetch_add(data.len() as u64, Ordering::Relaxed);
         }
         let changed = state.apply(message, self)?;
         drop(state);

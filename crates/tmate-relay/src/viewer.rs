@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 use russh::ChannelId;
 use russh::server::Handle;
 use tmate_proto::{InputEvent, InputParser, KeyCode, RawStr, ServerMessage};
-use tmate_term::{Renderer, compose};
+use tmate_term::{Renderer, compose_into};
 use tokio::sync::mpsc;
 use tokio::time::{sleep_until, timeout};
 
@@ -29,8 +29,13 @@ pub const VIEWER_INPUT_QUEUE: usize = 256;
 /// Timing of a viewer's task.
 #[derive(Debug, Clone, Copy)]
 pub struct ViewerTiming {
-    /// Shortest time between two frames sent to one viewer.
+    /// Shortest time between two frames while the panes print a lot (a burst is shown as a
+    /// few frames, not replayed).
     pub frame_interval: Duration,
+    /// Shortest time between two frames for small changes (a keystroke's echo is drawn at once).
+    pub quick_interval: Duration,
+    /// PTY bytes since the last frame below which a change counts as small.
+    pub small_update: u64,
     /// How long a lone ESC waits for the rest of a sequence (tmux's escape-time).
     pub escape_time: Duration,
     /// How long a frame may wait for the viewer's SSH window before the viewer is dropped.
@@ -41,6 +46,8 @@ impl Default for ViewerTiming {
     fn default() -> Self {
         ViewerTiming {
             frame_interval: Duration::from_millis(16),
+            quick_interval: Duration::from_millis(2),
+            small_update: 1024,
             escape_time: Duration::from_millis(50),
             stall_limit: Duration::from_secs(60),
         }
@@ -150,17 +157,29 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
     let mut out = Vec::new();
     viewer.renderer.enter(&mut out);
     let mut last_frame: Option<Instant> = None;
+    let mut pty_bytes_drawn = session.pty_bytes();
+    let mut frame = tmate_term::Frame::blank(0, 0);
     loop {
         let now = Instant::now();
         let frame_due = match last_frame {
-            Some(last) if viewer.dirty => Some(last + timing.frame_interval),
+            Some(last) if viewer.dirty => {
+                let small =
+                    session.pty_bytes().saturating_sub(pty_bytes_drawn) < timing.small_update;
+                let interval = if small {
+                    timing.quick_interval
+                } else {
+                    timing.frame_interval
+                };
+                Some(last + interval)
+            }
             None if viewer.dirty => Some(now),
             _ => None,
         };
         if let Some(due) = frame_due
             && due <= now
         {
-            let frame = viewer.frame();
+            pty_bytes_drawn = session.pty_bytes();
+            viewer.compose(&mut frame);
             viewer.renderer.render(&frame, &mut out);
             viewer.dirty = false;
             last_frame = Some(now);
@@ -240,14 +259,15 @@ impl Viewer {
         self.dirty = true;
     }
 
-    fn frame(&self) -> tmate_term::Frame {
+    /// Draw the session for this viewer into `frame` (its buffers are reused frame to frame).
+    fn compose(&self, frame: &mut tmate_term::Frame) {
         let message = match &self.prompt {
             Some(prompt) => Some(format!("{}{}", prompt.label, prompt.input)),
             None => self.message.as_ref().map(|(text, _)| text.clone()),
         };
         let state = self.session.lock();
         let scene = state.scene(message, SystemTime::now());
-        compose(&scene, self.cols, self.rows)
+        compose_into(&scene, self.cols, self.rows, frame);
     }
 
     fn on_resize(&mut self, cols: u16, rows: u16) {
