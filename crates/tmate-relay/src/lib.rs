@@ -2,6 +2,7 @@
 //! join. `Relay::bind` + `serve` run it; the binary `tmate-ssh-server` is a thin CLI around it.
 
 pub mod bindings;
+pub mod frames;
 pub mod host;
 pub mod hostkeys;
 pub mod registry;

@@ -13,6 +13,7 @@ use tmate_term::{PaneTerm, Scene, ScenePane, StatusBar, StatusWindow};
 use tokio::sync::{mpsc, watch};
 
 use crate::bindings::{Applied, Bindings};
+use crate::frames::FrameCache;
 use crate::token;
 
 /// History kept per mirrored pane (tmate-ssh-server's TMATE_HLIMIT).
@@ -157,6 +158,8 @@ pub struct Session {
     changed: watch::Sender<u64>,
     /// Messages to the current host connection (replaced on reconnect).
     host_outbox: Mutex<Option<mpsc::Sender<ServerMessage>>>,
+    /// Frames and diffs shared by this session's viewers.
+    pub frames: FrameCache,
     /// PTY bytes received so far: viewers compare it between frames to tell a keystroke's echo
     /// (draw at once) from a flood of output (pace the frames).
     pty_bytes: AtomicU64,
@@ -189,6 +192,7 @@ impl Session {
             changed,
             host_outbox: Mutex::new(None),
             pty_bytes: AtomicU64::new(0),
+            frames: FrameCache::default(),
         })
     }
 

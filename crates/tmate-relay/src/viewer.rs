@@ -14,6 +14,7 @@ use tokio::sync::mpsc;
 use tokio::time::{sleep_until, timeout};
 
 use crate::bindings::{CommandKind, classify, parse_command_line, parse_flags};
+use crate::frames::{FrameKey, SharedDiff};
 use crate::session::{Session, VIEWER_EVENTS, ViewerEvent};
 
 /// What the SSH connection hands to a viewer's task.
@@ -109,7 +110,10 @@ struct Viewer {
     keys: KeyState,
     prompt: Option<Prompt>,
     message: Option<(String, Instant)>,
-    renderer: Renderer,
+    /// What this viewer's terminal shows, shared with the viewers that show the same.
+    renderer: Arc<Renderer>,
+    /// The shared frame the terminal shows (None after a reset: nothing to diff from).
+    shown: Option<u64>,
     dirty: bool,
     /// Set when the viewer must go, with what to print on the way out.
     closing: Option<String>,
@@ -142,7 +146,8 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
         keys: KeyState::Root,
         prompt: None,
         message: None,
-        renderer: Renderer::new(),
+        renderer: Arc::new(Renderer::new()),
+        shown: None,
         dirty: true,
         closing: None,
     };
@@ -155,10 +160,9 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
     }
 
     let mut out = Vec::new();
-    viewer.renderer.enter(&mut out);
+    Arc::make_mut(&mut viewer.renderer).enter(&mut out);
     let mut last_frame: Option<Instant> = None;
     let mut pty_bytes_drawn = session.pty_bytes();
-    let mut frame = tmate_term::Frame::blank(0, 0);
     loop {
         let now = Instant::now();
         let frame_due = match last_frame {
@@ -179,12 +183,18 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
             && due <= now
         {
             pty_bytes_drawn = session.pty_bytes();
-            viewer.compose(&mut frame);
-            viewer.renderer.render(&frame, &mut out);
+            let generation = *changed.borrow();
+            let diff = viewer.draw(generation);
             viewer.dirty = false;
             last_frame = Some(now);
-            if !out.is_empty() {
-                let bytes = std::mem::take(&mut out);
+            if !out.is_empty() || !diff.is_empty() {
+                // Anything queued before (entering the alternate screen) goes first.
+                let bytes = if out.is_empty() {
+                    diff
+                } else {
+                    out.extend_from_slice(&diff);
+                    bytes::Bytes::from(std::mem::take(&mut out))
+                };
                 match timeout(timing.stall_limit, handle.data(channel, bytes)).await {
                     Ok(Ok(())) => {}
                     Ok(Err(_)) => break,
@@ -235,7 +245,7 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
     session.remove_viewer(viewer_id);
     tracing::info!(session = %session.label(), client_id, "viewer detached");
     let mut goodbye = Vec::new();
-    viewer.renderer.leave(&mut goodbye);
+    Arc::make_mut(&mut viewer.renderer).leave(&mut goodbye);
     if let Some(reason) = &viewer.closing {
         goodbye.extend_from_slice(reason.as_bytes());
         goodbye.extend_from_slice(b"\r\n");
@@ -259,21 +269,72 @@ impl Viewer {
         self.dirty = true;
     }
 
-    /// Draw the session for this viewer into `frame` (its buffers are reused frame to frame).
-    fn compose(&self, frame: &mut tmate_term::Frame) {
-        let message = match &self.prompt {
+    fn message_line(&self) -> Option<String> {
+        match &self.prompt {
             Some(prompt) => Some(format!("{}{}", prompt.label, prompt.input)),
             None => self.message.as_ref().map(|(text, _)| text.clone()),
+        }
+    }
+
+    /// The bytes that bring this viewer's terminal to the session's current picture. Viewers of
+    /// the same size showing the same picture share the composed frame and the diff.
+    fn draw(&mut self, generation: u64) -> bytes::Bytes {
+        let now = SystemTime::now();
+        let key = FrameKey {
+            generation,
+            cols: self.cols,
+            rows: self.rows,
+            message: self.message_line(),
+            minute: now
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() / 60),
         };
-        let state = self.session.lock();
-        let scene = state.scene(message, SystemTime::now());
-        compose_into(&scene, self.cols, self.rows, frame);
+        let message = key.message.clone();
+        let shared = self.session.frames.frame(key, |frame| {
+            let state = self.session.lock();
+            let scene = state.scene(message, now);
+            compose_into(&scene, self.cols, self.rows, frame);
+        });
+        if let Some(from) = self.shown
+            && let Some(diff) = self.session.frames.diff(from, shared.id)
+        {
+            self.renderer = diff.renderer.clone();
+            self.shown = Some(shared.id);
+            return diff.bytes.clone();
+        }
+        let mut out = Vec::new();
+        let renderer = Arc::make_mut(&mut self.renderer);
+        renderer.render(&shared.frame, &mut out);
+        renderer.canonicalize();
+        let bytes = bytes::Bytes::from(out);
+        // Offer the diff to the other viewers of this size (alone, there is nobody to share with).
+        let (cols, rows) = (self.cols, self.rows);
+        let peers = self
+            .session
+            .lock()
+            .viewers
+            .values()
+            .filter(|v| v.cols == cols && v.rows == rows)
+            .count();
+        if let Some(from) = self.shown
+            && peers > 1
+        {
+            self.session.frames.store_diff(Arc::new(SharedDiff {
+                from,
+                to: shared.id,
+                bytes: bytes.clone(),
+                renderer: self.renderer.clone(),
+            }));
+        }
+        self.shown = Some(shared.id);
+        bytes
     }
 
     fn on_resize(&mut self, cols: u16, rows: u16) {
         self.cols = cols.max(1);
         self.rows = rows.max(1);
-        self.renderer.reset();
+        Arc::make_mut(&mut self.renderer).reset();
+        self.shown = None;
         self.dirty = true;
         self.session
             .resize_viewer(self.viewer_id, self.cols, self.rows);
@@ -433,7 +494,8 @@ impl Viewer {
                 }
             }
             "refresh-client" | "refresh" => {
-                self.renderer.reset();
+                Arc::make_mut(&mut self.renderer).reset();
+                self.shown = None;
                 self.dirty = true;
             }
             "display-message" | "display" => {

@@ -142,6 +142,19 @@ impl Renderer {
         *self = Renderer::default();
     }
 
+    /// Forget the incidental state a render leaves behind (the current SGR pen, and the cursor
+    /// position when the cursor is hidden), so that the renderer's state after drawing a frame
+    /// depends on that frame only. Two clients that drew the same frame and were canonicalized
+    /// can then take the same next diff. Costs nothing now; the next diff starts with an
+    /// absolute SGR and, with a hidden cursor, an absolute move.
+    pub fn canonicalize(&mut self) {
+        self.pen = None;
+        if self.cursor_visible != Some(true) {
+            self.pos = None;
+        }
+        self.blank = false;
+    }
+
     /// Forget what the client shows: the next render redraws everything and sets every mode.
     pub fn reset(&mut self) {
         *self = Renderer::default();

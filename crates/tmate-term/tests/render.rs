@@ -538,3 +538,96 @@ fn changed_words_are_sent_whole() {
     let lines: Vec<&str> = contents.lines().map(str::trim_end).collect();
     assert_eq!(&lines[..2], ["#CS1#", "$ ls -la /usr/shark"]);
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// After `canonicalize`, a renderer's state depends only on the frame it drew: two clients
+    /// that reached the same frame by different paths emit the same bytes for the next one (so a
+    /// relay can compute a diff once and send it to both), and those bytes are right for both.
+    #[test]
+    fn canonical_renderers_share_diffs(a in frames(12, 5, 3), b in frames(12, 5, 3)) {
+        let (Some(target), Some(next)) = (a.last(), b.last()) else { return Ok(()); };
+        let mut first = Renderer::new();
+        let mut second = Renderer::new();
+        let mut screen_first = vt100_parser(12, 5);
+        let mut screen_second = vt100_parser(12, 5);
+        let mut out = Vec::new();
+        first.enter(&mut out);
+        second.enter(&mut out);
+        // Different histories that end on the same frame.
+        for frame in a.iter() {
+            let mut bytes = Vec::new();
+            first.render(frame, &mut bytes);
+            first.canonicalize();
+            screen_first.process(&bytes);
+        }
+        for frame in b.iter().chain(std::iter::once(target)) {
+            let mut bytes = Vec::new();
+            second.render(frame, &mut bytes);
+            second.canonicalize();
+            screen_second.process(&bytes);
+        }
+        let mut from_first = Vec::new();
+        first.render(next, &mut from_first);
+        let mut from_second = Vec::new();
+        second.render(next, &mut from_second);
+        prop_assert_eq!(&from_first, &from_second);
+        // The shared bytes bring both clients to the frame.
+        screen_first.process(&from_second);
+        screen_second.process(&from_first);
+        check_vt100(&screen_first, next)?;
+        check_vt100(&screen_second, next)?;
+    }
+}
+
+/// The case `canonicalize` exists for: the same frame reached by two paths leaves two different
+/// pens (the style of the last cell each drew); without canonicalizing, the next diff differs.
+#[test]
+fn canonicalize_forgets_the_pen() {
+    let red = Style::colors(Color::Indexed(1), Color::Default);
+    let blue = Style::colors(Color::Indexed(4), Color::Default);
+    let frame = |cells: &[(&str, Style)]| {
+        let mut f = Frame::blank(4, 1);
+        for (i, (text, style)) in cells.iter().enumerate() {
+            f.cells[i] = Cell::new(text, *style);
+        }
+        f.cursor = None;
+        f
+    };
+    let target = frame(&[
+        ("a", red),
+        (" ", Style::default()),
+        (" ", Style::default()),
+        ("b", blue),
+    ]);
+    let other = frame(&[
+        ("x", blue),
+        (" ", Style::default()),
+        (" ", Style::default()),
+        ("b", blue),
+    ]);
+    let next = frame(&[("a", red), ("c", red), (" ", Style::default()), ("b", blue)]);
+    let run = |canonical: bool| {
+        // Path one draws `target` in full (last cell drawn: blue "b").
+        let mut one = Renderer::new();
+        let mut sink = Vec::new();
+        one.render(&target, &mut sink);
+        // Path two draws `other`, then only the changed first cell of `target` (pen: red).
+        let mut two = Renderer::new();
+        two.render(&other, &mut sink);
+        two.render(&target, &mut sink);
+        if canonical {
+            one.canonicalize();
+            two.canonicalize();
+        }
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        one.render(&next, &mut a);
+        two.render(&next, &mut b);
+        (a, b)
+    };
+    let (a, b) = run(false);
+    assert_ne!(a, b, "the paths should leave different pens");
+    let (a, b) = run(true);
+    assert_eq!(a, b);
+}
