@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use tmate_proto::{HostMessage, Layout, RawStr, ServerMessage};
-use tmate_term::{PaneTerm, Scene, ScenePane, StatusBar, StatusWindow};
+use tmate_term::{CopyView, PaneTerm, Scene, ScenePane, StatusBar, StatusWindow};
 use tokio::sync::{mpsc, watch};
 
 use crate::bindings::{Applied, Bindings};
@@ -474,10 +474,23 @@ impl SessionState {
                 Ok(true)
             }
             HostMessage::SyncCopyMode { pane_id, state } => {
-                if state.is_none()
-                    && let Some(pane) = self.panes.get_mut(&pane_id)
-                {
-                    pane.close_output_view();
+                if let Some(pane) = self.panes.get_mut(&pane_id) {
+                    match state {
+                        None => {
+                            pane.close_output_view();
+                            pane.term.set_copy_view(None);
+                        }
+                        // Copy mode over the pane's own screen: show the same scrolled view.
+                        Some(copy) if copy.backing => {
+                            let coordinate = |v: i64| u16::try_from(v.max(0)).unwrap_or(u16::MAX);
+                            pane.term.set_copy_view(Some(CopyView {
+                                offset: usize::try_from(copy.oy.max(0)).unwrap_or(usize::MAX),
+                                cursor: (coordinate(copy.cx), coordinate(copy.cy)),
+                            }));
+                        }
+                        // An output view: its lines come with WRITE_COPY_MODE.
+                        Some(_) => {}
+                    }
                 }
                 Ok(true)
             }

@@ -311,3 +311,39 @@ async fn a_real_tmate_host_shares_with_ssh_viewers() {
     ro.wait_exit().await;
     drop(host);
 }
+
+/// The host scrolls back in copy mode: the viewer sees the same scrolled view with tmux's
+/// position indicator, and the live screen again when the host leaves copy mode.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn viewers_follow_the_hosts_copy_mode() {
+    assert!(tmate_installed());
+    let relay = TestRelay::start().await;
+    let host = TmateHost::start(&relay).await;
+    host.run(&["send-keys", "q"]).await;
+    host.run(&["send-keys", "seq 1 200", "Enter"]).await;
+    host.wait_for("the output", &["capture-pane", "-p"], |out| {
+        out.lines().any(|l| l == "200")
+    })
+    .await;
+    let ssh = host.display("#{tmate_ssh}").await;
+    let mut viewer = SshViewer::join(&ssh, 80, 24, &[]).await;
+    viewer
+        .wait_for("the live screen", |s| s.contains("200"))
+        .await;
+    host.run(&["copy-mode"]).await;
+    host.run(&["send-keys", "PPage"]).await;
+    viewer
+        .wait_for("the scrolled view with its indicator", |s| {
+            !s.lines().any(|l| l.trim_end() == "200")
+                && s.lines()
+                    .next()
+                    .is_some_and(|l| l.trim_end().ends_with(']'))
+        })
+        .await;
+    host.run(&["send-keys", "q"]).await;
+    viewer
+        .wait_for("the live screen again", |s| {
+            s.lines().any(|l| l.trim_end() == "200")
+        })
+        .await;
+}

@@ -106,6 +106,8 @@ impl Frame {
 pub const STATUS_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(2));
 /// tmux's default `message-style`: black on yellow.
 pub const MESSAGE_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(3));
+/// tmux's default `mode-style` (copy mode's position indicator and selection): black on yellow.
+pub const MODE_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(3));
 /// tmux's default `pane-active-border-style` outside copy mode: green.
 pub const ACTIVE_BORDER_STYLE: Style = Style::colors(Color::Indexed(2), Color::Default);
 /// tmux's default `pane-border-style`.

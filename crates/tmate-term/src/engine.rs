@@ -34,6 +34,9 @@ pub(crate) trait Engine: Send {
     fn modes(&self) -> PaneModes;
     fn title(&self) -> Option<String>;
     fn scrollback_len(&self) -> usize;
+    /// Show the screen scrolled back by `lines` into history (0: the live screen), as copy mode
+    /// does; clamped to the history there is.
+    fn set_view_offset(&mut self, lines: usize);
 }
 
 /// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
@@ -91,6 +94,8 @@ pub(crate) struct AlacrittyEngine {
     marks_since_scan: usize,
     /// Reused buffer for filtered bytes.
     scratch: Vec<u8>,
+    /// Lines the view is scrolled back into history (copy mode on the host).
+    view_offset: usize,
 }
 
 impl AlacrittyEngine {
@@ -110,6 +115,7 @@ impl AlacrittyEngine {
             filter: InputFilter::default(),
             marks_since_scan: 0,
             scratch: Vec::new(),
+            view_offset: 0,
         }
     }
 
@@ -204,9 +210,10 @@ impl AlacrittyEngine {
         if col >= grid.columns() || row >= grid.screen_lines() {
             return None;
         }
-        let line = i32::try_from(row).ok()?;
-        // The display offset is always 0 (this crate never scrolls the view), so screen row `row`
-        // is grid line `row`.
+        // Screen row `row` is grid line `row` on the live screen; scrolled back by `view_offset`
+        // it shows the history line that many lines up (negative grid lines are history).
+        let offset = self.view_offset.min(grid.history_size());
+        let line = i32::try_from(row).ok()? - i32::try_from(offset).ok()?;
         Some(&grid[Line(line)][Column(col)])
     }
 }
@@ -286,6 +293,10 @@ impl Engine for AlacrittyEngine {
 
     fn scrollback_len(&self) -> usize {
         self.term.grid().history_size()
+    }
+
+    fn set_view_offset(&mut self, lines: usize) {
+        self.view_offset = lines;
     }
 }
 

@@ -58,11 +58,11 @@ mod snapshot;
 mod style;
 
 pub use compose::{
-    ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, STATUS_STYLE, Scene, ScenePane,
-    StatusBar, StatusWindow, compose, compose_into,
+    ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, MODE_STYLE, STATUS_STYLE, Scene,
+    ScenePane, StatusBar, StatusWindow, compose, compose_into,
 };
 pub use markup::truncate_markup;
-pub use pane::PaneTerm;
+pub use pane::{CopyView, PaneTerm};
 pub use render::Renderer;
 pub use style::{Attrs, Cell, Color, PaneModes, Style};
 

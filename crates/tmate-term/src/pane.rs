@@ -14,8 +14,19 @@ const MIN_ENGINE_ROWS: u16 = 1;
 ///
 /// Pane output is hostile input (a malicious host can send any bytes); nothing here panics on it,
 /// and memory stays bounded by the grid, the scrollback limit and small per-cell caps.
+/// The host's copy mode over a pane, as tmate's SYNC_COPY_MODE describes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CopyView {
+    /// Lines scrolled back into history (tmux's `oy`).
+    pub offset: usize,
+    /// The copy cursor on the visible pane.
+    pub cursor: (u16, u16),
+}
+
 pub struct PaneTerm {
     engine: AlacrittyEngine,
+    /// The host's copy mode over this pane, mirrored: scrolled view and copy cursor.
+    copy_view: Option<CopyView>,
     /// Size as requested by the caller (before clamping for the engine).
     cols: u16,
     rows: u16,
@@ -43,6 +54,7 @@ impl PaneTerm {
             scrollback_lines,
         );
         PaneTerm {
+            copy_view: None,
             engine,
             cols,
             rows,
@@ -85,6 +97,12 @@ impl PaneTerm {
     /// (col, row) of the cursor on the visible screen, always inside the requested size (a cursor
     /// past a clamped dimension is reported on its last column/row).
     pub fn cursor(&self) -> (u16, u16) {
+        if let Some(view) = &self.copy_view {
+            return (
+                view.cursor.0.min(self.cols.saturating_sub(1)),
+                view.cursor.1.min(self.rows.saturating_sub(1)),
+            );
+        }
         let (col, row) = self.engine.cursor();
         let col = u16::try_from(col).unwrap_or(u16::MAX);
         let row = u16::try_from(row).unwrap_or(u16::MAX);
@@ -95,7 +113,58 @@ impl PaneTerm {
     }
 
     pub fn modes(&self) -> PaneModes {
-        self.engine.modes()
+        let mut modes = self.engine.modes();
+        if self.copy_view.is_some() {
+            // The copy cursor is shown wherever the program's cursor was.
+            modes.cursor_visible = true;
+        }
+        modes
+    }
+
+    /// Mirror the host's copy mode over this pane (tmate's SYNC_COPY_MODE): the view scrolled
+    /// back `offset` lines into history, the copy cursor at `cursor`, and tmux's `[offset/size]`
+    /// position indicator at the top right. `None` returns to the live screen.
+    pub fn set_copy_view(&mut self, view: Option<CopyView>) {
+        if self.copy_view == view {
+            return;
+        }
+        self.engine
+            .set_view_offset(view.as_ref().map_or(0, |v| v.offset));
+        self.copy_view = view;
+        self.generation += 1;
+    }
+
+    pub fn copy_view(&self) -> Option<&CopyView> {
+        self.copy_view.as_ref()
+    }
+
+    /// The position indicator cell at (`col`, `row`), if the copy view puts one there.
+    fn indicator_cell(&self, col: u16, row: u16, out: &mut Cell) -> bool {
+        let Some(view) = &self.copy_view else {
+            return false;
+        };
+        if row != 0 {
+            return false;
+        }
+        let history = self.engine.scrollback_len();
+        let text = format!("[{}/{}]", view.offset.min(history), history);
+        let len = text.len() as u16;
+        if len > self.cols {
+            return false;
+        }
+        let start = self.cols - len;
+        if col < start {
+            return false;
+        }
+        let index = usize::from(col - start);
+        let Some(ch) = text.get(index..=index) else {
+            return false;
+        };
+        out.text.clear();
+        out.text.push_str(ch);
+        out.width = 1;
+        out.style = crate::compose::MODE_STYLE;
+        true
     }
 
     /// The window title set with OSC 0 or OSC 2, if any.
@@ -117,6 +186,9 @@ impl PaneTerm {
     /// [`PaneTerm::cell`] written into `out`, reusing its text buffer (the compositor's way of
     /// reading a screen without an allocation per cell).
     pub fn cell_into(&self, col: u16, row: u16, out: &mut Cell) {
+        if self.indicator_cell(col, row, out) {
+            return;
+        }
         if col >= self.cols
             || row >= self.rows
             || !self
