@@ -38,6 +38,9 @@ pub fn server_config(config: &RelayConfig) -> russh::server::Config {
         keepalive_interval: Some(Duration::from_secs(30)),
         keepalive_max: 4,
         nodelay: true,
+        // Messages queued per connection before `Handle::data` waits: with one frame in flight
+        // per viewer, this bounds what a stalled viewer can hold in memory to a few frames.
+        event_buffer_size: 8,
         preferred: Preferred {
             // Protocol spec 1.3: `none` first so current libssh clients stay uncompressed,
             // plain `zlib` for libssh 0.9 (which offers no `none`); not the delayed variant.

@@ -161,6 +161,16 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
 
     let mut out = Vec::new();
     Arc::make_mut(&mut viewer.renderer).enter(&mut out);
+    // The network writes happen in their own task, one frame at a time: this task never waits
+    // for the viewer's SSH window, so it keeps reading the viewer's input (a paste while the
+    // window is full would otherwise stall the connection that must deliver the window adjust).
+    let (frames, frames_rx) = mpsc::channel::<bytes::Bytes>(1);
+    let writer = tokio::spawn(write_frames(
+        handle.clone(),
+        channel,
+        frames_rx,
+        timing.stall_limit,
+    ));
     let mut last_frame: Option<Instant> = None;
     let mut pty_bytes_drawn = session.pty_bytes();
     loop {
@@ -179,9 +189,8 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
             None if viewer.dirty => Some(now),
             _ => None,
         };
-        if let Some(due) = frame_due
-            && due <= now
-        {
+        let due_now = frame_due.is_some_and(|due| due <= now);
+        if due_now && frames.capacity() > 0 {
             pty_bytes_drawn = session.pty_bytes();
             let generation = *changed.borrow();
             let diff = viewer.draw(generation);
@@ -195,19 +204,15 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
                     out.extend_from_slice(&diff);
                     bytes::Bytes::from(std::mem::take(&mut out))
                 };
-                match timeout(timing.stall_limit, handle.data(channel, bytes)).await {
-                    Ok(Ok(())) => {}
-                    Ok(Err(_)) => break,
-                    Err(_) => {
-                        tracing::info!(session = %session.label(), client_id, "viewer stalled; dropping it");
-                        break;
-                    }
+                if frames.try_send(bytes).is_err() {
+                    // The writer gave up on this viewer (stalled or gone).
+                    break;
                 }
             }
             continue;
         }
         let deadline = [
-            frame_due,
+            frame_due.filter(|_| !due_now),
             viewer.message.as_ref().map(|(_, until)| *until),
             viewer.escape_deadline,
             match viewer.keys {
@@ -235,6 +240,14 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
                 }
                 viewer.dirty = true;
             }
+            // A frame is due but the previous one is still being written: wait for the writer
+            // (the frame drawn then shows the latest state; the ones in between are skipped).
+            permit = frames.reserve(), if due_now => {
+                if permit.is_err() {
+                    tracing::info!(session = %session.label(), client_id, "viewer stalled or gone; dropping it");
+                    break;
+                }
+            }
             () = sleep_until_opt(deadline) => viewer.on_timers(),
         }
         if viewer.closing.is_some() {
@@ -250,7 +263,30 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
         goodbye.extend_from_slice(reason.as_bytes());
         goodbye.extend_from_slice(b"\r\n");
     }
-    let _ = timeout(Duration::from_secs(2), handle.data(channel, goodbye)).await;
+    // The writer sends what is queued, then this, then closes the channel.
+    let _ = timeout(
+        Duration::from_secs(2),
+        frames.send(bytes::Bytes::from(goodbye)),
+    )
+    .await;
+    drop(frames);
+    let _ = timeout(Duration::from_secs(5), writer).await;
+}
+
+/// Write a viewer's frames in order; close the channel when the viewer task is done. Gives up
+/// (ending the viewer) when one write waits longer than `stall_limit` for the viewer's window.
+async fn write_frames(
+    handle: Handle,
+    channel: ChannelId,
+    mut frames: mpsc::Receiver<bytes::Bytes>,
+    stall_limit: Duration,
+) {
+    while let Some(bytes) = frames.recv().await {
+        match timeout(stall_limit, handle.data(channel, bytes)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(_)) | Err(_) => break,
+        }
+    }
     let _ = handle.exit_status_request(channel, 0).await;
     let _ = handle.eof(channel).await;
     let _ = handle.close(channel).await;

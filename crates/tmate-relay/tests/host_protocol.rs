@@ -660,3 +660,40 @@ async fn authorized_keys_restrict_viewers() {
         "the listed key gets in"
     );
 }
+
+/// A viewer with a small SSH window that pastes a lot during heavy output gets every key to
+/// the host, in order: its input is read while its frames wait for the window.
+#[tokio::test]
+async fn a_paste_during_heavy_output_arrives_whole() {
+    let relay = TestRelay::start().await;
+    let (mut host, burst) = started_host(&relay).await;
+    let token = token_of(&env(&burst, "tmate_ssh").unwrap());
+    let viewer = ScriptedViewer::connect_with_window(relay.addr, &token, 200, 60, 8 * 1024).await;
+    host.recv_until(|m| matches!(m, ServerMessage::Resize { .. }))
+        .await;
+    // Fill the viewer's window, and the SSH queue behind it, with screens it never reads:
+    // changes spread over time, so the relay draws many frames.
+    for round in 0..40u32 {
+        let text = format!("\x1b[H\x1b[2J{}", format!("{round:06} ").repeat(200));
+        host.send(&[HostMessage::PtyData {
+            pane_id: 0,
+            data: text.into(),
+        }])
+        .await;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // Then a paste of 3000 characters, in 600 separate writes.
+    let paste: Vec<u8> = (0..3000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    for chunk in paste.chunks(5) {
+        viewer.type_bytes(chunk).await;
+    }
+    let mut keys = Vec::new();
+    while keys.len() < paste.len() {
+        match host.recv().await {
+            Some(ServerMessage::PaneKey { key, .. }) => keys.push(key.0 as u8),
+            Some(_) => {}
+            None => panic!("only {} of {} keys arrived", keys.len(), paste.len()),
+        }
+    }
+    assert_eq!(keys, paste);
+}
