@@ -2,7 +2,7 @@
 //! key bindings, the attached viewers, and the outbox of messages to the host. A `Session`
 //! outlives any one host connection, so a host that reconnects keeps its tokens and viewers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -53,23 +53,27 @@ pub struct ViewerEntry {
 }
 
 /// One mirrored pane: its terminal, and the copy-mode output view tmate writes its own
-/// messages into (shown instead of the pane while open).
+/// messages into (shown instead of the pane while open). The view's lines are kept as text and
+/// drawn into a terminal only while someone watches: an idle headless session (tmate's start-up
+/// messages stay open until someone presses `q`) then costs a few hundred bytes, not a grid.
 pub struct PaneMirror {
     pub term: PaneTerm,
+    /// Lines of the open output view (`None`: no output view).
+    output_lines: Option<VecDeque<Vec<u8>>>,
+    /// The output view drawn into a terminal, while viewers are attached.
     output_view: Option<PaneTerm>,
-    output_lines: usize,
 }
 
 impl PaneMirror {
     fn new(cols: u16, rows: u16) -> Self {
         PaneMirror {
             term: PaneTerm::new(cols, rows, PANE_HISTORY),
+            output_lines: None,
             output_view: None,
-            output_lines: 0,
         }
     }
 
-    /// What viewers see for this pane right now.
+    /// What viewers see for this pane right now (after `prepare_view`).
     pub fn visible(&self) -> &PaneTerm {
         self.output_view.as_ref().unwrap_or(&self.term)
     }
@@ -81,30 +85,56 @@ impl PaneMirror {
         }
     }
 
-    fn write_output_line(&mut self, text: &[u8]) {
-        let (cols, rows) = self.term.size();
-        let view = self.output_view.get_or_insert_with(|| {
-            let mut view = PaneTerm::new(cols, rows, MAX_OUTPUT_LINES);
-            // The output view has no cursor (tmux hides it in copy mode).
-            view.feed(b"\x1b[?25l");
-            view
-        });
-        if self.output_lines > 0 {
-            view.feed(b"\r\n");
+    /// Draw the open output view into a terminal, if it is not yet.
+    fn prepare_view(&mut self) {
+        let Some(lines) = &self.output_lines else {
+            return;
+        };
+        if self.output_view.is_some() {
+            return;
         }
+        let (cols, rows) = self.term.size();
+        let mut view = PaneTerm::new(cols, rows, MAX_OUTPUT_LINES);
+        // The output view has no cursor (tmux hides it in copy mode).
+        view.feed(b"\x1b[?25l");
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                view.feed(b"\r\n");
+            }
+            view.feed(line);
+        }
+        self.output_view = Some(view);
+    }
+
+    /// Forget the drawn view (nobody watches); its lines stay.
+    fn release_view(&mut self) {
+        self.output_view = None;
+    }
+
+    fn write_output_line(&mut self, text: &[u8]) {
         // The text is the host's own message: printable only, so it cannot move the cursor.
         let clean: Vec<u8> = text
             .iter()
             .copied()
             .filter(|&b| b >= 0x20 && b != 0x7f)
+            .take(4096)
             .collect();
-        view.feed(&clean);
-        self.output_lines += 1;
+        let lines = self.output_lines.get_or_insert_with(VecDeque::new);
+        if lines.len() >= MAX_OUTPUT_LINES {
+            lines.pop_front();
+        }
+        if let Some(view) = self.output_view.as_mut() {
+            if !lines.is_empty() {
+                view.feed(b"\r\n");
+            }
+            view.feed(&clean);
+        }
+        lines.push_back(clean);
     }
 
     fn close_output_view(&mut self) {
+        self.output_lines = None;
         self.output_view = None;
-        self.output_lines = 0;
     }
 }
 
@@ -354,6 +384,11 @@ impl Session {
         let (entry, count, size) = {
             let mut state = self.lock();
             let entry = state.viewers.remove(&viewer_id);
+            if state.viewers.is_empty() {
+                for pane in state.panes.values_mut() {
+                    pane.release_view();
+                }
+            }
             (entry, state.viewers.len(), state.viewer_size())
         };
         if let Some(entry) = entry {
@@ -631,6 +666,13 @@ impl SessionState {
         }
         self.unannounced_bytes += data.len();
         self.unannounced.push((pane_id, data));
+    }
+
+    /// Draw what only viewers need (open output views) before `scene`.
+    pub fn prepare_views(&mut self) {
+        for pane in self.panes.values_mut() {
+            pane.prepare_view();
+        }
     }
 
     /// What a viewer sees: the current window's panes, the status line, a message.

@@ -327,7 +327,8 @@ impl Viewer {
         };
         let message = key.message.clone();
         let shared = self.session.frames.frame(key, |frame| {
-            let state = self.session.lock();
+            let mut state = self.session.lock();
+            state.prepare_views();
             let scene = state.scene(message, now);
             compose_into(&scene, self.cols, self.rows, frame);
         });
