@@ -697,3 +697,58 @@ async fn a_paste_during_heavy_output_arrives_whole() {
     }
     assert_eq!(keys, paste);
 }
+
+/// tmate's own messages (WRITE_COPY_MODE into an output view) are shown to viewers until the
+/// host closes the view, whether the viewer came before or after them.
+#[tokio::test]
+async fn viewers_see_tmates_message_view() {
+    let relay = TestRelay::start().await;
+    // The recorded start-up up to where tmate's message view is still open (the capture closes
+    // it with SYNC_COPY_MODE just before FIN).
+    let mut messages = startup_without_fin();
+    assert!(matches!(
+        messages.pop(),
+        Some(HostMessage::SyncCopyMode { state: None, .. })
+    ));
+    let mut host = ScriptedHost::connect(relay.addr).await;
+    host.send(&messages).await;
+    let burst = host.recv_until(|m| *m == ServerMessage::Ready).await;
+    let token = token_of(&env(&burst, "tmate_ssh").unwrap());
+    let mut viewer = ScriptedViewer::connect(relay.addr, &token, 80, 24).await;
+    viewer
+        .wait_for("the start-up tips", |screen, _| {
+            screen
+                .contents()
+                .contains("Tip: if you wish to use tmate only for remote access")
+        })
+        .await;
+    host.send(&[HostMessage::WriteCopyMode {
+        pane_id: 0,
+        text: "a line written later".into(),
+    }])
+    .await;
+    viewer
+        .wait_for("the later line", |screen, _| {
+            screen.contents().contains("a line written later")
+        })
+        .await;
+    host.send(&[
+        HostMessage::SyncCopyMode {
+            pane_id: 0,
+            state: None,
+        },
+        HostMessage::PtyData {
+            pane_id: 0,
+            data: "\x1b[H\x1b[2Jbash-5.2# ".into(),
+        },
+    ])
+    .await;
+    viewer
+        .wait_for("the pane again", |screen, _| {
+            screen.contents().contains("bash-5.2#") && !screen.contents().contains("Tip:")
+        })
+        .await;
+    drop(viewer);
+    host.recv_until(|m| *m == ServerMessage::Resize { sx: -1, sy: -1 })
+        .await;
+}

@@ -280,8 +280,9 @@ impl ScriptedViewer {
             let left = deadline.saturating_duration_since(Instant::now());
             assert!(
                 !left.is_zero() && !self.closed,
-                "viewer never saw {what} ({} bytes received, closed: {}); screen:\n{}",
+                "viewer never saw {what} ({} bytes received: {:?}, closed: {}); screen:\n{}",
                 self.raw.len(),
+                String::from_utf8_lossy(&self.raw[..self.raw.len().min(400)]),
                 self.closed,
                 self.screen.screen().contents()
             );
