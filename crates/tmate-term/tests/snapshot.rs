@@ -3,38 +3,17 @@
 //! line-drawing characters, wide characters (both ways padding may be encoded), history,
 //! the alternate screen and mismatched lengths.
 
-use std::path::PathBuf;
-
 use tmate_proto::{
     DecoderConfig, HostDecoder, HostMessage, PaneSnapshot, SnapshotGrid, SnapshotLine,
 };
 use tmate_term::{Color, PaneTerm};
 
-/// `../shared/fixtures/tmate-2.4` beside the project root, or `$TMATE_FIXTURES`.
-fn fixtures_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("TMATE_FIXTURES") {
-        return PathBuf::from(dir);
-    }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/tmate-2.4");
-    assert!(
-        dir.join("README.md").is_file(),
-        "the golden captures are missing at {} (set TMATE_FIXTURES to their folder)",
-        dir.display()
-    );
-    dir
-}
-
 /// All host messages of a capture (the record format: u64 time, u32 length, payload).
 fn host_messages(name: &str) -> Vec<HostMessage> {
-    let path = fixtures_dir().join(format!("{name}.host-to-server.bin"));
-    let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let mut decoder = HostDecoder::new(DecoderConfig::host_stream());
-    let mut pos = 0;
     let mut out = Vec::new();
-    while pos + 12 <= data.len() {
-        let len = u32::from_be_bytes(data[pos + 8..pos + 12].try_into().expect("4 bytes")) as usize;
-        decoder.feed(&data[pos + 12..pos + 12 + len]);
-        pos += 12 + len;
+    for (_, data) in tmate_fixtures::records(name, "host-to-server") {
+        decoder.feed(&data);
         while let Some(message) = decoder.next_message() {
             out.push(message.expect("valid message"));
         }

@@ -1,58 +1,11 @@
 //! Shared test helpers: locating the recorded tmate 2.4 captures and reading their record format,
 //! a deterministic splitter for streaming tests, and msgpack -> JSON for comparing with `.jsonl`.
-#![allow(dead_code)]
-
-use std::path::PathBuf;
+// Each test binary uses a subset of these helpers.
+#![allow(dead_code, unused_imports)]
 
 use tmate_proto::msgpack::{FrameLimits, Value, parse_frame};
 
-/// `../shared/fixtures/tmate-2.4` beside the project root, or `$TMATE_FIXTURES`.
-pub fn fixtures_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("TMATE_FIXTURES") {
-        return PathBuf::from(dir);
-    }
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/tmate-2.4");
-    assert!(
-        dir.join("README.md").is_file(),
-        "the golden captures are missing at {} (set TMATE_FIXTURES to their folder)",
-        dir.display()
-    );
-    dir
-}
-
-/// The captures: (name, has a server-to-host file).
-pub const CAPTURES: &[&str] = &[
-    "startup",
-    "host_activity",
-    "viewer_input",
-    "reconnect.conn1",
-    "reconnect.conn2",
-    "big_output",
-];
-
-/// Records of a `.bin` capture file: (microseconds, bytes of one read).
-pub fn records(name: &str, direction: &str) -> Vec<(u64, Vec<u8>)> {
-    let path = fixtures_dir().join(format!("{name}.{direction}.bin"));
-    let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos < data.len() {
-        let t = u64::from_be_bytes(data[pos..pos + 8].try_into().unwrap());
-        let len = u32::from_be_bytes(data[pos + 8..pos + 12].try_into().unwrap()) as usize;
-        pos += 12;
-        out.push((t, data[pos..pos + len].to_vec()));
-        pos += len;
-    }
-    out
-}
-
-/// The whole byte stream of one direction.
-pub fn stream(name: &str, direction: &str) -> Vec<u8> {
-    records(name, direction)
-        .into_iter()
-        .flat_map(|(_, d)| d)
-        .collect()
-}
+pub use tmate_fixtures::{CAPTURES, fixtures_dir, records, stream};
 
 /// One line of a `.jsonl` file.
 pub struct Expected {

@@ -3,7 +3,6 @@
 #![allow(dead_code)]
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -314,26 +313,9 @@ impl ScriptedViewer {
     }
 }
 
-/// `../shared/fixtures/tmate-2.4` beside the project root, or `$TMATE_FIXTURES`.
-pub fn fixtures_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("TMATE_FIXTURES") {
-        return PathBuf::from(dir);
-    }
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/tmate-2.4")
-}
-
 /// The concatenated bytes of one direction of a capture.
 pub fn capture_stream(name: &str, direction: &str) -> Vec<u8> {
-    let path = fixtures_dir().join(format!("{name}.{direction}.bin"));
-    let data = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut out = Vec::new();
-    let mut pos = 0;
-    while pos + 12 <= data.len() {
-        let len = u32::from_be_bytes(data[pos + 8..pos + 12].try_into().unwrap()) as usize;
-        out.extend_from_slice(&data[pos + 12..pos + 12 + len]);
-        pos += 12 + len;
-    }
-    out
+    tmate_fixtures::stream(name, direction)
 }
 
 /// The messages of one direction of a capture, decoded.
