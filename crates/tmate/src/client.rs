@@ -1,0 +1,208 @@
+//! The command client: finds or starts the server for a socket, sends one command with its
+//! context, prints what comes back; for attach, puts the terminal in raw mode and relays
+//! input, sizes and output until detached.
+
+use std::io::Write;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use tokio::io::AsyncReadExt;
+use tokio::net::UnixStream;
+use tokio::net::unix::OwnedWriteHalf;
+
+use crate::wire::{self, kind};
+
+/// How long a freshly started server may take to listen.
+const SERVER_START: Duration = Duration::from_secs(10);
+
+/// Commands that start a server when none runs (tmux's `CMD_STARTSERVER`).
+fn starts_server(argv: &[String]) -> bool {
+    match argv.first().map(String::as_str) {
+        None => true,
+        Some(c) => matches!(c, "new-session" | "new" | "start-server" | "start"),
+    }
+}
+
+async fn connect(socket: &Path, argv: &[String]) -> Result<UnixStream, String> {
+    match UnixStream::connect(socket).await {
+        Ok(s) => return Ok(s),
+        Err(e) if !starts_server(argv) => {
+            return Err(match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    format!(
+                        "error connecting to {} (No such file or directory)",
+                        socket.display()
+                    )
+                }
+                _ => format!("no server running on {}", socket.display()),
+            });
+        }
+        Err(_) => {}
+    }
+    let exe = std::env::current_exe().map_err(|e| format!("server start failed: {e}"))?;
+    std::process::Command::new(exe)
+        .arg("-S")
+        .arg(socket)
+        .arg("__server")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .process_group(0)
+        .spawn()
+        .map_err(|e| format!("server start failed: {e}"))?;
+    let deadline = Instant::now() + SERVER_START;
+    loop {
+        if let Ok(s) = UnixStream::connect(socket).await {
+            return Ok(s);
+        }
+        if Instant::now() > deadline {
+            return Err(format!("server did not start on {}", socket.display()));
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+fn terminal_size() -> Option<(u16, u16)> {
+    let ws = rustix::termios::tcgetwinsize(std::io::stdin()).ok()?;
+    (ws.ws_col > 0 && ws.ws_row > 0).then_some((ws.ws_col, ws.ws_row))
+}
+
+/// Run `argv` on the server at `socket`; returns the exit code.
+pub async fn run(socket: &Path, argv: Vec<String>) -> i32 {
+    let stream = match connect(socket, &argv).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let tty = rustix::termios::isatty(std::io::stdin());
+    let (cols, rows) = terminal_size().unwrap_or((80, 24));
+    let cwd = std::env::current_dir()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut items = vec![
+        cwd,
+        std::env::var("TMUX").unwrap_or_default(),
+        std::env::var("TMUX_PANE").unwrap_or_default(),
+        cols.to_string(),
+        rows.to_string(),
+        if tty { "1" } else { "0" }.to_string(),
+    ];
+    items.extend(argv);
+    let (mut rd, mut wr) = stream.into_split();
+    if wire::write_frame(&mut wr, kind::COMMAND, &wire::encode_strings(&items))
+        .await
+        .is_err()
+    {
+        eprintln!("lost server");
+        return 1;
+    }
+    let mut saved = None;
+    let mut stdin_task = None;
+    let code = loop {
+        match wire::read_frame(&mut rd).await {
+            Ok(Some((kind::STDOUT, p))) => {
+                let mut o = std::io::stdout();
+                let _ = o.write_all(&p).and_then(|_| o.flush());
+            }
+            Ok(Some((kind::STDERR, p))) => {
+                let _ = std::io::stderr().write_all(&p);
+            }
+            Ok(Some((kind::EXIT, p))) => break i32::from(p.first().copied().unwrap_or(1)),
+            Ok(Some((kind::ATTACH, _))) => {
+                saved = raw_mode();
+                stdin_task = Some(tokio::spawn(forward_input(wr)));
+                // The write half now belongs to the input task.
+                wr = match UnixStream::pair() {
+                    Ok((a, _)) => a.into_split().1,
+                    Err(_) => break 1,
+                };
+            }
+            Ok(Some((kind::OUTPUT, p))) => {
+                let mut o = std::io::stdout();
+                let _ = o.write_all(&p).and_then(|_| o.flush());
+            }
+            Ok(Some((kind::DETACH, p))) => {
+                restore(saved.take());
+                println!("{}", String::from_utf8_lossy(&p));
+                break 0;
+            }
+            Ok(Some(_)) => {}
+            Ok(None) | Err(_) => {
+                restore(saved.take());
+                if stdin_task.is_some() {
+                    println!("[lost server]");
+                }
+                break 1;
+            }
+        }
+    };
+    restore(saved);
+    if let Some(t) = stdin_task {
+        t.abort();
+    }
+    code
+}
+
+async fn forward_input(mut wr: OwnedWriteHalf) {
+    let mut stdin = tokio::io::stdin();
+    let mut buf = vec![0u8; 4096];
+    let mut winch =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change()).ok();
+    loop {
+        tokio::select! {
+            n = stdin.read(&mut buf) => match n {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    let Some(bytes) = buf.get(..n) else { return };
+                    if wire::write_frame(&mut wr, kind::INPUT, bytes).await.is_err() {
+                        return;
+                    }
+                }
+            },
+            Some(()) = async { match winch.as_mut() { Some(w) => w.recv().await, None => std::future::pending().await } } => {
+                if let Some((c, r)) = terminal_size()
+                    && wire::write_frame(&mut wr, kind::RESIZE, format!("{c} {r}").as_bytes()).await.is_err()
+                {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+fn raw_mode() -> Option<rustix::termios::Termios> {
+    let fd = std::io::stdin();
+    let saved = rustix::termios::tcgetattr(&fd).ok()?;
+    let mut raw = saved.clone();
+    raw.make_raw();
+    rustix::termios::tcsetattr(&fd, rustix::termios::OptionalActions::Now, &raw).ok()?;
+    Some(saved)
+}
+
+fn restore(saved: Option<rustix::termios::Termios>) {
+    if let Some(t) = saved {
+        let _ =
+            rustix::termios::tcsetattr(std::io::stdin(), rustix::termios::OptionalActions::Now, &t);
+    }
+}
+
+/// The server process (`tmate -S PATH __server`, started by a client): bind and serve.
+pub async fn serve(socket: &Path) -> i32 {
+    if let Some(dir) = socket.parent() {
+        let _ = std::fs::create_dir_all(dir);
+    }
+    // A socket file nobody answers on is left over from a dead server.
+    if UnixStream::connect(socket).await.is_ok() {
+        return 1;
+    }
+    let _ = std::fs::remove_file(socket);
+    let listener = match tokio::net::UnixListener::bind(socket) {
+        Ok(l) => l,
+        Err(_) => return 1,
+    };
+    crate::server::run(socket.to_path_buf(), listener).await;
+    0
+}

@@ -1,0 +1,497 @@
+//! The command table (tmux `cmd.c`): names, aliases, getopt-style flag specs, `;`-separated
+//! command lists, and target resolution (`-t sess:win.pane`, `$id`, `@id`, `%id`) before a
+//! command's `exec` runs. One file per command group.
+
+mod display;
+mod pane;
+mod session;
+mod window;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::server::{ClientInfo, Shared};
+use crate::state::State;
+
+#[derive(Debug, Default)]
+pub struct CmdResult {
+    pub out: String,
+    pub err: String,
+    pub code: u8,
+    /// Attach the client to this session after the command.
+    pub attach: Option<u32>,
+    pub kill_server: bool,
+}
+
+impl CmdResult {
+    pub fn error(msg: impl Into<String>) -> CmdResult {
+        CmdResult {
+            err: format!("{}\n", msg.into()),
+            code: 1,
+            ..CmdResult::default()
+        }
+    }
+}
+
+pub struct Ctx<'a> {
+    pub shared: &'a Arc<Shared>,
+    pub client: &'a ClientInfo,
+}
+
+type Exec = fn(&Ctx<'_>, &mut State, &Args) -> CmdResult;
+
+pub struct Entry {
+    pub name: &'static str,
+    pub alias: Option<&'static str>,
+    /// getopt string: a letter followed by `:` takes a value.
+    pub spec: &'static str,
+    pub exec: Exec,
+}
+
+pub const TABLE: &[Entry] = &[
+    Entry {
+        name: "attach-session",
+        alias: Some("attach"),
+        spec: "dErt:",
+        exec: session::attach,
+    },
+    Entry {
+        name: "capture-pane",
+        alias: Some("capturep"),
+        spec: "aCeJNpPqS:E:t:b:",
+        exec: pane::capture,
+    },
+    Entry {
+        name: "display-message",
+        alias: Some("display"),
+        spec: "aINpvc:d:F:t:",
+        exec: display::display,
+    },
+    Entry {
+        name: "has-session",
+        alias: Some("has"),
+        spec: "t:",
+        exec: session::has,
+    },
+    Entry {
+        name: "kill-pane",
+        alias: Some("killp"),
+        spec: "at:",
+        exec: pane::kill,
+    },
+    Entry {
+        name: "kill-server",
+        alias: None,
+        spec: "",
+        exec: session::kill_server,
+    },
+    Entry {
+        name: "kill-session",
+        alias: None,
+        spec: "aCt:",
+        exec: session::kill,
+    },
+    Entry {
+        name: "kill-window",
+        alias: Some("killw"),
+        spec: "at:",
+        exec: window::kill,
+    },
+    Entry {
+        name: "last-window",
+        alias: Some("last"),
+        spec: "t:",
+        exec: window::last,
+    },
+    Entry {
+        name: "list-panes",
+        alias: Some("lsp"),
+        spec: "asF:f:t:",
+        exec: pane::list,
+    },
+    Entry {
+        name: "list-sessions",
+        alias: Some("ls"),
+        spec: "F:f:",
+        exec: session::list,
+    },
+    Entry {
+        name: "list-windows",
+        alias: Some("lsw"),
+        spec: "aF:f:t:",
+        exec: window::list,
+    },
+    Entry {
+        name: "new-session",
+        alias: Some("new"),
+        spec: "AdDEPXc:e:F:f:n:s:t:x:y:",
+        exec: session::new,
+    },
+    Entry {
+        name: "new-window",
+        alias: Some("neww"),
+        spec: "abdkPSc:e:F:n:t:",
+        exec: window::new,
+    },
+    Entry {
+        name: "next-window",
+        alias: Some("next"),
+        spec: "at:",
+        exec: window::next,
+    },
+    Entry {
+        name: "previous-window",
+        alias: Some("prev"),
+        spec: "at:",
+        exec: window::previous,
+    },
+    Entry {
+        name: "rename-session",
+        alias: Some("rename"),
+        spec: "t:",
+        exec: session::rename,
+    },
+    Entry {
+        name: "rename-window",
+        alias: Some("renamew"),
+        spec: "t:",
+        exec: window::rename,
+    },
+    Entry {
+        name: "select-pane",
+        alias: Some("selectp"),
+        spec: "DdegLlMmRUZT:t:",
+        exec: pane::select,
+    },
+    Entry {
+        name: "select-window",
+        alias: Some("selectw"),
+        spec: "lnpTt:",
+        exec: window::select,
+    },
+    Entry {
+        name: "send-keys",
+        alias: Some("send"),
+        spec: "FHlMRXN:t:",
+        exec: pane::send_keys,
+    },
+    Entry {
+        name: "split-window",
+        alias: Some("splitw"),
+        spec: "bc:de:fF:hIl:p:Pt:vZ",
+        exec: pane::split,
+    },
+];
+
+/// tmux's lookup: exact name or alias, else a unique prefix.
+pub fn find(name: &str) -> Result<&'static Entry, String> {
+    if let Some(e) = TABLE
+        .iter()
+        .find(|e| e.name == name || e.alias == Some(name))
+    {
+        return Ok(e);
+    }
+    let matches: Vec<&Entry> = TABLE.iter().filter(|e| e.name.starts_with(name)).collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("unknown command: {name}")),
+        _ => Err(format!("ambiguous command: {name}")),
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Args {
+    pub flags: BTreeMap<char, Option<String>>,
+    pub rest: Vec<String>,
+}
+
+impl Args {
+    pub fn has(&self, c: char) -> bool {
+        self.flags.contains_key(&c)
+    }
+    pub fn get(&self, c: char) -> Option<&str> {
+        self.flags.get(&c).and_then(|v| v.as_deref())
+    }
+
+    /// getopt(3) as tmux uses it: flags until the first non-flag word or `--`.
+    pub fn parse(spec: &str, argv: &[String]) -> Result<Args, String> {
+        let mut args = Args::default();
+        let mut i = 0;
+        while let Some(word) = argv.get(i) {
+            if word == "--" {
+                i += 1;
+                break;
+            }
+            let Some(letters) = word.strip_prefix('-').filter(|l| !l.is_empty()) else {
+                break;
+            };
+            let chars = letters.char_indices();
+            for (pos, c) in chars {
+                let Some(at) = spec.find(c) else {
+                    return Err(format!("unknown flag -{c}"));
+                };
+                if spec.get(at + 1..at + 2) == Some(":") {
+                    let inline = letters.get(pos + c.len_utf8()..).unwrap_or_default();
+                    let value = if inline.is_empty() {
+                        i += 1;
+                        argv.get(i)
+                            .cloned()
+                            .ok_or_else(|| format!("-{c} expects an argument"))?
+                    } else {
+                        inline.to_string()
+                    };
+                    args.flags.insert(c, Some(value));
+                    break;
+                }
+                args.flags.insert(c, None);
+            }
+            i += 1;
+        }
+        args.rest = argv.get(i..).unwrap_or_default().to_vec();
+        Ok(args)
+    }
+}
+
+/// Run a command line (argv; `;` words separate commands). Output accumulates; the first
+/// error stops the list, like tmux.
+pub fn run_line(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    client: &ClientInfo,
+    argv: &[String],
+) -> CmdResult {
+    let ctx = Ctx { shared, client };
+    let mut total = CmdResult::default();
+    let default = ["new-session".to_string()];
+    let argv = if argv.is_empty() { &default[..] } else { argv };
+    for cmd in argv.split(|w| w == ";") {
+        let Some((name, rest)) = cmd.split_first() else {
+            continue;
+        };
+        let r = match find(name).and_then(|e| Args::parse(e.spec, rest).map(|a| (e, a))) {
+            Ok((entry, args)) => (entry.exec)(&ctx, state, &args),
+            Err(e) => CmdResult::error(e),
+        };
+        total.out.push_str(&r.out);
+        total.err.push_str(&r.err);
+        total.kill_server |= r.kill_server;
+        if r.attach.is_some() {
+            total.attach = r.attach;
+        }
+        if r.code != 0 {
+            total.code = r.code;
+            break;
+        }
+    }
+    total
+}
+
+/// A resolved target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target {
+    pub session: u32,
+    pub window: u32,
+    pub pane: u32,
+}
+
+impl Target {
+    pub fn fmt(self) -> crate::format::Ctx {
+        crate::format::Ctx {
+            session: self.session,
+            window: self.window,
+            pane: self.pane,
+        }
+    }
+}
+
+/// The current session: the client's own (inside a pane), else the most recently used.
+pub fn current_session(ctx: &Ctx<'_>, state: &State) -> Option<u32> {
+    if let Some((sid, _)) = ctx.client.pane.and_then(|p| state.locate_pane(p)) {
+        return Some(sid);
+    }
+    state
+        .sessions
+        .values()
+        .max_by_key(|s| (s.activity, s.id))
+        .map(|s| s.id)
+}
+
+fn find_session(state: &State, name: &str) -> Option<u32> {
+    if let Some(id) = name.strip_prefix('$').and_then(|n| n.parse::<u32>().ok()) {
+        return state.sessions.contains_key(&id).then_some(id);
+    }
+    if let Some(s) = state.sessions.values().find(|s| s.name == name) {
+        return Some(s.id);
+    }
+    let pre: Vec<u32> = state
+        .sessions
+        .values()
+        .filter(|s| s.name.starts_with(name))
+        .map(|s| s.id)
+        .collect();
+    match pre.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    }
+}
+
+fn find_window(state: &State, sid: u32, spec: &str) -> Option<u32> {
+    let s = state.sessions.get(&sid)?;
+    match spec {
+        "" => return Some(s.current),
+        "!" => return s.last,
+        "^" => return s.windows.keys().next().copied(),
+        "$" => return s.windows.keys().next_back().copied(),
+        "+" => return s.windows.range(s.current + 1..).next().map(|(i, _)| *i),
+        "-" => return s.windows.range(..s.current).next_back().map(|(i, _)| *i),
+        _ => {}
+    }
+    if let Some(id) = spec.strip_prefix('@').and_then(|n| n.parse::<u32>().ok()) {
+        return s.windows.iter().find(|(_, w)| w.id == id).map(|(i, _)| *i);
+    }
+    if let Ok(idx) = spec.parse::<u32>() {
+        return s.windows.contains_key(&idx).then_some(idx);
+    }
+    s.windows
+        .keys()
+        .copied()
+        .find(|i| crate::format::window_name(state, sid, *i) == spec)
+}
+
+fn find_pane(state: &State, sid: u32, idx: u32, spec: &str) -> Option<u32> {
+    let w = state.window(sid, idx)?;
+    let ids = w.pane_ids();
+    let pos = ids.iter().position(|p| *p == w.active)?;
+    match spec {
+        "" => Some(w.active),
+        "!" => w.last,
+        "+" => ids.get((pos + 1) % ids.len()).copied(),
+        "-" => ids.get((pos + ids.len() - 1) % ids.len()).copied(),
+        _ => spec.parse::<usize>().ok().and_then(|i| ids.get(i).copied()),
+    }
+}
+
+/// What a command's `-t` names, which decides how a bare word is read (tmux `CMD_FIND_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Find {
+    Session,
+    Window,
+    Pane,
+}
+
+/// Resolve `-t` for a pane command.
+pub fn resolve(ctx: &Ctx<'_>, state: &State, target: Option<&str>) -> Result<Target, String> {
+    resolve_as(ctx, state, target, Find::Pane)
+}
+
+/// Resolve `-t` like tmux's `cmd_find_target`: `sess:win.pane`, `$id`, `@id`, `%id`; a bare
+/// word is a session, window or pane by `find`.
+pub fn resolve_as(
+    ctx: &Ctx<'_>,
+    state: &State,
+    target: Option<&str>,
+    find: Find,
+) -> Result<Target, String> {
+    let t = target.unwrap_or("");
+    let bare =
+        !t.is_empty() && !t.contains(':') && !t.contains('.') && !t.starts_with(['$', '@', '%']);
+    if bare && find != Find::Session {
+        let session = current_session(ctx, state).ok_or("no current session")?;
+        let own = ctx
+            .client
+            .pane
+            .and_then(|p| state.locate_pane(p))
+            .filter(|(s, _)| *s == session);
+        let cur_window = own
+            .map(|(_, w)| w)
+            .or(state.sessions.get(&session).map(|s| s.current));
+        if find == Find::Window {
+            let window =
+                find_window(state, session, t).ok_or_else(|| format!("can't find window: {t}"))?;
+            let pane = state
+                .window(session, window)
+                .map(|w| w.active)
+                .ok_or("no pane")?;
+            return Ok(Target {
+                session,
+                window,
+                pane,
+            });
+        }
+        let window = cur_window.ok_or("no current window")?;
+        let pane =
+            find_pane(state, session, window, t).ok_or_else(|| format!("can't find pane: {t}"))?;
+        return Ok(Target {
+            session,
+            window,
+            pane,
+        });
+    }
+    let err = || format!("can't find pane: {t}");
+    if let Some(id) = t.strip_prefix('%').and_then(|n| n.parse::<u32>().ok()) {
+        let (session, window) = state.locate_pane(id).ok_or_else(err)?;
+        return Ok(Target {
+            session,
+            window,
+            pane: id,
+        });
+    }
+    if let Some(id) = t.strip_prefix('@').and_then(|n| n.parse::<u32>().ok()) {
+        let (session, window) = state
+            .locate_window(id)
+            .ok_or_else(|| format!("can't find window: {t}"))?;
+        let pane = state
+            .window(session, window)
+            .map(|w| w.active)
+            .ok_or_else(err)?;
+        return Ok(Target {
+            session,
+            window,
+            pane,
+        });
+    }
+    let (sess_part, rest) = match t.split_once(':') {
+        Some((s, r)) => (Some(s), r),
+        None if t.contains('.') => (None, t),
+        None => (Some(t).filter(|s| !s.is_empty()), ""),
+    };
+    let session = match sess_part.filter(|s| !s.is_empty()) {
+        Some(name) => match find_session(state, name) {
+            Some(s) => s,
+            // A bare word may be a window of the current session.
+            None if !t.contains(':') => {
+                let cur = current_session(ctx, state).ok_or("no current session")?;
+                let w = find_window(state, cur, name)
+                    .ok_or_else(|| format!("can't find session: {name}"))?;
+                let pane = state.window(cur, w).map(|w| w.active).ok_or_else(err)?;
+                return Ok(Target {
+                    session: cur,
+                    window: w,
+                    pane,
+                });
+            }
+            None => return Err(format!("can't find session: {name}")),
+        },
+        None => current_session(ctx, state).ok_or("no current session")?,
+    };
+    let (win_part, pane_part) = rest.split_once('.').unwrap_or((rest, ""));
+    // Inside a pane with no explicit target, the client's own pane is the default.
+    if t.is_empty()
+        && let Some(p) = ctx.client.pane
+        && let Some((s, w)) = state.locate_pane(p)
+    {
+        return Ok(Target {
+            session: s,
+            window: w,
+            pane: p,
+        });
+    }
+    let window = find_window(state, session, win_part)
+        .ok_or_else(|| format!("can't find window: {win_part}"))?;
+    let pane = find_pane(state, session, window, pane_part).ok_or_else(err)?;
+    Ok(Target {
+        session,
+        window,
+        pane,
+    })
+}

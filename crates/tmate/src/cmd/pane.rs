@@ -1,0 +1,272 @@
+//! Pane commands: split-window, select-pane, kill-pane, list-panes, send-keys, capture-pane.
+
+use tmate_proto::{KeyCode, PaneKeyModes, pane_key_bytes};
+
+use super::{Args, CmdResult, Ctx, resolve};
+use crate::format;
+use crate::layout::Dir;
+use crate::server::spawn_pane;
+use crate::state::State;
+
+pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let dir = if args.has('h') {
+        Dir::LeftRight
+    } else {
+        Dir::TopBottom
+    };
+    let Some(g) = state
+        .window(t.session, t.window)
+        .and_then(|w| w.geometry(t.pane))
+    else {
+        return CmdResult::error("no pane");
+    };
+    let too_small = match dir {
+        Dir::LeftRight => g.sx < 3,
+        Dir::TopBottom => g.sy < 3,
+    };
+    if too_small {
+        return CmdResult::error("no space for new pane");
+    }
+    let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
+    let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
+    // Spawned at the old size; the split resizes it at once.
+    let new = match spawn_pane(
+        ctx.shared,
+        state,
+        t.session,
+        command.as_deref(),
+        &cwd,
+        g.sx,
+        g.sy,
+    ) {
+        Ok(p) => p,
+        Err(e) => return CmdResult::error(e),
+    };
+    if state.split(t.session, t.window, t.pane, dir, new).is_none() {
+        state.remove_pane(new);
+        return CmdResult::error("no space for new pane");
+    }
+    if args.has('d')
+        && let Some(w) = state.window_mut(t.session, t.window)
+    {
+        w.active = t.pane;
+        w.last = Some(new);
+    }
+    let mut r = CmdResult::default();
+    if args.has('P') {
+        let fmt = args
+            .get('F')
+            .unwrap_or("#{session_name}:#{window_index}.#{pane_index}");
+        let c = format::Ctx {
+            session: t.session,
+            window: t.window,
+            pane: new,
+        };
+        r.out = format!("{}\n", format::expand(state, c, fmt));
+    }
+    r
+}
+
+/// The pane next to `pane` in a direction (tmux `window_pane_find_*`, simplified to the first
+/// pane overlapping the edge, wrapping to the far side).
+pub fn neighbour(state: &State, sid: u32, idx: u32, pane: u32, dir: char) -> Option<u32> {
+    let w = state.window(sid, idx)?;
+    let all = w.layout.panes();
+    let me = all.iter().find(|g| g.id == pane)?;
+    let overlaps_y =
+        |g: &crate::layout::Geometry| g.yoff < me.yoff + me.sy && me.yoff < g.yoff + g.sy;
+    let overlaps_x =
+        |g: &crate::layout::Geometry| g.xoff < me.xoff + me.sx && me.xoff < g.xoff + g.sx;
+    let edge = |g: &crate::layout::Geometry| match dir {
+        'L' => g.xoff + g.sx + 1 == me.xoff || (me.xoff == 0 && g.xoff + g.sx == w.sx),
+        'R' => me.xoff + me.sx + 1 == g.xoff || (me.xoff + me.sx == w.sx && g.xoff == 0),
+        'U' => g.yoff + g.sy + 1 == me.yoff || (me.yoff == 0 && g.yoff + g.sy == w.sy),
+        _ => me.yoff + me.sy + 1 == g.yoff || (me.yoff + me.sy == w.sy && g.yoff == 0),
+    };
+    let ok = |g: &&crate::layout::Geometry| {
+        g.id != pane
+            && edge(g)
+            && if matches!(dir, 'L' | 'R') {
+                overlaps_y(g)
+            } else {
+                overlaps_x(g)
+            }
+    };
+    all.iter().find(ok).map(|g| g.id)
+}
+
+pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
+    if let Some(w) = state.window_mut(sid, idx)
+        && w.active != pane
+    {
+        w.last = Some(w.active);
+        w.active = pane;
+    }
+}
+
+pub fn select(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let mut pane = t.pane;
+    if args.has('l') {
+        match state.window(t.session, t.window).and_then(|w| w.last) {
+            Some(l) => pane = l,
+            None => return CmdResult::error("no last pane"),
+        }
+    }
+    for d in ['L', 'R', 'U', 'D'] {
+        if args.has(d) {
+            pane = neighbour(state, t.session, t.window, t.pane, d).unwrap_or(t.pane);
+        }
+    }
+    if let Some(title) = args.get('T')
+        && let Some(p) = state.panes.get_mut(&pane)
+    {
+        // Titles go through the terminal like a program's OSC 2, so pane_title sees them.
+        p.term.feed(format!("\x1b]2;{title}\x1b\\").as_bytes());
+    }
+    super::window::select_index(state, t.session, t.window);
+    set_active(state, t.session, t.window, pane);
+    CmdResult::default()
+}
+
+pub fn kill(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    if args.has('a') {
+        let others: Vec<u32> = state
+            .window(t.session, t.window)
+            .map(|w| w.pane_ids().into_iter().filter(|p| *p != t.pane).collect())
+            .unwrap_or_default();
+        others.into_iter().for_each(|p| state.remove_pane(p));
+    } else {
+        state.remove_pane(t.pane);
+    }
+    CmdResult::default()
+}
+
+pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let default = "#{pane_index}: [#{pane_width}x#{pane_height}] [history 0/2000, 0 bytes] #{pane_id}#{?pane_active, (active),}";
+    let fmt = args.get('F').unwrap_or(default);
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let windows: Vec<(u32, u32)> = if args.has('a') {
+        state
+            .sessions
+            .iter()
+            .flat_map(|(sid, s)| s.windows.keys().map(move |i| (*sid, *i)))
+            .collect()
+    } else if args.has('s') {
+        state
+            .sessions
+            .get(&t.session)
+            .map(|s| s.windows.keys().map(|i| (t.session, *i)).collect())
+            .unwrap_or_default()
+    } else {
+        vec![(t.session, t.window)]
+    };
+    let mut out = String::new();
+    for (sid, idx) in windows {
+        let ids = state
+            .window(sid, idx)
+            .map(|w| w.pane_ids())
+            .unwrap_or_default();
+        for p in ids {
+            out.push_str(&format::expand(
+                state,
+                format::Ctx {
+                    session: sid,
+                    window: idx,
+                    pane: p,
+                },
+                fmt,
+            ));
+            out.push('\n');
+        }
+    }
+    CmdResult {
+        out,
+        ..CmdResult::default()
+    }
+}
+
+pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let Some(p) = state.panes.get(&t.pane) else {
+        return CmdResult::error("no pane");
+    };
+    let m = p.term.modes();
+    let modes = PaneKeyModes {
+        cursor_keys_application: m.cursor_keys_application,
+        keypad_application: m.keypad_application,
+        xterm_keys: true,
+    };
+    let repeat = args
+        .get('N')
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(1)
+        .min(10_000);
+    let mut bytes = Vec::new();
+    for word in &args.rest {
+        if args.has('l') {
+            bytes.extend_from_slice(word.as_bytes());
+            continue;
+        }
+        if args.has('H') {
+            for h in word.split_whitespace() {
+                if let Ok(b) = u8::from_str_radix(h, 16) {
+                    bytes.push(b);
+                }
+            }
+            continue;
+        }
+        // A key name when it parses as one, else the word's characters literally (tmux too).
+        match KeyCode::parse(word).and_then(|k| pane_key_bytes(k, modes)) {
+            Some(b) => bytes.extend_from_slice(&b),
+            None => bytes.extend_from_slice(word.as_bytes()),
+        }
+    }
+    for _ in 0..repeat {
+        p.write(bytes.clone());
+    }
+    CmdResult::default()
+}
+
+pub fn capture(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let Some(p) = state.panes.get(&t.pane) else {
+        return CmdResult::error("no pane");
+    };
+    if !args.has('p') {
+        return CmdResult::error("capture-pane: only -p is supported so far");
+    }
+    let (_, rows) = p.term.size();
+    let mut lines: Vec<String> = (0..rows).map(|r| p.term.row_text(r)).collect();
+    // tmux prints every row of the visible screen, trailing blanks trimmed per line.
+    for l in &mut lines {
+        let keep = l.trim_end_matches(' ').len();
+        l.truncate(keep);
+    }
+    let mut out = lines.join("\n");
+    out.push('\n');
+    CmdResult {
+        out,
+        ..CmdResult::default()
+    }
+}

@@ -1,0 +1,197 @@
+//! Session commands: new-session, attach-session, has-session, kill-session, rename-session,
+//! list-sessions, kill-server.
+
+use std::collections::BTreeMap;
+
+use super::{Args, CmdResult, Ctx, Find, current_session, resolve_as};
+use crate::format;
+use crate::layout::Cell;
+use crate::server::spawn_pane;
+use crate::state::{Session, State, Window};
+
+pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let detached = args.has('d');
+    if !detached && !ctx.client.tty {
+        return CmdResult::error("open terminal failed: not a terminal");
+    }
+    let size = |c: char, default: u16| {
+        args.get(c)
+            .and_then(|v| v.parse::<u16>().ok())
+            .filter(|v| *v > 0)
+            .unwrap_or(default)
+    };
+    let (sx, sy) = if detached {
+        (size('x', 80), size('y', 24))
+    } else {
+        (
+            ctx.client.cols.max(1),
+            ctx.client.rows.saturating_sub(1).max(1),
+        )
+    };
+    let sid = state.alloc_session();
+    let name = args
+        .get('s')
+        .map(str::to_string)
+        .unwrap_or_else(|| sid.to_string());
+    if name.contains(':') || name.contains('.') || name.is_empty() {
+        return CmdResult::error(format!("invalid session: {name}"));
+    }
+    if state.sessions.values().any(|s| s.name == name) {
+        return CmdResult::error(format!("duplicate session: {name}"));
+    }
+    let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
+    let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
+    let pane = match spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy) {
+        Ok(p) => p,
+        Err(e) => return CmdResult::error(e),
+    };
+    let wid = state.alloc_window();
+    let window = Window {
+        id: wid,
+        name: args.get('n').map(str::to_string),
+        layout: Cell::pane(pane, sx, sy),
+        active: pane,
+        last: None,
+        sx,
+        sy,
+    };
+    let session = Session {
+        id: sid,
+        name,
+        windows: BTreeMap::from([(0, window)]),
+        current: 0,
+        last: None,
+        activity: 0,
+        sx,
+        sy,
+    };
+    state.sessions.insert(sid, session);
+    state.touch(sid);
+    let mut r = CmdResult::default();
+    if args.has('P') {
+        let fmt = args.get('F').unwrap_or("#{session_name}:");
+        r.out = format!(
+            "{}\n",
+            format::expand(
+                state,
+                format::Ctx {
+                    session: sid,
+                    window: 0,
+                    pane
+                },
+                fmt
+            )
+        );
+    }
+    if !detached {
+        r.attach = Some(sid);
+    }
+    r
+}
+
+pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    if state.sessions.is_empty() {
+        return CmdResult::error("no sessions");
+    }
+    let sid = match args.get('t') {
+        Some(t) => match resolve_as(ctx, state, Some(t), Find::Session) {
+            Ok(t) => t.session,
+            Err(e) => return CmdResult::error(e),
+        },
+        None => match current_session(ctx, state) {
+            Some(s) => s,
+            None => return CmdResult::error("no sessions"),
+        },
+    };
+    if !ctx.client.tty {
+        return CmdResult::error("open terminal failed: not a terminal");
+    }
+    state.touch(sid);
+    CmdResult {
+        attach: Some(sid),
+        ..CmdResult::default()
+    }
+}
+
+pub fn has(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    match resolve_as(ctx, state, args.get('t'), Find::Session) {
+        Ok(_) => CmdResult::default(),
+        Err(e) => CmdResult::error(e),
+    }
+}
+
+pub fn kill(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let all: Vec<u32> = if args.has('a') {
+        state
+            .sessions
+            .keys()
+            .copied()
+            .filter(|s| *s != t.session)
+            .collect()
+    } else {
+        vec![t.session]
+    };
+    for sid in all {
+        state.remove_session(sid);
+    }
+    CmdResult::default()
+}
+
+pub fn rename(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let Some(name) = args.rest.first() else {
+        return CmdResult::error("usage: rename-session [-t target-session] new-name");
+    };
+    if state
+        .sessions
+        .values()
+        .any(|s| &s.name == name && s.id != t.session)
+    {
+        return CmdResult::error(format!("duplicate session: {name}"));
+    }
+    if let Some(s) = state.sessions.get_mut(&t.session) {
+        s.name = name.clone();
+    }
+    CmdResult::default()
+}
+
+pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let fmt = args
+        .get('F')
+        .unwrap_or("#{session_name}: #{session_windows} windows");
+    let mut out = String::new();
+    let mut sessions: Vec<(&String, u32)> =
+        state.sessions.values().map(|s| (&s.name, s.id)).collect();
+    sessions.sort();
+    for (_, sid) in sessions {
+        let Some(s) = state.sessions.get(&sid) else {
+            continue;
+        };
+        let pane = s.windows.get(&s.current).map(|w| w.active).unwrap_or(0);
+        let c = format::Ctx {
+            session: sid,
+            window: s.current,
+            pane,
+        };
+        out.push_str(&format::expand(state, c, fmt));
+        out.push('\n');
+    }
+    CmdResult {
+        out,
+        ..CmdResult::default()
+    }
+}
+
+pub fn kill_server(_ctx: &Ctx<'_>, _state: &mut State, _args: &Args) -> CmdResult {
+    CmdResult {
+        kill_server: true,
+        ..CmdResult::default()
+    }
+}

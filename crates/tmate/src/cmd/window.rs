@@ -1,0 +1,232 @@
+//! Window commands: new-window, kill-window, select-window, next/previous/last-window,
+//! rename-window, list-windows.
+
+use super::{Args, CmdResult, Ctx, Find, resolve_as};
+use crate::format;
+use crate::layout::Cell;
+use crate::server::spawn_pane;
+use crate::state::{State, Window};
+
+pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve_as(
+        ctx,
+        state,
+        args.get('t')
+            .map(|t| t.split_once(':').map_or(t, |(s, _)| s)),
+        Find::Session,
+    ) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let Some(s) = state.sessions.get(&t.session) else {
+        return CmdResult::error("no session");
+    };
+    let (sx, sy) = (s.sx, s.sy);
+    // An explicit `sess:N` index, else the first free index (tmux without -a).
+    let wanted = args
+        .get('t')
+        .and_then(|t| t.split_once(':'))
+        .and_then(|(_, w)| w.parse::<u32>().ok());
+    let idx = match wanted {
+        Some(i) if s.windows.contains_key(&i) => {
+            return CmdResult::error(format!("index in use: {i}"));
+        }
+        Some(i) => i,
+        None => (0..).find(|i| !s.windows.contains_key(i)).unwrap_or(0),
+    };
+    let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
+    let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
+    let pane = match spawn_pane(
+        ctx.shared,
+        state,
+        t.session,
+        command.as_deref(),
+        &cwd,
+        sx,
+        sy,
+    ) {
+        Ok(p) => p,
+        Err(e) => return CmdResult::error(e),
+    };
+    let wid = state.alloc_window();
+    let w = Window {
+        id: wid,
+        name: args.get('n').map(str::to_string),
+        layout: Cell::pane(pane, sx, sy),
+        active: pane,
+        last: None,
+        sx,
+        sy,
+    };
+    if let Some(s) = state.sessions.get_mut(&t.session) {
+        s.windows.insert(idx, w);
+        if !args.has('d') {
+            s.last = Some(s.current);
+            s.current = idx;
+        }
+    }
+    let mut r = CmdResult::default();
+    if args.has('P') {
+        let fmt = args
+            .get('F')
+            .unwrap_or("#{session_name}:#{window_index}.#{pane_index}");
+        r.out = format!(
+            "{}\n",
+            format::expand(
+                state,
+                format::Ctx {
+                    session: t.session,
+                    window: idx,
+                    pane
+                },
+                fmt
+            )
+        );
+    }
+    r
+}
+
+pub fn kill(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    match resolve_as(ctx, state, args.get('t'), Find::Window) {
+        Ok(t) => {
+            state.remove_window(t.session, t.window);
+            CmdResult::default()
+        }
+        Err(e) => CmdResult::error(e),
+    }
+}
+
+/// Make `idx` the current window of `sid`, remembering the previous one as last.
+pub fn select_index(state: &mut State, sid: u32, idx: u32) {
+    if let Some(s) = state.sessions.get_mut(&sid)
+        && s.current != idx
+        && s.windows.contains_key(&idx)
+    {
+        s.last = Some(s.current);
+        s.current = idx;
+    }
+}
+
+pub fn select(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    if args.has('n') {
+        return next(ctx, state, args);
+    }
+    if args.has('p') {
+        return previous(ctx, state, args);
+    }
+    if args.has('l') {
+        return last(ctx, state, args);
+    }
+    match resolve_as(ctx, state, args.get('t'), Find::Window) {
+        Ok(t) => {
+            select_index(state, t.session, t.window);
+            CmdResult::default()
+        }
+        Err(e) => CmdResult::error(e),
+    }
+}
+
+fn step(ctx: &Ctx<'_>, state: &mut State, args: &Args, forward: bool) -> CmdResult {
+    let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let Some(s) = state.sessions.get(&t.session) else {
+        return CmdResult::error("no session");
+    };
+    let cur = s.current;
+    let next = if forward {
+        s.windows
+            .range(cur + 1..)
+            .next()
+            .or_else(|| s.windows.iter().next())
+    } else {
+        s.windows
+            .range(..cur)
+            .next_back()
+            .or_else(|| s.windows.iter().next_back())
+    };
+    let Some(idx) = next.map(|(i, _)| *i).filter(|i| *i != cur) else {
+        return CmdResult::error(if forward {
+            "no next window"
+        } else {
+            "no previous window"
+        });
+    };
+    select_index(state, t.session, idx);
+    CmdResult::default()
+}
+
+pub fn next(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    step(ctx, state, args, true)
+}
+
+pub fn previous(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    step(ctx, state, args, false)
+}
+
+pub fn last(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    match state.sessions.get(&t.session).and_then(|s| s.last) {
+        Some(l) => {
+            select_index(state, t.session, l);
+            CmdResult::default()
+        }
+        None => CmdResult::error("no last window"),
+    }
+}
+
+pub fn rename(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve_as(ctx, state, args.get('t'), Find::Window) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let Some(name) = args.rest.first() else {
+        return CmdResult::error("usage: rename-window [-t target-window] new-name");
+    };
+    if let Some(w) = state.window_mut(t.session, t.window) {
+        w.name = Some(name.clone());
+    }
+    CmdResult::default()
+}
+
+pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let default = "#{window_index}: #{window_name}#{window_flags} (#{window_panes} panes) [#{window_width}x#{window_height}]";
+    let fmt = args.get('F').unwrap_or(default);
+    let sessions: Vec<u32> = if args.has('a') {
+        state.sessions.keys().copied().collect()
+    } else {
+        match resolve_as(ctx, state, args.get('t'), Find::Session) {
+            Ok(t) => vec![t.session],
+            Err(e) => return CmdResult::error(e),
+        }
+    };
+    let mut out = String::new();
+    for sid in sessions {
+        let Some(s) = state.sessions.get(&sid) else {
+            continue;
+        };
+        let prefix = if args.has('a') && args.get('F').is_none() {
+            format!("{}:", s.name)
+        } else {
+            String::new()
+        };
+        for (idx, w) in &s.windows {
+            let c = format::Ctx {
+                session: sid,
+                window: *idx,
+                pane: w.active,
+            };
+            out.push_str(&prefix);
+            out.push_str(&format::expand(state, c, fmt));
+            out.push('\n');
+        }
+    }
+    CmdResult {
+        out,
+        ..CmdResult::default()
+    }
+}

@@ -1,0 +1,27 @@
+//! The tmate host: a tmux-compatible terminal multiplexer. A server daemon per socket owns
+//! sessions, windows and panes on PTYs; the `tmate` client runs one command on it or attaches
+//! a terminal. Sharing through a relay comes later (issue 5).
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )
+)]
+
+pub mod attach;
+pub mod client;
+pub mod cmd;
+pub mod format;
+pub mod layout;
+pub mod server;
+pub mod state;
+pub mod wire;

@@ -1,0 +1,83 @@
+//! `tmate` command line: tmux's global flags (-S, -L, -f, -2, -u, -v, -V, -c), then a command.
+
+use std::path::PathBuf;
+
+fn usage() -> i32 {
+    eprintln!(
+        "usage: tmate [-2Cluv] [-c shell-command] [-f file] [-L socket-name] [-S socket-path] [command [flags]]"
+    );
+    1
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1).peekable();
+    let mut socket: Option<PathBuf> = None;
+    let mut label: Option<String> = None;
+    let mut shell_command: Option<String> = None;
+    while let Some(a) = args.peek().cloned() {
+        if a == "--" {
+            args.next();
+            break;
+        }
+        let Some(flags) = a.strip_prefix('-').filter(|f| !f.is_empty()) else {
+            break;
+        };
+        args.next();
+        let mut chars = flags.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '2' | 'u' | 'v' | 'l' | 'C' | 'q' | 'D' | 'N' => {}
+                'V' => {
+                    println!("tmate {}", env!("CARGO_PKG_VERSION"));
+                    return;
+                }
+                'S' | 'L' | 'f' | 'c' => {
+                    let rest: String = chars.by_ref().collect();
+                    let value = if rest.is_empty() {
+                        args.next()
+                    } else {
+                        Some(rest)
+                    };
+                    let Some(value) = value else {
+                        std::process::exit(usage())
+                    };
+                    match c {
+                        'S' => socket = Some(PathBuf::from(value)),
+                        'L' => label = Some(value),
+                        'c' => shell_command = Some(value),
+                        // Config files come with the options work; accepted now so scripts run.
+                        _ => {}
+                    }
+                }
+                _ => std::process::exit(usage()),
+            }
+        }
+    }
+    let argv: Vec<String> = args.collect();
+    if let Some(cmd) = shell_command {
+        let err = std::os::unix::process::CommandExt::exec(
+            std::process::Command::new("/bin/sh").arg("-c").arg(cmd),
+        );
+        eprintln!("{err}");
+        std::process::exit(1);
+    }
+    let socket = socket.unwrap_or_else(|| tmate::wire::socket_path(label.as_deref()));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let code = if argv.first().map(String::as_str) == Some("__server") {
+        runtime.block_on(tmate::client::serve(&socket))
+    } else {
+        runtime.block_on(tmate::client::run(&socket, argv))
+    };
+    // The stdin reader may sit in a blocking read; do not wait for it.
+    std::process::exit(code);
+}

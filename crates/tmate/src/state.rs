@@ -1,0 +1,288 @@
+//! The server's model: sessions, windows and panes with tmux's ids (`$n`, `@n`, `%n`), the
+//! active/last pointers, and removal that cascades (last pane closes the window, last window
+//! the session). No I/O here: panes hold a sender to their PTY writer task.
+
+use std::collections::BTreeMap;
+use std::os::fd::OwnedFd;
+
+use tmate_term::PaneTerm;
+use tokio::sync::mpsc;
+
+use crate::layout::{self, Cell, Dir};
+
+/// Lines of history per pane (tmux `history-limit`).
+pub const HISTORY_LIMIT: usize = 2000;
+/// Queued writes per pane before input is dropped (a pane that stops reading must not grow us).
+pub const PANE_INPUT_QUEUE: usize = 256;
+
+pub struct Pane {
+    pub id: u32,
+    pub term: PaneTerm,
+    pub input: mpsc::Sender<Vec<u8>>,
+    /// A duplicate of the PTY master, for resizes and the foreground process group.
+    pub master: Option<OwnedFd>,
+    pub pid: Option<i32>,
+}
+
+impl Pane {
+    /// tmux `pane_current_command`: basename of the foreground process's argv[0].
+    pub fn current_command(&self) -> String {
+        let pgrp = self
+            .master
+            .as_ref()
+            .and_then(|fd| rustix::termios::tcgetpgrp(fd).ok())
+            .map(|p| p.as_raw_nonzero().get())
+            .or(self.pid);
+        let Some(pid) = pgrp else {
+            return String::new();
+        };
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let argv0 = cmdline.split(|b| *b == 0).next().unwrap_or_default();
+        let argv0 = String::from_utf8_lossy(argv0);
+        let argv0 = argv0.trim_start_matches('-').trim_end();
+        argv0.rsplit('/').next().unwrap_or_default().to_string()
+    }
+
+    pub fn write(&self, bytes: Vec<u8>) {
+        // Full queue: the program is not reading; dropping keys beats blocking the server.
+        let _ = self.input.try_send(bytes);
+    }
+
+    pub fn resize(&mut self, sx: u16, sy: u16) {
+        if self.term.size() == (sx, sy) {
+            return;
+        }
+        self.term.resize(sx, sy);
+        if let Some(fd) = &self.master {
+            let ws = rustix::termios::Winsize {
+                ws_row: sy,
+                ws_col: sx,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            };
+            let _ = rustix::termios::tcsetwinsize(fd, ws);
+        }
+    }
+}
+
+pub struct Window {
+    pub id: u32,
+    pub name: Option<String>,
+    pub layout: Cell,
+    /// Pane ids; the order of `layout.panes()` is the pane index order.
+    pub active: u32,
+    pub last: Option<u32>,
+    pub sx: u16,
+    pub sy: u16,
+}
+
+impl Window {
+    pub fn pane_ids(&self) -> Vec<u32> {
+        self.layout.panes().iter().map(|g| g.id).collect()
+    }
+
+    pub fn geometry(&self, pane: u32) -> Option<layout::Geometry> {
+        self.layout.panes().into_iter().find(|g| g.id == pane)
+    }
+
+    pub fn pane_index(&self, pane: u32) -> Option<usize> {
+        self.pane_ids().iter().position(|p| *p == pane)
+    }
+}
+
+pub struct Session {
+    pub id: u32,
+    pub name: String,
+    /// Window index -> window.
+    pub windows: BTreeMap<u32, Window>,
+    pub current: u32,
+    pub last: Option<u32>,
+    /// Bumped on every use; the most recent session is the default target.
+    pub activity: u64,
+    pub sx: u16,
+    pub sy: u16,
+}
+
+#[derive(Default)]
+pub struct State {
+    pub sessions: BTreeMap<u32, Session>,
+    pub panes: BTreeMap<u32, Pane>,
+    next_session: u32,
+    next_window: u32,
+    next_pane: u32,
+    pub clock: u64,
+}
+
+impl State {
+    pub fn alloc_session(&mut self) -> u32 {
+        self.next_session += 1;
+        self.next_session - 1
+    }
+    pub fn alloc_window(&mut self) -> u32 {
+        self.next_window += 1;
+        self.next_window - 1
+    }
+    pub fn alloc_pane(&mut self) -> u32 {
+        self.next_pane += 1;
+        self.next_pane - 1
+    }
+
+    pub fn touch(&mut self, session: u32) {
+        self.clock += 1;
+        let now = self.clock;
+        if let Some(s) = self.sessions.get_mut(&session) {
+            s.activity = now;
+        }
+    }
+
+    /// The session and window index holding `pane`.
+    pub fn locate_pane(&self, pane: u32) -> Option<(u32, u32)> {
+        self.sessions.iter().find_map(|(sid, s)| {
+            s.windows
+                .iter()
+                .find(|(_, w)| w.pane_ids().contains(&pane))
+                .map(|(idx, _)| (*sid, *idx))
+        })
+    }
+
+    pub fn locate_window(&self, wid: u32) -> Option<(u32, u32)> {
+        self.sessions.iter().find_map(|(sid, s)| {
+            s.windows
+                .iter()
+                .find(|(_, w)| w.id == wid)
+                .map(|(idx, _)| (*sid, *idx))
+        })
+    }
+
+    pub fn window(&self, sid: u32, idx: u32) -> Option<&Window> {
+        self.sessions.get(&sid)?.windows.get(&idx)
+    }
+
+    pub fn window_mut(&mut self, sid: u32, idx: u32) -> Option<&mut Window> {
+        self.sessions.get_mut(&sid)?.windows.get_mut(&idx)
+    }
+
+    /// Apply the window's layout to its panes' terminals and PTYs.
+    pub fn apply_layout(&mut self, sid: u32, idx: u32) {
+        let Some(w) = self.window(sid, idx) else {
+            return;
+        };
+        for g in w.layout.panes() {
+            if let Some(p) = self.panes.get_mut(&g.id) {
+                p.resize(g.sx, g.sy);
+            }
+        }
+    }
+
+    /// Split `pane` in window (`sid`, `idx`); the caller spawned `new` already.
+    pub fn split(&mut self, sid: u32, idx: u32, pane: u32, dir: Dir, new: u32) -> Option<()> {
+        let w = self.window_mut(sid, idx)?;
+        w.layout.split(pane, dir, new)?;
+        w.last = Some(w.active);
+        w.active = new;
+        self.apply_layout(sid, idx);
+        Some(())
+    }
+
+    /// Remove a pane; closes its window and session when they become empty. The PTY's process
+    /// gets SIGHUP like tmux's closing of the master.
+    pub fn remove_pane(&mut self, pane: u32) {
+        if let Some(pid) = self.panes.remove(&pane).and_then(|p| p.pid) {
+            hangup(pid);
+        }
+        let Some((sid, idx)) = self.locate_pane(pane) else {
+            return;
+        };
+        let Some(w) = self.window_mut(sid, idx) else {
+            return;
+        };
+        if !w.layout.remove(pane) {
+            self.remove_window(sid, idx);
+            return;
+        }
+        if w.active == pane {
+            let ids = w.pane_ids();
+            w.active = w
+                .last
+                .filter(|l| ids.contains(l))
+                .or(ids.first().copied())
+                .unwrap_or(0);
+        }
+        if w.last == Some(pane) {
+            w.last = None;
+        }
+        self.apply_layout(sid, idx);
+    }
+
+    pub fn remove_window(&mut self, sid: u32, idx: u32) {
+        let Some(s) = self.sessions.get_mut(&sid) else {
+            return;
+        };
+        let Some(w) = s.windows.remove(&idx) else {
+            return;
+        };
+        if s.current == idx {
+            let next = s
+                .last
+                .filter(|l| s.windows.contains_key(l))
+                .or_else(|| s.windows.range(..idx).next_back().map(|(i, _)| *i))
+                .or_else(|| s.windows.keys().next().copied());
+            match next {
+                Some(n) => s.current = n,
+                None => {
+                    self.sessions.remove(&sid);
+                }
+            }
+        }
+        if let Some(s) = self.sessions.get_mut(&sid)
+            && s.last == Some(idx)
+        {
+            s.last = None;
+        }
+        for p in w.pane_ids() {
+            self.panes
+                .remove(&p)
+                .map(|p| p.pid)
+                .into_iter()
+                .flatten()
+                .for_each(hangup);
+        }
+    }
+
+    pub fn remove_session(&mut self, sid: u32) {
+        let idxs: Vec<u32> = self
+            .sessions
+            .get(&sid)
+            .map(|s| s.windows.keys().copied().collect())
+            .unwrap_or_default();
+        for idx in idxs {
+            self.remove_window(sid, idx);
+        }
+        self.sessions.remove(&sid);
+    }
+
+    /// Resize every window of a session (the attached client's size changed).
+    pub fn resize_session(&mut self, sid: u32, sx: u16, sy: u16) {
+        let Some(s) = self.sessions.get_mut(&sid) else {
+            return;
+        };
+        s.sx = sx;
+        s.sy = sy;
+        let idxs: Vec<u32> = s.windows.keys().copied().collect();
+        for idx in idxs {
+            if let Some(w) = self.window_mut(sid, idx) {
+                w.sx = sx;
+                w.sy = sy;
+                w.layout.resize(sx, sy);
+            }
+            self.apply_layout(sid, idx);
+        }
+    }
+}
+
+fn hangup(pid: i32) {
+    if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::HUP);
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::HUP);
+    }
+}

@@ -1,0 +1,121 @@
+//! Test harness: the same command sequence against real tmux 3.3a and our tmate, each on a
+//! private socket in its own temp dir, killed when dropped; polling waits with deadlines.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+pub struct Mux {
+    pub program: PathBuf,
+    pub sock_args: Vec<String>,
+    pub dir: tempfile::TempDir,
+    pub is_tmux: bool,
+}
+
+impl Mux {
+    pub fn tmux() -> Mux {
+        let dir = tempfile::tempdir().unwrap();
+        let label = format!(
+            "tmatetest{}",
+            dir.path().file_name().unwrap().to_string_lossy()
+        );
+        Mux {
+            program: "tmux".into(),
+            sock_args: vec!["-L".into(), label, "-f".into(), "/dev/null".into()],
+            dir,
+            is_tmux: true,
+        }
+    }
+
+    pub fn tmate() -> Mux {
+        let dir = tempfile::tempdir().unwrap();
+        let sock = dir.path().join("s").to_string_lossy().into_owned();
+        Mux {
+            program: env!("CARGO_BIN_EXE_tmate").into(),
+            sock_args: vec!["-S".into(), sock, "-f".into(), "/dev/null".into()],
+            dir,
+            is_tmux: false,
+        }
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(&self.program);
+        c.args(&self.sock_args)
+            .args(args)
+            .env_remove("TMUX")
+            .env_remove("TMUX_PANE")
+            .env_remove("ENV")
+            .env("HOME", self.dir.path())
+            .env("SHELL", "/bin/sh")
+            .env("PS1", "$ ")
+            .env("TMUX_TMPDIR", self.dir.path())
+            .current_dir(self.dir.path())
+            .stdin(Stdio::null());
+        c
+    }
+
+    pub fn run_output(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Run a command that must succeed; its stdout.
+    pub fn run(&self, args: &[&str]) -> String {
+        let out = self.run_output(args);
+        assert!(
+            out.status.success(),
+            "{} {:?} failed: {}",
+            self.program.display(),
+            args,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Poll `args` until its output satisfies `check`; the last output.
+    pub fn wait_for(&self, args: &[&str], what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let out = self.run(args);
+            if check(&out) {
+                return out;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: never saw {what}; last:\n{out}",
+                self.program.display()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Mux {
+    fn drop(&mut self) {
+        let _ = self
+            .command(&["kill-server"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Run the same steps on both; each step's outputs must match.
+pub fn compare(steps: &[&[&str]]) {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for step in steps {
+        let (x, y) = (a.run(step), b.run(step));
+        assert_eq!(
+            y, x,
+            "step {step:?}: tmate (left) differs from tmux (right)"
+        );
+    }
+}

@@ -1,0 +1,128 @@
+//! The same command sequences against tmux 3.3a and tmate: pane geometry after splits and
+//! kills (`list-panes -F`), `display -p` formats, and `capture-pane -p` after `send-keys`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::{Mux, compare};
+
+const GEOMETRY: &str =
+    "#{pane_index} #{pane_left},#{pane_top} #{pane_width}x#{pane_height} #{?pane_active,active,-}";
+
+#[test]
+fn split_geometry_matches_tmux() {
+    let lsp: &[&str] = &["list-panes", "-F", GEOMETRY];
+    compare(&[
+        &["new-session", "-d", "-x", "81", "-y", "25"],
+        lsp,
+        &["split-window", "-h"],
+        lsp,
+        &["split-window", "-v"],
+        lsp,
+        &["split-window", "-v"],
+        lsp,
+        &["select-pane", "-t", "0"],
+        &["split-window", "-h"],
+        lsp,
+        &["split-window", "-v", "-t", ":.3"],
+        lsp,
+        &["kill-pane", "-t", ":.2"],
+        lsp,
+        &["kill-pane", "-t", ":.0"],
+        lsp,
+        &["select-pane", "-L"],
+        lsp,
+        &["select-pane", "-U"],
+        lsp,
+    ]);
+}
+
+#[test]
+fn formats_match_tmux() {
+    let fmt = "#{session_name} #{window_index} #{pane_index} #{pane_width}x#{pane_height} \
+               #{window_width}x#{window_height} #{?pane_active,yes,no} #{pane_id} #{window_id} \
+               #{session_id} #{window_panes} #{?#{==:#{window_index},1},one,other} ##";
+    let display: &[&str] = &["display", "-p", fmt];
+    compare(&[
+        &["new-session", "-d", "-s", "work", "-x", "100", "-y", "30"],
+        display,
+        &["new-window", "-n", "second"],
+        display,
+        &["display", "-p", "#{window_name}"],
+        &["split-window", "-h"],
+        display,
+        &["select-window", "-t", "work:0"],
+        display,
+        &["rename-window", "-t", "@1", "renamed"],
+        &[
+            "list-windows",
+            "-F",
+            "#{window_index} #{window_name} #{window_id} #{window_flags}",
+        ],
+        &["display", "-p", "-t", "%2", fmt],
+        &["display", "-p", "-t", "work:1.0", fmt],
+        &["next-window"],
+        display,
+        &["kill-window", "-t", ":1"],
+        display,
+        &[
+            "list-panes",
+            "-a",
+            "-F",
+            "#{session_name}:#{window_index}.#{pane_index} #{pane_id}",
+        ],
+    ]);
+}
+
+#[test]
+fn capture_after_send_keys_matches_tmux() {
+    let run = |m: &Mux| {
+        m.run(&["new-session", "-d", "-x", "40", "-y", "8", "cat"]);
+        m.run(&["send-keys", "hello", "Space", "world", "Enter"]);
+        m.run(&["send-keys", "-l", "C-a literal"]);
+        m.run(&["send-keys", "Enter", "tab", "Tab", "x", "Enter"]);
+        m.wait_for(&["capture-pane", "-p"], "all lines echoed", |s| {
+            s.matches('x').count() == 2
+        })
+    };
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    assert_eq!(run(&b), run(&a));
+}
+
+#[test]
+fn unknown_command_and_missing_server_like_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d"]);
+        let out = m.run_output(&["frobnicate"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "unknown command: frobnicate\n"
+        );
+        m.run(&["kill-server"]);
+        let out = m.run_output(&["list-windows"]);
+        assert_eq!(out.status.code(), Some(1));
+    }
+}
+
+#[test]
+fn server_exits_with_last_session() {
+    let m = Mux::tmate();
+    m.run(&["new-session", "-d", "-s", "a"]);
+    m.run(&["new-session", "-d", "-s", "b"]);
+    m.run(&["kill-session", "-t", "a"]);
+    assert_eq!(m.run(&["list-sessions", "-F", "#{session_name}"]), "b\n");
+    m.run(&["kill-session", "-t", "b"]);
+    let sock = m.dir.path().join("s");
+    let deadline = std::time::Instant::now() + common::DEADLINE;
+    while sock.exists() {
+        assert!(std::time::Instant::now() < deadline, "server did not exit");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
