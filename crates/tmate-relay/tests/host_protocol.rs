@@ -28,6 +28,27 @@ async fn started_host(relay: &TestRelay) -> (ScriptedHost, Vec<ServerMessage>) {
     (host, burst)
 }
 
+/// A started host with one read-write viewer of `cols` x `rows` (SSH window `window`) whose
+/// join the host has seen (its RESIZE).
+async fn host_with_viewer(
+    relay: &TestRelay,
+    cols: u16,
+    rows: u16,
+    window: Option<u32>,
+) -> (ScriptedHost, ScriptedViewer) {
+    let (mut host, burst) = started_host(relay).await;
+    let token = token_of(&env(&burst, "tmate_ssh").unwrap());
+    let viewer = match window {
+        Some(window) => {
+            ScriptedViewer::connect_with_window(relay.addr, &token, cols, rows, window).await
+        }
+        None => ScriptedViewer::connect(relay.addr, &token, cols, rows).await,
+    };
+    host.recv_until(|m| matches!(m, ServerMessage::Resize { .. }))
+        .await;
+    (host, viewer)
+}
+
 #[tokio::test]
 async fn answers_the_startup_burst_like_the_original() {
     let relay = TestRelay::start().await;
@@ -322,11 +343,7 @@ async fn read_only_viewers_send_nothing() {
 #[tokio::test]
 async fn client_commands_stay_in_the_relay() {
     let relay = TestRelay::start().await;
-    let (mut host, burst) = started_host(&relay).await;
-    let token = token_of(&env(&burst, "tmate_ssh").unwrap());
-    let mut viewer = ScriptedViewer::connect(relay.addr, &token, 80, 24).await;
-    host.recv_until(|m| matches!(m, ServerMessage::Resize { .. }))
-        .await;
+    let (mut host, mut viewer) = host_with_viewer(&relay, 80, 24, None).await;
     // prefix i (display-message), prefix s (choose-tree), prefix , (rename prompt).
     viewer.type_bytes(b"\x02i").await;
     viewer.type_bytes(b"\x02s").await;
@@ -386,11 +403,7 @@ async fn client_commands_stay_in_the_relay() {
 #[tokio::test]
 async fn failed_commands_are_shown_to_their_viewer() {
     let relay = TestRelay::start().await;
-    let (mut host, burst) = started_host(&relay).await;
-    let token = token_of(&env(&burst, "tmate_ssh").unwrap());
-    let mut viewer = ScriptedViewer::connect(relay.addr, &token, 80, 24).await;
-    host.recv_until(|m| matches!(m, ServerMessage::Resize { .. }))
-        .await;
+    let (host, mut viewer) = host_with_viewer(&relay, 80, 24, None).await;
     host.send(&[HostMessage::FailedCmd {
         client_id: 1,
         cause: "unknown command: bogus-cmd".into(),
@@ -666,11 +679,7 @@ async fn authorized_keys_restrict_viewers() {
 #[tokio::test]
 async fn a_paste_during_heavy_output_arrives_whole() {
     let relay = TestRelay::start().await;
-    let (mut host, burst) = started_host(&relay).await;
-    let token = token_of(&env(&burst, "tmate_ssh").unwrap());
-    let viewer = ScriptedViewer::connect_with_window(relay.addr, &token, 200, 60, 8 * 1024).await;
-    host.recv_until(|m| matches!(m, ServerMessage::Resize { .. }))
-        .await;
+    let (mut host, viewer) = host_with_viewer(&relay, 200, 60, Some(8 * 1024)).await;
     // Fill the viewer's window, and the SSH queue behind it, with screens it never reads:
     // changes spread over time, so the relay draws many frames.
     for round in 0..40u32 {
