@@ -405,9 +405,18 @@ pub fn resolve_as(
         let cur_window = own
             .map(|(_, w)| w)
             .or(state.sessions.get(&session).map(|s| s.current));
-        if find == Find::Window {
-            let window =
-                find_window(state, session, t).ok_or_else(|| format!("can't find window: {t}"))?;
+        // tmux falls back from pane to window to session (`cmd_find_get_pane`, `_window`).
+        if find == Find::Pane
+            && let Some(window) = cur_window
+            && let Some(pane) = find_pane(state, session, window, t)
+        {
+            return Ok(Target {
+                session,
+                window,
+                pane,
+            });
+        }
+        if let Some(window) = find_window(state, session, t) {
             let pane = state
                 .window(session, window)
                 .map(|w| w.active)
@@ -418,14 +427,13 @@ pub fn resolve_as(
                 pane,
             });
         }
-        let window = cur_window.ok_or("no current window")?;
-        let pane =
-            find_pane(state, session, window, t).ok_or_else(|| format!("can't find pane: {t}"))?;
-        return Ok(Target {
-            session,
-            window,
-            pane,
-        });
+        let Some(found) = find_session(state, t) else {
+            return Err(match find {
+                Find::Pane => format!("can't find pane: {t}"),
+                _ => format!("can't find window: {t}"),
+            });
+        };
+        return resolve_as(ctx, state, Some(&format!("${found}")), Find::Session);
     }
     let err = || format!("can't find pane: {t}");
     if let Some(id) = t.strip_prefix('%').and_then(|n| n.parse::<u32>().ok()) {

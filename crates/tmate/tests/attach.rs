@@ -1,0 +1,128 @@
+//! A client attached on a pty, driven as a user would: the status line shows the session, the
+//! window list and the clock, typed keys reach the pane, `C-b c` opens a window, `C-b d` detaches.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::time::Instant;
+
+use common::{DEADLINE, Mux};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+struct Client {
+    pty: pty_process::Pty,
+    child: tokio::process::Child,
+    screen: vt100::Parser,
+    exited: bool,
+}
+
+impl Client {
+    fn attach(m: &Mux, cols: u16, rows: u16) -> Client {
+        let (pty, pts) = pty_process::open().unwrap();
+        pty.resize(pty_process::Size::new(rows, cols)).unwrap();
+        let std_cmd = m.command(&["attach", "-t", "main"]);
+        let mut cmd = pty_process::Command::new(std_cmd.get_program());
+        cmd = cmd.args(std_cmd.get_args());
+        for (k, v) in std_cmd.get_envs() {
+            cmd = match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let child = cmd
+            .env("TERM", "xterm-256color")
+            .kill_on_drop(true)
+            .spawn(pts)
+            .unwrap();
+        Client {
+            pty,
+            child,
+            screen: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
+            exited: false,
+        }
+    }
+
+    async fn wait_for(&mut self, what: &str, check: impl Fn(&vt100::Screen) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        let mut buf = vec![0u8; 65536];
+        while !check(self.screen.screen()) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero() && !self.exited,
+                "never saw {what}; screen:\n{}",
+                self.screen.screen().contents()
+            );
+            match tokio::time::timeout(left, self.pty.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => self.exited = true,
+                Ok(Ok(n)) => self.screen.process(&buf[..n]),
+                Err(_) => {}
+            }
+        }
+    }
+
+    fn row(&self, row: u16) -> String {
+        let cols = self.screen.screen().size().1;
+        self.screen
+            .screen()
+            .contents_between(row, 0, row, cols.into())
+            .trim_end()
+            .to_string()
+    }
+}
+
+#[tokio::test]
+async fn attach_draws_status_and_detaches() {
+    let m = Mux::tmate();
+    m.run(&["new-session", "-d", "-s", "main"]);
+    let mut c = Client::attach(&m, 80, 24);
+    c.wait_for("status line", |s| s.contents().contains("[main] 0:sh*"))
+        .await;
+    let status = c.row(23);
+    assert!(status.starts_with("[main] 0:sh*"), "{status}");
+    // Clock at the right: `HH:MM DD-Mon-YY`.
+    let clock: Vec<&str> = status.rsplit(' ').take(2).collect();
+    assert_eq!(clock.len(), 2, "{status}");
+    assert_eq!(clock[0].len(), 9, "{status}");
+    // The client's size is the window's size (status line excluded).
+    m.wait_for(
+        &["display", "-p", "#{window_width}x#{window_height}"],
+        "client size",
+        |s| s == "80x23\n",
+    );
+
+    c.pty.write_all(b"echo typed-$((6*7))\r").await.unwrap();
+    c.wait_for("echo output", |s| s.contents().contains("typed-42"))
+        .await;
+
+    c.pty.write_all(b"\x02c").await.unwrap();
+    c.wait_for("second window", |s| s.contents().contains("0:sh- 1:sh*"))
+        .await;
+    assert_eq!(m.run(&["list-windows", "-F", "#{window_index}"]), "0\n1\n");
+
+    c.pty.write_all(b"\x02%").await.unwrap();
+    m.wait_for(&["list-panes", "-F", "#{pane_width}"], "split", |s| {
+        s == "40\n39\n"
+    });
+    c.wait_for("border", |s| s.contents().contains('│')).await;
+
+    c.pty.write_all(b"\x02d").await.unwrap();
+    c.wait_for("detach message", |s| {
+        s.contents().contains("[detached (from session main)]")
+    })
+    .await;
+    let status = tokio::time::timeout(DEADLINE, c.child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
+    // The session lives on after the client detached.
+    assert_eq!(
+        m.run(&["display", "-p", "-t", "main", "#{session_windows}"]),
+        "2\n"
+    );
+}
