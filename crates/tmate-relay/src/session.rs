@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use tmate_proto::{HostMessage, Layout, RawStr, ServerMessage};
-use tmate_term::{CopyView, PaneTerm, Scene, ScenePane, StatusBar, StatusWindow};
+use tmate_term::{CopyView, PaneTerm, Scene, ScenePane, StatusBar, StatusWindow, status_clock};
 use tokio::sync::{mpsc, watch};
 
 use crate::bindings::{Applied, Bindings};
@@ -742,7 +742,7 @@ impl SessionState {
             // A headless host never sends STATUS: draw tmux's default look.
             None => (
                 "[tmate] ".to_string(),
-                format!("\"{}\" {}", self.host_name, clock(now)),
+                format!("\"{}\" {}", self.host_name, status_clock(now)),
             ),
         };
         Some(StatusBar {
@@ -761,44 +761,9 @@ fn capitalize(text: &str) -> String {
     }
 }
 
-/// `HH:MM DD-Mon-YY` in UTC, like tmux's default status-right (the relay has no time zone).
-pub fn clock(now: std::time::SystemTime) -> String {
-    let secs = now
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs / 86_400) as i64;
-    let (hour, minute) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let name = MONTHS.get((month - 1) as usize).copied().unwrap_or("???");
-    format!(
-        "{hour:02}:{minute:02} {day:02}-{name}-{:02}",
-        year.rem_euclid(100)
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clock_format() {
-        // 2026-11-26 19:01:00 UTC
-        let t = std::time::UNIX_EPOCH + Duration::from_secs(1_795_719_660);
-        assert_eq!(clock(t), "19:01 26-Nov-26");
-        assert_eq!(clock(std::time::UNIX_EPOCH), "00:00 01-Jan-70");
-    }
 
     #[test]
     fn capitalize_first_letter() {

@@ -47,6 +47,7 @@
     )
 )]
 
+mod clock;
 mod compose;
 mod engine;
 mod filter;
@@ -57,6 +58,7 @@ mod sgr;
 mod snapshot;
 mod style;
 
+pub use clock::status_clock;
 pub use compose::{
     ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, MODE_STYLE, STATUS_STYLE, Scene,
     ScenePane, StatusBar, StatusWindow, compose, compose_into,

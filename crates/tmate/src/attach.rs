@@ -4,7 +4,7 @@
 //! The client's size is the session's size (tmux `window-size latest`).
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
 use tmate_proto::{InputEvent, InputParser, KeyCode, PaneKeyModes, pane_key_bytes};
 use tmate_term::{Frame, Renderer, Scene, ScenePane, StatusBar, StatusWindow, compose_into};
@@ -233,7 +233,10 @@ fn scene(st: &crate::state::State, sid: u32) -> Option<(SceneData, StatusBar)> {
     let title = format::expand(st, ctx, "#{=21:pane_title}");
     let status = StatusBar {
         left: format!("[{}] ", s.name),
-        right: format!("\"{title}\" {}", clock()),
+        right: format!(
+            "\"{title}\" {}",
+            tmate_term::status_clock(SystemTime::now())
+        ),
         windows,
     };
     Some(((w.sx, w.sy, panes, w.active), status))
@@ -261,33 +264,4 @@ fn build<'a>(st: &'a crate::state::State, data: &SceneData, status: StatusBar) -
         status: Some(status),
         message: None,
     }
-}
-
-/// `%H:%M %d-%b-%y` in UTC (no time-zone database here).
-fn clock() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let (h, m) = ((secs % 86_400) / 3600, (secs % 3600) / 60);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let mon = usize::try_from(month - 1)
-        .ok()
-        .and_then(|i| MONTHS.get(i))
-        .copied()
-        .unwrap_or("Jan");
-    format!("{h:02}:{m:02} {d:02}-{mon}-{:02}", year % 100)
 }
