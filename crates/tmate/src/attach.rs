@@ -1,10 +1,11 @@
 //! An attached client, server side: draws the session with tmate-term's compositor and
-//! renderer (status line: `[session] ` window list, clock), reads the terminal's keys, runs
-//! the prefix table (C-b c " % n p o d and arrows) and sends other keys to the active pane.
-//! The client's size is the session's size (tmux `window-size latest`).
+//! renderer (status line from the status options, or a message), reads the terminal's keys and
+//! runs them through the key tables (prefix/prefix2, `bind-key -r` repeat within repeat-time),
+//! sending unbound keys to the active pane. The client's size is the session's size (tmux
+//! `window-size latest`). Commands reach it through its bounded event queue (detach, messages).
 
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use tmate_proto::{InputEvent, InputParser, KeyCode, PaneKeyModes, pane_key_bytes};
 use tmate_term::{Frame, Renderer, Scene, ScenePane, StatusBar, StatusWindow, compose_into};
@@ -13,12 +14,24 @@ use tokio::sync::mpsc;
 
 use crate::format;
 use crate::server::{ClientInfo, Shared};
+use crate::state::{CLIENT_EVENTS, ClientEvent, ClientHandle, State};
 use crate::wire::{self, kind};
 
 /// Client frames waiting for the attach loop; a client flooding input waits on its socket.
 const INPUT_QUEUE: usize = 64;
-/// tmux `escape-time` default.
-const ESCAPE_TIME: Duration = Duration::from_millis(500);
+/// Longest sleep when nothing is pending (the clock still ticks every second).
+const IDLE: Duration = Duration::from_secs(3600);
+
+/// Where the client is in the key tables.
+struct KeyState {
+    table: String,
+    /// Set while a `-r` binding may repeat without the prefix.
+    repeat_until: Option<Instant>,
+}
+
+fn millis(v: i64) -> Duration {
+    Duration::from_millis(u64::try_from(v).unwrap_or(0))
+}
 
 pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: ClientInfo) {
     let (mut rd, mut wr) = stream.into_split();
@@ -33,8 +46,37 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
             }
         }
     });
+    let (ev_tx, mut ev_rx) = mpsc::channel::<ClientEvent>(CLIENT_EVENTS);
+    let (id, mut message) = {
+        let mut st = shared.lock();
+        let id = st.alloc_client();
+        let activity = st.clock;
+        st.clients.insert(
+            id,
+            ClientHandle {
+                session: sid,
+                events: ev_tx,
+                activity,
+            },
+        );
+        // Start-up config errors go to the first client, like tmux's config causes.
+        let errors = std::mem::take(&mut st.config_errors);
+        let time = millis(
+            st.session_option(sid, "display-time")
+                .parse()
+                .unwrap_or(750),
+        );
+        let msg = (!errors.is_empty()).then(|| {
+            (
+                errors.join("; "),
+                Instant::now() + time.max(Duration::from_secs(5)),
+            )
+        });
+        (id, msg)
+    };
     let (mut cols, mut rows) = (info.cols.max(1), info.rows.max(2));
-    resize(shared, sid, cols, rows);
+    let mut status_lines = status_rows(shared, sid);
+    resize(shared, sid, cols, rows, status_lines);
     let mut changed = shared.changed.subscribe();
     let mut renderer = Renderer::new();
     let mut out = Vec::new();
@@ -42,20 +84,47 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     let mut frame = Frame::blank(0, 0);
     let mut parser = InputParser::new();
     let mut events = Vec::new();
-    let mut prefix = false;
-    let prefix_key = KeyCode::parse("C-b");
+    let mut keys = KeyState {
+        table: "root".into(),
+        repeat_until: None,
+    };
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let ending: String = loop {
+        if message
+            .as_ref()
+            .is_some_and(|(_, until)| Instant::now() >= *until)
+        {
+            message = None;
+        }
+        if keys.repeat_until.is_some_and(|t| Instant::now() >= t) {
+            keys.repeat_until = None;
+            keys.table = "root".into();
+        }
+        let lines = status_rows(shared, sid);
+        if lines != status_lines {
+            status_lines = lines;
+            resize(shared, sid, cols, rows, status_lines);
+        }
         // Draw what the session looks like now.
-        let gone = {
+        let (gone, escape_time) = {
             let st = shared.lock();
+            let escape = millis(
+                st.options
+                    .get(crate::options::Scope::Server, "escape-time")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(500),
+            );
             match scene(&st, sid) {
                 Some((scene_data, status)) => {
-                    let scene = build(&st, &scene_data, status);
+                    let mut scene = build(&st, &scene_data, status);
+                    if status_lines == 0 {
+                        scene.status = None;
+                    }
+                    scene.message = message.as_ref().map(|(m, _)| m.clone());
                     compose_into(&scene, cols, rows, &mut frame);
-                    false
+                    (false, escape)
                 }
-                None => true,
+                None => (true, escape),
             }
         };
         if gone {
@@ -67,129 +136,174 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 .await
                 .is_err()
             {
-                reader.abort();
-                return;
+                break String::new();
             }
             out.clear();
         }
-        let flush_in = if parser.pending().is_empty() {
-            Duration::from_secs(3600)
-        } else {
-            ESCAPE_TIME
-        };
+        let now = Instant::now();
+        let mut wake = now + IDLE;
+        if !parser.pending().is_empty() {
+            wake = wake.min(now + escape_time);
+        }
+        for t in [keys.repeat_until, message.as_ref().map(|(_, t)| *t)]
+            .into_iter()
+            .flatten()
+        {
+            wake = wake.min(t);
+        }
         tokio::select! {
             f = rx.recv() => match f {
-                None => { reader.abort(); return; }
+                None => break String::new(),
                 Some((kind::RESIZE, p)) => {
                     let text = String::from_utf8_lossy(&p).to_string();
                     let mut it = text.split(' ').map(|v| v.parse::<u16>().ok());
                     if let (Some(Some(c)), Some(Some(r))) = (it.next(), it.next()) {
                         cols = c.max(1);
                         rows = r.max(2);
-                        resize(shared, sid, cols, rows);
+                        resize(shared, sid, cols, rows, status_lines);
                     }
                 }
                 Some((kind::INPUT, p)) => {
                     parser.feed(&p, &mut events);
-                    if let Some(end) = handle(shared, sid, &mut events, &mut prefix, prefix_key) {
-                        break end;
-                    }
+                    handle(shared, sid, id, &info, &mut events, &mut keys);
                 }
                 Some(_) => {}
             },
-            _ = tokio::time::sleep(flush_in) => {
-                parser.flush(&mut events);
-                if let Some(end) = handle(shared, sid, &mut events, &mut prefix, prefix_key) {
-                    break end;
+            ev = ev_rx.recv() => match ev {
+                Some(ClientEvent::Detach) | None => {
+                    let name = shared.lock().sessions.get(&sid).map(|s| s.name.clone()).unwrap_or_default();
+                    break format!("[detached (from session {name})]");
+                }
+                Some(ClientEvent::Message(text, ms)) => {
+                    message = Some((text, Instant::now() + Duration::from_millis(ms)));
+                }
+            },
+            _ = tokio::time::sleep_until(wake.into()) => {
+                if !parser.pending().is_empty() && Instant::now() >= now + escape_time {
+                    parser.flush(&mut events);
+                    handle(shared, sid, id, &info, &mut events, &mut keys);
                 }
             }
             r = changed.changed() => if r.is_err() { break "[server exited]".into(); },
             _ = tick.tick() => {}
         }
     };
-    renderer.leave(&mut out);
-    let _ = wire::write_frame(&mut wr, kind::OUTPUT, &out).await;
-    let _ = wire::write_frame(&mut wr, kind::DETACH, ending.as_bytes()).await;
+    shared.lock().clients.remove(&id);
+    if !ending.is_empty() {
+        renderer.leave(&mut out);
+        let _ = wire::write_frame(&mut wr, kind::OUTPUT, &out).await;
+        let _ = wire::write_frame(&mut wr, kind::DETACH, ending.as_bytes()).await;
+    }
     reader.abort();
 }
 
-fn resize(shared: &Arc<Shared>, sid: u32, cols: u16, rows: u16) {
+/// Rows the status line takes for this session (option `status`).
+fn status_rows(shared: &Arc<Shared>, sid: u32) -> u16 {
+    let on = shared.lock().session_option(sid, "status");
+    u16::from(on != "off")
+}
+
+fn resize(shared: &Arc<Shared>, sid: u32, cols: u16, rows: u16, status: u16) {
     let mut st = shared.lock();
-    st.resize_session(sid, cols, rows.saturating_sub(1).max(1));
+    st.resize_session(sid, cols, rows.saturating_sub(status).max(1));
     drop(st);
     shared.notify();
 }
 
-/// Keys to the prefix table or the active pane. `Some(message)` when the client detaches.
+/// Keys through the key tables (tmux `server_client_handle_key`): the prefix keys switch to
+/// the prefix table; a bound key runs its commands; a `-r` binding keeps the table for
+/// repeat-time; an unbound key in the root table goes to the active pane.
 fn handle(
     shared: &Arc<Shared>,
     sid: u32,
+    client: u32,
+    info: &ClientInfo,
     events: &mut Vec<InputEvent>,
-    prefix: &mut bool,
-    prefix_key: Option<KeyCode>,
-) -> Option<String> {
+    keys: &mut KeyState,
+) {
     let mut st = shared.lock();
-    let mut result = None;
+    st.clock += 1;
+    let now_clock = st.clock;
+    if let Some(c) = st.clients.get_mut(&client) {
+        c.activity = now_clock;
+    }
     for ev in events.drain(..) {
         let Some(s) = st.sessions.get(&sid) else {
             break;
         };
-        let name = s.name.clone();
+        let current = s.current;
         let Some(active) = s.windows.get(&s.current).map(|w| w.active) else {
             break;
         };
         let (key, raw) = match &ev {
-            InputEvent::Key { key, raw } => (Some(*key), raw.clone()),
-            other => (None, other.raw().to_vec()),
+            InputEvent::Key { key, raw } => (*key, raw.clone()),
+            other => {
+                // Mouse reports and unknown sequences: to the pane, as they came.
+                send_key(&st, active, None, other.raw());
+                continue;
+            }
         };
-        if *prefix {
-            *prefix = false;
-            let command: &[&str] = match key.map(|k| k.name()).as_deref() {
-                Some("c") => &["new-window"],
-                Some("\"") => &["split-window", "-v"],
-                Some("%") => &["split-window", "-h"],
-                Some("n") => &["next-window"],
-                Some("p") => &["previous-window"],
-                Some("o") => &["select-pane", "-t", ":.+"],
-                Some("l") => &["last-window"],
-                Some("x") => &["kill-pane"],
-                Some("Up") => &["select-pane", "-U"],
-                Some("Down") => &["select-pane", "-D"],
-                Some("Left") => &["select-pane", "-L"],
-                Some("Right") => &["select-pane", "-R"],
-                Some("d") => {
-                    result = Some(format!("[detached (from session {name})]"));
-                    break;
-                }
-                _ if key.is_some() && key == prefix_key => {
-                    send_key(&st, active, key, &raw);
+        let prefix = KeyCode::parse(&st.option(sid, current, "prefix"));
+        let prefix2 =
+            KeyCode::parse(&st.option(sid, current, "prefix2")).filter(|k| *k != KeyCode::NONE);
+        let repeat_time = millis(st.option_num(sid, current, "repeat-time"));
+        loop {
+            let in_root = keys.table == "root";
+            if in_root && (Some(key) == prefix || Some(key) == prefix2) {
+                keys.table = "prefix".into();
+                break;
+            }
+            let Some(b) = st.keys.lookup(&keys.table, key).cloned() else {
+                if keys.repeat_until.take().is_some() {
+                    // A key after a repeat that is not bound: handled as if from the root.
+                    keys.table = "root".into();
                     continue;
                 }
-                _ => continue,
+                if in_root {
+                    send_key(&st, active, Some(key), &raw);
+                }
+                keys.table = "root".into();
+                break;
             };
-            let argv: Vec<String> = command.iter().map(|s| s.to_string()).collect();
-            let info = ClientInfo {
+            if keys.repeat_until.is_some() && !b.repeat {
+                keys.repeat_until = None;
+                keys.table = "root".into();
+                continue;
+            }
+            if b.repeat && !in_root && !repeat_time.is_zero() {
+                keys.repeat_until = Some(Instant::now() + repeat_time);
+            } else {
+                keys.repeat_until = None;
+                keys.table = "root".into();
+            }
+            let ctx = ClientInfo {
                 pane: Some(active),
-                cols: 80,
-                rows: 24,
+                attached: Some(client),
                 tty: true,
-                cwd: "/".into(),
+                ..info.clone()
             };
-            let _ = crate::cmd::run_line(shared, &mut st, &info, &argv);
-            continue;
+            let r = crate::cmd::run_list(shared, &mut st, &ctx, &b.commands);
+            if let Some(err) = r.err.lines().next() {
+                let time =
+                    u64::try_from(st.option_num(sid, current, "display-time")).unwrap_or(750);
+                if let Some(c) = st.clients.get(&client) {
+                    let _ = c
+                        .events
+                        .try_send(ClientEvent::Message(err.to_string(), time));
+                }
+            }
+            if r.kill_server {
+                shared.shutdown.notify_one();
+            }
+            shared.check_empty(&st);
+            break;
         }
-        if key.is_some() && key == prefix_key {
-            *prefix = true;
-            continue;
-        }
-        send_key(&st, active, key, &raw);
     }
     drop(st);
     shared.notify();
-    result
 }
 
-fn send_key(st: &crate::state::State, pane: u32, key: Option<KeyCode>, raw: &[u8]) {
+fn send_key(st: &State, pane: u32, key: Option<KeyCode>, raw: &[u8]) {
     let Some(p) = st.panes.get(&pane) else { return };
     let m = p.term.modes();
     let modes = PaneKeyModes {
@@ -210,8 +324,7 @@ fn scene(st: &crate::state::State, sid: u32) -> Option<(SceneData, StatusBar)> {
     let s = st.sessions.get(&sid)?;
     let w = s.windows.get(&s.current)?;
     let panes = w
-        .layout
-        .panes()
+        .visible()
         .iter()
         .map(|g| (g.id, g.xoff, g.yoff, g.sx, g.sy))
         .collect();
@@ -230,16 +343,43 @@ fn scene(st: &crate::state::State, sid: u32) -> Option<(SceneData, StatusBar)> {
         window: s.current,
         pane: w.active,
     };
-    let title = format::expand(st, ctx, "#{=21:pane_title}");
+    let clock = tmate_term::status_clock(SystemTime::now());
+    let side = |name: &str, len: &str| {
+        let fmt = st.option(sid, s.current, name);
+        let default = crate::options::lookup(name)
+            .map(|d| d.default)
+            .unwrap_or_default();
+        let text = if fmt == default && name == "status-right" {
+            // The default's `#{?window_bigger,...}` part is always empty here.
+            let title = format::expand(st, ctx, "#{=21:pane_title}");
+            format!("\"{title}\" {clock}")
+        } else {
+            strftime(&format::expand(st, ctx, &fmt), &clock)
+        };
+        let width = usize::try_from(st.option_num(sid, s.current, len)).unwrap_or(0);
+        tmate_term::truncate_markup(&text, width)
+    };
     let status = StatusBar {
-        left: format!("[{}] ", s.name),
-        right: format!(
-            "\"{title}\" {}",
-            tmate_term::status_clock(SystemTime::now())
-        ),
+        left: side("status-left", "status-left-length"),
+        right: side("status-right", "status-right-length"),
         windows,
     };
     Some(((w.sx, w.sy, panes, w.active), status))
+}
+
+/// The strftime fields of tmux's default clock, from `HH:MM DD-Mon-YY` (UTC, tmate-term).
+fn strftime(text: &str, clock: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let f: Vec<&str> = clock.split([' ', ':', '-']).collect();
+    let field = |i: usize| f.get(i).copied().unwrap_or_default();
+    text.replace("%H", field(0))
+        .replace("%M", field(1))
+        .replace("%d", field(2))
+        .replace("%b", field(3))
+        .replace("%y", field(4))
+        .replace("%%", "%")
 }
 
 fn build<'a>(st: &'a crate::state::State, data: &SceneData, status: StatusBar) -> Scene<'a> {

@@ -24,7 +24,11 @@ fn starts_server(argv: &[String]) -> bool {
     }
 }
 
-async fn connect(socket: &Path, argv: &[String]) -> Result<UnixStream, String> {
+async fn connect(
+    socket: &Path,
+    argv: &[String],
+    config: Option<&Path>,
+) -> Result<UnixStream, String> {
     match UnixStream::connect(socket).await {
         Ok(s) => return Ok(s),
         Err(e) if !starts_server(argv) => {
@@ -41,9 +45,16 @@ async fn connect(socket: &Path, argv: &[String]) -> Result<UnixStream, String> {
         Err(_) => {}
     }
     let exe = std::env::current_exe().map_err(|e| format!("server start failed: {e}"))?;
-    std::process::Command::new(exe)
-        .arg("-S")
-        .arg(socket)
+    let mut server = std::process::Command::new(exe);
+    server.arg("-S").arg(socket);
+    if let Some(f) = config {
+        // Relative to where the user ran tmate, not the server's cwd.
+        let f = std::env::current_dir()
+            .map(|d| d.join(f))
+            .unwrap_or(f.to_path_buf());
+        server.arg("-f").arg(f);
+    }
+    server
         .arg("__server")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
@@ -69,8 +80,8 @@ fn terminal_size() -> Option<(u16, u16)> {
 }
 
 /// Run `argv` on the server at `socket`; returns the exit code.
-pub async fn run(socket: &Path, argv: Vec<String>) -> i32 {
-    let stream = match connect(socket, &argv).await {
+pub async fn run(socket: &Path, argv: Vec<String>, config: Option<&Path>) -> i32 {
+    let stream = match connect(socket, &argv, config).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -190,7 +201,7 @@ fn restore(saved: Option<rustix::termios::Termios>) {
 }
 
 /// The server process (`tmate -S PATH __server`, started by a client): bind and serve.
-pub async fn serve(socket: &Path) -> i32 {
+pub async fn serve(socket: &Path, config: Option<&Path>) -> i32 {
     if let Some(dir) = socket.parent() {
         let _ = std::fs::create_dir_all(dir);
     }
@@ -203,6 +214,11 @@ pub async fn serve(socket: &Path) -> i32 {
         Ok(l) => l,
         Err(_) => return 1,
     };
-    crate::server::run(socket.to_path_buf(), listener).await;
+    crate::server::run(
+        socket.to_path_buf(),
+        listener,
+        config.map(Path::to_path_buf),
+    )
+    .await;
     0
 }

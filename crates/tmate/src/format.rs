@@ -210,6 +210,9 @@ pub fn window_flags(state: &State, session: u32, window: u32) -> String {
     } else if s.last == Some(window) {
         f.push('-');
     }
+    if s.windows.get(&window).is_some_and(|w| w.zoomed.is_some()) {
+        f.push('Z');
+    }
     f
 }
 
@@ -238,8 +241,13 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
         "window_flags" => window_flags(state, ctx.session, ctx.window),
         "pane_index" => window
             .and_then(|w| w.pane_index(ctx.pane))
-            .map(|i| i.to_string())
+            .map(|i| {
+                let base = state.option_num(ctx.session, ctx.window, "pane-base-index");
+                (i64::try_from(i).unwrap_or(0) + base).to_string()
+            })
             .unwrap_or_default(),
+        "window_zoomed_flag" => b(window.is_some_and(|w| w.zoomed.is_some())),
+        "pane_dead" => "0".into(),
         "pane_id" => pane.map(|p| format!("%{}", p.id)).unwrap_or_default(),
         "pane_width" => geo.map(|g| g.sx.to_string()).unwrap_or_default(),
         "pane_height" => geo.map(|g| g.sy.to_string()).unwrap_or_default(),
@@ -267,6 +275,10 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
         "host" => hostname(),
         "host_short" => hostname().split('.').next().unwrap_or_default().to_string(),
         "pid" => std::process::id().to_string(),
+        // Any option by name, as tmux's formats allow (`#{base-index}`).
+        _ if crate::options::TABLE.iter().any(|d| d.name == name) || name.starts_with('@') => {
+            state.option(ctx.session, ctx.window, name)
+        }
         _ => String::new(),
     }
 }

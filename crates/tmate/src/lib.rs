@@ -18,10 +18,14 @@
 )]
 
 pub mod attach;
+pub mod bindings;
 pub mod client;
 pub mod cmd;
+pub mod config;
 pub mod format;
 pub mod layout;
+pub mod options;
+pub mod parse;
 pub mod server;
 pub mod state;
 pub mod wire;

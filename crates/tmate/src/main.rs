@@ -14,6 +14,7 @@ fn main() {
     let mut socket: Option<PathBuf> = None;
     let mut label: Option<String> = None;
     let mut shell_command: Option<String> = None;
+    let mut config: Option<PathBuf> = None;
     while let Some(a) = args.peek().cloned() {
         if a == "--" {
             args.next();
@@ -45,8 +46,7 @@ fn main() {
                         'S' => socket = Some(PathBuf::from(value)),
                         'L' => label = Some(value),
                         'c' => shell_command = Some(value),
-                        // Config files come with the options work; accepted now so scripts run.
-                        _ => {}
+                        _ => config = Some(PathBuf::from(value)),
                     }
                 }
                 _ => std::process::exit(usage()),
@@ -74,9 +74,9 @@ fn main() {
         }
     };
     let code = if argv.first().map(String::as_str) == Some("__server") {
-        runtime.block_on(tmate::client::serve(&socket))
+        runtime.block_on(tmate::client::serve(&socket, config.as_deref()))
     } else {
-        runtime.block_on(tmate::client::run(&socket, argv))
+        runtime.block_on(tmate::client::run(&socket, argv, config.as_deref()))
     };
     // The stdin reader may sit in a blocking read; do not wait for it.
     std::process::exit(code);

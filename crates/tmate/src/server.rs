@@ -11,6 +11,9 @@ use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{Notify, mpsc, watch};
 
 use crate::state::{HISTORY_LIMIT, PANE_INPUT_QUEUE, Pane, State};
+
+/// history-limit is capped: a config asking for millions of lines per pane must not exhaust us.
+const MAX_HISTORY: usize = 100_000;
 use crate::wire::{self, kind};
 
 pub struct Shared {
@@ -30,6 +33,8 @@ pub struct ClientInfo {
     pub cols: u16,
     pub rows: u16,
     pub tty: bool,
+    /// Set when the command comes from an attached client's key binding.
+    pub attached: Option<u32>,
 }
 
 impl Shared {
@@ -65,10 +70,16 @@ pub fn spawn_pane(
     pty.resize(pty_process::Size::new(sy.max(1), sx.max(1)))
         .map_err(|e| format!("create pane failed: {e}"))?;
     let master = rustix::io::dup(&pty).ok();
-    let shell = std::env::var("SHELL")
-        .ok()
+    let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
+    let shell = Some(state.option(session, idx, "default-shell"))
         .filter(|s| s.starts_with('/') && Path::new(s).exists())
         .unwrap_or_else(|| "/bin/sh".to_string());
+    let term = Some(state.option(session, idx, "default-terminal"))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "screen".to_string());
+    let history = usize::try_from(state.option_num(session, idx, "history-limit"))
+        .unwrap_or(HISTORY_LIMIT)
+        .min(MAX_HISTORY);
     let base = shell.rsplit('/').next().unwrap_or("sh").to_string();
     let mut cmd = pty_process::Command::new(&shell);
     cmd = match command {
@@ -83,7 +94,7 @@ pub fn spawn_pane(
     };
     cmd = cmd
         .current_dir(dir)
-        .env("TERM", "tmux-256color")
+        .env("TERM", term)
         .env(
             "TMUX",
             format!(
@@ -141,7 +152,7 @@ pub fn spawn_pane(
         id,
         Pane {
             id,
-            term: tmate_term::PaneTerm::new(sx.max(1), sy.max(1), HISTORY_LIMIT),
+            term: tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history),
             input: tx,
             master,
             pid,
@@ -150,15 +161,53 @@ pub fn spawn_pane(
     Ok(id)
 }
 
-/// Run the server on `socket` until it is empty or killed. `listener` is already bound.
-pub async fn run(socket: PathBuf, listener: UnixListener) {
+/// The state a server starts with: $SHELL as default-shell (tmux `getshell`), tmate 2.4's
+/// default key bindings.
+fn initial_state() -> State {
+    let mut state = State::default();
+    if let Ok(shell) = std::env::var("SHELL")
+        && shell.starts_with('/')
+        && Path::new(&shell).exists()
+    {
+        state
+            .options
+            .map_mut(crate::options::Scope::Session)
+            .insert("default-shell".into(), shell);
+    }
+    for (_, line) in crate::parse::logical_lines(crate::bindings::DEFAULTS) {
+        if let Ok(cmds) = crate::parse::parse_line(&line) {
+            for words in cmds {
+                crate::cmd::bind_default(&mut state, &words);
+            }
+        }
+    }
+    state
+}
+
+/// Run the server on `socket` until it is empty or killed. `listener` is already bound;
+/// `config` is `-f FILE` (else the user's default files).
+pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf>) {
     let (changed, _) = watch::channel(0u64);
     let shared = Arc::new(Shared {
-        state: Mutex::new(State::default()),
+        state: Mutex::new(initial_state()),
         changed,
         shutdown: Notify::new(),
         socket: socket.clone(),
     });
+    {
+        let mut st = shared.lock();
+        let client = ClientInfo {
+            cwd: std::env::var("HOME").unwrap_or_default(),
+            ..ClientInfo::default()
+        };
+        for (file, quiet) in crate::config::startup_files(config.as_deref()) {
+            let errors = crate::config::load_file(&shared, &mut st, &client, &file, quiet);
+            for e in errors {
+                st.log_message(e.clone());
+                st.config_errors.push(e);
+            }
+        }
+    }
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -211,6 +260,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         cols,
         rows,
         tty,
+        attached: None,
     };
     let result = {
         let mut st = shared.lock();

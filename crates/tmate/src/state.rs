@@ -2,7 +2,7 @@
 //! active/last pointers, and removal that cascades (last pane closes the window, last window
 //! the session). No I/O here: panes hold a sender to their PTY writer task.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::os::fd::OwnedFd;
 
 use tmate_term::PaneTerm;
@@ -74,15 +74,51 @@ pub struct Window {
     pub last: Option<u32>,
     pub sx: u16,
     pub sy: u16,
+    /// Window options set on this window (`set -w` without -g).
+    pub options: BTreeMap<String, String>,
+    /// `resize-pane -Z`: the zoomed pane, drawn alone at the window's size.
+    pub zoomed: Option<u32>,
 }
 
 impl Window {
+    pub fn new(id: u32, name: Option<String>, pane: u32, sx: u16, sy: u16) -> Window {
+        Window {
+            id,
+            name,
+            layout: Cell::pane(pane, sx, sy),
+            active: pane,
+            last: None,
+            sx,
+            sy,
+            options: BTreeMap::new(),
+            zoomed: None,
+        }
+    }
+
     pub fn pane_ids(&self) -> Vec<u32> {
         self.layout.panes().iter().map(|g| g.id).collect()
     }
 
+    /// A pane's place; a zoomed pane fills the window (tmux `window_zoom`).
     pub fn geometry(&self, pane: u32) -> Option<layout::Geometry> {
+        if self.zoomed == Some(pane) {
+            return Some(layout::Geometry {
+                id: pane,
+                xoff: 0,
+                yoff: 0,
+                sx: self.sx,
+                sy: self.sy,
+            });
+        }
         self.layout.panes().into_iter().find(|g| g.id == pane)
+    }
+
+    /// The panes drawn: all of them, or only the zoomed one.
+    pub fn visible(&self) -> Vec<layout::Geometry> {
+        match self.zoomed.and_then(|z| self.geometry(z)) {
+            Some(g) => vec![g],
+            None => self.layout.panes(),
+        }
     }
 
     pub fn pane_index(&self, pane: u32) -> Option<usize> {
@@ -101,7 +137,29 @@ pub struct Session {
     pub activity: u64,
     pub sx: u16,
     pub sy: u16,
+    /// Session options set on this session (`set` without -g).
+    pub options: BTreeMap<String, String>,
 }
+
+/// An attached client as commands see it: its session and a bounded queue of requests.
+pub struct ClientHandle {
+    pub session: u32,
+    pub events: mpsc::Sender<ClientEvent>,
+    /// Bumped on each key; the most recent client is the default for detach-client.
+    pub activity: u64,
+}
+
+#[derive(Debug, Clone)]
+pub enum ClientEvent {
+    Detach,
+    /// Shown on the status line for this many milliseconds.
+    Message(String, u64),
+}
+
+/// Requests queued per attached client before new ones are dropped.
+pub const CLIENT_EVENTS: usize = 64;
+/// show-messages log entries kept (tmux `message-limit` bounds it further).
+pub const MESSAGE_LOG: usize = 1000;
 
 #[derive(Default)]
 pub struct State {
@@ -111,6 +169,18 @@ pub struct State {
     next_window: u32,
     next_pane: u32,
     pub clock: u64,
+    pub options: crate::options::Globals,
+    pub keys: crate::bindings::KeyTables,
+    pub clients: BTreeMap<u32, ClientHandle>,
+    next_client: u32,
+    /// show-messages: config errors and displayed messages, oldest first.
+    pub messages: VecDeque<String>,
+    /// Errors from the start-up config, shown to the first client that attaches.
+    pub config_errors: Vec<String>,
+    /// source-file nesting, bounded like tmux's.
+    pub source_depth: u32,
+    /// wait-for channels: locked flag and waiting command clients.
+    pub channels: BTreeMap<String, crate::cmd::Channel>,
 }
 
 impl State {
@@ -122,6 +192,47 @@ impl State {
         self.next_window += 1;
         self.next_window - 1
     }
+    pub fn alloc_client(&mut self) -> u32 {
+        self.next_client += 1;
+        self.next_client
+    }
+
+    pub fn log_message(&mut self, msg: String) {
+        if self.messages.len() >= MESSAGE_LOG {
+            self.messages.pop_front();
+        }
+        self.messages.push_back(msg);
+    }
+
+    /// An option's value for a window of a session: local, then global (tmux's parent chain).
+    pub fn option(&self, sid: u32, idx: u32, name: &str) -> String {
+        use crate::options::Scope;
+        let scope = crate::options::lookup(name)
+            .map(|d| d.scope)
+            .unwrap_or(Scope::Session);
+        let local = match scope {
+            Scope::Window => self.window(sid, idx).and_then(|w| w.options.get(name)),
+            Scope::Session => self.sessions.get(&sid).and_then(|s| s.options.get(name)),
+            Scope::Server => None,
+        };
+        local
+            .map(String::as_str)
+            .or_else(|| self.options.get(scope, name))
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// A numeric option (0 when unset or not a number).
+    pub fn option_num(&self, sid: u32, idx: u32, name: &str) -> i64 {
+        self.option(sid, idx, name).parse().unwrap_or(0)
+    }
+
+    /// A session option for a session (its current window for window-scoped lookups).
+    pub fn session_option(&self, sid: u32, name: &str) -> String {
+        let idx = self.sessions.get(&sid).map(|s| s.current).unwrap_or(0);
+        self.option(sid, idx, name)
+    }
+
     pub fn alloc_pane(&mut self) -> u32 {
         self.next_pane += 1;
         self.next_pane - 1
@@ -167,7 +278,9 @@ impl State {
         let Some(w) = self.window(sid, idx) else {
             return;
         };
+        let zoomed = w.zoomed.and_then(|z| w.geometry(z));
         for g in w.layout.panes() {
+            let g = zoomed.filter(|z| z.id == g.id).unwrap_or(g);
             if let Some(p) = self.panes.get_mut(&g.id) {
                 p.resize(g.sx, g.sy);
             }
@@ -177,6 +290,7 @@ impl State {
     /// Split `pane` in window (`sid`, `idx`); the caller spawned `new` already.
     pub fn split(&mut self, sid: u32, idx: u32, pane: u32, dir: Dir, new: u32) -> Option<()> {
         let w = self.window_mut(sid, idx)?;
+        w.zoomed = None;
         w.layout.split(pane, dir, new)?;
         w.last = Some(w.active);
         w.active = new;
@@ -200,6 +314,7 @@ impl State {
             self.remove_window(sid, idx);
             return;
         }
+        w.zoomed = None;
         if w.active == pane {
             let ids = w.pane_ids();
             w.active = w

@@ -126,3 +126,39 @@ async fn attach_draws_status_and_detaches() {
         "2\n"
     );
 }
+
+#[tokio::test]
+async fn config_prefix_messages_and_detach_client() {
+    let m = Mux::tmate().with_config("set -g prefix C-a\nset -g status-left '<#S> '\n");
+    m.run(&["new-session", "-d", "-s", "main"]);
+    let mut c = Client::attach(&m, 80, 24);
+    c.wait_for("status line from the options", |s| {
+        s.contents().contains("<main> 0:sh*")
+    })
+    .await;
+    // C-b is an ordinary key now; C-a is the prefix.
+    c.pty.write_all(b"\x01c").await.unwrap();
+    c.wait_for("second window", |s| s.contents().contains("0:sh- 1:sh*"))
+        .await;
+    m.run(&["display-message", "hello-from-outside"]);
+    c.wait_for("message on the status line", |s| {
+        s.contents().contains("hello-from-outside")
+    })
+    .await;
+    m.run(&["set", "-g", "status", "off"]);
+    m.wait_for(
+        &["display", "-p", "#{window_height}"],
+        "status line gone",
+        |s| s == "24\n",
+    );
+    m.run(&["detach-client", "-s", "main"]);
+    c.wait_for("detach message", |s| {
+        s.contents().contains("[detached (from session main)]")
+    })
+    .await;
+    let status = tokio::time::timeout(DEADLINE, c.child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
+}

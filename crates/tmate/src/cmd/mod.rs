@@ -2,10 +2,15 @@
 //! command lists, and target resolution (`-t sess:win.pane`, `$id`, `@id`, `%id`) before a
 //! command's `exec` runs. One file per command group.
 
-mod display;
+mod client;
+mod keys;
+mod options;
 mod pane;
 mod session;
 mod window;
+
+pub use client::current_client;
+pub use keys::write_key;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -21,6 +26,18 @@ pub struct CmdResult {
     /// Attach the client to this session after the command.
     pub attach: Option<u32>,
     pub kill_server: bool,
+    /// `err` lines already name their file and line (source-file).
+    pub located: bool,
+    /// wait-for: the command client waits for this before exiting.
+    pub wait: Option<tokio::sync::oneshot::Receiver<()>>,
+}
+
+/// A wait-for channel: `-L` holders and the clients waiting for a signal or the lock.
+#[derive(Debug, Default)]
+pub struct Channel {
+    pub locked: bool,
+    pub waiters: Vec<tokio::sync::oneshot::Sender<()>>,
+    pub lockers: std::collections::VecDeque<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl CmdResult {
@@ -56,16 +73,28 @@ pub const TABLE: &[Entry] = &[
         exec: session::attach,
     },
     Entry {
+        name: "bind-key",
+        alias: Some("bind"),
+        spec: "nrN:T:",
+        exec: keys::bind,
+    },
+    Entry {
         name: "capture-pane",
         alias: Some("capturep"),
         spec: "aCeJNpPqS:E:t:b:",
         exec: pane::capture,
     },
     Entry {
+        name: "detach-client",
+        alias: Some("detach"),
+        spec: "aPE:s:t:",
+        exec: client::detach,
+    },
+    Entry {
         name: "display-message",
         alias: Some("display"),
         spec: "aINpvc:d:F:t:",
-        exec: display::display,
+        exec: client::display,
     },
     Entry {
         name: "has-session",
@@ -102,6 +131,12 @@ pub const TABLE: &[Entry] = &[
         alias: Some("last"),
         spec: "t:",
         exec: window::last,
+    },
+    Entry {
+        name: "list-keys",
+        alias: Some("lsk"),
+        spec: "1aNP:T:",
+        exec: keys::list,
     },
     Entry {
         name: "list-panes",
@@ -176,10 +211,58 @@ pub const TABLE: &[Entry] = &[
         exec: pane::send_keys,
     },
     Entry {
+        name: "send-prefix",
+        alias: None,
+        spec: "2t:",
+        exec: keys::send_prefix,
+    },
+    Entry {
+        name: "set-option",
+        alias: Some("set"),
+        spec: "aFgopqst:uUw",
+        exec: options::set_option,
+    },
+    Entry {
+        name: "set-window-option",
+        alias: Some("setw"),
+        spec: "aFgoqt:u",
+        exec: options::set_window_option,
+    },
+    Entry {
+        name: "show-messages",
+        alias: Some("showmsgs"),
+        spec: "JTt:",
+        exec: client::show_messages,
+    },
+    Entry {
+        name: "show-options",
+        alias: Some("show"),
+        spec: "AgHpqst:vw",
+        exec: options::show_options,
+    },
+    Entry {
+        name: "show-window-options",
+        alias: Some("showw"),
+        spec: "gvt:",
+        exec: options::show_window_options,
+    },
+    Entry {
+        name: "source-file",
+        alias: Some("source"),
+        spec: "Fnqv",
+        exec: client::source_file,
+    },
+    Entry {
         name: "split-window",
         alias: Some("splitw"),
         spec: "bc:de:fF:hIl:p:Pt:vZ",
         exec: pane::split,
+    },
+    Entry {
+        name: "unbind-key",
+        alias: Some("unbind"),
+        spec: "anqT:",
+        exec: keys::unbind,
     },
 ];
 
@@ -252,19 +335,37 @@ impl Args {
     }
 }
 
-/// Run a command line (argv; `;` words separate commands). Output accumulates; the first
-/// error stops the list, like tmux.
+/// Install one default binding (`bind-key ...` words) at server start, before any client.
+pub fn bind_default(state: &mut State, words: &[String]) {
+    if let Some(rest) = words.get(1..)
+        && let Ok(args) = Args::parse("nrN:T:", rest)
+    {
+        let _ = keys::bind_args(state, &args);
+    }
+}
+
+/// Run a command client's argv (`;` words separate commands; none means new-session).
 pub fn run_line(
     shared: &Arc<Shared>,
     state: &mut State,
     client: &ClientInfo,
     argv: &[String],
 ) -> CmdResult {
-    let ctx = Ctx { shared, client };
-    let mut total = CmdResult::default();
     let default = ["new-session".to_string()];
     let argv = if argv.is_empty() { &default[..] } else { argv };
-    for cmd in argv.split(|w| w == ";") {
+    run_list(shared, state, client, &crate::parse::split_arguments(argv))
+}
+
+/// Run commands in order. Output accumulates; the first error stops the list, like tmux.
+pub fn run_list(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    client: &ClientInfo,
+    commands: &[Vec<String>],
+) -> CmdResult {
+    let ctx = Ctx { shared, client };
+    let mut total = CmdResult::default();
+    for cmd in commands {
         let Some((name, rest)) = cmd.split_first() else {
             continue;
         };
@@ -275,8 +376,12 @@ pub fn run_line(
         total.out.push_str(&r.out);
         total.err.push_str(&r.err);
         total.kill_server |= r.kill_server;
+        total.located |= r.located;
         if r.attach.is_some() {
             total.attach = r.attach;
+        }
+        if r.wait.is_some() {
+            total.wait = r.wait;
         }
         if r.code != 0 {
             total.code = r.code;
@@ -317,6 +422,7 @@ pub fn current_session(ctx: &Ctx<'_>, state: &State) -> Option<u32> {
 }
 
 fn find_session(state: &State, name: &str) -> Option<u32> {
+    let name = name.strip_prefix('=').unwrap_or(name);
     if let Some(id) = name.strip_prefix('$').and_then(|n| n.parse::<u32>().ok()) {
         return state.sessions.contains_key(&id).then_some(id);
     }
@@ -336,6 +442,11 @@ fn find_session(state: &State, name: &str) -> Option<u32> {
 }
 
 fn find_window(state: &State, sid: u32, spec: &str) -> Option<u32> {
+    // `=N`: exact match only, which is all we do anyway.
+    let spec = spec
+        .strip_prefix('=')
+        .filter(|s| !s.is_empty())
+        .unwrap_or(spec);
     let s = state.sessions.get(&sid)?;
     match spec {
         "" => return Some(s.current),
@@ -367,7 +478,13 @@ fn find_pane(state: &State, sid: u32, idx: u32, spec: &str) -> Option<u32> {
         "!" => w.last,
         "+" => ids.get((pos + 1) % ids.len()).copied(),
         "-" => ids.get((pos + ids.len() - 1) % ids.len()).copied(),
-        _ => spec.parse::<usize>().ok().and_then(|i| ids.get(i).copied()),
+        _ => {
+            let base = usize::try_from(state.option_num(sid, idx, "pane-base-index")).unwrap_or(0);
+            spec.parse::<usize>()
+                .ok()
+                .and_then(|i| i.checked_sub(base))
+                .and_then(|i| ids.get(i).copied())
+        }
     }
 }
 

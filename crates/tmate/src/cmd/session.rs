@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use super::{Args, CmdResult, Ctx, Find, current_session, resolve_as};
 use crate::format;
-use crate::layout::Cell;
 use crate::server::spawn_pane;
 use crate::state::{Session, State, Window};
 
@@ -46,24 +45,25 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         Err(e) => return CmdResult::error(e),
     };
     let wid = state.alloc_window();
-    let window = Window {
-        id: wid,
-        name: args.get('n').map(str::to_string),
-        layout: Cell::pane(pane, sx, sy),
-        active: pane,
-        last: None,
-        sx,
-        sy,
-    };
+    let base = u32::try_from(
+        state
+            .options
+            .get(crate::options::Scope::Session, "base-index")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0),
+    )
+    .unwrap_or(0);
+    let window = Window::new(wid, args.get('n').map(str::to_string), pane, sx, sy);
     let session = Session {
         id: sid,
         name,
-        windows: BTreeMap::from([(0, window)]),
-        current: 0,
+        windows: BTreeMap::from([(base, window)]),
+        current: base,
         last: None,
         activity: 0,
         sx,
         sy,
+        options: BTreeMap::new(),
     };
     state.sessions.insert(sid, session);
     state.touch(sid);
@@ -76,7 +76,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
                 state,
                 format::Ctx {
                     session: sid,
-                    window: 0,
+                    window: base,
                     pane
                 },
                 fmt

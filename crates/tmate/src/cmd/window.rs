@@ -3,7 +3,6 @@
 
 use super::{Args, CmdResult, Ctx, Find, resolve_as};
 use crate::format;
-use crate::layout::Cell;
 use crate::server::spawn_pane;
 use crate::state::{State, Window};
 
@@ -32,7 +31,13 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             return CmdResult::error(format!("index in use: {i}"));
         }
         Some(i) => i,
-        None => (0..).find(|i| !s.windows.contains_key(i)).unwrap_or(0),
+        None => {
+            let base =
+                u32::try_from(state.option_num(t.session, s.current, "base-index")).unwrap_or(0);
+            (base..)
+                .find(|i| !s.windows.contains_key(i))
+                .unwrap_or(base)
+        }
     };
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
@@ -49,15 +54,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         Err(e) => return CmdResult::error(e),
     };
     let wid = state.alloc_window();
-    let w = Window {
-        id: wid,
-        name: args.get('n').map(str::to_string),
-        layout: Cell::pane(pane, sx, sy),
-        active: pane,
-        last: None,
-        sx,
-        sy,
-    };
+    let w = Window::new(wid, args.get('n').map(str::to_string), pane, sx, sy);
     if let Some(s) = state.sessions.get_mut(&t.session) {
         s.windows.insert(idx, w);
         if !args.has('d') {

@@ -47,6 +47,16 @@ impl Mux {
         }
     }
 
+    /// Start the server with this config text instead of `/dev/null` (written in the temp dir).
+    pub fn with_config(mut self, text: &str) -> Mux {
+        let path = self.dir.path().join("test.conf");
+        std::fs::write(&path, text).unwrap();
+        if let Some(pos) = self.sock_args.iter().position(|a| a == "-f") {
+            self.sock_args[pos + 1] = path.to_string_lossy().into_owned();
+        }
+        self
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(&self.program);
         c.args(&self.sock_args)

@@ -1,0 +1,241 @@
+//! Key tables (`root`, `prefix`, and any made with `bind-key -T`): bindings as command lists
+//! with the repeat flag, tmate 2.4's default bindings (protocol spec appendix A), and
+//! `list-keys` lines in tmux 3.3a's layout. No I/O.
+
+use std::collections::BTreeMap;
+
+use tmate_proto::KeyCode;
+
+use crate::options::escape;
+
+/// Limits on what configs may build (bindings come from user files).
+pub const MAX_TABLES: usize = 64;
+pub const MAX_BINDINGS: usize = 4096;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub repeat: bool,
+    /// Commands, each as words.
+    pub commands: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct KeyTables {
+    pub tables: BTreeMap<String, BTreeMap<KeyCode, Binding>>,
+}
+
+/// tmate 2.4's default bindings (appendix A), written in config syntax and parsed at start-up.
+pub const DEFAULTS: &str = r##"
+bind-key C-b send-prefix
+bind-key C-o rotate-window
+bind-key C-z suspend-client
+bind-key Space next-layout
+bind-key ! break-pane
+bind-key '"' split-window
+bind-key '#' list-buffers
+bind-key '$' command-prompt -I#S "rename-session '%%'"
+bind-key % split-window -h
+bind-key & confirm-before -p"kill-window #W? (y/n)" kill-window
+bind-key "'" command-prompt -pindex "select-window -t ':%%'"
+bind-key ( switch-client -p
+bind-key ) switch-client -n
+bind-key , command-prompt -I#W "rename-window '%%'"
+bind-key - delete-buffer
+bind-key . command-prompt "move-window -t '%%'"
+bind-key 0 select-window -t:=0
+bind-key 1 select-window -t:=1
+bind-key 2 select-window -t:=2
+bind-key 3 select-window -t:=3
+bind-key 4 select-window -t:=4
+bind-key 5 select-window -t:=5
+bind-key 6 select-window -t:=6
+bind-key 7 select-window -t:=7
+bind-key 8 select-window -t:=8
+bind-key 9 select-window -t:=9
+bind-key : command-prompt
+bind-key \; last-pane
+bind-key = choose-buffer
+bind-key ? list-keys
+bind-key D choose-client
+bind-key L switch-client -l
+bind-key M select-pane -M
+bind-key [ copy-mode
+bind-key ] paste-buffer
+bind-key c new-window
+bind-key d detach-client
+bind-key f command-prompt "find-window '%%'"
+bind-key i display-message
+bind-key l last-window
+bind-key m select-pane -m
+bind-key n next-window
+bind-key o select-pane -t:.+
+bind-key p previous-window
+bind-key q display-panes
+bind-key r refresh-client
+bind-key s choose-tree
+bind-key t clock-mode
+bind-key w choose-window
+bind-key x confirm-before -p"kill-pane #P? (y/n)" kill-pane
+bind-key z resize-pane -Z
+bind-key '{' swap-pane -U
+bind-key '}' swap-pane -D
+bind-key '~' show-messages
+bind-key PPage copy-mode -u
+bind-key -r Up select-pane -U
+bind-key -r Down select-pane -D
+bind-key -r Left select-pane -L
+bind-key -r Right select-pane -R
+bind-key M-1 select-layout even-horizontal
+bind-key M-2 select-layout even-vertical
+bind-key M-3 select-layout main-horizontal
+bind-key M-4 select-layout main-vertical
+bind-key M-5 select-layout tiled
+bind-key M-n next-window -a
+bind-key M-o rotate-window -D
+bind-key M-p previous-window -a
+bind-key -r M-Up resize-pane -U 5
+bind-key -r M-Down resize-pane -D 5
+bind-key -r M-Left resize-pane -L 5
+bind-key -r M-Right resize-pane -R 5
+bind-key -r C-Up resize-pane -U
+bind-key -r C-Down resize-pane -D
+bind-key -r C-Left resize-pane -L
+bind-key -r C-Right resize-pane -R
+bind-key -n MouseDown1Pane select-pane -t= \; send-keys -M
+bind-key -n MouseDrag1Border resize-pane -M
+bind-key -n MouseDown1Status select-window -t=
+bind-key -n WheelDownStatus next-window
+bind-key -n WheelUpStatus previous-window
+bind-key -n MouseDrag1Pane if -Ft= "#{mouse_any_flag}" "if -Ft= \"#{pane_in_mode}\" \"copy-mode -M\" \"send-keys -M\"" "copy-mode -M"
+bind-key -n MouseDown3Pane if-shell -Ft= "#{mouse_any_flag}" "select-pane -t=; send-keys -M" "select-pane -mt="
+bind-key -n WheelUpPane if-shell -Ft= "#{mouse_any_flag}" "send-keys -M" "if -Ft= \"#{pane_in_mode}\" \"send-keys -M\" \"copy-mode -et=\""
+"##;
+
+impl KeyTables {
+    pub fn lookup(&self, table: &str, key: KeyCode) -> Option<&Binding> {
+        self.tables.get(table)?.get(&key)
+    }
+
+    pub fn bind(&mut self, table: &str, key: KeyCode, binding: Binding) -> Result<(), String> {
+        if !self.tables.contains_key(table) && self.tables.len() >= MAX_TABLES {
+            return Err("too many key tables".into());
+        }
+        let t = self.tables.entry(table.to_string()).or_default();
+        if !t.contains_key(&key) && t.len() >= MAX_BINDINGS {
+            return Err("too many key bindings".into());
+        }
+        t.insert(key, binding);
+        Ok(())
+    }
+
+    /// Remove one binding (or a whole table with `key` None); empty tables go away.
+    pub fn unbind(&mut self, table: &str, key: Option<KeyCode>) {
+        match key {
+            Some(k) => {
+                if let Some(t) = self.tables.get_mut(table) {
+                    t.remove(&k);
+                    if t.is_empty() {
+                        self.tables.remove(table);
+                    }
+                }
+            }
+            None => {
+                self.tables.remove(table);
+            }
+        }
+    }
+
+    /// `list-keys` lines for one table (all when `None`) or one key: tmux pads the table and
+    /// key columns to the widest shown.
+    pub fn list(&self, table: Option<&str>, key: Option<KeyCode>) -> Vec<String> {
+        let shown: Vec<(&String, KeyCode, &Binding)> = self
+            .tables
+            .iter()
+            .filter(|(name, _)| table.is_none_or(|t| t == name.as_str()))
+            .flat_map(|(name, t)| t.iter().map(move |(k, b)| (name, *k, b)))
+            .filter(|(_, k, _)| key.is_none_or(|want| want == *k))
+            .collect();
+        let key_name = |k: KeyCode| escape(&k.name());
+        let (tw, kw) = shown.iter().fold((0, 0), |(tw, kw), (t, k, _)| {
+            (
+                tw.max(t.chars().count()),
+                kw.max(key_name(*k).chars().count()),
+            )
+        });
+        // The `-r` column exists only when a shown binding repeats.
+        let any_repeat = shown.iter().any(|(_, _, b)| b.repeat);
+        shown
+            .iter()
+            .map(|(t, k, b)| {
+                let r = if b.repeat {
+                    "-r "
+                } else if any_repeat {
+                    "   "
+                } else {
+                    ""
+                };
+                format!(
+                    "bind-key {r}-T {t:<tw$} {:<kw$} {}",
+                    key_name(*k),
+                    print_commands(&b.commands)
+                )
+            })
+            .collect()
+    }
+}
+
+/// A command list as tmux prints it: words escaped, commands joined by ` \; `.
+pub fn print_commands(commands: &[Vec<String>]) -> String {
+    commands
+        .iter()
+        .map(|c| print_command(c))
+        .collect::<Vec<_>>()
+        .join(" \\; ")
+}
+
+/// One command the way tmux 3.3a's `args_print` shows it: boolean flags together, then each
+/// flag with a value, then the arguments (when the command is in our table; else as given).
+fn print_command(words: &[String]) -> String {
+    let Some((name, rest)) = words.split_first() else {
+        return String::new();
+    };
+    let entry = crate::cmd::find(name).ok();
+    let parsed = entry.and_then(|e| crate::cmd::Args::parse(e.spec, rest).ok().map(|a| (e, a)));
+    let Some((entry, args)) = parsed else {
+        let mut out = vec![name.clone()];
+        out.extend(rest.iter().map(|w| escape(w)));
+        return out.join(" ");
+    };
+    let mut out = vec![entry.name.to_string()];
+    let bools: String = args
+        .flags
+        .iter()
+        .filter(|(_, v)| v.is_none())
+        .map(|(c, _)| *c)
+        .collect();
+    if !bools.is_empty() {
+        out.push(format!("-{bools}"));
+    }
+    for (c, v) in &args.flags {
+        if let Some(v) = v {
+            out.push(format!("-{c}"));
+            out.push(escape(v));
+        }
+    }
+    out.extend(args.rest.iter().map(|w| escape(w)));
+    out.join(" ")
+}
+
+/// Split a bound command's words at `;` words into commands.
+pub fn split_commands(words: &[String]) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new()];
+    for w in words {
+        if w == ";" {
+            out.push(Vec::new());
+        } else if let Some(c) = out.last_mut() {
+            c.push(w.clone());
+        }
+    }
+    out.retain(|c| !c.is_empty());
+    out
+}

@@ -1,0 +1,134 @@
+//! Client and config commands: detach-client (-a -s), source-file (-q), show-messages, and
+//! display-message (-p prints; otherwise the attached clients show it on the status line).
+
+use std::path::Path;
+
+use super::{Args, CmdResult, Ctx, Find, resolve, resolve_as};
+use crate::state::{ClientEvent, State};
+
+/// The client a command acts on: the attached client that ran it (a key binding), else the
+/// one attached to the caller's session (inside a pane), else the most recently active.
+pub fn current_client(ctx: &Ctx<'_>, state: &State) -> Option<u32> {
+    if let Some(c) = ctx
+        .client
+        .attached
+        .filter(|c| state.clients.contains_key(c))
+    {
+        return Some(c);
+    }
+    let own = ctx.client.pane.and_then(|p| state.locate_pane(p));
+    state
+        .clients
+        .iter()
+        .filter(|(_, c)| own.is_none_or(|(s, _)| s == c.session))
+        .max_by_key(|(id, c)| (c.activity, **id))
+        .map(|(id, _)| *id)
+}
+
+fn send(state: &State, client: u32, ev: ClientEvent) {
+    if let Some(c) = state.clients.get(&client) {
+        // A client that is not draining its queue misses the request rather than blocking us.
+        let _ = c.events.try_send(ev);
+    }
+}
+
+pub fn detach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let targets: Vec<u32> = if let Some(s) = args.get('s') {
+        let sid = match resolve_as(ctx, state, Some(s), Find::Session) {
+            Ok(t) => t.session,
+            Err(e) => return CmdResult::error(e),
+        };
+        state
+            .clients
+            .iter()
+            .filter(|(_, c)| c.session == sid)
+            .map(|(id, _)| *id)
+            .collect()
+    } else {
+        let Some(me) = current_client(ctx, state) else {
+            return CmdResult::error("no current client");
+        };
+        if args.has('a') {
+            state.clients.keys().copied().filter(|c| *c != me).collect()
+        } else {
+            vec![me]
+        }
+    };
+    for c in targets {
+        send(state, c, ClientEvent::Detach);
+    }
+    CmdResult::default()
+}
+
+pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    if args.rest.is_empty() {
+        return CmdResult::error("command source-file: too few arguments (need at least 1)");
+    }
+    let mut errors = Vec::new();
+    for f in &args.rest {
+        let path = match f.strip_prefix("~/") {
+            Some(rest) => Path::new(&std::env::var("HOME").unwrap_or_default()).join(rest),
+            None => Path::new(&ctx.client.cwd).join(f),
+        };
+        errors.extend(crate::config::load_file(
+            ctx.shared,
+            state,
+            ctx.client,
+            &path,
+            args.has('q'),
+        ));
+    }
+    if errors.is_empty() {
+        return CmdResult::default();
+    }
+    // tmux prints config causes with cmdq_print: on stdout, and the command fails.
+    CmdResult {
+        out: errors.iter().map(|e| format!("{e}\n")).collect(),
+        code: 1,
+        located: true,
+        ..CmdResult::default()
+    }
+}
+
+pub fn show_messages(_ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdResult {
+    let out = state.messages.iter().map(|m| format!("{m}\n")).collect();
+    CmdResult {
+        out,
+        ..CmdResult::default()
+    }
+}
+
+pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let default = "[#{session_name}] #{window_index}:#{window_name}, current pane #{pane_index} - (%H:%M %d-%b-%y)";
+    let fmt = args
+        .get('F')
+        .or(args.rest.first().map(String::as_str))
+        .unwrap_or(default);
+    let text = crate::format::expand(state, t.fmt(), fmt);
+    if args.has('p') {
+        return CmdResult {
+            out: format!("{text}\n"),
+            ..CmdResult::default()
+        };
+    }
+    // To the client that ran it, or the clients of the target session; none: dropped (tmux).
+    let time = u64::try_from(state.option_num(t.session, t.window, "display-time")).unwrap_or(0);
+    let targets: Vec<u32> = match ctx.client.attached {
+        Some(c) => vec![c],
+        None => state
+            .clients
+            .iter()
+            .filter(|(_, c)| c.session == t.session)
+            .map(|(id, _)| *id)
+            .collect(),
+    };
+    for c in targets {
+        send(state, c, ClientEvent::Message(text.clone(), time));
+    }
+    state.log_message(text);
+    CmdResult::default()
+}

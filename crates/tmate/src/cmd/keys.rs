@@ -1,0 +1,138 @@
+//! Key binding commands: bind-key (-n -r -T), unbind-key (-a -n -q -T), list-keys (-T, key),
+//! send-prefix (-2), with tmux 3.3a's messages and list layout.
+
+use tmate_proto::{KeyCode, PaneKeyModes, pane_key_bytes};
+
+use super::{Args, CmdResult, Ctx, resolve};
+use crate::bindings::{Binding, split_commands};
+use crate::state::State;
+
+fn table_of(args: &Args) -> String {
+    if args.has('n') {
+        "root".into()
+    } else {
+        args.get('T').unwrap_or("prefix").to_string()
+    }
+}
+
+fn parse_key(name: &str) -> Result<KeyCode, String> {
+    KeyCode::parse(name)
+        .filter(|k| *k != KeyCode::NONE)
+        .ok_or_else(|| format!("unknown key: {name}"))
+}
+
+pub fn bind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    bind_args(state, args)
+}
+
+pub fn bind_args(state: &mut State, args: &Args) -> CmdResult {
+    let Some((key, words)) = args.rest.split_first() else {
+        return CmdResult::error("command bind-key: too few arguments (need at least 1)");
+    };
+    let key = match parse_key(key) {
+        Ok(k) => k,
+        Err(e) => return CmdResult::error(e),
+    };
+    // One argument is a command line of its own (`bind x "neww -n a; splitw"`).
+    let commands = match words {
+        [] => return CmdResult::default(),
+        [line] => match crate::parse::parse_line(line) {
+            Ok(c) => c,
+            Err(e) => return CmdResult::error(e),
+        },
+        _ => split_commands(words),
+    };
+    let binding = Binding {
+        repeat: args.has('r'),
+        commands,
+    };
+    match state.keys.bind(&table_of(args), key, binding) {
+        Ok(()) => CmdResult::default(),
+        Err(e) => CmdResult::error(e),
+    }
+}
+
+pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let table = table_of(args);
+    if args.has('T') && !state.keys.tables.contains_key(&table) {
+        if args.has('q') {
+            return CmdResult::default();
+        }
+        return CmdResult::error(format!("table {table} doesn't exist"));
+    }
+    if args.has('a') {
+        state.keys.unbind(&table, None);
+        return CmdResult::default();
+    }
+    let Some(key) = args.rest.first() else {
+        return CmdResult::error("missing key");
+    };
+    match parse_key(key) {
+        Ok(k) => {
+            state.keys.unbind(&table, Some(k));
+            CmdResult::default()
+        }
+        Err(_) if args.has('q') => CmdResult::default(),
+        Err(e) => CmdResult::error(e),
+    }
+}
+
+pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let table = args.get('T');
+    if let Some(t) = table
+        && !state.keys.tables.contains_key(t)
+    {
+        return CmdResult::error(format!("table {t} doesn't exist"));
+    }
+    let key = match args.rest.first().map(|k| parse_key(k)) {
+        Some(Ok(k)) => Some(k),
+        Some(Err(e)) => return CmdResult::error(e),
+        None => None,
+    };
+    let lines = state.keys.list(table, key);
+    if key.is_some() && lines.is_empty() {
+        return CmdResult::error(format!(
+            "unknown key: {}",
+            args.rest.first().map(String::as_str).unwrap_or_default()
+        ));
+    }
+    let mut out = String::new();
+    for l in lines {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    CmdResult {
+        out,
+        ..CmdResult::default()
+    }
+}
+
+/// Write `key` to `pane` as its program expects it (cursor and keypad modes).
+pub fn write_key(state: &State, pane: u32, key: KeyCode) {
+    let Some(p) = state.panes.get(&pane) else {
+        return;
+    };
+    let m = p.term.modes();
+    let modes = PaneKeyModes {
+        cursor_keys_application: m.cursor_keys_application,
+        keypad_application: m.keypad_application,
+        xterm_keys: true,
+    };
+    if let Some(bytes) = pane_key_bytes(key, modes) {
+        p.write(bytes);
+    }
+}
+
+pub fn send_prefix(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let name = if args.has('2') { "prefix2" } else { "prefix" };
+    if let Some(key) = KeyCode::parse(&state.option(t.session, t.window, name))
+        && key != KeyCode::NONE
+    {
+        write_key(state, t.pane, key);
+    }
+    CmdResult::default()
+}

@@ -1,0 +1,427 @@
+//! The options table (tmux 3.3a `options-table.c` plus tmate 2.4's own options): names, scopes,
+//! types, defaults; the global values; checking and normalising a value as `set-option` does;
+//! and tmux's quoting of values for `show-options` (`args_escape`). No I/O.
+
+use std::collections::BTreeMap;
+
+use tmate_proto::KeyCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    Server,
+    Session,
+    Window,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Str,
+    Num(i64, i64),
+    Flag,
+    Choice(&'static [&'static str]),
+    Key,
+}
+
+pub struct Def {
+    pub name: &'static str,
+    pub scope: Scope,
+    pub kind: Kind,
+    pub default: &'static str,
+}
+
+const fn def(name: &'static str, scope: Scope, kind: Kind, default: &'static str) -> Def {
+    Def {
+        name,
+        scope,
+        kind,
+        default,
+    }
+}
+
+use Kind::{Choice, Flag, Key, Num, Str};
+use Scope::{Server as SV, Session as SE, Window as WI};
+
+const MAX: i64 = i32::MAX as i64;
+const ACTIONS: &[&str] = &["none", "any", "current", "other"];
+const KEYS: &[&str] = &["emacs", "vi"];
+
+/// In tmux's table order (show-options lists in this order), tmate's own options last.
+pub const TABLE: &[Def] = &[
+    // Server options.
+    def("backspace", SV, Key, "C-?"),
+    def("buffer-limit", SV, Num(1, MAX), "50"),
+    def("copy-command", SV, Str, ""),
+    def("default-terminal", SV, Str, "tmux-256color"),
+    def("editor", SV, Str, "/usr/bin/vi"),
+    def("escape-time", SV, Num(0, MAX), "500"),
+    def("exit-empty", SV, Flag, "on"),
+    def("exit-unattached", SV, Flag, "off"),
+    def("extended-keys", SV, Choice(&["off", "on", "always"]), "off"),
+    def("focus-events", SV, Flag, "off"),
+    def("history-file", SV, Str, ""),
+    def("message-limit", SV, Num(0, MAX), "1000"),
+    def("prompt-history-limit", SV, Num(0, 65536), "100"),
+    def(
+        "set-clipboard",
+        SV,
+        Choice(&["off", "external", "on"]),
+        "external",
+    ),
+    // Session options.
+    def("activity-action", SE, Choice(ACTIONS), "other"),
+    def("assume-paste-time", SE, Num(0, MAX), "1"),
+    def("base-index", SE, Num(0, MAX), "0"),
+    def("bell-action", SE, Choice(ACTIONS), "any"),
+    def("default-command", SE, Str, ""),
+    // Replaced at start-up by $SHELL when it is usable (tmux `getshell`).
+    def("default-shell", SE, Str, "/bin/sh"),
+    def("default-size", SE, Str, "80x24"),
+    def("destroy-unattached", SE, Flag, "off"),
+    def(
+        "detach-on-destroy",
+        SE,
+        Choice(&["off", "on", "no-detached"]),
+        "on",
+    ),
+    def("display-panes-active-colour", SE, Str, "red"),
+    def("display-panes-colour", SE, Str, "blue"),
+    def("display-panes-time", SE, Num(1, MAX), "1000"),
+    def("display-time", SE, Num(0, MAX), "750"),
+    def("history-limit", SE, Num(0, MAX), "2000"),
+    def("key-table", SE, Str, "root"),
+    def("lock-after-time", SE, Num(0, MAX), "0"),
+    def("lock-command", SE, Str, "lock -np"),
+    def("message-command-style", SE, Str, "bg=black,fg=yellow"),
+    def("message-style", SE, Str, "bg=yellow,fg=black"),
+    def("mouse", SE, Flag, "off"),
+    def("prefix", SE, Key, "C-b"),
+    def("prefix2", SE, Key, "None"),
+    def("renumber-windows", SE, Flag, "off"),
+    def("repeat-time", SE, Num(0, 2_000_000), "500"),
+    def("set-titles", SE, Flag, "off"),
+    def(
+        "set-titles-string",
+        SE,
+        Str,
+        "#S:#I:#W - \"#T\" #{session_alerts}",
+    ),
+    def("silence-action", SE, Choice(ACTIONS), "other"),
+    def(
+        "status",
+        SE,
+        Choice(&["off", "on", "2", "3", "4", "5"]),
+        "on",
+    ),
+    def("status-bg", SE, Str, "default"),
+    def("status-fg", SE, Str, "default"),
+    def("status-interval", SE, Num(0, MAX), "15"),
+    def(
+        "status-justify",
+        SE,
+        Choice(&["left", "centre", "right", "absolute-centre"]),
+        "left",
+    ),
+    def("status-keys", SE, Choice(KEYS), "emacs"),
+    def("status-left", SE, Str, "[#{session_name}] "),
+    def("status-left-length", SE, Num(0, i16::MAX as i64), "10"),
+    def("status-left-style", SE, Str, "default"),
+    def("status-position", SE, Choice(&["top", "bottom"]), "bottom"),
+    def(
+        "status-right",
+        SE,
+        Str,
+        "#{?window_bigger,[#{window_offset_x}#,#{window_offset_y}] ,}\"#{=21:pane_title}\" %H:%M %d-%b-%y",
+    ),
+    def("status-right-length", SE, Num(0, i16::MAX as i64), "40"),
+    def("status-right-style", SE, Str, "default"),
+    def("status-style", SE, Str, "bg=green,fg=black"),
+    def("visual-activity", SE, Flag, "off"),
+    def("visual-bell", SE, Flag, "off"),
+    def("visual-silence", SE, Flag, "off"),
+    def(
+        "word-separators",
+        SE,
+        Str,
+        "!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~",
+    ),
+    // Window options.
+    def("aggressive-resize", WI, Flag, "off"),
+    def("allow-passthrough", WI, Flag, "off"),
+    def("allow-rename", WI, Flag, "off"),
+    def("alternate-screen", WI, Flag, "on"),
+    def("automatic-rename", WI, Flag, "on"),
+    def(
+        "automatic-rename-format",
+        WI,
+        Str,
+        "#{?pane_in_mode,[tmux],#{pane_current_command}}#{?pane_dead,[dead],}",
+    ),
+    def("clock-mode-colour", WI, Str, "blue"),
+    def("clock-mode-style", WI, Choice(&["12", "24"]), "24"),
+    def("main-pane-height", WI, Str, "24"),
+    def("main-pane-width", WI, Str, "80"),
+    def("mode-keys", WI, Choice(KEYS), "emacs"),
+    def("mode-style", WI, Str, "bg=yellow,fg=black"),
+    def("monitor-activity", WI, Flag, "off"),
+    def("monitor-bell", WI, Flag, "on"),
+    def("monitor-silence", WI, Num(0, MAX), "0"),
+    def("other-pane-height", WI, Str, "0"),
+    def("other-pane-width", WI, Str, "0"),
+    def("pane-base-index", WI, Num(0, u16::MAX as i64), "0"),
+    def("pane-border-style", WI, Str, "default"),
+    def(
+        "remain-on-exit",
+        WI,
+        Choice(&["off", "on", "failed"]),
+        "off",
+    ),
+    def("synchronize-panes", WI, Flag, "off"),
+    def(
+        "window-size",
+        WI,
+        Choice(&["largest", "smallest", "manual", "latest"]),
+        "latest",
+    ),
+    def(
+        "window-status-current-format",
+        WI,
+        Str,
+        "#I:#W#{?window_flags,#{window_flags}, }",
+    ),
+    def(
+        "window-status-format",
+        WI,
+        Str,
+        "#I:#W#{?window_flags,#{window_flags}, }",
+    ),
+    def("window-status-separator", WI, Str, " "),
+    def("wrap-search", WI, Flag, "on"),
+    def("xterm-keys", WI, Flag, "on"),
+    // tmate 2.4's options (protocol spec 9.1), with the original defaults.
+    def("tmate-server-host", SV, Str, "ssh.tmate.io"),
+    def("tmate-server-port", SV, Num(1, 65535), "22"),
+    def(
+        "tmate-server-rsa-fingerprint",
+        SV,
+        Str,
+        "SHA256:Hthk2T/M/Ivqfk1YYUn5ijC2Att3+UPzD7Rn72P5VWs",
+    ),
+    def(
+        "tmate-server-ecdsa-fingerprint",
+        SV,
+        Str,
+        "SHA256:8GmKHYHEJ6n0TEdciHeEGkKOigQfCFuBULdt6vZIhDc",
+    ),
+    def(
+        "tmate-server-ed25519-fingerprint",
+        SV,
+        Str,
+        "SHA256:jfttvoypkHiQYUqUCwKeqd9d1fJj/ZiQlFOHVl6E9sI",
+    ),
+    def("tmate-server-dsa-fingerprint", SV, Str, "obsolete"),
+    def("tmate-identity", SV, Str, ""),
+    def("tmate-display-time", SE, Num(1, MAX), "15000"),
+    def("tmate-webhook-url", SV, Str, ""),
+    def("tmate-webhook-userdata", SV, Str, ""),
+    def("tmate-api-key", SV, Str, ""),
+    def("tmate-session-name", SV, Str, ""),
+    def("tmate-session-name-ro", SV, Str, ""),
+    def("tmate-authorized-keys", SV, Str, ""),
+    def("tmate-set", SV, Str, ""),
+    def("tmate-foreground-restart", SV, Num(0, 1), "1"),
+];
+
+/// User options (`@name`) per scope are capped so a config loop cannot grow the server.
+pub const MAX_USER_OPTIONS: usize = 4096;
+
+/// Find an option by exact name, else a unique prefix (tmux `options_match`).
+pub fn lookup(name: &str) -> Result<&'static Def, String> {
+    if let Some(d) = TABLE.iter().find(|d| d.name == name) {
+        return Ok(d);
+    }
+    let found: Vec<&Def> = TABLE.iter().filter(|d| d.name.starts_with(name)).collect();
+    match found.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!("invalid option: {name}")),
+        _ => Err(format!("ambiguous option: {name}")),
+    }
+}
+
+/// Global values: every table option has one (its default until set), plus user options.
+#[derive(Debug, Clone)]
+pub struct Globals {
+    pub scopes: BTreeMap<Scope, BTreeMap<String, String>>,
+}
+
+impl Default for Globals {
+    fn default() -> Self {
+        let mut scopes: BTreeMap<Scope, BTreeMap<String, String>> = BTreeMap::new();
+        for d in TABLE {
+            scopes
+                .entry(d.scope)
+                .or_default()
+                .insert(d.name.to_string(), d.default.to_string());
+        }
+        Globals { scopes }
+    }
+}
+
+impl Globals {
+    pub fn get(&self, scope: Scope, name: &str) -> Option<&str> {
+        self.scopes.get(&scope)?.get(name).map(String::as_str)
+    }
+
+    pub fn map_mut(&mut self, scope: Scope) -> &mut BTreeMap<String, String> {
+        self.scopes.entry(scope).or_default()
+    }
+}
+
+/// Check and normalise `value` for option `d` as tmux stores it; `current` is the value a
+/// flag toggles from when `value` is `None`.
+pub fn parse_value(d: &Def, value: Option<&str>, current: Option<&str>) -> Result<String, String> {
+    match d.kind {
+        Flag => match value {
+            None => Ok(if current == Some("on") { "off" } else { "on" }.into()),
+            Some(v) => match v.to_ascii_lowercase().as_str() {
+                "on" | "yes" | "1" => Ok("on".into()),
+                "off" | "no" | "0" => Ok("off".into()),
+                _ => Err(format!("unknown value: {v}")),
+            },
+        },
+        Choice(choices) => match value {
+            // tmux toggles the first two choices (status on/off).
+            None if choices.len() >= 2 => {
+                let first = choices.first().copied().unwrap_or_default();
+                let second = choices.get(1).copied().unwrap_or_default();
+                Ok(if current == Some(first) {
+                    second
+                } else {
+                    first
+                }
+                .into())
+            }
+            None => Err("empty value".into()),
+            Some(v) => choices
+                .iter()
+                .find(|c| **c == v)
+                .map(|c| c.to_string())
+                .ok_or_else(|| format!("unknown value: {v}")),
+        },
+        Num(min, max) => {
+            let v = value.ok_or("empty value")?;
+            let n: i64 = v.parse().map_err(|_| format!("value is invalid: {v}"))?;
+            if n < min {
+                return Err(format!("value is too small: {v}"));
+            }
+            if n > max {
+                return Err(format!("value is too large: {v}"));
+            }
+            Ok(n.to_string())
+        }
+        Key => {
+            let v = value.ok_or("empty value")?;
+            KeyCode::parse(v)
+                .map(|k| k.name())
+                .ok_or_else(|| format!("bad key: {v}"))
+        }
+        Str => value
+            .map(str::to_string)
+            .ok_or_else(|| "empty value".into()),
+    }
+}
+
+/// tmux 3.3a `args_escape`: how show-options and list-keys print a value so that it parses back.
+pub fn escape(s: &str) -> String {
+    const DQUOTED: &[char] = &[' ', '#', '\'', ';', '$', '{', '}', '%'];
+    const SQUOTED: &[char] = &[' ', '"'];
+    if s.is_empty() {
+        return "''".into();
+    }
+    let quotes = if s.contains(DQUOTED) {
+        Some('"')
+    } else if s.contains(SQUOTED) {
+        Some('\'')
+    } else {
+        None
+    };
+    let mut chars = s.chars();
+    if let (Some(c), None) = (chars.next(), chars.next())
+        && c != ' '
+        && (quotes.is_some() || c == '~')
+    {
+        return format!("\\{c}");
+    }
+    let mut body = String::new();
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        // vis(3) VIS_DQ escapes `$` only where it would start a variable.
+        let var_follows = it
+            .peek()
+            .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '_' || *n == '{');
+        match c {
+            '\n' => body.push_str("\\n"),
+            '\t' => body.push_str("\\t"),
+            '\r' => body.push_str("\\r"),
+            '\\' => body.push_str("\\\\"),
+            '$' if quotes == Some('"') && var_follows => body.push_str("\\$"),
+            '"' if quotes == Some('"') => {
+                body.push('\\');
+                body.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                body.push_str(&format!("\\{:03o}", c as u32));
+            }
+            c => body.push(c),
+        }
+    }
+    let tilde = if body.starts_with('~') { "\\" } else { "" };
+    match quotes {
+        Some('\'') => format!("'{body}'"),
+        Some(_) => format!("\"{tilde}{body}\""),
+        None => format!("{tilde}{body}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_like_tmux() {
+        assert_eq!(escape(""), "''");
+        assert_eq!(escape("on"), "on");
+        assert_eq!(escape("[#{session_name}] "), "\"[#{session_name}] \"");
+        assert_eq!(escape("a\"b$c"), "\"a\\\"b\\$c\"");
+        assert_eq!(escape("~x"), "\\~x");
+        assert_eq!(escape("#"), "\\#");
+        assert_eq!(escape("lock -np"), "\"lock -np\"");
+        assert_eq!(
+            escape("!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~"),
+            "\"!\\\"#$%&'()*+,-./:;<=>?@[\\\\]^`{|}~\""
+        );
+    }
+
+    #[test]
+    fn values_checked_like_tmux() {
+        let d = lookup("base").unwrap();
+        assert_eq!(d.name, "base-index");
+        assert_eq!(parse_value(d, Some("3"), None).unwrap(), "3");
+        assert_eq!(
+            parse_value(d, Some("abc"), None).unwrap_err(),
+            "value is invalid: abc"
+        );
+        let s = lookup("status").unwrap();
+        assert_eq!(parse_value(s, None, Some("on")).unwrap(), "off");
+        assert_eq!(
+            parse_value(s, Some("maybe"), None).unwrap_err(),
+            "unknown value: maybe"
+        );
+        assert!(lookup("status-").is_err());
+        let p = lookup("prefix").unwrap();
+        assert_eq!(parse_value(p, Some("C-a"), None).unwrap(), "C-a");
+        assert_eq!(
+            parse_value(p, Some("Foo"), None).unwrap_err(),
+            "bad key: Foo"
+        );
+    }
+}

@@ -1,0 +1,228 @@
+//! Options, config files and key tables against tmux 3.3a: `show-options` values after a
+//! config, `list-keys` lines of default bindings and of user ones, and config error messages.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::Mux;
+
+const CONFIG: &str = "\
+# a comment line
+set -g base-index 1
+set -g status-left 'x y '
+set -g prefix C-a
+set -g mouse on
+set -s escape-time 10
+set -g display-time 2000
+set -g history-limit 5000
+set -g status-keys vi
+set -g repeat-time 700
+set -g renumber-windows on
+set -g status-right \"#{pane_title} \\\"q\\\"\"
+setw -g mode-keys vi
+setw -g pane-base-index 1
+set -gw remain-on-exit on
+set -g @user \"a b\"
+set -g status-left-length \\
+  20
+set -ga status-left 'z'
+";
+
+/// `name value` lines keyed by name.
+fn by_name(out: &str) -> BTreeMap<String, String> {
+    out.lines()
+        .filter_map(|l| {
+            l.split_once(' ')
+                .map(|(n, _)| (n.to_string(), l.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+fn show_options_after_config_match_tmux() {
+    let a = Mux::tmux().with_config(CONFIG);
+    let b = Mux::tmate().with_config(CONFIG);
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d"]);
+    }
+    let mut compared = 0;
+    for flags in ["-g", "-gw", "-s"] {
+        let (x, y) = (
+            by_name(&a.run(&["show", flags])),
+            by_name(&b.run(&["show", flags])),
+        );
+        for (name, line) in &y {
+            // The editor comes from the environment of whoever started the server.
+            if name == "editor" {
+                continue;
+            }
+            if let Some(theirs) = x.get(name) {
+                assert_eq!(line, theirs, "show {flags}");
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 80, "only {compared} options in common");
+    for args in [
+        &["show", "-gv", "status-left"][..],
+        &["show", "-g", "base"],
+        &["show", "-g", "@user"],
+        &["show", "-gw", "mode-keys"],
+        &["show", "status"],
+        &["list-windows", "-F", "#{window_index}"],
+        &["list-panes", "-F", "#{pane_index}"],
+    ] {
+        assert_eq!(b.run(args), a.run(args), "{args:?}");
+    }
+    // Errors: unknown option, bad values, -q, -o, -u.
+    for args in [
+        &["set", "-g", "nonexist", "x"][..],
+        &["set", "-g", "base-index", "abc"],
+        &["set", "-g", "base-index", "-5"],
+        &["set", "-g", "status", "maybe"],
+        &["set", "-g", "prefix", "Foo"],
+        &["set", "-go", "@user", "x"],
+        &["set", "-gq", "nonexist", "x"],
+        &["set", "-gu", "base-index"],
+        &["set", "-g", "status"],
+        &["show", "-g", "@missing"],
+        &["show", "-g", "status"],
+        &["show", "-g", "base-index"],
+    ] {
+        let (x, y) = (a.run_output(args), b.run_output(args));
+        assert_eq!(y.status.code(), x.status.code(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&y.stderr),
+            String::from_utf8_lossy(&x.stderr),
+            "{args:?}"
+        );
+        assert_eq!(y.stdout, x.stdout, "{args:?}");
+    }
+}
+
+#[test]
+fn tmate_options_have_the_original_defaults() {
+    let m = Mux::tmate();
+    m.run(&["new-session", "-d"]);
+    let show = |o: &str| m.run(&["show", "-gv", o]);
+    assert_eq!(show("tmate-server-host"), "ssh.tmate.io\n");
+    assert_eq!(show("tmate-server-port"), "22\n");
+    assert_eq!(
+        show("tmate-server-ed25519-fingerprint"),
+        "SHA256:jfttvoypkHiQYUqUCwKeqd9d1fJj/ZiQlFOHVl6E9sI\n"
+    );
+    assert_eq!(show("tmate-display-time"), "15000\n");
+    assert_eq!(show("tmate-foreground-restart"), "1\n");
+    m.run(&["set", "-g", "tmate-server-host", "relay.example"]);
+    assert_eq!(show("tmate-server-host"), "relay.example\n");
+    let out = m.run_output(&["set", "-g", "tmate-server-port", "70000"]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "value is too large: 70000\n"
+    );
+}
+
+#[test]
+fn list_keys_match_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d"]);
+        m.run(&["bind", "-T", "mytab", "x", "new-window -n foo"]);
+        m.run(&[
+            "bind",
+            "-r",
+            "-T",
+            "mytab",
+            "y",
+            "split-window",
+            "-h",
+            "\\;",
+            "kill-pane",
+        ]);
+        m.run(&[
+            "bind",
+            "-n",
+            "F5",
+            "select-pane",
+            "-t",
+            "{left}",
+            "\\;",
+            "display",
+            "hi",
+        ]);
+        m.run(&["bind", "M-q", "next-window"]);
+    }
+    // Default bindings tmate 2.4 and tmux 3.3a share, and the ones made above.
+    let keys = [
+        "c", "d", "n", "p", "%", "\"", "o", "l", "\\;", "0", "9", "z", "{", "}", "Up", "Left",
+        "M-1", "M-5", "M-Up", "C-Down", "C-b", "PPage", "M-q",
+    ];
+    for k in keys {
+        let args = ["list-keys", "-T", "prefix", k];
+        assert_eq!(b.run(&args), a.run(&args), "{args:?}");
+    }
+    for args in [
+        &["list-keys", "-T", "mytab"][..],
+        &["list-keys", "-T", "root", "F5"],
+    ] {
+        assert_eq!(b.run(args), a.run(args), "{args:?}");
+    }
+    for m in [&a, &b] {
+        m.run(&["unbind", "-T", "mytab", "x"]);
+        m.run(&["unbind", "M-q"]);
+    }
+    assert_eq!(
+        b.run(&["list-keys", "-T", "mytab"]),
+        a.run(&["list-keys", "-T", "mytab"])
+    );
+    for args in [
+        &["list-keys", "-T", "nosuch"][..],
+        &["unbind", "-T", "nosuch", "x"],
+        &["list-keys", "-T", "prefix", "M-q"],
+    ] {
+        let (x, y) = (a.run_output(args), b.run_output(args));
+        assert_eq!(y.status.code(), x.status.code(), "{args:?}");
+        assert_eq!(
+            String::from_utf8_lossy(&y.stderr),
+            String::from_utf8_lossy(&x.stderr),
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn config_errors_name_file_and_line() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let text = "set -g base-index 1\n\nfrobnicate now\nset -g display-time 1234\n";
+    let mut errs = Vec::new();
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d"]);
+        let path = m.dir.path().join("bad.conf");
+        std::fs::write(&path, text).unwrap();
+        let out = m.run_output(&["source-file", path.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(1));
+        // tmux prints config causes on stdout.
+        let err = String::from_utf8_lossy(&out.stdout).into_owned();
+        errs.push(err.replace(&*m.dir.path().to_string_lossy(), "DIR"));
+        let missing = m.run_output(&["source-file", "-q", "nothing-here.conf"]);
+        assert_eq!(missing.status.code(), Some(0));
+    }
+    assert_eq!(errs[1], errs[0]);
+    assert_eq!(errs[0], "DIR/bad.conf:3: unknown command: frobnicate\n");
+    // Unlike tmux (which refuses the whole file), the rest of the file still loads.
+    assert_eq!(b.run(&["show", "-gv", "display-time"]), "1234\n");
+
+    // Start-up config errors are kept for show-messages; the good lines took effect.
+    let c = Mux::tmate().with_config("set -g status-keys nope\nset -g base-index 3\n");
+    c.run(&["new-session", "-d"]);
+    assert_eq!(c.run(&["list-windows", "-F", "#{window_index}"]), "3\n");
+    let log = c.run(&["show-messages"]);
+    assert!(log.contains("test.conf:1: unknown value: nope"), "{log}");
+}
