@@ -199,34 +199,45 @@ impl HostConn {
         let generation = session.attach_host(tx);
         session.lock().client_version = version;
         tokio::spawn(write_to_host(self.handle.clone(), self.channel, rx));
-        let ssh = self.shared.config.ssh_command(&session.token);
-        let ssh_ro = self.shared.config.ssh_command(&session.token_ro);
+        let config = &self.shared.config;
+        let ssh = config.ssh_command(&session.token);
+        let ssh_ro = config.ssh_command(&session.token_ro);
+        let web = config.web_link(&session.token);
+        let web_ro = config.web_link(&session.token_ro);
+        let notify = |text: String| ServerMessage::Notify {
+            message: text.into(),
+        };
+        let set_env = |name: &str, value: &str| ServerMessage::SetEnv {
+            name: name.into(),
+            value: value.into(),
+        };
+        // The original's order (protocol spec 4.9), with the web lines its web tier added.
         let mut burst = Vec::new();
         if reconnected {
-            burst.push(ServerMessage::Notify {
-                message: "Reconnected".into(),
-            });
+            burst.push(notify("Reconnected".into()));
         } else {
-            burst.push(ServerMessage::Notify {
-                message: "Note: clear your terminal before sharing readonly access".into(),
-            });
-            burst.push(ServerMessage::Notify {
-                message: format!("ssh session read only: {ssh_ro}").into(),
-            });
+            burst.push(notify(
+                "Note: clear your terminal before sharing readonly access".into(),
+            ));
+            if let Some(web_ro) = &web_ro {
+                burst.push(notify(format!("web session read only: {web_ro}")));
+            }
+            burst.push(notify(format!("ssh session read only: {ssh_ro}")));
         }
-        burst.push(ServerMessage::SetEnv {
-            name: "tmate_ssh_ro".into(),
-            value: ssh_ro.clone().into(),
-        });
+        if let Some(web_ro) = &web_ro {
+            burst.push(set_env("tmate_web_ro", web_ro));
+        }
+        burst.push(set_env("tmate_ssh_ro", &ssh_ro));
         if !reconnected {
-            burst.push(ServerMessage::Notify {
-                message: format!("ssh session: {ssh}").into(),
-            });
+            if let Some(web) = &web {
+                burst.push(notify(format!("web session: {web}")));
+            }
+            burst.push(notify(format!("ssh session: {ssh}")));
         }
-        burst.push(ServerMessage::SetEnv {
-            name: "tmate_ssh".into(),
-            value: ssh.into(),
-        });
+        if let Some(web) = &web {
+            burst.push(set_env("tmate_web", web));
+        }
+        burst.push(set_env("tmate_ssh", &ssh));
         burst.push(ServerMessage::SetEnv {
             name: "tmate_reconnection_data".into(),
             value: self.shared.registry.reconnection_data(&session).into(),

@@ -10,6 +10,7 @@ pub mod session;
 pub mod ssh;
 pub mod token;
 pub mod viewer;
+pub mod web;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -47,6 +48,12 @@ pub struct RelayConfig {
     pub viewer_timing: viewer::ViewerTiming,
     /// Delay range before "Invalid or expired session token".
     pub invalid_token_delay: (Duration, Duration),
+    /// Where the web viewer listens (`None`: no web viewer, no `tmate_web` links).
+    pub web_listen: Option<SocketAddr>,
+    /// Public base URL of the web viewer (behind a proxy); `None`: `http://HOST:PORT`.
+    pub web_url: Option<String>,
+    /// The port the web viewer really listens on (set by `Relay::bind`).
+    pub web_port: Option<u16>,
 }
 
 impl RelayConfig {
@@ -64,7 +71,25 @@ impl RelayConfig {
             max_connections: 10_000,
             viewer_timing: viewer::ViewerTiming::default(),
             invalid_token_delay: (Duration::from_millis(50), Duration::from_millis(200)),
+            web_listen: None,
+            web_url: None,
+            web_port: None,
         }
+    }
+
+    /// The web viewer's base URL, when it is on.
+    pub fn web_base_url(&self) -> Option<String> {
+        self.web_listen?;
+        if let Some(url) = &self.web_url {
+            return Some(url.trim_end_matches('/').to_string());
+        }
+        let port = self.web_port.or(self.web_listen.map(|a| a.port()))?;
+        Some(format!("http://{}:{port}", self.advertised_host))
+    }
+
+    /// `<base>/t/<token>`, when the web viewer is on.
+    pub fn web_link(&self, token: &str) -> Option<String> {
+        self.web_base_url().map(|base| format!("{base}/t/{token}"))
     }
 
     /// `ssh[ -pPORT] TOKEN@HOST`, as the original prints it.
@@ -128,6 +153,7 @@ impl Shared {
 /// A bound relay, ready to serve.
 pub struct Relay {
     listeners: Vec<TcpListener>,
+    web_listener: Option<TcpListener>,
     shared: Arc<Shared>,
     ssh_config: Arc<russh::server::Config>,
     shutdown: watch::Sender<bool>,
@@ -139,6 +165,7 @@ pub struct RelayHandle {
     shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
     addrs: Vec<SocketAddr>,
+    web_addr: Option<SocketAddr>,
 }
 
 impl RelayHandle {
@@ -153,6 +180,11 @@ impl RelayHandle {
 
     pub fn local_addrs(&self) -> &[SocketAddr] {
         &self.addrs
+    }
+
+    /// Where the web viewer listens, when it is on.
+    pub fn web_addr(&self) -> Option<SocketAddr> {
+        self.web_addr
     }
 
     pub fn registry(&self) -> &Registry {
@@ -179,11 +211,22 @@ impl Relay {
             .map(|a| a.port())
             .context("no address to listen on")?;
         config.advertised_port.get_or_insert(port);
+        let web_listener = match config.web_listen {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen for the web viewer on {addr}"))?;
+                config.web_port = listener.local_addr().ok().map(|a| a.port());
+                Some(listener)
+            }
+            None => None,
+        };
         let ssh_config = Arc::new(ssh::server_config(&config));
         let registry = Registry::new(&config.reconnect_secret);
         let (shutdown, _) = watch::channel(false);
         Ok(Relay {
             listeners,
+            web_listener,
             shared: Arc::new(Shared {
                 config,
                 registry,
@@ -207,6 +250,7 @@ impl Relay {
             shared: self.shared.clone(),
             shutdown: self.shutdown.clone(),
             addrs: self.local_addrs(),
+            web_addr: self.web_listener.as_ref().and_then(|l| l.local_addr().ok()),
         }
     }
 
@@ -230,6 +274,22 @@ impl Relay {
                         },
                         _ = stop.changed() => break,
                     }
+                }
+            });
+        }
+        if let Some(listener) = self.web_listener {
+            let app = web::router(self.shared.clone())
+                .into_make_service_with_connect_info::<SocketAddr>();
+            let mut stop = self.shutdown.subscribe();
+            tasks.spawn(async move {
+                let stopped = async move {
+                    let _ = stop.changed().await;
+                };
+                if let Err(error) = axum::serve(listener, app)
+                    .with_graceful_shutdown(stopped)
+                    .await
+                {
+                    tracing::warn!(%error, "web viewer stopped");
                 }
             });
         }

@@ -39,6 +39,18 @@ struct Cli {
     /// Require every session to restrict viewers with authorized keys (tmate -a).
     #[arg(short = 'A')]
     authorized_keys_only: bool,
+    /// Port of the web viewer (HTTP; the `tmate_web` links).
+    #[arg(long, value_name = "PORT", default_value_t = 8080)]
+    web_port: u16,
+    /// Address the web viewer listens on (default: the -b address, else all addresses).
+    #[arg(long, value_name = "ADDR")]
+    web_bind: Option<IpAddr>,
+    /// Public base URL of the web viewer, when a proxy serves it (e.g. https://relay.example.com).
+    #[arg(long, value_name = "URL")]
+    web_url: Option<String>,
+    /// Do not serve the web viewer (no `tmate_web` links).
+    #[arg(long)]
+    no_web: bool,
     /// Seconds a session waits for its disconnected host to reconnect.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     reconnect_grace: u64,
@@ -69,6 +81,14 @@ fn main() -> Result<()> {
     config.reconnect_secret = reconnect_secret;
     config.require_authorized_keys = cli.authorized_keys_only;
     config.reconnect_grace = std::time::Duration::from_secs(cli.reconnect_grace);
+    if !cli.no_web {
+        let ip = cli
+            .web_bind
+            .or(cli.bind)
+            .unwrap_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED));
+        config.web_listen = Some(SocketAddr::new(ip, cli.web_port));
+        config.web_url = cli.web_url.clone();
+    }
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
@@ -77,6 +97,9 @@ fn main() -> Result<()> {
         let port = handle.config().advertised_port.unwrap_or(cli.port);
         let addrs: Vec<String> = handle.local_addrs().iter().map(|a| a.to_string()).collect();
         println!("tmate-ssh-server listening on {}", addrs.join(", "));
+        if let (Some(addr), Some(base)) = (handle.web_addr(), handle.config().web_base_url()) {
+            println!("web viewer on {addr}, links {base}/t/TOKEN");
+        }
         println!("ed25519 fingerprint: {}", host_keys.ed25519_fingerprint());
         if let Some(rsa) = host_keys.rsa_fingerprint() {
             println!("rsa fingerprint:     {rsa}");
@@ -110,6 +133,11 @@ async fn bind_any(config: RelayConfig, any_address: bool) -> Result<Relay> {
             let mut v4 = config;
             for addr in &mut v4.listen {
                 addr.set_ip(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+            }
+            if let Some(web) = v4.web_listen.as_mut()
+                && web.ip() == IpAddr::V6(Ipv6Addr::UNSPECIFIED)
+            {
+                web.set_ip(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
             }
             Relay::bind(v4).await
         }

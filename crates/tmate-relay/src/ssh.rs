@@ -301,8 +301,10 @@ impl russh::server::Handler for Conn {
             cols,
             rows,
             addr: Some(self.peer),
-            handle: session.handle(),
-            channel,
+            output: viewer::ViewerOutput::Ssh {
+                handle: session.handle(),
+                channel,
+            },
             timing: self.shared.config.viewer_timing,
         });
         self.role = Role::Viewer(sender);

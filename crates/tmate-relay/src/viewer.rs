@@ -63,8 +63,7 @@ pub struct ViewerSetup {
     pub cols: u16,
     pub rows: u16,
     pub addr: Option<SocketAddr>,
-    pub handle: Handle,
-    pub channel: ChannelId,
+    pub output: ViewerOutput,
     pub timing: ViewerTiming,
 }
 
@@ -127,8 +126,7 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
         cols,
         rows,
         addr,
-        handle,
-        channel,
+        output,
         timing,
     } = setup;
     let (events_tx, mut events) = mpsc::channel(VIEWER_EVENTS);
@@ -165,12 +163,7 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
     // for the viewer's SSH window, so it keeps reading the viewer's input (a paste while the
     // window is full would otherwise stall the connection that must deliver the window adjust).
     let (frames, frames_rx) = mpsc::channel::<bytes::Bytes>(1);
-    let writer = tokio::spawn(write_frames(
-        handle.clone(),
-        channel,
-        frames_rx,
-        timing.stall_limit,
-    ));
+    let writer = tokio::spawn(write_frames(output, frames_rx, timing.stall_limit));
     let mut last_frame: Option<Instant> = None;
     let mut pty_bytes_drawn = session.pty_bytes();
     loop {
@@ -273,23 +266,42 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
     let _ = timeout(Duration::from_secs(5), writer).await;
 }
 
-/// Write a viewer's frames in order; close the channel when the viewer task is done. Gives up
-/// (ending the viewer) when one write waits longer than `stall_limit` for the viewer's window.
+/// Where a viewer's frames go.
+pub enum ViewerOutput {
+    /// An SSH viewer's session channel.
+    Ssh { handle: Handle, channel: ChannelId },
+    /// A browser viewer's WebSocket task; the channel closing means the viewer is done.
+    Web(mpsc::Sender<bytes::Bytes>),
+}
+
+/// Write a viewer's frames in order; close the channel (or let the WebSocket task close) when
+/// the viewer task is done. Gives up (ending the viewer) when one write waits longer than
+/// `stall_limit` for the viewer to take it.
 async fn write_frames(
-    handle: Handle,
-    channel: ChannelId,
+    output: ViewerOutput,
     mut frames: mpsc::Receiver<bytes::Bytes>,
     stall_limit: Duration,
 ) {
     while let Some(bytes) = frames.recv().await {
-        match timeout(stall_limit, handle.data(channel, bytes)).await {
-            Ok(Ok(())) => {}
-            Ok(Err(_)) | Err(_) => break,
+        let sent = match &output {
+            ViewerOutput::Ssh { handle, channel } => {
+                timeout(stall_limit, handle.data(*channel, bytes))
+                    .await
+                    .is_ok_and(|r| r.is_ok())
+            }
+            ViewerOutput::Web(socket) => timeout(stall_limit, socket.send(bytes))
+                .await
+                .is_ok_and(|r| r.is_ok()),
+        };
+        if !sent {
+            break;
         }
     }
-    let _ = handle.exit_status_request(channel, 0).await;
-    let _ = handle.eof(channel).await;
-    let _ = handle.close(channel).await;
+    if let ViewerOutput::Ssh { handle, channel } = output {
+        let _ = handle.exit_status_request(channel, 0).await;
+        let _ = handle.eof(channel).await;
+        let _ = handle.close(channel).await;
+    }
 }
 
 async fn sleep_until_opt(deadline: Option<Instant>) {

@@ -347,3 +347,135 @@ async fn viewers_follow_the_hosts_copy_mode() {
         })
         .await;
 }
+
+/// Run the headless-browser driver (web/tests/browser.mjs) and parse its JSON report.
+async fn browser(args: &[&str]) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/tests/browser.mjs");
+    let output = tokio::time::timeout(
+        Duration::from_secs(90),
+        Command::new("node")
+            .arg(script)
+            .args(args)
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the browser driver finishes")
+    .expect("node runs (./scripts/test installs Node.js packages and Chromium)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "browser driver output is not JSON ({e}): {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    assert_eq!(report["ok"], true, "browser driver failed: {report:#}");
+    report
+}
+
+/// A raw HTTP/1.1 request on loopback; returns the status line and headers.
+async fn http(addr: std::net::SocketAddr, request: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(DEADLINE, stream.read_to_end(&mut response)).await;
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+/// The web viewer: Chromium opens the host's `tmate_web` link, sees the shell, types into it;
+/// the `tmate_web_ro` page sees but cannot type; unknown links get 404, foreign origins 403.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browsers_join_through_the_web_links() {
+    assert!(tmate_installed());
+    let relay =
+        TestRelay::start_with(|c| c.web_listen = Some("127.0.0.1:0".parse().unwrap())).await;
+    let web_addr = relay.handle.web_addr().expect("the web viewer listens");
+    let host = TmateHost::start(&relay).await;
+    let web = host.display("#{tmate_web}").await;
+    let web_ro = host.display("#{tmate_web_ro}").await;
+    assert!(
+        web.starts_with(&format!("http://127.0.0.1:{}/t/", web_addr.port())),
+        "{web}"
+    );
+    assert!(web_ro.contains("/t/ro-"), "{web_ro}");
+    host.run(&["send-keys", "q"]).await;
+    host.wait_for("the prompt", &["capture-pane", "-p"], |out| {
+        out.contains('#')
+    })
+    .await;
+
+    let shot = tempfile::tempdir().unwrap();
+    let png = shot.path().join("web.png");
+    let report = browser(&[
+        &web,
+        "--wait",
+        "#",
+        "--type",
+        "echo web-$((6*7))-marker",
+        "--then-wait",
+        "web-42-marker",
+        "--screenshot",
+        png.to_str().unwrap(),
+    ])
+    .await;
+    assert_eq!(report["status"], 200);
+    assert!(
+        report["csp"]
+            .as_str()
+            .is_some_and(|csp| csp.contains("script-src 'self'")),
+        "{report:#}"
+    );
+    assert!(
+        report["inkPixels"].as_u64().unwrap_or(0) > 500,
+        "blank screenshot: {report:#}"
+    );
+    assert_eq!(report["errors"], serde_json::json!([]), "{report:#}");
+    host.wait_for("the browser's command", &["capture-pane", "-p"], |out| {
+        out.lines().any(|l| l == "web-42-marker")
+    })
+    .await;
+
+    // Read-only page: shows the session, says so, sends nothing.
+    let report = browser(&[
+        &web_ro,
+        "--wait",
+        "web-42-marker",
+        "--type",
+        "echo ro-web-typed",
+    ])
+    .await;
+    assert!(
+        report["readOnlyBanner"]
+            .as_str()
+            .is_some_and(|b| b.starts_with("Read-only")),
+        "{report:#}"
+    );
+    host.run(&["send-keys", "echo after-ro", "Enter"]).await;
+    let screen = host
+        .wait_for("a later command", &["capture-pane", "-p"], |out| {
+            out.lines().any(|l| l == "after-ro")
+        })
+        .await;
+    assert!(!screen.contains("ro-web-typed"), "{screen}");
+
+    // Unknown links: 404; a WebSocket from another site's page: 403.
+    let host_header = format!("127.0.0.1:{}", web_addr.port());
+    let response = http(
+        web_addr,
+        &format!("GET /t/NoSuchTokenAAAAAAAAAAAAAAA HTTP/1.1\r\nHost: {host_header}\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert!(response.starts_with("HTTP/1.1 404"), "{response}");
+    let token = web.rsplit('/').next().unwrap();
+    let response = http(
+        web_addr,
+        &format!(
+            "GET /ws/{token} HTTP/1.1\r\nHost: {host_header}\r\nConnection: Upgrade\r\n\
+             Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n\
+             Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nOrigin: http://evil.example\r\n\r\n"
+        ),
+    )
+    .await;
+    assert!(response.starts_with("HTTP/1.1 403"), "{response}");
+}

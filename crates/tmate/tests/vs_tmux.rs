@@ -82,10 +82,19 @@ fn formats_match_tmux() {
 #[test]
 fn capture_after_send_keys_matches_tmux() {
     let run = |m: &Mux| {
+        // One line at a time, each waited for: the terminal's echo and cat's copy of a line
+        // interleave with the next keys otherwise, in whatever order the scheduler picks.
         m.run(&["new-session", "-d", "-x", "40", "-y", "8", "cat"]);
         m.run(&["send-keys", "hello", "Space", "world", "Enter"]);
+        m.wait_for(&["capture-pane", "-p"], "the first line twice", |s| {
+            s.matches("hello world").count() == 2
+        });
         m.run(&["send-keys", "-l", "C-a literal"]);
-        m.run(&["send-keys", "Enter", "tab", "Tab", "x", "Enter"]);
+        m.run(&["send-keys", "Enter"]);
+        m.wait_for(&["capture-pane", "-p"], "the literal line twice", |s| {
+            s.matches("C-a literal").count() == 2
+        });
+        m.run(&["send-keys", "tab", "Tab", "x", "Enter"]);
         m.wait_for(&["capture-pane", "-p"], "all lines echoed", |s| {
             s.matches('x').count() == 2
         })
@@ -125,4 +134,47 @@ fn server_exits_with_last_session() {
         assert!(std::time::Instant::now() < deadline, "server did not exit");
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+#[test]
+fn resize_zoom_and_layouts_match_tmux() {
+    let fmt = format!("{GEOMETRY} #{{window_zoomed_flag}} #{{window_flags}}");
+    let lsp: &[&str] = &["list-panes", "-F", &fmt];
+    compare(&[
+        &["new-session", "-d", "-x", "81", "-y", "25"],
+        &["split-window", "-h"],
+        &["split-window", "-v"],
+        lsp,
+        &["resize-pane", "-Z"],
+        lsp,
+        &["resize-pane", "-Z"],
+        lsp,
+        &["resize-pane", "-L", "5"],
+        lsp,
+        &["resize-pane", "-t", ":.0", "-R", "3"],
+        lsp,
+        &["resize-pane", "-U", "2"],
+        lsp,
+        &["resize-pane", "-t", ":.2", "-D", "4"],
+        lsp,
+        &["resize-pane", "-t", ":.1", "-R", "100"],
+        lsp,
+        &["select-layout", "even-horizontal"],
+        lsp,
+        &["select-layout", "even-vertical"],
+        lsp,
+        &["split-window", "-h"],
+        &["select-layout", "even-horizontal"],
+        lsp,
+        &["last-pane"],
+        lsp,
+        &["select-pane", "-t", ":.0"],
+        &["resize-pane", "-Z"],
+        lsp,
+        &["select-pane", "-t", ":.1"],
+        lsp,
+        &["resize-pane", "-Z"],
+        &["split-window", "-v"],
+        lsp,
+    ]);
 }

@@ -1,0 +1,296 @@
+//! The web front: the browser terminal page for `<base>/t/<token>`, its assets (embedded at build
+//! time from web/ and the pinned npm packages), and the WebSocket that makes a browser a viewer
+//! like any SSH one (same compositor, same input path, same read-only rule).
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use rand::RngExt;
+use tokio::sync::mpsc;
+
+use crate::registry::Found;
+use crate::viewer::{self, ViewerInput, ViewerOutput, ViewerSetup};
+use crate::{Shared, token};
+
+/// Close code telling the page the session is over (do not reconnect).
+const CLOSE_ENDED: u16 = 4000;
+/// Largest message a browser may send (a paste arrives in pieces of this at most).
+const MAX_MESSAGE: usize = 64 * 1024;
+/// How long a new page may take to report its size before it is drawn at 80x24.
+const SIZE_WAIT: Duration = Duration::from_secs(5);
+
+const INDEX_HTML: &str = include_str!("../../../web/index.html");
+const APP_JS: &str = include_str!("../../../web/app.js");
+const APP_CSS: &str = include_str!("../../../web/app.css");
+const XTERM_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/xterm.js"));
+const XTERM_CSS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/xterm.css"));
+const FIT_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/addon-fit.js"));
+const WEBGL_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/addon-webgl.js"));
+
+/// Scripts only from this origin; styles also inline (xterm.js sets element styles); the socket
+/// only to this origin; nothing may frame the page.
+const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                   connect-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; \
+                   form-action 'none'; frame-ancestors 'none'";
+
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", get(home))
+        .route("/t/{*token}", get(page))
+        .route("/assets/{name}", get(asset))
+        .route("/ws/{*token}", get(socket))
+        .with_state(shared)
+}
+
+fn with_security_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    response
+}
+
+async fn home() -> Response {
+    with_security_headers(
+        (
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "tmate relay: open a session link (/t/TOKEN) shown by the host.\n",
+        )
+            .into_response(),
+    )
+}
+
+/// An unknown token is answered after a random 50-200 ms, like over SSH, so timing does not
+/// tell whether it ever existed.
+async fn not_found(shared: &Shared) -> Response {
+    let (low, high) = shared.config.invalid_token_delay;
+    let delay = rand::rng().random_range(low..=high.max(low));
+    tokio::time::sleep(delay).await;
+    with_security_headers(
+        (
+            StatusCode::NOT_FOUND,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Invalid or expired session token\n",
+        )
+            .into_response(),
+    )
+}
+
+fn lookup(shared: &Shared, candidate: &str) -> Option<Found> {
+    if !token::is_well_formed(candidate) {
+        return None;
+    }
+    shared.registry.lookup(candidate)
+}
+
+async fn page(State(shared): State<Arc<Shared>>, Path(candidate): Path<String>) -> Response {
+    if lookup(&shared, &candidate).is_none() {
+        return not_found(&shared).await;
+    }
+    with_security_headers(
+        (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            INDEX_HTML,
+        )
+            .into_response(),
+    )
+}
+
+async fn asset(Path(name): Path<String>) -> Response {
+    let (body, kind): (Body, &str) = match name.as_str() {
+        "app.js" => (APP_JS.into(), "text/javascript; charset=utf-8"),
+        "app.css" => (APP_CSS.into(), "text/css; charset=utf-8"),
+        "xterm.js" => (XTERM_JS.into(), "text/javascript; charset=utf-8"),
+        "xterm.css" => (XTERM_CSS.into(), "text/css; charset=utf-8"),
+        "addon-fit.js" => (FIT_JS.into(), "text/javascript; charset=utf-8"),
+        "addon-webgl.js" => (WEBGL_JS.into(), "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    with_security_headers(([(header::CONTENT_TYPE, kind)], body).into_response())
+}
+
+/// Whether a WebSocket's `Origin` is this relay: the public base URL's origin, or the origin of
+/// the host the browser asked for. A missing Origin (a non-browser client) is allowed: the check
+/// stops other web pages from driving a user's session, which always send one.
+fn origin_allowed(shared: &Shared, headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return true;
+    };
+    let Ok(origin) = origin.to_str() else {
+        return false;
+    };
+    if let Some(base) = shared.config.web_base_url()
+        && origin == origin_of(&base)
+    {
+        return true;
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    !host.is_empty() && (origin == format!("http://{host}") || origin == format!("https://{host}"))
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let authority = rest.split('/').next().unwrap_or_default();
+    format!("{scheme}://{authority}")
+}
+
+async fn socket(
+    State(shared): State<Arc<Shared>>,
+    Path(candidate): Path<String>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    if !origin_allowed(&shared, &headers) {
+        return (StatusCode::FORBIDDEN, "WebSocket from another origin\n").into_response();
+    }
+    let Some(found) = lookup(&shared, &candidate) else {
+        return not_found(&shared).await;
+    };
+    upgrade
+        .max_message_size(MAX_MESSAGE)
+        .max_frame_size(MAX_MESSAGE)
+        .on_upgrade(move |socket| run_web_viewer(shared, found, socket, addr))
+}
+
+/// The page's size report: `{"cols":N,"rows":M}`.
+fn parse_size(text: &str) -> Option<(u16, u16)> {
+    let number = |key: &str| -> Option<u16> {
+        let at = text.find(&format!("\"{key}\""))? + key.len() + 2;
+        let rest = text.get(at..)?.trim_start().strip_prefix(':')?.trim_start();
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        digits
+            .parse::<u16>()
+            .ok()
+            .filter(|v| *v > 0)
+            .map(|v| v.min(4096))
+    };
+    Some((number("cols")?, number("rows")?))
+}
+
+/// One browser viewer: its size, then frames out and keys in until either side ends.
+async fn run_web_viewer(
+    shared: Arc<Shared>,
+    found: Found,
+    mut socket: WebSocket,
+    addr: SocketAddr,
+) {
+    // Draw at the page's real size from the first frame (and tell the host that size, not a
+    // guess): wait briefly for its report.
+    let mut size = (80, 24);
+    let mut early_input = Vec::new();
+    let deadline = tokio::time::Instant::now() + SIZE_WAIT;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.recv()).await {
+            Ok(Some(Ok(Message::Text(text)))) => {
+                if let Some(reported) = parse_size(text.as_str()) {
+                    size = reported;
+                    break;
+                }
+            }
+            Ok(Some(Ok(Message::Binary(bytes)))) => early_input.push(bytes.to_vec()),
+            Ok(Some(Ok(_))) => {}
+            Ok(Some(Err(_)) | None) => return,
+            Err(_) => break,
+        }
+    }
+    let (frames_tx, mut frames) = mpsc::channel::<bytes::Bytes>(1);
+    let input = viewer::spawn(ViewerSetup {
+        viewer_id: shared.next_viewer_id(),
+        read_only: found.read_only,
+        session: found.session,
+        cols: size.0,
+        rows: size.1,
+        addr: Some(addr),
+        output: ViewerOutput::Web(frames_tx),
+        timing: shared.config.viewer_timing,
+    });
+    for bytes in early_input {
+        if input.send(ViewerInput::Data(bytes)).await.is_err() {
+            return;
+        }
+    }
+    loop {
+        tokio::select! {
+            received = socket.recv() => match received {
+                Some(Ok(Message::Binary(bytes))) => {
+                    if input.send(ViewerInput::Data(bytes.to_vec())).await.is_err() {
+                        break;
+                    }
+                }
+                Some(Ok(Message::Text(text))) => {
+                    if let Some((cols, rows)) = parse_size(text.as_str())
+                        && input.send(ViewerInput::Resize { cols, rows }).await.is_err()
+                    {
+                        break;
+                    }
+                }
+                Some(Ok(Message::Close(_))) | Some(Err(_)) | None => break,
+                Some(Ok(_)) => {}
+            },
+            frame = frames.recv() => match frame {
+                Some(bytes) => {
+                    if socket.send(Message::Binary(bytes)).await.is_err() {
+                        break;
+                    }
+                }
+                // The viewer is done (session ended, detached, or stalled).
+                None => {
+                    let _ = socket
+                        .send(Message::Close(Some(CloseFrame {
+                            code: CLOSE_ENDED,
+                            reason: "the session ended".into(),
+                        })))
+                        .await;
+                    break;
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn size_reports() {
+        assert_eq!(parse_size(r#"{"cols":120,"rows":40}"#), Some((120, 40)));
+        assert_eq!(
+            parse_size(r#"{ "rows" : 30, "cols" : 100 }"#),
+            Some((100, 30))
+        );
+        assert_eq!(parse_size(r#"{"cols":0,"rows":40}"#), None);
+        assert_eq!(parse_size(r#"{"cols":99999999,"rows":40}"#), None);
+        assert_eq!(parse_size("garbage"), None);
+        assert_eq!(
+            origin_of("https://relay.example.com/x/y"),
+            "https://relay.example.com"
+        );
+    }
+}
