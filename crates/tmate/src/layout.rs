@@ -291,6 +291,139 @@ impl Cell {
     }
 }
 
+impl Cell {
+    fn contains(&self, id: u32) -> bool {
+        match &self.kind {
+            Kind::Pane(p) => *p == id,
+            Kind::Node(_, children) => children.iter().any(|c| c.contains(id)),
+        }
+    }
+
+    /// tmux `layout_resize_pane`: move the edge of `pane`'s cell in the nearest ancestor that
+    /// runs in `dir` by `change` cells (the last cell moves its left/top edge instead).
+    pub fn resize_pane(&mut self, pane: u32, dir: Dir, change: i32) {
+        self.resize_pane_in(pane, dir, change);
+        self.fix_offsets();
+    }
+
+    fn resize_pane_in(&mut self, pane: u32, dir: Dir, change: i32) -> Option<()> {
+        let Kind::Node(d, children) = &mut self.kind else {
+            return None;
+        };
+        let idx = children.iter().position(|c| c.contains(pane))?;
+        if children
+            .get_mut(idx)
+            .and_then(|c| c.resize_pane_in(pane, dir, change))
+            .is_some()
+        {
+            return Some(());
+        }
+        if *d != dir {
+            return None;
+        }
+        let i = if idx + 1 == children.len() {
+            idx.checked_sub(1)?
+        } else {
+            idx
+        };
+        let mut needed = change;
+        while needed != 0 {
+            let size = if needed > 0 {
+                grow(children, i, dir, needed)
+            } else {
+                shrink(children, i, dir, needed)
+            };
+            if size == 0 {
+                break;
+            }
+            needed -= size * needed.signum();
+        }
+        Some(())
+    }
+
+    /// tmux `layout_set_even` / `layout_spread_cell`: every pane side by side (or stacked) in
+    /// equal sizes, the last taking the remainder.
+    pub fn even(ids: &[u32], dir: Dir, sx: u16, sy: u16) -> Option<Cell> {
+        if ids.len() < 2 {
+            return None;
+        }
+        let number = i32::try_from(ids.len()).ok()?;
+        let size = i32::from(match dir {
+            Dir::LeftRight => sx,
+            Dir::TopBottom => sy,
+        });
+        let mut each = (size - (number - 1)) / number;
+        if size < number - 1 || each <= 0 {
+            return None;
+        }
+        let mut children = Vec::new();
+        for (n, id) in ids.iter().enumerate() {
+            if n + 1 == ids.len() {
+                each = size - (each + 1) * (number - 1);
+            }
+            let each = u16::try_from(each).ok()?;
+            children.push(match dir {
+                Dir::LeftRight => Cell::pane(*id, each, sy),
+                Dir::TopBottom => Cell::pane(*id, sx, each),
+            });
+        }
+        let mut root = Cell {
+            sx,
+            sy,
+            xoff: 0,
+            yoff: 0,
+            kind: Kind::Node(dir, children),
+        };
+        root.fix_offsets();
+        Some(root)
+    }
+}
+
+/// tmux `layout_resize_pane_grow`: take space from the first later sibling that can give it,
+/// else from an earlier one.
+fn grow(children: &mut [Cell], i: usize, dir: Dir, needed: i32) -> i32 {
+    let can = |c: &Cell| i32::from(c.resize_check(dir));
+    let remove = (i + 1..children.len())
+        .find(|j| children.get(*j).is_some_and(|c| can(c) > 0))
+        .or_else(|| {
+            (0..i)
+                .rev()
+                .find(|j| children.get(*j).is_some_and(|c| can(c) > 0))
+        });
+    let Some(r) = remove else { return 0 };
+    let size = children.get(r).map_or(0, can).min(needed);
+    if let Some(c) = children.get_mut(i) {
+        c.resize_adjust(dir, size);
+    }
+    if let Some(c) = children.get_mut(r) {
+        c.resize_adjust(dir, -size);
+    }
+    size
+}
+
+/// tmux `layout_resize_pane_shrink`: shrink this cell (or the nearest earlier one that can)
+/// and give the space to the next cell.
+fn shrink(children: &mut [Cell], i: usize, dir: Dir, needed: i32) -> i32 {
+    let can = |c: &Cell| i32::from(c.resize_check(dir));
+    let Some(r) = (0..=i)
+        .rev()
+        .find(|j| children.get(*j).is_some_and(|c| can(c) > 0))
+    else {
+        return 0;
+    };
+    if i + 1 >= children.len() {
+        return 0;
+    }
+    let size = children.get(r).map_or(0, can).min(-needed);
+    if let Some(c) = children.get_mut(i + 1) {
+        c.resize_adjust(dir, size);
+    }
+    if let Some(c) = children.get_mut(r) {
+        c.resize_adjust(dir, -size);
+    }
+    size
+}
+
 fn add_signed(v: u16, change: i32) -> u16 {
     u16::try_from((i32::from(v) + change).max(0)).unwrap_or(u16::MAX)
 }

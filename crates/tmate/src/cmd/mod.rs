@@ -4,6 +4,7 @@
 
 mod client;
 mod keys;
+mod layout;
 mod options;
 mod pane;
 mod session;
@@ -127,6 +128,12 @@ pub const TABLE: &[Entry] = &[
         exec: window::kill,
     },
     Entry {
+        name: "last-pane",
+        alias: Some("lastp"),
+        spec: "deZt:",
+        exec: layout::last_pane,
+    },
+    Entry {
         name: "last-window",
         alias: Some("last"),
         spec: "t:",
@@ -191,6 +198,18 @@ pub const TABLE: &[Entry] = &[
         alias: Some("renamew"),
         spec: "t:",
         exec: window::rename,
+    },
+    Entry {
+        name: "resize-pane",
+        alias: Some("resizep"),
+        spec: "DLMRTt:Ux:y:Z",
+        exec: layout::resize_pane,
+    },
+    Entry {
+        name: "select-layout",
+        alias: Some("selectl"),
+        spec: "Enopt:",
+        exec: layout::select_layout,
     },
     Entry {
         name: "select-pane",

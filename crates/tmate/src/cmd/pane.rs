@@ -1,4 +1,5 @@
-//! Pane commands: split-window, select-pane, kill-pane, list-panes, send-keys, capture-pane.
+//! Pane commands: split-window, select-pane (unzooms like tmux), kill-pane, list-panes,
+//! send-keys, capture-pane.
 
 use tmate_proto::{KeyCode, PaneKeyModes, pane_key_bytes};
 
@@ -105,6 +106,10 @@ pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
     {
         w.last = Some(w.active);
         w.active = pane;
+        // tmux 3.3a's select-pane unzooms (window_push_zoom without -Z).
+        if w.zoomed.take().is_some() {
+            state.apply_layout(sid, idx);
+        }
     }
 }
 
