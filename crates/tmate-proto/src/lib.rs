@@ -31,6 +31,7 @@
     )
 )]
 
+pub mod cmdline;
 pub mod decoder;
 pub mod input;
 pub mod keys;

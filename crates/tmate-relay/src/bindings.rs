@@ -398,74 +398,10 @@ pub fn classify(command: &str) -> CommandKind {
     }
 }
 
-/// Split a tmux command line into commands of words, with tmux's quoting (single quotes
-/// literal, double quotes with backslash escapes, `\;` a literal semicolon, `;` a separator).
+/// Split a tmux command line (a viewer's prompt input, a bound command string) into commands
+/// of words. The relay has no environment of its own to offer, so `$VAR` expands to nothing.
 pub fn parse_command_line(line: &str) -> Result<Vec<Vec<String>>, String> {
-    let mut commands = vec![Vec::new()];
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(ch) => word.push(ch),
-                        None => return Err("unterminated single quote".into()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(ch) => word.push(ch),
-                            None => return Err("unterminated double quote".into()),
-                        },
-                        Some(ch) => word.push(ch),
-                        None => return Err("unterminated double quote".into()),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(ch) = chars.next() {
-                    word.push(ch);
-                }
-            }
-            ';' => {
-                if in_word {
-                    if let Some(current) = commands.last_mut() {
-                        current.push(std::mem::take(&mut word));
-                    }
-                    in_word = false;
-                }
-                commands.push(Vec::new());
-            }
-            c if c.is_whitespace() => {
-                if in_word {
-                    if let Some(current) = commands.last_mut() {
-                        current.push(std::mem::take(&mut word));
-                    }
-                    in_word = false;
-                }
-            }
-            '#' if !in_word => break,
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    if in_word && let Some(current) = commands.last_mut() {
-        current.push(word);
-    }
-    commands.retain(|c| !c.is_empty());
-    Ok(commands)
+    tmate_proto::cmdline::parse_line(line, &|_| None)
 }
 
 #[cfg(test)]
@@ -572,6 +508,10 @@ mod tests {
         );
         assert_eq!(parse_command_line("  ").unwrap(), Vec::<Vec<String>>::new());
         assert!(parse_command_line("send-keys 'oops").is_err());
+        assert_eq!(
+            parse_command_line("display $HOME").unwrap(),
+            vec![argv(&["display", ""])]
+        );
         assert_eq!(
             parse_command_line(r"send-keys a\;b").unwrap(),
             vec![argv(&["send-keys", "a;b"])]

@@ -1,123 +1,12 @@
-//! tmux command-line syntax (the common part of `cmd-parse.y`): words with single quotes
-//! (literal), double quotes (backslash escapes, `$VAR`), `\` escapes, `~` and `$VAR` expansion,
-//! `#` comments, `;` separating commands (`\;` a literal `;`), and config files split into
-//! logical lines (a trailing `\` continues a line) with their line numbers. No I/O.
+//! The host's use of tmux command-line syntax (`tmate_proto::cmdline`): lines parsed with this
+//! process's environment, and a command's argv as the command client sends it.
 
-/// Longest logical line accepted; longer ones are an error, not an allocation.
-pub const MAX_LINE: usize = 64 * 1024;
+pub use tmate_proto::cmdline::{MAX_LINE, logical_lines};
 
-/// Split one command line into commands of words.
+/// Split one command line into commands of words, with `$VAR` and `~` from this process's
+/// environment.
 pub fn parse_line(line: &str) -> Result<Vec<Vec<String>>, String> {
-    if line.len() > MAX_LINE {
-        return Err("line too long".into());
-    }
-    let mut commands: Vec<Vec<String>> = vec![Vec::new()];
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars().peekable();
-    let end_word = |commands: &mut Vec<Vec<String>>, word: &mut String, in_word: &mut bool| {
-        if *in_word {
-            if let Some(current) = commands.last_mut() {
-                current.push(std::mem::take(word));
-            }
-            *in_word = false;
-        }
-    };
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(ch) => word.push(ch),
-                        None => return Err("syntax error: unterminated quote".into()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(ch) => push_escape(&mut word, ch),
-                            None => return Err("syntax error: unterminated quote".into()),
-                        },
-                        Some('$') => expand_var(&mut chars, &mut word),
-                        Some(ch) => word.push(ch),
-                        None => return Err("syntax error: unterminated quote".into()),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(ch) = chars.next() {
-                    push_escape(&mut word, ch);
-                }
-            }
-            ';' => {
-                end_word(&mut commands, &mut word, &mut in_word);
-                commands.push(Vec::new());
-            }
-            '#' if !in_word => break,
-            '~' if !in_word => {
-                in_word = true;
-                if matches!(chars.peek(), None | Some('/') | Some(' ') | Some('\t')) {
-                    word.push_str(&std::env::var("HOME").unwrap_or_default());
-                } else {
-                    word.push('~');
-                }
-            }
-            '$' => {
-                in_word = true;
-                expand_var(&mut chars, &mut word);
-            }
-            c if c.is_whitespace() => end_word(&mut commands, &mut word, &mut in_word),
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    end_word(&mut commands, &mut word, &mut in_word);
-    commands.retain(|c| !c.is_empty());
-    Ok(commands)
-}
-
-fn push_escape(word: &mut String, ch: char) {
-    match ch {
-        'n' => word.push('\n'),
-        't' => word.push('\t'),
-        'r' => word.push('\r'),
-        'e' => word.push('\x1b'),
-        c => word.push(c),
-    }
-}
-
-/// `$NAME` or `${NAME}` from the environment; a lone `$` stays.
-fn expand_var(chars: &mut std::iter::Peekable<std::str::Chars<'_>>, word: &mut String) {
-    let braced = chars.peek() == Some(&'{');
-    if braced {
-        chars.next();
-    }
-    let mut name = String::new();
-    while let Some(c) = chars.peek().copied() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            name.push(c);
-            chars.next();
-        } else {
-            break;
-        }
-    }
-    if braced && chars.peek() == Some(&'}') {
-        chars.next();
-    }
-    if name.is_empty() && !braced {
-        word.push('$');
-        return;
-    }
-    word.push_str(&std::env::var(&name).unwrap_or_default());
+    tmate_proto::cmdline::parse_line(line, &|name| std::env::var(name).ok())
 }
 
 /// Split a command's argv as the command client sends it: a word `;` separates commands, a
@@ -139,28 +28,6 @@ pub fn split_arguments(argv: &[String]) -> Vec<Vec<String>> {
     }
     commands.retain(|c| !c.is_empty());
     commands
-}
-
-/// Config text as logical lines: (first line number, text), continuations joined.
-pub fn logical_lines(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut pending: Option<(usize, String)> = None;
-    for (n, raw) in text.lines().enumerate() {
-        let (start, mut acc) = pending.take().unwrap_or((n + 1, String::new()));
-        // An odd number of trailing backslashes continues the line.
-        let trailing = raw.len() - raw.trim_end_matches('\\').len();
-        if trailing % 2 == 1 && acc.len() < MAX_LINE {
-            acc.push_str(raw.get(..raw.len() - 1).unwrap_or_default());
-            pending = Some((start, acc));
-            continue;
-        }
-        acc.push_str(raw);
-        out.push((start, acc));
-    }
-    if let Some(p) = pending {
-        out.push(p);
-    }
-    out
 }
 
 #[cfg(test)]
