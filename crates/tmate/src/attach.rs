@@ -1,8 +1,9 @@
 //! An attached client, server side: draws the session with tmate-term's compositor and
 //! renderer (status line from the status options, or a message), reads the terminal's keys and
 //! runs them through the key tables (prefix/prefix2, `bind-key -r` repeat within repeat-time),
-//! sending unbound keys to the active pane. The client's size is the session's size (tmux
-//! `window-size latest`). Commands reach it through its bounded event queue (detach, messages).
+//! sending unbound keys to the active pane. The session takes the smallest client's size,
+//! combined with the relay's viewers (tmate 2.4's rule, `State::recompute_size`). Commands
+//! reach it through its bounded event queue (detach, messages).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
@@ -57,6 +58,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 session: sid,
                 events: ev_tx,
                 activity,
+                size: None,
             },
         );
         // Start-up config errors go to the first client, like tmux's config causes.
@@ -76,7 +78,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     };
     let (mut cols, mut rows) = (info.cols.max(1), info.rows.max(2));
     let mut status_lines = status_rows(shared, sid);
-    resize(shared, sid, cols, rows, status_lines);
+    resize(shared, sid, id, cols, rows, status_lines);
     let mut changed = shared.changed.subscribe();
     let mut renderer = Renderer::new();
     let mut out = Vec::new();
@@ -103,7 +105,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         let lines = status_rows(shared, sid);
         if lines != status_lines {
             status_lines = lines;
-            resize(shared, sid, cols, rows, status_lines);
+            resize(shared, sid, id, cols, rows, status_lines);
         }
         // Draw what the session looks like now.
         let (gone, escape_time) = {
@@ -160,7 +162,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                     if let (Some(Some(c)), Some(Some(r))) = (it.next(), it.next()) {
                         cols = c.max(1);
                         rows = r.max(2);
-                        resize(shared, sid, cols, rows, status_lines);
+                        resize(shared, sid, id, cols, rows, status_lines);
                     }
                 }
                 Some((kind::INPUT, p)) => {
@@ -188,7 +190,12 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
             _ = tick.tick() => {}
         }
     };
-    shared.lock().clients.remove(&id);
+    {
+        // The session falls back to the other clients' (or the relay's) size.
+        let mut st = shared.lock();
+        st.clients.remove(&id);
+        st.recompute_size(sid);
+    }
     if !ending.is_empty() {
         renderer.leave(&mut out);
         let _ = wire::write_frame(&mut wr, kind::OUTPUT, &out).await;
@@ -203,9 +210,12 @@ fn status_rows(shared: &Arc<Shared>, sid: u32) -> u16 {
     u16::from(on != "off")
 }
 
-fn resize(shared: &Arc<Shared>, sid: u32, cols: u16, rows: u16, status: u16) {
+fn resize(shared: &Arc<Shared>, sid: u32, client: u32, cols: u16, rows: u16, status: u16) {
     let mut st = shared.lock();
-    st.resize_session(sid, cols, rows.saturating_sub(status).max(1));
+    if let Some(c) = st.clients.get_mut(&client) {
+        c.size = Some((cols, rows.saturating_sub(status).max(1)));
+    }
+    st.recompute_size(sid);
     drop(st);
     shared.notify();
 }

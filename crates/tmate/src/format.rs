@@ -279,7 +279,8 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
         _ if crate::options::TABLE.iter().any(|d| d.name == name) || name.starts_with('@') => {
             state.option(ctx.session, ctx.window, name)
         }
-        _ => String::new(),
+        // The relay's SET_ENV values (`#{tmate_ssh}`), tmate's format variables.
+        _ => state.tmate.env.get(name).cloned().unwrap_or_default(),
     }
 }
 

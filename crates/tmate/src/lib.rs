@@ -1,6 +1,6 @@
 //! The tmate host: a tmux-compatible terminal multiplexer. A server daemon per socket owns
 //! sessions, windows and panes on PTYs; the `tmate` client runs one command on it or attaches
-//! a terminal. Sharing through a relay comes later (issue 5).
+//! a terminal; `uplink` shares the session through a tmate relay (issue 5).
 #![deny(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -28,4 +28,5 @@ pub mod options;
 pub mod parse;
 pub mod server;
 pub mod state;
+pub mod uplink;
 pub mod wire;

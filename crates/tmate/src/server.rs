@@ -128,6 +128,7 @@ pub fn spawn_pane(
                     let mut st = shared2.lock();
                     if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n)) {
                         p.term.feed(bytes);
+                        crate::uplink::pane_output(&mut st, id, bytes);
                     }
                     drop(st);
                     shared2.notify();
@@ -219,7 +220,8 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
             _ = shared.shutdown.notified() => break,
         }
     }
-    // Tell attached clients, then hang up every pane.
+    // FIN to the relay first, then tell attached clients and hang up every pane.
+    crate::uplink::finish(&shared).await;
     let ids: Vec<u32> = shared.lock().sessions.keys().copied().collect();
     {
         let mut st = shared.lock();
@@ -276,6 +278,26 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
     }
     if !result.err.is_empty() {
         let _ = wire::write_frame(&mut stream, kind::STDERR, result.err.as_bytes()).await;
+    }
+    if let Some(wait) = result.wait {
+        // wait-for tmate-ready: the uplink wakes us on READY or drops the sender on failure.
+        let err = match tokio::time::timeout(crate::uplink::READY_TIMEOUT, wait).await {
+            Ok(Ok(())) => None,
+            Ok(Err(_)) => Some(
+                shared
+                    .lock()
+                    .tmate
+                    .failed
+                    .clone()
+                    .unwrap_or_else(|| "the tmate connection ended".into()),
+            ),
+            Err(_) => Some("timed out waiting for tmate-ready".to_string()),
+        };
+        if let Some(e) = err {
+            let _ = wire::write_frame(&mut stream, kind::STDERR, format!("{e}\n").as_bytes()).await;
+            let _ = wire::write_frame(&mut stream, kind::EXIT, &[1]).await;
+            return;
+        }
     }
     if let Some(sid) = result.attach {
         crate::attach::run(&shared, stream, sid, info).await;

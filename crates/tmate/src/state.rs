@@ -147,6 +147,8 @@ pub struct ClientHandle {
     pub events: mpsc::Sender<ClientEvent>,
     /// Bumped on each key; the most recent client is the default for detach-client.
     pub activity: u64,
+    /// The session area this client can show (its size minus the status line).
+    pub size: Option<(u16, u16)>,
 }
 
 #[derive(Debug, Clone)]
@@ -181,6 +183,8 @@ pub struct State {
     pub source_depth: u32,
     /// wait-for channels: locked flag and waiting command clients.
     pub channels: BTreeMap<String, crate::cmd::Channel>,
+    /// The relay uplink's state: env values, ready flag, the queue to the relay.
+    pub tmate: crate::uplink::Tmate,
 }
 
 impl State {
@@ -374,6 +378,26 @@ impl State {
             self.remove_window(sid, idx);
         }
         self.sessions.remove(&sid);
+    }
+
+    /// The session size by tmate 2.4's rule: the smallest attached client, then the smaller
+    /// of that and the relay's viewers; with neither the size stays as it is.
+    pub fn recompute_size(&mut self, sid: u32) {
+        let local = self
+            .clients
+            .values()
+            .filter(|c| c.session == sid)
+            .filter_map(|c| c.size)
+            .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)));
+        let size = match (local, self.tmate.remote_size) {
+            (Some(l), Some(r)) => (l.0.min(r.0), l.1.min(r.1)),
+            (Some(one), None) | (None, Some(one)) => one,
+            (None, None) => return,
+        };
+        let current = self.sessions.get(&sid).map(|s| (s.sx, s.sy));
+        if current.is_some_and(|c| c != size) {
+            self.resize_session(sid, size.0, size.1);
+        }
     }
 
     /// Resize every window of a session (the attached client's size changed).

@@ -278,6 +278,12 @@ pub const TABLE: &[Entry] = &[
         exec: pane::split,
     },
     Entry {
+        name: "wait-for",
+        alias: Some("wait"),
+        spec: "LSU",
+        exec: client::wait_for,
+    },
+    Entry {
         name: "unbind-key",
         alias: Some("unbind"),
         spec: "anqT:",
@@ -375,6 +381,9 @@ pub fn run_line(
     run_list(shared, state, client, &crate::parse::split_arguments(argv))
 }
 
+/// Commands whose successful runs are replayed to the relay as EXEC_CMD.
+const REPLICATED: &[&str] = &["bind-key", "unbind-key", "set-option", "set-window-option"];
+
 /// Run commands in order. Output accumulates; the first error stops the list, like tmux.
 pub fn run_list(
     shared: &Arc<Shared>,
@@ -389,7 +398,20 @@ pub fn run_list(
             continue;
         };
         let r = match find(name).and_then(|e| Args::parse(e.spec, rest).map(|a| (e, a))) {
-            Ok((entry, args)) => (entry.exec)(&ctx, state, &args),
+            Ok((entry, args)) => {
+                let r = (entry.exec)(&ctx, state, &args);
+                // The relay mirrors bindings and options (protocol spec 3.7): keep them for it.
+                if r.code == 0 && REPLICATED.contains(&entry.name) {
+                    let mut argv = vec![entry.name.to_string()];
+                    for (flag, value) in &args.flags {
+                        argv.push(format!("-{flag}"));
+                        argv.extend(value.clone());
+                    }
+                    argv.extend(args.rest.iter().cloned());
+                    state.tmate.record(argv);
+                }
+                r
+            }
             Err(e) => CmdResult::error(e),
         };
         total.out.push_str(&r.out);

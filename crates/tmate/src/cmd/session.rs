@@ -67,6 +67,8 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     };
     state.sessions.insert(sid, session);
     state.touch(sid);
+    // The first session starts sharing when a relay is configured (tmate_session_start).
+    crate::uplink::start(ctx.shared, state);
     let mut r = CmdResult::default();
     if args.has('P') {
         let fmt = args.get('F').unwrap_or("#{session_name}:");
