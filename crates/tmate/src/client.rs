@@ -81,6 +81,17 @@ fn terminal_size() -> Option<(u16, u16)> {
 
 /// Run `argv` on the server at `socket`; returns the exit code.
 pub async fn run(socket: &Path, argv: Vec<String>, config: Option<&Path>) -> i32 {
+    run_with(socket, Vec::new(), argv, config).await
+}
+
+/// Run `prefix` (tmate's CLI options as `set-option ... ;`) then `argv` (no command: a new
+/// session); whether a server is started depends on `argv` alone.
+pub async fn run_with(
+    socket: &Path,
+    prefix: Vec<String>,
+    argv: Vec<String>,
+    config: Option<&Path>,
+) -> i32 {
     let stream = match connect(socket, &argv, config).await {
         Ok(s) => s,
         Err(e) => {
@@ -101,7 +112,13 @@ pub async fn run(socket: &Path, argv: Vec<String>, config: Option<&Path>) -> i32
         rows.to_string(),
         if tty { "1" } else { "0" }.to_string(),
     ];
-    items.extend(argv);
+    if !prefix.is_empty() && argv.is_empty() {
+        items.extend(prefix);
+        items.push("new-session".into());
+    } else {
+        items.extend(prefix);
+        items.extend(argv);
+    }
     let (mut rd, mut wr) = stream.into_split();
     if wire::write_frame(&mut wr, kind::COMMAND, &wire::encode_strings(&items))
         .await
@@ -197,6 +214,71 @@ fn restore(saved: Option<rustix::termios::Termios>) {
     if let Some(t) = saved {
         let _ =
             rustix::termios::tcsetattr(std::io::stdin(), rustix::termios::OptionalActions::Now, &t);
+    }
+}
+
+/// `tmate -F [new-session args]`: a detached session sharing in the foreground; prints tmate's
+/// messages (connecting, the ssh lines) as they come, until the server ends; Ctrl-C kills it.
+pub async fn foreground(
+    socket: &Path,
+    prefix: Vec<String>,
+    argv: Vec<String>,
+    config: Option<&Path>,
+) -> i32 {
+    let mut argv = if argv.is_empty() {
+        vec!["new-session".to_string()]
+    } else {
+        argv
+    };
+    if matches!(
+        argv.first().map(String::as_str),
+        Some("new-session" | "new")
+    ) {
+        argv.insert(1, "-d".into());
+    }
+    let code = run_with(socket, prefix, argv, config).await;
+    if code != 0 {
+        return code;
+    }
+    let stream = match connect(socket, &["__foreground".to_string()], config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let (mut rd, mut wr) = stream.into_split();
+    let items = ["", "", "", "80", "24", "0", "__foreground"].map(String::from);
+    if wire::write_frame(&mut wr, kind::COMMAND, &wire::encode_strings(&items))
+        .await
+        .is_err()
+    {
+        return 1;
+    }
+    let mut interrupt =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt()).ok();
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    loop {
+        let signalled = async {
+            match (interrupt.as_mut(), terminate.as_mut()) {
+                (Some(i), Some(t)) => tokio::select! { _ = i.recv() => {}, _ = t.recv() => {} },
+                _ => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            frame = wire::read_frame(&mut rd) => match frame {
+                Ok(Some((kind::STDOUT, p))) => {
+                    let mut o = std::io::stdout();
+                    let _ = o.write_all(&p).and_then(|_| o.flush());
+                }
+                Ok(Some((kind::EXIT, _))) | Ok(None) | Err(_) => return 0,
+                Ok(Some(_)) => {}
+            },
+            () = signalled => {
+                return run(socket, vec!["kill-server".into()], config).await;
+            }
+        }
     }
 }
 

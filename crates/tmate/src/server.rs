@@ -135,6 +135,7 @@ pub fn spawn_pane(
                 }
             }
         }
+        crate::uplink::foreground_restart(&shared2, id).await;
         {
             let mut st = shared2.lock();
             st.remove_pane(id);
@@ -251,6 +252,10 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
     let rows = it.next().and_then(|v| v.parse().ok()).unwrap_or(24);
     let tty = it.next().as_deref() == Some("1");
     let argv: Vec<String> = it.collect();
+    if argv.first().map(String::as_str) == Some("__foreground") {
+        crate::uplink::foreground_stream(&shared, stream).await;
+        return;
+    }
     let ours = tmux.split(',').next() == Some(&*shared.socket.to_string_lossy());
     let pane = tmux_pane
         .strip_prefix('%')

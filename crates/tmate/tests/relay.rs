@@ -230,6 +230,7 @@ async fn wrong_fingerprint_is_refused_with_both_fingerprints() {
     );
     assert!(started.elapsed() < Duration::from_secs(20));
     // The session itself goes on locally.
+    wait_capture(&mux, "the prompt", |t| !t.trim().is_empty());
     host_ok(&mux, &["send-keys", "echo local", "Enter"]);
     wait_capture(&mux, "local output", |t| has_line(t, "local"));
 }
@@ -241,4 +242,291 @@ fn wait_without_relay_fails_at_once() {
     let out = mux.run_output(&["wait", "tmate-ready"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("tmate-server-host"));
+}
+
+/// A relay in its own runtime, so "killing" it drops every connection at once (like a process
+/// dying) and it can come back on the same port with the same keys and secret.
+struct KillableRelay {
+    runtime: Option<tokio::runtime::Runtime>,
+    keys: HostKeys,
+    secret: Vec<u8>,
+    addr: SocketAddr,
+}
+
+impl KillableRelay {
+    fn start(keys: HostKeys, secret: Vec<u8>, port: u16) -> KillableRelay {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let deadline = Instant::now() + DEADLINE;
+        // The old listener's port may take a moment to be free again.
+        let addr = loop {
+            let mut config = RelayConfig::new(
+                vec![SocketAddr::from(([127, 0, 0, 1], port))],
+                "127.0.0.1".to_string(),
+                keys.clone(),
+            );
+            config.reconnect_secret = secret.clone();
+            let (tx, rx) = std::sync::mpsc::channel();
+            runtime.spawn(async move {
+                match Relay::bind(config).await {
+                    Ok(relay) => {
+                        let _ = tx.send(Some(relay.local_addrs()[0]));
+                        let _ = relay.serve().await;
+                    }
+                    Err(_) => {
+                        let _ = tx.send(None);
+                    }
+                }
+            });
+            match rx.recv_timeout(DEADLINE).unwrap() {
+                Some(addr) => break addr,
+                None => {
+                    assert!(Instant::now() < deadline, "cannot re-bind port {port}");
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
+        };
+        KillableRelay {
+            runtime: Some(runtime),
+            keys,
+            secret,
+            addr,
+        }
+    }
+
+    fn kill(&mut self) {
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Drop for KillableRelay {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// Join with `token` until the viewer's screen shows `marker` (the relay may not know the
+/// token yet while the host reconnects).
+async fn join_when_ready(addr: SocketAddr, token: &str, marker: &str) -> Viewer {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        assert!(
+            Instant::now() < deadline,
+            "never joined {token} seeing {marker}"
+        );
+        let attempt = async {
+            let config = Arc::new(client::Config::default());
+            let mut ssh = client::connect(config, addr, AcceptAnyKey).await.ok()?;
+            if !ssh.authenticate_none(token).await.ok()?.success() {
+                return None;
+            }
+            let channel = ssh.channel_open_session().await.ok()?;
+            channel
+                .request_pty(true, "xterm-256color", 100, 30, 0, 0, &[])
+                .await
+                .ok()?;
+            channel.request_shell(true).await.ok()?;
+            let mut v = Viewer {
+                _ssh: ssh,
+                channel,
+                screen: vt100::Parser::new(30.try_into().unwrap(), 100.try_into().unwrap(), 0),
+            };
+            let until = Instant::now() + Duration::from_secs(3);
+            while !v.screen.screen().contents().contains(marker) {
+                let left = until.saturating_duration_since(Instant::now());
+                match tokio::time::timeout(left, v.channel.wait()).await {
+                    Ok(Some(ChannelMsg::Data { data })) => v.screen.process(&data),
+                    Ok(Some(_)) => {}
+                    Ok(None) | Err(_) => return None,
+                }
+            }
+            Some(v)
+        };
+        if let Some(v) = attempt.await {
+            return v;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relay_restart_host_reconnects_with_same_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = tmate_relay::load_or_create_secret(dir.path()).unwrap();
+    let mut relay = KillableRelay::start(HostKeys::ephemeral().unwrap(), secret, 0);
+    let port = relay.addr.port();
+    let mux = Mux::tmate().with_config(&relay.keys.tmate_conf("127.0.0.1", port));
+    host_ok(&mux, &["new-session", "-d", "-x", "100", "-y", "30"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    let ro = host_ok(&mux, &["display", "-p", "#{tmate_ssh_ro}"]);
+    // Colours survive the reconnect: the SNAPSHOT carries each cell's attributes.
+    wait_capture(&mux, "the prompt", |t| !t.trim().is_empty());
+    host_ok(
+        &mux,
+        &[
+            "send-keys",
+            "printf '\\033[31mbefore\\033[0m-drop\\n'",
+            "Enter",
+        ],
+    );
+    wait_capture(&mux, "the first output", |t| {
+        t.lines()
+            .any(|l| l.trim_end().ends_with("before-drop") && !l.contains("printf"))
+    });
+
+    // Kill the relay and bring it back on the same port, keys and secret (a relay restart).
+    relay.kill();
+    let keys = relay.keys.clone();
+    let secret = relay.secret.clone();
+    tokio::task::block_in_place(|| {
+        mux.wait_for(&["show-messages"], "the reconnect message", |t| {
+            t.contains("[tmate] Reconnecting... (")
+        })
+    });
+    // Meanwhile the session goes on locally.
+    host_ok(&mux, &["send-keys", "echo while-down", "Enter"]);
+    wait_capture(&mux, "local output", |t| {
+        t.lines()
+            .any(|l| l.trim_end().ends_with("while-down") && !l.contains("echo"))
+    });
+    let relay2 = tokio::task::block_in_place(|| KillableRelay::start(keys, secret, port));
+
+    // A new viewer with the old token sees the current screen, in colour, and can type.
+    let viewer = join_when_ready(relay2.addr, &token(ssh.trim()), "while-down").await;
+    let red = (0..30u16).any(|row| {
+        (0..100u16).any(|col| {
+            let screen = viewer.screen.screen();
+            screen
+                .cell(row, col)
+                .is_some_and(|c| c.contents() == "b" && c.fgcolor() == vt100::Color::Idx(1))
+        })
+    });
+    assert!(
+        red,
+        "the redrawn screen lost its colours:\n{}",
+        viewer.screen.screen().contents()
+    );
+    viewer.type_text("echo after-restart\r").await;
+    wait_capture(&mux, "the new viewer's typing", |t| {
+        t.lines()
+            .any(|l| l.trim_end().ends_with("after-restart") && !l.contains("echo"))
+    });
+    assert_eq!(host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]), ssh);
+    assert_eq!(host_ok(&mux, &["display", "-p", "#{tmate_ssh_ro}"]), ro);
+    let _ro_viewer = join_when_ready(relay2.addr, &token(ro.trim()), "after-restart").await;
+    host_ok(&mux, &["kill-server"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn embedded_relay_by_default() {
+    let mux = Mux::tmate().with_embedded_relay();
+    host_ok(&mux, &["new-session", "-d", "-x", "100", "-y", "30"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    let ssh = ssh.trim();
+    let port: u16 = ssh
+        .strip_prefix("ssh -p")
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("tmate_ssh: {ssh:?}"));
+    assert!(ssh.ends_with("@127.0.0.1"), "tmate_ssh: {ssh:?}");
+    let log = host_ok(&mux, &["show-messages"]);
+    assert!(
+        log.contains("[tmate] Connecting to 127.0.0.1...")
+            && log.contains("[tmate] ssh session read only: ")
+            && log.contains("[tmate] Note: clear your terminal before sharing readonly access"),
+        "messages: {log}"
+    );
+    // tmate shares one session.
+    let second = host(&mux, &["new-session", "-d"]);
+    assert!(!second.status.success());
+    assert!(
+        String::from_utf8_lossy(&second.stderr)
+            .contains("multi sessions is not supported with tmate")
+    );
+
+    wait_capture(&mux, "the prompt", |t| !t.trim().is_empty());
+    let addr = SocketAddr::from(([127, 0, 0, 1], port));
+    let mut viewer = Viewer::join(addr, &token(ssh)).await;
+    viewer.type_text("echo embedded\r").await;
+    viewer
+        .wait_for("the echo's output", |s| has_line(s, "embedded"))
+        .await;
+    // The viewer's prefix key runs the binding on the host: C-b c makes a window.
+    viewer.type_text("\x02c").await;
+    tokio::task::block_in_place(|| {
+        mux.wait_for(&["list-windows"], "a second window", |t| {
+            t.lines().count() == 2
+        })
+    });
+    host_ok(&mux, &["kill-server"]);
+}
+
+#[test]
+fn foreground_prints_the_lines_and_restarts_the_shell() {
+    use std::io::BufRead;
+    let mux = Mux::tmate().with_embedded_relay();
+    let mut child = mux
+        .command(&["-F"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap_or_default()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let deadline = Instant::now() + DEADLINE;
+    while !lines
+        .iter()
+        .any(|l: &String| l.starts_with("ssh session: ssh -p"))
+    {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(l) => lines.push(l),
+            Err(_) => panic!("-F never printed the ssh line; got {lines:?}"),
+        }
+    }
+    let sock = &mux.sock_args[1];
+    assert_eq!(
+        lines.first().map(String::as_str),
+        Some(format!("To connect to the session locally, run: tmate -S {sock} attach").as_str()),
+        "{lines:?}"
+    );
+    assert!(
+        lines.iter().any(|l| l == "Connecting to 127.0.0.1..."),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("ssh session read only: ssh -p"))
+    );
+    // The shell exits: a new one takes its place and the share goes on.
+    let before = mux.run(&["display", "-p", "#{pane_id}"]);
+    mux.wait_for(&["capture-pane", "-p"], "the prompt", |t| {
+        !t.trim().is_empty()
+    });
+    mux.run(&["send-keys", "exit", "Enter"]);
+    mux.wait_for(&["display", "-p", "#{pane_id}"], "a new pane", |t| {
+        !t.trim().is_empty() && t != before
+    });
+    mux.run(&["kill-server"]);
+    let deadline = Instant::now() + DEADLINE;
+    while child.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "-F did not exit with the server");
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

@@ -27,6 +27,10 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             ctx.client.rows.saturating_sub(1).max(1),
         )
     };
+    // tmate shares one session: a second one is refused while sharing (tmate 2.4's text).
+    if state.tmate.started && !state.sessions.is_empty() {
+        return CmdResult::error("multi sessions is not supported with tmate");
+    }
     let sid = state.alloc_session();
     let name = args
         .get('s')

@@ -19,6 +19,9 @@ pub struct Mux {
     pub sock_args: Vec<String>,
     pub dir: tempfile::TempDir,
     pub is_tmux: bool,
+    /// Our tmate shares through its embedded relay unless told not to; tests that compare the
+    /// multiplexer with tmux turn that off (TMATE_EMBEDDED_RELAY=0).
+    pub embedded_relay: bool,
 }
 
 impl Mux {
@@ -33,6 +36,7 @@ impl Mux {
             sock_args: vec!["-L".into(), label, "-f".into(), "/dev/null".into()],
             dir,
             is_tmux: true,
+            embedded_relay: false,
         }
     }
 
@@ -44,6 +48,7 @@ impl Mux {
             sock_args: vec!["-S".into(), sock, "-f".into(), "/dev/null".into()],
             dir,
             is_tmux: false,
+            embedded_relay: false,
         }
     }
 
@@ -57,8 +62,17 @@ impl Mux {
         self
     }
 
+    /// Let the server start its embedded relay (the default for users).
+    pub fn with_embedded_relay(mut self) -> Mux {
+        self.embedded_relay = true;
+        self
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         let mut c = Command::new(&self.program);
+        if !self.embedded_relay {
+            c.env("TMATE_EMBEDDED_RELAY", "0");
+        }
         c.args(&self.sock_args)
             .args(args)
             .env_remove("TMUX")

@@ -1,22 +1,26 @@
-//! The uplink to a tmate relay (issue 5, first slice): connects with russh's client when a
-//! session starts and `tmate-server-host` was set, checks the relay's host key fingerprint,
-//! streams the session (HEADER, replicated commands, UNAME, READY, SYNC_LAYOUT, PTY_DATA, FIN)
-//! and applies what the relay sends (NOTIFY, SET_ENV, READY, PANE_KEY, RESIZE, EXEC_CMD*).
-//! No reconnect yet: a lost connection is reported and the session goes on locally.
+//! The uplink to a tmate relay (issue 5): when the first session starts, connects to the
+//! configured relay (or the embedded one) with russh's client, streams the session (HEADER,
+//! replicated commands, UNAME, READY, SYNC_LAYOUT, PTY_DATA, FIN), applies what the relay sends
+//! (NOTIFY, SET_ENV, READY, PANE_KEY, RESIZE, EXEC_CMD*), and when the connection drops keeps
+//! the session going locally and reconnects every 2 s (RECONNECT, replay, SNAPSHOT).
+
+mod connect;
+pub mod embedded;
+mod screen;
 
 use std::collections::{BTreeMap, VecDeque};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use russh::ChannelMsg;
 use russh::client;
-use russh::keys::{Algorithm, HashAlg, PublicKeyOrCertificate};
 use tmate_proto::{
-    DecoderConfig, HostMessage, Layout, LayoutPane, LayoutWindow, MAX_PTY_CHUNK, PROTOCOL_VERSION,
-    RawStr, ServerDecoder, ServerMessage, WireMessage,
+    DecoderConfig, HostMessage, Layout, MAX_PTY_CHUNK, PROTOCOL_VERSION, RawStr, ServerDecoder,
+    ServerMessage, WireMessage,
 };
 use tokio::sync::{mpsc, oneshot};
 
+use self::connect::{Conn, Target};
 use crate::server::{ClientInfo, Shared};
 use crate::state::{ClientEvent, State};
 
@@ -28,10 +32,12 @@ pub const OUT_QUEUE: usize = 256;
 pub const REPLAY_LIMIT: usize = 4096;
 /// SET_ENV names kept; a relay cannot make us store without bound.
 pub const ENV_LIMIT: usize = 64;
-/// Connecting (TCP + SSH handshake + auth + channel) must finish within this.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
+/// tmate messages kept for `-F` to print.
+const NOTES_LIMIT: usize = 256;
 /// A single write to the relay blocked this long means the relay is gone.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(60);
+/// tmate's TMATE_RECONNECT_RETRY_TIMEOUT.
+const RETRY: Duration = Duration::from_secs(2);
 /// `wait tmate-ready` gives up after this.
 pub const READY_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -67,6 +73,13 @@ pub struct Tmate {
     pub replay_total: u64,
     /// Taken at server exit: the writer sends FIN, then acknowledges.
     pub fin: Option<mpsc::Sender<oneshot::Sender<()>>>,
+    /// The embedded relay, when no `tmate-server-host` was configured.
+    pub relay: Option<tmate_relay::RelayHandle>,
+    /// The texts of `[tmate]` messages (the last NOTES_LIMIT), numbered, for `-F`.
+    pub notes: VecDeque<String>,
+    pub notes_total: u64,
+    /// `tmate -F`: the session restarts its shell instead of ending.
+    pub foreground: bool,
 }
 
 impl Tmate {
@@ -79,8 +92,8 @@ impl Tmate {
         self.replay_total += 1;
     }
 
-    /// Whether the user (config or command) set `tmate-server-host`: without it there is no
-    /// relay to use yet (the embedded relay default is not implemented).
+    /// Whether the user (config or command) set `tmate-server-host`: without it the embedded
+    /// relay is used.
     fn host_configured(&self) -> bool {
         self.replay.iter().any(|argv| {
             argv.first().map(String::as_str) == Some("set-option")
@@ -102,61 +115,129 @@ pub fn pane_output(state: &mut State, pane: u32, bytes: &[u8]) {
     }
 }
 
-/// Where the relay is and which key it must present, read from the options.
-struct Target {
-    host: String,
-    port: u16,
-    rsa: String,
-    ecdsa: String,
-    ed25519: String,
-}
-
-/// Start the uplink once, when the first session exists and a relay is configured.
+/// Start sharing once, when the first session exists: through the configured relay, else
+/// through the embedded one (unless `TMATE_EMBEDDED_RELAY=0`).
 pub fn start(shared: &Arc<Shared>, state: &mut State) {
-    if state.tmate.started || !state.tmate.host_configured() {
+    if state.tmate.started {
         return;
     }
+    let target = if state.tmate.host_configured() {
+        let opt = |name: &str| {
+            state
+                .options
+                .get(crate::options::Scope::Server, name)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Some(Target {
+            host: opt("tmate-server-host"),
+            port: opt("tmate-server-port").parse().unwrap_or(22),
+            rsa: opt("tmate-server-rsa-fingerprint"),
+            ecdsa: opt("tmate-server-ecdsa-fingerprint"),
+            ed25519: opt("tmate-server-ed25519-fingerprint"),
+            identity: opt("tmate-identity"),
+        })
+    } else if embedded::enabled() {
+        None
+    } else {
+        return;
+    };
     state.tmate.started = true;
-    let opt = |name: &str| {
-        state
-            .options
-            .get(crate::options::Scope::Server, name)
-            .unwrap_or_default()
-            .to_string()
-    };
-    let target = Target {
-        host: opt("tmate-server-host"),
-        port: opt("tmate-server-port").parse().unwrap_or(22),
-        rsa: opt("tmate-server-rsa-fingerprint"),
-        ecdsa: opt("tmate-server-ecdsa-fingerprint"),
-        ed25519: opt("tmate-server-ed25519-fingerprint"),
-    };
+    state.tmate.foreground = state.tmate.replay.iter().any(|a| {
+        a.iter()
+            .map(String::as_str)
+            .eq(["set-option", "tmate-set", "foreground=true"])
+    });
+    if state.tmate.foreground {
+        show(
+            state,
+            format!(
+                "To connect to the session locally, run: tmate -S {} attach",
+                shared.socket.display()
+            ),
+        );
+    }
+    record_authorized_keys(state);
     let (fin_tx, fin_rx) = mpsc::channel(1);
     state.tmate.fin = Some(fin_tx);
     let shared = Arc::clone(shared);
-    tokio::spawn(async move {
-        let reason = match run(&shared, target, fin_rx).await {
-            Ok(()) => return,
-            Err(reason) => reason,
-        };
-        let mut st = shared.lock();
-        fail(&mut st, reason);
-        drop(st);
-        shared.notify();
-    });
+    tokio::spawn(async move { supervise(shared, target, fin_rx).await });
 }
 
-/// Record a failure: shown like a message, wakes `wait tmate-ready` with an error.
+/// Most authorized_keys lines sent, and the most bytes read from that file.
+const AUTHORIZED_KEYS_LINES: usize = 1000;
+const AUTHORIZED_KEYS_BYTES: u64 = 1 << 20;
+
+/// `tmate-authorized-keys FILE` (or `-a FILE`): each non-empty line goes to the relay as
+/// `set-option tmate-set authorized_keys=<line>` (spec 3.7 item 7), replayed on reconnect.
+fn record_authorized_keys(state: &mut State) {
+    let file = state
+        .options
+        .get(crate::options::Scope::Server, "tmate-authorized-keys")
+        .unwrap_or_default()
+        .to_string();
+    if file.is_empty() {
+        return;
+    }
+    let path = match file.strip_prefix("~/") {
+        Some(rest) => {
+            std::path::PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(rest)
+        }
+        None => std::path::PathBuf::from(&file),
+    };
+    let mut text = String::new();
+    let read = std::fs::File::open(&path).and_then(|f| {
+        use std::io::Read;
+        f.take(AUTHORIZED_KEYS_BYTES).read_to_string(&mut text)
+    });
+    if let Err(e) = read {
+        show(state, format!("Cannot read {}: {e}", path.display()));
+        return;
+    }
+    let lines: Vec<String> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(AUTHORIZED_KEYS_LINES)
+        .map(str::to_string)
+        .collect();
+    for line in lines {
+        state.tmate.record(vec![
+            "set-option".into(),
+            "tmate-set".into(),
+            format!("authorized_keys={line}"),
+        ]);
+    }
+}
+
+/// Record a failure to connect: shown like a message (once per distinct reason), wakes
+/// `wait tmate-ready` with an error unless the relay was ready before.
 fn fail(state: &mut State, reason: String) {
-    state.tmate.out = None;
-    state.tmate.remote_size = None;
     state.tmate.waiters.clear();
-    show(state, reason.clone());
+    if state.tmate.failed.as_deref() != Some(reason.as_str()) {
+        show(state, reason.clone());
+    }
     state.tmate.failed = Some(reason);
 }
 
-/// `[tmate] text` on every attached client and in show-messages (tmate's `tmate_status_message`).
+/// The connection dropped: unshared until the next one; the relay's size no longer counts.
+fn lost(state: &mut State) {
+    state.tmate.out = None;
+    state.tmate.remote_size = None;
+    let sids: Vec<u32> = state.sessions.keys().copied().collect();
+    for sid in sids {
+        state.recompute_size(sid);
+    }
+}
+
+/// `[tmate] text` on every attached client and in show-messages (tmate's `tmate_status_message`);
+/// `-F` prints the text.
 fn show(state: &mut State, text: String) {
+    if state.tmate.notes.len() >= NOTES_LIMIT {
+        state.tmate.notes.pop_front();
+    }
+    state.tmate.notes.push_back(text.clone());
+    state.tmate.notes_total += 1;
     let text = format!("[tmate] {text}");
     let time = state
         .options
@@ -169,121 +250,105 @@ fn show(state: &mut State, text: String) {
     state.log_message(text);
 }
 
-/// Checks the relay's host key against the fingerprint option for its type (spec 1.4).
-struct Verifier {
-    rsa: String,
-    ecdsa: String,
-    ed25519: String,
-    refusal: Arc<Mutex<Option<String>>>,
-}
-
-impl client::Handler for Verifier {
-    type Error = russh::Error;
-
-    async fn check_server_key(
-        &mut self,
-        key: &PublicKeyOrCertificate,
-    ) -> Result<bool, Self::Error> {
-        let PublicKeyOrCertificate::PublicKey { key, .. } = key else {
-            self.refuse("Cannot authenticate server: it presented a certificate".into());
-            return Ok(false);
-        };
-        let presented = key.fingerprint(HashAlg::Sha256).to_string();
-        let (kind, expected) = match key.algorithm() {
-            Algorithm::Ed25519 => ("ed25519", self.ed25519.as_str()),
-            Algorithm::Rsa { .. } => ("rsa", self.rsa.as_str()),
-            Algorithm::Ecdsa { .. } => ("ecdsa", self.ecdsa.as_str()),
-            _ => ("unsupported", ""),
-        };
-        if presented == expected {
-            return Ok(true);
+/// Connect, stream, and on any failure retry every 2 s (tmate's reconnect loop) until FIN.
+async fn supervise(
+    shared: Arc<Shared>,
+    target: Option<Target>,
+    mut fin_rx: mpsc::Receiver<oneshot::Sender<()>>,
+) {
+    let target = match target {
+        Some(t) => t,
+        None => match embedded::start(&shared).await {
+            Ok((t, handle)) => {
+                shared.lock().tmate.relay = Some(handle);
+                t
+            }
+            Err(e) => {
+                let mut st = shared.lock();
+                fail(&mut st, e);
+                drop(st);
+                shared.notify();
+                return;
+            }
+        },
+    };
+    let mut reconnected = false;
+    let mut preferred = None;
+    let mut announce = true;
+    loop {
+        if announce {
+            let mut st = shared.lock();
+            show(&mut st, format!("Connecting to {}...", target.host));
+            drop(st);
+            shared.notify();
+            announce = false;
         }
-        self.refuse(format!(
-            "Cannot authenticate server: its {kind} key has fingerprint {presented}, \
-             expected {expected} (tmate-server-{kind}-fingerprint)"
-        ));
-        Ok(false)
+        let connecting = tokio::select! {
+            c = connect::connect(&target, preferred) => Some(c),
+            ack = fin_rx.recv() => {
+                if let Some(ack) = ack {
+                    let _ = ack.send(());
+                }
+                None
+            }
+        };
+        let Some(connecting) = connecting else {
+            return;
+        };
+        match connecting {
+            Err(reason) => {
+                let mut st = shared.lock();
+                fail(&mut st, reason);
+                drop(st);
+                shared.notify();
+            }
+            Ok(conn) => {
+                preferred = Some(conn.addr);
+                shared.lock().tmate.failed = None;
+                match run(&shared, conn, &mut fin_rx, reconnected).await {
+                    Ok(()) => return,
+                    Err(reason) => {
+                        let mut st = shared.lock();
+                        lost(&mut st);
+                        let text = if st.tmate.foreground {
+                            "Reconnecting...".to_string()
+                        } else {
+                            format!("Reconnecting... ({reason})")
+                        };
+                        show(&mut st, text);
+                        drop(st);
+                        shared.notify();
+                        reconnected = true;
+                        announce = true;
+                    }
+                }
+            }
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(RETRY) => {}
+            ack = fin_rx.recv() => {
+                if let Some(ack) = ack {
+                    let _ = ack.send(());
+                }
+                return;
+            }
+        }
     }
 }
 
-impl Verifier {
-    fn refuse(&self, why: String) {
-        if let Ok(mut r) = self.refusal.lock() {
-            *r = Some(why);
-        }
-    }
-}
-
-/// Connect, stream, and handle the relay until FIN or a failure (the error text).
+/// Stream the session over an open channel and handle the relay until FIN or a failure.
 async fn run(
     shared: &Arc<Shared>,
-    target: Target,
-    mut fin_rx: mpsc::Receiver<oneshot::Sender<()>>,
+    conn: Conn,
+    fin_rx: &mut mpsc::Receiver<oneshot::Sender<()>>,
+    reconnected: bool,
 ) -> Result<(), String> {
-    {
-        let mut st = shared.lock();
-        show(
-            &mut st,
-            format!("Connecting to {}:{}...", target.host, target.port),
-        );
-    }
-    let refusal = Arc::new(Mutex::new(None));
-    let verifier = Verifier {
-        rsa: target.rsa.clone(),
-        ecdsa: target.ecdsa.clone(),
-        ed25519: target.ed25519.clone(),
-        refusal: Arc::clone(&refusal),
-    };
-    let config = Arc::new(client::Config {
-        nodelay: true,
-        inactivity_timeout: None,
-        ..Default::default()
-    });
-    let addr = (target.host.clone(), target.port);
-    let connecting = async {
-        let mut ssh = client::connect(config, addr, verifier)
-            .await
-            .map_err(|e| e.to_string())?;
-        let auth = ssh
-            .authenticate_none("tmate")
-            .await
-            .map_err(|e| e.to_string())?;
-        if !auth.success() {
-            return Err("the relay refused `none` authentication".to_string());
-        }
-        let channel = ssh
-            .channel_open_session()
-            .await
-            .map_err(|e| e.to_string())?;
-        channel
-            .request_subsystem(true, "tmate")
-            .await
-            .map_err(|e| format!("Error initializing tmate: {e}"))?;
-        Ok::<_, String>((ssh, channel))
-    };
-    let result = tokio::time::timeout(CONNECT_TIMEOUT, connecting).await;
-    let refused = refusal.lock().ok().and_then(|mut r| r.take());
-    let (ssh, channel) = match (result, refused) {
-        (_, Some(why)) => return Err(why),
-        (Err(_), None) => {
-            return Err(format!(
-                "Cannot connect to {}:{}: timed out",
-                target.host, target.port
-            ));
-        }
-        (Ok(Err(e)), None) => {
-            return Err(format!(
-                "Cannot connect to {}:{}: {e}",
-                target.host, target.port
-            ));
-        }
-        (Ok(Ok(c)), None) => c,
-    };
+    let Conn { ssh, channel, .. } = conn;
     let (mut read, write) = channel.split();
     let (out_tx, mut out_rx) = mpsc::channel::<Out>(OUT_QUEUE);
 
-    // The start-up burst, then the queue is installed under the same lock as the screens are
-    // read, so every later pane byte follows the redraw exactly once.
+    // The start-up burst (spec 5.4 on reconnect), then the queue is installed under the same
+    // lock as the screens are read, so every later pane byte follows the repaint exactly once.
     let (burst, mut sent_layout, mut replay_sent) = {
         let mut st = shared.lock();
         let mut burst = Vec::new();
@@ -294,6 +359,14 @@ async fn run(
                 version: Some("2.4.0".into()),
             },
         );
+        if reconnected && let Some(data) = st.tmate.env.get("tmate_reconnection_data") {
+            push(
+                &mut burst,
+                HostMessage::Reconnect {
+                    data: RawStr::from(data.as_str()),
+                },
+            );
+        }
         for argv in default_commands(&st) {
             push(&mut burst, exec(&argv));
         }
@@ -302,17 +375,20 @@ async fn run(
         }
         push(&mut burst, uname());
         push(&mut burst, HostMessage::Ready);
-        let layout = layout(&st);
+        let layout = screen::layout(&st);
         if let Some(l) = &layout {
             push(&mut burst, HostMessage::SyncLayout(l.clone()));
-            redraw_all(&st, &mut burst);
+            if reconnected {
+                push(&mut burst, screen::snapshot(&st));
+            } else {
+                screen::redraw_all(&st, &mut burst);
+            }
         }
         st.tmate.out = Some(out_tx.clone());
         st.tmate.overflow = false;
         (burst, layout, st.tmate.replay_total)
     };
     send(&write, burst).await?;
-
     // Reader: the relay's messages, applied under the lock.
     let reader_shared = Arc::clone(shared);
     let reply_tx = out_tx.clone();
@@ -331,7 +407,7 @@ async fn run(
                     }
                 }
                 Some(ChannelMsg::Eof) | Some(ChannelMsg::Close) | None => {
-                    return "the relay closed the connection".to_string();
+                    return "Disconnected".to_string();
                 }
                 Some(_) => {}
             }
@@ -361,7 +437,7 @@ async fn run(
                         // A pane the relay does not know yet: announce the layout first.
                         if !announced(sent_layout.as_ref(), pane) {
                             let st = shared.lock();
-                            let l = layout(&st);
+                            let l = screen::layout(&st);
                             drop(st);
                             if l != sent_layout {
                                 if let Some(l) = &l {
@@ -399,7 +475,7 @@ async fn run(
                         push(&mut bytes, exec(argv));
                     }
                     replay_sent = st.tmate.replay_total;
-                    let l = layout(&st);
+                    let l = screen::layout(&st);
                     if st.tmate.overflow {
                         // Dropped pane data: forget what is queued (older than the screens
                         // now) and redraw every pane from our terminals.
@@ -408,7 +484,7 @@ async fn run(
                         if let Some(l) = &l {
                             push(&mut bytes, HostMessage::SyncLayout(l.clone()));
                         }
-                        redraw_all(&st, &mut bytes);
+                        screen::redraw_all(&st, &mut bytes);
                         sent_layout = l;
                     } else if l != sent_layout {
                         if let Some(l) = &l {
@@ -439,8 +515,8 @@ async fn send(write: &russh::ChannelWriteHalf<client::Msg>, bytes: Vec<u8>) -> R
     }
     match tokio::time::timeout(WRITE_TIMEOUT, write.data_bytes(bytes)).await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(e)) => Err(format!("lost the relay: {e}")),
-        Err(_) => Err("lost the relay: a write timed out".to_string()),
+        Ok(Err(e)) => Err(format!("Error writing to channel: {e}")),
+        Err(_) => Err("Error writing to channel: timed out".to_string()),
     }
 }
 
@@ -528,62 +604,6 @@ fn uname() -> HostMessage {
         release: RawStr::from(field("osrelease")),
         version: RawStr::from(field("version")),
         machine: RawStr::from(std::env::consts::ARCH),
-    }
-}
-
-/// SYNC_LAYOUT for the session (tmate shares one session: the first).
-fn layout(state: &State) -> Option<Layout> {
-    let (sid, s) = state.sessions.iter().next()?;
-    let windows = s
-        .windows
-        .iter()
-        .map(|(idx, w)| LayoutWindow {
-            idx: i64::from(*idx),
-            name: RawStr::from(crate::format::window_name(state, *sid, *idx)),
-            panes: w
-                .visible()
-                .iter()
-                .map(|g| LayoutPane {
-                    id: i64::from(g.id),
-                    sx: i64::from(g.sx),
-                    sy: i64::from(g.sy),
-                    xoff: i64::from(g.xoff),
-                    yoff: i64::from(g.yoff),
-                })
-                .collect(),
-            active_pane_id: i64::from(w.zoomed.unwrap_or(w.active)),
-        })
-        .filter(|w| !w.panes.is_empty())
-        .collect();
-    Some(Layout {
-        sx: i64::from(s.sx),
-        sy: i64::from(s.sy),
-        windows,
-        active_window_idx: i64::from(s.current),
-    })
-}
-
-/// PTY_DATA that repaints each pane's visible screen from our terminal (text only), so a
-/// relay that joined late or lost data shows the current screen.
-fn redraw_all(state: &State, out: &mut Vec<u8>) {
-    for p in state.panes.values() {
-        let (_, rows) = p.term.size();
-        let mut bytes = b"\x1b[m\x1b[H\x1b[2J".to_vec();
-        for row in 0..rows {
-            bytes.extend_from_slice(format!("\x1b[{};1H", row + 1).as_bytes());
-            bytes.extend_from_slice(p.term.row_text(row).as_bytes());
-        }
-        let (cx, cy) = p.term.cursor();
-        bytes.extend_from_slice(format!("\x1b[{};{}H", cy + 1, cx + 1).as_bytes());
-        for chunk in bytes.chunks(MAX_PTY_CHUNK) {
-            push(
-                out,
-                HostMessage::PtyData {
-                    pane_id: i64::from(p.id),
-                    data: RawStr(chunk.to_vec()),
-                },
-            );
-        }
     }
 }
 
@@ -682,12 +702,81 @@ fn failed(reply: &mpsc::Sender<Out>, client_id: i64, cause: &str) {
 /// At server exit: FIN to the relay, waiting a little for it to be written.
 pub async fn finish(shared: &Arc<Shared>) {
     let fin = shared.lock().tmate.fin.take();
-    let Some(fin) = fin else {
-        return;
+    if let Some(fin) = fin {
+        let (ack_tx, ack_rx) = oneshot::channel();
+        if fin.try_send(ack_tx).is_ok() {
+            let _ = tokio::time::timeout(Duration::from_secs(2), ack_rx).await;
+        }
+    }
+    if let Some(relay) = shared.lock().tmate.relay.take() {
+        relay.shutdown();
+    }
+}
+
+/// `tmate -F`: when the session's last pane ends and `tmate-foreground-restart` is on, a new
+/// window with a fresh shell replaces it after 500 ms (tmate's restart) instead of the session
+/// (and the share) ending.
+pub async fn foreground_restart(shared: &Arc<Shared>, pane: u32) {
+    let last = |st: &State| {
+        st.tmate.foreground
+            && st.panes.len() == 1
+            && st.panes.contains_key(&pane)
+            && st
+                .options
+                .get(crate::options::Scope::Server, "tmate-foreground-restart")
+                != Some("0")
     };
-    let (ack_tx, ack_rx) = oneshot::channel();
-    if fin.try_send(ack_tx).is_ok() {
-        let _ = tokio::time::timeout(Duration::from_secs(2), ack_rx).await;
+    if !last(&shared.lock()) {
+        return;
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut st = shared.lock();
+    if last(&st) {
+        let info = ClientInfo {
+            cwd: std::env::var("HOME").unwrap_or_default(),
+            ..ClientInfo::default()
+        };
+        let argv = vec!["new-window".to_string()];
+        let r = crate::cmd::run_line(shared, &mut st, &info, &argv);
+        if !r.err.is_empty() {
+            show(
+                &mut st,
+                format!("Cannot restart the shell: {}", r.err.trim()),
+            );
+        }
+    }
+}
+
+/// The `-F` client's stream: every tmate message, one line each, until the server exits.
+pub async fn foreground_stream(shared: &Arc<Shared>, mut stream: tokio::net::UnixStream) {
+    use crate::wire::{self, kind};
+    let mut changed = shared.changed.subscribe();
+    let mut next = 0u64;
+    loop {
+        let text = {
+            let st = shared.lock();
+            let total = st.tmate.notes_total;
+            let kept = u64::try_from(st.tmate.notes.len()).unwrap_or(0);
+            let first = total.saturating_sub(kept);
+            let skip = usize::try_from(next.max(first) - first).unwrap_or(usize::MAX);
+            next = total;
+            st.tmate
+                .notes
+                .iter()
+                .skip(skip)
+                .map(|n| format!("{n}\n"))
+                .collect::<String>()
+        };
+        if !text.is_empty()
+            && wire::write_frame(&mut stream, kind::STDOUT, text.as_bytes())
+                .await
+                .is_err()
+        {
+            return;
+        }
+        if changed.changed().await.is_err() {
+            return;
+        }
     }
 }
 
@@ -701,7 +790,9 @@ pub fn wait_ready(state: &mut State) -> Result<Option<oneshot::Receiver<()>>, St
         return Err(f.clone());
     }
     if !state.tmate.started {
-        return Err("tmate is not connecting to a relay (set tmate-server-host)".into());
+        return Err(
+            "tmate is not sharing (TMATE_EMBEDDED_RELAY=0 and no tmate-server-host set)".into(),
+        );
     }
     let (tx, rx) = oneshot::channel();
     state.tmate.waiters.retain(|w| !w.is_closed());

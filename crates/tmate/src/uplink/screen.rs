@@ -1,0 +1,226 @@
+//! What the relay is told about the screens: SYNC_LAYOUT for the shared session, PTY_DATA that
+//! repaints a pane from our terminal with its colours (after connecting or when the relay fell
+//! behind), and the SNAPSHOT of every pane sent after a reconnect (protocol spec 3.14).
+
+use tmate_proto::{
+    HostMessage, Layout, LayoutPane, LayoutWindow, MAX_PTY_CHUNK, PaneSnapshot, RawStr,
+    SnapshotGrid, SnapshotLine, WireMessage,
+};
+use tmate_term::{Color, Style};
+
+use crate::state::State;
+
+fn push(out: &mut Vec<u8>, m: HostMessage) {
+    out.extend_from_slice(&m.encode());
+}
+
+/// SYNC_LAYOUT for the session (tmate shares one session: the first).
+pub fn layout(state: &State) -> Option<Layout> {
+    let (sid, s) = state.sessions.iter().next()?;
+    let windows = s
+        .windows
+        .iter()
+        .map(|(idx, w)| LayoutWindow {
+            idx: i64::from(*idx),
+            name: RawStr::from(crate::format::window_name(state, *sid, *idx)),
+            panes: w
+                .visible()
+                .iter()
+                .map(|g| LayoutPane {
+                    id: i64::from(g.id),
+                    sx: i64::from(g.sx),
+                    sy: i64::from(g.sy),
+                    xoff: i64::from(g.xoff),
+                    yoff: i64::from(g.yoff),
+                })
+                .collect(),
+            active_pane_id: i64::from(w.zoomed.unwrap_or(w.active)),
+        })
+        .filter(|w| !w.panes.is_empty())
+        .collect();
+    Some(Layout {
+        sx: i64::from(s.sx),
+        sy: i64::from(s.sy),
+        windows,
+        active_window_idx: i64::from(s.current),
+    })
+}
+
+/// SGR parameters selecting `style` from the default (`ESC [ 0 ; ... m`).
+fn sgr(style: &Style, out: &mut Vec<u8>) {
+    let mut p = String::from("\x1b[0");
+    let a = &style.attrs;
+    for (on, code) in [
+        (a.bold, "1"),
+        (a.dim, "2"),
+        (a.italic, "3"),
+        (a.underline, "4"),
+        (a.blink, "5"),
+        (a.reverse, "7"),
+        (a.hidden, "8"),
+        (a.strike, "9"),
+    ] {
+        if on {
+            p.push(';');
+            p.push_str(code);
+        }
+    }
+    for (color, base, bright, ext) in [(style.fg, 30, 90, 38), (style.bg, 40, 100, 48)] {
+        match color {
+            Color::Default => {}
+            Color::Indexed(n) if n < 8 => p.push_str(&format!(";{}", base + u32::from(n))),
+            Color::Indexed(n) if n < 16 => p.push_str(&format!(";{}", bright + u32::from(n - 8))),
+            Color::Indexed(n) => p.push_str(&format!(";{ext};5;{n}")),
+            Color::Rgb(r, g, b) => p.push_str(&format!(";{ext};2;{r};{g};{b}")),
+        }
+    }
+    p.push('m');
+    out.extend_from_slice(p.as_bytes());
+}
+
+/// Bytes that repaint a pane's visible screen (text, colours, attributes, cursor) on a fresh
+/// terminal of the pane's size.
+pub fn repaint(state: &State, pane: u32) -> Vec<u8> {
+    let Some(p) = state.panes.get(&pane) else {
+        return Vec::new();
+    };
+    let (cols, rows) = p.term.size();
+    let mut bytes = b"\x1b[m\x1b[H\x1b[2J".to_vec();
+    for row in 0..rows {
+        let cells: Vec<_> = (0..cols).map(|c| p.term.cell(c, row)).collect();
+        // Trailing default blanks are already there after the clear.
+        let used = cells
+            .iter()
+            .rposition(|c| !c.is_default_blank())
+            .map_or(0, |i| i + 1);
+        if used == 0 {
+            continue;
+        }
+        bytes.extend_from_slice(format!("\x1b[{};1H", row + 1).as_bytes());
+        let mut current = Style::default();
+        for cell in cells.iter().take(used).filter(|c| c.width != 0) {
+            if cell.style != current {
+                sgr(&cell.style, &mut bytes);
+                current = cell.style;
+            }
+            bytes.extend_from_slice(cell.text.as_bytes());
+        }
+        bytes.extend_from_slice(b"\x1b[m");
+    }
+    let (cx, cy) = p.term.cursor();
+    bytes.extend_from_slice(format!("\x1b[{};{}H", cy + 1, cx + 1).as_bytes());
+    if !p.term.modes().cursor_visible {
+        bytes.extend_from_slice(b"\x1b[?25l");
+    }
+    bytes
+}
+
+/// PTY_DATA repainting every pane, so a relay that joined late or lost data shows the screens.
+pub fn redraw_all(state: &State, out: &mut Vec<u8>) {
+    for id in state.panes.keys() {
+        for chunk in repaint(state, *id).chunks(MAX_PTY_CHUNK) {
+            push(
+                out,
+                HostMessage::PtyData {
+                    pane_id: i64::from(*id),
+                    data: RawStr(chunk.to_vec()),
+                },
+            );
+        }
+    }
+}
+
+/// tmux 2.2's colour byte and whether it needs the 256 flag.
+fn colour(c: Color, bright_base: u64) -> (u64, bool) {
+    match c {
+        Color::Default | Color::Rgb(..) => (8, false),
+        Color::Indexed(n) if n < 8 => (u64::from(n), false),
+        Color::Indexed(n) if n < 16 => (bright_base + u64::from(n - 8), false),
+        Color::Indexed(n) => (u64::from(n), true),
+    }
+}
+
+/// `flags<<24 | attr<<16 | bg<<8 | fg` for one cell (spec 3.14).
+fn attr_word(style: &Style) -> u64 {
+    let (fg, fg256) = colour(style.fg, 90);
+    let (bg, bg256) = colour(style.bg, 100);
+    let a = &style.attrs;
+    let mut attr = 0;
+    for (on, bit) in [
+        (a.bold, 0x01),
+        (a.dim, 0x02),
+        (a.underline, 0x04),
+        (a.blink, 0x08),
+        (a.reverse, 0x10),
+        (a.hidden, 0x20),
+        (a.italic, 0x40),
+    ] {
+        if on {
+            attr |= bit;
+        }
+    }
+    let flags = u64::from(fg256) | (u64::from(bg256) << 1);
+    (flags << 24) | (attr << 16) | (bg << 8) | fg
+}
+
+/// SNAPSHOT of every pane's visible screen (our terminal does not expose history cells, so no
+/// history lines; no saved grid either).
+pub fn snapshot(state: &State) -> HostMessage {
+    let panes = state
+        .panes
+        .values()
+        .map(|p| {
+            let (cols, rows) = p.term.size();
+            let lines = (0..rows)
+                .map(|row| {
+                    let cells: Vec<_> = (0..cols)
+                        .map(|c| p.term.cell(c, row))
+                        .filter(|c| c.width != 0)
+                        .collect();
+                    let used = cells
+                        .iter()
+                        .rposition(|c| !c.is_default_blank())
+                        .map_or(0, |i| i + 1);
+                    let mut text = String::new();
+                    let mut attrs = Vec::new();
+                    for c in cells.iter().take(used) {
+                        text.push_str(&c.text);
+                        attrs.push(attr_word(&c.style));
+                    }
+                    SnapshotLine {
+                        text: RawStr::from(text),
+                        attrs,
+                    }
+                })
+                .collect();
+            let (cx, cy) = p.term.cursor();
+            let m = p.term.modes();
+            let mut mode = 0x10; // WRAP
+            for (on, bit) in [
+                (m.cursor_visible, 0x1),
+                (m.cursor_keys_application, 0x4),
+                (m.keypad_application, 0x8),
+                (m.mouse_reporting, 0x20),
+                (m.mouse_drag || m.mouse_motion, 0x40),
+                (m.sgr_mouse, 0x200),
+                (m.bracketed_paste, 0x400),
+                (m.focus_events, 0x800),
+            ] {
+                if on {
+                    mode |= bit;
+                }
+            }
+            PaneSnapshot {
+                pane_id: i64::from(p.id),
+                mode,
+                grid: SnapshotGrid {
+                    cx: i64::from(cx),
+                    cy: i64::from(cy),
+                    lines,
+                },
+                saved: None,
+            }
+        })
+        .collect();
+    HostMessage::Snapshot(panes)
+}
