@@ -230,9 +230,11 @@ pub const TABLE: &[Def] = &[
     def("tmate-set", SV, Str, ""),
     def("tmate-foreground-restart", SV, Num(0, 1), "1"),
     // Ours: the embedded relay used without tmate-server-host (address:port to listen on, and
-    // the host name put in the ssh lines; empty: the listening address or this host's name).
+    // the host name put in the ssh lines; empty: the listening address or this host's name;
+    // where its web viewer listens, empty: no web viewer).
     def("tmate-relay-listen", SV, Str, "127.0.0.1:0"),
     def("tmate-relay-host", SV, Str, ""),
+    def("tmate-relay-web-listen", SV, Str, ""),
 ];
 
 /// User options (`@name`) per scope are capped so a config loop cannot grow the server.

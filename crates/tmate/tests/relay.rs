@@ -425,7 +425,9 @@ async fn relay_restart_host_reconnects_with_same_tokens() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn embedded_relay_by_default() {
-    let mux = Mux::tmate().with_embedded_relay();
+    let mux = Mux::tmate()
+        .with_config("set -g tmate-relay-web-listen 127.0.0.1:0\n")
+        .with_embedded_relay();
     host_ok(&mux, &["new-session", "-d", "-x", "100", "-y", "30"]);
     host_ok(&mux, &["wait", "tmate-ready"]);
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
@@ -436,9 +438,12 @@ async fn embedded_relay_by_default() {
         .and_then(|p| p.parse().ok())
         .unwrap_or_else(|| panic!("tmate_ssh: {ssh:?}"));
     assert!(ssh.ends_with("@127.0.0.1"), "tmate_ssh: {ssh:?}");
+    let web = host_ok(&mux, &["display", "-p", "#{tmate_web}"]);
+    assert!(web.starts_with("http://127.0.0.1:"), "tmate_web: {web:?}");
     let log = host_ok(&mux, &["show-messages"]);
     assert!(
         log.contains("[tmate] Connecting to 127.0.0.1...")
+            && log.contains("[tmate] web session: http://127.0.0.1:")
             && log.contains("[tmate] ssh session read only: ")
             && log.contains("[tmate] Note: clear your terminal before sharing readonly access"),
         "messages: {log}"
@@ -529,4 +534,96 @@ fn foreground_prints_the_lines_and_restarts_the_shell() {
         assert!(Instant::now() < deadline, "-F did not exit with the server");
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attached_client_sends_status_to_viewers() {
+    use tokio::io::AsyncReadExt;
+    let relay = TestRelay::start().await;
+    let conf = format!("{}set -g status-left '[share-left] '\n", relay.tmate_conf());
+    let mux = Mux::tmate().with_config(&conf);
+    host_ok(&mux, &["new-session", "-d", "-s", "main"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    let mut viewer = Viewer::join(relay.addr, &token(ssh.trim())).await;
+    // Headless: no STATUS, so the viewer's status line does not have the host's left part.
+    viewer
+        .wait_for("the status line", |s| s.lines().count() > 1)
+        .await;
+    assert!(!viewer.screen.screen().contents().contains("[share-left]"));
+
+    // A local client attaches (on a pty): now tmate sends its status line to the relay.
+    let (pty, pts) = pty_process::open().unwrap();
+    pty.resize(pty_process::Size::new(30, 100)).unwrap();
+    let std_cmd = mux.command(&["attach", "-t", "main"]);
+    let mut cmd = pty_process::Command::new(std_cmd.get_program()).args(std_cmd.get_args());
+    for (k, v) in std_cmd.get_envs() {
+        if let Some(v) = v {
+            cmd = cmd.env(k, v);
+        }
+    }
+    let _child = cmd
+        .env("TERM", "xterm-256color")
+        .kill_on_drop(true)
+        .spawn(pts)
+        .unwrap();
+    let (mut rd, _wr) = pty.into_split();
+    let drain = tokio::spawn(async move {
+        let mut buf = vec![0u8; 4096];
+        while rd.read(&mut buf).await.is_ok_and(|n| n > 0) {}
+    });
+    viewer
+        .wait_for("the host's status-left", |s| s.contains("[share-left]"))
+        .await;
+    host_ok(&mux, &["kill-server"]);
+    drain.abort();
+}
+
+/// `-a FILE` restricts viewers to the listed keys; `-n NAME` reaches the relay (which answers
+/// that it has no named sessions).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_authorized_keys_and_session_name() {
+    use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
+    let relay = TestRelay::start().await;
+    let mux = Mux::tmate().with_config(&relay.tmate_conf());
+    let key = PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap();
+    let keys_file = mux.dir.path().join("keys");
+    std::fs::write(
+        &keys_file,
+        format!("{}\n\n", key.public_key().to_openssh().unwrap()),
+    )
+    .unwrap();
+    let keys_arg = keys_file.to_string_lossy().into_owned();
+    host_ok(
+        &mux,
+        &["-a", &keys_arg, "-n", "myname", "new-session", "-d"],
+    );
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    let token = token(ssh.trim());
+    tokio::task::block_in_place(|| {
+        mux.wait_for(&["show-messages"], "the relay's named-session note", |t| {
+            t.contains("[tmate] Named sessions are not supported")
+        })
+    });
+    let config = Arc::new(client::Config::default());
+    let mut ssh = client::connect(config.clone(), relay.addr, AcceptAnyKey)
+        .await
+        .unwrap();
+    assert!(
+        !ssh.authenticate_none(&token).await.unwrap().success(),
+        "a viewer without the key got in"
+    );
+    let mut ssh = client::connect(config, relay.addr, AcceptAnyKey)
+        .await
+        .unwrap();
+    let with_key = PrivateKeyWithHashAlg::new(Arc::new(key), None);
+    assert!(
+        ssh.authenticate_publickey(&token, with_key)
+            .await
+            .unwrap()
+            .success(),
+        "the listed key was refused"
+    );
+    host_ok(&mux, &["kill-server"]);
 }

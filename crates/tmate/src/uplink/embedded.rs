@@ -1,6 +1,7 @@
 //! The embedded relay: with no `tmate-server-host` configured the server runs `tmate_relay` in
 //! its own process (the public tmate.io relays are gone), listening on `tmate-relay-listen`
-//! (127.0.0.1, a free port) and advertising `tmate-relay-host`, with an ed25519 host key and the
+//! (127.0.0.1, a free port) and advertising `tmate-relay-host` (a web viewer on
+//! `tmate-relay-web-listen` when set), with an ed25519 host key and the
 //! reconnection secret kept in a per-user directory, so `tmate` prints working `ssh` lines at once.
 
 use std::net::SocketAddr;
@@ -68,7 +69,7 @@ fn host_key(dir: &Path) -> Result<PrivateKey, String> {
 
 /// Start the relay from the options; the target the uplink connects to and the handle.
 pub async fn start(shared: &Arc<Shared>) -> Result<(Target, RelayHandle), String> {
-    let (listen, advertised) = {
+    let (listen, advertised, web) = {
         let st = shared.lock();
         let opt = |n: &str| {
             st.options
@@ -76,7 +77,11 @@ pub async fn start(shared: &Arc<Shared>) -> Result<(Target, RelayHandle), String
                 .unwrap_or_default()
                 .to_string()
         };
-        (opt("tmate-relay-listen"), opt("tmate-relay-host"))
+        (
+            opt("tmate-relay-listen"),
+            opt("tmate-relay-host"),
+            opt("tmate-relay-web-listen"),
+        )
     };
     let listen: SocketAddr = listen
         .parse()
@@ -95,6 +100,12 @@ pub async fn start(shared: &Arc<Shared>) -> Result<(Target, RelayHandle), String
         rsa: None,
     };
     let mut config = RelayConfig::new(vec![listen], host, keys);
+    if !web.is_empty() {
+        config.web_listen = Some(
+            web.parse()
+                .map_err(|_| format!("tmate-relay-web-listen: not an address:port: {web}"))?,
+        );
+    }
     config.reconnect_secret = tmate_relay::load_or_create_secret(&dir)
         .map_err(|e| format!("cannot keep the relay secret: {e:#}"))?;
     let relay = Relay::bind(config)

@@ -389,6 +389,7 @@ async fn run(
         (burst, layout, st.tmate.replay_total)
     };
     send(&write, burst).await?;
+    let mut sent_status: Option<(String, String)> = None;
     // Reader: the relay's messages, applied under the lock.
     let reader_shared = Arc::clone(shared);
     let reply_tx = out_tx.clone();
@@ -475,6 +476,16 @@ async fn run(
                         push(&mut bytes, exec(argv));
                     }
                     replay_sent = st.tmate.replay_total;
+                    let status = screen::status(&st);
+                    if status.is_some() && status != sent_status {
+                        if let Some((left, right)) = &status {
+                            push(&mut bytes, HostMessage::Status {
+                                left: RawStr::from(left.as_str()),
+                                right: RawStr::from(right.as_str()),
+                            });
+                        }
+                        sent_status = status;
+                    }
                     let l = screen::layout(&st);
                     if st.tmate.overflow {
                         // Dropped pane data: forget what is queued (older than the screens

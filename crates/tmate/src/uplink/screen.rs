@@ -224,3 +224,33 @@ pub fn snapshot(state: &State) -> HostMessage {
         .collect();
     HostMessage::Snapshot(panes)
 }
+
+/// STATUS `[5, left, right]`: the expanded status-left and status-right of the shared session,
+/// only while a local client is attached to it (tmate sends it when it draws a status line).
+pub fn status(state: &State) -> Option<(String, String)> {
+    let (sid, s) = state.sessions.iter().next()?;
+    if !state.clients.values().any(|c| c.session == *sid) {
+        return None;
+    }
+    let w = s.windows.get(&s.current)?;
+    let ctx = crate::format::Ctx {
+        session: *sid,
+        window: s.current,
+        pane: w.active,
+    };
+    let side = |name: &str| {
+        let fmt = state.option(*sid, s.current, name);
+        let default = crate::options::lookup(name)
+            .map(|d| d.default)
+            .unwrap_or_default();
+        if fmt == default && name == "status-right" {
+            // tmux's default: the pane title and the clock (the conditional part is empty).
+            let title = crate::format::expand(state, ctx, "#{=21:pane_title}");
+            let clock = tmate_term::status_clock(std::time::SystemTime::now());
+            format!("\"{title}\" {clock}")
+        } else {
+            crate::format::expand(state, ctx, &fmt)
+        }
+    };
+    Some((side("status-left"), side("status-right")))
+}
