@@ -1,0 +1,124 @@
+//! Owns the local multiplexer comparison (issue 4): our `tmate` and tmux 3.3a, unshared, each
+//! with one client attached on a pty: a pane printing 100 MB, and keystroke echo latency.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde_json::{Value, json};
+
+use crate::procs::{self, run, run_ok};
+use crate::share::{echo, sync_all};
+use crate::term::Term;
+use crate::{Ctx, median, summary};
+
+pub fn phase_local(ctx: &Ctx, name: &str, program: &Path) -> Result<Value> {
+    let sock = ctx.new_path(&format!("local-{name}"));
+    let log = ctx.new_path("local-pane.log");
+    let base = vec![
+        program.display().to_string(),
+        "-S".to_string(),
+        sock.display().to_string(),
+        "-f".to_string(),
+        "/dev/null".to_string(),
+    ];
+    let argv = |args: &[&str]| -> Vec<String> {
+        let mut v = base.clone();
+        v.extend(args.iter().map(|a| a.to_string()));
+        v
+    };
+    let pane = format!("{} pane {}", ctx.self_exe.display(), log.display());
+    let timeout = Duration::from_secs(30);
+    run_ok(
+        &argv(&["new-session", "-d", "-x", "80", "-y", "24", &pane]),
+        &ctx.env,
+        &ctx.work,
+        timeout,
+    )?;
+    let server_pid: Option<i32> = run_ok(
+        &argv(&["display", "-p", "#{pid}"]),
+        &ctx.env,
+        &ctx.work,
+        timeout,
+    )
+    .ok()
+    .and_then(|p| p.trim().parse().ok());
+    let mut env = ctx.env.clone();
+    env.retain(|(k, _)| k != "TERM");
+    env.push(("TERM".into(), "xterm-256color".into()));
+    let client = Term::spawn(
+        &format!("{name}-client"),
+        &argv(&["attach"]),
+        &env,
+        80,
+        25,
+        Some(b"#READY#"),
+    );
+    let res = (|| {
+        let client = client.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+        client
+            .wait_hit(Instant::now() + Duration::from_secs(30))
+            .context("attached client never showed the pane")?;
+        let terms = [client];
+        sync_all(ctx, &terms, client)?;
+        let total: usize = if ctx.quick { 20_000_000 } else { 100_000_000 };
+        let mut runs = Vec::new();
+        for _ in 0..if ctx.quick { 1 } else { 2 } {
+            ctx.check_deadline()?;
+            sync_all(ctx, &terms, client)?;
+            let tag = format!("L{}", ctx.seq());
+            client.expect(format!("#END-{tag}#").as_bytes());
+            let b0 = client.raw_bytes();
+            let cpu0 = server_pid.map(procs::tree_cpu_ns).unwrap_or(0);
+            let t0 = Instant::now();
+            client.write(format!("!T{total},{tag}\r").as_bytes())?;
+            let hit = client
+                .wait_hit(Instant::now() + Duration::from_secs(if ctx.quick { 60 } else { 180 }))
+                .context("end marker of the 100 MB run")?;
+            let secs = hit.saturating_duration_since(t0).as_secs_f64();
+            let cpu_ms = server_pid
+                .map(procs::tree_cpu_ns)
+                .unwrap_or(0)
+                .saturating_sub(cpu0) as f64
+                / 1e6;
+            let mut pane_secs = None;
+            procs::wait_until(Duration::from_secs(10), || {
+                pane_secs = crate::pane::logged_secs(&log, &tag);
+                pane_secs.is_some()
+            });
+            runs.push(json!({
+                "secs_to_client": secs,
+                "mb_per_s": total as f64 / secs / 1e6,
+                "pane_secs": pane_secs,
+                "client_bytes": client.raw_bytes().saturating_sub(b0),
+                "server_cpu_ms": cpu_ms,
+            }));
+        }
+        sync_all(ctx, &terms, client)?;
+        let keys = if ctx.quick { 40 } else { 200 };
+        let (lat, _, timeouts) = echo(&terms, client, keys, ctx)?;
+        let col = |key: &str| -> Vec<f64> { runs.iter().filter_map(|r| r[key].as_f64()).collect() };
+        Ok(json!({
+            "bytes": total,
+            "runs": runs,
+            "secs_to_client_median": median(&col("secs_to_client")),
+            "mb_per_s_median": median(&col("mb_per_s")),
+            "pane_secs_median": median(&col("pane_secs")),
+            "client_bytes_median": median(&col("client_bytes")),
+            "server_cpu_ms_median": median(&col("server_cpu_ms")),
+            "echo_ms": summary(&lat),
+            "echo_timeouts": timeouts,
+        }))
+    })();
+    if let Ok(c) = client {
+        c.stop();
+    }
+    let _ = run(&argv(&["kill-server"]), &ctx.env, &ctx.work, timeout);
+    if let Some(pid) = server_pid {
+        procs::wait_until(Duration::from_secs(5), || {
+            procs::reap_orphans(&Default::default());
+            !procs::alive(pid)
+        });
+    }
+    res
+}

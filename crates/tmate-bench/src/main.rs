@@ -1,0 +1,366 @@
+//! Owns the benchmark suite's command line and run order: each target (our host + our relay,
+//! Debian's tmate 2.4 + our relay, tmate 2.4 + the original relay) through every phase, then the
+//! local multiplexer against tmux; the table on stdout and the full results as JSON.
+
+mod local;
+mod pane;
+mod procs;
+mod report;
+mod screen;
+mod scripted;
+mod share;
+mod term;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
+
+use share::{RelayKind, Target};
+
+const USAGE: &str = "\
+tmate-bench [--quick] [--json FILE] [--targets ours,debian,original] [--phases setup,viewers,memory,local]
+            [--viewers 1,5,20,100] [--sessions 1,100,1000,10000] [--max-seconds N] [--keep]
+Runs the benchmarks of docs/BENCHMARKS.md on loopback. Our binaries are taken from this
+program's directory (build with `cargo build --release`); Debian's client from
+$TMATE_DEBIAN_CLIENT or /usr/bin/tmate; the original relay from $TMATE_REFERENCE_SERVER (the
+`original` target is skipped without it).";
+
+pub struct Ctx {
+    pub work: PathBuf,
+    pub env: Vec<(String, String)>,
+    pub quick: bool,
+    pub self_exe: PathBuf,
+    deadline: Instant,
+    seq: AtomicU64,
+}
+
+impl Ctx {
+    pub fn seq(&self) -> u64 {
+        self.seq.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A fresh path in the work directory.
+    pub fn new_path(&self, prefix: &str) -> PathBuf {
+        self.work.join(format!("{prefix}{}", self.seq()))
+    }
+
+    pub fn check_deadline(&self) -> Result<()> {
+        if Instant::now() > self.deadline {
+            bail!("--max-seconds exceeded");
+        }
+        Ok(())
+    }
+
+    /// How long idle sessions settle before their memory is read.
+    pub fn settle(&self) -> Duration {
+        Duration::from_millis(if self.quick { 1000 } else { 2000 })
+    }
+}
+
+pub fn median(v: &[f64]) -> Option<f64> {
+    percentile(v, 50.0)
+}
+
+fn percentile(v: &[f64], p: f64) -> Option<f64> {
+    let mut s: Vec<f64> = v.iter().copied().filter(|x| x.is_finite()).collect();
+    if s.is_empty() {
+        return None;
+    }
+    s.sort_by(f64::total_cmp);
+    let k = (s.len() - 1) as f64 * p / 100.0;
+    let lo = k.floor() as usize;
+    let hi = (lo + 1).min(s.len() - 1);
+    let a = *s.get(lo)?;
+    let b = *s.get(hi)?;
+    Some(a + (b - a) * (k - lo as f64))
+}
+
+pub fn summary(v: &[f64]) -> Value {
+    json!({
+        "n": v.len(),
+        "median": median(v),
+        "p90": percentile(v, 90.0),
+        "p99": percentile(v, 99.0),
+        "min": percentile(v, 0.0),
+        "max": percentile(v, 100.0),
+    })
+}
+
+struct Args {
+    quick: bool,
+    json: PathBuf,
+    targets: Vec<String>,
+    phases: Vec<String>,
+    viewers: Option<Vec<usize>>,
+    sessions: Option<Vec<usize>>,
+    max_seconds: u64,
+    keep: bool,
+}
+
+fn list(v: &str) -> Vec<String> {
+    v.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn numbers(v: &str) -> Result<Vec<usize>> {
+    list(v)
+        .iter()
+        .map(|n| n.parse().with_context(|| format!("not a number: {n}")))
+        .collect()
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args> {
+    let mut a = Args {
+        quick: false,
+        json: PathBuf::from("bench-results.json"),
+        targets: list("ours,debian,original"),
+        phases: list("setup,viewers,memory,local"),
+        viewers: None,
+        sessions: None,
+        max_seconds: 900,
+        keep: false,
+    };
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--quick" => a.quick = true,
+            "--keep" => a.keep = true,
+            "--json" => a.json = PathBuf::from(value()?),
+            "--targets" => a.targets = list(&value()?),
+            "--phases" => a.phases = list(&value()?),
+            "--viewers" => a.viewers = Some(numbers(&value()?)?),
+            "--sessions" => a.sessions = Some(numbers(&value()?)?),
+            "--max-seconds" => a.max_seconds = value()?.parse()?,
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => bail!("unknown argument {other}\n{USAGE}"),
+        }
+    }
+    Ok(a)
+}
+
+fn version(program: &str, flag: &str) -> String {
+    std::process::Command::new(program)
+        .arg(flag)
+        .output()
+        .map(|o| {
+            let text = format!(
+                "{}{}",
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            );
+            text.lines().next().unwrap_or("").trim().to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    if let Some(first) = std::env::args().nth(1)
+        && first == "pane"
+    {
+        let log = std::env::args()
+            .nth(2)
+            .unwrap_or_else(|| "/dev/null".into());
+        if let Err(e) = pane::main(&log) {
+            eprintln!("pane: {e:#}");
+            std::process::exit(1);
+        }
+        return;
+    }
+    let parsed = parse_args(&mut args);
+    // A panic must still stop everything started (below), so it is caught here.
+    let outcome =
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parsed.and_then(run_suite)));
+    let code = match outcome {
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => {
+            eprintln!("tmate-bench: {e:#}");
+            1
+        }
+        Err(_) => 101,
+    };
+    procs::stop_all_descendants();
+    std::process::exit(code);
+}
+
+fn run_suite(args: Args) -> Result<()> {
+    procs::become_subreaper();
+    let self_exe = std::env::current_exe().context("current_exe")?;
+    let bin_dir = self_exe.parent().context("exe dir")?.to_path_buf();
+    let work = std::env::temp_dir().join(format!("tmate-bench.{}", std::process::id()));
+    std::fs::create_dir_all(&work)?;
+    let mut env: Vec<(String, String)> = vec![
+        ("HOME".into(), work.display().to_string()),
+        ("TERM".into(), "xterm".into()),
+        ("LANG".into(), "C.UTF-8".into()),
+        (
+            "USER".into(),
+            std::env::var("USER").unwrap_or_else(|_| "root".into()),
+        ),
+    ];
+    if let Ok(path) = std::env::var("PATH") {
+        env.push(("PATH".into(), path));
+    }
+    let ctx = Ctx {
+        work: work.clone(),
+        env,
+        quick: args.quick,
+        self_exe,
+        deadline: Instant::now() + Duration::from_secs(args.max_seconds),
+        seq: AtomicU64::new(0),
+    };
+    let ours_tmate = bin_dir.join("tmate");
+    let ours_relay = bin_dir.join("tmate-ssh-server");
+    let debian = PathBuf::from(
+        std::env::var("TMATE_DEBIAN_CLIENT").unwrap_or_else(|_| "/usr/bin/tmate".into()),
+    );
+    let original = std::env::var("TMATE_REFERENCE_SERVER")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let mut targets = Vec::new();
+    for t in &args.targets {
+        match t.as_str() {
+            "ours" => targets.push(Target {
+                name: "ours",
+                label: "our tmate + our relay".into(),
+                client: ours_tmate.clone(),
+                relay: RelayKind::Ours(ours_relay.clone()),
+            }),
+            "debian" => targets.push(Target {
+                name: "debian",
+                label: "Debian tmate 2.4 + our relay".into(),
+                client: debian.clone(),
+                relay: RelayKind::Ours(ours_relay.clone()),
+            }),
+            "original" => match &original {
+                Some(p) => targets.push(Target {
+                    name: "original",
+                    label: "Debian tmate 2.4 + original tmate-ssh-server".into(),
+                    client: debian.clone(),
+                    relay: RelayKind::Original(PathBuf::from(p)),
+                }),
+                None => eprintln!("TMATE_REFERENCE_SERVER not set: skipping the original relay"),
+            },
+            other => bail!("unknown target {other}"),
+        }
+    }
+    let started = Instant::now();
+    let mut results = json!({
+        "meta": {
+            "quick": args.quick,
+            "loadavg_start": loadavg(),
+            "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+            "kernel": version("uname", "-r"),
+            "cpu_model": std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines()
+                .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string()))),
+            "debian_client": version(&debian.display().to_string(), "-V"),
+            "tmux": version("tmux", "-V"),
+            "ssh": version("ssh", "-V"),
+            "original_relay": original,
+            "targets": targets.iter().map(|t| json!({"name": t.name, "label": t.label})).collect::<Vec<_>>(),
+        },
+        "targets": {},
+    });
+    let phase = |p: &str| args.phases.iter().any(|x| x == p);
+    let viewers = args.viewers.clone().unwrap_or_else(|| {
+        if args.quick {
+            vec![1, 5, 20]
+        } else {
+            vec![1, 5, 20, 100]
+        }
+    });
+    let sessions = args.sessions.clone().unwrap_or_else(|| {
+        if args.quick {
+            vec![1, 100, 1000]
+        } else {
+            vec![1, 100, 1000, 10000]
+        }
+    });
+    for target in &targets {
+        eprintln!("== {} ({})", target.name, target.label);
+        let mut out = serde_json::Map::new();
+        let mut relay = match share::Relay::start(&ctx, &target.relay, target.name) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("  relay: {e:#}");
+                out.insert("error".into(), json!(format!("{e:#}")));
+                results["targets"][target.name] = Value::Object(out);
+                continue;
+            }
+        };
+        let original_relay = matches!(target.relay, RelayKind::Original(_));
+        let mut record = |name: &str, r: Result<Value>| {
+            let v = r.unwrap_or_else(|e| {
+                eprintln!("  {name}: {e:#}");
+                json!({"error": format!("{e:#}")})
+            });
+            out.insert(name.into(), v);
+        };
+        if phase("setup") {
+            eprintln!("  setup");
+            record("setup", share::phase_setup(&ctx, target, &relay));
+        }
+        if phase("viewers") {
+            // The original relay renders every byte for every viewer: 100 viewers would take
+            // minutes per burst, so it stops at 20 (DESIGN.md's reference points).
+            let ks: Vec<usize> = viewers
+                .iter()
+                .copied()
+                .filter(|&k| !original_relay || k <= 20)
+                .collect();
+            eprintln!("  viewers {ks:?}");
+            record("viewers", share::phase_viewers(&ctx, target, &relay, &ks));
+        }
+        if phase("memory") {
+            eprintln!("  memory {sessions:?}");
+            record(
+                "memory",
+                share::phase_memory(&ctx, target, &relay, &sessions, 100),
+            );
+        }
+        relay.stop();
+        procs::reap_orphans(&Default::default());
+        results["targets"][target.name] = Value::Object(out);
+    }
+    if phase("local") {
+        eprintln!("== local multiplexer: ours vs tmux");
+        let mut local = serde_json::Map::new();
+        for (name, program) in [
+            ("ours", ours_tmate.clone()),
+            ("tmux", PathBuf::from("tmux")),
+        ] {
+            let r = local::phase_local(&ctx, name, &program).unwrap_or_else(|e| {
+                eprintln!("  {name}: {e:#}");
+                json!({"error": format!("{e:#}")})
+            });
+            local.insert(name.into(), r);
+        }
+        results["local"] = Value::Object(local);
+    }
+    results["meta"]["loadavg_end"] = json!(loadavg());
+    results["meta"]["elapsed_secs"] = json!(started.elapsed().as_secs_f64());
+    print!("{}", report::table(&results));
+    std::fs::write(&args.json, serde_json::to_string_pretty(&results)?)
+        .with_context(|| format!("write {}", args.json.display()))?;
+    eprintln!("results: {}", args.json.display());
+    procs::stop_all_descendants();
+    if !args.keep {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+    Ok(())
+}

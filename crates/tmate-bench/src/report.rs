@@ -1,0 +1,444 @@
+//! Owns the printed report: one table per figure of DESIGN.md section 7, every target side by
+//! side with its ratio to the original relay, then each target checked (met / MISSED).
+
+use std::fmt::Write;
+
+use serde_json::Value;
+
+const TARGETS: [&str; 3] = ["ours", "debian", "original"];
+
+fn f(v: Option<f64>, nd: usize) -> String {
+    v.map_or_else(|| "-".to_string(), |x| format!("{x:.nd$}"))
+}
+
+fn at<'a>(v: &'a Value, path: &[&str]) -> &'a Value {
+    path.iter().fold(v, |v, k| &v[*k])
+}
+
+fn num(v: &Value, path: &[&str]) -> Option<f64> {
+    at(v, path).as_f64()
+}
+
+fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => Some(a / b),
+        _ => None,
+    }
+}
+
+fn rows(out: &mut String, header: &[String], rows: &[Vec<String>]) {
+    let mut w: Vec<usize> = header.iter().map(String::len).collect();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            if let Some(x) = w.get_mut(i) {
+                *x = (*x).max(c.len());
+            }
+        }
+    }
+    let line = |cells: &[String]| -> String {
+        let mut s = String::from("|");
+        for (i, c) in cells.iter().enumerate() {
+            let _ = write!(
+                s,
+                " {:>width$} |",
+                c,
+                width = w.get(i).copied().unwrap_or(0)
+            );
+        }
+        s
+    };
+    let _ = writeln!(out, "{}", line(header));
+    let _ = writeln!(
+        out,
+        "|{}",
+        w.iter()
+            .map(|n| format!("{}:|", "-".repeat(n + 1)))
+            .collect::<String>()
+    );
+    for r in rows {
+        let _ = writeln!(out, "{}", line(r));
+    }
+    out.push('\n');
+}
+
+fn present(res: &Value) -> Vec<(&'static str, &Value)> {
+    TARGETS
+        .iter()
+        .filter_map(|t| {
+            let v = &res["targets"][*t];
+            (!v.is_null()).then_some((*t, v))
+        })
+        .collect()
+}
+
+fn keys_of(res: &Value, phase: &str) -> Vec<String> {
+    let mut ks: Vec<u64> = present(res)
+        .iter()
+        .filter_map(|(_, v)| v[phase].as_object())
+        .flat_map(|o| {
+            o.keys()
+                .filter_map(|k| k.parse::<u64>().ok())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    ks.sort_unstable();
+    ks.dedup();
+    ks.iter().map(u64::to_string).collect()
+}
+
+pub fn table(res: &Value) -> String {
+    let mut out = String::new();
+    let m = &res["meta"];
+    let _ = writeln!(
+        out,
+        "tmate-bench{}: {} cpus ({}), load {} -> {}, {:.0} s",
+        if m["quick"].as_bool() == Some(true) {
+            " --quick"
+        } else {
+            ""
+        },
+        m["cpus"],
+        m["cpu_model"].as_str().unwrap_or("?"),
+        m["loadavg_start"].as_str().unwrap_or("?"),
+        m["loadavg_end"].as_str().unwrap_or("?"),
+        m["elapsed_secs"].as_f64().unwrap_or(0.0)
+    );
+    let ts = present(res);
+    for (t, v) in &ts {
+        let label = m["targets"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["name"] == *t))
+            .and_then(|x| x["label"].as_str())
+            .unwrap_or("");
+        let _ = writeln!(out, "  {t}: {label}");
+        if let Some(e) = v["error"].as_str() {
+            let _ = writeln!(out, "    error: {e}");
+        }
+    }
+    out.push('\n');
+    let orig = &res["targets"]["original"];
+
+    // Session setup.
+    let _ = writeln!(
+        out,
+        "Session setup, `new-session -d` to `wait tmate-ready` (ms)\n"
+    );
+    let header: Vec<String> = ["target", "median", "p90", "min", "vs original"]
+        .map(String::from)
+        .to_vec();
+    let o = num(orig, &["setup", "ready_ms", "median"]);
+    let r: Vec<Vec<String>> = ts
+        .iter()
+        .map(|(t, v)| {
+            let med = num(v, &["setup", "ready_ms", "median"]);
+            vec![
+                t.to_string(),
+                f(med, 1),
+                f(num(v, &["setup", "ready_ms", "p90"]), 1),
+                f(num(v, &["setup", "ready_ms", "min"]), 1),
+                f(ratio(med, o), 2),
+            ]
+        })
+        .collect();
+    rows(&mut out, &header, &r);
+
+    // Echo latency and bursts per viewer count.
+    let ks: Vec<String> = keys_of(res, "viewers")
+        .into_iter()
+        .filter(|k| k != "0")
+        .collect();
+    let _ = writeln!(
+        out,
+        "Keystroke echo seen by ssh viewers (ms): viewer 0 (read-write, typing) median / p99, slowest viewer median\n"
+    );
+    let mut header = vec!["viewers".to_string()];
+    for (t, _) in &ts {
+        header.push(format!("{t} v0 med"));
+        header.push(format!("{t} v0 p99"));
+        header.push(format!("{t} slowest"));
+    }
+    header.push("ours/original".into());
+    let r: Vec<Vec<String>> = ks
+        .iter()
+        .map(|k| {
+            let mut row = vec![k.clone()];
+            for (_, v) in &ts {
+                let x = &v["viewers"][k.as_str()];
+                row.push(f(num(x, &["echo_ms_viewer0", "median"]), 2));
+                row.push(f(num(x, &["echo_ms_viewer0", "p99"]), 2));
+                row.push(f(num(x, &["echo_ms_slowest", "median"]), 2));
+            }
+            row.push(f(
+                ratio(
+                    num(
+                        &res["targets"]["ours"],
+                        &["viewers", k, "echo_ms_viewer0", "median"],
+                    ),
+                    num(orig, &["viewers", k, "echo_ms_viewer0", "median"]),
+                ),
+                2,
+            ));
+            row
+        })
+        .collect();
+    rows(&mut out, &header, &r);
+
+    let _ = writeln!(
+        out,
+        "4 MB burst printed in the host's pane: seconds until the end marker is on every viewer's screen, \
+         KB each viewer received (median), the pane's write time vs the same burst with no viewer, relay CPU ms per MB\n"
+    );
+    let mut header = vec!["viewers".to_string()];
+    for (t, _) in &ts {
+        header.push(format!("{t} s"));
+        header.push(format!("{t} KB/viewer"));
+        header.push(format!("{t} pane x"));
+        header.push(format!("{t} cpu ms/MB"));
+    }
+    header.push("original/ours s".into());
+    let r: Vec<Vec<String>> = ks
+        .iter()
+        .map(|k| {
+            let mut row = vec![k.clone()];
+            for (_, v) in &ts {
+                let x = &v["viewers"][k.as_str()];
+                if x.is_null() {
+                    row.extend(["-", "-", "-", "-"].map(String::from));
+                    continue;
+                }
+                row.push(f(num(x, &["burst_secs_all_median"]), 3));
+                row.push(f(num(x, &["viewer_bytes_median"]).map(|b| b / 1024.0), 0));
+                row.push(f(num(x, &["pane_slowdown"]), 2));
+                row.push(f(num(x, &["relay_cpu_ms_per_mb_median"]), 1));
+            }
+            row.push(f(
+                ratio(
+                    num(orig, &["viewers", k, "burst_secs_all_median"]),
+                    num(
+                        &res["targets"]["ours"],
+                        &["viewers", k, "burst_secs_all_median"],
+                    ),
+                ),
+                1,
+            ));
+            row
+        })
+        .collect();
+    rows(&mut out, &header, &r);
+    let base: Vec<String> = ts
+        .iter()
+        .map(|(t, v)| {
+            format!(
+                "{t} {} s",
+                f(num(v, &["viewers", "0", "pane_secs", "median"]), 3)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Pane write time of the burst with no viewer (the 1.00 of `pane x`): {}\n",
+        base.join(", ")
+    );
+
+    // Memory.
+    let _ = writeln!(
+        out,
+        "Relay memory per idle session (KB; RSS, PSS of the relay's process tree minus the idle relay; hosts: real clients, or scripted russh hosts)\n"
+    );
+    let ss: Vec<String> = keys_of(res, "memory");
+    let mut header = vec!["sessions".to_string()];
+    for (t, _) in &ts {
+        header.push(format!("{t} RSS/sess"));
+        header.push(format!("{t} PSS/sess"));
+        header.push(format!("{t} hosts"));
+    }
+    let r: Vec<Vec<String>> = ss
+        .iter()
+        .map(|s| {
+            let mut row = vec![s.clone()];
+            for (_, v) in &ts {
+                let x = &v["memory"][s.as_str()];
+                if x["skipped"].is_string() {
+                    row.extend(["-", "-", "skipped"].map(String::from));
+                    continue;
+                }
+                row.push(f(num(x, &["rss_kb_per_session"]), 0));
+                row.push(f(num(x, &["pss_kb_per_session"]), 0));
+                row.push(x["hosts"].as_str().unwrap_or("-").to_string());
+            }
+            row
+        })
+        .collect();
+    rows(&mut out, &header, &r);
+
+    // Local multiplexer.
+    let l = &res["local"];
+    if !l.is_null() {
+        let _ = writeln!(
+            out,
+            "Local multiplexer, one attached client (80x25): a pane printing {} MB, and keystroke echo\n",
+            num(l, &["ours", "bytes"]).map_or(100.0, |b| b / 1e6)
+        );
+        let header: Vec<String> = [
+            "",
+            "to client s",
+            "MB/s",
+            "pane write s",
+            "client KB",
+            "server cpu ms",
+            "echo med ms",
+            "echo p99 ms",
+        ]
+        .map(String::from)
+        .to_vec();
+        let r: Vec<Vec<String>> = ["ours", "tmux"]
+            .iter()
+            .map(|n| {
+                let x = &l[*n];
+                vec![
+                    n.to_string(),
+                    f(num(x, &["secs_to_client_median"]), 2),
+                    f(num(x, &["mb_per_s_median"]), 1),
+                    f(num(x, &["pane_secs_median"]), 2),
+                    f(num(x, &["client_bytes_median"]).map(|b| b / 1024.0), 0),
+                    f(num(x, &["server_cpu_ms_median"]), 0),
+                    f(num(x, &["echo_ms", "median"]), 2),
+                    f(num(x, &["echo_ms", "p99"]), 2),
+                ]
+            })
+            .collect();
+        rows(&mut out, &header, &r);
+    }
+    out.push_str(&checks(res));
+    out
+}
+
+/// DESIGN.md section 7's targets, each met or missed, for our relay (with our host and with
+/// Debian's client) against the original relay measured in the same run.
+pub fn checks(res: &Value) -> String {
+    let mut out = String::from("Targets (DESIGN.md section 7)\n\n");
+    let orig = &res["targets"]["original"];
+    let mut line = |ok: Option<bool>, what: String| {
+        let mark = match ok {
+            Some(true) => "met   ",
+            Some(false) => "MISSED",
+            None => "n/a   ",
+        };
+        let _ = writeln!(out, "- {mark} {what}");
+    };
+    for t in ["ours", "debian"] {
+        let v = &res["targets"][t];
+        if v.is_null() {
+            continue;
+        }
+        let setup = num(v, &["setup", "ready_ms", "median"]);
+        let o = num(orig, &["setup", "ready_ms", "median"]);
+        let r = ratio(setup, o);
+        line(
+            r.map(|r| r <= 0.5),
+            format!(
+                "{t}: setup at most half the original's ({} vs {} ms)",
+                f(setup, 1),
+                f(o, 1)
+            ),
+        );
+        let e1 = num(v, &["viewers", "1", "echo_ms_viewer0", "median"]);
+        let o1 = num(orig, &["viewers", "1", "echo_ms_viewer0", "median"]);
+        line(
+            ratio(e1, o1).map(|r| r <= 1.0),
+            format!(
+                "{t}: echo with 1 viewer at most the original's ({} vs {} ms)",
+                f(e1, 2),
+                f(o1, 2)
+            ),
+        );
+        let e20 = num(v, &["viewers", "20", "echo_ms_slowest", "median"]);
+        line(
+            ratio(e20, e1).map(|r| r <= 1.5),
+            format!(
+                "{t}: echo flat in viewers, 20 viewers (slowest) within 1.5x of 1 ({} vs {} ms)",
+                f(e20, 2),
+                f(e1, 2)
+            ),
+        );
+        for k in ["1", "5", "20"] {
+            let b = num(v, &["viewers", k, "burst_secs_all_median"]);
+            let ob = num(orig, &["viewers", k, "burst_secs_all_median"]);
+            line(
+                ratio(ob, b).map(|r| r >= 10.0),
+                format!(
+                    "{t}: 4 MB burst on all {k} viewers' screens at least 10x sooner ({} vs {} s)",
+                    f(b, 3),
+                    f(ob, 3)
+                ),
+            );
+        }
+        let b1 = num(v, &["viewers", "1", "burst_secs_all_median"]);
+        let b20 = num(v, &["viewers", "20", "burst_secs_all_median"]);
+        line(
+            ratio(b20, b1).map(|r| r <= 1.5),
+            format!(
+                "{t}: burst time flat in viewers, 20 within 1.5x of 1 ({} vs {} s)",
+                f(b20, 3),
+                f(b1, 3)
+            ),
+        );
+        let worst = ["1", "5", "20", "100"]
+            .iter()
+            .filter_map(|k| num(v, &["viewers", k, "pane_slowdown"]))
+            .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
+        line(
+            worst.map(|w| w <= 1.25),
+            format!(
+                "{t}: host's pane not slowed by viewers (worst {}x the no-viewer write time; 1.25x allowed for noise)",
+                f(worst, 2)
+            ),
+        );
+        let bytes = ["1", "5", "20", "100"]
+            .iter()
+            .filter_map(|k| num(v, &["viewers", k, "viewer_bytes_max"]))
+            .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
+        line(
+            bytes.map(|b| b <= crate::share::BURST as f64 / 10.0),
+            format!(
+                "{t}: bytes to a viewer far below the 4 MB burst (at most a tenth; largest {} KB)",
+                f(bytes.map(|b| b / 1024.0), 0)
+            ),
+        );
+        if t == "ours" {
+            let worst = ["1", "100", "1000", "10000"]
+                .iter()
+                .filter_map(|s| num(v, &["memory", s, "rss_kb_per_session"]).filter(|_| *s != "1"))
+                .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
+            line(
+                worst.map(|w| w < 256.0),
+                format!(
+                    "relay memory under 256 KiB per idle session (worst of 100/1,000/10,000: {} KB RSS)",
+                    f(worst, 0)
+                ),
+            );
+        }
+    }
+    let l = &res["local"];
+    let ours = num(l, &["ours", "echo_ms", "median"]);
+    let tmux = num(l, &["tmux", "echo_ms", "median"]);
+    line(
+        ratio(ours, tmux).map(|r| r <= 1.1),
+        format!(
+            "local: echo no slower than tmux ({} vs {} ms median; 10% allowed for noise)",
+            f(ours, 2),
+            f(tmux, 2)
+        ),
+    );
+    let ours = num(l, &["ours", "secs_to_client_median"]);
+    let tmux = num(l, &["tmux", "secs_to_client_median"]);
+    line(
+        ratio(ours, tmux).map(|r| r <= 1.1),
+        format!(
+            "local: 100 MB to the attached client no slower than tmux ({} vs {} s)",
+            f(ours, 2),
+            f(tmux, 2)
+        ),
+    );
+    out
+}

@@ -1,0 +1,175 @@
+//! Owns the lightweight scripted hosts used where real clients would not fit (1,000 and 10,000
+//! idle sessions): each is one russh connection in this process that opens the `tmate`
+//! subsystem, sends what tmate 2.4 sends at start (HEADER, UNAME, READY, SYNC_LAYOUT, a prompt),
+//! waits for the relay's READY, then stays idle, draining whatever the relay sends.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use russh::client;
+use russh::keys::PublicKeyOrCertificate;
+use tmate_proto::message::{Layout, LayoutPane, LayoutWindow};
+use tmate_proto::{DecoderConfig, HostMessage, ServerDecoder, ServerMessage, WireMessage};
+
+struct AcceptAnyKey;
+
+impl client::Handler for AcceptAnyKey {
+    type Error = russh::Error;
+
+    async fn check_server_key(&mut self, _: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+pub struct Fleet {
+    rt: tokio::runtime::Runtime,
+    ready: Arc<AtomicUsize>,
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+fn start_burst() -> Vec<u8> {
+    let messages = [
+        HostMessage::Header {
+            protocol: 6,
+            version: Some("2.4.0".into()),
+        },
+        HostMessage::Uname {
+            sysname: "Linux".into(),
+            nodename: "bench".into(),
+            release: "6".into(),
+            version: "#1".into(),
+            machine: "x86_64".into(),
+        },
+        HostMessage::Ready,
+        HostMessage::SyncLayout(Layout {
+            sx: 80,
+            sy: 24,
+            windows: vec![LayoutWindow {
+                idx: 0,
+                name: "bash".into(),
+                panes: vec![LayoutPane {
+                    id: 0,
+                    sx: 80,
+                    sy: 24,
+                    xoff: 0,
+                    yoff: 0,
+                }],
+                active_pane_id: 0,
+            }],
+            active_window_idx: 0,
+        }),
+        HostMessage::PtyData {
+            pane_id: 0,
+            data: "$ ".into(),
+        },
+    ];
+    messages.iter().flat_map(WireMessage::encode).collect()
+}
+
+async fn one_host(
+    port: u16,
+    ready: Arc<AtomicUsize>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    permit: tokio::sync::OwnedSemaphorePermit,
+) -> Result<()> {
+    let config = Arc::new(client::Config {
+        nodelay: true,
+        inactivity_timeout: None,
+        ..Default::default()
+    });
+    let mut ssh = client::connect(config, ("127.0.0.1", port), AcceptAnyKey).await?;
+    let auth = ssh.authenticate_none("tmate").await?;
+    anyhow::ensure!(auth.success(), "none auth refused");
+    let mut channel = ssh.channel_open_session().await?;
+    channel.request_subsystem(true, "tmate").await?;
+    channel.data_bytes(start_burst()).await?;
+    let mut decoder = ServerDecoder::new(DecoderConfig::server_stream());
+    let mut permit = Some(permit);
+    loop {
+        tokio::select! {
+            _ = stop.changed() => break,
+            msg = channel.wait() => match msg {
+                Some(russh::ChannelMsg::Data { data }) => {
+                    decoder.feed(&data);
+                    while let Some(m) = decoder.next_message() {
+                        if matches!(m, Ok(ServerMessage::Ready)) && permit.take().is_some() {
+                            ready.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                Some(_) => {}
+                None => break,
+            },
+        }
+    }
+    let _ = ssh
+        .disconnect(russh::Disconnect::ByApplication, "", "")
+        .await;
+    Ok(())
+}
+
+impl Fleet {
+    /// Connect `n` scripted hosts (at most 16 handshakes at a time); returns once all got READY,
+    /// one failed to connect, or `limit` passed.
+    pub fn start(port: u16, n: usize, limit: Duration) -> Result<Fleet> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .context("tokio runtime")?;
+        let ready = Arc::new(AtomicUsize::new(0));
+        let failed = Arc::new(AtomicUsize::new(0));
+        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let gate = Arc::new(tokio::sync::Semaphore::new(16));
+        let fleet = Fleet { rt, ready, stop };
+        let done = fleet.rt.block_on({
+            let ready = Arc::clone(&fleet.ready);
+            let failed = Arc::clone(&failed);
+            async move {
+                for _ in 0..n {
+                    let Ok(permit) = Arc::clone(&gate).acquire_owned().await else {
+                        break;
+                    };
+                    let ready2 = Arc::clone(&ready);
+                    let failed2 = Arc::clone(&failed);
+                    let stop_rx = stop_rx.clone();
+                    tokio::spawn(async move {
+                        if one_host(port, ready2, stop_rx, permit).await.is_err() {
+                            failed2.fetch_add(1, Ordering::Relaxed);
+                        }
+                    });
+                    if failed.load(Ordering::Relaxed) > 0 {
+                        break;
+                    }
+                }
+                let wait = async {
+                    while ready.load(Ordering::Relaxed) + failed.load(Ordering::Relaxed) < n {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                };
+                tokio::time::timeout(limit, wait).await.is_ok()
+            }
+        });
+        let failures = failed.load(Ordering::Relaxed);
+        if !done || failures > 0 {
+            let got = fleet.ready();
+            fleet.stop();
+            anyhow::bail!("scripted hosts: {got} of {n} ready, {failures} failed");
+        }
+        Ok(fleet)
+    }
+
+    pub fn ready(&self) -> usize {
+        self.ready.load(Ordering::Relaxed)
+    }
+
+    pub fn stop(self) {
+        let _ = self.stop.send(true);
+        // Give the disconnects a moment to go out, then drop every connection.
+        self.rt
+            .block_on(async { tokio::time::sleep(Duration::from_millis(500)).await });
+        self.rt.shutdown_timeout(Duration::from_secs(5));
+    }
+}
