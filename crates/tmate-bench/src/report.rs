@@ -123,9 +123,16 @@ pub fn table(res: &Value) -> String {
         out,
         "Session setup, `new-session -d` to `wait tmate-ready` (ms)\n"
     );
-    let header: Vec<String> = ["target", "median", "p90", "min", "vs original"]
-        .map(String::from)
-        .to_vec();
+    let header: Vec<String> = [
+        "target",
+        "median",
+        "p90",
+        "min",
+        "new-session alone",
+        "vs original",
+    ]
+    .map(String::from)
+    .to_vec();
     let o = num(orig, &["setup", "ready_ms", "median"]);
     let r: Vec<Vec<String>> = ts
         .iter()
@@ -136,6 +143,7 @@ pub fn table(res: &Value) -> String {
                 f(med, 1),
                 f(num(v, &["setup", "ready_ms", "p90"]), 1),
                 f(num(v, &["setup", "ready_ms", "min"]), 1),
+                f(num(v, &["setup", "new_session_ms", "median"]), 1),
                 f(ratio(med, o), 2),
             ]
         })
@@ -157,7 +165,8 @@ pub fn table(res: &Value) -> String {
         header.push(format!("{t} v0 p99"));
         header.push(format!("{t} slowest"));
     }
-    header.push("ours/original".into());
+    header.push("ours/orig".into());
+    header.push("debian/orig".into());
     let r: Vec<Vec<String>> = ks
         .iter()
         .map(|k| {
@@ -168,16 +177,18 @@ pub fn table(res: &Value) -> String {
                 row.push(f(num(x, &["echo_ms_viewer0", "p99"]), 2));
                 row.push(f(num(x, &["echo_ms_slowest", "median"]), 2));
             }
-            row.push(f(
-                ratio(
-                    num(
-                        &res["targets"]["ours"],
-                        &["viewers", k, "echo_ms_viewer0", "median"],
+            for t in ["ours", "debian"] {
+                row.push(f(
+                    ratio(
+                        num(
+                            &res["targets"][t],
+                            &["viewers", k, "echo_ms_viewer0", "median"],
+                        ),
+                        num(orig, &["viewers", k, "echo_ms_viewer0", "median"]),
                     ),
-                    num(orig, &["viewers", k, "echo_ms_viewer0", "median"]),
-                ),
-                2,
-            ));
+                    2,
+                ));
+            }
             row
         })
         .collect();
@@ -195,7 +206,8 @@ pub fn table(res: &Value) -> String {
         header.push(format!("{t} pane x"));
         header.push(format!("{t} cpu ms/MB"));
     }
-    header.push("original/ours s".into());
+    header.push("orig/ours".into());
+    header.push("orig/debian".into());
     let r: Vec<Vec<String>> = ks
         .iter()
         .map(|k| {
@@ -211,16 +223,15 @@ pub fn table(res: &Value) -> String {
                 row.push(f(num(x, &["pane_slowdown"]), 2));
                 row.push(f(num(x, &["relay_cpu_ms_per_mb_median"]), 1));
             }
-            row.push(f(
-                ratio(
-                    num(orig, &["viewers", k, "burst_secs_all_median"]),
-                    num(
-                        &res["targets"]["ours"],
-                        &["viewers", k, "burst_secs_all_median"],
+            for t in ["ours", "debian"] {
+                row.push(f(
+                    ratio(
+                        num(orig, &["viewers", k, "burst_secs_all_median"]),
+                        num(&res["targets"][t], &["viewers", k, "burst_secs_all_median"]),
                     ),
-                ),
-                1,
-            ));
+                    1,
+                ));
+            }
             row
         })
         .collect();
