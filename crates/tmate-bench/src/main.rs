@@ -326,14 +326,19 @@ fn run_suite(args: Args) -> Result<()> {
             eprintln!("  viewers {ks:?}");
             record("viewers", share::phase_viewers(&ctx, target, &relay, &ks));
         }
-        if phase("memory") {
-            eprintln!("  memory {sessions:?}");
-            record(
-                "memory",
-                share::phase_memory(&ctx, target, &relay, &sessions, 100),
-            );
-        }
         relay.stop();
+        if phase("memory") {
+            // A fresh relay: after the bursts its allocator holds freed memory that new
+            // sessions would reuse unseen.
+            eprintln!("  memory {sessions:?}");
+            let name = format!("{}-memory", target.name);
+            let r = share::Relay::start(&ctx, &target.relay, &name).and_then(|mut fresh| {
+                let r = share::phase_memory(&ctx, target, &fresh, &sessions, 100);
+                fresh.stop();
+                r
+            });
+            record("memory", r);
+        }
         procs::reap_orphans(&Default::default());
         results["targets"][target.name] = Value::Object(out);
     }
