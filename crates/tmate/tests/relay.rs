@@ -92,19 +92,23 @@ struct Viewer {
 
 impl Viewer {
     async fn join(addr: SocketAddr, token: &str) -> Viewer {
+        Viewer::join_sized(addr, token, 100, 30).await
+    }
+
+    async fn join_sized(addr: SocketAddr, token: &str, cols: u16, rows: u16) -> Viewer {
         let config = Arc::new(client::Config::default());
         let mut ssh = client::connect(config, addr, AcceptAnyKey).await.unwrap();
         assert!(ssh.authenticate_none(token).await.unwrap().success());
         let channel = ssh.channel_open_session().await.unwrap();
         channel
-            .request_pty(true, "xterm-256color", 100, 30, 0, 0, &[])
+            .request_pty(true, "xterm-256color", cols.into(), rows.into(), 0, 0, &[])
             .await
             .unwrap();
         channel.request_shell(true).await.unwrap();
         Viewer {
             _ssh: ssh,
             channel,
-            screen: vt100::Parser::new(30.try_into().unwrap(), 100.try_into().unwrap(), 0),
+            screen: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
         }
     }
 
@@ -625,5 +629,34 @@ async fn cli_authorized_keys_and_session_name() {
             .success(),
         "the listed key was refused"
     );
+    host_ok(&mux, &["kill-server"]);
+}
+
+/// RESIZE from the relay sizes a headless session (the smallest rw viewer, minus the status
+/// line); when the last viewer leaves (-1) the session keeps its size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn viewer_size_resizes_headless_session() {
+    let relay = TestRelay::start().await;
+    let mux = Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(&mux, &["new-session", "-d", "-x", "100", "-y", "30"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    let size = ["display", "-p", "#{window_width}x#{window_height}"];
+    assert_eq!(host_ok(&mux, &size), "100x30\n");
+    let viewer = Viewer::join_sized(relay.addr, &token(ssh.trim()), 60, 20).await;
+    tokio::task::block_in_place(|| mux.wait_for(&size, "the viewer's size", |t| t == "60x19\n"));
+    drop(viewer);
+    // Give the relay's -1 time to arrive, proven by a later command's effect.
+    let small = Viewer::join_sized(relay.addr, &token(ssh.trim()), 50, 15).await;
+    tokio::task::block_in_place(|| {
+        mux.wait_for(&size, "the second viewer's size", |t| t == "50x14\n")
+    });
+    drop(small);
+    host_ok(&mux, &["send-keys", "echo gone", "Enter"]);
+    wait_capture(&mux, "output after the viewer left", |t| {
+        t.lines()
+            .any(|l| l.trim_end().ends_with("gone") && !l.contains("echo"))
+    });
+    assert_eq!(host_ok(&mux, &size), "50x14\n");
     host_ok(&mux, &["kill-server"]);
 }
