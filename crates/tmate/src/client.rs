@@ -272,7 +272,11 @@ pub async fn foreground(
                     let mut o = std::io::stdout();
                     let _ = o.write_all(&p).and_then(|_| o.flush());
                 }
-                Ok(Some((kind::EXIT, _))) | Ok(None) | Err(_) => return 0,
+                Ok(Some((kind::STDERR, p))) => {
+                    let _ = std::io::stderr().write_all(&p);
+                }
+                Ok(Some((kind::EXIT, p))) => return i32::from(p.first().copied().unwrap_or(1)),
+                Ok(None) | Err(_) => return 0,
                 Ok(Some(_)) => {}
             },
             () = signalled => {

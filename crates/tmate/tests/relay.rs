@@ -660,3 +660,28 @@ async fn viewer_size_resizes_headless_session() {
     assert_eq!(host_ok(&mux, &size), "50x14\n");
     host_ok(&mux, &["kill-server"]);
 }
+
+/// tmate -F exits 1 on config errors (they would go unseen), naming file and line.
+#[test]
+fn foreground_refuses_config_errors() {
+    let mux = Mux::tmate()
+        .with_config("set -g no-such-option 1\n")
+        .with_embedded_relay();
+    let out = mux.command(&["-F"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("test.conf:1:"), "stderr: {err}");
+}
+
+/// A relay named by host name: every resolved address is tried, the first good one wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relay_by_host_name() {
+    let relay = TestRelay::start().await;
+    let conf = relay.tmate_conf().replace("127.0.0.1", "localhost");
+    let mux = Mux::tmate().with_config(&conf);
+    host_ok(&mux, &["new-session", "-d"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let log = host_ok(&mux, &["show-messages"]);
+    assert!(log.contains("[tmate] Connecting to localhost..."), "{log}");
+    host_ok(&mux, &["kill-server"]);
+}

@@ -761,6 +761,18 @@ pub async fn foreground_restart(shared: &Arc<Shared>, pane: u32) {
 /// The `-F` client's stream: every tmate message, one line each, until the server exits.
 pub async fn foreground_stream(shared: &Arc<Shared>, mut stream: tokio::net::UnixStream) {
     use crate::wire::{self, kind};
+    // tmate -F refuses to run with config errors (they would go unseen): print them, exit 1.
+    let errors = {
+        let st = shared.lock();
+        st.config_errors.join("\n")
+    };
+    if !errors.is_empty() {
+        let _ =
+            wire::write_frame(&mut stream, kind::STDERR, format!("{errors}\n").as_bytes()).await;
+        let _ = wire::write_frame(&mut stream, kind::EXIT, &[1]).await;
+        shared.shutdown.notify_one();
+        return;
+    }
     let mut changed = shared.changed.subscribe();
     let mut next = 0u64;
     loop {
