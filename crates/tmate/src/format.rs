@@ -247,7 +247,17 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
             })
             .unwrap_or_default(),
         "window_zoomed_flag" => b(window.is_some_and(|w| w.zoomed.is_some())),
-        "pane_dead" => "0".into(),
+        "pane_dead" => b(pane.is_some_and(|p| p.dead.is_some())),
+        "pane_dead_status" => pane
+            .and_then(|p| p.dead)
+            .and_then(|d| d.status)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
+        "pane_dead_signal" => pane
+            .and_then(|p| p.dead)
+            .and_then(|d| d.signal)
+            .map(|c| c.to_string())
+            .unwrap_or_default(),
         "pane_id" => pane.map(|p| format!("%{}", p.id)).unwrap_or_default(),
         "pane_width" => geo.map(|g| g.sx.to_string()).unwrap_or_default(),
         "pane_height" => geo.map(|g| g.sy.to_string()).unwrap_or_default(),

@@ -89,26 +89,41 @@ impl Cell {
     /// tmux `layout_split_pane` with `size` -1 (half) and no `-b`/`-f`: `new` goes right of or
     /// below `target`. `None` when the pane is too small to split.
     pub fn split(&mut self, target: u32, dir: Dir, new: u32) -> Option<()> {
+        self.split_sized(target, dir, new, None, false)
+    }
+
+    /// tmux `layout_split_pane` without `-f`: `size` is the new pane's size (`None`: half);
+    /// `before` puts the new pane left of or above `target` (`-b`).
+    pub fn split_sized(
+        &mut self,
+        target: u32,
+        dir: Dir,
+        new: u32,
+        size: Option<u16>,
+        before: bool,
+    ) -> Option<()> {
         let lc = self.find_mut(target)?;
         let saved = lc.size_in(dir);
         if saved < PANE_MINIMUM * 2 + 1 {
             return None;
         }
-        // tmux: ((saved_size + 1) / 2) - 1.
-        let size2 = saved
-            .div_ceil(2)
-            .saturating_sub(1)
-            .clamp(PANE_MINIMUM, saved - 2);
+        // tmux: ((saved_size + 1) / 2) - 1 for a half split; size2 is the bottom/right cell.
+        let size2 = match size {
+            None => saved.div_ceil(2).saturating_sub(1),
+            Some(n) if before => saved.saturating_sub(n).saturating_sub(1),
+            Some(n) => n,
+        }
+        .clamp(PANE_MINIMUM, saved - 2);
         let size1 = saved - 1 - size2;
-        // The parent of the target, when it runs the same way, takes the new cell after it.
-        if self.split_in_parent(target, dir, new, size1, size2) {
+        // The parent of the target, when it runs the same way, takes the new cell next to it.
+        if self.split_in_parent(target, dir, new, (size1, size2), before) {
             self.fix_offsets();
             return Some(());
         }
         let lc = self.find_mut(target)?;
         let (sx, sy, xoff, yoff) = (lc.sx, lc.sy, lc.xoff, lc.yoff);
         let old = std::mem::replace(lc, Cell::pane(0, 0, 0));
-        let (first, second) = sized_pair(old, new, dir, size1, size2, sx, sy);
+        let (first, second) = sized_pair(old, new, dir, size1, size2, sx, sy, before);
         *lc = Cell {
             sx,
             sy,
@@ -120,7 +135,15 @@ impl Cell {
         Some(())
     }
 
-    fn split_in_parent(&mut self, target: u32, dir: Dir, new: u32, s1: u16, s2: u16) -> bool {
+    fn split_in_parent(
+        &mut self,
+        target: u32,
+        dir: Dir,
+        new: u32,
+        sizes: (u16, u16),
+        before: bool,
+    ) -> bool {
+        let (s1, s2) = sizes;
         let Kind::Node(d, children) = &mut self.kind else {
             return false;
         };
@@ -133,7 +156,7 @@ impl Cell {
             };
             let (sx, sy) = (lc.sx, lc.sy);
             let old = std::mem::replace(lc, Cell::pane(0, 0, 0));
-            let (first, second) = sized_pair(old, new, dir, s1, s2, sx, sy);
+            let (first, second) = sized_pair(old, new, dir, s1, s2, sx, sy, before);
             *lc = first;
             children.insert(pos + 1, second);
             return true;
@@ -143,7 +166,7 @@ impl Cell {
         }
         children
             .iter_mut()
-            .any(|c| c.split_in_parent(target, dir, new, s1, s2))
+            .any(|c| c.split_in_parent(target, dir, new, sizes, before))
     }
 
     /// tmux `layout_resize_check`: how much this cell can shrink in `dir`.
@@ -379,6 +402,251 @@ impl Cell {
     }
 }
 
+/// Predefined layouts (tmux `layout-set.c`) and pane moves that keep the tree's shape.
+impl Cell {
+    /// Give the leaves these pane ids in order (rotate-window, swap-pane).
+    pub fn set_ids(&mut self, ids: &[u32]) {
+        let mut it = ids.iter().copied();
+        self.set_ids_from(&mut it);
+    }
+
+    fn set_ids_from(&mut self, it: &mut impl Iterator<Item = u32>) {
+        match &mut self.kind {
+            Kind::Pane(p) => {
+                if let Some(id) = it.next() {
+                    *p = id;
+                }
+            }
+            Kind::Node(_, children) => children.iter_mut().for_each(|c| c.set_ids_from(it)),
+        }
+    }
+
+    /// tmux `layout_resize_pane_to`: make the pane's cell `size` wide (or high) by moving the
+    /// edge in its nearest ancestor that runs in `dir`.
+    pub fn resize_pane_to(&mut self, pane: u32, dir: Dir, size: u16) {
+        let Some((have, last)) = self.cell_under_parent(pane, dir, None) else {
+            return;
+        };
+        let change = if last {
+            i32::from(have) - i32::from(size)
+        } else {
+            i32::from(size) - i32::from(have)
+        };
+        self.resize_pane(pane, dir, change);
+    }
+
+    /// The size of `pane`'s ancestor directly under the nearest node running in `dir`, and
+    /// whether it is that node's last child.
+    fn cell_under_parent(
+        &self,
+        pane: u32,
+        dir: Dir,
+        found: Option<(u16, bool)>,
+    ) -> Option<(u16, bool)> {
+        match &self.kind {
+            Kind::Pane(p) => (*p == pane).then_some(found).flatten(),
+            Kind::Node(d, children) => {
+                let n = children.len();
+                children.iter().enumerate().find_map(|(i, c)| {
+                    if !c.contains(pane) {
+                        return None;
+                    }
+                    let here = if *d == dir {
+                        Some((c.size_in(dir), i + 1 == n))
+                    } else {
+                        found
+                    };
+                    c.cell_under_parent(pane, dir, here)
+                })
+            }
+        }
+    }
+
+    /// tmux `layout_set_main_h` (`dir` TopBottom: main pane on top) and `layout_set_main_v`
+    /// (LeftRight: main pane on the left); `main`/`other` are the option values.
+    pub fn main(ids: &[u32], dir: Dir, sx: u16, sy: u16, main: &str, other: &str) -> Option<Cell> {
+        let (first, rest) = ids.split_first()?;
+        if rest.is_empty() {
+            return None;
+        }
+        let n = u16::try_from(rest.len()).ok()?;
+        let (along, across) = match dir {
+            Dir::TopBottom => (sy, sx),
+            Dir::LeftRight => (sx, sy),
+        };
+        // The available size, less one line for the border.
+        let avail = along.saturating_sub(1);
+        let default_main = if dir == Dir::TopBottom { 24 } else { 80 };
+        let mut mainsz = percentage(main, avail).unwrap_or(default_main);
+        let othersz;
+        if u32::from(mainsz) + u32::from(PANE_MINIMUM) >= u32::from(avail) {
+            mainsz = if avail <= PANE_MINIMUM * 2 {
+                PANE_MINIMUM
+            } else {
+                avail - PANE_MINIMUM
+            };
+            othersz = PANE_MINIMUM;
+        } else {
+            match percentage(other, avail).filter(|o| *o != 0) {
+                None => othersz = avail - mainsz,
+                Some(o) if o > avail || avail - o < mainsz => othersz = avail - mainsz,
+                Some(o) => {
+                    othersz = o;
+                    mainsz = avail - o;
+                }
+            }
+        }
+        // The other way the panes need at least a cell and a border each.
+        let across = (n * (PANE_MINIMUM + 1) - 1).max(across);
+        let cross = dir_other(dir);
+        let sized = |id: u32, along_sz: u16, across_sz: u16| match dir {
+            Dir::TopBottom => Cell::pane(id, across_sz, along_sz),
+            Dir::LeftRight => Cell::pane(id, along_sz, across_sz),
+        };
+        let main_cell = sized(*first, mainsz, across);
+        let other_cell = match rest {
+            [one] => sized(*one, othersz, across),
+            _ => {
+                // tmux leaves the cells at the minimum when they cannot be spread.
+                let sizes =
+                    spread(across, rest.len()).unwrap_or_else(|| vec![PANE_MINIMUM; rest.len()]);
+                let children = rest
+                    .iter()
+                    .zip(sizes)
+                    .map(|(id, sz)| sized(*id, othersz, sz))
+                    .collect();
+                let (csx, csy) = match dir {
+                    Dir::TopBottom => (across, othersz),
+                    Dir::LeftRight => (othersz, across),
+                };
+                Cell {
+                    sx: csx,
+                    sy: csy,
+                    xoff: 0,
+                    yoff: 0,
+                    kind: Kind::Node(cross, children),
+                }
+            }
+        };
+        let total = mainsz + othersz + 1;
+        let (rsx, rsy) = match dir {
+            Dir::TopBottom => (across, total),
+            Dir::LeftRight => (total, across),
+        };
+        let mut root = Cell {
+            sx: rsx,
+            sy: rsy,
+            xoff: 0,
+            yoff: 0,
+            kind: Kind::Node(dir, vec![main_cell, other_cell]),
+        };
+        root.fix_offsets();
+        Some(root)
+    }
+
+    /// tmux `layout_set_tiled`: rows of equal columns, the last pane of a row and the last
+    /// row taking what is left.
+    pub fn tiled(ids: &[u32], sx: u16, sy: u16) -> Option<Cell> {
+        let n = ids.len();
+        if n <= 1 {
+            return None;
+        }
+        let (mut rows, mut columns) = (1usize, 1usize);
+        while rows * columns < n {
+            rows += 1;
+            if rows * columns < n {
+                columns += 1;
+            }
+        }
+        let cols16 = u16::try_from(columns).ok()?;
+        let rows16 = u16::try_from(rows).ok()?;
+        let width = (sx.saturating_sub(cols16 - 1) / cols16).max(PANE_MINIMUM);
+        let height = (sy.saturating_sub(rows16 - 1) / rows16).max(PANE_MINIMUM);
+        let mut row_cells = Vec::new();
+        let mut it = ids.iter().copied().peekable();
+        for j in 0..rows {
+            if it.peek().is_none() {
+                break;
+            }
+            if n - j * columns == 1 || columns == 1 {
+                if let Some(id) = it.next() {
+                    row_cells.push(Cell::pane(id, sx, height));
+                }
+                continue;
+            }
+            let mut children: Vec<Cell> = it
+                .by_ref()
+                .take(columns)
+                .map(|id| Cell::pane(id, width, height))
+                .collect();
+            let count = u16::try_from(children.len()).ok()?;
+            let used = count * (width + 1) - 1;
+            if sx > used
+                && let Some(last) = children.last_mut()
+            {
+                last.sx += sx - used;
+            }
+            row_cells.push(Cell {
+                sx,
+                sy: height,
+                xoff: 0,
+                yoff: 0,
+                kind: Kind::Node(Dir::LeftRight, children),
+            });
+        }
+        let used = rows16 * height + rows16 - 1;
+        if sy > used
+            && let Some(last) = row_cells.last_mut()
+        {
+            last.resize_adjust(Dir::TopBottom, i32::from(sy - used));
+        }
+        let mut root = Cell {
+            sx: (cols16 * (width + 1) - 1).max(sx),
+            sy: (rows16 * (height + 1) - 1).max(sy),
+            xoff: 0,
+            yoff: 0,
+            kind: Kind::Node(Dir::TopBottom, row_cells),
+        };
+        root.fix_offsets();
+        Some(root)
+    }
+}
+
+fn dir_other(dir: Dir) -> Dir {
+    match dir {
+        Dir::LeftRight => Dir::TopBottom,
+        Dir::TopBottom => Dir::LeftRight,
+    }
+}
+
+/// tmux `layout_spread_cell` for leaves: equal sizes with a border between, the last taking
+/// the remainder; `None` when they do not fit.
+fn spread(size: u16, number: usize) -> Option<Vec<u16>> {
+    let number = u16::try_from(number).ok()?;
+    let each = size.checked_sub(number - 1)? / number;
+    if each == 0 {
+        return None;
+    }
+    let last = size - (each + 1) * (number - 1);
+    Some(
+        (0..number)
+            .map(|i| if i + 1 == number { last } else { each })
+            .collect(),
+    )
+}
+
+/// tmux `args_string_percentage` with the range 0..=`cur`: `N` or `N%` of `cur`; `None` for
+/// anything else or out of range.
+pub fn percentage(value: &str, cur: u16) -> Option<u16> {
+    match value.strip_suffix('%') {
+        Some(p) => {
+            let p: u32 = p.parse().ok().filter(|p| *p <= 100)?;
+            u16::try_from(u32::from(cur) * p / 100).ok()
+        }
+        None => value.parse::<u16>().ok().filter(|v| *v <= cur),
+    }
+}
+
 /// tmux `layout_resize_pane_grow`: take space from the first later sibling that can give it,
 /// else from an earlier one.
 fn grow(children: &mut [Cell], i: usize, dir: Dir, needed: i32) -> i32 {
@@ -428,20 +696,33 @@ fn add_signed(v: u16, change: i32) -> u16 {
     u16::try_from((i32::from(v) + change).max(0)).unwrap_or(u16::MAX)
 }
 
-/// The target pane (always a leaf) and the new one, sized as tmux sizes them.
-fn sized_pair(old: Cell, new: u32, dir: Dir, s1: u16, s2: u16, sx: u16, sy: u16) -> (Cell, Cell) {
-    let mut first = old;
-    let mut second = Cell::pane(new, sx, sy);
+/// The target pane (always a leaf) and the new one, sized as tmux sizes them: `s1` for the
+/// left/top cell, `s2` for the other; `before` puts the new cell first.
+#[allow(clippy::too_many_arguments)]
+fn sized_pair(
+    old: Cell,
+    new: u32,
+    dir: Dir,
+    s1: u16,
+    s2: u16,
+    sx: u16,
+    sy: u16,
+    before: bool,
+) -> (Cell, Cell) {
+    let fresh = Cell::pane(new, sx, sy);
+    let (mut first, mut second) = if before { (fresh, old) } else { (old, fresh) };
     match dir {
         Dir::LeftRight => {
             first.sx = s1;
             first.sy = sy;
             second.sx = s2;
+            second.sy = sy;
         }
         Dir::TopBottom => {
             first.sy = s1;
             first.sx = sx;
             second.sy = s2;
+            second.sx = sx;
         }
     }
     (first, second)

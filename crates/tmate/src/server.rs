@@ -66,6 +66,83 @@ pub fn spawn_pane(
     sy: u16,
 ) -> Result<u32, String> {
     let id = state.alloc_pane();
+    let started = start_process(shared, state, id, session, command, cwd, sx, sy)?;
+    let history = history_limit(state, session);
+    state.panes.insert(
+        id,
+        Pane {
+            id,
+            term: tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history),
+            input: started.input,
+            master: started.master,
+            pid: started.pid,
+            dead: None,
+            command: command.map(str::to_string),
+            generation: started.generation,
+        },
+    );
+    Ok(id)
+}
+
+/// respawn-pane: a new program in an existing pane, same size, fresh screen (tmux
+/// `screen_reinit`). The caller has hung up a live program already (`-k`).
+pub fn respawn_pane(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    pane: u32,
+    command: Option<&str>,
+    cwd: &str,
+) -> Result<(), String> {
+    let (sid, _) = state.locate_pane(pane).ok_or("no pane")?;
+    let (sx, sy) = state
+        .panes
+        .get(&pane)
+        .map(|p| p.term.size())
+        .ok_or("no pane")?;
+    let started = start_process(shared, state, pane, sid, command, cwd, sx, sy)?;
+    let history = history_limit(state, sid);
+    if let Some(p) = state.panes.get_mut(&pane) {
+        p.term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
+        p.input = started.input;
+        p.master = started.master;
+        p.pid = started.pid;
+        p.dead = None;
+        p.command = command.map(str::to_string);
+        p.generation = started.generation;
+    }
+    Ok(())
+}
+
+fn history_limit(state: &State, session: u32) -> usize {
+    let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
+    usize::try_from(state.option_num(session, idx, "history-limit"))
+        .unwrap_or(HISTORY_LIMIT)
+        .min(MAX_HISTORY)
+}
+
+/// A started pane program: its input queue, PTY master and pid.
+struct Started {
+    input: mpsc::Sender<Vec<u8>>,
+    master: Option<std::os::fd::OwnedFd>,
+    pid: Option<i32>,
+    generation: u64,
+}
+
+/// Spawns so far; a pane's PTY tasks act on the pane only while it holds their generation.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+#[allow(clippy::too_many_arguments)]
+fn start_process(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    id: u32,
+    session: u32,
+    command: Option<&str>,
+    cwd: &str,
+    sx: u16,
+    sy: u16,
+) -> Result<Started, String> {
+    let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let (pty, pts) = pty_process::open().map_err(|e| format!("create pane failed: {e}"))?;
     pty.resize(pty_process::Size::new(sy.max(1), sx.max(1)))
         .map_err(|e| format!("create pane failed: {e}"))?;
@@ -77,9 +154,6 @@ pub fn spawn_pane(
     let term = Some(state.option(session, idx, "default-terminal"))
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "screen".to_string());
-    let history = usize::try_from(state.option_num(session, idx, "history-limit"))
-        .unwrap_or(HISTORY_LIMIT)
-        .min(MAX_HISTORY);
     let base = shell.rsplit('/').next().unwrap_or("sh").to_string();
     let mut cmd = pty_process::Command::new(&shell);
     cmd = match command {
@@ -126,7 +200,9 @@ pub fn spawn_pane(
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     let mut st = shared2.lock();
-                    if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n)) {
+                    if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n))
+                        && p.generation == generation
+                    {
                         p.term.feed(bytes);
                         crate::uplink::pane_output(&mut st, id, bytes);
                     }
@@ -135,32 +211,115 @@ pub fn spawn_pane(
                 }
             }
         }
-        crate::uplink::foreground_restart(&shared2, id).await;
+        // A respawned pane has new PTY tasks; this spawn's end is no longer its end.
+        let current = |st: &State| {
+            st.panes
+                .get(&id)
+                .is_some_and(|p| p.generation == generation)
+        };
+        if current(&shared2.lock()) {
+            crate::uplink::foreground_restart(&shared2, id).await;
+        }
+        // Reap the child first (tmux closes a pane once it has both EOF and the exit status);
+        // one that ignores SIGHUP is killed after a while.
+        let status = match tokio::time::timeout(Duration::from_secs(5), child.wait()).await {
+            Ok(Ok(status)) => Some(status),
+            _ => {
+                let _ = child.kill().await;
+                None
+            }
+        };
         {
             let mut st = shared2.lock();
-            st.remove_pane(id);
+            if st
+                .panes
+                .get(&id)
+                .is_some_and(|p| p.generation == generation)
+            {
+                pane_exited(&mut st, id, status);
+            }
             shared2.check_empty(&st);
         }
         shared2.notify();
-        // Reap the child; one that ignores SIGHUP is killed after a while.
-        if tokio::time::timeout(Duration::from_secs(5), child.wait())
-            .await
-            .is_err()
-        {
-            let _ = child.kill().await;
-        }
     });
-    state.panes.insert(
-        id,
-        Pane {
-            id,
-            term: tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history),
-            input: tx,
-            master,
-            pid,
-        },
-    );
-    Ok(id)
+    Ok(Started {
+        input: tx,
+        master,
+        pid,
+        generation,
+    })
+}
+
+/// A pane's program ended: remove the pane, or keep it dead with tmux's remain-on-exit
+/// message on its last line (`on`, or `failed` for a non-zero exit or a signal).
+fn pane_exited(state: &mut State, id: u32, status: Option<std::process::ExitStatus>) {
+    use std::os::unix::process::ExitStatusExt;
+    let exit = crate::state::Exit {
+        status: status.and_then(|s| s.code()),
+        signal: status.and_then(|s| s.signal()),
+    };
+    let remain = state
+        .locate_pane(id)
+        .map(|(sid, idx)| state.option(sid, idx, "remain-on-exit"))
+        .unwrap_or_default();
+    let keep = match remain.as_str() {
+        "on" => true,
+        "failed" => exit.status != Some(0),
+        _ => false,
+    };
+    let Some(p) = state.panes.get_mut(&id).filter(|_| keep) else {
+        state.remove_pane(id);
+        return;
+    };
+    p.dead = Some(exit);
+    let (_, sy) = p.term.size();
+    let what = match (exit.status, exit.signal) {
+        (Some(code), _) => format!("status {code}"),
+        (None, Some(sig)) => format!("signal {sig}"),
+        (None, None) => String::new(),
+    };
+    let when = ctime(std::time::SystemTime::now());
+    // tmux: scroll region reset, cursor to the last line, a line feed, then the text.
+    let text = format!("\x1b[r\x1b[{sy};1H\n\x1b[0mPane is dead ({what}, {when})");
+    p.term.feed(text.as_bytes());
+}
+
+/// ctime(3) in UTC without the newline: `Thu Nov 26 22:45:01 2026` (tmux `#{t:...}`).
+pub fn ctime(t: std::time::SystemTime) -> String {
+    let secs = t
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rem = secs % 86_400;
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let wd = DAYS
+        .get(usize::try_from(days.rem_euclid(7)).unwrap_or(0))
+        .copied()
+        .unwrap_or_default();
+    let mon = MONTHS
+        .get(usize::try_from(month - 1).unwrap_or(0))
+        .copied()
+        .unwrap_or_default();
+    format!(
+        "{wd} {mon} {day:2} {:02}:{:02}:{:02} {year}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
 }
 
 /// The state a server starts with: $SHELL as default-shell (tmux `getshell`), tmate 2.4's
@@ -304,9 +463,31 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
             return;
         }
     }
+    let mut code = result.code;
+    if let Some(pending) = result.pending {
+        // run-shell, if-shell, wait-for: wait for the job, or stop when the client goes.
+        let done = tokio::select! {
+            r = pending => r.ok(),
+            _ = wire::read_frame(&mut stream) => None,
+        };
+        let Some(r) = done else {
+            return;
+        };
+        if !r.out.is_empty() {
+            let _ = wire::write_frame(&mut stream, kind::STDOUT, r.out.as_bytes()).await;
+        }
+        if !r.err.is_empty() {
+            let _ = wire::write_frame(&mut stream, kind::STDERR, r.err.as_bytes()).await;
+        }
+        code = r.code;
+        let st = shared.lock();
+        if st.sessions.is_empty() {
+            shared.shutdown.notify_one();
+        }
+    }
     if let Some(sid) = result.attach {
         crate::attach::run(&shared, stream, sid, info).await;
         return;
     }
-    let _ = wire::write_frame(&mut stream, kind::EXIT, &[result.code]).await;
+    let _ = wire::write_frame(&mut stream, kind::EXIT, &[code]).await;
 }

@@ -22,6 +22,19 @@ pub struct Pane {
     /// A duplicate of the PTY master, for resizes and the foreground process group.
     pub master: Option<OwnedFd>,
     pub pid: Option<i32>,
+    /// remain-on-exit: the program ended and the pane stays (`#{pane_dead}`).
+    pub dead: Option<Exit>,
+    /// The command it was started with (respawn-pane runs it again); `None`: the shell.
+    pub command: Option<String>,
+    /// Which spawn the PTY tasks belong to; respawn-pane starts a new one in the same pane.
+    pub generation: u64,
+}
+
+/// How a pane's program ended: its exit status or the signal that killed it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Exit {
+    pub status: Option<i32>,
+    pub signal: Option<i32>,
 }
 
 impl Pane {
@@ -78,6 +91,8 @@ pub struct Window {
     pub options: BTreeMap<String, String>,
     /// `resize-pane -Z`: the zoomed pane, drawn alone at the window's size.
     pub zoomed: Option<u32>,
+    /// The last predefined layout set (next-layout and previous-layout step from it).
+    pub lastlayout: Option<usize>,
 }
 
 impl Window {
@@ -92,6 +107,7 @@ impl Window {
             sy,
             options: BTreeMap::new(),
             zoomed: None,
+            lastlayout: None,
         }
     }
 
@@ -139,6 +155,53 @@ pub struct Session {
     pub sy: u16,
     /// Session options set on this session (`set` without -g).
     pub options: BTreeMap<String, String>,
+    /// tmux's stack of last windows below `last` (oldest first); `last` is its top.
+    pub older: Vec<u32>,
+}
+
+impl Session {
+    /// The last-window stack, top last.
+    fn stack(&self) -> Vec<u32> {
+        self.older.iter().copied().chain(self.last).collect()
+    }
+
+    fn set_stack(&mut self, mut v: Vec<u32>) {
+        self.last = v.pop();
+        self.older = v;
+    }
+
+    /// tmux `session_set_current`: the current window goes on the last stack.
+    pub fn select(&mut self, idx: u32) {
+        if idx == self.current || !self.windows.contains_key(&idx) {
+            return;
+        }
+        let mut v = self.stack();
+        v.retain(|i| *i != idx && *i != self.current);
+        v.push(self.current);
+        self.set_stack(v);
+        self.current = idx;
+    }
+
+    /// tmux `winlink_stack_remove`.
+    pub fn forget(&mut self, idx: u32) {
+        let mut v = self.stack();
+        v.retain(|i| *i != idx);
+        self.set_stack(v);
+    }
+
+    /// tmux `session_renumber_windows`: indexes from `base` in order, the stack kept.
+    pub fn renumber(&mut self, base: u32) {
+        let old = std::mem::take(&mut self.windows);
+        let map: BTreeMap<u32, u32> = old.keys().zip(base..).map(|(o, n)| (*o, n)).collect();
+        let at = |i: u32| map.get(&i).copied();
+        self.windows = old
+            .into_iter()
+            .filter_map(|(i, w)| Some((at(i)?, w)))
+            .collect();
+        self.current = at(self.current).unwrap_or(self.current);
+        let v = self.stack().into_iter().filter_map(at).collect();
+        self.set_stack(v);
+    }
 }
 
 /// An attached client as commands see it: its session and a bounded queue of requests.
@@ -293,9 +356,24 @@ impl State {
 
     /// Split `pane` in window (`sid`, `idx`); the caller spawned `new` already.
     pub fn split(&mut self, sid: u32, idx: u32, pane: u32, dir: Dir, new: u32) -> Option<()> {
+        self.split_sized(sid, idx, pane, dir, new, None, false)
+    }
+
+    /// `split` with tmux's `-l`/`-p` size for the new pane and `-b` (new pane first).
+    #[allow(clippy::too_many_arguments)]
+    pub fn split_sized(
+        &mut self,
+        sid: u32,
+        idx: u32,
+        pane: u32,
+        dir: Dir,
+        new: u32,
+        size: Option<u16>,
+        before: bool,
+    ) -> Option<()> {
         let w = self.window_mut(sid, idx)?;
         w.zoomed = None;
-        w.layout.split(pane, dir, new)?;
+        w.layout.split_sized(pane, dir, new, size, before)?;
         w.last = Some(w.active);
         w.active = new;
         self.apply_layout(sid, idx);
@@ -305,7 +383,13 @@ impl State {
     /// Remove a pane; closes its window and session when they become empty. The PTY's process
     /// gets SIGHUP like tmux's closing of the master.
     pub fn remove_pane(&mut self, pane: u32) {
-        if let Some(pid) = self.panes.remove(&pane).and_then(|p| p.pid) {
+        // A dead pane's pid was reaped and may belong to someone else now.
+        if let Some(pid) = self
+            .panes
+            .remove(&pane)
+            .filter(|p| p.dead.is_none())
+            .and_then(|p| p.pid)
+        {
             hangup(pid);
         }
         let Some((sid, idx)) = self.locate_pane(pane) else {
@@ -314,18 +398,21 @@ impl State {
         let Some(w) = self.window_mut(sid, idx) else {
             return;
         };
+        let before = w.pane_ids();
         if !w.layout.remove(pane) {
             self.remove_window(sid, idx);
             return;
         }
         w.zoomed = None;
+        // tmux `window_lost_pane`: the last pane, else the previous one, else the next.
         if w.active == pane {
-            let ids = w.pane_ids();
-            w.active = w
-                .last
-                .filter(|l| ids.contains(l))
-                .or(ids.first().copied())
-                .unwrap_or(0);
+            let pos = before.iter().position(|p| *p == pane).unwrap_or(0);
+            let near = pos
+                .checked_sub(1)
+                .and_then(|i| before.get(i))
+                .or(before.get(pos + 1))
+                .copied();
+            w.active = w.last.take().or(near).unwrap_or(0);
         }
         if w.last == Some(pane) {
             w.last = None;
@@ -340,6 +427,7 @@ impl State {
         let Some(w) = s.windows.remove(&idx) else {
             return;
         };
+        // tmux `session_detach`: the last window, else the previous, else the next.
         if s.current == idx {
             let next = s
                 .last
@@ -347,20 +435,28 @@ impl State {
                 .or_else(|| s.windows.range(..idx).next_back().map(|(i, _)| *i))
                 .or_else(|| s.windows.keys().next().copied());
             match next {
-                Some(n) => s.current = n,
+                Some(n) => {
+                    s.current = n;
+                    s.forget(n);
+                }
                 None => {
                     self.sessions.remove(&sid);
                 }
             }
         }
-        if let Some(s) = self.sessions.get_mut(&sid)
-            && s.last == Some(idx)
-        {
-            s.last = None;
+        if let Some(s) = self.sessions.get_mut(&sid) {
+            s.forget(idx);
+        }
+        if self.session_option(sid, "renumber-windows") == "on" {
+            let base = u32::try_from(self.option_num(sid, 0, "base-index")).unwrap_or(0);
+            if let Some(s) = self.sessions.get_mut(&sid) {
+                s.renumber(base);
+            }
         }
         for p in w.pane_ids() {
             self.panes
                 .remove(&p)
+                .filter(|p| p.dead.is_none())
                 .map(|p| p.pid)
                 .into_iter()
                 .flatten()
@@ -369,12 +465,12 @@ impl State {
     }
 
     pub fn remove_session(&mut self, sid: u32) {
-        let idxs: Vec<u32> = self
+        // One at a time from the front: renumber-windows may move the indexes after each.
+        while let Some(idx) = self
             .sessions
             .get(&sid)
-            .map(|s| s.windows.keys().copied().collect())
-            .unwrap_or_default();
-        for idx in idxs {
+            .and_then(|s| s.windows.keys().next().copied())
+        {
             self.remove_window(sid, idx);
         }
         self.sessions.remove(&sid);

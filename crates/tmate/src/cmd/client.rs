@@ -132,20 +132,3 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     state.log_message(text);
     CmdResult::default()
 }
-
-/// wait-for: only tmate's `tmate-ready` channel so far (blocks until the relay's READY).
-pub fn wait_for(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let Some(channel) = args.rest.first() else {
-        return CmdResult::error("command wait-for: too few arguments (need at least 1)");
-    };
-    if channel != "tmate-ready" || args.has('L') || args.has('S') || args.has('U') {
-        return CmdResult::error("wait-for: only `wait-for tmate-ready` is supported");
-    }
-    match crate::uplink::wait_ready(state) {
-        Ok(wait) => CmdResult {
-            wait,
-            ..CmdResult::default()
-        },
-        Err(e) => CmdResult::error(e),
-    }
-}

@@ -1,5 +1,5 @@
-//! Layout commands: resize-pane (-L -R -U -D N, -Z zoom), select-layout (even-horizontal,
-//! even-vertical), last-pane.
+//! Layout commands: resize-pane (-L -R -U -D N, -x/-y sizes and percentages, -Z zoom),
+//! select-layout (even-*, main-*, tiled; -n -p), next-layout, previous-layout, last-pane.
 
 use super::{Args, CmdResult, Ctx, resolve};
 use crate::layout::{Cell, Dir};
@@ -25,8 +25,30 @@ pub fn resize_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         state.apply_layout(t.session, t.window);
         return CmdResult::default();
     }
-    if args.has('x') || args.has('y') || args.has('M') {
-        return CmdResult::error("resize-pane: -x, -y and -M are not supported yet");
+    if args.has('M') {
+        return CmdResult::error("resize-pane: -M is not supported yet");
+    }
+    if args.has('x') || args.has('y') {
+        w.zoomed = None;
+        let (wsx, wsy) = (w.sx, w.sy);
+        for (flag, dir, cur, what) in [
+            ('x', Dir::LeftRight, wsx, "width"),
+            ('y', Dir::TopBottom, wsy, "height"),
+        ] {
+            let Some(v) = args.get(flag) else { continue };
+            let size = match to_size(v, cur) {
+                Ok(n) => n,
+                Err(e) => {
+                    state.apply_layout(t.session, t.window);
+                    return CmdResult::error(format!("{what} {e}"));
+                }
+            };
+            if let Some(w) = state.window_mut(t.session, t.window) {
+                w.layout.resize_pane_to(t.pane, dir, size);
+            }
+        }
+        state.apply_layout(t.session, t.window);
+        return CmdResult::default();
     }
     let adjust = match args.rest.first().map(|n| n.parse::<i32>()) {
         None => 1,
@@ -52,30 +74,119 @@ pub fn resize_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     CmdResult::default()
 }
 
+/// tmux's predefined layouts in `next-layout` order.
+const LAYOUTS: [&str; 5] = [
+    "even-horizontal",
+    "even-vertical",
+    "main-horizontal",
+    "main-vertical",
+    "tiled",
+];
+
+/// tmux `layout_set_lookup`: a unique prefix of a layout name.
+fn lookup(name: &str) -> Option<usize> {
+    let mut found = LAYOUTS
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with(name));
+    match (found.next(), found.next()) {
+        (Some((i, _)), None) => Some(i),
+        _ => None,
+    }
+}
+
+/// tmux `layout_set_select`: arrange the window's panes by layout `n`.
+pub fn apply_named(state: &mut State, sid: u32, idx: u32, n: usize) {
+    let main_h = state.option(sid, idx, "main-pane-height");
+    let other_h = state.option(sid, idx, "other-pane-height");
+    let main_w = state.option(sid, idx, "main-pane-width");
+    let other_w = state.option(sid, idx, "other-pane-width");
+    let Some(w) = state.window_mut(sid, idx) else {
+        return;
+    };
+    w.zoomed = None;
+    let ids = w.pane_ids();
+    let cell = match n {
+        0 => Cell::even(&ids, Dir::LeftRight, w.sx, w.sy),
+        1 => Cell::even(&ids, Dir::TopBottom, w.sx, w.sy),
+        2 => Cell::main(&ids, Dir::TopBottom, w.sx, w.sy, &main_h, &other_h),
+        3 => Cell::main(&ids, Dir::LeftRight, w.sx, w.sy, &main_w, &other_w),
+        _ => Cell::tiled(&ids, w.sx, w.sy),
+    };
+    if let Some(cell) = cell {
+        w.layout = cell;
+    }
+    w.lastlayout = Some(n.min(LAYOUTS.len() - 1));
+    state.apply_layout(sid, idx);
+}
+
+/// next-layout and previous-layout (also `select-layout -n`/`-p`).
+fn step(state: &mut State, sid: u32, idx: u32, forward: bool) {
+    let last = state.window(sid, idx).and_then(|w| w.lastlayout);
+    let n = LAYOUTS.len();
+    let next = match (last, forward) {
+        (None, true) => 0,
+        (None, false) => n - 1,
+        (Some(l), true) => (l + 1) % n,
+        (Some(l), false) => (l + n - 1) % n,
+    };
+    apply_named(state, sid, idx, next);
+}
+
 pub fn select_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     let t = match resolve(ctx, state, args.get('t')) {
         Ok(t) => t,
         Err(e) => return CmdResult::error(e),
     };
-    let Some(w) = state.window_mut(t.session, t.window) else {
-        return CmdResult::error("no window");
-    };
-    let name = args
-        .rest
-        .first()
-        .map(String::as_str)
-        .unwrap_or("even-horizontal");
-    let dir = match name {
-        "even-horizontal" => Dir::LeftRight,
-        "even-vertical" => Dir::TopBottom,
-        _ => return CmdResult::error(format!("can't set layout: {name}")),
-    };
-    w.zoomed = None;
-    if let Some(cell) = Cell::even(&w.pane_ids(), dir, w.sx, w.sy) {
-        w.layout = cell;
+    if let Some(w) = state.window_mut(t.session, t.window) {
+        w.zoomed = None;
     }
     state.apply_layout(t.session, t.window);
+    if args.has('n') || args.has('p') {
+        step(state, t.session, t.window, args.has('n'));
+        return CmdResult::default();
+    }
+    let Some(name) = args.rest.first() else {
+        // No name: the last layout again, if there was one.
+        if let Some(n) = state.window(t.session, t.window).and_then(|w| w.lastlayout) {
+            apply_named(state, t.session, t.window, n);
+        }
+        return CmdResult::default();
+    };
+    match lookup(name) {
+        Some(n) => {
+            apply_named(state, t.session, t.window, n);
+            CmdResult::default()
+        }
+        // tmux then parses it as a layout string (`select-layout bb62,...`), which we lack.
+        None => CmdResult::error(format!("invalid layout: {name}")),
+    }
+}
+
+pub fn next_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    layout_step(ctx, state, args, true)
+}
+
+pub fn previous_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    layout_step(ctx, state, args, false)
+}
+
+fn layout_step(ctx: &Ctx<'_>, state: &mut State, args: &Args, forward: bool) -> CmdResult {
+    let t = match super::resolve_as(ctx, state, args.get('t'), super::Find::Window) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    step(state, t.session, t.window, forward);
     CmdResult::default()
+}
+
+/// tmux `args_percentage` with 0..=INT_MAX: `N` or `N%` of `cur`, strtonum's error words.
+fn to_size(v: &str, cur: u16) -> Result<u16, &'static str> {
+    let n = match v.strip_suffix('%') {
+        Some(p) => u64::from(cur) * super::r#move::strtonum(p, 0, 100)? / 100,
+        None => super::r#move::strtonum(v, 0, i64::from(i32::MAX))?,
+    };
+    Ok(u16::try_from(n).unwrap_or(u16::MAX))
 }
 
 pub fn last_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {

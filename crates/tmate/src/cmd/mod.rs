@@ -5,8 +5,11 @@
 mod client;
 mod keys;
 mod layout;
+mod r#move;
 mod options;
 mod pane;
+mod respawn;
+mod script;
 mod session;
 mod window;
 
@@ -31,11 +34,18 @@ pub struct CmdResult {
     pub located: bool,
     /// wait-for: the command client waits for this before exiting.
     pub wait: Option<tokio::sync::oneshot::Receiver<()>>,
+    /// A command that finishes later (run-shell, if-shell, wait-for): `run_list` spawns it
+    /// with the rest of the list and hands back `pending`.
+    pub deferred: Option<script::Deferred>,
+    /// The outcome of a spawned command list; the command client waits for it.
+    pub pending: Option<tokio::sync::oneshot::Receiver<CmdResult>>,
 }
 
 /// A wait-for channel: `-L` holders and the clients waiting for a signal or the lock.
 #[derive(Debug, Default)]
 pub struct Channel {
+    /// Signalled with nobody waiting: the next wait returns at once.
+    pub woken: bool,
     pub locked: bool,
     pub waiters: Vec<tokio::sync::oneshot::Sender<()>>,
     pub lockers: std::collections::VecDeque<tokio::sync::oneshot::Sender<()>>,
@@ -80,6 +90,12 @@ pub const TABLE: &[Entry] = &[
         exec: keys::bind,
     },
     Entry {
+        name: "break-pane",
+        alias: Some("breakp"),
+        spec: "abdPF:n:s:t:",
+        exec: r#move::break_pane,
+    },
+    Entry {
         name: "capture-pane",
         alias: Some("capturep"),
         spec: "aCeJNpPqS:E:t:b:",
@@ -104,6 +120,18 @@ pub const TABLE: &[Entry] = &[
         exec: session::has,
     },
     Entry {
+        name: "if-shell",
+        alias: Some("if"),
+        spec: "bFt:",
+        exec: script::if_shell,
+    },
+    Entry {
+        name: "join-pane",
+        alias: Some("joinp"),
+        spec: "bdfhvp:l:s:t:",
+        exec: r#move::join_pane,
+    },
+    Entry {
         name: "kill-pane",
         alias: Some("killp"),
         spec: "at:",
@@ -125,7 +153,7 @@ pub const TABLE: &[Entry] = &[
         name: "kill-window",
         alias: Some("killw"),
         spec: "at:",
-        exec: window::kill,
+        exec: r#move::kill_window,
     },
     Entry {
         name: "last-pane",
@@ -164,6 +192,18 @@ pub const TABLE: &[Entry] = &[
         exec: window::list,
     },
     Entry {
+        name: "move-pane",
+        alias: Some("movep"),
+        spec: "bdfhvp:l:s:t:",
+        exec: r#move::join_pane,
+    },
+    Entry {
+        name: "move-window",
+        alias: Some("movew"),
+        spec: "abdkrs:t:",
+        exec: r#move::move_window,
+    },
+    Entry {
         name: "new-session",
         alias: Some("new"),
         spec: "AdDEPXc:e:F:f:n:s:t:x:y:",
@@ -176,16 +216,34 @@ pub const TABLE: &[Entry] = &[
         exec: window::new,
     },
     Entry {
+        name: "next-layout",
+        alias: Some("nextl"),
+        spec: "t:",
+        exec: layout::next_layout,
+    },
+    Entry {
         name: "next-window",
         alias: Some("next"),
         spec: "at:",
         exec: window::next,
     },
     Entry {
+        name: "previous-layout",
+        alias: Some("prevl"),
+        spec: "t:",
+        exec: layout::previous_layout,
+    },
+    Entry {
         name: "previous-window",
         alias: Some("prev"),
         spec: "at:",
         exec: window::previous,
+    },
+    Entry {
+        name: "refresh-client",
+        alias: Some("refresh"),
+        spec: "A:B:cC:Df:F:l:LRSt:U",
+        exec: script::refresh_client,
     },
     Entry {
         name: "rename-session",
@@ -204,6 +262,30 @@ pub const TABLE: &[Entry] = &[
         alias: Some("resizep"),
         spec: "DLMRTt:Ux:y:Z",
         exec: layout::resize_pane,
+    },
+    Entry {
+        name: "respawn-pane",
+        alias: Some("respawnp"),
+        spec: "c:e:kt:",
+        exec: respawn::respawn_pane,
+    },
+    Entry {
+        name: "respawn-window",
+        alias: Some("respawnw"),
+        spec: "c:e:kt:",
+        exec: respawn::respawn_window,
+    },
+    Entry {
+        name: "rotate-window",
+        alias: Some("rotatew"),
+        spec: "Dt:UZ",
+        exec: r#move::rotate_window,
+    },
+    Entry {
+        name: "run-shell",
+        alias: Some("run"),
+        spec: "bd:Ct:",
+        exec: script::run_shell,
     },
     Entry {
         name: "select-layout",
@@ -278,10 +360,22 @@ pub const TABLE: &[Entry] = &[
         exec: pane::split,
     },
     Entry {
+        name: "swap-pane",
+        alias: Some("swapp"),
+        spec: "dDs:t:UZ",
+        exec: r#move::swap_pane,
+    },
+    Entry {
+        name: "swap-window",
+        alias: Some("swapw"),
+        spec: "ds:t:",
+        exec: r#move::swap_window,
+    },
+    Entry {
         name: "wait-for",
         alias: Some("wait"),
         spec: "LSU",
-        exec: client::wait_for,
+        exec: script::wait_for,
     },
     Entry {
         name: "unbind-key",
@@ -393,7 +487,7 @@ pub fn run_list(
 ) -> CmdResult {
     let ctx = Ctx { shared, client };
     let mut total = CmdResult::default();
-    for cmd in commands {
+    for (i, cmd) in commands.iter().enumerate() {
         let Some((name, rest)) = cmd.split_first() else {
             continue;
         };
@@ -423,6 +517,17 @@ pub fn run_list(
         }
         if r.wait.is_some() {
             total.wait = r.wait;
+        }
+        // A nested list (if-shell -F) that is still running counts as this command's job.
+        let job = r.deferred.or_else(|| {
+            r.pending
+                .map(|p| script::Deferred(Box::pin(async move { p.await.unwrap_or_default() })))
+        });
+        if let Some(job) = job {
+            // The rest of the list runs after the job, like tmux's waiting queue item.
+            let rest = commands.get(i + 1..).unwrap_or_default().to_vec();
+            total.pending = Some(script::spawn(shared, client, job, rest));
+            break;
         }
         if r.code != 0 {
             total.code = r.code;
@@ -654,7 +759,9 @@ pub fn resolve_as(
     }
     let window = find_window(state, session, win_part)
         .ok_or_else(|| format!("can't find window: {win_part}"))?;
-    let pane = find_pane(state, session, window, pane_part).ok_or_else(err)?;
+    // tmux names only the pane part it could not find.
+    let pane = find_pane(state, session, window, pane_part)
+        .ok_or_else(|| format!("can't find pane: {pane_part}"))?;
     Ok(Target {
         session,
         window,

@@ -32,6 +32,11 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     if too_small {
         return CmdResult::error("no space for new pane");
     }
+    let cur = if dir == Dir::TopBottom { g.sy } else { g.sx };
+    let size = match super::r#move::split_size(args, cur) {
+        Ok(s) => s,
+        Err(e) => return CmdResult::error(e),
+    };
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
     // Spawned at the old size; the split resizes it at once.
@@ -47,7 +52,10 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         Ok(p) => p,
         Err(e) => return CmdResult::error(e),
     };
-    if state.split(t.session, t.window, t.pane, dir, new).is_none() {
+    if state
+        .split_sized(t.session, t.window, t.pane, dir, new, size, args.has('b'))
+        .is_none()
+    {
         state.remove_pane(new);
         return CmdResult::error("no space for new pane");
     }

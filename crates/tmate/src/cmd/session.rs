@@ -68,6 +68,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         sx,
         sy,
         options: BTreeMap::new(),
+        older: Vec::new(),
     };
     state.sessions.insert(sid, session);
     state.touch(sid);

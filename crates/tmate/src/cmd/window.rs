@@ -1,4 +1,4 @@
-//! Window commands: new-window, kill-window, select-window, next/previous/last-window,
+//! Window commands: new-window, select-window, next/previous/last-window,
 //! rename-window, list-windows.
 
 use super::{Args, CmdResult, Ctx, Find, resolve_as};
@@ -58,8 +58,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     if let Some(s) = state.sessions.get_mut(&t.session) {
         s.windows.insert(idx, w);
         if !args.has('d') {
-            s.last = Some(s.current);
-            s.current = idx;
+            s.select(idx);
         }
     }
     let mut r = CmdResult::default();
@@ -83,24 +82,10 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     r
 }
 
-pub fn kill(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    match resolve_as(ctx, state, args.get('t'), Find::Window) {
-        Ok(t) => {
-            state.remove_window(t.session, t.window);
-            CmdResult::default()
-        }
-        Err(e) => CmdResult::error(e),
-    }
-}
-
 /// Make `idx` the current window of `sid`, remembering the previous one as last.
 pub fn select_index(state: &mut State, sid: u32, idx: u32) {
-    if let Some(s) = state.sessions.get_mut(&sid)
-        && s.current != idx
-        && s.windows.contains_key(&idx)
-    {
-        s.last = Some(s.current);
-        s.current = idx;
+    if let Some(s) = state.sessions.get_mut(&sid) {
+        s.select(idx);
     }
 }
 

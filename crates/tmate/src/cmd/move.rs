@@ -1,0 +1,603 @@
+//! Commands that move panes and windows (tmux 3.3a): swap-pane, join-pane/move-pane,
+//! break-pane, rotate-window, move-window (-r renumbers), swap-window, kill-window (-a).
+
+use super::{Args, CmdResult, Ctx, Find, Target, resolve, resolve_as};
+use crate::format;
+use crate::layout::Dir;
+use crate::state::{State, Window};
+
+/// A placeholder leaf while a pane moves within one tree (pane ids never reach it).
+const MOVING: u32 = u32::MAX;
+
+fn err(e: String) -> CmdResult {
+    CmdResult::error(e)
+}
+
+/// tmux `window_push_zoom`: unzoom; the window re-zooms its active pane afterwards only with
+/// `-Z` and when it was zoomed.
+fn push_zoom(state: &mut State, sid: u32, idx: u32, keep: bool) -> bool {
+    let was = state
+        .window_mut(sid, idx)
+        .map(|w| w.zoomed.take().is_some())
+        .unwrap_or(false);
+    was && keep
+}
+
+fn pop_zoom(state: &mut State, sid: u32, idx: u32, rezoom: bool) {
+    if let Some(w) = state.window_mut(sid, idx)
+        && rezoom
+        && w.pane_ids().len() > 1
+    {
+        w.zoomed = Some(w.active);
+    }
+    state.apply_layout(sid, idx);
+}
+
+/// tmux `window_set_active_pane` (no unzoom: callers did that).
+fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
+    if let Some(w) = state.window_mut(sid, idx)
+        && w.active != pane
+    {
+        w.last = Some(w.active);
+        w.active = pane;
+    }
+}
+
+pub fn swap_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let dst = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    let keep = args.has('Z');
+    let dst_zoom = push_zoom(state, dst.session, dst.window, keep);
+    let src = if args.has('D') || args.has('U') {
+        let ids = state
+            .window(dst.session, dst.window)
+            .map(|w| w.pane_ids())
+            .unwrap_or_default();
+        let pos = ids.iter().position(|p| *p == dst.pane).unwrap_or(0);
+        let n = ids.len().max(1);
+        let at = if args.has('D') {
+            (pos + 1) % n
+        } else {
+            (pos + n - 1) % n
+        };
+        Target {
+            pane: ids.get(at).copied().unwrap_or(dst.pane),
+            ..dst
+        }
+    } else {
+        match resolve(ctx, state, args.get('s')) {
+            Ok(t) => t,
+            Err(e) => return err(e),
+        }
+    };
+    let same = (src.session, src.window) == (dst.session, dst.window);
+    let src_zoom = !same && push_zoom(state, src.session, src.window, keep);
+    if src.pane != dst.pane {
+        swap(state, src, dst, args.has('d'));
+    }
+    pop_zoom(
+        state,
+        src.session,
+        src.window,
+        if same { dst_zoom } else { src_zoom },
+    );
+    if !same {
+        pop_zoom(state, dst.session, dst.window, dst_zoom);
+    }
+    CmdResult::default()
+}
+
+/// The cells stay; the two panes trade places (and so sizes).
+fn swap(state: &mut State, src: Target, dst: Target, detached: bool) {
+    let relabel = |w: &mut Window, from: u32, to: u32| {
+        let ids: Vec<u32> = w
+            .pane_ids()
+            .into_iter()
+            .map(|p| if p == from { to } else { p })
+            .collect();
+        w.layout.set_ids(&ids);
+    };
+    let same = (src.session, src.window) == (dst.session, dst.window);
+    if same {
+        if let Some(w) = state.window_mut(dst.session, dst.window) {
+            relabel(w, src.pane, MOVING);
+            relabel(w, dst.pane, src.pane);
+            relabel(w, MOVING, dst.pane);
+        }
+    } else {
+        if let Some(w) = state.window_mut(src.session, src.window) {
+            relabel(w, src.pane, dst.pane);
+        }
+        if let Some(w) = state.window_mut(dst.session, dst.window) {
+            relabel(w, dst.pane, src.pane);
+        }
+    }
+    let active = |state: &State, t: Target| state.window(t.session, t.window).map(|w| w.active);
+    if !detached {
+        if same {
+            set_active(state, src.session, src.window, dst.pane);
+        } else {
+            set_active(state, src.session, src.window, dst.pane);
+            set_active(state, dst.session, dst.window, src.pane);
+        }
+    } else {
+        // tmux checks these in turn, so within one window the second undoes the first.
+        if active(state, src) == Some(src.pane) {
+            set_active(state, src.session, src.window, dst.pane);
+        }
+        if active(state, dst) == Some(dst.pane) {
+            set_active(state, dst.session, dst.window, src.pane);
+        }
+    }
+    if !same {
+        for (t, gone) in [(src, src.pane), (dst, dst.pane)] {
+            if let Some(w) = state.window_mut(t.session, t.window)
+                && w.last == Some(gone)
+            {
+                w.last = None;
+            }
+            // A pane that left is no longer this window's active one.
+            if let Some(w) = state.window_mut(t.session, t.window)
+                && w.active == gone
+            {
+                w.active = if gone == src.pane { dst.pane } else { src.pane };
+            }
+        }
+    }
+    state.apply_layout(src.session, src.window);
+    state.apply_layout(dst.session, dst.window);
+}
+
+/// `-l N`/`-l N%` or `-p N` for a cell `cur` wide: tmux's `size ...` errors.
+pub fn split_size(args: &Args, cur: u16) -> Result<Option<u16>, String> {
+    if let Some(l) = args.get('l') {
+        return layout_size(l, cur).map(Some);
+    }
+    if let Some(p) = args.get('p') {
+        let pct = strtonum(p, 0, 100).map_err(|e| format!("size {e}"))?;
+        let size = u64::from(cur) * pct / 100;
+        return Ok(Some(u16::try_from(size).unwrap_or(u16::MAX)));
+    }
+    Ok(None)
+}
+
+fn layout_size(value: &str, cur: u16) -> Result<u16, String> {
+    let n = match value.strip_suffix('%') {
+        Some(p) => {
+            let pct = strtonum(p, 0, 100).map_err(|e| format!("size {e}"))?;
+            u64::from(cur) * pct / 100
+        }
+        None => strtonum(value, 0, i64::from(i32::MAX)).map_err(|e| format!("size {e}"))?,
+    };
+    Ok(u16::try_from(n).unwrap_or(u16::MAX))
+}
+
+/// strtonum(3)'s errors: `invalid`, `too small`, `too large`.
+pub fn strtonum(s: &str, min: i64, max: i64) -> Result<u64, &'static str> {
+    let n: i64 = s.trim_start().parse().map_err(|_| "invalid")?;
+    if n < min {
+        return Err("too small");
+    }
+    if n > max {
+        return Err("too large");
+    }
+    u64::try_from(n).map_err(|_| "too small")
+}
+
+pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let dst = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    let src = match resolve(ctx, state, args.get('s')) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    for t in [dst, src] {
+        if let Some(w) = state.window_mut(t.session, t.window) {
+            w.zoomed = None;
+        }
+        state.apply_layout(t.session, t.window);
+    }
+    if src.pane == dst.pane {
+        return CmdResult::error("source and target panes must be different");
+    }
+    let dir = if args.has('h') {
+        Dir::LeftRight
+    } else {
+        Dir::TopBottom
+    };
+    let Some(g) = state
+        .window(dst.session, dst.window)
+        .and_then(|w| w.geometry(dst.pane))
+    else {
+        return CmdResult::error("no pane");
+    };
+    let cur = if dir == Dir::TopBottom { g.sy } else { g.sx };
+    let size = match split_size(args, cur) {
+        Ok(s) => s,
+        Err(e) => return err(e),
+    };
+    let dst_wid = state.window(dst.session, dst.window).map(|w| w.id);
+    let split = state.window_mut(dst.session, dst.window).and_then(|w| {
+        w.layout
+            .split_sized(dst.pane, dir, MOVING, size, args.has('b'))
+    });
+    if split.is_none() {
+        return CmdResult::error("create pane failed: pane too small");
+    }
+    // Out of its window like tmux's layout_close_pane (the window goes when emptied), then
+    // into the new cell.
+    let Some(pane) = state.panes.remove(&src.pane) else {
+        return CmdResult::error("no pane");
+    };
+    state.remove_pane(src.pane);
+    state.panes.insert(src.pane, pane);
+    let Some((sid, idx)) = dst_wid.and_then(|w| state.locate_window(w)) else {
+        return CmdResult::error("no window");
+    };
+    if let Some(w) = state.window_mut(sid, idx) {
+        let ids: Vec<u32> = w
+            .pane_ids()
+            .into_iter()
+            .map(|p| if p == MOVING { src.pane } else { p })
+            .collect();
+        w.layout.set_ids(&ids);
+    }
+    if !args.has('d') {
+        set_active(state, sid, idx, src.pane);
+        super::window::select_index(state, sid, idx);
+    }
+    state.apply_layout(sid, idx);
+    CmdResult::default()
+}
+
+/// A `-t` naming a window index that may not exist yet (tmux `CMD_FIND_WINDOW_INDEX`):
+/// the session and the index, `None` for "the first free one".
+fn index_target(
+    ctx: &Ctx<'_>,
+    state: &State,
+    target: Option<&str>,
+) -> Result<(u32, Option<u32>), String> {
+    let Some(t) = target else {
+        let sid = super::current_session(ctx, state).ok_or("no current session")?;
+        return Ok((sid, None));
+    };
+    if let Ok(found) = resolve_as(ctx, state, Some(t), Find::Window) {
+        let named_window = t.split_once(':').is_none_or(|(_, w)| !w.is_empty());
+        return Ok((found.session, named_window.then_some(found.window)));
+    }
+    let (sess, win) = t.split_once(':').unwrap_or(("", t));
+    let sid = if sess.is_empty() {
+        super::current_session(ctx, state).ok_or("no current session")?
+    } else {
+        resolve_as(ctx, state, Some(sess), Find::Session)?.session
+    };
+    match win.strip_prefix('=').unwrap_or(win).parse::<u32>() {
+        Ok(i) => Ok((sid, Some(i))),
+        Err(_) if win.is_empty() => Ok((sid, None)),
+        Err(_) => Err(format!("can't find window: {win}")),
+    }
+}
+
+fn first_free(state: &State, sid: u32) -> u32 {
+    let base = u32::try_from(state.option_num(sid, 0, "base-index")).unwrap_or(0);
+    let Some(s) = state.sessions.get(&sid) else {
+        return base;
+    };
+    (base..)
+        .find(|i| !s.windows.contains_key(i))
+        .unwrap_or(base)
+}
+
+/// tmux `server_link_window` then `server_unlink_window`: the window at (`sid`, `idx`) moves
+/// to `dst` at `at` (first free when `None`). Returns the new index.
+fn relink(
+    state: &mut State,
+    (sid, idx): (u32, u32),
+    dst: u32,
+    at: Option<u32>,
+    kill: bool,
+    select: bool,
+) -> Result<u32, String> {
+    let mut select = select;
+    if let Some(i) = at
+        && state.window(dst, i).is_some()
+    {
+        if (dst, i) == (sid, idx) {
+            return Err(format!("same index: {i}"));
+        }
+        if !kill {
+            return Err(format!("index in use: {i}"));
+        }
+        // The window there goes (its panes with it), without ending the session.
+        let old = state.sessions.get_mut(&dst).and_then(|s| {
+            let w = s.windows.remove(&i)?;
+            s.forget(i);
+            Some(w)
+        });
+        if state.sessions.get(&dst).is_some_and(|s| s.current == i) {
+            select = true;
+        }
+        for p in old.map(|w| w.pane_ids()).unwrap_or_default() {
+            remove_pane_process(state, p);
+        }
+    }
+    let new_idx = at.unwrap_or_else(|| first_free(state, dst));
+    let Some(w) = state
+        .sessions
+        .get_mut(&sid)
+        .and_then(|s| s.windows.remove(&idx))
+    else {
+        return Err("no window".into());
+    };
+    if let Some(s) = state.sessions.get_mut(&dst) {
+        s.windows.insert(new_idx, w);
+        if select || !s.windows.contains_key(&s.current) {
+            let cur = s.current;
+            s.select(new_idx);
+            // The replaced current window is gone: it leaves no trace on the stack.
+            if !s.windows.contains_key(&cur) {
+                s.forget(cur);
+            }
+        }
+    }
+    // Unlink from the source: its current moves on like a closed window's.
+    detach_index(state, sid, idx);
+    // A window keeps its size in another session until a client there resizes it (tmux
+    // without attached clients does the same).
+    Ok(new_idx)
+}
+
+fn remove_pane_process(state: &mut State, pane: u32) {
+    // remove_pane hangs the process up; the pane is in no layout any more.
+    state.remove_pane(pane);
+}
+
+/// tmux `session_detach` for an index already taken out of the window map.
+fn detach_index(state: &mut State, sid: u32, idx: u32) {
+    let Some(s) = state.sessions.get_mut(&sid) else {
+        return;
+    };
+    if s.current == idx {
+        let next = s
+            .last
+            .filter(|l| s.windows.contains_key(l))
+            .or_else(|| s.windows.range(..idx).next_back().map(|(i, _)| *i))
+            .or_else(|| s.windows.keys().next().copied());
+        match next {
+            Some(n) => {
+                s.current = n;
+                s.forget(n);
+            }
+            None => {
+                state.sessions.remove(&sid);
+                return;
+            }
+        }
+    }
+    s.forget(idx);
+    if s.windows.is_empty() {
+        state.sessions.remove(&sid);
+    }
+}
+
+pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    if args.has('r') {
+        let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
+            Ok(t) => t,
+            Err(e) => return err(e),
+        };
+        let base = u32::try_from(state.option_num(t.session, 0, "base-index")).unwrap_or(0);
+        if let Some(s) = state.sessions.get_mut(&t.session) {
+            s.renumber(base);
+        }
+        return CmdResult::default();
+    }
+    let src = match resolve_as(ctx, state, args.get('s'), Find::Window) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    let (dst, at) = match index_target(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    if let Err(e) = relink(
+        state,
+        (src.session, src.window),
+        dst,
+        at,
+        args.has('k'),
+        !args.has('d'),
+    ) {
+        return err(e);
+    }
+    if state.sessions.contains_key(&src.session)
+        && state.session_option(src.session, "renumber-windows") == "on"
+    {
+        let base = u32::try_from(state.option_num(src.session, 0, "base-index")).unwrap_or(0);
+        if let Some(s) = state.sessions.get_mut(&src.session) {
+            s.renumber(base);
+        }
+    }
+    CmdResult::default()
+}
+
+pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let src = match resolve_as(ctx, state, args.get('s'), Find::Window) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    let dst = match resolve_as(ctx, state, args.get('t'), Find::Window) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    if (src.session, src.window) == (dst.session, dst.window) {
+        return CmdResult::default();
+    }
+    let a = state
+        .sessions
+        .get_mut(&src.session)
+        .and_then(|s| s.windows.remove(&src.window));
+    let b = state
+        .sessions
+        .get_mut(&dst.session)
+        .and_then(|s| s.windows.remove(&dst.window));
+    let (Some(a), Some(b)) = (a, b) else {
+        return CmdResult::error("no window");
+    };
+    if let Some(s) = state.sessions.get_mut(&dst.session) {
+        s.windows.insert(dst.window, a);
+    }
+    if let Some(s) = state.sessions.get_mut(&src.session) {
+        s.windows.insert(src.window, b);
+    }
+    // tmux 3.3a selects the target's index with -d (it is already current otherwise).
+    if args.has('d') {
+        super::window::select_index(state, dst.session, dst.window);
+        if src.session != dst.session {
+            super::window::select_index(state, src.session, src.window);
+        }
+    }
+    CmdResult::default()
+}
+
+pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let src = match resolve(ctx, state, args.get('s')) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    let (dst, at) = match index_target(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    if let Some(w) = state.window_mut(src.session, src.window) {
+        w.zoomed = None;
+    }
+    state.apply_layout(src.session, src.window);
+    let Some(w) = state.window(src.session, src.window) else {
+        return CmdResult::error("no window");
+    };
+    let (wsx, wsy) = (w.sx, w.sy);
+    let (sid, idx) = if w.pane_ids().len() == 1 {
+        // One pane: the window itself moves.
+        match relink(
+            state,
+            (src.session, src.window),
+            dst,
+            at,
+            false,
+            !args.has('d'),
+        ) {
+            Ok(i) => (dst, i),
+            Err(e) => return err(e),
+        }
+    } else {
+        if let Some(i) = at
+            && state.window(dst, i).is_some()
+        {
+            return CmdResult::error(format!("index in use: {i}"));
+        }
+        let Some(pane) = state.panes.remove(&src.pane) else {
+            return CmdResult::error("no pane");
+        };
+        state.remove_pane(src.pane);
+        state.panes.insert(src.pane, pane);
+        let wid = state.alloc_window();
+        let idx = at.unwrap_or_else(|| first_free(state, dst));
+        let w = Window::new(wid, None, src.pane, wsx, wsy);
+        if let Some(s) = state.sessions.get_mut(&dst) {
+            s.windows.insert(idx, w);
+            if !args.has('d') {
+                s.select(idx);
+            }
+        }
+        state.apply_layout(dst, idx);
+        (dst, idx)
+    };
+    if let Some(name) = args.get('n')
+        && let Some(w) = state.window_mut(sid, idx)
+    {
+        w.name = Some(name.to_string());
+    }
+    let mut r = CmdResult::default();
+    if args.has('P') {
+        let fmt = args
+            .get('F')
+            .unwrap_or("#{session_name}:#{window_index}.#{pane_index}");
+        let c = format::Ctx {
+            session: sid,
+            window: idx,
+            pane: src.pane,
+        };
+        r.out = format!("{}\n", format::expand(state, c, fmt));
+    }
+    r
+}
+
+pub fn rotate_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve_as(ctx, state, args.get('t'), Find::Window) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    let rezoom = push_zoom(state, t.session, t.window, args.has('Z'));
+    let Some(w) = state.window_mut(t.session, t.window) else {
+        return CmdResult::error("no window");
+    };
+    let mut ids = w.pane_ids();
+    if ids.is_empty() {
+        return CmdResult::default();
+    }
+    // The pane order rotates and each pane takes the next one's cell; the active cell stays.
+    let down = args.has('D');
+    if down {
+        ids.rotate_right(1);
+    } else {
+        ids.rotate_left(1);
+    }
+    w.layout.set_ids(&ids);
+    let pos = ids.iter().position(|p| *p == w.active).unwrap_or(0);
+    let n = ids.len();
+    let next = if down {
+        ids.get((pos + n - 1) % n)
+    } else {
+        ids.get((pos + 1) % n)
+    };
+    if let Some(p) = next.copied() {
+        set_active(state, t.session, t.window, p);
+    }
+    pop_zoom(state, t.session, t.window, rezoom);
+    CmdResult::default()
+}
+
+pub fn kill_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve_as(ctx, state, args.get('t'), Find::Window) {
+        Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    if !args.has('a') {
+        state.remove_window(t.session, t.window);
+        return CmdResult::default();
+    }
+    // Every other window; by id, since renumber-windows moves indexes as they go.
+    let keep = state.window(t.session, t.window).map(|w| w.id);
+    let others: Vec<u32> = state
+        .sessions
+        .get(&t.session)
+        .map(|s| {
+            s.windows
+                .values()
+                .map(|w| w.id)
+                .filter(|id| Some(*id) != keep)
+                .collect()
+        })
+        .unwrap_or_default();
+    for wid in others {
+        if let Some((sid, idx)) = state.locate_window(wid) {
+            state.remove_window(sid, idx);
+        }
+    }
+    CmdResult::default()
+}

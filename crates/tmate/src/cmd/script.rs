@@ -1,0 +1,420 @@
+//! Scripting commands (tmux 3.3a): wait-for (-S -L -U; tmate's `tmate-ready`), run-shell
+//! (-b -d -C -t), if-shell (-F -b, else branch), refresh-client; and the deferred command
+//! machinery they share (a job that finishes later, then the rest of its command list).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::io::AsyncReadExt;
+use tokio::sync::oneshot;
+
+use super::{Args, Channel, CmdResult, Ctx, resolve};
+use crate::server::{ClientInfo, Shared};
+use crate::state::{ClientEvent, State};
+
+/// A command's work that completes later; its result merges into the command list's.
+pub struct Deferred(pub Pin<Box<dyn Future<Output = CmdResult> + Send>>);
+
+impl std::fmt::Debug for Deferred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Deferred")
+    }
+}
+
+fn deferred(f: impl Future<Output = CmdResult> + Send + 'static) -> CmdResult {
+    CmdResult {
+        deferred: Some(Deferred(Box::pin(f))),
+        ..CmdResult::default()
+    }
+}
+
+/// Clients queued on one wait-for channel before more are refused.
+const MAX_WAITERS: usize = 1024;
+/// Output kept from a run-shell or if-shell job.
+const MAX_OUTPUT: usize = 64 * 1024;
+/// Longest `run-shell -d` delay accepted (tmux has none; a day is plenty).
+const MAX_DELAY: f64 = 86_400.0;
+
+/// Run `job`, then `rest` of its command list, in a task of its own: it finishes even when
+/// nobody waits. An attached client (a key binding) sees output and errors as a message.
+pub fn spawn(
+    shared: &Arc<Shared>,
+    client: &ClientInfo,
+    job: Deferred,
+    rest: Vec<Vec<String>>,
+) -> oneshot::Receiver<CmdResult> {
+    let (tx, rx) = oneshot::channel();
+    let shared = Arc::clone(shared);
+    let client = client.clone();
+    tokio::spawn(async move {
+        let mut r = job.0.await;
+        // run-shell's exit status is the client's, not an error: the list goes on.
+        if (r.code == 0 || r.err.is_empty()) && !rest.is_empty() {
+            let more = {
+                let mut st = shared.lock();
+                super::run_list(&shared, &mut st, &client, &rest)
+            };
+            shared.notify();
+            r = merge(r, more).await;
+        }
+        if let Some(c) = client.attached {
+            let text = r
+                .err
+                .lines()
+                .chain(r.out.lines())
+                .last()
+                .map(str::to_string);
+            if let Some(text) = text {
+                let st = shared.lock();
+                let time = st
+                    .clients
+                    .get(&c)
+                    .map(|h| st.session_option(h.session, "display-time"))
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(750);
+                if let Some(h) = st.clients.get(&c) {
+                    let _ = h.events.try_send(ClientEvent::Message(text, time));
+                }
+            }
+        }
+        let _ = tx.send(r);
+    });
+    rx
+}
+
+/// Append a later result (and whatever it still waits for) to an earlier one.
+async fn merge(mut a: CmdResult, mut b: CmdResult) -> CmdResult {
+    if let Some(p) = b.pending.take()
+        && let Ok(later) = p.await
+    {
+        b.out.push_str(&later.out);
+        b.err.push_str(&later.err);
+        b.code = later.code;
+    }
+    a.out.push_str(&b.out);
+    a.err.push_str(&b.err);
+    // An earlier run-shell's status stays the client's unless a later command fails.
+    if b.code != 0 {
+        a.code = b.code;
+    }
+    a
+}
+
+pub fn wait_for(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let Some(name) = args.rest.first().cloned() else {
+        return CmdResult::error("command wait-for: too few arguments (need at least 1)");
+    };
+    if args.rest.len() > 1 {
+        return CmdResult::error("command wait-for: too many arguments (need at most 1)");
+    }
+    let plain = !args.has('L') && !args.has('S') && !args.has('U');
+    // tmate: waiting on `tmate-ready` returns once the relay said READY.
+    if plain && name == "tmate-ready" {
+        return match crate::uplink::wait_ready(state) {
+            Ok(wait) => CmdResult {
+                wait,
+                ..CmdResult::default()
+            },
+            Err(e) => CmdResult::error(e),
+        };
+    }
+    if args.has('S') {
+        let ch = state.channels.entry(name.clone()).or_default();
+        if ch.waiters.is_empty() && !ch.woken {
+            ch.woken = true;
+            return CmdResult::default();
+        }
+        for w in ch.waiters.drain(..) {
+            let _ = w.send(());
+        }
+        remove_if_idle(state, &name);
+        return CmdResult::default();
+    }
+    if args.has('U') {
+        let Some(ch) = state.channels.get_mut(&name).filter(|c| c.locked) else {
+            return CmdResult::error(format!("channel {name} not locked"));
+        };
+        // The lock passes to the first live waiter, else it opens.
+        while let Some(next) = ch.lockers.pop_front() {
+            if next.send(()).is_ok() {
+                return CmdResult::default();
+            }
+        }
+        ch.locked = false;
+        remove_if_idle(state, &name);
+        return CmdResult::default();
+    }
+    let ch = state.channels.entry(name.clone()).or_default();
+    if args.has('L') {
+        if !ch.locked {
+            ch.locked = true;
+            return CmdResult::default();
+        }
+        if ch.lockers.len() >= MAX_WAITERS {
+            return CmdResult::error(format!("too many clients waiting for {name}"));
+        }
+        let (tx, rx) = oneshot::channel();
+        ch.lockers.push_back(tx);
+        return deferred(async move {
+            let _ = rx.await;
+            CmdResult::default()
+        });
+    }
+    if ch.woken {
+        state.channels.remove(&name);
+        return CmdResult::default();
+    }
+    // Waiters whose clients went away are dropped before counting.
+    ch.waiters.retain(|w| !w.is_closed());
+    if ch.waiters.len() >= MAX_WAITERS {
+        return CmdResult::error(format!("too many clients waiting for {name}"));
+    }
+    let (tx, rx) = oneshot::channel();
+    ch.waiters.push(tx);
+    deferred(async move {
+        let _ = rx.await;
+        CmdResult::default()
+    })
+}
+
+fn remove_if_idle(state: &mut State, name: &str) {
+    let idle = state
+        .channels
+        .get(name)
+        .is_some_and(|c: &Channel| !c.woken && !c.locked && c.waiters.is_empty());
+    if idle {
+        state.channels.remove(name);
+    }
+}
+
+/// How a job ended, as tmux reports it.
+struct JobExit {
+    output: String,
+    /// Exit status, or 128 + signal.
+    code: i32,
+    /// `'cmd' returned N` / `'cmd' terminated by signal N`.
+    note: Option<String>,
+}
+
+/// `/bin/sh -c cmd` like tmux's `job_run`: stdin and stdout a pipe, stderr /dev/null.
+async fn run_job(cmd: String, cwd: String, tmux_env: String) -> JobExit {
+    let dir = if std::path::Path::new(&cwd).is_dir() {
+        cwd
+    } else {
+        "/".to_string()
+    };
+    let child = tokio::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(&cmd)
+        .current_dir(dir)
+        .env("TMUX", tmux_env)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => {
+            return JobExit {
+                output: String::new(),
+                code: 1,
+                note: Some(format!("failed to run command: {cmd}: {e}")),
+            };
+        }
+    };
+    let mut output = Vec::new();
+    if let Some(mut out) = child.stdout.take() {
+        let mut buf = [0u8; 4096];
+        // Read to the end (so the job never blocks on a full pipe), keeping a bounded part.
+        while let Ok(n) = out.read(&mut buf).await {
+            if n == 0 {
+                break;
+            }
+            let room = MAX_OUTPUT.saturating_sub(output.len());
+            output.extend_from_slice(buf.get(..n.min(room)).unwrap_or_default());
+        }
+    }
+    let status = child.wait().await;
+    use std::os::unix::process::ExitStatusExt;
+    let (code, note) = match status {
+        Ok(s) => match (s.code(), s.signal()) {
+            (Some(0), _) => (0, None),
+            (Some(c), _) => (c, Some(format!("'{cmd}' returned {c}"))),
+            (None, Some(sig)) => (
+                128 + sig,
+                Some(format!("'{cmd}' terminated by signal {sig}")),
+            ),
+            (None, None) => (0, None),
+        },
+        Err(e) => (1, Some(format!("'{cmd}' failed: {e}"))),
+    };
+    JobExit {
+        output: String::from_utf8_lossy(&output).into_owned(),
+        code,
+        note,
+    }
+}
+
+fn tmux_env(ctx: &Ctx<'_>, session: u32) -> String {
+    format!(
+        "{},{},{}",
+        ctx.shared.socket.display(),
+        std::process::id(),
+        session
+    )
+}
+
+/// run-shell output goes where tmux 3.3a puts it: into a pane's view mode, never to the
+/// command client's stdout. We have no view mode: the clients attached to the pane's
+/// session get the lines as status messages instead.
+fn show_output(shared: &Arc<Shared>, session: u32, text: &str) {
+    let st = shared.lock();
+    let time = st
+        .session_option(session, "display-time")
+        .parse()
+        .unwrap_or(750);
+    for line in text.lines().filter(|l| !l.is_empty()) {
+        for c in st.clients.values().filter(|c| c.session == session) {
+            let _ = c
+                .events
+                .try_send(ClientEvent::Message(line.to_string(), time));
+        }
+    }
+}
+
+pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let delay = match args.get('d') {
+        Some(d) => match d.parse::<f64>() {
+            Ok(v) if v.is_finite() => Some(v.clamp(0.0, MAX_DELAY)),
+            _ => return CmdResult::error(format!("invalid delay time: {d}")),
+        },
+        None if args.rest.is_empty() => return CmdResult::default(),
+        None => None,
+    };
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let raw = args.rest.first().cloned();
+    let shared = Arc::clone(ctx.shared);
+    let client = ctx.client.clone();
+    let cwd = ctx.client.cwd.clone();
+    let env = tmux_env(ctx, t.session);
+    let as_commands = args.has('C');
+    let cmd = raw.map(|c| {
+        if as_commands {
+            c
+        } else {
+            crate::format::expand(state, t.fmt(), &c)
+        }
+    });
+    let job = async move {
+        if let Some(d) = delay {
+            tokio::time::sleep(Duration::from_secs_f64(d)).await;
+        }
+        let Some(cmd) = cmd else {
+            return CmdResult::default();
+        };
+        if as_commands {
+            let commands = match crate::parse::parse_line(&cmd) {
+                Ok(c) => c,
+                Err(e) => return CmdResult::error(e),
+            };
+            let r = {
+                let mut st = shared.lock();
+                super::run_list(&shared, &mut st, &client, &commands)
+            };
+            shared.notify();
+            return merge(CmdResult::default(), r).await;
+        }
+        let exit = run_job(cmd, cwd, env).await;
+        let mut shown = exit.output;
+        if let Some(n) = &exit.note {
+            shown.push_str(n);
+        }
+        show_output(&shared, t.session, &shown);
+        shared.notify();
+        CmdResult {
+            code: u8::try_from(exit.code).unwrap_or(1),
+            ..CmdResult::default()
+        }
+    };
+    if args.has('b') {
+        // In the background: nobody waits and the exit status is not reported.
+        tokio::spawn(job);
+        return CmdResult::default();
+    }
+    deferred(job)
+}
+
+pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    if args.rest.len() < 2 {
+        return CmdResult::error("command if-shell: too few arguments (need at least 2)");
+    }
+    if args.rest.len() > 3 {
+        return CmdResult::error("command if-shell: too many arguments (need at most 3)");
+    }
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let test = crate::format::expand(
+        state,
+        t.fmt(),
+        args.rest.first().map(String::as_str).unwrap_or_default(),
+    );
+    let then = args.rest.get(1).cloned().unwrap_or_default();
+    let other = args.rest.get(2).cloned();
+    if args.has('F') {
+        let chosen = if !test.is_empty() && !test.starts_with('0') {
+            Some(then)
+        } else {
+            other
+        };
+        let Some(chosen) = chosen else {
+            return CmdResult::default();
+        };
+        return match crate::parse::parse_line(&chosen) {
+            Ok(commands) => super::run_list(ctx.shared, state, ctx.client, &commands),
+            Err(e) => CmdResult::error(e),
+        };
+    }
+    let shared = Arc::clone(ctx.shared);
+    let client = ctx.client.clone();
+    let cwd = ctx.client.cwd.clone();
+    let env = tmux_env(ctx, t.session);
+    let job = async move {
+        let exit = run_job(test, cwd, env).await;
+        let chosen = if exit.code == 0 { Some(then) } else { other };
+        let Some(chosen) = chosen else {
+            return CmdResult::default();
+        };
+        let commands = match crate::parse::parse_line(&chosen) {
+            Ok(c) => c,
+            Err(e) => return CmdResult::error(e),
+        };
+        let r = {
+            let mut st = shared.lock();
+            super::run_list(&shared, &mut st, &client, &commands)
+        };
+        shared.notify();
+        merge(CmdResult::default(), r).await
+    };
+    if args.has('b') {
+        tokio::spawn(job);
+        return CmdResult::default();
+    }
+    deferred(job)
+}
+
+/// refresh-client: redraw the client (the next frame is a full one anyway).
+pub fn refresh_client(ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdResult {
+    if super::current_client(ctx, state).is_none() {
+        return CmdResult::error("no current client");
+    }
+    ctx.shared.notify();
+    CmdResult::default()
+}

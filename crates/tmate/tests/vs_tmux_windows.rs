@@ -1,0 +1,511 @@
+//! Window, pane, layout and scripting commands against tmux 3.3a: swap/join/break/move
+//! panes and windows, rotate, predefined layouts, resize -x/-y, respawn and remain-on-exit,
+//! renumbering, wait-for, run-shell, if-shell; each step's stdout, stderr and exit status.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use common::Mux;
+
+const PANES: &str = "#{window_index}.#{pane_index} #{pane_id} #{pane_left},#{pane_top} \
+                     #{pane_width}x#{pane_height} #{?pane_active,active,-}";
+const WINDOWS: &str = "#{window_index} #{window_id} #{window_panes} #{window_flags} \
+                       #{window_width}x#{window_height}";
+
+/// Every step on both; stdout, stderr and the exit status must match.
+fn same(steps: &[&[&str]]) {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    same_on(&a, &b, steps);
+}
+
+fn same_on(a: &Mux, b: &Mux, steps: &[&[&str]]) {
+    for step in steps {
+        let (x, y) = (a.run_output(step), b.run_output(step));
+        let show = |o: &std::process::Output| {
+            (
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+                o.status.code(),
+            )
+        };
+        assert_eq!(
+            show(&y),
+            show(&x),
+            "step {step:?}: tmate (left) differs from tmux (right)"
+        );
+    }
+}
+
+const LSP: &[&str] = &["list-panes", "-s", "-F", PANES];
+const LSW: &[&str] = &["list-windows", "-F", WINDOWS];
+
+#[test]
+fn swap_and_rotate_panes_match_tmux() {
+    same(&[
+        &["new-session", "-d", "-x", "81", "-y", "25"],
+        &["split-window", "-h"],
+        &["split-window", "-v"],
+        &["select-pane", "-t", ":.0"],
+        &["split-window", "-v", "-l", "5"],
+        LSP,
+        &["swap-pane", "-s", ":.0", "-t", ":.2"],
+        LSP,
+        &["swap-pane", "-D"],
+        LSP,
+        &["swap-pane", "-U", "-t", ":.0"],
+        LSP,
+        &["swap-pane", "-d", "-s", ":.1", "-t", ":.3"],
+        LSP,
+        &["rotate-window"],
+        LSP,
+        &["rotate-window", "-D"],
+        LSP,
+        &["rotate-window", "-D"],
+        LSP,
+        // Across windows: the panes trade windows and sizes.
+        &["new-window"],
+        &["split-window", "-h"],
+        LSP,
+        &["swap-pane", "-s", ":0.1", "-t", ":1.0"],
+        LSP,
+        LSW,
+        &["swap-pane", "-d", "-s", ":0.2", "-t", ":1.1"],
+        LSP,
+        // A zoomed window unzooms, or stays zoomed with -Z.
+        &["resize-pane", "-Z"],
+        &["swap-pane", "-D"],
+        LSP,
+        LSW,
+        &["resize-pane", "-Z"],
+        &["swap-pane", "-Z", "-D"],
+        LSP,
+        LSW,
+        &["swap-pane", "-s", ":0.9"],
+    ]);
+}
+
+#[test]
+fn join_and_break_panes_match_tmux() {
+    same(&[
+        &["new-session", "-d", "-x", "80", "-y", "24"],
+        &["split-window", "-h"],
+        &["new-window"],
+        &["split-window", "-v"],
+        LSP,
+        LSW,
+        &["join-pane", "-s", ":0.1", "-t", ":1.0"],
+        LSP,
+        LSW,
+        &[
+            "join-pane",
+            "-h",
+            "-b",
+            "-l",
+            "10",
+            "-s",
+            ":1.2",
+            "-t",
+            ":0.0",
+        ],
+        LSP,
+        &["move-pane", "-d", "-p", "30", "-s", ":0.0", "-t", ":1.1"],
+        LSP,
+        LSW,
+        &["join-pane", "-s", ":1.0", "-t", ":1.0"],
+        &["join-pane", "-l", "50%", "-s", ":1.0", "-t", ":1.2"],
+        LSP,
+        &["join-pane", "-l", "bogus", "-s", ":1.0", "-t", ":1.2"],
+        &["join-pane", "-p", "300", "-s", ":1.0", "-t", ":1.2"],
+        // Into a zoomed window: it unzooms first.
+        &["select-window", "-t", ":1"],
+        &["resize-pane", "-Z", "-t", ":1.0"],
+        &["join-pane", "-h", "-s", ":0.0", "-t", ":1.0"],
+        LSP,
+        LSW,
+        // The last pane of a window: the window goes with it.
+        &["new-window", "-d"],
+        &["join-pane", "-v", "-s", ":2", "-t", ":1.1"],
+        LSP,
+        LSW,
+        &["break-pane", "-t", ":1"],
+        &["break-pane", "-d", "-P", "-s", ":1.1"],
+        LSP,
+        LSW,
+        &[
+            "break-pane",
+            "-P",
+            "-F",
+            "#{window_index} #{window_name} #{pane_index}",
+            "-n",
+            "named",
+            "-s",
+            ":1.0",
+            "-t",
+            ":7",
+        ],
+        LSP,
+        // Only -n's name: tmux's automatic name of a new window settles some time later.
+        &[
+            "list-windows",
+            "-F",
+            "#{window_index} #{==:#{window_name},named}",
+        ],
+        // One pane left: the window itself moves; its own index or a taken one is an error.
+        &["break-pane", "-s", ":7", "-t", ":7"],
+        &["break-pane", "-s", ":7", "-t", ":0"],
+        &["break-pane", "-s", ":7", "-t", ":4"],
+        &["break-pane", "-s", ":9"],
+        LSW,
+        &["break-pane", "-s", ":1.0"],
+        LSW,
+    ]);
+}
+
+#[test]
+fn move_swap_and_kill_windows_match_tmux() {
+    same(&[
+        &["new-session", "-d", "-s", "a", "-x", "80", "-y", "24"],
+        &["new-window"],
+        &["new-window"],
+        &["new-window"],
+        &["select-window", "-t", ":1"],
+        LSW,
+        &["move-window", "-s", ":0"],
+        LSW,
+        &["move-window", "-t", ":7"],
+        LSW,
+        &["move-window", "-s", ":2", "-t", ":7"],
+        &["move-window", "-s", ":7", "-t", ":7"],
+        &["move-window", "-k", "-s", ":2", "-t", ":7"],
+        LSW,
+        &["move-window", "-d", "-s", ":3", "-t", ":1"],
+        LSW,
+        &["move-window", "-r"],
+        LSW,
+        &["swap-window", "-s", ":0", "-t", ":2"],
+        LSW,
+        &["swap-window", "-d", "-s", ":1", "-t", ":0"],
+        LSW,
+        &["swap-window", "-t", ":9"],
+        // Between sessions.
+        &["new-session", "-d", "-s", "b", "-x", "60", "-y", "20"],
+        &["move-window", "-s", "a:0", "-t", "b:5"],
+        &[
+            "list-windows",
+            "-a",
+            "-F",
+            "#{session_name} #{window_index} #{window_id} #{window_flags} #{window_width}x#{window_height}",
+        ],
+        &["swap-window", "-s", "a:1", "-t", "b:0"],
+        &[
+            "list-windows",
+            "-a",
+            "-F",
+            "#{session_name} #{window_index} #{window_id} #{window_flags} #{window_width}x#{window_height}",
+        ],
+        &["kill-window", "-a", "-t", "a:1"],
+        &[
+            "list-windows",
+            "-a",
+            "-F",
+            "#{session_name} #{window_index} #{window_id} #{window_flags}",
+        ],
+        // renumber-windows after a window closes.
+        &["set", "-t", "b", "renumber-windows", "on"],
+        &["new-window", "-t", "b:9"],
+        &["kill-window", "-t", "b:0"],
+        &[
+            "list-windows",
+            "-t",
+            "b",
+            "-F",
+            "#{window_index} #{window_id} #{window_flags}",
+        ],
+        &["set", "-g", "base-index", "1"],
+        &["move-window", "-r", "-t", "b"],
+        &[
+            "list-windows",
+            "-t",
+            "b",
+            "-F",
+            "#{window_index} #{window_id} #{window_flags}",
+        ],
+        &["kill-pane", "-a", "-t", "b:1"],
+        &["kill-window", "-t", "b:1"],
+        &[
+            "list-windows",
+            "-t",
+            "b",
+            "-F",
+            "#{window_index} #{window_id} #{window_flags}",
+        ],
+    ]);
+}
+
+#[test]
+fn layouts_match_tmux() {
+    let lsp: &[&str] = &["list-panes", "-F", PANES];
+    let mut steps: Vec<Vec<String>> = Vec::new();
+    let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    steps.push(s(&["new-session", "-d", "-x", "97", "-y", "31"]));
+    // 2 to 7 panes at an odd size, each predefined layout.
+    for n in 2..=7 {
+        steps.push(s(&["split-window", "-t", ":.0"]));
+        steps.push(s(&["select-layout", "tiled"]));
+        if n == 2 || n >= 5 {
+            for layout in [
+                "even-horizontal",
+                "even-vertical",
+                "main-horizontal",
+                "main-vertical",
+                "tiled",
+            ] {
+                steps.push(s(&["select-layout", layout]));
+                steps.push(s(lsp));
+            }
+        }
+    }
+    for opt in [
+        &["set-window-option", "main-pane-width", "30"][..],
+        &["select-layout", "main-vertical"],
+        lsp,
+        &["setw", "main-pane-width", "50%"],
+        &["select-layout", "main-v"],
+        lsp,
+        &["setw", "other-pane-width", "20"],
+        &["select-layout", "main-vertical"],
+        lsp,
+        &["setw", "main-pane-width", "500"],
+        &["select-layout", "main-vertical"],
+        lsp,
+        &["setw", "main-pane-height", "10"],
+        &["setw", "other-pane-height", "25%"],
+        &["select-layout", "main-horizontal"],
+        lsp,
+        &["next-layout"],
+        lsp,
+        &["next-layout"],
+        lsp,
+        &["previous-layout"],
+        &["previous-layout"],
+        &["previous-layout"],
+        lsp,
+        &["select-layout", "-n"],
+        lsp,
+        &["select-layout"],
+        lsp,
+        &["select-layout", "even"],
+        &["kill-pane", "-a"],
+        &["next-layout"],
+        lsp,
+    ] {
+        steps.push(s(opt));
+    }
+    let refs: Vec<Vec<&str>> = steps
+        .iter()
+        .map(|v| v.iter().map(String::as_str).collect())
+        .collect();
+    let refs: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    same(&refs);
+}
+
+#[test]
+fn resize_to_sizes_matches_tmux() {
+    let lsp: &[&str] = &["list-panes", "-F", PANES];
+    same(&[
+        &["new-session", "-d", "-x", "90", "-y", "30"],
+        &["split-window", "-h"],
+        &["split-window", "-v"],
+        &["resize-pane", "-x", "20"],
+        lsp,
+        &["resize-pane", "-t", ":.0", "-x", "30"],
+        lsp,
+        &["resize-pane", "-y", "8"],
+        lsp,
+        &["resize-pane", "-t", ":.1", "-y", "50%"],
+        lsp,
+        &["resize-pane", "-t", ":.0", "-x", "25%", "-y", "10"],
+        lsp,
+        &["resize-pane", "-x", "abc"],
+        &["resize-pane", "-y", "200%"],
+        &["resize-pane", "-Z"],
+        &["resize-pane", "-x", "40"],
+        lsp,
+    ]);
+}
+
+#[test]
+fn remain_on_exit_and_respawn_match_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let fmt = "#{pane_index} #{pane_dead} #{pane_dead_status} #{pane_dead_signal} #{window_panes}";
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-x", "80", "-y", "40"]);
+        m.run(&["set", "-g", "remain-on-exit", "on"]);
+        m.run(&["split-window", "exit 3"]);
+        m.wait_for(&["list-panes", "-F", "#{pane_dead}"], "a dead pane", |s| {
+            s.contains('1')
+        });
+        m.run(&["split-window", "kill -9 $$"]);
+        m.wait_for(
+            &["list-panes", "-F", "#{pane_dead}"],
+            "two dead panes",
+            |s| s.matches('1').count() == 2,
+        );
+    }
+    same_on(
+        &a,
+        &b,
+        &[
+            &["list-panes", "-F", fmt],
+            &["respawn-pane", "-t", ":.0"],
+            &["respawn-window"],
+        ],
+    );
+    // The dead message, its time replaced.
+    let msg = |m: &Mux| {
+        let out = m.run(&["capture-pane", "-p", "-t", ":.1"]);
+        let line = out.lines().rfind(|l| !l.is_empty()).unwrap().to_string();
+        line.split(", ").next().unwrap().to_string()
+    };
+    assert_eq!(msg(&b), msg(&a));
+    assert_eq!(msg(&a), "Pane is dead (status 3");
+    for m in [&a, &b] {
+        m.run(&["respawn-pane", "-t", ":.1", "echo revived; exec cat"]);
+        m.wait_for(
+            &["capture-pane", "-p", "-t", ":.1"],
+            "the new program",
+            |s| s.contains("revived"),
+        );
+    }
+    same_on(
+        &a,
+        &b,
+        &[
+            &["list-panes", "-F", fmt],
+            &["set", "-g", "remain-on-exit", "failed"],
+        ],
+    );
+    for m in [&a, &b] {
+        m.run(&["split-window", "exit 0"]);
+        m.run(&["split-window", "exit 4"]);
+        m.wait_for(
+            &["list-panes", "-F", "#{pane_dead}"],
+            "one more dead",
+            |s| s.matches('1').count() == 2 && s.lines().count() == 4,
+        );
+        m.run(&["respawn-window", "-k", "exec cat"]);
+    }
+    same_on(
+        &a,
+        &b,
+        &[&["list-panes", "-F", fmt], &["list-windows", "-F", WINDOWS]],
+    );
+}
+
+#[test]
+fn wait_for_channels_match_tmux() {
+    for m in [Mux::tmux(), Mux::tmate()] {
+        m.run(&["new-session", "-d"]);
+        // Signalled before anyone waits: the next wait returns at once, once.
+        m.run(&["wait-for", "-S", "early"]);
+        m.run(&["wait-for", "early"]);
+        // A waiter blocks until signalled.
+        let mut waiter = m.command(&["wait-for", "chan"]).spawn().unwrap();
+        let started = std::time::Instant::now();
+        // Signal only once the waiter is registered: a signal first would be kept instead.
+        while started.elapsed() < std::time::Duration::from_millis(300) {
+            assert!(
+                waiter.try_wait().unwrap().is_none(),
+                "{}: wait-for returned early",
+                m.program.display()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        m.run(&["wait-for", "-S", "chan"]);
+        let deadline = std::time::Instant::now() + common::DEADLINE;
+        let status = loop {
+            if let Some(s) = waiter.try_wait().unwrap() {
+                break s;
+            }
+            assert!(std::time::Instant::now() < deadline, "waiter never woke");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert!(status.success());
+        // Locks: a second -L waits for -U.
+        m.run(&["wait-for", "-L", "lock"]);
+        let mut locker = m.command(&["wait-for", "-L", "lock"]).spawn().unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        assert!(locker.try_wait().unwrap().is_none());
+        m.run(&["wait-for", "-U", "lock"]);
+        let deadline = std::time::Instant::now() + common::DEADLINE;
+        while locker.try_wait().unwrap().is_none() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "locker never got the lock"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        m.run(&["wait-for", "-U", "lock"]);
+        let out = m.run_output(&["wait-for", "-U", "lock"]);
+        assert_eq!(out.status.code(), Some(1));
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "channel lock not locked\n"
+        );
+        let out = m.run_output(&["wait-for"]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "command wait-for: too few arguments (need at least 1)\n"
+        );
+    }
+}
+
+#[test]
+fn run_shell_and_if_shell_match_tmux() {
+    same(&[
+        &["new-session", "-d", "-x", "80", "-y", "24"],
+        &["run-shell", "true"],
+        &["run-shell", "exit 3"],
+        &["run-shell", "kill -9 $$"],
+        &["run-shell"],
+        &["run-shell", "-d", "x", "true"],
+        &["run-shell", "-b", "exit 5"],
+        &["run-shell", "test #{window_panes} = 1"],
+        &["run-shell", "-C", "display -p from-run"],
+        &["if-shell", "true", "display -p yes", "display -p no"],
+        &["if-shell", "false", "display -p yes", "display -p no"],
+        &["if-shell", "false", "display -p yes"],
+        &["if-shell", "test #{window_panes} = 1", "display -p one"],
+        &[
+            "if-shell",
+            "-F",
+            "#{window_panes}",
+            "display -p A",
+            "display -p B",
+        ],
+        &["if-shell", "-F", "0", "display -p A", "display -p B"],
+        &["if-shell", "-F", "", "display -p A"],
+        &["if-shell", "-F", "1", "display -p A; display -p B"],
+        &["if-shell", "true", "frobnicate"],
+        &["if-shell", "true"],
+        &[
+            "if-shell",
+            "true",
+            "display -p x",
+            ";",
+            "display",
+            "-p",
+            "after",
+        ],
+        &["run-shell", "true", ";", "display", "-p", "after"],
+        &["run-shell", "exit 2", ";", "display", "-p", "not reached"],
+        &["if-shell", "-b", "true", "new-window"],
+        &["refresh-client", "-S"],
+        &["frobnicate"],
+    ]);
+}
