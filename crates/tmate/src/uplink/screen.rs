@@ -85,7 +85,10 @@ pub fn repaint(state: &State, pane: u32) -> Vec<u8> {
         return Vec::new();
     };
     let (cols, rows) = p.term.size();
-    let mut bytes = b"\x1b[m\x1b[H\x1b[2J".to_vec();
+    // Erase from the home position (ED 0), not ED 2: the relay's alacritty mirror pushes an
+    // ED 2 screen into scrollback, which makes it allocate its first 1,000 history rows (about
+    // 2 MB for 80 columns) for every session (docs/BENCHMARKS.md, relay memory).
+    let mut bytes = b"\x1b[m\x1b[H\x1b[J".to_vec();
     for row in 0..rows {
         let cells: Vec<_> = (0..cols).map(|c| p.term.cell(c, row)).collect();
         // Trailing default blanks are already there after the clear.
