@@ -333,11 +333,27 @@ fn run_suite(args: Args) -> Result<()> {
             eprintln!("  memory {sessions:?}");
             let name = format!("{}-memory", target.name);
             let r = share::Relay::start(&ctx, &target.relay, &name).and_then(|mut fresh| {
-                let r = share::phase_memory(&ctx, target, &fresh, &sessions, 100);
+                let r = share::phase_memory(&ctx, target, &fresh, &sessions, 100, "cat");
                 fresh.stop();
                 r
             });
             record("memory", r);
+            // The same with panes that printed 200 lines (scrolled once): what a session costs
+            // once it has been used, not just opened.
+            let name = format!("{}-memory-scrolled", target.name);
+            let r = share::Relay::start(&ctx, &target.relay, &name).and_then(|mut fresh| {
+                let r = share::phase_memory(
+                    &ctx,
+                    target,
+                    &fresh,
+                    &[100],
+                    100,
+                    "sh -c 'seq 200; exec cat'",
+                );
+                fresh.stop();
+                r
+            });
+            record("memory_scrolled", r);
         }
         procs::reap_orphans(&Default::default());
         results["targets"][target.name] = Value::Object(out);

@@ -281,6 +281,18 @@ pub fn table(res: &Value) -> String {
         })
         .collect();
     rows(&mut out, &header, &r);
+    let scrolled: Vec<String> = ts
+        .iter()
+        .map(|(t, v)| {
+            let x = &v["memory_scrolled"]["100"];
+            format!("{t} {} KB", f(num(x, &["rss_kb_per_session"]), 0))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Per session with 100 real hosts whose panes printed 200 lines (RSS): {}\n",
+        scrolled.join(", ")
+    );
 
     // Local multiplexer.
     let l = &res["local"];

@@ -545,6 +545,7 @@ pub fn phase_memory(
     relay: &Relay,
     counts: &[usize],
     real_max: usize,
+    pane_cmd: &str,
 ) -> Result<Value> {
     let mut out = serde_json::Map::new();
     procs::reap_orphans(&BTreeSet::new());
@@ -569,7 +570,7 @@ pub fn phase_memory(
             let started = (|| {
                 for _ in 0..n {
                     ctx.check_deadline()?;
-                    hosts.push(Host::start(ctx, &target.client, relay, "cat")?.0);
+                    hosts.push(Host::start(ctx, &target.client, relay, pane_cmd)?.0);
                 }
                 Ok::<_, anyhow::Error>(())
             })();
