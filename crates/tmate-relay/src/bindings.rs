@@ -28,6 +28,14 @@ pub struct Bindings {
     pub foreground: bool,
 }
 
+/// Bounds on what a host's replicated configuration may make the relay keep: past them further
+/// entries are ignored (a hostile host cannot grow the relay's memory with `bind-key` or
+/// `set-option -a` loops).
+pub const MAX_BINDINGS: usize = 4096;
+pub const MAX_OPTIONS: usize = 1024;
+pub const MAX_OPTION_VALUE: usize = 64 * 1024;
+pub const MAX_AUTHORIZED_KEYS: usize = 1024;
+
 /// Defaults of the options the relay reads (tmux 2.2 / tmate 2.4 values).
 const DEFAULT_OPTIONS: &[(&str, &str)] = &[
     ("prefix", "C-b"),
@@ -150,6 +158,14 @@ impl Bindings {
             repeat: flags.has('r'),
             commands: split_command_list(command),
         };
+        let exists = self
+            .tables
+            .get(&table)
+            .is_some_and(|t| t.contains_key(&key));
+        let total: usize = self.tables.values().map(HashMap::len).sum();
+        if !exists && total >= MAX_BINDINGS {
+            return;
+        }
         self.tables.entry(table).or_default().insert(key, binding);
     }
 
@@ -189,13 +205,21 @@ impl Bindings {
                 if let Some(line) = value.strip_prefix("authorized_keys=") {
                     // A line with options in front (`no-pty ssh-ed25519 ...`) fails to parse and
                     // is skipped, as in the original.
-                    if let Ok(key) = russh::keys::PublicKey::from_openssh(line.trim()) {
+                    if self.authorized_keys.len() >= MAX_AUTHORIZED_KEYS {
+                        // Still restricted: the extra keys are simply not let in.
+                        self.restricted = true;
+                    } else if let Ok(key) = russh::keys::PublicKey::from_openssh(line.trim()) {
                         self.restricted = true;
                         self.authorized_keys.push(key);
                     }
                 } else if value == "foreground=true" {
                     self.foreground = true;
                 }
+                return Applied::Nothing;
+            }
+            _ if value.len() > MAX_OPTION_VALUE
+                || (self.options.len() >= MAX_OPTIONS && !self.options.contains_key(name)) =>
+            {
                 return Applied::Nothing;
             }
             "tmate-api-key" | "tmate-session-name" | "tmate-session-name-ro"
@@ -212,10 +236,10 @@ impl Bindings {
                 None => self.options.remove(name),
             };
         } else if flags.has('a') {
-            self.options
-                .entry(name.clone())
-                .or_default()
-                .push_str(&value);
+            let entry = self.options.entry(name.clone()).or_default();
+            if entry.len() + value.len() <= MAX_OPTION_VALUE {
+                entry.push_str(&value);
+            }
         } else {
             let value = if value.is_empty() && name == "status" {
                 // `set -g status` toggles in tmux 2.2.

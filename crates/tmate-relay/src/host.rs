@@ -52,11 +52,15 @@ pub struct HostConn {
 
 impl HostConn {
     pub fn new(shared: Arc<Shared>, handle: Handle, channel: ChannelId, peer: String) -> Self {
+        let config = DecoderConfig {
+            max_message_size: shared.config.limits.message_size,
+            ..DecoderConfig::host_stream()
+        };
         HostConn {
             shared,
             handle,
             channel,
-            decoder: HostDecoder::new(DecoderConfig::host_stream()),
+            decoder: HostDecoder::new(config),
             phase: Phase::AwaitHeader,
             peer,
         }
@@ -81,7 +85,7 @@ impl HostConn {
         // followed the header in this read, this is a new session.
         if let Phase::AfterHeader { version } = &self.phase {
             let version = version.clone();
-            self.start_new_session(version);
+            return self.start_new_session(version);
         }
         HostAction::Continue
     }
@@ -136,11 +140,12 @@ impl HostConn {
                         return HostAction::Continue;
                     }
                     tracing::info!(peer = %self.peer, "reconnection data not accepted; new session");
-                    self.start_new_session(version);
-                    return HostAction::Continue;
+                    return self.start_new_session(version);
                 }
-                self.start_new_session(version);
-                self.on_message(message)
+                match self.start_new_session(version) {
+                    HostAction::Continue => self.on_message(message),
+                    refused => refused,
+                }
             }
             Phase::Attached {
                 session,
@@ -188,9 +193,23 @@ impl HostConn {
         self.end(HostEnd::Finished)
     }
 
-    fn start_new_session(&mut self, version: String) {
+    /// A new session, unless the relay holds its limit of sessions already: then the host is
+    /// told so and its connection closed.
+    fn start_new_session(&mut self, version: String) -> HostAction {
+        let limit = self.shared.config.limits.sessions;
+        if self.shared.registry.len() >= limit {
+            tracing::warn!(peer = %self.peer, limit, "session limit reached; refusing a host");
+            self.phase = Phase::Done;
+            return HostAction::CloseNow(
+                ServerMessage::Notify {
+                    message: "This relay is full; try again later.".into(),
+                }
+                .encode(),
+            );
+        }
         let session = self.shared.registry.create();
         self.attach(session, version, false);
+        HostAction::Continue
     }
 
     /// Bind this connection to `session`, start the writer, and send the start-up burst.

@@ -5,6 +5,7 @@ pub mod bindings;
 pub mod frames;
 pub mod host;
 pub mod hostkeys;
+pub mod limits;
 pub mod registry;
 pub mod session;
 pub mod ssh;
@@ -23,6 +24,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 pub use hostkeys::HostKeys;
+pub use limits::Limits;
 pub use registry::Registry;
 
 /// Everything a relay needs to run.
@@ -41,10 +43,13 @@ pub struct RelayConfig {
     pub require_authorized_keys: bool,
     /// How long a session waits for its disconnected host to come back.
     pub reconnect_grace: Duration,
-    /// Time before a connection must have authenticated and opened its channel.
+    /// Time before a connection must have authenticated and opened its channel (the
+    /// handshake timeout).
     pub login_grace: Duration,
     /// Most simultaneous connections (hosts and viewers together).
     pub max_connections: usize,
+    /// Per-address, per-session and per-message limits.
+    pub limits: Limits,
     pub viewer_timing: viewer::ViewerTiming,
     /// Delay range before "Invalid or expired session token".
     pub invalid_token_delay: (Duration, Duration),
@@ -69,6 +74,7 @@ impl RelayConfig {
             reconnect_grace: Duration::from_secs(600),
             login_grace: Duration::from_secs(20),
             max_connections: 10_000,
+            limits: Limits::default(),
             viewer_timing: viewer::ViewerTiming::default(),
             invalid_token_delay: (Duration::from_millis(50), Duration::from_millis(200)),
             web_listen: None,
@@ -141,6 +147,10 @@ pub struct Shared {
     pub config: RelayConfig,
     pub registry: Registry,
     pub connections: AtomicUsize,
+    /// Open connections per client address.
+    pub per_ip: limits::PerIp,
+    /// Wrong-token penalties per client address.
+    pub guesses: limits::GuessLimiter,
     next_viewer_id: AtomicU64,
 }
 
@@ -191,6 +201,11 @@ impl RelayHandle {
         &self.shared.registry
     }
 
+    /// Connections open now (SSH and web viewers' sockets).
+    pub fn connections(&self) -> usize {
+        self.shared.connections.load(Ordering::Relaxed)
+    }
+
     pub fn config(&self) -> &RelayConfig {
         &self.shared.config
     }
@@ -231,6 +246,8 @@ impl Relay {
                 config,
                 registry,
                 connections: AtomicUsize::new(0),
+                per_ip: limits::PerIp::default(),
+                guesses: limits::GuessLimiter::default(),
                 next_viewer_id: AtomicU64::new(1),
             }),
             ssh_config,

@@ -6,8 +6,12 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-use tmate_relay::{HostKeys, Relay, RelayConfig, load_or_create_secret};
+use std::time::Duration;
+use tmate_relay::viewer::ViewerTiming;
+use tmate_relay::{HostKeys, Limits, Relay, RelayConfig, load_or_create_secret};
 use tracing_subscriber::EnvFilter;
+
+mod sandbox;
 
 /// A tmate-compatible relay: tmate 2.4 hosts share their terminal through it, viewers join with
 /// `ssh TOKEN@HOST` (read-write) or `ssh ro-TOKEN@HOST` (read-only).
@@ -54,6 +58,36 @@ struct Cli {
     /// Seconds a session waits for its disconnected host to reconnect.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     reconnect_grace: u64,
+    /// Most simultaneous connections (SSH and web) from one address (IPv6: one /64).
+    #[arg(long, value_name = "N", default_value_t = Limits::default().connections_per_ip)]
+    connections_per_ip: usize,
+    /// Most simultaneous connections in all.
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    max_connections: usize,
+    /// Most live sessions; further hosts are told the relay is full.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().sessions)]
+    max_sessions: usize,
+    /// Most viewers (SSH and web) of one session.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().viewers_per_session)]
+    viewers_per_session: usize,
+    /// Largest message a host may send, in bytes (larger ones end its session).
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().message_size)]
+    max_message_size: usize,
+    /// Seconds a new connection has to authenticate and open its channel.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
+    handshake_timeout: u64,
+    /// Seconds without any packet from a peer (keepalive answers count) before it is dropped.
+    #[arg(long, value_name = "SECONDS", default_value_t = Limits::default().idle_timeout.as_secs())]
+    idle_timeout: u64,
+    /// Seconds a viewer may leave its output unread (full window) before it is dropped.
+    #[arg(long, value_name = "SECONDS", default_value_t = ViewerTiming::default().stall_limit.as_secs())]
+    viewer_stall_timeout: u64,
+    /// Milliseconds each wrong session token adds to its address's wait (guessing defence).
+    #[arg(long, value_name = "MS", default_value_t = 50)]
+    token_guess_interval: u64,
+    /// Do not restrict the process after start-up (Landlock, no_new_privs, seccomp).
+    #[arg(long)]
+    no_sandbox: bool,
     /// Print help.
     #[arg(long, action = clap::ArgAction::Help)]
     help: Option<bool>,
@@ -80,7 +114,19 @@ fn main() -> Result<()> {
     config.advertised_port = cli.advertised_port;
     config.reconnect_secret = reconnect_secret;
     config.require_authorized_keys = cli.authorized_keys_only;
-    config.reconnect_grace = std::time::Duration::from_secs(cli.reconnect_grace);
+    config.reconnect_grace = Duration::from_secs(cli.reconnect_grace);
+    config.login_grace = Duration::from_secs(cli.handshake_timeout.max(1));
+    config.max_connections = cli.max_connections;
+    config.limits = Limits {
+        connections_per_ip: cli.connections_per_ip.max(1),
+        sessions: cli.max_sessions,
+        viewers_per_session: cli.viewers_per_session,
+        message_size: cli.max_message_size.max(64 * 1024),
+        idle_timeout: Duration::from_secs(cli.idle_timeout.max(1)),
+        token_guess_interval: Duration::from_millis(cli.token_guess_interval),
+        ..Limits::default()
+    };
+    config.viewer_timing.stall_limit = Duration::from_secs(cli.viewer_stall_timeout.max(1));
     if !cli.no_web {
         let ip = cli
             .web_bind
@@ -109,6 +155,14 @@ fn main() -> Result<()> {
         );
         print!("{}", host_keys.tmate_conf(&advertised_host, port));
         println!();
+        // Everything that needs the file system is done: keys, secret, log file, sockets.
+        if cli.no_sandbox {
+            println!("sandbox: off (--no-sandbox)");
+        } else {
+            let enforced = sandbox::restrict().context("cannot restrict the process")?;
+            println!("sandbox: no_new_privs, landlock {enforced:?}");
+            tracing::info!(?enforced, "sandbox");
+        }
         let stopper = handle.clone();
         tokio::spawn(async move {
             if tokio::signal::ctrl_c().await.is_ok() {

@@ -22,6 +22,12 @@ pub const PANE_HISTORY: usize = 2000;
 pub const MAX_PANES: usize = tmate_proto::MAX_PANES;
 /// Largest pane or session dimension accepted from a host.
 pub const MAX_DIMENSION: i64 = 10_000;
+/// Most screen cells (columns x rows, summed over a layout's panes) a host may announce: a
+/// cell costs the relay tens of bytes, so this bounds one session's screens (~25 MB).
+pub const MAX_LAYOUT_CELLS: usize = 1_000_000;
+/// Scrollback cells (history lines x columns, over all panes) a session may keep: panes of an
+/// unusually wide layout keep fewer than `PANE_HISTORY` lines.
+pub const MAX_HISTORY_CELLS: usize = 2_000_000;
 /// Bytes held for panes the host has not announced yet.
 const MAX_UNANNOUNCED_PTY: usize = 64 * 1024;
 /// Lines kept in a pane's copy-mode output view (tmate's own messages).
@@ -58,6 +64,8 @@ pub struct ViewerEntry {
 /// messages stay open until someone presses `q`) then costs a few hundred bytes, not a grid.
 pub struct PaneMirror {
     pub term: PaneTerm,
+    /// Scrollback lines this pane was created with.
+    history: usize,
     /// Lines of the open output view (`None`: no output view).
     output_lines: Option<VecDeque<Vec<u8>>>,
     /// The output view drawn into a terminal, while viewers are attached.
@@ -65,9 +73,10 @@ pub struct PaneMirror {
 }
 
 impl PaneMirror {
-    fn new(cols: u16, rows: u16) -> Self {
+    fn new(cols: u16, rows: u16, history: usize) -> Self {
         PaneMirror {
-            term: PaneTerm::new(cols, rows, PANE_HISTORY),
+            term: PaneTerm::new(cols, rows, history),
+            history,
             output_lines: None,
             output_view: None,
         }
@@ -407,6 +416,12 @@ impl Session {
                 Some(viewer) => {
                     viewer.cols = cols;
                     viewer.rows = rows;
+                    // A read-only viewer never sizes the session: its resizes reach no host.
+                    if viewer.read_only {
+                        drop(state);
+                        self.mark_changed();
+                        return;
+                    }
                 }
                 None => return,
             }
@@ -605,6 +620,17 @@ impl SessionState {
                 layout.active_window_idx
             ));
         }
+        let panes = || layout.windows.iter().flat_map(|w| w.panes.iter());
+        let cells: usize = panes()
+            .map(|p| p.sx.clamp(0, MAX_DIMENSION) as usize * p.sy.clamp(0, MAX_DIMENSION) as usize)
+            .sum();
+        if cells > MAX_LAYOUT_CELLS {
+            return Err(format!(
+                "SYNC_LAYOUT: {cells} cells (the limit is {MAX_LAYOUT_CELLS})"
+            ));
+        }
+        let all_cols: usize = panes().map(|p| p.sx.clamp(1, MAX_DIMENSION) as usize).sum();
+        let history = (MAX_HISTORY_CELLS / all_cols.max(1)).min(PANE_HISTORY);
         let mut seen = std::collections::HashSet::new();
         for window in &layout.windows {
             if !window.panes.is_empty()
@@ -624,13 +650,16 @@ impl SessionState {
                 dimension(pane.xoff, "pane x offset")?;
                 dimension(pane.yoff, "pane y offset")?;
                 match self.panes.get_mut(&pane.id) {
-                    Some(mirror) => {
+                    // Kept unless its scrollback no longer fits the session's budget (only in
+                    // very wide layouts): then it starts again with less.
+                    Some(mirror) if mirror.history <= history => {
                         if mirror.term.size() != (cols.max(2), rows.max(1)) {
                             mirror.resize(cols, rows);
                         }
                     }
-                    None => {
-                        self.panes.insert(pane.id, PaneMirror::new(cols, rows));
+                    _ => {
+                        self.panes
+                            .insert(pane.id, PaneMirror::new(cols, rows, history));
                     }
                 }
             }

@@ -33,8 +33,10 @@ pub fn server_config(config: &RelayConfig) -> russh::server::Config {
         auth_rejection_time: Duration::from_millis(0),
         auth_rejection_time_initial: Some(Duration::from_millis(0)),
         keys: config.host_keys.to_vec(),
-        // Sessions are long and idle; liveness comes from keepalives, not inactivity.
-        inactivity_timeout: None,
+        // Sessions are long and idle, so this is reset by any packet, keepalive answers
+        // included: it drops peers that stopped answering, and bounds how long one write to a
+        // peer with a full TCP window may block (and the SSH banner exchange).
+        inactivity_timeout: Some(config.limits.idle_timeout),
         keepalive_interval: Some(Duration::from_secs(30)),
         keepalive_max: 4,
         nodelay: true,
@@ -58,21 +60,19 @@ pub fn accept(
     stream: TcpStream,
     peer: SocketAddr,
 ) {
-    let count = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
-    let guard = ConnectionCount(shared.clone());
-    if count > shared.config.max_connections {
-        tracing::warn!(%peer, count, "too many connections; refusing");
+    let Some(guard) = ConnectionCount::acquire(&shared, peer) else {
         drop(stream);
-        drop(guard);
         return;
-    }
+    };
     let _ = stream.set_nodelay(true);
     tokio::spawn(async move {
         let _guard = guard;
         let established = Arc::new(AtomicBool::new(false));
+        let kill = Arc::new(tokio::sync::Notify::new());
         let handler = Conn {
             shared: shared.clone(),
             peer,
+            kill: kill.clone(),
             user: String::new(),
             offered_key: None,
             channel: None,
@@ -102,19 +102,57 @@ pub fn accept(
                     .await;
             }
         });
-        if let Err(error) = running.await {
-            tracing::debug!(%peer, %error, "connection ended");
+        tokio::select! {
+            result = running => {
+                if let Err(error) = result {
+                    tracing::debug!(%peer, %error, "connection ended");
+                }
+            }
+            // A viewer that stopped taking its output: drop the TCP connection (and whatever
+            // russh still buffers for it) without waiting for its window.
+            () = kill.notified() => tracing::info!(%peer, "dropping a stalled connection"),
         }
         watchdog.abort();
     });
 }
 
-/// Keeps the connection count right however the connection ends.
-struct ConnectionCount(Arc<Shared>);
+/// Counts a connection (in total and per client address) for as long as it lives, however it
+/// ends. Shared by the SSH and web fronts.
+pub struct ConnectionCount {
+    shared: Arc<Shared>,
+    ip_key: Option<std::net::IpAddr>,
+}
+
+impl ConnectionCount {
+    /// Count a connection from `peer`; `None` (nothing counted) past either limit.
+    pub fn acquire(shared: &Arc<Shared>, peer: SocketAddr) -> Option<ConnectionCount> {
+        let count = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
+        let mut guard = ConnectionCount {
+            shared: shared.clone(),
+            ip_key: None,
+        };
+        if count > shared.config.max_connections {
+            tracing::warn!(%peer, count, "too many connections; refusing");
+            return None;
+        }
+        let limit = shared.config.limits.connections_per_ip;
+        match shared.per_ip.acquire(peer.ip(), limit) {
+            Some(key) => guard.ip_key = Some(key),
+            None => {
+                tracing::warn!(%peer, limit, "too many connections from this address; refusing");
+                return None;
+            }
+        }
+        Some(guard)
+    }
+}
 
 impl Drop for ConnectionCount {
     fn drop(&mut self) {
-        self.0.connections.fetch_sub(1, Ordering::Relaxed);
+        self.shared.connections.fetch_sub(1, Ordering::Relaxed);
+        if let Some(key) = self.ip_key {
+            self.shared.per_ip.release(key);
+        }
     }
 }
 
@@ -129,6 +167,8 @@ enum Role {
 struct Conn {
     shared: Arc<Shared>,
     peer: SocketAddr,
+    /// Told when this connection must be dropped at once (a stalled viewer).
+    kill: Arc<tokio::sync::Notify>,
     user: String,
     offered_key: Option<PublicKey>,
     channel: Option<ChannelId>,
@@ -140,21 +180,36 @@ struct Conn {
 impl Conn {
     /// Whether the user may log in with `key` (None: no key). Hosts always may; viewers of a
     /// session restricted by authorized keys need a listed key; unknown tokens are let through
-    /// and refused at the shell, like the original, so a probe learns nothing at auth time.
-    fn may_login(&self, user: &str, key: Option<&PublicKey>) -> bool {
+    /// and refused at the shell, like the original. Every answer that is not "a live token
+    /// that lets this key in" first waits out this address's wrong-token penalty, so neither
+    /// an unknown token nor a restricted session's refusal comes cheap to a guesser.
+    async fn may_login(&self, user: &str, key: Option<&PublicKey>) -> Result<bool, russh::Error> {
         if user == HOST_USER {
-            return true;
+            return Ok(true);
         }
-        match self.shared.registry.lookup(user) {
+        let found = token::is_well_formed(user)
+            .then(|| self.shared.registry.lookup(user))
+            .flatten();
+        let allowed = match found {
             Some(Found { session, .. }) => {
                 let state = session.lock();
-                match key {
+                let allowed = match key {
                     Some(key) => state.bindings.allows_key(key),
                     None => !state.bindings.restricted,
+                };
+                if allowed {
+                    return Ok(true);
                 }
+                false
             }
             None => true,
+        };
+        let limits = &self.shared.config.limits;
+        if !self.shared.guesses.penalize(self.peer.ip(), limits).await {
+            tracing::info!(peer = %self.peer, "too many wrong tokens; disconnecting");
+            return Err(russh::Error::Disconnect);
         }
+        Ok(allowed)
     }
 
     fn decision(allowed: bool) -> Auth {
@@ -182,7 +237,7 @@ impl russh::server::Handler for Conn {
 
     async fn auth_none(&mut self, user: &str) -> Result<Auth, Self::Error> {
         self.user = user.to_string();
-        Ok(Self::decision(self.may_login(user, None)))
+        Ok(Self::decision(self.may_login(user, None).await?))
     }
 
     async fn auth_publickey_offered(
@@ -190,7 +245,9 @@ impl russh::server::Handler for Conn {
         user: &str,
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
-        Ok(Self::decision(self.may_login(user, Some(offer.public_key))))
+        Ok(Self::decision(
+            self.may_login(user, Some(offer.public_key)).await?,
+        ))
     }
 
     async fn auth_publickey(
@@ -199,7 +256,7 @@ impl russh::server::Handler for Conn {
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
         self.user = user.to_string();
-        let allowed = self.may_login(user, Some(key.public_key));
+        let allowed = self.may_login(user, Some(key.public_key)).await?;
         if allowed {
             self.offered_key = Some(key.public_key.clone());
         }
@@ -293,6 +350,21 @@ impl russh::server::Handler for Conn {
             });
             return Ok(());
         };
+        let limit = self.shared.config.limits.viewers_per_session;
+        if found.session.lock().viewers.len() >= limit {
+            self.role = Role::Closed;
+            tracing::warn!(session = %found.session.label(), limit, "viewer limit reached; refusing");
+            let handle = session.handle();
+            tokio::spawn(async move {
+                let _ = handle
+                    .data(channel, &b"This session has too many viewers\r\n"[..])
+                    .await;
+                let _ = handle.exit_status_request(channel, 1).await;
+                let _ = handle.eof(channel).await;
+                let _ = handle.close(channel).await;
+            });
+            return Ok(());
+        }
         let (cols, rows) = self.pty_size;
         let sender = viewer::spawn(ViewerSetup {
             viewer_id: self.shared.next_viewer_id(),
@@ -304,6 +376,7 @@ impl russh::server::Handler for Conn {
             output: viewer::ViewerOutput::Ssh {
                 handle: session.handle(),
                 channel,
+                kill: self.kill.clone(),
             },
             timing: self.shared.config.viewer_timing,
         });

@@ -269,7 +269,12 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
 /// Where a viewer's frames go.
 pub enum ViewerOutput {
     /// An SSH viewer's session channel.
-    Ssh { handle: Handle, channel: ChannelId },
+    Ssh {
+        handle: Handle,
+        channel: ChannelId,
+        /// Drops the viewer's whole connection (its writes stalled).
+        kill: Arc<tokio::sync::Notify>,
+    },
     /// A browser viewer's WebSocket task; the channel closing means the viewer is done.
     Web(mpsc::Sender<bytes::Bytes>),
 }
@@ -284,20 +289,28 @@ async fn write_frames(
 ) {
     while let Some(bytes) = frames.recv().await {
         let sent = match &output {
-            ViewerOutput::Ssh { handle, channel } => {
-                timeout(stall_limit, handle.data(*channel, bytes))
-                    .await
-                    .is_ok_and(|r| r.is_ok())
-            }
+            ViewerOutput::Ssh {
+                handle, channel, ..
+            } => timeout(stall_limit, handle.data(*channel, bytes))
+                .await
+                .is_ok_and(|r| r.is_ok()),
             ViewerOutput::Web(socket) => timeout(stall_limit, socket.send(bytes))
                 .await
                 .is_ok_and(|r| r.is_ok()),
         };
         if !sent {
-            break;
+            // Stalled past the limit (or gone): closing politely would queue behind the same
+            // full window, so the connection is dropped.
+            if let ViewerOutput::Ssh { kill, .. } = &output {
+                kill.notify_one();
+            }
+            return;
         }
     }
-    if let ViewerOutput::Ssh { handle, channel } = output {
+    if let ViewerOutput::Ssh {
+        handle, channel, ..
+    } = output
+    {
         let _ = handle.exit_status_request(channel, 0).await;
         let _ = handle.eof(channel).await;
         let _ = handle.close(channel).await;

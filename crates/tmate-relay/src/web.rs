@@ -79,9 +79,17 @@ async fn home() -> Response {
     )
 }
 
-/// An unknown token is answered after a random 50-200 ms, like over SSH, so timing does not
-/// tell whether it ever existed.
-async fn not_found(shared: &Shared) -> Response {
+/// An unknown token is answered after the address's wrong-token penalty and a random 50-200 ms,
+/// like over SSH, so guessing is as slow here and timing does not tell whether it ever existed.
+/// An address with too many queued guesses gets 429 at once.
+async fn not_found(shared: &Shared, addr: SocketAddr) -> Response {
+    if !shared
+        .guesses
+        .penalize(addr.ip(), &shared.config.limits)
+        .await
+    {
+        return StatusCode::TOO_MANY_REQUESTS.into_response();
+    }
     let (low, high) = shared.config.invalid_token_delay;
     let delay = rand::rng().random_range(low..=high.max(low));
     tokio::time::sleep(delay).await;
@@ -102,9 +110,32 @@ fn lookup(shared: &Shared, candidate: &str) -> Option<Found> {
     shared.registry.lookup(candidate)
 }
 
-async fn page(State(shared): State<Arc<Shared>>, Path(candidate): Path<String>) -> Response {
-    if lookup(&shared, &candidate).is_none() {
-        return not_found(&shared).await;
+/// Sessions that restrict viewers with authorized keys are not served on the web: a browser
+/// has no SSH key to show, and the token alone must not get around the host's key list.
+fn web_refused(found: &Found) -> Option<Response> {
+    if !found.session.lock().bindings.restricted {
+        return None;
+    }
+    Some(with_security_headers(
+        (
+            StatusCode::FORBIDDEN,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "This session only lets in SSH viewers with an authorized key; join it with ssh.\n",
+        )
+            .into_response(),
+    ))
+}
+
+async fn page(
+    State(shared): State<Arc<Shared>>,
+    Path(candidate): Path<String>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+) -> Response {
+    let Some(found) = lookup(&shared, &candidate) else {
+        return not_found(&shared, addr).await;
+    };
+    if let Some(refused) = web_refused(&found) {
+        return refused;
     }
     with_security_headers(
         (
@@ -170,12 +201,29 @@ async fn socket(
         return (StatusCode::FORBIDDEN, "WebSocket from another origin\n").into_response();
     }
     let Some(found) = lookup(&shared, &candidate) else {
-        return not_found(&shared).await;
+        return not_found(&shared, addr).await;
+    };
+    if let Some(refused) = web_refused(&found) {
+        return refused;
+    }
+    if found.session.lock().viewers.len() >= shared.config.limits.viewers_per_session {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "This session has too many viewers\n",
+        )
+            .into_response();
+    }
+    let Some(guard) = crate::ssh::ConnectionCount::acquire(&shared, addr) else {
+        return (StatusCode::TOO_MANY_REQUESTS, "Too many connections\n").into_response();
     };
     upgrade
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| run_web_viewer(shared, found, socket, addr))
+        .on_upgrade(move |socket| async move {
+            // Counted while the socket lives, like an SSH connection.
+            let _guard = guard;
+            run_web_viewer(shared, found, socket, addr).await;
+        })
 }
 
 /// The page's size report: `{"cols":N,"rows":M}`.

@@ -47,7 +47,7 @@ impl Drop for TestRelay {
     }
 }
 
-struct AcceptAnyKey;
+pub struct AcceptAnyKey;
 
 impl client::Handler for AcceptAnyKey {
     type Error = russh::Error;
@@ -75,6 +75,30 @@ async fn ssh_connect_with(
     let auth = handle.authenticate_none(user).await.unwrap();
     let ok = auth.success();
     (handle, ok)
+}
+
+/// Whether `user` can log in with `none` over `stream` (None: the relay dropped the connection
+/// before answering).
+pub async fn ssh_login_stream(stream: tokio::net::TcpStream, user: &str) -> Option<bool> {
+    let config = Arc::new(client::Config::default());
+    let mut handle = client::connect_stream(config, stream, AcceptAnyKey)
+        .await
+        .ok()?;
+    let result = handle.authenticate_none(user).await.ok()?;
+    Some(result.success())
+}
+
+/// Log in with `none` over `stream` and keep the connection (None: dropped before answering).
+pub async fn ssh_login_keep(
+    stream: tokio::net::TcpStream,
+    user: &str,
+) -> Option<(client::Handle<AcceptAnyKey>, bool)> {
+    let config = Arc::new(client::Config::default());
+    let mut handle = client::connect_stream(config, stream, AcceptAnyKey)
+        .await
+        .ok()?;
+    let result = handle.authenticate_none(user).await.ok()?;
+    Some((handle, result.success()))
 }
 
 /// Whether `user` can log in with `key` (or with `none` when `key` is None).
@@ -122,6 +146,36 @@ impl ScriptedHost {
 
     pub async fn send_bytes(&self, bytes: &[u8]) {
         self.channel.data_bytes(bytes.to_vec()).await.unwrap();
+    }
+
+    /// Send, without failing when the relay has closed the channel or stopped reading it (a
+    /// hostile host's writes): `false` then.
+    pub async fn try_send_bytes(&self, bytes: &[u8]) -> bool {
+        let sent = self.channel.data_bytes(bytes.to_vec());
+        matches!(
+            tokio::time::timeout(Duration::from_secs(5), sent).await,
+            Ok(Ok(()))
+        )
+    }
+
+    /// Connect a host through an already-open stream (e.g. a proxy's), as `connect` does.
+    pub async fn connect_stream(stream: tokio::net::TcpStream) -> ScriptedHost {
+        let config = Arc::new(client::Config {
+            nodelay: true,
+            ..Default::default()
+        });
+        let mut ssh = client::connect_stream(config, stream, AcceptAnyKey)
+            .await
+            .unwrap();
+        assert!(ssh.authenticate_none("tmate").await.unwrap().success());
+        let channel = ssh.channel_open_session().await.unwrap();
+        channel.request_subsystem(true, "tmate").await.unwrap();
+        ScriptedHost {
+            _ssh: ssh,
+            channel,
+            decoder: ServerDecoder::new(DecoderConfig::server_stream()),
+            closed: false,
+        }
     }
 
     pub async fn send(&self, messages: &[tmate_proto::HostMessage]) {
