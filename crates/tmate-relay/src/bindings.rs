@@ -436,6 +436,37 @@ mod tests {
         words.iter().map(|w| w.to_string()).collect()
     }
 
+    /// A hostile host's configuration loops cannot grow the relay's copy without bound.
+    #[test]
+    fn replicated_configuration_is_bounded() {
+        let mut b = Bindings::default();
+        for table in 0..100 {
+            for key in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"] {
+                for m in ["", "C-", "M-", "C-M-", "S-"] {
+                    let name = format!("{m}{key}");
+                    b.apply(&argv(&["bind-key", "-T", &format!("t{table}"), &name, "x"]));
+                }
+            }
+        }
+        let total: usize = (0..100).map(|t| b.table_len(&format!("t{t}"))).sum();
+        assert_eq!(total, MAX_BINDINGS);
+        // Rebinding an existing key still works at the limit.
+        b.apply(&argv(&["bind-key", "-T", "t0", "a", "y"]));
+        assert_eq!(
+            b.lookup("t0", KeyCode::char('a')).unwrap().commands,
+            vec![argv(&["y"])]
+        );
+        let chunk = "x".repeat(16 * 1024);
+        for _ in 0..100 {
+            b.apply(&argv(&["set-option", "-ag", "status-left", &chunk]));
+        }
+        assert!(b.option("status-left").unwrap().len() <= MAX_OPTION_VALUE);
+        for n in 0..(2 * MAX_OPTIONS) {
+            b.apply(&argv(&["set-option", "-g", &format!("@o{n}"), "v"]));
+        }
+        assert!(b.options.len() <= MAX_OPTIONS);
+    }
+
     #[test]
     fn default_bindings_and_prefix() {
         let mut b = Bindings::default();

@@ -703,3 +703,55 @@ async fn the_relay_killed_mid_session() {
     let log = std::fs::read_to_string(&relay.log).unwrap_or_default();
     assert!(!log.contains("ERROR"), "{log}");
 }
+
+/// A session restricted with authorized keys is not served on the web (a browser shows no SSH
+/// key, and the token alone must not get around the host's key list): page and socket are 403,
+/// for both tokens; SSH with the listed key still gets in.
+#[tokio::test]
+async fn the_web_refuses_key_restricted_sessions() {
+    let relay =
+        TestRelay::start_with(|c| c.web_listen = Some("127.0.0.1:0".parse().unwrap())).await;
+    let web = relay.handle.web_addr().unwrap();
+    let key =
+        russh::keys::PrivateKey::random(&mut rand::rng(), russh::keys::Algorithm::Ed25519).unwrap();
+    let line = key.public_key().to_openssh().unwrap();
+    let (host, token, token_ro) = session(relay.addr).await;
+    host.send(&[HostMessage::ExecCmd {
+        argv: vec![
+            "set-option".into(),
+            "tmate-set".into(),
+            format!("authorized_keys={line} user@laptop").into(),
+        ],
+    }])
+    .await;
+    let session = relay.handle.registry().lookup(&token).unwrap().session;
+    let deadline = Instant::now() + DEADLINE;
+    while !session.lock().bindings.restricted {
+        assert!(Instant::now() < deadline, "the key list was not applied");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    for t in [&token, &token_ro] {
+        for path in ["t", "ws"] {
+            let status = http_status(web, &format!("/{path}/{t}")).await;
+            assert!(status.starts_with("HTTP/1.1 403"), "/{path}: {status}");
+        }
+    }
+    assert!(ssh_login(relay.addr, &token, Some(&key)).await);
+    assert!(!ssh_login(relay.addr, &token, None).await);
+}
+
+/// The status line of a plain GET (with WebSocket upgrade headers, which a page ignores).
+async fn http_status(addr: SocketAddr, path: &str) -> String {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut lines = BufReader::new(stream).lines();
+    tokio::time::timeout(DEADLINE, lines.next_line())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap_or_default()
+}
