@@ -8,7 +8,6 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::process::Stdio;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
@@ -436,89 +435,6 @@ async fn ws_send(stream: &mut TcpStream, opcode: u8, payload: &[u8]) {
     frame.extend_from_slice(&mask);
     frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
     stream.write_all(&frame).await.unwrap();
-}
-
-/// The `tmate-ssh-server` binary on free loopback ports, with its own key directory.
-struct RelayProcess {
-    child: tokio::process::Child,
-    addr: SocketAddr,
-    _dir: tempfile::TempDir,
-    log: std::path::PathBuf,
-}
-
-impl RelayProcess {
-    async fn start(extra: &[&str]) -> RelayProcess {
-        let dir = tempfile::tempdir().unwrap();
-        let log = dir.path().join("relay.log");
-        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tmate-ssh-server"))
-            .args([
-                "-b",
-                "127.0.0.1",
-                "-p",
-                "0",
-                "-h",
-                "127.0.0.1",
-                "--no-web",
-                "-k",
-            ])
-            .arg(dir.path())
-            .arg("-l")
-            .arg(&log)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let mut addr = None;
-        let mut sandboxed = false;
-        let deadline = Instant::now() + DEADLINE;
-        while addr.is_none() || !sandboxed {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let line = tokio::time::timeout(left, lines.next_line())
-                .await
-                .expect("the relay did not start")
-                .unwrap()
-                .expect("the relay exited");
-            if let Some(rest) = line.strip_prefix("tmate-ssh-server listening on ") {
-                addr = rest.trim().parse().ok();
-            }
-            sandboxed |= line.starts_with("sandbox: ");
-        }
-        // Keep draining its output so it never blocks on a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        RelayProcess {
-            child,
-            addr: addr.unwrap(),
-            _dir: dir,
-            log,
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id().unwrap()
-    }
-
-    /// User plus system CPU time used so far (from /proc).
-    fn cpu_time(&self) -> Duration {
-        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).unwrap();
-        let after_name = stat.rsplit_once(')').unwrap().1;
-        let fields: Vec<&str> = after_name.split_whitespace().collect();
-        // Fields 14 and 15 of stat (utime, stime), counted from the state field (3).
-        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-        Duration::from_millis(ticks * 10)
-    }
-
-    fn status(&self, field: &str) -> String {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(field))
-            .unwrap_or_default()
-            .trim()
-            .to_string()
-    }
 }
 
 /// 1,000 wrong tokens from one address over 20 parallel connections cost the guesser at least
