@@ -1,9 +1,10 @@
 //! Soak: many sessions with output and many viewers joining and leaving, against the real
-//! `tmate-ssh-server` binary, in three identical rounds; once a round's sessions are gone their
-//! tokens are invalid, and the relay's memory levels off (the third round leaves it where the
-//! second did: freed memory is reused, nothing accumulates), and its log holds no error or warning. `soak_short` runs in CI (20 sessions, 100 viewers a round); the
-//! full run (200 sessions, 400+ viewers a round, ~10 minutes) is `#[ignore]`d: run it by hand
-//! with `cargo test -p tmate-relay --test soak soak_full -- --ignored --nocapture`.
+//! `tmate-ssh-server` binary, in three identical rounds: each round's sessions are gone after it
+//! (their tokens are refused), the relay's memory levels off (the third round leaves it where
+//! the second did: freed memory is reused, nothing accumulates), and its log holds no error or
+//! warning. `soak_short` runs in CI (20 sessions, 100 viewers a round); the full run (200
+//! sessions, 400+ viewers a round, ~10 minutes) is `#[ignore]`d: run it by hand with
+//! `cargo test -p tmate-relay --test soak soak_full -- --ignored --nocapture`.
 
 mod common;
 
