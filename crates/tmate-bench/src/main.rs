@@ -198,12 +198,53 @@ fn main() {
     std::process::exit(code);
 }
 
+/// On SIGINT or SIGTERM, stop everything started (host servers daemonize and would outlive us)
+/// and exit.
+fn stop_on_signal(work: PathBuf) {
+    let spawned = std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                use tokio::signal::unix::{SignalKind, signal};
+                let (Ok(mut int), Ok(mut term)) = (
+                    signal(SignalKind::interrupt()),
+                    signal(SignalKind::terminate()),
+                ) else {
+                    std::future::pending::<()>().await;
+                    return;
+                };
+                tokio::select! {
+                    _ = int.recv() => {}
+                    _ = term.recv() => {}
+                }
+            });
+            eprintln!("tmate-bench: interrupted; stopping everything started");
+            procs::STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
+            // A command already running may still fork a daemon: stop, let it finish, stop again.
+            procs::stop_all_descendants();
+            std::thread::sleep(Duration::from_millis(500));
+            procs::stop_all_descendants();
+            let _ = std::fs::remove_dir_all(&work);
+            std::process::exit(130);
+        });
+    if let Err(e) = spawned {
+        eprintln!("tmate-bench: no signal thread: {e}");
+    }
+}
+
 fn run_suite(args: Args) -> Result<()> {
     procs::become_subreaper();
     let self_exe = std::env::current_exe().context("current_exe")?;
     let bin_dir = self_exe.parent().context("exe dir")?.to_path_buf();
     let work = std::env::temp_dir().join(format!("tmate-bench.{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
+    stop_on_signal(work.clone());
     let mut env: Vec<(String, String)> = vec![
         ("HOME".into(), work.display().to_string()),
         ("TERM".into(), "xterm".into()),
@@ -333,7 +374,7 @@ fn run_suite(args: Args) -> Result<()> {
             eprintln!("  memory {sessions:?}");
             let name = format!("{}-memory", target.name);
             let r = share::Relay::start(&ctx, &target.relay, &name).and_then(|mut fresh| {
-                let r = share::phase_memory(&ctx, target, &fresh, &sessions, 100, "cat");
+                let r = share::phase_memory(&ctx, target, &fresh, &sessions, 100, "cat", None);
                 fresh.stop();
                 r
             });
@@ -348,7 +389,8 @@ fn run_suite(args: Args) -> Result<()> {
                     &fresh,
                     &[100],
                     100,
-                    "sh -c 'seq 200; exec cat'",
+                    "sh -c 'read x; seq 200; exec cat'",
+                    Some("Enter"),
                 );
                 fresh.stop();
                 r

@@ -7,7 +7,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -169,6 +169,16 @@ pub fn stop_all_descendants() {
 
 static RUNS: AtomicU64 = AtomicU64::new(0);
 
+/// Set when the suite is interrupted: nothing new may be started.
+pub static STOPPING: AtomicBool = AtomicBool::new(false);
+
+pub fn check_not_stopping() -> Result<()> {
+    if STOPPING.load(Ordering::SeqCst) {
+        bail!("interrupted");
+    }
+    Ok(())
+}
+
 /// Output of a finished short command.
 pub struct Output {
     pub ok: bool,
@@ -184,6 +194,7 @@ pub fn run(
     dir: &Path,
     timeout: Duration,
 ) -> Result<Output> {
+    check_not_stopping()?;
     let (program, args) = argv.split_first().context("empty command")?;
     let n = RUNS.fetch_add(1, Ordering::Relaxed);
     let out_path = dir.join(format!("cmd{n}.out"));

@@ -62,6 +62,7 @@ fn fingerprint(pubkey: &Path, ctx: &Ctx) -> Result<String> {
 
 impl Relay {
     pub fn start(ctx: &Ctx, kind: &RelayKind, name: &str) -> Result<Relay> {
+        procs::check_not_stopping()?;
         let dir = ctx.work.join(format!("relay-{name}"));
         let keys = dir.join("keys");
         std::fs::create_dir_all(&keys)?;
@@ -546,6 +547,7 @@ pub fn phase_memory(
     counts: &[usize],
     real_max: usize,
     pane_cmd: &str,
+    trigger: Option<&str>,
 ) -> Result<Value> {
     let mut out = serde_json::Map::new();
     procs::reap_orphans(&BTreeSet::new());
@@ -571,6 +573,15 @@ pub fn phase_memory(
                 for _ in 0..n {
                     ctx.check_deadline()?;
                     hosts.push(Host::start(ctx, &target.client, relay, pane_cmd)?.0);
+                }
+                // Keys that make the panes print now that every host is connected (output
+                // from before the connection is not sent by tmate 2.4).
+                if let Some(key) = trigger {
+                    for h in &hosts {
+                        ctx.check_deadline()?;
+                        h.dismiss_messages();
+                        h.cmd(&["send-keys", key])?;
+                    }
                 }
                 Ok::<_, anyhow::Error>(())
             })();

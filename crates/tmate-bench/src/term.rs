@@ -50,6 +50,7 @@ impl Term {
         rows: u16,
         first_watch: Option<&[u8]>,
     ) -> Result<Term> {
+        crate::procs::check_not_stopping()?;
         let (program, args) = argv.split_first().context("empty command")?;
         let (pty, pts) = pty_process::blocking::open().context("openpty")?;
         pty.resize(pty_process::Size::new(rows, cols))
