@@ -37,6 +37,13 @@ pub(crate) trait Engine: Send {
     /// Show the screen scrolled back by `lines` into history (0: the live screen), as copy mode
     /// does; clamped to the history there is.
     fn set_view_offset(&mut self, lines: usize);
+    /// A cell of history or screen by absolute line (0 = oldest history line), ignoring the view
+    /// offset; false when out of range.
+    fn grid_cell_into(&self, col: usize, line: usize, out: &mut Cell) -> bool;
+    /// The line at absolute `line` continues on the next one (it wrapped at the right edge).
+    fn line_wrapped(&self, line: usize) -> bool;
+    /// Drop the history (tmux `clear-history`).
+    fn clear_history(&mut self);
 }
 
 /// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
@@ -216,6 +223,17 @@ impl AlacrittyEngine {
         let line = i32::try_from(row).ok()? - i32::try_from(offset).ok()?;
         Some(&grid[Line(line)][Column(col)])
     }
+
+    /// A cell by absolute line, 0 being the oldest history line.
+    fn abs_cell(&self, col: usize, line: usize) -> Option<&AlaCell> {
+        let grid = self.term.grid();
+        let total = grid.history_size() + grid.screen_lines();
+        if col >= grid.columns() || line >= total {
+            return None;
+        }
+        let line = i32::try_from(line).ok()? - i32::try_from(grid.history_size()).ok()?;
+        Some(&grid[Line(line)][Column(col)])
+    }
 }
 
 impl Engine for AlacrittyEngine {
@@ -297,6 +315,29 @@ impl Engine for AlacrittyEngine {
 
     fn set_view_offset(&mut self, lines: usize) {
         self.view_offset = lines;
+    }
+
+    fn grid_cell_into(&self, col: usize, line: usize, out: &mut Cell) -> bool {
+        match self.abs_cell(col, line) {
+            Some(cell) => {
+                convert_cell_into(cell, out);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn line_wrapped(&self, line: usize) -> bool {
+        let last = self.term.grid().columns().saturating_sub(1);
+        self.abs_cell(last, line)
+            .is_some_and(|c| c.flags.contains(Flags::WRAPLINE))
+    }
+
+    fn clear_history(&mut self) {
+        let term = &mut self.term;
+        if catch_unwind(AssertUnwindSafe(|| term.grid_mut().clear_history())).is_err() {
+            self.reset_after_panic();
+        }
     }
 }
 

@@ -64,7 +64,7 @@ pub use compose::{
     ScenePane, StatusBar, StatusWindow, compose, compose_into,
 };
 pub use markup::truncate_markup;
-pub use pane::{CopyView, PaneTerm};
+pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;
 pub use style::{Attrs, Cell, Color, PaneModes, Style};
 

@@ -23,10 +23,58 @@ pub struct CopyView {
     pub cursor: (u16, u16),
 }
 
+/// What the host's own copy mode draws over a [`CopyView`]: its position indicator text and
+/// the selection, already cut into one column range per visible row.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CopyOverlay {
+    /// Drawn at the top right in `style` (tmux's `[oy/hsize]`); empty hides it.
+    pub indicator: String,
+    /// Per visible row, the selected columns `start..end` drawn in `style`.
+    pub highlight: Vec<Option<(u16, u16)>>,
+    /// tmux's `mode-style`.
+    pub style: Style,
+}
+
+/// One line of history or screen as copy mode and `capture-pane` read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GridLine {
+    /// Every column of the line (a wide character's second half has width 0).
+    pub cells: Vec<Cell>,
+    /// The line continues on the next one (it wrapped at the right edge).
+    pub wrapped: bool,
+}
+
+impl GridLine {
+    /// tmux's `grid_line_length`: columns up to the last one that is not a blank.
+    pub fn length(&self) -> usize {
+        let mut n = self.cells.len();
+        while let Some(c) = n.checked_sub(1).and_then(|i| self.cells.get(i)) {
+            if c.width != 1 || c.text != " " {
+                break;
+            }
+            n -= 1;
+        }
+        n
+    }
+
+    /// The text of columns `start..end` (wide characters once).
+    pub fn text(&self, start: usize, end: usize) -> String {
+        let mut out = String::new();
+        for c in self.cells.iter().take(end).skip(start) {
+            if c.width != 0 {
+                out.push_str(&c.text);
+            }
+        }
+        out
+    }
+}
+
 pub struct PaneTerm {
     engine: AlacrittyEngine,
     /// The host's copy mode over this pane, mirrored: scrolled view and copy cursor.
     copy_view: Option<CopyView>,
+    /// The host's copy mode's own drawing (indicator text, selection).
+    copy_overlay: Option<CopyOverlay>,
     /// Size as requested by the caller (before clamping for the engine).
     cols: u16,
     rows: u16,
@@ -55,6 +103,7 @@ impl PaneTerm {
         );
         PaneTerm {
             copy_view: None,
+            copy_overlay: None,
             engine,
             cols,
             rows,
@@ -112,6 +161,17 @@ impl PaneTerm {
         )
     }
 
+    /// The program's cursor (col, row), whatever a copy view shows.
+    pub fn program_cursor(&self) -> (u16, u16) {
+        let (col, row) = self.engine.cursor();
+        let col = u16::try_from(col).unwrap_or(u16::MAX);
+        let row = u16::try_from(row).unwrap_or(u16::MAX);
+        (
+            col.min(self.cols.saturating_sub(1)),
+            row.min(self.rows.saturating_sub(1)),
+        )
+    }
+
     pub fn modes(&self) -> PaneModes {
         let mut modes = self.engine.modes();
         if self.copy_view.is_some() {
@@ -138,6 +198,49 @@ impl PaneTerm {
         self.copy_view.as_ref()
     }
 
+    /// The host's copy mode drawing over the copy view (used only while a view is set).
+    pub fn set_copy_overlay(&mut self, overlay: Option<CopyOverlay>) {
+        if self.copy_overlay == overlay {
+            return;
+        }
+        self.copy_overlay = overlay;
+        self.generation = self.generation.wrapping_add(1);
+    }
+
+    /// History lines plus screen rows: the absolute lines [`PaneTerm::grid_line`] reads.
+    pub fn total_lines(&self) -> usize {
+        self.engine.scrollback_len() + usize::from(self.rows)
+    }
+
+    /// A line by absolute index (0 = the oldest history line, `scrollback_len()` = the top
+    /// screen row), whatever the copy view shows; `None` past the end.
+    pub fn grid_line(&self, line: usize) -> Option<GridLine> {
+        if line >= self.total_lines() {
+            return None;
+        }
+        let mut cells = Vec::with_capacity(usize::from(self.cols));
+        let mut cell = Cell::default();
+        for col in 0..self.cols {
+            if !self
+                .engine
+                .grid_cell_into(usize::from(col), line, &mut cell)
+            {
+                set_blank(&mut cell, Style::default());
+            }
+            cells.push(cell.clone());
+        }
+        Some(GridLine {
+            cells,
+            wrapped: self.engine.line_wrapped(line),
+        })
+    }
+
+    /// Forget the history (tmux `clear-history`); the screen stays.
+    pub fn clear_history(&mut self) {
+        self.engine.clear_history();
+        self.generation = self.generation.wrapping_add(1);
+    }
+
     /// The position indicator cell at (`col`, `row`), if the copy view puts one there.
     fn indicator_cell(&self, col: u16, row: u16, out: &mut Cell) -> bool {
         let Some(view) = &self.copy_view else {
@@ -147,8 +250,14 @@ impl PaneTerm {
             return false;
         }
         let history = self.engine.scrollback_len();
-        let text = format!("[{}/{}]", view.offset.min(history), history);
-        let len = text.len() as u16;
+        let (text, style) = match &self.copy_overlay {
+            Some(o) => (o.indicator.clone(), o.style),
+            None => (
+                format!("[{}/{}]", view.offset.min(history), history),
+                crate::compose::MODE_STYLE,
+            ),
+        };
+        let len = u16::try_from(text.len()).unwrap_or(u16::MAX);
         if len > self.cols {
             return false;
         }
@@ -163,8 +272,16 @@ impl PaneTerm {
         out.text.clear();
         out.text.push_str(ch);
         out.width = 1;
-        out.style = crate::compose::MODE_STYLE;
+        out.style = style;
         true
+    }
+
+    /// The selection highlight of the host's copy mode at (`col`, `row`).
+    fn selected(&self, col: u16, row: u16) -> Option<Style> {
+        self.copy_view.as_ref()?;
+        let o = self.copy_overlay.as_ref()?;
+        let (start, end) = (*o.highlight.get(usize::from(row))?)?;
+        (col >= start && col < end).then_some(o.style)
     }
 
     /// The window title set with OSC 0 or OSC 2, if any.
@@ -210,6 +327,9 @@ impl PaneTerm {
         if !paired {
             let style = out.style;
             set_blank(out, style);
+        }
+        if let Some(style) = self.selected(col, row) {
+            out.style = style;
         }
     }
 

@@ -28,6 +28,7 @@ struct KeyState {
     table: String,
     /// Set while a `-r` binding may repeat without the prefix.
     repeat_until: Option<Instant>,
+    mouse: crate::mouse::MouseState,
 }
 
 fn millis(v: i64) -> Duration {
@@ -89,6 +90,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     let mut keys = KeyState {
         table: "root".into(),
         repeat_until: None,
+        mouse: crate::mouse::MouseState::default(),
     };
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let ending: String = loop {
@@ -124,6 +126,12 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                     }
                     scene.message = message.as_ref().map(|(m, _)| m.clone());
                     compose_into(&scene, cols, rows, &mut frame);
+                    if st.session_option(sid, "mouse") == "on" {
+                        // tmux asks the terminal for button and drag reports itself.
+                        frame.modes.mouse_reporting = true;
+                        frame.modes.mouse_drag = true;
+                        frame.modes.sgr_mouse = true;
+                    }
                     (false, escape)
                 }
                 None => (true, escape),
@@ -247,8 +255,19 @@ fn handle(
         };
         let (key, raw) = match &ev {
             InputEvent::Key { key, raw } => (*key, raw.clone()),
+            InputEvent::Mouse { event, raw } => {
+                // `mouse on`: through the mouse key bindings; else to the pane as it came.
+                let mctx = ClientInfo {
+                    attached: Some(client),
+                    ..info.clone()
+                };
+                if !crate::mouse::handle(shared, &mut st, sid, &mctx, event, &mut keys.mouse) {
+                    send_key(&st, active, None, raw);
+                }
+                continue;
+            }
             other => {
-                // Mouse reports and unknown sequences: to the pane, as they came.
+                // Unknown sequences: to the pane, as they came.
                 send_key(&st, active, None, other.raw());
                 continue;
             }
@@ -263,13 +282,17 @@ fn handle(
                 keys.table = "prefix".into();
                 break;
             }
-            let Some(b) = st.keys.lookup(&keys.table, key).cloned() else {
+            // A pane in copy mode reads keys from its mode's table first (then root); keys
+            // bound in neither do nothing (tmux's window_copy has no key handler).
+            let mode_table = crate::copy::key_table(&st, active).filter(|_| in_root);
+            let found = mode_table.and_then(|t| st.keys.lookup(t, key));
+            let Some(b) = found.or_else(|| st.keys.lookup(&keys.table, key)).cloned() else {
                 if keys.repeat_until.take().is_some() {
                     // A key after a repeat that is not bound: handled as if from the root.
                     keys.table = "root".into();
                     continue;
                 }
-                if in_root {
+                if in_root && mode_table.is_none() {
                     send_key(&st, active, Some(key), &raw);
                 }
                 keys.table = "root".into();

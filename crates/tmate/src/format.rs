@@ -222,6 +222,10 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
     let pane = state.panes.get(&ctx.pane);
     let geo = window.and_then(|w| w.geometry(ctx.pane));
     let b = |v: bool| if v { "1" } else { "0" }.to_string();
+    // Copy mode's variables (pane_in_mode, scroll_position, copy_cursor_x...).
+    if let Some(v) = pane.and_then(|p| crate::copy::format_var(p, name)) {
+        return v;
+    }
     match name {
         "session_name" => session.map(|s| s.name.clone()).unwrap_or_default(),
         "session_id" => session.map(|s| format!("${}", s.id)).unwrap_or_default(),

@@ -35,6 +35,8 @@ pub struct ClientInfo {
     pub tty: bool,
     /// Set when the command comes from an attached client's key binding.
     pub attached: Option<u32>,
+    /// The mouse event a binding runs for (`-t =`, `send-keys -M`, `copy-mode -M`).
+    pub mouse: Option<crate::mouse::MouseInfo>,
 }
 
 impl Shared {
@@ -79,6 +81,7 @@ pub fn spawn_pane(
             dead: None,
             command: command.map(str::to_string),
             generation: started.generation,
+            copy: None,
         },
     );
     Ok(id)
@@ -204,6 +207,7 @@ fn start_process(
                         && p.generation == generation
                     {
                         p.term.feed(bytes);
+                        crate::copy::after_output(p);
                         crate::uplink::pane_output(&mut st, id, bytes);
                     }
                     drop(st);
@@ -335,7 +339,8 @@ fn initial_state() -> State {
             .map_mut(crate::options::Scope::Session)
             .insert("default-shell".into(), shell);
     }
-    for (_, line) in crate::parse::logical_lines(crate::bindings::DEFAULTS) {
+    let defaults = [crate::bindings::DEFAULTS, crate::copy::keys::DEFAULTS];
+    for (_, line) in defaults.iter().flat_map(|d| crate::parse::logical_lines(d)) {
         if let Ok(cmds) = crate::parse::parse_line(&line) {
             for words in cmds {
                 crate::cmd::bind_default(&mut state, &words);
@@ -427,6 +432,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         rows,
         tty,
         attached: None,
+        mouse: None,
     };
     let result = {
         let mut st = shared.lock();

@@ -28,6 +28,8 @@ pub struct Pane {
     pub command: Option<String>,
     /// Which spawn the PTY tasks belong to; respawn-pane starts a new one in the same pane.
     pub generation: u64,
+    /// Copy mode over this pane (`crate::copy`).
+    pub copy: Option<Box<crate::copy::CopyMode>>,
 }
 
 /// How a pane's program ended: its exit status or the signal that killed it.
@@ -248,6 +250,8 @@ pub struct State {
     pub channels: BTreeMap<String, crate::cmd::Channel>,
     /// The relay uplink's state: env values, ready flag, the queue to the relay.
     pub tmate: crate::uplink::Tmate,
+    /// Paste buffers (copy mode, set-buffer).
+    pub buffers: crate::copy::buffers::Buffers,
 }
 
 impl State {

@@ -2,6 +2,7 @@
 //! command lists, and target resolution (`-t sess:win.pane`, `$id`, `@id`, `%id`) before a
 //! command's `exec` runs. One file per command group.
 
+mod buffer;
 mod client;
 mod keys;
 mod layout;
@@ -98,8 +99,26 @@ pub const TABLE: &[Entry] = &[
     Entry {
         name: "capture-pane",
         alias: Some("capturep"),
-        spec: "aCeJNpPqS:E:t:b:",
-        exec: pane::capture,
+        spec: "ab:CeE:JNpPqS:t:",
+        exec: buffer::capture,
+    },
+    Entry {
+        name: "clear-history",
+        alias: Some("clearhist"),
+        spec: "t:",
+        exec: buffer::clear_history,
+    },
+    Entry {
+        name: "copy-mode",
+        alias: None,
+        spec: "eHMqs:t:u",
+        exec: buffer::copy_mode,
+    },
+    Entry {
+        name: "delete-buffer",
+        alias: Some("deleteb"),
+        spec: "b:",
+        exec: buffer::delete_buffer,
     },
     Entry {
         name: "detach-client",
@@ -168,6 +187,12 @@ pub const TABLE: &[Entry] = &[
         exec: window::last,
     },
     Entry {
+        name: "list-buffers",
+        alias: Some("lsb"),
+        spec: "F:f:",
+        exec: buffer::list_buffers,
+    },
+    Entry {
         name: "list-keys",
         alias: Some("lsk"),
         spec: "1aNP:T:",
@@ -190,6 +215,12 @@ pub const TABLE: &[Entry] = &[
         alias: Some("lsw"),
         spec: "aF:f:t:",
         exec: window::list,
+    },
+    Entry {
+        name: "load-buffer",
+        alias: Some("loadb"),
+        spec: "b:t:w",
+        exec: buffer::load_buffer,
     },
     Entry {
         name: "move-pane",
@@ -226,6 +257,12 @@ pub const TABLE: &[Entry] = &[
         alias: Some("next"),
         spec: "at:",
         exec: window::next,
+    },
+    Entry {
+        name: "paste-buffer",
+        alias: Some("pasteb"),
+        spec: "db:prs:t:",
+        exec: buffer::paste_buffer,
     },
     Entry {
         name: "previous-layout",
@@ -288,6 +325,12 @@ pub const TABLE: &[Entry] = &[
         exec: script::run_shell,
     },
     Entry {
+        name: "save-buffer",
+        alias: Some("saveb"),
+        spec: "ab:",
+        exec: buffer::save_buffer,
+    },
+    Entry {
         name: "select-layout",
         alias: Some("selectl"),
         spec: "Enopt:",
@@ -318,6 +361,12 @@ pub const TABLE: &[Entry] = &[
         exec: keys::send_prefix,
     },
     Entry {
+        name: "set-buffer",
+        alias: Some("setb"),
+        spec: "ab:t:n:w",
+        exec: buffer::set_buffer,
+    },
+    Entry {
         name: "set-option",
         alias: Some("set"),
         spec: "aFgopqst:uUw",
@@ -328,6 +377,12 @@ pub const TABLE: &[Entry] = &[
         alias: Some("setw"),
         spec: "aFgoqt:u",
         exec: options::set_window_option,
+    },
+    Entry {
+        name: "show-buffer",
+        alias: Some("showb"),
+        spec: "b:",
+        exec: buffer::show_buffer,
     },
     Entry {
         name: "show-messages",
@@ -656,6 +711,17 @@ pub fn resolve_as(
     find: Find,
 ) -> Result<Target, String> {
     let t = target.unwrap_or("");
+    // `=`: the pane under the mouse, in a mouse binding.
+    if t == "="
+        && let Some(pane) = ctx.client.mouse.as_ref().and_then(|m| m.pane)
+        && let Some((session, window)) = state.locate_pane(pane)
+    {
+        return Ok(Target {
+            session,
+            window,
+            pane,
+        });
+    }
     let bare =
         !t.is_empty() && !t.contains(':') && !t.contains('.') && !t.starts_with(['$', '@', '%']);
     if bare && find != Find::Session {

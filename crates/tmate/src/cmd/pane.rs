@@ -218,6 +218,23 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         Ok(t) => t,
         Err(e) => return CmdResult::error(e),
     };
+    // -M: the mouse event of the binding, to the pane under the mouse.
+    if args.has('M') {
+        if let Some(m) = &ctx.client.mouse
+            && let Some(p) = m.pane
+            && !crate::copy::in_mode(state, p)
+        {
+            crate::mouse::send_to_pane(state, p, m);
+        }
+        return CmdResult::default();
+    }
+    // Copy mode: -X runs a copy command, other keys go through the copy key table.
+    if args.has('X') {
+        return crate::copy::command(ctx, state, t.pane, args);
+    }
+    if let Some(r) = crate::copy::send_keys(ctx, state, t.pane, args) {
+        return r;
+    }
     let Some(p) = state.panes.get(&t.pane) else {
         return CmdResult::error("no pane");
     };
@@ -256,30 +273,4 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         p.write(bytes.clone());
     }
     CmdResult::default()
-}
-
-pub fn capture(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
-    let Some(p) = state.panes.get(&t.pane) else {
-        return CmdResult::error("no pane");
-    };
-    if !args.has('p') {
-        return CmdResult::error("capture-pane: only -p is supported so far");
-    }
-    let (_, rows) = p.term.size();
-    let mut lines: Vec<String> = (0..rows).map(|r| p.term.row_text(r)).collect();
-    // tmux prints every row of the visible screen, trailing blanks trimmed per line.
-    for l in &mut lines {
-        let keep = l.trim_end_matches(' ').len();
-        l.truncate(keep);
-    }
-    let mut out = lines.join("\n");
-    out.push('\n');
-    CmdResult {
-        out,
-        ..CmdResult::default()
-    }
 }

@@ -1,0 +1,371 @@
+//! Copy mode and paste buffer commands: copy-mode, clear-history, capture-pane (history lines,
+//! -S/-E/-J, into a buffer without -p), set-buffer, delete-buffer, show-buffer, list-buffers,
+//! paste-buffer, save-buffer, load-buffer (tmux 3.3a's behaviour and messages).
+
+use std::io::Write;
+
+use super::{Args, CmdResult, Ctx, resolve};
+use crate::copy::buffers::{self, MAX_BUFFER};
+use crate::state::State;
+
+fn buffer_limit(state: &State) -> usize {
+    state
+        .options
+        .get(crate::options::Scope::Server, "buffer-limit")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(50)
+}
+
+pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    if args.has('q') {
+        crate::copy::leave(state, t.pane);
+        return CmdResult::default();
+    }
+    // -M: the pane under the mouse, where a selection starts (only when newly entered).
+    let mouse = args
+        .has('M')
+        .then_some(ctx.client.mouse.as_ref())
+        .flatten()
+        .filter(|m| m.pane.is_some());
+    let pane = mouse.and_then(|m| m.pane).unwrap_or(t.pane);
+    if args.has('M') && mouse.is_none() {
+        return CmdResult::default();
+    }
+    let entered = crate::copy::enter(state, pane);
+    if entered && let Some(m) = mouse {
+        crate::copy::start_drag(state, pane, m.x, m.y);
+    }
+    let t = super::Target { pane, ..t };
+    if let Some(p) = state.panes.get_mut(&t.pane)
+        && let Some(m) = p.copy.as_mut()
+    {
+        if args.has('e') {
+            m.scroll_exit = true;
+        }
+        if args.has('H') {
+            m.hide_position = true;
+        }
+        if args.has('u') {
+            let g = crate::copy::mode::Grid::new(&p.term);
+            m.page_up(&g, false);
+        }
+        crate::copy::sync(p);
+    }
+    CmdResult::default()
+}
+
+pub fn clear_history(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    // tmux resets the pane's modes before clearing (window_pane_reset_mode_all).
+    crate::copy::leave(state, t.pane);
+    if let Some(p) = state.panes.get_mut(&t.pane) {
+        p.term.clear_history();
+    }
+    CmdResult::default()
+}
+
+/// A `-S`/`-E` value: `-` is the far end; a bad number is the default; negative counts into
+/// the history (tmux `cmd_capture_pane_history`).
+fn capture_line(
+    value: Option<&str>,
+    hsize: usize,
+    sy: usize,
+    dash: usize,
+    default: usize,
+) -> usize {
+    let last = hsize + sy - 1;
+    let v = match value {
+        Some("-") => dash,
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n < 0 && n.unsigned_abs() > hsize as u64 => 0,
+            Ok(n) if n < 0 => hsize - usize::try_from(n.unsigned_abs()).unwrap_or(0),
+            Ok(n) => hsize.saturating_add(usize::try_from(n).unwrap_or(usize::MAX)),
+            Err(_) => default,
+        },
+        None => default,
+    };
+    v.min(last)
+}
+
+pub fn capture(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let Some(p) = state.panes.get(&t.pane) else {
+        return CmdResult::error("no pane");
+    };
+    if args.has('a') {
+        if args.has('q') {
+            return CmdResult::default();
+        }
+        return CmdResult::error("no alternate screen");
+    }
+    let term = &p.term;
+    let hsize = term.scrollback_len();
+    let sy = usize::from(term.size().1).max(1);
+    let last = hsize + sy - 1;
+    let mut top = capture_line(args.get('S'), hsize, sy, 0, hsize);
+    let mut bottom = capture_line(args.get('E'), hsize, sy, last, last);
+    if bottom < top {
+        std::mem::swap(&mut top, &mut bottom);
+    }
+    let join = args.has('J');
+    let (cursor_x, cursor_line) = {
+        let (x, y) = term.program_cursor();
+        (usize::from(x), hsize + usize::from(y))
+    };
+    let mut out = String::new();
+    for y in top..=bottom {
+        let Some(line) = term.grid_line(y) else {
+            break;
+        };
+        // -J keeps wrapped lines whole (tmux does not trim them) and joins them.
+        let end = if join && line.wrapped {
+            line.cells.len()
+        } else if (join || args.has('N')) && y == cursor_line {
+            // Untrimmed, tmux keeps what was written; on the cursor's line that reaches at
+            // least the cursor (the shell's "$ " prompt keeps its space).
+            line.length().max(cursor_x)
+        } else {
+            line.length()
+        };
+        let mut text = line.text(0, end);
+        if args.has('C') {
+            text = escape_c0(&text);
+        }
+        out.push_str(&text);
+        if !join || !line.wrapped {
+            out.push('\n');
+        }
+    }
+    if args.has('p') {
+        return CmdResult {
+            out,
+            ..CmdResult::default()
+        };
+    }
+    let limit = buffer_limit(state);
+    match state.buffers.set(args.get('b'), out.into_bytes(), limit) {
+        Ok(()) => CmdResult::default(),
+        Err(e) => CmdResult::error(e),
+    }
+}
+
+/// `capture-pane -C`: control characters as octal.
+fn escape_c0(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if (c as u32) < 0x20 {
+            out.push_str(&format!("\\{:03o}", c as u32));
+        } else if c == '\\' {
+            out.push_str("\\\\");
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub fn set_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let name = args.get('b');
+    if let Some(new) = args.get('n') {
+        let old = match name {
+            Some(n) if state.buffers.get(n).is_some() => n.to_string(),
+            Some(_) | None => match state.buffers.top() {
+                Some(b) if name.is_none() => b.name.clone(),
+                _ => return CmdResult::error("no buffer"),
+            },
+        };
+        return match state.buffers.rename(&old, new) {
+            Ok(()) => CmdResult::default(),
+            Err(e) => CmdResult::error(e),
+        };
+    }
+    let [data] = args.rest.as_slice() else {
+        return CmdResult::error("no data specified");
+    };
+    if data.is_empty() {
+        return CmdResult::default();
+    }
+    let mut bytes = Vec::new();
+    if args.has('a')
+        && let Some(b) = name.and_then(|n| state.buffers.get(n))
+    {
+        bytes.extend_from_slice(&b.data);
+    }
+    bytes.extend_from_slice(data.as_bytes());
+    let limit = buffer_limit(state);
+    match state.buffers.set(name, bytes, limit) {
+        Ok(()) => CmdResult::default(),
+        Err(e) => CmdResult::error(e),
+    }
+}
+
+pub fn delete_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let name = match args.get('b') {
+        Some(n) if state.buffers.get(n).is_some() => n.to_string(),
+        _ => match state.buffers.top() {
+            Some(b) => b.name.clone(),
+            None => return CmdResult::error("no buffer"),
+        },
+    };
+    state.buffers.remove(&name);
+    CmdResult::default()
+}
+
+/// The buffer `-b` names (its absence an error), else the most recent one.
+fn pick<'a>(state: &'a State, args: &Args) -> Result<&'a buffers::Buffer, String> {
+    match args.get('b') {
+        Some(n) => state.buffers.get(n).ok_or_else(|| format!("no buffer {n}")),
+        None => state.buffers.top().ok_or_else(|| "no buffers".to_string()),
+    }
+}
+
+pub fn show_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    match pick(state, args) {
+        Ok(b) => CmdResult {
+            out: String::from_utf8_lossy(&b.data).into_owned(),
+            ..CmdResult::default()
+        },
+        Err(e) => CmdResult::error(e),
+    }
+}
+
+pub fn list_buffers(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let fmt = args
+        .get('F')
+        .unwrap_or("#{buffer_name}: #{buffer_size} bytes: \"#{buffer_sample}\"");
+    let mut out = String::new();
+    for b in state.buffers.by_time() {
+        // Buffer variables first; the rest of the format as for the current pane.
+        let text = fmt
+            .replace("#{buffer_name}", &b.name)
+            .replace("#{buffer_size}", &b.data.len().to_string())
+            .replace("#{buffer_sample}", &buffers::sample(&b.data));
+        out.push_str(&text);
+        out.push('\n');
+    }
+    CmdResult {
+        out,
+        ..CmdResult::default()
+    }
+}
+
+pub fn paste_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let t = match resolve(ctx, state, args.get('t')) {
+        Ok(t) => t,
+        Err(e) => return CmdResult::error(e),
+    };
+    let b = match args.get('b') {
+        Some(n) => match state.buffers.get(n) {
+            Some(b) => Some(b.clone()),
+            None => return CmdResult::error(format!("no buffer {n}")),
+        },
+        None => state.buffers.top().cloned(),
+    };
+    let Some(b) = b else {
+        return CmdResult::default();
+    };
+    if let Some(p) = state.panes.get(&t.pane) {
+        let sep = args
+            .get('s')
+            .unwrap_or(if args.has('r') { "\n" } else { "\r" });
+        let bracket = args.has('p') && p.term.modes().bracketed_paste;
+        let mut bytes = Vec::with_capacity(b.data.len() + 12);
+        if bracket {
+            bytes.extend_from_slice(b"\x1b[200~");
+        }
+        let mut parts = b.data.split(|c| *c == b'\n').peekable();
+        while let Some(part) = parts.next() {
+            bytes.extend_from_slice(part);
+            if parts.peek().is_some() {
+                bytes.extend_from_slice(sep.as_bytes());
+            }
+        }
+        if bracket {
+            bytes.extend_from_slice(b"\x1b[201~");
+        }
+        p.write(bytes);
+    }
+    if args.has('d') {
+        state.buffers.remove(&b.name);
+    }
+    CmdResult::default()
+}
+
+/// A path as the client meant it (relative to its working directory).
+fn client_path(ctx: &Ctx<'_>, path: &str) -> std::path::PathBuf {
+    let p = std::path::Path::new(path);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::path::Path::new(&ctx.client.cwd).join(p)
+    }
+}
+
+pub fn save_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let [path] = args.rest.as_slice() else {
+        return CmdResult::error("command save-buffer: too few arguments (need at least 1)");
+    };
+    let data = match pick(state, args) {
+        Ok(b) => b.data.clone(),
+        Err(e) => return CmdResult::error(e),
+    };
+    if path == "-" {
+        return CmdResult {
+            out: String::from_utf8_lossy(&data).into_owned(),
+            ..CmdResult::default()
+        };
+    }
+    let full = client_path(ctx, path);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(args.has('a'))
+        .truncate(!args.has('a'))
+        .open(&full);
+    match file.and_then(|mut f| f.write_all(&data)) {
+        Ok(()) => CmdResult::default(),
+        Err(e) => CmdResult::error(format!("{}: {}", full.display(), io_reason(&e))),
+    }
+}
+
+pub fn load_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let [path] = args.rest.as_slice() else {
+        return CmdResult::error("command load-buffer: too few arguments (need at least 1)");
+    };
+    let full = client_path(ctx, path);
+    let read = std::fs::File::open(&full).and_then(|f| {
+        use std::io::Read;
+        let mut data = Vec::new();
+        f.take(MAX_BUFFER as u64 + 1).read_to_end(&mut data)?;
+        Ok(data)
+    });
+    let data = match read {
+        Ok(d) if d.len() > MAX_BUFFER => return CmdResult::error("buffer too large"),
+        Ok(d) => d,
+        Err(e) => return CmdResult::error(format!("{}: {}", full.display(), io_reason(&e))),
+    };
+    let limit = buffer_limit(state);
+    match state.buffers.set(args.get('b'), data, limit) {
+        Ok(()) => CmdResult::default(),
+        Err(e) => CmdResult::error(e),
+    }
+}
+
+/// strerror-style text without Rust's " (os error N)" suffix.
+fn io_reason(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s.get(..i).unwrap_or(&s).to_string(),
+        None => s,
+    }
+}

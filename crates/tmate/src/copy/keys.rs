@@ -1,0 +1,158 @@
+//! tmux 3.3a's default `copy-mode` (emacs) and `copy-mode-vi` key tables, in config syntax
+//! (`{ }` blocks written as quoted command strings), installed at server start. The
+//! DoubleClick/TripleClick bindings are left out: those keys do not exist here yet.
+
+pub const DEFAULTS: &str = r##"
+bind-key -T copy-mode C-Space send-keys -X begin-selection
+bind-key -T copy-mode C-a send-keys -X start-of-line
+bind-key -T copy-mode C-b send-keys -X cursor-left
+bind-key -T copy-mode C-c send-keys -X cancel
+bind-key -T copy-mode C-e send-keys -X end-of-line
+bind-key -T copy-mode C-f send-keys -X cursor-right
+bind-key -T copy-mode C-g send-keys -X clear-selection
+bind-key -T copy-mode C-k send-keys -X copy-pipe-end-of-line-and-cancel
+bind-key -T copy-mode C-n send-keys -X cursor-down
+bind-key -T copy-mode C-p send-keys -X cursor-up
+bind-key -T copy-mode C-r command-prompt -i -I "#{pane_search_string}" -T search -p "(search up)" "send-keys -X search-backward-incremental \"%%\""
+bind-key -T copy-mode C-s command-prompt -i -I "#{pane_search_string}" -T search -p "(search down)" "send-keys -X search-forward-incremental \"%%\""
+bind-key -T copy-mode C-v send-keys -X page-down
+bind-key -T copy-mode C-w send-keys -X copy-pipe-and-cancel
+bind-key -T copy-mode Escape send-keys -X cancel
+bind-key -T copy-mode Space send-keys -X page-down
+bind-key -T copy-mode , send-keys -X jump-reverse
+bind-key -T copy-mode \; send-keys -X jump-again
+bind-key -T copy-mode F command-prompt -1 -p "(jump backward)" "send-keys -X jump-backward \"%%\""
+bind-key -T copy-mode N send-keys -X search-reverse
+bind-key -T copy-mode P send-keys -X toggle-position
+bind-key -T copy-mode R send-keys -X rectangle-toggle
+bind-key -T copy-mode T command-prompt -1 -p "(jump to backward)" "send-keys -X jump-to-backward \"%%\""
+bind-key -T copy-mode X send-keys -X set-mark
+bind-key -T copy-mode f command-prompt -1 -p "(jump forward)" "send-keys -X jump-forward \"%%\""
+bind-key -T copy-mode g command-prompt -p "(goto line)" "send-keys -X goto-line \"%%\""
+bind-key -T copy-mode n send-keys -X search-again
+bind-key -T copy-mode q send-keys -X cancel
+bind-key -T copy-mode r send-keys -X refresh-from-pane
+bind-key -T copy-mode t command-prompt -1 -p "(jump to forward)" "send-keys -X jump-to-forward \"%%\""
+bind-key -T copy-mode MouseDown1Pane select-pane
+bind-key -T copy-mode MouseDrag1Pane select-pane \; send-keys -X begin-selection
+bind-key -T copy-mode MouseDragEnd1Pane send-keys -X copy-pipe-and-cancel
+bind-key -T copy-mode WheelUpPane select-pane \; send-keys -X -N 5 scroll-up
+bind-key -T copy-mode WheelDownPane select-pane \; send-keys -X -N 5 scroll-down
+bind-key -T copy-mode Home send-keys -X start-of-line
+bind-key -T copy-mode End send-keys -X end-of-line
+bind-key -T copy-mode NPage send-keys -X page-down
+bind-key -T copy-mode PPage send-keys -X page-up
+bind-key -T copy-mode Up send-keys -X cursor-up
+bind-key -T copy-mode Down send-keys -X cursor-down
+bind-key -T copy-mode Left send-keys -X cursor-left
+bind-key -T copy-mode Right send-keys -X cursor-right
+bind-key -T copy-mode M-C-b send-keys -X previous-matching-bracket
+bind-key -T copy-mode M-C-f send-keys -X next-matching-bracket
+bind-key -T copy-mode M-1 command-prompt -N -I 1 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-2 command-prompt -N -I 2 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-3 command-prompt -N -I 3 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-4 command-prompt -N -I 4 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-5 command-prompt -N -I 5 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-6 command-prompt -N -I 6 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-7 command-prompt -N -I 7 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-8 command-prompt -N -I 8 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-9 command-prompt -N -I 9 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-< send-keys -X history-top
+bind-key -T copy-mode M-> send-keys -X history-bottom
+bind-key -T copy-mode M-R send-keys -X top-line
+bind-key -T copy-mode M-b send-keys -X previous-word
+bind-key -T copy-mode M-f send-keys -X next-word-end
+bind-key -T copy-mode M-m send-keys -X back-to-indentation
+bind-key -T copy-mode M-r send-keys -X middle-line
+bind-key -T copy-mode M-v send-keys -X page-up
+bind-key -T copy-mode M-w send-keys -X copy-pipe-and-cancel
+bind-key -T copy-mode M-x send-keys -X jump-to-mark
+bind-key -T copy-mode "M-{" send-keys -X previous-paragraph
+bind-key -T copy-mode "M-}" send-keys -X next-paragraph
+bind-key -T copy-mode M-Up send-keys -X halfpage-up
+bind-key -T copy-mode M-Down send-keys -X halfpage-down
+bind-key -T copy-mode C-Up send-keys -X scroll-up
+bind-key -T copy-mode C-Down send-keys -X scroll-down
+bind-key -T copy-mode-vi C-b send-keys -X page-up
+bind-key -T copy-mode-vi C-c send-keys -X cancel
+bind-key -T copy-mode-vi C-d send-keys -X halfpage-down
+bind-key -T copy-mode-vi C-e send-keys -X scroll-down
+bind-key -T copy-mode-vi C-f send-keys -X page-down
+bind-key -T copy-mode-vi C-h send-keys -X cursor-left
+bind-key -T copy-mode-vi C-j send-keys -X copy-pipe-and-cancel
+bind-key -T copy-mode-vi Enter send-keys -X copy-pipe-and-cancel
+bind-key -T copy-mode-vi C-u send-keys -X halfpage-up
+bind-key -T copy-mode-vi C-v send-keys -X rectangle-toggle
+bind-key -T copy-mode-vi C-y send-keys -X scroll-up
+bind-key -T copy-mode-vi Escape send-keys -X clear-selection
+bind-key -T copy-mode-vi Space send-keys -X begin-selection
+bind-key -T copy-mode-vi \# send-keys -FX search-backward "#{copy_cursor_word}"
+bind-key -T copy-mode-vi \$ send-keys -X end-of-line
+bind-key -T copy-mode-vi \% send-keys -X next-matching-bracket
+bind-key -T copy-mode-vi * send-keys -FX search-forward "#{copy_cursor_word}"
+bind-key -T copy-mode-vi , send-keys -X jump-reverse
+bind-key -T copy-mode-vi / command-prompt -T search -p "(search down)" "send-keys -X search-forward \"%%\""
+bind-key -T copy-mode-vi 0 send-keys -X start-of-line
+bind-key -T copy-mode-vi 1 command-prompt -N -I 1 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode-vi 2 command-prompt -N -I 2 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode-vi 3 command-prompt -N -I 3 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode-vi 4 command-prompt -N -I 4 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode-vi 5 command-prompt -N -I 5 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode-vi 6 command-prompt -N -I 6 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode-vi 7 command-prompt -N -I 7 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode-vi 8 command-prompt -N -I 8 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode-vi 9 command-prompt -N -I 9 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode-vi : command-prompt -p "(goto line)" "send-keys -X goto-line \"%%\""
+bind-key -T copy-mode-vi \; send-keys -X jump-again
+bind-key -T copy-mode-vi ? command-prompt -T search -p "(search up)" "send-keys -X search-backward \"%%\""
+bind-key -T copy-mode-vi A send-keys -X append-selection-and-cancel
+bind-key -T copy-mode-vi B send-keys -X previous-space
+bind-key -T copy-mode-vi D send-keys -X copy-pipe-end-of-line-and-cancel
+bind-key -T copy-mode-vi E send-keys -X next-space-end
+bind-key -T copy-mode-vi F command-prompt -1 -p "(jump backward)" "send-keys -X jump-backward \"%%\""
+bind-key -T copy-mode-vi G send-keys -X history-bottom
+bind-key -T copy-mode-vi H send-keys -X top-line
+bind-key -T copy-mode-vi J send-keys -X scroll-down
+bind-key -T copy-mode-vi K send-keys -X scroll-up
+bind-key -T copy-mode-vi L send-keys -X bottom-line
+bind-key -T copy-mode-vi M send-keys -X middle-line
+bind-key -T copy-mode-vi N send-keys -X search-reverse
+bind-key -T copy-mode-vi P send-keys -X toggle-position
+bind-key -T copy-mode-vi T command-prompt -1 -p "(jump to backward)" "send-keys -X jump-to-backward \"%%\""
+bind-key -T copy-mode-vi V send-keys -X select-line
+bind-key -T copy-mode-vi W send-keys -X next-space
+bind-key -T copy-mode-vi X send-keys -X set-mark
+bind-key -T copy-mode-vi ^ send-keys -X back-to-indentation
+bind-key -T copy-mode-vi b send-keys -X previous-word
+bind-key -T copy-mode-vi e send-keys -X next-word-end
+bind-key -T copy-mode-vi f command-prompt -1 -p "(jump forward)" "send-keys -X jump-forward \"%%\""
+bind-key -T copy-mode-vi g send-keys -X history-top
+bind-key -T copy-mode-vi h send-keys -X cursor-left
+bind-key -T copy-mode-vi j send-keys -X cursor-down
+bind-key -T copy-mode-vi k send-keys -X cursor-up
+bind-key -T copy-mode-vi l send-keys -X cursor-right
+bind-key -T copy-mode-vi n send-keys -X search-again
+bind-key -T copy-mode-vi o send-keys -X other-end
+bind-key -T copy-mode-vi q send-keys -X cancel
+bind-key -T copy-mode-vi r send-keys -X refresh-from-pane
+bind-key -T copy-mode-vi t command-prompt -1 -p "(jump to forward)" "send-keys -X jump-to-forward \"%%\""
+bind-key -T copy-mode-vi v send-keys -X rectangle-toggle
+bind-key -T copy-mode-vi w send-keys -X next-word
+bind-key -T copy-mode-vi \{ send-keys -X previous-paragraph
+bind-key -T copy-mode-vi \} send-keys -X next-paragraph
+bind-key -T copy-mode-vi MouseDown1Pane select-pane
+bind-key -T copy-mode-vi MouseDrag1Pane select-pane \; send-keys -X begin-selection
+bind-key -T copy-mode-vi MouseDragEnd1Pane send-keys -X copy-pipe-and-cancel
+bind-key -T copy-mode-vi WheelUpPane select-pane \; send-keys -X -N 5 scroll-up
+bind-key -T copy-mode-vi WheelDownPane select-pane \; send-keys -X -N 5 scroll-down
+bind-key -T copy-mode-vi BSpace send-keys -X cursor-left
+bind-key -T copy-mode-vi NPage send-keys -X page-down
+bind-key -T copy-mode-vi PPage send-keys -X page-up
+bind-key -T copy-mode-vi Up send-keys -X cursor-up
+bind-key -T copy-mode-vi Down send-keys -X cursor-down
+bind-key -T copy-mode-vi Left send-keys -X cursor-left
+bind-key -T copy-mode-vi Right send-keys -X cursor-right
+bind-key -T copy-mode-vi M-x send-keys -X jump-to-mark
+bind-key -T copy-mode-vi C-Up send-keys -X scroll-up
+bind-key -T copy-mode-vi C-Down send-keys -X scroll-down
+"##;

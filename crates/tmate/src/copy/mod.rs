@@ -1,0 +1,486 @@
+//! Copy mode on the host (tmux 3.3a `window-copy.c`): entering and leaving it on a pane, the
+//! `send-keys -X` commands, keys through the `copy-mode`/`copy-mode-vi` tables, drawing through
+//! the pane's `PaneTerm` copy view, and the state the relay uplink mirrors (SYNC_COPY_MODE).
+//! The movements themselves are in `mode.rs`, paste buffers in `buffers.rs`.
+
+pub mod buffers;
+pub mod keys;
+pub mod mode;
+
+use tmate_proto::KeyCode;
+use tmate_term::{CopyOverlay, CopyView, MODE_STYLE};
+
+pub use mode::CopyMode;
+use mode::Grid;
+
+use crate::cmd::{Args, CmdResult, Ctx};
+use crate::state::{Pane, State};
+
+/// The key table a pane's mode reads keys from (by `mode-keys`), if it is in copy mode.
+pub fn key_table(state: &State, pane: u32) -> Option<&'static str> {
+    state.panes.get(&pane)?.copy.as_ref()?;
+    Some(if mode_keys_vi(state, pane) {
+        "copy-mode-vi"
+    } else {
+        "copy-mode"
+    })
+}
+
+fn mode_keys_vi(state: &State, pane: u32) -> bool {
+    let (sid, idx) = state.locate_pane(pane).unwrap_or((0, 0));
+    state.option(sid, idx, "mode-keys") == "vi"
+}
+
+/// The pane is in copy mode (`#{pane_in_mode}`).
+pub fn in_mode(state: &State, pane: u32) -> bool {
+    state.panes.get(&pane).is_some_and(|p| p.copy.is_some())
+}
+
+/// Enter copy mode (no change when already in it). Returns true when it was entered now.
+pub fn enter(state: &mut State, pane: u32) -> bool {
+    let vi = mode_keys_vi(state, pane);
+    let Some(p) = state.panes.get_mut(&pane) else {
+        return false;
+    };
+    if p.copy.is_some() {
+        return false;
+    }
+    let mut m = CopyMode::new(&p.term);
+    m.vi = vi;
+    p.copy = Some(Box::new(m));
+    sync(p);
+    true
+}
+
+/// Leave copy mode; the pane shows its live screen again.
+pub fn leave(state: &mut State, pane: u32) {
+    if let Some(p) = state.panes.get_mut(&pane) {
+        p.copy = None;
+        p.term.set_copy_overlay(None);
+        p.term.set_copy_view(None);
+    }
+}
+
+/// Bring the pane's drawing in line with its copy mode (view offset, cursor, overlay).
+pub fn sync(p: &mut Pane) {
+    let Some(m) = p.copy.as_mut() else {
+        return;
+    };
+    let g = Grid::new(&p.term);
+    m.settle(&g);
+    let sx = g.sx();
+    let view = CopyView {
+        offset: m.oy,
+        cursor: (
+            u16::try_from(m.cx.min(sx.saturating_sub(1))).unwrap_or(0),
+            u16::try_from(m.cy).unwrap_or(0),
+        ),
+    };
+    let overlay = CopyOverlay {
+        indicator: m.indicator(&g),
+        highlight: m.highlight(&g),
+        style: MODE_STYLE,
+    };
+    p.term.set_copy_view(Some(view));
+    p.term.set_copy_overlay(Some(overlay));
+}
+
+/// Start a mouse selection at (x, y) of the pane (tmux `window_copy_start_drag`).
+pub fn start_drag(state: &mut State, pane: u32, x: i32, y: i32) {
+    let Some(p) = state.panes.get_mut(&pane) else {
+        return;
+    };
+    if let Some(m) = p.copy.as_mut() {
+        let g = Grid::new(&p.term);
+        m.mouse_to(&g, x, y);
+        m.begin_selection(&g);
+    }
+    sync(p);
+}
+
+/// The mouse moved during a copy-mode drag: the cursor and the selection follow.
+pub fn drag_update(state: &mut State, pane: u32, x: i32, y: i32) {
+    let Some(p) = state.panes.get_mut(&pane) else {
+        return;
+    };
+    if let Some(m) = p.copy.as_mut() {
+        let g = Grid::new(&p.term);
+        m.mouse_to(&g, x, y);
+    }
+    sync(p);
+}
+
+/// After pane output: the view stays on the same lines.
+pub fn after_output(p: &mut Pane) {
+    if p.copy.is_some() {
+        sync(p);
+    }
+}
+
+/// `send-keys` without -X on a pane in copy mode: each key runs its copy table binding (tmux
+/// `cmd_send_keys_inject_key`); unbound keys do nothing. None when the pane is not in a mode.
+pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> Option<CmdResult> {
+    let table = key_table(state, pane)?;
+    if args.has('l') || args.has('H') {
+        return Some(CmdResult::default());
+    }
+    let mut total = CmdResult::default();
+    for word in &args.rest {
+        let Some(key) = KeyCode::parse(word) else {
+            continue;
+        };
+        // The mode may have ended or changed tables after an earlier key.
+        let table = key_table(state, pane).unwrap_or(table);
+        let Some(b) = state.keys.lookup(table, key).cloned() else {
+            continue;
+        };
+        let client = crate::server::ClientInfo {
+            pane: Some(pane),
+            ..ctx.client.clone()
+        };
+        let r = crate::cmd::run_list(ctx.shared, state, &client, &b.commands);
+        total.err.push_str(&r.err);
+        if r.code != 0 {
+            total.code = r.code;
+            break;
+        }
+    }
+    Some(total)
+}
+
+/// `send-keys -X COMMAND [ARG]` (-N count): a copy-mode command on the target pane.
+pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdResult {
+    if !in_mode(state, pane) {
+        return CmdResult::error("not in a mode");
+    }
+    let Some(name) = args.rest.first().cloned() else {
+        return CmdResult::default();
+    };
+    let mut arg = args.rest.get(1).cloned();
+    if args.has('F')
+        && let Some(a) = &arg
+        && let Some((sid, idx)) = state.locate_pane(pane)
+    {
+        let fctx = crate::format::Ctx {
+            session: sid,
+            window: idx,
+            pane,
+        };
+        arg = Some(crate::format::expand(state, fctx, a));
+    }
+    let count = args
+        .get('N')
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(1)
+        .clamp(1, 10_000);
+    let vi = mode_keys_vi(state, pane);
+    let (sid, idx) = state.locate_pane(pane).unwrap_or((0, 0));
+    let separators = state.option(sid, idx, "word-separators");
+    let limit = usize::try_from(
+        state
+            .options
+            .get(crate::options::Scope::Server, "buffer-limit")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(50),
+    )
+    .unwrap_or(50);
+    let Some(p) = state.panes.get_mut(&pane) else {
+        return CmdResult::error("no pane");
+    };
+    let Some(mut m) = p.copy.take() else {
+        return CmdResult::error("not in a mode");
+    };
+    m.vi = vi;
+    let g = Grid::new(&p.term);
+    m.settle(&g);
+    let mut cancel = false;
+    let mut copied: Option<Vec<u8>> = None;
+    let mut pipe: Option<String> = None;
+    match name.as_str() {
+        "cancel" => cancel = true,
+        "clear-selection" => m.clear_selection(&g),
+        "begin-selection" => {
+            // From a mouse binding, the selection starts under the mouse.
+            if let Some(ms) = ctx.client.mouse.as_ref().filter(|ms| ms.pane == Some(pane)) {
+                m.mouse_to(&g, ms.x, ms.y);
+            }
+            m.begin_selection(&g);
+        }
+        "select-line" => m.select_line(&g, count),
+        "rectangle-toggle" => {
+            m.lineflag = mode::LineSel::None;
+            let r = !m.rect;
+            m.set_rect(&g, r);
+        }
+        "rectangle-on" => m.set_rect(&g, true),
+        "rectangle-off" => m.set_rect(&g, false),
+        "other-end" if count % 2 == 1 => m.other_end(&g),
+        "cursor-up" => (0..count).for_each(|_| m.cursor_up(&g, false)),
+        "cursor-down" => (0..count).for_each(|_| m.cursor_down(&g, false)),
+        "cursor-left" => (0..count).for_each(|_| m.cursor_left(&g)),
+        "cursor-right" => (0..count).for_each(|_| m.cursor_right(&g)),
+        "scroll-up" => (0..count).for_each(|_| m.cursor_up(&g, true)),
+        "scroll-down" | "scroll-down-and-cancel" => {
+            for _ in 0..count {
+                m.cursor_down(&g, true);
+                if (m.scroll_exit || name == "scroll-down-and-cancel") && m.oy == 0 {
+                    cancel = true;
+                    break;
+                }
+            }
+        }
+        "start-of-line" => m.start_of_line(&g),
+        "end-of-line" => m.end_of_line(&g),
+        "back-to-indentation" => m.back_to_indentation(&g),
+        "page-up" => (0..count).for_each(|_| m.page_up(&g, false)),
+        "halfpage-up" => (0..count).for_each(|_| m.page_up(&g, true)),
+        "page-down" | "page-down-and-cancel" | "halfpage-down" | "halfpage-down-and-cancel" => {
+            let half = name.starts_with("half");
+            for _ in 0..count {
+                if m.page_down(&g, half) || (name.ends_with("-and-cancel") && m.oy == 0) {
+                    cancel = true;
+                    break;
+                }
+            }
+        }
+        "history-top" => m.history_top(&g),
+        "history-bottom" => m.history_bottom(&g),
+        "top-line" => m.top_line(&g),
+        "middle-line" => m.middle_line(&g),
+        "bottom-line" => m.bottom_line(&g),
+        "next-word" => (0..count).for_each(|_| m.next_word(&g, &separators)),
+        "next-word-end" => (0..count).for_each(|_| m.next_word_end(&g, &separators)),
+        "previous-word" => (0..count).for_each(|_| m.previous_word(&g, &separators, true)),
+        "next-space" => (0..count).for_each(|_| m.next_word(&g, "")),
+        "next-space-end" => (0..count).for_each(|_| m.next_word_end(&g, "")),
+        "previous-space" => (0..count).for_each(|_| m.previous_word(&g, "", true)),
+        "goto-line" => {
+            if let Some(a) = &arg {
+                m.goto_line(&g, a);
+            }
+        }
+        "search-forward"
+        | "search-forward-text"
+        | "search-backward"
+        | "search-backward-text"
+        | "search-forward-incremental"
+        | "search-backward-incremental" => {
+            let down = name.starts_with("search-forward");
+            let text = arg
+                .clone()
+                .map(|a| {
+                    // The incremental prompt passes its text after a direction mark.
+                    if name.ends_with("incremental") {
+                        a.trim_start_matches(['+', '-', '=']).to_string()
+                    } else {
+                        a
+                    }
+                })
+                .or_else(|| m.search.as_ref().map(|(t, _)| t.clone()))
+                .unwrap_or_default();
+            for _ in 0..count {
+                m.search(&g, &text, down);
+            }
+        }
+        "search-again" | "search-reverse" => {
+            if let Some((text, down)) = m.search.clone() {
+                let dir = if name == "search-again" { down } else { !down };
+                for _ in 0..count {
+                    m.search(&g, &text, dir);
+                }
+                // search-reverse does not change the remembered direction.
+                m.search = Some((text, down));
+            }
+        }
+        "copy-selection" | "copy-selection-no-clear" | "copy-selection-and-cancel" => {
+            copied = m.selection_text(&g);
+            if name != "copy-selection-no-clear" {
+                m.clear_selection(&g);
+            }
+            cancel = name.ends_with("-and-cancel");
+        }
+        "copy-pipe" | "copy-pipe-no-clear" | "copy-pipe-and-cancel" => {
+            copied = m.selection_text(&g);
+            pipe = arg.clone().filter(|a| !a.is_empty());
+            if name != "copy-pipe-no-clear" {
+                m.clear_selection(&g);
+            }
+            cancel = name.ends_with("-and-cancel");
+        }
+        "copy-end-of-line"
+        | "copy-end-of-line-and-cancel"
+        | "copy-pipe-end-of-line"
+        | "copy-pipe-end-of-line-and-cancel" => {
+            // tmux: select from the cursor to the end of the line(s), copy, restore.
+            let saved = (*m).clone();
+            m.lineflag = mode::LineSel::None;
+            m.rect = false;
+            m.start_selection(&g);
+            for _ in 1..count {
+                m.cursor_down(&g, false);
+            }
+            m.end_of_line(&g);
+            copied = m.selection_text(&g);
+            *m = saved;
+            if name.contains("pipe") {
+                pipe = arg.clone().filter(|a| !a.is_empty());
+            }
+            cancel = name.ends_with("-and-cancel");
+        }
+        "copy-line" | "copy-line-and-cancel" => {
+            let saved = (*m).clone();
+            m.select_line(&g, count);
+            copied = m.selection_text(&g);
+            *m = saved;
+            cancel = name.ends_with("-and-cancel");
+        }
+        "append-selection" | "append-selection-and-cancel" => {
+            copied = m.selection_text(&g);
+            m.clear_selection(&g);
+            cancel = name.ends_with("-and-cancel");
+        }
+        "toggle-position" => m.hide_position = !m.hide_position,
+        _ => {}
+    }
+    let append = name.starts_with("append-selection");
+    p.copy = Some(m);
+    if cancel {
+        leave(state, pane);
+    } else if let Some(p) = state.panes.get_mut(&pane) {
+        sync(p);
+    }
+    if let Some(text) = copied {
+        if append {
+            // tmux appends to the most recent buffer (or makes one).
+            let top = state
+                .buffers
+                .top()
+                .map(|b| (b.name.clone(), b.data.clone()));
+            match top {
+                Some((name, mut data)) => {
+                    data.extend_from_slice(&text);
+                    let automatic = state.buffers.get(&name).is_some_and(|b| b.automatic);
+                    if automatic {
+                        state.buffers.remove(&name);
+                        state.buffers.add(data, limit);
+                    } else {
+                        let _ = state.buffers.set(Some(&name), data, limit);
+                    }
+                }
+                None => state.buffers.add(text, limit),
+            }
+        } else {
+            if let Some(cmd) = pipe {
+                run_pipe(ctx, &cmd, text.clone());
+            }
+            state.buffers.add(text, limit);
+        }
+    }
+    CmdResult::default()
+}
+
+/// copy-pipe: the text to `sh -c COMMAND` on its stdin, in the background, bounded in time.
+fn run_pipe(ctx: &Ctx<'_>, command: &str, text: Vec<u8>) {
+    let cwd = ctx.client.cwd.clone();
+    let command = command.to_string();
+    tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        let child = tokio::process::Command::new("/bin/sh")
+            .arg("-c")
+            .arg(&command)
+            .current_dir(if std::path::Path::new(&cwd).is_dir() {
+                cwd
+            } else {
+                "/".into()
+            })
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .kill_on_drop(true)
+            .spawn();
+        let Ok(mut child) = child else {
+            return;
+        };
+        if let Some(mut stdin) = child.stdin.take() {
+            let _ = tokio::time::timeout(PIPE_TIMEOUT, stdin.write_all(&text)).await;
+        }
+        let _ = tokio::time::timeout(PIPE_TIMEOUT, child.wait()).await;
+    });
+}
+
+/// How long a copy-pipe command may take before it is killed.
+const PIPE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The copy-mode state as tmate's SYNC_COPY_MODE carries it (protocol spec 3.10), for the
+/// uplink: `None` when the pane is not in copy mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopySync {
+    /// 1: the view is over the pane's own screen (always here).
+    pub backing: bool,
+    pub oy: usize,
+    pub cx: usize,
+    pub cy: usize,
+    /// (selx, sely counted from the last line, rectangle).
+    pub selection: Option<(usize, usize, bool)>,
+    /// (input type, prompt, text): no copy-mode prompt here, so always None.
+    pub input: Option<(u8, String, String)>,
+}
+
+pub fn copy_sync(p: &Pane) -> Option<CopySync> {
+    let m = p.copy.as_ref()?;
+    let g = Grid::new(&p.term);
+    let last = g.hsize() + g.sy() - 1;
+    Some(CopySync {
+        backing: true,
+        oy: m.oy,
+        cx: m.cx,
+        cy: m.cy,
+        selection: m
+            .selecting
+            .then(|| (m.selx, last.saturating_sub(m.sely), m.rect)),
+        input: None,
+    })
+}
+
+/// Format variables of a pane's copy mode (tmux names), `None` when not applicable.
+pub fn format_var(p: &Pane, name: &str) -> Option<String> {
+    let in_mode = p.copy.is_some();
+    match name {
+        "pane_in_mode" => return Some(if in_mode { "1" } else { "0" }.into()),
+        "pane_mode" => return Some(if in_mode { "copy-mode" } else { "" }.into()),
+        "history_size" => return Some(p.term.scrollback_len().to_string()),
+        "mouse_any_flag" => {
+            return Some(
+                if p.term.modes().mouse_reporting {
+                    "1"
+                } else {
+                    "0"
+                }
+                .into(),
+            );
+        }
+        _ => {}
+    }
+    let m = p.copy.as_ref()?;
+    let g = Grid::new(&p.term);
+    let y = m.abs_cy(&g);
+    Some(match name {
+        "scroll_position" => m.oy.to_string(),
+        "copy_cursor_x" => m.cx.to_string(),
+        "copy_cursor_y" => m.cy.to_string(),
+        "selection_present" => if m.selecting { "1" } else { "0" }.into(),
+        "selection_active" => if m.selecting && m.drag != mode::Drag::None {
+            "1"
+        } else {
+            "0"
+        }
+        .into(),
+        "selection_start_x" if m.selecting => m.selx.min(m.endselx).to_string(),
+        "copy_cursor_line" => {
+            let l = g.line(y);
+            l.text(0, l.length())
+        }
+        "rectangle_toggle" => if m.rect { "1" } else { "0" }.into(),
+        _ => return None,
+    })
+}

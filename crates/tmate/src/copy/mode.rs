@@ -1,0 +1,1013 @@
+//! The copy-mode state of one pane and its movements, following tmux 3.3a's `window-copy.c` and
+//! `grid-reader.c`: absolute line numbers counted from the top of the history (tmux's
+//! `hsize + cy - oy`), the selection's two ends, line and rectangle flags, search, and the
+//! selected text as tmux copies it. No I/O; the pane's `PaneTerm` is the grid.
+
+use tmate_term::{GridLine, PaneTerm};
+
+const WHITESPACE: &str = " ";
+
+/// Which end of the selection follows the cursor (tmux `CURSORDRAG_*`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Drag {
+    #[default]
+    None,
+    EndSel,
+    Sel,
+}
+
+/// tmux `LINE_SEL_*` (select-line).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LineSel {
+    #[default]
+    None,
+    LeftRight,
+    RightLeft,
+}
+
+/// The copy-mode state of a pane.
+#[derive(Debug, Clone, Default)]
+pub struct CopyMode {
+    /// Lines scrolled back into history.
+    pub oy: usize,
+    /// The copy cursor on the visible pane (cx may be one past the last column).
+    pub cx: usize,
+    pub cy: usize,
+    lastcx: usize,
+    lastsx: usize,
+    /// A selection is shown (tmux `screen.sel != NULL`).
+    pub selecting: bool,
+    pub selx: usize,
+    pub sely: usize,
+    pub endselx: usize,
+    pub endsely: usize,
+    pub drag: Drag,
+    pub lineflag: LineSel,
+    pub rect: bool,
+    /// vi keys (mode-keys), read at each command.
+    pub vi: bool,
+    /// `copy-mode -e`: scrolling to the bottom leaves copy mode.
+    pub scroll_exit: bool,
+    /// `copy-mode -H`: no position indicator.
+    pub hide_position: bool,
+    /// The last search: text and direction (true: down).
+    pub search: Option<(String, bool)>,
+    /// Matches of the last search in history and screen (`None` before any search).
+    pub search_count: Option<usize>,
+    /// History size when last looked at: new output grows it and the view stays put.
+    hsize_seen: usize,
+    /// Columns of the word separators (window option `word-separators`).
+    pub separators: String,
+}
+
+/// What copy mode needs of the pane: its lines and sizes.
+pub struct Grid<'a> {
+    term: &'a PaneTerm,
+}
+
+impl<'a> Grid<'a> {
+    pub fn new(term: &'a PaneTerm) -> Self {
+        Grid { term }
+    }
+    pub fn hsize(&self) -> usize {
+        self.term.scrollback_len()
+    }
+    pub fn sx(&self) -> usize {
+        usize::from(self.term.size().0)
+    }
+    pub fn sy(&self) -> usize {
+        usize::from(self.term.size().1).max(1)
+    }
+    fn last_line(&self) -> usize {
+        self.hsize() + self.sy() - 1
+    }
+    pub fn line(&self, y: usize) -> GridLine {
+        self.term.grid_line(y).unwrap_or_default()
+    }
+    pub fn length(&self, y: usize) -> usize {
+        self.line(y).length()
+    }
+    pub fn wrapped(&self, y: usize) -> bool {
+        self.term.grid_line(y).is_some_and(|l| l.wrapped)
+    }
+    /// The cell's text at (x, y) is one of `set` (a wide character's second half never is).
+    fn in_set(&self, x: usize, y: usize, set: &str) -> bool {
+        let line = self.line(y);
+        match line.cells.get(x) {
+            Some(c) if c.width == 0 => false,
+            Some(c) => c.text.chars().next().is_some_and(|ch| set.contains(ch)),
+            None => set.contains(' '),
+        }
+    }
+    fn padding(&self, x: usize, y: usize) -> bool {
+        self.line(y).cells.get(x).is_some_and(|c| c.width == 0)
+    }
+}
+
+/// tmux's `grid_reader`: a position walked over the grid.
+struct Reader<'g, 'a> {
+    g: &'g Grid<'a>,
+    cx: usize,
+    cy: usize,
+}
+
+impl Reader<'_, '_> {
+    fn line_length(&self) -> usize {
+        self.g.length(self.cy)
+    }
+    fn up(&mut self) {
+        self.cy = self.cy.saturating_sub(1);
+    }
+    fn down(&mut self) {
+        if self.cy < self.g.last_line() {
+            self.cy += 1;
+        }
+    }
+    fn start_of_line(&mut self, wrap: bool) {
+        if wrap {
+            while self.cy > 0 && self.g.wrapped(self.cy - 1) {
+                self.cy -= 1;
+            }
+        }
+        self.cx = 0;
+    }
+    fn end_of_line(&mut self, wrap: bool, all: bool) {
+        if wrap {
+            let last = self.g.last_line();
+            while self.cy < last && self.g.wrapped(self.cy) {
+                self.cy += 1;
+            }
+        }
+        self.cx = if all { self.g.sx() } else { self.line_length() };
+    }
+    fn left(&mut self, wrap: bool) {
+        while self.cx > 0 && self.g.padding(self.cx, self.cy) {
+            self.cx -= 1;
+        }
+        if self.cx == 0 && self.cy > 0 && (wrap || self.g.wrapped(self.cy - 1)) {
+            self.up();
+            self.end_of_line(false, false);
+        } else if self.cx > 0 {
+            self.cx -= 1;
+        }
+    }
+    fn right(&mut self, wrap: bool, all: bool) {
+        let px = if all { self.g.sx() } else { self.line_length() };
+        if wrap && self.cx >= px && self.cy < self.g.last_line() {
+            self.start_of_line(false);
+            self.down();
+        } else if self.cx < px {
+            self.cx += 1;
+            while self.cx < px && self.g.padding(self.cx, self.cy) {
+                self.cx += 1;
+            }
+        }
+    }
+    fn in_set(&self, set: &str) -> bool {
+        self.g.in_set(self.cx, self.cy, set)
+    }
+    /// Keep the position inside the lines, moving to the next line past the end; false at the
+    /// bottom (tmux `grid_reader_handle_wrap`).
+    fn handle_wrap(&mut self, xx: &mut usize, yy: usize) -> bool {
+        while self.cx > *xx {
+            if self.cy == yy {
+                return false;
+            }
+            self.start_of_line(false);
+            self.down();
+            *xx = if self.g.wrapped(self.cy) {
+                self.g.sx().saturating_sub(1)
+            } else {
+                self.line_length()
+            };
+        }
+        true
+    }
+    fn next_word(&mut self, separators: &str) {
+        let mut xx = if self.g.wrapped(self.cy) {
+            self.g.sx().saturating_sub(1)
+        } else {
+            self.line_length()
+        };
+        let yy = self.g.last_line();
+        if !self.handle_wrap(&mut xx, yy) {
+            return;
+        }
+        if !self.in_set(WHITESPACE) {
+            if self.in_set(separators) {
+                loop {
+                    self.cx += 1;
+                    if !(self.handle_wrap(&mut xx, yy)
+                        && self.in_set(separators)
+                        && !self.in_set(WHITESPACE))
+                    {
+                        break;
+                    }
+                }
+            } else {
+                loop {
+                    self.cx += 1;
+                    if !(self.handle_wrap(&mut xx, yy)
+                        && !(self.in_set(separators) || self.in_set(WHITESPACE)))
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+        while self.handle_wrap(&mut xx, yy) && self.in_set(WHITESPACE) {
+            self.cx += 1;
+        }
+    }
+    fn next_word_end(&mut self, separators: &str) {
+        let mut xx = if self.g.wrapped(self.cy) {
+            self.g.sx().saturating_sub(1)
+        } else {
+            self.line_length()
+        };
+        let yy = self.g.last_line();
+        while self.handle_wrap(&mut xx, yy) {
+            if self.in_set(WHITESPACE) {
+                self.cx += 1;
+            } else if self.in_set(separators) {
+                loop {
+                    self.cx += 1;
+                    if !(self.handle_wrap(&mut xx, yy) && self.in_set(separators)) {
+                        break;
+                    }
+                }
+                return;
+            } else {
+                loop {
+                    self.cx += 1;
+                    if !(self.handle_wrap(&mut xx, yy)
+                        && !(self.in_set(WHITESPACE) || self.in_set(separators)))
+                    {
+                        break;
+                    }
+                }
+                return;
+            }
+        }
+    }
+    fn previous_word(&mut self, separators: &str, already: bool, stop_at_eol: bool) {
+        let word_is_letters;
+        if already || self.in_set(WHITESPACE) {
+            loop {
+                if self.cx > 0 {
+                    self.cx -= 1;
+                    if !self.in_set(WHITESPACE) {
+                        word_is_letters = !self.in_set(separators);
+                        break;
+                    }
+                } else {
+                    if self.cy == 0 {
+                        return;
+                    }
+                    self.up();
+                    self.end_of_line(false, false);
+                    if stop_at_eol && self.cx > 0 {
+                        let old = self.cx;
+                        self.cx -= 1;
+                        let at_eol = self.in_set(WHITESPACE);
+                        self.cx = old;
+                        if at_eol {
+                            word_is_letters = false;
+                            break;
+                        }
+                    }
+                }
+            }
+        } else {
+            word_is_letters = !self.in_set(separators);
+        }
+        loop {
+            let (oldx, oldy) = (self.cx, self.cy);
+            if self.cx == 0 {
+                if self.cy == 0 || !self.g.wrapped(self.cy - 1) {
+                    break;
+                }
+                self.up();
+                self.end_of_line(false, true);
+            }
+            if self.cx > 0 {
+                self.cx -= 1;
+            }
+            if self.in_set(WHITESPACE) || word_is_letters == self.in_set(separators) {
+                self.cx = oldx;
+                self.cy = oldy;
+                break;
+            }
+        }
+    }
+}
+
+impl CopyMode {
+    /// Enter copy mode over the pane's screen: the cursor where the program's is.
+    pub fn new(term: &PaneTerm) -> CopyMode {
+        let (cx, cy) = term.program_cursor();
+        CopyMode {
+            cx: usize::from(cx),
+            cy: usize::from(cy),
+            hsize_seen: term.scrollback_len(),
+            ..CopyMode::default()
+        }
+    }
+
+    /// Absolute line of the cursor.
+    pub fn abs_cy(&self, g: &Grid<'_>) -> usize {
+        (g.hsize() + self.cy).saturating_sub(self.oy)
+    }
+
+    /// Keep the view on the same lines when the pane printed more history, and everything
+    /// inside the (possibly resized) pane.
+    pub fn settle(&mut self, g: &Grid<'_>) {
+        let h = g.hsize();
+        if h > self.hsize_seen && self.oy > 0 {
+            self.oy += h - self.hsize_seen;
+        }
+        self.hsize_seen = h;
+        self.oy = self.oy.min(h);
+        self.cy = self.cy.min(g.sy() - 1);
+        self.cx = self.cx.min(g.sx());
+    }
+
+    fn synchronize_cursor(&mut self, g: &Grid<'_>) {
+        let (x, y) = (self.cx, self.abs_cy(g));
+        match self.drag {
+            Drag::EndSel => {
+                self.endselx = x;
+                self.endsely = y;
+            }
+            Drag::Sel => {
+                self.selx = x;
+                self.sely = y;
+            }
+            Drag::None => {}
+        }
+    }
+
+    fn update_selection(&mut self, g: &Grid<'_>) {
+        if self.selecting || self.lineflag != LineSel::None {
+            self.synchronize_cursor(g);
+        }
+    }
+
+    fn norectsel(&self) -> bool {
+        !self.selecting || !self.rect
+    }
+
+    fn scroll_down_view(&mut self, g: &Grid<'_>, n: usize) {
+        let h = g.hsize();
+        if n > h {
+            return;
+        }
+        let n = n.min(h - self.oy);
+        self.oy += n;
+        self.update_selection(g);
+    }
+
+    fn scroll_up_view(&mut self, g: &Grid<'_>, n: usize) {
+        let n = n.min(self.oy);
+        self.oy -= n;
+        self.update_selection(g);
+    }
+
+    fn remember_column(&mut self, g: &Grid<'_>) {
+        let ox = g.length(self.abs_cy(g));
+        if self.norectsel() && self.cx != ox {
+            self.lastcx = self.cx;
+            self.lastsx = ox;
+        }
+    }
+
+    fn fix_column_after_vertical(&mut self, g: &Grid<'_>) {
+        if self.norectsel() {
+            let px = g.length(self.abs_cy(g));
+            if (self.cx >= self.lastsx && self.cx != px) || self.cx > px {
+                self.cx = px;
+                self.update_selection(g);
+            }
+        }
+        match self.lineflag {
+            LineSel::LeftRight => {
+                let py = self.abs_cy(g);
+                self.cx = if self.rect { g.sx() } else { g.length(py) };
+                self.update_selection(g);
+            }
+            LineSel::RightLeft => {
+                self.cx = 0;
+                self.update_selection(g);
+            }
+            LineSel::None => {}
+        }
+    }
+
+    pub fn cursor_up(&mut self, g: &Grid<'_>, scroll_only: bool) {
+        self.remember_column(g);
+        let oy = self.abs_cy(g);
+        if self.lineflag == LineSel::LeftRight && oy == self.sely {
+            self.other_end(g);
+        }
+        if scroll_only || self.cy == 0 {
+            if self.norectsel() {
+                self.cx = self.lastcx;
+            }
+            self.scroll_down_view(g, 1);
+        } else {
+            if self.norectsel() {
+                self.cx = self.lastcx;
+            }
+            self.cy -= 1;
+            self.update_selection(g);
+        }
+        self.fix_column_after_vertical(g);
+    }
+
+    pub fn cursor_down(&mut self, g: &Grid<'_>, scroll_only: bool) {
+        self.remember_column(g);
+        let oy = self.abs_cy(g);
+        if self.lineflag == LineSel::RightLeft && oy == self.endsely {
+            self.other_end(g);
+        }
+        if scroll_only || self.cy == g.sy() - 1 {
+            if self.norectsel() {
+                self.cx = self.lastcx;
+            }
+            self.scroll_up_view(g, 1);
+        } else {
+            if self.norectsel() {
+                self.cx = self.lastcx;
+            }
+            self.cy += 1;
+            self.update_selection(g);
+        }
+        self.fix_column_after_vertical(g);
+    }
+
+    /// Put the cursor on absolute (px, py) at or above the view, scrolling up to it.
+    fn acquire_up(&mut self, g: &Grid<'_>, px: usize, py: usize) {
+        let yy = g.hsize().saturating_sub(self.oy);
+        if py < yy {
+            self.oy = (self.oy + (yy - py)).min(g.hsize());
+            self.cy = 0;
+        } else {
+            self.cy = py - yy;
+        }
+        self.cx = px;
+        self.update_selection(g);
+    }
+
+    /// Put the cursor on absolute (px, py) at or below the view, scrolling down to it.
+    fn acquire_down(&mut self, g: &Grid<'_>, px: usize, py: usize) {
+        let top = g.hsize().saturating_sub(self.oy);
+        let cy = py.saturating_sub(top);
+        let last = g.sy() - 1;
+        if cy > last {
+            self.oy = self.oy.saturating_sub(cy - last);
+            self.cy = last;
+        } else {
+            self.cy = cy;
+        }
+        self.cx = px;
+        self.update_selection(g);
+    }
+
+    fn reader<'g, 'a>(&self, g: &'g Grid<'a>) -> Reader<'g, 'a> {
+        Reader {
+            g,
+            cx: self.cx,
+            cy: self.abs_cy(g),
+        }
+    }
+
+    pub fn cursor_left(&mut self, g: &Grid<'_>) {
+        let mut r = self.reader(g);
+        r.left(true);
+        let (x, y) = (r.cx, r.cy);
+        self.acquire_up(g, x, y);
+    }
+
+    pub fn cursor_right(&mut self, g: &Grid<'_>) {
+        let mut r = self.reader(g);
+        let all = self.selecting && self.rect;
+        r.right(true, all);
+        let (x, y) = (r.cx, r.cy);
+        self.acquire_down(g, x, y);
+    }
+
+    pub fn start_of_line(&mut self, g: &Grid<'_>) {
+        let mut r = self.reader(g);
+        r.start_of_line(true);
+        let (x, y) = (r.cx, r.cy);
+        self.acquire_up(g, x, y);
+    }
+
+    pub fn end_of_line(&mut self, g: &Grid<'_>) {
+        let mut r = self.reader(g);
+        r.end_of_line(true, self.selecting && self.rect);
+        let (x, y) = (r.cx, r.cy);
+        self.acquire_down(g, x, y);
+    }
+
+    pub fn back_to_indentation(&mut self, g: &Grid<'_>) {
+        let mut r = self.reader(g);
+        let (oldx, oldy) = (r.cx, r.cy);
+        r.start_of_line(true);
+        let mut found = None;
+        for py in r.cy..=g.last_line() {
+            let line = g.line(py);
+            let len = line.length();
+            if let Some(px) = (0..len).find(|x| line.cells.get(*x).is_some_and(|c| c.text != " ")) {
+                found = Some((px, py));
+                break;
+            }
+            if !line.wrapped {
+                break;
+            }
+        }
+        let (x, y) = found.unwrap_or((oldx, oldy));
+        self.acquire_up(g, x, y);
+    }
+
+    pub fn next_word(&mut self, g: &Grid<'_>, separators: &str) {
+        let mut r = self.reader(g);
+        r.next_word(separators);
+        let (x, y) = (r.cx, r.cy);
+        self.acquire_down(g, x, y);
+    }
+
+    pub fn next_word_end(&mut self, g: &Grid<'_>, separators: &str) {
+        let mut r = self.reader(g);
+        if self.vi && !r.in_set(WHITESPACE) {
+            r.right(false, false);
+        }
+        r.next_word_end(separators);
+        if self.vi {
+            r.left(true);
+        }
+        let (x, y) = (r.cx, r.cy);
+        self.acquire_down(g, x, y);
+    }
+
+    pub fn previous_word(&mut self, g: &Grid<'_>, separators: &str, already: bool) {
+        let mut r = self.reader(g);
+        r.previous_word(separators, already, !self.vi);
+        let (x, y) = (r.cx, r.cy);
+        self.acquire_up(g, x, y);
+    }
+
+    fn page_n(&self, g: &Grid<'_>, half: bool) -> usize {
+        let sy = g.sy();
+        match (sy > 2, half) {
+            (false, _) => 1,
+            (true, true) => sy / 2,
+            (true, false) => sy - 2,
+        }
+    }
+
+    pub fn page_up(&mut self, g: &Grid<'_>, half: bool) {
+        let ox = g.length(self.abs_cy(g));
+        if self.cx != ox {
+            self.lastcx = self.cx;
+            self.lastsx = ox;
+        }
+        self.cx = self.lastcx;
+        let n = self.page_n(g, half);
+        if self.oy + n > g.hsize() {
+            self.oy = g.hsize();
+            self.cy = self.cy.saturating_sub(n);
+        } else {
+            self.oy += n;
+        }
+        if self.norectsel() {
+            let px = g.length(self.abs_cy(g));
+            if (self.cx >= self.lastsx && self.cx != px) || self.cx > px {
+                self.end_of_line(g);
+            }
+        }
+        self.update_selection(g);
+    }
+
+    /// Returns true when `copy-mode -e` should leave (back at the bottom).
+    pub fn page_down(&mut self, g: &Grid<'_>, half: bool) -> bool {
+        let ox = g.length(self.abs_cy(g));
+        if self.cx != ox {
+            self.lastcx = self.cx;
+            self.lastsx = ox;
+        }
+        self.cx = self.lastcx;
+        let n = self.page_n(g, half);
+        if self.oy < n {
+            // tmux 3.3a zeroes oy before using it here: the cursor moves down by n.
+            self.oy = 0;
+            self.cy = (self.cy + n).min(g.sy() - 1);
+        } else {
+            self.oy -= n;
+        }
+        if self.norectsel() {
+            let px = g.length(self.abs_cy(g));
+            if (self.cx >= self.lastsx && self.cx != px) || self.cx > px {
+                self.end_of_line(g);
+            }
+        }
+        self.update_selection(g);
+        self.scroll_exit && self.oy == 0
+    }
+
+    pub fn history_top(&mut self, g: &Grid<'_>) {
+        let oy = self.abs_cy(g);
+        if self.lineflag == LineSel::LeftRight && oy == self.sely {
+            self.other_end(g);
+        }
+        self.cy = 0;
+        self.cx = 0;
+        self.oy = g.hsize();
+        self.update_selection(g);
+    }
+
+    pub fn history_bottom(&mut self, g: &Grid<'_>) {
+        let oy = self.abs_cy(g);
+        if self.lineflag == LineSel::RightLeft && oy == self.endsely {
+            self.other_end(g);
+        }
+        self.cy = g.sy() - 1;
+        self.cx = g.length(g.hsize() + self.cy);
+        self.oy = 0;
+        self.update_selection(g);
+    }
+
+    pub fn top_line(&mut self, g: &Grid<'_>) {
+        self.cx = 0;
+        self.cy = 0;
+        self.update_selection(g);
+    }
+
+    pub fn middle_line(&mut self, g: &Grid<'_>) {
+        self.cx = 0;
+        self.cy = (g.sy() - 1) / 2;
+        self.update_selection(g);
+    }
+
+    pub fn bottom_line(&mut self, g: &Grid<'_>) {
+        self.cx = 0;
+        self.cy = g.sy() - 1;
+        self.update_selection(g);
+    }
+
+    pub fn goto_line(&mut self, g: &Grid<'_>, line: &str) {
+        let Ok(n) = line.trim().parse::<i64>() else {
+            return;
+        };
+        let h = g.hsize();
+        self.oy = usize::try_from(n).ok().filter(|n| *n <= h).unwrap_or(h);
+        self.update_selection(g);
+    }
+
+    /// Put the cursor under the mouse at pane position (x, y), clamped to the pane.
+    pub fn mouse_to(&mut self, g: &Grid<'_>, x: i32, y: i32) {
+        let clamp = |v: i32, max: usize| usize::try_from(v.max(0)).unwrap_or(0).min(max);
+        self.cx = clamp(x, g.sx());
+        self.cy = clamp(y, g.sy() - 1);
+        self.update_selection(g);
+    }
+
+    pub fn start_selection(&mut self, g: &Grid<'_>) {
+        self.selx = self.cx;
+        self.sely = self.abs_cy(g);
+        self.endselx = self.selx;
+        self.endsely = self.sely;
+        self.drag = Drag::EndSel;
+        self.selecting = true;
+    }
+
+    pub fn begin_selection(&mut self, g: &Grid<'_>) {
+        self.lineflag = LineSel::None;
+        self.start_selection(g);
+    }
+
+    pub fn select_line(&mut self, g: &Grid<'_>, count: usize) {
+        self.lineflag = LineSel::LeftRight;
+        self.rect = false;
+        self.start_of_line(g);
+        self.start_selection(g);
+        self.end_of_line(g);
+        for _ in 1..count {
+            self.cursor_down(g, false);
+            self.end_of_line(g);
+        }
+    }
+
+    pub fn clear_selection(&mut self, g: &Grid<'_>) {
+        self.selecting = false;
+        self.drag = Drag::None;
+        self.lineflag = LineSel::None;
+        let px = g.length(self.abs_cy(g));
+        if self.cx > px {
+            self.cx = px;
+        }
+    }
+
+    pub fn set_rect(&mut self, g: &Grid<'_>, rect: bool) {
+        self.rect = rect;
+        let px = g.length(self.abs_cy(g));
+        if self.cx > px {
+            self.cx = px;
+        }
+        self.update_selection(g);
+    }
+
+    pub fn other_end(&mut self, g: &Grid<'_>) {
+        if !self.selecting && self.lineflag == LineSel::None {
+            return;
+        }
+        self.lineflag = match self.lineflag {
+            LineSel::LeftRight => LineSel::RightLeft,
+            LineSel::RightLeft => LineSel::LeftRight,
+            LineSel::None => LineSel::None,
+        };
+        self.drag = match self.drag {
+            Drag::None | Drag::Sel => Drag::EndSel,
+            Drag::EndSel => Drag::Sel,
+        };
+        let (selx, sely) = if self.drag == Drag::Sel {
+            (self.selx, self.sely)
+        } else {
+            (self.endselx, self.endsely)
+        };
+        let cy = self.cy;
+        let yy = self.abs_cy(g);
+        self.cx = selx;
+        let h = g.hsize();
+        let top = h.saturating_sub(self.oy);
+        if sely < top {
+            self.oy = h - sely;
+            self.cy = 0;
+        } else if sely > top + g.sy() {
+            self.oy = (h + g.sy() - 1).saturating_sub(sely);
+            self.cy = g.sy() - 1;
+        } else {
+            self.cy = (cy + sely).saturating_sub(yy).min(g.sy() - 1);
+        }
+        self.update_selection(g);
+    }
+
+    /// The selected text as tmux copies it (`window_copy_get_selection`); `None` when empty.
+    pub fn selection_text(&self, g: &Grid<'_>) -> Option<Vec<u8>> {
+        if !self.selecting && self.lineflag == LineSel::None {
+            return None;
+        }
+        let (sx, sy, mut ex, ey) = if (self.endsely, self.endselx) < (self.sely, self.selx) {
+            (self.endselx, self.endsely, self.selx, self.sely)
+        } else {
+            (self.selx, self.sely, self.endselx, self.endsely)
+        };
+        let ey_last = g.length(ey);
+        if ex > ey_last {
+            ex = ey_last;
+        }
+        let xx = g.sx();
+        let (firstsx, lastex, restex, restsx);
+        if self.rect {
+            let selx = if self.drag == Drag::EndSel {
+                self.selx
+            } else {
+                self.endselx
+            };
+            if selx < self.cx {
+                let e = if self.vi { self.cx + 1 } else { self.cx };
+                lastex = e;
+                restex = e;
+                firstsx = selx;
+                restsx = selx;
+            } else {
+                lastex = selx + 1;
+                restex = selx + 1;
+                firstsx = self.cx;
+                restsx = self.cx;
+            }
+        } else {
+            lastex = if self.vi { ex + 1 } else { ex };
+            restex = xx;
+            firstsx = sx;
+            restsx = 0;
+        }
+        let mut buf = Vec::new();
+        for i in sy..=ey {
+            let (a, b) = (
+                if i == sy { firstsx } else { restsx },
+                if i == ey { lastex } else { restex },
+            );
+            copy_line(g, &mut buf, i, a, b);
+        }
+        if buf.is_empty() {
+            return None;
+        }
+        if (!self.vi || lastex <= ey_last) && (!g.wrapped(ey) || lastex != ey_last) {
+            buf.pop();
+        }
+        (!buf.is_empty()).then_some(buf)
+    }
+
+    /// Per visible row, the highlighted columns (tmux `screen_check_selection`).
+    pub fn highlight(&self, g: &Grid<'_>) -> Vec<Option<(u16, u16)>> {
+        let sy = g.sy();
+        let top = g.hsize().saturating_sub(self.oy);
+        let w = g.sx();
+        let clamp = |v: usize| u16::try_from(v.min(w)).unwrap_or(u16::MAX);
+        if !self.selecting {
+            return vec![None; sy];
+        }
+        let (sx, ssy, ex, ey) = (self.selx, self.sely, self.endselx, self.endsely);
+        (0..sy)
+            .map(|row| {
+                let py = top + row;
+                let range = if self.rect {
+                    let (lo, hi) = (ssy.min(ey), ssy.max(ey));
+                    if py < lo || py > hi {
+                        return None;
+                    }
+                    (sx.min(ex), sx.max(ex) + 1)
+                } else {
+                    let ((ax, ay), (bx, by)) = if (ey, ex) < (ssy, sx) {
+                        ((ex, ey), (sx, ssy))
+                    } else {
+                        ((sx, ssy), (ex, ey))
+                    };
+                    if py < ay || py > by {
+                        return None;
+                    }
+                    let start = if py == ay { ax } else { 0 };
+                    let end = if py == by {
+                        if self.vi { bx + 1 } else { bx }
+                    } else {
+                        w
+                    };
+                    (start, end)
+                };
+                (range.0 < range.1).then(|| (clamp(range.0), clamp(range.1)))
+            })
+            .collect()
+    }
+
+    /// Search for `text` (plain text; lower case matches either case, like tmux) from the
+    /// cursor, wrapping around; moves the cursor to the match like tmux 3.3a.
+    pub fn search(&mut self, g: &Grid<'_>, text: &str, down: bool) -> bool {
+        self.search = Some((text.to_string(), down));
+        if text.is_empty() {
+            return false;
+        }
+        let fold = !text.chars().any(|c| c.is_uppercase());
+        let needle: Vec<char> = prep(text, fold);
+        let total = g.hsize() + g.sy();
+        let lines: Vec<Vec<char>> = (0..total).map(|y| line_chars(g, y, fold)).collect();
+        self.search_count = Some(
+            lines
+                .iter()
+                .map(|l| find_all(l, &needle).len())
+                .sum::<usize>(),
+        );
+        let (mut fx, mut fy) = (self.cx, self.abs_cy(g));
+        let found = if down {
+            if self.vi {
+                // vi leaves the cursor on a match: start after it.
+                fx += 1;
+            }
+            let mut hit = None;
+            for step in 0..=total {
+                let y = (fy + step) % total.max(1);
+                let from = if step == 0 { fx } else { 0 };
+                if let Some(x) = lines
+                    .get(y)
+                    .and_then(|l| find_all(l, &needle).into_iter().find(|x| *x >= from))
+                {
+                    hit = Some((x, y));
+                    break;
+                }
+            }
+            hit
+        } else {
+            if fx == 0 {
+                fy = if fy == 0 { total - 1 } else { fy - 1 };
+                fx = usize::MAX;
+            } else {
+                fx -= 1;
+            }
+            let mut hit = None;
+            for step in 0..=total {
+                let y = (fy + total - step % total.max(1)) % total.max(1);
+                let upto = if step == 0 { fx } else { usize::MAX };
+                if let Some(x) = lines
+                    .get(y)
+                    .and_then(|l| find_all(l, &needle).into_iter().rfind(|x| *x <= upto))
+                {
+                    hit = Some((x, y));
+                    break;
+                }
+            }
+            hit
+        };
+        let Some((x, y)) = found else {
+            return false;
+        };
+        let x = if down && !self.vi {
+            x + needle.len()
+        } else {
+            x
+        };
+        self.scroll_to(g, x, y);
+        true
+    }
+
+    /// tmux `window_copy_scroll_to`.
+    fn scroll_to(&mut self, g: &Grid<'_>, px: usize, py: usize) {
+        let (h, sy) = (g.hsize(), g.sy());
+        self.cx = px;
+        let top = h.saturating_sub(self.oy);
+        if py >= top && py < top + sy {
+            self.cy = py - top;
+        } else {
+            let gap = sy / 4;
+            let offset = if py < sy {
+                self.cy = py;
+                0
+            } else if py > h + sy - gap {
+                self.cy = py - h;
+                h
+            } else {
+                let offset = py + gap - sy;
+                self.cy = py - offset;
+                offset
+            };
+            self.oy = h.saturating_sub(offset);
+        }
+        self.update_selection(g);
+    }
+
+    /// The position indicator text.
+    pub fn indicator(&self, g: &Grid<'_>) -> String {
+        if self.hide_position {
+            return String::new();
+        }
+        let pos = format!("[{}/{}]", self.oy, g.hsize());
+        match self.search_count {
+            Some(n) => format!("({n} results) {pos}"),
+            None => pos,
+        }
+    }
+}
+
+/// tmux `window_copy_copy_line`: columns `sx..ex` of line `y`, and a newline unless the line
+/// wrapped and all of it was taken.
+fn copy_line(g: &Grid<'_>, buf: &mut Vec<u8>, y: usize, sx: usize, ex: usize) {
+    if sx > ex {
+        return;
+    }
+    let line = g.line(y);
+    let wrapped = line.wrapped;
+    let xx = if wrapped {
+        line.cells.len()
+    } else {
+        line.length()
+    };
+    let (sx, ex) = (sx.min(xx), ex.min(xx));
+    if sx < ex {
+        buf.extend_from_slice(line.text(sx, ex).as_bytes());
+    }
+    if !wrapped || ex != xx {
+        buf.push(b'\n');
+    }
+}
+
+fn prep(text: &str, fold: bool) -> Vec<char> {
+    text.chars()
+        .map(|c| if fold { c.to_ascii_lowercase() } else { c })
+        .collect()
+}
+
+/// A line's characters by column (a wide character's second column is a NUL), case-folded.
+fn line_chars(g: &Grid<'_>, y: usize, fold: bool) -> Vec<char> {
+    g.line(y)
+        .cells
+        .iter()
+        .map(|c| {
+            if c.width == 0 {
+                '\0'
+            } else {
+                let ch = c.text.chars().next().unwrap_or(' ');
+                if fold { ch.to_ascii_lowercase() } else { ch }
+            }
+        })
+        .collect()
+}
+
+fn find_all(line: &[char], needle: &[char]) -> Vec<usize> {
+    if needle.is_empty() || needle.len() > line.len() {
+        return Vec::new();
+    }
+    line.windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .map(|(i, _)| i)
+        .collect()
+}

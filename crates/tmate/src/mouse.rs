@@ -1,0 +1,321 @@
+//! The mouse on an attached client with `mouse on` (tmux 3.3a `server_client_check_mouse`):
+//! terminal reports become the keys `MouseDown1Pane`, `WheelUpPane`, `MouseDrag1Border`...
+//! run through the pane's copy-mode table and the root table; `-t =` names the pane under the
+//! mouse; a drag continues in copy mode (the selection follows) or on a border (the layout
+//! follows). With `mouse off` reports go to the active pane unchanged, as before.
+
+use tmate_proto::{KeyCode, MouseEvent};
+
+use crate::server::ClientInfo;
+use crate::state::State;
+
+/// Where a report landed (tmux `KEYC_MOUSE_LOCATION_*`, in KeyCode::mouse order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Pane = 0,
+    Status = 1,
+    Border = 2,
+}
+
+/// The mouse event a command runs for: its pane and position there, for `-t =`,
+/// `send-keys -M`, `copy-mode -M` and copy mode's drag.
+#[derive(Debug, Clone, Default)]
+pub struct MouseInfo {
+    pub pane: Option<u32>,
+    /// Position relative to the pane (may be outside it while dragging).
+    pub x: i32,
+    pub y: i32,
+    /// The report as the terminal sent it (button bits, release).
+    pub button: u32,
+    pub release: bool,
+}
+
+/// A drag in progress and who follows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drag {
+    /// The MouseDrag key ran; later motion runs it again (no handler took the drag).
+    Key,
+    /// Copy mode's selection follows the mouse (window_copy_drag_update).
+    Copy { pane: u32 },
+    /// A border follows the mouse (resize-pane -M), last position in the window.
+    Border { x: u16, y: u16 },
+}
+
+/// Per attached client: the button held and the drag.
+#[derive(Debug, Default)]
+pub struct MouseState {
+    button: u32,
+    location: Option<Location>,
+    pane: Option<u32>,
+    /// Where the button went down, in the window.
+    down: (u16, u16),
+    drag: Option<Drag>,
+}
+
+/// Handle a mouse report; false when the mouse option is off (the caller sends it on).
+pub fn handle(
+    shared: &std::sync::Arc<crate::server::Shared>,
+    st: &mut State,
+    sid: u32,
+    info: &ClientInfo,
+    ev: &MouseEvent,
+    ms: &mut MouseState,
+) -> bool {
+    if st.session_option(sid, "mouse") != "on" {
+        return false;
+    }
+    let Some(s) = st.sessions.get(&sid) else {
+        return true;
+    };
+    let Some(w) = s.windows.get(&s.current) else {
+        return true;
+    };
+    let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
+    let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
+    let geos = w.visible();
+    let inside = geos
+        .iter()
+        .find(|g| x >= g.xoff && x < g.xoff + g.sx && y >= g.yoff && y < g.yoff + g.sy);
+    let (location, pane) = if y >= w.sy {
+        (Location::Status, None)
+    } else if let Some(g) = inside {
+        (Location::Pane, Some(g.id))
+    } else {
+        // On a border: the pane to its left or above (tmux picks the one the border is of).
+        let near = geos
+            .iter()
+            .find(|g| {
+                (g.xoff + g.sx == x && y >= g.yoff && y <= g.yoff + g.sy)
+                    || (g.yoff + g.sy == y && x >= g.xoff && x <= g.xoff + g.sx)
+            })
+            .map(|g| g.id);
+        (Location::Border, near)
+    };
+    // Where the button went down: a drag and its end belong there.
+    let (start_location, start_pane) = (ms.location, ms.pane);
+    let b = ev.button;
+    let wheel = b & 64 != 0;
+    let motion = b & 32 != 0;
+    let release = ev.release || (!ev.sgr && b & 3 == 3 && !wheel);
+    let event = if wheel {
+        12 + u64::from(b & 1)
+    } else if release {
+        let n = u64::from(ms.button.min(2));
+        let dragged = ms.drag.take();
+        match dragged {
+            Some(Drag::Copy { .. } | Drag::Key) => 9 + n,
+            Some(Drag::Border { .. }) => return true,
+            None => 3 + n,
+        }
+    } else if motion {
+        match ms.drag {
+            Some(Drag::Copy { pane }) => {
+                let (px, py) = pane_position(st, pane, x, y);
+                crate::copy::drag_update(st, pane, px, py);
+                return true;
+            }
+            Some(Drag::Border { x: lx, y: ly }) => {
+                drag_border(shared, st, info, lx, ly, x, y);
+                ms.drag = Some(Drag::Border { x, y });
+                return true;
+            }
+            Some(Drag::Key) | None => 6 + u64::from(b & 3).min(2),
+        }
+    } else {
+        ms.button = b & 3;
+        ms.down = (x, y);
+        ms.location = Some(location);
+        ms.pane = pane;
+        u64::from(b & 3).min(2)
+    };
+    // A drag or its end belongs where the button went down.
+    let (location, pane) = if (6..12).contains(&event) {
+        (start_location.unwrap_or(location), start_pane.or(pane))
+    } else {
+        (location, pane)
+    };
+    if (6..9).contains(&event) {
+        ms.drag = Some(Drag::Key);
+    }
+    let key = KeyCode::mouse(event, location as u64);
+    // A drag starts where the button went down (tmux's cmd_mouse_at with `last`).
+    let (ax, ay) = if (6..9).contains(&event) {
+        ms.down
+    } else {
+        (x, y)
+    };
+    let (px, py) = pane.map(|p| pane_position(st, p, ax, ay)).unwrap_or((0, 0));
+    let mode_table = pane
+        .filter(|_| location == Location::Pane)
+        .and_then(|p| crate::copy::key_table(st, p));
+    let binding = mode_table
+        .and_then(|t| st.keys.lookup(t, key))
+        .or_else(|| st.keys.lookup("root", key))
+        .cloned();
+    let mouse = MouseInfo {
+        pane,
+        x: px,
+        y: py,
+        button: b,
+        release,
+    };
+    let Some(binding) = binding else {
+        // Unbound: the pane gets it if its program asked for the mouse (tmux forwards too).
+        if let Some(p) = pane.filter(|_| location == Location::Pane)
+            && mode_table.is_none()
+        {
+            send_to_pane(st, p, &mouse);
+        }
+        return true;
+    };
+    if location == Location::Border && is_resize_drag(&binding.commands) {
+        // The border follows from where the button went down (tmux's m->lx, m->ly).
+        drag_border(shared, st, info, ms.down.0, ms.down.1, x, y);
+        ms.drag = Some(Drag::Border { x, y });
+        return true;
+    }
+    let ctx = ClientInfo {
+        pane: pane.or(info.pane),
+        tty: true,
+        mouse: Some(mouse),
+        ..info.clone()
+    };
+    let r = crate::cmd::run_list(shared, st, &ctx, &binding.commands);
+    if let Some(err) = r.err.lines().next()
+        && let Some(c) = info.attached.and_then(|id| st.clients.get(&id))
+    {
+        let _ = c.events.try_send(crate::state::ClientEvent::Message(
+            err.to_string(),
+            u64::try_from(
+                st.session_option(sid, "display-time")
+                    .parse::<i64>()
+                    .unwrap_or(750),
+            )
+            .unwrap_or(750),
+        ));
+    }
+    // A drag that put the pane in copy mode continues as a selection (window_copy_start_drag).
+    if (6..9).contains(&event)
+        && let Some(p) = pane
+        && crate::copy::in_mode(st, p)
+    {
+        ms.drag = Some(Drag::Copy { pane: p });
+    }
+    true
+}
+
+/// `resize-pane -M` alone: the binding hands the drag to the border.
+fn is_resize_drag(commands: &[Vec<String>]) -> bool {
+    matches!(commands, [one] if one.first().is_some_and(|c| c == "resize-pane" || c == "resizep")
+        && one.iter().any(|w| w == "-M"))
+}
+
+/// Window position to the pane's own coordinates.
+fn pane_position(st: &State, pane: u32, x: u16, y: u16) -> (i32, i32) {
+    let geo = st
+        .locate_pane(pane)
+        .and_then(|(s, w)| st.window(s, w))
+        .and_then(|w| w.geometry(pane));
+    match geo {
+        Some(g) => (
+            i32::from(x) - i32::from(g.xoff),
+            i32::from(y) - i32::from(g.yoff),
+        ),
+        None => (i32::from(x), i32::from(y)),
+    }
+}
+
+/// Follow a border drag from (lx, ly) to (x, y): the pane left of / above the border grows or
+/// shrinks by the motion, through resize-pane.
+fn drag_border(
+    shared: &std::sync::Arc<crate::server::Shared>,
+    st: &mut State,
+    info: &ClientInfo,
+    lx: u16,
+    ly: u16,
+    x: u16,
+    y: u16,
+) {
+    let Some(sid) = info
+        .attached
+        .and_then(|c| st.clients.get(&c))
+        .map(|c| c.session)
+    else {
+        return;
+    };
+    let Some(w) = st
+        .sessions
+        .get(&sid)
+        .and_then(|s| s.windows.get(&s.current))
+    else {
+        return;
+    };
+    let geos = w.layout.panes();
+    let mut cmds = Vec::new();
+    if x != lx
+        && let Some(g) = geos
+            .iter()
+            .find(|g| g.xoff + g.sx == lx && ly >= g.yoff && ly < g.yoff + g.sy)
+    {
+        let (dir, n) = if x > lx {
+            ("-R", x - lx)
+        } else {
+            ("-L", lx - x)
+        };
+        cmds.push(resize_cmd(g.id, dir, n));
+    }
+    if y != ly
+        && let Some(g) = geos
+            .iter()
+            .find(|g| g.yoff + g.sy == ly && lx >= g.xoff && lx < g.xoff + g.sx)
+    {
+        let (dir, n) = if y > ly {
+            ("-D", y - ly)
+        } else {
+            ("-U", ly - y)
+        };
+        cmds.push(resize_cmd(g.id, dir, n));
+    }
+    if !cmds.is_empty() {
+        let _ = crate::cmd::run_list(shared, st, info, &cmds);
+    }
+}
+
+fn resize_cmd(pane: u32, dir: &str, n: u16) -> Vec<String> {
+    vec![
+        "resize-pane".into(),
+        "-t".into(),
+        format!("%{pane}"),
+        dir.into(),
+        n.to_string(),
+    ]
+}
+
+/// `send-keys -M` and unbound reports: the event to the pane in its coordinates and encoding,
+/// if its program turned mouse reporting on.
+pub fn send_to_pane(st: &State, pane: u32, m: &MouseInfo) {
+    let Some(p) = st.panes.get(&pane) else {
+        return;
+    };
+    let modes = p.term.modes();
+    if !modes.mouse_reporting || m.x < 0 || m.y < 0 {
+        return;
+    }
+    let (x, y) = (m.x as u32 + 1, m.y as u32 + 1);
+    let bytes = if modes.sgr_mouse {
+        let end = if m.release { 'm' } else { 'M' };
+        format!("\x1b[<{};{x};{y}{end}", m.button).into_bytes()
+    } else {
+        let b = if m.release { 3 } else { m.button };
+        // X10 cannot carry positions past 223.
+        let (Ok(b), Ok(x), Ok(y)) = (
+            u8::try_from(b + 32),
+            u8::try_from(x + 32),
+            u8::try_from(y + 32),
+        ) else {
+            return;
+        };
+        vec![0x1b, b'[', b'M', b, x, y]
+    };
+    p.write(bytes);
+}
