@@ -29,9 +29,18 @@ fn start(m: &Mux, mode_keys: &str, fill: &str, last_line: &str) {
         s.contains(['$', '#'])
     });
     m.run(&["send-keys", fill, "Enter"]);
+    // Done when the new prompt follows the output: the cursor is where copy mode starts.
     m.wait_for(&["capture-pane", "-p"], "the filled screen", |s| {
-        s.lines().any(|l| l == last_line)
+        let lines: Vec<&str> = s.lines().collect();
+        lines.windows(2).any(|w| {
+            w[0] == last_line && w[1].starts_with(['$', '#']) && w[1].trim_end().len() == 1
+        })
     });
+    m.wait_for(
+        &["display", "-p", "#{cursor_x}"],
+        "cursor after the prompt",
+        |s| s == "2\n",
+    );
 }
 
 /// Run `steps` on tmux and tmate after `start`; every output must match.
@@ -362,6 +371,10 @@ async fn attached(m: &Mux) -> Client {
     m.run(&["send-keys", "seq 1 40", "Enter"]);
     m.wait_for(&["capture-pane", "-p"], "seq output", |s| {
         s.lines().any(|l| l == "40")
+    });
+    // The prompt after it: copy mode starts at the cursor.
+    m.wait_for(&["display", "-p", "#{cursor_x}"], "the next prompt", |s| {
+        s == "2\n"
     });
     let mut c = Client::attach(m, 40, 12);
     c.wait_for("the session", |s| s.contents().contains("40"))
