@@ -12,7 +12,18 @@ use crate::share::{echo, sync_all};
 use crate::term::Term;
 use crate::{Ctx, median, summary};
 
-pub fn phase_local(ctx: &Ctx, name: &str, program: &Path) -> Result<Value> {
+pub fn phase_local(
+    ctx: &Ctx,
+    name: &str,
+    program: &Path,
+    extra_env: &[(&str, &str)],
+) -> Result<Value> {
+    let mut env = ctx.env.clone();
+    env.extend(
+        extra_env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string())),
+    );
     let sock = ctx.new_path(&format!("local-{name}"));
     let log = ctx.new_path("local-pane.log");
     let base = vec![
@@ -31,25 +42,25 @@ pub fn phase_local(ctx: &Ctx, name: &str, program: &Path) -> Result<Value> {
     let timeout = Duration::from_secs(30);
     run_ok(
         &argv(&["new-session", "-d", "-x", "80", "-y", "24", &pane]),
-        &ctx.env,
+        &env,
         &ctx.work,
         timeout,
     )?;
     let server_pid: Option<i32> = run_ok(
         &argv(&["display", "-p", "#{pid}"]),
-        &ctx.env,
+        &env,
         &ctx.work,
         timeout,
     )
     .ok()
     .and_then(|p| p.trim().parse().ok());
-    let mut env = ctx.env.clone();
-    env.retain(|(k, _)| k != "TERM");
-    env.push(("TERM".into(), "xterm-256color".into()));
+    let mut client_env = env.clone();
+    client_env.retain(|(k, _)| k != "TERM");
+    client_env.push(("TERM".into(), "xterm-256color".into()));
     let client = Term::spawn(
         &format!("{name}-client"),
         &argv(&["attach"]),
-        &env,
+        &client_env,
         80,
         25,
         Some(b"#READY#"),
@@ -113,7 +124,7 @@ pub fn phase_local(ctx: &Ctx, name: &str, program: &Path) -> Result<Value> {
     if let Ok(c) = client {
         c.stop();
     }
-    let _ = run(&argv(&["kill-server"]), &ctx.env, &ctx.work, timeout);
+    let _ = run(&argv(&["kill-server"]), &env, &ctx.work, timeout);
     if let Some(pid) = server_pid {
         procs::wait_until(Duration::from_secs(5), || {
             procs::reap_orphans(&Default::default());

@@ -403,11 +403,15 @@ fn run_suite(args: Args) -> Result<()> {
     if phase("local") {
         eprintln!("== local multiplexer: ours vs tmux");
         let mut local = serde_json::Map::new();
-        for (name, program) in [
-            ("ours", ours_tmate.clone()),
-            ("tmux", PathBuf::from("tmux")),
-        ] {
-            let r = local::phase_local(&ctx, name, &program).unwrap_or_else(|e| {
+        // `ours` is the plain multiplexer (no sharing, like tmux); `ours-shared` is the default,
+        // which runs the embedded relay and mirrors every pane in it.
+        let runs: [(&str, PathBuf, &[(&str, &str)]); 3] = [
+            ("ours", ours_tmate.clone(), &[("TMATE_EMBEDDED_RELAY", "0")]),
+            ("ours-shared", ours_tmate.clone(), &[]),
+            ("tmux", PathBuf::from("tmux"), &[]),
+        ];
+        for (name, program, env) in runs {
+            let r = local::phase_local(&ctx, name, &program, env).unwrap_or_else(|e| {
                 eprintln!("  {name}: {e:#}");
                 json!({"error": format!("{e:#}")})
             });

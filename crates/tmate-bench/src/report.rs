@@ -314,7 +314,7 @@ pub fn table(res: &Value) -> String {
         ]
         .map(String::from)
         .to_vec();
-        let r: Vec<Vec<String>> = ["ours", "tmux"]
+        let r: Vec<Vec<String>> = ["ours", "ours-shared", "tmux"]
             .iter()
             .map(|n| {
                 let x = &l[*n];
