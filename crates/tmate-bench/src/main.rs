@@ -405,7 +405,8 @@ fn run_suite(args: Args) -> Result<()> {
         let mut local = serde_json::Map::new();
         // `ours` is the plain multiplexer (no sharing, like tmux); `ours-shared` is the default,
         // which runs the embedded relay and mirrors every pane in it.
-        let runs: [(&str, PathBuf, &[(&str, &str)]); 3] = [
+        type Env<'a> = &'a [(&'a str, &'a str)];
+        let runs: [(&str, PathBuf, Env); 3] = [
             ("ours", ours_tmate.clone(), &[("TMATE_EMBEDDED_RELAY", "0")]),
             ("ours-shared", ours_tmate.clone(), &[]),
             ("tmux", PathBuf::from("tmux"), &[]),
