@@ -1,0 +1,166 @@
+//! Layout and pane keys of an attached client (C-b Space, C-b M-1..M-5, C-b {, C-b }, C-o, C-b !)
+//! against tmux 3.3a attached the same way, and a bound run-shell's output on tmate's status line.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::time::Instant;
+
+use common::{DEADLINE, Mux};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const PANES: &str = "#{window_index}.#{pane_index} #{pane_id} #{pane_left},#{pane_top} \
+                     #{pane_width}x#{pane_height} #{?pane_active,active,-}";
+
+/// A client attached on a pty; its screen is parsed only for the status-line check.
+struct Client {
+    pty: pty_process::Pty,
+    _child: tokio::process::Child,
+    screen: vt100::Parser,
+}
+
+impl Client {
+    fn attach(m: &Mux, cols: u16, rows: u16) -> Client {
+        let (pty, pts) = pty_process::open().unwrap();
+        pty.resize(pty_process::Size::new(rows, cols)).unwrap();
+        let std_cmd = m.command(&["attach", "-t", "main"]);
+        let mut cmd = pty_process::Command::new(std_cmd.get_program());
+        cmd = cmd.args(std_cmd.get_args());
+        for (k, v) in std_cmd.get_envs() {
+            cmd = match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let child = cmd
+            .env("TERM", "xterm-256color")
+            .kill_on_drop(true)
+            .spawn(pts)
+            .unwrap();
+        Client {
+            pty,
+            _child: child,
+            screen: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
+        }
+    }
+
+    /// Read (and draw) whatever arrives for a moment; the pty must be drained either way.
+    async fn pump(&mut self) {
+        let mut buf = vec![0u8; 65536];
+        if let Ok(Ok(n)) = tokio::time::timeout(
+            std::time::Duration::from_millis(20),
+            self.pty.read(&mut buf),
+        )
+        .await
+        {
+            self.screen.process(&buf[..n]);
+        }
+    }
+
+    async fn keys(&mut self, bytes: &[u8]) {
+        self.pty.write_all(bytes).await.unwrap();
+    }
+}
+
+/// Poll `list-panes` while draining the client until it differs from `before`.
+async fn changed(m: &Mux, c: &mut Client, before: &str, what: &str) -> String {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let now = m.run(&["list-panes", "-t", "main", "-F", PANES]);
+        if now != before {
+            return now;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{}: {what} never changed the panes:\n{now}",
+            m.program.display()
+        );
+        c.pump().await;
+    }
+}
+
+#[tokio::test]
+async fn layout_keys_match_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let mut clients = Vec::new();
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+        m.run(&["split-window", "-v"]);
+        m.run(&["split-window", "-v"]);
+        m.run(&["split-window", "-h"]);
+        let mut c = Client::attach(m, 80, 25);
+        // Attached once its status line is drawn.
+        let deadline = Instant::now() + DEADLINE;
+        while !c
+            .screen
+            .screen()
+            .contents_between(24, 0, 24, 80)
+            .contains("[main]")
+        {
+            assert!(Instant::now() < deadline, "client never attached");
+            c.pump().await;
+        }
+        clients.push(c);
+    }
+    // Each key gives a layout different from the one before, so "changed" is the condition.
+    let steps: &[(&[u8], &str)] = &[
+        (b"\x02 ", "C-b Space"),
+        (b"\x02 ", "C-b Space again"),
+        (b"\x02\x1b3", "C-b M-3"),
+        (b"\x02\x1b5", "C-b M-5"),
+        (b"\x02\x1b4", "C-b M-4"),
+        (b"\x02{", "C-b {"),
+        (b"\x02}", "C-b }"),
+        (b"\x02\x0f", "C-b C-o"),
+        (b"\x02\x1bo", "C-b M-o"),
+        (b"\x02\x1b1", "C-b M-1"),
+        (b"\x02\x1b2", "C-b M-2"),
+    ];
+    let mut before = [String::new(), String::new()];
+    for (i, m) in [&a, &b].into_iter().enumerate() {
+        before[i] = m.run(&["list-panes", "-t", "main", "-F", PANES]);
+    }
+    assert_eq!(before[1], before[0]);
+    for (keys, what) in steps {
+        let mut after = Vec::new();
+        for (i, m) in [&a, &b].into_iter().enumerate() {
+            clients[i].keys(keys).await;
+            after.push(changed(m, &mut clients[i], &before[i], what).await);
+        }
+        assert_eq!(
+            after[1], after[0],
+            "after {what}: tmate (left), tmux (right)"
+        );
+        before = [after[0].clone(), after[1].clone()];
+    }
+}
+
+#[tokio::test]
+async fn bound_run_shell_shows_its_output() {
+    let m = Mux::tmate();
+    m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+    m.run(&["bind-key", "R", "run-shell", "echo from-the-shell"]);
+    m.run(&["bind-key", "E", "run-shell", "exit 7"]);
+    let mut c = Client::attach(&m, 80, 25);
+    let deadline = Instant::now() + DEADLINE;
+    let status = |c: &Client| c.screen.screen().contents_between(24, 0, 24, 80);
+    for (key, text) in [
+        (&b"\x02R"[..], "from-the-shell"),
+        (b"\x02E", "'exit 7' returned 7"),
+    ] {
+        c.keys(key).await;
+        while !status(&c).contains(text) {
+            assert!(
+                Instant::now() < deadline,
+                "never saw {text}; status line: {}",
+                status(&c)
+            );
+            c.pump().await;
+        }
+    }
+}
