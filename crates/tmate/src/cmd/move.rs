@@ -1,5 +1,6 @@
 //! Commands that move panes and windows (tmux 3.3a): swap-pane, join-pane/move-pane,
-//! break-pane, rotate-window, move-window (-r renumbers), swap-window, kill-window (-a).
+//! break-pane, rotate-window, move-window (-r renumbers; -a/-b shuffle up), swap-window,
+//! kill-window (-a).
 
 use super::{Args, CmdResult, Ctx, Find, Target, resolve, resolve_as};
 use crate::format;
@@ -245,6 +246,13 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             .map(|p| if p == MOVING { src.pane } else { p })
             .collect();
         w.layout.set_ids(&ids);
+        // Closing the source cell may have made the placeholder the active or last pane.
+        if w.active == MOVING {
+            w.active = src.pane;
+        }
+        if w.last == Some(MOVING) {
+            w.last = Some(src.pane);
+        }
     }
     if !args.has('d') {
         set_active(state, sid, idx, src.pane);
@@ -280,6 +288,54 @@ fn index_target(
         Err(_) if win.is_empty() => Ok((sid, None)),
         Err(_) => Err(format!("can't find window: {win}")),
     }
+}
+
+/// tmux `winlink_shuffle_up` for `-a`/`-b`: the index after (or at) the target window (the
+/// current one when the target names none), the windows from there to the next gap moved up
+/// one. Returns the index and the range that moved.
+fn shuffle_up(
+    state: &mut State,
+    dst: u32,
+    at: Option<u32>,
+    before: bool,
+) -> Option<(u32, std::ops::Range<u32>)> {
+    let s = state.sessions.get_mut(&dst)?;
+    let base = at
+        .filter(|i| s.windows.contains_key(i))
+        .unwrap_or(s.current);
+    let idx = if before { base } else { base.checked_add(1)? };
+    let mut last = idx;
+    while s.windows.contains_key(&last) {
+        last = last.checked_add(1)?;
+    }
+    for i in (idx..last).rev() {
+        if let Some(w) = s.windows.remove(&i) {
+            s.windows.insert(i + 1, w);
+        }
+    }
+    let moved = idx..last;
+    let remap = |i: u32| if moved.contains(&i) { i + 1 } else { i };
+    s.current = remap(s.current);
+    s.last = s.last.map(remap);
+    s.older = s.older.iter().copied().map(remap).collect();
+    Some((idx, moved))
+}
+
+/// `-a`/`-b`: shuffle the destination and follow the source window if it moved with it.
+fn place(
+    state: &mut State,
+    args: &Args,
+    (dst, at): (u32, Option<u32>),
+    src: &mut Target,
+) -> Result<Option<u32>, String> {
+    if !args.has('a') && !args.has('b') {
+        return Ok(at);
+    }
+    let (idx, moved) = shuffle_up(state, dst, at, args.has('b')).ok_or("no session")?;
+    if src.session == dst && moved.contains(&src.window) {
+        src.window += 1;
+    }
+    Ok(Some(idx))
 }
 
 fn first_free(state: &State, sid: u32) -> u32 {
@@ -396,12 +452,16 @@ pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         }
         return CmdResult::default();
     }
-    let src = match resolve_as(ctx, state, args.get('s'), Find::Window) {
+    let mut src = match resolve_as(ctx, state, args.get('s'), Find::Window) {
         Ok(t) => t,
         Err(e) => return err(e),
     };
     let (dst, at) = match index_target(ctx, state, args.get('t')) {
         Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    let at = match place(state, args, (dst, at), &mut src) {
+        Ok(a) => a,
         Err(e) => return err(e),
     };
     if let Err(e) = relink(
@@ -465,12 +525,16 @@ pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
 }
 
 pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let src = match resolve(ctx, state, args.get('s')) {
+    let mut src = match resolve(ctx, state, args.get('s')) {
         Ok(t) => t,
         Err(e) => return err(e),
     };
     let (dst, at) = match index_target(ctx, state, args.get('t')) {
         Ok(t) => t,
+        Err(e) => return err(e),
+    };
+    let at = match place(state, args, (dst, at), &mut src) {
+        Ok(a) => a,
         Err(e) => return err(e),
     };
     if let Some(w) = state.window_mut(src.session, src.window) {
