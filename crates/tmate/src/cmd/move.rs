@@ -314,10 +314,10 @@ fn shuffle_up(
         }
     }
     let moved = idx..last;
-    let remap = |i: u32| if moved.contains(&i) { i + 1 } else { i };
-    s.current = remap(s.current);
-    s.last = s.last.map(remap);
-    s.older = s.older.iter().copied().map(remap).collect();
+    let up = |i: u32| if moved.contains(&i) { i + 1 } else { i };
+    s.last = s.last.map(up);
+    s.older = s.older.iter().copied().map(up).collect();
+    s.current = up(s.current);
     Some((idx, moved))
 }
 
