@@ -257,3 +257,46 @@ pub fn status(state: &State) -> Option<(String, String)> {
     };
     Some((side("status-left"), side("status-right")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tmate_term::Attrs;
+
+    #[test]
+    fn attr_words_match_tmux_2_2() {
+        // Captured default cell: 2056 = 0x0808.
+        assert_eq!(attr_word(&Style::default()), 2056);
+        let red_bold = Style {
+            fg: Color::Indexed(1),
+            bg: Color::Default,
+            attrs: Attrs {
+                bold: true,
+                ..Attrs::default()
+            },
+        };
+        assert_eq!(attr_word(&red_bold), 0x01_0801);
+        // Bright colours use 90+/100+, palette colours set the 256 flags.
+        let bright = Style::colors(Color::Indexed(9), Color::Indexed(12));
+        assert_eq!(attr_word(&bright), (104 << 8) | 91);
+        let palette = Style::colors(Color::Indexed(200), Color::Indexed(17));
+        assert_eq!(attr_word(&palette), (0x03 << 24) | (17 << 8) | 200);
+    }
+
+    #[test]
+    fn sgr_selects_from_default() {
+        let mut out = Vec::new();
+        sgr(
+            &Style {
+                fg: Color::Indexed(2),
+                bg: Color::Rgb(1, 2, 3),
+                attrs: Attrs {
+                    underline: true,
+                    ..Attrs::default()
+                },
+            },
+            &mut out,
+        );
+        assert_eq!(out, b"\x1b[0;4;32;48;2;1;2;3m");
+    }
+}
