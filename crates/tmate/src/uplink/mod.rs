@@ -554,7 +554,10 @@ fn default_commands(state: &State) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     for (_, line) in crate::parse::logical_lines(crate::bindings::DEFAULTS) {
         if let Ok(cmds) = crate::parse::parse_line(&line) {
-            out.extend(cmds.into_iter().map(|words| normalise(&words)));
+            out.extend(
+                cmds.into_iter()
+                    .map(|words| glue_separator(normalise(&words))),
+            );
         }
     }
     let get = |name| {
@@ -578,6 +581,19 @@ fn default_commands(state: &State) -> Vec<Vec<String>> {
         "status-keys".into(),
         get("mode-keys"),
     ]);
+    out
+}
+
+/// tmux 2.x's default table wrote `select-pane -t=\; send-keys -M`, and tmate 2.4 sends the
+/// `;` glued to the word before it (`"-t=;"`, captured): our table keeps the `;` apart.
+fn glue_separator(argv: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(argv.len());
+    for a in argv {
+        match out.last_mut() {
+            Some(prev) if a == ";" && prev.ends_with('=') => prev.push(';'),
+            _ => out.push(a),
+        }
+    }
     out
 }
 

@@ -1,0 +1,306 @@
+//! Our host's start-up stream compared message by message with tmate 2.4's (the `startup`
+//! fixture recorded against the original tmate-ssh-server): a recording SSH server in the test
+//! answers like the original (the fixture's NOTIFY/SET_ENV/READY) and keeps what the host sends;
+//! then the reconnect burst after the server dropped the connection (the `reconnect` fixture).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use common::{DEADLINE, Mux};
+use russh::keys::{Algorithm, HashAlg, PrivateKey};
+use russh::server::{Auth, Msg, Session};
+use russh::{Channel, ChannelId};
+use tmate_proto::{DecoderConfig, HostDecoder, HostMessage, Layout, RawStr};
+use tokio::sync::mpsc;
+
+/// Accepts `none`, opens the `tmate` subsystem, answers with the original's start-up burst,
+/// and forwards every byte the host sends.
+struct Recorder {
+    sent: mpsc::UnboundedSender<Vec<u8>>,
+}
+
+impl russh::server::Handler for Recorder {
+    type Error = russh::Error;
+
+    async fn auth_none(&mut self, _user: &str) -> Result<Auth, Self::Error> {
+        Ok(Auth::Accept)
+    }
+
+    async fn channel_open_session(
+        &mut self,
+        _channel: Channel<Msg>,
+        reply: russh::server::ChannelOpenHandle,
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        reply.accept().await;
+        Ok(())
+    }
+
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        assert_eq!(name, "tmate");
+        session.channel_success(channel)?;
+        let handle = session.handle();
+        let burst = tmate_fixtures::stream("startup", "server-to-host");
+        tokio::spawn(async move {
+            let _ = handle.data(channel, burst).await;
+        });
+        Ok(())
+    }
+
+    async fn data(
+        &mut self,
+        _channel: ChannelId,
+        data: &[u8],
+        _session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        let _ = self.sent.send(data.to_vec());
+        Ok(())
+    }
+}
+
+fn decode(bytes: &[u8]) -> Vec<HostMessage> {
+    let mut d = HostDecoder::new(DecoderConfig::host_stream());
+    d.feed(bytes);
+    let mut out = Vec::new();
+    while let Some(m) = d.next_message() {
+        out.push(m.unwrap());
+    }
+    out
+}
+
+/// Window names differ (the fixture ran bash); everything else of a layout must match.
+fn unnamed(mut l: Layout) -> Layout {
+    for w in &mut l.windows {
+        w.name = RawStr::from("");
+    }
+    l
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn startup_stream_matches_tmate_2_4() {
+    let key = PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap();
+    let fingerprint = key.public_key().fingerprint(HashAlg::Sha256).to_string();
+    let config = Arc::new(russh::server::Config {
+        keys: vec![key],
+        ..Default::default()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
+            .await
+            .unwrap();
+        let _ = running.await;
+    });
+
+    // The fixture's host had exactly these three config lines.
+    let conf = format!(
+        "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
+         set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+    );
+    let mux = Mux::tmate().with_config(&conf);
+    let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
+    run(&["new-session", "-d", "-x", "80", "-y", "24"]);
+    run(&["wait", "tmate-ready"]);
+    assert!(run(&["display", "-p", "#{tmate_ssh}"]).starts_with("ssh -p2222 "));
+    run(&["kill-server"]);
+
+    // Everything up to FIN.
+    let mut bytes = Vec::new();
+    let deadline = Instant::now() + DEADLINE;
+    while !decode(&bytes).contains(&HostMessage::Fin) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(b)) => bytes.extend_from_slice(&b),
+            _ => panic!("no FIN; got {:?}", decode(&bytes)),
+        }
+    }
+    server.abort();
+    let ours = decode(&bytes);
+
+    let fixture = tmate_fixtures::stream("startup", "host-to-server");
+    let theirs: Vec<HostMessage> = decode(&fixture)
+        .into_iter()
+        .map(|m| match m {
+            // Their relay's port and key, ours here.
+            HostMessage::ExecCmd { argv } => HostMessage::ExecCmd {
+                argv: argv
+                    .into_iter()
+                    .map(|a| match a.to_string_lossy().as_str() {
+                        "2322" => RawStr::from(port.to_string()),
+                        f if f.starts_with("SHA256:") => RawStr::from(fingerprint.as_str()),
+                        _ => a,
+                    })
+                    .collect(),
+            },
+            m => m,
+        })
+        .collect();
+
+    // HEADER, the 88 replicated commands in order, UNAME, READY: identical but for UNAME's
+    // machine fields.
+    let ready = |ms: &[HostMessage]| ms.iter().position(|m| *m == HostMessage::Ready).unwrap();
+    let (a, b) = (&ours[..ready(&ours)], &theirs[..ready(&theirs)]);
+    assert_eq!(a.len(), b.len(), "start-up lengths differ");
+    for (i, (x, y)) in a.iter().zip(b).enumerate() {
+        match (x, y) {
+            (HostMessage::Uname { .. }, HostMessage::Uname { .. }) => {}
+            _ => assert_eq!(x, y, "message {i} differs"),
+        }
+    }
+    // The first layout after READY, and FIN last.
+    let layout = |ms: &[HostMessage]| {
+        ms.iter()
+            .find_map(|m| match m {
+                HostMessage::SyncLayout(l) => Some(unnamed(l.clone())),
+                _ => None,
+            })
+            .unwrap()
+    };
+    // tmate 2.4 (tmux 2.x) takes the status line off `-y 24`; we size `-x/-y` as tmux 3.3a
+    // does (the window is 80x24), a difference listed in the README.
+    let mut expected = layout(&theirs);
+    expected.sy += 1;
+    for p in expected.windows.iter_mut().flat_map(|w| w.panes.iter_mut()) {
+        p.sy += 1;
+    }
+    assert_eq!(layout(&ours), expected);
+    assert_eq!(ours.last(), Some(&HostMessage::Fin));
+    // Nothing but the session's own messages (no copy-mode tips yet: see README).
+    assert!(ours.iter().all(|m| matches!(
+        m,
+        HostMessage::Header { .. }
+            | HostMessage::ExecCmd { .. }
+            | HostMessage::Uname { .. }
+            | HostMessage::Ready
+            | HostMessage::SyncLayout(_)
+            | HostMessage::PtyData { .. }
+            | HostMessage::Fin
+    )));
+}
+
+/// Bytes of one connection until `done` holds for its decoded messages.
+async fn record_until(
+    rx: &mut mpsc::UnboundedReceiver<Vec<u8>>,
+    done: impl Fn(&[HostMessage]) -> bool,
+) -> Vec<HostMessage> {
+    let mut bytes = Vec::new();
+    let deadline = Instant::now() + std::time::Duration::from_secs(30);
+    while !done(&decode(&bytes)) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match tokio::time::timeout(left, rx.recv()).await {
+            Ok(Some(b)) => bytes.extend_from_slice(&b),
+            _ => panic!("incomplete; got {:?}", decode(&bytes)),
+        }
+    }
+    decode(&bytes)
+}
+
+/// The kinds of messages, in order, with runs of EXEC_CMD and PTY_DATA counted once.
+fn kinds(ms: &[HostMessage]) -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for m in ms {
+        let k = match m {
+            HostMessage::Header { .. } => "HEADER",
+            HostMessage::Reconnect { .. } => "RECONNECT",
+            HostMessage::ExecCmd { .. } => "EXEC_CMD",
+            HostMessage::Uname { .. } => "UNAME",
+            HostMessage::Ready => "READY",
+            HostMessage::SyncLayout(_) => "SYNC_LAYOUT",
+            HostMessage::Snapshot(_) => "SNAPSHOT",
+            HostMessage::PtyData { .. } => "PTY_DATA",
+            HostMessage::Fin => "FIN",
+            _ => "OTHER",
+        };
+        if out.last() != Some(&k) || !matches!(k, "EXEC_CMD" | "PTY_DATA") {
+            out.push(k);
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_burst_matches_tmate_2_4() {
+    let key = PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap();
+    let fingerprint = key.public_key().fingerprint(HashAlg::Sha256).to_string();
+    let config = Arc::new(russh::server::Config {
+        keys: vec![key],
+        ..Default::default()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // One recording per connection, with the handle that drops it.
+    let (conn_tx, mut conn_rx) = mpsc::unbounded_channel();
+    let acceptor = tokio::spawn(async move {
+        loop {
+            let (stream, _) = listener.accept().await.unwrap();
+            let (tx, rx) = mpsc::unbounded_channel();
+            let config = config.clone();
+            let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
+                .await
+                .unwrap();
+            let _ = conn_tx.send((rx, running.handle()));
+            tokio::spawn(running);
+        }
+    });
+    let conf = format!(
+        "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
+         set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+    );
+    let mux = Mux::tmate().with_config(&conf);
+    let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
+    run(&["new-session", "-d", "-x", "80", "-y", "24"]);
+    run(&["wait", "tmate-ready"]);
+    let (mut first, handle) = conn_rx.recv().await.unwrap();
+    record_until(&mut first, |ms| ms.contains(&HostMessage::Ready)).await;
+    handle
+        .disconnect(
+            russh::Disconnect::ByApplication,
+            String::new(),
+            String::new(),
+        )
+        .await
+        .unwrap();
+
+    let (mut second, _task) = tokio::time::timeout(DEADLINE, conn_rx.recv())
+        .await
+        .expect("the host did not reconnect")
+        .unwrap();
+    let ours = record_until(&mut second, |ms| {
+        ms.iter().any(|m| matches!(m, HostMessage::Snapshot(_)))
+    })
+    .await;
+    let log = run(&["show-messages"]);
+    assert!(log.contains("[tmate] Reconnecting... ("), "{log}");
+    run(&["kill-server"]);
+    acceptor.abort();
+
+    let theirs = decode(&tmate_fixtures::stream("reconnect.conn2", "host-to-server"));
+    let upto_snapshot = |k: Vec<&'static str>| {
+        let end = k.iter().position(|k| *k == "SNAPSHOT").unwrap();
+        k[..=end].to_vec()
+    };
+    assert_eq!(upto_snapshot(kinds(&ours)), upto_snapshot(kinds(&theirs)));
+    // The same replayed commands (the fixture's relay port and key aside).
+    let execs = |ms: &[HostMessage]| {
+        ms.iter()
+            .filter(|m| matches!(m, HostMessage::ExecCmd { .. }))
+            .count()
+    };
+    assert_eq!(execs(&ours), execs(&theirs));
+}
