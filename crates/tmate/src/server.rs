@@ -80,6 +80,7 @@ pub fn spawn_pane(
             pid: started.pid,
             dead: None,
             command: command.map(str::to_string),
+            cwd: cwd.to_string(),
             generation: started.generation,
             copy: None,
         },
@@ -88,15 +89,25 @@ pub fn spawn_pane(
 }
 
 /// respawn-pane: a new program in an existing pane, same size, fresh screen (tmux
-/// `screen_reinit`). The caller has hung up a live program already (`-k`).
+/// `screen_reinit`), in `cwd` or else where the pane started. The caller has hung up a live
+/// program already (`-k`).
 pub fn respawn_pane(
     shared: &Arc<Shared>,
     state: &mut State,
     pane: u32,
     command: Option<&str>,
-    cwd: &str,
+    cwd: Option<&str>,
 ) -> Result<(), String> {
     let (sid, _) = state.locate_pane(pane).ok_or("no pane")?;
+    let cwd = match cwd {
+        Some(c) => c.to_string(),
+        None => state
+            .panes
+            .get(&pane)
+            .map(|p| p.cwd.clone())
+            .unwrap_or_default(),
+    };
+    let cwd = cwd.as_str();
     let (sx, sy) = state
         .panes
         .get(&pane)
@@ -111,6 +122,7 @@ pub fn respawn_pane(
         p.pid = started.pid;
         p.dead = None;
         p.command = command.map(str::to_string);
+        p.cwd = cwd.to_string();
         p.generation = started.generation;
     }
     Ok(())

@@ -26,6 +26,8 @@ pub struct Pane {
     pub dead: Option<Exit>,
     /// The command it was started with (respawn-pane runs it again); `None`: the shell.
     pub command: Option<String>,
+    /// The directory it was started in (respawn-pane without -c starts there again).
+    pub cwd: String,
     /// Which spawn the PTY tasks belong to; respawn-pane starts a new one in the same pane.
     pub generation: u64,
     /// Copy mode over this pane (`crate::copy`).

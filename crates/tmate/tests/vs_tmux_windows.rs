@@ -421,6 +421,18 @@ fn remain_on_exit_and_respawn_match_tmux() {
     for m in [&a, &b] {
         m.run(&["respawn-window", "-k", "exec cat"]);
     }
+    // Where the pane started (the session's directory), not the client's.
+    for m in [&a, &b] {
+        let sub = m.dir.path().join("sub");
+        std::fs::create_dir_all(&sub).unwrap();
+        let mut c = m.command(&["respawn-pane", "-k", "pwd; exec cat"]);
+        c.current_dir(&sub);
+        assert!(c.status().unwrap().success());
+        let home = m.dir.path().to_string_lossy().into_owned();
+        m.wait_for(&["capture-pane", "-p"], "the start directory", |s| {
+            s.lines().next() == Some(home.as_str())
+        });
+    }
     same_on(
         &a,
         &b,

@@ -1,5 +1,6 @@
 //! respawn-pane and respawn-window (tmux 3.3a): a new program in a dead pane (or, with -k,
-//! a live one), the window cut back to its first pane; remain-on-exit keeps panes to revive.
+//! a live one) where the pane started (or -c), the window cut back to its first pane;
+//! remain-on-exit keeps panes to revive.
 
 use super::{Args, CmdResult, Ctx, Find, resolve, resolve_as};
 use crate::server::respawn_pane as respawn;
@@ -39,8 +40,7 @@ pub fn respawn_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult 
     }
     let cmd = command(state, t.pane, args);
     hang_up_if_live(state, t.pane);
-    let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
-    match respawn(ctx.shared, state, t.pane, cmd.as_deref(), &cwd) {
+    match respawn(ctx.shared, state, t.pane, cmd.as_deref(), args.get('c')) {
         Ok(()) => CmdResult::default(),
         Err(e) => CmdResult::error(format!("respawn pane failed: {e}")),
     }
@@ -80,8 +80,7 @@ pub fn respawn_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResul
     state.apply_layout(t.session, t.window);
     let cmd = command(state, *first, args);
     hang_up_if_live(state, *first);
-    let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
-    match respawn(ctx.shared, state, *first, cmd.as_deref(), &cwd) {
+    match respawn(ctx.shared, state, *first, cmd.as_deref(), args.get('c')) {
         Ok(()) => CmdResult::default(),
         Err(e) => CmdResult::error(format!("respawn window failed: {e}")),
     }
