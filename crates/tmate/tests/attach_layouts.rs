@@ -1,5 +1,6 @@
 //! Layout and pane keys of an attached client (C-b Space, C-b M-1..M-5, C-b {, C-b }, C-o, C-b !)
-//! against tmux 3.3a attached the same way, and a bound run-shell's output on tmate's status line.
+//! against tmux 3.3a attached the same way, window sizes after moves into the attached session,
+//! and a bound run-shell's output on tmate's status line.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -138,6 +139,19 @@ async fn layout_keys_match_tmux() {
         );
         before = [after[0].clone(), after[1].clone()];
     }
+    // A window moved or swapped in from a detached session takes the attached one's size.
+    let all = "#{session_name} #{window_index} #{window_id} #{window_width}x#{window_height}";
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-s", "one", "-x", "50", "-y", "15"]);
+        m.run(&["new-session", "-d", "-s", "two", "-x", "50", "-y", "15"]);
+        m.run(&["move-window", "-d", "-s", "one:0", "-t", "main:5"]);
+        m.run(&["swap-window", "-s", "two:0", "-t", "main:0"]);
+        m.run(&["break-pane", "-d", "-s", "two:0.1", "-t", "main:7"]);
+    }
+    assert_eq!(
+        b.run(&["list-windows", "-a", "-F", all]),
+        a.run(&["list-windows", "-a", "-F", all])
+    );
 }
 
 #[tokio::test]

@@ -402,9 +402,29 @@ fn relink(
     }
     // Unlink from the source: its current moves on like a closed window's.
     detach_index(state, sid, idx);
-    // A window keeps its size in another session until a client there resizes it (tmux
-    // without attached clients does the same).
+    if sid != dst {
+        fit(state, dst, new_idx);
+    }
     Ok(new_idx)
+}
+
+/// tmux `recalculate_sizes`: a window that moved into a session with attached clients takes
+/// the session's size; without clients it keeps its own.
+fn fit(state: &mut State, sid: u32, idx: u32) {
+    if !state.clients.values().any(|c| c.session == sid) {
+        return;
+    }
+    let Some((sx, sy)) = state.sessions.get(&sid).map(|s| (s.sx, s.sy)) else {
+        return;
+    };
+    if let Some(w) = state.window_mut(sid, idx)
+        && (w.sx, w.sy) != (sx, sy)
+    {
+        w.sx = sx;
+        w.sy = sy;
+        w.layout.resize(sx, sy);
+    }
+    state.apply_layout(sid, idx);
 }
 
 fn remove_pane_process(state: &mut State, pane: u32) {
@@ -514,6 +534,10 @@ pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     if let Some(s) = state.sessions.get_mut(&src.session) {
         s.windows.insert(src.window, b);
     }
+    if src.session != dst.session {
+        fit(state, src.session, src.window);
+        fit(state, dst.session, dst.window);
+    }
     // tmux 3.3a selects the target's index with -d (it is already current otherwise).
     if args.has('d') {
         super::window::select_index(state, dst.session, dst.window);
@@ -578,6 +602,7 @@ pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
                 s.select(idx);
             }
         }
+        fit(state, dst, idx);
         state.apply_layout(dst, idx);
         (dst, idx)
     };
