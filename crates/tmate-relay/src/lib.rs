@@ -296,7 +296,11 @@ impl Relay {
         }
         if let Some(listener) = self.web_listener {
             let app = web::router(self.shared.clone())
-                .into_make_service_with_connect_info::<SocketAddr>();
+                .into_make_service_with_connect_info::<web::PeerAddr>();
+            let listener = web::CountedListener {
+                inner: listener,
+                shared: self.shared.clone(),
+            };
             let mut stop = self.shutdown.subscribe();
             tasks.spawn(async move {
                 let stopped = async move {

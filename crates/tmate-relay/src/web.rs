@@ -3,20 +3,27 @@
 //! like any SSH one (same compositor, same input path, same read-only rule).
 
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
+use axum::extract::connect_info::Connected;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::IncomingStream;
 use rand::RngExt;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 use crate::registry::Found;
+use crate::ssh::ConnectionCount;
 use crate::viewer::{self, ViewerInput, ViewerOutput, ViewerSetup};
 use crate::{Shared, token};
 
@@ -40,6 +47,89 @@ const WEBGL_JS: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/addon-webgl.js
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
                    connect-src 'self'; img-src 'self' data:; font-src 'self'; base-uri 'none'; \
                    form-action 'none'; frame-ancestors 'none'";
+
+/// The web viewer's listener: every HTTP connection is counted like an SSH one (in all and per
+/// address, `ConnectionCount`) for as long as it is open, WebSockets included; one over a limit
+/// is closed at accept, before any request is read.
+pub struct CountedListener {
+    pub inner: TcpListener,
+    pub shared: Arc<Shared>,
+}
+
+impl axum::serve::Listener for CountedListener {
+    type Io = CountedStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (CountedStream, SocketAddr) {
+        loop {
+            // axum's accept backs off on errors (out of descriptors) by itself.
+            let (io, addr) = axum::serve::Listener::accept(&mut self.inner).await;
+            if let Some(count) = ConnectionCount::acquire(&self.shared, addr) {
+                return (CountedStream { io, _count: count }, addr);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.inner.local_addr()
+    }
+}
+
+/// A web connection and its place in the connection counts (given back when it is dropped).
+pub struct CountedStream {
+    io: TcpStream,
+    _count: ConnectionCount,
+}
+
+impl AsyncRead for CountedStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for CountedStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+}
+
+/// The peer's address, as handlers see it (`ConnectInfo<PeerAddr>`).
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub SocketAddr);
+
+impl Connected<IncomingStream<'_, CountedListener>> for PeerAddr {
+    fn connect_info(stream: IncomingStream<'_, CountedListener>) -> Self {
+        PeerAddr(*stream.remote_addr())
+    }
+}
 
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
@@ -129,7 +219,7 @@ fn web_refused(found: &Found) -> Option<Response> {
 async fn page(
     State(shared): State<Arc<Shared>>,
     Path(candidate): Path<String>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ConnectInfo(PeerAddr(addr)): ConnectInfo<PeerAddr>,
 ) -> Response {
     let Some(found) = lookup(&shared, &candidate) else {
         return not_found(&shared, addr).await;
@@ -193,7 +283,7 @@ fn origin_of(url: &str) -> String {
 async fn socket(
     State(shared): State<Arc<Shared>>,
     Path(candidate): Path<String>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ConnectInfo(PeerAddr(addr)): ConnectInfo<PeerAddr>,
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
@@ -213,17 +303,10 @@ async fn socket(
         )
             .into_response();
     }
-    let Some(guard) = crate::ssh::ConnectionCount::acquire(&shared, addr) else {
-        return (StatusCode::TOO_MANY_REQUESTS, "Too many connections\n").into_response();
-    };
     upgrade
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| async move {
-            // Counted while the socket lives, like an SSH connection.
-            let _guard = guard;
-            run_web_viewer(shared, found, socket, addr).await;
-        })
+        .on_upgrade(move |socket| run_web_viewer(shared, found, socket, addr))
 }
 
 /// The page's size report: `{"cols":N,"rows":M}`.

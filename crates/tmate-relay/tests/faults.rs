@@ -671,3 +671,42 @@ async fn http_status(addr: SocketAddr, path: &str) -> String {
         .unwrap()
         .unwrap_or_default()
 }
+
+/// Web connections count against the same per-address limit as SSH ones, from accept on (an
+/// idle HTTP connection holds its place): over it, the connection is closed unanswered.
+#[tokio::test]
+async fn web_connections_count_per_address() {
+    let relay = TestRelay::start_with(|c| {
+        c.web_listen = Some("127.0.0.1:0".parse().unwrap());
+        c.limits.connections_per_ip = 2;
+    })
+    .await;
+    let web = relay.handle.web_addr().unwrap();
+    let _ssh = ScriptedHost::connect(relay.addr).await;
+    let _idle = TcpStream::connect(web).await.unwrap();
+    let mut over = TcpStream::connect(web).await.unwrap();
+    let _ = over.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(DEADLINE, over.read_to_end(&mut answer)).await;
+    assert!(
+        matches!(read, Ok(_)),
+        "the connection over the limit was kept"
+    );
+    assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+    // Another address is served.
+    let mut other = connect_from("127.0.0.2", web).await;
+    other
+        .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(DEADLINE, other.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        answer.starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}
