@@ -685,3 +685,40 @@ async fn relay_by_host_name() {
     assert!(log.contains("[tmate] Connecting to localhost..."), "{log}");
     host_ok(&mux, &["kill-server"]);
 }
+
+/// The host's copy mode reaches viewers (SYNC_COPY_MODE): the relay draws the position
+/// indicator and the scrolled view, and the live screen again when the host leaves it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn host_copy_mode_reaches_viewers() {
+    let relay = TestRelay::start().await;
+    let mux = Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(&mux, &["new-session", "-d", "-x", "100", "-y", "29"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    wait_capture(&mux, "the prompt", |t| !t.trim().is_empty());
+    host_ok(&mux, &["send-keys", "seq 1 100", "Enter"]);
+    wait_capture(&mux, "the numbers", |t| has_line(t, "100"));
+    let mut viewer = Viewer::join(relay.addr, &token(ssh.trim())).await;
+    viewer.wait_for("the numbers", |s| has_line(s, "100")).await;
+    host_ok(&mux, &["copy-mode"]);
+    host_ok(&mux, &["send-keys", "-X", "page-up"]);
+    viewer
+        .wait_for("the copy-mode indicator and history", |s| {
+            s.lines()
+                .next()
+                .is_some_and(|l| l.trim_end().ends_with("]"))
+                && !has_line(s, "100")
+        })
+        .await;
+    host_ok(&mux, &["send-keys", "-X", "cancel"]);
+    viewer
+        .wait_for("the live screen again", |s| {
+            has_line(s, "100")
+                && !s
+                    .lines()
+                    .next()
+                    .is_some_and(|l| l.trim_end().ends_with("]"))
+        })
+        .await;
+    host_ok(&mux, &["kill-server"]);
+}

@@ -349,7 +349,7 @@ async fn run(
 
     // The start-up burst (spec 5.4 on reconnect), then the queue is installed under the same
     // lock as the screens are read, so every later pane byte follows the repaint exactly once.
-    let (burst, mut sent_layout, mut replay_sent) = {
+    let (burst, mut sent_layout, mut replay_sent, mut copy_sent) = {
         let mut st = shared.lock();
         let mut burst = Vec::new();
         push(
@@ -384,9 +384,11 @@ async fn run(
                 screen::redraw_all(&st, &mut burst);
             }
         }
+        let mut copy_sent = std::collections::BTreeMap::new();
+        screen::copy_changes(&st, &mut copy_sent, layout.as_ref(), &mut burst);
         st.tmate.out = Some(out_tx.clone());
         st.tmate.overflow = false;
-        (burst, layout, st.tmate.replay_total)
+        (burst, layout, st.tmate.replay_total, copy_sent)
     };
     send(&write, burst).await?;
     let mut sent_status: Option<(String, String)> = None;
@@ -503,6 +505,7 @@ async fn run(
                         }
                         sent_layout = l;
                     }
+                    screen::copy_changes(&st, &mut copy_sent, sent_layout.as_ref(), &mut bytes);
                     bytes
                 };
                 if !bytes.is_empty()

@@ -1,10 +1,13 @@
 //! What the relay is told about the screens: SYNC_LAYOUT for the shared session, PTY_DATA that
 //! repaints a pane from our terminal with its colours (after connecting or when the relay fell
-//! behind), and the SNAPSHOT of every pane sent after a reconnect (protocol spec 3.14).
+//! behind), the SNAPSHOT of every pane sent after a reconnect (protocol spec 3.14), and the
+//! copy-mode state of each pane (SYNC_COPY_MODE, spec 3.10).
+
+use std::collections::BTreeMap;
 
 use tmate_proto::{
-    HostMessage, Layout, LayoutPane, LayoutWindow, MAX_PTY_CHUNK, PaneSnapshot, RawStr,
-    SnapshotGrid, SnapshotLine, WireMessage,
+    CopyInput, CopyModeState, CopySelection, HostMessage, Layout, LayoutPane, LayoutWindow,
+    MAX_PTY_CHUNK, PaneSnapshot, RawStr, SnapshotGrid, SnapshotLine, WireMessage,
 };
 use tmate_term::{Color, Style};
 
@@ -89,8 +92,16 @@ pub fn repaint(state: &State, pane: u32) -> Vec<u8> {
     // ED 2 screen into scrollback, which makes it allocate its first 1,000 history rows (about
     // 2 MB for 80 columns) for every session (docs/BENCHMARKS.md, relay memory).
     let mut bytes = b"\x1b[m\x1b[H\x1b[J".to_vec();
+    let top = p.term.scrollback_len();
     for row in 0..rows {
-        let cells: Vec<_> = (0..cols).map(|c| p.term.cell(c, row)).collect();
+        // The program's screen, not a copy-mode view over it (the relay mirrors copy mode
+        // through SYNC_COPY_MODE).
+        let cells = p
+            .term
+            .grid_line(top + usize::from(row))
+            .map(|l| l.cells)
+            .unwrap_or_default();
+        let cells: Vec<_> = cells.into_iter().take(usize::from(cols)).collect();
         // Trailing default blanks are already there after the clear.
         let used = cells
             .iter()
@@ -110,7 +121,7 @@ pub fn repaint(state: &State, pane: u32) -> Vec<u8> {
         }
         bytes.extend_from_slice(b"\x1b[m");
     }
-    let (cx, cy) = p.term.cursor();
+    let (cx, cy) = p.term.program_cursor();
     bytes.extend_from_slice(format!("\x1b[{};{}H", cy + 1, cx + 1).as_bytes());
     if !p.term.modes().cursor_visible {
         bytes.extend_from_slice(b"\x1b[?25l");
@@ -166,18 +177,27 @@ fn attr_word(style: &Style) -> u64 {
     (flags << 24) | (attr << 16) | (bg << 8) | fg
 }
 
-/// SNAPSHOT of every pane's visible screen (our terminal does not expose history cells, so no
-/// history lines; no saved grid either).
+/// History lines a SNAPSHOT carries per pane (tmate 2.4's).
+const SNAPSHOT_HISTORY: usize = 300;
+
+/// SNAPSHOT of every pane: up to 300 history lines and the screen, oldest first (no saved
+/// grid: our terminal does not expose the normal screen kept under an alternate one).
 pub fn snapshot(state: &State) -> HostMessage {
     let panes = state
         .panes
         .values()
         .map(|p| {
-            let (cols, rows) = p.term.size();
-            let lines = (0..rows)
-                .map(|row| {
-                    let cells: Vec<_> = (0..cols)
-                        .map(|c| p.term.cell(c, row))
+            let (_, rows) = p.term.size();
+            let hsize = p.term.scrollback_len();
+            let first = hsize.saturating_sub(SNAPSHOT_HISTORY);
+            let lines = (first..hsize + usize::from(rows))
+                .map(|line| {
+                    let cells: Vec<_> = p
+                        .term
+                        .grid_line(line)
+                        .map(|l| l.cells)
+                        .unwrap_or_default()
+                        .into_iter()
                         .filter(|c| c.width != 0)
                         .collect();
                     let used = cells
@@ -196,11 +216,11 @@ pub fn snapshot(state: &State) -> HostMessage {
                     }
                 })
                 .collect();
-            let (cx, cy) = p.term.cursor();
+            let (cx, cy) = p.term.program_cursor();
             let m = p.term.modes();
             let mut mode = 0x10; // WRAP
             for (on, bit) in [
-                (m.cursor_visible, 0x1),
+                (m.cursor_visible && p.copy.is_none(), 0x1),
                 (m.cursor_keys_application, 0x4),
                 (m.keypad_application, 0x8),
                 (m.mouse_reporting, 0x20),
@@ -256,6 +276,85 @@ pub fn status(state: &State) -> Option<(String, String)> {
         }
     };
     Some((side("status-left"), side("status-right")))
+}
+
+/// SYNC_COPY_MODE state of every pane in copy mode (`copy::copy_sync`: the view offset, the
+/// copy cursor, the selection start counted up from the last line).
+pub fn copy_states(state: &State) -> BTreeMap<u32, CopyModeState> {
+    let int = |v: usize| i64::try_from(v).unwrap_or(i64::MAX);
+    state
+        .panes
+        .values()
+        .filter_map(|p| {
+            let c = crate::copy::copy_sync(p)?;
+            Some((
+                p.id,
+                CopyModeState {
+                    backing: c.backing,
+                    oy: int(c.oy),
+                    cx: int(c.cx),
+                    cy: int(c.cy),
+                    selection: c.selection.map(|(x, y, rect)| CopySelection {
+                        x: int(x),
+                        y_from_bottom: int(y),
+                        rectangle: rect,
+                    }),
+                    input: c.input.map(|(kind, prompt, input)| CopyInput {
+                        kind: i64::from(kind),
+                        prompt: RawStr::from(prompt),
+                        input: RawStr::from(input),
+                    }),
+                },
+            ))
+        })
+        .collect()
+}
+
+/// SYNC_COPY_MODE for the panes whose copy-mode state changed since `sent` (`[]` for a pane
+/// that left it), only for panes the relay knows (`layout`).
+pub fn copy_changes(
+    state: &State,
+    sent: &mut BTreeMap<u32, CopyModeState>,
+    layout: Option<&Layout>,
+    out: &mut Vec<u8>,
+) {
+    let known = |id: u32| {
+        layout.is_some_and(|l| {
+            l.windows
+                .iter()
+                .any(|w| w.panes.iter().any(|p| p.id == i64::from(id)))
+        })
+    };
+    let now = copy_states(state);
+    for (id, st) in &now {
+        if sent.get(id) != Some(st) && known(*id) {
+            push(
+                out,
+                HostMessage::SyncCopyMode {
+                    pane_id: i64::from(*id),
+                    state: Some(st.clone()),
+                },
+            );
+            sent.insert(*id, st.clone());
+        }
+    }
+    let left: Vec<u32> = sent
+        .keys()
+        .filter(|id| !now.contains_key(id))
+        .copied()
+        .collect();
+    for id in left {
+        sent.remove(&id);
+        if known(id) {
+            push(
+                out,
+                HostMessage::SyncCopyMode {
+                    pane_id: i64::from(id),
+                    state: None,
+                },
+            );
+        }
+    }
 }
 
 #[cfg(test)]
