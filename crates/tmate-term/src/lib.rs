@@ -63,7 +63,7 @@ pub use compose::{
     ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, MODE_STYLE, STATUS_STYLE, Scene,
     ScenePane, StatusBar, StatusWindow, compose, compose_into,
 };
-pub use markup::truncate_markup;
+pub use markup::{parse_style, truncate_markup};
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;
 pub use style::{Attrs, Cell, Color, PaneModes, Style};

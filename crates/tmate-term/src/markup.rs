@@ -141,6 +141,12 @@ fn apply_style(style: &Style, base: &Style, body: &str) -> Option<Style> {
     Some(new)
 }
 
+/// A style option's value (`bg=yellow,fg=black`, as `mode-style`) over the default style;
+/// `None` when tmux's `style_parse` would refuse it.
+pub fn parse_style(text: &str) -> Option<Style> {
+    apply_style(&Style::default(), &Style::default(), text)
+}
+
 /// Parse status text with tmux markup into cells, starting from (and with `default` meaning)
 /// `base`. `#[...]` changes the style and is never shown; a run of `#` not followed by `[` shows
 /// half of them rounded up (`##` is one `#`), as tmux draws an expanded format. Unprintable

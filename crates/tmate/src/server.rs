@@ -124,6 +124,8 @@ pub fn respawn_pane(
         p.command = command.map(str::to_string);
         p.cwd = cwd.to_string();
         p.generation = started.generation;
+        // A fresh screen: tmux resets the pane's modes (copy mode ends).
+        p.copy = None;
     }
     Ok(())
 }

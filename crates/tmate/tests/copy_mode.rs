@@ -424,6 +424,8 @@ async fn bracket_keys(m: &Mux, check_screen: bool) -> Vec<String> {
         })
         .await;
     }
+    // A new mode-style is used from the next redraw of copy mode.
+    m.run(&["set", "-g", "mode-style", "bg=red,fg=white"]);
     let probe = ["display", "-p", "#{scroll_position}"];
     let scrolled = c.type_until(m, b"\x1b[5~", &probe, "9\n").await;
     seen.push(scrolled.clone());
@@ -434,6 +436,8 @@ async fn bracket_keys(m: &Mux, check_screen: bool) -> Vec<String> {
                 .lines()
                 .next()
                 .is_some_and(|l| l.ends_with(&want))
+                && s.cell(0, 39)
+                    .is_some_and(|c| c.bgcolor() == vt100::Color::Idx(1))
         })
         .await;
     }

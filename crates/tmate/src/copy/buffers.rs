@@ -181,3 +181,37 @@ pub fn vis(data: &[u8]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn automatic_buffers_are_bounded_and_named_ones_are_not() {
+        let mut b = Buffers::default();
+        for i in 0..5 {
+            b.add(format!("t{i}").into_bytes(), 3);
+        }
+        b.set(Some("keep"), b"k".to_vec(), 3).unwrap();
+        let names: Vec<&str> = b.by_time().iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["keep", "buffer4", "buffer3", "buffer2"]);
+        b.add(b"t5".to_vec(), 3);
+        let names: Vec<&str> = b.by_time().iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(names, ["buffer5", "keep", "buffer4", "buffer3"]);
+        // Empty data adds nothing; an empty name is refused like tmux.
+        b.add(Vec::new(), 3);
+        assert_eq!(b.by_time().len(), 4);
+        assert!(b.set(Some(""), b"x".to_vec(), 3).is_err());
+        assert!(b.set(None, vec![0; MAX_BUFFER + 1], 3).is_err());
+    }
+
+    #[test]
+    fn sample_escapes_and_cuts() {
+        assert_eq!(sample(b"a\nb\tc\\d\x1b"), "a\\nb\\tc\\\\d\\033");
+        let long = vec![b'x'; 300];
+        let s = sample(&long);
+        assert_eq!(s.len(), 203);
+        assert!(s.ends_with("..."));
+        assert_eq!(sample("é".repeat(150).as_bytes()).chars().count(), 100 + 3);
+    }
+}

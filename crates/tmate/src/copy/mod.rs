@@ -26,6 +26,12 @@ pub fn key_table(state: &State, pane: u32) -> Option<&'static str> {
     })
 }
 
+/// The window's `mode-style` (tmux's default when it does not parse).
+fn mode_style(state: &State, pane: u32) -> tmate_term::Style {
+    let (sid, idx) = state.locate_pane(pane).unwrap_or((0, 0));
+    tmate_term::parse_style(&state.option(sid, idx, "mode-style")).unwrap_or(MODE_STYLE)
+}
+
 fn mode_keys_vi(state: &State, pane: u32) -> bool {
     let (sid, idx) = state.locate_pane(pane).unwrap_or((0, 0));
     state.option(sid, idx, "mode-keys") == "vi"
@@ -39,6 +45,7 @@ pub fn in_mode(state: &State, pane: u32) -> bool {
 /// Enter copy mode (no change when already in it). Returns true when it was entered now.
 pub fn enter(state: &mut State, pane: u32) -> bool {
     let vi = mode_keys_vi(state, pane);
+    let style = mode_style(state, pane);
     let Some(p) = state.panes.get_mut(&pane) else {
         return false;
     };
@@ -47,6 +54,7 @@ pub fn enter(state: &mut State, pane: u32) -> bool {
     }
     let mut m = CopyMode::new(&p.term);
     m.vi = vi;
+    m.style = style;
     p.copy = Some(Box::new(m));
     sync(p);
     true
@@ -79,7 +87,7 @@ pub fn sync(p: &mut Pane) {
     let overlay = CopyOverlay {
         indicator: m.indicator(&g),
         highlight: m.highlight(&g),
-        style: MODE_STYLE,
+        style: m.style,
     };
     p.term.set_copy_view(Some(view));
     p.term.set_copy_overlay(Some(overlay));
@@ -174,6 +182,7 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdR
         .unwrap_or(1)
         .clamp(1, 10_000);
     let vi = mode_keys_vi(state, pane);
+    let style = mode_style(state, pane);
     let (sid, idx) = state.locate_pane(pane).unwrap_or((0, 0));
     let separators = state.option(sid, idx, "word-separators");
     let limit = usize::try_from(
@@ -191,6 +200,7 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdR
         return CmdResult::error("not in a mode");
     };
     m.vi = vi;
+    m.style = style;
     let g = Grid::new(&p.term);
     m.settle(&g);
     let mut cancel = false;

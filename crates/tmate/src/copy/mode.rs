@@ -58,6 +58,8 @@ pub struct CopyMode {
     hsize_seen: usize,
     /// Columns of the word separators (window option `word-separators`).
     pub separators: String,
+    /// The window's `mode-style`: the indicator and the selection are drawn in it.
+    pub style: tmate_term::Style,
 }
 
 /// What copy mode needs of the pane: its lines and sizes.
@@ -307,6 +309,7 @@ impl CopyMode {
     pub fn new(term: &PaneTerm) -> CopyMode {
         let (cx, cy) = term.program_cursor();
         CopyMode {
+            style: tmate_term::MODE_STYLE,
             cx: usize::from(cx),
             cy: usize::from(cy),
             hsize_seen: term.scrollback_len(),
