@@ -182,6 +182,17 @@ fn main() {
         }
         return;
     }
+    if let (Some("report"), Some(path)) =
+        (std::env::args().nth(1).as_deref(), std::env::args().nth(2))
+    {
+        // Print the table of a saved JSON result (after merging partial runs).
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        match serde_json::from_str::<Value>(&text) {
+            Ok(v) => print!("{}", report::table(&v)),
+            Err(e) => eprintln!("tmate-bench: {path}: {e}"),
+        }
+        return;
+    }
     let parsed = parse_args(&mut args);
     // A panic must still stop everything started (below), so it is caught here.
     let outcome =

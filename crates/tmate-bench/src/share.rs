@@ -100,7 +100,20 @@ impl Relay {
             keys.display().to_string(),
         ];
         let (bin, extra): (&Path, &[&str]) = match kind {
-            RelayKind::Ours(b) => (b, &["--no-web"]),
+            // A capacity benchmark from one address: lift the per-address and total limits
+            // (defaults 64 connections per address, 2,000 sessions).
+            RelayKind::Ours(b) => (
+                b,
+                &[
+                    "--no-web",
+                    "--connections-per-ip",
+                    "30000",
+                    "--max-connections",
+                    "30000",
+                    "--max-sessions",
+                    "20000",
+                ],
+            ),
             RelayKind::Original(b) => (b, &[]),
         };
         let log = std::fs::File::create(dir.join("relay.log"))?;
