@@ -3,8 +3,8 @@
 //! into a client-sized `Frame` following tmux 3.3a's `screen-redraw.c`, `status.c` and
 //! `format-draw.c`.
 
-use crate::markup::{markup_cells, plain_cells};
 use crate::pane::{PaneTerm, set_blank};
+use crate::status::{Look, PaneRect, draw_message, draw_pane_label, draw_prompt, draw_status};
 use crate::style::{Cell, Color, PaneModes, Style};
 
 /// What one client should see: the active window of a session.
@@ -272,157 +272,29 @@ impl<'s, 'a> Layout<'s, 'a> {
 
     /// Glyph and style of a window-area cell that no pane covers (tmux
     /// `screen_redraw_draw_borders_cell`): the window's own right and bottom edges and everything
-    /// past them use `pane-border-style`; a border inside the window is green when it is on the
-    /// active pane's border.
+    /// past them use `pane-border-style`; a border inside the window is in
+    /// `pane-active-border-style` (green) when it is on the active pane's border.
     fn border_cell(
         &self,
         px: u32,
         py: u32,
         active: Option<&ScenePane<'_>>,
+        look: &Look,
     ) -> (&'static str, Style) {
         if px > self.sx || py > self.sy {
-            return (CellType::Outside.glyph(), BORDER_STYLE);
+            return (CellType::Outside.glyph(), look.border_style);
         }
         let cell_type = self.type_of_cell(px, py);
         let on_edge = px == self.sx || py == self.sy;
         let is_active =
             !on_edge && active.is_some_and(|a| self.pane_border(a, px, py) == PaneBorder::Border);
         let style = if is_active {
-            ACTIVE_BORDER_STYLE
+            look.active_border_style
         } else {
-            BORDER_STYLE
+            look.border_style
         };
         (cell_type.glyph(), style)
     }
-}
-
-/// The window list as tmux 3.3a's default `status-format` draws it: `#I:#W` plus the flags
-/// (`*` current, `-` last, a space when neither), separated by `window-status-separator` (a
-/// space). Returns the cells and the focus range (the current window's entry).
-fn window_list(windows: &[StatusWindow]) -> (Vec<Cell>, Option<(usize, usize)>) {
-    let mut cells = Vec::new();
-    let mut focus = None;
-    for (i, w) in windows.iter().enumerate() {
-        let start = cells.len();
-        let flag = if w.active {
-            "*"
-        } else if w.last {
-            "-"
-        } else {
-            " "
-        };
-        // Names are shown as they are (never as markup): they come from the pane's program.
-        cells.extend(plain_cells(
-            &format!("{}:{}{}", w.idx, w.name, flag),
-            STATUS_STYLE,
-        ));
-        if w.active && focus.is_none() {
-            focus = Some((start, cells.len()));
-        }
-        if i + 1 < windows.len() {
-            cells.extend(plain_cells(" ", STATUS_STYLE));
-        }
-    }
-    (cells, focus)
-}
-
-/// Copy `width` cells of `src` starting at `start` into `row` at `at` (tmux `format_draw_put`),
-/// blanking half characters at either end so a wide character is never split.
-fn put(row: &mut [Cell], at: usize, src: &[Cell], start: usize, width: usize) {
-    let row_len = row.len();
-    for i in 0..width {
-        let Some(cell) = src.get(start + i) else {
-            break;
-        };
-        let Some(slot) = row.get_mut(at + i) else {
-            break;
-        };
-        let cut_right = cell.width == 2 && (i + 1 >= width || at + i + 1 >= row_len);
-        let cut_left = cell.width == 0 && i == 0;
-        if cut_left || cut_right {
-            set_blank(slot, cell.style);
-        } else {
-            slot.clone_from(cell);
-        }
-    }
-}
-
-/// tmux 3.3a `format_draw_left` with the default status format: left text at 0, right text
-/// right-aligned, the window list after the left text. When they do not fit, the list shrinks
-/// first (keeping the current window in view between `<` and `>` markers), then the right text
-/// (keeping its end), then the left.
-fn draw_status(row: &mut [Cell], status: &StatusBar) {
-    for slot in row.iter_mut() {
-        set_blank(slot, STATUS_STYLE);
-    }
-    let available = row.len();
-    let left = markup_cells(&status.left, STATUS_STYLE);
-    let right = markup_cells(&status.right, STATUS_STYLE);
-    let (list, focus) = window_list(&status.windows);
-    let (mut wl, mut wlist, mut wr) = (left.len(), list.len(), right.len());
-    // The same order tmux trims in, in one step instead of one cell at a time.
-    let mut excess = (wl + wlist + wr).saturating_sub(available);
-    let cut = excess.min(wlist);
-    wlist -= cut;
-    excess -= cut;
-    let cut = excess.min(wr);
-    wr -= cut;
-    excess -= cut;
-    wl -= excess.min(wl);
-
-    put(row, 0, &left, 0, wl);
-    put(row, available - wr, &right, right.len() - wr, wr);
-    if wlist == 0 {
-        return;
-    }
-    draw_list(row, wl, wlist, &list, focus);
-}
-
-/// tmux `format_draw_put_list`.
-fn draw_list(
-    row: &mut [Cell],
-    offset: usize,
-    width: usize,
-    list: &[Cell],
-    focus: Option<(usize, usize)>,
-) {
-    if width >= list.len() {
-        put(row, offset, list, 0, width);
-        return;
-    }
-    let (focus_start, focus_end) = focus.unwrap_or((0, 0));
-    let focus_centre = focus_start + (focus_end - focus_start) / 2;
-    let mut start = focus_centre.saturating_sub(width / 2);
-    if focus_centre < width / 2 {
-        start = 0;
-    }
-    if start + width > list.len() {
-        start = list.len() - width;
-    }
-    let (mut offset, mut width) = (offset, width);
-    let marker = |ch: &str| plain_cells(ch, STATUS_STYLE);
-    if start != 0 && width > 1 {
-        put(row, offset, &marker("<"), 0, 1);
-        offset += 1;
-        start += 1;
-        width -= 1;
-    }
-    if start + width < list.len() && width > 1 {
-        put(row, offset + width - 1, &marker(">"), 0, 1);
-        width -= 1;
-    }
-    put(row, offset, list, start, width);
-}
-
-/// A message in place of the status line: the whole line in `message-style`, the text from the
-/// left (control characters dropped, cut to the width).
-fn draw_message(row: &mut [Cell], message: &str) {
-    for slot in row.iter_mut() {
-        set_blank(slot, MESSAGE_STYLE);
-    }
-    let cells = plain_cells(message, MESSAGE_STYLE);
-    let width = cells.len().min(row.len());
-    put(row, 0, &cells, 0, width);
 }
 
 /// Draw `scene` for a client of `client_cols` x `client_rows`.
@@ -441,6 +313,21 @@ pub fn compose(scene: &Scene<'_>, client_cols: u16, client_rows: u16) -> Frame {
 /// [`compose`] into an existing frame, reusing its cells' buffers: redrawing a client's frame
 /// every interval this way allocates nothing in the steady state.
 pub fn compose_into(scene: &Scene<'_>, client_cols: u16, client_rows: u16, frame: &mut Frame) {
+    compose_look(scene, &Look::default(), client_cols, client_rows, frame);
+}
+
+/// [`compose_into`] with a client's own [`Look`]: the styles of the status line, messages,
+/// prompt and borders, `status-position`, `status-justify`, a command prompt and
+/// `display-panes` numbers. With a prompt the terminal's cursor is hidden (the prompt draws its
+/// own); the status row is at the top with `status_top` (a message or prompt with the status
+/// line off still takes the last row).
+pub fn compose_look(
+    scene: &Scene<'_>,
+    look: &Look,
+    client_cols: u16,
+    client_rows: u16,
+    frame: &mut Frame,
+) {
     let cols = usize::from(client_cols);
     let total = cols * usize::from(client_rows);
     frame.cols = client_cols;
@@ -450,9 +337,11 @@ pub fn compose_into(scene: &Scene<'_>, client_cols: u16, client_rows: u16, frame
     frame.cursor = None;
     frame.modes = PaneModes::default();
 
-    let status_rows =
-        u16::from(client_rows > 0 && (scene.status.is_some() || scene.message.is_some()));
+    let overlay = scene.message.is_some() || look.prompt.is_some();
+    let status_rows = u16::from(client_rows > 0 && (scene.status.is_some() || overlay));
     let area_rows = client_rows - status_rows;
+    // Window-area rows start below a status line at the top.
+    let top = usize::from(status_rows == 1 && scene.status.is_some() && look.status_top);
     let layout = Layout::new(scene);
     let active = scene
         .active_pane
@@ -485,7 +374,7 @@ pub fn compose_into(scene: &Scene<'_>, client_cols: u16, client_rows: u16, frame
     for y in 0..area_rows {
         for x in 0..client_cols {
             let idx = usize::from(y) * cols + usize::from(x);
-            let Some(slot) = frame.cells.get_mut(idx) else {
+            let Some(slot) = frame.cells.get_mut(idx + top * cols) else {
                 continue;
             };
             let pane = owner
@@ -495,7 +384,8 @@ pub fn compose_into(scene: &Scene<'_>, client_cols: u16, client_rows: u16, frame
             match pane {
                 Some(pane) => pane_cell(pane, x, y, &owner, cols, slot),
                 None => {
-                    let (glyph, style) = layout.border_cell(u32::from(x), u32::from(y), active);
+                    let (glyph, style) =
+                        layout.border_cell(u32::from(x), u32::from(y), active, look);
                     slot.text.clear();
                     slot.text.push_str(glyph);
                     slot.width = 1;
@@ -505,13 +395,48 @@ pub fn compose_into(scene: &Scene<'_>, client_cols: u16, client_rows: u16, frame
         }
     }
 
+    for label in &look.pane_labels {
+        let Some(pane) = scene.panes.iter().find(|p| p.id == label.pane) else {
+            continue;
+        };
+        // The pane's part inside both the window and this client.
+        let (x0, y0) = (usize::from(pane.xoff), usize::from(pane.yoff));
+        let x1 = (x0 + usize::from(pane.cols))
+            .min(usize::from(scene.session_cols))
+            .min(cols);
+        let y1 = (y0 + usize::from(pane.rows))
+            .min(usize::from(scene.session_rows))
+            .min(usize::from(area_rows));
+        if x1 <= x0 || y1 <= y0 {
+            continue;
+        }
+        let rect = PaneRect {
+            xoff: x0,
+            yoff: y0,
+            sx: x1 - x0,
+            sy: y1 - y0,
+            full: (pane.cols, pane.rows),
+        };
+        let cells = &mut frame.cells;
+        draw_pane_label(rect, *label, |x, y, c, style| {
+            if x < x1 && y < y1 {
+                let mut buf = [0u8; 4];
+                if let Some(slot) = cells.get_mut((y + top) * cols + x) {
+                    *slot = Cell::new(c.encode_utf8(&mut buf), style);
+                }
+            }
+        });
+    }
+
     if status_rows == 1 {
-        let start = usize::from(area_rows) * cols;
+        let row_index = if top == 1 { 0 } else { usize::from(area_rows) };
+        let start = row_index * cols;
         if let Some(row) = frame.cells.get_mut(start..start + cols) {
-            match (&scene.message, &scene.status) {
-                (Some(message), _) => draw_message(row, message),
-                (None, Some(status)) => draw_status(row, status),
-                (None, None) => {}
+            match (&scene.message, &look.prompt, &scene.status) {
+                (Some(message), _, _) => draw_message(row, message, look.message_style),
+                (None, Some(prompt), _) => draw_prompt(row, prompt, look),
+                (None, None, Some(status)) => draw_status(row, status, look),
+                (None, None, None) => {}
             }
         }
     }
@@ -519,12 +444,12 @@ pub fn compose_into(scene: &Scene<'_>, client_cols: u16, client_rows: u16, frame
     if let Some(active) = active {
         frame.modes = active.term.modes();
         let (cx, cy) = active.term.cursor();
-        let visible = frame.modes.cursor_visible && scene.message.is_none();
+        let visible = frame.modes.cursor_visible && !overlay;
         if visible && cx < active.cols && cy < active.rows {
             let x = u32::from(active.xoff) + u32::from(cx);
             let y = u32::from(active.yoff) + u32::from(cy);
             if x < u32::from(client_cols) && y < u32::from(area_rows) {
-                frame.cursor = Some((x as u16, y as u16));
+                frame.cursor = Some((x as u16, (y as usize + top) as u16));
             }
         }
     }

@@ -56,16 +56,18 @@ mod pane;
 mod render;
 mod sgr;
 mod snapshot;
+mod status;
 mod style;
 
 pub use clock::status_clock;
 pub use compose::{
     ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, MODE_STYLE, STATUS_STYLE, Scene,
-    ScenePane, StatusBar, StatusWindow, compose, compose_into,
+    ScenePane, StatusBar, StatusWindow, compose, compose_into, compose_look,
 };
-pub use markup::{parse_style, truncate_markup};
+pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_markup};
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;
+pub use status::{Justify, Look, PaneLabel, PromptLine, WindowEntry};
 pub use style::{Attrs, Cell, Color, PaneModes, Style};
 
 #[cfg(test)]

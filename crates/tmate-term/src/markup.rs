@@ -147,6 +147,42 @@ pub fn parse_style(text: &str) -> Option<Style> {
     apply_style(&Style::default(), &Style::default(), text)
 }
 
+/// A style option's value (`fg=red,bold`, `bg=colour200`, `#rrggbb`, `default`, `none`)
+/// applied to `current`, with `default` meaning `base`, as tmux's `style_parse` does. `None`
+/// when any token is invalid (tmux refuses the value).
+pub fn parse_style_over(text: &str, current: Style, base: Style) -> Option<Style> {
+    apply_style(&current, &base, text)
+}
+
+/// The style in effect at the end of `text` (its last `#[...]` changes), starting from `base`:
+/// what the next part of a status format starts from (tmux keeps it across a
+/// `window-status-separator`).
+pub fn markup_end_style(text: &str, base: Style) -> Style {
+    let mut style = base;
+    let mut rest = text;
+    while let Some(at) = rest.find("#[") {
+        let hashes = rest
+            .get(..at)
+            .unwrap_or("")
+            .bytes()
+            .rev()
+            .take_while(|&b| b == b'#')
+            .count();
+        let body_and_rest = skip(rest, at + 2);
+        let Some(end) = body_and_rest.find(']') else {
+            break;
+        };
+        // `##[` is a literal `#[`.
+        if hashes % 2 == 0
+            && let Some(new) = apply_style(&style, &base, body_and_rest.get(..end).unwrap_or(""))
+        {
+            style = new;
+        }
+        rest = skip(body_and_rest, end + 1);
+    }
+    style
+}
+
 /// Parse status text with tmux markup into cells, starting from (and with `default` meaning)
 /// `base`. `#[...]` changes the style and is never shown; a run of `#` not followed by `[` shows
 /// half of them rounded up (`##` is one `#`), as tmux draws an expanded format. Unprintable

@@ -9,11 +9,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use tmate_proto::{InputEvent, InputParser, KeyCode, PaneKeyModes, pane_key_bytes};
-use tmate_term::{Frame, Renderer, Scene, ScenePane, StatusBar, StatusWindow, compose_into};
+use tmate_term::{Frame, Renderer, Scene, ScenePane, StatusBar, StatusWindow, compose_look};
 use tokio::net::UnixStream;
 use tokio::sync::mpsc;
 
 use crate::format;
+use crate::prompt::{KeyOptions, Outcome, Overlay};
 use crate::server::{ClientInfo, Shared};
 use crate::state::{CLIENT_EVENTS, ClientEvent, ClientHandle, State};
 use crate::wire::{self, kind};
@@ -29,6 +30,13 @@ struct KeyState {
     /// Set while a `-r` binding may repeat without the prefix.
     repeat_until: Option<Instant>,
     mouse: crate::mouse::MouseState,
+    /// A prompt or display-panes taking the keys (`crate::prompt`).
+    overlay: Overlay,
+    /// A key was pressed or a prompt opened: the message goes (tmux
+    /// `server_client_key_callback`, `status_prompt_set`).
+    clear_message: bool,
+    /// Events that arrived while keys ran, for the loop.
+    deferred: Vec<ClientEvent>,
 }
 
 fn millis(v: i64) -> Duration {
@@ -91,14 +99,26 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         table: "root".into(),
         repeat_until: None,
         mouse: crate::mouse::MouseState::default(),
+        overlay: Overlay::None,
+        clear_message: false,
+        deferred: Vec::new(),
     };
     let mut tick = tokio::time::interval(Duration::from_secs(1));
-    let ending: String = loop {
+    let ending: String = 'main: loop {
         if message
             .as_ref()
             .is_some_and(|(_, until)| Instant::now() >= *until)
         {
             message = None;
+        }
+        keys.overlay.expire(Instant::now());
+        if std::mem::take(&mut keys.clear_message) {
+            message = None;
+        }
+        for ev in std::mem::take(&mut keys.deferred) {
+            if let Some(end) = on_event(shared, sid, Some(ev), &mut message, &mut keys) {
+                break 'main end;
+            }
         }
         if keys.repeat_until.is_some_and(|t| Instant::now() >= t) {
             keys.repeat_until = None;
@@ -125,7 +145,8 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                         scene.status = None;
                     }
                     scene.message = message.as_ref().map(|(m, _)| m.clone());
-                    compose_into(&scene, cols, rows, &mut frame);
+                    let look = overlay_look(&st, sid, &keys.overlay);
+                    compose_look(&scene, &look, cols, rows, &mut frame);
                     if st.session_option(sid, "mouse") == "on" {
                         // tmux asks the terminal for button and drag reports itself.
                         frame.modes.mouse_reporting = true;
@@ -155,9 +176,13 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         if !parser.pending().is_empty() {
             wake = wake.min(now + escape_time);
         }
-        for t in [keys.repeat_until, message.as_ref().map(|(_, t)| *t)]
-            .into_iter()
-            .flatten()
+        for t in [
+            keys.repeat_until,
+            message.as_ref().map(|(_, t)| *t),
+            keys.overlay.deadline(),
+        ]
+        .into_iter()
+        .flatten()
         {
             wake = wake.min(t);
         }
@@ -175,23 +200,17 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 }
                 Some((kind::INPUT, p)) => {
                     parser.feed(&p, &mut events);
-                    handle(shared, sid, id, &info, &mut events, &mut keys);
+                    handle(shared, sid, id, &info, &mut events, &mut keys, &mut ev_rx);
                 }
                 Some(_) => {}
             },
-            ev = ev_rx.recv() => match ev {
-                Some(ClientEvent::Detach) | None => {
-                    let name = shared.lock().sessions.get(&sid).map(|s| s.name.clone()).unwrap_or_default();
-                    break format!("[detached (from session {name})]");
-                }
-                Some(ClientEvent::Message(text, ms)) => {
-                    message = Some((text, Instant::now() + Duration::from_millis(ms)));
-                }
+            ev = ev_rx.recv() => if let Some(end) = on_event(shared, sid, ev, &mut message, &mut keys) {
+                break end;
             },
             _ = tokio::time::sleep_until(wake.into()) => {
                 if !parser.pending().is_empty() && Instant::now() >= now + escape_time {
                     parser.flush(&mut events);
-                    handle(shared, sid, id, &info, &mut events, &mut keys);
+                    handle(shared, sid, id, &info, &mut events, &mut keys, &mut ev_rx);
                 }
             }
             r = changed.changed() => if r.is_err() { break "[server exited]".into(); },
@@ -238,6 +257,7 @@ fn handle(
     info: &ClientInfo,
     events: &mut Vec<InputEvent>,
     keys: &mut KeyState,
+    ev_rx: &mut mpsc::Receiver<ClientEvent>,
 ) {
     let mut st = shared.lock();
     st.clock += 1;
@@ -272,6 +292,27 @@ fn handle(
                 continue;
             }
         };
+        let ctx = ClientInfo {
+            pane: Some(active),
+            attached: Some(client),
+            tty: true,
+            ..info.clone()
+        };
+        keys.clear_message = true;
+        if keys.overlay.is_open() {
+            match overlay_key(&st, sid, current, &mut keys.overlay, key) {
+                Outcome::Consumed => continue,
+                Outcome::Pass => {}
+                Outcome::Run(commands) => {
+                    run_commands(shared, &mut st, &ctx, &commands, keys, ev_rx);
+                    continue;
+                }
+                Outcome::Error(e) => {
+                    show_error(&st, sid, current, client, &e);
+                    continue;
+                }
+            }
+        }
         let prefix = KeyCode::parse(&st.option(sid, current, "prefix"));
         let prefix2 =
             KeyCode::parse(&st.option(sid, current, "prefix2")).filter(|k| *k != KeyCode::NONE);
@@ -309,31 +350,134 @@ fn handle(
                 keys.repeat_until = None;
                 keys.table = "root".into();
             }
-            let ctx = ClientInfo {
-                pane: Some(active),
-                attached: Some(client),
-                tty: true,
-                ..info.clone()
-            };
-            let r = crate::cmd::run_list(shared, &mut st, &ctx, &b.commands);
-            if let Some(err) = r.err.lines().next() {
-                let time =
-                    u64::try_from(st.option_num(sid, current, "display-time")).unwrap_or(750);
-                if let Some(c) = st.clients.get(&client) {
-                    let _ = c
-                        .events
-                        .try_send(ClientEvent::Message(err.to_string(), time));
-                }
-            }
-            if r.kill_server {
-                shared.shutdown.notify_one();
-            }
-            shared.check_empty(&st);
+            run_commands(shared, &mut st, &ctx, &b.commands, keys, ev_rx);
             break;
         }
     }
     drop(st);
     shared.notify();
+}
+
+/// Run a binding's or an overlay's commands for this client: errors go to its status line;
+/// a prompt or display-panes they open takes the next keys at once (even later keys of the
+/// same read), other events wait for the loop.
+fn run_commands(
+    shared: &Arc<Shared>,
+    st: &mut State,
+    ctx: &ClientInfo,
+    commands: &[Vec<String>],
+    keys: &mut KeyState,
+    ev_rx: &mut mpsc::Receiver<ClientEvent>,
+) {
+    let r = crate::cmd::run_list(shared, st, ctx, commands);
+    if let Some(client) = ctx.attached
+        && let Some(err) = r.err.lines().next()
+        && let Some(sid) = st.clients.get(&client).map(|c| c.session)
+    {
+        let current = st.sessions.get(&sid).map(|s| s.current).unwrap_or(0);
+        show_error(st, sid, current, client, err);
+    }
+    if r.kill_server {
+        shared.shutdown.notify_one();
+    }
+    shared.check_empty(st);
+    while let Ok(ev) = ev_rx.try_recv() {
+        match ev {
+            ClientEvent::Overlay(request) => keys.clear_message |= keys.overlay.open(request),
+            other => keys.deferred.push(other),
+        }
+    }
+}
+
+/// An error on the client's status line, its first letter capitalised (tmux `cmdq_error`).
+fn show_error(st: &State, sid: u32, current: u32, client: u32, err: &str) {
+    let time = u64::try_from(st.option_num(sid, current, "display-time")).unwrap_or(750);
+    let mut chars = err.chars();
+    let text: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if let Some(c) = st.clients.get(&client) {
+        let _ = c.events.try_send(ClientEvent::Message(text, time));
+    }
+}
+
+/// A key for the open overlay, with the options it needs.
+fn overlay_key(st: &State, sid: u32, current: u32, overlay: &mut Overlay, key: KeyCode) -> Outcome {
+    let opts = KeyOptions {
+        vi: st.option(sid, current, "status-keys") == "vi",
+        word_separators: st.option(sid, current, "word-separators"),
+        history_limit: usize::try_from(st.option_num(sid, current, "prompt-history-limit"))
+            .unwrap_or(100),
+    };
+    let numbers = pane_numbers(st, sid, current);
+    let panes: Vec<(u32, u32)> = numbers.iter().map(|(id, n, _)| (*id, *n)).collect();
+    overlay.key(key, &opts, &panes)
+}
+
+/// The current window's panes as display-panes numbers them: (id, index + pane-base-index,
+/// active).
+fn pane_numbers(st: &State, sid: u32, current: u32) -> Vec<(u32, u32, bool)> {
+    let base = u32::try_from(st.option_num(sid, current, "pane-base-index")).unwrap_or(0);
+    let Some(w) = st.window(sid, current) else {
+        return Vec::new();
+    };
+    w.pane_ids()
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let n = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(base);
+            (*id, n, *id == w.active)
+        })
+        .collect()
+}
+
+/// The session's styles plus this client's prompt or display-panes labels.
+fn overlay_look(st: &State, sid: u32, overlay: &Overlay) -> tmate_term::Look {
+    let mut look = crate::style::look(st, sid);
+    look.prompt = overlay.prompt_line();
+    if overlay.is_open() && look.prompt.is_none() {
+        let current = st.sessions.get(&sid).map(|s| s.current).unwrap_or(0);
+        let colour =
+            |name: &str| crate::style::colour(&st.option(sid, current, name)).unwrap_or_default();
+        look.pane_labels = overlay.labels(
+            &pane_numbers(st, sid, current),
+            colour("display-panes-colour"),
+            colour("display-panes-active-colour"),
+        );
+    }
+    look
+}
+
+/// An event from the client's queue: `Some(ending)` ends the attach loop.
+fn on_event(
+    shared: &Arc<Shared>,
+    sid: u32,
+    ev: Option<ClientEvent>,
+    message: &mut Option<(String, Instant)>,
+    keys: &mut KeyState,
+) -> Option<String> {
+    match ev {
+        Some(ClientEvent::Detach) | None => {
+            let name = shared
+                .lock()
+                .sessions
+                .get(&sid)
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            Some(format!("[detached (from session {name})]"))
+        }
+        Some(ClientEvent::Message(text, ms)) => {
+            *message = Some((text, Instant::now() + Duration::from_millis(ms)));
+            None
+        }
+        Some(ClientEvent::Overlay(request)) => {
+            if keys.overlay.open(request) {
+                *message = None;
+            }
+            None
+        }
+    }
 }
 
 fn send_key(st: &State, pane: u32, key: Option<KeyCode>, raw: &[u8]) {

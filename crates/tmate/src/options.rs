@@ -167,6 +167,12 @@ pub const TABLE: &[Def] = &[
     def("monitor-silence", WI, Num(0, MAX), "0"),
     def("other-pane-height", WI, Str, "0"),
     def("other-pane-width", WI, Str, "0"),
+    def(
+        "pane-active-border-style",
+        WI,
+        Str,
+        "#{?pane_in_mode,fg=yellow,#{?synchronize-panes,fg=red,fg=green}}",
+    ),
     def("pane-base-index", WI, Num(0, u16::MAX as i64), "0"),
     def("pane-border-style", WI, Str, "default"),
     def(
@@ -182,19 +188,24 @@ pub const TABLE: &[Def] = &[
         Choice(&["largest", "smallest", "manual", "latest"]),
         "latest",
     ),
+    def("window-status-activity-style", WI, Str, "reverse"),
+    def("window-status-bell-style", WI, Str, "reverse"),
     def(
         "window-status-current-format",
         WI,
         Str,
         "#I:#W#{?window_flags,#{window_flags}, }",
     ),
+    def("window-status-current-style", WI, Str, "default"),
     def(
         "window-status-format",
         WI,
         Str,
         "#I:#W#{?window_flags,#{window_flags}, }",
     ),
+    def("window-status-last-style", WI, Str, "default"),
     def("window-status-separator", WI, Str, " "),
+    def("window-status-style", WI, Str, "default"),
     def("wrap-search", WI, Flag, "on"),
     def("xterm-keys", WI, Flag, "on"),
     // tmate 2.4's options (protocol spec 9.1), with the original defaults.

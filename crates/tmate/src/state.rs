@@ -223,6 +223,8 @@ pub enum ClientEvent {
     Detach,
     /// Shown on the status line for this many milliseconds.
     Message(String, u64),
+    /// A prompt or display-panes (`crate::prompt`).
+    Overlay(crate::prompt::Request),
 }
 
 /// Requests queued per attached client before new ones are dropped.

@@ -9,6 +9,7 @@ mod layout;
 mod r#move;
 mod options;
 mod pane;
+mod prompt;
 mod respawn;
 mod script;
 mod session;
@@ -121,6 +122,18 @@ pub const TABLE: &[Entry] = &[
         exec: buffer::delete_buffer,
     },
     Entry {
+        name: "command-prompt",
+        alias: None,
+        spec: "1bFkiI:Np:t:T:",
+        exec: prompt::command_prompt,
+    },
+    Entry {
+        name: "confirm-before",
+        alias: Some("confirm"),
+        spec: "bp:t:",
+        exec: prompt::confirm_before,
+    },
+    Entry {
         name: "detach-client",
         alias: Some("detach"),
         spec: "aPE:s:t:",
@@ -131,6 +144,12 @@ pub const TABLE: &[Entry] = &[
         alias: Some("display"),
         spec: "aINpvc:d:F:t:",
         exec: client::display,
+    },
+    Entry {
+        name: "display-panes",
+        alias: Some("displayp"),
+        spec: "bd:Nt:",
+        exec: prompt::display_panes,
     },
     Entry {
         name: "has-session",

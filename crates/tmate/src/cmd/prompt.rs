@@ -1,0 +1,186 @@
+//! Commands that open an overlay on an attached client (tmux 3.3a `cmd-command-prompt.c`,
+//! `cmd-confirm-before.c`, `cmd-display-panes.c`): command-prompt, confirm-before,
+//! display-panes. They hand a `prompt::Request` to the client; `crate::prompt` does the rest.
+
+use std::time::Duration;
+
+use super::{Args, CmdResult, Ctx, current_client};
+use crate::prompt::{Action, Mode, PromptSpec, Request};
+use crate::state::{ClientEvent, State};
+
+/// The client to show on and the format context of its session's current pane.
+fn target(ctx: &Ctx<'_>, state: &State) -> Result<(u32, crate::format::Ctx), CmdResult> {
+    let client = current_client(ctx, state).ok_or_else(|| CmdResult::error("no current client"))?;
+    let sid = state
+        .clients
+        .get(&client)
+        .map(|c| c.session)
+        .ok_or_else(|| CmdResult::error("no current client"))?;
+    let s = state
+        .sessions
+        .get(&sid)
+        .ok_or_else(|| CmdResult::error("no current session"))?;
+    let pane = s.windows.get(&s.current).map(|w| w.active).unwrap_or(0);
+    let fctx = crate::format::Ctx {
+        session: sid,
+        window: s.current,
+        pane,
+    };
+    Ok((client, fctx))
+}
+
+fn send(state: &State, client: u32, request: Request) {
+    if let Some(c) = state.clients.get(&client) {
+        // A client that is not draining its queue misses the request rather than blocking us.
+        let _ = c.events.try_send(ClientEvent::Overlay(request));
+    }
+}
+
+/// The command argument: one word is a command string; several are one command's words.
+fn command_text(words: &[String]) -> String {
+    match words {
+        [one] => one.clone(),
+        _ => words
+            .iter()
+            .map(|w| crate::options::escape(w))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let (client, fctx) = match target(ctx, state) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    if let Some(t) = args.get('T')
+        && !["command", "search", "target", "window-target"].contains(&t)
+    {
+        return CmdResult::error(format!("unknown type: {t}"));
+    }
+    let template = if args.rest.is_empty() {
+        "%1".to_string()
+    } else {
+        command_text(&args.rest)
+    };
+    // Without -p: `(first-word) ` for a template, else `:` with no space.
+    let (prompts, space) = match args.get('p') {
+        Some(p) => (p.to_string(), true),
+        None if !args.rest.is_empty() => {
+            let name = template
+                .split([' ', ','])
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            (format!("({name})"), true)
+        }
+        None => (":".to_string(), false),
+    };
+    let mut inputs = args.get('I').map(|i| i.split(','));
+    let expand = |s: &str| crate::format::expand(state, fctx, s);
+    let list = prompts
+        .split(',')
+        .map(|p| {
+            let prompt = if space {
+                format!("{} ", expand(p))
+            } else {
+                expand(p)
+            };
+            let input = inputs
+                .as_mut()
+                .and_then(|i| i.next())
+                .map(expand)
+                .unwrap_or_default();
+            (prompt, input)
+        })
+        .collect();
+    let mode = if args.has('1') {
+        Mode::Single
+    } else if args.has('N') {
+        Mode::Numeric
+    } else if args.has('k') {
+        Mode::Key
+    } else {
+        Mode::Line
+    };
+    send(
+        state,
+        client,
+        Request::Prompt(PromptSpec {
+            prompts: list,
+            action: Action::Template(template),
+            mode,
+        }),
+    );
+    CmdResult::default()
+}
+
+pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let (client, fctx) = match target(ctx, state) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    if args.rest.is_empty() {
+        return CmdResult::error("command confirm-before: too few arguments (need at least 1)");
+    }
+    let commands = if args.rest.len() == 1 {
+        match crate::parse::parse_line(&command_text(&args.rest)) {
+            Ok(c) => c,
+            Err(e) => return CmdResult::error(e),
+        }
+    } else {
+        crate::parse::split_arguments(&args.rest)
+    };
+    let prompt = match args.get('p') {
+        Some(p) => format!("{} ", crate::format::expand(state, fctx, p)),
+        None => {
+            let first = commands
+                .first()
+                .and_then(|c| c.first())
+                .and_then(|n| super::find(n).ok())
+                .map(|e| e.name)
+                .unwrap_or_default();
+            format!("Confirm '{first}'? (y/n) ")
+        }
+    };
+    send(
+        state,
+        client,
+        Request::Prompt(PromptSpec {
+            prompts: vec![(prompt, String::new())],
+            action: Action::Confirm(commands),
+            mode: Mode::Single,
+        }),
+    );
+    CmdResult::default()
+}
+
+pub fn display_panes(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+    let (client, fctx) = match target(ctx, state) {
+        Ok(t) => t,
+        Err(e) => return e,
+    };
+    let ms = match args.get('d') {
+        Some(d) => match d.parse::<u32>() {
+            Ok(v) => u64::from(v),
+            Err(_) => return CmdResult::error(format!("delay {d} is invalid")),
+        },
+        None => u64::try_from(state.option_num(fctx.session, fctx.window, "display-panes-time"))
+            .unwrap_or(1000),
+    };
+    let template = args
+        .rest
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "select-pane -t \"%%%\"".to_string());
+    send(
+        state,
+        client,
+        Request::Panes {
+            // -d 0: until a key.
+            time: (ms != 0).then(|| Duration::from_millis(ms)),
+            template,
+        },
+    );
+    CmdResult::default()
+}

@@ -1,0 +1,886 @@
+//! An attached client's overlays, as tmux 3.3a's `status.c` and `cmd-display-panes.c` run them:
+//! the command prompt (`command-prompt`, `confirm-before`) with emacs or vi editing
+//! (`status-keys`), history and command-name completion, and `display-panes`' numbers. Commands
+//! ask for an overlay with a [`Request`]; the attach loop owns the [`Overlay`], feeds it keys
+//! and runs what it answers. No I/O.
+
+use std::collections::VecDeque;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use tmate_proto::KeyCode;
+use tmate_term::{PaneLabel, PromptLine};
+
+/// Longest prompt input kept (a paste into the prompt cannot grow it without bound).
+pub const MAX_INPUT: usize = 16 * 1024;
+/// Prompt history entries kept whatever `prompt-history-limit` says.
+const MAX_HISTORY: usize = 1000;
+
+/// What a command asks an attached client to show.
+#[derive(Debug, Clone)]
+pub enum Request {
+    Prompt(PromptSpec),
+    /// `display-panes`: for this long (`None`: until a key), then `template` with `%%` the
+    /// chosen pane's id when a number is typed.
+    Panes {
+        time: Option<Duration>,
+        template: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// command-prompt: the template (`%%`, `%1`..`%9` replaced by the answers), parsed and run.
+    Template(String),
+    /// confirm-before: these commands when the answer is `y`.
+    Confirm(Vec<Vec<String>>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Line,
+    /// `-1`: one key answers.
+    Single,
+    /// `-N`: digits only; any other key answers.
+    Numeric,
+    /// `-k`: the key's name answers.
+    Key,
+}
+
+#[derive(Debug, Clone)]
+pub struct PromptSpec {
+    /// (prompt, initial input) pairs, already expanded.
+    pub prompts: Vec<(String, String)>,
+    pub action: Action,
+    pub mode: Mode,
+}
+
+/// What the client must do after a key reached its overlay.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The overlay took the key.
+    Consumed,
+    /// The overlay closed without using the key: handle it as usual.
+    Pass,
+    /// Run these commands (the overlay may have closed or moved on).
+    Run(Vec<Vec<String>>),
+    /// Show this error on the status line.
+    Error(String),
+}
+
+/// The editing state of an open prompt.
+#[derive(Debug, Clone)]
+pub struct Prompt {
+    spec: PromptSpec,
+    current: usize,
+    answers: Vec<String>,
+    buffer: Vec<char>,
+    index: usize,
+    /// vi's command mode (after Escape), drawn in message-command-style.
+    command_mode: bool,
+    /// Position in the history: 0 is the line being edited.
+    hindex: usize,
+}
+
+/// A client's overlay: nothing, a prompt, or display-panes.
+#[derive(Debug, Default)]
+pub enum Overlay {
+    #[default]
+    None,
+    Prompt(Box<Prompt>),
+    Panes {
+        until: Option<Instant>,
+        template: String,
+    },
+}
+
+/// The options a key needs, read by the caller under the state lock.
+#[derive(Debug, Clone, Default)]
+pub struct KeyOptions {
+    pub vi: bool,
+    pub word_separators: String,
+    pub history_limit: usize,
+}
+
+/// Server-wide prompt history (tmux keeps one per server), newest last.
+static HISTORY: Mutex<VecDeque<String>> = Mutex::new(VecDeque::new());
+
+fn history_add(line: &str, limit: usize) {
+    if line.is_empty() {
+        return;
+    }
+    let Ok(mut h) = HISTORY.lock() else { return };
+    if h.back().is_some_and(|l| l == line) {
+        return;
+    }
+    h.push_back(line.to_string());
+    while h.len() > limit.min(MAX_HISTORY) {
+        h.pop_front();
+    }
+}
+
+fn history_get(age: usize) -> Option<String> {
+    let h = HISTORY.lock().ok()?;
+    h.len().checked_sub(age).and_then(|i| h.get(i)).cloned()
+}
+
+fn history_len() -> usize {
+    HISTORY.lock().map(|h| h.len()).unwrap_or(0)
+}
+
+/// tmux's `cmd_template_replace`: `%idx` (and the first `%%`) become `s`; `%%%` / `%idx%`
+/// quote it for the command parser.
+pub fn template_replace(template: &str, s: &str, idx: usize) -> String {
+    if !template.contains('%') {
+        return template.to_string();
+    }
+    let mut out = String::new();
+    let mut replaced = false;
+    let chars: Vec<char> = template.chars().collect();
+    let mut i = 0;
+    while let Some(&ch) = chars.get(i) {
+        i += 1;
+        if ch == '%' {
+            let next = chars.get(i).copied();
+            let is_idx = next.and_then(|c| c.to_digit(10)).is_some_and(|d| {
+                (1..=9).contains(&d) && usize::try_from(d).is_ok_and(|d| d == idx)
+            });
+            let take = is_idx || (next == Some('%') && !replaced);
+            if take {
+                if !is_idx {
+                    replaced = true;
+                }
+                i += 1;
+                let quoted = chars.get(i) == Some(&'%');
+                if quoted {
+                    i += 1;
+                }
+                for c in s.chars() {
+                    if quoted && "\"\\$;~".contains(c) {
+                        out.push('\\');
+                    }
+                    out.push(c);
+                }
+                continue;
+            }
+        }
+        out.push(ch);
+    }
+    out
+}
+
+impl Prompt {
+    pub fn new(spec: PromptSpec) -> Prompt {
+        let input: Vec<char> = spec
+            .prompts
+            .first()
+            .map(|(_, i)| i.chars().take(MAX_INPUT).collect())
+            .unwrap_or_default();
+        Prompt {
+            index: input.len(),
+            buffer: input,
+            spec,
+            current: 0,
+            answers: Vec::new(),
+            command_mode: false,
+            hindex: 0,
+        }
+    }
+
+    /// What the status row shows.
+    pub fn line(&self) -> PromptLine {
+        PromptLine {
+            prompt: self
+                .spec
+                .prompts
+                .get(self.current)
+                .map(|(p, _)| p.clone())
+                .unwrap_or_default(),
+            input: self.buffer.iter().collect(),
+            cursor: self.index,
+            command_mode: self.command_mode,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.buffer.iter().collect()
+    }
+
+    fn set_text(&mut self, text: &str) {
+        self.buffer = text.chars().take(MAX_INPUT).collect();
+        self.index = self.buffer.len();
+    }
+
+    /// The answer to the current prompt: the next prompt, or what to run. `None`: closed.
+    fn answer(&mut self, s: String) -> (bool, Outcome) {
+        match &self.spec.action {
+            Action::Confirm(commands) => {
+                let yes = s.len() == 1 && s.eq_ignore_ascii_case("y");
+                let out = if yes {
+                    Outcome::Run(commands.clone())
+                } else {
+                    Outcome::Consumed
+                };
+                (false, out)
+            }
+            Action::Template(template) => {
+                self.answers.push(s);
+                if self.current + 1 < self.spec.prompts.len() {
+                    self.current += 1;
+                    let input = self
+                        .spec
+                        .prompts
+                        .get(self.current)
+                        .map(|(_, i)| i.clone())
+                        .unwrap_or_default();
+                    self.set_text(&input);
+                    self.hindex = 0;
+                    return (true, Outcome::Consumed);
+                }
+                let mut line = template.clone();
+                for (i, a) in self.answers.iter().enumerate() {
+                    line = template_replace(&line, a, i + 1);
+                }
+                match crate::parse::parse_line(&line) {
+                    Ok(cmds) if cmds.is_empty() => (false, Outcome::Consumed),
+                    Ok(cmds) => (false, Outcome::Run(cmds)),
+                    Err(e) => (false, Outcome::Error(e)),
+                }
+            }
+        }
+    }
+
+    /// tmux `status_prompt_key`. Returns whether the prompt stays open, and the outcome.
+    pub fn key(&mut self, key: KeyCode, opts: &KeyOptions) -> (bool, Outcome) {
+        if self.spec.mode == Mode::Key {
+            return self.answer(key.name());
+        }
+        if self.spec.mode == Mode::Numeric {
+            if let Some(c) =
+                char::from_u32(u32::try_from(key.0).unwrap_or(0)).filter(|c| c.is_ascii_digit())
+            {
+                self.insert(c);
+                return (true, Outcome::Consumed);
+            }
+            let s = self.text();
+            return self.answer(s);
+        }
+        let mut key = key;
+        if opts.vi {
+            match self.vi_translate(key) {
+                Translated::Process(k) => key = k,
+                Translated::Append => return self.append(key),
+                Translated::Ignore => return (true, Outcome::Consumed),
+            }
+        }
+        self.process(key, opts)
+    }
+
+    fn process(&mut self, key: KeyCode, opts: &KeyOptions) -> (bool, Outcome) {
+        let size = self.buffer.len();
+        let seps = opts.word_separators.as_str();
+        let meta = |c: u8| KeyCode(u64::from(c) | KeyCode::META);
+        let vi_key = |c: u8| KeyCode(u64::from(c) | VI);
+        match key {
+            k if k == KeyCode::LEFT || k.0 == 0x02 => self.index = self.index.saturating_sub(1),
+            k if k == KeyCode::RIGHT || k.0 == 0x06 => self.index = (self.index + 1).min(size),
+            k if k == KeyCode::HOME || k.0 == 0x01 => self.index = 0,
+            k if k == KeyCode::END || k.0 == 0x05 => self.index = size,
+            k if k == KeyCode::TAB => self.complete(),
+            k if k == KeyCode::BSPACE || k.0 == 0x08 => {
+                if self.index > 0 {
+                    self.index -= 1;
+                    self.buffer.remove(self.index);
+                }
+            }
+            k if k == KeyCode::DC || k.0 == 0x04 => {
+                if self.index < size {
+                    self.buffer.remove(self.index);
+                }
+            }
+            k if k.0 == 0x15 => {
+                self.buffer.clear();
+                self.index = 0;
+            }
+            k if k.0 == 0x0b => self.buffer.truncate(self.index),
+            k if k.0 == 0x17 => {
+                let start = self.word_start(seps);
+                self.buffer.drain(start..self.index);
+                self.index = start;
+            }
+            k if k == KeyCode::RIGHT.with_modifiers(KeyCode::CTRL) || k == meta(b'f') => {
+                self.forward_word(false, seps)
+            }
+            k if k == vi_key(b'E') => self.end_word(""),
+            k if k == vi_key(b'e') => self.end_word(seps),
+            k if k == vi_key(b'W') => self.forward_word(true, ""),
+            k if k == vi_key(b'w') => self.forward_word(true, seps),
+            k if k == vi_key(b'B') => self.index = self.backward_word(""),
+            k if k == KeyCode::LEFT.with_modifiers(KeyCode::CTRL) || k == meta(b'b') => {
+                self.index = self.backward_word(seps)
+            }
+            k if k == KeyCode::UP || k.0 == 0x10 => {
+                if self.hindex < history_len()
+                    && let Some(line) = history_get(self.hindex + 1)
+                {
+                    self.hindex += 1;
+                    self.set_text(&line);
+                }
+            }
+            k if k == KeyCode::DOWN || k.0 == 0x0e => {
+                if self.hindex > 0 {
+                    self.hindex -= 1;
+                    let line = if self.hindex == 0 {
+                        String::new()
+                    } else {
+                        history_get(self.hindex).unwrap_or_default()
+                    };
+                    self.set_text(&line);
+                } else {
+                    self.set_text("");
+                }
+            }
+            k if k.0 == 0x14 => {
+                let idx = if self.index < size {
+                    self.index + 1
+                } else {
+                    self.index
+                };
+                if idx >= 2 {
+                    self.buffer.swap(idx - 2, idx - 1);
+                    self.index = idx;
+                }
+            }
+            k if k == KeyCode::ENTER || k.0 == 0x0a => {
+                let s = self.text();
+                history_add(&s, opts.history_limit);
+                return self.answer(s);
+            }
+            k if k == KeyCode::ESCAPE || k.0 == 0x03 || k.0 == 0x07 => {
+                return (false, Outcome::Consumed);
+            }
+            _ => return self.append(key),
+        }
+        (true, Outcome::Consumed)
+    }
+
+    fn insert(&mut self, c: char) {
+        if self.buffer.len() < MAX_INPUT {
+            self.buffer.insert(self.index, c);
+            self.index += 1;
+        }
+    }
+
+    fn append(&mut self, key: KeyCode) -> (bool, Outcome) {
+        let c = (key.0 > 0x1f && key.0 < KeyCode::BASE)
+            .then(|| u32::try_from(key.0).ok().and_then(char::from_u32))
+            .flatten();
+        let Some(c) = c.filter(|c| *c != '\x7f') else {
+            return (true, Outcome::Consumed);
+        };
+        self.insert(c);
+        if self.spec.mode == Mode::Single {
+            if self.buffer.len() != 1 {
+                return (false, Outcome::Consumed);
+            }
+            let s = self.text();
+            return self.answer(s);
+        }
+        (true, Outcome::Consumed)
+    }
+
+    /// tmux `status_prompt_translate_key` for `status-keys vi`.
+    fn vi_translate(&mut self, key: KeyCode) -> Translated {
+        let k = key.0;
+        if !self.command_mode {
+            if key == KeyCode::ESCAPE {
+                self.command_mode = true;
+                return Translated::Ignore;
+            }
+            let special = [
+                0x01, 0x03, 0x05, 0x07, 0x08, 0x09, 0x0b, 0x0e, 0x10, 0x14, 0x15, 0x17, 0x19, 0x0a,
+                0x0d,
+            ];
+            let keys = [
+                KeyCode::LEFT.with_modifiers(KeyCode::CTRL),
+                KeyCode::RIGHT.with_modifiers(KeyCode::CTRL),
+                KeyCode::BSPACE,
+                KeyCode::DC,
+                KeyCode::DOWN,
+                KeyCode::END,
+                KeyCode::HOME,
+                KeyCode::LEFT,
+                KeyCode::RIGHT,
+                KeyCode::UP,
+            ];
+            if special.contains(&k) || keys.contains(&key) {
+                return Translated::Process(key);
+            }
+            return Translated::Append;
+        }
+        let ch = |c: u8| u64::from(c);
+        if key == KeyCode::BSPACE {
+            return Translated::Process(KeyCode::LEFT);
+        }
+        if [ch(b'A'), ch(b'I'), ch(b'C'), ch(b's'), ch(b'a')].contains(&k) {
+            self.command_mode = false;
+        }
+        if k == ch(b'S') {
+            self.command_mode = false;
+            return Translated::Process(KeyCode(0x15));
+        }
+        if k == ch(b'i') || key == KeyCode::ESCAPE {
+            self.command_mode = false;
+            return Translated::Ignore;
+        }
+        let to = |c: u64| Translated::Process(KeyCode(c));
+        match k {
+            _ if k == ch(b'A') || k == ch(b'$') => Translated::Process(KeyCode::END),
+            _ if k == ch(b'I') || k == ch(b'0') || k == ch(b'^') => {
+                Translated::Process(KeyCode::HOME)
+            }
+            _ if k == ch(b'C') || k == ch(b'D') => to(0x0b),
+            _ if k == ch(b'X') => Translated::Process(KeyCode::BSPACE),
+            _ if k == ch(b'b') => to(ch(b'b') | KeyCode::META),
+            _ if k == ch(b'B')
+                || k == ch(b'e')
+                || k == ch(b'E')
+                || k == ch(b'w')
+                || k == ch(b'W') =>
+            {
+                to(k | VI)
+            }
+            _ if k == ch(b'd') => to(0x15),
+            _ if k == ch(b'p') => to(0x19),
+            _ if k == ch(b'q') => to(0x03),
+            _ if k == ch(b's') || k == ch(b'x') || key == KeyCode::DC => {
+                Translated::Process(KeyCode::DC)
+            }
+            _ if k == ch(b'j') || key == KeyCode::DOWN => Translated::Process(KeyCode::DOWN),
+            _ if k == ch(b'h') || key == KeyCode::LEFT => Translated::Process(KeyCode::LEFT),
+            _ if k == ch(b'a') || k == ch(b'l') || key == KeyCode::RIGHT => {
+                Translated::Process(KeyCode::RIGHT)
+            }
+            _ if k == ch(b'k') || key == KeyCode::UP => Translated::Process(KeyCode::UP),
+            0x08 | 0x03 | 0x0a | 0x0d => Translated::Process(key),
+            _ => Translated::Ignore,
+        }
+    }
+
+    fn is_space(&self, i: usize) -> bool {
+        self.buffer.get(i) == Some(&' ')
+    }
+
+    fn is_sep(&self, i: usize, seps: &str) -> bool {
+        self.buffer.get(i).is_some_and(|c| seps.contains(*c))
+    }
+
+    /// Where C-w deletes back to (tmux: spaces, then one class of separators or word chars).
+    fn word_start(&self, seps: &str) -> usize {
+        let mut idx = self.index;
+        while idx != 0 {
+            idx -= 1;
+            if !self.is_space(idx) {
+                break;
+            }
+        }
+        let class = self.is_sep(idx, seps);
+        while idx != 0 {
+            idx -= 1;
+            if self.is_space(idx) || class != self.is_sep(idx, seps) {
+                idx += 1;
+                break;
+            }
+        }
+        idx
+    }
+
+    fn backward_word(&self, seps: &str) -> usize {
+        self.word_start(seps)
+    }
+
+    fn forward_word(&mut self, vi: bool, seps: &str) {
+        let size = self.buffer.len();
+        let mut idx = self.index;
+        if !vi {
+            while idx != size && self.is_space(idx) {
+                idx += 1;
+            }
+        }
+        if idx == size {
+            self.index = idx;
+            return;
+        }
+        let class = self.is_sep(idx, seps) && !self.is_space(idx);
+        loop {
+            idx += 1;
+            if self.is_space(idx) {
+                if vi {
+                    while idx != size && self.is_space(idx) {
+                        idx += 1;
+                    }
+                }
+                break;
+            }
+            if idx == size || class != self.is_sep(idx, seps) {
+                break;
+            }
+        }
+        self.index = idx.min(size);
+    }
+
+    fn end_word(&mut self, seps: &str) {
+        let size = self.buffer.len();
+        let mut idx = self.index;
+        if idx == size {
+            return;
+        }
+        loop {
+            idx += 1;
+            if idx == size {
+                self.index = idx;
+                return;
+            }
+            if !self.is_space(idx) {
+                break;
+            }
+        }
+        let class = self.is_sep(idx, seps);
+        loop {
+            idx += 1;
+            if idx == size || self.is_space(idx) || class != self.is_sep(idx, seps) {
+                break;
+            }
+        }
+        self.index = idx - 1;
+    }
+
+    /// Tab: complete the first word to a command name (all of it when unique, else the longest
+    /// common prefix), as tmux does for a prompt's command.
+    fn complete(&mut self) {
+        let head: String = self.buffer.iter().take(self.index).collect();
+        if head.is_empty() || head.contains(' ') || head.contains(';') {
+            return;
+        }
+        let names: Vec<&str> = crate::cmd::TABLE
+            .iter()
+            .flat_map(|e| std::iter::once(e.name).chain(e.alias))
+            .filter(|n| n.starts_with(&head))
+            .collect();
+        let replacement = match names.as_slice() {
+            [] => return,
+            [one] => format!("{one} "),
+            [first, rest @ ..] => {
+                let mut common = first.to_string();
+                for n in rest {
+                    while !n.starts_with(&common) {
+                        common.pop();
+                    }
+                }
+                common
+            }
+        };
+        let tail: Vec<char> = self.buffer.split_off(self.index);
+        self.buffer = replacement.chars().chain(tail).take(MAX_INPUT).collect();
+        self.index = replacement.chars().count().min(self.buffer.len());
+    }
+}
+
+/// A private flag for vi motions that have no key of their own (tmux `KEYC_VI`).
+const VI: u64 = 1 << 62;
+
+enum Translated {
+    Process(KeyCode),
+    Append,
+    Ignore,
+}
+
+impl Overlay {
+    pub fn is_open(&self) -> bool {
+        !matches!(self, Overlay::None)
+    }
+
+    /// Open what a command asked for, unless an overlay is already open (tmux ignores a second
+    /// prompt or display-panes). True when a prompt opened (the message then goes).
+    pub fn open(&mut self, request: Request) -> bool {
+        if self.is_open() {
+            return false;
+        }
+        match request {
+            Request::Prompt(spec) => {
+                *self = Overlay::Prompt(Box::new(Prompt::new(spec)));
+                true
+            }
+            Request::Panes { time, template } => {
+                *self = Overlay::Panes {
+                    until: time.map(|t| Instant::now() + t),
+                    template,
+                };
+                false
+            }
+        }
+    }
+
+    /// When display-panes ends by itself.
+    pub fn deadline(&self) -> Option<Instant> {
+        match self {
+            Overlay::Panes { until, .. } => *until,
+            _ => None,
+        }
+    }
+
+    /// Close display-panes once its time is up.
+    pub fn expire(&mut self, now: Instant) {
+        if self.deadline().is_some_and(|t| now >= t) {
+            *self = Overlay::None;
+        }
+    }
+
+    pub fn prompt_line(&self) -> Option<PromptLine> {
+        match self {
+            Overlay::Prompt(p) => Some(p.line()),
+            _ => None,
+        }
+    }
+
+    /// display-panes' labels for the panes of the shown window, by (pane id, number, active).
+    pub fn labels(
+        &self,
+        panes: &[(u32, u32, bool)],
+        colour: tmate_term::Color,
+        active_colour: tmate_term::Color,
+    ) -> Vec<PaneLabel> {
+        if !matches!(self, Overlay::Panes { .. }) {
+            return Vec::new();
+        }
+        panes
+            .iter()
+            .map(|(id, number, active)| PaneLabel {
+                pane: i64::from(*id),
+                number: *number,
+                colour: if *active { active_colour } else { colour },
+            })
+            .collect()
+    }
+
+    /// A key while an overlay is open. `panes` maps display-panes numbers to pane ids.
+    pub fn key(&mut self, key: KeyCode, opts: &KeyOptions, panes: &[(u32, u32)]) -> Outcome {
+        match self {
+            Overlay::None => Outcome::Pass,
+            Overlay::Prompt(p) => {
+                let (open, out) = p.key(key, opts);
+                if !open {
+                    *self = Overlay::None;
+                }
+                out
+            }
+            Overlay::Panes { template, .. } => {
+                // tmux `cmd_display_panes_key`: 0-9 and a-z pick a pane; any other key closes
+                // the overlay and is handled as usual.
+                let number = match key.0 {
+                    k @ 0x30..=0x39 => k - 0x30,
+                    k @ 0x61..=0x7a => k - 0x61 + 10,
+                    _ => {
+                        *self = Overlay::None;
+                        return Outcome::Pass;
+                    }
+                };
+                let template = std::mem::take(template);
+                *self = Overlay::None;
+                let Some((id, _)) = panes.iter().find(|(_, n)| u64::from(*n) == number) else {
+                    return Outcome::Consumed;
+                };
+                let line = template_replace(&template, &format!("%{id}"), 1);
+                match crate::parse::parse_line(&line) {
+                    Ok(cmds) => Outcome::Run(cmds),
+                    Err(e) => Outcome::Error(e),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(prompt: &str, input: &str, action: Action, mode: Mode) -> PromptSpec {
+        PromptSpec {
+            prompts: vec![(prompt.into(), input.into())],
+            action,
+            mode,
+        }
+    }
+
+    fn keys(p: &mut Prompt, opts: &KeyOptions, text: &[u64]) -> Vec<Outcome> {
+        text.iter().map(|k| p.key(KeyCode(*k), opts).1).collect()
+    }
+
+    fn opts(vi: bool) -> KeyOptions {
+        KeyOptions {
+            vi,
+            word_separators: " -_@".into(),
+            history_limit: 100,
+        }
+    }
+
+    fn typed(s: &str) -> Vec<u64> {
+        s.chars().map(u64::from).collect()
+    }
+
+    #[test]
+    fn templates_like_tmux() {
+        assert_eq!(
+            template_replace("rename-window '%%'", "a b", 1),
+            "rename-window 'a b'"
+        );
+        assert_eq!(template_replace("%1 x %2", "one", 1), "one x %2");
+        assert_eq!(template_replace("%1 x %2", "two", 2), "%1 x two");
+        assert_eq!(
+            template_replace("say \"%%%\"", "a\"b;", 1),
+            "say \"a\\\"b\\;\""
+        );
+        assert_eq!(template_replace("%% %%", "x", 1), "x %%");
+        assert_eq!(template_replace("plain", "x", 1), "plain");
+    }
+
+    #[test]
+    fn emacs_editing() {
+        let o = opts(false);
+        let mut p = Prompt::new(spec(":", "", Action::Template("%1".into()), Mode::Line));
+        keys(&mut p, &o, &typed("new-window"));
+        keys(&mut p, &o, &[0x01]); // C-a
+        keys(&mut p, &o, &typed("x"));
+        assert_eq!(p.text(), "xnew-window");
+        keys(&mut p, &o, &[0x05, 0x17]); // C-e C-w: `window` (a word), then `-`
+        assert_eq!(p.text(), "xnew-");
+        keys(&mut p, &o, &[0x17]);
+        assert_eq!(p.text(), "xnew");
+        keys(&mut p, &o, &[KeyCode::LEFT.0, KeyCode::LEFT.0, 0x0b]); // C-k
+        assert_eq!(p.text(), "xn");
+        keys(
+            &mut p,
+            &o,
+            &[KeyCode::HOME.0, KeyCode::DC.0, KeyCode::END.0],
+        );
+        assert_eq!((p.text().as_str(), p.index), ("n", 1));
+        keys(&mut p, &o, &[0x15]); // C-u
+        assert_eq!(p.text(), "");
+        keys(&mut p, &o, &typed("neww"));
+        let out = p.key(KeyCode::ENTER, &o);
+        assert_eq!(out, (false, Outcome::Run(vec![vec!["neww".to_string()]])));
+    }
+
+    #[test]
+    fn vi_editing_and_cancel() {
+        let o = opts(true);
+        let mut p = Prompt::new(spec(
+            ":",
+            "abc def",
+            Action::Template("%1".into()),
+            Mode::Line,
+        ));
+        keys(&mut p, &o, &[0x1b]);
+        assert!(p.line().command_mode);
+        keys(&mut p, &o, &typed("0x"));
+        assert_eq!(p.text(), "bc def");
+        keys(&mut p, &o, &typed("$"));
+        assert_eq!(p.index, 6);
+        keys(&mut p, &o, &typed("bD"));
+        assert_eq!(p.text(), "bc ");
+        keys(&mut p, &o, &typed("A"));
+        assert!(!p.line().command_mode);
+        keys(&mut p, &o, &typed("z"));
+        assert_eq!(p.text(), "bc z");
+        assert_eq!(p.key(KeyCode(0x03), &o), (false, Outcome::Consumed));
+    }
+
+    #[test]
+    fn confirm_single_key() {
+        let o = opts(false);
+        let cmds = vec![vec!["kill-pane".to_string()]];
+        let mut p = Prompt::new(spec(
+            "ok? ",
+            "",
+            Action::Confirm(cmds.clone()),
+            Mode::Single,
+        ));
+        assert_eq!(
+            p.key(KeyCode(u64::from(b'y')), &o),
+            (false, Outcome::Run(cmds.clone()))
+        );
+        let mut p = Prompt::new(spec("ok? ", "", Action::Confirm(cmds), Mode::Single));
+        assert_eq!(
+            p.key(KeyCode(u64::from(b'n')), &o),
+            (false, Outcome::Consumed)
+        );
+    }
+
+    #[test]
+    fn several_prompts_and_errors() {
+        let o = opts(false);
+        let mut p = Prompt::new(PromptSpec {
+            prompts: vec![("a ".into(), "1".into()), ("b ".into(), String::new())],
+            action: Action::Template("x %1 %2".into()),
+            mode: Mode::Line,
+        });
+        assert_eq!(p.key(KeyCode::ENTER, &o), (true, Outcome::Consumed));
+        assert_eq!(p.line().prompt, "b ");
+        keys(&mut p, &o, &typed("2"));
+        let out = p.key(KeyCode::ENTER, &o).1;
+        assert_eq!(
+            out,
+            Outcome::Run(vec![vec!["x".into(), "1".into(), "2".into()]])
+        );
+        let mut p = Prompt::new(spec(
+            ":",
+            "say 'oops",
+            Action::Template("%1".into()),
+            Mode::Line,
+        ));
+        assert!(matches!(p.key(KeyCode::ENTER, &o).1, Outcome::Error(_)));
+    }
+
+    #[test]
+    fn completion_of_command_names() {
+        let o = opts(false);
+        let mut p = Prompt::new(spec(
+            ":",
+            "new-w",
+            Action::Template("%1".into()),
+            Mode::Line,
+        ));
+        keys(&mut p, &o, &[KeyCode::TAB.0]);
+        assert_eq!(p.text(), "new-window ");
+        let mut p = Prompt::new(spec(
+            ":",
+            "kill-s",
+            Action::Template("%1".into()),
+            Mode::Line,
+        ));
+        keys(&mut p, &o, &[KeyCode::TAB.0]);
+        assert_eq!(p.text(), "kill-se");
+    }
+
+    #[test]
+    fn display_panes_digits() {
+        let mut o = Overlay::None;
+        o.open(Request::Panes {
+            time: None,
+            template: "select-pane -t \"%%%\"".into(),
+        });
+        let panes = [(4, 0), (7, 1)];
+        let out = o.key(KeyCode(u64::from(b'1')), &opts(false), &panes);
+        assert_eq!(
+            out,
+            Outcome::Run(vec![vec!["select-pane".into(), "-t".into(), "%7".into()]])
+        );
+        assert!(!o.is_open());
+        o.open(Request::Panes {
+            time: None,
+            template: String::new(),
+        });
+        assert_eq!(o.key(KeyCode::ENTER, &opts(false), &panes), Outcome::Pass);
+    }
+}

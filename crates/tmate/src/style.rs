@@ -1,0 +1,126 @@
+//! Style options as tmux 3.3a applies them (`style_apply`, the default `status-format`): the
+//! status, message, border and window-status styles of a session, read into a
+//! `tmate_term::Look` for the attached client's compositor. No I/O.
+
+use tmate_term::{Color, Justify, Look, Style, WindowEntry, markup_end_style, parse_style_over};
+
+use crate::format::{self, Ctx};
+use crate::state::State;
+
+/// An option's style (format-expanded first, like tmux's `E:` and `style_apply`) applied to
+/// `current` with `default` meaning `base`; an invalid value leaves `current`.
+fn option_style(st: &State, ctx: Ctx, name: &str, current: Style, base: Style) -> Style {
+    let value = st.option(ctx.session, ctx.window, name);
+    let value = if value.contains('#') {
+        format::expand(st, ctx, &value)
+    } else {
+        value
+    };
+    parse_style_over(&value, current, base).unwrap_or(current)
+}
+
+/// A colour option (`display-panes-colour`...): a colour name, `colourN`, `#rrggbb`.
+pub fn colour(value: &str) -> Option<Color> {
+    let s = parse_style_over(&format!("fg={value}"), Style::default(), Style::default())?;
+    Some(s.fg)
+}
+
+/// The session's look for its current window (`status-style` and the rest), with the window
+/// list expanded from `window-status-format` / `window-status-current-format`.
+pub fn look(st: &State, sid: u32) -> Look {
+    let mut look = Look::default();
+    let Some(s) = st.sessions.get(&sid) else {
+        return look;
+    };
+    let pane = s.windows.get(&s.current).map(|w| w.active).unwrap_or(0);
+    let ctx = Ctx {
+        session: sid,
+        window: s.current,
+        pane,
+    };
+    let none = Style::default();
+    let mut status = option_style(st, ctx, "status-style", none, none);
+    // The deprecated status-fg/status-bg win when set (tmux `status_redraw`).
+    if let Some(c) = colour(&st.option(sid, s.current, "status-fg"))
+        && c != Color::Default
+    {
+        status.fg = c;
+    }
+    if let Some(c) = colour(&st.option(sid, s.current, "status-bg"))
+        && c != Color::Default
+    {
+        status.bg = c;
+    }
+    look.status_style = status;
+    look.left_style = option_style(st, ctx, "status-left-style", status, status);
+    look.right_style = option_style(st, ctx, "status-right-style", status, status);
+    look.message_style = option_style(st, ctx, "message-style", none, none);
+    look.message_command_style = option_style(st, ctx, "message-command-style", none, none);
+    look.border_style = option_style(st, ctx, "pane-border-style", none, none);
+    look.active_border_style = option_style(st, ctx, "pane-active-border-style", none, none);
+    look.status_top = st.option(sid, s.current, "status-position") == "top";
+    look.justify = Justify::from_option(&st.option(sid, s.current, "status-justify"));
+    look.separator = format::expand(
+        st,
+        ctx,
+        &st.option(sid, s.current, "window-status-separator"),
+    );
+    // Each entry's styles apply to the style the separator before it left (tmux's format
+    // keeps the separator's `#[...]` until the next entry's own `#[...]`).
+    let after_separator = markup_end_style(&look.separator, status);
+    let entries = s
+        .windows
+        .iter()
+        .enumerate()
+        .map(|(i, (idx, w))| {
+            let start = if i == 0 { status } else { after_separator };
+            let wctx = Ctx {
+                session: sid,
+                window: *idx,
+                pane: w.active,
+            };
+            let current = *idx == s.current;
+            let last = s.last == Some(*idx);
+            let is_default = |name: &str| st.option(sid, *idx, name) == "default";
+            let plain = option_style(st, wctx, "window-status-style", start, status);
+            let mut style = if current && !is_default("window-status-current-style") {
+                option_style(st, wctx, "window-status-current-style", start, status)
+            } else {
+                plain
+            };
+            if last && !is_default("window-status-last-style") {
+                style = option_style(st, wctx, "window-status-last-style", style, status);
+            }
+            let fmt = st.option(
+                sid,
+                *idx,
+                if current {
+                    "window-status-current-format"
+                } else {
+                    "window-status-format"
+                },
+            );
+            WindowEntry {
+                text: format::expand(st, wctx, &fmt),
+                style,
+                current,
+            }
+        })
+        .collect();
+    look.windows = Some(entries);
+    look
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colours_by_name_number_and_rgb() {
+        assert_eq!(colour("red"), Some(Color::Indexed(1)));
+        assert_eq!(colour("colour200"), Some(Color::Indexed(200)));
+        assert_eq!(colour("#102030"), Some(Color::Rgb(16, 32, 48)));
+        assert_eq!(colour("brightblue"), Some(Color::Indexed(12)));
+        assert_eq!(colour("nosuch"), None);
+    }
+}

@@ -1,0 +1,133 @@
+//! Status line styles, `#[...]` markup, `status-justify`, `status-position`, lengths, message
+//! and border styles drawn by an attached client, compared cell by cell (text, colours,
+//! attributes) with real tmux 3.3a attached the same way.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+#[path = "common/client.rs"]
+mod client;
+mod common;
+
+use client::Pair;
+
+/// Start both with `config` and panes running `cat` (nothing drawn in them), run `setup` on
+/// both, wait until the whole screen shows `ready` on both, and compare every row.
+async fn same_screen(config: &str, setup: &[&[&str]], ready: &str) -> Pair {
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    for cmd in setup {
+        for m in &p.muxes {
+            m.run(cmd);
+        }
+    }
+    for c in &mut p.clients {
+        c.wait_for(ready, |c| c.screen.screen().contents().contains(ready))
+            .await;
+    }
+    // The last command may still be drawing: wait until both show the same status row.
+    let deadline = std::time::Instant::now() + common::DEADLINE;
+    loop {
+        let (a, b) = (p.clients[0].styled_row(23), p.clients[1].styled_row(23));
+        let (c, d) = (p.clients[0].styled_row(0), p.clients[1].styled_row(0));
+        if (a == b && c == d) || std::time::Instant::now() > deadline {
+            break;
+        }
+        for c in &mut p.clients {
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_millis(50),
+                c.wait_for("", |_| false),
+            )
+            .await;
+        }
+    }
+    p.same_rows(0..24, config);
+    p
+}
+
+const WINDOWS: &[&[&str]] = &[
+    &["new-window", "-n", "cat", "cat"],
+    &["new-window", "-n", "cat", "cat"],
+    &["select-window", "-t", "1"],
+];
+
+#[tokio::test]
+async fn styles_markup_and_window_list() {
+    let config = "set -g status-right '#[fg=colour33,bold]R#[default]r'
+set -g status-style 'bg=colour17,fg=white'
+set -g status-left '#[fg=red]L#[none,reverse]x#[default]y '
+set -g status-left-style 'bg=blue'
+set -g status-right-style 'fg=yellow,italics'
+setw -g window-status-style 'fg=cyan'
+setw -g window-status-current-style 'bg=red,bold'
+setw -g window-status-last-style 'underscore'
+setw -g window-status-separator '#[fg=green]|'
+setw -g window-status-format '#I#[fg=magenta]:#W#F'
+";
+    same_screen(config, WINDOWS, "1:cat*").await;
+}
+
+#[tokio::test]
+async fn justify_centre_at_the_top() {
+    let config = "set -g status-right 'right'
+set -g status-position top
+set -g status-justify centre
+set -g status-style 'fg=colour220,bg=default'
+";
+    same_screen(config, WINDOWS, "1:cat*").await;
+}
+
+#[tokio::test]
+async fn justify_right_and_lengths() {
+    let config = "set -g status-right 'a-long-right-side-text'
+set -g status-right-length 8
+set -g status-left '#[bg=colour88]left-is-long-too'
+set -g status-left-length 6
+set -g status-justify right
+set -g status-fg black
+set -g status-bg colour214
+";
+    same_screen(config, WINDOWS, "1:cat*").await;
+}
+
+#[tokio::test]
+async fn justify_absolute_centre_and_message_style() {
+    let config = "set -g status-right ''
+set -g status-justify absolute-centre
+set -g message-style 'fg=white,bg=colour52,bold'
+";
+    let p = same_screen(config, WINDOWS, "1:cat*").await;
+    for m in &p.muxes {
+        m.run(&["display-message", "a styled message"]);
+    }
+    let mut p = p;
+    for c in &mut p.clients {
+        c.wait_for("the message", |c| c.last_row() == "a styled message")
+            .await;
+    }
+    p.same_rows(23..24, "message-style");
+}
+
+#[tokio::test]
+async fn border_styles_and_status_off() {
+    let config = "set -g status-right 'R'
+set -g pane-border-style 'fg=colour99'
+set -g pane-active-border-style 'fg=colour46,bg=colour16'
+";
+    let setup: &[&[&str]] = &[
+        &["split-window", "-h", "cat"],
+        &["split-window", "-v", "cat"],
+        &["select-pane", "-t", "0"],
+    ];
+    let mut p = same_screen(config, setup, "├").await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "status", "off"]);
+    }
+    for c in &mut p.clients {
+        c.wait_for("no status line", |c| c.last_row().contains('│'))
+            .await;
+    }
+    p.same_rows(0..24, "status off");
+}
