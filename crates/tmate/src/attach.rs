@@ -21,6 +21,8 @@ use crate::wire::{self, kind};
 
 /// Client frames waiting for the attach loop; a client flooding input waits on its socket.
 const INPUT_QUEUE: usize = 64;
+/// How long a message "until a key" stays without one.
+const UNTIL_KEY: Duration = Duration::from_secs(365 * 24 * 3600);
 /// Longest sleep when nothing is pending (the clock still ticks every second).
 const IDLE: Duration = Duration::from_secs(3600);
 
@@ -468,7 +470,13 @@ fn on_event(
             Some(format!("[detached (from session {name})]"))
         }
         Some(ClientEvent::Message(text, ms)) => {
-            *message = Some((text, Instant::now() + Duration::from_millis(ms)));
+            // 0 (display-time 0, display-message -d 0): until a key clears it.
+            let shown = if ms == 0 {
+                UNTIL_KEY
+            } else {
+                Duration::from_millis(ms)
+            };
+            *message = Some((text, Instant::now() + shown));
             None
         }
         Some(ClientEvent::Overlay(request)) => {

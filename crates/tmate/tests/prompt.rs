@@ -87,6 +87,14 @@ async fn command_prompt_edits_runs_and_reports_errors() {
     p.send(b"b\r").await;
     p.status("renamed from two answers", |r| r.contains("1:a-b*"))
         .await;
+    // More of the default bindings: C-b ' (select by index), C-b $ (rename the session).
+    p.open(b"\x02'", "index").await;
+    p.send(b"0\r").await;
+    p.status("window 0 selected", |r| r.contains("0:w0*")).await;
+    p.open(b"\x02$", "(rename-session)").await;
+    assert_eq!(p.clients[1].last_row(), "(rename-session) main");
+    p.send(b"\x15other\r").await;
+    p.status("session renamed", |r| r.starts_with("[other]")).await;
 }
 
 #[tokio::test]
@@ -147,6 +155,15 @@ async fn confirm_before_kill_pane() {
     assert_eq!(row, "kill-window w0? (y/n)");
     p.send(b"\x1b").await;
     p.status("cancelled", |r| r.contains("0:w0*")).await;
+
+    // display-message -d 0 stays until a key (here the prefix, then Escape leaves its table).
+    for m in &p.muxes {
+        m.run(&["display-message", "-d", "0", "sticky #{window_name}"]);
+    }
+    p.status("the message", |r| r == "sticky w0").await;
+    p.send(b"\x02").await;
+    p.status("cleared by a key", |r| r.contains("0:w0*")).await;
+    p.send(b"\x1b").await;
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! Client and config commands: detach-client (-a -s), source-file (-q), show-messages, and
-//! display-message (-p prints; otherwise the attached clients show it on the status line).
+//! display-message (-p prints; otherwise the attached clients show it on the status line, for
+//! `-d` or display-time milliseconds, 0 until a key).
 
 use std::path::Path;
 
@@ -116,7 +117,14 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         };
     }
     // To the client that ran it, or the clients of the target session; none: dropped (tmux).
-    let time = u64::try_from(state.option_num(t.session, t.window, "display-time")).unwrap_or(0);
+    // -d: this many milliseconds instead of display-time; 0 keeps it until a key.
+    let time = match args.get('d') {
+        Some(d) => match d.parse::<u32>() {
+            Ok(ms) => u64::from(ms),
+            Err(_) => return CmdResult::error(format!("delay {d} is invalid")),
+        },
+        None => u64::try_from(state.option_num(t.session, t.window, "display-time")).unwrap_or(0),
+    };
     let targets: Vec<u32> = match ctx.client.attached {
         Some(c) => vec![c],
         None => state
