@@ -94,7 +94,8 @@ async fn command_prompt_edits_runs_and_reports_errors() {
     p.open(b"\x02$", "(rename-session)").await;
     assert_eq!(p.clients[1].last_row(), "(rename-session) main");
     p.send(b"\x15other\r").await;
-    p.status("session renamed", |r| r.starts_with("[other]")).await;
+    p.status("session renamed", |r| r.starts_with("[other]"))
+        .await;
 }
 
 #[tokio::test]
