@@ -171,7 +171,8 @@ async fn headless_host_viewers_type_and_see() {
     let log = host_ok(&mux, &["show-messages"]);
     assert!(log.contains("[tmate] ssh session: "), "messages: {log}");
 
-    wait_capture(&mux, "the prompt", |t| !t.trim().is_empty());
+    // The prompt itself, not just any output: keys typed before the shell is up can be lost.
+    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
     let mut viewer = Viewer::join(relay.addr, &token(ssh)).await;
     viewer
         .wait_for("the prompt", |s| !s.trim().is_empty())
@@ -234,7 +235,8 @@ async fn wrong_fingerprint_is_refused_with_both_fingerprints() {
     );
     assert!(started.elapsed() < Duration::from_secs(20));
     // The session itself goes on locally.
-    wait_capture(&mux, "the prompt", |t| !t.trim().is_empty());
+    // The prompt itself, not just any output: keys typed before the shell is up can be lost.
+    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
     host_ok(&mux, &["send-keys", "echo local", "Enter"]);
     wait_capture(&mux, "local output", |t| has_line(t, "local"));
 }
@@ -370,7 +372,8 @@ async fn relay_restart_host_reconnects_with_same_tokens() {
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
     let ro = host_ok(&mux, &["display", "-p", "#{tmate_ssh_ro}"]);
     // Colours survive the reconnect: the SNAPSHOT carries each cell's attributes.
-    wait_capture(&mux, "the prompt", |t| !t.trim().is_empty());
+    // The prompt itself, not just any output: keys typed before the shell is up can be lost.
+    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
     host_ok(
         &mux,
         &[
@@ -460,7 +463,8 @@ async fn embedded_relay_by_default() {
             .contains("multi sessions is not supported with tmate")
     );
 
-    wait_capture(&mux, "the prompt", |t| !t.trim().is_empty());
+    // The prompt itself, not just any output: keys typed before the shell is up can be lost.
+    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut viewer = Viewer::join(addr, &token(ssh)).await;
     viewer.type_text("echo embedded\r").await;
@@ -525,9 +529,7 @@ fn foreground_prints_the_lines_and_restarts_the_shell() {
     );
     // The shell exits: a new one takes its place and the share goes on.
     let before = mux.run(&["display", "-p", "#{pane_id}"]);
-    mux.wait_for(&["capture-pane", "-p"], "the prompt", |t| {
-        !t.trim().is_empty()
-    });
+    mux.wait_for(&["capture-pane", "-p"], "the prompt", |t| has_line(t, "$"));
     mux.run(&["send-keys", "exit", "Enter"]);
     mux.wait_for(&["display", "-p", "#{pane_id}"], "a new pane", |t| {
         !t.trim().is_empty() && t != before
@@ -695,7 +697,8 @@ async fn host_copy_mode_reaches_viewers() {
     host_ok(&mux, &["new-session", "-d", "-x", "100", "-y", "29"]);
     host_ok(&mux, &["wait", "tmate-ready"]);
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
-    wait_capture(&mux, "the prompt", |t| !t.trim().is_empty());
+    // The prompt itself, not just any output: keys typed before the shell is up can be lost.
+    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
     host_ok(&mux, &["send-keys", "seq 1 100", "Enter"]);
     wait_capture(&mux, "the numbers", |t| has_line(t, "100"));
     let mut viewer = Viewer::join(relay.addr, &token(ssh.trim())).await;

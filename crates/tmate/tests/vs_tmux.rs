@@ -49,7 +49,19 @@ fn formats_match_tmux() {
                #{session_id} #{window_panes} #{?#{==:#{window_index},1},one,other} ##";
     let display: &[&str] = &["display", "-p", fmt];
     compare(&[
-        &["new-session", "-d", "-s", "work", "-x", "100", "-y", "30"],
+        // Named: tmux 3.3a's automatic name is "tmux" until its child has exec'd the shell (a race).
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "work",
+            "-n",
+            "first",
+            "-x",
+            "100",
+            "-y",
+            "30",
+        ],
         display,
         &["new-window", "-n", "second"],
         display,
