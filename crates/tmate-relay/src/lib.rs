@@ -6,6 +6,7 @@ pub mod frames;
 pub mod host;
 pub mod hostkeys;
 pub mod limits;
+pub mod memory;
 pub mod registry;
 pub mod session;
 pub mod ssh;

@@ -204,6 +204,14 @@ pub struct Session {
     pty_bytes: AtomicU64,
 }
 
+/// A session's mirror and frames are the relay's big allocations: once they are freed, give
+/// the memory back to the system (see `memory`).
+impl Drop for Session {
+    fn drop(&mut self) {
+        crate::memory::freed_something_big();
+    }
+}
+
 impl Session {
     pub fn new(id: u64, token: String, token_ro: String) -> Arc<Session> {
         let (changed, _) = watch::channel(0);
