@@ -150,6 +150,12 @@ fn has_line(text: &str, line: &str) -> bool {
     text.lines().any(|l| l.trim_end() == line)
 }
 
+/// The shell's prompt alone on a line: `$` (PS1 from the test's environment) or `#` (sh as root
+/// may keep its own).
+fn shows_prompt(text: &str) -> bool {
+    has_line(text, "$") || has_line(text, "#")
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn headless_host_viewers_type_and_see() {
     let relay = TestRelay::start().await;
@@ -172,7 +178,7 @@ async fn headless_host_viewers_type_and_see() {
     assert!(log.contains("[tmate] ssh session: "), "messages: {log}");
 
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
+    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
     let mut viewer = Viewer::join(relay.addr, &token(ssh)).await;
     viewer
         .wait_for("the prompt", |s| !s.trim().is_empty())
@@ -236,7 +242,7 @@ async fn wrong_fingerprint_is_refused_with_both_fingerprints() {
     assert!(started.elapsed() < Duration::from_secs(20));
     // The session itself goes on locally.
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
+    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
     host_ok(&mux, &["send-keys", "echo local", "Enter"]);
     wait_capture(&mux, "local output", |t| has_line(t, "local"));
 }
@@ -373,7 +379,7 @@ async fn relay_restart_host_reconnects_with_same_tokens() {
     let ro = host_ok(&mux, &["display", "-p", "#{tmate_ssh_ro}"]);
     // Colours survive the reconnect: the SNAPSHOT carries each cell's attributes.
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
+    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
     host_ok(
         &mux,
         &[
@@ -464,7 +470,7 @@ async fn embedded_relay_by_default() {
     );
 
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
+    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut viewer = Viewer::join(addr, &token(ssh)).await;
     viewer.type_text("echo embedded\r").await;
@@ -529,7 +535,7 @@ fn foreground_prints_the_lines_and_restarts_the_shell() {
     );
     // The shell exits: a new one takes its place and the share goes on.
     let before = mux.run(&["display", "-p", "#{pane_id}"]);
-    mux.wait_for(&["capture-pane", "-p"], "the prompt", |t| has_line(t, "$"));
+    mux.wait_for(&["capture-pane", "-p"], "the prompt", |t| shows_prompt(t));
     mux.run(&["send-keys", "exit", "Enter"]);
     mux.wait_for(&["display", "-p", "#{pane_id}"], "a new pane", |t| {
         !t.trim().is_empty() && t != before
@@ -698,7 +704,7 @@ async fn host_copy_mode_reaches_viewers() {
     host_ok(&mux, &["wait", "tmate-ready"]);
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| has_line(t, "$"));
+    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
     host_ok(&mux, &["send-keys", "seq 1 100", "Enter"]);
     wait_capture(&mux, "the numbers", |t| has_line(t, "100"));
     let mut viewer = Viewer::join(relay.addr, &token(ssh.trim())).await;
