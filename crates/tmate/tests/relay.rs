@@ -178,7 +178,7 @@ async fn headless_host_viewers_type_and_see() {
     assert!(log.contains("[tmate] ssh session: "), "messages: {log}");
 
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
+    wait_capture(&mux, "the prompt", shows_prompt);
     let mut viewer = Viewer::join(relay.addr, &token(ssh)).await;
     viewer
         .wait_for("the prompt", |s| !s.trim().is_empty())
@@ -242,7 +242,7 @@ async fn wrong_fingerprint_is_refused_with_both_fingerprints() {
     assert!(started.elapsed() < Duration::from_secs(20));
     // The session itself goes on locally.
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
+    wait_capture(&mux, "the prompt", shows_prompt);
     host_ok(&mux, &["send-keys", "echo local", "Enter"]);
     wait_capture(&mux, "local output", |t| has_line(t, "local"));
 }
@@ -379,7 +379,7 @@ async fn relay_restart_host_reconnects_with_same_tokens() {
     let ro = host_ok(&mux, &["display", "-p", "#{tmate_ssh_ro}"]);
     // Colours survive the reconnect: the SNAPSHOT carries each cell's attributes.
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
+    wait_capture(&mux, "the prompt", shows_prompt);
     host_ok(
         &mux,
         &[
@@ -470,7 +470,7 @@ async fn embedded_relay_by_default() {
     );
 
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
+    wait_capture(&mux, "the prompt", shows_prompt);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let mut viewer = Viewer::join(addr, &token(ssh)).await;
     viewer.type_text("echo embedded\r").await;
@@ -535,7 +535,7 @@ fn foreground_prints_the_lines_and_restarts_the_shell() {
     );
     // The shell exits: a new one takes its place and the share goes on.
     let before = mux.run(&["display", "-p", "#{pane_id}"]);
-    mux.wait_for(&["capture-pane", "-p"], "the prompt", |t| shows_prompt(t));
+    mux.wait_for(&["capture-pane", "-p"], "the prompt", shows_prompt);
     mux.run(&["send-keys", "exit", "Enter"]);
     mux.wait_for(&["display", "-p", "#{pane_id}"], "a new pane", |t| {
         !t.trim().is_empty() && t != before
@@ -704,7 +704,7 @@ async fn host_copy_mode_reaches_viewers() {
     host_ok(&mux, &["wait", "tmate-ready"]);
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", |t| shows_prompt(t));
+    wait_capture(&mux, "the prompt", shows_prompt);
     host_ok(&mux, &["send-keys", "seq 1 100", "Enter"]);
     wait_capture(&mux, "the numbers", |t| has_line(t, "100"));
     let mut viewer = Viewer::join(relay.addr, &token(ssh.trim())).await;

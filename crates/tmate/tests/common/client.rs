@@ -24,22 +24,7 @@ pub struct Client {
 
 impl Client {
     pub fn attach(m: &Mux, cols: u16, rows: u16) -> Client {
-        let (pty, pts) = pty_process::open().unwrap();
-        pty.resize(pty_process::Size::new(rows, cols)).unwrap();
-        let std_cmd = m.command(&["attach", "-t", "main"]);
-        let mut cmd = pty_process::Command::new(std_cmd.get_program());
-        cmd = cmd.args(std_cmd.get_args());
-        for (k, v) in std_cmd.get_envs() {
-            cmd = match v {
-                Some(v) => cmd.env(k, v),
-                None => cmd.env_remove(k),
-            };
-        }
-        let child = cmd
-            .env("TERM", "xterm-256color")
-            .kill_on_drop(true)
-            .spawn(pts)
-            .unwrap();
+        let (pty, child) = crate::common::spawn_attached(m, cols, rows);
         Client {
             pty,
             child,
