@@ -428,14 +428,13 @@ impl State {
         self.apply_layout(sid, idx);
     }
 
-    pub fn remove_window(&mut self, sid: u32, idx: u32) {
+    /// tmux `session_detach` for an index already taken out of the session's window map: a
+    /// current window gives way to the last window, else the previous, else the next; a
+    /// session left with no window is removed.
+    pub fn detach_index(&mut self, sid: u32, idx: u32) {
         let Some(s) = self.sessions.get_mut(&sid) else {
             return;
         };
-        let Some(w) = s.windows.remove(&idx) else {
-            return;
-        };
-        // tmux `session_detach`: the last window, else the previous, else the next.
         if s.current == idx {
             let next = s
                 .last
@@ -449,12 +448,24 @@ impl State {
                 }
                 None => {
                     self.sessions.remove(&sid);
+                    return;
                 }
             }
         }
-        if let Some(s) = self.sessions.get_mut(&sid) {
-            s.forget(idx);
+        s.forget(idx);
+        if s.windows.is_empty() {
+            self.sessions.remove(&sid);
         }
+    }
+
+    pub fn remove_window(&mut self, sid: u32, idx: u32) {
+        let Some(s) = self.sessions.get_mut(&sid) else {
+            return;
+        };
+        let Some(w) = s.windows.remove(&idx) else {
+            return;
+        };
+        self.detach_index(sid, idx);
         if self.session_option(sid, "renumber-windows") == "on" {
             let base = u32::try_from(self.option_num(sid, 0, "base-index")).unwrap_or(0);
             if let Some(s) = self.sessions.get_mut(&sid) {

@@ -378,7 +378,8 @@ fn relink(
             select = true;
         }
         for p in old.map(|w| w.pane_ids()).unwrap_or_default() {
-            remove_pane_process(state, p);
+            // remove_pane hangs the process up; the pane is in no layout any more.
+            state.remove_pane(p);
         }
     }
     let new_idx = at.unwrap_or_else(|| first_free(state, dst));
@@ -401,7 +402,7 @@ fn relink(
         }
     }
     // Unlink from the source: its current moves on like a closed window's.
-    detach_index(state, sid, idx);
+    state.detach_index(sid, idx);
     if sid != dst {
         fit(state, dst, new_idx);
     }
@@ -425,39 +426,6 @@ fn fit(state: &mut State, sid: u32, idx: u32) {
         w.layout.resize(sx, sy);
     }
     state.apply_layout(sid, idx);
-}
-
-fn remove_pane_process(state: &mut State, pane: u32) {
-    // remove_pane hangs the process up; the pane is in no layout any more.
-    state.remove_pane(pane);
-}
-
-/// tmux `session_detach` for an index already taken out of the window map.
-fn detach_index(state: &mut State, sid: u32, idx: u32) {
-    let Some(s) = state.sessions.get_mut(&sid) else {
-        return;
-    };
-    if s.current == idx {
-        let next = s
-            .last
-            .filter(|l| s.windows.contains_key(l))
-            .or_else(|| s.windows.range(..idx).next_back().map(|(i, _)| *i))
-            .or_else(|| s.windows.keys().next().copied());
-        match next {
-            Some(n) => {
-                s.current = n;
-                s.forget(n);
-            }
-            None => {
-                state.sessions.remove(&sid);
-                return;
-            }
-        }
-    }
-    s.forget(idx);
-    if s.windows.is_empty() {
-        state.sessions.remove(&sid);
-    }
 }
 
 pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
