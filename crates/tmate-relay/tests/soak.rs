@@ -44,18 +44,27 @@ fn rss_kib(relay: &RelayProcess) -> u64 {
         .unwrap()
 }
 
-/// Wait until the relay's memory stops falling (freed sessions are returned lazily), at most
-/// the deadline; returns the last reading.
+/// How long the relay's memory must hold still to count as settled: longer than the relay's
+/// trim debounce (1 s, `memory.rs`) plus the blocking thread's start, so a reading taken
+/// between a round's end and its trim is not mistaken for the settled level.
+const SETTLE_WINDOW: Duration = Duration::from_secs(3);
+
+/// Wait until the relay's memory has not fallen for `SETTLE_WINDOW` (freed sessions are
+/// returned lazily), at most the deadline; returns the lowest reading.
 async fn settled_rss(relay: &RelayProcess) -> u64 {
     let deadline = Instant::now() + DEADLINE;
-    let mut last = rss_kib(relay);
+    let mut lowest = rss_kib(relay);
+    let mut lowest_since = Instant::now();
     loop {
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let now = rss_kib(relay);
-        if now >= last || Instant::now() > deadline {
-            return now.min(last);
+        if lowest_since.elapsed() >= SETTLE_WINDOW || Instant::now() > deadline {
+            return lowest;
         }
-        last = now;
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        let now = rss_kib(relay);
+        if now < lowest {
+            lowest = now;
+            lowest_since = Instant::now();
+        }
     }
 }
 
@@ -221,10 +230,12 @@ fn check(name: &str, f: &Figures, return_to_baseline: bool) {
         f.joins, f.elapsed, f.baseline, f.peak, f.after_first, f.after_second, f.after_third
     );
     // Memory levels off: a leak of a round's sessions and viewers would add about a first
-    // round's growth each round.
+    // round's growth each round. The allowance covers the allocator's noise between settled
+    // readings (up to ~2.5 MB measured on a loaded 2-core machine); exact leftovers are
+    // counted by `rounds_leave_no_session_connection_or_task`.
     let growth = f.after_first.saturating_sub(f.baseline);
     assert!(
-        f.after_third <= f.after_second + growth / 3 + 2048,
+        f.after_third <= f.after_second + growth / 3 + 4096,
         "memory keeps growing: {} KiB after round 3, {} KiB after round 2 (round 1 grew {} KiB)",
         f.after_third,
         f.after_second,
