@@ -3,6 +3,8 @@
 //! into a client-sized `Frame` following tmux 3.3a's `screen-redraw.c`, `status.c` and
 //! `format-draw.c`.
 
+use std::hash::{Hash, Hasher};
+
 use crate::pane::{PaneTerm, set_blank};
 use crate::status::{Look, PaneRect, draw_message, draw_pane_label, draw_prompt, draw_status};
 use crate::style::{Cell, Color, PaneModes, Style};
@@ -53,7 +55,8 @@ pub struct StatusWindow {
 }
 
 /// A client-sized picture: cells, cursor, and the input modes the client's terminal should be in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Equality compares the picture, not `damage`.
+#[derive(Debug, Clone)]
 pub struct Frame {
     pub cols: u16,
     pub rows: u16,
@@ -63,6 +66,93 @@ pub struct Frame {
     pub cursor: Option<(u16, u16)>,
     /// The active pane's modes.
     pub modes: PaneModes,
+    /// Which rows changed between composes into this frame (kept by [`compose_look`]); the
+    /// default knows nothing, so every row counts as changed.
+    pub damage: RowDamage,
+}
+
+impl PartialEq for Frame {
+    fn eq(&self, other: &Frame) -> bool {
+        (self.cols, self.rows, &self.cursor, &self.modes)
+            == (other.cols, other.rows, &other.cursor, &other.modes)
+            && self.cells == other.cells
+    }
+}
+
+impl Eq for Frame {}
+
+/// Row bookkeeping of a frame that is composed into again and again (an attached client's):
+/// the compositor skips rows whose sources did not change, and a [`crate::Renderer`] that drew
+/// this frame's previous compose skips rows that did not change since. A copy (`clone`)
+/// starts knowing nothing, so that two frames never share an identity.
+#[derive(Debug, Default)]
+pub struct RowDamage {
+    /// This frame's identity for renderers; 0: not tracked.
+    id: u64,
+    /// Counts composes into this frame.
+    epoch: u64,
+    /// Per row: a stamp of what was composed there (0: unknown) and the epoch it changed in.
+    stamps: Vec<u64>,
+    changed_in: Vec<u64>,
+}
+
+impl Clone for RowDamage {
+    fn clone(&self) -> Self {
+        RowDamage::default()
+    }
+}
+
+/// Source of `RowDamage::id`.
+static NEXT_FRAME_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+impl RowDamage {
+    /// The frame identity and epoch a renderer remembers after drawing it (`None`: untracked).
+    pub(crate) fn drawn(&self) -> Option<(u64, u64)> {
+        (self.id != 0).then_some((self.id, self.epoch))
+    }
+
+    /// Whether `row` is the same as when the frame was at `drawn` (from [`RowDamage::drawn`]).
+    pub(crate) fn unchanged_since(&self, drawn: Option<(u64, u64)>, row: u16) -> bool {
+        match drawn {
+            Some((id, epoch)) if id == self.id && id != 0 => self
+                .changed_in
+                .get(usize::from(row))
+                .is_some_and(|&changed| changed <= epoch),
+            _ => false,
+        }
+    }
+
+    /// A new compose of `rows` rows begins; a new size forgets every row.
+    fn begin(&mut self, rows: u16, resized: bool) {
+        if self.id == 0 {
+            self.id = NEXT_FRAME_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        self.epoch += 1;
+        let rows = usize::from(rows);
+        if resized {
+            self.stamps.clear();
+        }
+        self.stamps.resize(rows, 0);
+        self.changed_in.resize(rows, self.epoch);
+        if resized {
+            self.changed_in.fill(self.epoch);
+        }
+    }
+
+    /// Whether `row` was composed from sources with this `stamp` already.
+    fn is_current(&self, row: usize, stamp: u64) -> bool {
+        stamp != 0 && self.stamps.get(row) == Some(&stamp)
+    }
+
+    /// `row` is composed anew; `stamp` 0: from sources that cannot be told apart (always redone).
+    fn recomposed(&mut self, row: usize, stamp: u64) {
+        if let Some(s) = self.stamps.get_mut(row) {
+            *s = stamp;
+        }
+        if let Some(c) = self.changed_in.get_mut(row) {
+            *c = self.epoch;
+        }
+    }
 }
 
 impl Frame {
@@ -74,6 +164,7 @@ impl Frame {
             cells: vec![Cell::default(); usize::from(cols) * usize::from(rows)],
             cursor: None,
             modes: PaneModes::default(),
+            damage: RowDamage::default(),
         }
     }
 
@@ -330,10 +421,13 @@ pub fn compose_look(
 ) {
     let cols = usize::from(client_cols);
     let total = cols * usize::from(client_rows);
+    let resized =
+        (frame.cols, frame.rows) != (client_cols, client_rows) || frame.cells.len() != total;
     frame.cols = client_cols;
     frame.rows = client_rows;
     frame.cells.truncate(total);
     frame.cells.resize_with(total, Cell::default);
+    frame.damage.begin(client_rows, resized);
     frame.cursor = None;
     frame.modes = PaneModes::default();
 
@@ -371,7 +465,47 @@ pub fn compose_look(
         }
     }
 
+    // Rows are stamped with everything they are drawn from; a row whose stamp is the one it
+    // was last composed with is left as it is (typing changes one row of one pane).
+    // display-panes numbers are drawn over rows afterwards: rows are then always redone.
+    let layout_stamp = look.pane_labels.is_empty().then(|| {
+        let mut h = std::hash::DefaultHasher::new();
+        (
+            client_cols,
+            client_rows,
+            top,
+            scene.session_cols,
+            scene.session_rows,
+        )
+            .hash(&mut h);
+        (
+            scene.active_pane,
+            look.border_style,
+            look.active_border_style,
+        )
+            .hash(&mut h);
+        for p in &scene.panes {
+            (p.id, p.xoff, p.yoff, p.cols, p.rows, p.term.row_stamp(0).0).hash(&mut h);
+        }
+        h.finish()
+    });
     for y in 0..area_rows {
+        let frame_row = usize::from(y) + top;
+        let stamp = layout_stamp.map_or(0, |layout| {
+            let mut h = std::hash::DefaultHasher::new();
+            (layout, y).hash(&mut h);
+            for p in &scene.panes {
+                if y >= p.yoff && y - p.yoff < p.rows {
+                    p.term.row_stamp(y - p.yoff).hash(&mut h);
+                }
+            }
+            // 0 means "unknown": a hash that lands on it is simply never reused.
+            h.finish()
+        });
+        if frame.damage.is_current(frame_row, stamp) {
+            continue;
+        }
+        frame.damage.recomposed(frame_row, stamp);
         for x in 0..client_cols {
             let idx = usize::from(y) * cols + usize::from(x);
             let Some(slot) = frame.cells.get_mut(idx + top * cols) else {
@@ -430,6 +564,7 @@ pub fn compose_look(
 
     if status_rows == 1 {
         let row_index = if top == 1 { 0 } else { usize::from(area_rows) };
+        frame.damage.recomposed(row_index, 0);
         let start = row_index * cols;
         if let Some(row) = frame.cells.get_mut(start..start + cols) {
             match (&scene.message, &look.prompt, &scene.status) {

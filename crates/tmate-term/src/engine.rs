@@ -10,7 +10,7 @@ use alacritty_terminal::event::{Event, EventListener};
 use alacritty_terminal::grid::Dimensions;
 use alacritty_terminal::index::{Column, Line};
 use alacritty_terminal::term::cell::{Cell as AlaCell, Flags};
-use alacritty_terminal::term::{Config, TermMode};
+use alacritty_terminal::term::{Config, TermDamage, TermMode};
 use alacritty_terminal::vte::ansi::{Color as AlaColor, NamedColor, Processor};
 
 use crate::filter::InputFilter;
@@ -44,6 +44,8 @@ pub(crate) trait Engine: Send {
     fn line_wrapped(&self, line: usize) -> bool;
     /// Drop the history (tmux `clear-history`).
     fn clear_history(&mut self);
+    /// The viewport rows changed since the last call, into `rows`; `true`: all of them.
+    fn take_damage(&mut self, rows: &mut Vec<usize>) -> bool;
 }
 
 /// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
@@ -103,6 +105,8 @@ pub(crate) struct AlacrittyEngine {
     scratch: Vec<u8>,
     /// Lines the view is scrolled back into history (copy mode on the host).
     view_offset: usize,
+    /// Cells were trimmed since the last `take_damage` (alacritty does not see that change).
+    trimmed: bool,
 }
 
 impl AlacrittyEngine {
@@ -123,6 +127,7 @@ impl AlacrittyEngine {
             marks_since_scan: 0,
             scratch: Vec::new(),
             view_offset: 0,
+            trimmed: false,
         }
     }
 
@@ -188,6 +193,7 @@ impl AlacrittyEngine {
         if whole {
             self.marks_since_scan = 0;
         }
+        self.trimmed = true;
         if catch_unwind(AssertUnwindSafe(|| self.trim_zerowidth(whole))).is_err() {
             self.reset_after_panic();
         }
@@ -338,6 +344,25 @@ impl Engine for AlacrittyEngine {
         if catch_unwind(AssertUnwindSafe(|| term.grid_mut().clear_history())).is_err() {
             self.reset_after_panic();
         }
+    }
+
+    fn take_damage(&mut self, rows: &mut Vec<usize>) -> bool {
+        rows.clear();
+        let term = &mut self.term;
+        let full = catch_unwind(AssertUnwindSafe(|| {
+            let full = match term.damage() {
+                TermDamage::Full => true,
+                TermDamage::Partial(lines) => {
+                    rows.extend(lines.map(|l| l.line));
+                    false
+                }
+            };
+            term.reset_damage();
+            full
+        }));
+        // The combining-mark trim rewrites cells behind alacritty's back: count it as a
+        // change everywhere (it runs only after output with many marks).
+        full.unwrap_or(true) || std::mem::take(&mut self.trimmed)
     }
 }
 

@@ -61,8 +61,8 @@ mod style;
 
 pub use clock::status_clock;
 pub use compose::{
-    ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, MODE_STYLE, STATUS_STYLE, Scene,
-    ScenePane, StatusBar, StatusWindow, compose, compose_into, compose_look,
+    ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, MODE_STYLE, RowDamage, STATUS_STYLE,
+    Scene, ScenePane, StatusBar, StatusWindow, compose, compose_into, compose_look,
 };
 pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_markup};
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};

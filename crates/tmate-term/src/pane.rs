@@ -80,7 +80,17 @@ pub struct PaneTerm {
     rows: u16,
     scrollback_lines: usize,
     generation: u64,
+    /// This pane among all panes of the process: row stamps of different panes never match.
+    uid: u64,
+    /// Per visible row, the `generation` it last changed in (from the engine's damage
+    /// tracking): the compositor recomposes only rows whose stamp moved.
+    row_changed: Vec<u64>,
+    /// Reused buffer for the engine's damaged rows.
+    damaged: Vec<usize>,
 }
+
+/// Source of `PaneTerm::uid`.
+static NEXT_PANE_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 impl std::fmt::Debug for PaneTerm {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -109,7 +119,36 @@ impl PaneTerm {
             rows,
             scrollback_lines,
             generation: 0,
+            uid: NEXT_PANE_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            row_changed: vec![0; usize::from(rows)],
+            damaged: Vec::new(),
         }
+    }
+
+    /// Something changed: bump the generation and mark the rows it touched, every row when
+    /// `all` (size, copy view, snapshot) or when the engine says so, else its damaged rows.
+    fn changed(&mut self, all: bool) {
+        self.generation = self.generation.wrapping_add(1);
+        // The engine reports damage in live-screen lines; a copy view shows them shifted by
+        // its offset (clamped to the history), so under a view every change counts as whole.
+        let full = self.engine.take_damage(&mut self.damaged) || all || self.copy_view.is_some();
+        self.row_changed.resize(usize::from(self.rows), 0);
+        if full {
+            self.row_changed.fill(self.generation);
+            return;
+        }
+        for &row in &self.damaged {
+            if let Some(stamp) = self.row_changed.get_mut(row) {
+                *stamp = self.generation;
+            }
+        }
+    }
+
+    /// What row `row` shows, as a stamp: equal stamps of the same row mean equal cells. Rows
+    /// past the pane read as blanks and share one stamp.
+    pub fn row_stamp(&self, row: u16) -> (u64, u64) {
+        let changed = self.row_changed.get(usize::from(row)).copied().unwrap_or(0);
+        (self.uid, changed)
     }
 
     /// Raw PTY output, split anywhere (UTF-8 characters and escape sequences may be cut between
@@ -120,7 +159,7 @@ impl PaneTerm {
             return;
         }
         self.engine.feed(bytes);
-        self.generation = self.generation.wrapping_add(1);
+        self.changed(false);
     }
 
     /// New size; content reflows as alacritty does (tmux reflows too, with small differences).
@@ -134,7 +173,7 @@ impl PaneTerm {
             usize::from(cols.max(MIN_ENGINE_COLS)),
             usize::from(rows.max(MIN_ENGINE_ROWS)),
         );
-        self.generation = self.generation.wrapping_add(1);
+        self.changed(true);
     }
 
     /// (cols, rows) as last requested by [`PaneTerm::new`] or [`PaneTerm::resize`], before the
@@ -191,7 +230,7 @@ impl PaneTerm {
         self.engine
             .set_view_offset(view.as_ref().map_or(0, |v| v.offset));
         self.copy_view = view;
-        self.generation += 1;
+        self.changed(true);
     }
 
     pub fn copy_view(&self) -> Option<&CopyView> {
@@ -204,7 +243,7 @@ impl PaneTerm {
             return;
         }
         self.copy_overlay = overlay;
-        self.generation = self.generation.wrapping_add(1);
+        self.changed(true);
     }
 
     /// History lines plus screen rows: the absolute lines [`PaneTerm::grid_line`] reads.
@@ -238,7 +277,7 @@ impl PaneTerm {
     /// Forget the history (tmux `clear-history`); the screen stays.
     pub fn clear_history(&mut self) {
         self.engine.clear_history();
-        self.generation = self.generation.wrapping_add(1);
+        self.changed(true);
     }
 
     /// The position indicator cell at (`col`, `row`), if the copy view puts one there.
@@ -375,7 +414,7 @@ impl PaneTerm {
         let (cols, rows) = self.engine.size();
         let bytes = snapshot::snapshot_to_ansi(snapshot, cols, rows);
         self.engine.feed(&bytes);
-        self.generation = self.generation.wrapping_add(1);
+        self.changed(true);
     }
 }
 

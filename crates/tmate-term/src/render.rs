@@ -111,6 +111,9 @@ pub struct Renderer {
     /// The whole terminal is known to be blank in the default style (just after `enter`), so
     /// the first full draw needs no clear of its own.
     blank: bool,
+    /// The frame (identity, epoch) `screen` was last made equal to: rows of that frame that
+    /// did not change since need no comparing (`Frame::damage`).
+    drawn: Option<(u64, u64)>,
 }
 
 impl Renderer {
@@ -129,6 +132,7 @@ impl Renderer {
             modes: Some(ClientModes::OFF),
             cursor_visible: Some(true),
             blank: true,
+            drawn: None,
         };
     }
 
@@ -185,10 +189,15 @@ impl Renderer {
         let Some(mut screen) = self.screen.take() else {
             return;
         };
+        let drawn = if same_size { self.drawn } else { None };
         for y in 0..frame.rows {
+            if frame.damage.unchanged_since(drawn, y) {
+                continue;
+            }
             self.render_row(frame, &mut screen, y, out);
         }
         self.screen = Some(screen);
+        self.drawn = frame.damage.drawn();
         self.place_cursor(frame, out);
     }
 

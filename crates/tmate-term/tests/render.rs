@@ -98,6 +98,7 @@ fn build_frame(
         cells,
         cursor: cursor.map(|(x, y)| (x % cols, y % rows)),
         modes,
+        damage: Default::default(),
     }
 }
 
@@ -304,6 +305,7 @@ proptest! {
                 .collect(),
             cursor,
             modes: PaneModes::default(),
+            damage: Default::default(),
         };
         let mut renderer = Renderer::new();
         let mut out = Vec::new();
@@ -375,6 +377,7 @@ fn full_frame(cols: u16, rows: u16) -> Frame {
         cells,
         cursor: Some((0, rows - 1)),
         modes: PaneModes::default(),
+        damage: Default::default(),
     }
 }
 

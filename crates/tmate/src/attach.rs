@@ -50,6 +50,13 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     if wire::write_frame(&mut wr, kind::ATTACH, b"").await.is_err() {
         return;
     }
+    let terminal = match crate::tty::receive_terminal(rd.as_ref()).await {
+        Ok(t) => t,
+        Err(e) => {
+            let _ = wire::write_frame(&mut wr, kind::DETACH, e.as_bytes()).await;
+            return;
+        }
+    };
     let (tx, mut rx) = mpsc::channel::<(u8, Vec<u8>)>(INPUT_QUEUE);
     let reader = tokio::spawn(async move {
         while let Ok(Some(f)) = wire::read_frame(&mut rd).await {
@@ -106,18 +113,26 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         deferred: Vec::new(),
     };
     let mut tick = tokio::time::interval(Duration::from_secs(1));
+    // Whether this wake may have changed what the client shows: only keys that went straight
+    // to a pane change nothing by themselves (the pane's echo redraws), as in tmux.
+    let mut redraw = true;
     let ending: String = 'main: loop {
         if message
             .as_ref()
             .is_some_and(|(_, until)| Instant::now() >= *until)
         {
             message = None;
+            redraw = true;
         }
-        keys.overlay.expire(Instant::now());
+        if keys.overlay.is_open() {
+            keys.overlay.expire(Instant::now());
+            redraw |= !keys.overlay.is_open();
+        }
         if std::mem::take(&mut keys.clear_message) {
-            message = None;
+            redraw |= message.take().is_some();
         }
         for ev in std::mem::take(&mut keys.deferred) {
+            redraw = true;
             if let Some(end) = on_event(shared, sid, Some(ev), &mut message, &mut keys) {
                 break 'main end;
             }
@@ -125,21 +140,21 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         if keys.repeat_until.is_some_and(|t| Instant::now() >= t) {
             keys.repeat_until = None;
             keys.table = "root".into();
+            redraw = true;
         }
         let lines = status_rows(shared, sid);
         if lines != status_lines {
             status_lines = lines;
             resize(shared, sid, id, cols, rows, status_lines);
+            redraw = true;
         }
         // Draw what the session looks like now.
-        let (gone, escape_time) = {
+        let draw = std::mem::replace(&mut redraw, true);
+        let (gone, escape_time) = if !draw {
+            (false, escape_time(shared))
+        } else {
             let st = shared.lock();
-            let escape = millis(
-                st.options
-                    .get(crate::options::Scope::Server, "escape-time")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(500),
-            );
+            let escape = escape_of(&st);
             match scene(&st, sid) {
                 Some((scene_data, status)) => {
                     let mut scene = build(&st, &scene_data, status);
@@ -163,12 +178,11 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         if gone {
             break "[exited]".into();
         }
-        renderer.render(&frame, &mut out);
+        if draw {
+            renderer.render(&frame, &mut out);
+        }
         if !out.is_empty() {
-            if wire::write_frame(&mut wr, kind::OUTPUT, &out)
-                .await
-                .is_err()
-            {
+            if send_output(terminal.as_ref(), &mut wr, &out).await.is_err() {
                 break String::new();
             }
             out.clear();
@@ -202,7 +216,8 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 }
                 Some((kind::INPUT, p)) => {
                     parser.feed(&p, &mut events);
-                    handle(shared, sid, id, &info, &mut events, &mut keys, &mut ev_rx);
+                    let quiet = handle(shared, sid, id, &info, &mut events, &mut keys, &mut ev_rx);
+                    redraw = !quiet;
                 }
                 Some(_) => {}
             },
@@ -227,10 +242,37 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     }
     if !ending.is_empty() {
         renderer.leave(&mut out);
-        let _ = wire::write_frame(&mut wr, kind::OUTPUT, &out).await;
+        // Written before DETACH is sent: the client prints its line after the screen is left.
+        let _ = send_output(terminal.as_ref(), &mut wr, &out).await;
         let _ = wire::write_frame(&mut wr, kind::DETACH, ending.as_bytes()).await;
     }
     reader.abort();
+}
+
+/// Output for the client's screen: onto its terminal when it passed one, else over the socket.
+async fn send_output(
+    terminal: Option<&crate::tty::Terminal>,
+    socket: &mut tokio::net::unix::OwnedWriteHalf,
+    out: &[u8],
+) -> std::io::Result<()> {
+    match terminal {
+        Some(t) => t.write_all(out).await,
+        None => wire::write_frame(socket, kind::OUTPUT, out).await,
+    }
+}
+
+/// The server's escape-time: how long a lone ESC waits for the rest of a sequence.
+fn escape_of(st: &State) -> Duration {
+    millis(
+        st.options
+            .get(crate::options::Scope::Server, "escape-time")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(500),
+    )
+}
+
+fn escape_time(shared: &Arc<Shared>) -> Duration {
+    escape_of(&shared.lock())
 }
 
 /// Rows the status line takes for this session (option `status`).
@@ -251,7 +293,8 @@ fn resize(shared: &Arc<Shared>, sid: u32, client: u32, cols: u16, rows: u16, sta
 
 /// Keys through the key tables (tmux `server_client_handle_key`): the prefix keys switch to
 /// the prefix table; a bound key runs its commands; a `-r` binding keeps the table for
-/// repeat-time; an unbound key in the root table goes to the active pane.
+/// repeat-time; an unbound key in the root table goes to the active pane. Returns whether
+/// the keys only went to panes (nothing to redraw until the panes answer).
 fn handle(
     shared: &Arc<Shared>,
     sid: u32,
@@ -260,7 +303,8 @@ fn handle(
     events: &mut Vec<InputEvent>,
     keys: &mut KeyState,
     ev_rx: &mut mpsc::Receiver<ClientEvent>,
-) {
+) -> bool {
+    let mut quiet = keys.table == "root" && keys.repeat_until.is_none() && !keys.overlay.is_open();
     let mut st = shared.lock();
     st.clock += 1;
     let now_clock = st.clock;
@@ -278,6 +322,7 @@ fn handle(
         let (key, raw) = match &ev {
             InputEvent::Key { key, raw } => (*key, raw.clone()),
             InputEvent::Mouse { event, raw } => {
+                quiet = false;
                 // `mouse on`: through the mouse key bindings; else to the pane as it came.
                 let mctx = ClientInfo {
                     attached: Some(client),
@@ -323,6 +368,7 @@ fn handle(
             let in_root = keys.table == "root";
             if in_root && (Some(key) == prefix || Some(key) == prefix2) {
                 keys.table = "prefix".into();
+                quiet = false;
                 break;
             }
             // A pane in copy mode reads keys from its mode's table first (then root); keys
@@ -333,14 +379,18 @@ fn handle(
                 if keys.repeat_until.take().is_some() {
                     // A key after a repeat that is not bound: handled as if from the root.
                     keys.table = "root".into();
+                    quiet = false;
                     continue;
                 }
                 if in_root && mode_table.is_none() {
                     send_key(&st, active, Some(key), &raw);
+                } else {
+                    quiet = false;
                 }
                 keys.table = "root".into();
                 break;
             };
+            quiet = false;
             if keys.repeat_until.is_some() && !b.repeat {
                 keys.repeat_until = None;
                 keys.table = "root".into();
@@ -357,7 +407,10 @@ fn handle(
         }
     }
     drop(st);
-    shared.notify();
+    if !quiet {
+        shared.notify();
+    }
+    quiet
 }
 
 /// Run a binding's or an overlay's commands for this client: errors go to its status line;

@@ -3,7 +3,6 @@
 //! input, sizes and output until detached.
 
 use std::io::Write;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -59,7 +58,6 @@ async fn connect(
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
-        .process_group(0)
         .spawn()
         .map_err(|e| format!("server start failed: {e}"))?;
     let deadline = Instant::now() + SERVER_START;
@@ -141,6 +139,12 @@ pub async fn run_with(
             Ok(Some((kind::EXIT, p))) => break i32::from(p.first().copied().unwrap_or(1)),
             Ok(Some((kind::ATTACH, _))) => {
                 saved = raw_mode();
+                // The server draws straight onto the terminal (`crate::tty`).
+                if crate::tty::send_terminal(wr.as_ref()).await.is_err() {
+                    restore(saved.take());
+                    eprintln!("lost server");
+                    break 1;
+                }
                 stdin_task = Some(tokio::spawn(forward_input(wr)));
                 // The write half now belongs to the input task.
                 wr = match UnixStream::pair() {
@@ -174,8 +178,31 @@ pub async fn run_with(
     code
 }
 
+/// The terminal's input: polled on the runtime when stdin can be opened again
+/// (`crate::tty::open_input`), else tokio's blocking stdin.
+enum Input {
+    Polled(tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>),
+    Blocking(tokio::io::Stdin),
+}
+
+impl Input {
+    fn open() -> Self {
+        match crate::tty::open_input() {
+            Some(fd) => Input::Polled(fd),
+            None => Input::Blocking(tokio::io::stdin()),
+        }
+    }
+
+    async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Input::Blocking(stdin) => stdin.read(buf).await,
+            Input::Polled(fd) => crate::tty::read(fd, buf).await,
+        }
+    }
+}
+
 async fn forward_input(mut wr: OwnedWriteHalf) {
-    let mut stdin = tokio::io::stdin();
+    let mut stdin = Input::open();
     let mut buf = vec![0u8; 4096];
     let mut winch =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change()).ok();
@@ -288,6 +315,11 @@ pub async fn foreground(
 
 /// The server process (`tmate -S PATH __server`, started by a client): bind and serve.
 pub async fn serve(socket: &Path, config: Option<&Path>) -> i32 {
+    // Its own session, without a controlling terminal (tmux's daemon()): the terminal's
+    // signals (C-c, hang-up) and job control (TOSTOP on the clients' terminals it writes to)
+    // do not reach it. Started by hand from a shell it may lead a group already; it then
+    // stays where it is.
+    let _ = rustix::process::setsid();
     if let Some(dir) = socket.parent() {
         let _ = std::fs::create_dir_all(dir);
     }

@@ -178,10 +178,13 @@ fn expand_item(state: &State, ctx: Ctx, body: &str, depth: usize) -> String {
     variable(state, ctx, body)
 }
 
+/// The host's name (`#H`): one uname(2) per call, as tmux's gethostname(3); the status line
+/// asks for it on every redraw, so no file is opened here.
 pub fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_default()
+    rustix::system::uname()
+        .nodename()
+        .to_string_lossy()
+        .into_owned()
 }
 
 /// The window's name: set by `-n`/`rename-window`, else the active pane's command (tmux's

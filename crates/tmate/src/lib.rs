@@ -32,5 +32,6 @@ pub mod prompt;
 pub mod server;
 pub mod state;
 pub mod style;
+pub mod tty;
 pub mod uplink;
 pub mod wire;

@@ -95,11 +95,21 @@ fn main() {
         std::process::exit(1);
     }
     let socket = socket.unwrap_or_else(|| tmate::wire::socket_path(label.as_deref()));
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    // The server (and -F, which runs one) uses two workers; a client relays one terminal and
+    // runs on a single thread: a socket read that wakes a task on another thread cost each
+    // keystroke's echo a futex hand-over.
+    let is_server = foreground || argv.first().map(String::as_str) == Some("__server");
+    let runtime = if is_server {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");

@@ -83,6 +83,7 @@ pub fn spawn_pane(
             cwd: cwd.to_string(),
             generation: started.generation,
             copy: None,
+            command_cache: Default::default(),
         },
     );
     Ok(id)
@@ -139,7 +140,7 @@ fn history_limit(state: &State, session: u32) -> usize {
 
 /// A started pane program: its input queue, PTY master and pid.
 struct Started {
-    input: mpsc::Sender<Vec<u8>>,
+    input: crate::state::PaneInput,
     master: Option<std::os::fd::OwnedFd>,
     pid: Option<i32>,
     generation: u64,
@@ -163,7 +164,11 @@ fn start_process(
     let (pty, pts) = pty_process::open().map_err(|e| format!("create pane failed: {e}"))?;
     pty.resize(pty_process::Size::new(sy.max(1), sx.max(1)))
         .map_err(|e| format!("create pane failed: {e}"))?;
-    let master = rustix::io::dup(&pty).ok();
+    // Keystrokes are written on this duplicate from the server's tasks: it must never block
+    // (the flag is the PTY's own, which tokio has set already; made sure here).
+    let master = rustix::io::dup(&pty)
+        .ok()
+        .filter(|fd| rustix::io::ioctl_fionbio(fd, true).is_ok());
     let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
     let shell = Some(state.option(session, idx, "default-shell"))
         .filter(|s| s.starts_with('/') && Path::new(s).exists())
@@ -202,9 +207,13 @@ fn start_process(
     let pid = child.id().and_then(|p| i32::try_from(p).ok());
     let (mut reader, mut writer) = pty.into_split();
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(PANE_INPUT_QUEUE);
+    let pending = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let pending2 = Arc::clone(&pending);
     tokio::spawn(async move {
         while let Some(bytes) = rx.recv().await {
-            if writer.write_all(&bytes).await.is_err() {
+            let ok = writer.write_all(&bytes).await.is_ok();
+            pending2.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+            if !ok {
                 break;
             }
         }
@@ -261,7 +270,7 @@ fn start_process(
         shared2.notify();
     });
     Ok(Started {
-        input: tx,
+        input: crate::state::PaneInput { queue: tx, pending },
         master,
         pid,
         generation,

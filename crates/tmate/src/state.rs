@@ -18,8 +18,9 @@ pub const PANE_INPUT_QUEUE: usize = 256;
 pub struct Pane {
     pub id: u32,
     pub term: PaneTerm,
-    pub input: mpsc::Sender<Vec<u8>>,
-    /// A duplicate of the PTY master, for resizes and the foreground process group.
+    pub input: PaneInput,
+    /// A duplicate of the PTY master (non-blocking), for keystrokes, resizes and the
+    /// foreground process group.
     pub master: Option<OwnedFd>,
     pub pid: Option<i32>,
     /// remain-on-exit: the program ended and the pane stays (`#{pane_dead}`).
@@ -32,6 +33,29 @@ pub struct Pane {
     pub generation: u64,
     /// Copy mode over this pane (`crate::copy`).
     pub copy: Option<Box<crate::copy::CopyMode>>,
+    /// The last `current_command` answer: every redraw of the status line asks for it.
+    pub command_cache: std::cell::RefCell<Option<CommandCache>>,
+}
+
+/// `pane_current_command` as last read from /proc, for which process and when.
+pub struct CommandCache {
+    pid: i32,
+    read_at: std::time::Instant,
+    name: String,
+}
+
+/// How long a `pane_current_command` read stays good while the foreground process is the
+/// same: catches an `exec` in that process (tmux renames windows every 500 ms, too).
+const COMMAND_CACHE_AGE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A pane's input. A keystroke is written straight to the PTY when nothing waits before it:
+/// one write, no hop through a task (this is on the echo path of every key). What the PTY
+/// does not take at once goes to a bounded queue that the pane's writer task drains in order.
+pub struct PaneInput {
+    pub queue: mpsc::Sender<Vec<u8>>,
+    /// Queued writes the writer task has not finished; while non-zero, new input queues too
+    /// so that bytes keep their order.
+    pub pending: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 /// How a pane's program ended: its exit status or the signal that killed it.
@@ -53,6 +77,26 @@ impl Pane {
         let Some(pid) = pgrp else {
             return String::new();
         };
+        if let Ok(cache) = self.command_cache.try_borrow()
+            && let Some(c) = cache.as_ref()
+            && c.pid == pid
+            && c.read_at.elapsed() < COMMAND_CACHE_AGE
+        {
+            return c.name.clone();
+        }
+        let name = Self::read_command(pid);
+        if let Ok(mut cache) = self.command_cache.try_borrow_mut() {
+            *cache = Some(CommandCache {
+                pid,
+                read_at: std::time::Instant::now(),
+                name: name.clone(),
+            });
+        }
+        name
+    }
+
+    /// Basename of argv[0] of process `pid`, without a login shell's `-`.
+    fn read_command(pid: i32) -> String {
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
         let argv0 = cmdline.split(|b| *b == 0).next().unwrap_or_default();
         let argv0 = String::from_utf8_lossy(argv0);
@@ -61,8 +105,26 @@ impl Pane {
     }
 
     pub fn write(&self, bytes: Vec<u8>) {
+        use std::sync::atomic::Ordering;
+        let mut written = 0;
+        if self.input.pending.load(Ordering::Acquire) == 0
+            && let Some(fd) = &self.master
+        {
+            match rustix::io::write(fd, &bytes) {
+                Ok(n) => written = n,
+                Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
+                // The PTY is gone (the program exited); its reader task ends the pane.
+                Err(_) => return,
+            }
+        }
+        let Some(rest) = bytes.get(written..).filter(|r| !r.is_empty()) else {
+            return;
+        };
+        self.input.pending.fetch_add(1, Ordering::AcqRel);
         // Full queue: the program is not reading; dropping keys beats blocking the server.
-        let _ = self.input.try_send(bytes);
+        if self.input.queue.try_send(rest.to_vec()).is_err() {
+            self.input.pending.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 
     pub fn resize(&mut self, sx: u16, sy: u16) {
@@ -538,5 +600,88 @@ fn hangup(pid: i32) {
     if let Some(pid) = rustix::process::Pid::from_raw(pid) {
         let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::HUP);
         let _ = rustix::process::kill_process(pid, rustix::process::Signal::HUP);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A pane whose "PTY" is the write end of a non-blocking pipe; returns the read end and
+    /// the queue the writer task would drain.
+    fn pane_on_pipe() -> (Pane, std::io::PipeReader, mpsc::Receiver<Vec<u8>>) {
+        let (reader, writer) = std::io::pipe().unwrap();
+        let writer = OwnedFd::from(writer);
+        rustix::io::ioctl_fionbio(&writer, true).unwrap();
+        let (queue, rx) = mpsc::channel(PANE_INPUT_QUEUE);
+        let pane = Pane {
+            id: 0,
+            term: PaneTerm::new(10, 5, 10),
+            input: PaneInput {
+                queue,
+                pending: Arc::new(AtomicUsize::new(0)),
+            },
+            master: Some(writer),
+            pid: None,
+            dead: None,
+            command: None,
+            cwd: String::new(),
+            generation: 0,
+            copy: None,
+            command_cache: Default::default(),
+        };
+        (pane, reader, rx)
+    }
+
+    fn available(reader: &mut std::io::PipeReader) -> Vec<u8> {
+        rustix::io::ioctl_fionbio(&*reader, true).unwrap();
+        let mut buf = vec![0u8; 1 << 20];
+        match reader.read(&mut buf) {
+            Ok(n) => buf[..n].to_vec(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn keys_go_straight_to_the_pty_when_nothing_waits() {
+        let (pane, mut reader, mut rx) = pane_on_pipe();
+        pane.write(b"ls\r".to_vec());
+        assert_eq!(available(&mut reader), b"ls\r");
+        assert!(rx.try_recv().is_err());
+        assert_eq!(pane.input.pending.load(Ordering::Acquire), 0);
+    }
+
+    #[test]
+    fn keys_queue_behind_input_that_still_waits() {
+        let (pane, mut reader, mut rx) = pane_on_pipe();
+        pane.input.pending.store(1, Ordering::Release);
+        pane.write(b"later".to_vec());
+        assert!(
+            available(&mut reader).is_empty(),
+            "passed the waiting input"
+        );
+        assert_eq!(rx.try_recv().unwrap(), b"later");
+        assert_eq!(pane.input.pending.load(Ordering::Acquire), 2);
+    }
+
+    #[test]
+    fn what_a_full_pty_does_not_take_is_queued_in_order() {
+        let (pane, mut reader, mut rx) = pane_on_pipe();
+        // More than a pipe holds (64 KiB): the first part is written, the rest queued.
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        pane.write(big.clone());
+        pane.write(b"after".to_vec());
+        let mut got = available(&mut reader);
+        assert!(!got.is_empty() && got.len() < big.len());
+        while let Ok(queued) = rx.try_recv() {
+            got.extend_from_slice(&queued);
+        }
+        let mut want = big;
+        want.extend_from_slice(b"after");
+        assert!(got == want, "lost or reordered");
+        assert_eq!(pane.input.pending.load(Ordering::Acquire), 2);
     }
 }

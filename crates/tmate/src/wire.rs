@@ -24,6 +24,9 @@ pub mod kind {
     pub const OUTPUT: u8 = 14;
     /// Server: detached; payload = the message to print after restoring the terminal.
     pub const DETACH: u8 = 15;
+    /// Client, first after ATTACH: no payload; its terminal passed with SCM_RIGHTS when
+    /// stdout is one (`crate::tty`), else output comes as OUTPUT frames.
+    pub const TTY: u8 = 16;
 }
 
 pub async fn write_frame<W: AsyncWrite + Unpin>(

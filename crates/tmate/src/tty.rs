@@ -1,0 +1,238 @@
+//! The attached terminal handed from the client to the server (as tmux does): the client
+//! passes its terminal over the socket (SCM_RIGHTS) right after ATTACH, and the server writes
+//! the screen to it directly. Output then costs no hop through the client process, which was
+//! a whole process wake-up on every keystroke's echo. A client whose output is not a terminal
+//! sends the frame without a descriptor and gets its output as OUTPUT frames instead.
+
+use std::io::{IoSlice, IoSliceMut};
+use std::mem::MaybeUninit;
+use std::os::fd::{AsFd, OwnedFd};
+use std::time::Duration;
+
+use rustix::net::{
+    RecvAncillaryBuffer, RecvAncillaryMessage, RecvFlags, SendAncillaryBuffer,
+    SendAncillaryMessage, SendFlags,
+};
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+use tokio::net::UnixStream;
+
+use crate::wire::kind;
+
+/// The TTY frame: length 1, kind TTY, no payload; the descriptor rides on its first byte.
+const TTY_FRAME: [u8; 5] = [0, 0, 0, 1, kind::TTY];
+
+/// How long the server waits for the client's TTY frame after ATTACH.
+const HANDOVER: Duration = Duration::from_secs(10);
+
+/// The client's terminal output opened again: its own file description, so the server's
+/// O_NONBLOCK does not reach the shell that shares the client's stdout. `None` when stdout
+/// is not a terminal.
+fn reopen_stdout() -> Option<OwnedFd> {
+    if !rustix::termios::isatty(std::io::stdout()) {
+        return None;
+    }
+    rustix::fs::open(
+        "/proc/self/fd/1",
+        rustix::fs::OFlags::WRONLY | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .ok()
+}
+
+/// Client: send the TTY frame, with the terminal when stdout is one.
+pub async fn send_terminal(sock: &UnixStream) -> std::io::Result<()> {
+    send(sock, reopen_stdout()).await
+}
+
+async fn send(sock: &UnixStream, terminal: Option<OwnedFd>) -> std::io::Result<()> {
+    loop {
+        sock.writable().await?;
+        let sent = sock.try_io(Interest::WRITABLE, || {
+            let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+            let mut control = SendAncillaryBuffer::new(&mut space);
+            let fds: Vec<_> = terminal.iter().map(|fd| fd.as_fd()).collect();
+            if !fds.is_empty() && !control.push(SendAncillaryMessage::ScmRights(&fds)) {
+                return Err(std::io::Error::other("no room for the terminal descriptor"));
+            }
+            rustix::net::sendmsg(
+                sock,
+                &[IoSlice::new(&TTY_FRAME)],
+                &mut control,
+                SendFlags::NOSIGNAL,
+            )
+            .map_err(std::io::Error::from)
+        });
+        match sent {
+            // Five bytes into an empty socket buffer: a short send does not happen; if it
+            // did, the server would see a broken frame and end the attach with an error.
+            Ok(_) => return Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Server: read the client's TTY frame; returns the terminal to write to, or `None` when
+/// the client sent none (its output then goes over the socket).
+pub async fn receive_terminal(sock: &UnixStream) -> Result<Option<Terminal>, String> {
+    tokio::time::timeout(HANDOVER, receive(sock))
+        .await
+        .map_err(|_| "the client did not hand over its terminal".to_string())?
+}
+
+async fn receive(sock: &UnixStream) -> Result<Option<Terminal>, String> {
+    let mut frame = [0u8; TTY_FRAME.len()];
+    let mut got = 0;
+    let mut passed: Option<OwnedFd> = None;
+    while got < frame.len() {
+        sock.readable().await.map_err(|e| e.to_string())?;
+        let want = frame.get_mut(got..).unwrap_or_default();
+        let read = sock.try_io(Interest::READABLE, || {
+            let mut space = [MaybeUninit::uninit(); rustix::cmsg_space!(ScmRights(1))];
+            let mut control = RecvAncillaryBuffer::new(&mut space);
+            let msg = rustix::net::recvmsg(
+                sock,
+                &mut [IoSliceMut::new(want)],
+                &mut control,
+                RecvFlags::CMSG_CLOEXEC,
+            )?;
+            for message in control.drain() {
+                if let RecvAncillaryMessage::ScmRights(fds) = message {
+                    // More than one descriptor is not ours to keep: all but the first close.
+                    for fd in fds {
+                        passed.get_or_insert(fd);
+                    }
+                }
+            }
+            Ok(msg.bytes)
+        });
+        match read {
+            Ok(0) => return Err("the client went away".into()),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    if frame != TTY_FRAME {
+        return Err("protocol mismatch: the client is not this version of tmate".into());
+    }
+    // Only a terminal is written to; anything else is closed and the socket used instead.
+    let Some(fd) = passed.filter(|fd| rustix::termios::isatty(fd)) else {
+        return Ok(None);
+    };
+    rustix::io::ioctl_fionbio(&fd, true).map_err(|e| e.to_string())?;
+    register(fd)
+        .map(|fd| Some(Terminal { fd }))
+        .map_err(|e| e.to_string())
+}
+
+#[allow(unsafe_code)]
+fn register(fd: OwnedFd) -> std::io::Result<AsyncFd<OwnedFd>> {
+    // SAFETY: the AsyncFd owns the descriptor; nothing else closes or replaces it while it is
+    // registered (the OwnedFd is only lent out for reads and writes).
+    unsafe { AsyncFd::register(fd) }.map_err(|e| e.into_parts().1)
+}
+
+/// Client: its terminal input, polled on the runtime. tokio's stdin reads on a blocking thread
+/// and hands each read over, which cost a keystroke a thread wake-up on its way to the
+/// server. The terminal is opened again (its own file description, so O_NONBLOCK does not
+/// leak to the shell); `None` when that fails (the caller reads stdin the blocking way).
+pub fn open_input() -> Option<AsyncFd<OwnedFd>> {
+    let fd = rustix::fs::open(
+        "/proc/self/fd/0",
+        rustix::fs::OFlags::RDONLY
+            | rustix::fs::OFlags::NONBLOCK
+            | rustix::fs::OFlags::NOCTTY
+            | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::Mode::empty(),
+    )
+    .ok()?;
+    register(fd).ok()
+}
+
+/// Read what is there from a polled descriptor.
+pub async fn read(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        let mut ready = fd.readable().await?;
+        match ready.try_io(|fd| rustix::io::read(fd.get_ref(), &mut *buf).map_err(Into::into)) {
+            Ok(result) => return result,
+            Err(_would_block) => continue,
+        }
+    }
+}
+
+/// An attached client's terminal, written by the server.
+pub struct Terminal {
+    fd: AsyncFd<OwnedFd>,
+}
+
+impl Terminal {
+    /// Write all of `bytes`, waiting while the terminal is full (a terminal that stops
+    /// reading holds only its own client's loop).
+    pub async fn write_all(&self, mut bytes: &[u8]) -> std::io::Result<()> {
+        while !bytes.is_empty() {
+            let mut ready = self.fd.writable().await?;
+            match ready.try_io(|fd| rustix::io::write(fd.get_ref(), bytes).map_err(Into::into)) {
+                Ok(Ok(0)) => return Err(std::io::ErrorKind::WriteZero.into()),
+                Ok(Ok(n)) => bytes = bytes.get(n..).unwrap_or_default(),
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Ok(Err(e)) => return Err(e),
+                Err(_would_block) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[tokio::test]
+    async fn the_server_writes_to_the_terminal_the_client_passed() {
+        let (a, b) = UnixStream::pair().unwrap();
+        let (mut master, pts) = pty_process::open().unwrap();
+        let terminal = rustix::io::dup(&pts).unwrap();
+        send(&a, Some(terminal)).await.unwrap();
+        let got = receive_terminal(&b).await.unwrap().expect("a terminal");
+        got.write_all(b"on the screen").await.unwrap();
+        let mut seen = Vec::new();
+        let mut buf = [0u8; 64];
+        while !seen.ends_with(b"on the screen") {
+            let n = tokio::time::timeout(Duration::from_secs(10), master.read(&mut buf))
+                .await
+                .unwrap()
+                .unwrap();
+            seen.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    #[tokio::test]
+    async fn no_descriptor_or_one_that_is_not_a_terminal_means_the_socket() {
+        let (a, b) = UnixStream::pair().unwrap();
+        send(&a, None).await.unwrap();
+        assert!(receive_terminal(&b).await.unwrap().is_none());
+        let (a, b) = UnixStream::pair().unwrap();
+        let (pipe, _other) = std::io::pipe().unwrap();
+        send(&a, Some(OwnedFd::from(pipe))).await.unwrap();
+        assert!(receive_terminal(&b).await.unwrap().is_none());
+    }
+
+    #[tokio::test]
+    async fn another_frame_first_is_a_protocol_mismatch() {
+        let (mut a, b) = UnixStream::pair().unwrap();
+        a.write_all(&[0, 0, 0, 2, kind::INPUT, b'x']).await.unwrap();
+        let err = receive_terminal(&b).await.err().unwrap();
+        assert!(err.contains("protocol mismatch"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn a_client_that_hangs_up_is_an_error_not_a_wait() {
+        let (a, b) = UnixStream::pair().unwrap();
+        drop(a);
+        let err = receive_terminal(&b).await.err().unwrap();
+        assert!(err.contains("went away"), "{err}");
+    }
+}

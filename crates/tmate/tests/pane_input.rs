@@ -1,0 +1,101 @@
+//! Input to a pane: written straight to its PTY when nothing waits, queued when the PTY is
+//! full. Bytes arrive whole and in order either way, and a pane that stops reading holds
+//! neither the server nor other commands.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::{DEADLINE, Mux};
+
+/// Run a command with a deadline: a server blocked on a pane would otherwise hang the test.
+fn run_within(m: &Mux, args: &[&str]) -> String {
+    let mut child = m
+        .command(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                status.success(),
+                "{args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            return String::from_utf8_lossy(&out.stdout).into_owned();
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("{args:?} did not finish: the server is stuck");
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// A pane running `program` in raw mode (no line editing, no echo), once it is ready.
+fn raw_pane(m: &Mux, program: &str) {
+    let cmd = format!("stty raw -echo; echo READY; {program}");
+    run_within(m, &["new-session", "-d", "-x", "80", "-y", "24", &cmd]);
+    m.wait_for(&["capture-pane", "-p"], "the pane ready", |s| {
+        s.contains("READY")
+    });
+}
+
+#[test]
+fn input_keeps_its_order_when_the_pty_fills_up() {
+    let m = Mux::tmate();
+    let file = m.dir.path().join("got");
+    // The program reads slowly, a small read per process: the PTY's input buffer (4 KiB)
+    // keeps filling and emptying while input arrives, written at once or queued. (The rule
+    // that keeps the order is checked deterministically in state.rs's unit tests.)
+    raw_pane(
+        &m,
+        &format!(
+            "while :; do dd bs=256 count=1 status=none; done > {}",
+            file.display()
+        ),
+    );
+    let mut expected = String::new();
+    for i in 0..40 {
+        let chunk = format!("<{i:02}>").repeat(400);
+        run_within(&m, &["send-keys", "-l", &chunk]);
+        expected.push_str(&chunk);
+    }
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let got = std::fs::read_to_string(&file).unwrap_or_default();
+        if got.len() >= expected.len() || Instant::now() > deadline {
+            assert_eq!(got.len(), expected.len(), "bytes lost or added");
+            assert!(got == expected, "bytes out of order");
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_pane_that_never_reads_does_not_hold_the_server() {
+    let m = Mux::tmate();
+    raw_pane(&m, "exec sleep 60");
+    run_within(&m, &["split-window", "-d", "cat"]);
+    // Far more than the PTY and the pane's queue hold.
+    let chunk = "x".repeat(8192);
+    for _ in 0..300 {
+        run_within(&m, &["send-keys", "-t", "%0", "-l", &chunk]);
+    }
+    // The server still answers, and the other pane still gets its input.
+    run_within(&m, &["send-keys", "-t", "%1", "-l", "still typing"]);
+    m.wait_for(
+        &["capture-pane", "-p", "-t", "%1"],
+        "the other pane's echo",
+        |s| s.contains("still typing"),
+    );
+    assert_eq!(
+        run_within(&m, &["display", "-p", "#{pane_id}"]).trim(),
+        "%0"
+    );
+}
