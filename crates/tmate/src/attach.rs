@@ -6,6 +6,7 @@
 //! reach it through its bounded event queue (detach, messages).
 
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
 use tmate_proto::{InputEvent, InputParser, KeyCode, PaneKeyModes, pane_key_bytes};
@@ -25,6 +26,12 @@ const INPUT_QUEUE: usize = 64;
 const UNTIL_KEY: Duration = Duration::from_secs(365 * 24 * 3600);
 /// Longest sleep when nothing is pending (the clock still ticks every second).
 const IDLE: Duration = Duration::from_secs(3600);
+/// A redraw caused by pane output alone reuses the status line and look evaluated at most this
+/// long ago: evaluating them (formats, window names, styles) cost more than drawing a typed
+/// character. tmux, too, redraws its status on changes and timers, not on pane output; what
+/// output changes there (a pane title, a window's command) shows within this time or at the
+/// next second's tick.
+const STATUS_REUSE: Duration = Duration::from_millis(250);
 
 /// Where the client is in the key tables.
 struct KeyState {
@@ -46,7 +53,7 @@ fn millis(v: i64) -> Duration {
 }
 
 pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: ClientInfo) {
-    let (mut rd, mut wr) = stream.into_split();
+    let (rd, mut wr) = stream.into_split();
     if wire::write_frame(&mut wr, kind::ATTACH, b"").await.is_err() {
         return;
     }
@@ -59,6 +66,8 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     };
     let (tx, mut rx) = mpsc::channel::<(u8, Vec<u8>)>(INPUT_QUEUE);
     let reader = tokio::spawn(async move {
+        // Buffered: a keystroke's frame is one read, not a header read and a payload read.
+        let mut rd = tokio::io::BufReader::with_capacity(16 * 1024, rd);
         while let Ok(Some(f)) = wire::read_frame(&mut rd).await {
             if tx.send(f).await.is_err() {
                 break;
@@ -99,6 +108,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     resize(shared, sid, id, cols, rows, status_lines);
     let mut changed = shared.changed.subscribe();
     let mut renderer = Renderer::new();
+    let mut key_buf = vec![0u8; 4096];
     let mut out = Vec::new();
     renderer.enter(&mut out);
     let mut frame = Frame::blank(0, 0);
@@ -116,6 +126,10 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     // Whether this wake may have changed what the client shows: only keys that went straight
     // to a pane change nothing by themselves (the pane's echo redraws), as in tmux.
     let mut redraw = true;
+    // The last evaluated status line and look, and whether this wake is pane output alone.
+    let mut status_cache: Option<(Instant, StatusBar, tmate_term::Look)> = None;
+    let mut seen_changes = shared.state_changes.load(Ordering::Acquire);
+    let mut output_only = false;
     let ending: String = 'main: loop {
         if message
             .as_ref()
@@ -155,15 +169,29 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         } else {
             let st = shared.lock();
             let escape = escape_of(&st);
-            match scene(&st, sid) {
-                Some((scene_data, status)) => {
-                    let mut scene = build(&st, &scene_data, status);
+            match scene_geometry(&st, sid) {
+                Some(scene_data) => {
+                    let reuse = std::mem::take(&mut output_only)
+                        && status_cache
+                            .as_ref()
+                            .is_some_and(|(at, ..)| at.elapsed() < STATUS_REUSE);
+                    if !reuse {
+                        status_cache = None;
+                    }
+                    let (_, status, look) = status_cache.get_or_insert_with(|| {
+                        let status = status_bar(&st, sid).unwrap_or_default();
+                        (
+                            Instant::now(),
+                            status,
+                            overlay_look(&st, sid, &keys.overlay),
+                        )
+                    });
+                    let mut scene = build(&st, &scene_data, status.clone());
                     if status_lines == 0 {
                         scene.status = None;
                     }
                     scene.message = message.as_ref().map(|(m, _)| m.clone());
-                    let look = overlay_look(&st, sid, &keys.overlay);
-                    compose_look(&scene, &look, cols, rows, &mut frame);
+                    compose_look(&scene, look, cols, rows, &mut frame);
                     if st.session_option(sid, "mouse") == "on" {
                         // tmux asks the terminal for button and drag reports itself.
                         frame.modes.mouse_reporting = true;
@@ -221,6 +249,15 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 }
                 Some(_) => {}
             },
+            typed = read_keys(terminal.as_ref(), &mut key_buf) => match typed {
+                Ok(n) if n > 0 => {
+                    parser.feed(key_buf.get(..n).unwrap_or_default(), &mut events);
+                    let quiet = handle(shared, sid, id, &info, &mut events, &mut keys, &mut ev_rx);
+                    redraw = !quiet;
+                }
+                // The terminal hung up (its client is gone).
+                _ => break String::new(),
+            },
             ev = ev_rx.recv() => if let Some(end) = on_event(shared, sid, ev, &mut message, &mut keys) {
                 break end;
             },
@@ -230,7 +267,14 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                     handle(shared, sid, id, &info, &mut events, &mut keys, &mut ev_rx);
                 }
             }
-            r = changed.changed() => if r.is_err() { break "[server exited]".into(); },
+            r = changed.changed() => {
+                if r.is_err() {
+                    break "[server exited]".into();
+                }
+                let changes = shared.state_changes.load(Ordering::Acquire);
+                output_only = changes == seen_changes;
+                seen_changes = changes;
+            },
             _ = tick.tick() => {}
         }
     };
@@ -247,6 +291,17 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         let _ = wire::write_frame(&mut wr, kind::DETACH, ending.as_bytes()).await;
     }
     reader.abort();
+}
+
+/// Keys from the client's terminal when it passed one (else they come as INPUT frames).
+async fn read_keys(
+    terminal: Option<&crate::tty::Terminal>,
+    buf: &mut [u8],
+) -> std::io::Result<usize> {
+    match terminal {
+        Some(t) => t.read(buf).await,
+        None => std::future::pending().await,
+    }
 }
 
 /// Output for the client's screen: onto its terminal when it passed one, else over the socket.
@@ -558,7 +613,7 @@ fn send_key(st: &State, pane: u32, key: Option<KeyCode>, raw: &[u8]) {
 /// The session's current window, as owned data (pane ids and geometry) plus its status bar.
 type SceneData = (u16, u16, Vec<(u32, u16, u16, u16, u16)>, u32);
 
-fn scene(st: &crate::state::State, sid: u32) -> Option<(SceneData, StatusBar)> {
+fn scene_geometry(st: &crate::state::State, sid: u32) -> Option<SceneData> {
     let s = st.sessions.get(&sid)?;
     let w = s.windows.get(&s.current)?;
     let panes = w
@@ -566,6 +621,13 @@ fn scene(st: &crate::state::State, sid: u32) -> Option<(SceneData, StatusBar)> {
         .iter()
         .map(|g| (g.id, g.xoff, g.yoff, g.sx, g.sy))
         .collect();
+    Some((w.sx, w.sy, panes, w.active))
+}
+
+/// The status line's content from the status options and formats.
+fn status_bar(st: &crate::state::State, sid: u32) -> Option<StatusBar> {
+    let s = st.sessions.get(&sid)?;
+    let w = s.windows.get(&s.current)?;
     let windows = s
         .windows
         .keys()
@@ -597,12 +659,11 @@ fn scene(st: &crate::state::State, sid: u32) -> Option<(SceneData, StatusBar)> {
         let width = usize::try_from(st.option_num(sid, s.current, len)).unwrap_or(0);
         tmate_term::truncate_markup(&text, width)
     };
-    let status = StatusBar {
+    Some(StatusBar {
         left: side("status-left", "status-left-length"),
         right: side("status-right", "status-right-length"),
         windows,
-    };
-    Some(((w.sx, w.sy, panes, w.active), status))
+    })
 }
 
 /// The strftime fields of tmux's default clock, from `HH:MM DD-Mon-YY` (UTC, tmate-term).

@@ -139,13 +139,14 @@ pub async fn run_with(
             Ok(Some((kind::EXIT, p))) => break i32::from(p.first().copied().unwrap_or(1)),
             Ok(Some((kind::ATTACH, _))) => {
                 saved = raw_mode();
-                // The server draws straight onto the terminal (`crate::tty`).
-                if crate::tty::send_terminal(wr.as_ref()).await.is_err() {
+                // The server reads and draws the terminal itself (`crate::tty`); without
+                // one to hand over, the keys go through here.
+                let Ok(passed) = crate::tty::send_terminal(wr.as_ref()).await else {
                     restore(saved.take());
                     eprintln!("lost server");
                     break 1;
-                }
-                stdin_task = Some(tokio::spawn(forward_input(wr)));
+                };
+                stdin_task = Some(tokio::spawn(forward_input(wr, !passed)));
                 // The write half now belongs to the input task.
                 wr = match UnixStream::pair() {
                     Ok((a, _)) => a.into_split().1,
@@ -201,14 +202,20 @@ impl Input {
     }
 }
 
-async fn forward_input(mut wr: OwnedWriteHalf) {
-    let mut stdin = Input::open();
+/// Size changes, and the keys too when `read_keys` (the server did not get the terminal).
+async fn forward_input(mut wr: OwnedWriteHalf, read_keys: bool) {
+    let mut stdin = read_keys.then(Input::open);
     let mut buf = vec![0u8; 4096];
     let mut winch =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change()).ok();
     loop {
         tokio::select! {
-            n = stdin.read(&mut buf) => match n {
+            n = async {
+                match stdin.as_mut() {
+                    Some(input) => input.read(&mut buf).await,
+                    None => std::future::pending().await,
+                }
+            } => match n {
                 Ok(0) | Err(_) => return,
                 Ok(n) => {
                     let Some(bytes) = buf.get(..n) else { return };

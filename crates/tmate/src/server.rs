@@ -20,6 +20,9 @@ pub struct Shared {
     state: Mutex<State>,
     /// Bumped on every visible change; attached clients redraw when it moves.
     pub changed: watch::Sender<u64>,
+    /// Bumped on every change but pane output (commands, layout, options, relay messages):
+    /// a redraw for which it did not move was caused by pane output alone.
+    pub state_changes: std::sync::atomic::AtomicU64,
     pub shutdown: Notify,
     pub socket: PathBuf,
 }
@@ -46,6 +49,13 @@ impl Shared {
     }
 
     pub fn notify(&self) {
+        self.state_changes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.changed.send_modify(|g| *g = g.wrapping_add(1));
+    }
+
+    /// A pane printed something: clients redraw their panes (see `state_changes`).
+    pub fn notify_output(&self) {
         self.changed.send_modify(|g| *g = g.wrapping_add(1));
     }
 
@@ -234,7 +244,7 @@ fn start_process(
                         crate::uplink::pane_output(&mut st, id, bytes);
                     }
                     drop(st);
-                    shared2.notify();
+                    shared2.notify_output();
                 }
             }
         }
@@ -380,6 +390,7 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
     let shared = Arc::new(Shared {
         state: Mutex::new(initial_state()),
         changed,
+        state_changes: std::sync::atomic::AtomicU64::new(0),
         shutdown: Notify::new(),
         socket: socket.clone(),
     });

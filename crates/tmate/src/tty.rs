@@ -1,8 +1,10 @@
 //! The attached terminal handed from the client to the server (as tmux does): the client
-//! passes its terminal over the socket (SCM_RIGHTS) right after ATTACH, and the server writes
-//! the screen to it directly. Output then costs no hop through the client process, which was
-//! a whole process wake-up on every keystroke's echo. A client whose output is not a terminal
-//! sends the frame without a descriptor and gets its output as OUTPUT frames instead.
+//! passes its terminal over the socket (SCM_RIGHTS) right after ATTACH, and the server reads
+//! the keys from it and writes the screen to it directly. A keystroke's echo then goes
+//! terminal -> server -> pane -> server -> terminal, with no hop through the client process
+//! either way (each was a process wake-up). The client is left with SIGWINCH and the end of
+//! the attach. A client whose stdin and stdout are not one terminal sends the frame without a
+//! descriptor and relays INPUT and OUTPUT frames instead.
 
 use std::io::{IoSlice, IoSliceMut};
 use std::mem::MaybeUninit;
@@ -25,24 +27,33 @@ const TTY_FRAME: [u8; 5] = [0, 0, 0, 1, kind::TTY];
 /// How long the server waits for the client's TTY frame after ATTACH.
 const HANDOVER: Duration = Duration::from_secs(10);
 
-/// The client's terminal output opened again: its own file description, so the server's
-/// O_NONBLOCK does not reach the shell that shares the client's stdout. `None` when stdout
-/// is not a terminal.
-fn reopen_stdout() -> Option<OwnedFd> {
-    if !rustix::termios::isatty(std::io::stdout()) {
+/// The client's terminal opened again for reading and writing: its own file description, so
+/// the server's O_NONBLOCK does not reach the shell that shares it. `None` unless stdin and
+/// stdout are the same terminal.
+fn reopen_terminal() -> Option<OwnedFd> {
+    let (stdin, stdout) = (std::io::stdin(), std::io::stdout());
+    if !rustix::termios::isatty(&stdin) || !rustix::termios::isatty(&stdout) {
+        return None;
+    }
+    let device = |fd| rustix::fs::fstat(fd).ok().map(|st| st.st_rdev);
+    if device(stdin.as_fd()).is_none() || device(stdin.as_fd()) != device(stdout.as_fd()) {
         return None;
     }
     rustix::fs::open(
-        "/proc/self/fd/1",
-        rustix::fs::OFlags::WRONLY | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::CLOEXEC,
+        "/proc/self/fd/0",
+        rustix::fs::OFlags::RDWR | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::CLOEXEC,
         rustix::fs::Mode::empty(),
     )
     .ok()
 }
 
-/// Client: send the TTY frame, with the terminal when stdout is one.
-pub async fn send_terminal(sock: &UnixStream) -> std::io::Result<()> {
-    send(sock, reopen_stdout()).await
+/// Client: send the TTY frame, with the terminal when stdin and stdout are one. Returns
+/// whether the terminal was handed over (the server then reads the keys itself).
+pub async fn send_terminal(sock: &UnixStream) -> std::io::Result<bool> {
+    let terminal = reopen_terminal();
+    let passed = terminal.is_some();
+    send(sock, terminal).await?;
+    Ok(passed)
 }
 
 async fn send(sock: &UnixStream, terminal: Option<OwnedFd>) -> std::io::Result<()> {
@@ -122,19 +133,20 @@ async fn receive(sock: &UnixStream) -> Result<Option<Terminal>, String> {
         return Ok(None);
     };
     rustix::io::ioctl_fionbio(&fd, true).map_err(|e| e.to_string())?;
-    register(fd)
+    register(fd, Interest::READABLE | Interest::WRITABLE)
         .map(|fd| Some(Terminal { fd }))
         .map_err(|e| e.to_string())
 }
 
 #[allow(unsafe_code)]
-fn register(fd: OwnedFd) -> std::io::Result<AsyncFd<OwnedFd>> {
+/// Poll `fd` for `interest` only (a reader is not woken by output draining, and so on).
+fn register(fd: OwnedFd, interest: Interest) -> std::io::Result<AsyncFd<OwnedFd>> {
     // SAFETY: the AsyncFd owns the descriptor; nothing else closes or replaces it while it is
     // registered (the OwnedFd is only lent out for reads and writes).
-    unsafe { AsyncFd::register(fd) }.map_err(|e| e.into_parts().1)
+    unsafe { AsyncFd::register_with_interest(fd, interest) }.map_err(|e| e.into_parts().1)
 }
 
-/// Client: its terminal input, polled on the runtime. tokio's stdin reads on a blocking thread
+/// Client without a handed-over terminal: its input, polled on the runtime. tokio's stdin reads on a blocking thread
 /// and hands each read over, which cost a keystroke a thread wake-up on its way to the
 /// server. The terminal is opened again (its own file description, so O_NONBLOCK does not
 /// leak to the shell); `None` when that fails (the caller reads stdin the blocking way).
@@ -148,15 +160,25 @@ pub fn open_input() -> Option<AsyncFd<OwnedFd>> {
         rustix::fs::Mode::empty(),
     )
     .ok()?;
-    register(fd).ok()
+    register(fd, Interest::READABLE).ok()
 }
 
 /// Read what is there from a polled descriptor.
 pub async fn read(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::Result<usize> {
     loop {
         let mut ready = fd.readable().await?;
+        let want = buf.len();
         match ready.try_io(|fd| rustix::io::read(fd.get_ref(), &mut *buf).map_err(Into::into)) {
-            Ok(result) => return result,
+            Ok(Ok(n)) => {
+                // A short read emptied the terminal: wait for the next key rather than read
+                // again only to hear "would block" (a syscall per keystroke saved). tokio
+                // keeps readiness that arrived after this guard was taken.
+                if n < want {
+                    ready.clear_ready();
+                }
+                return Ok(n);
+            }
+            Ok(Err(e)) => return Err(e),
             Err(_would_block) => continue,
         }
     }
@@ -168,6 +190,11 @@ pub struct Terminal {
 }
 
 impl Terminal {
+    /// Keys typed on the terminal; 0 when it hung up.
+    pub async fn read(&self, buf: &mut [u8]) -> std::io::Result<usize> {
+        read(&self.fd, buf).await
+    }
+
     /// Write all of `bytes`, waiting while the terminal is full (a terminal that stops
     /// reading holds only its own client's loop).
     pub async fn write_all(&self, mut bytes: &[u8]) -> std::io::Result<()> {
@@ -191,7 +218,7 @@ mod tests {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
     #[tokio::test]
-    async fn the_server_writes_to_the_terminal_the_client_passed() {
+    async fn the_server_writes_to_and_reads_from_the_terminal_the_client_passed() {
         let (a, b) = UnixStream::pair().unwrap();
         let (mut master, pts) = pty_process::open().unwrap();
         let terminal = rustix::io::dup(&pts).unwrap();
@@ -207,6 +234,18 @@ mod tests {
                 .unwrap();
             seen.extend_from_slice(&buf[..n]);
         }
+        // And reads what is typed on it (a line: the test's terminal is not in raw mode).
+        master.write_all(b"typed\n").await.unwrap();
+        let mut typed = Vec::new();
+        while !typed.ends_with(b"\n") {
+            let n = tokio::time::timeout(Duration::from_secs(10), got.read(&mut buf))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(n > 0, "the terminal hung up");
+            typed.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(typed, b"typed\n");
     }
 
     #[tokio::test]

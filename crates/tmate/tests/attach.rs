@@ -147,3 +147,54 @@ async fn config_prefix_messages_and_detach_client() {
         .unwrap();
     assert!(status.success());
 }
+
+/// With stdout not its terminal (redirected to a file), the client keeps its terminal: it
+/// relays the keys and writes the screen it gets over the socket (`tty.rs`'s fallback).
+#[tokio::test]
+async fn a_client_whose_output_is_not_its_terminal_relays_both_ways() {
+    let m = Mux::tmate();
+    m.run(&["new-session", "-d", "-s", "main"]);
+    let out = m.dir.path().join("screen.out");
+    let std_cmd = m.command(&["attach", "-t", "main"]);
+    let mut script = format!("exec {}", std_cmd.get_program().to_string_lossy());
+    for arg in std_cmd.get_args() {
+        script.push(' ');
+        script.push_str(&arg.to_string_lossy());
+    }
+    script.push_str(&format!(" > {}", out.display()));
+    let (mut pty, pts) = pty_process::open().unwrap();
+    pty.resize(pty_process::Size::new(24, 80)).unwrap();
+    let mut cmd = pty_process::Command::new("/bin/sh").arg("-c").arg(&script);
+    for (k, v) in std_cmd.get_envs() {
+        cmd = match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let mut child = cmd
+        .env("TERM", "xterm-256color")
+        .kill_on_drop(true)
+        .spawn(pts)
+        .unwrap();
+    let screen = |what: &str| {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let text = std::fs::read_to_string(&out).unwrap_or_default();
+            if text.contains(what) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "never saw {what}:\n{text}");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    };
+    screen("[main] 0:sh*");
+    pty.write_all(b"echo relayed-$((6*7))\r").await.unwrap();
+    screen("relayed-42");
+    pty.write_all(b"\x02d").await.unwrap();
+    let status = tokio::time::timeout(DEADLINE, child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(status.success());
+    screen("[detached (from session main)]");
+}
