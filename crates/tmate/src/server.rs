@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::{Notify, mpsc, watch};
 
@@ -211,17 +210,21 @@ fn start_process(
             ),
         )
         .env("TMUX_PANE", format!("%{id}"));
-    let mut child = cmd
-        .spawn(pts)
-        .map_err(|e| format!("create pane failed: {e}"))?;
+    // The PTY is read through a read-only registration and written without one (`fdio`):
+    // pty-process's own polls for both, which woke the server after every keystroke it wrote.
+    let failed = |e: &dyn std::fmt::Display| format!("create pane failed: {e}");
+    let writer = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
+    let reader_fd = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
+    drop(pty);
+    let reader = crate::fdio::reader(reader_fd).map_err(|e| failed(&e))?;
+    let mut child = cmd.spawn(pts).map_err(|e| failed(&e))?;
     let pid = child.id().and_then(|p| i32::try_from(p).ok());
-    let (mut reader, mut writer) = pty.into_split();
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(PANE_INPUT_QUEUE);
     let pending = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let pending2 = Arc::clone(&pending);
     tokio::spawn(async move {
         while let Some(bytes) = rx.recv().await {
-            let ok = writer.write_all(&bytes).await.is_ok();
+            let ok = crate::fdio::write_all(&writer, &bytes).await.is_ok();
             pending2.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
             if !ok {
                 break;
@@ -232,7 +235,7 @@ fn start_process(
     tokio::spawn(async move {
         let mut buf = vec![0u8; 64 * 1024];
         loop {
-            match reader.read(&mut buf).await {
+            match crate::fdio::read(&reader, &mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
                     let mut st = shared2.lock();

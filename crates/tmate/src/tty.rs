@@ -132,18 +132,9 @@ async fn receive(sock: &UnixStream) -> Result<Option<Terminal>, String> {
     let Some(fd) = passed.filter(|fd| rustix::termios::isatty(fd)) else {
         return Ok(None);
     };
-    rustix::io::ioctl_fionbio(&fd, true).map_err(|e| e.to_string())?;
-    register(fd, Interest::READABLE | Interest::WRITABLE)
-        .map(|fd| Some(Terminal { fd }))
-        .map_err(|e| e.to_string())
-}
-
-#[allow(unsafe_code)]
-/// Poll `fd` for `interest` only (a reader is not woken by output draining, and so on).
-fn register(fd: OwnedFd, interest: Interest) -> std::io::Result<AsyncFd<OwnedFd>> {
-    // SAFETY: the AsyncFd owns the descriptor; nothing else closes or replaces it while it is
-    // registered (the OwnedFd is only lent out for reads and writes).
-    unsafe { AsyncFd::register_with_interest(fd, interest) }.map_err(|e| e.into_parts().1)
+    let out = rustix::io::dup(&fd).map_err(|e| e.to_string())?;
+    let keys = crate::fdio::reader(fd).map_err(|e| e.to_string())?;
+    Ok(Some(Terminal { keys, out }))
 }
 
 /// Client without a handed-over terminal: its input, polled on the runtime. tokio's stdin reads on a blocking thread
@@ -153,62 +144,35 @@ fn register(fd: OwnedFd, interest: Interest) -> std::io::Result<AsyncFd<OwnedFd>
 pub fn open_input() -> Option<AsyncFd<OwnedFd>> {
     let fd = rustix::fs::open(
         "/proc/self/fd/0",
-        rustix::fs::OFlags::RDONLY
-            | rustix::fs::OFlags::NONBLOCK
-            | rustix::fs::OFlags::NOCTTY
-            | rustix::fs::OFlags::CLOEXEC,
+        rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::NOCTTY | rustix::fs::OFlags::CLOEXEC,
         rustix::fs::Mode::empty(),
     )
     .ok()?;
-    register(fd, Interest::READABLE).ok()
+    crate::fdio::reader(fd).ok()
 }
 
 /// Read what is there from a polled descriptor.
 pub async fn read(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::Result<usize> {
-    loop {
-        let mut ready = fd.readable().await?;
-        let want = buf.len();
-        match ready.try_io(|fd| rustix::io::read(fd.get_ref(), &mut *buf).map_err(Into::into)) {
-            Ok(Ok(n)) => {
-                // A short read emptied the terminal: wait for the next key rather than read
-                // again only to hear "would block" (a syscall per keystroke saved). tokio
-                // keeps readiness that arrived after this guard was taken.
-                if n < want {
-                    ready.clear_ready();
-                }
-                return Ok(n);
-            }
-            Ok(Err(e)) => return Err(e),
-            Err(_would_block) => continue,
-        }
-    }
+    crate::fdio::read(fd, buf).await
 }
 
-/// An attached client's terminal, written by the server.
+/// An attached client's terminal: the server reads its keys and writes its screen. Two
+/// descriptors of one terminal, so that reading it is polled and writing it is not.
 pub struct Terminal {
-    fd: AsyncFd<OwnedFd>,
+    keys: AsyncFd<OwnedFd>,
+    out: OwnedFd,
 }
 
 impl Terminal {
     /// Keys typed on the terminal; 0 when it hung up.
     pub async fn read(&self, buf: &mut [u8]) -> std::io::Result<usize> {
-        read(&self.fd, buf).await
+        crate::fdio::read(&self.keys, buf).await
     }
 
     /// Write all of `bytes`, waiting while the terminal is full (a terminal that stops
     /// reading holds only its own client's loop).
-    pub async fn write_all(&self, mut bytes: &[u8]) -> std::io::Result<()> {
-        while !bytes.is_empty() {
-            let mut ready = self.fd.writable().await?;
-            match ready.try_io(|fd| rustix::io::write(fd.get_ref(), bytes).map_err(Into::into)) {
-                Ok(Ok(0)) => return Err(std::io::ErrorKind::WriteZero.into()),
-                Ok(Ok(n)) => bytes = bytes.get(n..).unwrap_or_default(),
-                Ok(Err(e)) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Ok(Err(e)) => return Err(e),
-                Err(_would_block) => {}
-            }
-        }
-        Ok(())
+    pub async fn write_all(&self, bytes: &[u8]) -> std::io::Result<()> {
+        crate::fdio::write_all(&self.out, bytes).await
     }
 }
 

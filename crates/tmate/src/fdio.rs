@@ -1,0 +1,104 @@
+//! Non-blocking descriptors on the runtime, polled for reading only: writes go straight to the
+//! descriptor and register for writability only while one has to wait. A descriptor polled
+//! for both is woken after every write it makes (the edge of "writable again"); on the echo
+//! path of a keystroke those needless wake-ups kept the server's thread busy just when the
+//! pane (or the terminal's reader) was woken, which then started on the other CPU, later.
+
+use std::os::fd::{AsFd, OwnedFd};
+
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+
+#[allow(unsafe_code)]
+fn register(fd: OwnedFd, interest: Interest) -> std::io::Result<AsyncFd<OwnedFd>> {
+    // SAFETY: the AsyncFd owns the descriptor; nothing else closes or replaces it while it is
+    // registered (the OwnedFd is only lent out for reads and writes).
+    unsafe { AsyncFd::register_with_interest(fd, interest) }.map_err(|e| e.into_parts().1)
+}
+
+/// `fd`, made non-blocking, polled for reading.
+pub fn reader(fd: OwnedFd) -> std::io::Result<AsyncFd<OwnedFd>> {
+    rustix::io::ioctl_fionbio(&fd, true)?;
+    register(fd, Interest::READABLE)
+}
+
+/// Read what is there (0: end of file). A short read means the descriptor is drained: it is
+/// not read again only to hear "would block" (tokio keeps readiness that arrived meanwhile).
+pub async fn read(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        let mut ready = fd.readable().await?;
+        let want = buf.len();
+        match ready.try_io(|fd| rustix::io::read(fd.get_ref(), &mut *buf).map_err(Into::into)) {
+            Ok(Ok(n)) => {
+                if n < want {
+                    ready.clear_ready();
+                }
+                return Ok(n);
+            }
+            Ok(Err(e)) => return Err(e),
+            Err(_would_block) => continue,
+        }
+    }
+}
+
+/// Write all of `bytes` to the non-blocking `fd`; when it is full, wait until it is writable
+/// (a registration made for that wait only).
+pub async fn write_all(fd: impl AsFd, mut bytes: &[u8]) -> std::io::Result<()> {
+    while !bytes.is_empty() {
+        match rustix::io::write(&fd, bytes) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
+            Err(rustix::io::Errno::INTR) => {}
+            Err(rustix::io::Errno::AGAIN) => {
+                let waiter = register(rustix::io::dup(&fd)?, Interest::WRITABLE)?;
+                let _writable = waiter.writable().await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_write_into_a_full_pipe_waits_until_it_is_read() {
+        let (rd, wr) = std::io::pipe().unwrap();
+        let wr = OwnedFd::from(wr);
+        rustix::io::ioctl_fionbio(&wr, true).unwrap();
+        let reader = reader(OwnedFd::from(rd)).unwrap();
+        let big: Vec<u8> = (0..300_000u32).map(|i| (i % 253) as u8).collect();
+        let writing = tokio::spawn({
+            let big = big.clone();
+            async move { write_all(&wr, &big).await }
+        });
+        let mut got = Vec::new();
+        let mut buf = vec![0u8; 8192];
+        while got.len() < big.len() {
+            let n = tokio::time::timeout(Duration::from_secs(10), read(&reader, &mut buf))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(n > 0);
+            got.extend_from_slice(&buf[..n]);
+        }
+        writing.await.unwrap().unwrap();
+        assert!(got == big);
+    }
+
+    #[tokio::test]
+    async fn end_of_file_reads_as_zero() {
+        let (rd, wr) = std::io::pipe().unwrap();
+        let reader = reader(OwnedFd::from(rd)).unwrap();
+        drop(wr);
+        let mut buf = [0u8; 16];
+        let n = tokio::time::timeout(Duration::from_secs(10), read(&reader, &mut buf))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+}
