@@ -22,20 +22,15 @@ pub fn reader(fd: OwnedFd) -> std::io::Result<AsyncFd<OwnedFd>> {
     register(fd, Interest::READABLE)
 }
 
-/// Read what is there (0: end of file). A short read means the descriptor is drained: it is
-/// not read again only to hear "would block" (tokio keeps readiness that arrived meanwhile).
+/// Read what is there (0: end of file). A short read does not mean the descriptor is drained:
+/// a PTY under a flood hands its data over in pieces, and treating a short read as "empty"
+/// (and waiting for the next edge) stalled a 100 MB run by seconds; so readiness is only
+/// given up on "would block".
 pub async fn read(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::Result<usize> {
     loop {
         let mut ready = fd.readable().await?;
-        let want = buf.len();
         match ready.try_io(|fd| rustix::io::read(fd.get_ref(), &mut *buf).map_err(Into::into)) {
-            Ok(Ok(n)) => {
-                if n < want {
-                    ready.clear_ready();
-                }
-                return Ok(n);
-            }
-            Ok(Err(e)) => return Err(e),
+            Ok(result) => return result,
             Err(_would_block) => continue,
         }
     }
