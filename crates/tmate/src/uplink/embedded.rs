@@ -108,16 +108,12 @@ pub async fn start(shared: &Arc<Shared>) -> Result<(Target, RelayHandle), String
     }
     config.reconnect_secret = tmate_relay::load_or_create_secret(&dir)
         .map_err(|e| format!("cannot keep the relay secret: {e:#}"))?;
-    let relay = Relay::bind(config)
-        .await
-        .map_err(|e| format!("cannot start the embedded relay: {e:#}"))?;
-    let handle = relay.handle();
+    let handle = run_relay(config).await?;
     let addr = handle
         .local_addrs()
         .first()
         .copied()
         .ok_or("the embedded relay has no address")?;
-    tokio::spawn(relay.serve());
     let connect_ip = if addr.ip().is_unspecified() {
         "127.0.0.1".to_string()
     } else {
@@ -132,4 +128,47 @@ pub async fn start(shared: &Arc<Shared>) -> Result<(Target, RelayHandle), String
         identity: String::new(),
     };
     Ok((target, handle))
+}
+
+/// Threads the embedded relay's runtime may use (SSH crypto and viewers' drawing).
+const RELAY_THREADS: usize = 2;
+
+/// Bind and serve the relay on a runtime of its own, so that its work (encryption, viewers)
+/// never sits between a keystroke and its echo on the multiplexer's single thread. The thread
+/// ends when the relay does (`RelayHandle::shutdown`).
+async fn run_relay(config: RelayConfig) -> Result<RelayHandle, String> {
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let thread = std::thread::Builder::new()
+        .name("tmate-relay".into())
+        .spawn(move || {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(RELAY_THREADS)
+                .thread_name("tmate-relay")
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = tx.send(Err(format!("cannot start the embedded relay: {e}")));
+                    return;
+                }
+            };
+            runtime.block_on(async move {
+                match Relay::bind(config).await {
+                    Ok(relay) => {
+                        let _ = tx.send(Ok(relay.handle()));
+                        // Its end (an error included) shows as the uplink's lost connection.
+                        let _ = relay.serve().await;
+                    }
+                    Err(e) => {
+                        let _ = tx.send(Err(format!("cannot start the embedded relay: {e:#}")));
+                    }
+                }
+            });
+        });
+    if let Err(e) = thread {
+        return Err(format!("cannot start the embedded relay: {e}"));
+    }
+    rx.await
+        .map_err(|_| "the embedded relay's thread ended".to_string())?
 }
