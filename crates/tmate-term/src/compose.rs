@@ -38,7 +38,7 @@ pub struct ScenePane<'a> {
 /// The status line's content. `left` and `right` may contain tmux style markup (`#[fg=red]`);
 /// they are drawn whole: cut them first with [`crate::truncate_markup`] to apply
 /// `status-left-length`/`status-right-length`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct StatusBar {
     pub left: String,
     pub right: String,
@@ -46,7 +46,7 @@ pub struct StatusBar {
 }
 
 /// One window in the status line's window list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StatusWindow {
     pub idx: i64,
     pub name: String,
@@ -564,9 +564,19 @@ pub fn compose_look(
 
     if status_rows == 1 {
         let row_index = if top == 1 { 0 } else { usize::from(area_rows) };
-        frame.damage.recomposed(row_index, 0);
+        // The status row is drawn from the bar, the message and the look alone (the clock is
+        // text in the bar): with the same inputs it is left as it is.
+        let mut h = std::hash::DefaultHasher::new();
+        (client_cols, row_index, &scene.status, &scene.message, look).hash(&mut h);
+        let stamp = h.finish();
+        let current = frame.damage.is_current(row_index, stamp);
+        if !current {
+            frame.damage.recomposed(row_index, stamp);
+        }
         let start = row_index * cols;
-        if let Some(row) = frame.cells.get_mut(start..start + cols) {
+        if current {
+            // Drawn from the same inputs last time: the cells are already right.
+        } else if let Some(row) = frame.cells.get_mut(start..start + cols) {
             match (&scene.message, &look.prompt, &scene.status) {
                 (Some(message), _, _) => draw_message(row, message, look.message_style),
                 (None, Some(prompt), _) => draw_prompt(row, prompt, look),

@@ -9,7 +9,7 @@ use crate::pane::set_blank;
 use crate::style::{Cell, Color, Style};
 
 /// Where the window list goes (`status-justify`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Justify {
     #[default]
     Left,
@@ -31,7 +31,7 @@ impl Justify {
 }
 
 /// One window of the list, already expanded from `window-status-format` (or the current one).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WindowEntry {
     /// Text with tmux style markup.
     pub text: String,
@@ -43,7 +43,7 @@ pub struct WindowEntry {
 }
 
 /// A command prompt on the status row (tmux `status_prompt_redraw`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PromptLine {
     /// The prompt (may contain style markup), e.g. `:` or `(rename-window) `.
     pub prompt: String,
@@ -56,7 +56,7 @@ pub struct PromptLine {
 }
 
 /// A `display-panes` label: the pane's number drawn over it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PaneLabel {
     pub pane: i64,
     pub number: u32,
@@ -64,7 +64,7 @@ pub struct PaneLabel {
 }
 
 /// How a client draws the parts that tmux options control.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Look {
     pub status_style: Style,
     /// `status-left-style` applied over `status-style`.
