@@ -155,6 +155,10 @@ struct Started {
     generation: u64,
 }
 
+/// Longest a pane's reader keeps the server's thread during a flood before letting the
+/// clients redraw (about 100 frames a second).
+const FLOOD_TURN: Duration = Duration::from_millis(10);
+
 /// Spawns so far; a pane's PTY tasks act on the pane only while it holds their generation.
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
@@ -234,7 +238,15 @@ fn start_process(
     let shared2 = Arc::clone(shared);
     tokio::spawn(async move {
         let mut buf = vec![0u8; 64 * 1024];
+        let mut last_turn = std::time::Instant::now();
         loop {
+            // A flood never leaves the PTY empty, so this task would keep the (single) thread
+            // to itself and the attached clients would not redraw until it ends: it gives way
+            // every FLOOD_TURN, as tmux shows a flood as it goes.
+            if last_turn.elapsed() >= FLOOD_TURN {
+                tokio::task::yield_now().await;
+                last_turn = std::time::Instant::now();
+            }
             match crate::fdio::read(&reader, &mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
