@@ -250,15 +250,16 @@ fn start_process(
             match crate::fdio::read(&reader, &mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
-                    let mut st = shared2.lock();
-                    if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n))
-                        && p.generation == generation
                     {
-                        p.term.feed(bytes);
-                        crate::copy::after_output(p);
-                        crate::uplink::pane_output(&mut st, id, bytes);
+                        let mut st = shared2.lock();
+                        if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n))
+                            && p.generation == generation
+                        {
+                            p.term.feed(bytes);
+                            crate::copy::after_output(p);
+                            crate::uplink::pane_output(&mut st, id, bytes);
+                        }
                     }
-                    drop(st);
                     shared2.notify_output();
                 }
             }

@@ -8,6 +8,8 @@
 )]
 
 mod common;
+#[path = "common/viewer.rs"]
+mod viewer;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -16,8 +18,8 @@ use std::time::{Duration, Instant};
 use common::{DEADLINE, Mux};
 use russh::ChannelMsg;
 use russh::client;
-use russh::keys::PublicKeyOrCertificate;
 use tmate_relay::{HostKeys, Relay, RelayConfig, RelayHandle};
+use viewer::{AcceptAnyKey, Viewer, host_ok};
 
 struct TestRelay {
     handle: RelayHandle,
@@ -58,83 +60,9 @@ fn host(mux: &Mux, args: &[&str]) -> std::process::Output {
     tokio::task::block_in_place(|| mux.run_output(args))
 }
 
-fn host_ok(mux: &Mux, args: &[&str]) -> String {
-    let out = host(mux, args);
-    assert!(
-        out.status.success(),
-        "tmate {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
 /// Poll the host's `capture-pane -p` until `check` holds.
 fn wait_capture(mux: &Mux, what: &str, check: impl Fn(&str) -> bool) -> String {
     tokio::task::block_in_place(|| mux.wait_for(&["capture-pane", "-p"], what, check))
-}
-
-struct AcceptAnyKey;
-
-impl client::Handler for AcceptAnyKey {
-    type Error = russh::Error;
-
-    async fn check_server_key(&mut self, _: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
-        Ok(true)
-    }
-}
-
-/// A viewer as `ssh TOKEN@host` would be: a pty, a shell, the output in a vt100 screen.
-struct Viewer {
-    _ssh: client::Handle<AcceptAnyKey>,
-    channel: russh::Channel<client::Msg>,
-    screen: vt100::Parser,
-}
-
-impl Viewer {
-    async fn join(addr: SocketAddr, token: &str) -> Viewer {
-        Viewer::join_sized(addr, token, 100, 30).await
-    }
-
-    async fn join_sized(addr: SocketAddr, token: &str, cols: u16, rows: u16) -> Viewer {
-        let config = Arc::new(client::Config::default());
-        let mut ssh = client::connect(config, addr, AcceptAnyKey).await.unwrap();
-        assert!(ssh.authenticate_none(token).await.unwrap().success());
-        let channel = ssh.channel_open_session().await.unwrap();
-        channel
-            .request_pty(true, "xterm-256color", cols.into(), rows.into(), 0, 0, &[])
-            .await
-            .unwrap();
-        channel.request_shell(true).await.unwrap();
-        Viewer {
-            _ssh: ssh,
-            channel,
-            screen: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
-        }
-    }
-
-    async fn type_text(&self, text: &str) {
-        self.channel
-            .data_bytes(text.as_bytes().to_vec())
-            .await
-            .unwrap();
-    }
-
-    async fn wait_for(&mut self, what: &str, done: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !done(&self.screen.screen().contents()) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "viewer never saw {what}; screen:\n{}",
-                self.screen.screen().contents()
-            );
-            match tokio::time::timeout(left, self.channel.wait()).await {
-                Ok(Some(ChannelMsg::Data { data })) => self.screen.process(&data),
-                Ok(None) | Ok(Some(ChannelMsg::Close)) => panic!("viewer disconnected"),
-                _ => {}
-            }
-        }
-    }
 }
 
 fn token(ssh_line: &str) -> String {

@@ -9,19 +9,17 @@
 )]
 
 mod common;
+#[path = "common/viewer.rs"]
+mod viewer;
 
 use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Instant;
 
 use common::{DEADLINE, Mux};
-use russh::ChannelMsg;
-use russh::client;
-use russh::keys::PublicKeyOrCertificate;
 use tmate_relay::{HostKeys, Relay, RelayConfig, RelayHandle};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
+use viewer::{Viewer, host_ok};
 
 /// Forwards every connection to `to`; bumping `cut` closes the connections open at that time
 /// (both sides), new ones are forwarded again.
@@ -60,70 +58,6 @@ impl Proxy {
     fn cut(&self) {
         self.cut.send_modify(|n| *n += 1);
     }
-}
-
-struct AcceptAnyKey;
-
-impl client::Handler for AcceptAnyKey {
-    type Error = russh::Error;
-
-    async fn check_server_key(&mut self, _: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
-        Ok(true)
-    }
-}
-
-/// A viewer as `ssh TOKEN@host` would be, its output in a vt100 screen.
-struct Viewer {
-    _ssh: client::Handle<AcceptAnyKey>,
-    channel: russh::Channel<client::Msg>,
-    screen: vt100::Parser,
-}
-
-impl Viewer {
-    async fn join(addr: SocketAddr, token: &str) -> Viewer {
-        let mut ssh = client::connect(Arc::new(client::Config::default()), addr, AcceptAnyKey)
-            .await
-            .unwrap();
-        assert!(ssh.authenticate_none(token).await.unwrap().success());
-        let channel = ssh.channel_open_session().await.unwrap();
-        channel
-            .request_pty(true, "xterm-256color", 100, 30, 0, 0, &[])
-            .await
-            .unwrap();
-        channel.request_shell(true).await.unwrap();
-        Viewer {
-            _ssh: ssh,
-            channel,
-            screen: vt100::Parser::new(30.try_into().unwrap(), 100.try_into().unwrap(), 0),
-        }
-    }
-
-    async fn wait_for(&mut self, what: &str, done: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        while !done(&self.screen.screen().contents()) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "viewer never saw {what}; screen:\n{}",
-                self.screen.screen().contents()
-            );
-            match tokio::time::timeout(left, self.channel.wait()).await {
-                Ok(Some(ChannelMsg::Data { data })) => self.screen.process(&data),
-                Ok(None) | Ok(Some(ChannelMsg::Close)) => panic!("viewer disconnected"),
-                _ => {}
-            }
-        }
-    }
-}
-
-fn host_ok(mux: &Mux, args: &[&str]) -> String {
-    let out = tokio::task::block_in_place(|| mux.run_output(args));
-    assert!(
-        out.status.success(),
-        "tmate {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
