@@ -108,16 +108,10 @@ pub fn phase_local(
         sync_all(ctx, &terms, client)?;
         let keys = if ctx.quick { 40 } else { 200 };
         let (lat, _, timeouts) = echo(&terms, client, keys, ctx)?;
-        let col = |key: &str| -> Vec<f64> { runs.iter().filter_map(|r| r[key].as_f64()).collect() };
         Ok(json!({
             "bytes": total,
             "runs": runs,
-            "secs_to_client_median": median(&col("secs_to_client")),
-            "mb_per_s_median": median(&col("mb_per_s")),
-            "pane_secs_median": median(&col("pane_secs")),
-            "client_bytes_median": median(&col("client_bytes")),
-            "server_cpu_ms_median": median(&col("server_cpu_ms")),
-            "echo_ms": summary(&lat),
+            "echo_samples_ms": lat,
             "echo_timeouts": timeouts,
         }))
     })();
@@ -132,4 +126,38 @@ pub fn phase_local(
         });
     }
     res
+}
+
+/// One program's rounds of `phase_local` as one result: the 100 MB runs and the echo samples
+/// of every round pooled. The rounds of the programs are interleaved by the caller, so that a
+/// shared machine's drift (other jobs, the previous phase's clean-up) spreads over every
+/// program instead of landing on whichever ran first.
+pub fn pool_rounds(rounds: &[Value]) -> Value {
+    let ok: Vec<&Value> = rounds.iter().filter(|r| r.get("error").is_none()).collect();
+    let Some(first) = ok.first() else {
+        return rounds.first().cloned().unwrap_or(Value::Null);
+    };
+    let runs: Vec<Value> = ok
+        .iter()
+        .flat_map(|r| r["runs"].as_array().cloned().unwrap_or_default())
+        .collect();
+    let lat: Vec<f64> = ok
+        .iter()
+        .flat_map(|r| r["echo_samples_ms"].as_array().cloned().unwrap_or_default())
+        .filter_map(|v| v.as_f64())
+        .collect();
+    let timeouts: u64 = ok.iter().filter_map(|r| r["echo_timeouts"].as_u64()).sum();
+    let col = |key: &str| -> Vec<f64> { runs.iter().filter_map(|r| r[key].as_f64()).collect() };
+    json!({
+        "bytes": first["bytes"],
+        "rounds": ok.len(),
+        "runs": runs,
+        "secs_to_client_median": median(&col("secs_to_client")),
+        "mb_per_s_median": median(&col("mb_per_s")),
+        "pane_secs_median": median(&col("pane_secs")),
+        "client_bytes_median": median(&col("client_bytes")),
+        "server_cpu_ms_median": median(&col("server_cpu_ms")),
+        "echo_ms": summary(&lat),
+        "echo_timeouts": timeouts,
+    })
 }

@@ -422,12 +422,21 @@ fn run_suite(args: Args) -> Result<()> {
             ("ours-shared", ours_tmate.clone(), &[]),
             ("tmux", PathBuf::from("tmux"), &[]),
         ];
-        for (name, program, env) in runs {
-            let r = local::phase_local(&ctx, name, &program, env).unwrap_or_else(|e| {
-                eprintln!("  {name}: {e:#}");
-                json!({"error": format!("{e:#}")})
-            });
-            local.insert(name.into(), r);
+        // Interleaved rounds (ours, shared, tmux, ours, ...), pooled per program.
+        let rounds = if ctx.quick { 1 } else { 3 };
+        let mut per_program: Vec<Vec<Value>> = vec![Vec::new(); runs.len()];
+        for round in 0..rounds {
+            eprintln!("  round {}", round + 1);
+            for ((name, program, env), results) in runs.iter().zip(per_program.iter_mut()) {
+                let r = local::phase_local(&ctx, name, program, env).unwrap_or_else(|e| {
+                    eprintln!("  {name}: {e:#}");
+                    json!({"error": format!("{e:#}")})
+                });
+                results.push(r);
+            }
+        }
+        for ((name, _, _), results) in runs.iter().zip(&per_program) {
+            local.insert((*name).into(), local::pool_rounds(results));
         }
         results["local"] = Value::Object(local);
     }
