@@ -2,6 +2,8 @@
 //! full. Bytes arrive whole and in order either way, and a pane that stops reading holds
 //! neither the server nor other commands.
 
+#[path = "common/client.rs"]
+mod client;
 mod common;
 
 use std::process::Stdio;
@@ -98,4 +100,38 @@ fn a_pane_that_never_reads_does_not_hold_the_server() {
         run_within(&m, &["display", "-p", "#{pane_id}"]).trim(),
         "%0"
     );
+}
+
+/// A pane that never stops printing (`yes`) must not freeze the server, which runs on one
+/// thread: an attached client keeps seeing the flood and gets its keys handled (`C-b c` opens
+/// a window), and a command client gets answers.
+#[tokio::test]
+async fn an_endless_flood_leaves_the_server_responsive() {
+    let m = Mux::tmate();
+    run_within(
+        &m,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "yes flood",
+        ],
+    );
+    let mut c = client::Client::attach(&m, 80, 24);
+    c.wait_for("the flood on the screen", |c| c.row(0) == "flood")
+        .await;
+    c.wait_for("raw mode", |c| c.is_raw()).await;
+    c.send(b"\x02c").await;
+    c.wait_for("the new window in the status line", |c| {
+        c.last_row().contains("1:sh*")
+    })
+    .await;
+    // Nobody reads the attached terminal meanwhile: its client waits, the server does not.
+    let windows = run_within(&m, &["list-windows", "-F", "#I"]);
+    assert_eq!(windows, "0\n1\n");
 }
