@@ -328,7 +328,20 @@ async fn read_only_ssh_viewers_reach_nothing() {
         assert!(Instant::now() < deadline, "the resizes were not handled");
         ro.pump(Duration::from_millis(20)).await;
     }
-    let _rw = ScriptedViewer::connect(relay.addr, &token, 70, 20).await;
+    let _rw = host_saw_only_the_join_resizes(&mut host, &relay, &token).await;
+    assert!(!ro.closed, "the read-only viewer was detached");
+}
+
+/// A read-write viewer joins at 70x20; everything the host got since the read-only viewer
+/// joined, NOTIFY and SET_ENV aside, must be the two joins' RESIZEs: (-1,-1) when the read-only
+/// viewer joined (no read-write viewer sets a size), then the read-write viewer's. Returns the
+/// read-write viewer (dropping it leaves).
+async fn host_saw_only_the_join_resizes(
+    host: &mut ScriptedHost,
+    relay: &TestRelay,
+    token: &str,
+) -> ScriptedViewer {
+    let rw = ScriptedViewer::connect(relay.addr, token, 70, 20).await;
     let seen = host
         .recv_until(|m| *m == ServerMessage::Resize { sx: 70, sy: 19 })
         .await;
@@ -341,8 +354,6 @@ async fn read_only_ssh_viewers_reach_nothing() {
             )
         })
         .collect();
-    // Only the two joins' RESIZEs: (-1,-1) when the read-only viewer joined (no read-write
-    // viewer sets a size), then the read-write viewer's.
     assert_eq!(
         leaked,
         [
@@ -350,7 +361,7 @@ async fn read_only_ssh_viewers_reach_nothing() {
             &ServerMessage::Resize { sx: 70, sy: 19 }
         ],
     );
-    assert!(!ro.closed, "the read-only viewer was detached");
+    rw
 }
 
 /// Read-only is absolute over the web viewer's WebSocket too (a raw client, not a browser).
@@ -377,26 +388,7 @@ async fn read_only_web_viewers_reach_nothing() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let _rw = ScriptedViewer::connect(relay.addr, &token, 70, 20).await;
-    let seen = host
-        .recv_until(|m| *m == ServerMessage::Resize { sx: 70, sy: 19 })
-        .await;
-    let leaked: Vec<_> = seen
-        .iter()
-        .filter(|m| {
-            !matches!(
-                m,
-                ServerMessage::Notify { .. } | ServerMessage::SetEnv { .. }
-            )
-        })
-        .collect();
-    assert_eq!(
-        leaked,
-        [
-            &ServerMessage::Resize { sx: -1, sy: -1 },
-            &ServerMessage::Resize { sx: 70, sy: 19 }
-        ],
-    );
+    let _rw = host_saw_only_the_join_resizes(&mut host, &relay, &token).await;
 }
 
 /// A minimal WebSocket client: the upgrade request for `/ws/TOKEN`, then the raw stream.

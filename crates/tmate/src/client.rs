@@ -197,7 +197,7 @@ impl Input {
     async fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Input::Blocking(stdin) => stdin.read(buf).await,
-            Input::Polled(fd) => crate::tty::read(fd, buf).await,
+            Input::Polled(fd) => crate::fdio::read(fd, buf).await,
         }
     }
 }

@@ -137,9 +137,9 @@ async fn receive(sock: &UnixStream) -> Result<Option<Terminal>, String> {
     Ok(Some(Terminal { keys, out }))
 }
 
-/// Client without a handed-over terminal: its input, polled on the runtime. tokio's stdin reads on a blocking thread
-/// and hands each read over, which cost a keystroke a thread wake-up on its way to the
-/// server. The terminal is opened again (its own file description, so O_NONBLOCK does not
+/// Client without a handed-over terminal: its input, polled on the runtime. tokio's stdin
+/// reads on a blocking thread and hands each read over, which cost a keystroke a thread
+/// wake-up on its way to the server. The terminal is opened again (its own file description, so O_NONBLOCK does not
 /// leak to the shell); `None` when that fails (the caller reads stdin the blocking way).
 pub fn open_input() -> Option<AsyncFd<OwnedFd>> {
     let fd = rustix::fs::open(
@@ -149,11 +149,6 @@ pub fn open_input() -> Option<AsyncFd<OwnedFd>> {
     )
     .ok()?;
     crate::fdio::reader(fd).ok()
-}
-
-/// Read what is there from a polled descriptor.
-pub async fn read(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::Result<usize> {
-    crate::fdio::read(fd, buf).await
 }
 
 /// An attached client's terminal: the server reads its keys and writes its screen. Two

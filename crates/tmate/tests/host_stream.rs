@@ -89,8 +89,14 @@ fn unnamed(mut l: Layout) -> Layout {
     l
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn startup_stream_matches_tmate_2_4() {
+/// A throwaway ed25519 server key (config and fingerprint) and a listener on a free loopback
+/// port for the recording relay.
+async fn recording_listener() -> (
+    Arc<russh::server::Config>,
+    String,
+    tokio::net::TcpListener,
+    u16,
+) {
     let key = PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap();
     let fingerprint = key.public_key().fingerprint(HashAlg::Sha256).to_string();
     let config = Arc::new(russh::server::Config {
@@ -99,6 +105,12 @@ async fn startup_stream_matches_tmate_2_4() {
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
+    (config, fingerprint, listener, port)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn startup_stream_matches_tmate_2_4() {
+    let (config, fingerprint, listener, port) = recording_listener().await;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let server = tokio::spawn(async move {
         let (stream, _) = listener.accept().await.unwrap();
@@ -236,14 +248,7 @@ fn kinds(ms: &[HostMessage]) -> Vec<&'static str> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reconnect_burst_matches_tmate_2_4() {
-    let key = PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap();
-    let fingerprint = key.public_key().fingerprint(HashAlg::Sha256).to_string();
-    let config = Arc::new(russh::server::Config {
-        keys: vec![key],
-        ..Default::default()
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let (config, fingerprint, listener, port) = recording_listener().await;
     // One recording per connection, with the handle that drops it.
     let (conn_tx, mut conn_rx) = mpsc::unbounded_channel();
     let acceptor = tokio::spawn(async move {

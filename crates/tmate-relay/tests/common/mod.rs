@@ -134,6 +134,11 @@ impl ScriptedHost {
     pub async fn connect(addr: SocketAddr) -> ScriptedHost {
         let (ssh, ok) = ssh_connect(addr, "tmate").await;
         assert!(ok, "a host logs in with `none`");
+        ScriptedHost::open(ssh).await
+    }
+
+    /// The `tmate` subsystem on a logged-in connection.
+    async fn open(ssh: client::Handle<AcceptAnyKey>) -> ScriptedHost {
         let channel = ssh.channel_open_session().await.unwrap();
         channel.request_subsystem(true, "tmate").await.unwrap();
         ScriptedHost {
@@ -168,14 +173,7 @@ impl ScriptedHost {
             .await
             .unwrap();
         assert!(ssh.authenticate_none("tmate").await.unwrap().success());
-        let channel = ssh.channel_open_session().await.unwrap();
-        channel.request_subsystem(true, "tmate").await.unwrap();
-        ScriptedHost {
-            _ssh: ssh,
-            channel,
-            decoder: ServerDecoder::new(DecoderConfig::server_stream()),
-            closed: false,
-        }
+        ScriptedHost::open(ssh).await
     }
 
     pub async fn send(&self, messages: &[tmate_proto::HostMessage]) {
