@@ -1,8 +1,11 @@
 //! `tmate-ssh-server`: the relay's command line (flags of the original tmate-ssh-server), key
-//! set-up, the start-up banner with fingerprints and `~/.tmate.conf` lines, and logging.
+//! set-up, the start-up banner with fingerprints and `~/.tmate.conf` lines, logging, the sandbox,
+//! and how a failure is told (one line on stderr, non-zero exit).
 
+use std::io::IsTerminal;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -85,16 +88,35 @@ struct Cli {
     /// Milliseconds each wrong session token adds to its address's wait (guessing defence).
     #[arg(long, value_name = "MS", default_value_t = 50)]
     token_guess_interval: u64,
-    /// Do not restrict the process after start-up (Landlock, no_new_privs, seccomp).
-    #[arg(long)]
+    // The help names what sandbox.rs applies, in its own words (one wording everywhere).
+    #[arg(
+        long,
+        help = format!("Do not sandbox the process after start-up. The sandbox: {}", sandbox::SUMMARY)
+    )]
     no_sandbox: bool,
     /// Print help.
     #[arg(long, action = clap::ArgAction::Help)]
     help: Option<bool>,
 }
 
-fn main() -> Result<()> {
+fn main() -> ExitCode {
     let cli = Cli::parse();
+    let logs_to_file = cli.log_file.is_some();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            // One line with its causes (`cannot listen on [::]:22: Address already in use`), not
+            // anyhow's `Caused by:` block or a backtrace: this is the user's answer.
+            eprintln!("tmate-ssh-server: {error:#}");
+            if logs_to_file {
+                tracing::error!("{error:#}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
     init_logging(&cli)?;
 
     let (host_keys, origins) = HostKeys::load_or_create(&cli.keys)?;
@@ -160,8 +182,8 @@ fn main() -> Result<()> {
             println!("sandbox: off (--no-sandbox)");
         } else {
             let enforced = sandbox::restrict().context("cannot restrict the process")?;
-            println!("sandbox: no_new_privs, landlock {enforced:?}");
-            tracing::info!(?enforced, "sandbox");
+            println!("sandbox: {}", enforced.describe());
+            tracing::info!("sandbox: {}", enforced.describe());
         }
         let stopper = handle.clone();
         tokio::spawn(async move {
@@ -174,16 +196,17 @@ fn main() -> Result<()> {
     })
 }
 
-/// Without `-b`, listen on `[::]`, which on Linux also takes IPv4; fall back to `0.0.0.0` on a
-/// machine without IPv6.
+/// Without `-b`, listen on `[::]`, which on Linux also takes IPv4; fall back to `0.0.0.0` only
+/// on a machine without IPv6. Any other error (a port in use, no permission) is the answer
+/// as it is: retrying on IPv4 would fail the same way after a misleading IPv6 line.
 async fn bind_any(config: RelayConfig, any_address: bool) -> Result<Relay> {
     if !any_address {
         return Relay::bind(config).await;
     }
     match Relay::bind(config.clone()).await {
         Ok(relay) => Ok(relay),
-        Err(error) => {
-            tracing::info!(%error, "no IPv6; listening on IPv4 only");
+        Err(error) if ipv6_unavailable(&error) => {
+            tracing::info!("no IPv6 ({error:#}); listening on IPv4 only");
             let mut v4 = config;
             for addr in &mut v4.listen {
                 addr.set_ip(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
@@ -195,7 +218,22 @@ async fn bind_any(config: RelayConfig, any_address: bool) -> Result<Relay> {
             }
             Relay::bind(v4).await
         }
+        Err(error) => Err(error),
     }
+}
+
+/// Whether binding `[::]` failed because this machine has no IPv6: no such address family
+/// (IPv6 not built or booted with `ipv6.disable=1`) or no such address (IPv6 turned off).
+fn ipv6_unavailable(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(|io| {
+            matches!(
+                io.raw_os_error(),
+                Some(libc::EAFNOSUPPORT | libc::EPROTONOSUPPORT | libc::EADDRNOTAVAIL)
+            )
+        })
 }
 
 fn hostname() -> String {
@@ -226,7 +264,12 @@ fn init_logging(cli: &Cli) -> Result<()> {
                 .with_writer(std::sync::Mutex::new(file))
                 .init();
         }
-        None => builder.with_writer(std::io::stderr).init(),
+        // Colours only for a person at a terminal: a redirected stderr (a file, journald, a
+        // pipe) would get raw escape sequences.
+        None => builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_writer(std::io::stderr)
+            .init(),
     }
     Ok(())
 }

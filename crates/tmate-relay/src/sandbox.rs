@@ -3,8 +3,17 @@
 //! and the keys and secret read, the relay needs no file system and opens no connections, so
 //! it asks the kernel to take both away: Landlock with every file-system and TCP access right
 //! handled and none granted, plus `no_new_privs` (nothing it could exec gains privileges).
+//! No seccomp filter: the syscalls of tokio, russh and axum are many and change with their
+//! versions, and Landlock already takes away the file system and new connections.
+//! `SUMMARY` and `Enforced::describe` are the one wording of all this, used by `--help`, the
+//! start-up line and the log, and repeated in docs/SECURITY.md, so they cannot disagree.
 
 use landlock::{ABI, Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetStatus};
+
+/// What the sandbox applies and what it does not, as `--help` says it.
+pub const SUMMARY: &str = "no_new_privs, and Landlock where the kernel has it (no file opened, \
+                           created or executed; no TCP bind or connect; files and sockets already \
+                           open keep working); no seccomp";
 
 /// What the kernel enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,6 +24,23 @@ pub enum Enforced {
     Partial,
     /// No Landlock in this kernel: only `no_new_privs` holds.
     NoLandlock,
+}
+
+impl Enforced {
+    /// The start-up line's words for what holds (after `sandbox: `).
+    pub fn describe(self) -> &'static str {
+        match self {
+            Enforced::Full => {
+                "no_new_privs, Landlock (no file opened, created or executed; no TCP bind or \
+                 connect); no seccomp"
+            }
+            Enforced::Partial => {
+                "no_new_privs, Landlock in part (this kernel enforces only some of: no file \
+                 opened, created or executed; no TCP bind or connect); no seccomp"
+            }
+            Enforced::NoLandlock => "no_new_privs only (this kernel has no Landlock); no seccomp",
+        }
+    }
 }
 
 /// Restrict this process for the rest of its life. Best effort on older kernels (the result
