@@ -23,7 +23,51 @@ fn starts_server(argv: &[String]) -> bool {
     }
 }
 
+/// Connect (starting a server when `argv` may) and send our hello (`crate::handshake`).
 async fn connect(
+    socket: &Path,
+    argv: &[String],
+    config: Option<&Path>,
+) -> Result<UnixStream, String> {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = connect_or_start(socket, argv, config).await?;
+    stream
+        .write_all(&crate::handshake::hello())
+        .await
+        .map_err(|_| "lost server".to_string())?;
+    Ok(stream)
+}
+
+/// Read the server's first bytes and make sure they are ours: a tmux-protocol server
+/// (Debian's tmate 2.4) on the socket answers our hello with `MSG_VERSION`. Returns the bytes
+/// read, which begin the first frame (empty at end of stream).
+async fn check_server_speaks_ours(
+    rd: &mut tokio::net::unix::OwnedReadHalf,
+    socket: &Path,
+) -> Result<Vec<u8>, String> {
+    use crate::handshake::{HEADER, foreign_server_version};
+    let mut first = vec![0u8; 4];
+    if rd.read_exact(&mut first).await.is_err() {
+        return Ok(Vec::new());
+    }
+    if foreign_server_version(&first).is_none() {
+        return Ok(first);
+    }
+    // The rest of tmux's 16-byte answer, for its version (written at once, then it closes).
+    first.resize(HEADER, 0);
+    let rest = tokio::time::timeout(
+        Duration::from_secs(1),
+        rd.read_exact(first.get_mut(4..).unwrap_or_default()),
+    )
+    .await;
+    let version = match rest {
+        Ok(Ok(_)) => foreign_server_version(&first).flatten(),
+        _ => None,
+    };
+    Err(crate::handshake::foreign_server_message(socket, version))
+}
+
+async fn connect_or_start(
     socket: &Path,
     argv: &[String],
     config: Option<&Path>,
@@ -125,6 +169,14 @@ pub async fn run_with(
         eprintln!("lost server");
         return 1;
     }
+    let first = match check_server_speaks_ours(&mut rd, socket).await {
+        Ok(first) => first,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let mut rd = std::io::Cursor::new(first).chain(rd);
     let mut saved = None;
     let mut stdin_task = None;
     let code = loop {
@@ -328,7 +380,12 @@ pub async fn serve(socket: &Path, config: Option<&Path>) -> i32 {
     // stays where it is.
     let _ = rustix::process::setsid();
     if let Some(dir) = socket.parent() {
-        let _ = std::fs::create_dir_all(dir);
+        // Private like the default directory (`wire::socket_path`), for -S paths too.
+        use std::os::unix::fs::DirBuilderExt;
+        let _ = std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir);
     }
     // A socket file nobody answers on is left over from a dead server.
     if UnixStream::connect(socket).await.is_ok() {

@@ -25,6 +25,7 @@ pub mod config;
 pub mod copy;
 pub mod fdio;
 pub mod format;
+pub mod handshake;
 pub mod layout;
 pub mod mouse;
 pub mod options;

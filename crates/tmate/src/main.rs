@@ -6,13 +6,98 @@ use std::path::PathBuf;
 fn usage() -> i32 {
     eprintln!(
         "usage: tmate [-2CFlquvV] [-c shell-command] [-f file] [-L socket-name] [-S socket-path] \
-         [-k api-key] [-n session-name] [-r session-name-ro] [-a authorized-keys] [command [flags]]"
+         [-k api-key] [-n session-name] [-r session-name-ro] [-a authorized-keys]\n             \
+         [--share-on ADDR:PORT [--host NAME] [--web-on ADDR:PORT|off]] [command [flags]]"
     );
     1
 }
 
+/// Our long options, before tmux's flags: sharing through the built-in relay beyond this
+/// machine in one flag. Each becomes a `set-option` of the embedded relay (`uplink::embedded`),
+/// applied after the config files like tmate's own CLI options.
+#[derive(Default)]
+struct ShareOptions {
+    /// `--share-on ADDR:PORT`: the built-in relay's SSH listener (`tmate-relay-listen`); the
+    /// web viewer listens on the next port unless `--web-on` says otherwise.
+    listen: Option<String>,
+    /// `--host NAME`: the name viewers type (`tmate-relay-host`).
+    host: Option<String>,
+    /// `--web-on ADDR:PORT` or `off` (`tmate-relay-web-listen`).
+    web: Option<String>,
+}
+
+impl ShareOptions {
+    /// Take `--share-on`, `--host`, `--web-on` (also as `--flag=value`) from the front of
+    /// the arguments; an error names the flag.
+    fn take(
+        &mut self,
+        args: &mut std::iter::Peekable<impl Iterator<Item = String>>,
+    ) -> Result<(), String> {
+        while let Some(a) = args.peek().cloned() {
+            let (name, inline) = match a.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (a.clone(), None),
+            };
+            let slot = match name.as_str() {
+                "--share-on" => &mut self.listen,
+                "--host" => &mut self.host,
+                "--web-on" => &mut self.web,
+                _ => break,
+            };
+            args.next();
+            let value = inline
+                .or_else(|| args.next())
+                .ok_or_else(|| format!("{name} needs a value"))?;
+            *slot = Some(value);
+        }
+        Ok(())
+    }
+
+    /// The `set-option` commands for the server, after the config files.
+    fn commands(self) -> Result<Vec<String>, String> {
+        if self.listen.is_none() && (self.host.is_some() || self.web.is_some()) {
+            return Err("--host and --web-on go with --share-on ADDR:PORT".into());
+        }
+        let Some(listen) = self.listen else {
+            return Ok(Vec::new());
+        };
+        let ssh: std::net::SocketAddr = listen.parse().map_err(|_| {
+            format!("--share-on: not an address:port: {listen} (e.g. 0.0.0.0:2222)")
+        })?;
+        let web = match self.web.as_deref() {
+            Some("off") => String::new(),
+            Some(web) => {
+                web.parse::<std::net::SocketAddr>()
+                    .map_err(|_| format!("--web-on: not an address:port or off: {web}"))?;
+                web.to_string()
+            }
+            None => {
+                let port = if ssh.port() == 0 {
+                    0
+                } else {
+                    ssh.port().wrapping_add(1)
+                };
+                std::net::SocketAddr::new(ssh.ip(), port).to_string()
+            }
+        };
+        let mut out = Vec::new();
+        let mut set = |name: &str, value: String| {
+            out.extend(["set-option".into(), name.into(), value, ";".into()]);
+        };
+        // An empty server host: the built-in relay, even when a config names another relay.
+        set("tmate-server-host", String::new());
+        set("tmate-relay-listen", ssh.to_string());
+        set("tmate-relay-web-listen", web);
+        if let Some(host) = self.host {
+            set("tmate-relay-host", host);
+        }
+        Ok(out)
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1).peekable();
+    let mut share = ShareOptions::default();
     let mut socket: Option<PathBuf> = None;
     let mut label: Option<String> = None;
     let mut shell_command: Option<String> = None;
@@ -21,7 +106,14 @@ fn main() {
     // tmate's CLI options become `set-option NAME VALUE` after the config files (tmux.c
     // tmate_load_cli_options), in this order.
     let mut cli_options: Vec<(&str, String)> = Vec::new();
-    while let Some(a) = args.peek().cloned() {
+    loop {
+        if let Err(e) = share.take(&mut args) {
+            eprintln!("tmate: {e}");
+            std::process::exit(usage());
+        }
+        let Some(a) = args.peek().cloned() else {
+            break;
+        };
         if a == "--" {
             args.next();
             break;
@@ -79,6 +171,13 @@ fn main() {
     for (name, value) in cli_options {
         prefix.extend(["set-option".into(), name.into(), value, ";".into()]);
     }
+    match share.commands() {
+        Ok(commands) => prefix.extend(commands),
+        Err(e) => {
+            eprintln!("tmate: {e}");
+            std::process::exit(usage());
+        }
+    }
     if foreground {
         prefix.extend([
             "set-option".into(),
@@ -94,7 +193,16 @@ fn main() {
         eprintln!("{err}");
         std::process::exit(1);
     }
-    let socket = socket.unwrap_or_else(|| tmate::wire::socket_path(label.as_deref()));
+    let socket = match socket {
+        Some(s) => s,
+        None => match tmate::wire::socket_path(label.as_deref()) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("{e}");
+                std::process::exit(1);
+            }
+        },
+    };
     // One thread, as tmux's server and client: a task woken on another worker (a pane's
     // output waking its client's redraw) cost each keystroke's echo a cross-CPU wake-up,
     // measured at ~50 us of its ~300. The embedded relay runs on threads of its own

@@ -450,8 +450,61 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
     tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
+/// How long a client may take to send its hello and its command.
+const CLIENT_OPENING: Duration = Duration::from_secs(10);
+
+/// Read the client's hello; a client that is not one of ours at this version is answered in
+/// its own framing and dropped (`crate::handshake`). True when frames of ours follow.
+async fn accept_opening(shared: &Shared, stream: &mut UnixStream) -> bool {
+    use crate::handshake::{self, Opening};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut opening = [0u8; handshake::HEADER];
+    match tokio::time::timeout(CLIENT_OPENING, stream.read_exact(&mut opening)).await {
+        Ok(Ok(_)) => {}
+        _ => return false,
+    }
+    let reply = match handshake::classify_opening(&opening) {
+        Opening::Ours => return true,
+        Opening::Tmux { kind, version } => handshake::reply_to_tmux_client(
+            kind,
+            version,
+            &handshake::foreign_client_message(&shared.socket),
+        ),
+        Opening::OurOtherVersion(v) => other_version_frames(&shared.socket, Some(v)),
+        Opening::Unknown => other_version_frames(&shared.socket, None),
+    };
+    let _ = tokio::time::timeout(CLIENT_OPENING, stream.write_all(&reply)).await;
+    // Wait for the client to hang up (bounded): closing while it still writes its opening
+    // messages could make it report a lost server before it reads our answer.
+    let mut sink = [0u8; 4096];
+    let _ = tokio::time::timeout(Duration::from_secs(2), async {
+        while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
+    })
+    .await;
+    false
+}
+
+/// Our framing's STDERR + EXIT 1 for a client of another version of ours.
+fn other_version_frames(socket: &Path, version: Option<u32>) -> Vec<u8> {
+    let text = format!(
+        "{}\n",
+        crate::handshake::other_version_message(socket, version)
+    );
+    let mut out = Vec::new();
+    for (k, payload) in [(kind::STDERR, text.as_bytes()), (kind::EXIT, &[1u8][..])] {
+        let len = u32::try_from(payload.len() + 1).unwrap_or(0);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.push(k);
+        out.extend_from_slice(payload);
+    }
+    out
+}
+
 async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
-    let first = tokio::time::timeout(Duration::from_secs(10), wire::read_frame(&mut stream)).await;
+    if !accept_opening(&shared, &mut stream).await {
+        return;
+    }
+    let first = tokio::time::timeout(CLIENT_OPENING, wire::read_frame(&mut stream)).await;
     let Ok(Ok(Some((kind::COMMAND, payload)))) = first else {
         return;
     };

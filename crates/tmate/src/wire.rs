@@ -84,15 +84,47 @@ pub fn decode_strings(mut buf: &[u8]) -> Option<Vec<String>> {
     Some(out)
 }
 
-/// The per-user socket directory, like tmux's `/tmp/tmux-UID` but `tmate-UID`.
-pub fn socket_path(label: Option<&str>) -> std::path::PathBuf {
+/// The socket for `-L label` (default `default`) in the per-user directory, like tmux's
+/// `/tmp/tmux-UID` but `tmate-UID` (tmate 2.4's name), under `$TMUX_TMPDIR` when set. The
+/// directory is created 0700 and refused, as tmux and tmate refuse it, when it is not a
+/// directory, is owned by someone else, or lets other users in.
+pub fn socket_path(label: Option<&str>) -> Result<std::path::PathBuf, String> {
     let base = std::env::var_os("TMUX_TMPDIR")
         .filter(|v| !v.is_empty())
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| std::path::PathBuf::from("/tmp"));
     let uid = rustix::process::getuid().as_raw();
-    base.join(format!("tmate-{uid}"))
-        .join(label.unwrap_or("default"))
+    let dir = base.join(format!("tmate-{uid}"));
+    check_socket_dir(&dir, uid)?;
+    Ok(dir.join(label.unwrap_or("default")))
+}
+
+/// Create `dir` 0700 when missing, then check it as tmux's `make_label` does.
+pub fn check_socket_dir(dir: &std::path::Path, uid: u32) -> Result<(), String> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    let error = |why: String| format!("error creating {} ({why})", dir.display());
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(error(e.to_string())),
+    }
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| error(e.to_string()))?;
+    if !meta.is_dir() {
+        return Err(error("Not a directory".into()));
+    }
+    if meta.uid() != uid {
+        return Err(error(format!(
+            "Permission denied: owned by uid {}, not {uid}",
+            meta.uid()
+        )));
+    }
+    let mode = meta.permissions().mode() & 0o777;
+    if mode & 0o007 != 0 {
+        return Err(error(format!(
+            "Permission denied: mode {mode:04o} lets other users in; chmod 700 it"
+        )));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -105,5 +137,35 @@ mod tests {
         let enc = encode_strings(&v);
         assert_eq!(decode_strings(&enc), Some(v));
         assert_eq!(decode_strings(&enc[..enc.len() - 1]), None);
+    }
+
+    #[test]
+    fn the_socket_directory_is_private_and_checked() {
+        use std::os::unix::fs::PermissionsExt;
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let uid = rustix::process::getuid().as_raw();
+        let dir = tmp.path().join("tmate-x");
+        check_socket_dir(&dir, uid).expect("created");
+        let mode = std::fs::metadata(&dir).expect("dir").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        // Open to others: refused with tmux's kind of message, and left as it is.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let e = check_socket_dir(&dir, uid).expect_err("0755 refused");
+        assert!(e.starts_with(&format!(
+            "error creating {} (Permission denied",
+            dir.display()
+        )));
+        assert!(e.contains("0755"), "{e}");
+        // Group access alone is allowed, as tmux allows it.
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o750)).expect("chmod");
+        check_socket_dir(&dir, uid).expect("0750 accepted");
+        // Someone else's directory.
+        let e = check_socket_dir(&dir, uid.wrapping_add(1)).expect_err("foreign owner refused");
+        assert!(e.contains("owned by uid"), "{e}");
+        // A file in its place.
+        let file = tmp.path().join("tmate-file");
+        std::fs::write(&file, b"").expect("file");
+        let e = check_socket_dir(&file, uid).expect_err("file refused");
+        assert!(e.contains("Not a directory"), "{e}");
     }
 }

@@ -415,41 +415,94 @@ async fn embedded_relay_by_default() {
     host_ok(&mux, &["kill-server"]);
 }
 
-#[test]
-fn foreground_prints_the_lines_and_restarts_the_shell() {
-    use std::io::BufRead;
-    let mux = Mux::tmate().with_embedded_relay();
-    let mut child = mux
-        .command(&["-F"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout).lines() {
-            if tx.send(line.unwrap_or_default()).is_err() {
-                break;
+/// `tmate -F ARGS` running, its stdout read line by line on a thread.
+struct Foreground {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Foreground {
+    fn start(mux: &Mux, args: &[&str]) -> Foreground {
+        use std::io::BufRead;
+        let mut child = mux
+            .command(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap_or_default()).is_err() {
+                    break;
+                }
             }
-        }
-    });
-    let mut lines = Vec::new();
-    let deadline = Instant::now() + DEADLINE;
-    while !lines
-        .iter()
-        .any(|l: &String| l.starts_with("ssh session: ssh -p"))
-    {
-        let left = deadline.saturating_duration_since(Instant::now());
-        match rx.recv_timeout(left) {
-            Ok(l) => lines.push(l),
-            Err(_) => panic!("-F never printed the ssh line; got {lines:?}"),
+        });
+        Foreground {
+            child,
+            lines,
+            seen: Vec::new(),
         }
     }
+
+    /// Read lines until one satisfies `check`; that line.
+    fn wait_line(&mut self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(l) = self.seen.iter().find(|l| check(l)) {
+                return l.clone();
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(l) => self.seen.push(l),
+                Err(_) => panic!("-F never printed {what}; got {:?}", self.seen),
+            }
+        }
+    }
+
+    /// Wait for the process to end (after kill-server).
+    fn wait_exit(&mut self) {
+        let deadline = Instant::now() + DEADLINE;
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "-F did not exit with the server");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Foreground {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn foreground_prints_the_lines_and_restarts_the_shell() {
+    let mux = Mux::tmate().with_embedded_relay();
+    let mut fg = Foreground::start(&mux, &["-F"]);
+    fg.wait_line("the ssh line", |l| l.starts_with("ssh session: ssh -p"));
+    let lines = fg.seen.clone();
     let sock = &mux.sock_args[1];
+    let program = env!("CARGO_BIN_EXE_tmate");
     assert_eq!(
         lines.first().map(String::as_str),
-        Some(format!("To connect to the session locally, run: tmate -S {sock} attach").as_str()),
+        Some(
+            format!("To connect to the session locally, run: {program} -S {sock} attach").as_str()
+        ),
+        "{lines:?}"
+    );
+    assert_eq!(
+        lines.get(1).map(String::as_str),
+        Some(
+            format!(
+                "To stop sharing and end the session: press Ctrl-C here, or run: {program} -S \
+                 {sock} kill-server"
+            )
+            .as_str()
+        ),
         "{lines:?}"
     );
     assert!(
@@ -469,10 +522,91 @@ fn foreground_prints_the_lines_and_restarts_the_shell() {
         !t.trim().is_empty() && t != before
     });
     mux.run(&["kill-server"]);
-    let deadline = Instant::now() + DEADLINE;
-    while child.try_wait().unwrap().is_none() {
-        assert!(Instant::now() < deadline, "-F did not exit with the server");
-        std::thread::sleep(Duration::from_millis(20));
+    fg.wait_exit();
+}
+
+/// `tmate -F --share-on ADDR:PORT --host NAME`: the built-in relay listens where asked (even
+/// when the config names another relay), the lines name the host, the web link is printed and
+/// served on the next port, and a viewer joins on the printed port.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_on_opens_the_builtin_relay_with_the_advertised_host() {
+    // A free port pair: the SSH port and the web viewer's (the next one).
+    let (ssh_port, web_port) = loop {
+        let a = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = a.local_addr().unwrap().port();
+        if port < u16::MAX && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            break (port, port + 1);
+        }
+    };
+    let mux = Mux::tmate()
+        .with_config("set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port 1\n")
+        .with_embedded_relay();
+    let listen = format!("127.0.0.1:{ssh_port}");
+    let (mut fg, ssh, web) = tokio::task::block_in_place(|| {
+        let mut fg = Foreground::start(&mux, &["-F", "--share-on", &listen, "--host", "box.test"]);
+        let ssh = fg.wait_line("the ssh line", |l| l.starts_with("ssh session: "));
+        let web = fg.wait_line("the web line", |l| l.starts_with("web session: "));
+        (fg, ssh, web)
+    });
+    let ssh = ssh.trim_start_matches("ssh session: ");
+    assert!(
+        ssh.starts_with(&format!("ssh -p{ssh_port} ")) && ssh.ends_with("@box.test"),
+        "{ssh}"
+    );
+    let token = token(ssh);
+    assert_eq!(
+        web,
+        format!("web session: http://box.test:{web_port}/t/{token}"),
+        "{:?}",
+        fg.seen
+    );
+    // The web viewer's page is served on that port.
+    let page = tokio::task::block_in_place(|| {
+        use std::io::{Read, Write};
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", web_port)).unwrap();
+        s.set_read_timeout(Some(DEADLINE)).unwrap();
+        write!(
+            s,
+            "GET /t/{token} HTTP/1.1\r\nHost: box.test\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut page = String::new();
+        let _ = s.read_to_string(&mut page);
+        page
+    });
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    wait_capture(&mux, "the prompt", shows_prompt);
+    let mut viewer = Viewer::join(SocketAddr::from(([127, 0, 0, 1], ssh_port)), &token).await;
+    viewer.type_text("echo shared-$((6*7))\r").await;
+    viewer
+        .wait_for("the echo's output", |s| has_line(s, "shared-42"))
+        .await;
+    host_ok(&mux, &["kill-server"]);
+    tokio::task::block_in_place(|| fg.wait_exit());
+}
+
+#[test]
+fn share_on_flags_are_checked() {
+    let mux = Mux::tmate();
+    for (args, says) in [
+        (
+            vec!["--share-on", "nowhere"],
+            "--share-on: not an address:port",
+        ),
+        (
+            vec!["--host", "box.test", "ls"],
+            "--host and --web-on go with --share-on",
+        ),
+        (vec!["--share-on"], "--share-on needs a value"),
+        (
+            vec!["--share-on=127.0.0.1:0", "--web-on", "x"],
+            "--web-on: not an address:port or off",
+        ),
+    ] {
+        let out = mux.run_output(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
     }
 }
 

@@ -92,13 +92,18 @@ impl Tmate {
         self.replay_total += 1;
     }
 
-    /// Whether the user (config or command) set `tmate-server-host`: without it the embedded
-    /// relay is used.
+    /// Whether the user (config or command) set `tmate-server-host` to a relay: without it,
+    /// or when its last setting is empty (`tmate --share-on` sets it so), the embedded relay
+    /// is used.
     fn host_configured(&self) -> bool {
-        self.replay.iter().any(|argv| {
-            argv.first().map(String::as_str) == Some("set-option")
-                && argv.iter().any(|a| a == "tmate-server-host")
-        })
+        let last = self.replay.iter().rev().find_map(|argv| {
+            if argv.first().map(String::as_str) != Some("set-option") {
+                return None;
+            }
+            let at = argv.iter().position(|a| a == "tmate-server-host")?;
+            Some(argv.get(at + 1).is_some_and(|v| !v.is_empty()))
+        });
+        last.unwrap_or(false)
     }
 }
 
@@ -149,11 +154,17 @@ pub fn start(shared: &Arc<Shared>, state: &mut State) {
             .eq(["set-option", "tmate-set", "foreground=true"])
     });
     if state.tmate.foreground {
+        let program = crate::handshake::this_program();
+        let socket = shared.socket.display();
+        show(
+            state,
+            format!("To connect to the session locally, run: {program} -S {socket} attach"),
+        );
         show(
             state,
             format!(
-                "To connect to the session locally, run: tmate -S {} attach",
-                shared.socket.display()
+                "To stop sharing and end the session: press Ctrl-C here, or run: {program} -S \
+                 {socket} kill-server"
             ),
         );
     }
