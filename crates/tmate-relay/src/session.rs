@@ -37,6 +37,11 @@ const MAX_OUTPUT_LINES: usize = 200;
 pub const HOST_OUTBOX: usize = 4096;
 /// Events queued to one viewer's task.
 pub const VIEWER_EVENTS: usize = 64;
+/// The host's tmux session name as viewers are told it (`[detached (from session 0)]`, `#S`).
+/// The host stream never carries it (SYNC_LAYOUT lists windows, not the session, and
+/// rename-session is not replicated), and a tmate 2.4 host names its session `0` as tmux numbers
+/// its first one, so that is the name (the original relay said its own tmux's `default`).
+pub const HOST_SESSION_NAME: &str = "0";
 
 /// What a viewer's task is told by the session.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use tokio::time::{sleep_until, timeout};
 
 use crate::bindings::{CommandKind, classify, parse_command_line, parse_flags};
 use crate::frames::{FrameKey, SharedDiff};
-use crate::session::{Session, VIEWER_EVENTS, ViewerEvent};
+use crate::session::{HOST_SESSION_NAME, Session, VIEWER_EVENTS, ViewerEvent};
 
 /// What the SSH connection hands to a viewer's task.
 #[derive(Debug)]
@@ -545,7 +545,8 @@ impl Viewer {
     fn run_local(&mut self, name: &str, args: &[String]) {
         match name {
             "detach-client" | "detach" => {
-                self.closing = Some("[detached (from session tmate)]".to_string());
+                // tmux's line, with the host's session name (SSH and web viewers, rw and ro).
+                self.closing = Some(format!("[detached (from session {HOST_SESSION_NAME})]"));
             }
             "send-prefix" => {
                 let (flags, _) = parse_flags(args, &[]);
@@ -647,7 +648,7 @@ impl Viewer {
                 Some('W') => {
                     out.push_str(&window.map(|w| w.name.to_string_lossy()).unwrap_or_default())
                 }
-                Some('S') => out.push_str("tmate"),
+                Some('S') => out.push_str(HOST_SESSION_NAME),
                 Some('I') => out.push_str(&window.map_or(0, |w| w.idx).to_string()),
                 Some('P') => out.push_str(&pane_index.to_string()),
                 Some('D') => out.push_str(&format!("%{}", window.map_or(0, |w| w.active_pane_id))),

@@ -304,11 +304,20 @@ async fn a_real_tmate_host_shares_with_ssh_viewers() {
     })
     .await;
 
+    // The read-only viewer leaves with C-b d and is told so in tmux's words, with the name
+    // the host itself gives its session.
+    let session_name = host.display("#S").await;
+    ro.type_bytes(b"\x02d").await;
+    let tail = ro.wait_exit().await;
+    assert!(
+        tail.contains(&format!("[detached (from session {session_name})]\r")),
+        "{tail:?}"
+    );
+
     // The host ends: every viewer's connection ends.
     host.run(&["kill-server"]).await;
     let tail = viewer.wait_exit().await;
     assert!(tail.contains("the host ended the session"), "{tail:?}");
-    ro.wait_exit().await;
     drop(host);
 }
 

@@ -204,7 +204,9 @@ async fn unknown_tokens_wait_then_get_the_original_message() {
 }
 
 /// The `viewer_input` capture: what a read-write viewer typed and the PANE_KEY/EXEC_CMD the
-/// original relay sent for it; a read-only viewer's typing sent nothing; `C-b d` detached.
+/// original relay sent for it; a read-only viewer's typing sent nothing; `C-b d` detached both,
+/// each told so in tmux's words with the host's session name (`0`: tmate 2.4 names its session
+/// like tmux, and the host stream never carries another).
 #[tokio::test]
 async fn viewer_input_matches_the_original_relay() {
     let relay = TestRelay::start().await;
@@ -282,7 +284,7 @@ async fn viewer_input_matches_the_original_relay() {
     );
 
     // A read-only viewer: its size does not count and nothing it types reaches the host.
-    let ro = ScriptedViewer::connect(relay.addr, &token_ro, 90, 25).await;
+    let mut ro = ScriptedViewer::connect(relay.addr, &token_ro, 90, 25).await;
     let joined = host
         .recv_until(|m| matches!(m, ServerMessage::Resize { .. }))
         .await;
@@ -296,9 +298,11 @@ async fn viewer_input_matches_the_original_relay() {
     // The rw viewer detaches with C-b d: only the size changes for the host.
     viewer.type_bytes(b"\x02d").await;
     viewer.wait_closed().await;
+    let detached = b"[detached (from session 0)]\r\n";
     assert!(
-        String::from_utf8_lossy(&viewer.raw).contains("[detached (from session tmate)]"),
-        "the viewer is told it was detached"
+        viewer.raw.ends_with(detached),
+        "the rw viewer's last words: {:?}",
+        String::from_utf8_lossy(&viewer.raw[viewer.raw.len().saturating_sub(80)..])
     );
     let after = host
         .recv_until(|m| *m == ServerMessage::Resize { sx: -1, sy: -1 })
@@ -309,6 +313,14 @@ async fn viewer_input_matches_the_original_relay() {
             ServerMessage::PaneKey { .. } | ServerMessage::ExecCmd { .. }
         )),
         "read-only input reached the host: {after:?}"
+    );
+    // A read-only viewer may leave the same way, and is told the same.
+    ro.type_bytes(b"\x02d").await;
+    ro.wait_closed().await;
+    assert!(
+        ro.raw.ends_with(detached),
+        "the ro viewer's last words: {:?}",
+        String::from_utf8_lossy(&ro.raw[ro.raw.len().saturating_sub(80)..])
     );
 }
 
