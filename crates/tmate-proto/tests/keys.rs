@@ -285,10 +285,9 @@ fn key_codes(events: &[InputEvent]) -> Vec<KeyCode> {
 /// original relay sent for it.
 #[test]
 fn viewer_keys_match_the_original_relay() {
-    let steps: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(common::fixtures_dir().join("viewer_input.steps.json")).unwrap(),
-    )
-    .unwrap();
+    let steps: serde_json::Value =
+        serde_json::from_str(&String::from_utf8(common::read("viewer_input.steps.json")).unwrap())
+            .unwrap();
     let mut ours = Vec::new();
     for step in steps["steps"].as_array().unwrap() {
         let what = step["what"].as_str().unwrap();

@@ -5,7 +5,7 @@
 
 use tmate_proto::msgpack::{FrameLimits, Value, parse_frame};
 
-pub use tmate_fixtures::{CAPTURES, fixtures_dir, records, stream};
+pub use tmate_fixtures::{CAPTURES, fixtures_dir, read, records, stream};
 
 /// One line of a `.jsonl` file.
 pub struct Expected {
@@ -17,8 +17,7 @@ pub struct Expected {
 
 /// The expected messages of one direction (`h2s` or `s2h`), in stream order.
 pub fn expected(name: &str, dir: &str) -> Vec<Expected> {
-    let path = fixtures_dir().join(format!("{name}.jsonl"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = String::from_utf8(read(&format!("{name}.jsonl"))).unwrap();
     let mut out: Vec<Expected> = text
         .lines()
         .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
