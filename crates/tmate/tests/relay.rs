@@ -7,6 +7,8 @@
     clippy::indexing_slicing
 )]
 
+#[path = "common/client.rs"]
+mod attached;
 mod common;
 #[path = "common/viewer.rs"]
 mod viewer;
@@ -583,6 +585,36 @@ async fn share_on_opens_the_builtin_relay_with_the_advertised_host() {
         .await;
     host_ok(&mux, &["kill-server"]);
     tokio::task::block_in_place(|| fg.wait_exit());
+}
+
+/// The relay's lines replace each other on the status line; the closing ssh line carries the
+/// web link there (the log and `-F` keep the relay's lines as they are).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attached_status_line_shows_the_web_link() {
+    let mux = Mux::tmate()
+        .with_config("set -g tmate-relay-web-listen 127.0.0.1:0\n")
+        .with_embedded_relay();
+    // Attached from the start: the relay's lines reach the clients attached when they come.
+    let mut attached = attached::Client::run(&mux, 200, 24, &["new-session", "-s", "main"]);
+    attached
+        .wait_for("the attached client", |c| c.is_raw())
+        .await;
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let web = host_ok(&mux, &["display", "-p", "#{tmate_web}"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    let expected = format!("[tmate] ssh session: {} | web: {}", ssh.trim(), web.trim());
+    attached
+        .wait_for("the ssh line with the web link", |c| {
+            c.last_row().starts_with(&expected)
+        })
+        .await;
+    let log = host_ok(&mux, &["show-messages"]);
+    assert!(
+        log.lines()
+            .any(|l| l.ends_with(&format!("[tmate] ssh session: {}", ssh.trim()))),
+        "{log}"
+    );
+    host_ok(&mux, &["kill-server"]);
 }
 
 #[test]

@@ -80,6 +80,9 @@ pub struct Tmate {
     pub notes_total: u64,
     /// `tmate -F`: the session restarts its shell instead of ending.
     pub foreground: bool,
+    /// The relay's last `web session:` links (read-write, read-only), shown with the ssh line.
+    pub web_link: Option<String>,
+    pub web_link_ro: Option<String>,
 }
 
 impl Tmate {
@@ -244,21 +247,51 @@ fn lost(state: &mut State) {
 /// `[tmate] text` on every attached client and in show-messages (tmate's `tmate_status_message`);
 /// `-F` prints the text.
 fn show(state: &mut State, text: String) {
+    let status = format!("[tmate] {text}");
+    show_with_status(state, text, status);
+}
+
+/// A note as it is printed (`-F`) and logged (`show-messages`), and the status line's text,
+/// which for the relay's closing `ssh session:` line also carries the web link announced just
+/// before it: each message replaces the last on the status line, so the web link would show
+/// for an instant only.
+fn show_note(state: &mut State, text: String) {
+    if let Some(web) = text.strip_prefix("web session: ") {
+        state.tmate.web_link = Some(web.to_string());
+    } else if let Some(web) = text.strip_prefix("web session read only: ") {
+        state.tmate.web_link_ro = Some(web.to_string());
+    }
+    let web = if text.starts_with("ssh session: ") {
+        state.tmate.web_link.as_deref()
+    } else if text.starts_with("ssh session read only: ") {
+        state.tmate.web_link_ro.as_deref()
+    } else {
+        None
+    };
+    let status = match web {
+        Some(web) => format!("[tmate] {text} | web: {web}"),
+        None => format!("[tmate] {text}"),
+    };
+    show_with_status(state, text, status);
+}
+
+fn show_with_status(state: &mut State, text: String, status: String) {
     if state.tmate.notes.len() >= NOTES_LIMIT {
         state.tmate.notes.pop_front();
     }
     state.tmate.notes.push_back(text.clone());
     state.tmate.notes_total += 1;
-    let text = format!("[tmate] {text}");
     let time = state
         .options
         .get(crate::options::Scope::Session, "tmate-display-time")
         .and_then(|v| v.parse().ok())
         .unwrap_or(15_000);
     for c in state.clients.values() {
-        let _ = c.events.try_send(ClientEvent::Message(text.clone(), time));
+        let _ = c
+            .events
+            .try_send(ClientEvent::Message(status.clone(), time));
     }
-    state.log_message(text);
+    state.log_message(format!("[tmate] {text}"));
 }
 
 /// Connect, stream, and on any failure retry every 2 s (tmate's reconnect loop) until FIN.
@@ -652,7 +685,7 @@ fn uname() -> HostMessage {
 fn handle(shared: &Arc<Shared>, m: ServerMessage, reply: &mpsc::Sender<Out>) {
     let mut st = shared.lock();
     match m {
-        ServerMessage::Notify { message } => show(&mut st, message.to_string_lossy()),
+        ServerMessage::Notify { message } => show_note(&mut st, message.to_string_lossy()),
         ServerMessage::SetEnv { name, value } => {
             let name = name.to_string_lossy();
             if st.tmate.env.len() < ENV_LIMIT || st.tmate.env.contains_key(&name) {

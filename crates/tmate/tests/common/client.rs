@@ -24,7 +24,12 @@ pub struct Client {
 
 impl Client {
     pub fn attach(m: &Mux, cols: u16, rows: u16) -> Client {
-        let (pty, child) = crate::common::spawn_attached(m, cols, rows);
+        Client::run(m, cols, rows, &["attach", "-t", "main"])
+    }
+
+    /// A client running `args` (e.g. `new-session`), attached on a pty.
+    pub fn run(m: &Mux, cols: u16, rows: u16, args: &[&str]) -> Client {
+        let (pty, child) = crate::common::spawn_on_pty(m, cols, rows, args);
         Client {
             pty,
             child,

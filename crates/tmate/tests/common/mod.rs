@@ -147,9 +147,19 @@ pub fn compare(steps: &[&[&str]]) {
 /// `attach -t main` on a new pty of this size (TERM=xterm-256color), with the harness's
 /// environment; the client is killed when dropped.
 pub fn spawn_attached(m: &Mux, cols: u16, rows: u16) -> (pty_process::Pty, tokio::process::Child) {
+    spawn_on_pty(m, cols, rows, &["attach", "-t", "main"])
+}
+
+/// `args` run on a pty of this size (an attaching command).
+pub fn spawn_on_pty(
+    m: &Mux,
+    cols: u16,
+    rows: u16,
+    args: &[&str],
+) -> (pty_process::Pty, tokio::process::Child) {
     let (pty, pts) = pty_process::open().unwrap();
     pty.resize(pty_process::Size::new(rows, cols)).unwrap();
-    let std_cmd = m.command(&["attach", "-t", "main"]);
+    let std_cmd = m.command(args);
     let mut cmd = pty_process::Command::new(std_cmd.get_program());
     cmd = cmd.args(std_cmd.get_args());
     for (k, v) in std_cmd.get_envs() {
