@@ -31,10 +31,9 @@ async fn connect(
 ) -> Result<UnixStream, String> {
     use tokio::io::AsyncWriteExt;
     let mut stream = connect_or_start(socket, argv, config).await?;
-    stream
-        .write_all(&crate::handshake::hello())
-        .await
-        .map_err(|_| "lost server".to_string())?;
+    // A failed write is not reported here: a foreign server may have answered and hung up
+    // already, and its answer is still there to read (`check_server_speaks_ours`).
+    let _ = stream.write_all(&crate::handshake::hello()).await;
     Ok(stream)
 }
 
@@ -162,13 +161,11 @@ pub async fn run_with(
         items.extend(argv);
     }
     let (mut rd, mut wr) = stream.into_split();
-    if wire::write_frame(&mut wr, kind::COMMAND, &wire::encode_strings(&items))
+    let sent = wire::write_frame(&mut wr, kind::COMMAND, &wire::encode_strings(&items))
         .await
-        .is_err()
-    {
-        eprintln!("lost server");
-        return 1;
-    }
+        .is_ok();
+    // Read before judging the write: a tmux-protocol server answers the hello and closes,
+    // which can fail the command's write.
     let first = match check_server_speaks_ours(&mut rd, socket).await {
         Ok(first) => first,
         Err(e) => {
@@ -176,6 +173,10 @@ pub async fn run_with(
             return 1;
         }
     };
+    if !sent {
+        eprintln!("lost server");
+        return 1;
+    }
     let mut rd = std::io::Cursor::new(first).chain(rd);
     let mut saved = None;
     let mut stdin_task = None;
