@@ -262,8 +262,25 @@ impl HostConn {
             value: self.shared.registry.reconnection_data(&session).into(),
         });
         burst.push(ServerMessage::Ready);
-        for message in burst {
-            session.send_to_host(message);
+        match self.shared.cluster.clone() {
+            // In a cluster the strings must work through every node by the time the host
+            // prints them: publish the session first, then let the host know (bounded by the
+            // store's own timeout; Redis down delays READY by that much, once).
+            Some(cluster) => {
+                let shared = self.shared.clone();
+                let session = session.clone();
+                tokio::spawn(async move {
+                    cluster.publish(&shared, &session).await;
+                    for message in burst {
+                        session.send_to_host(message);
+                    }
+                });
+            }
+            None => {
+                for message in burst {
+                    session.send_to_host(message);
+                }
+            }
         }
         tracing::info!(
             session = %session.label(),
@@ -286,7 +303,7 @@ impl HostConn {
             } => {
                 session.detach_host(generation, &end);
                 if end != HostEnd::Disconnected {
-                    self.shared.registry.remove(&session);
+                    self.shared.forget_session(&session);
                 }
                 HostAction::CloseAfterQueue
             }
@@ -318,7 +335,7 @@ impl HostConn {
             if expired {
                 tracing::info!(session = %session.label(), "host did not reconnect; ending session");
                 session.end("[the host did not reconnect]");
-                shared.registry.remove(&session);
+                shared.forget_session(&session);
             }
         });
     }

@@ -92,6 +92,16 @@ impl HostKeys {
     }
 
     /// The lines a tmate user puts in `~/.tmate.conf` to use this relay.
+    /// Every key's fingerprint on one line (`ed25519 SHA256:... rsa SHA256:...`): the cluster
+    /// compares it between nodes.
+    pub fn fingerprints_line(&self) -> String {
+        let mut line = format!("ed25519 {}", self.ed25519_fingerprint());
+        if let Some(rsa) = self.rsa_fingerprint() {
+            line.push_str(&format!(" rsa {rsa}"));
+        }
+        line
+    }
+
     pub fn tmate_conf(&self, host: &str, port: u16) -> String {
         let mut conf =
             format!("set -g tmate-server-host {host}\nset -g tmate-server-port {port}\n");

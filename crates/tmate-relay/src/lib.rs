@@ -2,6 +2,7 @@
 //! join. `Relay::bind` + `serve` run it; the binary `tmate-ssh-server` is a thin CLI around it.
 
 pub mod bindings;
+pub mod cluster;
 pub mod frames;
 pub mod host;
 pub mod hostkeys;
@@ -60,6 +61,8 @@ pub struct RelayConfig {
     pub web_url: Option<String>,
     /// The port the web viewer really listens on (set by `Relay::bind`).
     pub web_port: Option<u16>,
+    /// Cluster mode (`--redis`): this node's name, address and the shared Redis.
+    pub cluster: Option<cluster::ClusterConfig>,
 }
 
 impl RelayConfig {
@@ -81,6 +84,7 @@ impl RelayConfig {
             web_listen: None,
             web_url: None,
             web_port: None,
+            cluster: None,
         }
     }
 
@@ -152,12 +156,24 @@ pub struct Shared {
     pub per_ip: limits::PerIp,
     /// Wrong-token penalties per client address.
     pub guesses: limits::GuessLimiter,
+    /// Cluster mode: the shared store and the links to other nodes.
+    pub cluster: Option<Arc<cluster::Cluster>>,
     next_viewer_id: AtomicU64,
 }
 
 impl Shared {
     pub fn next_viewer_id(&self) -> u64 {
         self.next_viewer_id.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// A session is over: drop it from the registry and, in a cluster, from Redis.
+    pub fn forget_session(&self, session: &Arc<session::Session>) {
+        self.registry.remove(session);
+        if let Some(cluster) = &self.cluster {
+            let cluster = cluster.clone();
+            let session = session.clone();
+            tokio::spawn(async move { cluster.unpublish(&session).await });
+        }
     }
 }
 
@@ -185,7 +201,7 @@ impl RelayHandle {
         let _ = self.shutdown.send(true);
         for session in self.shared.registry.all() {
             session.end("[the relay is shutting down]");
-            self.shared.registry.remove(&session);
+            self.shared.forget_session(&session);
         }
     }
 
@@ -239,6 +255,19 @@ impl Relay {
         };
         let ssh_config = Arc::new(ssh::server_config(&config));
         let registry = Registry::new(&config.reconnect_secret);
+        let cluster = match &config.cluster {
+            Some(cluster_config) => {
+                let cluster =
+                    cluster::Cluster::new(cluster_config.clone(), config.host_keys.ed25519.clone())
+                        .map_err(|e| anyhow::anyhow!("--redis: {e}"))?;
+                cluster
+                    .check_host_keys(&config.host_keys.fingerprints_line())
+                    .await
+                    .map_err(anyhow::Error::msg)?;
+                Some(Arc::new(cluster))
+            }
+            None => None,
+        };
         let (shutdown, _) = watch::channel(false);
         Ok(Relay {
             listeners,
@@ -249,6 +278,7 @@ impl Relay {
                 connections: AtomicUsize::new(0),
                 per_ip: limits::PerIp::default(),
                 guesses: limits::GuessLimiter::default(),
+                cluster,
                 next_viewer_id: AtomicU64::new(1),
             }),
             ssh_config,
@@ -275,6 +305,11 @@ impl Relay {
     /// Accept connections until `RelayHandle::shutdown`.
     pub async fn serve(self) -> Result<()> {
         let mut tasks = tokio::task::JoinSet::new();
+        if let Some(cluster) = self.shared.cluster.clone() {
+            let shared = self.shared.clone();
+            let stop = self.shutdown.subscribe();
+            tasks.spawn(cluster.run(shared, stop));
+        }
         for listener in self.listeners {
             let shared = self.shared.clone();
             let ssh_config = self.ssh_config.clone();

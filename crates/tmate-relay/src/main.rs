@@ -88,6 +88,17 @@ struct Cli {
     /// Milliseconds each wrong session token adds to its address's wait (guessing defence).
     #[arg(long, value_name = "MS", default_value_t = 50)]
     token_guess_interval: u64,
+    /// Cluster mode: share sessions with the other nodes through this Redis
+    /// (redis://[USER:PASSWORD@]HOST:PORT[/DB]); every node needs the same keys directory.
+    #[arg(long, value_name = "URL")]
+    redis: Option<String>,
+    /// This node's name in the cluster (letters, digits, . _ -; default: from its address).
+    #[arg(long, value_name = "NAME", requires = "redis")]
+    node_name: Option<String>,
+    /// HOST:PORT other nodes reach this node's SSH port on (default: the -b address and -p
+    /// port, else this machine's host name and -p port).
+    #[arg(long, value_name = "HOST:PORT", requires = "redis")]
+    cluster_addr: Option<String>,
     // The help names what sandbox.rs applies, in its own words (one wording everywhere).
     #[arg(
         long,
@@ -157,6 +168,10 @@ fn run(cli: Cli) -> Result<()> {
         config.web_listen = Some(SocketAddr::new(ip, cli.web_port));
         config.web_url = cli.web_url.clone();
     }
+    if let Some(redis_url) = &cli.redis {
+        config.cluster = Some(cluster_config(&cli, redis_url)?);
+    }
+    let cluster = config.cluster.clone();
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
@@ -167,6 +182,14 @@ fn run(cli: Cli) -> Result<()> {
         println!("tmate-ssh-server listening on {}", addrs.join(", "));
         if let (Some(addr), Some(base)) = (handle.web_addr(), handle.config().web_base_url()) {
             println!("web viewer on {addr}, links {base}/t/TOKEN");
+        }
+        if let Some(cluster) = &cluster {
+            println!(
+                "cluster node {} (other nodes reach it on {}), Redis {}",
+                cluster.node_name,
+                cluster.node_addr,
+                redacted_url(&cluster.redis_url)
+            );
         }
         println!("ed25519 fingerprint: {}", host_keys.ed25519_fingerprint());
         if let Some(rsa) = host_keys.rsa_fingerprint() {
@@ -181,9 +204,10 @@ fn run(cli: Cli) -> Result<()> {
         if cli.no_sandbox {
             println!("sandbox: off (--no-sandbox)");
         } else {
-            let enforced = sandbox::restrict().context("cannot restrict the process")?;
-            println!("sandbox: {}", enforced.describe());
-            tracing::info!("sandbox: {}", enforced.describe());
+            let in_cluster = cluster.is_some();
+            let enforced = sandbox::restrict(in_cluster).context("cannot restrict the process")?;
+            println!("sandbox: {}", enforced.describe(in_cluster));
+            tracing::info!("sandbox: {}", enforced.describe(in_cluster));
         }
         let stopper = handle.clone();
         tokio::spawn(async move {
@@ -194,6 +218,48 @@ fn run(cli: Cli) -> Result<()> {
         });
         relay.serve().await
     })
+}
+
+/// The node's name and address from the flags, with the defaults `--help` states.
+fn cluster_config(cli: &Cli, redis_url: &str) -> Result<tmate_relay::cluster::ClusterConfig> {
+    let node_addr = match (&cli.cluster_addr, cli.bind) {
+        (Some(addr), _) => addr.clone(),
+        (None, Some(ip)) if !ip.is_unspecified() => SocketAddr::new(ip, cli.port).to_string(),
+        (None, _) => format!("{}:{}", hostname(), cli.port),
+    };
+    if !node_addr.contains(':') {
+        anyhow::bail!("--cluster-addr: not HOST:PORT: {node_addr}");
+    }
+    let node_name = match &cli.node_name {
+        Some(name) => name.clone(),
+        None => node_addr
+            .chars()
+            .map(|c| match c {
+                'a'..='z' | 'A'..='Z' | '0'..='9' | '.' | '_' | '-' => c,
+                _ => '-',
+            })
+            .collect::<String>()
+            .trim_matches('-')
+            .to_string(),
+    };
+    if !tmate_relay::cluster::valid_node_name(&node_name) {
+        anyhow::bail!(
+            "--node-name: {node_name:?} is not a node name (1-64 letters, digits, '.', '_', '-')"
+        );
+    }
+    Ok(tmate_relay::cluster::ClusterConfig {
+        redis_url: redis_url.to_string(),
+        node_name,
+        node_addr,
+    })
+}
+
+/// A Redis URL without its password, for the banner and logs.
+fn redacted_url(url: &str) -> String {
+    match (url.split_once("://"), url.rfind('@')) {
+        (Some((scheme, _)), Some(at)) => format!("{scheme}://***{}", url.get(at..).unwrap_or("")),
+        _ => url.to_string(),
+    }
 }
 
 /// Without `-b`, listen on `[::]`, which on Linux also takes IPv4; fall back to `0.0.0.0` only

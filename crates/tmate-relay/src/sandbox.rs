@@ -5,6 +5,9 @@
 //! handled and none granted, plus `no_new_privs` (nothing it could exec gains privileges).
 //! No seccomp filter: the syscalls of tokio, russh and axum are many and change with their
 //! versions, and Landlock already takes away the file system and new connections.
+//! In a cluster (`--redis`) a node must still reach Redis and the other nodes, and resolve
+//! their names: there Landlock takes away file writes and execution and TCP bind, and leaves
+//! reading files (the resolver's /etc/hosts, NSS modules) and TCP connect.
 //! `SUMMARY` and `Enforced::describe` are the one wording of all this, used by `--help`, the
 //! start-up line and the log, and repeated in docs/SECURITY.md, so they cannot disagree.
 
@@ -13,7 +16,8 @@ use landlock::{ABI, Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetSt
 /// What the sandbox applies and what it does not, as `--help` says it.
 pub const SUMMARY: &str = "no_new_privs, and Landlock where the kernel has it (no file opened, \
                            created or executed; no TCP bind or connect; files and sockets already \
-                           open keep working); no seccomp";
+                           open keep working; in a cluster, files may be read and TCP connected, \
+                           for Redis and the other nodes); no seccomp";
 
 /// What the kernel enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,30 +32,48 @@ pub enum Enforced {
 
 impl Enforced {
     /// The start-up line's words for what holds (after `sandbox: `).
-    pub fn describe(self) -> &'static str {
-        match self {
-            Enforced::Full => {
+    pub fn describe(self, cluster: bool) -> &'static str {
+        match (self, cluster) {
+            (Enforced::Full, true) => {
+                "no_new_privs, Landlock (no file created, written or executed; no TCP bind; \
+                 reading files and TCP connect left for Redis and the other nodes); no seccomp"
+            }
+            (Enforced::Partial, true) => {
+                "no_new_privs, Landlock in part (this kernel enforces only some of: no file \
+                 created, written or executed; no TCP bind); no seccomp"
+            }
+            (Enforced::NoLandlock, _) => {
+                "no_new_privs only (this kernel has no Landlock); no seccomp"
+            }
+            (Enforced::Full, false) => {
                 "no_new_privs, Landlock (no file opened, created or executed; no TCP bind or \
                  connect); no seccomp"
             }
-            Enforced::Partial => {
+            (Enforced::Partial, false) => {
                 "no_new_privs, Landlock in part (this kernel enforces only some of: no file \
                  opened, created or executed; no TCP bind or connect); no seccomp"
             }
-            Enforced::NoLandlock => "no_new_privs only (this kernel has no Landlock); no seccomp",
         }
     }
 }
 
 /// Restrict this process for the rest of its life. Best effort on older kernels (the result
 /// says what holds); an error only when the kernel refused a step it supports.
-pub fn restrict() -> anyhow::Result<Enforced> {
+pub fn restrict(cluster: bool) -> anyhow::Result<Enforced> {
     // no_new_privs first, on its own: it must hold even where Landlock does not exist.
     rustix::thread::set_no_new_privs(true)?;
     let abi = ABI::V5;
+    let (files, net) = if cluster {
+        (
+            AccessFs::from_all(abi) & !(AccessFs::ReadFile | AccessFs::ReadDir),
+            AccessNet::BindTcp.into(),
+        )
+    } else {
+        (AccessFs::from_all(abi), AccessNet::from_all(abi))
+    };
     let status = Ruleset::default()
-        .handle_access(AccessFs::from_all(abi))?
-        .handle_access(AccessNet::from_all(abi))?
+        .handle_access(files)?
+        .handle_access(net)?
         .create()?
         // No rules: every handled access is denied (already-open descriptors keep working).
         .restrict_self()?;

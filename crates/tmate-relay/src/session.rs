@@ -207,6 +207,9 @@ pub struct Session {
     /// PTY bytes received so far: viewers compare it between frames to tell a keystroke's echo
     /// (draw at once) from a flood of output (pace the frames).
     pty_bytes: AtomicU64,
+    /// When its current host attached (ms since the epoch): in a cluster, the newest owner of a
+    /// session's tokens wins (`cluster`).
+    owner_generation: AtomicU64,
 }
 
 /// A session's mirror and frames are the relay's big allocations: once they are freed, give
@@ -244,6 +247,7 @@ impl Session {
             changed,
             host_outbox: Mutex::new(None),
             pty_bytes: AtomicU64::new(0),
+            owner_generation: AtomicU64::new(0),
             frames: FrameCache::default(),
         })
     }
@@ -262,6 +266,11 @@ impl Session {
         self.pty_bytes.load(Ordering::Relaxed)
     }
 
+    /// When this node's host attached (see the field).
+    pub fn owner_generation(&self) -> u64 {
+        self.owner_generation.load(Ordering::Relaxed)
+    }
+
     pub fn mark_changed(&self) {
         self.changed.send_modify(|generation| *generation += 1);
     }
@@ -278,6 +287,8 @@ impl Session {
             .host_outbox
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = Some(outbox);
+        self.owner_generation
+            .store(crate::cluster::generation_now(), Ordering::Relaxed);
         let mut state = self.lock();
         state.host_generation += 1;
         state.host_connected = true;

@@ -14,6 +14,8 @@ use russh::{Channel, ChannelId, MethodKind, MethodSet, Preferred, compression};
 use tokio::net::TcpStream;
 use tokio::sync::mpsc;
 
+use crate::cluster::Located;
+use crate::cluster::link::{self, Forward, LINK_USER};
 use crate::host::{HostAction, HostConn};
 use crate::registry::Found;
 use crate::viewer::{self, ViewerInput, ViewerSetup};
@@ -66,7 +68,7 @@ pub fn accept(
     };
     let _ = stream.set_nodelay(true);
     tokio::spawn(async move {
-        let _guard = guard;
+        let count = Arc::new(guard);
         let established = Arc::new(AtomicBool::new(false));
         let kill = Arc::new(tokio::sync::Notify::new());
         let handler = Conn {
@@ -79,6 +81,9 @@ pub fn accept(
             pty_size: (80, 24),
             role: Role::None,
             established: established.clone(),
+            count,
+            link_peer: false,
+            located: None,
         };
         let running = match russh::server::run_stream(ssh_config, stream, handler).await {
             Ok(running) => running,
@@ -120,16 +125,16 @@ pub fn accept(
 /// ends. Shared by the SSH and web fronts.
 pub struct ConnectionCount {
     shared: Arc<Shared>,
-    ip_key: Option<std::net::IpAddr>,
+    ip_key: std::sync::Mutex<Option<std::net::IpAddr>>,
 }
 
 impl ConnectionCount {
     /// Count a connection from `peer`; `None` (nothing counted) past either limit.
     pub fn acquire(shared: &Arc<Shared>, peer: SocketAddr) -> Option<ConnectionCount> {
         let count = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut guard = ConnectionCount {
+        let guard = ConnectionCount {
             shared: shared.clone(),
-            ip_key: None,
+            ip_key: std::sync::Mutex::new(None),
         };
         if count > shared.config.max_connections {
             tracing::warn!(%peer, count, "too many connections; refusing");
@@ -137,7 +142,7 @@ impl ConnectionCount {
         }
         let limit = shared.config.limits.connections_per_ip;
         match shared.per_ip.acquire(peer.ip(), limit) {
-            Some(key) => guard.ip_key = Some(key),
+            Some(key) => guard.set_ip_key(Some(key)),
             None => {
                 tracing::warn!(%peer, limit, "too many connections from this address; refusing");
                 return None;
@@ -147,12 +152,32 @@ impl ConnectionCount {
     }
 }
 
+impl ConnectionCount {
+    fn set_ip_key(&self, key: Option<std::net::IpAddr>) {
+        *self
+            .ip_key
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = key;
+    }
+
+    /// Stop counting this connection against its address: a cluster link carries one viewer
+    /// for another node, whose address is not the viewer's (the viewer was counted there).
+    pub fn release_address(&self) {
+        let key = self
+            .ip_key
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take();
+        if let Some(key) = key {
+            self.shared.per_ip.release(key);
+        }
+    }
+}
+
 impl Drop for ConnectionCount {
     fn drop(&mut self) {
         self.shared.connections.fetch_sub(1, Ordering::Relaxed);
-        if let Some(key) = self.ip_key {
-            self.shared.per_ip.release(key);
-        }
+        self.release_address();
     }
 }
 
@@ -175,6 +200,13 @@ struct Conn {
     pty_size: (u16, u16),
     role: Role,
     established: Arc<AtomicBool>,
+    /// This connection's place in the connection counts.
+    count: Arc<ConnectionCount>,
+    /// Authenticated as another node of the cluster (`cluster::link`).
+    link_peer: bool,
+    /// In a cluster, where the user's token lives when it is not here (asked once per
+    /// connection: auth methods ask several times).
+    located: Option<(String, Located)>,
 }
 
 impl Conn {
@@ -183,13 +215,38 @@ impl Conn {
     /// and refused at the shell, like the original. Every answer that is not "a live token
     /// that lets this key in" first waits out this address's wrong-token penalty, so neither
     /// an unknown token nor a restricted session's refusal comes cheap to a guesser.
-    async fn may_login(&self, user: &str, key: Option<&PublicKey>) -> Result<bool, russh::Error> {
+    async fn may_login(
+        &mut self,
+        user: &str,
+        key: Option<&PublicKey>,
+    ) -> Result<bool, russh::Error> {
         if user == HOST_USER {
             return Ok(true);
+        }
+        if user == LINK_USER && self.shared.cluster.is_some() {
+            return Ok(self.is_cluster_key(key));
         }
         let found = token::is_well_formed(user)
             .then(|| self.shared.registry.lookup(user))
             .flatten();
+        if found.is_none()
+            && token::is_well_formed(user)
+            && let Some(Located::Remote { owner, .. }) = self.locate(user).await
+        {
+            // The owner checks the key again when the link names it.
+            let allowed = match key {
+                Some(key) => {
+                    !owner.restricted
+                        || owner
+                            .keys
+                            .contains(&key.fingerprint(russh::keys::HashAlg::Sha256).to_string())
+                }
+                None => !owner.restricted,
+            };
+            if allowed {
+                return Ok(true);
+            }
+        }
         let allowed = match found {
             Some(Found { session, .. }) => {
                 let state = session.lock();
@@ -210,6 +267,26 @@ impl Conn {
             return Err(russh::Error::Disconnect);
         }
         Ok(allowed)
+    }
+
+    /// Whether `key` is the cluster's host key (ours: every node has the same keys).
+    fn is_cluster_key(&self, key: Option<&PublicKey>) -> bool {
+        let ours = self.shared.config.host_keys.ed25519.public_key();
+        let matches = key.is_some_and(|key| key.key_data() == ours.key_data());
+        if key.is_some() && !matches {
+            tracing::warn!(peer = %self.peer, "refused a cluster link without the cluster's key");
+        }
+        matches
+    }
+
+    /// In a cluster, where `token`'s session is when this node does not have it (cached).
+    async fn locate(&mut self, token: &str) -> Option<&Located> {
+        let cluster = self.shared.cluster.clone()?;
+        if self.located.as_ref().is_none_or(|(t, _)| t != token) {
+            let located = cluster.locate(token).await;
+            self.located = Some((token.to_string(), located));
+        }
+        self.located.as_ref().map(|(_, located)| located)
     }
 
     fn decision(allowed: bool) -> Auth {
@@ -259,6 +336,10 @@ impl russh::server::Handler for Conn {
         let allowed = self.may_login(user, Some(key.public_key)).await?;
         if allowed {
             self.offered_key = Some(key.public_key.clone());
+            if user == LINK_USER && self.shared.cluster.is_some() {
+                self.link_peer = true;
+                self.count.release_address();
+            }
         }
         Ok(Self::decision(allowed))
     }
@@ -333,65 +414,113 @@ impl russh::server::Handler for Conn {
         let found = token::is_well_formed(&self.user)
             .then(|| self.shared.registry.lookup(&self.user))
             .flatten();
-        let Some(found) = found else {
-            self.role = Role::Closed;
-            tracing::info!(peer = %self.peer, token = %token::redact(&self.user), "unknown token");
-            let (low, high) = self.shared.config.invalid_token_delay;
-            let delay = rand::rng().random_range(low..=high.max(low));
-            let handle = session.handle();
-            tokio::spawn(async move {
-                tokio::time::sleep(delay).await;
-                let _ = handle
-                    .data(channel, &b"Invalid or expired session token\r\n"[..])
-                    .await;
-                let _ = handle.exit_status_request(channel, 1).await;
-                let _ = handle.eof(channel).await;
-                let _ = handle.close(channel).await;
-            });
-            return Ok(());
-        };
-        let limit = self.shared.config.limits.viewers_per_session;
-        if found.session.lock().viewers.len() >= limit {
-            self.role = Role::Closed;
-            tracing::warn!(session = %found.session.label(), limit, "viewer limit reached; refusing");
-            let handle = session.handle();
-            tokio::spawn(async move {
-                let _ = handle
-                    .data(channel, &b"This session has too many viewers\r\n"[..])
-                    .await;
-                let _ = handle.exit_status_request(channel, 1).await;
-                let _ = handle.eof(channel).await;
-                let _ = handle.close(channel).await;
-            });
+        if let Some(found) = found {
+            let (cols, rows) = self.pty_size;
+            self.start_viewer(found, cols, rows, self.peer, channel, session);
             return Ok(());
         }
-        let (cols, rows) = self.pty_size;
-        let sender = viewer::spawn(ViewerSetup {
-            viewer_id: self.shared.next_viewer_id(),
-            read_only: found.read_only,
-            session: found.session,
-            cols,
-            rows,
-            addr: Some(self.peer),
-            output: viewer::ViewerOutput::Ssh {
-                handle: session.handle(),
-                channel,
-                kill: self.kill.clone(),
-            },
-            timing: self.shared.config.viewer_timing,
-        });
-        self.role = Role::Viewer(sender);
+        let user = self.user.clone();
+        let located = match token::is_well_formed(&user) {
+            true => self.locate(&user).await.cloned(),
+            false => None,
+        };
+        match located {
+            Some(Located::Remote { addr, .. }) => {
+                self.forward(&addr, channel, session).await;
+            }
+            Some(Located::Unknown(error)) => {
+                tracing::warn!(peer = %self.peer, %error, "cannot look up a token in the cluster");
+                self.role = Role::Closed;
+                refuse(
+                    session.handle(),
+                    channel,
+                    "This relay node cannot reach the cluster's registry to find that session; \
+                     try again in a moment\r\n",
+                    Duration::ZERO,
+                );
+            }
+            Some(Located::Nowhere) | None => {
+                self.role = Role::Closed;
+                tracing::info!(peer = %self.peer, token = %token::redact(&self.user), "unknown token");
+                let (low, high) = self.shared.config.invalid_token_delay;
+                let delay = rand::rng().random_range(low..=high.max(low));
+                refuse(
+                    session.handle(),
+                    channel,
+                    "Invalid or expired session token\r\n",
+                    delay,
+                );
+            }
+        }
         Ok(())
     }
 
     async fn exec_request(
         &mut self,
         channel: ChannelId,
-        _data: &[u8],
+        data: &[u8],
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        // The original only runs exec requests through its web tier; there is nothing to run.
-        session.channel_failure(channel)?;
+        // The original only runs exec requests through its web tier; here the only one is a
+        // cluster node's forwarded viewer.
+        let forward = std::str::from_utf8(data).ok().and_then(Forward::decode);
+        let (true, Some(forward), Role::None, true) = (
+            self.link_peer,
+            forward,
+            &self.role,
+            self.channel == Some(channel),
+        ) else {
+            session.channel_failure(channel)?;
+            return Ok(());
+        };
+        self.established.store(true, Ordering::Relaxed);
+        session.channel_success(channel)?;
+        let found = token::is_well_formed(&forward.token)
+            .then(|| self.shared.registry.lookup(&forward.token))
+            .flatten();
+        let Some(found) = found else {
+            self.role = Role::Closed;
+            refuse(
+                session.handle(),
+                channel,
+                "Invalid or expired session token\r\n",
+                Duration::ZERO,
+            );
+            return Ok(());
+        };
+        let allowed = {
+            let state = found.session.lock();
+            !state.bindings.restricted
+                || forward
+                    .public_key()
+                    .is_some_and(|key| state.bindings.allows_key(&key))
+        };
+        if !allowed {
+            self.role = Role::Closed;
+            tracing::info!(peer = %forward.addr, "forwarded viewer without an authorized key");
+            refuse(
+                session.handle(),
+                channel,
+                "Permission denied: this session lets in only listed keys\r\n",
+                Duration::ZERO,
+            );
+            return Ok(());
+        }
+        tracing::info!(
+            session = %found.session.label(),
+            peer = %forward.addr,
+            via = %self.peer,
+            read_only = found.read_only,
+            "viewer forwarded by another node"
+        );
+        self.start_viewer(
+            found,
+            forward.cols,
+            forward.rows,
+            forward.addr,
+            channel,
+            session,
+        );
         Ok(())
     }
 
@@ -467,6 +596,81 @@ impl russh::server::Handler for Conn {
 }
 
 impl Conn {
+    /// Serve a viewer of a session on this node (unless it has too many viewers).
+    fn start_viewer(
+        &mut self,
+        found: Found,
+        cols: u16,
+        rows: u16,
+        addr: SocketAddr,
+        channel: ChannelId,
+        session: &mut Session,
+    ) {
+        let limit = self.shared.config.limits.viewers_per_session;
+        if found.session.lock().viewers.len() >= limit {
+            self.role = Role::Closed;
+            tracing::warn!(session = %found.session.label(), limit, "viewer limit reached; refusing");
+            refuse(
+                session.handle(),
+                channel,
+                "This session has too many viewers\r\n",
+                Duration::ZERO,
+            );
+            return;
+        }
+        let sender = viewer::spawn(ViewerSetup {
+            viewer_id: self.shared.next_viewer_id(),
+            read_only: found.read_only,
+            session: found.session,
+            cols,
+            rows,
+            addr: Some(addr),
+            output: viewer::ViewerOutput::Ssh {
+                handle: session.handle(),
+                channel,
+                kill: self.kill.clone(),
+            },
+            timing: self.shared.config.viewer_timing,
+        });
+        self.role = Role::Viewer(sender);
+    }
+
+    /// Forward this viewer to its session's node at `addr` (`cluster::link`).
+    async fn forward(&mut self, addr: &str, channel: ChannelId, session: &mut Session) {
+        let Some(cluster) = self.shared.cluster.clone() else {
+            return;
+        };
+        let (cols, rows) = self.pty_size;
+        let forward = Forward {
+            token: self.user.clone(),
+            addr: self.peer,
+            cols,
+            rows,
+            key: self.offered_key.as_ref().and_then(link::encode_key),
+        };
+        match link::open(addr, &cluster.host_key, &forward).await {
+            Ok(open) => {
+                let output = viewer::ViewerOutput::Ssh {
+                    handle: session.handle(),
+                    channel,
+                    kill: self.kill.clone(),
+                };
+                let stall = self.shared.config.viewer_timing.stall_limit;
+                self.role = Role::Viewer(link::spawn(open, output, stall));
+            }
+            Err(error) => {
+                tracing::warn!(peer = %self.peer, error = %error.0, "cannot forward a viewer");
+                self.role = Role::Closed;
+                refuse(
+                    session.handle(),
+                    channel,
+                    &format!("{}\r\n", error.0),
+                    Duration::ZERO,
+                );
+            }
+        }
+    }
+
     fn channel_gone(
         &mut self,
         channel: ChannelId,
@@ -486,6 +690,18 @@ impl Conn {
         }
         Ok(())
     }
+}
+
+/// Tell a viewer why it is not let in (after `delay`), then close its channel.
+fn refuse(handle: russh::server::Handle, channel: ChannelId, text: &str, delay: Duration) {
+    let text = text.as_bytes().to_vec();
+    tokio::spawn(async move {
+        tokio::time::sleep(delay).await;
+        let _ = handle.data(channel, text).await;
+        let _ = handle.exit_status_request(channel, 1).await;
+        let _ = handle.eof(channel).await;
+        let _ = handle.close(channel).await;
+    });
 }
 
 /// Terminal sizes from the client: zero means "unknown" in SSH; huge values are clamped.

@@ -282,7 +282,7 @@ pub enum ViewerOutput {
 /// Write a viewer's frames in order; close the channel (or let the WebSocket task close) when
 /// the viewer task is done. Gives up (ending the viewer) when one write waits longer than
 /// `stall_limit` for the viewer to take it.
-async fn write_frames(
+pub(crate) async fn write_frames(
     output: ViewerOutput,
     mut frames: mpsc::Receiver<bytes::Bytes>,
     stall_limit: Duration,

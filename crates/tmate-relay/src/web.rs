@@ -22,6 +22,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
+use crate::cluster::Located;
+use crate::cluster::link::{self, Forward};
 use crate::registry::Found;
 use crate::ssh::ConnectionCount;
 use crate::viewer::{self, ViewerInput, ViewerOutput, ViewerSetup};
@@ -193,17 +195,73 @@ async fn not_found(shared: &Shared, addr: SocketAddr) -> Response {
     )
 }
 
-fn lookup(shared: &Shared, candidate: &str) -> Option<Found> {
-    if !token::is_well_formed(candidate) {
-        return None;
+/// Where a link's session is served from.
+enum Target {
+    Here(Found),
+    /// On another node of the cluster (`cluster::link`).
+    Remote {
+        addr: String,
+        token: String,
+        restricted: bool,
+    },
+}
+
+impl Target {
+    fn restricted(&self) -> bool {
+        match self {
+            Target::Here(found) => found.session.lock().bindings.restricted,
+            Target::Remote { restricted, .. } => *restricted,
+        }
     }
-    shared.registry.lookup(candidate)
+}
+
+/// A token nobody serves, or a cluster that cannot be asked.
+enum Miss {
+    Unknown,
+    RegistryDown,
+}
+
+async fn lookup(shared: &Shared, candidate: &str) -> Result<Target, Miss> {
+    if !token::is_well_formed(candidate) {
+        return Err(Miss::Unknown);
+    }
+    if let Some(found) = shared.registry.lookup(candidate) {
+        return Ok(Target::Here(found));
+    }
+    let Some(cluster) = &shared.cluster else {
+        return Err(Miss::Unknown);
+    };
+    match cluster.locate(candidate).await {
+        Located::Remote { owner, addr } => Ok(Target::Remote {
+            addr,
+            token: candidate.to_string(),
+            restricted: owner.restricted,
+        }),
+        Located::Nowhere => Err(Miss::Unknown),
+        Located::Unknown(_) => Err(Miss::RegistryDown),
+    }
+}
+
+/// The answer to a link nobody here can serve.
+async fn missed(shared: &Shared, miss: Miss, addr: SocketAddr) -> Response {
+    match miss {
+        Miss::Unknown => not_found(shared, addr).await,
+        Miss::RegistryDown => with_security_headers(
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+                "This relay node cannot reach the cluster's registry to find that session; try \
+                 again in a moment.\n",
+            )
+                .into_response(),
+        ),
+    }
 }
 
 /// Sessions that restrict viewers with authorized keys are not served on the web: a browser
 /// has no SSH key to show, and the token alone must not get around the host's key list.
-fn web_refused(found: &Found) -> Option<Response> {
-    if !found.session.lock().bindings.restricted {
+fn web_refused(target: &Target) -> Option<Response> {
+    if !target.restricted() {
         return None;
     }
     Some(with_security_headers(
@@ -221,10 +279,11 @@ async fn page(
     Path(candidate): Path<String>,
     ConnectInfo(PeerAddr(addr)): ConnectInfo<PeerAddr>,
 ) -> Response {
-    let Some(found) = lookup(&shared, &candidate) else {
-        return not_found(&shared, addr).await;
+    let target = match lookup(&shared, &candidate).await {
+        Ok(target) => target,
+        Err(miss) => return missed(&shared, miss, addr).await,
     };
-    if let Some(refused) = web_refused(&found) {
+    if let Some(refused) = web_refused(&target) {
         return refused;
     }
     with_security_headers(
@@ -290,13 +349,16 @@ async fn socket(
     if !origin_allowed(&shared, &headers) {
         return (StatusCode::FORBIDDEN, "WebSocket from another origin\n").into_response();
     }
-    let Some(found) = lookup(&shared, &candidate) else {
-        return not_found(&shared, addr).await;
+    let target = match lookup(&shared, &candidate).await {
+        Ok(target) => target,
+        Err(miss) => return missed(&shared, miss, addr).await,
     };
-    if let Some(refused) = web_refused(&found) {
+    if let Some(refused) = web_refused(&target) {
         return refused;
     }
-    if found.session.lock().viewers.len() >= shared.config.limits.viewers_per_session {
+    if let Target::Here(found) = &target
+        && found.session.lock().viewers.len() >= shared.config.limits.viewers_per_session
+    {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             "This session has too many viewers\n",
@@ -306,7 +368,7 @@ async fn socket(
     upgrade
         .max_message_size(MAX_MESSAGE)
         .max_frame_size(MAX_MESSAGE)
-        .on_upgrade(move |socket| run_web_viewer(shared, found, socket, addr))
+        .on_upgrade(move |socket| run_web_viewer(shared, target, socket, addr))
 }
 
 /// The page's size report: `{"cols":N,"rows":M}`.
@@ -327,7 +389,7 @@ fn parse_size(text: &str) -> Option<(u16, u16)> {
 /// One browser viewer: its size, then frames out and keys in until either side ends.
 async fn run_web_viewer(
     shared: Arc<Shared>,
-    found: Found,
+    target: Target,
     mut socket: WebSocket,
     addr: SocketAddr,
 ) {
@@ -351,16 +413,48 @@ async fn run_web_viewer(
         }
     }
     let (frames_tx, mut frames) = mpsc::channel::<bytes::Bytes>(1);
-    let input = viewer::spawn(ViewerSetup {
-        viewer_id: shared.next_viewer_id(),
-        read_only: found.read_only,
-        session: found.session,
-        cols: size.0,
-        rows: size.1,
-        addr: Some(addr),
-        output: ViewerOutput::Web(frames_tx),
-        timing: shared.config.viewer_timing,
-    });
+    let output = ViewerOutput::Web(frames_tx);
+    let input = match target {
+        Target::Here(found) => viewer::spawn(ViewerSetup {
+            viewer_id: shared.next_viewer_id(),
+            read_only: found.read_only,
+            session: found.session,
+            cols: size.0,
+            rows: size.1,
+            addr: Some(addr),
+            output,
+            timing: shared.config.viewer_timing,
+        }),
+        Target::Remote {
+            addr: owner, token, ..
+        } => {
+            let Some(cluster) = shared.cluster.clone() else {
+                return;
+            };
+            let forward = Forward {
+                token,
+                addr,
+                cols: size.0,
+                rows: size.1,
+                key: None,
+            };
+            match link::open(&owner, &cluster.host_key, &forward).await {
+                Ok(open) => link::spawn(open, output, shared.config.viewer_timing.stall_limit),
+                Err(error) => {
+                    tracing::warn!(peer = %addr, error = %error.0, "cannot forward a web viewer");
+                    let text = format!("\r\n{}\r\n", error.0);
+                    let _ = socket.send(Message::Binary(text.into_bytes().into())).await;
+                    let _ = socket
+                        .send(Message::Close(Some(CloseFrame {
+                            code: CLOSE_ENDED,
+                            reason: "the session's relay node cannot be reached".into(),
+                        })))
+                        .await;
+                    return;
+                }
+            }
+        }
+    };
     for bytes in early_input {
         if input.send(ViewerInput::Data(bytes)).await.is_err() {
             return;

@@ -1,0 +1,250 @@
+//! Cluster mode (`--redis`): several relays as one service. Each node publishes in Redis the
+//! sessions it owns (by token hashes, with a generation and a lease) and where other nodes reach
+//! it; a viewer that lands on another node is forwarded to the owner over an SSH link that only
+//! holders of the cluster's host key can open (`link`). Redis holds small rebuildable facts
+//! only: when it is down, every node keeps serving its own sessions and says so once.
+
+pub mod link;
+pub mod store;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use russh::keys::{HashAlg, PrivateKey};
+
+use crate::Shared;
+use crate::session::Session;
+pub use store::{Owner, Published, Store, StoreError};
+
+/// How long published facts live without renewal, and how often they are renewed: a node that
+/// dies is forgotten within the lease; Redis restarted empty is refilled within a renewal.
+pub const LEASE: Duration = Duration::from_secs(15);
+pub const RENEW_EVERY: Duration = Duration::from_secs(5);
+
+/// What a node is told to be (from the command line).
+#[derive(Debug, Clone)]
+pub struct ClusterConfig {
+    /// `redis://[user:password@]host:port[/db]`.
+    pub redis_url: String,
+    /// This node's name, unique in the cluster.
+    pub node_name: String,
+    /// `HOST:PORT` other nodes open their SSH links to (this node's SSH listener).
+    pub node_addr: String,
+}
+
+/// Node names go into Redis records separated by spaces: letters, digits, `.`, `_`, `-`.
+pub fn valid_node_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// Where a token's session is, seen from this node.
+#[derive(Debug, Clone)]
+pub enum Located {
+    /// Another node owns it and is reachable at `addr`.
+    Remote { owner: Owner, addr: String },
+    /// Nobody does (or only this node did).
+    Nowhere,
+    /// Redis could not be asked.
+    Unknown(StoreError),
+}
+
+/// The cluster side of one node.
+pub struct Cluster {
+    pub config: ClusterConfig,
+    pub store: Store,
+    /// The cluster's host key: links authenticate with it both ways.
+    pub host_key: Arc<PrivateKey>,
+    /// Redis health as last seen, so trouble and recovery are logged once each.
+    redis_down: AtomicBool,
+    /// The last Redis error logged (not repeated while it stays the same).
+    last_error: Mutex<Option<String>>,
+    /// Draining: no new sessions are published.
+    pub draining: AtomicBool,
+}
+
+impl Cluster {
+    pub fn new(config: ClusterConfig, host_key: PrivateKey) -> Result<Cluster, StoreError> {
+        let store = Store::open(&config.redis_url)?;
+        Ok(Cluster {
+            config,
+            store,
+            host_key: Arc::new(host_key),
+            redis_down: AtomicBool::new(false),
+            last_error: Mutex::new(None),
+            draining: AtomicBool::new(false),
+        })
+    }
+
+    /// Note the outcome of a Redis call: the first failure (and each different one) and the
+    /// recovery are logged; repeats are not.
+    pub fn note<T>(&self, result: &Result<T, StoreError>) {
+        match result {
+            Ok(_) => {
+                if self.redis_down.swap(false, Ordering::Relaxed) {
+                    tracing::info!(node = %self.config.node_name, "Redis is reachable again");
+                    *self
+                        .last_error
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner) = None;
+                }
+            }
+            Err(error) => {
+                self.redis_down.store(true, Ordering::Relaxed);
+                let mut last = self
+                    .last_error
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                if last.as_deref() != Some(error.0.as_str()) {
+                    tracing::error!(
+                        node = %self.config.node_name,
+                        %error,
+                        "Redis unreachable: serving this node's own sessions only; viewers of \
+                         other nodes' sessions cannot be forwarded until it is back"
+                    );
+                    *last = Some(error.0.clone());
+                }
+            }
+        }
+    }
+
+    pub fn redis_reachable(&self) -> bool {
+        !self.redis_down.load(Ordering::Relaxed)
+    }
+
+    /// The record this node publishes for `session`.
+    fn owner_of(&self, session: &Session) -> Owner {
+        let state = session.lock();
+        Owner {
+            node: self.config.node_name.clone(),
+            generation: session.owner_generation(),
+            restricted: state.bindings.restricted,
+            keys: state
+                .bindings
+                .authorized_keys
+                .iter()
+                .map(|k| k.fingerprint(HashAlg::Sha256).to_string())
+                .collect(),
+        }
+    }
+
+    /// Publish `session` now; a stale copy (a newer owner exists) is ended.
+    pub async fn publish(&self, shared: &Shared, session: &Arc<Session>) {
+        if session.is_ended() {
+            return;
+        }
+        let owner = self.owner_of(session);
+        let result = self
+            .store
+            .publish(&[&session.token, &session.token_ro], &owner, LEASE)
+            .await;
+        self.note(&result);
+        if result == Ok(Published::Stale) {
+            tracing::warn!(
+                session = %session.label(),
+                "a newer owner holds this session on another node; closing this copy"
+            );
+            session.end("[this session moved to another relay node; reconnect to see it]");
+            shared.registry.remove(session);
+        }
+    }
+
+    /// Forget `session` in Redis (if still ours).
+    pub async fn unpublish(&self, session: &Session) {
+        let owner = self.owner_of(session);
+        let result = self
+            .store
+            .unpublish(&[&session.token, &session.token_ro], &owner)
+            .await;
+        self.note(&result);
+    }
+
+    /// Where `token`'s session lives, when it is not on this node.
+    pub async fn locate(&self, token: &str) -> Located {
+        let owner = self.store.owner(token).await;
+        self.note(&owner);
+        let owner = match owner {
+            Ok(Some(owner)) if owner.node != self.config.node_name => owner,
+            Ok(_) => return Located::Nowhere,
+            Err(e) => return Located::Unknown(e),
+        };
+        let addr = self.store.node_addr(&owner.node).await;
+        self.note(&addr);
+        match addr {
+            Ok(Some(addr)) => Located::Remote { owner, addr },
+            // The owner's node record expired: it died, and its hosts are moving.
+            Ok(None) => Located::Nowhere,
+            Err(e) => Located::Unknown(e),
+        }
+    }
+
+    /// Check the keys, then renew this node's facts until the relay shuts down.
+    pub async fn run(
+        self: Arc<Self>,
+        shared: Arc<Shared>,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) {
+        loop {
+            self.renew(&shared).await;
+            tokio::select! {
+                () = tokio::time::sleep(RENEW_EVERY) => {}
+                _ = stop.changed() => return,
+            }
+        }
+    }
+
+    /// One renewal: the node record and every live session.
+    async fn renew(&self, shared: &Arc<Shared>) {
+        let node = self
+            .store
+            .publish_node(&self.config.node_name, &self.config.node_addr, LEASE)
+            .await;
+        self.note(&node);
+        if node.is_err() {
+            // Redis is down: trying every session would only wait out the same timeout.
+            return;
+        }
+        for session in shared.registry.all() {
+            self.publish(shared, &session).await;
+        }
+    }
+
+    /// Refuse to join a cluster whose host keys differ (a viewer moving between nodes would
+    /// see a changed host key). Redis down at start: checked at the next start instead.
+    pub async fn check_host_keys(&self, fingerprints: &str) -> Result<(), String> {
+        let recorded = self.store.cluster_host_keys(fingerprints).await;
+        self.note(&recorded);
+        match recorded {
+            Ok(recorded) if recorded != fingerprints => Err(format!(
+                "this node's host keys ({fingerprints}) differ from the cluster's ({recorded}): \
+                 copy the keys directory (ssh_host_*_key and reconnect_secret) from a running \
+                 node to every node"
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Now, in ms since the epoch: a host attaching gets this as its session's generation.
+pub fn generation_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_names_are_checked() {
+        assert!(valid_node_name("relay-1.lon_a"));
+        for bad in ["", "a b", "a,b", &"x".repeat(65), "é"] {
+            assert!(!valid_node_name(bad), "{bad:?}");
+        }
+    }
+}

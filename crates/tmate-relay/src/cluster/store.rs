@@ -1,0 +1,290 @@
+//! The cluster's shared facts in Redis: which node owns each live session (by a hash of every
+//! token that reaches it), the nodes and the address others reach them on, and the cluster's
+//! host-key fingerprint. Every key has a lease (PX) that its owner renews; nothing here is the
+//! only copy of anything (each node re-publishes what it holds).
+
+use std::time::Duration;
+
+use redis::aio::ConnectionManager;
+use ring::digest;
+
+/// Every key starts with this.
+const PREFIX: &str = "tmate:";
+/// One Redis command may take this long before it counts as failed (a stalled Redis must not
+/// hold a viewer's login or the renew loop).
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// What Redis says owns a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner {
+    pub node: String,
+    /// When the owner's host attached (ms since the epoch): the newer owner wins.
+    pub generation: u64,
+    /// The session lets in only viewers with an authorized key.
+    pub restricted: bool,
+    /// The SHA256 fingerprints of those keys (`SHA256:...`).
+    pub keys: Vec<String>,
+}
+
+impl Owner {
+    /// `v1 NODE GENERATION RESTRICTED KEY,KEY...` (node names and fingerprints hold no spaces
+    /// or commas).
+    pub fn encode(&self) -> String {
+        format!(
+            "v1 {} {} {} {}",
+            self.node,
+            self.generation,
+            u8::from(self.restricted),
+            if self.keys.is_empty() {
+                "-".to_string()
+            } else {
+                self.keys.join(",")
+            }
+        )
+    }
+
+    pub fn decode(text: &str) -> Option<Owner> {
+        let mut parts = text.split(' ');
+        if parts.next()? != "v1" {
+            return None;
+        }
+        let node = parts.next()?.to_string();
+        let generation = parts.next()?.parse().ok()?;
+        let restricted = parts.next()? == "1";
+        let keys = match parts.next()? {
+            "-" => Vec::new(),
+            list => list.split(',').map(str::to_string).collect(),
+        };
+        if parts.next().is_some() || node.is_empty() {
+            return None;
+        }
+        Some(Owner {
+            node,
+            generation,
+            restricted,
+            keys,
+        })
+    }
+}
+
+/// The Redis key for a token: a SHA-256 of it, so Redis (its dumps, its MONITOR) never holds a
+/// token that would let anyone in.
+pub fn token_key(token: &str) -> String {
+    let hash = digest::digest(&digest::SHA256, token.as_bytes());
+    let hex: String = hash.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    format!("{PREFIX}token:{hex}")
+}
+
+fn node_key(node: &str) -> String {
+    format!("{PREFIX}node:{node}")
+}
+
+const KEYS_KEY: &str = "tmate:cluster:host-keys";
+
+/// Set both token keys unless a newer generation holds the first: 1 when set, 0 when stale.
+const PUBLISH: &str = r"
+local current = redis.call('GET', KEYS[1])
+if current then
+  local generation = tonumber(string.match(current, '^v1 %S+ (%d+)'))
+  if generation and generation > tonumber(ARGV[2]) then
+    return 0
+  end
+end
+for _, key in ipairs(KEYS) do
+  redis.call('SET', key, ARGV[1], 'PX', ARGV[3])
+end
+return 1
+";
+
+/// Delete the token keys only while they still name this node and generation.
+const UNPUBLISH: &str = r"
+local current = redis.call('GET', KEYS[1])
+if current and string.match(current, '^v1 (%S+ %d+)') == ARGV[1] then
+  for _, key in ipairs(KEYS) do
+    redis.call('DEL', key)
+  end
+  return 1
+end
+return 0
+";
+
+/// Whether a publish took.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Published {
+    Owned,
+    /// A newer owner holds the tokens: this node's copy is stale.
+    Stale,
+}
+
+/// Redis through one auto-reconnecting multiplexed connection.
+#[derive(Clone)]
+pub struct Store {
+    conn: ConnectionManager,
+}
+
+/// A Redis failure, worded for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Store {
+    /// A store for `url` (`redis://[user:password@]host:port/db`); connects lazily, so a node
+    /// starts while Redis is down.
+    pub fn open(url: &str) -> Result<Store, StoreError> {
+        let client = redis::Client::open(url).map_err(|e| StoreError(format!("{e}")))?;
+        let config = redis::aio::ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(COMMAND_TIMEOUT))
+            .set_response_timeout(Some(COMMAND_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_secs(2));
+        let conn = client
+            .get_connection_manager_lazy(config)
+            .map_err(|e| StoreError(format!("{e}")))?;
+        Ok(Store { conn })
+    }
+
+    async fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, StoreError> {
+        let mut conn = self.conn.clone();
+        match tokio::time::timeout(COMMAND_TIMEOUT, cmd.query_async(&mut conn)).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(StoreError(e.to_string())),
+            Err(_) => Err(StoreError(format!(
+                "no answer within {} ms",
+                COMMAND_TIMEOUT.as_millis()
+            ))),
+        }
+    }
+
+    async fn script<T: redis::FromRedisValue>(
+        &self,
+        source: &str,
+        keys: &[String],
+        args: &[String],
+    ) -> Result<T, StoreError> {
+        let mut cmd = redis::cmd("EVAL");
+        cmd.arg(source).arg(keys.len()).arg(keys).arg(args);
+        self.run(&cmd).await
+    }
+
+    /// Claim `tokens` for `owner` for `lease`, unless a newer generation holds them.
+    pub async fn publish(
+        &self,
+        tokens: &[&str],
+        owner: &Owner,
+        lease: Duration,
+    ) -> Result<Published, StoreError> {
+        let keys: Vec<String> = tokens.iter().map(|t| token_key(t)).collect();
+        let lease_ms = lease.as_millis().max(1).to_string();
+        let set: i64 = self
+            .script(
+                PUBLISH,
+                &keys,
+                &[owner.encode(), owner.generation.to_string(), lease_ms],
+            )
+            .await?;
+        Ok(if set == 1 {
+            Published::Owned
+        } else {
+            Published::Stale
+        })
+    }
+
+    /// Forget `tokens` if they are still this owner's.
+    pub async fn unpublish(&self, tokens: &[&str], owner: &Owner) -> Result<(), StoreError> {
+        let keys: Vec<String> = tokens.iter().map(|t| token_key(t)).collect();
+        let tag = format!("{} {}", owner.node, owner.generation);
+        let _: i64 = self.script(UNPUBLISH, &keys, &[tag]).await?;
+        Ok(())
+    }
+
+    /// Who owns `token`, if anyone.
+    pub async fn owner(&self, token: &str) -> Result<Option<Owner>, StoreError> {
+        let value: Option<String> = self.run(redis::cmd("GET").arg(token_key(token))).await?;
+        Ok(value.as_deref().and_then(Owner::decode))
+    }
+
+    /// Announce this node and where other nodes reach it, for `lease`.
+    pub async fn publish_node(
+        &self,
+        node: &str,
+        addr: &str,
+        lease: Duration,
+    ) -> Result<(), StoreError> {
+        let lease_ms = lease.as_millis().max(1).to_string();
+        let _: () = self
+            .run(
+                redis::cmd("SET")
+                    .arg(node_key(node))
+                    .arg(addr)
+                    .arg("PX")
+                    .arg(lease_ms),
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Where a live node is reached.
+    pub async fn node_addr(&self, node: &str) -> Result<Option<String>, StoreError> {
+        self.run(redis::cmd("GET").arg(node_key(node))).await
+    }
+
+    /// Record this node's host-key fingerprints as the cluster's when none are recorded; the
+    /// recorded ones (equal to `mine` when all is well).
+    pub async fn cluster_host_keys(&self, mine: &str) -> Result<String, StoreError> {
+        let _: Option<String> = self
+            .run(redis::cmd("SET").arg(KEYS_KEY).arg(mine).arg("NX"))
+            .await?;
+        let recorded: Option<String> = self.run(redis::cmd("GET").arg(KEYS_KEY)).await?;
+        Ok(recorded.unwrap_or_else(|| mine.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owner_records_round_trip_and_reject_garbage() {
+        let owner = Owner {
+            node: "node-a".into(),
+            generation: 1_764_000_000_123,
+            restricted: true,
+            keys: vec!["SHA256:abc".into(), "SHA256:def".into()],
+        };
+        assert_eq!(
+            owner.encode(),
+            "v1 node-a 1764000000123 1 SHA256:abc,SHA256:def"
+        );
+        assert_eq!(Owner::decode(&owner.encode()), Some(owner));
+        let open = Owner {
+            node: "b".into(),
+            generation: 7,
+            restricted: false,
+            keys: Vec::new(),
+        };
+        assert_eq!(Owner::decode(&open.encode()), Some(open));
+        for bad in [
+            "",
+            "v2 a 1 0 -",
+            "v1 a x 0 -",
+            "v1 a 1 0",
+            "v1 a 1 0 - extra",
+        ] {
+            assert_eq!(Owner::decode(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn token_keys_hide_the_token() {
+        let key = token_key("ro-abc");
+        assert!(key.starts_with("tmate:token:"));
+        assert!(!key.contains("abc"));
+        assert_eq!(key.len(), "tmate:token:".len() + 64);
+        assert_ne!(key, token_key("abc"));
+    }
+}
