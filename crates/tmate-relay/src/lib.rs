@@ -255,6 +255,12 @@ impl Relay {
         };
         let ssh_config = Arc::new(ssh::server_config(&config));
         let registry = Registry::new(&config.reconnect_secret);
+        // A node told to listen on port 0 is reached on the port it got.
+        if let Some(cluster) = &mut config.cluster
+            && let Some(host) = cluster.node_addr.strip_suffix(":0")
+        {
+            cluster.node_addr = format!("{host}:{port}");
+        }
         let cluster = match &config.cluster {
             Some(cluster_config) => {
                 let cluster =

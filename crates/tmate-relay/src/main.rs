@@ -183,7 +183,7 @@ fn run(cli: Cli) -> Result<()> {
         if let (Some(addr), Some(base)) = (handle.web_addr(), handle.config().web_base_url()) {
             println!("web viewer on {addr}, links {base}/t/TOKEN");
         }
-        if let Some(cluster) = &cluster {
+        if let Some(cluster) = &handle.config().cluster {
             println!(
                 "cluster node {} (other nodes reach it on {}), Redis {}",
                 cluster.node_name,

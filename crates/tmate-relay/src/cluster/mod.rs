@@ -7,8 +7,8 @@
 pub mod link;
 pub mod store;
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use russh::keys::{HashAlg, PrivateKey};
@@ -60,8 +60,6 @@ pub struct Cluster {
     pub host_key: Arc<PrivateKey>,
     /// Redis health as last seen, so trouble and recovery are logged once each.
     redis_down: AtomicBool,
-    /// The last Redis error logged (not repeated while it stays the same).
-    last_error: Mutex<Option<String>>,
     /// Draining: no new sessions are published.
     pub draining: AtomicBool,
 }
@@ -74,38 +72,29 @@ impl Cluster {
             store,
             host_key: Arc::new(host_key),
             redis_down: AtomicBool::new(false),
-            last_error: Mutex::new(None),
             draining: AtomicBool::new(false),
         })
     }
 
-    /// Note the outcome of a Redis call: the first failure (and each different one) and the
-    /// recovery are logged; repeats are not.
+    /// Note the outcome of a Redis call: losing Redis and getting it back are logged once
+    /// each, whatever happens in between (at debug level).
     pub fn note<T>(&self, result: &Result<T, StoreError>) {
         match result {
             Ok(_) => {
                 if self.redis_down.swap(false, Ordering::Relaxed) {
                     tracing::info!(node = %self.config.node_name, "Redis is reachable again");
-                    *self
-                        .last_error
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner) = None;
                 }
             }
             Err(error) => {
-                self.redis_down.store(true, Ordering::Relaxed);
-                let mut last = self
-                    .last_error
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner);
-                if last.as_deref() != Some(error.0.as_str()) {
+                if !self.redis_down.swap(true, Ordering::Relaxed) {
                     tracing::error!(
                         node = %self.config.node_name,
                         %error,
                         "Redis unreachable: serving this node's own sessions only; viewers of \
                          other nodes' sessions cannot be forwarded until it is back"
                     );
-                    *last = Some(error.0.clone());
+                } else {
+                    tracing::debug!(node = %self.config.node_name, %error, "Redis still unreachable");
                 }
             }
         }

@@ -2,6 +2,8 @@
 //! viewers speaking SSH through russh's client, and readers for the recorded captures.
 #![allow(dead_code)]
 
+pub mod real;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -385,7 +387,7 @@ pub fn capture_server_messages(name: &str) -> Vec<ServerMessage> {
     decoder.map(|m| m.unwrap()).collect()
 }
 
-fn nonzero(v: u16) -> std::num::NonZeroU16 {
+pub fn nonzero(v: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(v.max(1)).unwrap()
 }
 

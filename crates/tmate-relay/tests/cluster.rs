@@ -1,0 +1,404 @@
+//! Several relays as one service, end to end with real programs: a redis-server of the test's
+//! own (free loopback port, no persistence), `tmate-ssh-server` nodes sharing one keys
+//! directory, Debian's tmate 2.4 as the host, OpenSSH viewers and headless Chromium joining
+//! through nodes that do not own the session; Redis killed and restarted empty; a forged node
+//! link; a node with other keys.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use common::DEADLINE;
+use common::real::{SshViewer, TmateHost, browser, tmate_installed};
+use tokio::io::AsyncBufReadExt;
+
+/// A port nobody listens on now.
+fn free_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().port()
+}
+
+/// A redis-server of this test's own: loopback, a free port, nothing saved to disk.
+struct Redis {
+    child: Option<std::process::Child>,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Redis {
+    fn start() -> Redis {
+        let mut redis = Redis {
+            child: None,
+            port: free_port(),
+            dir: tempfile::tempdir().unwrap(),
+        };
+        redis.restart();
+        redis
+    }
+
+    /// Start (again, empty) on the same port; returns once it answers PING.
+    fn restart(&mut self) {
+        let child = std::process::Command::new("redis-server")
+            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
+            .args([
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--protected-mode",
+                "yes",
+            ])
+            .arg("--dir")
+            .arg(self.dir.path())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server runs (./scripts/test installs it)");
+        self.child = Some(child);
+        let deadline = Instant::now() + DEADLINE;
+        while self.cli(&["PING"]).trim() != "PONG" {
+            assert!(Instant::now() < deadline, "redis-server did not answer");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+
+    /// `redis-cli` against it (empty output when it is down).
+    fn cli(&self, args: &[&str]) -> String {
+        std::process::Command::new("redis-cli")
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "--raw"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// One `tmate-ssh-server` node on free loopback ports.
+struct Node {
+    /// Killed when the test ends (kill_on_drop).
+    _child: tokio::process::Child,
+    ssh: SocketAddr,
+    web: SocketAddr,
+    log: PathBuf,
+    _logs: tempfile::TempDir,
+}
+
+impl Node {
+    async fn start(name: &str, keys: &Path, redis: &Redis) -> Node {
+        Node::try_start(name, keys, redis)
+            .await
+            .unwrap_or_else(|output| panic!("node {name} did not start: {output}"))
+    }
+
+    /// Start a node; its output when it exits instead of listening.
+    async fn try_start(name: &str, keys: &Path, redis: &Redis) -> Result<Node, String> {
+        let logs = tempfile::tempdir().unwrap();
+        let log = logs.path().join(format!("{name}.log"));
+        let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tmate-ssh-server"))
+            .args([
+                "-b",
+                "127.0.0.1",
+                "-p",
+                "0",
+                "--web-port",
+                "0",
+                "-h",
+                "127.0.0.1",
+            ])
+            .arg("-k")
+            .arg(keys)
+            .arg("-l")
+            .arg(&log)
+            .args(["--redis", &redis.url(), "--node-name", name])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap();
+        let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let (mut ssh, mut web, mut seen) = (None, None, String::new());
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = match tokio::time::timeout(left, lines.next_line()).await {
+                Ok(Ok(Some(line))) => line,
+                Ok(_) => {
+                    let mut err = String::new();
+                    if let Some(mut stderr) = child.stderr.take() {
+                        let _ =
+                            tokio::io::AsyncReadExt::read_to_string(&mut stderr, &mut err).await;
+                    }
+                    return Err(format!("{seen}{err}"));
+                }
+                Err(_) => panic!("node {name} did not start: {seen}"),
+            };
+            seen.push_str(&line);
+            seen.push('\n');
+            if let Some(rest) = line.strip_prefix("tmate-ssh-server listening on ") {
+                ssh = rest.trim().parse().ok();
+            }
+            if let Some(rest) = line.strip_prefix("web viewer on ") {
+                web = rest.split(',').next().and_then(|a| a.trim().parse().ok());
+            }
+            if line.starts_with("sandbox: ") {
+                break;
+            }
+        }
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Node {
+            _child: child,
+            ssh: ssh.unwrap(),
+            web: web.unwrap(),
+            log,
+            _logs: logs,
+        })
+    }
+
+    /// `ssh -pPORT TOKEN@127.0.0.1` for this node.
+    fn ssh_command(&self, token: &str) -> String {
+        format!("ssh -p{} {token}@127.0.0.1", self.ssh.port())
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+/// The token in `ssh -pPORT TOKEN@HOST`.
+fn token_of(ssh: &str) -> String {
+    ssh.split_whitespace()
+        .last()
+        .and_then(|s| s.split('@').next())
+        .unwrap()
+        .to_string()
+}
+
+/// Three nodes on one keys directory (the first creates the keys).
+async fn three_nodes(keys: &Path, redis: &Redis) -> (Node, Node, Node) {
+    let a = Node::start("a", keys, redis).await;
+    let b = Node::start("b", keys, redis).await;
+    let c = Node::start("c", keys, redis).await;
+    (a, b, c)
+}
+
+async fn host_on(node: &Node, keys: &Path) -> TmateHost {
+    let keys = tmate_relay::HostKeys::load_or_create(keys).unwrap().0;
+    let host = TmateHost::start_on("127.0.0.1", node.ssh.port(), &keys.ed25519_fingerprint()).await;
+    // Debian's tmate opens on its tips screen; q leaves it for the shell.
+    host.run(&["send-keys", "q"]).await;
+    host.wait_for("the prompt", &["capture-pane", "-p"], |out| {
+        out.contains("bash-")
+    })
+    .await;
+    host
+}
+
+/// Any node serves any session: the host on A, a read-write OpenSSH viewer through B types into
+/// it, a read-only one through C sees it and cannot type, Chromium on C's web port types.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn any_node_serves_any_session() {
+    assert!(tmate_installed());
+    let redis = Redis::start();
+    let keys = tempfile::tempdir().unwrap();
+    let (a, b, c) = three_nodes(keys.path(), &redis).await;
+    let host = host_on(&a, keys.path()).await;
+    let ssh = host.display("#{tmate_ssh}").await;
+    let ssh_ro = host.display("#{tmate_ssh_ro}").await;
+    assert!(
+        ssh.starts_with(&format!("ssh -p{} ", a.ssh.port())),
+        "{ssh}"
+    );
+    // Redis holds hashes of the tokens, never the tokens.
+    let keys_in_redis = redis.cli(&["KEYS", "*"]);
+    assert!(!keys_in_redis.contains(&token_of(&ssh)), "{keys_in_redis}");
+    assert_eq!(redis.cli(&["KEYS", "tmate:token:*"]).lines().count(), 2);
+
+    let mut rw = SshViewer::join(&b.ssh_command(&token_of(&ssh)), 100, 30, &[]).await;
+    rw.wait_for("the shell through B", |s| s.contains("bash-"))
+        .await;
+    rw.type_bytes(b"echo via-b-$((6*7))\r").await;
+    host.wait_for("B's typing", &["capture-pane", "-p"], |out| {
+        out.lines().any(|l| l == "via-b-42")
+    })
+    .await;
+    rw.wait_for("the echo through B", |s| s.contains("via-b-42"))
+        .await;
+
+    let mut ro = SshViewer::join(&c.ssh_command(&token_of(&ssh_ro)), 100, 30, &[]).await;
+    ro.wait_for("the screen through C", |s| s.contains("via-b-42"))
+        .await;
+    ro.type_bytes(b"echo ro-typed\r").await;
+    host.run(&["send-keys", "echo after-ro", "Enter"]).await;
+    ro.wait_for("the host's later command through C", |s| {
+        s.lines().any(|l| l.trim_end() == "after-ro")
+    })
+    .await;
+    let screen = host.run(&["capture-pane", "-p"]).await;
+    assert!(!screen.contains("ro-typed"), "{screen}");
+    // The owner saw the viewers' own addresses, through the other nodes.
+    let log = a.log();
+    assert_eq!(
+        log.matches("viewer forwarded by another node").count(),
+        2,
+        "{log}"
+    );
+
+    // The web link on C's web port, in Chromium.
+    let web = host.display("#{tmate_web}").await;
+    let path = web.split("/t/").nth(1).unwrap();
+    let on_c = format!("http://127.0.0.1:{}/t/{path}", c.web.port());
+    let report = browser(&[
+        &on_c,
+        "--wait",
+        "after-ro",
+        "--type",
+        "echo web-$((6*7))-on-c",
+        "--then-wait",
+        "web-42-on-c",
+    ])
+    .await;
+    assert_eq!(report["status"], 200, "{report:#}");
+    host.wait_for(
+        "the browser's command through C",
+        &["capture-pane", "-p"],
+        |out| out.lines().any(|l| l == "web-42-on-c"),
+    )
+    .await;
+}
+
+/// Redis killed: each node keeps serving its own sessions and viewers, new sessions start, a
+/// viewer on another node is told why it cannot be forwarded, the trouble is logged once.
+/// Redis back empty: the nodes re-publish within a renewal and forwarding works again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_down_is_not_an_outage() {
+    assert!(tmate_installed());
+    let mut redis = Redis::start();
+    let keys = tempfile::tempdir().unwrap();
+    let a = Node::start("a", keys.path(), &redis).await;
+    let b = Node::start("b", keys.path(), &redis).await;
+    let host = host_on(&a, keys.path()).await;
+    let token = token_of(&host.display("#{tmate_ssh}").await);
+    let mut local = SshViewer::join(&a.ssh_command(&token), 100, 30, &[]).await;
+    local
+        .wait_for("the shell on A", |s| s.contains("bash-"))
+        .await;
+
+    redis.kill();
+    // A's own viewer goes on.
+    local.type_bytes(b"echo still-$((6*7))\r").await;
+    local
+        .wait_for("the echo on A", |s| s.contains("still-42"))
+        .await;
+    // A viewer through B is told, several times, in one line each.
+    for _ in 0..3 {
+        let mut through_b = SshViewer::join(&b.ssh_command(&token), 100, 30, &[]).await;
+        let said = through_b.wait_exit().await;
+        assert!(
+            said.contains("cannot reach the cluster's registry"),
+            "{said:?}"
+        );
+    }
+    // A new session on A starts while Redis is down.
+    let second = host_on(&a, keys.path()).await;
+    assert!(second.display("#{tmate_ssh}").await.contains("@127.0.0.1"));
+    let b_log = b.log();
+    assert_eq!(
+        b_log.matches("Redis unreachable").count(),
+        1,
+        "logged once:\n{b_log}"
+    );
+
+    redis.restart();
+    // Within a renewal both sessions are back in the (empty) Redis and B forwards again.
+    let deadline = Instant::now() + DEADLINE;
+    while redis.cli(&["KEYS", "tmate:token:*"]).lines().count() < 4 {
+        assert!(Instant::now() < deadline, "sessions were not re-published");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut through_b = SshViewer::join(&b.ssh_command(&token), 100, 30, &[]).await;
+    through_b
+        .wait_for("the session through B again", |s| s.contains("still-42"))
+        .await;
+    assert!(b.log().contains("Redis is reachable again"));
+}
+
+/// Only holders of the cluster's host key open node links: a client with another key (or
+/// none) is refused before a session is named, and a node started with other keys refuses to
+/// join the cluster.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_links_and_foreign_keys_are_refused() {
+    assert!(tmate_installed());
+    let redis = Redis::start();
+    let keys = tempfile::tempdir().unwrap();
+    let a = Node::start("a", keys.path(), &redis).await;
+    let host = host_on(&a, keys.path()).await;
+    let token = token_of(&host.display("#{tmate_ssh}").await);
+
+    let forger = tempfile::tempdir().unwrap();
+    let key = forger.path().join("id_ed25519");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(&key)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let request = format!("viewer v1 {token} 127.0.0.1:1 80 24 -");
+    for identity in [Some(key.as_path()), None] {
+        let mut ssh = tokio::process::Command::new("ssh");
+        ssh.args(["-F", "/dev/null", "-o", "StrictHostKeyChecking=no"])
+            .args(["-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes"])
+            .args(["-o", "IdentitiesOnly=yes", "-p", &a.ssh.port().to_string()]);
+        if let Some(identity) = identity {
+            ssh.arg("-i").arg(identity);
+        }
+        let out = tokio::time::timeout(
+            DEADLINE,
+            ssh.arg("tmate-cluster-link@127.0.0.1")
+                .arg(&request)
+                .stdin(Stdio::null())
+                .output(),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert!(!out.status.success());
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("Permission denied"), "{err}");
+    }
+    let log = a.log();
+    assert!(!log.contains("viewer forwarded"), "{log}");
+    assert!(
+        log.contains("refused a cluster link without the cluster's key"),
+        "{log}"
+    );
+    let screen = host.run(&["capture-pane", "-p"]).await;
+    assert!(!screen.contains("joined"), "{screen}");
+
+    // A node with keys of its own cannot join.
+    let other_keys = tempfile::tempdir().unwrap();
+    let refused = Node::try_start("d", other_keys.path(), &redis).await;
+    let said = refused.err().expect("a node with other keys is refused");
+    assert!(said.contains("differ from the cluster's"), "{said}");
+}

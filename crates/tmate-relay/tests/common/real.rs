@@ -1,0 +1,271 @@
+//! Real programs for the end-to-end tests: Debian's tmate 2.4 as a headless host, OpenSSH
+//! viewers on ptys (screens decoded by vt100), the headless-browser driver and raw HTTP.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::process::Command;
+
+use super::{DEADLINE, TestRelay, nonzero};
+
+/// A headless tmate host with its own HOME, config and socket.
+pub struct TmateHost {
+    pub dir: tempfile::TempDir,
+    pub socket: PathBuf,
+}
+
+impl TmateHost {
+    pub async fn start(relay: &TestRelay) -> TmateHost {
+        TmateHost::start_on(
+            "127.0.0.1",
+            relay.addr.port(),
+            &relay.handle.config().host_keys.ed25519_fingerprint(),
+        )
+        .await
+    }
+
+    /// A host sharing through the relay at `host:port` with this ed25519 fingerprint.
+    pub async fn start_on(host: &str, port: u16, fingerprint: &str) -> TmateHost {
+        let dir = tempfile::tempdir().unwrap();
+        let conf = dir.path().join("tmate.conf");
+        std::fs::write(
+            &conf,
+            format!(
+                "set -g tmate-server-host {host}\nset -g tmate-server-port {port}\n\
+                 set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+            ),
+        )
+        .unwrap();
+        let socket = dir.path().join("tmate.sock");
+        let host = TmateHost { dir, socket };
+        host.run(&[
+            "-f",
+            conf.to_str().unwrap(),
+            "new-session",
+            "-d",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "bash --norc --noprofile",
+        ])
+        .await;
+        host.run(&["wait", "tmate-ready"]).await;
+        host
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new("tmate");
+        command
+            .arg("-S")
+            .arg(&self.socket)
+            .args(args)
+            .env("HOME", self.dir.path())
+            .env("TERM", "xterm-256color")
+            .env("LANG", "C.UTF-8")
+            .env_remove("TMUX")
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        command
+    }
+
+    /// Run a tmate command and return its standard output; fails the test on error or timeout.
+    pub async fn run(&self, args: &[&str]) -> String {
+        let output = tokio::time::timeout(DEADLINE, self.command(args).output())
+            .await
+            .unwrap_or_else(|_| panic!("tmate {args:?} did not finish"))
+            .unwrap_or_else(|e| panic!("cannot run tmate (is the Debian package installed?): {e}"));
+        assert!(
+            output.status.success(),
+            "tmate {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    pub async fn display(&self, format: &str) -> String {
+        self.run(&["display", "-p", format])
+            .await
+            .trim()
+            .to_string()
+    }
+
+    /// Poll the host until `check` holds for the output of `args`.
+    pub async fn wait_for(
+        &self,
+        what: &str,
+        args: &[&str],
+        check: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let output = self.run(args).await;
+            if check(&output) {
+                return output;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "host never showed {what}; last output:\n{output}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Drop for TmateHost {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmate")
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .env("HOME", self.dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// An OpenSSH client on a pty, its screen decoded by vt100.
+pub struct SshViewer {
+    pub pty: pty_process::Pty,
+    pub child: tokio::process::Child,
+    pub screen: vt100::Parser,
+    pub exited: bool,
+}
+
+impl SshViewer {
+    pub async fn join(ssh_command: &str, cols: u16, rows: u16, extra: &[&str]) -> SshViewer {
+        // `ssh -pPORT TOKEN@HOST` exactly as the host printed it.
+        let words: Vec<&str> = ssh_command.split_whitespace().collect();
+        assert_eq!(words.first(), Some(&"ssh"), "{ssh_command}");
+        let (pty, pts) = pty_process::open().unwrap();
+        pty.resize(pty_process::Size::new(rows, cols)).unwrap();
+        let child = pty_process::Command::new("ssh")
+            .args([
+                "-tt",
+                "-F",
+                "/dev/null",
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-o",
+                "LogLevel=ERROR",
+                "-o",
+                "BatchMode=yes",
+            ])
+            .args(extra)
+            .args(&words[1..])
+            .env("TERM", "xterm-256color")
+            .kill_on_drop(true)
+            .spawn(pts)
+            .unwrap();
+        SshViewer {
+            pty,
+            child,
+            screen: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
+            exited: false,
+        }
+    }
+
+    pub async fn type_bytes(&mut self, bytes: &[u8]) {
+        self.pty.write_all(bytes).await.unwrap();
+    }
+
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.pty.resize(pty_process::Size::new(rows, cols)).unwrap();
+        self.screen
+            .screen_mut()
+            .set_size(nonzero(rows), nonzero(cols));
+    }
+
+    pub async fn wait_for(&mut self, what: &str, check: impl Fn(&str) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        let mut buf = vec![0u8; 65536];
+        while !check(&self.screen.screen().contents()) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(
+                !left.is_zero() && !self.exited,
+                "viewer never showed {what}; screen:\n{}",
+                self.screen.screen().contents()
+            );
+            match tokio::time::timeout(left, self.pty.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => self.exited = true,
+                Ok(Ok(n)) => self.screen.process(&buf[..n]),
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// Wait for ssh to exit (the relay closed the connection).
+    pub async fn wait_exit(&mut self) -> String {
+        let mut buf = vec![0u8; 65536];
+        let mut tail = Vec::new();
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            assert!(!left.is_zero(), "ssh did not exit");
+            match tokio::time::timeout(left, self.pty.read(&mut buf)).await {
+                Ok(Ok(0)) | Ok(Err(_)) => break,
+                Ok(Ok(n)) => tail.extend_from_slice(&buf[..n]),
+                Err(_) => {}
+            }
+        }
+        tokio::time::timeout(DEADLINE, self.child.wait())
+            .await
+            .expect("ssh exits")
+            .unwrap();
+        String::from_utf8_lossy(&tail).into_owned()
+    }
+}
+
+pub fn tmate_installed() -> bool {
+    let found = |name: &str| {
+        std::env::var_os("PATH").is_some_and(|path| {
+            std::env::split_paths(&path).any(|d| Path::new(&d).join(name).is_file())
+        })
+    };
+    assert!(
+        found("tmate") && found("ssh"),
+        "the end-to-end tests need Debian's tmate and openssh-client (./scripts/test installs them)"
+    );
+    true
+}
+
+/// Run the headless-browser driver (web/tests/browser.mjs) and parse its JSON report.
+pub async fn browser(args: &[&str]) -> serde_json::Value {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/tests/browser.mjs");
+    let output = tokio::time::timeout(
+        Duration::from_secs(90),
+        Command::new("node")
+            .arg(script)
+            .args(args)
+            .stdin(Stdio::null())
+            .kill_on_drop(true)
+            .output(),
+    )
+    .await
+    .expect("the browser driver finishes")
+    .expect("node runs (./scripts/test installs Node.js packages and Chromium)");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap_or_else(|e| {
+        panic!(
+            "browser driver output is not JSON ({e}): {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    assert_eq!(report["ok"], true, "browser driver failed: {report:#}");
+    report
+}
+
+/// A raw HTTP/1.1 request on loopback; returns the status line and headers.
+pub async fn http(addr: std::net::SocketAddr, request: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(DEADLINE, stream.read_to_end(&mut response)).await;
+    String::from_utf8_lossy(&response).into_owned()
+}
