@@ -217,7 +217,12 @@ impl HostConn {
         let (tx, rx) = mpsc::channel(HOST_OUTBOX);
         let generation = session.attach_host(tx);
         session.lock().client_version = version;
-        tokio::spawn(write_to_host(self.handle.clone(), self.channel, rx));
+        tokio::spawn(write_to_host(
+            self.handle.clone(),
+            self.channel,
+            rx,
+            self.shared.clone(),
+        ));
         let config = &self.shared.config;
         let ssh = config.ssh_command(&session.token);
         let ssh_ro = config.ssh_command(&session.token_ro);
@@ -347,6 +352,7 @@ async fn write_to_host(
     handle: Handle,
     channel: ChannelId,
     mut outbox: mpsc::Receiver<ServerMessage>,
+    shared: Arc<Shared>,
 ) {
     const BATCH: usize = 32 * 1024;
     while let Some(first) = outbox.recv().await {
@@ -360,6 +366,17 @@ async fn write_to_host(
         if handle.data(channel, bytes).await.is_err() {
             return;
         }
+    }
+    if shared.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        // Hang up as a network drop would: the host reconnects (to another node).
+        let _ = handle
+            .disconnect(
+                russh::Disconnect::ByApplication,
+                "this relay node is restarting".into(),
+                String::new(),
+            )
+            .await;
+        return;
     }
     let _ = handle.eof(channel).await;
     let _ = handle.close(channel).await;

@@ -158,6 +158,8 @@ pub struct Shared {
     pub guesses: limits::GuessLimiter,
     /// Cluster mode: the shared store and the links to other nodes.
     pub cluster: Option<Arc<cluster::Cluster>>,
+    /// Draining (SIGTERM): no new connections; hosts are let go to move to other nodes.
+    pub draining: std::sync::atomic::AtomicBool,
     next_viewer_id: AtomicU64,
 }
 
@@ -203,6 +205,40 @@ impl RelayHandle {
             session.end("[the relay is shutting down]");
             self.shared.forget_session(&session);
         }
+    }
+
+    /// Drain (SIGTERM, for a rolling restart): stop accepting, let every host go so it
+    /// reconnects to another node of the cluster with its tokens, close each session here once
+    /// it is owned elsewhere (its viewers are told to reconnect), and after `limit` end what is
+    /// left. Without a cluster there is nowhere to move to: the same as `shutdown`.
+    pub async fn drain(&self, limit: Duration) {
+        let Some(cluster) = self.shared.cluster.clone() else {
+            self.shutdown();
+            return;
+        };
+        tracing::info!(sessions = self.shared.registry.len(), "draining");
+        self.shared.draining.store(true, Ordering::Relaxed);
+        let _ = self.shutdown.send(true);
+        for session in self.shared.registry.all() {
+            session.release_host();
+        }
+        let deadline = tokio::time::Instant::now() + limit;
+        while !self.shared.registry.is_empty() && tokio::time::Instant::now() < deadline {
+            for session in self.shared.registry.all() {
+                let owner = cluster.store.owner(&session.token).await;
+                cluster.note(&owner);
+                if let Ok(Some(owner)) = owner
+                    && owner.node != cluster.config.node_name
+                {
+                    tracing::info!(session = %session.label(), to = %owner.node, "session moved");
+                    session.end("[this session moved to another relay node; reconnect to see it]");
+                    self.shared.registry.remove(&session);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        tracing::info!(left = self.shared.registry.len(), "drained");
+        self.shutdown();
     }
 
     pub fn local_addrs(&self) -> &[SocketAddr] {
@@ -285,6 +321,7 @@ impl Relay {
                 per_ip: limits::PerIp::default(),
                 guesses: limits::GuessLimiter::default(),
                 cluster,
+                draining: std::sync::atomic::AtomicBool::new(false),
                 next_viewer_id: AtomicU64::new(1),
             }),
             ssh_config,

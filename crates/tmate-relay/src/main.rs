@@ -210,15 +210,37 @@ fn run(cli: Cli) -> Result<()> {
             tracing::info!("sandbox: {}", enforced.describe(in_cluster));
         }
         let stopper = handle.clone();
+        let (stopped, stopped_rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                tracing::info!("interrupted; shutting down");
-                stopper.shutdown();
+            let mut terminate =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+            let terminated = async {
+                match terminate.as_mut() {
+                    Some(t) => t.recv().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {
+                    tracing::info!("interrupted; shutting down");
+                    stopper.shutdown();
+                }
+                _ = terminated => {
+                    tracing::info!("terminated; draining");
+                    stopper.drain(DRAIN_LIMIT).await;
+                }
             }
+            let _ = stopped.send(());
         });
-        relay.serve().await
+        relay.serve().await?;
+        // Accepting stopped; a drain still moves its hosts (bounded).
+        let _ = tokio::time::timeout(DRAIN_LIMIT + Duration::from_secs(5), stopped_rx).await;
+        Ok(())
     })
 }
+
+/// How long SIGTERM waits for the hosts to move to other nodes before ending what is left.
+const DRAIN_LIMIT: Duration = Duration::from_secs(30);
 
 /// The node's name and address from the flags, with the defaults `--help` states.
 fn cluster_config(cli: &Cli, redis_url: &str) -> Result<tmate_relay::cluster::ClusterConfig> {

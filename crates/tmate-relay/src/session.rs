@@ -355,6 +355,16 @@ impl Session {
         self.mark_changed();
     }
 
+    /// Let go of the host's connection (a draining node): its writer ends and hangs up, and the
+    /// host reconnects, to another node of the cluster. The session waits for it as after any
+    /// disconnection.
+    pub fn release_host(&self) {
+        *self
+            .host_outbox
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
     /// End the session for good (the relay shuts down, or a disconnected host never came back).
     pub fn end(&self, reason: &str) {
         let mut state = self.lock();

@@ -98,7 +98,8 @@ impl Drop for Redis {
 /// One `tmate-ssh-server` node on free loopback ports.
 struct Node {
     /// Killed when the test ends (kill_on_drop).
-    _child: tokio::process::Child,
+    child: tokio::process::Child,
+    name: String,
     ssh: SocketAddr,
     web: SocketAddr,
     log: PathBuf,
@@ -107,26 +108,41 @@ struct Node {
 
 impl Node {
     async fn start(name: &str, keys: &Path, redis: &Redis) -> Node {
-        Node::try_start(name, keys, redis)
+        Node::start_at(name, keys, redis, "127.0.0.1", 0, "127.0.0.1").await
+    }
+
+    /// A node on `ip:port` whose strings name `host`.
+    async fn start_at(
+        name: &str,
+        keys: &Path,
+        redis: &Redis,
+        ip: &str,
+        port: u16,
+        host: &str,
+    ) -> Node {
+        Node::try_start_at(name, keys, redis, ip, port, host)
             .await
             .unwrap_or_else(|output| panic!("node {name} did not start: {output}"))
     }
 
-    /// Start a node; its output when it exits instead of listening.
     async fn try_start(name: &str, keys: &Path, redis: &Redis) -> Result<Node, String> {
+        Node::try_start_at(name, keys, redis, "127.0.0.1", 0, "127.0.0.1").await
+    }
+
+    /// Start a node; its output when it exits instead of listening.
+    async fn try_start_at(
+        name: &str,
+        keys: &Path,
+        redis: &Redis,
+        ip: &str,
+        port: u16,
+        host: &str,
+    ) -> Result<Node, String> {
         let logs = tempfile::tempdir().unwrap();
         let log = logs.path().join(format!("{name}.log"));
+        let port = port.to_string();
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tmate-ssh-server"))
-            .args([
-                "-b",
-                "127.0.0.1",
-                "-p",
-                "0",
-                "--web-port",
-                "0",
-                "-h",
-                "127.0.0.1",
-            ])
+            .args(["-b", ip, "-p", &port, "--web-port", "0", "-h", host])
             .arg("-k")
             .arg(keys)
             .arg("-l")
@@ -168,7 +184,8 @@ impl Node {
         }
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         Ok(Node {
-            _child: child,
+            child,
+            name: name.to_string(),
             ssh: ssh.unwrap(),
             web: web.unwrap(),
             log,
@@ -176,13 +193,32 @@ impl Node {
         })
     }
 
-    /// `ssh -pPORT TOKEN@127.0.0.1` for this node.
+    /// `ssh -pPORT TOKEN@ADDRESS` for this node.
     fn ssh_command(&self, token: &str) -> String {
-        format!("ssh -p{} {token}@127.0.0.1", self.ssh.port())
+        format!("ssh -p{} {token}@{}", self.ssh.port(), self.ssh.ip())
     }
 
     fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// Send a signal by name (`KILL`, `TERM`).
+    fn signal(&self, name: &str) {
+        let pid = self.child.id().expect("the node runs").to_string();
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{name}"), &pid])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    }
+
+    /// Wait for the node to exit; its exit code.
+    async fn exit_code(&mut self) -> Option<i32> {
+        tokio::time::timeout(Duration::from_secs(60), self.child.wait())
+            .await
+            .expect("the node exits")
+            .unwrap()
+            .code()
     }
 }
 
@@ -401,4 +437,165 @@ async fn forged_links_and_foreign_keys_are_refused() {
     let refused = Node::try_start("d", other_keys.path(), &redis).await;
     let said = refused.err().expect("a node with other keys is refused");
     assert!(said.contains("differ from the cluster's"), "{said}");
+}
+
+/// Two nodes on one port of two loopback addresses, and a name that resolves to both inside
+/// the host's mount namespace (its own /etc/hosts), as `ssh.example.com` would to two machines.
+struct TwoAddressCluster {
+    redis: Redis,
+    keys: tempfile::TempDir,
+    nodes: Vec<Node>,
+    hosts: tempfile::TempDir,
+    port: u16,
+}
+
+impl TwoAddressCluster {
+    async fn start() -> TwoAddressCluster {
+        let redis = Redis::start();
+        let keys = tempfile::tempdir().unwrap();
+        let port = loop {
+            let a = std::net::TcpListener::bind("127.0.0.2:0").unwrap();
+            let port = a.local_addr().unwrap().port();
+            if std::net::TcpListener::bind(("127.0.0.3", port)).is_ok() {
+                break port;
+            }
+        };
+        let first =
+            Node::start_at("n2", keys.path(), &redis, "127.0.0.2", port, "cluster.test").await;
+        let second =
+            Node::start_at("n3", keys.path(), &redis, "127.0.0.3", port, "cluster.test").await;
+        let hosts = tempfile::tempdir().unwrap();
+        std::fs::write(
+            hosts.path().join("hosts"),
+            "127.0.0.1 localhost\n127.0.0.2 cluster.test\n127.0.0.3 cluster.test\n",
+        )
+        .unwrap();
+        TwoAddressCluster {
+            redis,
+            keys,
+            nodes: vec![first, second],
+            hosts,
+            port,
+        }
+    }
+
+    async fn debian_host(&self) -> TmateHost {
+        let keys = tmate_relay::HostKeys::load_or_create(self.keys.path())
+            .unwrap()
+            .0;
+        let hosts = self.hosts.path().join("hosts");
+        let host = TmateHost::start_with(
+            "cluster.test",
+            self.port,
+            &keys.ed25519_fingerprint(),
+            Some(&hosts),
+        )
+        .await;
+        host.run(&["send-keys", "q"]).await;
+        host.wait_for("the prompt", &["capture-pane", "-p"], |out| {
+            out.contains("bash-")
+        })
+        .await;
+        host
+    }
+
+    /// The index of the node that owns `token` now (from Redis).
+    async fn owner_of(&self, token: &str) -> usize {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let key = tmate_relay::cluster::store::token_key(token);
+            let record = self.redis.cli(&["GET", &key]);
+            if let Some(owner) = tmate_relay::cluster::Owner::decode(record.trim())
+                && let Some(i) = self.nodes.iter().position(|n| n.name == owner.node)
+            {
+                return i;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no owner for the session: {record:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Wait until `token` is owned by node `index`.
+    async fn wait_owner(&self, token: &str, index: usize) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.owner_of(token).await != index {
+            assert!(
+                Instant::now() < deadline,
+                "the session did not move to node {index}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// Failover keeps tokens: SIGKILL the node that owns the session; Debian's tmate reconnects to
+/// the other address with its reconnection data, keeps its strings, and a viewer through the
+/// surviving node sees the screen again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_nodes_host_moves_with_its_tokens() {
+    assert!(tmate_installed());
+    let cluster = TwoAddressCluster::start().await;
+    let host = cluster.debian_host().await;
+    let ssh = host.display("#{tmate_ssh}").await;
+    assert!(ssh.ends_with("@cluster.test"), "{ssh}");
+    let token = token_of(&ssh);
+    host.run(&["send-keys", "echo before-$((6*7))", "Enter"])
+        .await;
+    let owner = cluster.owner_of(&token).await;
+    let other = 1 - owner;
+    cluster.nodes[owner].signal("KILL");
+    let killed = Instant::now();
+    cluster.wait_owner(&token, other).await;
+    assert_eq!(host.display("#{tmate_ssh}").await, ssh, "the strings stay");
+    let survivor = &cluster.nodes[other];
+    let mut viewer = SshViewer::join(&survivor.ssh_command(&token), 100, 30, &[]).await;
+    viewer
+        .wait_for("the screen through the survivor", |s| {
+            s.contains("before-42")
+        })
+        .await;
+    eprintln!(
+        "session back for viewers {:?} after the kill",
+        killed.elapsed()
+    );
+    viewer.type_bytes(b"echo after-$((6*7))\r").await;
+    host.wait_for(
+        "typing after the failover",
+        &["capture-pane", "-p"],
+        |out| out.lines().any(|l| l == "after-42"),
+    )
+    .await;
+}
+
+/// Drain: SIGTERM makes the owner stop accepting and let its host go; the host moves to the
+/// other node with its tokens, the drained node's viewer is told, and the node exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_drained_nodes_host_moves_and_the_node_exits() {
+    assert!(tmate_installed());
+    let mut cluster = TwoAddressCluster::start().await;
+    let host = cluster.debian_host().await;
+    let ssh = host.display("#{tmate_ssh}").await;
+    let token = token_of(&ssh);
+    let owner = cluster.owner_of(&token).await;
+    let other = 1 - owner;
+    let mut on_owner =
+        SshViewer::join(&cluster.nodes[owner].ssh_command(&token), 100, 30, &[]).await;
+    on_owner
+        .wait_for("the shell on the owner", |s| s.contains("bash-"))
+        .await;
+    cluster.nodes[owner].signal("TERM");
+    cluster.wait_owner(&token, other).await;
+    let said = on_owner.wait_exit().await;
+    assert!(said.contains("moved to another relay node"), "{said:?}");
+    assert_eq!(cluster.nodes[owner].exit_code().await, Some(0));
+    assert_eq!(host.display("#{tmate_ssh}").await, ssh, "the strings stay");
+    let mut viewer = SshViewer::join(&cluster.nodes[other].ssh_command(&token), 100, 30, &[]).await;
+    viewer.type_bytes(b"echo drained-$((6*7))\r").await;
+    host.wait_for("typing after the drain", &["capture-pane", "-p"], |out| {
+        out.lines().any(|l| l == "drained-42")
+    })
+    .await;
 }

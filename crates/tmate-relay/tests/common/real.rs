@@ -14,6 +14,8 @@ use super::{DEADLINE, TestRelay, nonzero};
 pub struct TmateHost {
     pub dir: tempfile::TempDir,
     pub socket: PathBuf,
+    /// The program and its leading arguments (`tmate`, or tmate inside a mount namespace).
+    pub program: Vec<String>,
 }
 
 impl TmateHost {
@@ -28,6 +30,31 @@ impl TmateHost {
 
     /// A host sharing through the relay at `host:port` with this ed25519 fingerprint.
     pub async fn start_on(host: &str, port: u16, fingerprint: &str) -> TmateHost {
+        TmateHost::start_with(host, port, fingerprint, None).await
+    }
+
+    /// As `start_on`, with `hosts` bind-mounted over /etc/hosts for tmate (a private mount
+    /// namespace, `unshare -m`): a relay name that resolves to several loopback addresses.
+    pub async fn start_with(
+        host: &str,
+        port: u16,
+        fingerprint: &str,
+        hosts: Option<&Path>,
+    ) -> TmateHost {
+        let program = match hosts {
+            None => vec!["tmate".to_string()],
+            Some(hosts) => vec![
+                "unshare".into(),
+                "-m".into(),
+                "sh".into(),
+                "-c".into(),
+                format!(
+                    "mount --bind '{}' /etc/hosts && exec tmate \"$@\"",
+                    hosts.display()
+                ),
+                "sh".into(),
+            ],
+        };
         let dir = tempfile::tempdir().unwrap();
         let conf = dir.path().join("tmate.conf");
         std::fs::write(
@@ -39,7 +66,11 @@ impl TmateHost {
         )
         .unwrap();
         let socket = dir.path().join("tmate.sock");
-        let host = TmateHost { dir, socket };
+        let host = TmateHost {
+            dir,
+            socket,
+            program,
+        };
         host.run(&[
             "-f",
             conf.to_str().unwrap(),
@@ -57,8 +88,9 @@ impl TmateHost {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut command = Command::new("tmate");
+        let mut command = Command::new(&self.program[0]);
         command
+            .args(&self.program[1..])
             .arg("-S")
             .arg(&self.socket)
             .args(args)
