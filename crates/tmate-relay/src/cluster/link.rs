@@ -135,7 +135,8 @@ pub async fn open(
         };
         let mut ssh = client::connect(config, addr, handler).await.map_err(|e| {
             LinkError(format!(
-                "cannot reach the session's relay node ({addr}): {e}"
+                "The session's relay node ({addr}) is not answering ({e}); if it went down, its \
+                 host is reconnecting to another node: try again in a few seconds"
             ))
         })?;
         let auth = ssh
