@@ -168,6 +168,35 @@ impl Shared {
         self.next_viewer_id.fetch_add(1, Ordering::Relaxed)
     }
 
+    /// Charge a wrong token to `ip` and wait out its penalty; `false`: refused, close at once.
+    /// In a cluster the penalty is kept in Redis, so a guesser gains nothing by spreading over
+    /// nodes; when Redis cannot be asked, this node's own account is used.
+    pub async fn penalize_guess(&self, ip: std::net::IpAddr) -> bool {
+        let limits = &self.config.limits;
+        if let Some(cluster) = &self.cluster {
+            let client = limits::client_key(ip).to_string();
+            let charged = cluster
+                .store
+                .charge_guess(
+                    &client,
+                    limits.token_guess_interval,
+                    limits.token_guess_backlog,
+                )
+                .await;
+            cluster.note(&charged);
+            if let Ok(wait) = charged {
+                return match wait {
+                    Some(wait) => {
+                        tokio::time::sleep(wait).await;
+                        true
+                    }
+                    None => false,
+                };
+            }
+        }
+        self.guesses.penalize(ip, limits).await
+    }
+
     /// A session is over: drop it from the registry and, in a cluster, from Redis.
     pub fn forget_session(&self, session: &Arc<session::Session>) {
         self.registry.remove(session);

@@ -261,8 +261,7 @@ impl Conn {
             }
             None => true,
         };
-        let limits = &self.shared.config.limits;
-        if !self.shared.guesses.penalize(self.peer.ip(), limits).await {
+        if !self.shared.penalize_guess(self.peer.ip()).await {
             tracing::info!(peer = %self.peer, "too many wrong tokens; disconnecting");
             return Err(russh::Error::Disconnect);
         }

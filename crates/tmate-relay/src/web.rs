@@ -175,11 +175,7 @@ async fn home() -> Response {
 /// like over SSH, so guessing is as slow here and timing does not tell whether it ever existed.
 /// An address with too many queued guesses gets 429 at once.
 async fn not_found(shared: &Shared, addr: SocketAddr) -> Response {
-    if !shared
-        .guesses
-        .penalize(addr.ip(), &shared.config.limits)
-        .await
-    {
+    if !shared.penalize_guess(addr.ip()).await {
         return StatusCode::TOO_MANY_REQUESTS.into_response();
     }
     let (low, high) = shared.config.invalid_token_delay;

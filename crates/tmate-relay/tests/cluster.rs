@@ -111,6 +111,13 @@ impl Node {
         Node::start_at(name, keys, redis, "127.0.0.1", 0, "127.0.0.1").await
     }
 
+    /// A node on a free loopback port with `extra` flags.
+    async fn start_with(name: &str, keys: &Path, redis: &Redis, extra: &[&str]) -> Node {
+        Node::try_start_at(name, keys, redis, ("127.0.0.1", 0, "127.0.0.1"), extra)
+            .await
+            .unwrap_or_else(|output| panic!("node {name} did not start: {output}"))
+    }
+
     /// A node on `ip:port` whose strings name `host`.
     async fn start_at(
         name: &str,
@@ -120,24 +127,25 @@ impl Node {
         port: u16,
         host: &str,
     ) -> Node {
-        Node::try_start_at(name, keys, redis, ip, port, host)
+        Node::try_start_at(name, keys, redis, (ip, port, host), &[])
             .await
             .unwrap_or_else(|output| panic!("node {name} did not start: {output}"))
     }
 
     async fn try_start(name: &str, keys: &Path, redis: &Redis) -> Result<Node, String> {
-        Node::try_start_at(name, keys, redis, "127.0.0.1", 0, "127.0.0.1").await
+        Node::try_start_at(name, keys, redis, ("127.0.0.1", 0, "127.0.0.1"), &[]).await
     }
 
     /// Start a node; its output when it exits instead of listening.
+    /// (`at`: the address and port to listen on, the host name in the strings.)
     async fn try_start_at(
         name: &str,
         keys: &Path,
         redis: &Redis,
-        ip: &str,
-        port: u16,
-        host: &str,
+        at: (&str, u16, &str),
+        extra: &[&str],
     ) -> Result<Node, String> {
+        let (ip, port, host) = at;
         let logs = tempfile::tempdir().unwrap();
         let log = logs.path().join(format!("{name}.log"));
         let port = port.to_string();
@@ -148,6 +156,7 @@ impl Node {
             .arg("-l")
             .arg(&log)
             .args(["--redis", &redis.url(), "--node-name", name])
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .kill_on_drop(true)
@@ -598,4 +607,37 @@ async fn a_drained_nodes_host_moves_and_the_node_exits() {
         out.lines().any(|l| l == "drained-42")
     })
     .await;
+}
+
+/// The wrong-token penalty holds across the cluster: six wrong tokens from one address, three
+/// on each of two nodes at once, are answered one interval apart in all (per node they would
+/// take half as long).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guessing_over_several_nodes_gains_nothing() {
+    let redis = Redis::start();
+    let keys = tempfile::tempdir().unwrap();
+    let interval = ["--token-guess-interval", "300"];
+    let a = Node::start_with("a", keys.path(), &redis, &interval).await;
+    let b = Node::start_with("b", keys.path(), &redis, &interval).await;
+    let started = Instant::now();
+    let mut guesses = tokio::task::JoinSet::new();
+    for i in 0..6u32 {
+        let addr = if i % 2 == 0 { a.ssh } else { b.ssh };
+        guesses.spawn(async move {
+            let token = format!("{:026}", i);
+            common::ssh_login(addr, &token, None).await
+        });
+    }
+    while let Some(done) = guesses.join_next().await {
+        // Wrong tokens are let in and refused at the shell, like the original.
+        assert!(done.unwrap());
+    }
+    let took = started.elapsed();
+    // Six answers one 300 ms interval apart: the last one at least 1.5 s after the first
+    // guess (a slow machine only makes it later). Per node it would be about 0.9 s.
+    assert!(took >= Duration::from_millis(1500), "took only {took:?}");
+    assert_eq!(
+        redis.cli(&["KEYS", "tmate:guess:*"]).trim(),
+        "tmate:guess:127.0.0.1"
+    );
 }

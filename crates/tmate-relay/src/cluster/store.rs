@@ -108,6 +108,22 @@ end
 return 0
 ";
 
+/// Charge a wrong token to an address, cluster-wide: its next answer moves `interval` later
+/// (on Redis's clock, so nodes' clocks need not agree). The wait in ms, or -1 when more than
+/// `backlog` is queued already (refuse at once).
+const GUESS: &str = r"
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local slot = tonumber(redis.call('GET', KEYS[1]) or '0')
+local start = math.max(slot, now)
+if start - now > tonumber(ARGV[2]) then
+  return -1
+end
+local next = start + tonumber(ARGV[1])
+redis.call('SET', KEYS[1], next, 'PX', next - now + 1000)
+return next - now
+";
+
 /// Whether a publish took.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Published {
@@ -206,6 +222,28 @@ impl Store {
     pub async fn owner(&self, token: &str) -> Result<Option<Owner>, StoreError> {
         let value: Option<String> = self.run(redis::cmd("GET").arg(token_key(token))).await?;
         Ok(value.as_deref().and_then(Owner::decode))
+    }
+
+    /// Charge one wrong token to the address `client` (already reduced to its counting key):
+    /// how long to wait before answering, or `None` to refuse at once.
+    pub async fn charge_guess(
+        &self,
+        client: &str,
+        interval: Duration,
+        backlog: Duration,
+    ) -> Result<Option<Duration>, StoreError> {
+        let key = format!("{PREFIX}guess:{client}");
+        let wait: i64 = self
+            .script(
+                GUESS,
+                &[key],
+                &[
+                    interval.as_millis().to_string(),
+                    backlog.as_millis().to_string(),
+                ],
+            )
+            .await?;
+        Ok(u64::try_from(wait).ok().map(Duration::from_millis))
     }
 
     /// Announce this node and where other nodes reach it, for `lease`.
