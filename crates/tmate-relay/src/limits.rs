@@ -71,6 +71,9 @@ const OVERFLOW: IpAddr = IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED);
 #[derive(Default)]
 pub struct PerIp {
     counts: Mutex<HashMap<IpAddr, usize>>,
+    /// In a cluster, the connections other nodes hold per address (refreshed from Redis
+    /// every second by `cluster`): they count against the same limit.
+    elsewhere: Mutex<HashMap<IpAddr, usize>>,
 }
 
 impl PerIp {
@@ -82,8 +85,15 @@ impl PerIp {
         if !counts.contains_key(&key) && counts.len() >= MAX_TRACKED {
             key = OVERFLOW;
         }
+        let elsewhere = self
+            .elsewhere
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&key)
+            .copied()
+            .unwrap_or(0);
         let count = counts.entry(key).or_insert(0);
-        if *count >= limit {
+        if *count + elsewhere >= limit {
             return None;
         }
         *count += 1;
@@ -98,6 +108,24 @@ impl PerIp {
                 counts.remove(&key);
             }
         }
+    }
+
+    /// The addresses holding at least `least` connections here, with their counts.
+    pub fn busiest(&self, least: usize) -> Vec<(IpAddr, usize)> {
+        let counts = self.counts.lock().unwrap_or_else(PoisonError::into_inner);
+        counts
+            .iter()
+            .filter(|(_, n)| **n >= least.max(1))
+            .map(|(ip, n)| (*ip, *n))
+            .collect()
+    }
+
+    /// Replace what other nodes hold per address.
+    pub fn set_elsewhere(&self, counts: HashMap<IpAddr, usize>) {
+        *self
+            .elsewhere
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = counts;
     }
 
     /// Connections open from `ip` now.

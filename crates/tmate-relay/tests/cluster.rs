@@ -641,3 +641,49 @@ async fn guessing_over_several_nodes_gains_nothing() {
         "tmate:guess:127.0.0.1"
     );
 }
+
+/// Whether a fresh TCP connection to `addr` is served (the SSH banner comes) or closed at
+/// accept (a connection limit).
+async fn served(addr: SocketAddr) -> Option<tokio::net::TcpStream> {
+    use tokio::io::AsyncReadExt;
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut banner = [0u8; 7];
+    match tokio::time::timeout(DEADLINE, stream.read_exact(&mut banner)).await {
+        Ok(Ok(_)) if &banner == b"SSH-2.0" => Some(stream),
+        _ => None,
+    }
+}
+
+/// `--connections-per-ip` counts the whole cluster: with four connections held on A, B lets
+/// the same address in no more; when they close, B lets it in again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_per_address_count_every_node() {
+    let redis = Redis::start();
+    let keys = tempfile::tempdir().unwrap();
+    let flags = ["--connections-per-ip", "4", "--handshake-timeout", "120"];
+    let a = Node::start_with("a", keys.path(), &redis, &flags).await;
+    let b = Node::start_with("b", keys.path(), &redis, &flags).await;
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        held.push(served(a.ssh).await.expect("A serves up to the limit"));
+    }
+    assert!(served(a.ssh).await.is_none(), "A's own limit");
+    // Within a couple of exchanges B counts A's four too.
+    let deadline = Instant::now() + DEADLINE;
+    while served(b.ssh).await.is_some() {
+        assert!(
+            Instant::now() < deadline,
+            "B never counted the connections held on A"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    drop(held);
+    let deadline = Instant::now() + DEADLINE;
+    while served(b.ssh).await.is_none() {
+        assert!(
+            Instant::now() < deadline,
+            "B never let the address in again"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}

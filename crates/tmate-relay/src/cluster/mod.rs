@@ -21,6 +21,9 @@ pub use store::{Owner, Published, Store, StoreError};
 /// dies is forgotten within the lease; Redis restarted empty is refilled within a renewal.
 pub const LEASE: Duration = Duration::from_secs(15);
 pub const RENEW_EVERY: Duration = Duration::from_secs(5);
+/// How often per-address connection counts are exchanged, and how long a node's counts live.
+pub const CONNECTIONS_EVERY: Duration = Duration::from_secs(1);
+pub const CONNECTIONS_LEASE: Duration = Duration::from_secs(5);
 
 /// What a node is told to be (from the command line).
 #[derive(Debug, Clone)]
@@ -170,19 +173,69 @@ impl Cluster {
         }
     }
 
-    /// Check the keys, then renew this node's facts until the relay shuts down.
+    /// Renew this node's facts every `RENEW_EVERY` and exchange per-address connection counts
+    /// every second, until the relay shuts down.
     pub async fn run(
         self: Arc<Self>,
         shared: Arc<Shared>,
         mut stop: tokio::sync::watch::Receiver<bool>,
     ) {
+        let mut nodes = Vec::new();
+        let mut next_renewal = tokio::time::Instant::now();
         loop {
-            self.renew(&shared).await;
+            if tokio::time::Instant::now() >= next_renewal {
+                self.renew(&shared).await;
+                let listed = self.store.nodes().await;
+                self.note(&listed);
+                if let Ok(listed) = listed {
+                    nodes = listed;
+                }
+                next_renewal = tokio::time::Instant::now() + RENEW_EVERY;
+            }
+            self.exchange_connections(&shared, &nodes).await;
             tokio::select! {
-                () = tokio::time::sleep(RENEW_EVERY) => {}
+                () = tokio::time::sleep(CONNECTIONS_EVERY) => {}
                 _ = stop.changed() => return,
             }
         }
+    }
+
+    /// Publish the addresses holding many connections here, and learn what the other nodes
+    /// hold, so `--connections-per-ip` counts the whole cluster (up to a couple of seconds
+    /// late). Redis down: each node counts alone.
+    async fn exchange_connections(&self, shared: &Shared, nodes: &[String]) {
+        let limit = shared.config.limits.connections_per_ip;
+        // Only addresses that could matter: a few connections per address are the norm.
+        let least = (limit / 8).max(1);
+        let mine: Vec<(String, usize)> = shared
+            .per_ip
+            .busiest(least)
+            .into_iter()
+            .map(|(ip, n)| (ip.to_string(), n))
+            .collect();
+        let published = self
+            .store
+            .publish_connections(&self.config.node_name, &mine, CONNECTIONS_LEASE)
+            .await;
+        self.note(&published);
+        if published.is_err() {
+            shared
+                .per_ip
+                .set_elsewhere(std::collections::HashMap::new());
+            return;
+        }
+        let mut elsewhere: std::collections::HashMap<std::net::IpAddr, usize> =
+            std::collections::HashMap::new();
+        for node in nodes.iter().filter(|n| **n != self.config.node_name) {
+            let counts = self.store.connections_of(node).await;
+            self.note(&counts);
+            for (ip, n) in counts.unwrap_or_default() {
+                if let Ok(ip) = ip.parse() {
+                    *elsewhere.entry(ip).or_insert(0) += n;
+                }
+            }
+        }
+        shared.per_ip.set_elsewhere(elsewhere);
     }
 
     /// One renewal: the node record and every live session.

@@ -80,6 +80,8 @@ fn node_key(node: &str) -> String {
 }
 
 const KEYS_KEY: &str = "tmate:cluster:host-keys";
+/// The live nodes, scored by when their lease ends.
+const NODES_KEY: &str = "tmate:nodes";
 
 /// Set both token keys unless a newer generation holds the first: 1 when set, 0 when stale.
 const PUBLISH: &str = r"
@@ -246,6 +248,51 @@ impl Store {
         Ok(u64::try_from(wait).ok().map(Duration::from_millis))
     }
 
+    /// Replace this node's record of its busiest addresses (`address -> connections`).
+    pub async fn publish_connections(
+        &self,
+        node: &str,
+        counts: &[(String, usize)],
+        lease: Duration,
+    ) -> Result<(), StoreError> {
+        let key = format!("{PREFIX}conns:{node}");
+        let mut pipe = redis::pipe();
+        pipe.atomic().del(&key).ignore();
+        if !counts.is_empty() {
+            pipe.hset_multiple(&key, counts)
+                .ignore()
+                .pexpire(&key, i64::try_from(lease.as_millis()).unwrap_or(i64::MAX))
+                .ignore();
+        }
+        let mut conn = self.conn.clone();
+        match tokio::time::timeout(COMMAND_TIMEOUT, pipe.query_async::<()>(&mut conn)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(StoreError(e.to_string())),
+            Err(_) => Err(StoreError(format!(
+                "no answer within {} ms",
+                COMMAND_TIMEOUT.as_millis()
+            ))),
+        }
+    }
+
+    /// Another node's busiest addresses.
+    pub async fn connections_of(&self, node: &str) -> Result<Vec<(String, usize)>, StoreError> {
+        self.run(redis::cmd("HGETALL").arg(format!("{PREFIX}conns:{node}")))
+            .await
+    }
+
+    /// The names of the live nodes (those whose lease in `tmate:nodes` has not run out).
+    pub async fn nodes(&self) -> Result<Vec<String>, StoreError> {
+        let now = super::generation_now();
+        self.run(
+            redis::cmd("ZRANGEBYSCORE")
+                .arg(NODES_KEY)
+                .arg(now)
+                .arg("+inf"),
+        )
+        .await
+    }
+
     /// Announce this node and where other nodes reach it, for `lease`.
     pub async fn publish_node(
         &self,
@@ -253,17 +300,39 @@ impl Store {
         addr: &str,
         lease: Duration,
     ) -> Result<(), StoreError> {
-        let lease_ms = lease.as_millis().max(1).to_string();
-        let _: () = self
-            .run(
-                redis::cmd("SET")
-                    .arg(node_key(node))
-                    .arg(addr)
-                    .arg("PX")
-                    .arg(lease_ms),
-            )
-            .await?;
-        Ok(())
+        let lease_ms = u64::try_from(lease.as_millis()).unwrap_or(u64::MAX).max(1);
+        let now = super::generation_now();
+        let mut pipe = redis::pipe();
+        pipe.cmd("SET")
+            .arg(node_key(node))
+            .arg(addr)
+            .arg("PX")
+            .arg(lease_ms)
+            .ignore()
+            // The index of nodes: scored by when each lease ends; ended ones pruned here.
+            .cmd("ZADD")
+            .arg(NODES_KEY)
+            .arg(now.saturating_add(lease_ms))
+            .arg(node)
+            .ignore()
+            .cmd("ZREMRANGEBYSCORE")
+            .arg(NODES_KEY)
+            .arg("-inf")
+            .arg(now)
+            .ignore()
+            .cmd("PEXPIRE")
+            .arg(NODES_KEY)
+            .arg(lease_ms.saturating_mul(4))
+            .ignore();
+        let mut conn = self.conn.clone();
+        match tokio::time::timeout(COMMAND_TIMEOUT, pipe.query_async::<()>(&mut conn)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(StoreError(e.to_string())),
+            Err(_) => Err(StoreError(format!(
+                "no answer within {} ms",
+                COMMAND_TIMEOUT.as_millis()
+            ))),
+        }
     }
 
     /// Where a live node is reached.
