@@ -687,3 +687,37 @@ async fn connections_per_address_count_every_node() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
+
+/// A stale owner loses: when Redis shows a newer owner of the session (its host reattached
+/// elsewhere while this node was cut off), this node's next renewal closes its copy and tells
+/// its viewers where the session went.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stale_owner_closes_its_copy() {
+    assert!(tmate_installed());
+    let redis = Redis::start();
+    let keys = tempfile::tempdir().unwrap();
+    let a = Node::start("a", keys.path(), &redis).await;
+    let host = host_on(&a, keys.path()).await;
+    let ssh = host.display("#{tmate_ssh}").await;
+    let ssh_ro = host.display("#{tmate_ssh_ro}").await;
+    let mut viewer = SshViewer::join(&a.ssh_command(&token_of(&ssh)), 100, 30, &[]).await;
+    viewer
+        .wait_for("the shell on A", |s| s.contains("bash-"))
+        .await;
+    // What a node "b" would publish after the host reattached there: a newer generation.
+    let key = tmate_relay::cluster::store::token_key(&token_of(&ssh));
+    let current =
+        tmate_relay::cluster::Owner::decode(redis.cli(&["GET", &key]).trim()).expect("A's record");
+    let newer = tmate_relay::cluster::Owner {
+        node: "b".into(),
+        generation: current.generation + 1,
+        ..current
+    };
+    for token in [token_of(&ssh), token_of(&ssh_ro)] {
+        let key = tmate_relay::cluster::store::token_key(&token);
+        redis.cli(&["SET", &key, &newer.encode(), "PX", "60000"]);
+    }
+    let said = viewer.wait_exit().await;
+    assert!(said.contains("moved to another relay node"), "{said:?}");
+    assert!(a.log().contains("a newer owner holds this session"));
+}
