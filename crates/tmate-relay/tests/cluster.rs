@@ -488,6 +488,33 @@ impl TwoAddressCluster {
         }
     }
 
+    /// Our own `tmate` (built beside this binary by `cargo test --workspace`) as the host.
+    async fn our_host(&self) -> TmateHost {
+        let ours = Path::new(env!("CARGO_BIN_EXE_tmate-ssh-server")).with_file_name("tmate");
+        assert!(
+            ours.is_file(),
+            "{} is missing: build the host too (cargo build -p tmate, or cargo test --workspace)",
+            ours.display()
+        );
+        let keys = tmate_relay::HostKeys::load_or_create(self.keys.path())
+            .unwrap()
+            .0;
+        let hosts = self.hosts.path().join("hosts");
+        let host = TmateHost::start_program(
+            &ours.to_string_lossy(),
+            "cluster.test",
+            self.port,
+            &keys.ed25519_fingerprint(),
+            Some(&hosts),
+        )
+        .await;
+        host.wait_for("the prompt", &["capture-pane", "-p"], |out| {
+            out.contains("bash-")
+        })
+        .await;
+        host
+    }
+
     async fn debian_host(&self) -> TmateHost {
         let keys = tmate_relay::HostKeys::load_or_create(self.keys.path())
             .unwrap()
@@ -575,6 +602,35 @@ async fn a_killed_nodes_host_moves_with_its_tokens() {
         "typing after the failover",
         &["capture-pane", "-p"],
         |out| out.lines().any(|l| l == "after-42"),
+    )
+    .await;
+}
+
+/// The same failover with our own `tmate` as the host.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_killed_nodes_host_moves_with_its_tokens_with_our_host() {
+    let cluster = TwoAddressCluster::start().await;
+    let host = cluster.our_host().await;
+    let ssh = host.display("#{tmate_ssh}").await;
+    assert!(ssh.ends_with("@cluster.test"), "{ssh}");
+    let token = token_of(&ssh);
+    host.run(&["send-keys", "echo ours-$((6*7))", "Enter"])
+        .await;
+    let owner = cluster.owner_of(&token).await;
+    let other = 1 - owner;
+    cluster.nodes[owner].signal("KILL");
+    cluster.wait_owner(&token, other).await;
+    assert_eq!(host.display("#{tmate_ssh}").await, ssh, "the strings stay");
+    let survivor = &cluster.nodes[other];
+    let mut viewer = SshViewer::join(&survivor.ssh_command(&token), 100, 30, &[]).await;
+    viewer
+        .wait_for("the screen through the survivor", |s| s.contains("ours-42"))
+        .await;
+    viewer.type_bytes(b"echo typed-$((6*7))\r").await;
+    host.wait_for(
+        "typing after the failover",
+        &["capture-pane", "-p"],
+        |out| out.lines().any(|l| l == "typed-42"),
     )
     .await;
 }

@@ -41,15 +41,26 @@ impl TmateHost {
         fingerprint: &str,
         hosts: Option<&Path>,
     ) -> TmateHost {
+        TmateHost::start_program("tmate", host, port, fingerprint, hosts).await
+    }
+
+    /// As `start_with`, running `tmate` (a path: e.g. our own build instead of Debian's).
+    pub async fn start_program(
+        tmate: &str,
+        host: &str,
+        port: u16,
+        fingerprint: &str,
+        hosts: Option<&Path>,
+    ) -> TmateHost {
         let program = match hosts {
-            None => vec!["tmate".to_string()],
+            None => vec![tmate.to_string()],
             Some(hosts) => vec![
                 "unshare".into(),
                 "-m".into(),
                 "sh".into(),
                 "-c".into(),
                 format!(
-                    "mount --bind '{}' /etc/hosts && exec tmate \"$@\"",
+                    "mount --bind '{}' /etc/hosts && exec '{tmate}' \"$@\"",
                     hosts.display()
                 ),
                 "sh".into(),
