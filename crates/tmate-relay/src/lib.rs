@@ -328,11 +328,10 @@ impl Relay {
         }
         let cluster = match &config.cluster {
             Some(cluster_config) => {
-                let cluster =
-                    cluster::Cluster::new(cluster_config.clone(), config.host_keys.ed25519.clone())
-                        .map_err(|e| anyhow::anyhow!("--redis: {e}"))?;
+                let cluster = cluster::Cluster::new(cluster_config.clone(), &config.host_keys)
+                    .map_err(|e| anyhow::anyhow!("--redis: {e}"))?;
                 cluster
-                    .check_host_keys(&config.host_keys.fingerprints_line())
+                    .check_host_keys()
                     .await
                     .map_err(anyhow::Error::msg)?;
                 Some(Arc::new(cluster))

@@ -63,19 +63,20 @@ pub struct Cluster {
     pub host_key: Arc<PrivateKey>,
     /// Redis health as last seen, so trouble and recovery are logged once each.
     redis_down: AtomicBool,
-    /// Draining: no new sessions are published.
-    pub draining: AtomicBool,
+    /// This node's host-key fingerprints (`HostKeys::fingerprints_line`), kept as the
+    /// cluster's in Redis.
+    host_keys_line: String,
 }
 
 impl Cluster {
-    pub fn new(config: ClusterConfig, host_key: PrivateKey) -> Result<Cluster, StoreError> {
+    pub fn new(config: ClusterConfig, host_keys: &crate::HostKeys) -> Result<Cluster, StoreError> {
         let store = Store::open(&config.redis_url)?;
         Ok(Cluster {
             config,
             store,
-            host_key: Arc::new(host_key),
+            host_key: Arc::new(host_keys.ed25519.clone()),
             redis_down: AtomicBool::new(false),
-            draining: AtomicBool::new(false),
+            host_keys_line: host_keys.fingerprints_line(),
         })
     }
 
@@ -249,6 +250,11 @@ impl Cluster {
             // Redis is down: trying every session would only wait out the same timeout.
             return;
         }
+        let keys = self
+            .store
+            .renew_cluster_host_keys(&self.host_keys_line)
+            .await;
+        self.note(&keys);
         for session in shared.registry.all() {
             self.publish(shared, &session).await;
         }
@@ -256,11 +262,12 @@ impl Cluster {
 
     /// Refuse to join a cluster whose host keys differ (a viewer moving between nodes would
     /// see a changed host key). Redis down at start: checked at the next start instead.
-    pub async fn check_host_keys(&self, fingerprints: &str) -> Result<(), String> {
+    pub async fn check_host_keys(&self) -> Result<(), String> {
+        let fingerprints = &self.host_keys_line;
         let recorded = self.store.cluster_host_keys(fingerprints).await;
         self.note(&recorded);
         match recorded {
-            Ok(recorded) if recorded != fingerprints => Err(format!(
+            Ok(recorded) if recorded != *fingerprints => Err(format!(
                 "this node's host keys ({fingerprints}) differ from the cluster's ({recorded}): \
                  copy the keys directory (ssh_host_*_key and reconnect_secret) from a running \
                  node to every node"

@@ -80,6 +80,9 @@ fn node_key(node: &str) -> String {
 }
 
 const KEYS_KEY: &str = "tmate:cluster:host-keys";
+/// The cluster's key record outlives its last node by this long (a cluster given new keys
+/// starts over after it, or at once when the key is deleted by hand).
+const KEYS_LEASE_MS: u64 = 3_600_000;
 /// The live nodes, scored by when their lease ends.
 const NODES_KEY: &str = "tmate:nodes";
 
@@ -344,10 +347,26 @@ impl Store {
     /// recorded ones (equal to `mine` when all is well).
     pub async fn cluster_host_keys(&self, mine: &str) -> Result<String, StoreError> {
         let _: Option<String> = self
-            .run(redis::cmd("SET").arg(KEYS_KEY).arg(mine).arg("NX"))
+            .run(
+                redis::cmd("SET")
+                    .arg(KEYS_KEY)
+                    .arg(mine)
+                    .arg("NX")
+                    .arg("PX")
+                    .arg(KEYS_LEASE_MS),
+            )
             .await?;
         let recorded: Option<String> = self.run(redis::cmd("GET").arg(KEYS_KEY)).await?;
         Ok(recorded.unwrap_or_else(|| mine.to_string()))
+    }
+
+    /// Keep the cluster's key record while a node lives (re-created if Redis lost it).
+    pub async fn renew_cluster_host_keys(&self, mine: &str) -> Result<(), StoreError> {
+        self.cluster_host_keys(mine).await?;
+        let _: i64 = self
+            .run(redis::cmd("PEXPIRE").arg(KEYS_KEY).arg(KEYS_LEASE_MS))
+            .await?;
+        Ok(())
     }
 }
 
