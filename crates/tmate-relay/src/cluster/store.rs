@@ -171,14 +171,13 @@ impl Store {
 
     async fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, StoreError> {
         let mut conn = self.conn.clone();
-        match tokio::time::timeout(COMMAND_TIMEOUT, cmd.query_async(&mut conn)).await {
-            Ok(Ok(value)) => Ok(value),
-            Ok(Err(e)) => Err(StoreError(e.to_string())),
-            Err(_) => Err(StoreError(format!(
-                "no answer within {} ms",
-                COMMAND_TIMEOUT.as_millis()
-            ))),
-        }
+        answer(tokio::time::timeout(COMMAND_TIMEOUT, cmd.query_async(&mut conn)).await)
+    }
+
+    /// Run `pipe` (its replies ignored).
+    async fn run_pipe(&self, pipe: &redis::Pipeline) -> Result<(), StoreError> {
+        let mut conn = self.conn.clone();
+        answer(tokio::time::timeout(COMMAND_TIMEOUT, pipe.query_async::<()>(&mut conn)).await)
     }
 
     async fn script<T: redis::FromRedisValue>(
@@ -267,15 +266,7 @@ impl Store {
                 .pexpire(&key, i64::try_from(lease.as_millis()).unwrap_or(i64::MAX))
                 .ignore();
         }
-        let mut conn = self.conn.clone();
-        match tokio::time::timeout(COMMAND_TIMEOUT, pipe.query_async::<()>(&mut conn)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(StoreError(e.to_string())),
-            Err(_) => Err(StoreError(format!(
-                "no answer within {} ms",
-                COMMAND_TIMEOUT.as_millis()
-            ))),
-        }
+        self.run_pipe(&pipe).await
     }
 
     /// Another node's busiest addresses.
@@ -327,15 +318,7 @@ impl Store {
             .arg(NODES_KEY)
             .arg(lease_ms.saturating_mul(4))
             .ignore();
-        let mut conn = self.conn.clone();
-        match tokio::time::timeout(COMMAND_TIMEOUT, pipe.query_async::<()>(&mut conn)).await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(StoreError(e.to_string())),
-            Err(_) => Err(StoreError(format!(
-                "no answer within {} ms",
-                COMMAND_TIMEOUT.as_millis()
-            ))),
-        }
+        self.run_pipe(&pipe).await
     }
 
     /// Where a live node is reached.
@@ -367,6 +350,20 @@ impl Store {
             .run(redis::cmd("PEXPIRE").arg(KEYS_KEY).arg(KEYS_LEASE_MS))
             .await?;
         Ok(())
+    }
+}
+
+/// A bounded Redis call's outcome, worded for the log.
+fn answer<T>(
+    outcome: Result<redis::RedisResult<T>, tokio::time::error::Elapsed>,
+) -> Result<T, StoreError> {
+    match outcome {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(StoreError(e.to_string())),
+        Err(_) => Err(StoreError(format!(
+            "no answer within {} ms",
+            COMMAND_TIMEOUT.as_millis()
+        ))),
     }
 }
 
