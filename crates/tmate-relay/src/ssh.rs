@@ -68,6 +68,8 @@ pub fn accept(
     };
     let _ = stream.set_nodelay(true);
     tokio::spawn(async move {
+        // The count belongs to this task, so it ends with the connection however it ends (a
+        // dropped stalled viewer included); the handler only may release its address early.
         let count = Arc::new(guard);
         let established = Arc::new(AtomicBool::new(false));
         let kill = Arc::new(tokio::sync::Notify::new());
@@ -81,7 +83,7 @@ pub fn accept(
             pty_size: (80, 24),
             role: Role::None,
             established: established.clone(),
-            count,
+            count: Arc::downgrade(&count),
             link_peer: false,
             located: None,
         };
@@ -200,8 +202,8 @@ struct Conn {
     pty_size: (u16, u16),
     role: Role,
     established: Arc<AtomicBool>,
-    /// This connection's place in the connection counts.
-    count: Arc<ConnectionCount>,
+    /// This connection's place in the connection counts (owned by the connection's task).
+    count: std::sync::Weak<ConnectionCount>,
     /// Authenticated as another node of the cluster (`cluster::link`).
     link_peer: bool,
     /// In a cluster, where the user's token lives when it is not here (asked once per
@@ -337,7 +339,9 @@ impl russh::server::Handler for Conn {
             self.offered_key = Some(key.public_key.clone());
             if user == LINK_USER && self.shared.cluster.is_some() {
                 self.link_peer = true;
-                self.count.release_address();
+                if let Some(count) = self.count.upgrade() {
+                    count.release_address();
+                }
             }
         }
         Ok(Self::decision(allowed))
