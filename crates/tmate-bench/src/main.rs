@@ -1,7 +1,9 @@
 //! Owns the benchmark suite's command line and run order: each target (our host + our relay,
-//! Debian's tmate 2.4 + our relay, tmate 2.4 + the original relay) through every phase, then the
-//! local multiplexer against tmux; the table on stdout and the full results as JSON.
+//! Debian's tmate 2.4 + our relay, tmate 2.4 + the original relay) through every phase, then our
+//! relay as a cluster, then the local multiplexer against tmux; the table on stdout and the full
+//! results as JSON.
 
+mod cluster;
 mod local;
 mod pane;
 mod procs;
@@ -21,12 +23,13 @@ use serde_json::{Value, json};
 use share::{RelayKind, Target};
 
 const USAGE: &str = "\
-tmate-bench [--quick] [--json FILE] [--targets ours,debian,original] [--phases setup,viewers,memory,local]
+tmate-bench [--quick] [--json FILE] [--targets ours,debian,original] [--phases setup,viewers,memory,cluster,local]
             [--viewers 1,5,20,100] [--sessions 1,100,1000,10000] [--max-seconds N] [--keep]
 Runs the benchmarks of docs/BENCHMARKS.md on loopback. Our binaries are taken from this
 program's directory (build with `cargo build --release`); Debian's client from
 $TMATE_DEBIAN_CLIENT or /usr/bin/tmate; the original relay from $TMATE_REFERENCE_SERVER (the
-`original` target is skipped without it).";
+`original` target is skipped without it). The cluster phase runs redis-server and our relay's
+nodes, with the hosts of the targets ours and debian.";
 
 pub struct Ctx {
     pub work: PathBuf,
@@ -120,7 +123,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Args> {
         quick: false,
         json: PathBuf::from("bench-results.json"),
         targets: list("ours,debian,original"),
-        phases: list("setup,viewers,memory,local"),
+        phases: list("setup,viewers,memory,cluster,local"),
         viewers: None,
         sessions: None,
         max_seconds: 900,
@@ -343,7 +346,8 @@ fn run_suite(args: Args) -> Result<()> {
             vec![1, 100, 1000, 10000]
         }
     });
-    for target in &targets {
+    let per_target = ["setup", "viewers", "memory"].iter().any(|p| phase(p));
+    for target in targets.iter().filter(|_| per_target) {
         eprintln!("== {} ({})", target.name, target.label);
         let mut out = serde_json::Map::new();
         let mut relay = match share::Relay::start(&ctx, &target.relay, target.name) {
@@ -410,6 +414,22 @@ fn run_suite(args: Args) -> Result<()> {
         }
         procs::reap_orphans(&Default::default());
         results["targets"][target.name] = Value::Object(out);
+    }
+    if phase("cluster") {
+        // Our relay's nodes, with the hosts of the targets that use our relay.
+        let clients: Vec<(&'static str, PathBuf)> = targets
+            .iter()
+            .filter(|t| matches!(t.relay, RelayKind::Ours(_)))
+            .map(|t| (t.name, t.client.clone()))
+            .collect();
+        let names: Vec<&str> = clients.iter().map(|c| c.0).collect();
+        eprintln!("== cluster: 3 nodes of our relay on one Redis, hosts {names:?}");
+        results["cluster"] =
+            cluster::phase_cluster(&ctx, &ours_relay, &clients).unwrap_or_else(|e| {
+                eprintln!("  cluster: {e:#}");
+                json!({"error": format!("{e:#}")})
+            });
+        procs::reap_orphans(&Default::default());
     }
     if phase("local") {
         eprintln!("== local multiplexer: ours vs tmux");

@@ -1,5 +1,6 @@
 //! Owns the printed report: one table per figure of DESIGN.md section 7, every target side by
-//! side with its ratio to the original relay, then each target checked (met / MISSED).
+//! side with its ratio to the original relay, the cluster's figures, then each target checked
+//! (met / MISSED).
 
 use std::fmt::Write;
 
@@ -116,183 +117,10 @@ pub fn table(res: &Value) -> String {
         }
     }
     out.push('\n');
-    let orig = &res["targets"]["original"];
-
-    // Session setup.
-    let _ = writeln!(
-        out,
-        "Session setup, `new-session -d` to `wait tmate-ready` (ms)\n"
-    );
-    let header: Vec<String> = [
-        "target",
-        "median",
-        "p90",
-        "min",
-        "new-session alone",
-        "vs original",
-    ]
-    .map(String::from)
-    .to_vec();
-    let o = num(orig, &["setup", "ready_ms", "median"]);
-    let r: Vec<Vec<String>> = ts
-        .iter()
-        .map(|(t, v)| {
-            let med = num(v, &["setup", "ready_ms", "median"]);
-            vec![
-                t.to_string(),
-                f(med, 1),
-                f(num(v, &["setup", "ready_ms", "p90"]), 1),
-                f(num(v, &["setup", "ready_ms", "min"]), 1),
-                f(num(v, &["setup", "new_session_ms", "median"]), 1),
-                f(ratio(med, o), 2),
-            ]
-        })
-        .collect();
-    rows(&mut out, &header, &r);
-
-    // Echo latency and bursts per viewer count.
-    let ks: Vec<String> = keys_of(res, "viewers")
-        .into_iter()
-        .filter(|k| k != "0")
-        .collect();
-    let _ = writeln!(
-        out,
-        "Keystroke echo seen by ssh viewers (ms): viewer 0 (read-write, typing) median / p99, slowest viewer median\n"
-    );
-    let mut header = vec!["viewers".to_string()];
-    for (t, _) in &ts {
-        header.push(format!("{t} v0 med"));
-        header.push(format!("{t} v0 p99"));
-        header.push(format!("{t} slowest"));
+    if !ts.is_empty() {
+        target_tables(&mut out, res, &ts);
     }
-    header.push("ours/orig".into());
-    header.push("debian/orig".into());
-    let r: Vec<Vec<String>> = ks
-        .iter()
-        .map(|k| {
-            let mut row = vec![k.clone()];
-            for (_, v) in &ts {
-                let x = &v["viewers"][k.as_str()];
-                row.push(f(num(x, &["echo_ms_viewer0", "median"]), 2));
-                row.push(f(num(x, &["echo_ms_viewer0", "p99"]), 2));
-                row.push(f(num(x, &["echo_ms_slowest", "median"]), 2));
-            }
-            for t in ["ours", "debian"] {
-                row.push(f(
-                    ratio(
-                        num(
-                            &res["targets"][t],
-                            &["viewers", k, "echo_ms_viewer0", "median"],
-                        ),
-                        num(orig, &["viewers", k, "echo_ms_viewer0", "median"]),
-                    ),
-                    2,
-                ));
-            }
-            row
-        })
-        .collect();
-    rows(&mut out, &header, &r);
-
-    let _ = writeln!(
-        out,
-        "4 MB burst printed in the host's pane: seconds until the end marker is on every viewer's screen, \
-         KB each viewer received (median), the pane's write time vs the same burst with no viewer, relay CPU ms per MB\n"
-    );
-    let mut header = vec!["viewers".to_string()];
-    for (t, _) in &ts {
-        header.push(format!("{t} s"));
-        header.push(format!("{t} KB/viewer"));
-        header.push(format!("{t} pane x"));
-        header.push(format!("{t} cpu ms/MB"));
-    }
-    header.push("orig/ours".into());
-    header.push("orig/debian".into());
-    let r: Vec<Vec<String>> = ks
-        .iter()
-        .map(|k| {
-            let mut row = vec![k.clone()];
-            for (_, v) in &ts {
-                let x = &v["viewers"][k.as_str()];
-                if x.is_null() {
-                    row.extend(["-", "-", "-", "-"].map(String::from));
-                    continue;
-                }
-                row.push(f(num(x, &["burst_secs_all_median"]), 3));
-                row.push(f(num(x, &["viewer_bytes_median"]).map(|b| b / 1024.0), 0));
-                row.push(f(num(x, &["pane_slowdown"]), 2));
-                row.push(f(num(x, &["relay_cpu_ms_per_mb_median"]), 1));
-            }
-            for t in ["ours", "debian"] {
-                row.push(f(
-                    ratio(
-                        num(orig, &["viewers", k, "burst_secs_all_median"]),
-                        num(&res["targets"][t], &["viewers", k, "burst_secs_all_median"]),
-                    ),
-                    1,
-                ));
-            }
-            row
-        })
-        .collect();
-    rows(&mut out, &header, &r);
-    let base: Vec<String> = ts
-        .iter()
-        .map(|(t, v)| {
-            format!(
-                "{t} {} s",
-                f(num(v, &["viewers", "0", "pane_secs", "median"]), 3)
-            )
-        })
-        .collect();
-    let _ = writeln!(
-        out,
-        "Pane write time of the burst with no viewer (the 1.00 of `pane x`): {}\n",
-        base.join(", ")
-    );
-
-    // Memory.
-    let _ = writeln!(
-        out,
-        "Relay memory per idle session (KB; RSS, PSS of the relay's process tree minus the idle relay; hosts: real clients, or scripted russh hosts)\n"
-    );
-    let ss: Vec<String> = keys_of(res, "memory");
-    let mut header = vec!["sessions".to_string()];
-    for (t, _) in &ts {
-        header.push(format!("{t} RSS/sess"));
-        header.push(format!("{t} PSS/sess"));
-        header.push(format!("{t} hosts"));
-    }
-    let r: Vec<Vec<String>> = ss
-        .iter()
-        .map(|s| {
-            let mut row = vec![s.clone()];
-            for (_, v) in &ts {
-                let x = &v["memory"][s.as_str()];
-                if x["skipped"].is_string() {
-                    row.extend(["-", "-", "skipped"].map(String::from));
-                    continue;
-                }
-                row.push(f(num(x, &["rss_kb_per_session"]), 0));
-                row.push(f(num(x, &["pss_kb_per_session"]), 0));
-                row.push(x["hosts"].as_str().unwrap_or("-").to_string());
-            }
-            row
-        })
-        .collect();
-    rows(&mut out, &header, &r);
-    let scrolled: Vec<String> = ts
-        .iter()
-        .map(|(t, v)| {
-            let x = &v["memory_scrolled"]["100"];
-            format!("{t} {} KB", f(num(x, &["rss_kb_per_session"]), 0))
-        })
-        .collect();
-    let _ = writeln!(
-        out,
-        "Per session with 100 real hosts whose panes printed 200 lines (RSS): {}\n",
-        scrolled.join(", ")
-    );
+    cluster_tables(&mut out, &res["cluster"]);
 
     // Local multiplexer.
     let l = &res["local"];
@@ -334,6 +162,326 @@ pub fn table(res: &Value) -> String {
     }
     out.push_str(&checks(res));
     out
+}
+
+/// The tables of the per-target phases: setup, echo latency, bursts, memory.
+fn target_tables(out: &mut String, res: &Value, ts: &[(&str, &Value)]) {
+    let orig = &res["targets"]["original"];
+
+    // Session setup.
+    let _ = writeln!(
+        out,
+        "Session setup, `new-session -d` to `wait tmate-ready` (ms)\n"
+    );
+    let header: Vec<String> = [
+        "target",
+        "median",
+        "p90",
+        "min",
+        "new-session alone",
+        "vs original",
+    ]
+    .map(String::from)
+    .to_vec();
+    let o = num(orig, &["setup", "ready_ms", "median"]);
+    let r: Vec<Vec<String>> = ts
+        .iter()
+        .map(|(t, v)| {
+            let med = num(v, &["setup", "ready_ms", "median"]);
+            vec![
+                t.to_string(),
+                f(med, 1),
+                f(num(v, &["setup", "ready_ms", "p90"]), 1),
+                f(num(v, &["setup", "ready_ms", "min"]), 1),
+                f(num(v, &["setup", "new_session_ms", "median"]), 1),
+                f(ratio(med, o), 2),
+            ]
+        })
+        .collect();
+    rows(out, &header, &r);
+
+    // Echo latency and bursts per viewer count.
+    let ks: Vec<String> = keys_of(res, "viewers")
+        .into_iter()
+        .filter(|k| k != "0")
+        .collect();
+    let _ = writeln!(
+        out,
+        "Keystroke echo seen by ssh viewers (ms): viewer 0 (read-write, typing) median / p99, slowest viewer median\n"
+    );
+    let mut header = vec!["viewers".to_string()];
+    for (t, _) in ts {
+        header.push(format!("{t} v0 med"));
+        header.push(format!("{t} v0 p99"));
+        header.push(format!("{t} slowest"));
+    }
+    header.push("ours/orig".into());
+    header.push("debian/orig".into());
+    let r: Vec<Vec<String>> = ks
+        .iter()
+        .map(|k| {
+            let mut row = vec![k.clone()];
+            for (_, v) in ts {
+                let x = &v["viewers"][k.as_str()];
+                row.push(f(num(x, &["echo_ms_viewer0", "median"]), 2));
+                row.push(f(num(x, &["echo_ms_viewer0", "p99"]), 2));
+                row.push(f(num(x, &["echo_ms_slowest", "median"]), 2));
+            }
+            for t in ["ours", "debian"] {
+                row.push(f(
+                    ratio(
+                        num(
+                            &res["targets"][t],
+                            &["viewers", k, "echo_ms_viewer0", "median"],
+                        ),
+                        num(orig, &["viewers", k, "echo_ms_viewer0", "median"]),
+                    ),
+                    2,
+                ));
+            }
+            row
+        })
+        .collect();
+    rows(out, &header, &r);
+
+    let _ = writeln!(
+        out,
+        "4 MB burst printed in the host's pane: seconds until the end marker is on every viewer's screen, \
+         KB each viewer received (median), the pane's write time vs the same burst with no viewer, relay CPU ms per MB\n"
+    );
+    let mut header = vec!["viewers".to_string()];
+    for (t, _) in ts {
+        header.push(format!("{t} s"));
+        header.push(format!("{t} KB/viewer"));
+        header.push(format!("{t} pane x"));
+        header.push(format!("{t} cpu ms/MB"));
+    }
+    header.push("orig/ours".into());
+    header.push("orig/debian".into());
+    let r: Vec<Vec<String>> = ks
+        .iter()
+        .map(|k| {
+            let mut row = vec![k.clone()];
+            for (_, v) in ts {
+                let x = &v["viewers"][k.as_str()];
+                if x.is_null() {
+                    row.extend(["-", "-", "-", "-"].map(String::from));
+                    continue;
+                }
+                row.push(f(num(x, &["burst_secs_all_median"]), 3));
+                row.push(f(num(x, &["viewer_bytes_median"]).map(|b| b / 1024.0), 0));
+                row.push(f(num(x, &["pane_slowdown"]), 2));
+                row.push(f(num(x, &["relay_cpu_ms_per_mb_median"]), 1));
+            }
+            for t in ["ours", "debian"] {
+                row.push(f(
+                    ratio(
+                        num(orig, &["viewers", k, "burst_secs_all_median"]),
+                        num(&res["targets"][t], &["viewers", k, "burst_secs_all_median"]),
+                    ),
+                    1,
+                ));
+            }
+            row
+        })
+        .collect();
+    rows(out, &header, &r);
+    let base: Vec<String> = ts
+        .iter()
+        .map(|(t, v)| {
+            format!(
+                "{t} {} s",
+                f(num(v, &["viewers", "0", "pane_secs", "median"]), 3)
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Pane write time of the burst with no viewer (the 1.00 of `pane x`): {}\n",
+        base.join(", ")
+    );
+
+    // Memory.
+    let _ = writeln!(
+        out,
+        "Relay memory per idle session (KB; RSS, PSS of the relay's process tree minus the idle relay; hosts: real clients, or scripted russh hosts)\n"
+    );
+    let ss: Vec<String> = keys_of(res, "memory");
+    let mut header = vec!["sessions".to_string()];
+    for (t, _) in ts {
+        header.push(format!("{t} RSS/sess"));
+        header.push(format!("{t} PSS/sess"));
+        header.push(format!("{t} hosts"));
+    }
+    let r: Vec<Vec<String>> = ss
+        .iter()
+        .map(|s| {
+            let mut row = vec![s.clone()];
+            for (_, v) in ts {
+                let x = &v["memory"][s.as_str()];
+                if x["skipped"].is_string() {
+                    row.extend(["-", "-", "skipped"].map(String::from));
+                    continue;
+                }
+                row.push(f(num(x, &["rss_kb_per_session"]), 0));
+                row.push(f(num(x, &["pss_kb_per_session"]), 0));
+                row.push(x["hosts"].as_str().unwrap_or("-").to_string());
+            }
+            row
+        })
+        .collect();
+    rows(out, &header, &r);
+    let scrolled: Vec<String> = ts
+        .iter()
+        .map(|(t, v)| {
+            let x = &v["memory_scrolled"]["100"];
+            format!("{t} {} KB", f(num(x, &["rss_kb_per_session"]), 0))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Per session with 100 real hosts whose panes printed 200 lines (RSS): {}\n",
+        scrolled.join(", ")
+    );
+}
+
+fn signed(v: Option<f64>, nd: usize) -> String {
+    v.map_or_else(|| "-".to_string(), |x| format!("{x:+.nd$}"))
+}
+
+/// The cluster's hosts, in the targets' order (ours, debian).
+fn cluster_hosts(c: &Value) -> Vec<(&String, &Value)> {
+    let mut hosts: Vec<(&String, &Value)> = c["hosts"]
+        .as_object()
+        .map(|o| o.iter().collect())
+        .unwrap_or_default();
+    hosts.sort_by_key(|(h, _)| TARGETS.iter().position(|t| t == h).unwrap_or(TARGETS.len()));
+    hosts
+}
+
+/// The cluster phase: owner vs forwarded viewer, failover times, Redis memory per session.
+fn cluster_tables(out: &mut String, c: &Value) {
+    if c.is_null() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "Cluster: {} nodes of our relay on one Redis {}; one viewer on the session's owner node vs one forwarded through another node \
+         (echo ms, 4 MB burst s until the marker is on the viewer's screen, KB the viewer received, CPU ms per MB of all nodes)\n",
+        c["nodes"],
+        c["redis_version"].as_str().unwrap_or("")
+    );
+    if let Some(e) = c["error"].as_str() {
+        let _ = writeln!(out, "  error: {e}\n");
+        return;
+    }
+    let hosts = cluster_hosts(c);
+    let header: Vec<String> = [
+        "host",
+        "viewer",
+        "echo med",
+        "echo p99",
+        "burst s",
+        "KB/viewer",
+        "cpu ms/MB",
+    ]
+    .map(String::from)
+    .to_vec();
+    let mut r = Vec::new();
+    let mut errors = Vec::new();
+    for (h, v) in &hosts {
+        if let Some(e) = v["error"].as_str() {
+            errors.push(format!("  {h}: error: {e}"));
+            continue;
+        }
+        let col = |k: &str, path: &[&str]| num(&v[k], path);
+        let echo = ["echo_ms_viewer0", "median"];
+        let p99 = ["echo_ms_viewer0", "p99"];
+        let burst = ["burst_secs_all_median"];
+        let kb = ["viewer_bytes_median"];
+        let cpu = ["relay_cpu_ms_per_mb_median"];
+        for (k, label) in [("owner", "on the owner"), ("forwarded", "forwarded")] {
+            if let Some(e) = v[k]["error"].as_str() {
+                errors.push(format!("  {h} {k}: error: {e}"));
+            }
+            r.push(vec![
+                h.to_string(),
+                label.to_string(),
+                f(col(k, &echo), 2),
+                f(col(k, &p99), 2),
+                f(col(k, &burst), 3),
+                f(col(k, &kb).map(|b| b / 1024.0), 0),
+                f(col(k, &cpu), 1),
+            ]);
+        }
+        let diff = |path: &[&str]| match (col("forwarded", path), col("owner", path)) {
+            (Some(a), Some(b)) => Some(a - b),
+            _ => None,
+        };
+        r.push(vec![
+            h.to_string(),
+            "difference".to_string(),
+            signed(diff(&echo), 2),
+            signed(diff(&p99), 2),
+            ratio(col("forwarded", &burst), col("owner", &burst))
+                .map_or_else(|| "-".into(), |x| format!("{:+.0}%", (x - 1.0) * 100.0)),
+            signed(diff(&kb).map(|b| b / 1024.0), 0),
+            signed(diff(&cpu), 1),
+        ]);
+    }
+    if !r.is_empty() {
+        rows(out, &header, &r);
+    }
+    for e in errors {
+        let _ = writeln!(out, "{e}");
+    }
+    let _ = writeln!(
+        out,
+        "Failover: the owner node SIGKILLed; seconds until a viewer through the surviving node sees the screen \
+         (until Redis names the survivor):"
+    );
+    for (h, v) in &hosts {
+        let runs = v["failover"]["runs"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let each: Vec<String> = runs
+            .iter()
+            .map(|run| match run["error"].as_str() {
+                Some(e) => format!("error: {e}"),
+                None => format!(
+                    "{} ({})",
+                    f(run["secs"].as_f64(), 2),
+                    f(run["owner_moved_secs"].as_f64(), 2)
+                ),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "  {h}: {}; median {} s",
+            each.join(", "),
+            f(num(v, &["failover", "median_secs"]), 2)
+        );
+    }
+    let m = &c["redis_memory"];
+    match m["error"].as_str() {
+        Some(e) => {
+            let _ = writeln!(out, "Redis memory: error: {e}\n");
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "Redis memory per session: {} bytes ({} scripted sessions over the nodes: used_memory {} -> {} bytes, {} -> {} keys; {} keys after they ended)\n",
+                f(num(m, &["bytes_per_session"]), 0),
+                m["sessions"],
+                m["used_memory_before"],
+                m["used_memory_with_sessions"],
+                m["keys_before"],
+                m["keys_with_sessions"],
+                m["keys_after_end"],
+            );
+        }
+    }
 }
 
 /// DESIGN.md section 7's targets, each met or missed, for our relay (with our host and with
@@ -442,7 +590,40 @@ pub fn checks(res: &Value) -> String {
             );
         }
     }
+    for (h, v) in cluster_hosts(&res["cluster"]) {
+        let echo = |k: &str| num(v, &[k, "echo_ms_viewer0", "median"]);
+        let (fw, own) = (echo("forwarded"), echo("owner"));
+        line(
+            fw.zip(own).map(|(a, b)| a <= b + 0.2),
+            format!(
+                "cluster {h}: a forwarded viewer's echo at most 0.2 ms over the owner's ({} vs {} ms median)",
+                f(fw, 2),
+                f(own, 2)
+            ),
+        );
+        let burst = |k: &str| num(v, &[k, "burst_secs_all_median"]);
+        let (fw, own) = (burst("forwarded"), burst("owner"));
+        line(
+            ratio(fw, own).map(|r| r <= 1.1),
+            format!(
+                "cluster {h}: a forwarded viewer's 4 MB burst at most 10% slower ({} vs {} s)",
+                f(fw, 3),
+                f(own, 3)
+            ),
+        );
+        let fail = num(v, &["failover", "median_secs"]);
+        line(
+            fail.map(|s| s < 3.0),
+            format!(
+                "cluster {h}: a killed node's session back for viewers within 3 s (median {} s)",
+                f(fail, 2)
+            ),
+        );
+    }
     let l = &res["local"];
+    if l.is_null() {
+        return out;
+    }
     let ours = num(l, &["ours", "echo_ms", "median"]);
     let tmux = num(l, &["tmux", "echo_ms", "median"]);
     line(

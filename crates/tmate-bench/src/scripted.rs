@@ -1,7 +1,9 @@
 //! Owns the lightweight scripted hosts used where real clients would not fit (1,000 and 10,000
 //! idle sessions): each is one russh connection in this process that opens the `tmate`
 //! subsystem, sends what tmate 2.4 sends at start (HEADER, UNAME, READY, SYNC_LAYOUT, a prompt),
-//! waits for the relay's READY, then stays idle, draining whatever the relay sends.
+//! waits for the relay's READY, then stays idle, draining whatever the relay sends. At the end
+//! each hangs up, or first ends its session as tmate does on exit (FIN), which frees the
+//! session's records in a cluster's Redis at once.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -26,7 +28,17 @@ impl client::Handler for AcceptAnyKey {
 pub struct Fleet {
     rt: tokio::runtime::Runtime,
     ready: Arc<AtomicUsize>,
-    stop: tokio::sync::watch::Sender<bool>,
+    stop: tokio::sync::watch::Sender<Until>,
+}
+
+/// What the hosts do now.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Until {
+    Running,
+    /// Hang up (the relay keeps each session for its host's reconnection).
+    HangUp,
+    /// Send FIN (the session ends), then hang up.
+    End,
 }
 
 fn start_burst() -> Vec<u8> {
@@ -71,7 +83,7 @@ fn start_burst() -> Vec<u8> {
 async fn one_host(
     port: u16,
     ready: Arc<AtomicUsize>,
-    mut stop: tokio::sync::watch::Receiver<bool>,
+    mut stop: tokio::sync::watch::Receiver<Until>,
     permit: tokio::sync::OwnedSemaphorePermit,
 ) -> Result<()> {
     let config = Arc::new(client::Config {
@@ -89,7 +101,12 @@ async fn one_host(
     let mut permit = Some(permit);
     loop {
         tokio::select! {
-            _ = stop.changed() => break,
+            _ = stop.changed() => {
+                if *stop.borrow() == Until::End {
+                    let _ = channel.data_bytes(HostMessage::Fin.encode()).await;
+                }
+                break;
+            }
             msg = channel.wait() => match msg {
                 Some(russh::ChannelMsg::Data { data }) => {
                     decoder.feed(&data);
@@ -121,7 +138,7 @@ impl Fleet {
             .context("tokio runtime")?;
         let ready = Arc::new(AtomicUsize::new(0));
         let failed = Arc::new(AtomicUsize::new(0));
-        let (stop, stop_rx) = tokio::sync::watch::channel(false);
+        let (stop, stop_rx) = tokio::sync::watch::channel(Until::Running);
         let gate = Arc::new(tokio::sync::Semaphore::new(16));
         let fleet = Fleet { rt, ready, stop };
         let done = fleet.rt.block_on({
@@ -166,7 +183,16 @@ impl Fleet {
     }
 
     pub fn stop(self) {
-        let _ = self.stop.send(true);
+        self.finish(Until::HangUp);
+    }
+
+    /// End every session (FIN, as tmate sends when it exits), then hang up.
+    pub fn end(self) {
+        self.finish(Until::End);
+    }
+
+    fn finish(self, how: Until) {
+        let _ = self.stop.send(how);
         // Give the disconnects a moment to go out, then drop every connection.
         self.rt
             .block_on(async { tokio::time::sleep(Duration::from_millis(500)).await });

@@ -1,6 +1,7 @@
 //! Owns the sharing benchmarks: a relay (ours or the original tmate-ssh-server) on a free
 //! loopback port, host clients (ours or Debian's tmate 2.4) on private sockets, OpenSSH viewers
-//! on ptys; phases setup, viewers (echo latency, 4 MB bursts, relay CPU) and memory.
+//! on ptys; phases setup, viewers (echo latency, 4 MB bursts, relay CPU) and memory. The cluster
+//! phase (cluster.rs) runs the same viewer measurement against relay nodes of its own.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -38,6 +39,17 @@ pub struct Relay {
 
 fn s(v: impl ToString) -> String {
     v.to_string()
+}
+
+/// A host's config for the relay at `server:port` with these host-key fingerprints.
+pub fn host_conf(server: &str, port: u16, rsa: Option<&str>, ed25519: &str) -> String {
+    let rsa = rsa.map_or_else(String::new, |rsa| {
+        format!("set -g tmate-server-rsa-fingerprint {rsa}\n")
+    });
+    format!(
+        "set -g tmate-server-host {server}\nset -g tmate-server-port {port}\n\
+         {rsa}set -g tmate-server-ed25519-fingerprint {ed25519}\nset -g status off\n"
+    )
 }
 
 fn fingerprint(pubkey: &Path, ctx: &Ctx) -> Result<String> {
@@ -145,23 +157,12 @@ impl Relay {
         let [rsa, ed] = fps.as_slice() else {
             bail!("fingerprints");
         };
-        std::fs::write(
-            &relay.conf,
-            format!(
-                "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
-                 set -g tmate-server-rsa-fingerprint {rsa}\n\
-                 set -g tmate-server-ed25519-fingerprint {ed}\nset -g status off\n"
-            ),
-        )?;
+        std::fs::write(&relay.conf, host_conf("127.0.0.1", port, Some(rsa), ed))?;
         Ok(relay)
     }
 
     pub fn mem(&self) -> procs::Mem {
         procs::tree_mem(self.pid)
-    }
-
-    pub fn cpu_ns(&self) -> u64 {
-        procs::tree_cpu_ns(self.pid)
     }
 
     /// Wait until the relay's process tree is back to `pids` processes (the original relay's
@@ -195,7 +196,9 @@ impl Relay {
 /// A host client on its own socket.
 pub struct Host<'a> {
     ctx: &'a Ctx,
-    client: PathBuf,
+    /// The client and its leading arguments: the client itself, or a wrapper that runs it (in
+    /// a mount namespace of its own, for the cluster's failover).
+    program: Vec<String>,
     conf: PathBuf,
     sock: PathBuf,
 }
@@ -204,13 +207,13 @@ const CMD_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl<'a> Host<'a> {
     fn argv(&self, args: &[&str]) -> Vec<String> {
-        let mut v = vec![
-            self.client.display().to_string(),
+        let mut v = self.program.clone();
+        v.extend([
             s("-f"),
             self.conf.display().to_string(),
             s("-S"),
             self.sock.display().to_string(),
-        ];
+        ]);
         v.extend(args.iter().map(s));
         v
     }
@@ -226,11 +229,27 @@ impl<'a> Host<'a> {
         relay: &Relay,
         pane_cmd: &str,
     ) -> Result<(Host<'a>, f64, f64)> {
+        Host::start_with(
+            ctx,
+            vec![client.display().to_string()],
+            &relay.conf,
+            pane_cmd,
+        )
+    }
+
+    /// As [`Host::start`], with `program` (the client and its leading arguments) and the config
+    /// file `conf`.
+    pub fn start_with(
+        ctx: &'a Ctx,
+        program: Vec<String>,
+        conf: &Path,
+        pane_cmd: &str,
+    ) -> Result<(Host<'a>, f64, f64)> {
         let sock = ctx.new_path("h");
         let host = Host {
             ctx,
-            client: client.to_path_buf(),
-            conf: relay.conf.clone(),
+            program,
+            conf: conf.to_path_buf(),
             sock,
         };
         let t0 = Instant::now();
@@ -310,6 +329,11 @@ pub fn phase_setup(ctx: &Ctx, target: &Target, relay: &Relay) -> Result<Value> {
 }
 
 fn viewer_argv(port: u16, user: &str) -> Vec<String> {
+    viewer_argv_at("127.0.0.1", port, user)
+}
+
+/// `ssh -tt ... USER@ADDR` on `port`, with no config, known hosts or prompts.
+pub fn viewer_argv_at(addr: &str, port: u16, user: &str) -> Vec<String> {
     [
         "ssh",
         "-tt",
@@ -325,7 +349,7 @@ fn viewer_argv(port: u16, user: &str) -> Vec<String> {
         "LogLevel=ERROR",
         "-o",
         "BatchMode=yes",
-        &format!("{user}@127.0.0.1"),
+        &format!("{user}@{addr}"),
     ]
     .iter()
     .map(s)
@@ -419,28 +443,62 @@ pub fn phase_viewers(ctx: &Ctx, target: &Target, relay: &Relay, ks: &[usize]) ->
     let base = baseline(ctx, target, relay, &log, &pane)?;
     let base_secs = base["pane_secs"]["median"].as_f64();
     out.insert(s("0"), base);
+    let place = Place {
+        conf: &relay.conf,
+        port: relay.port,
+        relays: &[relay.pid],
+    };
     for &k in ks {
         ctx.check_deadline()?;
-        let r = viewers_k(ctx, target, relay, &log, &pane, k, base_secs).unwrap_or_else(|e| {
-            eprintln!("  {} K={k}: {e:#}", target.name);
-            json!({"error": format!("{e:#}")})
-        });
+        let r =
+            viewers_k(ctx, &target.client, &place, &log, &pane, k, base_secs).unwrap_or_else(|e| {
+                eprintln!("  {} K={k}: {e:#}", target.name);
+                json!({"error": format!("{e:#}")})
+            });
         out.insert(s(k), r);
         procs::reap_orphans(&BTreeSet::new());
     }
     Ok(Value::Object(out))
 }
 
-fn viewers_k(
+/// Where a viewers measurement runs: the host shares through the config `conf`, viewers join on
+/// 127.0.0.1:`port`, and the process trees of `relays` are charged the CPU and memory.
+pub struct Place<'a> {
+    pub conf: &'a Path,
+    pub port: u16,
+    pub relays: &'a [i32],
+}
+
+impl Place<'_> {
+    fn cpu_ns(&self) -> u64 {
+        self.relays.iter().map(|&p| procs::tree_cpu_ns(p)).sum()
+    }
+
+    fn mem(&self) -> procs::Mem {
+        self.relays
+            .iter()
+            .map(|&p| procs::tree_mem(p))
+            .fold(procs::Mem::default(), |a, m| procs::Mem {
+                pids: a.pids + m.pids,
+                rss_kb: a.rss_kb + m.rss_kb,
+                pss_kb: a.pss_kb + m.pss_kb,
+            })
+    }
+}
+
+/// A fresh host (`client`, pane `pane`) and `k` OpenSSH viewers (viewer 0 read-write, typing):
+/// echo latency, then 4 MB bursts (`log`: the pane's log of its write times; `base_secs`: the
+/// write time with no viewer, for `pane_slowdown`).
+pub fn viewers_k(
     ctx: &Ctx,
-    target: &Target,
-    relay: &Relay,
+    client: &Path,
+    place: &Place,
     log: &Path,
     pane: &str,
     k: usize,
     base_secs: Option<f64>,
 ) -> Result<Value> {
-    let (host, _, _) = Host::start(ctx, &target.client, relay, pane)?;
+    let (host, _, _) = Host::start_with(ctx, vec![client.display().to_string()], place.conf, pane)?;
     let mut terms: Vec<Term> = Vec::new();
     let res = (|| {
         host.dismiss_messages();
@@ -450,7 +508,7 @@ fn viewers_k(
             let user = if i == 0 { &rw } else { &ro };
             let t = Term::spawn(
                 &format!("viewer{i}"),
-                &viewer_argv(relay.port, user),
+                &viewer_argv(place.port, user),
                 &ctx.env,
                 80,
                 24,
@@ -480,7 +538,7 @@ fn viewers_k(
             let tag = format!("T{}", ctx.seq());
             let pat = format!("#END-{tag}#");
             let rb0: Vec<u64> = refs.iter().map(|t| t.raw_bytes()).collect();
-            let cpu0 = relay.cpu_ns();
+            let cpu0 = place.cpu_ns();
             for t in &refs {
                 t.expect(pat.as_bytes());
             }
@@ -494,7 +552,7 @@ fn viewers_k(
             let secs_all = latest(&hits)?.saturating_duration_since(t0).as_secs_f64();
             // Let trailing frames land before counting bytes and CPU.
             std::thread::sleep(Duration::from_millis(200));
-            let cpu_ms = (relay.cpu_ns().saturating_sub(cpu0)) as f64 / 1e6;
+            let cpu_ms = (place.cpu_ns().saturating_sub(cpu0)) as f64 / 1e6;
             let bytes: Vec<u64> = refs
                 .iter()
                 .zip(&rb0)
@@ -521,7 +579,7 @@ fn viewers_k(
         let col =
             |key: &str| -> Vec<f64> { bursts.iter().filter_map(|b| b[key].as_f64()).collect() };
         let pane_med = median(&col("pane_secs"));
-        let mem = relay.mem();
+        let mem = place.mem();
         Ok(json!({
             "viewers": k,
             "connect_all_ms": connect_ms,
