@@ -26,6 +26,22 @@ fn s(v: impl ToString) -> String {
     v.to_string()
 }
 
+/// Poll `cond` every 20 ms until it holds or `limit` passes. For conditions read with
+/// `redis-cli`: a process per poll, so not as often as `procs::wait_until` (5 ms), which would
+/// keep a core busy on a 2-core machine while the nodes and the host work.
+fn poll(limit: Duration, mut cond: impl FnMut() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    loop {
+        if cond() {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// SIGTERM, up to 5 s to exit, then SIGKILL; reaps the child.
 fn stop_child(child: &mut Child) {
     if let Ok(Some(_)) = child.try_wait() {
@@ -64,7 +80,7 @@ impl Redis {
             .context("cannot start redis-server (Debian package redis-server)")?;
         let redis = Redis { child, port };
         let mut last = String::new();
-        let up = procs::wait_until(WAIT, || {
+        let up = poll(WAIT, || {
             last = redis
                 .cli(ctx, &["PING"])
                 .unwrap_or_else(|e| format!("{e:#}"));
@@ -123,7 +139,7 @@ impl Redis {
     /// Wait until the session of `token` is owned by one of `names`; which one.
     fn wait_owner(&self, ctx: &Ctx, token: &str, names: &[&str]) -> Result<String> {
         let mut owner = None;
-        procs::wait_until(WAIT, || {
+        poll(WAIT, || {
             owner = self
                 .owner(ctx, token)
                 .ok()
@@ -275,6 +291,8 @@ fn two_address_port() -> Result<u16> {
 /// The host clients measured: (name, path), ours and/or Debian's tmate 2.4.
 pub type Clients<'a> = &'a [(&'static str, PathBuf)];
 
+/// The cluster phase: Redis and nodes a, b, c of `relay_bin`; per host client, a viewer on the
+/// owner vs one forwarded; Redis memory per session; per host client, failovers.
 pub fn phase_cluster(ctx: &Ctx, relay_bin: &Path, clients: Clients) -> Result<Value> {
     let dir = ctx.new_path("cluster");
     std::fs::create_dir_all(dir.join("keys"))?;
@@ -406,7 +424,7 @@ fn redis_memory(ctx: &Ctx, redis: &Redis, nodes: &[&Node], n: usize) -> Result<V
     let want = keys0 + 2 * n as u64;
     let mut keys1 = keys0;
     let published = started.is_ok()
-        && procs::wait_until(WAIT, || {
+        && poll(WAIT, || {
             keys1 = redis.dbsize(ctx).unwrap_or(keys1);
             keys1 >= want
         });
@@ -421,7 +439,7 @@ fn redis_memory(ctx: &Ctx, redis: &Redis, nodes: &[&Node], n: usize) -> Result<V
         bail!("Redis holds {keys1} keys, {want} expected with {n} sessions");
     }
     let mut keys2 = keys1;
-    let cleared = procs::wait_until(WAIT, || {
+    let cleared = poll(WAIT, || {
         keys2 = redis.dbsize(ctx).unwrap_or(keys2);
         keys2 <= keys0
     });
