@@ -322,6 +322,7 @@ pub fn phase_cluster(ctx: &Ctx, relay_bin: &Path, clients: Clients) -> Result<Va
     }
 
     ctx.check_deadline()?;
+    procs::check_not_stopping()?;
     let n = if ctx.quick { 100 } else { 1000 };
     eprintln!(
         "  Redis memory with {n} sessions over {} nodes",
@@ -338,6 +339,7 @@ pub fn phase_cluster(ctx: &Ctx, relay_bin: &Path, clients: Clients) -> Result<Va
         let mut runs = Vec::new();
         for rep in 0..reps {
             ctx.check_deadline()?;
+            procs::check_not_stopping()?;
             eprintln!("  {name}: failover {}", rep + 1);
             let r = failover(ctx, relay_bin, client, &dir, &redis, &a).unwrap_or_else(|e| {
                 eprintln!("  {name}: failover: {e:#}");
