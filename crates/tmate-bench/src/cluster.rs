@@ -15,9 +15,9 @@ use serde_json::{Value, json};
 
 use crate::procs::{self, run_ok};
 use crate::scripted::Fleet;
-use crate::share::{Host, Place, host_conf, viewer_argv_at, viewers_k};
+use crate::share::{Host, Load, Place, host_conf, viewer_argv_at, viewers_k};
 use crate::term::Term;
-use crate::{Ctx, median};
+use crate::{Ctx, median, summary};
 
 /// Bound on any single wait for a process to come up or for Redis to show a change.
 const WAIT: Duration = Duration::from_secs(30);
@@ -364,8 +364,10 @@ pub fn phase_cluster(ctx: &Ctx, relay_bin: &Path, clients: Clients) -> Result<Va
     Ok(Value::Object(out))
 }
 
-/// A host on node a; one viewer on a (the owner), then, with a fresh host, one through b
-/// (forwarded to a): echo and bursts as the viewers phase measures them with 1 viewer.
+/// Hosts on node a, each with one viewer: on a (the owner) or through b (forwarded to a). The
+/// viewers phase's counts for 1 viewer (200 keys and 3 bursts; 40 and 1 with --quick), split
+/// over rounds that alternate the two (owner, forwarded | forwarded, owner | owner, forwarded:
+/// a fresh host each), pooled per side, so a drifting shared machine favours neither.
 fn owner_and_forwarded(ctx: &Ctx, client: &Path, dir: &Path, nodes: &[&Node]) -> Result<Value> {
     let [a, b, ..] = nodes else {
         bail!("two nodes needed");
@@ -375,16 +377,37 @@ fn owner_and_forwarded(ctx: &Ctx, client: &Path, dir: &Path, nodes: &[&Node]) ->
     let log = ctx.new_path("pane.log");
     let pane = format!("{} pane {}", ctx.self_exe.display(), log.display());
     let pids: Vec<i32> = nodes.iter().map(|n| n.pid).collect();
+    let total = Load::of(ctx, 1);
+    let rounds = total.bursts.max(1);
+    let sides = [("owner", *a), ("forwarded", *b)];
+    // Per side: each round's results, and every echo sample.
+    let mut runs: [(Vec<Value>, Vec<f64>); 2] = Default::default();
+    for round in 0..rounds {
+        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+        for side in order {
+            ctx.check_deadline()?;
+            let (_, node) = sides[side];
+            let place = Place {
+                conf: &conf,
+                port: node.addr.port(),
+                relays: &pids,
+            };
+            // The keys split evenly over the rounds (200 = 67 + 67 + 66), one burst a round.
+            let keys = total.keys / rounds + usize::from(round < total.keys % rounds);
+            let load = Load {
+                k: 1,
+                keys,
+                bursts: total.bursts / rounds,
+            };
+            let (r, samples) = viewers_k(ctx, client, &place, &log, &pane, &load, None)?;
+            let (results, echoes) = &mut runs[side];
+            results.push(r);
+            echoes.extend(samples);
+        }
+    }
     let mut out = serde_json::Map::new();
-    for (key, node) in [("owner", a), ("forwarded", b)] {
-        let place = Place {
-            conf: &conf,
-            port: node.addr.port(),
-            relays: &pids,
-        };
-        let mut r = viewers_k(ctx, client, &place, &log, &pane, 1, None)?;
-        r["viewer_node"] = json!(node.name);
-        out.insert(s(key), r);
+    for ((key, node), (results, echoes)) in sides.iter().zip(&runs) {
+        out.insert(s(key), pool(node, results, echoes));
     }
     let at = |k: &str, path: &[&str]| {
         path.iter()
@@ -399,6 +422,31 @@ fn owner_and_forwarded(ctx: &Ctx, client: &Path, dir: &Path, nodes: &[&Node]) ->
     out.insert(s("echo_median_diff_ms"), json!(echo_diff));
     out.insert(s("burst_ratio"), json!(burst_ratio));
     Ok(Value::Object(out))
+}
+
+/// One side's rounds pooled: echo over every sample, burst figures over every burst.
+fn pool(node: &Node, results: &[Value], echoes: &[f64]) -> Value {
+    let bursts: Vec<Value> = results
+        .iter()
+        .flat_map(|r| r["bursts"].as_array().cloned().unwrap_or_default())
+        .collect();
+    let col = |key: &str| -> Vec<f64> { bursts.iter().filter_map(|b| b[key].as_f64()).collect() };
+    let connect: Vec<f64> = results
+        .iter()
+        .filter_map(|r| r["connect_all_ms"].as_f64())
+        .collect();
+    json!({
+        "viewer_node": node.name,
+        "rounds": results.len(),
+        "connect_ms": summary(&connect),
+        "echo_ms_viewer0": summary(echoes),
+        "echo_timeouts": results.iter().filter_map(|r| r["echo_timeouts"].as_u64()).sum::<u64>(),
+        "bursts": bursts,
+        "burst_secs_all_median": median(&col("secs_all")),
+        "viewer_bytes_median": median(&col("viewer_bytes_median")),
+        "relay_cpu_ms_per_mb_median": median(&col("relay_cpu_ms_per_mb")),
+        "pane_secs_median": median(&col("pane_secs")),
+    })
 }
 
 /// `n` scripted hosts spread over the nodes: Redis's `used_memory` before and with them, per

@@ -450,8 +450,10 @@ pub fn phase_viewers(ctx: &Ctx, target: &Target, relay: &Relay, ks: &[usize]) ->
     };
     for &k in ks {
         ctx.check_deadline()?;
-        let r =
-            viewers_k(ctx, &target.client, &place, &log, &pane, k, base_secs).unwrap_or_else(|e| {
+        let load = Load::of(ctx, k);
+        let r = viewers_k(ctx, &target.client, &place, &log, &pane, &load, base_secs)
+            .map(|(v, _)| v)
+            .unwrap_or_else(|e| {
                 eprintln!("  {} K={k}: {e:#}", target.name);
                 json!({"error": format!("{e:#}")})
             });
@@ -486,18 +488,40 @@ impl Place<'_> {
     }
 }
 
-/// A fresh host (`client`, pane `pane`) and `k` OpenSSH viewers (viewer 0 read-write, typing):
-/// echo latency, then 4 MB bursts (`log`: the pane's log of its write times; `base_secs`: the
-/// write time with no viewer, for `pane_slowdown`).
+/// How much one viewers measurement does: `k` viewers, `keys` keys typed, `bursts` bursts.
+pub struct Load {
+    pub k: usize,
+    pub keys: usize,
+    pub bursts: usize,
+}
+
+impl Load {
+    /// The viewers phase's counts for `k` viewers.
+    pub fn of(ctx: &Ctx, k: usize) -> Load {
+        let keys = match (ctx.quick, k) {
+            (true, _) => 40,
+            (false, 1) => 200,
+            (false, _) => 100,
+        };
+        let bursts = if ctx.quick { 1 } else { 3 };
+        Load { k, keys, bursts }
+    }
+}
+
+/// A fresh host (`client`, pane `pane`) and `load.k` OpenSSH viewers (viewer 0 read-write,
+/// typing): echo latency, then 4 MB bursts (`log`: the pane's log of its write times;
+/// `base_secs`: the write time with no viewer, for `pane_slowdown`). The results, and every
+/// echo sample of viewer 0 (ms).
 pub fn viewers_k(
     ctx: &Ctx,
     client: &Path,
     place: &Place,
     log: &Path,
     pane: &str,
-    k: usize,
+    load: &Load,
     base_secs: Option<f64>,
-) -> Result<Value> {
+) -> Result<(Value, Vec<f64>)> {
+    let k = load.k;
     let (host, _, _) = Host::start_with(ctx, vec![client.display().to_string()], place.conf, pane)?;
     let mut terms: Vec<Term> = Vec::new();
     let res = (|| {
@@ -524,15 +548,10 @@ pub fn viewers_k(
         let connect_ms = latest(&hits)?.saturating_duration_since(t0).as_secs_f64() * 1e3;
         sync_all(ctx, &refs, sender)?;
 
-        let keys = match (ctx.quick, k) {
-            (true, _) => 40,
-            (false, 1) => 200,
-            (false, _) => 100,
-        };
-        let (first, slowest, timeouts) = echo(&refs, sender, keys, ctx)?;
+        let (first, slowest, timeouts) = echo(&refs, sender, load.keys, ctx)?;
 
         let mut bursts = Vec::new();
-        for _ in 0..if ctx.quick { 1 } else { 3 } {
+        for _ in 0..load.bursts {
             ctx.check_deadline()?;
             sync_all(ctx, &refs, sender)?;
             let tag = format!("T{}", ctx.seq());
@@ -580,7 +599,7 @@ pub fn viewers_k(
             |key: &str| -> Vec<f64> { bursts.iter().filter_map(|b| b[key].as_f64()).collect() };
         let pane_med = median(&col("pane_secs"));
         let mem = place.mem();
-        Ok(json!({
+        let v = json!({
             "viewers": k,
             "connect_all_ms": connect_ms,
             "echo_ms_viewer0": summary(&first),
@@ -600,7 +619,8 @@ pub fn viewers_k(
             "relay_rss_kb": mem.rss_kb,
             "relay_pss_kb": mem.pss_kb,
             "relay_procs": mem.pids,
-        }))
+        });
+        Ok((v, first))
     })();
     for t in terms {
         t.stop();
