@@ -89,9 +89,19 @@ struct Cli {
     #[arg(long, value_name = "MS", default_value_t = 50)]
     token_guess_interval: u64,
     /// Cluster mode: share sessions with the other nodes through this Redis
-    /// (redis://[USER:PASSWORD@]HOST:PORT[/DB]); every node needs the same keys directory.
+    /// (redis://[USER:PASSWORD@]HOST:PORT[/DB], rediss:// for TLS); every node needs the same
+    /// keys directory.
     #[arg(long, value_name = "URL")]
     redis: Option<String>,
+    /// rediss://: trust this CA (PEM) for Redis's certificate instead of the system's roots.
+    #[arg(long, value_name = "FILE", requires = "redis")]
+    redis_ca: Option<PathBuf>,
+    /// rediss://: present this client certificate (PEM) to Redis (with --redis-client-key).
+    #[arg(long, value_name = "FILE", requires_all = ["redis", "redis_client_key"])]
+    redis_client_cert: Option<PathBuf>,
+    /// rediss://: the client certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires_all = ["redis", "redis_client_cert"])]
+    redis_client_key: Option<PathBuf>,
     /// This node's name in the cluster (letters, digits, . _ -; default: from its address).
     #[arg(long, value_name = "NAME", requires = "redis")]
     node_name: Option<String>,
@@ -269,8 +279,36 @@ fn cluster_config(cli: &Cli, redis_url: &str) -> Result<tmate_relay::cluster::Cl
             "--node-name: {node_name:?} is not a node name (1-64 letters, digits, '.', '_', '-')"
         );
     }
+    let read = |flag: &str, path: &PathBuf| {
+        std::fs::read(path).with_context(|| format!("{flag}: cannot read {}", path.display()))
+    };
+    let redis_tls = tmate_relay::cluster::RedisTls {
+        ca: cli
+            .redis_ca
+            .as_ref()
+            .map(|path| read("--redis-ca", path))
+            .transpose()?,
+        client: match (&cli.redis_client_cert, &cli.redis_client_key) {
+            (Some(cert), Some(key)) => Some((
+                read("--redis-client-cert", cert)?,
+                read("--redis-client-key", key)?,
+            )),
+            _ => None,
+        },
+    };
+    if !redis_url.starts_with("rediss://") && (redis_tls.ca.is_some() || redis_tls.client.is_some())
+    {
+        anyhow::bail!(
+            "--redis-ca and --redis-client-cert need a rediss:// URL: {}",
+            redacted_url(redis_url)
+        );
+    }
+    redis_tls
+        .check()
+        .map_err(|e| anyhow::anyhow!("--redis TLS files: {e}"))?;
     Ok(tmate_relay::cluster::ClusterConfig {
         redis_url: redis_url.to_string(),
+        redis_tls,
         node_name,
         node_addr,
     })

@@ -1,6 +1,7 @@
 //! The `tmate-ssh-server` binary as a user meets it on the command line: a port already in use
 //! is one clear error (not an IPv6 story), logs on a redirected stderr carry no colour escapes,
-//! and `--help` describes the sandbox that `src/sandbox.rs` really applies.
+//! `--help` describes the sandbox that `src/sandbox.rs` really applies, and Redis TLS flags
+//! that cannot work stop it at start.
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
@@ -154,5 +155,58 @@ fn help_describes_the_sandbox_that_is_applied() {
         help.matches("seccomp").count(),
         help.matches("no seccomp").count(),
         "--help claims seccomp:\n{help}"
+    );
+}
+
+/// TLS files for Redis with a plain `redis://` URL, or one that cannot be read, stop the relay
+/// at start with the flag and the reason, before it listens.
+#[test]
+fn redis_tls_flags_are_checked_at_start() {
+    let keys = tempfile::tempdir().unwrap();
+    let ca = keys.path().join("ca.pem");
+    std::fs::write(&ca, "not a certificate").unwrap();
+    let ca = ca.display().to_string();
+    let plain = ["-p", "0", "--redis", "redis://user:secret@127.0.0.1:1/"];
+    let child = relay(&keys, &[&plain[..], &["--redis-ca", &ca]].concat())
+        .spawn()
+        .unwrap();
+    let (status, stderr) = stderr_at_exit(child);
+    assert!(!status.success());
+    assert!(stderr.contains("need a rediss:// URL"), "{stderr}");
+    assert!(
+        !stderr.contains("secret"),
+        "the password is not shown: {stderr}"
+    );
+
+    let missing = keys.path().join("missing.pem").display().to_string();
+    let tls = [
+        "-p",
+        "0",
+        "--redis",
+        "rediss://127.0.0.1:1/",
+        "--redis-ca",
+        &missing,
+    ];
+    let (status, stderr) = stderr_at_exit(relay(&keys, &tls).spawn().unwrap());
+    assert!(!status.success());
+    assert!(
+        stderr.contains("--redis-ca: cannot read") && stderr.contains("missing.pem"),
+        "{stderr}"
+    );
+
+    // A file that is not a certificate.
+    let tls = [
+        "-p",
+        "0",
+        "--redis",
+        "rediss://127.0.0.1:1/",
+        "--redis-ca",
+        &ca,
+    ];
+    let (status, stderr) = stderr_at_exit(relay(&keys, &tls).spawn().unwrap());
+    assert!(!status.success());
+    assert!(
+        stderr.contains("the CA file holds no PEM certificate"),
+        "{stderr}"
     );
 }

@@ -21,28 +21,156 @@ fn free_port() -> u16 {
     listener.local_addr().unwrap().port()
 }
 
-/// A redis-server of this test's own: loopback, a free port, nothing saved to disk.
+/// A redis-server of this test's own: loopback, a free port, nothing saved to disk; with
+/// `tls`, TLS only, asking clients for a certificate of the test's CA (redis-server's default).
 struct Redis {
     child: Option<std::process::Child>,
     port: u16,
     dir: tempfile::TempDir,
+    tls: bool,
+}
+
+/// Run openssl in `dir`; panics with its output when it fails.
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl runs (./scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 impl Redis {
     fn start() -> Redis {
+        Redis::start_with(false)
+    }
+
+    /// TLS only: a CA, a server certificate for 127.0.0.1 and a client certificate, all made
+    /// here in the Redis directory (ca.pem, server.*, client.*).
+    fn start_tls() -> Redis {
+        Redis::start_with(true)
+    }
+
+    fn start_with(tls: bool) -> Redis {
         let mut redis = Redis {
             child: None,
             port: free_port(),
             dir: tempfile::tempdir().unwrap(),
+            tls,
         };
+        if tls {
+            redis.make_certificates();
+        }
         redis.restart();
         redis
     }
 
+    fn make_certificates(&self) {
+        let dir = self.dir.path();
+        let ec = [
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+        ];
+        let ca = [
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=test-redis-ca",
+        ];
+        openssl(dir, &[&["req", "-x509"][..], &ec, &ca].concat());
+        for (name, usage) in [
+            (
+                "server",
+                "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth",
+            ),
+            ("client", "extendedKeyUsage=clientAuth"),
+        ] {
+            let (key, csr, pem, ext) = (
+                format!("{name}.key"),
+                format!("{name}.csr"),
+                format!("{name}.pem"),
+                format!("{name}.ext"),
+            );
+            std::fs::write(dir.join(&ext), usage).unwrap();
+            let subject = format!("/CN=test-redis-{name}");
+            openssl(
+                dir,
+                &[
+                    &["req"][..],
+                    &ec,
+                    &["-keyout", &key, "-out", &csr, "-subj", &subject],
+                ]
+                .concat(),
+            );
+            openssl(
+                dir,
+                &[
+                    "x509",
+                    "-req",
+                    "-in",
+                    &csr,
+                    "-CA",
+                    "ca.pem",
+                    "-CAkey",
+                    "ca.key",
+                    "-CAcreateserial",
+                    "-days",
+                    "1",
+                    "-out",
+                    &pem,
+                    "-extfile",
+                    &ext,
+                ],
+            );
+        }
+    }
+
+    /// A file the TLS set-up made.
+    fn file(&self, name: &str) -> String {
+        self.dir.path().join(name).display().to_string()
+    }
+
+    /// The flags a node needs to reach this Redis (TLS: the CA and the client certificate).
+    fn node_args(&self) -> Vec<String> {
+        let mut args = vec!["--redis".to_string(), self.url()];
+        if self.tls {
+            for (flag, file) in [
+                ("--redis-ca", "ca.pem"),
+                ("--redis-client-cert", "client.pem"),
+                ("--redis-client-key", "client.key"),
+            ] {
+                args.extend([flag.to_string(), self.file(file)]);
+            }
+        }
+        args
+    }
+
     /// Start (again, empty) on the same port; returns once it answers PING.
     fn restart(&mut self) {
-        let child = std::process::Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
+        let port = self.port.to_string();
+        let mut command = std::process::Command::new("redis-server");
+        command.args(["--bind", "127.0.0.1"]);
+        if self.tls {
+            command
+                .args(["--port", "0", "--tls-port", &port])
+                .args(["--tls-cert-file", &self.file("server.pem")])
+                .args(["--tls-key-file", &self.file("server.key")])
+                .args(["--tls-ca-cert-file", &self.file("ca.pem")]);
+        } else {
+            command.args(["--port", &port]);
+        }
+        let child = command
             .args([
                 "--save",
                 "",
@@ -66,13 +194,21 @@ impl Redis {
     }
 
     fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}/", self.port)
+        let scheme = if self.tls { "rediss" } else { "redis" };
+        format!("{scheme}://127.0.0.1:{}/", self.port)
     }
 
     /// `redis-cli` against it (empty output when it is down).
     fn cli(&self, args: &[&str]) -> String {
-        std::process::Command::new("redis-cli")
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "--raw"])
+        let mut command = std::process::Command::new("redis-cli");
+        command.args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "--raw"]);
+        if self.tls {
+            command
+                .args(["--tls", "--cacert", &self.file("ca.pem")])
+                .args(["--cert", &self.file("client.pem")])
+                .args(["--key", &self.file("client.key")]);
+        }
+        command
             .args(args)
             .stdin(Stdio::null())
             .stderr(Stdio::null())
@@ -113,9 +249,15 @@ impl Node {
 
     /// A node on a free loopback port with `extra` flags.
     async fn start_with(name: &str, keys: &Path, redis: &Redis, extra: &[&str]) -> Node {
-        Node::try_start_at(name, keys, redis, ("127.0.0.1", 0, "127.0.0.1"), extra)
-            .await
-            .unwrap_or_else(|output| panic!("node {name} did not start: {output}"))
+        Node::try_start_at(
+            name,
+            keys,
+            &redis.node_args(),
+            ("127.0.0.1", 0, "127.0.0.1"),
+            extra,
+        )
+        .await
+        .unwrap_or_else(|output| panic!("node {name} did not start: {output}"))
     }
 
     /// A node on `ip:port` whose strings name `host`.
@@ -127,13 +269,20 @@ impl Node {
         port: u16,
         host: &str,
     ) -> Node {
-        Node::try_start_at(name, keys, redis, (ip, port, host), &[])
+        Node::try_start_at(name, keys, &redis.node_args(), (ip, port, host), &[])
             .await
             .unwrap_or_else(|output| panic!("node {name} did not start: {output}"))
     }
 
     async fn try_start(name: &str, keys: &Path, redis: &Redis) -> Result<Node, String> {
-        Node::try_start_at(name, keys, redis, ("127.0.0.1", 0, "127.0.0.1"), &[]).await
+        Node::try_start_at(
+            name,
+            keys,
+            &redis.node_args(),
+            ("127.0.0.1", 0, "127.0.0.1"),
+            &[],
+        )
+        .await
     }
 
     /// Start a node; its output when it exits instead of listening.
@@ -141,7 +290,7 @@ impl Node {
     async fn try_start_at(
         name: &str,
         keys: &Path,
-        redis: &Redis,
+        redis_args: &[String],
         at: (&str, u16, &str),
         extra: &[&str],
     ) -> Result<Node, String> {
@@ -155,7 +304,8 @@ impl Node {
             .arg(keys)
             .arg("-l")
             .arg(&log)
-            .args(["--redis", &redis.url(), "--node-name", name])
+            .args(redis_args)
+            .args(["--node-name", name])
             .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -387,6 +537,63 @@ async fn redis_down_is_not_an_outage() {
         .wait_for("the session through B again", |s| s.contains("still-42"))
         .await;
     assert!(b.log().contains("Redis is reachable again"));
+}
+
+/// rediss://: a Redis that speaks only TLS and asks for client certificates (redis-server's
+/// default). Nodes with the CA and a client certificate are one cluster as over plain TCP; a
+/// node without the client certificate is turned away by Redis, says so once, and still serves
+/// its own sessions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redis_over_tls_with_client_certificates() {
+    assert!(tmate_installed());
+    let redis = Redis::start_tls();
+    let keys = tempfile::tempdir().unwrap();
+    let a = Node::start("a", keys.path(), &redis).await;
+    let b = Node::start("b", keys.path(), &redis).await;
+    let host = host_on(&a, keys.path()).await;
+    let token = token_of(&host.display("#{tmate_ssh}").await);
+    assert_eq!(redis.cli(&["KEYS", "tmate:token:*"]).lines().count(), 2);
+    let mut through_b = SshViewer::join(&b.ssh_command(&token), 100, 30, &[]).await;
+    through_b
+        .wait_for("the shell through B", |s| s.contains("bash-"))
+        .await;
+    through_b.type_bytes(b"echo tls-$((6*7))\r").await;
+    host.wait_for("B's typing", &["capture-pane", "-p"], |out| {
+        out.lines().any(|l| l == "tls-42")
+    })
+    .await;
+
+    let only_ca = [
+        "--redis".to_string(),
+        redis.url(),
+        "--redis-ca".to_string(),
+        redis.file("ca.pem"),
+    ];
+    let c = Node::try_start_at(
+        "c",
+        keys.path(),
+        &only_ca,
+        ("127.0.0.1", 0, "127.0.0.1"),
+        &[],
+    )
+    .await
+    .unwrap_or_else(|output| panic!("node c did not start: {output}"));
+    let mut through_c = SshViewer::join(&c.ssh_command(&token), 100, 30, &[]).await;
+    let said = through_c.wait_exit().await;
+    assert!(
+        said.contains("cannot reach the cluster's registry"),
+        "{said:?}"
+    );
+    let own = host_on(&c, keys.path()).await;
+    assert!(own.display("#{tmate_ssh}").await.contains("@127.0.0.1"));
+    let c_log = c.log();
+    assert_eq!(
+        c_log.matches("Redis unreachable").count(),
+        1,
+        "logged once:\n{c_log}"
+    );
+    // The log names the reason: Redis asked for the certificate this node lacks.
+    assert!(c_log.contains("CertificateRequired"), "{c_log}");
 }
 
 /// Only holders of the cluster's host key open node links: a client with another key (or

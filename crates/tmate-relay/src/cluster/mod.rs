@@ -15,7 +15,7 @@ use russh::keys::{HashAlg, PrivateKey};
 
 use crate::Shared;
 use crate::session::Session;
-pub use store::{Owner, Published, Store, StoreError};
+pub use store::{Owner, Published, RedisTls, Store, StoreError};
 
 /// How long published facts live without renewal, and how often they are renewed: a node that
 /// dies is forgotten within the lease; Redis restarted empty is refilled within a renewal.
@@ -28,8 +28,10 @@ pub const CONNECTIONS_LEASE: Duration = Duration::from_secs(5);
 /// What a node is told to be (from the command line).
 #[derive(Debug, Clone)]
 pub struct ClusterConfig {
-    /// `redis://[user:password@]host:port[/db]`.
+    /// `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS.
     pub redis_url: String,
+    /// PEM files for `rediss://` beyond the system's trust store.
+    pub redis_tls: RedisTls,
     /// This node's name, unique in the cluster.
     pub node_name: String,
     /// `HOST:PORT` other nodes open their SSH links to (this node's SSH listener).
@@ -70,7 +72,7 @@ pub struct Cluster {
 
 impl Cluster {
     pub fn new(config: ClusterConfig, host_keys: &crate::HostKeys) -> Result<Cluster, StoreError> {
-        let store = Store::open(&config.redis_url)?;
+        let store = Store::open(&config.redis_url, &config.redis_tls)?;
         Ok(Cluster {
             config,
             store,

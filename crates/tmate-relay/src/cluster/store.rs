@@ -153,11 +153,83 @@ impl std::fmt::Display for StoreError {
     }
 }
 
+/// TLS material for a `rediss://` URL, as PEM bytes: without any, the server's certificate
+/// is checked against the system's trust store and no client certificate is sent.
+#[derive(Debug, Clone, Default)]
+pub struct RedisTls {
+    /// The CA (or self-signed certificate) to trust instead of the system's roots.
+    pub ca: Option<Vec<u8>>,
+    /// A client certificate and its key, for servers that ask for one (redis-server's
+    /// `tls-auth-clients yes`, its default).
+    pub client: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl RedisTls {
+    fn is_empty(&self) -> bool {
+        self.ca.is_none() && self.client.is_none()
+    }
+
+    /// Check the PEM files hold what they are for, so a wrong file is an error at start, not
+    /// a TLS failure in the log later. The error names the file's role.
+    pub fn check(&self) -> Result<(), StoreError> {
+        use rustls::pki_types::pem::PemObject;
+        use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+        let has_certificate = |pem: &[u8]| CertificateDer::pem_slice_iter(pem).any(|c| c.is_ok());
+        if let Some(ca) = &self.ca
+            && !has_certificate(ca)
+        {
+            return Err(StoreError("the CA file holds no PEM certificate".into()));
+        }
+        if let Some((cert, key)) = &self.client {
+            if !has_certificate(cert) {
+                return Err(StoreError(
+                    "the client certificate file holds no PEM certificate".into(),
+                ));
+            }
+            if PrivateKeyDer::from_pem_slice(key).is_err() {
+                return Err(StoreError(
+                    "the client key file holds no PEM private key".into(),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Store {
-    /// A store for `url` (`redis://[user:password@]host:port/db`); connects lazily, so a node
-    /// starts while Redis is down.
-    pub fn open(url: &str) -> Result<Store, StoreError> {
-        let client = redis::Client::open(url).map_err(|e| StoreError(format!("{e}")))?;
+    /// A store for `url` (`redis://[user:password@]host:port/db`, `rediss://` for TLS);
+    /// connects lazily, so a node starts while Redis is down.
+    pub fn open(url: &str, tls: &RedisTls) -> Result<Store, StoreError> {
+        let failed = |e: redis::RedisError| StoreError(format!("{e}"));
+        let client = if url.starts_with("rediss://") {
+            // The redis crate builds its rustls config from the process-wide provider; ring is
+            // the one this binary carries (an Err means one is installed already, which serves).
+            // rustls deprecates ring's provider for lacking post-quantum key exchange; the
+            // alternative (aws-lc-rs) adds a C and cmake build for a link inside the operator's
+            // own network, so ring stays until the web side's TLS needs otherwise.
+            #[allow(deprecated)]
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            if tls.is_empty() {
+                redis::Client::open(url).map_err(failed)?
+            } else {
+                let certificates = redis::TlsCertificates {
+                    client_tls: tls.client.clone().map(|(client_cert, client_key)| {
+                        redis::ClientTlsConfig {
+                            client_cert,
+                            client_key,
+                        }
+                    }),
+                    root_cert: tls.ca.clone(),
+                };
+                redis::Client::build_with_tls(url, certificates).map_err(failed)?
+            }
+        } else if !tls.is_empty() {
+            return Err(StoreError(
+                "TLS files were given for Redis but the URL is not rediss://".into(),
+            ));
+        } else {
+            redis::Client::open(url).map_err(failed)?
+        };
         let config = redis::aio::ConnectionManagerConfig::new()
             .set_connection_timeout(Some(COMMAND_TIMEOUT))
             .set_response_timeout(Some(COMMAND_TIMEOUT))
