@@ -67,8 +67,8 @@ pub enum Applied {
     Nothing,
     /// An option that changes what viewers see (status line on/off).
     DisplayChanged,
-    /// `tmate-api-key`, `tmate-session-name` or `tmate-session-name-ro`: named sessions.
-    NamedSessionRequested,
+    /// A naming option (`naming::is_naming_option`) after READY, where it has no effect.
+    NamingTooLate(String),
 }
 
 impl Bindings {
@@ -222,11 +222,8 @@ impl Bindings {
             {
                 return Applied::Nothing;
             }
-            "tmate-api-key" | "tmate-session-name" | "tmate-session-name-ro"
-                if !value.is_empty() =>
-            {
-                self.options.insert(name.clone(), value);
-                return Applied::NamedSessionRequested;
+            option if crate::naming::is_naming_option(option) => {
+                return Applied::NamingTooLate(name.clone());
             }
             _ => {}
         }
@@ -320,6 +317,21 @@ pub fn parse_flags<'a>(args: &'a [String], with_value: &[char]) -> (Flags, &'a [
         }
     }
     (flags, args.get(index..).unwrap_or_default())
+}
+
+/// The option a replicated `set-option` (`set`, `set-window-option`, `setw`) sets, and the
+/// value (empty when none is given); `None` for any other command.
+pub fn option_set_by(argv: &[String]) -> Option<(&str, &str)> {
+    let (command, args) = argv.split_first()?;
+    if !matches!(
+        command.as_str(),
+        "set-option" | "set" | "set-window-option" | "setw"
+    ) {
+        return None;
+    }
+    let (_, rest) = parse_flags(args, &['t']);
+    let (name, value) = rest.split_first()?;
+    Some((name, value.first().map_or("", String::as_str)))
 }
 
 /// Split a bound command's words into commands at `;` (an element `;` or one ending in an

@@ -1,6 +1,7 @@
-//! A host's connection (the `tmate` subsystem): decodes its stream, creates or reclaims its
-//! session, sends the NOTIFY/SET_ENV/READY burst, feeds the mirror, and writes queued messages
-//! back to the host from one writer task.
+//! A host's connection (the `tmate` subsystem): decodes its stream, collects its start-up until
+//! its READY (as tmate's web tier did, so the names it asks for decide its tokens), creates or
+//! reclaims its session, sends the NOTIFY/SET_ENV/READY burst, feeds the mirror, and writes
+//! queued messages back to the host from one writer task.
 
 use std::sync::Arc;
 
@@ -13,21 +14,36 @@ use tmate_proto::{
 use tokio::sync::mpsc;
 
 use crate::Shared;
+use crate::naming::{self, NameError, NameRequest};
+use crate::registry::{Claim, Reclaim, Tokens};
 use crate::session::{HOST_OUTBOX, HostEnd, HostFlow, Session};
+
+/// Bounds on what a host may send before its READY (tmate 2.4 sends about 100 messages).
+const MAX_START_MESSAGES: usize = 4096;
+const MAX_START_BYTES: usize = 4 << 20;
 
 /// Where a host connection is in its start-up.
 enum Phase {
     AwaitHeader,
-    /// HEADER read; the next message decides between a new session and a reconnect.
-    AfterHeader {
-        version: String,
-    },
+    /// HEADER read: the start-up is collected until the host's READY decides the session.
+    Starting(Box<Starting>),
     Attached {
         session: Arc<Session>,
         generation: u64,
     },
     /// The session ended (FIN or an error); further bytes are ignored.
     Done,
+}
+
+/// A host's start-up before its READY.
+struct Starting {
+    version: String,
+    /// RECONNECT's data (only as the first message after HEADER, as tmate sends it).
+    reconnect: Option<Vec<u8>>,
+    /// Everything else before READY, applied to the session once it exists.
+    pending: Vec<HostMessage>,
+    pending_bytes: usize,
+    names: NameRequest,
 }
 
 /// What the SSH handler must do after feeding bytes.
@@ -66,26 +82,21 @@ impl HostConn {
         }
     }
 
-    /// Feed bytes from the host's channel.
-    pub fn on_data(&mut self, data: &[u8]) -> HostAction {
+    /// Feed bytes from the host's channel. Awaits only at the host's READY, and then at most a
+    /// cluster lookup (bounded by the store's timeout).
+    pub async fn on_data(&mut self, data: &[u8]) -> HostAction {
         if matches!(self.phase, Phase::Done) {
             return HostAction::CloseNow(Vec::new());
         }
         self.decoder.feed(data);
         while let Some(result) = self.decoder.next_message() {
             let action = match result {
-                Ok(message) => self.on_message(message),
+                Ok(message) => self.on_message(message).await,
                 Err(error) => self.refuse(&error),
             };
             if action != HostAction::Continue {
                 return action;
             }
-        }
-        // The reconnect burst puts RECONNECT right after HEADER in the same write; if nothing
-        // followed the header in this read, this is a new session.
-        if let Phase::AfterHeader { version } = &self.phase {
-            let version = version.clone();
-            return self.start_new_session(version);
         }
         HostAction::Continue
     }
@@ -96,13 +107,19 @@ impl HostConn {
         self.end(HostEnd::Protocol(reason))
     }
 
-    fn on_message(&mut self, message: HostMessage) -> HostAction {
+    async fn on_message(&mut self, message: HostMessage) -> HostAction {
         match &mut self.phase {
             Phase::AwaitHeader => match message {
                 HostMessage::Header { protocol, version } if protocol >= PROTOCOL_VERSION => {
                     let version = version.map(|v| v.to_string_lossy()).unwrap_or_default();
                     tracing::info!(peer = %self.peer, protocol, %version, "host connected");
-                    self.phase = Phase::AfterHeader { version };
+                    self.phase = Phase::Starting(Box::new(Starting {
+                        version,
+                        reconnect: None,
+                        pending: Vec::new(),
+                        pending_bytes: 0,
+                        names: NameRequest::default(),
+                    }));
                     HostAction::Continue
                 }
                 HostMessage::Header { protocol, .. } => {
@@ -127,51 +144,206 @@ impl HostConn {
                     HostAction::CloseNow(Vec::new())
                 }
             },
-            Phase::AfterHeader { version } => {
-                let version = version.clone();
-                if let HostMessage::Reconnect { data } = &message {
-                    if let Some((token, token_ro)) = self
-                        .shared
-                        .registry
-                        .verify_reconnection_data(data.as_bytes())
-                        && let Some(session) = self.shared.registry.reclaim(token, token_ro)
+            Phase::Starting(starting) => match message {
+                HostMessage::Reconnect { data }
+                    if starting.pending.is_empty() && starting.reconnect.is_none() =>
+                {
+                    starting.reconnect = Some(data.as_bytes().to_vec());
+                    HostAction::Continue
+                }
+                HostMessage::Ready => {
+                    let Phase::Starting(starting) = std::mem::replace(&mut self.phase, Phase::Done)
+                    else {
+                        return HostAction::CloseNow(Vec::new());
+                    };
+                    self.start(*starting).await
+                }
+                HostMessage::ExecCmd { argv }
+                    if starting
+                        .names
+                        .note(&argv.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>()) =>
+                {
+                    HostAction::Continue
+                }
+                other => {
+                    starting.pending_bytes += other.encode().len();
+                    starting.pending.push(other);
+                    if starting.pending.len() > MAX_START_MESSAGES
+                        || starting.pending_bytes > MAX_START_BYTES
                     {
-                        self.attach(session, version, true);
-                        return HostAction::Continue;
+                        let reason = format!(
+                            "more than {MAX_START_MESSAGES} messages or {MAX_START_BYTES} bytes \
+                             before READY"
+                        );
+                        tracing::warn!(peer = %self.peer, %reason, "ending host connection");
+                        self.phase = Phase::Done;
+                        return HostAction::CloseNow(Vec::new());
                     }
-                    tracing::info!(peer = %self.peer, "reconnection data not accepted; new session");
-                    return self.start_new_session(version);
+                    HostAction::Continue
                 }
-                match self.start_new_session(version) {
-                    HostAction::Continue => self.on_message(message),
-                    refused => refused,
-                }
-            }
-            Phase::Attached {
-                session,
-                generation,
-            } => {
-                let session = session.clone();
-                let generation = *generation;
-                let is_ready = message == HostMessage::Ready;
-                match session.apply_host_message(generation, message) {
-                    Ok(HostFlow::Continue) => {
-                        if is_ready && self.shared.config.require_authorized_keys {
-                            return self.enforce_authorized_keys(&session);
-                        }
-                        HostAction::Continue
-                    }
-                    Ok(HostFlow::Finished) => {
-                        tracing::info!(session = %session.label(), "host ended the session");
-                        self.end(HostEnd::Finished)
-                    }
-                    Err(reason) => {
-                        tracing::warn!(session = %session.label(), %reason, "ending host session");
-                        self.end(HostEnd::Protocol(reason))
-                    }
-                }
-            }
+            },
+            Phase::Attached { .. } => self.apply_attached(message),
             Phase::Done => HostAction::CloseNow(Vec::new()),
+        }
+    }
+
+    /// A message for the attached session.
+    fn apply_attached(&mut self, message: HostMessage) -> HostAction {
+        let Phase::Attached {
+            session,
+            generation,
+        } = &self.phase
+        else {
+            return HostAction::CloseNow(Vec::new());
+        };
+        {
+            let session = session.clone();
+            let generation = *generation;
+            let is_ready = message == HostMessage::Ready;
+            match session.apply_host_message(generation, message) {
+                Ok(HostFlow::Continue) => {
+                    if is_ready && self.shared.config.require_authorized_keys {
+                        return self.enforce_authorized_keys(&session);
+                    }
+                    HostAction::Continue
+                }
+                Ok(HostFlow::Finished) => {
+                    tracing::info!(session = %session.label(), "host ended the session");
+                    self.end(HostEnd::Finished)
+                }
+                Err(reason) => {
+                    tracing::warn!(session = %session.label(), %reason, "ending host session");
+                    self.end(HostEnd::Protocol(reason))
+                }
+            }
+        }
+    }
+
+    /// The host's READY: its session (reclaimed, named or random), the start-up burst, then
+    /// what it sent before READY, applied in order, and READY itself.
+    async fn start(&mut self, starting: Starting) -> HostAction {
+        let Starting {
+            version,
+            reconnect,
+            pending,
+            names,
+            ..
+        } = starting;
+        let mut notes = Vec::new();
+        let mut reclaimed = None;
+        if let Some(data) = reconnect {
+            match self.shared.registry.verify_reconnection_data(&data) {
+                Some(tokens) => match self.reclaim(tokens).await {
+                    Ok(session) => reclaimed = Some(session),
+                    Err(name) => {
+                        tracing::info!(peer = %self.peer, name = %name, "a reconnecting host's name was taken over; random tokens");
+                        notes.push(format!(
+                            "The session name {name:?} was taken over by a newer session; this \
+                             session has new random tokens"
+                        ));
+                    }
+                },
+                None => {
+                    tracing::info!(peer = %self.peer, "reconnection data not accepted; new session");
+                }
+            }
+        }
+        let reconnected = reclaimed.is_some();
+        let session = match reclaimed {
+            Some(session) => session,
+            None => {
+                let limit = self.shared.config.limits.sessions;
+                if self.shared.registry.len() >= limit {
+                    tracing::warn!(peer = %self.peer, limit, "session limit reached; refusing a host");
+                    return HostAction::CloseNow(
+                        ServerMessage::Notify {
+                            message: "This relay is full; try again later.".into(),
+                        }
+                        .encode(),
+                    );
+                }
+                // A reconnecting host whose name was taken does not ask for it again: two
+                // hosts with one name would take it from each other for ever.
+                let names = if notes.is_empty() {
+                    names
+                } else {
+                    NameRequest::default()
+                };
+                let (session, note) = self.new_session(&names);
+                notes.extend(note);
+                session
+            }
+        };
+        self.attach(session, version, reconnected, notes);
+        for message in pending {
+            let action = self.apply_attached(message);
+            if action != HostAction::Continue {
+                return action;
+            }
+        }
+        self.apply_attached(HostMessage::Ready)
+    }
+
+    /// A reconnecting host's session, unless a newer session took one of its names (here or,
+    /// in a cluster, on any node): `Err(name)` then.
+    async fn reclaim(&self, tokens: Tokens) -> Result<Arc<Session>, String> {
+        if let Some(cluster) = &self.shared.cluster {
+            for name in tokens.names() {
+                if cluster
+                    .name_held_by_another(name, &tokens.session_key)
+                    .await
+                {
+                    return Err(name.to_string());
+                }
+            }
+        }
+        match self.shared.registry.reclaim(tokens) {
+            Reclaim::Session(session) => Ok(session),
+            Reclaim::Taken(name) => Err(name),
+        }
+    }
+
+    /// A new session: named as the host asked when it may be (taking the names from older
+    /// sessions), else random, with the line that says why.
+    fn new_session(&self, names: &NameRequest) -> (Arc<Session>, Option<String>) {
+        let registry = &self.shared.registry;
+        let named = match naming::decide(names, self.shared.config.accounts.as_deref()) {
+            Ok(None) => return (registry.create(), None),
+            Ok(Some(named)) => named,
+            Err(error) => return (registry.create(), Some(error.to_string())),
+        };
+        let mut tokens = Tokens::random();
+        if let Some(rw) = named.rw {
+            tokens.rw = rw;
+            tokens.rw_named = true;
+        }
+        if let Some(ro) = named.ro {
+            tokens.ro = ro;
+            tokens.ro_named = true;
+        }
+        match registry.claim(tokens) {
+            Claim::Registered {
+                session,
+                taken_from,
+            } => {
+                for old in taken_from {
+                    let name = [&session.token, &session.token_ro]
+                        .into_iter()
+                        .find(|t| old.holds_as_name(t))
+                        .cloned()
+                        .unwrap_or_default();
+                    tracing::info!(
+                        session = %old.label(),
+                        by = %session.label(),
+                        peer = %self.peer,
+                        "session name taken over by a newer session"
+                    );
+                    old.end_taken_over(&name);
+                    self.shared.forget_session(&old);
+                }
+                (session, None)
+            }
+            Claim::InUse(name) => (registry.create(), Some(NameError::InUse(name).to_string())),
         }
     }
 
@@ -193,27 +365,15 @@ impl HostConn {
         self.end(HostEnd::Finished)
     }
 
-    /// A new session, unless the relay holds its limit of sessions already: then the host is
-    /// told so and its connection closed.
-    fn start_new_session(&mut self, version: String) -> HostAction {
-        let limit = self.shared.config.limits.sessions;
-        if self.shared.registry.len() >= limit {
-            tracing::warn!(peer = %self.peer, limit, "session limit reached; refusing a host");
-            self.phase = Phase::Done;
-            return HostAction::CloseNow(
-                ServerMessage::Notify {
-                    message: "This relay is full; try again later.".into(),
-                }
-                .encode(),
-            );
-        }
-        let session = self.shared.registry.create();
-        self.attach(session, version, false);
-        HostAction::Continue
-    }
-
     /// Bind this connection to `session`, start the writer, and send the start-up burst.
-    fn attach(&mut self, session: Arc<Session>, version: String, reconnected: bool) {
+    /// `notes`: lines for the host after the connection strings (why it has no name...).
+    fn attach(
+        &mut self,
+        session: Arc<Session>,
+        version: String,
+        reconnected: bool,
+        notes: Vec<String>,
+    ) {
         let (tx, rx) = mpsc::channel(HOST_OUTBOX);
         let generation = session.attach_host(tx);
         session.lock().client_version = version;
@@ -222,6 +382,7 @@ impl HostConn {
             self.channel,
             rx,
             self.shared.clone(),
+            session.clone(),
         ));
         let config = &self.shared.config;
         let ssh = config.ssh_command(&session.token);
@@ -257,6 +418,11 @@ impl HostConn {
                 burst.push(notify(format!("web session: {web}")));
             }
             burst.push(notify(format!("ssh session: {ssh}")));
+        }
+        // Last of the notes, so it is the one on the host's status line.
+        for note in notes {
+            tracing::info!(session = %session.label(), note = %note, "told the host");
+            burst.push(notify(note));
         }
         if let Some(web) = &web {
             burst.push(set_env("tmate_web", web));
@@ -353,6 +519,7 @@ async fn write_to_host(
     channel: ChannelId,
     mut outbox: mpsc::Receiver<ServerMessage>,
     shared: Arc<Shared>,
+    session: Arc<Session>,
 ) {
     const BATCH: usize = 32 * 1024;
     while let Some(first) = outbox.recv().await {
@@ -367,12 +534,18 @@ async fn write_to_host(
             return;
         }
     }
-    if shared.draining.load(std::sync::atomic::Ordering::Relaxed) {
-        // Hang up as a network drop would: the host reconnects (to another node).
+    if shared.draining.load(std::sync::atomic::Ordering::Relaxed) || session.hangs_up_host() {
+        // Hang up as a network drop would: the host reconnects (to another node, or here to
+        // be told its name was taken).
         let _ = handle
             .disconnect(
                 russh::Disconnect::ByApplication,
-                "this relay node is restarting".into(),
+                if session.hangs_up_host() {
+                    "the session name was taken over by a newer session"
+                } else {
+                    "this relay node is restarting"
+                }
+                .into(),
                 String::new(),
             )
             .await;

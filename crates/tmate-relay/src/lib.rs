@@ -1,6 +1,7 @@
 //! tmate-relay: a relay that the real tmate 2.4 client shares through and plain `ssh` viewers
 //! join. `Relay::bind` + `serve` run it; the binary `tmate-ssh-server` is a thin CLI around it.
 
+pub mod accounts;
 pub mod bindings;
 pub mod cluster;
 pub mod frames;
@@ -8,6 +9,7 @@ pub mod host;
 pub mod hostkeys;
 pub mod limits;
 pub mod memory;
+pub mod naming;
 pub mod registry;
 pub mod session;
 pub mod ssh;
@@ -63,6 +65,9 @@ pub struct RelayConfig {
     pub web_port: Option<u16>,
     /// Cluster mode (`--redis`): this node's name, address and the shared Redis.
     pub cluster: Option<cluster::ClusterConfig>,
+    /// `--accounts`: named sessions need a key and get `USER/NAME` tokens; without it, names
+    /// are the tokens (`naming`).
+    pub accounts: Option<Arc<accounts::Accounts>>,
 }
 
 impl RelayConfig {
@@ -85,6 +90,7 @@ impl RelayConfig {
             web_url: None,
             web_port: None,
             cluster: None,
+            accounts: None,
         }
     }
 

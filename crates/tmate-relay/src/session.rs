@@ -197,6 +197,14 @@ pub struct Session {
     pub id: u64,
     pub token: String,
     pub token_ro: String,
+    /// Which tokens are names the host asked for (`naming`).
+    pub named: bool,
+    pub named_ro: bool,
+    /// The session's identity across its host's reconnections (`registry::Tokens`).
+    pub session_key: String,
+    /// Set when the session is closed to hand its name to a newer session: its host is hung
+    /// up on (as a network drop would), so it reconnects and is told why.
+    hang_up_host: std::sync::atomic::AtomicBool,
     state: Mutex<SessionState>,
     /// Bumped whenever what viewers see may have changed; viewers redraw from the mirror.
     changed: watch::Sender<u64>,
@@ -221,12 +229,16 @@ impl Drop for Session {
 }
 
 impl Session {
-    pub fn new(id: u64, token: String, token_ro: String) -> Arc<Session> {
+    pub fn new(id: u64, tokens: crate::registry::Tokens) -> Arc<Session> {
         let (changed, _) = watch::channel(0);
         Arc::new(Session {
             id,
-            token,
-            token_ro,
+            token: tokens.rw,
+            token_ro: tokens.ro,
+            named: tokens.rw_named,
+            named_ro: tokens.ro_named,
+            session_key: tokens.session_key,
+            hang_up_host: std::sync::atomic::AtomicBool::new(false),
             state: Mutex::new(SessionState {
                 bindings: Bindings::default(),
                 layout: None,
@@ -380,6 +392,33 @@ impl Session {
             .lock()
             .unwrap_or_else(PoisonError::into_inner) = None;
         self.mark_changed();
+    }
+
+    /// Whether `token` is one of this session's names (not a random token).
+    pub fn holds_as_name(&self, token: &str) -> bool {
+        (self.named && self.token == token) || (self.named_ro && self.token_ro == token)
+    }
+
+    /// Close the session because a newer session took its name `name`: its host reads why
+    /// and is hung up on (it reconnects and gets random tokens), its viewers read why.
+    pub fn end_taken_over(&self, name: &str) {
+        self.send_to_host(ServerMessage::Notify {
+            message: format!(
+                "The session name {name:?} was taken over by a newer session; this session \
+                 gets random tokens when it reconnects"
+            )
+            .into(),
+        });
+        self.hang_up_host
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.end(&format!(
+            "[the session name {name} was taken over by a newer session; reconnect to see it]"
+        ));
+    }
+
+    /// Whether the host's connection is to be dropped rather than closed (`end_taken_over`).
+    pub fn hangs_up_host(&self) -> bool {
+        self.hang_up_host.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn is_ended(&self) -> bool {
@@ -607,9 +646,14 @@ impl SessionState {
                         });
                         Ok(true)
                     }
-                    Applied::NamedSessionRequested => {
+                    Applied::NamingTooLate(option) => {
+                        // The tokens were decided at READY (the original web tier's words).
                         session.send_to_host(ServerMessage::Notify {
-                            message: "Named sessions are not supported by this relay".into(),
+                            message: format!(
+                                "{option} can only be set via the command line, or \
+                                 configuration file"
+                            )
+                            .into(),
                         });
                         Ok(false)
                     }

@@ -554,7 +554,7 @@ impl russh::server::Handler for Conn {
             return Ok(());
         }
         match &mut self.role {
-            Role::Host(host) => match host.on_data(data) {
+            Role::Host(host) => match host.on_data(data).await {
                 HostAction::Continue => {}
                 HostAction::CloseNow(last_words) => {
                     self.role = Role::Closed;

@@ -25,9 +25,10 @@ pub fn generate_pair() -> (String, String) {
     (generate(), format!("{READ_ONLY_PREFIX}{}", generate()))
 }
 
-/// The user names the original server accepts as tokens: `[A-Za-z0-9_/-]`, longer than 2.
+/// The user names that can be tokens: `[A-Za-z0-9_/-]`, 1-128 characters (random tokens,
+/// `ro-` ones, session names of 1-50 characters, `USER/NAME`).
 pub fn is_well_formed(name: &str) -> bool {
-    name.len() > 2
+    !name.is_empty()
         && name.len() <= 128
         && name
             .bytes()
@@ -66,7 +67,9 @@ mod tests {
 
     #[test]
     fn token_syntax() {
-        assert!(!is_well_formed("ab"));
+        assert!(!is_well_formed(""));
+        assert!(is_well_formed("a"));
+        assert!(!is_well_formed(&"a".repeat(129)));
         assert!(!is_well_formed("a b c"));
         assert!(!is_well_formed("../../etc"));
         assert!(is_well_formed("user/name-1_x"));

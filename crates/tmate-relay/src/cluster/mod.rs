@@ -123,6 +123,7 @@ impl Cluster {
                 .iter()
                 .map(|k| k.fingerprint(HashAlg::Sha256).to_string())
                 .collect(),
+            session: session.session_key.clone(),
         }
     }
 
@@ -137,14 +138,41 @@ impl Cluster {
             .publish(&[&session.token, &session.token_ro], &owner, LEASE)
             .await;
         self.note(&result);
-        if result == Ok(Published::Stale) {
-            tracing::warn!(
-                session = %session.label(),
-                "a newer owner holds this session on another node; closing this copy"
-            );
-            session.end("[this session moved to another relay node; reconnect to see it]");
-            shared.registry.remove(session);
+        let Ok(Published::Stale(newer)) = result else {
+            return;
+        };
+        match newer {
+            // Another session now holds a name of this one: hand it over, as on one node.
+            Some(newer) if newer.session != session.session_key => {
+                let name = [&session.token, &session.token_ro]
+                    .into_iter()
+                    .find(|t| session.holds_as_name(t))
+                    .cloned()
+                    .unwrap_or_else(|| session.label());
+                tracing::info!(
+                    session = %session.label(),
+                    node = %newer.node,
+                    "session name taken over by a newer session on another node"
+                );
+                session.end_taken_over(&name);
+            }
+            _ => {
+                tracing::warn!(
+                    session = %session.label(),
+                    "a newer owner holds this session on another node; closing this copy"
+                );
+                session.end("[this session moved to another relay node; reconnect to see it]");
+            }
         }
+        shared.registry.remove(session);
+    }
+
+    /// Whether Redis says a session other than `session_key` holds `name` now (a newer
+    /// session took it over). Redis unreachable: no, this node's own registry decides.
+    pub async fn name_held_by_another(&self, name: &str, session_key: &str) -> bool {
+        let owner = self.store.owner(name).await;
+        self.note(&owner);
+        matches!(owner, Ok(Some(owner)) if owner.session != session_key)
     }
 
     /// Forget `session` in Redis (if still ours).

@@ -24,14 +24,17 @@ pub struct Owner {
     pub restricted: bool,
     /// The SHA256 fingerprints of those keys (`SHA256:...`).
     pub keys: Vec<String>,
+    /// The session's identity (`registry::Tokens::session_key`): the same session after its
+    /// host moved, another one after a newer session took a name.
+    pub session: String,
 }
 
 impl Owner {
-    /// `v1 NODE GENERATION RESTRICTED KEY,KEY...` (node names and fingerprints hold no spaces
-    /// or commas).
+    /// `v2 NODE GENERATION RESTRICTED KEY,KEY... SESSION` (node names, fingerprints and
+    /// session keys hold no spaces or commas).
     pub fn encode(&self) -> String {
         format!(
-            "v1 {} {} {} {}",
+            "v2 {} {} {} {} {}",
             self.node,
             self.generation,
             u8::from(self.restricted),
@@ -39,13 +42,14 @@ impl Owner {
                 "-".to_string()
             } else {
                 self.keys.join(",")
-            }
+            },
+            self.session
         )
     }
 
     pub fn decode(text: &str) -> Option<Owner> {
         let mut parts = text.split(' ');
-        if parts.next()? != "v1" {
+        if parts.next()? != "v2" {
             return None;
         }
         let node = parts.next()?.to_string();
@@ -55,7 +59,8 @@ impl Owner {
             "-" => Vec::new(),
             list => list.split(',').map(str::to_string).collect(),
         };
-        if parts.next().is_some() || node.is_empty() {
+        let session = parts.next()?.to_string();
+        if parts.next().is_some() || node.is_empty() || session.is_empty() {
             return None;
         }
         Some(Owner {
@@ -63,6 +68,7 @@ impl Owner {
             generation,
             restricted,
             keys,
+            session,
         })
     }
 }
@@ -86,13 +92,16 @@ const KEYS_LEASE_MS: u64 = 3_600_000;
 /// The live nodes, scored by when their lease ends.
 const NODES_KEY: &str = "tmate:nodes";
 
-/// Set both token keys unless a newer generation holds the first: 1 when set, 0 when stale.
+/// Set the token keys unless a newer generation holds one of them: 1 when set, else the newer
+/// record (this copy is stale, or its name was taken over).
 const PUBLISH: &str = r"
-local current = redis.call('GET', KEYS[1])
-if current then
-  local generation = tonumber(string.match(current, '^v1 %S+ (%d+)'))
-  if generation and generation > tonumber(ARGV[2]) then
-    return 0
+for _, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  if current then
+    local generation = tonumber(string.match(current, '^v%d+ %S+ (%d+)'))
+    if generation and generation > tonumber(ARGV[2]) then
+      return current
+    end
   end
 end
 for _, key in ipairs(KEYS) do
@@ -104,7 +113,7 @@ return 1
 /// Delete the token keys only while they still name this node and generation.
 const UNPUBLISH: &str = r"
 local current = redis.call('GET', KEYS[1])
-if current and string.match(current, '^v1 (%S+ %d+)') == ARGV[1] then
+if current and string.match(current, '^v%d+ (%S+ %d+)') == ARGV[1] then
   for _, key in ipairs(KEYS) do
     redis.call('DEL', key)
   end
@@ -130,11 +139,12 @@ return next - now
 ";
 
 /// Whether a publish took.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Published {
     Owned,
-    /// A newer owner holds the tokens: this node's copy is stale.
-    Stale,
+    /// A newer owner holds a token (its record when it reads as one): this node's copy is
+    /// stale, or a newer session took its name.
+    Stale(Option<Owner>),
 }
 
 /// Redis through one auto-reconnecting multiplexed connection.
@@ -272,17 +282,19 @@ impl Store {
     ) -> Result<Published, StoreError> {
         let keys: Vec<String> = tokens.iter().map(|t| token_key(t)).collect();
         let lease_ms = lease.as_millis().max(1).to_string();
-        let set: i64 = self
+        let answer: redis::Value = self
             .script(
                 PUBLISH,
                 &keys,
                 &[owner.encode(), owner.generation.to_string(), lease_ms],
             )
             .await?;
-        Ok(if set == 1 {
-            Published::Owned
-        } else {
-            Published::Stale
+        Ok(match answer {
+            redis::Value::Int(1) => Published::Owned,
+            redis::Value::BulkString(newer) => {
+                Published::Stale(std::str::from_utf8(&newer).ok().and_then(Owner::decode))
+            }
+            _ => Published::Stale(None),
         })
     }
 
@@ -450,10 +462,11 @@ mod tests {
             generation: 1_764_000_000_123,
             restricted: true,
             keys: vec!["SHA256:abc".into(), "SHA256:def".into()],
+            session: "00ff".into(),
         };
         assert_eq!(
             owner.encode(),
-            "v1 node-a 1764000000123 1 SHA256:abc,SHA256:def"
+            "v2 node-a 1764000000123 1 SHA256:abc,SHA256:def 00ff"
         );
         assert_eq!(Owner::decode(&owner.encode()), Some(owner));
         let open = Owner {
@@ -461,14 +474,15 @@ mod tests {
             generation: 7,
             restricted: false,
             keys: Vec::new(),
+            session: "k".into(),
         };
         assert_eq!(Owner::decode(&open.encode()), Some(open));
         for bad in [
             "",
+            "v1 a 1 0 -",
+            "v2 a x 0 - k",
             "v2 a 1 0 -",
-            "v1 a x 0 -",
-            "v1 a 1 0",
-            "v1 a 1 0 - extra",
+            "v2 a 1 0 - k extra",
         ] {
             assert_eq!(Owner::decode(bad), None, "{bad:?}");
         }
