@@ -105,6 +105,11 @@ struct Cli {
     /// This node's name in the cluster (letters, digits, . _ -; default: from its address).
     #[arg(long, value_name = "NAME", requires = "redis")]
     node_name: Option<String>,
+    /// Named sessions need an account: lines `USER KEY` (# comments), re-read on SIGHUP; a
+    /// host names its session with `tmate -k KEY -n NAME` and gets `USER/NAME` tokens. Without
+    /// it, `tmate -n NAME` gives the token NAME.
+    #[arg(long, value_name = "FILE")]
+    accounts: Option<PathBuf>,
     /// HOST:PORT other nodes reach this node's SSH port on (default: the -b address and -p
     /// port, else this machine's host name and -p port).
     #[arg(long, value_name = "HOST:PORT", requires = "redis")]
@@ -118,6 +123,30 @@ struct Cli {
     /// Print help.
     #[arg(long, action = clap::ArgAction::Help)]
     help: Option<bool>,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum Command {
+    /// Manage the accounts file of named sessions (`--accounts`).
+    Account {
+        #[command(subcommand)]
+        action: AccountAction,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum AccountAction {
+    /// Add USER with a fresh random key, print the key (the file is created, mode 0600, when
+    /// missing). A running relay sees it after SIGHUP.
+    Add {
+        /// The user name: 1-50 letters, digits, '-' or '_' (tokens read USER/NAME).
+        user: String,
+        /// The accounts file.
+        #[arg(long, value_name = "FILE")]
+        accounts: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -138,6 +167,19 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<()> {
+    if let Some(Command::Account {
+        action: AccountAction::Add { user, accounts },
+    }) = &cli.command
+    {
+        let key = tmate_relay::accounts::add(accounts, user).map_err(anyhow::Error::msg)?;
+        println!("{key}");
+        eprintln!(
+            "added {user} to {}; the host uses: tmate -k {key} -n NAME (or `set -g tmate-api-key \
+             {key}` in ~/.tmate.conf); send SIGHUP to a running relay",
+            accounts.display()
+        );
+        return Ok(());
+    }
     init_logging(&cli)?;
 
     let (host_keys, origins) = HostKeys::load_or_create(&cli.keys)?;
@@ -181,6 +223,13 @@ fn run(cli: Cli) -> Result<()> {
     if let Some(redis_url) = &cli.redis {
         config.cluster = Some(cluster_config(&cli, redis_url)?);
     }
+    if let Some(path) = &cli.accounts {
+        let accounts = tmate_relay::accounts::Accounts::load(path)
+            .map_err(|e| anyhow::anyhow!("--accounts: {e}"))?;
+        tracing::info!(accounts = accounts.len(), file = %path.display(), "named sessions need an account key");
+        config.accounts = Some(std::sync::Arc::new(accounts));
+    }
+    let accounts = config.accounts.clone();
     let cluster = config.cluster.clone();
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
@@ -215,9 +264,26 @@ fn run(cli: Cli) -> Result<()> {
             println!("sandbox: off (--no-sandbox)");
         } else {
             let in_cluster = cluster.is_some();
-            let enforced = sandbox::restrict(in_cluster).context("cannot restrict the process")?;
-            println!("sandbox: {}", enforced.describe(in_cluster));
-            tracing::info!("sandbox: {}", enforced.describe(in_cluster));
+            let readable = cli.accounts.as_deref().and_then(|p| {
+                std::path::absolute(p)
+                    .ok()
+                    .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
+            });
+            let enforced = sandbox::restrict(in_cluster, readable.as_deref())
+                .context("cannot restrict the process")?;
+            let said = enforced.describe(in_cluster);
+            let said = match &readable {
+                Some(dir) if !in_cluster => format!(
+                    "{said}; {} stays readable (--accounts, re-read on SIGHUP)",
+                    dir.display()
+                ),
+                _ => said.to_string(),
+            };
+            println!("sandbox: {said}");
+            tracing::info!("sandbox: {said}");
+        }
+        if let Some(accounts) = accounts {
+            tokio::spawn(reload_accounts_on_sighup(accounts));
         }
         let stopper = handle.clone();
         let (stopped, stopped_rx) = tokio::sync::oneshot::channel::<()>();
@@ -247,6 +313,27 @@ fn run(cli: Cli) -> Result<()> {
         let _ = tokio::time::timeout(DRAIN_LIMIT + Duration::from_secs(5), stopped_rx).await;
         Ok(())
     })
+}
+
+/// SIGHUP re-reads the accounts file; a file that does not parse keeps the accounts in force.
+async fn reload_accounts_on_sighup(accounts: std::sync::Arc<tmate_relay::accounts::Accounts>) {
+    let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+    else {
+        tracing::warn!("cannot watch SIGHUP; the accounts file is read at start only");
+        return;
+    };
+    while hangups.recv().await.is_some() {
+        match accounts.reload() {
+            Ok(count) => {
+                tracing::info!(accounts = count, file = %accounts.path().display(), "accounts reloaded")
+            }
+            Err(error) => tracing::error!(
+                %error,
+                kept = accounts.len(),
+                "accounts not reloaded; the previous accounts stay in force"
+            ),
+        }
+    }
 }
 
 /// How long SIGTERM waits for the hosts to move to other nodes before ending what is left.

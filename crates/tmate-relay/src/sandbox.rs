@@ -8,16 +8,21 @@
 //! In a cluster (`--redis`) a node must still reach Redis and the other nodes, and resolve
 //! their names: there Landlock takes away file writes and execution and TCP bind, and leaves
 //! reading files (the resolver's /etc/hosts, NSS modules) and TCP connect.
+//! With `--accounts`, the accounts file's directory stays readable so SIGHUP can re-read it.
 //! `SUMMARY` and `Enforced::describe` are the one wording of all this, used by `--help`, the
 //! start-up line and the log, and repeated in docs/SECURITY.md, so they cannot disagree.
 
-use landlock::{ABI, Access, AccessFs, AccessNet, Ruleset, RulesetAttr, RulesetStatus};
+use landlock::{
+    ABI, Access, AccessFs, AccessNet, PathBeneath, PathFd, Ruleset, RulesetAttr,
+    RulesetCreatedAttr, RulesetStatus,
+};
 
 /// What the sandbox applies and what it does not, as `--help` says it.
 pub const SUMMARY: &str = "no_new_privs, and Landlock where the kernel has it (no file opened, \
                            created or executed; no TCP bind or connect; files and sockets already \
                            open keep working; in a cluster, files may be read and TCP connected, \
-                           for Redis and the other nodes); no seccomp";
+                           for Redis and the other nodes; the --accounts file's directory may be \
+                           read); no seccomp";
 
 /// What the kernel enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,8 +63,9 @@ impl Enforced {
 }
 
 /// Restrict this process for the rest of its life. Best effort on older kernels (the result
-/// says what holds); an error only when the kernel refused a step it supports.
-pub fn restrict(cluster: bool) -> anyhow::Result<Enforced> {
+/// says what holds); an error only when the kernel refused a step it supports. `readable`: a
+/// directory whose files may still be read (the accounts file's).
+pub fn restrict(cluster: bool, readable: Option<&std::path::Path>) -> anyhow::Result<Enforced> {
     // no_new_privs first, on its own: it must hold even where Landlock does not exist.
     rustix::thread::set_no_new_privs(true)?;
     let abi = ABI::V5;
@@ -71,12 +77,18 @@ pub fn restrict(cluster: bool) -> anyhow::Result<Enforced> {
     } else {
         (AccessFs::from_all(abi), AccessNet::from_all(abi))
     };
-    let status = Ruleset::default()
+    let mut ruleset = Ruleset::default()
         .handle_access(files)?
         .handle_access(net)?
-        .create()?
-        // No rules: every handled access is denied (already-open descriptors keep working).
-        .restrict_self()?;
+        .create()?;
+    // Without rules every handled access is denied (already-open descriptors keep working).
+    if let Some(dir) = readable {
+        let read = (AccessFs::ReadFile | AccessFs::ReadDir) & files;
+        if !read.is_empty() {
+            ruleset = ruleset.add_rule(PathBeneath::new(PathFd::new(dir)?, read))?;
+        }
+    }
+    let status = ruleset.restrict_self()?;
     Ok(match status.ruleset {
         RulesetStatus::FullyEnforced => Enforced::Full,
         RulesetStatus::PartiallyEnforced => Enforced::Partial,

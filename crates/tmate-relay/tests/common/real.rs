@@ -10,12 +10,23 @@ use tokio::process::Command;
 
 use super::{DEADLINE, TestRelay, nonzero};
 
+/// What a test adds to a host's start: config lines (each ending in a newline) and flags
+/// before the command (`-n NAME`).
+#[derive(Default)]
+pub struct Extra<'a> {
+    pub conf: &'a str,
+    pub flags: &'a [&'a str],
+}
+
 /// A headless tmate host with its own HOME, config and socket.
 pub struct TmateHost {
     pub dir: tempfile::TempDir,
     pub socket: PathBuf,
     /// The program and its leading arguments (`tmate`, or tmate inside a mount namespace).
     pub program: Vec<String>,
+    /// An attached client on a pty, once `attach_client` made one (tmate 2.4's
+    /// `show-messages` needs a client).
+    client: std::sync::Mutex<Option<tokio::process::Child>>,
 }
 
 impl TmateHost {
@@ -52,6 +63,18 @@ impl TmateHost {
         fingerprint: &str,
         hosts: Option<&Path>,
     ) -> TmateHost {
+        TmateHost::start_extra(tmate, (host, port, fingerprint), hosts, &Extra::default()).await
+    }
+
+    /// As `start_program` with `extra` config lines and flags (the relay as host, port,
+    /// fingerprint).
+    pub async fn start_extra(
+        tmate: &str,
+        relay: (&str, u16, &str),
+        hosts: Option<&Path>,
+        extra: &Extra<'_>,
+    ) -> TmateHost {
+        let (host, port, fingerprint) = relay;
         let program = match hosts {
             None => vec![tmate.to_string()],
             Some(hosts) => vec![
@@ -72,7 +95,8 @@ impl TmateHost {
             &conf,
             format!(
                 "set -g tmate-server-host {host}\nset -g tmate-server-port {port}\n\
-                 set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+                 set -g tmate-server-ed25519-fingerprint {fingerprint}\n{}",
+                extra.conf
             ),
         )
         .unwrap();
@@ -81,10 +105,9 @@ impl TmateHost {
             dir,
             socket,
             program,
+            client: std::sync::Mutex::new(None),
         };
-        host.run(&[
-            "-f",
-            conf.to_str().unwrap(),
+        let start = [
             "new-session",
             "-d",
             "-x",
@@ -92,8 +115,9 @@ impl TmateHost {
             "-y",
             "24",
             "bash --norc --noprofile",
-        ])
-        .await;
+        ];
+        host.run(&[&["-f", conf.to_str().unwrap()][..], extra.flags, &start].concat())
+            .await;
         host.run(&["wait", "tmate-ready"]).await;
         host
     }
@@ -126,6 +150,53 @@ impl TmateHost {
             String::from_utf8_lossy(&output.stderr)
         );
         String::from_utf8_lossy(&output.stdout).into_owned()
+    }
+
+    /// Attach a client on an 80x25 pty (once), as a user's terminal would be; what it draws
+    /// is read and dropped.
+    pub fn attach_client(&self) {
+        let mut client = self.client.lock().unwrap();
+        if client.is_some() {
+            return;
+        }
+        let (pty, pts) = pty_process::open().unwrap();
+        pty.resize(pty_process::Size::new(25, 80)).unwrap();
+        let child = pty_process::Command::new(&self.program[0])
+            .args(&self.program[1..])
+            .arg("-S")
+            .arg(&self.socket)
+            .arg("attach")
+            .env("HOME", self.dir.path())
+            .env("TERM", "xterm-256color")
+            .env("LANG", "C.UTF-8")
+            .env_remove("TMUX")
+            .kill_on_drop(true)
+            .spawn(pts)
+            .unwrap();
+        let mut pty = pty;
+        tokio::spawn(async move {
+            let mut sink = vec![0u8; 16384];
+            while let Ok(n) = pty.read(&mut sink).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        });
+        *client = Some(child);
+    }
+
+    /// The host's message log (`show-messages`, through an attached client).
+    pub async fn messages(&self) -> String {
+        self.attach_client();
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let output = self.command(&["show-messages"]).output().await.unwrap();
+            if output.status.success() {
+                return String::from_utf8_lossy(&output.stdout).into_owned();
+            }
+            assert!(Instant::now() < deadline, "show-messages never worked");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub async fn display(&self, format: &str) -> String {
