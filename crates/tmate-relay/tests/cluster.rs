@@ -2,7 +2,7 @@
 //! own (free loopback port, no persistence), `tmate-ssh-server` nodes sharing one keys
 //! directory, Debian's tmate 2.4 as the host, OpenSSH viewers and headless Chromium joining
 //! through nodes that do not own the session; Redis killed and restarted empty; a forged node
-//! link; a node with other keys.
+//! link; a node with other keys; Redis over TLS; names unique across nodes.
 
 mod common;
 
@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::DEADLINE;
-use common::real::{SshViewer, TmateHost, browser, tmate_installed};
+use common::real::{Extra, SshViewer, TmateHost, browser, tmate_installed};
 use tokio::io::AsyncBufReadExt;
 
 /// A port nobody listens on now.
@@ -967,4 +967,77 @@ async fn a_stale_owner_closes_its_copy() {
     let said = viewer.wait_exit().await;
     assert!(said.contains("moved to another relay node"), "{said:?}");
     assert!(a.log().contains("a newer owner holds this session"));
+}
+
+/// Named sessions across nodes: a name held on A is reachable through B; a newer session on B
+/// asking for the same name takes it over (A closes its copy at its next renewal, its viewers
+/// are told), a viewer of the name on A is forwarded to B's session, and A's host reconnects
+/// with random tokens rather than taking the name back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn names_are_unique_across_nodes() {
+    assert!(tmate_installed());
+    let redis = Redis::start();
+    let keys = tempfile::tempdir().unwrap();
+    let a = Node::start("a", keys.path(), &redis).await;
+    let b = Node::start("b", keys.path(), &redis).await;
+    let named_on = |node: &Node| {
+        let fingerprint = tmate_relay::HostKeys::load_or_create(keys.path())
+            .unwrap()
+            .0
+            .ed25519_fingerprint();
+        let port = node.ssh.port();
+        async move {
+            let host = TmateHost::start_extra(
+                "tmate",
+                ("127.0.0.1", port, &fingerprint),
+                None,
+                &Extra {
+                    flags: &["-n", "lab"],
+                    ..Extra::default()
+                },
+            )
+            .await;
+            host.run(&["send-keys", "q"]).await;
+            host.wait_for("the prompt", &["capture-pane", "-p"], |out| {
+                out.contains("bash-")
+            })
+            .await;
+            host
+        }
+    };
+    let first = named_on(&a).await;
+    assert_eq!(first.display("#{tmate_ssh}").await, a.ssh_command("lab"));
+    first.run(&["send-keys", "echo on-a", "Enter"]).await;
+    let mut through_b = SshViewer::join(&b.ssh_command("lab"), 100, 30, &[]).await;
+    through_b
+        .wait_for("A's session through B", |s| s.contains("on-a"))
+        .await;
+    let mut on_a = SshViewer::join(&a.ssh_command("lab"), 100, 30, &[]).await;
+    on_a.wait_for("A's session on A", |s| s.contains("on-a"))
+        .await;
+
+    let second = named_on(&b).await;
+    assert_eq!(second.display("#{tmate_ssh}").await, b.ssh_command("lab"));
+    second.run(&["send-keys", "echo on-b", "Enter"]).await;
+    let said = on_a.wait_exit().await;
+    assert!(
+        said.contains("the session name lab was taken over by a newer session"),
+        "{said:?}"
+    );
+    // The name on A now reaches B's session.
+    let mut again = SshViewer::join(&a.ssh_command("lab"), 100, 30, &[]).await;
+    again
+        .wait_for("B's session through A", |s| s.contains("on-b"))
+        .await;
+    // A's host reconnected and was given random tokens.
+    first
+        .wait_for("random tokens", &["display", "-p", "#{tmate_ssh}"], |out| {
+            token_of(out.trim()).len() == 26
+        })
+        .await;
+    assert_eq!(second.display("#{tmate_ssh}").await, b.ssh_command("lab"));
+    assert!(
+        a.log()
+            .contains("session name taken over by a newer session on another node")
+    );
 }

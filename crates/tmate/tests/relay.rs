@@ -30,12 +30,17 @@ struct TestRelay {
 
 impl TestRelay {
     async fn start() -> TestRelay {
+        TestRelay::start_with(|_| {}).await
+    }
+
+    async fn start_with(adjust: impl FnOnce(&mut RelayConfig)) -> TestRelay {
         let keys = HostKeys::ephemeral().unwrap();
-        let config = RelayConfig::new(
+        let mut config = RelayConfig::new(
             vec!["127.0.0.1:0".parse().unwrap()],
             "127.0.0.1".to_string(),
             keys,
         );
+        adjust(&mut config);
         let relay = Relay::bind(config).await.unwrap();
         let handle = relay.handle();
         let addr = handle.local_addrs()[0];
@@ -821,4 +826,88 @@ async fn host_copy_mode_reaches_viewers() {
         })
         .await;
     host_ok(&mux, &["kill-server"]);
+}
+
+/// The token of `ssh -pPORT TOKEN@HOST`.
+fn token_in(ssh: &str) -> String {
+    ssh.trim()
+        .rsplit_once(' ')
+        .and_then(|(_, at)| at.rsplit_once('@'))
+        .map(|(token, _)| token.to_string())
+        .unwrap_or_default()
+}
+
+/// Our host names its session as Debian's tmate does (`-n`, `-r`): the names are the tokens
+/// on a relay without accounts; a refused name says why in `show-messages`; a newer session
+/// with the same name takes it, and the older host, reconnecting, gets random tokens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_host_names_its_session_and_hands_the_name_over() {
+    let relay = TestRelay::start().await;
+    let first = Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(
+        &first,
+        &["-n", "lab", "-r", "lab-view", "new-session", "-d"],
+    );
+    host_ok(&first, &["wait", "tmate-ready"]);
+    assert_eq!(
+        token_in(&host_ok(&first, &["display", "-p", "#{tmate_ssh}"])),
+        "lab"
+    );
+    assert_eq!(
+        token_in(&host_ok(&first, &["display", "-p", "#{tmate_ssh_ro}"])),
+        "lab-view"
+    );
+
+    let refused = Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(&refused, &["-n", "lab view", "new-session", "-d"]);
+    host_ok(&refused, &["wait", "tmate-ready"]);
+    tokio::task::block_in_place(|| {
+        refused.wait_for(&["show-messages"], "the reason", |log| {
+            log.contains(
+                "Cannot name this session: the session name (-n) \"lab view\" may only contain \
+                 letters, digits, '-' and '_'; it has random tokens",
+            )
+        })
+    });
+    assert_eq!(
+        token_in(&host_ok(&refused, &["display", "-p", "#{tmate_ssh}"])).len(),
+        26
+    );
+
+    let second = Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(&second, &["-n", "lab", "new-session", "-d"]);
+    host_ok(&second, &["wait", "tmate-ready"]);
+    assert_eq!(
+        token_in(&host_ok(&second, &["display", "-p", "#{tmate_ssh}"])),
+        "lab"
+    );
+    tokio::task::block_in_place(|| {
+        first.wait_for(&["show-messages"], "the takeover", |log| {
+            log.contains("this session has new random tokens")
+        });
+        first.wait_for(&["display", "-p", "#{tmate_ssh}"], "random tokens", |out| {
+            token_in(out).len() == 26
+        });
+    });
+    assert_eq!(
+        token_in(&host_ok(&second, &["display", "-p", "#{tmate_ssh}"])),
+        "lab"
+    );
+}
+
+/// With accounts our host's `-k KEY -n NAME` gives `USER/NAME`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_host_names_its_session_with_an_account_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("accounts");
+    let key = tmate_relay::accounts::add(&file, "alice").unwrap();
+    let accounts = Arc::new(tmate_relay::accounts::Accounts::load(&file).unwrap());
+    let relay = TestRelay::start_with(|c| c.accounts = Some(accounts)).await;
+    let mux = Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(&mux, &["-k", &key, "-n", "box", "new-session", "-d"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    assert_eq!(
+        token_in(&host_ok(&mux, &["display", "-p", "#{tmate_ssh}"])),
+        "alice/box"
+    );
 }
