@@ -402,11 +402,7 @@ async fn host_on(node: &Node, keys: &Path) -> TmateHost {
     let keys = tmate_relay::HostKeys::load_or_create(keys).unwrap().0;
     let host = TmateHost::start_on("127.0.0.1", node.ssh.port(), &keys.ed25519_fingerprint()).await;
     // Debian's tmate opens on its tips screen; q leaves it for the shell.
-    host.run(&["send-keys", "q"]).await;
-    host.wait_for("the prompt", &["capture-pane", "-p"], |out| {
-        out.contains("bash-")
-    })
-    .await;
+    host.past_tips().await;
     host
 }
 
@@ -734,11 +730,7 @@ impl TwoAddressCluster {
             Some(&hosts),
         )
         .await;
-        host.run(&["send-keys", "q"]).await;
-        host.wait_for("the prompt", &["capture-pane", "-p"], |out| {
-            out.contains("bash-")
-        })
-        .await;
+        host.past_tips().await;
         host
     }
 
@@ -997,11 +989,7 @@ async fn names_are_unique_across_nodes() {
                 },
             )
             .await;
-            host.run(&["send-keys", "q"]).await;
-            host.wait_for("the prompt", &["capture-pane", "-p"], |out| {
-                out.contains("bash-")
-            })
-            .await;
+            host.past_tips().await;
             host
         }
     };

@@ -36,11 +36,7 @@ async fn host_with(addr: std::net::SocketAddr, fingerprint: &str, extra: Extra<'
         &extra,
     )
     .await;
-    host.run(&["send-keys", "q"]).await;
-    host.wait_for("the prompt", &["capture-pane", "-p"], |out| {
-        out.contains("bash-")
-    })
-    .await;
+    host.past_tips().await;
     host
 }
 

@@ -152,6 +152,15 @@ impl TmateHost {
         String::from_utf8_lossy(&output.stdout).into_owned()
     }
 
+    /// Leave Debian tmate's tips screen (`q`) and wait for the shell's prompt.
+    pub async fn past_tips(&self) {
+        self.run(&["send-keys", "q"]).await;
+        self.wait_for("the prompt", &["capture-pane", "-p"], |out| {
+            out.contains("bash-")
+        })
+        .await;
+    }
+
     /// Attach a client on an 80x25 pty (once), as a user's terminal would be; what it draws
     /// is read and dropped.
     pub fn attach_client(&self) {
