@@ -327,11 +327,11 @@ impl HostConn {
                 taken_from,
             } => {
                 for old in taken_from {
-                    let name = [&session.token, &session.token_ro]
-                        .into_iter()
-                        .find(|t| old.holds_as_name(t))
-                        .cloned()
-                        .unwrap_or_default();
+                    let name = old
+                        .names()
+                        .find(|name| session.holds_as_name(name))
+                        .unwrap_or_default()
+                        .to_string();
                     tracing::info!(
                         session = %old.label(),
                         by = %session.label(),

@@ -396,7 +396,15 @@ impl Session {
 
     /// Whether `token` is one of this session's names (not a random token).
     pub fn holds_as_name(&self, token: &str) -> bool {
-        (self.named && self.token == token) || (self.named_ro && self.token_ro == token)
+        self.names().any(|name| name == token)
+    }
+
+    /// The tokens that are names the host asked for.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        [(&self.token, self.named), (&self.token_ro, self.named_ro)]
+            .into_iter()
+            .filter(|(_, named)| *named)
+            .map(|(token, _)| token.as_str())
     }
 
     /// Close the session because a newer session took its name `name`: its host reads why

@@ -432,51 +432,34 @@ async fn sighup_rereads_the_accounts_file() {
         .unwrap()
         .0;
     let fingerprint = keys.ed25519_fingerprint();
-    let named = |key: &str, name: &str| -> Vec<String> {
-        vec!["-k".into(), key.into(), "-n".into(), name.into()]
+    // The ssh token a host given `-k KEY -n NAME` gets.
+    let token_with = |key: String, name: &'static str| {
+        let fingerprint = fingerprint.clone();
+        async move {
+            let flags = ["-k", &key, "-n", name];
+            let extra = Extra {
+                flags: &flags,
+                ..Extra::default()
+            };
+            let host = host_with(relay.addr, &fingerprint, extra).await;
+            token_of(&host.display("#{tmate_ssh}").await)
+        }
     };
 
     let bob = add("bob");
-    let flags = named(&bob, "early");
-    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let mut early = Foreground::start(relay.addr, &fingerprint, &flags).await;
+    let mut early = Foreground::start(relay.addr, &fingerprint, &["-k", &bob, "-n", "early"]).await;
     early
         .wait_line("the account key (-k) is not valid on this relay")
         .await;
 
     signal(&relay, "HUP");
     wait_for_log(&relay, "accounts reloaded").await;
-    let flags = named(&bob, "later");
-    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let later = host_with(
-        relay.addr,
-        &fingerprint,
-        Extra {
-            flags: &flags,
-            ..Extra::default()
-        },
-    )
-    .await;
-    assert_eq!(token_of(&later.display("#{tmate_ssh}").await), "bob/later");
+    assert_eq!(token_with(bob, "later").await, "bob/later");
 
     std::fs::write(&file, "this is not an accounts file\n").unwrap();
     signal(&relay, "HUP");
     wait_for_log(&relay, "accounts not reloaded").await;
-    let flags = named(&alice, "still");
-    let flags: Vec<&str> = flags.iter().map(String::as_str).collect();
-    let still = host_with(
-        relay.addr,
-        &fingerprint,
-        Extra {
-            flags: &flags,
-            ..Extra::default()
-        },
-    )
-    .await;
-    assert_eq!(
-        token_of(&still.display("#{tmate_ssh}").await),
-        "alice/still"
-    );
+    assert_eq!(token_with(alice, "still").await, "alice/still");
 }
 
 /// The keys directory of a relay process (its `-k`, the log file's directory).

@@ -144,11 +144,10 @@ impl Cluster {
         match newer {
             // Another session now holds a name of this one: hand it over, as on one node.
             Some(newer) if newer.session != session.session_key => {
-                let name = [&session.token, &session.token_ro]
-                    .into_iter()
-                    .find(|t| session.holds_as_name(t))
-                    .cloned()
-                    .unwrap_or_else(|| session.label());
+                let name = session
+                    .names()
+                    .next()
+                    .map_or_else(|| session.label(), str::to_string);
                 tracing::info!(
                     session = %session.label(),
                     node = %newer.node,
