@@ -8,12 +8,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use std::time::Duration;
 use tmate_relay::viewer::ViewerTiming;
 use tmate_relay::{HostKeys, Limits, Relay, RelayConfig, load_or_create_secret};
 use tracing_subscriber::EnvFilter;
 
+mod config_file;
 mod sandbox;
 
 /// A tmate-compatible relay: tmate 2.4 hosts share their terminal through it, viewers join with
@@ -120,11 +121,51 @@ struct Cli {
         help = format!("Do not sandbox the process after start-up. The sandbox: {}", sandbox::SUMMARY)
     )]
     no_sandbox: bool,
+    /// Serve Prometheus metrics (`/metrics`) and health checks (`/healthz`, `/readyz`) on this
+    /// address, e.g. 127.0.0.1:9090 (off by default; never on the web port).
+    #[arg(long, value_name = "ADDR:PORT")]
+    metrics_addr: Option<SocketAddr>,
+    /// Log format: `text` (for people) or `json` (one object per line, for log pipelines).
+    #[arg(long, value_name = "FORMAT", default_value = "text")]
+    log_format: LogFormat,
+    /// POST session events (JSON) to this URL; repeat for more URLs.
+    #[arg(long, value_name = "URL")]
+    webhook: Vec<String>,
+    /// Sign every webhook request: header `X-Tmate-Signature-256: sha256=HEX`, the HMAC-SHA256 of
+    /// the body with this secret.
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "TMATE_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    webhook_secret: Option<String>,
+    /// Also send a session's events to the URL its host sets (`tmate-webhook-url`, with
+    /// `tmate-webhook-userdata`).
+    #[arg(long)]
+    allow_host_webhooks: bool,
+    /// Serve the web viewer over HTTPS with this certificate chain (PEM; re-read on SIGHUP).
+    #[arg(long, value_name = "FILE", requires = "web_tls_key")]
+    web_tls_cert: Option<PathBuf>,
+    /// The web certificate's private key (PEM; re-read on SIGHUP).
+    #[arg(long, value_name = "FILE", requires = "web_tls_cert")]
+    web_tls_key: Option<PathBuf>,
+    /// Read settings from this TOML file: keys are the long flag names (`port = 22`,
+    /// `web-port = 8080`, `webhook = ["https://..."]`); flags given here override it.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Print help.
     #[arg(long, action = clap::ArgAction::Help)]
     help: Option<bool>,
     #[command(subcommand)]
     command: Option<Command>,
+}
+
+/// `--log-format`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -150,7 +191,23 @@ enum AccountAction {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv = match config_file::merge(Cli::command(), std::env::args_os().collect()) {
+        Ok(argv) => argv,
+        Err(error) => {
+            eprintln!("tmate-ssh-server: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cli = match Cli::try_parse_from(&argv) {
+        Ok(cli) => cli,
+        Err(error) if error.use_stderr() && argv.iter().any(|arg| arg == "--config") => {
+            // The file's settings arrive as flags: say where a flag the user never typed came from.
+            let _ = error.print();
+            eprintln!("(settings from the --config file count as the flags of the same names)");
+            return ExitCode::from(2);
+        }
+        Err(error) => error.exit(),
+    };
     let logs_to_file = cli.log_file.is_some();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
