@@ -31,6 +31,7 @@
     )
 )]
 
+pub mod civil;
 pub mod cmdline;
 pub mod decoder;
 pub mod input;

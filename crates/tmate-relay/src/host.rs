@@ -63,11 +63,16 @@ pub struct HostConn {
     channel: ChannelId,
     decoder: HostDecoder,
     phase: Phase,
-    peer: String,
+    peer: std::net::SocketAddr,
 }
 
 impl HostConn {
-    pub fn new(shared: Arc<Shared>, handle: Handle, channel: ChannelId, peer: String) -> Self {
+    pub fn new(
+        shared: Arc<Shared>,
+        handle: Handle,
+        channel: ChannelId,
+        peer: std::net::SocketAddr,
+    ) -> Self {
         let config = DecoderConfig {
             max_message_size: shared.config.limits.message_size,
             ..DecoderConfig::host_stream()
@@ -102,6 +107,17 @@ impl HostConn {
     }
 
     fn refuse(&mut self, error: &DecodeError) -> HostAction {
+        if matches!(
+            error,
+            DecodeError::Frame(
+                tmate_proto::msgpack::FrameError::TooLarge { .. }
+                    | tmate_proto::msgpack::FrameError::TooManyElements { .. }
+            )
+        ) {
+            self.shared
+                .metrics
+                .refused(crate::metrics::Limit::max_message_size);
+        }
         let reason = format!("invalid host message: {error}");
         tracing::warn!(peer = %self.peer, %reason, "ending host session");
         self.end(HostEnd::Protocol(reason))
@@ -255,6 +271,9 @@ impl HostConn {
                 let limit = self.shared.config.limits.sessions;
                 if self.shared.registry.len() >= limit {
                     tracing::warn!(peer = %self.peer, limit, "session limit reached; refusing a host");
+                    self.shared
+                        .metrics
+                        .refused(crate::metrics::Limit::max_sessions);
                     return HostAction::CloseNow(
                         ServerMessage::Notify {
                             message: "This relay is full; try again later.".into(),
@@ -274,13 +293,16 @@ impl HostConn {
                 session
             }
         };
-        self.attach(session, version, reconnected, notes);
+        self.attach(session.clone(), version, reconnected, notes);
         for message in pending {
             let action = self.apply_attached(message);
             if action != HostAction::Continue {
                 return action;
             }
         }
+        // Told once the options sent before READY are known (the host's webhook among them).
+        self.shared
+            .session_registered(&session, self.peer, reconnected);
         self.apply_attached(HostMessage::Ready)
     }
 
@@ -339,7 +361,8 @@ impl HostConn {
                         "session name taken over by a newer session"
                     );
                     old.end_taken_over(&name);
-                    self.shared.forget_session(&old);
+                    self.shared
+                        .forget_session(&old, "its name was taken over by a newer session");
                 }
                 (session, None)
             }
@@ -453,12 +476,6 @@ impl HostConn {
                 }
             }
         }
-        tracing::info!(
-            session = %session.label(),
-            peer = %self.peer,
-            reconnected,
-            "host session ready"
-        );
         self.phase = Phase::Attached {
             session,
             generation,
@@ -473,8 +490,12 @@ impl HostConn {
                 generation,
             } => {
                 session.detach_host(generation, &end);
-                if end != HostEnd::Disconnected {
-                    self.shared.forget_session(&session);
+                match &end {
+                    HostEnd::Disconnected => self.shared.host_disconnected(&session),
+                    HostEnd::Finished => self.shared.forget_session(&session, "the host ended it"),
+                    HostEnd::Protocol(_) => self
+                        .shared
+                        .forget_session(&session, "the host sent invalid data"),
                 }
                 HostAction::CloseAfterQueue
             }
@@ -490,7 +511,6 @@ impl HostConn {
             return;
         };
         let session = session.clone();
-        tracing::info!(session = %session.label(), "host disconnected without FIN");
         let _ = self.end(HostEnd::Disconnected);
         let shared = self.shared.clone();
         let grace = shared.config.reconnect_grace;
@@ -506,7 +526,7 @@ impl HostConn {
             if expired {
                 tracing::info!(session = %session.label(), "host did not reconnect; ending session");
                 session.end("[the host did not reconnect]");
-                shared.forget_session(&session);
+                shared.forget_session(&session, "the host did not reconnect");
             }
         });
     }
@@ -530,6 +550,9 @@ async fn write_to_host(
                 Err(_) => break,
             }
         }
+        shared
+            .metrics
+            .bytes(crate::metrics::Direction::host_out, bytes.len());
         if handle.data(channel, bytes).await.is_err() {
             return;
         }

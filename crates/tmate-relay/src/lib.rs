@@ -4,18 +4,23 @@
 pub mod accounts;
 pub mod bindings;
 pub mod cluster;
+pub mod events;
 pub mod frames;
 pub mod host;
 pub mod hostkeys;
 pub mod limits;
 pub mod memory;
+pub mod metrics;
 pub mod naming;
+pub mod ops;
 pub mod registry;
 pub mod session;
 pub mod ssh;
 pub mod token;
 pub mod viewer;
 pub mod web;
+pub mod web_tls;
+pub mod webhook;
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -68,6 +73,15 @@ pub struct RelayConfig {
     /// `--accounts`: named sessions need a key and get `USER/NAME` tokens; without it, names
     /// are the tokens (`naming`).
     pub accounts: Option<Arc<accounts::Accounts>>,
+    /// `--metrics-addr`: Prometheus metrics and health checks on their own listener.
+    pub metrics_listen: Option<SocketAddr>,
+    /// `--web-tls-cert` / `--web-tls-key`: the web viewer speaks HTTPS (links `https://`).
+    pub web_tls: Option<web_tls::TlsFiles>,
+    /// `--webhook` URLs (relay-wide) and how requests are signed and retried.
+    pub webhooks: Vec<String>,
+    pub webhook_settings: webhook::WebhookSettings,
+    /// `--allow-host-webhooks`: a host's `tmate-webhook-url` gets its session's events too.
+    pub allow_host_webhooks: bool,
 }
 
 impl RelayConfig {
@@ -91,6 +105,11 @@ impl RelayConfig {
             web_port: None,
             cluster: None,
             accounts: None,
+            metrics_listen: None,
+            web_tls: None,
+            webhooks: Vec::new(),
+            webhook_settings: webhook::WebhookSettings::default(),
+            allow_host_webhooks: false,
         }
     }
 
@@ -101,7 +120,12 @@ impl RelayConfig {
             return Some(url.trim_end_matches('/').to_string());
         }
         let port = self.web_port.or(self.web_listen.map(|a| a.port()))?;
-        Some(format!("http://{}:{port}", self.advertised_host))
+        let scheme = if self.web_tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        Some(format!("{scheme}://{}:{port}", self.advertised_host))
     }
 
     /// `<base>/t/<token>`, when the web viewer is on.
@@ -166,6 +190,14 @@ pub struct Shared {
     pub cluster: Option<Arc<cluster::Cluster>>,
     /// Draining (SIGTERM): no new connections; hosts are let go to move to other nodes.
     pub draining: std::sync::atomic::AtomicBool,
+    /// The Prometheus series (`metrics`), counted into wherever things happen.
+    pub metrics: metrics::Metrics,
+    /// Delivery of session events (`--webhook`, and hosts' own URLs when allowed).
+    pub webhooks: Option<webhook::Webhooks>,
+    /// The web viewer's certificate, swapped on SIGHUP (`web_tls`).
+    pub web_tls: Option<web_tls::Reloadable>,
+    /// Every listener is bound and serving (`/readyz`).
+    pub serving: std::sync::atomic::AtomicBool,
     next_viewer_id: AtomicU64,
 }
 
@@ -203,8 +235,10 @@ impl Shared {
         self.guesses.penalize(ip, limits).await
     }
 
-    /// A session is over: drop it from the registry and, in a cluster, from Redis.
-    pub fn forget_session(&self, session: &Arc<session::Session>) {
+    /// A session is over: drop it from the registry and, in a cluster, from Redis; tell it
+    /// (`events`) with `reason`.
+    pub fn forget_session(&self, session: &Arc<session::Session>, reason: &str) {
+        self.session_closed(session, reason);
         self.registry.remove(session);
         if let Some(cluster) = &self.cluster {
             let cluster = cluster.clone();
@@ -218,6 +252,7 @@ impl Shared {
 pub struct Relay {
     listeners: Vec<TcpListener>,
     web_listener: Option<TcpListener>,
+    metrics_listener: Option<TcpListener>,
     shared: Arc<Shared>,
     ssh_config: Arc<russh::server::Config>,
     shutdown: watch::Sender<bool>,
@@ -230,15 +265,30 @@ pub struct RelayHandle {
     shutdown: watch::Sender<bool>,
     addrs: Vec<SocketAddr>,
     web_addr: Option<SocketAddr>,
+    metrics_addr: Option<SocketAddr>,
 }
 
 impl RelayHandle {
+    /// Where metrics and health checks are served, when they are on.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_addr
+    }
+
+    /// Re-read the web viewer's certificate and key (SIGHUP). Connections already open keep
+    /// theirs; new ones get the new certificate. A pair that does not load leaves the old one.
+    pub fn reload_web_tls(&self) -> Option<Result<(), String>> {
+        self.shared
+            .web_tls
+            .as_ref()
+            .map(web_tls::Reloadable::reload)
+    }
+
     /// Stop accepting, end every session, and let `serve` return.
     pub fn shutdown(&self) {
         let _ = self.shutdown.send(true);
         for session in self.shared.registry.all() {
             session.end("[the relay is shutting down]");
-            self.shared.forget_session(&session);
+            self.shared.forget_session(&session, "the relay shut down");
         }
     }
 
@@ -265,8 +315,8 @@ impl RelayHandle {
                 if let Ok(Some(owner)) = owner
                     && owner.node != cluster.config.node_name
                 {
-                    tracing::info!(session = %session.label(), to = %owner.node, "session moved");
                     session.end("[this session moved to another relay node; reconnect to see it]");
+                    self.shared.session_moved(&session, &owner.node);
                     self.shared.registry.remove(&session);
                 }
             }
@@ -344,6 +394,28 @@ impl Relay {
             }
             None => None,
         };
+        let metrics_listener = match config.metrics_listen {
+            Some(addr) => Some(
+                TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("cannot listen for metrics on {addr}"))?,
+            ),
+            None => None,
+        };
+        let web_tls = match &config.web_tls {
+            Some(files) => {
+                Some(web_tls::Reloadable::load(files.clone()).map_err(anyhow::Error::msg)?)
+            }
+            None => None,
+        };
+        let webhooks = if config.webhooks.is_empty() && !config.allow_host_webhooks {
+            None
+        } else {
+            Some(
+                webhook::Webhooks::new(config.webhooks.clone(), config.webhook_settings.clone())
+                    .map_err(|e| anyhow::anyhow!("--webhook: {e}"))?,
+            )
+        };
         let (shutdown, _) = watch::channel(false);
         Ok(Relay {
             listeners,
@@ -356,8 +428,13 @@ impl Relay {
                 guesses: limits::GuessLimiter::default(),
                 cluster,
                 draining: std::sync::atomic::AtomicBool::new(false),
+                metrics: metrics::Metrics::default(),
+                webhooks,
+                web_tls,
+                serving: std::sync::atomic::AtomicBool::new(false),
                 next_viewer_id: AtomicU64::new(1),
             }),
+            metrics_listener,
             ssh_config,
             shutdown,
         })
@@ -376,6 +453,10 @@ impl Relay {
             shutdown: self.shutdown.clone(),
             addrs: self.local_addrs(),
             web_addr: self.web_listener.as_ref().and_then(|l| l.local_addr().ok()),
+            metrics_addr: self
+                .metrics_listener
+                .as_ref()
+                .and_then(|l| l.local_addr().ok()),
         }
     }
 
@@ -410,10 +491,7 @@ impl Relay {
         if let Some(listener) = self.web_listener {
             let app = web::router(self.shared.clone())
                 .into_make_service_with_connect_info::<web::PeerAddr>();
-            let listener = web::CountedListener {
-                inner: listener,
-                shared: self.shared.clone(),
-            };
+            let listener = web::CountedListener::new(listener, self.shared.clone());
             let mut stop = self.shutdown.subscribe();
             tasks.spawn(async move {
                 let stopped = async move {
@@ -427,6 +505,16 @@ impl Relay {
                 }
             });
         }
+        if let Some(listener) = self.metrics_listener {
+            tasks.spawn(ops::serve(
+                listener,
+                self.shared.clone(),
+                self.shutdown.subscribe(),
+            ));
+        }
+        self.shared
+            .serving
+            .store(true, std::sync::atomic::Ordering::Relaxed);
         while tasks.join_next().await.is_some() {}
         Ok(())
     }

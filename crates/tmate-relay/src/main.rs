@@ -286,8 +286,26 @@ fn run(cli: Cli) -> Result<()> {
         tracing::info!(accounts = accounts.len(), file = %path.display(), "named sessions need an account key");
         config.accounts = Some(std::sync::Arc::new(accounts));
     }
+    config.metrics_listen = cli.metrics_addr;
+    if let (Some(cert), Some(key)) = (&cli.web_tls_cert, &cli.web_tls_key) {
+        if cli.no_web {
+            anyhow::bail!("--web-tls-cert: the web viewer is off (--no-web)");
+        }
+        config.web_tls = Some(tmate_relay::web_tls::TlsFiles {
+            cert: cert.clone(),
+            key: key.clone(),
+        });
+    }
+    for url in &cli.webhook {
+        tmate_relay::webhook::Webhooks::check_url(url)
+            .map_err(|e| anyhow::anyhow!("--webhook {url}: {e}"))?;
+    }
+    config.webhooks = cli.webhook.clone();
+    config.allow_host_webhooks = cli.allow_host_webhooks;
+    config.webhook_settings.secret = cli.webhook_secret.as_ref().map(|s| s.as_bytes().to_vec());
     let accounts = config.accounts.clone();
     let cluster = config.cluster.clone();
+    let webhooks = !config.webhooks.is_empty() || config.allow_host_webhooks;
 
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
@@ -298,6 +316,9 @@ fn run(cli: Cli) -> Result<()> {
         println!("tmate-ssh-server listening on {}", addrs.join(", "));
         if let (Some(addr), Some(base)) = (handle.web_addr(), handle.config().web_base_url()) {
             println!("web viewer on {addr}, links {base}/t/TOKEN");
+        }
+        if let Some(addr) = handle.metrics_addr() {
+            println!("metrics on http://{addr}/metrics, health on /healthz and /readyz");
         }
         if let Some(cluster) = &handle.config().cluster {
             println!(
@@ -320,28 +341,34 @@ fn run(cli: Cli) -> Result<()> {
         if cli.no_sandbox {
             println!("sandbox: off (--no-sandbox)");
         } else {
-            let in_cluster = cluster.is_some();
-            let readable = cli.accounts.as_deref().and_then(|p| {
-                std::path::absolute(p)
-                    .ok()
-                    .and_then(|p| p.parent().map(std::path::Path::to_path_buf))
-            });
-            let enforced = sandbox::restrict(in_cluster, readable.as_deref())
-                .context("cannot restrict the process")?;
-            let said = enforced.describe(in_cluster);
-            let said = match &readable {
-                Some(dir) if !in_cluster => format!(
-                    "{said}; {} stays readable (--accounts, re-read on SIGHUP)",
-                    dir.display()
-                ),
-                _ => said.to_string(),
+            let connects = cluster.is_some() || webhooks;
+            // Files re-read on SIGHUP: their directories stay readable.
+            let readable: Vec<PathBuf> = [
+                cli.accounts.as_deref(),
+                cli.web_tls_cert.as_deref(),
+                cli.web_tls_key.as_deref(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|p| std::path::absolute(p).ok())
+            .filter_map(|p| p.parent().map(std::path::Path::to_path_buf))
+            .collect();
+            let enforced =
+                sandbox::restrict(connects, &readable).context("cannot restrict the process")?;
+            let said = enforced.describe(connects);
+            let said = if readable.is_empty() || connects {
+                said.to_string()
+            } else {
+                let dirs: Vec<String> = readable.iter().map(|d| d.display().to_string()).collect();
+                format!(
+                    "{said}; {} stay readable (re-read on SIGHUP)",
+                    dirs.join(", ")
+                )
             };
             println!("sandbox: {said}");
             tracing::info!("sandbox: {said}");
         }
-        if let Some(accounts) = accounts {
-            tokio::spawn(reload_accounts_on_sighup(accounts));
-        }
+        tokio::spawn(reload_on_sighup(accounts, handle.clone()));
         let stopper = handle.clone();
         let (stopped, stopped_rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -372,23 +399,37 @@ fn run(cli: Cli) -> Result<()> {
     })
 }
 
-/// SIGHUP re-reads the accounts file; a file that does not parse keeps the accounts in force.
-async fn reload_accounts_on_sighup(accounts: std::sync::Arc<tmate_relay::accounts::Accounts>) {
+/// SIGHUP re-reads the accounts file and the web viewer's certificate; a file that does not
+/// load keeps what is in force.
+async fn reload_on_sighup(
+    accounts: Option<std::sync::Arc<tmate_relay::accounts::Accounts>>,
+    handle: tmate_relay::RelayHandle,
+) {
     let Ok(mut hangups) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
     else {
-        tracing::warn!("cannot watch SIGHUP; the accounts file is read at start only");
+        tracing::warn!("cannot watch SIGHUP; files are read at start only");
         return;
     };
     while hangups.recv().await.is_some() {
-        match accounts.reload() {
-            Ok(count) => {
-                tracing::info!(accounts = count, file = %accounts.path().display(), "accounts reloaded")
+        if let Some(accounts) = &accounts {
+            match accounts.reload() {
+                Ok(count) => {
+                    tracing::info!(accounts = count, file = %accounts.path().display(), "accounts reloaded")
+                }
+                Err(error) => tracing::error!(
+                    %error,
+                    kept = accounts.len(),
+                    "accounts not reloaded; the previous accounts stay in force"
+                ),
             }
-            Err(error) => tracing::error!(
+        }
+        match handle.reload_web_tls() {
+            Some(Ok(())) => tracing::info!("web TLS certificate reloaded"),
+            Some(Err(error)) => tracing::error!(
                 %error,
-                kept = accounts.len(),
-                "accounts not reloaded; the previous accounts stay in force"
+                "web TLS certificate not reloaded; the previous one stays in force"
             ),
+            None => {}
         }
     }
 }
@@ -521,24 +562,32 @@ fn init_logging(cli: &Cli) -> Result<()> {
         _ => "trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
-    match &cli.log_file {
+    let writer = match &cli.log_file {
         Some(path) => {
             let file = std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
                 .open(path)
                 .with_context(|| format!("cannot open the log file {}", path.display()))?;
-            builder
-                .with_ansi(false)
-                .with_writer(std::sync::Mutex::new(file))
-                .init();
+            tracing_subscriber::fmt::writer::BoxMakeWriter::new(std::sync::Mutex::new(file))
         }
-        // Colours only for a person at a terminal: a redirected stderr (a file, journald, a
-        // pipe) would get raw escape sequences.
-        None => builder
-            .with_ansi(std::io::stderr().is_terminal())
-            .with_writer(std::io::stderr)
+        None => tracing_subscriber::fmt::writer::BoxMakeWriter::new(std::io::stderr),
+    };
+    // Colours only for a person at a terminal: a redirected stderr (a file, journald, a pipe)
+    // would get raw escape sequences.
+    let ansi = cli.log_file.is_none() && std::io::stderr().is_terminal();
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer);
+    match cli.log_format {
+        LogFormat::Text => builder.with_ansi(ansi).init(),
+        // One object per line: time, level, target, message and the event's fields at the top
+        // level, as log pipelines (journald, Loki, Elasticsearch) index them.
+        LogFormat::Json => builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .with_span_list(false)
             .init(),
     }
     Ok(())

@@ -5,10 +5,12 @@
 //! handled and none granted, plus `no_new_privs` (nothing it could exec gains privileges).
 //! No seccomp filter: the syscalls of tokio, russh and axum are many and change with their
 //! versions, and Landlock already takes away the file system and new connections.
-//! In a cluster (`--redis`) a node must still reach Redis and the other nodes, and resolve
-//! their names: there Landlock takes away file writes and execution and TCP bind, and leaves
-//! reading files (the resolver's /etc/hosts, NSS modules) and TCP connect.
-//! With `--accounts`, the accounts file's directory stays readable so SIGHUP can re-read it.
+//! In a cluster (`--redis`) or with webhooks (`--webhook`, `--allow-host-webhooks`) the relay
+//! must still reach Redis, the other nodes or the receivers, and resolve their names: there
+//! Landlock takes away file writes and execution and TCP bind, and leaves reading files (the
+//! resolver's /etc/hosts, NSS modules, the system's CA certificates) and TCP connect.
+//! With `--accounts` and `--web-tls-cert`, those files' directories stay readable so SIGHUP
+//! can re-read them.
 //! `SUMMARY` and `Enforced::describe` are the one wording of all this, used by `--help`, the
 //! start-up line and the log, and repeated in docs/SECURITY.md, so they cannot disagree.
 
@@ -20,9 +22,10 @@ use landlock::{
 /// What the sandbox applies and what it does not, as `--help` says it.
 pub const SUMMARY: &str = "no_new_privs, and Landlock where the kernel has it (no file opened, \
                            created or executed; no TCP bind or connect; files and sockets already \
-                           open keep working; in a cluster, files may be read and TCP connected, \
-                           for Redis and the other nodes; the --accounts file's directory may be \
-                           read); no seccomp";
+                           open keep working; in a cluster or with webhooks, files may be read \
+                           and TCP connected, for Redis, the other nodes and webhook receivers; \
+                           the directories of the --accounts and --web-tls-* files may be read); \
+                           no seccomp";
 
 /// What the kernel enforced.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,11 +40,12 @@ pub enum Enforced {
 
 impl Enforced {
     /// The start-up line's words for what holds (after `sandbox: `).
-    pub fn describe(self, cluster: bool) -> &'static str {
-        match (self, cluster) {
+    pub fn describe(self, connects: bool) -> &'static str {
+        match (self, connects) {
             (Enforced::Full, true) => {
                 "no_new_privs, Landlock (no file created, written or executed; no TCP bind; \
-                 reading files and TCP connect left for Redis and the other nodes); no seccomp"
+                 reading files and TCP connect left for Redis, the other nodes and webhook \
+                 receivers); no seccomp"
             }
             (Enforced::Partial, true) => {
                 "no_new_privs, Landlock in part (this kernel enforces only some of: no file \
@@ -63,13 +67,14 @@ impl Enforced {
 }
 
 /// Restrict this process for the rest of its life. Best effort on older kernels (the result
-/// says what holds); an error only when the kernel refused a step it supports. `readable`: a
-/// directory whose files may still be read (the accounts file's).
-pub fn restrict(cluster: bool, readable: Option<&std::path::Path>) -> anyhow::Result<Enforced> {
+/// says what holds); an error only when the kernel refused a step it supports. `connects`: the
+/// relay opens connections (cluster, webhooks). `readable`: directories whose files may still
+/// be read (the accounts file's, the web certificate's).
+pub fn restrict(connects: bool, readable: &[std::path::PathBuf]) -> anyhow::Result<Enforced> {
     // no_new_privs first, on its own: it must hold even where Landlock does not exist.
     rustix::thread::set_no_new_privs(true)?;
     let abi = ABI::V5;
-    let (files, net) = if cluster {
+    let (files, net) = if connects {
         (
             AccessFs::from_all(abi) & !(AccessFs::ReadFile | AccessFs::ReadDir),
             AccessNet::BindTcp.into(),
@@ -82,7 +87,7 @@ pub fn restrict(cluster: bool, readable: Option<&std::path::Path>) -> anyhow::Re
         .handle_access(net)?
         .create()?;
     // Without rules every handled access is denied (already-open descriptors keep working).
-    if let Some(dir) = readable {
+    for dir in readable {
         let read = (AccessFs::ReadFile | AccessFs::ReadDir) & files;
         if !read.is_empty() {
             ruleset = ruleset.add_rule(PathBeneath::new(PathFd::new(dir)?, read))?;

@@ -218,6 +218,8 @@ pub struct Session {
     /// When its current host attached (ms since the epoch): in a cluster, the newest owner of a
     /// session's tokens wins (`cluster`).
     owner_generation: AtomicU64,
+    /// What its lifecycle events remember (`events`).
+    pub record: crate::events::SessionRecord,
 }
 
 /// A session's mirror and frames are the relay's big allocations: once they are freed, give
@@ -258,6 +260,7 @@ impl Session {
             }),
             changed,
             host_outbox: Mutex::new(None),
+            record: crate::events::SessionRecord::default(),
             pty_bytes: AtomicU64::new(0),
             owner_generation: AtomicU64::new(0),
             frames: FrameCache::default(),

@@ -67,11 +67,13 @@ pub fn accept(
         return;
     };
     let _ = stream.set_nodelay(true);
+    shared.metrics.accepted(crate::metrics::Transport::ssh);
     tokio::spawn(async move {
         // The count belongs to this task, so it ends with the connection however it ends (a
         // dropped stalled viewer included); the handler only may release its address early.
         let count = Arc::new(guard);
         let established = Arc::new(AtomicBool::new(false));
+        let authenticated = established.clone();
         let kill = Arc::new(tokio::sync::Notify::new());
         let handler = Conn {
             shared: shared.clone(),
@@ -91,6 +93,7 @@ pub fn accept(
             Ok(running) => running,
             Err(error) => {
                 tracing::debug!(%peer, %error, "SSH handshake failed");
+                shared.metrics.handshake_failures.inc();
                 return;
             }
         };
@@ -120,6 +123,9 @@ pub fn accept(
             () = kill.notified() => tracing::info!(%peer, "dropping a stalled connection"),
         }
         watchdog.abort();
+        if !authenticated.load(Ordering::Relaxed) {
+            shared.metrics.handshake_failures.inc();
+        }
     });
 }
 
@@ -140,6 +146,9 @@ impl ConnectionCount {
         };
         if count > shared.config.max_connections {
             tracing::warn!(%peer, count, "too many connections; refusing");
+            shared
+                .metrics
+                .refused(crate::metrics::Limit::max_connections);
             return None;
         }
         let limit = shared.config.limits.connections_per_ip;
@@ -147,6 +156,9 @@ impl ConnectionCount {
             Some(key) => guard.set_ip_key(Some(key)),
             None => {
                 tracing::warn!(%peer, limit, "too many connections from this address; refusing");
+                shared
+                    .metrics
+                    .refused(crate::metrics::Limit::connections_per_ip);
                 return None;
             }
         }
@@ -259,12 +271,18 @@ impl Conn {
                 if allowed {
                     return Ok(true);
                 }
+                self.shared
+                    .metrics
+                    .refused(crate::metrics::Limit::authorized_keys);
                 false
             }
             None => true,
         };
         if !self.shared.penalize_guess(self.peer.ip()).await {
             tracing::info!(peer = %self.peer, "too many wrong tokens; disconnecting");
+            self.shared
+                .metrics
+                .refused(crate::metrics::Limit::token_guesses);
             return Err(russh::Error::Disconnect);
         }
         Ok(allowed)
@@ -380,7 +398,7 @@ impl russh::server::Handler for Conn {
             self.shared.clone(),
             session.handle(),
             channel,
-            self.peer.to_string(),
+            self.peer,
         ));
         session.channel_success(channel)?;
         Ok(())
@@ -419,7 +437,16 @@ impl russh::server::Handler for Conn {
             .flatten();
         if let Some(found) = found {
             let (cols, rows) = self.pty_size;
-            self.start_viewer(found, cols, rows, self.peer, channel, session);
+            let key = self.offered_key.as_ref().map(fingerprint);
+            let transport = crate::metrics::Transport::ssh;
+            self.start_viewer(
+                found,
+                (cols, rows),
+                self.peer,
+                (transport, key),
+                channel,
+                session,
+            );
             return Ok(());
         }
         let user = self.user.clone();
@@ -445,6 +472,7 @@ impl russh::server::Handler for Conn {
             Some(Located::Nowhere) | None => {
                 self.role = Role::Closed;
                 tracing::info!(peer = %self.peer, token = %token::redact(&self.user), "unknown token");
+                self.shared.metrics.wrong_tokens.inc();
                 let (low, high) = self.shared.config.invalid_token_delay;
                 let delay = rand::rng().random_range(low..=high.max(low));
                 refuse(
@@ -501,6 +529,9 @@ impl russh::server::Handler for Conn {
         if !allowed {
             self.role = Role::Closed;
             tracing::info!(peer = %forward.addr, "forwarded viewer without an authorized key");
+            self.shared
+                .metrics
+                .refused(crate::metrics::Limit::authorized_keys);
             refuse(
                 session.handle(),
                 channel,
@@ -516,11 +547,12 @@ impl russh::server::Handler for Conn {
             read_only = found.read_only,
             "viewer forwarded by another node"
         );
+        let key = forward.public_key().as_ref().map(fingerprint);
         self.start_viewer(
             found,
-            forward.cols,
-            forward.rows,
+            (forward.cols, forward.rows),
             forward.addr,
+            (crate::metrics::Transport::cluster, key),
             channel,
             session,
         );
@@ -553,6 +585,11 @@ impl russh::server::Handler for Conn {
         if self.channel != Some(channel) {
             return Ok(());
         }
+        if matches!(self.role, Role::Host(_)) {
+            self.shared
+                .metrics
+                .bytes(crate::metrics::Direction::host_in, data.len());
+        }
         match &mut self.role {
             Role::Host(host) => match host.on_data(data).await {
                 HostAction::Continue => {}
@@ -569,6 +606,9 @@ impl russh::server::Handler for Conn {
             // Waiting here when the viewer's task is busy pushes back on this viewer's
             // connection only.
             Role::Viewer(sender) => {
+                self.shared
+                    .metrics
+                    .bytes(crate::metrics::Direction::viewer_in, data.len());
                 let _ = sender.send(ViewerInput::Data(data.to_vec())).await;
             }
             Role::None | Role::Closed => {}
@@ -603,9 +643,9 @@ impl Conn {
     fn start_viewer(
         &mut self,
         found: Found,
-        cols: u16,
-        rows: u16,
+        (cols, rows): (u16, u16),
         addr: SocketAddr,
+        (transport, key): (crate::metrics::Transport, Option<String>),
         channel: ChannelId,
         session: &mut Session,
     ) {
@@ -613,6 +653,9 @@ impl Conn {
         if found.session.lock().viewers.len() >= limit {
             self.role = Role::Closed;
             tracing::warn!(session = %found.session.label(), limit, "viewer limit reached; refusing");
+            self.shared
+                .metrics
+                .refused(crate::metrics::Limit::viewers_per_session);
             refuse(
                 session.handle(),
                 channel,
@@ -634,6 +677,9 @@ impl Conn {
                 kill: self.kill.clone(),
             },
             timing: self.shared.config.viewer_timing,
+            shared: self.shared.clone(),
+            transport,
+            key,
         });
         self.role = Role::Viewer(sender);
     }
@@ -659,7 +705,7 @@ impl Conn {
                     kill: self.kill.clone(),
                 };
                 let stall = self.shared.config.viewer_timing.stall_limit;
-                self.role = Role::Viewer(link::spawn(open, output, stall));
+                self.role = Role::Viewer(link::spawn(open, output, stall, self.shared.clone()));
             }
             Err(error) => {
                 tracing::warn!(peer = %self.peer, error = %error.0, "cannot forward a viewer");
@@ -696,6 +742,11 @@ impl Conn {
 }
 
 /// Tell a viewer why it is not let in (after `delay`), then close its channel.
+/// `SHA256:...`, as `ssh-keygen -l` prints it.
+fn fingerprint(key: &PublicKey) -> String {
+    key.fingerprint(russh::keys::HashAlg::Sha256).to_string()
+}
+
 fn refuse(handle: russh::server::Handle, channel: ChannelId, text: &str, delay: Duration) {
     let text = text.as_bytes().to_vec();
     tokio::spawn(async move {

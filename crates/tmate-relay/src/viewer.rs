@@ -65,6 +65,11 @@ pub struct ViewerSetup {
     pub addr: Option<SocketAddr>,
     pub output: ViewerOutput,
     pub timing: ViewerTiming,
+    /// For its events and metrics.
+    pub shared: Arc<crate::Shared>,
+    pub transport: crate::metrics::Transport,
+    /// SHA256 fingerprint of the key the viewer authenticated with, if any.
+    pub key: Option<String>,
 }
 
 /// Start a viewer; the returned sender feeds it what the viewer types and its resizes. Dropping
@@ -128,6 +133,9 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
         addr,
         output,
         timing,
+        shared,
+        transport,
+        key,
     } = setup;
     let (events_tx, mut events) = mpsc::channel(VIEWER_EVENTS);
     let mut changed = session.subscribe();
@@ -149,7 +157,14 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
         dirty: true,
         closing: None,
     };
-    tracing::info!(session = %session.label(), client_id, read_only, ?addr, "viewer attached");
+    let info = crate::events::ViewerInfo {
+        transport,
+        read_only,
+        addr,
+        key,
+        client_id,
+    };
+    shared.viewer_joined(&session, &info);
     if session.lock().host_disconnected_at.is_some() {
         viewer.show(
             "The host disconnected; waiting for it to reconnect...",
@@ -197,6 +212,10 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
                     out.extend_from_slice(&diff);
                     bytes::Bytes::from(std::mem::take(&mut out))
                 };
+                shared.metrics.frames_sent.inc();
+                shared
+                    .metrics
+                    .bytes(crate::metrics::Direction::viewer_out, bytes.len());
                 if frames.try_send(bytes).is_err() {
                     // The writer gave up on this viewer (stalled or gone).
                     break;
@@ -231,6 +250,10 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
                 if result.is_err() {
                     break;
                 }
+                if viewer.dirty {
+                    // Folded into the frame still to be drawn.
+                    shared.metrics.frames_skipped.inc();
+                }
                 viewer.dirty = true;
             }
             // A frame is due but the previous one is still being written: wait for the writer
@@ -249,7 +272,7 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
     }
 
     session.remove_viewer(viewer_id);
-    tracing::info!(session = %session.label(), client_id, "viewer detached");
+    shared.viewer_left(&session, &info);
     let mut goodbye = Vec::new();
     Arc::make_mut(&mut viewer.renderer).leave(&mut goodbye);
     if let Some(reason) = &viewer.closing {

@@ -52,10 +52,26 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsa
 
 /// The web viewer's listener: every HTTP connection is counted like an SSH one (in all and per
 /// address, `ConnectionCount`) for as long as it is open, WebSockets included; one over a limit
-/// is closed at accept, before any request is read.
+/// is closed at accept, before any request is read. With `--web-tls-cert` each connection's
+/// TLS handshake runs in its own task (bounded by `TLS_HANDSHAKE_LIMIT`), so a slow client
+/// never holds up the others' accepts.
 pub struct CountedListener {
-    pub inner: TcpListener,
-    pub shared: Arc<Shared>,
+    inner: TcpListener,
+    shared: Arc<Shared>,
+    handshakes: tokio::task::JoinSet<Option<(CountedStream, SocketAddr)>>,
+}
+
+/// Time a browser has to finish its TLS handshake.
+const TLS_HANDSHAKE_LIMIT: Duration = Duration::from_secs(10);
+
+impl CountedListener {
+    pub fn new(inner: TcpListener, shared: Arc<Shared>) -> CountedListener {
+        CountedListener {
+            inner,
+            shared,
+            handshakes: tokio::task::JoinSet::new(),
+        }
+    }
 }
 
 impl axum::serve::Listener for CountedListener {
@@ -64,10 +80,42 @@ impl axum::serve::Listener for CountedListener {
 
     async fn accept(&mut self) -> (CountedStream, SocketAddr) {
         loop {
-            // axum's accept backs off on errors (out of descriptors) by itself.
-            let (io, addr) = axum::serve::Listener::accept(&mut self.inner).await;
-            if let Some(count) = ConnectionCount::acquire(&self.shared, addr) {
-                return (CountedStream { io, _count: count }, addr);
+            tokio::select! {
+                // axum's accept backs off on errors (out of descriptors) by itself.
+                (io, addr) = axum::serve::Listener::accept(&mut self.inner) => {
+                    let Some(count) = ConnectionCount::acquire(&self.shared, addr) else {
+                        continue;
+                    };
+                    self.shared.metrics.accepted(crate::metrics::Transport::web);
+                    let Some(tls) = &self.shared.web_tls else {
+                        return (CountedStream { io: WebIo::Plain(io), _count: count }, addr);
+                    };
+                    let acceptor = tls.acceptor();
+                    let shared = self.shared.clone();
+                    self.handshakes.spawn(async move {
+                        match tokio::time::timeout(TLS_HANDSHAKE_LIMIT, acceptor.accept(io)).await {
+                            Ok(Ok(stream)) => Some((
+                                CountedStream { io: WebIo::Tls(Box::new(stream)), _count: count },
+                                addr,
+                            )),
+                            Ok(Err(error)) => {
+                                tracing::debug!(%addr, %error, "TLS handshake failed");
+                                shared.metrics.handshake_failures.inc();
+                                None
+                            }
+                            Err(_) => {
+                                tracing::debug!(%addr, "TLS handshake timed out");
+                                shared.metrics.handshake_failures.inc();
+                                None
+                            }
+                        }
+                    });
+                }
+                Some(done) = self.handshakes.join_next(), if !self.handshakes.is_empty() => {
+                    if let Ok(Some(accepted)) = done {
+                        return accepted;
+                    }
+                }
             }
         }
     }
@@ -77,9 +125,15 @@ impl axum::serve::Listener for CountedListener {
     }
 }
 
+/// A web connection's bytes: plain HTTP, or HTTPS with `--web-tls-cert`.
+enum WebIo {
+    Plain(TcpStream),
+    Tls(Box<tokio_rustls::server::TlsStream<TcpStream>>),
+}
+
 /// A web connection and its place in the connection counts (given back when it is dropped).
 pub struct CountedStream {
-    io: TcpStream,
+    io: WebIo,
     _count: ConnectionCount,
 }
 
@@ -89,7 +143,10 @@ impl AsyncRead for CountedStream {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_read(cx, buf)
+        match &mut self.get_mut().io {
+            WebIo::Plain(io) => Pin::new(io).poll_read(cx, buf),
+            WebIo::Tls(io) => Pin::new(io.as_mut()).poll_read(cx, buf),
+        }
     }
 }
 
@@ -99,15 +156,24 @@ impl AsyncWrite for CountedStream {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write(cx, buf)
+        match &mut self.get_mut().io {
+            WebIo::Plain(io) => Pin::new(io).poll_write(cx, buf),
+            WebIo::Tls(io) => Pin::new(io.as_mut()).poll_write(cx, buf),
+        }
     }
 
     fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+        match &mut self.get_mut().io {
+            WebIo::Plain(io) => Pin::new(io).poll_flush(cx),
+            WebIo::Tls(io) => Pin::new(io.as_mut()).poll_flush(cx),
+        }
     }
 
     fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
-        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+        match &mut self.get_mut().io {
+            WebIo::Plain(io) => Pin::new(io).poll_shutdown(cx),
+            WebIo::Tls(io) => Pin::new(io.as_mut()).poll_shutdown(cx),
+        }
     }
 
     fn poll_write_vectored(
@@ -115,11 +181,17 @@ impl AsyncWrite for CountedStream {
         cx: &mut Context<'_>,
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.get_mut().io).poll_write_vectored(cx, bufs)
+        match &mut self.get_mut().io {
+            WebIo::Plain(io) => Pin::new(io).poll_write_vectored(cx, bufs),
+            WebIo::Tls(io) => Pin::new(io.as_mut()).poll_write_vectored(cx, bufs),
+        }
     }
 
     fn is_write_vectored(&self) -> bool {
-        self.io.is_write_vectored()
+        match &self.io {
+            WebIo::Plain(io) => io.is_write_vectored(),
+            WebIo::Tls(io) => io.is_write_vectored(),
+        }
     }
 }
 
@@ -176,8 +248,10 @@ async fn home() -> Response {
 /// An address with too many queued guesses gets 429 at once.
 async fn not_found(shared: &Shared, addr: SocketAddr) -> Response {
     if !shared.penalize_guess(addr.ip()).await {
+        shared.metrics.refused(crate::metrics::Limit::token_guesses);
         return StatusCode::TOO_MANY_REQUESTS.into_response();
     }
+    shared.metrics.wrong_tokens.inc();
     let (low, high) = shared.config.invalid_token_delay;
     let delay = rand::rng().random_range(low..=high.max(low));
     tokio::time::sleep(delay).await;
@@ -355,6 +429,9 @@ async fn socket(
     if let Target::Here(found) = &target
         && found.session.lock().viewers.len() >= shared.config.limits.viewers_per_session
     {
+        shared
+            .metrics
+            .refused(crate::metrics::Limit::viewers_per_session);
         return (
             StatusCode::SERVICE_UNAVAILABLE,
             "This session has too many viewers\n",
@@ -420,6 +497,9 @@ async fn run_web_viewer(
             addr: Some(addr),
             output,
             timing: shared.config.viewer_timing,
+            shared: shared.clone(),
+            transport: crate::metrics::Transport::web,
+            key: None,
         }),
         Target::Remote {
             addr: owner, token, ..
@@ -435,7 +515,12 @@ async fn run_web_viewer(
                 key: None,
             };
             match link::open(&owner, &cluster.host_key, &forward).await {
-                Ok(open) => link::spawn(open, output, shared.config.viewer_timing.stall_limit),
+                Ok(open) => link::spawn(
+                    open,
+                    output,
+                    shared.config.viewer_timing.stall_limit,
+                    shared.clone(),
+                ),
                 Err(error) => {
                     tracing::warn!(peer = %addr, error = %error.0, "cannot forward a web viewer");
                     let text = format!("\r\n{}\r\n", error.0);
@@ -460,6 +545,7 @@ async fn run_web_viewer(
         tokio::select! {
             received = socket.recv() => match received {
                 Some(Ok(Message::Binary(bytes))) => {
+                    shared.metrics.bytes(crate::metrics::Direction::viewer_in, bytes.len());
                     if input.send(ViewerInput::Data(bytes.to_vec())).await.is_err() {
                         break;
                     }

@@ -339,39 +339,19 @@ fn pane_exited(state: &mut State, id: u32, status: Option<std::process::ExitStat
 
 /// ctime(3) in UTC without the newline: `Thu Nov 26 22:45:01 2026` (tmux `#{t:...}`).
 pub fn ctime(t: std::time::SystemTime) -> String {
-    let secs = t
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    let c = tmate_proto::civil::Civil::utc(t);
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let wd = DAYS
-        .get(usize::try_from(days.rem_euclid(7)).unwrap_or(0))
-        .copied()
-        .unwrap_or_default();
-    let mon = MONTHS
-        .get(usize::try_from(month - 1).unwrap_or(0))
+    let weekday = DAYS.get(c.weekday as usize).copied().unwrap_or_default();
+    let month = MONTHS
+        .get((c.month as usize).saturating_sub(1))
         .copied()
         .unwrap_or_default();
     format!(
-        "{wd} {mon} {day:2} {:02}:{:02}:{:02} {year}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
+        "{weekday} {month} {:2} {:02}:{:02}:{:02} {}",
+        c.day, c.hour, c.minute, c.second, c.year
     )
 }
 

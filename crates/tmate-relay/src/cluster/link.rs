@@ -173,9 +173,18 @@ pub async fn open(
 /// Serve a viewer through `link`: its input and resizes go to the owner, the owner's frames to
 /// `output` (written with the same stall limit as a local viewer's). Dropping the returned
 /// sender (the viewer left) closes the link.
-pub fn spawn(link: Link, output: ViewerOutput, stall_limit: Duration) -> mpsc::Sender<ViewerInput> {
+pub fn spawn(
+    link: Link,
+    output: ViewerOutput,
+    stall_limit: Duration,
+    shared: Arc<crate::Shared>,
+) -> mpsc::Sender<ViewerInput> {
     let (input_tx, input_rx) = mpsc::channel(VIEWER_INPUT_QUEUE);
-    tokio::spawn(run(link, input_rx, output, stall_limit));
+    tokio::spawn(async move {
+        shared.metrics.forwarded_viewers.inc();
+        run(link, input_rx, output, stall_limit).await;
+        shared.metrics.forwarded_viewers.dec();
+    });
     input_tx
 }
 

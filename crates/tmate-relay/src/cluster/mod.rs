@@ -154,13 +154,16 @@ impl Cluster {
                     "session name taken over by a newer session on another node"
                 );
                 session.end_taken_over(&name);
+                shared.session_closed(session, "its name was taken over by a newer session");
             }
-            _ => {
+            newer => {
                 tracing::warn!(
                     session = %session.label(),
                     "a newer owner holds this session on another node; closing this copy"
                 );
                 session.end("[this session moved to another relay node; reconnect to see it]");
+                let to = newer.map_or_else(String::new, |owner| owner.node);
+                shared.session_moved(session, &to);
             }
         }
         shared.registry.remove(session);
