@@ -3,7 +3,9 @@
 // terminal, types, takes a screenshot, and prints one JSON object with what it saw.
 //
 // usage: node browser.mjs URL --wait TEXT [--type TEXT] [--then-wait TEXT] [--screenshot PATH]
-//        [--timeout MS]
+//        [--timeout MS] [--trust-spki BASE64]
+// --trust-spki: accept the HTTPS certificate whose public key has this SHA-256 (a test's own
+// certificate, trusted the way Chromium pins one; nothing else is trusted beyond the system).
 import { chromium } from "playwright-core";
 
 function parse(argv) {
@@ -23,6 +25,7 @@ const browser = await chromium.launch({
   args: [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    ...(options.trustSpki ? [`--ignore-certificate-errors-spki-list=${options.trustSpki}`] : []),
   ],
 });
 try {

@@ -144,6 +144,10 @@ struct Cli {
     /// `tmate-webhook-userdata`).
     #[arg(long)]
     allow_host_webhooks: bool,
+    /// Let host-set webhook URLs reach loopback, private and link-local addresses (refused by
+    /// default: a host could otherwise make the relay POST into the operator's network).
+    #[arg(long, requires = "allow_host_webhooks")]
+    allow_private_host_webhooks: bool,
     /// Serve the web viewer over HTTPS with this certificate chain (PEM; re-read on SIGHUP).
     #[arg(long, value_name = "FILE", requires = "web_tls_key")]
     web_tls_cert: Option<PathBuf>,
@@ -302,6 +306,7 @@ fn run(cli: Cli) -> Result<()> {
     }
     config.webhooks = cli.webhook.clone();
     config.allow_host_webhooks = cli.allow_host_webhooks;
+    config.webhook_settings.allow_private_host_urls = cli.allow_private_host_webhooks;
     config.webhook_settings.secret = cli.webhook_secret.as_ref().map(|s| s.as_bytes().to_vec());
     let accounts = config.accounts.clone();
     let cluster = config.cluster.clone();

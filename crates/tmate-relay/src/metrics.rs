@@ -99,7 +99,6 @@ pub struct OutcomeLabels {
 
 /// Every series the relay exports. Counters only go up; gauges are kept equal to the live
 /// count by the code that adds and removes the thing counted.
-#[derive(Default)]
 pub struct Metrics {
     pub sessions: Family<SessionLabels, Gauge>,
     pub sessions_started: Counter,
@@ -119,6 +118,69 @@ pub struct Metrics {
     connections: Gauge,
     redis_up: Gauge,
     webhook_events: Family<OutcomeLabels, Counter>,
+}
+
+impl Default for Metrics {
+    /// Every labelled series a dashboard plots exists from the start, at zero, so a graph or
+    /// a `rate()` has a line before the first event (sessions are labelled by the host's
+    /// version, known only when one comes).
+    fn default() -> Metrics {
+        let metrics = Metrics {
+            sessions: Family::default(),
+            sessions_started: Counter::default(),
+            reconnections: Counter::default(),
+            viewers: Family::default(),
+            viewers_joined: Family::default(),
+            forwarded_viewers: Gauge::default(),
+            connections_accepted: Family::default(),
+            bytes: Family::default(),
+            frames_sent: Counter::default(),
+            frames_skipped: Counter::default(),
+            wrong_tokens: Counter::default(),
+            refusals: Family::default(),
+            handshake_failures: Counter::default(),
+            connections: Gauge::default(),
+            redis_up: Gauge::default(),
+            webhook_events: Family::default(),
+        };
+        for transport in [Transport::ssh, Transport::web, Transport::cluster] {
+            for access in [Access::rw, Access::ro] {
+                let labels = ViewerLabels { transport, access };
+                let _ = metrics.viewers.get_or_create(&labels);
+                let _ = metrics.viewers_joined.get_or_create(&labels);
+            }
+        }
+        for transport in [Transport::ssh, Transport::web] {
+            let _ = metrics
+                .connections_accepted
+                .get_or_create(&TransportLabels { transport });
+        }
+        for direction in [
+            Direction::host_in,
+            Direction::host_out,
+            Direction::viewer_in,
+            Direction::viewer_out,
+        ] {
+            let _ = metrics.bytes.get_or_create(&DirectionLabels { direction });
+        }
+        for limit in [
+            Limit::max_connections,
+            Limit::connections_per_ip,
+            Limit::max_sessions,
+            Limit::viewers_per_session,
+            Limit::max_message_size,
+            Limit::token_guesses,
+            Limit::authorized_keys,
+        ] {
+            let _ = metrics.refusals.get_or_create(&LimitLabels { limit });
+        }
+        for outcome in ["delivered", "retried", "failed", "dropped"] {
+            let _ = metrics
+                .webhook_events
+                .get_or_create(&OutcomeLabels { outcome });
+        }
+        metrics
+    }
 }
 
 impl Metrics {

@@ -654,6 +654,13 @@ async fn deliver_one(
             }
             Outcome::Retry(problem) => {
                 shared.retried.fetch_add(1, Ordering::Relaxed);
+                // Said at the first failed try of an outage (an operator learns of it while
+                // it can still be fixed in time), not once per event or per try.
+                if *health == Health::Good {
+                    url_log!(host_set, url = %target.label, %problem, attempts = shared.attempts,
+                        "webhook URL unreachable; retrying (events are given up after their tries)");
+                    *health = Health::Unreachable;
+                }
                 tracing::debug!(url = %target.label, %problem, attempt, "webhook try failed; will retry");
                 tokio::time::sleep(backoff(shared.first_backoff, shared.max_backoff, attempt))
                     .await;

@@ -397,23 +397,37 @@ pub struct RelayProcess {
     pub addr: SocketAddr,
     _dir: tempfile::TempDir,
     pub log: std::path::PathBuf,
+    /// The web viewer's address (`start_web`).
+    pub web: Option<SocketAddr>,
+    /// `--metrics-addr`'s address, when given.
+    pub metrics: Option<SocketAddr>,
+    /// `SHA256:...` of its ed25519 host key, as the banner prints it.
+    pub fingerprint: String,
 }
 
 impl RelayProcess {
+    /// The relay binary without its web viewer, `extra` flags after the test's own.
     pub async fn start(extra: &[&str]) -> RelayProcess {
+        RelayProcess::start_full(extra, false).await
+    }
+
+    /// As `start`, with the web viewer on a free port.
+    pub async fn start_web(extra: &[&str]) -> RelayProcess {
+        RelayProcess::start_full(extra, true).await
+    }
+
+    async fn start_full(extra: &[&str], web: bool) -> RelayProcess {
         let dir = tempfile::tempdir().unwrap();
         let log = dir.path().join("relay.log");
+        let web_flags: &[&str] = if web {
+            &["--web-port", "0", "--web-bind", "127.0.0.1"]
+        } else {
+            &["--no-web"]
+        };
         let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_tmate-ssh-server"))
-            .args([
-                "-b",
-                "127.0.0.1",
-                "-p",
-                "0",
-                "-h",
-                "127.0.0.1",
-                "--no-web",
-                "-k",
-            ])
+            .args(["-b", "127.0.0.1", "-p", "0", "-h", "127.0.0.1"])
+            .args(web_flags)
+            .arg("-k")
             .arg(dir.path())
             .arg("-l")
             .arg(&log)
@@ -427,6 +441,7 @@ impl RelayProcess {
             child.stdout.take().unwrap(),
         ));
         let mut addr = None;
+        let (mut web, mut metrics, mut fingerprint) = (None, None, String::new());
         let mut sandboxed = false;
         let deadline = Instant::now() + DEADLINE;
         while addr.is_none() || !sandboxed {
@@ -439,6 +454,15 @@ impl RelayProcess {
             if let Some(rest) = line.strip_prefix("tmate-ssh-server listening on ") {
                 addr = rest.trim().parse().ok();
             }
+            if let Some(rest) = line.strip_prefix("web viewer on ") {
+                web = rest.split(',').next().and_then(|a| a.trim().parse().ok());
+            }
+            if let Some(rest) = line.strip_prefix("metrics on http://") {
+                metrics = rest.split('/').next().and_then(|a| a.parse().ok());
+            }
+            if let Some(rest) = line.strip_prefix("ed25519 fingerprint: ") {
+                fingerprint = rest.trim().to_string();
+            }
             sandboxed |= line.starts_with("sandbox: ");
         }
         // Keep draining its output so it never blocks on a full pipe.
@@ -448,6 +472,9 @@ impl RelayProcess {
             addr: addr.unwrap(),
             _dir: dir,
             log,
+            web,
+            metrics,
+            fingerprint,
         }
     }
 
