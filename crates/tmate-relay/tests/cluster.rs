@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::DEADLINE;
 use common::real::{Extra, SshViewer, TmateHost, browser, tmate_installed};
+use common::{DEADLINE, get, sample, scrape_until};
 use tokio::io::AsyncBufReadExt;
 
 /// A port nobody listens on now.
@@ -238,6 +238,8 @@ struct Node {
     name: String,
     ssh: SocketAddr,
     web: SocketAddr,
+    /// `--metrics-addr`'s address, when the node was given one.
+    metrics: Option<SocketAddr>,
     log: PathBuf,
     _logs: tempfile::TempDir,
 }
@@ -313,7 +315,7 @@ impl Node {
             .spawn()
             .unwrap();
         let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        let (mut ssh, mut web, mut seen) = (None, None, String::new());
+        let (mut ssh, mut web, mut metrics, mut seen) = (None, None, None, String::new());
         let deadline = Instant::now() + DEADLINE;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -337,6 +339,9 @@ impl Node {
             if let Some(rest) = line.strip_prefix("web viewer on ") {
                 web = rest.split(',').next().and_then(|a| a.trim().parse().ok());
             }
+            if let Some(rest) = line.strip_prefix("metrics on http://") {
+                metrics = rest.split('/').next().and_then(|a| a.parse().ok());
+            }
             if line.starts_with("sandbox: ") {
                 break;
             }
@@ -347,6 +352,7 @@ impl Node {
             name: name.to_string(),
             ssh: ssh.unwrap(),
             web: web.unwrap(),
+            metrics,
             log,
             _logs: logs,
         })
@@ -487,14 +493,21 @@ async fn redis_down_is_not_an_outage() {
     assert!(tmate_installed());
     let mut redis = Redis::start();
     let keys = tempfile::tempdir().unwrap();
-    let a = Node::start("a", keys.path(), &redis).await;
-    let b = Node::start("b", keys.path(), &redis).await;
+    let metrics = ["--metrics-addr", "127.0.0.1:0"];
+    let a = Node::start_with("a", keys.path(), &redis, &metrics).await;
+    let b = Node::start_with("b", keys.path(), &redis, &metrics).await;
+    let (a_ops, b_ops) = (a.metrics.unwrap(), b.metrics.unwrap());
     let host = host_on(&a, keys.path()).await;
     let token = token_of(&host.display("#{tmate_ssh}").await);
     let mut local = SshViewer::join(&a.ssh_command(&token), 100, 30, &[]).await;
     local
         .wait_for("the shell on A", |s| s.contains("bash-"))
         .await;
+    assert_eq!(get(a_ops, "/readyz").await, (200, "ready\n".into()));
+    scrape_until(a_ops, "Redis up", |t| {
+        sample(t, "tmate_cluster_redis_up") == Some(1.0)
+    })
+    .await;
 
     redis.kill();
     // A's own viewer goes on.
@@ -521,6 +534,23 @@ async fn redis_down_is_not_an_outage() {
         "logged once:\n{b_log}"
     );
 
+    // Both nodes stop taking new traffic (a load balancer reads the 503) and say why.
+    for ops in [a_ops, b_ops] {
+        let deadline = Instant::now() + DEADLINE;
+        while get(ops, "/readyz").await != (503, "not ready: Redis unreachable\n".into()) {
+            assert!(
+                Instant::now() < deadline,
+                "/readyz never said Redis is unreachable"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(get(ops, "/healthz").await.0, 200, "alive all the same");
+    }
+    scrape_until(a_ops, "Redis down", |t| {
+        sample(t, "tmate_cluster_redis_up") == Some(0.0)
+    })
+    .await;
+
     redis.restart();
     // Within a renewal both sessions are back in the (empty) Redis and B forwards again.
     let deadline = Instant::now() + DEADLINE;
@@ -533,6 +563,16 @@ async fn redis_down_is_not_an_outage() {
         .wait_for("the session through B again", |s| s.contains("still-42"))
         .await;
     assert!(b.log().contains("Redis is reachable again"));
+    assert_eq!(get(b_ops, "/readyz").await, (200, "ready\n".into()));
+    // B counts the viewer it forwards; A, the owner, counts it as a cluster viewer.
+    scrape_until(b_ops, "B's forwarded viewer", |t| {
+        sample(t, "tmate_cluster_forwarded_viewers") == Some(1.0)
+    })
+    .await;
+    scrape_until(a_ops, "A's viewer from B", |t| {
+        sample(t, "tmate_viewers{transport=\"cluster\",access=\"rw\"}") == Some(1.0)
+    })
+    .await;
 }
 
 /// rediss://: a Redis that speaks only TLS and asks for client certificates (redis-server's
