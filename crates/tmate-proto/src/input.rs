@@ -373,9 +373,16 @@ fn csi_key(seq: &[u8], params: &[u8], final_byte: u8) -> Parsed {
     };
     let found = match (final_byte, nums.as_slice()) {
         // xterm modifyOtherKeys: CSI 27 ; m ; char ~
-        (b'~', [27, m, ch]) => {
-            char::from_u32(*ch).map(|c| KeyCode::char(c).with_modifiers(xterm_modifiers(*m)))
-        }
+        (b'~', [27, m, ch]) => char::from_u32(*ch).map(|c| {
+            let key = KeyCode::char(c);
+            let mut modifiers = xterm_modifiers(*m);
+            // A control character already is its Ctrl key (0x0b is C-k): a Ctrl bit on top
+            // would be a key named `C-C-k`, which no binding can spell.
+            if key.name().starts_with("C-") {
+                modifiers &= !KeyCode::CTRL;
+            }
+            key.with_modifiers(modifiers)
+        }),
         (b'~', [n]) => tilde_key(*n),
         (b'~', [n, m]) => tilde_key(*n).map(|k| k.with_modifiers(xterm_modifiers(*m))),
         // rxvt: ^ is Ctrl, $ is Shift, @ is both.

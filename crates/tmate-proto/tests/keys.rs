@@ -376,6 +376,9 @@ fn sequences_parse_to_keys() {
             &[KeyCode::F1.with_modifiers(c), KeyCode::F1.with_modifiers(c)],
         ),
         (b"\x1b[27;5;33~", &[KeyCode(u64::from(b'!') | c)]),
+        // A control character with Ctrl (found by the key_input fuzzer): the key is C-k itself,
+        // with Meta and Shift, so its name `M-S-C-k` parses back to it.
+        (b"\x1b[27;120;11~", &[KeyCode::parse("M-S-C-k").unwrap()]),
         (
             b"\x1bOa\x1b[b",
             &[

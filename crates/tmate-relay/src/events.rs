@@ -167,16 +167,8 @@ impl Shared {
     /// The session is over (its host ended it, never came back, lost its name, or the relay
     /// stopped). Told once however many paths lead here.
     pub fn session_closed(&self, session: &Arc<Session>, reason: &str) {
-        let labels = {
-            let mut record = record(session);
-            if record.closed {
-                return;
-            }
-            record.closed = true;
-            record.counted.take()
-        };
-        if let Some(labels) = labels {
-            self.metrics.sessions.get_or_create(&labels).dec();
+        if !self.uncount(session) {
+            return;
         }
         tracing::info!(
             event = "session_close",
@@ -191,14 +183,7 @@ impl Shared {
     /// The session went on to another node of the cluster: no longer counted here, and not
     /// closed (that node tells its registration).
     pub fn session_moved(&self, session: &Arc<Session>, to: &str) {
-        let labels = {
-            let mut record = record(session);
-            record.closed = true;
-            record.counted.take()
-        };
-        if let Some(labels) = labels {
-            self.metrics.sessions.get_or_create(&labels).dec();
-        }
+        self.uncount(session);
         tracing::info!(
             event = "session_moved",
             session = %entity_id(session),
@@ -206,6 +191,23 @@ impl Shared {
             to,
             "session moved to another node"
         );
+    }
+
+    /// Mark the session closed here and take it out of `tmate_sessions`; `false` when it
+    /// already was.
+    fn uncount(&self, session: &Session) -> bool {
+        let labels = {
+            let mut record = record(session);
+            if record.closed {
+                return false;
+            }
+            record.closed = true;
+            record.counted.take()
+        };
+        if let Some(labels) = labels {
+            self.metrics.sessions.get_or_create(&labels).dec();
+        }
+        true
     }
 
     pub fn viewer_joined(&self, session: &Arc<Session>, viewer: &ViewerInfo) {

@@ -12,7 +12,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use common::real::{Extra, SshViewer, TmateHost, browser, tmate_installed};
-use common::{DEADLINE, get, sample, scrape_until};
+use common::{DEADLINE, get, sample, scrape_until, signed_certificate};
 use tokio::io::AsyncBufReadExt;
 
 /// A port nobody listens on now.
@@ -28,20 +28,6 @@ struct Redis {
     port: u16,
     dir: tempfile::TempDir,
     tls: bool,
-}
-
-/// Run openssl in `dir`; panics with its output when it fails.
-fn openssl(dir: &Path, args: &[&str]) {
-    let out = std::process::Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl runs (./scripts/test installs it)");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 impl Redis {
@@ -69,71 +55,15 @@ impl Redis {
         redis
     }
 
+    /// A CA, a server certificate for 127.0.0.1 and a client certificate, in its directory.
     fn make_certificates(&self) {
         let dir = self.dir.path();
-        let ec = [
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-        ];
-        let ca = [
-            "-keyout",
-            "ca.key",
-            "-out",
-            "ca.pem",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=test-redis-ca",
-        ];
-        openssl(dir, &[&["req", "-x509"][..], &ec, &ca].concat());
-        for (name, usage) in [
-            (
-                "server",
-                "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth",
-            ),
-            ("client", "extendedKeyUsage=clientAuth"),
-        ] {
-            let (key, csr, pem, ext) = (
-                format!("{name}.key"),
-                format!("{name}.csr"),
-                format!("{name}.pem"),
-                format!("{name}.ext"),
-            );
-            std::fs::write(dir.join(&ext), usage).unwrap();
-            let subject = format!("/CN=test-redis-{name}");
-            openssl(
-                dir,
-                &[
-                    &["req"][..],
-                    &ec,
-                    &["-keyout", &key, "-out", &csr, "-subj", &subject],
-                ]
-                .concat(),
-            );
-            openssl(
-                dir,
-                &[
-                    "x509",
-                    "-req",
-                    "-in",
-                    &csr,
-                    "-CA",
-                    "ca.pem",
-                    "-CAkey",
-                    "ca.key",
-                    "-CAcreateserial",
-                    "-days",
-                    "1",
-                    "-out",
-                    &pem,
-                    "-extfile",
-                    &ext,
-                ],
-            );
-        }
+        signed_certificate(
+            dir,
+            "server",
+            "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth",
+        );
+        signed_certificate(dir, "client", "extendedKeyUsage=clientAuth");
     }
 
     /// A file the TLS set-up made.

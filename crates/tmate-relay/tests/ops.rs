@@ -16,7 +16,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::real::{Extra, SshViewer, TmateHost, browser, tmate_installed};
-use common::{DEADLINE, RelayProcess, get, sample, scrape_until};
+use common::{
+    DEADLINE, RelayProcess, get, openssl, sample, scrape_until, signed_certificate, token_of,
+};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 
@@ -54,15 +56,6 @@ fn promtool_accepts(text: &str) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// The token in `ssh -pPORT TOKEN@HOST`.
-fn token_of(ssh: &str) -> String {
-    ssh.split_whitespace()
-        .last()
-        .and_then(|s| s.rsplit_once('@'))
-        .map(|(token, _)| token.to_string())
-        .unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -443,85 +436,9 @@ async fn webhooks_are_signed_ordered_retried_and_never_hold_up_a_session() {
     .await;
 }
 
-/// `openssl` with `args` in `dir`; panics with its output on failure.
-fn openssl(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("openssl runs (./scripts/test installs it)");
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-/// A CA and a certificate for 127.0.0.1 it signed, `name.pem` with key `name.key`.
+/// A certificate for 127.0.0.1, `name.pem` with key `name.key`, from the test CA in `dir`.
 fn make_certificate(dir: &Path, name: &str) {
-    if !dir.join("ca.pem").exists() {
-        openssl(
-            dir,
-            &[
-                "req",
-                "-x509",
-                "-newkey",
-                "ec",
-                "-pkeyopt",
-                "ec_paramgen_curve:P-256",
-                "-nodes",
-                "-keyout",
-                "ca.key",
-                "-out",
-                "ca.pem",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=test CA",
-            ],
-        );
-    }
-    std::fs::write(dir.join("san.ext"), "subjectAltName=IP:127.0.0.1\n").unwrap();
-    let key = format!("{name}.key");
-    let csr = format!("{name}.csr");
-    openssl(
-        dir,
-        &[
-            "req",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            &key,
-            "-out",
-            &csr,
-            "-subj",
-            "/CN=127.0.0.1",
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            "ca.pem",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-out",
-            &format!("{name}.pem"),
-            "-days",
-            "2",
-            "-extfile",
-            "san.ext",
-        ],
-    );
+    signed_certificate(dir, name, "subjectAltName=IP:127.0.0.1\n");
 }
 
 /// What Chromium pins: base64 of the SHA-256 of the certificate's public key.
@@ -662,14 +579,12 @@ async fn web_viewer_over_https_reloads_its_certificate_on_sighup() {
     // SIGHUP with a new certificate: new connections get it, the open one keeps working.
     std::fs::copy(dir.join("second.pem"), &cert).unwrap();
     std::fs::copy(dir.join("second.key"), &key).unwrap();
-    let pid = relay.child.id().unwrap();
-    assert!(
-        Command::new("kill")
-            .args(["-HUP", &pid.to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    let pid = relay.child.id().unwrap().to_string();
+    let hang_up = || {
+        let sent = Command::new("kill").args(["-HUP", &pid]).status().unwrap();
+        assert!(sent.success());
+    };
+    hang_up();
     let deadline = Instant::now() + DEADLINE;
     loop {
         let (_, now_cert) = tls_connect(&ca, web).await;
@@ -686,13 +601,7 @@ async fn web_viewer_over_https_reloads_its_certificate_on_sighup() {
 
     // A key that does not load after SIGHUP leaves the certificate in force.
     std::fs::write(&key, "not a key").unwrap();
-    assert!(
-        Command::new("kill")
-            .args(["-HUP", &pid.to_string()])
-            .status()
-            .unwrap()
-            .success()
-    );
+    hang_up();
     let deadline = Instant::now() + DEADLINE;
     while !std::fs::read_to_string(&relay.log)
         .unwrap()

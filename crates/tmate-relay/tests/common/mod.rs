@@ -553,3 +553,74 @@ pub async fn scrape_until(metrics: SocketAddr, what: &str, check: impl Fn(&str) 
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
+
+/// Run openssl in `dir`; its standard output. Panics with its errors when it fails.
+pub fn openssl(dir: &std::path::Path, args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl runs (./scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// A certificate `name.pem` with key `name.key` in `dir`, signed by the test CA there
+/// (`ca.pem`, `ca.key`, made on first use), with `extensions` (openssl `-extfile` lines, e.g.
+/// `subjectAltName=IP:127.0.0.1`). P-256 keys, valid for two days.
+pub fn signed_certificate(dir: &std::path::Path, name: &str, extensions: &str) {
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+    ];
+    if !dir.join("ca.pem").exists() {
+        let ca = [
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=test CA",
+        ];
+        openssl(dir, &[&["req", "-x509"][..], &ec, &ca].concat());
+    }
+    let (key, csr, pem, ext) = (
+        format!("{name}.key"),
+        format!("{name}.csr"),
+        format!("{name}.pem"),
+        format!("{name}.ext"),
+    );
+    std::fs::write(dir.join(&ext), extensions).unwrap();
+    let subject = format!("/CN=test-{name}");
+    let request = ["-keyout", &key, "-out", &csr, "-subj", &subject];
+    openssl(dir, &[&["req"][..], &ec, &request].concat());
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-out",
+            &pem,
+            "-extfile",
+            &ext,
+        ],
+    );
+}
