@@ -33,9 +33,11 @@
 
 pub mod civil;
 pub mod cmdline;
+pub mod command;
 pub mod decoder;
 pub mod input;
 pub mod keys;
+pub mod keytable;
 pub mod message;
 pub mod msgpack;
 
