@@ -1,24 +1,19 @@
 //! The host's key bindings and options as the relay mirrors them from EXEC_CMD replays
-//! (`bind-key`, `unbind-key`, `set-option`, `set-window-option`), and what a viewer's bound
-//! command means: forwarded to the host, run in the relay for that viewer, or refused.
+//! (`bind-key`, `unbind-key`, `set-option`, `set-window-option`), read with the command table
+//! and key tables the host uses too (`tmate_proto::command`, `tmate_proto::keytable`).
 
 use std::collections::HashMap;
 use std::time::Duration;
 
 use tmate_proto::KeyCode;
-
-/// One binding: the command list a key runs, and whether it repeats (`bind-key -r`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Binding {
-    pub repeat: bool,
-    pub commands: Vec<Vec<String>>,
-}
+use tmate_proto::command::{self, Args};
+pub use tmate_proto::keytable::{Binding, KeyTables, MAX_BINDINGS};
 
 /// Key tables (`root`, `prefix`, and any the host makes with `-T`) plus the options viewers'
 /// input and drawing depend on.
 #[derive(Debug, Clone)]
 pub struct Bindings {
-    tables: HashMap<String, HashMap<KeyCode, Binding>>,
+    pub tables: KeyTables,
     options: HashMap<String, String>,
     /// `set-option tmate-authorized-keys` seen: viewers must present a listed key.
     pub restricted: bool,
@@ -31,7 +26,6 @@ pub struct Bindings {
 /// Bounds on what a host's replicated configuration may make the relay keep: past them further
 /// entries are ignored (a hostile host cannot grow the relay's memory with `bind-key` or
 /// `set-option -a` loops).
-pub const MAX_BINDINGS: usize = 4096;
 pub const MAX_OPTIONS: usize = 1024;
 pub const MAX_OPTION_VALUE: usize = 64 * 1024;
 pub const MAX_AUTHORIZED_KEYS: usize = 1024;
@@ -49,7 +43,7 @@ const DEFAULT_OPTIONS: &[(&str, &str)] = &[
 impl Default for Bindings {
     fn default() -> Self {
         Bindings {
-            tables: HashMap::new(),
+            tables: KeyTables::default(),
             options: DEFAULT_OPTIONS
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -110,12 +104,12 @@ impl Bindings {
     }
 
     pub fn lookup(&self, table: &str, key: KeyCode) -> Option<&Binding> {
-        self.tables.get(table)?.get(&key)
+        self.tables.lookup(table, key)
     }
 
     /// Number of bindings in a table (for logs and tests).
     pub fn table_len(&self, table: &str) -> usize {
-        self.tables.get(table).map_or(0, HashMap::len)
+        self.tables.len(table)
     }
 
     /// Apply one replicated command. Unknown commands and malformed arguments are ignored:
@@ -124,74 +118,55 @@ impl Bindings {
         let Some((name, args)) = argv.split_first() else {
             return Applied::Nothing;
         };
-        match name.as_str() {
-            "bind-key" | "bind" => {
-                self.bind(args);
+        // Flags the table does not know (tmux 2.x's `bind-key -t vi-copy`, a mode table the
+        // relay does not emulate) make the command not apply, as it would fail on tmux 3.3a.
+        let Ok(spec) = command::find(name) else {
+            return Applied::Nothing;
+        };
+        let Ok(parsed) = Args::parse_flags(spec, args) else {
+            return Applied::Nothing;
+        };
+        match spec.name {
+            "bind-key" => {
+                self.bind(&parsed);
                 Applied::Nothing
             }
-            "unbind-key" | "unbind" => {
-                self.unbind(args);
+            "unbind-key" => {
+                self.unbind(&parsed);
                 Applied::Nothing
             }
-            "set-option" | "set" | "set-window-option" | "setw" => self.set(args),
+            "set-option" | "set-window-option" => self.set(&parsed),
             _ => Applied::Nothing,
         }
     }
 
-    fn bind(&mut self, args: &[String]) {
-        let (flags, rest) = parse_flags(args, &['T', 't']);
-        // `-t` names a tmux 2.x mode table (vi-copy...), which the relay does not emulate.
-        if flags.value('t').is_some() {
-            return;
-        }
-        let Some((key_name, command)) = rest.split_first() else {
+    fn bind(&mut self, args: &Args) {
+        let Some((key_name, words)) = args.rest.split_first() else {
             return;
         };
         let Some(key) = KeyCode::parse(key_name) else {
             return;
         };
-        let table = flags
-            .value('T')
-            .map(str::to_string)
-            .unwrap_or_else(|| if flags.has('n') { "root" } else { "prefix" }.to_string());
         let binding = Binding {
-            repeat: flags.has('r'),
-            commands: split_command_list(command),
+            repeat: args.has('r'),
+            commands: command::split_commands(words),
         };
-        let exists = self
-            .tables
-            .get(&table)
-            .is_some_and(|t| t.contains_key(&key));
-        let total: usize = self.tables.values().map(HashMap::len).sum();
-        if !exists && total >= MAX_BINDINGS {
-            return;
-        }
-        self.tables.entry(table).or_default().insert(key, binding);
+        self.tables.bind(command::binding_table(args), key, binding);
     }
 
-    fn unbind(&mut self, args: &[String]) {
-        let (flags, rest) = parse_flags(args, &['T', 't']);
-        if flags.value('t').is_some() {
+    fn unbind(&mut self, args: &Args) {
+        let table = command::binding_table(args);
+        if args.has('a') {
+            self.tables.unbind_all(table);
             return;
         }
-        let table = flags
-            .value('T')
-            .map(str::to_string)
-            .unwrap_or_else(|| if flags.has('n') { "root" } else { "prefix" }.to_string());
-        if flags.has('a') {
-            self.tables.remove(&table);
-            return;
-        }
-        if let Some(key) = rest.first().and_then(|k| KeyCode::parse(k))
-            && let Some(keys) = self.tables.get_mut(&table)
-        {
-            keys.remove(&key);
+        if let Some(key) = args.rest.first().and_then(|k| KeyCode::parse(k)) {
+            self.tables.unbind(table, key);
         }
     }
 
-    fn set(&mut self, args: &[String]) -> Applied {
-        let (flags, rest) = parse_flags(args, &['t']);
-        let Some((name, value)) = rest.split_first() else {
+    fn set(&mut self, args: &Args) -> Applied {
+        let Some((name, value)) = args.rest.split_first() else {
             return Applied::Nothing;
         };
         let value = value.first().cloned().unwrap_or_default();
@@ -227,12 +202,12 @@ impl Bindings {
             }
             _ => {}
         }
-        if flags.has('u') {
+        if args.has('u') {
             match DEFAULT_OPTIONS.iter().find(|(k, _)| k == name) {
                 Some((_, default)) => self.options.insert(name.clone(), default.to_string()),
                 None => self.options.remove(name),
             };
-        } else if flags.has('a') {
+        } else if args.has('a') {
             let entry = self.options.entry(name.clone()).or_default();
             if entry.len() + value.len() <= MAX_OPTION_VALUE {
                 entry.push_str(&value);
@@ -263,175 +238,23 @@ impl Bindings {
     }
 }
 
-/// Flags of one tmux command, in tmux's argv layout (`-X` elements, values as the next element;
-/// boolean flags may be combined as `-nr`).
-pub struct Flags {
-    booleans: Vec<char>,
-    values: Vec<(char, String)>,
-}
-
-impl Flags {
-    pub fn has(&self, flag: char) -> bool {
-        self.booleans.contains(&flag)
-    }
-
-    pub fn value(&self, flag: char) -> Option<&str> {
-        self.values
-            .iter()
-            .find(|(f, _)| *f == flag)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Split leading flags from positional arguments. `with_value` lists the flags that take a value
-/// (which may also be attached, as in `-I#S`).
-pub fn parse_flags<'a>(args: &'a [String], with_value: &[char]) -> (Flags, &'a [String]) {
-    let mut flags = Flags {
-        booleans: Vec::new(),
-        values: Vec::new(),
-    };
-    let mut index = 0;
-    while let Some(arg) = args.get(index) {
-        if arg == "--" {
-            index += 1;
-            break;
-        }
-        let Some(letters) = arg.strip_prefix('-').filter(|l| !l.is_empty()) else {
-            break;
-        };
-        index += 1;
-        for (at, flag) in letters.char_indices() {
-            if with_value.contains(&flag) {
-                let attached = letters.get(at + flag.len_utf8()..).unwrap_or_default();
-                let value = if attached.is_empty() {
-                    let next = args.get(index).cloned().unwrap_or_default();
-                    index += 1;
-                    next
-                } else {
-                    attached.to_string()
-                };
-                flags.values.push((flag, value));
-                break;
-            }
-            flags.booleans.push(flag);
-        }
-    }
-    (flags, args.get(index..).unwrap_or_default())
-}
-
 /// The option a replicated `set-option` (`set`, `set-window-option`, `setw`) sets, and the
 /// value (empty when none is given); `None` for any other command.
-pub fn option_set_by(argv: &[String]) -> Option<(&str, &str)> {
-    let (command, args) = argv.split_first()?;
-    if !matches!(
-        command.as_str(),
-        "set-option" | "set" | "set-window-option" | "setw"
-    ) {
+pub fn option_set_by(argv: &[String]) -> Option<(String, String)> {
+    let (name, args) = argv.split_first()?;
+    let spec = command::find(name).ok()?;
+    if !matches!(spec.name, "set-option" | "set-window-option") {
         return None;
     }
-    let (_, rest) = parse_flags(args, &['t']);
-    let (name, value) = rest.split_first()?;
-    Some((name, value.first().map_or("", String::as_str)))
+    let parsed = Args::parse_flags(spec, args).ok()?;
+    let (option, value) = parsed.rest.split_first()?;
+    Some((option.clone(), value.first().cloned().unwrap_or_default()))
 }
 
-/// Split a bound command's words into commands at `;` (an element `;` or one ending in an
-/// unescaped `;`, as in `select-pane -t=; send-keys -M`).
-pub fn split_command_list(words: &[String]) -> Vec<Vec<String>> {
-    let mut commands = vec![Vec::new()];
-    for word in words {
-        let (word, ends) = match word.strip_suffix(';') {
-            Some(stripped) if !stripped.ends_with('\\') => (stripped.to_string(), true),
-            Some(stripped) => (format!("{};", stripped.trim_end_matches('\\')), false),
-            None => (word.clone(), false),
-        };
-        if (!word.is_empty() || !ends)
-            && let Some(current) = commands.last_mut()
-        {
-            current.push(word);
-        }
-        if ends {
-            commands.push(Vec::new());
-        }
-    }
-    commands.retain(|c| !c.is_empty());
-    commands
-}
-
-/// How the relay treats a command a viewer's binding runs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CommandKind {
-    /// Runs on the host (EXEC_CMD): pane, window and session commands.
-    Forward,
-    /// Runs in the relay for the viewer that pressed the key.
-    Local,
-    /// Needs a client on the host (crashes or misbehaves there, protocol spec 4.7 and 10.3) and
-    /// is not emulated: the viewer gets a message instead.
-    Unavailable,
-}
-
-/// Commands the relay runs itself for the viewer.
-const LOCAL: &[&str] = &[
-    "detach-client",
-    "detach",
-    "send-prefix",
-    "command-prompt",
-    "confirm-before",
-    "confirm",
-    "display-message",
-    "display",
-    "refresh-client",
-    "refresh",
-    "bind-key",
-    "bind",
-    "unbind-key",
-    "unbind",
-    "set-option",
-    "set",
-    "set-window-option",
-    "setw",
-];
-
-/// Client-bound commands: never forwarded (display-message crashed tmate 2.4's host, spec 4.7).
-const UNAVAILABLE: &[&str] = &[
-    "attach-session",
-    "attach",
-    "choose-buffer",
-    "choose-client",
-    "choose-session",
-    "choose-tree",
-    "choose-window",
-    "clock-mode",
-    "display-panes",
-    "displayp",
-    "find-window",
-    "findw",
-    "list-keys",
-    "lsk",
-    "lock-client",
-    "lockc",
-    "lock-server",
-    "lock",
-    "lock-session",
-    "locks",
-    "show-messages",
-    "showmsgs",
-    "suspend-client",
-    "suspendc",
-    "switch-client",
-    "switchc",
-    "kill-server",
-    "source-file",
-    "source",
-];
-
-pub fn classify(command: &str) -> CommandKind {
-    if LOCAL.contains(&command) {
-        CommandKind::Local
-    } else if UNAVAILABLE.contains(&command) {
-        CommandKind::Unavailable
-    } else {
-        CommandKind::Forward
-    }
+/// How the relay treats a command a viewer's binding runs (by the command table's flags); a
+/// command the table does not know goes to the host, which answers for it.
+pub fn classify(command: &str) -> command::ViewerCommand {
+    command::find(command).map_or(command::ViewerCommand::Forward, |spec| spec.for_viewers())
 }
 
 /// Split a tmux command line (a viewer's prompt input, a bound command string) into commands
@@ -452,15 +275,15 @@ mod tests {
     #[test]
     fn replicated_configuration_is_bounded() {
         let mut b = Bindings::default();
-        for table in 0..100 {
-            for key in ["a", "b", "c", "d", "e", "f", "g", "h", "i", "j"] {
+        for table in 0..40 {
+            for key in ('a'..='z').map(String::from) {
                 for m in ["", "C-", "M-", "C-M-", "S-"] {
                     let name = format!("{m}{key}");
                     b.apply(&argv(&["bind-key", "-T", &format!("t{table}"), &name, "x"]));
                 }
             }
         }
-        let total: usize = (0..100).map(|t| b.table_len(&format!("t{t}"))).sum();
+        let total: usize = (0..40).map(|t| b.table_len(&format!("t{t}"))).sum();
         assert_eq!(total, MAX_BINDINGS);
         // Rebinding an existing key still works at the limit.
         b.apply(&argv(&["bind-key", "-T", "t0", "a", "y"]));
@@ -583,13 +406,10 @@ mod tests {
             parse_command_line(r"send-keys a\;b").unwrap(),
             vec![argv(&["send-keys", "a;b"])]
         );
-        let words = argv(&["-I#S", "-p", "name", "rename '%%'"]);
-        let (flags, rest) = parse_flags(&words, &['I', 'p']);
-        assert_eq!(flags.value('I'), Some("#S"));
-        assert_eq!(flags.value('p'), Some("name"));
-        assert_eq!(rest, &argv(&["rename '%%'"])[..]);
-        assert_eq!(classify("new-window"), CommandKind::Forward);
-        assert_eq!(classify("display-message"), CommandKind::Local);
-        assert_eq!(classify("choose-tree"), CommandKind::Unavailable);
+        use tmate_proto::command::ViewerCommand;
+        assert_eq!(classify("new-window"), ViewerCommand::Forward);
+        assert_eq!(classify("display-message"), ViewerCommand::Relay);
+        assert_eq!(classify("choose-tree"), ViewerCommand::Unavailable);
+        assert_eq!(classify("no-such-command"), ViewerCommand::Forward);
     }
 }

@@ -34,13 +34,13 @@ impl NameRequest {
         let Some((option, value)) = option_set_by(argv) else {
             return false;
         };
-        let slot = match option {
+        let slot = match option.as_str() {
             "tmate-session-name" => &mut self.name,
             "tmate-session-name-ro" => &mut self.name_ro,
             "tmate-api-key" | "tmate-account-key" => &mut self.key,
             _ => return false,
         };
-        *slot = Some(value.to_string());
+        *slot = Some(value);
         true
     }
 

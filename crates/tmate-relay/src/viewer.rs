@@ -13,9 +13,11 @@ use tmate_term::{Renderer, compose_into};
 use tokio::sync::mpsc;
 use tokio::time::{sleep_until, timeout};
 
-use crate::bindings::{CommandKind, classify, parse_command_line, parse_flags};
+use crate::bindings::{classify, parse_command_line};
 use crate::frames::{FrameKey, SharedDiff};
 use crate::session::{HOST_SESSION_NAME, Session, VIEWER_EVENTS, ViewerEvent};
+use tmate_proto::command::{Args, ViewerCommand};
+use tmate_proto::keytable::{KeyContext, KeyDispatch, KeyOutcome};
 
 /// What the SSH connection hands to a viewer's task.
 #[derive(Debug)]
@@ -80,15 +82,6 @@ pub fn spawn(setup: ViewerSetup) -> mpsc::Sender<ViewerInput> {
     input_tx
 }
 
-/// Which key table the next key is looked up in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum KeyState {
-    Root,
-    Prefix,
-    /// After a `bind-key -r` command: more repeatable keys go to the prefix table until then.
-    Repeat(Instant),
-}
-
 enum PromptKind {
     /// command-prompt: the template (with `%%` for the input) or none (the input is a command).
     Command { template: Option<String> },
@@ -111,7 +104,8 @@ struct Viewer {
     rows: u16,
     parser: InputParser,
     escape_deadline: Option<Instant>,
-    keys: KeyState,
+    /// Where its keys go (prefix, repeat): tmux's dispatch, as on the host.
+    keys: KeyDispatch,
     prompt: Option<Prompt>,
     message: Option<(String, Instant)>,
     /// What this viewer's terminal shows, shared with the viewers that show the same.
@@ -149,7 +143,7 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
         rows,
         parser: InputParser::new(),
         escape_deadline: None,
-        keys: KeyState::Root,
+        keys: KeyDispatch::default(),
         prompt: None,
         message: None,
         renderer: Arc::new(Renderer::new()),
@@ -227,10 +221,7 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
             frame_due.filter(|_| !due_now),
             viewer.message.as_ref().map(|(_, until)| *until),
             viewer.escape_deadline,
-            match viewer.keys {
-                KeyState::Repeat(until) => Some(until),
-                _ => None,
-            },
+            viewer.keys.repeat_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -439,11 +430,7 @@ impl Viewer {
             self.parser.flush(&mut events);
             self.on_events(events);
         }
-        if let KeyState::Repeat(until) = self.keys
-            && until <= now
-        {
-            self.keys = KeyState::Root;
-        }
+        self.keys.expire(now);
     }
 
     fn on_input(&mut self, bytes: &[u8], escape_time: Duration) {
@@ -476,46 +463,22 @@ impl Viewer {
             self.prompt_key(key);
             return;
         }
-        let (prefixes, root_binding, prefix_binding, repeat_time) = {
+        let outcome = {
             let state = self.session.lock();
             let bindings = &state.bindings;
-            (
-                bindings.prefix_keys(),
-                bindings.lookup("root", key).cloned(),
-                bindings.lookup("prefix", key).cloned(),
-                bindings.repeat_time(),
-            )
+            let context = KeyContext {
+                tables: &bindings.tables,
+                prefixes: bindings.prefix_keys(),
+                repeat_time: bindings.repeat_time(),
+                // Viewers have no copy mode of their own: no mode table.
+                mode_table: None,
+            };
+            self.keys.key(key, Instant::now(), &context)
         };
-        let is_prefix = prefixes.contains(&Some(key));
-        match self.keys {
-            KeyState::Root => {
-                if let Some(binding) = root_binding.filter(|_| !key.is_mouse()) {
-                    self.run_commands(&binding.commands);
-                } else if is_prefix {
-                    self.keys = KeyState::Prefix;
-                } else {
-                    self.send_key(key);
-                }
-            }
-            KeyState::Prefix => {
-                self.keys = KeyState::Root;
-                if let Some(binding) = prefix_binding {
-                    if binding.repeat {
-                        self.keys = KeyState::Repeat(Instant::now() + repeat_time);
-                    }
-                    self.run_commands(&binding.commands);
-                }
-            }
-            KeyState::Repeat(_) => match prefix_binding.filter(|b| b.repeat) {
-                Some(binding) => {
-                    self.keys = KeyState::Repeat(Instant::now() + repeat_time);
-                    self.run_commands(&binding.commands);
-                }
-                None => {
-                    self.keys = KeyState::Root;
-                    self.on_key(key);
-                }
-            },
+        match outcome {
+            KeyOutcome::Run(commands) => self.run_commands(&commands),
+            KeyOutcome::Pane => self.send_key(key),
+            KeyOutcome::Prefix | KeyOutcome::Dropped => {}
         }
     }
 
@@ -546,7 +509,7 @@ impl Viewer {
             return;
         }
         match classify(name) {
-            CommandKind::Forward => {
+            ViewerCommand::Forward => {
                 let argv = argv.iter().map(|a| RawStr::from(a.as_str())).collect();
                 if !self.session.send_to_host(ServerMessage::ExecCmd {
                     client_id: self.client_id,
@@ -555,50 +518,58 @@ impl Viewer {
                     self.show("The host is not connected", Duration::from_secs(2));
                 }
             }
-            CommandKind::Unavailable => {
+            ViewerCommand::Unavailable => {
                 self.show(
                     &format!("{name}: not available to viewers"),
                     Duration::from_secs(2),
                 );
             }
-            CommandKind::Local => self.run_local(name, args),
+            ViewerCommand::Relay => self.run_local(name, args),
         }
     }
 
     fn run_local(&mut self, name: &str, args: &[String]) {
-        match name {
-            "detach-client" | "detach" => {
+        let Ok(spec) = tmate_proto::command::find(name) else {
+            return;
+        };
+        let args = match Args::parse(spec, args) {
+            Ok(args) => args,
+            Err(error) => {
+                self.show(&error, Duration::from_secs(2));
+                return;
+            }
+        };
+        let rest = &args.rest;
+        match spec.name {
+            "detach-client" => {
                 // tmux's line, with the host's session name (SSH and web viewers, rw and ro).
                 self.closing = Some(format!("[detached (from session {HOST_SESSION_NAME})]"));
             }
             "send-prefix" => {
-                let (flags, _) = parse_flags(args, &[]);
                 let prefixes = self.session.lock().bindings.prefix_keys();
-                let index = usize::from(flags.has('2'));
+                let index = usize::from(args.has('2'));
                 if let Some(Some(key)) = prefixes.get(index) {
                     self.send_key(*key);
                 }
             }
-            "refresh-client" | "refresh" => {
+            "refresh-client" => {
                 Arc::make_mut(&mut self.renderer).reset();
                 self.shown = None;
                 self.dirty = true;
             }
-            "display-message" | "display" => {
-                let (flags, rest) = parse_flags(args, &['c', 't', 'F']);
+            "display-message" => {
                 let text = match rest.first() {
                     Some(text) => self.expand(text),
                     None => self.expand("[#S] #I:#P, current pane #D - (#W)"),
                 };
-                if !flags.has('p') {
+                if !args.has('p') {
                     let duration = self.session.lock().bindings.display_time();
                     self.show(&text, duration.max(Duration::from_millis(750)));
                 }
             }
             "command-prompt" => {
-                let (flags, rest) = parse_flags(args, &['I', 'p', 't']);
                 // tmux: `(PROMPT) ` with -p, else `(COMMAND) ` of the template, else `:`.
-                let label = match (flags.value('p'), rest.first()) {
+                let label = match (args.get('p'), rest.first()) {
                     (Some(p), _) => format!("({}) ", p.split(',').next().unwrap_or_default()),
                     (None, Some(template)) => {
                         let name = template.split([' ', ',']).next().unwrap_or_default();
@@ -606,8 +577,8 @@ impl Viewer {
                     }
                     (None, None) => ":".to_string(),
                 };
-                let input = flags
-                    .value('I')
+                let input = args
+                    .get('I')
                     .map(|i| self.expand(i.split(',').next().unwrap_or_default()))
                     .unwrap_or_default();
                 self.prompt = Some(Prompt {
@@ -619,8 +590,7 @@ impl Viewer {
                 });
                 self.dirty = true;
             }
-            "confirm-before" | "confirm" => {
-                let (flags, rest) = parse_flags(args, &['p', 't']);
+            "confirm-before" => {
                 let Some(command) = rest.first() else {
                     return;
                 };
@@ -631,7 +601,7 @@ impl Viewer {
                         return;
                     }
                 };
-                let label = match flags.value('p') {
+                let label = match args.get('p') {
                     Some(p) => self.expand(p),
                     None => format!("Confirm '{command}'? (y/n)"),
                 };
