@@ -50,11 +50,16 @@ impl KeyTables {
         true
     }
 
-    /// Remove one binding; `true` if it was there.
+    /// Remove one binding; `true` if it was there. A table left empty goes away (tmux).
     pub fn unbind(&mut self, table: &str, key: KeyCode) -> bool {
-        self.tables
-            .get_mut(table)
-            .is_some_and(|keys| keys.remove(&key).is_some())
+        let Some(keys) = self.tables.get_mut(table) else {
+            return false;
+        };
+        let removed = keys.remove(&key).is_some();
+        if keys.is_empty() {
+            self.tables.remove(table);
+        }
+        removed
     }
 
     /// Remove every binding of `table`.

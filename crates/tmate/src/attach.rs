@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
+use tmate_proto::keytable::{KeyContext, KeyDispatch, KeyOutcome};
 use tmate_proto::{InputEvent, InputParser, KeyCode, PaneKeyModes, pane_key_bytes};
 use tmate_term::{Frame, Renderer, Scene, ScenePane, StatusBar, StatusWindow, compose_look};
 use tokio::net::UnixStream;
@@ -35,9 +36,8 @@ const STATUS_REUSE: Duration = Duration::from_millis(250);
 
 /// Where the client is in the key tables.
 struct KeyState {
-    table: String,
-    /// Set while a `-r` binding may repeat without the prefix.
-    repeat_until: Option<Instant>,
+    /// Its key table and repeat time: tmux's dispatch, as for relay viewers.
+    dispatch: KeyDispatch,
     mouse: crate::mouse::MouseState,
     /// A prompt or display-panes taking the keys (`crate::prompt`).
     overlay: Overlay,
@@ -115,8 +115,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     let mut parser = InputParser::new();
     let mut events = Vec::new();
     let mut keys = KeyState {
-        table: "root".into(),
-        repeat_until: None,
+        dispatch: KeyDispatch::default(),
         mouse: crate::mouse::MouseState::default(),
         overlay: Overlay::None,
         clear_message: false,
@@ -151,9 +150,12 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 break 'main end;
             }
         }
-        if keys.repeat_until.is_some_and(|t| Instant::now() >= t) {
-            keys.repeat_until = None;
-            keys.table = "root".into();
+        if keys
+            .dispatch
+            .repeat_deadline()
+            .is_some_and(|t| Instant::now() >= t)
+        {
+            keys.dispatch.expire(Instant::now());
             redraw = true;
         }
         let lines = status_rows(shared, sid);
@@ -221,7 +223,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
             wake = wake.min(now + escape_time);
         }
         for t in [
-            keys.repeat_until,
+            keys.dispatch.repeat_deadline(),
             message.as_ref().map(|(_, t)| *t),
             keys.overlay.deadline(),
         ]
@@ -359,7 +361,7 @@ fn handle(
     keys: &mut KeyState,
     ev_rx: &mut mpsc::Receiver<ClientEvent>,
 ) -> bool {
-    let mut quiet = keys.table == "root" && keys.repeat_until.is_none() && !keys.overlay.is_open();
+    let mut quiet = keys.dispatch.is_idle() && !keys.overlay.is_open();
     let mut st = shared.lock();
     st.clock += 1;
     let now_clock = st.clock;
@@ -418,47 +420,24 @@ fn handle(
         let prefix = KeyCode::parse(&st.option(sid, current, "prefix"));
         let prefix2 =
             KeyCode::parse(&st.option(sid, current, "prefix2")).filter(|k| *k != KeyCode::NONE);
-        let repeat_time = millis(st.option_num(sid, current, "repeat-time"));
-        loop {
-            let in_root = keys.table == "root";
-            if in_root && (Some(key) == prefix || Some(key) == prefix2) {
-                keys.table = "prefix".into();
-                quiet = false;
-                break;
-            }
-            // A pane in copy mode reads keys from its mode's table first (then root); keys
-            // bound in neither do nothing (tmux's window_copy has no key handler).
-            let mode_table = crate::copy::key_table(&st, active).filter(|_| in_root);
-            let found = mode_table.and_then(|t| st.keys.lookup(t, key));
-            let Some(b) = found.or_else(|| st.keys.lookup(&keys.table, key)).cloned() else {
-                if keys.repeat_until.take().is_some() {
-                    // A key after a repeat that is not bound: handled as if from the root.
-                    keys.table = "root".into();
-                    quiet = false;
-                    continue;
-                }
-                if in_root && mode_table.is_none() {
-                    send_key(&st, active, Some(key), &raw);
-                } else {
-                    quiet = false;
-                }
-                keys.table = "root".into();
-                break;
+        let outcome = {
+            let context = KeyContext {
+                tables: &st.keys,
+                prefixes: [prefix, prefix2],
+                repeat_time: millis(st.option_num(sid, current, "repeat-time")),
+                // A pane in copy mode reads keys from its mode's table first (then root);
+                // keys bound in neither do nothing (tmux's window_copy has no key handler).
+                mode_table: crate::copy::key_table(&st, active),
             };
-            quiet = false;
-            if keys.repeat_until.is_some() && !b.repeat {
-                keys.repeat_until = None;
-                keys.table = "root".into();
-                continue;
+            keys.dispatch.key(key, Instant::now(), &context)
+        };
+        match outcome {
+            KeyOutcome::Pane => send_key(&st, active, Some(key), &raw),
+            KeyOutcome::Prefix | KeyOutcome::Dropped => quiet = false,
+            KeyOutcome::Run(commands) => {
+                quiet = false;
+                run_commands(shared, &mut st, &ctx, &commands, keys, ev_rx);
             }
-            if b.repeat && !in_root && !repeat_time.is_zero() {
-                keys.repeat_until = Some(Instant::now() + repeat_time);
-            } else {
-                keys.repeat_until = None;
-                keys.table = "root".into();
-            }
-            run_commands(shared, &mut st, &ctx, &b.commands, keys, ev_rx);
-            break;
         }
     }
     drop(st);

@@ -2,27 +2,12 @@
 //! with the repeat flag, tmate 2.4's default bindings (protocol spec appendix A), and
 //! `list-keys` lines in tmux 3.3a's layout. No I/O.
 
-use std::collections::BTreeMap;
-
 use tmate_proto::KeyCode;
 
 use crate::options::escape;
 
-/// Limits on what configs may build (bindings come from user files).
-pub const MAX_TABLES: usize = 64;
-pub const MAX_BINDINGS: usize = 4096;
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Binding {
-    pub repeat: bool,
-    /// Commands, each as words.
-    pub commands: Vec<Vec<String>>,
-}
-
-#[derive(Debug, Clone, Default)]
-pub struct KeyTables {
-    pub tables: BTreeMap<String, BTreeMap<KeyCode, Binding>>,
-}
+/// The key tables are the ones the relay uses too (bounded there: bindings come from user files).
+pub use tmate_proto::keytable::{Binding, KeyTables};
 
 /// tmate 2.4's default bindings (appendix A), written in config syntax and parsed at start-up.
 pub const DEFAULTS: &str = r##"
@@ -111,77 +96,58 @@ bind-key -n MouseDown3Pane if-shell -Ft= "#{mouse_any_flag}" "select-pane -t=; s
 bind-key -n WheelUpPane if-shell -Ft= "#{mouse_any_flag}" "send-keys -M" "if -Ft= \"#{pane_in_mode}\" \"send-keys -M\" \"copy-mode -et=\""
 "##;
 
-impl KeyTables {
-    pub fn lookup(&self, table: &str, key: KeyCode) -> Option<&Binding> {
-        self.tables.get(table)?.get(&key)
-    }
-
-    pub fn bind(&mut self, table: &str, key: KeyCode, binding: Binding) -> Result<(), String> {
-        if !self.tables.contains_key(table) && self.tables.len() >= MAX_TABLES {
-            return Err("too many key tables".into());
-        }
-        let t = self.tables.entry(table.to_string()).or_default();
-        if !t.contains_key(&key) && t.len() >= MAX_BINDINGS {
-            return Err("too many key bindings".into());
-        }
-        t.insert(key, binding);
+/// Bind with the messages tmux gives past the bounds.
+pub fn bind(
+    keys: &mut KeyTables,
+    table: &str,
+    key: KeyCode,
+    binding: Binding,
+) -> Result<(), String> {
+    if keys.bind(table, key, binding) {
         Ok(())
+    } else if keys.tables.contains_key(table) {
+        Err("too many key bindings".into())
+    } else {
+        Err("too many key tables".into())
     }
+}
 
-    /// Remove one binding (or a whole table with `key` None); empty tables go away.
-    pub fn unbind(&mut self, table: &str, key: Option<KeyCode>) {
-        match key {
-            Some(k) => {
-                if let Some(t) = self.tables.get_mut(table) {
-                    t.remove(&k);
-                    if t.is_empty() {
-                        self.tables.remove(table);
-                    }
-                }
-            }
-            None => {
-                self.tables.remove(table);
-            }
-        }
-    }
-
-    /// `list-keys` lines for one table (all when `None`) or one key: tmux pads the table and
-    /// key columns to the widest shown.
-    pub fn list(&self, table: Option<&str>, key: Option<KeyCode>) -> Vec<String> {
-        let shown: Vec<(&String, KeyCode, &Binding)> = self
-            .tables
-            .iter()
-            .filter(|(name, _)| table.is_none_or(|t| t == name.as_str()))
-            .flat_map(|(name, t)| t.iter().map(move |(k, b)| (name, *k, b)))
-            .filter(|(_, k, _)| key.is_none_or(|want| want == *k))
-            .collect();
-        let key_name = |k: KeyCode| escape(&k.name());
-        let (tw, kw) = shown.iter().fold((0, 0), |(tw, kw), (t, k, _)| {
-            (
-                tw.max(t.chars().count()),
-                kw.max(key_name(*k).chars().count()),
+/// `list-keys` lines for one table (all when `None`) or one key: tmux pads the table and key
+/// columns to the widest shown.
+pub fn list(keys: &KeyTables, table: Option<&str>, key: Option<KeyCode>) -> Vec<String> {
+    let shown: Vec<(&String, KeyCode, &Binding)> = keys
+        .tables
+        .iter()
+        .filter(|(name, _)| table.is_none_or(|t| t == name.as_str()))
+        .flat_map(|(name, t)| t.iter().map(move |(k, b)| (name, *k, b)))
+        .filter(|(_, k, _)| key.is_none_or(|want| want == *k))
+        .collect();
+    let key_name = |k: KeyCode| escape(&k.name());
+    let (tw, kw) = shown.iter().fold((0, 0), |(tw, kw), (t, k, _)| {
+        (
+            tw.max(t.chars().count()),
+            kw.max(key_name(*k).chars().count()),
+        )
+    });
+    // The `-r` column exists only when a shown binding repeats.
+    let any_repeat = shown.iter().any(|(_, _, b)| b.repeat);
+    shown
+        .iter()
+        .map(|(t, k, b)| {
+            let r = if b.repeat {
+                "-r "
+            } else if any_repeat {
+                "   "
+            } else {
+                ""
+            };
+            format!(
+                "bind-key {r}-T {t:<tw$} {:<kw$} {}",
+                key_name(*k),
+                print_commands(&b.commands)
             )
-        });
-        // The `-r` column exists only when a shown binding repeats.
-        let any_repeat = shown.iter().any(|(_, _, b)| b.repeat);
-        shown
-            .iter()
-            .map(|(t, k, b)| {
-                let r = if b.repeat {
-                    "-r "
-                } else if any_repeat {
-                    "   "
-                } else {
-                    ""
-                };
-                format!(
-                    "bind-key {r}-T {t:<tw$} {:<kw$} {}",
-                    key_name(*k),
-                    print_commands(&b.commands)
-                )
-            })
-            .collect()
-    }
+        })
+        .collect()
 }
 
 /// A command list as tmux prints it: words escaped, commands joined by ` \; `.
@@ -199,14 +165,14 @@ fn print_command(words: &[String]) -> String {
     let Some((name, rest)) = words.split_first() else {
         return String::new();
     };
-    let entry = crate::cmd::find(name).ok();
-    let parsed = entry.and_then(|e| crate::cmd::Args::parse(e.spec, rest).ok().map(|a| (e, a)));
-    let Some((entry, args)) = parsed else {
+    let spec = tmate_proto::command::find(name).ok();
+    let parsed = spec.and_then(|s| crate::cmd::Args::parse(s, rest).ok().map(|a| (s, a)));
+    let Some((spec, args)) = parsed else {
         let mut out = vec![name.clone()];
         out.extend(rest.iter().map(|w| escape(w)));
         return out.join(" ");
     };
-    let mut out = vec![entry.name.to_string()];
+    let mut out = vec![spec.name.to_string()];
     let bools: String = args
         .flags
         .iter()
@@ -224,18 +190,4 @@ fn print_command(words: &[String]) -> String {
     }
     out.extend(args.rest.iter().map(|w| escape(w)));
     out.join(" ")
-}
-
-/// Split a bound command's words at `;` words into commands.
-pub fn split_commands(words: &[String]) -> Vec<Vec<String>> {
-    let mut out = vec![Vec::new()];
-    for w in words {
-        if w == ";" {
-            out.push(Vec::new());
-        } else if let Some(c) = out.last_mut() {
-            c.push(w.clone());
-        }
-    }
-    out.retain(|c| !c.is_empty());
-    out
 }

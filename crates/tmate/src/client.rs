@@ -15,12 +15,17 @@ use crate::wire::{self, kind};
 /// How long a freshly started server may take to listen.
 const SERVER_START: Duration = Duration::from_secs(10);
 
-/// Commands that start a server when none runs (tmux's `CMD_STARTSERVER`).
+/// Whether the command list starts a server when none runs: no command (new-session), or any
+/// command the table marks (tmux's `CMD_STARTSERVER`: new-session, start-server).
 fn starts_server(argv: &[String]) -> bool {
-    match argv.first().map(String::as_str) {
-        None => true,
-        Some(c) => matches!(c, "new-session" | "new" | "start-server" | "start"),
-    }
+    use tmate_proto::command::{find, flags, split_commands};
+    argv.is_empty()
+        || split_commands(argv).iter().any(|words| {
+            words
+                .first()
+                .and_then(|name| find(name).ok())
+                .is_some_and(|spec| spec.has(flags::STARTS_SERVER))
+        })
 }
 
 /// Connect (starting a server when `argv` may) and send our hello (`crate::handshake`).

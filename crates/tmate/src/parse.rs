@@ -1,5 +1,5 @@
 //! The host's use of tmux command-line syntax (`tmate_proto::cmdline`): lines parsed with this
-//! process's environment, and a command's argv as the command client sends it.
+//! process's environment (a command's argv is split by `tmate_proto::command::split_commands`).
 
 pub use tmate_proto::cmdline::{MAX_LINE, logical_lines};
 
@@ -7,27 +7,6 @@ pub use tmate_proto::cmdline::{MAX_LINE, logical_lines};
 /// environment.
 pub fn parse_line(line: &str) -> Result<Vec<Vec<String>>, String> {
     tmate_proto::cmdline::parse_line(line, &|name| std::env::var(name).ok())
-}
-
-/// Split a command's argv as the command client sends it: a word `;` separates commands, a
-/// word ending in `\;` keeps a literal `;` (tmux `cmd_parse_from_arguments`).
-pub fn split_arguments(argv: &[String]) -> Vec<Vec<String>> {
-    let mut commands = vec![Vec::new()];
-    for w in argv {
-        if w == ";" {
-            commands.push(Vec::new());
-            continue;
-        }
-        let word = match w.strip_suffix("\\;") {
-            Some(head) => format!("{head};"),
-            None => w.clone(),
-        };
-        if let Some(c) = commands.last_mut() {
-            c.push(word);
-        }
-    }
-    commands.retain(|c| !c.is_empty());
-    commands
 }
 
 #[cfg(test)]
@@ -64,9 +43,5 @@ mod tests {
         let lines = logical_lines("set -g mouse \\\n on\n\nbind a b\n");
         assert_eq!(lines[0], (1, "set -g mouse  on".to_string()));
         assert_eq!(lines[2], (4, "bind a b".to_string()));
-        assert_eq!(
-            split_arguments(&argv(&["neww", ";", "bind", "x", "a", "\\;", "b"])),
-            vec![argv(&["neww"]), argv(&["bind", "x", "a", ";", "b"])]
-        );
     }
 }

@@ -563,8 +563,7 @@ impl Prompt {
         if head.is_empty() || head.contains(' ') || head.contains(';') {
             return;
         }
-        let names: Vec<&str> = crate::cmd::TABLE
-            .iter()
+        let names: Vec<&str> = crate::cmd::implemented()
             .flat_map(|e| std::iter::once(e.name).chain(e.alias))
             .filter(|n| n.starts_with(&head))
             .collect();

@@ -132,6 +132,44 @@ fn unknown_command_and_missing_server_like_tmux() {
     }
 }
 
+/// The shared command table's words: usage errors, ambiguous prefixes, `start-server`, and a
+/// word ending in `;` separating commands, each exactly as tmux 3.3a answers.
+#[test]
+fn command_errors_and_separators_like_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let answers = |m: &Mux| {
+        let mut seen = Vec::new();
+        let out = m.run_output(&["start-server"]);
+        seen.push((
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        ));
+        m.run(&["new-session", "-d;", "rename-window", "renamed"]);
+        for argv in [
+            &["sel"][..],
+            &["rename-window", "a", "b"],
+            &["select-pane", "-Q"],
+            &["kill-server", "now"],
+            &["display-message", "-p", "#W"],
+        ] {
+            let out = m.run_output(argv);
+            seen.push((
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).into_owned()
+                    + &String::from_utf8_lossy(&out.stdout),
+            ));
+        }
+        m.run(&["kill-server"]);
+        seen
+    };
+    let tmux = answers(&a);
+    assert!(
+        tmux.iter().any(|(_, said)| said.contains("renamed")),
+        "{tmux:?}"
+    );
+    assert_eq!(answers(&b), tmux);
+}
+
 #[test]
 fn server_exits_with_last_session() {
     let m = Mux::tmate();

@@ -3,16 +3,15 @@
 
 use tmate_proto::{KeyCode, PaneKeyModes, pane_key_bytes};
 
+use tmate_proto::command::{binding_table, split_commands};
+
 use super::{Args, CmdResult, Ctx, resolve};
-use crate::bindings::{Binding, split_commands};
+use crate::bindings::Binding;
 use crate::state::State;
 
+/// The table a bind-key or unbind-key acts on (`-T` over `-n`, as tmux 3.3a).
 fn table_of(args: &Args) -> String {
-    if args.has('n') {
-        "root".into()
-    } else {
-        args.get('T').unwrap_or("prefix").to_string()
-    }
+    binding_table(args).to_string()
 }
 
 fn parse_key(name: &str) -> Result<KeyCode, String> {
@@ -46,7 +45,7 @@ pub fn bind_args(state: &mut State, args: &Args) -> CmdResult {
         repeat: args.has('r'),
         commands,
     };
-    match state.keys.bind(&table_of(args), key, binding) {
+    match crate::bindings::bind(&mut state.keys, &table_of(args), key, binding) {
         Ok(()) => CmdResult::default(),
         Err(e) => CmdResult::error(e),
     }
@@ -61,7 +60,7 @@ pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         return CmdResult::error(format!("table {table} doesn't exist"));
     }
     if args.has('a') {
-        state.keys.unbind(&table, None);
+        state.keys.unbind_all(&table);
         return CmdResult::default();
     }
     let Some(key) = args.rest.first() else {
@@ -69,7 +68,7 @@ pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     };
     match parse_key(key) {
         Ok(k) => {
-            state.keys.unbind(&table, Some(k));
+            state.keys.unbind(&table, k);
             CmdResult::default()
         }
         Err(_) if args.has('q') => CmdResult::default(),
@@ -89,7 +88,7 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         Some(Err(e)) => return CmdResult::error(e),
         None => None,
     };
-    let lines = state.keys.list(table, key);
+    let lines = crate::bindings::list(&state.keys, table, key);
     if key.is_some() && lines.is_empty() {
         return CmdResult::error(format!(
             "unknown key: {}",

@@ -18,8 +18,10 @@ mod window;
 pub use client::current_client;
 pub use keys::write_key;
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
+
+pub use tmate_proto::command::Args;
+use tmate_proto::command::{self, CommandSpec, flags};
 
 use crate::server::{ClientInfo, Shared};
 use crate::state::State;
@@ -70,468 +72,103 @@ pub struct Ctx<'a> {
 
 type Exec = fn(&Ctx<'_>, &mut State, &Args) -> CmdResult;
 
+/// A command the host runs: its place in the shared table (`tmate_proto::command`: alias,
+/// getopt, bounds, usage, flags) and its `exec`.
+#[derive(Clone, Copy)]
 pub struct Entry {
-    pub name: &'static str,
-    pub alias: Option<&'static str>,
-    /// getopt string: a letter followed by `:` takes a value.
-    pub spec: &'static str,
+    pub spec: &'static CommandSpec,
     pub exec: Exec,
 }
 
-pub const TABLE: &[Entry] = &[
-    Entry {
-        name: "attach-session",
-        alias: Some("attach"),
-        spec: "dErt:",
-        exec: session::attach,
-    },
-    Entry {
-        name: "bind-key",
-        alias: Some("bind"),
-        spec: "nrN:T:",
-        exec: keys::bind,
-    },
-    Entry {
-        name: "break-pane",
-        alias: Some("breakp"),
-        spec: "abdPF:n:s:t:",
-        exec: r#move::break_pane,
-    },
-    Entry {
-        name: "capture-pane",
-        alias: Some("capturep"),
-        spec: "ab:CeE:JNpPqS:t:",
-        exec: buffer::capture,
-    },
-    Entry {
-        name: "clear-history",
-        alias: Some("clearhist"),
-        spec: "t:",
-        exec: buffer::clear_history,
-    },
-    Entry {
-        name: "copy-mode",
-        alias: None,
-        spec: "eHMqs:t:u",
-        exec: buffer::copy_mode,
-    },
-    Entry {
-        name: "delete-buffer",
-        alias: Some("deleteb"),
-        spec: "b:",
-        exec: buffer::delete_buffer,
-    },
-    Entry {
-        name: "command-prompt",
-        alias: None,
-        spec: "1bFkiI:Np:t:T:",
-        exec: prompt::command_prompt,
-    },
-    Entry {
-        name: "confirm-before",
-        alias: Some("confirm"),
-        spec: "bp:t:",
-        exec: prompt::confirm_before,
-    },
-    Entry {
-        name: "detach-client",
-        alias: Some("detach"),
-        spec: "aPE:s:t:",
-        exec: client::detach,
-    },
-    Entry {
-        name: "display-message",
-        alias: Some("display"),
-        spec: "aINpvc:d:F:t:",
-        exec: client::display,
-    },
-    Entry {
-        name: "display-panes",
-        alias: Some("displayp"),
-        spec: "bd:Nt:",
-        exec: prompt::display_panes,
-    },
-    Entry {
-        name: "has-session",
-        alias: Some("has"),
-        spec: "t:",
-        exec: session::has,
-    },
-    Entry {
-        name: "if-shell",
-        alias: Some("if"),
-        spec: "bFt:",
-        exec: script::if_shell,
-    },
-    Entry {
-        name: "join-pane",
-        alias: Some("joinp"),
-        spec: "bdfhvp:l:s:t:",
-        exec: r#move::join_pane,
-    },
-    Entry {
-        name: "kill-pane",
-        alias: Some("killp"),
-        spec: "at:",
-        exec: pane::kill,
-    },
-    Entry {
-        name: "kill-server",
-        alias: None,
-        spec: "",
-        exec: session::kill_server,
-    },
-    Entry {
-        name: "kill-session",
-        alias: None,
-        spec: "aCt:",
-        exec: session::kill,
-    },
-    Entry {
-        name: "kill-window",
-        alias: Some("killw"),
-        spec: "at:",
-        exec: r#move::kill_window,
-    },
-    Entry {
-        name: "last-pane",
-        alias: Some("lastp"),
-        spec: "deZt:",
-        exec: layout::last_pane,
-    },
-    Entry {
-        name: "last-window",
-        alias: Some("last"),
-        spec: "t:",
-        exec: window::last,
-    },
-    Entry {
-        name: "list-buffers",
-        alias: Some("lsb"),
-        spec: "F:f:",
-        exec: buffer::list_buffers,
-    },
-    Entry {
-        name: "list-keys",
-        alias: Some("lsk"),
-        spec: "1aNP:T:",
-        exec: keys::list,
-    },
-    Entry {
-        name: "list-panes",
-        alias: Some("lsp"),
-        spec: "asF:f:t:",
-        exec: pane::list,
-    },
-    Entry {
-        name: "list-sessions",
-        alias: Some("ls"),
-        spec: "F:f:",
-        exec: session::list,
-    },
-    Entry {
-        name: "list-windows",
-        alias: Some("lsw"),
-        spec: "aF:f:t:",
-        exec: window::list,
-    },
-    Entry {
-        name: "load-buffer",
-        alias: Some("loadb"),
-        spec: "b:t:w",
-        exec: buffer::load_buffer,
-    },
-    Entry {
-        name: "move-pane",
-        alias: Some("movep"),
-        spec: "bdfhvp:l:s:t:",
-        exec: r#move::join_pane,
-    },
-    Entry {
-        name: "move-window",
-        alias: Some("movew"),
-        spec: "abdkrs:t:",
-        exec: r#move::move_window,
-    },
-    Entry {
-        name: "new-session",
-        alias: Some("new"),
-        spec: "AdDEPXc:e:F:f:n:s:t:x:y:",
-        exec: session::new,
-    },
-    Entry {
-        name: "new-window",
-        alias: Some("neww"),
-        spec: "abdkPSc:e:F:n:t:",
-        exec: window::new,
-    },
-    Entry {
-        name: "next-layout",
-        alias: Some("nextl"),
-        spec: "t:",
-        exec: layout::next_layout,
-    },
-    Entry {
-        name: "next-window",
-        alias: Some("next"),
-        spec: "at:",
-        exec: window::next,
-    },
-    Entry {
-        name: "paste-buffer",
-        alias: Some("pasteb"),
-        spec: "db:prs:t:",
-        exec: buffer::paste_buffer,
-    },
-    Entry {
-        name: "previous-layout",
-        alias: Some("prevl"),
-        spec: "t:",
-        exec: layout::previous_layout,
-    },
-    Entry {
-        name: "previous-window",
-        alias: Some("prev"),
-        spec: "at:",
-        exec: window::previous,
-    },
-    Entry {
-        name: "refresh-client",
-        alias: Some("refresh"),
-        spec: "A:B:cC:Df:F:l:LRSt:U",
-        exec: script::refresh_client,
-    },
-    Entry {
-        name: "rename-session",
-        alias: Some("rename"),
-        spec: "t:",
-        exec: session::rename,
-    },
-    Entry {
-        name: "rename-window",
-        alias: Some("renamew"),
-        spec: "t:",
-        exec: window::rename,
-    },
-    Entry {
-        name: "resize-pane",
-        alias: Some("resizep"),
-        spec: "DLMRTt:Ux:y:Z",
-        exec: layout::resize_pane,
-    },
-    Entry {
-        name: "respawn-pane",
-        alias: Some("respawnp"),
-        spec: "c:e:kt:",
-        exec: respawn::respawn_pane,
-    },
-    Entry {
-        name: "respawn-window",
-        alias: Some("respawnw"),
-        spec: "c:e:kt:",
-        exec: respawn::respawn_window,
-    },
-    Entry {
-        name: "rotate-window",
-        alias: Some("rotatew"),
-        spec: "Dt:UZ",
-        exec: r#move::rotate_window,
-    },
-    Entry {
-        name: "run-shell",
-        alias: Some("run"),
-        spec: "bd:Ct:",
-        exec: script::run_shell,
-    },
-    Entry {
-        name: "save-buffer",
-        alias: Some("saveb"),
-        spec: "ab:",
-        exec: buffer::save_buffer,
-    },
-    Entry {
-        name: "select-layout",
-        alias: Some("selectl"),
-        spec: "Enopt:",
-        exec: layout::select_layout,
-    },
-    Entry {
-        name: "select-pane",
-        alias: Some("selectp"),
-        spec: "DdegLlMmRUZT:t:",
-        exec: pane::select,
-    },
-    Entry {
-        name: "select-window",
-        alias: Some("selectw"),
-        spec: "lnpTt:",
-        exec: window::select,
-    },
-    Entry {
-        name: "send-keys",
-        alias: Some("send"),
-        spec: "FHlMRXN:t:",
-        exec: pane::send_keys,
-    },
-    Entry {
-        name: "send-prefix",
-        alias: None,
-        spec: "2t:",
-        exec: keys::send_prefix,
-    },
-    Entry {
-        name: "set-buffer",
-        alias: Some("setb"),
-        spec: "ab:t:n:w",
-        exec: buffer::set_buffer,
-    },
-    Entry {
-        name: "set-option",
-        alias: Some("set"),
-        spec: "aFgopqst:uUw",
-        exec: options::set_option,
-    },
-    Entry {
-        name: "set-window-option",
-        alias: Some("setw"),
-        spec: "aFgoqt:u",
-        exec: options::set_window_option,
-    },
-    Entry {
-        name: "show-buffer",
-        alias: Some("showb"),
-        spec: "b:",
-        exec: buffer::show_buffer,
-    },
-    Entry {
-        name: "show-messages",
-        alias: Some("showmsgs"),
-        spec: "JTt:",
-        exec: client::show_messages,
-    },
-    Entry {
-        name: "show-options",
-        alias: Some("show"),
-        spec: "AgHpqst:vw",
-        exec: options::show_options,
-    },
-    Entry {
-        name: "show-window-options",
-        alias: Some("showw"),
-        spec: "gvt:",
-        exec: options::show_window_options,
-    },
-    Entry {
-        name: "source-file",
-        alias: Some("source"),
-        spec: "Fnqv",
-        exec: client::source_file,
-    },
-    Entry {
-        name: "split-window",
-        alias: Some("splitw"),
-        spec: "bc:de:fF:hIl:p:Pt:vZ",
-        exec: pane::split,
-    },
-    Entry {
-        name: "swap-pane",
-        alias: Some("swapp"),
-        spec: "dDs:t:UZ",
-        exec: r#move::swap_pane,
-    },
-    Entry {
-        name: "swap-window",
-        alias: Some("swapw"),
-        spec: "ds:t:",
-        exec: r#move::swap_window,
-    },
-    Entry {
-        name: "wait-for",
-        alias: Some("wait"),
-        spec: "LSU",
-        exec: script::wait_for,
-    },
-    Entry {
-        name: "unbind-key",
-        alias: Some("unbind"),
-        spec: "anqT:",
-        exec: keys::unbind,
-    },
+/// The host's `exec` of each command it implements, by the table's name.
+const EXEC: &[(&str, Exec)] = &[
+    ("attach-session", session::attach),
+    ("bind-key", keys::bind),
+    ("break-pane", r#move::break_pane),
+    ("capture-pane", buffer::capture),
+    ("clear-history", buffer::clear_history),
+    ("copy-mode", buffer::copy_mode),
+    ("delete-buffer", buffer::delete_buffer),
+    ("command-prompt", prompt::command_prompt),
+    ("confirm-before", prompt::confirm_before),
+    ("detach-client", client::detach),
+    ("display-message", client::display),
+    ("display-panes", prompt::display_panes),
+    ("has-session", session::has),
+    ("if-shell", script::if_shell),
+    ("join-pane", r#move::join_pane),
+    ("kill-pane", pane::kill),
+    ("kill-server", session::kill_server),
+    ("kill-session", session::kill),
+    ("kill-window", r#move::kill_window),
+    ("last-pane", layout::last_pane),
+    ("last-window", window::last),
+    ("list-buffers", buffer::list_buffers),
+    ("list-keys", keys::list),
+    ("list-panes", pane::list),
+    ("list-sessions", session::list),
+    ("list-windows", window::list),
+    ("load-buffer", buffer::load_buffer),
+    ("move-pane", r#move::join_pane),
+    ("move-window", r#move::move_window),
+    ("new-session", session::new),
+    ("new-window", window::new),
+    ("next-layout", layout::next_layout),
+    ("next-window", window::next),
+    ("paste-buffer", buffer::paste_buffer),
+    ("previous-layout", layout::previous_layout),
+    ("previous-window", window::previous),
+    ("refresh-client", script::refresh_client),
+    ("rename-session", session::rename),
+    ("rename-window", window::rename),
+    ("resize-pane", layout::resize_pane),
+    ("respawn-pane", respawn::respawn_pane),
+    ("respawn-window", respawn::respawn_window),
+    ("rotate-window", r#move::rotate_window),
+    ("run-shell", script::run_shell),
+    ("save-buffer", buffer::save_buffer),
+    ("select-layout", layout::select_layout),
+    ("select-pane", pane::select),
+    ("select-window", window::select),
+    ("send-keys", pane::send_keys),
+    ("send-prefix", keys::send_prefix),
+    ("set-buffer", buffer::set_buffer),
+    ("set-option", options::set_option),
+    ("set-window-option", options::set_window_option),
+    ("show-buffer", buffer::show_buffer),
+    ("show-messages", client::show_messages),
+    ("show-options", options::show_options),
+    ("show-window-options", options::show_window_options),
+    ("source-file", client::source_file),
+    ("split-window", pane::split),
+    ("swap-pane", r#move::swap_pane),
+    ("swap-window", r#move::swap_window),
+    ("wait-for", script::wait_for),
+    ("unbind-key", keys::unbind),
+    ("start-server", session::start_server),
 ];
 
-/// tmux's lookup: exact name or alias, else a unique prefix.
-pub fn find(name: &str) -> Result<&'static Entry, String> {
-    if let Some(e) = TABLE
+/// tmux's lookup (name, alias, unique prefix, with tmux's messages), then this host's `exec`.
+pub fn find(name: &str) -> Result<Entry, String> {
+    let spec = command::find(name)?;
+    EXEC.iter()
+        .find(|(name, _)| *name == spec.name)
+        .map(|(_, exec)| Entry { spec, exec: *exec })
+        .ok_or_else(|| format!("{}: not supported by this tmate", spec.name))
+}
+
+/// The commands this host implements, as the table has them (for completion).
+pub fn implemented() -> impl Iterator<Item = &'static CommandSpec> {
+    command::COMMANDS
         .iter()
-        .find(|e| e.name == name || e.alias == Some(name))
-    {
-        return Ok(e);
-    }
-    let matches: Vec<&Entry> = TABLE.iter().filter(|e| e.name.starts_with(name)).collect();
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => Err(format!("unknown command: {name}")),
-        _ => Err(format!("ambiguous command: {name}")),
-    }
-}
-
-#[derive(Debug, Default)]
-pub struct Args {
-    pub flags: BTreeMap<char, Option<String>>,
-    pub rest: Vec<String>,
-}
-
-impl Args {
-    pub fn has(&self, c: char) -> bool {
-        self.flags.contains_key(&c)
-    }
-    pub fn get(&self, c: char) -> Option<&str> {
-        self.flags.get(&c).and_then(|v| v.as_deref())
-    }
-
-    /// getopt(3) as tmux uses it: flags until the first non-flag word or `--`.
-    pub fn parse(spec: &str, argv: &[String]) -> Result<Args, String> {
-        let mut args = Args::default();
-        let mut i = 0;
-        while let Some(word) = argv.get(i) {
-            if word == "--" {
-                i += 1;
-                break;
-            }
-            let Some(letters) = word.strip_prefix('-').filter(|l| !l.is_empty()) else {
-                break;
-            };
-            let chars = letters.char_indices();
-            for (pos, c) in chars {
-                let Some(at) = spec.find(c) else {
-                    return Err(format!("unknown flag -{c}"));
-                };
-                if spec.get(at + 1..at + 2) == Some(":") {
-                    let inline = letters.get(pos + c.len_utf8()..).unwrap_or_default();
-                    let value = if inline.is_empty() {
-                        i += 1;
-                        argv.get(i)
-                            .cloned()
-                            .ok_or_else(|| format!("-{c} expects an argument"))?
-                    } else {
-                        inline.to_string()
-                    };
-                    args.flags.insert(c, Some(value));
-                    break;
-                }
-                args.flags.insert(c, None);
-            }
-            i += 1;
-        }
-        args.rest = argv.get(i..).unwrap_or_default().to_vec();
-        Ok(args)
-    }
+        .filter(|spec| EXEC.iter().any(|(name, _)| *name == spec.name))
 }
 
 /// Install one default binding (`bind-key ...` words) at server start, before any client.
 pub fn bind_default(state: &mut State, words: &[String]) {
     if let Some(rest) = words.get(1..)
-        && let Ok(args) = Args::parse("nrN:T:", rest)
+        && let Ok(spec) = command::find("bind-key")
+        && let Ok(args) = Args::parse(spec, rest)
     {
         let _ = keys::bind_args(state, &args);
     }
@@ -546,11 +183,8 @@ pub fn run_line(
 ) -> CmdResult {
     let default = ["new-session".to_string()];
     let argv = if argv.is_empty() { &default[..] } else { argv };
-    run_list(shared, state, client, &crate::parse::split_arguments(argv))
+    run_list(shared, state, client, &command::split_commands(argv))
 }
-
-/// Commands whose successful runs are replayed to the relay as EXEC_CMD.
-const REPLICATED: &[&str] = &["bind-key", "unbind-key", "set-option", "set-window-option"];
 
 /// Run commands in order. Output accumulates; the first error stops the list, like tmux.
 pub fn run_list(
@@ -569,14 +203,8 @@ pub fn run_list(
             Ok((entry, args)) => {
                 let r = (entry.exec)(&ctx, state, &args);
                 // The relay mirrors bindings and options (protocol spec 3.7): keep them for it.
-                if r.code == 0 && REPLICATED.contains(&entry.name) {
-                    let mut argv = vec![entry.name.to_string()];
-                    for (flag, value) in &args.flags {
-                        argv.push(format!("-{flag}"));
-                        argv.extend(value.clone());
-                    }
-                    argv.extend(args.rest.iter().cloned());
-                    state.tmate.record(argv);
+                if r.code == 0 && entry.spec.has(flags::REPLICATED) {
+                    state.tmate.record(args.to_words(entry.spec.name));
                 }
                 r
             }

@@ -129,7 +129,7 @@ pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResul
             Err(e) => return CmdResult::error(e),
         }
     } else {
-        crate::parse::split_arguments(&args.rest)
+        tmate_proto::command::split_commands(&args.rest)
     };
     let prompt = match args.get('p') {
         Some(p) => format!("{} ", crate::format::expand(state, fctx, p)),
@@ -138,7 +138,7 @@ pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResul
                 .first()
                 .and_then(|c| c.first())
                 .and_then(|n| super::find(n).ok())
-                .map(|e| e.name)
+                .map(|e| e.spec.name)
                 .unwrap_or_default();
             format!("Confirm '{first}'? (y/n) ")
         }

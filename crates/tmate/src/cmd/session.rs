@@ -196,6 +196,11 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     }
 }
 
+/// `start-server`: the server is up by the time a command runs (the client started it).
+pub fn start_server(_ctx: &Ctx<'_>, _state: &mut State, _args: &Args) -> CmdResult {
+    CmdResult::default()
+}
+
 pub fn kill_server(_ctx: &Ctx<'_>, _state: &mut State, _args: &Args) -> CmdResult {
     CmdResult {
         kill_server: true,

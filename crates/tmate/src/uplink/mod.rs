@@ -649,21 +649,13 @@ pub fn normalise(words: &[String]) -> Vec<String> {
     let Some((name, rest)) = words.split_first() else {
         return Vec::new();
     };
-    let Ok(entry) = crate::cmd::find(name) else {
+    let Ok(spec) = tmate_proto::command::find(name) else {
         return words.to_vec();
     };
-    let Ok(args) = crate::cmd::Args::parse(entry.spec, rest) else {
+    let Ok(args) = crate::cmd::Args::parse(spec, rest) else {
         return words.to_vec();
     };
-    let mut argv = vec![entry.name.to_string()];
-    for (flag, value) in &args.flags {
-        argv.push(format!("-{flag}"));
-        if let Some(v) = value {
-            argv.push(v.clone());
-        }
-    }
-    argv.extend(args.rest);
-    argv
+    args.to_words(spec.name)
 }
 
 fn uname() -> HostMessage {
