@@ -1,6 +1,10 @@
 //! Build script: brings the browser terminal's npm assets (xterm.js and its addons, pinned in
 //! web/package-lock.json) into OUT_DIR so the relay embeds them; installs them with `npm ci`
 //! when web/node_modules is missing. Our own page files are embedded straight from web/.
+#![allow(
+    clippy::panic,
+    reason = "a build script fails by panicking with its reason"
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -4,6 +4,10 @@
 //! message (which file, where it was looked for, what the captures are and how to point at
 //! them), since a test without its golden data must fail, not pass, and a bare path does not
 //! tell a newcomer what to do.
+#![allow(
+    clippy::panic,
+    reason = "test support: a missing or broken capture fails the test that asked for it"
+)]
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,12 @@
 //! Key codes: the spec's key table (key -> pane bytes), key names as bind-key spells them, and the
 //! terminal input parser, checked against the keys the original relay sent for a real viewer.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

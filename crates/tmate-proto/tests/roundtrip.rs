@@ -1,5 +1,12 @@
 //! Round trips: every message variant, with arbitrary field values, encodes and decodes back to
 //! itself, whole and in any split of the stream.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

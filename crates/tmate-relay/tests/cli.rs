@@ -2,6 +2,13 @@
 //! is one clear error (not an IPv6 story), logs on a redirected stderr carry no colour escapes,
 //! `--help` describes the sandbox that `src/sandbox.rs` really applies, and Redis TLS flags
 //! that cannot work stop it at start.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;

@@ -3,6 +3,13 @@
 //! `--accounts` and `-k`, every refusal told to the host in one line (random tokens then),
 //! takeover (the older session's viewers are told; its host's reconnection gets random
 //! tokens, so two hosts never take a name from each other), and SIGHUP re-reading accounts.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

@@ -5,6 +5,13 @@
 //! is down, never holding a session up when a receiver stalls, the host's own URL when allowed),
 //! and the web viewer over HTTPS (a CA the test makes, Chromium pinned to the certificate, a
 //! SIGHUP reload that keeps open connections, clear errors for a bad key).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

@@ -6,6 +6,13 @@
 //! sessions, 400+ viewers a round, ~10 minutes) is `#[ignore]`d: run it by hand with
 //! `cargo test -p tmate-relay --test soak soak_full -- --ignored --nocapture`
 //! (`SOAK_ROUND_SECONDS=45` shortens the rounds).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

@@ -1,5 +1,12 @@
 //! Throughput of `PaneTerm::feed` on a mixed stream and the cost of `compose` + `render` for
 //! 80x24 and 200x60 clients. Run: `cargo run --release -p tmate-term --example bench`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};

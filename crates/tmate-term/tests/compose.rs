@@ -2,6 +2,13 @@
 //! and messages, for clients equal to, larger than and smaller than the session. The expected
 //! rows were read off tmux 3.3a drawing the same layouts (tests/compose_tmux.rs checks a few of
 //! them against a live tmux).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 use tmate_term::{
     ACTIVE_BORDER_STYLE, BORDER_STYLE, Color, Frame, MESSAGE_STYLE, PaneTerm, STATUS_STYLE, Scene,

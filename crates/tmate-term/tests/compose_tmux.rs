@@ -3,6 +3,13 @@
 //! screen must equal our `compose` of the same scene cell for cell (text, colours, attributes),
 //! cursor included: borders, the two-pane half-coloured border, the filling of a client larger
 //! than the window, and the status line.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

@@ -1,6 +1,13 @@
 //! The host's copy mode mirrored on a pane: the view scrolls back into history, the copy cursor
 //! shows, and tmux's `[offset/size]` indicator sits at the top right; clearing it returns to the
 //! live screen.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 use tmate_term::{CopyView, MODE_STYLE, PaneTerm};
 

@@ -3,6 +3,13 @@
 //! client resizes, messages, copy views, display-panes numbers and active-pane switches are
 //! applied step by step; after every step the reused frame must equal a fresh compose, and the
 //! renderer's output, replayed into vt100, must show that frame.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

@@ -2,6 +2,13 @@
 //! with resizes in between (down to 1x1 and back) never panic and keep the pane consistent; the
 //! things a stream could make grow without bound (OSC strings, combining marks, scrollback)
 //! stay bounded; replies are never produced; a synchronized update cannot freeze the screen.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 use proptest::prelude::*;
 use tmate_term::{PaneTerm, Renderer, Scene, ScenePane, compose};

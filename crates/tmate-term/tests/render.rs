@@ -3,6 +3,13 @@
 //! the render outputs, checked with vt100 and with alacritty (through `PaneTerm`); an unchanged
 //! frame costs nothing; a one-cell change costs tens of bytes; invalid frames cannot inject
 //! escape sequences.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

@@ -2,6 +2,13 @@
 //! `PaneTerm` and compared with what tmux 3.3a shows for the same bytes (text, colours,
 //! attributes, cursor, modes) and with the vt100 crate as an independent oracle; then composed
 //! and rendered to a (vt100) client, which must show exactly the composed frame.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

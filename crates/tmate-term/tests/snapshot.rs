@@ -2,6 +2,13 @@
 //! real one from the recorded tmate 2.4 reconnect, and made-up ones for colours, attributes,
 //! line-drawing characters, wide characters (both ways padding may be encoded), history,
 //! the alternate screen and mismatched lengths.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 use tmate_proto::{
     DecoderConfig, HostDecoder, HostMessage, PaneSnapshot, SnapshotGrid, SnapshotLine,

@@ -1,7 +1,13 @@
 //! What a newcomer meets on a shared machine: the private socket directory (created 0700,
 //! refused when open to others, shared peacefully with Debian's tmate), and a clear line when
 //! our client meets Debian's tmate 2.4 server on a socket or the other way round.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 mod common;
 

@@ -5,8 +5,9 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
+    clippy::indexing_slicing,
     clippy::panic,
-    clippy::indexing_slicing
+    reason = "a test stops on what it did not expect"
 )]
 
 mod common;

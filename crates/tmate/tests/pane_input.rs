@@ -1,6 +1,13 @@
 //! Input to a pane: written straight to its PTY when nothing waits, queued when the PTY is
 //! full. Bytes arrive whole and in order either way, and a pane that stops reading holds
 //! neither the server nor other commands.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
 
 #[path = "common/client.rs"]
 mod client;
