@@ -6,8 +6,10 @@
 use std::hash::{Hash, Hasher};
 
 use crate::pane::{PaneTerm, set_blank};
-use crate::status::{Look, PaneRect, draw_message, draw_pane_label, draw_prompt, draw_status};
-use crate::style::{Cell, Color, PaneModes, Style};
+use crate::status::{
+    Look, PaneRect, StatusBar, draw_message, draw_pane_label, draw_prompt, draw_status,
+};
+use crate::style::{Cell, PaneModes, Style};
 
 /// What one client should see: the active window of a session.
 #[derive(Debug, Clone)]
@@ -33,25 +35,6 @@ pub struct ScenePane<'a> {
     pub cols: u16,
     pub rows: u16,
     pub term: &'a PaneTerm,
-}
-
-/// The status line's content. `left` and `right` may contain tmux style markup (`#[fg=red]`);
-/// they are drawn whole: cut them first with [`crate::truncate_markup`] to apply
-/// `status-left-length`/`status-right-length`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
-pub struct StatusBar {
-    pub left: String,
-    pub right: String,
-    pub windows: Vec<StatusWindow>,
-}
-
-/// One window in the status line's window list.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct StatusWindow {
-    pub idx: i64,
-    pub name: String,
-    pub active: bool,
-    pub last: bool,
 }
 
 /// A client-sized picture: cells, cursor, and the input modes the client's terminal should be in.
@@ -192,17 +175,6 @@ impl Frame {
         text
     }
 }
-
-/// tmux's default `status-style`: black on green.
-pub const STATUS_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(2));
-/// tmux's default `message-style`: black on yellow.
-pub const MESSAGE_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(3));
-/// tmux's default `mode-style` (copy mode's position indicator and selection): black on yellow.
-pub const MODE_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(3));
-/// tmux's default `pane-active-border-style` outside copy mode: green.
-pub const ACTIVE_BORDER_STYLE: Style = Style::colors(Color::Indexed(2), Color::Default);
-/// tmux's default `pane-border-style`.
-pub const BORDER_STYLE: Style = Style::colors(Color::Default, Color::Default);
 
 /// tmux's border cell types (`CELL_*`), named by the lines that meet in them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -60,15 +60,15 @@ mod status;
 mod style;
 
 pub use clock::status_clock;
-pub use compose::{
-    ACTIVE_BORDER_STYLE, BORDER_STYLE, Frame, MESSAGE_STYLE, MODE_STYLE, RowDamage, STATUS_STYLE,
-    Scene, ScenePane, StatusBar, StatusWindow, compose, compose_into, compose_look,
-};
+pub use compose::{Frame, RowDamage, Scene, ScenePane, compose, compose_into, compose_look};
 pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_markup};
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;
-pub use status::{Justify, Look, PaneLabel, PromptLine, WindowEntry};
-pub use style::{Attrs, Cell, Color, PaneModes, Style};
+pub use status::{Justify, Look, PaneLabel, PromptLine, StatusBar, StatusWindow, WindowEntry};
+pub use style::{
+    ACTIVE_BORDER_STYLE, Attrs, BORDER_STYLE, Cell, Color, MESSAGE_STYLE, MODE_STYLE, PaneModes,
+    STATUS_STYLE, Style,
+};
 
 #[cfg(test)]
 mod tests {

@@ -293,7 +293,7 @@ impl PaneTerm {
             Some(o) => (o.indicator.clone(), o.style),
             None => (
                 format!("[{}/{}]", view.offset.min(history), history),
-                crate::compose::MODE_STYLE,
+                crate::style::MODE_STYLE,
             ),
         };
         let len = u16::try_from(text.len()).unwrap_or(u16::MAX);

@@ -3,10 +3,30 @@
 //! `display-panes` numbers drawn over panes (`cmd-display-panes.c`). A [`Look`] carries the
 //! client's options; `Look::default()` is tmux's default look.
 
-use crate::compose::{ACTIVE_BORDER_STYLE, BORDER_STYLE, MESSAGE_STYLE, STATUS_STYLE, StatusBar};
 use crate::markup::{markup_cells, plain_cells};
 use crate::pane::set_blank;
-use crate::style::{Cell, Color, Style};
+use crate::style::{
+    ACTIVE_BORDER_STYLE, BORDER_STYLE, Cell, Color, MESSAGE_STYLE, STATUS_STYLE, Style,
+};
+
+/// The status line's content. `left` and `right` may contain tmux style markup (`#[fg=red]`);
+/// they are drawn whole: cut them first with [`crate::truncate_markup`] to apply
+/// `status-left-length`/`status-right-length`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct StatusBar {
+    pub left: String,
+    pub right: String,
+    pub windows: Vec<StatusWindow>,
+}
+
+/// One window in the status line's window list.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StatusWindow {
+    pub idx: i64,
+    pub name: String,
+    pub active: bool,
+    pub last: bool,
+}
 
 /// Where the window list goes (`status-justify`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -172,3 +172,14 @@ impl Default for PaneModes {
         }
     }
 }
+
+/// tmux's default `status-style`: black on green.
+pub const STATUS_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(2));
+/// tmux's default `message-style`: black on yellow.
+pub const MESSAGE_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(3));
+/// tmux's default `mode-style` (copy mode's position indicator and selection): black on yellow.
+pub const MODE_STYLE: Style = Style::colors(Color::Indexed(0), Color::Indexed(3));
+/// tmux's default `pane-active-border-style` outside copy mode: green.
+pub const ACTIVE_BORDER_STYLE: Style = Style::colors(Color::Indexed(2), Color::Default);
+/// tmux's default `pane-border-style`.
+pub const BORDER_STYLE: Style = Style::colors(Color::Default, Color::Default);
