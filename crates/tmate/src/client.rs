@@ -150,23 +150,23 @@ pub async fn run_with(
     let cwd = std::env::current_dir()
         .map(|p| p.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut items = vec![
-        cwd,
-        std::env::var("TMUX").unwrap_or_default(),
-        std::env::var("TMUX_PANE").unwrap_or_default(),
-        cols.to_string(),
-        rows.to_string(),
-        if tty { "1" } else { "0" }.to_string(),
-    ];
-    if !prefix.is_empty() && argv.is_empty() {
-        items.extend(prefix);
-        items.push("new-session".into());
+    let mut words = prefix;
+    if !words.is_empty() && argv.is_empty() {
+        words.push("new-session".into());
     } else {
-        items.extend(prefix);
-        items.extend(argv);
+        words.extend(argv);
     }
+    let request = wire::CommandRequest {
+        cwd,
+        tmux: std::env::var("TMUX").unwrap_or_default(),
+        tmux_pane: std::env::var("TMUX_PANE").unwrap_or_default(),
+        cols,
+        rows,
+        tty,
+        argv: words,
+    };
     let (mut rd, mut wr) = stream.into_split();
-    let sent = wire::write_frame(&mut wr, kind::COMMAND, &wire::encode_strings(&items))
+    let sent = wire::write_frame(&mut wr, kind::COMMAND, &request.encode())
         .await
         .is_ok();
     // Read before judging the write: a tmux-protocol server answers the hello and closes,
@@ -340,8 +340,16 @@ pub async fn foreground(
         }
     };
     let (mut rd, mut wr) = stream.into_split();
-    let items = ["", "", "", "80", "24", "0", "__foreground"].map(String::from);
-    if wire::write_frame(&mut wr, kind::COMMAND, &wire::encode_strings(&items))
+    let request = wire::CommandRequest {
+        cwd: String::new(),
+        tmux: String::new(),
+        tmux_pane: String::new(),
+        cols: 80,
+        rows: 24,
+        tty: false,
+        argv: vec!["__foreground".into()],
+    };
+    if wire::write_frame(&mut wr, kind::COMMAND, &request.encode())
         .await
         .is_err()
     {

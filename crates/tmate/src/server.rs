@@ -488,17 +488,18 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
     let Ok(Ok(Some((kind::COMMAND, payload)))) = first else {
         return;
     };
-    let Some(strings) = wire::decode_strings(&payload) else {
+    let Some(wire::CommandRequest {
+        cwd,
+        tmux,
+        tmux_pane,
+        cols,
+        rows,
+        tty,
+        argv,
+    }) = wire::CommandRequest::decode(&payload)
+    else {
         return;
     };
-    let mut it = strings.into_iter();
-    let cwd = it.next().unwrap_or_default();
-    let tmux = it.next().unwrap_or_default();
-    let tmux_pane = it.next().unwrap_or_default();
-    let cols = it.next().and_then(|v| v.parse().ok()).unwrap_or(80);
-    let rows = it.next().and_then(|v| v.parse().ok()).unwrap_or(24);
-    let tty = it.next().as_deref() == Some("1");
-    let argv: Vec<String> = it.collect();
     if argv.first().map(String::as_str) == Some("__foreground") {
         crate::uplink::foreground_stream(&shared, stream).await;
         return;

@@ -84,6 +84,59 @@ pub fn decode_strings(mut buf: &[u8]) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// What a command client sends first (a `COMMAND` frame): where and how it runs, then the
+/// command's words. Encoded as length-prefixed strings, fields in this order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandRequest {
+    /// The client's working directory.
+    pub cwd: String,
+    /// `$TMUX` (`socket,pid,session`) when the client runs inside a pane.
+    pub tmux: String,
+    /// `$TMUX_PANE` (`%N`).
+    pub tmux_pane: String,
+    pub cols: u16,
+    pub rows: u16,
+    /// Standard input is a terminal.
+    pub tty: bool,
+    pub argv: Vec<String>,
+}
+
+impl CommandRequest {
+    pub fn encode(&self) -> Vec<u8> {
+        let mut items = vec![
+            self.cwd.clone(),
+            self.tmux.clone(),
+            self.tmux_pane.clone(),
+            self.cols.to_string(),
+            self.rows.to_string(),
+            if self.tty { "1" } else { "0" }.to_string(),
+        ];
+        items.extend(self.argv.iter().cloned());
+        encode_strings(&items)
+    }
+
+    /// `None` for a frame that is not a request (broken lengths, missing fields); a size
+    /// that is not a number reads as 80x24.
+    pub fn decode(payload: &[u8]) -> Option<CommandRequest> {
+        let mut items = decode_strings(payload)?.into_iter();
+        let cwd = items.next()?;
+        let tmux = items.next()?;
+        let tmux_pane = items.next()?;
+        let cols = items.next()?.parse().unwrap_or(80);
+        let rows = items.next()?.parse().unwrap_or(24);
+        let tty = items.next()? == "1";
+        Some(CommandRequest {
+            cwd,
+            tmux,
+            tmux_pane,
+            cols,
+            rows,
+            tty,
+            argv: items.collect(),
+        })
+    }
+}
+
 /// The socket for `-L label` (default `default`) in the per-user directory, like tmux's
 /// `/tmp/tmux-UID` but `tmate-UID` (tmate 2.4's name), under `$TMUX_TMPDIR` when set. The
 /// directory is created 0700 and refused, as tmux and tmate refuse it, when it is not a
@@ -129,6 +182,35 @@ pub fn check_socket_dir(dir: &std::path::Path, uid: u32) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn command_requests_round_trip() {
+        let request = CommandRequest {
+            cwd: "/home/a b".into(),
+            tmux: "/tmp/tmate-0/default,42,0".into(),
+            tmux_pane: "%3".into(),
+            cols: 132,
+            rows: 43,
+            tty: true,
+            argv: vec!["new-session".into(), "-d;".into(), "".into(), "has".into()],
+        };
+        assert_eq!(
+            CommandRequest::decode(&request.encode()),
+            Some(request.clone())
+        );
+        let bare = CommandRequest {
+            argv: Vec::new(),
+            tty: false,
+            ..request
+        };
+        assert_eq!(CommandRequest::decode(&bare.encode()), Some(bare.clone()));
+        // Too few fields, or a broken length: not a request.
+        assert_eq!(CommandRequest::decode(&encode_strings(&["/".into()])), None);
+        let mut broken = bare.encode();
+        broken.truncate(broken.len() - 1);
+        assert_eq!(CommandRequest::decode(&broken), None);
+    }
+
     use super::*;
 
     #[test]
