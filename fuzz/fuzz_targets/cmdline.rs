@@ -1,6 +1,6 @@
 //! Fuzz target: config/command text through tmux command-line parsing as the host and the relay
 //! use it: logical lines, words and commands (`tmate_proto::cmdline`), the host's command lookup
-//! and getopt (`tmate::cmd`), the host's argv splitting, and the relay's mirror of replicated
+//! and getopt (`tmate::cmd`), the shared `;` splitter (`tmate_proto::command`), and the relay's mirror of replicated
 //! `bind-key`/`set-option` commands (`tmate_relay::bindings`). Nothing may panic, and the parsed
 //! sizes stay within the input's.
 #![no_main]
@@ -27,7 +27,8 @@ fuzz_target!(|data: &[u8]| {
         assert!(line.len() <= MAX_LINE);
         for argv in &commands {
             let _ = relay.apply(argv);
-            let _ = tmate::parse::split_arguments(argv);
+            let split = tmate_proto::command::split_commands(argv);
+            assert!(split.iter().map(Vec::len).sum::<usize>() <= argv.len());
             let Some((name, rest)) = argv.split_first() else {
                 continue;
             };

@@ -30,6 +30,7 @@ pub mod layout;
 pub mod mouse;
 pub mod options;
 pub mod parse;
+pub mod process;
 pub mod prompt;
 pub mod server;
 pub mod state;

@@ -1,6 +1,6 @@
 //! The server's model: sessions, windows and panes with tmux's ids (`$n`, `@n`, `%n`), the
 //! active/last pointers, and removal that cascades (last pane closes the window, last window
-//! the session). No I/O here: panes hold a sender to their PTY writer task.
+//! the session). No I/O here: a pane's process, PTY and input are `crate::process`'s.
 
 use std::collections::{BTreeMap, VecDeque};
 use std::os::fd::OwnedFd;
@@ -34,19 +34,8 @@ pub struct Pane {
     /// Copy mode over this pane (`crate::copy`).
     pub copy: Option<Box<crate::copy::CopyMode>>,
     /// The last `current_command` answer: every redraw of the status line asks for it.
-    pub command_cache: std::cell::RefCell<Option<CommandCache>>,
+    pub command_cache: std::cell::RefCell<Option<crate::process::CommandCache>>,
 }
-
-/// `pane_current_command` as last read from /proc, for which process and when.
-pub struct CommandCache {
-    pid: i32,
-    read_at: std::time::Instant,
-    name: String,
-}
-
-/// How long a `pane_current_command` read stays good while the foreground process is the
-/// same: catches an `exec` in that process (tmux renames windows every 500 ms, too).
-const COMMAND_CACHE_AGE: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A pane's input. A keystroke is written straight to the PTY when nothing waits before it:
 /// one write, no hop through a task (this is on the echo path of every key). What the PTY
@@ -66,81 +55,12 @@ pub struct Exit {
 }
 
 impl Pane {
-    /// tmux `pane_current_command`: basename of the foreground process's argv[0].
-    pub fn current_command(&self) -> String {
-        let pgrp = self
-            .master
-            .as_ref()
-            .and_then(|fd| rustix::termios::tcgetpgrp(fd).ok())
-            .map(|p| p.as_raw_nonzero().get())
-            .or(self.pid);
-        let Some(pid) = pgrp else {
-            return String::new();
-        };
-        if let Ok(cache) = self.command_cache.try_borrow()
-            && let Some(c) = cache.as_ref()
-            && c.pid == pid
-            && c.read_at.elapsed() < COMMAND_CACHE_AGE
-        {
-            return c.name.clone();
-        }
-        let name = Self::read_command(pid);
-        if let Ok(mut cache) = self.command_cache.try_borrow_mut() {
-            *cache = Some(CommandCache {
-                pid,
-                read_at: std::time::Instant::now(),
-                name: name.clone(),
-            });
-        }
-        name
-    }
-
-    /// Basename of argv[0] of process `pid`, without a login shell's `-`.
-    fn read_command(pid: i32) -> String {
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        let argv0 = cmdline.split(|b| *b == 0).next().unwrap_or_default();
-        let argv0 = String::from_utf8_lossy(argv0);
-        let argv0 = argv0.trim_start_matches('-').trim_end();
-        argv0.rsplit('/').next().unwrap_or_default().to_string()
-    }
-
-    pub fn write(&self, bytes: Vec<u8>) {
-        use std::sync::atomic::Ordering;
-        let mut written = 0;
-        if self.input.pending.load(Ordering::Acquire) == 0
-            && let Some(fd) = &self.master
-        {
-            match rustix::io::write(fd, &bytes) {
-                Ok(n) => written = n,
-                Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
-                // The PTY is gone (the program exited); its reader task ends the pane.
-                Err(_) => return,
-            }
-        }
-        let Some(rest) = bytes.get(written..).filter(|r| !r.is_empty()) else {
-            return;
-        };
-        self.input.pending.fetch_add(1, Ordering::AcqRel);
-        // Full queue: the program is not reading; dropping keys beats blocking the server.
-        if self.input.queue.try_send(rest.to_vec()).is_err() {
-            self.input.pending.fetch_sub(1, Ordering::AcqRel);
-        }
-    }
-
     pub fn resize(&mut self, sx: u16, sy: u16) {
         if self.term.size() == (sx, sy) {
             return;
         }
         self.term.resize(sx, sy);
-        if let Some(fd) = &self.master {
-            let ws = rustix::termios::Winsize {
-                ws_row: sy,
-                ws_col: sx,
-                ws_xpixel: 0,
-                ws_ypixel: 0,
-            };
-            let _ = rustix::termios::tcsetwinsize(fd, ws);
-        }
+        crate::process::set_window_size(self, sx, sy);
     }
 }
 
@@ -460,7 +380,7 @@ impl State {
             .filter(|p| p.dead.is_none())
             .and_then(|p| p.pid)
         {
-            hangup(pid);
+            crate::process::hangup(pid);
         }
         let Some((sid, idx)) = self.locate_pane(pane) else {
             return;
@@ -541,7 +461,7 @@ impl State {
                 .map(|p| p.pid)
                 .into_iter()
                 .flatten()
-                .for_each(hangup);
+                .for_each(crate::process::hangup);
         }
     }
 
@@ -593,13 +513,6 @@ impl State {
             }
             self.apply_layout(sid, idx);
         }
-    }
-}
-
-fn hangup(pid: i32) {
-    if let Some(pid) = rustix::process::Pid::from_raw(pid) {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::HUP);
-        let _ = rustix::process::kill_process(pid, rustix::process::Signal::HUP);
     }
 }
 

@@ -6,7 +6,7 @@ use tmate_proto::{KeyCode, PaneKeyModes, pane_key_bytes};
 use super::{Args, CmdResult, Ctx, resolve};
 use crate::format;
 use crate::layout::Dir;
-use crate::server::spawn_pane;
+use crate::process::spawn_pane;
 use crate::state::State;
 
 pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {

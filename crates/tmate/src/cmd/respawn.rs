@@ -3,7 +3,7 @@
 //! remain-on-exit keeps panes to revive.
 
 use super::{Args, CmdResult, Ctx, Find, resolve, resolve_as};
-use crate::server::respawn_pane as respawn;
+use crate::process::respawn_pane as respawn;
 use crate::state::State;
 
 /// The program again: the command given, else the pane's first one (tmux keeps its argv).

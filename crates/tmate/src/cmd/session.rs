@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Args, CmdResult, Ctx, Find, current_session, resolve_as};
 use crate::format;
-use crate::server::spawn_pane;
+use crate::process::spawn_pane;
 use crate::state::{Session, State, Window};
 
 pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {

@@ -3,7 +3,7 @@
 
 use super::{Args, CmdResult, Ctx, Find, resolve_as};
 use crate::format;
-use crate::server::spawn_pane;
+use crate::process::spawn_pane;
 use crate::state::{State, Window};
 
 pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {

@@ -1,0 +1,382 @@
+//! Pane processes: spawning and respawning a pane's program on a PTY with its reader and
+//! writer tasks, what it exits with, writing keystrokes and sizes to its PTY, hanging it up,
+//! and its foreground command (`#{pane_current_command}`, from /proc). The model (`state`)
+//! holds the results; this is where the system calls are.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::server::{Shared, ctime};
+use crate::state::{HISTORY_LIMIT, PANE_INPUT_QUEUE, Pane, State};
+
+/// history-limit is capped: a config asking for millions of lines per pane must not exhaust us.
+const MAX_HISTORY: usize = 100_000;
+
+/// `pane_current_command` as last read from /proc, for which process and when.
+pub struct CommandCache {
+    pid: i32,
+    read_at: std::time::Instant,
+    name: String,
+}
+
+/// How long a `pane_current_command` read stays good while the foreground process is the
+/// same: catches an `exec` in that process (tmux renames windows every 500 ms, too).
+const COMMAND_CACHE_AGE: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Start a pane running `command` (or the login shell) in a `sx` x `sy` PTY. Returns the pane id.
+pub fn spawn_pane(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    session: u32,
+    command: Option<&str>,
+    cwd: &str,
+    sx: u16,
+    sy: u16,
+) -> Result<u32, String> {
+    let id = state.alloc_pane();
+    let started = start_process(shared, state, id, session, command, cwd, sx, sy)?;
+    let history = history_limit(state, session);
+    state.panes.insert(
+        id,
+        Pane {
+            id,
+            term: tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history),
+            input: started.input,
+            master: started.master,
+            pid: started.pid,
+            dead: None,
+            command: command.map(str::to_string),
+            cwd: cwd.to_string(),
+            generation: started.generation,
+            copy: None,
+            command_cache: Default::default(),
+        },
+    );
+    Ok(id)
+}
+
+/// respawn-pane: a new program in an existing pane, same size, fresh screen (tmux
+/// `screen_reinit`), in `cwd` or else where the pane started. The caller has hung up a live
+/// program already (`-k`).
+pub fn respawn_pane(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    pane: u32,
+    command: Option<&str>,
+    cwd: Option<&str>,
+) -> Result<(), String> {
+    let (sid, _) = state.locate_pane(pane).ok_or("no pane")?;
+    let cwd = match cwd {
+        Some(c) => c.to_string(),
+        None => state
+            .panes
+            .get(&pane)
+            .map(|p| p.cwd.clone())
+            .unwrap_or_default(),
+    };
+    let cwd = cwd.as_str();
+    let (sx, sy) = state
+        .panes
+        .get(&pane)
+        .map(|p| p.term.size())
+        .ok_or("no pane")?;
+    let started = start_process(shared, state, pane, sid, command, cwd, sx, sy)?;
+    let history = history_limit(state, sid);
+    if let Some(p) = state.panes.get_mut(&pane) {
+        p.term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
+        p.input = started.input;
+        p.master = started.master;
+        p.pid = started.pid;
+        p.dead = None;
+        p.command = command.map(str::to_string);
+        p.cwd = cwd.to_string();
+        p.generation = started.generation;
+        // A fresh screen: tmux resets the pane's modes (copy mode ends).
+        p.copy = None;
+    }
+    Ok(())
+}
+
+fn history_limit(state: &State, session: u32) -> usize {
+    let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
+    usize::try_from(state.option_num(session, idx, "history-limit"))
+        .unwrap_or(HISTORY_LIMIT)
+        .min(MAX_HISTORY)
+}
+
+/// A started pane program: its input queue, PTY master and pid.
+struct Started {
+    input: crate::state::PaneInput,
+    master: Option<std::os::fd::OwnedFd>,
+    pid: Option<i32>,
+    generation: u64,
+}
+
+/// Longest a pane's reader keeps the server's thread during a flood before letting the
+/// clients redraw (about 100 frames a second).
+const FLOOD_TURN: Duration = Duration::from_millis(10);
+
+/// Spawns so far; a pane's PTY tasks act on the pane only while it holds their generation.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+#[allow(clippy::too_many_arguments)]
+fn start_process(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    id: u32,
+    session: u32,
+    command: Option<&str>,
+    cwd: &str,
+    sx: u16,
+    sy: u16,
+) -> Result<Started, String> {
+    let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let (pty, pts) = pty_process::open().map_err(|e| format!("create pane failed: {e}"))?;
+    pty.resize(pty_process::Size::new(sy.max(1), sx.max(1)))
+        .map_err(|e| format!("create pane failed: {e}"))?;
+    // Keystrokes are written on this duplicate from the server's tasks: it must never block
+    // (the flag is the PTY's own, which tokio has set already; made sure here).
+    let master = rustix::io::dup(&pty)
+        .ok()
+        .filter(|fd| rustix::io::ioctl_fionbio(fd, true).is_ok());
+    let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
+    let shell = Some(state.option(session, idx, "default-shell"))
+        .filter(|s| s.starts_with('/') && Path::new(s).exists())
+        .unwrap_or_else(|| "/bin/sh".to_string());
+    let term = Some(state.option(session, idx, "default-terminal"))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "screen".to_string());
+    let base = shell.rsplit('/').next().unwrap_or("sh").to_string();
+    let mut cmd = pty_process::Command::new(&shell);
+    cmd = match command {
+        Some(c) => cmd.arg("-c").arg(c),
+        // tmux starts the default shell as a login shell: argv[0] "-sh".
+        None => cmd.arg0(format!("-{base}")),
+    };
+    let dir = if Path::new(cwd).is_dir() {
+        cwd.to_string()
+    } else {
+        "/".to_string()
+    };
+    cmd = cmd
+        .current_dir(dir)
+        .env("TERM", term)
+        .env(
+            "TMUX",
+            format!(
+                "{},{},{}",
+                shared.socket.display(),
+                std::process::id(),
+                session
+            ),
+        )
+        .env("TMUX_PANE", format!("%{id}"));
+    // The PTY is read through a read-only registration and written without one (`fdio`):
+    // pty-process's own polls for both, which woke the server after every keystroke it wrote.
+    let failed = |e: &dyn std::fmt::Display| format!("create pane failed: {e}");
+    let writer = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
+    let reader_fd = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
+    drop(pty);
+    let reader = crate::fdio::reader(reader_fd).map_err(|e| failed(&e))?;
+    let mut child = cmd.spawn(pts).map_err(|e| failed(&e))?;
+    let pid = child.id().and_then(|p| i32::try_from(p).ok());
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(PANE_INPUT_QUEUE);
+    let pending = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let pending2 = Arc::clone(&pending);
+    tokio::spawn(async move {
+        while let Some(bytes) = rx.recv().await {
+            let ok = crate::fdio::write_all(&writer, &bytes).await.is_ok();
+            pending2.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
+            if !ok {
+                break;
+            }
+        }
+    });
+    let shared2 = Arc::clone(shared);
+    tokio::spawn(async move {
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut last_turn = std::time::Instant::now();
+        loop {
+            // A flood never leaves the PTY empty, so this task would keep the (single) thread
+            // to itself and the attached clients would not redraw until it ends: it gives way
+            // every FLOOD_TURN, as tmux shows a flood as it goes.
+            if last_turn.elapsed() >= FLOOD_TURN {
+                tokio::task::yield_now().await;
+                last_turn = std::time::Instant::now();
+            }
+            match crate::fdio::read(&reader, &mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    {
+                        let mut st = shared2.lock();
+                        if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n))
+                            && p.generation == generation
+                        {
+                            p.term.feed(bytes);
+                            crate::copy::after_output(p);
+                            crate::uplink::pane_output(&mut st, id, bytes);
+                        }
+                    }
+                    shared2.notify_output();
+                }
+            }
+        }
+        // A respawned pane has new PTY tasks; this spawn's end is no longer its end.
+        let current = |st: &State| {
+            st.panes
+                .get(&id)
+                .is_some_and(|p| p.generation == generation)
+        };
+        if current(&shared2.lock()) {
+            crate::uplink::foreground_restart(&shared2, id).await;
+        }
+        // Reap the child first (tmux closes a pane once it has both EOF and the exit status);
+        // one that ignores SIGHUP is killed after a while.
+        let status = match tokio::time::timeout(Duration::from_secs(5), child.wait()).await {
+            Ok(Ok(status)) => Some(status),
+            _ => {
+                let _ = child.kill().await;
+                None
+            }
+        };
+        {
+            let mut st = shared2.lock();
+            if st
+                .panes
+                .get(&id)
+                .is_some_and(|p| p.generation == generation)
+            {
+                pane_exited(&mut st, id, status);
+            }
+            shared2.check_empty(&st);
+        }
+        shared2.notify();
+    });
+    Ok(Started {
+        input: crate::state::PaneInput { queue: tx, pending },
+        master,
+        pid,
+        generation,
+    })
+}
+
+/// A pane's program ended: remove the pane, or keep it dead with tmux's remain-on-exit
+/// message on its last line (`on`, or `failed` for a non-zero exit or a signal).
+fn pane_exited(state: &mut State, id: u32, status: Option<std::process::ExitStatus>) {
+    use std::os::unix::process::ExitStatusExt;
+    let exit = crate::state::Exit {
+        status: status.and_then(|s| s.code()),
+        signal: status.and_then(|s| s.signal()),
+    };
+    let remain = state
+        .locate_pane(id)
+        .map(|(sid, idx)| state.option(sid, idx, "remain-on-exit"))
+        .unwrap_or_default();
+    let keep = match remain.as_str() {
+        "on" => true,
+        "failed" => exit.status != Some(0),
+        _ => false,
+    };
+    let Some(p) = state.panes.get_mut(&id).filter(|_| keep) else {
+        state.remove_pane(id);
+        return;
+    };
+    p.dead = Some(exit);
+    let (_, sy) = p.term.size();
+    let what = match (exit.status, exit.signal) {
+        (Some(code), _) => format!("status {code}"),
+        (None, Some(sig)) => format!("signal {sig}"),
+        (None, None) => String::new(),
+    };
+    let when = ctime(std::time::SystemTime::now());
+    // tmux: scroll region reset, cursor to the last line, a line feed, then the text.
+    let text = format!("\x1b[r\x1b[{sy};1H\n\x1b[0mPane is dead ({what}, {when})");
+    p.term.feed(text.as_bytes());
+}
+
+impl Pane {
+    /// tmux `pane_current_command`: basename of the foreground process's argv[0].
+    pub fn current_command(&self) -> String {
+        let pgrp = self
+            .master
+            .as_ref()
+            .and_then(|fd| rustix::termios::tcgetpgrp(fd).ok())
+            .map(|p| p.as_raw_nonzero().get())
+            .or(self.pid);
+        let Some(pid) = pgrp else {
+            return String::new();
+        };
+        if let Ok(cache) = self.command_cache.try_borrow()
+            && let Some(c) = cache.as_ref()
+            && c.pid == pid
+            && c.read_at.elapsed() < COMMAND_CACHE_AGE
+        {
+            return c.name.clone();
+        }
+        let name = Self::read_command(pid);
+        if let Ok(mut cache) = self.command_cache.try_borrow_mut() {
+            *cache = Some(CommandCache {
+                pid,
+                read_at: std::time::Instant::now(),
+                name: name.clone(),
+            });
+        }
+        name
+    }
+
+    /// Basename of argv[0] of process `pid`, without a login shell's `-`.
+    fn read_command(pid: i32) -> String {
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+        let argv0 = cmdline.split(|b| *b == 0).next().unwrap_or_default();
+        let argv0 = String::from_utf8_lossy(argv0);
+        let argv0 = argv0.trim_start_matches('-').trim_end();
+        argv0.rsplit('/').next().unwrap_or_default().to_string()
+    }
+
+    pub fn write(&self, bytes: Vec<u8>) {
+        use std::sync::atomic::Ordering;
+        let mut written = 0;
+        if self.input.pending.load(Ordering::Acquire) == 0
+            && let Some(fd) = &self.master
+        {
+            match rustix::io::write(fd, &bytes) {
+                Ok(n) => written = n,
+                Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
+                // The PTY is gone (the program exited); its reader task ends the pane.
+                Err(_) => return,
+            }
+        }
+        let Some(rest) = bytes.get(written..).filter(|r| !r.is_empty()) else {
+            return;
+        };
+        self.input.pending.fetch_add(1, Ordering::AcqRel);
+        // Full queue: the program is not reading; dropping keys beats blocking the server.
+        if self.input.queue.try_send(rest.to_vec()).is_err() {
+            self.input.pending.fetch_sub(1, Ordering::AcqRel);
+        }
+    }
+}
+
+/// Tell the PTY the pane's new size (its program gets SIGWINCH).
+pub fn set_window_size(pane: &Pane, sx: u16, sy: u16) {
+    if let Some(fd) = &pane.master {
+        let ws = rustix::termios::Winsize {
+            ws_row: sy,
+            ws_col: sx,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        let _ = rustix::termios::tcsetwinsize(fd, ws);
+    }
+}
+
+/// SIGHUP to the pane's process group and process (tmux closes the PTY the same way).
+pub fn hangup(pid: i32) {
+    if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::HUP);
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::HUP);
+    }
+}
