@@ -380,3 +380,89 @@ pub fn hangup(pid: i32) {
         let _ = rustix::process::kill_process(pid, rustix::process::Signal::HUP);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::PaneInput;
+    use std::io::Read;
+    use std::os::fd::OwnedFd;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tmate_term::PaneTerm;
+
+    /// A pane whose "PTY" is the write end of a non-blocking pipe; returns the read end and
+    /// the queue the writer task would drain.
+    fn pane_on_pipe() -> (Pane, std::io::PipeReader, mpsc::Receiver<Vec<u8>>) {
+        let (reader, writer) = std::io::pipe().unwrap();
+        let writer = OwnedFd::from(writer);
+        rustix::io::ioctl_fionbio(&writer, true).unwrap();
+        let (queue, rx) = mpsc::channel(PANE_INPUT_QUEUE);
+        let pane = Pane {
+            id: 0,
+            term: PaneTerm::new(10, 5, 10),
+            input: PaneInput {
+                queue,
+                pending: Arc::new(AtomicUsize::new(0)),
+            },
+            master: Some(writer),
+            pid: None,
+            dead: None,
+            command: None,
+            cwd: String::new(),
+            generation: 0,
+            copy: None,
+            command_cache: Default::default(),
+        };
+        (pane, reader, rx)
+    }
+
+    fn available(reader: &mut std::io::PipeReader) -> Vec<u8> {
+        rustix::io::ioctl_fionbio(&*reader, true).unwrap();
+        let mut buf = vec![0u8; 1 << 20];
+        match reader.read(&mut buf) {
+            Ok(n) => buf[..n].to_vec(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn keys_go_straight_to_the_pty_when_nothing_waits() {
+        let (pane, mut reader, mut rx) = pane_on_pipe();
+        pane.write(b"ls\r".to_vec());
+        assert_eq!(available(&mut reader), b"ls\r");
+        assert!(rx.try_recv().is_err());
+        assert_eq!(pane.input.pending.load(Ordering::Acquire), 0);
+    }
+
+    #[test]
+    fn keys_queue_behind_input_that_still_waits() {
+        let (pane, mut reader, mut rx) = pane_on_pipe();
+        pane.input.pending.store(1, Ordering::Release);
+        pane.write(b"later".to_vec());
+        assert!(
+            available(&mut reader).is_empty(),
+            "passed the waiting input"
+        );
+        assert_eq!(rx.try_recv().unwrap(), b"later");
+        assert_eq!(pane.input.pending.load(Ordering::Acquire), 2);
+    }
+
+    #[test]
+    fn what_a_full_pty_does_not_take_is_queued_in_order() {
+        let (pane, mut reader, mut rx) = pane_on_pipe();
+        // More than a pipe holds (64 KiB): the first part is written, the rest queued.
+        let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        pane.write(big.clone());
+        pane.write(b"after".to_vec());
+        let mut got = available(&mut reader);
+        assert!(!got.is_empty() && got.len() < big.len());
+        while let Ok(queued) = rx.try_recv() {
+            got.extend_from_slice(&queued);
+        }
+        let mut want = big;
+        want.extend_from_slice(b"after");
+        assert!(got == want, "lost or reordered");
+        assert_eq!(pane.input.pending.load(Ordering::Acquire), 2);
+    }
+}
