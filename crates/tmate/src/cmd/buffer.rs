@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use super::{Args, CmdResult, Ctx, resolve};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail, output};
 use crate::copy::buffers::{self, MAX_BUFFER};
 use crate::state::State;
 
@@ -16,14 +16,10 @@ fn buffer_limit(state: &State) -> usize {
         .unwrap_or(50)
 }
 
-pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     if args.has('q') {
         crate::copy::leave(state, t.pane);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     // -M: the pane under the mouse, where a selection starts (only when newly entered).
     let mouse = args
@@ -33,7 +29,7 @@ pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         .filter(|m| m.pane.is_some());
     let pane = mouse.and_then(|m| m.pane).unwrap_or(t.pane);
     if args.has('M') && mouse.is_none() {
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     let entered = crate::copy::enter(state, pane);
     if entered && let Some(m) = mouse {
@@ -55,20 +51,16 @@ pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         }
         crate::copy::sync(p);
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn clear_history(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn clear_history(_ctx: &Ctx<'_>, state: &mut State, _args: &Args, t: Target) -> CmdOutcome {
     // tmux resets the pane's modes before clearing (window_pane_reset_mode_all).
     crate::copy::leave(state, t.pane);
     if let Some(p) = state.panes.get_mut(&t.pane) {
         p.term.clear_history();
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
 /// A `-S`/`-E` value: `-` is the far end; a bad number is the default; negative counts into
@@ -94,19 +86,15 @@ fn capture_line(
     v.min(last)
 }
 
-pub fn capture(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let Some(p) = state.panes.get(&t.pane) else {
-        return CmdResult::error("no pane");
+        return fail("no pane");
     };
     if args.has('a') {
         if args.has('q') {
-            return CmdResult::default();
+            return Ok(CmdResult::default());
         }
-        return CmdResult::error("no alternate screen");
+        return fail("no alternate screen");
     }
     let term = &p.term;
     let hsize = term.scrollback_len();
@@ -147,16 +135,13 @@ pub fn capture(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         }
     }
     if args.has('p') {
-        return CmdResult {
-            out,
-            ..CmdResult::default()
-        };
+        return output(out);
     }
     let limit = buffer_limit(state);
-    match state.buffers.set(args.get('b'), out.into_bytes(), limit) {
-        Ok(()) => CmdResult::default(),
-        Err(e) => CmdResult::error(e),
-    }
+    state
+        .buffers
+        .set(args.get('b'), out.into_bytes(), limit)
+        .map(|()| CmdResult::default())
 }
 
 /// `capture-pane -C`: control characters as octal.
@@ -174,26 +159,26 @@ fn escape_c0(text: &str) -> String {
     out
 }
 
-pub fn set_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn set_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let name = args.get('b');
     if let Some(new) = args.get('n') {
         let old = match name {
             Some(n) if state.buffers.get(n).is_some() => n.to_string(),
             Some(_) | None => match state.buffers.top() {
                 Some(b) if name.is_none() => b.name.clone(),
-                _ => return CmdResult::error("no buffer"),
+                _ => return fail("no buffer"),
             },
         };
-        return match state.buffers.rename(&old, new) {
-            Ok(()) => CmdResult::default(),
-            Err(e) => CmdResult::error(e),
-        };
+        return state
+            .buffers
+            .rename(&old, new)
+            .map(|()| CmdResult::default());
     }
     let [data] = args.rest.as_slice() else {
-        return CmdResult::error("no data specified");
+        return fail("no data specified");
     };
     if data.is_empty() {
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     let mut bytes = Vec::new();
     if args.has('a')
@@ -203,22 +188,22 @@ pub fn set_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     }
     bytes.extend_from_slice(data.as_bytes());
     let limit = buffer_limit(state);
-    match state.buffers.set(name, bytes, limit) {
-        Ok(()) => CmdResult::default(),
-        Err(e) => CmdResult::error(e),
-    }
+    state
+        .buffers
+        .set(name, bytes, limit)
+        .map(|()| CmdResult::default())
 }
 
-pub fn delete_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn delete_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let name = match args.get('b') {
         Some(n) if state.buffers.get(n).is_some() => n.to_string(),
         _ => match state.buffers.top() {
             Some(b) => b.name.clone(),
-            None => return CmdResult::error("no buffer"),
+            None => return fail("no buffer"),
         },
     };
     state.buffers.remove(&name);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
 /// The buffer `-b` names (its absence an error), else the most recent one.
@@ -229,17 +214,12 @@ fn pick<'a>(state: &'a State, args: &Args) -> Result<&'a buffers::Buffer, String
     }
 }
 
-pub fn show_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    match pick(state, args) {
-        Ok(b) => CmdResult {
-            out: String::from_utf8_lossy(&b.data).into_owned(),
-            ..CmdResult::default()
-        },
-        Err(e) => CmdResult::error(e),
-    }
+pub fn show_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let buffer = pick(state, args)?;
+    output(String::from_utf8_lossy(&buffer.data).into_owned())
 }
 
-pub fn list_buffers(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn list_buffers(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let fmt = args
         .get('F')
         .unwrap_or("#{buffer_name}: #{buffer_size} bytes: \"#{buffer_sample}\"");
@@ -253,26 +233,19 @@ pub fn list_buffers(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult
         out.push_str(&text);
         out.push('\n');
     }
-    CmdResult {
-        out,
-        ..CmdResult::default()
-    }
+    output(out)
 }
 
-pub fn paste_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn paste_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let b = match args.get('b') {
         Some(n) => match state.buffers.get(n) {
             Some(b) => Some(b.clone()),
-            None => return CmdResult::error(format!("no buffer {n}")),
+            None => return fail(format!("no buffer {n}")),
         },
         None => state.buffers.top().cloned(),
     };
     let Some(b) = b else {
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     };
     if let Some(p) = state.panes.get(&t.pane) {
         let sep = args
@@ -298,7 +271,7 @@ pub fn paste_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult 
     if args.has('d') {
         state.buffers.remove(&b.name);
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
 /// A path as the client meant it (relative to its working directory).
@@ -311,19 +284,16 @@ fn client_path(ctx: &Ctx<'_>, path: &str) -> std::path::PathBuf {
     }
 }
 
-pub fn save_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn save_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let [path] = args.rest.as_slice() else {
-        return CmdResult::error("command save-buffer: too few arguments (need at least 1)");
+        return fail("command save-buffer: too few arguments (need at least 1)");
     };
     let data = match pick(state, args) {
         Ok(b) => b.data.clone(),
-        Err(e) => return CmdResult::error(e),
+        Err(e) => return fail(e),
     };
     if path == "-" {
-        return CmdResult {
-            out: String::from_utf8_lossy(&data).into_owned(),
-            ..CmdResult::default()
-        };
+        return output(String::from_utf8_lossy(&data).into_owned());
     }
     let full = client_path(ctx, path);
     let file = std::fs::OpenOptions::new()
@@ -333,14 +303,14 @@ pub fn save_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         .truncate(!args.has('a'))
         .open(&full);
     match file.and_then(|mut f| f.write_all(&data)) {
-        Ok(()) => CmdResult::default(),
-        Err(e) => CmdResult::error(format!("{}: {}", full.display(), io_reason(&e))),
+        Ok(()) => Ok(CmdResult::default()),
+        Err(e) => fail(format!("{}: {}", full.display(), io_reason(&e))),
     }
 }
 
-pub fn load_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn load_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let [path] = args.rest.as_slice() else {
-        return CmdResult::error("command load-buffer: too few arguments (need at least 1)");
+        return fail("command load-buffer: too few arguments (need at least 1)");
     };
     let full = client_path(ctx, path);
     let read = std::fs::File::open(&full).and_then(|f| {
@@ -350,15 +320,15 @@ pub fn load_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         Ok(data)
     });
     let data = match read {
-        Ok(d) if d.len() > MAX_BUFFER => return CmdResult::error("buffer too large"),
+        Ok(d) if d.len() > MAX_BUFFER => return fail("buffer too large"),
         Ok(d) => d,
-        Err(e) => return CmdResult::error(format!("{}: {}", full.display(), io_reason(&e))),
+        Err(e) => return fail(format!("{}: {}", full.display(), io_reason(&e))),
     };
     let limit = buffer_limit(state);
-    match state.buffers.set(args.get('b'), data, limit) {
-        Ok(()) => CmdResult::default(),
-        Err(e) => CmdResult::error(e),
-    }
+    state
+        .buffers
+        .set(args.get('b'), data, limit)
+        .map(|()| CmdResult::default())
 }
 
 /// strerror-style text without Rust's " (os error N)" suffix.

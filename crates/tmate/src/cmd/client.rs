@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Args, CmdResult, Ctx, Find, resolve, resolve_as};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Find, Target, fail, output, resolve_as};
 use crate::state::{ClientEvent, State};
 
 /// The client a command acts on: the attached client that ran it (a key binding), else the
@@ -33,11 +33,11 @@ fn send(state: &State, client: u32, ev: ClientEvent) {
     }
 }
 
-pub fn detach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn detach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let targets: Vec<u32> = if let Some(s) = args.get('s') {
         let sid = match resolve_as(ctx, state, Some(s), Find::Session) {
             Ok(t) => t.session,
-            Err(e) => return CmdResult::error(e),
+            Err(e) => return fail(e),
         };
         state
             .clients
@@ -47,7 +47,7 @@ pub fn detach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             .collect()
     } else {
         let Some(me) = current_client(ctx, state) else {
-            return CmdResult::error("no current client");
+            return fail("no current client");
         };
         if args.has('a') {
             state.clients.keys().copied().filter(|c| *c != me).collect()
@@ -58,12 +58,12 @@ pub fn detach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     for c in targets {
         send(state, c, ClientEvent::Detach);
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     if args.rest.is_empty() {
-        return CmdResult::error("command source-file: too few arguments (need at least 1)");
+        return fail("command source-file: too few arguments (need at least 1)");
     }
     let mut errors = Vec::new();
     for f in &args.rest {
@@ -80,30 +80,23 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         ));
     }
     if errors.is_empty() {
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     // tmux prints config causes with cmdq_print: on stdout, and the command fails.
-    CmdResult {
+    Ok(CmdResult {
         out: errors.iter().map(|e| format!("{e}\n")).collect(),
         code: 1,
         located: true,
         ..CmdResult::default()
-    }
+    })
 }
 
-pub fn show_messages(_ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdResult {
+pub fn show_messages(_ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdOutcome {
     let out = state.messages.iter().map(|m| format!("{m}\n")).collect();
-    CmdResult {
-        out,
-        ..CmdResult::default()
-    }
+    output(out)
 }
 
-pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let default = "[#{session_name}] #{window_index}:#{window_name}, current pane #{pane_index} - (%H:%M %d-%b-%y)";
     let fmt = args
         .get('F')
@@ -111,17 +104,14 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         .unwrap_or(default);
     let text = crate::format::expand(state, t.fmt(), fmt);
     if args.has('p') {
-        return CmdResult {
-            out: format!("{text}\n"),
-            ..CmdResult::default()
-        };
+        return output(format!("{text}\n"));
     }
     // To the client that ran it, or the clients of the target session; none: dropped (tmux).
     // -d: this many milliseconds instead of display-time; 0 keeps it until a key.
     let time = match args.get('d') {
         Some(d) => match d.parse::<u32>() {
             Ok(ms) => u64::from(ms),
-            Err(_) => return CmdResult::error(format!("delay {d} is invalid")),
+            Err(_) => return fail(format!("delay {d} is invalid")),
         },
         None => u64::try_from(state.option_num(t.session, t.window, "display-time")).unwrap_or(0),
     };
@@ -138,5 +128,5 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         send(state, c, ClientEvent::Message(text.clone(), time));
     }
     state.log_message(text);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }

@@ -5,7 +5,7 @@ use tmate_proto::{KeyCode, PaneKeyModes, pane_key_bytes};
 
 use tmate_proto::command::{binding_table, split_commands};
 
-use super::{Args, CmdResult, Ctx, resolve};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail, output};
 use crate::bindings::Binding;
 use crate::state::State;
 
@@ -20,77 +20,69 @@ fn parse_key(name: &str) -> Result<KeyCode, String> {
         .ok_or_else(|| format!("unknown key: {name}"))
 }
 
-pub fn bind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn bind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     bind_args(state, args)
 }
 
-pub fn bind_args(state: &mut State, args: &Args) -> CmdResult {
+pub fn bind_args(state: &mut State, args: &Args) -> CmdOutcome {
     let Some((key, words)) = args.rest.split_first() else {
-        return CmdResult::error("command bind-key: too few arguments (need at least 1)");
+        return fail("command bind-key: too few arguments (need at least 1)");
     };
-    let key = match parse_key(key) {
-        Ok(k) => k,
-        Err(e) => return CmdResult::error(e),
-    };
+    let key = parse_key(key)?;
     // One argument is a command line of its own (`bind x "neww -n a; splitw"`).
     let commands = match words {
-        [] => return CmdResult::default(),
-        [line] => match crate::parse::parse_line(line) {
-            Ok(c) => c,
-            Err(e) => return CmdResult::error(e),
-        },
+        [] => return Ok(CmdResult::default()),
+        [line] => crate::parse::parse_line(line)?,
         _ => split_commands(words),
     };
     let binding = Binding {
         repeat: args.has('r'),
         commands,
     };
-    match crate::bindings::bind(&mut state.keys, &table_of(args), key, binding) {
-        Ok(()) => CmdResult::default(),
-        Err(e) => CmdResult::error(e),
-    }
+    crate::bindings::bind(&mut state.keys, &table_of(args), key, binding)
+        .map(|()| CmdResult::default())
 }
 
-pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let table = table_of(args);
     if args.has('T') && !state.keys.tables.contains_key(&table) {
         if args.has('q') {
-            return CmdResult::default();
+            return Ok(CmdResult::default());
         }
-        return CmdResult::error(format!("table {table} doesn't exist"));
+        return fail(format!("table {table} doesn't exist"));
     }
     if args.has('a') {
         state.keys.unbind_all(&table);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     let Some(key) = args.rest.first() else {
-        return CmdResult::error("missing key");
+        return fail("missing key");
     };
     match parse_key(key) {
         Ok(k) => {
             state.keys.unbind(&table, k);
-            CmdResult::default()
+            Ok(CmdResult::default())
         }
-        Err(_) if args.has('q') => CmdResult::default(),
-        Err(e) => CmdResult::error(e),
+        Err(_) if args.has('q') => Ok(CmdResult::default()),
+        Err(e) => Err(e),
     }
 }
 
-pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let table = args.get('T');
     if let Some(t) = table
         && !state.keys.tables.contains_key(t)
     {
-        return CmdResult::error(format!("table {t} doesn't exist"));
+        return fail(format!("table {t} doesn't exist"));
     }
     let key = match args.rest.first().map(|k| parse_key(k)) {
         Some(Ok(k)) => Some(k),
-        Some(Err(e)) => return CmdResult::error(e),
+        Some(Err(e)) => return fail(e),
         None => None,
     };
     let lines = crate::bindings::list(&state.keys, table, key);
     if key.is_some() && lines.is_empty() {
-        return CmdResult::error(format!(
+        return fail(format!(
             "unknown key: {}",
             args.rest.first().map(String::as_str).unwrap_or_default()
         ));
@@ -100,10 +92,7 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         out.push_str(&l);
         out.push('\n');
     }
-    CmdResult {
-        out,
-        ..CmdResult::default()
-    }
+    output(out)
 }
 
 /// Write `key` to `pane` as its program expects it (cursor and keypad modes).
@@ -122,16 +111,12 @@ pub fn write_key(state: &State, pane: u32, key: KeyCode) {
     }
 }
 
-pub fn send_prefix(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn send_prefix(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let name = if args.has('2') { "prefix2" } else { "prefix" };
     if let Some(key) = KeyCode::parse(&state.option(t.session, t.window, name))
         && key != KeyCode::NONE
     {
         write_key(state, t.pane, key);
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }

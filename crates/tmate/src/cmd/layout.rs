@@ -1,17 +1,13 @@
 //! Layout commands: resize-pane (-L -R -U -D N, -x/-y sizes and percentages, -Z zoom),
 //! select-layout (even-*, main-*, tiled; -n -p), next-layout, previous-layout, last-pane.
 
-use super::{Args, CmdResult, Ctx, resolve};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail};
 use crate::layout::{Cell, Dir};
 use crate::state::State;
 
-pub fn resize_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let Some(w) = state.window_mut(t.session, t.window) else {
-        return CmdResult::error("no window");
+        return fail("no window");
     };
     if args.has('Z') {
         // tmux `window_zoom`: a window with one pane does not zoom.
@@ -23,10 +19,10 @@ pub fn resize_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             w.active = t.pane;
         }
         state.apply_layout(t.session, t.window);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     if args.has('M') {
-        return CmdResult::error("resize-pane: -M is not supported yet");
+        return fail("resize-pane: -M is not supported yet");
     }
     if args.has('x') || args.has('y') {
         w.zoomed = None;
@@ -40,7 +36,7 @@ pub fn resize_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
                 Ok(n) => n,
                 Err(e) => {
                     state.apply_layout(t.session, t.window);
-                    return CmdResult::error(format!("{what} {e}"));
+                    return fail(format!("{what} {e}"));
                 }
             };
             if let Some(w) = state.window_mut(t.session, t.window) {
@@ -48,14 +44,14 @@ pub fn resize_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             }
         }
         state.apply_layout(t.session, t.window);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     let adjust = match args.rest.first().map(|n| n.parse::<i32>()) {
         None => 1,
         Some(Ok(n)) if (1..=i32::from(u16::MAX)).contains(&n) => n,
         Some(_) => {
             let n = args.rest.first().map(String::as_str).unwrap_or_default();
-            return CmdResult::error(format!("adjustment {n}"));
+            return fail(format!("adjustment {n}"));
         }
     };
     let moves = [
@@ -71,7 +67,7 @@ pub fn resize_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         }
     }
     state.apply_layout(t.session, t.window);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
 /// tmux's predefined layouts in `next-layout` order.
@@ -133,51 +129,40 @@ fn step(state: &mut State, sid: u32, idx: u32, forward: bool) {
     apply_named(state, sid, idx, next);
 }
 
-pub fn select_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn select_layout(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     if let Some(w) = state.window_mut(t.session, t.window) {
         w.zoomed = None;
     }
     state.apply_layout(t.session, t.window);
     if args.has('n') || args.has('p') {
         step(state, t.session, t.window, args.has('n'));
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     let Some(name) = args.rest.first() else {
         // No name: the last layout again, if there was one.
         if let Some(n) = state.window(t.session, t.window).and_then(|w| w.lastlayout) {
             apply_named(state, t.session, t.window, n);
         }
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     };
-    match lookup(name) {
-        Some(n) => {
-            apply_named(state, t.session, t.window, n);
-            CmdResult::default()
-        }
-        // tmux then parses it as a layout string (`select-layout bb62,...`), which we lack.
-        None => CmdResult::error(format!("invalid layout: {name}")),
-    }
+    // tmux then parses it as a layout string (`select-layout bb62,...`), which we lack.
+    let layout = lookup(name).ok_or_else(|| format!("invalid layout: {name}"))?;
+    apply_named(state, t.session, t.window, layout);
+    Ok(CmdResult::default())
 }
 
-pub fn next_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn next_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     layout_step(ctx, state, args, true)
 }
 
-pub fn previous_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn previous_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     layout_step(ctx, state, args, false)
 }
 
-fn layout_step(ctx: &Ctx<'_>, state: &mut State, args: &Args, forward: bool) -> CmdResult {
-    let t = match super::resolve_as(ctx, state, args.get('t'), super::Find::Window) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+fn layout_step(ctx: &Ctx<'_>, state: &mut State, args: &Args, forward: bool) -> CmdOutcome {
+    let t = super::resolve_as(ctx, state, args.get('t'), super::Find::Window)?;
     step(state, t.session, t.window, forward);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
 /// tmux `args_percentage` with 0..=INT_MAX: `N` or `N%` of `cur`, strtonum's error words.
@@ -189,16 +174,12 @@ fn to_size(v: &str, cur: u16) -> Result<u16, &'static str> {
     Ok(u16::try_from(n).unwrap_or(u16::MAX))
 }
 
-pub fn last_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match super::resolve_as(ctx, state, args.get('t'), super::Find::Window) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn last_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let last = state
         .window(t.session, t.window)
         .and_then(|w| w.last.filter(|l| w.pane_ids().contains(l)));
     let Some(last) = last else {
-        return CmdResult::error("no last pane");
+        return fail("no last pane");
     };
     if let Some(w) = state.window_mut(t.session, t.window) {
         if w.zoomed.is_some_and(|z| z != last) && !args.has('Z') {
@@ -208,5 +189,5 @@ pub fn last_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         w.active = last;
     }
     state.apply_layout(t.session, t.window);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }

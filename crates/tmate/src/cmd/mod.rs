@@ -13,15 +13,17 @@ mod prompt;
 mod respawn;
 mod script;
 mod session;
+mod target;
 mod window;
 
 pub use client::current_client;
 pub use keys::write_key;
+pub use target::{Find, Target};
 
 use std::sync::Arc;
 
 pub use tmate_proto::command::Args;
-use tmate_proto::command::{self, CommandSpec, flags};
+use tmate_proto::command::{self, CommandSpec, TargetKind, flags};
 
 use crate::server::{ClientInfo, Shared};
 use crate::state::State;
@@ -65,12 +67,56 @@ impl CmdResult {
     }
 }
 
+/// What a command's `exec` returns: its output, or the error tmux would print (`can't find
+/// pane: 3`); `run_list` turns an error into the command client's stderr and exit code 1.
+pub type CmdOutcome = Result<CmdResult, String>;
+
+/// A command's printed output (`list-*`, `show-*`, `display -p`).
+pub fn output(out: String) -> CmdOutcome {
+    Ok(CmdResult {
+        out,
+        ..CmdResult::default()
+    })
+}
+
+/// A command's error, for `return fail(...)` where `?` does not fit.
+pub fn fail<T>(msg: impl Into<String>) -> Result<T, String> {
+    Err(msg.into())
+}
+
 pub struct Ctx<'a> {
     pub shared: &'a Arc<Shared>,
     pub client: &'a ClientInfo,
 }
 
-type Exec = fn(&Ctx<'_>, &mut State, &Args) -> CmdResult;
+/// A command's `exec`: on the target its `-t` names, resolved by the table's target kind before
+/// it runs (as tmux's queue resolves `cmd_entry.target` before `exec`), or on its arguments alone
+/// (commands without a target, or whose `-t` is a destination that may not exist yet).
+#[derive(Clone, Copy)]
+pub enum Exec {
+    OnTarget(fn(&Ctx<'_>, &mut State, &Args, Target) -> CmdOutcome),
+    Plain(fn(&Ctx<'_>, &mut State, &Args) -> CmdOutcome),
+}
+
+use Exec::{OnTarget, Plain};
+
+impl Entry {
+    /// Resolve the target (if the command runs on one), then run the command.
+    fn run(&self, ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+        match self.exec {
+            Plain(exec) => exec(ctx, state, args),
+            OnTarget(exec) => {
+                let find = match self.spec.target {
+                    TargetKind::Session => Find::Session,
+                    TargetKind::Window => Find::Window,
+                    TargetKind::Pane | TargetKind::Client | TargetKind::None => Find::Pane,
+                };
+                let target = resolve_as(ctx, state, args.get('t'), find)?;
+                exec(ctx, state, args, target)
+            }
+        }
+    }
+}
 
 /// A command the host runs: its place in the shared table (`tmate_proto::command`: alias,
 /// getopt, bounds, usage, flags) and its `exec`.
@@ -82,70 +128,70 @@ pub struct Entry {
 
 /// The host's `exec` of each command it implements, by the table's name.
 const EXEC: &[(&str, Exec)] = &[
-    ("attach-session", session::attach),
-    ("bind-key", keys::bind),
-    ("break-pane", r#move::break_pane),
-    ("capture-pane", buffer::capture),
-    ("clear-history", buffer::clear_history),
-    ("copy-mode", buffer::copy_mode),
-    ("delete-buffer", buffer::delete_buffer),
-    ("command-prompt", prompt::command_prompt),
-    ("confirm-before", prompt::confirm_before),
-    ("detach-client", client::detach),
-    ("display-message", client::display),
-    ("display-panes", prompt::display_panes),
-    ("has-session", session::has),
-    ("if-shell", script::if_shell),
-    ("join-pane", r#move::join_pane),
-    ("kill-pane", pane::kill),
-    ("kill-server", session::kill_server),
-    ("kill-session", session::kill),
-    ("kill-window", r#move::kill_window),
-    ("last-pane", layout::last_pane),
-    ("last-window", window::last),
-    ("list-buffers", buffer::list_buffers),
-    ("list-keys", keys::list),
-    ("list-panes", pane::list),
-    ("list-sessions", session::list),
-    ("list-windows", window::list),
-    ("load-buffer", buffer::load_buffer),
-    ("move-pane", r#move::join_pane),
-    ("move-window", r#move::move_window),
-    ("new-session", session::new),
-    ("new-window", window::new),
-    ("next-layout", layout::next_layout),
-    ("next-window", window::next),
-    ("paste-buffer", buffer::paste_buffer),
-    ("previous-layout", layout::previous_layout),
-    ("previous-window", window::previous),
-    ("refresh-client", script::refresh_client),
-    ("rename-session", session::rename),
-    ("rename-window", window::rename),
-    ("resize-pane", layout::resize_pane),
-    ("respawn-pane", respawn::respawn_pane),
-    ("respawn-window", respawn::respawn_window),
-    ("rotate-window", r#move::rotate_window),
-    ("run-shell", script::run_shell),
-    ("save-buffer", buffer::save_buffer),
-    ("select-layout", layout::select_layout),
-    ("select-pane", pane::select),
-    ("select-window", window::select),
-    ("send-keys", pane::send_keys),
-    ("send-prefix", keys::send_prefix),
-    ("set-buffer", buffer::set_buffer),
-    ("set-option", options::set_option),
-    ("set-window-option", options::set_window_option),
-    ("show-buffer", buffer::show_buffer),
-    ("show-messages", client::show_messages),
-    ("show-options", options::show_options),
-    ("show-window-options", options::show_window_options),
-    ("source-file", client::source_file),
-    ("split-window", pane::split),
-    ("swap-pane", r#move::swap_pane),
-    ("swap-window", r#move::swap_window),
-    ("wait-for", script::wait_for),
-    ("unbind-key", keys::unbind),
-    ("start-server", session::start_server),
+    ("attach-session", Plain(session::attach)),
+    ("bind-key", Plain(keys::bind)),
+    ("break-pane", Plain(r#move::break_pane)),
+    ("capture-pane", OnTarget(buffer::capture)),
+    ("clear-history", OnTarget(buffer::clear_history)),
+    ("copy-mode", OnTarget(buffer::copy_mode)),
+    ("delete-buffer", Plain(buffer::delete_buffer)),
+    ("command-prompt", Plain(prompt::command_prompt)),
+    ("confirm-before", Plain(prompt::confirm_before)),
+    ("detach-client", Plain(client::detach)),
+    ("display-message", OnTarget(client::display)),
+    ("display-panes", Plain(prompt::display_panes)),
+    ("has-session", Plain(session::has)),
+    ("if-shell", OnTarget(script::if_shell)),
+    ("join-pane", Plain(r#move::join_pane)),
+    ("kill-pane", OnTarget(pane::kill)),
+    ("kill-server", Plain(session::kill_server)),
+    ("kill-session", OnTarget(session::kill)),
+    ("kill-window", OnTarget(r#move::kill_window)),
+    ("last-pane", OnTarget(layout::last_pane)),
+    ("last-window", OnTarget(window::last)),
+    ("list-buffers", Plain(buffer::list_buffers)),
+    ("list-keys", Plain(keys::list)),
+    ("list-panes", Plain(pane::list)),
+    ("list-sessions", Plain(session::list)),
+    ("list-windows", Plain(window::list)),
+    ("load-buffer", Plain(buffer::load_buffer)),
+    ("move-pane", Plain(r#move::join_pane)),
+    ("move-window", Plain(r#move::move_window)),
+    ("new-session", Plain(session::new)),
+    ("new-window", Plain(window::new)),
+    ("next-layout", Plain(layout::next_layout)),
+    ("next-window", Plain(window::next)),
+    ("paste-buffer", OnTarget(buffer::paste_buffer)),
+    ("previous-layout", Plain(layout::previous_layout)),
+    ("previous-window", Plain(window::previous)),
+    ("refresh-client", Plain(script::refresh_client)),
+    ("rename-session", OnTarget(session::rename)),
+    ("rename-window", OnTarget(window::rename)),
+    ("resize-pane", OnTarget(layout::resize_pane)),
+    ("respawn-pane", OnTarget(respawn::respawn_pane)),
+    ("respawn-window", OnTarget(respawn::respawn_window)),
+    ("rotate-window", OnTarget(r#move::rotate_window)),
+    ("run-shell", Plain(script::run_shell)),
+    ("save-buffer", Plain(buffer::save_buffer)),
+    ("select-layout", OnTarget(layout::select_layout)),
+    ("select-pane", OnTarget(pane::select)),
+    ("select-window", Plain(window::select)),
+    ("send-keys", OnTarget(pane::send_keys)),
+    ("send-prefix", OnTarget(keys::send_prefix)),
+    ("set-buffer", Plain(buffer::set_buffer)),
+    ("set-option", Plain(options::set_option)),
+    ("set-window-option", Plain(options::set_window_option)),
+    ("show-buffer", Plain(buffer::show_buffer)),
+    ("show-messages", Plain(client::show_messages)),
+    ("show-options", Plain(options::show_options)),
+    ("show-window-options", Plain(options::show_window_options)),
+    ("source-file", Plain(client::source_file)),
+    ("split-window", OnTarget(pane::split)),
+    ("swap-pane", Plain(r#move::swap_pane)),
+    ("swap-window", Plain(r#move::swap_window)),
+    ("wait-for", Plain(script::wait_for)),
+    ("unbind-key", Plain(keys::unbind)),
+    ("start-server", Plain(session::start_server)),
 ];
 
 /// tmux's lookup (name, alias, unique prefix, with tmux's messages), then this host's `exec`.
@@ -201,7 +247,9 @@ pub fn run_list(
         };
         let r = match find(name).and_then(|e| Args::parse(e.spec, rest).map(|a| (e, a))) {
             Ok((entry, args)) => {
-                let r = (entry.exec)(&ctx, state, &args);
+                let r = entry
+                    .run(&ctx, state, &args)
+                    .unwrap_or_else(CmdResult::error);
                 // The relay mirrors bindings and options (protocol spec 3.7): keep them for it.
                 if r.code == 0 && entry.spec.has(flags::REPLICATED) {
                     state.tmate.record(args.to_words(entry.spec.name));
@@ -239,245 +287,22 @@ pub fn run_list(
     total
 }
 
-/// A resolved target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Target {
-    pub session: u32,
-    pub window: u32,
-    pub pane: u32,
-}
-
-impl Target {
-    pub fn fmt(self) -> crate::format::Ctx {
-        crate::format::Ctx {
-            session: self.session,
-            window: self.window,
-            pane: self.pane,
-        }
-    }
-}
-
-/// The current session: the client's own (inside a pane), else the most recently used.
-pub fn current_session(ctx: &Ctx<'_>, state: &State) -> Option<u32> {
-    if let Some((sid, _)) = ctx.client.pane.and_then(|p| state.locate_pane(p)) {
-        return Some(sid);
-    }
-    state
-        .sessions
-        .values()
-        .max_by_key(|s| (s.activity, s.id))
-        .map(|s| s.id)
-}
-
-fn find_session(state: &State, name: &str) -> Option<u32> {
-    let name = name.strip_prefix('=').unwrap_or(name);
-    if let Some(id) = name.strip_prefix('$').and_then(|n| n.parse::<u32>().ok()) {
-        return state.sessions.contains_key(&id).then_some(id);
-    }
-    if let Some(s) = state.sessions.values().find(|s| s.name == name) {
-        return Some(s.id);
-    }
-    let pre: Vec<u32> = state
-        .sessions
-        .values()
-        .filter(|s| s.name.starts_with(name))
-        .map(|s| s.id)
-        .collect();
-    match pre.as_slice() {
-        [one] => Some(*one),
-        _ => None,
-    }
-}
-
-fn find_window(state: &State, sid: u32, spec: &str) -> Option<u32> {
-    // `=N`: exact match only, which is all we do anyway.
-    let spec = spec
-        .strip_prefix('=')
-        .filter(|s| !s.is_empty())
-        .unwrap_or(spec);
-    let s = state.sessions.get(&sid)?;
-    match spec {
-        "" => return Some(s.current),
-        "!" => return s.last,
-        "^" => return s.windows.keys().next().copied(),
-        "$" => return s.windows.keys().next_back().copied(),
-        "+" => return s.windows.range(s.current + 1..).next().map(|(i, _)| *i),
-        "-" => return s.windows.range(..s.current).next_back().map(|(i, _)| *i),
-        _ => {}
-    }
-    if let Some(id) = spec.strip_prefix('@').and_then(|n| n.parse::<u32>().ok()) {
-        return s.windows.iter().find(|(_, w)| w.id == id).map(|(i, _)| *i);
-    }
-    if let Ok(idx) = spec.parse::<u32>() {
-        return s.windows.contains_key(&idx).then_some(idx);
-    }
-    s.windows
-        .keys()
-        .copied()
-        .find(|i| crate::format::window_name(state, sid, *i) == spec)
-}
-
-fn find_pane(state: &State, sid: u32, idx: u32, spec: &str) -> Option<u32> {
-    let w = state.window(sid, idx)?;
-    let ids = w.pane_ids();
-    let pos = ids.iter().position(|p| *p == w.active)?;
-    match spec {
-        "" => Some(w.active),
-        "!" => w.last,
-        "+" => ids.get((pos + 1) % ids.len()).copied(),
-        "-" => ids.get((pos + ids.len() - 1) % ids.len()).copied(),
-        _ => {
-            let base = usize::try_from(state.option_num(sid, idx, "pane-base-index")).unwrap_or(0);
-            spec.parse::<usize>()
-                .ok()
-                .and_then(|i| i.checked_sub(base))
-                .and_then(|i| ids.get(i).copied())
-        }
-    }
-}
-
-/// What a command's `-t` names, which decides how a bare word is read (tmux `CMD_FIND_*`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Find {
-    Session,
-    Window,
-    Pane,
-}
-
-/// Resolve `-t` for a pane command.
+/// `target::resolve` for a command's context.
 pub fn resolve(ctx: &Ctx<'_>, state: &State, target: Option<&str>) -> Result<Target, String> {
-    resolve_as(ctx, state, target, Find::Pane)
+    target::resolve(ctx.client, state, target)
 }
 
-/// Resolve `-t` like tmux's `cmd_find_target`: `sess:win.pane`, `$id`, `@id`, `%id`; a bare
-/// word is a session, window or pane by `find`.
+/// `target::resolve_as` for a command's context.
 pub fn resolve_as(
     ctx: &Ctx<'_>,
     state: &State,
     target: Option<&str>,
     find: Find,
 ) -> Result<Target, String> {
-    let t = target.unwrap_or("");
-    // `=`: the pane under the mouse, in a mouse binding.
-    if t == "="
-        && let Some(pane) = ctx.client.mouse.as_ref().and_then(|m| m.pane)
-        && let Some((session, window)) = state.locate_pane(pane)
-    {
-        return Ok(Target {
-            session,
-            window,
-            pane,
-        });
-    }
-    let bare =
-        !t.is_empty() && !t.contains(':') && !t.contains('.') && !t.starts_with(['$', '@', '%']);
-    if bare && find != Find::Session {
-        let session = current_session(ctx, state).ok_or("no current session")?;
-        let own = ctx
-            .client
-            .pane
-            .and_then(|p| state.locate_pane(p))
-            .filter(|(s, _)| *s == session);
-        let cur_window = own
-            .map(|(_, w)| w)
-            .or(state.sessions.get(&session).map(|s| s.current));
-        // tmux falls back from pane to window to session (`cmd_find_get_pane`, `_window`).
-        if find == Find::Pane
-            && let Some(window) = cur_window
-            && let Some(pane) = find_pane(state, session, window, t)
-        {
-            return Ok(Target {
-                session,
-                window,
-                pane,
-            });
-        }
-        if let Some(window) = find_window(state, session, t) {
-            let pane = state
-                .window(session, window)
-                .map(|w| w.active)
-                .ok_or("no pane")?;
-            return Ok(Target {
-                session,
-                window,
-                pane,
-            });
-        }
-        let Some(found) = find_session(state, t) else {
-            return Err(match find {
-                Find::Pane => format!("can't find pane: {t}"),
-                _ => format!("can't find window: {t}"),
-            });
-        };
-        return resolve_as(ctx, state, Some(&format!("${found}")), Find::Session);
-    }
-    let err = || format!("can't find pane: {t}");
-    if let Some(id) = t.strip_prefix('%').and_then(|n| n.parse::<u32>().ok()) {
-        let (session, window) = state.locate_pane(id).ok_or_else(err)?;
-        return Ok(Target {
-            session,
-            window,
-            pane: id,
-        });
-    }
-    if let Some(id) = t.strip_prefix('@').and_then(|n| n.parse::<u32>().ok()) {
-        let (session, window) = state
-            .locate_window(id)
-            .ok_or_else(|| format!("can't find window: {t}"))?;
-        let pane = state
-            .window(session, window)
-            .map(|w| w.active)
-            .ok_or_else(err)?;
-        return Ok(Target {
-            session,
-            window,
-            pane,
-        });
-    }
-    let (sess_part, rest) = match t.split_once(':') {
-        Some((s, r)) => (Some(s), r),
-        None if t.contains('.') => (None, t),
-        None => (Some(t).filter(|s| !s.is_empty()), ""),
-    };
-    let session = match sess_part.filter(|s| !s.is_empty()) {
-        Some(name) => match find_session(state, name) {
-            Some(s) => s,
-            // A bare word may be a window of the current session.
-            None if !t.contains(':') => {
-                let cur = current_session(ctx, state).ok_or("no current session")?;
-                let w = find_window(state, cur, name)
-                    .ok_or_else(|| format!("can't find session: {name}"))?;
-                let pane = state.window(cur, w).map(|w| w.active).ok_or_else(err)?;
-                return Ok(Target {
-                    session: cur,
-                    window: w,
-                    pane,
-                });
-            }
-            None => return Err(format!("can't find session: {name}")),
-        },
-        None => current_session(ctx, state).ok_or("no current session")?,
-    };
-    let (win_part, pane_part) = rest.split_once('.').unwrap_or((rest, ""));
-    // Inside a pane with no explicit target, the client's own pane is the default.
-    if t.is_empty()
-        && let Some(p) = ctx.client.pane
-        && let Some((s, w)) = state.locate_pane(p)
-    {
-        return Ok(Target {
-            session: s,
-            window: w,
-            pane: p,
-        });
-    }
-    let window = find_window(state, session, win_part)
-        .ok_or_else(|| format!("can't find window: {win_part}"))?;
-    // tmux names only the pane part it could not find.
-    let pane = find_pane(state, session, window, pane_part)
-        .ok_or_else(|| format!("can't find pane: {pane_part}"))?;
-    Ok(Target {
-        session,
-        window,
-        pane,
-    })
+    target::resolve_as(ctx.client, state, target, find)
+}
+
+/// `target::current_session` for a command's context.
+pub fn current_session(ctx: &Ctx<'_>, state: &State) -> Option<u32> {
+    target::current_session(ctx.client, state)
 }

@@ -2,17 +2,13 @@
 //! break-pane, rotate-window, move-window (-r renumbers; -a/-b shuffle up), swap-window,
 //! kill-window (-a).
 
-use super::{Args, CmdResult, Ctx, Find, Target, resolve, resolve_as};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Find, Target, fail, resolve, resolve_as};
 use crate::format;
 use crate::layout::Dir;
 use crate::state::{State, Window};
 
 /// A placeholder leaf while a pane moves within one tree (pane ids never reach it).
 const MOVING: u32 = u32::MAX;
-
-fn err(e: String) -> CmdResult {
-    CmdResult::error(e)
-}
 
 /// tmux `window_push_zoom`: unzoom; the window re-zooms its active pane afterwards only with
 /// `-Z` and when it was zoomed.
@@ -44,11 +40,8 @@ fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
     }
 }
 
-pub fn swap_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let dst = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
+pub fn swap_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let dst = resolve(ctx, state, args.get('t'))?;
     let keep = args.has('Z');
     let dst_zoom = push_zoom(state, dst.session, dst.window, keep);
     let src = if args.has('D') || args.has('U') {
@@ -68,10 +61,7 @@ pub fn swap_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             ..dst
         }
     } else {
-        match resolve(ctx, state, args.get('s')) {
-            Ok(t) => t,
-            Err(e) => return err(e),
-        }
+        resolve(ctx, state, args.get('s'))?
     };
     let same = (src.session, src.window) == (dst.session, dst.window);
     let src_zoom = !same && push_zoom(state, src.session, src.window, keep);
@@ -87,7 +77,7 @@ pub fn swap_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     if !same {
         pop_zoom(state, dst.session, dst.window, dst_zoom);
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
 /// The cells stay; the two panes trade places (and so sizes).
@@ -187,15 +177,9 @@ pub fn strtonum(s: &str, min: i64, max: i64) -> Result<u64, &'static str> {
     u64::try_from(n).map_err(|_| "too small")
 }
 
-pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let dst = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
-    let src = match resolve(ctx, state, args.get('s')) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
+pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let dst = resolve(ctx, state, args.get('t'))?;
+    let src = resolve(ctx, state, args.get('s'))?;
     for t in [dst, src] {
         if let Some(w) = state.window_mut(t.session, t.window) {
             w.zoomed = None;
@@ -203,7 +187,7 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         state.apply_layout(t.session, t.window);
     }
     if src.pane == dst.pane {
-        return CmdResult::error("source and target panes must be different");
+        return fail("source and target panes must be different");
     }
     let dir = if args.has('h') {
         Dir::LeftRight
@@ -214,30 +198,27 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         .window(dst.session, dst.window)
         .and_then(|w| w.geometry(dst.pane))
     else {
-        return CmdResult::error("no pane");
+        return fail("no pane");
     };
     let cur = if dir == Dir::TopBottom { g.sy } else { g.sx };
-    let size = match split_size(args, cur) {
-        Ok(s) => s,
-        Err(e) => return err(e),
-    };
+    let size = split_size(args, cur)?;
     let dst_wid = state.window(dst.session, dst.window).map(|w| w.id);
     let split = state.window_mut(dst.session, dst.window).and_then(|w| {
         w.layout
             .split_sized(dst.pane, dir, MOVING, size, args.has('b'))
     });
     if split.is_none() {
-        return CmdResult::error("create pane failed: pane too small");
+        return fail("create pane failed: pane too small");
     }
     // Out of its window like tmux's layout_close_pane (the window goes when emptied), then
     // into the new cell.
     let Some(pane) = state.panes.remove(&src.pane) else {
-        return CmdResult::error("no pane");
+        return fail("no pane");
     };
     state.remove_pane(src.pane);
     state.panes.insert(src.pane, pane);
     let Some((sid, idx)) = dst_wid.and_then(|w| state.locate_window(w)) else {
-        return CmdResult::error("no window");
+        return fail("no window");
     };
     if let Some(w) = state.window_mut(sid, idx) {
         let ids: Vec<u32> = w
@@ -259,7 +240,7 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         super::window::select_index(state, sid, idx);
     }
     state.apply_layout(sid, idx);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
 /// A `-t` naming a window index that may not exist yet (tmux `CMD_FIND_WINDOW_INDEX`):
@@ -428,40 +409,26 @@ fn fit(state: &mut State, sid: u32, idx: u32) {
     state.apply_layout(sid, idx);
 }
 
-pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     if args.has('r') {
-        let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
-            Ok(t) => t,
-            Err(e) => return err(e),
-        };
+        let t = resolve_as(ctx, state, args.get('t'), Find::Session)?;
         let base = u32::try_from(state.option_num(t.session, 0, "base-index")).unwrap_or(0);
         if let Some(s) = state.sessions.get_mut(&t.session) {
             s.renumber(base);
         }
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
-    let mut src = match resolve_as(ctx, state, args.get('s'), Find::Window) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
-    let (dst, at) = match index_target(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
-    let at = match place(state, args, (dst, at), &mut src) {
-        Ok(a) => a,
-        Err(e) => return err(e),
-    };
-    if let Err(e) = relink(
+    let mut src = resolve_as(ctx, state, args.get('s'), Find::Window)?;
+    let (dst, at) = index_target(ctx, state, args.get('t'))?;
+    let at = place(state, args, (dst, at), &mut src)?;
+    relink(
         state,
         (src.session, src.window),
         dst,
         at,
         args.has('k'),
         !args.has('d'),
-    ) {
-        return err(e);
-    }
+    )?;
     if state.sessions.contains_key(&src.session)
         && state.session_option(src.session, "renumber-windows") == "on"
     {
@@ -470,20 +437,14 @@ pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             s.renumber(base);
         }
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let src = match resolve_as(ctx, state, args.get('s'), Find::Window) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
-    let dst = match resolve_as(ctx, state, args.get('t'), Find::Window) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
+pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let src = resolve_as(ctx, state, args.get('s'), Find::Window)?;
+    let dst = resolve_as(ctx, state, args.get('t'), Find::Window)?;
     if (src.session, src.window) == (dst.session, dst.window) {
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     let a = state
         .sessions
@@ -494,7 +455,7 @@ pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         .get_mut(&dst.session)
         .and_then(|s| s.windows.remove(&dst.window));
     let (Some(a), Some(b)) = (a, b) else {
-        return CmdResult::error("no window");
+        return fail("no window");
     };
     if let Some(s) = state.sessions.get_mut(&dst.session) {
         s.windows.insert(dst.window, a);
@@ -513,28 +474,19 @@ pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             super::window::select_index(state, src.session, src.window);
         }
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let mut src = match resolve(ctx, state, args.get('s')) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
-    let (dst, at) = match index_target(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
-    let at = match place(state, args, (dst, at), &mut src) {
-        Ok(a) => a,
-        Err(e) => return err(e),
-    };
+pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let mut src = resolve(ctx, state, args.get('s'))?;
+    let (dst, at) = index_target(ctx, state, args.get('t'))?;
+    let at = place(state, args, (dst, at), &mut src)?;
     if let Some(w) = state.window_mut(src.session, src.window) {
         w.zoomed = None;
     }
     state.apply_layout(src.session, src.window);
     let Some(w) = state.window(src.session, src.window) else {
-        return CmdResult::error("no window");
+        return fail("no window");
     };
     let (wsx, wsy) = (w.sx, w.sy);
     let (sid, idx) = if w.pane_ids().len() == 1 {
@@ -548,16 +500,16 @@ pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             !args.has('d'),
         ) {
             Ok(i) => (dst, i),
-            Err(e) => return err(e),
+            Err(e) => return Err(e),
         }
     } else {
         if let Some(i) = at
             && state.window(dst, i).is_some()
         {
-            return CmdResult::error(format!("index in use: {i}"));
+            return fail(format!("index in use: {i}"));
         }
         let Some(pane) = state.panes.remove(&src.pane) else {
-            return CmdResult::error("no pane");
+            return fail("no pane");
         };
         state.remove_pane(src.pane);
         state.panes.insert(src.pane, pane);
@@ -591,21 +543,17 @@ pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         };
         r.out = format!("{}\n", format::expand(state, c, fmt));
     }
-    r
+    Ok(r)
 }
 
-pub fn rotate_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve_as(ctx, state, args.get('t'), Find::Window) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
+pub fn rotate_window(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let rezoom = push_zoom(state, t.session, t.window, args.has('Z'));
     let Some(w) = state.window_mut(t.session, t.window) else {
-        return CmdResult::error("no window");
+        return fail("no window");
     };
     let mut ids = w.pane_ids();
     if ids.is_empty() {
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     // The pane order rotates and each pane takes the next one's cell; the active cell stays.
     let down = args.has('D');
@@ -626,17 +574,13 @@ pub fn rotate_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult
         set_active(state, t.session, t.window, p);
     }
     pop_zoom(state, t.session, t.window, rezoom);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn kill_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve_as(ctx, state, args.get('t'), Find::Window) {
-        Ok(t) => t,
-        Err(e) => return err(e),
-    };
+pub fn kill_window(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     if !args.has('a') {
         state.remove_window(t.session, t.window);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     // Every other window; by id, since renumber-windows moves indexes as they go.
     let keep = state.window(t.session, t.window).map(|w| w.id);
@@ -656,5 +600,5 @@ pub fn kill_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             state.remove_window(sid, idx);
         }
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }

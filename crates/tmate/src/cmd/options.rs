@@ -3,23 +3,23 @@
 
 use std::collections::BTreeMap;
 
-use super::{Args, CmdResult, Ctx, Find, resolve_as};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Find, fail, output, resolve_as};
 use crate::options::{self, Def, MAX_USER_OPTIONS, Scope, TABLE};
 use crate::state::State;
 
-pub fn set_option(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn set_option(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     set(ctx, state, args, false)
 }
 
-pub fn set_window_option(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn set_window_option(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     set(ctx, state, args, true)
 }
 
-pub fn show_options(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn show_options(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     show(ctx, state, args, false)
 }
 
-pub fn show_window_options(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn show_window_options(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     show(ctx, state, args, true)
 }
 
@@ -73,17 +73,14 @@ fn target_map<'s>(
     }
 }
 
-fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdResult {
+fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOutcome {
     let Some(name) = args.rest.first() else {
-        return CmdResult::error("command set-option: too few arguments (need at least 1)");
+        return fail("command set-option: too few arguments (need at least 1)");
     };
-    if args.rest.len() > 2 {
-        return CmdResult::error("command set-option: too many arguments (need at most 2)");
-    }
     let (def, scope) = match scope_of(name, args, window_cmd) {
         Ok(v) => v,
-        Err(_) if args.has('q') => return CmdResult::default(),
-        Err(e) => return CmdResult::error(e),
+        Err(_) if args.has('q') => return Ok(CmdResult::default()),
+        Err(e) => return fail(e),
     };
     let name = def.map_or(name.as_str(), |d| d.name).to_string();
     let mut value = args.rest.get(1).cloned();
@@ -95,10 +92,7 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdRe
     }
     // The value in force before the change (what a flag toggles and -a appends to).
     let global = state.options.get(scope, &name).map(str::to_string);
-    let map = match target_map(ctx, state, args, scope) {
-        Ok(m) => m,
-        Err(e) => return CmdResult::error(e),
-    };
+    let map = target_map(ctx, state, args, scope)?;
     if args.has('u') {
         match def {
             Some(d) if args.has('g') || scope == Scope::Server => {
@@ -108,10 +102,10 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdRe
                 map.remove(&name);
             }
         }
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     if args.has('o') && map.contains_key(&name) {
-        return CmdResult::error(format!("already set: {name}"));
+        return fail(format!("already set: {name}"));
     }
     let current = map.get(&name).cloned().or(global);
     if args.has('a')
@@ -121,32 +115,26 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdRe
         value = Some(format!("{cur}{v}"));
     }
     let new = match def {
-        Some(d) => match options::parse_value(d, value.as_deref(), current.as_deref()) {
-            Ok(v) => v,
-            Err(e) => return CmdResult::error(e),
-        },
+        Some(d) => options::parse_value(d, value.as_deref(), current.as_deref())?,
         None => match value {
             Some(v) => v,
-            None => return CmdResult::error("empty value"),
+            None => return fail("empty value"),
         },
     };
     if def.is_none() && !map.contains_key(&name) && map.len() >= MAX_USER_OPTIONS + TABLE.len() {
-        return CmdResult::error("too many options");
+        return fail("too many options");
     }
     map.insert(name, new);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-fn show(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdResult {
-    if args.rest.len() > 1 {
-        return CmdResult::error("command show-options: too many arguments (need at most 1)");
-    }
+fn show(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOutcome {
     let one = args.rest.first();
     let (def, scope) = match one {
         Some(name) => match scope_of(name, args, window_cmd) {
             Ok(v) => v,
-            Err(_) if args.has('q') => return CmdResult::default(),
-            Err(e) => return CmdResult::error(e),
+            Err(_) if args.has('q') => return Ok(CmdResult::default()),
+            Err(e) => return fail(e),
         },
         None if args.has('s') => (None, Scope::Server),
         None if args.has('w') || window_cmd => (None, Scope::Window),
@@ -155,7 +143,7 @@ fn show(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdR
     let global = args.has('g') || scope == Scope::Server;
     let map = match target_map(ctx, state, args, scope) {
         Ok(m) => m.clone(),
-        Err(e) => return CmdResult::error(e),
+        Err(e) => return fail(e),
     };
     let line = |name: &str, value: &str| {
         if args.has('v') {
@@ -170,7 +158,7 @@ fn show(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdR
         match map.get(name) {
             Some(v) => out.push_str(&line(name, v)),
             None if def.is_none() && global && !args.has('q') => {
-                return CmdResult::error(format!("invalid option: {name}"));
+                return fail(format!("invalid option: {name}"));
             }
             None => {}
         }
@@ -185,8 +173,5 @@ fn show(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdR
             out.push_str(&line(name, v));
         }
     }
-    CmdResult {
-        out,
-        ..CmdResult::default()
-    }
+    output(out)
 }

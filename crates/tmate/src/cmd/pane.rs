@@ -3,17 +3,13 @@
 
 use tmate_proto::{KeyCode, PaneKeyModes, pane_key_bytes};
 
-use super::{Args, CmdResult, Ctx, resolve};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail, output, resolve};
 use crate::format;
 use crate::layout::Dir;
 use crate::process::spawn_pane;
 use crate::state::State;
 
-pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let dir = if args.has('h') {
         Dir::LeftRight
     } else {
@@ -23,24 +19,21 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         .window(t.session, t.window)
         .and_then(|w| w.geometry(t.pane))
     else {
-        return CmdResult::error("no pane");
+        return fail("no pane");
     };
     let too_small = match dir {
         Dir::LeftRight => g.sx < 3,
         Dir::TopBottom => g.sy < 3,
     };
     if too_small {
-        return CmdResult::error("no space for new pane");
+        return fail("no space for new pane");
     }
     let cur = if dir == Dir::TopBottom { g.sy } else { g.sx };
-    let size = match super::r#move::split_size(args, cur) {
-        Ok(s) => s,
-        Err(e) => return CmdResult::error(e),
-    };
+    let size = super::r#move::split_size(args, cur)?;
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
     // Spawned at the old size; the split resizes it at once.
-    let new = match spawn_pane(
+    let new = spawn_pane(
         ctx.shared,
         state,
         t.session,
@@ -48,16 +41,13 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         &cwd,
         g.sx,
         g.sy,
-    ) {
-        Ok(p) => p,
-        Err(e) => return CmdResult::error(e),
-    };
+    )?;
     if state
         .split_sized(t.session, t.window, t.pane, dir, new, size, args.has('b'))
         .is_none()
     {
         state.remove_pane(new);
-        return CmdResult::error("no space for new pane");
+        return fail("no space for new pane");
     }
     if args.has('d')
         && let Some(w) = state.window_mut(t.session, t.window)
@@ -77,7 +67,7 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         };
         r.out = format!("{}\n", format::expand(state, c, fmt));
     }
-    r
+    Ok(r)
 }
 
 /// The pane next to `pane` in a direction (tmux `window_pane_find_*`, simplified to the first
@@ -121,16 +111,12 @@ pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
     }
 }
 
-pub fn select(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn select(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let mut pane = t.pane;
     if args.has('l') {
         match state.window(t.session, t.window).and_then(|w| w.last) {
             Some(l) => pane = l,
-            None => return CmdResult::error("no last pane"),
+            None => return fail("no last pane"),
         }
     }
     for d in ['L', 'R', 'U', 'D'] {
@@ -146,14 +132,10 @@ pub fn select(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     }
     super::window::select_index(state, t.session, t.window);
     set_active(state, t.session, t.window, pane);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn kill(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn kill(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     if args.has('a') {
         let others: Vec<u32> = state
             .window(t.session, t.window)
@@ -163,16 +145,13 @@ pub fn kill(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     } else {
         state.remove_pane(t.pane);
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let default = "#{pane_index}: [#{pane_width}x#{pane_height}] [history 0/2000, 0 bytes] #{pane_id}#{?pane_active, (active),}";
     let fmt = args.get('F').unwrap_or(default);
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+    let t = resolve(ctx, state, args.get('t'))?;
     let windows: Vec<(u32, u32)> = if args.has('a') {
         state
             .sessions
@@ -207,17 +186,10 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             out.push('\n');
         }
     }
-    CmdResult {
-        out,
-        ..CmdResult::default()
-    }
+    output(out)
 }
 
-pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     // -M: the mouse event of the binding, to the pane under the mouse.
     if args.has('M') {
         if let Some(m) = &ctx.client.mouse
@@ -226,17 +198,17 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         {
             crate::mouse::send_to_pane(state, p, m);
         }
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     // Copy mode: -X runs a copy command, other keys go through the copy key table.
     if args.has('X') {
         return crate::copy::command(ctx, state, t.pane, args);
     }
     if let Some(r) = crate::copy::send_keys(ctx, state, t.pane, args) {
-        return r;
+        return Ok(r);
     }
     let Some(p) = state.panes.get(&t.pane) else {
-        return CmdResult::error("no pane");
+        return fail("no pane");
     };
     let m = p.term.modes();
     let modes = PaneKeyModes {
@@ -272,5 +244,5 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     for _ in 0..repeat {
         p.write(bytes.clone());
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }

@@ -4,22 +4,19 @@
 
 use std::time::Duration;
 
-use super::{Args, CmdResult, Ctx, current_client};
+use super::{Args, CmdOutcome, CmdResult, Ctx, current_client, fail};
 use crate::prompt::{Action, Mode, PromptSpec, Request};
 use crate::state::{ClientEvent, State};
 
 /// The client to show on and the format context of its session's current pane.
-fn target(ctx: &Ctx<'_>, state: &State) -> Result<(u32, crate::format::Ctx), CmdResult> {
-    let client = current_client(ctx, state).ok_or_else(|| CmdResult::error("no current client"))?;
+fn target(ctx: &Ctx<'_>, state: &State) -> Result<(u32, crate::format::Ctx), String> {
+    let client = current_client(ctx, state).ok_or("no current client")?;
     let sid = state
         .clients
         .get(&client)
         .map(|c| c.session)
-        .ok_or_else(|| CmdResult::error("no current client"))?;
-    let s = state
-        .sessions
-        .get(&sid)
-        .ok_or_else(|| CmdResult::error("no current session"))?;
+        .ok_or("no current client")?;
+    let s = state.sessions.get(&sid).ok_or("no current session")?;
     let pane = s.windows.get(&s.current).map(|w| w.active).unwrap_or(0);
     let fctx = crate::format::Ctx {
         session: sid,
@@ -48,15 +45,12 @@ fn command_text(words: &[String]) -> String {
     }
 }
 
-pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let (client, fctx) = match target(ctx, state) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
+pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let (client, fctx) = target(ctx, state)?;
     if let Some(t) = args.get('T')
         && !["command", "search", "target", "window-target"].contains(&t)
     {
-        return CmdResult::error(format!("unknown type: {t}"));
+        return fail(format!("unknown type: {t}"));
     }
     let template = if args.rest.is_empty() {
         "%1".to_string()
@@ -112,22 +106,13 @@ pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResul
             mode,
         }),
     );
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let (client, fctx) = match target(ctx, state) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
-    if args.rest.is_empty() {
-        return CmdResult::error("command confirm-before: too few arguments (need at least 1)");
-    }
+pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let (client, fctx) = target(ctx, state)?;
     let commands = if args.rest.len() == 1 {
-        match crate::parse::parse_line(&command_text(&args.rest)) {
-            Ok(c) => c,
-            Err(e) => return CmdResult::error(e),
-        }
+        crate::parse::parse_line(&command_text(&args.rest))?
     } else {
         tmate_proto::command::split_commands(&args.rest)
     };
@@ -152,18 +137,15 @@ pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResul
             mode: Mode::Single,
         }),
     );
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn display_panes(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let (client, fctx) = match target(ctx, state) {
-        Ok(t) => t,
-        Err(e) => return e,
-    };
+pub fn display_panes(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let (client, fctx) = target(ctx, state)?;
     let ms = match args.get('d') {
         Some(d) => match d.parse::<u32>() {
             Ok(v) => u64::from(v),
-            Err(_) => return CmdResult::error(format!("delay {d} is invalid")),
+            Err(_) => return fail(format!("delay {d} is invalid")),
         },
         None => u64::try_from(state.option_num(fctx.session, fctx.window, "display-panes-time"))
             .unwrap_or(1000),
@@ -182,5 +164,5 @@ pub fn display_panes(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult
             template,
         },
     );
-    CmdResult::default()
+    Ok(CmdResult::default())
 }

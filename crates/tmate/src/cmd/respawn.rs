@@ -2,7 +2,7 @@
 //! a live one) where the pane started (or -c), the window cut back to its first pane;
 //! remain-on-exit keeps panes to revive.
 
-use super::{Args, CmdResult, Ctx, Find, resolve, resolve_as};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail};
 use crate::process::respawn_pane as respawn;
 use crate::state::State;
 
@@ -24,11 +24,7 @@ fn hang_up_if_live(state: &mut State, pane: u32) {
     }
 }
 
-pub fn respawn_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn respawn_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let live = state.panes.get(&t.pane).is_some_and(|p| p.dead.is_none());
     if live && !args.has('k') {
         let where_ = crate::format::expand(
@@ -36,21 +32,16 @@ pub fn respawn_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult 
             t.fmt(),
             "#{session_name}:#{window_index}.#{pane_index}",
         );
-        return CmdResult::error(format!("respawn pane failed: pane {where_} still active"));
+        return fail(format!("respawn pane failed: pane {where_} still active"));
     }
     let cmd = command(state, t.pane, args);
     hang_up_if_live(state, t.pane);
-    match respawn(ctx.shared, state, t.pane, cmd.as_deref(), args.get('c')) {
-        Ok(()) => CmdResult::default(),
-        Err(e) => CmdResult::error(format!("respawn pane failed: {e}")),
-    }
+    respawn(ctx.shared, state, t.pane, cmd.as_deref(), args.get('c'))
+        .map_err(|e| format!("respawn pane failed: {e}"))?;
+    Ok(CmdResult::default())
 }
 
-pub fn respawn_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve_as(ctx, state, args.get('t'), Find::Window) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn respawn_window(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let ids = state
         .window(t.session, t.window)
         .map(|w| w.pane_ids())
@@ -60,12 +51,12 @@ pub fn respawn_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResul
         .any(|p| state.panes.get(p).is_some_and(|p| p.dead.is_none()));
     if live && !args.has('k') {
         let where_ = crate::format::expand(state, t.fmt(), "#{session_name}:#{window_index}");
-        return CmdResult::error(format!(
+        return fail(format!(
             "respawn window failed: window {where_} still active"
         ));
     }
     let Some((first, others)) = ids.split_first() else {
-        return CmdResult::error("no pane");
+        return fail("no pane");
     };
     // Only the first pane stays, at the window's full size.
     for p in others {
@@ -80,8 +71,7 @@ pub fn respawn_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResul
     state.apply_layout(t.session, t.window);
     let cmd = command(state, *first, args);
     hang_up_if_live(state, *first);
-    match respawn(ctx.shared, state, *first, cmd.as_deref(), args.get('c')) {
-        Ok(()) => CmdResult::default(),
-        Err(e) => CmdResult::error(format!("respawn window failed: {e}")),
-    }
+    respawn(ctx.shared, state, *first, cmd.as_deref(), args.get('c'))
+        .map_err(|e| format!("respawn window failed: {e}"))?;
+    Ok(CmdResult::default())
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::sync::oneshot;
 
-use super::{Args, Channel, CmdResult, Ctx, resolve};
+use super::{Args, Channel, CmdOutcome, CmdResult, Ctx, Target, fail, resolve};
 use crate::server::{ClientInfo, Shared};
 use crate::state::{ClientEvent, State};
 
@@ -23,11 +23,13 @@ impl std::fmt::Debug for Deferred {
     }
 }
 
-fn deferred(f: impl Future<Output = CmdResult> + Send + 'static) -> CmdResult {
-    CmdResult {
-        deferred: Some(Deferred(Box::pin(f))),
+/// A command whose work finishes in `job`; its error ends the list as an immediate one would.
+fn deferred(job: impl Future<Output = CmdOutcome> + Send + 'static) -> CmdOutcome {
+    let job = async move { job.await.unwrap_or_else(CmdResult::error) };
+    Ok(CmdResult {
+        deferred: Some(Deferred(Box::pin(job))),
         ..CmdResult::default()
-    }
+    })
 }
 
 /// Clients queued on one wait-for channel before more are refused.
@@ -102,80 +104,75 @@ async fn merge(mut a: CmdResult, mut b: CmdResult) -> CmdResult {
     a
 }
 
-pub fn wait_for(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn wait_for(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let Some(name) = args.rest.first().cloned() else {
-        return CmdResult::error("command wait-for: too few arguments (need at least 1)");
+        return fail("command wait-for: too few arguments (need at least 1)");
     };
-    if args.rest.len() > 1 {
-        return CmdResult::error("command wait-for: too many arguments (need at most 1)");
-    }
     let plain = !args.has('L') && !args.has('S') && !args.has('U');
     // tmate: waiting on `tmate-ready` returns once the relay said READY.
     if plain && name == "tmate-ready" {
-        return match crate::uplink::wait_ready(state) {
-            Ok(wait) => CmdResult {
-                wait,
-                ..CmdResult::default()
-            },
-            Err(e) => CmdResult::error(e),
-        };
+        let wait = crate::uplink::wait_ready(state)?;
+        return Ok(CmdResult {
+            wait,
+            ..CmdResult::default()
+        });
     }
     if args.has('S') {
         let ch = state.channels.entry(name.clone()).or_default();
         if ch.waiters.is_empty() && !ch.woken {
             ch.woken = true;
-            return CmdResult::default();
+            return Ok(CmdResult::default());
         }
         for w in ch.waiters.drain(..) {
             let _ = w.send(());
         }
         remove_if_idle(state, &name);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     if args.has('U') {
         let Some(ch) = state.channels.get_mut(&name).filter(|c| c.locked) else {
-            return CmdResult::error(format!("channel {name} not locked"));
+            return fail(format!("channel {name} not locked"));
         };
         // The lock passes to the first live waiter, else it opens.
         while let Some(next) = ch.lockers.pop_front() {
             if next.send(()).is_ok() {
-                return CmdResult::default();
+                return Ok(CmdResult::default());
             }
         }
         ch.locked = false;
         remove_if_idle(state, &name);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     let ch = state.channels.entry(name.clone()).or_default();
     if args.has('L') {
         if !ch.locked {
             ch.locked = true;
-            return CmdResult::default();
+            return Ok(CmdResult::default());
         }
         if ch.lockers.len() >= MAX_WAITERS {
-            return CmdResult::error(format!("too many clients waiting for {name}"));
+            return fail(format!("too many clients waiting for {name}"));
         }
         let (tx, rx) = oneshot::channel();
         ch.lockers.push_back(tx);
         return deferred(async move {
             let _ = rx.await;
-            CmdResult::default()
+            Ok(CmdResult::default())
         });
     }
     if ch.woken {
         state.channels.remove(&name);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     // Waiters whose clients went away are dropped before counting.
     ch.waiters.retain(|w| !w.is_closed());
     if ch.waiters.len() >= MAX_WAITERS {
-        return CmdResult::error(format!("too many clients waiting for {name}"));
+        return fail(format!("too many clients waiting for {name}"));
     }
     let (tx, rx) = oneshot::channel();
     ch.waiters.push(tx);
     deferred(async move {
         let _ = rx.await;
-        CmdResult::default()
+        Ok(CmdResult::default())
     })
 }
 
@@ -285,19 +282,16 @@ fn show_output(shared: &Arc<Shared>, session: u32, text: &str) {
     }
 }
 
-pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let delay = match args.get('d') {
         Some(d) => match d.parse::<f64>() {
             Ok(v) if v.is_finite() => Some(v.clamp(0.0, MAX_DELAY)),
-            _ => return CmdResult::error(format!("invalid delay time: {d}")),
+            _ => return fail(format!("invalid delay time: {d}")),
         },
-        None if args.rest.is_empty() => return CmdResult::default(),
+        None if args.rest.is_empty() => return Ok(CmdResult::default()),
         None => None,
     };
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+    let t = resolve(ctx, state, args.get('t'))?;
     let raw = args.rest.first().cloned();
     let shared = Arc::clone(ctx.shared);
     let client = ctx.client.clone();
@@ -316,19 +310,16 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             tokio::time::sleep(Duration::from_secs_f64(d)).await;
         }
         let Some(cmd) = cmd else {
-            return CmdResult::default();
+            return Ok(CmdResult::default());
         };
         if as_commands {
-            let commands = match crate::parse::parse_line(&cmd) {
-                Ok(c) => c,
-                Err(e) => return CmdResult::error(e),
-            };
+            let commands = crate::parse::parse_line(&cmd)?;
             let r = {
                 let mut st = shared.lock();
                 super::run_list(&shared, &mut st, &client, &commands)
             };
             shared.notify();
-            return merge(CmdResult::default(), r).await;
+            return Ok(merge(CmdResult::default(), r).await);
         }
         let exit = run_job(cmd, cwd, env).await;
         let mut shown = exit.output;
@@ -337,30 +328,20 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         }
         show_output(&shared, t.session, &shown);
         shared.notify();
-        CmdResult {
+        Ok(CmdResult {
             code: u8::try_from(exit.code).unwrap_or(1),
             ..CmdResult::default()
-        }
+        })
     };
     if args.has('b') {
         // In the background: nobody waits and the exit status is not reported.
         tokio::spawn(job);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     deferred(job)
 }
 
-pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    if args.rest.len() < 2 {
-        return CmdResult::error("command if-shell: too few arguments (need at least 2)");
-    }
-    if args.rest.len() > 3 {
-        return CmdResult::error("command if-shell: too many arguments (need at most 3)");
-    }
-    let t = match resolve(ctx, state, args.get('t')) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let test = crate::format::expand(
         state,
         t.fmt(),
@@ -375,12 +356,10 @@ pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             other
         };
         let Some(chosen) = chosen else {
-            return CmdResult::default();
+            return Ok(CmdResult::default());
         };
-        return match crate::parse::parse_line(&chosen) {
-            Ok(commands) => super::run_list(ctx.shared, state, ctx.client, &commands),
-            Err(e) => CmdResult::error(e),
-        };
+        let commands = crate::parse::parse_line(&chosen)?;
+        return Ok(super::run_list(ctx.shared, state, ctx.client, &commands));
     }
     let shared = Arc::clone(ctx.shared);
     let client = ctx.client.clone();
@@ -390,31 +369,28 @@ pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         let exit = run_job(test, cwd, env).await;
         let chosen = if exit.code == 0 { Some(then) } else { other };
         let Some(chosen) = chosen else {
-            return CmdResult::default();
+            return Ok(CmdResult::default());
         };
-        let commands = match crate::parse::parse_line(&chosen) {
-            Ok(c) => c,
-            Err(e) => return CmdResult::error(e),
-        };
+        let commands = crate::parse::parse_line(&chosen)?;
         let r = {
             let mut st = shared.lock();
             super::run_list(&shared, &mut st, &client, &commands)
         };
         shared.notify();
-        merge(CmdResult::default(), r).await
+        Ok(merge(CmdResult::default(), r).await)
     };
     if args.has('b') {
         tokio::spawn(job);
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     }
     deferred(job)
 }
 
 /// refresh-client: redraw the client (the next frame is a full one anyway).
-pub fn refresh_client(ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdResult {
+pub fn refresh_client(ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdOutcome {
     if super::current_client(ctx, state).is_none() {
-        return CmdResult::error("no current client");
+        return fail("no current client");
     }
     ctx.shared.notify();
-    CmdResult::default()
+    Ok(CmdResult::default())
 }

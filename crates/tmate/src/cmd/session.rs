@@ -3,15 +3,17 @@
 
 use std::collections::BTreeMap;
 
-use super::{Args, CmdResult, Ctx, Find, current_session, resolve_as};
+use super::{
+    Args, CmdOutcome, CmdResult, Ctx, Find, Target, current_session, fail, output, resolve_as,
+};
 use crate::format;
 use crate::process::spawn_pane;
 use crate::state::{Session, State, Window};
 
-pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let detached = args.has('d');
     if !detached && !ctx.client.tty {
-        return CmdResult::error("open terminal failed: not a terminal");
+        return fail("open terminal failed: not a terminal");
     }
     let size = |c: char, default: u16| {
         args.get(c)
@@ -29,7 +31,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     };
     // tmate shares one session: a second one is refused while sharing (tmate 2.4's text).
     if state.tmate.started && !state.sessions.is_empty() {
-        return CmdResult::error("multi sessions is not supported with tmate");
+        return fail("multi sessions is not supported with tmate");
     }
     let sid = state.alloc_session();
     let name = args
@@ -37,17 +39,14 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         .map(str::to_string)
         .unwrap_or_else(|| sid.to_string());
     if name.contains(':') || name.contains('.') || name.is_empty() {
-        return CmdResult::error(format!("invalid session: {name}"));
+        return fail(format!("invalid session: {name}"));
     }
     if state.sessions.values().any(|s| s.name == name) {
-        return CmdResult::error(format!("duplicate session: {name}"));
+        return fail(format!("duplicate session: {name}"));
     }
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
-    let pane = match spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy) {
-        Ok(p) => p,
-        Err(e) => return CmdResult::error(e),
-    };
+    let pane = spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy)?;
     let wid = state.alloc_window();
     let base = u32::try_from(
         state
@@ -93,45 +92,39 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     if !detached {
         r.attach = Some(sid);
     }
-    r
+    Ok(r)
 }
 
-pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     if state.sessions.is_empty() {
-        return CmdResult::error("no sessions");
+        return fail("no sessions");
     }
     let sid = match args.get('t') {
         Some(t) => match resolve_as(ctx, state, Some(t), Find::Session) {
             Ok(t) => t.session,
-            Err(e) => return CmdResult::error(e),
+            Err(e) => return fail(e),
         },
         None => match current_session(ctx, state) {
             Some(s) => s,
-            None => return CmdResult::error("no sessions"),
+            None => return fail("no sessions"),
         },
     };
     if !ctx.client.tty {
-        return CmdResult::error("open terminal failed: not a terminal");
+        return fail("open terminal failed: not a terminal");
     }
     state.touch(sid);
-    CmdResult {
+    Ok(CmdResult {
         attach: Some(sid),
         ..CmdResult::default()
-    }
+    })
 }
 
-pub fn has(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    match resolve_as(ctx, state, args.get('t'), Find::Session) {
-        Ok(_) => CmdResult::default(),
-        Err(e) => CmdResult::error(e),
-    }
+pub fn has(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    resolve_as(ctx, state, args.get('t'), Find::Session)?;
+    Ok(CmdResult::default())
 }
 
-pub fn kill(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn kill(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let all: Vec<u32> = if args.has('a') {
         state
             .sessions
@@ -145,31 +138,27 @@ pub fn kill(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     for sid in all {
         state.remove_session(sid);
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn rename(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn rename(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let Some(name) = args.rest.first() else {
-        return CmdResult::error("usage: rename-session [-t target-session] new-name");
+        return fail("usage: rename-session [-t target-session] new-name");
     };
     if state
         .sessions
         .values()
         .any(|s| &s.name == name && s.id != t.session)
     {
-        return CmdResult::error(format!("duplicate session: {name}"));
+        return fail(format!("duplicate session: {name}"));
     }
     if let Some(s) = state.sessions.get_mut(&t.session) {
         s.name = name.clone();
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let fmt = args
         .get('F')
         .unwrap_or("#{session_name}: #{session_windows} windows");
@@ -190,20 +179,17 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         out.push_str(&format::expand(state, c, fmt));
         out.push('\n');
     }
-    CmdResult {
-        out,
-        ..CmdResult::default()
-    }
+    output(out)
 }
 
 /// `start-server`: the server is up by the time a command runs (the client started it).
-pub fn start_server(_ctx: &Ctx<'_>, _state: &mut State, _args: &Args) -> CmdResult {
-    CmdResult::default()
+pub fn start_server(_ctx: &Ctx<'_>, _state: &mut State, _args: &Args) -> CmdOutcome {
+    Ok(CmdResult::default())
 }
 
-pub fn kill_server(_ctx: &Ctx<'_>, _state: &mut State, _args: &Args) -> CmdResult {
-    CmdResult {
+pub fn kill_server(_ctx: &Ctx<'_>, _state: &mut State, _args: &Args) -> CmdOutcome {
+    Ok(CmdResult {
         kill_server: true,
         ..CmdResult::default()
-    }
+    })
 }

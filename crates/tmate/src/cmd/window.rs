@@ -1,24 +1,21 @@
 //! Window commands: new-window, select-window, next/previous/last-window,
 //! rename-window, list-windows.
 
-use super::{Args, CmdResult, Ctx, Find, resolve_as};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Find, Target, fail, output, resolve_as};
 use crate::format;
 use crate::process::spawn_pane;
 use crate::state::{State, Window};
 
-pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve_as(
+pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let t = resolve_as(
         ctx,
         state,
         args.get('t')
             .map(|t| t.split_once(':').map_or(t, |(s, _)| s)),
         Find::Session,
-    ) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+    )?;
     let Some(s) = state.sessions.get(&t.session) else {
-        return CmdResult::error("no session");
+        return fail("no session");
     };
     let (sx, sy) = (s.sx, s.sy);
     // An explicit `sess:N` index, else the first free index (tmux without -a).
@@ -28,7 +25,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         .and_then(|(_, w)| w.parse::<u32>().ok());
     let idx = match wanted {
         Some(i) if s.windows.contains_key(&i) => {
-            return CmdResult::error(format!("index in use: {i}"));
+            return fail(format!("index in use: {i}"));
         }
         Some(i) => i,
         None => {
@@ -41,7 +38,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     };
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
-    let pane = match spawn_pane(
+    let pane = spawn_pane(
         ctx.shared,
         state,
         t.session,
@@ -49,10 +46,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         &cwd,
         sx,
         sy,
-    ) {
-        Ok(p) => p,
-        Err(e) => return CmdResult::error(e),
-    };
+    )?;
     let wid = state.alloc_window();
     let w = Window::new(wid, args.get('n').map(str::to_string), pane, sx, sy);
     if let Some(s) = state.sessions.get_mut(&t.session) {
@@ -79,7 +73,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             )
         );
     }
-    r
+    Ok(r)
 }
 
 /// Make `idx` the current window of `sid`, remembering the previous one as last.
@@ -89,7 +83,7 @@ pub fn select_index(state: &mut State, sid: u32, idx: u32) {
     }
 }
 
-pub fn select(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn select(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     if args.has('n') {
         return next(ctx, state, args);
     }
@@ -97,24 +91,18 @@ pub fn select(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
         return previous(ctx, state, args);
     }
     if args.has('l') {
-        return last(ctx, state, args);
+        let t = resolve_as(ctx, state, args.get('t'), Find::Session)?;
+        return last(ctx, state, args, t);
     }
-    match resolve_as(ctx, state, args.get('t'), Find::Window) {
-        Ok(t) => {
-            select_index(state, t.session, t.window);
-            CmdResult::default()
-        }
-        Err(e) => CmdResult::error(e),
-    }
+    let t = resolve_as(ctx, state, args.get('t'), Find::Window)?;
+    select_index(state, t.session, t.window);
+    Ok(CmdResult::default())
 }
 
-fn step(ctx: &Ctx<'_>, state: &mut State, args: &Args, forward: bool) -> CmdResult {
-    let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+fn step(ctx: &Ctx<'_>, state: &mut State, args: &Args, forward: bool) -> CmdOutcome {
+    let t = resolve_as(ctx, state, args.get('t'), Find::Session)?;
     let Some(s) = state.sessions.get(&t.session) else {
-        return CmdResult::error("no session");
+        return fail("no session");
     };
     let cur = s.current;
     let next = if forward {
@@ -129,53 +117,45 @@ fn step(ctx: &Ctx<'_>, state: &mut State, args: &Args, forward: bool) -> CmdResu
             .or_else(|| s.windows.iter().next_back())
     };
     let Some(idx) = next.map(|(i, _)| *i).filter(|i| *i != cur) else {
-        return CmdResult::error(if forward {
+        return fail(if forward {
             "no next window"
         } else {
             "no previous window"
         });
     };
     select_index(state, t.session, idx);
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn next(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn next(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     step(ctx, state, args, true)
 }
 
-pub fn previous(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn previous(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     step(ctx, state, args, false)
 }
 
-pub fn last(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve_as(ctx, state, args.get('t'), Find::Session) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
-    match state.sessions.get(&t.session).and_then(|s| s.last) {
-        Some(l) => {
-            select_index(state, t.session, l);
-            CmdResult::default()
-        }
-        None => CmdResult::error("no last window"),
-    }
+pub fn last(_ctx: &Ctx<'_>, state: &mut State, _args: &Args, t: Target) -> CmdOutcome {
+    let last = state
+        .sessions
+        .get(&t.session)
+        .and_then(|s| s.last)
+        .ok_or("no last window")?;
+    select_index(state, t.session, last);
+    Ok(CmdResult::default())
 }
 
-pub fn rename(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
-    let t = match resolve_as(ctx, state, args.get('t'), Find::Window) {
-        Ok(t) => t,
-        Err(e) => return CmdResult::error(e),
-    };
+pub fn rename(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     let Some(name) = args.rest.first() else {
-        return CmdResult::error("usage: rename-window [-t target-window] new-name");
+        return fail("usage: rename-window [-t target-window] new-name");
     };
     if let Some(w) = state.window_mut(t.session, t.window) {
         w.name = Some(name.clone());
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
-pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
+pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let default = "#{window_index}: #{window_name}#{window_flags} (#{window_panes} panes) [#{window_width}x#{window_height}]";
     let fmt = args.get('F').unwrap_or(default);
     let sessions: Vec<u32> = if args.has('a') {
@@ -183,7 +163,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
     } else {
         match resolve_as(ctx, state, args.get('t'), Find::Session) {
             Ok(t) => vec![t.session],
-            Err(e) => return CmdResult::error(e),
+            Err(e) => return fail(e),
         }
     };
     let mut out = String::new();
@@ -207,8 +187,5 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdResult {
             out.push('\n');
         }
     }
-    CmdResult {
-        out,
-        ..CmdResult::default()
-    }
+    output(out)
 }

@@ -13,7 +13,7 @@ use tmate_term::{CopyOverlay, CopyView, MODE_STYLE};
 pub use mode::CopyMode;
 use mode::Grid;
 
-use crate::cmd::{Args, CmdResult, Ctx};
+use crate::cmd::{Args, CmdOutcome, CmdResult, Ctx, fail};
 use crate::state::{Pane, State};
 
 /// The key table a pane's mode reads keys from (by `mode-keys`), if it is in copy mode.
@@ -157,12 +157,12 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> Op
 }
 
 /// `send-keys -X COMMAND [ARG]` (-N count): a copy-mode command on the target pane.
-pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdResult {
+pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdOutcome {
     if !in_mode(state, pane) {
-        return CmdResult::error("not in a mode");
+        return fail("not in a mode");
     }
     let Some(name) = args.rest.first().cloned() else {
-        return CmdResult::default();
+        return Ok(CmdResult::default());
     };
     let mut arg = args.rest.get(1).cloned();
     if args.has('F')
@@ -194,10 +194,10 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdR
     )
     .unwrap_or(50);
     let Some(p) = state.panes.get_mut(&pane) else {
-        return CmdResult::error("no pane");
+        return fail("no pane");
     };
     let Some(mut m) = p.copy.take() else {
-        return CmdResult::error("not in a mode");
+        return fail("not in a mode");
     };
     m.vi = vi;
     m.style = style;
@@ -386,7 +386,7 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdR
             state.buffers.add(text, limit);
         }
     }
-    CmdResult::default()
+    Ok(CmdResult::default())
 }
 
 /// copy-pipe: the text to `sh -c COMMAND` on its stdin, in the background, bounded in time.
