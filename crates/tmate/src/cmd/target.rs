@@ -247,3 +247,148 @@ pub fn resolve_as(
         pane,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::layout::Dir;
+    use crate::state::{Session, Window};
+
+    /// Sessions `work` ($1: windows 0 "edit" with panes %1 %2 and 1 "logs" with %3) and
+    /// `play` ($2: window 0 "game" with %4), `work` the most recently used; no processes.
+    fn model() -> State {
+        let mut state = State::default();
+        let mut add = |id: u32, name: &str, windows: &[(u32, u32, &str, u32)], activity| {
+            let windows = windows
+                .iter()
+                .map(|(idx, wid, wname, pane)| {
+                    (*idx, Window::new(*wid, Some(wname.to_string()), *pane, 80, 24))
+                })
+                .collect::<BTreeMap<_, _>>();
+            state.sessions.insert(
+                id,
+                Session {
+                    id,
+                    name: name.to_string(),
+                    current: 0,
+                    windows,
+                    last: None,
+                    activity,
+                    sx: 80,
+                    sy: 24,
+                    options: BTreeMap::new(),
+                    older: Vec::new(),
+                },
+            );
+        };
+        add(1, "work", &[(0, 1, "edit", 1), (1, 2, "logs", 3)], 2);
+        add(2, "play", &[(0, 3, "game", 4)], 1);
+        state.split(1, 0, 1, Dir::LeftRight, 2).unwrap();
+        state
+    }
+
+    fn outside() -> ClientInfo {
+        ClientInfo::default()
+    }
+
+    fn target(session: u32, window: u32, pane: u32) -> Target {
+        Target {
+            session,
+            window,
+            pane,
+        }
+    }
+
+    #[test]
+    fn no_target_is_the_most_recent_sessions_current_pane() {
+        let state = model();
+        assert_eq!(resolve(&outside(), &state, None), Ok(target(1, 0, 2)));
+    }
+
+    #[test]
+    fn inside_a_pane_no_target_is_that_pane() {
+        let state = model();
+        let client = ClientInfo {
+            pane: Some(4),
+            ..ClientInfo::default()
+        };
+        assert_eq!(resolve(&client, &state, None), Ok(target(2, 0, 4)));
+    }
+
+    #[test]
+    fn ids_and_full_names() {
+        let state = model();
+        let c = outside();
+        assert_eq!(resolve(&c, &state, Some("%3")), Ok(target(1, 1, 3)));
+        assert_eq!(resolve(&c, &state, Some("@3")), Ok(target(2, 0, 4)));
+        assert_eq!(resolve(&c, &state, Some("$2")), Ok(target(2, 0, 4)));
+        assert_eq!(resolve(&c, &state, Some("work:logs")), Ok(target(1, 1, 3)));
+        assert_eq!(resolve(&c, &state, Some("work:0.0")), Ok(target(1, 0, 1)));
+        assert_eq!(resolve(&c, &state, Some("=play:")), Ok(target(2, 0, 4)));
+    }
+
+    #[test]
+    fn relative_windows_and_panes() {
+        let state = model();
+        let c = outside();
+        assert_eq!(resolve(&c, &state, Some(":$")), Ok(target(1, 1, 3)));
+        assert_eq!(resolve(&c, &state, Some(":+")), Ok(target(1, 1, 3)));
+        assert_eq!(resolve(&c, &state, Some(":^")), Ok(target(1, 0, 2)));
+        // `-` from the active pane (%2, the second) is the first; `+` wraps round.
+        assert_eq!(resolve(&c, &state, Some(".-")), Ok(target(1, 0, 1)));
+        assert_eq!(resolve(&c, &state, Some(".+")), Ok(target(1, 0, 1)));
+        assert_eq!(resolve(&c, &state, Some(".!")), Ok(target(1, 0, 1)));
+    }
+
+    #[test]
+    fn a_bare_word_falls_back_from_pane_to_window_to_session() {
+        let state = model();
+        let c = outside();
+        // A pane index of the current window, then a window of the current session, then a
+        // session (tmux `cmd_find_get_pane` -> `_window` -> `_session`).
+        assert_eq!(resolve(&c, &state, Some("0")), Ok(target(1, 0, 1)));
+        assert_eq!(resolve(&c, &state, Some("logs")), Ok(target(1, 1, 3)));
+        assert_eq!(resolve(&c, &state, Some("pla")), Ok(target(2, 0, 4)));
+        // Read as a session first for a session command.
+        assert_eq!(
+            resolve_as(&c, &state, Some("play"), Find::Session),
+            Ok(target(2, 0, 4))
+        );
+    }
+
+    #[test]
+    fn errors_in_tmux_words() {
+        let state = model();
+        let c = outside();
+        assert_eq!(
+            resolve(&c, &state, Some("nope")),
+            Err("can't find pane: nope".to_string())
+        );
+        assert_eq!(
+            resolve_as(&c, &state, Some("nope"), Find::Window),
+            Err("can't find window: nope".to_string())
+        );
+        assert_eq!(
+            resolve(&c, &state, Some("nope:1")),
+            Err("can't find session: nope".to_string())
+        );
+        assert_eq!(
+            resolve(&c, &state, Some("work:7")),
+            Err("can't find window: 7".to_string())
+        );
+        assert_eq!(
+            resolve(&c, &state, Some("work:0.5")),
+            Err("can't find pane: 5".to_string())
+        );
+        assert_eq!(
+            resolve(&c, &state, Some("%99")),
+            Err("can't find pane: %99".to_string())
+        );
+        assert_eq!(
+            resolve(&c, &State::default(), None),
+            Err("no current session".to_string())
+        );
+    }
+}
