@@ -264,7 +264,10 @@ mod tests {
             let windows = windows
                 .iter()
                 .map(|(idx, wid, wname, pane)| {
-                    (*idx, Window::new(*wid, Some(wname.to_string()), *pane, 80, 24))
+                    (
+                        *idx,
+                        Window::new(*wid, Some(wname.to_string()), *pane, 80, 24),
+                    )
                 })
                 .collect::<BTreeMap<_, _>>();
             state.sessions.insert(

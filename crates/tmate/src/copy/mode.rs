@@ -1014,3 +1014,125 @@ fn find_all(line: &[char], needle: &[char]) -> Vec<usize> {
         .map(|(i, _)| i)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEPARATORS: &str = " -_@";
+
+    /// A `cols` x `rows` pane that printed `text`, with history.
+    fn pane(cols: u16, rows: u16, text: &str) -> PaneTerm {
+        let mut term = PaneTerm::new(cols, rows, 100);
+        term.feed(text.as_bytes());
+        term
+    }
+
+    fn at(mode: &CopyMode, g: &Grid<'_>) -> (usize, usize) {
+        (mode.cx, mode.abs_cy(g))
+    }
+
+    #[test]
+    fn enters_where_the_programs_cursor_is() {
+        let term = pane(20, 4, "one\r\n$ ");
+        let g = Grid::new(&term);
+        let mode = CopyMode::new(&term);
+        assert_eq!(at(&mode, &g), (2, 1));
+        assert_eq!(mode.oy, 0);
+    }
+
+    #[test]
+    fn words_forward_and_back_stop_at_separators() {
+        let term = pane(30, 4, "foo bar-baz qux\r\n");
+        let g = Grid::new(&term);
+        let mut mode = CopyMode::new(&term);
+        mode.cursor_up(&g, false);
+        mode.start_of_line(&g);
+        assert_eq!(at(&mode, &g), (0, 0));
+        mode.next_word(&g, SEPARATORS);
+        assert_eq!(at(&mode, &g), (4, 0), "start of bar");
+        mode.next_word(&g, SEPARATORS);
+        assert_eq!(
+            at(&mode, &g),
+            (7, 0),
+            "a separator is a word of its own (tmux, as vi's w)"
+        );
+        mode.next_word(&g, SEPARATORS);
+        assert_eq!(at(&mode, &g), (8, 0), "start of baz");
+        mode.next_word_end(&g, SEPARATORS);
+        assert_eq!(at(&mode, &g), (11, 0), "end of baz (emacs: one past it)");
+        mode.previous_word(&g, SEPARATORS, true);
+        assert_eq!(at(&mode, &g), (8, 0), "back to the start of baz");
+        mode.end_of_line(&g);
+        assert_eq!(at(&mode, &g), (15, 0), "after the last character");
+    }
+
+    #[test]
+    fn left_at_the_start_of_a_line_wraps_to_the_line_above() {
+        let term = pane(20, 4, "abc\r\nxy");
+        let g = Grid::new(&term);
+        let mut mode = CopyMode::new(&term);
+        mode.start_of_line(&g);
+        assert_eq!(at(&mode, &g), (0, 1));
+        mode.cursor_left(&g);
+        assert_eq!(
+            at(&mode, &g),
+            (3, 0),
+            "after `abc` (tmux: up, then end of line)"
+        );
+    }
+
+    #[test]
+    fn moving_past_the_top_scrolls_into_history_and_back() {
+        let text: String = (0..20).map(|i| format!("line {i}\r\n")).collect();
+        let term = pane(20, 5, &text);
+        let g = Grid::new(&term);
+        let hsize = g.hsize();
+        assert!(hsize > 0, "history kept");
+        let mut mode = CopyMode::new(&term);
+        mode.top_line(&g);
+        assert_eq!(mode.cy, 0);
+        mode.cursor_up(&g, false);
+        assert_eq!(mode.oy, 1, "the view scrolled one line back");
+        mode.history_top(&g);
+        assert_eq!((mode.oy, mode.cy), (hsize, 0));
+        assert_eq!(g.line(mode.abs_cy(&g)).text(0, 6), "line 0");
+        mode.history_bottom(&g);
+        assert_eq!(mode.oy, 0);
+        assert_eq!(mode.cy, g.sy() - 1);
+    }
+
+    #[test]
+    fn pages_move_by_the_pane_height_less_two_lines() {
+        let text: String = (0..40).map(|i| format!("{i}\r\n")).collect();
+        let term = pane(10, 6, &text);
+        let g = Grid::new(&term);
+        let mut mode = CopyMode::new(&term);
+        mode.page_up(&g, false);
+        assert_eq!(
+            mode.oy, 4,
+            "tmux window_copy_pageup1: sy - 2 lines per page"
+        );
+        mode.page_up(&g, true);
+        assert_eq!(mode.oy, 7, "half a page: sy / 2");
+        let left = mode.page_down(&g, false);
+        assert_eq!(mode.oy, 3);
+        assert!(!left, "not at the bottom yet");
+    }
+
+    #[test]
+    fn a_selection_copies_the_text_between_its_ends() {
+        let term = pane(30, 4, "hello copy mode\r\n");
+        let g = Grid::new(&term);
+        let mut mode = CopyMode::new(&term);
+        mode.cursor_up(&g, false);
+        mode.start_of_line(&g);
+        mode.next_word(&g, SEPARATORS);
+        mode.start_selection(&g);
+        mode.next_word_end(&g, SEPARATORS);
+        let text = mode.selection_text(&g).expect("a selection");
+        assert_eq!(String::from_utf8_lossy(&text), "copy");
+        mode.clear_selection(&g);
+        assert!(mode.selection_text(&g).is_none());
+    }
+}
