@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 
 use crate::server::{Shared, ctime};
-use crate::state::{HISTORY_LIMIT, PANE_INPUT_QUEUE, Pane, State};
+use crate::state::{Effect, HISTORY_LIMIT, PANE_INPUT_QUEUE, Pane, State};
 
 /// history-limit is capped: a config asking for millions of lines per pane must not exhaust us.
 const MAX_HISTORY: usize = 100_000;
@@ -373,6 +373,21 @@ pub fn set_window_size(pane: &Pane, sx: u16, sy: u16) {
     }
 }
 
+/// Carry out what the model asked for while it was locked (`state::Effect`).
+pub fn apply_effects(state: &mut State) {
+    for effect in std::mem::take(&mut state.effects) {
+        match effect {
+            Effect::ResizePty(id) => {
+                if let Some(pane) = state.panes.get(&id) {
+                    let (sx, sy) = pane.term.size();
+                    set_window_size(pane, sx, sy);
+                }
+            }
+            Effect::Hangup(pid) => hangup(pid),
+        }
+    }
+}
+
 /// SIGHUP to the pane's process group and process (tmux closes the PTY the same way).
 pub fn hangup(pid: i32) {
     if let Some(pid) = rustix::process::Pid::from_raw(pid) {
@@ -464,5 +479,48 @@ mod tests {
         want.extend_from_slice(b"after");
         assert!(got == want, "lost or reordered");
         assert_eq!(pane.input.pending.load(Ordering::Acquire), 2);
+    }
+
+    #[test]
+    fn the_model_asks_for_pty_sizes_and_hangups_instead_of_making_the_calls() {
+        use crate::layout::Dir;
+        use crate::state::{Session, Window};
+        let mut state = State::default();
+        for id in [1, 2] {
+            let (mut pane, _reader, _rx) = pane_on_pipe();
+            pane.id = id;
+            // Never applied here; and no process has pid -1 (rustix refuses it).
+            pane.pid = Some(-1);
+            state.panes.insert(id, pane);
+        }
+        state.sessions.insert(
+            1,
+            Session {
+                id: 1,
+                name: "0".into(),
+                windows: [(0, Window::new(1, None, 1, 10, 5))].into(),
+                current: 0,
+                last: None,
+                activity: 0,
+                sx: 10,
+                sy: 5,
+                options: Default::default(),
+                older: Vec::new(),
+            },
+        );
+        state.split(1, 0, 1, Dir::LeftRight, 2).unwrap();
+        assert!(
+            state.effects.contains(&Effect::ResizePty(1)),
+            "the split pane's PTY follows its new width: {:?}",
+            state.effects
+        );
+        state.effects.clear();
+        state.remove_pane(2);
+        // The program of the removed pane is hung up, the survivor takes the width back.
+        assert_eq!(
+            state.effects,
+            vec![Effect::Hangup(-1), Effect::ResizePty(1)]
+        );
+        assert_eq!(state.panes.get(&1).map(|p| p.term.size()), Some((10, 5)));
     }
 }

@@ -39,10 +39,33 @@ pub struct ClientInfo {
     pub mouse: Option<crate::mouse::MouseInfo>,
 }
 
+/// The locked model; on release, its effects reach the panes' processes.
+pub struct StateGuard<'a>(MutexGuard<'a, State>);
+
+impl std::ops::Deref for StateGuard<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for StateGuard<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.0
+    }
+}
+
+impl Drop for StateGuard<'_> {
+    fn drop(&mut self) {
+        crate::process::apply_effects(&mut self.0);
+    }
+}
+
 impl Shared {
     /// The state; a panic elsewhere while holding the lock must not take the server down.
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    /// Releasing it carries out the process work the model asked for (`state::Effect`).
+    pub fn lock(&self) -> StateGuard<'_> {
+        StateGuard(self.state.lock().unwrap_or_else(|e| e.into_inner()))
     }
 
     pub fn notify(&self) {

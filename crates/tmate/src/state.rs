@@ -55,13 +55,26 @@ pub struct Exit {
 }
 
 impl Pane {
-    pub fn resize(&mut self, sx: u16, sy: u16) {
+    /// Resize the pane's terminal; true when the size changed (its PTY must follow).
+    fn resize(&mut self, sx: u16, sy: u16) -> bool {
         if self.term.size() == (sx, sy) {
-            return;
+            return false;
         }
         self.term.resize(sx, sy);
-        crate::process::set_window_size(self, sx, sy);
+        true
     }
+}
+
+/// What the model asks of the panes' processes. The model makes no system calls: these are
+/// carried out by `process::apply_effects` when the lock on the model is released (`Shared`'s
+/// guard), so they happen within the same critical section's aftermath. The list is drained at
+/// every release, so it holds at most what one locked section did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// The pane's terminal changed size: its PTY gets the new size (and the program SIGWINCH).
+    ResizePty(u32),
+    /// A pane went away while its program ran: SIGHUP, as tmux closing the PTY master.
+    Hangup(i32),
 }
 
 pub struct Window {
@@ -238,6 +251,8 @@ pub struct State {
     pub tmate: crate::uplink::Tmate,
     /// Paste buffers (copy mode, set-buffer).
     pub buffers: crate::copy::buffers::Buffers,
+    /// Process work the model asked for since the lock was taken (see `Effect`).
+    pub effects: Vec<Effect>,
 }
 
 impl State {
@@ -330,7 +345,7 @@ impl State {
         self.sessions.get_mut(&sid)?.windows.get_mut(&idx)
     }
 
-    /// Apply the window's layout to its panes' terminals and PTYs.
+    /// Apply the window's layout to its panes' terminals (and, through `effects`, PTYs).
     pub fn apply_layout(&mut self, sid: u32, idx: u32) {
         let Some(w) = self.window(sid, idx) else {
             return;
@@ -338,8 +353,10 @@ impl State {
         let zoomed = w.zoomed.and_then(|z| w.geometry(z));
         for g in w.layout.panes() {
             let g = zoomed.filter(|z| z.id == g.id).unwrap_or(g);
-            if let Some(p) = self.panes.get_mut(&g.id) {
-                p.resize(g.sx, g.sy);
+            if let Some(p) = self.panes.get_mut(&g.id)
+                && p.resize(g.sx, g.sy)
+            {
+                self.effects.push(Effect::ResizePty(g.id));
             }
         }
     }
@@ -380,7 +397,7 @@ impl State {
             .filter(|p| p.dead.is_none())
             .and_then(|p| p.pid)
         {
-            crate::process::hangup(pid);
+            self.effects.push(Effect::Hangup(pid));
         }
         let Some((sid, idx)) = self.locate_pane(pane) else {
             return;
@@ -461,7 +478,7 @@ impl State {
                 .map(|p| p.pid)
                 .into_iter()
                 .flatten()
-                .for_each(crate::process::hangup);
+                .for_each(|pid| self.effects.push(Effect::Hangup(pid)));
         }
     }
 
