@@ -1,0 +1,142 @@
+//! Drawing an attached client's screen: the session's current window as a tmate-term scene,
+//! with its status line (reused briefly across pane output), message, and the look of its
+//! prompt or display-panes labels, rendered into the client's output.
+
+use std::time::Instant;
+
+use tmate_term::{Look, Scene, ScenePane, StatusBar, compose_look};
+
+use super::status::status_bar;
+use super::{AttachedClient, STATUS_REUSE, escape_of, escape_time};
+use crate::prompt::Overlay;
+use crate::state::State;
+
+/// The last evaluated status line and look, with when they were evaluated.
+pub(super) struct StatusCache {
+    at: Instant,
+    status: StatusBar,
+    look: Look,
+}
+
+/// The session's current window, as owned data (pane ids and geometry) plus its status bar.
+type SceneData = (u16, u16, Vec<(u32, u16, u16, u16, u16)>, u32);
+
+impl AttachedClient<'_> {
+    /// Renders what the session looks like now into the client's output, unless this wake
+    /// changed nothing it shows. Returns false when the session is gone.
+    pub(super) fn draw(&mut self) -> bool {
+        let draw = std::mem::replace(&mut self.redraw, true);
+        if !draw {
+            self.escape_time = escape_time(self.shared);
+            return true;
+        }
+        let shared = self.shared;
+        let st = shared.lock();
+        // The next wait needs escape-time on every wake: read it under this lock, not another.
+        self.escape_time = escape_of(&st);
+        let Some(scene_data) = scene_geometry(&st, self.sid) else {
+            return false;
+        };
+        let reuse = std::mem::take(&mut self.output_only)
+            && self
+                .status_cache
+                .as_ref()
+                .is_some_and(|cache| cache.at.elapsed() < STATUS_REUSE);
+        if !reuse {
+            self.status_cache = None;
+        }
+        let (sid, overlay) = (self.sid, &self.keys.overlay);
+        let cached = self.status_cache.get_or_insert_with(|| {
+            let status = status_bar(&st, sid).unwrap_or_default();
+            StatusCache {
+                at: Instant::now(),
+                status,
+                look: overlay_look(&st, sid, overlay),
+            }
+        });
+        let mut scene = build(&st, &scene_data, cached.status.clone());
+        if self.status_lines == 0 {
+            scene.status = None;
+        }
+        scene.message = self.message.as_ref().map(|(m, _)| m.clone());
+        compose_look(&scene, &cached.look, self.cols, self.rows, &mut self.frame);
+        if st.session_option(sid, "mouse") == "on" {
+            // tmux asks the terminal for button and drag reports itself.
+            self.frame.modes.mouse_reporting = true;
+            self.frame.modes.mouse_drag = true;
+            self.frame.modes.sgr_mouse = true;
+        }
+        drop(st);
+        self.renderer.render(&self.frame, &mut self.out);
+        true
+    }
+}
+
+/// The current window's panes as display-panes numbers them: (id, index + pane-base-index,
+/// active).
+pub(super) fn pane_numbers(st: &State, sid: u32, current: u32) -> Vec<(u32, u32, bool)> {
+    let base = u32::try_from(st.option_num(sid, current, "pane-base-index")).unwrap_or(0);
+    let Some(w) = st.window(sid, current) else {
+        return Vec::new();
+    };
+    w.pane_ids()
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let n = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(base);
+            (*id, n, *id == w.active)
+        })
+        .collect()
+}
+
+/// The session's styles plus this client's prompt or display-panes labels.
+fn overlay_look(st: &State, sid: u32, overlay: &Overlay) -> Look {
+    let mut look = crate::style::look(st, sid);
+    look.prompt = overlay.prompt_line();
+    if overlay.is_open() && look.prompt.is_none() {
+        let current = st.sessions.get(&sid).map(|s| s.current).unwrap_or(0);
+        let colour =
+            |name: &str| crate::style::colour(&st.option(sid, current, name)).unwrap_or_default();
+        look.pane_labels = overlay.labels(
+            &pane_numbers(st, sid, current),
+            colour("display-panes-colour"),
+            colour("display-panes-active-colour"),
+        );
+    }
+    look
+}
+
+fn scene_geometry(st: &State, sid: u32) -> Option<SceneData> {
+    let s = st.sessions.get(&sid)?;
+    let w = s.windows.get(&s.current)?;
+    let panes = w
+        .visible()
+        .iter()
+        .map(|g| (g.id, g.xoff, g.yoff, g.sx, g.sy))
+        .collect();
+    Some((w.sx, w.sy, panes, w.active))
+}
+
+fn build<'a>(st: &'a State, data: &SceneData, status: StatusBar) -> Scene<'a> {
+    let (sx, sy, panes, active) = data;
+    Scene {
+        session_cols: *sx,
+        session_rows: *sy,
+        panes: panes
+            .iter()
+            .filter_map(|(id, xoff, yoff, cols, rows)| {
+                st.panes.get(id).map(|p| ScenePane {
+                    id: i64::from(*id),
+                    xoff: *xoff,
+                    yoff: *yoff,
+                    cols: *cols,
+                    rows: *rows,
+                    term: &p.term,
+                })
+            })
+            .collect(),
+        active_pane: Some(i64::from(*active)),
+        status: Some(status),
+        message: None,
+    }
+}

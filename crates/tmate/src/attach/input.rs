@@ -1,0 +1,252 @@
+//! An attached client's keys and mouse: through its open prompt or display-panes first, then
+//! the key tables (prefix/prefix2, `bind-key -r` repeat within repeat-time), running bound
+//! commands for the client and sending unbound keys to the active pane.
+
+use std::time::Instant;
+
+use tmate_proto::keytable::{KeyContext, KeyDispatch, KeyOutcome};
+use tmate_proto::{InputEvent, KeyCode, PaneKeyModes, pane_key_bytes};
+
+use super::draw::pane_numbers;
+use super::{AttachedClient, millis};
+use crate::prompt::{KeyOptions, Outcome, Overlay};
+use crate::server::ClientInfo;
+use crate::state::{ClientEvent, State};
+
+/// Where the client is in the key tables.
+pub(super) struct KeyState {
+    /// Its key table and repeat time: tmux's dispatch, as for relay viewers.
+    pub(super) dispatch: KeyDispatch,
+    mouse: crate::mouse::MouseState,
+    /// A prompt or display-panes taking the keys (`crate::prompt`).
+    pub(super) overlay: Overlay,
+    /// A key was pressed or a prompt opened: the message goes (tmux
+    /// `server_client_key_callback`, `status_prompt_set`).
+    pub(super) clear_message: bool,
+    /// Events that arrived while keys ran, for the loop.
+    pub(super) deferred: Vec<ClientEvent>,
+}
+
+impl KeyState {
+    pub(super) fn new() -> Self {
+        KeyState {
+            dispatch: KeyDispatch::default(),
+            mouse: crate::mouse::MouseState::default(),
+            overlay: Overlay::None,
+            clear_message: false,
+            deferred: Vec::new(),
+        }
+    }
+}
+
+impl AttachedClient<'_> {
+    /// The parsed keys through the key tables (tmux `server_client_handle_key`). Returns
+    /// whether the keys only went to panes (nothing to redraw until the panes answer).
+    pub(super) fn handle_parsed(&mut self) -> bool {
+        let mut quiet = self.keys.dispatch.is_idle() && !self.keys.overlay.is_open();
+        let shared = self.shared;
+        let mut st = shared.lock();
+        st.clock += 1;
+        let now_clock = st.clock;
+        if let Some(c) = st.clients.get_mut(&self.id) {
+            c.activity = now_clock;
+        }
+        // Taken out so the events can be handled with `self` borrowed; put back to keep the
+        // allocation.
+        let mut parsed = std::mem::take(&mut self.parsed);
+        for ev in parsed.drain(..) {
+            let Some(s) = st.sessions.get(&self.sid) else {
+                break;
+            };
+            let current = s.current;
+            let Some(active) = s.windows.get(&s.current).map(|w| w.active) else {
+                break;
+            };
+            if self.on_input_event(&mut st, &ev, current, active) {
+                quiet = false;
+            }
+        }
+        self.parsed = parsed;
+        drop(st);
+        if !quiet {
+            shared.notify();
+        }
+        quiet
+    }
+
+    /// One key, mouse event or unknown sequence; returns whether it may change the screen.
+    fn on_input_event(
+        &mut self,
+        st: &mut State,
+        ev: &InputEvent,
+        current: u32,
+        active: u32,
+    ) -> bool {
+        match ev {
+            InputEvent::Key { key, raw } => self.on_key(st, *key, raw, current, active),
+            InputEvent::Mouse { event, raw } => {
+                // `mouse on`: through the mouse key bindings; else to the pane as it came.
+                let mctx = ClientInfo {
+                    attached: Some(self.id),
+                    ..self.info.clone()
+                };
+                if !crate::mouse::handle(
+                    self.shared,
+                    st,
+                    self.sid,
+                    &mctx,
+                    event,
+                    &mut self.keys.mouse,
+                ) {
+                    send_key(st, active, None, raw);
+                }
+                true
+            }
+            other => {
+                // Unknown sequences: to the pane, as they came.
+                send_key(st, active, None, other.raw());
+                false
+            }
+        }
+    }
+
+    /// A key: to the open overlay first, then the key tables (a bound key runs its commands, a
+    /// `-r` binding keeps the table for repeat-time, an unbound root key goes to the active
+    /// pane). Returns whether it may change the screen.
+    fn on_key(
+        &mut self,
+        st: &mut State,
+        key: KeyCode,
+        raw: &[u8],
+        current: u32,
+        active: u32,
+    ) -> bool {
+        let ctx = ClientInfo {
+            pane: Some(active),
+            attached: Some(self.id),
+            tty: true,
+            ..self.info.clone()
+        };
+        self.keys.clear_message = true;
+        if self.keys.overlay.is_open() && self.overlay_took(st, &ctx, current, key) {
+            return false;
+        }
+        match self.dispatch_key(st, key, current, active) {
+            KeyOutcome::Pane => {
+                send_key(st, active, Some(key), raw);
+                false
+            }
+            KeyOutcome::Prefix | KeyOutcome::Dropped => true,
+            KeyOutcome::Run(commands) => {
+                self.run_commands(st, &ctx, &commands);
+                true
+            }
+        }
+    }
+
+    /// A key for the open overlay; false when it passes the key on to the key tables.
+    fn overlay_took(
+        &mut self,
+        st: &mut State,
+        ctx: &ClientInfo,
+        current: u32,
+        key: KeyCode,
+    ) -> bool {
+        match overlay_key(st, self.sid, current, &mut self.keys.overlay, key) {
+            Outcome::Consumed => true,
+            Outcome::Pass => false,
+            Outcome::Run(commands) => {
+                self.run_commands(st, ctx, &commands);
+                true
+            }
+            Outcome::Error(e) => {
+                show_error(st, self.sid, current, self.id, &e);
+                true
+            }
+        }
+    }
+
+    /// Where the key tables send a key, moving the client between tables.
+    fn dispatch_key(&mut self, st: &State, key: KeyCode, current: u32, active: u32) -> KeyOutcome {
+        let sid = self.sid;
+        let prefix = KeyCode::parse(&st.option(sid, current, "prefix"));
+        let prefix2 =
+            KeyCode::parse(&st.option(sid, current, "prefix2")).filter(|k| *k != KeyCode::NONE);
+        let context = KeyContext {
+            tables: &st.keys,
+            prefixes: [prefix, prefix2],
+            repeat_time: millis(st.option_num(sid, current, "repeat-time")),
+            // A pane in copy mode reads keys from its mode's table first (then root);
+            // keys bound in neither do nothing (tmux's window_copy has no key handler).
+            mode_table: crate::copy::key_table(st, active),
+        };
+        self.keys.dispatch.key(key, Instant::now(), &context)
+    }
+
+    /// Run a binding's or an overlay's commands for this client: errors go to its status line;
+    /// a prompt or display-panes they open takes the next keys at once (even later keys of the
+    /// same read), other events wait for the loop.
+    fn run_commands(&mut self, st: &mut State, ctx: &ClientInfo, commands: &[Vec<String>]) {
+        let shared = self.shared;
+        let r = crate::cmd::run_list(shared, st, ctx, commands);
+        if let Some(client) = ctx.attached
+            && let Some(err) = r.err.lines().next()
+            && let Some(sid) = st.clients.get(&client).map(|c| c.session)
+        {
+            let current = st.sessions.get(&sid).map(|s| s.current).unwrap_or(0);
+            show_error(st, sid, current, client, err);
+        }
+        if r.kill_server {
+            shared.shutdown.notify_one();
+        }
+        shared.check_empty(st);
+        while let Ok(ev) = self.server_events.try_recv() {
+            match ev {
+                ClientEvent::Overlay(request) => {
+                    self.keys.clear_message |= self.keys.overlay.open(request);
+                }
+                other => self.keys.deferred.push(other),
+            }
+        }
+    }
+}
+
+/// An error on the client's status line, its first letter capitalised (tmux `cmdq_error`).
+fn show_error(st: &State, sid: u32, current: u32, client: u32, err: &str) {
+    let time = u64::try_from(st.option_num(sid, current, "display-time")).unwrap_or(750);
+    let mut chars = err.chars();
+    let text: String = chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default();
+    if let Some(c) = st.clients.get(&client) {
+        let _ = c.events.try_send(ClientEvent::Message(text, time));
+    }
+}
+
+/// A key for the open overlay, with the options it needs.
+fn overlay_key(st: &State, sid: u32, current: u32, overlay: &mut Overlay, key: KeyCode) -> Outcome {
+    let opts = KeyOptions {
+        vi: st.option(sid, current, "status-keys") == "vi",
+        word_separators: st.option(sid, current, "word-separators"),
+        history_limit: usize::try_from(st.option_num(sid, current, "prompt-history-limit"))
+            .unwrap_or(100),
+    };
+    let numbers = pane_numbers(st, sid, current);
+    let panes: Vec<(u32, u32)> = numbers.iter().map(|(id, n, _)| (*id, *n)).collect();
+    overlay.key(key, &opts, &panes)
+}
+
+fn send_key(st: &State, pane: u32, key: Option<KeyCode>, raw: &[u8]) {
+    let Some(p) = st.panes.get(&pane) else { return };
+    let m = p.term.modes();
+    let modes = PaneKeyModes {
+        cursor_keys_application: m.cursor_keys_application,
+        keypad_application: m.keypad_application,
+        xterm_keys: true,
+    };
+    let bytes = key
+        .and_then(|k| pane_key_bytes(k, modes))
+        .unwrap_or_else(|| raw.to_vec());
+    p.write(bytes);
+}

@@ -1,0 +1,394 @@
+//! An attached client, server side: the loop serving one client's terminal, waking on its
+//! input, resizes, the server's events for it (detach, messages, overlays), state changes and
+//! timers, and drawing the session for it after each. The session takes the smallest client's
+//! size, combined with the relay's viewers (tmate 2.4's rule, `State::recompute_size`).
+//! Commands reach it through its bounded event queue.
+
+mod connection;
+mod draw;
+mod input;
+mod status;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use tmate_proto::{InputEvent, InputParser};
+use tmate_term::{Frame, Renderer};
+use tokio::net::UnixStream;
+use tokio::sync::{mpsc, watch};
+
+use crate::server::{ClientInfo, Shared};
+use crate::state::{CLIENT_EVENTS, ClientEvent, ClientHandle, State};
+use crate::wire::kind;
+use connection::{Connection, read_keys};
+use draw::StatusCache;
+use input::KeyState;
+use status::status_rows;
+
+/// Client frames waiting for the attach loop; a client flooding input waits on its socket.
+const INPUT_QUEUE: usize = 64;
+/// How long a message "until a key" stays without one.
+const UNTIL_KEY: Duration = Duration::from_secs(365 * 24 * 3600);
+/// Longest sleep when nothing is pending (the clock still ticks every second).
+const IDLE: Duration = Duration::from_secs(3600);
+/// A redraw caused by pane output alone reuses the status line and look evaluated at most this
+/// long ago: evaluating them (formats, window names, styles) cost more than drawing a typed
+/// character. tmux, too, redraws its status on changes and timers, not on pane output; what
+/// output changes there (a pane title, a window's command) shows within this time or at the
+/// next second's tick.
+const STATUS_REUSE: Duration = Duration::from_millis(250);
+
+/// One attached client as the server sees it: its place in the session, its keys and
+/// message, and what its screen shows.
+struct AttachedClient<'a> {
+    shared: &'a Arc<Shared>,
+    sid: u32,
+    /// Its id among the server's clients.
+    id: u32,
+    info: ClientInfo,
+    cols: u16,
+    rows: u16,
+    /// Rows the status line takes (option `status`).
+    status_lines: u16,
+    /// The status-line message and when it goes.
+    message: Option<(String, Instant)>,
+    keys: KeyState,
+    parser: InputParser,
+    /// Parsed input waiting for the key tables.
+    parsed: Vec<InputEvent>,
+    /// The server's events for this client (detach, messages, overlays).
+    server_events: mpsc::Receiver<ClientEvent>,
+    changed: watch::Receiver<u64>,
+    renderer: Renderer,
+    frame: Frame,
+    /// Bytes for the client's screen not yet sent.
+    out: Vec<u8>,
+    /// Whether this wake may have changed what the client shows: only keys that went straight
+    /// to a pane change nothing by themselves (the pane's echo redraws), as in tmux.
+    redraw: bool,
+    status_cache: Option<StatusCache>,
+    /// The server's state-change count at the last wake, and whether this wake is pane output
+    /// alone (the status line may then be reused).
+    seen_changes: u64,
+    output_only: bool,
+    /// The server's escape-time as of the last draw: how long a lone ESC waits.
+    escape_time: Duration,
+}
+
+fn millis(v: i64) -> Duration {
+    Duration::from_millis(u64::try_from(v).unwrap_or(0))
+}
+
+/// Serves one attached client until it detaches or goes, or its session or the server ends.
+pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: ClientInfo) {
+    let Some(mut conn) = Connection::open(stream).await else {
+        return;
+    };
+    let mut client = AttachedClient::register(shared, sid, info);
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let ending: String = loop {
+        if let Some(end) = client.settle() {
+            break end;
+        }
+        if !client.draw() {
+            break "[exited]".into();
+        }
+        if client.flush(&mut conn).await.is_err() {
+            break String::new();
+        }
+        let now = Instant::now();
+        let wake = client.next_wake(now);
+        tokio::select! {
+            frame = conn.frames.recv() => match frame {
+                None => break String::new(),
+                Some((frame_kind, payload)) => client.on_frame(frame_kind, &payload),
+            },
+            typed = read_keys(conn.terminal.as_ref(), &mut conn.key_buf) => match typed {
+                Ok(n) if n > 0 => client.on_input(conn.key_buf.get(..n).unwrap_or_default()),
+                // The terminal hung up (its client is gone).
+                _ => break String::new(),
+            },
+            ev = client.server_events.recv() => if let Some(end) = client.on_server_event(ev) {
+                break end;
+            },
+            _ = tokio::time::sleep_until(wake.into()) => client.on_wake(now),
+            r = client.changed.changed() => {
+                if r.is_err() {
+                    break "[server exited]".into();
+                }
+                client.on_state_changed();
+            },
+            _ = tick.tick() => {}
+        }
+    };
+    client.exit(conn, &ending).await;
+}
+
+impl<'a> AttachedClient<'a> {
+    /// Joins the server's clients at the terminal's size; start-up config errors become its
+    /// message, like tmux's config causes shown to the first client.
+    fn register(shared: &'a Arc<Shared>, sid: u32, info: ClientInfo) -> Self {
+        let (events_tx, server_events) = mpsc::channel::<ClientEvent>(CLIENT_EVENTS);
+        let (id, message) = {
+            let mut st = shared.lock();
+            let id = st.alloc_client();
+            let activity = st.clock;
+            st.clients.insert(
+                id,
+                ClientHandle {
+                    session: sid,
+                    events: events_tx,
+                    activity,
+                    size: None,
+                },
+            );
+            (id, take_config_errors(&mut st, sid))
+        };
+        let (cols, rows) = (info.cols.max(1), info.rows.max(2));
+        let status_lines = status_rows(shared, sid);
+        set_client_size(shared, sid, id, (cols, rows), status_lines);
+        let mut client = AttachedClient {
+            shared,
+            sid,
+            id,
+            info,
+            cols,
+            rows,
+            status_lines,
+            message,
+            keys: KeyState::new(),
+            parser: InputParser::new(),
+            parsed: Vec::new(),
+            server_events,
+            // Subscribed after the size is set: the first wake draws that change anyway.
+            changed: shared.changed.subscribe(),
+            renderer: Renderer::new(),
+            frame: Frame::blank(0, 0),
+            out: Vec::new(),
+            redraw: true,
+            status_cache: None,
+            seen_changes: shared.state_changes.load(Ordering::Acquire),
+            output_only: false,
+            escape_time: Duration::ZERO,
+        };
+        client.renderer.enter(&mut client.out);
+        client
+    }
+
+    /// Leaves the server's clients, so the session falls back to the other clients' (or the
+    /// relay's) size; an ending (empty when the client is already gone) is shown after its
+    /// screen is restored.
+    async fn exit(mut self, conn: Connection, ending: &str) {
+        {
+            let mut st = self.shared.lock();
+            st.clients.remove(&self.id);
+            st.recompute_size(self.sid);
+        }
+        if ending.is_empty() {
+            conn.close(None).await;
+        } else {
+            self.renderer.leave(&mut self.out);
+            conn.close(Some((&self.out, ending))).await;
+        }
+    }
+
+    /// Catches up before drawing: expired timers, events deferred while keys ran, and a
+    /// status line switched on or off. `Some(ending)` ends the attach loop.
+    fn settle(&mut self) -> Option<String> {
+        if self
+            .message
+            .as_ref()
+            .is_some_and(|(_, until)| Instant::now() >= *until)
+        {
+            self.message = None;
+            self.redraw = true;
+        }
+        if self.keys.overlay.is_open() {
+            self.keys.overlay.expire(Instant::now());
+            self.redraw |= !self.keys.overlay.is_open();
+        }
+        if std::mem::take(&mut self.keys.clear_message) {
+            self.redraw |= self.message.take().is_some();
+        }
+        for ev in std::mem::take(&mut self.keys.deferred) {
+            self.redraw = true;
+            if let Some(end) = self.on_server_event(Some(ev)) {
+                return Some(end);
+            }
+        }
+        if self
+            .keys
+            .dispatch
+            .repeat_deadline()
+            .is_some_and(|t| Instant::now() >= t)
+        {
+            self.keys.dispatch.expire(Instant::now());
+            self.redraw = true;
+        }
+        let lines = status_rows(self.shared, self.sid);
+        if lines != self.status_lines {
+            self.status_lines = lines;
+            self.apply_size();
+            self.redraw = true;
+        }
+        None
+    }
+
+    /// Sends what was drawn to the client's screen.
+    async fn flush(&mut self, conn: &mut Connection) -> std::io::Result<()> {
+        if !self.out.is_empty() {
+            conn.send_output(&self.out).await?;
+            self.out.clear();
+        }
+        Ok(())
+    }
+
+    /// When the loop must wake without other news: a pending escape sequence, the repeat
+    /// time, the message's or the overlay's end.
+    fn next_wake(&self, now: Instant) -> Instant {
+        let mut wake = now + IDLE;
+        if !self.parser.pending().is_empty() {
+            wake = wake.min(now + self.escape_time);
+        }
+        for t in [
+            self.keys.dispatch.repeat_deadline(),
+            self.message.as_ref().map(|(_, t)| *t),
+            self.keys.overlay.deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            wake = wake.min(t);
+        }
+        wake
+    }
+
+    /// A frame from the client's socket: its new size, or its input when it has no terminal.
+    fn on_frame(&mut self, frame_kind: u8, payload: &[u8]) {
+        match frame_kind {
+            kind::RESIZE => {
+                let text = String::from_utf8_lossy(payload).to_string();
+                let mut it = text.split(' ').map(|v| v.parse::<u16>().ok());
+                if let (Some(Some(c)), Some(Some(r))) = (it.next(), it.next()) {
+                    self.on_resize(c, r);
+                }
+            }
+            kind::INPUT => self.on_input(payload),
+            _ => {}
+        }
+    }
+
+    fn on_resize(&mut self, cols: u16, rows: u16) {
+        self.cols = cols.max(1);
+        self.rows = rows.max(2);
+        self.apply_size();
+    }
+
+    /// Bytes the client typed.
+    fn on_input(&mut self, bytes: &[u8]) {
+        self.parser.feed(bytes, &mut self.parsed);
+        let quiet = self.handle_parsed();
+        self.redraw = !quiet;
+    }
+
+    /// A timer fired: a lone ESC that waited escape-time since `slept_from` is a key.
+    fn on_wake(&mut self, slept_from: Instant) {
+        if !self.parser.pending().is_empty() && Instant::now() >= slept_from + self.escape_time {
+            self.parser.flush(&mut self.parsed);
+            self.handle_parsed();
+        }
+    }
+
+    /// The server's state changed: notes whether only pane output did.
+    fn on_state_changed(&mut self) {
+        let changes = self.shared.state_changes.load(Ordering::Acquire);
+        self.output_only = changes == self.seen_changes;
+        self.seen_changes = changes;
+    }
+
+    /// An event from the client's queue: `Some(ending)` ends the attach loop.
+    fn on_server_event(&mut self, ev: Option<ClientEvent>) -> Option<String> {
+        match ev {
+            Some(ClientEvent::Detach) | None => {
+                let name = self
+                    .shared
+                    .lock()
+                    .sessions
+                    .get(&self.sid)
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default();
+                Some(format!("[detached (from session {name})]"))
+            }
+            Some(ClientEvent::Message(text, ms)) => {
+                // 0 (display-time 0, display-message -d 0): until a key clears it.
+                let shown = if ms == 0 {
+                    UNTIL_KEY
+                } else {
+                    Duration::from_millis(ms)
+                };
+                self.message = Some((text, Instant::now() + shown));
+                None
+            }
+            Some(ClientEvent::Overlay(request)) => {
+                if self.keys.overlay.open(request) {
+                    self.message = None;
+                }
+                None
+            }
+        }
+    }
+
+    /// The session's size follows this client's (after a resize or the status line toggled).
+    fn apply_size(&self) {
+        set_client_size(
+            self.shared,
+            self.sid,
+            self.id,
+            (self.cols, self.rows),
+            self.status_lines,
+        );
+    }
+}
+
+/// A client's size, less its status line, into its session's size.
+fn set_client_size(shared: &Arc<Shared>, sid: u32, client: u32, size: (u16, u16), status: u16) {
+    let (cols, rows) = size;
+    let mut st = shared.lock();
+    if let Some(c) = st.clients.get_mut(&client) {
+        c.size = Some((cols, rows.saturating_sub(status).max(1)));
+    }
+    st.recompute_size(sid);
+    drop(st);
+    shared.notify();
+}
+
+/// Start-up config errors, taken by the first client to attach as its message.
+fn take_config_errors(st: &mut State, sid: u32) -> Option<(String, Instant)> {
+    let errors = std::mem::take(&mut st.config_errors);
+    let time = millis(
+        st.session_option(sid, "display-time")
+            .parse()
+            .unwrap_or(750),
+    );
+    (!errors.is_empty()).then(|| {
+        (
+            errors.join("; "),
+            Instant::now() + time.max(Duration::from_secs(5)),
+        )
+    })
+}
+
+/// The server's escape-time: how long a lone ESC waits for the rest of a sequence.
+fn escape_of(st: &State) -> Duration {
+    millis(
+        st.options
+            .get(crate::options::Scope::Server, "escape-time")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(500),
+    )
+}
+
+fn escape_time(shared: &Arc<Shared>) -> Duration {
+    escape_of(&shared.lock())
+}

@@ -1,0 +1,74 @@
+//! The status line's content for an attached client: whether it takes a row, its left and
+//! right sides from the status options and formats (with the clock), and the window list.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use tmate_term::{StatusBar, StatusWindow};
+
+use crate::format;
+use crate::server::Shared;
+use crate::state::State;
+
+/// Rows the status line takes for this session (option `status`).
+pub(super) fn status_rows(shared: &Arc<Shared>, sid: u32) -> u16 {
+    let on = shared.lock().session_option(sid, "status");
+    u16::from(on != "off")
+}
+
+/// The status line's content from the status options and formats.
+pub(super) fn status_bar(st: &State, sid: u32) -> Option<StatusBar> {
+    let s = st.sessions.get(&sid)?;
+    let w = s.windows.get(&s.current)?;
+    let windows = s
+        .windows
+        .keys()
+        .map(|idx| StatusWindow {
+            idx: i64::from(*idx),
+            name: format::window_name(st, sid, *idx),
+            active: *idx == s.current,
+            last: s.last == Some(*idx),
+        })
+        .collect();
+    let ctx = format::Ctx {
+        session: sid,
+        window: s.current,
+        pane: w.active,
+    };
+    let clock = tmate_term::status_clock(SystemTime::now());
+    let side = |name: &str, len: &str| {
+        let fmt = st.option(sid, s.current, name);
+        let default = crate::options::lookup(name)
+            .map(|d| d.default)
+            .unwrap_or_default();
+        let text = if fmt == default && name == "status-right" {
+            // The default's `#{?window_bigger,...}` part is always empty here.
+            let title = format::expand(st, ctx, "#{=21:pane_title}");
+            format!("\"{title}\" {clock}")
+        } else {
+            strftime(&format::expand(st, ctx, &fmt), &clock)
+        };
+        let width = usize::try_from(st.option_num(sid, s.current, len)).unwrap_or(0);
+        tmate_term::truncate_markup(&text, width)
+    };
+    Some(StatusBar {
+        left: side("status-left", "status-left-length"),
+        right: side("status-right", "status-right-length"),
+        windows,
+    })
+}
+
+/// The strftime fields of tmux's default clock, from `HH:MM DD-Mon-YY` (UTC, tmate-term).
+fn strftime(text: &str, clock: &str) -> String {
+    if !text.contains('%') {
+        return text.to_string();
+    }
+    let f: Vec<&str> = clock.split([' ', ':', '-']).collect();
+    let field = |i: usize| f.get(i).copied().unwrap_or_default();
+    text.replace("%H", field(0))
+        .replace("%M", field(1))
+        .replace("%d", field(2))
+        .replace("%b", field(3))
+        .replace("%y", field(4))
+        .replace("%%", "%")
+}
