@@ -32,6 +32,27 @@ pub struct Target {
     pub identity: String,
 }
 
+impl Target {
+    /// The `tmate-server-*` and `tmate-identity` server options (port 22 unless a number).
+    pub fn from_options(state: &crate::state::State) -> Self {
+        let opt = |name: &str| {
+            state
+                .options
+                .get(crate::options::Scope::Server, name)
+                .unwrap_or_default()
+                .to_string()
+        };
+        Self {
+            host: opt("tmate-server-host"),
+            port: opt("tmate-server-port").parse().unwrap_or(22),
+            rsa: opt("tmate-server-rsa-fingerprint"),
+            ecdsa: opt("tmate-server-ecdsa-fingerprint"),
+            ed25519: opt("tmate-server-ed25519-fingerprint"),
+            identity: opt("tmate-identity"),
+        }
+    }
+}
+
 /// An open `tmate` subsystem channel.
 pub struct Conn {
     pub ssh: client::Handle<Verifier>,

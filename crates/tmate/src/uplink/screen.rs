@@ -7,15 +7,12 @@ use std::collections::BTreeMap;
 
 use tmate_proto::{
     CopyInput, CopyModeState, CopySelection, HostMessage, Layout, LayoutPane, LayoutWindow,
-    MAX_PTY_CHUNK, PaneSnapshot, RawStr, SnapshotGrid, SnapshotLine, WireMessage,
+    MAX_PTY_CHUNK, PaneSnapshot, RawStr, SnapshotGrid, SnapshotLine,
 };
 use tmate_term::{Color, Style};
 
+use super::stream::push;
 use crate::state::State;
-
-fn push(out: &mut Vec<u8>, m: HostMessage) {
-    out.extend_from_slice(&m.encode());
-}
 
 /// SYNC_LAYOUT for the session (tmate shares one session: the first).
 pub fn layout(state: &State) -> Option<Layout> {
@@ -46,6 +43,15 @@ pub fn layout(state: &State) -> Option<Layout> {
         sy: i64::from(s.sy),
         windows,
         active_window_idx: i64::from(s.current),
+    })
+}
+
+/// Whether the relay was told about `pane` in `layout`: it ignores anything about other panes.
+pub fn announced(layout: Option<&Layout>, pane: u32) -> bool {
+    layout.is_some_and(|l| {
+        l.windows
+            .iter()
+            .any(|w| w.panes.iter().any(|p| p.id == i64::from(pane)))
     })
 }
 
@@ -318,13 +324,7 @@ pub fn copy_changes(
     layout: Option<&Layout>,
     out: &mut Vec<u8>,
 ) {
-    let known = |id: u32| {
-        layout.is_some_and(|l| {
-            l.windows
-                .iter()
-                .any(|w| w.panes.iter().any(|p| p.id == i64::from(id)))
-        })
-    };
+    let known = |id: u32| announced(layout, id);
     let now = copy_states(state);
     for (id, st) in &now {
         if sent.get(id) != Some(st) && known(*id) {
