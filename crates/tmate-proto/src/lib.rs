@@ -31,7 +31,6 @@
     )
 )]
 
-pub mod civil;
 pub mod cmdline;
 pub mod command;
 pub mod decoder;

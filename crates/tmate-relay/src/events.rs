@@ -64,7 +64,7 @@ pub fn entity_id(session: &Session) -> String {
 }
 
 fn now() -> String {
-    tmate_proto::civil::Civil::utc(std::time::SystemTime::now()).rfc3339()
+    tmate_term::clock::rfc3339_utc(std::time::SystemTime::now())
 }
 
 fn record(session: &Session) -> std::sync::MutexGuard<'_, RecordState> {

@@ -47,7 +47,7 @@
     )
 )]
 
-mod clock;
+pub mod clock;
 mod compose;
 mod engine;
 mod filter;
@@ -59,7 +59,7 @@ mod snapshot;
 mod status;
 mod style;
 
-pub use clock::status_clock;
+pub use clock::{status_clock, strftime};
 pub use compose::{Frame, RowDamage, Scene, ScenePane, compose, compose_into, compose_look};
 pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_markup};
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
-use crate::server::{Shared, ctime};
+use crate::server::Shared;
 use crate::state::{Effect, HISTORY_LIMIT, PANE_INPUT_QUEUE, Pane, State};
 
 /// history-limit is capped: a config asking for millions of lines per pane must not exhaust us.
@@ -291,7 +291,7 @@ fn pane_exited(state: &mut State, id: u32, status: Option<std::process::ExitStat
         (None, Some(sig)) => format!("signal {sig}"),
         (None, None) => String::new(),
     };
-    let when = ctime(std::time::SystemTime::now());
+    let when = tmate_term::clock::ctime(std::time::SystemTime::now());
     // tmux: scroll region reset, cursor to the last line, a line feed, then the text.
     let text = format!("\x1b[r\x1b[{sy};1H\n\x1b[0mPane is dead ({what}, {when})");
     p.term.feed(text.as_bytes());

@@ -87,24 +87,6 @@ impl Shared {
     }
 }
 
-/// ctime(3) in UTC without the newline: `Thu Nov 26 22:45:01 2026` (tmux `#{t:...}`).
-pub fn ctime(t: std::time::SystemTime) -> String {
-    let c = tmate_proto::civil::Civil::utc(t);
-    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let weekday = DAYS.get(c.weekday as usize).copied().unwrap_or_default();
-    let month = MONTHS
-        .get((c.month as usize).saturating_sub(1))
-        .copied()
-        .unwrap_or_default();
-    format!(
-        "{weekday} {month} {:2} {:02}:{:02}:{:02} {}",
-        c.day, c.hour, c.minute, c.second, c.year
-    )
-}
-
 /// The state a server starts with: $SHELL as default-shell (tmux `getshell`), tmate 2.4's
 /// default key bindings.
 fn initial_state() -> State {

@@ -35,7 +35,8 @@ pub(super) fn status_bar(st: &State, sid: u32) -> Option<StatusBar> {
         window: s.current,
         pane: w.active,
     };
-    let clock = tmate_term::status_clock(SystemTime::now());
+    let now = SystemTime::now();
+    let clock = tmate_term::status_clock(now);
     let side = |name: &str, len: &str| {
         let fmt = st.option(sid, s.current, name);
         let default = crate::options::lookup(name)
@@ -46,7 +47,9 @@ pub(super) fn status_bar(st: &State, sid: u32) -> Option<StatusBar> {
             let title = format::expand(st, ctx, "#{=21:pane_title}");
             format!("\"{title}\" {clock}")
         } else {
-            strftime(&format::expand(st, ctx, &fmt), &clock)
+            // As tmux's format_expand_time: strftime(3) on the template, then the formats, so
+            // a `%` in a pane title or window name is left alone.
+            format::expand(st, ctx, &tmate_term::strftime(&fmt, now))
         };
         let width = usize::try_from(st.option_num(sid, s.current, len)).unwrap_or(0);
         tmate_term::truncate_markup(&text, width)
@@ -56,19 +59,4 @@ pub(super) fn status_bar(st: &State, sid: u32) -> Option<StatusBar> {
         right: side("status-right", "status-right-length"),
         windows,
     })
-}
-
-/// The strftime fields of tmux's default clock, from `HH:MM DD-Mon-YY` (UTC, tmate-term).
-fn strftime(text: &str, clock: &str) -> String {
-    if !text.contains('%') {
-        return text.to_string();
-    }
-    let f: Vec<&str> = clock.split([' ', ':', '-']).collect();
-    let field = |i: usize| f.get(i).copied().unwrap_or_default();
-    text.replace("%H", field(0))
-        .replace("%M", field(1))
-        .replace("%d", field(2))
-        .replace("%b", field(3))
-        .replace("%y", field(4))
-        .replace("%%", "%")
 }
