@@ -16,7 +16,6 @@ use serde_json::{Value, json};
 use crate::procs::{self, run_ok};
 use crate::scripted::Fleet;
 use crate::share::{Host, Load, Place, host_conf, viewer_argv_at, viewers_k};
-use crate::term::Term;
 use crate::{Ctx, median, summary};
 
 /// Bound on any single wait for a process to come up or for Redis to show a change.
@@ -578,7 +577,7 @@ fn failover(
         let marker = format!("#C{tag}#");
         host.cmd(&["send-keys", &format!("!C{tag}"), "Enter"])?;
         // The owner has the marker: a viewer through it sees it.
-        let before = Term::spawn(
+        let before = crate::procs::term(
             "before-kill",
             &viewer_argv_at(&owner_addr.ip().to_string(), port, &rw),
             &ctx.env,
@@ -607,7 +606,7 @@ fn failover(
                 break None;
             }
             attempts += 1;
-            let v = Term::spawn(
+            let v = crate::procs::term(
                 "after-kill",
                 &viewer_argv_at(&survivor_addr.ip().to_string(), port, &rw),
                 &ctx.env,

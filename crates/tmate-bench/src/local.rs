@@ -9,7 +9,6 @@ use serde_json::{Value, json};
 
 use crate::procs::{self, run, run_ok};
 use crate::share::{echo, sync_all};
-use crate::term::Term;
 use crate::{Ctx, median, summary};
 
 pub fn phase_local(
@@ -57,7 +56,7 @@ pub fn phase_local(
     let mut client_env = env.clone();
     client_env.retain(|(k, _)| k != "TERM");
     client_env.push(("TERM".into(), "xterm-256color".into()));
-    let client = Term::spawn(
+    let client = crate::procs::term(
         &format!("{name}-client"),
         &argv(&["attach"]),
         &client_env,

@@ -18,10 +18,8 @@ mod local;
 mod pane;
 mod procs;
 mod report;
-mod screen;
 mod scripted;
 mod share;
-mod term;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use rustix::process::{Pid, Signal, WaitOptions};
+use tmate_fixtures::pty_client::timed::Term;
 
 /// Become a child subreaper (orphaned descendants are re-parented to us, not to init).
 pub fn become_subreaper() {
@@ -177,6 +178,20 @@ pub fn check_not_stopping() -> Result<()> {
         bail!("interrupted");
     }
     Ok(())
+}
+
+/// A program on its own pty, read by a thread that timestamps when the watched text shows up
+/// (the shared kit's `Term`); refused once the run is stopping.
+pub fn term(
+    name: &str,
+    argv: &[String],
+    env: &[(String, String)],
+    cols: u16,
+    rows: u16,
+    first_watch: Option<&[u8]>,
+) -> Result<Term> {
+    check_not_stopping()?;
+    Term::spawn(name, argv, env, cols, rows, first_watch)
 }
 
 /// Output of a finished short command.

@@ -1,6 +1,7 @@
-//! Owns the lightweight scripted hosts used where real clients would not fit (1,000 and 10,000
-//! idle sessions): each is one russh connection in this process that opens the `tmate`
-//! subsystem, sends what tmate 2.4 sends at start (HEADER, UNAME, READY, SYNC_LAYOUT, a prompt),
+//! Owns the fleets of lightweight scripted hosts used where real clients would not fit (1,000
+//! and 10,000 idle sessions): each is one russh connection in this process that opens the
+//! `tmate` subsystem, sends what tmate 2.4 sends at start (HEADER, UNAME, READY, SYNC_LAYOUT, a
+//! prompt: the shared kit's `tmate_fixtures::relay`, as the relay's scripted hosts),
 //! waits for the relay's READY, then stays idle, draining whatever the relay sends. At the end
 //! each hangs up, or first ends its session as tmate does on exit (FIN), which frees the
 //! session's records in a cluster's Redis at once.
@@ -11,19 +12,8 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use russh::client;
-use russh::keys::PublicKeyOrCertificate;
-use tmate_proto::message::{Layout, LayoutPane, LayoutWindow};
+use tmate_fixtures::relay::{encode, open_tmate_channel, tmate_start, try_login};
 use tmate_proto::{DecoderConfig, HostMessage, ServerDecoder, ServerMessage, WireMessage};
-
-struct AcceptAnyKey;
-
-impl client::Handler for AcceptAnyKey {
-    type Error = russh::Error;
-
-    async fn check_server_key(&mut self, _: &PublicKeyOrCertificate) -> Result<bool, Self::Error> {
-        Ok(true)
-    }
-}
 
 pub struct Fleet {
     rt: tokio::runtime::Runtime,
@@ -41,45 +31,6 @@ enum Until {
     End,
 }
 
-fn start_burst() -> Vec<u8> {
-    let messages = [
-        HostMessage::Header {
-            protocol: 6,
-            version: Some("2.4.0".into()),
-        },
-        HostMessage::Uname {
-            sysname: "Linux".into(),
-            nodename: "bench".into(),
-            release: "6".into(),
-            version: "#1".into(),
-            machine: "x86_64".into(),
-        },
-        HostMessage::Ready,
-        HostMessage::SyncLayout(Layout {
-            sx: 80,
-            sy: 24,
-            windows: vec![LayoutWindow {
-                idx: 0,
-                name: "bash".into(),
-                panes: vec![LayoutPane {
-                    id: 0,
-                    sx: 80,
-                    sy: 24,
-                    xoff: 0,
-                    yoff: 0,
-                }],
-                active_pane_id: 0,
-            }],
-            active_window_idx: 0,
-        }),
-        HostMessage::PtyData {
-            pane_id: 0,
-            data: "$ ".into(),
-        },
-    ];
-    messages.iter().flat_map(WireMessage::encode).collect()
-}
-
 async fn one_host(
     port: u16,
     ready: Arc<AtomicUsize>,
@@ -91,12 +42,10 @@ async fn one_host(
         inactivity_timeout: None,
         ..Default::default()
     });
-    let mut ssh = client::connect(config, ("127.0.0.1", port), AcceptAnyKey).await?;
-    let auth = ssh.authenticate_none("tmate").await?;
-    anyhow::ensure!(auth.success(), "none auth refused");
-    let mut channel = ssh.channel_open_session().await?;
-    channel.request_subsystem(true, "tmate").await?;
-    channel.data_bytes(start_burst()).await?;
+    let (ssh, ok) = try_login(config, ("127.0.0.1", port), "tmate").await?;
+    anyhow::ensure!(ok, "none auth refused");
+    let mut channel = open_tmate_channel(&ssh).await?;
+    channel.data_bytes(encode(&tmate_start("bench"))).await?;
     let mut decoder = ServerDecoder::new(DecoderConfig::server_stream());
     let mut permit = Some(permit);
     loop {

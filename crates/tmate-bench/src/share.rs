@@ -11,8 +11,8 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use crate::procs::{self, run, run_ok};
-use crate::term::{Term, latest, wait_all};
 use crate::{Ctx, median, summary};
+use tmate_fixtures::pty_client::timed::{Term, latest, wait_all};
 
 #[derive(Clone, Debug)]
 pub enum RelayKind {
@@ -530,7 +530,7 @@ pub fn viewers_k(
         let t0 = Instant::now();
         for i in 0..k {
             let user = if i == 0 { &rw } else { &ro };
-            let t = Term::spawn(
+            let t = crate::procs::term(
                 &format!("viewer{i}"),
                 &viewer_argv(place.port, user),
                 &ctx.env,

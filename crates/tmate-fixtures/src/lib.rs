@@ -1,16 +1,37 @@
-//! Test support shared by the crates' tests: where the recorded tmate 2.4 captures are, and their
-//! record format (u64 big-endian microseconds, u32 big-endian length, that many bytes), read
-//! into records or whole byte streams. A missing capture fails the test with `MissingCapture`'s
-//! message (which file, where it was looked for, what the captures are and how to point at
-//! them), since a test without its golden data must fail, not pass, and a bare path does not
-//! tell a newcomer what to do.
+//! The shared test kit of the crates' tests and the bench: where the recorded tmate 2.4
+//! captures are and their record format (here); programs on ptys read through a terminal
+//! emulator ([`pty_client`]); an in-process relay with scripted hosts and viewers ([`relay`]).
+//!
+//! The captures' record format is u64 big-endian microseconds, u32 big-endian length, that many
+//! bytes, read into records or whole byte streams. A missing capture fails the test with
+//! `MissingCapture`'s message (which file, where it was looked for, what the captures are and how
+//! to point at them), since a test without its golden data must fail, not pass, and a bare path
+//! does not tell a newcomer what to do.
+// Test support, linked only into tests and the loopback bench: what it sets up failing (a
+// missing capture, a pty that cannot open, a relay that does not answer within the deadline) is
+// the failure of the test that asked for it, so it stops there, as the tests themselves do.
 #![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
     clippy::panic,
-    reason = "test support: a missing or broken capture fails the test that asked for it"
+    reason = "test support: what a test set up failing fails the test that asked for it"
 )]
+
+pub mod pty_client;
+pub mod relay;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Generous deadline for anything a test waits for (the machine is shared and slow).
+pub const DEADLINE: Duration = Duration::from_secs(20);
+
+/// `v` as a terminal size, at least 1.
+pub fn nonzero(v: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(v.max(1)).unwrap_or(std::num::NonZeroU16::MIN)
+}
 
 /// Every capture of `../shared/fixtures/tmate-2.4` (the `.bin` files come per direction).
 pub const CAPTURES: &[&str] = &[

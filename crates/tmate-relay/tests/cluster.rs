@@ -369,23 +369,23 @@ async fn any_node_serves_any_session() {
     assert!(!keys_in_redis.contains(&token_of(&ssh)), "{keys_in_redis}");
     assert_eq!(redis.cli(&["KEYS", "tmate:token:*"]).lines().count(), 2);
 
-    let mut rw = SshViewer::join(&b.ssh_command(&token_of(&ssh)), 100, 30, &[]).await;
-    rw.wait_for("the shell through B", |s| s.contains("bash-"))
+    let mut rw = SshViewer::ssh(&b.ssh_command(&token_of(&ssh)), 100, 30, &[]);
+    rw.wait_text("the shell through B", |s| s.contains("bash-"))
         .await;
     rw.type_bytes(b"echo via-b-$((6*7))\r").await;
     host.wait_for("B's typing", &["capture-pane", "-p"], |out| {
         out.lines().any(|l| l == "via-b-42")
     })
     .await;
-    rw.wait_for("the echo through B", |s| s.contains("via-b-42"))
+    rw.wait_text("the echo through B", |s| s.contains("via-b-42"))
         .await;
 
-    let mut ro = SshViewer::join(&c.ssh_command(&token_of(&ssh_ro)), 100, 30, &[]).await;
-    ro.wait_for("the screen through C", |s| s.contains("via-b-42"))
+    let mut ro = SshViewer::ssh(&c.ssh_command(&token_of(&ssh_ro)), 100, 30, &[]);
+    ro.wait_text("the screen through C", |s| s.contains("via-b-42"))
         .await;
     ro.type_bytes(b"echo ro-typed\r").await;
     host.run(&["send-keys", "echo after-ro", "Enter"]).await;
-    ro.wait_for("the host's later command through C", |s| {
+    ro.wait_text("the host's later command through C", |s| {
         s.lines().any(|l| l.trim_end() == "after-ro")
     })
     .await;
@@ -436,9 +436,9 @@ async fn redis_down_is_not_an_outage() {
     let (a_ops, b_ops) = (a.metrics.unwrap(), b.metrics.unwrap());
     let host = host_on(&a, keys.path()).await;
     let token = token_of(&host.display("#{tmate_ssh}").await);
-    let mut local = SshViewer::join(&a.ssh_command(&token), 100, 30, &[]).await;
+    let mut local = SshViewer::ssh(&a.ssh_command(&token), 100, 30, &[]);
     local
-        .wait_for("the shell on A", |s| s.contains("bash-"))
+        .wait_text("the shell on A", |s| s.contains("bash-"))
         .await;
     assert_eq!(get(a_ops, "/readyz").await, (200, "ready\n".into()));
     scrape_until(a_ops, "Redis up", |t| {
@@ -450,11 +450,11 @@ async fn redis_down_is_not_an_outage() {
     // A's own viewer goes on.
     local.type_bytes(b"echo still-$((6*7))\r").await;
     local
-        .wait_for("the echo on A", |s| s.contains("still-42"))
+        .wait_text("the echo on A", |s| s.contains("still-42"))
         .await;
     // A viewer through B is told, several times, in one line each.
     for _ in 0..3 {
-        let mut through_b = SshViewer::join(&b.ssh_command(&token), 100, 30, &[]).await;
+        let mut through_b = SshViewer::ssh(&b.ssh_command(&token), 100, 30, &[]);
         let said = through_b.wait_exit().await;
         assert!(
             said.contains("cannot reach the cluster's registry"),
@@ -495,9 +495,9 @@ async fn redis_down_is_not_an_outage() {
         assert!(Instant::now() < deadline, "sessions were not re-published");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let mut through_b = SshViewer::join(&b.ssh_command(&token), 100, 30, &[]).await;
+    let mut through_b = SshViewer::ssh(&b.ssh_command(&token), 100, 30, &[]);
     through_b
-        .wait_for("the session through B again", |s| s.contains("still-42"))
+        .wait_text("the session through B again", |s| s.contains("still-42"))
         .await;
     assert!(b.log().contains("Redis is reachable again"));
     assert_eq!(get(b_ops, "/readyz").await, (200, "ready\n".into()));
@@ -526,9 +526,9 @@ async fn redis_over_tls_with_client_certificates() {
     let host = host_on(&a, keys.path()).await;
     let token = token_of(&host.display("#{tmate_ssh}").await);
     assert_eq!(redis.cli(&["KEYS", "tmate:token:*"]).lines().count(), 2);
-    let mut through_b = SshViewer::join(&b.ssh_command(&token), 100, 30, &[]).await;
+    let mut through_b = SshViewer::ssh(&b.ssh_command(&token), 100, 30, &[]);
     through_b
-        .wait_for("the shell through B", |s| s.contains("bash-"))
+        .wait_text("the shell through B", |s| s.contains("bash-"))
         .await;
     through_b.type_bytes(b"echo tls-$((6*7))\r").await;
     host.wait_for("B's typing", &["capture-pane", "-p"], |out| {
@@ -551,7 +551,7 @@ async fn redis_over_tls_with_client_certificates() {
     )
     .await
     .unwrap_or_else(|output| panic!("node c did not start: {output}"));
-    let mut through_c = SshViewer::join(&c.ssh_command(&token), 100, 30, &[]).await;
+    let mut through_c = SshViewer::ssh(&c.ssh_command(&token), 100, 30, &[]);
     let said = through_c.wait_exit().await;
     assert!(
         said.contains("cannot reach the cluster's registry"),
@@ -759,9 +759,9 @@ async fn kill_the_owner_and_follow(cluster: &TwoAddressCluster, host: &TmateHost
     cluster.wait_owner(&token, other).await;
     assert_eq!(host.display("#{tmate_ssh}").await, ssh, "the strings stay");
     let survivor = &cluster.nodes[other];
-    let mut viewer = SshViewer::join(&survivor.ssh_command(&token), 100, 30, &[]).await;
+    let mut viewer = SshViewer::ssh(&survivor.ssh_command(&token), 100, 30, &[]);
     viewer
-        .wait_for("the screen through the survivor", |s| {
+        .wait_text("the screen through the survivor", |s| {
             s.contains("before-42")
         })
         .await;
@@ -806,10 +806,9 @@ async fn a_drained_nodes_host_moves_and_the_node_exits() {
     let token = token_of(&ssh);
     let owner = cluster.owner_of(&token).await;
     let other = 1 - owner;
-    let mut on_owner =
-        SshViewer::join(&cluster.nodes[owner].ssh_command(&token), 100, 30, &[]).await;
+    let mut on_owner = SshViewer::ssh(&cluster.nodes[owner].ssh_command(&token), 100, 30, &[]);
     on_owner
-        .wait_for("the shell on the owner", |s| s.contains("bash-"))
+        .wait_text("the shell on the owner", |s| s.contains("bash-"))
         .await;
     cluster.nodes[owner].signal("TERM");
     cluster.wait_owner(&token, other).await;
@@ -817,7 +816,7 @@ async fn a_drained_nodes_host_moves_and_the_node_exits() {
     assert!(said.contains("moved to another relay node"), "{said:?}");
     assert_eq!(cluster.nodes[owner].exit_code().await, Some(0));
     assert_eq!(host.display("#{tmate_ssh}").await, ssh, "the strings stay");
-    let mut viewer = SshViewer::join(&cluster.nodes[other].ssh_command(&token), 100, 30, &[]).await;
+    let mut viewer = SshViewer::ssh(&cluster.nodes[other].ssh_command(&token), 100, 30, &[]);
     viewer.type_bytes(b"echo drained-$((6*7))\r").await;
     host.wait_for("typing after the drain", &["capture-pane", "-p"], |out| {
         out.lines().any(|l| l == "drained-42")
@@ -916,9 +915,9 @@ async fn a_stale_owner_closes_its_copy() {
     let host = host_on(&a, keys.path()).await;
     let ssh = host.display("#{tmate_ssh}").await;
     let ssh_ro = host.display("#{tmate_ssh_ro}").await;
-    let mut viewer = SshViewer::join(&a.ssh_command(&token_of(&ssh)), 100, 30, &[]).await;
+    let mut viewer = SshViewer::ssh(&a.ssh_command(&token_of(&ssh)), 100, 30, &[]);
     viewer
-        .wait_for("the shell on A", |s| s.contains("bash-"))
+        .wait_text("the shell on A", |s| s.contains("bash-"))
         .await;
     // What a node "b" would publish after the host reattached there: a newer generation.
     let key = tmate_relay::cluster::store::token_key(&token_of(&ssh));
@@ -973,12 +972,12 @@ async fn names_are_unique_across_nodes() {
     let first = named_on(&a).await;
     assert_eq!(first.display("#{tmate_ssh}").await, a.ssh_command("lab"));
     first.run(&["send-keys", "echo on-a", "Enter"]).await;
-    let mut through_b = SshViewer::join(&b.ssh_command("lab"), 100, 30, &[]).await;
+    let mut through_b = SshViewer::ssh(&b.ssh_command("lab"), 100, 30, &[]);
     through_b
-        .wait_for("A's session through B", |s| s.contains("on-a"))
+        .wait_text("A's session through B", |s| s.contains("on-a"))
         .await;
-    let mut on_a = SshViewer::join(&a.ssh_command("lab"), 100, 30, &[]).await;
-    on_a.wait_for("A's session on A", |s| s.contains("on-a"))
+    let mut on_a = SshViewer::ssh(&a.ssh_command("lab"), 100, 30, &[]);
+    on_a.wait_text("A's session on A", |s| s.contains("on-a"))
         .await;
 
     let second = named_on(&b).await;
@@ -990,9 +989,9 @@ async fn names_are_unique_across_nodes() {
         "{said:?}"
     );
     // The name on A now reaches B's session.
-    let mut again = SshViewer::join(&a.ssh_command("lab"), 100, 30, &[]).await;
+    let mut again = SshViewer::ssh(&a.ssh_command("lab"), 100, 30, &[]);
     again
-        .wait_for("B's session through A", |s| s.contains("on-b"))
+        .wait_text("B's session through A", |s| s.contains("on-b"))
         .await;
     // A's host reconnected and was given random tokens.
     first

@@ -30,9 +30,9 @@ async fn a_real_tmate_host_shares_with_ssh_viewers() {
         .await;
 
     // A read-write viewer sees the shell (through the relay's mirror) and types into it.
-    let mut viewer = SshViewer::join(&ssh, 100, 30, &[]).await;
+    let mut viewer = SshViewer::ssh(&ssh, 100, 30, &[]);
     viewer
-        .wait_for("the host's output", |s| s.contains("host-says-hello"))
+        .wait_text("the host's output", |s| s.contains("host-says-hello"))
         .await;
     // Its size (minus the status line) becomes the host's window size.
     host.wait_for("the viewer's size", &["list-windows"], |out| {
@@ -45,14 +45,14 @@ async fn a_real_tmate_host_shares_with_ssh_viewers() {
     })
     .await;
     viewer
-        .wait_for("its own command's output", |s| {
+        .wait_text("its own command's output", |s| {
             s.lines().any(|l| l.trim_end() == "typed-by-viewer")
         })
         .await;
 
     // A read-only viewer (compressed SSH, as `ssh -C` asks) sees the session but cannot type.
-    let mut ro = SshViewer::join(&ssh_ro, 90, 25, &["-C"]).await;
-    ro.wait_for("the shared shell", |s| s.contains("typed-by-viewer"))
+    let mut ro = SshViewer::ssh(&ssh_ro, 90, 25, &["-C"]);
+    ro.wait_text("the shared shell", |s| s.contains("typed-by-viewer"))
         .await;
     ro.type_bytes(b"echo ro-must-not-run\r").await;
     ro.type_bytes(b"\x02c").await;
@@ -67,12 +67,12 @@ async fn a_real_tmate_host_shares_with_ssh_viewers() {
     host.run(&["split-window", "-h"]).await;
     host.run(&["send-keys", "echo right-side", "Enter"]).await;
     viewer
-        .wait_for("the split window", |s| {
+        .wait_text("the split window", |s| {
             s.contains("right-side") && s.contains('│')
         })
         .await;
     viewer
-        .wait_for("both windows in the status line", |s| {
+        .wait_text("both windows in the status line", |s| {
             let last = s.lines().last().unwrap_or_default().to_string();
             last.contains("0:") && last.contains("1:")
         })
@@ -121,14 +121,14 @@ async fn viewers_follow_the_hosts_copy_mode() {
     })
     .await;
     let ssh = host.display("#{tmate_ssh}").await;
-    let mut viewer = SshViewer::join(&ssh, 80, 24, &[]).await;
+    let mut viewer = SshViewer::ssh(&ssh, 80, 24, &[]);
     viewer
-        .wait_for("the live screen", |s| s.contains("200"))
+        .wait_text("the live screen", |s| s.contains("200"))
         .await;
     host.run(&["copy-mode"]).await;
     host.run(&["send-keys", "PPage"]).await;
     viewer
-        .wait_for("the scrolled view with its indicator", |s| {
+        .wait_text("the scrolled view with its indicator", |s| {
             !s.lines().any(|l| l.trim_end() == "200")
                 && s.lines()
                     .next()
@@ -137,7 +137,7 @@ async fn viewers_follow_the_hosts_copy_mode() {
         .await;
     host.run(&["send-keys", "q"]).await;
     viewer
-        .wait_for("the live screen again", |s| {
+        .wait_text("the live screen again", |s| {
             s.lines().any(|l| l.trim_end() == "200")
         })
         .await;

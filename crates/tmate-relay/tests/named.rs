@@ -184,8 +184,8 @@ async fn names_are_the_tokens_without_accounts() {
     let web = host.display("#{tmate_web}").await;
     assert!(web.ends_with("/t/demo"), "{web}");
 
-    let mut viewer = SshViewer::join(&ssh, 100, 30, &[]).await;
-    viewer.wait_for("the shell", |s| s.contains("bash-")).await;
+    let mut viewer = SshViewer::ssh(&ssh, 100, 30, &[]);
+    viewer.wait_text("the shell", |s| s.contains("bash-")).await;
     viewer.type_bytes(b"echo named-$((6*7))\r").await;
     host.wait_for("the viewer's typing", &["capture-pane", "-p"], |out| {
         out.lines().any(|l| l == "named-42")
@@ -223,13 +223,15 @@ async fn names_are_the_tokens_without_accounts() {
     );
     let view = both.display("#{tmate_ssh_ro}").await;
     assert_eq!(view, ssh_to(relay.addr, "pair-view"));
-    let mut watcher = SshViewer::join(&view, 100, 30, &[]).await;
-    watcher.wait_for("the shell", |s| s.contains("bash-")).await;
+    let mut watcher = SshViewer::ssh(&view, 100, 30, &[]);
+    watcher
+        .wait_text("the shell", |s| s.contains("bash-"))
+        .await;
     watcher.type_bytes(b"echo ro-typed\r").await;
     both.run(&["send-keys", "echo after-ro", "Enter"]).await;
     // The session (80 columns) is drawn inside the viewer's wider screen, with a border.
     watcher
-        .wait_for("the host's command", |s| {
+        .wait_text("the host's command", |s| {
             s.lines()
                 .any(|l| l.split('│').next().map(str::trim_end) == Some("after-ro"))
         })
@@ -302,9 +304,9 @@ async fn a_newer_session_takes_the_name_and_the_older_does_not_take_it_back() {
     let ssh = first.display("#{tmate_ssh}").await;
     assert_eq!(token_of(&ssh), "kitchen");
     first.run(&["send-keys", "echo first-host", "Enter"]).await;
-    let mut old_viewer = SshViewer::join(&ssh, 100, 30, &[]).await;
+    let mut old_viewer = SshViewer::ssh(&ssh, 100, 30, &[]);
     old_viewer
-        .wait_for("the first session", |s| s.contains("first-host"))
+        .wait_text("the first session", |s| s.contains("first-host"))
         .await;
 
     let second = host_on(
@@ -341,14 +343,14 @@ async fn a_newer_session_takes_the_name_and_the_older_does_not_take_it_back() {
         })
         .await;
     // The name stays with the second session, now and after the first host settled.
-    let mut viewer = SshViewer::join(&ssh, 100, 30, &[]).await;
+    let mut viewer = SshViewer::ssh(&ssh, 100, 30, &[]);
     viewer
-        .wait_for("the second session", |s| s.contains("second-host"))
+        .wait_text("the second session", |s| s.contains("second-host"))
         .await;
     let first_ssh = first.display("#{tmate_ssh}").await;
-    let mut first_viewer = SshViewer::join(&first_ssh, 100, 30, &[]).await;
+    let mut first_viewer = SshViewer::ssh(&first_ssh, 100, 30, &[]);
     first_viewer
-        .wait_for("the first session under its new token", |s| {
+        .wait_text("the first session under its new token", |s| {
             s.contains("first-host")
         })
         .await;
@@ -385,14 +387,14 @@ async fn accounts_prefix_the_user_and_need_a_valid_key() {
             .await
             .ends_with("/t/alice/demo")
     );
-    let mut viewer = SshViewer::join(&ssh, 100, 30, &[]).await;
+    let mut viewer = SshViewer::ssh(&ssh, 100, 30, &[]);
     viewer.type_bytes(b"echo alice-$((6*7))\r").await;
     host.wait_for("alice's viewer", &["capture-pane", "-p"], |out| {
         out.lines().any(|l| l == "alice-42")
     })
     .await;
     // `ssh demo@` is not alice's session: the name alone is an unknown token.
-    let mut stranger = SshViewer::join(&ssh_to(relay.addr, "demo"), 100, 30, &[]).await;
+    let mut stranger = SshViewer::ssh(&ssh_to(relay.addr, "demo"), 100, 30, &[]);
     let said = stranger.wait_exit().await;
     assert!(
         said.contains("Invalid or expired session token"),

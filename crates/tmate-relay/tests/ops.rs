@@ -99,13 +99,13 @@ async fn metrics_health_and_json_logs_follow_a_real_session() {
     let session = "tmate_sessions{client_version=\"2.4.0\",named=\"no\"}";
     scrape_until(metrics, "the session", |t| sample(t, session) == Some(1.0)).await;
 
-    let mut viewer = SshViewer::join(&ssh, 80, 24, &[]).await;
+    let mut viewer = SshViewer::ssh(&ssh, 80, 24, &[]);
     viewer
-        .wait_for("the shell prompt", |s| s.contains("bash-"))
+        .wait_text("the shell prompt", |s| s.contains("bash-"))
         .await;
     viewer.type_bytes(b"echo metrics-$((6*7))\r").await;
     viewer
-        .wait_for("the echo", |s| s.contains("metrics-42"))
+        .wait_text("the echo", |s| s.contains("metrics-42"))
         .await;
     let rw_ssh = "tmate_viewers{transport=\"ssh\",access=\"rw\"}";
     let busy = scrape_until(metrics, "one rw ssh viewer and traffic", |t| {
@@ -125,7 +125,7 @@ async fn metrics_health_and_json_logs_follow_a_real_session() {
 
     // A wrong token is answered and counted.
     let wrong = format!("ssh -p{} nosuchtoken123@127.0.0.1", relay.addr.port());
-    let mut stranger = SshViewer::join(&wrong, 80, 24, &[]).await;
+    let mut stranger = SshViewer::ssh(&wrong, 80, 24, &[]);
     let said = stranger.wait_exit().await;
     assert!(said.contains("Invalid or expired session token"), "{said}");
     scrape_until(metrics, "the wrong token", |t| {
@@ -364,9 +364,9 @@ async fn webhooks_are_signed_ordered_retried_and_never_hold_up_a_session() {
     // The relay-wide receiver comes up, answers its first request 500, then 200s.
     let listener = TcpListener::bind(relay_hook).await.unwrap();
     let receiver = Receiver::start(listener, vec![500], false).await;
-    let mut viewer = SshViewer::join(&ssh, 80, 24, &[]).await;
+    let mut viewer = SshViewer::ssh(&ssh, 80, 24, &[]);
     viewer
-        .wait_for("the shell prompt", |s| s.contains("bash-"))
+        .wait_text("the shell prompt", |s| s.contains("bash-"))
         .await;
     drop(viewer);
     host.run(&["kill-server"]).await;

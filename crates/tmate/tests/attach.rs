@@ -13,60 +13,14 @@ mod common;
 use std::time::Instant;
 
 use common::{DEADLINE, Mux};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-struct Client {
-    pty: pty_process::Pty,
-    child: tokio::process::Child,
-    screen: vt100::Parser,
-    exited: bool,
-}
-
-impl Client {
-    fn attach(m: &Mux, cols: u16, rows: u16) -> Client {
-        let (pty, child) = common::spawn_attached(m, cols, rows);
-        Client {
-            pty,
-            child,
-            screen: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
-            exited: false,
-        }
-    }
-
-    async fn wait_for(&mut self, what: &str, check: impl Fn(&vt100::Screen) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        let mut buf = vec![0u8; 65536];
-        while !check(self.screen.screen()) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero() && !self.exited,
-                "never saw {what}; screen:\n{}",
-                self.screen.screen().contents()
-            );
-            match tokio::time::timeout(left, self.pty.read(&mut buf)).await {
-                Ok(Ok(0)) | Ok(Err(_)) => self.exited = true,
-                Ok(Ok(n)) => self.screen.process(&buf[..n]),
-                Err(_) => {}
-            }
-        }
-    }
-
-    fn row(&self, row: u16) -> String {
-        let cols = self.screen.screen().size().1;
-        self.screen
-            .screen()
-            .contents_between(row, 0, row, cols.into())
-            .trim_end()
-            .to_string()
-    }
-}
+use tokio::io::AsyncWriteExt;
 
 #[tokio::test]
 async fn attach_draws_status_and_detaches() {
     let m = Mux::tmate();
     m.run(&["new-session", "-d", "-s", "main"]);
-    let mut c = Client::attach(&m, 80, 24);
-    c.wait_for("status line", |s| s.contents().contains("[main] 0:sh*"))
+    let mut c = m.attach_client(80, 24);
+    c.wait_screen("status line", |s| s.contents().contains("[main] 0:sh*"))
         .await;
     let status = c.row(23);
     assert!(status.starts_with("[main] 0:sh*"), "{status}");
@@ -82,11 +36,11 @@ async fn attach_draws_status_and_detaches() {
     );
 
     c.pty.write_all(b"echo typed-$((6*7))\r").await.unwrap();
-    c.wait_for("echo output", |s| s.contents().contains("typed-42"))
+    c.wait_screen("echo output", |s| s.contents().contains("typed-42"))
         .await;
 
     c.pty.write_all(b"\x02c").await.unwrap();
-    c.wait_for("second window", |s| s.contents().contains("0:sh- 1:sh*"))
+    c.wait_screen("second window", |s| s.contents().contains("0:sh- 1:sh*"))
         .await;
     assert_eq!(m.run(&["list-windows", "-F", "#{window_index}"]), "0\n1\n");
 
@@ -94,10 +48,11 @@ async fn attach_draws_status_and_detaches() {
     m.wait_for(&["list-panes", "-F", "#{pane_width}"], "split", |s| {
         s == "40\n39\n"
     });
-    c.wait_for("border", |s| s.contents().contains('│')).await;
+    c.wait_screen("border", |s| s.contents().contains('│'))
+        .await;
 
     c.pty.write_all(b"\x02d").await.unwrap();
-    c.wait_for("detach message", |s| {
+    c.wait_screen("detach message", |s| {
         s.contents().contains("[detached (from session main)]")
     })
     .await;
@@ -117,17 +72,17 @@ async fn attach_draws_status_and_detaches() {
 async fn config_prefix_messages_and_detach_client() {
     let m = Mux::tmate().with_config("set -g prefix C-a\nset -g status-left '<#S> '\n");
     m.run(&["new-session", "-d", "-s", "main"]);
-    let mut c = Client::attach(&m, 80, 24);
-    c.wait_for("status line from the options", |s| {
+    let mut c = m.attach_client(80, 24);
+    c.wait_screen("status line from the options", |s| {
         s.contents().contains("<main> 0:sh*")
     })
     .await;
     // C-b is an ordinary key now; C-a is the prefix.
     c.pty.write_all(b"\x01c").await.unwrap();
-    c.wait_for("second window", |s| s.contents().contains("0:sh- 1:sh*"))
+    c.wait_screen("second window", |s| s.contents().contains("0:sh- 1:sh*"))
         .await;
     m.run(&["display-message", "hello-from-outside"]);
-    c.wait_for("message on the status line", |s| {
+    c.wait_screen("message on the status line", |s| {
         s.contents().contains("hello-from-outside")
     })
     .await;
@@ -138,7 +93,7 @@ async fn config_prefix_messages_and_detach_client() {
         |s| s == "24\n",
     );
     m.run(&["detach-client", "-s", "main"]);
-    c.wait_for("detach message", |s| {
+    c.wait_screen("detach message", |s| {
         s.contents().contains("[detached (from session main)]")
     })
     .await;
@@ -163,20 +118,16 @@ async fn a_client_whose_output_is_not_its_terminal_relays_both_ways() {
         script.push_str(&arg.to_string_lossy());
     }
     script.push_str(&format!(" > {}", out.display()));
-    let (mut pty, pts) = pty_process::open().unwrap();
-    pty.resize(pty_process::Size::new(24, 80)).unwrap();
-    let mut cmd = pty_process::Command::new("/bin/sh").arg("-c").arg(&script);
+    // The attach command's environment, run by a shell that redirects its output.
+    let mut sh = std::process::Command::new("/bin/sh");
+    sh.arg("-c").arg(&script);
     for (k, v) in std_cmd.get_envs() {
-        cmd = match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
         };
     }
-    let mut child = cmd
-        .env("TERM", "xterm-256color")
-        .kill_on_drop(true)
-        .spawn(pts)
-        .unwrap();
+    let (mut pty, mut child) = tmate_fixtures::pty_client::spawn_on_pty(&sh, 80, 24);
     let screen = |what: &str| {
         let deadline = Instant::now() + DEADLINE;
         loop {

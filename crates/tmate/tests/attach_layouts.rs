@@ -11,51 +11,20 @@
 
 mod common;
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use common::{DEADLINE, Mux};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tmate_fixtures::pty_client::PtyClient;
 
 const PANES: &str = "#{window_index}.#{pane_index} #{pane_id} #{pane_left},#{pane_top} \
                      #{pane_width}x#{pane_height} #{?pane_active,active,-}";
 
-/// A client attached on a pty; its screen is parsed only for the status-line check.
-struct Client {
-    pty: pty_process::Pty,
-    _child: tokio::process::Child,
-    screen: vt100::Parser,
-}
-
-impl Client {
-    fn attach(m: &Mux, cols: u16, rows: u16) -> Client {
-        let (pty, child) = common::spawn_attached(m, cols, rows);
-        Client {
-            pty,
-            _child: child,
-            screen: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
-        }
-    }
-
-    /// Read (and draw) whatever arrives for a moment; the pty must be drained either way.
-    async fn pump(&mut self) {
-        let mut buf = vec![0u8; 65536];
-        if let Ok(Ok(n)) = tokio::time::timeout(
-            std::time::Duration::from_millis(20),
-            self.pty.read(&mut buf),
-        )
-        .await
-        {
-            self.screen.process(&buf[..n]);
-        }
-    }
-
-    async fn keys(&mut self, bytes: &[u8]) {
-        self.pty.write_all(bytes).await.unwrap();
-    }
-}
+/// How long a poll reads (and draws) a client's output: the pty must be drained either way;
+/// the screen is parsed only for the status-line check.
+const PUMP: Duration = Duration::from_millis(20);
 
 /// Poll `list-panes` while draining the client until it differs from `before`.
-async fn changed(m: &Mux, c: &mut Client, before: &str, what: &str) -> String {
+async fn changed(m: &Mux, c: &mut PtyClient, before: &str, what: &str) -> String {
     let deadline = Instant::now() + DEADLINE;
     loop {
         let now = m.run(&["list-panes", "-t", "main", "-F", PANES]);
@@ -67,7 +36,7 @@ async fn changed(m: &Mux, c: &mut Client, before: &str, what: &str) -> String {
             "{}: {what} never changed the panes:\n{now}",
             m.program.display()
         );
-        c.pump().await;
+        c.pump(PUMP).await;
     }
 }
 
@@ -80,7 +49,7 @@ async fn layout_keys_match_tmux() {
         m.run(&["split-window", "-v"]);
         m.run(&["split-window", "-v"]);
         m.run(&["split-window", "-h"]);
-        let mut c = Client::attach(m, 80, 25);
+        let mut c = m.attach_client(80, 25);
         // Attached once its status line is drawn.
         let deadline = Instant::now() + DEADLINE;
         while !c
@@ -90,7 +59,7 @@ async fn layout_keys_match_tmux() {
             .contains("[main]")
         {
             assert!(Instant::now() < deadline, "client never attached");
-            c.pump().await;
+            c.pump(PUMP).await;
         }
         clients.push(c);
     }
@@ -116,7 +85,7 @@ async fn layout_keys_match_tmux() {
     for (keys, what) in steps {
         let mut after = Vec::new();
         for (i, m) in [&a, &b].into_iter().enumerate() {
-            clients[i].keys(keys).await;
+            clients[i].type_bytes(keys).await;
             after.push(changed(m, &mut clients[i], &before[i], what).await);
         }
         assert_eq!(
@@ -146,21 +115,21 @@ async fn bound_run_shell_shows_its_output() {
     m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
     m.run(&["bind-key", "R", "run-shell", "echo from-the-shell"]);
     m.run(&["bind-key", "E", "run-shell", "exit 7"]);
-    let mut c = Client::attach(&m, 80, 25);
+    let mut c = m.attach_client(80, 25);
     let deadline = Instant::now() + DEADLINE;
-    let status = |c: &Client| c.screen.screen().contents_between(24, 0, 24, 80);
+    let status = |c: &PtyClient| c.screen.screen().contents_between(24, 0, 24, 80);
     for (key, text) in [
         (&b"\x02R"[..], "from-the-shell"),
         (b"\x02E", "'exit 7' returned 7"),
     ] {
-        c.keys(key).await;
+        c.type_bytes(key).await;
         while !status(&c).contains(text) {
             assert!(
                 Instant::now() < deadline,
                 "never saw {text}; status line: {}",
                 status(&c)
             );
-            c.pump().await;
+            c.pump(PUMP).await;
         }
     }
 }

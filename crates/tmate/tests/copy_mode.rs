@@ -15,7 +15,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{DEADLINE, Mux};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tmate_fixtures::pty_client::PtyClient;
 
 /// Copy state as tmux's formats show it.
 const STATE: &str =
@@ -276,40 +276,13 @@ fn default_copy_key_tables() {
     }
 }
 
-struct Client {
-    pty: pty_process::Pty,
-    _child: tokio::process::Child,
-    screen: vt100::Parser,
+/// What these tests do with an attached client beyond the shared kit's.
+trait CopyModeClient {
+    async fn type_until(&mut self, m: &Mux, keys: &[u8], probe: &[&str], want: &str) -> String;
+    async fn mouse(&mut self, button: u32, x: u16, y: u16, release: bool);
 }
 
-impl Client {
-    fn attach(m: &Mux, cols: u16, rows: u16) -> Client {
-        let (pty, child) = common::spawn_attached(m, cols, rows);
-        Client {
-            pty,
-            _child: child,
-            screen: vt100::Parser::new(rows.try_into().unwrap(), cols.try_into().unwrap(), 0),
-        }
-    }
-
-    async fn wait_for(&mut self, what: &str, check: impl Fn(&vt100::Screen) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        let mut buf = vec![0u8; 65536];
-        while !check(self.screen.screen()) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "never saw {what}; screen:\n{}",
-                self.screen.screen().contents()
-            );
-            let wait = left.min(Duration::from_millis(200));
-            if let Ok(Ok(n)) = tokio::time::timeout(wait, self.pty.read(&mut buf)).await {
-                assert!(n > 0, "client exited waiting for {what}");
-                self.screen.process(&buf[..n]);
-            }
-        }
-    }
-
+impl CopyModeClient for PtyClient {
     /// Type `keys` until `probe` prints `want`. tmux 3.3a sometimes loses a key typed while
     /// it still waits for the terminal's answers to its start-up queries; a key is typed
     /// again only when nothing changed for 3 s, far longer than handling one key takes.
@@ -317,7 +290,7 @@ impl Client {
         let deadline = Instant::now() + DEADLINE;
         let before = m.run(probe);
         loop {
-            self.pty.write_all(keys).await.unwrap();
+            self.type_bytes(keys).await;
             let retry = Instant::now() + Duration::from_secs(3);
             while Instant::now() < retry {
                 let now = m.run(probe);
@@ -330,12 +303,7 @@ impl Client {
                     "never saw {want:?} for {probe:?}"
                 );
                 // Drain the client's output so that it never blocks on a full pty.
-                let mut buf = vec![0u8; 65536];
-                if let Ok(Ok(n)) =
-                    tokio::time::timeout(Duration::from_millis(20), self.pty.read(&mut buf)).await
-                {
-                    self.screen.process(&buf[..n]);
-                }
+                self.pump(Duration::from_millis(20)).await;
             }
         }
     }
@@ -344,12 +312,12 @@ impl Client {
     async fn mouse(&mut self, button: u32, x: u16, y: u16, release: bool) {
         let end = if release { 'm' } else { 'M' };
         let seq = format!("\x1b[<{button};{};{}{end}", x + 1, y + 1);
-        self.pty.write_all(seq.as_bytes()).await.unwrap();
+        self.type_bytes(seq.as_bytes()).await;
     }
 }
 
 /// Fill a session's single pane with `seq 1 40` and attach a 40x12 client to it.
-async fn attached(m: &Mux) -> Client {
+async fn attached(m: &Mux) -> PtyClient {
     m.run(&["new-session", "-d", "-s", "main", "-x", "40", "-y", "11"]);
     m.wait_for(&["capture-pane", "-p"], "prompt", |s| {
         s.contains(['$', '#'])
@@ -362,8 +330,8 @@ async fn attached(m: &Mux) -> Client {
     m.wait_for(&["display", "-p", "#{cursor_x}"], "the next prompt", |s| {
         s == "2\n"
     });
-    let mut c = Client::attach(m, 40, 12);
-    c.wait_for("the session", |s| s.contents().contains("40"))
+    let mut c = m.attach_client(40, 12);
+    c.wait_screen("the session", |s| s.contents().contains("40"))
         .await;
     c
 }
@@ -381,7 +349,7 @@ async fn bracket_keys(m: &Mux, check_screen: bool) -> Vec<String> {
     let hsize = m.run(&["display", "-p", "#{history_size}"]);
     if check_screen {
         let indicator = format!("[0/{}]", hsize.trim());
-        c.wait_for("position indicator", |s| {
+        c.wait_screen("position indicator", |s| {
             s.contents()
                 .lines()
                 .next()
@@ -404,7 +372,7 @@ async fn bracket_keys(m: &Mux, check_screen: bool) -> Vec<String> {
     seen.push(c.type_until(m, b"\x1b[A", &probe, "1 5\n").await);
     seen.push(m.run(&["display", "-p", STATE]));
     if check_screen {
-        c.wait_for("selection drawn", |s| {
+        c.wait_screen("selection drawn", |s| {
             s.cell(6, 0)
                 .is_some_and(|c| c.bgcolor() == vt100::Color::Idx(3))
         })
@@ -417,7 +385,7 @@ async fn bracket_keys(m: &Mux, check_screen: bool) -> Vec<String> {
     seen.push(scrolled.clone());
     if check_screen {
         let want = format!("[{}/{}]", scrolled.trim(), hsize.trim());
-        c.wait_for("scrolled indicator", |s| {
+        c.wait_screen("scrolled indicator", |s| {
             s.contents()
                 .lines()
                 .next()
@@ -434,7 +402,7 @@ async fn bracket_keys(m: &Mux, check_screen: bool) -> Vec<String> {
     seen.push(m.run(&["show-buffer"]));
     if check_screen {
         // The live screen again: no indicator, the shell's prompt on the last row.
-        c.wait_for("live screen", |s| {
+        c.wait_screen("live screen", |s| {
             !s.contents().contains("[0/")
                 && s.contents_between(10, 0, 10, 40).starts_with(['#', '$'])
         })

@@ -9,8 +9,6 @@
     reason = "a test stops on what it did not expect"
 )]
 
-#[path = "common/client.rs"]
-mod client;
 mod common;
 
 use std::process::Stdio;
@@ -129,11 +127,11 @@ async fn an_endless_flood_leaves_the_server_responsive() {
             "yes flood",
         ],
     );
-    let mut c = client::Client::attach(&m, 80, 24);
+    let mut c = m.attach_client(80, 24);
     c.wait_for("the flood on the screen", |c| c.row(0) == "flood")
         .await;
     c.wait_for("raw mode", |c| c.is_raw()).await;
-    c.send(b"\x02c").await;
+    c.type_bytes(b"\x02c").await;
     c.wait_for("the new window in the status line", |c| {
         c.last_row().contains("1:sh*")
     })

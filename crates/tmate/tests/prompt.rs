@@ -9,11 +9,11 @@
     reason = "a test stops on what it did not expect"
 )]
 
-#[path = "common/client.rs"]
-mod client;
 mod common;
+#[path = "common/pair.rs"]
+mod pair;
 
-use client::Pair;
+use pair::Pair;
 
 /// A fixed status-right so the clock and host name do not differ; no paste detection (tmux
 /// sends keys that follow other activity within assume-paste-time to the pane).

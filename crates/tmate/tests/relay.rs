@@ -8,60 +8,15 @@
     reason = "a test stops on what it did not expect"
 )]
 
-#[path = "common/client.rs"]
-mod attached;
 mod common;
-#[path = "common/viewer.rs"]
-mod viewer;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{DEADLINE, Mux};
-use russh::ChannelMsg;
-use russh::client;
-use tmate_relay::{HostKeys, Relay, RelayConfig, RelayHandle};
-use viewer::{AcceptAnyKey, Viewer, host_ok};
-
-struct TestRelay {
-    handle: RelayHandle,
-    addr: SocketAddr,
-}
-
-impl TestRelay {
-    async fn start() -> TestRelay {
-        TestRelay::start_with(|_| {}).await
-    }
-
-    async fn start_with(adjust: impl FnOnce(&mut RelayConfig)) -> TestRelay {
-        let keys = HostKeys::ephemeral().unwrap();
-        let mut config = RelayConfig::new(
-            vec!["127.0.0.1:0".parse().unwrap()],
-            "127.0.0.1".to_string(),
-            keys,
-        );
-        adjust(&mut config);
-        let relay = Relay::bind(config).await.unwrap();
-        let handle = relay.handle();
-        let addr = handle.local_addrs()[0];
-        tokio::spawn(relay.serve());
-        TestRelay { handle, addr }
-    }
-
-    fn tmate_conf(&self) -> String {
-        self.handle
-            .config()
-            .host_keys
-            .tmate_conf("127.0.0.1", self.addr.port())
-    }
-}
-
-impl Drop for TestRelay {
-    fn drop(&mut self) {
-        self.handle.shutdown();
-    }
-}
+use common::{DEADLINE, Mux, host_ok};
+use tmate_fixtures::relay::{KillableRelay, ScriptedViewer, TestRelay, ssh_login, token_of};
+use tmate_relay::HostKeys;
 
 /// Run a host command from async code without stalling the relay (multi-thread runtime).
 fn host(mux: &Mux, args: &[&str]) -> std::process::Output {
@@ -71,15 +26,6 @@ fn host(mux: &Mux, args: &[&str]) -> std::process::Output {
 /// Poll the host's `capture-pane -p` until `check` holds.
 fn wait_capture(mux: &Mux, what: &str, check: impl Fn(&str) -> bool) -> String {
     tokio::task::block_in_place(|| mux.wait_for(&["capture-pane", "-p"], what, check))
-}
-
-fn token(ssh_line: &str) -> String {
-    ssh_line
-        .split_whitespace()
-        .last()
-        .and_then(|s| s.split('@').next())
-        .unwrap()
-        .to_string()
 }
 
 fn has_line(text: &str, line: &str) -> bool {
@@ -108,33 +54,36 @@ async fn headless_host_viewers_type_and_see() {
         "tmate_ssh: {ssh:?}"
     );
     let ro = host_ok(&mux, &["display", "-p", "#{tmate_ssh_ro}"]);
-    assert!(token(ro.trim()).starts_with("ro-"), "tmate_ssh_ro: {ro:?}");
+    assert!(
+        token_of(ro.trim()).starts_with("ro-"),
+        "tmate_ssh_ro: {ro:?}"
+    );
     // The relay's notes are in the message log.
     let log = host_ok(&mux, &["show-messages"]);
     assert!(log.contains("[tmate] ssh session: "), "messages: {log}");
 
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
     wait_capture(&mux, "the prompt", shows_prompt);
-    let mut viewer = Viewer::join(relay.addr, &token(ssh)).await;
+    let mut viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh), 100, 30).await;
     viewer
-        .wait_for("the prompt", |s| !s.trim().is_empty())
+        .wait_text("the prompt", |s| !s.trim().is_empty())
         .await;
-    viewer.type_text("echo marker\r").await;
+    viewer.type_bytes(b"echo marker\r").await;
     wait_capture(&mux, "marker typed by the viewer", |t| {
         has_line(t, "marker")
     });
     viewer
-        .wait_for("the echo's output", |s| has_line(s, "marker"))
+        .wait_text("the echo's output", |s| has_line(s, "marker"))
         .await;
 
     // A read-only viewer sees the session but its typing goes nowhere; a later read-write
     // line proves the ro input had its chance to arrive.
-    let mut ro_viewer = Viewer::join(relay.addr, &token(ro.trim())).await;
+    let mut ro_viewer = ScriptedViewer::connect(relay.addr, &token_of(ro.trim()), 100, 30).await;
     ro_viewer
-        .wait_for("the shared screen", |s| has_line(s, "marker"))
+        .wait_text("the shared screen", |s| has_line(s, "marker"))
         .await;
-    ro_viewer.type_text("echo rotyped\r").await;
-    viewer.type_text("echo after\r").await;
+    ro_viewer.type_bytes(b"echo rotyped\r").await;
+    viewer.type_bytes(b"echo after\r").await;
     let text = wait_capture(&mux, "the rw viewer's second line", |t| {
         has_line(t, "after")
     });
@@ -147,7 +96,7 @@ async fn headless_host_viewers_type_and_see() {
     host_ok(&mux, &["new-window"]);
     host_ok(&mux, &["send-keys", "echo second", "Enter"]);
     viewer
-        .wait_for("the new window's output", |s| {
+        .wait_text("the new window's output", |s| {
             s.lines()
                 .any(|l| l.trim_end().ends_with("second") && !l.contains("echo"))
         })
@@ -192,75 +141,9 @@ fn wait_without_relay_fails_at_once() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("tmate-server-host"));
 }
 
-/// A relay in its own runtime, so "killing" it drops every connection at once (like a process
-/// dying) and it can come back on the same port with the same keys and secret.
-struct KillableRelay {
-    runtime: Option<tokio::runtime::Runtime>,
-    keys: HostKeys,
-    secret: Vec<u8>,
-    addr: SocketAddr,
-}
-
-impl KillableRelay {
-    fn start(keys: HostKeys, secret: Vec<u8>, port: u16) -> KillableRelay {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .unwrap();
-        let deadline = Instant::now() + DEADLINE;
-        // The old listener's port may take a moment to be free again.
-        let addr = loop {
-            let mut config = RelayConfig::new(
-                vec![SocketAddr::from(([127, 0, 0, 1], port))],
-                "127.0.0.1".to_string(),
-                keys.clone(),
-            );
-            config.reconnect_secret = secret.clone();
-            let (tx, rx) = std::sync::mpsc::channel();
-            runtime.spawn(async move {
-                match Relay::bind(config).await {
-                    Ok(relay) => {
-                        let _ = tx.send(Some(relay.local_addrs()[0]));
-                        let _ = relay.serve().await;
-                    }
-                    Err(_) => {
-                        let _ = tx.send(None);
-                    }
-                }
-            });
-            match rx.recv_timeout(DEADLINE).unwrap() {
-                Some(addr) => break addr,
-                None => {
-                    assert!(Instant::now() < deadline, "cannot re-bind port {port}");
-                    std::thread::sleep(Duration::from_millis(50));
-                }
-            }
-        };
-        KillableRelay {
-            runtime: Some(runtime),
-            keys,
-            secret,
-            addr,
-        }
-    }
-
-    fn kill(&mut self) {
-        if let Some(rt) = self.runtime.take() {
-            rt.shutdown_background();
-        }
-    }
-}
-
-impl Drop for KillableRelay {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
 /// Join with `token` until the viewer's screen shows `marker` (the relay may not know the
 /// token yet while the host reconnects).
-async fn join_when_ready(addr: SocketAddr, token: &str, marker: &str) -> Viewer {
+async fn join_when_ready(addr: SocketAddr, token: &str, marker: &str) -> ScriptedViewer {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         assert!(
@@ -268,30 +151,14 @@ async fn join_when_ready(addr: SocketAddr, token: &str, marker: &str) -> Viewer 
             "never joined {token} seeing {marker}"
         );
         let attempt = async {
-            let config = Arc::new(client::Config::default());
-            let mut ssh = client::connect(config, addr, AcceptAnyKey).await.ok()?;
-            if !ssh.authenticate_none(token).await.ok()?.success() {
-                return None;
-            }
-            let channel = ssh.channel_open_session().await.ok()?;
-            channel
-                .request_pty(true, "xterm-256color", 100, 30, 0, 0, &[])
-                .await
-                .ok()?;
-            channel.request_shell(true).await.ok()?;
-            let mut v = Viewer {
-                _ssh: ssh,
-                channel,
-                screen: vt100::Parser::new(30.try_into().unwrap(), 100.try_into().unwrap(), 0),
-            };
+            let mut v = ScriptedViewer::try_connect(addr, token, 100, 30).await?;
             let until = Instant::now() + Duration::from_secs(3);
             while !v.screen.screen().contents().contains(marker) {
                 let left = until.saturating_duration_since(Instant::now());
-                match tokio::time::timeout(left, v.channel.wait()).await {
-                    Ok(Some(ChannelMsg::Data { data })) => v.screen.process(&data),
-                    Ok(Some(_)) => {}
-                    Ok(None) | Err(_) => return None,
+                if left.is_zero() || v.closed {
+                    return None;
                 }
+                v.pump(left).await;
             }
             Some(v)
         };
@@ -347,7 +214,7 @@ async fn relay_restart_host_reconnects_with_same_tokens() {
     let relay2 = tokio::task::block_in_place(|| KillableRelay::start(keys, secret, port));
 
     // A new viewer with the old token sees the current screen, in colour, and can type.
-    let viewer = join_when_ready(relay2.addr, &token(ssh.trim()), "while-down").await;
+    let viewer = join_when_ready(relay2.addr, &token_of(ssh.trim()), "while-down").await;
     let red = (0..30u16).any(|row| {
         (0..100u16).any(|col| {
             let screen = viewer.screen.screen();
@@ -361,14 +228,14 @@ async fn relay_restart_host_reconnects_with_same_tokens() {
         "the redrawn screen lost its colours:\n{}",
         viewer.screen.screen().contents()
     );
-    viewer.type_text("echo after-restart\r").await;
+    viewer.type_bytes(b"echo after-restart\r").await;
     wait_capture(&mux, "the new viewer's typing", |t| {
         t.lines()
             .any(|l| l.trim_end().ends_with("after-restart") && !l.contains("echo"))
     });
     assert_eq!(host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]), ssh);
     assert_eq!(host_ok(&mux, &["display", "-p", "#{tmate_ssh_ro}"]), ro);
-    let _ro_viewer = join_when_ready(relay2.addr, &token(ro.trim()), "after-restart").await;
+    let _ro_viewer = join_when_ready(relay2.addr, &token_of(ro.trim()), "after-restart").await;
     host_ok(&mux, &["kill-server"]);
 }
 
@@ -408,13 +275,13 @@ async fn embedded_relay_by_default() {
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
     wait_capture(&mux, "the prompt", shows_prompt);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
-    let mut viewer = Viewer::join(addr, &token(ssh)).await;
-    viewer.type_text("echo embedded\r").await;
+    let mut viewer = ScriptedViewer::connect(addr, &token_of(ssh), 100, 30).await;
+    viewer.type_bytes(b"echo embedded\r").await;
     viewer
-        .wait_for("the echo's output", |s| has_line(s, "embedded"))
+        .wait_text("the echo's output", |s| has_line(s, "embedded"))
         .await;
     // The viewer's prefix key runs the binding on the host: C-b c makes a window.
-    viewer.type_text("\x02c").await;
+    viewer.type_bytes(b"\x02c").await;
     tokio::task::block_in_place(|| {
         mux.wait_for(&["list-windows"], "a second window", |t| {
             t.lines().count() == 2
@@ -561,7 +428,7 @@ async fn share_on_opens_the_builtin_relay_with_the_advertised_host() {
         ssh.starts_with(&format!("ssh -p{ssh_port} ")) && ssh.ends_with("@box.test"),
         "{ssh}"
     );
-    let token = token(ssh);
+    let token = token_of(ssh);
     assert_eq!(
         web,
         format!("web session: http://box.test:{web_port}/t/{token}"),
@@ -584,10 +451,16 @@ async fn share_on_opens_the_builtin_relay_with_the_advertised_host() {
     });
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
     wait_capture(&mux, "the prompt", shows_prompt);
-    let mut viewer = Viewer::join(SocketAddr::from(([127, 0, 0, 1], ssh_port)), &token).await;
-    viewer.type_text("echo shared-$((6*7))\r").await;
+    let mut viewer = ScriptedViewer::connect(
+        SocketAddr::from(([127, 0, 0, 1], ssh_port)),
+        &token,
+        100,
+        30,
+    )
+    .await;
+    viewer.type_bytes(b"echo shared-$((6*7))\r").await;
     viewer
-        .wait_for("the echo's output", |s| has_line(s, "shared-42"))
+        .wait_text("the echo's output", |s| has_line(s, "shared-42"))
         .await;
     host_ok(&mux, &["kill-server"]);
     tokio::task::block_in_place(|| fg.wait_exit());
@@ -601,7 +474,7 @@ async fn attached_status_line_shows_the_web_link() {
         .with_config("set -g tmate-relay-web-listen 127.0.0.1:0\n")
         .with_embedded_relay();
     // Attached from the start: the relay's lines reach the clients attached when they come.
-    let mut attached = attached::Client::run(&mux, 200, 24, &["new-session", "-s", "main"]);
+    let mut attached = mux.client_on_pty(200, 24, &["new-session", "-s", "main"]);
     attached
         .wait_for("the attached client", |c| c.is_raw())
         .await;
@@ -650,52 +523,34 @@ fn share_on_flags_are_checked() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn attached_client_sends_status_to_viewers() {
-    use tokio::io::AsyncReadExt;
     let relay = TestRelay::start().await;
     let conf = format!("{}set -g status-left '[share-left] '\n", relay.tmate_conf());
     let mux = Mux::tmate().with_config(&conf);
     host_ok(&mux, &["new-session", "-d", "-s", "main"]);
     host_ok(&mux, &["wait", "tmate-ready"]);
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
-    let mut viewer = Viewer::join(relay.addr, &token(ssh.trim())).await;
+    let mut viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh.trim()), 100, 30).await;
     // Headless: no STATUS, so the viewer's status line does not have the host's left part.
     viewer
-        .wait_for("the status line", |s| s.lines().count() > 1)
+        .wait_text("the status line", |s| s.lines().count() > 1)
         .await;
     assert!(!viewer.screen.screen().contents().contains("[share-left]"));
 
     // A local client attaches (on a pty): now tmate sends its status line to the relay.
-    let (pty, pts) = pty_process::open().unwrap();
-    pty.resize(pty_process::Size::new(30, 100)).unwrap();
-    let std_cmd = mux.command(&["attach", "-t", "main"]);
-    let mut cmd = pty_process::Command::new(std_cmd.get_program()).args(std_cmd.get_args());
-    for (k, v) in std_cmd.get_envs() {
-        if let Some(v) = v {
-            cmd = cmd.env(k, v);
-        }
-    }
-    let _child = cmd
-        .env("TERM", "xterm-256color")
-        .kill_on_drop(true)
-        .spawn(pts)
-        .unwrap();
-    let (mut rd, _wr) = pty.into_split();
-    let drain = tokio::spawn(async move {
-        let mut buf = vec![0u8; 4096];
-        while rd.read(&mut buf).await.is_ok_and(|n| n > 0) {}
-    });
+    let _attached = mux
+        .client_on_pty(100, 30, &["attach", "-t", "main"])
+        .drain();
     viewer
-        .wait_for("the host's status-left", |s| s.contains("[share-left]"))
+        .wait_text("the host's status-left", |s| s.contains("[share-left]"))
         .await;
     host_ok(&mux, &["kill-server"]);
-    drain.abort();
 }
 
 /// `-a FILE` restricts viewers to the listed keys; `-n NAME` reaches the relay, which names
 /// the session (the token is the name; the key restriction holds for it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_authorized_keys_and_session_name() {
-    use russh::keys::{Algorithm, PrivateKey, PrivateKeyWithHashAlg};
+    use russh::keys::{Algorithm, PrivateKey};
     let relay = TestRelay::start().await;
     let mux = Mux::tmate().with_config(&relay.tmate_conf());
     let key = PrivateKey::random(&mut rand::rng(), Algorithm::Ed25519).unwrap();
@@ -712,26 +567,15 @@ async fn cli_authorized_keys_and_session_name() {
     );
     host_ok(&mux, &["wait", "tmate-ready"]);
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
-    let token = token(ssh.trim());
+    let token = token_of(ssh.trim());
     // Our relay names the session as asked (no accounts: the name is the token).
     assert_eq!(token, "myname", "{ssh}");
-    let config = Arc::new(client::Config::default());
-    let mut ssh = client::connect(config.clone(), relay.addr, AcceptAnyKey)
-        .await
-        .unwrap();
     assert!(
-        !ssh.authenticate_none(&token).await.unwrap().success(),
+        !ssh_login(relay.addr, &token, None).await,
         "a viewer without the key got in"
     );
-    let mut ssh = client::connect(config, relay.addr, AcceptAnyKey)
-        .await
-        .unwrap();
-    let with_key = PrivateKeyWithHashAlg::new(Arc::new(key), None);
     assert!(
-        ssh.authenticate_publickey(&token, with_key)
-            .await
-            .unwrap()
-            .success(),
+        ssh_login(relay.addr, &token, Some(&key)).await,
         "the listed key was refused"
     );
     host_ok(&mux, &["kill-server"]);
@@ -748,11 +592,11 @@ async fn viewer_size_resizes_headless_session() {
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
     let size = ["display", "-p", "#{window_width}x#{window_height}"];
     assert_eq!(host_ok(&mux, &size), "100x30\n");
-    let viewer = Viewer::join_sized(relay.addr, &token(ssh.trim()), 60, 20).await;
+    let viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh.trim()), 60, 20).await;
     tokio::task::block_in_place(|| mux.wait_for(&size, "the viewer's size", |t| t == "60x19\n"));
     drop(viewer);
     // Give the relay's -1 time to arrive, proven by a later command's effect.
-    let small = Viewer::join_sized(relay.addr, &token(ssh.trim()), 50, 15).await;
+    let small = ScriptedViewer::connect(relay.addr, &token_of(ssh.trim()), 50, 15).await;
     tokio::task::block_in_place(|| {
         mux.wait_for(&size, "the second viewer's size", |t| t == "50x14\n")
     });
@@ -804,12 +648,14 @@ async fn host_copy_mode_reaches_viewers() {
     wait_capture(&mux, "the prompt", shows_prompt);
     host_ok(&mux, &["send-keys", "seq 1 100", "Enter"]);
     wait_capture(&mux, "the numbers", |t| has_line(t, "100"));
-    let mut viewer = Viewer::join(relay.addr, &token(ssh.trim())).await;
-    viewer.wait_for("the numbers", |s| has_line(s, "100")).await;
+    let mut viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh.trim()), 100, 30).await;
+    viewer
+        .wait_text("the numbers", |s| has_line(s, "100"))
+        .await;
     host_ok(&mux, &["copy-mode"]);
     host_ok(&mux, &["send-keys", "-X", "page-up"]);
     viewer
-        .wait_for("the copy-mode indicator and history", |s| {
+        .wait_text("the copy-mode indicator and history", |s| {
             s.lines()
                 .next()
                 .is_some_and(|l| l.trim_end().ends_with("]"))
@@ -818,7 +664,7 @@ async fn host_copy_mode_reaches_viewers() {
         .await;
     host_ok(&mux, &["send-keys", "-X", "cancel"]);
     viewer
-        .wait_for("the live screen again", |s| {
+        .wait_text("the live screen again", |s| {
             has_line(s, "100")
                 && !s
                     .lines()

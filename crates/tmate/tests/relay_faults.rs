@@ -10,17 +10,15 @@
 )]
 
 mod common;
-#[path = "common/viewer.rs"]
-mod viewer;
 
 use std::net::SocketAddr;
 
-use common::{DEADLINE, Mux};
-use tmate_relay::{HostKeys, Relay, RelayConfig, RelayHandle};
+use common::{DEADLINE, Mux, host_ok};
+use tmate_fixtures::relay::{ScriptedViewer, TestRelay, token_of};
+use tmate_relay::HostKeys;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch;
-use viewer::{Viewer, host_ok};
 
 /// Forwards every connection to `to`; bumping `cut` closes the connections open at that time
 /// (both sides), new ones are forwarded again.
@@ -63,16 +61,9 @@ impl Proxy {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cut_host_connection_reconnects_and_the_viewer_stays() {
-    let keys = HostKeys::ephemeral().unwrap();
-    let config = RelayConfig::new(
-        vec!["127.0.0.1:0".parse().unwrap()],
-        "127.0.0.1".to_string(),
-        keys.clone(),
-    );
-    let relay = Relay::bind(config).await.unwrap();
-    let handle: RelayHandle = relay.handle();
-    let relay_addr = handle.local_addrs()[0];
-    tokio::spawn(relay.serve());
+    let relay = TestRelay::start().await;
+    let relay_addr = relay.addr;
+    let keys = relay.handle.config().host_keys.clone();
     let proxy = Proxy::start(relay_addr).await;
 
     // The host knows only the proxy's port.
@@ -80,17 +71,12 @@ async fn a_cut_host_connection_reconnects_and_the_viewer_stays() {
     host_ok(&mux, &["new-session", "-d", "-x", "100", "-y", "30"]);
     host_ok(&mux, &["wait", "tmate-ready"]);
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
-    let token = ssh
-        .split_whitespace()
-        .last()
-        .and_then(|s| s.split('@').next())
-        .unwrap()
-        .to_string();
+    let token = token_of(&ssh);
     // The viewer joins the relay directly (not through the proxy).
-    let mut viewer = Viewer::join(relay_addr, &token).await;
+    let mut viewer = ScriptedViewer::connect(relay_addr, &token, 100, 30).await;
     host_ok(&mux, &["send-keys", "echo before-cut", "Enter"]);
     viewer
-        .wait_for("output before the cut", |t| {
+        .wait_text("output before the cut", |t| {
             t.lines()
                 .any(|l| l.trim_end().ends_with("before-cut") && !l.contains("echo"))
         })
@@ -99,21 +85,21 @@ async fn a_cut_host_connection_reconnects_and_the_viewer_stays() {
     proxy.cut();
     // The relay notices and tells the viewer; the host reconnects through the proxy by itself.
     viewer
-        .wait_for("the disconnection notice", |t| {
+        .wait_text("the disconnection notice", |t| {
             t.contains("The host disconnected")
         })
         .await;
     host_ok(&mux, &["send-keys", "echo after-cut", "Enter"]);
     viewer
-        .wait_for("output after the reconnect", |t| {
+        .wait_text("output after the reconnect", |t| {
             t.lines()
                 .any(|l| l.trim_end().ends_with("after-cut") && !l.contains("echo"))
         })
         .await;
     assert_eq!(host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]), ssh);
-    assert!(handle.registry().lookup(&token).is_some());
+    assert!(relay.handle.registry().lookup(&token).is_some());
     host_ok(&mux, &["kill-server"]);
-    handle.shutdown();
+    relay.handle.shutdown();
 }
 
 /// A proxy that closes at once must not wedge the host: an unreachable relay through it is

@@ -9,11 +9,11 @@
     reason = "a test stops on what it did not expect"
 )]
 
-#[path = "common/client.rs"]
-mod client;
 mod common;
+#[path = "common/pair.rs"]
+mod pair;
 
-use client::Pair;
+use pair::Pair;
 
 /// Start both with `config` and panes running `cat` (nothing drawn in them), run `setup` on
 /// both, wait until the whole screen shows `ready` on both, and compare every row.

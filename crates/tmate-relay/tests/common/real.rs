@@ -1,5 +1,6 @@
 //! Real programs for the end-to-end tests: Debian's tmate 2.4 as a headless host, OpenSSH
-//! viewers on ptys (screens decoded by vt100), the headless-browser driver and raw HTTP.
+//! viewers on ptys (`tmate_fixtures::pty_client`, re-exported as `SshViewer`), the
+//! headless-browser driver and raw HTTP.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -8,7 +9,12 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::process::Command;
 
-use super::{DEADLINE, TestRelay, nonzero};
+use tmate_fixtures::pty_client::{Drained, PtyClient};
+
+use super::{DEADLINE, TestRelay};
+
+/// An OpenSSH client on a pty (`SshViewer::ssh`), its screen decoded by vt100.
+pub type SshViewer = PtyClient;
 
 /// What a test adds to a host's start: config lines (each ending in a newline) and flags
 /// before the command (`-n NAME`).
@@ -26,7 +32,7 @@ pub struct TmateHost {
     pub program: Vec<String>,
     /// An attached client on a pty, once `attach_client` made one (tmate 2.4's
     /// `show-messages` needs a client).
-    client: std::sync::Mutex<Option<tokio::process::Child>>,
+    client: std::sync::Mutex<Option<Drained>>,
 }
 
 impl TmateHost {
@@ -168,29 +174,8 @@ impl TmateHost {
         if client.is_some() {
             return;
         }
-        let (pty, pts) = pty_process::open().unwrap();
-        pty.resize(pty_process::Size::new(25, 80)).unwrap();
-        let child = pty_process::Command::new(&self.program[0])
-            .args(&self.program[1..])
-            .arg("-S")
-            .arg(&self.socket)
-            .arg("attach")
-            .env("HOME", self.dir.path())
-            .env("TERM", "xterm-256color")
-            .env("LANG", "C.UTF-8")
-            .env_remove("TMUX")
-            .kill_on_drop(true)
-            .spawn(pts)
-            .unwrap();
-        let mut pty = pty;
-        tokio::spawn(async move {
-            let mut sink = vec![0u8; 16384];
-            while let Ok(n) = pty.read(&mut sink).await {
-                if n == 0 {
-                    break;
-                }
-            }
-        });
+        let attach = self.command(&["attach"]);
+        let child = PtyClient::spawn(attach.as_std(), 80, 25, "tmate").drain();
         *client = Some(child);
     }
 
@@ -248,100 +233,6 @@ impl Drop for TmateHost {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
-    }
-}
-
-/// An OpenSSH client on a pty, its screen decoded by vt100.
-pub struct SshViewer {
-    pub pty: pty_process::Pty,
-    pub child: tokio::process::Child,
-    pub screen: vt100::Parser,
-    pub exited: bool,
-}
-
-impl SshViewer {
-    pub async fn join(ssh_command: &str, cols: u16, rows: u16, extra: &[&str]) -> SshViewer {
-        // `ssh -pPORT TOKEN@HOST` exactly as the host printed it.
-        let words: Vec<&str> = ssh_command.split_whitespace().collect();
-        assert_eq!(words.first(), Some(&"ssh"), "{ssh_command}");
-        let (pty, pts) = pty_process::open().unwrap();
-        pty.resize(pty_process::Size::new(rows, cols)).unwrap();
-        let child = pty_process::Command::new("ssh")
-            .args([
-                "-tt",
-                "-F",
-                "/dev/null",
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-o",
-                "LogLevel=ERROR",
-                "-o",
-                "BatchMode=yes",
-            ])
-            .args(extra)
-            .args(&words[1..])
-            .env("TERM", "xterm-256color")
-            .kill_on_drop(true)
-            .spawn(pts)
-            .unwrap();
-        SshViewer {
-            pty,
-            child,
-            screen: vt100::Parser::new(nonzero(rows), nonzero(cols), 0),
-            exited: false,
-        }
-    }
-
-    pub async fn type_bytes(&mut self, bytes: &[u8]) {
-        self.pty.write_all(bytes).await.unwrap();
-    }
-
-    pub fn resize(&mut self, cols: u16, rows: u16) {
-        self.pty.resize(pty_process::Size::new(rows, cols)).unwrap();
-        self.screen
-            .screen_mut()
-            .set_size(nonzero(rows), nonzero(cols));
-    }
-
-    pub async fn wait_for(&mut self, what: &str, check: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + DEADLINE;
-        let mut buf = vec![0u8; 65536];
-        while !check(&self.screen.screen().contents()) {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero() && !self.exited,
-                "viewer never showed {what}; screen:\n{}",
-                self.screen.screen().contents()
-            );
-            match tokio::time::timeout(left, self.pty.read(&mut buf)).await {
-                Ok(Ok(0)) | Ok(Err(_)) => self.exited = true,
-                Ok(Ok(n)) => self.screen.process(&buf[..n]),
-                Err(_) => {}
-            }
-        }
-    }
-
-    /// Wait for ssh to exit (the relay closed the connection).
-    pub async fn wait_exit(&mut self) -> String {
-        let mut buf = vec![0u8; 65536];
-        let mut tail = Vec::new();
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(!left.is_zero(), "ssh did not exit");
-            match tokio::time::timeout(left, self.pty.read(&mut buf)).await {
-                Ok(Ok(0)) | Ok(Err(_)) => break,
-                Ok(Ok(n)) => tail.extend_from_slice(&buf[..n]),
-                Err(_) => {}
-            }
-        }
-        tokio::time::timeout(DEADLINE, self.child.wait())
-            .await
-            .expect("ssh exits")
-            .unwrap();
-        String::from_utf8_lossy(&tail).into_owned()
     }
 }
 

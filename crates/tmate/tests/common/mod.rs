@@ -1,5 +1,6 @@
 //! Test harness: the same command sequence against real tmux 3.3a and our tmate, each on a
-//! private socket in its own temp dir, killed when dropped; polling waits with deadlines.
+//! private socket in its own temp dir, killed when dropped; polling waits with deadlines;
+//! clients attached on ptys through the shared kit (`tmate_fixtures::pty_client`).
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -12,7 +13,8 @@ use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-pub const DEADLINE: Duration = Duration::from_secs(20);
+pub use tmate_fixtures::DEADLINE;
+use tmate_fixtures::pty_client::PtyClient;
 
 pub struct Mux {
     pub program: PathBuf,
@@ -144,34 +146,28 @@ pub fn compare(steps: &[&[&str]]) {
     }
 }
 
-/// `attach -t main` on a new pty of this size (TERM=xterm-256color), with the harness's
-/// environment; the client is killed when dropped.
-pub fn spawn_attached(m: &Mux, cols: u16, rows: u16) -> (pty_process::Pty, tokio::process::Child) {
-    spawn_on_pty(m, cols, rows, &["attach", "-t", "main"])
+impl Mux {
+    /// `attach -t main` on a new pty of this size (TERM=xterm-256color), with the harness's
+    /// environment; the client is killed when dropped.
+    pub fn attach_client(&self, cols: u16, rows: u16) -> PtyClient {
+        self.client_on_pty(cols, rows, &["attach", "-t", "main"])
+    }
+
+    /// A client running `args` (an attaching command, e.g. `new-session`) on a pty of this size.
+    pub fn client_on_pty(&self, cols: u16, rows: u16, args: &[&str]) -> PtyClient {
+        let name = if self.is_tmux { "tmux" } else { "tmate" };
+        PtyClient::spawn(&self.command(args), cols, rows, name)
+    }
 }
 
-/// `args` run on a pty of this size (an attaching command).
-pub fn spawn_on_pty(
-    m: &Mux,
-    cols: u16,
-    rows: u16,
-    args: &[&str],
-) -> (pty_process::Pty, tokio::process::Child) {
-    let (pty, pts) = pty_process::open().unwrap();
-    pty.resize(pty_process::Size::new(rows, cols)).unwrap();
-    let std_cmd = m.command(args);
-    let mut cmd = pty_process::Command::new(std_cmd.get_program());
-    cmd = cmd.args(std_cmd.get_args());
-    for (k, v) in std_cmd.get_envs() {
-        cmd = match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
-        };
-    }
-    let child = cmd
-        .env("TERM", "xterm-256color")
-        .kill_on_drop(true)
-        .spawn(pts)
-        .unwrap();
-    (pty, child)
+/// Run a host command that must succeed from async code without stalling the relay
+/// (multi-thread runtime); its stdout.
+pub fn host_ok(mux: &Mux, args: &[&str]) -> String {
+    let out = tokio::task::block_in_place(|| mux.run_output(args));
+    assert!(
+        out.status.success(),
+        "tmate {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }

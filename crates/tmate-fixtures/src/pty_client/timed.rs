@@ -1,5 +1,6 @@
-//! Owns a program on its own pty (an ssh viewer, an attached tmux/tmate client): a reader
-//! thread timestamps every read, counts raw bytes and watches the stripped text for a pattern.
+//! Owns the bench's blocking variant of a program on a pty (an ssh viewer, an attached
+//! tmux/tmate client): a reader thread timestamps every read, counts raw bytes and watches the
+//! stripped text (not a parsed screen: see [`super::text`]) for a pattern.
 
 use std::io::{Read, Write};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::screen::{Stripper, Watch};
+use super::text::{Stripper, Watch};
 
 #[derive(Default)]
 struct State {
@@ -42,6 +43,8 @@ pub struct Term {
 const TAIL: usize = 2048;
 
 impl Term {
+    /// `argv` with `env` added on a pty of this size, its output read by a thread of its own;
+    /// watching for `first_watch` from the first byte when given.
     pub fn spawn(
         name: &str,
         argv: &[String],
@@ -50,7 +53,6 @@ impl Term {
         rows: u16,
         first_watch: Option<&[u8]>,
     ) -> Result<Term> {
-        crate::procs::check_not_stopping()?;
         let (program, args) = argv.split_first().context("empty command")?;
         let (pty, pts) = pty_process::blocking::open().context("openpty")?;
         pty.resize(pty_process::Size::new(rows, cols))

@@ -1,0 +1,94 @@
+//! Real tmux 3.3a and our tmate side by side, each with a client attached on a pty
+//! (`tmate_fixtures::pty_client`), driven alike and their screens' rows compared, text and
+//! style.
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use tmate_fixtures::pty_client::PtyClient;
+
+use crate::common::Mux;
+
+/// Real tmux 3.3a (first) and our tmate (second), each with a client, driven alike.
+pub struct Pair {
+    pub muxes: [Mux; 2],
+    pub clients: Vec<PtyClient>,
+}
+
+impl Pair {
+    /// tmux and tmate with the same config, a session `main`, and a client attached to each.
+    pub async fn start(config: &str, cols: u16, rows: u16, command: Option<&str>) -> Pair {
+        let muxes = [
+            Mux::tmux().with_config(config),
+            Mux::tmate().with_config(config),
+        ];
+        let mut clients = Vec::new();
+        for m in &muxes {
+            // Named windows: automatic names depend on process timing and differ (sh -c).
+            let mut args = vec!["new-session", "-d", "-s", "main", "-n", "w0"];
+            args.extend(command);
+            m.run(&args);
+            let mut c = m.attach_client(cols, rows);
+            c.wait_for("the first frame in raw mode", |c| {
+                c.is_raw() && !c.screen.screen().contents().is_empty()
+            })
+            .await;
+            clients.push(c);
+        }
+        Pair { muxes, clients }
+    }
+
+    pub async fn send(&mut self, bytes: &[u8]) {
+        for c in &mut self.clients {
+            c.type_bytes(bytes).await;
+        }
+    }
+
+    /// Type keys that open a prompt and wait for it on both (tmux runs a key's command after
+    /// the rest of the keys read with it, so a user waits to see the prompt before typing).
+    pub async fn open(&mut self, keys: &[u8], prompt: &str) {
+        self.send(keys).await;
+        self.status("the prompt", |r| r.starts_with(prompt)).await;
+    }
+
+    /// Wait until the status row (the last row) satisfies `check` on both, then compare it.
+    pub async fn status(&mut self, what: &str, check: impl Fn(&str) -> bool) -> String {
+        for c in &mut self.clients {
+            c.wait_for(what, |c| check(&c.last_row())).await;
+        }
+        let rows = self.clients[0].rows();
+        self.same_rows(rows - 1..rows, what);
+        self.clients[1].last_row()
+    }
+
+    /// Both screens' rows in `range` must be the same, text and style.
+    pub fn same_rows(&self, range: std::ops::Range<u16>, what: &str) {
+        for row in range {
+            assert_eq!(
+                self.clients[1].styled_row(row),
+                self.clients[0].styled_row(row),
+                "{what}: row {row} differs (left tmate, right tmux)\ntmate:\n{}\ntmux:\n{}",
+                self.clients[1].screen.screen().contents(),
+                self.clients[0].screen.screen().contents(),
+            );
+        }
+    }
+
+    /// The same command's output from both.
+    pub fn run_both(&self, args: &[&str]) -> String {
+        let a = self.muxes[0].run(args);
+        let b = self.muxes[1].run(args);
+        assert_eq!(b, a, "{args:?}: tmate (left) differs from tmux (right)");
+        b
+    }
+
+    pub fn wait_both(&self, args: &[&str], what: &str, check: impl Fn(&str) -> bool) {
+        for m in &self.muxes {
+            m.wait_for(args, what, &check);
+        }
+    }
+}
