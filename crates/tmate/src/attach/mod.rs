@@ -7,7 +7,7 @@
 mod connection;
 mod draw;
 mod input;
-mod status;
+pub(crate) mod status;
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;

@@ -36,21 +36,8 @@ pub(super) fn status_bar(st: &State, sid: u32) -> Option<StatusBar> {
         pane: w.active,
     };
     let now = SystemTime::now();
-    let clock = tmate_term::status_clock(now);
     let side = |name: &str, len: &str| {
-        let fmt = st.option(sid, s.current, name);
-        let default = crate::options::lookup(name)
-            .map(|d| d.default)
-            .unwrap_or_default();
-        let text = if fmt == default && name == "status-right" {
-            // The default's `#{?window_bigger,...}` part is always empty here.
-            let title = format::expand(st, ctx, "#{=21:pane_title}");
-            format!("\"{title}\" {clock}")
-        } else {
-            // As tmux's format_expand_time: strftime(3) on the template, then the formats, so
-            // a `%` in a pane title or window name is left alone.
-            format::expand(st, ctx, &tmate_term::strftime(&fmt, now))
-        };
+        let text = status_side(st, ctx, name, now);
         let width = usize::try_from(st.option_num(sid, s.current, len)).unwrap_or(0);
         tmate_term::truncate_markup(&text, width)
     };
@@ -59,4 +46,22 @@ pub(super) fn status_bar(st: &State, sid: u32) -> Option<StatusBar> {
         right: side("status-right", "status-right-length"),
         windows,
     })
+}
+
+/// One side of the status line (`status-left` or `status-right`) expanded at `now`, before
+/// truncation: what an attached client draws and what the uplink sends as STATUS.
+pub(crate) fn status_side(st: &State, ctx: format::Ctx, name: &str, now: SystemTime) -> String {
+    let fmt = st.option(ctx.session, ctx.window, name);
+    let default = crate::options::lookup(name)
+        .map(|d| d.default)
+        .unwrap_or_default();
+    if fmt == default && name == "status-right" {
+        // The default's `#{?window_bigger,...}` part is always empty here.
+        let title = format::expand(st, ctx, "#{=21:pane_title}");
+        format!("\"{title}\" {}", tmate_term::status_clock(now))
+    } else {
+        // As tmux's format_expand_time: strftime(3) on the template, then the formats, so a
+        // `%` in a pane title or window name is left alone.
+        format::expand(st, ctx, &tmate_term::strftime(&fmt, now))
+    }
 }

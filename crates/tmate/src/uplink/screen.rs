@@ -267,20 +267,8 @@ pub fn status(state: &State) -> Option<(String, String)> {
         window: s.current,
         pane: w.active,
     };
-    let side = |name: &str| {
-        let fmt = state.option(*sid, s.current, name);
-        let default = crate::options::lookup(name)
-            .map(|d| d.default)
-            .unwrap_or_default();
-        if fmt == default && name == "status-right" {
-            // tmux's default: the pane title and the clock (the conditional part is empty).
-            let title = crate::format::expand(state, ctx, "#{=21:pane_title}");
-            let clock = tmate_term::status_clock(std::time::SystemTime::now());
-            format!("\"{title}\" {clock}")
-        } else {
-            crate::format::expand(state, ctx, &fmt)
-        }
-    };
+    let now = std::time::SystemTime::now();
+    let side = |name: &str| crate::attach::status::status_side(state, ctx, name, now);
     Some((side("status-left"), side("status-right")))
 }
 
