@@ -334,26 +334,17 @@ fn viewer_argv(port: u16, user: &str) -> Vec<String> {
 
 /// `ssh -tt ... USER@ADDR` on `port`, with no config, known hosts or prompts.
 pub fn viewer_argv_at(addr: &str, port: u16, user: &str) -> Vec<String> {
-    [
-        "ssh",
-        "-tt",
-        "-F",
-        "/dev/null",
-        "-p",
-        &port.to_string(),
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "LogLevel=ERROR",
-        "-o",
-        "BatchMode=yes",
-        &format!("{user}@{addr}"),
-    ]
-    .iter()
-    .map(s)
-    .collect()
+    let port = port.to_string();
+    let destination = format!("{user}@{addr}");
+    std::iter::once("ssh")
+        .chain(
+            tmate_fixtures::pty_client::SSH_VIEWER_OPTIONS
+                .iter()
+                .copied(),
+        )
+        .chain(["-p", port.as_str(), destination.as_str()])
+        .map(s)
+        .collect()
 }
 
 const LETTERS: &[u8] = b"abcdefghijklmnoprstuvwxyz";

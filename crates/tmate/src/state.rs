@@ -55,6 +55,17 @@ pub struct Exit {
 }
 
 impl Pane {
+    /// How the pane's program wants keys encoded (cursor and keypad modes; xterm-style
+    /// modifiers always, as tmux 3.3a's `xterm-keys on`).
+    pub fn key_modes(&self) -> tmate_proto::PaneKeyModes {
+        let m = self.term.modes();
+        tmate_proto::PaneKeyModes {
+            cursor_keys_application: m.cursor_keys_application,
+            keypad_application: m.keypad_application,
+            xterm_keys: true,
+        }
+    }
+
     /// Resize the pane's terminal; true when the size changed (its PTY must follow).
     fn resize(&mut self, sx: u16, sy: u16) -> bool {
         if self.term.size() == (sx, sy) {

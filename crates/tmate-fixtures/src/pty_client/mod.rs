@@ -68,6 +68,22 @@ impl Drop for Drained {
     }
 }
 
+/// OpenSSH's options for a test viewer: a pty, no config file, any host key, nothing written
+/// to known hosts, no prompts, errors only.
+pub const SSH_VIEWER_OPTIONS: &[&str] = &[
+    "-tt",
+    "-F",
+    "/dev/null",
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "LogLevel=ERROR",
+    "-o",
+    "BatchMode=yes",
+];
+
 impl PtyClient {
     /// `cmd` on a pty of this size (see [`spawn_on_pty`]).
     pub fn spawn(cmd: &Command, cols: u16, rows: u16, name: &str) -> PtyClient {
@@ -88,21 +104,7 @@ impl PtyClient {
         let words: Vec<&str> = ssh_command.split_whitespace().collect();
         assert_eq!(words.first(), Some(&"ssh"), "{ssh_command}");
         let mut cmd = Command::new("ssh");
-        cmd.args([
-            "-tt",
-            "-F",
-            "/dev/null",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-o",
-            "LogLevel=ERROR",
-            "-o",
-            "BatchMode=yes",
-        ])
-        .args(extra)
-        .args(&words[1..]);
+        cmd.args(SSH_VIEWER_OPTIONS).args(extra).args(&words[1..]);
         PtyClient::spawn(&cmd, cols, rows, "viewer")
     }
 

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use tmate_proto::keytable::{KeyContext, KeyDispatch, KeyOutcome};
-use tmate_proto::{InputEvent, KeyCode, PaneKeyModes, pane_key_bytes};
+use tmate_proto::{InputEvent, KeyCode, pane_key_bytes};
 
 use super::draw::pane_numbers;
 use super::{AttachedClient, millis};
@@ -239,12 +239,7 @@ fn overlay_key(st: &State, sid: u32, current: u32, overlay: &mut Overlay, key: K
 
 fn send_key(st: &State, pane: u32, key: Option<KeyCode>, raw: &[u8]) {
     let Some(p) = st.panes.get(&pane) else { return };
-    let m = p.term.modes();
-    let modes = PaneKeyModes {
-        cursor_keys_application: m.cursor_keys_application,
-        keypad_application: m.keypad_application,
-        xterm_keys: true,
-    };
+    let modes = p.key_modes();
     let bytes = key
         .and_then(|k| pane_key_bytes(k, modes))
         .unwrap_or_else(|| raw.to_vec());

@@ -1,7 +1,7 @@
 //! Key binding commands: bind-key (-n -r -T), unbind-key (-a -n -q -T), list-keys (-T, key),
 //! send-prefix (-2), with tmux 3.3a's messages and list layout.
 
-use tmate_proto::{KeyCode, PaneKeyModes, pane_key_bytes};
+use tmate_proto::{KeyCode, pane_key_bytes};
 
 use tmate_proto::command::{binding_table, split_commands};
 
@@ -100,12 +100,7 @@ pub fn write_key(state: &State, pane: u32, key: KeyCode) {
     let Some(p) = state.panes.get(&pane) else {
         return;
     };
-    let m = p.term.modes();
-    let modes = PaneKeyModes {
-        cursor_keys_application: m.cursor_keys_application,
-        keypad_application: m.keypad_application,
-        xterm_keys: true,
-    };
+    let modes = p.key_modes();
     if let Some(bytes) = pane_key_bytes(key, modes) {
         p.write(bytes);
     }

@@ -1,7 +1,7 @@
 //! Pane commands: split-window, select-pane (unzooms like tmux), kill-pane, list-panes,
 //! send-keys, capture-pane.
 
-use tmate_proto::{KeyCode, PaneKeyModes, pane_key_bytes};
+use tmate_proto::{KeyCode, pane_key_bytes};
 
 use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail, output, resolve};
 use crate::format;
@@ -210,12 +210,7 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
     let Some(p) = state.panes.get(&t.pane) else {
         return fail("no pane");
     };
-    let m = p.term.modes();
-    let modes = PaneKeyModes {
-        cursor_keys_application: m.cursor_keys_application,
-        keypad_application: m.keypad_application,
-        xterm_keys: true,
-    };
+    let modes = p.key_modes();
     let repeat = args
         .get('N')
         .and_then(|n| n.parse::<usize>().ok())
