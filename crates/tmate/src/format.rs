@@ -12,6 +12,16 @@ pub struct Ctx {
     pub pane: u32,
 }
 
+impl Ctx {
+    /// No session, window or pane (ids are never `u32::MAX`): a config line read before any
+    /// session exists sees only server-wide values, as in tmux.
+    pub const NONE: Ctx = Ctx {
+        session: u32::MAX,
+        window: u32::MAX,
+        pane: u32::MAX,
+    };
+}
+
 /// Nesting limit: formats come from users; recursion must stay bounded.
 const MAX_DEPTH: usize = 16;
 

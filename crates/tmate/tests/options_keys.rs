@@ -227,3 +227,59 @@ fn config_errors_name_file_and_line() {
     let log = c.run(&["show-messages"]);
     assert!(log.contains("test.conf:1: unknown value: nope"), "{log}");
 }
+
+/// A config read before any session: `%if`/`%elif`/`%else`/`%endif` (quoted and bare
+/// conditions, nesting) and `if-shell` (shell and `-F`) without a target, as tmux 3.3a loads
+/// them: the same user options end up set.
+#[test]
+fn config_conditionals_and_if_shell_before_any_session_match_tmux() {
+    const CONDITIONAL: &str = "\
+%if \"#{==:a,a}\"
+set -g @a yes
+%elif 1
+set -g @a elif
+%else
+set -g @a no
+%endif
+%if \"0\"
+set -g @b no
+%elif \"1\"
+set -g @b elif
+%if 0
+set -g @b nested
+%endif
+%endif
+%if #{!=:x,x}
+set -g @c no
+%else
+set -g @c else
+%endif
+if-shell true 'set -g @d then' 'set -g @d else'
+if-shell false 'set -g @e then' 'set -g @e else'
+if-shell -F '#{==:1,1}' 'set -g @f yes'
+run-shell true
+set -g @last done
+";
+    let names = ["@a", "@b", "@c", "@d", "@e", "@f", "@last"];
+    let mut seen = Vec::new();
+    for m in [Mux::tmux(), Mux::tmate()] {
+        let m = m.with_config(CONDITIONAL);
+        let started = m.run_output(&["new-session", "-d"]);
+        // No config error on either stream (tmux prints a start-up config's causes there).
+        assert!(started.status.success());
+        assert_eq!(String::from_utf8_lossy(&started.stdout), "");
+        assert_eq!(String::from_utf8_lossy(&started.stderr), "");
+        // A shell test finishes after the config returns; wait for the last one's effect.
+        m.wait_for(&["show", "-g"], "@e set", |out| out.contains("@e "));
+        let values: Vec<String> = names
+            .iter()
+            .map(|n| m.run(&["show", "-gv", n]).trim_end().to_string())
+            .collect();
+        seen.push(values);
+    }
+    assert_eq!(
+        seen[0],
+        ["yes", "elif", "else", "then", "else", "yes", "done"]
+    );
+    assert_eq!(seen[1], seen[0]);
+}

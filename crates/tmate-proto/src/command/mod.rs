@@ -38,6 +38,10 @@ pub mod flags {
     pub const NOT_FOR_VIEWERS: u16 = 1 << 4;
     /// A tmux 2.x command tmate 2.4 still has (gone from tmux 3.3a).
     pub const LEGACY: u16 = 1 << 5;
+    /// Runs without a target when `-t` is not given and there is none (tmux's
+    /// `CMD_FIND_CANFAIL`): `if-shell`, `run-shell` and `display-message` in a config file
+    /// read before any session exists.
+    pub const TARGET_CAN_FAIL: u16 = 1 << 6;
 }
 
 /// One command of the table.

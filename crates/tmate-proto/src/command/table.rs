@@ -5,6 +5,7 @@
 
 use super::flags::{
     LEGACY, NEEDS_CLIENT, NONE, NOT_FOR_VIEWERS, RELAY_RUNS, REPLICATED, STARTS_SERVER,
+    TARGET_CAN_FAIL,
 };
 use super::{CommandSpec, TargetKind};
 
@@ -188,7 +189,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: (0, Some(1)),
         target: TargetKind::Pane,
         usage: "[-aINpv] [-c target-client] [-d delay] [-F format] [-t target-pane] [message]",
-        flags: RELAY_RUNS,
+        flags: RELAY_RUNS | TARGET_CAN_FAIL,
     },
     CommandSpec {
         name: "display-panes",
@@ -233,7 +234,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: (2, Some(3)),
         target: TargetKind::Pane,
         usage: "[-bF] [-t target-pane] shell-command command [command]",
-        flags: NONE,
+        flags: TARGET_CAN_FAIL,
     },
     CommandSpec {
         name: "join-pane",
@@ -575,7 +576,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: (0, Some(1)),
         target: TargetKind::Pane,
         usage: "[-bC] [-d delay] [-t target-pane] [shell-command]",
-        flags: NONE,
+        flags: TARGET_CAN_FAIL,
     },
     CommandSpec {
         name: "save-buffer",

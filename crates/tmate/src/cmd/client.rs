@@ -96,13 +96,16 @@ pub fn show_messages(_ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdOutc
     output(out)
 }
 
-pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>) -> CmdOutcome {
     let default = "[#{session_name}] #{window_index}:#{window_name}, current pane #{pane_index} - (%H:%M %d-%b-%y)";
     let fmt = args
         .get('F')
         .or(args.rest.first().map(String::as_str))
         .unwrap_or(default);
-    let text = crate::format::expand(state, t.fmt(), fmt);
+    // As tmux's format_expand_time: strftime(3) first, then the formats.
+    let fmt = tmate_term::strftime(fmt, std::time::SystemTime::now());
+    let fmt_ctx = t.map_or(crate::format::Ctx::NONE, Target::fmt);
+    let text = crate::format::expand(state, fmt_ctx, &fmt);
     if args.has('p') {
         return output(format!("{text}\n"));
     }
@@ -113,14 +116,15 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
             Ok(ms) => u64::from(ms),
             Err(_) => return fail(format!("delay {d} is invalid")),
         },
-        None => u64::try_from(state.option_num(t.session, t.window, "display-time")).unwrap_or(0),
+        None => u64::try_from(state.option_num(fmt_ctx.session, fmt_ctx.window, "display-time"))
+            .unwrap_or(0),
     };
     let targets: Vec<u32> = match ctx.client.attached {
         Some(c) => vec![c],
         None => state
             .clients
             .iter()
-            .filter(|(_, c)| c.session == t.session)
+            .filter(|(_, c)| Some(c.session) == t.map(|t| t.session))
             .map(|(id, _)| *id)
             .collect(),
     };

@@ -1,6 +1,6 @@
-//! The command table (tmux `cmd.c`): names, aliases, getopt-style flag specs, `;`-separated
-//! command lists, and target resolution (`-t sess:win.pane`, `$id`, `@id`, `%id`) before a
-//! command's `exec` runs. One file per command group.
+//! The host's half of the command table (tmux `cmd.c`): each entry of the shared table
+//! (`tmate_proto::command`) paired with its `exec`, `;`-separated command lists, and the `-t`
+//! target resolved (`target.rs`) before a command's `exec` runs. One file per command group.
 
 mod buffer;
 mod client;
@@ -95,10 +95,13 @@ pub struct Ctx<'a> {
 #[derive(Clone, Copy)]
 pub enum Exec {
     OnTarget(fn(&Ctx<'_>, &mut State, &Args, Target) -> CmdOutcome),
+    /// As `OnTarget` for commands whose target may be missing (`flags::TARGET_CAN_FAIL`):
+    /// `None` when `-t` is not given and there is no current one.
+    MaybeOnTarget(fn(&Ctx<'_>, &mut State, &Args, Option<Target>) -> CmdOutcome),
     Plain(fn(&Ctx<'_>, &mut State, &Args) -> CmdOutcome),
 }
 
-use Exec::{OnTarget, Plain};
+use Exec::{MaybeOnTarget, OnTarget, Plain};
 
 impl Entry {
     /// Resolve the target (if the command runs on one), then run the command.
@@ -106,14 +109,28 @@ impl Entry {
         match self.exec {
             Plain(exec) => exec(ctx, state, args),
             OnTarget(exec) => {
-                let find = match self.spec.target {
-                    TargetKind::Session => Find::Session,
-                    TargetKind::Window => Find::Window,
-                    TargetKind::Pane | TargetKind::Client | TargetKind::None => Find::Pane,
-                };
-                let target = resolve_as(ctx, state, args.get('t'), find)?;
+                let target = resolve_as(ctx, state, args.get('t'), self.find())?;
                 exec(ctx, state, args, target)
             }
+            MaybeOnTarget(exec) => {
+                let target = match resolve_as(ctx, state, args.get('t'), self.find()) {
+                    Ok(t) => Some(t),
+                    Err(_) if args.get('t').is_none() && self.spec.has(flags::TARGET_CAN_FAIL) => {
+                        None
+                    }
+                    Err(e) => return Err(e),
+                };
+                exec(ctx, state, args, target)
+            }
+        }
+    }
+
+    /// How `-t` is read for this command: by the table's target kind.
+    fn find(&self) -> Find {
+        match self.spec.target {
+            TargetKind::Session => Find::Session,
+            TargetKind::Window => Find::Window,
+            TargetKind::Pane | TargetKind::Client | TargetKind::None => Find::Pane,
         }
     }
 }
@@ -138,10 +155,10 @@ const EXEC: &[(&str, Exec)] = &[
     ("command-prompt", Plain(prompt::command_prompt)),
     ("confirm-before", Plain(prompt::confirm_before)),
     ("detach-client", Plain(client::detach)),
-    ("display-message", OnTarget(client::display)),
+    ("display-message", MaybeOnTarget(client::display)),
     ("display-panes", Plain(prompt::display_panes)),
     ("has-session", Plain(session::has)),
-    ("if-shell", OnTarget(script::if_shell)),
+    ("if-shell", MaybeOnTarget(script::if_shell)),
     ("join-pane", Plain(r#move::join_pane)),
     ("kill-pane", OnTarget(pane::kill)),
     ("kill-server", Plain(session::kill_server)),
@@ -171,7 +188,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("respawn-pane", OnTarget(respawn::respawn_pane)),
     ("respawn-window", OnTarget(respawn::respawn_window)),
     ("rotate-window", OnTarget(r#move::rotate_window)),
-    ("run-shell", Plain(script::run_shell)),
+    ("run-shell", MaybeOnTarget(script::run_shell)),
     ("save-buffer", Plain(buffer::save_buffer)),
     ("select-layout", OnTarget(layout::select_layout)),
     ("select-pane", OnTarget(pane::select)),

@@ -10,7 +10,7 @@ use std::time::Duration;
 use tokio::io::AsyncReadExt;
 use tokio::sync::oneshot;
 
-use super::{Args, Channel, CmdOutcome, CmdResult, Ctx, Target, fail, resolve};
+use super::{Args, Channel, CmdOutcome, CmdResult, Ctx, Target, fail};
 use crate::server::{ClientInfo, Shared};
 use crate::state::{ClientEvent, State};
 
@@ -255,7 +255,9 @@ async fn run_job(cmd: String, cwd: String, tmux_env: String) -> JobExit {
     }
 }
 
-fn tmux_env(ctx: &Ctx<'_>, session: u32) -> String {
+/// `$TMUX` for a job: socket, server pid, session id (-1 without a session, as tmux).
+fn tmux_env(ctx: &Ctx<'_>, session: Option<u32>) -> String {
+    let session = session.map_or_else(|| "-1".to_string(), |s| s.to_string());
     format!(
         "{},{},{}",
         ctx.shared.socket.display(),
@@ -282,7 +284,7 @@ fn show_output(shared: &Arc<Shared>, session: u32, text: &str) {
     }
 }
 
-pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>) -> CmdOutcome {
     let delay = match args.get('d') {
         Some(d) => match d.parse::<f64>() {
             Ok(v) if v.is_finite() => Some(v.clamp(0.0, MAX_DELAY)),
@@ -291,18 +293,19 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         None if args.rest.is_empty() => return Ok(CmdResult::default()),
         None => None,
     };
-    let t = resolve(ctx, state, args.get('t'))?;
     let raw = args.rest.first().cloned();
     let shared = Arc::clone(ctx.shared);
     let client = ctx.client.clone();
     let cwd = ctx.client.cwd.clone();
-    let env = tmux_env(ctx, t.session);
+    let session = t.map(|t| t.session);
+    let env = tmux_env(ctx, session);
+    let fmt = t.map_or(crate::format::Ctx::NONE, Target::fmt);
     let as_commands = args.has('C');
     let cmd = raw.map(|c| {
         if as_commands {
             c
         } else {
-            crate::format::expand(state, t.fmt(), &c)
+            crate::format::expand(state, fmt, &c)
         }
     });
     let job = async move {
@@ -326,10 +329,19 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         if let Some(n) = &exit.note {
             shown.push_str(n);
         }
-        show_output(&shared, t.session, &shown);
+        let code = u8::try_from(exit.code).unwrap_or(1);
+        let Some(session) = session else {
+            // No pane to show it in (a config read before any session): to whoever ran it.
+            return Ok(CmdResult {
+                out: shown,
+                code,
+                ..CmdResult::default()
+            });
+        };
+        show_output(&shared, session, &shown);
         shared.notify();
         Ok(CmdResult {
-            code: u8::try_from(exit.code).unwrap_or(1),
+            code,
             ..CmdResult::default()
         })
     };
@@ -341,10 +353,10 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     deferred(job)
 }
 
-pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>) -> CmdOutcome {
     let test = crate::format::expand(
         state,
-        t.fmt(),
+        t.map_or(crate::format::Ctx::NONE, Target::fmt),
         args.rest.first().map(String::as_str).unwrap_or_default(),
     );
     let then = args.rest.get(1).cloned().unwrap_or_default();
@@ -364,7 +376,7 @@ pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
     let shared = Arc::clone(ctx.shared);
     let client = ctx.client.clone();
     let cwd = ctx.client.cwd.clone();
-    let env = tmux_env(ctx, t.session);
+    let env = tmux_env(ctx, t.map(|t| t.session));
     let job = async move {
         let exit = run_job(test, cwd, env).await;
         let chosen = if exit.code == 0 { Some(then) } else { other };
