@@ -23,6 +23,7 @@ pub mod client;
 pub mod cmd;
 pub mod config;
 pub mod copy;
+pub mod environ;
 pub mod fdio;
 pub mod format;
 pub mod handshake;

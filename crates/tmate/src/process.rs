@@ -161,8 +161,14 @@ fn start_process(
     } else {
         "/".to_string()
     };
+    let environment = crate::environ::Environ::for_process(
+        &state.environ,
+        state.sessions.get(&session).map(|s| &s.environ),
+    );
     cmd = cmd
         .current_dir(dir)
+        .env_clear()
+        .envs(environment)
         .env("TERM", term)
         .env(
             "TMUX",
@@ -506,6 +512,7 @@ mod tests {
                 sy: 5,
                 options: Default::default(),
                 older: Vec::new(),
+                environ: Default::default(),
             },
         );
         state.split(1, 0, 1, Dir::LeftRight, 2).unwrap();

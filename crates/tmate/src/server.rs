@@ -91,6 +91,13 @@ impl Shared {
 /// default key bindings.
 fn initial_state() -> State {
     let mut state = State::default();
+    // The global environment starts as the server's own (the first client's, as in tmux).
+    state.environ = crate::environ::Environ::from_pairs(std::env::vars_os().map(|(k, v)| {
+        (
+            k.to_string_lossy().into_owned(),
+            v.to_string_lossy().into_owned(),
+        )
+    }));
     if let Ok(shell) = std::env::var("SHELL")
         && shell.starts_with('/')
         && Path::new(&shell).exists()

@@ -167,6 +167,8 @@ pub struct Session {
     pub options: BTreeMap<String, String>,
     /// tmux's stack of last windows below `last` (oldest first); `last` is its top.
     pub older: Vec<u32>,
+    /// The session's environment over the global one (`set-environment` without -g).
+    pub environ: crate::environ::Environ,
 }
 
 impl Session {
@@ -264,6 +266,8 @@ pub struct State {
     pub buffers: crate::copy::buffers::Buffers,
     /// Process work the model asked for since the lock was taken (see `Effect`).
     pub effects: Vec<Effect>,
+    /// The global environment (`set-environment -g`): the server's own at start.
+    pub environ: crate::environ::Environ,
 }
 
 impl State {

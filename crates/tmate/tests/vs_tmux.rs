@@ -229,3 +229,82 @@ fn resize_zoom_and_layouts_match_tmux() {
         lsp,
     ]);
 }
+
+/// set-environment and show-environment as tmux 3.3a: global and session variables, removed
+/// (`-r`) and hidden (`-h`) ones, `-s` shell lines, `-F`, `-u`, every error with its words and
+/// status; and what a new pane's process gets (session over global, removed and hidden left
+/// out).
+#[test]
+fn environment_commands_and_pane_environment_match_tmux() {
+    let steps: &[&[&str]] = &[
+        &["new-session", "-d", "-s", "env"],
+        &["set-environment", "-g", "FOO", "bar"],
+        &["setenv", "-g", "SHOWN", "a \"b\" $c"],
+        &["setenv", "-r", "GONE"],
+        &["setenv", "-h", "HID", "x"],
+        &["setenv", "LOCAL", "session"],
+        &["setenv", "FOO", "session-foo"],
+        &["showenv", "-g", "FOO"],
+        &["showenv", "GONE"],
+        &["showenv", "-s", "GONE"],
+        &["showenv", "-gs", "SHOWN"],
+        &["showenv", "HID"],
+        &["showenv", "-h"],
+        &["showenv", "-t", "env", "LOCAL"],
+        &["setenv", "-g"],
+        &["setenv", "-gu", "NOPE"],
+        &["showenv", "-g", "NOPE"],
+        &["setenv", "-g", "A"],
+        &["setenv", "-Fg", "X", "#{session_name}"],
+        &["showenv", "-g", "X"],
+        &["setenv", "-g", "B=C", "v"],
+        &["setenv", "-g", "", "v"],
+        &["showenv", "-g", "Q", "W"],
+        &["setenv", "-gr", "FOO", "v"],
+        &["setenv", "-gu", "X"],
+        &["showenv", "-g", "X"],
+        &["showenv", "-t", "nosuch"],
+        &["setenv", "-t", "nosuch", "A", "b"],
+    ];
+    let mut seen = Vec::new();
+    for m in [Mux::tmux(), Mux::tmate()] {
+        let mut outputs = Vec::new();
+        for step in steps {
+            let out = m.run_output(step);
+            outputs.push((
+                step.to_vec(),
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                String::from_utf8_lossy(&out.stderr).into_owned(),
+                out.status.code(),
+            ));
+        }
+        // A new pane's process: the session's FOO over the global one, no GONE, no HID.
+        let file = m.dir.path().join("pane-env");
+        let script = format!(
+            "echo \"FOO=$FOO LOCAL=$LOCAL SHOWN=$SHOWN GONE=${{GONE-none}} HID=${{HID-none}}\" > {}",
+            file.display()
+        );
+        m.run(&["new-window", "-d", &script]);
+        let deadline = std::time::Instant::now() + common::DEADLINE;
+        let pane_env = loop {
+            match std::fs::read_to_string(&file) {
+                Ok(text) if text.ends_with('\n') => break text,
+                _ => {}
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the pane never wrote {file:?}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        outputs.push((vec!["pane"], pane_env, String::new(), None));
+        seen.push(outputs);
+    }
+    assert_eq!(
+        seen[1].last().map(|o| o.1.as_str()),
+        Some("FOO=session-foo LOCAL=session SHOWN=a \"b\" $c GONE=none HID=none\n")
+    );
+    for (theirs, ours) in seen[0].iter().zip(&seen[1]) {
+        assert_eq!(ours, theirs, "tmate (left) differs from tmux (right)");
+    }
+}

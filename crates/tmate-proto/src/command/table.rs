@@ -657,7 +657,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: (1, Some(2)),
         target: TargetKind::Session,
         usage: "[-Fhgru] [-t target-session] name [value]",
-        flags: NONE,
+        flags: TARGET_CAN_FAIL,
     },
     CommandSpec {
         name: "set-hook",
@@ -702,7 +702,7 @@ pub const COMMANDS: &[CommandSpec] = &[
         args: (0, Some(1)),
         target: TargetKind::Session,
         usage: "[-hgs] [-t target-session] [name]",
-        flags: NONE,
+        flags: TARGET_CAN_FAIL,
     },
     CommandSpec {
         name: "show-hooks",

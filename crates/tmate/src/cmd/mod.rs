@@ -4,6 +4,7 @@
 
 mod buffer;
 mod client;
+mod environment;
 mod keys;
 mod layout;
 mod r#move;
@@ -158,6 +159,8 @@ const EXEC: &[(&str, Exec)] = &[
     ("display-message", MaybeOnTarget(client::display)),
     ("display-panes", Plain(prompt::display_panes)),
     ("has-session", Plain(session::has)),
+    ("set-environment", Plain(environment::set_environment)),
+    ("show-environment", Plain(environment::show_environment)),
     ("if-shell", MaybeOnTarget(script::if_shell)),
     ("join-pane", Plain(r#move::join_pane)),
     ("kill-pane", OnTarget(pane::kill)),

@@ -68,6 +68,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         sy,
         options: BTreeMap::new(),
         older: Vec::new(),
+        environ: Default::default(),
     };
     state.sessions.insert(sid, session);
     state.touch(sid);

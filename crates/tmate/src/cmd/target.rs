@@ -283,6 +283,7 @@ mod tests {
                     sy: 24,
                     options: BTreeMap::new(),
                     older: Vec::new(),
+                    environ: Default::default(),
                 },
             );
         };
