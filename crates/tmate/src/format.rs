@@ -172,6 +172,15 @@ fn expand_item(state: &State, ctx: Ctx, body: &str, depth: usize) -> String {
             return if (a == b) == eq { "1" } else { "0" }.to_string();
         }
     }
+    // `t:` a time in seconds as ctime(3) shows it, in the local time zone (tmux 3.3a).
+    if let Some(var) = body.strip_prefix("t:") {
+        let v = expand_item(state, ctx, var, depth);
+        let Ok(secs) = v.parse::<u64>() else {
+            return String::new();
+        };
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+        return tmate_term::clock::ctime(at);
+    }
     if let Some(rest) = body.strip_prefix('=')
         && let Some((n, var)) = rest.split_once(':')
         && let Ok(n) = n.parse::<i64>()
@@ -245,7 +254,13 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
         "session_windows" => session
             .map(|s| s.windows.len().to_string())
             .unwrap_or_default(),
-        "session_attached" => "0".into(),
+        "session_attached" => session
+            .map(|s| {
+                let n = state.clients.values().filter(|c| c.session == s.id).count();
+                n.to_string()
+            })
+            .unwrap_or_default(),
+        "session_created" => session.map(|s| s.created.to_string()).unwrap_or_default(),
         "window_index" => window.map(|_| ctx.window.to_string()).unwrap_or_default(),
         "window_id" => window.map(|w| format!("@{}", w.id)).unwrap_or_default(),
         "window_name" => window_name(state, ctx.session, ctx.window),
@@ -335,5 +350,17 @@ mod tests {
         assert_eq!(expand(&st, ctx, "#{?#{==:1,1},yes,no}"), "yes");
         assert_eq!(expand(&st, ctx, "#{unterminated"), "");
         assert_eq!(expand(&st, ctx, "#[fg=red]x"), "#[fg=red]x");
+    }
+
+    #[test]
+    fn times_as_ctime() {
+        let mut st = State::default();
+        st.tmate.env.insert("stamp".into(), "1764936000".into());
+        let ctx = Ctx::NONE;
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_764_936_000);
+        assert_eq!(expand(&st, ctx, "#{t:stamp}"), tmate_term::clock::ctime(at));
+        // Not a number: nothing, as tmux.
+        st.tmate.env.insert("word".into(), "soon".into());
+        assert_eq!(expand(&st, ctx, "#{t:word}"), "");
     }
 }

@@ -513,6 +513,7 @@ mod tests {
                 options: Default::default(),
                 older: Vec::new(),
                 environ: Default::default(),
+                created: 0,
             },
         );
         state.split(1, 0, 1, Dir::LeftRight, 2).unwrap();

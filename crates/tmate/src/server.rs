@@ -37,6 +37,9 @@ pub struct ClientInfo {
     pub attached: Option<u32>,
     /// The mouse event a binding runs for (`-t =`, `send-keys -M`, `copy-mode -M`).
     pub mouse: Option<crate::mouse::MouseInfo>,
+    /// The start-up config (and what it started, such as if-shell's branches): a
+    /// `new-session` there makes a detached session, as in tmux.
+    pub startup_config: bool,
 }
 
 /// The locked model; on release, its effects reach the panes' processes.
@@ -133,6 +136,7 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
         let mut st = shared.lock();
         let client = ClientInfo {
             cwd: std::env::var("HOME").unwrap_or_default(),
+            startup_config: true,
             ..ClientInfo::default()
         };
         for (file, quiet) in crate::config::startup_files(config.as_deref()) {
@@ -256,6 +260,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         tty,
         attached: None,
         mouse: None,
+        startup_config: false,
     };
     let result = {
         let mut st = shared.lock();

@@ -169,6 +169,8 @@ pub struct Session {
     pub older: Vec<u32>,
     /// The session's environment over the global one (`set-environment` without -g).
     pub environ: crate::environ::Environ,
+    /// When it was made, seconds since the epoch (`#{session_created}`).
+    pub created: i64,
 }
 
 impl Session {

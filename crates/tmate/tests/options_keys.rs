@@ -283,3 +283,24 @@ set -g @last done
     );
     assert_eq!(seen[1], seen[0]);
 }
+
+/// `new-session` in a config makes a detached session (no terminal to attach yet), and later
+/// lines see it: `start-server` with such a config leaves the session running, as tmux 3.3a.
+#[test]
+fn config_new_session_is_detached_and_seen_by_later_lines_like_tmux() {
+    const WITH_SESSION: &str =
+        "new-session -s cfg\nsetenv -t cfg CFGVAR 1\nrename-window -t cfg:0 named\n";
+    let mut seen = Vec::new();
+    for m in [Mux::tmux(), Mux::tmate()] {
+        let m = m.with_config(WITH_SESSION);
+        let started = m.run_output(&["start-server"]);
+        assert!(started.status.success(), "{started:?}");
+        seen.push((
+            m.run(&["list-sessions", "-F", "#{session_name} #{session_windows}"]),
+            m.run(&["show-environment", "-t", "cfg", "CFGVAR"]),
+            m.run(&["list-windows", "-t", "cfg", "-F", "#{window_name}"]),
+        ));
+    }
+    assert_eq!(seen[0].0, "cfg 1\n");
+    assert_eq!(seen[1], seen[0]);
+}

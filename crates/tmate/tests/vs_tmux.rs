@@ -47,7 +47,8 @@ fn split_geometry_matches_tmux() {
 fn formats_match_tmux() {
     let fmt = "#{session_name} #{window_index} #{pane_index} #{pane_width}x#{pane_height} \
                #{window_width}x#{window_height} #{?pane_active,yes,no} #{pane_id} #{window_id} \
-               #{session_id} #{window_panes} #{?#{==:#{window_index},1},one,other} ##";
+               #{session_id} #{window_panes} #{?#{==:#{window_index},1},one,other} ##\
+               #{session_attached} #{?session_attached, (attached),}";
     let display: &[&str] = &["display", "-p", fmt];
     compare(&[
         // Named: tmux 3.3a's automatic name is "tmux" until its child has exec'd the shell (a race).
@@ -307,4 +308,26 @@ fn environment_commands_and_pane_environment_match_tmux() {
     for (theirs, ours) in seen[0].iter().zip(&seen[1]) {
         assert_eq!(ours, theirs, "tmate (left) differs from tmux (right)");
     }
+}
+
+/// `list-sessions` in tmux 3.3a's default layout, with `(created ...)` as ctime(3) in the
+/// local time zone; digits masked, since the two servers start a moment apart.
+#[test]
+fn list_sessions_default_layout_matches_tmux() {
+    let mask = |s: String| -> String {
+        s.chars()
+            .map(|c| if c.is_ascii_digit() { '9' } else { c })
+            .collect()
+    };
+    let mut seen = Vec::new();
+    for m in [Mux::tmux(), Mux::tmate()] {
+        m.run(&["new-session", "-d", "-s", "listed"]);
+        seen.push(mask(m.run(&["list-sessions"])));
+    }
+    assert!(
+        seen[0].starts_with("listed: 9 windows (created "),
+        "{}",
+        seen[0]
+    );
+    assert_eq!(seen[1], seen[0]);
 }

@@ -11,7 +11,8 @@ use crate::process::spawn_pane;
 use crate::state::{Session, State, Window};
 
 pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    let detached = args.has('d');
+    // In the start-up config there is no terminal to attach yet: detached, as tmux does.
+    let detached = args.has('d') || ctx.client.startup_config;
     if !detached && !ctx.client.tty {
         return fail("open terminal failed: not a terminal");
     }
@@ -69,6 +70,9 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         options: BTreeMap::new(),
         older: Vec::new(),
         environ: Default::default(),
+        created: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
     };
     state.sessions.insert(sid, session);
     state.touch(sid);
@@ -159,10 +163,12 @@ pub fn rename(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
     Ok(CmdResult::default())
 }
 
+/// tmux 3.3a's `list-sessions` template, without the session-group parts (one session per
+/// server: there are no groups).
+const LIST_SESSIONS_TEMPLATE: &str = "#{session_name}: #{session_windows} windows (created #{t:session_created})#{?session_attached, (attached),}";
+
 pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    let fmt = args
-        .get('F')
-        .unwrap_or("#{session_name}: #{session_windows} windows");
+    let fmt = args.get('F').unwrap_or(LIST_SESSIONS_TEMPLATE);
     let mut out = String::new();
     let mut sessions: Vec<(&String, u32)> =
         state.sessions.values().map(|s| (&s.name, s.id)).collect();

@@ -284,6 +284,7 @@ mod tests {
                     options: BTreeMap::new(),
                     older: Vec::new(),
                     environ: Default::default(),
+                    created: 0,
                 },
             );
         };
