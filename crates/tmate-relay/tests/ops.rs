@@ -369,6 +369,13 @@ async fn webhooks_are_signed_ordered_retried_and_never_hold_up_a_session() {
         .wait_text("the shell prompt", |s| s.contains("bash-"))
         .await;
     drop(viewer);
+    // The viewer leaves, then the host ends the session: wait until the relay has seen the
+    // leave, or on a loaded machine the host's close can overtake the ssh client's exit.
+    let metrics = relay.metrics.expect("--metrics-addr");
+    scrape_until(metrics, "the viewer gone", |t| {
+        sample(t, "tmate_viewers{transport=\"ssh\",access=\"rw\"}") == Some(0.0)
+    })
+    .await;
     host.run(&["kill-server"]).await;
 
     let expected = [
