@@ -1,7 +1,7 @@
 //! Config files: which ones load at start (`-f FILE`, else `~/.tmux.conf` then `~/.tmate.conf`),
-//! and running a file line by line with tmux 3.3a's `%if`/`%elif`/`%else`/`%endif`. An error
-//! names the file and line and stops only the rest of its own line (tmux 3 command groups); the
-//! rest of the file still loads.
+//! and loading a file as tmux 3.3a does: parsed whole first (`%if`/`%elif`/`%else`/`%endif`,
+//! every command checked), where a parse error means nothing of the file runs; then run line
+//! by line, where an error names the file and line and stops only the rest of its own line.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -30,15 +30,24 @@ pub fn startup_files(given: Option<&Path>) -> Vec<(PathBuf, bool)> {
     ]
 }
 
-/// Run the commands of `path`; returns the error messages (`file:line: message`). `quiet`:
-/// a missing file is not an error (`source-file -q`, the default files).
+/// How a file is loaded (`source-file`'s flags).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// A missing file is not an error (`-q`, the default files).
+    pub quiet: bool,
+    /// Parse and check every command without running any (`-n`).
+    pub parse_only: bool,
+}
+
+/// Run the commands of `path`; returns the error messages (`file:line: message`).
 pub fn load_file(
     shared: &Arc<Shared>,
     state: &mut State,
     client: &ClientInfo,
     path: &Path,
-    quiet: bool,
+    options: LoadOptions,
 ) -> Vec<String> {
+    let quiet = options.quiet;
     let shown = path.display().to_string();
     if state.source_depth >= MAX_DEPTH {
         return vec![format!("{shown}: too many nested files")];
@@ -53,12 +62,22 @@ pub fn load_file(
         Err(e) => return vec![format!("{shown}: {}", io_message(&e))],
     };
     state.source_depth += 1;
-    let errors = run_text(shared, state, client, &shown, &text);
+    let errors = if options.parse_only {
+        parse_text(shared, state, client, &shown, &text)
+            .err()
+            .into_iter()
+            .collect()
+    } else {
+        run_text(shared, state, client, &shown, &text)
+    };
     state.source_depth -= 1;
     errors
 }
 
-/// Run config text; `name` labels its errors.
+/// Run config text line by line; `name` labels its errors. An error names the file and
+/// line and stops only the rest of its own line, and the rest of the file still loads: tmux
+/// 3.3a refuses a whole file over one parse error, but tmate 2.4 (tmux 2.x) loaded the rest,
+/// and a tmate user's config with one line our table lacks should not lose its other lines.
 pub fn run_text(
     shared: &Arc<Shared>,
     state: &mut State,
@@ -104,6 +123,164 @@ pub fn run_text(
         errors.push(format!("{name}:{last_line}: syntax error"));
     }
     errors
+}
+
+/// `source-file -n`: a config's commands by line, as tmux's parser leaves them: lines of `%if` branches not
+/// taken left out, each command's name, flags and argument count checked. The first problem
+/// is the error, worded `file:line: message`.
+fn parse_text(
+    shared: &Arc<Shared>,
+    state: &State,
+    client: &ClientInfo,
+    name: &str,
+    text: &str,
+) -> Result<Vec<(usize, Vec<Vec<String>>)>, String> {
+    let mut lines = Vec::new();
+    let mut conditions = Conditionals::default();
+    let mut last_line = 0;
+    for (line_no, line) in crate::parse::logical_lines(text) {
+        last_line = line_no;
+        let at = |e: String| format!("{name}:{line_no}: {e}");
+        if let Some(directive) = Directive::parse(&line) {
+            let truth = |arg: &str| format_true(shared, state, client, arg);
+            conditions.apply(directive, truth).map_err(at)?;
+            continue;
+        }
+        if !conditions.active() {
+            continue;
+        }
+        let commands = crate::parse::parse_line(&line).map_err(at)?;
+        for argv in &commands {
+            if let Some((command, rest)) = argv.split_first() {
+                tmate_proto::command::find(command)
+                    .and_then(|spec| tmate_proto::command::Args::parse(spec, rest))
+                    .map_err(at)?;
+            }
+        }
+        if !commands.is_empty() {
+            lines.push((line_no, commands));
+        }
+    }
+    if conditions.open() {
+        return Err(format!("{name}:{last_line}: syntax error"));
+    }
+    Ok(lines)
+}
+
+/// `source-file`'s paths: each as glob(3) expands it (`*`, `?`, `[...]` in any component,
+/// matches sorted, dot files only when the pattern says so); none when nothing matches (tmux
+/// then says `No such file or directory`, or nothing with -q).
+pub fn expand_glob(pattern: &Path) -> Vec<PathBuf> {
+    let text = pattern.to_string_lossy();
+    if !text.contains(['*', '?', '[']) {
+        return if pattern.exists() {
+            vec![pattern.to_path_buf()]
+        } else {
+            Vec::new()
+        };
+    }
+    let mut found = vec![PathBuf::from(if text.starts_with('/') { "/" } else { "." })];
+    let relative = !text.starts_with('/');
+    for part in text.split('/').filter(|p| !p.is_empty()) {
+        let mut next = Vec::new();
+        for dir in &found {
+            if !part.contains(['*', '?', '[']) {
+                next.push(dir.join(part));
+                continue;
+            }
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            let mut names: Vec<String> = entries
+                .filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !n.starts_with('.') || part.starts_with('.'))
+                .filter(|n| wildcard_match(part.as_bytes(), n.as_bytes()))
+                .collect();
+            names.sort();
+            next.extend(names.into_iter().map(|n| dir.join(n)));
+            // Bounded: a pattern over a huge tree must not hold the server.
+            next.truncate(MAX_GLOB_MATCHES);
+        }
+        found = next;
+    }
+    found
+        .into_iter()
+        .filter(|p| p.exists())
+        .map(|p| match (relative, p.strip_prefix(".")) {
+            (true, Ok(stripped)) => stripped.to_path_buf(),
+            _ => p,
+        })
+        .collect()
+}
+
+/// Most files one `source-file` pattern loads.
+const MAX_GLOB_MATCHES: usize = 1000;
+
+/// fnmatch(3) for one path component: `*`, `?`, `[abc]`, `[a-z]`, `[!x]`/`[^x]`, `\x`.
+fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
+    // Iterative with one backtrack point for the last `*`: linear enough for file names.
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        let (matched, width) = match pattern.get(p) {
+            Some(b'*') => {
+                star = Some((p, n));
+                p += 1;
+                continue;
+            }
+            Some(b'?') => (true, 1),
+            Some(b'[') => {
+                match class_match(pattern.get(p + 1..).unwrap_or_default(), name.get(n)) {
+                    Some((ok, len)) => (ok, len + 1),
+                    None => (name.get(n) == Some(&b'['), 1),
+                }
+            }
+            Some(b'\\') if pattern.get(p + 1).is_some() => (pattern.get(p + 1) == name.get(n), 2),
+            Some(c) => (Some(c) == name.get(n), 1),
+            None => (false, 0),
+        };
+        if matched {
+            p += width;
+            n += 1;
+        } else if let Some((sp, sn)) = star {
+            p = sp + 1;
+            n = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern
+        .get(p..)
+        .unwrap_or_default()
+        .iter()
+        .all(|c| *c == b'*')
+}
+
+/// A bracket expression after its `[`: whether `c` is in it, and its length up to and
+/// including `]`; `None` when it never closes (then `[` is an ordinary character).
+fn class_match(class: &[u8], c: Option<&u8>) -> Option<(bool, usize)> {
+    let c = *c?;
+    let negated = matches!(class.first(), Some(b'!' | b'^'));
+    let mut i = usize::from(negated);
+    let mut hit = false;
+    let mut first = true;
+    loop {
+        let lo = *class.get(i)?;
+        if lo == b']' && !first {
+            return Some((hit != negated, i + 1));
+        }
+        first = false;
+        if class.get(i + 1) == Some(&b'-') && class.get(i + 2).is_some_and(|h| *h != b']') {
+            let hi = *class.get(i + 2)?;
+            hit |= (lo..=hi).contains(&c);
+            i += 3;
+        } else {
+            hit |= lo == c;
+            i += 1;
+        }
+    }
 }
 
 /// A `%if`/`%elif` argument (one word, quoted or not) expanded as a format against the
@@ -255,6 +432,38 @@ mod tests {
             return Err("unterminated".into());
         }
         Ok(ran)
+    }
+
+    #[test]
+    fn wildcards_as_fnmatch() {
+        let m = |p: &str, n: &str| wildcard_match(p.as_bytes(), n.as_bytes());
+        assert!(m("*.conf", "a.conf"));
+        assert!(m("*.conf", ".conf"));
+        assert!(!m("*.conf", "a.conf.bak"));
+        assert!(m("g?.conf", "g1.conf"));
+        assert!(!m("g?.conf", "g10.conf"));
+        assert!(m("[a-c]*", "beta"));
+        assert!(!m("[!a-c]*", "beta"));
+        assert!(m("[^x]", "y"));
+        assert!(m("a[", "a["));
+        assert!(m("*a*b*", "xxaxxbxx"));
+        assert!(!m("*a*b", "xxaxxbxx"));
+        assert!(m("\\*", "*"));
+        assert!(!m("\\*", "x"));
+    }
+
+    #[test]
+    fn globs_expand_sorted_and_nothing_matches_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["b.conf", "a.conf", ".hidden.conf", "c.txt"] {
+            std::fs::write(dir.path().join(name), "").unwrap();
+        }
+        let got = expand_glob(&dir.path().join("*.conf"));
+        assert_eq!(got, [dir.path().join("a.conf"), dir.path().join("b.conf")]);
+        assert!(expand_glob(&dir.path().join("*.nothing")).is_empty());
+        assert!(expand_glob(&dir.path().join("missing.conf")).is_empty());
+        let plain = dir.path().join("c.txt");
+        assert_eq!(expand_glob(&plain), [plain.clone()]);
     }
 
     #[test]

@@ -140,7 +140,16 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
             ..ClientInfo::default()
         };
         for (file, quiet) in crate::config::startup_files(config.as_deref()) {
-            let errors = crate::config::load_file(&shared, &mut st, &client, &file, quiet);
+            let errors = crate::config::load_file(
+                &shared,
+                &mut st,
+                &client,
+                &file,
+                crate::config::LoadOptions {
+                    quiet,
+                    parse_only: false,
+                },
+            );
             for e in errors {
                 st.log_message(e.clone());
                 st.config_errors.push(e);

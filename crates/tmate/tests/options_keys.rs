@@ -304,3 +304,58 @@ fn config_new_session_is_detached_and_seen_by_later_lines_like_tmux() {
     assert_eq!(seen[0].0, "cfg 1\n");
     assert_eq!(seen[1], seen[0]);
 }
+
+/// `source-file` with a glob (sorted matches, one erroring), `-n` (checked, not run), `-q` on
+/// a pattern that matches nothing, and the same without `-q`: outputs and statuses as tmux's.
+#[test]
+fn source_file_globs_and_parse_only_match_tmux() {
+    let mut seen = Vec::new();
+    for m in [Mux::tmux(), Mux::tmate()] {
+        let dir = m.dir.path().to_path_buf();
+        std::fs::write(dir.join("g1.conf"), "set -g @g1 one\n").unwrap();
+        std::fs::write(dir.join("g2.conf"), "set -g @g2 two\nbogus\n").unwrap();
+        std::fs::write(dir.join("n.conf"), "set -g @n1 x\nsplit-window -Q\n").unwrap();
+        m.run(&["new-session", "-d"]);
+        let mut outputs = Vec::new();
+        for args in [
+            vec![
+                "source-file".to_string(),
+                format!("{}/g*.conf", dir.display()),
+            ],
+            // @g1, not @g2: tmux refuses all of g2.conf over its unknown command; we load the
+            // rest of a file as tmate 2.4 did (config.rs says why).
+            vec!["show".into(), "-gv".into(), "@g1".into()],
+            vec![
+                "source-file".into(),
+                "-n".into(),
+                format!("{}/n.conf", dir.display()),
+            ],
+            vec!["show".into(), "-gv".into(), "@n1".into()],
+            vec![
+                "source-file".into(),
+                "-q".into(),
+                format!("{}/none*.conf", dir.display()),
+            ],
+            vec![
+                "source-file".into(),
+                format!("{}/none*.conf", dir.display()),
+            ],
+        ] {
+            let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+            let out = m.run_output(&argv);
+            let text =
+                |b: &[u8]| String::from_utf8_lossy(b).replace(&*dir.to_string_lossy(), "DIR");
+            outputs.push((
+                argv.join(" ").replace(&*dir.to_string_lossy(), "DIR"),
+                text(&out.stdout),
+                text(&out.stderr),
+                out.status.code(),
+            ));
+        }
+        seen.push(outputs);
+    }
+    assert_eq!(seen[0][0].1, "DIR/g2.conf:2: unknown command: bogus\n");
+    for (ours, theirs) in seen[1].iter().zip(&seen[0]) {
+        assert_eq!(ours, theirs, "tmate (left) differs from tmux (right)");
+    }
+}

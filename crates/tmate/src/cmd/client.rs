@@ -66,18 +66,38 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         return fail("command source-file: too few arguments (need at least 1)");
     }
     let mut errors = Vec::new();
+    let mut missing = String::new();
+    let options = crate::config::LoadOptions {
+        quiet: args.has('q'),
+        parse_only: args.has('n'),
+    };
     for f in &args.rest {
-        let path = match f.strip_prefix("~/") {
+        let pattern = match f.strip_prefix("~/") {
             Some(rest) => Path::new(&std::env::var("HOME").unwrap_or_default()).join(rest),
             None => Path::new(&ctx.client.cwd).join(f),
         };
-        errors.extend(crate::config::load_file(
-            ctx.shared,
-            state,
-            ctx.client,
-            &path,
-            args.has('q'),
-        ));
+        let paths = crate::config::expand_glob(&pattern);
+        if paths.is_empty() && !options.quiet {
+            // As tmux: glob(3) found nothing, an error of the command (stderr), not a cause.
+            missing.push_str(&format!(
+                "{}: No such file or directory\n",
+                pattern.display()
+            ));
+        }
+        for path in paths {
+            errors.extend(crate::config::load_file(
+                ctx.shared, state, ctx.client, &path, options,
+            ));
+        }
+    }
+    if !missing.is_empty() {
+        return Ok(CmdResult {
+            out: errors.iter().map(|e| format!("{e}\n")).collect(),
+            err: missing,
+            code: 1,
+            located: true,
+            ..CmdResult::default()
+        });
     }
     if errors.is_empty() {
         return Ok(CmdResult::default());
