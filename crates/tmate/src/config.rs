@@ -125,7 +125,7 @@ pub fn run_text(
     errors
 }
 
-/// `source-file -n`: a config's commands by line, as tmux's parser leaves them: lines of `%if` branches not
+/// `source-file -n`: a config checked as tmux's parser does, nothing run: `%if` branches not
 /// taken left out, each command's name, flags and argument count checked. The first problem
 /// is the error, worded `file:line: message`.
 fn parse_text(
@@ -134,8 +134,7 @@ fn parse_text(
     client: &ClientInfo,
     name: &str,
     text: &str,
-) -> Result<Vec<(usize, Vec<Vec<String>>)>, String> {
-    let mut lines = Vec::new();
+) -> Result<(), String> {
     let mut conditions = Conditionals::default();
     let mut last_line = 0;
     for (line_no, line) in crate::parse::logical_lines(text) {
@@ -157,14 +156,11 @@ fn parse_text(
                     .map_err(at)?;
             }
         }
-        if !commands.is_empty() {
-            lines.push((line_no, commands));
-        }
     }
     if conditions.open() {
         return Err(format!("{name}:{last_line}: syntax error"));
     }
-    Ok(lines)
+    Ok(())
 }
 
 /// `source-file`'s paths: each as glob(3) expands it (`*`, `?`, `[...]` in any component,
@@ -463,7 +459,7 @@ mod tests {
         assert!(expand_glob(&dir.path().join("*.nothing")).is_empty());
         assert!(expand_glob(&dir.path().join("missing.conf")).is_empty());
         let plain = dir.path().join("c.txt");
-        assert_eq!(expand_glob(&plain), [plain.clone()]);
+        assert_eq!(expand_glob(&plain), vec![plain]);
     }
 
     #[test]
