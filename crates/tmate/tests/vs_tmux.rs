@@ -331,3 +331,25 @@ fn list_sessions_default_layout_matches_tmux() {
     );
     assert_eq!(seen[1], seen[0]);
 }
+
+/// `capture-pane -e` (and `-eC`): the escape sequences tmux 3.3a writes for attributes added
+/// and removed, the eight, bright, 256 and RGB colours, carried across lines.
+#[test]
+fn capture_pane_with_escape_sequences_matches_tmux() {
+    let program = "printf '\\033[31mred\\033[0m plain \\033[1;44mbold\\033[22m nb \
+                   \\033[4;93mu\\033[0m\\n\\033[38;5;200mx\\033[48;2;1;2;3my\\033[7;9mz\\033[0m\\n'; \
+                   printf done; sleep 60";
+    let mut seen = Vec::new();
+    for m in [Mux::tmux(), Mux::tmate()] {
+        m.run(&["new-session", "-d", "-x", "60", "-y", "6", program]);
+        m.wait_for(&["capture-pane", "-p"], "the program's output", |s| {
+            s.contains("done")
+        });
+        seen.push((
+            m.run(&["capture-pane", "-e", "-p"]),
+            m.run(&["capture-pane", "-e", "-C", "-p"]),
+        ));
+    }
+    assert!(seen[0].0.contains("\x1b[48;2;1;2;3m"), "{:?}", seen[0].0);
+    assert_eq!(seen[1], seen[0]);
+}

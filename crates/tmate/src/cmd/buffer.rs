@@ -7,6 +7,7 @@ use std::io::Write;
 use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail, output};
 use crate::copy::buffers::{self, MAX_BUFFER};
 use crate::state::State;
+use tmate_term::{Attrs, Cell, Color, Style};
 
 fn buffer_limit(state: &State) -> usize {
     state
@@ -111,6 +112,8 @@ pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
         (usize::from(x), hsize + usize::from(y))
     };
     let mut out = String::new();
+    // -e: the style in force, carried across lines as tmux does (from the default cell).
+    let mut last_style = Style::default();
     for y in top..=bottom {
         let Some(line) = term.grid_line(y) else {
             break;
@@ -125,7 +128,11 @@ pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
         } else {
             line.length()
         };
-        let mut text = line.text(0, end);
+        let mut text = if args.has('e') {
+            with_sequences(&line.cells, end, &mut last_style)
+        } else {
+            line.text(0, end)
+        };
         if args.has('C') {
             text = escape_c0(&text);
         }
@@ -142,6 +149,80 @@ pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
         .buffers
         .set(args.get('b'), out.into_bytes(), limit)
         .map(|()| CmdResult::default())
+}
+
+/// `capture-pane -e`: the text of `cells[..end]` with an SGR sequence wherever the style
+/// changes, in tmux 3.3a's form (`grid_string_cells_code`): the attributes in one sequence (a
+/// `0` first when any was removed), then the foreground and the background each in its own,
+/// a colour repeated after a reset. With -C the escape is written `\033` (the text after it is
+/// then escaped separately, and holds no other control characters).
+fn with_sequences(cells: &[Cell], end: usize, last: &mut Style) -> String {
+    let mut out = String::new();
+    for cell in cells.iter().take(end) {
+        if cell.width == 0 {
+            continue;
+        }
+        out.push_str(&sgr_change(last, &cell.style));
+        *last = cell.style;
+        out.push_str(&cell.text);
+    }
+    out
+}
+
+fn sgr_change(last: &Style, next: &Style) -> String {
+    let esc = "\x1b[";
+    let attr_codes = |a: &Attrs| {
+        [
+            (a.bold, 1),
+            (a.dim, 2),
+            (a.italic, 3),
+            (a.underline, 4),
+            (a.blink, 5),
+            (a.reverse, 7),
+            (a.hidden, 8),
+            (a.strike, 9),
+        ]
+    };
+    let mut codes: Vec<u8> = Vec::new();
+    let mut before = attr_codes(&last.attrs);
+    if attr_codes(&next.attrs)
+        .iter()
+        .zip(&before)
+        .any(|((on, _), (was, _))| !on && *was)
+    {
+        codes.push(0);
+        before = attr_codes(&Attrs::default());
+    }
+    for ((on, code), (was, _)) in attr_codes(&next.attrs).iter().zip(&before) {
+        if *on && !was {
+            codes.push(*code);
+        }
+    }
+    let reset = codes.first() == Some(&0);
+    let mut out = String::new();
+    if !codes.is_empty() {
+        let list: Vec<String> = codes.iter().map(u8::to_string).collect();
+        out.push_str(&format!("{esc}{}m", list.join(";")));
+    }
+    for (now, then, base) in [(next.fg, last.fg, 30u8), (next.bg, last.bg, 40u8)] {
+        let params = colour_params(now, base);
+        if reset || params != colour_params(then, base) {
+            out.push_str(&format!("{esc}{params}m"));
+        }
+    }
+    out
+}
+
+/// One colour's SGR parameters as tmux writes them: 30-37/40-47, 39/49, 90-97/100-107 for the
+/// bright eight, `38;5;N`/`48;5;N` for the rest of the palette, `38;2;R;G;B` for RGB.
+fn colour_params(colour: Color, base: u8) -> String {
+    match colour {
+        Color::Default => (base + 9).to_string(),
+        Color::Indexed(n) if n < 8 => (base + n).to_string(),
+        Color::Indexed(n) if n < 16 => (base + 60 + n - 8).to_string(),
+        Color::Indexed(n) => format!("{};5;{n}", base + 8),
+        Color::Rgb(r, g, b) => format!("{};2;{r};{g};{b}", base + 8),
+    }
 }
 
 /// `capture-pane -C`: control characters as octal.
