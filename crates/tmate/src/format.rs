@@ -197,6 +197,19 @@ fn expand_item(state: &State, ctx: Ctx, body: &str, depth: usize) -> String {
     variable(state, ctx, body)
 }
 
+/// A name no format variable has, looked up in the environment as tmux's `format_find` does:
+/// the session's, else the global one (hidden variables too; removed ones are empty).
+fn environment_value(
+    state: &State,
+    session: Option<&crate::state::Session>,
+    name: &str,
+) -> Option<String> {
+    let var = session
+        .and_then(|s| s.environ.get(name))
+        .or_else(|| state.environ.get(name))?;
+    var.value.clone()
+}
+
 /// The host's name (`#H`): one uname(2) per call, as tmux's gethostname(3); the status line
 /// asks for it on every redraw, so no file is opened here.
 pub fn hostname() -> String {
@@ -330,7 +343,13 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
             }
         }
         // The relay's SET_ENV values (`#{tmate_ssh}`), tmate's format variables.
-        _ => state.tmate.env.get(name).cloned().unwrap_or_default(),
+        _ => state
+            .tmate
+            .env
+            .get(name)
+            .cloned()
+            .or_else(|| environment_value(state, session, name))
+            .unwrap_or_default(),
     }
 }
 

@@ -252,6 +252,8 @@ fn environment_commands_and_pane_environment_match_tmux() {
         &["showenv", "HID"],
         &["showenv", "-h"],
         &["showenv", "-t", "env", "LOCAL"],
+        // Formats fall back to the environment (session, then global; hidden ones too).
+        &["display", "-p", "#{FOO}|#{HID}|#{GONE}|#{LOCAL}|#{nonesuch}"],
         &["setenv", "-g"],
         &["setenv", "-gu", "NOPE"],
         &["showenv", "-g", "NOPE"],
