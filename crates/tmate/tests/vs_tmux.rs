@@ -253,7 +253,11 @@ fn environment_commands_and_pane_environment_match_tmux() {
         &["showenv", "-h"],
         &["showenv", "-t", "env", "LOCAL"],
         // Formats fall back to the environment (session, then global; hidden ones too).
-        &["display", "-p", "#{FOO}|#{HID}|#{GONE}|#{LOCAL}|#{nonesuch}"],
+        &[
+            "display",
+            "-p",
+            "#{FOO}|#{HID}|#{GONE}|#{LOCAL}|#{nonesuch}",
+        ],
         &["setenv", "-g"],
         &["setenv", "-gu", "NOPE"],
         &["showenv", "-g", "NOPE"],
