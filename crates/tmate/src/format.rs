@@ -294,18 +294,22 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
         "pid" => std::process::id().to_string(),
         // Any option by name, as tmux's formats allow (`#{base-index}`).
         _ if crate::options::TABLE.iter().any(|d| d.name == name) || name.starts_with('@') => {
-            let value = state.option(ctx.session, ctx.window, name);
-            // tmux gives flag options as numbers in formats (`#{?synchronize-panes,...}`).
-            let flag =
-                crate::options::lookup(name).is_ok_and(|d| d.kind == crate::options::Kind::Flag);
-            match value.as_str() {
-                "on" if flag => "1".into(),
-                "off" if flag => "0".into(),
-                _ => value,
-            }
+            option_variable(state, ctx, name)
         }
         // The relay's SET_ENV values (`#{tmate_ssh}`), tmate's format variables.
         _ => state.tmate.env.get(name).cloned().unwrap_or_default(),
+    }
+}
+
+/// An option's value as a format variable.
+fn option_variable(state: &State, ctx: Ctx, name: &str) -> String {
+    let value = state.option(ctx.session, ctx.window, name);
+    // tmux gives flag options as numbers in formats (`#{?synchronize-panes,...}`).
+    let flag = crate::options::lookup(name).is_ok_and(|d| d.kind == crate::options::Kind::Flag);
+    match value.as_str() {
+        "on" if flag => "1".into(),
+        "off" if flag => "0".into(),
+        _ => value,
     }
 }
 
