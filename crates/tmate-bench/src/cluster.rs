@@ -506,6 +506,74 @@ fn redis_memory(ctx: &Ctx, redis: &Redis, nodes: &[&Node], n: usize) -> Result<V
     }))
 }
 
+/// The host's program for `failover`: `client` in a mount namespace whose /etc/hosts gives
+/// cluster.test both node addresses, and its config file for the cluster's keys.
+fn namespaced_host(
+    dir: &Path,
+    seq: u64,
+    client: &Path,
+    keys_node: &Node,
+    port: u16,
+) -> Result<(Vec<String>, PathBuf)> {
+    let hosts = dir.join(format!("hosts{seq}"));
+    std::fs::write(
+        &hosts,
+        "127.0.0.1 localhost\n127.0.0.2 cluster.test\n127.0.0.3 cluster.test\n",
+    )?;
+    let conf = dir.join(format!("host-f{seq}.conf"));
+    std::fs::write(&conf, keys_node.host_conf("cluster.test", port)?)?;
+    let program = vec![
+        s("unshare"),
+        s("-m"),
+        s("sh"),
+        s("-c"),
+        format!(
+            "mount --bind '{}' /etc/hosts && exec '{}' \"$@\"",
+            hosts.display(),
+            client.display()
+        ),
+        s("sh"),
+    ];
+    Ok((program, conf))
+}
+
+/// A viewer (`argv`) through the survivor, again until one sees `marker` (an attempt that
+/// ends or stays blank 10 s is retried) or `deadline` passes. When it was seen, and the
+/// attempts it took.
+fn view_after_kill(
+    ctx: &Ctx,
+    argv: &[String],
+    marker: &str,
+    deadline: Instant,
+) -> Result<(Instant, usize)> {
+    let mut attempts = 0;
+    let mut last = String::new();
+    let seen = loop {
+        if Instant::now() > deadline {
+            break None;
+        }
+        attempts += 1;
+        let v = crate::procs::term(
+            "after-kill",
+            argv,
+            &ctx.env,
+            80,
+            24,
+            Some(marker.as_bytes()),
+        )?;
+        let hit = v.wait_hit((Instant::now() + Duration::from_secs(10)).min(deadline));
+        last = v.tail();
+        v.stop();
+        if hit.is_some() {
+            break hit;
+        }
+    };
+    let at = seen.with_context(|| {
+        format!("no viewer through the survivor saw the screen within {WAIT:?}: {last:?}")
+    })?;
+    Ok((at, attempts))
+}
+
 /// Two more nodes on 127.0.0.2:P and 127.0.0.3:P, a host that reaches them by one name in a
 /// mount namespace with its own /etc/hosts; the owner SIGKILLed: seconds until Redis names the
 /// survivor, and until a viewer through the survivor sees the marker printed before the kill.
@@ -542,25 +610,7 @@ fn failover(
             &at("127.0.0.3"),
         )?,
     ];
-    let hosts = dir.join(format!("hosts{seq}"));
-    std::fs::write(
-        &hosts,
-        "127.0.0.1 localhost\n127.0.0.2 cluster.test\n127.0.0.3 cluster.test\n",
-    )?;
-    let conf = dir.join(format!("host-f{seq}.conf"));
-    std::fs::write(&conf, keys_node.host_conf("cluster.test", port)?)?;
-    let program = vec![
-        s("unshare"),
-        s("-m"),
-        s("sh"),
-        s("-c"),
-        format!(
-            "mount --bind '{}' /etc/hosts && exec '{}' \"$@\"",
-            hosts.display(),
-            client.display()
-        ),
-        s("sh"),
-    ];
+    let (program, conf) = namespaced_host(dir, seq, client, keys_node, port)?;
     let log = ctx.new_path("pane.log");
     let pane = format!("{} pane {}", ctx.self_exe.display(), log.display());
     let (host, _, _) = Host::start_with(ctx, program, &conf, &pane)?;
@@ -596,34 +646,8 @@ fn failover(
         }
         redis.wait_owner(ctx, &rw, &[survivor_name.as_str()])?;
         let moved_secs = killed.elapsed().as_secs_f64();
-        // A viewer through the survivor, again until one sees the screen (an attempt that
-        // ends or stays blank 10 s is retried).
-        let deadline = killed + WAIT;
-        let mut attempts = 0;
-        let mut last = String::new();
-        let seen = loop {
-            if Instant::now() > deadline {
-                break None;
-            }
-            attempts += 1;
-            let v = crate::procs::term(
-                "after-kill",
-                &viewer_argv_at(&survivor_addr.ip().to_string(), port, &rw),
-                &ctx.env,
-                80,
-                24,
-                Some(marker.as_bytes()),
-            )?;
-            let hit = v.wait_hit((Instant::now() + Duration::from_secs(10)).min(deadline));
-            last = v.tail();
-            v.stop();
-            if hit.is_some() {
-                break hit;
-            }
-        };
-        let at = seen.with_context(|| {
-            format!("no viewer through the survivor saw the screen within {WAIT:?}: {last:?}")
-        })?;
+        let argv = viewer_argv_at(&survivor_addr.ip().to_string(), port, &rw);
+        let (at, attempts) = view_after_kill(ctx, &argv, &marker, killed + WAIT)?;
         Ok(json!({
             "owner": owner,
             "survivor": survivor_name,

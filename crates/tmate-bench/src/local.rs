@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::procs::{self, run, run_ok};
 use crate::share::{echo, sync_all};
 use crate::{Ctx, median, summary};
+use tmate_fixtures::pty_client::timed::Term;
 
 pub fn phase_local(
     ctx: &Ctx,
@@ -74,35 +75,7 @@ pub fn phase_local(
         let total: usize = if ctx.quick { 20_000_000 } else { 100_000_000 };
         let mut runs = Vec::new();
         for _ in 0..if ctx.quick { 1 } else { 2 } {
-            ctx.check_deadline()?;
-            sync_all(ctx, &terms, client)?;
-            let tag = format!("L{}", ctx.seq());
-            client.expect(format!("#END-{tag}#").as_bytes());
-            let b0 = client.raw_bytes();
-            let cpu0 = server_pid.map(procs::tree_cpu_ns).unwrap_or(0);
-            let t0 = Instant::now();
-            client.write(format!("!T{total},{tag}\r").as_bytes())?;
-            let hit = client
-                .wait_hit(Instant::now() + Duration::from_secs(if ctx.quick { 60 } else { 180 }))
-                .context("end marker of the 100 MB run")?;
-            let secs = hit.saturating_duration_since(t0).as_secs_f64();
-            let cpu_ms = server_pid
-                .map(procs::tree_cpu_ns)
-                .unwrap_or(0)
-                .saturating_sub(cpu0) as f64
-                / 1e6;
-            let mut pane_secs = None;
-            procs::wait_until(Duration::from_secs(10), || {
-                pane_secs = crate::pane::logged_secs(&log, &tag);
-                pane_secs.is_some()
-            });
-            runs.push(json!({
-                "secs_to_client": secs,
-                "mb_per_s": total as f64 / secs / 1e6,
-                "pane_secs": pane_secs,
-                "client_bytes": client.raw_bytes().saturating_sub(b0),
-                "server_cpu_ms": cpu_ms,
-            }));
+            runs.push(print_run(ctx, client, server_pid, &log, total)?);
         }
         sync_all(ctx, &terms, client)?;
         let keys = if ctx.quick { 40 } else { 200 };
@@ -125,6 +98,47 @@ pub fn phase_local(
         });
     }
     res
+}
+
+/// One run of `total` bytes printed in the pane, the client in sync first: seconds until the
+/// end marker is on the attached client's screen, bytes it received, the server's CPU, the
+/// pane's write time from its `log`.
+fn print_run(
+    ctx: &Ctx,
+    client: &Term,
+    server_pid: Option<i32>,
+    log: &Path,
+    total: usize,
+) -> Result<Value> {
+    ctx.check_deadline()?;
+    sync_all(ctx, &[client], client)?;
+    let tag = format!("L{}", ctx.seq());
+    client.expect(format!("#END-{tag}#").as_bytes());
+    let b0 = client.raw_bytes();
+    let cpu0 = server_pid.map(procs::tree_cpu_ns).unwrap_or(0);
+    let t0 = Instant::now();
+    client.write(format!("!T{total},{tag}\r").as_bytes())?;
+    let hit = client
+        .wait_hit(Instant::now() + Duration::from_secs(if ctx.quick { 60 } else { 180 }))
+        .context("end marker of the 100 MB run")?;
+    let secs = hit.saturating_duration_since(t0).as_secs_f64();
+    let cpu_ms = server_pid
+        .map(procs::tree_cpu_ns)
+        .unwrap_or(0)
+        .saturating_sub(cpu0) as f64
+        / 1e6;
+    let mut pane_secs = None;
+    procs::wait_until(Duration::from_secs(10), || {
+        pane_secs = crate::pane::logged_secs(log, &tag);
+        pane_secs.is_some()
+    });
+    Ok(json!({
+        "secs_to_client": secs,
+        "mb_per_s": total as f64 / secs / 1e6,
+        "pane_secs": pane_secs,
+        "client_bytes": client.raw_bytes().saturating_sub(b0),
+        "server_cpu_ms": cpu_ms,
+    }))
 }
 
 /// One program's rounds of `phase_local` as one result: the 100 MB runs and the echo samples

@@ -267,21 +267,9 @@ fn run_suite(args: Args) -> Result<()> {
     let work = std::env::temp_dir().join(format!("tmate-bench.{}", std::process::id()));
     std::fs::create_dir_all(&work)?;
     stop_on_signal(work.clone());
-    let mut env: Vec<(String, String)> = vec![
-        ("HOME".into(), work.display().to_string()),
-        ("TERM".into(), "xterm".into()),
-        ("LANG".into(), "C.UTF-8".into()),
-        (
-            "USER".into(),
-            std::env::var("USER").unwrap_or_else(|_| "root".into()),
-        ),
-    ];
-    if let Ok(path) = std::env::var("PATH") {
-        env.push(("PATH".into(), path));
-    }
     let ctx = Ctx {
         work: work.clone(),
-        env,
+        env: bench_env(&work),
         quick: args.quick,
         self_exe,
         deadline: Instant::now() + Duration::from_secs(args.max_seconds),
@@ -295,48 +283,16 @@ fn run_suite(args: Args) -> Result<()> {
     let original = std::env::var("TMATE_REFERENCE_SERVER")
         .ok()
         .filter(|s| !s.is_empty());
-    let mut targets = Vec::new();
-    for t in &args.targets {
-        match t.as_str() {
-            "ours" => targets.push(Target {
-                name: "ours",
-                label: "our tmate + our relay".into(),
-                client: ours_tmate.clone(),
-                relay: RelayKind::Ours(ours_relay.clone()),
-            }),
-            "debian" => targets.push(Target {
-                name: "debian",
-                label: "Debian tmate 2.4 + our relay".into(),
-                client: debian.clone(),
-                relay: RelayKind::Ours(ours_relay.clone()),
-            }),
-            "original" => match &original {
-                Some(p) => targets.push(Target {
-                    name: "original",
-                    label: "Debian tmate 2.4 + original tmate-ssh-server".into(),
-                    client: debian.clone(),
-                    relay: RelayKind::Original(PathBuf::from(p)),
-                }),
-                None => eprintln!("TMATE_REFERENCE_SERVER not set: skipping the original relay"),
-            },
-            other => bail!("unknown target {other}"),
-        }
-    }
+    let targets = select_targets(
+        &args.targets,
+        &ours_tmate,
+        &ours_relay,
+        &debian,
+        original.as_deref(),
+    )?;
     let started = Instant::now();
     let mut results = json!({
-        "meta": {
-            "quick": args.quick,
-            "loadavg_start": loadavg(),
-            "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
-            "kernel": version("uname", "-r"),
-            "cpu_model": std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines()
-                .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string()))),
-            "debian_client": version(&debian.display().to_string(), "-V"),
-            "tmux": version("tmux", "-V"),
-            "ssh": version("ssh", "-V"),
-            "original_relay": original,
-            "targets": targets.iter().map(|t| json!({"name": t.name, "label": t.label})).collect::<Vec<_>>(),
-        },
+        "meta": meta(args.quick, &debian, original.as_deref(), &targets),
         "targets": {},
     });
     let phase = |p: &str| args.phases.iter().any(|x| x == p);
@@ -356,117 +312,14 @@ fn run_suite(args: Args) -> Result<()> {
     });
     let per_target = ["setup", "viewers", "memory"].iter().any(|p| phase(p));
     for target in targets.iter().filter(|_| per_target) {
-        eprintln!("== {} ({})", target.name, target.label);
-        let mut out = serde_json::Map::new();
-        let mut relay = match share::Relay::start(&ctx, &target.relay, target.name) {
-            Ok(r) => r,
-            Err(e) => {
-                eprintln!("  relay: {e:#}");
-                out.insert("error".into(), json!(format!("{e:#}")));
-                results["targets"][target.name] = Value::Object(out);
-                continue;
-            }
-        };
-        let original_relay = matches!(target.relay, RelayKind::Original(_));
-        let mut record = |name: &str, r: Result<Value>| {
-            let v = r.unwrap_or_else(|e| {
-                eprintln!("  {name}: {e:#}");
-                json!({"error": format!("{e:#}")})
-            });
-            out.insert(name.into(), v);
-        };
-        if phase("setup") {
-            eprintln!("  setup");
-            record("setup", share::phase_setup(&ctx, target, &relay));
-        }
-        if phase("viewers") {
-            // The original relay renders every byte for every viewer: 100 viewers would take
-            // minutes per burst, so it stops at 20 (DESIGN.md's reference points).
-            let ks: Vec<usize> = viewers
-                .iter()
-                .copied()
-                .filter(|&k| !original_relay || k <= 20)
-                .collect();
-            eprintln!("  viewers {ks:?}");
-            record("viewers", share::phase_viewers(&ctx, target, &relay, &ks));
-        }
-        relay.stop();
-        if phase("memory") {
-            // A fresh relay: after the bursts its allocator holds freed memory that new
-            // sessions would reuse unseen.
-            eprintln!("  memory {sessions:?}");
-            let name = format!("{}-memory", target.name);
-            let r = share::Relay::start(&ctx, &target.relay, &name).and_then(|mut fresh| {
-                let r = share::phase_memory(&ctx, target, &fresh, &sessions, 100, "cat", None);
-                fresh.stop();
-                r
-            });
-            record("memory", r);
-            // The same with panes that printed 200 lines (scrolled once): what a session costs
-            // once it has been used, not just opened.
-            let name = format!("{}-memory-scrolled", target.name);
-            let r = share::Relay::start(&ctx, &target.relay, &name).and_then(|mut fresh| {
-                let r = share::phase_memory(
-                    &ctx,
-                    target,
-                    &fresh,
-                    &[100],
-                    100,
-                    "sh -c 'read x; seq 200; exec cat'",
-                    Some("Enter"),
-                );
-                fresh.stop();
-                r
-            });
-            record("memory_scrolled", r);
-        }
-        procs::reap_orphans(&Default::default());
-        results["targets"][target.name] = Value::Object(out);
+        results["targets"][target.name] =
+            run_target(&ctx, target, &args.phases, &viewers, &sessions);
     }
     if phase("cluster") {
-        // Our relay's nodes, with the hosts of the targets that use our relay.
-        let clients: Vec<(&'static str, PathBuf)> = targets
-            .iter()
-            .filter(|t| matches!(t.relay, RelayKind::Ours(_)))
-            .map(|t| (t.name, t.client.clone()))
-            .collect();
-        let names: Vec<&str> = clients.iter().map(|c| c.0).collect();
-        eprintln!("== cluster: 3 nodes of our relay on one Redis, hosts {names:?}");
-        results["cluster"] =
-            cluster::phase_cluster(&ctx, &ours_relay, &clients).unwrap_or_else(|e| {
-                eprintln!("  cluster: {e:#}");
-                json!({"error": format!("{e:#}")})
-            });
-        procs::reap_orphans(&Default::default());
+        results["cluster"] = run_cluster(&ctx, &targets, &ours_relay);
     }
     if phase("local") {
-        eprintln!("== local multiplexer: ours vs tmux");
-        let mut local = serde_json::Map::new();
-        // `ours` is the plain multiplexer (no sharing, like tmux); `ours-shared` is the default,
-        // which runs the embedded relay and mirrors every pane in it.
-        type Env<'a> = &'a [(&'a str, &'a str)];
-        let runs: [(&str, PathBuf, Env); 3] = [
-            ("ours", ours_tmate.clone(), &[("TMATE_EMBEDDED_RELAY", "0")]),
-            ("ours-shared", ours_tmate.clone(), &[]),
-            ("tmux", PathBuf::from("tmux"), &[]),
-        ];
-        // Interleaved rounds (ours, shared, tmux, ours, ...), pooled per program.
-        let rounds = if ctx.quick { 1 } else { 3 };
-        let mut per_program: Vec<Vec<Value>> = vec![Vec::new(); runs.len()];
-        for round in 0..rounds {
-            eprintln!("  round {}", round + 1);
-            for ((name, program, env), results) in runs.iter().zip(per_program.iter_mut()) {
-                let r = local::phase_local(&ctx, name, program, env).unwrap_or_else(|e| {
-                    eprintln!("  {name}: {e:#}");
-                    json!({"error": format!("{e:#}")})
-                });
-                results.push(r);
-            }
-        }
-        for ((name, _, _), results) in runs.iter().zip(&per_program) {
-            local.insert((*name).into(), local::pool_rounds(results));
-        }
-        results["local"] = Value::Object(local);
+        results["local"] = run_local(&ctx, &ours_tmate);
     }
     results["meta"]["loadavg_end"] = json!(loadavg());
     results["meta"]["elapsed_secs"] = json!(started.elapsed().as_secs_f64());
@@ -479,4 +332,211 @@ fn run_suite(args: Args) -> Result<()> {
         let _ = std::fs::remove_dir_all(&work);
     }
     Ok(())
+}
+
+/// The environment of everything the suite starts: a home in the work directory, a plain
+/// terminal and locale, the caller's user and PATH.
+fn bench_env(work: &std::path::Path) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = vec![
+        ("HOME".into(), work.display().to_string()),
+        ("TERM".into(), "xterm".into()),
+        ("LANG".into(), "C.UTF-8".into()),
+        (
+            "USER".into(),
+            std::env::var("USER").unwrap_or_else(|_| "root".into()),
+        ),
+    ];
+    if let Ok(path) = std::env::var("PATH") {
+        env.push(("PATH".into(), path));
+    }
+    env
+}
+
+/// The `--targets` by name; `original` is skipped without a reference server.
+fn select_targets(
+    names: &[String],
+    ours_tmate: &std::path::Path,
+    ours_relay: &std::path::Path,
+    debian: &std::path::Path,
+    original: Option<&str>,
+) -> Result<Vec<Target>> {
+    let mut targets = Vec::new();
+    for t in names {
+        match t.as_str() {
+            "ours" => targets.push(Target {
+                name: "ours",
+                label: "our tmate + our relay".into(),
+                client: ours_tmate.to_path_buf(),
+                relay: RelayKind::Ours(ours_relay.to_path_buf()),
+            }),
+            "debian" => targets.push(Target {
+                name: "debian",
+                label: "Debian tmate 2.4 + our relay".into(),
+                client: debian.to_path_buf(),
+                relay: RelayKind::Ours(ours_relay.to_path_buf()),
+            }),
+            "original" => match original {
+                Some(p) => targets.push(Target {
+                    name: "original",
+                    label: "Debian tmate 2.4 + original tmate-ssh-server".into(),
+                    client: debian.to_path_buf(),
+                    relay: RelayKind::Original(PathBuf::from(p)),
+                }),
+                None => eprintln!("TMATE_REFERENCE_SERVER not set: skipping the original relay"),
+            },
+            other => bail!("unknown target {other}"),
+        }
+    }
+    Ok(targets)
+}
+
+/// The results' `meta` at the start: the machine, the programs' versions, the targets.
+fn meta(
+    quick: bool,
+    debian: &std::path::Path,
+    original: Option<&str>,
+    targets: &[Target],
+) -> Value {
+    json!({
+        "quick": quick,
+        "loadavg_start": loadavg(),
+        "cpus": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
+        "kernel": version("uname", "-r"),
+        "cpu_model": std::fs::read_to_string("/proc/cpuinfo").ok().and_then(|c| c.lines()
+            .find_map(|l| l.strip_prefix("model name").map(|v| v.trim_start_matches([' ', '\t', ':']).to_string()))),
+        "debian_client": version(&debian.display().to_string(), "-V"),
+        "tmux": version("tmux", "-V"),
+        "ssh": version("ssh", "-V"),
+        "original_relay": original,
+        "targets": targets.iter().map(|t| json!({"name": t.name, "label": t.label})).collect::<Vec<_>>(),
+    })
+}
+
+/// One target through the setup, viewers and memory phases (those in `phases`), on a relay of
+/// its own (fresh ones for memory). A phase that fails records its error.
+fn run_target(
+    ctx: &Ctx,
+    target: &Target,
+    phases: &[String],
+    viewers: &[usize],
+    sessions: &[usize],
+) -> Value {
+    let phase = |p: &str| phases.iter().any(|x| x == p);
+    eprintln!("== {} ({})", target.name, target.label);
+    let mut out = serde_json::Map::new();
+    let mut relay = match share::Relay::start(ctx, &target.relay, target.name) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("  relay: {e:#}");
+            out.insert("error".into(), json!(format!("{e:#}")));
+            return Value::Object(out);
+        }
+    };
+    let original_relay = matches!(target.relay, RelayKind::Original(_));
+    let mut record = |name: &str, r: Result<Value>| {
+        let v = r.unwrap_or_else(|e| {
+            eprintln!("  {name}: {e:#}");
+            json!({"error": format!("{e:#}")})
+        });
+        out.insert(name.into(), v);
+    };
+    if phase("setup") {
+        eprintln!("  setup");
+        record("setup", share::phase_setup(ctx, target, &relay));
+    }
+    if phase("viewers") {
+        // The original relay renders every byte for every viewer: 100 viewers would take
+        // minutes per burst, so it stops at 20 (DESIGN.md's reference points).
+        let ks: Vec<usize> = viewers
+            .iter()
+            .copied()
+            .filter(|&k| !original_relay || k <= 20)
+            .collect();
+        eprintln!("  viewers {ks:?}");
+        record("viewers", share::phase_viewers(ctx, target, &relay, &ks));
+    }
+    relay.stop();
+    if phase("memory") {
+        // A fresh relay: after the bursts its allocator holds freed memory that new
+        // sessions would reuse unseen.
+        eprintln!("  memory {sessions:?}");
+        let name = format!("{}-memory", target.name);
+        let r = share::Relay::start(ctx, &target.relay, &name).and_then(|mut fresh| {
+            let r = share::phase_memory(ctx, target, &fresh, sessions, 100, "cat", None);
+            fresh.stop();
+            r
+        });
+        record("memory", r);
+        // The same with panes that printed 200 lines (scrolled once): what a session costs
+        // once it has been used, not just opened.
+        let name = format!("{}-memory-scrolled", target.name);
+        let r = share::Relay::start(ctx, &target.relay, &name).and_then(|mut fresh| {
+            let r = share::phase_memory(
+                ctx,
+                target,
+                &fresh,
+                &[100],
+                100,
+                "sh -c 'read x; seq 200; exec cat'",
+                Some("Enter"),
+            );
+            fresh.stop();
+            r
+        });
+        record("memory_scrolled", r);
+    }
+    procs::reap_orphans(&Default::default());
+    Value::Object(out)
+}
+
+/// Our relay's nodes, with the hosts of the targets that use our relay.
+fn run_cluster(ctx: &Ctx, targets: &[Target], ours_relay: &std::path::Path) -> Value {
+    let clients: Vec<(&'static str, PathBuf)> = targets
+        .iter()
+        .filter(|t| matches!(t.relay, RelayKind::Ours(_)))
+        .map(|t| (t.name, t.client.clone()))
+        .collect();
+    let names: Vec<&str> = clients.iter().map(|c| c.0).collect();
+    eprintln!("== cluster: 3 nodes of our relay on one Redis, hosts {names:?}");
+    let result = cluster::phase_cluster(ctx, ours_relay, &clients).unwrap_or_else(|e| {
+        eprintln!("  cluster: {e:#}");
+        json!({"error": format!("{e:#}")})
+    });
+    procs::reap_orphans(&Default::default());
+    result
+}
+
+/// The local multiplexer against tmux, in interleaved rounds pooled per program.
+fn run_local(ctx: &Ctx, ours_tmate: &std::path::Path) -> Value {
+    eprintln!("== local multiplexer: ours vs tmux");
+    let mut local = serde_json::Map::new();
+    // `ours` is the plain multiplexer (no sharing, like tmux); `ours-shared` is the default,
+    // which runs the embedded relay and mirrors every pane in it.
+    type Env<'a> = &'a [(&'a str, &'a str)];
+    let runs: [(&str, PathBuf, Env); 3] = [
+        (
+            "ours",
+            ours_tmate.to_path_buf(),
+            &[("TMATE_EMBEDDED_RELAY", "0")],
+        ),
+        ("ours-shared", ours_tmate.to_path_buf(), &[]),
+        ("tmux", PathBuf::from("tmux"), &[]),
+    ];
+    // Interleaved rounds (ours, shared, tmux, ours, ...), pooled per program.
+    let rounds = if ctx.quick { 1 } else { 3 };
+    let mut per_program: Vec<Vec<Value>> = vec![Vec::new(); runs.len()];
+    for round in 0..rounds {
+        eprintln!("  round {}", round + 1);
+        for ((name, program, env), results) in runs.iter().zip(per_program.iter_mut()) {
+            let r = local::phase_local(ctx, name, program, env).unwrap_or_else(|e| {
+                eprintln!("  {name}: {e:#}");
+                json!({"error": format!("{e:#}")})
+            });
+            results.push(r);
+        }
+    }
+    for ((name, _, _), results) in runs.iter().zip(&per_program) {
+        local.insert((*name).into(), local::pool_rounds(results));
+    }
+    Value::Object(local)
 }

@@ -166,9 +166,19 @@ pub fn table(res: &Value) -> String {
 
 /// The tables of the per-target phases: setup, echo latency, bursts, memory.
 fn target_tables(out: &mut String, res: &Value, ts: &[(&str, &Value)]) {
-    let orig = &res["targets"]["original"];
+    setup_table(out, res, ts);
+    let ks: Vec<String> = keys_of(res, "viewers")
+        .into_iter()
+        .filter(|k| k != "0")
+        .collect();
+    echo_table(out, res, ts, &ks);
+    burst_table(out, res, ts, &ks);
+    memory_table(out, res, ts);
+}
 
-    // Session setup.
+/// Session setup, against the original relay.
+fn setup_table(out: &mut String, res: &Value, ts: &[(&str, &Value)]) {
+    let orig = &res["targets"]["original"];
     let _ = writeln!(
         out,
         "Session setup, `new-session -d` to `wait tmate-ready` (ms)\n"
@@ -199,12 +209,11 @@ fn target_tables(out: &mut String, res: &Value, ts: &[(&str, &Value)]) {
         })
         .collect();
     rows(out, &header, &r);
+}
 
-    // Echo latency and bursts per viewer count.
-    let ks: Vec<String> = keys_of(res, "viewers")
-        .into_iter()
-        .filter(|k| k != "0")
-        .collect();
+/// Echo latency per viewer count `ks`, against the original relay.
+fn echo_table(out: &mut String, res: &Value, ts: &[(&str, &Value)], ks: &[String]) {
+    let orig = &res["targets"]["original"];
     let _ = writeln!(
         out,
         "Keystroke echo seen by ssh viewers (ms): viewer 0 (read-write, typing) median / p99, slowest viewer median\n"
@@ -243,7 +252,11 @@ fn target_tables(out: &mut String, res: &Value, ts: &[(&str, &Value)]) {
         })
         .collect();
     rows(out, &header, &r);
+}
 
+/// The 4 MB burst per viewer count `ks`, against the original relay; the pane's own write time.
+fn burst_table(out: &mut String, res: &Value, ts: &[(&str, &Value)], ks: &[String]) {
+    let orig = &res["targets"]["original"];
     let _ = writeln!(
         out,
         "4 MB burst printed in the host's pane: seconds until the end marker is on every viewer's screen, \
@@ -300,8 +313,10 @@ fn target_tables(out: &mut String, res: &Value, ts: &[(&str, &Value)]) {
         "Pane write time of the burst with no viewer (the 1.00 of `pane x`): {}\n",
         base.join(", ")
     );
+}
 
-    // Memory.
+/// Relay memory per idle session, and per used session.
+fn memory_table(out: &mut String, res: &Value, ts: &[(&str, &Value)]) {
     let _ = writeln!(
         out,
         "Relay memory per idle session (KB; RSS, PSS of the relay's process tree minus the idle relay; hosts: real clients, or scripted russh hosts)\n"
@@ -376,6 +391,13 @@ fn cluster_tables(out: &mut String, c: &Value) {
         return;
     }
     let hosts = cluster_hosts(c);
+    cluster_viewer_table(out, &hosts);
+    failover_lines(out, &hosts);
+    redis_memory_line(out, &c["redis_memory"]);
+}
+
+/// Per host: a viewer on the owner node, a forwarded one, the difference; then the errors.
+fn cluster_viewer_table(out: &mut String, hosts: &[(&String, &Value)]) {
     let header: Vec<String> = [
         "host",
         "viewer",
@@ -389,7 +411,7 @@ fn cluster_tables(out: &mut String, c: &Value) {
     .to_vec();
     let mut r = Vec::new();
     let mut errors = Vec::new();
-    for (h, v) in &hosts {
+    for (h, v) in hosts {
         if let Some(e) = v["error"].as_str() {
             errors.push(format!("  {h}: error: {e}"));
             continue;
@@ -435,12 +457,16 @@ fn cluster_tables(out: &mut String, c: &Value) {
     for e in errors {
         let _ = writeln!(out, "{e}");
     }
+}
+
+/// The failover runs per host.
+fn failover_lines(out: &mut String, hosts: &[(&String, &Value)]) {
     let _ = writeln!(
         out,
         "Failover: the owner node SIGKILLed; seconds until a viewer through the surviving node sees the screen \
          (until Redis names the survivor):"
     );
-    for (h, v) in &hosts {
+    for (h, v) in hosts {
         let runs = v["failover"]["runs"]
             .as_array()
             .cloned()
@@ -463,7 +489,10 @@ fn cluster_tables(out: &mut String, c: &Value) {
             f(num(v, &["failover", "median_secs"]), 2)
         );
     }
-    let m = &c["redis_memory"];
+}
+
+/// What a session costs in Redis.
+fn redis_memory_line(out: &mut String, m: &Value) {
     match m["error"].as_str() {
         Some(e) => {
             let _ = writeln!(out, "Redis memory: error: {e}\n");
@@ -488,108 +517,138 @@ fn cluster_tables(out: &mut String, c: &Value) {
 /// Debian's client) against the original relay measured in the same run.
 pub fn checks(res: &Value) -> String {
     let mut out = String::from("Targets (DESIGN.md section 7)\n\n");
-    let orig = &res["targets"]["original"];
-    let mut line = |ok: Option<bool>, what: String| {
-        let mark = match ok {
-            Some(true) => "met   ",
-            Some(false) => "MISSED",
-            None => "n/a   ",
-        };
-        let _ = writeln!(out, "- {mark} {what}");
-    };
     for t in ["ours", "debian"] {
         let v = &res["targets"][t];
         if v.is_null() {
             continue;
         }
-        let setup = num(v, &["setup", "ready_ms", "median"]);
-        let o = num(orig, &["setup", "ready_ms", "median"]);
-        let r = ratio(setup, o);
-        line(
-            r.map(|r| r <= 0.5),
-            format!(
-                "{t}: setup at most half the original's ({} vs {} ms)",
-                f(setup, 1),
-                f(o, 1)
-            ),
-        );
-        let e1 = num(v, &["viewers", "1", "echo_ms_viewer0", "median"]);
-        let o1 = num(orig, &["viewers", "1", "echo_ms_viewer0", "median"]);
-        line(
-            ratio(e1, o1).map(|r| r <= 1.0),
-            format!(
-                "{t}: echo with 1 viewer at most the original's ({} vs {} ms)",
-                f(e1, 2),
-                f(o1, 2)
-            ),
-        );
-        let e20 = num(v, &["viewers", "20", "echo_ms_slowest", "median"]);
-        line(
-            ratio(e20, e1).map(|r| r <= 1.5),
-            format!(
-                "{t}: echo flat in viewers, 20 viewers (slowest) within 1.5x of 1 ({} vs {} ms)",
-                f(e20, 2),
-                f(e1, 2)
-            ),
-        );
-        for k in ["1", "5", "20"] {
-            let b = num(v, &["viewers", k, "burst_secs_all_median"]);
-            let ob = num(orig, &["viewers", k, "burst_secs_all_median"]);
-            line(
-                ratio(ob, b).map(|r| r >= 10.0),
-                format!(
-                    "{t}: 4 MB burst on all {k} viewers' screens at least 10x sooner ({} vs {} s)",
-                    f(b, 3),
-                    f(ob, 3)
-                ),
-            );
-        }
-        let b1 = num(v, &["viewers", "1", "burst_secs_all_median"]);
-        let b20 = num(v, &["viewers", "20", "burst_secs_all_median"]);
-        line(
-            ratio(b20, b1).map(|r| r <= 1.5),
-            format!(
-                "{t}: burst time flat in viewers, 20 within 1.5x of 1 ({} vs {} s)",
-                f(b20, 3),
-                f(b1, 3)
-            ),
-        );
-        let worst = ["1", "5", "20", "100"]
-            .iter()
-            .filter_map(|k| num(v, &["viewers", k, "pane_slowdown"]))
-            .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
-        line(
-            worst.map(|w| w <= 1.25),
-            format!(
-                "{t}: host's pane not slowed by viewers (worst {}x the no-viewer write time; 1.25x allowed for noise)",
-                f(worst, 2)
-            ),
-        );
-        let bytes = ["1", "5", "20", "100"]
-            .iter()
-            .filter_map(|k| num(v, &["viewers", k, "viewer_bytes_max"]))
-            .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
-        line(
-            bytes.map(|b| b <= crate::share::BURST as f64 / 10.0),
-            format!(
-                "{t}: bytes to a viewer far below the 4 MB burst (at most a tenth; largest {} KB)",
-                f(bytes.map(|b| b / 1024.0), 0)
-            ),
-        );
-        if t == "ours" {
-            let worst = ["1", "100", "1000", "10000"]
-                .iter()
-                .filter_map(|s| num(v, &["memory", s, "rss_kb_per_session"]).filter(|_| *s != "1"))
-                .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
-            line(
-                worst.map(|w| w < 256.0),
-                format!(
-                    "relay memory under 256 KiB per idle session (worst of 100/1,000/10,000: {} KB RSS)",
-                    f(worst, 0)
-                ),
-            );
-        }
+        target_checks(&mut out, res, t, v);
     }
+    cluster_checks(&mut out, res);
+    let l = &res["local"];
+    if !l.is_null() {
+        local_checks(&mut out, l);
+    }
+    out
+}
+
+/// One line of `checks`: met, MISSED, or n/a without the numbers.
+fn check_line(out: &mut String, ok: Option<bool>, what: String) {
+    let mark = match ok {
+        Some(true) => "met   ",
+        Some(false) => "MISSED",
+        None => "n/a   ",
+    };
+    let _ = writeln!(out, "- {mark} {what}");
+}
+
+/// The targets for our relay with target `t`'s host (`v`).
+fn target_checks(out: &mut String, res: &Value, t: &str, v: &Value) {
+    speed_checks(out, &res["targets"]["original"], t, v);
+    cost_checks(out, t, v);
+}
+
+/// Setup, echo and bursts against the original relay (`orig`), and flat in the viewer count.
+fn speed_checks(out: &mut String, orig: &Value, t: &str, v: &Value) {
+    let mut line = |ok: Option<bool>, what: String| check_line(out, ok, what);
+    let setup = num(v, &["setup", "ready_ms", "median"]);
+    let o = num(orig, &["setup", "ready_ms", "median"]);
+    let r = ratio(setup, o);
+    line(
+        r.map(|r| r <= 0.5),
+        format!(
+            "{t}: setup at most half the original's ({} vs {} ms)",
+            f(setup, 1),
+            f(o, 1)
+        ),
+    );
+    let e1 = num(v, &["viewers", "1", "echo_ms_viewer0", "median"]);
+    let o1 = num(orig, &["viewers", "1", "echo_ms_viewer0", "median"]);
+    line(
+        ratio(e1, o1).map(|r| r <= 1.0),
+        format!(
+            "{t}: echo with 1 viewer at most the original's ({} vs {} ms)",
+            f(e1, 2),
+            f(o1, 2)
+        ),
+    );
+    let e20 = num(v, &["viewers", "20", "echo_ms_slowest", "median"]);
+    line(
+        ratio(e20, e1).map(|r| r <= 1.5),
+        format!(
+            "{t}: echo flat in viewers, 20 viewers (slowest) within 1.5x of 1 ({} vs {} ms)",
+            f(e20, 2),
+            f(e1, 2)
+        ),
+    );
+    for k in ["1", "5", "20"] {
+        let b = num(v, &["viewers", k, "burst_secs_all_median"]);
+        let ob = num(orig, &["viewers", k, "burst_secs_all_median"]);
+        line(
+            ratio(ob, b).map(|r| r >= 10.0),
+            format!(
+                "{t}: 4 MB burst on all {k} viewers' screens at least 10x sooner ({} vs {} s)",
+                f(b, 3),
+                f(ob, 3)
+            ),
+        );
+    }
+    let b1 = num(v, &["viewers", "1", "burst_secs_all_median"]);
+    let b20 = num(v, &["viewers", "20", "burst_secs_all_median"]);
+    line(
+        ratio(b20, b1).map(|r| r <= 1.5),
+        format!(
+            "{t}: burst time flat in viewers, 20 within 1.5x of 1 ({} vs {} s)",
+            f(b20, 3),
+            f(b1, 3)
+        ),
+    );
+}
+
+/// What viewers cost: the host's pane not slowed, bytes to each viewer; relay memory per
+/// session for `ours`.
+fn cost_checks(out: &mut String, t: &str, v: &Value) {
+    let mut line = |ok: Option<bool>, what: String| check_line(out, ok, what);
+    let worst = ["1", "5", "20", "100"]
+        .iter()
+        .filter_map(|k| num(v, &["viewers", k, "pane_slowdown"]))
+        .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
+    line(
+        worst.map(|w| w <= 1.25),
+        format!(
+            "{t}: host's pane not slowed by viewers (worst {}x the no-viewer write time; 1.25x allowed for noise)",
+            f(worst, 2)
+        ),
+    );
+    let bytes = ["1", "5", "20", "100"]
+        .iter()
+        .filter_map(|k| num(v, &["viewers", k, "viewer_bytes_max"]))
+        .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
+    line(
+        bytes.map(|b| b <= crate::share::BURST as f64 / 10.0),
+        format!(
+            "{t}: bytes to a viewer far below the 4 MB burst (at most a tenth; largest {} KB)",
+            f(bytes.map(|b| b / 1024.0), 0)
+        ),
+    );
+    if t == "ours" {
+        let worst = ["1", "100", "1000", "10000"]
+            .iter()
+            .filter_map(|s| num(v, &["memory", s, "rss_kb_per_session"]).filter(|_| *s != "1"))
+            .fold(None, |a: Option<f64>, x| Some(a.map_or(x, |a| a.max(x))));
+        line(
+            worst.map(|w| w < 256.0),
+            format!(
+                "relay memory under 256 KiB per idle session (worst of 100/1,000/10,000: {} KB RSS)",
+                f(worst, 0)
+            ),
+        );
+    }
+}
+
+/// The cluster's targets per host: forwarded echo and burst, failover.
+fn cluster_checks(out: &mut String, res: &Value) {
+    let mut line = |ok: Option<bool>, what: String| check_line(out, ok, what);
     for (h, v) in cluster_hosts(&res["cluster"]) {
         let echo = |k: &str| num(v, &[k, "echo_ms_viewer0", "median"]);
         let (fw, own) = (echo("forwarded"), echo("owner"));
@@ -620,10 +679,11 @@ pub fn checks(res: &Value) -> String {
             ),
         );
     }
-    let l = &res["local"];
-    if l.is_null() {
-        return out;
-    }
+}
+
+/// The local multiplexer against tmux: echo and throughput to the attached client.
+fn local_checks(out: &mut String, l: &Value) {
+    let mut line = |ok: Option<bool>, what: String| check_line(out, ok, what);
     let ours = num(l, &["ours", "echo_ms", "median"]);
     let tmux = num(l, &["tmux", "echo_ms", "median"]);
     line(
@@ -644,5 +704,4 @@ pub fn checks(res: &Value) -> String {
             f(tmux, 2)
         ),
     );
-    out
 }

@@ -72,34 +72,40 @@ fn fingerprint(pubkey: &Path, ctx: &Ctx) -> Result<String> {
         .context("ssh-keygen -l printed no fingerprint")
 }
 
+/// The relay's RSA and Ed25519 host keys in `keys` (made when missing); their fingerprints.
+fn host_keys(ctx: &Ctx, keys: &Path) -> Result<Vec<String>> {
+    std::fs::create_dir_all(keys)?;
+    let mut fps = Vec::new();
+    for kt in ["rsa", "ed25519"] {
+        let path = keys.join(format!("ssh_host_{kt}_key"));
+        if !path.exists() {
+            run_ok(
+                &[
+                    s("ssh-keygen"),
+                    s("-q"),
+                    s("-t"),
+                    s(kt),
+                    s("-N"),
+                    s(""),
+                    s("-f"),
+                    path.display().to_string(),
+                ],
+                &ctx.env,
+                &ctx.work,
+                Duration::from_secs(30),
+            )?;
+        }
+        fps.push(fingerprint(&path.with_extension("pub"), ctx)?);
+    }
+    Ok(fps)
+}
+
 impl Relay {
     pub fn start(ctx: &Ctx, kind: &RelayKind, name: &str) -> Result<Relay> {
         procs::check_not_stopping()?;
         let dir = ctx.work.join(format!("relay-{name}"));
         let keys = dir.join("keys");
-        std::fs::create_dir_all(&keys)?;
-        let mut fps = Vec::new();
-        for kt in ["rsa", "ed25519"] {
-            let path = keys.join(format!("ssh_host_{kt}_key"));
-            if !path.exists() {
-                run_ok(
-                    &[
-                        s("ssh-keygen"),
-                        s("-q"),
-                        s("-t"),
-                        s(kt),
-                        s("-N"),
-                        s(""),
-                        s("-f"),
-                        path.display().to_string(),
-                    ],
-                    &ctx.env,
-                    &ctx.work,
-                    Duration::from_secs(30),
-                )?;
-            }
-            fps.push(fingerprint(&path.with_extension("pub"), ctx)?);
-        }
+        let fps = host_keys(ctx, &keys)?;
         let port = procs::free_port()?;
         let common = [
             s("-b"),
@@ -543,48 +549,7 @@ pub fn viewers_k(
 
         let mut bursts = Vec::new();
         for _ in 0..load.bursts {
-            ctx.check_deadline()?;
-            sync_all(ctx, &refs, sender)?;
-            let tag = format!("T{}", ctx.seq());
-            let pat = format!("#END-{tag}#");
-            let rb0: Vec<u64> = refs.iter().map(|t| t.raw_bytes()).collect();
-            let cpu0 = place.cpu_ns();
-            for t in &refs {
-                t.expect(pat.as_bytes());
-            }
-            let t0 = Instant::now();
-            sender.write(format!("!T{BURST},{tag}\r").as_bytes())?;
-            let hits = wait_all(&refs, Duration::from_secs(if ctx.quick { 60 } else { 120 }))
-                .context("burst end marker")?;
-            let secs_v0 = hits
-                .first()
-                .map(|h| h.saturating_duration_since(t0).as_secs_f64());
-            let secs_all = latest(&hits)?.saturating_duration_since(t0).as_secs_f64();
-            // Let trailing frames land before counting bytes and CPU.
-            std::thread::sleep(Duration::from_millis(200));
-            let cpu_ms = (place.cpu_ns().saturating_sub(cpu0)) as f64 / 1e6;
-            let bytes: Vec<u64> = refs
-                .iter()
-                .zip(&rb0)
-                .map(|(t, b)| t.raw_bytes().saturating_sub(*b))
-                .collect();
-            let mut pane_secs = None;
-            procs::wait_until(Duration::from_secs(10), || {
-                pane_secs = crate::pane::logged_secs(log, &tag);
-                pane_secs.is_some()
-            });
-            let bytes_f: Vec<f64> = bytes.iter().map(|&b| b as f64).collect();
-            bursts.push(json!({
-                "secs_viewer0": secs_v0,
-                "secs_all": secs_all,
-                "mb_per_s_all": BURST as f64 / secs_all / 1e6,
-                "viewer_bytes": bytes,
-                "viewer_bytes_median": median(&bytes_f),
-                "viewer_bytes_max": bytes_f.iter().copied().fold(0.0, f64::max),
-                "relay_cpu_ms": cpu_ms,
-                "relay_cpu_ms_per_mb": cpu_ms / (BURST as f64 / 1e6),
-                "pane_secs": pane_secs,
-            }));
+            bursts.push(burst(ctx, &refs, sender, place, log)?);
         }
         let col =
             |key: &str| -> Vec<f64> { bursts.iter().filter_map(|b| b[key].as_f64()).collect() };
@@ -618,6 +583,54 @@ pub fn viewers_k(
     }
     host.stop();
     res
+}
+
+/// One 4 MB burst printed in the host's pane, all viewers in sync first: seconds until its end
+/// marker is on viewer 0's screen and on every viewer's, the bytes each viewer received, the
+/// relay's CPU, the pane's write time from its `log`.
+fn burst(ctx: &Ctx, refs: &[&Term], sender: &Term, place: &Place, log: &Path) -> Result<Value> {
+    ctx.check_deadline()?;
+    sync_all(ctx, refs, sender)?;
+    let tag = format!("T{}", ctx.seq());
+    let pat = format!("#END-{tag}#");
+    let rb0: Vec<u64> = refs.iter().map(|t| t.raw_bytes()).collect();
+    let cpu0 = place.cpu_ns();
+    for t in refs {
+        t.expect(pat.as_bytes());
+    }
+    let t0 = Instant::now();
+    sender.write(format!("!T{BURST},{tag}\r").as_bytes())?;
+    let hits = wait_all(refs, Duration::from_secs(if ctx.quick { 60 } else { 120 }))
+        .context("burst end marker")?;
+    let secs_v0 = hits
+        .first()
+        .map(|h| h.saturating_duration_since(t0).as_secs_f64());
+    let secs_all = latest(&hits)?.saturating_duration_since(t0).as_secs_f64();
+    // Let trailing frames land before counting bytes and CPU.
+    std::thread::sleep(Duration::from_millis(200));
+    let cpu_ms = (place.cpu_ns().saturating_sub(cpu0)) as f64 / 1e6;
+    let bytes: Vec<u64> = refs
+        .iter()
+        .zip(&rb0)
+        .map(|(t, b)| t.raw_bytes().saturating_sub(*b))
+        .collect();
+    let mut pane_secs = None;
+    procs::wait_until(Duration::from_secs(10), || {
+        pane_secs = crate::pane::logged_secs(log, &tag);
+        pane_secs.is_some()
+    });
+    let bytes_f: Vec<f64> = bytes.iter().map(|&b| b as f64).collect();
+    Ok(json!({
+        "secs_viewer0": secs_v0,
+        "secs_all": secs_all,
+        "mb_per_s_all": BURST as f64 / secs_all / 1e6,
+        "viewer_bytes": bytes,
+        "viewer_bytes_median": median(&bytes_f),
+        "viewer_bytes_max": bytes_f.iter().copied().fold(0.0, f64::max),
+        "relay_cpu_ms": cpu_ms,
+        "relay_cpu_ms_per_mb": cpu_ms / (BURST as f64 / 1e6),
+        "pane_secs": pane_secs,
+    }))
 }
 
 /// Relay memory with `s` idle sessions: real host clients up to `real_max`, scripted hosts above

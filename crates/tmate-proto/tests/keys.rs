@@ -324,6 +324,10 @@ fn viewer_keys_match_the_original_relay() {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "a table of byte sequences and the keys each parses to, one case per entry"
+)]
 fn sequences_parse_to_keys() {
     let c = KeyCode::CTRL;
     let s = KeyCode::SHIFT;

@@ -349,31 +349,55 @@ impl RelayHandle {
     }
 }
 
+/// The SSH listeners, and the first one's port, which is advertised unless the config names
+/// another.
+async fn bind_ssh(config: &mut RelayConfig) -> Result<(Vec<TcpListener>, u16)> {
+    let mut listeners = Vec::new();
+    for addr in &config.listen {
+        let listener = TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("cannot listen on {addr}"))?;
+        listeners.push(listener);
+    }
+    let port = listeners
+        .first()
+        .and_then(|l| l.local_addr().ok())
+        .map(|a| a.port())
+        .context("no address to listen on")?;
+    config.advertised_port.get_or_insert(port);
+    Ok((listeners, port))
+}
+
+/// The web viewer's listener when it is on; its port goes into the config.
+async fn bind_web(config: &mut RelayConfig) -> Result<Option<TcpListener>> {
+    let Some(addr) = config.web_listen else {
+        return Ok(None);
+    };
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen for the web viewer on {addr}"))?;
+    config.web_port = listener.local_addr().ok().map(|a| a.port());
+    Ok(Some(listener))
+}
+
+/// The cluster this node is in (--redis), after checking its host keys are the cluster's.
+async fn join_cluster(config: &RelayConfig) -> Result<Option<Arc<cluster::Cluster>>> {
+    let Some(cluster_config) = &config.cluster else {
+        return Ok(None);
+    };
+    let cluster = cluster::Cluster::new(cluster_config.clone(), &config.host_keys)
+        .map_err(|e| anyhow::anyhow!("--redis: {e}"))?;
+    cluster
+        .check_host_keys()
+        .await
+        .map_err(anyhow::Error::msg)?;
+    Ok(Some(Arc::new(cluster)))
+}
+
 impl Relay {
     pub async fn bind(mut config: RelayConfig) -> Result<Relay> {
-        let mut listeners = Vec::new();
-        for addr in &config.listen {
-            let listener = TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("cannot listen on {addr}"))?;
-            listeners.push(listener);
-        }
-        let port = listeners
-            .first()
-            .and_then(|l| l.local_addr().ok())
-            .map(|a| a.port())
-            .context("no address to listen on")?;
-        config.advertised_port.get_or_insert(port);
-        let web_listener = match config.web_listen {
-            Some(addr) => {
-                let listener = TcpListener::bind(addr)
-                    .await
-                    .with_context(|| format!("cannot listen for the web viewer on {addr}"))?;
-                config.web_port = listener.local_addr().ok().map(|a| a.port());
-                Some(listener)
-            }
-            None => None,
-        };
+        let (listeners, port) = bind_ssh(&mut config).await?;
+        let web_listener = bind_web(&mut config).await?;
         let ssh_config = Arc::new(ssh::server_config(&config));
         let registry = Registry::new(&config.reconnect_secret);
         // A node told to listen on port 0 is reached on the port it got.
@@ -382,18 +406,7 @@ impl Relay {
         {
             cluster.node_addr = format!("{host}:{port}");
         }
-        let cluster = match &config.cluster {
-            Some(cluster_config) => {
-                let cluster = cluster::Cluster::new(cluster_config.clone(), &config.host_keys)
-                    .map_err(|e| anyhow::anyhow!("--redis: {e}"))?;
-                cluster
-                    .check_host_keys()
-                    .await
-                    .map_err(anyhow::Error::msg)?;
-                Some(Arc::new(cluster))
-            }
-            None => None,
-        };
+        let cluster = join_cluster(&config).await?;
         let metrics_listener = match config.metrics_listen {
             Some(addr) => Some(
                 TcpListener::bind(addr)

@@ -232,14 +232,7 @@ fn run(cli: Cli) -> Result<()> {
         action: AccountAction::Add { user, accounts },
     }) = &cli.command
     {
-        let key = tmate_relay::accounts::add(accounts, user).map_err(anyhow::Error::msg)?;
-        println!("{key}");
-        eprintln!(
-            "added {user} to {}; the host uses: tmate -k {key} -n NAME (or `set -g tmate-api-key \
-             {key}` in ~/.tmate.conf); send SIGHUP to a running relay",
-            accounts.display()
-        );
-        return Ok(());
+        return add_account(user, accounts);
     }
     init_logging(&cli)?;
 
@@ -252,13 +245,62 @@ fn run(cli: Cli) -> Result<()> {
         Some(host) => host,
         None => hostname(),
     };
-    let listen = match cli.bind {
+    let mut config = RelayConfig::new(
+        listen_addrs(&cli),
+        advertised_host.clone(),
+        host_keys.clone(),
+    );
+    config.reconnect_secret = reconnect_secret;
+    configure(&mut config, &cli)?;
+    let accounts = config.accounts.clone();
+    let connects =
+        config.cluster.is_some() || !config.webhooks.is_empty() || config.allow_host_webhooks;
+
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let relay = bind_any(config, cli.bind.is_none()).await?;
+        let handle = relay.handle();
+        let port = handle.config().advertised_port.unwrap_or(cli.port);
+        print_banner(&handle, &host_keys, &advertised_host, port);
+        // Everything that needs the file system is done: keys, secret, log file, sockets.
+        if cli.no_sandbox {
+            println!("sandbox: off (--no-sandbox)");
+        } else {
+            enter_sandbox(&cli, connects)?;
+        }
+        tokio::spawn(reload_on_sighup(accounts, handle.clone()));
+        let stopped_rx = stop_on_signals(handle.clone());
+        relay.serve().await?;
+        // Accepting stopped; a drain still moves its hosts (bounded).
+        let _ = tokio::time::timeout(DRAIN_LIMIT + Duration::from_secs(5), stopped_rx).await;
+        Ok(())
+    })
+}
+
+/// `account add`: a fresh key for the user in the accounts file, printed with how to use it.
+fn add_account(user: &str, accounts: &std::path::Path) -> Result<()> {
+    let key = tmate_relay::accounts::add(accounts, user).map_err(anyhow::Error::msg)?;
+    println!("{key}");
+    eprintln!(
+        "added {user} to {}; the host uses: tmate -k {key} -n NAME (or `set -g tmate-api-key \
+         {key}` in ~/.tmate.conf); send SIGHUP to a running relay",
+        accounts.display()
+    );
+    Ok(())
+}
+
+/// The SSH listening address: -b, else all IPv6 addresses (`bind_any` adds IPv4).
+fn listen_addrs(cli: &Cli) -> Vec<SocketAddr> {
+    match cli.bind {
         Some(ip) => vec![SocketAddr::new(ip, cli.port)],
         None => vec![SocketAddr::new(IpAddr::V6(Ipv6Addr::UNSPECIFIED), cli.port)],
-    };
-    let mut config = RelayConfig::new(listen, advertised_host.clone(), host_keys.clone());
+    }
+}
+
+/// The flags' settings into the relay's config: limits, web viewer, cluster, accounts (loaded
+/// here), metrics, TLS, webhooks (URLs checked here).
+fn configure(config: &mut RelayConfig, cli: &Cli) -> Result<()> {
     config.advertised_port = cli.advertised_port;
-    config.reconnect_secret = reconnect_secret;
     config.require_authorized_keys = cli.authorized_keys_only;
     config.reconnect_grace = Duration::from_secs(cli.reconnect_grace);
     config.login_grace = Duration::from_secs(cli.handshake_timeout.max(1));
@@ -282,7 +324,7 @@ fn run(cli: Cli) -> Result<()> {
         config.web_url = cli.web_url.clone();
     }
     if let Some(redis_url) = &cli.redis {
-        config.cluster = Some(cluster_config(&cli, redis_url)?);
+        config.cluster = Some(cluster_config(cli, redis_url)?);
     }
     if let Some(path) = &cli.accounts {
         let accounts = tmate_relay::accounts::Accounts::load(path)
@@ -308,100 +350,98 @@ fn run(cli: Cli) -> Result<()> {
     config.allow_host_webhooks = cli.allow_host_webhooks;
     config.webhook_settings.allow_private_host_urls = cli.allow_private_host_webhooks;
     config.webhook_settings.secret = cli.webhook_secret.as_ref().map(|s| s.as_bytes().to_vec());
-    let accounts = config.accounts.clone();
-    let cluster = config.cluster.clone();
-    let webhooks = !config.webhooks.is_empty() || config.allow_host_webhooks;
+    Ok(())
+}
 
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async move {
-        let relay = bind_any(config, cli.bind.is_none()).await?;
-        let handle = relay.handle();
-        let port = handle.config().advertised_port.unwrap_or(cli.port);
-        let addrs: Vec<String> = handle.local_addrs().iter().map(|a| a.to_string()).collect();
-        println!("tmate-ssh-server listening on {}", addrs.join(", "));
-        if let (Some(addr), Some(base)) = (handle.web_addr(), handle.config().web_base_url()) {
-            println!("web viewer on {addr}, links {base}/t/TOKEN");
-        }
-        if let Some(addr) = handle.metrics_addr() {
-            println!("metrics on http://{addr}/metrics, health on /healthz and /readyz");
-        }
-        if let Some(cluster) = &handle.config().cluster {
-            println!(
-                "cluster node {} (other nodes reach it on {}), Redis {}",
-                cluster.node_name,
-                cluster.node_addr,
-                redacted_url(&cluster.redis_url)
-            );
-        }
-        println!("ed25519 fingerprint: {}", host_keys.ed25519_fingerprint());
-        if let Some(rsa) = host_keys.rsa_fingerprint() {
-            println!("rsa fingerprint:     {rsa}");
-        }
+/// The start-up banner: where the relay listens, its fingerprints and the `~/.tmate.conf`
+/// lines for its hosts.
+fn print_banner(
+    handle: &tmate_relay::RelayHandle,
+    host_keys: &HostKeys,
+    advertised_host: &str,
+    port: u16,
+) {
+    let addrs: Vec<String> = handle.local_addrs().iter().map(|a| a.to_string()).collect();
+    println!("tmate-ssh-server listening on {}", addrs.join(", "));
+    if let (Some(addr), Some(base)) = (handle.web_addr(), handle.config().web_base_url()) {
+        println!("web viewer on {addr}, links {base}/t/TOKEN");
+    }
+    if let Some(addr) = handle.metrics_addr() {
+        println!("metrics on http://{addr}/metrics, health on /healthz and /readyz");
+    }
+    if let Some(cluster) = &handle.config().cluster {
         println!(
-            "\nPut these lines in ~/.tmate.conf on every host that shares through this relay:\n"
+            "cluster node {} (other nodes reach it on {}), Redis {}",
+            cluster.node_name,
+            cluster.node_addr,
+            redacted_url(&cluster.redis_url)
         );
-        print!("{}", host_keys.tmate_conf(&advertised_host, port));
-        println!();
-        // Everything that needs the file system is done: keys, secret, log file, sockets.
-        if cli.no_sandbox {
-            println!("sandbox: off (--no-sandbox)");
-        } else {
-            let connects = cluster.is_some() || webhooks;
-            // Files re-read on SIGHUP: their directories stay readable.
-            let readable: Vec<PathBuf> = [
-                cli.accounts.as_deref(),
-                cli.web_tls_cert.as_deref(),
-                cli.web_tls_key.as_deref(),
-            ]
-            .into_iter()
-            .flatten()
-            .filter_map(|p| std::path::absolute(p).ok())
-            .filter_map(|p| p.parent().map(std::path::Path::to_path_buf))
-            .collect();
-            let enforced =
-                sandbox::restrict(connects, &readable).context("cannot restrict the process")?;
-            let said = enforced.describe(connects);
-            let said = if readable.is_empty() || connects {
-                said.to_string()
-            } else {
-                let dirs: Vec<String> = readable.iter().map(|d| d.display().to_string()).collect();
-                format!(
-                    "{said}; {} stay readable (re-read on SIGHUP)",
-                    dirs.join(", ")
-                )
-            };
-            println!("sandbox: {said}");
-            tracing::info!("sandbox: {said}");
-        }
-        tokio::spawn(reload_on_sighup(accounts, handle.clone()));
-        let stopper = handle.clone();
-        let (stopped, stopped_rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let mut terminate =
-                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
-            let terminated = async {
-                match terminate.as_mut() {
-                    Some(t) => t.recv().await,
-                    None => std::future::pending().await,
-                }
-            };
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {
-                    tracing::info!("interrupted; shutting down");
-                    stopper.shutdown();
-                }
-                _ = terminated => {
-                    tracing::info!("terminated; draining");
-                    stopper.drain(DRAIN_LIMIT).await;
-                }
+    }
+    println!("ed25519 fingerprint: {}", host_keys.ed25519_fingerprint());
+    if let Some(rsa) = host_keys.rsa_fingerprint() {
+        println!("rsa fingerprint:     {rsa}");
+    }
+    println!("\nPut these lines in ~/.tmate.conf on every host that shares through this relay:\n");
+    print!("{}", host_keys.tmate_conf(advertised_host, port));
+    println!();
+}
+
+/// Restrict the process (`sandbox`), `connects` when it must still open connections (Redis,
+/// webhooks); the directories of the files re-read on SIGHUP stay readable. Says what is in
+/// force on stdout and in the log.
+fn enter_sandbox(cli: &Cli, connects: bool) -> Result<()> {
+    let readable: Vec<PathBuf> = [
+        cli.accounts.as_deref(),
+        cli.web_tls_cert.as_deref(),
+        cli.web_tls_key.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|p| std::path::absolute(p).ok())
+    .filter_map(|p| p.parent().map(std::path::Path::to_path_buf))
+    .collect();
+    let enforced = sandbox::restrict(connects, &readable).context("cannot restrict the process")?;
+    let said = enforced.describe(connects);
+    let said = if readable.is_empty() || connects {
+        said.to_string()
+    } else {
+        let dirs: Vec<String> = readable.iter().map(|d| d.display().to_string()).collect();
+        format!(
+            "{said}; {} stay readable (re-read on SIGHUP)",
+            dirs.join(", ")
+        )
+    };
+    println!("sandbox: {said}");
+    tracing::info!("sandbox: {said}");
+    Ok(())
+}
+
+/// Ctrl-C stops the relay at once; SIGTERM drains it (hosts move to other nodes, bounded by
+/// DRAIN_LIMIT). The receiver hears when either is done.
+fn stop_on_signals(stopper: tmate_relay::RelayHandle) -> tokio::sync::oneshot::Receiver<()> {
+    let (stopped, stopped_rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+        let terminated = async {
+            match terminate.as_mut() {
+                Some(t) => t.recv().await,
+                None => std::future::pending().await,
             }
-            let _ = stopped.send(());
-        });
-        relay.serve().await?;
-        // Accepting stopped; a drain still moves its hosts (bounded).
-        let _ = tokio::time::timeout(DRAIN_LIMIT + Duration::from_secs(5), stopped_rx).await;
-        Ok(())
-    })
+        };
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {
+                tracing::info!("interrupted; shutting down");
+                stopper.shutdown();
+            }
+            _ = terminated => {
+                tracing::info!("terminated; draining");
+                stopper.drain(DRAIN_LIMIT).await;
+            }
+        }
+        let _ = stopped.send(());
+    });
+    stopped_rx
 }
 
 /// SIGHUP re-reads the accounts file and the web viewer's certificate; a file that does not

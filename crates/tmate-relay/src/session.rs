@@ -559,6 +559,71 @@ impl Session {
     }
 }
 
+/// A dimension of SYNC_LAYOUT within 0..=MAX_DIMENSION.
+fn dimension(v: i64, what: &str) -> Result<u16, String> {
+    if (0..=MAX_DIMENSION).contains(&v) {
+        Ok(v as u16)
+    } else {
+        Err(format!("SYNC_LAYOUT: {what} {v} out of range"))
+    }
+}
+
+/// SYNC_LAYOUT's bounds for the whole session: its size, the pane count, the active window,
+/// the cells of all panes.
+fn check_layout(layout: &Layout) -> Result<(), String> {
+    dimension(layout.sx, "session width")?;
+    dimension(layout.sy, "session height")?;
+    let total: usize = layout.windows.iter().map(|w| w.panes.len()).sum();
+    if total > MAX_PANES {
+        return Err(format!(
+            "SYNC_LAYOUT: {total} panes (the limit is {MAX_PANES})"
+        ));
+    }
+    if !layout.windows.is_empty()
+        && !layout
+            .windows
+            .iter()
+            .any(|w| w.idx == layout.active_window_idx)
+    {
+        return Err(format!(
+            "SYNC_LAYOUT: active window {} does not exist",
+            layout.active_window_idx
+        ));
+    }
+    let cells: usize = layout
+        .windows
+        .iter()
+        .flat_map(|w| w.panes.iter())
+        .map(|p| p.sx.clamp(0, MAX_DIMENSION) as usize * p.sy.clamp(0, MAX_DIMENSION) as usize)
+        .sum();
+    if cells > MAX_LAYOUT_CELLS {
+        return Err(format!(
+            "SYNC_LAYOUT: {cells} cells (the limit is {MAX_LAYOUT_CELLS})"
+        ));
+    }
+    Ok(())
+}
+
+/// SYNC_COPY_MODE on a pane: its copy view follows the host's.
+fn sync_copy_mode(pane: &mut PaneMirror, state: Option<tmate_proto::CopyModeState>) {
+    match state {
+        None => {
+            pane.close_output_view();
+            pane.term.set_copy_view(None);
+        }
+        // Copy mode over the pane's own screen: show the same scrolled view.
+        Some(copy) if copy.backing => {
+            let coordinate = |v: i64| u16::try_from(v.max(0)).unwrap_or(u16::MAX);
+            pane.term.set_copy_view(Some(CopyView {
+                offset: usize::try_from(copy.oy.max(0)).unwrap_or(usize::MAX),
+                cursor: (coordinate(copy.cx), coordinate(copy.cy)),
+            }));
+        }
+        // An output view: its lines come with WRITE_COPY_MODE.
+        Some(_) => {}
+    }
+}
+
 impl SessionState {
     /// The session size viewers allow: the smallest read-write viewer, minus its status line;
     /// (-1, -1) without one (read-only viewers never shrink the session).
@@ -593,14 +658,7 @@ impl SessionState {
             }
             HostMessage::ExecCmdStr { .. } => Ok(false),
             HostMessage::FailedCmd { client_id, cause } => {
-                let text = capitalize(&cause.to_string_lossy());
-                let duration = self.bindings.display_time().max(Duration::from_secs(2));
-                for viewer in self.viewers.values().filter(|v| v.client_id == client_id) {
-                    let _ = viewer.events.try_send(ViewerEvent::Message {
-                        text: text.clone(),
-                        duration,
-                    });
-                }
+                self.show_failed_command(client_id, &cause);
                 Ok(false)
             }
             HostMessage::Status { left, right } => {
@@ -609,22 +667,7 @@ impl SessionState {
             }
             HostMessage::SyncCopyMode { pane_id, state } => {
                 if let Some(pane) = self.panes.get_mut(&pane_id) {
-                    match state {
-                        None => {
-                            pane.close_output_view();
-                            pane.term.set_copy_view(None);
-                        }
-                        // Copy mode over the pane's own screen: show the same scrolled view.
-                        Some(copy) if copy.backing => {
-                            let coordinate = |v: i64| u16::try_from(v.max(0)).unwrap_or(u16::MAX);
-                            pane.term.set_copy_view(Some(CopyView {
-                                offset: usize::try_from(copy.oy.max(0)).unwrap_or(usize::MAX),
-                                cursor: (coordinate(copy.cx), coordinate(copy.cy)),
-                            }));
-                        }
-                        // An output view: its lines come with WRITE_COPY_MODE.
-                        Some(_) => {}
-                    }
+                    sync_copy_mode(pane, state);
                 }
                 Ok(true)
             }
@@ -646,31 +689,7 @@ impl SessionState {
                 }
                 Ok(true)
             }
-            HostMessage::ExecCmd { argv } => {
-                let argv: Vec<String> = argv.iter().map(RawStr::to_string_lossy).collect();
-                match self.bindings.apply(&argv) {
-                    Applied::DisplayChanged => {
-                        let size = self.viewer_size();
-                        session.send_to_host(ServerMessage::Resize {
-                            sx: size.0,
-                            sy: size.1,
-                        });
-                        Ok(true)
-                    }
-                    Applied::NamingTooLate(option) => {
-                        // The tokens were decided at READY (the original web tier's words).
-                        session.send_to_host(ServerMessage::Notify {
-                            message: format!(
-                                "{option} can only be set via the command line, or \
-                                 configuration file"
-                            )
-                            .into(),
-                        });
-                        Ok(false)
-                    }
-                    Applied::Nothing => Ok(false),
-                }
-            }
+            HostMessage::ExecCmd { argv } => Ok(self.exec_command(&argv, session)),
             HostMessage::Uname { nodename, .. } => {
                 self.host_name = nodename.to_string_lossy();
                 Ok(true)
@@ -682,43 +701,51 @@ impl SessionState {
         }
     }
 
-    fn apply_layout(&mut self, layout: Layout) -> Result<(), String> {
-        let dimension = |v: i64, what: &str| {
-            if (0..=MAX_DIMENSION).contains(&v) {
-                Ok(v as u16)
-            } else {
-                Err(format!("SYNC_LAYOUT: {what} {v} out of range"))
+    /// FAILED_CMD: the host's error on the status line of the viewer whose command it was.
+    fn show_failed_command(&self, client_id: i64, cause: &RawStr) {
+        let text = capitalize(&cause.to_string_lossy());
+        let duration = self.bindings.display_time().max(Duration::from_secs(2));
+        for viewer in self.viewers.values().filter(|v| v.client_id == client_id) {
+            let _ = viewer.events.try_send(ViewerEvent::Message {
+                text: text.clone(),
+                duration,
+            });
+        }
+    }
+
+    /// EXEC_CMD: the host's key bindings and display options (`Bindings`); a display change
+    /// resizes the session. Returns whether viewers need a redraw.
+    fn exec_command(&mut self, argv: &[RawStr], session: &Session) -> bool {
+        let argv: Vec<String> = argv.iter().map(RawStr::to_string_lossy).collect();
+        match self.bindings.apply(&argv) {
+            Applied::DisplayChanged => {
+                let size = self.viewer_size();
+                session.send_to_host(ServerMessage::Resize {
+                    sx: size.0,
+                    sy: size.1,
+                });
+                true
             }
-        };
-        dimension(layout.sx, "session width")?;
-        dimension(layout.sy, "session height")?;
-        let total: usize = layout.windows.iter().map(|w| w.panes.len()).sum();
-        if total > MAX_PANES {
-            return Err(format!(
-                "SYNC_LAYOUT: {total} panes (the limit is {MAX_PANES})"
-            ));
+            Applied::NamingTooLate(option) => {
+                // The tokens were decided at READY (the original web tier's words).
+                session.send_to_host(ServerMessage::Notify {
+                    message: format!(
+                        "{option} can only be set via the command line, or \
+                         configuration file"
+                    )
+                    .into(),
+                });
+                false
+            }
+            Applied::Nothing => false,
         }
-        if !layout.windows.is_empty()
-            && !layout
-                .windows
-                .iter()
-                .any(|w| w.idx == layout.active_window_idx)
-        {
-            return Err(format!(
-                "SYNC_LAYOUT: active window {} does not exist",
-                layout.active_window_idx
-            ));
-        }
-        let panes = || layout.windows.iter().flat_map(|w| w.panes.iter());
-        let cells: usize = panes()
-            .map(|p| p.sx.clamp(0, MAX_DIMENSION) as usize * p.sy.clamp(0, MAX_DIMENSION) as usize)
+    }
+
+    fn apply_layout(&mut self, layout: Layout) -> Result<(), String> {
+        check_layout(&layout)?;
+        let all_cols: usize = (layout.windows.iter().flat_map(|w| w.panes.iter()))
+            .map(|p| p.sx.clamp(1, MAX_DIMENSION) as usize)
             .sum();
-        if cells > MAX_LAYOUT_CELLS {
-            return Err(format!(
-                "SYNC_LAYOUT: {cells} cells (the limit is {MAX_LAYOUT_CELLS})"
-            ));
-        }
-        let all_cols: usize = panes().map(|p| p.sx.clamp(1, MAX_DIMENSION) as usize).sum();
         let history = (MAX_HISTORY_CELLS / all_cols.max(1)).min(PANE_HISTORY);
         let mut seen = std::collections::HashSet::new();
         for window in &layout.windows {
@@ -765,7 +792,12 @@ impl SessionState {
             self.last_window = None;
         }
         self.layout = Some(layout);
-        // Output that arrived for panes announced just now.
+        self.feed_announced();
+        Ok(())
+    }
+
+    /// Output that arrived for panes announced just now.
+    fn feed_announced(&mut self) {
         let held = std::mem::take(&mut self.unannounced);
         self.unannounced_bytes = 0;
         for (pane_id, data) in held {
@@ -774,7 +806,6 @@ impl SessionState {
                 None => self.hold_unannounced(pane_id, data),
             }
         }
-        Ok(())
     }
 
     /// Keep output for a pane the layout does not have yet, within a bound (then drop it).

@@ -10,7 +10,7 @@ use russh::ChannelId;
 use russh::server::Handle;
 use tmate_proto::{InputEvent, InputParser, KeyCode, RawStr, ServerMessage};
 use tmate_term::{Renderer, compose_into};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, timeout};
 
 use crate::bindings::{classify, parse_command_line};
@@ -117,7 +117,7 @@ struct Viewer {
     closing: Option<String>,
 }
 
-async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
+async fn run(setup: ViewerSetup, input: mpsc::Receiver<ViewerInput>) {
     let ViewerSetup {
         session,
         viewer_id,
@@ -131,26 +131,10 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
         transport,
         key,
     } = setup;
-    let (events_tx, mut events) = mpsc::channel(VIEWER_EVENTS);
-    let mut changed = session.subscribe();
+    let (events_tx, events) = mpsc::channel(VIEWER_EVENTS);
+    let changed = session.subscribe();
     let client_id = session.add_viewer(viewer_id, read_only, cols, rows, addr, events_tx);
-    let mut viewer = Viewer {
-        session: session.clone(),
-        viewer_id,
-        client_id,
-        read_only,
-        cols,
-        rows,
-        parser: InputParser::new(),
-        escape_deadline: None,
-        keys: KeyDispatch::default(),
-        prompt: None,
-        message: None,
-        renderer: Arc::new(Renderer::new()),
-        shown: None,
-        dirty: true,
-        closing: None,
-    };
+    let mut viewer = Viewer::new(session.clone(), viewer_id, client_id, read_only, cols, rows);
     let info = crate::events::ViewerInfo {
         transport,
         read_only,
@@ -173,39 +157,56 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
     // window is full would otherwise stall the connection that must deliver the window adjust).
     let (frames, frames_rx) = mpsc::channel::<bytes::Bytes>(1);
     let writer = tokio::spawn(write_frames(output, frames_rx, timing.stall_limit));
+    let sources = Sources {
+        input,
+        events,
+        changed,
+    };
+    serve(&mut viewer, &shared, &timing, out, &frames, sources).await;
+
+    session.remove_viewer(viewer_id);
+    shared.viewer_left(&session, &info);
+    say_goodbye(&mut viewer, frames, writer).await;
+}
+
+/// What wakes a viewer's task besides its timers.
+struct Sources {
+    /// What the viewer types, its resizes.
+    input: mpsc::Receiver<ViewerInput>,
+    /// Messages and the order to go, from the session.
+    events: mpsc::Receiver<ViewerEvent>,
+    /// The session's picture changed (its generation).
+    changed: watch::Receiver<u64>,
+}
+
+/// The viewer's loop: a frame when one is due and the writer can take it; else wait for
+/// input, session events and changes, the writer, or a timer. Returns when the viewer goes.
+async fn serve(
+    viewer: &mut Viewer,
+    shared: &crate::Shared,
+    timing: &ViewerTiming,
+    mut out: Vec<u8>,
+    frames: &mpsc::Sender<bytes::Bytes>,
+    sources: Sources,
+) {
+    let Sources {
+        mut input,
+        mut events,
+        mut changed,
+    } = sources;
+    let session = viewer.session.clone();
+    let client_id = viewer.client_id;
     let mut last_frame: Option<Instant> = None;
     let mut pty_bytes_drawn = session.pty_bytes();
     loop {
         let now = Instant::now();
-        let frame_due = match last_frame {
-            Some(last) if viewer.dirty => {
-                let small =
-                    session.pty_bytes().saturating_sub(pty_bytes_drawn) < timing.small_update;
-                let interval = if small {
-                    timing.quick_interval
-                } else {
-                    timing.frame_interval
-                };
-                Some(last + interval)
-            }
-            None if viewer.dirty => Some(now),
-            _ => None,
-        };
+        let frame_due = viewer.frame_due(last_frame, pty_bytes_drawn, timing, now);
         let due_now = frame_due.is_some_and(|due| due <= now);
         if due_now && frames.capacity() > 0 {
             pty_bytes_drawn = session.pty_bytes();
             let generation = *changed.borrow();
-            let diff = viewer.draw(generation);
-            viewer.dirty = false;
             last_frame = Some(now);
-            if !out.is_empty() || !diff.is_empty() {
-                // Anything queued before (entering the alternate screen) goes first.
-                let bytes = if out.is_empty() {
-                    diff
-                } else {
-                    out.extend_from_slice(&diff);
-                    bytes::Bytes::from(std::mem::take(&mut out))
-                };
+            if let Some(bytes) = viewer.frame(generation, &mut out) {
                 shared.metrics.frames_sent.inc();
                 shared
                     .metrics
@@ -217,15 +218,7 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
             }
             continue;
         }
-        let deadline = [
-            frame_due.filter(|_| !due_now),
-            viewer.message.as_ref().map(|(_, until)| *until),
-            viewer.escape_deadline,
-            viewer.keys.repeat_deadline(),
-        ]
-        .into_iter()
-        .flatten()
-        .min();
+        let deadline = viewer.next_deadline(frame_due.filter(|_| !due_now));
         tokio::select! {
             received = input.recv() => match received {
                 None => break,
@@ -261,9 +254,15 @@ async fn run(setup: ViewerSetup, mut input: mpsc::Receiver<ViewerInput>) {
             break;
         }
     }
+}
 
-    session.remove_viewer(viewer_id);
-    shared.viewer_left(&session, &info);
+/// The terminal back to how the viewer had it (and why the viewer goes), after the frames
+/// queued; the writer then closes the channel.
+async fn say_goodbye(
+    viewer: &mut Viewer,
+    frames: mpsc::Sender<bytes::Bytes>,
+    writer: tokio::task::JoinHandle<()>,
+) {
     let mut goodbye = Vec::new();
     Arc::make_mut(&mut viewer.renderer).leave(&mut goodbye);
     if let Some(reason) = &viewer.closing {
@@ -339,6 +338,89 @@ async fn sleep_until_opt(deadline: Option<Instant>) {
 }
 
 impl Viewer {
+    fn new(
+        session: Arc<Session>,
+        viewer_id: u64,
+        client_id: i64,
+        read_only: bool,
+        cols: u16,
+        rows: u16,
+    ) -> Self {
+        Viewer {
+            session,
+            viewer_id,
+            client_id,
+            read_only,
+            cols,
+            rows,
+            parser: InputParser::new(),
+            escape_deadline: None,
+            keys: KeyDispatch::default(),
+            prompt: None,
+            message: None,
+            renderer: Arc::new(Renderer::new()),
+            shown: None,
+            dirty: true,
+            closing: None,
+        }
+    }
+
+    /// When the next frame may be drawn: never while nothing changed, the first at once, then
+    /// `quick_interval` after the last for a small change (a keystroke's echo) or
+    /// `frame_interval` while the panes print a lot.
+    fn frame_due(
+        &self,
+        last_frame: Option<Instant>,
+        pty_bytes_drawn: u64,
+        timing: &ViewerTiming,
+        now: Instant,
+    ) -> Option<Instant> {
+        match last_frame {
+            Some(last) if self.dirty => {
+                let small =
+                    self.session.pty_bytes().saturating_sub(pty_bytes_drawn) < timing.small_update;
+                let interval = if small {
+                    timing.quick_interval
+                } else {
+                    timing.frame_interval
+                };
+                Some(last + interval)
+            }
+            None if self.dirty => Some(now),
+            _ => None,
+        }
+    }
+
+    /// The soonest of: a frame not due yet, the message's end, a lone ESC's wait, the end of
+    /// the repeat time.
+    fn next_deadline(&self, frame_later: Option<Instant>) -> Option<Instant> {
+        [
+            frame_later,
+            self.message.as_ref().map(|(_, until)| *until),
+            self.escape_deadline,
+            self.keys.repeat_deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+    }
+
+    /// Draw a frame behind what `out` holds; None when there is nothing to send.
+    fn frame(&mut self, generation: u64, out: &mut Vec<u8>) -> Option<bytes::Bytes> {
+        let diff = self.draw(generation);
+        self.dirty = false;
+        if out.is_empty() && diff.is_empty() {
+            return None;
+        }
+        // Anything queued before (entering the alternate screen) goes first.
+        Some(if out.is_empty() {
+            diff
+        } else {
+            out.extend_from_slice(&diff);
+            bytes::Bytes::from(std::mem::take(out))
+        })
+    }
+
     fn show(&mut self, text: &str, duration: Duration) {
         self.message = Some((text.to_string(), Instant::now() + duration));
         self.dirty = true;
@@ -567,51 +649,8 @@ impl Viewer {
                     self.show(&text, duration.max(Duration::from_millis(750)));
                 }
             }
-            "command-prompt" => {
-                // tmux: `(PROMPT) ` with -p, else `(COMMAND) ` of the template, else `:`.
-                let label = match (args.get('p'), rest.first()) {
-                    (Some(p), _) => format!("({}) ", p.split(',').next().unwrap_or_default()),
-                    (None, Some(template)) => {
-                        let name = template.split([' ', ',']).next().unwrap_or_default();
-                        format!("({name}) ")
-                    }
-                    (None, None) => ":".to_string(),
-                };
-                let input = args
-                    .get('I')
-                    .map(|i| self.expand(i.split(',').next().unwrap_or_default()))
-                    .unwrap_or_default();
-                self.prompt = Some(Prompt {
-                    kind: PromptKind::Command {
-                        template: rest.first().cloned(),
-                    },
-                    label,
-                    input,
-                });
-                self.dirty = true;
-            }
-            "confirm-before" => {
-                let Some(command) = rest.first() else {
-                    return;
-                };
-                let commands = match parse_command_line(command) {
-                    Ok(commands) => commands,
-                    Err(e) => {
-                        self.show(&e, Duration::from_secs(2));
-                        return;
-                    }
-                };
-                let label = match args.get('p') {
-                    Some(p) => self.expand(p),
-                    None => format!("Confirm '{command}'? (y/n)"),
-                };
-                self.prompt = Some(Prompt {
-                    kind: PromptKind::Confirm { commands },
-                    label,
-                    input: String::new(),
-                });
-                self.dirty = true;
-            }
+            "command-prompt" => self.open_command_prompt(&args),
+            "confirm-before" => self.open_confirm(&args),
             other => {
                 self.show(
                     &format!("{other}: only the host can change bindings and options"),
@@ -619,6 +658,56 @@ impl Viewer {
                 );
             }
         }
+    }
+
+    /// command-prompt: a prompt whose line runs as a command (or fills the template).
+    fn open_command_prompt(&mut self, args: &Args) {
+        let rest = &args.rest;
+        // tmux: `(PROMPT) ` with -p, else `(COMMAND) ` of the template, else `:`.
+        let label = match (args.get('p'), rest.first()) {
+            (Some(p), _) => format!("({}) ", p.split(',').next().unwrap_or_default()),
+            (None, Some(template)) => {
+                let name = template.split([' ', ',']).next().unwrap_or_default();
+                format!("({name}) ")
+            }
+            (None, None) => ":".to_string(),
+        };
+        let input = args
+            .get('I')
+            .map(|i| self.expand(i.split(',').next().unwrap_or_default()))
+            .unwrap_or_default();
+        self.prompt = Some(Prompt {
+            kind: PromptKind::Command {
+                template: rest.first().cloned(),
+            },
+            label,
+            input,
+        });
+        self.dirty = true;
+    }
+
+    /// confirm-before: a y/n prompt for the command, which must parse.
+    fn open_confirm(&mut self, args: &Args) {
+        let Some(command) = args.rest.first() else {
+            return;
+        };
+        let commands = match parse_command_line(command) {
+            Ok(commands) => commands,
+            Err(e) => {
+                self.show(&e, Duration::from_secs(2));
+                return;
+            }
+        };
+        let label = match args.get('p') {
+            Some(p) => self.expand(p),
+            None => format!("Confirm '{command}'? (y/n)"),
+        };
+        self.prompt = Some(Prompt {
+            kind: PromptKind::Confirm { commands },
+            label,
+            input: String::new(),
+        });
+        self.dirty = true;
     }
 
     /// A few of tmux's format variables, from the mirror: enough for the default bindings'

@@ -466,8 +466,26 @@ async fn run_web_viewer(
     mut socket: WebSocket,
     addr: SocketAddr,
 ) {
-    // Draw at the page's real size from the first frame (and tell the host that size, not a
-    // guess): wait briefly for its report.
+    let Some((size, early_input)) = first_size(&mut socket).await else {
+        return;
+    };
+    let (frames_tx, mut frames) = mpsc::channel::<bytes::Bytes>(1);
+    let output = ViewerOutput::Web(frames_tx);
+    let Some(input) = start_viewer(&shared, target, &mut socket, addr, size, output).await else {
+        return;
+    };
+    for bytes in early_input {
+        if input.send(ViewerInput::Data(bytes)).await.is_err() {
+            return;
+        }
+    }
+    carry(&shared, &mut socket, &input, &mut frames).await;
+}
+
+/// Draw at the page's real size from the first frame (and tell the host that size, not a
+/// guess): wait briefly for its report. Returns the size (80x24 without a report) and the
+/// keys that came before it; None when the socket ended.
+async fn first_size(socket: &mut WebSocket) -> Option<((u16, u16), Vec<Vec<u8>>)> {
     let mut size = (80, 24);
     let mut early_input = Vec::new();
     let deadline = tokio::time::Instant::now() + SIZE_WAIT;
@@ -481,14 +499,26 @@ async fn run_web_viewer(
             }
             Ok(Some(Ok(Message::Binary(bytes)))) => early_input.push(bytes.to_vec()),
             Ok(Some(Ok(_))) => {}
-            Ok(Some(Err(_)) | None) => return,
+            Ok(Some(Err(_)) | None) => return None,
             Err(_) => break,
         }
     }
-    let (frames_tx, mut frames) = mpsc::channel::<bytes::Bytes>(1);
-    let output = ViewerOutput::Web(frames_tx);
-    let input = match target {
-        Target::Here(found) => viewer::spawn(ViewerSetup {
+    Some((size, early_input))
+}
+
+/// The viewer's task: here, or a link to the node that owns the session. Returns where its
+/// input goes; None when there is no viewer (the page is told why when a node cannot be
+/// reached).
+async fn start_viewer(
+    shared: &Arc<Shared>,
+    target: Target,
+    socket: &mut WebSocket,
+    addr: SocketAddr,
+    size: (u16, u16),
+    output: ViewerOutput,
+) -> Option<mpsc::Sender<ViewerInput>> {
+    match target {
+        Target::Here(found) => Some(viewer::spawn(ViewerSetup {
             viewer_id: shared.next_viewer_id(),
             read_only: found.read_only,
             session: found.session,
@@ -500,13 +530,11 @@ async fn run_web_viewer(
             shared: shared.clone(),
             transport: crate::metrics::Transport::web,
             key: None,
-        }),
+        })),
         Target::Remote {
             addr: owner, token, ..
         } => {
-            let Some(cluster) = shared.cluster.clone() else {
-                return;
-            };
+            let cluster = shared.cluster.clone()?;
             let forward = Forward {
                 token,
                 addr,
@@ -515,12 +543,12 @@ async fn run_web_viewer(
                 key: None,
             };
             match link::open(&owner, &cluster.host_key, &forward).await {
-                Ok(open) => link::spawn(
+                Ok(open) => Some(link::spawn(
                     open,
                     output,
                     shared.config.viewer_timing.stall_limit,
                     shared.clone(),
-                ),
+                )),
                 Err(error) => {
                     tracing::warn!(peer = %addr, error = %error.0, "cannot forward a web viewer");
                     let text = format!("\r\n{}\r\n", error.0);
@@ -531,16 +559,21 @@ async fn run_web_viewer(
                             reason: "the session's relay node cannot be reached".into(),
                         })))
                         .await;
-                    return;
+                    None
                 }
             }
         }
-    };
-    for bytes in early_input {
-        if input.send(ViewerInput::Data(bytes)).await.is_err() {
-            return;
-        }
     }
+}
+
+/// Keys and size reports from the page to the viewer, its frames to the page, until either
+/// side ends.
+async fn carry(
+    shared: &Shared,
+    socket: &mut WebSocket,
+    input: &mpsc::Sender<ViewerInput>,
+    frames: &mut mpsc::Receiver<bytes::Bytes>,
+) {
     loop {
         tokio::select! {
             received = socket.recv() => match received {

@@ -12,6 +12,10 @@
     clippy::panic,
     reason = "a test stops on what it did not expect"
 )]
+#![allow(
+    clippy::too_many_lines,
+    reason = "each test is one end-to-end scenario that reads top to bottom, step after step"
+)]
 
 mod common;
 

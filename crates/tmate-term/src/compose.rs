@@ -391,8 +391,44 @@ pub fn compose_look(
     client_rows: u16,
     frame: &mut Frame,
 ) {
-    let cols = usize::from(client_cols);
-    let total = cols * usize::from(client_rows);
+    reset_frame(frame, client_cols, client_rows);
+    let overlay = scene.message.is_some() || look.prompt.is_some();
+    let status_rows = u16::from(client_rows > 0 && (scene.status.is_some() || overlay));
+    let area = Area {
+        cols: client_cols,
+        rows: client_rows - status_rows,
+        // Window-area rows start below a status line at the top.
+        top: usize::from(status_rows == 1 && scene.status.is_some() && look.status_top),
+    };
+    let active = scene
+        .active_pane
+        .and_then(|id| scene.panes.iter().find(|p| p.id == id));
+    let owner = pane_owners(scene, area);
+    draw_window_area(scene, look, area, &owner, active, frame);
+    draw_pane_labels(scene, look, area, frame);
+    if status_rows == 1 {
+        draw_status_row(scene, look, area, frame);
+    }
+    if let Some(active) = active {
+        place_cursor(active, overlay, area, frame);
+    }
+}
+
+/// The window area on the client: its size and first row.
+#[derive(Debug, Clone, Copy)]
+struct Area {
+    /// The client's width.
+    cols: u16,
+    /// The client's rows less the status row.
+    rows: u16,
+    /// 1 when the status line is at the top (the area starts below it), else 0.
+    top: usize,
+}
+
+/// Size `frame` for the client (its cells all redrawn when the size changed), no cursor, no
+/// modes yet.
+fn reset_frame(frame: &mut Frame, client_cols: u16, client_rows: u16) {
+    let total = usize::from(client_cols) * usize::from(client_rows);
     let resized =
         (frame.cols, frame.rows) != (client_cols, client_rows) || frame.cells.len() != total;
     frame.cols = client_cols;
@@ -402,20 +438,13 @@ pub fn compose_look(
     frame.damage.begin(client_rows, resized);
     frame.cursor = None;
     frame.modes = PaneModes::default();
+}
 
-    let overlay = scene.message.is_some() || look.prompt.is_some();
-    let status_rows = u16::from(client_rows > 0 && (scene.status.is_some() || overlay));
-    let area_rows = client_rows - status_rows;
-    // Window-area rows start below a status line at the top.
-    let top = usize::from(status_rows == 1 && scene.status.is_some() && look.status_top);
-    let layout = Layout::new(scene);
-    let active = scene
-        .active_pane
-        .and_then(|id| scene.panes.iter().find(|p| p.id == id));
-
-    // Which pane covers each cell of the visible window area (later panes win, as tmux draws
-    // panes in list order over each other).
-    let mut owner: Vec<u16> = vec![NO_PANE; cols * usize::from(area_rows)];
+/// Which pane covers each cell of the visible window area (later panes win, as tmux draws
+/// panes in list order over each other): indexes into `scene.panes`, or NO_PANE.
+fn pane_owners(scene: &Scene<'_>, area: Area) -> Vec<u16> {
+    let cols = usize::from(area.cols);
+    let mut owner: Vec<u16> = vec![NO_PANE; cols * usize::from(area.rows)];
     for (i, pane) in scene.panes.iter().enumerate().take(usize::from(NO_PANE)) {
         let x0 = pane.xoff.min(scene.session_cols);
         let y0 = pane.yoff.min(scene.session_rows);
@@ -423,12 +452,12 @@ pub fn compose_look(
             .xoff
             .saturating_add(pane.cols)
             .min(scene.session_cols)
-            .min(client_cols);
+            .min(area.cols);
         let y1 = pane
             .yoff
             .saturating_add(pane.rows)
             .min(scene.session_rows)
-            .min(area_rows);
+            .min(area.rows);
         for y in y0..y1 {
             let start = usize::from(y) * cols;
             if let Some(run) = owner.get_mut(start + usize::from(x0)..start + usize::from(x1)) {
@@ -436,32 +465,25 @@ pub fn compose_look(
             }
         }
     }
+    owner
+}
 
-    // Rows are stamped with everything they are drawn from; a row whose stamp is the one it
-    // was last composed with is left as it is (typing changes one row of one pane).
-    // display-panes numbers are drawn over rows afterwards: rows are then always redone.
-    let layout_stamp = look.pane_labels.is_empty().then(|| {
-        let mut h = std::hash::DefaultHasher::new();
-        (
-            client_cols,
-            client_rows,
-            top,
-            scene.session_cols,
-            scene.session_rows,
-        )
-            .hash(&mut h);
-        (
-            scene.active_pane,
-            look.border_style,
-            look.active_border_style,
-        )
-            .hash(&mut h);
-        for p in &scene.panes {
-            (p.id, p.xoff, p.yoff, p.cols, p.rows, p.term.row_stamp(0).0).hash(&mut h);
-        }
-        h.finish()
-    });
-    for y in 0..area_rows {
+/// The window area's rows: pane cells, and borders and filling where no pane is. Rows are
+/// stamped with everything they are drawn from; a row whose stamp is the one it was last
+/// composed with is left as it is (typing changes one row of one pane).
+fn draw_window_area(
+    scene: &Scene<'_>,
+    look: &Look,
+    area: Area,
+    owner: &[u16],
+    active: Option<&ScenePane<'_>>,
+    frame: &mut Frame,
+) {
+    let cols = usize::from(area.cols);
+    let top = area.top;
+    let layout = Layout::new(scene);
+    let layout_stamp = layout_stamp(scene, look, area, frame.rows);
+    for y in 0..area.rows {
         let frame_row = usize::from(y) + top;
         let stamp = layout_stamp.map_or(0, |layout| {
             let mut h = std::hash::DefaultHasher::new();
@@ -478,7 +500,7 @@ pub fn compose_look(
             continue;
         }
         frame.damage.recomposed(frame_row, stamp);
-        for x in 0..client_cols {
+        for x in 0..area.cols {
             let idx = usize::from(y) * cols + usize::from(x);
             let Some(slot) = frame.cells.get_mut(idx + top * cols) else {
                 continue;
@@ -488,7 +510,7 @@ pub fn compose_look(
                 .filter(|&&o| o != NO_PANE)
                 .and_then(|&o| scene.panes.get(usize::from(o)));
             match pane {
-                Some(pane) => pane_cell(pane, x, y, &owner, cols, slot),
+                Some(pane) => pane_cell(pane, x, y, owner, cols, slot),
                 None => {
                     let (glyph, style) =
                         layout.border_cell(u32::from(x), u32::from(y), active, look);
@@ -500,7 +522,39 @@ pub fn compose_look(
             }
         }
     }
+}
 
+/// What every row of the window area is drawn from besides its panes' rows: sizes, placement,
+/// borders. None with display-panes numbers, which are drawn over rows afterwards: rows are
+/// then always redone.
+fn layout_stamp(scene: &Scene<'_>, look: &Look, area: Area, client_rows: u16) -> Option<u64> {
+    look.pane_labels.is_empty().then(|| {
+        let mut h = std::hash::DefaultHasher::new();
+        (
+            area.cols,
+            client_rows,
+            area.top,
+            scene.session_cols,
+            scene.session_rows,
+        )
+            .hash(&mut h);
+        (
+            scene.active_pane,
+            look.border_style,
+            look.active_border_style,
+        )
+            .hash(&mut h);
+        for p in &scene.panes {
+            (p.id, p.xoff, p.yoff, p.cols, p.rows, p.term.row_stamp(0).0).hash(&mut h);
+        }
+        h.finish()
+    })
+}
+
+/// display-panes numbers over their panes' parts inside both the window and this client.
+fn draw_pane_labels(scene: &Scene<'_>, look: &Look, area: Area, frame: &mut Frame) {
+    let cols = usize::from(area.cols);
+    let top = area.top;
     for label in &look.pane_labels {
         let Some(pane) = scene.panes.iter().find(|p| p.id == label.pane) else {
             continue;
@@ -512,7 +566,7 @@ pub fn compose_look(
             .min(cols);
         let y1 = (y0 + usize::from(pane.rows))
             .min(usize::from(scene.session_rows))
-            .min(usize::from(area_rows));
+            .min(usize::from(area.rows));
         if x1 <= x0 || y1 <= y0 {
             continue;
         }
@@ -533,41 +587,50 @@ pub fn compose_look(
             }
         });
     }
+}
 
-    if status_rows == 1 {
-        let row_index = if top == 1 { 0 } else { usize::from(area_rows) };
-        // The status row is drawn from the bar, the message and the look alone (the clock is
-        // text in the bar): with the same inputs it is left as it is.
-        let mut h = std::hash::DefaultHasher::new();
-        (client_cols, row_index, &scene.status, &scene.message, look).hash(&mut h);
-        let stamp = h.finish();
-        let current = frame.damage.is_current(row_index, stamp);
-        if !current {
-            frame.damage.recomposed(row_index, stamp);
-        }
-        let start = row_index * cols;
-        if current {
-            // Drawn from the same inputs last time: the cells are already right.
-        } else if let Some(row) = frame.cells.get_mut(start..start + cols) {
-            match (&scene.message, &look.prompt, &scene.status) {
-                (Some(message), _, _) => draw_message(row, message, look.message_style),
-                (None, Some(prompt), _) => draw_prompt(row, prompt, look),
-                (None, None, Some(status)) => draw_status(row, status, look),
-                (None, None, None) => {}
-            }
+/// The status row (above or below the window area): a message, else the prompt, else the
+/// status line.
+fn draw_status_row(scene: &Scene<'_>, look: &Look, area: Area, frame: &mut Frame) {
+    let cols = usize::from(area.cols);
+    let row_index = if area.top == 1 {
+        0
+    } else {
+        usize::from(area.rows)
+    };
+    // The status row is drawn from the bar, the message and the look alone (the clock is
+    // text in the bar): with the same inputs it is left as it is.
+    let mut h = std::hash::DefaultHasher::new();
+    (area.cols, row_index, &scene.status, &scene.message, look).hash(&mut h);
+    let stamp = h.finish();
+    let current = frame.damage.is_current(row_index, stamp);
+    if !current {
+        frame.damage.recomposed(row_index, stamp);
+    }
+    let start = row_index * cols;
+    if current {
+        // Drawn from the same inputs last time: the cells are already right.
+    } else if let Some(row) = frame.cells.get_mut(start..start + cols) {
+        match (&scene.message, &look.prompt, &scene.status) {
+            (Some(message), _, _) => draw_message(row, message, look.message_style),
+            (None, Some(prompt), _) => draw_prompt(row, prompt, look),
+            (None, None, Some(status)) => draw_status(row, status, look),
+            (None, None, None) => {}
         }
     }
+}
 
-    if let Some(active) = active {
-        frame.modes = active.term.modes();
-        let (cx, cy) = active.term.cursor();
-        let visible = frame.modes.cursor_visible && !overlay;
-        if visible && cx < active.cols && cy < active.rows {
-            let x = u32::from(active.xoff) + u32::from(cx);
-            let y = u32::from(active.yoff) + u32::from(cy);
-            if x < u32::from(client_cols) && y < u32::from(area_rows) {
-                frame.cursor = Some((x as u16, (y as usize + top) as u16));
-            }
+/// The active pane's terminal modes, and its cursor when visible on this client (hidden under
+/// a message or prompt).
+fn place_cursor(active: &ScenePane<'_>, overlay: bool, area: Area, frame: &mut Frame) {
+    frame.modes = active.term.modes();
+    let (cx, cy) = active.term.cursor();
+    let visible = frame.modes.cursor_visible && !overlay;
+    if visible && cx < active.cols && cy < active.rows {
+        let x = u32::from(active.xoff) + u32::from(cx);
+        let y = u32::from(active.yoff) + u32::from(cy);
+        if x < u32::from(area.cols) && y < u32::from(area.rows) {
+            frame.cursor = Some((x as u16, (y as usize + area.top) as u16));
         }
     }
 }

@@ -44,6 +44,10 @@ impl Default for InputFilter {
 impl InputFilter {
     /// Append the filtered form of `input` to `out`. Returns how many characters the input may
     /// add to cells as zero-width marks: UTF-8 lead bytes plus the counts of REP sequences.
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one transition table over (state, byte), read against vte 0.15's escape grammar arm by arm; split, the arms' order (which decides) would be spread over functions"
+    )]
     pub(crate) fn filter(&mut self, input: &[u8], cols: usize, out: &mut Vec<u8>) -> usize {
         let mut marks = 0usize;
         for &b in input {

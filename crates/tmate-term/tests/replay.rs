@@ -151,7 +151,22 @@ fn check_recording(name: &str) {
 
     let mut pane = PaneTerm::new(COLS, ROWS, 2000);
     pane.feed(&bytes);
-    let split = feed_split(&bytes);
+    check_split_feed(name, &bytes, &pane);
+    let mut diffs = tmux_diffs(name, &path, &pane);
+    diffs.extend(vt100_diffs(&bytes, &pane));
+    diffs.extend(client_diffs(&bytes, &pane));
+
+    assert!(
+        diffs.is_empty(),
+        "{name}: {} differences:\n{}",
+        diffs.len(),
+        diffs.join("\n")
+    );
+}
+
+/// The recording fed in pieces draws what it draws fed whole (`pane`).
+fn check_split_feed(name: &str, bytes: &[u8], pane: &PaneTerm) {
+    let split = feed_split(bytes);
     for row in 0..ROWS {
         assert_eq!(
             pane.row_text(row),
@@ -167,14 +182,18 @@ fn check_recording(name: &str) {
         }
     }
     assert_eq!(pane.cursor(), split.cursor());
+}
 
+/// Where `pane` differs from tmux 3.3a fed the same recording: text, colours and attributes,
+/// cursor, modes.
+fn tmux_diffs(name: &str, path: &std::path::Path, pane: &PaneTerm) -> Vec<String> {
+    let mut diffs = Vec::new();
     // tmux 3.3a: plain text exactly as `capture-pane -p` prints it.
     let tmux = Tmux::new();
-    tmux.replay_file(&path, COLS, ROWS);
+    tmux.replay_file(path, COLS, ROWS);
     let text = tmux.out(&["capture-pane", "-p"]);
     let tmux_rows: Vec<&str> = text.lines().collect();
     assert_eq!(tmux_rows.len(), usize::from(ROWS), "{name}: tmux rows");
-    let mut diffs = Vec::new();
     for (row, theirs) in tmux_rows.iter().enumerate() {
         let ours = pane.row_text(row as u16);
         if ours != *theirs {
@@ -187,7 +206,7 @@ fn check_recording(name: &str) {
     // tmux 3.3a: colours and attributes from `capture-pane -p -e -N`.
     let styled = tmux.out(&["capture-pane", "-p", "-e", "-N"]);
     let parsed = parse_capture(&styled, COLS, ROWS);
-    diffs.extend(diff_against(&pane, parsed.screen(), "tmux"));
+    diffs.extend(diff_against(pane, parsed.screen(), "tmux"));
 
     // tmux 3.3a: cursor and modes.
     let cursor = tmux.out(&["display-message", "-p", "#{cursor_x} #{cursor_y}"]);
@@ -215,11 +234,16 @@ fn check_recording(name: &str) {
              ours {ours:?} tmux {theirs:?}"
         ));
     }
+    diffs
+}
 
+/// Where `pane` differs from vt100 0.18 fed the same bytes: cells and cursor.
+fn vt100_diffs(bytes: &[u8], pane: &PaneTerm) -> Vec<String> {
     // vt100 0.18: an independent emulator fed the same bytes.
     let mut oracle = common::vt100_parser(COLS, ROWS);
-    oracle.process(&bytes);
-    diffs.extend(diff_against(&pane, oracle.screen(), "vt100"));
+    oracle.process(bytes);
+    let mut diffs = diff_against(pane, oracle.screen(), "vt100");
+    let (cx, cy) = pane.cursor();
     let (vy, vx) = oracle.screen().cursor_position();
     if (vx, vy) != (cx, cy) {
         diffs.push(format!(
@@ -228,7 +252,12 @@ fn check_recording(name: &str) {
             (vx, vy)
         ));
     }
+    diffs
+}
 
+/// Where a (vt100) client, sent the rendered frames of half the recording and then all of it,
+/// differs from the composed frame.
+fn client_diffs(bytes: &[u8], pane: &PaneTerm) -> Vec<String> {
     // Composed with a status line and sent through the renderer, first half of the recording
     // then all of it (an incremental update of real content), a client shows exactly the frame.
     let mut half = PaneTerm::new(COLS, ROWS, 2000);
@@ -237,18 +266,11 @@ fn check_recording(name: &str) {
     let mut out = Vec::new();
     renderer.enter(&mut out);
     renderer.render(&frame_of(&half), &mut out);
-    let frame = frame_of(&pane);
+    let frame = frame_of(pane);
     renderer.render(&frame, &mut out);
     let mut client = common::vt100_parser(COLS, ROWS + 1);
     client.process(&out);
-    diffs.extend(diff_client(client.screen(), &frame));
-
-    assert!(
-        diffs.is_empty(),
-        "{name}: {} differences:\n{}",
-        diffs.len(),
-        diffs.join("\n")
-    );
+    diff_client(client.screen(), &frame)
 }
 
 #[test]

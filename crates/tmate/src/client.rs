@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use tokio::io::AsyncReadExt;
+use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::net::UnixStream;
 use tokio::net::unix::OwnedWriteHalf;
 
@@ -145,26 +145,7 @@ pub async fn run_with(
             return 1;
         }
     };
-    let tty = rustix::termios::isatty(std::io::stdin());
-    let (cols, rows) = terminal_size().unwrap_or((80, 24));
-    let cwd = std::env::current_dir()
-        .map(|p| p.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut words = prefix;
-    if !words.is_empty() && argv.is_empty() {
-        words.push("new-session".into());
-    } else {
-        words.extend(argv);
-    }
-    let request = wire::CommandRequest {
-        cwd,
-        tmux: std::env::var("TMUX").unwrap_or_default(),
-        tmux_pane: std::env::var("TMUX_PANE").unwrap_or_default(),
-        cols,
-        rows,
-        tty,
-        argv: words,
-    };
+    let request = command_request(prefix, argv);
     let (mut rd, mut wr) = stream.into_split();
     let sent = wire::write_frame(&mut wr, kind::COMMAND, &request.encode())
         .await
@@ -182,7 +163,37 @@ pub async fn run_with(
         eprintln!("lost server");
         return 1;
     }
-    let mut rd = std::io::Cursor::new(first).chain(rd);
+    follow_server(std::io::Cursor::new(first).chain(rd), wr).await
+}
+
+/// The command with this client's context: its directory, `$TMUX`, terminal size and whether
+/// stdin is a terminal. `prefix` runs first; with no command after it, a new session.
+fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::CommandRequest {
+    let tty = rustix::termios::isatty(std::io::stdin());
+    let (cols, rows) = terminal_size().unwrap_or((80, 24));
+    let cwd = std::env::current_dir()
+        .map(|p| p.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut words = prefix;
+    if !words.is_empty() && argv.is_empty() {
+        words.push("new-session".into());
+    } else {
+        words.extend(argv);
+    }
+    wire::CommandRequest {
+        cwd,
+        tmux: std::env::var("TMUX").unwrap_or_default(),
+        tmux_pane: std::env::var("TMUX_PANE").unwrap_or_default(),
+        cols,
+        rows,
+        tty,
+        argv: words,
+    }
+}
+
+/// The server's frames until the command is done: its output to ours; an attach puts the
+/// terminal in raw mode and hands it (or its keys) over until detached. Returns the exit code.
+async fn follow_server(mut rd: impl AsyncRead + Unpin, mut wr: OwnedWriteHalf) -> i32 {
     let mut saved = None;
     let mut stdin_task = None;
     let code = loop {

@@ -251,47 +251,13 @@ pub fn window_flags(state: &State, session: u32, window: u32) -> String {
     f
 }
 
-fn variable(state: &State, ctx: Ctx, name: &str) -> String {
-    let session = state.sessions.get(&ctx.session);
+/// The pane's own variables (`pane_*`, `cursor_*`); `None` for a name it does not know.
+fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
     let window = state.window(ctx.session, ctx.window);
     let pane = state.panes.get(&ctx.pane);
     let geo = window.and_then(|w| w.geometry(ctx.pane));
     let b = |v: bool| if v { "1" } else { "0" }.to_string();
-    // Copy mode's variables (pane_in_mode, scroll_position, copy_cursor_x...).
-    if let Some(v) = pane.and_then(|p| crate::copy::format_var(p, name)) {
-        return v;
-    }
-    match name {
-        "session_name" => session.map(|s| s.name.clone()).unwrap_or_default(),
-        "session_id" => session.map(|s| format!("${}", s.id)).unwrap_or_default(),
-        "session_windows" => session
-            .map(|s| s.windows.len().to_string())
-            .unwrap_or_default(),
-        "session_attached" => session
-            .map(|s| {
-                let n = state.clients.values().filter(|c| c.session == s.id).count();
-                n.to_string()
-            })
-            .unwrap_or_default(),
-        "session_created" => session.map(|s| s.created.to_string()).unwrap_or_default(),
-        "window_index" => window.map(|_| ctx.window.to_string()).unwrap_or_default(),
-        "window_id" => window.map(|w| format!("@{}", w.id)).unwrap_or_default(),
-        "window_name" => window_name(state, ctx.session, ctx.window),
-        "window_width" => window.map(|w| w.sx.to_string()).unwrap_or_default(),
-        "window_height" => window.map(|w| w.sy.to_string()).unwrap_or_default(),
-        "window_panes" => window
-            .map(|w| w.pane_ids().len().to_string())
-            .unwrap_or_default(),
-        "window_active" => b(session.is_some_and(|s| s.current == ctx.window)),
-        "window_flags" => window_flags(state, ctx.session, ctx.window),
-        "pane_index" => window
-            .and_then(|w| w.pane_index(ctx.pane))
-            .map(|i| {
-                let base = state.option_num(ctx.session, ctx.window, "pane-base-index");
-                (i64::try_from(i).unwrap_or(0) + base).to_string()
-            })
-            .unwrap_or_default(),
-        "window_zoomed_flag" => b(window.is_some_and(|w| w.zoomed.is_some())),
+    let value = match name {
         "pane_dead" => b(pane.is_some_and(|p| p.dead.is_some())),
         "pane_dead_status" => pane
             .and_then(|p| p.dead)
@@ -327,20 +293,60 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
         "cursor_y" => pane
             .map(|p| p.term.cursor().1.to_string())
             .unwrap_or_default(),
+        _ => return None,
+    };
+    Some(value)
+}
+
+fn variable(state: &State, ctx: Ctx, name: &str) -> String {
+    let session = state.sessions.get(&ctx.session);
+    let window = state.window(ctx.session, ctx.window);
+    let pane = state.panes.get(&ctx.pane);
+    let b = |v: bool| if v { "1" } else { "0" }.to_string();
+    // Copy mode's variables (pane_in_mode, scroll_position, copy_cursor_x...).
+    if let Some(v) = pane.and_then(|p| crate::copy::format_var(p, name)) {
+        return v;
+    }
+    if let Some(v) = pane_variable(state, ctx, name) {
+        return v;
+    }
+    match name {
+        "session_name" => session.map(|s| s.name.clone()).unwrap_or_default(),
+        "session_id" => session.map(|s| format!("${}", s.id)).unwrap_or_default(),
+        "session_windows" => session
+            .map(|s| s.windows.len().to_string())
+            .unwrap_or_default(),
+        "session_attached" => session
+            .map(|s| {
+                let n = state.clients.values().filter(|c| c.session == s.id).count();
+                n.to_string()
+            })
+            .unwrap_or_default(),
+        "session_created" => session.map(|s| s.created.to_string()).unwrap_or_default(),
+        "window_index" => window.map(|_| ctx.window.to_string()).unwrap_or_default(),
+        "window_id" => window.map(|w| format!("@{}", w.id)).unwrap_or_default(),
+        "window_name" => window_name(state, ctx.session, ctx.window),
+        "window_width" => window.map(|w| w.sx.to_string()).unwrap_or_default(),
+        "window_height" => window.map(|w| w.sy.to_string()).unwrap_or_default(),
+        "window_panes" => window
+            .map(|w| w.pane_ids().len().to_string())
+            .unwrap_or_default(),
+        "window_active" => b(session.is_some_and(|s| s.current == ctx.window)),
+        "window_flags" => window_flags(state, ctx.session, ctx.window),
+        "pane_index" => window
+            .and_then(|w| w.pane_index(ctx.pane))
+            .map(|i| {
+                let base = state.option_num(ctx.session, ctx.window, "pane-base-index");
+                (i64::try_from(i).unwrap_or(0) + base).to_string()
+            })
+            .unwrap_or_default(),
+        "window_zoomed_flag" => b(window.is_some_and(|w| w.zoomed.is_some())),
         "host" => hostname(),
         "host_short" => hostname().split('.').next().unwrap_or_default().to_string(),
         "pid" => std::process::id().to_string(),
         // Any option by name, as tmux's formats allow (`#{base-index}`).
         _ if crate::options::TABLE.iter().any(|d| d.name == name) || name.starts_with('@') => {
-            let value = state.option(ctx.session, ctx.window, name);
-            // tmux gives flag options as numbers in formats (`#{?synchronize-panes,...}`).
-            let flag =
-                crate::options::lookup(name).is_ok_and(|d| d.kind == crate::options::Kind::Flag);
-            match value.as_str() {
-                "on" if flag => "1".into(),
-                "off" if flag => "0".into(),
-                _ => value,
-            }
+            option_variable(state, ctx, name)
         }
         // The relay's SET_ENV values (`#{tmate_ssh}`), tmate's format variables.
         _ => state
@@ -350,6 +356,18 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
             .cloned()
             .or_else(|| environment_value(state, session, name))
             .unwrap_or_default(),
+    }
+}
+
+/// An option's value as a format variable.
+fn option_variable(state: &State, ctx: Ctx, name: &str) -> String {
+    let value = state.option(ctx.session, ctx.window, name);
+    // tmux gives flag options as numbers in formats (`#{?synchronize-panes,...}`).
+    let flag = crate::options::lookup(name).is_ok_and(|d| d.kind == crate::options::Kind::Flag);
+    match value.as_str() {
+        "on" if flag => "1".into(),
+        "off" if flag => "0".into(),
+        _ => value,
     }
 }
 

@@ -95,19 +95,32 @@ impl ShareOptions {
     }
 }
 
-fn main() {
+/// The command line, read.
+#[derive(Default)]
+struct Cli {
+    share: ShareOptions,
+    /// -S
+    socket: Option<PathBuf>,
+    /// -L
+    label: Option<String>,
+    /// -c
+    shell_command: Option<String>,
+    /// -f
+    config: Option<PathBuf>,
+    /// -F
+    foreground: bool,
+    /// tmate's CLI options (-k, -n, -r, -a) as `set-option NAME VALUE`, in the order given.
+    cli_options: Vec<(&'static str, String)>,
+    /// The command after the flags.
+    argv: Vec<String>,
+}
+
+/// Read the flags; None after -V (the version is printed). Exits with the usage on a bad one.
+fn parse_args() -> Option<Cli> {
     let mut args = std::env::args().skip(1).peekable();
-    let mut share = ShareOptions::default();
-    let mut socket: Option<PathBuf> = None;
-    let mut label: Option<String> = None;
-    let mut shell_command: Option<String> = None;
-    let mut config: Option<PathBuf> = None;
-    let mut foreground = false;
-    // tmate's CLI options become `set-option NAME VALUE` after the config files (tmux.c
-    // tmate_load_cli_options), in this order.
-    let mut cli_options: Vec<(&str, String)> = Vec::new();
+    let mut cli = Cli::default();
     loop {
-        if let Err(e) = share.take(&mut args) {
+        if let Err(e) = cli.share.take(&mut args) {
             eprintln!("tmate: {e}");
             std::process::exit(usage());
         }
@@ -126,10 +139,10 @@ fn main() {
         while let Some(c) = chars.next() {
             match c {
                 '2' | 'u' | 'v' | 'l' | 'C' | 'q' | 'D' | 'N' | 'd' => {}
-                'F' => foreground = true,
+                'F' => cli.foreground = true,
                 'V' => {
                     println!("tmate {}", env!("CARGO_PKG_VERSION"));
-                    return;
+                    return None;
                 }
                 'S' | 'L' | 'f' | 'c' | 'k' | 'n' | 'r' | 'a' => {
                     let rest: String = chars.by_ref().collect();
@@ -142,21 +155,31 @@ fn main() {
                         std::process::exit(usage())
                     };
                     match c {
-                        'S' => socket = Some(PathBuf::from(value)),
-                        'L' => label = Some(value),
-                        'c' => shell_command = Some(value),
-                        'k' => cli_options.push(("tmate-api-key", value)),
-                        'n' => cli_options.push(("tmate-session-name", value)),
-                        'r' => cli_options.push(("tmate-session-name-ro", value)),
-                        'a' => cli_options.push(("tmate-authorized-keys", value)),
-                        _ => config = Some(PathBuf::from(value)),
+                        'S' => cli.socket = Some(PathBuf::from(value)),
+                        'L' => cli.label = Some(value),
+                        'c' => cli.shell_command = Some(value),
+                        'k' => cli.cli_options.push(("tmate-api-key", value)),
+                        'n' => cli.cli_options.push(("tmate-session-name", value)),
+                        'r' => cli.cli_options.push(("tmate-session-name-ro", value)),
+                        'a' => cli.cli_options.push(("tmate-authorized-keys", value)),
+                        _ => cli.config = Some(PathBuf::from(value)),
                     }
                 }
                 _ => std::process::exit(usage()),
             }
         }
     }
-    let argv: Vec<String> = args.collect();
+    cli.argv = args.collect();
+    Some(cli)
+}
+
+/// The `set-option` commands the server runs after the config files: tmate's CLI options
+/// (tmux.c tmate_load_cli_options, in its order), the sharing options, -F.
+fn server_prefix(
+    mut cli_options: Vec<(&'static str, String)>,
+    share: ShareOptions,
+    foreground: bool,
+) -> Vec<String> {
     cli_options.sort_by_key(|(name, _)| {
         [
             "tmate-api-key",
@@ -186,6 +209,24 @@ fn main() {
             ";".into(),
         ]);
     }
+    prefix
+}
+
+fn main() {
+    let Some(cli) = parse_args() else {
+        return;
+    };
+    let Cli {
+        share,
+        socket,
+        label,
+        shell_command,
+        config,
+        foreground,
+        cli_options,
+        argv,
+    } = cli;
+    let prefix = server_prefix(cli_options, share, foreground);
     if let Some(cmd) = shell_command {
         let err = std::os::unix::process::CommandExt::exec(
             std::process::Command::new("/bin/sh").arg("-c").arg(cmd),

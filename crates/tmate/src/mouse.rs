@@ -72,61 +72,14 @@ pub fn handle(
     };
     let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
     let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
-    let geos = w.visible();
-    let inside = geos
-        .iter()
-        .find(|g| x >= g.xoff && x < g.xoff + g.sx && y >= g.yoff && y < g.yoff + g.sy);
-    let (location, pane) = if y >= w.sy {
-        (Location::Status, None)
-    } else if let Some(g) = inside {
-        (Location::Pane, Some(g.id))
-    } else {
-        // On a border: the pane to its left or above (tmux picks the one the border is of).
-        let near = geos
-            .iter()
-            .find(|g| {
-                (g.xoff + g.sx == x && y >= g.yoff && y <= g.yoff + g.sy)
-                    || (g.yoff + g.sy == y && x >= g.xoff && x <= g.xoff + g.sx)
-            })
-            .map(|g| g.id);
-        (Location::Border, near)
-    };
+    let spot = locate(w, x, y);
+    let (location, pane) = (spot.location, spot.pane);
     // Where the button went down: a drag and its end belong there.
     let (start_location, start_pane) = (ms.location, ms.pane);
     let b = ev.button;
-    let wheel = b & 64 != 0;
-    let motion = b & 32 != 0;
-    let release = ev.release || (!ev.sgr && b & 3 == 3 && !wheel);
-    let event = if wheel {
-        12 + u64::from(b & 1)
-    } else if release {
-        let n = u64::from(ms.button.min(2));
-        let dragged = ms.drag.take();
-        match dragged {
-            Some(Drag::Copy { .. } | Drag::Key) => 9 + n,
-            Some(Drag::Border { .. }) => return true,
-            None => 3 + n,
-        }
-    } else if motion {
-        match ms.drag {
-            Some(Drag::Copy { pane }) => {
-                let (px, py) = pane_position(st, pane, x, y);
-                crate::copy::drag_update(st, pane, px, py);
-                return true;
-            }
-            Some(Drag::Border { x: lx, y: ly }) => {
-                drag_border(shared, st, info, lx, ly, x, y);
-                ms.drag = Some(Drag::Border { x, y });
-                return true;
-            }
-            Some(Drag::Key) | None => 6 + u64::from(b & 3).min(2),
-        }
-    } else {
-        ms.button = b & 3;
-        ms.down = (x, y);
-        ms.location = Some(location);
-        ms.pane = pane;
-        u64::from(b & 3).min(2)
+    let release = ev.release || (!ev.sgr && b & 3 == 3 && b & 64 == 0);
+    let Some(event) = event_number(shared, st, info, ev, release, ms, spot) else {
+        return true;
     };
     // A drag or its end belongs where the button went down.
     let (location, pane) = if (6..12).contains(&event) {
@@ -181,9 +134,114 @@ pub fn handle(
         ..info.clone()
     };
     let r = crate::cmd::run_list(shared, st, &ctx, &binding.commands);
-    if let Some(err) = r.err.lines().next()
-        && let Some(c) = info.attached.and_then(|id| st.clients.get(&id))
+    if let Some(err) = r.err.lines().next() {
+        show_error(st, sid, info, err);
+    }
+    // A drag that put the pane in copy mode continues as a selection (window_copy_start_drag).
+    if (6..9).contains(&event)
+        && let Some(p) = pane
+        && crate::copy::in_mode(st, p)
     {
+        ms.drag = Some(Drag::Copy { pane: p });
+    }
+    true
+}
+
+/// Where (x, y) of the window is: the status line below it, a pane, or a border with the pane
+/// to its left or above (tmux picks the one the border is of).
+fn locate(w: &crate::state::Window, x: u16, y: u16) -> Spot {
+    let geos = w.visible();
+    let inside = geos
+        .iter()
+        .find(|g| x >= g.xoff && x < g.xoff + g.sx && y >= g.yoff && y < g.yoff + g.sy);
+    let (location, pane) = if y >= w.sy {
+        (Location::Status, None)
+    } else if let Some(g) = inside {
+        (Location::Pane, Some(g.id))
+    } else {
+        let near = geos
+            .iter()
+            .find(|g| {
+                (g.xoff + g.sx == x && y >= g.yoff && y <= g.yoff + g.sy)
+                    || (g.yoff + g.sy == y && x >= g.xoff && x <= g.xoff + g.sx)
+            })
+            .map(|g| g.id);
+        (Location::Border, near)
+    };
+    Spot {
+        x,
+        y,
+        location,
+        pane,
+    }
+}
+
+/// Where a report landed: the window position, what is there, the pane it is of.
+#[derive(Debug, Clone, Copy)]
+struct Spot {
+    x: u16,
+    y: u16,
+    location: Location,
+    pane: Option<u32>,
+}
+
+/// The report as the event of `KeyCode::mouse`: down 0-2, up 3-5, drag 6-8, drag end 9-11,
+/// wheel 12-13. A press remembers its button and place in `ms`. None when the drag in progress
+/// took the report: copy mode's selection or a border follows the mouse, or its release.
+fn event_number(
+    shared: &std::sync::Arc<crate::server::Shared>,
+    st: &mut State,
+    info: &ClientInfo,
+    ev: &MouseEvent,
+    release: bool,
+    ms: &mut MouseState,
+    spot: Spot,
+) -> Option<u64> {
+    let Spot {
+        x,
+        y,
+        location,
+        pane,
+    } = spot;
+    let b = ev.button;
+    let wheel = b & 64 != 0;
+    let motion = b & 32 != 0;
+    Some(if wheel {
+        12 + u64::from(b & 1)
+    } else if release {
+        let n = u64::from(ms.button.min(2));
+        let dragged = ms.drag.take();
+        match dragged {
+            Some(Drag::Copy { .. } | Drag::Key) => 9 + n,
+            Some(Drag::Border { .. }) => return None,
+            None => 3 + n,
+        }
+    } else if motion {
+        match ms.drag {
+            Some(Drag::Copy { pane }) => {
+                let (px, py) = pane_position(st, pane, x, y);
+                crate::copy::drag_update(st, pane, px, py);
+                return None;
+            }
+            Some(Drag::Border { x: lx, y: ly }) => {
+                drag_border(shared, st, info, lx, ly, x, y);
+                ms.drag = Some(Drag::Border { x, y });
+                return None;
+            }
+            Some(Drag::Key) | None => 6 + u64::from(b & 3).min(2),
+        }
+    } else {
+        ms.button = b & 3;
+        ms.down = (x, y);
+        ms.location = Some(location);
+        ms.pane = pane;
+        u64::from(b & 3).min(2)
+    })
+}
+
+/// A binding's error on the client's status line for `display-time`.
+fn show_error(st: &State, sid: u32, info: &ClientInfo, err: &str) {
+    if let Some(c) = info.attached.and_then(|id| st.clients.get(&id)) {
         let _ = c.events.try_send(crate::state::ClientEvent::Message(
             err.to_string(),
             u64::try_from(
@@ -194,14 +252,6 @@ pub fn handle(
             .unwrap_or(750),
         ));
     }
-    // A drag that put the pane in copy mode continues as a selection (window_copy_start_drag).
-    if (6..9).contains(&event)
-        && let Some(p) = pane
-        && crate::copy::in_mode(st, p)
-    {
-        ms.drag = Some(Drag::Copy { pane: p });
-    }
-    true
 }
 
 /// `resize-pane -M` alone: the binding hands the drag to the border.

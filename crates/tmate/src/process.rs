@@ -142,6 +142,40 @@ fn start_process(
     let master = rustix::io::dup(&pty)
         .ok()
         .filter(|fd| rustix::io::ioctl_fionbio(fd, true).is_ok());
+    let cmd = pane_command(shared, state, id, session, command, cwd);
+    // The PTY is read through a read-only registration and written without one (`fdio`):
+    // pty-process's own polls for both, which woke the server after every keystroke it wrote.
+    let failed = |e: &dyn std::fmt::Display| format!("create pane failed: {e}");
+    let writer = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
+    let reader_fd = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
+    drop(pty);
+    let reader = crate::fdio::reader(reader_fd).map_err(|e| failed(&e))?;
+    let child = cmd.spawn(pts).map_err(|e| failed(&e))?;
+    let pid = child.id().and_then(|p| i32::try_from(p).ok());
+    let input = spawn_writer(writer);
+    let shared = Arc::clone(shared);
+    tokio::spawn(async move {
+        read_output(&shared, id, generation, &reader).await;
+        program_ended(&shared, id, generation, child).await;
+    });
+    Ok(Started {
+        input,
+        master,
+        pid,
+        generation,
+    })
+}
+
+/// The pane's program: `command` through `default-shell -c`, or that shell as a login shell,
+/// in `cwd` (or /), with `default-terminal` as TERM and tmux's `TMUX` and `TMUX_PANE`.
+fn pane_command(
+    shared: &Shared,
+    state: &State,
+    id: u32,
+    session: u32,
+    command: Option<&str>,
+    cwd: &str,
+) -> pty_process::Command {
     let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
     let shell = Some(state.option(session, idx, "default-shell"))
         .filter(|s| s.starts_with('/') && Path::new(s).exists())
@@ -165,8 +199,7 @@ fn start_process(
         &state.environ,
         state.sessions.get(&session).map(|s| &s.environ),
     );
-    cmd = cmd
-        .current_dir(dir)
+    cmd.current_dir(dir)
         .env_clear()
         .envs(environment)
         .env("TERM", term)
@@ -179,16 +212,11 @@ fn start_process(
                 session
             ),
         )
-        .env("TMUX_PANE", format!("%{id}"));
-    // The PTY is read through a read-only registration and written without one (`fdio`):
-    // pty-process's own polls for both, which woke the server after every keystroke it wrote.
-    let failed = |e: &dyn std::fmt::Display| format!("create pane failed: {e}");
-    let writer = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
-    let reader_fd = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
-    drop(pty);
-    let reader = crate::fdio::reader(reader_fd).map_err(|e| failed(&e))?;
-    let mut child = cmd.spawn(pts).map_err(|e| failed(&e))?;
-    let pid = child.id().and_then(|p| i32::try_from(p).ok());
+        .env("TMUX_PANE", format!("%{id}"))
+}
+
+/// The pane's writer task: queued input to the PTY in order, until a write fails.
+fn spawn_writer(writer: std::os::fd::OwnedFd) -> crate::state::PaneInput {
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(PANE_INPUT_QUEUE);
     let pending = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let pending2 = Arc::clone(&pending);
@@ -201,72 +229,84 @@ fn start_process(
             }
         }
     });
-    let shared2 = Arc::clone(shared);
-    tokio::spawn(async move {
-        let mut buf = vec![0u8; 64 * 1024];
-        let mut last_turn = std::time::Instant::now();
-        loop {
-            // A flood never leaves the PTY empty, so this task would keep the (single) thread
-            // to itself and the attached clients would not redraw until it ends: it gives way
-            // every FLOOD_TURN, as tmux shows a flood as it goes.
-            if last_turn.elapsed() >= FLOOD_TURN {
-                tokio::task::yield_now().await;
-                last_turn = std::time::Instant::now();
-            }
-            match crate::fdio::read(&reader, &mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
+    crate::state::PaneInput { queue: tx, pending }
+}
+
+/// The pane's output until the PTY ends: into its terminal, copy mode and the uplink, while
+/// the pane still holds this spawn's `generation`.
+async fn read_output(
+    shared: &Arc<Shared>,
+    id: u32,
+    generation: u64,
+    reader: &tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>,
+) {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut last_turn = std::time::Instant::now();
+    loop {
+        // A flood never leaves the PTY empty, so this task would keep the (single) thread
+        // to itself and the attached clients would not redraw until it ends: it gives way
+        // every FLOOD_TURN, as tmux shows a flood as it goes.
+        if last_turn.elapsed() >= FLOOD_TURN {
+            tokio::task::yield_now().await;
+            last_turn = std::time::Instant::now();
+        }
+        match crate::fdio::read(reader, &mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => {
+                {
+                    let mut st = shared.lock();
+                    if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n))
+                        && p.generation == generation
                     {
-                        let mut st = shared2.lock();
-                        if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n))
-                            && p.generation == generation
-                        {
-                            p.term.feed(bytes);
-                            crate::copy::after_output(p);
-                            crate::uplink::pane_output(&mut st, id, bytes);
-                        }
+                        p.term.feed(bytes);
+                        crate::copy::after_output(p);
+                        crate::uplink::pane_output(&mut st, id, bytes);
                     }
-                    shared2.notify_output();
                 }
+                shared.notify_output();
             }
         }
-        // A respawned pane has new PTY tasks; this spawn's end is no longer its end.
-        let current = |st: &State| {
-            st.panes
-                .get(&id)
-                .is_some_and(|p| p.generation == generation)
-        };
-        if current(&shared2.lock()) {
-            crate::uplink::foreground_restart(&shared2, id).await;
+    }
+}
+
+/// The PTY ended: reap the program and close the pane (or keep it dead), unless it was
+/// respawned meanwhile.
+async fn program_ended(
+    shared: &Arc<Shared>,
+    id: u32,
+    generation: u64,
+    mut child: tokio::process::Child,
+) {
+    // A respawned pane has new PTY tasks; this spawn's end is no longer its end.
+    let current = |st: &State| {
+        st.panes
+            .get(&id)
+            .is_some_and(|p| p.generation == generation)
+    };
+    if current(&shared.lock()) {
+        crate::uplink::foreground_restart(shared, id).await;
+    }
+    // Reap the child first (tmux closes a pane once it has both EOF and the exit status);
+    // one that ignores SIGHUP is killed after a while.
+    let status = match tokio::time::timeout(Duration::from_secs(5), child.wait()).await {
+        Ok(Ok(status)) => Some(status),
+        _ => {
+            let _ = child.kill().await;
+            None
         }
-        // Reap the child first (tmux closes a pane once it has both EOF and the exit status);
-        // one that ignores SIGHUP is killed after a while.
-        let status = match tokio::time::timeout(Duration::from_secs(5), child.wait()).await {
-            Ok(Ok(status)) => Some(status),
-            _ => {
-                let _ = child.kill().await;
-                None
-            }
-        };
+    };
+    {
+        let mut st = shared.lock();
+        if st
+            .panes
+            .get(&id)
+            .is_some_and(|p| p.generation == generation)
         {
-            let mut st = shared2.lock();
-            if st
-                .panes
-                .get(&id)
-                .is_some_and(|p| p.generation == generation)
-            {
-                pane_exited(&mut st, id, status);
-            }
-            shared2.check_empty(&st);
+            pane_exited(&mut st, id, status);
         }
-        shared2.notify();
-    });
-    Ok(Started {
-        input: crate::state::PaneInput { queue: tx, pending },
-        master,
-        pid,
-        generation,
-    })
+        shared.check_empty(&st);
+    }
+    shared.notify();
 }
 
 /// A pane's program ended: remove the pane, or keep it dead with tmux's remain-on-exit

@@ -320,38 +320,9 @@ impl Prompt {
             k if k == KeyCode::LEFT.with_modifiers(KeyCode::CTRL) || k == meta(b'b') => {
                 self.index = self.backward_word(seps)
             }
-            k if k == KeyCode::UP || k.0 == 0x10 => {
-                if self.hindex < history_len()
-                    && let Some(line) = history_get(self.hindex + 1)
-                {
-                    self.hindex += 1;
-                    self.set_text(&line);
-                }
-            }
-            k if k == KeyCode::DOWN || k.0 == 0x0e => {
-                if self.hindex > 0 {
-                    self.hindex -= 1;
-                    let line = if self.hindex == 0 {
-                        String::new()
-                    } else {
-                        history_get(self.hindex).unwrap_or_default()
-                    };
-                    self.set_text(&line);
-                } else {
-                    self.set_text("");
-                }
-            }
-            k if k.0 == 0x14 => {
-                let idx = if self.index < size {
-                    self.index + 1
-                } else {
-                    self.index
-                };
-                if idx >= 2 {
-                    self.buffer.swap(idx - 2, idx - 1);
-                    self.index = idx;
-                }
-            }
+            k if k == KeyCode::UP || k.0 == 0x10 => self.history_up(),
+            k if k == KeyCode::DOWN || k.0 == 0x0e => self.history_down(),
+            k if k.0 == 0x14 => self.transpose(),
             k if k == KeyCode::ENTER || k.0 == 0x0a => {
                 let s = self.text();
                 history_add(&s, opts.history_limit);
@@ -363,6 +334,46 @@ impl Prompt {
             _ => return self.append(key),
         }
         (true, Outcome::Consumed)
+    }
+
+    /// Up (C-p): the next older history line, if any.
+    fn history_up(&mut self) {
+        if self.hindex < history_len()
+            && let Some(line) = history_get(self.hindex + 1)
+        {
+            self.hindex += 1;
+            self.set_text(&line);
+        }
+    }
+
+    /// Down (C-n): the next newer history line, past the newest an empty prompt.
+    fn history_down(&mut self) {
+        if self.hindex > 0 {
+            self.hindex -= 1;
+            let line = if self.hindex == 0 {
+                String::new()
+            } else {
+                history_get(self.hindex).unwrap_or_default()
+            };
+            self.set_text(&line);
+        } else {
+            self.set_text("");
+        }
+    }
+
+    /// C-t: swap the characters before the cursor and under it (the last two at the end),
+    /// and move past them.
+    fn transpose(&mut self) {
+        let size = self.buffer.len();
+        let idx = if self.index < size {
+            self.index + 1
+        } else {
+            self.index
+        };
+        if idx >= 2 {
+            self.buffer.swap(idx - 2, idx - 1);
+            self.index = idx;
+        }
     }
 
     fn insert(&mut self, c: char) {

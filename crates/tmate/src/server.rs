@@ -280,57 +280,79 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         r
     };
     shared.notify();
-    if !result.out.is_empty() {
-        let _ = wire::write_frame(&mut stream, kind::STDOUT, result.out.as_bytes()).await;
-    }
-    if !result.err.is_empty() {
-        let _ = wire::write_frame(&mut stream, kind::STDERR, result.err.as_bytes()).await;
-    }
-    if let Some(wait) = result.wait {
-        // wait-for tmate-ready: the uplink wakes us on READY or drops the sender on failure.
-        let err = match tokio::time::timeout(crate::uplink::READY_TIMEOUT, wait).await {
-            Ok(Ok(())) => None,
-            Ok(Err(_)) => Some(
-                shared
-                    .lock()
-                    .tmate
-                    .failed
-                    .clone()
-                    .unwrap_or_else(|| "the tmate connection ended".into()),
-            ),
-            Err(_) => Some("timed out waiting for tmate-ready".to_string()),
-        };
-        if let Some(e) = err {
-            let _ = wire::write_frame(&mut stream, kind::STDERR, format!("{e}\n").as_bytes()).await;
-            let _ = wire::write_frame(&mut stream, kind::EXIT, &[1]).await;
-            return;
-        }
+    write_output(&mut stream, &result.out, &result.err).await;
+    if let Some(wait) = result.wait
+        && !wait_ready(&shared, &mut stream, wait).await
+    {
+        return;
     }
     let mut code = result.code;
     if let Some(pending) = result.pending {
-        // run-shell, if-shell, wait-for: wait for the job, or stop when the client goes.
-        let done = tokio::select! {
-            r = pending => r.ok(),
-            _ = wire::read_frame(&mut stream) => None,
-        };
-        let Some(r) = done else {
+        let Some(c) = finish_pending(&shared, &mut stream, pending).await else {
             return;
         };
-        if !r.out.is_empty() {
-            let _ = wire::write_frame(&mut stream, kind::STDOUT, r.out.as_bytes()).await;
-        }
-        if !r.err.is_empty() {
-            let _ = wire::write_frame(&mut stream, kind::STDERR, r.err.as_bytes()).await;
-        }
-        code = r.code;
-        let st = shared.lock();
-        if st.sessions.is_empty() {
-            shared.shutdown.notify_one();
-        }
+        code = c;
     }
     if let Some(sid) = result.attach {
         crate::attach::run(&shared, stream, sid, info).await;
         return;
     }
     let _ = wire::write_frame(&mut stream, kind::EXIT, &[code]).await;
+}
+
+/// A command's output and errors to its client.
+async fn write_output(stream: &mut UnixStream, out: &str, err: &str) {
+    if !out.is_empty() {
+        let _ = wire::write_frame(stream, kind::STDOUT, out.as_bytes()).await;
+    }
+    if !err.is_empty() {
+        let _ = wire::write_frame(stream, kind::STDERR, err.as_bytes()).await;
+    }
+}
+
+/// wait-for tmate-ready: the uplink wakes us on READY or drops the sender on failure. False
+/// when it failed or timed out, told to the client with exit 1.
+async fn wait_ready(
+    shared: &Shared,
+    stream: &mut UnixStream,
+    wait: tokio::sync::oneshot::Receiver<()>,
+) -> bool {
+    let err = match tokio::time::timeout(crate::uplink::READY_TIMEOUT, wait).await {
+        Ok(Ok(())) => None,
+        Ok(Err(_)) => Some(
+            shared
+                .lock()
+                .tmate
+                .failed
+                .clone()
+                .unwrap_or_else(|| "the tmate connection ended".into()),
+        ),
+        Err(_) => Some("timed out waiting for tmate-ready".to_string()),
+    };
+    if let Some(e) = err {
+        let _ = wire::write_frame(stream, kind::STDERR, format!("{e}\n").as_bytes()).await;
+        let _ = wire::write_frame(stream, kind::EXIT, &[1]).await;
+        return false;
+    }
+    true
+}
+
+/// run-shell, if-shell, wait-for: wait for the job, or stop when the client goes (None). The
+/// job's output goes to the client; returns its exit code.
+async fn finish_pending(
+    shared: &Shared,
+    stream: &mut UnixStream,
+    pending: tokio::sync::oneshot::Receiver<crate::cmd::CmdResult>,
+) -> Option<u8> {
+    let done = tokio::select! {
+        r = pending => r.ok(),
+        _ = wire::read_frame(stream) => None,
+    };
+    let r = done?;
+    write_output(stream, &r.out, &r.err).await;
+    let st = shared.lock();
+    if st.sessions.is_empty() {
+        shared.shutdown.notify_one();
+    }
+    Some(r.code)
 }

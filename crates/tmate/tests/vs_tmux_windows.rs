@@ -174,6 +174,10 @@ fn join_and_break_panes_match_tmux() {
 }
 
 #[test]
+#[allow(
+    clippy::too_many_lines,
+    reason = "one command script run against tmux, a flat list of steps each compared as it runs"
+)]
 fn move_swap_and_kill_windows_match_tmux() {
     same(&[
         &["new-session", "-d", "-s", "a", "-x", "80", "-y", "24"],

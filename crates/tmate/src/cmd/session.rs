@@ -10,6 +10,45 @@ use crate::format;
 use crate::process::spawn_pane;
 use crate::state::{Session, State, Window};
 
+/// A new session `sid` with one window (index `base-index`) holding `pane`; returns that index.
+fn insert_session(
+    state: &mut State,
+    sid: u32,
+    name: String,
+    window_name: Option<&str>,
+    pane: u32,
+    (sx, sy): (u16, u16),
+) -> u32 {
+    let wid = state.alloc_window();
+    let base = u32::try_from(
+        state
+            .options
+            .get(crate::options::Scope::Session, "base-index")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0),
+    )
+    .unwrap_or(0);
+    let window = Window::new(wid, window_name.map(str::to_string), pane, sx, sy);
+    let session = Session {
+        id: sid,
+        name,
+        windows: BTreeMap::from([(base, window)]),
+        current: base,
+        last: None,
+        activity: 0,
+        sx,
+        sy,
+        options: BTreeMap::new(),
+        older: Vec::new(),
+        environ: Default::default(),
+        created: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+    };
+    state.sessions.insert(sid, session);
+    base
+}
+
 pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     // In the start-up config there is no terminal to attach yet: detached, as tmux does.
     let detached = args.has('d') || ctx.client.startup_config;
@@ -48,33 +87,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
     let pane = spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy)?;
-    let wid = state.alloc_window();
-    let base = u32::try_from(
-        state
-            .options
-            .get(crate::options::Scope::Session, "base-index")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(0),
-    )
-    .unwrap_or(0);
-    let window = Window::new(wid, args.get('n').map(str::to_string), pane, sx, sy);
-    let session = Session {
-        id: sid,
-        name,
-        windows: BTreeMap::from([(base, window)]),
-        current: base,
-        last: None,
-        activity: 0,
-        sx,
-        sy,
-        options: BTreeMap::new(),
-        older: Vec::new(),
-        environ: Default::default(),
-        created: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
-    };
-    state.sessions.insert(sid, session);
+    let base = insert_session(state, sid, name, args.get('n'), pane, (sx, sy));
     state.touch(sid);
     // The first session starts sharing when a relay is configured (tmate_session_start).
     crate::uplink::start(ctx.shared, state);

@@ -139,52 +139,66 @@ pub fn resolve_as(
     let bare =
         !t.is_empty() && !t.contains(':') && !t.contains('.') && !t.starts_with(['$', '@', '%']);
     if bare && find != Find::Session {
-        let session = current_session(client, state).ok_or("no current session")?;
-        let own = client
-            .pane
-            .and_then(|p| state.locate_pane(p))
-            .filter(|(s, _)| *s == session);
-        let cur_window = own
-            .map(|(_, w)| w)
-            .or(state.sessions.get(&session).map(|s| s.current));
-        // tmux falls back from pane to window to session (`cmd_find_get_pane`, `_window`).
-        if find == Find::Pane
-            && let Some(window) = cur_window
-            && let Some(pane) = find_pane(state, session, window, t)
-        {
-            return Ok(Target {
-                session,
-                window,
-                pane,
-            });
-        }
-        if let Some(window) = find_window(state, session, t) {
-            let pane = state
-                .window(session, window)
-                .map(|w| w.active)
-                .ok_or("no pane")?;
-            return Ok(Target {
-                session,
-                window,
-                pane,
-            });
-        }
-        let Some(found) = find_session(state, t) else {
-            return Err(match find {
-                Find::Pane => format!("can't find pane: {t}"),
-                _ => format!("can't find window: {t}"),
-            });
-        };
-        return resolve_as(client, state, Some(&format!("${found}")), Find::Session);
+        return resolve_bare(client, state, t, find);
     }
-    let err = || format!("can't find pane: {t}");
-    if let Some(id) = t.strip_prefix('%').and_then(|n| n.parse::<u32>().ok()) {
-        let (session, window) = state.locate_pane(id).ok_or_else(err)?;
+    if let Some(found) = resolve_id(state, t)? {
+        return Ok(found);
+    }
+    resolve_path(client, state, t)
+}
+
+/// A bare word for a window or pane command: a pane of the current window (pane commands), a
+/// window of the current session, else a session.
+fn resolve_bare(client: &ClientInfo, state: &State, t: &str, find: Find) -> Result<Target, String> {
+    let session = current_session(client, state).ok_or("no current session")?;
+    let own = client
+        .pane
+        .and_then(|p| state.locate_pane(p))
+        .filter(|(s, _)| *s == session);
+    let cur_window = own
+        .map(|(_, w)| w)
+        .or(state.sessions.get(&session).map(|s| s.current));
+    // tmux falls back from pane to window to session (`cmd_find_get_pane`, `_window`).
+    if find == Find::Pane
+        && let Some(window) = cur_window
+        && let Some(pane) = find_pane(state, session, window, t)
+    {
         return Ok(Target {
             session,
             window,
-            pane: id,
+            pane,
         });
+    }
+    if let Some(window) = find_window(state, session, t) {
+        let pane = state
+            .window(session, window)
+            .map(|w| w.active)
+            .ok_or("no pane")?;
+        return Ok(Target {
+            session,
+            window,
+            pane,
+        });
+    }
+    let Some(found) = find_session(state, t) else {
+        return Err(match find {
+            Find::Pane => format!("can't find pane: {t}"),
+            _ => format!("can't find window: {t}"),
+        });
+    };
+    resolve_as(client, state, Some(&format!("${found}")), Find::Session)
+}
+
+/// `%id` (that pane) and `@id` (that window's active pane); `Ok(None)` when `t` is neither.
+fn resolve_id(state: &State, t: &str) -> Result<Option<Target>, String> {
+    let err = || format!("can't find pane: {t}");
+    if let Some(id) = t.strip_prefix('%').and_then(|n| n.parse::<u32>().ok()) {
+        let (session, window) = state.locate_pane(id).ok_or_else(err)?;
+        return Ok(Some(Target {
+            session,
+            window,
+            pane: id,
+        }));
     }
     if let Some(id) = t.strip_prefix('@').and_then(|n| n.parse::<u32>().ok()) {
         let (session, window) = state
@@ -194,12 +208,19 @@ pub fn resolve_as(
             .window(session, window)
             .map(|w| w.active)
             .ok_or_else(err)?;
-        return Ok(Target {
+        return Ok(Some(Target {
             session,
             window,
             pane,
-        });
+        }));
     }
+    Ok(None)
+}
+
+/// `session:window.pane` with any part left out (the current one, or the client's own pane
+/// when `t` is empty); a bare word that names no session may be a window of the current one.
+fn resolve_path(client: &ClientInfo, state: &State, t: &str) -> Result<Target, String> {
+    let err = || format!("can't find pane: {t}");
     let (sess_part, rest) = match t.split_once(':') {
         Some((s, r)) => (Some(s), r),
         None if t.contains('.') => (None, t),

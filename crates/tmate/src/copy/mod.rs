@@ -164,18 +164,7 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     let Some(name) = args.rest.first().cloned() else {
         return Ok(CmdResult::default());
     };
-    let mut arg = args.rest.get(1).cloned();
-    if args.has('F')
-        && let Some(a) = &arg
-        && let Some((sid, idx)) = state.locate_pane(pane)
-    {
-        let fctx = crate::format::Ctx {
-            session: sid,
-            window: idx,
-            pane,
-        };
-        arg = Some(crate::format::expand(state, fctx, a));
-    }
+    let arg = command_arg(state, pane, args);
     let count = args
         .get('N')
         .and_then(|n| n.parse::<usize>().ok())
@@ -185,14 +174,7 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     let style = mode_style(state, pane);
     let (sid, idx) = state.locate_pane(pane).unwrap_or((0, 0));
     let separators = state.option(sid, idx, "word-separators");
-    let limit = usize::try_from(
-        state
-            .options
-            .get(crate::options::Scope::Server, "buffer-limit")
-            .and_then(|v| v.parse::<i64>().ok())
-            .unwrap_or(50),
-    )
-    .unwrap_or(50);
+    let limit = buffer_limit(state);
     let Some(p) = state.panes.get_mut(&pane) else {
         return fail("no pane");
     };
@@ -203,72 +185,211 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     m.style = style;
     let g = Grid::new(&p.term);
     m.settle(&g);
-    let mut cancel = false;
-    let mut copied: Option<Vec<u8>> = None;
-    let mut pipe: Option<String> = None;
-    match name.as_str() {
-        "cancel" => cancel = true,
-        "clear-selection" => m.clear_selection(&g),
-        "begin-selection" => {
-            // From a mouse binding, the selection starts under the mouse.
-            if let Some(ms) = ctx.client.mouse.as_ref().filter(|ms| ms.pane == Some(pane)) {
-                m.mouse_to(&g, ms.x, ms.y);
+    let inv = Invocation {
+        name: &name,
+        arg: arg.as_deref(),
+        count,
+        separators: &separators,
+    };
+    let effect = run_command(ctx, pane, &mut m, &g, &inv);
+    p.copy = Some(m);
+    if effect.cancel {
+        leave(state, pane);
+    } else if let Some(p) = state.panes.get_mut(&pane) {
+        sync(p);
+    }
+    if let Some(text) = effect.copied {
+        if name.starts_with("append-selection") {
+            append_to_top_buffer(state, text, limit);
+        } else {
+            if let Some(cmd) = effect.pipe {
+                run_pipe(ctx, &cmd, text.clone());
             }
-            m.begin_selection(&g);
+            state.buffers.add(text, limit);
         }
-        "select-line" => m.select_line(&g, count),
-        "rectangle-toggle" => {
-            m.lineflag = mode::LineSel::None;
-            let r = !m.rect;
-            m.set_rect(&g, r);
+    }
+    Ok(CmdResult::default())
+}
+
+/// The command's argument, through the formats with -F.
+fn command_arg(state: &State, pane: u32, args: &Args) -> Option<String> {
+    let arg = args.rest.get(1).cloned();
+    if args.has('F')
+        && let Some(a) = &arg
+        && let Some((sid, idx)) = state.locate_pane(pane)
+    {
+        let fctx = crate::format::Ctx {
+            session: sid,
+            window: idx,
+            pane,
+        };
+        return Some(crate::format::expand(state, fctx, a));
+    }
+    arg
+}
+
+/// The server's `buffer-limit` (tmux's 50 when unset or not a number).
+fn buffer_limit(state: &State) -> usize {
+    usize::try_from(
+        state
+            .options
+            .get(crate::options::Scope::Server, "buffer-limit")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(50),
+    )
+    .unwrap_or(50)
+}
+
+/// One `send-keys -X` command as the command groups read it.
+struct Invocation<'a> {
+    name: &'a str,
+    arg: Option<&'a str>,
+    /// -N, at least 1.
+    count: usize,
+    /// The window's `word-separators`.
+    separators: &'a str,
+}
+
+/// What a command leaves to do once the mode is back on its pane.
+#[derive(Default)]
+struct Effect {
+    /// Leave copy mode.
+    cancel: bool,
+    /// Text for a paste buffer.
+    copied: Option<Vec<u8>>,
+    /// copy-pipe's command for that text.
+    pipe: Option<String>,
+}
+
+impl Effect {
+    fn cancel(cancel: bool) -> Self {
+        Effect {
+            cancel,
+            ..Effect::default()
         }
-        "rectangle-on" => m.set_rect(&g, true),
-        "rectangle-off" => m.set_rect(&g, false),
-        "other-end" if count % 2 == 1 => m.other_end(&g),
-        "cursor-up" => (0..count).for_each(|_| m.cursor_up(&g, false)),
-        "cursor-down" => (0..count).for_each(|_| m.cursor_down(&g, false)),
-        "cursor-left" => (0..count).for_each(|_| m.cursor_left(&g)),
-        "cursor-right" => (0..count).for_each(|_| m.cursor_right(&g)),
-        "scroll-up" => (0..count).for_each(|_| m.cursor_up(&g, true)),
+    }
+}
+
+/// Run one command on the mode (taken off its pane for the while); unknown commands do nothing.
+fn run_command(
+    ctx: &Ctx<'_>,
+    pane: u32,
+    m: &mut CopyMode,
+    g: &Grid<'_>,
+    inv: &Invocation<'_>,
+) -> Effect {
+    match inv.name {
+        "cancel" => return Effect::cancel(true),
+        "toggle-position" => {
+            m.hide_position = !m.hide_position;
+            return Effect::default();
+        }
+        _ => {}
+    }
+    if let Some(cancel) = movement_command(m, g, inv) {
+        return Effect::cancel(cancel);
+    }
+    if selection_command(ctx, pane, m, g, inv) || search_command(m, g, inv) {
+        return Effect::default();
+    }
+    copy_command(m, g, inv).unwrap_or_default()
+}
+
+/// Cursor, scroll, page, line, history and word movements. `Some(cancel)` when `inv` is one:
+/// the scroll-down and page-down kinds may leave the mode at the bottom.
+fn movement_command(m: &mut CopyMode, g: &Grid<'_>, inv: &Invocation<'_>) -> Option<bool> {
+    let (name, count, separators) = (inv.name, inv.count, inv.separators);
+    let mut cancel = false;
+    match name {
+        "cursor-up" => (0..count).for_each(|_| m.cursor_up(g, false)),
+        "cursor-down" => (0..count).for_each(|_| m.cursor_down(g, false)),
+        "cursor-left" => (0..count).for_each(|_| m.cursor_left(g)),
+        "cursor-right" => (0..count).for_each(|_| m.cursor_right(g)),
+        "scroll-up" => (0..count).for_each(|_| m.cursor_up(g, true)),
         "scroll-down" | "scroll-down-and-cancel" => {
             for _ in 0..count {
-                m.cursor_down(&g, true);
+                m.cursor_down(g, true);
                 if (m.scroll_exit || name == "scroll-down-and-cancel") && m.oy == 0 {
                     cancel = true;
                     break;
                 }
             }
         }
-        "start-of-line" => m.start_of_line(&g),
-        "end-of-line" => m.end_of_line(&g),
-        "back-to-indentation" => m.back_to_indentation(&g),
-        "page-up" => (0..count).for_each(|_| m.page_up(&g, false)),
-        "halfpage-up" => (0..count).for_each(|_| m.page_up(&g, true)),
+        "start-of-line" => m.start_of_line(g),
+        "end-of-line" => m.end_of_line(g),
+        "back-to-indentation" => m.back_to_indentation(g),
+        "page-up" => (0..count).for_each(|_| m.page_up(g, false)),
+        "halfpage-up" => (0..count).for_each(|_| m.page_up(g, true)),
         "page-down" | "page-down-and-cancel" | "halfpage-down" | "halfpage-down-and-cancel" => {
             let half = name.starts_with("half");
             for _ in 0..count {
-                if m.page_down(&g, half) || (name.ends_with("-and-cancel") && m.oy == 0) {
+                if m.page_down(g, half) || (name.ends_with("-and-cancel") && m.oy == 0) {
                     cancel = true;
                     break;
                 }
             }
         }
-        "history-top" => m.history_top(&g),
-        "history-bottom" => m.history_bottom(&g),
-        "top-line" => m.top_line(&g),
-        "middle-line" => m.middle_line(&g),
-        "bottom-line" => m.bottom_line(&g),
-        "next-word" => (0..count).for_each(|_| m.next_word(&g, &separators)),
-        "next-word-end" => (0..count).for_each(|_| m.next_word_end(&g, &separators)),
-        "previous-word" => (0..count).for_each(|_| m.previous_word(&g, &separators, true)),
-        "next-space" => (0..count).for_each(|_| m.next_word(&g, "")),
-        "next-space-end" => (0..count).for_each(|_| m.next_word_end(&g, "")),
-        "previous-space" => (0..count).for_each(|_| m.previous_word(&g, "", true)),
+        "history-top" => m.history_top(g),
+        "history-bottom" => m.history_bottom(g),
+        "top-line" => m.top_line(g),
+        "middle-line" => m.middle_line(g),
+        "bottom-line" => m.bottom_line(g),
+        "next-word" => (0..count).for_each(|_| m.next_word(g, separators)),
+        "next-word-end" => (0..count).for_each(|_| m.next_word_end(g, separators)),
+        "previous-word" => (0..count).for_each(|_| m.previous_word(g, separators, true)),
+        "next-space" => (0..count).for_each(|_| m.next_word(g, "")),
+        "next-space-end" => (0..count).for_each(|_| m.next_word_end(g, "")),
+        "previous-space" => (0..count).for_each(|_| m.previous_word(g, "", true)),
         "goto-line" => {
-            if let Some(a) = &arg {
-                m.goto_line(&g, a);
+            if let Some(a) = inv.arg {
+                m.goto_line(g, a);
             }
         }
+        _ => return None,
+    }
+    Some(cancel)
+}
+
+/// Starting, shaping and clearing the selection. True when `inv` is one of these.
+fn selection_command(
+    ctx: &Ctx<'_>,
+    pane: u32,
+    m: &mut CopyMode,
+    g: &Grid<'_>,
+    inv: &Invocation<'_>,
+) -> bool {
+    match inv.name {
+        "clear-selection" => m.clear_selection(g),
+        "begin-selection" => {
+            // From a mouse binding, the selection starts under the mouse.
+            if let Some(ms) = ctx.client.mouse.as_ref().filter(|ms| ms.pane == Some(pane)) {
+                m.mouse_to(g, ms.x, ms.y);
+            }
+            m.begin_selection(g);
+        }
+        "select-line" => m.select_line(g, inv.count),
+        "rectangle-toggle" => {
+            m.lineflag = mode::LineSel::None;
+            let r = !m.rect;
+            m.set_rect(g, r);
+        }
+        "rectangle-on" => m.set_rect(g, true),
+        "rectangle-off" => m.set_rect(g, false),
+        // An even count swaps the ends back: nothing to do.
+        "other-end" => {
+            if inv.count % 2 == 1 {
+                m.other_end(g);
+            }
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Searches, new or repeated. True when `inv` is one.
+fn search_command(m: &mut CopyMode, g: &Grid<'_>, inv: &Invocation<'_>) -> bool {
+    let (name, count) = (inv.name, inv.count);
+    match name {
         "search-forward"
         | "search-forward-text"
         | "search-backward"
@@ -276,117 +397,110 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
         | "search-forward-incremental"
         | "search-backward-incremental" => {
             let down = name.starts_with("search-forward");
-            let text = arg
-                .clone()
+            let text = inv
+                .arg
                 .map(|a| {
                     // The incremental prompt passes its text after a direction mark.
                     if name.ends_with("incremental") {
                         a.trim_start_matches(['+', '-', '=']).to_string()
                     } else {
-                        a
+                        a.to_string()
                     }
                 })
                 .or_else(|| m.search.as_ref().map(|(t, _)| t.clone()))
                 .unwrap_or_default();
             for _ in 0..count {
-                m.search(&g, &text, down);
+                m.search(g, &text, down);
             }
         }
         "search-again" | "search-reverse" => {
             if let Some((text, down)) = m.search.clone() {
                 let dir = if name == "search-again" { down } else { !down };
                 for _ in 0..count {
-                    m.search(&g, &text, dir);
+                    m.search(g, &text, dir);
                 }
                 // search-reverse does not change the remembered direction.
                 m.search = Some((text, down));
             }
         }
+        _ => return false,
+    }
+    true
+}
+
+/// The copy-, copy-pipe- and append- commands: the text they take, the pipe, whether they
+/// leave the mode. None when `inv` is not one of them.
+fn copy_command(m: &mut CopyMode, g: &Grid<'_>, inv: &Invocation<'_>) -> Option<Effect> {
+    let name = inv.name;
+    let pipe_arg = || inv.arg.filter(|a| !a.is_empty()).map(str::to_string);
+    let mut effect = Effect::cancel(name.ends_with("-and-cancel"));
+    match name {
         "copy-selection" | "copy-selection-no-clear" | "copy-selection-and-cancel" => {
-            copied = m.selection_text(&g);
+            effect.copied = m.selection_text(g);
             if name != "copy-selection-no-clear" {
-                m.clear_selection(&g);
+                m.clear_selection(g);
             }
-            cancel = name.ends_with("-and-cancel");
         }
         "copy-pipe" | "copy-pipe-no-clear" | "copy-pipe-and-cancel" => {
-            copied = m.selection_text(&g);
-            pipe = arg.clone().filter(|a| !a.is_empty());
+            effect.copied = m.selection_text(g);
+            effect.pipe = pipe_arg();
             if name != "copy-pipe-no-clear" {
-                m.clear_selection(&g);
+                m.clear_selection(g);
             }
-            cancel = name.ends_with("-and-cancel");
         }
         "copy-end-of-line"
         | "copy-end-of-line-and-cancel"
         | "copy-pipe-end-of-line"
         | "copy-pipe-end-of-line-and-cancel" => {
             // tmux: select from the cursor to the end of the line(s), copy, restore.
-            let saved = (*m).clone();
+            let saved = m.clone();
             m.lineflag = mode::LineSel::None;
             m.rect = false;
-            m.start_selection(&g);
-            for _ in 1..count {
-                m.cursor_down(&g, false);
+            m.start_selection(g);
+            for _ in 1..inv.count {
+                m.cursor_down(g, false);
             }
-            m.end_of_line(&g);
-            copied = m.selection_text(&g);
+            m.end_of_line(g);
+            effect.copied = m.selection_text(g);
             *m = saved;
             if name.contains("pipe") {
-                pipe = arg.clone().filter(|a| !a.is_empty());
+                effect.pipe = pipe_arg();
             }
-            cancel = name.ends_with("-and-cancel");
         }
         "copy-line" | "copy-line-and-cancel" => {
-            let saved = (*m).clone();
-            m.select_line(&g, count);
-            copied = m.selection_text(&g);
+            let saved = m.clone();
+            m.select_line(g, inv.count);
+            effect.copied = m.selection_text(g);
             *m = saved;
-            cancel = name.ends_with("-and-cancel");
         }
         "append-selection" | "append-selection-and-cancel" => {
-            copied = m.selection_text(&g);
-            m.clear_selection(&g);
-            cancel = name.ends_with("-and-cancel");
+            effect.copied = m.selection_text(g);
+            m.clear_selection(g);
         }
-        "toggle-position" => m.hide_position = !m.hide_position,
-        _ => {}
+        _ => return None,
     }
-    let append = name.starts_with("append-selection");
-    p.copy = Some(m);
-    if cancel {
-        leave(state, pane);
-    } else if let Some(p) = state.panes.get_mut(&pane) {
-        sync(p);
-    }
-    if let Some(text) = copied {
-        if append {
-            // tmux appends to the most recent buffer (or makes one).
-            let top = state
-                .buffers
-                .top()
-                .map(|b| (b.name.clone(), b.data.clone()));
-            match top {
-                Some((name, mut data)) => {
-                    data.extend_from_slice(&text);
-                    let automatic = state.buffers.get(&name).is_some_and(|b| b.automatic);
-                    if automatic {
-                        state.buffers.remove(&name);
-                        state.buffers.add(data, limit);
-                    } else {
-                        let _ = state.buffers.set(Some(&name), data, limit);
-                    }
-                }
-                None => state.buffers.add(text, limit),
+    Some(effect)
+}
+
+/// append-selection: tmux appends to the most recent buffer (or makes one).
+fn append_to_top_buffer(state: &mut State, text: Vec<u8>, limit: usize) {
+    let top = state
+        .buffers
+        .top()
+        .map(|b| (b.name.clone(), b.data.clone()));
+    match top {
+        Some((name, mut data)) => {
+            data.extend_from_slice(&text);
+            let automatic = state.buffers.get(&name).is_some_and(|b| b.automatic);
+            if automatic {
+                state.buffers.remove(&name);
+                state.buffers.add(data, limit);
+            } else {
+                let _ = state.buffers.set(Some(&name), data, limit);
             }
-        } else {
-            if let Some(cmd) = pipe {
-                run_pipe(ctx, &cmd, text.clone());
-            }
-            state.buffers.add(text, limit);
         }
+        None => state.buffers.add(text, limit),
     }
-    Ok(CmdResult::default())
 }
 
 /// copy-pipe: the text to `sh -c COMMAND` on its stdin, in the background, bounded in time.
