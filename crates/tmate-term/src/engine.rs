@@ -46,6 +46,11 @@ pub(crate) trait Engine: Send {
     fn clear_history(&mut self);
     /// The viewport rows changed since the last call, into `rows`; `true`: all of them.
     fn take_damage(&mut self, rows: &mut Vec<usize>) -> bool;
+    /// In the alternate screen: make the normal screen kept under it the one every reader sees,
+    /// until `show_alternate_screen`; false (nothing changed) when the alternate screen is off.
+    fn show_normal_screen(&mut self) -> bool;
+    /// Undo `show_normal_screen`: the alternate screen exactly as it was.
+    fn show_alternate_screen(&mut self);
 }
 
 /// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
@@ -107,6 +112,8 @@ pub(crate) struct AlacrittyEngine {
     view_offset: usize,
     /// Cells were trimmed since the last `take_damage` (alacritty does not see that change).
     trimmed: bool,
+    /// The alternate screen while `show_normal_screen` has swapped it out.
+    stashed_alternate: Option<alacritty_terminal::grid::Grid<AlaCell>>,
 }
 
 impl AlacrittyEngine {
@@ -128,6 +135,7 @@ impl AlacrittyEngine {
             scratch: Vec::new(),
             view_offset: 0,
             trimmed: false,
+            stashed_alternate: None,
         }
     }
 
@@ -313,6 +321,27 @@ impl Engine for AlacrittyEngine {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    fn show_normal_screen(&mut self) -> bool {
+        if self.stashed_alternate.is_some() || !self.term.mode().contains(TermMode::ALT_SCREEN) {
+            return false;
+        }
+        // alacritty keeps the screen not shown in a private field; swapping is its only way
+        // out. Swapping back from the normal screen clears the alternate one, so it is
+        // cloned first (no history: one screen of cells) and put back afterwards.
+        self.stashed_alternate = Some(self.term.grid().clone());
+        self.term.swap_alt();
+        true
+    }
+
+    fn show_alternate_screen(&mut self) {
+        if let Some(alternate) = self.stashed_alternate.take() {
+            // Swapping back also sets the normal screen's saved cursor (DECSC) to its cursor:
+            // a program that entered with `?1049h` saved that very position, so nothing moves.
+            self.term.swap_alt();
+            *self.term.grid_mut() = alternate;
+        }
     }
 
     fn scrollback_len(&self) -> usize {

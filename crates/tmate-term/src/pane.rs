@@ -274,6 +274,18 @@ impl PaneTerm {
         })
     }
 
+    /// `read` over the normal screen (its history, rows and cursor) that the alternate screen
+    /// hides; `None` when the alternate screen is off. The alternate screen is back as it was
+    /// afterwards (the pane is redrawn in full once, which only a SNAPSHOT asks for).
+    pub fn with_normal_screen<R>(&mut self, read: impl FnOnce(&Self) -> R) -> Option<R> {
+        if !self.engine.show_normal_screen() {
+            return None;
+        }
+        let result = read(self);
+        self.engine.show_alternate_screen();
+        Some(result)
+    }
+
     /// Forget the history (tmux `clear-history`); the screen stays.
     pub fn clear_history(&mut self) {
         self.engine.clear_history();

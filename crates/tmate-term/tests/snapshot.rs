@@ -237,3 +237,29 @@ fn plain_history_goes_to_scrollback_and_hostile_values_are_clamped() {
         pane.row_text(0)
     );
 }
+
+/// `with_normal_screen` reads the normal screen under the alternate one (history, rows and
+/// cursor) and leaves the alternate screen exactly as it was, output after it included.
+#[test]
+fn normal_screen_under_the_alternate_one_is_read_without_changing_it() {
+    let mut pane = PaneTerm::new(20, 4, 100);
+    pane.feed(b"one\r\ntwo\r\nthree\r\nfour\r\nfive");
+    assert_eq!(pane.with_normal_screen(|_| ()), None);
+    pane.feed(b"\x1b[?1049h\x1b[2;3Hfull");
+    let (history, rows, cursor) = pane
+        .with_normal_screen(|t| {
+            let rows: Vec<String> = (0..4).map(|r| t.row_text(r)).collect();
+            (t.scrollback_len(), rows, t.program_cursor())
+        })
+        .unwrap();
+    assert_eq!(history, 1);
+    assert_eq!(rows, ["two", "three", "four", "five"]);
+    assert_eq!(cursor, (4, 3));
+    // The alternate screen and its cursor are as they were: more output lands after "full".
+    pane.feed(b"-screen");
+    assert_eq!(pane.row_text(1).trim_end(), "  full-screen");
+    assert_eq!(pane.scrollback_len(), 0);
+    pane.feed(b"\x1b[?1049l");
+    assert_eq!(pane.row_text(3).trim_end(), "five");
+    assert_eq!(pane.program_cursor(), (4, 3));
+}

@@ -251,8 +251,10 @@ fn kinds(ms: &[HostMessage]) -> Vec<&'static str> {
     out
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn reconnect_burst_matches_tmate_2_4() {
+/// A host sharing through a recording relay that drops the first connection once the host is
+/// ready, after `prepare` ran on the host; the messages of the second connection up to its
+/// SNAPSHOT, and the host (still running, for more commands).
+async fn reconnect_and_record(prepare: impl Fn(&Mux)) -> (Vec<HostMessage>, Mux) {
     let (config, fingerprint, listener, port) = recording_listener().await;
     // One recording per connection, with the handle that drops it.
     let (conn_tx, mut conn_rx) = mpsc::unbounded_channel();
@@ -278,6 +280,7 @@ async fn reconnect_burst_matches_tmate_2_4() {
     run(&["wait", "tmate-ready"]);
     let (mut first, handle) = conn_rx.recv().await.unwrap();
     record_until(&mut first, |ms| ms.contains(&HostMessage::Ready)).await;
+    tokio::task::block_in_place(|| prepare(&mux));
     handle
         .disconnect(
             russh::Disconnect::ByApplication,
@@ -295,10 +298,17 @@ async fn reconnect_burst_matches_tmate_2_4() {
         ms.iter().any(|m| matches!(m, HostMessage::Snapshot(_)))
     })
     .await;
+    acceptor.abort();
+    (ours, mux)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_burst_matches_tmate_2_4() {
+    let (ours, mux) = reconnect_and_record(|_| {}).await;
+    let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
     let log = run(&["show-messages"]);
     assert!(log.contains("[tmate] Reconnecting... ("), "{log}");
     run(&["kill-server"]);
-    acceptor.abort();
 
     let theirs = decode(&tmate_fixtures::stream("reconnect.conn2", "host-to-server"));
     let upto_snapshot = |k: Vec<&'static str>| {
@@ -313,4 +323,69 @@ async fn reconnect_burst_matches_tmate_2_4() {
             .count()
     };
     assert_eq!(execs(&ours), execs(&theirs));
+}
+
+/// A pane in the alternate screen (a full-screen program) at reconnect: the SNAPSHOT carries
+/// the normal screen as the saved grid (tmux's layout), so the relay's mirror rebuilt from it
+/// shows the program now and the shell's lines again once the program leaves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_snapshot_keeps_the_alternate_screen() {
+    let (ours, mux) = reconnect_and_record(|mux| {
+        mux.run(&["send-keys", "echo normal-$((6*7))", "Enter"]);
+        mux.wait_for(&["capture-pane", "-p"], "the shell's line", |s| {
+            s.contains("normal-42")
+        });
+        mux.run(&[
+            "send-keys",
+            "printf '\\033[?1049h\\033[2J\\033[3;5Hfull-%s' screen; sleep 600",
+            "Enter",
+        ]);
+        mux.wait_for(&["capture-pane", "-p"], "the alternate screen", |s| {
+            s.contains("full-screen") && !s.contains("normal-42")
+        });
+    })
+    .await;
+    mux.run(&["kill-server"]);
+    let panes = ours
+        .iter()
+        .find_map(|m| match m {
+            HostMessage::Snapshot(p) => Some(p.clone()),
+            _ => None,
+        })
+        .unwrap();
+    let pane = panes.first().unwrap();
+    let text = |lines: &[tmate_proto::SnapshotLine]| {
+        lines
+            .iter()
+            .map(|l| String::from_utf8_lossy(l.text.as_bytes()).into_owned())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let saved = pane
+        .saved
+        .as_ref()
+        .expect("no saved grid in the alternate screen");
+    assert!(
+        text(&saved.lines).contains("normal-42"),
+        "{}",
+        text(&saved.lines)
+    );
+    assert!(text(&pane.grid.lines).contains("full-screen"));
+    assert!(!text(&pane.grid.lines).contains("normal-42"));
+
+    // The relay's mirror, rebuilt from this snapshot as the relay does.
+    let mut mirror = tmate_term::PaneTerm::new(80, 24, 2000);
+    mirror.restore_snapshot(pane);
+    let screen = |t: &tmate_term::PaneTerm| (0..24).map(|r| t.row_text(r)).collect::<Vec<_>>();
+    assert!(
+        screen(&mirror)[2].contains("full-screen"),
+        "{:?}",
+        screen(&mirror)
+    );
+    mirror.feed(b"\x1b[?1049l");
+    assert!(
+        screen(&mirror).iter().any(|r| r.contains("normal-42")),
+        "{:?}",
+        screen(&mirror)
+    );
 }

@@ -14,7 +14,7 @@ use crate::state::State;
 const TMATE_VERSION: &str = "2.4.0";
 
 /// The burst's bytes and what they told the relay, from which the stream sends only changes.
-pub(super) fn build(state: &State, reconnected: bool) -> (Vec<u8>, Sent) {
+pub(super) fn build(state: &mut State, reconnected: bool) -> (Vec<u8>, Sent) {
     let mut burst = Vec::new();
     push(
         &mut burst,

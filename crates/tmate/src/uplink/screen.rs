@@ -186,68 +186,109 @@ fn attr_word(style: &Style) -> u64 {
 /// History lines a SNAPSHOT carries per pane (tmate 2.4's).
 const SNAPSHOT_HISTORY: usize = 300;
 
-/// SNAPSHOT of every pane: up to 300 history lines and the screen, oldest first (no saved
-/// grid: our terminal does not expose the normal screen kept under an alternate one).
-pub fn snapshot(state: &State) -> HostMessage {
+/// The snapshot lines of `term`'s absolute lines `range` (0 = the oldest history line): each
+/// line's text up to its last non-blank cell and one attribute word per character cell.
+fn snapshot_lines(term: &tmate_term::PaneTerm, range: std::ops::Range<usize>) -> Vec<SnapshotLine> {
+    range
+        .map(|line| {
+            let cells: Vec<_> = term
+                .grid_line(line)
+                .map(|l| l.cells)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|c| c.width != 0)
+                .collect();
+            let used = cells
+                .iter()
+                .rposition(|c| !c.is_default_blank())
+                .map_or(0, |i| i + 1);
+            let mut text = String::new();
+            let mut attrs = Vec::new();
+            for c in cells.iter().take(used) {
+                text.push_str(&c.text);
+                attrs.push(attr_word(&c.style));
+            }
+            SnapshotLine {
+                text: RawStr::from(text),
+                attrs,
+            }
+        })
+        .collect()
+}
+
+/// The last `SNAPSHOT_HISTORY` history lines of `term`, oldest first.
+fn snapshot_history(term: &tmate_term::PaneTerm) -> Vec<SnapshotLine> {
+    let hsize = term.scrollback_len();
+    snapshot_lines(term, hsize.saturating_sub(SNAPSHOT_HISTORY)..hsize)
+}
+
+/// The visible rows of `term`, top first.
+fn snapshot_screen(term: &tmate_term::PaneTerm) -> Vec<SnapshotLine> {
+    let hsize = term.scrollback_len();
+    let (_, rows) = term.size();
+    snapshot_lines(term, hsize..hsize + usize::from(rows))
+}
+
+/// tmux 2.2's screen mode bits (spec 3.14) for the pane's modes.
+fn snapshot_mode(p: &crate::state::Pane) -> u64 {
+    let m = p.term.modes();
+    let mut mode = 0x10; // WRAP
+    for (on, bit) in [
+        (m.cursor_visible && p.copy.is_none(), 0x1),
+        (m.cursor_keys_application, 0x4),
+        (m.keypad_application, 0x8),
+        (m.mouse_reporting, 0x20),
+        (m.mouse_drag || m.mouse_motion, 0x40),
+        (m.sgr_mouse, 0x200),
+        (m.bracketed_paste, 0x400),
+        (m.focus_events, 0x800),
+    ] {
+        if on {
+            mode |= bit;
+        }
+    }
+    mode
+}
+
+/// SNAPSHOT of every pane (spec 3.14): up to 300 history lines and the screen, oldest first.
+/// In the alternate screen it is laid out as tmux keeps it: the grid holds the normal screen's
+/// history followed by the alternate rows, and the saved grid the normal screen's rows and
+/// cursor, so a viewer sees the full-screen program now and the shell again when it exits.
+pub fn snapshot(state: &mut State) -> HostMessage {
     let panes = state
         .panes
-        .values()
+        .values_mut()
         .map(|p| {
-            let (_, rows) = p.term.size();
-            let hsize = p.term.scrollback_len();
-            let first = hsize.saturating_sub(SNAPSHOT_HISTORY);
-            let lines = (first..hsize + usize::from(rows))
-                .map(|line| {
-                    let cells: Vec<_> = p
-                        .term
-                        .grid_line(line)
-                        .map(|l| l.cells)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|c| c.width != 0)
-                        .collect();
-                    let used = cells
-                        .iter()
-                        .rposition(|c| !c.is_default_blank())
-                        .map_or(0, |i| i + 1);
-                    let mut text = String::new();
-                    let mut attrs = Vec::new();
-                    for c in cells.iter().take(used) {
-                        text.push_str(&c.text);
-                        attrs.push(attr_word(&c.style));
-                    }
-                    SnapshotLine {
-                        text: RawStr::from(text),
-                        attrs,
-                    }
-                })
-                .collect();
-            let (cx, cy) = p.term.program_cursor();
-            let m = p.term.modes();
-            let mut mode = 0x10; // WRAP
-            for (on, bit) in [
-                (m.cursor_visible && p.copy.is_none(), 0x1),
-                (m.cursor_keys_application, 0x4),
-                (m.keypad_application, 0x8),
-                (m.mouse_reporting, 0x20),
-                (m.mouse_drag || m.mouse_motion, 0x40),
-                (m.sgr_mouse, 0x200),
-                (m.bracketed_paste, 0x400),
-                (m.focus_events, 0x800),
-            ] {
-                if on {
-                    mode |= bit;
+            let normal = p.term.with_normal_screen(|term| {
+                let (cx, cy) = term.program_cursor();
+                (snapshot_history(term), snapshot_screen(term), cx, cy)
+            });
+            let (lines, saved) = match normal {
+                Some((mut history, screen, cx, cy)) => {
+                    history.extend(snapshot_screen(&p.term));
+                    let saved = SnapshotGrid {
+                        cx: i64::from(cx),
+                        cy: i64::from(cy),
+                        lines: screen,
+                    };
+                    (history, Some(saved))
                 }
-            }
+                None => {
+                    let mut lines = snapshot_history(&p.term);
+                    lines.extend(snapshot_screen(&p.term));
+                    (lines, None)
+                }
+            };
+            let (cx, cy) = p.term.program_cursor();
             PaneSnapshot {
                 pane_id: i64::from(p.id),
-                mode,
+                mode: snapshot_mode(p),
                 grid: SnapshotGrid {
                     cx: i64::from(cx),
                     cy: i64::from(cy),
                     lines,
                 },
-                saved: None,
+                saved,
             }
         })
         .collect();

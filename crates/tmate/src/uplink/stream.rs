@@ -76,7 +76,7 @@ impl Stream {
         let (out_tx, queue) = mpsc::channel::<Out>(OUT_QUEUE);
         let (burst, sent) = {
             let mut st = shared.lock();
-            let built = burst::build(&st, reconnected);
+            let built = burst::build(&mut st, reconnected);
             st.tmate.out = Some(out_tx.clone());
             st.tmate.overflow = false;
             built
