@@ -333,6 +333,16 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
             .unwrap_or_default(),
         "window_active" => b(session.is_some_and(|s| s.current == ctx.window)),
         "window_flags" => window_flags(state, ctx.session, ctx.window),
+        "window_layout" => window
+            .and_then(|w| crate::layout_string::dump(&w.layout))
+            .unwrap_or_default(),
+        // Zoomed, tmux's visible layout is the one pane at the window's size.
+        "window_visible_layout" => window
+            .and_then(|w| match w.zoomed {
+                Some(z) => crate::layout_string::dump(&crate::layout::Cell::pane(z, w.sx, w.sy)),
+                None => crate::layout_string::dump(&w.layout),
+            })
+            .unwrap_or_default(),
         "pane_index" => window
             .and_then(|w| w.pane_index(ctx.pane))
             .map(|i| {

@@ -3,7 +3,7 @@
 //! arithmetic so pane geometry is identical to tmux's for the same commands.
 
 /// tmux's `PANE_MINIMUM`.
-const PANE_MINIMUM: u16 = 1;
+pub(crate) const PANE_MINIMUM: u16 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dir {
@@ -38,6 +38,15 @@ pub struct Geometry {
     pub sy: u16,
 }
 
+/// How a split places the new pane: its size (`None`: half), before the target (`-b`), and
+/// across the whole window instead of the target's cell (`-f`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SplitHow {
+    pub size: Option<u16>,
+    pub before: bool,
+    pub full: bool,
+}
+
 impl Cell {
     pub fn pane(id: u32, sx: u16, sy: u16) -> Cell {
         Cell {
@@ -49,7 +58,7 @@ impl Cell {
         }
     }
 
-    fn size_in(&self, dir: Dir) -> u16 {
+    pub(crate) fn size_in(&self, dir: Dir) -> u16 {
         match dir {
             Dir::LeftRight => self.sx,
             Dir::TopBottom => self.sy,
@@ -90,6 +99,15 @@ impl Cell {
     /// below `target`. `None` when the pane is too small to split.
     pub fn split(&mut self, target: u32, dir: Dir, new: u32) -> Option<()> {
         self.split_sized(target, dir, new, None, false)
+    }
+
+    /// tmux `layout_split_pane`: split `target`'s cell, or with `how.full` the whole window.
+    pub fn split_how(&mut self, target: u32, dir: Dir, new: u32, how: SplitHow) -> Option<()> {
+        if how.full {
+            self.split_full(dir, new, how.size, how.before)
+        } else {
+            self.split_sized(target, dir, new, how.size, how.before)
+        }
     }
 
     /// tmux `layout_split_pane` without `-f`: `size` is the new pane's size (`None`: half);
@@ -170,7 +188,7 @@ impl Cell {
     }
 
     /// tmux `layout_resize_check`: how much this cell can shrink in `dir`.
-    fn resize_check(&self, dir: Dir) -> u16 {
+    pub(crate) fn resize_check(&self, dir: Dir) -> u16 {
         match &self.kind {
             Kind::Pane(_) => self.size_in(dir).saturating_sub(PANE_MINIMUM),
             Kind::Node(d, children) if *d == dir => children
@@ -419,6 +437,81 @@ impl Cell {
             }
             Kind::Node(_, children) => children.iter_mut().for_each(|c| c.set_ids_from(it)),
         }
+    }
+
+    /// tmux `layout_spread_out` (`select-layout -E`): the cells around `pane` made equal, or
+    /// those of the nearest ancestor where that changes something.
+    pub fn spread_out(&mut self, pane: u32) {
+        let mut path = Vec::new();
+        if !self.path_to(pane, &mut path) {
+            return;
+        }
+        // Parents of the pane's cell, nearest first.
+        while path.pop().is_some() {
+            if let Some(parent) = self.at_path_mut(&path)
+                && parent.spread_cell()
+            {
+                self.fix_offsets();
+                return;
+            }
+        }
+    }
+
+    /// Child indexes from this cell down to `pane`'s cell.
+    fn path_to(&self, pane: u32, path: &mut Vec<usize>) -> bool {
+        match &self.kind {
+            Kind::Pane(p) => *p == pane,
+            Kind::Node(_, children) => children.iter().enumerate().any(|(i, c)| {
+                path.push(i);
+                let found = c.path_to(pane, path);
+                if !found {
+                    path.pop();
+                }
+                found
+            }),
+        }
+    }
+
+    fn at_path_mut(&mut self, path: &[usize]) -> Option<&mut Cell> {
+        let Some((first, rest)) = path.split_first() else {
+            return Some(self);
+        };
+        match &mut self.kind {
+            Kind::Node(_, children) => children.get_mut(*first)?.at_path_mut(rest),
+            Kind::Pane(_) => None,
+        }
+    }
+
+    /// tmux `layout_spread_cell` (no pane-border-status lines): the children equal in size,
+    /// the last one taking what the division leaves; true when a size changed.
+    fn spread_cell(&mut self) -> bool {
+        let Kind::Node(dir, children) = &mut self.kind else {
+            return false;
+        };
+        let dir = *dir;
+        let number = u16::try_from(children.len()).unwrap_or(u16::MAX);
+        let size = match dir {
+            Dir::LeftRight => self.sx,
+            Dir::TopBottom => self.sy,
+        };
+        if number <= 1 || size < number - 1 {
+            return false;
+        }
+        let mut each = (size - (number - 1)) / number;
+        if each == 0 {
+            return false;
+        }
+        let mut changed = false;
+        let count = children.len();
+        for (i, child) in children.iter_mut().enumerate() {
+            if i + 1 == count {
+                each = size.saturating_sub((each + 1) * (number - 1));
+            }
+            let change = i32::from(each) - i32::from(child.size_in(dir));
+            child.resize_adjust(dir, change);
+            changed |= change != 0;
+        }
+        changed
     }
 
     /// tmux `layout_resize_pane_to`: make the pane's cell `size` wide (or high) by moving the

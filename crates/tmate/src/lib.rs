@@ -28,6 +28,8 @@ pub mod fdio;
 pub mod format;
 pub mod handshake;
 pub mod layout;
+mod layout_full;
+pub mod layout_string;
 pub mod mouse;
 pub mod options;
 pub mod parse;

@@ -92,7 +92,10 @@ pub struct Window {
     pub id: u32,
     pub name: Option<String>,
     pub layout: Cell,
-    /// Pane ids; the order of `layout.panes()` is the pane index order.
+    /// tmux's `w->panes`: the pane index order, which is not the layout's order once a pane
+    /// went in across the window (`split-window -f`) or moved in (`join-pane`). Read through
+    /// `pane_ids`, which keeps it to the layout's panes.
+    order: Vec<u32>,
     pub active: u32,
     pub last: Option<u32>,
     pub sx: u16,
@@ -103,6 +106,10 @@ pub struct Window {
     pub zoomed: Option<u32>,
     /// The last predefined layout set (next-layout and previous-layout step from it).
     pub lastlayout: Option<usize>,
+    /// The layout before the last select-layout (`select-layout -o` goes back to it).
+    pub old_layout: Option<String>,
+    /// resize-window's size, kept while the window's `window-size` is `manual`.
+    pub manual_size: Option<(u16, u16)>,
 }
 
 impl Window {
@@ -111,6 +118,7 @@ impl Window {
             id,
             name,
             layout: Cell::pane(pane, sx, sy),
+            order: vec![pane],
             active: pane,
             last: None,
             sx,
@@ -118,11 +126,73 @@ impl Window {
             options: BTreeMap::new(),
             zoomed: None,
             lastlayout: None,
+            old_layout: None,
+            manual_size: None,
         }
     }
 
+    /// The panes in index order (tmux's pane list).
     pub fn pane_ids(&self) -> Vec<u32> {
-        self.layout.panes().iter().map(|g| g.id).collect()
+        let in_layout: Vec<u32> = self.layout.panes().iter().map(|g| g.id).collect();
+        let mut ids: Vec<u32> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|p| in_layout.contains(p))
+            .collect();
+        // A pane the list does not know yet (a layout change without an insert) goes last.
+        for p in in_layout {
+            if !ids.contains(&p) {
+                ids.push(p);
+            }
+        }
+        ids
+    }
+
+    /// tmux `window_add_pane` (and join-pane's insert): `new` into the pane list after
+    /// `other`, before it with `before`; across the window (`full`), at the tail or head.
+    pub fn insert_pane(&mut self, new: u32, other: u32, before: bool, full: bool) {
+        self.order = self.pane_ids();
+        self.order.retain(|p| *p != new);
+        let at = match (full, before) {
+            (true, true) => 0,
+            (true, false) => self.order.len(),
+            (false, _) => self
+                .order
+                .iter()
+                .position(|p| *p == other)
+                .map_or(self.order.len(), |i| if before { i } else { i + 1 }),
+        };
+        self.order.insert(at, new);
+    }
+
+    /// Pane `from` becomes `to` in the same cell and the same place in the list.
+    pub fn relabel_pane(&mut self, from: u32, to: u32) {
+        self.order = self.pane_ids();
+        let map = |p: u32| if p == from { to } else { p };
+        self.order = self.order.iter().map(|p| map(*p)).collect();
+        let ids: Vec<u32> = self.layout.panes().iter().map(|g| map(g.id)).collect();
+        self.layout.set_ids(&ids);
+    }
+
+    /// The pane list becomes `ids` (a permutation of it) with each place keeping its cell:
+    /// the pane now n-th in the list takes the cell of the pane that was n-th (rotate-window).
+    pub fn reorder_panes(&mut self, ids: &[u32]) {
+        let old = self.pane_ids();
+        let cells: Vec<u32> = self
+            .layout
+            .panes()
+            .iter()
+            .map(|g| {
+                old.iter()
+                    .position(|p| *p == g.id)
+                    .and_then(|i| ids.get(i))
+                    .copied()
+                    .unwrap_or(g.id)
+            })
+            .collect();
+        self.layout.set_ids(&cells);
+        self.order = ids.to_vec();
     }
 
     /// A pane's place; a zoomed pane fills the window (tmux `window_zoom`).
@@ -143,7 +213,13 @@ impl Window {
     pub fn visible(&self) -> Vec<layout::Geometry> {
         match self.zoomed.and_then(|z| self.geometry(z)) {
             Some(g) => vec![g],
-            None => self.layout.panes(),
+            None => {
+                let geometries = self.layout.panes();
+                self.pane_ids()
+                    .iter()
+                    .filter_map(|id| geometries.iter().find(|g| g.id == *id).copied())
+                    .collect()
+            }
         }
     }
 
@@ -380,24 +456,24 @@ impl State {
 
     /// Split `pane` in window (`sid`, `idx`); the caller spawned `new` already.
     pub fn split(&mut self, sid: u32, idx: u32, pane: u32, dir: Dir, new: u32) -> Option<()> {
-        self.split_sized(sid, idx, pane, dir, new, None, false)
+        self.split_how(sid, idx, pane, dir, new, crate::layout::SplitHow::default())
     }
 
-    /// `split` with tmux's `-l`/`-p` size for the new pane and `-b` (new pane first).
-    #[allow(clippy::too_many_arguments)]
-    pub fn split_sized(
+    /// `split` with tmux's `-l`/`-p` size for the new pane, `-b` (new pane first) and `-f`
+    /// (across the whole window).
+    pub fn split_how(
         &mut self,
         sid: u32,
         idx: u32,
         pane: u32,
         dir: Dir,
         new: u32,
-        size: Option<u16>,
-        before: bool,
+        how: crate::layout::SplitHow,
     ) -> Option<()> {
         let w = self.window_mut(sid, idx)?;
         w.zoomed = None;
-        w.layout.split_sized(pane, dir, new, size, before)?;
+        w.layout.split_how(pane, dir, new, how)?;
+        w.insert_pane(new, pane, how.before, how.full);
         w.last = Some(w.active);
         w.active = new;
         self.apply_layout(sid, idx);
@@ -423,6 +499,7 @@ impl State {
             return;
         };
         let before = w.pane_ids();
+        w.order.retain(|p| *p != pane);
         if !w.layout.remove(pane) {
             self.remove_window(sid, idx);
             return;
@@ -540,12 +617,32 @@ impl State {
         s.sy = sy;
         let idxs: Vec<u32> = s.windows.keys().copied().collect();
         for idx in idxs {
-            if let Some(w) = self.window_mut(sid, idx) {
-                w.sx = sx;
-                w.sy = sy;
-                w.layout.resize(sx, sy);
-            }
-            self.apply_layout(sid, idx);
+            let size = self.manual_window_size(sid, idx).unwrap_or((sx, sy));
+            self.resize_window(sid, idx, size);
         }
+    }
+
+    /// A window whose `window-size` is `manual` keeps resize-window's size (or `default-size`)
+    /// whatever its clients' sizes, as in tmux 3.3a; `None` for the other windows.
+    pub fn manual_window_size(&self, sid: u32, idx: u32) -> Option<(u16, u16)> {
+        if self.option(sid, idx, "window-size") != "manual" {
+            return None;
+        }
+        let manual = self.window(sid, idx).and_then(|w| w.manual_size);
+        manual.or_else(|| {
+            let default = self.option(sid, idx, "default-size");
+            let (x, y) = default.split_once('x')?;
+            Some((x.parse().ok()?, y.parse().ok()?))
+        })
+    }
+
+    /// Window (`sid`, `idx`) becomes `sx` x `sy`, its layout and panes with it.
+    pub fn resize_window(&mut self, sid: u32, idx: u32, (sx, sy): (u16, u16)) {
+        if let Some(w) = self.window_mut(sid, idx) {
+            w.sx = sx;
+            w.sy = sy;
+            w.layout.resize(sx, sy);
+        }
+        self.apply_layout(sid, idx);
     }
 }

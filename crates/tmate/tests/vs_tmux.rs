@@ -10,7 +10,7 @@
 
 mod common;
 
-use common::{Mux, compare};
+use common::{Mux, compare, compare_outcomes};
 
 const GEOMETRY: &str =
     "#{pane_index} #{pane_left},#{pane_top} #{pane_width}x#{pane_height} #{?pane_active,active,-}";
@@ -358,4 +358,130 @@ fn capture_pane_with_escape_sequences_matches_tmux() {
     }
     assert!(seen[0].0.contains("\x1b[48;2;1;2;3m"), "{:?}", seen[0].0);
     assert_eq!(seen[1], seen[0]);
+}
+
+/// Layout strings as tmux 3.3a: `#{window_layout}` and `#{window_visible_layout}` (zoomed too)
+/// with tmux's checksum; `select-layout` reading one back (a dump from another arrangement,
+/// fewer panes than cells, a different window size, bad checksums, counts and sizes with
+/// tmux's words), `-o` back to the layout before, and `-E` spreading the panes out.
+#[test]
+fn layout_strings_match_tmux() {
+    let fmt = format!("{GEOMETRY} #{{window_width}}x#{{window_height}}");
+    let lsp: &[&str] = &["list-panes", "-F", &fmt];
+    let layouts: &[&str] = &["display", "-p", "#{window_layout} #{window_visible_layout}"];
+    // Dumped by tmux 3.3a from an 81x25 window: panes 0 | (1 / 2) with the left one 30 wide.
+    let custom = "8ca1,81x25,0,0{30x25,0,0,0,50x25,31,0[50x12,31,0,1,50x12,31,13,2]}";
+    compare_outcomes(&[
+        &["new-session", "-d", "-x", "81", "-y", "25"],
+        layouts,
+        &["split-window", "-h"],
+        &["split-window", "-v"],
+        layouts,
+        &["resize-pane", "-Z"],
+        layouts,
+        &["resize-pane", "-Z"],
+        &["select-layout", "even-vertical"],
+        layouts,
+        &["select-layout", custom],
+        lsp,
+        layouts,
+        &["select-layout", "-o"],
+        lsp,
+        &["select-layout", "-E"],
+        lsp,
+        &["resize-pane", "-t", ":.1", "-D", "3"],
+        &["select-layout", "-E"],
+        lsp,
+        // A bigger window from the layout (no client sizes it back), then a one-pane layout.
+        &[
+            "select-layout",
+            "6584,100x30,0,0[100x15,0,0,0,100x14,0,16{50x14,0,16,1,49x14,51,16,2}]",
+        ],
+        lsp,
+        &["select-layout", "b25d,80x24,0,0,0"],
+        &["select-layout", "0000,81x25,0,0,0"],
+        &["select-layout", "23d2,80x24,0,0{40x24,0,0,0}"],
+        &["kill-pane", "-t", ":.2"],
+        &["kill-pane", "-t", ":.1"],
+        &["select-layout", custom],
+        lsp,
+        layouts,
+    ]);
+}
+
+/// Full-size splits as tmux 3.3a: `split-window -f` across the whole window (both ways, `-b`,
+/// `-l` sizes and percentages of the window, into a root running the same way and the other
+/// way, until there is no space) and `join-pane -f`.
+#[test]
+fn full_size_splits_match_tmux() {
+    let fmt = format!("{GEOMETRY} #{{window_layout}}");
+    let lsp: &[&str] = &["list-panes", "-F", &fmt];
+    compare_outcomes(&[
+        &["new-session", "-d", "-x", "81", "-y", "25"],
+        &["split-window", "-h"],
+        &["split-window", "-v"],
+        &["split-window", "-f"],
+        lsp,
+        &["split-window", "-f", "-h", "-l", "10"],
+        lsp,
+        &["split-window", "-f", "-b", "-l", "30%"],
+        lsp,
+        &["split-window", "-f", "-v", "-b"],
+        lsp,
+        &["resize-pane", "-t", ":.1", "-D", "2"],
+        &["split-window", "-fh", "-l", "20"],
+        lsp,
+        &["new-window", "-d"],
+        &["join-pane", "-f", "-h", "-s", ":1.0", "-t", ":0.2"],
+        lsp,
+        // With the pane list out of the layout's order: moves follow the list.
+        &["rotate-window"],
+        lsp,
+        &["rotate-window", "-D"],
+        &["swap-pane", "-D", "-t", ":.3"],
+        lsp,
+        &["select-pane", "-t", ":.4"],
+        &["kill-pane", "-t", ":.2"],
+        lsp,
+        &["select-layout", "tiled"],
+        lsp,
+        &["split-window", "-f", "-l", "1"],
+        &["split-window", "-f"],
+        &["split-window", "-f"],
+        &["split-window", "-f"],
+        &["split-window", "-f"],
+        lsp,
+    ]);
+}
+
+/// resize-window as tmux 3.3a: sizes, steps by an adjustment, the default size without
+/// clients (-A/-a), the errors in tmux's words, and the window's `window-size` then manual.
+#[test]
+fn resize_window_matches_tmux() {
+    let fmt = format!("{GEOMETRY} #{{window_width}}x#{{window_height}}");
+    let lsp: &[&str] = &["list-panes", "-F", &fmt];
+    compare_outcomes(&[
+        &["new-session", "-d", "-x", "81", "-y", "25"],
+        &["split-window", "-h"],
+        &["resize-window", "-x", "100", "-y", "30"],
+        lsp,
+        &["show", "-w", "window-size"],
+        &["resize-window", "-L", "7"],
+        lsp,
+        &["resize-window", "-D"],
+        &["resize-window", "-U", "3"],
+        lsp,
+        &["resize-window", "-L", "1000"],
+        lsp,
+        &["resize-window", "-A"],
+        lsp,
+        &["resize-window", "-x", "0"],
+        &["resize-window", "-y", "10001"],
+        &["resize-window", "-x", "wide"],
+        &["resize-window", "0"],
+        &["resize-window", "-R", "two"],
+        &["new-window", "-d"],
+        &["resize-window", "-t", ":1", "-x", "20", "-y", "5"],
+        &["list-windows", "-F", "#{window_index} #{window_width}x#{window_height}"],
+    ]);
 }

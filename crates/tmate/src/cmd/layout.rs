@@ -1,5 +1,6 @@
 //! Layout commands: resize-pane (-L -R -U -D N, -x/-y sizes and percentages, -Z zoom),
-//! select-layout (even-*, main-*, tiled; -n -p), next-layout, previous-layout, last-pane.
+//! select-layout (even-*, main-*, tiled, layout strings; -n -p -o -E), next-layout,
+//! previous-layout, last-pane, resize-window.
 
 use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail};
 use crate::layout::{Cell, Dir};
@@ -130,25 +131,86 @@ fn step(state: &mut State, sid: u32, idx: u32, forward: bool) {
 }
 
 pub fn select_layout(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
-    if let Some(w) = state.window_mut(t.session, t.window) {
+    let old = state.window_mut(t.session, t.window).map(|w| {
         w.zoomed = None;
-    }
+        let now = crate::layout_string::dump(&w.layout);
+        std::mem::replace(&mut w.old_layout, now)
+    });
+    let old = old.flatten();
     state.apply_layout(t.session, t.window);
+    let result = select_layout_as_asked(state, args, t, old.as_deref());
+    if result.is_err()
+        && let Some(w) = state.window_mut(t.session, t.window)
+    {
+        // tmux keeps the layout `-o` returns to when the command fails.
+        w.old_layout = old;
+    }
+    result
+}
+
+/// select-layout's choices in tmux's order: -n/-p, -E, a predefined name (or the last one),
+/// then a layout string (the argument, or with -o the layout before the last select-layout).
+fn select_layout_as_asked(
+    state: &mut State,
+    args: &Args,
+    t: Target,
+    old: Option<&str>,
+) -> CmdOutcome {
     if args.has('n') || args.has('p') {
         step(state, t.session, t.window, args.has('n'));
         return Ok(CmdResult::default());
     }
-    let Some(name) = args.rest.first() else {
-        // No name: the last layout again, if there was one.
-        if let Some(n) = state.window(t.session, t.window).and_then(|w| w.lastlayout) {
-            apply_named(state, t.session, t.window, n);
+    if args.has('E') {
+        if let Some(w) = state.window_mut(t.session, t.window) {
+            w.layout.spread_out(t.pane);
         }
+        state.apply_layout(t.session, t.window);
         return Ok(CmdResult::default());
+    }
+    let name = match args.rest.first() {
+        Some(name) => Some(name.as_str()),
+        None if args.has('o') => old,
+        None => None,
     };
-    // tmux then parses it as a layout string (`select-layout bb62,...`), which we lack.
-    let layout = lookup(name).ok_or_else(|| format!("invalid layout: {name}"))?;
-    apply_named(state, t.session, t.window, layout);
+    if !args.has('o') {
+        let predefined = match name {
+            Some(name) => lookup(name),
+            None => state.window(t.session, t.window).and_then(|w| w.lastlayout),
+        };
+        if let Some(n) = predefined {
+            apply_named(state, t.session, t.window, n);
+            return Ok(CmdResult::default());
+        }
+    }
+    if let Some(text) = name {
+        apply_string(state, t, text).map_err(|cause| format!("{cause}: {text}"))?;
+    }
     Ok(CmdResult::default())
+}
+
+/// tmux `layout_parse` on the window: the window takes the layout's size and its panes the
+/// cells in pane order; the session's clients then size it as any other window.
+fn apply_string(state: &mut State, t: Target, text: &str) -> Result<(), String> {
+    let Some(w) = state.window_mut(t.session, t.window) else {
+        return Err("no window".to_string());
+    };
+    let layout = crate::layout_string::parse(text, &w.pane_ids())?;
+    w.sx = layout.sx;
+    w.sy = layout.sy;
+    w.layout = layout;
+    let attached = state.clients.values().any(|c| c.session == t.session);
+    let session_size = state.sessions.get(&t.session).map(|s| (s.sx, s.sy));
+    if let (true, Some((sx, sy)), Some(w)) = (
+        attached,
+        session_size,
+        state.window_mut(t.session, t.window),
+    ) {
+        w.sx = sx;
+        w.sy = sy;
+        w.layout.resize(sx, sy);
+    }
+    state.apply_layout(t.session, t.window);
+    Ok(())
 }
 
 pub fn next_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
@@ -190,4 +252,79 @@ pub fn last_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> C
     }
     state.apply_layout(t.session, t.window);
     Ok(CmdResult::default())
+}
+
+/// tmux's `WINDOW_MAXIMUM`.
+const WINDOW_MAXIMUM: i64 = 10_000;
+
+/// tmux 3.3a `resize-window`: a size (-x -y), a step (-L -R -U -D by the adjustment), or the
+/// largest/smallest client's size (-A -a); the window's `window-size` becomes `manual` so the
+/// clients no longer size it.
+pub fn resize_window(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+    let adjust = match args.rest.first() {
+        None => 1,
+        Some(n) => u16::try_from(
+            super::r#move::strtonum(n, 1, i64::from(i32::MAX))
+                .map_err(|e| format!("adjustment {e}"))?,
+        )
+        .unwrap_or(u16::MAX),
+    };
+    let Some(w) = state.window(t.session, t.window) else {
+        return fail("no window");
+    };
+    let (mut sx, mut sy) = (w.sx, w.sy);
+    for (flag, size, what) in [('x', &mut sx, "width"), ('y', &mut sy, "height")] {
+        if let Some(v) = args.get(flag) {
+            let n =
+                super::r#move::strtonum(v, 1, WINDOW_MAXIMUM).map_err(|e| format!("{what} {e}"))?;
+            *size = u16::try_from(n).unwrap_or(u16::MAX);
+        }
+    }
+    if args.has('L') {
+        sx = sx.checked_sub(adjust).unwrap_or(sx);
+    } else if args.has('R') {
+        sx = sx.saturating_add(adjust);
+    } else if args.has('U') {
+        sy = sy.checked_sub(adjust).unwrap_or(sy);
+    } else if args.has('D') {
+        sy = sy.saturating_add(adjust);
+    }
+    if args.has('A') || args.has('a') {
+        (sx, sy) = clients_size(state, t.session, args.has('A'));
+    }
+    let (sx, sy) = (sx.clamp(1, 10_000), sy.clamp(1, 10_000));
+    let Some(w) = state.window_mut(t.session, t.window) else {
+        return fail("no window");
+    };
+    w.options
+        .insert("window-size".to_string(), "manual".to_string());
+    w.manual_size = Some((sx, sy));
+    state.resize_window(t.session, t.window, (sx, sy));
+    Ok(CmdResult::default())
+}
+
+/// tmux `default_window_size` for -A/-a: the largest (or smallest) size among the session's
+/// clients (ours and, sharing, the relay's), else `default-size`.
+fn clients_size(state: &State, sid: u32, largest: bool) -> (u16, u16) {
+    let sizes = state
+        .clients
+        .values()
+        .filter(|c| c.session == sid)
+        .filter_map(|c| c.size)
+        .chain(state.tmate.remote_size);
+    let pick = |a: (u16, u16), b: (u16, u16)| {
+        if largest {
+            (a.0.max(b.0), a.1.max(b.1))
+        } else {
+            (a.0.min(b.0), a.1.min(b.1))
+        }
+    };
+    sizes.reduce(pick).unwrap_or_else(|| {
+        let idx = state.sessions.get(&sid).map_or(0, |s| s.current);
+        let default = state.option(sid, idx, "default-size");
+        default
+            .split_once('x')
+            .and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?)))
+            .unwrap_or((80, 24))
+    })
 }

@@ -188,6 +188,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("rename-session", OnTarget(session::rename)),
     ("rename-window", OnTarget(window::rename)),
     ("resize-pane", OnTarget(layout::resize_pane)),
+    ("resize-window", OnTarget(layout::resize_window)),
     ("respawn-pane", OnTarget(respawn::respawn_pane)),
     ("respawn-window", OnTarget(respawn::respawn_window)),
     ("rotate-window", OnTarget(r#move::rotate_window)),

@@ -82,14 +82,7 @@ pub fn swap_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
 
 /// The cells stay; the two panes trade places (and so sizes).
 fn swap(state: &mut State, src: Target, dst: Target, detached: bool) {
-    let relabel = |w: &mut Window, from: u32, to: u32| {
-        let ids: Vec<u32> = w
-            .pane_ids()
-            .into_iter()
-            .map(|p| if p == from { to } else { p })
-            .collect();
-        w.layout.set_ids(&ids);
-    };
+    let relabel = |w: &mut Window, from: u32, to: u32| w.relabel_pane(from, to);
     let same = (src.session, src.window) == (dst.session, dst.window);
     if same {
         if let Some(w) = state.window_mut(dst.session, dst.window) {
@@ -204,8 +197,15 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let size = split_size(args, cur)?;
     let dst_wid = state.window(dst.session, dst.window).map(|w| w.id);
     let split = state.window_mut(dst.session, dst.window).and_then(|w| {
-        w.layout
-            .split_sized(dst.pane, dir, MOVING, size, args.has('b'))
+        let how = crate::layout::SplitHow {
+            size,
+            before: args.has('b'),
+            full: args.has('f'),
+        };
+        w.layout.split_how(dst.pane, dir, MOVING, how)?;
+        // join-pane puts the pane next to the target in the list even across the window.
+        w.insert_pane(MOVING, dst.pane, how.before, false);
+        Some(())
     });
     if split.is_none() {
         return fail("create pane failed: pane too small");
@@ -221,12 +221,7 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         return fail("no window");
     };
     if let Some(w) = state.window_mut(sid, idx) {
-        let ids: Vec<u32> = w
-            .pane_ids()
-            .into_iter()
-            .map(|p| if p == MOVING { src.pane } else { p })
-            .collect();
-        w.layout.set_ids(&ids);
+        w.relabel_pane(MOVING, src.pane);
         // Closing the source cell may have made the placeholder the active or last pane.
         if w.active == MOVING {
             w.active = src.pane;
@@ -562,7 +557,7 @@ pub fn rotate_window(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) 
     } else {
         ids.rotate_left(1);
     }
-    w.layout.set_ids(&ids);
+    w.reorder_panes(&ids);
     let pos = ids.iter().position(|p| *p == w.active).unwrap_or(0);
     let n = ids.len();
     let next = if down {

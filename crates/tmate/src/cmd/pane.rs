@@ -1,11 +1,11 @@
-//! Pane commands: split-window, select-pane (unzooms like tmux), kill-pane, list-panes,
+//! Pane commands: split-window (-h -v -b -f -l -p), select-pane (unzooms like tmux), kill-pane, list-panes,
 //! send-keys, capture-pane.
 
 use tmate_proto::{KeyCode, pane_key_bytes};
 
 use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail, output, resolve};
 use crate::format;
-use crate::layout::Dir;
+use crate::layout::{Dir, SplitHow};
 use crate::process::spawn_pane;
 use crate::state::State;
 
@@ -15,20 +15,22 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
     } else {
         Dir::TopBottom
     };
-    let Some(g) = state
+    let Some((g, window_size)) = state
         .window(t.session, t.window)
-        .and_then(|w| w.geometry(t.pane))
+        .and_then(|w| Some((w.geometry(t.pane)?, (w.sx, w.sy))))
     else {
         return fail("no pane");
     };
-    let too_small = match dir {
-        Dir::LeftRight => g.sx < 3,
-        Dir::TopBottom => g.sy < 3,
+    // -f splits the whole window: its size is what must fit and what -l N% is a share of.
+    let (sx, sy) = if args.has('f') {
+        window_size
+    } else {
+        (g.sx, g.sy)
     };
-    if too_small {
+    let cur = if dir == Dir::TopBottom { sy } else { sx };
+    if cur < 3 {
         return fail("no space for new pane");
     }
-    let cur = if dir == Dir::TopBottom { g.sy } else { g.sx };
     let size = super::r#move::split_size(args, cur)?;
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
@@ -42,8 +44,13 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
         g.sx,
         g.sy,
     )?;
+    let how = SplitHow {
+        size,
+        before: args.has('b'),
+        full: args.has('f'),
+    };
     if state
-        .split_sized(t.session, t.window, t.pane, dir, new, size, args.has('b'))
+        .split_how(t.session, t.window, t.pane, dir, new, how)
         .is_none()
     {
         state.remove_pane(new);

@@ -61,8 +61,17 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             .filter(|v| *v > 0)
             .unwrap_or(default)
     };
+    // Detached, tmux 3.3a takes the global `default-size` where -x/-y do not say.
+    let default = state
+        .options
+        .get(crate::options::Scope::Session, "default-size")
+        .and_then(|v| {
+            let (x, y) = v.split_once('x')?;
+            Some((x.parse::<u16>().ok()?, y.parse::<u16>().ok()?))
+        })
+        .unwrap_or((80, 24));
     let (sx, sy) = if detached {
-        (size('x', 80), size('y', 24))
+        (size('x', default.0), size('y', default.1))
     } else {
         (
             ctx.client.cols.max(1),
@@ -88,6 +97,15 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
     let pane = spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy)?;
     let base = insert_session(state, sid, name, args.get('n'), pane, (sx, sy));
+    // -x/-y become the session's own `default-size` (resize-window -A/-a without clients).
+    if (args.has('x') || args.has('y'))
+        && let Some(s) = state.sessions.get_mut(&sid)
+    {
+        let dsx = if args.has('x') { size('x', sx) } else { sx };
+        let dsy = if args.has('y') { size('y', sy) } else { sy };
+        s.options
+            .insert("default-size".to_string(), format!("{dsx}x{dsy}"));
+    }
     state.touch(sid);
     // The first session starts sharing when a relay is configured (tmate_session_start).
     crate::uplink::start(ctx.shared, state);

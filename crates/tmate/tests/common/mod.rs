@@ -146,6 +146,28 @@ pub fn compare(steps: &[&[&str]]) {
     }
 }
 
+/// Run the same steps on both, failures included; each step's exit status, stdout and stderr
+/// must match.
+#[allow(dead_code, reason = "not every test file compares failing steps")]
+pub fn compare_outcomes(steps: &[&[&str]]) {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let outcome = |m: &Mux, step: &[&str]| {
+        let out = m.run_output(step);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    for step in steps {
+        let (x, y) = (outcome(&a, step), outcome(&b, step));
+        assert_eq!(
+            y, x,
+            "step {step:?}: tmate (left) differs from tmux (right)"
+        );
+    }
+}
+
 impl Mux {
     /// `attach -t main` on a new pty of this size (TERM=xterm-256color), with the harness's
     /// environment; the client is killed when dropped.
