@@ -5,9 +5,10 @@
 
 use std::hash::{Hash, Hasher};
 
+use crate::markup::markup_cells;
 use crate::pane::{PaneTerm, set_blank};
 use crate::status::{
-    Look, PaneRect, StatusBar, draw_message, draw_pane_label, draw_prompt, draw_status,
+    Look, PaneRect, PaneStatus, StatusBar, draw_message, draw_pane_label, draw_prompt, draw_status,
 };
 use crate::style::{Cell, PaneModes, Style};
 
@@ -226,14 +227,16 @@ struct Layout<'s, 'a> {
     sx: u32,
     sy: u32,
     panes: &'s [ScenePane<'a>],
-    /// tmux's `screen_redraw_two_panes` for a left/right (0) and top/bottom (1) split.
+    /// tmux's `screen_redraw_two_panes` for a left/right (0) and top/bottom (1) split; both
+    /// false with `pane-border-status` on, where each pane has its own line.
     two_lr: bool,
     two_tb: bool,
+    pane_status: PaneStatus,
 }
 
 impl<'s, 'a> Layout<'s, 'a> {
-    fn new(scene: &'s Scene<'a>) -> Self {
-        let second = if scene.panes.len() == 2 {
+    fn new(scene: &'s Scene<'a>, pane_status: PaneStatus) -> Self {
+        let second = if scene.panes.len() == 2 && pane_status == PaneStatus::Off {
             scene.panes.get(1)
         } else {
             None
@@ -244,6 +247,7 @@ impl<'s, 'a> Layout<'s, 'a> {
             panes: &scene.panes,
             two_lr: second.is_some_and(|p| p.xoff != 0),
             two_tb: second.is_some_and(|p| p.yoff != 0),
+            pane_status,
         }
     }
 
@@ -272,22 +276,22 @@ impl<'s, 'a> Layout<'s, 'a> {
                 return PaneBorder::Border;
             }
         }
-        if self.two_tb {
-            if yoff == 0 && py == sy && px <= sx / 2 {
-                return PaneBorder::Border;
+        let across = (xoff == 0 || px >= xoff - 1) && px <= ex;
+        let border = match self.pane_status {
+            // With pane status lines only the line holding a pane's status is its border.
+            PaneStatus::Top => across && yoff != 0 && py == yoff - 1,
+            PaneStatus::Bottom => across && py == ey,
+            PaneStatus::Off if self.two_tb => {
+                (yoff == 0 && py == sy && px <= sx / 2)
+                    || (yoff != 0 && py == yoff - 1 && px > sx / 2)
             }
-            if yoff != 0 && py == yoff - 1 && px > sx / 2 {
-                return PaneBorder::Border;
-            }
-        } else if (xoff == 0 || px >= xoff - 1) && px <= ex {
-            if yoff != 0 && py == yoff - 1 {
-                return PaneBorder::Border;
-            }
-            if py == ey {
-                return PaneBorder::Border;
-            }
+            PaneStatus::Off => across && ((yoff != 0 && py == yoff - 1) || py == ey),
+        };
+        if border {
+            PaneBorder::Border
+        } else {
+            PaneBorder::Outside
         }
-        PaneBorder::Outside
     }
 
     /// tmux `screen_redraw_cell_border`.
@@ -315,8 +319,15 @@ impl<'s, 'a> Layout<'s, 'a> {
         }
         let left = px == 0 || self.cell_border(px - 1, py);
         let right = px <= self.sx && self.cell_border(px + 1, py);
-        let top = py == 0 || self.cell_border(px, py - 1);
-        let bottom = self.cell_border(px, py + 1);
+        let above = py.checked_sub(1).is_some_and(|y| self.cell_border(px, y));
+        let below = self.cell_border(px, py + 1);
+        // The window's top (or, with status lines at the bottom, its last row) does not join
+        // the lines of pane status rows, as in tmux.
+        let (top, bottom) = match self.pane_status {
+            PaneStatus::Top => (above, below),
+            PaneStatus::Bottom => (py == 0 || above, py + 1 != self.sy && below),
+            PaneStatus::Off => (py == 0 || above, below),
+        };
         match (left, right, top, bottom) {
             (true, true, true, true) => CellType::Join,
             (true, true, true, false) => CellType::BottomJoin,
@@ -481,7 +492,7 @@ fn draw_window_area(
 ) {
     let cols = usize::from(area.cols);
     let top = area.top;
-    let layout = Layout::new(scene);
+    let layout = Layout::new(scene, look.pane_status);
     let layout_stamp = layout_stamp(scene, look, area, frame.rows);
     for y in 0..area.rows {
         let frame_row = usize::from(y) + top;
@@ -521,6 +532,63 @@ fn draw_window_area(
                 }
             }
         }
+        let start = (usize::from(y) + top) * cols;
+        if let Some(row) = frame.cells.get_mut(start..start + cols) {
+            draw_pane_status(scene, look, &layout, active, y, row);
+        }
+    }
+}
+
+/// tmux `screen_redraw_make_pane_status`: on row `y`, the status line of each pane whose
+/// border line it is: from two cells in, `width - 4` cells of border in the pane's border style
+/// with its `pane-border-format` text drawn over them.
+fn draw_pane_status(
+    scene: &Scene<'_>,
+    look: &Look,
+    layout: &Layout<'_, '_>,
+    active: Option<&ScenePane<'_>>,
+    y: u16,
+    row: &mut [Cell],
+) {
+    for pane in &scene.panes {
+        let line = match look.pane_status {
+            PaneStatus::Off => return,
+            PaneStatus::Top => pane.yoff.checked_sub(1),
+            PaneStatus::Bottom => pane.yoff.checked_add(pane.rows),
+        };
+        if line != Some(y) || y >= scene.session_rows {
+            continue;
+        }
+        let is_active = active.is_some_and(|a| a.id == pane.id);
+        let style = if is_active {
+            look.active_border_style
+        } else {
+            look.border_style
+        };
+        let width = usize::from(pane.cols.saturating_sub(4));
+        let text = look
+            .pane_status_text
+            .iter()
+            .find(|(id, _)| *id == pane.id)
+            .map(|(_, text)| markup_cells(text, style))
+            .unwrap_or_default();
+        let x0 = usize::from(pane.xoff) + 2;
+        for i in 0..width {
+            let Some(slot) = row.get_mut(x0 + i) else {
+                break;
+            };
+            match text.get(i) {
+                Some(cell) => slot.clone_from(cell),
+                None => {
+                    let px = u32::try_from(x0 + i).unwrap_or(u32::MAX);
+                    slot.text.clear();
+                    slot.text
+                        .push_str(layout.type_of_cell(px, u32::from(y)).glyph());
+                    slot.width = 1;
+                    slot.style = style;
+                }
+            }
+        }
     }
 }
 
@@ -542,6 +610,8 @@ fn layout_stamp(scene: &Scene<'_>, look: &Look, area: Area, client_rows: u16) ->
             scene.active_pane,
             look.border_style,
             look.active_border_style,
+            look.pane_status,
+            &look.pane_status_text,
         )
             .hash(&mut h);
         for p in &scene.panes {

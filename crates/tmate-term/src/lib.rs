@@ -64,7 +64,9 @@ pub use compose::{Frame, RowDamage, Scene, ScenePane, compose, compose_into, com
 pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_markup};
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;
-pub use status::{Justify, Look, PaneLabel, PromptLine, StatusBar, StatusWindow, WindowEntry};
+pub use status::{
+    Justify, Look, PaneLabel, PaneStatus, PromptLine, StatusBar, StatusWindow, WindowEntry,
+};
 pub use style::{
     ACTIVE_BORDER_STYLE, Attrs, BORDER_STYLE, Cell, Color, MESSAGE_STYLE, MODE_STYLE, PaneModes,
     STATUS_STYLE, Style,

@@ -50,6 +50,27 @@ impl Justify {
     }
 }
 
+/// `pane-border-status`: whether each pane's border line above (or below) it carries its
+/// `pane-border-format` text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PaneStatus {
+    #[default]
+    Off,
+    Top,
+    Bottom,
+}
+
+impl PaneStatus {
+    /// The option's value as tmux names it; unknown values are `off`.
+    pub fn from_option(value: &str) -> PaneStatus {
+        match value {
+            "top" => PaneStatus::Top,
+            "bottom" => PaneStatus::Bottom,
+            _ => PaneStatus::Off,
+        }
+    }
+}
+
 /// One window of the list, already expanded from `window-status-format` (or the current one).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WindowEntry {
@@ -105,6 +126,9 @@ pub struct Look {
     pub prompt: Option<PromptLine>,
     /// `display-panes`: numbers drawn over these panes.
     pub pane_labels: Vec<PaneLabel>,
+    /// `pane-border-status`, and each pane's expanded `pane-border-format` (markup) by pane id.
+    pub pane_status: PaneStatus,
+    pub pane_status_text: Vec<(i64, String)>,
 }
 
 impl Default for Look {
@@ -123,6 +147,8 @@ impl Default for Look {
             separator: " ".into(),
             prompt: None,
             pane_labels: Vec::new(),
+            pane_status: PaneStatus::Off,
+            pane_status_text: Vec::new(),
         }
     }
 }

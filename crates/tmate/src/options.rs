@@ -174,6 +174,18 @@ pub const TABLE: &[Def] = &[
         "#{?pane_in_mode,fg=yellow,#{?synchronize-panes,fg=red,fg=green}}",
     ),
     def("pane-base-index", WI, Num(0, u16::MAX as i64), "0"),
+    def(
+        "pane-border-format",
+        WI,
+        Str,
+        "#{?pane_active,#[reverse],}#{pane_index}#[default] \"#{pane_title}\"",
+    ),
+    def(
+        "pane-border-status",
+        WI,
+        Choice(&["off", "top", "bottom"]),
+        "off",
+    ),
     def("pane-border-style", WI, Str, "default"),
     def(
         "remain-on-exit",

@@ -110,6 +110,8 @@ pub struct Window {
     pub old_layout: Option<String>,
     /// resize-window's size, kept while the window's `window-size` is `manual`.
     pub manual_size: Option<(u16, u16)>,
+    /// `pane-border-status` as of the last `State::apply_layout`: panes give a row to it.
+    pub pane_status: tmate_term::PaneStatus,
 }
 
 impl Window {
@@ -128,6 +130,7 @@ impl Window {
             lastlayout: None,
             old_layout: None,
             manual_size: None,
+            pane_status: tmate_term::PaneStatus::Off,
         }
     }
 
@@ -198,28 +201,53 @@ impl Window {
     /// A pane's place; a zoomed pane fills the window (tmux `window_zoom`).
     pub fn geometry(&self, pane: u32) -> Option<layout::Geometry> {
         if self.zoomed == Some(pane) {
-            return Some(layout::Geometry {
+            return Some(self.with_status_line(layout::Geometry {
                 id: pane,
                 xoff: 0,
                 yoff: 0,
                 sx: self.sx,
                 sy: self.sy,
-            });
+            }));
         }
-        self.layout.panes().into_iter().find(|g| g.id == pane)
+        self.layout
+            .panes()
+            .into_iter()
+            .find(|g| g.id == pane)
+            .map(|g| self.with_status_line(g))
+    }
+
+    /// tmux `layout_fix_panes`: with `pane-border-status`, a pane in a cell at the window's
+    /// top (or bottom) gives its first (or last) row to its status line; the others use the
+    /// border line between cells.
+    fn with_status_line(&self, mut g: layout::Geometry) -> layout::Geometry {
+        let window_rows = if self.zoomed.is_some() {
+            self.sy
+        } else {
+            self.layout.sy
+        };
+        let takes_row = match self.pane_status {
+            tmate_term::PaneStatus::Off => false,
+            tmate_term::PaneStatus::Top => g.yoff == 0,
+            tmate_term::PaneStatus::Bottom => g.yoff.saturating_add(g.sy) == window_rows,
+        };
+        if takes_row && g.sy > 1 {
+            g.sy -= 1;
+            if self.pane_status == tmate_term::PaneStatus::Top {
+                g.yoff += 1;
+            }
+        }
+        g
     }
 
     /// The panes drawn: all of them, or only the zoomed one.
     pub fn visible(&self) -> Vec<layout::Geometry> {
         match self.zoomed.and_then(|z| self.geometry(z)) {
             Some(g) => vec![g],
-            None => {
-                let geometries = self.layout.panes();
-                self.pane_ids()
-                    .iter()
-                    .filter_map(|id| geometries.iter().find(|g| g.id == *id).copied())
-                    .collect()
-            }
+            None => self
+                .pane_ids()
+                .iter()
+                .filter_map(|id| self.geometry(*id))
+                .collect(),
         }
     }
 
@@ -440,17 +468,36 @@ impl State {
 
     /// Apply the window's layout to its panes' terminals (and, through `effects`, PTYs).
     pub fn apply_layout(&mut self, sid: u32, idx: u32) {
-        let Some(w) = self.window(sid, idx) else {
+        let pane_status =
+            tmate_term::PaneStatus::from_option(&self.option(sid, idx, "pane-border-status"));
+        let Some(w) = self.window_mut(sid, idx) else {
             return;
         };
-        let zoomed = w.zoomed.and_then(|z| w.geometry(z));
-        for g in w.layout.panes() {
-            let g = zoomed.filter(|z| z.id == g.id).unwrap_or(g);
+        w.pane_status = pane_status;
+        let w = &*w;
+        let geometries: Vec<_> = w
+            .pane_ids()
+            .iter()
+            .filter_map(|id| w.geometry(*id))
+            .collect();
+        for g in geometries {
             if let Some(p) = self.panes.get_mut(&g.id)
                 && p.resize(g.sx, g.sy)
             {
                 self.effects.push(Effect::ResizePty(g.id));
             }
+        }
+    }
+
+    /// `apply_layout` for every window (an option that changes pane geometry was set).
+    pub fn apply_all_layouts(&mut self) {
+        let windows: Vec<(u32, u32)> = self
+            .sessions
+            .iter()
+            .flat_map(|(sid, s)| s.windows.keys().map(move |idx| (*sid, *idx)))
+            .collect();
+        for (sid, idx) in windows {
+            self.apply_layout(sid, idx);
         }
     }
 

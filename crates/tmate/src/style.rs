@@ -25,6 +25,27 @@ pub fn colour(value: &str) -> Option<Color> {
     Some(s.fg)
 }
 
+/// `pane-border-status` of the current window and, when on, each visible pane's expanded
+/// `pane-border-format`.
+fn pane_status_lines(st: &State, ctx: Ctx, look: &mut Look) {
+    let Some(w) = st.window(ctx.session, ctx.window) else {
+        return;
+    };
+    look.pane_status = w.pane_status;
+    if w.pane_status == tmate_term::PaneStatus::Off {
+        return;
+    }
+    let fmt = st.option(ctx.session, ctx.window, "pane-border-format");
+    look.pane_status_text = w
+        .visible()
+        .iter()
+        .map(|g| {
+            let pane = Ctx { pane: g.id, ..ctx };
+            (i64::from(g.id), format::expand(st, pane, &fmt))
+        })
+        .collect();
+}
+
 /// The session's look for its current window (`status-style` and the rest), with the window
 /// list expanded from `window-status-format` / `window-status-current-format`.
 pub fn look(st: &State, sid: u32) -> Look {
@@ -59,6 +80,7 @@ pub fn look(st: &State, sid: u32) -> Look {
     look.border_style = option_style(st, ctx, "pane-border-style", none, none);
     look.active_border_style = option_style(st, ctx, "pane-active-border-style", none, none);
     look.status_top = st.option(sid, s.current, "status-position") == "top";
+    pane_status_lines(st, ctx, &mut look);
     look.justify = Justify::from_option(&st.option(sid, s.current, "status-justify"));
     look.separator = format::expand(
         st,

@@ -132,3 +132,45 @@ set -g pane-active-border-style 'fg=colour46,bg=colour16'
     }
     p.same_rows(0..24, "status off");
 }
+
+/// `pane-border-status top` and `bottom` drawn as tmux 3.3a: each pane's status line with
+/// its `pane-border-format` (the active one reversed) over the border, the joins around it,
+/// and the border styles; then a format of our own.
+#[tokio::test]
+async fn pane_border_status_lines() {
+    let config = "set -g status-right 'R'
+set -g pane-border-status top
+set -g pane-active-border-style 'fg=colour46'
+";
+    let setup: &[&[&str]] = &[
+        &["split-window", "-h", "cat"],
+        &["split-window", "-v", "cat"],
+        &["select-pane", "-t", "0"],
+    ];
+    let mut p = same_screen(config, setup, "├").await;
+    // Pane 0's status line is on the window's first row with `top`, on its last with `bottom`.
+    for (value, row) in [("bottom", 22), ("top", 0)] {
+        for m in &p.muxes {
+            m.run(&["set", "-g", "pane-border-status", value]);
+        }
+        for c in &mut p.clients {
+            c.wait_for(value, |c| c.row(row).contains("0 \"")).await;
+        }
+        p.same_rows(0..24, value);
+    }
+    for m in &p.muxes {
+        m.run(&[
+            "set",
+            "-g",
+            "pane-border-format",
+            "#[fg=colour99]<#{pane_index}:#{pane_width}x#{pane_height}>",
+        ]);
+    }
+    for c in &mut p.clients {
+        c.wait_for("the new format", |c| {
+            c.screen.screen().contents().contains("<2:")
+        })
+        .await;
+    }
+    p.same_rows(0..24, "pane-border-format");
+}

@@ -482,6 +482,35 @@ fn resize_window_matches_tmux() {
         &["resize-window", "-R", "two"],
         &["new-window", "-d"],
         &["resize-window", "-t", ":1", "-x", "20", "-y", "5"],
-        &["list-windows", "-F", "#{window_index} #{window_width}x#{window_height}"],
+        &[
+            "list-windows",
+            "-F",
+            "#{window_index} #{window_width}x#{window_height}",
+        ],
+    ]);
+}
+
+/// `pane-border-status` takes a row from the panes at the window's top (or bottom) for their
+/// status lines, as tmux 3.3a's pane geometry shows (zoomed too), and gives it back when off.
+#[test]
+fn pane_border_status_geometry_matches_tmux() {
+    let lsp: &[&str] = &["list-panes", "-F", GEOMETRY];
+    compare_outcomes(&[
+        &["new-session", "-d", "-x", "81", "-y", "25"],
+        &["set", "-g", "pane-border-status", "top"],
+        lsp,
+        &["split-window", "-h"],
+        &["split-window", "-v"],
+        lsp,
+        &["resize-pane", "-Z"],
+        lsp,
+        &["resize-pane", "-Z"],
+        &["set", "-g", "pane-border-status", "bottom"],
+        lsp,
+        &["select-layout", "even-vertical"],
+        lsp,
+        &["set", "-g", "pane-border-status", "off"],
+        lsp,
+        &["show", "-gw", "pane-border-format"],
     ]);
 }

@@ -124,7 +124,12 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
     if def.is_none() && !map.contains_key(&name) && map.len() >= MAX_USER_OPTIONS + TABLE.len() {
         return fail("too many options");
     }
+    let relayout = name == "pane-border-status";
     map.insert(name, new);
+    if relayout {
+        // Panes give a row to their status lines (or take it back) at once, as in tmux.
+        state.apply_all_layouts();
+    }
     Ok(CmdResult::default())
 }
 
