@@ -10,6 +10,10 @@ const MAX_DUMP: usize = 8192;
 const MAX_DEPTH: usize = 64;
 /// Cells a parsed layout may have: more than any window can show (1-cell panes with borders).
 const MAX_CELLS: usize = 10_000;
+/// Largest width or height a parsed layout may give (tmux's `WINDOW_MAXIMUM`, which bounds
+/// resize-window): the window takes the layout's size, and panes far larger would only cost
+/// memory. tmux itself does not check this here.
+const MAX_SIZE: u16 = 10_000;
 
 /// tmux `layout_checksum`: rotate right by one, add the byte.
 pub fn checksum(layout: &str) -> u16 {
@@ -148,7 +152,7 @@ fn number(rest: &mut &[u8]) -> Option<u16> {
     let (digits, tail) = rest.split_at_checked(len)?;
     let value = std::str::from_utf8(digits).ok()?.parse::<u16>().ok()?;
     *rest = tail;
-    Some(value)
+    (value <= MAX_SIZE).then_some(value)
 }
 
 /// Consume `byte` at the front of `rest`.
@@ -260,7 +264,14 @@ mod tests {
             parse(&wrong, &[1, 2]).unwrap_err(),
             "size mismatch after applying layout"
         );
-        for garbage in ["", "abcd", "zzzz,80x24", "{", "99999999999x1,0,0"] {
+        for garbage in [
+            "",
+            "abcd",
+            "zzzz,80x24",
+            "{",
+            "99999999999x1,0,0",
+            "zzzz,10001x1,0,0",
+        ] {
             let body = garbage.get(5..).unwrap_or_default();
             let text = format!("{:04x},{body}", checksum(body));
             assert!(parse(&text, &[1]).is_err(), "{garbage}");
