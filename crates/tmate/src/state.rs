@@ -676,11 +676,7 @@ impl State {
             return None;
         }
         let manual = self.window(sid, idx).and_then(|w| w.manual_size);
-        manual.or_else(|| {
-            let default = self.option(sid, idx, "default-size");
-            let (x, y) = default.split_once('x')?;
-            Some((x.parse().ok()?, y.parse().ok()?))
-        })
+        manual.or_else(|| parse_size(&self.option(sid, idx, "default-size")))
     }
 
     /// Window (`sid`, `idx`) becomes `sx` x `sy`, its layout and panes with it.
@@ -692,4 +688,10 @@ impl State {
         }
         self.apply_layout(sid, idx);
     }
+}
+
+/// A `WxH` size as the `default-size` option holds it; `None` when it is not one.
+pub fn parse_size(value: &str) -> Option<(u16, u16)> {
+    let (x, y) = value.split_once('x')?;
+    Some((x.parse().ok()?, y.parse().ok()?))
 }

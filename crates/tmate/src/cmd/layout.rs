@@ -321,10 +321,6 @@ fn clients_size(state: &State, sid: u32, largest: bool) -> (u16, u16) {
     };
     sizes.reduce(pick).unwrap_or_else(|| {
         let idx = state.sessions.get(&sid).map_or(0, |s| s.current);
-        let default = state.option(sid, idx, "default-size");
-        default
-            .split_once('x')
-            .and_then(|(x, y)| Some((x.parse().ok()?, y.parse().ok()?)))
-            .unwrap_or((80, 24))
+        crate::state::parse_size(&state.option(sid, idx, "default-size")).unwrap_or((80, 24))
     })
 }

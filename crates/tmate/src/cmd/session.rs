@@ -65,10 +65,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let default = state
         .options
         .get(crate::options::Scope::Session, "default-size")
-        .and_then(|v| {
-            let (x, y) = v.split_once('x')?;
-            Some((x.parse::<u16>().ok()?, y.parse::<u16>().ok()?))
-        })
+        .and_then(crate::state::parse_size)
         .unwrap_or((80, 24));
     let (sx, sy) = if detached {
         (size('x', default.0), size('y', default.1))
