@@ -121,18 +121,7 @@ impl Cell {
         before: bool,
     ) -> Option<()> {
         let lc = self.find_mut(target)?;
-        let saved = lc.size_in(dir);
-        if saved < PANE_MINIMUM * 2 + 1 {
-            return None;
-        }
-        // tmux: ((saved_size + 1) / 2) - 1 for a half split; size2 is the bottom/right cell.
-        let size2 = match size {
-            None => saved.div_ceil(2).saturating_sub(1),
-            Some(n) if before => saved.saturating_sub(n).saturating_sub(1),
-            Some(n) => n,
-        }
-        .clamp(PANE_MINIMUM, saved - 2);
-        let size1 = saved - 1 - size2;
+        let (size1, size2) = split_sizes(lc.size_in(dir), size, before)?;
         // The parent of the target, when it runs the same way, takes the new cell next to it.
         if self.split_in_parent(target, dir, new, (size1, size2), before) {
             self.fix_offsets();
@@ -703,6 +692,23 @@ impl Cell {
         root.fix_offsets();
         Some(root)
     }
+}
+
+/// tmux `layout_split_pane`'s sizes for splitting `saved` cells: (top/left, bottom/right),
+/// with `size` the new pane's (`None`: half) and `before` the new pane first; `None` when there
+/// is no room for two panes and a border.
+pub(crate) fn split_sizes(saved: u16, size: Option<u16>, before: bool) -> Option<(u16, u16)> {
+    if saved < PANE_MINIMUM * 2 + 1 {
+        return None;
+    }
+    // tmux: ((saved_size + 1) / 2) - 1 for a half split; size2 is the bottom/right cell.
+    let size2 = match size {
+        None => saved.div_ceil(2).saturating_sub(1),
+        Some(n) if before => saved.saturating_sub(n).saturating_sub(1),
+        Some(n) => n,
+    }
+    .clamp(PANE_MINIMUM, saved - 2);
+    Some((saved - 1 - size2, size2))
 }
 
 fn dir_other(dir: Dir) -> Dir {

@@ -2,7 +2,7 @@
 //! `layout_split_pane` with `SPAWN_FULLSIZE` and the proportional resizing it relies on
 //! (`layout_set_size_check`, `layout_resize_child_cells`, `layout_new_pane_size`).
 
-use crate::layout::{Cell, Dir, Kind, PANE_MINIMUM};
+use crate::layout::{Cell, Dir, Kind, PANE_MINIMUM, split_sizes};
 
 impl Cell {
     /// Split the whole window (this root cell) in `dir`: the new pane `new` spans the window's
@@ -17,16 +17,7 @@ impl Cell {
     ) -> Option<()> {
         let (sx, sy) = (self.sx, self.sy);
         let saved = self.size_in(dir);
-        if saved < PANE_MINIMUM * 2 + 1 {
-            return None;
-        }
-        let size2 = match size {
-            None => saved.div_ceil(2).saturating_sub(1),
-            Some(n) if before => saved.saturating_sub(n).saturating_sub(1),
-            Some(n) => n,
-        }
-        .clamp(PANE_MINIMUM, saved - 2);
-        let size1 = saved - 1 - size2;
+        let (size1, size2) = split_sizes(saved, size, before)?;
         // The size the existing layout keeps.
         let kept = if before { size2 } else { size1 };
         if !set_size_check(self, dir, u32::from(kept)) {

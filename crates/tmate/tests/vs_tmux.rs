@@ -146,6 +146,21 @@ fn command_errors_and_separators_like_tmux() {
             out.status.code(),
             String::from_utf8_lossy(&out.stderr).into_owned(),
         ));
+        // With no session the server exits at once (exit-empty); a command sent while it is
+        // exiting gets "server exited unexpectedly", so wait until it is gone.
+        let deadline = std::time::Instant::now() + common::DEADLINE;
+        loop {
+            let ls = m.run_output(&["ls"]);
+            let said = String::from_utf8_lossy(&ls.stderr);
+            if said.contains("no server running") || said.contains("error connecting") {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the server did not exit: {said}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         m.run(&["new-session", "-d;", "rename-window", "renamed"]);
         for argv in [
             &["sel"][..],
