@@ -45,13 +45,38 @@ pub async fn write_all(fd: impl AsFd, mut bytes: &[u8]) -> std::io::Result<()> {
             Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
             Err(rustix::io::Errno::INTR) => {}
             Err(rustix::io::Errno::AGAIN) => {
-                let waiter = register(rustix::io::dup(&fd)?, Interest::WRITABLE)?;
+                let waiter =
+                    register(rustix::io::fcntl_dupfd_cloexec(&fd, 0)?, Interest::WRITABLE)?;
                 let _writable = waiter.writable().await?;
             }
             Err(e) => return Err(e.into()),
         }
     }
     Ok(())
+}
+
+/// Mark every descriptor above standard error close-on-exec: the server is started by a
+/// client and inherits whatever that client's parent left open without the flag (a build
+/// tool's jobserver pipes, a shell's spare descriptors), and pane programs must get only
+/// their terminal, as tmux closes everything above stderr when it starts its server. Called
+/// first thing in the server process, before any thread or runtime exists.
+#[allow(unsafe_code)]
+pub fn close_inherited_on_exec() {
+    let Ok(entries) = std::fs::read_dir("/proc/self/fd") else {
+        return;
+    };
+    // Collected first: the listing's own descriptor is closed once `entries` is dropped.
+    let fds: Vec<i32> = entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .filter(|fd| *fd > 2)
+        .collect();
+    for fd in fds {
+        // SAFETY: `fd` was open in this single-threaded process a moment ago and nothing
+        // has closed it since except, possibly, the listing's own descriptor, for which the
+        // call fails with EBADF; the borrow lasts for this one fcntl only.
+        let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(fd) };
+        let _ = rustix::io::fcntl_setfd(borrowed, rustix::io::FdFlags::CLOEXEC);
+    }
 }
 
 #[cfg(test)]

@@ -248,6 +248,9 @@ fn main() {
     // output waking its client's redraw) cost each keystroke's echo a cross-CPU wake-up,
     // measured at ~50 us of its ~300. The embedded relay runs on threads of its own
     // (`uplink::embedded`).
+    if argv.first().map(String::as_str) == Some("__server") {
+        tmate::fdio::close_inherited_on_exec();
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build();

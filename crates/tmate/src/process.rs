@@ -139,15 +139,15 @@ fn start_process(
         .map_err(|e| format!("create pane failed: {e}"))?;
     // Keystrokes are written on this duplicate from the server's tasks: it must never block
     // (the flag is the PTY's own, which tokio has set already; made sure here).
-    let master = rustix::io::dup(&pty)
+    let master = rustix::io::fcntl_dupfd_cloexec(&pty, 0)
         .ok()
         .filter(|fd| rustix::io::ioctl_fionbio(fd, true).is_ok());
     let cmd = pane_command(shared, state, id, session, command, cwd);
     // The PTY is read through a read-only registration and written without one (`fdio`):
     // pty-process's own polls for both, which woke the server after every keystroke it wrote.
     let failed = |e: &dyn std::fmt::Display| format!("create pane failed: {e}");
-    let writer = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
-    let reader_fd = rustix::io::dup(&pty).map_err(|e| failed(&e))?;
+    let writer = rustix::io::fcntl_dupfd_cloexec(&pty, 0).map_err(|e| failed(&e))?;
+    let reader_fd = rustix::io::fcntl_dupfd_cloexec(&pty, 0).map_err(|e| failed(&e))?;
     drop(pty);
     let reader = crate::fdio::reader(reader_fd).map_err(|e| failed(&e))?;
     let child = cmd.spawn(pts).map_err(|e| failed(&e))?;

@@ -132,7 +132,7 @@ async fn receive(sock: &UnixStream) -> Result<Option<Terminal>, String> {
     let Some(fd) = passed.filter(|fd| rustix::termios::isatty(fd)) else {
         return Ok(None);
     };
-    let out = rustix::io::dup(&fd).map_err(|e| e.to_string())?;
+    let out = rustix::io::fcntl_dupfd_cloexec(&fd, 0).map_err(|e| e.to_string())?;
     let keys = crate::fdio::reader(fd).map_err(|e| e.to_string())?;
     Ok(Some(Terminal { keys, out }))
 }

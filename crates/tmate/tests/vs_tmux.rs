@@ -529,3 +529,30 @@ fn pane_border_status_geometry_matches_tmux() {
         &["show", "-gw", "pane-border-format"],
     ]);
 }
+
+/// A pane's program gets the terminal as its standard input, output and error and no other
+/// descriptor of the server (other panes' terminals, clients' terminals), as in tmux: the
+/// second pane's shell lists its open descriptors (the test runner's own inherited ones, such
+/// as cargo's jobserver pipes, included).
+#[test]
+fn pane_processes_inherit_only_their_terminal() {
+    let list = "sh -c 'echo fds: $(ls /proc/$$/fd); sleep 600'";
+    let mut seen = Vec::new();
+    for m in [Mux::tmux(), Mux::tmate()] {
+        m.run(&["new-session", "-d", "-x", "80", "-y", "24", "sleep 600"]);
+        m.run(&["split-window", list]);
+        let screen = m.wait_for(&["capture-pane", "-p"], "the descriptor list", |s| {
+            s.contains("fds:")
+        });
+        m.run(&["kill-server"]);
+        let line = screen
+            .lines()
+            .find(|l| l.contains("fds:"))
+            .unwrap_or_default()
+            .to_string();
+        seen.push(line);
+    }
+    // 3 is the shell's own pipe for `$(...)`.
+    assert_eq!(seen[0], "fds: 0 1 2 3", "tmux: {seen:?}");
+    assert_eq!(seen[1], seen[0]);
+}
