@@ -273,6 +273,10 @@ pub struct State {
 }
 
 impl State {
+    /// The id the next session will get (`#{next_session_id}`).
+    pub fn next_session_id(&self) -> u32 {
+        self.next_session
+    }
     pub fn alloc_session(&mut self) -> u32 {
         self.next_session += 1;
         self.next_session - 1
