@@ -156,7 +156,11 @@ impl Expander<'_> {
     /// when the expansion stops here.
     fn hash<'s>(&self, s: &'s str, level: Level, out: &mut String) -> Option<&'s str> {
         let after = s.get(1..)?;
-        let ch = after.chars().next()?;
+        let Some(ch) = after.chars().next() else {
+            // A `#` ending the format stays (tmux copies it before stopping).
+            out.push('#');
+            return None;
+        };
         let rest = after.get(ch.len_utf8()..)?;
         match ch {
             '{' => {
@@ -174,6 +178,20 @@ impl Expander<'_> {
                 }
                 out.push('#');
                 Some(rest)
+            }
+            '(' => {
+                // `#(command)`: shell commands are not run here; tmux shows nothing until a
+                // job's first output, and an unterminated one ends the expansion.
+                let mut open = 1usize;
+                let close = rest.char_indices().find(|(_, c)| {
+                    match c {
+                        '(' => open += 1,
+                        ')' => open -= 1,
+                        _ => {}
+                    }
+                    open == 0
+                })?;
+                rest.get(close.0 + 1..)
             }
             '}' | ',' => {
                 out.push(ch);

@@ -1,0 +1,207 @@
+//! Format expansion against tmux 3.3a: escapes, conditionals, every modifier of the FORMATS
+//! section (`display -p`, `list-windows -F`, `list-panes -F`), loops, unicode widths, and the
+//! pane, window and session variables our state answers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+
+use common::{Mux, compare};
+
+/// A session named `work` (80x24) with windows `one` (two panes) and `two`, window 0 current,
+/// then `display -p` of each format on both.
+fn display_all(formats: &[&str]) {
+    let mut steps: Vec<Vec<&str>> = vec![
+        vec![
+            "new-session", "-d", "-s", "work", "-n", "one", "-x", "80", "-y", "24",
+        ],
+        vec!["split-window", "-h"],
+        vec!["new-window", "-n", "two"],
+        vec!["select-window", "-t", "work:0"],
+    ];
+    for f in formats {
+        steps.push(vec!["display", "-p", f]);
+    }
+    let refs: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
+    compare(&refs);
+}
+
+#[test]
+fn escapes_and_conditionals() {
+    display_all(&[
+        "a##b #, #} a#",
+        "x#{unterminated",
+        "x#{?session_name,a}y",
+        "#{?,a#,b,c#}d}",
+        "#{?pane_active,{x},y}",
+        "#{?pane_active,#{session_name}#,x,y}",
+        "#{?#{==:#{window_index},0},#{?pane_active,A,B},C}",
+        "#{?1,a,b} #{?,a,b} #{?#{l:},yes,no} #{?#{l:x},yes,no}",
+        "#{?c1,a,c2,b,c}",
+        "#{?window_name,#{?#{!=:#{window_panes},1},many,one},none}",
+        "##[fg=red] #[fg=red] ###[x]",
+        "#{l:#{?pane_active,yes,no}} #{l:#,}",
+        "#S:#I.#P #W #D #F #h#{==:#H,#{host}}",
+        "#{session_name",
+        "#{}|#{?}|",
+        "#Q #[ #(echo hi)|#(a(b)c)|#((", "x#(y",
+    ]);
+}
+
+#[test]
+fn comparisons_and_matches() {
+    display_all(&[
+        "#{==:a,a}#{==:a,b}#{!=:a,b}#{<:a,b}#{>:a,b}#{<=:a,a}#{>=:a,b}",
+        "#{||:0,1}#{||:0,}#{&&:1,1}#{&&:1,0}#{&&:,1}",
+        "#{==:#{session_name},work} #{==:#{l:a,b},a}",
+        "#{m:*or*,#{session_name}} #{m:W*,work} #{m/i:W*,work} #{m:w?rk,work}",
+        "#{m:[a-w]ork,work} #{m:[!w]ork,work} #{m:*\\**,a*b}",
+        "#{m/r:^w,#{session_name}} #{m/r:^W,work} #{m/ri:^W,work} #{m/r:(,x}",
+        "#{==;l:a,b}",
+    ]);
+}
+
+#[test]
+fn arithmetic() {
+    display_all(&[
+        "#{e|+:2,3} #{e|-:2,3} #{e|*:4,3} #{e|/:7,2} #{e|%:7,3} #{e|m:7,3}",
+        "#{e|*|f|4:5.5,3} #{e|/|f:7,2} #{e|+|f|0:1.5,1} #{e|+|f|-1:1,2}",
+        "#{e|==:1,1} #{e|!=:1,1} #{e|<:1,2} #{e|>:1,2} #{e|<=:2,2} #{e|>=:1,2}",
+        "#{e|/:1,0} #{e|%:1,0} #{e|/|f:1,0} #{e|+:x,1}| #{e|^:1,1}| #{e|+:1}|",
+        "#{e|+:0x10,1} #{e|+: 3,1} #{e|*:,} #{e|+:#{window_panes},1} #{e|%%:7,3}",
+        "#{e|+:1.9,1.9} #{e|-|f|1:0.25,1}",
+    ]);
+}
+
+#[test]
+fn lengths_widths_limits_pads() {
+    display_all(&[
+        "#{=3:#{l:abcdef}} #{=-3:#{l:abcdef}} #{=/3/...:#{l:abcdef}} #{=/-3/...:#{l:abcdef}}",
+        "#{=/10/...:#{l:abc}} #{=0:#{l:abc}} #{=x:#{l:abc}} #{=3:}|",
+        "#{p5:#{l:ab}}| #{p-5:#{l:ab}}| #{p1:#{l:abc}}| #{p0:x}|",
+        "#{n:#{l:abc}} #{n:} #{w:#{l:abc}} #{w:} #{n:session_name} #{w:window_name}",
+        "#{n:#{l:日本}} #{w:#{l:日本}} #{=3:#{l:日本語}} #{=-3:#{l:日本語}} #{p5:#{l:日本}}|",
+        "#{w:#{l:#[fg=red]ab##c}} #{=2:#{l:#[fg=red]abc}}",
+        "#{=5;l:#{l:abcdefgh}} #{l;=5:#{l:abcdefgh}} #{=3;p5:#{l:abcdef}}|",
+        "#{n;=2:session_name} #{w;p7:session_name}",
+    ]);
+}
+
+#[test]
+fn substitutions_quotes_paths_characters() {
+    display_all(&[
+        "#{s/or/OR/:session_name} #{s/x*/-/:#{l:abc}} #{s/a(.)/\\1x/i:#{l:abABab}}",
+        "#{s/^w/W/:session_name} #{s/(/x/:session_name} #{s/k$/K/;s/w/V/:session_name}",
+        "#{s/o/#{window_index}/:session_name} #{s/./-/:} #{s|w|W|:session_name}",
+        "#{q:#{l:a b}} #{q/h:#{l:a#b}} #{b:#{l:/usr/lib}} #{b:session_name}",
+        "#{a:98}#{a:31}|#{a:127}|#{a:x}|#{a:65} #{c:red} #{c:brightred} #{c:colour255}",
+        "#{c:colour16} #{c:#0A0b0C} #{c:default}| #{c:nonsense}| #{c:3}",
+        "#{E:status-left}|#{status-left}",
+        "#{T:#{l:%%Y}} #{==:#{t:session_created},} #{?#{t:nothing},y,n}",
+    ]);
+}
+
+#[test]
+fn loops_and_names() {
+    display_all(&[
+        "#{S:#{session_name} }",
+        "#{W:#{window_index}:#{window_name} } #{W:#{window_index},(#{window_index})}",
+        "#{P:#{pane_index} } #{P:#{pane_index},*#{pane_index}}",
+        "#{W:#{P:#{window_index}.#{pane_index} }}",
+        "#{N:one}#{N:three}#{N/w:two}#{N/s:work}#{N/s:other}",
+        "#{W:#{?window_active,[#{window_name}],#{window_name}}#,}",
+    ]);
+}
+
+#[test]
+fn modifiers_in_lists() {
+    let lsw: &[&str] = &[
+        "list-windows",
+        "-F",
+        "#{window_index} #{=3:window_name} #{p6:window_name}| #{n:window_name} \
+         #{w:window_name} #{s/o/0/:window_name} #{P:#{pane_index}} #{?window_active,*,-}",
+    ];
+    let lsp: &[&str] = &[
+        "list-panes",
+        "-a",
+        "-F",
+        "#{session_name}:#{window_index}.#{pane_index} #{e|*:#{pane_width},#{pane_height}} \
+         #{pane_at_left}#{pane_at_right}#{pane_at_top}#{pane_at_bottom} #{pane_last} \
+         #{m:*x*,#{window_name}}",
+    ];
+    compare(&[
+        &[
+            "new-session", "-d", "-s", "s", "-n", "日本語テキスト", "-x", "90", "-y", "30",
+        ],
+        &["split-window", "-v"],
+        &["split-window", "-h"],
+        &["new-window", "-n", "box"],
+        &["new-window", "-n", ""],
+        &["select-window", "-t", "s:1"],
+        lsw,
+        lsp,
+        &["select-pane", "-t", "s:0.0"],
+        &["select-window", "-t", "s:0"],
+        lsw,
+        lsp,
+    ]);
+}
+
+#[test]
+fn state_variables() {
+    let vars = "#{pane_at_left}#{pane_at_right}#{pane_at_top}#{pane_at_bottom} #{pane_last} \
+                #{window_last_flag}#{window_start_flag}#{window_end_flag} #{window_stack_index} \
+                #{session_stack} #{active_window_index} #{last_window_index} #{next_session_id} \
+                #{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag} \
+                #{mouse_sgr_flag} #{mouse_any_flag} #{history_limit} #{pane_synchronized} \
+                #{session_many_attached} #{window_raw_flags} #{pane_input_off} \
+                #{session_grouped} #{window_linked} #{d:pane_current_path} #{pane_fg} #{pane_bg}";
+    let display: &[&str] = &["display", "-p", vars];
+    compare(&[
+        &["new-session", "-d", "-s", "v", "-n", "a", "-x", "80", "-y", "24"],
+        display,
+        &["split-window", "-h"],
+        display,
+        &["split-window", "-v"],
+        display,
+        &["new-window", "-n", "b"],
+        &["new-window", "-n", "c"],
+        &["select-window", "-t", "v:1"],
+        display,
+        &["display", "-p", "-t", "v:0.0", vars],
+        &["display", "-p", "-t", "v:0.1", vars],
+        &["display", "-p", "-t", "v:0.2", vars],
+        &["setw", "-g", "synchronize-panes", "on"],
+        &["set", "-g", "history-limit", "50"],
+        &["new-session", "-d", "-s", "w"],
+        display,
+    ]);
+}
+
+/// `cursor_character` and `C:` need the pane's own output: each side waits for its shell to
+/// print and leave the cursor on a known character before the comparison.
+#[test]
+fn cursor_character_and_search() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let fmt = "#{cursor_character}|#{C:zz}|#{C/r:^zz$}|#{C:q?r}|#{C/r:^[$#]}|#{C/i:XYZ}|\
+               #{C:XYZ}|#{C:nothing}|#{C/r:(}";
+    let mut outs = Vec::new();
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-x", "40", "-y", "10"]);
+        m.wait_for(&["display", "-p", "#{C/r:^.}"], "the prompt", |s| {
+            s.trim() != "0"
+        });
+        m.run(&["send-keys", "-l", "printf 'zz\\nxyz qbr\\033[2D'; cat"]);
+        m.run(&["send-keys", "Enter"]);
+        m.wait_for(&["display", "-p", "#{cursor_character}"], "the cursor on b", |s| {
+            s == "b\n"
+        });
+        outs.push(m.run(&["display", "-p", fmt]));
+    }
+    assert_eq!(outs[1], outs[0], "tmate (left) differs from tmux (right)");
+}
