@@ -18,7 +18,16 @@ use common::{Mux, compare};
 fn display_all(formats: &[&str]) {
     let mut steps: Vec<Vec<&str>> = vec![
         vec![
-            "new-session", "-d", "-s", "work", "-n", "one", "-x", "80", "-y", "24",
+            "new-session",
+            "-d",
+            "-s",
+            "work",
+            "-n",
+            "one",
+            "-x",
+            "80",
+            "-y",
+            "24",
         ],
         vec!["split-window", "-h"],
         vec!["new-window", "-n", "two"],
@@ -49,7 +58,8 @@ fn escapes_and_conditionals() {
         "#S:#I.#P #W #D #F #h#{==:#H,#{host}}",
         "#{session_name",
         "#{}|#{?}|",
-        "#Q #[ #(echo hi)|#(a(b)c)|#((", "x#(y",
+        "#Q #[ #(echo hi)|#(a(b)c)|#((",
+        "x#(y",
     ]);
 }
 
@@ -136,7 +146,16 @@ fn modifiers_in_lists() {
     ];
     compare(&[
         &[
-            "new-session", "-d", "-s", "s", "-n", "日本語テキスト", "-x", "90", "-y", "30",
+            "new-session",
+            "-d",
+            "-s",
+            "s",
+            "-n",
+            "日本語テキスト",
+            "-x",
+            "90",
+            "-y",
+            "30",
         ],
         &["split-window", "-v"],
         &["split-window", "-h"],
@@ -163,7 +182,18 @@ fn state_variables() {
                 #{session_grouped} #{window_linked} #{d:pane_current_path} #{pane_fg} #{pane_bg}";
     let display: &[&str] = &["display", "-p", vars];
     compare(&[
-        &["new-session", "-d", "-s", "v", "-n", "a", "-x", "80", "-y", "24"],
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "v",
+            "-n",
+            "a",
+            "-x",
+            "80",
+            "-y",
+            "24",
+        ],
         display,
         &["split-window", "-h"],
         display,
@@ -198,9 +228,11 @@ fn cursor_character_and_search() {
         });
         m.run(&["send-keys", "-l", "printf 'zz\\nxyz qbr\\033[2D'; cat"]);
         m.run(&["send-keys", "Enter"]);
-        m.wait_for(&["display", "-p", "#{cursor_character}"], "the cursor on b", |s| {
-            s == "b\n"
-        });
+        m.wait_for(
+            &["display", "-p", "#{cursor_character}"],
+            "the cursor on b",
+            |s| s == "b\n",
+        );
         outs.push(m.run(&["display", "-p", fmt]));
     }
     assert_eq!(outs[1], outs[0], "tmate (left) differs from tmux (right)");

@@ -86,7 +86,13 @@ fn expand_with(out: &mut String, with: &str, caps: &regex::Captures<'_>) {
 /// escapes. Linear backtracking over the last `*`, so any pattern costs at most
 /// pattern × text steps.
 pub fn fnmatch(pattern: &str, text: &str, fold: bool) -> bool {
-    let norm = |c: char| if fold { c.to_lowercase().next().unwrap_or(c) } else { c };
+    let norm = |c: char| {
+        if fold {
+            c.to_lowercase().next().unwrap_or(c)
+        } else {
+            c
+        }
+    };
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().map(norm).collect();
     let (mut pi, mut ti) = (0usize, 0usize);
@@ -216,13 +222,20 @@ mod tests {
         assert!(fnmatch("[", "[", false));
         assert!(fnmatch("", "", false));
         assert!(!fnmatch("", "x", false));
-        assert!(fnmatch("*a*a*a*a*b", &"a".repeat(200).replace("aa", "ab"), false));
+        assert!(fnmatch(
+            "*a*a*a*a*b",
+            &"a".repeat(200).replace("aa", "ab"),
+            false
+        ));
         assert!(!fnmatch("*a*a*a*a*c", &"a".repeat(2000), false));
     }
 
     #[test]
     fn regsub_like_tmux() {
-        assert_eq!(regsub("a(.)", "\\1x", "abABab", true).as_deref(), Some("bxBxbx"));
+        assert_eq!(
+            regsub("a(.)", "\\1x", "abABab", true).as_deref(),
+            Some("bxBxbx")
+        );
         assert_eq!(regsub("o", "0", "foo", false).as_deref(), Some("f00"));
         assert_eq!(regsub("^f", "F", "ffoo", false).as_deref(), Some("Ffoo"));
         assert_eq!(regsub("x*", "-", "abc", false).as_deref(), Some("a-b-c-"));

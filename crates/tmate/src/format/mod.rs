@@ -241,7 +241,10 @@ mod tests {
         assert_eq!(expand(&st, Ctx::NONE, "#{E:loop}"), "");
         let deep = format!("{}x{}", "#{?1,".repeat(500), ",}".repeat(500));
         let _ = expand(&st, Ctx::NONE, &deep);
-        assert_eq!(expand(&st, Ctx::NONE, "#{p2147483647:}").len(), text::MAX_PAD);
+        assert_eq!(
+            expand(&st, Ctx::NONE, "#{p2147483647:}").len(),
+            text::MAX_PAD
+        );
     }
 
     #[test]

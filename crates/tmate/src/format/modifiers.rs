@@ -137,10 +137,7 @@ fn strtod(s: &str) -> Option<f64> {
         Some(rest) => (-1.0, rest),
         None => (1.0, t.strip_prefix('+').unwrap_or(t)),
     };
-    if let Some(hex) = body
-        .strip_prefix("0x")
-        .or_else(|| body.strip_prefix("0X"))
-    {
+    if let Some(hex) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
         return u64::from_str_radix(hex, 16).ok().map(|v| sign * v as f64);
     }
     if body.starts_with(['+', '-']) {
@@ -152,7 +149,9 @@ fn strtod(s: &str) -> Option<f64> {
 /// C's `(long long)` of a double as x86-64 does it: out of range and NaN become the minimum.
 #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 fn c_ll(x: f64) -> f64 {
-    if x.is_nan() || x >= 9.223_372_036_854_775_807e18 || x < -9.223_372_036_854_775_808e18 {
+    // 2^63: the first double beyond i64's range either way.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if !(-LIMIT..LIMIT).contains(&x) {
         i64::MIN as f64
     } else {
         (x as i64) as f64

@@ -91,14 +91,20 @@ pub fn modifiers(s: &str) -> Option<(Vec<Modifier<'_>>, &str)> {
         }
         let Some(&c0) = b.get(cp) else { break };
         if b"labcdnwETSWP<>".contains(&c0) && is_end(b.get(cp + 1)) {
-            list.push(Modifier { name: s.get(cp..=cp)?, args: Vec::new() });
+            list.push(Modifier {
+                name: s.get(cp..=cp)?,
+                args: Vec::new(),
+            });
             cp += 1;
             continue;
         }
         let two = b.get(cp..cp + 2).unwrap_or_default();
         let pairs: [&[u8]; 6] = [b"||", b"&&", b"!=", b"==", b"<=", b">="];
         if pairs.contains(&two) && is_end(b.get(cp + 2)) {
-            list.push(Modifier { name: s.get(cp..cp + 2)?, args: Vec::new() });
+            list.push(Modifier {
+                name: s.get(cp..cp + 2)?,
+                args: Vec::new(),
+            });
             cp += 2;
             continue;
         }

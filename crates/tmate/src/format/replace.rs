@@ -181,7 +181,13 @@ impl Expander<'_> {
         if p.expand {
             value = self.expand1(&value, level);
         } else if p.expand_time {
-            value = self.expand1(&value, Level { time: true, ..level });
+            value = self.expand1(
+                &value,
+                Level {
+                    time: true,
+                    ..level
+                },
+            );
         }
         for sub in &p.subs {
             let pattern = self.expand1(sub.first().map_or("", String::as_str), level);

@@ -21,7 +21,12 @@ fn char_width(c: char) -> usize {
 /// A run of `#`s at `at` (tmux's `format_leading_hashes`): how many there are, the cells they
 /// show as, and where scanning goes on (at the `#` of a `#[` style when the count is odd).
 fn leading_hashes(b: &[u8], at: usize) -> (usize, usize, usize) {
-    let n = b.get(at..).unwrap_or_default().iter().take_while(|c| **c == b'#').count();
+    let n = b
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|c| **c == b'#')
+        .count();
     if b.get(at + n) != Some(&b'[') {
         return (n, n.div_ceil(2), at + n);
     }
