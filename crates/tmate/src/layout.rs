@@ -56,6 +56,41 @@ impl Cell {
         }
     }
 
+    /// tmux's `layout_dump` (`#{window_layout}`, `select-layout`'s strings): a checksum, then
+    /// `WxH,X,Y,ID` for a pane, `WxH,X,Y{...}` side by side, `WxH,X,Y[...]` stacked.
+    pub fn dump(&self) -> String {
+        let mut body = String::new();
+        self.append(&mut body);
+        let sum = body.bytes().fold(0u16, |csum, b| {
+            ((csum >> 1) | ((csum & 1) << 15)).wrapping_add(u16::from(b))
+        });
+        format!("{sum:04x},{body}")
+    }
+
+    fn append(&self, out: &mut String) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "{}x{},{},{}", self.sx, self.sy, self.xoff, self.yoff);
+        match &self.kind {
+            Kind::Pane(id) => {
+                let _ = write!(out, ",{id}");
+            }
+            Kind::Node(dir, children) => {
+                let (open, close) = match dir {
+                    Dir::LeftRight => ('{', '}'),
+                    Dir::TopBottom => ('[', ']'),
+                };
+                out.push(open);
+                for (i, child) in children.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    child.append(out);
+                }
+                out.push(close);
+            }
+        }
+    }
+
     /// Pane geometries in tmux's pane order (depth-first, left/top first).
     pub fn panes(&self) -> Vec<Geometry> {
         let mut out = Vec::new();

@@ -32,6 +32,8 @@ fn display_all(formats: &[&str]) {
         vec!["split-window", "-h"],
         vec!["new-window", "-n", "two"],
         vec!["select-window", "-t", "work:0"],
+        vec!["set", "-g", "@p", "/x y/z$*#"],
+        vec!["set-environment", "-g", "ENVVAR", "/env/value"],
     ];
     for f in formats {
         steps.push(vec!["display", "-p", f]);
@@ -73,6 +75,11 @@ fn comparisons_and_matches() {
         "#{m:[a-w]ork,work} #{m:[!w]ork,work} #{m:*\\**,a*b}",
         "#{m/r:^w,#{session_name}} #{m/r:^W,work} #{m/ri:^W,work} #{m/r:(,x}",
         "#{==;l:a,b}",
+        // Not modifiers in 3.3a (3.4 adds them): plain names that find nothing.
+        "#{!:1}|#{!!:1}|#{R:x}|#{!=:1}|",
+        "#{m:a,a,b}|#{m:[,[}|#{m:[],]}|#{m:[]],]}|#{m:[!]],a}|#{m:\\,\\}|#{m:a\\,a}|",
+        "#{m/r:a|b,b}|#{m/r:a{2},aa}|#{m/r:[[:upper:]],A}|#{m/r:a{,x}|",
+        "#{||:,}|#{&&:0,0}|#{||:a,}|#{<:B,a}|#{>:ab,a}|#{<=:,}|#{==:#{l:a,b},a,b}|#{!=:#,,#,}|",
     ]);
 }
 
@@ -85,6 +92,10 @@ fn arithmetic() {
         "#{e|/:1,0} #{e|%:1,0} #{e|/|f:1,0} #{e|+:x,1}| #{e|^:1,1}| #{e|+:1}|",
         "#{e|+:0x10,1} #{e|+: 3,1} #{e|*:,} #{e|+:#{window_panes},1} #{e|%%:7,3}",
         "#{e|+:1.9,1.9} #{e|-|f|1:0.25,1}",
+        "#{e|+|f|300:1,2}|#{e|+|f:1e3,1}|#{e|+|f:inf,1}|#{e|+|f:nan,1}|#{e|-|f:-nan,1}|",
+        "#{e|*:9223372036854775807,2}|#{e|%:-7,3}|#{e|%|f:-7.5,2}|#{e|/:-7,2}|#{e|+:+1,1}|",
+        "#{e|+:1 ,1}|#{e|+:1_0,1}|#{e|+:.5,.5}|#{e|+|f:5.,1}|#{e|+:1e400,1}|#{e|+:1,2,3}|",
+        "#{e|+|x|y:1,2}|#{e|==|f:0.1,0.1000000001}|",
     ]);
 }
 
@@ -113,6 +124,20 @@ fn substitutions_quotes_paths_characters() {
         "#{c:colour16} #{c:#0A0b0C} #{c:default}| #{c:nonsense}| #{c:3}",
         "#{E:status-left}|#{status-left}",
         "#{T:#{l:%%Y}} #{==:#{t:session_created},} #{?#{t:nothing},y,n}",
+        "#{q:@p} #{q:#{l:a'b}} #{d:#{l:/a/b}} #{b:#{d:@p}} #{b:}|#{d:}|#{q/x:@p}|#{q/h:@p}",
+        "#{b:ENVVAR} #{d:ENVVAR} #{q:ENVVAR} #{b:@p} #{d:@p} #{d:#{d:@p}} #{n:@p}",
+        "#{s/a/b:session_name}|#{s/w/:session_name}|#{s//x/:session_name}|",
+        "#{s/o/O/;s/O/0/:session_name} #{s/#{session_name}/X/:session_name}",
+        "#{E:#{l:#{session_name}}} #{T:#{l:#{session_name}}} #{E:window-status-format}",
+        "#{a:32}|#{a:126}|#{a: 65}|#{a:+65}|#{a:065}|#{a:}|",
+        "#{c:Red}|#{c:colour}|#{c:colour256}|#{c:#12345}|#{c:#1234567}|#{c:0}|#{c:97}|",
+        "#{c:terminal}|#{c:color5}|#{c:brightBLUE}|",
+        "#{ENVVAR}|#{?ENVVAR,y,n}|#{t:ENVVAR}|#{?@unset,y,n}|#{@unset}|#{base-index}|#{status}|",
+        "#{P:}|#{W:}|#{S:}|#{l:}|#{e|+:}|#{?}|#{==:}|#{m:}|#{C:}|#{N:}|#{=:x}|#{p:x}|#{s:x}|",
+        "#{t:}|#{N/x:one}|#{l;l:x}|#{;l:x}|#{l;:x}|#{ll:x}|#{:x}|#{window_name:x}|#{==:a}|",
+        "#{?a}|",
+        "#{?a,b}|",
+        "#{?session_name,}|#{?session_name,,}|",
     ]);
 }
 
@@ -125,6 +150,11 @@ fn loops_and_names() {
         "#{W:#{P:#{window_index}.#{pane_index} }}",
         "#{N:one}#{N:three}#{N/w:two}#{N/s:work}#{N/s:other}",
         "#{W:#{?window_active,[#{window_name}],#{window_name}}#,}",
+        "#{W:#{E:window-status-format} ,#{E:window-status-current-format} }",
+        "#{S:#{W:#{window_index}}} #{session_format}#{window_format}#{pane_format}",
+        "#{S:#{session_format}#{window_format}#{pane_format}} \
+         #{W:#{session_format}#{window_format}#{pane_format}} \
+         #{P:#{session_format}#{window_format}#{pane_format}}",
     ]);
 }
 
@@ -142,7 +172,12 @@ fn modifiers_in_lists() {
         "-F",
         "#{session_name}:#{window_index}.#{pane_index} #{e|*:#{pane_width},#{pane_height}} \
          #{pane_at_left}#{pane_at_right}#{pane_at_top}#{pane_at_bottom} #{pane_last} \
-         #{m:*x*,#{window_name}}",
+         #{m:*x*,#{window_name}} #{session_format}#{window_format}#{pane_format}",
+    ];
+    let lss: &[&str] = &[
+        "list-sessions",
+        "-F",
+        "#{session_name} #{session_format}#{window_format}#{pane_format} #{W:#{window_index}}",
     ];
     compare(&[
         &[
@@ -168,6 +203,18 @@ fn modifiers_in_lists() {
         &["select-window", "-t", "s:0"],
         lsw,
         lsp,
+        lss,
+        &["resize-pane", "-Z", "-t", "s:0.1"],
+        &[
+            "list-windows",
+            "-F",
+            "#{window_layout} #{window_visible_layout} #{window_zoomed_flag}",
+        ],
+        &[
+            "display",
+            "-p",
+            "#{window_layout} #{window_visible_layout} #{window_raw_flags}",
+        ],
     ]);
 }
 
@@ -179,7 +226,10 @@ fn state_variables() {
                 #{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag} \
                 #{mouse_sgr_flag} #{mouse_any_flag} #{history_limit} #{pane_synchronized} \
                 #{session_many_attached} #{window_raw_flags} #{pane_input_off} \
-                #{session_grouped} #{window_linked} #{d:pane_current_path} #{pane_fg} #{pane_bg}";
+                #{session_grouped} #{window_linked} #{d:pane_current_path} #{pane_fg} #{pane_bg} \
+                #{window_layout} #{window_active_sessions} #{window_active_sessions_list} \
+                #{window_linked_sessions_list} #{window_active_clients} #{window_cell_width} \
+                #{window_cell_height} #{uid} #{user}";
     let display: &[&str] = &["display", "-p", vars];
     compare(&[
         &[

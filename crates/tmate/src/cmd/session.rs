@@ -196,7 +196,7 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             window: s.current,
             pane,
         };
-        out.push_str(&format::expand(state, c, fmt));
+        out.push_str(&format::expand_as(state, c, format::Kind::Session, fmt));
         out.push('\n');
     }
     output(out)

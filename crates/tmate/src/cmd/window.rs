@@ -183,7 +183,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
                 pane: w.active,
             };
             out.push_str(&prefix);
-            out.push_str(&format::expand(state, c, fmt));
+            out.push_str(&format::expand_as(state, c, format::Kind::Window, fmt));
             out.push('\n');
         }
     }

@@ -3,13 +3,13 @@
 //! second format for the current window or active pane, `N:` and `N/s:`, `C:` over the pane's
 //! visible lines.
 
-use super::{Ctx, Expander, Level, MAX_OUTPUT, matching, parse, variables};
+use super::{Ctx, Expander, Kind, Level, MAX_OUTPUT, matching, parse, variables};
 
 impl Expander<'_> {
     /// Append one item's expansion, unless the result is already as long as allowed.
-    fn push_item(&self, out: &mut String, ctx: Ctx, fmt: &str, level: Level) {
+    fn push_item(&self, out: &mut String, (ctx, kind): (Ctx, Kind), fmt: &str, level: Level) {
         if out.len() <= MAX_OUTPUT {
-            out.push_str(&self.at(ctx).expand1(fmt, level));
+            out.push_str(&self.at(ctx, kind).expand1(fmt, level));
         }
     }
 
@@ -25,7 +25,7 @@ impl Expander<'_> {
                 window: s.current,
                 pane,
             };
-            self.push_item(&mut out, ctx, fmt, level);
+            self.push_item(&mut out, (ctx, Kind::Session), fmt, level);
         }
         out
     }
@@ -46,7 +46,7 @@ impl Expander<'_> {
                 window: *idx,
                 pane: w.active,
             };
-            self.push_item(&mut out, ctx, use_fmt, level);
+            self.push_item(&mut out, (ctx, Kind::Window), use_fmt, level);
         }
         Some(out)
     }
@@ -62,7 +62,7 @@ impl Expander<'_> {
                 _ => all,
             };
             let ctx = Ctx { pane, ..self.ctx };
-            self.push_item(&mut out, ctx, use_fmt, level);
+            self.push_item(&mut out, (ctx, Kind::Pane), use_fmt, level);
         }
         Some(out)
     }

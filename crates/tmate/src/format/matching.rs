@@ -137,7 +137,8 @@ fn single(p: &[char], pi: usize, tc: char, norm: &dyn Fn(char) -> char) -> Optio
         },
         '\\' => match p.get(pi + 1) {
             Some(&c) => (norm(c) == tc).then_some(2),
-            None => (tc == '\\').then_some(1),
+            // A trailing backslash is an error to glibc: nothing matches.
+            None => None,
         },
         &c => (norm(c) == tc).then_some(1),
     }
@@ -220,6 +221,7 @@ mod tests {
         assert!(!fnmatch("a\\*", "ab", false));
         assert!(fnmatch("*/*", "a/b", false));
         assert!(fnmatch("[", "[", false));
+        assert!(!fnmatch("\\", "\\", false));
         assert!(fnmatch("", "", false));
         assert!(!fnmatch("", "x", false));
         assert!(fnmatch(

@@ -40,6 +40,31 @@ impl Ctx {
     };
 }
 
+/// What a format is for (tmux's `format_type`): `session_format`, `window_format` and
+/// `pane_format` say which.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Unknown,
+    Session,
+    Window,
+    Pane,
+}
+
+impl Kind {
+    /// The most specific target `ctx` has (what a command's `-t` resolves to).
+    fn of(ctx: Ctx) -> Kind {
+        if ctx.pane != u32::MAX {
+            Kind::Pane
+        } else if ctx.window != u32::MAX {
+            Kind::Window
+        } else if ctx.session != u32::MAX {
+            Kind::Session
+        } else {
+            Kind::Unknown
+        }
+    }
+}
+
 /// tmux's `FORMAT_LOOP_LIMIT`: nested expansions deeper than this expand to nothing.
 const LOOP_LIMIT: usize = 100;
 /// Expansions (each `#{...}` body, argument and loop item) one top-level expansion may do;
@@ -63,27 +88,37 @@ struct Level {
 struct Expander<'a> {
     state: &'a State,
     ctx: Ctx,
+    kind: Kind,
     steps: &'a Cell<usize>,
     now: SystemTime,
 }
 
 pub fn expand(state: &State, ctx: Ctx, fmt: &str) -> String {
+    expand_as(state, ctx, Kind::of(ctx), fmt)
+}
+
+/// [`expand`] for a format of a given kind (`list-windows -F` is for windows although its
+/// target has an active pane).
+pub fn expand_as(state: &State, ctx: Ctx, kind: Kind, fmt: &str) -> String {
     let steps = Cell::new(0);
     let ex = Expander {
         state,
         ctx,
+        kind,
         steps: &steps,
         now: SystemTime::now(),
     };
     ex.expand1(fmt, Level::default())
 }
 
-/// The same through strftime(3) first, as tmux's `format_expand_time` (status lines).
+/// The same through strftime(3) first, as tmux's `format_expand_time` (status lines,
+/// `display-message`).
 pub fn expand_time(state: &State, ctx: Ctx, fmt: &str, now: SystemTime) -> String {
     let steps = Cell::new(0);
     let ex = Expander {
         state,
         ctx,
+        kind: Kind::of(ctx),
         steps: &steps,
         now,
     };
@@ -109,10 +144,11 @@ impl Expander<'_> {
     }
 
     /// The same expansion against another target (a loop's item), sharing the budget.
-    fn at(&self, ctx: Ctx) -> Expander<'_> {
+    fn at(&self, ctx: Ctx, kind: Kind) -> Expander<'_> {
         Expander {
             state: self.state,
             ctx,
+            kind,
             steps: self.steps,
             now: self.now,
         }

@@ -143,7 +143,9 @@ fn strtod(s: &str) -> Option<f64> {
     if body.starts_with(['+', '-']) {
         return None;
     }
-    body.parse::<f64>().ok().map(|v| sign * v)
+    // Negation, not a product, so `-nan` keeps its sign as strtod's does.
+    let v = body.parse::<f64>().ok()?;
+    Some(if sign < 0.0 { -v } else { v })
 }
 
 /// C's `(long long)` of a double as x86-64 does it: out of range and NaN become the minimum.

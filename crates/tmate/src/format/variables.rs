@@ -3,14 +3,19 @@
 //! the environment; with `t:` (times), `b:`, `d:`, `q:` and `q/h:` applied to what was found.
 
 use super::replace::Plan;
-use super::{Ctx, Expander, modifiers};
+use super::{Ctx, Expander, Kind, modifiers};
 use crate::state::{Session, State, Window};
 
 impl Expander<'_> {
     /// A variable's value with the lookup modifiers applied; `None` when nothing has that
     /// name (or `t:` found no time).
     pub(super) fn find(&self, p: &Plan, key: &str) -> Option<String> {
-        let found = lookup(self.state, self.ctx, key, !p.timestring);
+        let found = match key {
+            "session_format" => Some(flag(self.kind == Kind::Session)),
+            "window_format" => Some(flag(self.kind == Kind::Window)),
+            "pane_format" => Some(flag(self.kind == Kind::Pane)),
+            _ => lookup(self.state, self.ctx, key, !p.timestring),
+        };
         if p.timestring {
             let secs = found
                 .and_then(|f| modifiers::strtonum(&f, 0, i64::MAX))
@@ -165,6 +170,10 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "pane_start_path" => pane.cwd.clone(),
         "pane_current_path" => current_path(pane.pid?)?,
         "pane_current_command" => pane.current_command(),
+        "pane_tty" => {
+            let name = rustix::pty::ptsname(pane.master.as_ref()?, Vec::new()).ok()?;
+            name.to_string_lossy().into_owned()
+        }
         "pane_synchronized" => option_variable(state, ctx, "synchronize-panes"),
         "pane_input_off" | "pane_marked" | "pane_marked_set" | "pane_pipe" => "0".into(),
         _ => return None,
@@ -260,6 +269,32 @@ fn window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         }
         "window_linked" => "0".into(),
         "window_linked_sessions" => "1".into(),
+        "window_linked_sessions_list" => s.name.clone(),
+        "window_active_sessions" => flag(s.current == ctx.window),
+        "window_active_sessions_list" => {
+            if s.current == ctx.window {
+                s.name.clone()
+            } else {
+                String::new()
+            }
+        }
+        "window_active_clients" => {
+            let current = s.current == ctx.window;
+            let n = state
+                .clients
+                .values()
+                .filter(|c| current && c.session == s.id)
+                .count();
+            n.to_string()
+        }
+        // tmux's DEFAULT_XPIXEL/DEFAULT_YPIXEL: no client here reports its cell size.
+        "window_cell_width" => "16".into(),
+        "window_cell_height" => "32".into(),
+        "window_layout" => w.layout.dump(),
+        "window_visible_layout" => match w.zoomed {
+            Some(z) => crate::layout::Cell::pane(z, w.sx, w.sy).dump(),
+            None => w.layout.dump(),
+        },
         _ => return None,
     };
     Some(value)
@@ -300,7 +335,19 @@ fn server_variable(name: &str) -> Option<String> {
         "host_short" => hostname().split('.').next().unwrap_or_default().to_string(),
         "pid" => std::process::id().to_string(),
         "uid" => rustix::process::getuid().as_raw().to_string(),
+        "user" => user_name(rustix::process::getuid().as_raw())?,
         _ => return None,
+    })
+}
+
+/// The name of a user id from the password file (tmux's getpwuid(3)); read only when asked.
+fn user_name(uid: u32) -> Option<String> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut fields = line.split(':');
+        let name = fields.next()?;
+        let id = fields.nth(1)?;
+        (id.parse::<u32>().ok()? == uid).then(|| name.to_string())
     })
 }
 
