@@ -110,6 +110,16 @@ fn lengths_widths_limits_pads() {
         "#{w:#{l:#[fg=red]ab##c}} #{=2:#{l:#[fg=red]abc}}",
         "#{=5;l:#{l:abcdefgh}} #{l;=5:#{l:abcdefgh}} #{=3;p5:#{l:abcdef}}|",
         "#{n;=2:session_name} #{w;p7:session_name}",
+        // Wide characters cut at a cell boundary, combining marks, emoji, markers.
+        "#{=2:#{l:a日b}}|#{=3:#{l:a日b}}|#{=-2:#{l:a日b}}|#{=-3:#{l:日bc}}|",
+        "#{w:#{l:é}}|#{n:#{l:é}}|#{w:#{l:e\u{301}}}|#{n:#{l:e\u{301}}}|#{=1:#{l:e\u{301}x}}|",
+        "#{w:#{l:👍}}|#{=1:#{l:👍x}}|#{p3:#{l:👍}}|#{=/2/…:#{l:日本語}}|#{=/-2/…:#{l:日本語}}|",
+        // Runs of `#` and style markup inside limits and widths.
+        "#{=1:#{l:##}}|#{=1:#{l:###}}|#{=2:#{l:####x}}|#{=-1:#{l:a##}}|#{=-2:#{l:##ab}}|",
+        "#{w:#{l:#[fg=red}}|#{=2:#{l:ab#[fg=red}}|#{=-2:#{l:#[x]abc}}|",
+        "#{p-4:#{l:#[fg=red]a}}|#{w:#{l:##[x]}}|",
+        "#{s/日/X/:#{l:日本}}|#{s/./-/:#{l:日本}}|#{s/^/>/:#{l:ab}}|#{s/$/</:#{l:ab}}|",
+        "#{s/b*/-/:#{l:abba}}|#{m:?,日}|#{m:??,日}|#{m/r:^.$,日}|#{m/i:É,é}|",
     ]);
 }
 

@@ -168,7 +168,7 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "pane_pid" => pane.pid?.to_string(),
         "pane_start_command" => pane.command.clone().unwrap_or_default(),
         "pane_start_path" => pane.cwd.clone(),
-        "pane_current_path" => current_path(pane.pid?)?,
+        "pane_current_path" => current_path(pane)?,
         "pane_current_command" => pane.current_command(),
         "pane_tty" => {
             let name = rustix::pty::ptsname(pane.master.as_ref()?, Vec::new()).ok()?;
@@ -181,9 +181,16 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
     Some(value)
 }
 
-/// The working directory of the pane's process (`/proc`), as tmux's `osdep_get_cwd`.
-fn current_path(pid: i32) -> Option<String> {
-    let link = std::fs::read_link(format!("/proc/{pid}/cwd")).ok()?;
+/// The working directory of the pane's foreground process group (else its first process),
+/// from `/proc`, as tmux's `osdep_get_cwd`.
+fn current_path(pane: &crate::state::Pane) -> Option<String> {
+    let foreground = pane
+        .master
+        .as_ref()
+        .and_then(|fd| rustix::termios::tcgetpgrp(fd).ok())
+        .map(|p| p.as_raw_nonzero().get());
+    let read = |pid: i32| std::fs::read_link(format!("/proc/{pid}/cwd")).ok();
+    let link = foreground.and_then(read).or_else(|| read(pane.pid?))?;
     Some(link.to_string_lossy().into_owned())
 }
 
