@@ -297,3 +297,14 @@ fn cursor_character_and_search() {
     }
     assert_eq!(outs[1], outs[0], "tmate (left) differs from tmux (right)");
 }
+
+/// tmux stops expanding 100 levels down; the same formats cut at the same depth here.
+#[test]
+fn nesting_limit() {
+    let formats: Vec<String> = [98, 99, 100, 101]
+        .iter()
+        .map(|n| format!("{}x{}", "#{?#{l:1},".repeat(*n), ",}".repeat(*n)))
+        .collect();
+    let refs: Vec<&str> = formats.iter().map(String::as_str).collect();
+    display_all(&refs);
+}

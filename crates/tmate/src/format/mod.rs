@@ -275,8 +275,22 @@ mod tests {
             .env
             .insert("loop".into(), "#{E:loop}#{E:loop}".into());
         assert_eq!(expand(&st, Ctx::NONE, "#{E:loop}"), "");
-        let deep = format!("{}x{}", "#{?1,".repeat(500), ",}".repeat(500));
-        let _ = expand(&st, Ctx::NONE, &deep);
+        // 150 true conditionals, each a level deeper: the 100-level limit cuts it, within a
+        // small stack (status lines are drawn on runtime threads).
+        let deep = format!("{}x{}", "#{?#{l:1},".repeat(150), ",}".repeat(150));
+        let shallow = format!("{}x{}", "#{?#{l:1},".repeat(20), ",}".repeat(20));
+        let st2 = State::default();
+        let outs = std::thread::Builder::new()
+            .stack_size(512 * 1024)
+            .spawn(move || {
+                (
+                    expand(&st2, Ctx::NONE, &deep),
+                    expand(&st2, Ctx::NONE, &shallow),
+                )
+            })
+            .ok()
+            .and_then(|t| t.join().ok());
+        assert_eq!(outs, Some((String::new(), "x".to_string())));
         assert_eq!(
             expand(&st, Ctx::NONE, "#{p2147483647:}").len(),
             text::MAX_PAD

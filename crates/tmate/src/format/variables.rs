@@ -140,7 +140,9 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
     let pane = state.panes.get(&ctx.pane)?;
     let g = window.geometry(ctx.pane);
     let geo = |f: &dyn Fn(&crate::layout::Geometry) -> u32| g.as_ref().map(|g| f(g).to_string());
-    let border = state.option(ctx.session, ctx.window, "pane-border-status");
+    // Read only for the two names that need it: this runs on every status-line redraw.
+    let border =
+        |side: &str| u32::from(state.option(ctx.session, ctx.window, "pane-border-status") == side);
     let value = match name {
         "pane_dead" => flag(pane.dead.is_some()),
         "pane_dead_status" => pane.dead.and_then(|d| d.status)?.to_string(),
@@ -154,9 +156,9 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "pane_bottom" => geo(&|g| (u32::from(g.yoff) + u32::from(g.sy)).saturating_sub(1))?,
         "pane_at_left" => flag(g?.xoff == 0),
         "pane_at_right" => flag(u32::from(g?.xoff) + u32::from(g?.sx) == u32::from(window.sx)),
-        "pane_at_top" => flag(u32::from(g?.yoff) == u32::from(border == "top")),
+        "pane_at_top" => flag(u32::from(g?.yoff) == border("top")),
         "pane_at_bottom" => {
-            let end = u32::from(window.sy) - u32::from(border == "bottom");
+            let end = u32::from(window.sy).saturating_sub(border("bottom"));
             flag(u32::from(g?.yoff) + u32::from(g?.sy) == end)
         }
         "pane_active" => flag(window.active == ctx.pane),
