@@ -134,6 +134,9 @@ fn substitutions_quotes_paths_characters() {
         "#{c:colour16} #{c:#0A0b0C} #{c:default}| #{c:nonsense}| #{c:3}",
         "#{E:status-left}|#{status-left}",
         "#{T:#{l:%%Y}} #{==:#{t:session_created},} #{?#{t:nothing},y,n}",
+        // Times: lengths and the year, which both servers agree on whenever they start.
+        "#{n:#{t:session_created}} #{n:#{t/p:session_created}} #{t/f/%%Y:session_created}",
+        "#{t/f/%Y#:%%Y:session_created} #{e|>:#{session_created},1700000000}",
         "#{q:@p} #{q:#{l:a'b}} #{d:#{l:/a/b}} #{b:#{d:@p}} #{b:}|#{d:}|#{q/x:@p}|#{q/h:@p}",
         "#{b:ENVVAR} #{d:ENVVAR} #{q:ENVVAR} #{b:@p} #{d:@p} #{d:#{d:@p}} #{n:@p}",
         "#{s/a/b:session_name}|#{s/w/:session_name}|#{s//x/:session_name}|",
@@ -187,7 +190,8 @@ fn modifiers_in_lists() {
     let lss: &[&str] = &[
         "list-sessions",
         "-F",
-        "#{session_name} #{session_format}#{window_format}#{pane_format} #{W:#{window_index}}",
+        "#{session_name} #{session_format}#{window_format}#{pane_format} #{W:#{window_index}} \
+         #{t/f/%Y:session_created} #{T:#{l:%%Y}}|#{e|%:7,3}|#{e|%%:7,3}|",
     ];
     compare(&[
         &[
