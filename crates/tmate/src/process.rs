@@ -316,6 +316,7 @@ fn pane_exited(state: &mut State, id: u32, status: Option<std::process::ExitStat
     let exit = crate::state::Exit {
         status: status.and_then(|s| s.code()),
         signal: status.and_then(|s| s.signal()),
+        time: crate::state::now_secs(),
     };
     let remain = state
         .locate_pane(id)

@@ -52,6 +52,15 @@ pub struct PaneInput {
 pub struct Exit {
     pub status: Option<i32>,
     pub signal: Option<i32>,
+    /// When it ended, seconds since the epoch (`#{pane_dead_time}`).
+    pub time: i64,
+}
+
+/// Now in whole seconds since the epoch, as tmux's time variables hold it.
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 impl Pane {
@@ -260,6 +269,8 @@ pub struct State {
     pub config_errors: Vec<String>,
     /// source-file nesting, bounded like tmux's.
     pub source_depth: u32,
+    /// When the server started, seconds since the epoch (`#{start_time}`; 0 in tests).
+    pub started: i64,
     /// wait-for channels: locked flag and waiting command clients.
     pub channels: BTreeMap<String, crate::cmd::Channel>,
     /// The relay uplink's state: env values, ready flag, the queue to the relay.

@@ -312,3 +312,31 @@ fn nesting_limit() {
     let refs: Vec<&str> = formats.iter().map(String::as_str).collect();
     display_all(&refs);
 }
+
+/// The server's start and a dead pane's end are times: `t:` reads them as it reads
+/// `session_created`. Each side waits for its pane to die before the comparison.
+#[test]
+fn start_and_dead_times() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let fmt = "#{e|>:#{start_time},1700000000} #{n:#{t:start_time}} #{pane_dead} \
+               #{pane_dead_status} #{e|>:#{pane_dead_time},1700000000} \
+               #{n:#{t:pane_dead_time}} #{e|>=:#{pane_dead_time},#{start_time}}|#{t:pane_dead_time}";
+    let mut outs = Vec::new();
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-x", "40", "-y", "10"]);
+        m.run(&["set", "-g", "remain-on-exit", "on"]);
+        outs.push(m.run(&["display", "-p", fmt]));
+        m.run(&["new-window", "exit 3"]);
+        m.wait_for(&["display", "-p", "#{pane_dead}"], "the dead pane", |s| {
+            s == "1\n"
+        });
+        let line = m.run(&["display", "-p", fmt]);
+        // The time itself differs by whenever each pane died; its shape does not.
+        outs.push(line.split('|').next().unwrap_or_default().to_string());
+    }
+    assert_eq!(
+        outs[2..],
+        outs[..2],
+        "tmate (left) differs from tmux (right)"
+    );
+}

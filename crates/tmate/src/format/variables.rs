@@ -65,7 +65,7 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
         .or_else(|| pane_state_variable(state, ctx, key))
         .or_else(|| window_variable(state, ctx, key))
         .or_else(|| session_variable(state, ctx, key))
-        .or_else(|| server_variable(key))
+        .or_else(|| server_variable(state, key))
     {
         return Some(v);
     }
@@ -147,6 +147,7 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "pane_dead" => flag(pane.dead.is_some()),
         "pane_dead_status" => pane.dead.and_then(|d| d.status)?.to_string(),
         "pane_dead_signal" => pane.dead.and_then(|d| d.signal)?.to_string(),
+        "pane_dead_time" => pane.dead.map(|d| d.time).filter(|t| *t != 0)?.to_string(),
         "pane_id" => format!("%{}", pane.id),
         "pane_width" => geo(&|g| u32::from(g.sx))?,
         "pane_height" => geo(&|g| u32::from(g.sy))?,
@@ -338,8 +339,9 @@ fn session_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
 }
 
 /// Values of the server and host.
-fn server_variable(name: &str) -> Option<String> {
+fn server_variable(state: &State, name: &str) -> Option<String> {
     Some(match name {
+        "start_time" if state.started != 0 => state.started.to_string(),
         "host" => hostname(),
         "host_short" => hostname().split('.').next().unwrap_or_default().to_string(),
         "pid" => std::process::id().to_string(),
