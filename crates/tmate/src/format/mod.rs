@@ -297,6 +297,67 @@ mod tests {
         );
     }
 
+    /// Random formats from the syntax's own pieces: none may panic, and each finishes fast
+    /// (a fixed generator, so a failure repeats).
+    #[test]
+    fn random_formats_never_panic() {
+        const PIECES: [&str; 34] = [
+            "#{",
+            "}",
+            ",",
+            "?",
+            "l:",
+            "=5:",
+            "=-2:",
+            "=/3/..:",
+            "s/a/b/:",
+            "s/(/x/i:",
+            "e|+|:",
+            "e|/|f|3:",
+            "W:",
+            "P:",
+            "S:",
+            "m/r:",
+            "m:",
+            "C/r:",
+            "E:",
+            "T:",
+            "p-3:",
+            "n:",
+            "w:",
+            "#",
+            "##",
+            "#,",
+            "#}",
+            "#(",
+            ")",
+            "[",
+            "日",
+            "session_name",
+            "1",
+            ";",
+        ];
+        let mut st = State::default();
+        st.tmate.env.insert("a".into(), "#{E:a}x".into());
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut fmt = String::new();
+            for _ in 0..(seed % 24) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let at = usize::try_from(seed % 34).unwrap_or(0);
+                fmt.push_str(PIECES.get(at).copied().unwrap_or_default());
+            }
+            let started = std::time::Instant::now();
+            let _ = expand(&st, Ctx::NONE, &fmt);
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(2),
+                "{fmt}"
+            );
+        }
+    }
+
     #[test]
     fn times_as_ctime() {
         let mut st = State::default();
