@@ -7,6 +7,7 @@
 //! work per expansion (a budget of steps shared by nested loops and `E:`), output length,
 //! regular expression size, padding and decimal places.
 
+mod colours;
 mod loops;
 mod matching;
 mod modifiers;

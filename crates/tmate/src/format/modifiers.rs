@@ -93,8 +93,8 @@ fn palette(n: u32) -> Option<u32> {
     }
 }
 
-/// `c:`: a tmux colour as six hex digits of RGB; nothing for `default`, `terminal` or names
-/// outside tmux's basic set (X11 names are not known here).
+/// `c:`: a tmux colour (basic, `brightX`, `colourN`, `#rrggbb`, an X11 name) as six hex
+/// digits of RGB; nothing for `default`, `terminal` or an unknown name.
 pub fn colour_hex(s: &str) -> String {
     let lower = s.to_ascii_lowercase();
     let rgb = if let Some(hex) = s.strip_prefix('#').filter(|h| h.len() == 6) {
@@ -107,7 +107,9 @@ pub fn colour_hex(s: &str) -> String {
     {
         strtonum(n, 0, 255).and_then(|n| palette(u32::try_from(n).ok()?))
     } else {
-        named(&lower, s).and_then(palette)
+        named(&lower, s)
+            .and_then(palette)
+            .or_else(|| super::colours::by_name(s))
     };
     rgb.map(|c| format!("{c:06x}")).unwrap_or_default()
 }
@@ -294,5 +296,9 @@ mod tests {
         assert_eq!(colour_hex("colour255"), "eeeeee");
         assert_eq!(colour_hex("#AbCdEf"), "abcdef");
         assert_eq!(colour_hex("default"), "");
+        assert_eq!(colour_hex("DarkGreen"), "006400");
+        assert_eq!(colour_hex("grey50"), "7f7f7f");
+        assert_eq!(colour_hex("greyish"), "bebebe");
+        assert_eq!(colour_hex("grey101"), "");
     }
 }
