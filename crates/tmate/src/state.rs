@@ -27,6 +27,9 @@ pub struct Pane {
     pub dead: Option<Exit>,
     /// The command it was started with (respawn-pane runs it again); `None`: the shell.
     pub command: Option<String>,
+    /// That command as tmux prints it (`#{pane_start_command}`): each argument quoted as
+    /// `args_escape` does, joined by spaces; empty for the shell.
+    pub start_command: String,
     /// The directory it was started in (respawn-pane without -c starts there again).
     pub cwd: String,
     /// Which spawn the PTY tasks belong to; respawn-pane starts a new one in the same pane.

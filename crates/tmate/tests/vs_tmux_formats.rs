@@ -341,3 +341,25 @@ fn start_and_dead_times() {
         "tmate (left) differs from tmux (right)"
     );
 }
+
+/// `pane_start_command` quotes each argument as tmux's `args_escape` does; respawn with a
+/// command replaces it, without one keeps it.
+#[test]
+fn start_commands() {
+    let lsp: &[&str] = &[
+        "list-panes",
+        "-a",
+        "-F",
+        "[#{pane_start_command}] #{q:pane_start_command}",
+    ];
+    compare(&[
+        &["new-session", "-d", "-x", "80", "-y", "24"],
+        &["new-window", "sleep 100"],
+        &["new-window", "sleep", "101"],
+        &["split-window", "echo 'a b' \"c\"; sleep 9"],
+        lsp,
+        &["respawn-pane", "-k", "-t", ":2.0", "sleep 102"],
+        &["respawn-pane", "-k", "-t", ":1.0"],
+        lsp,
+    ]);
+}

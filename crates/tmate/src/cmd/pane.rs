@@ -42,6 +42,7 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
         g.sx,
         g.sy,
     )?;
+    crate::process::note_start_command(state, new, &args.rest);
     if state
         .split_sized(t.session, t.window, t.pane, dir, new, size, args.has('b'))
         .is_none()

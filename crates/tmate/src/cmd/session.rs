@@ -87,6 +87,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
     let pane = spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy)?;
+    crate::process::note_start_command(state, pane, &args.rest);
     let base = insert_session(state, sid, name, args.get('n'), pane, (sx, sy));
     state.touch(sid);
     // The first session starts sharing when a relay is configured (tmate_session_start).

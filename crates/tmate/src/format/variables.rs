@@ -169,7 +169,7 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
             (i + state.option_num(ctx.session, ctx.window, "pane-base-index")).to_string()
         }
         "pane_pid" => pane.pid?.to_string(),
-        "pane_start_command" => pane.command.clone().unwrap_or_default(),
+        "pane_start_command" => pane.start_command.clone(),
         "pane_start_path" => pane.cwd.clone(),
         "pane_current_path" => current_path(pane)?,
         "pane_current_command" => pane.current_command(),
