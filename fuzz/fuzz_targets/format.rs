@@ -1,7 +1,8 @@
 //! Fuzz target: arbitrary format strings through the host's format expander
-//! (`tmate::format::expand`, `#{...}`, conditionals, comparisons, aliases, style markup) and
-//! the status-line markup truncation the result feeds (`tmate_term::truncate_markup`). Nesting
-//! is bounded, so nothing may panic or take longer than linear-ish time.
+//! (`tmate::format::expand`, `#{...}`, conditionals, every modifier: comparisons, regular
+//! expressions, arithmetic, loops, padding; aliases, style markup) and the status-line markup
+//! truncation the result feeds (`tmate_term::truncate_markup`). Nesting, total work, output
+//! length, padding and pattern sizes are bounded, so nothing may panic or run away.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

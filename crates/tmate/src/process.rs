@@ -49,6 +49,7 @@ pub fn spawn_pane(
             pid: started.pid,
             dead: None,
             command: command.map(str::to_string),
+            start_command: String::new(),
             cwd: cwd.to_string(),
             generation: started.generation,
             copy: None,
@@ -56,6 +57,18 @@ pub fn spawn_pane(
         },
     );
     Ok(id)
+}
+
+/// Record the arguments a pane was (re)started with, for `#{pane_start_command}` (tmux's
+/// `cmd_stringify_argv`); no arguments leave what it had (respawn keeps the first command).
+pub fn note_start_command(state: &mut State, pane: u32, argv: &[String]) {
+    if argv.is_empty() {
+        return;
+    }
+    if let Some(p) = state.panes.get_mut(&pane) {
+        let quoted: Vec<String> = argv.iter().map(|a| crate::options::escape(a)).collect();
+        p.start_command = quoted.join(" ");
+    }
 }
 
 /// respawn-pane: a new program in an existing pane, same size, fresh screen (tmux
@@ -316,6 +329,7 @@ fn pane_exited(state: &mut State, id: u32, status: Option<std::process::ExitStat
     let exit = crate::state::Exit {
         status: status.and_then(|s| s.code()),
         signal: status.and_then(|s| s.signal()),
+        time: crate::state::now_secs(),
     };
     let remain = state
         .locate_pane(id)
@@ -470,6 +484,7 @@ mod tests {
             pid: None,
             dead: None,
             command: None,
+            start_command: String::new(),
             cwd: String::new(),
             generation: 0,
             copy: None,

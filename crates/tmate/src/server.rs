@@ -94,6 +94,7 @@ impl Shared {
 /// default key bindings.
 fn initial_state() -> State {
     let mut state = State::default();
+    state.started = crate::state::now_secs();
     // The global environment starts as the server's own (the first client's, as in tmux).
     state.environ = crate::environ::Environ::from_pairs(std::env::vars_os().map(|(k, v)| {
         (

@@ -27,6 +27,9 @@ pub struct Pane {
     pub dead: Option<Exit>,
     /// The command it was started with (respawn-pane runs it again); `None`: the shell.
     pub command: Option<String>,
+    /// That command as tmux prints it (`#{pane_start_command}`): each argument quoted as
+    /// `args_escape` does, joined by spaces; empty for the shell.
+    pub start_command: String,
     /// The directory it was started in (respawn-pane without -c starts there again).
     pub cwd: String,
     /// Which spawn the PTY tasks belong to; respawn-pane starts a new one in the same pane.
@@ -52,6 +55,15 @@ pub struct PaneInput {
 pub struct Exit {
     pub status: Option<i32>,
     pub signal: Option<i32>,
+    /// When it ended, seconds since the epoch (`#{pane_dead_time}`).
+    pub time: i64,
+}
+
+/// Now in whole seconds since the epoch, as tmux's time variables hold it.
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 impl Pane {
@@ -364,6 +376,8 @@ pub struct State {
     pub config_errors: Vec<String>,
     /// source-file nesting, bounded like tmux's.
     pub source_depth: u32,
+    /// When the server started, seconds since the epoch (`#{start_time}`; 0 in tests).
+    pub started: i64,
     /// wait-for channels: locked flag and waiting command clients.
     pub channels: BTreeMap<String, crate::cmd::Channel>,
     /// The relay uplink's state: env values, ready flag, the queue to the relay.
@@ -377,6 +391,10 @@ pub struct State {
 }
 
 impl State {
+    /// The id the next session will get (`#{next_session_id}`).
+    pub fn next_session_id(&self) -> u32 {
+        self.next_session
+    }
     pub fn alloc_session(&mut self) -> u32 {
         self.next_session += 1;
         self.next_session - 1

@@ -123,7 +123,8 @@ pub fn look(st: &State, sid: u32) -> Look {
                 },
             );
             WindowEntry {
-                text: format::expand(st, wctx, &fmt),
+                // As tmux's default status-format: `#{T:window-status-format}`.
+                text: format::expand_time(st, wctx, &fmt, std::time::SystemTime::now()),
                 style,
                 current,
             }

@@ -350,7 +350,7 @@ fn list_sessions_default_layout_matches_tmux() {
         "{}",
         seen[0]
     );
-    assert_eq!(seen[1], seen[0]);
+    assert_eq!(seen[1], seen[0], "{seen:?}");
 }
 
 /// `capture-pane -e` (and `-eC`): the escape sequences tmux 3.3a writes for attributes added
@@ -372,7 +372,7 @@ fn capture_pane_with_escape_sequences_matches_tmux() {
         ));
     }
     assert!(seen[0].0.contains("\x1b[48;2;1;2;3m"), "{:?}", seen[0].0);
-    assert_eq!(seen[1], seen[0]);
+    assert_eq!(seen[1], seen[0], "{seen:?}");
 }
 
 /// Layout strings as tmux 3.3a: `#{window_layout}` and `#{window_visible_layout}` (zoomed too)
@@ -552,7 +552,9 @@ fn pane_processes_inherit_only_their_terminal() {
             .to_string();
         seen.push(line);
     }
-    // 3 is the shell's own pipe for `$(...)`.
-    assert_eq!(seen[0], "fds: 0 1 2 3", "tmux: {seen:?}");
-    assert_eq!(seen[1], seen[0]);
+    // 3 is the shell's own pipe for `$(...)`. tmux 3.3a itself now and then lets one more
+    // descriptor through (a 4, seen with other tests running beside it), so ours is held to
+    // the clean list tmux shows otherwise.
+    assert!(seen[0].starts_with("fds: 0 1 2 3"), "tmux: {seen:?}");
+    assert_eq!(seen[1], "fds: 0 1 2 3", "{seen:?}");
 }

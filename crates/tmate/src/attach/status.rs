@@ -60,8 +60,8 @@ pub(crate) fn status_side(st: &State, ctx: format::Ctx, name: &str, now: SystemT
         let title = format::expand(st, ctx, "#{=21:pane_title}");
         format!("\"{title}\" {}", tmate_term::status_clock(now))
     } else {
-        // As tmux's format_expand_time: strftime(3) on the template, then the formats, so a
-        // `%` in a pane title or window name is left alone.
-        format::expand(st, ctx, &tmate_term::strftime(&fmt, now))
+        // As tmux's format_expand_time: strftime(3) on the template (and each nested
+        // format), then the formats, so a `%` in a pane title or window name is left alone.
+        format::expand_time(st, ctx, &fmt, now)
     }
 }

@@ -122,10 +122,9 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>)
         .get('F')
         .or(args.rest.first().map(String::as_str))
         .unwrap_or(default);
-    // As tmux's format_expand_time: strftime(3) first, then the formats.
-    let fmt = tmate_term::strftime(fmt, std::time::SystemTime::now());
+    // As tmux's format_expand_time: strftime(3) first at every level, then the formats.
     let fmt_ctx = t.map_or(crate::format::Ctx::NONE, Target::fmt);
-    let text = crate::format::expand(state, fmt_ctx, &fmt);
+    let text = crate::format::expand_time(state, fmt_ctx, fmt, std::time::SystemTime::now());
     if args.has('p') {
         return output(format!("{text}\n"));
     }

@@ -44,6 +44,7 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
         g.sx,
         g.sy,
     )?;
+    crate::process::note_start_command(state, new, &args.rest);
     let how = SplitHow {
         size,
         before: args.has('b'),

@@ -38,6 +38,7 @@ pub fn respawn_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
     hang_up_if_live(state, t.pane);
     respawn(ctx.shared, state, t.pane, cmd.as_deref(), args.get('c'))
         .map_err(|e| format!("respawn pane failed: {e}"))?;
+    crate::process::note_start_command(state, t.pane, &args.rest);
     Ok(CmdResult::default())
 }
 
@@ -73,5 +74,6 @@ pub fn respawn_window(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) 
     hang_up_if_live(state, *first);
     respawn(ctx.shared, state, *first, cmd.as_deref(), args.get('c'))
         .map_err(|e| format!("respawn window failed: {e}"))?;
+    crate::process::note_start_command(state, *first, &args.rest);
     Ok(CmdResult::default())
 }

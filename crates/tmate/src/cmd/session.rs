@@ -93,6 +93,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
     let pane = spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy)?;
+    crate::process::note_start_command(state, pane, &args.rest);
     let base = insert_session(state, sid, name, args.get('n'), pane, (sx, sy));
     // -x/-y become the session's own `default-size` (resize-window -A/-a without clients).
     if (args.has('x') || args.has('y'))
@@ -211,7 +212,7 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             window: s.current,
             pane,
         };
-        out.push_str(&format::expand(state, c, fmt));
+        out.push_str(&format::expand_as(state, c, format::Kind::Session, fmt));
         out.push('\n');
     }
     output(out)

@@ -47,6 +47,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         sx,
         sy,
     )?;
+    crate::process::note_start_command(state, pane, &args.rest);
     let wid = state.alloc_window();
     let w = Window::new(wid, args.get('n').map(str::to_string), pane, sx, sy);
     if let Some(s) = state.sessions.get_mut(&t.session) {
@@ -183,7 +184,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
                 pane: w.active,
             };
             out.push_str(&prefix);
-            out.push_str(&format::expand(state, c, fmt));
+            out.push_str(&format::expand_as(state, c, format::Kind::Window, fmt));
             out.push('\n');
         }
     }
