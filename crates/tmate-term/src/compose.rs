@@ -10,7 +10,7 @@ use crate::pane::{PaneTerm, set_blank};
 use crate::status::{
     Look, PaneRect, PaneStatus, StatusBar, draw_message, draw_pane_label, draw_prompt, draw_status,
 };
-use crate::style::{Cell, PaneModes, Style};
+use crate::style::{Cell, Color, PaneModes, Style};
 
 /// What one client should see: the active window of a session.
 #[derive(Debug, Clone)]
@@ -521,7 +521,10 @@ fn draw_window_area(
                 .filter(|&&o| o != NO_PANE)
                 .and_then(|&o| scene.panes.get(usize::from(o)));
             match pane {
-                Some(pane) => pane_cell(pane, x, y, owner, cols, slot),
+                Some(pane) => {
+                    pane_cell(pane, x, y, owner, cols, slot);
+                    default_colours(look, pane.id, slot);
+                }
                 None => {
                     let (glyph, style) =
                         layout.border_cell(u32::from(x), u32::from(y), active, look);
@@ -612,6 +615,7 @@ fn layout_stamp(scene: &Scene<'_>, look: &Look, area: Area, client_rows: u16) ->
             look.active_border_style,
             look.pane_status,
             &look.pane_status_text,
+            &look.pane_colours,
         )
             .hash(&mut h);
         for p in &scene.panes {
@@ -710,6 +714,20 @@ const NO_PANE: u16 = u16::MAX;
 
 /// Write the cell of `pane` shown at client position (`x`, `y`) into `slot`. A wide character
 /// whose right half would leave the pane's visible part shows as a blank (tmux `tty_draw_line`).
+/// tmux `tty_default_colours`: a cell in the terminal's default colours takes the pane's
+/// `window-style` (or `window-active-style`) colours.
+fn default_colours(look: &Look, pane: i64, slot: &mut Cell) {
+    let Some((_, fg, bg)) = look.pane_colours.iter().find(|(id, _, _)| *id == pane) else {
+        return;
+    };
+    if slot.style.fg == Color::Default {
+        slot.style.fg = *fg;
+    }
+    if slot.style.bg == Color::Default {
+        slot.style.bg = *bg;
+    }
+}
+
 fn pane_cell(pane: &ScenePane<'_>, x: u16, y: u16, owner: &[u16], cols: usize, slot: &mut Cell) {
     let px = x - pane.xoff;
     let py = y - pane.yoff;

@@ -129,6 +129,9 @@ pub struct Look {
     /// `pane-border-status`, and each pane's expanded `pane-border-format` (markup) by pane id.
     pub pane_status: PaneStatus,
     pub pane_status_text: Vec<(i64, String)>,
+    /// `window-style`/`window-active-style`: the colours a pane's default-coloured cells take,
+    /// by pane id (panes not listed keep the terminal's defaults).
+    pub pane_colours: Vec<(i64, Color, Color)>,
 }
 
 impl Default for Look {
@@ -149,6 +152,7 @@ impl Default for Look {
             pane_labels: Vec::new(),
             pane_status: PaneStatus::Off,
             pane_status_text: Vec::new(),
+            pane_colours: Vec::new(),
         }
     }
 }

@@ -200,6 +200,7 @@ pub const TABLE: &[Def] = &[
         Choice(&["largest", "smallest", "manual", "latest"]),
         "latest",
     ),
+    def("window-active-style", WI, Str, "default"),
     def("window-status-activity-style", WI, Str, "reverse"),
     def("window-status-bell-style", WI, Str, "reverse"),
     def(
@@ -218,6 +219,7 @@ pub const TABLE: &[Def] = &[
     def("window-status-last-style", WI, Str, "default"),
     def("window-status-separator", WI, Str, " "),
     def("window-status-style", WI, Str, "default"),
+    def("window-style", WI, Str, "default"),
     def("wrap-search", WI, Flag, "on"),
     def("xterm-keys", WI, Flag, "on"),
     // tmate 2.4's options (protocol spec 9.1), with the original defaults.

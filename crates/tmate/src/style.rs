@@ -25,12 +25,38 @@ pub fn colour(value: &str) -> Option<Color> {
     Some(s.fg)
 }
 
+/// tmux `tty_default_colours`: each visible pane's colours for default-coloured cells, from
+/// `window-style`, and `window-active-style` where it sets one for the window's active pane;
+/// panes left at the terminal's defaults are not listed.
+pub fn pane_colours(st: &State, ctx: Ctx, w: &crate::state::Window) -> Vec<(i64, Color, Color)> {
+    let none = Style::default();
+    w.visible()
+        .iter()
+        .filter_map(|g| {
+            let pane = Ctx { pane: g.id, ..ctx };
+            let normal = option_style(st, pane, "window-style", none, none);
+            let active = option_style(st, pane, "window-active-style", none, none);
+            let is_active = g.id == w.active;
+            let pick = |a: Color, n: Color| {
+                if is_active && a != Color::Default {
+                    a
+                } else {
+                    n
+                }
+            };
+            let (fg, bg) = (pick(active.fg, normal.fg), pick(active.bg, normal.bg));
+            (fg != Color::Default || bg != Color::Default).then_some((i64::from(g.id), fg, bg))
+        })
+        .collect()
+}
+
 /// `pane-border-status` of the current window and, when on, each visible pane's expanded
 /// `pane-border-format`.
 fn pane_status_lines(st: &State, ctx: Ctx, look: &mut Look) {
     let Some(w) = st.window(ctx.session, ctx.window) else {
         return;
     };
+    look.pane_colours = pane_colours(st, ctx, w);
     look.pane_status = w.pane_status;
     if w.pane_status == tmate_term::PaneStatus::Off {
         return;

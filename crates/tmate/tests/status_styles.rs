@@ -174,3 +174,29 @@ set -g pane-active-border-style 'fg=colour46'
     }
     p.same_rows(0..24, "pane-border-format");
 }
+
+/// `window-style` and `window-active-style` (the usual "dim the other panes" config) colour
+/// each pane's default-coloured cells as tmux 3.3a draws them, following the active pane.
+#[tokio::test]
+async fn window_styles_colour_the_panes() {
+    let config = "set -g window-style 'fg=colour245,bg=colour235'
+set -g window-active-style 'bg=colour16'
+";
+    let setup: &[&[&str]] = &[
+        &["split-window", "-h", "cat"],
+        &["send-keys", "-t", ":.0", "-l", "alpha"],
+        &["send-keys", "-t", ":.1", "-l", "beta"],
+    ];
+    let mut p = same_screen(config, setup, "beta").await;
+    for m in &p.muxes {
+        m.run(&["select-pane", "-t", ":.0"]);
+        m.run(&["display", "-p", "#{pane_fg} #{pane_bg}"]);
+    }
+    let styled = |c: &tmate_fixtures::pty_client::PtyClient| c.styled_row(5);
+    let before = styled(&p.clients[1]);
+    for c in &mut p.clients {
+        c.wait_for("the other pane active", |c| styled(c) != before)
+            .await;
+    }
+    p.same_rows(0..24, "window-active-style moved");
+}
