@@ -49,19 +49,21 @@ fn insert_session(
     base
 }
 
-pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    // In the start-up config there is no terminal to attach yet: detached, as tmux does.
-    let detached = args.has('d') || ctx.client.startup_config;
-    if !detached && !ctx.client.tty {
-        return fail("open terminal failed: not a terminal");
-    }
+/// new-session's window size: the client's, or detached -x/-y over the global `default-size`
+/// (tmux 3.3a); and, with -x or -y, the session's own `default-size` they make
+/// (resize-window -A/-a without clients use it).
+fn new_session_size(
+    ctx: &Ctx<'_>,
+    state: &State,
+    args: &Args,
+    detached: bool,
+) -> ((u16, u16), Option<String>) {
     let size = |c: char, default: u16| {
         args.get(c)
             .and_then(|v| v.parse::<u16>().ok())
             .filter(|v| *v > 0)
             .unwrap_or(default)
     };
-    // Detached, tmux 3.3a takes the global `default-size` where -x/-y do not say.
     let default = state
         .options
         .get(crate::options::Scope::Session, "default-size")
@@ -75,6 +77,18 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             ctx.client.rows.saturating_sub(1).max(1),
         )
     };
+    let own =
+        (args.has('x') || args.has('y')).then(|| format!("{}x{}", size('x', sx), size('y', sy)));
+    ((sx, sy), own)
+}
+
+pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    // In the start-up config there is no terminal to attach yet: detached, as tmux does.
+    let detached = args.has('d') || ctx.client.startup_config;
+    if !detached && !ctx.client.tty {
+        return fail("open terminal failed: not a terminal");
+    }
+    let ((sx, sy), default_size) = new_session_size(ctx, state, args, detached);
     // tmate shares one session: a second one is refused while sharing (tmate 2.4's text).
     if state.tmate.started && !state.sessions.is_empty() {
         return fail("multi sessions is not supported with tmate");
@@ -95,14 +109,8 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let pane = spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy)?;
     crate::process::note_start_command(state, pane, &args.rest);
     let base = insert_session(state, sid, name, args.get('n'), pane, (sx, sy));
-    // -x/-y become the session's own `default-size` (resize-window -A/-a without clients).
-    if (args.has('x') || args.has('y'))
-        && let Some(s) = state.sessions.get_mut(&sid)
-    {
-        let dsx = if args.has('x') { size('x', sx) } else { sx };
-        let dsy = if args.has('y') { size('y', sy) } else { sy };
-        s.options
-            .insert("default-size".to_string(), format!("{dsx}x{dsy}"));
+    if let (Some(size), Some(s)) = (default_size, state.sessions.get_mut(&sid)) {
+        s.options.insert("default-size".to_string(), size);
     }
     state.touch(sid);
     // The first session starts sharing when a relay is configured (tmate_session_start).
