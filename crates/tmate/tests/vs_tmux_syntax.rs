@@ -56,17 +56,28 @@ fn blocks_and_escaped_keys_list_as_tmux() {
         BLOCKS,
         &[
             &["new-session", "-d", "-x", "80", "-y", "24"],
-            &["list-keys", "-T", "prefix", "x"],
-            &["list-keys", "-T", "prefix", "y"],
-            &["list-keys", "-T", "prefix", "z"],
-            &["list-keys", "-T", "prefix", "v"],
-            &["list-keys", "-T", "prefix", "u"],
-            &["list-keys", "-T", "prefix", ";"],
-            &["list-keys", "-T", "prefix", "\""],
-            &["list-keys", "-T", "prefix", "\\"],
-            &["list-keys", "-T", "prefix", "t"],
-            &["show-messages", "-J"],
+            &["has-session"],
         ],
+    );
+    // tmux 3.3a lists the whole table even when given a key, and the default tables differ
+    // (tmate 2.4's against tmux 3.3a's): compare the lines of the keys bound here.
+    let keys = ["x", "y", "z", "v", "u", "t", r"\;", r#"\""#, r"\\"];
+    let bound = |m: Mux| {
+        m.run(&["new-session", "-d"]);
+        let all = m.run(&["list-keys", "-T", "prefix"]);
+        let lines: Vec<String> = all
+            .lines()
+            .filter(|l| keys.contains(&l.split_whitespace().nth(3).unwrap_or_default()))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(lines.len(), keys.len(), "{all}");
+        lines
+    };
+    let theirs = bound(Mux::tmux().with_config(BLOCKS));
+    assert_eq!(
+        bound(Mux::tmate().with_config(BLOCKS)),
+        theirs,
+        "tmate (left) differs from tmux (right)"
     );
 }
 
@@ -141,7 +152,7 @@ fn a_parse_error_refuses_the_whole_file_as_tmux() {
     let bad = "set -g @one 1\nEARLY=yes\nbogus-command x\nset -g @two 2\n";
     let unclosed = "set -g @three 3\nbind x {\n display a\n";
     let (a, b) = (Mux::tmux(), Mux::tmate());
-    let mut seen = Vec::new();
+    let mut seen: Vec<Vec<(String, String, Option<i32>)>> = Vec::new();
     for m in [&a, &b] {
         let dir = m.dir.path().to_string_lossy().into_owned();
         std::fs::write(m.dir.path().join("bad.conf"), bad).unwrap();
@@ -166,6 +177,11 @@ fn a_parse_error_refuses_the_whole_file_as_tmux() {
         seen[0][0].0,
         "DIR/bad.conf:3: unknown command: bogus-command\n"
     );
+    // An unclosed block: tmux names the line where the file ended (4), we the block's first
+    // line (2); README "Missing" says so.
+    assert_eq!(seen[0][4].0, "DIR/open.conf:4: syntax error\n");
+    assert_eq!(seen[1][4].0, "DIR/open.conf:2: syntax error\n");
+    seen[1][4].0 = seen[0][4].0.clone();
     assert_eq!(seen[1], seen[0], "tmate (left) differs from tmux (right)");
 }
 
