@@ -1,12 +1,38 @@
-//! tmux command-line syntax (the common part of tmux's `cmd-parse.y`), shared by the host (config
-//! files, `tmate CMD` lines) and the relay (viewers' command prompt, bound command strings):
-//! words with single quotes (literal), double quotes (backslash escapes, `$VAR`), `\` escapes,
-//! `~` and `$VAR` expansion through a caller-given lookup, `#` comments, `;` separating commands
-//! (`\;` a literal `;`), and config text split into logical lines (a trailing `\` continues a
-//! line) with their line numbers. No I/O: the environment comes from the caller.
+//! tmux 3.3a command-line syntax (`cmd-parse.y`), shared by the host (config files, `tmate CMD`
+//! lines) and the relay (viewers' command prompt, bound command strings): words with single
+//! quotes (literal), double quotes (backslash escapes, `$VAR`), `\` escapes (`\e`, `\n`, octal,
+//! `\uXXXX`), `~` and `$VAR` expansion through a caller-given lookup, `#` comments, `;` or a
+//! newline separating commands (a word ends at `;` and `}`; `\;` is a literal `;`), `{ ... }`
+//! blocks as arguments, `NAME=value` and `%hidden NAME=value` assignments, and config text
+//! split into logical lines (a trailing `\` continues a line, an open `{` takes the next lines)
+//! with their line numbers. No I/O: the environment comes from the caller.
+
+use std::iter::Peekable;
+use std::str::Chars;
 
 /// Longest logical line accepted; longer ones are an error, not an allocation.
 pub const MAX_LINE: usize = 64 * 1024;
+
+/// Deepest nesting of `{ }` blocks (the parser recurses once per level).
+pub const MAX_BLOCK_DEPTH: usize = 32;
+
+/// First character of a word that came from a `{ ... }` block: the rest is the block's
+/// commands as command-line text (words quoted, `;` between commands). A block stays one word
+/// so that every command taking a command string (`bind-key`, `if-shell`, `confirm-before`)
+/// reads it as it reads a quoted string, while `list-keys` can still print it as `{ ... }` as
+/// tmux does. A private-use character, never produced from input (the lexer drops it).
+pub const BLOCK: char = '\u{E000}';
+
+/// The command text of a block word, or `None` for an ordinary word.
+pub fn block_text(word: &str) -> Option<&str> {
+    word.strip_prefix(BLOCK)
+}
+
+/// A word as plain text: a block's commands without the marker (what tmux 2.x, the relay's
+/// tmate 2.4 peers, reads as a command string).
+pub fn plain_word(word: &str) -> String {
+    block_text(word).unwrap_or(word).to_string()
+}
 
 /// Split one command line into commands of words. `env` gives `$NAME` (and `HOME` for `~`);
 /// the relay passes one that knows nothing.
@@ -17,139 +43,365 @@ pub fn parse_line(
     if line.len() > MAX_LINE {
         return Err("line too long".into());
     }
-    let mut commands: Vec<Vec<String>> = vec![Vec::new()];
-    let mut word = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars().peekable();
-    let end_word = |commands: &mut Vec<Vec<String>>, word: &mut String, in_word: &mut bool| {
-        if *in_word {
-            if let Some(current) = commands.last_mut() {
-                current.push(std::mem::take(word));
-            }
-            *in_word = false;
-        }
+    let text = block_text(line).unwrap_or(line);
+    let mut lexer = Lexer {
+        chars: text.chars().peekable(),
+        env,
     };
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(ch) => word.push(ch),
-                        None => return Err("syntax error: unterminated quote".into()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(ch) => push_escape(&mut word, ch),
-                            None => return Err("syntax error: unterminated quote".into()),
-                        },
-                        Some('$') => expand_var(&mut chars, &mut word, env),
-                        Some(ch) => word.push(ch),
-                        None => return Err("syntax error: unterminated quote".into()),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                if let Some(ch) = chars.next() {
-                    push_escape(&mut word, ch);
-                }
-            }
-            ';' => {
-                end_word(&mut commands, &mut word, &mut in_word);
-                commands.push(Vec::new());
-            }
-            '#' if !in_word => break,
-            '~' if !in_word => {
-                in_word = true;
-                if matches!(chars.peek(), None | Some('/') | Some(' ') | Some('\t')) {
-                    word.push_str(&env("HOME").unwrap_or_default());
-                } else {
-                    word.push('~');
-                }
-            }
-            '$' => {
-                in_word = true;
-                expand_var(&mut chars, &mut word, env);
-            }
-            c if c.is_whitespace() => end_word(&mut commands, &mut word, &mut in_word),
-            c => {
-                in_word = true;
-                word.push(c);
-            }
-        }
-    }
-    end_word(&mut commands, &mut word, &mut in_word);
-    commands.retain(|c| !c.is_empty());
-    Ok(commands)
+    lexer.commands(0)
 }
 
-fn push_escape(word: &mut String, ch: char) {
-    match ch {
-        'n' => word.push('\n'),
-        't' => word.push('\t'),
-        'r' => word.push('\r'),
-        'e' => word.push('\x1b'),
-        c => word.push(c),
-    }
-}
-
-/// `$NAME` or `${NAME}` from `env`; a lone `$` stays.
-fn expand_var(
-    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
-    word: &mut String,
-    env: &dyn Fn(&str) -> Option<String>,
-) {
-    let braced = chars.peek() == Some(&'{');
-    if braced {
-        chars.next();
-    }
-    let mut name = String::new();
-    while let Some(c) = chars.peek().copied() {
-        if c.is_ascii_alphanumeric() || c == '_' {
-            name.push(c);
-            chars.next();
+/// Quote a word so that `parse_line` gives it back unchanged (a block word as `{ ... }`).
+pub fn quote(word: &str) -> String {
+    if let Some(inner) = block_text(word) {
+        return if inner.is_empty() {
+            "{ }".into()
         } else {
-            break;
+            format!("{{ {inner} }}")
+        };
+    }
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-_./:%@+,=^!?*[]".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        return word.to_string();
+    }
+    let mut out = String::from("\"");
+    for c in word.chars() {
+        match c {
+            '"' | '\\' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\x1b' => out.push_str("\\e"),
+            BLOCK => {}
+            c => out.push(c),
         }
     }
-    if braced && chars.peek() == Some(&'}') {
-        chars.next();
-    }
-    if name.is_empty() && !braced {
-        word.push('$');
-        return;
-    }
-    word.push_str(&env(&name).unwrap_or_default());
+    out.push('"');
+    out
 }
 
-/// Config text as logical lines: (first line number, text), continuations joined.
+/// Commands as one line of text that `parse_line` reads back as the same commands.
+pub fn join_commands(commands: &[Vec<String>]) -> String {
+    commands
+        .iter()
+        .map(|c| c.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join(" ; ")
+}
+
+/// A config line that sets an environment variable (`NAME=value`, `%hidden NAME=value`):
+/// whether it is hidden, the name and the value. `None` when the line is something else;
+/// tmux treats the first word as an assignment only when it starts with a name and `=`.
+pub fn assignment(
+    line: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Option<Result<(bool, String, String), String>> {
+    let line = line.trim_start_matches([' ', '\t']);
+    let (hidden, rest) = match line.strip_prefix("%hidden") {
+        Some(rest) if rest.starts_with([' ', '\t']) => (true, rest.trim_start_matches([' ', '\t'])),
+        _ => (false, line),
+    };
+    let Some((name, value)) = rest.split_once('=') else {
+        return hidden.then(|| Err("syntax error".to_string()));
+    };
+    let mut chars = name.chars();
+    let starts = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !starts || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return hidden.then(|| Err("syntax error".to_string()));
+    }
+    let parsed = parse_line(value, env).and_then(|commands| match commands.as_slice() {
+        [] => Ok(String::new()),
+        [one] if one.len() == 1 => Ok(one.concat()),
+        _ => Err("syntax error".to_string()),
+    });
+    Some(parsed.map(|value| (hidden, name.to_string(), value)))
+}
+
+/// The lexer over one logical line.
+struct Lexer<'a, 'e> {
+    chars: Peekable<Chars<'a>>,
+    env: &'e dyn Fn(&str) -> Option<String>,
+}
+
+impl Lexer<'_, '_> {
+    /// Commands up to the end of the text, or (inside a block, `depth` > 0) to its `}`.
+    fn commands(&mut self, depth: usize) -> Result<Vec<Vec<String>>, String> {
+        let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+        loop {
+            let Some(c) = self.chars.peek().copied() else {
+                if depth > 0 {
+                    return Err("syntax error".into());
+                }
+                break;
+            };
+            match c {
+                ' ' | '\t' | '\r' | BLOCK => {
+                    self.chars.next();
+                }
+                ';' | '\n' => {
+                    self.chars.next();
+                    commands.push(Vec::new());
+                }
+                '#' => self.comment(),
+                '}' => {
+                    self.chars.next();
+                    if depth == 0 {
+                        return Err("syntax error".into());
+                    }
+                    break;
+                }
+                '{' => {
+                    self.chars.next();
+                    if depth >= MAX_BLOCK_DEPTH {
+                        return Err("syntax error: too many nested blocks".into());
+                    }
+                    let inner = self.commands(depth + 1)?;
+                    let word = format!("{BLOCK}{}", join_commands(&inner));
+                    push_word(&mut commands, word);
+                }
+                _ => {
+                    let word = self.word()?;
+                    push_word(&mut commands, word);
+                }
+            }
+        }
+        commands.retain(|c| !c.is_empty());
+        Ok(commands)
+    }
+
+    /// `#` at the start of a word: a comment to the end of the line (`#{` too, as tmux).
+    fn comment(&mut self) {
+        while let Some(c) = self.chars.peek() {
+            if *c == '\n' {
+                break;
+            }
+            self.chars.next();
+        }
+    }
+
+    /// One word: up to a blank, `;`, `}` or the end of the line, quotes and escapes inside.
+    fn word(&mut self) -> Result<String, String> {
+        let mut word = String::new();
+        if self.chars.peek() == Some(&'~') {
+            self.chars.next();
+            if matches!(
+                self.chars.peek(),
+                None | Some('/' | ' ' | '\t' | '\n' | ';' | '}')
+            ) {
+                word.push_str(&(self.env)("HOME").unwrap_or_default());
+            } else {
+                word.push('~');
+            }
+        }
+        while let Some(c) = self.chars.peek().copied() {
+            match c {
+                ' ' | '\t' | '\r' | '\n' | ';' | '}' => break,
+                '\'' => {
+                    self.chars.next();
+                    self.single_quoted(&mut word)?;
+                }
+                '"' => {
+                    self.chars.next();
+                    self.double_quoted(&mut word)?;
+                }
+                '\\' => {
+                    self.chars.next();
+                    match self.chars.next() {
+                        Some(ch) => self.escape(&mut word, ch)?,
+                        None => word.push('\\'),
+                    }
+                }
+                '$' => {
+                    self.chars.next();
+                    self.variable(&mut word);
+                }
+                BLOCK => {
+                    self.chars.next();
+                }
+                c => {
+                    self.chars.next();
+                    word.push(c);
+                }
+            }
+        }
+        Ok(word)
+    }
+
+    fn single_quoted(&mut self, word: &mut String) -> Result<(), String> {
+        loop {
+            match self.chars.next() {
+                Some('\'') => return Ok(()),
+                Some(BLOCK) => {}
+                Some(ch) => word.push(ch),
+                None => return Err("syntax error: unterminated quote".into()),
+            }
+        }
+    }
+
+    fn double_quoted(&mut self, word: &mut String) -> Result<(), String> {
+        loop {
+            match self.chars.next() {
+                Some('"') => return Ok(()),
+                Some('\\') => match self.chars.next() {
+                    Some(ch) => self.escape(word, ch)?,
+                    None => return Err("syntax error: unterminated quote".into()),
+                },
+                Some('$') => self.variable(word),
+                Some(BLOCK) => {}
+                Some(ch) => word.push(ch),
+                None => return Err("syntax error: unterminated quote".into()),
+            }
+        }
+    }
+
+    /// The character after a `\`, as tmux's `yylex_token_escape`: C escapes, `\e`, `\s`,
+    /// three octal digits, `\uXXXX` and `\UXXXXXXXX`; any other character stands for itself.
+    fn escape(&mut self, word: &mut String, ch: char) -> Result<(), String> {
+        let simple = match ch {
+            'a' => Some('\x07'),
+            'b' => Some('\x08'),
+            'e' => Some('\x1b'),
+            'f' => Some('\x0c'),
+            's' => Some(' '),
+            'v' => Some('\x0b'),
+            'r' => Some('\r'),
+            'n' => Some('\n'),
+            't' => Some('\t'),
+            _ => None,
+        };
+        if let Some(c) = simple {
+            word.push(c);
+            return Ok(());
+        }
+        let (digits, radix) = match ch {
+            '0'..='7' => (2, 8),
+            'u' => (4, 16),
+            'U' => (8, 16),
+            c => {
+                word.push(c);
+                return Ok(());
+            }
+        };
+        let mut text = String::new();
+        if radix == 8 {
+            text.push(ch);
+        }
+        for _ in 0..digits {
+            match self.chars.next_if(|c| c.is_digit(radix)) {
+                Some(c) => text.push(c),
+                None => return Err(format!("invalid \\{ch} argument")),
+            }
+        }
+        let code =
+            u32::from_str_radix(&text, radix).map_err(|_| format!("invalid \\{ch} argument"))?;
+        match char::from_u32(code).filter(|c| *c != BLOCK) {
+            Some(c) => word.push(c),
+            None => return Err(format!("invalid \\{ch} argument")),
+        }
+        Ok(())
+    }
+
+    /// `$NAME` or `${NAME}` from the environment; a lone `$` stays.
+    fn variable(&mut self, word: &mut String) {
+        let braced = self.chars.next_if_eq(&'{').is_some();
+        let mut name = String::new();
+        while let Some(c) = self
+            .chars
+            .next_if(|c| c.is_ascii_alphanumeric() || *c == '_')
+        {
+            name.push(c);
+        }
+        if braced {
+            self.chars.next_if_eq(&'}');
+        }
+        if name.is_empty() && !braced {
+            word.push('$');
+            return;
+        }
+        word.push_str(&(self.env)(&name).unwrap_or_default());
+    }
+}
+
+fn push_word(commands: &mut [Vec<String>], word: String) {
+    if let Some(current) = commands.last_mut() {
+        current.push(word);
+    }
+}
+
+/// Config text as logical lines: (first line number, text). A line ending in an odd number of
+/// backslashes continues on the next; a line that leaves a `{` open continues too, joined by
+/// a newline (which separates the block's commands, as in tmux).
 pub fn logical_lines(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
-    let mut pending: Option<(usize, String)> = None;
+    let mut pending: Option<(usize, String, usize)> = None;
     for (n, raw) in text.lines().enumerate() {
-        let (start, mut acc) = pending.take().unwrap_or((n + 1, String::new()));
-        // An odd number of trailing backslashes continues the line.
+        let (start, mut acc, depth) = pending.take().unwrap_or((n + 1, String::new(), 0));
+        if depth > 0 {
+            acc.push('\n');
+        }
         let trailing = raw.len() - raw.trim_end_matches('\\').len();
         if trailing % 2 == 1 && acc.len() < MAX_LINE {
             acc.push_str(raw.get(..raw.len() - 1).unwrap_or_default());
-            pending = Some((start, acc));
+            pending = Some((start, acc, depth));
             continue;
         }
+        let depth = open_blocks(raw, depth);
         acc.push_str(raw);
+        if depth > 0 && acc.len() < MAX_LINE {
+            pending = Some((start, acc, depth));
+            continue;
+        }
         out.push((start, acc));
     }
-    if let Some(p) = pending {
-        out.push(p);
+    if let Some((start, acc, _)) = pending {
+        out.push((start, acc));
     }
     out
+}
+
+/// How many `{` blocks are open after `line`, given `depth` open before it: braces at the
+/// start of a word and outside quotes and comments, as the lexer reads them.
+fn open_blocks(line: &str, mut depth: usize) -> usize {
+    let mut chars = line.chars();
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                chars.by_ref().find(|c| *c == '\'');
+                at_start = false;
+            }
+            '"' => {
+                while let Some(c) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+                at_start = false;
+            }
+            '\\' => {
+                chars.next();
+                at_start = false;
+            }
+            '#' if at_start => break,
+            '{' if at_start => depth += 1,
+            '}' => {
+                depth = depth.saturating_sub(1);
+                at_start = true;
+            }
+            ' ' | '\t' | ';' => at_start = true,
+            _ => at_start = false,
+        }
+    }
+    depth
 }
 
 #[cfg(test)]
@@ -164,23 +416,28 @@ mod tests {
         None
     }
 
+    fn parse(line: &str) -> Vec<Vec<String>> {
+        parse_line(line, &no_env).unwrap()
+    }
+
+    fn block(text: &str) -> String {
+        format!("{BLOCK}{text}")
+    }
+
     #[test]
     fn words_quotes_variables_and_separators() {
         assert_eq!(
-            parse_line(
-                "rename-window 'my window'; select-pane -t \"%1\" # comment",
-                &no_env
-            )
-            .unwrap(),
+            parse("rename-window 'my window'; select-pane -t \"%1\" # comment"),
             vec![
                 argv(&["rename-window", "my window"]),
                 argv(&["select-pane", "-t", "%1"])
             ]
         );
-        assert_eq!(
-            parse_line(r"send-keys a\;b", &no_env).unwrap(),
-            vec![argv(&["send-keys", "a;b"])]
-        );
+        assert_eq!(parse(r"send-keys a\;b"), vec![argv(&["send-keys", "a;b"])]);
+        // A word ends at `;` (tmux 3.3a): `a;b` is two commands.
+        assert_eq!(parse("x a;b"), vec![argv(&["x", "a"]), argv(&["b"])]);
+        assert_eq!(parse("x a#b #c"), vec![argv(&["x", "a#b"])]);
+        assert_eq!(parse("x #{pane_id}"), vec![argv(&["x"])]);
         assert!(parse_line("send-keys 'oops", &no_env).is_err());
         let env = |name: &str| match name {
             "HOME" => Some("/home/u".to_string()),
@@ -188,16 +445,121 @@ mod tests {
             _ => None,
         };
         assert_eq!(
-            parse_line("source ~/conf \"$X-${X}\" $MISSING", &env).unwrap(),
-            vec![argv(&["source", "/home/u/conf", "ex-ex", ""])]
+            parse_line("source ~/conf \"$X-${X}\" $MISSING a~b '$X' ~", &env).unwrap(),
+            vec![argv(&[
+                "source",
+                "/home/u/conf",
+                "ex-ex",
+                "",
+                "a~b",
+                "$X",
+                "/home/u"
+            ])]
         );
         assert!(parse_line(&"x".repeat(MAX_LINE + 1), &no_env).is_err());
     }
 
     #[test]
-    fn logical_lines_join_continuations() {
+    fn escapes_as_tmux() {
+        assert_eq!(
+            parse(r#"x "\u00e9\e[0m\\" \U0001F600 \101\s\n"#),
+            vec![argv(&["x", "é\x1b[0m\\", "😀", "A \n"])]
+        );
+        assert_eq!(parse(r#"bind \; a"#), vec![argv(&["bind", ";", "a"])]);
+        assert_eq!(parse(r#"bind '"' a"#), vec![argv(&["bind", "\"", "a"])]);
+        assert_eq!(parse(r#"bind \\ a"#), vec![argv(&["bind", "\\", "a"])]);
+        assert!(parse_line(r#"x "\uzz""#, &no_env).is_err());
+        // The block marker cannot be smuggled in.
+        assert!(parse_line(r"x \uE000", &no_env).is_err());
+    }
+
+    #[test]
+    fn blocks_are_one_word_of_commands() {
+        assert_eq!(
+            parse("bind x { display a; display 'b c' }"),
+            vec![argv(&["bind", "x", &block("display a ; display \"b c\"")])]
+        );
+        assert_eq!(
+            parse("if -F 1 { set -g @a 1 } {set -g @a 2}"),
+            vec![argv(&[
+                "if",
+                "-F",
+                "1",
+                &block("set -g @a 1"),
+                &block("set -g @a 2")
+            ])]
+        );
+        assert_eq!(
+            parse("x { a { b } } ; y"),
+            vec![argv(&["x", &block("a { b }")]), argv(&["y"])]
+        );
+        assert_eq!(parse("bind x {\n}"), vec![argv(&["bind", "x", &block("")])]);
+        assert_eq!(
+            parse("x { display \"}\" }"),
+            vec![argv(&["x", &block("display \"}\"")])]
+        );
+        assert!(parse_line("x { a", &no_env).is_err());
+        assert!(parse_line("x }", &no_env).is_err());
+        // A block word parses back into its commands.
+        let words = parse("x { display a;display '$b c' ; y { z } }");
+        let text = words[0][1].clone();
+        assert_eq!(
+            parse(&text),
+            vec![
+                argv(&["display", "a"]),
+                argv(&["display", "$b c"]),
+                argv(&["y", &block("z")])
+            ]
+        );
+        let deep = format!("x {}{}", "{ ".repeat(MAX_BLOCK_DEPTH + 1), "}".repeat(40));
+        assert!(parse_line(&deep, &no_env).is_err());
+    }
+
+    #[test]
+    fn quoting_round_trips() {
+        for w in [
+            "", "a b", "\"q\"", "$X", "~", "#c", "a;", "}", "x\\y", "\n\t\x1b", "é",
+        ] {
+            assert_eq!(
+                parse(&format!("x {}", quote(w))),
+                vec![argv(&["x", w])],
+                "{w:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn assignments() {
+        let a = |line: &str| assignment(line, &no_env);
+        assert_eq!(a("FOO=bar"), Some(Ok((false, "FOO".into(), "bar".into()))));
+        assert_eq!(
+            a("A2=\"q r\""),
+            Some(Ok((false, "A2".into(), "q r".into())))
+        );
+        assert_eq!(a("%hidden H=1"), Some(Ok((true, "H".into(), "1".into()))));
+        assert_eq!(a("E="), Some(Ok((false, "E".into(), String::new()))));
+        assert_eq!(a("set -g @a=b"), None);
+        assert_eq!(a("1A=b"), None);
+        assert!(matches!(a("%hidden x"), Some(Err(_))));
+        assert!(matches!(a("A=b c"), Some(Err(_))));
+    }
+
+    #[test]
+    fn logical_lines_join_continuations_and_blocks() {
         let lines = logical_lines("set -g mouse \\\n on\n\nbind a b\n");
         assert_eq!(lines[0], (1, "set -g mouse  on".to_string()));
         assert_eq!(lines[2], (4, "bind a b".to_string()));
+        let lines = logical_lines("bind w {\n  display a # }\n  display '{'\n}\nx\n");
+        assert_eq!(
+            lines,
+            vec![
+                (1, "bind w {\n  display a # }\n  display '{'\n}".to_string()),
+                (5, "x".to_string())
+            ]
+        );
+        assert_eq!(
+            parse(&lines[0].1),
+            vec![argv(&["bind", "w", &block("display a ; display \"{\"")])]
+        );
     }
 }

@@ -169,7 +169,7 @@ fn print_command(words: &[String]) -> String {
     let parsed = spec.and_then(|s| crate::cmd::Args::parse(s, rest).ok().map(|a| (s, a)));
     let Some((spec, args)) = parsed else {
         let mut out = vec![name.clone()];
-        out.extend(rest.iter().map(|w| escape(w)));
+        out.extend(rest.iter().map(|w| print_word(w)));
         return out.join(" ");
     };
     let mut out = vec![spec.name.to_string()];
@@ -185,9 +185,20 @@ fn print_command(words: &[String]) -> String {
     for (c, v) in &args.flags {
         if let Some(v) = v {
             out.push(format!("-{c}"));
-            out.push(escape(v));
+            out.push(print_word(v));
         }
     }
-    out.extend(args.rest.iter().map(|w| escape(w)));
+    out.extend(args.rest.iter().map(|w| print_word(w)));
     out.join(" ")
+}
+
+/// One argument as tmux prints it: a `{ ... }` block as a block of its commands (joined by
+/// ` ; `, each printed as `list-keys` prints a command), anything else escaped.
+fn print_word(word: &str) -> String {
+    let Some(inner) = tmate_proto::cmdline::block_text(word) else {
+        return escape(word);
+    };
+    let commands = crate::parse::parse_line(inner).unwrap_or_default();
+    let printed: Vec<String> = commands.iter().map(|c| print_command(c)).collect();
+    format!("{{ {} }}", printed.join(" ; "))
 }

@@ -14,19 +14,29 @@ pub const MAX_FILE: u64 = 4 * 1024 * 1024;
 /// tmux's `source-file` nesting limit.
 pub const MAX_DEPTH: u32 = 50;
 
-/// The files read at server start: the one given with `-f`, else the user's tmux and tmate
-/// configs (each only if it exists).
-pub fn startup_files(given: Option<&Path>) -> Vec<(PathBuf, bool)> {
+/// The files read at server start and how: the one given with `-f`, else the user's tmux and
+/// tmate configs (each only if it exists; `~/.tmate.conf` read the tmate 2.4 way).
+pub fn startup_files(given: Option<&Path>) -> Vec<(PathBuf, LoadOptions)> {
     if let Some(f) = given {
-        return vec![(f.to_path_buf(), false)];
+        return vec![(f.to_path_buf(), LoadOptions::default())];
     }
     let Some(home) = std::env::var_os("HOME") else {
         return Vec::new();
     };
     let home = PathBuf::from(home);
+    let quiet = LoadOptions {
+        quiet: true,
+        ..LoadOptions::default()
+    };
     vec![
-        (home.join(".tmux.conf"), true),
-        (home.join(".tmate.conf"), true),
+        (home.join(".tmux.conf"), quiet),
+        (
+            home.join(".tmate.conf"),
+            LoadOptions {
+                lenient: true,
+                ..quiet
+            },
+        ),
     ]
 }
 
@@ -37,6 +47,9 @@ pub struct LoadOptions {
     pub quiet: bool,
     /// Parse and check every command without running any (`-n`).
     pub parse_only: bool,
+    /// A bad line is reported and the other lines still run, as tmate 2.4 loaded files
+    /// (`~/.tmate.conf` only; `run_text` says why).
+    pub lenient: bool,
 }
 
 /// Run the commands of `path`; returns the error messages (`file:line: message`).
@@ -63,53 +76,41 @@ pub fn load_file(
     };
     state.source_depth += 1;
     let errors = if options.parse_only {
-        parse_text(shared, state, client, &shown, &text)
-            .err()
-            .into_iter()
-            .collect()
+        check_text(shared, state, client, &shown, &text)
     } else {
-        run_text(shared, state, client, &shown, &text)
+        run_text(shared, state, client, &shown, &text, options.lenient)
     };
     state.source_depth -= 1;
     errors
 }
 
-/// Run config text line by line; `name` labels its errors. An error names the file and
-/// line and stops only the rest of its own line, and the rest of the file still loads: tmux
-/// 3.3a refuses a whole file over one parse error, but tmate 2.4 (tmux 2.x) loaded the rest,
-/// and a tmate user's config with one line our table lacks should not lose its other lines.
+/// Run config text as tmux 3.3a does: the whole file parsed first (`%if` decided,
+/// `NAME=value` assignments made, every command's name, flags and arguments checked); a
+/// parse error is the file's only error and none of its commands run. Then each line runs;
+/// an error there names the file and line and stops only the rest of its own line.
+///
+/// Which files refuse themselves over one bad line was decided by running both programs on
+/// a config with an unknown command on line 2 of 3: tmux 3.3a sets nothing and shows
+/// `file:2: unknown command: ...`; Debian's tmate 2.4 (tmux 2.x, a line at a time) shows the
+/// same error and runs lines 1 and 3. A config that loads cleanly on tmate 2.4 can still fail
+/// our 3.3a parse: tmate 2.4 silently accepts tmux 2.x lines such as `bind-key -t vi-copy v
+/// begin-selection`, common in old configs, which tmux 3.3a rejects (`unknown flag -t`).
+/// So `~/.tmate.conf`, the file written for tmate 2.4, keeps the line-at-a-time rule
+/// (`LoadOptions::lenient`: each bad line is reported and the others run); everything else
+/// (`-f`, `~/.tmux.conf`, `source-file`) follows tmux 3.3a.
 pub fn run_text(
     shared: &Arc<Shared>,
     state: &mut State,
     client: &ClientInfo,
     name: &str,
     text: &str,
+    lenient: bool,
 ) -> Vec<String> {
-    let mut errors = Vec::new();
-    let mut conditions = Conditionals::default();
-    let mut last_line = 0;
-    for (line_no, line) in crate::parse::logical_lines(text) {
-        last_line = line_no;
-        if let Some(directive) = Directive::parse(&line) {
-            let truth = |arg: &str| format_true(shared, state, client, arg);
-            if let Err(e) = conditions.apply(directive, truth) {
-                errors.push(format!("{name}:{line_no}: {e}"));
-            }
-            continue;
-        }
-        if !conditions.active() {
-            continue;
-        }
-        let commands = match crate::parse::parse_line(&line) {
-            Ok(c) => c,
-            Err(e) => {
-                errors.push(format!("{name}:{line_no}: {e}"));
-                continue;
-            }
-        };
-        if commands.is_empty() {
-            continue;
-        }
+    let (lines, mut errors) = parse_text(shared, state, client, name, text);
+    if !lenient && let Some(first) = errors.first() {
+        return vec![first.clone()];
+    }
+    for (line_no, commands) in lines {
         let r = crate::cmd::run_list(shared, state, client, &commands);
         // A nested source-file's causes (on its stdout) already name their file and line.
         if r.located {
@@ -119,48 +120,81 @@ pub fn run_text(
             errors.push(format!("{name}:{line_no}: {e}"));
         }
     }
-    if conditions.open() {
-        errors.push(format!("{name}:{last_line}: syntax error"));
-    }
     errors
 }
 
-/// `source-file -n`: a config checked as tmux's parser does, nothing run: `%if` branches not
-/// taken left out, each command's name, flags and argument count checked. The first problem
-/// is the error, worded `file:line: message`.
+/// The commands of the lines that run, each with its line number.
+type Parsed = Vec<(usize, Vec<Vec<String>>)>;
+
+/// A config parsed as tmux's parser does, nothing run: `%if` branches not taken left out,
+/// assignments made (tmux makes them while parsing, so even a refused file sets them), each
+/// command's name, flags and argument count checked. Returns the lines that parsed and every
+/// problem, worded `file:line: message` (tmux stops at the first; `lenient` loading goes on).
 fn parse_text(
     shared: &Arc<Shared>,
-    state: &State,
+    state: &mut State,
     client: &ClientInfo,
     name: &str,
     text: &str,
-) -> Result<(), String> {
+) -> (Parsed, Vec<String>) {
     let mut conditions = Conditionals::default();
     let mut last_line = 0;
+    let mut parsed = Vec::new();
+    let mut errors = Vec::new();
     for (line_no, line) in crate::parse::logical_lines(text) {
         last_line = line_no;
         let at = |e: String| format!("{name}:{line_no}: {e}");
         if let Some(directive) = Directive::parse(&line) {
             let truth = |arg: &str| format_true(shared, state, client, arg);
-            conditions.apply(directive, truth).map_err(at)?;
+            if let Err(e) = conditions.apply(directive, truth) {
+                errors.push(at(e));
+            }
             continue;
         }
         if !conditions.active() {
             continue;
         }
-        let commands = crate::parse::parse_line(&line).map_err(at)?;
-        for argv in &commands {
-            if let Some((command, rest)) = argv.split_first() {
-                tmate_proto::command::find(command)
-                    .and_then(|spec| tmate_proto::command::Args::parse(spec, rest))
-                    .map_err(at)?;
-            }
+        match parse_one(state, &line) {
+            Ok(commands) if commands.is_empty() => {}
+            Ok(commands) => parsed.push((line_no, commands)),
+            Err(e) => errors.push(at(e)),
         }
     }
     if conditions.open() {
-        return Err(format!("{name}:{last_line}: syntax error"));
+        errors.push(format!("{name}:{last_line}: syntax error"));
     }
-    Ok(())
+    (parsed, errors)
+}
+
+/// One logical line: an assignment (made now, in the global environment), or commands that
+/// must name known commands with valid flags and arguments.
+fn parse_one(state: &mut State, line: &str) -> Result<Vec<Vec<String>>, String> {
+    let env = |var: &str| state.environ.get(var).and_then(|v| v.value.clone());
+    if let Some(assigned) = tmate_proto::cmdline::assignment(line, &env) {
+        let (hidden, var, value) = assigned?;
+        state.environ.set(&var, Some(value), hidden)?;
+        return Ok(Vec::new());
+    }
+    let commands = tmate_proto::cmdline::parse_line(line, &env)?;
+    for argv in &commands {
+        if let Some((command, rest)) = argv.split_first() {
+            tmate_proto::command::find(command)
+                .and_then(|spec| tmate_proto::command::Args::parse(spec, rest))?;
+        }
+    }
+    Ok(commands)
+}
+
+/// `source-file -n`: the file checked, nothing run; its first problem is the error.
+fn check_text(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    client: &ClientInfo,
+    name: &str,
+    text: &str,
+) -> Vec<String> {
+    let (_, errors) = parse_text(shared, state, client, name, text);
+    errors.into_iter().take(1).collect()
 }
 
 /// `source-file`'s paths: each as glob(3) expands it (`*`, `?`, `[...]` in any component,

@@ -140,17 +140,8 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
             startup_config: true,
             ..ClientInfo::default()
         };
-        for (file, quiet) in crate::config::startup_files(config.as_deref()) {
-            let errors = crate::config::load_file(
-                &shared,
-                &mut st,
-                &client,
-                &file,
-                crate::config::LoadOptions {
-                    quiet,
-                    parse_only: false,
-                },
-            );
+        for (file, options) in crate::config::startup_files(config.as_deref()) {
+            let errors = crate::config::load_file(&shared, &mut st, &client, &file, options);
             for e in errors {
                 st.log_message(e.clone());
                 st.config_errors.push(e);

@@ -217,8 +217,11 @@ fn config_errors_name_file_and_line() {
     }
     assert_eq!(errs[1], errs[0]);
     assert_eq!(errs[0], "DIR/bad.conf:3: unknown command: frobnicate\n");
-    // Unlike tmux (which refuses the whole file), the rest of the file still loads.
-    assert_eq!(b.run(&["show", "-gv", "display-time"]), "1234\n");
+    // As tmux, a parse error refuses the whole file: nothing of it ran.
+    assert_eq!(
+        b.run(&["show", "-gv", "display-time"]),
+        a.run(&["show", "-gv", "display-time"])
+    );
 
     // Start-up config errors are kept for show-messages; the good lines took effect.
     let c = Mux::tmate().with_config("set -g status-keys nope\nset -g base-index 3\n");
@@ -322,8 +325,7 @@ fn source_file_globs_and_parse_only_match_tmux() {
                 "source-file".to_string(),
                 format!("{}/g*.conf", dir.display()),
             ],
-            // @g1, not @g2: tmux refuses all of g2.conf over its unknown command; we load the
-            // rest of a file as tmate 2.4 did (config.rs says why).
+            // @g1, not @g2: tmux refuses all of g2.conf over its unknown command, as we do.
             vec!["show".into(), "-gv".into(), "@g1".into()],
             vec![
                 "source-file".into(),

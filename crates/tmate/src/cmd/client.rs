@@ -70,6 +70,7 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     let options = crate::config::LoadOptions {
         quiet: args.has('q'),
         parse_only: args.has('n'),
+        lenient: false,
     };
     for f in &args.rest {
         let pattern = match f.strip_prefix("~/") {

@@ -273,7 +273,10 @@ pub fn run_list(
                     .unwrap_or_else(CmdResult::error);
                 // The relay mirrors bindings and options (protocol spec 3.7): keep them for it.
                 if r.code == 0 && entry.spec.has(flags::REPLICATED) {
-                    state.tmate.record(args.to_words(entry.spec.name));
+                    // Blocks go as command strings, which tmate 2.4's relay reads.
+                    let words = args.to_words(entry.spec.name);
+                    let words = words.iter().map(|w| tmate_proto::cmdline::plain_word(w));
+                    state.tmate.record(words.collect());
                 }
                 r
             }

@@ -1,0 +1,217 @@
+//! tmux 3.3a's command syntax against ours: `{ }` blocks (one line and several), escapes
+//! (`\;`, `\\`, `'"'`, `\uXXXX`, `\e`), `~` and `$VAR`, `NAME=value` and `%hidden`, a word
+//! ending in `;`, how list-keys prints blocks, and a parse error refusing a whole file.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+
+use common::Mux;
+
+/// Run every step on both (each started with `config`); stdout, stderr and the exit status
+/// must match once each temp dir's path is written `DIR`.
+fn same_with_config(config: &str, steps: &[&[&str]]) {
+    let (a, b) = (
+        Mux::tmux().with_config(config),
+        Mux::tmate().with_config(config),
+    );
+    for step in steps {
+        let show = |m: &Mux| {
+            let dir = m.dir.path().to_string_lossy().into_owned();
+            let o = m.run_output(step);
+            let text = |b: &[u8]| String::from_utf8_lossy(b).replace(&dir, "DIR");
+            (text(&o.stdout), text(&o.stderr), o.status.code())
+        };
+        assert_eq!(
+            show(&b),
+            show(&a),
+            "step {step:?}: tmate (left) differs from tmux (right)"
+        );
+    }
+}
+
+const BLOCKS: &str = r#"
+bind x { display a; display b }
+bind y display a \; display b
+bind z if -F 1 { set -g @a 1 } { set -g @a "2 x" }
+bind v {
+  display a # a comment } in a block
+  display "b c" ; display '}'
+}
+bind u { }
+bind \; display semi
+bind '"' display q
+bind \\ display backslash
+bind t if -F 1 { if -F 0 { display in } { display out } }
+"#;
+
+#[test]
+fn blocks_and_escaped_keys_list_as_tmux() {
+    same_with_config(
+        BLOCKS,
+        &[
+            &["new-session", "-d", "-x", "80", "-y", "24"],
+            &["has-session"],
+        ],
+    );
+    // tmux 3.3a lists the whole table even when given a key, and the default tables differ
+    // (tmate 2.4's against tmux 3.3a's): compare the lines of the keys bound here.
+    let keys = ["x", "y", "z", "v", "u", "t", r"\;", r#"\""#, r"\\"];
+    let bound = |m: Mux| {
+        m.run(&["new-session", "-d"]);
+        let all = m.run(&["list-keys", "-T", "prefix"]);
+        let lines: Vec<String> = all
+            .lines()
+            .filter(|l| keys.contains(&l.split_whitespace().nth(3).unwrap_or_default()))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(lines.len(), keys.len(), "{all}");
+        lines
+    };
+    let theirs = bound(Mux::tmux().with_config(BLOCKS));
+    assert_eq!(
+        bound(Mux::tmate().with_config(BLOCKS)),
+        theirs,
+        "tmate (left) differs from tmux (right)"
+    );
+}
+
+#[test]
+fn if_shell_runs_blocks_as_tmux() {
+    same_with_config(
+        "if -F 1 { set -g @a 1 ; set -g @b 2 } { set -g @a 3 }\n\
+         if -F 0 { set -g @c 1 } {\n  set -g @c \"two words\"\n  set -g @d x\n}\n",
+        &[
+            &["new-session", "-d"],
+            &["show", "-gv", "@a"],
+            &["show", "-gv", "@b"],
+            &["show", "-gv", "@c"],
+            &["show", "-gv", "@d"],
+        ],
+    );
+}
+
+const WORDS: &str = r#"
+%hidden HID=secret
+FOO=bar
+QUOTED="q r"
+set -g @u "\u00e9 $FOO $HID ${QUOTED}"
+set -g @esc "x\e[0m\\" ; set -g @tilde ~/x
+set -g @lit '$FOO ~' ; set -g @mid a~b
+set -g @hash a#b # a comment
+set -g @semi "a;b" ; set -g @cont one\
+two
+set -g @big \U0001F600\s\101
+"#;
+
+#[test]
+fn escapes_variables_and_assignments_as_tmux() {
+    same_with_config(
+        WORDS,
+        &[
+            &["new-session", "-d"],
+            &["show", "-gv", "@u"],
+            &["show", "-gv", "@esc"],
+            &["show", "-gv", "@tilde"],
+            &["show", "-gv", "@lit"],
+            &["show", "-gv", "@mid"],
+            &["show", "-gv", "@hash"],
+            &["show", "-gv", "@semi"],
+            &["show", "-gv", "@cont"],
+            &["show", "-gv", "@big"],
+            &["show-environment", "-g", "FOO"],
+            &["show-environment", "-g", "QUOTED"],
+            &["show-environment", "-g", "HID"],
+            &["show-environment", "-gh", "HID"],
+        ],
+    );
+}
+
+/// A word ending in `;` from a shell (`new -d\; has`) and `;` as its own argument.
+#[test]
+fn semicolon_words_from_the_shell_as_tmux() {
+    same_with_config(
+        "",
+        &[
+            &["new-session", "-d;", "has-session"],
+            &["set", "-g", "@a", "1", ";", "show", "-gv", "@a"],
+            &["set", "-g", "@b", "x\\;", ";", "show", "-gv", "@b"],
+        ],
+    );
+}
+
+/// One bad line refuses the whole file, as tmux 3.3a: the error names the file and line,
+/// and no line of it ran (assignments, made while parsing, did).
+#[test]
+fn a_parse_error_refuses_the_whole_file_as_tmux() {
+    let bad = "set -g @one 1\nEARLY=yes\nbogus-command x\nset -g @two 2\n";
+    let unclosed = "set -g @three 3\nbind x {\n display a\n";
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let mut seen: Vec<Vec<(String, String, Option<i32>)>> = Vec::new();
+    for m in [&a, &b] {
+        let dir = m.dir.path().to_string_lossy().into_owned();
+        std::fs::write(m.dir.path().join("bad.conf"), bad).unwrap();
+        std::fs::write(m.dir.path().join("open.conf"), unclosed).unwrap();
+        m.run(&["new-session", "-d"]);
+        let mut steps = Vec::new();
+        for step in [
+            &["source-file", "bad.conf"][..],
+            &["show", "-g", "@one"],
+            &["show", "-g", "@two"],
+            &["show-environment", "-g", "EARLY"],
+            &["source-file", "open.conf"],
+            &["show", "-g", "@three"],
+        ] {
+            let o = m.run_output(step);
+            let text = |b: &[u8]| String::from_utf8_lossy(b).replace(&dir, "DIR");
+            steps.push((text(&o.stdout), text(&o.stderr), o.status.code()));
+        }
+        seen.push(steps);
+    }
+    assert_eq!(
+        seen[0][0].0,
+        "DIR/bad.conf:3: unknown command: bogus-command\n"
+    );
+    // An unclosed block: tmux names the line where the file ended (4), we the block's first
+    // line (2); README "Missing" says so.
+    assert_eq!(seen[0][4].0, "DIR/open.conf:4: syntax error\n");
+    assert_eq!(seen[1][4].0, "DIR/open.conf:2: syntax error\n");
+    seen[1][4].0 = seen[0][4].0.clone();
+    assert_eq!(seen[1], seen[0], "tmate (left) differs from tmux (right)");
+}
+
+/// `~/.tmate.conf` keeps tmate 2.4's rule (config.rs says why): a bad line is reported and
+/// the other lines run.
+#[test]
+fn tmate_conf_loads_its_good_lines_as_tmate_2_4() {
+    let m = Mux::tmate();
+    std::fs::write(
+        m.dir.path().join(".tmate.conf"),
+        "set -g @one 1\nbind-key -t vi-copy v begin-selection\nset -g @two 2\n",
+    )
+    .unwrap();
+    // Without -f: the default files are read from HOME, the temp dir.
+    let args: Vec<String> = m.sock_args.iter().take(2).cloned().collect();
+    let mut plain = std::process::Command::new(&m.program);
+    plain
+        .args(&args)
+        .args(["new-session", "-d"])
+        .env("HOME", m.dir.path())
+        .env("TMATE_EMBEDDED_RELAY", "0")
+        .env("SHELL", "/bin/sh")
+        .env_remove("TMUX")
+        .current_dir(m.dir.path());
+    assert!(plain.status().unwrap().success());
+    assert_eq!(m.run(&["show", "-gv", "@one"]), "1\n");
+    assert_eq!(m.run(&["show", "-gv", "@two"]), "2\n");
+    let log = m.run(&["show-messages"]);
+    assert!(
+        log.contains(".tmate.conf:2: command bind-key: unknown flag -t"),
+        "{log}"
+    );
+}
