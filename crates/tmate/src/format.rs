@@ -310,6 +310,12 @@ fn variable(state: &State, ctx: Ctx, name: &str) -> String {
     if let Some(v) = pane_variable(state, ctx, name) {
         return v;
     }
+    // A running hook's variables (`#{hook}`, `#{hook_pane}`...).
+    if (name == "hook" || name.starts_with("hook_"))
+        && let Some(v) = crate::hooks::format_var(state, name)
+    {
+        return v;
+    }
     match name {
         "session_name" => session.map(|s| s.name.clone()).unwrap_or_default(),
         "session_id" => session.map(|s| format!("${}", s.id)).unwrap_or_default(),

@@ -27,6 +27,7 @@ pub mod environ;
 pub mod fdio;
 pub mod format;
 pub mod handshake;
+pub mod hooks;
 pub mod layout;
 pub mod mouse;
 pub mod options;
