@@ -187,11 +187,11 @@ mod tests {
         ];
         let mut env = Environ::default();
         env.update(["DISPLAY", "SSH_*", "XAUTHORITY"], &client);
-        let shown: Vec<String> = env
-            .iter()
-            .map(|(k, v)| show_line(k, v, false))
-            .collect();
-        assert_eq!(shown, ["DISPLAY=:1\n", "SSH_A=a\n", "SSH_B=b\n", "-XAUTHORITY\n"]);
+        let shown: Vec<String> = env.iter().map(|(k, v)| show_line(k, v, false)).collect();
+        assert_eq!(
+            shown,
+            ["DISPLAY=:1\n", "SSH_A=a\n", "SSH_B=b\n", "-XAUTHORITY\n"]
+        );
         env.put_all(["A=1=2", "NOEQUALS"]);
         assert_eq!(env.get("A").and_then(|v| v.value.as_deref()), Some("1=2"));
         assert!(env.get("NOEQUALS").is_none());

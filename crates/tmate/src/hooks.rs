@@ -98,8 +98,13 @@ fn hook_commands(state: &State, target: Option<Target>, name: &str) -> Vec<Vec<S
     let value = match target {
         Some(t) => state.option(t.session, t.window, name),
         None => {
-            let scope = crate::options::lookup(name).map_or(crate::options::Scope::Session, |d| d.scope);
-            state.options.get(scope, name).unwrap_or_default().to_string()
+            let scope =
+                crate::options::lookup(name).map_or(crate::options::Scope::Session, |d| d.scope);
+            state
+                .options
+                .get(scope, name)
+                .unwrap_or_default()
+                .to_string()
         }
     };
     crate::options::array_items(&value)
@@ -173,11 +178,17 @@ pub fn drain(shared: &Arc<Shared>, state: &mut State) {
         let mut vars = vec![("hook", n.name.to_string())];
         if let Some(sid) = n.session {
             vars.push(("hook_session", format!("${sid}")));
-            vars.push(("hook_session_name", n.session_name.clone().unwrap_or_default()));
+            vars.push((
+                "hook_session_name",
+                n.session_name.clone().unwrap_or_default(),
+            ));
         }
         if let Some(wid) = n.window {
             vars.push(("hook_window", format!("@{wid}")));
-            vars.push(("hook_window_name", n.window_name.clone().unwrap_or_default()));
+            vars.push((
+                "hook_window_name",
+                n.window_name.clone().unwrap_or_default(),
+            ));
         }
         if let Some(pane) = n.pane {
             vars.push(("hook_pane", format!("%{pane}")));
@@ -228,7 +239,10 @@ mod tests {
         state.hooks.running = Some(vec![("hook", "session-renamed".into())]);
         state.notify_hook(Notification::new("session-renamed"));
         assert!(state.hooks.queue.is_empty());
-        assert_eq!(format_var(&state, "hook").as_deref(), Some("session-renamed"));
+        assert_eq!(
+            format_var(&state, "hook").as_deref(),
+            Some("session-renamed")
+        );
         assert_eq!(format_var(&state, "hook_pane").as_deref(), Some(""));
         state.hooks.running = None;
         assert_eq!(format_var(&state, "hook"), None);
@@ -240,10 +254,13 @@ mod tests {
         let mut items = std::collections::BTreeMap::new();
         items.insert(5, "display-message b".to_string());
         items.insert(1, "set-option -g @x \"a b\" \\; list-keys".to_string());
-        state.options.map_mut(crate::options::Scope::Session).insert(
-            "after-new-window".into(),
-            crate::options::array_encode(&items),
-        );
+        state
+            .options
+            .map_mut(crate::options::Scope::Session)
+            .insert(
+                "after-new-window".into(),
+                crate::options::array_encode(&items),
+            );
         let words = |w: &[&str]| w.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert_eq!(
             hook_commands(&state, None, "after-new-window"),

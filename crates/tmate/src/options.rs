@@ -278,6 +278,7 @@ pub const TABLE: &[Def] = &[
     def("window-linked", SE, Hook, ""),
     def("window-pane-changed", WI, Hook, ""),
     def("window-renamed", WI, Hook, ""),
+    def("window-resized", WI, Hook, ""),
     def("window-unlinked", SE, Hook, ""),
     // tmate 2.4's options (protocol spec 9.1), with the original defaults.
     def("tmate-server-host", SV, Str, "ssh.tmate.io"),

@@ -234,7 +234,12 @@ mod tests {
         assert_eq!(CommandRequest::decode(&broken), None);
         // An environment count beyond the items there: not a request.
         let mut short = encode_strings(&["/".into(), "".into(), "".into()]);
-        short.extend(encode_strings(&["80".into(), "24".into(), "0".into(), "2".into()]));
+        short.extend(encode_strings(&[
+            "80".into(),
+            "24".into(),
+            "0".into(),
+            "2".into(),
+        ]));
         short.extend(encode_strings(&["A=1".into()]));
         assert_eq!(CommandRequest::decode(&short), None);
     }

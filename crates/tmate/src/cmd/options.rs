@@ -73,7 +73,8 @@ fn scope_of(
 
 /// The index in `name[N]`; an index on an option that is not an array is refused as tmux does.
 fn index_of(name: &str, def: Option<&Def>) -> Result<Option<u32>, String> {
-    let (base, index) = options::split_index(name).ok_or_else(|| format!("invalid option: {name}"))?;
+    let (base, index) =
+        options::split_index(name).ok_or_else(|| format!("invalid option: {name}"))?;
     match (index, def) {
         (Some(_), Some(d)) if !is_array(d) => Err(format!("not an array: {base}")),
         (Some(i), _) if i >= options::ARRAY_LIMIT => Err(format!("invalid option: {name}")),
@@ -255,7 +256,12 @@ fn hook_commands(value: &str) -> Result<String, String> {
             }
         }
     }
-    Ok(crate::bindings::print_commands(&commands))
+    // tmux prints a hook's commands joined by a bare `;` (list-keys escapes it).
+    Ok(commands
+        .iter()
+        .map(|c| crate::bindings::print_commands(std::slice::from_ref(c)))
+        .collect::<Vec<_>>()
+        .join(" ; "))
 }
 
 fn show(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOutcome {
@@ -321,7 +327,13 @@ fn show_some(
 /// One option's lines as tmux 3.3a's `cmd_show_options_print`: `name value` (the value
 /// quoted unless it is a command list), an array item per line as `name[N] value`, an empty
 /// array as its bare name; `-v` values alone.
-fn show_lines(args: &Args, def: Option<&Def>, name: &str, value: &str, index: Option<u32>) -> String {
+fn show_lines(
+    args: &Args,
+    def: Option<&Def>,
+    name: &str,
+    value: &str,
+    index: Option<u32>,
+) -> String {
     let quote = |v: &str| match def.map(|d| d.kind) {
         Some(Kind::Hook) => v.to_string(),
         _ => options::escape(v),
@@ -344,7 +356,11 @@ fn show_lines(args: &Args, def: Option<&Def>, name: &str, value: &str, index: Op
             .unwrap_or_default();
     }
     if items.is_empty() {
-        return if args.has('v') { String::new() } else { format!("{name}\n") };
+        return if args.has('v') {
+            String::new()
+        } else {
+            format!("{name}\n")
+        };
     }
     items
         .iter()

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use super::{
     Args, CmdOutcome, CmdResult, Ctx, Find, Target, current_session, fail, output, resolve_as,
 };
+use crate::environ::Environ;
 use crate::format;
 use crate::process::spawn_pane;
-use crate::environ::Environ;
 use crate::state::{Session, State, Window};
 
 /// A new session `sid` with one window (index `base-index`) holding `pane`; returns that index.
