@@ -321,8 +321,8 @@ pub const TABLE: &[Def] = &[
 ];
 
 /// tmux 3.3a's default `update-environment`, in the array encoding (`array_items`).
-const UPDATE_ENVIRONMENT: &str = "0=DISPLAY\01=KRB5CCNAME\02=SSH_ASKPASS\03=SSH_AUTH_SOCK\0\
-     4=SSH_AGENT_PID\05=SSH_CONNECTION\06=WINDOWID\07=XAUTHORITY";
+const UPDATE_ENVIRONMENT: &str = "0=DISPLAY\x001=KRB5CCNAME\x002=SSH_ASKPASS\x003=SSH_AUTH_SOCK\x00\
+     4=SSH_AGENT_PID\x005=SSH_CONNECTION\x006=WINDOWID\x007=XAUTHORITY";
 
 /// Most items one array option holds (tmux's `OPTIONS_ARRAY_LIMIT`).
 pub const ARRAY_LIMIT: u32 = 1000;

@@ -178,6 +178,9 @@ fn notification_hooks_with_their_variables() {
     }
 }
 
+/// Variables set on one command's client.
+type Env<'a> = &'a [(&'a str, &'a str)];
+
 fn with_env(mux: &Mux, args: &[&str], env: &[(&str, &str)]) -> (String, String, Option<i32>) {
     let mut c = mux.command(args);
     c.env_remove("TEST_FOO").env_remove("TEST_BARX");
@@ -205,7 +208,7 @@ fn update_environment_copies_the_clients_variables() {
         ],
     );
     let env = [("TEST_FOO", "1"), ("TEST_BARX", "two words")];
-    let steps: &[(&[&str], &[(&str, &str)])] = &[
+    let steps: &[(&[&str], Env)] = &[
         (&["new-session", "-d", "-s", "two"], &env),
         (&["show-environment", "-t", "two"], &[]),
         (&["new-session", "-d", "-s", "three"], &env[..1]),
