@@ -187,6 +187,14 @@ fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::CommandReque
         cols,
         rows,
         tty,
+        env: std::env::vars_os()
+            .map(|(k, v)| {
+                (
+                    k.to_string_lossy().into_owned(),
+                    v.to_string_lossy().into_owned(),
+                )
+            })
+            .collect(),
         argv: words,
     }
 }
@@ -358,6 +366,7 @@ pub async fn foreground(
         cols: 80,
         rows: 24,
         tty: false,
+        env: Vec::new(),
         argv: vec!["__foreground".into()],
     };
     if wire::write_frame(&mut wr, kind::COMMAND, &request.encode())

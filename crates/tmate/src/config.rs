@@ -248,7 +248,7 @@ pub fn expand_glob(pattern: &Path) -> Vec<PathBuf> {
 const MAX_GLOB_MATCHES: usize = 1000;
 
 /// fnmatch(3) for one path component: `*`, `?`, `[abc]`, `[a-z]`, `[!x]`/`[^x]`, `\x`.
-fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
+pub fn wildcard_match(pattern: &[u8], name: &[u8]) -> bool {
     // Iterative with one backtrack point for the last `*`: linear enough for file names.
     let (mut p, mut n) = (0, 0);
     let mut star: Option<(usize, usize)> = None;

@@ -38,6 +38,10 @@ impl Environ {
         env
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.vars.is_empty()
+    }
+
     pub fn get(&self, name: &str) -> Option<&EnvVar> {
         self.vars.get(name)
     }
@@ -55,6 +59,44 @@ impl Environ {
     /// Forget `name` altogether (`setenv -u`).
     pub fn unset(&mut self, name: &str) {
         self.vars.remove(name);
+    }
+
+    /// tmux's `environ_update`: for each `update-environment` pattern (fnmatch), copy the
+    /// client's matching variables in, or mark the name removed (`-NAME`) when none matches.
+    pub fn update<'a>(
+        &mut self,
+        patterns: impl IntoIterator<Item = &'a str>,
+        client: &[(String, String)],
+    ) {
+        for pattern in patterns {
+            let mut found = false;
+            for (name, value) in client {
+                if crate::config::wildcard_match(pattern.as_bytes(), name.as_bytes()) {
+                    let _ = self.set(name, Some(value.clone()), false);
+                    found = true;
+                }
+            }
+            if !found {
+                let _ = self.set(pattern, None, false);
+            }
+        }
+    }
+
+    /// `-e NAME=value` words (new-session, new-window, split-window); a word without `=`
+    /// is ignored, as tmux's `environ_put` does.
+    pub fn put_all<'a>(&mut self, words: impl IntoIterator<Item = &'a str>) {
+        for word in words {
+            if let Some((name, value)) = word.split_once('=') {
+                let _ = self.set(name, Some(value.to_string()), false);
+            }
+        }
+    }
+
+    /// The `-e` of new-window/split-window as variables for the new pane alone.
+    pub fn from_e_flag(word: Option<&str>) -> Option<Environ> {
+        let mut env = Environ::default();
+        env.put_all(word);
+        (!env.is_empty()).then_some(env)
     }
 
     /// Variables in name order.
@@ -133,6 +175,26 @@ mod tests {
             ]
         );
         assert_eq!(Environ::for_process(&global, None).len(), 3);
+    }
+
+    #[test]
+    fn update_copies_matches_and_marks_missing_names_removed() {
+        let client = [
+            ("DISPLAY".to_string(), ":1".to_string()),
+            ("SSH_A".to_string(), "a".to_string()),
+            ("SSH_B".to_string(), "b".to_string()),
+            ("OTHER".to_string(), "o".to_string()),
+        ];
+        let mut env = Environ::default();
+        env.update(["DISPLAY", "SSH_*", "XAUTHORITY"], &client);
+        let shown: Vec<String> = env.iter().map(|(k, v)| show_line(k, v, false)).collect();
+        assert_eq!(
+            shown,
+            ["DISPLAY=:1\n", "SSH_A=a\n", "SSH_B=b\n", "-XAUTHORITY\n"]
+        );
+        env.put_all(["A=1=2", "NOEQUALS"]);
+        assert_eq!(env.get("A").and_then(|v| v.value.as_deref()), Some("1=2"));
+        assert!(env.get("NOEQUALS").is_none());
     }
 
     #[test]

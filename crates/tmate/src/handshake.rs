@@ -30,7 +30,7 @@ const TMATE24_STDERR_DATA: usize = 8192;
 
 /// Our local protocol's version, in the hello's peer id. Its low byte is never tmux's 8, so a
 /// tmux-protocol server always answers it with `MSG_VERSION`. Bump it when frames change.
-pub const WIRE_VERSION: u32 = 0x5201;
+pub const WIRE_VERSION: u32 = 0x5202;
 /// "TMRS" in the hello's pid field: marks the hello as ours.
 const MAGIC: u32 = u32::from_le_bytes(*b"TMRS");
 
@@ -180,8 +180,8 @@ mod tests {
         // tmux's peer_check_version compares the peer id's low byte with 8.
         assert_ne!(field(&h, 8).map(|v| v & 0xff), Some(TMUX_PROTOCOL));
         let mut other = h;
-        other[8] = 0x02;
-        assert_eq!(classify_opening(&other), Opening::OurOtherVersion(0x5202));
+        other[8] = 0x01;
+        assert_eq!(classify_opening(&other), Opening::OurOtherVersion(0x5201));
     }
 
     #[test]
@@ -216,7 +216,7 @@ mod tests {
         assert_eq!(exit.len(), HEADER + 4);
         // tmux 3.x (other first message) gets MSG_VERSION.
         let v = reply_to_tmux_client(111, 8, "x");
-        assert_eq!(foreign_server_version(&v), Some(Some(1)));
+        assert_eq!(foreign_server_version(&v), Some(Some(WIRE_VERSION & 0xff)));
     }
 
     #[test]

@@ -27,6 +27,7 @@ pub mod environ;
 pub mod fdio;
 pub mod format;
 pub mod handshake;
+pub mod hooks;
 pub mod layout;
 mod layout_full;
 pub mod layout_string;

@@ -20,6 +20,10 @@ pub enum Kind {
     Flag,
     Choice(&'static [&'static str]),
     Key,
+    /// An array of strings (`update-environment`): `set` splits its value at spaces and commas.
+    Array,
+    /// A hook: an array of command lists, kept as tmux prints them (`set-hook`, `show-hooks`).
+    Hook,
 }
 
 pub struct Def {
@@ -38,7 +42,7 @@ const fn def(name: &'static str, scope: Scope, kind: Kind, default: &'static str
     }
 }
 
-use Kind::{Choice, Flag, Key, Num, Str};
+use Kind::{Array, Choice, Flag, Hook, Key, Num, Str};
 use Scope::{Server as SV, Session as SE, Window as WI};
 
 const MAX: i64 = i32::MAX as i64;
@@ -135,6 +139,7 @@ pub const TABLE: &[Def] = &[
     def("status-right-length", SE, Num(0, i16::MAX as i64), "40"),
     def("status-right-style", SE, Str, "default"),
     def("status-style", SE, Str, "bg=green,fg=black"),
+    def("update-environment", SE, Array, UPDATE_ENVIRONMENT),
     def("visual-activity", SE, Flag, "off"),
     def("visual-bell", SE, Flag, "off"),
     def("visual-silence", SE, Flag, "off"),
@@ -222,6 +227,73 @@ pub const TABLE: &[Def] = &[
     def("window-style", WI, Str, "default"),
     def("wrap-search", WI, Flag, "on"),
     def("xterm-keys", WI, Flag, "on"),
+    // Hooks (tmux 3.3a's `OPTIONS_TABLE_HOOK`s, in its order): session hooks, then the window
+    // and pane ones.
+    def("after-bind-key", SE, Hook, ""),
+    def("after-capture-pane", SE, Hook, ""),
+    def("after-copy-mode", SE, Hook, ""),
+    def("after-display-message", SE, Hook, ""),
+    def("after-display-panes", SE, Hook, ""),
+    def("after-kill-pane", SE, Hook, ""),
+    def("after-list-buffers", SE, Hook, ""),
+    def("after-list-clients", SE, Hook, ""),
+    def("after-list-keys", SE, Hook, ""),
+    def("after-list-panes", SE, Hook, ""),
+    def("after-list-sessions", SE, Hook, ""),
+    def("after-list-windows", SE, Hook, ""),
+    def("after-load-buffer", SE, Hook, ""),
+    def("after-lock-server", SE, Hook, ""),
+    def("after-new-session", SE, Hook, ""),
+    def("after-new-window", SE, Hook, ""),
+    def("after-paste-buffer", SE, Hook, ""),
+    def("after-pipe-pane", SE, Hook, ""),
+    def("after-queue", SE, Hook, ""),
+    def("after-refresh-client", SE, Hook, ""),
+    def("after-rename-session", SE, Hook, ""),
+    def("after-rename-window", SE, Hook, ""),
+    def("after-resize-pane", SE, Hook, ""),
+    def("after-resize-window", SE, Hook, ""),
+    def("after-save-buffer", SE, Hook, ""),
+    def("after-select-layout", SE, Hook, ""),
+    def("after-select-pane", SE, Hook, ""),
+    def("after-select-window", SE, Hook, ""),
+    def("after-send-keys", SE, Hook, ""),
+    def("after-set-buffer", SE, Hook, ""),
+    def("after-set-environment", SE, Hook, ""),
+    def("after-set-hook", SE, Hook, ""),
+    def("after-set-option", SE, Hook, ""),
+    def("after-show-environment", SE, Hook, ""),
+    def("after-show-messages", SE, Hook, ""),
+    def("after-show-options", SE, Hook, ""),
+    def("after-split-window", SE, Hook, ""),
+    def("after-unbind-key", SE, Hook, ""),
+    def("alert-activity", SE, Hook, ""),
+    def("alert-bell", SE, Hook, ""),
+    def("alert-silence", SE, Hook, ""),
+    def("client-active", SE, Hook, ""),
+    def("client-attached", SE, Hook, ""),
+    def("client-detached", SE, Hook, ""),
+    def("client-focus-in", SE, Hook, ""),
+    def("client-focus-out", SE, Hook, ""),
+    def("client-resized", SE, Hook, ""),
+    def("client-session-changed", SE, Hook, ""),
+    def("pane-died", WI, Hook, ""),
+    def("pane-exited", WI, Hook, ""),
+    def("pane-focus-in", WI, Hook, ""),
+    def("pane-focus-out", WI, Hook, ""),
+    def("pane-mode-changed", WI, Hook, ""),
+    def("pane-set-clipboard", WI, Hook, ""),
+    def("pane-title-changed", WI, Hook, ""),
+    def("session-closed", SE, Hook, ""),
+    def("session-created", SE, Hook, ""),
+    def("session-renamed", SE, Hook, ""),
+    def("session-window-changed", SE, Hook, ""),
+    def("window-layout-changed", WI, Hook, ""),
+    def("window-linked", SE, Hook, ""),
+    def("window-pane-changed", WI, Hook, ""),
+    def("window-renamed", WI, Hook, ""),
+    def("window-resized", WI, Hook, ""),
+    def("window-unlinked", SE, Hook, ""),
     // tmate 2.4's options (protocol spec 9.1), with the original defaults.
     def("tmate-server-host", SV, Str, "ssh.tmate.io"),
     def("tmate-server-port", SV, Num(1, 65535), "22"),
@@ -261,6 +333,13 @@ pub const TABLE: &[Def] = &[
     def("tmate-relay-host", SV, Str, ""),
     def("tmate-relay-web-listen", SV, Str, ""),
 ];
+
+/// tmux 3.3a's default `update-environment`, in the array encoding (`array_items`).
+const UPDATE_ENVIRONMENT: &str = "0=DISPLAY\x001=KRB5CCNAME\x002=SSH_ASKPASS\x003=SSH_AUTH_SOCK\x00\
+     4=SSH_AGENT_PID\x005=SSH_CONNECTION\x006=WINDOWID\x007=XAUTHORITY";
+
+/// Most items one array option holds (tmux's `OPTIONS_ARRAY_LIMIT`).
+pub const ARRAY_LIMIT: u32 = 1000;
 
 /// User options (`@name`) per scope are capped so a config loop cannot grow the server.
 pub const MAX_USER_OPTIONS: usize = 4096;
@@ -358,7 +437,45 @@ pub fn parse_value(d: &Def, value: Option<&str>, current: Option<&str>) -> Resul
         Str => value
             .map(str::to_string)
             .ok_or_else(|| "empty value".into()),
+        // Arrays are set item by item (`cmd::options`), never as one value.
+        Array | Hook => Err(format!("not a single value: {}", d.name)),
     }
+}
+
+/// An array option's items by index. Arrays live in the same string maps as every other
+/// option, so that scopes, `-u` and inheritance work alike: items are `INDEX=VALUE` joined by
+/// NUL, which no value can hold (values come from C-string argv and config lines; `set_item`
+/// drops any). An empty string is an empty array (which still hides the parent's).
+pub fn array_items(encoded: &str) -> BTreeMap<u32, String> {
+    encoded
+        .split('\0')
+        .filter_map(|item| item.split_once('='))
+        .filter_map(|(i, v)| Some((i.parse().ok()?, v.to_string())))
+        .collect()
+}
+
+/// The encoding `array_items` reads.
+pub fn array_encode(items: &BTreeMap<u32, String>) -> String {
+    items
+        .iter()
+        .map(|(i, v)| format!("{i}={}", v.replace('\0', "")))
+        .collect::<Vec<_>>()
+        .join("\0")
+}
+
+/// `name[N]` as tmux's `options_parse`: the name and the index, if any (`None` for a
+/// malformed index, which tmux calls an invalid option).
+pub fn split_index(name: &str) -> Option<(&str, Option<u32>)> {
+    let Some((base, rest)) = name.split_once('[') else {
+        return Some((name, None));
+    };
+    let index = rest.strip_suffix(']')?.parse().ok()?;
+    Some((base, Some(index)))
+}
+
+/// The free index `set -a` and a whole-value `set` fill next (tmux `options_array_assign`).
+pub fn array_next(items: &BTreeMap<u32, String>) -> Option<u32> {
+    (0..ARRAY_LIMIT).find(|i| !items.contains_key(i))
 }
 
 /// tmux 3.3a `args_escape`: how show-options and list-keys print a value so that it parses back.
@@ -430,6 +547,22 @@ mod tests {
             escape("!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~"),
             "\"!\\\"#$%&'()*+,-./:;<=>?@[\\\\]^`{|}~\""
         );
+    }
+
+    #[test]
+    fn arrays_round_trip_and_index() {
+        let d = lookup("update-environment").unwrap();
+        let items = array_items(d.default);
+        assert_eq!(items.len(), 8);
+        assert_eq!(items.get(&7).map(String::as_str), Some("XAUTHORITY"));
+        assert_eq!(array_items(&array_encode(&items)), items);
+        assert!(array_items("").is_empty());
+        let odd = BTreeMap::from([(3, "a=b c".to_string()), (9, String::new())]);
+        assert_eq!(array_items(&array_encode(&odd)), odd);
+        assert_eq!(array_next(&odd), Some(0));
+        assert_eq!(split_index("hook[12]"), Some(("hook", Some(12))));
+        assert_eq!(split_index("hook"), Some(("hook", None)));
+        assert_eq!(split_index("hook[x]"), None);
     }
 
     #[test]

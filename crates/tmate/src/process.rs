@@ -208,10 +208,15 @@ fn pane_command(
     } else {
         "/".to_string()
     };
-    let environment = crate::environ::Environ::for_process(
-        &state.environ,
-        state.sessions.get(&session).map(|s| &s.environ),
-    );
+    let mut session_env = state
+        .sessions
+        .get(&session)
+        .map(|s| s.environ.clone())
+        .unwrap_or_default();
+    for (name, var) in state.spawn_env.iter().flat_map(|e| e.iter()) {
+        let _ = session_env.set(name, var.value.clone(), var.hidden);
+    }
+    let environment = crate::environ::Environ::for_process(&state.environ, Some(&session_env));
     cmd.current_dir(dir)
         .env_clear()
         .envs(environment)
@@ -316,6 +321,7 @@ async fn program_ended(
             .is_some_and(|p| p.generation == generation)
         {
             pane_exited(&mut st, id, status);
+            crate::hooks::drain(shared, &mut st);
         }
         shared.check_empty(&st);
     }
@@ -340,6 +346,10 @@ fn pane_exited(state: &mut State, id: u32, status: Option<std::process::ExitStat
         "failed" => exit.status != Some(0),
         _ => false,
     };
+    let hook = if keep { "pane-died" } else { "pane-exited" };
+    if let Some((sid, idx)) = state.locate_pane(id) {
+        state.notify_window(hook, sid, idx, Some(id));
+    }
     let Some(p) = state.panes.get_mut(&id).filter(|_| keep) else {
         state.remove_pane(id);
         return;

@@ -40,6 +40,9 @@ pub struct ClientInfo {
     /// The start-up config (and what it started, such as if-shell's branches): a
     /// `new-session` there makes a detached session, as in tmux.
     pub startup_config: bool,
+    /// A command client's environment (`update-environment`); `None` for the server's own
+    /// commands (config, key bindings, hooks), which have no client environment in tmux either.
+    pub env: Option<Arc<Vec<(String, String)>>>,
 }
 
 /// The locked model; on release, its effects reach the panes' processes.
@@ -239,6 +242,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         cols,
         rows,
         tty,
+        env,
         argv,
     }) = wire::CommandRequest::decode(&payload)
     else {
@@ -262,6 +266,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         attached: None,
         mouse: None,
         startup_config: false,
+        env: Some(Arc::new(env)),
     };
     let result = {
         let mut st = shared.lock();

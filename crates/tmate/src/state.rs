@@ -388,6 +388,12 @@ pub struct State {
     pub effects: Vec<Effect>,
     /// The global environment (`set-environment -g`): the server's own at start.
     pub environ: crate::environ::Environ,
+    /// Variables the next pane spawned gets over its session's: `-e` and, for new-session
+    /// (whose session does not exist yet when its pane starts), the session's environment.
+    /// Set and cleared by the command within one locked section.
+    pub spawn_env: Option<crate::environ::Environ>,
+    /// Hooks running and notifications waiting to (`crate::hooks`).
+    pub hooks: crate::hooks::Hooks,
 }
 
 impl State {
@@ -605,18 +611,29 @@ impl State {
                     s.forget(n);
                 }
                 None => {
-                    self.sessions.remove(&sid);
+                    self.close_session(sid);
                     return;
                 }
             }
         }
         s.forget(idx);
         if s.windows.is_empty() {
+            self.close_session(sid);
+        }
+    }
+
+    /// Forget a session, raising session-closed once.
+    fn close_session(&mut self, sid: u32) {
+        if self.sessions.contains_key(&sid) {
+            self.notify_session("session-closed", sid);
             self.sessions.remove(&sid);
         }
     }
 
     pub fn remove_window(&mut self, sid: u32, idx: u32) {
+        if self.window(sid, idx).is_some() {
+            self.notify_window("window-unlinked", sid, idx, None);
+        }
         let Some(s) = self.sessions.get_mut(&sid) else {
             return;
         };
@@ -650,7 +667,7 @@ impl State {
         {
             self.remove_window(sid, idx);
         }
-        self.sessions.remove(&sid);
+        self.close_session(sid);
     }
 
     /// The session size by tmate 2.4's rule: the smallest attached client, then the smaller

@@ -8,7 +8,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 pub const MAX_FRAME: usize = 4 << 20;
 
 pub mod kind {
-    /// Client: a command; payload = encoded string list (cwd, TMUX_PANE, cols, rows, tty, argv...).
+    /// Client: a command; payload = `CommandRequest::encode`.
     pub const COMMAND: u8 = 1;
     /// Client: bytes typed on the attached terminal.
     pub const INPUT: u8 = 2;
@@ -98,8 +98,14 @@ pub struct CommandRequest {
     pub rows: u16,
     /// Standard input is a terminal.
     pub tty: bool,
+    /// The client's environment (`update-environment` copies from it into a session it
+    /// creates or attaches to, as tmux's client sends its environ with MSG_IDENTIFY_ENVIRON).
+    pub env: Vec<(String, String)>,
     pub argv: Vec<String>,
 }
+
+/// Most environment variables a request carries (more are dropped, like an oversized one).
+pub const MAX_REQUEST_ENV: usize = 4096;
 
 impl CommandRequest {
     pub fn encode(&self) -> Vec<u8> {
@@ -111,6 +117,9 @@ impl CommandRequest {
             self.rows.to_string(),
             if self.tty { "1" } else { "0" }.to_string(),
         ];
+        let env = self.env.iter().take(MAX_REQUEST_ENV);
+        items.push(env.len().to_string());
+        items.extend(env.map(|(k, v)| format!("{k}={v}")));
         items.extend(self.argv.iter().cloned());
         encode_strings(&items)
     }
@@ -125,6 +134,13 @@ impl CommandRequest {
         let cols = items.next()?.parse().unwrap_or(80);
         let rows = items.next()?.parse().unwrap_or(24);
         let tty = items.next()? == "1";
+        let count: usize = items.next()?.parse().ok()?;
+        let mut env = Vec::new();
+        for _ in 0..count.min(MAX_REQUEST_ENV) {
+            let item = items.next()?;
+            let (k, v) = item.split_once('=')?;
+            env.push((k.to_string(), v.to_string()));
+        }
         Some(CommandRequest {
             cwd,
             tmux,
@@ -132,6 +148,7 @@ impl CommandRequest {
             cols,
             rows,
             tty,
+            env,
             argv: items.collect(),
         })
     }
@@ -192,6 +209,11 @@ mod tests {
             cols: 132,
             rows: 43,
             tty: true,
+            env: vec![
+                ("DISPLAY".into(), ":1".into()),
+                ("EMPTY".into(), String::new()),
+                ("EQ".into(), "a=b".into()),
+            ],
             argv: vec!["new-session".into(), "-d;".into(), "".into(), "has".into()],
         };
         assert_eq!(
@@ -200,6 +222,7 @@ mod tests {
         );
         let bare = CommandRequest {
             argv: Vec::new(),
+            env: Vec::new(),
             tty: false,
             ..request
         };
@@ -209,6 +232,16 @@ mod tests {
         let mut broken = bare.encode();
         broken.truncate(broken.len() - 1);
         assert_eq!(CommandRequest::decode(&broken), None);
+        // An environment count beyond the items there: not a request.
+        let mut short = encode_strings(&["/".into(), "".into(), "".into()]);
+        short.extend(encode_strings(&[
+            "80".into(),
+            "24".into(),
+            "0".into(),
+            "2".into(),
+        ]));
+        short.extend(encode_strings(&["A=1".into()]));
+        assert_eq!(CommandRequest::decode(&short), None);
     }
 
     use super::*;

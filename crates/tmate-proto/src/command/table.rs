@@ -761,7 +761,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "split-window",
         alias: Some("splitw"),
-        getopt: "bdefhIPvZc:e:F:l:t:p:",
+        getopt: "bdfhIPvZc:e:F:l:t:p:",
         args: (0, None),
         target: TargetKind::Pane,
         usage: "[-bdefhIPvZ] [-c start-directory] [-e environment] [-F format] [-l size] [-t target-pane][shell-command]",

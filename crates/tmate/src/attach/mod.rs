@@ -143,6 +143,8 @@ impl<'a> AttachedClient<'a> {
                     size: None,
                 },
             );
+            st.notify_session("client-attached", sid);
+            crate::hooks::drain(shared, &mut st);
             (id, take_config_errors(&mut st, sid))
         };
         let (cols, rows) = (info.cols.max(1), info.rows.max(2));
@@ -184,6 +186,8 @@ impl<'a> AttachedClient<'a> {
             let mut st = self.shared.lock();
             st.clients.remove(&self.id);
             st.recompute_size(self.sid);
+            st.notify_session("client-detached", self.sid);
+            crate::hooks::drain(self.shared, &mut st);
         }
         if ending.is_empty() {
             conn.close(None).await;
@@ -283,6 +287,9 @@ impl<'a> AttachedClient<'a> {
         self.cols = cols.max(1);
         self.rows = rows.max(2);
         self.apply_size();
+        let mut st = self.shared.lock();
+        st.notify_session("client-resized", self.sid);
+        crate::hooks::drain(self.shared, &mut st);
     }
 
     /// Bytes the client typed.

@@ -160,6 +160,8 @@ const EXEC: &[(&str, Exec)] = &[
     ("display-panes", Plain(prompt::display_panes)),
     ("has-session", Plain(session::has)),
     ("set-environment", Plain(environment::set_environment)),
+    ("set-hook", Plain(options::set_hook)),
+    ("show-hooks", Plain(options::show_hooks)),
     ("show-environment", Plain(environment::show_environment)),
     ("if-shell", MaybeOnTarget(script::if_shell)),
     ("join-pane", Plain(r#move::join_pane)),
@@ -268,7 +270,7 @@ pub fn run_list(
         };
         let r = match find(name).and_then(|e| Args::parse(e.spec, rest).map(|a| (e, a))) {
             Ok((entry, args)) => {
-                let r = entry
+                let mut r = entry
                     .run(&ctx, state, &args)
                     .unwrap_or_else(CmdResult::error);
                 // The relay mirrors bindings and options (protocol spec 3.7): keep them for it.
@@ -278,6 +280,14 @@ pub fn run_list(
                     let words = words.iter().map(|w| tmate_proto::cmdline::plain_word(w));
                     state.tmate.record(words.collect());
                 }
+                if r.code == 0 && r.deferred.is_none() && r.pending.is_none() {
+                    let target = resolve_as(&ctx, state, args.get('t'), entry.find()).ok();
+                    let h = crate::hooks::after(&ctx, state, entry.spec.name, target);
+                    r.out.push_str(&h.out);
+                    r.err.push_str(&h.err);
+                    r.code = h.code;
+                }
+                state.hooks.created = None;
                 r
             }
             Err(e) => CmdResult::error(e),
@@ -308,6 +318,8 @@ pub fn run_list(
             break;
         }
     }
+    // Notifications the list raised run once it is done (tmux queues them after it).
+    crate::hooks::drain(shared, state);
     total
 }
 

@@ -1,10 +1,12 @@
-//! Option commands: set-option/set-window-option (-a -F -g -o -q -s -u -w, -t) and
-//! show-options/show-window-options (-g -q -s -v -w, -t), with tmux 3.3a's messages.
+//! Option commands: set-option/set-window-option (-a -F -g -o -q -s -u -w, -t),
+//! show-options/show-window-options (-g -q -s -v -w, -t), and the hooks, which are array
+//! options in tmux 3.3a: set-hook (-a -g -p -R -u -w, -t, `hook[N]`) and show-hooks (-g -p -w);
+//! arrays (`update-environment`, hooks) set and shown by item; tmux 3.3a's messages.
 
 use std::collections::BTreeMap;
 
 use super::{Args, CmdOutcome, CmdResult, Ctx, Find, fail, output, resolve_as};
-use crate::options::{self, Def, MAX_USER_OPTIONS, Scope, TABLE};
+use crate::options::{self, Def, Kind, MAX_USER_OPTIONS, Scope, TABLE};
 use crate::state::State;
 
 pub fn set_option(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
@@ -21,6 +23,30 @@ pub fn show_options(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome
 
 pub fn show_window_options(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     show(ctx, state, args, true)
+}
+
+/// set-hook: set-option for hooks (`-w`/`-p` for window and pane hooks, which our panes keep
+/// on their window); `-R` runs the hook now instead.
+pub fn set_hook(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let Some(name) = args.rest.first() else {
+        return fail("command set-hook: too few arguments (need at least 1)");
+    };
+    let base = options::split_index(name).map_or(name.as_str(), |(b, _)| b);
+    let def = match options::lookup(base) {
+        Ok(d) if d.kind == Kind::Hook => d,
+        _ => return fail(format!("invalid option: {base}")),
+    };
+    if args.has('R') {
+        let target = super::resolve(ctx, state, args.get('t')).ok();
+        crate::hooks::run_now(ctx, state, def.name, target);
+        return Ok(CmdResult::default());
+    }
+    set(ctx, state, args, args.has('w') || args.has('p'))
+}
+
+/// show-hooks: show-options over the hooks alone.
+pub fn show_hooks(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    show_some(ctx, state, args, args.has('w') || args.has('p'), true)
 }
 
 /// The option's definition and scope: a table option decides its own scope (tmux 3.3a ignores
@@ -40,8 +66,24 @@ fn scope_of(
         };
         return Ok((None, scope));
     }
-    let d = options::lookup(name)?;
+    let base = options::split_index(name).map_or(name, |(b, _)| b);
+    let d = options::lookup(base)?;
     Ok((Some(d), d.scope))
+}
+
+/// The index in `name[N]`; an index on an option that is not an array is refused as tmux does.
+fn index_of(name: &str, def: Option<&Def>) -> Result<Option<u32>, String> {
+    let (base, index) =
+        options::split_index(name).ok_or_else(|| format!("invalid option: {name}"))?;
+    match (index, def) {
+        (Some(_), Some(d)) if !is_array(d) => Err(format!("not an array: {base}")),
+        (Some(i), _) if i >= options::ARRAY_LIMIT => Err(format!("invalid option: {name}")),
+        _ => Ok(index),
+    }
+}
+
+fn is_array(d: &Def) -> bool {
+    matches!(d.kind, Kind::Array | Kind::Hook)
 }
 
 /// The map the command reads or writes: a global one, or a session's or window's own.
@@ -82,6 +124,7 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
         Err(_) if args.has('q') => return Ok(CmdResult::default()),
         Err(e) => return fail(e),
     };
+    let index = index_of(name, def)?;
     let name = def.map_or(name.as_str(), |d| d.name).to_string();
     let mut value = args.rest.get(1).cloned();
     if args.has('F')
@@ -93,6 +136,11 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
     // The value in force before the change (what a flag toggles and -a appends to).
     let global = state.options.get(scope, &name).map(str::to_string);
     let map = target_map(ctx, state, args, scope)?;
+    if let Some(d) = def.filter(|d| is_array(d)) {
+        let global = args.has('g') || scope == Scope::Server;
+        set_array(map, d, index, value.as_deref(), args, global)?;
+        return Ok(CmdResult::default());
+    }
     if args.has('u') {
         match def {
             Some(d) if args.has('g') || scope == Scope::Server => {
@@ -133,7 +181,107 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
     Ok(CmdResult::default())
 }
 
+/// Set, append to or unset an array option or one of its items (tmux 3.3a's
+/// `cmd_set_option` for arrays): a whole value replaces the items (split at spaces and commas,
+/// a hook's command list kept whole), `-a` adds after them, `name[N]` sets one item. An array
+/// that fails to set still exists afterwards, empty, as in tmux.
+fn set_array(
+    map: &mut BTreeMap<String, String>,
+    d: &Def,
+    index: Option<u32>,
+    value: Option<&str>,
+    args: &Args,
+    global: bool,
+) -> Result<(), String> {
+    if args.has('u') {
+        match (index, map.get(d.name)) {
+            (None, _) if global => drop(map.insert(d.name.into(), d.default.into())),
+            (None, _) => drop(map.remove(d.name)),
+            (Some(i), Some(old)) => {
+                let mut items = options::array_items(old);
+                items.remove(&i);
+                map.insert(d.name.into(), options::array_encode(&items));
+            }
+            (Some(_), None) => {}
+        }
+        return Ok(());
+    }
+    let old = map.entry(d.name.to_string()).or_default();
+    let mut items = options::array_items(old);
+    let Some(value) = value else {
+        return fail("empty value");
+    };
+    let values: Vec<String> = match d.kind {
+        Kind::Hook => match hook_commands(value) {
+            Ok(v) => vec![v],
+            Err(e) => {
+                // tmux clears the array before it parses the new value.
+                if index.is_none() && !args.has('a') {
+                    old.clear();
+                }
+                return Err(e);
+            }
+        },
+        _ => value
+            .split([' ', ','])
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+            .collect(),
+    };
+    match index {
+        Some(i) => {
+            let v = values.into_iter().next().unwrap_or_default();
+            items.insert(i, v);
+        }
+        None => {
+            if !args.has('a') {
+                items.clear();
+            }
+            for v in values {
+                let i = options::array_next(&items).ok_or("too many items")?;
+                items.insert(i, v);
+            }
+        }
+    }
+    *old = options::array_encode(&items);
+    Ok(())
+}
+
+/// A hook's value: its command list checked as tmux parses it when set (`unknown command:
+/// foo`), kept as tmux prints it back (`set-option -g @x 1`).
+fn hook_commands(value: &str) -> Result<String, String> {
+    let mut commands = Vec::new();
+    for line in crate::parse::parse_line(value)? {
+        for words in tmate_proto::command::split_commands(&line) {
+            if let Some((name, rest)) = words.split_first() {
+                // Commands this host lacks are kept: they fail when the hook runs.
+                let spec = tmate_proto::command::find(name)?;
+                Args::parse(spec, rest)?;
+                commands.push(words);
+            }
+        }
+    }
+    // tmux prints a hook's commands joined by a bare `;` (list-keys escapes it).
+    Ok(commands
+        .iter()
+        .map(|c| crate::bindings::print_commands(std::slice::from_ref(c)))
+        .collect::<Vec<_>>()
+        .join(" ; "))
+}
+
 fn show(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOutcome {
+    show_some(ctx, state, args, window_cmd, false)
+}
+
+/// show-options (`hooks` false: hooks only with `-H`) and show-hooks (`hooks` true: only
+/// hooks), one option (`name[N]` for one item) or all of a scope.
+fn show_some(
+    ctx: &Ctx<'_>,
+    state: &mut State,
+    args: &Args,
+    window_cmd: bool,
+    hooks: bool,
+) -> CmdOutcome {
     let one = args.rest.first();
     let (def, scope) = match one {
         Some(name) => match scope_of(name, args, window_cmd) {
@@ -150,18 +298,12 @@ fn show(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdO
         Ok(m) => m.clone(),
         Err(e) => return fail(e),
     };
-    let line = |name: &str, value: &str| {
-        if args.has('v') {
-            format!("{value}\n")
-        } else {
-            format!("{name} {}\n", options::escape(value))
-        }
-    };
     let mut out = String::new();
     if let Some(name) = one {
+        let index = index_of(name, def)?;
         let name = def.map_or(name.as_str(), |d| d.name);
         match map.get(name) {
-            Some(v) => out.push_str(&line(name, v)),
+            Some(v) => out.push_str(&show_lines(args, def, name, v, index)),
             None if def.is_none() && global && !args.has('q') => {
                 return fail(format!("invalid option: {name}"));
             }
@@ -169,14 +311,64 @@ fn show(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdO
         }
     } else {
         // Table order first, then user options by name.
-        for d in TABLE.iter().filter(|d| d.scope == scope) {
+        let shown = |d: &&Def| {
+            let hook = d.kind == Kind::Hook;
+            d.scope == scope && if hooks { hook } else { !hook || args.has('H') }
+        };
+        for d in TABLE.iter().filter(shown) {
             if let Some(v) = map.get(d.name) {
-                out.push_str(&line(d.name, v));
+                out.push_str(&show_lines(args, Some(d), d.name, v, None));
             }
         }
-        for (name, v) in map.iter().filter(|(n, _)| n.starts_with('@')) {
-            out.push_str(&line(name, v));
+        if !hooks {
+            for (name, v) in map.iter().filter(|(n, _)| n.starts_with('@')) {
+                out.push_str(&show_lines(args, None, name, v, None));
+            }
         }
     }
     output(out)
+}
+
+/// One option's lines as tmux 3.3a's `cmd_show_options_print`: `name value` (the value
+/// quoted unless it is a command list), an array item per line as `name[N] value`, an empty
+/// array as its bare name; `-v` values alone.
+fn show_lines(
+    args: &Args,
+    def: Option<&Def>,
+    name: &str,
+    value: &str,
+    index: Option<u32>,
+) -> String {
+    let quote = |v: &str| match def.map(|d| d.kind) {
+        Some(Kind::Hook) => v.to_string(),
+        _ => options::escape(v),
+    };
+    let line = |name: &str, v: &str| {
+        if args.has('v') {
+            format!("{v}\n")
+        } else {
+            format!("{name} {}\n", quote(v))
+        }
+    };
+    if !def.is_some_and(is_array) {
+        return line(name, value);
+    }
+    let items = options::array_items(value);
+    if let Some(i) = index {
+        return items
+            .get(&i)
+            .map(|v| line(&format!("{name}[{i}]"), v))
+            .unwrap_or_default();
+    }
+    if items.is_empty() {
+        return if args.has('v') {
+            String::new()
+        } else {
+            format!("{name}\n")
+        };
+    }
+    items
+        .iter()
+        .map(|(i, v)| line(&format!("{name}[{i}]"), v))
+        .collect()
 }

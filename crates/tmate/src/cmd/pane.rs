@@ -35,6 +35,7 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
     // Spawned at the old size; the split resizes it at once.
+    state.spawn_env = crate::environ::Environ::from_e_flag(args.get('e'));
     let new = spawn_pane(
         ctx.shared,
         state,
@@ -43,7 +44,9 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
         &cwd,
         g.sx,
         g.sy,
-    )?;
+    );
+    state.spawn_env = None;
+    let new = new?;
     crate::process::note_start_command(state, new, &args.rest);
     let how = SplitHow {
         size,
@@ -63,6 +66,8 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
         w.active = t.pane;
         w.last = Some(new);
     }
+    state.hooks.created = Some(Target { pane: new, ..t });
+    state.notify_window("window-layout-changed", t.session, t.window, None);
     let mut r = CmdResult::default();
     if args.has('P') {
         let fmt = args

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use super::{
     Args, CmdOutcome, CmdResult, Ctx, Find, Target, current_session, fail, output, resolve_as,
 };
+use crate::environ::Environ;
 use crate::format;
 use crate::process::spawn_pane;
 use crate::state::{Session, State, Window};
@@ -47,6 +48,32 @@ fn insert_session(
     };
     state.sessions.insert(sid, session);
     base
+}
+
+/// A new session's environment (tmux `cmd_new_session_exec`): the client's variables
+/// `update-environment` names (global value; not with `-E`), then `-e NAME=value`.
+fn new_environ(ctx: &Ctx<'_>, state: &State, args: &Args) -> Environ {
+    let mut environ = Environ::default();
+    if !args.has('E')
+        && let Some(env) = &ctx.client.env
+    {
+        environ.update(update_patterns(state, None).iter().map(String::as_str), env);
+    }
+    environ.put_all(args.get('e'));
+    environ
+}
+
+/// `update-environment`'s patterns for a session (`None`: the global value).
+fn update_patterns(state: &State, sid: Option<u32>) -> Vec<String> {
+    let value = match sid {
+        Some(sid) => state.session_option(sid, "update-environment"),
+        None => state
+            .options
+            .get(crate::options::Scope::Session, "update-environment")
+            .unwrap_or_default()
+            .to_string(),
+    };
+    crate::options::array_items(&value).into_values().collect()
 }
 
 /// new-session's window size: the client's, or detached -x/-y over the global `default-size`
@@ -106,13 +133,27 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     }
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
-    let pane = spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy)?;
+    let environ = new_environ(ctx, state, args);
+    state.spawn_env = Some(environ.clone());
+    let pane = spawn_pane(ctx.shared, state, sid, command.as_deref(), &cwd, sx, sy);
+    state.spawn_env = None;
+    let pane = pane?;
     crate::process::note_start_command(state, pane, &args.rest);
     let base = insert_session(state, sid, name, args.get('n'), pane, (sx, sy));
-    if let (Some(size), Some(s)) = (default_size, state.sessions.get_mut(&sid)) {
-        s.options.insert("default-size".to_string(), size);
+    if let Some(s) = state.sessions.get_mut(&sid) {
+        s.environ = environ;
+        if let Some(size) = default_size {
+            s.options.insert("default-size".to_string(), size);
+        }
     }
     state.touch(sid);
+    state.hooks.created = Some(Target {
+        session: sid,
+        window: base,
+        pane,
+    });
+    state.notify_session("session-created", sid);
+    state.notify_window("window-linked", sid, base, None);
     // The first session starts sharing when a relay is configured (tmate_session_start).
     crate::uplink::start(ctx.shared, state);
     let mut r = CmdResult::default();
@@ -153,6 +194,15 @@ pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     };
     if !ctx.client.tty {
         return fail("open terminal failed: not a terminal");
+    }
+    // tmux `cmd_attach_session`: the client's variables into the session's environment.
+    if !args.has('E')
+        && let Some(env) = ctx.client.env.clone()
+    {
+        let patterns = update_patterns(state, Some(sid));
+        if let Some(s) = state.sessions.get_mut(&sid) {
+            s.environ.update(patterns.iter().map(String::as_str), &env);
+        }
     }
     state.touch(sid);
     Ok(CmdResult {
@@ -197,6 +247,7 @@ pub fn rename(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
     if let Some(s) = state.sessions.get_mut(&t.session) {
         s.name = name.clone();
     }
+    state.notify_session("session-renamed", t.session);
     Ok(CmdResult::default())
 }
 

@@ -38,6 +38,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     };
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
+    state.spawn_env = crate::environ::Environ::from_e_flag(args.get('e'));
     let pane = spawn_pane(
         ctx.shared,
         state,
@@ -46,7 +47,9 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         &cwd,
         sx,
         sy,
-    )?;
+    );
+    state.spawn_env = None;
+    let pane = pane?;
     crate::process::note_start_command(state, pane, &args.rest);
     let wid = state.alloc_window();
     let w = Window::new(wid, args.get('n').map(str::to_string), pane, sx, sy);
@@ -56,6 +59,12 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             s.select(idx);
         }
     }
+    state.hooks.created = Some(Target {
+        session: t.session,
+        window: idx,
+        pane,
+    });
+    state.notify_window("window-linked", t.session, idx, None);
     let mut r = CmdResult::default();
     if args.has('P') {
         let fmt = args
@@ -153,6 +162,7 @@ pub fn rename(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
     if let Some(w) = state.window_mut(t.session, t.window) {
         w.name = Some(name.clone());
     }
+    state.notify_window("window-renamed", t.session, t.window, None);
     Ok(CmdResult::default())
 }
 

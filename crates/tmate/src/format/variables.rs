@@ -56,6 +56,12 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
             return Some(v);
         }
     }
+    // A running hook's variables (`#{hook}`, `#{hook_pane}`...).
+    if (key == "hook" || key.starts_with("hook_"))
+        && let Some(v) = crate::hooks::format_var(state, key)
+    {
+        return Some(v);
+    }
     let pane = state.panes.get(&ctx.pane);
     // Copy mode's variables (pane_in_mode, scroll_position, copy_cursor_x...).
     if let Some(v) = pane.and_then(|p| crate::copy::format_var(p, key)) {
