@@ -71,6 +71,11 @@ pub const TABLE: &[Def] = &[
         Choice(&["off", "external", "on"]),
         "external",
     ),
+    // Accepted and kept as tmux 3.3a keeps them; they describe the outer terminals, which
+    // our attached clients' drawing does not consult yet.
+    def("terminal-features", SV, Array, TERMINAL_FEATURES),
+    def("terminal-overrides", SV, Array, ""),
+    def("user-keys", SV, Array, ""),
     // Session options.
     def("activity-action", SE, Choice(ACTIONS), "other"),
     def("assume-paste-time", SE, Num(0, MAX), "1"),
@@ -337,6 +342,9 @@ pub const TABLE: &[Def] = &[
 /// tmux 3.3a's default `update-environment`, in the array encoding (`array_items`).
 const UPDATE_ENVIRONMENT: &str = "0=DISPLAY\x001=KRB5CCNAME\x002=SSH_ASKPASS\x003=SSH_AUTH_SOCK\x00\
      4=SSH_AGENT_PID\x005=SSH_CONNECTION\x006=WINDOWID\x007=XAUTHORITY";
+
+/// tmux 3.3a's default `terminal-features`, in the array encoding.
+const TERMINAL_FEATURES: &str = "0=xterm*:clipboard:ccolour:cstyle:focus:title\x001=screen*:title";
 
 /// Most items one array option holds (tmux's `OPTIONS_ARRAY_LIMIT`).
 pub const ARRAY_LIMIT: u32 = 1000;

@@ -558,3 +558,23 @@ fn pane_processes_inherit_only_their_terminal() {
     assert!(seen[0].starts_with("fds: 0 1 2 3"), "tmux: {seen:?}");
     assert_eq!(seen[1], "fds: 0 1 2 3", "{seen:?}");
 }
+
+/// The terminal description lines everyday tmux configs carry (`terminal-overrides`,
+/// `terminal-features`, `user-keys`, set and appended as arrays) load and read back as in
+/// tmux 3.3a.
+#[test]
+fn terminal_options_from_everyday_configs_match_tmux() {
+    compare_outcomes(&[
+        &["new-session", "-d"],
+        &["set", "-g", "terminal-overrides", ",xterm-256color:Tc"],
+        &["set", "-ga", "terminal-overrides", ",*256col*:RGB"],
+        &["set", "-as", "terminal-features", ",xterm*:RGB"],
+        &["set", "-s", "user-keys[0]", "\\e[5;30012~"],
+        &["show", "-s", "terminal-overrides"],
+        &["show", "-s", "terminal-features"],
+        &["show", "-s", "user-keys"],
+        &["show", "-sv", "terminal-overrides[1]"],
+        &["set", "-su", "terminal-overrides"],
+        &["show", "-s", "terminal-overrides"],
+    ]);
+}
