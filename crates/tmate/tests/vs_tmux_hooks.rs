@@ -12,7 +12,7 @@
 
 mod common;
 
-use common::Mux;
+use common::{Mux, compare_outcomes, compare_outcomes_on};
 
 fn show(o: &std::process::Output) -> (String, String, Option<i32>) {
     (
@@ -22,26 +22,9 @@ fn show(o: &std::process::Output) -> (String, String, Option<i32>) {
     )
 }
 
-/// Every step on both; stdout, stderr and the exit status must match.
-fn same_on(a: &Mux, b: &Mux, steps: &[&[&str]]) {
-    for step in steps {
-        let (x, y) = (a.run_output(step), b.run_output(step));
-        assert_eq!(
-            show(&y),
-            show(&x),
-            "step {step:?}: tmate (left) differs from tmux (right)"
-        );
-    }
-}
-
-fn same(steps: &[&[&str]]) {
-    let (a, b) = (Mux::tmux(), Mux::tmate());
-    same_on(&a, &b, steps);
-}
-
 #[test]
 fn set_hook_and_show_hooks_print_as_tmux() {
-    same(&[
+    compare_outcomes(&[
         &["new-session", "-d", "-s", "main"],
         &["set-hook", "-g", "after-new-window", "set -g @y 2"],
         &["set-hook", "-ag", "after-new-window", "set -g @z 3"],
@@ -78,7 +61,7 @@ fn set_hook_and_show_hooks_print_as_tmux() {
 
 #[test]
 fn after_hooks_run_on_what_the_command_made() {
-    same(&[
+    compare_outcomes(&[
         &["new-session", "-d", "-s", "main"],
         &[
             "set-hook",
@@ -115,7 +98,7 @@ fn after_hooks_run_on_what_the_command_made() {
 
 #[test]
 fn hooks_that_trigger_themselves_run_once() {
-    same(&[
+    compare_outcomes(&[
         &["new-session", "-d", "-s", "main"],
         &["set-hook", "-g", "after-set-option", "set -ga @n x"],
         &["set-option", "-g", "@a", "1"],
@@ -168,7 +151,7 @@ fn notification_hooks_with_their_variables() {
         &["new-window", "-d", "true"],
         &["new-session", "-d", "-s", "second"],
     ];
-    same_on(&a, &b, setup);
+    compare_outcomes_on(&a, &b, setup);
     for (option, want) in [
         ("@r", "session-renamed $0 renamed\n"),
         ("@w", "window-renamed @0 abc abc\n"),
@@ -196,7 +179,7 @@ fn with_env(mux: &Mux, args: &[&str], env: &[(&str, &str)]) -> (String, String, 
 #[test]
 fn update_environment_copies_the_clients_variables() {
     let (a, b) = (Mux::tmux(), Mux::tmate());
-    same_on(
+    compare_outcomes_on(
         &a,
         &b,
         &[

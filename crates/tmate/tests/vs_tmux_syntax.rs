@@ -13,26 +13,11 @@ mod common;
 
 use common::Mux;
 
-/// Run every step on both (each started with `config`); stdout, stderr and the exit status
-/// must match once each temp dir's path is written `DIR`.
+/// Run every step on both, each started with `config` (see `common::compare_outcomes_on`).
 fn same_with_config(config: &str, steps: &[&[&str]]) {
-    let (a, b) = (
-        Mux::tmux().with_config(config),
-        Mux::tmate().with_config(config),
-    );
-    for step in steps {
-        let show = |m: &Mux| {
-            let dir = m.dir.path().to_string_lossy().into_owned();
-            let o = m.run_output(step);
-            let text = |b: &[u8]| String::from_utf8_lossy(b).replace(&dir, "DIR");
-            (text(&o.stdout), text(&o.stderr), o.status.code())
-        };
-        assert_eq!(
-            show(&b),
-            show(&a),
-            "step {step:?}: tmate (left) differs from tmux (right)"
-        );
-    }
+    let tmux = Mux::tmux().with_config(config);
+    let tmate = Mux::tmate().with_config(config);
+    common::compare_outcomes_on(&tmux, &tmate, steps);
 }
 
 const BLOCKS: &str = r#"

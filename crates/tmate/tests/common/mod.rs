@@ -150,17 +150,21 @@ pub fn compare(steps: &[&[&str]]) {
 /// must match.
 #[allow(dead_code, reason = "not every test file compares failing steps")]
 pub fn compare_outcomes(steps: &[&[&str]]) {
-    let (a, b) = (Mux::tmux(), Mux::tmate());
+    compare_outcomes_on(&Mux::tmux(), &Mux::tmate(), steps);
+}
+
+/// [`compare_outcomes`] on two servers already set up (a config, earlier steps); each one's
+/// temp dir is written `DIR` in what it prints.
+#[allow(dead_code, reason = "not every test file compares failing steps")]
+pub fn compare_outcomes_on(tmux: &Mux, tmate: &Mux, steps: &[&[&str]]) {
     let outcome = |m: &Mux, step: &[&str]| {
+        let dir = m.dir.path().to_string_lossy().into_owned();
         let out = m.run_output(step);
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
+        let text = |b: &[u8]| String::from_utf8_lossy(b).replace(&dir, "DIR");
+        (out.status.code(), text(&out.stdout), text(&out.stderr))
     };
     for step in steps {
-        let (x, y) = (outcome(&a, step), outcome(&b, step));
+        let (x, y) = (outcome(tmux, step), outcome(tmate, step));
         assert_eq!(
             y, x,
             "step {step:?}: tmate (left) differs from tmux (right)"
