@@ -247,6 +247,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         cols,
         rows,
         tty,
+        control,
         argv,
     }) = wire::CommandRequest::decode(&payload)
     else {
@@ -271,6 +272,10 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         mouse: None,
         startup_config: false,
     };
+    if control > 0 {
+        crate::control::run(&shared, stream, info, argv, control).await;
+        return;
+    }
     let result = {
         let mut st = shared.lock();
         let r = crate::cmd::run_line(&shared, &mut st, &info, &argv);

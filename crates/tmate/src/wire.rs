@@ -27,6 +27,9 @@ pub mod kind {
     /// Client, first after ATTACH: no payload; its terminal passed with SCM_RIGHTS when
     /// stdout is one (`crate::tty`), else output comes as OUTPUT frames.
     pub const TTY: u8 = 16;
+    /// Server, last to a control client (`-C`): payload = `1` when the client must wait for
+    /// an empty line before exiting (`wait-exit`), else `0`, then the `%exit` reason.
+    pub const CONTROL_EXIT: u8 = 17;
 }
 
 pub async fn write_frame<W: AsyncWrite + Unpin>(
@@ -98,6 +101,8 @@ pub struct CommandRequest {
     pub rows: u16,
     /// Standard input is a terminal.
     pub tty: bool,
+    /// Control mode: 0 none, 1 `-C`, 2 `-CC` (output wrapped in a DCS).
+    pub control: u8,
     pub argv: Vec<String>,
 }
 
@@ -110,6 +115,7 @@ impl CommandRequest {
             self.cols.to_string(),
             self.rows.to_string(),
             if self.tty { "1" } else { "0" }.to_string(),
+            self.control.to_string(),
         ];
         items.extend(self.argv.iter().cloned());
         encode_strings(&items)
@@ -125,6 +131,7 @@ impl CommandRequest {
         let cols = items.next()?.parse().unwrap_or(80);
         let rows = items.next()?.parse().unwrap_or(24);
         let tty = items.next()? == "1";
+        let control = items.next()?.parse().unwrap_or(0);
         Some(CommandRequest {
             cwd,
             tmux,
@@ -132,6 +139,7 @@ impl CommandRequest {
             cols,
             rows,
             tty,
+            control,
             argv: items.collect(),
         })
     }
@@ -192,6 +200,7 @@ mod tests {
             cols: 132,
             rows: 43,
             tty: true,
+            control: 2,
             argv: vec!["new-session".into(), "-d;".into(), "".into(), "has".into()],
         };
         assert_eq!(
@@ -201,6 +210,7 @@ mod tests {
         let bare = CommandRequest {
             argv: Vec::new(),
             tty: false,
+            control: 0,
             ..request
         };
         assert_eq!(CommandRequest::decode(&bare.encode()), Some(bare.clone()));

@@ -482,6 +482,10 @@ fn resize_window_matches_tmux() {
         &["resize-window", "-R", "two"],
         &["new-window", "-d"],
         &["resize-window", "-t", ":1", "-x", "20", "-y", "5"],
-        &["list-windows", "-F", "#{window_index} #{window_width}x#{window_height}"],
+        &[
+            "list-windows",
+            "-F",
+            "#{window_index} #{window_width}x#{window_height}",
+        ],
     ]);
 }

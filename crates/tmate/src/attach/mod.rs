@@ -141,6 +141,7 @@ impl<'a> AttachedClient<'a> {
                     events: events_tx,
                     activity,
                     size: None,
+                    control: None,
                 },
             );
             (id, take_config_errors(&mut st, sid))
