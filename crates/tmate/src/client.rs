@@ -29,7 +29,7 @@ fn starts_server(argv: &[String]) -> bool {
 }
 
 /// Connect (starting a server when `argv` may) and send our hello (`crate::handshake`).
-async fn connect(
+pub(crate) async fn connect(
     socket: &Path,
     argv: &[String],
     config: Option<&Path>,
@@ -45,7 +45,7 @@ async fn connect(
 /// Read the server's first bytes and make sure they are ours: a tmux-protocol server
 /// (Debian's tmate 2.4) on the socket answers our hello with `MSG_VERSION`. Returns the bytes
 /// read, which begin the first frame (empty at end of stream).
-async fn check_server_speaks_ours(
+pub(crate) async fn check_server_speaks_ours(
     rd: &mut tokio::net::unix::OwnedReadHalf,
     socket: &Path,
 ) -> Result<Vec<u8>, String> {
@@ -168,7 +168,7 @@ pub async fn run_with(
 
 /// The command with this client's context: its directory, `$TMUX`, terminal size and whether
 /// stdin is a terminal. `prefix` runs first; with no command after it, a new session.
-fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::CommandRequest {
+pub(crate) fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::CommandRequest {
     let tty = rustix::termios::isatty(std::io::stdin());
     let (cols, rows) = terminal_size().unwrap_or((80, 24));
     let cwd = std::env::current_dir()
@@ -187,6 +187,7 @@ fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::CommandReque
         cols,
         rows,
         tty,
+<<<<<<< HEAD
         env: std::env::vars_os()
             .map(|(k, v)| {
                 (
@@ -195,6 +196,9 @@ fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::CommandReque
                 )
             })
             .collect(),
+=======
+        control: 0,
+>>>>>>> wt-control
         argv: words,
     }
 }
@@ -366,7 +370,11 @@ pub async fn foreground(
         cols: 80,
         rows: 24,
         tty: false,
+<<<<<<< HEAD
         env: Vec::new(),
+=======
+        control: 0,
+>>>>>>> wt-control
         argv: vec!["__foreground".into()],
     };
     if wire::write_frame(&mut wr, kind::COMMAND, &request.encode())

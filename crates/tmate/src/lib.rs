@@ -22,6 +22,8 @@ pub mod bindings;
 pub mod client;
 pub mod cmd;
 pub mod config;
+pub mod control;
+pub mod control_client;
 pub mod copy;
 pub mod environ;
 pub mod fdio;

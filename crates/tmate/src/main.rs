@@ -109,6 +109,8 @@ struct Cli {
     config: Option<PathBuf>,
     /// -F
     foreground: bool,
+    /// -C once (control mode), twice (`-CC`: raw terminal, output in a DCS).
+    control: u8,
     /// tmate's CLI options (-k, -n, -r, -a) as `set-option NAME VALUE`, in the order given.
     cli_options: Vec<(&'static str, String)>,
     /// The command after the flags.
@@ -138,7 +140,8 @@ fn parse_args() -> Option<Cli> {
         let mut chars = flags.chars();
         while let Some(c) = chars.next() {
             match c {
-                '2' | 'u' | 'v' | 'l' | 'C' | 'q' | 'D' | 'N' | 'd' => {}
+                '2' | 'u' | 'v' | 'l' | 'q' | 'D' | 'N' | 'd' => {}
+                'C' => cli.control = cli.control.saturating_add(1).min(2),
                 'F' => cli.foreground = true,
                 'V' => {
                     println!("tmate {}", env!("CARGO_PKG_VERSION"));
@@ -223,6 +226,7 @@ fn main() {
         shell_command,
         config,
         foreground,
+        control,
         cli_options,
         argv,
     } = cli;
@@ -263,6 +267,14 @@ fn main() {
     };
     let code = if argv.first().map(String::as_str) == Some("__server") {
         runtime.block_on(tmate::client::serve(&socket, config.as_deref()))
+    } else if control > 0 {
+        runtime.block_on(tmate::control_client::run(
+            &socket,
+            prefix,
+            argv,
+            config.as_deref(),
+            control,
+        ))
     } else if foreground {
         runtime.block_on(tmate::client::foreground(
             &socket,

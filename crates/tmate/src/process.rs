@@ -279,6 +279,7 @@ async fn read_output(
                         p.term.feed(bytes);
                         crate::copy::after_output(p);
                         crate::uplink::pane_output(&mut st, id, bytes);
+                        crate::control::pane_output(&mut st, id, bytes);
                     }
                 }
                 shared.notify_output();

@@ -242,7 +242,11 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         cols,
         rows,
         tty,
+<<<<<<< HEAD
         env,
+=======
+        control,
+>>>>>>> wt-control
         argv,
     }) = wire::CommandRequest::decode(&payload)
     else {
@@ -268,6 +272,10 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         startup_config: false,
         env: Some(Arc::new(env)),
     };
+    if control > 0 {
+        crate::control::run(&shared, stream, info, argv, control).await;
+        return;
+    }
     let result = {
         let mut st = shared.lock();
         let r = crate::cmd::run_line(&shared, &mut st, &info, &argv);

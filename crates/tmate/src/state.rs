@@ -340,8 +340,11 @@ pub struct ClientHandle {
     pub events: mpsc::Sender<ClientEvent>,
     /// Bumped on each key; the most recent client is the default for detach-client.
     pub activity: u64,
-    /// The session area this client can show (its size minus the status line).
+    /// The session area this client can show (its size minus the status line); a control
+    /// client has none until `refresh-client -C`.
     pub size: Option<(u16, u16)>,
+    /// A control client's flags and waiting output (`crate::control`).
+    pub control: Option<Box<crate::control::ControlState>>,
 }
 
 #[derive(Debug, Clone)]

@@ -27,6 +27,9 @@ pub mod kind {
     /// Client, first after ATTACH: no payload; its terminal passed with SCM_RIGHTS when
     /// stdout is one (`crate::tty`), else output comes as OUTPUT frames.
     pub const TTY: u8 = 16;
+    /// Server, last to a control client (`-C`): payload = `1` when the client must wait for
+    /// an empty line before exiting (`wait-exit`), else `0`, then the `%exit` reason.
+    pub const CONTROL_EXIT: u8 = 17;
 }
 
 pub async fn write_frame<W: AsyncWrite + Unpin>(
@@ -98,9 +101,14 @@ pub struct CommandRequest {
     pub rows: u16,
     /// Standard input is a terminal.
     pub tty: bool,
+<<<<<<< HEAD
     /// The client's environment (`update-environment` copies from it into a session it
     /// creates or attaches to, as tmux's client sends its environ with MSG_IDENTIFY_ENVIRON).
     pub env: Vec<(String, String)>,
+=======
+    /// Control mode: 0 none, 1 `-C`, 2 `-CC` (output wrapped in a DCS).
+    pub control: u8,
+>>>>>>> wt-control
     pub argv: Vec<String>,
 }
 
@@ -116,6 +124,7 @@ impl CommandRequest {
             self.cols.to_string(),
             self.rows.to_string(),
             if self.tty { "1" } else { "0" }.to_string(),
+            self.control.to_string(),
         ];
         let env = self.env.iter().take(MAX_REQUEST_ENV);
         items.push(env.len().to_string());
@@ -134,6 +143,7 @@ impl CommandRequest {
         let cols = items.next()?.parse().unwrap_or(80);
         let rows = items.next()?.parse().unwrap_or(24);
         let tty = items.next()? == "1";
+<<<<<<< HEAD
         let count: usize = items.next()?.parse().ok()?;
         let mut env = Vec::new();
         for _ in 0..count.min(MAX_REQUEST_ENV) {
@@ -141,6 +151,9 @@ impl CommandRequest {
             let (k, v) = item.split_once('=')?;
             env.push((k.to_string(), v.to_string()));
         }
+=======
+        let control = items.next()?.parse().unwrap_or(0);
+>>>>>>> wt-control
         Some(CommandRequest {
             cwd,
             tmux,
@@ -148,7 +161,11 @@ impl CommandRequest {
             cols,
             rows,
             tty,
+<<<<<<< HEAD
             env,
+=======
+            control,
+>>>>>>> wt-control
             argv: items.collect(),
         })
     }
@@ -209,11 +226,15 @@ mod tests {
             cols: 132,
             rows: 43,
             tty: true,
+<<<<<<< HEAD
             env: vec![
                 ("DISPLAY".into(), ":1".into()),
                 ("EMPTY".into(), String::new()),
                 ("EQ".into(), "a=b".into()),
             ],
+=======
+            control: 2,
+>>>>>>> wt-control
             argv: vec!["new-session".into(), "-d;".into(), "".into(), "has".into()],
         };
         assert_eq!(
@@ -224,6 +245,7 @@ mod tests {
             argv: Vec::new(),
             env: Vec::new(),
             tty: false,
+            control: 0,
             ..request
         };
         assert_eq!(CommandRequest::decode(&bare.encode()), Some(bare.clone()));

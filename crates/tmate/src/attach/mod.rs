@@ -141,6 +141,7 @@ impl<'a> AttachedClient<'a> {
                     events: events_tx,
                     activity,
                     size: None,
+                    control: None,
                 },
             );
             st.notify_session("client-attached", sid);

@@ -398,11 +398,13 @@ pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>
     deferred(job)
 }
 
-/// refresh-client: redraw the client (the next frame is a full one anyway).
-pub fn refresh_client(ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdOutcome {
-    if super::current_client(ctx, state).is_none() {
+/// refresh-client: redraw the client (the next frame is a full one anyway); a control
+/// client's flags, size and pane states (`crate::control::refresh_client`).
+pub fn refresh_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let Some(client) = super::current_client(ctx, state) else {
         return fail("no current client");
-    }
+    };
+    crate::control::refresh_client(state, client, args)?;
     ctx.shared.notify();
     Ok(CmdResult::default())
 }

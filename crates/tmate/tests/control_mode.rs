@@ -1,0 +1,350 @@
+//! Control mode (`-C`, `-CC`) against tmux 3.3a: the same lines on the standard input of
+//! `tmux -C` and `tmate -C`, standard output compared line by line (times and numbers in
+//! `%begin`/`%end`/`%error` and the `$ @ %` ids normalised, `%output` compared as the pane's
+//! escaped text), waiting on the notification each step is expected to bring.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, Write};
+use std::process::{Child, ChildStdin, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::{DEADLINE, Mux};
+
+/// One control client: its stdin, and its stdout read line by line by a thread.
+struct Control {
+    name: &'static str,
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: mpsc::Receiver<String>,
+    /// Lines other than `%output` since the last `take`.
+    seen: Vec<String>,
+    /// `%output` payloads by pane, escaped as sent.
+    output: BTreeMap<String, String>,
+    /// Marker count for `sync`.
+    marks: u32,
+}
+
+impl Control {
+    fn start(mux: &Mux, args: &[&str]) -> Control {
+        let mut full = vec!["-C"];
+        full.extend_from_slice(args);
+        let mut child = mux
+            .command(&full)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).split(b'\n') {
+                let Ok(line) = line else { break };
+                if tx
+                    .send(String::from_utf8_lossy(&line).into_owned())
+                    .is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Control {
+            name: if mux.is_tmux { "tmux" } else { "tmate" },
+            stdin: child.stdin.take(),
+            child,
+            lines,
+            seen: Vec::new(),
+            output: BTreeMap::new(),
+            marks: 0,
+        }
+    }
+
+    fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().unwrap();
+        stdin.write_all(format!("{line}\n").as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Read lines until `done` holds for what was seen (`%output` kept apart).
+    fn until(&mut self, what: &str, done: impl Fn(&Control) -> bool) {
+        let deadline = Instant::now() + DEADLINE;
+        while !done(self) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self
+                .lines
+                .recv_timeout(left.min(Duration::from_millis(200)))
+            {
+                Ok(line) => self.keep(line),
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    assert!(
+                        done(self),
+                        "{}: output ended before {what}: {:#?}",
+                        self.name,
+                        self.seen
+                    );
+                    return;
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: never saw {what}; saw {:#?} and output {:#?}",
+                self.name,
+                self.seen,
+                self.output
+            );
+        }
+    }
+
+    fn keep(&mut self, line: String) {
+        if let Some(rest) = line.strip_prefix("%output ") {
+            let (pane, data) = rest.split_once(' ').unwrap_or((rest, ""));
+            self.output
+                .entry(pane.to_string())
+                .or_default()
+                .push_str(data);
+        } else {
+            self.seen.push(line);
+        }
+    }
+
+    fn saw(&self, prefix: &str) -> bool {
+        self.seen.iter().any(|l| l.starts_with(prefix))
+    }
+
+    /// Runs a marker command and waits for its block: everything before it has arrived.
+    /// Returns the lines seen before the marker, normalised, and forgets them.
+    fn sync(&mut self) -> Vec<String> {
+        self.marks += 1;
+        let mark = format!("mark-{}", self.marks);
+        self.send(&format!("display-message -p {mark}"));
+        self.until(&mark, |c| {
+            c.seen
+                .iter()
+                .position(|l| *l == mark)
+                .is_some_and(|i| c.seen.get(i + 1).is_some_and(|e| e.starts_with("%end")))
+        });
+        let at = self.seen.iter().position(|l| *l == mark).unwrap();
+        // The marker's own %begin is the line before it.
+        let before: Vec<String> = self.seen.drain(..at + 2).take(at - 1).collect();
+        before.iter().map(|l| normalise(l)).collect()
+    }
+
+    /// Closes stdin and waits for the client to end; the lines it printed after.
+    fn finish(&mut self) -> Vec<String> {
+        self.stdin = None;
+        self.until("the end of output", |c| c.saw("%exit"));
+        let deadline = Instant::now() + DEADLINE;
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(Instant::now() < deadline, "{}: did not exit", self.name);
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::mem::take(&mut self.seen)
+            .iter()
+            .map(|l| normalise(l))
+            .collect()
+    }
+}
+
+impl Drop for Control {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `%begin TIME NUMBER FLAGS` as `%begin FLAGS` (and `%end`, `%error`).
+fn normalise(line: &str) -> String {
+    let words: Vec<&str> = line.split(' ').collect();
+    match words.as_slice() {
+        [guard @ ("%begin" | "%end" | "%error"), _, _, flags] => format!("{guard} {flags}"),
+        _ => line.to_string(),
+    }
+}
+
+/// Both sides, the same steps.
+struct Pair {
+    tmux: Control,
+    tmate: Control,
+    _muxes: (Mux, Mux),
+}
+
+impl Pair {
+    fn start(args: &[&str]) -> Pair {
+        let (a, b) = (Mux::tmux(), Mux::tmate());
+        Pair {
+            tmux: Control::start(&a, args),
+            tmate: Control::start(&b, args),
+            _muxes: (a, b),
+        }
+    }
+
+    /// Sends `line` to both, waits on `what` in both, then compares everything printed up
+    /// to a marker.
+    fn step(&mut self, line: &str, what: &str, done: impl Fn(&Control) -> bool + Copy) {
+        for c in [&mut self.tmux, &mut self.tmate] {
+            if !line.is_empty() {
+                c.send(line);
+            }
+            c.until(what, done);
+        }
+        let (a, b) = (self.tmux.sync(), self.tmate.sync());
+        assert_eq!(a, b, "after {line:?}: tmux (left) and tmate (right) differ");
+    }
+}
+
+/// A block that ended (either way) `n` times.
+fn blocks(n: usize) -> impl Fn(&Control) -> bool + Copy {
+    move |c| {
+        c.seen
+            .iter()
+            .filter(|l| l.starts_with("%end") || l.starts_with("%error"))
+            .count()
+            >= n
+    }
+}
+
+fn saw(prefix: &'static str) -> impl Fn(&Control) -> bool + Copy {
+    move |c| c.saw(prefix)
+}
+
+fn saw_twice(prefix: &'static str) -> impl Fn(&Control) -> bool + Copy {
+    move |c| c.seen.iter().filter(|l| l.starts_with(prefix)).count() >= 2
+}
+
+#[test]
+fn commands_errors_and_notifications_match_tmux() {
+    let mut p = Pair::start(&["new-session", "-x", "80", "-y", "24"]);
+    p.step("", "the session", saw("%session-changed"));
+    p.step("list-windows", "its block", blocks(1));
+    p.step("bogus", "the error", blocks(1));
+    p.step("split-window -Q", "the error", blocks(1));
+    p.step("kill-window -t 9", "the error", blocks(1));
+    p.step(
+        "list-sessions -F '#{session_name}'; display -p x",
+        "two blocks",
+        blocks(2),
+    );
+    p.step("split-window", "the new layout", saw("%layout-change"));
+    p.step(
+        "select-pane -t 0",
+        "the active pane",
+        saw("%window-pane-changed"),
+    );
+    p.step("new-window -n foo", "the new window", saw("%window-add"));
+    p.step("rename-window bar", "the rename", saw("%window-renamed"));
+    p.step(
+        "refresh-client -C 100x30",
+        "both layouts",
+        saw_twice("%layout-change"),
+    );
+    p.step("refresh-client -C 0x5", "the error", blocks(1));
+    p.step("rename-session xx", "the rename", saw("%session-renamed"));
+    p.step(
+        "new-session -d -s other",
+        "the new session",
+        saw("%sessions-changed"),
+    );
+    p.step(
+        "attach -t other",
+        "the session change",
+        saw("%session-changed"),
+    );
+    p.step(
+        "kill-window -t xx:0",
+        "the close",
+        saw("%unlinked-window-close"),
+    );
+    p.step("copy-mode -t xx:1", "the mode", saw("%pane-mode-changed"));
+    let (a, b) = (p.tmux.finish(), p.tmate.finish());
+    assert_eq!(a, b, "at the end of input");
+    assert_eq!(b, ["%exit"]);
+}
+
+#[test]
+fn output_after_send_keys_matches_tmux() {
+    let mut p = Pair::start(&["new-session", "-x", "80", "-y", "24"]);
+    p.step("", "the session", saw("%session-changed"));
+    // dash prints `# ` for root whatever PS1 says, `$ ` otherwise: the same on both sides.
+    let prompt = if rustix::process::getuid().is_root() {
+        "# "
+    } else {
+        "$ "
+    };
+    let escaped = format!("hi\\015\\012{prompt}");
+    for c in [&mut p.tmux, &mut p.tmate] {
+        // The first prompt, then the command's echo and output.
+        c.until("the prompt", |c| {
+            c.output.get("%0").is_some_and(|o| o.ends_with(prompt))
+        });
+        c.output.clear();
+        c.send("send-keys 'echo hi' Enter");
+        c.until("the output", |c| {
+            c.output.get("%0").is_some_and(|o| o.contains(&escaped))
+        });
+    }
+    assert_eq!(p.tmux.output, p.tmate.output);
+    assert_eq!(
+        p.tmate.output.get("%0").map(String::as_str),
+        Some(format!("echo hi\\015\\012{escaped}").as_str())
+    );
+    let (a, b) = (p.tmux.sync(), p.tmate.sync());
+    assert_eq!(a, b);
+    // An empty line detaches, as the end of input does.
+    for c in [&mut p.tmux, &mut p.tmate] {
+        c.send("");
+    }
+    let (a, b) = (p.tmux.finish(), p.tmate.finish());
+    assert_eq!(a, b);
+}
+
+#[test]
+fn attach_tells_the_session_and_no_output_silences_panes() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-s", "work", "-x", "80", "-y", "24"]);
+    }
+    let mut p = Pair {
+        tmux: Control::start(&a, &["attach", "-t", "work"]),
+        tmate: Control::start(&b, &["attach", "-t", "work"]),
+        _muxes: (a, b),
+    };
+    p.step("", "the session", saw("%session-changed"));
+    p.step("refresh-client -f no-output", "its block", blocks(1));
+    for c in [&mut p.tmux, &mut p.tmate] {
+        c.output.clear();
+        c.send("send-keys 'echo quiet' Enter");
+    }
+    p.step("display -p done", "its block", blocks(1));
+    for c in [&p.tmux, &p.tmate] {
+        assert!(c.output.is_empty(), "{}: {:?}", c.name, c.output);
+    }
+    let (a, b) = (p.tmux.finish(), p.tmate.finish());
+    assert_eq!(a, b);
+}
+
+/// `-CC` opens tmux's DCS (`\033P1000p`) before anything and closes it (`\033\\`) after
+/// `%exit`, as tmux 3.3a's control.c and client.c do (tmux itself needs a terminal for
+/// `-CC`, so this checks ours alone, on a pipe).
+#[test]
+fn double_c_wraps_output_in_a_dcs() {
+    let mux = Mux::tmate();
+    let out = mux
+        .command(&["-CC", "new-session", "-d", "-x", "80", "-y", "24"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("\x1bP1000p%begin "), "{text:?}");
+    assert!(text.ends_with("%exit\n\x1b\\"), "{text:?}");
+}
