@@ -187,7 +187,6 @@ pub(crate) fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::C
         cols,
         rows,
         tty,
-<<<<<<< HEAD
         env: std::env::vars_os()
             .map(|(k, v)| {
                 (
@@ -196,9 +195,7 @@ pub(crate) fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::C
                 )
             })
             .collect(),
-=======
         control: 0,
->>>>>>> wt-control
         argv: words,
     }
 }
@@ -370,11 +367,8 @@ pub async fn foreground(
         cols: 80,
         rows: 24,
         tty: false,
-<<<<<<< HEAD
         env: Vec::new(),
-=======
         control: 0,
->>>>>>> wt-control
         argv: vec!["__foreground".into()],
     };
     if wire::write_frame(&mut wr, kind::COMMAND, &request.encode())

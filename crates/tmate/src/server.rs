@@ -242,11 +242,8 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         cols,
         rows,
         tty,
-<<<<<<< HEAD
         env,
-=======
         control,
->>>>>>> wt-control
         argv,
     }) = wire::CommandRequest::decode(&payload)
     else {

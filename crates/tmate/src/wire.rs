@@ -101,14 +101,11 @@ pub struct CommandRequest {
     pub rows: u16,
     /// Standard input is a terminal.
     pub tty: bool,
-<<<<<<< HEAD
     /// The client's environment (`update-environment` copies from it into a session it
     /// creates or attaches to, as tmux's client sends its environ with MSG_IDENTIFY_ENVIRON).
     pub env: Vec<(String, String)>,
-=======
     /// Control mode: 0 none, 1 `-C`, 2 `-CC` (output wrapped in a DCS).
     pub control: u8,
->>>>>>> wt-control
     pub argv: Vec<String>,
 }
 
@@ -143,7 +140,7 @@ impl CommandRequest {
         let cols = items.next()?.parse().unwrap_or(80);
         let rows = items.next()?.parse().unwrap_or(24);
         let tty = items.next()? == "1";
-<<<<<<< HEAD
+        let control = items.next()?.parse().unwrap_or(0);
         let count: usize = items.next()?.parse().ok()?;
         let mut env = Vec::new();
         for _ in 0..count.min(MAX_REQUEST_ENV) {
@@ -151,9 +148,6 @@ impl CommandRequest {
             let (k, v) = item.split_once('=')?;
             env.push((k.to_string(), v.to_string()));
         }
-=======
-        let control = items.next()?.parse().unwrap_or(0);
->>>>>>> wt-control
         Some(CommandRequest {
             cwd,
             tmux,
@@ -161,11 +155,8 @@ impl CommandRequest {
             cols,
             rows,
             tty,
-<<<<<<< HEAD
             env,
-=======
             control,
->>>>>>> wt-control
             argv: items.collect(),
         })
     }
@@ -226,15 +217,12 @@ mod tests {
             cols: 132,
             rows: 43,
             tty: true,
-<<<<<<< HEAD
             env: vec![
                 ("DISPLAY".into(), ":1".into()),
                 ("EMPTY".into(), String::new()),
                 ("EQ".into(), "a=b".into()),
             ],
-=======
             control: 2,
->>>>>>> wt-control
             argv: vec!["new-session".into(), "-d;".into(), "".into(), "has".into()],
         };
         assert_eq!(
