@@ -40,6 +40,9 @@ pub struct ClientInfo {
     /// The start-up config (and what it started, such as if-shell's branches): a
     /// `new-session` there makes a detached session, as in tmux.
     pub startup_config: bool,
+    /// A control-mode client (`-C`): `new-session` sizes its session as a detached one (tmux
+    /// 3.3a takes no size from a control client's terminal).
+    pub control: bool,
     /// A command client's environment (`update-environment`); `None` for the server's own
     /// commands (config, key bindings, hooks), which have no client environment in tmux either.
     pub env: Option<Arc<Vec<(String, String)>>>,
@@ -141,6 +144,7 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
         let client = ClientInfo {
             cwd: std::env::var("HOME").unwrap_or_default(),
             startup_config: true,
+            control: false,
             ..ClientInfo::default()
         };
         for (file, options) in crate::config::startup_files(config.as_deref()) {
@@ -267,6 +271,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         attached: None,
         mouse: None,
         startup_config: false,
+        control: false,
         env: Some(Arc::new(env)),
     };
     if control > 0 {

@@ -96,7 +96,7 @@ fn new_session_size(
         .get(crate::options::Scope::Session, "default-size")
         .and_then(crate::state::parse_size)
         .unwrap_or((80, 24));
-    let (sx, sy) = if detached {
+    let (sx, sy) = if detached || ctx.client.control {
         (size('x', default.0), size('y', default.1))
     } else {
         (

@@ -166,9 +166,21 @@ pub fn rename(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
     Ok(CmdResult::default())
 }
 
+/// tmux 3.3a's `list-windows` formats: one session's windows with their layout and id, or
+/// with `-a` every session's, prefixed by the session name and without the layout.
+const LIST_WINDOWS_TEMPLATE: &str = "#{window_index}: #{window_name}#{window_raw_flags} \
+     (#{window_panes} panes) [#{window_width}x#{window_height}] [layout #{window_layout}] \
+     #{window_id}#{?window_active, (active),}";
+const LIST_WINDOWS_WITH_SESSION_TEMPLATE: &str = "#{session_name}:#{window_index}: \
+     #{window_name}#{window_raw_flags} (#{window_panes} panes) \
+     [#{window_width}x#{window_height}] ";
+
 pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    let default = "#{window_index}: #{window_name}#{window_flags} (#{window_panes} panes) [#{window_width}x#{window_height}]";
-    let fmt = args.get('F').unwrap_or(default);
+    let fmt = args.get('F').unwrap_or(if args.has('a') {
+        LIST_WINDOWS_WITH_SESSION_TEMPLATE
+    } else {
+        LIST_WINDOWS_TEMPLATE
+    });
     let sessions: Vec<u32> = if args.has('a') {
         state.sessions.keys().copied().collect()
     } else {
@@ -182,18 +194,12 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         let Some(s) = state.sessions.get(&sid) else {
             continue;
         };
-        let prefix = if args.has('a') && args.get('F').is_none() {
-            format!("{}:", s.name)
-        } else {
-            String::new()
-        };
         for (idx, w) in &s.windows {
             let c = format::Ctx {
                 session: sid,
                 window: *idx,
                 pane: w.active,
             };
-            out.push_str(&prefix);
             out.push_str(&format::expand_as(state, c, format::Kind::Window, fmt));
             out.push('\n');
         }

@@ -179,6 +179,7 @@ impl<'a> ControlClient<'a> {
                 // What a command client needs a terminal for (attach, new-session without
                 // -d), a control client does without one, as in tmux.
                 tty: true,
+                control: true,
                 ..info
             },
             session: None,
@@ -197,12 +198,12 @@ impl<'a> ControlClient<'a> {
     /// window names); ends the client when its session went or it fell too far behind.
     fn catch_up(&mut self, force: bool) {
         let st = self.shared.lock();
-        if let Some(sid) = self.session {
-            if !st.sessions.contains_key(&sid) {
-                // tmux: the client's session was destroyed, the client exits.
-                self.ending.get_or_insert_with(String::new);
-                return;
-            }
+        if let Some(sid) = self.session
+            && !st.sessions.contains_key(&sid)
+        {
+            // tmux: the client's session was destroyed, the client exits.
+            self.ending.get_or_insert_with(String::new);
+            return;
         }
         let mut st = st;
         if let Some(c) = st
@@ -264,10 +265,9 @@ impl<'a> ControlClient<'a> {
             let Some((name, rest)) = words.split_first() else {
                 continue;
             };
-            let checked = crate::cmd::find(name).and_then(|entry| {
-                tmate_proto::command::Args::parse(entry.spec, rest)
-                    .map_err(|e| format!("command {}: {e}", entry.spec.name))
-            });
+            // The parser's errors already name the command (`command NAME: ...`).
+            let checked = crate::cmd::find(name)
+                .and_then(|entry| tmate_proto::command::Args::parse(entry.spec, rest));
             if let Err(e) = checked {
                 return self.error_block(&format!("parse error: {e}"));
             }
