@@ -54,6 +54,7 @@ pub const TABLE: &[Def] = &[
     // Server options.
     def("backspace", SV, Key, "C-?"),
     def("buffer-limit", SV, Num(1, MAX), "50"),
+    def("command-alias", SV, Array, COMMAND_ALIAS),
     def("copy-command", SV, Str, ""),
     def("default-terminal", SV, Str, "tmux-256color"),
     def("editor", SV, Str, "/usr/bin/vi"),
@@ -123,6 +124,7 @@ pub const TABLE: &[Def] = &[
     ),
     def("status-bg", SE, Str, "default"),
     def("status-fg", SE, Str, "default"),
+    def("status-format", SE, Array, STATUS_FORMAT),
     def("status-interval", SE, Num(0, MAX), "15"),
     def(
         "status-justify",
@@ -342,6 +344,58 @@ pub const TABLE: &[Def] = &[
 /// tmux 3.3a's default `update-environment`, in the array encoding (`array_items`).
 const UPDATE_ENVIRONMENT: &str = "0=DISPLAY\x001=KRB5CCNAME\x002=SSH_ASKPASS\x003=SSH_AUTH_SOCK\x00\
      4=SSH_AGENT_PID\x005=SSH_CONNECTION\x006=WINDOWID\x007=XAUTHORITY";
+
+/// tmux 3.3a's default `command-alias`, in the array encoding.
+const COMMAND_ALIAS: &str = "0=split-pane=split-window\x001=splitp=split-window\x00\
+     2=server-info=show-messages -JT\x003=info=show-messages -JT\x00\
+     4=choose-window=choose-tree -w\x005=choose-session=choose-tree -s";
+
+/// tmux 3.3a's default `status-format`, in the array encoding: line 0 is the status line
+/// (left, window list, right), line 1 the pane list shown with `status 2`.
+const STATUS_FORMAT: &str = concat!(
+    "0=",
+    "#[align=left range=left #{E:status-left-style}]",
+    "#[push-default]#{T;=/#{status-left-length}:status-left}#[pop-default]",
+    "#[norange default]#[list=on align=#{status-justify}]",
+    "#[list=left-marker]<#[list=right-marker]>#[list=on]",
+    "#{W:#[range=window|#{window_index} #{E:window-status-style}",
+    "#{?#{&&:#{window_last_flag},#{!=:#{E:window-status-last-style},default}}, ",
+    "#{E:window-status-last-style},}",
+    "#{?#{&&:#{window_bell_flag},#{!=:#{E:window-status-bell-style},default}}, ",
+    "#{E:window-status-bell-style},",
+    "#{?#{&&:#{||:#{window_activity_flag},#{window_silence_flag}},",
+    "#{!=:#{E:window-status-activity-style},default}}, ",
+    "#{E:window-status-activity-style},}}]",
+    "#[push-default]#{T:window-status-format}#[pop-default]#[norange default]",
+    "#{?window_end_flag,,#{window-status-separator}},",
+    "#[range=window|#{window_index} list=focus ",
+    "#{?#{!=:#{E:window-status-current-style},default},",
+    "#{E:window-status-current-style},#{E:window-status-style}}",
+    "#{?#{&&:#{window_last_flag},#{!=:#{E:window-status-last-style},default}}, ",
+    "#{E:window-status-last-style},}",
+    "#{?#{&&:#{window_bell_flag},#{!=:#{E:window-status-bell-style},default}}, ",
+    "#{E:window-status-bell-style},",
+    "#{?#{&&:#{||:#{window_activity_flag},#{window_silence_flag}},",
+    "#{!=:#{E:window-status-activity-style},default}}, ",
+    "#{E:window-status-activity-style},}}]",
+    "#[push-default]#{T:window-status-current-format}#[pop-default]",
+    "#[norange list=on default]#{?window_end_flag,,#{window-status-separator}}}",
+    "#[nolist align=right range=right #{E:status-right-style}]",
+    "#[push-default]#{T;=/#{status-right-length}:status-right}#[pop-default]",
+    "#[norange default]",
+    "\x001=",
+    "#[align=centre]#{P:#{?pane_active,#[reverse],}",
+    "#{pane_index}[#{pane_width}x#{pane_height}]#[default] }",
+);
+
+/// How a whole value for an array option splits into items (tmux 3.3a's table separators:
+/// commas for these, spaces and commas for the others; hooks are never split).
+pub fn array_separators(name: &str) -> &'static [char] {
+    match name {
+        "command-alias" | "terminal-overrides" | "terminal-features" | "user-keys" => &[','],
+        _ => &[' ', ','],
+    }
+}
 
 /// tmux 3.3a's default `terminal-features`, in the array encoding.
 const TERMINAL_FEATURES: &str = "0=xterm*:clipboard:ccolour:cstyle:focus:title\x001=screen*:title";

@@ -578,3 +578,38 @@ fn terminal_options_from_everyday_configs_match_tmux() {
         &["show", "-s", "terminal-overrides"],
     ]);
 }
+
+/// `command-alias` as tmux 3.3a: its defaults (`splitp`), an alias's arguments appended to
+/// its last command, an alias of several commands, aliases expanded when a key is bound
+/// (list-keys shows the commands), and a whole value split at commas only.
+#[test]
+fn command_aliases_match_tmux() {
+    let windows: &[&str] = &["list-windows", "-F", "#{window_index}:#{window_panes}"];
+    compare_outcomes(&[
+        &["new-session", "-d", "-x", "80", "-y", "24"],
+        &["splitp", "-h"],
+        windows,
+        &[
+            "set",
+            "-sa",
+            "command-alias",
+            "lsx=list-windows -F \"#{window_index}:\"",
+        ],
+        &["lsx"],
+        &["lsx", "-a"],
+        &[
+            "set",
+            "-s",
+            "command-alias[9]",
+            "ww=new-window -d ; neww -d",
+        ],
+        &["ww"],
+        windows,
+        &["bind", "x", "lsx"],
+        &["list-keys", "x"],
+        &["set", "-s", "command-alias", "a=display -p one two,b=lsx"],
+        &["show", "-s", "command-alias"],
+        &["a"],
+        &["splitp"],
+    ]);
+}

@@ -35,6 +35,8 @@ pub fn bind_args(state: &mut State, args: &Args) -> CmdOutcome {
         [line] => crate::parse::parse_line(line)?,
         _ => split_commands(words),
     };
+    // tmux expands aliases when it parses the binding (list-keys shows the commands).
+    let commands = super::expand_aliases(state, &commands)?;
     let binding = Binding {
         repeat: args.has('r'),
         commands,

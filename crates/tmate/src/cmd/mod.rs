@@ -255,6 +255,42 @@ pub fn run_line(
     run_list(shared, state, client, &command::split_commands(argv))
 }
 
+/// tmux 3.3a's `command-alias`: a command named by an alias (`NAME=COMMANDS`) becomes the
+/// alias's commands with its own arguments appended to the last one; the alias's commands are
+/// not expanded again (tmux parses them with CMD_PARSE_NOALIAS). An alias that does not parse
+/// is the command's error.
+pub fn expand_aliases(state: &State, commands: &[Vec<String>]) -> Result<Vec<Vec<String>>, String> {
+    let aliases = state
+        .options
+        .get(crate::options::Scope::Server, "command-alias")
+        .map(crate::options::array_items)
+        .unwrap_or_default();
+    let mut out = Vec::with_capacity(commands.len());
+    for words in commands {
+        let alias = words.first().and_then(|name| {
+            aliases.values().find_map(|item| {
+                item.split_once('=')
+                    .filter(|(alias, _)| alias == name)
+                    .map(|(_, value)| value)
+            })
+        });
+        let Some(value) = alias else {
+            out.push(words.clone());
+            continue;
+        };
+        let mut expanded: Vec<Vec<String>> = crate::parse::parse_line(value)?
+            .iter()
+            .flat_map(|line| command::split_commands(line))
+            .filter(|c| !c.is_empty())
+            .collect();
+        if let Some(last) = expanded.last_mut() {
+            last.extend(words.iter().skip(1).cloned());
+        }
+        out.extend(expanded);
+    }
+    Ok(out)
+}
+
 /// Run commands in order. Output accumulates; the first error stops the list, like tmux.
 pub fn run_list(
     shared: &Arc<Shared>,
@@ -263,6 +299,11 @@ pub fn run_list(
     commands: &[Vec<String>],
 ) -> CmdResult {
     let ctx = Ctx { shared, client };
+    let commands = match expand_aliases(state, commands) {
+        Ok(c) => c,
+        Err(e) => return CmdResult::error(e),
+    };
+    let commands = &commands[..];
     let mut total = CmdResult::default();
     for (i, cmd) in commands.iter().enumerate() {
         let Some((name, rest)) = cmd.split_first() else {

@@ -223,7 +223,7 @@ fn set_array(
             }
         },
         _ => value
-            .split([' ', ','])
+            .split(options::array_separators(d.name))
             .filter(|v| !v.is_empty())
             .map(str::to_string)
             .collect(),

@@ -257,7 +257,11 @@ impl<'a> ControlClient<'a> {
     /// One command line: parsed (an unknown command or bad flags are parse errors in tmux
     /// 3.3a, which resolves commands while parsing), then each command in its own block.
     async fn run_line(&mut self, line: &str) {
-        let commands = match crate::parse::parse_line(line) {
+        let parsed = crate::parse::parse_line(line).and_then(|c| {
+            let st = self.shared.lock();
+            crate::cmd::expand_aliases(&st, &c)
+        });
+        let commands = match parsed {
             Ok(c) => c,
             Err(e) => return self.error_block(&format!("parse error: {e}")),
         };
