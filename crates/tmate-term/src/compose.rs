@@ -404,12 +404,21 @@ pub fn compose_look(
 ) {
     reset_frame(frame, client_cols, client_rows);
     let overlay = scene.message.is_some() || look.prompt.is_some();
-    let status_rows = u16::from(client_rows > 0 && (scene.status.is_some() || overlay));
+    let status_rows = if scene.status.is_some() {
+        u16::try_from(look.status_lines.len().max(1)).unwrap_or(u16::MAX)
+    } else {
+        u16::from(overlay)
+    }
+    .min(client_rows);
     let area = Area {
         cols: client_cols,
         rows: client_rows - status_rows,
-        // Window-area rows start below a status line at the top.
-        top: usize::from(status_rows == 1 && scene.status.is_some() && look.status_top),
+        // Window-area rows start below status lines at the top.
+        top: if scene.status.is_some() && look.status_top {
+            usize::from(status_rows)
+        } else {
+            0
+        },
     };
     let active = scene
         .active_pane
@@ -417,8 +426,15 @@ pub fn compose_look(
     let owner = pane_owners(scene, area);
     draw_window_area(scene, look, area, &owner, active, frame);
     draw_pane_labels(scene, look, area, frame);
-    if status_rows == 1 {
-        draw_status_row(scene, look, area, frame);
+    for line in 0..status_rows {
+        draw_status_row(
+            scene,
+            look,
+            area,
+            usize::from(line),
+            usize::from(status_rows),
+            frame,
+        );
     }
     if let Some(active) = active {
         place_cursor(active, overlay, area, frame);
@@ -665,17 +681,30 @@ fn draw_pane_labels(scene: &Scene<'_>, look: &Look, area: Area, frame: &mut Fram
 
 /// The status row (above or below the window area): a message, else the prompt, else the
 /// status line.
-fn draw_status_row(scene: &Scene<'_>, look: &Look, area: Area, frame: &mut Frame) {
+fn draw_status_row(
+    scene: &Scene<'_>,
+    look: &Look,
+    area: Area,
+    line: usize,
+    lines: usize,
+    frame: &mut Frame,
+) {
     let cols = usize::from(area.cols);
-    let row_index = if area.top == 1 {
-        0
+    let row_index = if area.top > 0 {
+        line
     } else {
-        usize::from(area.rows)
+        usize::from(area.rows) + line
     };
+    // A message or prompt takes the last status line, as in tmux.
+    let last = line + 1 == lines;
+    let format = look.status_lines.get(line);
     // The status row is drawn from the bar, the message and the look alone (the clock is
     // text in the bar): with the same inputs it is left as it is.
     let mut h = std::hash::DefaultHasher::new();
-    (area.cols, row_index, &scene.status, &scene.message, look).hash(&mut h);
+    (area.cols, row_index, line, last, &scene.status, look).hash(&mut h);
+    if last {
+        scene.message.hash(&mut h);
+    }
     let stamp = h.finish();
     let current = frame.damage.is_current(row_index, stamp);
     if !current {
@@ -686,10 +715,24 @@ fn draw_status_row(scene: &Scene<'_>, look: &Look, area: Area, frame: &mut Frame
         // Drawn from the same inputs last time: the cells are already right.
     } else if let Some(row) = frame.cells.get_mut(start..start + cols) {
         match (&scene.message, &look.prompt, &scene.status) {
-            (Some(message), _, _) => draw_message(row, message, look.message_style),
-            (None, Some(prompt), _) => draw_prompt(row, prompt, look),
-            (None, None, Some(status)) => draw_status(row, status, look),
-            (None, None, None) => {}
+            (Some(message), _, _) if last => draw_message(row, message, look.message_style),
+            (None, Some(prompt), _) if last => draw_prompt(row, prompt, look),
+            (_, _, Some(status)) => match format {
+                Some(Some(text)) => {
+                    for slot in row.iter_mut() {
+                        set_blank(slot, look.status_style);
+                    }
+                    crate::format_draw(row, text, look.status_style);
+                }
+                // Line 0 in tmux's default format, drawn from the bar.
+                None | Some(None) if line == 0 => draw_status(row, status, look),
+                _ => {
+                    for slot in row.iter_mut() {
+                        set_blank(slot, look.status_style);
+                    }
+                }
+            },
+            _ => {}
         }
     }
 }

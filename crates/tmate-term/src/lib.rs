@@ -51,6 +51,7 @@ pub mod clock;
 mod compose;
 mod engine;
 mod filter;
+mod format_draw;
 mod markup;
 mod pane;
 mod render;
@@ -61,6 +62,7 @@ mod style;
 
 pub use clock::{status_clock, strftime};
 pub use compose::{Frame, RowDamage, Scene, ScenePane, compose, compose_into, compose_look};
+pub use format_draw::format_draw;
 pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_markup};
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;

@@ -21,7 +21,7 @@ pub(crate) fn plain_cells(text: &str, style: Style) -> Vec<Cell> {
 
 /// Append one character: zero-width ones join the previous grapheme, unprintable ones are
 /// dropped (tmux ignores them in status text).
-fn push_char(cells: &mut Vec<Cell>, c: char, style: Style) {
+pub(crate) fn push_char(cells: &mut Vec<Cell>, c: char, style: Style) {
     if c.is_control() {
         return;
     }

@@ -117,6 +117,10 @@ pub struct Look {
     pub active_border_style: Style,
     /// `status-position top`.
     pub status_top: bool,
+    /// With `status` 2 to 5: each status line's expanded `status-format[N]` (markup), `None`
+    /// for a line tmux leaves blank, or for line 0 in tmux's default format (drawn from the
+    /// [`StatusBar`]). Empty: the one default line.
+    pub status_lines: Vec<Option<String>>,
     pub justify: Justify,
     /// The window list; `None`: `StatusBar::windows` in tmux's default format and style.
     pub windows: Option<Vec<WindowEntry>>,
@@ -145,6 +149,7 @@ impl Default for Look {
             border_style: BORDER_STYLE,
             active_border_style: ACTIVE_BORDER_STYLE,
             status_top: false,
+            status_lines: Vec::new(),
             justify: Justify::Left,
             windows: None,
             separator: " ".into(),
@@ -201,7 +206,7 @@ fn window_list(status: &StatusBar, look: &Look) -> (Vec<Cell>, Option<(usize, us
 
 /// Copy `width` cells of `src` starting at `start` into `row` at `at` (tmux `format_draw_put`),
 /// blanking half characters at either end so a wide character is never split.
-fn put(row: &mut [Cell], at: usize, src: &[Cell], start: usize, width: usize) {
+pub(crate) fn put(row: &mut [Cell], at: usize, src: &[Cell], start: usize, width: usize) {
     let row_len = row.len();
     for i in 0..width {
         let Some(cell) = src.get(start + i) else {

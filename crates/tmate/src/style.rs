@@ -72,6 +72,39 @@ fn pane_status_lines(st: &State, ctx: Ctx, look: &mut Look) {
         .collect();
 }
 
+/// The rows option `status` gives the status lines: `off`, `on` (one) or 2 to 5.
+pub fn status_line_count(value: &str) -> u16 {
+    match value {
+        "off" => 0,
+        "on" => 1,
+        n => n.parse().unwrap_or(1),
+    }
+}
+
+/// Each status line's expanded `status-format[N]` when the session draws more than one line
+/// or a `status-format[0]` of its own; line 0 in tmux's default format stays `None` (the
+/// compositor draws it from the status bar, which is what that format expands to).
+fn status_lines(st: &State, ctx: Ctx) -> Vec<Option<String>> {
+    let count = status_line_count(&st.session_option(ctx.session, "status")).max(1);
+    let items = crate::options::array_items(&st.session_option(ctx.session, "status-format"));
+    let defaults = crate::options::lookup("status-format")
+        .map(|d| crate::options::array_items(d.default))
+        .unwrap_or_default();
+    let default_first = items.get(&0) == defaults.get(&0);
+    if count == 1 && default_first {
+        return Vec::new();
+    }
+    let now = std::time::SystemTime::now();
+    (0..u32::from(count))
+        .map(|line| match items.get(&line) {
+            Some(_) if line == 0 && default_first => None,
+            Some(fmt) => Some(format::expand_time(st, ctx, fmt, now)),
+            // tmux leaves a line without a format blank; line 0 too once it is unset.
+            None => (line == 0).then(String::new),
+        })
+        .collect()
+}
+
 /// The session's look for its current window (`status-style` and the rest), with the window
 /// list expanded from `window-status-format` / `window-status-current-format`.
 pub fn look(st: &State, sid: u32) -> Look {
@@ -106,6 +139,7 @@ pub fn look(st: &State, sid: u32) -> Look {
     look.border_style = option_style(st, ctx, "pane-border-style", none, none);
     look.active_border_style = option_style(st, ctx, "pane-active-border-style", none, none);
     look.status_top = st.option(sid, s.current, "status-position") == "top";
+    look.status_lines = status_lines(st, ctx);
     pane_status_lines(st, ctx, &mut look);
     look.justify = Justify::from_option(&st.option(sid, s.current, "status-justify"));
     look.separator = format::expand(

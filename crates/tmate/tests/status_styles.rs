@@ -200,3 +200,49 @@ set -g window-active-style 'bg=colour16'
     }
     p.same_rows(0..24, "window-active-style moved");
 }
+
+/// `status 3`: tmux 3.3a's default second line (the pane list, centred, the active pane
+/// reversed) and a blank third line, with the window area three rows shorter.
+#[tokio::test]
+async fn three_status_lines_with_the_default_formats() {
+    let config = "set -g status 3\nset -g status-right 'right'\n";
+    let setup: &[&[&str]] = &[&["split-window", "-h", "cat"]];
+    let p = same_screen(config, setup, "1[39x21]").await;
+    p.same_rows(0..24, config);
+}
+
+/// `status-format[]` of one's own: fill, sections (left, centre, right, absolute-centre), a
+/// window list with its focus, markers and the text after it, `##` escapes, at the top.
+#[tokio::test]
+async fn status_formats_of_ones_own_at_the_top() {
+    let config = "set -g status 2
+set -g status-position top
+set -g status-format[0] '#[fill=colour52 align=left]L##x#[list=on align=centre]#[list=left-marker]<<#[list=right-marker]>>#[list=on]#{W:#[fg=yellow]#I:#W ,#[list=focus bg=red]#I:#W#[list=on bg=default] }#[nolist]after#[align=right]#{session_name}!'
+set -g status-format[1] '#[align=absolute-centre,fg=green]mid#[align=right]end'
+";
+    same_screen(config, WINDOWS, "after").await;
+    // Names too long for the line: the list is cut around the current window, between the
+    // markers.
+    let long: &[&[&str]] = &[
+        &[
+            "new-window",
+            "-n",
+            "a-rather-long-window-name-number-one",
+            "cat",
+        ],
+        &[
+            "new-window",
+            "-n",
+            "a-rather-long-window-name-number-two",
+            "cat",
+        ],
+        &[
+            "new-window",
+            "-n",
+            "third-long-window-name-in-the-list",
+            "cat",
+        ],
+        &["select-window", "-t", "1"],
+    ];
+    same_screen(config, long, "after").await;
+}

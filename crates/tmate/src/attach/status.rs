@@ -10,10 +10,9 @@ use crate::format;
 use crate::server::Shared;
 use crate::state::State;
 
-/// Rows the status line takes for this session (option `status`).
+/// Rows the status lines take for this session (option `status`: off, on, or 2 to 5).
 pub(super) fn status_rows(shared: &Arc<Shared>, sid: u32) -> u16 {
-    let on = shared.lock().session_option(sid, "status");
-    u16::from(on != "off")
+    crate::style::status_line_count(&shared.lock().session_option(sid, "status"))
 }
 
 /// The status line's content from the status options and formats.

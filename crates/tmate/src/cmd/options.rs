@@ -222,6 +222,8 @@ fn set_array(
                 return Err(e);
             }
         },
+        // An item set by index is kept whole (tmux `options_array_set`).
+        _ if index.is_some() => vec![value.to_string()],
         _ => value
             .split(options::array_separators(d.name))
             .filter(|v| !v.is_empty())
