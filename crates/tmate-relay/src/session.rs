@@ -834,6 +834,7 @@ impl SessionState {
                 active_pane: None,
                 status: self.status_bar(None, now),
                 message,
+                message_markup: false,
             };
         };
         let window = layout
@@ -865,6 +866,7 @@ impl SessionState {
             active_pane: window.map(|w| w.active_pane_id),
             status: self.status_bar(Some(layout), now),
             message,
+            message_markup: false,
         }
     }
 

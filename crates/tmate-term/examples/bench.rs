@@ -138,6 +138,7 @@ fn scene<'a>(terms: &'a [PaneTerm], g: &Geom, status: &StatusBar) -> Scene<'a> {
         active_pane: Some(2),
         status: Some(status.clone()),
         message: None,
+        message_markup: false,
     }
 }
 

@@ -25,6 +25,8 @@ pub struct Scene<'a> {
     pub status: Option<StatusBar>,
     /// Shown in place of the status line (black on yellow), as plain text.
     pub message: Option<String>,
+    /// The message's `#[...]` markup is drawn (display-message), else it is plain text.
+    pub message_markup: bool,
 }
 
 /// One pane of the window: its tmate layout geometry and its terminal.
@@ -703,7 +705,7 @@ fn draw_status_row(
     let mut h = std::hash::DefaultHasher::new();
     (area.cols, row_index, line, last, &scene.status, look).hash(&mut h);
     if last {
-        scene.message.hash(&mut h);
+        (&scene.message, scene.message_markup).hash(&mut h);
     }
     let stamp = h.finish();
     let current = frame.damage.is_current(row_index, stamp);
@@ -715,6 +717,12 @@ fn draw_status_row(
         // Drawn from the same inputs last time: the cells are already right.
     } else if let Some(row) = frame.cells.get_mut(start..start + cols) {
         match (&scene.message, &look.prompt, &scene.status) {
+            (Some(message), _, _) if last && scene.message_markup => {
+                for slot in row.iter_mut() {
+                    set_blank(slot, look.message_style);
+                }
+                crate::format_draw(row, message, look.message_style);
+            }
             (Some(message), _, _) if last => draw_message(row, message, look.message_style),
             (None, Some(prompt), _) if last => draw_prompt(row, prompt, look),
             (_, _, Some(status)) => match format {

@@ -19,6 +19,7 @@
 //!         windows: vec![StatusWindow { idx: 0, name: "sh".into(), active: true, last: false }],
 //!     }),
 //!     message: None,
+//!     message_markup: false,
 //! };
 //! let frame = compose(&scene, 80, 24);
 //! assert_eq!(frame.row_text(0), "hello world");

@@ -87,6 +87,7 @@ impl ThreePanes {
             active_pane: Some(3),
             status,
             message: message.map(str::to_owned),
+            message_markup: false,
         }
     }
 }
@@ -203,6 +204,7 @@ fn client_larger_than_session_is_filled_like_tmux() {
             windows: vec![window(0, "bash", true, false)],
         }),
         message: None,
+        message_markup: false,
     };
     let frame = compose(&scene, 50, 14);
     let dots = |n: usize| "·".repeat(n);
@@ -284,6 +286,7 @@ fn status_list_is_cut_around_the_current_window_with_markers() {
             ],
         }),
         message: None,
+        message_markup: false,
     };
     let frame = compose(&scene, 40, 8);
     assert_eq!(
@@ -318,6 +321,7 @@ fn status_markup_is_interpreted_never_printed() {
             ],
         }),
         message: None,
+        message_markup: false,
     };
     let frame = compose(&scene, 50, 8);
     assert_eq!(
@@ -391,6 +395,7 @@ fn wide_characters_cut_at_pane_or_client_edges_become_blanks() {
         active_pane: Some(1),
         status: None,
         message: None,
+        message_markup: false,
     };
     let frame = compose(&scene, 10, 2);
     assert_eq!(frame.row_text(0), "abc │zz");
@@ -445,6 +450,7 @@ fn degenerate_scenes_do_not_panic() {
         active_pane: Some(9),
         status: Some(StatusBar::default()),
         message: None,
+        message_markup: false,
     };
     for (c, r) in [(0, 0), (1, 1), (0, 5), (5, 0), (80, 24)] {
         let frame = compose(&scene, c, r);

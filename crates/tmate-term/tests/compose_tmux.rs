@@ -216,6 +216,7 @@ fn our_frame_with(tmux: &Tmux, sx: u16, sy: u16, client: (u16, u16), status: Sta
         active_pane: info.iter().find(|p| p.active).map(|p| p.id),
         status: Some(status),
         message: None,
+        message_markup: false,
     };
     compose(&scene, client.0, client.1)
 }

@@ -140,6 +140,7 @@ impl World {
                 }],
             }),
             message: self.message.then(|| "a message".to_string()),
+            message_markup: false,
         }
     }
 
@@ -273,6 +274,7 @@ fn a_keystroke_sends_only_its_row() {
             active_pane: Some(0),
             status: None,
             message: None,
+            message_markup: false,
         }
     }
     let mut frame = Frame::blank(0, 0);

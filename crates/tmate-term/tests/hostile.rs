@@ -162,6 +162,7 @@ fn check_drawable(pane: &PaneTerm) {
         active_pane: Some(0),
         status: None,
         message: pane.title(),
+        message_markup: false,
     };
     let mut renderer = Renderer::new();
     let mut out = Vec::new();

@@ -92,6 +92,7 @@ fn frame_of(pane: &PaneTerm) -> Frame {
             }],
         }),
         message: None,
+        message_markup: false,
     };
     compose(&scene, COLS, ROWS + 1)
 }

@@ -352,6 +352,9 @@ pub enum ClientEvent {
     Detach,
     /// Shown on the status line for this many milliseconds.
     Message(String, u64),
+    /// A message whose `#[...]` markup is drawn (display-message; tmux draws other
+    /// messages, such as errors, as plain text).
+    StyledMessage(String, u64),
     /// A prompt or display-panes (`crate::prompt`).
     Overlay(crate::prompt::Request),
 }

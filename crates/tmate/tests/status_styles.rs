@@ -246,3 +246,17 @@ set -g status-format[1] '#[align=absolute-centre,fg=green]mid#[align=right]end'
     ];
     same_screen(config, long, "after").await;
 }
+
+/// `display-message` draws its text's markup as tmux 3.3a does (styles, alignment, `##`), on
+/// the last of several status lines.
+#[tokio::test]
+async fn display_message_markup() {
+    let config = "set -g status 2\nset -g message-style 'bg=colour25,fg=white'\n";
+    let setup: &[&[&str]] = &[&[
+        "display-message",
+        "-d",
+        "0",
+        "#[fg=red,bold]red#[default] plain ## #[align=right]shown-right",
+    ]];
+    same_screen(config, setup, "shown-right").await;
+}

@@ -58,7 +58,8 @@ impl AttachedClient<'_> {
         if self.status_lines == 0 {
             scene.status = None;
         }
-        scene.message = self.message.as_ref().map(|(m, _)| m.clone());
+        scene.message = self.message.as_ref().map(|(m, _, _)| m.clone());
+        scene.message_markup = self.message.as_ref().is_some_and(|(_, _, markup)| *markup);
         compose_look(&scene, &cached.look, self.cols, self.rows, &mut self.frame);
         if st.session_option(sid, "mouse") == "on" {
             // tmux asks the terminal for button and drag reports itself.
@@ -138,5 +139,6 @@ fn build<'a>(st: &'a State, data: &SceneData, status: StatusBar) -> Scene<'a> {
         active_pane: Some(i64::from(*active)),
         status: Some(status),
         message: None,
+        message_markup: false,
     }
 }

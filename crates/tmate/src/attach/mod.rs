@@ -52,7 +52,8 @@ struct AttachedClient<'a> {
     /// Rows the status line takes (option `status`).
     status_lines: u16,
     /// The status-line message and when it goes.
-    message: Option<(String, Instant)>,
+    /// The message on the status line, until when, and whether its markup is drawn.
+    message: Option<(String, Instant, bool)>,
     keys: KeyState,
     parser: InputParser,
     /// Parsed input waiting for the key tables.
@@ -204,7 +205,7 @@ impl<'a> AttachedClient<'a> {
         if self
             .message
             .as_ref()
-            .is_some_and(|(_, until)| Instant::now() >= *until)
+            .is_some_and(|(_, until, _)| Instant::now() >= *until)
         {
             self.message = None;
             self.redraw = true;
@@ -240,6 +241,17 @@ impl<'a> AttachedClient<'a> {
         None
     }
 
+    /// Show a message for `ms` milliseconds (0: until a key clears it, as display-time 0 and
+    /// display-message -d 0 do).
+    fn show_message(&mut self, text: String, ms: u64, markup: bool) {
+        let shown = if ms == 0 {
+            UNTIL_KEY
+        } else {
+            Duration::from_millis(ms)
+        };
+        self.message = Some((text, Instant::now() + shown, markup));
+    }
+
     /// Sends what was drawn to the client's screen.
     async fn flush(&mut self, conn: &mut Connection) -> std::io::Result<()> {
         if !self.out.is_empty() {
@@ -258,7 +270,7 @@ impl<'a> AttachedClient<'a> {
         }
         for t in [
             self.keys.dispatch.repeat_deadline(),
-            self.message.as_ref().map(|(_, t)| *t),
+            self.message.as_ref().map(|(_, t, _)| *t),
             self.keys.overlay.deadline(),
         ]
         .into_iter()
@@ -329,13 +341,11 @@ impl<'a> AttachedClient<'a> {
                 Some(format!("[detached (from session {name})]"))
             }
             Some(ClientEvent::Message(text, ms)) => {
-                // 0 (display-time 0, display-message -d 0): until a key clears it.
-                let shown = if ms == 0 {
-                    UNTIL_KEY
-                } else {
-                    Duration::from_millis(ms)
-                };
-                self.message = Some((text, Instant::now() + shown));
+                self.show_message(text, ms, false);
+                None
+            }
+            Some(ClientEvent::StyledMessage(text, ms)) => {
+                self.show_message(text, ms, true);
                 None
             }
             Some(ClientEvent::Overlay(request)) => {
@@ -372,7 +382,7 @@ fn set_client_size(shared: &Arc<Shared>, sid: u32, client: u32, size: (u16, u16)
 }
 
 /// Start-up config errors, taken by the first client to attach as its message.
-fn take_config_errors(st: &mut State, sid: u32) -> Option<(String, Instant)> {
+fn take_config_errors(st: &mut State, sid: u32) -> Option<(String, Instant, bool)> {
     let errors = std::mem::take(&mut st.config_errors);
     let time = millis(
         st.session_option(sid, "display-time")
@@ -383,6 +393,7 @@ fn take_config_errors(st: &mut State, sid: u32) -> Option<(String, Instant)> {
         (
             errors.join("; "),
             Instant::now() + time.max(Duration::from_secs(5)),
+            false,
         )
     })
 }

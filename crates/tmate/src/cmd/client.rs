@@ -149,7 +149,7 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>)
             .collect(),
     };
     for c in targets {
-        send(state, c, ClientEvent::Message(text.clone(), time));
+        send(state, c, ClientEvent::StyledMessage(text.clone(), time));
     }
     state.log_message(text);
     Ok(CmdResult::default())
