@@ -114,6 +114,10 @@ pub struct Renderer {
     /// The frame (identity, epoch) `screen` was last made equal to: rows of that frame that
     /// did not change since need no comparing (`Frame::damage`).
     drawn: Option<(u64, u64)>,
+    /// The terminal has no automatic margins (terminfo `am` off, or `am@` in
+    /// `terminal-overrides`): as tmux, never write its bottom-right cell, which would scroll
+    /// such a terminal. Kept across `enter`, `leave` and `reset`.
+    no_auto_margins: bool,
 }
 
 impl Renderer {
@@ -133,6 +137,7 @@ impl Renderer {
             cursor_visible: Some(true),
             blank: true,
             drawn: None,
+            no_auto_margins: self.no_auto_margins,
         };
     }
 
@@ -143,7 +148,13 @@ impl Renderer {
             b"\x1b[0m\x1b[?25h\x1b[?1l\x1b>\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\
               \x1b[?1006l\x1b[?1004l\x1b[?1049l",
         );
-        *self = Renderer::default();
+        self.reset();
+    }
+
+    /// Whether the terminal lacks automatic margins (see the field); takes effect from the
+    /// next cell drawn.
+    pub fn set_no_auto_margins(&mut self, on: bool) {
+        self.no_auto_margins = on;
     }
 
     /// Forget the incidental state a render leaves behind (the current SGR pen, and the cursor
@@ -161,7 +172,10 @@ impl Renderer {
 
     /// Forget what the client shows: the next render redraws everything and sets every mode.
     pub fn reset(&mut self) {
-        *self = Renderer::default();
+        *self = Renderer {
+            no_auto_margins: self.no_auto_margins,
+            ..Renderer::default()
+        };
     }
 
     /// Emit what moves the client from the last frame drawn to `frame`: everything on the first
@@ -288,9 +302,14 @@ impl Renderer {
             } else {
                 (x, new)
             };
+            let width = u16::from(draw_cell.width.max(1));
+            if self.no_auto_margins && y + 1 == frame.rows && draw_x + width >= cols {
+                // tmux `tty_putc`/`tty_putn` on a terminal without `am`: left unwritten.
+                covered_until = cols;
+                continue;
+            }
             self.move_to(draw_x, y, screen, frame, out);
             self.draw_cell(&draw_cell, out);
-            let width = u16::from(draw_cell.width.max(1));
             covered_until = draw_x + width;
             for cx in draw_x..covered_until {
                 let cell = normalized(frame, cx, y);

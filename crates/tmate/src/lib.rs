@@ -41,6 +41,7 @@ pub mod prompt;
 pub mod server;
 pub mod state;
 pub mod style;
+pub mod termcaps;
 pub mod tty;
 pub mod uplink;
 pub mod wire;

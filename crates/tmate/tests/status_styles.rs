@@ -260,3 +260,18 @@ async fn display_message_markup() {
     ]];
     same_screen(config, setup, "shown-right").await;
 }
+
+/// `terminal-overrides` with `am@` for the client's terminal: tmux 3.3a never writes the
+/// bottom-right cell (it would scroll a terminal without automatic margins), so the status
+/// line's last character is left out on both.
+#[tokio::test]
+async fn no_automatic_margins_leave_the_last_cell() {
+    let config = "set -g terminal-overrides 'xterm*:am@'\nset -g status-right 'end-XYZ'\n";
+    let p = same_screen(config, &[], "end-XY").await;
+    for c in &p.clients {
+        assert!(
+            !c.screen.screen().contents().contains("end-XYZ"),
+            "the bottom-right cell was written"
+        );
+    }
+}

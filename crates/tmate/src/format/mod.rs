@@ -9,7 +9,7 @@
 
 mod colours;
 mod loops;
-mod matching;
+pub(crate) mod matching;
 mod modifiers;
 mod parse;
 mod replace;
