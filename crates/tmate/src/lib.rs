@@ -39,6 +39,7 @@ pub mod prompt;
 pub mod server;
 pub mod state;
 pub mod style;
+pub mod tree;
 pub mod tty;
 pub mod uplink;
 pub mod wire;

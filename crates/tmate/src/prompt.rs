@@ -34,6 +34,11 @@ pub enum Action {
     Template(String),
     /// confirm-before: these commands when the answer is `y`.
     Confirm(Vec<Vec<String>>),
+    /// A tree mode's prompt (filter, search, kill, command): the answer goes back to it.
+    Mode {
+        pane: u32,
+        what: crate::tree::ModePrompt,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,6 +72,12 @@ pub enum Outcome {
     Run(Vec<Vec<String>>),
     /// Show this error on the status line.
     Error(String),
+    /// The answer to a tree mode's prompt.
+    Mode {
+        pane: u32,
+        what: crate::tree::ModePrompt,
+        answer: String,
+    },
 }
 
 /// The editing state of an open prompt.
@@ -215,6 +226,14 @@ impl Prompt {
     /// The answer to the current prompt: the next prompt, or what to run. `None`: closed.
     fn answer(&mut self, s: String) -> (bool, Outcome) {
         match &self.spec.action {
+            Action::Mode { pane, what } => (
+                false,
+                Outcome::Mode {
+                    pane: *pane,
+                    what: *what,
+                    answer: s,
+                },
+            ),
             Action::Confirm(commands) => {
                 let yes = s.len() == 1 && s.eq_ignore_ascii_case("y");
                 let out = if yes {

@@ -36,6 +36,8 @@ pub struct Pane {
     pub generation: u64,
     /// Copy mode over this pane (`crate::copy`).
     pub copy: Option<Box<crate::copy::CopyMode>>,
+    /// A tree mode (choose-tree, choose-buffer, choose-client) drawn instead of the screen.
+    pub tree: Option<Box<crate::tree::TreeMode>>,
     /// The last `current_command` answer: every redraw of the status line asks for it.
     pub command_cache: std::cell::RefCell<Option<crate::process::CommandCache>>,
 }

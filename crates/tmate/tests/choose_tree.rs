@@ -1,0 +1,170 @@
+//! Tree modes on attached clients side by side with real tmux 3.3a: choose-tree from `C-b s`
+//! and `C-b w` (the list, the `+`/`-` markers, the preview box with its windows and panes),
+//! moving, expanding and choosing; choose-buffer pasting into a pane; find-window's filter.
+//! The same keys go to both; whole screens are compared row by row, text and style.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+#[path = "common/pair.rs"]
+mod pair;
+
+use pair::Pair;
+
+/// A fixed status-right so the clock and host name do not differ; no paste detection.
+const BASE_CONFIG: &str =
+    "set -g status-right 'R'\nset -g display-time 20000\nset -g assume-paste-time 0\n";
+
+/// Wait until both screens satisfy `check` (on their whole text), then compare every row.
+async fn settle(p: &mut Pair, what: &str, check: impl Fn(&str) -> bool) {
+    for c in &mut p.clients {
+        c.wait_text(what, &check).await;
+    }
+    let rows = p.clients[0].rows();
+    p.same_rows(0..rows, what);
+}
+
+/// Three windows running `cat` (window 1 split in two), with text in each pane so the
+/// previews show something; names set so automatic names do not differ.
+async fn three_windows() -> Pair {
+    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["new-window", "-d", "-n", "w1", "cat"]);
+        m.run(&["split-window", "-d", "-h", "-t", "main:1", "cat"]);
+        m.run(&["new-window", "-d", "-n", "w2", "cat"]);
+        for (t, text) in [
+            ("main:0.0", "zero"),
+            ("main:1.0", "one-left"),
+            ("main:1.1", "one-right"),
+            ("main:2.0", "two"),
+        ] {
+            m.run(&["send-keys", "-t", t, text, "Enter"]);
+        }
+    }
+    for (t, text) in [("main:0.0", "zero"), ("main:1.1", "one-right"), ("main:2.0", "two")] {
+        p.wait_both(&["capture-pane", "-p", "-t", t], "the echoed text", |s| {
+            s.matches(text).count() == 2
+        });
+    }
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p
+}
+
+#[tokio::test]
+async fn choose_tree_sessions_expand_and_choose() {
+    let mut p = three_windows().await;
+    // C-b s: choose-tree -Zs, the session collapsed with a preview of its windows.
+    p.send(b"\x02s").await;
+    settle(&mut p, "the session list", |s| {
+        s.starts_with("(0) + main: 3 windows (attached)") && s.contains(" main (sort: index) ")
+    })
+    .await;
+    // Right expands the session; its windows are listed under it.
+    p.send(b"\x1b[C").await;
+    settle(&mut p, "the expanded session", |s| {
+        s.starts_with("(0) - main: 3 windows (attached)") && s.contains("w2: ")
+    })
+    .await;
+    // Down twice: window 1, its panes in the preview.
+    p.send(b"\x1b[B").await;
+    settle(&mut p, "window 0 current", |s| s.contains(" 0 (sort: index) ")).await;
+    p.send(b"\x1b[B").await;
+    settle(&mut p, "window 1 current", |s| s.contains(" 1 (sort: index) ")).await;
+    // Right expands window 1, Down twice reaches its second pane, Enter chooses it.
+    p.send(b"\x1b[C").await;
+    settle(&mut p, "window 1 expanded", |s| s.contains("(3) │   ├─> 0: ")).await;
+    p.send(b"\x1b[B").await;
+    settle(&mut p, "pane 1.0 current", |s| s.contains(" 0 (sort: index) ")).await;
+    p.send(b"\x1b[B").await;
+    settle(&mut p, "pane 1.1 current", |s| s.contains(" 1 (sort: index) ")).await;
+    p.send(b"\r").await;
+    p.status("window 1 shown", |r| r.contains("1:w1*")).await;
+    p.run_both(&["display", "-p", "-t", "main", "#{window_index}.#{pane_index}"]);
+    let rows = p.clients[0].rows();
+    p.same_rows(0..rows, "after choosing");
+}
+
+#[tokio::test]
+async fn choose_tree_windows_zooms_and_keys() {
+    let mut p = three_windows().await;
+    p.send(b"\x02n").await;
+    p.status("window 1", |r| r.contains("1:w1*")).await;
+    // C-b w on the split window: zoomed while the mode is on, the windows listed.
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.starts_with("(0) - main: 3 windows (attached)") && s.contains(" 1 (sort: index) ")
+    })
+    .await;
+    p.run_both(&["display", "-p", "-t", "main", "#{window_zoomed_flag} #{pane_in_mode} #{pane_mode}"]);
+    // Up, Up: the session line; Down: window 0; the key (3) chooses window 2 at once.
+    p.send(b"k").await;
+    settle(&mut p, "window 0 current", |s| s.contains(" 0 (sort: index) ")).await;
+    p.send(b"k").await;
+    settle(&mut p, "the session current", |s| s.contains(" main (sort: index) ")).await;
+    // v hides the preview, v shows it again.
+    p.send(b"v").await;
+    settle(&mut p, "no preview", |s| !s.contains("(sort: index)")).await;
+    p.send(b"v").await;
+    settle(&mut p, "the preview again", |s| s.contains(" main (sort: index) ")).await;
+    p.send(b"3").await;
+    p.status("window 2 shown", |r| r.contains("2:w2*")).await;
+    p.run_both(&["display", "-p", "-t", "main", "#{window_index}.#{pane_index} #{pane_in_mode}"]);
+    // The mode ended: window 1 is not zoomed any more.
+    p.run_both(&["display", "-p", "-t", "main:1", "#{window_zoomed_flag}"]);
+    let rows = p.clients[0].rows();
+    p.same_rows(0..rows, "after choosing");
+    // q leaves without choosing.
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| s.contains(" 2 (sort: index) ")).await;
+    p.send(b"q").await;
+    p.wait_both(&["display", "-p", "-t", "main", "#{pane_in_mode}"], "the mode gone", |s| {
+        s.trim() == "0"
+    });
+}
+
+#[tokio::test]
+async fn choose_buffer_pastes_into_a_pane() {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set-buffer", "-b", "first", "alpha"]);
+        m.run(&["set-buffer", "-b", "second", "beta\ngamma"]);
+    }
+    // Through the prompt with a fixed format (the default shows the creation time).
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-buffer -F '#{buffer_name}: #{buffer_sample}'\r")
+        .await;
+    settle(&mut p, "the buffer list", |s| {
+        s.starts_with("(0) second: second: beta\\ngamma") && s.contains(" second (sort: time) ")
+    })
+    .await;
+    p.send(b"j").await;
+    settle(&mut p, "the first buffer", |s| s.contains(" first (sort: time) ")).await;
+    p.send(b"\r").await;
+    p.wait_both(&["capture-pane", "-p", "-t", "main:0.0"], "the paste", |s| {
+        s.contains("alpha")
+    });
+    let a = p.muxes[0].run(&["capture-pane", "-p", "-t", "main:0.0"]);
+    let b = p.muxes[1].run(&["capture-pane", "-p", "-t", "main:0.0"]);
+    assert_eq!(b, a, "the pane after the paste");
+    p.run_both(&["display", "-p", "-t", "main", "#{pane_in_mode}"]);
+}
+
+#[tokio::test]
+async fn find_window_filters_by_name() {
+    let mut p = three_windows().await;
+    p.open(b"\x02f", "(find-window)").await;
+    p.send(b"w2\r").await;
+    settle(&mut p, "the matching window", |s| {
+        s.starts_with("(0) - main: 3 windows (attached)") && s.contains("(filter: active)")
+    })
+    .await;
+    p.send(b"\r").await;
+    p.status("window 2 shown", |r| r.contains("2:w2*")).await;
+    p.run_both(&["display", "-p", "-t", "main", "#{window_index}.#{pane_index}"]);
+}
