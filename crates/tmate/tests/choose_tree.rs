@@ -68,7 +68,7 @@ async fn choose_tree_sessions_expand_and_choose() {
     // Right expands the session; its windows are listed under it.
     p.send(b"\x1b[C").await;
     settle(&mut p, "the expanded session", |s| {
-        s.starts_with("(0) - main: 3 windows (attached)") && s.contains("w2: ")
+        s.starts_with("(0) - main: 3 windows (attached)") && s.contains("(3) └─>   2: w2")
     })
     .await;
     // Down twice: window 1, its panes in the preview.
@@ -164,6 +164,9 @@ async fn find_window_filters_by_name() {
         s.starts_with("(0) - main: 3 windows (attached)") && s.contains("(filter: active)")
     })
     .await;
+    // The current window does not match: the session line is current; Down reaches w2.
+    p.send(b"j").await;
+    settle(&mut p, "window 2 current", |s| s.contains(" 2 (sort: index) ")).await;
     p.send(b"\r").await;
     p.status("window 2 shown", |r| r.contains("2:w2*")).await;
     p.run_both(&["display", "-p", "-t", "main", "#{window_index}.#{pane_index}"]);
