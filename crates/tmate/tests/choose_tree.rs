@@ -171,3 +171,35 @@ async fn find_window_filters_by_name() {
     p.status("window 2 shown", |r| r.contains("2:w2*")).await;
     p.run_both(&["display", "-p", "-t", "main", "#{window_index}.#{pane_index}"]);
 }
+
+/// The mode's screen reaches the relay's viewers as the pane's content (tmate mirrors what
+/// the pane shows), and the pane's own screen comes back when the mode ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tree_mode_reaches_viewers() {
+    use common::host_ok;
+    use tmate_fixtures::relay::{ScriptedViewer, TestRelay, token_of};
+
+    let relay = TestRelay::start().await;
+    let mux = common::Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(&mux, &["new-session", "-d", "-s", "main", "-n", "w0", "-x", "80", "-y", "23", "cat"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    host_ok(&mux, &["send-keys", "-t", "main", "visible", "Enter"]);
+    let mut viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh.trim()), 80, 24).await;
+    viewer
+        .wait_text("the pane's text", |s| s.contains("visible"))
+        .await;
+    host_ok(&mux, &["choose-tree", "-t", "main", "-s"]);
+    viewer
+        .wait_text("the tree", |s| {
+            s.starts_with("(0) + main: 1 windows") && s.contains(" main (sort: index) ")
+        })
+        .await;
+    host_ok(&mux, &["send-keys", "-t", "main", "q"]);
+    viewer
+        .wait_text("the pane again", |s| {
+            s.starts_with("visible") && !s.contains("(sort: index)")
+        })
+        .await;
+    host_ok(&mux, &["kill-server"]);
+}
