@@ -344,6 +344,8 @@ pub struct ClientHandle {
     pub activity: u64,
     /// The session area this client can show (its size minus the status line).
     pub size: Option<(u16, u16)>,
+    /// Its terminal's path (tmux's client name, `#{client_name}`).
+    pub name: String,
 }
 
 #[derive(Debug, Clone)]

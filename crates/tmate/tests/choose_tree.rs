@@ -46,7 +46,11 @@ async fn three_windows() -> Pair {
             m.run(&["send-keys", "-t", t, text, "Enter"]);
         }
     }
-    for (t, text) in [("main:0.0", "zero"), ("main:1.1", "one-right"), ("main:2.0", "two")] {
+    for (t, text) in [
+        ("main:0.0", "zero"),
+        ("main:1.1", "one-right"),
+        ("main:2.0", "two"),
+    ] {
         p.wait_both(&["capture-pane", "-p", "-t", t], "the echoed text", |s| {
             s.matches(text).count() == 2
         });
@@ -73,19 +77,40 @@ async fn choose_tree_sessions_expand_and_choose() {
     .await;
     // Down twice: window 1, its panes in the preview.
     p.send(b"\x1b[B").await;
-    settle(&mut p, "window 0 current", |s| s.contains(" 0 (sort: index) ")).await;
+    settle(&mut p, "window 0 current", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
     p.send(b"\x1b[B").await;
-    settle(&mut p, "window 1 current", |s| s.contains(" 1 (sort: index) ")).await;
+    settle(&mut p, "window 1 current", |s| {
+        s.contains(" 1 (sort: index) ")
+    })
+    .await;
     // Right expands window 1, Down twice reaches its second pane, Enter chooses it.
     p.send(b"\x1b[C").await;
-    settle(&mut p, "window 1 expanded", |s| s.contains("(3) │   ├─> 0: ")).await;
+    settle(&mut p, "window 1 expanded", |s| {
+        s.contains("(3) │   ├─> 0: ")
+    })
+    .await;
     p.send(b"\x1b[B").await;
-    settle(&mut p, "pane 1.0 current", |s| s.contains(" 0 (sort: index) ")).await;
+    settle(&mut p, "pane 1.0 current", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
     p.send(b"\x1b[B").await;
-    settle(&mut p, "pane 1.1 current", |s| s.contains(" 1 (sort: index) ")).await;
+    settle(&mut p, "pane 1.1 current", |s| {
+        s.contains(" 1 (sort: index) ")
+    })
+    .await;
     p.send(b"\r").await;
     p.status("window 1 shown", |r| r.contains("1:w1*")).await;
-    p.run_both(&["display", "-p", "-t", "main", "#{window_index}.#{pane_index}"]);
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index}",
+    ]);
     let rows = p.clients[0].rows();
     p.same_rows(0..rows, "after choosing");
 }
@@ -101,31 +126,57 @@ async fn choose_tree_windows_zooms_and_keys() {
         s.starts_with("(0) - main: 3 windows (attached)") && s.contains(" 1 (sort: index) ")
     })
     .await;
-    p.run_both(&["display", "-p", "-t", "main", "#{window_zoomed_flag} #{pane_in_mode} #{pane_mode}"]);
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_zoomed_flag} #{pane_in_mode} #{pane_mode}",
+    ]);
     // Up, Up: the session line; Down: window 0; the key (3) chooses window 2 at once.
     p.send(b"k").await;
-    settle(&mut p, "window 0 current", |s| s.contains(" 0 (sort: index) ")).await;
+    settle(&mut p, "window 0 current", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
     p.send(b"k").await;
-    settle(&mut p, "the session current", |s| s.contains(" main (sort: index) ")).await;
+    settle(&mut p, "the session current", |s| {
+        s.contains(" main (sort: index) ")
+    })
+    .await;
     // v hides the preview, v shows it again.
     p.send(b"v").await;
     settle(&mut p, "no preview", |s| !s.contains("(sort: index)")).await;
     p.send(b"v").await;
-    settle(&mut p, "the preview again", |s| s.contains(" main (sort: index) ")).await;
+    settle(&mut p, "the preview again", |s| {
+        s.contains(" main (sort: index) ")
+    })
+    .await;
     p.send(b"3").await;
     p.status("window 2 shown", |r| r.contains("2:w2*")).await;
-    p.run_both(&["display", "-p", "-t", "main", "#{window_index}.#{pane_index} #{pane_in_mode}"]);
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index} #{pane_in_mode}",
+    ]);
     // The mode ended: window 1 is not zoomed any more.
     p.run_both(&["display", "-p", "-t", "main:1", "#{window_zoomed_flag}"]);
     let rows = p.clients[0].rows();
     p.same_rows(0..rows, "after choosing");
     // q leaves without choosing.
     p.send(b"\x02w").await;
-    settle(&mut p, "the window list", |s| s.contains(" 2 (sort: index) ")).await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
     p.send(b"q").await;
-    p.wait_both(&["display", "-p", "-t", "main", "#{pane_in_mode}"], "the mode gone", |s| {
-        s.trim() == "0"
-    });
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode gone",
+        |s| s.trim() == "0",
+    );
 }
 
 #[tokio::test]
@@ -144,11 +195,16 @@ async fn choose_buffer_pastes_into_a_pane() {
     })
     .await;
     p.send(b"j").await;
-    settle(&mut p, "the first buffer", |s| s.contains(" first (sort: time) ")).await;
+    settle(&mut p, "the first buffer", |s| {
+        s.contains(" first (sort: time) ")
+    })
+    .await;
     p.send(b"\r").await;
-    p.wait_both(&["capture-pane", "-p", "-t", "main:0.0"], "the paste", |s| {
-        s.contains("alpha")
-    });
+    p.wait_both(
+        &["capture-pane", "-p", "-t", "main:0.0"],
+        "the paste",
+        |s| s.contains("alpha"),
+    );
     let a = p.muxes[0].run(&["capture-pane", "-p", "-t", "main:0.0"]);
     let b = p.muxes[1].run(&["capture-pane", "-p", "-t", "main:0.0"]);
     assert_eq!(b, a, "the pane after the paste");
@@ -166,10 +222,19 @@ async fn find_window_filters_by_name() {
     .await;
     // The current window does not match: the session line is current; Down reaches w2.
     p.send(b"j").await;
-    settle(&mut p, "window 2 current", |s| s.contains(" 2 (sort: index) ")).await;
+    settle(&mut p, "window 2 current", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
     p.send(b"\r").await;
     p.status("window 2 shown", |r| r.contains("2:w2*")).await;
-    p.run_both(&["display", "-p", "-t", "main", "#{window_index}.#{pane_index}"]);
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index}",
+    ]);
 }
 
 /// The mode's screen reaches the relay's viewers as the pane's content (tmate mirrors what
@@ -181,7 +246,22 @@ async fn tree_mode_reaches_viewers() {
 
     let relay = TestRelay::start().await;
     let mux = common::Mux::tmate().with_config(&relay.tmate_conf());
-    host_ok(&mux, &["new-session", "-d", "-s", "main", "-n", "w0", "-x", "80", "-y", "23", "cat"]);
+    host_ok(
+        &mux,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-n",
+            "w0",
+            "-x",
+            "80",
+            "-y",
+            "23",
+            "cat",
+        ],
+    );
     host_ok(&mux, &["wait", "tmate-ready"]);
     let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
     host_ok(&mux, &["send-keys", "-t", "main", "visible", "Enter"]);

@@ -13,7 +13,11 @@ fn settings(args: &Args, kind: Kind, format: &str, command: &str) -> Settings {
         kind,
         format: args.get('F').unwrap_or(format).to_string(),
         key_format: args.get('K').map(str::to_string),
-        command: args.rest.first().map_or(command, String::as_str).to_string(),
+        command: args
+            .rest
+            .first()
+            .map_or(command, String::as_str)
+            .to_string(),
         filter: args.get('f').map(str::to_string),
         sort: args.get('O').map(str::to_string),
         reversed: args.has('r'),

@@ -39,9 +39,11 @@ pub const BUFFER_COMMAND: &str = "paste-buffer -b '%%'";
 pub const CLIENT_FORMAT: &str = "#{t/p:client_activity}: session #{session_name}";
 pub const CLIENT_COMMAND: &str = "detach-client -t '%%'";
 
-/// Our clients have no tty names yet: a stable name from the id.
-pub fn client_name(id: u32) -> String {
-    format!("client-{id}")
+/// A client's name (its terminal's path).
+pub fn client_name(st: &State, id: u32) -> String {
+    st.clients
+        .get(&id)
+        .map_or_else(|| format!("client-{id}"), |c| c.name.clone())
 }
 
 fn session_ctx(sid: u32) -> Ctx {
@@ -146,7 +148,15 @@ impl TreeMode {
 
     /// tmux `mode_tree_add`: a remembered item keeps its expanded (and, with its parent
     /// expanded, tagged) state.
-    fn add(&mut self, saved: &Saved, parent: Option<usize>, tag: Tag, name: String, text: String, expanded: bool) -> Option<usize> {
+    fn add(
+        &mut self,
+        saved: &Saved,
+        parent: Option<usize>,
+        tag: Tag,
+        name: String,
+        text: String,
+        expanded: bool,
+    ) -> Option<usize> {
         if self.items.len() >= MAX_ITEMS {
             return None;
         }
@@ -212,9 +222,21 @@ impl TreeMode {
         let Some(s) = st.sessions.get(&sid) else {
             return;
         };
-        let text = expand_as(st, ctx_of(st, sid, None, None), FormatKind::Session, &self.settings.format);
+        let text = expand_as(
+            st,
+            ctx_of(st, sid, None, None),
+            FormatKind::Session,
+            &self.settings.format,
+        );
         let expanded = self.settings.start != Start::Sessions;
-        let Some(item) = self.add(saved, None, Tag::Session(sid), s.name.clone(), text, expanded) else {
+        let Some(item) = self.add(
+            saved,
+            None,
+            Tag::Session(sid),
+            s.name.clone(),
+            text,
+            expanded,
+        ) else {
             return;
         };
         let mut windows: Vec<u32> = s.windows.keys().copied().collect();
@@ -239,17 +261,44 @@ impl TreeMode {
         }
     }
 
-    fn fill_window(&mut self, st: &State, saved: &Saved, sid: u32, idx: u32, parent: usize, filter: Option<&str>) -> bool {
+    fn fill_window(
+        &mut self,
+        st: &State,
+        saved: &Saved,
+        sid: u32,
+        idx: u32,
+        parent: usize,
+        filter: Option<&str>,
+    ) -> bool {
         let Some(w) = st.window(sid, idx) else {
             return false;
         };
-        let text = expand_as(st, ctx_of(st, sid, Some(idx), None), FormatKind::Window, &self.settings.format);
+        let text = expand_as(
+            st,
+            ctx_of(st, sid, Some(idx), None),
+            FormatKind::Window,
+            &self.settings.format,
+        );
         let expanded = self.settings.start == Start::Panes;
-        let Some(item) = self.add(saved, Some(parent), Tag::Window(sid, idx), idx.to_string(), text, expanded) else {
+        let Some(item) = self.add(
+            saved,
+            Some(parent),
+            Tag::Window(sid, idx),
+            idx.to_string(),
+            text,
+            expanded,
+        ) else {
             return false;
         };
         let passes = |pane: u32| {
-            filter.is_none_or(|f| truthy(&expand_as(st, ctx_of(st, sid, Some(idx), Some(pane)), FormatKind::Pane, f)))
+            filter.is_none_or(|f| {
+                truthy(&expand_as(
+                    st,
+                    ctx_of(st, sid, Some(idx), Some(pane)),
+                    FormatKind::Pane,
+                    f,
+                ))
+            })
         };
         let panes = w.pane_ids();
         if let [one] = panes.as_slice() {
@@ -276,8 +325,20 @@ impl TreeMode {
                 .and_then(|n| u32::try_from(n).ok())
                 .unwrap_or(0)
                 .saturating_add(base);
-            let text = expand_as(st, ctx_of(st, sid, Some(idx), Some(pane)), FormatKind::Pane, &self.settings.format);
-            self.add(saved, Some(item), Tag::Pane(pane), n.to_string(), text, true);
+            let text = expand_as(
+                st,
+                ctx_of(st, sid, Some(idx), Some(pane)),
+                FormatKind::Pane,
+                &self.settings.format,
+            );
+            self.add(
+                saved,
+                Some(item),
+                Tag::Pane(pane),
+                n.to_string(),
+                text,
+                true,
+            );
         }
         true
     }
@@ -286,7 +347,12 @@ impl TreeMode {
         let mut list = st.buffers.by_time();
         match self.sort {
             1 => list.sort_by(|a, b| a.name.cmp(&b.name)),
-            2 => list.sort_by(|a, b| b.data.len().cmp(&a.data.len()).then_with(|| a.name.cmp(&b.name))),
+            2 => list.sort_by(|a, b| {
+                b.data
+                    .len()
+                    .cmp(&a.data.len())
+                    .then_with(|| a.name.cmp(&b.name))
+            }),
             _ => {}
         }
         if self.settings.reversed {
@@ -301,7 +367,14 @@ impl TreeMode {
                 (keep, crate::format::expand(st, ctx, &self.settings.format))
             });
             if keep {
-                self.add(saved, None, Tag::Buffer(b.name.clone()), b.name.clone(), text, true);
+                self.add(
+                    saved,
+                    None,
+                    Tag::Buffer(b.name.clone()),
+                    b.name.clone(),
+                    text,
+                    true,
+                );
             }
         }
     }
@@ -315,7 +388,14 @@ impl TreeMode {
                 (keep, crate::format::expand(st, ctx, &self.settings.format))
             });
             if keep {
-                self.add(saved, None, Tag::Client(*id), client_name(*id), text, true);
+                self.add(
+                    saved,
+                    None,
+                    Tag::Client(*id),
+                    client_name(st, *id),
+                    text,
+                    true,
+                );
             }
         }
     }
@@ -378,7 +458,10 @@ impl TreeMode {
             }
             Tag::Buffer(name) => {
                 let (sid, idx, pane) = self.origin;
-                (ctx_of(st, sid, Some(idx), Some(pane)), buffer_vars(st.buffers.get(name)?))
+                (
+                    ctx_of(st, sid, Some(idx), Some(pane)),
+                    buffer_vars(st.buffers.get(name)?),
+                )
             }
             Tag::Client(id) => {
                 let sid = st.clients.get(id)?.session;
@@ -409,7 +492,10 @@ fn buffer_vars(b: &crate::copy::buffers::Buffer) -> Vec<(String, String)> {
         ("buffer_created".into(), b.created.to_string()),
         ("buffer_name".into(), b.name.clone()),
         ("buffer_size".into(), b.data.len().to_string()),
-        ("buffer_sample".into(), crate::copy::buffers::sample(&b.data)),
+        (
+            "buffer_sample".into(),
+            crate::copy::buffers::sample(&b.data),
+        ),
     ]
 }
 
@@ -420,11 +506,14 @@ fn client_vars(st: &State, id: u32) -> Vec<(String, String)> {
     };
     let (w, h) = c.size.unwrap_or((0, 0));
     vec![
-        ("client_name".into(), client_name(id)),
-        ("client_tty".into(), client_name(id)),
+        ("client_name".into(), client_name(st, id)),
+        ("client_tty".into(), client_name(st, id)),
         ("client_width".into(), w.to_string()),
         ("client_height".into(), h.to_string()),
-        ("client_activity".into(), crate::state::now_secs().to_string()),
+        (
+            "client_activity".into(),
+            crate::state::now_secs().to_string(),
+        ),
     ]
 }
 
@@ -432,7 +521,10 @@ fn client_vars(st: &State, id: u32) -> Vec<(String, String)> {
 /// a buffer's name or text).
 pub(super) fn matches(st: &State, item: &Item, search: &str) -> bool {
     match &item.tag {
-        Tag::Session(sid) => st.sessions.get(sid).is_some_and(|s| s.name.contains(search)),
+        Tag::Session(sid) => st
+            .sessions
+            .get(sid)
+            .is_some_and(|s| s.name.contains(search)),
         Tag::Window(sid, idx) => crate::format::window_name(st, *sid, *idx).contains(search),
         Tag::Pane(id) => st
             .panes

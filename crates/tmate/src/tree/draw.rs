@@ -76,11 +76,11 @@ impl Canvas {
             let (chunk, next) = match rest.strip_prefix("##") {
                 Some(n) => ("#", n),
                 None => {
-                    let n = rest
-                        .char_indices()
-                        .nth(1)
-                        .map_or(rest.len(), |(i, _)| i);
-                    (rest.get(..n).unwrap_or_default(), rest.get(n..).unwrap_or_default())
+                    let n = rest.char_indices().nth(1).map_or(rest.len(), |(i, _)| i);
+                    (
+                        rest.get(..n).unwrap_or_default(),
+                        rest.get(n..).unwrap_or_default(),
+                    )
                 }
             };
             used += self.text(x + used, y, chunk, style, max - used);
@@ -245,7 +245,9 @@ fn draw_list(mode: &TreeMode, st: &State, c: &mut Canvas) {
         let Some(item) = mode.items.get(line.item) else {
             continue;
         };
-        let key = item.key.map_or(String::new(), |k| format!("({})", k.name()));
+        let key = item
+            .key
+            .map_or(String::new(), |k| format!("({})", k.name()));
         let symbol = if line.flat {
             ""
         } else if item.children.is_empty() {
@@ -305,11 +307,21 @@ fn draw_preview(mode: &mut TreeMode, st: &State, c: &mut Canvas) {
     let (sid, idx, _) = mode.origin;
     let gc = mode_style(st, sid, idx);
     c.frame(0, h, w, sy - h);
-    let sort = mode.settings.kind.sorts().get(mode.sort).copied().unwrap_or("");
+    let sort = mode
+        .settings
+        .kind
+        .sorts()
+        .get(mode.sort)
+        .copied()
+        .unwrap_or("");
     let title = format!(
         " {} (sort: {sort}{})",
         item.name,
-        if mode.settings.reversed { ", reversed" } else { "" }
+        if mode.settings.reversed {
+            ", reversed"
+        } else {
+            ""
+        }
     );
     if w - 2 >= title.len() {
         let mut x = 1 + c.text(1, h, &title, Style::default(), w - 2);
@@ -366,7 +378,11 @@ fn strip(
     if total == 0 {
         return;
     }
-    let visible = if sx / total < 24 { (sx / 24).max(1) } else { total };
+    let visible = if sx / total < 24 {
+        (sx / 24).max(1)
+    } else {
+        total
+    };
     let current = parts.iter().position(|p| p.active).unwrap_or(0);
     let (mut start, mut end) = if current < visible {
         (0, visible)
@@ -387,7 +403,14 @@ fn strip(
         left = false;
         right = false;
     }
-    let room = sx - if left && right { 6 } else if left || right { 3 } else { 0 };
+    let room = sx
+        - if left && right {
+            6
+        } else if left || right {
+            3
+        } else {
+            0
+        };
     let each = room / visible;
     let remaining = room - visible * each;
     if each == 0 {
@@ -404,7 +427,11 @@ fn strip(
     for (i, part) in parts.iter().enumerate().take(end).skip(start) {
         let n = i - start;
         let off = if left { 3 } else { 0 } + n * each;
-        let width = if i == end - 1 { each + remaining } else { each - 1 };
+        let width = if i == end - 1 {
+            each + remaining
+        } else {
+            each - 1
+        };
         c.preview(cx + off, cy, part.term, width, sy);
         let style = if part.active { colours.1 } else { colours.0 };
         let label_w = if label_each { each } else { width };
@@ -421,12 +448,17 @@ fn strip(
 }
 
 /// tmux `window_tree_draw_label`: the label centred, boxed when there is room.
-fn draw_label(c: &mut Canvas, (px, py, sx, sy): (usize, usize, usize, usize), style: Style, label: &str) {
+fn draw_label(
+    c: &mut Canvas,
+    (px, py, sx, sy): (usize, usize, usize, usize),
+    style: Style,
+    label: &str,
+) {
     let len = label.len();
     if sx == 0 || sy == 1 || len > sx {
         return;
     }
-    let ox = (sx - len + 1) / 2;
+    let ox = (sx - len).div_ceil(2);
     let oy = sy.div_ceil(2);
     if ox > 1 && ox + len < sx - 1 && sy >= 3 {
         c.frame(px + ox - 1, py + oy - 1, len + 2, 3);
@@ -436,14 +468,21 @@ fn draw_label(c: &mut Canvas, (px, py, sx, sy): (usize, usize, usize, usize), st
 
 /// `display-panes-colour` and `display-panes-active-colour` as label styles.
 fn label_colours(st: &State, sid: u32) -> (Style, Style) {
-    let colour = |name: &str| crate::style::colour(&st.session_option(sid, name)).unwrap_or_default();
+    let colour =
+        |name: &str| crate::style::colour(&st.session_option(sid, name)).unwrap_or_default();
     (
         Style::colors(colour("display-panes-colour"), Color::Default),
         Style::colors(colour("display-panes-active-colour"), Color::Default),
     )
 }
 
-fn session_preview(mode: &mut TreeMode, st: &State, c: &mut Canvas, sid: u32, area: (usize, usize, usize, usize)) {
+fn session_preview(
+    mode: &mut TreeMode,
+    st: &State,
+    c: &mut Canvas,
+    sid: u32,
+    area: (usize, usize, usize, usize),
+) {
     let Some(s) = st.sessions.get(&sid) else {
         return;
     };
@@ -460,10 +499,23 @@ fn session_preview(mode: &mut TreeMode, st: &State, c: &mut Canvas, sid: u32, ar
             })
         })
         .collect();
-    strip(&mut mode.preview_offset, c, &parts, label_colours(st, sid), false, area);
+    strip(
+        &mut mode.preview_offset,
+        c,
+        &parts,
+        label_colours(st, sid),
+        false,
+        area,
+    );
 }
 
-fn window_preview(mode: &mut TreeMode, st: &State, c: &mut Canvas, (sid, idx): (u32, u32), area: (usize, usize, usize, usize)) {
+fn window_preview(
+    mode: &mut TreeMode,
+    st: &State,
+    c: &mut Canvas,
+    (sid, idx): (u32, u32),
+    area: (usize, usize, usize, usize),
+) {
     let Some(w) = st.window(sid, idx) else {
         return;
     };
@@ -483,11 +535,23 @@ fn window_preview(mode: &mut TreeMode, st: &State, c: &mut Canvas, (sid, idx): (
             })
         })
         .collect();
-    strip(&mut mode.preview_offset, c, &parts, label_colours(st, sid), true, area);
+    strip(
+        &mut mode.preview_offset,
+        c,
+        &parts,
+        label_colours(st, sid),
+        true,
+        area,
+    );
 }
 
 /// `window_buffer_draw`: the buffer's first lines, made visible.
-fn buffer_preview(st: &State, c: &mut Canvas, name: &str, (cx, cy, sx, sy): (usize, usize, usize, usize)) {
+fn buffer_preview(
+    st: &State,
+    c: &mut Canvas,
+    name: &str,
+    (cx, cy, sx, sy): (usize, usize, usize, usize),
+) {
     let Some(b) = st.buffers.get(name) else {
         return;
     };
@@ -501,14 +565,23 @@ fn buffer_preview(st: &State, c: &mut Canvas, name: &str, (cx, cy, sx, sy): (usi
 
 /// `window_client_draw`: the client's active pane above a line (its status line is not
 /// drawn here).
-fn client_preview(st: &State, c: &mut Canvas, id: u32, (cx, cy, sx, sy): (usize, usize, usize, usize)) {
+fn client_preview(
+    st: &State,
+    c: &mut Canvas,
+    id: u32,
+    (cx, cy, sx, sy): (usize, usize, usize, usize),
+) {
     let Some(client) = st.clients.get(&id) else {
         return;
     };
     let Some(s) = st.sessions.get(&client.session) else {
         return;
     };
-    let Some(p) = s.windows.get(&s.current).and_then(|w| st.panes.get(&w.active)) else {
+    let Some(p) = s
+        .windows
+        .get(&s.current)
+        .and_then(|w| st.panes.get(&w.active))
+    else {
         return;
     };
     let lines = usize::from(st.session_option(client.session, "status") != "off");

@@ -295,7 +295,13 @@ enum After {
 }
 
 /// A key for the pane's tree mode (tmux `window_pane_key` to the mode's key handler).
-pub fn key(shared: &std::sync::Arc<Shared>, st: &mut State, ctx: &ClientInfo, pane: u32, k: KeyCode) {
+pub fn key(
+    shared: &std::sync::Arc<Shared>,
+    st: &mut State,
+    ctx: &ClientInfo,
+    pane: u32,
+    k: KeyCode,
+) {
     let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
         return;
     };
@@ -384,7 +390,9 @@ pub fn prompt_answer(
             if answer.len() == 1 && answer.eq_ignore_ascii_case("y") =>
         {
             let tags = if what == ModePrompt::KillCurrent {
-                mode.current_item().map(|i| vec![i.tag.clone()]).unwrap_or_default()
+                mode.current_item()
+                    .map(|i| vec![i.tag.clone()])
+                    .unwrap_or_default()
             } else {
                 mode.tagged_or_current(true)
             };
@@ -433,7 +441,10 @@ impl TreeMode {
             .map(|i| i.tag.clone())
             .collect();
         if tagged.is_empty() && current {
-            return self.current_item().map(|i| vec![i.tag.clone()]).unwrap_or_default();
+            return self
+                .current_item()
+                .map(|i| vec![i.tag.clone()])
+                .unwrap_or_default();
         }
         tagged
     }
@@ -491,11 +502,7 @@ impl TreeMode {
         match found {
             Some(n) => {
                 self.current = n;
-                self.offset = if n + 1 > self.height {
-                    n + 1 - self.height
-                } else {
-                    0
-                };
+                self.offset = (n + 1).saturating_sub(self.height);
                 true
             }
             None => {
@@ -527,7 +534,11 @@ impl TreeMode {
         let n = order.len();
         let found = (1..n)
             .filter_map(|k| order.get((pos + k) % n).copied())
-            .find(|i| self.items.get(*i).is_some_and(|it| build::matches(st, it, &search)));
+            .find(|i| {
+                self.items
+                    .get(*i)
+                    .is_some_and(|it| build::matches(st, it, &search))
+            });
         let Some(found) = found else {
             return;
         };
@@ -667,7 +678,11 @@ impl TreeMode {
                     i.parent
                 });
             }
-            let mut stack = self.items.get(cur).map(|i| i.children.clone()).unwrap_or_default();
+            let mut stack = self
+                .items
+                .get(cur)
+                .map(|i| i.children.clone())
+                .unwrap_or_default();
             while let Some(c) = stack.pop() {
                 if let Some(i) = self.items.get_mut(c) {
                     i.tagged = false;
@@ -747,13 +762,7 @@ impl TreeMode {
         };
         match (&tag, self.settings.kind) {
             (Tag::Client(id), Kind::Client) => {
-                // Our clients have no names for `detach-client -t`: the default template
-                // detaches the chosen client directly.
-                if self.settings.command == build::CLIENT_COMMAND {
-                    detach(st, *id);
-                    return After::Finish(Vec::new());
-                }
-                let name = build::client_name(*id);
+                let name = build::client_name(st, *id);
                 After::Finish(vec![crate::prompt::template_replace(
                     &self.settings.command,
                     &name,
@@ -805,7 +814,10 @@ impl TreeMode {
                     return After::Redraw;
                 };
                 let prompt = match tag {
-                    Tag::Session(sid) => st.sessions.get(&sid).map(|s| format!("Kill session {}? ", s.name)),
+                    Tag::Session(sid) => st
+                        .sessions
+                        .get(&sid)
+                        .map(|s| format!("Kill session {}? ", s.name)),
                     Tag::Window(_, idx) => Some(format!("Kill window {idx}? ")),
                     Tag::Pane(id) => pane_number(st, id).map(|n| format!("Kill pane {n}? ")),
                     _ => None,
@@ -817,7 +829,12 @@ impl TreeMode {
             Ok('X') => {
                 let n = self.count_tagged();
                 if n != 0 {
-                    return self.prompt(&format!("Kill {n} tagged? "), "", ModePrompt::KillTagged, true);
+                    return self.prompt(
+                        &format!("Kill {n} tagged? "),
+                        "",
+                        ModePrompt::KillTagged,
+                        true,
+                    );
                 }
             }
             Ok(':') => {
@@ -845,7 +862,10 @@ impl TreeMode {
         };
         match u8::try_from(c).map(char::from) {
             Ok('d') => {
-                let cur = self.current_item().map(|i| vec![i.tag.clone()]).unwrap_or_default();
+                let cur = self
+                    .current_item()
+                    .map(|i| vec![i.tag.clone()])
+                    .unwrap_or_default();
                 self.down(false);
                 for n in names(cur) {
                     st.buffers.remove(&n);
@@ -857,7 +877,10 @@ impl TreeMode {
                 }
             }
             Ok('p') => {
-                let cur = self.current_item().map(|i| vec![i.tag.clone()]).unwrap_or_default();
+                let cur = self
+                    .current_item()
+                    .map(|i| vec![i.tag.clone()])
+                    .unwrap_or_default();
                 return self.paste(st, names(cur));
             }
             Ok('P') => return self.paste(st, names(self.tagged_or_current(false))),
@@ -890,7 +913,10 @@ impl TreeMode {
         };
         match u8::try_from(c).map(char::from) {
             Ok('d' | 'x' | 'z') => {
-                let cur = self.current_item().map(|i| vec![i.tag.clone()]).unwrap_or_default();
+                let cur = self
+                    .current_item()
+                    .map(|i| vec![i.tag.clone()])
+                    .unwrap_or_default();
                 for id in ids(cur) {
                     detach(st, id);
                 }
@@ -936,7 +962,7 @@ fn target_of(st: &State, tag: &Tag) -> Option<String> {
             Some(format!("={}:{idx}.%{id}", st.sessions.get(&sid)?.name))
         }
         Tag::Buffer(name) => Some(name.clone()),
-        Tag::Client(id) => Some(build::client_name(*id)),
+        Tag::Client(id) => Some(build::client_name(st, *id)),
     }
 }
 
