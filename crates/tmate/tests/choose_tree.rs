@@ -283,3 +283,99 @@ async fn tree_mode_reaches_viewers() {
         .await;
     host_ok(&mux, &["kill-server"]);
 }
+
+#[tokio::test]
+async fn choose_tree_tags_sorts_filters_kills_and_commands() {
+    let mut p = three_windows().await;
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| s.contains(" 0 (sort: index) ")).await;
+    // t tags window 0 (drawn bright with a `*`), C-t tags all, T none.
+    p.send(b"t").await;
+    settle(&mut p, "window 0 tagged, window 1 current", |s| {
+        s.contains("0*: w0*") && s.contains(" 1 (sort: index) ")
+    })
+    .await;
+    p.send(b"\x14").await;
+    settle(&mut p, "all tagged", |s| s.contains("main*: ")).await;
+    p.send(b"T").await;
+    settle(&mut p, "none tagged", |s| !s.contains("main*: ")).await;
+    // O: by name; r: reversed.
+    p.send(b"O").await;
+    settle(&mut p, "sorted by name", |s| s.contains("(sort: name)")).await;
+    p.send(b"r").await;
+    settle(&mut p, "reversed", |s| s.contains("(sort: name, reversed)")).await;
+    p.send(b"rOO").await;
+    settle(&mut p, "by index again", |s| s.contains(" (sort: index) ")).await;
+    // f: a filter from the prompt (the current window 0 no longer shows: the session line
+    // becomes current).
+    p.open(b"f", "(filter)").await;
+    p.send(b"#{==:#{window_name},w1}\r").await;
+    settle(&mut p, "the filter", |s| {
+        s.contains("(filter: active)") && !s.contains("2: w2")
+    })
+    .await;
+    p.open(b"f", "(filter)").await;
+    p.send(b"\x150\r").await;
+    settle(&mut p, "no matches", |s| s.contains("(filter: no matches)")).await;
+    p.open(b"f", "(filter)").await;
+    p.send(b"\x15\r").await;
+    settle(&mut p, "no filter", |s| !s.contains("(filter:") && s.contains("2: w2")).await;
+    // x on window 2 asks, y kills it.
+    p.send(b"G").await;
+    settle(&mut p, "window 2 current", |s| s.contains(" 2 (sort: index) ")).await;
+    p.open(b"x", "Kill window 2?").await;
+    p.send(b"y").await;
+    settle(&mut p, "window 2 gone", |s| !s.contains("2: w2")).await;
+    p.run_both(&["list-windows", "-t", "main", "-F", "#{window_index}:#{window_name}"]);
+    // `:` runs a command for the current item.
+    p.send(b"g").await;
+    settle(&mut p, "the session current", |s| s.contains(" main (sort: index) ")).await;
+    p.send(b"j").await;
+    settle(&mut p, "window 0 current", |s| s.contains(" 0 (sort: index) ")).await;
+    p.open(b":", "(current)").await;
+    p.send(b"rename-window -t '%%' renamed\r").await;
+    settle(&mut p, "the renamed window", |s| s.contains("0: renamed")).await;
+    p.run_both(&["list-windows", "-t", "main", "-F", "#{window_index}:#{window_name}"]);
+}
+
+#[tokio::test]
+async fn choose_client_lists_and_detaches() {
+    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
+    // No status line: tmux copies the client's status line into the preview (ours does not
+    // draw it there yet).
+    for m in &p.muxes {
+        m.run(&["set", "-g", "status", "off"]);
+        m.run(&["send-keys", "-t", "main", "text", "Enter"]);
+    }
+    p.wait_both(&["capture-pane", "-p", "-t", "main"], "the echo", |s| {
+        s.matches("text").count() == 2
+    });
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-client -F 'session #{session_name}'\r").await;
+    for c in &mut p.clients {
+        c.wait_text("the client list", |s| s.contains("(sort: name)")).await;
+    }
+    // Each side's client is its own pty: the names differ and are masked, nothing else.
+    let rows = p.clients[0].rows();
+    let name = |c: &tmate_fixtures::pty_client::PtyClient| {
+        let row = c.row(0);
+        row.trim_start_matches("(0) ")
+            .split(':')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let names = [name(&p.clients[0]), name(&p.clients[1])];
+    assert!(names[0].starts_with("/dev/pts/"), "{names:?}");
+    for row in 0..rows {
+        let a = p.clients[0].styled_row(row).replace(&names[0], "TTY");
+        let b = p.clients[1].styled_row(row).replace(&names[1], "TTY");
+        assert_eq!(b, a, "row {row} differs (left tmate, right tmux)");
+    }
+    // Enter detaches the chosen client (itself here).
+    p.send(b"\r").await;
+    for c in &mut p.clients {
+        let out = c.wait_exit().await;
+        assert!(out.contains("[detached"), "{out}");
+    }
+}

@@ -693,7 +693,8 @@ impl TreeMode {
         if let Some(i) = self.items.get_mut(cur) {
             i.tagged = !tagged;
         }
-        // tmux moves down only for a mouse tag; a key stays.
+        // tmux moves down whenever the key came with its (key or mouse) event.
+        self.down(false);
     }
 
     fn tag_all(&mut self) {
