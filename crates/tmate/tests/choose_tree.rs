@@ -288,7 +288,10 @@ async fn tree_mode_reaches_viewers() {
 async fn choose_tree_tags_sorts_filters_kills_and_commands() {
     let mut p = three_windows().await;
     p.send(b"\x02w").await;
-    settle(&mut p, "the window list", |s| s.contains(" 0 (sort: index) ")).await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
     // t tags window 0 (drawn bright with a `*`), C-t tags all, T none.
     p.send(b"t").await;
     settle(&mut p, "window 0 tagged, window 1 current", |s| {
@@ -319,41 +322,64 @@ async fn choose_tree_tags_sorts_filters_kills_and_commands() {
     settle(&mut p, "no matches", |s| s.contains("(filter: no matches)")).await;
     p.open(b"f", "(filter)").await;
     p.send(b"\x15\r").await;
-    settle(&mut p, "no filter", |s| !s.contains("(filter:") && s.contains("2: w2")).await;
+    settle(&mut p, "no filter", |s| {
+        !s.contains("(filter:") && s.contains("2: w2")
+    })
+    .await;
     // x on window 2 asks, y kills it.
     p.send(b"G").await;
-    settle(&mut p, "window 2 current", |s| s.contains(" 2 (sort: index) ")).await;
+    settle(&mut p, "window 2 current", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
     p.open(b"x", "Kill window 2?").await;
     p.send(b"y").await;
     settle(&mut p, "window 2 gone", |s| !s.contains("2: w2")).await;
-    p.run_both(&["list-windows", "-t", "main", "-F", "#{window_index}:#{window_name}"]);
+    p.run_both(&[
+        "list-windows",
+        "-t",
+        "main",
+        "-F",
+        "#{window_index}:#{window_name}",
+    ]);
     // `:` runs a command for the current item.
     p.send(b"g").await;
-    settle(&mut p, "the session current", |s| s.contains(" main (sort: index) ")).await;
+    settle(&mut p, "the session current", |s| {
+        s.contains(" main (sort: index) ")
+    })
+    .await;
     p.send(b"j").await;
-    settle(&mut p, "window 0 current", |s| s.contains(" 0 (sort: index) ")).await;
+    settle(&mut p, "window 0 current", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
     p.open(b":", "(current)").await;
     p.send(b"rename-window -t '%%' renamed\r").await;
     settle(&mut p, "the renamed window", |s| s.contains("0: renamed")).await;
-    p.run_both(&["list-windows", "-t", "main", "-F", "#{window_index}:#{window_name}"]);
+    p.run_both(&[
+        "list-windows",
+        "-t",
+        "main",
+        "-F",
+        "#{window_index}:#{window_name}",
+    ]);
 }
 
 #[tokio::test]
 async fn choose_client_lists_and_detaches() {
     let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
-    // No status line: tmux copies the client's status line into the preview (ours does not
-    // draw it there yet).
     for m in &p.muxes {
-        m.run(&["set", "-g", "status", "off"]);
         m.run(&["send-keys", "-t", "main", "text", "Enter"]);
     }
     p.wait_both(&["capture-pane", "-p", "-t", "main"], "the echo", |s| {
         s.matches("text").count() == 2
     });
     p.open(b"\x02:", ":").await;
-    p.send(b"choose-client -F 'session #{session_name}'\r").await;
+    p.send(b"choose-client -F 'session #{session_name}'\r")
+        .await;
     for c in &mut p.clients {
-        c.wait_text("the client list", |s| s.contains("(sort: name)")).await;
+        c.wait_text("the client list", |s| s.contains("(sort: name)"))
+            .await;
     }
     // Each side's client is its own pty: the names differ and are masked, nothing else.
     let rows = p.clients[0].rows();

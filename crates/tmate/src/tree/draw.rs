@@ -563,8 +563,33 @@ fn buffer_preview(
     }
 }
 
-/// `window_client_draw`: the client's active pane above a line (its status line is not
-/// drawn here).
+/// The client's status row as it draws it (at the client's width), if it has one.
+fn status_row(st: &State, id: u32) -> Option<Vec<Cell>> {
+    let client = st.clients.get(&id)?;
+    let (cols, rows) = client.size?;
+    let scene = tmate_term::Scene {
+        session_cols: cols,
+        session_rows: rows,
+        panes: Vec::new(),
+        active_pane: None,
+        status: Some(crate::attach::status::status_bar(st, client.session)?),
+        message: None,
+    };
+    let look = crate::style::look(st, client.session);
+    let mut frame = tmate_term::Frame::blank(0, 0);
+    let total = rows.saturating_add(1);
+    tmate_term::compose_look(&scene, &look, cols, total, &mut frame);
+    let top = st.session_option(client.session, "status-position") == "top";
+    let row = if top { 0 } else { usize::from(rows) };
+    let width = usize::from(cols);
+    frame
+        .cells
+        .get(row * width..(row + 1) * width)
+        .map(<[Cell]>::to_vec)
+}
+
+/// `window_client_draw`: the client's active pane above a line, its status line below (or
+/// above, with `status-position top`).
 fn client_preview(
     st: &State,
     c: &mut Canvas,
@@ -591,4 +616,16 @@ fn client_preview(
     c.preview(cx, cy + at, &p.term, sx, sy.saturating_sub(2 + lines));
     let y = if at != 0 { cy + 2 } else { cy + sy - 1 - lines };
     c.hline(cx, y, sx);
+    if lines == 0 {
+        return;
+    }
+    let y = if at != 0 { cy } else { cy + sy - lines };
+    for (x, cell) in status_row(st, id)
+        .unwrap_or_default()
+        .into_iter()
+        .take(sx)
+        .enumerate()
+    {
+        c.set(cx + x, y, cell);
+    }
 }
