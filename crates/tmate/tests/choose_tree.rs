@@ -414,3 +414,47 @@ async fn choose_client_lists_and_detaches() {
         assert!(out.contains("[detached"), "{out}");
     }
 }
+
+/// Twelve windows: M-a chooses the eleventh line, the session preview scrolls with `<`/`>`
+/// arrows at its sides, paging and M-+/M-- move and expand as in tmux.
+#[tokio::test]
+async fn choose_tree_many_windows_keys_and_scrolled_previews() {
+    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        for n in 1..12 {
+            m.run(&["new-window", "-d", "-n", &format!("w{n}"), "cat"]);
+        }
+    }
+    p.status("the status line", |r| r.contains("10:w10  11:"))
+        .await;
+    p.send(b"\x02w").await;
+    settle(&mut p, "twelve windows", |s| s.contains("(M-a) ├─> 9: w9")).await;
+    // PageDown, End, Home, PageUp.
+    p.send(b"\x1b[6~").await;
+    settle(&mut p, "a page down", |s| s.contains(" 11 (sort: index) ")).await;
+    p.send(b"g").await;
+    settle(&mut p, "the top", |s| s.contains(" main (sort: index) ")).await;
+    // The session's preview shows three windows with an arrow to the right; > scrolls.
+    p.send(b">").await;
+    settle(&mut p, "scrolled right", |s| {
+        s.contains(" 1:w1 ") && s.contains("<")
+    })
+    .await;
+    p.send(b"<").await;
+    settle(&mut p, "scrolled back", |s| s.contains(" 0:w0 ")).await;
+    // M-- collapses every session, M-+ expands them.
+    p.send(b"\x1b-").await;
+    settle(&mut p, "collapsed", |s| s.starts_with("(0) + main")).await;
+    p.send(b"\x1b+").await;
+    settle(&mut p, "expanded", |s| s.starts_with("(0)   - main")).await;
+    // M-a is the eleventh line: window 9.
+    p.send(b"\x1ba").await;
+    p.status("window 9 shown", |r| r.contains("9:w9*")).await;
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index} #{pane_in_mode}",
+    ]);
+}

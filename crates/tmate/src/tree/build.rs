@@ -380,7 +380,23 @@ impl TreeMode {
     }
 
     fn fill_clients(&mut self, st: &State, saved: &Saved, filter: Option<&str>) {
-        for (id, c) in &st.clients {
+        let mut clients: Vec<(&u32, &crate::state::ClientHandle)> = st.clients.iter().collect();
+        let sort = self.sort;
+        // tmux `window_client_cmp`: size, creation (newest first: ids grow) or activity
+        // (most recent first), the name as the default and tie breaker.
+        clients.sort_by(|(ia, a), (ib, b)| {
+            let o = match sort {
+                1 => a.size.cmp(&b.size),
+                2 => ib.cmp(ia),
+                3 => b.activity.cmp(&a.activity),
+                _ => std::cmp::Ordering::Equal,
+            };
+            o.then_with(|| a.name.cmp(&b.name))
+        });
+        if self.settings.reversed {
+            clients.reverse();
+        }
+        for (id, c) in clients {
             let ctx = ctx_of(st, c.session, None, None);
             let vars = client_vars(st, *id);
             let (keep, text) = with_vars(vars, || {
