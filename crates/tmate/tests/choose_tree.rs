@@ -458,3 +458,43 @@ async fn choose_tree_many_windows_keys_and_scrolled_previews() {
         "#{window_index} #{pane_in_mode}",
     ]);
 }
+
+/// choose-tree without -s/-w: everything expanded, the pane current; `/` searches names, `H`
+/// goes back to the mode's own pane; d deletes buffers in choose-buffer until none are left.
+#[tokio::test]
+async fn choose_tree_panes_search_home_and_buffer_delete() {
+    let mut p = three_windows().await;
+    p.send(b"\x02n").await;
+    p.status("window 1", |r| r.contains("1:w1*")).await;
+    p.open(b"\x02:", ":").await;
+    // A fixed format: the panes' commands are `sh -c cat` in one and `cat` in the other.
+    p.send(b"choose-tree -F '#{?pane_format,pane #{pane_index},#{?window_format,#{window_name},#{session_name}}}'\r").await;
+    settle(&mut p, "the whole tree", |s| {
+        s.contains("│   └─> 1: pane 1") && s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p.open(b"/", "(search)").await;
+    p.send(b"w2\r").await;
+    settle(&mut p, "window 2 found", |s| s.contains(" 2 (sort: index) ")).await;
+    p.send(b"H").await;
+    settle(&mut p, "home again", |s| s.contains(" 0 (sort: index) ")).await;
+    p.send(b"q").await;
+    for m in &p.muxes {
+        m.wait_for(&["display", "-p", "-t", "main", "#{pane_in_mode}"], "no mode", |s| {
+            s.trim() == "0"
+        });
+        m.run(&["set-buffer", "-b", "one", "1"]);
+        m.run(&["set-buffer", "-b", "two", "2"]);
+    }
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-buffer -F '#{buffer_size}'\r").await;
+    settle(&mut p, "two buffers", |s| s.contains("(1) one: 1")).await;
+    p.send(b"d").await;
+    settle(&mut p, "one buffer", |s| !s.contains("(1) one: 1")).await;
+    p.run_both(&["list-buffers", "-F", "#{buffer_name}"]);
+    p.send(b"d").await;
+    p.wait_both(&["display", "-p", "-t", "main", "#{pane_in_mode}"], "no mode", |s| {
+        s.trim() == "0"
+    });
+    p.run_both(&["list-buffers", "-F", "#{buffer_name}"]);
+}
