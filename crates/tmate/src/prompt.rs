@@ -348,6 +348,23 @@ impl Prompt {
                 return self.answer(s);
             }
             k if k == KeyCode::ESCAPE || k.0 == 0x03 || k.0 == 0x07 => {
+                // tmux calls a tree mode's filter/search callback with nothing: it clears.
+                if let Action::Mode { pane, what } = &self.spec.action
+                    && matches!(
+                        what,
+                        crate::tree::ModePrompt::Filter | crate::tree::ModePrompt::Search
+                    )
+                {
+                    let (pane, what) = (*pane, *what);
+                    return (
+                        false,
+                        Outcome::Mode {
+                            pane,
+                            what,
+                            answer: String::new(),
+                        },
+                    );
+                }
                 return (false, Outcome::Consumed);
             }
             _ => return self.append(key),

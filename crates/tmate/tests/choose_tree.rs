@@ -320,8 +320,9 @@ async fn choose_tree_tags_sorts_filters_kills_and_commands() {
     p.open(b"f", "(filter)").await;
     p.send(b"\x150\r").await;
     settle(&mut p, "no matches", |s| s.contains("(filter: no matches)")).await;
+    // C-c cancels the prompt, which clears the filter as tmux's callback does.
     p.open(b"f", "(filter)").await;
-    p.send(b"\x15\r").await;
+    p.send(b"\x03").await;
     settle(&mut p, "no filter", |s| {
         !s.contains("(filter:") && s.contains("2: w2")
     })
@@ -475,14 +476,19 @@ async fn choose_tree_panes_search_home_and_buffer_delete() {
     .await;
     p.open(b"/", "(search)").await;
     p.send(b"w2\r").await;
-    settle(&mut p, "window 2 found", |s| s.contains(" 2 (sort: index) ")).await;
+    settle(&mut p, "window 2 found", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
     p.send(b"H").await;
     settle(&mut p, "home again", |s| s.contains(" 0 (sort: index) ")).await;
     p.send(b"q").await;
     for m in &p.muxes {
-        m.wait_for(&["display", "-p", "-t", "main", "#{pane_in_mode}"], "no mode", |s| {
-            s.trim() == "0"
-        });
+        m.wait_for(
+            &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+            "no mode",
+            |s| s.trim() == "0",
+        );
         m.run(&["set-buffer", "-b", "one", "1"]);
         m.run(&["set-buffer", "-b", "two", "2"]);
     }
@@ -493,8 +499,10 @@ async fn choose_tree_panes_search_home_and_buffer_delete() {
     settle(&mut p, "one buffer", |s| !s.contains("(1) one: 1")).await;
     p.run_both(&["list-buffers", "-F", "#{buffer_name}"]);
     p.send(b"d").await;
-    p.wait_both(&["display", "-p", "-t", "main", "#{pane_in_mode}"], "no mode", |s| {
-        s.trim() == "0"
-    });
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "no mode",
+        |s| s.trim() == "0",
+    );
     p.run_both(&["list-buffers", "-F", "#{buffer_name}"]);
 }
