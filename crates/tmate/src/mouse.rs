@@ -117,7 +117,11 @@ pub fn handle(
         if let Some(p) = pane.filter(|_| location == Location::Pane)
             && mode_table.is_none()
         {
-            send_to_pane(st, p, &mouse);
+            if crate::tree::in_mode(st, p) {
+                crate::tree::mouse(st, p, &mouse);
+            } else {
+                send_to_pane(st, p, &mouse);
+            }
         }
         return true;
     };

@@ -506,3 +506,31 @@ async fn choose_tree_panes_search_home_and_buffer_delete() {
     );
     p.run_both(&["list-buffers", "-F", "#{buffer_name}"]);
 }
+
+/// With `mouse on`, a click on a line makes it current; the wheel does nothing (tmux 3.3a's
+/// mode tree returns before its wheel cases for mouse keys).
+#[tokio::test]
+async fn choose_tree_mouse_clicks_and_wheel() {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "mouse", "on"]);
+    }
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    // A click on the fourth line (window 2), SGR reports as xterm sends them.
+    p.send(b"\x1b[<0;10;4M\x1b[<0;10;4m").await;
+    settle(&mut p, "window 2 clicked", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
+    // Wheel up, then j: from the last line j wraps to the session line.
+    p.send(b"\x1b[<64;10;4M").await;
+    p.send(b"j").await;
+    settle(&mut p, "the wheel ignored", |s| {
+        s.contains(" main (sort: index) ")
+    })
+    .await;
+}

@@ -209,7 +209,11 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
             && let Some(p) = m.pane
             && !crate::copy::in_mode(state, p)
         {
-            crate::mouse::send_to_pane(state, p, m);
+            if crate::tree::in_mode(state, p) {
+                crate::tree::mouse(state, p, m);
+            } else {
+                crate::mouse::send_to_pane(state, p, m);
+            }
         }
         return Ok(CmdResult::default());
     }

@@ -326,6 +326,33 @@ pub fn key(
     }
 }
 
+/// A mouse event for the pane's tree mode (tmux `mode_tree_key` with a mouse key): a press
+/// on a line makes it current. tmux 3.3a returns before its wheel cases for any mouse key, so
+/// the wheel does nothing; presses in the preview do nothing here either.
+pub fn mouse(st: &mut State, pane: u32, m: &crate::mouse::MouseInfo) {
+    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
+        return;
+    };
+    let wheel = m.button & 64 != 0;
+    let drag = m.button & 32 != 0;
+    if !wheel && !m.release && !drag && (m.button & 3) != 1 {
+        let (Ok(y), Ok(x)) = (usize::try_from(m.y), usize::try_from(m.x)) else {
+            if let Some(p) = st.panes.get_mut(&pane) {
+                p.tree = Some(mode);
+            }
+            return;
+        };
+        let width = usize::from(mode.screen.size().0);
+        if x <= width && y <= mode.height && mode.offset + y < mode.lines.len() {
+            mode.current = mode.offset + y;
+        }
+    }
+    if let Some(p) = st.panes.get_mut(&pane) {
+        p.tree = Some(mode);
+    }
+    refresh(st, pane);
+}
+
 /// Parse and run command lines as the client; errors go to its status line as tmux's
 /// `mode_tree_run_command` shows them.
 fn run_lines(shared: &std::sync::Arc<Shared>, st: &mut State, ctx: &ClientInfo, lines: &[String]) {
