@@ -9,6 +9,17 @@ use crate::options::escape;
 /// The key tables are the ones the relay uses too (bounded there: bindings come from user files).
 pub use tmate_proto::keytable::{Binding, KeyTables};
 
+/// tmux 3.3a's bindings for the tree modes, over tmate 2.4's older ones in the server's own
+/// tables only: the relay keeps tmate 2.4's list (the replayed defaults must stay byte for
+/// byte what tmate 2.4 sends), and it runs these keys on the host anyway.
+pub const TREE_DEFAULTS: &str = r##"
+bind-key s choose-tree -Zs
+bind-key w choose-tree -Zw
+bind-key = choose-buffer -Z
+bind-key D choose-client -Z
+bind-key f command-prompt "find-window -Z -- '%%'"
+"##;
+
 /// tmate 2.4's default bindings (appendix A), written in config syntax and parsed at start-up.
 pub const DEFAULTS: &str = r##"
 bind-key C-b send-prefix

@@ -42,6 +42,7 @@ pub mod server;
 pub mod state;
 pub mod style;
 pub mod termcaps;
+pub mod tree;
 pub mod tty;
 pub mod uplink;
 pub mod wire;

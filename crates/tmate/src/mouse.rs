@@ -113,11 +113,10 @@ pub fn handle(
         release,
     };
     let Some(binding) = binding else {
-        // Unbound: the pane gets it if its program asked for the mouse (tmux forwards too).
         if let Some(p) = pane.filter(|_| location == Location::Pane)
             && mode_table.is_none()
         {
-            send_to_pane(st, p, &mouse);
+            unbound(st, p, &mouse);
         }
         return true;
     };
@@ -145,6 +144,16 @@ pub fn handle(
         ms.drag = Some(Drag::Copy { pane: p });
     }
     true
+}
+
+/// An unbound mouse key on a pane: to its tree mode, else to its program if it asked for the
+/// mouse (tmux forwards too).
+fn unbound(st: &mut State, pane: u32, mouse: &MouseInfo) {
+    if crate::tree::in_mode(st, pane) {
+        crate::tree::mouse(st, pane, mouse);
+    } else {
+        send_to_pane(st, pane, mouse);
+    }
 }
 
 /// Where (x, y) of the window is: the status line below it, a pane, or a border with the pane

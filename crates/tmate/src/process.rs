@@ -53,6 +53,7 @@ pub fn spawn_pane(
             cwd: cwd.to_string(),
             generation: started.generation,
             copy: None,
+            tree: None,
             command_cache: Default::default(),
         },
     );
@@ -109,6 +110,7 @@ pub fn respawn_pane(
         p.generation = started.generation;
         // A fresh screen: tmux resets the pane's modes (copy mode ends).
         p.copy = None;
+        p.tree = None;
     }
     Ok(())
 }
@@ -278,7 +280,10 @@ async fn read_output(
                     {
                         p.term.feed(bytes);
                         crate::copy::after_output(p);
-                        crate::uplink::pane_output(&mut st, id, bytes);
+                        // A pane in a tree mode shows the mode's screen to the relay too.
+                        if p.tree.is_none() {
+                            crate::uplink::pane_output(&mut st, id, bytes);
+                        }
                         crate::control::pane_output(&mut st, id, bytes);
                     }
                 }
@@ -499,6 +504,7 @@ mod tests {
             cwd: String::new(),
             generation: 0,
             copy: None,
+            tree: None,
             command_cache: Default::default(),
         };
         (pane, reader, rx)

@@ -34,6 +34,11 @@ pub enum Action {
     Template(String),
     /// confirm-before: these commands when the answer is `y`.
     Confirm(Vec<Vec<String>>),
+    /// A tree mode's prompt (filter, search, kill, command): the answer goes back to it.
+    Mode {
+        pane: u32,
+        what: crate::tree::ModePrompt,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,6 +72,12 @@ pub enum Outcome {
     Run(Vec<Vec<String>>),
     /// Show this error on the status line.
     Error(String),
+    /// The answer to a tree mode's prompt.
+    Mode {
+        pane: u32,
+        what: crate::tree::ModePrompt,
+        answer: String,
+    },
 }
 
 /// The editing state of an open prompt.
@@ -215,6 +226,14 @@ impl Prompt {
     /// The answer to the current prompt: the next prompt, or what to run. `None`: closed.
     fn answer(&mut self, s: String) -> (bool, Outcome) {
         match &self.spec.action {
+            Action::Mode { pane, what } => (
+                false,
+                Outcome::Mode {
+                    pane: *pane,
+                    what: *what,
+                    answer: s,
+                },
+            ),
             Action::Confirm(commands) => {
                 let yes = s.len() == 1 && s.eq_ignore_ascii_case("y");
                 let out = if yes {
@@ -329,6 +348,23 @@ impl Prompt {
                 return self.answer(s);
             }
             k if k == KeyCode::ESCAPE || k.0 == 0x03 || k.0 == 0x07 => {
+                // tmux calls a tree mode's filter/search callback with nothing: it clears.
+                if let Action::Mode { pane, what } = &self.spec.action
+                    && matches!(
+                        what,
+                        crate::tree::ModePrompt::Filter | crate::tree::ModePrompt::Search
+                    )
+                {
+                    let (pane, what) = (*pane, *what);
+                    return (
+                        false,
+                        Outcome::Mode {
+                            pane,
+                            what,
+                            answer: String::new(),
+                        },
+                    );
+                }
                 return (false, Outcome::Consumed);
             }
             _ => return self.append(key),

@@ -117,7 +117,11 @@ fn initial_state() -> State {
             .map_mut(crate::options::Scope::Session)
             .insert("default-shell".into(), shell);
     }
-    let defaults = [crate::bindings::DEFAULTS, crate::copy::keys::DEFAULTS];
+    let defaults = [
+        crate::bindings::DEFAULTS,
+        crate::bindings::TREE_DEFAULTS,
+        crate::copy::keys::DEFAULTS,
+    ];
     for (_, line) in defaults.iter().flat_map(|d| crate::parse::logical_lines(d)) {
         if let Ok(cmds) = crate::parse::parse_line(&line) {
             for words in cmds {

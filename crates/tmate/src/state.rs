@@ -36,6 +36,8 @@ pub struct Pane {
     pub generation: u64,
     /// Copy mode over this pane (`crate::copy`).
     pub copy: Option<Box<crate::copy::CopyMode>>,
+    /// A tree mode (choose-tree, choose-buffer, choose-client) drawn instead of the screen.
+    pub tree: Option<Box<crate::tree::TreeMode>>,
     /// The last `current_command` answer: every redraw of the status line asks for it.
     pub command_cache: std::cell::RefCell<Option<crate::process::CommandCache>>,
 }
@@ -345,6 +347,8 @@ pub struct ClientHandle {
     pub size: Option<(u16, u16)>,
     /// A control client's flags and waiting output (`crate::control`).
     pub control: Option<Box<crate::control::ControlState>>,
+    /// Its terminal's path (tmux's client name, `#{client_name}`).
+    pub name: String,
 }
 
 #[derive(Debug, Clone)]

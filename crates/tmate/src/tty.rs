@@ -164,6 +164,13 @@ impl Terminal {
         crate::fdio::read(&self.keys, buf).await
     }
 
+    /// The terminal's device path (`/dev/pts/3`), tmux's client name.
+    pub fn name(&self) -> Option<String> {
+        use std::os::fd::AsRawFd;
+        let path = std::fs::read_link(format!("/proc/self/fd/{}", self.out.as_raw_fd())).ok()?;
+        Some(path.to_string_lossy().into_owned())
+    }
+
     /// Write all of `bytes`, waiting while the terminal is full (a terminal that stops
     /// reading holds only its own client's loop).
     pub async fn write_all(&self, bytes: &[u8]) -> std::io::Result<()> {

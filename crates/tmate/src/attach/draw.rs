@@ -31,12 +31,9 @@ impl AttachedClient<'_> {
             return true;
         }
         let shared = self.shared;
-        let st = shared.lock();
+        let mut st = shared.lock();
         // The next wait needs escape-time on every wake: read it under this lock, not another.
         self.escape_time = escape_of(&st);
-        let Some(scene_data) = scene_geometry(&st, self.sid) else {
-            return false;
-        };
         let reuse = std::mem::take(&mut self.output_only)
             && self
                 .status_cache
@@ -44,7 +41,12 @@ impl AttachedClient<'_> {
                 .is_some_and(|cache| cache.at.elapsed() < STATUS_REUSE);
         if !reuse {
             self.status_cache = None;
+            // tmux updates the modes of the current window when it redraws a status line.
+            crate::tree::refresh_window(&mut st, self.sid);
         }
+        let Some(scene_data) = scene_geometry(&st, self.sid) else {
+            return false;
+        };
         let (sid, overlay) = (self.sid, &self.keys.overlay);
         let cached = self.status_cache.get_or_insert_with(|| {
             let status = status_bar(&st, sid).unwrap_or_default();
@@ -141,7 +143,8 @@ fn build<'a>(st: &'a State, data: &SceneData, status: StatusBar) -> Scene<'a> {
                     yoff: *yoff,
                     cols: *cols,
                     rows: *rows,
-                    term: &p.term,
+                    // A tree mode's screen replaces the pane's while it is on.
+                    term: p.tree.as_ref().map_or(&p.term, |t| &t.screen),
                 })
             })
             .collect(),

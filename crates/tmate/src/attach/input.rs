@@ -132,6 +132,12 @@ impl AttachedClient<'_> {
             return false;
         }
         match self.dispatch_key(st, key, current, active) {
+            KeyOutcome::Pane if crate::tree::in_mode(st, active) => {
+                // Keys no table binds go to the pane's mode (tmux `window_pane_key`).
+                crate::tree::key(self.shared, st, &ctx, active, key);
+                self.drain_events();
+                true
+            }
             KeyOutcome::Pane => {
                 send_key(st, active, Some(key), raw);
                 false
@@ -161,6 +167,11 @@ impl AttachedClient<'_> {
             }
             Outcome::Error(e) => {
                 show_error(st, self.sid, current, self.id, &e);
+                true
+            }
+            Outcome::Mode { pane, what, answer } => {
+                crate::tree::prompt_answer(self.shared, st, ctx, pane, what, &answer);
+                self.drain_events();
                 true
             }
         }
@@ -200,6 +211,12 @@ impl AttachedClient<'_> {
             shared.shutdown.notify_one();
         }
         shared.check_empty(st);
+        self.drain_events();
+    }
+
+    /// Take the events commands queued for this client: a prompt they open takes the next
+    /// keys at once (even later keys of the same read), other events wait for the loop.
+    fn drain_events(&mut self) {
         while let Ok(ev) = self.server_events.try_recv() {
             match ev {
                 ClientEvent::Overlay(request) => {

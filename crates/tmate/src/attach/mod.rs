@@ -86,7 +86,8 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
     let Some(mut conn) = Connection::open(stream).await else {
         return;
     };
-    let mut client = AttachedClient::register(shared, sid, info);
+    let name = conn.terminal.as_ref().and_then(|t| t.name());
+    let mut client = AttachedClient::register(shared, sid, info, name);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let ending: String = loop {
         if let Some(end) = client.settle() {
@@ -129,7 +130,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
 impl<'a> AttachedClient<'a> {
     /// Joins the server's clients at the terminal's size; start-up config errors become its
     /// message, like tmux's config causes shown to the first client.
-    fn register(shared: &'a Arc<Shared>, sid: u32, info: ClientInfo) -> Self {
+    fn register(shared: &'a Arc<Shared>, sid: u32, info: ClientInfo, name: Option<String>) -> Self {
         let (events_tx, server_events) = mpsc::channel::<ClientEvent>(CLIENT_EVENTS);
         let (id, message) = {
             let mut st = shared.lock();
@@ -143,6 +144,7 @@ impl<'a> AttachedClient<'a> {
                     activity,
                     size: None,
                     control: None,
+                    name: name.unwrap_or_else(|| format!("client-{id}")),
                 },
             );
             st.notify_session("client-attached", sid);

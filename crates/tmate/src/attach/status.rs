@@ -16,7 +16,7 @@ pub(super) fn status_rows(shared: &Arc<Shared>, sid: u32) -> u16 {
 }
 
 /// The status line's content from the status options and formats.
-pub(super) fn status_bar(st: &State, sid: u32) -> Option<StatusBar> {
+pub(crate) fn status_bar(st: &State, sid: u32) -> Option<StatusBar> {
     let s = st.sessions.get(&sid)?;
     let w = s.windows.get(&s.current)?;
     let windows = s

@@ -18,6 +18,8 @@ fn buffer_limit(state: &State) -> usize {
 }
 
 pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+    // Copy mode replaces a tree mode (tmux stacks them; -q leaves both).
+    crate::tree::leave(state, t.pane);
     if args.has('q') {
         crate::copy::leave(state, t.pane);
         return Ok(CmdResult::default());

@@ -46,7 +46,20 @@ pub fn detach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             .map(|(id, _)| *id)
             .collect()
     } else {
-        let Some(me) = current_client(ctx, state) else {
+        // -t names a client by its terminal (tmux `cmd_find_client`: the name, or it
+        // without `/dev/`).
+        let named = match args.get('t') {
+            Some(t) => Some(
+                state
+                    .clients
+                    .iter()
+                    .find(|(_, c)| c.name == t || c.name.strip_prefix("/dev/") == Some(t))
+                    .map(|(id, _)| *id)
+                    .ok_or_else(|| format!("can't find client: {t}"))?,
+            ),
+            None => None,
+        };
+        let Some(me) = named.or_else(|| current_client(ctx, state)) else {
             return fail("no current client");
         };
         if args.has('a') {

@@ -3,6 +3,7 @@
 //! target resolved (`target.rs`) before a command's `exec` runs. One file per command group.
 
 mod buffer;
+mod choose;
 mod client;
 mod environment;
 mod keys;
@@ -150,6 +151,13 @@ const EXEC: &[(&str, Exec)] = &[
     ("bind-key", Plain(keys::bind)),
     ("break-pane", Plain(r#move::break_pane)),
     ("capture-pane", OnTarget(buffer::capture)),
+    ("choose-buffer", OnTarget(choose::choose_buffer)),
+    ("choose-client", OnTarget(choose::choose_client)),
+    ("choose-session", Plain(choose::choose_session)),
+    ("choose-tree", OnTarget(choose::choose_tree)),
+    ("choose-window", Plain(choose::choose_window)),
+    ("find-window", OnTarget(choose::find_window)),
+    ("switch-client", Plain(choose::switch_client)),
     ("clear-history", OnTarget(buffer::clear_history)),
     ("copy-mode", OnTarget(buffer::copy_mode)),
     ("delete-buffer", Plain(buffer::delete_buffer)),

@@ -209,7 +209,11 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
             && let Some(p) = m.pane
             && !crate::copy::in_mode(state, p)
         {
-            crate::mouse::send_to_pane(state, p, m);
+            if crate::tree::in_mode(state, p) {
+                crate::tree::mouse(state, p, m);
+            } else {
+                crate::mouse::send_to_pane(state, p, m);
+            }
         }
         return Ok(CmdResult::default());
     }
@@ -219,6 +223,18 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
     }
     if let Some(r) = crate::copy::send_keys(ctx, state, t.pane, args) {
         return Ok(r);
+    }
+    // A tree mode takes the keys itself (tmux `window_pane_key` to the mode).
+    if crate::tree::in_mode(state, t.pane) && !args.has('l') && !args.has('H') {
+        for word in &args.rest {
+            if !crate::tree::in_mode(state, t.pane) {
+                break;
+            }
+            if let Some(key) = KeyCode::parse(word) {
+                crate::tree::key(ctx.shared, state, ctx.client, t.pane, key);
+            }
+        }
+        return Ok(CmdResult::default());
     }
     let Some(p) = state.panes.get(&t.pane) else {
         return fail("no pane");

@@ -93,6 +93,11 @@ fn find_pane(state: &State, sid: u32, idx: u32, spec: &str) -> Option<u32> {
         "!" => w.last,
         "+" => ids.get((pos + 1) % ids.len()).copied(),
         "-" => ids.get((pos + ids.len() - 1) % ids.len()).copied(),
+        // A pane id in this window (tmux's `cmd_find_get_pane_with_window` tries `%N` first).
+        _ if spec.starts_with('%') => spec
+            .get(1..)
+            .and_then(|n| n.parse::<u32>().ok())
+            .filter(|id| ids.contains(id)),
         _ => {
             let base = usize::try_from(state.option_num(sid, idx, "pane-base-index")).unwrap_or(0);
             spec.parse::<usize>()

@@ -372,6 +372,9 @@ impl<'a> ControlClient<'a> {
                         activity,
                         size: None,
                         control: Some(Box::default()),
+                        // No terminal is passed for a control client: tmux's name for a
+                        // client without one.
+                        name: format!("client-{}", self.id),
                     },
                 );
             }

@@ -14,6 +14,8 @@ pub struct Buffer {
     pub automatic: bool,
     /// Larger is more recent (tmux `order`).
     pub order: u64,
+    /// When it was set, seconds since the epoch (`#{buffer_created}`).
+    pub created: i64,
 }
 
 #[derive(Debug, Default)]
@@ -83,6 +85,7 @@ impl Buffers {
             data,
             automatic: true,
             order,
+            created: crate::state::now_secs(),
         });
     }
 
@@ -112,6 +115,7 @@ impl Buffers {
             data,
             automatic: false,
             order,
+            created: crate::state::now_secs(),
         });
         Ok(())
     }

@@ -66,6 +66,29 @@ impl Kind {
     }
 }
 
+thread_local! {
+    /// Variables [`with_vars`] adds for the expansions it runs (tmux's `format_add` on one
+    /// format tree).
+    static EXTRA: std::cell::RefCell<Vec<(String, String)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Run `f` with `vars` visible to its expansions before any other variable.
+pub fn with_vars<R>(vars: Vec<(String, String)>, f: impl FnOnce() -> R) -> R {
+    let saved = EXTRA.with(|e| std::mem::replace(&mut *e.borrow_mut(), vars));
+    let r = f();
+    EXTRA.with(|e| *e.borrow_mut() = saved);
+    r
+}
+
+fn extra_var(key: &str) -> Option<String> {
+    EXTRA.with(|e| {
+        e.borrow()
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+    })
+}
+
 /// tmux's `FORMAT_LOOP_LIMIT`: nested expansions deeper than this expand to nothing.
 const LOOP_LIMIT: usize = 100;
 /// Expansions (each `#{...}` body, argument and loop item) one top-level expansion may do;
@@ -132,7 +155,7 @@ pub fn expand_time(state: &State, ctx: Ctx, fmt: &str, now: SystemTime) -> Strin
     )
 }
 
-fn truthy(v: &str) -> bool {
+pub fn truthy(v: &str) -> bool {
     !v.is_empty() && v != "0"
 }
 

@@ -47,6 +47,10 @@ impl Expander<'_> {
 /// The raw value of `key` in tmux's order; the environment only when `environment` (not for
 /// `t:`).
 fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<String> {
+    // Values a caller adds for one expansion (a tree mode's `line`, `buffer_*`, `client_*`).
+    if let Some(v) = super::extra_var(key) {
+        return Some(v);
+    }
     if crate::options::TABLE.iter().any(|d| d.name == key) {
         return Some(option_variable(state, ctx, key));
     }
@@ -63,6 +67,9 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
         return Some(v);
     }
     let pane = state.panes.get(&ctx.pane);
+    if let Some(v) = pane.and_then(|p| crate::tree::format_var(p, key)) {
+        return Some(v);
+    }
     // Copy mode's variables (pane_in_mode, scroll_position, copy_cursor_x...).
     if let Some(v) = pane.and_then(|p| crate::copy::format_var(p, key)) {
         return Some(v);

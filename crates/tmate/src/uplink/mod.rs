@@ -23,6 +23,7 @@ use tokio::sync::{mpsc, oneshot};
 pub use self::burst::normalise;
 use self::connect::{Conn, Target};
 pub use self::foreground::{foreground_restart, foreground_stream};
+pub use self::screen::{repaint, sgr};
 use self::state::Reconnect;
 pub use self::state::{ENV_LIMIT, READY_TIMEOUT, REPLAY_LIMIT, Tmate, wait_ready};
 use self::stream::Stream;

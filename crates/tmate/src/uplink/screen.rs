@@ -56,7 +56,7 @@ pub fn announced(layout: Option<&Layout>, pane: u32) -> bool {
 }
 
 /// SGR parameters selecting `style` from the default (`ESC [ 0 ; ... m`).
-fn sgr(style: &Style, out: &mut Vec<u8>) {
+pub fn sgr(style: &Style, out: &mut Vec<u8>) {
     let mut p = String::from("\x1b[0");
     let a = &style.attrs;
     for (on, code) in [
@@ -93,17 +93,18 @@ pub fn repaint(state: &State, pane: u32) -> Vec<u8> {
     let Some(p) = state.panes.get(&pane) else {
         return Vec::new();
     };
-    let (cols, rows) = p.term.size();
+    // A pane in a tree mode shows the mode's screen.
+    let term = p.tree.as_ref().map_or(&p.term, |t| &t.screen);
+    let (cols, rows) = term.size();
     // Erase from the home position (ED 0), not ED 2: the relay's alacritty mirror pushes an
     // ED 2 screen into scrollback, which makes it allocate its first 1,000 history rows (about
     // 2 MB for 80 columns) for every session (docs/BENCHMARKS.md, relay memory).
     let mut bytes = b"\x1b[m\x1b[H\x1b[J".to_vec();
-    let top = p.term.scrollback_len();
+    let top = term.scrollback_len();
     for row in 0..rows {
         // The program's screen, not a copy-mode view over it (the relay mirrors copy mode
         // through SYNC_COPY_MODE).
-        let cells = p
-            .term
+        let cells = term
             .grid_line(top + usize::from(row))
             .map(|l| l.cells)
             .unwrap_or_default();
@@ -127,9 +128,9 @@ pub fn repaint(state: &State, pane: u32) -> Vec<u8> {
         }
         bytes.extend_from_slice(b"\x1b[m");
     }
-    let (cx, cy) = p.term.program_cursor();
+    let (cx, cy) = term.program_cursor();
     bytes.extend_from_slice(format!("\x1b[{};{}H", cy + 1, cx + 1).as_bytes());
-    if !p.term.modes().cursor_visible {
+    if !term.modes().cursor_visible {
         bytes.extend_from_slice(b"\x1b[?25l");
     }
     bytes
@@ -259,6 +260,19 @@ pub fn snapshot(state: &mut State) -> HostMessage {
         .panes
         .values_mut()
         .map(|p| {
+            // A pane in a tree mode shows the mode's screen (no history, no cursor).
+            if let Some(t) = &p.tree {
+                return PaneSnapshot {
+                    pane_id: i64::from(p.id),
+                    mode: 0x10,
+                    grid: SnapshotGrid {
+                        cx: 0,
+                        cy: 0,
+                        lines: snapshot_screen(&t.screen),
+                    },
+                    saved: None,
+                };
+            }
             let normal = p.term.with_normal_screen(|term| {
                 let (cx, cy) = term.program_cursor();
                 (snapshot_history(term), snapshot_screen(term), cx, cy)

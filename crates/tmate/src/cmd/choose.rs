@@ -1,0 +1,188 @@
+//! The commands that start tree modes (tmux 3.3a `cmd-choose-tree.c`, `cmd-find-window.c`):
+//! choose-tree, choose-buffer, choose-client, tmate 2.4's choose-window and choose-session,
+//! find-window; and switch-client, the default choose-tree template (one session per server:
+//! it selects the window and pane).
+
+use super::{Args, CmdOutcome, CmdResult, Ctx, Find, Target, resolve_as};
+use crate::state::State;
+use crate::tree::{Kind, Settings, Start};
+
+/// The settings every choose command reads (`-F -f -K -O -r -N -Z`, the template).
+fn settings(args: &Args, kind: Kind, format: &str, command: &str) -> Settings {
+    Settings {
+        kind,
+        format: args.get('F').unwrap_or(format).to_string(),
+        key_format: args.get('K').map(str::to_string),
+        command: args
+            .rest
+            .first()
+            .map_or(command, String::as_str)
+            .to_string(),
+        filter: args.get('f').map(str::to_string),
+        sort: args.get('O').map(str::to_string),
+        reversed: args.has('r'),
+        preview: !args.has('N'),
+        zoom: args.has('Z'),
+        start: if args.has('s') {
+            Start::Sessions
+        } else if args.has('w') {
+            Start::Windows
+        } else {
+            Start::Panes
+        },
+    }
+}
+
+pub fn choose_tree(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+    let s = settings(
+        args,
+        Kind::Tree,
+        crate::tree::TREE_FORMAT,
+        crate::tree::TREE_COMMAND,
+    );
+    crate::tree::enter(state, t.pane, s);
+    Ok(CmdResult::default())
+}
+
+/// tmate 2.4's choose-window and choose-session: choose-tree from the windows or sessions.
+pub fn choose_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    legacy(ctx, state, args, Start::Windows)
+}
+
+pub fn choose_session(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    legacy(ctx, state, args, Start::Sessions)
+}
+
+fn legacy(ctx: &Ctx<'_>, state: &mut State, args: &Args, start: Start) -> CmdOutcome {
+    let t = resolve_as(ctx, state, None, Find::Pane)?;
+    let mut s = settings(
+        args,
+        Kind::Tree,
+        crate::tree::TREE_FORMAT,
+        crate::tree::TREE_COMMAND,
+    );
+    s.start = start;
+    crate::tree::enter(state, t.pane, s);
+    Ok(CmdResult::default())
+}
+
+pub fn choose_buffer(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+    // Nothing to choose from: tmux does not start the mode.
+    if state.buffers.top().is_none() {
+        return Ok(CmdResult::default());
+    }
+    let s = settings(
+        args,
+        Kind::Buffer,
+        crate::tree::BUFFER_FORMAT,
+        crate::tree::BUFFER_COMMAND,
+    );
+    crate::tree::enter(state, t.pane, s);
+    Ok(CmdResult::default())
+}
+
+pub fn choose_client(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+    if state.clients.is_empty() {
+        return Ok(CmdResult::default());
+    }
+    let s = settings(
+        args,
+        Kind::Client,
+        crate::tree::CLIENT_FORMAT,
+        crate::tree::CLIENT_COMMAND,
+    );
+    crate::tree::enter(state, t.pane, s);
+    Ok(CmdResult::default())
+}
+
+/// find-window: choose-tree with a filter matching the window name, pane title or content.
+pub fn find_window(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+    let s = args.rest.first().map_or("", String::as_str);
+    let mut s_tree = settings(
+        &Args::default(),
+        Kind::Tree,
+        crate::tree::TREE_FORMAT,
+        crate::tree::TREE_COMMAND,
+    );
+    s_tree.zoom = args.has('Z');
+    s_tree.filter = Some(find_filter(
+        s,
+        args.has('C'),
+        args.has('N'),
+        args.has('T'),
+        args.has('r'),
+        args.has('i'),
+    ));
+    crate::tree::enter(state, t.pane, s_tree);
+    Ok(CmdResult::default())
+}
+
+/// The filter cmd-find-window.c builds.
+fn find_filter(s: &str, c: bool, n: bool, t: bool, r: bool, i: bool) -> String {
+    let suffix = match (r, i) {
+        (true, true) => "/ri",
+        (true, false) => "/r",
+        (false, true) => "/i",
+        _ => "",
+    };
+    let (c, n, t) = if !c && !n && !t {
+        (true, true, true)
+    } else {
+        (c, n, t)
+    };
+    let content = format!("#{{C{suffix}:{s}}}");
+    let name = format!("#{{m{suffix}:*{s}*,#{{window_name}}}}");
+    let title = format!("#{{m{suffix}:*{s}*,#{{pane_title}}}}");
+    match (c, n, t) {
+        (true, true, true) => format!("#{{||:{content},#{{||:{name},{title}}}}}"),
+        (true, true, false) => format!("#{{||:{content},{name}}}"),
+        (true, false, true) => format!("#{{||:{content},{title}}}"),
+        (false, true, true) => format!("#{{||:{name},{title}}}"),
+        (true, false, false) => content,
+        (false, true, false) => name,
+        _ => title,
+    }
+}
+
+/// switch-client -t: our server has one session, so this selects the target's window and
+/// pane (tmux's `-Z` keeps a zoomed window zoomed).
+pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    if args.has('n') || args.has('p') || args.has('l') || args.has('T') || args.has('r') {
+        return Ok(CmdResult::default());
+    }
+    let t = resolve_as(ctx, state, args.get('t'), Find::Pane)?;
+    if let Some(w) = state.window_mut(t.session, t.window)
+        && w.active != t.pane
+    {
+        let zoomed = w.zoomed.take().is_some();
+        w.last = Some(w.active);
+        w.active = t.pane;
+        if zoomed && args.has('Z') {
+            w.zoomed = Some(t.pane);
+        }
+        state.apply_layout(t.session, t.window);
+    }
+    super::window::select_index(state, t.session, t.window);
+    Ok(CmdResult::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_filter;
+
+    #[test]
+    fn find_window_filters_as_tmux() {
+        assert_eq!(
+            find_filter("x", false, false, false, false, false),
+            "#{||:#{C:x},#{||:#{m:*x*,#{window_name}},#{m:*x*,#{pane_title}}}}"
+        );
+        assert_eq!(
+            find_filter("x", false, true, false, true, true),
+            "#{m/ri:*x*,#{window_name}}"
+        );
+        assert_eq!(
+            find_filter("x", true, false, true, false, true),
+            "#{||:#{C/i:x},#{m/i:*x*,#{pane_title}}}"
+        );
+    }
+}

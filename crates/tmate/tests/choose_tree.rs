@@ -1,0 +1,536 @@
+//! Tree modes on attached clients side by side with real tmux 3.3a: choose-tree from `C-b s`
+//! and `C-b w` (the list, the `+`/`-` markers, the preview box with its windows and panes),
+//! moving, expanding and choosing; choose-buffer pasting into a pane; find-window's filter.
+//! The same keys go to both; whole screens are compared row by row, text and style.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+#[path = "common/pair.rs"]
+mod pair;
+
+use pair::Pair;
+
+/// A fixed status-right so the clock and host name do not differ; no paste detection.
+const BASE_CONFIG: &str =
+    "set -g status-right 'R'\nset -g display-time 20000\nset -g assume-paste-time 0\n";
+
+/// Wait until both screens satisfy `check` (on their whole text), then compare every row.
+async fn settle(p: &mut Pair, what: &str, check: impl Fn(&str) -> bool) {
+    for c in &mut p.clients {
+        c.wait_text(what, &check).await;
+    }
+    let rows = p.clients[0].rows();
+    p.same_rows(0..rows, what);
+}
+
+/// Three windows running `cat` (window 1 split in two), with text in each pane so the
+/// previews show something; names set so automatic names do not differ.
+async fn three_windows() -> Pair {
+    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["new-window", "-d", "-n", "w1", "cat"]);
+        m.run(&["split-window", "-d", "-h", "-t", "main:1", "cat"]);
+        m.run(&["new-window", "-d", "-n", "w2", "cat"]);
+        for (t, text) in [
+            ("main:0.0", "zero"),
+            ("main:1.0", "one-left"),
+            ("main:1.1", "one-right"),
+            ("main:2.0", "two"),
+        ] {
+            m.run(&["send-keys", "-t", t, text, "Enter"]);
+        }
+    }
+    for (t, text) in [
+        ("main:0.0", "zero"),
+        ("main:1.1", "one-right"),
+        ("main:2.0", "two"),
+    ] {
+        p.wait_both(&["capture-pane", "-p", "-t", t], "the echoed text", |s| {
+            s.matches(text).count() == 2
+        });
+    }
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p
+}
+
+#[tokio::test]
+async fn choose_tree_sessions_expand_and_choose() {
+    let mut p = three_windows().await;
+    // C-b s: choose-tree -Zs, the session collapsed with a preview of its windows.
+    p.send(b"\x02s").await;
+    settle(&mut p, "the session list", |s| {
+        s.starts_with("(0) + main: 3 windows (attached)") && s.contains(" main (sort: index) ")
+    })
+    .await;
+    // Right expands the session; its windows are listed under it.
+    p.send(b"\x1b[C").await;
+    settle(&mut p, "the expanded session", |s| {
+        s.starts_with("(0) - main: 3 windows (attached)") && s.contains("(3) └─>   2: w2")
+    })
+    .await;
+    // Down twice: window 1, its panes in the preview.
+    p.send(b"\x1b[B").await;
+    settle(&mut p, "window 0 current", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p.send(b"\x1b[B").await;
+    settle(&mut p, "window 1 current", |s| {
+        s.contains(" 1 (sort: index) ")
+    })
+    .await;
+    // Right expands window 1, Down twice reaches its second pane, Enter chooses it.
+    p.send(b"\x1b[C").await;
+    settle(&mut p, "window 1 expanded", |s| {
+        s.contains("(3) │   ├─> 0: ")
+    })
+    .await;
+    p.send(b"\x1b[B").await;
+    settle(&mut p, "pane 1.0 current", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p.send(b"\x1b[B").await;
+    settle(&mut p, "pane 1.1 current", |s| {
+        s.contains(" 1 (sort: index) ")
+    })
+    .await;
+    p.send(b"\r").await;
+    p.status("window 1 shown", |r| r.contains("1:w1*")).await;
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index}",
+    ]);
+    let rows = p.clients[0].rows();
+    p.same_rows(0..rows, "after choosing");
+}
+
+#[tokio::test]
+async fn choose_tree_windows_zooms_and_keys() {
+    let mut p = three_windows().await;
+    p.send(b"\x02n").await;
+    p.status("window 1", |r| r.contains("1:w1*")).await;
+    // C-b w on the split window: zoomed while the mode is on, the windows listed.
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.starts_with("(0) - main: 3 windows (attached)") && s.contains(" 1 (sort: index) ")
+    })
+    .await;
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_zoomed_flag} #{pane_in_mode} #{pane_mode}",
+    ]);
+    // Up, Up: the session line; Down: window 0; the key (3) chooses window 2 at once.
+    p.send(b"k").await;
+    settle(&mut p, "window 0 current", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p.send(b"k").await;
+    settle(&mut p, "the session current", |s| {
+        s.contains(" main (sort: index) ")
+    })
+    .await;
+    // v hides the preview, v shows it again.
+    p.send(b"v").await;
+    settle(&mut p, "no preview", |s| !s.contains("(sort: index)")).await;
+    p.send(b"v").await;
+    settle(&mut p, "the preview again", |s| {
+        s.contains(" main (sort: index) ")
+    })
+    .await;
+    p.send(b"3").await;
+    p.status("window 2 shown", |r| r.contains("2:w2*")).await;
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index} #{pane_in_mode}",
+    ]);
+    // The mode ended: window 1 is not zoomed any more.
+    p.run_both(&["display", "-p", "-t", "main:1", "#{window_zoomed_flag}"]);
+    let rows = p.clients[0].rows();
+    p.same_rows(0..rows, "after choosing");
+    // q leaves without choosing.
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
+    p.send(b"q").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode gone",
+        |s| s.trim() == "0",
+    );
+}
+
+#[tokio::test]
+async fn choose_buffer_pastes_into_a_pane() {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set-buffer", "-b", "first", "alpha"]);
+        m.run(&["set-buffer", "-b", "second", "beta\ngamma"]);
+    }
+    // Through the prompt with a fixed format (the default shows the creation time).
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-buffer -F '#{buffer_name}: #{buffer_sample}'\r")
+        .await;
+    settle(&mut p, "the buffer list", |s| {
+        s.starts_with("(0) second: second: beta\\ngamma") && s.contains(" second (sort: time) ")
+    })
+    .await;
+    p.send(b"j").await;
+    settle(&mut p, "the first buffer", |s| {
+        s.contains(" first (sort: time) ")
+    })
+    .await;
+    p.send(b"\r").await;
+    p.wait_both(
+        &["capture-pane", "-p", "-t", "main:0.0"],
+        "the paste",
+        |s| s.contains("alpha"),
+    );
+    let a = p.muxes[0].run(&["capture-pane", "-p", "-t", "main:0.0"]);
+    let b = p.muxes[1].run(&["capture-pane", "-p", "-t", "main:0.0"]);
+    assert_eq!(b, a, "the pane after the paste");
+    p.run_both(&["display", "-p", "-t", "main", "#{pane_in_mode}"]);
+}
+
+#[tokio::test]
+async fn find_window_filters_by_name() {
+    let mut p = three_windows().await;
+    p.open(b"\x02f", "(find-window)").await;
+    p.send(b"w2\r").await;
+    settle(&mut p, "the matching window", |s| {
+        s.starts_with("(0) - main: 3 windows (attached)") && s.contains("(filter: active)")
+    })
+    .await;
+    // The current window does not match: the session line is current; Down reaches w2.
+    p.send(b"j").await;
+    settle(&mut p, "window 2 current", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
+    p.send(b"\r").await;
+    p.status("window 2 shown", |r| r.contains("2:w2*")).await;
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index}",
+    ]);
+}
+
+/// The mode's screen reaches the relay's viewers as the pane's content (tmate mirrors what
+/// the pane shows), and the pane's own screen comes back when the mode ends.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tree_mode_reaches_viewers() {
+    use common::host_ok;
+    use tmate_fixtures::relay::{ScriptedViewer, TestRelay, token_of};
+
+    let relay = TestRelay::start().await;
+    let mux = common::Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(
+        &mux,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-n",
+            "w0",
+            "-x",
+            "80",
+            "-y",
+            "23",
+            "cat",
+        ],
+    );
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    host_ok(&mux, &["send-keys", "-t", "main", "visible", "Enter"]);
+    let mut viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh.trim()), 80, 24).await;
+    viewer
+        .wait_text("the pane's text", |s| s.contains("visible"))
+        .await;
+    host_ok(&mux, &["choose-tree", "-t", "main", "-s"]);
+    viewer
+        .wait_text("the tree", |s| {
+            s.starts_with("(0) + main: 1 windows") && s.contains(" main (sort: index) ")
+        })
+        .await;
+    host_ok(&mux, &["send-keys", "-t", "main", "q"]);
+    viewer
+        .wait_text("the pane again", |s| {
+            s.starts_with("visible") && !s.contains("(sort: index)")
+        })
+        .await;
+    host_ok(&mux, &["kill-server"]);
+}
+
+#[tokio::test]
+async fn choose_tree_tags_sorts_filters_kills_and_commands() {
+    let mut p = three_windows().await;
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    // t tags window 0 (drawn bright with a `*`), C-t tags all, T none.
+    p.send(b"t").await;
+    settle(&mut p, "window 0 tagged, window 1 current", |s| {
+        s.contains("0*: w0*") && s.contains(" 1 (sort: index) ")
+    })
+    .await;
+    p.send(b"\x14").await;
+    settle(&mut p, "all tagged", |s| s.contains("main*: ")).await;
+    p.send(b"T").await;
+    settle(&mut p, "none tagged", |s| !s.contains("main*: ")).await;
+    // O: by name; r: reversed.
+    p.send(b"O").await;
+    settle(&mut p, "sorted by name", |s| s.contains("(sort: name)")).await;
+    p.send(b"r").await;
+    settle(&mut p, "reversed", |s| s.contains("(sort: name, reversed)")).await;
+    p.send(b"rOO").await;
+    settle(&mut p, "by index again", |s| s.contains(" (sort: index) ")).await;
+    // f: a filter from the prompt (the current window 0 no longer shows: the session line
+    // becomes current).
+    p.open(b"f", "(filter)").await;
+    p.send(b"#{==:#{window_name},w1}\r").await;
+    settle(&mut p, "the filter", |s| {
+        s.contains("(filter: active)") && !s.contains("2: w2")
+    })
+    .await;
+    p.open(b"f", "(filter)").await;
+    p.send(b"\x150\r").await;
+    settle(&mut p, "no matches", |s| s.contains("(filter: no matches)")).await;
+    // C-c cancels the prompt, which clears the filter as tmux's callback does.
+    p.open(b"f", "(filter)").await;
+    p.send(b"\x03").await;
+    settle(&mut p, "no filter", |s| {
+        !s.contains("(filter:") && s.contains("2: w2")
+    })
+    .await;
+    // x on window 2 asks, y kills it.
+    p.send(b"G").await;
+    settle(&mut p, "window 2 current", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
+    p.open(b"x", "Kill window 2?").await;
+    p.send(b"y").await;
+    settle(&mut p, "window 2 gone", |s| !s.contains("2: w2")).await;
+    p.run_both(&[
+        "list-windows",
+        "-t",
+        "main",
+        "-F",
+        "#{window_index}:#{window_name}",
+    ]);
+    // `:` runs a command for the current item.
+    p.send(b"g").await;
+    settle(&mut p, "the session current", |s| {
+        s.contains(" main (sort: index) ")
+    })
+    .await;
+    p.send(b"j").await;
+    settle(&mut p, "window 0 current", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p.open(b":", "(current)").await;
+    p.send(b"rename-window -t '%%' renamed\r").await;
+    settle(&mut p, "the renamed window", |s| s.contains("0: renamed")).await;
+    p.run_both(&[
+        "list-windows",
+        "-t",
+        "main",
+        "-F",
+        "#{window_index}:#{window_name}",
+    ]);
+}
+
+#[tokio::test]
+async fn choose_client_lists_and_detaches() {
+    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["send-keys", "-t", "main", "text", "Enter"]);
+    }
+    p.wait_both(&["capture-pane", "-p", "-t", "main"], "the echo", |s| {
+        s.matches("text").count() == 2
+    });
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-client -F 'session #{session_name}'\r")
+        .await;
+    for c in &mut p.clients {
+        c.wait_text("the client list", |s| s.contains("(sort: name)"))
+            .await;
+    }
+    // Each side's client is its own pty: the names differ and are masked, nothing else.
+    let rows = p.clients[0].rows();
+    let name = |c: &tmate_fixtures::pty_client::PtyClient| {
+        let row = c.row(0);
+        row.trim_start_matches("(0) ")
+            .split(':')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let names = [name(&p.clients[0]), name(&p.clients[1])];
+    assert!(names[0].starts_with("/dev/pts/"), "{names:?}");
+    // The names can differ in length (`/dev/pts/9`, `/dev/pts/10`): rows naming the client
+    // are compared without the blanks and box lines the length shifts.
+    let mask = |row: String, name: &str| {
+        if row.contains(name) {
+            row.replace(name, "TTY").replace([' ', '─'], "")
+        } else {
+            row
+        }
+    };
+    for row in 0..rows {
+        let a = mask(p.clients[0].styled_row(row), &names[0]);
+        let b = mask(p.clients[1].styled_row(row), &names[1]);
+        assert_eq!(b, a, "row {row} differs (left tmate, right tmux)");
+    }
+    // Enter detaches the chosen client (itself here).
+    p.send(b"\r").await;
+    for c in &mut p.clients {
+        let out = c.wait_exit().await;
+        assert!(out.contains("[detached"), "{out}");
+    }
+}
+
+/// Twelve windows: M-a chooses the eleventh line, the session preview scrolls with `<`/`>`
+/// arrows at its sides, paging and M-+/M-- move and expand as in tmux.
+#[tokio::test]
+async fn choose_tree_many_windows_keys_and_scrolled_previews() {
+    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        for n in 1..12 {
+            m.run(&["new-window", "-d", "-n", &format!("w{n}"), "cat"]);
+        }
+    }
+    p.status("the status line", |r| r.contains("10:w10  11:"))
+        .await;
+    p.send(b"\x02w").await;
+    settle(&mut p, "twelve windows", |s| s.contains("(M-a) ├─> 9: w9")).await;
+    // PageDown, End, Home, PageUp.
+    p.send(b"\x1b[6~").await;
+    settle(&mut p, "a page down", |s| s.contains(" 11 (sort: index) ")).await;
+    p.send(b"g").await;
+    settle(&mut p, "the top", |s| s.contains(" main (sort: index) ")).await;
+    // The session's preview shows three windows with an arrow to the right; > scrolls.
+    p.send(b">").await;
+    settle(&mut p, "scrolled right", |s| {
+        s.contains(" 1:w1 ") && s.contains("<")
+    })
+    .await;
+    p.send(b"<").await;
+    settle(&mut p, "scrolled back", |s| s.contains(" 0:w0 ")).await;
+    // M-- collapses every session, M-+ expands them.
+    p.send(b"\x1b-").await;
+    settle(&mut p, "collapsed", |s| s.starts_with("(0) + main")).await;
+    p.send(b"\x1b+").await;
+    settle(&mut p, "expanded", |s| s.starts_with("(0)   - main")).await;
+    // M-a is the eleventh line: window 9.
+    p.send(b"\x1ba").await;
+    p.status("window 9 shown", |r| r.contains("9:w9*")).await;
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index} #{pane_in_mode}",
+    ]);
+}
+
+/// choose-tree without -s/-w: everything expanded, the pane current; `/` searches names, `H`
+/// goes back to the mode's own pane; d deletes buffers in choose-buffer until none are left.
+#[tokio::test]
+async fn choose_tree_panes_search_home_and_buffer_delete() {
+    let mut p = three_windows().await;
+    p.send(b"\x02n").await;
+    p.status("window 1", |r| r.contains("1:w1*")).await;
+    p.open(b"\x02:", ":").await;
+    // A fixed format: the panes' commands are `sh -c cat` in one and `cat` in the other.
+    p.send(b"choose-tree -F '#{?pane_format,pane #{pane_index},#{?window_format,#{window_name},#{session_name}}}'\r").await;
+    settle(&mut p, "the whole tree", |s| {
+        s.contains("│   └─> 1: pane 1") && s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p.open(b"/", "(search)").await;
+    p.send(b"w2\r").await;
+    settle(&mut p, "window 2 found", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
+    p.send(b"H").await;
+    settle(&mut p, "home again", |s| s.contains(" 0 (sort: index) ")).await;
+    p.send(b"q").await;
+    for m in &p.muxes {
+        m.wait_for(
+            &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+            "no mode",
+            |s| s.trim() == "0",
+        );
+        m.run(&["set-buffer", "-b", "one", "1"]);
+        m.run(&["set-buffer", "-b", "two", "2"]);
+    }
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-buffer -F '#{buffer_size}'\r").await;
+    settle(&mut p, "two buffers", |s| s.contains("(1) one: 1")).await;
+    p.send(b"d").await;
+    settle(&mut p, "one buffer", |s| !s.contains("(1) one: 1")).await;
+    p.run_both(&["list-buffers", "-F", "#{buffer_name}"]);
+    p.send(b"d").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "no mode",
+        |s| s.trim() == "0",
+    );
+    p.run_both(&["list-buffers", "-F", "#{buffer_name}"]);
+}
+
+/// With `mouse on`, a click on a line makes it current; the wheel does nothing (tmux 3.3a's
+/// mode tree returns before its wheel cases for mouse keys).
+#[tokio::test]
+async fn choose_tree_mouse_clicks_and_wheel() {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "mouse", "on"]);
+    }
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    // A click on the fourth line (window 2), SGR reports as xterm sends them.
+    p.send(b"\x1b[<0;10;4M\x1b[<0;10;4m").await;
+    settle(&mut p, "window 2 clicked", |s| {
+        s.contains(" 2 (sort: index) ")
+    })
+    .await;
+    // Wheel up, then j: from the last line j wraps to the session line.
+    p.send(b"\x1b[<64;10;4M").await;
+    p.send(b"j").await;
+    settle(&mut p, "the wheel ignored", |s| {
+        s.contains(" main (sort: index) ")
+    })
+    .await;
+}
