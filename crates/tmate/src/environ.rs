@@ -151,6 +151,18 @@ pub fn show_line(name: &str, var: &EnvVar, shell: bool) -> String {
     }
 }
 
+/// A client's locale is UTF-8, as tmux's client decides it: the first of `LC_ALL`,
+/// `LC_CTYPE`, `LANG` that is set and not empty names UTF-8 (or UTF8) in any case.
+pub fn locale_is_utf8(get: impl Fn(&str) -> Option<String>) -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|k| get(k).filter(|v| !v.is_empty()))
+        .is_some_and(|v| {
+            let upper = v.to_ascii_uppercase();
+            upper.contains("UTF-8") || upper.contains("UTF8")
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

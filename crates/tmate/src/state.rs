@@ -349,6 +349,34 @@ pub struct ClientHandle {
     pub control: Option<Box<crate::control::ControlState>>,
     /// Its terminal's path (tmux's client name, `#{client_name}`).
     pub name: String,
+    /// The client's `TERM` (`#{client_termname}`).
+    pub term: String,
+    /// The client's whole terminal, status lines included (`#{client_width}`/`_height`).
+    pub tty_size: (u16, u16),
+    /// The client's locale is UTF-8 (tmux's CLIENT_UTF8 from `LC_ALL`, `LC_CTYPE`, `LANG`).
+    pub utf8: bool,
+}
+
+impl ClientHandle {
+    /// A client of `session` with nothing known of its terminal yet.
+    pub fn new(
+        session: u32,
+        events: mpsc::Sender<ClientEvent>,
+        activity: u64,
+        name: String,
+    ) -> Self {
+        ClientHandle {
+            session,
+            events,
+            activity,
+            size: None,
+            control: None,
+            name,
+            term: String::new(),
+            tty_size: (80, 24),
+            utf8: false,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

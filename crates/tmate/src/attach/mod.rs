@@ -139,12 +139,14 @@ impl<'a> AttachedClient<'a> {
             st.clients.insert(
                 id,
                 ClientHandle {
-                    session: sid,
-                    events: events_tx,
-                    activity,
-                    size: None,
-                    control: None,
-                    name: name.unwrap_or_else(|| format!("client-{id}")),
+                    term: client_env(&info, "TERM").unwrap_or_default(),
+                    utf8: crate::environ::locale_is_utf8(|k| client_env(&info, k)),
+                    ..ClientHandle::new(
+                        sid,
+                        events_tx,
+                        activity,
+                        name.unwrap_or_else(|| format!("client-{id}")),
+                    )
                 },
             );
             st.notify_session("client-attached", sid);
@@ -371,12 +373,22 @@ impl<'a> AttachedClient<'a> {
     }
 }
 
+/// A variable of the attaching client's environment.
+fn client_env(info: &ClientInfo, key: &str) -> Option<String> {
+    info.env
+        .as_ref()?
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+}
+
 /// A client's size, less its status line, into its session's size.
 fn set_client_size(shared: &Arc<Shared>, sid: u32, client: u32, size: (u16, u16), status: u16) {
     let (cols, rows) = size;
     let mut st = shared.lock();
     if let Some(c) = st.clients.get_mut(&client) {
         c.size = Some((cols, rows.saturating_sub(status).max(1)));
+        c.tty_size = (cols, rows);
     }
     st.recompute_size(sid);
     drop(st);

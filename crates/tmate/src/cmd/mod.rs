@@ -8,6 +8,9 @@ mod client;
 mod environment;
 mod keys;
 mod layout;
+mod listing;
+
+pub use listing::client_vars;
 mod r#move;
 mod options;
 mod pane;
@@ -181,6 +184,8 @@ const EXEC: &[(&str, Exec)] = &[
     ("last-window", OnTarget(window::last)),
     ("list-buffers", Plain(buffer::list_buffers)),
     ("list-keys", Plain(keys::list)),
+    ("list-clients", Plain(listing::list_clients)),
+    ("list-commands", Plain(listing::list_commands)),
     ("list-panes", Plain(pane::list)),
     ("list-sessions", Plain(session::list)),
     ("list-windows", Plain(window::list)),

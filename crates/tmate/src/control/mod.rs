@@ -367,14 +367,15 @@ impl<'a> ControlClient<'a> {
                 st.clients.insert(
                     self.id,
                     ClientHandle {
-                        session: sid,
-                        events: self.events_tx.clone(),
-                        activity,
-                        size: None,
                         control: Some(Box::default()),
                         // No terminal is passed for a control client: tmux's name for a
                         // client without one.
-                        name: format!("client-{}", self.id),
+                        ..ClientHandle::new(
+                            sid,
+                            self.events_tx.clone(),
+                            activity,
+                            format!("client-{}", self.id),
+                        )
                     },
                 );
             }

@@ -1,0 +1,141 @@
+//! list-clients and list-commands (tmux 3.3a `cmd-list-clients.c`, `cmd-list-keys.c`): their
+//! default templates and the client variables a client's line is expanded with.
+
+use super::{Args, CmdOutcome, Ctx, Find, output, resolve_as};
+use crate::format::{self, Ctx as FmtCtx};
+use crate::state::State;
+
+/// tmux 3.3a's LIST_CLIENTS_TEMPLATE.
+const LIST_CLIENTS_TEMPLATE: &str = "#{client_name}: #{session_name} \
+     [#{client_width}x#{client_height} #{client_termname}] \
+     #{?#{!=:#{client_uid},#{uid}},[user #{?client_user,#{client_user},#{client_uid},}] ,}\
+     #{?client_flags,(,}#{client_flags}#{?client_flags,),}";
+
+/// tmux 3.3a's list-commands template.
+const LIST_COMMANDS_TEMPLATE: &str =
+    "#{command_list_name}#{?command_list_alias, (#{command_list_alias}),} #{command_list_usage}";
+
+/// A client's flags as tmux's `server_client_get_flags` lists them, in its order.
+fn client_flags(c: &crate::state::ClientHandle) -> String {
+    let mut flags: Vec<String> = vec!["attached".into(), "focused".into()];
+    if let Some(control) = &c.control {
+        flags.push("control-mode".into());
+        if control.no_output {
+            flags.push("no-output".into());
+        }
+        if control.wait_exit {
+            flags.push("wait-exit".into());
+        }
+        if let Some(age) = control.pause_after {
+            flags.push(format!("pause-after={}", age.as_secs()));
+        }
+        if control.read_only {
+            flags.push("read-only".into());
+        }
+    }
+    if c.utf8 {
+        flags.push("UTF-8".into());
+    }
+    flags.join(",")
+}
+
+/// The `client_*` variables of one client (tmux `format_defaults_client`, the ones this host
+/// knows), for [`format::with_vars`].
+pub fn client_vars(st: &State, id: u32) -> Vec<(String, String)> {
+    let Some(c) = st.clients.get(&id) else {
+        return Vec::new();
+    };
+    let uid = rustix::process::getuid().as_raw().to_string();
+    let (w, h) = c.tty_size;
+    let session = st.sessions.get(&c.session).map(|s| s.name.clone());
+    vec![
+        ("client_name".into(), c.name.clone()),
+        ("client_tty".into(), c.name.clone()),
+        ("client_width".into(), w.to_string()),
+        ("client_height".into(), h.to_string()),
+        ("client_termname".into(), c.term.clone()),
+        ("client_uid".into(), uid),
+        ("client_flags".into(), client_flags(c)),
+        ("client_utf8".into(), u8::from(c.utf8).to_string()),
+        (
+            "client_control_mode".into(),
+            u8::from(c.control.is_some()).to_string(),
+        ),
+        ("client_session".into(), session.unwrap_or_default()),
+    ]
+}
+
+/// The format context of a client: its session's current window and active pane.
+fn client_ctx(st: &State, sid: u32) -> FmtCtx {
+    let s = st.sessions.get(&sid);
+    let window = s.map_or(u32::MAX, |s| s.current);
+    let pane = s
+        .and_then(|s| s.windows.get(&s.current))
+        .map_or(u32::MAX, |w| w.active);
+    FmtCtx {
+        session: sid,
+        window,
+        pane,
+    }
+}
+
+pub fn list_clients(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let only = match args.get('t') {
+        Some(t) => Some(resolve_as(ctx, state, Some(t), Find::Session)?.session),
+        None => None,
+    };
+    let template = args.get('F').unwrap_or(LIST_CLIENTS_TEMPLATE);
+    let mut out = String::new();
+    let ids: Vec<u32> = state
+        .clients
+        .iter()
+        .filter(|(_, c)| only.is_none_or(|s| s == c.session))
+        .map(|(id, _)| *id)
+        .collect();
+    for (line, id) in ids.into_iter().enumerate() {
+        let Some(sid) = state.clients.get(&id).map(|c| c.session) else {
+            continue;
+        };
+        let mut vars = client_vars(state, id);
+        vars.push(("line".into(), line.to_string()));
+        let text = format::with_vars(vars, || {
+            format::expand(state, client_ctx(state, sid), template)
+        });
+        out.push_str(&text);
+        out.push('\n');
+    }
+    output(out)
+}
+
+pub fn list_commands(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    let template = args.get('F').unwrap_or(LIST_COMMANDS_TEMPLATE);
+    let wanted = args.rest.first();
+    let mut out = String::new();
+    // tmate 2.4's own commands (choose-session, choose-window) are not tmux 3.3a's.
+    let commands = tmate_proto::command::COMMANDS
+        .iter()
+        .filter(|spec| !spec.has(tmate_proto::command::flags::LEGACY));
+    for spec in commands {
+        if let Some(w) = wanted
+            && spec.name != w
+            && spec.alias != Some(w.as_str())
+        {
+            continue;
+        }
+        let vars = vec![
+            ("command_list_name".into(), spec.name.to_string()),
+            (
+                "command_list_alias".into(),
+                spec.alias.unwrap_or_default().to_string(),
+            ),
+            ("command_list_usage".into(), spec.usage.to_string()),
+        ];
+        let line = format::with_vars(vars, || format::expand(state, FmtCtx::NONE, template));
+        if !line.is_empty() {
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    // A name tmux does not know prints nothing, successfully.
+    output(out)
+}
