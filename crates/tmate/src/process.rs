@@ -54,6 +54,7 @@ pub fn spawn_pane(
             generation: started.generation,
             copy: None,
             command_cache: Default::default(),
+            last_search: None,
         },
     );
     Ok(id)
@@ -499,6 +500,7 @@ mod tests {
             generation: 0,
             copy: None,
             command_cache: Default::default(),
+            last_search: None,
         };
         (pane, reader, rx)
     }

@@ -145,7 +145,9 @@ impl<'a> AttachedClient<'a> {
             );
             st.notify_session("client-attached", sid);
             crate::hooks::drain(shared, &mut st);
-            (id, take_config_errors(&mut st, sid))
+            // Start-up config errors are in the first session's view mode (tmux 3.3a's
+            // `cfg_show_causes`), not a message.
+            (id, None::<(String, Instant)>)
         };
         let (cols, rows) = (info.cols.max(1), info.rows.max(2));
         let status_lines = status_rows(shared, sid);
@@ -368,22 +370,6 @@ fn set_client_size(shared: &Arc<Shared>, sid: u32, client: u32, size: (u16, u16)
     st.recompute_size(sid);
     drop(st);
     shared.notify();
-}
-
-/// Start-up config errors, taken by the first client to attach as its message.
-fn take_config_errors(st: &mut State, sid: u32) -> Option<(String, Instant)> {
-    let errors = std::mem::take(&mut st.config_errors);
-    let time = millis(
-        st.session_option(sid, "display-time")
-            .parse()
-            .unwrap_or(750),
-    );
-    (!errors.is_empty()).then(|| {
-        (
-            errors.join("; "),
-            Instant::now() + time.max(Duration::from_secs(5)),
-        )
-    })
 }
 
 /// The server's escape-time: how long a lone ESC waits for the rest of a sequence.

@@ -47,7 +47,8 @@ pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
             m.hide_position = true;
         }
         if args.has('u') {
-            let g = crate::copy::mode::Grid::new(&p.term);
+            let b = std::sync::Arc::clone(&m.backing);
+            let g = crate::copy::mode::Grid::new(&b);
             m.page_up(&g, false);
         }
         crate::copy::sync(p);
