@@ -87,6 +87,8 @@ impl Pane {
             return false;
         }
         self.term.resize(sx, sy);
+        // A copy or view mode rewraps its own lines to the new size.
+        crate::copy::after_output(self);
         true
     }
 }

@@ -109,6 +109,115 @@ impl Backing {
     }
 }
 
+impl Backing {
+    /// A new pane size (tmux `window_copy_resize` with `screen_resize_cursor`): fewer rows
+    /// push the top ones into the history, more rows take them back from it (blank rows when
+    /// there is none), a new width rewraps the lines. `(cx, cy)` (cy absolute) is a position
+    /// to carry through; returns where it is now.
+    pub fn resize(&mut self, sx: u16, sy: u16, cx: usize, cy: usize) -> (usize, usize) {
+        let (sx, sy) = (usize::from(sx).max(1), usize::from(sy).max(1));
+        let write = self.hsize() + self.wcy;
+        let (mut pos, mut wpos) = ((cx, cy), (0, write));
+        let reflow = sx != self.sx;
+        let wrapped = reflow.then(|| (self.wrap_position(pos), self.wrap_position(wpos)));
+        self.sy = sy;
+        while self.lines.len() < sy {
+            self.lines.push_back(GridLine::default());
+        }
+        if let Some((p, w)) = wrapped {
+            self.reflow(sx);
+            pos = self.unwrap_position(p);
+            wpos = self.unwrap_position(w);
+        }
+        let h = self.hsize();
+        self.wcy = wpos.1.saturating_sub(h).min(sy - 1);
+        pos
+    }
+
+    /// tmux `grid_wrap_position`: (offset in its whole line, which whole line).
+    fn wrap_position(&self, (x, y): (usize, usize)) -> (usize, usize) {
+        let mut line = 0;
+        let mut offset = 0;
+        for l in self.lines.iter().take(y) {
+            if l.wrapped {
+                offset += self.sx;
+            } else {
+                line += 1;
+                offset = 0;
+            }
+        }
+        (offset + x, line)
+    }
+
+    /// tmux `grid_unwrap_position`: back to (x, absolute y) after a reflow.
+    fn unwrap_position(&self, (mut wx, mut wy): (usize, usize)) -> (usize, usize) {
+        let mut y = 0;
+        let last = self.lines.len().saturating_sub(1);
+        while y < last && wy > 0 {
+            if !self.lines.get(y).is_some_and(|l| l.wrapped) {
+                wy -= 1;
+            }
+            y += 1;
+        }
+        if wy > 0 {
+            return (wx, y);
+        }
+        while wx >= self.sx && y < last && self.lines.get(y).is_some_and(|l| l.wrapped) {
+            wx -= self.sx;
+            y += 1;
+        }
+        (wx.min(self.sx), y)
+    }
+
+    /// Rewrap every line at `sx` columns (tmux `grid_reflow`): wrapped rows joined, then cut.
+    fn reflow(&mut self, sx: usize) {
+        let old = std::mem::take(&mut self.lines);
+        let mut whole: Vec<Cell> = Vec::new();
+        for line in old {
+            let take = if line.wrapped {
+                self.sx
+            } else {
+                line.length()
+            };
+            let wrapped = line.wrapped;
+            whole.extend(line.cells.into_iter().take(take));
+            if wrapped {
+                continue;
+            }
+            let cells = std::mem::take(&mut whole);
+            self.push_cut(cells, sx);
+        }
+        if !whole.is_empty() {
+            self.push_cut(whole, sx);
+        }
+        self.sx = sx;
+        while self.lines.len() < self.sy {
+            self.lines.push_back(GridLine::default());
+        }
+    }
+
+    /// One whole line as rows of `sx` columns, a wide character never cut in two.
+    fn push_cut(&mut self, cells: Vec<Cell>, sx: usize) {
+        let mut row = GridLine::default();
+        let mut iter = cells.into_iter().peekable();
+        while let Some(c) = iter.next() {
+            let w = usize::from(c.width.max(1));
+            if c.width != 0 && row.cells.len() + w > sx && !row.cells.is_empty() {
+                row.wrapped = true;
+                self.lines.push_back(std::mem::take(&mut row));
+            }
+            row.cells.push(c);
+            // A wide character's second half goes with it.
+            if w == 2 && iter.peek().is_some_and(|n| n.width == 0) {
+                if let Some(n) = iter.next() {
+                    row.cells.push(n);
+                }
+            }
+        }
+        self.lines.push_back(row);
+    }
+}
+
 /// At most `MAX_LINE_BYTES` of `text`, on a character boundary.
 fn cut(text: &str) -> &str {
     if text.len() <= MAX_LINE_BYTES {

@@ -137,12 +137,8 @@ pub fn sync(p: &mut Pane) {
         return;
     };
     let (sx, sy) = p.term.size();
-    if !m.view && m.backing.size() != (usize::from(sx), usize::from(sy).max(1)) {
-        // tmux reflows its copy to the new size; ours takes a new copy of the pane, which
-        // the terminal has reflowed.
-        m.refresh_from(&p.term);
-        let b = Arc::clone(&m.backing);
-        m.clear_selection(&Grid::new(&b));
+    if m.backing.size() != (usize::from(sx), usize::from(sy).max(1)) {
+        m.resize(sx, sy);
     }
     let b = Arc::clone(&m.backing);
     let g = Grid::new(&b);
@@ -192,12 +188,14 @@ pub fn drag_update(state: &mut State, pane: u32, x: i32, y: i32) {
     sync(p);
 }
 
-/// After pane output: copy mode shows its own copy, so only a new pane size matters.
+/// After pane output or a resize: copy mode shows its own copy, so only a new pane size
+/// matters.
 pub fn after_output(p: &mut Pane) {
     let (sx, sy) = p.term.size();
-    if p.copy.as_ref().is_some_and(|m| {
-        !m.view && m.backing.size() != (usize::from(sx), usize::from(sy).max(1))
-    }) {
+    if p.copy
+        .as_ref()
+        .is_some_and(|m| m.backing.size() != (usize::from(sx), usize::from(sy).max(1)))
+    {
         sync(p);
     }
 }

@@ -293,6 +293,28 @@ impl CopyMode {
         self.oy = (self.oy + pushed).min(self.backing.hsize());
     }
 
+    /// The pane's new size (tmux `window_copy_resize`): the lines rewrapped, the cursor on
+    /// the same character, then as after any change of lines (`window_copy_size_changed`).
+    pub fn resize(&mut self, sx: u16, sy: u16) {
+        let b = Arc::make_mut(&mut self.backing);
+        let cy = (b.hsize() + self.cy).saturating_sub(self.oy);
+        let (cx, cy) = b.resize(sx, sy, self.cx, cy);
+        let h = b.hsize();
+        self.cx = cx;
+        if cy < h {
+            self.cy = 0;
+            self.oy = h - cy;
+        } else {
+            self.cy = cy - h;
+            self.oy = 0;
+        }
+        let b = Arc::clone(&self.backing);
+        let g = Grid::new(&b);
+        self.settle(&g);
+        self.clear_selection(&g);
+        super::search::after_refresh(self, &g);
+    }
+
     /// `refresh-from-pane`: a new copy of the pane's lines (not in view mode).
     pub fn refresh_from(&mut self, term: &PaneTerm) {
         if !self.view {
