@@ -389,3 +389,82 @@ async fn reconnect_snapshot_keeps_the_alternate_screen() {
         screen(&mirror)
     );
 }
+
+/// View mode reaches the relay as tmate 2.4's output view does: SYNC_COPY_MODE with
+/// `backing` 0, a WRITE_COPY_MODE per line (run-shell's output, then `'cmd' returned N`), and
+/// `[]` when it is left; copy mode proper is `backing` 1 with no prompt (tmux 3.3a's copy mode
+/// prompts on the status line, which the relay does not mirror).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn view_mode_lines_reach_the_relay_as_write_copy_mode() {
+    let (config, fingerprint, listener, port) = recording_listener().await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
+            .await
+            .unwrap();
+        let _ = running.await;
+    });
+    let conf = format!(
+        "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
+         set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+    );
+    let mux = Mux::tmate().with_config(&conf);
+    let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
+    let run_any = |args: &[&str]| tokio::task::block_in_place(|| mux.run_output(args));
+    run(&["new-session", "-d", "-x", "80", "-y", "24"]);
+    run(&["wait", "tmate-ready"]);
+    let pane: i64 = run(&["display", "-p", "#{pane_id}"])
+        .trim()
+        .trim_start_matches('%')
+        .parse()
+        .unwrap();
+    run_any(&["run-shell", "echo a; echo b; exit 2"]);
+    let lines = |ms: &[HostMessage]| -> Vec<String> {
+        ms.iter()
+            .filter_map(|m| match m {
+                HostMessage::WriteCopyMode { pane_id, text } if *pane_id == pane => {
+                    Some(text.to_string_lossy())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let want = ["a", "b", "'echo a; echo b; exit 2' returned 2"];
+    let seen = record_until(&mut rx, |ms| lines(ms).len() >= want.len()).await;
+    assert_eq!(lines(&seen), want);
+    let sync = |ms: &[HostMessage]| -> Vec<Option<bool>> {
+        ms.iter()
+            .filter_map(|m| match m {
+                HostMessage::SyncCopyMode { pane_id, state } if *pane_id == pane => {
+                    Some(state.as_ref().map(|s| s.backing))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    // The view's state went before its first line.
+    let first_line = seen
+        .iter()
+        .position(|m| matches!(m, HostMessage::WriteCopyMode { .. }))
+        .unwrap();
+    assert_eq!(sync(&seen[..first_line]), [Some(false)]);
+    // Leaving it, then copy mode over the pane with a search: backing 1, no prompt.
+    run(&["send", "-X", "cancel"]);
+    let seen = record_until(&mut rx, |ms| sync(ms).contains(&None)).await;
+    assert_eq!(sync(&seen), [None]);
+    run(&["copy-mode"]);
+    run(&["send", "-X", "search-backward", "x"]);
+    let seen = record_until(&mut rx, |ms| !sync(ms).is_empty()).await;
+    for m in &seen {
+        if let HostMessage::SyncCopyMode {
+            state: Some(s),
+            pane_id,
+        } = m
+        {
+            assert_eq!((*pane_id, s.backing, &s.input), (pane, true, &None));
+        }
+    }
+    run(&["kill-server"]);
+    server.abort();
+}

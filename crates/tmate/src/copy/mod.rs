@@ -99,6 +99,8 @@ pub fn view_add(state: &mut State, pane: u32, text: &str, parse: bool) {
         m.add_line(text, parse);
     }
     sync(p);
+    // Viewers see the line in tmate's output view.
+    crate::uplink::copy_line(state, pane, text);
 }
 
 /// The active pane of the session's current window.
