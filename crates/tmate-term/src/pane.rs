@@ -388,10 +388,7 @@ impl PaneTerm {
             // As for the engine's cells: a wide character's halves come in pairs or not at all.
             let paired = match out.width {
                 2 => at(c + 1).is_some_and(|n| n.width == 0),
-                0 => c
-                    .checked_sub(1)
-                    .and_then(at)
-                    .is_some_and(|p| p.width == 2),
+                0 => c.checked_sub(1).and_then(at).is_some_and(|p| p.width == 2),
                 _ => true,
             };
             if !paired {

@@ -175,7 +175,12 @@ pub const TABLE: &[Def] = &[
         crate::copy::draw::CURRENT_MATCH_STYLE,
     ),
     def("copy-mode-mark-style", WI, Str, "bg=red,fg=black"),
-    def("copy-mode-match-style", WI, Str, crate::copy::draw::MATCH_STYLE),
+    def(
+        "copy-mode-match-style",
+        WI,
+        Str,
+        crate::copy::draw::MATCH_STYLE,
+    ),
     def("main-pane-height", WI, Str, "24"),
     def("main-pane-width", WI, Str, "80"),
     def("mode-keys", WI, Choice(KEYS), "emacs"),

@@ -161,7 +161,10 @@ async fn run_shell_output_goes_to_view_mode_like_tmux() {
     let mut p = Pair::start("", COLS, ROWS, Some(&printing("pane text\\n"))).await;
     same_screens(&mut p, "the pane", |s| s.contains("pane text")).await;
     both(&p, &["run-shell", "echo a; echo b"]);
-    same_screens(&mut p, "the output", |s| s.lines().any(|l| l.trim_end() == "b")).await;
+    same_screens(&mut p, "the output", |s| {
+        s.lines().any(|l| l.trim_end() == "b")
+    })
+    .await;
     both(&p, &["display", "-p", "#{pane_in_mode} #{pane_mode}"]);
     // More output is added below in the same view; a failing command says so.
     let out = p.muxes.iter().map(|m| {
@@ -194,4 +197,27 @@ async fn config_errors_show_in_view_mode_like_tmux() {
     };
     assert_eq!(rows(1), rows(0), "tmate (left) differs from tmux (right)");
     both(&p, &["display", "-p", "#{pane_mode}"]);
+}
+
+#[tokio::test]
+async fn incremental_search_prompt_like_tmux() {
+    // C-b [ then C-s (emacs keys): the prompt searches as the text is typed.
+    let mut p = Pair::start("", COLS, ROWS, Some(&printing(LINES))).await;
+    same_screens(&mut p, "the printed lines", |s| s.contains("foo5")).await;
+    p.send(b"\x02[").await;
+    same_screens(&mut p, "copy mode", |s| s.contains("[0/0]")).await;
+    p.open(b"\x13", "(search down)").await;
+    p.send(b"fo").await;
+    same_screens(&mut p, "typed fo", |s| s.contains("(5 results)")).await;
+    p.send(b"o3").await;
+    same_screens(&mut p, "typed foo3", |s| s.contains("(1 results)")).await;
+    // Backspace searches again for the shorter text from where the search began.
+    p.send(b"\x7f").await;
+    same_screens(&mut p, "back to foo", |s| s.contains("(5 results)")).await;
+    // C-r repeats it upwards; Enter closes the prompt and keeps the position.
+    p.send(b"\x12").await;
+    same_screens(&mut p, "C-r", |s| s.contains("(5 results)")).await;
+    p.send(b"\r").await;
+    same_screens(&mut p, "prompt closed", |s| !s.contains("(search")).await;
+    both(&p, &["display", "-p", "#{copy_cursor_x},#{copy_cursor_y}"]);
 }

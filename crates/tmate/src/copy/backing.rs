@@ -174,11 +174,7 @@ impl Backing {
         let old = std::mem::take(&mut self.lines);
         let mut whole: Vec<Cell> = Vec::new();
         for line in old {
-            let take = if line.wrapped {
-                self.sx
-            } else {
-                line.length()
-            };
+            let take = if line.wrapped { self.sx } else { line.length() };
             let wrapped = line.wrapped;
             whole.extend(line.cells.into_iter().take(take));
             if wrapped {
@@ -208,10 +204,11 @@ impl Backing {
             }
             row.cells.push(c);
             // A wide character's second half goes with it.
-            if w == 2 && iter.peek().is_some_and(|n| n.width == 0) {
-                if let Some(n) = iter.next() {
-                    row.cells.push(n);
-                }
+            if w == 2
+                && iter.peek().is_some_and(|n| n.width == 0)
+                && let Some(n) = iter.next()
+            {
+                row.cells.push(n);
             }
         }
         self.lines.push_back(row);
@@ -336,7 +333,11 @@ mod tests {
         assert_eq!(b.add("a", true), 0);
         assert_eq!(b.add("b", true), 0);
         assert_eq!(b.add("c", true), 0);
-        assert_eq!(b.add("d", true), 1, "the fourth line scrolls one into history");
+        assert_eq!(
+            b.add("d", true),
+            1,
+            "the fourth line scrolls one into history"
+        );
         let g = Grid::new(&b);
         assert_eq!(g.hsize(), 1);
         assert_eq!(g.line(0).text(0, 1), "a");

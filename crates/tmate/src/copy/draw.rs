@@ -53,7 +53,11 @@ pub fn indicator(m: &CopyMode, g: &Grid<'_>) -> String {
     if s.count == -1 {
         return pos;
     }
-    format!("({}{} results) {pos}", s.count, if s.more { "+" } else { "" })
+    format!(
+        "({}{} results) {pos}",
+        s.count,
+        if s.more { "+" } else { "" }
+    )
 }
 
 /// The visible rows, `sy` of `sx` cells each.

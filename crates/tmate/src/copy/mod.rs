@@ -508,7 +508,11 @@ fn search_command(m: &mut CopyMode, g: &Grid<'_>, inv: &Invocation<'_>) -> bool 
             };
             m.search.string = Some(a.to_string());
             if m.search.string.is_some() {
-                m.search.kind = if down { SearchType::Down } else { SearchType::Up };
+                m.search.kind = if down {
+                    SearchType::Down
+                } else {
+                    SearchType::Up
+                };
                 m.search.regex = regex;
                 m.search.timeout = false;
                 repeat(m, down);
@@ -667,7 +671,11 @@ pub fn copy_sync(p: &Pane) -> Option<CopySync> {
     };
     Some(CopySync {
         backing: !m.view,
-        oy: (m.oy + grown).min(if m.view { m.oy } else { p.term.scrollback_len() }),
+        oy: (m.oy + grown).min(if m.view {
+            m.oy
+        } else {
+            p.term.scrollback_len()
+        }),
         cx: m.cx,
         cy: m.cy,
         selection: m
@@ -693,7 +701,12 @@ pub fn format_var(p: &Pane, name: &str) -> Option<String> {
             );
         }
         "pane_search_string" => {
-            return Some(p.last_search.as_ref().map(|s| s.0.clone()).unwrap_or_default());
+            return Some(
+                p.last_search
+                    .as_ref()
+                    .map(|s| s.0.clone())
+                    .unwrap_or_default(),
+            );
         }
         "history_size" => return Some(p.term.scrollback_len().to_string()),
         "mouse_any_flag" => {

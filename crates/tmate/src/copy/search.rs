@@ -374,8 +374,7 @@ fn back_overlap(g: &Grid<'_>, m: &Matcher, hit: &mut (usize, usize, usize), endl
     let mut end = old_end;
     let (mut px, mut py) = (ppx, ppy);
     let mut found = true;
-    while found && px == 0 && py >= 2 && py - 1 > endline && g.wrapped(py - 2) && end == old_end
-    {
+    while found && px == 0 && py >= 2 && py - 1 > endline && g.wrapped(py - 2) && end == old_end {
         py -= 1;
         match find_rl(g, m, py - 1, 0, sx) {
             Some((x, w)) => {
@@ -528,21 +527,21 @@ impl CopyMode {
         let Some(string) = self.search.string.clone() else {
             return false;
         };
-        let regex = regex && string.contains(['^', '$', '*', '+', '(', ')', '?', '[', ']', '.', '\\']);
+        let regex =
+            regex && string.contains(['^', '$', '*', '+', '(', ')', '?', '[', ']', '.', '\\']);
         self.search.down = down;
         if self.search.timeout {
             return false;
         }
-        let visible_only = self.search.counted
-            && self.search.pane.as_ref() == Some(&(string.clone(), regex));
+        let visible_only =
+            self.search.counted && self.search.pane.as_ref() == Some(&(string.clone(), regex));
         self.search.counted = true;
         self.search.pane = Some((string.clone(), regex));
         let Some(m) = matcher(&string, regex) else {
             return false;
         };
         let (mut fx, mut fy) = self.abs_cursor(g);
-        let endline;
-        if down {
+        let endline = if down {
             if self.vi {
                 if self.search.marks.is_some() {
                     self.move_after_mark(g, &mut fx, &mut fy, wrap);
@@ -550,11 +549,11 @@ impl CopyMode {
                     move_right(g, &mut fx, &mut fy, wrap);
                 }
             }
-            endline = g.last_line();
+            g.last_line()
         } else {
             move_left(g, &mut fx, &mut fy, wrap);
-            endline = 0;
-        }
+            0
+        };
         if !self.search_jump(g, &m, fx, fy, endline, wrap, down) {
             return false;
         }
@@ -806,7 +805,11 @@ pub fn incremental(m: &mut CopyMode, g: &Grid<'_>, arg: &str, forward: bool, wra
         ('-', _) => false,
         _ => return,
     };
-    m.search.kind = if down { SearchType::Down } else { SearchType::Up };
+    m.search.kind = if down {
+        SearchType::Down
+    } else {
+        SearchType::Up
+    };
     m.search.regex = false;
     m.search.string = Some(rest.to_string());
     if !m.search(g, down, false, wrap) {

@@ -191,7 +191,12 @@ impl Stream {
             if !screen::announced(self.sent.layout.as_ref(), pane) {
                 self.layout_if_changed(screen::layout(&st), &mut bytes);
             }
-            screen::copy_changes(&st, &mut self.sent.copy, self.sent.layout.as_ref(), &mut bytes);
+            screen::copy_changes(
+                &st,
+                &mut self.sent.copy,
+                self.sent.layout.as_ref(),
+                &mut bytes,
+            );
         }
         if screen::announced(self.sent.layout.as_ref(), pane) {
             push(
