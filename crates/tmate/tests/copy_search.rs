@@ -201,8 +201,10 @@ async fn config_errors_show_in_view_mode_like_tmux() {
 
 #[tokio::test]
 async fn incremental_search_prompt_like_tmux() {
-    // C-b [ then C-s (emacs keys): the prompt searches as the text is typed.
-    let mut p = Pair::start("", COLS, ROWS, Some(&printing(LINES))).await;
+    // C-b [ then C-s (emacs keys): the prompt searches as the text is typed. No
+    // assume-paste-time: tmux would take keys read together for pasted text.
+    let config = "set -g assume-paste-time 0\n";
+    let mut p = Pair::start(config, COLS, ROWS, Some(&printing(LINES))).await;
     same_screens(&mut p, "the printed lines", |s| s.contains("foo5")).await;
     p.send(b"\x02[").await;
     same_screens(&mut p, "copy mode", |s| s.contains("[0/0]")).await;
@@ -220,4 +222,18 @@ async fn incremental_search_prompt_like_tmux() {
     p.send(b"\r").await;
     same_screens(&mut p, "prompt closed", |s| !s.contains("(search")).await;
     both(&p, &["display", "-p", "#{copy_cursor_x},#{copy_cursor_y}"]);
+}
+
+#[tokio::test]
+async fn a_bound_commands_output_goes_to_view_mode_like_tmux() {
+    // No assume-paste-time: tmux would take a Y read with its C-b for pasted text.
+    let config = "set -g assume-paste-time 0\nbind-key X show-options -g status-keys\n\
+                  bind-key Y show-options -g status-left\n";
+    let mut p = Pair::start(config, COLS, ROWS, Some(&printing("pane text\\n"))).await;
+    same_screens(&mut p, "the pane", |s| s.contains("pane text")).await;
+    p.send(b"\x02X").await;
+    same_screens(&mut p, "the option", |s| s.contains("status-keys emacs")).await;
+    p.send(b"\x02Y").await;
+    same_screens(&mut p, "the second line", |s| s.contains("status-left")).await;
+    both(&p, &["display", "-p", "#{pane_mode}"]);
 }
