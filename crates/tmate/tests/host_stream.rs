@@ -255,6 +255,17 @@ fn kinds(ms: &[HostMessage]) -> Vec<&'static str> {
 /// ready, after `prepare` ran on the host; the messages of the second connection up to its
 /// SNAPSHOT, and the host (still running, for more commands).
 async fn reconnect_and_record(prepare: impl Fn(&Mux)) -> (Vec<HostMessage>, Mux) {
+    reconnect_and_record_until(prepare, |ms| {
+        ms.iter().any(|m| matches!(m, HostMessage::Snapshot(_)))
+    })
+    .await
+}
+
+/// As [`reconnect_and_record`], the second connection's messages until `done` holds.
+async fn reconnect_and_record_until(
+    prepare: impl Fn(&Mux),
+    done: impl Fn(&[HostMessage]) -> bool,
+) -> (Vec<HostMessage>, Mux) {
     let (config, fingerprint, listener, port) = recording_listener().await;
     // One recording per connection, with the handle that drops it.
     let (conn_tx, mut conn_rx) = mpsc::unbounded_channel();
@@ -294,10 +305,7 @@ async fn reconnect_and_record(prepare: impl Fn(&Mux)) -> (Vec<HostMessage>, Mux)
         .await
         .expect("the host did not reconnect")
         .unwrap();
-    let ours = record_until(&mut second, |ms| {
-        ms.iter().any(|m| matches!(m, HostMessage::Snapshot(_)))
-    })
-    .await;
+    let ours = record_until(&mut second, done).await;
     acceptor.abort();
     (ours, mux)
 }
@@ -467,4 +475,47 @@ async fn view_mode_lines_reach_the_relay_as_write_copy_mode() {
     }
     run(&["kill-server"]);
     server.abort();
+}
+
+/// A view written before a reconnect is sent again to the new connection: its state, then its
+/// lines after the SNAPSHOT (the relay's output view starts empty), the reconnection's notes
+/// among them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_replays_a_views_lines() {
+    let lines = |ms: &[HostMessage]| -> Vec<String> {
+        ms.iter()
+            .filter_map(|m| match m {
+                HostMessage::WriteCopyMode { text, .. } => Some(text.to_string_lossy()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (ours, mux) = reconnect_and_record_until(
+        |mux| {
+            mux.run(&["run-shell", "echo a; echo b"]);
+        },
+        |ms| lines(ms).len() >= 2,
+    )
+    .await;
+    tokio::task::block_in_place(|| mux.run(&["kill-server"]));
+    // tmate's notes went into the view too (tmate 2.4's `tmate_status_message_session`).
+    let seen = lines(&ours);
+    assert_eq!(seen[..2], ["a", "b"]);
+    assert!(
+        seen.iter().any(|l| l.starts_with("Reconnecting... (")),
+        "{seen:?}"
+    );
+    let snapshot = ours
+        .iter()
+        .position(|m| matches!(m, HostMessage::Snapshot(_)))
+        .unwrap();
+    let view = ours
+        .iter()
+        .position(|m| matches!(m, HostMessage::SyncCopyMode { state: Some(s), .. } if !s.backing))
+        .unwrap();
+    let first_line = ours
+        .iter()
+        .position(|m| matches!(m, HostMessage::WriteCopyMode { .. }))
+        .unwrap();
+    assert!(snapshot < view && view < first_line, "{:?}", kinds(&ours));
 }

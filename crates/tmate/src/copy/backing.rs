@@ -93,6 +93,33 @@ impl Backing {
         (self.hsize() + dropped).saturating_sub(before)
     }
 
+    /// View mode: the lines written so far as text (wrapped rows joined), the last `limit`.
+    pub fn written(&self, limit: usize) -> Vec<String> {
+        if !self.written {
+            return Vec::new();
+        }
+        let end = self.hsize() + self.wcy;
+        let mut out: Vec<String> = Vec::new();
+        let mut joining = false;
+        for line in self.lines.iter().take(end + 1) {
+            let text = line.text(
+                0,
+                if line.wrapped {
+                    line.cells.len()
+                } else {
+                    line.length()
+                },
+            );
+            match out.last_mut() {
+                Some(last) if joining => last.push_str(&text),
+                _ => out.push(text),
+            }
+            joining = line.wrapped;
+        }
+        let skip = out.len().saturating_sub(limit);
+        out.split_off(skip)
+    }
+
     /// Move the write row down, scrolling the screen into the history at the bottom; returns 1
     /// when the oldest history line was dropped to stay within `VIEW_HISTORY`.
     fn linefeed(&mut self) -> usize {

@@ -657,6 +657,15 @@ pub struct CopySync {
     pub input: Option<(u8, String, String)>,
 }
 
+/// A view's lines to replay to a relay that connected after they were written (the last
+/// `limit`); empty when the pane shows no view.
+pub fn view_lines(p: &Pane, limit: usize) -> Vec<String> {
+    match p.copy.as_ref() {
+        Some(m) if m.view => m.backing.written(limit),
+        _ => Vec::new(),
+    }
+}
+
 pub fn copy_sync(p: &Pane) -> Option<CopySync> {
     let m = p.copy.as_ref()?;
     let g = Grid::new(&m.backing);

@@ -42,17 +42,24 @@ pub enum Out {
 /// original server refuses messages over 17 KiB).
 const MAX_COPY_LINE: usize = 4096;
 
+/// A view-mode line as WRITE_COPY_MODE carries it: at most `MAX_COPY_LINE` bytes.
+pub(super) fn copy_line_text(text: &str) -> String {
+    let mut end = text.len().min(MAX_COPY_LINE);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default().to_string()
+}
+
 /// Queue a view-mode line for the relay (under the lock, as pane output).
 pub fn copy_line(state: &mut State, pane: u32, text: &str) {
     let Some(tx) = &state.tmate.out else {
         return;
     };
-    let mut end = text.len().min(MAX_COPY_LINE);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    let line = text.get(..end).unwrap_or_default().to_string();
-    if tx.try_send(Out::CopyLine(pane, line)).is_err() {
+    if tx
+        .try_send(Out::CopyLine(pane, copy_line_text(text)))
+        .is_err()
+    {
         // Lost like dropped pane data: the redraw after an overflow repaints the panes.
         state.tmate.overflow = true;
     }
