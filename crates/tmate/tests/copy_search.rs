@@ -237,3 +237,30 @@ async fn a_bound_commands_output_goes_to_view_mode_like_tmux() {
     same_screens(&mut p, "the second line", |s| s.contains("status-left")).await;
     both(&p, &["display", "-p", "#{pane_mode}"]);
 }
+
+#[test]
+fn copy_mode_over_view_mode_and_back_like_tmux() {
+    let mode = ["display", "-p", "#{pane_in_mode} #{pane_mode}"];
+    common::compare_outcomes(&[
+        &["new-session", "-d", "-s", "main", "-x", "40", "-y", "10"],
+        &["run-shell", "echo a"],
+        &mode,
+        // Copy mode over the view; cancelling it shows the view again.
+        &["copy-mode"],
+        &mode,
+        &["send", "-X", "cancel"],
+        &mode,
+        // A view line while in copy mode over a view brings the view back on top.
+        &["copy-mode"],
+        &["run-shell", "echo b"],
+        &mode,
+        &["send", "-X", "cancel"],
+        &mode,
+        &["copy-mode"],
+        &mode,
+        // -q leaves every mode.
+        &["run-shell", "echo c"],
+        &["copy-mode", "-q"],
+        &mode,
+    ]);
+}

@@ -19,7 +19,7 @@ fn buffer_limit(state: &State) -> usize {
 
 pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     if args.has('q') {
-        crate::copy::leave(state, t.pane);
+        crate::copy::leave_all(state, t.pane);
         return Ok(CmdResult::default());
     }
     // -M: the pane under the mouse, where a selection starts (only when newly entered).
@@ -58,7 +58,7 @@ pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
 
 pub fn clear_history(_ctx: &Ctx<'_>, state: &mut State, _args: &Args, t: Target) -> CmdOutcome {
     // tmux resets the pane's modes before clearing (window_pane_reset_mode_all).
-    crate::copy::leave(state, t.pane);
+    crate::copy::leave_all(state, t.pane);
     if let Some(p) = state.panes.get_mut(&t.pane) {
         p.term.clear_history();
     }

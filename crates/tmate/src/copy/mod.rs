@@ -66,13 +66,25 @@ pub fn enter(state: &mut State, pane: u32) -> bool {
     let Some(p) = state.panes.get_mut(&pane) else {
         return false;
     };
-    if p.copy.is_some() {
+    if p.copy.as_ref().is_some_and(|m| !m.view) {
         return false;
+    }
+    // A copy mode under the view comes back to the top (tmux `window_pane_set_mode` finds it).
+    if let Some(mut view) = p.copy.take() {
+        if let Some(mut copy) = view.under.take() {
+            copy.under = Some(view);
+            p.copy = Some(copy);
+            sync(p);
+            return false;
+        }
+        p.copy = Some(view);
     }
     let mut m = CopyMode::new(&p.term);
     m.vi = vi;
     m.styles = styles;
     m.search = search::Search::from_pane(p.last_search.clone());
+    // Over a view mode, which `cancel` returns to (tmux keeps a stack of modes).
+    m.under = p.copy.take();
     p.copy = Some(Box::new(m));
     sync(p);
     true
@@ -87,12 +99,25 @@ pub fn view_add(state: &mut State, pane: u32, text: &str, parse: bool) {
     let Some(p) = state.panes.get_mut(&pane) else {
         return;
     };
+    if let Some(mut top) = p.copy.take() {
+        // tmux `window_pane_set_mode`: a view mode under copy mode comes back to the top,
+        // over it.
+        if !top.view
+            && top.under.as_ref().is_some_and(|u| u.view)
+            && let Some(mut view) = top.under.take()
+        {
+            view.under = Some(top);
+            top = view;
+        }
+        p.copy = Some(top);
+    }
     if !p.copy.as_ref().is_some_and(|m| m.view) {
         let (sx, sy) = p.term.size();
         let mut m = CopyMode::new_view(sx, sy);
         m.vi = vi;
         m.styles = styles;
         m.search = search::Search::from_pane(p.last_search.clone());
+        m.under = p.copy.take();
         p.copy = Some(Box::new(m));
     }
     if let Some(m) = p.copy.as_mut() {
@@ -127,10 +152,25 @@ pub fn show_config_errors(state: &mut State, session: u32) {
 /// Leave copy mode; the pane shows its live screen again.
 pub fn leave(state: &mut State, pane: u32) {
     if let Some(p) = state.panes.get_mut(&pane) {
-        p.copy = None;
+        // tmux `window_pane_reset_mode`: the mode under this one (view mode under copy mode)
+        // shows again.
+        p.copy = p.copy.take().and_then(|m| m.under);
+        if p.copy.is_some() {
+            sync(p);
+            return;
+        }
         p.term.set_copy_overlay(None);
         p.term.set_copy_view(None);
     }
+}
+
+/// Leave every mode of the pane (tmux `window_pane_reset_mode_all`: `copy-mode -q`,
+/// clear-history).
+pub fn leave_all(state: &mut State, pane: u32) {
+    if let Some(p) = state.panes.get_mut(&pane) {
+        p.copy = None;
+    }
+    leave(state, pane);
 }
 
 /// Bring the pane's drawing in line with its copy mode (cursor, rows, overlay).
@@ -698,7 +738,11 @@ pub fn copy_sync(p: &Pane) -> Option<CopySync> {
 pub fn format_var(p: &Pane, name: &str) -> Option<String> {
     let in_mode = p.copy.is_some();
     match name {
-        "pane_in_mode" => return Some(if in_mode { "1" } else { "0" }.into()),
+        // tmux counts the modes on the pane's stack.
+        "pane_in_mode" => {
+            let under = p.copy.as_ref().is_some_and(|m| m.under.is_some());
+            return Some((usize::from(in_mode) + usize::from(under)).to_string());
+        }
         "pane_mode" => {
             return Some(
                 match p.copy.as_ref() {
