@@ -264,3 +264,44 @@ fn copy_mode_over_view_mode_and_back_like_tmux() {
         &mode,
     ]);
 }
+
+#[test]
+fn vi_star_searches_the_word_under_the_cursor_like_tmux() {
+    let word = [
+        "display",
+        "-p",
+        "#{copy_cursor_word}|#{copy_cursor_x},#{copy_cursor_y}",
+    ];
+    let tmux = common::Mux::tmux();
+    let tmate = common::Mux::tmate();
+    for m in [&tmux, &tmate] {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            "40",
+            "-y",
+            "10",
+            "printf 'one two-x three\\ntwo four\\n'; exec sleep 1000",
+        ]);
+        m.wait_for(&["capture-pane", "-p"], "the lines", |s| s.contains("four"));
+    }
+    common::compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[
+            &["set", "-g", "mode-keys", "vi"],
+            &["copy-mode"],
+            &["send", "-X", "history-top"],
+            &["send", "-X", "next-word"],
+            &word,
+            // `*` and `#` of the vi table: the word under the cursor, down and up.
+            &["send", "*"],
+            &word,
+            &["send", "#"],
+            &word,
+        ],
+    );
+}
