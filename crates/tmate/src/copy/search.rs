@@ -17,6 +17,9 @@ const SEARCH_TIMEOUT: Duration = Duration::from_millis(10_000);
 const SEARCH_ALL_TIMEOUT: Duration = Duration::from_millis(200);
 /// The compiled size a search regular expression may take.
 const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// A regular expression sees at most this many rows a line wraps into (tmux takes all of
+/// them; a history of one wrapped line would make every search quadratic in its length).
+const MAX_WRAPPED: usize = 100;
 /// A search string longer than this matches nothing (tmux has no bound; ours keeps the
 /// per-position comparisons small).
 const MAX_SEARCH: usize = 4096;
@@ -227,7 +230,7 @@ fn stringify(g: &Grid<'_>, py: usize) -> Stringified {
                 None => s.buf.push(' '),
             }
         }
-        if y >= last || !line.wrapped {
+        if y >= last || !line.wrapped || y - py >= MAX_WRAPPED {
             break;
         }
         y += 1;
