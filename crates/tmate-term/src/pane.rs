@@ -33,6 +33,11 @@ pub struct CopyOverlay {
     pub highlight: Vec<Option<(u16, u16)>>,
     /// tmux's `mode-style`.
     pub style: Style,
+    /// The visible rows as copy mode draws them (tmux 3.3a works on its own copy of the pane's
+    /// grid, so what it shows is not the live screen): when not empty, row `r` is drawn from
+    /// `rows[r]` (columns past its end blank) instead of the engine, with its styles as given;
+    /// `indicator` and `highlight` still apply on top.
+    pub rows: Vec<GridLine>,
 }
 
 /// One line of history or screen as copy mode and `capture-pane` read it.
@@ -88,6 +93,12 @@ pub struct PaneTerm {
     /// Reused buffer for the engine's damaged rows.
     damaged: Vec<usize>,
 }
+
+/// A row a copy overlay does not give: drawn blank.
+static EMPTY_LINE: GridLine = GridLine {
+    cells: Vec::new(),
+    wrapped: false,
+};
 
 /// Source of `PaneTerm::uid`.
 static NEXT_PANE_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
@@ -327,6 +338,16 @@ impl PaneTerm {
         true
     }
 
+    /// The copy overlay's own row `row`, when it draws whole rows.
+    fn frozen_row(&self, row: u16) -> Option<&GridLine> {
+        self.copy_view.as_ref()?;
+        let o = self.copy_overlay.as_ref()?;
+        if o.rows.is_empty() || row >= self.rows {
+            return None;
+        }
+        Some(o.rows.get(usize::from(row)).unwrap_or(&EMPTY_LINE))
+    }
+
     /// The selection highlight of the host's copy mode at (`col`, `row`).
     fn selected(&self, col: u16, row: u16) -> Option<Style> {
         self.copy_view.as_ref()?;
@@ -355,6 +376,28 @@ impl PaneTerm {
     /// reading a screen without an allocation per cell).
     pub fn cell_into(&self, col: u16, row: u16, out: &mut Cell) {
         if self.indicator_cell(col, row, out) {
+            return;
+        }
+        if let Some(line) = self.frozen_row(row) {
+            let at = |c: usize| line.cells.get(c).filter(|_| c < usize::from(self.cols));
+            let c = usize::from(col);
+            match at(c) {
+                Some(cell) => out.clone_from(cell),
+                None => set_blank(out, Style::default()),
+            }
+            // As for the engine's cells: a wide character's halves come in pairs or not at all.
+            let paired = match out.width {
+                2 => at(c + 1).is_some_and(|n| n.width == 0),
+                0 => c.checked_sub(1).and_then(at).is_some_and(|p| p.width == 2),
+                _ => true,
+            };
+            if !paired {
+                let style = out.style;
+                set_blank(out, style);
+            }
+            if let Some(style) = self.selected(col, row) {
+                out.style = style;
+            }
             return;
         }
         if col >= self.cols

@@ -55,6 +55,7 @@ pub fn spawn_pane(
             copy: None,
             tree: None,
             command_cache: Default::default(),
+            last_search: None,
         },
     );
     Ok(id)
@@ -506,6 +507,7 @@ mod tests {
             copy: None,
             tree: None,
             command_cache: Default::default(),
+            last_search: None,
         };
         (pane, reader, rx)
     }

@@ -51,6 +51,9 @@ pub enum Mode {
     Numeric,
     /// `-k`: the key's name answers.
     Key,
+    /// `-i` (tmux's incremental prompt): the template runs after every change of the text,
+    /// given `=TEXT` (`+TEXT` after C-s, `-TEXT` after C-r); Enter only closes the prompt.
+    Incremental,
 }
 
 #[derive(Debug, Clone)]
@@ -92,6 +95,9 @@ pub struct Prompt {
     command_mode: bool,
     /// Position in the history: 0 is the line being edited.
     hindex: usize,
+    /// An incremental prompt's `-I` text: it starts empty, and C-r/C-s on an empty prompt
+    /// bring this back (tmux's `prompt_last`).
+    last: String,
 }
 
 /// A client's overlay: nothing, a prompt, or display-panes.
@@ -183,12 +189,17 @@ pub fn template_replace(template: &str, s: &str, idx: usize) -> String {
 
 impl Prompt {
     pub fn new(spec: PromptSpec) -> Prompt {
-        let input: Vec<char> = spec
+        let mut input: Vec<char> = spec
             .prompts
             .first()
             .map(|(_, i)| i.chars().take(MAX_INPUT).collect())
             .unwrap_or_default();
+        let mut last = String::new();
+        if spec.mode == Mode::Incremental {
+            last = input.drain(..).collect();
+        }
         Prompt {
+            last,
             index: input.len(),
             buffer: input,
             spec,
@@ -270,8 +281,57 @@ impl Prompt {
         }
     }
 
+    /// An incremental prompt's key (tmux `status_prompt_key` with `PROMPT_INCREMENTAL`): the
+    /// template runs with the text after each change, C-s/C-r repeat it down/up, Enter and
+    /// the cancelling keys close the prompt without running anything.
+    fn incremental_key(&mut self, key: KeyCode, opts: &KeyOptions) -> (bool, Outcome) {
+        let mut prefix = '=';
+        match key.0 {
+            0x12 | 0x13 => {
+                if self.buffer.is_empty() {
+                    let last = self.last.clone();
+                    self.set_text(&last);
+                } else {
+                    prefix = if key.0 == 0x12 { '-' } else { '+' };
+                }
+            }
+            0x0a | 0x0d => {
+                history_add(&self.text(), opts.history_limit);
+                return (false, Outcome::Consumed);
+            }
+            _ if key == KeyCode::ENTER => {
+                history_add(&self.text(), opts.history_limit);
+                return (false, Outcome::Consumed);
+            }
+            _ => {
+                let before = self.text();
+                let (open, out) = self.line_key(key, opts);
+                if !open || out != Outcome::Consumed || self.text() == before {
+                    return (open, out);
+                }
+            }
+        }
+        let Action::Template(template) = &self.spec.action else {
+            return (true, Outcome::Consumed);
+        };
+        let line = template_replace(template, &format!("{prefix}{}", self.text()), 1);
+        match crate::parse::parse_line(&line) {
+            Ok(cmds) if !cmds.is_empty() => (true, Outcome::Run(cmds)),
+            Ok(_) => (true, Outcome::Consumed),
+            Err(e) => (true, Outcome::Error(e)),
+        }
+    }
+
     /// tmux `status_prompt_key`. Returns whether the prompt stays open, and the outcome.
     pub fn key(&mut self, key: KeyCode, opts: &KeyOptions) -> (bool, Outcome) {
+        if self.spec.mode == Mode::Incremental {
+            return self.incremental_key(key, opts);
+        }
+        self.line_key(key, opts)
+    }
+
+    /// A key of a prompt that is not incremental.
+    fn line_key(&mut self, key: KeyCode, opts: &KeyOptions) -> (bool, Outcome) {
         if self.spec.mode == Mode::Key {
             return self.answer(key.name());
         }

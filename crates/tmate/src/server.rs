@@ -158,6 +158,10 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
                 st.config_errors.push(e);
             }
         }
+        // tmux 3.3a's `cfg_done`: a session the config made shows its errors.
+        if let Some(sid) = st.sessions.keys().next().copied() {
+            crate::copy::show_config_errors(&mut st, sid);
+        }
     }
     loop {
         tokio::select! {

@@ -38,6 +38,9 @@ pub struct Pane {
     pub copy: Option<Box<crate::copy::CopyMode>>,
     /// A tree mode (choose-tree, choose-buffer, choose-client) drawn instead of the screen.
     pub tree: Option<Box<crate::tree::TreeMode>>,
+    /// The last copy-mode search (tmux `wp->searchstr`, `searchregex`): a new copy mode
+    /// repeats it upwards, `#{pane_search_string}`.
+    pub last_search: Option<(String, bool)>,
     /// The last `current_command` answer: every redraw of the status line asks for it.
     pub command_cache: std::cell::RefCell<Option<crate::process::CommandCache>>,
 }
@@ -86,6 +89,8 @@ impl Pane {
             return false;
         }
         self.term.resize(sx, sy);
+        // A copy or view mode rewraps its own lines to the new size.
+        crate::copy::after_output(self);
         true
     }
 }
@@ -410,8 +415,10 @@ pub struct State {
     next_client: u32,
     /// show-messages: config errors and displayed messages, oldest first.
     pub messages: VecDeque<String>,
-    /// Errors from the start-up config, shown to the first client that attaches.
+    /// Errors from the start-up config (kept for `tmate -F`, which refuses to run with them).
     pub config_errors: Vec<String>,
+    /// They went into the first session's view mode (tmux shows them once).
+    pub config_errors_shown: bool,
     /// source-file nesting, bounded like tmux's.
     pub source_depth: u32,
     /// When the server started, seconds since the epoch (`#{start_time}`; 0 in tests).

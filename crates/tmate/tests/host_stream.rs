@@ -255,6 +255,17 @@ fn kinds(ms: &[HostMessage]) -> Vec<&'static str> {
 /// ready, after `prepare` ran on the host; the messages of the second connection up to its
 /// SNAPSHOT, and the host (still running, for more commands).
 async fn reconnect_and_record(prepare: impl Fn(&Mux)) -> (Vec<HostMessage>, Mux) {
+    reconnect_and_record_until(prepare, |ms| {
+        ms.iter().any(|m| matches!(m, HostMessage::Snapshot(_)))
+    })
+    .await
+}
+
+/// As [`reconnect_and_record`], the second connection's messages until `done` holds.
+async fn reconnect_and_record_until(
+    prepare: impl Fn(&Mux),
+    done: impl Fn(&[HostMessage]) -> bool,
+) -> (Vec<HostMessage>, Mux) {
     let (config, fingerprint, listener, port) = recording_listener().await;
     // One recording per connection, with the handle that drops it.
     let (conn_tx, mut conn_rx) = mpsc::unbounded_channel();
@@ -294,10 +305,7 @@ async fn reconnect_and_record(prepare: impl Fn(&Mux)) -> (Vec<HostMessage>, Mux)
         .await
         .expect("the host did not reconnect")
         .unwrap();
-    let ours = record_until(&mut second, |ms| {
-        ms.iter().any(|m| matches!(m, HostMessage::Snapshot(_)))
-    })
-    .await;
+    let ours = record_until(&mut second, done).await;
     acceptor.abort();
     (ours, mux)
 }
@@ -388,4 +396,126 @@ async fn reconnect_snapshot_keeps_the_alternate_screen() {
         "{:?}",
         screen(&mirror)
     );
+}
+
+/// View mode reaches the relay as tmate 2.4's output view does: SYNC_COPY_MODE with
+/// `backing` 0, a WRITE_COPY_MODE per line (run-shell's output, then `'cmd' returned N`), and
+/// `[]` when it is left; copy mode proper is `backing` 1 with no prompt (tmux 3.3a's copy mode
+/// prompts on the status line, which the relay does not mirror).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn view_mode_lines_reach_the_relay_as_write_copy_mode() {
+    let (config, fingerprint, listener, port) = recording_listener().await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
+            .await
+            .unwrap();
+        let _ = running.await;
+    });
+    let conf = format!(
+        "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
+         set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+    );
+    let mux = Mux::tmate().with_config(&conf);
+    let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
+    let run_any = |args: &[&str]| tokio::task::block_in_place(|| mux.run_output(args));
+    run(&["new-session", "-d", "-x", "80", "-y", "24"]);
+    run(&["wait", "tmate-ready"]);
+    let pane: i64 = run(&["display", "-p", "#{pane_id}"])
+        .trim()
+        .trim_start_matches('%')
+        .parse()
+        .unwrap();
+    run_any(&["run-shell", "echo a; echo b; exit 2"]);
+    let lines = |ms: &[HostMessage]| -> Vec<String> {
+        ms.iter()
+            .filter_map(|m| match m {
+                HostMessage::WriteCopyMode { pane_id, text } if *pane_id == pane => {
+                    Some(text.to_string_lossy())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let want = ["a", "b", "'echo a; echo b; exit 2' returned 2"];
+    let seen = record_until(&mut rx, |ms| lines(ms).len() >= want.len()).await;
+    assert_eq!(lines(&seen), want);
+    let sync = |ms: &[HostMessage]| -> Vec<Option<bool>> {
+        ms.iter()
+            .filter_map(|m| match m {
+                HostMessage::SyncCopyMode { pane_id, state } if *pane_id == pane => {
+                    Some(state.as_ref().map(|s| s.backing))
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    // The view's state went before its first line.
+    let first_line = seen
+        .iter()
+        .position(|m| matches!(m, HostMessage::WriteCopyMode { .. }))
+        .unwrap();
+    assert_eq!(sync(&seen[..first_line]), [Some(false)]);
+    // Leaving it, then copy mode over the pane with a search: backing 1, no prompt.
+    run(&["send", "-X", "cancel"]);
+    let seen = record_until(&mut rx, |ms| sync(ms).contains(&None)).await;
+    assert_eq!(sync(&seen), [None]);
+    run(&["copy-mode"]);
+    run(&["send", "-X", "search-backward", "x"]);
+    let seen = record_until(&mut rx, |ms| !sync(ms).is_empty()).await;
+    for m in &seen {
+        if let HostMessage::SyncCopyMode {
+            state: Some(s),
+            pane_id,
+        } = m
+        {
+            assert_eq!((*pane_id, s.backing, &s.input), (pane, true, &None));
+        }
+    }
+    run(&["kill-server"]);
+    server.abort();
+}
+
+/// A view written before a reconnect is sent again to the new connection: its state, then its
+/// lines after the SNAPSHOT (the relay's output view starts empty), the reconnection's notes
+/// among them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reconnect_replays_a_views_lines() {
+    let lines = |ms: &[HostMessage]| -> Vec<String> {
+        ms.iter()
+            .filter_map(|m| match m {
+                HostMessage::WriteCopyMode { text, .. } => Some(text.to_string_lossy()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (ours, mux) = reconnect_and_record_until(
+        |mux| {
+            mux.run(&["run-shell", "echo a; echo b"]);
+        },
+        |ms| lines(ms).len() >= 2,
+    )
+    .await;
+    tokio::task::block_in_place(|| mux.run(&["kill-server"]));
+    // tmate's notes went into the view too (tmate 2.4's `tmate_status_message_session`).
+    let seen = lines(&ours);
+    assert_eq!(seen[..2], ["a", "b"]);
+    assert!(
+        seen.iter().any(|l| l.starts_with("Reconnecting... (")),
+        "{seen:?}"
+    );
+    let snapshot = ours
+        .iter()
+        .position(|m| matches!(m, HostMessage::Snapshot(_)))
+        .unwrap();
+    let view = ours
+        .iter()
+        .position(|m| matches!(m, HostMessage::SyncCopyMode { state: Some(s), .. } if !s.backing))
+        .unwrap();
+    let first_line = ours
+        .iter()
+        .position(|m| matches!(m, HostMessage::WriteCopyMode { .. }))
+        .unwrap();
+    assert!(snapshot < view && view < first_line, "{:?}", kinds(&ours));
 }

@@ -207,6 +207,18 @@ impl AttachedClient<'_> {
             let current = st.sessions.get(&sid).map(|s| s.current).unwrap_or(0);
             show_error(st, sid, current, client, err);
         }
+        // What the commands printed goes into the view mode of the client's pane (tmux
+        // 3.3a's `cmdq_print` for a client with a session), a line at a time.
+        if let Some(client) = ctx.attached
+            && !r.out.is_empty()
+            && let Some(sid) = st.clients.get(&client).map(|c| c.session)
+            && let Some(pane) = crate::copy::active_pane(st, sid)
+        {
+            let out = r.out.strip_suffix('\n').unwrap_or(&r.out);
+            for line in out.split('\n') {
+                crate::copy::view_add(st, pane, line, false);
+            }
+        }
         if r.kill_server {
             shared.shutdown.notify_one();
         }

@@ -128,11 +128,10 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
 }
 
 impl<'a> AttachedClient<'a> {
-    /// Joins the server's clients at the terminal's size; start-up config errors become its
-    /// message, like tmux's config causes shown to the first client.
+    /// Joins the server's clients at the terminal's size.
     fn register(shared: &'a Arc<Shared>, sid: u32, info: ClientInfo, name: Option<String>) -> Self {
         let (events_tx, server_events) = mpsc::channel::<ClientEvent>(CLIENT_EVENTS);
-        let (id, message) = {
+        let id = {
             let mut st = shared.lock();
             let id = st.alloc_client();
             let activity = st.clock;
@@ -151,8 +150,11 @@ impl<'a> AttachedClient<'a> {
             );
             st.notify_session("client-attached", sid);
             crate::hooks::drain(shared, &mut st);
-            (id, take_config_errors(&mut st, sid))
+            id
         };
+        // Start-up config errors are in the first session's view mode (tmux 3.3a's
+        // `cfg_show_causes`), not a message.
+        let message = None;
         let (cols, rows) = (info.cols.max(1), info.rows.max(2));
         let status_lines = status_rows(shared, sid);
         set_client_size(shared, sid, id, (cols, rows), status_lines);
@@ -393,23 +395,6 @@ fn set_client_size(shared: &Arc<Shared>, sid: u32, client: u32, size: (u16, u16)
     st.recompute_size(sid);
     drop(st);
     shared.notify();
-}
-
-/// Start-up config errors, taken by the first client to attach as its message.
-fn take_config_errors(st: &mut State, sid: u32) -> Option<(String, Instant, bool)> {
-    let errors = std::mem::take(&mut st.config_errors);
-    let time = millis(
-        st.session_option(sid, "display-time")
-            .parse()
-            .unwrap_or(750),
-    );
-    (!errors.is_empty()).then(|| {
-        (
-            errors.join("; "),
-            Instant::now() + time.max(Duration::from_secs(5)),
-            false,
-        )
-    })
 }
 
 /// The server's escape-time: how long a lone ESC waits for the rest of a sequence.

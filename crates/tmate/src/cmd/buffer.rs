@@ -21,7 +21,7 @@ pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
     // Copy mode replaces a tree mode (tmux stacks them; -q leaves both).
     crate::tree::leave(state, t.pane);
     if args.has('q') {
-        crate::copy::leave(state, t.pane);
+        crate::copy::leave_all(state, t.pane);
         return Ok(CmdResult::default());
     }
     // -M: the pane under the mouse, where a selection starts (only when newly entered).
@@ -49,7 +49,8 @@ pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
             m.hide_position = true;
         }
         if args.has('u') {
-            let g = crate::copy::mode::Grid::new(&p.term);
+            let b = std::sync::Arc::clone(&m.backing);
+            let g = crate::copy::mode::Grid::new(&b);
             m.page_up(&g, false);
         }
         crate::copy::sync(p);
@@ -59,7 +60,7 @@ pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
 
 pub fn clear_history(_ctx: &Ctx<'_>, state: &mut State, _args: &Args, t: Target) -> CmdOutcome {
     // tmux resets the pane's modes before clearing (window_pane_reset_mode_all).
-    crate::copy::leave(state, t.pane);
+    crate::copy::leave_all(state, t.pane);
     if let Some(p) = state.panes.get_mut(&t.pane) {
         p.term.clear_history();
     }

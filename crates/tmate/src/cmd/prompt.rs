@@ -94,6 +94,8 @@ pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutco
         Mode::Numeric
     } else if args.has('k') {
         Mode::Key
+    } else if args.has('i') {
+        Mode::Incremental
     } else {
         Mode::Line
     };

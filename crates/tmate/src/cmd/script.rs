@@ -266,21 +266,26 @@ fn tmux_env(ctx: &Ctx<'_>, session: Option<u32>) -> String {
     )
 }
 
-/// run-shell output goes where tmux 3.3a puts it: into a pane's view mode, never to the
-/// command client's stdout. We have no view mode: the clients attached to the pane's
-/// session get the lines as status messages instead.
-fn show_output(shared: &Arc<Shared>, session: u32, text: &str) {
-    let st = shared.lock();
-    let time = st
-        .session_option(session, "display-time")
-        .parse()
-        .unwrap_or(750);
-    for line in text.lines().filter(|l| !l.is_empty()) {
-        for c in st.clients.values().filter(|c| c.session == session) {
-            let _ = c
-                .events
-                .try_send(ClientEvent::Message(line.to_string(), time));
+/// run-shell output goes where tmux 3.3a puts it (`cmd_run_shell_print`): line by line into
+/// the view mode of the `-t` pane, else the session's active pane (the client's, or the best
+/// session's), parsed as terminal output; then `'cmd' returned N`. Never to the client.
+fn show_output(shared: &Arc<Shared>, pane: Option<u32>, session: u32, exit: &JobExit) {
+    let mut st = shared.lock();
+    let Some(pane) = pane
+        .filter(|p| st.panes.contains_key(p))
+        .or_else(|| crate::copy::active_pane(&st, session))
+    else {
+        return;
+    };
+    // tmux reads LF-ended lines, then whatever is left without one.
+    let text = exit.output.strip_suffix('\n').unwrap_or(&exit.output);
+    if !exit.output.is_empty() {
+        for line in text.split('\n') {
+            crate::copy::view_add(&mut st, pane, line, true);
         }
+    }
+    if let Some(note) = &exit.note {
+        crate::copy::view_add(&mut st, pane, note, true);
     }
 }
 
@@ -298,6 +303,7 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target
     let client = ctx.client.clone();
     let cwd = ctx.client.cwd.clone();
     let session = t.map(|t| t.session);
+    let pane = t.filter(|_| args.has('t')).map(|t| t.pane);
     let env = tmux_env(ctx, session);
     let fmt = t.map_or(crate::format::Ctx::NONE, Target::fmt);
     let as_commands = args.has('C');
@@ -325,20 +331,20 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target
             return Ok(merge(CmdResult::default(), r).await);
         }
         let exit = run_job(cmd, cwd, env).await;
-        let mut shown = exit.output;
-        if let Some(n) = &exit.note {
-            shown.push_str(n);
-        }
         let code = u8::try_from(exit.code).unwrap_or(1);
         let Some(session) = session else {
             // No pane to show it in (a config read before any session): to whoever ran it.
+            let mut shown = exit.output;
+            if let Some(n) = &exit.note {
+                shown.push_str(n);
+            }
             return Ok(CmdResult {
                 out: shown,
                 code,
                 ..CmdResult::default()
             });
         };
-        show_output(&shared, session, &shown);
+        show_output(&shared, pane, session, &exit);
         shared.notify();
         Ok(CmdResult {
             code,

@@ -154,6 +154,8 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     });
     state.notify_session("session-created", sid);
     state.notify_window("window-linked", sid, base, None);
+    // tmux 3.3a `cfg_show_causes`: start-up config errors into the new session's pane.
+    crate::copy::show_config_errors(state, sid);
     // The first session starts sharing when a relay is configured (tmate_session_start).
     crate::uplink::start(ctx.shared, state);
     let mut r = CmdResult::default();

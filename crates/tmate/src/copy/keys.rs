@@ -156,3 +156,110 @@ bind-key -T copy-mode-vi M-x send-keys -X jump-to-mark
 bind-key -T copy-mode-vi C-Up send-keys -X scroll-up
 bind-key -T copy-mode-vi C-Down send-keys -X scroll-down
 "##;
+
+/// Whether a copy-mode command other than a search clears the search marks (tmux 3.3a's
+/// `window_copy_cmd_table` `.clear`): always, only with emacs keys, or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Clear {
+    Always,
+    EmacsOnly,
+    Never,
+}
+
+/// The commands whose marks stay with vi keys (tmux's `WINDOW_COPY_CMD_CLEAR_EMACS_ONLY`).
+const EMACS_ONLY: &[&str] = &[
+    "bottom-line",
+    "cursor-down",
+    "cursor-left",
+    "cursor-right",
+    "cursor-up",
+    "end-of-line",
+    "goto-line",
+    "halfpage-down",
+    "halfpage-up",
+    "history-bottom",
+    "history-top",
+    "jump-again",
+    "jump-backward",
+    "jump-forward",
+    "jump-reverse",
+    "jump-to-backward",
+    "jump-to-forward",
+    "middle-line",
+    "next-paragraph",
+    "next-space",
+    "next-space-end",
+    "next-word",
+    "next-word-end",
+    "other-end",
+    "page-down",
+    "page-up",
+    "previous-paragraph",
+    "previous-space",
+    "previous-word",
+    "scroll-down",
+    "scroll-up",
+    "start-of-line",
+    "top-line",
+];
+
+/// The commands that never clear them (tmux's `WINDOW_COPY_CMD_CLEAR_NEVER`).
+const NEVER: &[&str] = &[
+    "copy-pipe-no-clear",
+    "copy-selection-no-clear",
+    "pipe-no-clear",
+    "toggle-position",
+];
+
+/// tmux's command table, the rest of it: the commands that clear the marks always.
+const ALWAYS: &[&str] = &[
+    "append-selection",
+    "append-selection-and-cancel",
+    "back-to-indentation",
+    "begin-selection",
+    "cancel",
+    "clear-selection",
+    "copy-end-of-line",
+    "copy-end-of-line-and-cancel",
+    "copy-pipe-end-of-line",
+    "copy-pipe-end-of-line-and-cancel",
+    "copy-line",
+    "copy-line-and-cancel",
+    "copy-pipe-line",
+    "copy-pipe-line-and-cancel",
+    "copy-pipe",
+    "copy-pipe-and-cancel",
+    "copy-selection",
+    "copy-selection-and-cancel",
+    "cursor-down-and-cancel",
+    "halfpage-down-and-cancel",
+    "jump-to-mark",
+    "next-matching-bracket",
+    "page-down-and-cancel",
+    "pipe",
+    "pipe-and-cancel",
+    "previous-matching-bracket",
+    "rectangle-on",
+    "rectangle-off",
+    "rectangle-toggle",
+    "refresh-from-pane",
+    "scroll-down-and-cancel",
+    "select-line",
+    "select-word",
+    "set-mark",
+    "stop-selection",
+];
+
+/// How `command` treats the search marks; an unknown command leaves them (tmux starts from
+/// `CLEAR_NEVER` and finds no entry).
+pub fn clears_marks(command: &str) -> Clear {
+    if NEVER.contains(&command) {
+        Clear::Never
+    } else if EMACS_ONLY.contains(&command) {
+        Clear::EmacsOnly
+    } else if ALWAYS.contains(&command) {
+        Clear::Always
+    } else {
+        Clear::Never
+    }
+}

@@ -1,17 +1,25 @@
 //! Copy mode on the host (tmux 3.3a `window-copy.c`): entering and leaving it on a pane, the
 //! `send-keys -X` commands, keys through the `copy-mode`/`copy-mode-vi` tables, drawing through
 //! the pane's `PaneTerm` copy view, and the state the relay uplink mirrors (SYNC_COPY_MODE).
-//! The movements themselves are in `mode.rs`, paste buffers in `buffers.rs`.
+//! View mode (tmux's `window_view_mode`: run-shell output, config errors) is the same mode
+//! over lines the server writes. The movements are in `mode.rs`, searches in `search.rs`,
+//! the drawn rows in `draw.rs`, the lines in `backing.rs`, paste buffers in `buffers.rs`.
 
+pub mod backing;
 pub mod buffers;
+pub mod draw;
 pub mod keys;
 pub mod mode;
+pub mod search;
+
+use std::sync::Arc;
 
 use tmate_proto::KeyCode;
 use tmate_term::{CopyOverlay, CopyView, MODE_STYLE};
 
 pub use mode::CopyMode;
 use mode::Grid;
+use search::SearchType;
 
 use crate::cmd::{Args, CmdOutcome, CmdResult, Ctx, fail};
 use crate::state::{Pane, State};
@@ -26,10 +34,18 @@ pub fn key_table(state: &State, pane: u32) -> Option<&'static str> {
     })
 }
 
-/// The window's `mode-style` (tmux's default when it does not parse).
-fn mode_style(state: &State, pane: u32) -> tmate_term::Style {
+/// The window's `mode-style` and match styles (tmux's defaults when they do not parse).
+fn styles(state: &State, pane: u32) -> draw::Styles {
     let (sid, idx) = state.locate_pane(pane).unwrap_or((0, 0));
-    tmate_term::parse_style(&state.option(sid, idx, "mode-style")).unwrap_or(MODE_STYLE)
+    let get = |name: &str, default| {
+        tmate_term::parse_style(&state.option(sid, idx, name)).unwrap_or(default)
+    };
+    let d = draw::Styles::default();
+    draw::Styles {
+        mode: get("mode-style", MODE_STYLE),
+        matched: get("copy-mode-match-style", d.matched),
+        current: get("copy-mode-current-match-style", d.current),
+    }
 }
 
 fn mode_keys_vi(state: &State, pane: u32) -> bool {
@@ -37,57 +53,151 @@ fn mode_keys_vi(state: &State, pane: u32) -> bool {
     state.option(sid, idx, "mode-keys") == "vi"
 }
 
-/// The pane is in copy mode (`#{pane_in_mode}`).
+/// The pane is in copy or view mode (`#{pane_in_mode}`).
 pub fn in_mode(state: &State, pane: u32) -> bool {
     state.panes.get(&pane).is_some_and(|p| p.copy.is_some())
 }
 
-/// Enter copy mode (no change when already in it). Returns true when it was entered now.
+/// Enter copy mode (no change when already in it, view mode included). Returns true when it
+/// was entered now.
 pub fn enter(state: &mut State, pane: u32) -> bool {
     let vi = mode_keys_vi(state, pane);
-    let style = mode_style(state, pane);
+    let styles = styles(state, pane);
     let Some(p) = state.panes.get_mut(&pane) else {
         return false;
     };
-    if p.copy.is_some() {
+    if p.copy.as_ref().is_some_and(|m| !m.view) {
         return false;
+    }
+    // A copy mode under the view comes back to the top (tmux `window_pane_set_mode` finds it).
+    if let Some(mut view) = p.copy.take() {
+        if let Some(mut copy) = view.under.take() {
+            copy.under = Some(view);
+            p.copy = Some(copy);
+            sync(p);
+            return false;
+        }
+        p.copy = Some(view);
     }
     let mut m = CopyMode::new(&p.term);
     m.vi = vi;
-    m.style = style;
+    m.styles = styles;
+    m.search = search::Search::from_pane(p.last_search.clone());
+    // Over a view mode, which `cancel` returns to (tmux keeps a stack of modes).
+    m.under = p.copy.take();
     p.copy = Some(Box::new(m));
     sync(p);
     true
 }
 
+/// Add a line to the pane's view mode, entering it first unless the pane is in view mode
+/// already (tmux `window_copy_add` after `window_pane_set_mode(.., &window_view_mode)`, which
+/// replaces copy mode). `parse`: run-shell output, through a terminal.
+pub fn view_add(state: &mut State, pane: u32, text: &str, parse: bool) {
+    let vi = mode_keys_vi(state, pane);
+    let styles = styles(state, pane);
+    let Some(p) = state.panes.get_mut(&pane) else {
+        return;
+    };
+    if let Some(mut top) = p.copy.take() {
+        // tmux `window_pane_set_mode`: a view mode under copy mode comes back to the top,
+        // over it.
+        if !top.view
+            && top.under.as_ref().is_some_and(|u| u.view)
+            && let Some(mut view) = top.under.take()
+        {
+            view.under = Some(top);
+            top = view;
+        }
+        p.copy = Some(top);
+    }
+    if !p.copy.as_ref().is_some_and(|m| m.view) {
+        let (sx, sy) = p.term.size();
+        let mut m = CopyMode::new_view(sx, sy);
+        m.vi = vi;
+        m.styles = styles;
+        m.search = search::Search::from_pane(p.last_search.clone());
+        m.under = p.copy.take();
+        p.copy = Some(Box::new(m));
+    }
+    if let Some(m) = p.copy.as_mut() {
+        m.add_line(text, parse);
+    }
+    sync(p);
+    // Viewers see the line in tmate's output view.
+    crate::uplink::copy_line(state, pane, text);
+}
+
+/// The active pane of the session's current window.
+pub fn active_pane(state: &State, session: u32) -> Option<u32> {
+    let s = state.sessions.get(&session)?;
+    Some(s.windows.get(&s.current)?.active)
+}
+
+/// tmux 3.3a `cfg_show_causes`: the start-up config's errors, once, into the view mode of the
+/// session's active pane (plain text lines, wrapped at the pane's width).
+pub fn show_config_errors(state: &mut State, session: u32) {
+    if state.config_errors_shown || state.config_errors.is_empty() {
+        return;
+    }
+    let Some(pane) = active_pane(state, session) else {
+        return;
+    };
+    state.config_errors_shown = true;
+    for e in state.config_errors.clone() {
+        view_add(state, pane, &e, false);
+    }
+}
+
 /// Leave copy mode; the pane shows its live screen again.
 pub fn leave(state: &mut State, pane: u32) {
     if let Some(p) = state.panes.get_mut(&pane) {
-        p.copy = None;
+        // tmux `window_pane_reset_mode`: the mode under this one (view mode under copy mode)
+        // shows again.
+        p.copy = p.copy.take().and_then(|m| m.under);
+        if p.copy.is_some() {
+            sync(p);
+            return;
+        }
         p.term.set_copy_overlay(None);
         p.term.set_copy_view(None);
     }
 }
 
-/// Bring the pane's drawing in line with its copy mode (view offset, cursor, overlay).
+/// Leave every mode of the pane (tmux `window_pane_reset_mode_all`: `copy-mode -q`,
+/// clear-history).
+pub fn leave_all(state: &mut State, pane: u32) {
+    if let Some(p) = state.panes.get_mut(&pane) {
+        p.copy = None;
+    }
+    leave(state, pane);
+}
+
+/// Bring the pane's drawing in line with its copy mode (cursor, rows, overlay).
 pub fn sync(p: &mut Pane) {
     let Some(m) = p.copy.as_mut() else {
         return;
     };
-    let g = Grid::new(&p.term);
+    let (sx, sy) = p.term.size();
+    if m.backing.size() != (usize::from(sx), usize::from(sy).max(1)) {
+        m.resize(sx, sy);
+    }
+    let b = Arc::clone(&m.backing);
+    let g = Grid::new(&b);
     m.settle(&g);
-    let sx = g.sx();
+    m.refresh_marks(&g);
     let view = CopyView {
         offset: m.oy,
         cursor: (
-            u16::try_from(m.cx.min(sx.saturating_sub(1))).unwrap_or(0),
+            u16::try_from(m.cx.min(g.sx().saturating_sub(1))).unwrap_or(0),
             u16::try_from(m.cy).unwrap_or(0),
         ),
     };
     let overlay = CopyOverlay {
-        indicator: m.indicator(&g),
+        indicator: String::new(),
         highlight: m.highlight(&g),
-        style: m.style,
+        style: m.styles.mode,
+        rows: draw::rows(m, &g, &m.styles),
     };
     p.term.set_copy_view(Some(view));
     p.term.set_copy_overlay(Some(overlay));
@@ -99,7 +209,8 @@ pub fn start_drag(state: &mut State, pane: u32, x: i32, y: i32) {
         return;
     };
     if let Some(m) = p.copy.as_mut() {
-        let g = Grid::new(&p.term);
+        let b = Arc::clone(&m.backing);
+        let g = Grid::new(&b);
         m.mouse_to(&g, x, y);
         m.begin_selection(&g);
     }
@@ -112,15 +223,21 @@ pub fn drag_update(state: &mut State, pane: u32, x: i32, y: i32) {
         return;
     };
     if let Some(m) = p.copy.as_mut() {
-        let g = Grid::new(&p.term);
+        let b = Arc::clone(&m.backing);
+        let g = Grid::new(&b);
         m.mouse_to(&g, x, y);
     }
     sync(p);
 }
 
-/// After pane output: the view stays on the same lines.
+/// After pane output or a resize: copy mode shows its own copy, so only a new pane size
+/// matters.
 pub fn after_output(p: &mut Pane) {
-    if p.copy.is_some() {
+    let (sx, sy) = p.term.size();
+    if p.copy
+        .as_ref()
+        .is_some_and(|m| m.backing.size() != (usize::from(sx), usize::from(sy).max(1)))
+    {
         sync(p);
     }
 }
@@ -171,9 +288,10 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
         .unwrap_or(1)
         .clamp(1, 10_000);
     let vi = mode_keys_vi(state, pane);
-    let style = mode_style(state, pane);
+    let styles = styles(state, pane);
     let (sid, idx) = state.locate_pane(pane).unwrap_or((0, 0));
     let separators = state.option(sid, idx, "word-separators");
+    let wrap = state.option(sid, idx, "wrap-search") == "on";
     let limit = buffer_limit(state);
     let Some(p) = state.panes.get_mut(&pane) else {
         return fail("no pane");
@@ -182,16 +300,39 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
         return fail("not in a mode");
     };
     m.vi = vi;
-    m.style = style;
-    let g = Grid::new(&p.term);
+    m.styles = styles;
+    if name == "refresh-from-pane" && !m.view {
+        // tmux `window_copy_cmd_refresh_from_pane`: a new copy, then as after a resize.
+        m.refresh_from(&p.term);
+        let b = Arc::clone(&m.backing);
+        let g = Grid::new(&b);
+        m.settle(&g);
+        m.clear_selection(&g);
+        search::after_refresh(&mut m, &g);
+    }
+    let b = Arc::clone(&m.backing);
+    let g = Grid::new(&b);
     m.settle(&g);
     let inv = Invocation {
         name: &name,
         arg: arg.as_deref(),
         count,
         separators: &separators,
+        wrap,
     };
     let effect = run_command(ctx, pane, &mut m, &g, &inv);
+    if !name.starts_with("search-") && m.search.marks.is_some() {
+        let clear = match keys::clears_marks(&name) {
+            keys::Clear::Always => true,
+            keys::Clear::EmacsOnly => !vi,
+            keys::Clear::Never => false,
+        };
+        if clear {
+            m.clear_marks();
+            m.search.origin = None;
+        }
+    }
+    p.last_search.clone_from(&m.search.pane);
     p.copy = Some(m);
     if effect.cancel {
         leave(state, pane);
@@ -248,6 +389,8 @@ struct Invocation<'a> {
     count: usize,
     /// The window's `word-separators`.
     separators: &'a str,
+    /// The window's `wrap-search`.
+    wrap: bool,
 }
 
 /// What a command leaves to do once the mode is back on its pane.
@@ -386,41 +529,44 @@ fn selection_command(
     true
 }
 
-/// Searches, new or repeated. True when `inv` is one.
+/// Searches, new or repeated (tmux `window_copy_cmd_search_*`). True when `inv` is one.
 fn search_command(m: &mut CopyMode, g: &Grid<'_>, inv: &Invocation<'_>) -> bool {
-    let (name, count) = (inv.name, inv.count);
+    let (name, count, wrap) = (inv.name, inv.count, inv.wrap);
+    let repeat = |m: &mut CopyMode, down: bool| {
+        let regex = m.search.regex;
+        for _ in 0..count {
+            m.search(g, down, regex, wrap);
+        }
+    };
     match name {
-        "search-forward"
-        | "search-forward-text"
-        | "search-backward"
-        | "search-backward-text"
-        | "search-forward-incremental"
-        | "search-backward-incremental" => {
+        "search-forward" | "search-forward-text" | "search-backward" | "search-backward-text" => {
             let down = name.starts_with("search-forward");
-            let text = inv
-                .arg
-                .map(|a| {
-                    // The incremental prompt passes its text after a direction mark.
-                    if name.ends_with("incremental") {
-                        a.trim_start_matches(['+', '-', '=']).to_string()
-                    } else {
-                        a.to_string()
-                    }
-                })
-                .or_else(|| m.search.as_ref().map(|(t, _)| t.clone()))
-                .unwrap_or_default();
-            for _ in 0..count {
-                m.search(g, &text, down);
+            let regex = !name.ends_with("-text");
+            // tmux `window_copy_expand_search_string`: without a string nothing happens.
+            let Some(a) = inv.arg.filter(|a| !a.is_empty()) else {
+                return true;
+            };
+            m.search.string = Some(a.to_string());
+            if m.search.string.is_some() {
+                m.search.kind = if down {
+                    SearchType::Down
+                } else {
+                    SearchType::Up
+                };
+                m.search.regex = regex;
+                m.search.timeout = false;
+                repeat(m, down);
             }
         }
+        "search-forward-incremental" | "search-backward-incremental" => {
+            search::incremental(m, g, inv.arg.unwrap_or(""), name.contains("forward"), wrap);
+        }
         "search-again" | "search-reverse" => {
-            if let Some((text, down)) = m.search.clone() {
-                let dir = if name == "search-again" { down } else { !down };
-                for _ in 0..count {
-                    m.search(g, &text, dir);
-                }
-                // search-reverse does not change the remembered direction.
-                m.search = Some((text, down));
+            let again = name == "search-again";
+            match m.search.kind {
+                SearchType::Up => repeat(m, !again),
+                SearchType::Down => repeat(m, again),
+                SearchType::Off => {}
             }
         }
         _ => return false,
@@ -539,39 +685,137 @@ const PIPE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 /// uplink: `None` when the pane is not in copy mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CopySync {
-    /// 1: the view is over the pane's own screen (always here).
+    /// 1: the view is over the pane's own screen; 0: view mode (tmate's output view).
     pub backing: bool,
     pub oy: usize,
     pub cx: usize,
     pub cy: usize,
     /// (selx, sely counted from the last line, rectangle).
     pub selection: Option<(usize, usize, bool)>,
-    /// (input type, prompt, text): no copy-mode prompt here, so always None.
+    /// (input type, prompt, text): tmux 3.3a's copy mode has no prompt of its own (its
+    /// searches and goto-line prompt through command-prompt), so always None.
     pub input: Option<(u8, String, String)>,
+}
+
+/// A view's lines to replay to a relay that connected after they were written (the last
+/// `limit`); empty when the pane shows no view.
+pub fn view_lines(p: &Pane, limit: usize) -> Vec<String> {
+    match p.copy.as_ref() {
+        Some(m) if m.view => m.backing.written(limit),
+        _ => Vec::new(),
+    }
 }
 
 pub fn copy_sync(p: &Pane) -> Option<CopySync> {
     let m = p.copy.as_ref()?;
-    let g = Grid::new(&p.term);
+    let g = Grid::new(&m.backing);
     let last = g.hsize() + g.sy() - 1;
+    // The relay scrolls its own mirror of the live pane, whose history has grown by the lines
+    // printed since our copy was taken: the same offset from the bottom would show newer
+    // lines, so it is moved up by that growth.
+    let grown = if m.view {
+        0
+    } else {
+        p.term.scrollback_len().saturating_sub(g.hsize())
+    };
     Some(CopySync {
-        backing: true,
-        oy: m.oy,
+        backing: !m.view,
+        oy: (m.oy + grown).min(if m.view {
+            m.oy
+        } else {
+            p.term.scrollback_len()
+        }),
         cx: m.cx,
         cy: m.cy,
         selection: m
             .selecting
-            .then(|| (m.selx, last.saturating_sub(m.sely), m.rect)),
+            .then(|| (m.selx, (last + grown).saturating_sub(m.sely), m.rect)),
         input: None,
     })
+}
+
+/// `#{copy_cursor_word}` (tmux `format_grid_word` at the copy cursor): back to the start of
+/// the word (across wrapped lines), then forward to a separator or a space.
+pub fn cursor_word(p: &Pane, separators: &str) -> Option<String> {
+    let m = p.copy.as_ref()?;
+    let g = Grid::new(&m.backing);
+    let (mut x, mut y) = (m.cx, m.abs_cy(&g));
+    let stop = |x: usize, y: usize| g.in_set(x, y, separators) || g.in_set(x, y, " ");
+    let mut found = false;
+    loop {
+        if g.padding(x, y) {
+            break;
+        }
+        if stop(x, y) {
+            found = true;
+            break;
+        }
+        if x == 0 {
+            if y == 0 || !g.wrapped(y - 1) {
+                break;
+            }
+            y -= 1;
+            x = g.length(y);
+            if x == 0 {
+                break;
+            }
+        }
+        x -= 1;
+    }
+    let mut out = String::new();
+    // Bounded by the grid: each step moves right or down.
+    loop {
+        if found {
+            let end = g.length(y);
+            if end == 0 || x + 1 == end {
+                if y == g.last_line() || !g.wrapped(y) {
+                    break;
+                }
+                y += 1;
+                x = 0;
+            } else {
+                x += 1;
+            }
+        }
+        found = true;
+        if g.padding(x, y) || stop(x, y) {
+            break;
+        }
+        match g.line(y).cells.get(x) {
+            Some(c) => out.push_str(&c.text),
+            None => out.push(' '),
+        }
+    }
+    (!out.is_empty()).then_some(out)
 }
 
 /// Format variables of a pane's copy mode (tmux names), `None` when not applicable.
 pub fn format_var(p: &Pane, name: &str) -> Option<String> {
     let in_mode = p.copy.is_some();
     match name {
-        "pane_in_mode" => return Some(if in_mode { "1" } else { "0" }.into()),
-        "pane_mode" => return Some(if in_mode { "copy-mode" } else { "" }.into()),
+        // tmux counts the modes on the pane's stack.
+        "pane_in_mode" => {
+            let under = p.copy.as_ref().is_some_and(|m| m.under.is_some());
+            return Some((usize::from(in_mode) + usize::from(under)).to_string());
+        }
+        "pane_mode" => {
+            return Some(
+                match p.copy.as_ref() {
+                    Some(m) if m.view => "view-mode",
+                    Some(_) => "copy-mode",
+                    None => "",
+                }
+                .into(),
+            );
+        }
+        "pane_search_string" => {
+            return Some(
+                p.last_search
+                    .as_ref()
+                    .map(|s| s.0.clone())
+                    .unwrap_or_default(),
+            );
+        }
         "history_size" => return Some(p.term.scrollback_len().to_string()),
         "mouse_any_flag" => {
             return Some(
@@ -586,7 +830,7 @@ pub fn format_var(p: &Pane, name: &str) -> Option<String> {
         _ => {}
     }
     let m = p.copy.as_ref()?;
-    let g = Grid::new(&p.term);
+    let g = Grid::new(&m.backing);
     let y = m.abs_cy(&g);
     Some(match name {
         "scroll_position" => m.oy.to_string(),
@@ -605,6 +849,8 @@ pub fn format_var(p: &Pane, name: &str) -> Option<String> {
             l.text(0, l.length())
         }
         "rectangle_toggle" => if m.rect { "1" } else { "0" }.into(),
+        "search_present" => if m.search.marks.is_some() { "1" } else { "0" }.into(),
+        "search_match" => m.match_text(&g)?,
         _ => return None,
     })
 }

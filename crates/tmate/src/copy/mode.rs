@@ -3,7 +3,12 @@
 //! `hsize + cy - oy`), the selection's two ends, line and rectangle flags, search, and the
 //! selected text as tmux copies it. No I/O; the pane's `PaneTerm` is the grid.
 
-use tmate_term::{GridLine, PaneTerm};
+use std::sync::Arc;
+
+use tmate_term::PaneTerm;
+
+pub use super::backing::{Backing, Grid};
+use super::search::Search;
 
 const WHITESPACE: &str = " ";
 
@@ -50,60 +55,20 @@ pub struct CopyMode {
     pub scroll_exit: bool,
     /// `copy-mode -H`: no position indicator.
     pub hide_position: bool,
-    /// The last search: text and direction (true: down).
-    pub search: Option<(String, bool)>,
-    /// Matches of the last search in history and screen (`None` before any search).
-    pub search_count: Option<usize>,
-    /// History size when last looked at: new output grows it and the view stays put.
-    hsize_seen: usize,
+    /// The search state: string, direction, marks, count (`search.rs`).
+    pub search: Search,
+    /// The lines it works on: a copy of the pane's taken on entering, or view mode's own.
+    /// Shared so that a command can read them while it changes the rest of the state.
+    pub backing: Arc<Backing>,
+    /// View mode (tmux's `window_view_mode`): the backing holds lines the server wrote.
+    pub view: bool,
+    /// The mode under this one (tmux's mode stack: copy mode entered over view mode, or view
+    /// mode over copy mode); at most these two, each at most once.
+    pub under: Option<Box<CopyMode>>,
     /// Columns of the word separators (window option `word-separators`).
     pub separators: String,
-    /// The window's `mode-style`: the indicator and the selection are drawn in it.
-    pub style: tmate_term::Style,
-}
-
-/// What copy mode needs of the pane: its lines and sizes.
-pub struct Grid<'a> {
-    term: &'a PaneTerm,
-}
-
-impl<'a> Grid<'a> {
-    pub fn new(term: &'a PaneTerm) -> Self {
-        Grid { term }
-    }
-    pub fn hsize(&self) -> usize {
-        self.term.scrollback_len()
-    }
-    pub fn sx(&self) -> usize {
-        usize::from(self.term.size().0)
-    }
-    pub fn sy(&self) -> usize {
-        usize::from(self.term.size().1).max(1)
-    }
-    fn last_line(&self) -> usize {
-        self.hsize() + self.sy() - 1
-    }
-    pub fn line(&self, y: usize) -> GridLine {
-        self.term.grid_line(y).unwrap_or_default()
-    }
-    pub fn length(&self, y: usize) -> usize {
-        self.line(y).length()
-    }
-    pub fn wrapped(&self, y: usize) -> bool {
-        self.term.grid_line(y).is_some_and(|l| l.wrapped)
-    }
-    /// The cell's text at (x, y) is one of `set` (a wide character's second half never is).
-    fn in_set(&self, x: usize, y: usize, set: &str) -> bool {
-        let line = self.line(y);
-        match line.cells.get(x) {
-            Some(c) if c.width == 0 => false,
-            Some(c) => c.text.chars().next().is_some_and(|ch| set.contains(ch)),
-            None => set.contains(' '),
-        }
-    }
-    fn padding(&self, x: usize, y: usize) -> bool {
-        self.line(y).cells.get(x).is_some_and(|c| c.width == 0)
-    }
+    /// The window's `mode-style` (the indicator, the selection) and match styles.
+    pub styles: super::draw::Styles,
 }
 
 /// tmux's `grid_reader`: a position walked over the grid.
@@ -305,15 +270,58 @@ impl Reader<'_, '_> {
 }
 
 impl CopyMode {
-    /// Enter copy mode over the pane's screen: the cursor where the program's is.
+    /// Enter copy mode over a copy of the pane's screen: the cursor where the program's is.
     pub fn new(term: &PaneTerm) -> CopyMode {
         let (cx, cy) = term.program_cursor();
         CopyMode {
-            style: tmate_term::MODE_STYLE,
             cx: usize::from(cx),
             cy: usize::from(cy),
-            hsize_seen: term.scrollback_len(),
+            backing: Arc::new(Backing::from_pane(term)),
             ..CopyMode::default()
+        }
+    }
+
+    /// View mode over an empty screen of the pane's size (tmux `window_copy_view_init`).
+    pub fn new_view(sx: u16, sy: u16) -> CopyMode {
+        CopyMode {
+            backing: Arc::new(Backing::empty(sx, sy)),
+            view: true,
+            ..CopyMode::default()
+        }
+    }
+
+    /// View mode: add a line (tmux `window_copy_add`); the view stays on the same lines.
+    pub fn add_line(&mut self, text: &str, parse: bool) {
+        let pushed = Arc::make_mut(&mut self.backing).add(text, parse);
+        self.oy = (self.oy + pushed).min(self.backing.hsize());
+    }
+
+    /// The pane's new size (tmux `window_copy_resize`): the lines rewrapped, the cursor on
+    /// the same character, then as after any change of lines (`window_copy_size_changed`).
+    pub fn resize(&mut self, sx: u16, sy: u16) {
+        let b = Arc::make_mut(&mut self.backing);
+        let cy = (b.hsize() + self.cy).saturating_sub(self.oy);
+        let (cx, cy) = b.resize(sx, sy, self.cx, cy);
+        let h = b.hsize();
+        self.cx = cx;
+        if cy < h {
+            self.cy = 0;
+            self.oy = h - cy;
+        } else {
+            self.cy = cy - h;
+            self.oy = 0;
+        }
+        let b = Arc::clone(&self.backing);
+        let g = Grid::new(&b);
+        self.settle(&g);
+        self.clear_selection(&g);
+        super::search::after_refresh(self, &g);
+    }
+
+    /// `refresh-from-pane`: a new copy of the pane's lines (not in view mode).
+    pub fn refresh_from(&mut self, term: &PaneTerm) {
+        if !self.view {
+            self.backing = Arc::new(Backing::from_pane(term));
         }
     }
 
@@ -322,15 +330,9 @@ impl CopyMode {
         (g.hsize() + self.cy).saturating_sub(self.oy)
     }
 
-    /// Keep the view on the same lines when the pane printed more history, and everything
-    /// inside the (possibly resized) pane.
+    /// Keep everything inside the lines (after a resize or a refresh).
     pub fn settle(&mut self, g: &Grid<'_>) {
-        let h = g.hsize();
-        if h > self.hsize_seen && self.oy > 0 {
-            self.oy += h - self.hsize_seen;
-        }
-        self.hsize_seen = h;
-        self.oy = self.oy.min(h);
+        self.oy = self.oy.min(g.hsize());
         self.cy = self.cy.min(g.sy() - 1);
         self.cx = self.cx.min(g.sx());
     }
@@ -853,77 +855,8 @@ impl CopyMode {
             .collect()
     }
 
-    /// Search for `text` (plain text; lower case matches either case, like tmux) from the
-    /// cursor, wrapping around; moves the cursor to the match like tmux 3.3a.
-    pub fn search(&mut self, g: &Grid<'_>, text: &str, down: bool) -> bool {
-        self.search = Some((text.to_string(), down));
-        if text.is_empty() {
-            return false;
-        }
-        let fold = !text.chars().any(|c| c.is_uppercase());
-        let needle: Vec<char> = prep(text, fold);
-        let total = g.hsize() + g.sy();
-        let lines: Vec<Vec<char>> = (0..total).map(|y| line_chars(g, y, fold)).collect();
-        self.search_count = Some(
-            lines
-                .iter()
-                .map(|l| find_all(l, &needle).len())
-                .sum::<usize>(),
-        );
-        let (mut fx, mut fy) = (self.cx, self.abs_cy(g));
-        let found = if down {
-            if self.vi {
-                // vi leaves the cursor on a match: start after it.
-                fx += 1;
-            }
-            let mut hit = None;
-            for step in 0..=total {
-                let y = (fy + step) % total.max(1);
-                let from = if step == 0 { fx } else { 0 };
-                if let Some(x) = lines
-                    .get(y)
-                    .and_then(|l| find_all(l, &needle).into_iter().find(|x| *x >= from))
-                {
-                    hit = Some((x, y));
-                    break;
-                }
-            }
-            hit
-        } else {
-            if fx == 0 {
-                fy = if fy == 0 { total - 1 } else { fy - 1 };
-                fx = usize::MAX;
-            } else {
-                fx -= 1;
-            }
-            let mut hit = None;
-            for step in 0..=total {
-                let y = (fy + total - step % total.max(1)) % total.max(1);
-                let upto = if step == 0 { fx } else { usize::MAX };
-                if let Some(x) = lines
-                    .get(y)
-                    .and_then(|l| find_all(l, &needle).into_iter().rfind(|x| *x <= upto))
-                {
-                    hit = Some((x, y));
-                    break;
-                }
-            }
-            hit
-        };
-        let Some((x, y)) = found else {
-            return false;
-        };
-        let x = if down && !self.vi {
-            x + needle.len()
-        } else {
-            x
-        };
-        self.scroll_to(g, x, y);
-        true
-    }
-
     /// tmux `window_copy_scroll_to`.
-    fn scroll_to(&mut self, g: &Grid<'_>, px: usize, py: usize) {
+    pub fn scroll_to(&mut self, g: &Grid<'_>, px: usize, py: usize) {
         let (h, sy) = (g.hsize(), g.sy());
         self.cx = px;
         let top = h.saturating_sub(self.oy);
@@ -945,18 +878,6 @@ impl CopyMode {
             self.oy = h.saturating_sub(offset);
         }
         self.update_selection(g);
-    }
-
-    /// The position indicator text.
-    pub fn indicator(&self, g: &Grid<'_>) -> String {
-        if self.hide_position {
-            return String::new();
-        }
-        let pos = format!("[{}/{}]", self.oy, g.hsize());
-        match self.search_count {
-            Some(n) => format!("({n} results) {pos}"),
-            None => pos,
-        }
     }
 }
 
@@ -982,39 +903,6 @@ fn copy_line(g: &Grid<'_>, buf: &mut Vec<u8>, y: usize, sx: usize, ex: usize) {
     }
 }
 
-fn prep(text: &str, fold: bool) -> Vec<char> {
-    text.chars()
-        .map(|c| if fold { c.to_ascii_lowercase() } else { c })
-        .collect()
-}
-
-/// A line's characters by column (a wide character's second column is a NUL), case-folded.
-fn line_chars(g: &Grid<'_>, y: usize, fold: bool) -> Vec<char> {
-    g.line(y)
-        .cells
-        .iter()
-        .map(|c| {
-            if c.width == 0 {
-                '\0'
-            } else {
-                let ch = c.text.chars().next().unwrap_or(' ');
-                if fold { ch.to_ascii_lowercase() } else { ch }
-            }
-        })
-        .collect()
-}
-
-fn find_all(line: &[char], needle: &[char]) -> Vec<usize> {
-    if needle.is_empty() || needle.len() > line.len() {
-        return Vec::new();
-    }
-    line.windows(needle.len())
-        .enumerate()
-        .filter(|(_, w)| *w == needle)
-        .map(|(i, _)| i)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1035,7 +923,8 @@ mod tests {
     #[test]
     fn enters_where_the_programs_cursor_is() {
         let term = pane(20, 4, "one\r\n$ ");
-        let g = Grid::new(&term);
+        let mode0 = CopyMode::new(&term);
+        let g = Grid::new(&mode0.backing);
         let mode = CopyMode::new(&term);
         assert_eq!(at(&mode, &g), (2, 1));
         assert_eq!(mode.oy, 0);
@@ -1044,7 +933,8 @@ mod tests {
     #[test]
     fn words_forward_and_back_stop_at_separators() {
         let term = pane(30, 4, "foo bar-baz qux\r\n");
-        let g = Grid::new(&term);
+        let mode0 = CopyMode::new(&term);
+        let g = Grid::new(&mode0.backing);
         let mut mode = CopyMode::new(&term);
         mode.cursor_up(&g, false);
         mode.start_of_line(&g);
@@ -1070,7 +960,8 @@ mod tests {
     #[test]
     fn left_at_the_start_of_a_line_wraps_to_the_line_above() {
         let term = pane(20, 4, "abc\r\nxy");
-        let g = Grid::new(&term);
+        let mode0 = CopyMode::new(&term);
+        let g = Grid::new(&mode0.backing);
         let mut mode = CopyMode::new(&term);
         mode.start_of_line(&g);
         assert_eq!(at(&mode, &g), (0, 1));
@@ -1086,7 +977,8 @@ mod tests {
     fn moving_past_the_top_scrolls_into_history_and_back() {
         let text: String = (0..20).map(|i| format!("line {i}\r\n")).collect();
         let term = pane(20, 5, &text);
-        let g = Grid::new(&term);
+        let mode0 = CopyMode::new(&term);
+        let g = Grid::new(&mode0.backing);
         let hsize = g.hsize();
         assert!(hsize > 0, "history kept");
         let mut mode = CopyMode::new(&term);
@@ -1106,7 +998,8 @@ mod tests {
     fn pages_move_by_the_pane_height_less_two_lines() {
         let text: String = (0..40).map(|i| format!("{i}\r\n")).collect();
         let term = pane(10, 6, &text);
-        let g = Grid::new(&term);
+        let mode0 = CopyMode::new(&term);
+        let g = Grid::new(&mode0.backing);
         let mut mode = CopyMode::new(&term);
         mode.page_up(&g, false);
         assert_eq!(
@@ -1123,7 +1016,8 @@ mod tests {
     #[test]
     fn a_selection_copies_the_text_between_its_ends() {
         let term = pane(30, 4, "hello copy mode\r\n");
-        let g = Grid::new(&term);
+        let mode0 = CopyMode::new(&term);
+        let g = Grid::new(&mode0.backing);
         let mut mode = CopyMode::new(&term);
         mode.cursor_up(&g, false);
         mode.start_of_line(&g);

@@ -70,6 +70,14 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
     if let Some(v) = pane.and_then(|p| crate::tree::format_var(p, key)) {
         return Some(v);
     }
+    if key == "copy_cursor_word" {
+        // tmux's `format_grid_word` reads the global `word-separators`.
+        let separators = state
+            .options
+            .get(crate::options::Scope::Session, "word-separators")
+            .unwrap_or_default();
+        return pane.and_then(|p| crate::copy::cursor_word(p, separators));
+    }
     // Copy mode's variables (pane_in_mode, scroll_position, copy_cursor_x...).
     if let Some(v) = pane.and_then(|p| crate::copy::format_var(p, key)) {
         return Some(v);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use tmate_proto::{HostMessage, PROTOCOL_VERSION, RawStr};
 
 use super::screen;
-use super::stream::{Sent, exec, push};
+use super::stream::{Sent, copy_line_text, exec, push};
 use crate::state::State;
 
 /// The tmate version relays expect from a protocol-6 host.
@@ -50,6 +50,21 @@ pub(super) fn build(state: &mut State, reconnected: bool) -> (Vec<u8>, Sent) {
     }
     let mut copy = BTreeMap::new();
     screen::copy_changes(state, &mut copy, layout.as_ref(), &mut burst);
+    // A view the relay has not seen (written before this connection): its lines again.
+    for p in state.panes.values() {
+        if !screen::announced(layout.as_ref(), p.id) {
+            continue;
+        }
+        for line in crate::copy::view_lines(p, VIEW_REPLAY) {
+            push(
+                &mut burst,
+                HostMessage::WriteCopyMode {
+                    pane_id: i64::from(p.id),
+                    text: RawStr::from(copy_line_text(&line).as_str()),
+                },
+            );
+        }
+    }
     let sent = Sent {
         layout,
         replay_total: state.tmate.replay_total,
@@ -58,6 +73,9 @@ pub(super) fn build(state: &mut State, reconnected: bool) -> (Vec<u8>, Sent) {
     };
     (burst, sent)
 }
+
+/// View-mode lines a new connection replays per pane (as many as a SNAPSHOT's history).
+const VIEW_REPLAY: usize = 300;
 
 /// tmate 2.4's built-in bindings and the status-keys pair (spec 3.7 items 1-3), as EXEC_CMDs.
 fn default_commands(state: &State) -> Vec<Vec<String>> {

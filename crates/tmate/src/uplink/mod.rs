@@ -27,7 +27,7 @@ pub use self::screen::{repaint, sgr};
 use self::state::Reconnect;
 pub use self::state::{ENV_LIMIT, READY_TIMEOUT, REPLAY_LIMIT, Tmate, wait_ready};
 use self::stream::Stream;
-pub use self::stream::{OUT_QUEUE, Out, pane_output};
+pub use self::stream::{OUT_QUEUE, Out, copy_line, pane_output};
 use crate::server::Shared;
 use crate::state::State;
 

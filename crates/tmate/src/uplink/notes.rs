@@ -1,5 +1,6 @@
 //! The `[tmate]` messages the uplink shows the user (tmate's `tmate_status_message`): on every
-//! attached client's status line, in `show-messages`, and kept (bounded) for `-F` to print.
+//! attached client's status line, in `show-messages`, in the first session's view mode when
+//! it has one, and kept (bounded) for `-F` to print.
 
 use crate::state::{ClientEvent, State};
 
@@ -54,6 +55,19 @@ fn show_with_status(state: &mut State, text: String, status: String) {
             .try_send(ClientEvent::Message(status.clone(), time));
     }
     state.log_message(format!("[tmate] {text}"));
+    // tmate 2.4's `tmate_status_message_session`: the first session's active pane, when it
+    // shows a view (config errors, run-shell output), gets the note as a line too.
+    if !state.tmate.foreground
+        && let Some(sid) = state.sessions.keys().next().copied()
+        && let Some(pane) = crate::copy::active_pane(state, sid)
+        && state
+            .panes
+            .get(&pane)
+            .and_then(|p| p.copy.as_ref())
+            .is_some_and(|m| m.view)
+    {
+        crate::copy::view_add(state, pane, &text, false);
+    }
 }
 
 /// The notes recorded since `next` (the count already printed), one line each; notes that fell

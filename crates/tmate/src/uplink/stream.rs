@@ -33,6 +33,36 @@ pub enum Out {
     Pty(u32, Vec<u8>),
     /// An encoded protocol message (FAILED_CMD replies).
     Msg(Vec<u8>),
+    /// A line added to a pane's view mode: WRITE_COPY_MODE, as tmate 2.4's
+    /// `window_copy_add` sends for its output view.
+    CopyLine(u32, String),
+}
+
+/// A WRITE_COPY_MODE line is cut to this many bytes (tmate's relay keeps 4096 of it; the
+/// original server refuses messages over 17 KiB).
+const MAX_COPY_LINE: usize = 4096;
+
+/// A view-mode line as WRITE_COPY_MODE carries it: at most `MAX_COPY_LINE` bytes.
+pub(super) fn copy_line_text(text: &str) -> String {
+    let mut end = text.len().min(MAX_COPY_LINE);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or_default().to_string()
+}
+
+/// Queue a view-mode line for the relay (under the lock, as pane output).
+pub fn copy_line(state: &mut State, pane: u32, text: &str) {
+    let Some(tx) = &state.tmate.out else {
+        return;
+    };
+    if tx
+        .try_send(Out::CopyLine(pane, copy_line_text(text)))
+        .is_err()
+    {
+        // Lost like dropped pane data: the redraw after an overflow repaints the panes.
+        state.tmate.overflow = true;
+    }
 }
 
 /// Queue pane output for the relay (called by the pane reader, under the lock).
@@ -132,6 +162,7 @@ impl Stream {
         let bytes = match out {
             Out::Msg(m) => m,
             Out::Pty(pane, data) => self.pane_data(shared, pane, &data),
+            Out::CopyLine(pane, text) => self.copy_line(shared, pane, text),
         };
         send(&self.write, bytes).await
     }
@@ -154,6 +185,34 @@ impl Stream {
                     },
                 );
             }
+        }
+        bytes
+    }
+
+    /// WRITE_COPY_MODE for a pane the relay knows (the original server ends the session on
+    /// an unknown pane id), after the view's SYNC_COPY_MODE as tmate 2.4 orders them.
+    fn copy_line(&mut self, shared: &Arc<Shared>, pane: u32, text: String) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        {
+            let st = shared.lock();
+            if !screen::announced(self.sent.layout.as_ref(), pane) {
+                self.layout_if_changed(screen::layout(&st), &mut bytes);
+            }
+            screen::copy_changes(
+                &st,
+                &mut self.sent.copy,
+                self.sent.layout.as_ref(),
+                &mut bytes,
+            );
+        }
+        if screen::announced(self.sent.layout.as_ref(), pane) {
+            push(
+                &mut bytes,
+                HostMessage::WriteCopyMode {
+                    pane_id: i64::from(pane),
+                    text: RawStr::from(text.as_str()),
+                },
+            );
         }
         bytes
     }
