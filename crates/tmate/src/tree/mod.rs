@@ -137,13 +137,16 @@ pub struct TreeMode {
 /// Items kept at most (sessions, windows, panes, buffers or clients shown).
 const MAX_ITEMS: usize = 100_000;
 
-/// Start a mode on `pane` (tmux `window_pane_set_mode`); a mode already on it is replaced.
+/// Start a mode on `pane` (tmux `window_pane_set_mode`): the same mode already on it stays as
+/// it is, another one is replaced.
 pub fn enter(state: &mut State, pane: u32, settings: Settings) {
     let Some((sid, idx)) = state.locate_pane(pane) else {
         return;
     };
-    if state.panes.get(&pane).is_some_and(|p| p.tree.is_some()) {
-        leave(state, pane);
+    match state.panes.get(&pane).and_then(|p| p.tree.as_ref()) {
+        Some(t) if t.settings.kind == settings.kind => return,
+        Some(_) => leave(state, pane),
+        None => {}
     }
     crate::copy::leave(state, pane);
     let mut zoomed_here = false;
