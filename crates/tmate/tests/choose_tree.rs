@@ -534,3 +534,48 @@ async fn choose_tree_mouse_clicks_and_wheel() {
     })
     .await;
 }
+
+/// Until the clock is not in the last ten seconds of a minute, so two `%H:%M` times taken a
+/// moment apart (tmux's and ours) are the same minute.
+fn away_from_minute_end() {
+    let deadline = std::time::Instant::now() + tmate_fixtures::DEADLINE;
+    loop {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        if secs % 60 < 50 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "the clock did not move");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// `C-b =` with the default format (the buffers' creation times and samples); P pastes the
+/// tagged buffers in order.
+#[tokio::test]
+async fn choose_buffer_default_binding_and_tagged_paste() {
+    let mut p = three_windows().await;
+    away_from_minute_end();
+    for m in &p.muxes {
+        m.run(&["set-buffer", "-b", "a", "AAA"]);
+        m.run(&["set-buffer", "-b", "b", "BBB"]);
+        m.run(&["set-buffer", "-b", "c", "CCC"]);
+    }
+    p.send(b"\x02=").await;
+    settle(&mut p, "the buffers", |s| {
+        s.contains(": AAA") && s.contains(" c (sort: time) ")
+    })
+    .await;
+    // Tag c and a (t moves down), then P pastes both.
+    p.send(b"tjt").await;
+    settle(&mut p, "two tagged", |s| s.contains("(2) a*: ")).await;
+    p.send(b"P").await;
+    p.wait_both(&["capture-pane", "-p", "-t", "main:0.0"], "the pastes", |s| {
+        s.contains("CCCAAA")
+    });
+    let a = p.muxes[0].run(&["capture-pane", "-p", "-t", "main:0.0"]);
+    let b = p.muxes[1].run(&["capture-pane", "-p", "-t", "main:0.0"]);
+    assert_eq!(b, a, "the pane after the pastes");
+}
