@@ -535,6 +535,40 @@ async fn choose_tree_mouse_clicks_and_wheel() {
     .await;
 }
 
+/// A click on a window in the session's preview chooses it (tmux `window_tree_mouse`). The
+/// first click of the client: a second one soon after an earlier click is a SecondClick for
+/// tmux, which the tree ignores.
+#[tokio::test]
+async fn choose_tree_preview_click_chooses() {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "mouse", "on"]);
+    }
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p.send(b"j").await;
+    settle(&mut p, "window 1 current", |s| {
+        s.contains(" 1 (sort: index) ")
+    })
+    .await;
+    // Expanded first: a click on a collapsed item's preview ends the mode without choosing.
+    p.send(b"\x1b[C").await;
+    settle(&mut p, "window 1 expanded", |s| s.contains("├─> - 1: w1")).await;
+    // The right pane of window 1's preview.
+    p.send(b"\x1b[<0;60;16M\x1b[<0;60;16m").await;
+    p.status("window 1 shown", |r| r.contains("1:w1*")).await;
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index} #{pane_in_mode}",
+    ]);
+}
+
 /// Until the clock is not in the last ten seconds of a minute, so two `%H:%M` times taken a
 /// moment apart (tmux's and ours) are the same minute.
 fn away_from_minute_end() {
@@ -547,7 +581,10 @@ fn away_from_minute_end() {
         if secs % 60 < 50 {
             return;
         }
-        assert!(std::time::Instant::now() < deadline, "the clock did not move");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the clock did not move"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
@@ -572,9 +609,11 @@ async fn choose_buffer_default_binding_and_tagged_paste() {
     p.send(b"tjt").await;
     settle(&mut p, "two tagged", |s| s.contains("(2) a*: ")).await;
     p.send(b"P").await;
-    p.wait_both(&["capture-pane", "-p", "-t", "main:0.0"], "the pastes", |s| {
-        s.contains("CCCAAA")
-    });
+    p.wait_both(
+        &["capture-pane", "-p", "-t", "main:0.0"],
+        "the pastes",
+        |s| s.contains("CCCAAA"),
+    );
     let a = p.muxes[0].run(&["capture-pane", "-p", "-t", "main:0.0"]);
     let b = p.muxes[1].run(&["capture-pane", "-p", "-t", "main:0.0"]);
     assert_eq!(b, a, "the pane after the pastes");
