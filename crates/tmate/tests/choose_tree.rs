@@ -618,3 +618,69 @@ async fn choose_buffer_default_binding_and_tagged_paste() {
     let b = p.muxes[1].run(&["capture-pane", "-p", "-t", "main:0.0"]);
     assert_eq!(b, a, "the pane after the pastes");
 }
+
+/// `-K`: the choice keys from a format with `#{line}`; the first line's key chooses it.
+#[tokio::test]
+async fn choose_tree_key_format() {
+    let mut p = three_windows().await;
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-tree -w -K '#{?#{e|<:#{line},2},#{a:#{e|+:120,#{line}}},}'\r")
+        .await;
+    settle(&mut p, "x and y keys", |s| {
+        s.starts_with("(x) - main") && s.contains("(y) ├─>")
+    })
+    .await;
+    p.send(b"y").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode ended",
+        |s| s.trim() == "0",
+    );
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index}",
+    ]);
+}
+
+/// tmate 2.4's choose-window (its `C-b w` for relay viewers) opens the tree at the windows.
+#[test]
+fn tmate_choose_window_opens_the_window_tree() {
+    let mux = common::Mux::tmate();
+    common::host_ok(
+        &mux,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "cat",
+        ],
+    );
+    mux.run(&["new-window", "-d", "-n", "w1", "cat"]);
+    mux.run(&["choose-window", "-t", "main"]);
+    assert_eq!(
+        mux.run(&["display", "-p", "-t", "main", "#{pane_mode}"]),
+        "tree-mode\n"
+    );
+    mux.run(&["send-keys", "-t", "main", "Down", "Enter"]);
+    assert_eq!(
+        common::host_ok(
+            &mux,
+            &[
+                "display",
+                "-p",
+                "-t",
+                "main",
+                "#{window_index} #{pane_in_mode}"
+            ]
+        ),
+        "1 0\n"
+    );
+}
