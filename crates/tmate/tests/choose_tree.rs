@@ -684,3 +684,28 @@ fn tmate_choose_window_opens_the_window_tree() {
         "1 0\n"
     );
 }
+
+/// find-window -C matches pane contents: only the matching pane of a split window is listed;
+/// -N -i matches names ignoring case.
+#[tokio::test]
+async fn find_window_contents_and_names_ignoring_case() {
+    let mut p = three_windows().await;
+    p.open(b"\x02:", ":").await;
+    p.send(b"find-window -C one-right\r").await;
+    settle(&mut p, "the matching pane", |s| {
+        s.contains("(filter: active)") && s.contains("└─> 1: ")
+    })
+    .await;
+    p.send(b"q").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode gone",
+        |s| s.trim() == "0",
+    );
+    p.open(b"\x02:", ":").await;
+    p.send(b"find-window -Ni W2\r").await;
+    settle(&mut p, "the matching window", |s| {
+        s.contains("(filter: active)") && s.contains("2: w2") && !s.contains("0: w0")
+    })
+    .await;
+}
