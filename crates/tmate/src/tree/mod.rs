@@ -321,7 +321,7 @@ pub fn key(
         return;
     };
     let before = mode.current_item().map(|i| i.tag.clone());
-    let after = mode.key(st, pane, k, ctx);
+    let after = mode.key(st, pane, k);
     // Another item: the preview starts unscrolled (tmux resets its offset).
     if mode.current_item().map(|i| &i.tag) != before.as_ref() {
         mode.strip.offset = 0;
@@ -377,7 +377,7 @@ pub fn mouse(
         let width = usize::from(mode.screen.size().0);
         if x > width || y > mode.height {
             if m.button & 3 == 0 && mode.settings.preview && mode.settings.kind == Kind::Tree {
-                after = mode.preview_click(st, ctx, x);
+                after = mode.preview_click(st, x);
             }
         } else if mode.offset + y < mode.lines.len() {
             mode.current = mode.offset + y;
@@ -638,19 +638,19 @@ impl TreeMode {
     }
 
     /// A key (tmux `mode_tree_key` and the mode's own keys).
-    fn key(&mut self, st: &mut State, pane: u32, k: KeyCode, ctx: &ClientInfo) -> After {
+    fn key(&mut self, st: &mut State, pane: u32, k: KeyCode) -> After {
         if let Some(choice) = self
             .lines
             .iter()
             .position(|l| self.items.get(l.item).is_some_and(|i| i.key == Some(k)))
         {
             self.current = choice;
-            return self.choose(st, ctx);
+            return self.choose(st);
         }
         if let Some(after) = self.tree_key(st, k) {
             return after;
         }
-        self.mode_key(st, pane, k, ctx)
+        self.mode_key(st, pane, k)
     }
 
     /// Keys every tree mode shares (`mode_tree_key`); `None` for the mode's own keys.
@@ -825,7 +825,7 @@ impl TreeMode {
     /// A left click in the window tree's preview (tmux `window_tree_mouse`): the arrows
     /// scroll, a click on a window or pane there expands the item, makes the part current and
     /// runs the template.
-    fn preview_click(&mut self, st: &mut State, ctx: &ClientInfo, x: usize) -> After {
+    fn preview_click(&mut self, st: &State, x: usize) -> After {
         let s = self.strip;
         if s.left.is_some_and(|l| x <= l) {
             self.strip.offset -= 1;
@@ -867,7 +867,6 @@ impl TreeMode {
         if let Some(t) = target {
             self.set_current(&t);
         }
-        let _ = ctx;
         // tmux runs the template on the item that was current before the click (its
         // `window_tree_key` took the item first): the session or window, not the part; when
         // the click expanded it, tmux's rebuild freed that item and nothing is chosen (the
@@ -879,8 +878,7 @@ impl TreeMode {
     }
 
     /// Enter or a choice key: run the template on the current item.
-    fn choose(&mut self, st: &mut State, ctx: &ClientInfo) -> After {
-        let _ = ctx;
+    fn choose(&self, st: &State) -> After {
         let tag = self.current_item().map(|i| i.tag.clone());
         self.choose_tag(st, tag)
     }
@@ -902,10 +900,10 @@ impl TreeMode {
     }
 
     /// The mode's own keys (window-tree, window-buffer, window-client).
-    fn mode_key(&mut self, st: &mut State, pane: u32, k: KeyCode, ctx: &ClientInfo) -> After {
+    fn mode_key(&mut self, st: &mut State, pane: u32, k: KeyCode) -> After {
         let c = k.0;
         if k == KeyCode::ENTER {
-            return self.choose(st, ctx);
+            return self.choose(st);
         }
         match self.settings.kind {
             Kind::Tree => self.window_tree_key(st, pane, c),
