@@ -709,3 +709,26 @@ async fn find_window_contents_and_names_ignoring_case() {
     })
     .await;
 }
+
+/// Entering and leaving a tree mode raise pane-mode-changed, as tmux's
+/// `window_pane_set_mode` and `window_pane_reset_mode` do.
+#[tokio::test]
+async fn tree_mode_raises_pane_mode_changed() {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set-hook", "-g", "pane-mode-changed", "set -ga @changes x"]);
+    }
+    p.send(b"\x02s").await;
+    settle(&mut p, "the tree", |s| s.contains(" main (sort: index) ")).await;
+    p.run_both(&["show", "-gv", "@changes"]);
+    p.send(b"q").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode gone",
+        |s| s.trim() == "0",
+    );
+    p.wait_both(&["show", "-gv", "@changes"], "the second change", |s| {
+        s.trim() == "xx"
+    });
+    p.run_both(&["show", "-gv", "@changes"]);
+}

@@ -203,6 +203,7 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
     if let Some(p) = state.panes.get_mut(&pane) {
         p.tree = Some(Box::new(mode));
     }
+    state.notify_window("pane-mode-changed", sid, idx, Some(pane));
     refresh(state, pane);
 }
 
@@ -211,12 +212,14 @@ pub fn leave(state: &mut State, pane: u32) {
     let Some(mode) = state.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
         return;
     };
-    if mode.zoomed_here
-        && let Some((sid, idx)) = state.locate_pane(pane)
-        && let Some(w) = state.window_mut(sid, idx)
-    {
-        w.zoomed = None;
-        state.apply_layout(sid, idx);
+    if let Some((sid, idx)) = state.locate_pane(pane) {
+        if mode.zoomed_here
+            && let Some(w) = state.window_mut(sid, idx)
+        {
+            w.zoomed = None;
+            state.apply_layout(sid, idx);
+        }
+        state.notify_window("pane-mode-changed", sid, idx, Some(pane));
     }
     let mut bytes = crate::uplink::repaint(state, pane);
     // The mode's screen hid the cursor; the repaint only hides it.
@@ -228,11 +231,6 @@ pub fn leave(state: &mut State, pane: u32) {
         bytes.extend_from_slice(b"\x1b[?25h");
     }
     crate::uplink::pane_output(state, pane, &bytes);
-}
-
-/// The pane's tree mode, if any (`#{pane_mode}`).
-pub fn mode_name(state: &State, pane: u32) -> Option<&'static str> {
-    Some(state.panes.get(&pane)?.tree.as_ref()?.settings.kind.name())
 }
 
 /// Format variables of a pane in a tree mode.
@@ -334,6 +332,18 @@ pub fn key(
 
 /// What the caller does after the mode handled a key or a click.
 fn apply(
+    shared: &std::sync::Arc<Shared>,
+    st: &mut State,
+    ctx: &ClientInfo,
+    pane: u32,
+    after: After,
+) {
+    apply_after(shared, st, ctx, pane, after);
+    // The hooks the mode raised (pane-mode-changed) run now, as after a command.
+    crate::hooks::drain(shared, st);
+}
+
+fn apply_after(
     shared: &std::sync::Arc<Shared>,
     st: &mut State,
     ctx: &ClientInfo,
@@ -478,6 +488,7 @@ pub fn prompt_answer(
     }
     run_lines(shared, st, ctx, &commands);
     refresh(st, pane);
+    crate::hooks::drain(shared, st);
 }
 
 /// `x`/`X` in choose-tree: kill the session, window or pane (tmux `window_tree_kill_each`).
