@@ -275,6 +275,14 @@ async fn tree_mode_reaches_viewers() {
             s.starts_with("(0) + main: 1 windows") && s.contains(" main (sort: index) ")
         })
         .await;
+    // A viewer's keys reach the mode (tmate's PANE_KEY through `window_pane_key`): Right
+    // expands the session.
+    viewer.type_bytes(b"\x1b[C").await;
+    viewer
+        .wait_text("the session expanded by the viewer", |s| {
+            s.starts_with("(0) - main: 1 windows") && s.contains("(1) └─> 0: w0*")
+        })
+        .await;
     host_ok(&mux, &["send-keys", "-t", "main", "q"]);
     viewer
         .wait_text("the pane again", |s| {
