@@ -20,10 +20,17 @@ use pair::Pair;
 const BASE_CONFIG: &str =
     "set -g status-right 'R'\nset -g display-time 20000\nset -g assume-paste-time 0\n";
 
-/// Wait until both screens satisfy `check` (on their whole text), then compare every row.
+/// Wait until both screens satisfy `check` (on their whole text) and, when a preview box is
+/// drawn, show its bottom line (drawn after the rows above it, so the box is whole), then
+/// compare every row.
 async fn settle(p: &mut Pair, what: &str, check: impl Fn(&str) -> bool) {
+    let whole = |s: &str| {
+        check(s)
+            && (!s.contains("(sort: ")
+                || s.lines().any(|l| l.starts_with("└─") && l.contains("─┘")))
+    };
     for c in &mut p.clients {
-        c.wait_text(what, &check).await;
+        c.wait_text(what, &whole).await;
     }
     let rows = p.clients[0].rows();
     p.same_rows(0..rows, what);
