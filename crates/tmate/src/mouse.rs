@@ -116,7 +116,7 @@ pub fn handle(
         if let Some(p) = pane.filter(|_| location == Location::Pane)
             && mode_table.is_none()
         {
-            unbound(st, p, &mouse);
+            unbound(shared, st, info, p, &mouse);
         }
         return true;
     };
@@ -148,9 +148,15 @@ pub fn handle(
 
 /// An unbound mouse key on a pane: to its tree mode, else to its program if it asked for the
 /// mouse (tmux forwards too).
-fn unbound(st: &mut State, pane: u32, mouse: &MouseInfo) {
+fn unbound(
+    shared: &std::sync::Arc<crate::server::Shared>,
+    st: &mut State,
+    info: &ClientInfo,
+    pane: u32,
+    mouse: &MouseInfo,
+) {
     if crate::tree::in_mode(st, pane) {
-        crate::tree::mouse(st, pane, mouse);
+        crate::tree::mouse(shared, st, info, pane, mouse);
     } else {
         send_to_pane(st, pane, mouse);
     }

@@ -20,10 +20,17 @@ use pair::Pair;
 const BASE_CONFIG: &str =
     "set -g status-right 'R'\nset -g display-time 20000\nset -g assume-paste-time 0\n";
 
-/// Wait until both screens satisfy `check` (on their whole text), then compare every row.
+/// Wait until both screens satisfy `check` (on their whole text) and, when a preview box is
+/// drawn, show its bottom line (drawn after the rows above it, so the box is whole), then
+/// compare every row.
 async fn settle(p: &mut Pair, what: &str, check: impl Fn(&str) -> bool) {
+    let whole = |s: &str| {
+        check(s)
+            && (!s.contains("(sort: ")
+                || s.lines().any(|l| l.starts_with("└─") && l.contains("─┘")))
+    };
     for c in &mut p.clients {
-        c.wait_text(what, &check).await;
+        c.wait_text(what, &whole).await;
     }
     let rows = p.clients[0].rows();
     p.same_rows(0..rows, what);
@@ -273,6 +280,14 @@ async fn tree_mode_reaches_viewers() {
     viewer
         .wait_text("the tree", |s| {
             s.starts_with("(0) + main: 1 windows") && s.contains(" main (sort: index) ")
+        })
+        .await;
+    // A viewer's keys reach the mode (tmate's PANE_KEY through `window_pane_key`): Right
+    // expands the session.
+    viewer.type_bytes(b"\x1b[C").await;
+    viewer
+        .wait_text("the session expanded by the viewer", |s| {
+            s.starts_with("(0) - main: 1 windows") && s.contains("(1) └─> 0: w0*")
         })
         .await;
     host_ok(&mux, &["send-keys", "-t", "main", "q"]);
@@ -533,4 +548,202 @@ async fn choose_tree_mouse_clicks_and_wheel() {
         s.contains(" main (sort: index) ")
     })
     .await;
+}
+
+/// A click on a window in the session's preview chooses it (tmux `window_tree_mouse`). The
+/// first click of the client: a second one soon after an earlier click is a SecondClick for
+/// tmux, which the tree ignores.
+#[tokio::test]
+async fn choose_tree_preview_click_chooses() {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "mouse", "on"]);
+    }
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p.send(b"j").await;
+    settle(&mut p, "window 1 current", |s| {
+        s.contains(" 1 (sort: index) ")
+    })
+    .await;
+    // Expanded first: a click on a collapsed item's preview ends the mode without choosing.
+    p.send(b"\x1b[C").await;
+    settle(&mut p, "window 1 expanded", |s| s.contains("├─> - 1: w1")).await;
+    // The right pane of window 1's preview.
+    p.send(b"\x1b[<0;60;16M\x1b[<0;60;16m").await;
+    p.status("window 1 shown", |r| r.contains("1:w1*")).await;
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index} #{pane_in_mode}",
+    ]);
+}
+
+/// Until the clock is not in the last ten seconds of a minute, so two `%H:%M` times taken a
+/// moment apart (tmux's and ours) are the same minute.
+fn away_from_minute_end() {
+    let deadline = std::time::Instant::now() + tmate_fixtures::DEADLINE;
+    loop {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        if secs % 60 < 50 {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the clock did not move"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// `C-b =` with the default format (the buffers' creation times and samples); P pastes the
+/// tagged buffers in order.
+#[tokio::test]
+async fn choose_buffer_default_binding_and_tagged_paste() {
+    let mut p = three_windows().await;
+    away_from_minute_end();
+    for m in &p.muxes {
+        m.run(&["set-buffer", "-b", "a", "AAA"]);
+        m.run(&["set-buffer", "-b", "b", "BBB"]);
+        m.run(&["set-buffer", "-b", "c", "CCC"]);
+    }
+    p.send(b"\x02=").await;
+    settle(&mut p, "the buffers", |s| {
+        s.contains(": AAA") && s.contains(" c (sort: time) ")
+    })
+    .await;
+    // Tag c and a (t moves down), then P pastes both.
+    p.send(b"tjt").await;
+    settle(&mut p, "two tagged", |s| s.contains("(2) a*: ")).await;
+    p.send(b"P").await;
+    p.wait_both(
+        &["capture-pane", "-p", "-t", "main:0.0"],
+        "the pastes",
+        |s| s.contains("CCCAAA"),
+    );
+    let a = p.muxes[0].run(&["capture-pane", "-p", "-t", "main:0.0"]);
+    let b = p.muxes[1].run(&["capture-pane", "-p", "-t", "main:0.0"]);
+    assert_eq!(b, a, "the pane after the pastes");
+}
+
+/// `-K`: the choice keys from a format with `#{line}`; the first line's key chooses it.
+#[tokio::test]
+async fn choose_tree_key_format() {
+    let mut p = three_windows().await;
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-tree -w -K '#{?#{e|<:#{line},2},#{a:#{e|+:120,#{line}}},}'\r")
+        .await;
+    settle(&mut p, "x and y keys", |s| {
+        s.starts_with("(x) - main") && s.contains("(y) ├─>")
+    })
+    .await;
+    p.send(b"y").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode ended",
+        |s| s.trim() == "0",
+    );
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index}",
+    ]);
+}
+
+/// tmate 2.4's choose-window (its `C-b w` for relay viewers) opens the tree at the windows.
+#[test]
+fn tmate_choose_window_opens_the_window_tree() {
+    let mux = common::Mux::tmate();
+    common::host_ok(
+        &mux,
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "cat",
+        ],
+    );
+    mux.run(&["new-window", "-d", "-n", "w1", "cat"]);
+    mux.run(&["choose-window", "-t", "main"]);
+    assert_eq!(
+        mux.run(&["display", "-p", "-t", "main", "#{pane_mode}"]),
+        "tree-mode\n"
+    );
+    mux.run(&["send-keys", "-t", "main", "Down", "Enter"]);
+    assert_eq!(
+        common::host_ok(
+            &mux,
+            &[
+                "display",
+                "-p",
+                "-t",
+                "main",
+                "#{window_index} #{pane_in_mode}"
+            ]
+        ),
+        "1 0\n"
+    );
+}
+
+/// find-window -C matches pane contents: only the matching pane of a split window is listed;
+/// -N -i matches names ignoring case.
+#[tokio::test]
+async fn find_window_contents_and_names_ignoring_case() {
+    let mut p = three_windows().await;
+    p.open(b"\x02:", ":").await;
+    p.send(b"find-window -C one-right\r").await;
+    settle(&mut p, "the matching pane", |s| {
+        s.contains("(filter: active)") && s.contains("└─> 1: ")
+    })
+    .await;
+    p.send(b"q").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode gone",
+        |s| s.trim() == "0",
+    );
+    p.open(b"\x02:", ":").await;
+    p.send(b"find-window -Ni W2\r").await;
+    settle(&mut p, "the matching window", |s| {
+        s.contains("(filter: active)") && s.contains("2: w2") && !s.contains("0: w0")
+    })
+    .await;
+}
+
+/// Entering and leaving a tree mode raise pane-mode-changed, as tmux's
+/// `window_pane_set_mode` and `window_pane_reset_mode` do.
+#[tokio::test]
+async fn tree_mode_raises_pane_mode_changed() {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set-hook", "-g", "pane-mode-changed", "set -ga @changes x"]);
+    }
+    p.send(b"\x02s").await;
+    settle(&mut p, "the tree", |s| s.contains(" main (sort: index) ")).await;
+    p.run_both(&["show", "-gv", "@changes"]);
+    p.send(b"q").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode gone",
+        |s| s.trim() == "0",
+    );
+    p.wait_both(&["show", "-gv", "@changes"], "the second change", |s| {
+        s.trim() == "xx"
+    });
+    p.run_both(&["show", "-gv", "@changes"]);
 }

@@ -135,6 +135,7 @@ impl AttachedClient<'_> {
             KeyOutcome::Pane if crate::tree::in_mode(st, active) => {
                 // Keys no table binds go to the pane's mode (tmux `window_pane_key`).
                 crate::tree::key(self.shared, st, &ctx, active, key);
+                self.shared.check_empty(st);
                 self.drain_events();
                 true
             }
@@ -171,6 +172,8 @@ impl AttachedClient<'_> {
             }
             Outcome::Mode { pane, what, answer } => {
                 crate::tree::prompt_answer(self.shared, st, ctx, pane, what, &answer);
+                // Killing from the tree can end the last session.
+                self.shared.check_empty(st);
                 self.drain_events();
                 true
             }

@@ -210,7 +210,7 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
             && !crate::copy::in_mode(state, p)
         {
             if crate::tree::in_mode(state, p) {
-                crate::tree::mouse(state, p, m);
+                crate::tree::mouse(ctx.shared, state, ctx.client, p, m);
             } else {
                 crate::mouse::send_to_pane(state, p, m);
             }

@@ -556,3 +556,18 @@ pub(super) fn matches(st: &State, item: &Item, search: &str) -> bool {
         Tag::Client(_) => item.name.contains(search),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::preview_height;
+
+    /// tmux `mode_tree_set_height`: two thirds, half when the lines fit, the whole pane when
+    /// that leaves the list under ten rows or the preview under two.
+    #[test]
+    fn list_height_as_tmux() {
+        assert_eq!(preview_height(23, 1), 11);
+        assert_eq!(preview_height(23, 20), 14);
+        assert_eq!(preview_height(15, 2), 15);
+        assert_eq!(preview_height(11, 30), 11);
+    }
+}

@@ -367,7 +367,7 @@ struct Part<'a> {
 /// one (and `<`/`>` when some are off to a side). `label_each`: the window preview centres
 /// labels on the part's share, the session preview on its drawn width (as tmux does).
 fn strip(
-    offset: &mut i64,
+    state: &mut super::Strip,
     c: &mut Canvas,
     parts: &[Part<'_>],
     colours: (Style, Style),
@@ -394,8 +394,9 @@ fn strip(
     };
     let lo = -i64::try_from(start).unwrap_or(0);
     let hi = i64::try_from(total - end).unwrap_or(0);
-    *offset = (*offset).clamp(lo, hi.max(lo));
-    let shift = |v: usize| usize::try_from(i64::try_from(v).unwrap_or(0) + *offset).unwrap_or(0);
+    state.offset = state.offset.clamp(lo, hi.max(lo));
+    let offset = state.offset;
+    let shift = |v: usize| usize::try_from(i64::try_from(v).unwrap_or(0) + offset).unwrap_or(0);
     start = shift(start);
     end = shift(end);
     let (mut left, mut right) = (start != 0, end != total);
@@ -416,6 +417,10 @@ fn strip(
     if each == 0 {
         return;
     }
+    // Where the parts are, for clicks in the preview (tmux keeps them in its modedata).
+    state.left = left.then_some(cx + 2);
+    state.right = right.then_some(cx + sx - 3);
+    (state.start, state.end, state.each) = (start, end, each);
     if left {
         c.vline(cx + 2, cy, sy);
         c.text(cx, cy + sy / 2, "<", Style::default(), 1);
@@ -500,7 +505,7 @@ fn session_preview(
         })
         .collect();
     strip(
-        &mut mode.preview_offset,
+        &mut mode.strip,
         c,
         &parts,
         label_colours(st, sid),
@@ -536,7 +541,7 @@ fn window_preview(
         })
         .collect();
     strip(
-        &mut mode.preview_offset,
+        &mut mode.strip,
         c,
         &parts,
         label_colours(st, sid),

@@ -124,8 +124,8 @@ pub struct TreeMode {
     sort: usize,
     search: Option<String>,
     no_matches: bool,
-    /// The window tree's preview scroll (`<`/`>`).
-    preview_offset: i64,
+    /// The window tree's preview: its scroll (`<`/`>`) and where its parts were drawn.
+    strip: Strip,
     /// tmux's `zoomed`: `Some(true)` when the mode zoomed the window and unzooms it at the end.
     zoomed_here: bool,
     /// The first build makes the target current, later ones keep the current item.
@@ -134,16 +134,31 @@ pub struct TreeMode {
     origin: (u32, u32, u32),
 }
 
+/// The window tree's side-by-side preview (tmux's `offset`, `left`, `right`, `start`, `end`,
+/// `each`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Strip {
+    offset: i64,
+    left: Option<usize>,
+    right: Option<usize>,
+    start: usize,
+    end: usize,
+    each: usize,
+}
+
 /// Items kept at most (sessions, windows, panes, buffers or clients shown).
 const MAX_ITEMS: usize = 100_000;
 
-/// Start a mode on `pane` (tmux `window_pane_set_mode`); a mode already on it is replaced.
+/// Start a mode on `pane` (tmux `window_pane_set_mode`): the same mode already on it stays as
+/// it is, another one is replaced.
 pub fn enter(state: &mut State, pane: u32, settings: Settings) {
     let Some((sid, idx)) = state.locate_pane(pane) else {
         return;
     };
-    if state.panes.get(&pane).is_some_and(|p| p.tree.is_some()) {
-        leave(state, pane);
+    match state.panes.get(&pane).and_then(|p| p.tree.as_ref()) {
+        Some(t) if t.settings.kind == settings.kind => return,
+        Some(_) => leave(state, pane),
+        None => {}
     }
     crate::copy::leave(state, pane);
     let mut zoomed_here = false;
@@ -180,7 +195,7 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
         sort,
         search: None,
         no_matches: false,
-        preview_offset: 0,
+        strip: Strip::default(),
         zoomed_here,
         first: true,
         origin: (sid, idx, pane),
@@ -188,6 +203,7 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
     if let Some(p) = state.panes.get_mut(&pane) {
         p.tree = Some(Box::new(mode));
     }
+    state.notify_window("pane-mode-changed", sid, idx, Some(pane));
     refresh(state, pane);
 }
 
@@ -196,12 +212,14 @@ pub fn leave(state: &mut State, pane: u32) {
     let Some(mode) = state.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
         return;
     };
-    if mode.zoomed_here
-        && let Some((sid, idx)) = state.locate_pane(pane)
-        && let Some(w) = state.window_mut(sid, idx)
-    {
-        w.zoomed = None;
-        state.apply_layout(sid, idx);
+    if let Some((sid, idx)) = state.locate_pane(pane) {
+        if mode.zoomed_here
+            && let Some(w) = state.window_mut(sid, idx)
+        {
+            w.zoomed = None;
+            state.apply_layout(sid, idx);
+        }
+        state.notify_window("pane-mode-changed", sid, idx, Some(pane));
     }
     let mut bytes = crate::uplink::repaint(state, pane);
     // The mode's screen hid the cursor; the repaint only hides it.
@@ -213,11 +231,6 @@ pub fn leave(state: &mut State, pane: u32) {
         bytes.extend_from_slice(b"\x1b[?25h");
     }
     crate::uplink::pane_output(state, pane, &bytes);
-}
-
-/// The pane's tree mode, if any (`#{pane_mode}`).
-pub fn mode_name(state: &State, pane: u32) -> Option<&'static str> {
-    Some(state.panes.get(&pane)?.tree.as_ref()?.settings.kind.name())
 }
 
 /// Format variables of a pane in a tree mode.
@@ -305,10 +318,38 @@ pub fn key(
     let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
         return;
     };
-    let after = mode.key(st, pane, k, ctx);
+    let before = mode.current_item().map(|i| i.tag.clone());
+    let after = mode.key(st, pane, k);
+    // Another item: the preview starts unscrolled (tmux resets its offset).
+    if mode.current_item().map(|i| &i.tag) != before.as_ref() {
+        mode.strip.offset = 0;
+    }
     if let Some(p) = st.panes.get_mut(&pane) {
         p.tree = Some(mode);
     }
+    apply(shared, st, ctx, pane, after);
+}
+
+/// What the caller does after the mode handled a key or a click.
+fn apply(
+    shared: &std::sync::Arc<Shared>,
+    st: &mut State,
+    ctx: &ClientInfo,
+    pane: u32,
+    after: After,
+) {
+    apply_after(shared, st, ctx, pane, after);
+    // The hooks the mode raised (pane-mode-changed) run now, as after a command.
+    crate::hooks::drain(shared, st);
+}
+
+fn apply_after(
+    shared: &std::sync::Arc<Shared>,
+    st: &mut State,
+    ctx: &ClientInfo,
+    pane: u32,
+    after: After,
+) {
     match after {
         After::Redraw => refresh(st, pane),
         After::Finish(commands) => {
@@ -329,28 +370,33 @@ pub fn key(
 /// A mouse event for the pane's tree mode (tmux `mode_tree_key` with a mouse key): a press
 /// on a line makes it current. tmux 3.3a returns before its wheel cases for any mouse key, so
 /// the wheel does nothing; presses in the preview do nothing here either.
-pub fn mouse(st: &mut State, pane: u32, m: &crate::mouse::MouseInfo) {
+pub fn mouse(
+    shared: &std::sync::Arc<Shared>,
+    st: &mut State,
+    ctx: &ClientInfo,
+    pane: u32,
+    m: &crate::mouse::MouseInfo,
+) {
     let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
         return;
     };
-    let wheel = m.button & 64 != 0;
-    let drag = m.button & 32 != 0;
-    if !wheel && !m.release && !drag && (m.button & 3) != 1 {
-        let (Ok(y), Ok(x)) = (usize::try_from(m.y), usize::try_from(m.x)) else {
-            if let Some(p) = st.panes.get_mut(&pane) {
-                p.tree = Some(mode);
-            }
-            return;
-        };
+    // Presses of the left or right button (tmux's MouseDown1Pane, MouseDown3Pane).
+    let press = m.button & (64 | 32) == 0 && !m.release && (m.button & 3) != 1;
+    let mut after = After::Redraw;
+    if let (true, Ok(x), Ok(y)) = (press, usize::try_from(m.x), usize::try_from(m.y)) {
         let width = usize::from(mode.screen.size().0);
-        if x <= width && y <= mode.height && mode.offset + y < mode.lines.len() {
+        if x > width || y > mode.height {
+            if m.button & 3 == 0 && mode.settings.preview && mode.settings.kind == Kind::Tree {
+                after = mode.preview_click(st, x);
+            }
+        } else if mode.offset + y < mode.lines.len() {
             mode.current = mode.offset + y;
         }
     }
     if let Some(p) = st.panes.get_mut(&pane) {
         p.tree = Some(mode);
     }
-    refresh(st, pane);
+    apply(shared, st, ctx, pane, after);
 }
 
 /// Parse and run command lines as the client; errors go to its status line as tmux's
@@ -361,6 +407,9 @@ fn run_lines(shared: &std::sync::Arc<Shared>, st: &mut State, ctx: &ClientInfo, 
             Ok(cmds) => crate::cmd::run_list(shared, st, ctx, &cmds),
             Err(e) => CmdResult::error(e),
         };
+        if r.kill_server {
+            shared.shutdown.notify_one();
+        }
         if let Some(err) = r.err.lines().next()
             && let Some(c) = ctx.attached.and_then(|id| st.clients.get(&id))
         {
@@ -439,6 +488,7 @@ pub fn prompt_answer(
     }
     run_lines(shared, st, ctx, &commands);
     refresh(st, pane);
+    crate::hooks::drain(shared, st);
 }
 
 /// `x`/`X` in choose-tree: kill the session, window or pane (tmux `window_tree_kill_each`).
@@ -599,19 +649,19 @@ impl TreeMode {
     }
 
     /// A key (tmux `mode_tree_key` and the mode's own keys).
-    fn key(&mut self, st: &mut State, pane: u32, k: KeyCode, ctx: &ClientInfo) -> After {
+    fn key(&mut self, st: &mut State, pane: u32, k: KeyCode) -> After {
         if let Some(choice) = self
             .lines
             .iter()
             .position(|l| self.items.get(l.item).is_some_and(|i| i.key == Some(k)))
         {
             self.current = choice;
-            return self.choose(st, ctx);
+            return self.choose(st);
         }
         if let Some(after) = self.tree_key(st, k) {
             return after;
         }
-        self.mode_key(st, pane, k, ctx)
+        self.mode_key(st, pane, k)
     }
 
     /// Keys every tree mode shares (`mode_tree_key`); `None` for the mode's own keys.
@@ -783,39 +833,88 @@ impl TreeMode {
         }))
     }
 
-    /// Enter or a choice key: run the template on the current item.
-    fn choose(&mut self, st: &mut State, ctx: &ClientInfo) -> After {
-        let Some(tag) = self.current_item().map(|i| i.tag.clone()) else {
-            return After::Finish(Vec::new());
-        };
-        match (&tag, self.settings.kind) {
-            (Tag::Client(id), Kind::Client) => {
-                let name = build::client_name(st, *id);
-                After::Finish(vec![crate::prompt::template_replace(
-                    &self.settings.command,
-                    &name,
-                    1,
-                )])
-            }
-            _ => {
-                let _ = ctx;
-                let Some(target) = target_of(st, &tag) else {
-                    return After::Finish(Vec::new());
-                };
-                After::Finish(vec![crate::prompt::template_replace(
-                    &self.settings.command,
-                    &target,
-                    1,
-                )])
-            }
+    /// A left click in the window tree's preview (tmux `window_tree_mouse`): the arrows
+    /// scroll, a click on a window or pane there expands the item, makes the part current and
+    /// runs the template.
+    fn preview_click(&mut self, st: &State, x: usize) -> After {
+        let s = self.strip;
+        if s.left.is_some_and(|l| x <= l) {
+            self.strip.offset -= 1;
+            return After::Redraw;
         }
+        if s.right.is_some_and(|r| x >= r) {
+            self.strip.offset += 1;
+            return After::Redraw;
+        }
+        let x = match s.left {
+            Some(l) => x.saturating_sub(l),
+            None => x.saturating_sub(1),
+        };
+        let n = if x == 0 || s.end == 0 {
+            0
+        } else {
+            let n = x / s.each.max(1);
+            if s.start + n >= s.end { s.end - 1 } else { n }
+        };
+        let nth = s.start + n;
+        let Some(tag) = self.current_item().map(|i| i.tag.clone()) else {
+            return After::Redraw;
+        };
+        let target = match tag {
+            Tag::Session(sid) => st
+                .sessions
+                .get(&sid)
+                .and_then(|se| se.windows.keys().nth(nth))
+                .map(|idx| Tag::Window(sid, *idx)),
+            Tag::Window(sid, idx) => st
+                .window(sid, idx)
+                .and_then(|w| w.pane_ids().get(nth).copied())
+                .map(Tag::Pane),
+            _ => return After::Redraw,
+        };
+        let was_expanded = self.current_item().is_some_and(|i| i.expanded);
+        self.set_expanded(&tag, true);
+        self.build(st);
+        if let Some(t) = target {
+            self.set_current(&t);
+        }
+        // tmux runs the template on the item that was current before the click (its
+        // `window_tree_key` took the item first): the session or window, not the part; when
+        // the click expanded it, tmux's rebuild freed that item and nothing is chosen (the
+        // mode just ends).
+        if !was_expanded {
+            return After::Finish(Vec::new());
+        }
+        self.choose_tag(st, Some(tag))
+    }
+
+    /// Enter or a choice key: run the template on the current item.
+    fn choose(&self, st: &State) -> After {
+        let tag = self.current_item().map(|i| i.tag.clone());
+        self.choose_tag(st, tag)
+    }
+
+    /// The template run on an item's target (a session, window, pane, buffer or client).
+    fn choose_tag(&self, st: &State, tag: Option<Tag>) -> After {
+        let target = tag.and_then(|t| target_of(st, &t));
+        After::Finish(
+            target
+                .map(|t| {
+                    vec![crate::prompt::template_replace(
+                        &self.settings.command,
+                        &t,
+                        1,
+                    )]
+                })
+                .unwrap_or_default(),
+        )
     }
 
     /// The mode's own keys (window-tree, window-buffer, window-client).
-    fn mode_key(&mut self, st: &mut State, pane: u32, k: KeyCode, ctx: &ClientInfo) -> After {
+    fn mode_key(&mut self, st: &mut State, pane: u32, k: KeyCode) -> After {
         let c = k.0;
         if k == KeyCode::ENTER {
-            return self.choose(st, ctx);
+            return self.choose(st);
         }
         match self.settings.kind {
             Kind::Tree => self.window_tree_key(st, pane, c),
@@ -826,8 +925,8 @@ impl TreeMode {
 
     fn window_tree_key(&mut self, st: &mut State, pane: u32, c: u64) -> After {
         match u8::try_from(c).map(char::from) {
-            Ok('<') => self.preview_offset -= 1,
-            Ok('>') => self.preview_offset += 1,
+            Ok('<') => self.strip.offset -= 1,
+            Ok('>') => self.strip.offset += 1,
             Ok('H') => {
                 let (sid, idx, _) = self.origin;
                 self.set_expanded(&Tag::Session(sid), true);

@@ -27,12 +27,12 @@ pub(super) fn apply(shared: &Arc<Shared>, m: ServerMessage, reply: &mpsc::Sender
         ServerMessage::Ready => ready(&mut st),
         ServerMessage::PaneKey { pane_id, key } => {
             if let Some(pane) = target_pane(&st, pane_id) {
-                crate::cmd::write_key(&st, pane, key);
+                viewer_key(shared, &mut st, pane, key);
             }
         }
         ServerMessage::LegacyPaneKey { key } => {
             if let (Some(pane), Ok(key)) = (target_pane(&st, ACTIVE_PANE), u64::try_from(key)) {
-                crate::cmd::write_key(&st, pane, KeyCode(key));
+                viewer_key(shared, &mut st, pane, KeyCode(key));
             }
         }
         ServerMessage::Resize { sx, sy } => resize(&mut st, sx, sy),
@@ -50,6 +50,16 @@ pub(super) fn apply(shared: &Arc<Shared>, m: ServerMessage, reply: &mpsc::Sender
     }
     drop(st);
     shared.notify();
+}
+
+/// A viewer's key for a pane: to its tree mode when it has one (tmate's `window_pane_key`),
+/// else to its program.
+fn viewer_key(shared: &Arc<Shared>, st: &mut State, pane: u32, key: KeyCode) {
+    if crate::tree::in_mode(st, pane) {
+        crate::tree::key(shared, st, &ClientInfo::default(), pane, key);
+    } else {
+        crate::cmd::write_key(st, pane, key);
+    }
 }
 
 /// New names beyond `ENV_LIMIT` are ignored; names already known may still change.
