@@ -515,22 +515,15 @@ fn buffer_vars(b: &crate::copy::buffers::Buffer) -> Vec<(String, String)> {
     ]
 }
 
-/// The client variables our clients have (tmux `format_defaults_client`, in part).
+/// A client's variables (`crate::cmd::client_vars`) and the time it is drawn as its
+/// activity.
 fn client_vars(st: &State, id: u32) -> Vec<(String, String)> {
-    let Some(c) = st.clients.get(&id) else {
-        return Vec::new();
-    };
-    let (w, h) = c.size.unwrap_or((0, 0));
-    vec![
-        ("client_name".into(), client_name(st, id)),
-        ("client_tty".into(), client_name(st, id)),
-        ("client_width".into(), w.to_string()),
-        ("client_height".into(), h.to_string()),
-        (
-            "client_activity".into(),
-            crate::state::now_secs().to_string(),
-        ),
-    ]
+    let mut vars = crate::cmd::client_vars(st, id);
+    vars.push((
+        "client_activity".into(),
+        crate::state::now_secs().to_string(),
+    ));
+    vars
 }
 
 /// Whether an item matches a search (tmux's search callbacks: names, the pane's command,
