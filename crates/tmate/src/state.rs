@@ -394,6 +394,8 @@ pub enum ClientEvent {
     StyledMessage(String, u64),
     /// A prompt or display-panes (`crate::prompt`).
     Overlay(crate::prompt::Request),
+    /// switch-client -T: the key table the client's next key is looked up in.
+    KeyTable(String),
 }
 
 /// Requests queued per attached client before new ones are dropped.

@@ -39,3 +39,39 @@ async fn list_clients_matches_tmux() {
     let [tmux, tmate] = masked(&p, &["list-clients", "-t", "main", "-F", "#{client_flags}"]);
     assert_eq!(tmate, tmux);
 }
+
+/// switch-client -T: the client's next key is looked up in that table once (then the root
+/// table again), a missing table is an error, and -l/-n with one session answer as tmux.
+#[tokio::test]
+async fn switch_client_key_tables_match_tmux() {
+    let config = "bind -T mytable x display-message -d 0 'in-mytable'\n";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    p.run_both(&["switch-client", "-T", "mytable"]);
+    p.send(b"x").await;
+    p.status("the table's binding ran", |r| r.contains("in-mytable"))
+        .await;
+    // The message stays until a key; that key goes to the pane through the root table.
+    p.send(b"y").await;
+    p.send(b"x").await;
+    for c in &mut p.clients {
+        c.wait_for("the keys in the pane", |c| {
+            c.screen.screen().contents().contains("yx")
+        })
+        .await;
+    }
+    p.same_rows(0..24, "after the key table");
+    for args in [
+        &["switch-client", "-T", "nosuch"][..],
+        &["switch-client", "-l"],
+        &["switch-client", "-n"],
+    ] {
+        let outs = [0, 1].map(|i| {
+            let o = p.muxes[i].run_output(args);
+            (
+                o.status.code(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        });
+        assert_eq!(outs[1], outs[0], "{args:?}: tmate (left) differs from tmux");
+    }
+}

@@ -354,6 +354,11 @@ impl<'a> AttachedClient<'a> {
                 self.show_message(text, ms, true);
                 None
             }
+            Some(ClientEvent::KeyTable(table)) => {
+                self.keys.dispatch.set_table(Some(&table));
+                self.redraw = true;
+                None
+            }
             Some(ClientEvent::Overlay(request)) => {
                 if self.keys.overlay.open(request) {
                     self.message = None;

@@ -3,7 +3,7 @@
 //! find-window; and switch-client, the default choose-tree template (one session per server:
 //! it selects the window and pane).
 
-use super::{Args, CmdOutcome, CmdResult, Ctx, Find, Target, resolve_as};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Find, Target, fail, resolve_as};
 use crate::state::State;
 use crate::tree::{Kind, Settings, Start};
 
@@ -146,9 +146,30 @@ fn find_filter(s: &str, c: bool, n: bool, t: bool, r: bool, i: bool) -> String {
 
 /// switch-client -t: our server has one session, so this selects the target's window and
 /// pane (tmux's `-Z` keeps a zoomed window zoomed).
+/// tmux 3.3a's switch-client with one session per server: `-T` sets the client's key table,
+/// `-n`/`-p`/`-l` have no other session to go to, and a target selects its window and pane.
 pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    if args.has('n') || args.has('p') || args.has('l') || args.has('T') || args.has('r') {
+    if let Some(table) = args.get('T') {
+        let client = super::client::target_client(ctx, state, args.get('c'))?;
+        if !state.keys.tables.contains_key(table) {
+            return fail(format!("table {table} doesn't exist"));
+        }
+        super::client::send(
+            state,
+            client,
+            crate::state::ClientEvent::KeyTable(table.to_string()),
+        );
         return Ok(CmdResult::default());
+    }
+    if args.has('l') {
+        return fail("can't find last session");
+    }
+    // tmux finds no other session to go to.
+    if args.has('n') {
+        return fail("can't find next session");
+    }
+    if args.has('p') {
+        return fail("can't find previous session");
     }
     let t = resolve_as(ctx, state, args.get('t'), Find::Pane)?;
     if let Some(w) = state.window_mut(t.session, t.window)

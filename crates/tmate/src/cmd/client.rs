@@ -26,7 +26,21 @@ pub fn current_client(ctx: &Ctx<'_>, state: &State) -> Option<u32> {
         .map(|(id, _)| *id)
 }
 
-fn send(state: &State, client: u32, ev: ClientEvent) {
+/// The client a `-t`/`-c target-client` names by its terminal (tmux `cmd_find_client`: the
+/// name, or it without `/dev/`), else the current one.
+pub fn target_client(ctx: &Ctx<'_>, state: &State, name: Option<&str>) -> Result<u32, String> {
+    match name {
+        Some(t) => state
+            .clients
+            .iter()
+            .find(|(_, c)| c.name == t || c.name.strip_prefix("/dev/") == Some(t))
+            .map(|(id, _)| *id)
+            .ok_or_else(|| format!("can't find client: {t}")),
+        None => current_client(ctx, state).ok_or_else(|| "no current client".to_string()),
+    }
+}
+
+pub(super) fn send(state: &State, client: u32, ev: ClientEvent) {
     if let Some(c) = state.clients.get(&client) {
         // A client that is not draining its queue misses the request rather than blocking us.
         let _ = c.events.try_send(ev);
@@ -46,22 +60,7 @@ pub fn detach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             .map(|(id, _)| *id)
             .collect()
     } else {
-        // -t names a client by its terminal (tmux `cmd_find_client`: the name, or it
-        // without `/dev/`).
-        let named = match args.get('t') {
-            Some(t) => Some(
-                state
-                    .clients
-                    .iter()
-                    .find(|(_, c)| c.name == t || c.name.strip_prefix("/dev/") == Some(t))
-                    .map(|(id, _)| *id)
-                    .ok_or_else(|| format!("can't find client: {t}"))?,
-            ),
-            None => None,
-        };
-        let Some(me) = named.or_else(|| current_client(ctx, state)) else {
-            return fail("no current client");
-        };
+        let me = target_client(ctx, state, args.get('t'))?;
         if args.has('a') {
             state.clients.keys().copied().filter(|c| *c != me).collect()
         } else {
