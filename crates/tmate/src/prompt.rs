@@ -146,6 +146,21 @@ fn history_len() -> usize {
     HISTORY.lock().map(|h| h.len()).unwrap_or(0)
 }
 
+/// The prompt history, oldest first (show-prompt-history).
+pub fn history_lines() -> Vec<String> {
+    HISTORY
+        .lock()
+        .map(|h| h.iter().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Forget the prompt history (clear-prompt-history).
+pub fn history_clear() {
+    if let Ok(mut h) = HISTORY.lock() {
+        h.clear();
+    }
+}
+
 /// tmux's `cmd_template_replace`: `%idx` (and the first `%%`) become `s`; `%%%` / `%idx%`
 /// quote it for the command parser.
 pub fn template_replace(template: &str, s: &str, idx: usize) -> String {

@@ -62,6 +62,11 @@ async fn command_prompt_edits_runs_and_reports_errors() {
     p.status("history", |r| r == ":nosuchcommand").await;
     p.send(b"\x1b").await;
     p.status("cancelled", |r| r.contains("1:fromprompt*")).await;
+    // show-prompt-history lists the lines run (every type's list, then one), as tmux.
+    p.run_both(&["show-prompt-history"]);
+    p.run_both(&["show-prompt-history", "-T", "command"]);
+    p.run_both(&["clear-prompt-history"]);
+    p.run_both(&["show-prompt-history", "-T", "command"]);
 
     // C-b , with the window name as the initial input.
     p.open(b"\x02,", "(rename-window)").await;

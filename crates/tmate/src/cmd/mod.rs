@@ -186,6 +186,8 @@ const EXEC: &[(&str, Exec)] = &[
     ("list-keys", Plain(keys::list)),
     ("list-clients", Plain(listing::list_clients)),
     ("list-commands", Plain(listing::list_commands)),
+    ("show-prompt-history", Plain(prompt::show_prompt_history)),
+    ("clear-prompt-history", Plain(prompt::clear_prompt_history)),
     ("list-panes", Plain(pane::list)),
     ("list-sessions", Plain(session::list)),
     ("list-windows", Plain(window::list)),

@@ -168,3 +168,41 @@ pub fn display_panes(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
     );
     Ok(CmdResult::default())
 }
+
+/// tmux 3.3a's prompt types, in its order; our one history is the `command` type's (the
+/// others' prompts share it, so their lists show empty).
+const PROMPT_TYPES: [&str; 4] = ["command", "search", "target", "window-target"];
+
+/// show-prompt-history and clear-prompt-history (`-T type`), as tmux 3.3a words them.
+pub fn prompt_history(_ctx: &Ctx<'_>, _state: &mut State, args: &Args, clear: bool) -> CmdOutcome {
+    let types: Vec<&str> = match args.get('T') {
+        Some(t) if PROMPT_TYPES.contains(&t) => vec![t],
+        Some(t) => return fail(format!("invalid type: {t}")),
+        None => PROMPT_TYPES.to_vec(),
+    };
+    if clear {
+        if types.contains(&"command") {
+            crate::prompt::history_clear();
+        }
+        return Ok(CmdResult::default());
+    }
+    let mut out = String::new();
+    for t in types {
+        out.push_str(&format!("History for {t}:\n\n"));
+        if t == "command" {
+            for (i, line) in crate::prompt::history_lines().iter().enumerate() {
+                out.push_str(&format!("{}: {line}\n", i + 1));
+            }
+        }
+        out.push('\n');
+    }
+    super::output(out)
+}
+
+pub fn show_prompt_history(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    prompt_history(ctx, state, args, false)
+}
+
+pub fn clear_prompt_history(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    prompt_history(ctx, state, args, true)
+}
