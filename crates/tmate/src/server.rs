@@ -184,6 +184,7 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
         }
     }
     shared.notify();
+    crate::format::jobs::kill_all();
     let _ = std::fs::remove_file(&socket);
     // Give client tasks a moment to send their last frames.
     tokio::time::sleep(Duration::from_millis(100)).await;

@@ -275,3 +275,14 @@ async fn no_automatic_margins_leave_the_last_cell() {
         );
     }
 }
+
+/// `#(command)` in the status line: each job's last output line once it has run, its
+/// command's formats expanded first and its output expanded as a format in turn, as tmux.
+#[tokio::test]
+async fn shell_command_jobs_in_the_status_line() {
+    let config = "set -g status-right '[#(printf \"first\\nlast\\n\")]#(echo job-#{session_name})'
+set -g status-left '#(printf \"no-newline\")#(echo \"#{window_index}\") '
+set -g status-left-length 30
+";
+    same_screen(config, &[], "job-main").await;
+}

@@ -8,6 +8,7 @@
 //! regular expression size, padding and decimal places.
 
 mod colours;
+pub mod jobs;
 mod loops;
 pub(crate) mod matching;
 mod modifiers;
@@ -106,6 +107,8 @@ struct Level {
     depth: usize,
     /// `T:` and `format_expand_time`: pass the text through strftime first.
     time: bool,
+    /// Inside a `#(command)` or its output: no jobs are started (tmux FORMAT_EXPAND_NOJOBS).
+    no_jobs: bool,
 }
 
 /// One expansion in progress: the state it reads, the target, the shared work budget.
@@ -149,8 +152,8 @@ pub fn expand_time(state: &State, ctx: Ctx, fmt: &str, now: SystemTime) -> Strin
     ex.expand1(
         fmt,
         Level {
-            depth: 0,
             time: true,
+            ..Level::default()
         },
     )
 }
@@ -212,6 +215,25 @@ impl Expander<'_> {
         out
     }
 
+    /// `#(cmd)`: the command expanded (without jobs or times), its job's output now, and
+    /// that output expanded as a format in turn, as tmux's `format_job_get`.
+    fn job(&self, cmd: &str, level: Level) -> String {
+        let inner = Level {
+            no_jobs: true,
+            time: false,
+            ..level
+        };
+        let expanded = self.expand1(cmd, inner);
+        let interval = self
+            .state
+            .options
+            .get(crate::options::Scope::Session, "status-interval")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(15);
+        let out = jobs::output(cmd, &expanded, interval);
+        self.expand1(&out, inner)
+    }
+
     /// One `#` sequence at the start of `s`, written to `out`; the text after it, or `None`
     /// when the expansion stops here.
     fn hash<'s>(&self, s: &'s str, level: Level, out: &mut String) -> Option<&'s str> {
@@ -240,8 +262,8 @@ impl Expander<'_> {
                 Some(rest)
             }
             '(' => {
-                // `#(command)`: shell commands are not run here; tmux shows nothing until a
-                // job's first output, and an unterminated one ends the expansion.
+                // `#(command)`: the job's last output line (`jobs`); an unterminated one ends
+                // the expansion.
                 let mut open = 1usize;
                 let close = rest.char_indices().find(|(_, c)| {
                     match c {
@@ -251,6 +273,10 @@ impl Expander<'_> {
                     }
                     open == 0
                 })?;
+                if !level.no_jobs {
+                    let cmd = rest.get(..close.0)?;
+                    out.push_str(&self.job(cmd, level));
+                }
                 rest.get(close.0 + 1..)
             }
             '}' | ',' => {
