@@ -33,6 +33,8 @@ pub(crate) trait Engine: Send {
     fn cursor(&self) -> (usize, usize);
     fn modes(&self) -> PaneModes;
     fn title(&self) -> Option<String>;
+    /// A bell (BEL outside a string sequence) was fed since the last call.
+    fn take_bell(&mut self) -> bool;
     fn scrollback_len(&self) -> usize;
     /// Show the screen scrolled back by `lines` into history (0: the live screen), as copy mode
     /// does; clamped to the history there is.
@@ -80,11 +82,13 @@ impl Dimensions for GridSize {
     }
 }
 
-/// Receives alacritty's events. Only the title is kept: replies (`PtyWrite`, colour and size
-/// requests) are dropped because the pane's program is answered by the host, never by us.
+/// Receives alacritty's events. Only the title and bells are kept: replies (`PtyWrite`,
+/// colour and size requests) are dropped because the pane's program is answered by the host,
+/// never by us.
 #[derive(Clone, Default)]
 struct Listener {
     title: Arc<Mutex<Option<String>>>,
+    bell: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl EventListener for Listener {
@@ -92,6 +96,10 @@ impl EventListener for Listener {
         let new = match event {
             Event::Title(title) => Some(title),
             Event::ResetTitle => None,
+            Event::Bell => {
+                self.bell.store(true, std::sync::atomic::Ordering::Relaxed);
+                return;
+            }
             _ => return,
         };
         *self.title.lock().unwrap_or_else(PoisonError::into_inner) = new;
@@ -321,6 +329,12 @@ impl Engine for AlacrittyEngine {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    fn take_bell(&mut self) -> bool {
+        self.listener
+            .bell
+            .swap(false, std::sync::atomic::Ordering::Relaxed)
     }
 
     fn show_normal_screen(&mut self) -> bool {

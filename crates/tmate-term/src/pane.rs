@@ -356,6 +356,11 @@ impl PaneTerm {
         (col >= start && col < end).then_some(o.style)
     }
 
+    /// A bell rang in the output fed since the last call (tmux's alerts read it).
+    pub fn take_bell(&mut self) -> bool {
+        self.engine.take_bell()
+    }
+
     /// The window title set with OSC 0 or OSC 2, if any.
     pub fn title(&self) -> Option<String> {
         self.engine.title()

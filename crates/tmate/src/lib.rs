@@ -17,6 +17,7 @@
     )
 )]
 
+pub mod alerts;
 pub mod attach;
 pub mod bindings;
 pub mod client;

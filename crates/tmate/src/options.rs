@@ -47,6 +47,7 @@ use Scope::{Server as SV, Session as SE, Window as WI};
 
 const MAX: i64 = i32::MAX as i64;
 const ACTIONS: &[&str] = &["none", "any", "current", "other"];
+const VISUAL: &[&str] = &["off", "on", "both"];
 const KEYS: &[&str] = &["emacs", "vi"];
 
 /// In tmux's table order (show-options lists in this order), tmate's own options last.
@@ -147,9 +148,9 @@ pub const TABLE: &[Def] = &[
     def("status-right-style", SE, Str, "default"),
     def("status-style", SE, Str, "bg=green,fg=black"),
     def("update-environment", SE, Array, UPDATE_ENVIRONMENT),
-    def("visual-activity", SE, Flag, "off"),
-    def("visual-bell", SE, Flag, "off"),
-    def("visual-silence", SE, Flag, "off"),
+    def("visual-activity", SE, Choice(VISUAL), "off"),
+    def("visual-bell", SE, Choice(VISUAL), "off"),
+    def("visual-silence", SE, Choice(VISUAL), "off"),
     def(
         "word-separators",
         SE,

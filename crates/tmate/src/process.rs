@@ -280,12 +280,14 @@ async fn read_output(
                         && p.generation == generation
                     {
                         p.term.feed(bytes);
+                        let bell = p.term.take_bell();
                         crate::copy::after_output(p);
                         // A pane in a tree mode shows the mode's screen to the relay too.
                         if p.tree.is_none() {
                             crate::uplink::pane_output(&mut st, id, bytes);
                         }
                         crate::control::pane_output(&mut st, id, bytes);
+                        crate::alerts::pane_output(&mut st, id, bell);
                     }
                 }
                 shared.notify_output();

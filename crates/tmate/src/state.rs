@@ -131,6 +131,8 @@ pub struct Window {
     pub manual_size: Option<(u16, u16)>,
     /// `pane-border-status` as of the last `State::apply_layout`: panes give a row to it.
     pub pane_status: tmate_term::PaneStatus,
+    /// Bell and activity marks (`crate::alerts`), cleared when the window becomes current.
+    pub alerts: crate::alerts::Alerts,
 }
 
 impl Window {
@@ -150,6 +152,7 @@ impl Window {
             old_layout: None,
             manual_size: None,
             pane_status: tmate_term::PaneStatus::Off,
+            alerts: crate::alerts::Alerts::default(),
         }
     }
 
@@ -317,6 +320,10 @@ impl Session {
         v.push(self.current);
         self.set_stack(v);
         self.current = idx;
+        // tmux `winlink_clear_flags`: the window is seen.
+        if let Some(w) = self.windows.get_mut(&idx) {
+            w.alerts = crate::alerts::Alerts::default();
+        }
     }
 
     /// tmux `winlink_stack_remove`.
@@ -396,6 +403,8 @@ pub enum ClientEvent {
     Overlay(crate::prompt::Request),
     /// switch-client -T: the key table the client's next key is looked up in.
     KeyTable(String),
+    /// Ring the client terminal's bell (an alert's action).
+    Bell,
 }
 
 /// Requests queued per attached client before new ones are dropped.

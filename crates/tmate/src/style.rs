@@ -173,6 +173,14 @@ pub fn look(st: &State, sid: u32) -> Look {
             if last && !is_default("window-status-last-style") {
                 style = option_style(st, wctx, "window-status-last-style", style, status);
             }
+            // As tmux's default status-format: a bell's style, else activity's or silence's.
+            if w.alerts.bell && !is_default("window-status-bell-style") {
+                style = option_style(st, wctx, "window-status-bell-style", style, status);
+            } else if (w.alerts.activity || w.alerts.silence)
+                && !is_default("window-status-activity-style")
+            {
+                style = option_style(st, wctx, "window-status-activity-style", style, status);
+            }
             let fmt = st.option(
                 sid,
                 *idx,

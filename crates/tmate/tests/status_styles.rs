@@ -286,3 +286,35 @@ set -g status-left-length 30
 ";
     same_screen(config, &[], "job-main").await;
 }
+
+/// Alerts as tmux 3.3a: output in a window that is not current marks it (`#` activity with
+/// `monitor-activity`, `!` for a bell, in `window-status-*-style`), `visual-bell` says so on
+/// the status line, and selecting the window clears the marks.
+#[tokio::test]
+async fn bell_and_activity_alerts() {
+    let config = "setw -g monitor-activity on
+set -g visual-bell on
+setw -g window-status-activity-style 'fg=red,underscore'
+";
+    let setup: &[&[&str]] = &[
+        &["new-window", "-n", "other", "cat"],
+        &["send-keys", "-t", ":0", "-l", "text"],
+        &["send-keys", "-t", ":0", "Enter"],
+    ];
+    let p = same_screen(config, setup, "0:w0#").await;
+    drop(p);
+    let setup: &[&[&str]] = &[
+        &["new-window", "-n", "other", "cat"],
+        &["send-keys", "-t", ":0", "C-g", "Enter"],
+    ];
+    let mut p = same_screen(config, setup, "Bell in window 0").await;
+    for m in &p.muxes {
+        m.run(&["select-window", "-t", ":0"]);
+    }
+    p.status("the marks cleared", |r| r.contains("0:w0*")).await;
+    p.run_both(&[
+        "list-windows",
+        "-F",
+        "#{window_index}#{window_flags} #{window_bell_flag}",
+    ]);
+}

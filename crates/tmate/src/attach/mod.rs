@@ -354,6 +354,10 @@ impl<'a> AttachedClient<'a> {
                 self.show_message(text, ms, true);
                 None
             }
+            Some(ClientEvent::Bell) => {
+                self.out.push(0x07);
+                None
+            }
             Some(ClientEvent::KeyTable(table)) => {
                 self.keys.dispatch.set_table(Some(&table));
                 self.redraw = true;

@@ -160,6 +160,17 @@ pub fn window_flags(state: &State, session: u32, window: u32) -> String {
         return String::new();
     };
     let mut f = String::new();
+    if let Some(w) = s.windows.get(&window) {
+        for (on, c) in [
+            (w.alerts.activity, '#'),
+            (w.alerts.bell, '!'),
+            (w.alerts.silence, '~'),
+        ] {
+            if on {
+                f.push(c);
+            }
+        }
+    }
     if s.current == window {
         f.push('*');
     } else if s.last == Some(window) {
@@ -311,6 +322,9 @@ fn window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "window_active" => flag(s.current == ctx.window),
         "window_flags" | "window_raw_flags" => window_flags(state, ctx.session, ctx.window),
         "window_zoomed_flag" => flag(w.zoomed.is_some()),
+        "window_bell_flag" => flag(w.alerts.bell),
+        "window_activity_flag" => flag(w.alerts.activity),
+        "window_silence_flag" => flag(w.alerts.silence),
         "window_last_flag" => flag(s.last == Some(ctx.window)),
         "window_start_flag" => flag(s.windows.keys().next() == Some(&ctx.window)),
         "window_end_flag" => flag(s.windows.keys().next_back() == Some(&ctx.window)),
