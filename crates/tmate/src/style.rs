@@ -162,25 +162,7 @@ pub fn look(st: &State, sid: u32) -> Look {
                 pane: w.active,
             };
             let current = *idx == s.current;
-            let last = s.last == Some(*idx);
-            let is_default = |name: &str| st.option(sid, *idx, name) == "default";
-            let plain = option_style(st, wctx, "window-status-style", start, status);
-            let mut style = if current && !is_default("window-status-current-style") {
-                option_style(st, wctx, "window-status-current-style", start, status)
-            } else {
-                plain
-            };
-            if last && !is_default("window-status-last-style") {
-                style = option_style(st, wctx, "window-status-last-style", style, status);
-            }
-            // As tmux's default status-format: a bell's style, else activity's or silence's.
-            if w.alerts.bell && !is_default("window-status-bell-style") {
-                style = option_style(st, wctx, "window-status-bell-style", style, status);
-            } else if (w.alerts.activity || w.alerts.silence)
-                && !is_default("window-status-activity-style")
-            {
-                style = option_style(st, wctx, "window-status-activity-style", style, status);
-            }
+            let style = entry_style(st, wctx, w, (current, s.last == Some(*idx)), start, status);
             let fmt = st.option(
                 sid,
                 *idx,
@@ -200,6 +182,35 @@ pub fn look(st: &State, sid: u32) -> Look {
         .collect();
     look.windows = Some(entries);
     look
+}
+
+/// One window list entry's style, as tmux's default status-format builds it: the window's
+/// style (or the current window's), then the last window's, then a bell's, else activity's.
+fn entry_style(
+    st: &State,
+    wctx: Ctx,
+    w: &crate::state::Window,
+    (current, last): (bool, bool),
+    start: Style,
+    status: Style,
+) -> Style {
+    let is_default = |name: &str| st.option(wctx.session, wctx.window, name) == "default";
+    let plain = option_style(st, wctx, "window-status-style", start, status);
+    let mut style = if current && !is_default("window-status-current-style") {
+        option_style(st, wctx, "window-status-current-style", start, status)
+    } else {
+        plain
+    };
+    if last && !is_default("window-status-last-style") {
+        style = option_style(st, wctx, "window-status-last-style", style, status);
+    }
+    if w.alerts.bell && !is_default("window-status-bell-style") {
+        style = option_style(st, wctx, "window-status-bell-style", style, status);
+    } else if (w.alerts.activity || w.alerts.silence) && !is_default("window-status-activity-style")
+    {
+        style = option_style(st, wctx, "window-status-activity-style", style, status);
+    }
+    style
 }
 
 #[cfg(test)]
