@@ -26,6 +26,8 @@ pub struct Notification {
     /// The session's and window's names when raised (they may be gone when it runs).
     pub session_name: Option<String>,
     pub window_name: Option<String>,
+    /// The client's name, for the client-* notifications (`#{hook_client}`).
+    pub client: Option<String>,
 }
 
 impl Notification {
@@ -37,6 +39,7 @@ impl Notification {
             pane: None,
             session_name: None,
             window_name: None,
+            client: None,
         }
     }
 }
@@ -67,6 +70,15 @@ impl State {
         let mut n = Notification::new(name);
         n.session = Some(sid);
         n.session_name = self.sessions.get(&sid).map(|s| s.name.clone());
+        self.notify_hook(n);
+    }
+
+    /// A notification about a client of a session (client-attached, -detached, -resized).
+    pub fn notify_client(&mut self, name: &'static str, sid: u32, client: u32) {
+        let mut n = Notification::new(name);
+        n.session = Some(sid);
+        n.session_name = self.sessions.get(&sid).map(|s| s.name.clone());
+        n.client = self.clients.get(&client).map(|c| c.name.clone());
         self.notify_hook(n);
     }
 
@@ -192,6 +204,9 @@ pub fn drain(shared: &Arc<Shared>, state: &mut State) {
         }
         if let Some(pane) = n.pane {
             vars.push(("hook_pane", format!("%{pane}")));
+        }
+        if let Some(client) = &n.client {
+            vars.push(("hook_client", client.clone()));
         }
         let client = ClientInfo::default();
         run(shared, state, &client, n.name, target, vars);

@@ -75,3 +75,23 @@ async fn switch_client_key_tables_match_tmux() {
         assert_eq!(outs[1], outs[0], "{args:?}: tmate (left) differs from tmux");
     }
 }
+
+/// The client hooks see the client (`#{hook_client}`, its terminal's path) as tmux 3.3a's do.
+#[tokio::test]
+async fn client_hooks_name_the_client() {
+    let config = "set-hook -g client-attached 'set -gF @attached \"#{hook}:#{hook_client}\"'
+set-hook -g client-resized 'set -gF @resized \"#{hook}:#{hook_client}\"'
+";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    for c in &mut p.clients {
+        c.resize(100, 30);
+    }
+    p.wait_both(&["show", "-gv", "@resized"], "the resize hook", |s| {
+        s.starts_with("client-resized:")
+    });
+    let [tmux, tmate] = masked(&p, &["show", "-gv", "@attached"]);
+    assert_eq!(tmate, tmux);
+    assert_eq!(tmux, "client-attached:NAME\n");
+    let [tmux, tmate] = masked(&p, &["show", "-gv", "@resized"]);
+    assert_eq!(tmate, tmux);
+}

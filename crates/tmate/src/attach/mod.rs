@@ -148,7 +148,7 @@ impl<'a> AttachedClient<'a> {
                     )
                 },
             );
-            st.notify_session("client-attached", sid);
+            st.notify_client("client-attached", sid, id);
             crate::hooks::drain(shared, &mut st);
             id
         };
@@ -192,9 +192,10 @@ impl<'a> AttachedClient<'a> {
     async fn exit(mut self, conn: Connection, ending: &str) {
         {
             let mut st = self.shared.lock();
+            // Raised while the client is still known, for its name (`#{hook_client}`).
+            st.notify_client("client-detached", self.sid, self.id);
             st.clients.remove(&self.id);
             st.recompute_size(self.sid);
-            st.notify_session("client-detached", self.sid);
             crate::hooks::drain(self.shared, &mut st);
         }
         if ending.is_empty() {
@@ -307,7 +308,7 @@ impl<'a> AttachedClient<'a> {
         self.rows = rows.max(2);
         self.apply_size();
         let mut st = self.shared.lock();
-        st.notify_session("client-resized", self.sid);
+        st.notify_client("client-resized", self.sid, self.id);
         crate::hooks::drain(self.shared, &mut st);
     }
 
