@@ -181,7 +181,13 @@ struct Pair {
 
 impl Pair {
     fn start(args: &[&str]) -> Pair {
-        let (a, b) = (Mux::tmux(), Mux::tmate());
+        // tmux renames a new window after its forked child (`tmux`) now and then before the
+        // shell runs: automatic renames would race the comparison.
+        let config = "set -g automatic-rename off\n";
+        let (a, b) = (
+            Mux::tmux().with_config(config),
+            Mux::tmate().with_config(config),
+        );
         Pair {
             tmux: Control::start(&a, args),
             tmate: Control::start(&b, args),
@@ -347,4 +353,40 @@ fn double_c_wraps_output_in_a_dcs() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("\x1bP1000p%begin "), "{text:?}");
     assert!(text.ends_with("%exit\n\x1b\\"), "{text:?}");
+}
+
+/// Another client attaching and going away: `%client-session-changed NAME $0 0` and
+/// `%client-detached NAME`, as tmux 3.3a tells its control clients (the names, the other
+/// client's terminal paths, are written NAME).
+#[tokio::test(flavor = "multi_thread")]
+async fn other_clients_coming_and_going_match_tmux() {
+    let mut p = Pair::start(&["new-session", "-x", "80", "-y", "24"]);
+    p.step("", "the session", saw("%session-changed"));
+    let mask = |lines: Vec<String>| -> Vec<String> {
+        lines
+            .into_iter()
+            .map(|l| {
+                l.split(' ')
+                    .map(|w| if w.starts_with("/dev/") { "NAME" } else { w })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    let clients = [&p._muxes.0, &p._muxes.1].map(|m| m.client_on_pty(80, 24, &["attach"]));
+    for c in [&mut p.tmux, &mut p.tmate] {
+        c.until("the other client", saw("%client-session-changed"));
+    }
+    let (a, b) = (mask(p.tmux.sync()), mask(p.tmate.sync()));
+    assert_eq!(a, b, "attaching: tmux (left) and tmate (right) differ");
+    assert!(
+        a.iter().any(|l| l == "%client-session-changed NAME $0 0"),
+        "{a:?}"
+    );
+    drop(clients);
+    for c in [&mut p.tmux, &mut p.tmate] {
+        c.until("the other client gone", saw("%client-detached"));
+    }
+    let (a, b) = (mask(p.tmux.sync()), mask(p.tmate.sync()));
+    assert_eq!(a, b, "detaching: tmux (left) and tmate (right) differ");
 }

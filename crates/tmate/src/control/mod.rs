@@ -169,7 +169,8 @@ impl<'a> ControlClient<'a> {
         let (events_tx, events) = mpsc::channel(CLIENT_EVENTS);
         let (id, seen) = {
             let mut st = shared.lock();
-            (st.alloc_client(), notify::Seen::take(&st, None))
+            let id = st.alloc_client();
+            (id, notify::Seen::take(&st, None, id))
         };
         ControlClient {
             shared,
@@ -225,7 +226,7 @@ impl<'a> ControlClient<'a> {
 
     /// Tells the client what changed since it was last told.
     fn notify(&mut self, st: &State) {
-        let now = notify::Seen::take(st, self.session);
+        let now = notify::Seen::take(st, self.session, self.id);
         for line in self.seen.changes(&now) {
             self.out.push_str(&line);
             self.out.push('\n');

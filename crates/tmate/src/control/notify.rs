@@ -36,11 +36,13 @@ pub struct Seen {
     windows: BTreeMap<u32, WindowSeen>,
     /// Panes and whether each is in a mode (copy mode).
     pane_modes: BTreeMap<u32, bool>,
+    /// The other clients: their names and sessions.
+    clients: BTreeMap<u32, (String, u32)>,
 }
 
 impl Seen {
     /// The server now, for a client of `client_session`.
-    pub fn take(st: &State, client_session: Option<u32>) -> Seen {
+    pub fn take(st: &State, client_session: Option<u32>, me: u32) -> Seen {
         let mut seen = Seen {
             client_session,
             ..Seen::default()
@@ -68,6 +70,9 @@ impl Seen {
         }
         for (id, p) in &st.panes {
             seen.pane_modes.insert(*id, p.copy.is_some());
+        }
+        for (id, c) in st.clients.iter().filter(|(id, _)| **id != me) {
+            seen.clients.insert(*id, (c.name.clone(), c.session));
         }
         seen
     }
@@ -115,6 +120,8 @@ impl Seen {
         {
             out.push(format!("%session-changed ${sid} {}", s.name));
         }
+        // Another client attaching is told before the resize it causes.
+        self.client_changes(now, &mut out);
         self.window_changes(now, &mut out);
         for (id, mode) in &now.pane_modes {
             if self.pane_modes.get(id).is_some_and(|m| m != mode) {
@@ -122,6 +129,23 @@ impl Seen {
             }
         }
         out
+    }
+
+    /// Other clients that came to a session (tmux `control_notify_client_session_changed`)
+    /// or went (`control_notify_client_detached`).
+    fn client_changes(&self, now: &Seen, out: &mut Vec<String>) {
+        for (id, (name, sid)) in &now.clients {
+            if self.clients.get(id).is_none_or(|(_, old)| old != sid)
+                && let Some(s) = now.sessions.get(sid)
+            {
+                out.push(format!("%client-session-changed {name} ${sid} {}", s.name));
+            }
+        }
+        for (id, (name, _)) in &self.clients {
+            if !now.clients.contains_key(id) {
+                out.push(format!("%client-detached {name}"));
+            }
+        }
     }
 
     /// Renames, active panes and layouts of windows seen both times.
