@@ -3,7 +3,8 @@
 //! line) unless it is the current window of a session with clients; the session's
 //! `bell-action`/`activity-action` then decide whether its clients hear a bell or, with
 //! `visual-bell`/`visual-activity`, read `Bell in window N`; the `alert-*` hooks run. The
-//! marks go when the window becomes current. Silence (`monitor-silence`) is not watched.
+//! marks go when the window becomes current. Silence: a window with `monitor-silence N` and no
+//! output for N seconds is marked `~` (checked every second by the server's alerts task).
 
 use crate::state::{ClientEvent, State};
 
@@ -15,10 +16,30 @@ pub struct Alerts {
     pub silence: bool,
 }
 
+/// When a window last had output and whether its silence since then was told.
+#[derive(Debug, Clone, Copy)]
+pub struct Activity {
+    pub at: std::time::Instant,
+    /// Seconds since the epoch (`#{window_activity}`).
+    pub time: i64,
+    pub silence_told: bool,
+}
+
+impl Default for Activity {
+    fn default() -> Self {
+        Activity {
+            at: std::time::Instant::now(),
+            time: crate::state::now_secs(),
+            silence_told: false,
+        }
+    }
+}
+
 #[derive(Clone, Copy)]
 enum Kind {
     Bell,
     Activity,
+    Silence,
 }
 
 impl Kind {
@@ -26,30 +47,35 @@ impl Kind {
         match self {
             Kind::Bell => "monitor-bell",
             Kind::Activity => "monitor-activity",
+            Kind::Silence => "monitor-silence",
         }
     }
     fn action(self) -> &'static str {
         match self {
             Kind::Bell => "bell-action",
             Kind::Activity => "activity-action",
+            Kind::Silence => "silence-action",
         }
     }
     fn visual(self) -> &'static str {
         match self {
             Kind::Bell => "visual-bell",
             Kind::Activity => "visual-activity",
+            Kind::Silence => "visual-silence",
         }
     }
     fn word(self) -> &'static str {
         match self {
             Kind::Bell => "Bell",
             Kind::Activity => "Activity",
+            Kind::Silence => "Silence",
         }
     }
     fn hook(self) -> &'static str {
         match self {
             Kind::Bell => "alert-bell",
             Kind::Activity => "alert-activity",
+            Kind::Silence => "alert-silence",
         }
     }
 }
@@ -59,14 +85,49 @@ pub fn pane_output(st: &mut State, pane: u32, bell: bool) {
     let Some((sid, idx)) = st.locate_pane(pane) else {
         return;
     };
+    if let Some(w) = st.window_mut(sid, idx) {
+        w.activity = Activity::default();
+    }
     if bell {
         check(st, sid, idx, Kind::Bell);
     }
     check(st, sid, idx, Kind::Activity);
 }
 
+/// Windows quiet for their `monitor-silence` seconds (tmux's silence timer firing); whether
+/// any was.
+pub fn check_silence(st: &mut State) -> bool {
+    let mut quiet = Vec::new();
+    for (sid, s) in &st.sessions {
+        for (idx, w) in &s.windows {
+            let secs: u64 = st
+                .option(*sid, *idx, "monitor-silence")
+                .parse()
+                .unwrap_or(0);
+            if secs > 0
+                && !w.activity.silence_told
+                && w.activity.at.elapsed() >= std::time::Duration::from_secs(secs)
+            {
+                quiet.push((*sid, *idx));
+            }
+        }
+    }
+    let any = !quiet.is_empty();
+    for (sid, idx) in quiet {
+        if let Some(w) = st.window_mut(sid, idx) {
+            w.activity.silence_told = true;
+        }
+        check(st, sid, idx, Kind::Silence);
+    }
+    any
+}
+
 fn check(st: &mut State, sid: u32, idx: u32, kind: Kind) {
-    if st.option(sid, idx, kind.monitor()) != "on" {
+    let monitored = match kind {
+        Kind::Silence => st.option(sid, idx, kind.monitor()) != "0",
+        _ => st.option(sid, idx, kind.monitor()) == "on",
+    };
+    if !monitored {
         return;
     }
     let Some(s) = st.sessions.get(&sid) else {
@@ -85,6 +146,7 @@ fn check(st: &mut State, sid: u32, idx: u32, kind: Kind) {
         match kind {
             Kind::Bell => w.alerts.bell = true,
             Kind::Activity => w.alerts.activity = true,
+            Kind::Silence => w.alerts.silence = true,
         }
     }
     let applies = match st.session_option(sid, kind.action()).as_str() {

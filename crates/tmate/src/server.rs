@@ -163,6 +163,7 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
             crate::copy::show_config_errors(&mut st, sid);
         }
     }
+    tokio::spawn(watch_silence(Arc::clone(&shared)));
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -188,6 +189,21 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
     let _ = std::fs::remove_file(&socket);
     // Give client tasks a moment to send their last frames.
     tokio::time::sleep(Duration::from_millis(100)).await;
+}
+
+/// Every second, the windows quiet for their `monitor-silence` (tmux arms a timer per window;
+/// one tick for all does the same to the second). Ends with the server.
+async fn watch_silence(shared: Arc<Shared>) {
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    loop {
+        tick.tick().await;
+        let mut st = shared.lock();
+        if crate::alerts::check_silence(&mut st) {
+            crate::hooks::drain(&shared, &mut st);
+            drop(st);
+            shared.notify();
+        }
+    }
 }
 
 /// How long a client may take to send its hello and its command.

@@ -133,6 +133,8 @@ pub struct Window {
     pub pane_status: tmate_term::PaneStatus,
     /// Bell and activity marks (`crate::alerts`), cleared when the window becomes current.
     pub alerts: crate::alerts::Alerts,
+    /// Its last output, for `monitor-silence` and `#{window_activity}`.
+    pub activity: crate::alerts::Activity,
 }
 
 impl Window {
@@ -153,6 +155,7 @@ impl Window {
             manual_size: None,
             pane_status: tmate_term::PaneStatus::Off,
             alerts: crate::alerts::Alerts::default(),
+            activity: crate::alerts::Activity::default(),
         }
     }
 

@@ -318,3 +318,20 @@ setw -g window-status-activity-style 'fg=red,underscore'
         "#{window_index}#{window_flags} #{window_bell_flag}",
     ]);
 }
+
+/// `monitor-silence`: a window with no output for that many seconds is marked `~` and, with
+/// `visual-silence`, said so, as tmux 3.3a.
+#[tokio::test]
+async fn silence_alerts() {
+    let config = "set -g visual-silence on\n";
+    let setup: &[&[&str]] = &[
+        &["set", "-w", "-t", ":0", "monitor-silence", "1"],
+        &["new-window", "-n", "other", "cat"],
+    ];
+    let p = same_screen(config, setup, "Silence in window 0").await;
+    p.run_both(&[
+        "list-windows",
+        "-F",
+        "#{window_index}#{window_flags} #{window_silence_flag}",
+    ]);
+}

@@ -325,6 +325,7 @@ fn window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "window_bell_flag" => flag(w.alerts.bell),
         "window_activity_flag" => flag(w.alerts.activity),
         "window_silence_flag" => flag(w.alerts.silence),
+        "window_activity" => w.activity.time.to_string(),
         "window_last_flag" => flag(s.last == Some(ctx.window)),
         "window_start_flag" => flag(s.windows.keys().next() == Some(&ctx.window)),
         "window_end_flag" => flag(s.windows.keys().next_back() == Some(&ctx.window)),
