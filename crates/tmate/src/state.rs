@@ -401,7 +401,8 @@ pub enum ClientEvent {
     Message(String, u64),
     /// A message whose `#[...]` markup is drawn (display-message; tmux draws other
     /// messages, such as errors, as plain text).
-    StyledMessage(String, u64),
+    /// With `true`, keys are ignored while it shows (display-message -N).
+    StyledMessage(String, u64, bool),
     /// A prompt or display-panes (`crate::prompt`).
     Overlay(crate::prompt::Request),
     /// switch-client -T: the key table the client's next key is looked up in.

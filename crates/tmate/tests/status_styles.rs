@@ -335,3 +335,23 @@ async fn silence_alerts() {
         "#{window_index}#{window_flags} #{window_silence_flag}",
     ]);
 }
+
+/// `display-message -N`: keys typed while the message shows are dropped (tmux 3.3a's
+/// `message_ignore_keys`); once it has gone they reach the pane again.
+#[tokio::test]
+async fn display_message_ignoring_keys() {
+    let setup: &[&[&str]] = &[&["display-message", "-N", "-d", "5000", "held-message"]];
+    let mut p = same_screen("", setup, "held-message").await;
+    p.send(b"dropped").await;
+    p.status("the message gone", |r| !r.contains("held-message"))
+        .await;
+    p.send(b"typed").await;
+    for c in &mut p.clients {
+        c.wait_for("the later keys", |c| {
+            c.screen.screen().contents().contains("typed")
+        })
+        .await;
+    }
+    // Both dropped the first keys (the message shows for 5 s, ample time to type them).
+    p.same_rows(0..24, "after the message");
+}

@@ -127,6 +127,9 @@ impl AttachedClient<'_> {
             tty: true,
             ..self.info.clone()
         };
+        if self.message.is_some() && self.message_ignores_keys {
+            return false;
+        }
         self.keys.clear_message = true;
         if self.keys.overlay.is_open() && self.overlay_took(st, &ctx, current, key) {
             return false;

@@ -54,6 +54,9 @@ struct AttachedClient<'a> {
     /// The status-line message and when it goes.
     /// The message on the status line, until when, and whether its markup is drawn.
     message: Option<(String, Instant, bool)>,
+    /// Keys are dropped while the message shows (display-message -N, tmux's
+    /// `message_ignore_keys`).
+    message_ignores_keys: bool,
     keys: KeyState,
     parser: InputParser,
     /// Parsed input waiting for the key tables.
@@ -167,6 +170,7 @@ impl<'a> AttachedClient<'a> {
             rows,
             status_lines,
             message,
+            message_ignores_keys: false,
             keys: KeyState::new(),
             parser: InputParser::new(),
             parsed: Vec::new(),
@@ -250,7 +254,8 @@ impl<'a> AttachedClient<'a> {
 
     /// Show a message for `ms` milliseconds (0: until a key clears it, as display-time 0 and
     /// display-message -d 0 do).
-    fn show_message(&mut self, text: String, ms: u64, markup: bool) {
+    fn show_message(&mut self, text: String, ms: u64, markup: bool, ignore_keys: bool) {
+        self.message_ignores_keys = ignore_keys;
         let shown = if ms == 0 {
             UNTIL_KEY
         } else {
@@ -348,11 +353,11 @@ impl<'a> AttachedClient<'a> {
                 Some(format!("[detached (from session {name})]"))
             }
             Some(ClientEvent::Message(text, ms)) => {
-                self.show_message(text, ms, false);
+                self.show_message(text, ms, false, false);
                 None
             }
-            Some(ClientEvent::StyledMessage(text, ms)) => {
-                self.show_message(text, ms, true);
+            Some(ClientEvent::StyledMessage(text, ms, ignore_keys)) => {
+                self.show_message(text, ms, true, ignore_keys);
                 None
             }
             Some(ClientEvent::Bell) => {

@@ -161,7 +161,11 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>)
             .collect(),
     };
     for c in targets {
-        send(state, c, ClientEvent::StyledMessage(text.clone(), time));
+        send(
+            state,
+            c,
+            ClientEvent::StyledMessage(text.clone(), time, args.has('N')),
+        );
     }
     state.log_message(text);
     Ok(CmdResult::default())
