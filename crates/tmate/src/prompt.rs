@@ -25,6 +25,9 @@ pub enum Request {
     Panes {
         time: Option<Duration>,
         template: String,
+        /// False with `-N`: keys choose nothing; the first ends the display and is handled as
+        /// usual (tmux sets no overlay key).
+        keys: bool,
     },
 }
 
@@ -109,6 +112,7 @@ pub enum Overlay {
     Panes {
         until: Option<Instant>,
         template: String,
+        keys: bool,
     },
 }
 
@@ -733,10 +737,15 @@ impl Overlay {
                 *self = Overlay::Prompt(Box::new(Prompt::new(spec)));
                 true
             }
-            Request::Panes { time, template } => {
+            Request::Panes {
+                time,
+                template,
+                keys,
+            } => {
                 *self = Overlay::Panes {
                     until: time.map(|t| Instant::now() + t),
                     template,
+                    keys,
                 };
                 false
             }
@@ -795,6 +804,12 @@ impl Overlay {
                     *self = Overlay::None;
                 }
                 out
+            }
+            Overlay::Panes { keys: false, .. } => {
+                // -N: no pane is chosen by a key; a key still ends the display (tmux clears
+                // an overlay that takes no keys on the next key) and is handled as usual.
+                *self = Overlay::None;
+                Outcome::Pass
             }
             Overlay::Panes { template, .. } => {
                 // tmux `cmd_display_panes_key`: 0-9 and a-z pick a pane; any other key closes
@@ -990,6 +1005,7 @@ mod tests {
         o.open(Request::Panes {
             time: None,
             template: "select-pane -t \"%%%\"".into(),
+            keys: true,
         });
         let panes = [(4, 0), (7, 1)];
         let out = o.key(KeyCode(u64::from(b'1')), &opts(false), &panes);
@@ -1001,6 +1017,7 @@ mod tests {
         o.open(Request::Panes {
             time: None,
             template: String::new(),
+            keys: true,
         });
         assert_eq!(o.key(KeyCode::ENTER, &opts(false), &panes), Outcome::Pass);
     }

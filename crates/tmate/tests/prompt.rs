@@ -222,4 +222,23 @@ async fn display_panes_numbers_and_selection() {
     }
     p.send(b"\x02c").await;
     p.status("new window", |r| r.contains(" 1:")).await;
+    // -N: the numbers show but keys go by them, to the pane (typed into cat) and the tables.
+    p.run_both(&["kill-window"]);
+    p.status("window 0 again", |r| r.contains("0:w0*")).await;
+    p.run_both(&["display-panes", "-b", "-N", "-d", "60000"]);
+    for c in &mut p.clients {
+        c.wait_for("labels", |c| c.row(0).contains("40x23")).await;
+    }
+    // Without -N, 1 would select pane 1.
+    p.send(b"1x").await;
+    p.wait_both(&["display", "-p", "#{pane_index}"], "still pane 0", |s| {
+        s == "0\n"
+    });
+    for c in &mut p.clients {
+        c.wait_for("the keys in the pane", |c| {
+            c.screen.screen().contents().contains("1x")
+        })
+        .await;
+    }
+    p.same_rows(0..24, "display-panes -N");
 }

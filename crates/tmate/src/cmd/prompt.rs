@@ -164,6 +164,7 @@ pub fn display_panes(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
             // -d 0: until a key.
             time: (ms != 0).then(|| Duration::from_millis(ms)),
             template,
+            keys: !args.has('N'),
         },
     );
     Ok(CmdResult::default())
