@@ -20,6 +20,7 @@
 pub mod attach;
 pub mod bindings;
 pub mod client;
+pub mod clock_mode;
 pub mod cmd;
 pub mod config;
 pub mod control;
@@ -36,6 +37,7 @@ pub mod layout_string;
 pub mod mouse;
 pub mod options;
 pub mod parse;
+pub mod pipe;
 pub mod process;
 pub mod prompt;
 pub mod server;

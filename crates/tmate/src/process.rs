@@ -53,6 +53,8 @@ pub fn spawn_pane(
             cwd: cwd.to_string(),
             generation: started.generation,
             copy: None,
+            clock: None,
+            pipe: None,
             command_cache: Default::default(),
         },
     );
@@ -109,6 +111,7 @@ pub fn respawn_pane(
         p.generation = started.generation;
         // A fresh screen: tmux resets the pane's modes (copy mode ends).
         p.copy = None;
+        p.clock = None;
     }
     Ok(())
 }
@@ -278,6 +281,9 @@ async fn read_output(
                     {
                         p.term.feed(bytes);
                         crate::copy::after_output(p);
+                        if let Some(pipe) = &p.pipe {
+                            pipe.output(bytes);
+                        }
                         crate::uplink::pane_output(&mut st, id, bytes);
                         crate::control::pane_output(&mut st, id, bytes);
                     }
@@ -499,6 +505,8 @@ mod tests {
             cwd: String::new(),
             generation: 0,
             copy: None,
+            clock: None,
+            pipe: None,
             command_cache: Default::default(),
         };
         (pane, reader, rx)

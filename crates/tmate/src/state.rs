@@ -36,6 +36,10 @@ pub struct Pane {
     pub generation: u64,
     /// Copy mode over this pane (`crate::copy`).
     pub copy: Option<Box<crate::copy::CopyMode>>,
+    /// clock-mode over this pane (`crate::clock_mode`), drawn in its place while on.
+    pub clock: Option<Box<crate::clock_mode::Clock>>,
+    /// pipe-pane's open pipe (`crate::pipe`, `#{pane_pipe}`).
+    pub pipe: Option<crate::pipe::PanePipe>,
     /// The last `current_command` answer: every redraw of the status line asks for it.
     pub command_cache: std::cell::RefCell<Option<crate::process::CommandCache>>,
 }
@@ -357,6 +361,10 @@ pub enum ClientEvent {
     StyledMessage(String, u64),
     /// A prompt or display-panes (`crate::prompt`).
     Overlay(crate::prompt::Request),
+    /// Stop drawing on the client's terminal and give it back to the client, which runs this
+    /// `lock-command` (`Some`, tmux's MSG_LOCK) or stops itself (`None`, MSG_SUSPEND), then
+    /// answers (UNLOCK, WAKEUP) and is drawn again.
+    Suspend(Option<String>),
 }
 
 /// Requests queued per attached client before new ones are dropped.

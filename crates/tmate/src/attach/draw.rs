@@ -25,13 +25,19 @@ impl AttachedClient<'_> {
     /// Renders what the session looks like now into the client's output, unless this wake
     /// changed nothing it shows. Returns false when the session is gone.
     pub(super) fn draw(&mut self) -> bool {
+        if self.suspended {
+            // Nothing is drawn on a terminal the client has; the redraw follows its answer.
+            return self.shared.lock().sessions.contains_key(&self.sid);
+        }
         let draw = std::mem::replace(&mut self.redraw, true);
         if !draw {
             self.escape_time = escape_time(self.shared);
             return true;
         }
         let shared = self.shared;
-        let st = shared.lock();
+        let mut st = shared.lock();
+        // A clock whose pane was resized (or whose minute turned) is redrawn first.
+        crate::clock_mode::refresh_all(&mut st);
         // The next wait needs escape-time on every wake: read it under this lock, not another.
         self.escape_time = escape_of(&st);
         let Some(scene_data) = scene_geometry(&st, self.sid) else {
@@ -141,7 +147,8 @@ fn build<'a>(st: &'a State, data: &SceneData, status: StatusBar) -> Scene<'a> {
                     yoff: *yoff,
                     cols: *cols,
                     rows: *rows,
-                    term: &p.term,
+                    // A pane in clock mode shows its clock instead of its screen.
+                    term: p.clock.as_ref().map_or(&p.term, |c| &c.term),
                 })
             })
             .collect(),

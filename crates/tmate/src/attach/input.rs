@@ -133,6 +133,10 @@ impl AttachedClient<'_> {
         }
         match self.dispatch_key(st, key, current, active) {
             KeyOutcome::Pane => {
+                // Any key leaves clock mode (tmux's window_clock_key) and goes no further.
+                if crate::clock_mode::leave(st, active) {
+                    return true;
+                }
                 send_key(st, active, Some(key), raw);
                 false
             }

@@ -75,6 +75,11 @@ struct AttachedClient<'a> {
     output_only: bool,
     /// The server's escape-time as of the last draw: how long a lone ESC waits.
     escape_time: Duration,
+    /// The terminal is the client's (lock-command running, or stopped by suspend-client):
+    /// no drawing and no keys until it answers.
+    suspended: bool,
+    /// A frame for the client, sent after the output before it (LOCK, SUSPEND).
+    to_send: Option<(u8, Vec<u8>)>,
 }
 
 fn millis(v: i64) -> Duration {
@@ -98,6 +103,11 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         if client.flush(&mut conn).await.is_err() {
             break String::new();
         }
+        if let Some((frame_kind, payload)) = client.to_send.take()
+            && conn.send_frame(frame_kind, &payload).await.is_err()
+        {
+            break String::new();
+        }
         let now = Instant::now();
         let wake = client.next_wake(now);
         tokio::select! {
@@ -105,7 +115,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 None => break String::new(),
                 Some((frame_kind, payload)) => client.on_frame(frame_kind, &payload),
             },
-            typed = read_keys(conn.terminal.as_ref(), &mut conn.key_buf) => match typed {
+            typed = read_keys(conn.terminal.as_ref(), &mut conn.key_buf), if !client.suspended => match typed {
                 Ok(n) if n > 0 => client.on_input(conn.key_buf.get(..n).unwrap_or_default()),
                 // The terminal hung up (its client is gone).
                 _ => break String::new(),
@@ -175,6 +185,8 @@ impl<'a> AttachedClient<'a> {
             seen_changes: shared.state_changes.load(Ordering::Acquire),
             output_only: false,
             escape_time: Duration::ZERO,
+            suspended: false,
+            to_send: None,
         };
         client.renderer.enter(&mut client.out);
         client
@@ -291,7 +303,14 @@ impl<'a> AttachedClient<'a> {
                     self.on_resize(c, r);
                 }
             }
-            kind::INPUT => self.on_input(payload),
+            kind::INPUT if !self.suspended => self.on_input(payload),
+            kind::UNLOCK | kind::WAKEUP if self.suspended => {
+                // tmux's tty_start_tty and a full redraw.
+                self.suspended = false;
+                self.renderer.enter(&mut self.out);
+                self.status_cache = None;
+                self.redraw = true;
+            }
             _ => {}
         }
     }
@@ -346,6 +365,23 @@ impl<'a> AttachedClient<'a> {
             }
             Some(ClientEvent::StyledMessage(text, ms)) => {
                 self.show_message(text, ms, true);
+                None
+            }
+            Some(ClientEvent::Suspend(command)) => {
+                if !self.suspended {
+                    // tmux's tty_stop_tty: the screen left before the client takes over.
+                    self.renderer.leave(&mut self.out);
+                    if command.is_some() {
+                        // tmux's server_lock_client: the lock command gets a cleared
+                        // alternate screen (smcup, clear, E3).
+                        self.out.extend_from_slice(b"\x1b[?1049h\x1b[H\x1b[2J\x1b[3J");
+                    }
+                    self.suspended = true;
+                    self.to_send = Some(match command {
+                        Some(c) => (kind::LOCK, c.into_bytes()),
+                        None => (kind::SUSPEND, Vec::new()),
+                    });
+                }
                 None
             }
             Some(ClientEvent::Overlay(request)) => {

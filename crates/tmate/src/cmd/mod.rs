@@ -7,6 +7,8 @@ mod client;
 mod environment;
 mod keys;
 mod layout;
+mod lock;
+mod modes;
 mod r#move;
 mod options;
 mod pane;
@@ -151,6 +153,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("break-pane", Plain(r#move::break_pane)),
     ("capture-pane", OnTarget(buffer::capture)),
     ("clear-history", OnTarget(buffer::clear_history)),
+    ("clock-mode", OnTarget(modes::clock_mode)),
     ("copy-mode", OnTarget(buffer::copy_mode)),
     ("delete-buffer", Plain(buffer::delete_buffer)),
     ("command-prompt", Plain(prompt::command_prompt)),
@@ -176,6 +179,9 @@ const EXEC: &[(&str, Exec)] = &[
     ("list-panes", Plain(pane::list)),
     ("list-sessions", Plain(session::list)),
     ("list-windows", Plain(window::list)),
+    ("lock-client", Plain(lock::lock_client)),
+    ("lock-server", Plain(lock::lock_server)),
+    ("lock-session", OnTarget(lock::lock_session)),
     ("load-buffer", Plain(buffer::load_buffer)),
     ("move-pane", Plain(r#move::join_pane)),
     ("move-window", Plain(r#move::move_window)),
@@ -184,6 +190,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("next-layout", Plain(layout::next_layout)),
     ("next-window", Plain(window::next)),
     ("paste-buffer", OnTarget(buffer::paste_buffer)),
+    ("pipe-pane", OnTarget(modes::pipe_pane)),
     ("previous-layout", Plain(layout::previous_layout)),
     ("previous-window", Plain(window::previous)),
     ("refresh-client", Plain(script::refresh_client)),
@@ -210,6 +217,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("show-window-options", Plain(options::show_window_options)),
     ("source-file", Plain(client::source_file)),
     ("split-window", OnTarget(pane::split)),
+    ("suspend-client", Plain(lock::suspend_client)),
     ("swap-pane", Plain(r#move::swap_pane)),
     ("swap-window", Plain(r#move::swap_window)),
     ("wait-for", Plain(script::wait_for)),
