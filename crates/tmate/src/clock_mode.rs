@@ -203,8 +203,7 @@ mod tests {
     use super::*;
 
     fn cells(text: &str, sx: u16, sy: u16) -> Vec<String> {
-        let mut parser =
-            vt100::Parser::new(sy.try_into().unwrap(), sx.try_into().unwrap(), 0);
+        let mut parser = vt100::Parser::new(sy.try_into().unwrap(), sx.try_into().unwrap(), 0);
         parser.process(&draw(text, sx, sy, Color::Indexed(4)));
         (0..sy)
             .map(|y| {

@@ -63,7 +63,9 @@ fn pipe_pane_gives_the_command_the_panes_output() {
         let file = m.dir.path().join("log");
         let cmd = format!("cat > {}", file.display());
         m.run(&["pipe-pane", "-o", "-t", "main", &cmd]);
-        m.wait_for(&["display", "-p", "#{pane_pipe}"], "the pipe", |o| o == "1\n");
+        m.wait_for(&["display", "-p", "#{pane_pipe}"], "the pipe", |o| {
+            o == "1\n"
+        });
         m.run(&["send-keys", "-t", "main", "abc", "Enter"]);
         // The tty's echo, then cat's answer: the same bytes tmux's pipe gets.
         wait_file(&file, b"abc\r\nabc\r\n");
@@ -109,9 +111,11 @@ fn pipe_pane_input_types_into_the_pane() {
         });
         m.run(&["pipe-pane", "-I", "-t", "main", "echo hi; echo there"]);
         // The command ended: the pipe closed.
-        let out = m.wait_for(&["capture-pane", "-p", "-t", "main"], "the typed lines", |o| {
-            o.contains("hi\nthere\n")
-        });
+        let out = m.wait_for(
+            &["capture-pane", "-p", "-t", "main"],
+            "the typed lines",
+            |o| o.contains("hi\nthere\n"),
+        );
         m.wait_for(&["display", "-p", "#{pane_pipe}"], "the pipe closed", |o| {
             o == "0\n"
         });
@@ -125,14 +129,19 @@ fn pipe_pane_formats_its_command_and_refuses_a_dead_pane() {
     let muxes = both("cat");
     for m in &muxes {
         let file = m.dir.path().join("name");
-        let cmd = format!("echo '#{{session_name}} #{{pane_index}}' > {}", file.display());
+        let cmd = format!(
+            "echo '#{{session_name}} #{{pane_index}}' > {}",
+            file.display()
+        );
         m.run(&["pipe-pane", "-t", "main", &cmd]);
         wait_file(&file, b"main 0\n");
         m.run(&["set", "-g", "remain-on-exit", "on"]);
         m.run(&["new-window", "-d", "-t", "main:1", "true"]);
-        m.wait_for(&["display", "-p", "-t", "main:1", "#{pane_dead}"], "dead", |o| {
-            o == "1\n"
-        });
+        m.wait_for(
+            &["display", "-p", "-t", "main:1", "#{pane_dead}"],
+            "dead",
+            |o| o == "1\n",
+        );
     }
     compare_outcomes_on(
         &muxes[0],

@@ -69,7 +69,11 @@ impl Connection {
     }
 
     /// A frame on the client's socket (LOCK, SUSPEND).
-    pub(super) async fn send_frame(&mut self, frame_kind: u8, payload: &[u8]) -> std::io::Result<()> {
+    pub(super) async fn send_frame(
+        &mut self,
+        frame_kind: u8,
+        payload: &[u8],
+    ) -> std::io::Result<()> {
         wire::write_frame(&mut self.socket, frame_kind, payload).await
     }
 

@@ -374,7 +374,8 @@ impl<'a> AttachedClient<'a> {
                     if command.is_some() {
                         // tmux's server_lock_client: the lock command gets a cleared
                         // alternate screen (smcup, clear, E3).
-                        self.out.extend_from_slice(b"\x1b[?1049h\x1b[H\x1b[2J\x1b[3J");
+                        self.out
+                            .extend_from_slice(b"\x1b[?1049h\x1b[H\x1b[2J\x1b[3J");
                     }
                     self.suspended = true;
                     self.to_send = Some(match command {

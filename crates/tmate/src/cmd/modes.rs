@@ -21,8 +21,7 @@ pub fn pipe_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
     // Neither -I nor -O is -O.
     let input = args.has('I');
     let output = !input || args.has('O');
-    let command =
-        crate::format::expand_time(state, t.fmt(), command, std::time::SystemTime::now());
+    let command = crate::format::expand_time(state, t.fmt(), command, std::time::SystemTime::now());
     let request = crate::pipe::PipeRequest {
         command: &command,
         input,
