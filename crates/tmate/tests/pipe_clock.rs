@@ -222,6 +222,25 @@ async fn clock_mode_draws_as_tmux_and_any_key_leaves_it() {
     same_screens(&mut p, 24, "after the clock").await;
     assert_eq!(p.run_both(&["display", "-p", "#{pane_in_mode}"]), "0\n");
     assert_eq!(p.clients[1].row(0), "");
+    // send-keys with a client attached: the first key leaves the clock, the rest are typed.
+    p.run_both(&["clock-mode", "-t", "main"]);
+    p.run_both(&["send-keys", "-t", "main", "abc"]);
+    for c in &mut p.clients {
+        c.wait_text("the keys after the first", |t| t.starts_with("bc"))
+            .await;
+    }
+    same_screens(&mut p, 24, "send-keys into the clock").await;
+}
+
+#[test]
+fn send_keys_without_a_client_stay_in_the_clock() {
+    compare(&[
+        &["new-session", "-d", "-s", "main", "cat"],
+        &["clock-mode"],
+        &["send-keys", "abc", "Enter"],
+        &["display", "-p", "#{pane_in_mode} #{pane_mode}"],
+        &["capture-pane", "-p"],
+    ]);
 }
 
 #[tokio::test]
