@@ -144,3 +144,30 @@ async fn suspend_client_leaves_the_screen_until_continued() {
     }
     p.same_rows(0..24, "after suspend-client");
 }
+
+/// lock-after-time: an idle client is locked, and again after each unlock (tmux's MSG_UNLOCK
+/// restarts the session's lock timer).
+#[tokio::test]
+async fn lock_after_time_locks_idle_clients() {
+    let config = "set -g status-right 'R'\n\
+        set -g lock-after-time 1\n\
+        set -g lock-command 'echo x >> \"$HOME/idle\"'\n";
+    let p = Pair::start(config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        let path = m.dir.path().join("idle");
+        let deadline = Instant::now() + DEADLINE;
+        while std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .count()
+            < 2
+        {
+            assert!(
+                Instant::now() < deadline,
+                "{}: not locked twice",
+                path.display()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

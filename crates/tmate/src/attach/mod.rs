@@ -80,6 +80,8 @@ struct AttachedClient<'a> {
     suspended: bool,
     /// A frame for the client, sent after the output before it (LOCK, SUSPEND).
     to_send: Option<(u8, Vec<u8>)>,
+    /// The client's last input (or attach, or unlock): `lock-after-time` counts from it.
+    active_at: Instant,
 }
 
 fn millis(v: i64) -> Duration {
@@ -130,7 +132,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 }
                 client.on_state_changed();
             },
-            _ = tick.tick() => {}
+            _ = tick.tick() => client.on_tick(),
         }
     };
     client.exit(conn, &ending).await;
@@ -187,6 +189,7 @@ impl<'a> AttachedClient<'a> {
             escape_time: Duration::ZERO,
             suspended: false,
             to_send: None,
+            active_at: Instant::now(),
         };
         client.renderer.enter(&mut client.out);
         client
@@ -307,6 +310,8 @@ impl<'a> AttachedClient<'a> {
             kind::UNLOCK | kind::WAKEUP if self.suspended => {
                 // tmux's tty_start_tty and a full redraw.
                 self.suspended = false;
+                // tmux's MSG_UNLOCK updates the session's activity: the lock timer restarts.
+                self.active_at = Instant::now();
                 self.renderer.enter(&mut self.out);
                 self.status_cache = None;
                 self.redraw = true;
@@ -324,8 +329,32 @@ impl<'a> AttachedClient<'a> {
         crate::hooks::drain(self.shared, &mut st);
     }
 
+    /// The one-second tick: `lock-after-time` seconds without input lock the client (tmux's
+    /// session lock timer; here counted per client).
+    fn on_tick(&mut self) {
+        if self.suspended {
+            return;
+        }
+        let (after, command) = {
+            let st = self.shared.lock();
+            (
+                st.session_option(self.sid, "lock-after-time")
+                    .parse::<u64>()
+                    .unwrap_or(0),
+                st.session_option(self.sid, "lock-command"),
+            )
+        };
+        if after == 0 || command.is_empty() {
+            return;
+        }
+        if self.active_at.elapsed() >= Duration::from_secs(after) {
+            self.on_server_event(Some(ClientEvent::Suspend(Some(command))));
+        }
+    }
+
     /// Bytes the client typed.
     fn on_input(&mut self, bytes: &[u8]) {
+        self.active_at = Instant::now();
         self.parser.feed(bytes, &mut self.parsed);
         let quiet = self.handle_parsed();
         self.redraw = !quiet;
