@@ -34,6 +34,7 @@ pub mod hooks;
 pub mod layout;
 mod layout_full;
 pub mod layout_string;
+pub mod menu;
 pub mod mouse;
 pub mod options;
 pub mod parse;

@@ -365,6 +365,8 @@ pub enum ClientEvent {
     /// `lock-command` (`Some`, tmux's MSG_LOCK) or stops itself (`None`, MSG_SUSPEND), then
     /// answers (UNLOCK, WAKEUP) and is drawn again.
     Suspend(Option<String>),
+    /// display-menu: open this menu (`crate::menu`) unless one is open.
+    Menu(Box<crate::menu::MenuRequest>),
 }
 
 /// Requests queued per attached client before new ones are dropped.

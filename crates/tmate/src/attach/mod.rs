@@ -82,6 +82,10 @@ struct AttachedClient<'a> {
     to_send: Option<(u8, Vec<u8>)>,
     /// The client's last input (or attach, or unlock): `lock-after-time` counts from it.
     active_at: Instant,
+    /// display-menu's menu, drawn over the screen and taking the keys while open.
+    menu: Option<crate::menu::Menu>,
+    /// A menu was drawn into `frame`: its rows are composed again in full.
+    menu_drawn: bool,
 }
 
 fn millis(v: i64) -> Duration {
@@ -190,6 +194,8 @@ impl<'a> AttachedClient<'a> {
             suspended: false,
             to_send: None,
             active_at: Instant::now(),
+            menu: None,
+            menu_drawn: false,
         };
         client.renderer.enter(&mut client.out);
         client
@@ -329,6 +335,14 @@ impl<'a> AttachedClient<'a> {
         crate::hooks::drain(self.shared, &mut st);
     }
 
+    /// display-menu's request, laid out for this client (a menu already open stays).
+    fn open_menu(&mut self, request: &crate::menu::MenuRequest) {
+        if self.menu.is_none() {
+            self.menu = crate::menu::Menu::open(request, self.cols, self.rows);
+            self.redraw = true;
+        }
+    }
+
     /// The one-second tick: `lock-after-time` seconds without input lock the client (tmux's
     /// session lock timer; here counted per client).
     fn on_tick(&mut self) {
@@ -412,6 +426,10 @@ impl<'a> AttachedClient<'a> {
                         None => (kind::SUSPEND, Vec::new()),
                     });
                 }
+                None
+            }
+            Some(ClientEvent::Menu(request)) => {
+                self.open_menu(&request);
                 None
             }
             Some(ClientEvent::Overlay(request)) => {

@@ -159,6 +159,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("command-prompt", Plain(prompt::command_prompt)),
     ("confirm-before", Plain(prompt::confirm_before)),
     ("detach-client", Plain(client::detach)),
+    ("display-menu", OnTarget(modes::display_menu)),
     ("display-message", MaybeOnTarget(client::display)),
     ("display-panes", Plain(prompt::display_panes)),
     ("has-session", Plain(session::has)),
