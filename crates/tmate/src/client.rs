@@ -205,6 +205,9 @@ pub(crate) fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::C
 async fn follow_server(mut rd: impl AsyncRead + Unpin, mut wr: OwnedWriteHalf) -> i32 {
     let mut saved = None;
     let mut stdin_task = None;
+    // Answers (UNLOCK, WAKEUP) go through the input task, which owns the socket's write half.
+    let (answers, answers_rx) = tokio::sync::mpsc::channel::<(u8, Vec<u8>)>(4);
+    let mut answers_rx = Some(answers_rx);
     let code = loop {
         match wire::read_frame(&mut rd).await {
             Ok(Some((kind::STDOUT, p))) => {
@@ -224,7 +227,10 @@ async fn follow_server(mut rd: impl AsyncRead + Unpin, mut wr: OwnedWriteHalf) -
                     eprintln!("lost server");
                     break 1;
                 };
-                stdin_task = Some(tokio::spawn(forward_input(wr, !passed)));
+                let Some(answers_rx) = answers_rx.take() else {
+                    break 1;
+                };
+                stdin_task = Some(tokio::spawn(forward_input(wr, !passed, answers_rx)));
                 // The write half now belongs to the input task.
                 wr = match UnixStream::pair() {
                     Ok((a, _)) => a.into_split().1,
@@ -234,6 +240,25 @@ async fn follow_server(mut rd: impl AsyncRead + Unpin, mut wr: OwnedWriteHalf) -
             Ok(Some((kind::OUTPUT, p))) => {
                 let mut o = std::io::stdout();
                 let _ = o.write_all(&p).and_then(|_| o.flush());
+            }
+            Ok(Some((kind::LOCK, p))) => {
+                // tmux's client: the lock command runs in the foreground on the terminal,
+                // cooked, and the server draws again once it ends.
+                restore(saved.take());
+                let command = String::from_utf8_lossy(&p).into_owned();
+                // Blocking, as tmux's system(3): the client has nothing else to do meanwhile.
+                let _ = std::process::Command::new("/bin/sh")
+                    .arg("-c")
+                    .arg(&command)
+                    .status();
+                saved = raw_mode();
+                let _ = answers.try_send((kind::UNLOCK, Vec::new()));
+            }
+            Ok(Some((kind::SUSPEND, _))) => {
+                // The terminal as it was; raw again when continued (the input task does it:
+                // it waits for SIGCONT, then answers WAKEUP, as tmux's client).
+                restore(saved.clone());
+                let _ = answers.try_send((kind::SUSPEND, Vec::new()));
             }
             Ok(Some((kind::DETACH, p))) => {
                 restore(saved.take());
@@ -281,11 +306,18 @@ impl Input {
 }
 
 /// Size changes, and the keys too when `read_keys` (the server did not get the terminal).
-async fn forward_input(mut wr: OwnedWriteHalf, read_keys: bool) {
+async fn forward_input(
+    mut wr: OwnedWriteHalf,
+    read_keys: bool,
+    mut answers: tokio::sync::mpsc::Receiver<(u8, Vec<u8>)>,
+) {
     let mut stdin = read_keys.then(Input::open);
     let mut buf = vec![0u8; 4096];
     let mut winch =
         tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change()).ok();
+    let cont = tokio::signal::unix::SignalKind::from_raw(rustix::process::Signal::CONT.as_raw());
+    let mut cont = tokio::signal::unix::signal(cont).ok();
+    let mut suspended = false;
     loop {
         tokio::select! {
             n = async {
@@ -302,6 +334,31 @@ async fn forward_input(mut wr: OwnedWriteHalf, read_keys: bool) {
                     }
                 }
             },
+            Some((frame_kind, payload)) = answers.recv() => {
+                if frame_kind == kind::SUSPEND {
+                    // suspend-client: stop (SIGTSTP's default action, as tmux's client does;
+                    // the kernel ignores it in an orphaned process group) until SIGCONT.
+                    suspended = true;
+                    let _ = rustix::process::kill_process(
+                        rustix::process::getpid(),
+                        rustix::process::Signal::TSTP,
+                    );
+                } else if wire::write_frame(&mut wr, frame_kind, &payload).await.is_err() {
+                    return;
+                }
+            }
+            Some(()) = async { match cont.as_mut() { Some(c) => c.recv().await, None => std::future::pending().await } }, if suspended => {
+                suspended = false;
+                let _ = raw_mode();
+                if wire::write_frame(&mut wr, kind::WAKEUP, b"").await.is_err() {
+                    return;
+                }
+                if let Some((c, r)) = terminal_size()
+                    && wire::write_frame(&mut wr, kind::RESIZE, format!("{c} {r}").as_bytes()).await.is_err()
+                {
+                    return;
+                }
+            }
             Some(()) = async { match winch.as_mut() { Some(w) => w.recv().await, None => std::future::pending().await } } => {
                 if let Some((c, r)) = terminal_size()
                     && wire::write_frame(&mut wr, kind::RESIZE, format!("{c} {r}").as_bytes()).await.is_err()

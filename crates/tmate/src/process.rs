@@ -54,6 +54,8 @@ pub fn spawn_pane(
             generation: started.generation,
             copy: None,
             tree: None,
+            clock: None,
+            pipe: None,
             command_cache: Default::default(),
             last_search: None,
         },
@@ -112,6 +114,7 @@ pub fn respawn_pane(
         // A fresh screen: tmux resets the pane's modes (copy mode ends).
         p.copy = None;
         p.tree = None;
+        p.clock = None;
     }
     Ok(())
 }
@@ -282,6 +285,9 @@ async fn read_output(
                         p.term.feed(bytes);
                         let bell = p.term.take_bell();
                         crate::copy::after_output(p);
+                        if let Some(pipe) = &p.pipe {
+                            pipe.output(bytes);
+                        }
                         // A pane in a tree mode shows the mode's screen to the relay too.
                         if p.tree.is_none() {
                             crate::uplink::pane_output(&mut st, id, bytes);
@@ -508,6 +514,8 @@ mod tests {
             generation: 0,
             copy: None,
             tree: None,
+            clock: None,
+            pipe: None,
             command_cache: Default::default(),
             last_search: None,
         };

@@ -41,6 +41,10 @@ pub struct Pane {
     /// The last copy-mode search (tmux `wp->searchstr`, `searchregex`): a new copy mode
     /// repeats it upwards, `#{pane_search_string}`.
     pub last_search: Option<(String, bool)>,
+    /// clock-mode over this pane (`crate::clock_mode`), drawn in its place while on.
+    pub clock: Option<Box<crate::clock_mode::Clock>>,
+    /// pipe-pane's open pipe (`crate::pipe`, `#{pane_pipe}`).
+    pub pipe: Option<crate::pipe::PanePipe>,
     /// The last `current_command` answer: every redraw of the status line asks for it.
     pub command_cache: std::cell::RefCell<Option<crate::process::CommandCache>>,
 }
@@ -409,6 +413,12 @@ pub enum ClientEvent {
     KeyTable(String),
     /// Ring the client terminal's bell (an alert's action).
     Bell,
+    /// Stop drawing on the client's terminal and give it back to the client, which runs this
+    /// `lock-command` (`Some`, tmux's MSG_LOCK) or stops itself (`None`, MSG_SUSPEND), then
+    /// answers (UNLOCK, WAKEUP) and is drawn again.
+    Suspend(Option<String>),
+    /// display-menu: open this menu (`crate::menu`) unless one is open.
+    Menu(Box<crate::menu::MenuRequest>),
 }
 
 /// Requests queued per attached client before new ones are dropped.

@@ -30,6 +30,16 @@ pub mod kind {
     /// Server, last to a control client (`-C`): payload = `1` when the client must wait for
     /// an empty line before exiting (`wait-exit`), else `0`, then the `%exit` reason.
     pub const CONTROL_EXIT: u8 = 17;
+    /// Server: the screen is left and the terminal is the client's again; payload = the
+    /// `lock-command` to run in the foreground, then answer UNLOCK (tmux MSG_LOCK).
+    pub const LOCK: u8 = 18;
+    /// Server: as LOCK, but the client stops itself (SIGTSTP), answering WAKEUP once
+    /// continued (tmux MSG_SUSPEND).
+    pub const SUSPEND: u8 = 19;
+    /// Client: the lock command ended; draw again.
+    pub const UNLOCK: u8 = 20;
+    /// Client: continued after SUSPEND; draw again.
+    pub const WAKEUP: u8 = 21;
 }
 
 pub async fn write_frame<W: AsyncWrite + Unpin>(

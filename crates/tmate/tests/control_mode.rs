@@ -272,6 +272,7 @@ fn commands_errors_and_notifications_match_tmux() {
         saw("%unlinked-window-close"),
     );
     p.step("copy-mode -t xx:1", "the mode", saw("%pane-mode-changed"));
+    p.step("clock-mode -t xx:1", "the clock", saw("%pane-mode-changed"));
     let (a, b) = (p.tmux.finish(), p.tmate.finish());
     assert_eq!(a, b, "at the end of input");
     assert_eq!(b, ["%exit"]);

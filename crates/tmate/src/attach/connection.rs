@@ -68,6 +68,15 @@ impl Connection {
         }
     }
 
+    /// A frame on the client's socket (LOCK, SUSPEND).
+    pub(super) async fn send_frame(
+        &mut self,
+        frame_kind: u8,
+        payload: &[u8],
+    ) -> std::io::Result<()> {
+        wire::write_frame(&mut self.socket, frame_kind, payload).await
+    }
+
     /// Stops reading; with an ending, restores the client's screen and tells it why it ends.
     pub(super) async fn close(mut self, goodbye: Option<(&[u8], &str)>) {
         if let Some((screen_restore, ending)) = goodbye {

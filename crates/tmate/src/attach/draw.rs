@@ -25,6 +25,10 @@ impl AttachedClient<'_> {
     /// Renders what the session looks like now into the client's output, unless this wake
     /// changed nothing it shows. Returns false when the session is gone.
     pub(super) fn draw(&mut self) -> bool {
+        if self.suspended {
+            // Nothing is drawn on a terminal the client has; the redraw follows its answer.
+            return self.shared.lock().sessions.contains_key(&self.sid);
+        }
         let draw = std::mem::replace(&mut self.redraw, true);
         if !draw {
             self.escape_time = escape_time(self.shared);
@@ -32,6 +36,8 @@ impl AttachedClient<'_> {
         }
         let shared = self.shared;
         let mut st = shared.lock();
+        // A clock whose pane was resized (or whose minute turned) is redrawn first.
+        crate::clock_mode::refresh_all(&mut st);
         // The next wait needs escape-time on every wake: read it under this lock, not another.
         self.escape_time = escape_of(&st);
         let reuse = std::mem::take(&mut self.output_only)
@@ -62,7 +68,16 @@ impl AttachedClient<'_> {
         }
         scene.message = self.message.as_ref().map(|(m, _, _)| m.clone());
         scene.message_markup = self.message.as_ref().is_some_and(|(_, _, markup)| *markup);
+        if std::mem::take(&mut self.menu_drawn) {
+            // The menu's cells are in the frame: every row is composed again.
+            self.frame.damage = tmate_term::RowDamage::default();
+        }
         compose_look(&scene, &cached.look, self.cols, self.rows, &mut self.frame);
+        if let Some(menu) = &self.menu {
+            menu.draw(&mut self.frame);
+            self.frame.damage = tmate_term::RowDamage::default();
+            self.menu_drawn = true;
+        }
         if st.session_option(sid, "mouse") == "on" {
             // tmux asks the terminal for button and drag reports itself.
             self.frame.modes.mouse_reporting = true;
@@ -143,8 +158,14 @@ fn build<'a>(st: &'a State, data: &SceneData, status: StatusBar) -> Scene<'a> {
                     yoff: *yoff,
                     cols: *cols,
                     rows: *rows,
-                    // A tree mode's screen replaces the pane's while it is on.
-                    term: p.tree.as_ref().map_or(&p.term, |t| &t.screen),
+                    // A mode's own screen replaces the pane's while it is on (clock-mode over
+                    // a tree mode, as it sits over the others).
+                    term: p
+                        .clock
+                        .as_ref()
+                        .map(|c| &c.term)
+                        .or(p.tree.as_ref().map(|t| &t.screen))
+                        .unwrap_or(&p.term),
                 })
             })
             .collect(),

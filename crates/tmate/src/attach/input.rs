@@ -131,6 +131,32 @@ impl AttachedClient<'_> {
             return false;
         }
         self.keys.clear_message = true;
+        if let Some(menu) = self.menu.as_mut() {
+            // An open menu takes every key (tmux's overlay key callback comes first).
+            let outcome = menu.key(key);
+            let pane = menu.pane;
+            if outcome != crate::menu::MenuOutcome::Stay {
+                self.menu = None;
+            }
+            if let crate::menu::MenuOutcome::Run(command) = outcome {
+                let ctx = ClientInfo {
+                    pane: Some(pane),
+                    ..ctx
+                };
+                match crate::parse::parse_line(&command) {
+                    Ok(lines) => {
+                        let commands: Vec<Vec<String>> = lines
+                            .iter()
+                            .flat_map(|l| tmate_proto::command::split_commands(l))
+                            .filter(|c| !c.is_empty())
+                            .collect();
+                        self.run_commands(st, &ctx, &commands);
+                    }
+                    Err(e) => show_error(st, self.sid, current, self.id, &e),
+                }
+            }
+            return true;
+        }
         if self.keys.overlay.is_open() && self.overlay_took(st, &ctx, current, key) {
             return false;
         }
@@ -143,6 +169,10 @@ impl AttachedClient<'_> {
                 true
             }
             KeyOutcome::Pane => {
+                // Any key leaves clock mode (tmux's window_clock_key) and goes no further.
+                if crate::clock_mode::leave(st, active) {
+                    return true;
+                }
                 send_key(st, active, Some(key), raw);
                 false
             }
@@ -240,6 +270,7 @@ impl AttachedClient<'_> {
                 ClientEvent::Overlay(request) => {
                     self.keys.clear_message |= self.keys.overlay.open(request);
                 }
+                ClientEvent::Menu(request) => self.open_menu(&request),
                 other => self.keys.deferred.push(other),
             }
         }

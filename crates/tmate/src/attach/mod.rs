@@ -78,6 +78,17 @@ struct AttachedClient<'a> {
     output_only: bool,
     /// The server's escape-time as of the last draw: how long a lone ESC waits.
     escape_time: Duration,
+    /// The terminal is the client's (lock-command running, or stopped by suspend-client):
+    /// no drawing and no keys until it answers.
+    suspended: bool,
+    /// A frame for the client, sent after the output before it (LOCK, SUSPEND).
+    to_send: Option<(u8, Vec<u8>)>,
+    /// The client's last input (or attach, or unlock): `lock-after-time` counts from it.
+    active_at: Instant,
+    /// display-menu's menu, drawn over the screen and taking the keys while open.
+    menu: Option<crate::menu::Menu>,
+    /// A menu was drawn into `frame`: its rows are composed again in full.
+    menu_drawn: bool,
 }
 
 fn millis(v: i64) -> Duration {
@@ -102,6 +113,11 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
         if client.flush(&mut conn).await.is_err() {
             break String::new();
         }
+        if let Some((frame_kind, payload)) = client.to_send.take()
+            && conn.send_frame(frame_kind, &payload).await.is_err()
+        {
+            break String::new();
+        }
         let now = Instant::now();
         let wake = client.next_wake(now);
         tokio::select! {
@@ -109,7 +125,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 None => break String::new(),
                 Some((frame_kind, payload)) => client.on_frame(frame_kind, &payload),
             },
-            typed = read_keys(conn.terminal.as_ref(), &mut conn.key_buf) => match typed {
+            typed = read_keys(conn.terminal.as_ref(), &mut conn.key_buf), if !client.suspended => match typed {
                 Ok(n) if n > 0 => client.on_input(conn.key_buf.get(..n).unwrap_or_default()),
                 // The terminal hung up (its client is gone).
                 _ => break String::new(),
@@ -124,7 +140,7 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
                 }
                 client.on_state_changed();
             },
-            _ = tick.tick() => {}
+            _ = tick.tick() => client.on_tick(),
         }
     };
     client.exit(conn, &ending).await;
@@ -185,6 +201,11 @@ impl<'a> AttachedClient<'a> {
             seen_changes: shared.state_changes.load(Ordering::Acquire),
             output_only: false,
             escape_time: Duration::ZERO,
+            suspended: false,
+            to_send: None,
+            active_at: Instant::now(),
+            menu: None,
+            menu_drawn: false,
         };
         client.renderer.enter(&mut client.out);
         client
@@ -303,7 +324,16 @@ impl<'a> AttachedClient<'a> {
                     self.on_resize(c, r);
                 }
             }
-            kind::INPUT => self.on_input(payload),
+            kind::INPUT if !self.suspended => self.on_input(payload),
+            kind::UNLOCK | kind::WAKEUP if self.suspended => {
+                // tmux's tty_start_tty and a full redraw.
+                self.suspended = false;
+                // tmux's MSG_UNLOCK updates the session's activity: the lock timer restarts.
+                self.active_at = Instant::now();
+                self.renderer.enter(&mut self.out);
+                self.status_cache = None;
+                self.redraw = true;
+            }
             _ => {}
         }
     }
@@ -317,8 +347,40 @@ impl<'a> AttachedClient<'a> {
         crate::hooks::drain(self.shared, &mut st);
     }
 
+    /// display-menu's request, laid out for this client (a menu already open stays).
+    fn open_menu(&mut self, request: &crate::menu::MenuRequest) {
+        if self.menu.is_none() {
+            self.menu = crate::menu::Menu::open(request, self.cols, self.rows);
+            self.redraw = true;
+        }
+    }
+
+    /// The one-second tick: `lock-after-time` seconds without input lock the client (tmux's
+    /// session lock timer; here counted per client).
+    fn on_tick(&mut self) {
+        if self.suspended {
+            return;
+        }
+        let (after, command) = {
+            let st = self.shared.lock();
+            (
+                st.session_option(self.sid, "lock-after-time")
+                    .parse::<u64>()
+                    .unwrap_or(0),
+                st.session_option(self.sid, "lock-command"),
+            )
+        };
+        if after == 0 || command.is_empty() {
+            return;
+        }
+        if self.active_at.elapsed() >= Duration::from_secs(after) {
+            self.on_server_event(Some(ClientEvent::Suspend(Some(command))));
+        }
+    }
+
     /// Bytes the client typed.
     fn on_input(&mut self, bytes: &[u8]) {
+        self.active_at = Instant::now();
         self.parser.feed(bytes, &mut self.parsed);
         let quiet = self.handle_parsed();
         self.redraw = !quiet;
@@ -367,6 +429,28 @@ impl<'a> AttachedClient<'a> {
             Some(ClientEvent::KeyTable(table)) => {
                 self.keys.dispatch.set_table(Some(&table));
                 self.redraw = true;
+                None
+            }
+            Some(ClientEvent::Suspend(command)) => {
+                if !self.suspended {
+                    // tmux's tty_stop_tty: the screen left before the client takes over.
+                    self.renderer.leave(&mut self.out);
+                    if command.is_some() {
+                        // tmux's server_lock_client: the lock command gets a cleared
+                        // alternate screen (smcup, clear, E3).
+                        self.out
+                            .extend_from_slice(b"\x1b[?1049h\x1b[H\x1b[2J\x1b[3J");
+                    }
+                    self.suspended = true;
+                    self.to_send = Some(match command {
+                        Some(c) => (kind::LOCK, c.into_bytes()),
+                        None => (kind::SUSPEND, Vec::new()),
+                    });
+                }
+                None
+            }
+            Some(ClientEvent::Menu(request)) => {
+                self.open_menu(&request);
                 None
             }
             Some(ClientEvent::Overlay(request)) => {

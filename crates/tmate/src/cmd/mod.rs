@@ -9,6 +9,8 @@ mod environment;
 mod keys;
 mod layout;
 mod listing;
+mod lock;
+mod modes;
 
 pub use listing::client_vars;
 mod r#move;
@@ -162,11 +164,13 @@ const EXEC: &[(&str, Exec)] = &[
     ("find-window", OnTarget(choose::find_window)),
     ("switch-client", Plain(choose::switch_client)),
     ("clear-history", OnTarget(buffer::clear_history)),
+    ("clock-mode", OnTarget(modes::clock_mode)),
     ("copy-mode", OnTarget(buffer::copy_mode)),
     ("delete-buffer", Plain(buffer::delete_buffer)),
     ("command-prompt", Plain(prompt::command_prompt)),
     ("confirm-before", Plain(prompt::confirm_before)),
     ("detach-client", Plain(client::detach)),
+    ("display-menu", OnTarget(modes::display_menu)),
     ("display-message", MaybeOnTarget(client::display)),
     ("display-panes", Plain(prompt::display_panes)),
     ("has-session", Plain(session::has)),
@@ -191,6 +195,9 @@ const EXEC: &[(&str, Exec)] = &[
     ("list-panes", Plain(pane::list)),
     ("list-sessions", Plain(session::list)),
     ("list-windows", Plain(window::list)),
+    ("lock-client", Plain(lock::lock_client)),
+    ("lock-server", Plain(lock::lock_server)),
+    ("lock-session", OnTarget(lock::lock_session)),
     ("load-buffer", Plain(buffer::load_buffer)),
     ("move-pane", Plain(r#move::join_pane)),
     ("move-window", Plain(r#move::move_window)),
@@ -199,6 +206,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("next-layout", Plain(layout::next_layout)),
     ("next-window", Plain(window::next)),
     ("paste-buffer", OnTarget(buffer::paste_buffer)),
+    ("pipe-pane", OnTarget(modes::pipe_pane)),
     ("previous-layout", Plain(layout::previous_layout)),
     ("previous-window", Plain(window::previous)),
     ("refresh-client", Plain(script::refresh_client)),
@@ -225,6 +233,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("show-window-options", Plain(options::show_window_options)),
     ("source-file", Plain(client::source_file)),
     ("split-window", OnTarget(pane::split)),
+    ("suspend-client", Plain(lock::suspend_client)),
     ("swap-pane", Plain(r#move::swap_pane)),
     ("swap-window", Plain(r#move::swap_window)),
     ("wait-for", Plain(script::wait_for)),

@@ -245,26 +245,45 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(1)
         .min(10_000);
-    let mut bytes = Vec::new();
+    // One entry per key, as tmux injects them one by one.
+    let mut keys: Vec<Vec<u8>> = Vec::new();
+    let chars =
+        |word: &str| -> Vec<Vec<u8>> { word.chars().map(|c| c.to_string().into_bytes()).collect() };
     for word in &args.rest {
         if args.has('l') {
-            bytes.extend_from_slice(word.as_bytes());
+            keys.extend(chars(word));
             continue;
         }
         if args.has('H') {
             for h in word.split_whitespace() {
                 if let Ok(b) = u8::from_str_radix(h, 16) {
-                    bytes.push(b);
+                    keys.push(vec![b]);
                 }
             }
             continue;
         }
         // A key name when it parses as one, else the word's characters literally (tmux too).
         match KeyCode::parse(word).and_then(|k| pane_key_bytes(k, modes)) {
-            Some(b) => bytes.extend_from_slice(&b),
-            None => bytes.extend_from_slice(word.as_bytes()),
+            Some(b) => keys.push(b),
+            None => keys.extend(chars(word)),
         }
     }
+    // clock-mode takes keys as tmux's window_pane_key gives them to a mode: with a client to
+    // act for, the first key leaves it (the rest reach the pane); without one, all are dropped.
+    if p.clock.is_some() {
+        if super::current_client(ctx, state).is_none() {
+            return Ok(CmdResult::default());
+        }
+        crate::clock_mode::leave(state, t.pane);
+        ctx.shared.notify();
+        if !keys.is_empty() {
+            keys.remove(0);
+        }
+    }
+    let Some(p) = state.panes.get(&t.pane) else {
+        return fail("no pane");
+    };
+    let bytes = keys.concat();
     for _ in 0..repeat {
         p.write(bytes.clone());
     }

@@ -34,8 +34,8 @@ pub struct Seen {
     client_session: Option<u32>,
     sessions: BTreeMap<u32, SessionSeen>,
     windows: BTreeMap<u32, WindowSeen>,
-    /// Panes and whether each is in a mode (copy mode).
-    pane_modes: BTreeMap<u32, bool>,
+    /// Panes and the modes each is in (copy mode, clock-mode).
+    pane_modes: BTreeMap<u32, (bool, bool)>,
     /// The other clients: their names and sessions.
     clients: BTreeMap<u32, (String, u32)>,
 }
@@ -69,7 +69,9 @@ impl Seen {
             }
         }
         for (id, p) in &st.panes {
-            seen.pane_modes.insert(*id, p.copy.is_some());
+            // Copy mode and clock-mode: tmux sends %pane-mode-changed as either comes or goes.
+            seen.pane_modes
+                .insert(*id, (p.copy.is_some(), p.clock.is_some()));
         }
         for (id, c) in st.clients.iter().filter(|(id, _)| **id != me) {
             seen.clients.insert(*id, (c.name.clone(), c.session));

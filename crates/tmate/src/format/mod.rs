@@ -14,7 +14,7 @@ pub(crate) mod matching;
 mod modifiers;
 mod parse;
 mod replace;
-mod text;
+pub(crate) mod text;
 mod variables;
 
 use std::cell::Cell;

@@ -78,6 +78,14 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
             .unwrap_or_default();
         return pane.and_then(|p| crate::copy::cursor_word(p, separators));
     }
+    // clock-mode sits over copy mode while it is on.
+    if pane.is_some_and(|p| p.clock.is_some()) {
+        match key {
+            "pane_in_mode" => return Some("1".into()),
+            "pane_mode" => return Some("clock-mode".into()),
+            _ => {}
+        }
+    }
     // Copy mode's variables (pane_in_mode, scroll_position, copy_cursor_x...).
     if let Some(v) = pane.and_then(|p| crate::copy::format_var(p, key)) {
         return Some(v);
@@ -230,8 +238,9 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
             let name = rustix::pty::ptsname(pane.master.as_ref()?, Vec::new()).ok()?;
             name.to_string_lossy().into_owned()
         }
+        "pane_pipe" => flag(pane.pipe.is_some()),
         "pane_synchronized" => option_variable(state, ctx, "synchronize-panes"),
-        "pane_input_off" | "pane_marked" | "pane_marked_set" | "pane_pipe" => "0".into(),
+        "pane_input_off" | "pane_marked" | "pane_marked_set" => "0".into(),
         _ => return None,
     };
     Some(value)

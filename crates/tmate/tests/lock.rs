@@ -1,0 +1,173 @@
+//! lock-session, lock-server and lock-client side by side with real tmux 3.3a: the attached
+//! client leaves its screen, runs `lock-command` in the foreground on its terminal (reading
+//! what is typed there), and is drawn again, the same screens (text and colours) as tmux's.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+#[path = "common/pair.rs"]
+mod pair;
+
+use std::time::{Duration, Instant};
+
+use common::DEADLINE;
+use pair::Pair;
+
+/// The lock command asks for a line on the client's terminal and writes it to `got` in the
+/// client's directory (each server's temp dir).
+const CONFIG: &str = "set -g status-right 'R'\n\
+    set -g lock-command 'printf \"locked: \"; read x; echo \"$x\" >> \"$HOME/got\"'\n\
+    bind L lock-client\n";
+
+fn wait_file(path: &std::path::Path, want: &str) {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let got = std::fs::read_to_string(path).unwrap_or_default();
+        if got == want {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{}: never held {want:?}; last {got:?}",
+            path.display()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Lock with `lock`, answer the lock command's question, and see both clients drawn again.
+async fn lock_and_answer(p: &mut Pair, lock: impl Fn(&Pair), answer: &str, want: &str) {
+    lock(p);
+    for c in &mut p.clients {
+        // On a cleared screen, as tmux's server_lock_client leaves it.
+        c.wait_for("the lock command's question", |c| {
+            c.screen.screen().contents().trim_end() == "locked:"
+        })
+        .await;
+    }
+    // `\n`: the test's pty may be raw before the client starts, and the lock command gets
+    // the terminal as the client found it.
+    p.send(format!("{answer}\n").as_bytes()).await;
+    for m in &p.muxes {
+        wait_file(&m.dir.path().join("got"), want);
+    }
+    for c in &mut p.clients {
+        c.wait_for("the screen drawn again", |c| {
+            c.screen.screen().alternate_screen() && c.last_row().starts_with("[main] 0:w0*")
+        })
+        .await;
+    }
+    p.same_rows(0..24, "after the lock");
+}
+
+#[tokio::test]
+async fn lock_commands_run_on_the_clients_terminal_and_redraw() {
+    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    // Something in the pane to draw again.
+    p.send(b"hello\r").await;
+    for c in &mut p.clients {
+        c.wait_text("cat's echo", |t| t.matches("hello").count() == 2)
+            .await;
+    }
+    let session = |p: &Pair| {
+        p.run_both(&["lock-session", "-t", "main"]);
+    };
+    lock_and_answer(&mut p, session, "one", "one\n").await;
+    let server = |p: &Pair| {
+        p.run_both(&["lock-server"]);
+    };
+    lock_and_answer(&mut p, server, "two", "one\ntwo\n").await;
+    // Keys typed after the redraw reach the pane again.
+    p.send(b"after\r").await;
+    for c in &mut p.clients {
+        c.wait_text("cat's echo", |t| t.matches("after").count() == 2)
+            .await;
+    }
+    p.same_rows(0..24, "typing after the locks");
+}
+
+#[tokio::test]
+async fn lock_client_from_a_key_binding() {
+    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.send(b"\x02L").await;
+    let nothing = |_: &Pair| {};
+    lock_and_answer(&mut p, nothing, "key", "key\n").await;
+}
+
+#[test]
+fn lock_commands_without_clients_do_nothing() {
+    common::compare_outcomes(&[
+        &["new-session", "-d", "-s", "main"],
+        &["lock-session", "-t", "main"],
+        &["lock-server"],
+        &["lock-session", "-t", "nosuch"],
+        &["lock-client"],
+        &["suspend-client"],
+    ]);
+}
+
+/// suspend-client (`C-b C-z`): the client leaves its screen and stops itself; SIGCONT brings
+/// it back drawn again. (On the test's pty the client's process group is orphaned, so the
+/// kernel ignores its SIGTSTP, for tmux's client as for ours: both wait for the SIGCONT.)
+#[tokio::test]
+async fn suspend_client_leaves_the_screen_until_continued() {
+    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.send(b"\x02\x1a").await;
+    for c in &mut p.clients {
+        c.wait_for("the screen left", |c| !c.screen.screen().alternate_screen())
+            .await;
+    }
+    for c in &p.clients {
+        let pid = c.child.id().unwrap().to_string();
+        let status = std::process::Command::new("kill")
+            .args(["-CONT", &pid])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    for c in &mut p.clients {
+        c.wait_for("the screen drawn again", |c| {
+            c.screen.screen().alternate_screen() && c.last_row().starts_with("[main] 0:w0*")
+        })
+        .await;
+    }
+    p.same_rows(0..24, "after suspend-client");
+}
+
+/// lock-after-time: an idle client is locked, and again after each unlock (tmux's MSG_UNLOCK
+/// restarts the session's lock timer).
+#[tokio::test]
+async fn lock_after_time_locks_idle_clients() {
+    let config = "set -g status-right 'R'\n\
+        set -g lock-after-time 1\n\
+        set -g lock-command 'echo x >> \"$HOME/idle\"'\n";
+    let p = Pair::start(config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        let path = m.dir.path().join("idle");
+        let deadline = Instant::now() + DEADLINE;
+        while std::fs::read_to_string(&path)
+            .unwrap_or_default()
+            .lines()
+            .count()
+            < 2
+        {
+            assert!(
+                Instant::now() < deadline,
+                "{}: not locked twice",
+                path.display()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! display-menu on attached clients side by side with real tmux 3.3a: the menu's box, title,
+//! items, separators, disabled items and keys drawn at `-x`/`-y` (or centred), the chosen
+//! item in `mode-style`, moving with the arrow keys, an item's key or Enter running its
+//! command, q closing it; the same screens cell by cell with colours.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+#[path = "common/pair.rs"]
+mod pair;
+
+use std::time::{Duration, Instant};
+
+use common::DEADLINE;
+use pair::Pair;
+
+const CONFIG: &str = "set -g status-right 'R'\nset -g assume-paste-time 0\n\
+    bind m display-menu -T Pick First a 'rename-window first' '' '-Disabled' b '' \
+    'Third item' c 'rename-window third' 'Last' Down 'rename-window last'\n";
+
+/// Until both clients draw the same rows `0..rows`; then compared (failing with both).
+async fn same_screens(p: &mut Pair, rows: u16, what: &str) {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let differs = (0..rows).any(|r| p.clients[0].styled_row(r) != p.clients[1].styled_row(r));
+        if !differs {
+            return;
+        }
+        if Instant::now() > deadline {
+            p.same_rows(0..rows, what);
+        }
+        for c in &mut p.clients {
+            c.pump(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// display-menu from a command client on both, not waited for: tmux's command client waits
+/// until the menu closes (ours returns at once); reaped by `done`.
+fn menu_command(p: &Pair, args: &[&str]) -> Vec<std::process::Child> {
+    p.muxes
+        .iter()
+        .map(|m| {
+            let mut words = vec!["display-menu"];
+            words.extend_from_slice(args);
+            m.command(&words).spawn().unwrap()
+        })
+        .collect()
+}
+
+/// The menu commands ended well (tmux's once its menu closed).
+fn done(children: Vec<std::process::Child>) {
+    for mut c in children {
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            if let Some(status) = c.try_wait().unwrap() {
+                assert!(status.success());
+                break;
+            }
+            assert!(Instant::now() < deadline, "display-menu never ended");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+async fn wait_text(p: &mut Pair, what: &str, text: &str) {
+    for c in &mut p.clients {
+        c.wait_text(what, |t| t.contains(text)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_menu_from_the_command_line_at_a_position() {
+    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    let children = menu_command(
+        &p,
+        &[
+            "-T",
+            "Title",
+            "-x",
+            "2",
+            "-y",
+            "12",
+            "First",
+            "a",
+            "rename-window first",
+            "",
+            "-Disabled",
+            "b",
+            "",
+            "Third item",
+            "c",
+            "rename-window third",
+        ],
+    );
+    wait_text(&mut p, "the menu", "Third item").await;
+    same_screens(&mut p, 24, "the menu").await;
+    // Down skips the separator and the disabled item.
+    p.send(b"\x1b[B").await;
+    same_screens(&mut p, 24, "the choice moved").await;
+    p.send(b"\r").await;
+    p.status("the renamed window", |r| r.contains("0:third*"))
+        .await;
+    same_screens(&mut p, 24, "the menu closed").await;
+    done(children);
+}
+
+#[tokio::test]
+async fn a_bound_menu_centred_its_keys_and_q() {
+    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.send(b"\x02m").await;
+    wait_text(&mut p, "the menu", "Third item").await;
+    same_screens(&mut p, 24, "the centred menu").await;
+    p.send(b"q").await;
+    for c in &mut p.clients {
+        c.wait_text("the menu gone", |t| !t.contains("Third item"))
+            .await;
+    }
+    same_screens(&mut p, 24, "after q").await;
+    // An item's key runs its command at once.
+    p.send(b"\x02m").await;
+    wait_text(&mut p, "the menu again", "Third item").await;
+    p.send(b"c").await;
+    p.status("the renamed window", |r| r.contains("0:third*"))
+        .await;
+    same_screens(&mut p, 24, "after c").await;
+}
+
+#[tokio::test]
+async fn menu_positions_and_errors() {
+    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.run_both(&["split-window", "-h", "cat"]);
+    for (x, y) in [("R", "P"), ("P", "S"), ("70", "3"), ("C", "C")] {
+        let children = menu_command(
+            &p,
+            &[
+                "-x",
+                x,
+                "-y",
+                y,
+                "-T",
+                "#[align=centre]Centred",
+                "Item",
+                "i",
+                "rename-window item",
+            ],
+        );
+        wait_text(&mut p, "the menu", "Item").await;
+        same_screens(&mut p, 24, &format!("-x {x} -y {y}")).await;
+        p.send(b"\x1b").await;
+        for c in &mut p.clients {
+            c.wait_text("the menu gone", |t| !t.contains("Item")).await;
+        }
+        done(children);
+    }
+    for m in &p.muxes {
+        let out = m.run_output(&["display-menu", "a", "b"]);
+        assert_eq!(
+            String::from_utf8_lossy(&out.stderr),
+            "not enough arguments\n"
+        );
+        assert_eq!(out.status.code(), Some(1));
+    }
+}

@@ -1,0 +1,266 @@
+//! pipe-pane and clock-mode side by side with real tmux 3.3a: what a pipe's command receives
+//! and types, `#{pane_pipe}` toggling, errors; the big clock drawn on attached clients (cell by
+//! cell with colours, at the same local time), any key leaving it, `#{pane_mode}`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+#[path = "common/pair.rs"]
+mod pair;
+
+use std::time::{Duration, Instant};
+
+use common::{DEADLINE, Mux, compare, compare_outcomes_on};
+use pair::Pair;
+
+/// Both servers with a session `main` running `command` in an 80x24 window.
+fn both(command: &str) -> [Mux; 2] {
+    let muxes = [Mux::tmux(), Mux::tmate()];
+    for m in &muxes {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            command,
+        ]);
+    }
+    muxes
+}
+
+/// Poll until the file at `path` holds `want`; its content.
+fn wait_file(path: &std::path::Path, want: &[u8]) -> Vec<u8> {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let got = std::fs::read(path).unwrap_or_default();
+        if got == want {
+            return got;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{}: never held {:?}; last {:?}",
+            path.display(),
+            String::from_utf8_lossy(want),
+            String::from_utf8_lossy(&got)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn pipe_pane_gives_the_command_the_panes_output() {
+    let muxes = both("cat");
+    for m in &muxes {
+        let file = m.dir.path().join("log");
+        let cmd = format!("cat > {}", file.display());
+        m.run(&["pipe-pane", "-o", "-t", "main", &cmd]);
+        m.wait_for(&["display", "-p", "#{pane_pipe}"], "the pipe", |o| {
+            o == "1\n"
+        });
+        m.run(&["send-keys", "-t", "main", "abc", "Enter"]);
+        // The tty's echo, then cat's answer: the same bytes tmux's pipe gets.
+        wait_file(&file, b"abc\r\nabc\r\n");
+        // -o again closes it: later output is not written.
+        m.run(&["pipe-pane", "-o", "-t", "main", &cmd]);
+        assert_eq!(m.run(&["display", "-p", "#{pane_pipe}"]), "0\n");
+        m.run(&["send-keys", "-t", "main", "zz", "Enter"]);
+        m.wait_for(&["capture-pane", "-p"], "zz twice", |o| {
+            o.matches("zz").count() == 2
+        });
+        assert_eq!(std::fs::read(&file).unwrap(), b"abc\r\nabc\r\n");
+    }
+}
+
+#[test]
+fn pane_pipe_toggles_as_in_tmux() {
+    compare(&[
+        &["new-session", "-d", "-s", "main", "cat"],
+        &["display", "-p", "#{pane_pipe}"],
+        &["pipe-pane", "-o", "cat > /dev/null"],
+        &["display", "-p", "#{pane_pipe}"],
+        &["pipe-pane", "-o", "cat > /dev/null"],
+        &["display", "-p", "#{pane_pipe}"],
+        &["pipe-pane", "cat > /dev/null"],
+        &["pipe-pane", "cat > /dev/null"],
+        &["display", "-p", "#{pane_pipe}"],
+        &["pipe-pane"],
+        &["display", "-p", "#{pane_pipe}"],
+        &["pipep", "-O", "cat > /dev/null"],
+        &["pipep", ""],
+        &["display", "-p", "#{pane_pipe}"],
+    ]);
+}
+
+#[test]
+fn pipe_pane_input_types_into_the_pane() {
+    // No echo: what shows is cat's copy of the typed lines alone, in one order.
+    let muxes = both("stty -echo; exec cat");
+    let mut captures = Vec::new();
+    for m in &muxes {
+        m.wait_for(&["display", "-p", "#{pane_current_command}"], "cat", |o| {
+            o == "cat\n"
+        });
+        m.run(&["pipe-pane", "-I", "-t", "main", "echo hi; echo there"]);
+        // The command ended: the pipe closed.
+        let out = m.wait_for(
+            &["capture-pane", "-p", "-t", "main"],
+            "the typed lines",
+            |o| o.contains("hi\nthere\n"),
+        );
+        m.wait_for(&["display", "-p", "#{pane_pipe}"], "the pipe closed", |o| {
+            o == "0\n"
+        });
+        captures.push(out);
+    }
+    assert_eq!(captures[1], captures[0], "tmate (left) differs from tmux");
+}
+
+#[test]
+fn pipe_pane_formats_its_command_and_refuses_a_dead_pane() {
+    let muxes = both("cat");
+    for m in &muxes {
+        let file = m.dir.path().join("name");
+        let cmd = format!(
+            "echo '#{{session_name}} #{{pane_index}}' > {}",
+            file.display()
+        );
+        m.run(&["pipe-pane", "-t", "main", &cmd]);
+        wait_file(&file, b"main 0\n");
+        m.run(&["set", "-g", "remain-on-exit", "on"]);
+        m.run(&["new-window", "-d", "-t", "main:1", "true"]);
+        m.wait_for(
+            &["display", "-p", "-t", "main:1", "#{pane_dead}"],
+            "dead",
+            |o| o == "1\n",
+        );
+    }
+    compare_outcomes_on(
+        &muxes[0],
+        &muxes[1],
+        &[
+            &["pipe-pane", "-t", "main:1", "cat"],
+            &["pipe-pane", "-t", "main:1"],
+            &["pipe-pane", "-t", "nosuch", "cat"],
+        ],
+    );
+}
+
+/// A pipe whose command never reads: the pane's output flows on (ours drops what is past the
+/// backlog; tmux would buffer it all), and the server answers.
+#[test]
+fn a_pipe_that_never_reads_stalls_nothing() {
+    let m = Mux::tmate();
+    m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+    m.run(&["pipe-pane", "-t", "main", "sleep 1000"]);
+    m.run(&[
+        "send-keys",
+        "-t",
+        "main",
+        "yes | head -n 2000000; echo DO''NE",
+        "Enter",
+    ]);
+    m.wait_for(&["capture-pane", "-p"], "the flood's end", |o| {
+        o.contains("DONE")
+    });
+    assert_eq!(m.run(&["display", "-p", "#{pane_pipe}"]), "1\n");
+}
+
+/// Until both clients draw the same rows `0..rows` (both clocks follow the same local time,
+/// so a minute turning between the two draws settles at the next one).
+async fn same_screens(p: &mut Pair, rows: u16, what: &str) {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let differs = (0..rows).any(|r| p.clients[0].styled_row(r) != p.clients[1].styled_row(r));
+        if !differs {
+            return;
+        }
+        if Instant::now() > deadline {
+            p.same_rows(0..rows, what);
+        }
+        for c in &mut p.clients {
+            c.pump(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+const CONFIG: &str = "set -g status-right 'R'\nset -g status-left '[main] '\n";
+
+#[tokio::test]
+async fn clock_mode_draws_as_tmux_and_any_key_leaves_it() {
+    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.send(b"\x02t").await;
+    for c in &mut p.clients {
+        c.wait_for("the clock", |c| {
+            (0..23).any(|r| c.styled_row(r).contains("Idx(4)"))
+        })
+        .await;
+    }
+    same_screens(&mut p, 24, "24-hour clock").await;
+    assert_eq!(
+        p.run_both(&["display", "-p", "#{pane_in_mode} #{pane_mode}"]),
+        "1 clock-mode\n"
+    );
+    // A key leaves it and reaches nothing: cat's screen is back, empty.
+    p.send(b"x").await;
+    for c in &mut p.clients {
+        c.wait_for("the pane again", |c| {
+            !(0..23).any(|r| c.styled_row(r).contains("Idx(4)"))
+        })
+        .await;
+    }
+    same_screens(&mut p, 24, "after the clock").await;
+    assert_eq!(p.run_both(&["display", "-p", "#{pane_in_mode}"]), "0\n");
+    assert_eq!(p.clients[1].row(0), "");
+    // send-keys with a client attached: the first key leaves the clock, the rest are typed.
+    p.run_both(&["clock-mode", "-t", "main"]);
+    p.run_both(&["send-keys", "-t", "main", "abc"]);
+    for c in &mut p.clients {
+        c.wait_text("the keys after the first", |t| t.starts_with("bc"))
+            .await;
+    }
+    same_screens(&mut p, 24, "send-keys into the clock").await;
+}
+
+#[test]
+fn send_keys_without_a_client_stay_in_the_clock() {
+    compare(&[
+        &["new-session", "-d", "-s", "main", "cat"],
+        &["clock-mode"],
+        &["send-keys", "abc", "Enter"],
+        &["display", "-p", "#{pane_in_mode} #{pane_mode}"],
+        &["capture-pane", "-p"],
+    ]);
+}
+
+#[tokio::test]
+async fn twelve_hour_clock_in_colour_and_a_small_pane() {
+    let config = format!("{CONFIG}set -g clock-mode-style 12\nset -g clock-mode-colour red\n");
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.run_both(&["split-window", "-h", "-l", "20", "cat"]);
+    p.run_both(&["clock-mode", "-t", "main:0.0"]);
+    p.run_both(&["clock-mode", "-t", "main:0.1"]);
+    for c in &mut p.clients {
+        c.wait_for("the clocks", |c| {
+            (0..23).any(|r| c.styled_row(r).contains("Idx(1)"))
+                && (0..23).any(|r| c.row(r).trim_end().ends_with('M'))
+        })
+        .await;
+    }
+    same_screens(&mut p, 24, "12-hour clocks").await;
+    // Resized: the clock is drawn again at the new size.
+    p.run_both(&["resize-pane", "-t", "main:0.1", "-x", "50"]);
+    same_screens(&mut p, 24, "resized clocks").await;
+}
