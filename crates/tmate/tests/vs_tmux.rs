@@ -609,5 +609,8 @@ fn command_aliases_match_tmux() {
         &["show", "-s", "command-alias"],
         &["a"],
         &["splitp"],
+        // Ambiguous names are listed in tmux's table order (display-popup first).
+        &["display-p"],
+        &["list-commands", "-F", "#{command_list_name}"],
     ]);
 }

@@ -334,7 +334,10 @@ mod tests {
                 .count();
             assert_eq!(same, 1, "{}", spec.name);
         }
-        assert!(COMMANDS.windows(2).all(|w| w[0].name < w[1].name));
+        // In tmux 3.3a's cmd_table order (list-commands, "could be: ..."): sorted by name but
+        // for display-popup, which comes before display-panes.
+        assert!(COMMANDS.windows(2).all(|w| w[0].name < w[1].name
+            || (w[0].name, w[1].name) == ("display-popup", "display-panes")));
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The command table's data: every tmux 3.3a command (names, aliases and usage as
+//! The command table's data: every tmux 3.3a command in tmux's table order (names, aliases and usage as
 //! `tmux list-commands` prints them, argument bounds as tmux enforces them), the tmux 2.x flags
 //! tmate 2.4 configurations still use, tmate 2.4's `choose-session` and `choose-window`, and
 //! what each command means to the host and the relay (`CommandFlags`).
