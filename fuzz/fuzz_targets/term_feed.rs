@@ -75,6 +75,7 @@ fuzz_target!(|data: &[u8]| {
                 windows: vec![StatusWindow { idx: 0, name: "sh".into(), active: true, last: false }],
             }),
             message: None,
+            message_markup: false,
         };
         compose_into(&scene, client_cols, client_rows, &mut frame);
         assert_eq!(frame.cells.len(), usize::from(client_cols) * usize::from(client_rows));
