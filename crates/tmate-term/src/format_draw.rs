@@ -408,16 +408,23 @@ impl Draw<'_> {
         put(self.row, offset, self.parts.cells.get(s), start, width);
     }
 
-    /// tmux `format_draw_none`: no list.
-    fn none(&mut self) {
-        let available = self.available;
+    /// Left, centre and right widths trimmed to the line, the centre first, then the right,
+    /// then the left (tmux's order where no list takes part).
+    fn sides_trimmed(&self) -> (usize, usize, usize) {
         let (mut wl, mut wc, mut wr) = (
             self.width(Section::Left),
             self.width(Section::Centre),
             self.width(Section::Right),
         );
-        let excess = (wl + wc + wr).saturating_sub(available);
+        let excess = (wl + wc + wr).saturating_sub(self.available);
         trim(excess, [&mut wc, &mut wr, &mut wl]);
+        (wl, wc, wr)
+    }
+
+    /// tmux `format_draw_none`: no list.
+    fn none(&mut self) {
+        let available = self.available;
+        let (wl, wc, wr) = self.sides_trimmed();
         self.put(Section::Left, 0, 0, wl);
         let right_len = self.width(Section::Right);
         self.put(Section::Right, available - wr, right_len - wr, wr);
@@ -534,13 +541,7 @@ impl Draw<'_> {
     /// tmux `format_draw_absolute_centre`.
     fn absolute_centre(&mut self) {
         let available = self.available;
-        let (mut wl, mut wc, mut wr) = (
-            self.width(Section::Left),
-            self.width(Section::Centre),
-            self.width(Section::Right),
-        );
-        let excess = (wl + wc + wr).saturating_sub(available);
-        trim(excess, [&mut wc, &mut wr, &mut wl]);
+        let (wl, wc, wr) = self.sides_trimmed();
         let (mut wlist, mut wafter, mut wabs) = (
             self.width(Section::List),
             self.width(Section::After),

@@ -376,6 +376,18 @@ pub struct ClientHandle {
     pub utf8: bool,
 }
 
+impl State {
+    /// The most recently active client (ties: the newest), of `session` when given: tmux's
+    /// best client, used where a command or format names none.
+    pub fn most_recent_client(&self, session: Option<u32>) -> Option<u32> {
+        self.clients
+            .iter()
+            .filter(|(_, c)| session.is_none_or(|s| s == c.session))
+            .max_by_key(|(id, c)| (c.activity, **id))
+            .map(|(id, _)| *id)
+    }
+}
+
 impl ClientHandle {
     /// A client of `session` with nothing known of its terminal yet.
     pub fn new(

@@ -85,12 +85,7 @@ impl AttachedClient<'_> {
             self.frame.modes.sgr_mouse = true;
         }
         // terminal-overrides apply to attached clients at once, as tmux re-applies them.
-        let term = self
-            .info
-            .env
-            .as_ref()
-            .and_then(|env| env.iter().find(|(k, _)| k == "TERM"))
-            .map_or("", |(_, v)| v.as_str());
+        let term = st.clients.get(&self.id).map_or("", |c| c.term.as_str());
         self.renderer
             .set_no_auto_margins(crate::termcaps::no_auto_margins(&st, term));
         drop(st);

@@ -18,12 +18,7 @@ pub fn current_client(ctx: &Ctx<'_>, state: &State) -> Option<u32> {
         return Some(c);
     }
     let own = ctx.client.pane.and_then(|p| state.locate_pane(p));
-    state
-        .clients
-        .iter()
-        .filter(|(_, c)| own.is_none_or(|(s, _)| s == c.session))
-        .max_by_key(|(id, c)| (c.activity, **id))
-        .map(|(id, _)| *id)
+    state.most_recent_client(own.map(|(s, _)| s))
 }
 
 /// The client a `-t`/`-c target-client` names by its terminal (tmux `cmd_find_client`: the

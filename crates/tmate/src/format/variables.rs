@@ -101,7 +101,7 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
     // Without a client of its own, the session's most recently active client stands in
     // (tmux's best client for the target session).
     if key.starts_with("client_")
-        && let Some(id) = best_client(state, ctx.session)
+        && let Some(id) = state.most_recent_client(Some(ctx.session))
         && let Some((_, v)) = crate::cmd::client_vars(state, id)
             .into_iter()
             .find(|(k, _)| k == key)
@@ -116,17 +116,6 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
         return environment_value(state, state.sessions.get(&ctx.session), key);
     }
     None
-}
-
-/// The client formats speak of when none is given: the most recently active of the session's
-/// clients (ties: the newest).
-fn best_client(state: &State, session: u32) -> Option<u32> {
-    state
-        .clients
-        .iter()
-        .filter(|(_, c)| c.session == session)
-        .max_by_key(|(id, c)| (c.activity, **id))
-        .map(|(id, _)| *id)
 }
 
 /// A name no format variable has, looked up in the environment as tmux's `format_find` does:
