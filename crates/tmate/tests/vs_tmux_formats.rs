@@ -315,7 +315,8 @@ fn nesting_limit() {
 }
 
 /// The server's start and a dead pane's end are times: `t:` reads them as it reads
-/// `session_created`. Each side waits for its pane to die before the comparison.
+/// `session_created`. Each side waits for its pane to die and report its status before
+/// the comparison.
 #[test]
 fn start_and_dead_times() {
     let (a, b) = (Mux::tmux(), Mux::tmate());
@@ -328,9 +329,13 @@ fn start_and_dead_times() {
         m.run(&["set", "-g", "remain-on-exit", "on"]);
         outs.push(m.run(&["display", "-p", fmt]));
         m.run(&["new-window", "exit 3"]);
-        m.wait_for(&["display", "-p", "#{pane_dead}"], "the dead pane", |s| {
-            s == "1\n"
-        });
+        // tmux marks the pane dead when its pty closes and fills in the status when
+        // SIGCHLD arrives, a moment later: wait for both.
+        m.wait_for(
+            &["display", "-p", "#{pane_dead}:#{pane_dead_status}"],
+            "the dead pane and its exit status",
+            |s| s == "1:3\n",
+        );
         let line = m.run(&["display", "-p", fmt]);
         // The time itself differs by whenever each pane died; its shape does not.
         outs.push(line.split('|').next().unwrap_or_default().to_string());
