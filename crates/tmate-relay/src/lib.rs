@@ -13,6 +13,7 @@ pub mod memory;
 pub mod metrics;
 pub mod naming;
 pub mod ops;
+pub mod osc;
 pub mod registry;
 pub mod session;
 pub mod ssh;

@@ -61,6 +61,36 @@ pub struct ViewerEntry {
     pub rows: u16,
     pub addr: Option<SocketAddr>,
     pub events: mpsc::Sender<ViewerEvent>,
+    /// A browser (counted apart in `Presence`).
+    pub web: bool,
+    /// Whether its size counts in the session's size (`viewer_size`): a touch browser shows the
+    /// session at the session's size until its user asks to fit it to the screen.
+    pub sizing: bool,
+}
+
+/// Who watches a session, as web pages show it (`web`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Presence {
+    pub ssh_rw: usize,
+    pub ssh_ro: usize,
+    pub web_rw: usize,
+    pub web_ro: usize,
+}
+
+/// The last clipboard text a pane set with OSC 52 (`osc`), numbered so pages tell a new copy
+/// of the same text from the old one.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Clipboard {
+    pub serial: u64,
+    pub text: std::sync::Arc<str>,
+}
+
+/// How a viewer joins: the part of `Session::add_viewer`'s arguments that describe it.
+#[derive(Debug, Clone, Copy)]
+pub struct ViewerKind {
+    pub read_only: bool,
+    pub web: bool,
+    pub sizing: bool,
 }
 
 /// One mirrored pane: its terminal, and the copy-mode output view tmate writes its own
@@ -75,6 +105,8 @@ pub struct PaneMirror {
     output_lines: Option<VecDeque<Vec<u8>>>,
     /// The output view drawn into a terminal, while viewers are attached.
     output_view: Option<PaneTerm>,
+    /// OSC 52 in its output (`osc`).
+    osc: crate::osc::OscScanner,
 }
 
 impl PaneMirror {
@@ -84,6 +116,7 @@ impl PaneMirror {
             history,
             output_lines: None,
             output_view: None,
+            osc: crate::osc::OscScanner::default(),
         }
     }
 
@@ -208,6 +241,8 @@ pub struct Session {
     state: Mutex<SessionState>,
     /// Bumped whenever what viewers see may have changed; viewers redraw from the mirror.
     changed: watch::Sender<u64>,
+    /// The last OSC 52 text from a pane (`osc`), for read-write web pages.
+    clipboard: watch::Sender<Clipboard>,
     /// Messages to the current host connection (replaced on reconnect).
     host_outbox: Mutex<Option<mpsc::Sender<ServerMessage>>>,
     /// Frames and diffs shared by this session's viewers.
@@ -233,6 +268,7 @@ impl Drop for Session {
 impl Session {
     pub fn new(id: u64, tokens: crate::registry::Tokens) -> Arc<Session> {
         let (changed, _) = watch::channel(0);
+        let (clipboard, _) = watch::channel(Clipboard::default());
         Arc::new(Session {
             id,
             token: tokens.rw,
@@ -259,6 +295,7 @@ impl Session {
                 ended: false,
             }),
             changed,
+            clipboard,
             host_outbox: Mutex::new(None),
             record: crate::events::SessionRecord::default(),
             pty_bytes: AtomicU64::new(0),
@@ -275,6 +312,11 @@ impl Session {
 
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.changed.subscribe()
+    }
+
+    /// OSC 52 texts from the panes (the current one is not news: `borrow_and_update` it).
+    pub fn subscribe_clipboard(&self) -> watch::Receiver<Clipboard> {
+        self.clipboard.subscribe()
     }
 
     pub fn pty_bytes(&self) -> u64 {
@@ -441,7 +483,7 @@ impl Session {
     pub fn add_viewer(
         &self,
         viewer_id: u64,
-        read_only: bool,
+        kind: ViewerKind,
         cols: u16,
         rows: u16,
         addr: Option<SocketAddr>,
@@ -455,11 +497,13 @@ impl Session {
                 viewer_id,
                 ViewerEntry {
                     client_id,
-                    read_only,
+                    read_only: kind.read_only,
                     cols,
                     rows,
                     addr,
                     events,
+                    web: kind.web,
+                    sizing: kind.sizing,
                 },
             );
             (client_id, state.viewers.len(), state.viewer_size())
@@ -490,7 +534,31 @@ impl Session {
                 sx: size.0,
                 sy: size.1,
             });
+            // Pages show who is here (`web`): they look again on a change.
+            self.mark_changed();
         }
+    }
+
+    /// Whether a viewer's size counts in the session's size (see `ViewerEntry::sizing`).
+    pub fn set_viewer_sizing(&self, viewer_id: u64, sizing: bool) {
+        let size = {
+            let mut state = self.lock();
+            match state.viewers.get_mut(&viewer_id) {
+                Some(viewer) if viewer.sizing != sizing => {
+                    viewer.sizing = sizing;
+                    if viewer.read_only {
+                        return;
+                    }
+                }
+                _ => return,
+            }
+            state.viewer_size()
+        };
+        self.send_to_host(ServerMessage::Resize {
+            sx: size.0,
+            sy: size.1,
+        });
+        self.mark_changed();
     }
 
     pub fn resize_viewer(&self, viewer_id: u64, cols: u16, rows: u16) {
@@ -500,8 +568,9 @@ impl Session {
                 Some(viewer) => {
                     viewer.cols = cols;
                     viewer.rows = rows;
-                    // A read-only viewer never sizes the session: its resizes reach no host.
-                    if viewer.read_only {
+                    // A read-only viewer never sizes the session: its resizes reach no host;
+                    // nor does one that only looks at the session's size (`sizing`).
+                    if viewer.read_only || !viewer.sizing {
                         drop(state);
                         self.mark_changed();
                         return;
@@ -630,7 +699,7 @@ impl SessionState {
     pub fn viewer_size(&self) -> (i64, i64) {
         let status_rows = i64::from(self.bindings.status_on());
         let mut size: Option<(i64, i64)> = None;
-        for viewer in self.viewers.values().filter(|v| !v.read_only) {
+        for viewer in self.viewers.values().filter(|v| !v.read_only && v.sizing) {
             let cols = i64::from(viewer.cols.max(1));
             let rows = (i64::from(viewer.rows) - status_rows).max(1);
             size = Some(match size {
@@ -639,6 +708,48 @@ impl SessionState {
             });
         }
         size.unwrap_or((-1, -1))
+    }
+
+    /// Who watches, by transport and access.
+    pub fn presence(&self) -> Presence {
+        let mut presence = Presence::default();
+        for viewer in self.viewers.values() {
+            let count = match (viewer.web, viewer.read_only) {
+                (false, false) => &mut presence.ssh_rw,
+                (false, true) => &mut presence.ssh_ro,
+                (true, false) => &mut presence.web_rw,
+                (true, true) => &mut presence.web_ro,
+            };
+            *count += 1;
+        }
+        presence
+    }
+
+    /// The session's title for pages: the current pane's title (OSC 0/2, as tmux's `#T`), or
+    /// its window's name; None before the host's layout.
+    pub fn title(&self) -> Option<String> {
+        let layout = self.layout.as_ref()?;
+        let window = layout
+            .windows
+            .iter()
+            .find(|w| w.idx == layout.active_window_idx)?;
+        let pane_title = self
+            .panes
+            .get(&window.active_pane_id)
+            .and_then(|p| p.term.title())
+            .filter(|t| !t.trim().is_empty());
+        pane_title
+            .or_else(|| Some(window.name.to_string_lossy()))
+            .filter(|t| !t.trim().is_empty())
+    }
+
+    /// The size a viewer needs to show the whole session: the host's window and the status
+    /// line (None before the host's layout).
+    pub fn shown_size(&self) -> Option<(u16, u16)> {
+        let layout = self.layout.as_ref()?;
+        let cols = u16::try_from(layout.sx.clamp(1, MAX_DIMENSION)).ok()?;
+        let rows = u16::try_from(layout.sy.clamp(1, MAX_DIMENSION)).ok()?;
+        Some((cols, rows + u16::from(self.bindings.status_on())))
     }
 
     /// Returns whether viewers need a redraw.
@@ -651,7 +762,15 @@ impl SessionState {
             }
             HostMessage::PtyData { pane_id, data } => {
                 match self.panes.get_mut(&pane_id) {
-                    Some(pane) => pane.term.feed(data.as_bytes()),
+                    Some(pane) => {
+                        pane.term.feed(data.as_bytes());
+                        if let Some(text) = pane.osc.feed(data.as_bytes()) {
+                            session.clipboard.send_modify(|clip| {
+                                clip.serial += 1;
+                                clip.text = text.into();
+                            });
+                        }
+                    }
                     None => self.hold_unannounced(pane_id, data.0),
                 }
                 Ok(true)

@@ -680,6 +680,7 @@ impl Conn {
             shared: self.shared.clone(),
             transport,
             key,
+            sizing: true,
         });
         self.role = Role::Viewer(sender);
     }

@@ -23,7 +23,12 @@ use tmate_proto::keytable::{KeyContext, KeyDispatch, KeyOutcome};
 #[derive(Debug)]
 pub enum ViewerInput {
     Data(Vec<u8>),
-    Resize { cols: u16, rows: u16 },
+    Resize {
+        cols: u16,
+        rows: u16,
+    },
+    /// Whether its size counts in the session's size (a touch browser's choice, `web`).
+    Sizing(bool),
 }
 
 /// Input queued from the connection to the task before the connection waits.
@@ -72,6 +77,8 @@ pub struct ViewerSetup {
     pub transport: crate::metrics::Transport,
     /// SHA256 fingerprint of the key the viewer authenticated with, if any.
     pub key: Option<String>,
+    /// Whether its size counts in the session's size from the start (`ViewerInput::Sizing`).
+    pub sizing: bool,
 }
 
 /// Start a viewer; the returned sender feeds it what the viewer types and its resizes. Dropping
@@ -130,10 +137,16 @@ async fn run(setup: ViewerSetup, input: mpsc::Receiver<ViewerInput>) {
         shared,
         transport,
         key,
+        sizing,
     } = setup;
     let (events_tx, events) = mpsc::channel(VIEWER_EVENTS);
     let changed = session.subscribe();
-    let client_id = session.add_viewer(viewer_id, read_only, cols, rows, addr, events_tx);
+    let kind = crate::session::ViewerKind {
+        read_only,
+        web: transport == crate::metrics::Transport::web,
+        sizing,
+    };
+    let client_id = session.add_viewer(viewer_id, kind, cols, rows, addr, events_tx);
     let mut viewer = Viewer::new(session.clone(), viewer_id, client_id, read_only, cols, rows);
     let info = crate::events::ViewerInfo {
         transport,
@@ -224,6 +237,9 @@ async fn serve(
                 None => break,
                 Some(ViewerInput::Data(bytes)) => viewer.on_input(&bytes, timing.escape_time),
                 Some(ViewerInput::Resize { cols, rows }) => viewer.on_resize(cols, rows),
+                Some(ViewerInput::Sizing(sizing)) => {
+                    session.set_viewer_sizing(viewer.viewer_id, sizing);
+                }
             },
             event = events.recv() => match event {
                 None => break,
@@ -328,6 +344,11 @@ pub(crate) async fn write_frames(
         let _ = handle.eof(channel).await;
         let _ = handle.close(channel).await;
     }
+}
+
+/// `ESC [ 200 ~` and `ESC [ 201 ~`, which open and close a bracketed paste.
+fn is_paste_marker(raw: &[u8]) -> bool {
+    raw == b"\x1b[200~" || raw == b"\x1b[201~"
 }
 
 async fn sleep_until_opt(deadline: Option<Instant>) {
@@ -533,6 +554,9 @@ impl Viewer {
             }
             match event {
                 InputEvent::Key { key, .. } => self.on_key(key),
+                InputEvent::Unrecognized { raw } if is_paste_marker(&raw) => {
+                    self.paste_marker(&raw);
+                }
                 // Mouse reports and sequences that are no key are not passed on: the host's
                 // pane did not ask for them and they would arrive as garbage.
                 InputEvent::Mouse { .. } | InputEvent::Unrecognized { .. } => {}
@@ -561,6 +585,29 @@ impl Viewer {
             KeyOutcome::Run(commands) => self.run_commands(&commands),
             KeyOutcome::Pane => self.send_key(key),
             KeyOutcome::Prefix | KeyOutcome::Dropped => {}
+        }
+    }
+
+    /// A bracketed-paste marker from the viewer's terminal (which only brackets pastes while
+    /// the active pane asked, `CSI ? 2004 h`, mirrored by the renderer): passed to that pane as
+    /// its bytes, one key each (tmate's PANE_KEY writes a plain key's byte as it is), so the
+    /// program sees the paste bracketed; dropped when the pane does not want it.
+    fn paste_marker(&mut self, raw: &[u8]) {
+        let wanted = {
+            let state = self.session.lock();
+            state.layout.as_ref().is_some_and(|layout| {
+                layout
+                    .windows
+                    .iter()
+                    .find(|w| w.idx == layout.active_window_idx)
+                    .and_then(|w| state.panes.get(&w.active_pane_id))
+                    .is_some_and(|pane| pane.term.modes().bracketed_paste)
+            })
+        };
+        if wanted && self.keys.is_idle() {
+            for &byte in raw {
+                self.send_key(KeyCode(u64::from(byte)));
+            }
         }
     }
 

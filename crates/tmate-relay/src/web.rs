@@ -20,11 +20,12 @@ use axum::serve::IncomingStream;
 use rand::RngExt;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 use crate::cluster::Located;
 use crate::cluster::link::{self, Forward};
 use crate::registry::Found;
+use crate::session::{Clipboard, Session};
 use crate::ssh::ConnectionCount;
 use crate::viewer::{self, ViewerInput, ViewerOutput, ViewerSetup};
 use crate::{Shared, token};
@@ -444,6 +445,18 @@ async fn socket(
         .on_upgrade(move |socket| run_web_viewer(shared, target, socket, addr))
 }
 
+/// Whether the page's size report asks to count in the session's size: `"fit":false` from a
+/// touch page that shows the session at the session's size; absent (older pages) or `true`.
+fn parse_fit(text: &str) -> bool {
+    let Some(at) = text.find("\"fit\"") else {
+        return true;
+    };
+    let rest = text.get(at + 5..).unwrap_or_default().trim_start();
+    !rest
+        .strip_prefix(':')
+        .is_some_and(|v| v.trim_start().starts_with("false"))
+}
+
 /// The page's size report: `{"cols":N,"rows":M}`.
 fn parse_size(text: &str) -> Option<(u16, u16)> {
     let number = |key: &str| -> Option<u16> {
@@ -466,12 +479,17 @@ async fn run_web_viewer(
     mut socket: WebSocket,
     addr: SocketAddr,
 ) {
-    let Some((size, early_input)) = first_size(&mut socket).await else {
+    let Some((size, fit, early_input)) = first_size(&mut socket).await else {
         return;
     };
     let (frames_tx, mut frames) = mpsc::channel::<bytes::Bytes>(1);
     let output = ViewerOutput::Web(frames_tx);
-    let Some(input) = start_viewer(&shared, target, &mut socket, addr, size, output).await else {
+    let watched = match &target {
+        Target::Here(found) => Some(Watched::new(found.session.clone(), found.read_only)),
+        Target::Remote { .. } => None,
+    };
+    let Some(input) = start_viewer(&shared, target, &mut socket, addr, (size, fit), output).await
+    else {
         return;
     };
     for bytes in early_input {
@@ -479,14 +497,21 @@ async fn run_web_viewer(
             return;
         }
     }
-    carry(&shared, &mut socket, &input, &mut frames).await;
+    let mut page = Page {
+        socket,
+        input,
+        fit,
+        watched,
+    };
+    carry(&shared, &mut page, &mut frames).await;
 }
 
 /// Draw at the page's real size from the first frame (and tell the host that size, not a
 /// guess): wait briefly for its report. Returns the size (80x24 without a report) and the
 /// keys that came before it; None when the socket ended.
-async fn first_size(socket: &mut WebSocket) -> Option<((u16, u16), Vec<Vec<u8>>)> {
+async fn first_size(socket: &mut WebSocket) -> Option<((u16, u16), bool, Vec<Vec<u8>>)> {
     let mut size = (80, 24);
+    let mut fit = true;
     let mut early_input = Vec::new();
     let deadline = tokio::time::Instant::now() + SIZE_WAIT;
     loop {
@@ -494,6 +519,7 @@ async fn first_size(socket: &mut WebSocket) -> Option<((u16, u16), Vec<Vec<u8>>)
             Ok(Some(Ok(Message::Text(text)))) => {
                 if let Some(reported) = parse_size(text.as_str()) {
                     size = reported;
+                    fit = parse_fit(text.as_str());
                     break;
                 }
             }
@@ -503,7 +529,7 @@ async fn first_size(socket: &mut WebSocket) -> Option<((u16, u16), Vec<Vec<u8>>)
             Err(_) => break,
         }
     }
-    Some((size, early_input))
+    Some((size, fit, early_input))
 }
 
 /// The viewer's task: here, or a link to the node that owns the session. Returns where its
@@ -514,7 +540,7 @@ async fn start_viewer(
     target: Target,
     socket: &mut WebSocket,
     addr: SocketAddr,
-    size: (u16, u16),
+    (size, fit): ((u16, u16), bool),
     output: ViewerOutput,
 ) -> Option<mpsc::Sender<ViewerInput>> {
     match target {
@@ -530,6 +556,7 @@ async fn start_viewer(
             shared: shared.clone(),
             transport: crate::metrics::Transport::web,
             key: None,
+            sizing: fit,
         })),
         Target::Remote {
             addr: owner, token, ..
@@ -566,27 +593,32 @@ async fn start_viewer(
     }
 }
 
+/// A connected page: its socket, where its keys go, and what it is shown besides the terminal.
+struct Page {
+    socket: WebSocket,
+    input: mpsc::Sender<ViewerInput>,
+    /// Whether its size counts in the session's size (`parse_fit`).
+    fit: bool,
+    /// The session, when it is served here (a page forwarded to another node gets only the
+    /// terminal).
+    watched: Option<Watched>,
+}
+
 /// Keys and size reports from the page to the viewer, its frames to the page, until either
-/// side ends.
-async fn carry(
-    shared: &Shared,
-    socket: &mut WebSocket,
-    input: &mpsc::Sender<ViewerInput>,
-    frames: &mut mpsc::Receiver<bytes::Bytes>,
-) {
+/// side ends; the session's state (`Watched`) as JSON text messages besides.
+async fn carry(shared: &Shared, page: &mut Page, frames: &mut mpsc::Receiver<bytes::Bytes>) {
     loop {
+        let state_due = page.watched.as_ref().and_then(Watched::due);
         tokio::select! {
-            received = socket.recv() => match received {
+            received = page.socket.recv() => match received {
                 Some(Ok(Message::Binary(bytes))) => {
                     shared.metrics.bytes(crate::metrics::Direction::viewer_in, bytes.len());
-                    if input.send(ViewerInput::Data(bytes.to_vec())).await.is_err() {
+                    if page.input.send(ViewerInput::Data(bytes.to_vec())).await.is_err() {
                         break;
                     }
                 }
                 Some(Ok(Message::Text(text))) => {
-                    if let Some((cols, rows)) = parse_size(text.as_str())
-                        && input.send(ViewerInput::Resize { cols, rows }).await.is_err()
-                    {
+                    if !page.size_report(text.as_str()).await {
                         break;
                     }
                 }
@@ -595,13 +627,13 @@ async fn carry(
             },
             frame = frames.recv() => match frame {
                 Some(bytes) => {
-                    if socket.send(Message::Binary(bytes)).await.is_err() {
+                    if page.socket.send(Message::Binary(bytes)).await.is_err() {
                         break;
                     }
                 }
                 // The viewer is done (session ended, detached, or stalled).
                 None => {
-                    let _ = socket
+                    let _ = page.socket
                         .send(Message::Close(Some(CloseFrame {
                             code: CLOSE_ENDED,
                             reason: "the session ended".into(),
@@ -610,7 +642,183 @@ async fn carry(
                     break;
                 }
             },
+            changed = watched_change(page.watched.as_mut()) => {
+                if let Some(text) = changed && page.socket.send(Message::Text(text.into())).await.is_err() {
+                    break;
+                }
+            }
+            () = sleep_until_opt(state_due) => {
+                let text = page.watched.as_mut().and_then(Watched::state_message);
+                if let Some(text) = text && page.socket.send(Message::Text(text.into())).await.is_err() {
+                    break;
+                }
+            }
         }
+    }
+}
+
+impl Page {
+    /// A size report: the viewer's new size, and whether it counts in the session's size.
+    /// Returns false when the viewer is gone.
+    async fn size_report(&mut self, text: &str) -> bool {
+        let Some((cols, rows)) = parse_size(text) else {
+            return true;
+        };
+        let fit = parse_fit(text);
+        let mut messages = vec![ViewerInput::Resize { cols, rows }];
+        if fit != self.fit {
+            self.fit = fit;
+            // Leaving the negotiation first, joining it last: the host is resized once.
+            if fit {
+                messages.push(ViewerInput::Sizing(true));
+            } else {
+                messages.insert(0, ViewerInput::Sizing(false));
+            }
+        }
+        for message in messages {
+            if self.input.send(message).await.is_err() {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// Shortest time between two state messages to a page while the session changes.
+const STATE_INTERVAL: Duration = Duration::from_millis(100);
+
+/// What a page shows of a session besides its terminal: who is here (`presence`), the title,
+/// the session's size (touch pages show it at that size), and, for read-write pages only, the
+/// clipboard text panes set with OSC 52.
+struct Watched {
+    session: Arc<Session>,
+    changed: watch::Receiver<u64>,
+    /// None for read-only pages: they are never offered the clipboard.
+    clipboard: Option<watch::Receiver<Clipboard>>,
+    /// The last state message sent.
+    sent: String,
+    /// Something changed since it was sent.
+    dirty: bool,
+    /// When the next state message may go.
+    next: tokio::time::Instant,
+}
+
+impl Watched {
+    fn new(session: Arc<Session>, read_only: bool) -> Watched {
+        let changed = session.subscribe();
+        let clipboard = (!read_only).then(|| {
+            let mut clipboard = session.subscribe_clipboard();
+            // Text copied before the page came is not offered.
+            clipboard.borrow_and_update();
+            clipboard
+        });
+        Watched {
+            session,
+            changed,
+            clipboard,
+            sent: String::new(),
+            dirty: true,
+            next: tokio::time::Instant::now(),
+        }
+    }
+
+    /// When a state message is due, if one may be.
+    fn due(&self) -> Option<tokio::time::Instant> {
+        self.dirty.then_some(self.next)
+    }
+
+    /// The state message, when it differs from the last one sent.
+    fn state_message(&mut self) -> Option<String> {
+        self.dirty = false;
+        self.next = tokio::time::Instant::now() + STATE_INTERVAL;
+        let (presence, title, size, prefix) = {
+            let state = self.session.lock();
+            let prefix = state.bindings.prefix_keys()[0];
+            (state.presence(), state.title(), state.shown_size(), prefix)
+        };
+        // The prefix as the page shows it on its key and the bytes that key sends (the relay
+        // reads them back as that key, as from an SSH viewer's terminal).
+        let prefix = prefix.and_then(|key| {
+            let modes = tmate_proto::keys::PaneKeyModes {
+                xterm_keys: true,
+                ..Default::default()
+            };
+            let bytes = tmate_proto::keys::pane_key_bytes(key, modes)?;
+            Some(serde_json::json!({"name": key.name(), "keys": String::from_utf8(bytes).ok()?}))
+        });
+        let message = serde_json::json!({
+            "type": "state",
+            "presence": {
+                "ssh_rw": presence.ssh_rw,
+                "ssh_ro": presence.ssh_ro,
+                "web_rw": presence.web_rw,
+                "web_ro": presence.web_ro,
+            },
+            "title": title,
+            "prefix": prefix,
+            "cols": size.map(|s| s.0),
+            "rows": size.map(|s| s.1),
+        })
+        .to_string();
+        if message == self.sent {
+            return None;
+        }
+        self.sent.clone_from(&message);
+        Some(message)
+    }
+}
+
+/// The next change of a watched session: None after a change of what it shows (a state
+/// message is then due), or the clipboard message to send. Never returns without one.
+async fn watched_change(watched: Option<&mut Watched>) -> Option<String> {
+    let Some(watched) = watched else {
+        return std::future::pending().await;
+    };
+    /// Which source woke the page.
+    enum Woke {
+        Changed(bool),
+        Clipboard(bool),
+    }
+    let woke = {
+        let Watched {
+            changed, clipboard, ..
+        } = &mut *watched;
+        let copied = async {
+            match clipboard.as_mut() {
+                Some(clipboard) => clipboard.changed().await.is_ok(),
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            result = changed.changed() => Woke::Changed(result.is_ok()),
+            ok = copied => Woke::Clipboard(ok),
+        }
+    };
+    match woke {
+        Woke::Changed(true) => {
+            watched.dirty = true;
+            None
+        }
+        // The session is gone: the viewer's end closes the page.
+        Woke::Changed(false) => std::future::pending().await,
+        Woke::Clipboard(false) => {
+            watched.clipboard = None;
+            None
+        }
+        Woke::Clipboard(true) => {
+            let text = watched
+                .clipboard
+                .as_mut()
+                .map(|c| c.borrow_and_update().text.clone())?;
+            Some(serde_json::json!({"type": "clipboard", "text": &*text}).to_string())
+        }
+    }
+}
+
+async fn sleep_until_opt(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
     }
 }
 

@@ -219,6 +219,9 @@ async fn run(
                 Some(ViewerInput::Resize { cols, rows }) => {
                     let _ = channel.window_change(cols.into(), rows.into(), 0, 0).await;
                 }
+                // The owner node sees an SSH viewer, whose size always counts: a touch page
+                // forwarded from another node sizes the session like a desktop one.
+                Some(ViewerInput::Sizing(_)) => {}
                 None => break,
             },
         }
