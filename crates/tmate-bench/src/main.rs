@@ -412,6 +412,10 @@ fn meta(
     })
 }
 
+/// A pane command that, on Enter, prints 2,100 lines of 80 columns (the pane is 80 wide, so
+/// each is one full row) and stays: a pane with its whole 2,000-line history used.
+const FULL_HISTORY_CMD: &str = "sh -c 'read x; i=0; while [ $i -lt 2100 ]; do printf \"%08d %071d\\n\" $i $i; i=$((i+1)); done; exec cat'";
+
 /// One target through the setup, viewers and memory phases (those in `phases`), on a relay of
 /// its own (fresh ones for memory). A phase that fails records its error.
 fn run_target(
@@ -484,6 +488,23 @@ fn run_target(
             r
         });
         record("memory_scrolled", r);
+        // And with a full 2,000-line history of 80-column text (2,100 lines printed into the
+        // 80x24 pane): what a busy session costs at most.
+        let name = format!("{}-memory-full", target.name);
+        let r = share::Relay::start(ctx, &target.relay, &name).and_then(|mut fresh| {
+            let r = share::phase_memory(
+                ctx,
+                target,
+                &fresh,
+                &[100],
+                100,
+                FULL_HISTORY_CMD,
+                Some("Enter"),
+            );
+            fresh.stop();
+            r
+        });
+        record("memory_full", r);
     }
     procs::reap_orphans(&Default::default());
     Value::Object(out)

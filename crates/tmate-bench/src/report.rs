@@ -358,6 +358,18 @@ fn memory_table(out: &mut String, res: &Value, ts: &[(&str, &Value)]) {
         "Per session with 100 real hosts whose panes printed 200 lines (RSS): {}\n",
         scrolled.join(", ")
     );
+    let full: Vec<String> = ts
+        .iter()
+        .map(|(t, v)| {
+            let x = &v["memory_full"]["100"];
+            format!("{t} {} KB", f(num(x, &["rss_kb_per_session"]), 0))
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "Per session with 100 real hosts whose panes hold a full 2,000-line history of 80-column text (RSS): {}\n",
+        full.join(", ")
+    );
 }
 
 fn signed(v: Option<f64>, nd: usize) -> String {

@@ -15,6 +15,7 @@ use alacritty_terminal::vte::ansi::{Color as AlaColor, NamedColor, Processor};
 
 use crate::filter::InputFilter;
 use crate::style::{Attrs, Cell, Color, PaneModes, Style};
+use crate::tap::{self, GridMode, Tap, TapState};
 
 /// What `PaneTerm` needs from an emulator. Kept small so that the engine can be replaced
 /// (alacritty_terminal's API changes between 0.x releases) without touching the rest.
@@ -39,11 +40,12 @@ pub(crate) trait Engine: Send {
     /// Show the screen scrolled back by `lines` into history (0: the live screen), as copy mode
     /// does; clamped to the history there is.
     fn set_view_offset(&mut self, lines: usize);
-    /// A cell of history or screen by absolute line (0 = oldest history line), ignoring the view
-    /// offset; false when out of range.
-    fn grid_cell_into(&self, col: usize, line: usize, out: &mut Cell) -> bool;
-    /// The line at absolute `line` continues on the next one (it wrapped at the right edge).
-    fn line_wrapped(&self, line: usize) -> bool;
+    /// A line of history or screen by absolute index (0 = oldest history line), ignoring the
+    /// view offset, as `cols` cells (blanks past the grid) into `out`; whether it continues on
+    /// the next one (it wrapped at the right edge); `None` when out of range.
+    fn grid_line_into(&self, line: usize, cols: usize, out: &mut Vec<Cell>) -> Option<bool>;
+    /// Heap bytes the history holds (compact lines, grid rows kept for history).
+    fn history_bytes(&self) -> usize;
     /// Drop the history (tmux `clear-history`).
     fn clear_history(&mut self);
     /// The viewport rows changed since the last call, into `rows`; `true`: all of them.
@@ -122,14 +124,21 @@ pub(crate) struct AlacrittyEngine {
     trimmed: bool,
     /// The alternate screen while `show_normal_screen` has swapped it out.
     stashed_alternate: Option<alacritty_terminal::grid::Grid<AlaCell>>,
+    /// The normal screen's history, compact, and the tap's view of the grid.
+    tap: TapState,
+    /// With a view offset: per visible row, the compact history line it shows (absolute index
+    /// and cells), decoded once per change rather than per cell read.
+    view_rows: Vec<Option<(usize, Vec<AlaCell>)>>,
 }
 
 impl AlacrittyEngine {
     /// `cols` must be at least 2 and `rows` at least 1 (the caller clamps).
     pub(crate) fn new(cols: usize, rows: usize, scrollback: usize) -> Self {
         let listener = Listener::default();
+        // The grid starts with no history: the tap gives it a small one at the first scroll and
+        // keeps the lines that leave it in `tap.history`.
         let config = Config {
-            scrolling_history: scrollback,
+            scrolling_history: 0,
             ..Config::default()
         };
         let term = Term::new(config, &GridSize { cols, rows }, listener.clone());
@@ -144,6 +153,8 @@ impl AlacrittyEngine {
             view_offset: 0,
             trimmed: false,
             stashed_alternate: None,
+            tap: TapState::new(scrollback, trimmed_cell),
+            view_rows: Vec::new(),
         }
     }
 
@@ -183,16 +194,21 @@ impl AlacrittyEngine {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         let marks = self.filter.filter(chunk, cols, &mut scratch);
-        let term = &mut self.term;
+        let mut handler = Tap {
+            term: &mut self.term,
+            state: &mut self.tap,
+        };
         let parser = &mut self.parser;
         let result = catch_unwind(AssertUnwindSafe(|| {
-            parser.advance(term, &scratch);
+            parser.advance(&mut handler, &scratch);
             // Synchronized updates (`CSI ? 2026 h`) make vte hold bytes back until a timer that
             // nobody here polls would fire; end them at every feed so the screen never freezes.
             // Frames are only drawn between feeds, so an update inside one feed stays atomic.
             if parser.sync_timeout().sync_timeout().is_some() {
-                parser.stop_sync(term);
+                parser.stop_sync(&mut handler);
             }
+            // Readers see the history in one place between feeds.
+            tap::drain(handler.term, handler.state);
         }));
         self.scratch = scratch;
         if result.is_err() {
@@ -216,6 +232,18 @@ impl AlacrittyEngine {
     }
 }
 
+/// `cell` as the history keeps it: combining marks capped like the screen's.
+fn trimmed_cell(cell: &AlaCell) -> AlaCell {
+    let mut cell = cell.clone();
+    if cell
+        .zerowidth()
+        .is_some_and(|zw| zw.len() > MAX_ZEROWIDTH_PER_CELL)
+    {
+        trim_cell_zerowidth(&mut cell);
+    }
+    cell
+}
+
 /// Rebuild a cell's extra storage with at most [`MAX_ZEROWIDTH_PER_CELL`] zero-width characters,
 /// keeping its underline colour and hyperlink.
 fn trim_cell_zerowidth(cell: &mut AlaCell) {
@@ -234,27 +262,84 @@ fn trim_cell_zerowidth(cell: &mut AlaCell) {
 }
 
 impl AlacrittyEngine {
+    /// History lines: the compact ones, then the grid's (outside the alternate screen).
+    fn history_len(&self) -> usize {
+        let grid = self.term.grid().history_size();
+        if self.term.mode().contains(TermMode::ALT_SCREEN) {
+            grid
+        } else {
+            self.tap.history.len() + grid
+        }
+    }
+
+    /// Compact history lines readers see (none while the alternate screen is shown).
+    fn compact_len(&self) -> usize {
+        self.history_len() - self.term.grid().history_size()
+    }
+
     fn raw_cell(&self, col: usize, row: usize) -> Option<&AlaCell> {
         let grid = self.term.grid();
         if col >= grid.columns() || row >= grid.screen_lines() {
             return None;
         }
         // Screen row `row` is grid line `row` on the live screen; scrolled back by `view_offset`
-        // it shows the history line that many lines up (negative grid lines are history).
-        let offset = self.view_offset.min(grid.history_size());
-        let line = i32::try_from(row).ok()? - i32::try_from(offset).ok()?;
+        // it shows the history line that many lines up.
+        let history = self.history_len();
+        let abs = history - self.view_offset.min(history) + row;
+        if abs < self.compact_len() {
+            return match self.view_rows.get(row) {
+                Some(Some((line, cells))) if *line == abs => cells.get(col),
+                _ => None,
+            };
+        }
+        let line = i32::try_from(abs).ok()? - i32::try_from(history).ok()?;
         Some(&grid[Line(line)][Column(col)])
     }
 
-    /// A cell by absolute line, 0 being the oldest history line.
-    fn abs_cell(&self, col: usize, line: usize) -> Option<&AlaCell> {
+    /// Decode the compact history lines the view offset shows (after anything that moves them).
+    fn refresh_view(&mut self) {
+        self.view_rows.clear();
+        if self.view_offset == 0 {
+            return;
+        }
+        let (cols, rows) = self.size();
+        let history = self.history_len();
+        let compact = self.compact_len();
+        let top = history - self.view_offset.min(history);
+        for row in 0..rows {
+            let abs = top + row;
+            if abs >= compact {
+                break;
+            }
+            let mut cells = Vec::new();
+            let entry = self
+                .tap
+                .history
+                .line_into(abs, cols, &mut cells)
+                .then_some((abs, cells));
+            self.view_rows.push(entry);
+        }
+    }
+
+    /// Grid line `line` of history or screen by absolute index, when it is in the grid.
+    fn grid_row(&self, line: usize) -> Option<&alacritty_terminal::grid::Row<AlaCell>> {
         let grid = self.term.grid();
-        let total = grid.history_size() + grid.screen_lines();
-        if col >= grid.columns() || line >= total {
+        let history = self.history_len();
+        if line >= history + grid.screen_lines() || line < self.compact_len() {
             return None;
         }
-        let line = i32::try_from(line).ok()? - i32::try_from(grid.history_size()).ok()?;
-        Some(&grid[Line(line)][Column(col)])
+        let line = i32::try_from(line).ok()? - i32::try_from(history).ok()?;
+        Some(&grid[Line(line)])
+    }
+
+    /// Run `f` with the normal screen active when the alternate one is shown (restored after).
+    fn with_normal_active(&mut self, f: impl FnOnce(&mut Self)) {
+        if self.show_normal_screen() {
+            f(self);
+            self.show_alternate_screen();
+        } else {
+            f(self);
+        }
     }
 }
 
@@ -263,16 +348,28 @@ impl Engine for AlacrittyEngine {
         for chunk in bytes.chunks(FEED_CHUNK) {
             self.feed_chunk(chunk);
         }
+        if self.view_offset > 0 {
+            self.refresh_view();
+        }
     }
 
     fn resize(&mut self, cols: usize, rows: usize) {
-        let term = &mut self.term;
+        if self.size() == (cols, rows) {
+            return;
+        }
         let result = catch_unwind(AssertUnwindSafe(|| {
-            term.resize(GridSize { cols, rows });
+            // alacritty reflows the history with the screen and moves lines between them: give
+            // it the whole history as it would have kept it, then take it back.
+            if self.tap.mode != GridMode::Full {
+                self.with_normal_active(|e| tap::rebuild_full(&mut e.term, &mut e.tap));
+            }
+            self.term.resize(GridSize { cols, rows });
+            tap::after_resize(&mut self.term, &mut self.tap);
         }));
         if result.is_err() {
             *self = AlacrittyEngine::new(cols, rows, self.scrollback);
         }
+        self.refresh_view();
     }
 
     fn size(&self) -> (usize, usize) {
@@ -359,34 +456,62 @@ impl Engine for AlacrittyEngine {
     }
 
     fn scrollback_len(&self) -> usize {
-        self.term.grid().history_size()
+        self.history_len()
     }
 
     fn set_view_offset(&mut self, lines: usize) {
         self.view_offset = lines;
+        self.refresh_view();
     }
 
-    fn grid_cell_into(&self, col: usize, line: usize, out: &mut Cell) -> bool {
-        match self.abs_cell(col, line) {
-            Some(cell) => {
-                convert_cell_into(cell, out);
-                true
+    fn grid_line_into(&self, line: usize, cols: usize, out: &mut Vec<Cell>) -> Option<bool> {
+        let grid_cols = self.term.grid().columns();
+        let decoded;
+        let cells: &[AlaCell] = if line < self.compact_len() {
+            let mut cells = Vec::with_capacity(grid_cols);
+            if !self.tap.history.line_into(line, grid_cols, &mut cells) {
+                return None;
             }
-            None => false,
+            decoded = cells;
+            &decoded
+        } else {
+            &self.grid_row(line)?[..Column(grid_cols)]
+        };
+        out.resize_with(cols, Cell::default);
+        for (col, cell) in out.iter_mut().enumerate() {
+            match cells.get(col) {
+                Some(c) => convert_cell_into(c, cell),
+                None => crate::pane::set_blank(cell, Style::default()),
+            }
         }
+        let wrapped = cells
+            .last()
+            .is_some_and(|c| c.flags.contains(Flags::WRAPLINE));
+        Some(wrapped)
     }
 
-    fn line_wrapped(&self, line: usize) -> bool {
-        let last = self.term.grid().columns().saturating_sub(1);
-        self.abs_cell(last, line)
-            .is_some_and(|c| c.flags.contains(Flags::WRAPLINE))
+    fn history_bytes(&self) -> usize {
+        let grid = self.term.grid();
+        let cell = std::mem::size_of::<AlaCell>();
+        // A compact grid keeps rows for a screen plus a few lines of history allocated.
+        let reserved = match self.tap.mode {
+            GridMode::Compact => grid.screen_lines() + tap::DRAIN_AT,
+            GridMode::Plain | GridMode::Full => grid.history_size(),
+        };
+        self.tap.history.heap_bytes() + reserved * grid.columns() * cell
     }
 
     fn clear_history(&mut self) {
+        let alt = self.term.mode().contains(TermMode::ALT_SCREEN);
         let term = &mut self.term;
         if catch_unwind(AssertUnwindSafe(|| term.grid_mut().clear_history())).is_err() {
             self.reset_after_panic();
         }
+        // The history shown is the normal screen's: in the alternate screen there is none.
+        if !alt {
+            self.tap.history.clear();
+        }
+        self.refresh_view();
     }
 
     fn take_damage(&mut self, rows: &mut Vec<usize>) -> bool {
@@ -433,6 +558,25 @@ fn convert_color(color: AlaColor) -> Color {
             }
         }
     }
+}
+
+#[cfg(test)]
+impl AlacrittyEngine {
+    pub(crate) fn debug_state(&self) -> String {
+        format!(
+            "mode {:?} compact {} grid history {} alt {}",
+            self.tap.mode,
+            self.tap.history.len(),
+            self.term.grid().history_size(),
+            self.term.mode().contains(TermMode::ALT_SCREEN)
+        )
+    }
+}
+
+/// The engine's cell conversion, for the tests that compare it with a plain `Term`.
+#[cfg(test)]
+pub(crate) fn convert_cell_into_for_tests(cell: &AlaCell, out: &mut Cell) {
+    convert_cell_into(cell, out);
 }
 
 fn convert_cell_into(cell: &AlaCell, out: &mut Cell) {

@@ -51,8 +51,11 @@
 pub mod clock;
 mod compose;
 mod engine;
+#[cfg(test)]
+mod engine_tests;
 mod filter;
 mod format_draw;
+mod history;
 mod markup;
 mod pane;
 mod render;
@@ -60,6 +63,7 @@ mod sgr;
 mod snapshot;
 mod status;
 mod style;
+mod tap;
 
 pub use clock::{status_clock, strftime};
 pub use compose::{Frame, RowDamage, Scene, ScenePane, compose, compose_into, compose_look};

@@ -269,20 +269,16 @@ impl PaneTerm {
             return None;
         }
         let mut cells = Vec::with_capacity(usize::from(self.cols));
-        let mut cell = Cell::default();
-        for col in 0..self.cols {
-            if !self
-                .engine
-                .grid_cell_into(usize::from(col), line, &mut cell)
-            {
-                set_blank(&mut cell, Style::default());
-            }
-            cells.push(cell.clone());
-        }
-        Some(GridLine {
-            cells,
-            wrapped: self.engine.line_wrapped(line),
-        })
+        let wrapped = self
+            .engine
+            .grid_line_into(line, usize::from(self.cols), &mut cells)?;
+        Some(GridLine { cells, wrapped })
+    }
+
+    /// Heap bytes this pane's history takes (the compact lines and the grid rows kept for
+    /// history): what a busy pane costs beyond its screen.
+    pub fn history_bytes(&self) -> usize {
+        self.engine.history_bytes()
     }
 
     /// `read` over the normal screen (its history, rows and cursor) that the alternate screen
