@@ -5,8 +5,22 @@ use std::fmt;
 
 /// A tmux key code: a byte or Unicode code point below `BASE`, a special key at `BASE + n`, and
 /// modifier bits above. Carried as a uint64 in PANE_KEY.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct KeyCode(pub u64);
+
+/// Keys order as tmux 3.3a's codes do (`list-keys` prints in this order): the click keys,
+/// which tmux 2.2's numbering has no room for, sort after WheelDown and before BSpace.
+impl Ord for KeyCode {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+impl PartialOrd for KeyCode {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
 
 /// Names of the 14 mouse events; each exists for Pane, Status and Border (tmux.h order).
 const MOUSE_EVENTS: [&str; 14] = [
@@ -26,6 +40,22 @@ const MOUSE_EVENTS: [&str; 14] = [
     "WheelDown",
 ];
 const MOUSE_WHERE: [&str; 3] = ["Pane", "Status", "Border"];
+
+/// tmux 3.3a's click keys (events 14 to 22 of `KeyCode::mouse`): a second press within the
+/// click time, a double click once that time passed without a third, a triple click. Never in
+/// PANE_KEY: they live at `CLICK_BASE`, past tmux 2.2's special keys.
+const CLICK_EVENTS: [&str; 9] = [
+    "SecondClick1",
+    "SecondClick2",
+    "SecondClick3",
+    "DoubleClick1",
+    "DoubleClick2",
+    "DoubleClick3",
+    "TripleClick1",
+    "TripleClick2",
+    "TripleClick3",
+];
+const CLICK_BASE: u64 = KeyCode::BASE + 0x100;
 
 impl KeyCode {
     pub const NONE: KeyCode = KeyCode(0xffff_0000_0000);
@@ -94,8 +124,23 @@ impl KeyCode {
     }
 
     /// A named mouse key: `event` indexes `MouseDown1..WheelDown`, `location` Pane/Status/Border.
+    /// Events 14 to 22 are the click keys (SecondClick1..TripleClick3).
     pub const fn mouse(event: u64, location: u64) -> KeyCode {
-        KeyCode(Self::BASE + 3 + event * 3 + location)
+        if event < 14 {
+            KeyCode(Self::BASE + 3 + event * 3 + location)
+        } else {
+            KeyCode(CLICK_BASE + (event - 14) * 3 + location)
+        }
+    }
+
+    /// The order key of `Ord`: a click key sorts as just after WheelDownBorder.
+    fn sort_key(self) -> (u64, u64) {
+        let base = self.base_key().0;
+        if (CLICK_BASE..CLICK_BASE + 27).contains(&base) {
+            (self.modifiers() | (Self::BASE + 44), 1 + base - CLICK_BASE)
+        } else {
+            (self.0, 0)
+        }
     }
 
     /// The key without modifier bits.
@@ -113,7 +158,8 @@ impl KeyCode {
 
     pub const fn is_mouse(self) -> bool {
         let key = self.base_key().0;
-        key >= Self::MOUSE.0 && key < Self::BSPACE.0
+        (key >= Self::MOUSE.0 && key < Self::BSPACE.0)
+            || (key >= CLICK_BASE && key < CLICK_BASE + 27)
     }
 
     /// True for a character or byte key (below BASE), with or without modifiers.
@@ -313,21 +359,28 @@ const NAMED_KEYS: &[(&str, KeyCode)] = &[
 ];
 
 fn mouse_key_by_name(name: &str) -> Option<u64> {
-    MOUSE_EVENTS.iter().enumerate().find_map(|(event, prefix)| {
-        let location = name
-            .get(..prefix.len())
-            .filter(|head| head.eq_ignore_ascii_case(prefix))
-            .and_then(|_| name.get(prefix.len()..))?;
-        let index = MOUSE_WHERE
-            .iter()
-            .position(|w| w.eq_ignore_ascii_case(location))?;
-        Some(KeyCode::mouse(event as u64, index as u64).0)
-    })
+    MOUSE_EVENTS
+        .iter()
+        .chain(CLICK_EVENTS.iter())
+        .enumerate()
+        .find_map(|(event, prefix)| {
+            let location = name
+                .get(..prefix.len())
+                .filter(|head| head.eq_ignore_ascii_case(prefix))
+                .and_then(|_| name.get(prefix.len()..))?;
+            let index = MOUSE_WHERE
+                .iter()
+                .position(|w| w.eq_ignore_ascii_case(location))?;
+            Some(KeyCode::mouse(event as u64, index as u64).0)
+        })
 }
 
 fn mouse_key_name(key: KeyCode) -> Option<String> {
-    let offset = key.0.checked_sub(KeyCode::MOUSE.0 + 1)?;
-    let event = MOUSE_EVENTS.get(usize::try_from(offset / 3).ok()?)?;
+    let (events, offset) = match key.0.checked_sub(CLICK_BASE) {
+        Some(offset) => (&CLICK_EVENTS[..], offset),
+        None => (&MOUSE_EVENTS[..], key.0.checked_sub(KeyCode::MOUSE.0 + 1)?),
+    };
+    let event = events.get(usize::try_from(offset / 3).ok()?)?;
     let location = MOUSE_WHERE.get(usize::try_from(offset % 3).ok()?)?;
     Some(format!("{event}{location}"))
 }

@@ -36,6 +36,8 @@ pub(crate) trait Engine: Send {
     fn title(&self) -> Option<String>;
     /// A bell (BEL outside a string sequence) was fed since the last call.
     fn take_bell(&mut self) -> bool;
+    /// The OSC 52 strings (`52;FLAGS;DATA`, ended by BEL or not) fed since the last call.
+    fn take_clipboard(&mut self) -> Vec<(Vec<u8>, bool)>;
     fn scrollback_len(&self) -> usize;
     /// Show the screen scrolled back by `lines` into history (0: the live screen), as copy mode
     /// does; clamped to the history there is.
@@ -432,6 +434,10 @@ impl Engine for AlacrittyEngine {
         self.listener
             .bell
             .swap(false, std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn take_clipboard(&mut self) -> Vec<(Vec<u8>, bool)> {
+        std::mem::take(&mut self.filter.clipboard)
     }
 
     fn show_normal_screen(&mut self) -> bool {

@@ -6,6 +6,11 @@
 
 /// Longest OSC payload passed on; real titles, hyperlinks and colour requests are far shorter.
 pub(crate) const MAX_OSC_BYTES: usize = 1024;
+/// Longest OSC 52 (clipboard) payload kept for the host, tmux's `INPUT_BUF_LIMIT`; a longer one
+/// is dropped whole.
+pub(crate) const MAX_OSC52_BYTES: usize = 1024 * 1024;
+/// OSC 52 payloads kept until the host takes them.
+const MAX_OSC52_QUEUED: usize = 8;
 /// Longest CSI body held back to look for REP; longer ones are passed on as they are.
 const MAX_CSI_BYTES: usize = 64;
 
@@ -30,6 +35,11 @@ pub(crate) struct InputFilter {
     state: State,
     /// The body of the CSI being held back (parameters and intermediates).
     csi: Vec<u8>,
+    /// The OSC being read, while it may be an OSC 52 (`52;...`) of at most `MAX_OSC52_BYTES`.
+    osc: Option<Vec<u8>>,
+    /// Complete OSC 52 payloads (`52;FLAGS;DATA`) and whether each ended with BEL (else ST),
+    /// for the host's clipboard (tmux `input_osc_52`).
+    pub(crate) clipboard: Vec<(Vec<u8>, bool)>,
 }
 
 impl Default for InputFilter {
@@ -37,6 +47,8 @@ impl Default for InputFilter {
         InputFilter {
             state: State::Ground,
             csi: Vec::new(),
+            osc: None,
+            clipboard: Vec::new(),
         }
     }
 }
@@ -57,6 +69,9 @@ impl InputFilter {
             // The transitions follow vte 0.15 (`advance_esc`, `advance_csi_*`,
             // `advance_osc_string`, `anywhere`): ESC always starts a new escape, CAN and SUB
             // always return to ground, C0 controls inside an escape or CSI are executed in place.
+            if let State::Osc(_) = self.state {
+                self.osc_byte(b);
+            }
             self.state = match (self.state, b) {
                 (State::Osc(_), 0x07) => {
                     out.push(b);
@@ -116,6 +131,7 @@ impl InputFilter {
                 }
                 (State::Escape, b']') => {
                     out.push(b);
+                    self.osc = Some(Vec::new());
                     State::Osc(0)
                 }
                 (State::Escape | State::EscapeIntermediate, 0x00..=0x1F | 0x7F) => {
@@ -133,6 +149,29 @@ impl InputFilter {
             };
         }
         marks
+    }
+
+    /// A byte of an OSC string: kept while the string may be an OSC 52; its end (BEL, or the
+    /// ESC of ST) queues it; CAN and SUB cancel it.
+    fn osc_byte(&mut self, b: u8) {
+        let Some(mut osc) = self.osc.take() else {
+            return;
+        };
+        match b {
+            0x07 | 0x1B => {
+                if osc.starts_with(b"52;") && self.clipboard.len() < MAX_OSC52_QUEUED {
+                    self.clipboard.push((osc, b == 0x07));
+                }
+            }
+            0x18 | 0x1A => {}
+            _ => {
+                osc.push(b);
+                let prefix = osc.len().min(3);
+                if osc.get(..prefix) == b"52;".get(..prefix) && osc.len() <= MAX_OSC52_BYTES {
+                    self.osc = Some(osc);
+                }
+            }
+        }
     }
 
     /// Pass on a held CSI unchanged (without its final byte, which has not come yet).
@@ -210,6 +249,21 @@ mod tests {
         assert_eq!(run(&[b"\x1b[5\nb"], 10).0, b"\x1b\n[5b");
         // An aborted CSI is passed on as it was.
         assert_eq!(run(&[b"\x1b[12\x1b[3b"], 10).0, b"\x1b[12\x1b[3b");
+    }
+
+    #[test]
+    fn osc_52_is_kept_whole_for_the_host() {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        let data = "QUJD".repeat(1000);
+        let input = format!("\x1b]52;c;{data}\x07\x1b]2;t\x07\x1b]52;;eA==\x1b\\");
+        let (a, b) = input.as_bytes().split_at(7);
+        f.filter(a, 80, &mut out);
+        f.filter(b, 80, &mut out);
+        assert_eq!(f.clipboard.len(), 2);
+        assert_eq!(f.clipboard[0].0, format!("52;c;{data}").into_bytes());
+        assert!(f.clipboard[0].1, "ended with BEL");
+        assert_eq!(f.clipboard[1], (b"52;;eA==".to_vec(), false));
     }
 
     #[test]

@@ -357,6 +357,12 @@ impl PaneTerm {
         self.engine.take_bell()
     }
 
+    /// The clipboard strings (OSC 52: `52;FLAGS;DATA`, and whether BEL ended each) the
+    /// program wrote since the last call, for the host's `set-clipboard`.
+    pub fn take_clipboard(&mut self) -> Vec<(Vec<u8>, bool)> {
+        self.engine.take_clipboard()
+    }
+
     /// The window title set with OSC 0 or OSC 2, if any.
     pub fn title(&self) -> Option<String> {
         self.engine.title()

@@ -2,7 +2,11 @@
 //! terminal reports become the keys `MouseDown1Pane`, `WheelUpPane`, `MouseDrag1Border`...
 //! run through the pane's copy-mode table and the root table; `-t =` names the pane under the
 //! mouse; a drag continues in copy mode (the selection follows) or on a border (the layout
-//! follows). With `mouse off` reports go to the active pane unchanged, as before.
+//! follows). With `mouse off` reports go to the active pane unchanged, as before. A second
+//! press of the same button within 300 ms is `SecondClick`, a third `TripleClick`, and two
+//! presses without a third once the time is up `DoubleClick` (tmux's click timer).
+
+use std::time::{Duration, Instant};
 
 use tmate_proto::{KeyCode, MouseEvent};
 
@@ -28,6 +32,21 @@ pub struct MouseInfo {
     /// The report as the terminal sent it (button bits, release).
     pub button: u32,
     pub release: bool,
+    /// A DoubleClick made by the click timer: `send-keys -M` does not pass it on (tmux's
+    /// `m->ignore`), the program saw both presses already.
+    pub ignore: bool,
+}
+
+/// tmux's `KEYC_CLICK_TIMEOUT`.
+pub const CLICK_TIME: Duration = Duration::from_millis(300);
+
+/// What the click timer waits for (tmux `CLIENT_DOUBLECLICK`, `CLIENT_TRIPLECLICK`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClickWait {
+    /// A press happened: another of its button makes a SecondClick.
+    Second,
+    /// Two happened: a third makes a TripleClick, none a DoubleClick when the time is up.
+    Third,
 }
 
 /// A drag in progress and who follows it.
@@ -50,6 +69,70 @@ pub struct MouseState {
     /// Where the button went down, in the window.
     down: (u16, u16),
     drag: Option<Drag>,
+    /// The click timer: what it waits for and until when.
+    click: Option<(ClickWait, Instant)>,
+    /// The press the timer started with (tmux `click_event`, `click_button`).
+    click_event: Option<MouseEvent>,
+}
+
+impl MouseState {
+    /// When the click timer runs out, if it runs.
+    pub fn click_deadline(&self) -> Option<Instant> {
+        self.click.map(|(_, at)| at)
+    }
+}
+
+/// The click timer ran out (tmux `server_client_click_timer`): two presses that waited for a
+/// third were a double click, which runs now at the second press's place.
+pub fn click_expired(
+    shared: &std::sync::Arc<crate::server::Shared>,
+    st: &mut State,
+    sid: u32,
+    info: &ClientInfo,
+    ms: &mut MouseState,
+    now: Instant,
+) {
+    let Some((wait, at)) = ms.click else {
+        return;
+    };
+    if now < at {
+        return;
+    }
+    ms.click = None;
+    let Some(ev) = ms.click_event.take().filter(|_| wait == ClickWait::Third) else {
+        return;
+    };
+    let Some(w) = st
+        .sessions
+        .get(&sid)
+        .and_then(|s| s.windows.get(&s.current))
+    else {
+        return;
+    };
+    let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
+    let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
+    let spot = locate(w, x, y);
+    let event = 17 + u64::from(ev.button & 3).min(2);
+    dispatch(shared, st, info, ms, spot, event, ev.button, false, true);
+}
+
+/// A press through the click timer (tmux `server_client_check_mouse`): the key's event
+/// number, MouseDown, SecondClick or TripleClick; None for a press of another button while
+/// the timer waited (tmux makes no key of it).
+fn click(ms: &mut MouseState, ev: &MouseEvent, n: u64) -> Option<u64> {
+    let same = ms.click_event.is_some_and(|c| c.button == ev.button);
+    let (event, wait) = match ms.click.take().map(|(w, _)| w) {
+        Some(ClickWait::Second) if same => (Some(14 + n), Some(ClickWait::Third)),
+        Some(ClickWait::Third) if same => {
+            ms.click_event = None;
+            return Some(20 + n);
+        }
+        Some(_) => (None, None),
+        None => (Some(n), Some(ClickWait::Second)),
+    };
+    ms.click = wait.map(|w| (w, Instant::now() + CLICK_TIME));
+    ms.click_event = Some(*ev);
+    event
 }
 
 /// Handle a mouse report; false when the mouse option is off (the caller sends it on).
@@ -64,6 +147,7 @@ pub fn handle(
     if st.session_option(sid, "mouse") != "on" {
         return false;
     }
+    click_expired(shared, st, sid, info, ms, Instant::now());
     let Some(s) = st.sessions.get(&sid) else {
         return true;
     };
@@ -73,14 +157,39 @@ pub fn handle(
     let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
     let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
     let spot = locate(w, x, y);
-    let (location, pane) = (spot.location, spot.pane);
-    // Where the button went down: a drag and its end belong there.
-    let (start_location, start_pane) = (ms.location, ms.pane);
     let b = ev.button;
     let release = ev.release || (!ev.sgr && b & 3 == 3 && b & 64 == 0);
     let Some(event) = event_number(shared, st, info, ev, release, ms, spot) else {
         return true;
     };
+    dispatch(shared, st, info, ms, spot, event, b, release, false);
+    true
+}
+
+/// Run mouse key `event` (`KeyCode::mouse` numbering) for a report at `spot`: through the
+/// pane's mode table and the root table, to the pane when unbound.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one report's parts, as tmux's mouse_event"
+)]
+fn dispatch(
+    shared: &std::sync::Arc<crate::server::Shared>,
+    st: &mut State,
+    info: &ClientInfo,
+    ms: &mut MouseState,
+    spot: Spot,
+    event: u64,
+    b: u32,
+    release: bool,
+    ignore: bool,
+) {
+    let (x, y) = (spot.x, spot.y);
+    let (location, pane) = (spot.location, spot.pane);
+    let (start_location, start_pane) = (ms.location, ms.pane);
+    let sid = info
+        .attached
+        .and_then(|c| st.clients.get(&c))
+        .map_or(0, |c| c.session);
     // A drag or its end belongs where the button went down.
     let (location, pane) = if (6..12).contains(&event) {
         (start_location.unwrap_or(location), start_pane.or(pane))
@@ -111,20 +220,22 @@ pub fn handle(
         y: py,
         button: b,
         release,
+        ignore,
     };
     let Some(binding) = binding else {
         if let Some(p) = pane.filter(|_| location == Location::Pane)
             && mode_table.is_none()
+            && !ignore
         {
             unbound(shared, st, info, p, &mouse);
         }
-        return true;
+        return;
     };
     if location == Location::Border && is_resize_drag(&binding.commands) {
         // The border follows from where the button went down (tmux's m->lx, m->ly).
         drag_border(shared, st, info, ms.down.0, ms.down.1, x, y);
         ms.drag = Some(Drag::Border { x, y });
-        return true;
+        return;
     }
     let ctx = ClientInfo {
         pane: pane.or(info.pane),
@@ -143,7 +254,6 @@ pub fn handle(
     {
         ms.drag = Some(Drag::Copy { pane: p });
     }
-    true
 }
 
 /// An unbound mouse key on a pane: to its tree mode, else to its program if it asked for the
@@ -227,7 +337,11 @@ fn event_number(
         let n = u64::from(ms.button.min(2));
         let dragged = ms.drag.take();
         match dragged {
-            Some(Drag::Copy { .. } | Drag::Key) => 9 + n,
+            Some(Drag::Copy { pane }) => {
+                crate::copy::drag_release(st, pane);
+                9 + n
+            }
+            Some(Drag::Key) => 9 + n,
             Some(Drag::Border { .. }) => return None,
             None => 3 + n,
         }
@@ -235,7 +349,7 @@ fn event_number(
         match ms.drag {
             Some(Drag::Copy { pane }) => {
                 let (px, py) = pane_position(st, pane, x, y);
-                crate::copy::drag_update(st, pane, px, py);
+                crate::copy::drag_update(shared, st, pane, px, py);
                 return None;
             }
             Some(Drag::Border { x: lx, y: ly }) => {
@@ -250,7 +364,7 @@ fn event_number(
         ms.down = (x, y);
         ms.location = Some(location);
         ms.pane = pane;
-        u64::from(b & 3).min(2)
+        return click(ms, ev, u64::from(b & 3).min(2));
     })
 }
 
@@ -359,7 +473,7 @@ fn resize_cmd(pane: u32, dir: &str, n: u16) -> Vec<String> {
 /// `send-keys -M` and unbound reports: the event to the pane in its coordinates and encoding,
 /// if its program turned mouse reporting on.
 pub fn send_to_pane(st: &State, pane: u32, m: &MouseInfo) {
-    let Some(p) = st.panes.get(&pane) else {
+    let Some(p) = st.panes.get(&pane).filter(|_| !m.ignore) else {
         return;
     };
     let modes = p.term.modes();

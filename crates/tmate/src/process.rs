@@ -284,6 +284,7 @@ async fn read_output(
                     {
                         p.term.feed(bytes);
                         let bell = p.term.take_bell();
+                        let clipboard = p.term.take_clipboard();
                         crate::copy::after_output(p);
                         if let Some(pipe) = &p.pipe {
                             pipe.output(bytes);
@@ -294,6 +295,9 @@ async fn read_output(
                         }
                         crate::control::pane_output(&mut st, id, bytes);
                         crate::alerts::pane_output(&mut st, id, bell);
+                        for (osc, bel) in clipboard {
+                            crate::copy::clipboard::pane_osc52(&mut st, id, &osc, bel);
+                        }
                     }
                 }
                 shared.notify_output();

@@ -121,6 +121,7 @@ fn initial_state() -> State {
         crate::bindings::DEFAULTS,
         crate::bindings::TREE_DEFAULTS,
         crate::copy::keys::DEFAULTS,
+        crate::copy::keys::ROOT_DEFAULTS,
     ];
     for (_, line) in defaults.iter().flat_map(|d| crate::parse::logical_lines(d)) {
         if let Ok(cmds) = crate::parse::parse_line(&line) {

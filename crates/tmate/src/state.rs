@@ -425,6 +425,8 @@ pub enum ClientEvent {
     KeyTable(String),
     /// Ring the client terminal's bell (an alert's action).
     Bell,
+    /// Bytes for the client's terminal as they are (the clipboard's OSC 52).
+    Write(Vec<u8>),
     /// Stop drawing on the client's terminal and give it back to the client, which runs this
     /// `lock-command` (`Some`, tmux's MSG_LOCK) or stops itself (`None`, MSG_SUSPEND), then
     /// answers (UNLOCK, WAKEUP) and is drawn again.

@@ -74,6 +74,29 @@ impl AttachedClient<'_> {
         quiet
     }
 
+    /// When the mouse's click timer runs out (`crate::mouse::CLICK_TIME`).
+    pub(super) fn click_deadline(&self) -> Option<Instant> {
+        self.keys.mouse.click_deadline()
+    }
+
+    /// The click timer ran out: a double click's key runs now.
+    pub(super) fn click_timer(&mut self) {
+        let now = Instant::now();
+        if self.click_deadline().is_none_or(|t| now < t) {
+            return;
+        }
+        let shared = self.shared;
+        let mut st = shared.lock();
+        let mctx = ClientInfo {
+            attached: Some(self.id),
+            ..self.info.clone()
+        };
+        crate::mouse::click_expired(shared, &mut st, self.sid, &mctx, &mut self.keys.mouse, now);
+        drop(st);
+        shared.notify();
+        self.redraw = true;
+    }
+
     /// One key, mouse event or unknown sequence; returns whether it may change the screen.
     fn on_input_event(
         &mut self,

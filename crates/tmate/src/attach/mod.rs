@@ -246,6 +246,7 @@ impl<'a> AttachedClient<'a> {
             self.keys.overlay.expire(Instant::now());
             self.redraw |= !self.keys.overlay.is_open();
         }
+        self.click_timer();
         if std::mem::take(&mut self.keys.clear_message) {
             self.redraw |= self.message.take().is_some();
         }
@@ -305,6 +306,7 @@ impl<'a> AttachedClient<'a> {
             self.keys.dispatch.repeat_deadline(),
             self.message.as_ref().map(|(_, t, _)| *t),
             self.keys.overlay.deadline(),
+            self.click_deadline(),
         ]
         .into_iter()
         .flatten()
@@ -424,6 +426,12 @@ impl<'a> AttachedClient<'a> {
             }
             Some(ClientEvent::Bell) => {
                 self.out.push(0x07);
+                None
+            }
+            Some(ClientEvent::Write(bytes)) => {
+                if !self.suspended {
+                    self.out.extend_from_slice(&bytes);
+                }
                 None
             }
             Some(ClientEvent::KeyTable(table)) => {

@@ -91,17 +91,43 @@ fn capture_line(
 }
 
 pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
-    let Some(p) = state.panes.get(&t.pane) else {
+    let Some(p) = state.panes.get_mut(&t.pane) else {
         return fail("no pane");
     };
-    if args.has('a') {
-        if args.has('q') {
-            return Ok(CmdResult::default());
+    let out = if args.has('a') {
+        // tmux reads the screen the alternate one saved (`saved_grid`): the normal screen's
+        // rows, without its history.
+        match p
+            .term
+            .with_normal_screen(|term| capture_text(term, args, true))
+        {
+            Some(out) => out,
+            None if args.has('q') => String::new(),
+            None => return fail("no alternate screen"),
         }
-        return fail("no alternate screen");
+    } else {
+        capture_text(&p.term, args, false)
+    };
+    if args.has('p') {
+        return output(out);
     }
-    let term = &p.term;
-    let hsize = term.scrollback_len();
+    let limit = buffer_limit(state);
+    state
+        .buffers
+        .set(args.get('b'), out.into_bytes(), limit)
+        .map(|()| CmdResult::default())
+}
+
+/// The lines capture-pane prints (`-S -E -J -N -e -C`); `alternate` (-a): of the normal screen
+/// shown while the alternate one is on, its rows only.
+fn capture_text(term: &tmate_term::PaneTerm, args: &Args, alternate: bool) -> String {
+    let history = term.scrollback_len();
+    // The saved screen has no history: line 0 is its top row.
+    let (base, hsize) = if alternate {
+        (history, 0)
+    } else {
+        (0, history)
+    };
     let sy = usize::from(term.size().1).max(1);
     let last = hsize + sy - 1;
     let mut top = capture_line(args.get('S'), hsize, sy, 0, hsize);
@@ -112,19 +138,19 @@ pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
     let join = args.has('J');
     let (cursor_x, cursor_line) = {
         let (x, y) = term.program_cursor();
-        (usize::from(x), hsize + usize::from(y))
+        (usize::from(x), (!alternate).then(|| hsize + usize::from(y)))
     };
     let mut out = String::new();
     // -e: the style in force, carried across lines as tmux does (from the default cell).
     let mut last_style = Style::default();
     for y in top..=bottom {
-        let Some(line) = term.grid_line(y) else {
+        let Some(line) = term.grid_line(base + y) else {
             break;
         };
         // -J keeps wrapped lines whole (tmux does not trim them) and joins them.
         let end = if join && line.wrapped {
             line.cells.len()
-        } else if (join || args.has('N')) && y == cursor_line {
+        } else if (join || args.has('N')) && Some(y) == cursor_line {
             // Untrimmed, tmux keeps what was written; on the cursor's line that reaches at
             // least the cursor (the shell's "$ " prompt keeps its space).
             line.length().max(cursor_x)
@@ -144,14 +170,7 @@ pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
             out.push('\n');
         }
     }
-    if args.has('p') {
-        return output(out);
-    }
-    let limit = buffer_limit(state);
-    state
-        .buffers
-        .set(args.get('b'), out.into_bytes(), limit)
-        .map(|()| CmdResult::default())
+    out
 }
 
 /// `capture-pane -e`: the text of `cells[..end]` with an SGR sequence wherever the style

@@ -51,6 +51,11 @@ impl Buffers {
     /// A new automatic buffer (`buffer0`, `buffer1`...), dropping the oldest automatic ones
     /// beyond `limit`. Empty data adds nothing.
     pub fn add(&mut self, data: Vec<u8>, limit: usize) {
+        self.add_prefixed("buffer", data, limit);
+    }
+
+    /// As `add`, named `PREFIXN` (tmux `paste_add`: copy commands' buffer-prefix argument).
+    pub fn add_prefixed(&mut self, prefix: &str, data: Vec<u8>, limit: usize) {
         if data.is_empty() || data.len() > MAX_BUFFER {
             return;
         }
@@ -73,7 +78,7 @@ impl Buffers {
             }
         }
         let name = loop {
-            let name = format!("buffer{}", self.next_index);
+            let name = format!("{prefix}{}", self.next_index);
             self.next_index += 1;
             if self.get(&name).is_none() {
                 break name;

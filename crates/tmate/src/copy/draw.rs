@@ -18,6 +18,8 @@ pub struct Styles {
     pub matched: Style,
     /// `copy-mode-current-match-style`.
     pub current: Style,
+    /// `copy-mode-mark-style`.
+    pub mark: Style,
 }
 
 impl Default for Styles {
@@ -28,12 +30,15 @@ impl Default for Styles {
             mode: tmate_term::MODE_STYLE,
             matched: style(MATCH_STYLE),
             current: style(CURRENT_MATCH_STYLE),
+            mark: style(MARK_STYLE),
         }
     }
 }
 
 /// tmux 3.3a's `copy-mode-match-style` default.
 pub const MATCH_STYLE: &str = "bg=cyan,fg=black";
+/// tmux 3.3a's `copy-mode-mark-style` default.
+pub const MARK_STYLE: &str = "bg=red,fg=black";
 /// tmux 3.3a's `copy-mode-current-match-style` default.
 pub const CURRENT_MATCH_STYLE: &str = "bg=magenta,fg=black";
 
@@ -88,9 +93,18 @@ pub fn rows(m: &CopyMode, g: &Grid<'_>, styles: &Styles) -> Vec<GridLine> {
                     continue;
                 }
                 let mut cell = cell;
+                // tmux `window_copy_update_style`: the mark's line in the mark style, its
+                // column with the colours swapped (and so any match over it).
+                let mut inv = false;
+                if let Some((mx, my)) = m.mark
+                    && my == fy
+                {
+                    inv = mx == fx;
+                    cell.style = paint(styles.mark, inv);
+                }
                 match m.match_at(g, fx, fy) {
-                    Some(true) => cell.style = styles.current,
-                    Some(false) => cell.style = styles.matched,
+                    Some(true) => cell.style = paint(styles.current, inv),
+                    Some(false) => cell.style = paint(styles.matched, inv),
                     None => {}
                 }
                 cells.push(cell);
@@ -119,4 +133,17 @@ pub fn rows(m: &CopyMode, g: &Grid<'_>, styles: &Styles) -> Vec<GridLine> {
             }
         })
         .collect()
+}
+
+/// A style's attributes and colours, the colours swapped when `inv`.
+fn paint(style: Style, inv: bool) -> Style {
+    if inv {
+        Style {
+            fg: style.bg,
+            bg: style.fg,
+            attrs: style.attrs,
+        }
+    } else {
+        style
+    }
 }

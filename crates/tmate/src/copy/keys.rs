@@ -1,6 +1,7 @@
 //! tmux 3.3a's default `copy-mode` (emacs) and `copy-mode-vi` key tables, in config syntax
-//! (`{ }` blocks written as quoted command strings), installed at server start. The
-//! DoubleClick/TripleClick bindings are left out: those keys do not exist here yet.
+//! (`{ }` blocks written as quoted command strings), installed at server start, and its root
+//! table's double and triple click bindings (`ROOT_DEFAULTS`, the server's own table only: the
+//! relay keeps tmate 2.4's root table).
 
 pub const DEFAULTS: &str = r##"
 bind-key -T copy-mode C-Space send-keys -X begin-selection
@@ -34,6 +35,8 @@ bind-key -T copy-mode q send-keys -X cancel
 bind-key -T copy-mode r send-keys -X refresh-from-pane
 bind-key -T copy-mode t command-prompt -1 -p "(jump to forward)" "send-keys -X jump-to-forward \"%%\""
 bind-key -T copy-mode MouseDown1Pane select-pane
+bind-key -T copy-mode DoubleClick1Pane select-pane \; send-keys -X select-word \; run-shell -d 0.3 \; send-keys -X copy-pipe-and-cancel
+bind-key -T copy-mode TripleClick1Pane select-pane \; send-keys -X select-line \; run-shell -d 0.3 \; send-keys -X copy-pipe-and-cancel
 bind-key -T copy-mode MouseDrag1Pane select-pane \; send-keys -X begin-selection
 bind-key -T copy-mode MouseDragEnd1Pane send-keys -X copy-pipe-and-cancel
 bind-key -T copy-mode WheelUpPane select-pane \; send-keys -X -N 5 scroll-up
@@ -141,6 +144,8 @@ bind-key -T copy-mode-vi w send-keys -X next-word
 bind-key -T copy-mode-vi \{ send-keys -X previous-paragraph
 bind-key -T copy-mode-vi \} send-keys -X next-paragraph
 bind-key -T copy-mode-vi MouseDown1Pane select-pane
+bind-key -T copy-mode-vi DoubleClick1Pane select-pane \; send-keys -X select-word \; run-shell -d 0.3 \; send-keys -X copy-pipe-and-cancel
+bind-key -T copy-mode-vi TripleClick1Pane select-pane \; send-keys -X select-line \; run-shell -d 0.3 \; send-keys -X copy-pipe-and-cancel
 bind-key -T copy-mode-vi MouseDrag1Pane select-pane \; send-keys -X begin-selection
 bind-key -T copy-mode-vi MouseDragEnd1Pane send-keys -X copy-pipe-and-cancel
 bind-key -T copy-mode-vi WheelUpPane select-pane \; send-keys -X -N 5 scroll-up
@@ -155,6 +160,13 @@ bind-key -T copy-mode-vi Right send-keys -X cursor-right
 bind-key -T copy-mode-vi M-x send-keys -X jump-to-mark
 bind-key -T copy-mode-vi C-Up send-keys -X scroll-up
 bind-key -T copy-mode-vi C-Down send-keys -X scroll-down
+"##;
+
+/// tmux 3.3a's root bindings for double and triple clicks: a word or line of a pane that does
+/// not take the mouse itself is selected in copy mode and copied.
+pub const ROOT_DEFAULTS: &str = r##"
+bind-key -n DoubleClick1Pane select-pane -t= \; if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" "send-keys -M" "copy-mode -H ; send-keys -X select-word ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"
+bind-key -n TripleClick1Pane select-pane -t= \; if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" "send-keys -M" "copy-mode -H ; send-keys -X select-line ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"
 "##;
 
 /// Whether a copy-mode command other than a search clears the search marks (tmux 3.3a's

@@ -7,9 +7,11 @@
 
 pub mod backing;
 pub mod buffers;
+pub mod clipboard;
 pub mod draw;
 pub mod keys;
 pub mod mode;
+pub mod motion;
 pub mod search;
 
 use std::sync::Arc;
@@ -45,6 +47,7 @@ fn styles(state: &State, pane: u32) -> draw::Styles {
         mode: get("mode-style", MODE_STYLE),
         matched: get("copy-mode-match-style", d.matched),
         current: get("copy-mode-current-match-style", d.current),
+        mark: get("copy-mode-mark-style", d.mark),
     }
 }
 
@@ -211,23 +214,98 @@ pub fn start_drag(state: &mut State, pane: u32, x: i32, y: i32) {
     if let Some(m) = p.copy.as_mut() {
         let b = Arc::clone(&m.backing);
         let g = Grid::new(&b);
-        m.mouse_to(&g, x, y);
-        m.begin_selection(&g);
+        m.start_drag(&g, x, y);
     }
     sync(p);
 }
 
-/// The mouse moved during a copy-mode drag: the cursor and the selection follow.
-pub fn drag_update(state: &mut State, pane: u32, x: i32, y: i32) {
+/// How often a drag held on the pane's top or bottom row scrolls (tmux
+/// `WINDOW_COPY_DRAG_REPEAT_TIME`).
+const DRAG_REPEAT: std::time::Duration = std::time::Duration::from_millis(50);
+/// Most scroll steps of one held drag (the task's bound: over an hour of holding).
+const DRAG_REPEAT_MAX: u32 = 100_000;
+/// Names each drag's scrolling task, so that a newer one or the release stops it.
+static DRAG_TOKEN: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// The mouse moved during a copy-mode drag: the cursor and the selection follow (tmux
+/// `window_copy_drag_update`). On the pane's top or bottom row the copy scrolls a line, and
+/// goes on scrolling every 50 ms while the mouse stays there.
+pub fn drag_update(
+    shared: &Arc<crate::server::Shared>,
+    state: &mut State,
+    pane: u32,
+    x: i32,
+    y: i32,
+) {
     let Some(p) = state.panes.get_mut(&pane) else {
         return;
     };
     if let Some(m) = p.copy.as_mut() {
         let b = Arc::clone(&m.backing);
         let g = Grid::new(&b);
+        m.drag_scroll = None;
+        let (old_cx, old_cy) = (m.cx, m.cy);
         m.mouse_to(&g, x, y);
+        let last = i32::try_from(g.sy() - 1).unwrap_or(i32::MAX);
+        if old_cy != m.cy || old_cx == m.cx {
+            let up = if y == 0 {
+                Some(true)
+            } else if y == last {
+                Some(false)
+            } else {
+                None
+            };
+            if let Some(up) = up {
+                if up {
+                    m.cursor_up(&g, true);
+                } else {
+                    m.cursor_down(&g, true);
+                }
+                let token = DRAG_TOKEN.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                m.drag_scroll = Some(token);
+                drag_scroll(Arc::clone(shared), pane, token);
+            }
+        }
     }
     sync(p);
+}
+
+/// The drag ended: no more scrolling (tmux `window_copy_drag_release`).
+pub fn drag_release(state: &mut State, pane: u32) {
+    if let Some(m) = state.panes.get_mut(&pane).and_then(|p| p.copy.as_mut()) {
+        m.drag_scroll = None;
+    }
+}
+
+/// tmux `window_copy_scroll_timer`: while the drag's cursor stays on the top or bottom row,
+/// a line every `DRAG_REPEAT`.
+fn drag_scroll(shared: Arc<crate::server::Shared>, pane: u32, token: u64) {
+    tokio::spawn(async move {
+        for _ in 0..DRAG_REPEAT_MAX {
+            tokio::time::sleep(DRAG_REPEAT).await;
+            {
+                let mut st = shared.lock();
+                let Some(p) = st.panes.get_mut(&pane) else {
+                    break;
+                };
+                let Some(m) = p.copy.as_mut().filter(|m| m.drag_scroll == Some(token)) else {
+                    break;
+                };
+                let b = Arc::clone(&m.backing);
+                let g = Grid::new(&b);
+                if m.cy == 0 {
+                    m.cursor_up(&g, true);
+                } else if m.cy == g.sy() - 1 {
+                    m.cursor_down(&g, true);
+                } else {
+                    m.drag_scroll = None;
+                    break;
+                }
+                sync(p);
+            }
+            shared.notify();
+        }
+    });
 }
 
 /// After pane output or a resize: copy mode shows its own copy, so only a new pane size
@@ -313,9 +391,21 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     let b = Arc::clone(&m.backing);
     let g = Grid::new(&b);
     m.settle(&g);
+    // tmux `window_copy_move_mouse`: a command a mouse key ran (not the wheel) starts with the
+    // cursor under the mouse.
+    if let Some(ms) = ctx
+        .client
+        .mouse
+        .as_ref()
+        .filter(|ms| ms.pane == Some(pane) && ms.button & 64 == 0)
+    {
+        m.mouse_cursor(&g, ms.x, ms.y);
+    }
+    let arg2 = args.rest.get(2).cloned();
     let inv = Invocation {
         name: &name,
         arg: arg.as_deref(),
+        arg2: arg2.as_deref(),
         count,
         separators: &separators,
         wrap,
@@ -339,16 +429,7 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     } else if let Some(p) = state.panes.get_mut(&pane) {
         sync(p);
     }
-    if let Some(text) = effect.copied {
-        if name.starts_with("append-selection") {
-            append_to_top_buffer(state, text, limit);
-        } else {
-            if let Some(cmd) = effect.pipe {
-                run_pipe(ctx, &cmd, text.clone());
-            }
-            state.buffers.add(text, limit);
-        }
-    }
+    finish_copy(ctx, state, pane, effect, limit);
     Ok(CmdResult::default())
 }
 
@@ -370,7 +451,7 @@ fn command_arg(state: &State, pane: u32, args: &Args) -> Option<String> {
 }
 
 /// The server's `buffer-limit` (tmux's 50 when unset or not a number).
-fn buffer_limit(state: &State) -> usize {
+pub(crate) fn buffer_limit(state: &State) -> usize {
     usize::try_from(
         state
             .options
@@ -385,6 +466,8 @@ fn buffer_limit(state: &State) -> usize {
 struct Invocation<'a> {
     name: &'a str,
     arg: Option<&'a str>,
+    /// The second argument (copy-pipe's buffer prefix).
+    arg2: Option<&'a str>,
     /// -N, at least 1.
     count: usize,
     /// The window's `word-separators`.
@@ -398,10 +481,24 @@ struct Invocation<'a> {
 struct Effect {
     /// Leave copy mode.
     cancel: bool,
-    /// Text for a paste buffer.
+    /// The text taken (the selection, or the search match under the cursor).
     copied: Option<Vec<u8>>,
-    /// copy-pipe's command for that text.
-    pipe: Option<String>,
+    /// The text goes to a new paste buffer (copy-*), is appended to the top one
+    /// (append-selection), or only to a command (pipe*).
+    store: Store,
+    /// The text goes to a command: the pipe commands' argument, unexpanded; `copy-command`
+    /// when it is missing or expands to nothing.
+    pipe: Option<Option<String>>,
+    /// The new buffer's name prefix (tmux's `prefix` argument), unexpanded.
+    prefix: Option<String>,
+}
+
+#[derive(Default, PartialEq, Eq)]
+enum Store {
+    #[default]
+    None,
+    New,
+    Append,
 }
 
 impl Effect {
@@ -488,6 +585,27 @@ fn movement_command(m: &mut CopyMode, g: &Grid<'_>, inv: &Invocation<'_>) -> Opt
                 m.goto_line(g, a);
             }
         }
+        "cursor-down-and-cancel" => {
+            let cy = m.cy;
+            (0..count).for_each(|_| m.cursor_down(g, false));
+            cancel = cy == m.cy && m.oy == 0;
+        }
+        "jump-forward" | "jump-backward" | "jump-to-forward" | "jump-to-backward" => {
+            let kind = match name {
+                "jump-forward" => mode::Jump::Forward,
+                "jump-backward" => mode::Jump::Backward,
+                "jump-to-forward" => mode::Jump::ToForward,
+                _ => mode::Jump::ToBackward,
+            };
+            m.jump_new(g, kind, inv.arg.unwrap_or(""), count);
+        }
+        "jump-again" => m.jump_repeat(g, false, count),
+        "jump-reverse" => m.jump_repeat(g, true, count),
+        "next-paragraph" => (0..count).for_each(|_| m.next_paragraph(g)),
+        "previous-paragraph" => (0..count).for_each(|_| m.previous_paragraph(g)),
+        "next-matching-bracket" => m.next_matching_bracket(g, count),
+        "previous-matching-bracket" => m.previous_matching_bracket(g, count),
+        "jump-to-mark" => m.jump_to_mark(g),
         _ => return None,
     }
     Some(cancel)
@@ -505,12 +623,19 @@ fn selection_command(
         "clear-selection" => m.clear_selection(g),
         "begin-selection" => {
             // From a mouse binding, the selection starts under the mouse.
-            if let Some(ms) = ctx.client.mouse.as_ref().filter(|ms| ms.pane == Some(pane)) {
-                m.mouse_to(g, ms.x, ms.y);
+            match ctx.client.mouse.as_ref().filter(|ms| ms.pane == Some(pane)) {
+                Some(ms) => m.start_drag(g, ms.x, ms.y),
+                None => m.begin_selection(g),
             }
-            m.begin_selection(g);
         }
         "select-line" => m.select_line(g, inv.count),
+        "select-word" => m.select_word(g, inv.separators),
+        "set-mark" => m.set_mark(g),
+        "stop-selection" => {
+            m.drag = mode::Drag::None;
+            m.lineflag = mode::LineSel::None;
+            m.selflag = mode::SelFlag::Char;
+        }
         "rectangle-toggle" => {
             m.lineflag = mode::LineSel::None;
             let r = !m.rect;
@@ -520,6 +645,7 @@ fn selection_command(
         "rectangle-off" => m.set_rect(g, false),
         // An even count swaps the ends back: nothing to do.
         "other-end" => {
+            m.selflag = mode::SelFlag::Char;
             if inv.count % 2 == 1 {
                 m.other_end(g);
             }
@@ -574,58 +700,121 @@ fn search_command(m: &mut CopyMode, g: &Grid<'_>, inv: &Invocation<'_>) -> bool 
     true
 }
 
-/// The copy-, copy-pipe- and append- commands: the text they take, the pipe, whether they
-/// leave the mode. None when `inv` is not one of them.
+/// The copy-, copy-pipe-, pipe- and append- commands: the text they take, where it goes,
+/// whether they leave the mode. None when `inv` is not one of them.
 fn copy_command(m: &mut CopyMode, g: &Grid<'_>, inv: &Invocation<'_>) -> Option<Effect> {
     let name = inv.name;
-    let pipe_arg = || inv.arg.filter(|a| !a.is_empty()).map(str::to_string);
+    let owned = |a: Option<&str>| a.map(str::to_string);
+    let base = name
+        .strip_suffix("-and-cancel")
+        .or_else(|| name.strip_suffix("-no-clear"))
+        .unwrap_or(name);
     let mut effect = Effect::cancel(name.ends_with("-and-cancel"));
-    match name {
-        "copy-selection" | "copy-selection-no-clear" | "copy-selection-and-cancel" => {
-            effect.copied = m.selection_text(g);
-            if name != "copy-selection-no-clear" {
+    let pipes = base.starts_with("copy-pipe") || base == "pipe";
+    if pipes {
+        // `copy-pipe [command [prefix]]`; `pipe [command]`.
+        effect.pipe = Some(owned(inv.arg));
+        effect.prefix = owned(inv.arg2);
+    } else {
+        // `copy-selection [prefix]` and the like.
+        effect.prefix = owned(inv.arg);
+    }
+    effect.store = match base {
+        "pipe" => Store::None,
+        "append-selection" => Store::Append,
+        _ => Store::New,
+    };
+    match base {
+        "copy-selection" | "copy-pipe" | "pipe" | "append-selection" => {
+            effect.copied = copy_text(m, g);
+            if !name.ends_with("-no-clear") {
                 m.clear_selection(g);
             }
         }
-        "copy-pipe" | "copy-pipe-no-clear" | "copy-pipe-and-cancel" => {
-            effect.copied = m.selection_text(g);
-            effect.pipe = pipe_arg();
-            if name != "copy-pipe-no-clear" {
-                m.clear_selection(g);
+        "copy-end-of-line" | "copy-pipe-end-of-line" | "copy-line" | "copy-pipe-line" => {
+            // tmux `window_copy_do_copy_end_of_line` / `_copy_line`: select to the end of the
+            // line (and count-1 lines more), copy, clear, and put the cursor back.
+            let (cx, cy, oy) = (m.cx, m.cy, m.oy);
+            if base.ends_with("-line") && !base.ends_with("end-of-line") {
+                m.selflag = mode::SelFlag::Char;
+                m.start_of_line(g);
             }
-        }
-        "copy-end-of-line"
-        | "copy-end-of-line-and-cancel"
-        | "copy-pipe-end-of-line"
-        | "copy-pipe-end-of-line-and-cancel" => {
-            // tmux: select from the cursor to the end of the line(s), copy, restore.
-            let saved = m.clone();
-            m.lineflag = mode::LineSel::None;
-            m.rect = false;
             m.start_selection(g);
             for _ in 1..inv.count {
                 m.cursor_down(g, false);
             }
             m.end_of_line(g);
-            effect.copied = m.selection_text(g);
-            *m = saved;
-            if name.contains("pipe") {
-                effect.pipe = pipe_arg();
-            }
-        }
-        "copy-line" | "copy-line-and-cancel" => {
-            let saved = m.clone();
-            m.select_line(g, inv.count);
-            effect.copied = m.selection_text(g);
-            *m = saved;
-        }
-        "append-selection" | "append-selection-and-cancel" => {
-            effect.copied = m.selection_text(g);
+            effect.copied = copy_text(m, g);
             m.clear_selection(g);
+            (m.cx, m.cy, m.oy) = (cx, cy, oy);
         }
         _ => return None,
     }
     Some(effect)
+}
+
+/// tmux `window_copy_get_selection`: the selection, or without one the search match under
+/// the cursor.
+fn copy_text(m: &CopyMode, g: &Grid<'_>) -> Option<Vec<u8>> {
+    if !m.selecting && m.lineflag == mode::LineSel::None {
+        return m.match_text(g).map(String::into_bytes);
+    }
+    m.selection_text(g)
+}
+
+/// After a copy command: the text to its pipe command, to a paste buffer, and to the outer
+/// terminals' clipboard (`set-clipboard`, tmux `window_copy_copy_buffer`).
+fn finish_copy(ctx: &Ctx<'_>, state: &mut State, pane: u32, effect: Effect, limit: usize) {
+    let expand = |state: &State, s: &str| match state.locate_pane(pane) {
+        Some((session, window)) => crate::format::expand(
+            state,
+            crate::format::Ctx {
+                session,
+                window,
+                pane,
+            },
+            s,
+        ),
+        None => s.to_string(),
+    };
+    let text = effect.copied;
+    if let Some(arg) = effect.pipe {
+        // tmux runs the command even without a selection (its stdin is then empty).
+        let command = arg
+            .filter(|a| !a.is_empty())
+            .map(|a| expand(state, &a))
+            .filter(|c| !c.is_empty())
+            .or_else(|| {
+                Some(
+                    state
+                        .options
+                        .get(crate::options::Scope::Server, "copy-command")
+                        .unwrap_or_default()
+                        .to_string(),
+                )
+            })
+            .filter(|c| !c.is_empty());
+        if let Some(command) = command {
+            run_pipe(ctx, &command, text.clone().unwrap_or_default());
+        }
+    }
+    let Some(text) = text else {
+        return;
+    };
+    match effect.store {
+        Store::None => {}
+        Store::New => {
+            clipboard::copied(state, pane, &text);
+            let prefix = effect.prefix.map(|p| expand(state, &p));
+            state
+                .buffers
+                .add_prefixed(prefix.as_deref().unwrap_or("buffer"), text, limit);
+        }
+        Store::Append => {
+            clipboard::copied(state, pane, &text);
+            append_to_top_buffer(state, text, limit);
+        }
+    }
 }
 
 /// append-selection: tmux appends to the most recent buffer (or makes one).
@@ -843,7 +1032,10 @@ pub fn format_var(p: &Pane, name: &str) -> Option<String> {
             "0"
         }
         .into(),
-        "selection_start_x" if m.selecting => m.selx.min(m.endselx).to_string(),
+        "selection_start_x" if m.selecting => m.selx.to_string(),
+        "selection_start_y" if m.selecting => m.sely.to_string(),
+        "selection_end_x" if m.selecting => m.endselx.to_string(),
+        "selection_end_y" if m.selecting => m.endsely.to_string(),
         "copy_cursor_line" => {
             let l = g.line(y);
             l.text(0, l.length())

@@ -30,6 +30,28 @@ pub enum LineSel {
     RightLeft,
 }
 
+/// What a selection's ends snap to as the cursor moves (tmux `SEL_CHAR`, `SEL_WORD`,
+/// `SEL_LINE`): select-word and a double click select by words, select-line and a triple
+/// click by lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SelFlag {
+    #[default]
+    Char,
+    Word,
+    Line,
+}
+
+/// The last jump (`f`, `F`, `t`, `T`) that jump-again and jump-reverse repeat.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Jump {
+    #[default]
+    None,
+    Forward,
+    Backward,
+    ToForward,
+    ToBackward,
+}
+
 /// The copy-mode state of a pane.
 #[derive(Debug, Clone, Default)]
 pub struct CopyMode {
@@ -48,7 +70,23 @@ pub struct CopyMode {
     pub endsely: usize,
     pub drag: Drag,
     pub lineflag: LineSel,
+    pub selflag: SelFlag,
+    /// Where a word or line selection started (tmux `dx`, `dy`) and the word or line first
+    /// selected (`selrx`..`endselry`), which the selection keeps whichever way it grows.
+    pub dx: usize,
+    pub dy: usize,
+    pub selrx: usize,
+    pub selry: usize,
+    pub endselrx: usize,
+    pub endselry: usize,
     pub rect: bool,
+    /// The last jump and its character.
+    pub jump: Jump,
+    pub jumpchar: String,
+    /// set-mark's position (absolute), shown in `copy-mode-mark-style` once set.
+    pub mark: Option<(usize, usize)>,
+    /// A mouse drag held on the top or bottom row scrolls (the task's token, `drag_update`).
+    pub drag_scroll: Option<u64>,
     /// vi keys (mode-keys), read at each command.
     pub vi: bool,
     /// `copy-mode -e`: scrolling to the bottom leaves copy mode.
@@ -72,25 +110,25 @@ pub struct CopyMode {
 }
 
 /// tmux's `grid_reader`: a position walked over the grid.
-struct Reader<'g, 'a> {
-    g: &'g Grid<'a>,
-    cx: usize,
-    cy: usize,
+pub(super) struct Reader<'g, 'a> {
+    pub(super) g: &'g Grid<'a>,
+    pub(super) cx: usize,
+    pub(super) cy: usize,
 }
 
 impl Reader<'_, '_> {
     fn line_length(&self) -> usize {
         self.g.length(self.cy)
     }
-    fn up(&mut self) {
+    pub(super) fn up(&mut self) {
         self.cy = self.cy.saturating_sub(1);
     }
-    fn down(&mut self) {
+    pub(super) fn down(&mut self) {
         if self.cy < self.g.last_line() {
             self.cy += 1;
         }
     }
-    fn start_of_line(&mut self, wrap: bool) {
+    pub(super) fn start_of_line(&mut self, wrap: bool) {
         if wrap {
             while self.cy > 0 && self.g.wrapped(self.cy - 1) {
                 self.cy -= 1;
@@ -98,7 +136,7 @@ impl Reader<'_, '_> {
         }
         self.cx = 0;
     }
-    fn end_of_line(&mut self, wrap: bool, all: bool) {
+    pub(super) fn end_of_line(&mut self, wrap: bool, all: bool) {
         if wrap {
             let last = self.g.last_line();
             while self.cy < last && self.g.wrapped(self.cy) {
@@ -107,7 +145,7 @@ impl Reader<'_, '_> {
         }
         self.cx = if all { self.g.sx() } else { self.line_length() };
     }
-    fn left(&mut self, wrap: bool) {
+    pub(super) fn left(&mut self, wrap: bool) {
         while self.cx > 0 && self.g.padding(self.cx, self.cy) {
             self.cx -= 1;
         }
@@ -118,7 +156,7 @@ impl Reader<'_, '_> {
             self.cx -= 1;
         }
     }
-    fn right(&mut self, wrap: bool, all: bool) {
+    pub(super) fn right(&mut self, wrap: bool, all: bool) {
         let px = if all { self.g.sx() } else { self.line_length() };
         if wrap && self.cx >= px && self.cy < self.g.last_line() {
             self.start_of_line(false);
@@ -130,7 +168,7 @@ impl Reader<'_, '_> {
             }
         }
     }
-    fn in_set(&self, set: &str) -> bool {
+    pub(super) fn in_set(&self, set: &str) -> bool {
         self.g.in_set(self.cx, self.cy, set)
     }
     /// Keep the position inside the lines, moving to the next line past the end; false at the
@@ -217,7 +255,7 @@ impl Reader<'_, '_> {
             }
         }
     }
-    fn previous_word(&mut self, separators: &str, already: bool, stop_at_eol: bool) {
+    pub(super) fn previous_word(&mut self, separators: &str, already: bool, stop_at_eol: bool) {
         let word_is_letters;
         if already || self.in_set(WHITESPACE) {
             loop {
@@ -337,24 +375,86 @@ impl CopyMode {
         self.cx = self.cx.min(g.sx());
     }
 
-    fn synchronize_cursor(&mut self, g: &Grid<'_>) {
-        let (x, y) = (self.cx, self.abs_cy(g));
+    /// tmux `window_copy_synchronize_cursor`: the end being dragged follows the cursor, by
+    /// words or lines for those selections unless `no_reset`.
+    fn synchronize_cursor(&mut self, g: &Grid<'_>, no_reset: bool) {
         match self.drag {
-            Drag::EndSel => {
-                self.endselx = x;
-                self.endsely = y;
-            }
-            Drag::Sel => {
-                self.selx = x;
-                self.sely = y;
-            }
+            Drag::EndSel => self.synchronize_cursor_end(g, false, no_reset),
+            Drag::Sel => self.synchronize_cursor_end(g, true, no_reset),
             Drag::None => {}
         }
     }
 
-    fn update_selection(&mut self, g: &Grid<'_>) {
+    fn synchronize_cursor_end(&mut self, g: &Grid<'_>, mut begin: bool, no_reset: bool) {
+        let (mut xx, mut yy) = (self.cx, self.abs_cy(g));
+        match self.selflag {
+            SelFlag::Word if !no_reset => {
+                if self.dy > yy || (self.dy == yy && self.dx > xx) {
+                    // Right to left: from the start of the word under the cursor.
+                    let mut r = self.reader(g);
+                    r.previous_word(&self.separators, false, true);
+                    (xx, yy) = (r.cx, r.cy);
+                    begin = true;
+                    self.endselx = self.endselrx;
+                    self.endsely = self.endselry;
+                } else {
+                    if xx >= g.length(yy) || !g.in_set(xx + 1, yy, WHITESPACE) {
+                        (xx, yy) = self.next_word_end_pos(g);
+                    }
+                    begin = false;
+                    self.selx = self.selrx;
+                    self.sely = self.selry;
+                }
+            }
+            SelFlag::Line if !no_reset => {
+                if self.dy > yy {
+                    xx = 0;
+                    begin = true;
+                    self.endselx = self.endselrx;
+                    self.endsely = self.endselry;
+                } else {
+                    yy = yy.max(self.endselry);
+                    xx = g.length(yy);
+                    begin = false;
+                    self.selx = self.selrx;
+                    self.sely = self.selry;
+                }
+            }
+            _ => {}
+        }
+        if begin {
+            self.selx = xx;
+            self.sely = yy;
+        } else {
+            self.endselx = xx;
+            self.endsely = yy;
+        }
+    }
+
+    /// Where next-word-end would put the cursor, with the word selection's separators (tmux
+    /// `window_copy_cursor_next_word_end_pos`).
+    pub(super) fn next_word_end_pos(&self, g: &Grid<'_>) -> (usize, usize) {
+        let mut r = self.reader(g);
+        if self.vi {
+            if !r.in_set(WHITESPACE) {
+                r.right(false, false);
+            }
+            r.next_word_end(&self.separators);
+            r.left(true);
+        } else {
+            r.next_word_end(&self.separators);
+        }
+        (r.cx, r.cy)
+    }
+
+    pub(super) fn update_selection(&mut self, g: &Grid<'_>) {
+        self.update_selection_nr(g, false);
+    }
+
+    /// tmux `window_copy_update_selection(.., no_reset)`.
+    pub(super) fn update_selection_nr(&mut self, g: &Grid<'_>, no_reset: bool) {
         if self.selecting || self.lineflag != LineSel::None {
-            self.synchronize_cursor(g);
+            self.synchronize_cursor(g, no_reset);
         }
     }
 
@@ -451,7 +551,7 @@ impl CopyMode {
     }
 
     /// Put the cursor on absolute (px, py) at or above the view, scrolling up to it.
-    fn acquire_up(&mut self, g: &Grid<'_>, px: usize, py: usize) {
+    pub(super) fn acquire_up(&mut self, g: &Grid<'_>, px: usize, py: usize) {
         let yy = g.hsize().saturating_sub(self.oy);
         if py < yy {
             self.oy = (self.oy + (yy - py)).min(g.hsize());
@@ -464,7 +564,11 @@ impl CopyMode {
     }
 
     /// Put the cursor on absolute (px, py) at or below the view, scrolling down to it.
-    fn acquire_down(&mut self, g: &Grid<'_>, px: usize, py: usize) {
+    pub(super) fn acquire_down(&mut self, g: &Grid<'_>, px: usize, py: usize) {
+        self.acquire_down_nr(g, px, py, false);
+    }
+
+    pub(super) fn acquire_down_nr(&mut self, g: &Grid<'_>, px: usize, py: usize, no_reset: bool) {
         let top = g.hsize().saturating_sub(self.oy);
         let cy = py.saturating_sub(top);
         let last = g.sy() - 1;
@@ -475,10 +579,10 @@ impl CopyMode {
             self.cy = cy;
         }
         self.cx = px;
-        self.update_selection(g);
+        self.update_selection_nr(g, no_reset);
     }
 
-    fn reader<'g, 'a>(&self, g: &'g Grid<'a>) -> Reader<'g, 'a> {
+    pub(super) fn reader<'g, 'a>(&self, g: &'g Grid<'a>) -> Reader<'g, 'a> {
         Reader {
             g,
             cx: self.cx,
@@ -677,6 +781,18 @@ impl CopyMode {
         self.update_selection(g);
     }
 
+    /// The cursor to pane position (x, y) if that is inside the pane, the selection left as
+    /// it is (tmux `window_copy_move_mouse`).
+    pub fn mouse_cursor(&mut self, g: &Grid<'_>, x: i32, y: i32) {
+        if let (Ok(x), Ok(y)) = (usize::try_from(x), usize::try_from(y))
+            && x < g.sx()
+            && y < g.sy()
+        {
+            self.cx = x;
+            self.cy = y;
+        }
+    }
+
     pub fn start_selection(&mut self, g: &Grid<'_>) {
         self.selx = self.cx;
         self.sely = self.abs_cy(g);
@@ -684,19 +800,31 @@ impl CopyMode {
         self.endsely = self.sely;
         self.drag = Drag::EndSel;
         self.selecting = true;
+        // tmux `window_copy_set_selection`: a word or line selection snaps its end at once.
+        self.synchronize_cursor(g, false);
     }
 
     pub fn begin_selection(&mut self, g: &Grid<'_>) {
         self.lineflag = LineSel::None;
+        self.selflag = SelFlag::Char;
         self.start_selection(g);
     }
 
+    /// tmux `window_copy_cmd_select_line`.
     pub fn select_line(&mut self, g: &Grid<'_>, count: usize) {
         self.lineflag = LineSel::LeftRight;
         self.rect = false;
+        self.selflag = SelFlag::Line;
+        self.dx = self.cx;
+        self.dy = self.abs_cy(g);
         self.start_of_line(g);
+        self.selrx = self.cx;
+        self.selry = self.abs_cy(g);
+        self.endselry = self.selry;
         self.start_selection(g);
         self.end_of_line(g);
+        self.endselry = self.abs_cy(g);
+        self.endselrx = g.length(self.endselry);
         for _ in 1..count {
             self.cursor_down(g, false);
             self.end_of_line(g);
@@ -707,6 +835,7 @@ impl CopyMode {
         self.selecting = false;
         self.drag = Drag::None;
         self.lineflag = LineSel::None;
+        self.selflag = SelFlag::Char;
         let px = g.length(self.abs_cy(g));
         if self.cx > px {
             self.cx = px;
@@ -754,7 +883,7 @@ impl CopyMode {
         } else {
             self.cy = (cy + sely).saturating_sub(yy).min(g.sy() - 1);
         }
-        self.update_selection(g);
+        self.update_selection_nr(g, true);
     }
 
     /// The selected text as tmux copies it (`window_copy_get_selection`); `None` when empty.
