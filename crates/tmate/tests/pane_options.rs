@@ -324,3 +324,136 @@ set -g key-table mine
         |o| o.trim() == "2",
     );
 }
+
+/// The same command's outcome on both.
+fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
+    let out: Vec<String> = muxes.iter().map(|m| m.run(args)).collect();
+    assert_eq!(
+        out[1], out[0],
+        "{args:?}: tmate (left) differs from tmux (right)"
+    );
+    out[1].clone()
+}
+
+/// Read-only clients as tmux 3.3a: `attach -r` marks the client (`#{client_readonly}`,
+/// `#{client_flags}`), its typing never reaches the pane, a binding of other commands shows
+/// `Client is read-only`, `switch-client -r` gives it the keyboard back and
+/// `refresh-client -f read-only` takes it again; detach-client still works from its keys.
+#[tokio::test]
+async fn read_only_clients() {
+    let muxes = [Mux::tmux(), Mux::tmate()];
+    let mut clients = Vec::new();
+    for m in &muxes {
+        m.run(&["new-session", "-d", "-s", "main", "-n", "w0", "cat"]);
+        let mut c = m.client_on_pty(80, 24, &["attach", "-r", "-t", "main"]);
+        c.wait_for("the first frame in raw mode", |c| {
+            c.is_raw() && c.last_row().contains("w0")
+        })
+        .await;
+        clients.push(c);
+    }
+    let flags = "#{client_readonly} #{client_flags}";
+    both(&muxes, &["list-clients", "-F", flags]);
+    for c in &mut clients {
+        c.type_bytes(b"\x02c").await;
+        c.wait_for("the read-only error", |c| {
+            c.last_row().starts_with("Client is read-only")
+        })
+        .await;
+    }
+    assert_eq!(clients[1].styled_row(23), clients[0].styled_row(23));
+    both(&muxes, &["display-message", "-p", "#{session_windows}"]);
+    // Typed while read-only: the message's display-time passes before the client is given
+    // the keyboard back, so the line has long been read (and must not be in the pane).
+    for c in &mut clients {
+        c.type_bytes(b"abc\r").await;
+        c.wait_for("the message gone", |c| {
+            !c.last_row().starts_with("Client is read-only")
+        })
+        .await;
+    }
+    both(&muxes, &["switch-client", "-r"]);
+    both(&muxes, &["list-clients", "-F", flags]);
+    for (c, m) in clients.iter_mut().zip(&muxes) {
+        c.type_bytes(b"typed\r").await;
+        m.wait_for(&["capture-pane", "-p"], "the typed line", |o| {
+            o.matches("typed").count() == 2
+        });
+    }
+    both(&muxes, &["capture-pane", "-p"]);
+    both(&muxes, &["refresh-client", "-f", "read-only"]);
+    both(&muxes, &["list-clients", "-F", flags]);
+    // Nothing clears read-only but switch-client -r.
+    both(&muxes, &["refresh-client", "-f", "!read-only,!ignore-size"]);
+    both(&muxes, &["list-clients", "-F", flags]);
+    for c in &mut clients {
+        c.type_bytes(b"\x02d").await;
+        let tail = c.wait_exit().await;
+        assert!(tail.contains("[detached (from session main)]"), "{tail:?}");
+    }
+}
+
+/// detach-client -P prints tmux's line and hangs up the client's parent; -E runs a command
+/// in the client's place.
+#[tokio::test]
+async fn detach_client_kill_and_exec() {
+    let muxes = [Mux::tmux(), Mux::tmate()];
+    for m in &muxes {
+        m.run(&["new-session", "-d", "-s", "main", "cat"]);
+    }
+    for m in &muxes {
+        // The client's parent is a shell that reports the hangup (never the test itself).
+        let mut c = under_shell(m, "trap 'echo parent-got-HUP' HUP; \"$0\" \"$@\"; wait");
+        c.wait_for("attached", |c| c.is_raw() && c.last_row().contains("main"))
+            .await;
+        m.run(&["detach-client", "-P"]);
+        let tail = c.wait_exit().await;
+        assert!(
+            tail.contains("[detached and SIGHUP (from session main)]"),
+            "{}: {tail:?}",
+            m.program.display()
+        );
+        assert!(
+            tail.contains("parent-got-HUP"),
+            "{}: {tail:?}",
+            m.program.display()
+        );
+        let mut c = m.client_on_pty(80, 24, &["attach", "-t", "main"]);
+        c.wait_for("attached again", |c| {
+            c.is_raw() && c.last_row().contains("main")
+        })
+        .await;
+        m.run(&["detach-client", "-E", "echo ran-instead; echo $SHELL"]);
+        let tail = c.wait_exit().await;
+        assert!(
+            tail.contains("ran-instead"),
+            "{}: {tail:?}",
+            m.program.display()
+        );
+        assert!(
+            !tail.contains("[detached"),
+            "{}: {tail:?}",
+            m.program.display()
+        );
+    }
+}
+
+/// `attach -t main` run by `sh -c script` (the client's words as `$0 "$@"`) on a pty, with
+/// the harness's environment.
+fn under_shell(m: &Mux, script: &str) -> tmate_fixtures::pty_client::PtyClient {
+    let inner = m.command(&["attach", "-t", "main"]);
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c").arg(script).arg(inner.get_program());
+    cmd.args(inner.get_args());
+    for (k, v) in inner.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    if let Some(dir) = inner.get_current_dir() {
+        cmd.current_dir(dir);
+    }
+    let name = if m.is_tmux { "tmux" } else { "tmate" };
+    tmate_fixtures::pty_client::PtyClient::spawn(&cmd, 80, 24, name)
+}

@@ -365,6 +365,7 @@ pub fn run_list(
         total.located |= r.located;
         if r.attach.is_some() {
             total.attach = r.attach;
+            total.attach_flags = r.attach_flags;
         }
         if r.wait.is_some() {
             total.wait = r.wait;
