@@ -86,6 +86,9 @@ pub struct KeyContext<'a> {
     /// The key table of the mode the active pane is in (`copy-mode`, `copy-mode-vi`), used
     /// while the client is in its default table.
     pub mode_table: Option<&'a str>,
+    /// The session's `key-table` option: the table a client returns to (tmux's default key
+    /// table, `root` unless set).
+    pub default_table: &'a str,
 }
 
 /// Where a key went.
@@ -149,7 +152,7 @@ impl KeyDispatch {
         self.expire(now);
         let mut table = match (&self.table, ctx.mode_table) {
             (None, Some(mode)) => mode.to_string(),
-            (table, _) => table.as_deref().unwrap_or(ROOT).to_string(),
+            (table, _) => table.as_deref().unwrap_or(ctx.default_table).to_string(),
         };
         let mut first = table.clone();
         let mut repeating = self.repeat_until.is_some();
@@ -166,7 +169,7 @@ impl KeyDispatch {
                     if repeating && !binding.repeat {
                         // A key that does not repeat ends the repeat: from the top, in root.
                         self.set_table(None);
-                        table = ROOT.into();
+                        table = ctx.default_table.into();
                         first = table.clone();
                         repeating = false;
                         break;
@@ -178,12 +181,12 @@ impl KeyDispatch {
                     }
                     return KeyOutcome::Run(binding.commands.clone());
                 }
-                if table != ROOT || repeating {
+                if table != ctx.default_table || repeating {
                     self.set_table(None);
                     if repeating {
-                        first = ROOT.into();
+                        first = ctx.default_table.into();
                     }
-                    table = ROOT.into();
+                    table = ctx.default_table.into();
                     repeating = false;
                     continue;
                 }
@@ -232,6 +235,7 @@ mod tests {
             prefixes: [Some(key("C-b")), None],
             repeat_time: Duration::from_millis(500),
             mode_table: mode,
+            default_table: ROOT,
         }
     }
 

@@ -578,6 +578,7 @@ impl Viewer {
                 repeat_time: bindings.repeat_time(),
                 // Viewers have no copy mode of their own: no mode table.
                 mode_table: None,
+                default_table: "root",
             };
             self.keys.key(key, Instant::now(), &context)
         };

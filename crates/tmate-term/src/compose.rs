@@ -8,7 +8,8 @@ use std::hash::{Hash, Hasher};
 use crate::markup::markup_cells;
 use crate::pane::{PaneTerm, set_blank};
 use crate::status::{
-    Look, PaneRect, PaneStatus, StatusBar, draw_message, draw_pane_label, draw_prompt, draw_status,
+    Look, PaneIndicators, PaneLines, PaneRect, PaneStatus, StatusBar, draw_message,
+    draw_pane_label, draw_prompt, draw_status,
 };
 use crate::style::{Cell, Color, PaneModes, Style};
 
@@ -196,32 +197,91 @@ enum CellType {
     Outside,
 }
 
+/// The digits `pane-border-lines number` draws.
+const DIGITS: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+
 impl CellType {
-    /// The UTF-8 glyph tmux draws (its ACS line-drawing characters; `·` outside the window).
-    fn glyph(self) -> &'static str {
-        match self {
-            CellType::TopBottom => "│",
-            CellType::LeftRight => "─",
-            CellType::TopLeft => "┌",
-            CellType::TopRight => "┐",
-            CellType::BottomLeft => "└",
-            CellType::BottomRight => "┘",
-            CellType::TopJoin => "┬",
-            CellType::BottomJoin => "┴",
-            CellType::LeftJoin => "├",
-            CellType::RightJoin => "┤",
-            CellType::Join => "┼",
-            CellType::Outside => "·",
+    /// The UTF-8 glyph tmux 3.3a draws (`screen_redraw_border_set`): its ACS line-drawing
+    /// characters for `single`, its UTF-8 double and heavy sets, `SIMPLE_BORDERS`, or for
+    /// `number` the pane's index mod 10 (`*` where no pane owns the line); `·` outside the
+    /// window (`.` with `simple`).
+    fn glyph(self, lines: PaneLines, number: Option<u32>) -> &'static str {
+        use CellType as C;
+        match (lines, self) {
+            (PaneLines::Simple, C::Outside) => ".",
+            (_, C::Outside) => "·",
+            (PaneLines::Number, _) => number
+                .and_then(|n| DIGITS.get(usize::try_from(n % 10).unwrap_or(0)))
+                .copied()
+                .unwrap_or("*"),
+            (PaneLines::Simple, C::TopBottom) => "|",
+            (PaneLines::Simple, C::LeftRight) => "-",
+            (PaneLines::Simple, _) => "+",
+            (PaneLines::Double, C::TopBottom) => "║",
+            (PaneLines::Double, C::LeftRight) => "═",
+            (PaneLines::Double, C::TopLeft) => "╔",
+            (PaneLines::Double, C::TopRight) => "╗",
+            (PaneLines::Double, C::BottomLeft) => "╚",
+            (PaneLines::Double, C::BottomRight) => "╝",
+            (PaneLines::Double, C::TopJoin) => "╦",
+            (PaneLines::Double, C::BottomJoin) => "╩",
+            (PaneLines::Double, C::LeftJoin) => "╠",
+            (PaneLines::Double, C::RightJoin) => "╣",
+            (PaneLines::Double, C::Join) => "╬",
+            (PaneLines::Heavy, C::TopBottom) => "┃",
+            (PaneLines::Heavy, C::LeftRight) => "━",
+            (PaneLines::Heavy, C::TopLeft) => "┏",
+            (PaneLines::Heavy, C::TopRight) => "┓",
+            (PaneLines::Heavy, C::BottomLeft) => "┗",
+            (PaneLines::Heavy, C::BottomRight) => "┛",
+            (PaneLines::Heavy, C::TopJoin) => "┳",
+            (PaneLines::Heavy, C::BottomJoin) => "┻",
+            (PaneLines::Heavy, C::LeftJoin) => "┣",
+            (PaneLines::Heavy, C::RightJoin) => "┫",
+            (PaneLines::Heavy, C::Join) => "╋",
+            (PaneLines::Single, C::TopBottom) => "│",
+            (PaneLines::Single, C::LeftRight) => "─",
+            (PaneLines::Single, C::TopLeft) => "┌",
+            (PaneLines::Single, C::TopRight) => "┐",
+            (PaneLines::Single, C::BottomLeft) => "└",
+            (PaneLines::Single, C::BottomRight) => "┘",
+            (PaneLines::Single, C::TopJoin) => "┬",
+            (PaneLines::Single, C::BottomJoin) => "┴",
+            (PaneLines::Single, C::LeftJoin) => "├",
+            (PaneLines::Single, C::RightJoin) => "┤",
+            (PaneLines::Single, C::Join) => "┼",
         }
     }
 }
 
-/// `screen_redraw_pane_border`'s answer for one pane.
+/// `screen_redraw_pane_border`'s answer for one pane: inside it, on one of its borders
+/// (which side), or neither.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum PaneBorder {
     Inside,
-    Border,
+    Left,
+    Right,
+    Top,
+    Bottom,
     Outside,
+}
+
+impl PaneBorder {
+    fn is_border(self) -> bool {
+        !matches!(self, PaneBorder::Inside | PaneBorder::Outside)
+    }
+
+    /// The arrow `pane-border-indicators arrows` draws on this side (tmux's
+    /// `BORDER_MARKERS` through its ACS table): pointing into the pane.
+    fn arrow(self) -> &'static str {
+        match self {
+            PaneBorder::Left => "→",
+            PaneBorder::Right => "←",
+            PaneBorder::Top => "↓",
+            PaneBorder::Bottom => "↑",
+            PaneBorder::Inside | PaneBorder::Outside => " ",
+        }
+    }
 }
 
 /// Window geometry for border decisions, in u32 so that edge arithmetic cannot overflow.
@@ -237,8 +297,10 @@ struct Layout<'s, 'a> {
 }
 
 impl<'s, 'a> Layout<'s, 'a> {
-    fn new(scene: &'s Scene<'a>, pane_status: PaneStatus) -> Self {
-        let second = if scene.panes.len() == 2 && pane_status == PaneStatus::Off {
+    /// With `pane-border-indicators` off or arrows, two panes do not split their line.
+    fn new(scene: &'s Scene<'a>, pane_status: PaneStatus, indicators: PaneIndicators) -> Self {
+        let split = indicators.colour();
+        let second = if scene.panes.len() == 2 && pane_status == PaneStatus::Off && split {
             scene.panes.get(1)
         } else {
             None
@@ -253,9 +315,9 @@ impl<'s, 'a> Layout<'s, 'a> {
         }
     }
 
-    /// tmux 3.3a `screen_redraw_pane_border` with `pane-border-status off` and
-    /// `pane-border-indicators colour` (the defaults): with exactly two panes, each owns half of
-    /// the line between them, which is how the active one is shown.
+    /// tmux 3.3a `screen_redraw_pane_border`: with exactly two panes and the colour
+    /// indicator, each owns half of the line between them, which is how the active one is
+    /// shown.
     fn pane_border(&self, wp: &ScenePane<'_>, px: u32, py: u32) -> PaneBorder {
         let (xoff, yoff) = (u32::from(wp.xoff), u32::from(wp.yoff));
         let (sx, sy) = (u32::from(wp.cols), u32::from(wp.rows));
@@ -265,34 +327,37 @@ impl<'s, 'a> Layout<'s, 'a> {
         }
         if self.two_lr {
             if xoff == 0 && px == sx && py <= sy / 2 {
-                return PaneBorder::Border;
+                return PaneBorder::Right;
             }
             if xoff != 0 && px == xoff - 1 && py > sy / 2 {
-                return PaneBorder::Border;
+                return PaneBorder::Left;
             }
         } else if (yoff == 0 || py >= yoff - 1) && py <= ey {
             if xoff != 0 && px == xoff - 1 {
-                return PaneBorder::Border;
+                return PaneBorder::Left;
             }
             if px == ex {
-                return PaneBorder::Border;
+                return PaneBorder::Right;
             }
         }
         let across = (xoff == 0 || px >= xoff - 1) && px <= ex;
-        let border = match self.pane_status {
+        let top = yoff != 0 && py == yoff - 1;
+        match self.pane_status {
             // With pane status lines only the line holding a pane's status is its border.
-            PaneStatus::Top => across && yoff != 0 && py == yoff - 1,
-            PaneStatus::Bottom => across && py == ey,
+            PaneStatus::Top if across && top => PaneBorder::Top,
+            PaneStatus::Bottom if across && py == ey => PaneBorder::Bottom,
             PaneStatus::Off if self.two_tb => {
-                (yoff == 0 && py == sy && px <= sx / 2)
-                    || (yoff != 0 && py == yoff - 1 && px > sx / 2)
+                if yoff == 0 && py == sy && px <= sx / 2 {
+                    PaneBorder::Bottom
+                } else if yoff != 0 && py == yoff - 1 && px > sx / 2 {
+                    PaneBorder::Top
+                } else {
+                    PaneBorder::Outside
+                }
             }
-            PaneStatus::Off => across && ((yoff != 0 && py == yoff - 1) || py == ey),
-        };
-        if border {
-            PaneBorder::Border
-        } else {
-            PaneBorder::Outside
+            PaneStatus::Off if across && top => PaneBorder::Top,
+            PaneStatus::Off if across && py == ey => PaneBorder::Bottom,
+            _ => PaneBorder::Outside,
         }
     }
 
@@ -307,8 +372,8 @@ impl<'s, 'a> Layout<'s, 'a> {
         for wp in self.panes {
             match self.pane_border(wp, px, py) {
                 PaneBorder::Inside => return false,
-                PaneBorder::Border => return true,
                 PaneBorder::Outside => {}
+                _ => return true,
             }
         }
         false
@@ -346,10 +411,32 @@ impl<'s, 'a> Layout<'s, 'a> {
         }
     }
 
+    /// The pane a border cell belongs to (tmux `screen_redraw_check_cell`): the first, from
+    /// the active pane on in list order, whose border it is; none on the window's own edges.
+    fn owner_of(
+        &self,
+        px: u32,
+        py: u32,
+        active: Option<&ScenePane<'_>>,
+    ) -> Option<(usize, &'s ScenePane<'a>)> {
+        if px >= self.sx || py >= self.sy {
+            return None;
+        }
+        let start = active
+            .and_then(|a| self.panes.iter().position(|p| p.id == a.id))
+            .unwrap_or(0);
+        let n = self.panes.len();
+        (0..n)
+            .map(|k| (start + k) % n)
+            .filter_map(|i| self.panes.get(i).map(|p| (i, p)))
+            .find(|(_, p)| self.pane_border(p, px, py).is_border())
+    }
+
     /// Glyph and style of a window-area cell that no pane covers (tmux
     /// `screen_redraw_draw_borders_cell`): the window's own right and bottom edges and everything
-    /// past them use `pane-border-style`; a border inside the window is in
-    /// `pane-active-border-style` (green) when it is on the active pane's border.
+    /// past them use `pane-border-style`; a border of the active pane is in
+    /// `pane-active-border-style` (green), with an arrow pointing into it on its second cell
+    /// under `pane-border-indicators arrows`.
     fn border_cell(
         &self,
         px: u32,
@@ -357,19 +444,40 @@ impl<'s, 'a> Layout<'s, 'a> {
         active: Option<&ScenePane<'_>>,
         look: &Look,
     ) -> (&'static str, Style) {
+        let lines = look.pane_lines;
         if px > self.sx || py > self.sy {
-            return (CellType::Outside.glyph(), look.border_style);
+            return (CellType::Outside.glyph(lines, None), look.border_style);
         }
         let cell_type = self.type_of_cell(px, py);
-        let on_edge = px == self.sx || py == self.sy;
-        let is_active =
-            !on_edge && active.is_some_and(|a| self.pane_border(a, px, py) == PaneBorder::Border);
+        let owner = self.owner_of(px, py, active);
+        let is_active = owner.is_some_and(|(_, p)| active.is_some_and(|a| a.id == p.id));
         let style = if is_active {
             look.active_border_style
         } else {
             look.border_style
         };
-        (cell_type.glyph(), style)
+        let number = owner.map(|(i, _)| {
+            u32::try_from(i)
+                .unwrap_or(u32::MAX)
+                .wrapping_add(look.pane_base_index)
+        });
+        let glyph = cell_type.glyph(lines, number);
+        if let (Some((_, wp)), Some(a), true) = (owner, active, look.pane_indicators.arrows()) {
+            let border = self.pane_border(a, px, py);
+            let (x1, y1) = (u32::from(wp.xoff) + 1, u32::from(wp.yoff) + 1);
+            let along = (px == x1
+                && (cell_type == CellType::LeftRight
+                    || (cell_type == CellType::TopJoin && border == PaneBorder::Bottom)
+                    || (cell_type == CellType::BottomJoin && border == PaneBorder::Top)))
+                || (py == y1
+                    && (cell_type == CellType::TopBottom
+                        || (cell_type == CellType::LeftJoin && border == PaneBorder::Right)
+                        || (cell_type == CellType::RightJoin && border == PaneBorder::Left)));
+            if along && border.is_border() {
+                return (border.arrow(), style);
+            }
+        }
+        (glyph, style)
     }
 }
 
@@ -510,7 +618,7 @@ fn draw_window_area(
 ) {
     let cols = usize::from(area.cols);
     let top = area.top;
-    let layout = Layout::new(scene, look.pane_status);
+    let layout = Layout::new(scene, look.pane_status, look.pane_indicators);
     let layout_stamp = layout_stamp(scene, look, area, frame.rows);
     for y in 0..area.rows {
         let frame_row = usize::from(y) + top;
@@ -571,7 +679,7 @@ fn draw_pane_status(
     y: u16,
     row: &mut [Cell],
 ) {
-    for pane in &scene.panes {
+    for (index, pane) in scene.panes.iter().enumerate() {
         let line = match look.pane_status {
             PaneStatus::Off => return,
             PaneStatus::Top => pane.yoff.checked_sub(1),
@@ -603,8 +711,14 @@ fn draw_pane_status(
                 None => {
                     let px = u32::try_from(x0 + i).unwrap_or(u32::MAX);
                     slot.text.clear();
-                    slot.text
-                        .push_str(layout.type_of_cell(px, u32::from(y)).glyph());
+                    let number = u32::try_from(index)
+                        .unwrap_or(u32::MAX)
+                        .wrapping_add(look.pane_base_index);
+                    slot.text.push_str(
+                        layout
+                            .type_of_cell(px, u32::from(y))
+                            .glyph(look.pane_lines, Some(number)),
+                    );
                     slot.width = 1;
                     slot.style = style;
                 }
@@ -634,6 +748,7 @@ fn layout_stamp(scene: &Scene<'_>, look: &Look, area: Area, client_rows: u16) ->
             look.pane_status,
             &look.pane_status_text,
             &look.pane_colours,
+            (look.pane_lines, look.pane_indicators, look.pane_base_index),
         )
             .hash(&mut h);
         for p in &scene.panes {

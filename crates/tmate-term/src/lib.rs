@@ -72,7 +72,8 @@ pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_marku
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;
 pub use status::{
-    Justify, Look, PaneLabel, PaneStatus, PromptLine, StatusBar, StatusWindow, WindowEntry,
+    Justify, Look, PaneIndicators, PaneLabel, PaneLines, PaneStatus, PromptLine, StatusBar,
+    StatusWindow, WindowEntry,
 };
 pub use style::{
     ACTIVE_BORDER_STYLE, Attrs, BORDER_STYLE, Cell, Color, MESSAGE_STYLE, MODE_STYLE, PaneModes,

@@ -71,6 +71,63 @@ impl PaneStatus {
     }
 }
 
+/// `pane-border-lines`: the characters pane borders are drawn with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PaneLines {
+    #[default]
+    Single,
+    Double,
+    Heavy,
+    Simple,
+    /// Each pane's index (mod 10) along its border, `*` on the window's edges.
+    Number,
+}
+
+impl PaneLines {
+    /// The option's value as tmux names it; unknown values are `single`.
+    pub fn from_option(value: &str) -> PaneLines {
+        match value {
+            "double" => PaneLines::Double,
+            "heavy" => PaneLines::Heavy,
+            "simple" => PaneLines::Simple,
+            "number" => PaneLines::Number,
+            _ => PaneLines::Single,
+        }
+    }
+}
+
+/// `pane-border-indicators`: how the active pane's border is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum PaneIndicators {
+    Off,
+    #[default]
+    Colour,
+    Arrows,
+    Both,
+}
+
+impl PaneIndicators {
+    /// The option's value as tmux names it; unknown values are `colour`.
+    pub fn from_option(value: &str) -> PaneIndicators {
+        match value {
+            "off" => PaneIndicators::Off,
+            "arrows" => PaneIndicators::Arrows,
+            "both" => PaneIndicators::Both,
+            _ => PaneIndicators::Colour,
+        }
+    }
+
+    /// Colour shows the active pane: two panes side by side each colour half their line.
+    pub fn colour(self) -> bool {
+        matches!(self, PaneIndicators::Colour | PaneIndicators::Both)
+    }
+
+    /// Arrows on the active pane's borders point at it.
+    pub fn arrows(self) -> bool {
+        matches!(self, PaneIndicators::Arrows | PaneIndicators::Both)
+    }
+}
+
 /// One window of the list, already expanded from `window-status-format` (or the current one).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct WindowEntry {
@@ -136,6 +193,11 @@ pub struct Look {
     /// `window-style`/`window-active-style`: the colours a pane's default-coloured cells take,
     /// by pane id (panes not listed keep the terminal's defaults).
     pub pane_colours: Vec<(i64, Color, Color)>,
+    /// `pane-border-lines`, `pane-border-indicators` and `pane-base-index` (for the numbers
+    /// `pane-border-lines number` draws) of the window.
+    pub pane_lines: PaneLines,
+    pub pane_indicators: PaneIndicators,
+    pub pane_base_index: u32,
 }
 
 impl Default for Look {
@@ -158,6 +220,9 @@ impl Default for Look {
             pane_status: PaneStatus::Off,
             pane_status_text: Vec::new(),
             pane_colours: Vec::new(),
+            pane_lines: PaneLines::Single,
+            pane_indicators: PaneIndicators::Colour,
+            pane_base_index: 0,
         }
     }
 }

@@ -260,10 +260,18 @@ async fn follow_server(mut rd: impl AsyncRead + Unpin, mut wr: OwnedWriteHalf) -
                 restore(saved.clone());
                 let _ = answers.try_send((kind::SUSPEND, Vec::new()));
             }
-            Ok(Some((kind::DETACH, p))) => {
+            Ok(Some((frame @ (kind::DETACH | kind::DETACH_KILL), p))) => {
                 restore(saved.take());
                 println!("{}", String::from_utf8_lossy(&p));
+                if frame == kind::DETACH_KILL {
+                    hangup_parent();
+                }
                 break 0;
+            }
+            Ok(Some((kind::EXEC, p))) => {
+                restore(saved.take());
+                exec_shell_command(&p);
+                break 1;
             }
             Ok(Some(_)) => {}
             Ok(None) | Err(_) => {
@@ -368,6 +376,37 @@ async fn forward_input(
             }
         }
     }
+}
+
+/// detach-client -P (tmux's MSG_DETACHKILL): after its line the client sends SIGHUP to its
+/// parent (the shell it ran in).
+fn hangup_parent() {
+    let parent = rustix::process::getppid();
+    if let Some(pid) = parent.filter(|p| p.as_raw_nonzero().get() > 1) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::HUP);
+    }
+}
+
+/// detach-client -E (tmux `client_exec`): the client becomes `shell -c command`, argv[0]
+/// the shell's name and `SHELL` set to it. Returns only when exec(2) failed.
+fn exec_shell_command(payload: &[u8]) {
+    use std::os::unix::process::CommandExt;
+    let text = String::from_utf8_lossy(payload);
+    let Some((command, shell)) = text.split_once('\0') else {
+        return;
+    };
+    let name = shell
+        .rsplit('/')
+        .next()
+        .filter(|n| !n.is_empty())
+        .unwrap_or(shell);
+    let err = std::process::Command::new(shell)
+        .arg0(name)
+        .arg("-c")
+        .arg(command)
+        .env("SHELL", shell)
+        .exec();
+    eprintln!("execl failed: {err}");
 }
 
 fn raw_mode() -> Option<rustix::termios::Termios> {

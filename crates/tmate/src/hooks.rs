@@ -107,7 +107,12 @@ pub fn format_var(state: &State, name: &str) -> Option<String> {
 
 /// A hook's command lists: its items in index order, parsed back from their printed form.
 fn hook_commands(state: &State, target: Option<Target>, name: &str) -> Vec<Vec<String>> {
+    let window_hook =
+        crate::options::lookup(name).is_ok_and(|d| d.scope == crate::options::Scope::Window);
     let value = match target {
+        // tmux `notify_insert_hook`: a window or pane hook from the pane's options, whose
+        // parents are its window's and the global window options.
+        Some(t) if window_hook => state.pane_option(t.pane, name),
         Some(t) => state.option(t.session, t.window, name),
         None => {
             let scope =

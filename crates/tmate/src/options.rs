@@ -31,6 +31,9 @@ pub struct Def {
     pub scope: Scope,
     pub kind: Kind,
     pub default: &'static str,
+    /// A window option a pane may hold itself (tmux 3.3a's `OPTIONS_TABLE_WINDOW |
+    /// OPTIONS_TABLE_PANE`): `set -p`, looked up pane first, then window, then global.
+    pub pane: bool,
 }
 
 const fn def(name: &'static str, scope: Scope, kind: Kind, default: &'static str) -> Def {
@@ -39,6 +42,18 @@ const fn def(name: &'static str, scope: Scope, kind: Kind, default: &'static str
         scope,
         kind,
         default,
+        pane: false,
+    }
+}
+
+/// [`def`] for a window option panes may hold too.
+const fn pane(name: &'static str, kind: Kind, default: &'static str) -> Def {
+    Def {
+        name,
+        scope: Scope::Window,
+        kind,
+        default,
+        pane: true,
     }
 }
 
@@ -157,11 +172,25 @@ pub const TABLE: &[Def] = &[
         Str,
         "!\"#$%&'()*+,-./:;<=>?@[\\]^`{|}~",
     ),
-    // Window options.
+    // Window options (tmux 3.3a's table order; `pane` ones may be set on a pane too).
+    pane("cursor-colour", Str, "none"),
+    pane(
+        "cursor-style",
+        Choice(&[
+            "default",
+            "blinking-block",
+            "block",
+            "blinking-underline",
+            "underline",
+            "blinking-bar",
+            "bar",
+        ]),
+        "default",
+    ),
     def("aggressive-resize", WI, Flag, "off"),
-    def("allow-passthrough", WI, Flag, "off"),
-    def("allow-rename", WI, Flag, "off"),
-    def("alternate-screen", WI, Flag, "on"),
+    pane("allow-passthrough", Flag, "off"),
+    pane("allow-rename", Flag, "off"),
+    pane("alternate-screen", Flag, "on"),
     def("automatic-rename", WI, Flag, "on"),
     def(
         "automatic-rename-format",
@@ -172,18 +201,19 @@ pub const TABLE: &[Def] = &[
     def("clock-mode-colour", WI, Str, "blue"),
     def("clock-mode-style", WI, Choice(&["12", "24"]), "24"),
     def(
+        "copy-mode-match-style",
+        WI,
+        Str,
+        crate::copy::draw::MATCH_STYLE,
+    ),
+    def(
         "copy-mode-current-match-style",
         WI,
         Str,
         crate::copy::draw::CURRENT_MATCH_STYLE,
     ),
     def("copy-mode-mark-style", WI, Str, "bg=red,fg=black"),
-    def(
-        "copy-mode-match-style",
-        WI,
-        Str,
-        crate::copy::draw::MATCH_STYLE,
-    ),
+    def("fill-character", WI, Str, ""),
     def("main-pane-height", WI, Str, "24"),
     def("main-pane-width", WI, Str, "80"),
     def("mode-keys", WI, Choice(KEYS), "emacs"),
@@ -200,11 +230,22 @@ pub const TABLE: &[Def] = &[
         "#{?pane_in_mode,fg=yellow,#{?synchronize-panes,fg=red,fg=green}}",
     ),
     def("pane-base-index", WI, Num(0, u16::MAX as i64), "0"),
-    def(
+    pane(
         "pane-border-format",
-        WI,
         Str,
         "#{?pane_active,#[reverse],}#{pane_index}#[default] \"#{pane_title}\"",
+    ),
+    def(
+        "pane-border-indicators",
+        WI,
+        Choice(&["off", "colour", "arrows", "both"]),
+        "colour",
+    ),
+    def(
+        "pane-border-lines",
+        WI,
+        Choice(&["single", "double", "heavy", "simple", "number"]),
+        "single",
     ),
     def(
         "pane-border-status",
@@ -213,20 +254,29 @@ pub const TABLE: &[Def] = &[
         "off",
     ),
     def("pane-border-style", WI, Str, "default"),
+    pane("pane-colours", Array, ""),
+    def("popup-style", WI, Str, "default"),
+    def("popup-border-style", WI, Str, "default"),
     def(
-        "remain-on-exit",
+        "popup-border-lines",
         WI,
-        Choice(&["off", "on", "failed"]),
-        "off",
+        Choice(&[
+            "single", "rounded", "double", "heavy", "simple", "padded", "none",
+        ]),
+        "single",
     ),
-    def("synchronize-panes", WI, Flag, "off"),
+    pane("remain-on-exit", Choice(&["off", "on", "failed"]), "off"),
+    pane("remain-on-exit-format", Str, REMAIN_ON_EXIT_FORMAT),
+    pane("scroll-on-clear", Flag, "on"),
+    pane("synchronize-panes", Flag, "off"),
+    pane("window-active-style", Str, "default"),
     def(
         "window-size",
         WI,
         Choice(&["largest", "smallest", "manual", "latest"]),
         "latest",
     ),
-    def("window-active-style", WI, Str, "default"),
+    pane("window-style", Str, "default"),
     def("window-status-activity-style", WI, Str, "reverse"),
     def("window-status-bell-style", WI, Str, "reverse"),
     def(
@@ -245,7 +295,6 @@ pub const TABLE: &[Def] = &[
     def("window-status-last-style", WI, Str, "default"),
     def("window-status-separator", WI, Str, " "),
     def("window-status-style", WI, Str, "default"),
-    def("window-style", WI, Str, "default"),
     def("wrap-search", WI, Flag, "on"),
     def("xterm-keys", WI, Flag, "on"),
     // Hooks (tmux 3.3a's `OPTIONS_TABLE_HOOK`s, in its order): session hooks, then the window
@@ -298,13 +347,13 @@ pub const TABLE: &[Def] = &[
     def("client-focus-out", SE, Hook, ""),
     def("client-resized", SE, Hook, ""),
     def("client-session-changed", SE, Hook, ""),
-    def("pane-died", WI, Hook, ""),
-    def("pane-exited", WI, Hook, ""),
-    def("pane-focus-in", WI, Hook, ""),
-    def("pane-focus-out", WI, Hook, ""),
-    def("pane-mode-changed", WI, Hook, ""),
-    def("pane-set-clipboard", WI, Hook, ""),
-    def("pane-title-changed", WI, Hook, ""),
+    pane("pane-died", Hook, ""),
+    pane("pane-exited", Hook, ""),
+    pane("pane-focus-in", Hook, ""),
+    pane("pane-focus-out", Hook, ""),
+    pane("pane-mode-changed", Hook, ""),
+    pane("pane-set-clipboard", Hook, ""),
+    pane("pane-title-changed", Hook, ""),
     def("session-closed", SE, Hook, ""),
     def("session-created", SE, Hook, ""),
     def("session-renamed", SE, Hook, ""),
@@ -354,6 +403,11 @@ pub const TABLE: &[Def] = &[
     def("tmate-relay-host", SV, Str, ""),
     def("tmate-relay-web-listen", SV, Str, ""),
 ];
+
+/// tmux 3.3a's default `remain-on-exit-format`: what a dead pane shows on its last line.
+pub const REMAIN_ON_EXIT_FORMAT: &str = "Pane is dead (\
+     #{?#{!=:#{pane_dead_status},},status #{pane_dead_status},}\
+     #{?#{!=:#{pane_dead_signal},},signal #{pane_dead_signal},}, #{t:pane_dead_time})";
 
 /// tmux 3.3a's default `update-environment`, in the array encoding (`array_items`).
 const UPDATE_ENVIRONMENT: &str = "0=DISPLAY\x001=KRB5CCNAME\x002=SSH_ASKPASS\x003=SSH_AUTH_SOCK\x00\

@@ -57,6 +57,7 @@ pub fn spawn_pane(
             clock: None,
             pipe: None,
             command_cache: Default::default(),
+            options: Default::default(),
             last_search: None,
         },
     );
@@ -356,17 +357,15 @@ fn pane_exited(state: &mut State, id: u32, status: Option<std::process::ExitStat
         signal: status.and_then(|s| s.signal()),
         time: crate::state::now_secs(),
     };
-    let remain = state
-        .locate_pane(id)
-        .map(|(sid, idx)| state.option(sid, idx, "remain-on-exit"))
-        .unwrap_or_default();
+    let remain = state.pane_option(id, "remain-on-exit");
     let keep = match remain.as_str() {
         "on" => true,
         "failed" => exit.status != Some(0),
         _ => false,
     };
     let hook = if keep { "pane-died" } else { "pane-exited" };
-    if let Some((sid, idx)) = state.locate_pane(id) {
+    let at = state.locate_pane(id);
+    if let Some((sid, idx)) = at {
         state.notify_window(hook, sid, idx, Some(id));
     }
     let Some(p) = state.panes.get_mut(&id).filter(|_| keep) else {
@@ -374,16 +373,53 @@ fn pane_exited(state: &mut State, id: u32, status: Option<std::process::ExitStat
         return;
     };
     p.dead = Some(exit);
-    let (_, sy) = p.term.size();
-    let what = match (exit.status, exit.signal) {
-        (Some(code), _) => format!("status {code}"),
-        (None, Some(sig)) => format!("signal {sig}"),
-        (None, None) => String::new(),
+    let (sx, sy) = p.term.size();
+    // tmux `server_destroy_pane`: `remain-on-exit-format` expanded for the pane (its dead
+    // status, signal and time now set) and drawn with its styles.
+    let fmt = state.pane_option(id, "remain-on-exit-format");
+    let text = match at {
+        Some((session, window)) => crate::format::expand(
+            state,
+            crate::format::Ctx {
+                session,
+                window,
+                pane: id,
+            },
+            &fmt,
+        ),
+        None => fmt,
     };
-    let when = tmate_term::clock::ctime(std::time::SystemTime::now());
-    // tmux: scroll region reset, cursor to the last line, a line feed, then the text.
-    let text = format!("\x1b[r\x1b[{sy};1H\n\x1b[0mPane is dead ({what}, {when})");
-    p.term.feed(text.as_bytes());
+    let mut bytes = format!("\x1b[r\x1b[{sy};1H\n\x1b[0m").into_bytes();
+    bytes.extend(drawn_line(&text, sx));
+    if let Some(p) = state.panes.get_mut(&id) {
+        p.term.feed(&bytes);
+    }
+}
+
+/// A format's text drawn on one line of `width` cells (tmux `format_draw` into a pane) as
+/// the SGR and characters that write it, without the blanks after its last character.
+fn drawn_line(text: &str, width: u16) -> Vec<u8> {
+    use tmate_term::{Cell, Style};
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut row = vec![Cell::blank(Style::default()); usize::from(width)];
+    tmate_term::format_draw(&mut row, text, Style::default());
+    let used = row
+        .iter()
+        .rposition(|c| !c.is_default_blank())
+        .map_or(0, |i| i + 1);
+    let mut out = Vec::new();
+    let mut last: Option<Style> = None;
+    for cell in row.iter().take(used).filter(|c| c.width != 0) {
+        if last != Some(cell.style) {
+            crate::uplink::screen::sgr(&cell.style, &mut out);
+            last = Some(cell.style);
+        }
+        out.extend_from_slice(cell.text.as_bytes());
+    }
+    out.extend_from_slice(b"\x1b[0m");
+    out
 }
 
 impl Pane {
@@ -521,6 +557,7 @@ mod tests {
             clock: None,
             pipe: None,
             command_cache: Default::default(),
+            options: Default::default(),
             last_search: None,
         };
         (pane, reader, rx)

@@ -327,7 +327,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         code = c;
     }
     if let Some(sid) = result.attach {
-        crate::attach::run(&shared, stream, sid, info).await;
+        crate::attach::run(&shared, stream, sid, info, &result.attach_flags).await;
         return;
     }
     let _ = wire::write_frame(&mut stream, kind::EXIT, &[code]).await;

@@ -47,6 +47,8 @@ pub struct Pane {
     pub pipe: Option<crate::pipe::PanePipe>,
     /// The last `current_command` answer: every redraw of the status line asks for it.
     pub command_cache: std::cell::RefCell<Option<crate::process::CommandCache>>,
+    /// Options set on this pane (`set -p`): pane-capable window options and user options.
+    pub options: BTreeMap<String, String>,
 }
 
 /// A pane's input. A keystroke is written straight to the PTY when nothing waits before it:
@@ -374,6 +376,11 @@ pub struct ClientHandle {
     pub tty_size: (u16, u16),
     /// The client's locale is UTF-8 (tmux's CLIENT_UTF8 from `LC_ALL`, `LC_CTYPE`, `LANG`).
     pub utf8: bool,
+    /// tmux's CLIENT_READONLY (`attach -r`, `-f read-only`, `switch-client -r`): its keys run
+    /// only bindings made of read-only commands and never reach a pane.
+    pub read_only: bool,
+    /// tmux's CLIENT_IGNORESIZE: its size counts only when every client ignores theirs.
+    pub ignore_size: bool,
 }
 
 impl State {
@@ -389,6 +396,26 @@ impl State {
 }
 
 impl ClientHandle {
+    /// tmux 3.3a `server_client_set_flags` for the flags every client has: `read-only` and
+    /// `ignore-size`, `!` before a name clears it, except that nothing clears `read-only`
+    /// (only `switch-client -r` does); a control client's own flags go to its state too.
+    pub fn set_flags(&mut self, list: &str) {
+        for word in list.split(',') {
+            let (on, name) = match word.strip_prefix('!') {
+                Some(n) => (false, n),
+                None => (true, word),
+            };
+            match name {
+                "read-only" if on => self.read_only = true,
+                "ignore-size" => self.ignore_size = on,
+                _ => {}
+            }
+        }
+        if let Some(control) = self.control.as_mut() {
+            control.set_flags(list);
+        }
+    }
+
     /// A client of `session` with nothing known of its terminal yet.
     pub fn new(
         session: u32,
@@ -406,6 +433,8 @@ impl ClientHandle {
             term: String::new(),
             tty_size: (80, 24),
             utf8: false,
+            read_only: false,
+            ignore_size: false,
         }
     }
 }
@@ -413,6 +442,12 @@ impl ClientHandle {
 #[derive(Debug, Clone)]
 pub enum ClientEvent {
     Detach,
+    /// detach-client -P: detach and the client sends SIGHUP to its parent (tmux
+    /// MSG_DETACHKILL).
+    DetachKill,
+    /// detach-client -E: the client runs this shell command in its place (tmux MSG_EXEC):
+    /// the command, then the shell to run it with.
+    Exec(String, String),
     /// Shown on the status line for this many milliseconds.
     Message(String, u64),
     /// A message whose `#[...]` markup is drawn (display-message; tmux draws other
@@ -521,6 +556,29 @@ impl State {
             .or_else(|| self.options.get(scope, name))
             .unwrap_or_default()
             .to_string()
+    }
+
+    /// An option's value for a pane: the pane's own (for options a pane can hold, and user
+    /// options), then its window's chain (tmux's `wp->options`, whose parent is the window's).
+    pub fn pane_option(&self, pane: u32, name: &str) -> String {
+        let own = crate::options::lookup(name).map_or(name.starts_with('@'), |d| d.pane);
+        if own && let Some(v) = self.panes.get(&pane).and_then(|p| p.options.get(name)) {
+            return v.clone();
+        }
+        match self.locate_pane(pane) {
+            Some((sid, idx)) => self.option(sid, idx, name),
+            None => self.option(u32::MAX, u32::MAX, name),
+        }
+    }
+
+    /// An option's value where a format context points: the pane's own for an option panes
+    /// can hold, else the window's chain ([`State::option`]).
+    pub fn option_at(&self, ctx: crate::format::Ctx, name: &str) -> String {
+        let own = crate::options::lookup(name).is_ok_and(|d| d.pane && d.name == name);
+        if own && let Some(v) = self.panes.get(&ctx.pane).and_then(|p| p.options.get(name)) {
+            return v.clone();
+        }
+        self.option(ctx.session, ctx.window, name)
     }
 
     /// A numeric option (0 when unset or not a number).
@@ -757,10 +815,12 @@ impl State {
     /// The session size by tmate 2.4's rule: the smallest attached client, then the smaller
     /// of that and the relay's viewers; with neither the size stays as it is.
     pub fn recompute_size(&mut self, sid: u32) {
+        // tmux `ignore_client_size`: ignore-size clients count only when all clients are.
+        let all_ignore = self.clients.values().all(|c| c.ignore_size);
         let local = self
             .clients
             .values()
-            .filter(|c| c.session == sid)
+            .filter(|c| c.session == sid && (all_ignore || !c.ignore_size))
             .filter_map(|c| c.size)
             .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)));
         let size = match (local, self.tmate.remote_size) {

@@ -10,7 +10,7 @@ use crate::state::State;
 /// An option's style (format-expanded first, like tmux's `E:` and `style_apply`) applied to
 /// `current` with `default` meaning `base`; an invalid value leaves `current`.
 fn option_style(st: &State, ctx: Ctx, name: &str, current: Style, base: Style) -> Style {
-    let value = st.option(ctx.session, ctx.window, name);
+    let value = st.option_at(ctx, name);
     let value = if value.contains('#') {
         format::expand(st, ctx, &value)
     } else {
@@ -50,23 +50,29 @@ pub fn pane_colours(st: &State, ctx: Ctx, w: &crate::state::Window) -> Vec<(i64,
         .collect()
 }
 
-/// `pane-border-status` of the current window and, when on, each visible pane's expanded
-/// `pane-border-format`.
+/// `pane-border-status`, `-lines` and `-indicators` of the current window and, with status
+/// lines on, each visible pane's expanded `pane-border-format`.
 fn pane_status_lines(st: &State, ctx: Ctx, look: &mut Look) {
     let Some(w) = st.window(ctx.session, ctx.window) else {
         return;
     };
     look.pane_colours = pane_colours(st, ctx, w);
     look.pane_status = w.pane_status;
+    let option = |name: &str| st.option(ctx.session, ctx.window, name);
+    look.pane_lines = tmate_term::PaneLines::from_option(&option("pane-border-lines"));
+    look.pane_indicators =
+        tmate_term::PaneIndicators::from_option(&option("pane-border-indicators"));
+    look.pane_base_index = option("pane-base-index").parse().unwrap_or(0);
     if w.pane_status == tmate_term::PaneStatus::Off {
         return;
     }
-    let fmt = st.option(ctx.session, ctx.window, "pane-border-format");
     look.pane_status_text = w
         .visible()
         .iter()
         .map(|g| {
             let pane = Ctx { pane: g.id, ..ctx };
+            // Each pane's own `pane-border-format` (a pane option in tmux 3.3a).
+            let fmt = st.option_at(pane, "pane-border-format");
             (i64::from(g.id), format::expand(st, pane, &fmt))
         })
         .collect();

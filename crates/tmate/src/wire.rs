@@ -40,6 +40,11 @@ pub mod kind {
     pub const UNLOCK: u8 = 20;
     /// Client: continued after SUSPEND; draw again.
     pub const WAKEUP: u8 = 21;
+    /// Server: as DETACH, then the client sends SIGHUP to its parent (tmux MSG_DETACHKILL).
+    pub const DETACH_KILL: u8 = 22;
+    /// Server: the screen is left; the client runs a shell command in its place (tmux
+    /// MSG_EXEC); payload = the command, NUL, the shell.
+    pub const EXEC: u8 = 23;
 }
 
 pub async fn write_frame<W: AsyncWrite + Unpin>(

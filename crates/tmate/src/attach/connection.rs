@@ -78,11 +78,13 @@ impl Connection {
     }
 
     /// Stops reading; with an ending, restores the client's screen and tells it why it ends.
-    pub(super) async fn close(mut self, goodbye: Option<(&[u8], &str)>) {
-        if let Some((screen_restore, ending)) = goodbye {
+    /// Leave: the screen restored, then the frame (DETACH, DETACH_KILL or EXEC) that ends
+    /// the client with its payload; nothing when the client is gone (`None`).
+    pub(super) async fn close(mut self, goodbye: Option<(&[u8], u8, &str)>) {
+        if let Some((screen_restore, frame, ending)) = goodbye {
             // Written before DETACH is sent: the client prints its line after the screen is left.
             let _ = self.send_output(screen_restore).await;
-            let _ = wire::write_frame(&mut self.socket, kind::DETACH, ending.as_bytes()).await;
+            let _ = wire::write_frame(&mut self.socket, frame, ending.as_bytes()).await;
         }
         self.reader.abort();
     }

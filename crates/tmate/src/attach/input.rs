@@ -105,6 +105,14 @@ impl AttachedClient<'_> {
         current: u32,
         active: u32,
     ) -> bool {
+        if st.clients.get(&self.id).is_some_and(|c| c.read_only) {
+            // tmux 3.3a: a read-only client's mouse and unknown sequences are dropped, its
+            // keys only go through the key tables.
+            return match ev {
+                InputEvent::Key { key, .. } => self.on_read_only_key(st, *key, current, active),
+                _ => false,
+            };
+        }
         match ev {
             InputEvent::Key { key, raw } => self.on_key(st, *key, raw, current, active),
             InputEvent::Mouse { event, raw } => {
@@ -121,13 +129,13 @@ impl AttachedClient<'_> {
                     event,
                     &mut self.keys.mouse,
                 ) {
-                    send_key(st, active, None, raw);
+                    send_key(st, active, None, raw, false);
                 }
                 true
             }
             other => {
                 // Unknown sequences: to the pane, as they came.
-                send_key(st, active, None, other.raw());
+                send_key(st, active, None, other.raw(), true);
                 false
             }
         }
@@ -196,7 +204,7 @@ impl AttachedClient<'_> {
                 if crate::clock_mode::leave(st, active) {
                     return true;
                 }
-                send_key(st, active, Some(key), raw);
+                send_key(st, active, Some(key), raw, true);
                 false
             }
             KeyOutcome::Prefix | KeyOutcome::Dropped => true,
@@ -204,6 +212,36 @@ impl AttachedClient<'_> {
                 self.run_commands(st, &ctx, &commands);
                 true
             }
+        }
+    }
+
+    /// A read-only client's key (tmux `server_client_handle_key` with CLIENT_READONLY): no
+    /// message is cleared, no prompt or menu takes it, a binding runs only when all its
+    /// commands are read-only ones (else `client is read-only`), and nothing reaches a pane.
+    fn on_read_only_key(
+        &mut self,
+        st: &mut State,
+        key: KeyCode,
+        current: u32,
+        active: u32,
+    ) -> bool {
+        match self.dispatch_key(st, key, current, active) {
+            KeyOutcome::Run(commands) if commands.iter().all(|c| read_only_command(c)) => {
+                let ctx = ClientInfo {
+                    pane: Some(active),
+                    attached: Some(self.id),
+                    tty: true,
+                    ..self.info.clone()
+                };
+                self.run_commands(st, &ctx, &commands);
+                true
+            }
+            KeyOutcome::Run(_) => {
+                show_error(st, self.sid, current, self.id, "client is read-only");
+                true
+            }
+            KeyOutcome::Prefix | KeyOutcome::Dropped => true,
+            KeyOutcome::Pane => false,
         }
     }
 
@@ -242,6 +280,7 @@ impl AttachedClient<'_> {
         let prefix = KeyCode::parse(&st.option(sid, current, "prefix"));
         let prefix2 =
             KeyCode::parse(&st.option(sid, current, "prefix2")).filter(|k| *k != KeyCode::NONE);
+        let default_table = st.option(sid, current, "key-table");
         let context = KeyContext {
             tables: &st.keys,
             prefixes: [prefix, prefix2],
@@ -249,6 +288,7 @@ impl AttachedClient<'_> {
             // A pane in copy mode reads keys from its mode's table first (then root);
             // keys bound in neither do nothing (tmux's window_copy has no key handler).
             mode_table: crate::copy::key_table(st, active),
+            default_table: &default_table,
         };
         self.keys.dispatch.key(key, Instant::now(), &context)
     }
@@ -300,6 +340,19 @@ impl AttachedClient<'_> {
     }
 }
 
+/// tmux 3.3a's CMD_READONLY commands, the only ones a read-only client's keys may run.
+fn read_only_command(words: &[String]) -> bool {
+    words
+        .first()
+        .and_then(|name| tmate_proto::command::find(name).ok())
+        .is_some_and(|spec| {
+            matches!(
+                spec.name,
+                "attach-session" | "detach-client" | "list-clients" | "switch-client"
+            )
+        })
+}
+
 /// An error on the client's status line, its first letter capitalised (tmux `cmdq_error`).
 fn show_error(st: &State, sid: u32, current: u32, client: u32, err: &str) {
     let time = u64::try_from(st.option_num(sid, current, "display-time")).unwrap_or(750);
@@ -326,11 +379,20 @@ fn overlay_key(st: &State, sid: u32, current: u32, overlay: &mut Overlay, key: K
     overlay.key(key, &opts, &panes)
 }
 
-fn send_key(st: &State, pane: u32, key: Option<KeyCode>, raw: &[u8]) {
-    let Some(p) = st.panes.get(&pane) else { return };
-    let modes = p.key_modes();
-    let bytes = key
-        .and_then(|k| pane_key_bytes(k, modes))
-        .unwrap_or_else(|| raw.to_vec());
-    p.write(bytes);
+/// A key (or a sequence we do not parse, as it came) to the pane and the panes synchronized
+/// with it; mouse events go to the pane alone (`sync` false), as in tmux.
+fn send_key(st: &State, pane: u32, key: Option<KeyCode>, raw: &[u8], sync: bool) {
+    let others = if sync {
+        crate::cmd::synchronized_panes(st, pane)
+    } else {
+        Vec::new()
+    };
+    for id in std::iter::once(pane).chain(others) {
+        let Some(p) = st.panes.get(&id) else { continue };
+        let modes = p.key_modes();
+        let bytes = key
+            .and_then(|k| pane_key_bytes(k, modes))
+            .unwrap_or_else(|| raw.to_vec());
+        p.write(bytes);
+    }
 }

@@ -89,6 +89,9 @@ struct AttachedClient<'a> {
     menu: Option<crate::menu::Menu>,
     /// A menu was drawn into `frame`: its rows are composed again in full.
     menu_drawn: bool,
+    /// The frame that ends the client: DETACH, or detach-client's DETACH_KILL (-P) or
+    /// EXEC (-E).
+    farewell: u8,
 }
 
 fn millis(v: i64) -> Duration {
@@ -96,12 +99,18 @@ fn millis(v: i64) -> Duration {
 }
 
 /// Serves one attached client until it detaches or goes, or its session or the server ends.
-pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: ClientInfo) {
+pub async fn run(
+    shared: &Arc<Shared>,
+    stream: UnixStream,
+    sid: u32,
+    info: ClientInfo,
+    flags: &str,
+) {
     let Some(mut conn) = Connection::open(stream).await else {
         return;
     };
     let name = conn.terminal.as_ref().and_then(|t| t.name());
-    let mut client = AttachedClient::register(shared, sid, info, name);
+    let mut client = AttachedClient::register(shared, sid, info, name, flags);
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let ending: String = loop {
         if let Some(end) = client.settle() {
@@ -148,25 +157,30 @@ pub async fn run(shared: &Arc<Shared>, stream: UnixStream, sid: u32, info: Clien
 
 impl<'a> AttachedClient<'a> {
     /// Joins the server's clients at the terminal's size.
-    fn register(shared: &'a Arc<Shared>, sid: u32, info: ClientInfo, name: Option<String>) -> Self {
+    fn register(
+        shared: &'a Arc<Shared>,
+        sid: u32,
+        info: ClientInfo,
+        name: Option<String>,
+        flags: &str,
+    ) -> Self {
         let (events_tx, server_events) = mpsc::channel::<ClientEvent>(CLIENT_EVENTS);
         let id = {
             let mut st = shared.lock();
             let id = st.alloc_client();
             let activity = st.clock;
-            st.clients.insert(
-                id,
-                ClientHandle {
-                    term: client_env(&info, "TERM").unwrap_or_default(),
-                    utf8: crate::environ::locale_is_utf8(|k| client_env(&info, k)),
-                    ..ClientHandle::new(
-                        sid,
-                        events_tx,
-                        activity,
-                        name.unwrap_or_else(|| format!("client-{id}")),
-                    )
-                },
-            );
+            let mut handle = ClientHandle {
+                term: client_env(&info, "TERM").unwrap_or_default(),
+                utf8: crate::environ::locale_is_utf8(|k| client_env(&info, k)),
+                ..ClientHandle::new(
+                    sid,
+                    events_tx,
+                    activity,
+                    name.unwrap_or_else(|| format!("client-{id}")),
+                )
+            };
+            handle.set_flags(flags);
+            st.clients.insert(id, handle);
             st.notify_client("client-attached", sid, id);
             crate::hooks::drain(shared, &mut st);
             id
@@ -206,6 +220,7 @@ impl<'a> AttachedClient<'a> {
             active_at: Instant::now(),
             menu: None,
             menu_drawn: false,
+            farewell: kind::DETACH,
         };
         client.renderer.enter(&mut client.out);
         client
@@ -227,7 +242,7 @@ impl<'a> AttachedClient<'a> {
             conn.close(None).await;
         } else {
             self.renderer.leave(&mut self.out);
-            conn.close(Some((&self.out, ending))).await;
+            conn.close(Some((&self.out, self.farewell, ending))).await;
         }
     }
 
@@ -396,6 +411,15 @@ impl<'a> AttachedClient<'a> {
         }
     }
 
+    fn session_name(&self) -> String {
+        self.shared
+            .lock()
+            .sessions
+            .get(&self.sid)
+            .map(|s| s.name.clone())
+            .unwrap_or_default()
+    }
+
     /// The server's state changed: notes whether only pane output did.
     fn on_state_changed(&mut self) {
         let changes = self.shared.state_changes.load(Ordering::Acquire);
@@ -407,14 +431,17 @@ impl<'a> AttachedClient<'a> {
     fn on_server_event(&mut self, ev: Option<ClientEvent>) -> Option<String> {
         match ev {
             Some(ClientEvent::Detach) | None => {
-                let name = self
-                    .shared
-                    .lock()
-                    .sessions
-                    .get(&self.sid)
-                    .map(|s| s.name.clone())
-                    .unwrap_or_default();
+                let name = self.session_name();
                 Some(format!("[detached (from session {name})]"))
+            }
+            Some(ClientEvent::DetachKill) => {
+                let name = self.session_name();
+                self.farewell = kind::DETACH_KILL;
+                Some(format!("[detached and SIGHUP (from session {name})]"))
+            }
+            Some(ClientEvent::Exec(command, shell)) => {
+                self.farewell = kind::EXEC;
+                Some(format!("{command}\0{shell}"))
             }
             Some(ClientEvent::Message(text, ms)) => {
                 self.show_message(text, ms, false, false);

@@ -144,11 +144,22 @@ fn find_filter(s: &str, c: bool, n: bool, t: bool, r: bool, i: bool) -> String {
     }
 }
 
-/// switch-client -t: our server has one session, so this selects the target's window and
-/// pane (tmux's `-Z` keeps a zoomed window zoomed).
 /// tmux 3.3a's switch-client with one session per server: `-T` sets the client's key table,
-/// `-n`/`-p`/`-l` have no other session to go to, and a target selects its window and pane.
+/// `-r` toggles it read-only, `-n`/`-p`/`-l` have no other session to go to, and a target
+/// selects its window and pane (`-Z` keeps a zoomed window zoomed), copying the client's
+/// `update-environment` variables into the session unless `-E`.
 pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
+    if args.has('r') {
+        // tmux 3.3a: `-r` toggles the client's read-only (and ignore-size) flag.
+        let client = super::client::target_client(ctx, state, args.get('c'))?;
+        if let Some(c) = state.clients.get_mut(&client) {
+            let on = !c.read_only;
+            c.read_only = on;
+            c.ignore_size = on;
+            let session = c.session;
+            state.recompute_size(session);
+        }
+    }
     if let Some(table) = args.get('T') {
         let client = super::client::target_client(ctx, state, args.get('c'))?;
         if !state.keys.tables.contains_key(table) {
@@ -172,6 +183,15 @@ pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
         return fail("can't find previous session");
     }
     let t = resolve_as(ctx, state, args.get('t'), Find::Pane)?;
+    // tmux 3.3a: the client's `update-environment` variables go into the session unless -E.
+    if !args.has('E')
+        && let Some(env) = ctx.client.env.clone()
+    {
+        let patterns = super::session::update_patterns(state, Some(t.session));
+        if let Some(s) = state.sessions.get_mut(&t.session) {
+            s.environ.update(patterns.iter().map(String::as_str), &env);
+        }
+    }
     if let Some(w) = state.window_mut(t.session, t.window)
         && w.active != t.pane
     {

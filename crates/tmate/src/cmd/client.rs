@@ -1,4 +1,4 @@
-//! Client and config commands: detach-client (-a -s), source-file (-q), show-messages, and
+//! Client and config commands: detach-client (-a -s -P -E), source-file (-q), show-messages, and
 //! display-message (-p prints; otherwise the attached clients show it on the status line, for
 //! `-d` or display-time milliseconds, 0 until a key).
 
@@ -62,8 +62,26 @@ pub fn detach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             vec![me]
         }
     };
+    // tmux 3.3a: `-E` runs a command in the client's place (with the session's
+    // default-shell; an empty one is ignored), `-P` sends SIGHUP to its parent.
+    let event = match args.get('E') {
+        Some("") => return Ok(CmdResult::default()),
+        Some(command) => {
+            let sid = targets
+                .first()
+                .and_then(|c| state.clients.get(c))
+                .map(|c| c.session);
+            let shell = sid
+                .map(|s| state.session_option(s, "default-shell"))
+                .filter(|s| s.starts_with('/') && Path::new(s).exists())
+                .unwrap_or_else(|| "/bin/sh".to_string());
+            ClientEvent::Exec(command.to_string(), shell)
+        }
+        None if args.has('P') => ClientEvent::DetachKill,
+        None => ClientEvent::Detach,
+    };
     for c in targets {
-        send(state, c, ClientEvent::Detach);
+        send(state, c, event.clone());
     }
     Ok(CmdResult::default())
 }

@@ -97,15 +97,58 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     output(out)
 }
 
-/// Write `key` to `pane` as its program expects it (cursor and keypad modes).
+/// Write `key` to `pane` as its program expects it (cursor and keypad modes), and to the
+/// panes synchronized with it, each as its own program expects it.
 pub fn write_key(state: &State, pane: u32, key: KeyCode) {
-    let Some(p) = state.panes.get(&pane) else {
-        return;
-    };
-    let modes = p.key_modes();
-    if let Some(bytes) = pane_key_bytes(key, modes) {
-        p.write(bytes);
+    for id in std::iter::once(pane).chain(synchronized_panes(state, pane)) {
+        if let Some(p) = state.panes.get(&id)
+            && let Some(bytes) = pane_key_bytes(key, p.key_modes())
+        {
+            p.write(bytes);
+        }
     }
+}
+
+/// send-keys' bytes, `repeat` times, to `pane` and the panes synchronized with it (tmux's
+/// send-keys goes through `window_pane_key`); they are encoded for `pane`'s modes.
+pub fn write_synchronized(state: &State, pane: u32, bytes: &[u8], repeat: usize) {
+    for id in std::iter::once(pane).chain(synchronized_panes(state, pane)) {
+        if let Some(p) = state.panes.get(&id) {
+            for _ in 0..repeat {
+                p.write(bytes.to_vec());
+            }
+        }
+    }
+}
+
+/// The other panes that get what is typed into `pane` (tmux 3.3a `window_pane_key`): with
+/// `synchronize-panes` on for `pane`, each other visible pane of its window that has it on
+/// too, runs its program (not dead) and shows no mode.
+pub fn synchronized_panes(state: &State, pane: u32) -> Vec<u32> {
+    if state.pane_option(pane, "synchronize-panes") != "on" {
+        return Vec::new();
+    }
+    let Some(w) = state
+        .locate_pane(pane)
+        .and_then(|(sid, idx)| state.window(sid, idx))
+    else {
+        return Vec::new();
+    };
+    w.visible()
+        .iter()
+        .map(|g| g.id)
+        .filter(|id| *id != pane)
+        .filter(|id| {
+            state.panes.get(id).is_some_and(|p| {
+                p.dead.is_none()
+                    && p.master.is_some()
+                    && p.copy.is_none()
+                    && p.tree.is_none()
+                    && p.clock.is_none()
+            })
+        })
+        .filter(|id| state.pane_option(*id, "synchronize-panes") == "on")
+        .collect()
 }
 
 pub fn send_prefix(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {

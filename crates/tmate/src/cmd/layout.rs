@@ -23,7 +23,9 @@ pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         return Ok(CmdResult::default());
     }
     if args.has('M') {
-        return fail("resize-pane: -M is not supported yet");
+        // tmux 3.3a: without a mouse event (a command line, a key) -M does nothing; a
+        // MouseDrag1Border binding of it alone hands the drag to the border (`crate::mouse`).
+        return Ok(CmdResult::default());
     }
     if args.has('x') || args.has('y') {
         w.zoomed = None;

@@ -18,8 +18,14 @@ const LIST_COMMANDS_TEMPLATE: &str =
 /// A client's flags as tmux's `server_client_get_flags` lists them, in its order.
 fn client_flags(c: &crate::state::ClientHandle) -> String {
     let mut flags: Vec<String> = vec!["attached".into(), "focused".into()];
-    if let Some(control) = &c.control {
+    let control = c.control.as_deref();
+    if control.is_some() {
         flags.push("control-mode".into());
+    }
+    if c.ignore_size {
+        flags.push("ignore-size".into());
+    }
+    if let Some(control) = control {
         if control.no_output {
             flags.push("no-output".into());
         }
@@ -29,9 +35,9 @@ fn client_flags(c: &crate::state::ClientHandle) -> String {
         if let Some(age) = control.pause_after {
             flags.push(format!("pause-after={}", age.as_secs()));
         }
-        if control.read_only {
-            flags.push("read-only".into());
-        }
+    }
+    if c.read_only || control.is_some_and(|c| c.read_only) {
+        flags.push("read-only".into());
     }
     if c.utf8 {
         flags.push("UTF-8".into());
@@ -57,6 +63,10 @@ pub fn client_vars(st: &State, id: u32) -> Vec<(String, String)> {
         ("client_uid".into(), uid),
         ("client_flags".into(), client_flags(c)),
         ("client_utf8".into(), u8::from(c.utf8).to_string()),
+        (
+            "client_readonly".into(),
+            u8::from(c.read_only || c.control.as_ref().is_some_and(|c| c.read_only)).to_string(),
+        ),
         (
             "client_control_mode".into(),
             u8::from(c.control.is_some()).to_string(),

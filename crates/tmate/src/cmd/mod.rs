@@ -24,7 +24,7 @@ mod target;
 mod window;
 
 pub use client::current_client;
-pub use keys::write_key;
+pub use keys::{synchronized_panes, write_key};
 pub use target::{Find, Target};
 
 use std::sync::Arc;
@@ -42,6 +42,8 @@ pub struct CmdResult {
     pub code: u8,
     /// Attach the client to this session after the command.
     pub attach: Option<u32>,
+    /// The attaching client's flags (`attach -r`, `-f`): tmux's `server_client_set_flags` list.
+    pub attach_flags: String,
     pub kill_server: bool,
     /// `err` lines already name their file and line (source-file).
     pub located: bool,
@@ -363,6 +365,7 @@ pub fn run_list(
         total.located |= r.located;
         if r.attach.is_some() {
             total.attach = r.attach;
+            total.attach_flags = r.attach_flags;
         }
         if r.wait.is_some() {
             total.wait = r.wait;

@@ -1,6 +1,7 @@
 //! Option commands: set-option/set-window-option (-a -F -g -o -q -s -u -w, -t),
 //! show-options/show-window-options (-g -q -s -v -w, -t), and the hooks, which are array
 //! options in tmux 3.3a: set-hook (-a -g -p -R -u -w, -t, `hook[N]`) and show-hooks (-g -p -w);
+//! pane options (`-p`) on the pane, `-A` to show inherited values;
 //! arrays (`update-environment`, hooks) set and shown by item; tmux 3.3a's messages.
 
 use std::collections::BTreeMap;
@@ -25,8 +26,8 @@ pub fn show_window_options(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> Cmd
     show(ctx, state, args, true)
 }
 
-/// set-hook: set-option for hooks (`-w`/`-p` for window and pane hooks, which our panes keep
-/// on their window); `-R` runs the hook now instead.
+/// set-hook: set-option for hooks (`-w` for window hooks, `-p` for a pane's own pane hooks);
+/// `-R` runs the hook now instead.
 pub fn set_hook(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let Some(name) = args.rest.first() else {
         return fail("command set-hook: too few arguments (need at least 1)");
@@ -49,26 +50,50 @@ pub fn show_hooks(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     show_some(ctx, state, args, args.has('w') || args.has('p'), true)
 }
 
-/// The option's definition and scope: a table option decides its own scope (tmux 3.3a ignores
-/// -s/-w for those); a user option `@name` goes where the flags say.
+/// Where an option is read or written: its scope, and whether it is a pane's own (`-p` on
+/// an option panes can hold, or on a user option).
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    scope: Scope,
+    pane: bool,
+}
+
+/// The option's definition and place (tmux 3.3a `options_scope_from_name`): a table option
+/// decides its own scope (tmux ignores -s/-w for those) and goes on a pane with `-p` where
+/// panes can hold it; a user option `@name` goes where the flags say.
 fn scope_of(
     name: &str,
     args: &Args,
     window_cmd: bool,
-) -> Result<(Option<&'static Def>, Scope), String> {
+) -> Result<(Option<&'static Def>, Place), String> {
     if name.starts_with('@') {
-        let scope = if args.has('s') {
-            Scope::Server
-        } else if args.has('w') || window_cmd {
-            Scope::Window
-        } else {
-            Scope::Session
-        };
-        return Ok((None, scope));
+        return Ok((None, place_from_flags(args, window_cmd)));
     }
     let base = options::split_index(name).map_or(name, |(b, _)| b);
     let d = options::lookup(base)?;
-    Ok((Some(d), d.scope))
+    let pane = d.pane && args.has('p');
+    Ok((
+        Some(d),
+        Place {
+            scope: d.scope,
+            pane,
+        },
+    ))
+}
+
+/// tmux 3.3a `options_scope_from_flags`: `-s` the server, `-p` a pane (before `-g`), `-w` (or
+/// the window commands) a window, else a session.
+fn place_from_flags(args: &Args, window_cmd: bool) -> Place {
+    let (scope, pane) = if args.has('s') {
+        (Scope::Server, false)
+    } else if args.has('p') {
+        (Scope::Window, true)
+    } else if args.has('w') || window_cmd {
+        (Scope::Window, false)
+    } else {
+        (Scope::Session, false)
+    };
+    Place { scope, pane }
 }
 
 /// The index in `name[N]`; an index on an option that is not an array is refused as tmux does.
@@ -86,13 +111,28 @@ fn is_array(d: &Def) -> bool {
     matches!(d.kind, Kind::Array | Kind::Hook)
 }
 
-/// The map the command reads or writes: a global one, or a session's or window's own.
+/// The map the command reads or writes: a pane's own, a global one, or a session's or
+/// window's own.
 fn target_map<'s>(
     ctx: &Ctx<'_>,
     state: &'s mut State,
     args: &Args,
-    scope: Scope,
+    place: Place,
 ) -> Result<&'s mut BTreeMap<String, String>, String> {
+    let scope = place.scope;
+    if place.pane {
+        // tmux's messages when `-t` names no pane.
+        let t =
+            resolve_as(ctx, state, args.get('t'), Find::Pane).map_err(|e| match args.get('t') {
+                Some(t) if e.starts_with("can't find") => format!("no such pane: {t}"),
+                _ => e,
+            })?;
+        return state
+            .panes
+            .get_mut(&t.pane)
+            .map(|p| &mut p.options)
+            .ok_or_else(|| "no current pane".to_string());
+    }
     if args.has('g') || scope == Scope::Server {
         return Ok(state.options.map_mut(scope));
     }
@@ -119,11 +159,15 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
     let Some(name) = args.rest.first() else {
         return fail("command set-option: too few arguments (need at least 1)");
     };
-    let (def, scope) = match scope_of(name, args, window_cmd) {
+    let (def, place) = match scope_of(name, args, window_cmd) {
         Ok(v) => v,
         Err(_) if args.has('q') => return Ok(CmdResult::default()),
         Err(e) => return fail(e),
     };
+    let scope = place.scope;
+    // Global and table values are the defaults: a pane's or window's own value is unset by
+    // `-u`, a global one goes back to the default.
+    let global = !place.pane && (args.has('g') || scope == Scope::Server);
     let index = index_of(name, def)?;
     let name = def.map_or(name.as_str(), |d| d.name).to_string();
     let mut value = args.rest.get(1).cloned();
@@ -134,16 +178,16 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
         value = Some(crate::format::expand(state, t.fmt(), v));
     }
     // The value in force before the change (what a flag toggles and -a appends to).
-    let global = state.options.get(scope, &name).map(str::to_string);
-    let map = target_map(ctx, state, args, scope)?;
+    let inherited = parent_value(ctx, state, args, place, &name)
+        .or_else(|| state.options.get(scope, &name).map(str::to_string));
+    let map = target_map(ctx, state, args, place)?;
     if let Some(d) = def.filter(|d| is_array(d)) {
-        let global = args.has('g') || scope == Scope::Server;
         set_array(map, d, index, value.as_deref(), args, global)?;
         return Ok(CmdResult::default());
     }
     if args.has('u') {
         match def {
-            Some(d) if args.has('g') || scope == Scope::Server => {
+            Some(d) if global => {
                 map.insert(name, d.default.to_string());
             }
             _ => {
@@ -155,7 +199,7 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
     if args.has('o') && map.contains_key(&name) {
         return fail(format!("already set: {name}"));
     }
-    let current = map.get(&name).cloned().or(global);
+    let current = map.get(&name).cloned().or(inherited);
     if args.has('a')
         && let (Some(v), Some(cur)) = (&value, &current)
         && def.is_none_or(|d| d.kind == options::Kind::Str)
@@ -285,50 +329,89 @@ fn show_some(
     hooks: bool,
 ) -> CmdOutcome {
     let one = args.rest.first();
-    let (def, scope) = match one {
+    let (def, place) = match one {
         Some(name) => match scope_of(name, args, window_cmd) {
             Ok(v) => v,
             Err(_) if args.has('q') => return Ok(CmdResult::default()),
             Err(e) => return fail(e),
         },
-        None if args.has('s') => (None, Scope::Server),
-        None if args.has('w') || window_cmd => (None, Scope::Window),
-        None => (None, Scope::Session),
+        None => (None, place_from_flags(args, window_cmd)),
     };
-    let global = args.has('g') || scope == Scope::Server;
-    let map = match target_map(ctx, state, args, scope) {
+    let scope = place.scope;
+    let map = match target_map(ctx, state, args, place) {
         Ok(m) => m.clone(),
+        Err(_) if args.has('q') => return Ok(CmdResult::default()),
         Err(e) => return fail(e),
+    };
+    // `-A`: what a name not set here inherits, printed with `*` (tmux's `parent`).
+    let parent = |name: &str| {
+        args.has('A')
+            .then(|| parent_value(ctx, state, args, place, name))
+            .flatten()
     };
     let mut out = String::new();
     if let Some(name) = one {
         let index = index_of(name, def)?;
         let name = def.map_or(name.as_str(), |d| d.name);
         match map.get(name) {
-            Some(v) => out.push_str(&show_lines(args, def, name, v, index)),
-            None if def.is_none() && global && !args.has('q') => {
-                return fail(format!("invalid option: {name}"));
-            }
-            None => {}
+            Some(v) => out.push_str(&show_lines(args, def, name, v, index, false)),
+            None => match parent(name) {
+                Some(v) => out.push_str(&show_lines(args, def, name, &v, index, true)),
+                None if def.is_none() && !args.has('q') => {
+                    return fail(format!("invalid option: {name}"));
+                }
+                None => {}
+            },
         }
     } else {
-        // Table order first, then user options by name.
-        let shown = |d: &&Def| {
-            let hook = d.kind == Kind::Hook;
-            d.scope == scope && if hooks { hook } else { !hook || args.has('H') }
-        };
-        for d in TABLE.iter().filter(shown) {
-            if let Some(v) = map.get(d.name) {
-                out.push_str(&show_lines(args, Some(d), d.name, v, None));
-            }
-        }
+        // User options first, by name, then the table's in its order (tmux
+        // `cmd_show_options_all`); a pane lists the options panes can hold.
         if !hooks {
             for (name, v) in map.iter().filter(|(n, _)| n.starts_with('@')) {
-                out.push_str(&show_lines(args, None, name, v, None));
+                out.push_str(&show_lines(args, None, name, v, None, false));
+            }
+        }
+        let shown = |d: &&Def| {
+            let hook = d.kind == Kind::Hook;
+            let in_scope = if place.pane { d.pane } else { d.scope == scope };
+            in_scope && if hooks { hook } else { !hook || args.has('H') }
+        };
+        for d in TABLE.iter().filter(shown) {
+            match map.get(d.name) {
+                Some(v) => out.push_str(&show_lines(args, Some(d), d.name, v, None, false)),
+                None => {
+                    if let Some(v) = parent(d.name) {
+                        out.push_str(&show_lines(args, Some(d), d.name, &v, None, true));
+                    }
+                }
             }
         }
     }
     output(out)
+}
+
+/// The value an option not set in `place` inherits (tmux's parent options): a pane's from its
+/// window, then the global window options; a window's or session's from the global ones; the
+/// global and server options have no parent.
+fn parent_value(
+    ctx: &Ctx<'_>,
+    state: &State,
+    args: &Args,
+    place: Place,
+    name: &str,
+) -> Option<String> {
+    if place.pane {
+        let t = resolve_as(ctx, state, args.get('t'), Find::Pane).ok()?;
+        if let Some(v) = state
+            .window(t.session, t.window)
+            .and_then(|w| w.options.get(name))
+        {
+            return Some(v.clone());
+        }
+    } else if args.has('g') || place.scope == Scope::Server {
+        return None;
+    }
+    state.options.get(place.scope, name).map(str::to_string)
 }
 
 /// One option's lines as tmux 3.3a's `cmd_show_options_print`: `name value` (the value
@@ -340,7 +423,9 @@ fn show_lines(
     name: &str,
     value: &str,
     index: Option<u32>,
+    parent: bool,
 ) -> String {
+    let star = if parent { "*" } else { "" };
     let quote = |v: &str| match def.map(|d| d.kind) {
         Some(Kind::Hook) => v.to_string(),
         _ => options::escape(v),
@@ -349,7 +434,7 @@ fn show_lines(
         if args.has('v') {
             format!("{v}\n")
         } else {
-            format!("{name} {}\n", quote(v))
+            format!("{name}{star} {}\n", quote(v))
         }
     };
     if !def.is_some_and(is_array) {
@@ -366,7 +451,7 @@ fn show_lines(
         return if args.has('v') {
             String::new()
         } else {
-            format!("{name}\n")
+            format!("{name}{star}\n")
         };
     }
     items

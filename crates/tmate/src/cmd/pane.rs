@@ -280,12 +280,9 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
             keys.remove(0);
         }
     }
-    let Some(p) = state.panes.get(&t.pane) else {
+    if !state.panes.contains_key(&t.pane) {
         return fail("no pane");
-    };
-    let bytes = keys.concat();
-    for _ in 0..repeat {
-        p.write(bytes.clone());
     }
+    super::keys::write_synchronized(state, t.pane, &keys.concat(), repeat);
     Ok(CmdResult::default())
 }

@@ -64,7 +64,7 @@ fn new_environ(ctx: &Ctx<'_>, state: &State, args: &Args) -> Environ {
 }
 
 /// `update-environment`'s patterns for a session (`None`: the global value).
-fn update_patterns(state: &State, sid: Option<u32>) -> Vec<String> {
+pub(super) fn update_patterns(state: &State, sid: Option<u32>) -> Vec<String> {
     let value = match sid {
         Some(sid) => state.session_option(sid, "update-environment"),
         None => state
@@ -176,6 +176,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     }
     if !detached {
         r.attach = Some(sid);
+        r.attach_flags = args.get('f').unwrap_or_default().to_string();
     }
     Ok(r)
 }
@@ -207,8 +208,14 @@ pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         }
     }
     state.touch(sid);
+    // tmux `cmd_attach_session`: `-f` flags, then `-r` (read-only and ignore-size).
+    let mut flags: Vec<&str> = args.get('f').into_iter().collect();
+    if args.has('r') {
+        flags.push("read-only,ignore-size");
+    }
     Ok(CmdResult {
         attach: Some(sid),
+        attach_flags: flags.join(","),
         ..CmdResult::default()
     })
 }

@@ -390,7 +390,9 @@ impl<'a> ControlClient<'a> {
     /// An event from the client's queue: a detach ends it; messages and overlays are for
     /// clients with a screen.
     fn on_event(&mut self, ev: Option<ClientEvent>) {
-        if let Some(ClientEvent::Detach) | None = ev {
+        if let Some(ClientEvent::Detach | ClientEvent::DetachKill | ClientEvent::Exec(..)) | None =
+            ev
+        {
             self.ending = Some(String::new());
         }
     }

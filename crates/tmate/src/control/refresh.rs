@@ -15,10 +15,15 @@ pub fn refresh_client(st: &mut State, client: u32, args: &Args) -> Result<(), St
     };
     let session = handle.session;
     for list in [args.get('F'), args.get('f')].into_iter().flatten() {
-        if let Some(c) = handle.control.as_mut() {
-            c.set_flags(list);
-        }
+        handle.set_flags(list);
     }
+    if args.has('f') || args.has('F') {
+        // `ignore-size` changes which clients size the session.
+        st.recompute_size(session);
+    }
+    let Some(handle) = st.clients.get_mut(&client) else {
+        return Err("no current client".into());
+    };
     let wants_control = args.has('A') || args.has('B') || args.has('C');
     let Some(control) = handle.control.as_mut() else {
         return if wants_control {

@@ -421,7 +421,7 @@ fn user_name(uid: u32) -> Option<String> {
 
 /// An option's value as a format variable.
 fn option_variable(state: &State, ctx: Ctx, name: &str) -> String {
-    let value = state.option(ctx.session, ctx.window, name);
+    let value = option_lookup(state, ctx, name);
     // tmux gives flag options as numbers in formats (`#{?synchronize-panes,...}`).
     let flag = crate::options::lookup(name).is_ok_and(|d| d.kind == crate::options::Kind::Flag);
     match value.as_str() {
@@ -429,4 +429,23 @@ fn option_variable(state: &State, ctx: Ctx, name: &str) -> String {
         "off" if flag => "0".into(),
         _ => value,
     }
+}
+
+/// tmux 3.3a `format_find`'s option order: the server's, the pane's own, its window's, the
+/// global window options, the session's, the global session options.
+fn option_lookup(state: &State, ctx: Ctx, name: &str) -> String {
+    use crate::options::Scope;
+    let pane = state.panes.get(&ctx.pane).map(|p| &p.options);
+    let window = state.window(ctx.session, ctx.window).map(|w| &w.options);
+    let session = state.sessions.get(&ctx.session).map(|s| &s.options);
+    state
+        .options
+        .get(Scope::Server, name)
+        .or_else(|| pane.and_then(|o| o.get(name)).map(String::as_str))
+        .or_else(|| window.and_then(|o| o.get(name)).map(String::as_str))
+        .or_else(|| state.options.get(Scope::Window, name))
+        .or_else(|| session.and_then(|o| o.get(name)).map(String::as_str))
+        .or_else(|| state.options.get(Scope::Session, name))
+        .unwrap_or_default()
+        .to_string()
 }

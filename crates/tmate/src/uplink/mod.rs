@@ -11,7 +11,7 @@ pub mod embedded;
 mod foreground;
 mod inbound;
 mod notes;
-mod screen;
+pub(crate) mod screen;
 mod state;
 mod stream;
 

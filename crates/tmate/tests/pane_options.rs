@@ -1,0 +1,459 @@
+//! Pane options against tmux 3.3a: `set-option -p`/`show-options -p` (and `-A`), pane hooks
+//! set with `set-hook -p`, lookups from a pane through its window to the globals (formats,
+//! remain-on-exit and its format), `synchronize-panes`, `key-table`, and the pane borders'
+//! `pane-border-lines` and `pane-border-indicators` drawn on an attached client, compared cell
+//! by cell with real tmux 3.3a attached the same way.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+#[path = "common/pair.rs"]
+mod pair;
+
+use common::{Mux, compare_outcomes, compare_outcomes_on};
+use pair::Pair;
+
+#[test]
+fn pane_options_set_show_and_inherit() {
+    compare_outcomes(&[
+        &["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"],
+        &["split-window", "-d"],
+        &["set-option", "-p", "remain-on-exit", "on"],
+        &["set-option", "-p", "@u", "2"],
+        // -p before -g: still the pane's own.
+        &["set-option", "-pg", "@v", "3"],
+        &["show-options", "-p"],
+        &["show-options", "-pA"],
+        &["show-options", "-pv", "remain-on-exit"],
+        &["show-options", "-pA", "remain-on-exit"],
+        &["show-options", "-wA", "remain-on-exit"],
+        &["show-options", "-w", "remain-on-exit"],
+        // A window-only option given -p goes on the window.
+        &["set-option", "-p", "mode-keys", "vi"],
+        &["show-options", "-p", "mode-keys"],
+        &["show-options", "-w"],
+        // The other pane has nothing of its own and sees the window's and global values.
+        &["show-options", "-p", "-t", ":.1"],
+        &["set-option", "-w", "window-style", "bg=blue"],
+        &["set-option", "-p", "-t", ":.1", "window-style", "bg=red"],
+        &["display-message", "-p", "-t", ":.0", "#{window-style}"],
+        &["display-message", "-p", "-t", ":.1", "#{window-style}"],
+        &["display-message", "-p", "-t", ":.0", "#{@u}|#{@v}"],
+        &["display-message", "-p", "-t", ":.1", "#{@u}|#{@v}"],
+        &["set-option", "-w", "@w", "win"],
+        &["display-message", "-p", "-t", ":.1", "#{@w}"],
+        &["set-option", "-p", "-t", ":.1", "synchronize-panes", "on"],
+        &[
+            "display-message",
+            "-p",
+            "-t",
+            ":.1",
+            "#{pane_synchronized} #{synchronize-panes}",
+        ],
+        &[
+            "display-message",
+            "-p",
+            "-t",
+            ":.0",
+            "#{pane_synchronized} #{synchronize-panes}",
+        ],
+        // A flag toggles from the value the pane inherits.
+        &["set-option", "-p", "-t", ":.0", "synchronize-panes"],
+        &["show-options", "-pv", "-t", ":.0", "synchronize-panes"],
+        &["set-option", "-pu", "remain-on-exit"],
+        &["set-option", "-pu", "@u"],
+        &["show-options", "-p"],
+        &["show-options", "-p", "@u"],
+        &["show-options", "-pq", "@u"],
+        &["set-option", "-p", "-t", "%99", "remain-on-exit", "on"],
+        &["show-options", "-gw"],
+        &["show-options", "-gwv", "pane-border-lines"],
+        &["set-option", "-w", "pane-border-lines", "dotted"],
+        &["set-option", "-w", "pane-border-indicators", "both"],
+        &[
+            "set-window-option",
+            "remain-on-exit-format",
+            "x #{pane_index}",
+        ],
+        &["show-window-options"],
+    ]);
+}
+
+#[test]
+fn pane_hooks_and_remain_on_exit_format() {
+    let (tmux, tmate) = (Mux::tmux(), Mux::tmate());
+    compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[
+            &[
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-x",
+                "60",
+                "-y",
+                "10",
+                "cat",
+            ],
+            &["split-window", "-d", "cat"],
+            &["set-option", "-p", "-t", ":.1", "remain-on-exit", "on"],
+            &[
+                "set-option",
+                "-p",
+                "-t",
+                ":.1",
+                "remain-on-exit-format",
+                "gone #{pane_index} [#{pane_dead_status}] #[fg=red,bold]red#[default] plain",
+            ],
+            &[
+                "set-hook",
+                "-p",
+                "-t",
+                ":.1",
+                "pane-died",
+                "set -g @died '#{hook_pane} #{pane_index}'",
+            ],
+            &[
+                "set-hook",
+                "-p",
+                "-t",
+                ":.0",
+                "pane-died",
+                "set -g @wrong 1",
+            ],
+            &["show-hooks", "-p", "-t", ":.1"],
+            &["show-hooks", "-p", "-t", ":.0"],
+            &["show-hooks", "-w"],
+            &["show-hooks", "-pA", "-t", ":.1"],
+            &["send-keys", "-t", ":.1", "C-d"],
+        ],
+    );
+    for m in [&tmux, &tmate] {
+        m.wait_for(
+            &["show-options", "-gqv", "@died"],
+            "the pane-died hook",
+            |o| !o.trim().is_empty(),
+        );
+    }
+    compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[
+            &["show-options", "-gqv", "@died"],
+            &["show-options", "-gqv", "@wrong"],
+            &["display-message", "-p", "-t", ":.1", "#{pane_dead}"],
+            &["capture-pane", "-p", "-t", ":.1"],
+            &["capture-pane", "-p", "-e", "-t", ":.1"],
+        ],
+    );
+}
+
+/// The pane borders with each `pane-border-lines` and `pane-border-indicators` value, on a
+/// layout with joins of every kind, with the active pane in the middle.
+#[tokio::test]
+async fn border_lines_and_indicators() {
+    let config = "set -g pane-border-style 'fg=colour99'
+set -g pane-active-border-style 'fg=colour46'
+";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "status", "off"]);
+        m.run(&["split-window", "-h", "cat"]);
+        m.run(&["split-window", "-v", "cat"]);
+        m.run(&["split-window", "-h", "cat"]);
+        m.run(&["select-pane", "-t", ":.0"]);
+        m.run(&["split-window", "-v", "cat"]);
+        m.run(&["select-pane", "-t", ":.2"]);
+    }
+    let cases: &[(&str, &str, &str)] = &[
+        ("single", "colour", "┼"),
+        ("double", "colour", "╬"),
+        ("heavy", "arrows", "┃"),
+        ("simple", "both", "+"),
+        ("number", "off", "3"),
+        ("single", "both", "┼"),
+        ("heavy", "off", "┳"),
+    ];
+    for (lines, indicators, ready) in cases {
+        for m in &p.muxes {
+            m.run(&["set", "-w", "pane-border-lines", lines]);
+            m.run(&["set", "-w", "pane-border-indicators", indicators]);
+        }
+        let what = format!("pane-border-lines {lines}, indicators {indicators}");
+        settle(&mut p, &what, ready).await;
+        p.same_rows(0..24, &what);
+    }
+}
+
+/// Two panes side by side and above each other: the colour indicator splits their line in
+/// halves, the others do not; with `pane-base-index` the numbers follow it.
+#[tokio::test]
+async fn two_panes_and_numbered_lines() {
+    let config = "set -g pane-active-border-style 'fg=colour46,bg=colour17'\n";
+    let mut p = Pair::start(config, 60, 16, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "status", "off"]);
+        m.run(&["split-window", "-h", "cat"]);
+    }
+    for (lines, indicators, ready) in [
+        ("single", "colour", "│"),
+        ("single", "arrows", "→"),
+        ("double", "both", "║"),
+    ] {
+        for m in &p.muxes {
+            m.run(&["set", "-w", "pane-border-lines", lines]);
+            m.run(&["set", "-w", "pane-border-indicators", indicators]);
+        }
+        let what = format!("side by side: {lines}, {indicators}");
+        settle(&mut p, &what, ready).await;
+        p.same_rows(0..16, &what);
+    }
+    for m in &p.muxes {
+        m.run(&["kill-pane", "-t", ":.1"]);
+        m.run(&["split-window", "-v", "cat"]);
+        m.run(&["set", "-w", "pane-base-index", "4"]);
+        m.run(&["set", "-w", "pane-border-lines", "number"]);
+        m.run(&["set", "-w", "pane-border-indicators", "colour"]);
+        m.run(&["set", "-w", "pane-border-status", "top"]);
+    }
+    settle(&mut p, "numbers with status lines", "5").await;
+    p.same_rows(0..16, "numbered lines with pane-border-status top");
+}
+
+/// Wait until both clients show `ready` and their screens stop changing relative to each
+/// other (the last option may still be drawing on one), bounded by the deadline.
+async fn settle(p: &mut Pair, what: &str, ready: &str) {
+    for c in &mut p.clients {
+        c.wait_for(what, |c| c.screen.screen().contents().contains(ready))
+            .await;
+    }
+    let rows = p.clients[0].rows();
+    let deadline = std::time::Instant::now() + common::DEADLINE;
+    loop {
+        let same = (0..rows).all(|r| p.clients[0].styled_row(r) == p.clients[1].styled_row(r));
+        if same || std::time::Instant::now() > deadline {
+            break;
+        }
+        for c in &mut p.clients {
+            let _ = tokio::time::timeout(
+                std::time::Duration::from_millis(50),
+                c.wait_for("", |_| false),
+            )
+            .await;
+        }
+    }
+}
+
+/// `synchronize-panes`: keys typed on the client and `send-keys` reach every pane of the
+/// window that has it on, not a pane that turned it off for itself.
+#[tokio::test]
+async fn synchronize_panes_sends_input_to_all() {
+    let mut p = Pair::start("", 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "status", "off"]);
+        m.run(&["split-window", "-h", "cat"]);
+        m.run(&["split-window", "-v", "cat"]);
+        m.run(&["set", "-w", "synchronize-panes", "on"]);
+        m.run(&["set", "-p", "-t", ":.1", "synchronize-panes", "off"]);
+        m.run(&["select-pane", "-t", ":.0"]);
+    }
+    p.send(b"typed\r").await;
+    // cat's copy of a line comes after the terminal's echo of the next one if that is typed
+    // first: the next line waits for both panes' copies.
+    for m in &p.muxes {
+        for pane in [":.0", ":.2"] {
+            m.wait_for(
+                &["capture-pane", "-p", "-t", pane],
+                "the typed line twice",
+                |o| o.matches("typed").count() == 2,
+            );
+        }
+    }
+    for m in &p.muxes {
+        m.run(&["send-keys", "-t", ":.2", "sent", "Enter"]);
+    }
+    for m in &p.muxes {
+        m.wait_for(
+            &["capture-pane", "-p", "-t", ":.0"],
+            "both lines in pane 0",
+            |o| o.matches("sent").count() == 2,
+        );
+        m.wait_for(
+            &["capture-pane", "-p", "-t", ":.2"],
+            "both lines in pane 2",
+            |o| o.matches("sent").count() == 2,
+        );
+    }
+    for pane in [":.0", ":.1", ":.2"] {
+        p.run_both(&["capture-pane", "-p", "-t", pane]);
+    }
+}
+
+/// `key-table`: a session whose default table is not root looks keys up there, sends keys
+/// it does not bind to the pane, and still takes the prefix.
+#[tokio::test]
+async fn key_table_option() {
+    let config = "set -g status-right ''
+bind -T mine x display-message 'from mine'
+bind -T root y display-message 'from root'
+set -g key-table mine
+";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    p.send(b"x").await;
+    p.status("the binding's message", |r| r.starts_with("from mine"))
+        .await;
+    p.send(b"yz\r").await;
+    for m in &p.muxes {
+        m.wait_for(&["capture-pane", "-p"], "y typed into cat", |o| {
+            o.contains("yz")
+        });
+    }
+    p.run_both(&["capture-pane", "-p"]);
+    p.send(b"\x02").await;
+    p.send(b"c").await;
+    p.wait_both(
+        &["display-message", "-p", "#{session_windows}"],
+        "C-b c",
+        |o| o.trim() == "2",
+    );
+}
+
+/// The same command's outcome on both.
+fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
+    let out: Vec<String> = muxes.iter().map(|m| m.run(args)).collect();
+    assert_eq!(
+        out[1], out[0],
+        "{args:?}: tmate (left) differs from tmux (right)"
+    );
+    out[1].clone()
+}
+
+/// Read-only clients as tmux 3.3a: `attach -r` marks the client (`#{client_readonly}`,
+/// `#{client_flags}`), its typing never reaches the pane, a binding of other commands shows
+/// `Client is read-only`, `switch-client -r` gives it the keyboard back and
+/// `refresh-client -f read-only` takes it again; detach-client still works from its keys.
+#[tokio::test]
+async fn read_only_clients() {
+    let muxes = [Mux::tmux(), Mux::tmate()];
+    let mut clients = Vec::new();
+    for m in &muxes {
+        m.run(&["new-session", "-d", "-s", "main", "-n", "w0", "cat"]);
+        let mut c = m.client_on_pty(80, 24, &["attach", "-r", "-t", "main"]);
+        c.wait_for("the first frame in raw mode", |c| {
+            c.is_raw() && c.last_row().contains("w0")
+        })
+        .await;
+        clients.push(c);
+    }
+    let flags = "#{client_readonly} #{client_flags}";
+    both(&muxes, &["list-clients", "-F", flags]);
+    for c in &mut clients {
+        c.type_bytes(b"\x02c").await;
+        c.wait_for("the read-only error", |c| {
+            c.last_row().starts_with("Client is read-only")
+        })
+        .await;
+    }
+    assert_eq!(clients[1].styled_row(23), clients[0].styled_row(23));
+    both(&muxes, &["display-message", "-p", "#{session_windows}"]);
+    // Typed while read-only: the message's display-time passes before the client is given
+    // the keyboard back, so the line has long been read (and must not be in the pane).
+    for c in &mut clients {
+        c.type_bytes(b"abc\r").await;
+        c.wait_for("the message gone", |c| {
+            !c.last_row().starts_with("Client is read-only")
+        })
+        .await;
+    }
+    both(&muxes, &["switch-client", "-r"]);
+    both(&muxes, &["list-clients", "-F", flags]);
+    for (c, m) in clients.iter_mut().zip(&muxes) {
+        c.type_bytes(b"typed\r").await;
+        m.wait_for(&["capture-pane", "-p"], "the typed line", |o| {
+            o.matches("typed").count() == 2
+        });
+    }
+    both(&muxes, &["capture-pane", "-p"]);
+    both(&muxes, &["refresh-client", "-f", "read-only"]);
+    both(&muxes, &["list-clients", "-F", flags]);
+    // Nothing clears read-only but switch-client -r.
+    both(&muxes, &["refresh-client", "-f", "!read-only,!ignore-size"]);
+    both(&muxes, &["list-clients", "-F", flags]);
+    for c in &mut clients {
+        c.type_bytes(b"\x02d").await;
+        let tail = c.wait_exit().await;
+        assert!(tail.contains("[detached (from session main)]"), "{tail:?}");
+    }
+}
+
+/// detach-client -P prints tmux's line and hangs up the client's parent; -E runs a command
+/// in the client's place.
+#[tokio::test]
+async fn detach_client_kill_and_exec() {
+    let muxes = [Mux::tmux(), Mux::tmate()];
+    for m in &muxes {
+        m.run(&["new-session", "-d", "-s", "main", "cat"]);
+    }
+    for m in &muxes {
+        // The client's parent is a shell that reports the hangup (never the test itself).
+        let mut c = under_shell(m, "trap 'echo parent-got-HUP' HUP; \"$0\" \"$@\"; wait");
+        c.wait_for("attached", |c| c.is_raw() && c.last_row().contains("main"))
+            .await;
+        m.run(&["detach-client", "-P"]);
+        let tail = c.wait_exit().await;
+        assert!(
+            tail.contains("[detached and SIGHUP (from session main)]"),
+            "{}: {tail:?}",
+            m.program.display()
+        );
+        assert!(
+            tail.contains("parent-got-HUP"),
+            "{}: {tail:?}",
+            m.program.display()
+        );
+        let mut c = m.client_on_pty(80, 24, &["attach", "-t", "main"]);
+        c.wait_for("attached again", |c| {
+            c.is_raw() && c.last_row().contains("main")
+        })
+        .await;
+        m.run(&["detach-client", "-E", "echo ran-instead; echo $SHELL"]);
+        let tail = c.wait_exit().await;
+        assert!(
+            tail.contains("ran-instead"),
+            "{}: {tail:?}",
+            m.program.display()
+        );
+        assert!(
+            !tail.contains("[detached"),
+            "{}: {tail:?}",
+            m.program.display()
+        );
+    }
+}
+
+/// `attach -t main` run by `sh -c script` (the client's words as `$0 "$@"`) on a pty, with
+/// the harness's environment.
+fn under_shell(m: &Mux, script: &str) -> tmate_fixtures::pty_client::PtyClient {
+    let inner = m.command(&["attach", "-t", "main"]);
+    let mut cmd = std::process::Command::new("sh");
+    cmd.arg("-c").arg(script).arg(inner.get_program());
+    cmd.args(inner.get_args());
+    for (k, v) in inner.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    if let Some(dir) = inner.get_current_dir() {
+        cmd.current_dir(dir);
+    }
+    let name = if m.is_tmux { "tmux" } else { "tmate" };
+    tmate_fixtures::pty_client::PtyClient::spawn(&cmd, 80, 24, name)
+}
