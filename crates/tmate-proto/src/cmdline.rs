@@ -34,8 +34,12 @@ pub fn plain_word(word: &str) -> String {
     block_text(word).unwrap_or(word).to_string()
 }
 
-/// Split one command line into commands of words. `env` gives `$NAME` (and `HOME` for `~`);
-/// the relay passes one that knows nothing.
+/// Longest `~user` name (tmux's buffer less its terminator).
+const MAX_USER_NAME: usize = 1022;
+
+/// Split one command line into commands of words. `env` gives `$NAME` (and `HOME` for `~`,
+/// and for `~user` the key `~user`: that user's home directory); the relay passes one that
+/// knows nothing.
 pub fn parse_line(
     line: &str,
     env: &dyn Fn(&str) -> Option<String>,
@@ -189,13 +193,24 @@ impl Lexer<'_, '_> {
         let mut word = String::new();
         if self.chars.peek() == Some(&'~') {
             self.chars.next();
-            if matches!(
-                self.chars.peek(),
-                None | Some('/' | ' ' | '\t' | '\n' | ';' | '}')
-            ) {
+            // tmux's yylex_token_tilde: a user name up to `/`, a blank or a quote; none is
+            // $HOME, an unknown user is a syntax error.
+            let mut name = String::new();
+            while let Some(c) = self.chars.peek().copied() {
+                if "/ \t\n\"'".contains(c) {
+                    break;
+                }
+                if name.len() >= MAX_USER_NAME {
+                    return Err("user name is too long".into());
+                }
+                name.push(c);
+                self.chars.next();
+            }
+            if name.is_empty() {
                 word.push_str(&(self.env)("HOME").unwrap_or_default());
             } else {
-                word.push('~');
+                let home = (self.env)(&format!("~{name}")).ok_or("syntax error")?;
+                word.push_str(&home);
             }
         }
         while let Some(c) = self.chars.peek().copied() {
@@ -358,8 +373,15 @@ pub fn logical_lines(text: &str) -> Vec<(usize, String)> {
         }
         out.push((start, acc));
     }
-    if let Some((start, acc, _)) = pending {
-        out.push((start, acc));
+    if let Some((start, acc, depth)) = pending {
+        // A block still open at the end: tmux's parser fails where the file ends (the line
+        // after the last newline).
+        let line = if depth > 0 {
+            text.matches('\n').count() + 1
+        } else {
+            start
+        };
+        out.push((line, acc));
     }
     out
 }
@@ -561,5 +583,8 @@ mod tests {
             parse(&lines[0].1),
             vec![argv(&["bind", "w", &block("display a ; display \"{\"")])]
         );
+        // An unclosed block is reported where the file ends, as tmux's parser does.
+        assert_eq!(logical_lines("a\nbind x {\n b\n")[1].0, 4);
+        assert_eq!(logical_lines("a\nbind x {\n b")[1].0, 3);
     }
 }

@@ -163,11 +163,32 @@ pub fn list(keys: &KeyTables, table: Option<&str>, key: Option<KeyCode>) -> Vec<
 
 /// A command list as tmux prints it: words escaped, commands joined by ` \; `.
 pub fn print_commands(commands: &[Vec<String>]) -> String {
+    print_commands_with(commands, " \\; ")
+}
+
+/// A command list with this separator between commands (tmux's cmd_list_print: ` \; ` for
+/// list-keys, ` ; ` for `source-file -v`).
+pub fn print_commands_with(commands: &[Vec<String>], separator: &str) -> String {
     commands
         .iter()
         .map(|c| print_command(c))
         .collect::<Vec<_>>()
-        .join(" \\; ")
+        .join(separator)
+}
+
+/// What `source-file -v` prints for one line's commands, as tmux builds them: each block
+/// argument's commands first (depth first, in argument order), then the line's own.
+pub fn verbose_lines(commands: &[Vec<String>], out: &mut Vec<String>, depth: usize) {
+    if commands.is_empty() || depth > tmate_proto::cmdline::MAX_BLOCK_DEPTH {
+        return;
+    }
+    for word in commands.iter().flatten() {
+        if let Some(inner) = tmate_proto::cmdline::block_text(word) {
+            let inner = crate::parse::parse_line(inner).unwrap_or_default();
+            verbose_lines(&inner, out, depth + 1);
+        }
+    }
+    out.push(print_commands_with(commands, " ; "));
 }
 
 /// One command the way tmux 3.3a's `args_print` shows it: boolean flags together, then each

@@ -50,6 +50,8 @@ pub struct LoadOptions {
     /// A bad line is reported and the other lines still run, as tmate 2.4 loaded files
     /// (`~/.tmate.conf` only; `run_text` says why).
     pub lenient: bool,
+    /// Print each line's commands as parsed, `file:line: commands` (`-v`).
+    pub verbose: bool,
 }
 
 /// Run the commands of `path`; returns the error messages (`file:line: message`).
@@ -60,25 +62,40 @@ pub fn load_file(
     path: &Path,
     options: LoadOptions,
 ) -> Vec<String> {
+    load_file_printing(shared, state, client, path, options).1
+}
+
+/// [`load_file`], with what `-v` prints first: (printed lines, errors).
+pub fn load_file_printing(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    client: &ClientInfo,
+    path: &Path,
+    options: LoadOptions,
+) -> (Vec<String>, Vec<String>) {
     let quiet = options.quiet;
     let shown = path.display().to_string();
     if state.source_depth >= MAX_DEPTH {
-        return vec![format!("{shown}: too many nested files")];
+        return (Vec::new(), vec![format!("{shown}: too many nested files")]);
     }
     let text = match std::fs::metadata(path) {
-        Ok(m) if m.len() > MAX_FILE => return vec![format!("{shown}: file too large")],
+        Ok(m) if m.len() > MAX_FILE => {
+            return (Vec::new(), vec![format!("{shown}: file too large")]);
+        }
         Ok(_) => match std::fs::read(path) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => return vec![format!("{shown}: {}", io_message(&e))],
+            Err(e) => return (Vec::new(), vec![format!("{shown}: {}", io_message(&e))]),
         },
-        Err(e) if quiet && e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
-        Err(e) => return vec![format!("{shown}: {}", io_message(&e))],
+        Err(e) if quiet && e.kind() == std::io::ErrorKind::NotFound => {
+            return (Vec::new(), Vec::new());
+        }
+        Err(e) => return (Vec::new(), vec![format!("{shown}: {}", io_message(&e))]),
     };
     state.source_depth += 1;
     let errors = if options.parse_only {
-        check_text(shared, state, client, &shown, &text)
+        check_text(shared, state, client, &shown, &text, options.verbose)
     } else {
-        run_text(shared, state, client, &shown, &text, options.lenient)
+        run_text(shared, state, client, &shown, &text, options)
     };
     state.source_depth -= 1;
     errors
@@ -104,12 +121,16 @@ pub fn run_text(
     client: &ClientInfo,
     name: &str,
     text: &str,
-    lenient: bool,
-) -> Vec<String> {
+    options: LoadOptions,
+) -> (Vec<String>, Vec<String>) {
     let (lines, mut errors) = parse_text(shared, state, client, name, text);
-    if !lenient && let Some(first) = errors.first() {
-        return vec![first.clone()];
+    if !options.lenient
+        && let Some(first) = errors.first()
+    {
+        let printed = verbose(name, &lines, options.verbose, Some(first));
+        return (printed, vec![first.clone()]);
     }
+    let printed = verbose(name, &lines, options.verbose, None);
     for (line_no, commands) in lines {
         let r = crate::cmd::run_list(shared, state, client, &commands);
         // A nested source-file's causes (on its stdout) already name their file and line.
@@ -120,11 +141,40 @@ pub fn run_text(
             errors.push(format!("{name}:{line_no}: {e}"));
         }
     }
-    errors
+    (printed, errors)
 }
 
 /// The commands of the lines that run, each with its line number.
 type Parsed = Vec<(usize, Vec<Vec<String>>)>;
+
+/// `source-file -v`: each parsed line's commands as `file:line: commands` (tmux prints them
+/// as it builds the parsed file, before any runs). With a parse error tmux builds nothing
+/// past it: a syntax error leaves nothing built, a bad command the lines before it.
+fn verbose(name: &str, lines: &Parsed, on: bool, error: Option<&String>) -> Vec<String> {
+    if !on || error.is_some_and(|e| e.contains(": syntax error")) {
+        return Vec::new();
+    }
+    let error_line = error.and_then(|e| {
+        e.strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix(':'))
+            .and_then(|rest| rest.split(':').next())
+            .and_then(|n| n.parse::<usize>().ok())
+    });
+    let mut out = Vec::new();
+    for (line_no, commands) in lines {
+        if error_line.is_some_and(|e| *line_no >= e) {
+            break;
+        }
+        let mut printed = Vec::new();
+        crate::bindings::verbose_lines(commands, &mut printed, 0);
+        out.extend(
+            printed
+                .into_iter()
+                .map(|p| format!("{name}:{line_no}: {p}")),
+        );
+    }
+    out
+}
 
 /// A config parsed as tmux's parser does, nothing run: `%if` branches not taken left out,
 /// assignments made (tmux makes them while parsing, so even a refused file sets them), each
@@ -169,20 +219,41 @@ fn parse_text(
 /// One logical line: an assignment (made now, in the global environment), or commands that
 /// must name known commands with valid flags and arguments.
 fn parse_one(state: &mut State, line: &str) -> Result<Vec<Vec<String>>, String> {
-    let env = |var: &str| state.environ.get(var).and_then(|v| v.value.clone());
+    let env = |var: &str| {
+        crate::parse::lookup(var, |v| state.environ.get(v).and_then(|e| e.value.clone()))
+    };
     if let Some(assigned) = tmate_proto::cmdline::assignment(line, &env) {
         let (hidden, var, value) = assigned?;
         state.environ.set(&var, Some(value), hidden)?;
         return Ok(Vec::new());
     }
     let commands = tmate_proto::cmdline::parse_line(line, &env)?;
-    for argv in &commands {
+    check_commands(&commands, &env, 0)?;
+    Ok(commands)
+}
+
+/// Each command's name, flags and arguments checked as tmux builds a parsed file: the
+/// commands of its `{ }` blocks first (depth first), then the command itself.
+fn check_commands(
+    commands: &[Vec<String>],
+    env: &dyn Fn(&str) -> Option<String>,
+    depth: usize,
+) -> Result<(), String> {
+    for argv in commands {
+        if depth < tmate_proto::cmdline::MAX_BLOCK_DEPTH {
+            for word in argv {
+                if let Some(inner) = tmate_proto::cmdline::block_text(word) {
+                    let inner = tmate_proto::cmdline::parse_line(inner, env)?;
+                    check_commands(&inner, env, depth + 1)?;
+                }
+            }
+        }
         if let Some((command, rest)) = argv.split_first() {
             tmate_proto::command::find(command)
                 .and_then(|spec| tmate_proto::command::Args::parse(spec, rest))?;
         }
     }
-    Ok(commands)
+    Ok(())
 }
 
 /// `source-file -n`: the file checked, nothing run; its first problem is the error.
@@ -192,9 +263,11 @@ fn check_text(
     client: &ClientInfo,
     name: &str,
     text: &str,
-) -> Vec<String> {
-    let (_, errors) = parse_text(shared, state, client, name, text);
-    errors.into_iter().take(1).collect()
+    verbose_on: bool,
+) -> (Vec<String>, Vec<String>) {
+    let (lines, errors) = parse_text(shared, state, client, name, text);
+    let printed = verbose(name, &lines, verbose_on, errors.first());
+    (printed, errors.into_iter().take(1).collect())
 }
 
 /// `source-file`'s paths: each as glob(3) expands it (`*`, `?`, `[...]` in any component,

@@ -92,10 +92,10 @@ impl Environ {
         }
     }
 
-    /// The `-e` of new-window/split-window as variables for the new pane alone.
-    pub fn from_e_flag(word: Option<&str>) -> Option<Environ> {
+    /// The `-e` flags of new-window/split-window/respawn-* as variables for the new pane alone.
+    pub fn from_e_flag<'a>(words: impl IntoIterator<Item = &'a str>) -> Option<Environ> {
         let mut env = Environ::default();
-        env.put_all(word);
+        env.put_all(words);
         (!env.is_empty()).then_some(env)
     }
 

@@ -42,6 +42,7 @@ pub mod parse;
 pub mod pipe;
 pub mod process;
 pub mod prompt;
+pub mod prompt_complete;
 pub mod server;
 pub mod state;
 pub mod style;

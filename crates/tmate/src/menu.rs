@@ -34,6 +34,11 @@ pub struct MenuRequest {
     pub status_top: bool,
     /// `mode-style`: the chosen item's style.
     pub choice_style: Style,
+    /// The top-left cell asked for instead of `-x`/`-y` (a prompt's completion menu).
+    pub at: Option<(usize, usize)>,
+    /// A prompt's completion menu (tmux's `MENU_TAB`): Tab moves down (closing past the
+    /// last item), Backspace closes, and the chosen item's text goes back to the prompt.
+    pub completion: bool,
 }
 
 struct Item {
@@ -53,6 +58,8 @@ pub struct Menu {
     choice: Option<usize>,
     pub pane: u32,
     choice_style: Style,
+    /// See [`MenuRequest::completion`].
+    pub completion: bool,
 }
 
 /// What a key did to the menu.
@@ -98,7 +105,10 @@ impl Menu {
         if items.is_empty() || w > sx || h > sy {
             return None;
         }
-        let (px, py) = position(req, sx, sy, w, h);
+        let (px, py) = match req.at {
+            Some(at) => at,
+            None => position(req, sx, sy, w, h),
+        };
         let (px, py) = (px.min(sx - w), py.min(sy - h));
         // Opened by keys (no mouse): the first enabled item is chosen.
         let choice = items
@@ -113,6 +123,7 @@ impl Menu {
             choice,
             pane: req.pane,
             choice_style: req.choice_style,
+            completion: req.completion,
         })
     }
 
@@ -135,6 +146,13 @@ impl Menu {
         }
         let ch = |c: u8| KeyCode(u64::from(c));
         match key {
+            k if self.completion && k == KeyCode::BSPACE => return MenuOutcome::Close,
+            k if self.completion && k == KeyCode::TAB => {
+                if self.choice == Some(count - 1) {
+                    return MenuOutcome::Close;
+                }
+                self.step(count, true);
+            }
             k if k == KeyCode::UP || k == ch(b'k') => self.step(count, false),
             k if k == KeyCode::DOWN || k == ch(b'j') => self.step(count, true),
             k if k == KeyCode::PPAGE || k == ch(b'g') || k == ch(0x02) => {

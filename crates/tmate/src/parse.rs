@@ -4,9 +4,37 @@
 pub use tmate_proto::cmdline::{MAX_LINE, logical_lines};
 
 /// Split one command line into commands of words, with `$VAR` and `~` from this process's
-/// environment.
+/// environment (`~user` from the password file).
 pub fn parse_line(line: &str) -> Result<Vec<Vec<String>>, String> {
-    tmate_proto::cmdline::parse_line(line, &|name| std::env::var(name).ok())
+    tmate_proto::cmdline::parse_line(line, &|name| lookup(name, |v| std::env::var(v).ok()))
+}
+
+/// What the parser asks for: `~user` is a home directory, anything else a variable from `env`.
+pub fn lookup(name: &str, env: impl Fn(&str) -> Option<String>) -> Option<String> {
+    match name.strip_prefix('~') {
+        Some(user) => user_home(user),
+        None => env(name),
+    }
+}
+
+/// Largest password file read for `~user`.
+const MAX_PASSWD: u64 = 4 * 1024 * 1024;
+
+/// A user's home directory from `/etc/passwd` (tmux's getpwnam(3); directory services other
+/// than the file are not asked).
+pub fn user_home(user: &str) -> Option<String> {
+    let meta = std::fs::metadata("/etc/passwd").ok()?;
+    if meta.len() > MAX_PASSWD {
+        return None;
+    }
+    let text = std::fs::read_to_string("/etc/passwd").ok()?;
+    text.lines().find_map(|line| {
+        let fields: Vec<&str> = line.split(':').collect();
+        match fields.as_slice() {
+            [name, _, _, _, _, home, ..] if *name == user => Some((*home).to_string()),
+            _ => None,
+        }
+    })
 }
 
 #[cfg(test)]
@@ -36,6 +64,15 @@ mod tests {
             parse_line("set -g status-left ''").unwrap(),
             vec![argv(&["set", "-g", "status-left", ""])]
         );
+    }
+
+    #[test]
+    fn tilde_user() {
+        assert_eq!(
+            parse_line("x ~root/a").unwrap(),
+            vec![argv(&["x", &format!("{}/a", user_home("root").unwrap())])]
+        );
+        assert!(parse_line("x ~nosuchuser-zz/a").is_err());
     }
 
     #[test]

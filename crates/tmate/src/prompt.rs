@@ -5,16 +5,65 @@
 //! and runs what it answers. No I/O.
 
 use std::collections::VecDeque;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tmate_proto::KeyCode;
 use tmate_term::{PaneLabel, PromptLine};
+use tokio::sync::oneshot;
+
+pub use crate::prompt_complete::CompletionMenu;
 
 /// Longest prompt input kept (a paste into the prompt cannot grow it without bound).
 pub const MAX_INPUT: usize = 16 * 1024;
 /// Prompt history entries kept whatever `prompt-history-limit` says.
 const MAX_HISTORY: usize = 1000;
+
+/// What a waiting command client gets when its overlay ends with an answer: the commands
+/// the answer runs (in the command client's context, as tmux inserts them after the waiting
+/// item) and its exit status (confirm-before's refusal is 1).
+#[derive(Debug, Default)]
+pub struct Answer {
+    pub commands: Vec<Vec<String>>,
+    pub code: u8,
+}
+
+/// The command client that waits for an overlay (tmux's CMD_RETURN_WAIT, without `-b`). An
+/// overlay that closes without an answer drops it, which ends the wait too.
+#[derive(Clone, Default)]
+pub struct Waiter(Option<Arc<Mutex<Option<oneshot::Sender<Answer>>>>>);
+
+impl std::fmt::Debug for Waiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Waiter"
+        } else {
+            "NoWaiter"
+        })
+    }
+}
+
+impl Waiter {
+    /// A waiter and what its command waits on.
+    pub fn new() -> (Waiter, oneshot::Receiver<Answer>) {
+        let (tx, rx) = oneshot::channel();
+        (Waiter(Some(Arc::new(Mutex::new(Some(tx))))), rx)
+    }
+
+    fn is_waiting(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Hand the answer over (once).
+    fn answer(&self, answer: Answer) {
+        if let Some(slot) = &self.0
+            && let Ok(mut tx) = slot.lock()
+            && let Some(tx) = tx.take()
+        {
+            let _ = tx.send(answer);
+        }
+    }
+}
 
 /// What a command asks an attached client to show.
 #[derive(Debug, Clone)]
@@ -28,6 +77,7 @@ pub enum Request {
         /// False with `-N`: keys choose nothing; the first ends the display and is handled as
         /// usual (tmux sets no overlay key).
         keys: bool,
+        waiter: Waiter,
     },
 }
 
@@ -65,6 +115,10 @@ pub struct PromptSpec {
     pub prompts: Vec<(String, String)>,
     pub action: Action,
     pub mode: Mode,
+    /// Which history the prompt reads and adds to (`-T`).
+    pub kind: PromptType,
+    /// A command client waiting for the answer.
+    pub waiter: Waiter,
 }
 
 /// What the client must do after a key reached its overlay.
@@ -78,6 +132,9 @@ pub enum Outcome {
     Run(Vec<Vec<String>>),
     /// Show this error on the status line.
     Error(String),
+    /// Show this completion menu over the prompt (its choice comes back through
+    /// [`Overlay::completion_chosen`]).
+    Menu(CompletionMenu),
     /// The answer to a tree mode's prompt.
     Mode {
         pane: u32,
@@ -101,6 +158,9 @@ pub struct Prompt {
     /// An incremental prompt's `-I` text: it starts empty, and C-r/C-s on an empty prompt
     /// bring this back (tmux's `prompt_last`).
     last: String,
+    /// What C-w deleted last: C-y pastes it rather than the top buffer (tmux's
+    /// `prompt_saved`).
+    saved: Option<Vec<char>>,
 }
 
 /// A client's overlay: nothing, a prompt, or display-panes.
@@ -113,6 +173,7 @@ pub enum Overlay {
         until: Option<Instant>,
         template: String,
         keys: bool,
+        waiter: Waiter,
     },
 }
 
@@ -122,45 +183,98 @@ pub struct KeyOptions {
     pub vi: bool,
     pub word_separators: String,
     pub history_limit: usize,
+    /// The top paste buffer, read only for a key that may paste it (C-y, vi's `p`).
+    pub paste: Option<Vec<u8>>,
+    /// What Tab completes against, read only for Tab.
+    pub complete: Option<crate::prompt_complete::Source>,
 }
 
-/// Server-wide prompt history (tmux keeps one per server), newest last.
-static HISTORY: Mutex<VecDeque<String>> = Mutex::new(VecDeque::new());
+/// tmux 3.3a's prompt types (`command-prompt -T`), each with its own history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PromptType {
+    #[default]
+    Command,
+    Search,
+    Target,
+    WindowTarget,
+}
 
-fn history_add(line: &str, limit: usize) {
+impl PromptType {
+    /// In tmux's order (show-prompt-history lists them so).
+    pub const ALL: [PromptType; 4] = [
+        PromptType::Command,
+        PromptType::Search,
+        PromptType::Target,
+        PromptType::WindowTarget,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            PromptType::Command => "command",
+            PromptType::Search => "search",
+            PromptType::Target => "target",
+            PromptType::WindowTarget => "window-target",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<PromptType> {
+        PromptType::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Server-wide prompt histories, one per type (tmux keeps them per server), newest last.
+static HISTORY: Mutex<[VecDeque<String>; 4]> = Mutex::new([const { VecDeque::new() }; 4]);
+
+/// tmux `status_prompt_add_history`: a line equal to the newest is not added again; a limit
+/// of 0 empties the list.
+fn history_add(kind: PromptType, line: &str, limit: usize) {
     if line.is_empty() {
         return;
     }
-    let Ok(mut h) = HISTORY.lock() else { return };
-    if h.back().is_some_and(|l| l == line) {
+    let Ok(mut all) = HISTORY.lock() else { return };
+    let Some(h) = all.get_mut(kind.index()) else {
         return;
+    };
+    if h.back().is_none_or(|l| l != line) {
+        h.push_back(line.to_string());
     }
-    h.push_back(line.to_string());
     while h.len() > limit.min(MAX_HISTORY) {
         h.pop_front();
     }
 }
 
-fn history_get(age: usize) -> Option<String> {
-    let h = HISTORY.lock().ok()?;
+fn history_get(kind: PromptType, age: usize) -> Option<String> {
+    let all = HISTORY.lock().ok()?;
+    let h = all.get(kind.index())?;
     h.len().checked_sub(age).and_then(|i| h.get(i)).cloned()
 }
 
-fn history_len() -> usize {
-    HISTORY.lock().map(|h| h.len()).unwrap_or(0)
-}
-
-/// The prompt history, oldest first (show-prompt-history).
-pub fn history_lines() -> Vec<String> {
+fn history_len(kind: PromptType) -> usize {
     HISTORY
         .lock()
-        .map(|h| h.iter().cloned().collect())
+        .ok()
+        .and_then(|all| all.get(kind.index()).map(VecDeque::len))
+        .unwrap_or(0)
+}
+
+/// A type's prompt history, oldest first (show-prompt-history).
+pub fn history_lines(kind: PromptType) -> Vec<String> {
+    HISTORY
+        .lock()
+        .ok()
+        .and_then(|all| all.get(kind.index()).map(|h| h.iter().cloned().collect()))
         .unwrap_or_default()
 }
 
-/// Forget the prompt history (clear-prompt-history).
-pub fn history_clear() {
-    if let Ok(mut h) = HISTORY.lock() {
+/// Forget a type's prompt history (clear-prompt-history).
+pub fn history_clear(kind: PromptType) {
+    if let Ok(mut all) = HISTORY.lock()
+        && let Some(h) = all.get_mut(kind.index())
+    {
         h.clear();
     }
 }
@@ -226,6 +340,7 @@ impl Prompt {
             answers: Vec::new(),
             command_mode: false,
             hindex: 0,
+            saved: None,
         }
     }
 
@@ -315,11 +430,11 @@ impl Prompt {
                 }
             }
             0x0a | 0x0d => {
-                history_add(&self.text(), opts.history_limit);
+                history_add(self.spec.kind, &self.text(), opts.history_limit);
                 return (false, Outcome::Consumed);
             }
             _ if key == KeyCode::ENTER => {
-                history_add(&self.text(), opts.history_limit);
+                history_add(self.spec.kind, &self.text(), opts.history_limit);
                 return (false, Outcome::Consumed);
             }
             _ => {
@@ -385,7 +500,6 @@ impl Prompt {
             k if k == KeyCode::RIGHT || k.0 == 0x06 => self.index = (self.index + 1).min(size),
             k if k == KeyCode::HOME || k.0 == 0x01 => self.index = 0,
             k if k == KeyCode::END || k.0 == 0x05 => self.index = size,
-            k if k == KeyCode::TAB => self.complete(),
             k if k == KeyCode::BSPACE || k.0 == 0x08 => {
                 if self.index > 0 {
                     self.index -= 1;
@@ -404,7 +518,8 @@ impl Prompt {
             k if k.0 == 0x0b => self.buffer.truncate(self.index),
             k if k.0 == 0x17 => {
                 let start = self.word_start(seps);
-                self.buffer.drain(start..self.index);
+                let deleted: Vec<char> = self.buffer.drain(start..self.index).collect();
+                self.saved = Some(deleted);
                 self.index = start;
             }
             k if k == KeyCode::RIGHT.with_modifiers(KeyCode::CTRL) || k == meta(b'f') => {
@@ -421,9 +536,17 @@ impl Prompt {
             k if k == KeyCode::UP || k.0 == 0x10 => self.history_up(),
             k if k == KeyCode::DOWN || k.0 == 0x0e => self.history_down(),
             k if k.0 == 0x14 => self.transpose(),
+            k if k.0 == 0x19 => self.paste(opts.paste.as_deref()),
+            k if k == KeyCode::TAB || k.0 == 0x09 => {
+                if let Some(source) = &opts.complete
+                    && let Some(menu) = self.complete(source)
+                {
+                    return (true, Outcome::Menu(menu));
+                }
+            }
             k if k == KeyCode::ENTER || k.0 == 0x0a => {
                 let s = self.text();
-                history_add(&s, opts.history_limit);
+                history_add(self.spec.kind, &s, opts.history_limit);
                 return self.answer(s);
             }
             k if k == KeyCode::ESCAPE || k.0 == 0x03 || k.0 == 0x07 => {
@@ -453,8 +576,8 @@ impl Prompt {
 
     /// Up (C-p): the next older history line, if any.
     fn history_up(&mut self) {
-        if self.hindex < history_len()
-            && let Some(line) = history_get(self.hindex + 1)
+        if self.hindex < history_len(self.spec.kind)
+            && let Some(line) = history_get(self.spec.kind, self.hindex + 1)
         {
             self.hindex += 1;
             self.set_text(&line);
@@ -468,7 +591,7 @@ impl Prompt {
             let line = if self.hindex == 0 {
                 String::new()
             } else {
-                history_get(self.hindex).unwrap_or_default()
+                history_get(self.spec.kind, self.hindex).unwrap_or_default()
             };
             self.set_text(&line);
         } else {
@@ -488,6 +611,29 @@ impl Prompt {
         if idx >= 2 {
             self.buffer.swap(idx - 2, idx - 1);
             self.index = idx;
+        }
+    }
+
+    /// C-y (tmux `status_prompt_paste`): what C-w deleted last, else the top paste buffer up
+    /// to its first control character or invalid UTF-8, inserted at the cursor.
+    fn paste(&mut self, top: Option<&[u8]>) {
+        let text: Vec<char> = match (&self.saved, top) {
+            (Some(saved), _) => saved.clone(),
+            (None, Some(bytes)) => {
+                let valid = match std::str::from_utf8(bytes) {
+                    Ok(s) => s,
+                    Err(e) => std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or_default())
+                        .unwrap_or_default(),
+                };
+                valid
+                    .chars()
+                    .take_while(|c| u32::from(*c) > 31 && *c != '\x7f')
+                    .collect()
+            }
+            (None, None) => return,
+        };
+        for c in text {
+            self.insert(c);
         }
     }
 
@@ -682,33 +828,44 @@ impl Prompt {
         self.index = idx - 1;
     }
 
-    /// Tab: complete the first word to a command name (all of it when unique, else the longest
-    /// common prefix), as tmux does for a prompt's command.
-    fn complete(&mut self) {
-        let head: String = self.buffer.iter().take(self.index).collect();
-        if head.is_empty() || head.contains(' ') || head.contains(';') {
-            return;
-        }
-        let names: Vec<&str> = crate::cmd::implemented()
-            .flat_map(|e| std::iter::once(e.name).chain(e.alias))
-            .filter(|n| n.starts_with(&head))
-            .collect();
-        let replacement = match names.as_slice() {
-            [] => return,
-            [one] => format!("{one} "),
-            [first, rest @ ..] => {
-                let mut common = first.to_string();
-                for n in rest {
-                    while !n.starts_with(&common) {
-                        common.pop();
-                    }
-                }
-                common
+    /// Tab (tmux `status_prompt_replace_complete`): the word around the cursor completed as
+    /// `crate::prompt_complete` finds it, or a menu of the candidates to choose from.
+    fn complete(&mut self, source: &crate::prompt_complete::Source) -> Option<CompletionMenu> {
+        let (first, last) = crate::prompt_complete::word_bounds(&self.buffer, self.index)?;
+        let word: String = self.buffer.get(first..last)?.iter().collect();
+        let prompt_width = crate::prompt_complete::prompt_width(&self.line().prompt);
+        match crate::prompt_complete::complete(source, self.spec.kind, &word, first, prompt_width)?
+        {
+            crate::prompt_complete::Completion::Replace(s) => {
+                self.replace_word(&s);
+                None
             }
+            crate::prompt_complete::Completion::Menu(menu) => Some(menu),
+        }
+    }
+
+    /// Put `s` in place of the word around the cursor, the cursor after it.
+    fn replace_word(&mut self, s: &str) {
+        let Some((first, last)) = crate::prompt_complete::word_bounds(&self.buffer, self.index)
+        else {
+            return;
         };
-        let tail: Vec<char> = self.buffer.split_off(self.index);
-        self.buffer = replacement.chars().chain(tail).take(MAX_INPUT).collect();
-        self.index = replacement.chars().count().min(self.buffer.len());
+        let tail = self.buffer.split_off(last);
+        self.buffer.truncate(first);
+        self.buffer.extend(s.chars());
+        self.index = self.buffer.len().min(MAX_INPUT);
+        self.buffer.extend(tail);
+        self.buffer.truncate(MAX_INPUT);
+    }
+
+    /// An item chosen from the completion menu: it replaces the word around the cursor, or
+    /// the whole input for a window-target prompt (tmux `status_prompt_menu_callback`).
+    pub fn completion_chosen(&mut self, s: &str) {
+        if self.spec.kind == PromptType::WindowTarget {
+            self.set_text(s);
+        } else {
+            self.replace_word(s);
+        }
     }
 }
 
@@ -741,11 +898,13 @@ impl Overlay {
                 time,
                 template,
                 keys,
+                waiter,
             } => {
                 *self = Overlay::Panes {
                     until: time.map(|t| Instant::now() + t),
                     template,
                     keys,
+                    waiter,
                 };
                 false
             }
@@ -764,6 +923,13 @@ impl Overlay {
     pub fn expire(&mut self, now: Instant) {
         if self.deadline().is_some_and(|t| now >= t) {
             *self = Overlay::None;
+        }
+    }
+
+    /// The completion menu's choice, for the open prompt.
+    pub fn completion_chosen(&mut self, s: &str) {
+        if let Overlay::Prompt(p) = self {
+            p.completion_chosen(s);
         }
     }
 
@@ -800,10 +966,27 @@ impl Overlay {
             Overlay::None => Outcome::Pass,
             Overlay::Prompt(p) => {
                 let (open, out) = p.key(key, opts);
+                let waiter = p.spec.waiter.clone();
+                let confirm = matches!(p.spec.action, Action::Confirm(_));
                 if !open {
                     *self = Overlay::None;
                 }
-                out
+                match out {
+                    // A waiting command client runs the answer itself.
+                    Outcome::Run(commands) if waiter.is_waiting() => {
+                        waiter.answer(Answer { commands, code: 0 });
+                        Outcome::Consumed
+                    }
+                    // confirm-before closed without a yes: the waiting client exits 1.
+                    out if confirm && !open => {
+                        waiter.answer(Answer {
+                            commands: Vec::new(),
+                            code: 1,
+                        });
+                        out
+                    }
+                    out => out,
+                }
             }
             Overlay::Panes { keys: false, .. } => {
                 // -N: no pane is chosen by a key; a key still ends the display (tmux clears
@@ -811,7 +994,9 @@ impl Overlay {
                 *self = Overlay::None;
                 Outcome::Pass
             }
-            Overlay::Panes { template, .. } => {
+            Overlay::Panes {
+                template, waiter, ..
+            } => {
                 // tmux `cmd_display_panes_key`: 0-9 and a-z pick a pane; any other key closes
                 // the overlay and is handled as usual.
                 let number = match key.0 {
@@ -823,12 +1008,17 @@ impl Overlay {
                     }
                 };
                 let template = std::mem::take(template);
+                let waiter = std::mem::take(waiter);
                 *self = Overlay::None;
                 let Some((id, _)) = panes.iter().find(|(_, n)| u64::from(*n) == number) else {
                     return Outcome::Consumed;
                 };
                 let line = template_replace(&template, &format!("%{id}"), 1);
                 match crate::parse::parse_line(&line) {
+                    Ok(commands) if waiter.is_waiting() => {
+                        waiter.answer(Answer { commands, code: 0 });
+                        Outcome::Consumed
+                    }
                     Ok(cmds) => Outcome::Run(cmds),
                     Err(e) => Outcome::Error(e),
                 }
@@ -846,6 +1036,8 @@ mod tests {
             prompts: vec![(prompt.into(), input.into())],
             action,
             mode,
+            kind: PromptType::Command,
+            waiter: Waiter::default(),
         }
     }
 
@@ -858,6 +1050,15 @@ mod tests {
             vi,
             word_separators: " -_@".into(),
             history_limit: 100,
+            paste: Some(b"pasted\ttail".to_vec()),
+            complete: Some(crate::prompt_complete::Source {
+                commands: vec![
+                    "new-window".into(),
+                    "kill-server".into(),
+                    "kill-session".into(),
+                ],
+                ..Default::default()
+            }),
         }
     }
 
@@ -960,6 +1161,8 @@ mod tests {
             prompts: vec![("a ".into(), "1".into()), ("b ".into(), String::new())],
             action: Action::Template("x %1 %2".into()),
             mode: Mode::Line,
+            kind: PromptType::Command,
+            waiter: Waiter::default(),
         });
         assert_eq!(p.key(KeyCode::ENTER, &o), (true, Outcome::Consumed));
         assert_eq!(p.line().prompt, "b ");
@@ -1000,12 +1203,37 @@ mod tests {
     }
 
     #[test]
+    fn paste_and_histories_by_type() {
+        let o = opts(false);
+        let mut p = Prompt::new(spec(":", "ab", Action::Template("%1".into()), Mode::Line));
+        keys(&mut p, &o, &[KeyCode::LEFT.0, 0x19]);
+        // The top buffer up to its first control character, at the cursor.
+        assert_eq!(p.text(), "apastedb");
+        keys(&mut p, &o, &[0x17, 0x05, 0x19]);
+        // After C-w, C-y brings back what it deleted.
+        assert_eq!(p.text(), "bapasted");
+        let mut p = Prompt::new(PromptSpec {
+            kind: PromptType::WindowTarget,
+            ..spec(":", "", Action::Template("%1".into()), Mode::Line)
+        });
+        history_clear(PromptType::WindowTarget);
+        keys(&mut p, &o, &typed("12"));
+        p.key(KeyCode::ENTER, &o);
+        assert_eq!(
+            history_lines(PromptType::WindowTarget),
+            vec!["12".to_string()]
+        );
+        assert!(!history_lines(PromptType::Command).contains(&"12".to_string()));
+    }
+
+    #[test]
     fn display_panes_digits() {
         let mut o = Overlay::None;
         o.open(Request::Panes {
             time: None,
             template: "select-pane -t \"%%%\"".into(),
             keys: true,
+            waiter: Waiter::default(),
         });
         let panes = [(4, 0), (7, 1)];
         let out = o.key(KeyCode(u64::from(b'1')), &opts(false), &panes);
@@ -1018,6 +1246,7 @@ mod tests {
             time: None,
             template: String::new(),
             keys: true,
+            waiter: Waiter::default(),
         });
         assert_eq!(o.key(KeyCode::ENTER, &opts(false), &panes), Outcome::Pass);
     }

@@ -242,3 +242,221 @@ async fn display_panes_numbers_and_selection() {
     }
     p.same_rows(0..24, "display-panes -N");
 }
+
+/// C-y pastes the top buffer (up to its first control character) or what C-w deleted; Tab
+/// completes commands, options and targets as tmux 3.3a, with its menu when the candidates
+/// share no more; `-T window-target` completes window indexes; each type keeps its history.
+#[tokio::test]
+async fn paste_completion_menus_and_prompt_types() {
+    // Panes running cat: the screens compare whole, whatever a shell prints when.
+    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    for m in &p.muxes {
+        m.run(&["new-window", "-d", "-n", "two", "cat"]);
+        m.run(&["set-buffer", "pasted\nnot this"]);
+        m.run(&[
+            "bind",
+            "F7",
+            "command-prompt",
+            "-T",
+            "window-target",
+            "-p",
+            "win",
+            "select-window -t %%",
+        ]);
+    }
+    p.status("two windows", |r| r.contains("1:two")).await;
+    p.open(b"\x02:", ":").await;
+    p.send(b"display \x19").await;
+    p.status("pasted", |r| r == ":display pasted").await;
+    p.send(b"\x17\x19\x19").await;
+    p.status("C-w's text pasted back", |r| r == ":display pastedpasted")
+        .await;
+
+    // Several commands share `kill-se`: a menu of them over the screen, keys 0 and 1.
+    p.send(b"\x15kill-se\t").await;
+    for c in &mut p.clients {
+        c.wait_for("the menu", |c| {
+            c.screen.screen().contents().contains("kill-session")
+        })
+        .await;
+    }
+    p.same_rows(0..24, "the command menu");
+    p.send(b"1").await;
+    p.status("chosen", |r| r == ":kill-session").await;
+    p.same_rows(0..24, "the menu gone");
+
+    // Options after the first word: the common prefix, then the menu; Escape closes only it.
+    p.send(b"\x15set status-le\t").await;
+    p.status("the common prefix", |r| r == ":set status-left")
+        .await;
+    p.send(b"\t").await;
+    for c in &mut p.clients {
+        c.wait_for("the option menu", |c| {
+            c.screen.screen().contents().contains("status-left-style")
+        })
+        .await;
+    }
+    p.same_rows(0..24, "the option menu");
+    // Tab moves down the menu; Enter chooses.
+    p.send(b"\t\r").await;
+    p.status("chosen by Tab and Enter", |r| {
+        r == ":set status-left-length"
+    })
+    .await;
+    p.same_rows(0..24, "after the option menu");
+
+    // -t: the session, then a menu of its windows.
+    p.send(b"\x15selectw -t\t").await;
+    p.status("the session", |r| r == ":selectw -tmain:").await;
+    p.send(b"\t").await;
+    for c in &mut p.clients {
+        c.wait_for("the window menu", |c| {
+            c.screen.screen().contents().contains("main:1 (two)")
+        })
+        .await;
+    }
+    p.same_rows(0..24, "the window menu");
+    p.send(b"1").await;
+    p.status("a window", |r| r == ":selectw -tmain:1").await;
+    p.send(b"\r").await;
+    p.status("window 1 selected", |r| r.contains("1:two*"))
+        .await;
+
+    window_target_prompt_and_histories(&mut p).await;
+}
+
+/// A window-target prompt's menu lists indexes and its choice is the whole input; each
+/// prompt type keeps its own history.
+async fn window_target_prompt_and_histories(p: &mut Pair) {
+    // A window-target prompt: its menu lists indexes and the choice is the whole input.
+    p.open(b"\x02\x1b[18~", "win").await;
+    p.send(b"\t").await;
+    for c in &mut p.clients {
+        c.wait_for("the index menu", |c| {
+            c.screen.screen().contents().contains("0 (w0)")
+        })
+        .await;
+    }
+    p.same_rows(0..24, "the index menu");
+    p.send(b"0").await;
+    p.status("index chosen", |r| r == "win 0").await;
+    p.send(b"\r").await;
+    p.status("window 0 selected", |r| r.contains("0:w0*")).await;
+
+    // Each type has its own history.
+    p.run_both(&["show-prompt-history"]);
+    p.run_both(&["show-prompt-history", "-T", "window-target"]);
+    p.run_both(&["clear-prompt-history", "-T", "window-target"]);
+    p.run_both(&["show-prompt-history"]);
+    p.open(b"\x02\x1b[18~", "win").await;
+    p.send(b"\x1b[A").await;
+    p.status("no window-target history", |r| r == "win").await;
+    p.send(b"\x03").await;
+    p.open(b"\x02:", ":").await;
+    p.send(b"\x1b[A").await;
+    p.status("the command history", |r| r == ":selectw -tmain:1")
+        .await;
+    p.send(b"\x03").await;
+}
+
+/// A command client's command-prompt, confirm-before and display-panes wait for the answer
+/// (without -b) and run what it gives as the client's own commands (their output is the
+/// client's); confirm-before's refusal is exit status 1.
+#[tokio::test]
+async fn overlays_block_a_command_client_until_answered() {
+    let config = format!("{BASE_CONFIG}set -g display-panes-time 60000\n");
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+
+    let spawn = |p: &Pair, args: &[&str]| -> Vec<std::process::Child> {
+        p.muxes
+            .iter()
+            .map(|m| {
+                m.command(args)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect()
+    };
+
+    let children = spawn(&p, &["command-prompt", "-p", "ask", "display -p 'got %%'"]);
+    p.status("the prompt", |r| r == "ask").await;
+    p.send(b"abc\r").await;
+    let outcome = finish("step 1", children).await;
+    assert_eq!(
+        outcome[0],
+        (Some(0), "got abc\n".to_string(), String::new())
+    );
+    assert_eq!(outcome[1], outcome[0], "tmate (left) differs from tmux");
+    p.status("the prompt gone", |r| r.starts_with("[main]"))
+        .await;
+
+    let children = spawn(&p, &["confirm-before", "-p", "sure?", "set -g @c yes"]);
+    p.status("the question", |r| r == "sure?").await;
+    p.send(b"n").await;
+    let outcome = finish("step 2", children).await;
+    assert_eq!(outcome[0].0, Some(1));
+    assert_eq!(outcome[1], outcome[0], "tmate (left) differs from tmux");
+    p.status("the question gone", |r| r.starts_with("[main]"))
+        .await;
+    let children = spawn(&p, &["confirm-before", "-p", "sure?", "set -g @c yes"]);
+    p.status("the question", |r| r == "sure?").await;
+    p.send(b"y").await;
+    let outcome = finish("step 3", children).await;
+    assert_eq!(outcome[0].0, Some(0));
+    assert_eq!(outcome[1], outcome[0], "tmate (left) differs from tmux");
+    p.status("the question gone", |r| r.starts_with("[main]"))
+        .await;
+    p.run_both(&["show", "-gv", "@c"]);
+
+    let children = spawn(&p, &["display-panes", "display -p 'pane %%'"]);
+    for c in &mut p.clients {
+        c.wait_for("the pane size label", |c| c.row(0).contains("80x23"))
+            .await;
+    }
+    p.send(b"0").await;
+    let outcome = finish("step 4", children).await;
+    assert_eq!(
+        outcome[0],
+        (Some(0), "pane %0\n".to_string(), String::new())
+    );
+    assert_eq!(outcome[1], outcome[0], "tmate (left) differs from tmux");
+
+    // -b: back at once, the prompt stays.
+    p.run_both(&["command-prompt", "-b", "-p", "later", "set -g @l %%"]);
+    p.status("the -b prompt", |r| r == "later").await;
+    p.send(b"x\r").await;
+    p.wait_both(&["show", "-gv", "@l"], "the answer", |s| s == "x\n");
+}
+
+/// Wait for each child to exit (polling, with the harness's deadline): exit code, stdout,
+/// stderr.
+async fn finish(
+    what: &str,
+    children: Vec<std::process::Child>,
+) -> Vec<(Option<i32>, String, String)> {
+    let deadline = std::time::Instant::now() + common::DEADLINE;
+    let mut out = Vec::new();
+    for (i, mut child) in children.into_iter().enumerate() {
+        while child.try_wait().unwrap().is_none() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{what}: the command client never exited ({})",
+                ["tmux", "tmate"][i]
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let o = child.wait_with_output().unwrap();
+        out.push((
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        ));
+    }
+    out
+}

@@ -162,11 +162,8 @@ fn a_parse_error_refuses_the_whole_file_as_tmux() {
         seen[0][0].0,
         "DIR/bad.conf:3: unknown command: bogus-command\n"
     );
-    // An unclosed block: tmux names the line where the file ended (4), we the block's first
-    // line (2); README "Missing" says so.
+    // An unclosed block: the error names the line where the file ended, not the block's.
     assert_eq!(seen[0][4].0, "DIR/open.conf:4: syntax error\n");
-    assert_eq!(seen[1][4].0, "DIR/open.conf:2: syntax error\n");
-    seen[1][4].0 = seen[0][4].0.clone();
     assert_eq!(seen[1], seen[0], "tmate (left) differs from tmux (right)");
 }
 
@@ -198,5 +195,159 @@ fn tmate_conf_loads_its_good_lines_as_tmate_2_4() {
     assert!(
         log.contains(".tmate.conf:2: command bind-key: unknown flag -t"),
         "{log}"
+    );
+}
+
+/// `source-file -v` prints each line's commands as tmux builds them (a block's commands
+/// first), `-nv` too without running them; `source-file -v` on a file with a bad command
+/// prints the lines before it.
+#[test]
+fn source_file_verbose_as_tmux() {
+    let good = "set -g @a 1 ; set -g @b \"x y\"\n\
+                bind x if -F 1 { set -g @c 1 } { set -g @c 2 }\n\
+                setw -g mode-keys vi\n\
+                %if 1\nbind y display \"a;b\"\n%endif\n\
+                %if 0\nset -g @hidden 1\n%endif\n\
+                X=1\nbind z { }\n";
+    let bad = "set -g @d 1\nset -g @e 2 ; nosuch-command\n";
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        std::fs::write(m.dir.path().join("good.conf"), good).unwrap();
+        std::fs::write(m.dir.path().join("bad.conf"), bad).unwrap();
+        m.run(&["new-session", "-d"]);
+    }
+    common::compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["source-file", "-v", "good.conf"],
+            &["show", "-gv", "@b"],
+            &["source-file", "-nv", "good.conf"],
+            &["source-file", "-v", "bad.conf"],
+            &["source-file", "-nv", "bad.conf"],
+            &["source-file", "-v", "nosuch.conf"],
+        ],
+    );
+}
+
+/// Where tmux 3.3a wants a string a `{ }` block is refused, the whole file with it:
+/// `argument N must be "string"`, `-t argument must be a string`; where it takes commands
+/// (set-option's value, if-shell's branches, display-menu's commands) a block is fine.
+#[test]
+fn blocks_refused_where_tmux_wants_a_string() {
+    let cases = [
+        "display { a }\nset -g @after 1\n",
+        "set -g @x { a }\nif -F 1 { set -g @y 1 } { set -g @y 2 } { x }\n",
+        "rename-window -t { x } y\n",
+        "display-menu -x 0 a b { set -g @m 1 } \"\" c d { e }\n",
+        "display-menu -x 0 a { b } c\n",
+        "run-shell -C { set -g @r 1 }\nrun-shell { true }\n",
+        "set -g @x { a }\nset -g @ok 1\n",
+    ];
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let mut steps: Vec<Vec<String>> = Vec::new();
+    for (i, text) in cases.iter().enumerate() {
+        for m in [&a, &b] {
+            std::fs::write(m.dir.path().join(format!("c{i}.conf")), text).unwrap();
+        }
+        steps.push(vec![
+            "source-file".into(),
+            "-n".into(),
+            format!("c{i}.conf"),
+        ]);
+    }
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d"]);
+    }
+    steps.push(vec![
+        "source-file".into(),
+        format!("c{}.conf", cases.len() - 1),
+    ]);
+    steps.push(vec!["show".into(), "-gv".into(), "@ok".into()]);
+    let refs: Vec<Vec<&str>> = steps
+        .iter()
+        .map(|s| s.iter().map(String::as_str).collect())
+        .collect();
+    let refs: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    common::compare_outcomes_on(&a, &b, &refs);
+}
+
+/// `~user` is that user's home directory; an unknown user is a syntax error.
+#[test]
+fn tilde_user_as_tmux() {
+    same_with_config(
+        "set -g @root ~root/x\nset -g @home ~/y\n",
+        &[
+            &["new-session", "-d"],
+            &["show", "-gv", "@root"],
+            &["source-file", "unknown.conf"],
+        ],
+    );
+    let tmux = Mux::tmux();
+    let tmate = Mux::tmate();
+    for m in [&tmux, &tmate] {
+        std::fs::write(
+            m.dir.path().join("unknown.conf"),
+            "set -g @u ~nosuch-user-zz/x\n",
+        )
+        .unwrap();
+        m.run(&["new-session", "-d"]);
+    }
+    common::compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[&["source-file", "unknown.conf"], &["show", "-gv", "@u"]],
+    );
+}
+
+/// Several `-e` on one command all count (new-session, new-window, split-window, respawn-pane).
+#[test]
+fn several_environment_flags_as_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let show = "printf '<%s %s>\\n' \"$A\" \"$B\"; exec cat";
+    for m in [&a, &b] {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-e",
+            "A=1",
+            "-e",
+            "B=2",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            show,
+        ]);
+        m.run(&["new-window", "-e", "A=3", "-e", "B=4", show]);
+        m.run(&["split-window", "-e", "A=5", "-e", "B=6", show]);
+        m.run(&["set", "-g", "remain-on-exit", "on"]);
+        m.run(&["new-window", "true"]);
+        m.wait_for(
+            &["list-panes", "-t", ":2", "-F", "#{pane_dead}"],
+            "the pane to die",
+            |s| s == "1\n",
+        );
+        m.run(&["respawn-pane", "-t", ":2", "-e", "A=7", "-e", "B=8", show]);
+        for (target, want) in [
+            (":0", "<1 2>"),
+            (":1.0", "<3 4>"),
+            (":1.1", "<5 6>"),
+            (":2", "<7 8>"),
+        ] {
+            m.wait_for(
+                &["capture-pane", "-p", "-t", target],
+                "the variables",
+                |s| s.contains(want),
+            );
+        }
+    }
+    common::compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["show-environment", "-t", ":", "A"],
+            &["show-environment", "-t", ":", "B"],
+        ],
     );
 }

@@ -127,6 +127,8 @@ pub fn find(name: &str) -> Result<&'static CommandSpec, String> {
 pub struct Args {
     pub flags: BTreeMap<char, Option<String>>,
     pub rest: Vec<String>,
+    /// Every flag value in the order given (tmux keeps them all: `-e A=1 -e B=2`).
+    pub values: Vec<(char, String)>,
 }
 
 impl Args {
@@ -138,6 +140,15 @@ impl Args {
         self.flags.get(&flag).and_then(|v| v.as_deref())
     }
 
+    /// Every value given for a flag, in order.
+    pub fn get_all(&self, flag: char) -> Vec<&str> {
+        self.values
+            .iter()
+            .filter(|(f, _)| *f == flag)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
     /// getopt(3) as tmux uses it (flags until the first word that is not one, or `--`;
     /// `-abc` combined, `-tVALUE` attached), then the argument bounds. Errors in tmux's words:
     /// `command NAME: unknown flag -x`, `command NAME: -t expects an argument`,
@@ -145,6 +156,11 @@ impl Args {
     pub fn parse(spec: &CommandSpec, argv: &[String]) -> Result<Args, String> {
         let command = |what: String| format!("command {}: {what}", spec.name);
         let args = Args::parse_flags(spec, argv).map_err(command)?;
+        for (i, word) in args.rest.iter().enumerate() {
+            if crate::cmdline::block_text(word).is_some() && !takes_commands(spec.name, &args, i) {
+                return Err(command(format!("argument {} must be \"string\"", i + 1)));
+            }
+        }
         let (least, most) = spec.args;
         if args.rest.len() < least {
             return Err(command(format!(
@@ -186,11 +202,15 @@ impl Args {
                                 .get(index)
                                 .cloned()
                                 .ok_or_else(|| format!("-{flag} expects an argument"))?;
+                            if crate::cmdline::block_text(&value).is_some() {
+                                return Err(format!("-{flag} argument must be a string"));
+                            }
                             index += 1;
                             value
                         } else {
                             attached.to_string()
                         };
+                        args.values.push((flag, value.clone()));
                         args.flags.insert(flag, Some(value));
                         break;
                     }
@@ -210,6 +230,42 @@ impl Args {
         }
         words.extend(self.rest.iter().cloned());
         words
+    }
+}
+
+/// Whether argument `index` (from 0) of a command may be a `{ }` block: tmux 3.3a's
+/// `args_parse` callbacks answer "commands or string" for these, every other argument must be
+/// a string.
+fn takes_commands(name: &str, args: &Args, index: usize) -> bool {
+    match name {
+        "bind-key" | "command-prompt" | "confirm-before" | "display-panes" | "choose-tree"
+        | "choose-client" | "choose-buffer" => true,
+        "if-shell" => index == 1 || index == 2,
+        "run-shell" => args.has('C'),
+        "set-option" | "set-window-option" | "set-hook" => index == 1,
+        // Items of three (name, key, command), or one empty name (a separator).
+        "display-menu" => {
+            let mut i = 0;
+            loop {
+                if i == index {
+                    return false;
+                }
+                let name = args.rest.get(i).map(String::as_str).unwrap_or_default();
+                i += 1;
+                if name.is_empty() {
+                    continue;
+                }
+                if i == index {
+                    return false;
+                }
+                i += 1;
+                if i == index {
+                    return true;
+                }
+                i += 1;
+            }
+        }
+        _ => false,
     }
 }
 

@@ -166,8 +166,16 @@ impl AttachedClient<'_> {
             // An open menu takes every key (tmux's overlay key callback comes first).
             let outcome = menu.key(key);
             let pane = menu.pane;
+            let completion = menu.completion;
             if outcome != crate::menu::MenuOutcome::Stay {
                 self.menu = None;
+            }
+            if completion {
+                // The choice goes back into the prompt under the menu.
+                if let crate::menu::MenuOutcome::Run(value) = outcome {
+                    self.keys.overlay.completion_chosen(&value);
+                }
+                return true;
             }
             if let crate::menu::MenuOutcome::Run(command) = outcome {
                 let ctx = ClientInfo {
@@ -253,7 +261,8 @@ impl AttachedClient<'_> {
         current: u32,
         key: KeyCode,
     ) -> bool {
-        match overlay_key(st, self.sid, current, &mut self.keys.overlay, key) {
+        let size = (self.cols, self.rows);
+        match overlay_key(st, self.sid, current, &mut self.keys.overlay, key, size) {
             Outcome::Consumed => true,
             Outcome::Pass => false,
             Outcome::Run(commands) => {
@@ -264,6 +273,10 @@ impl AttachedClient<'_> {
                 show_error(st, self.sid, current, self.id, &e);
                 true
             }
+            Outcome::Menu(menu) => {
+                self.open_completion_menu(st, current, menu);
+                true
+            }
             Outcome::Mode { pane, what, answer } => {
                 crate::tree::prompt_answer(self.shared, st, ctx, pane, what, &answer);
                 // Killing from the tree can end the last session.
@@ -272,6 +285,46 @@ impl AttachedClient<'_> {
                 true
             }
         }
+    }
+
+    /// A prompt's completion menu (tmux's `menu_display` from `status.c`: no title, keys 0-9,
+    /// the prompt's own position), in `mode-style`.
+    fn open_completion_menu(
+        &mut self,
+        st: &State,
+        current: u32,
+        menu: crate::prompt::CompletionMenu,
+    ) {
+        let choice_style = tmate_term::parse_style_over(
+            &st.option(self.sid, current, "mode-style"),
+            tmate_term::Style::default(),
+            tmate_term::Style::default(),
+        )
+        .unwrap_or_default();
+        let items = menu
+            .items
+            .into_iter()
+            .zip(b'0'..)
+            .map(|((name, value), key)| crate::menu::ItemSpec {
+                name: Some(name),
+                key: Some(KeyCode(u64::from(key))),
+                command: value,
+            })
+            .collect();
+        let request = crate::menu::MenuRequest {
+            title: String::new(),
+            items,
+            x: None,
+            y: None,
+            pane: 0,
+            geometry: (0, 0, 0, 0),
+            status_lines: 0,
+            status_top: false,
+            choice_style,
+            at: Some((menu.x, menu.y)),
+            completion: true,
+        };
+        self.open_menu(&request);
     }
 
     /// Where the key tables send a key, moving the client between tables.
@@ -366,17 +419,84 @@ fn show_error(st: &State, sid: u32, current: u32, client: u32, err: &str) {
     }
 }
 
-/// A key for the open overlay, with the options it needs.
-fn overlay_key(st: &State, sid: u32, current: u32, overlay: &mut Overlay, key: KeyCode) -> Outcome {
+/// A key for the open overlay, with the options it needs (the paste buffer and what Tab
+/// completes against only for the keys that use them). `size`: the client's (cols, rows).
+fn overlay_key(
+    st: &State,
+    sid: u32,
+    current: u32,
+    overlay: &mut Overlay,
+    key: KeyCode,
+    size: (u16, u16),
+) -> Outcome {
+    let pastes = key.0 == 0x19 || key.0 == u64::from(b'p');
+    let tab = key == KeyCode::TAB;
     let opts = KeyOptions {
         vi: st.option(sid, current, "status-keys") == "vi",
         word_separators: st.option(sid, current, "word-separators"),
         history_limit: usize::try_from(st.option_num(sid, current, "prompt-history-limit"))
             .unwrap_or(100),
+        paste: pastes
+            .then(|| st.buffers.top().map(|b| b.data.clone()))
+            .flatten(),
+        complete: tab.then(|| completion_source(st, sid, size.1)),
     };
     let numbers = pane_numbers(st, sid, current);
     let panes: Vec<(u32, u32)> = numbers.iter().map(|(id, n, _)| (*id, *n)).collect();
     overlay.key(key, &opts, &panes)
+}
+
+/// What Tab completes against: every command name and alias (tmux's whole table, as its
+/// completion lists commands it has), `command-alias` names, option names, the session and
+/// its windows.
+fn completion_source(st: &State, sid: u32, rows: u16) -> crate::prompt_complete::Source {
+    let mut commands: Vec<String> = Vec::new();
+    for spec in tmate_proto::command::COMMANDS {
+        commands.push(spec.name.to_string());
+        commands.extend(spec.alias.map(str::to_string));
+    }
+    if let Some(aliases) = st
+        .options
+        .get(crate::options::Scope::Server, "command-alias")
+        .map(crate::options::array_items)
+    {
+        commands.extend(
+            aliases
+                .values()
+                .filter_map(|a| a.split_once('=').map(|(name, _)| name.to_string())),
+        );
+    }
+    let options = crate::options::TABLE
+        .iter()
+        .map(|d| d.name.to_string())
+        .collect();
+    let session = st.sessions.get(&sid);
+    let windows = session
+        .map(|s| {
+            s.windows
+                .keys()
+                .map(|idx| (i64::from(*idx), crate::format::window_name(st, sid, *idx)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let status = st.session_option(sid, "status");
+    let status_lines = match status.as_str() {
+        "off" => 0,
+        "on" => 1,
+        n => n.parse().unwrap_or(1),
+    };
+    crate::prompt_complete::Source {
+        commands,
+        options,
+        sessions: session
+            .map(|s| vec![(s.name.clone(), s.id)])
+            .unwrap_or_default(),
+        session: session.map(|s| s.name.clone()).unwrap_or_default(),
+        windows,
+        rows: usize::from(rows),
+        status_lines,
+        status_top: st.session_option(sid, "status-position") == "top",
+    }
 }
 
 /// A key (or a sequence we do not parse, as it came) to the pane and the panes synchronized

@@ -91,11 +91,13 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         return fail("command source-file: too few arguments (need at least 1)");
     }
     let mut errors = Vec::new();
+    let mut printed = String::new();
     let mut missing = String::new();
     let options = crate::config::LoadOptions {
         quiet: args.has('q'),
         parse_only: args.has('n'),
         lenient: false,
+        verbose: args.has('v'),
     };
     for f in &args.rest {
         let pattern = match f.strip_prefix("~/") {
@@ -105,34 +107,32 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         let paths = crate::config::expand_glob(&pattern);
         if paths.is_empty() && !options.quiet {
             // As tmux: glob(3) found nothing, an error of the command (stderr), not a cause.
-            missing.push_str(&format!(
-                "{}: No such file or directory\n",
-                pattern.display()
-            ));
+            // tmux names the path as given, not the pattern it made of it.
+            missing.push_str(&format!("{f}: No such file or directory\n"));
         }
         for path in paths {
-            errors.extend(crate::config::load_file(
-                ctx.shared, state, ctx.client, &path, options,
-            ));
+            let (p, e) =
+                crate::config::load_file_printing(ctx.shared, state, ctx.client, &path, options);
+            // -v's lines come as tmux prints them, each file's before its errors.
+            printed.extend(p.iter().map(|l| format!("{l}\n")));
+            printed.extend(e.iter().map(|l| format!("{l}\n")));
+            errors.extend(e);
         }
     }
     if !missing.is_empty() {
         return Ok(CmdResult {
-            out: errors.iter().map(|e| format!("{e}\n")).collect(),
+            out: printed,
             err: missing,
             code: 1,
             located: true,
             ..CmdResult::default()
         });
     }
-    if errors.is_empty() {
-        return Ok(CmdResult::default());
-    }
     // tmux prints config causes with cmdq_print: on stdout, and the command fails.
     Ok(CmdResult {
-        out: errors.iter().map(|e| format!("{e}\n")).collect(),
-        code: 1,
-        located: true,
+        code: u8::from(!errors.is_empty()),
+        located: !printed.is_empty(),
+        out: printed,
         ..CmdResult::default()
     })
 }

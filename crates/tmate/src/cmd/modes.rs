@@ -93,6 +93,8 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         status_lines,
         status_top: state.session_option(t.session, "status-position") == "top",
         choice_style,
+        at: None,
+        completion: false,
     };
     if let Some(c) = state.clients.get(&client) {
         let _ = c

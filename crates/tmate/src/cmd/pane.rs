@@ -35,7 +35,7 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
     // Spawned at the old size; the split resizes it at once.
-    state.spawn_env = crate::environ::Environ::from_e_flag(args.get('e'));
+    state.spawn_env = crate::environ::Environ::from_e_flag(args.get_all('e'));
     let new = spawn_pane(
         ctx.shared,
         state,

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::{Args, CmdOutcome, CmdResult, Ctx, current_client, fail};
-use crate::prompt::{Action, Mode, PromptSpec, Request};
+use crate::prompt::{Action, Mode, PromptSpec, PromptType, Request, Waiter};
 use crate::state::{ClientEvent, State};
 
 /// The client to show on and the format context of its session's current pane.
@@ -24,6 +24,59 @@ fn target(ctx: &Ctx<'_>, state: &State) -> Result<(u32, crate::format::Ctx), Str
         pane,
     };
     Ok((client, fctx))
+}
+
+/// Longest a command client waits for an overlay (tmux waits for ever; a day is plenty).
+const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Whether this command waits for its overlay: without `-b`, from a command client (a key
+/// binding's or a control client's list goes on at once, as before tmux 3.3a).
+fn waits(ctx: &Ctx<'_>, args: &Args) -> bool {
+    !args.has('b') && ctx.client.attached.is_none() && !ctx.client.control
+}
+
+/// A waiter for the overlay (when the command waits) and the command's outcome: done at
+/// once, or once the overlay answers, its commands run as the command client's (tmux inserts
+/// them after the waiting item, so their output and errors are the client's).
+fn waiting(ctx: &Ctx<'_>, wait: bool) -> (Waiter, CmdResult) {
+    if !wait {
+        return (Waiter::default(), CmdResult::default());
+    }
+    let (waiter, rx) = Waiter::new();
+    let shared = std::sync::Arc::clone(ctx.shared);
+    let client = ctx.client.clone();
+    let job = async move {
+        let Ok(Ok(answer)) = tokio::time::timeout(MAX_WAIT, rx).await else {
+            return CmdResult::default();
+        };
+        let mut r = CmdResult::default();
+        if !answer.commands.is_empty() {
+            r = {
+                let mut st = shared.lock();
+                super::run_list(&shared, &mut st, &client, &answer.commands)
+            };
+            shared.notify();
+            if r.kill_server {
+                shared.shutdown.notify_one();
+            }
+            if let Some(p) = r.pending.take()
+                && let Ok(later) = p.await
+            {
+                r.out.push_str(&later.out);
+                r.err.push_str(&later.err);
+                r.code = later.code;
+            }
+        }
+        if r.code == 0 {
+            r.code = answer.code;
+        }
+        r
+    };
+    let result = CmdResult {
+        deferred: Some(super::script::Deferred(Box::pin(job))),
+        ..CmdResult::default()
+    };
+    (waiter, result)
 }
 
 fn send(state: &State, client: u32, request: Request) {
@@ -47,11 +100,13 @@ fn command_text(words: &[String]) -> String {
 
 pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let (client, fctx) = target(ctx, state)?;
-    if let Some(t) = args.get('T')
-        && !["command", "search", "target", "window-target"].contains(&t)
-    {
-        return fail(format!("unknown type: {t}"));
-    }
+    let kind = match args.get('T') {
+        Some(t) => match PromptType::from_name(t) {
+            Some(kind) => kind,
+            None => return fail(format!("unknown type: {t}")),
+        },
+        None => PromptType::Command,
+    };
     let template = if args.rest.is_empty() {
         "%1".to_string()
     } else {
@@ -99,6 +154,7 @@ pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutco
     } else {
         Mode::Line
     };
+    let (waiter, result) = waiting(ctx, waits(ctx, args) && mode != Mode::Incremental);
     send(
         state,
         client,
@@ -106,9 +162,11 @@ pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutco
             prompts: list,
             action: Action::Template(template),
             mode,
+            kind,
+            waiter,
         }),
     );
-    Ok(CmdResult::default())
+    Ok(result)
 }
 
 pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
@@ -130,6 +188,7 @@ pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutco
             format!("Confirm '{first}'? (y/n) ")
         }
     };
+    let (waiter, result) = waiting(ctx, waits(ctx, args));
     send(
         state,
         client,
@@ -137,9 +196,11 @@ pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutco
             prompts: vec![(prompt, String::new())],
             action: Action::Confirm(commands),
             mode: Mode::Single,
+            kind: PromptType::Command,
+            waiter,
         }),
     );
-    Ok(CmdResult::default())
+    Ok(result)
 }
 
 pub fn display_panes(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
@@ -157,6 +218,7 @@ pub fn display_panes(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
         .first()
         .cloned()
         .unwrap_or_else(|| "select-pane -t \"%%%\"".to_string());
+    let (waiter, result) = waiting(ctx, waits(ctx, args));
     send(
         state,
         client,
@@ -165,35 +227,33 @@ pub fn display_panes(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
             time: (ms != 0).then(|| Duration::from_millis(ms)),
             template,
             keys: !args.has('N'),
+            waiter,
         },
     );
-    Ok(CmdResult::default())
+    Ok(result)
 }
 
-/// tmux 3.3a's prompt types, in its order; our one history is the `command` type's (the
-/// others' prompts share it, so their lists show empty).
-const PROMPT_TYPES: [&str; 4] = ["command", "search", "target", "window-target"];
-
-/// show-prompt-history and clear-prompt-history (`-T type`), as tmux 3.3a words them.
+/// show-prompt-history and clear-prompt-history (`-T type`, else every type), as tmux 3.3a
+/// words them.
 pub fn prompt_history(_ctx: &Ctx<'_>, _state: &mut State, args: &Args, clear: bool) -> CmdOutcome {
-    let types: Vec<&str> = match args.get('T') {
-        Some(t) if PROMPT_TYPES.contains(&t) => vec![t],
-        Some(t) => return fail(format!("invalid type: {t}")),
-        None => PROMPT_TYPES.to_vec(),
+    let types: Vec<PromptType> = match args.get('T') {
+        Some(t) => match PromptType::from_name(t) {
+            Some(kind) => vec![kind],
+            None => return fail(format!("invalid type: {t}")),
+        },
+        None => PromptType::ALL.to_vec(),
     };
     if clear {
-        if types.contains(&"command") {
-            crate::prompt::history_clear();
+        for kind in types {
+            crate::prompt::history_clear(kind);
         }
         return Ok(CmdResult::default());
     }
     let mut out = String::new();
-    for t in types {
-        out.push_str(&format!("History for {t}:\n\n"));
-        if t == "command" {
-            for (i, line) in crate::prompt::history_lines().iter().enumerate() {
-                out.push_str(&format!("{}: {line}\n", i + 1));
-            }
+    for kind in types {
+        out.push_str(&format!("History for {}:\n\n", kind.name()));
+        for (i, line) in crate::prompt::history_lines(kind).iter().enumerate() {
+            out.push_str(&format!("{}: {line}\n", i + 1));
         }
         out.push('\n');
     }

@@ -36,8 +36,10 @@ pub fn respawn_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
     }
     let cmd = command(state, t.pane, args);
     hang_up_if_live(state, t.pane);
-    respawn(ctx.shared, state, t.pane, cmd.as_deref(), args.get('c'))
-        .map_err(|e| format!("respawn pane failed: {e}"))?;
+    state.spawn_env = crate::environ::Environ::from_e_flag(args.get_all('e'));
+    let started = respawn(ctx.shared, state, t.pane, cmd.as_deref(), args.get('c'));
+    state.spawn_env = None;
+    started.map_err(|e| format!("respawn pane failed: {e}"))?;
     crate::process::note_start_command(state, t.pane, &args.rest);
     Ok(CmdResult::default())
 }
@@ -72,8 +74,10 @@ pub fn respawn_window(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) 
     state.apply_layout(t.session, t.window);
     let cmd = command(state, *first, args);
     hang_up_if_live(state, *first);
-    respawn(ctx.shared, state, *first, cmd.as_deref(), args.get('c'))
-        .map_err(|e| format!("respawn window failed: {e}"))?;
+    state.spawn_env = crate::environ::Environ::from_e_flag(args.get_all('e'));
+    let started = respawn(ctx.shared, state, *first, cmd.as_deref(), args.get('c'));
+    state.spawn_env = None;
+    started.map_err(|e| format!("respawn window failed: {e}"))?;
     crate::process::note_start_command(state, *first, &args.rest);
     Ok(CmdResult::default())
 }

@@ -59,7 +59,7 @@ fn new_environ(ctx: &Ctx<'_>, state: &State, args: &Args) -> Environ {
     {
         environ.update(update_patterns(state, None).iter().map(String::as_str), env);
     }
-    environ.put_all(args.get('e'));
+    environ.put_all(args.get_all('e'));
     environ
 }
 

@@ -38,7 +38,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     };
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
-    state.spawn_env = crate::environ::Environ::from_e_flag(args.get('e'));
+    state.spawn_env = crate::environ::Environ::from_e_flag(args.get_all('e'));
     let pane = spawn_pane(
         ctx.shared,
         state,

@@ -830,6 +830,13 @@ impl TreeMode {
             } else {
                 crate::prompt::Mode::Line
             },
+            // tmux's mode-tree search and filter prompts keep the search history.
+            kind: if matches!(what, ModePrompt::Search | ModePrompt::Filter) {
+                crate::prompt::PromptType::Search
+            } else {
+                crate::prompt::PromptType::Command
+            },
+            waiter: crate::prompt::Waiter::default(),
         }))
     }
 
