@@ -262,6 +262,29 @@ async fn a_phone_sees_the_session_and_types_with_extra_keys() {
         .await;
     assert_eq!(fits, true);
     assert!(pages.screenshot("phone", "web-phone.png").await > 500);
+    // What the buffer holds is what is drawn: ink on the rows with the command's output, none
+    // on the blank ones (the WebGL renderer of the first pages drew a grid of dots there and
+    // none of the shell's text).
+    let rows = pages
+        .run(json!({"op": "rowInk", "page": "phone", "text": "from-history"}))
+        .await;
+    let inks = |key: &str| -> Vec<u64> {
+        rows[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect()
+    };
+    let (text_rows, blank_rows) = (inks("text"), inks("blank"));
+    assert!(
+        text_rows.len() == 2 && text_rows.iter().all(|&ink| ink > 20),
+        "{rows}"
+    );
+    assert!(
+        blank_rows.len() > 10 && blank_rows.iter().all(|&ink| ink == 0),
+        "{rows}"
+    );
     // The phone did not shrink the session.
     assert_eq!(window_size(&host).await, (100, 29));
 
