@@ -504,7 +504,8 @@ async fn zoom_and_fullscreen_resize_the_session() {
         .await;
 }
 
-/// OSC 52 from the pane reaches a read-write page's clipboard, never a read-only page's.
+/// OSC 52 from the pane reaches a read-write page's clipboard, never a read-only page's;
+/// selecting copies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn osc52_reaches_read_write_pages_only() {
     let (_relay, host, web, web_ro) = session().await;
@@ -528,6 +529,16 @@ async fn osc52_reaches_read_write_pages_only() {
         pages.eval("rw", "navigator.clipboard.readText()").await,
         "copied by osc52"
     );
+    // Selecting text on the page copies it too.
+    pages
+        .eval("rw", "window.tmateTerminal.selectLines(0, 0), true")
+        .await;
+    pages
+        .wait_for(
+            "rw",
+            "navigator.clipboard.readText().then(t => t.startsWith('bash-'))",
+        )
+        .await;
     // The read-only page saw what came after, and no clipboard text.
     ro_pages.wait_text("ro", "copy-done").await;
     assert_eq!(
