@@ -417,6 +417,22 @@
     },
   });
 
+  // Leaving the page says goodbye at once, so the others' presence counts drop now rather
+  // than when the connection times out.
+  window.addEventListener("pagehide", function () {
+    if (socket) {
+      socket.onclose = null;
+      socket.close(1000, "page closed");
+      socket = null;
+    }
+  });
+  // Back from the browser's back-forward cache: join again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted && !socket && !ended) {
+      connect();
+    }
+  });
+
   layout();
   term.focus();
   connect();

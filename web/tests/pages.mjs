@@ -13,6 +13,8 @@
 //   type {text} / press {key} keys to the focused terminal
 //   clickText {text}          hover then click a word on the terminal; value: a popup's URL
 //   screenshot {path}         value: {inkPixels} (pixels brighter than the background)
+//   rowInk {text}             value: {text: [...], blank: [...]}, bright pixels of the rows
+//                             showing text and of the blank rows
 //   viewport {width, height}  resize the page's window
 //   reload                    load the page again
 //   errors                    value: the page's errors so far
@@ -153,6 +155,32 @@ async function run(command) {
     case "screenshot": {
       const png = await page.screenshot({ path: command.path, scale: "css" });
       return { inkPixels: await inkPixels(page, png) };
+    }
+    case "rowInk": {
+      // Bright pixels of each terminal row that shows `text` and of each blank row: what the
+      // renderer drew where the buffer has text and where it has none.
+      const rows = await page.evaluate((text) => {
+        const t = window.tmateTerminal;
+        const buffer = t.buffer.active;
+        const box = t.element.querySelector(".xterm-screen").getBoundingClientRect();
+        const h = box.height / t.rows;
+        const out = { text: [], blank: [] };
+        for (let y = 0; y < t.rows; y++) {
+          const line = buffer.getLine(buffer.viewportY + y);
+          const content = line ? line.translateToString(true) : "";
+          const clip = { x: box.left, y: box.top + y * h + 1, width: box.width, height: h - 2 };
+          if (content.includes(text)) out.text.push(clip);
+          else if (content.trim() === "") out.blank.push(clip);
+        }
+        return out;
+      }, command.text);
+      await page.evaluate(() => { const bar = document.getElementById("toolbar"); if (bar) bar.style.visibility = "hidden"; });
+      const ink = async (clip) => inkPixels(page, await page.screenshot({ clip, scale: "css" }));
+      const result = { text: [], blank: [] };
+      for (const clip of rows.text) result.text.push(await ink(clip));
+      for (const clip of rows.blank) result.blank.push(await ink(clip));
+      await page.evaluate(() => { const bar = document.getElementById("toolbar"); if (bar) bar.style.visibility = ""; });
+      return result;
     }
     case "viewport":
       await page.setViewportSize({ width: command.width, height: command.height });

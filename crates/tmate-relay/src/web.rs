@@ -836,6 +836,10 @@ mod tests {
         assert_eq!(parse_size(r#"{"cols":0,"rows":40}"#), None);
         assert_eq!(parse_size(r#"{"cols":99999999,"rows":40}"#), None);
         assert_eq!(parse_size("garbage"), None);
+        assert!(parse_fit(r#"{"cols":1,"rows":2}"#));
+        assert!(parse_fit(r#"{"cols":1,"rows":2,"fit":true}"#));
+        assert!(!parse_fit(r#"{"cols":1,"rows":2,"fit":false}"#));
+        assert!(!parse_fit(r#"{"fit" : false,"cols":1,"rows":2}"#));
         assert_eq!(
             origin_of("https://relay.example.com/x/y"),
             "https://relay.example.com"

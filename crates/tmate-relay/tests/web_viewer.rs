@@ -262,6 +262,29 @@ async fn a_phone_sees_the_session_and_types_with_extra_keys() {
         .await;
     assert_eq!(fits, true);
     assert!(pages.screenshot("phone", "web-phone.png").await > 500);
+    // What the buffer holds is what is drawn: ink on the rows with the command's output, none
+    // on the blank ones (the WebGL renderer of the first pages drew a grid of dots there and
+    // none of the shell's text).
+    let rows = pages
+        .run(json!({"op": "rowInk", "page": "phone", "text": "from-history"}))
+        .await;
+    let inks = |key: &str| -> Vec<u64> {
+        rows[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect()
+    };
+    let (text_rows, blank_rows) = (inks("text"), inks("blank"));
+    assert!(
+        text_rows.len() == 2 && text_rows.iter().all(|&ink| ink > 20),
+        "{rows}"
+    );
+    assert!(
+        blank_rows.len() > 10 && blank_rows.iter().all(|&ink| ink == 0),
+        "{rows}"
+    );
     // The phone did not shrink the session.
     assert_eq!(window_size(&host).await, (100, 29));
 
@@ -481,7 +504,8 @@ async fn zoom_and_fullscreen_resize_the_session() {
         .await;
 }
 
-/// OSC 52 from the pane reaches a read-write page's clipboard, never a read-only page's.
+/// OSC 52 from the pane reaches a read-write page's clipboard, never a read-only page's;
+/// selecting copies.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn osc52_reaches_read_write_pages_only() {
     let (_relay, host, web, web_ro) = session().await;
@@ -505,6 +529,16 @@ async fn osc52_reaches_read_write_pages_only() {
         pages.eval("rw", "navigator.clipboard.readText()").await,
         "copied by osc52"
     );
+    // Selecting text on the page copies it too.
+    pages
+        .eval("rw", "window.tmateTerminal.selectLines(0, 0), true")
+        .await;
+    pages
+        .wait_for(
+            "rw",
+            "navigator.clipboard.readText().then(t => t.startsWith('bash-'))",
+        )
+        .await;
     // The read-only page saw what came after, and no clipboard text.
     ro_pages.wait_text("ro", "copy-done").await;
     assert_eq!(
