@@ -16,6 +16,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{DEADLINE, Mux};
+use tmate_fixtures::pty_client::PtyClient;
 
 /// Copy state as tmux's formats show it.
 const STATE: &str = "#{pane_in_mode} #{scroll_position} #{copy_cursor_x} #{copy_cursor_y} \
@@ -251,4 +252,178 @@ fn pipes_and_copy_command() {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+}
+
+#[test]
+fn capture_pane_alternate_screen() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        start(m, "emacs");
+    }
+    let both = |step: &[&str]| {
+        let (x, y) = (outcome(&a, step), outcome(&b, step));
+        assert_eq!(y, x, "{step:?}: tmate (left) differs from tmux (right)");
+    };
+    // No alternate screen yet: an error, or nothing with -q.
+    both(&["capture-pane", "-a", "-p"]);
+    both(&["capture-pane", "-a", "-q", "-p"]);
+    for m in [&a, &b] {
+        m.run(&[
+            "send-keys",
+            "printf '\\033[?1049h\\033[Hon the alternate screen'; cat",
+            "Enter",
+        ]);
+        m.wait_for(&["capture-pane", "-p"], "the alternate screen", |s| {
+            s.starts_with("on the alternate screen")
+        });
+    }
+    both(&["capture-pane", "-p"]);
+    // -a: the normal screen under it, its rows only (tmux's saved grid has no history).
+    both(&["capture-pane", "-a", "-p"]);
+    both(&["capture-pane", "-a", "-p", "-S", "1", "-E", "3"]);
+    both(&["capture-pane", "-a", "-p", "-S", "-5"]);
+    both(&["capture-pane", "-a", "-b", "alt"]);
+    both(&["show-buffer", "-b", "alt"]);
+}
+
+/// A 40x12 client on a session whose shell printed a line of words, with `mouse on` and a
+/// hook that counts `pane-set-clipboard`.
+async fn clicking_client(m: &Mux) -> PtyClient {
+    m.run(&["new-session", "-d", "-s", "main", "-x", "40", "-y", "11"]);
+    m.wait_for(&["capture-pane", "-p"], "prompt", |s| {
+        s.contains(['$', '#'])
+    });
+    m.run(&["send-keys", "printf 'alpha beta-gamma delta\\n'", "Enter"]);
+    m.wait_for(&["capture-pane", "-p"], "the words", |s| {
+        s.lines().any(|l| l == "alpha beta-gamma delta")
+    });
+    m.wait_for(&["display", "-p", "#{cursor_x}"], "the prompt", |s| {
+        s == "2\n"
+    });
+    m.run(&["set", "-g", "mouse", "on"]);
+    m.run(&["set", "-g", "@clips", ""]);
+    m.run(&[
+        "set-hook",
+        "-g",
+        "pane-set-clipboard",
+        "set -gF @clips '#{@clips}x'",
+    ]);
+    let mut c = m.attach_client(40, 12);
+    c.wait_screen("the session", |s| s.contents().contains("alpha beta"))
+        .await;
+    // The wheel until copy mode shows the client is read (tmux may drop input that arrives
+    // while it still waits for the terminal's answers), then back out.
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        c.type_bytes(b"\x1b[<64;5;5M").await;
+        let retry = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < retry && m.run(&["display", "-p", "#{pane_in_mode}"]) != "1\n" {
+            c.pump(Duration::from_millis(20)).await;
+        }
+        if m.run(&["display", "-p", "#{pane_in_mode}"]) == "1\n" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the wheel never entered copy mode"
+        );
+    }
+    m.run(&["send-keys", "-X", "cancel"]);
+    c
+}
+
+/// Presses and releases of the left button at 0-based (x, y), `n` times in one write.
+async fn clicks(c: &mut PtyClient, x: u16, y: u16, n: usize) {
+    let one = format!("\x1b[<0;{};{}M\x1b[<0;{};{}m", x + 1, y + 1, x + 1, y + 1);
+    c.type_bytes(one.repeat(n).as_bytes()).await;
+}
+
+/// The client's terminal got the clipboard sequence for `text`.
+async fn clipboard_sent(c: &mut PtyClient, text: &str) {
+    let want = format!("\x1b]52;;{}\x07", base64(text.as_bytes()));
+    c.wait_for("the OSC 52", |c| {
+        c.raw.windows(want.len()).any(|w| w == want.as_bytes())
+    })
+    .await;
+}
+
+/// Standard base64 (as tmux's `b64_ntop`), written here so the test checks the host's own.
+fn base64(data: &[u8]) -> String {
+    const A: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(A[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// Double and triple clicks on a pane and what they copy, the clipboard sequence each copy
+/// sends to the client, and a pane's own OSC 52 with `set-clipboard on`.
+async fn clicks_and_clipboard(m: &Mux) -> Vec<String> {
+    let mut c = clicking_client(m).await;
+    let mut seen = Vec::new();
+    let buffers = ["list-buffers", "-F", "#{buffer_name}:#{buffer_sample}"];
+    // A double click on `gamma` (row 1): copy mode, the word selected, copied 300 ms later.
+    clicks(&mut c, 13, 1, 2).await;
+    seen.push(m.wait_for(&buffers, "the word copied", |s| !s.is_empty()));
+    let word = m.run(&["show-buffer"]);
+    clipboard_sent(&mut c, &word).await;
+    seen.push(m.wait_for(
+        &["display", "-p", "#{pane_in_mode}"],
+        "copy mode left",
+        |s| s == "0\n",
+    ));
+    // A triple click: the line.
+    clicks(&mut c, 2, 1, 3).await;
+    seen.push(m.wait_for(&buffers, "the line copied", |s| s.lines().count() == 2));
+    let line = m.run(&["show-buffer"]);
+    clipboard_sent(&mut c, &line).await;
+    seen.push(
+        m.wait_for(&["show", "-gv", "@clips"], "the hook twice", |s| {
+            s == "xx\n"
+        }),
+    );
+    // `set-clipboard on`: a pane's OSC 52 makes a buffer and reaches the client.
+    m.run(&["set", "-g", "set-clipboard", "on"]);
+    m.run(&[
+        "send-keys",
+        "printf '\\033]52;c;aGVsbG8gdGhlcmU=\\007'",
+        "Enter",
+    ]);
+    seen.push(m.wait_for(&buffers, "the pane's buffer", |s| s.lines().count() == 3));
+    clipboard_sent(&mut c, "hello there").await;
+    seen.push(m.wait_for(&["show", "-gv", "@clips"], "the hook", |s| s == "xxx\n"));
+    // `external`: a pane's OSC 52 is ignored.
+    m.run(&["set", "-g", "set-clipboard", "external"]);
+    m.run(&[
+        "send-keys",
+        "printf '\\033]52;c;aWdub3JlZA==\\007'; echo done",
+        "Enter",
+    ]);
+    m.wait_for(&["capture-pane", "-p"], "the printf done", |s| {
+        s.lines().any(|l| l == "done")
+    });
+    seen.push(m.run(&buffers));
+    seen
+}
+
+#[tokio::test]
+async fn double_and_triple_clicks_and_the_clipboard_like_tmux() {
+    let a = Mux::tmux();
+    let expected = clicks_and_clipboard(&a).await;
+    let b = Mux::tmate();
+    let got = clicks_and_clipboard(&b).await;
+    assert_eq!(got, expected, "tmate (left) differs from tmux (right)");
 }
