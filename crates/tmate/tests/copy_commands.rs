@@ -427,3 +427,83 @@ async fn double_and_triple_clicks_and_the_clipboard_like_tmux() {
     let got = clicks_and_clipboard(&b).await;
     assert_eq!(got, expected, "tmate (left) differs from tmux (right)");
 }
+
+/// Presses and releases of `button` at the status-line text `at`, typed until `probe` prints
+/// `want` (tmux may drop input that arrives before it has read the terminal's answers).
+async fn click_status(c: &mut PtyClient, m: &Mux, at: &str, button: u32, want: &str) -> String {
+    let deadline = Instant::now() + DEADLINE;
+    let probe = ["display", "-p", "#{window_index}"];
+    loop {
+        let row = c.last_row();
+        let x = row
+            .find(at)
+            .unwrap_or_else(|| panic!("{at:?} not in {row:?}"))
+            + 1;
+        let y = c.rows();
+        let seq = format!("\x1b[<{button};{x};{y}M\x1b[<{button};{x};{y}m");
+        c.type_bytes(seq.as_bytes()).await;
+        let retry = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < retry {
+            let now = m.run(&probe);
+            if now == want {
+                return now;
+            }
+            c.pump(Duration::from_millis(20)).await;
+        }
+        assert!(Instant::now() < deadline, "{at}: never saw {want:?}");
+    }
+}
+
+/// Clicks on the status line pick the window whose entry is under the mouse; elsewhere on
+/// the line they do nothing.
+async fn status_clicks(m: &Mux) -> Vec<String> {
+    m.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "main",
+        "-n",
+        "w0",
+        "-x",
+        "60",
+        "-y",
+        "11",
+    ]);
+    m.run(&["new-window", "-d", "-n", "w1"]);
+    m.run(&["new-window", "-d", "-n", "w2"]);
+    m.run(&["set", "-g", "mouse", "on"]);
+    let mut c = m.attach_client(60, 12);
+    c.wait_for("the window list", |c| c.last_row().contains("2:w2"))
+        .await;
+    let mut seen = vec![
+        click_status(&mut c, m, "1:w1", 0, "1\n").await,
+        click_status(&mut c, m, "2:w2", 0, "2\n").await,
+    ];
+    // On `[main]` (status-left) nothing; the click after it on `0:w0` shows both were read.
+    let row = c.last_row();
+    let x = row.find("main").unwrap() + 1;
+    let y = c.rows();
+    c.type_bytes(format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m").as_bytes())
+        .await;
+    seen.push(click_status(&mut c, m, "0:w0", 0, "0\n").await);
+    seen.push(m.run(&["display", "-p", "#{window_index} #{last_window_index}"]));
+    // The wheel down on an entry: next-window.
+    seen.push(click_status(&mut c, m, "2:w2", 65, "1\n").await);
+    c.wait_for("the status line", |c| c.last_row().contains("1:w1*"))
+        .await;
+    assert!(
+        !c.last_row().contains("find"),
+        "no error on the status line: {}",
+        c.last_row()
+    );
+    seen
+}
+
+#[tokio::test]
+async fn status_line_clicks_pick_the_window_under_the_mouse_like_tmux() {
+    let a = Mux::tmux();
+    let expected = status_clicks(&a).await;
+    let b = Mux::tmate();
+    let got = status_clicks(&b).await;
+    assert_eq!(got, expected, "tmate (left) differs from tmux (right)");
+}
