@@ -559,3 +559,91 @@ async fn the_mark_and_a_word_selection_drawn_like_tmux() {
     p.run_both(&["send", "-X", "copy-selection"]);
     p.run_both(&["show-buffer"]);
 }
+
+/// Poll `probe` on `m` until `check` holds, reading the client's output meanwhile (a client
+/// whose terminal is not read stops its server's drawing).
+async fn poll(
+    c: &mut PtyClient,
+    m: &Mux,
+    probe: &[&str],
+    what: &str,
+    check: impl Fn(&str) -> bool,
+) -> String {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let out = m.run(probe);
+        if check(&out) {
+            return out;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{}: never saw {what}; last {out:?}",
+            m.program.display()
+        );
+        c.pump(Duration::from_millis(20)).await;
+    }
+}
+
+/// A mouse drag held on the pane's top row scrolls copy mode up on its own (tmux's 50 ms drag
+/// timer), and the release copies what it went over. Returns the copied line count.
+async fn drag_to_the_top(m: &Mux) -> usize {
+    m.run(&["new-session", "-d", "-s", "main", "-x", "40", "-y", "11"]);
+    m.wait_for(&["capture-pane", "-p"], "prompt", |s| {
+        s.contains(['$', '#'])
+    });
+    m.run(&["send-keys", "seq 1 100", "Enter"]);
+    m.wait_for(&["capture-pane", "-p"], "seq", |s| {
+        s.lines().any(|l| l == "100")
+    });
+    m.wait_for(&["display", "-p", "#{cursor_x}"], "the prompt", |s| {
+        s == "2\n"
+    });
+    m.run(&["set", "-g", "mouse", "on"]);
+    let mut c = m.attach_client(40, 12);
+    c.wait_screen("the session", |s| s.contents().contains("100"))
+        .await;
+    // Press on row 6 and drag a row up: copy mode (typed again if tmux dropped it).
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        c.type_bytes(b"\x1b[<0;4;7M\x1b[<32;4;6M").await;
+        let retry = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < retry && m.run(&["display", "-p", "#{pane_in_mode}"]) != "1\n" {
+            c.pump(Duration::from_millis(20)).await;
+        }
+        if m.run(&["display", "-p", "#{pane_in_mode}"]) == "1\n" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the drag never entered copy mode"
+        );
+    }
+    // To the top row, and held there: the copy scrolls by itself.
+    c.type_bytes(b"\x1b[<32;4;1M").await;
+    let probe = ["display", "-p", "#{scroll_position}"];
+    poll(&mut c, m, &probe, "scrolled up by itself", |s| {
+        s.trim().parse::<usize>().is_ok_and(|n| n >= 8)
+    })
+    .await;
+    c.type_bytes(b"\x1b[<0;4;1m").await;
+    poll(
+        &mut c,
+        m,
+        &["display", "-p", "#{pane_in_mode}"],
+        "copied",
+        |s| s == "0\n",
+    )
+    .await;
+    m.run(&["show-buffer"]).lines().count()
+}
+
+#[tokio::test]
+async fn a_drag_held_at_the_top_scrolls_like_tmux() {
+    let a = Mux::tmux();
+    let tmux_lines = drag_to_the_top(&a).await;
+    let b = Mux::tmate();
+    let lines = drag_to_the_top(&b).await;
+    // How far each got in its time differs; both copied the lines scrolled over.
+    assert!(tmux_lines > 8, "tmux copied {tmux_lines} lines");
+    assert!(lines > 8, "tmate copied {lines} lines");
+}
