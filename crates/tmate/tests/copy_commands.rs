@@ -647,3 +647,33 @@ async fn a_drag_held_at_the_top_scrolls_like_tmux() {
     assert!(tmux_lines > 8, "tmux copied {tmux_lines} lines");
     assert!(lines > 8, "tmate copied {lines} lines");
 }
+
+#[test]
+fn a_panes_clipboard_query_is_answered_like_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        start(m, "emacs");
+        m.run(&["set", "-g", "set-clipboard", "on"]);
+        m.run(&["set-buffer", "hello"]);
+        m.run(&["send-keys", "clear", "Enter"]);
+        m.wait_for(&["display", "-p", "#{cursor_y}"], "cleared", |s| s == "0\n");
+        // The answer arrives as input: the terminal echoes it, `read` takes it with Enter.
+        m.run(&[
+            "send-keys",
+            "printf '\\033]52;c;?\\007'; IFS= read -r r; echo \"$r\" | od -An -c",
+            "Enter",
+        ]);
+        m.wait_for(&["capture-pane", "-p"], "the answer echoed", |s| {
+            s.contains("52;;aGVsbG8=")
+        });
+        m.run(&["send-keys", "Enter"]);
+        m.wait_for(&["capture-pane", "-p"], "od's output", |s| {
+            s.contains(" 5   2")
+        });
+    }
+    let (x, y) = (
+        a.run(&["capture-pane", "-p"]),
+        b.run(&["capture-pane", "-p"]),
+    );
+    assert_eq!(y, x, "tmate (left) differs from tmux (right)");
+}
