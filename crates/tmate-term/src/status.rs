@@ -227,11 +227,15 @@ impl Default for Look {
     }
 }
 
-/// The window list: entries joined by the separator. Returns the cells and the focus range
-/// (the current window's entry).
-fn window_list(status: &StatusBar, look: &Look) -> (Vec<Cell>, Option<(usize, usize)>) {
+/// Columns `start..end` of a list.
+type Span = (usize, usize);
+
+/// The window list: entries joined by the separator. Returns the cells, the focus range
+/// (the current window's entry) and each entry's cells (tmux's `range=window|N`).
+fn window_list(status: &StatusBar, look: &Look) -> (Vec<Cell>, Option<Span>, Vec<Span>) {
     let mut cells = Vec::new();
     let mut focus = None;
+    let mut spans = Vec::new();
     let separator = markup_cells(&look.separator, look.status_style);
     let entries: Vec<(Vec<Cell>, bool)> = match &look.windows {
         Some(list) => list
@@ -259,6 +263,7 @@ fn window_list(status: &StatusBar, look: &Look) -> (Vec<Cell>, Option<(usize, us
     for (i, (entry, current)) in entries.into_iter().enumerate() {
         let start = cells.len();
         cells.extend(entry);
+        spans.push((start, cells.len()));
         if current && focus.is_none() {
             focus = Some((start, cells.len()));
         }
@@ -266,7 +271,7 @@ fn window_list(status: &StatusBar, look: &Look) -> (Vec<Cell>, Option<(usize, us
             cells.extend(separator.iter().cloned());
         }
     }
-    (cells, focus)
+    (cells, focus, spans)
 }
 
 /// Copy `width` cells of `src` starting at `start` into `row` at `at` (tmux `format_draw_put`),
@@ -298,10 +303,34 @@ pub(crate) fn draw_status(row: &mut [Cell], status: &StatusBar, look: &Look) {
     for slot in row.iter_mut() {
         set_blank(slot, look.status_style);
     }
-    let available = row.len();
+    let l = layout(row.len(), status, look);
+    put(row, 0, &l.left, 0, l.wl);
+    put(row, l.right_at, &l.right, l.right.len() - l.wr, l.wr);
+    if l.wlist == 0 {
+        return;
+    }
+    draw_list(row, l.list_at, l.wlist, &l.list, l.focus, look.status_style);
+}
+
+/// Where the default status line's parts go in `available` cells.
+struct Layout {
+    left: Vec<Cell>,
+    right: Vec<Cell>,
+    list: Vec<Cell>,
+    /// Each window entry's cells in `list`.
+    spans: Vec<(usize, usize)>,
+    focus: (usize, usize),
+    wl: usize,
+    wr: usize,
+    wlist: usize,
+    right_at: usize,
+    list_at: usize,
+}
+
+fn layout(available: usize, status: &StatusBar, look: &Look) -> Layout {
     let left = markup_cells(&status.left, look.left_style);
     let right = markup_cells(&status.right, look.right_style);
-    let (list, focus) = window_list(status, look);
+    let (list, focus, spans) = window_list(status, look);
     let (mut wl, mut wlist, mut wr) = (left.len(), list.len(), right.len());
     if look.justify == Justify::AbsoluteCentre {
         // Left and right are trimmed against each other; the list is drawn over them.
@@ -321,8 +350,6 @@ pub(crate) fn draw_status(row: &mut [Cell], status: &StatusBar, look: &Look) {
         excess -= cut;
         wl -= excess.min(wl);
     }
-
-    put(row, 0, &left, 0, wl);
     let (right_at, list_at) = match look.justify {
         Justify::Left => (available - wr, wl),
         // The right text comes after the list in the format, so it follows the list.
@@ -333,16 +360,72 @@ pub(crate) fn draw_status(row: &mut [Cell], status: &StatusBar, look: &Look) {
         }
         Justify::AbsoluteCentre => (available - wr, (available - wlist) / 2),
     };
-    put(row, right_at, &right, right.len() - wr, wr);
-    if wlist == 0 {
-        return;
-    }
     // Without a current window, tmux keeps the list's start (left, right) or middle in view.
     let focus = focus.unwrap_or(match look.justify {
         Justify::Left | Justify::Right => (0, 0),
         _ => (list.len() / 2, list.len() / 2),
     });
-    draw_list(row, list_at, wlist, &list, focus, look.status_style);
+    Layout {
+        left,
+        right,
+        list,
+        spans,
+        focus,
+        wl,
+        wr,
+        wlist,
+        right_at,
+        list_at,
+    }
+}
+
+/// The window list entry (its place in `StatusBar::windows`) drawn at column `x` of a default
+/// status line `width` cells wide: tmux finds the window under a status-line click by its
+/// `range=window|N`, which covers the entry's text (not the separators or the `<`/`>` markers).
+pub fn status_entry_at(width: usize, status: &StatusBar, look: &Look, x: usize) -> Option<usize> {
+    let l = layout(width, status, look);
+    if l.wlist == 0 || x < l.list_at || x >= l.list_at + l.wlist {
+        return None;
+    }
+    let (start, offset, shown) = list_window(l.list_at, l.wlist, l.list.len(), l.focus);
+    if x < offset || x >= offset + shown {
+        return None;
+    }
+    let cell = start + (x - offset);
+    l.spans.iter().position(|(a, b)| cell >= *a && cell < *b)
+}
+
+/// tmux `format_draw_put_list`'s view of a list too wide for its `width` cells at `offset`:
+/// (first list cell shown, where it is drawn, how many are shown), the `<` and `>` markers
+/// taking a cell each where the list is cut.
+fn list_window(
+    offset: usize,
+    width: usize,
+    len: usize,
+    focus: (usize, usize),
+) -> (usize, usize, usize) {
+    if width >= len {
+        return (0, offset, width.min(len));
+    }
+    let (focus_start, focus_end) = focus;
+    let focus_centre = focus_start + (focus_end - focus_start) / 2;
+    let mut start = focus_centre.saturating_sub(width / 2);
+    if focus_centre < width / 2 {
+        start = 0;
+    }
+    if start + width > len {
+        start = len - width;
+    }
+    let (mut offset, mut width) = (offset, width);
+    if start != 0 && width > 1 {
+        offset += 1;
+        start += 1;
+        width -= 1;
+    }
+    if start + width < len && width > 1 {
+        width -= 1;
+    }
+    (start, offset, width)
 }
 
 /// tmux `format_draw_put_list`.
@@ -358,28 +441,15 @@ fn draw_list(
         put(row, offset, list, 0, width);
         return;
     }
-    let (focus_start, focus_end) = focus;
-    let focus_centre = focus_start + (focus_end - focus_start) / 2;
-    let mut start = focus_centre.saturating_sub(width / 2);
-    if focus_centre < width / 2 {
-        start = 0;
-    }
-    if start + width > list.len() {
-        start = list.len() - width;
-    }
-    let (mut offset, mut width) = (offset, width);
+    let (start, at, shown) = list_window(offset, width, list.len(), focus);
     let marker = |ch: &str| plain_cells(ch, style);
-    if start != 0 && width > 1 {
+    if at > offset {
         put(row, offset, &marker("<"), 0, 1);
-        offset += 1;
-        start += 1;
-        width -= 1;
     }
-    if start + width < list.len() && width > 1 {
-        put(row, offset + width - 1, &marker(">"), 0, 1);
-        width -= 1;
+    if at + shown < offset + width {
+        put(row, at + shown, &marker(">"), 0, 1);
     }
-    put(row, offset, list, start, width);
+    put(row, at, list, start, shown);
 }
 
 /// A message in place of the status line: the whole line in `message-style`, the text from the

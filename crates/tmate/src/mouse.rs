@@ -32,6 +32,8 @@ pub struct MouseInfo {
     /// The report as the terminal sent it (button bits, release).
     pub button: u32,
     pub release: bool,
+    /// The window under a status-line click (tmux's `m->w`, from the window list's range).
+    pub window: Option<u32>,
     /// A DoubleClick made by the click timer: `send-keys -M` does not pass it on (tmux's
     /// `m->ignore`), the program saw both presses already.
     pub ignore: bool,
@@ -214,12 +216,24 @@ fn dispatch(
         .and_then(|t| st.keys.lookup(t, key))
         .or_else(|| st.keys.lookup("root", key))
         .cloned();
+    // tmux: a status-line key belongs to the window whose range is under the mouse; away
+    // from the window list there is none (tmux's StatusLeft/StatusRight/StatusDefault keys,
+    // unbound by default).
+    let window = if location == Location::Status {
+        let Some(idx) = status_window(st, info, sid, x, y) else {
+            return;
+        };
+        Some(idx)
+    } else {
+        None
+    };
     let mouse = MouseInfo {
         pane,
         x: px,
         y: py,
         button: b,
         release,
+        window,
         ignore,
     };
     let Some(binding) = binding else {
@@ -254,6 +268,28 @@ fn dispatch(
     {
         ms.drag = Some(Drag::Copy { pane: p });
     }
+}
+
+/// The window whose entry in the status line is at (x, y) of the client's terminal (the
+/// default status format's first line; other lines and formats have no windows here).
+fn status_window(st: &State, info: &ClientInfo, sid: u32, x: u16, y: u16) -> Option<u32> {
+    let s = st.sessions.get(&sid)?;
+    let w = s.windows.get(&s.current)?;
+    let cols = info
+        .attached
+        .and_then(|c| st.clients.get(&c))
+        .map(|c| c.tty_size.0)?;
+    if y != w.sy {
+        return None;
+    }
+    let look = crate::style::look(st, sid);
+    if look.status_lines.first().is_some_and(Option::is_some) {
+        return None;
+    }
+    let bar = crate::attach::status::status_bar(st, sid)?;
+    let entry = tmate_term::status_entry_at(usize::from(cols), &bar, &look, usize::from(x))?;
+    let idx = bar.windows.get(entry)?.idx;
+    u32::try_from(idx).ok()
 }
 
 /// An unbound mouse key on a pane: to its tree mode, else to its program if it asked for the

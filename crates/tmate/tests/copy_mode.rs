@@ -261,17 +261,21 @@ fn default_copy_key_tables() {
         m.run(&["new-session", "-d", "-s", "main"]);
     }
     for table in ["copy-mode", "copy-mode-vi"] {
-        // command-prompt bindings use `{ }` blocks we cannot print the same way yet, and
-        // DoubleClick/TripleClick keys do not exist here.
+        // command-prompt bindings use `{ }` blocks we cannot print the same way yet.
         let keep = |out: String| -> Vec<String> {
             out.lines()
-                .filter(|l| !l.contains("command-prompt") && !l.contains("Click"))
+                .filter(|l| !l.contains("command-prompt"))
                 .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
                 .collect()
         };
         let x = keep(a.run(&["list-keys", "-T", table]));
         let y = keep(b.run(&["list-keys", "-T", table]));
         assert!(x.len() > 40, "{x:?}");
+        assert_eq!(
+            x.iter().filter(|l| l.contains("Click1Pane")).count(),
+            2,
+            "tmux's double and triple click bindings: {x:?}"
+        );
         assert_eq!(y, x, "list-keys -T {table}");
     }
 }

@@ -109,6 +109,11 @@ pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
         capture_text(&p.term, args, false)
     };
     if args.has('p') {
+        // tmux prints the text without its last newline, then a newline: an empty capture
+        // (`-a -q` without an alternate screen) is an empty line.
+        if out.is_empty() {
+            return output("\n".to_string());
+        }
         return output(out);
     }
     let limit = buffer_limit(state);

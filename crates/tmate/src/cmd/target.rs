@@ -141,6 +141,18 @@ pub fn resolve_as(
             pane,
         });
     }
+    // ...or the window of the status-line entry under it.
+    if t == "="
+        && let Some(window) = client.mouse.as_ref().and_then(|m| m.window)
+        && let Some(session) = current_session(client, state)
+        && let Some(pane) = state.window(session, window).map(|w| w.active)
+    {
+        return Ok(Target {
+            session,
+            window,
+            pane,
+        });
+    }
     let bare =
         !t.is_empty() && !t.contains(':') && !t.contains('.') && !t.starts_with(['$', '@', '%']);
     if bare && find != Find::Session {

@@ -429,7 +429,7 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     } else if let Some(p) = state.panes.get_mut(&pane) {
         sync(p);
     }
-    finish_copy(ctx, state, pane, effect, limit);
+    finish_copy(state, pane, effect, limit);
     Ok(CmdResult::default())
 }
 
@@ -764,7 +764,7 @@ fn copy_text(m: &CopyMode, g: &Grid<'_>) -> Option<Vec<u8>> {
 
 /// After a copy command: the text to its pipe command, to a paste buffer, and to the outer
 /// terminals' clipboard (`set-clipboard`, tmux `window_copy_copy_buffer`).
-fn finish_copy(ctx: &Ctx<'_>, state: &mut State, pane: u32, effect: Effect, limit: usize) {
+fn finish_copy(state: &mut State, pane: u32, effect: Effect, limit: usize) {
     let expand = |state: &State, s: &str| match state.locate_pane(pane) {
         Some((session, window)) => crate::format::expand(
             state,
@@ -795,7 +795,7 @@ fn finish_copy(ctx: &Ctx<'_>, state: &mut State, pane: u32, effect: Effect, limi
             })
             .filter(|c| !c.is_empty());
         if let Some(command) = command {
-            run_pipe(ctx, &command, text.clone().unwrap_or_default());
+            run_pipe(&command, text.clone().unwrap_or_default());
         }
     }
     let Some(text) = text else {
@@ -839,15 +839,16 @@ fn append_to_top_buffer(state: &mut State, text: Vec<u8>, limit: usize) {
 }
 
 /// copy-pipe: the text to `sh -c COMMAND` on its stdin, in the background, bounded in time.
-fn run_pipe(ctx: &Ctx<'_>, command: &str, text: Vec<u8>) {
-    let cwd = ctx.client.cwd.clone();
+fn run_pipe(command: &str, text: Vec<u8>) {
+    // tmux's `job_run` without a directory: the server's home, else `/`.
+    let cwd = std::env::var("HOME").unwrap_or_default();
     let command = command.to_string();
     tokio::spawn(async move {
         use tokio::io::AsyncWriteExt;
         let child = tokio::process::Command::new("/bin/sh")
             .arg("-c")
             .arg(&command)
-            .current_dir(if std::path::Path::new(&cwd).is_dir() {
+            .current_dir(if !cwd.is_empty() && std::path::Path::new(&cwd).is_dir() {
                 cwd
             } else {
                 "/".into()
