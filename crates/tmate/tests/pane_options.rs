@@ -230,8 +230,13 @@ async fn two_panes_and_numbered_lines() {
 /// Wait until both clients show `ready` and their screens stop changing relative to each
 /// other (the last option may still be drawing on one), bounded by the deadline.
 async fn settle(p: &mut Pair, what: &str, ready: &str) {
+    settle_when(p, what, |screen| screen.contains(ready)).await;
+}
+
+/// [`settle`] once both screens' text satisfies `ready`.
+async fn settle_when(p: &mut Pair, what: &str, ready: impl Fn(&str) -> bool) {
     for c in &mut p.clients {
-        c.wait_for(what, |c| c.screen.screen().contents().contains(ready))
+        c.wait_for(what, |c| ready(&c.screen.screen().contents()))
             .await;
     }
     let rows = p.clients[0].rows();
@@ -354,6 +359,7 @@ async fn read_only_clients() {
     }
     let flags = "#{client_readonly} #{client_flags}";
     both(&muxes, &["list-clients", "-F", flags]);
+    both(&muxes, &["display-message", "-p", flags]);
     for c in &mut clients {
         c.type_bytes(b"\x02c").await;
         c.wait_for("the read-only error", |c| {
@@ -456,4 +462,30 @@ fn under_shell(m: &Mux, script: &str) -> tmate_fixtures::pty_client::PtyClient {
     }
     let name = if m.is_tmux { "tmux" } else { "tmate" };
     tmate_fixtures::pty_client::PtyClient::spawn(&cmd, 80, 24, name)
+}
+
+/// A window smaller than the client: tmux's `·` outside it, then `fill-character`'s
+/// character, and `·` again for a wide one.
+#[tokio::test]
+async fn fill_character_outside_a_smaller_window() {
+    let mut p = Pair::start("set -g status-right ''\n", 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["split-window", "-h", "cat"]);
+        m.run(&["resize-window", "-x", "40", "-y", "10"]);
+    }
+    settle(&mut p, "the smaller window", "·").await;
+    p.same_rows(0..24, "outside the window");
+    for m in &p.muxes {
+        m.run(&["set", "-w", "fill-character", "#x"]);
+    }
+    settle_when(&mut p, "fill-character #x", |s| {
+        s.contains("##") && !s.contains('·')
+    })
+    .await;
+    p.same_rows(0..24, "fill-character #x");
+    for m in &p.muxes {
+        m.run(&["set", "-w", "fill-character", "界"]);
+    }
+    settle_when(&mut p, "a wide fill-character", |s| !s.contains('#')).await;
+    p.same_rows(0..24, "a wide fill-character");
 }
