@@ -489,3 +489,43 @@ async fn fill_character_outside_a_smaller_window() {
     settle_when(&mut p, "a wide fill-character", |s| !s.contains('#')).await;
     p.same_rows(0..24, "a wide fill-character");
 }
+
+/// A pane's own `window-style`, `window-active-style` and `pane-border-format` drawn over
+/// its window's.
+#[tokio::test]
+async fn a_panes_own_styles_and_border_format() {
+    let config = "set -g status-right ''\nset -g pane-border-status top\n";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["split-window", "-h", "cat"]);
+        m.run(&["set", "-w", "window-style", "bg=colour17"]);
+        m.run(&["set", "-p", "-t", ":.0", "window-style", "bg=colour52"]);
+        m.run(&[
+            "set",
+            "-p",
+            "-t",
+            ":.1",
+            "window-active-style",
+            "fg=colour226,bg=colour22",
+        ]);
+        m.run(&[
+            "set",
+            "-p",
+            "-t",
+            ":.0",
+            "pane-border-format",
+            "own #{pane_index}",
+        ]);
+    }
+    settle(&mut p, "the pane's own border format", "own 0").await;
+    p.same_rows(0..23, "a pane's own styles and border format");
+    for m in &p.muxes {
+        m.run(&["select-pane", "-t", ":.0"]);
+        m.run(&["set", "-pu", "-t", ":.0", "pane-border-format"]);
+    }
+    settle_when(&mut p, "the window's border format again", |s| {
+        !s.contains("own 0")
+    })
+    .await;
+    p.same_rows(0..23, "pane 0 active, its format unset");
+}
