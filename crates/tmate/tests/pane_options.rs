@@ -264,7 +264,8 @@ async fn synchronize_panes_sends_input_to_all() {
     for m in &p.muxes {
         m.run(&["set", "-g", "status", "off"]);
         m.run(&["split-window", "-h", "cat"]);
-        m.run(&["split-window", "-v", "cat"]);
+        // Pane 2's program wants application cursor keys.
+        m.run(&["split-window", "-v", "printf '\\033[?1h'; exec cat"]);
         m.run(&["set", "-w", "synchronize-panes", "on"]);
         m.run(&["set", "-p", "-t", ":.1", "synchronize-panes", "off"]);
         m.run(&["select-pane", "-t", ":.0"]);
@@ -297,6 +298,24 @@ async fn synchronize_panes_sends_input_to_all() {
         );
     }
     for pane in [":.0", ":.1", ":.2"] {
+        p.run_both(&["capture-pane", "-p", "-t", pane]);
+    }
+    // A key sent to pane 0 reaches pane 2 encoded for pane 2's modes (the terminal's echo
+    // shows which; cat's copy of it is a cursor movement).
+    for m in &p.muxes {
+        m.run(&["send-keys", "-t", ":.0", "Up", "Enter"]);
+        m.wait_for(
+            &["capture-pane", "-p", "-t", ":.2"],
+            "Up in application mode",
+            |o| o.contains("^[OA"),
+        );
+        m.wait_for(
+            &["capture-pane", "-p", "-t", ":.0"],
+            "Up in normal mode",
+            |o| o.contains("^[[A"),
+        );
+    }
+    for pane in [":.0", ":.2"] {
         p.run_both(&["capture-pane", "-p", "-t", pane]);
     }
 }
