@@ -548,3 +548,59 @@ async fn a_panes_own_styles_and_border_format() {
     .await;
     p.same_rows(0..23, "pane 0 active, its format unset");
 }
+
+/// `alternate-screen off`, globally and for one pane: the program's switch to the alternate
+/// screen is ignored, so what it prints there lands on the normal screen.
+#[test]
+fn alternate_screen_off() {
+    let script = "printf 'normal\\n\\033[?1049halt\\n'; exec cat";
+    // Waits for a line, so that the pane's own option is set before it switches.
+    let later = "read x; printf 'n2\\n\\033[?1049ha2\\n'; exec cat";
+    let (tmux, tmate) = (Mux::tmux(), Mux::tmate());
+    compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[
+            &[
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-x",
+                "40",
+                "-y",
+                "8",
+                "cat",
+            ],
+            &["set", "-g", "alternate-screen", "off"],
+            &["new-window", "-d", "-n", "off", script],
+            &["set", "-g", "alternate-screen", "on"],
+            &["new-window", "-d", "-n", "on", script],
+            &["split-window", "-d", "-t", "on", later],
+            &["set", "-p", "-t", "on.1", "alternate-screen", "off"],
+            &["send-keys", "-t", "on.1", "go", "Enter"],
+        ],
+    );
+    for m in [&tmux, &tmate] {
+        for (pane, text) in [("off", "alt"), ("on.0", "alt"), ("on.1", "a2")] {
+            m.wait_for(&["capture-pane", "-p", "-t", pane], text, |o| {
+                o.contains(text)
+            });
+        }
+    }
+    compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[
+            &["capture-pane", "-p", "-t", "off"],
+            &["capture-pane", "-p", "-t", "on.0"],
+            &["capture-pane", "-p", "-t", "on.1"],
+            &[
+                "list-panes",
+                "-s",
+                "-F",
+                "#{window_name}.#{pane_index} #{alternate_on}",
+            ],
+        ],
+    );
+}
