@@ -130,9 +130,10 @@ impl KeyDispatch {
         self.repeat_until
     }
 
-    /// Switch to `table` (`switch-client -T`); `None` is the default.
+    /// Switch to `table` (`switch-client -T`); `None` is the default (the session's
+    /// `key-table`). `root` is kept by name: it is not the default under another `key-table`.
     pub fn set_table(&mut self, table: Option<&str>) {
-        self.table = table.filter(|t| *t != ROOT).map(str::to_string);
+        self.table = table.map(str::to_string);
         self.repeat_until = None;
     }
 
@@ -150,9 +151,11 @@ impl KeyDispatch {
     /// a repeat).
     pub fn key(&mut self, key: KeyCode, now: Instant, ctx: &KeyContext<'_>) -> KeyOutcome {
         self.expire(now);
-        let mut table = match (&self.table, ctx.mode_table) {
-            (None, Some(mode)) => mode.to_string(),
-            (table, _) => table.as_deref().unwrap_or(ctx.default_table).to_string(),
+        let current = self.table.as_deref().unwrap_or(ctx.default_table);
+        // tmux's `server_client_is_default_key_table` compares names.
+        let mut table = match ctx.mode_table {
+            Some(mode) if current == ctx.default_table => mode.to_string(),
+            _ => current.to_string(),
         };
         let mut first = table.clone();
         let mut repeating = self.repeat_until.is_some();
@@ -324,6 +327,30 @@ mod tests {
         // The prefix still works in a mode.
         assert_eq!(d.key(key("C-b"), now, &copy), KeyOutcome::Prefix);
         assert_eq!(d.key(key("c"), now, &copy), run("new-window"));
+    }
+
+    #[test]
+    fn a_key_table_other_than_root_is_the_default() {
+        let t = tables(&[
+            ("mine", "x", false, "a"),
+            ("root", "y", false, "b"),
+            ("prefix", "c", false, "new-window"),
+        ]);
+        let mut c = ctx(&t, None);
+        c.default_table = "mine";
+        let now = Instant::now();
+        let mut d = KeyDispatch::default();
+        assert_eq!(d.key(key("x"), now, &c), run("a"));
+        // Root is not consulted: the key goes to the pane.
+        assert_eq!(d.key(key("y"), now, &c), KeyOutcome::Pane);
+        assert_eq!(d.key(key("C-b"), now, &c), KeyOutcome::Prefix);
+        assert_eq!(d.key(key("c"), now, &c), run("new-window"));
+        // switch-client -T root: root by name, once, then the default again.
+        d.set_table(Some("root"));
+        assert_eq!(d.key(key("y"), now, &c), run("b"));
+        assert_eq!(d.key(key("x"), now, &c), run("a"));
+        d.set_table(Some("root"));
+        assert_eq!(d.key(key("z"), now, &c), KeyOutcome::Dropped);
     }
 
     #[test]

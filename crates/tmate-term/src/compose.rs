@@ -437,18 +437,23 @@ impl<'s, 'a> Layout<'s, 'a> {
     /// past them use `pane-border-style`; a border of the active pane is in
     /// `pane-active-border-style` (green), with an arrow pointing into it on its second cell
     /// under `pane-border-indicators arrows`.
-    fn border_cell(
+    fn border_cell<'l>(
         &self,
         px: u32,
         py: u32,
         active: Option<&ScenePane<'_>>,
-        look: &Look,
-    ) -> (&'static str, Style) {
+        look: &'l Look,
+    ) -> (&'l str, Style) {
         let lines = look.pane_lines;
-        if px > self.sx || py > self.sy {
-            return (CellType::Outside.glyph(lines, None), look.border_style);
-        }
         let cell_type = self.type_of_cell(px, py);
+        if cell_type == CellType::Outside {
+            // `fill-character` replaces what tmux draws outside the window.
+            let glyph = look
+                .fill_character
+                .as_deref()
+                .unwrap_or_else(|| CellType::Outside.glyph(lines, None));
+            return (glyph, look.border_style);
+        }
         let owner = self.owner_of(px, py, active);
         let is_active = owner.is_some_and(|(_, p)| active.is_some_and(|a| a.id == p.id));
         let style = if is_active {
@@ -749,6 +754,7 @@ fn layout_stamp(scene: &Scene<'_>, look: &Look, area: Area, client_rows: u16) ->
             &look.pane_status_text,
             &look.pane_colours,
             (look.pane_lines, look.pane_indicators, look.pane_base_index),
+            &look.fill_character,
         )
             .hash(&mut h);
         for p in &scene.panes {

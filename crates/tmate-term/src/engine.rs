@@ -191,6 +191,11 @@ impl AlacrittyEngine {
         }
     }
 
+    /// `alternate-screen`: whether the program may switch to the alternate screen.
+    pub(crate) fn set_alternate_allowed(&mut self, allowed: bool) {
+        self.filter.no_alternate = !allowed;
+    }
+
     fn feed_chunk(&mut self, chunk: &[u8]) {
         let cols = self.term.grid().columns();
         let mut scratch = std::mem::take(&mut self.scratch);

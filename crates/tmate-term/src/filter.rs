@@ -40,6 +40,9 @@ pub(crate) struct InputFilter {
     /// Complete OSC 52 payloads (`52;FLAGS;DATA`) and whether each ended with BEL (else ST),
     /// for the host's clipboard (tmux `input_osc_52`).
     pub(crate) clipboard: Vec<(Vec<u8>, bool)>,
+    /// `alternate-screen off`: the private modes 47, 1047 and 1049 are taken out of mode
+    /// sets and resets, as tmux ignores them then.
+    pub(crate) no_alternate: bool,
 }
 
 impl Default for InputFilter {
@@ -49,6 +52,7 @@ impl Default for InputFilter {
             csi: Vec::new(),
             osc: None,
             clipboard: Vec::new(),
+            no_alternate: false,
         }
     }
 }
@@ -174,6 +178,21 @@ impl InputFilter {
         }
     }
 
+    /// A held `?...h`/`?...l` without the alternate screen's modes (47, 1047, 1049); with
+    /// none left it becomes `?` alone (mode 0, which nothing knows), as its ESC is already out.
+    fn drop_alternate_modes(&mut self) {
+        let Some(params) = self.csi.strip_prefix(b"?") else {
+            return;
+        };
+        let kept: Vec<&[u8]> = params
+            .split(|&c| c == b';')
+            .filter(|p| !matches!(*p, b"47" | b"1047" | b"1049"))
+            .collect();
+        let mut body = b"?".to_vec();
+        body.extend_from_slice(&kept.join(&b';'));
+        self.csi = body;
+    }
+
     /// Pass on a held CSI unchanged (without its final byte, which has not come yet).
     fn flush_csi(&mut self, out: &mut Vec<u8>) {
         out.push(b'[');
@@ -190,6 +209,9 @@ impl InputFilter {
                 .iter()
                 .all(|&c| c.is_ascii_digit() || c == b';' || c == b':');
         if !is_rep {
+            if self.no_alternate && matches!(final_byte, b'h' | b'l') {
+                self.drop_alternate_modes();
+            }
             self.flush_csi(out);
             out.push(final_byte);
             return 0;
@@ -224,6 +246,21 @@ mod tests {
             marks += f.filter(c, cols, &mut out);
         }
         (out, marks)
+    }
+
+    #[test]
+    fn alternate_screen_modes_dropped_when_off() {
+        let mut f = InputFilter {
+            no_alternate: true,
+            ..InputFilter::default()
+        };
+        let mut out = Vec::new();
+        f.filter(
+            b"a\x1b[?1049hb\x1b[?25;47lc\x1b[?1047;1049h\x1b[1049h",
+            80,
+            &mut out,
+        );
+        assert_eq!(out, b"a\x1b[?hb\x1b[?25lc\x1b[?h\x1b[1049h");
     }
 
     #[test]

@@ -173,6 +173,12 @@ impl PaneTerm {
         self.changed(false);
     }
 
+    /// tmux's `alternate-screen` option for this pane: off, the program's switches to the
+    /// alternate screen (modes 47, 1047, 1049) are ignored from now on.
+    pub fn set_alternate_screen(&mut self, allowed: bool) {
+        self.engine.set_alternate_allowed(allowed);
+    }
+
     /// New size; content reflows as alacritty does (tmux reflows too, with small differences).
     pub fn resize(&mut self, cols: u16, rows: u16) {
         if (cols, rows) == (self.cols, self.rows) {

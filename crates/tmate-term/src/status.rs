@@ -96,6 +96,13 @@ impl PaneLines {
     }
 }
 
+/// `fill-character` as tmux 3.3a's `window_set_fill_character` takes it: the value's first
+/// character when it is one cell wide; `None` (tmux's `·`) for an empty value or a wide one.
+pub fn fill_character(value: &str) -> Option<String> {
+    let c = value.chars().next()?;
+    (unicode_width::UnicodeWidthChar::width(c) == Some(1)).then(|| c.to_string())
+}
+
 /// `pane-border-indicators`: how the active pane's border is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum PaneIndicators {
@@ -198,6 +205,8 @@ pub struct Look {
     pub pane_lines: PaneLines,
     pub pane_indicators: PaneIndicators,
     pub pane_base_index: u32,
+    /// `fill-character`: one cell-wide character drawn outside the window instead of `·`.
+    pub fill_character: Option<String>,
 }
 
 impl Default for Look {
@@ -223,6 +232,7 @@ impl Default for Look {
             pane_lines: PaneLines::Single,
             pane_indicators: PaneIndicators::Colour,
             pane_base_index: 0,
+            fill_character: None,
         }
     }
 }

@@ -212,9 +212,11 @@ fn dispatch(
     let mode_table = pane
         .filter(|_| location == Location::Pane)
         .and_then(|p| crate::copy::key_table(st, p));
+    // The session's default table (`key-table`, root unless set) after a mode's.
+    let default_table = st.session_option(sid, "key-table");
     let binding = mode_table
         .and_then(|t| st.keys.lookup(t, key))
-        .or_else(|| st.keys.lookup("root", key))
+        .or_else(|| st.keys.lookup(&default_table, key))
         .cloned();
     // tmux: a status-line key belongs to the window whose range is under the mouse; away
     // from the window list there is none (tmux's StatusLeft/StatusRight/StatusDefault keys,

@@ -39,11 +39,17 @@ pub fn spawn_pane(
     let id = state.alloc_pane();
     let started = start_process(shared, state, id, session, command, cwd, sx, sy)?;
     let history = history_limit(state, session);
+    // `alternate-screen` as the session's current window has it (the pane has no window yet;
+    // a split goes there, a new window starts from the globals).
+    let current = state.sessions.get(&session).map_or(0, |s| s.current);
+    let alternate = state.option(session, current, "alternate-screen") != "off";
+    let mut term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
+    term.set_alternate_screen(alternate);
     state.panes.insert(
         id,
         Pane {
             id,
-            term: tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history),
+            term,
             input: started.input,
             master: started.master,
             pid: started.pid,

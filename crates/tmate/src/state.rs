@@ -581,6 +581,17 @@ impl State {
         self.option(ctx.session, ctx.window, name)
     }
 
+    /// Hand every pane its `alternate-screen` value (after the option changed anywhere).
+    pub fn apply_alternate_screen(&mut self) {
+        let ids: Vec<u32> = self.panes.keys().copied().collect();
+        for id in ids {
+            let allowed = self.pane_option(id, "alternate-screen") != "off";
+            if let Some(p) = self.panes.get_mut(&id) {
+                p.term.set_alternate_screen(allowed);
+            }
+        }
+    }
+
     /// A numeric option (0 when unset or not a number).
     pub fn option_num(&self, sid: u32, idx: u32, name: &str) -> i64 {
         self.option(sid, idx, name).parse().unwrap_or(0)

@@ -63,6 +63,7 @@ fn pane_status_lines(st: &State, ctx: Ctx, look: &mut Look) {
     look.pane_indicators =
         tmate_term::PaneIndicators::from_option(&option("pane-border-indicators"));
     look.pane_base_index = option("pane-base-index").parse().unwrap_or(0);
+    look.fill_character = tmate_term::fill_character(&option("fill-character"));
     if w.pane_status == tmate_term::PaneStatus::Off {
         return;
     }

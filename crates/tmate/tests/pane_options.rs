@@ -230,8 +230,13 @@ async fn two_panes_and_numbered_lines() {
 /// Wait until both clients show `ready` and their screens stop changing relative to each
 /// other (the last option may still be drawing on one), bounded by the deadline.
 async fn settle(p: &mut Pair, what: &str, ready: &str) {
+    settle_when(p, what, |screen| screen.contains(ready)).await;
+}
+
+/// [`settle`] once both screens' text satisfies `ready`.
+async fn settle_when(p: &mut Pair, what: &str, ready: impl Fn(&str) -> bool) {
     for c in &mut p.clients {
-        c.wait_for(what, |c| c.screen.screen().contents().contains(ready))
+        c.wait_for(what, |c| ready(&c.screen.screen().contents()))
             .await;
     }
     let rows = p.clients[0].rows();
@@ -259,7 +264,8 @@ async fn synchronize_panes_sends_input_to_all() {
     for m in &p.muxes {
         m.run(&["set", "-g", "status", "off"]);
         m.run(&["split-window", "-h", "cat"]);
-        m.run(&["split-window", "-v", "cat"]);
+        // Pane 2's program wants application cursor keys.
+        m.run(&["split-window", "-v", "printf '\\033[?1h'; exec cat"]);
         m.run(&["set", "-w", "synchronize-panes", "on"]);
         m.run(&["set", "-p", "-t", ":.1", "synchronize-panes", "off"]);
         m.run(&["select-pane", "-t", ":.0"]);
@@ -292,6 +298,24 @@ async fn synchronize_panes_sends_input_to_all() {
         );
     }
     for pane in [":.0", ":.1", ":.2"] {
+        p.run_both(&["capture-pane", "-p", "-t", pane]);
+    }
+    // A key sent to pane 0 reaches pane 2 encoded for pane 2's modes (the terminal's echo
+    // shows which; cat's copy of it is a cursor movement).
+    for m in &p.muxes {
+        m.run(&["send-keys", "-t", ":.0", "Up", "Enter"]);
+        m.wait_for(
+            &["capture-pane", "-p", "-t", ":.2"],
+            "Up in application mode",
+            |o| o.contains("^[OA"),
+        );
+        m.wait_for(
+            &["capture-pane", "-p", "-t", ":.0"],
+            "Up in normal mode",
+            |o| o.contains("^[[A"),
+        );
+    }
+    for pane in [":.0", ":.2"] {
         p.run_both(&["capture-pane", "-p", "-t", pane]);
     }
 }
@@ -354,6 +378,7 @@ async fn read_only_clients() {
     }
     let flags = "#{client_readonly} #{client_flags}";
     both(&muxes, &["list-clients", "-F", flags]);
+    both(&muxes, &["display-message", "-p", flags]);
     for c in &mut clients {
         c.type_bytes(b"\x02c").await;
         c.wait_for("the read-only error", |c| {
@@ -456,4 +481,126 @@ fn under_shell(m: &Mux, script: &str) -> tmate_fixtures::pty_client::PtyClient {
     }
     let name = if m.is_tmux { "tmux" } else { "tmate" };
     tmate_fixtures::pty_client::PtyClient::spawn(&cmd, 80, 24, name)
+}
+
+/// A window smaller than the client: tmux's `·` outside it, then `fill-character`'s
+/// character, and `·` again for a wide one.
+#[tokio::test]
+async fn fill_character_outside_a_smaller_window() {
+    let mut p = Pair::start("set -g status-right ''\n", 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["split-window", "-h", "cat"]);
+        m.run(&["resize-window", "-x", "40", "-y", "10"]);
+    }
+    settle(&mut p, "the smaller window", "·").await;
+    p.same_rows(0..24, "outside the window");
+    for m in &p.muxes {
+        m.run(&["set", "-w", "fill-character", "#x"]);
+    }
+    settle_when(&mut p, "fill-character #x", |s| {
+        s.contains("##") && !s.contains('·')
+    })
+    .await;
+    p.same_rows(0..24, "fill-character #x");
+    for m in &p.muxes {
+        m.run(&["set", "-w", "fill-character", "界"]);
+    }
+    settle_when(&mut p, "a wide fill-character", |s| !s.contains('#')).await;
+    p.same_rows(0..24, "a wide fill-character");
+}
+
+/// A pane's own `window-style`, `window-active-style` and `pane-border-format` drawn over
+/// its window's.
+#[tokio::test]
+async fn a_panes_own_styles_and_border_format() {
+    let config = "set -g status-right ''\nset -g pane-border-status top\n";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["split-window", "-h", "cat"]);
+        m.run(&["set", "-w", "window-style", "bg=colour17"]);
+        m.run(&["set", "-p", "-t", ":.0", "window-style", "bg=colour52"]);
+        m.run(&[
+            "set",
+            "-p",
+            "-t",
+            ":.1",
+            "window-active-style",
+            "fg=colour226,bg=colour22",
+        ]);
+        m.run(&[
+            "set",
+            "-p",
+            "-t",
+            ":.0",
+            "pane-border-format",
+            "own #{pane_index}",
+        ]);
+    }
+    settle(&mut p, "the pane's own border format", "own 0").await;
+    p.same_rows(0..23, "a pane's own styles and border format");
+    for m in &p.muxes {
+        m.run(&["select-pane", "-t", ":.0"]);
+        m.run(&["set", "-pu", "-t", ":.0", "pane-border-format"]);
+    }
+    settle_when(&mut p, "the window's border format again", |s| {
+        !s.contains("own 0")
+    })
+    .await;
+    p.same_rows(0..23, "pane 0 active, its format unset");
+}
+
+/// `alternate-screen off`, globally and for one pane: the program's switch to the alternate
+/// screen is ignored, so what it prints there lands on the normal screen.
+#[test]
+fn alternate_screen_off() {
+    let script = "printf 'normal\\n\\033[?1049halt\\n'; exec cat";
+    // Waits for a line, so that the pane's own option is set before it switches.
+    let later = "read x; printf 'n2\\n\\033[?1049ha2\\n'; exec cat";
+    let (tmux, tmate) = (Mux::tmux(), Mux::tmate());
+    compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[
+            &[
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-x",
+                "40",
+                "-y",
+                "8",
+                "cat",
+            ],
+            &["set", "-g", "alternate-screen", "off"],
+            &["new-window", "-d", "-n", "off", script],
+            &["set", "-g", "alternate-screen", "on"],
+            &["new-window", "-d", "-n", "on", script],
+            &["split-window", "-d", "-t", "on", later],
+            &["set", "-p", "-t", "on.1", "alternate-screen", "off"],
+            &["send-keys", "-t", "on.1", "go", "Enter"],
+        ],
+    );
+    for m in [&tmux, &tmate] {
+        for (pane, text) in [("off", "alt"), ("on.0", "alt"), ("on.1", "a2")] {
+            m.wait_for(&["capture-pane", "-p", "-t", pane], text, |o| {
+                o.contains(text)
+            });
+        }
+    }
+    compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[
+            &["capture-pane", "-p", "-t", "off"],
+            &["capture-pane", "-p", "-t", "on.0"],
+            &["capture-pane", "-p", "-t", "on.1"],
+            &[
+                "list-panes",
+                "-s",
+                "-F",
+                "#{window_name}.#{pane_index} #{alternate_on}",
+            ],
+        ],
+    );
 }

@@ -109,18 +109,6 @@ pub fn write_key(state: &State, pane: u32, key: KeyCode) {
     }
 }
 
-/// send-keys' bytes, `repeat` times, to `pane` and the panes synchronized with it (tmux's
-/// send-keys goes through `window_pane_key`); they are encoded for `pane`'s modes.
-pub fn write_synchronized(state: &State, pane: u32, bytes: &[u8], repeat: usize) {
-    for id in std::iter::once(pane).chain(synchronized_panes(state, pane)) {
-        if let Some(p) = state.panes.get(&id) {
-            for _ in 0..repeat {
-                p.write(bytes.to_vec());
-            }
-        }
-    }
-}
-
 /// The other panes that get what is typed into `pane` (tmux 3.3a `window_pane_key`): with
 /// `synchronize-panes` on for `pane`, each other visible pane of its window that has it on
 /// too, runs its program (not dead) and shows no mode.

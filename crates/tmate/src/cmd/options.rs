@@ -156,6 +156,16 @@ fn target_map<'s>(
 }
 
 fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOutcome {
+    let r = set_value(ctx, state, args, window_cmd)?;
+    // The panes' terminals keep `alternate-screen` themselves: tell them of a change.
+    let base = args.rest.first().and_then(|n| options::split_index(n));
+    if base.is_some_and(|(b, _)| options::lookup(b).is_ok_and(|d| d.name == "alternate-screen")) {
+        state.apply_alternate_screen();
+    }
+    Ok(r)
+}
+
+fn set_value(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOutcome {
     let Some(name) = args.rest.first() else {
         return fail("command set-option: too few arguments (need at least 1)");
     };

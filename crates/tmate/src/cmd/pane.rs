@@ -239,13 +239,40 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
     let Some(p) = state.panes.get(&t.pane) else {
         return fail("no pane");
     };
-    let modes = p.key_modes();
     let repeat = args
         .get('N')
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(1)
         .min(10_000);
-    // One entry per key, as tmux injects them one by one.
+    let mut skip = 0;
+    // clock-mode takes keys as tmux's window_pane_key gives them to a mode: with a client to
+    // act for, the first key leaves it (the rest reach the pane); without one, all are dropped.
+    if p.clock.is_some() {
+        if super::current_client(ctx, state).is_none() {
+            return Ok(CmdResult::default());
+        }
+        crate::clock_mode::leave(state, t.pane);
+        ctx.shared.notify();
+        skip = 1;
+    }
+    // tmux's send-keys goes through `window_pane_key`: the panes synchronized with the
+    // target get the keys too, each encoded for its own program's modes.
+    for id in std::iter::once(t.pane).chain(super::synchronized_panes(state, t.pane)) {
+        if let Some(p) = state.panes.get(&id) {
+            let keys = key_bytes(args, p.key_modes());
+            let bytes = keys.get(skip..).unwrap_or_default().concat();
+            for _ in 0..repeat {
+                p.write(bytes.clone());
+            }
+        }
+    }
+    Ok(CmdResult::default())
+}
+
+/// send-keys' words as the bytes of each key (one entry per key, as tmux injects them one
+/// by one) for a pane whose program is in these key modes: `-l` characters, `-H` hex bytes,
+/// else key names, or a word's characters when it is not one.
+fn key_bytes(args: &Args, modes: tmate_proto::PaneKeyModes) -> Vec<Vec<u8>> {
     let mut keys: Vec<Vec<u8>> = Vec::new();
     let chars =
         |word: &str| -> Vec<Vec<u8>> { word.chars().map(|c| c.to_string().into_bytes()).collect() };
@@ -262,27 +289,10 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
             }
             continue;
         }
-        // A key name when it parses as one, else the word's characters literally (tmux too).
         match KeyCode::parse(word).and_then(|k| pane_key_bytes(k, modes)) {
             Some(b) => keys.push(b),
             None => keys.extend(chars(word)),
         }
     }
-    // clock-mode takes keys as tmux's window_pane_key gives them to a mode: with a client to
-    // act for, the first key leaves it (the rest reach the pane); without one, all are dropped.
-    if p.clock.is_some() {
-        if super::current_client(ctx, state).is_none() {
-            return Ok(CmdResult::default());
-        }
-        crate::clock_mode::leave(state, t.pane);
-        ctx.shared.notify();
-        if !keys.is_empty() {
-            keys.remove(0);
-        }
-    }
-    if !state.panes.contains_key(&t.pane) {
-        return fail("no pane");
-    }
-    super::keys::write_synchronized(state, t.pane, &keys.concat(), repeat);
-    Ok(CmdResult::default())
+    keys
 }
