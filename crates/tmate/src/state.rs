@@ -304,6 +304,8 @@ pub struct Session {
     pub environ: crate::environ::Environ,
     /// When it was made, seconds since the epoch (`#{session_created}`).
     pub created: i64,
+    /// Its working directory (`new-session -c`, else the client's; `#{session_path}`).
+    pub path: String,
 }
 
 impl Session {
@@ -460,6 +462,10 @@ pub struct State {
     pub source_depth: u32,
     /// When the server started, seconds since the epoch (`#{start_time}`; 0 in tests).
     pub started: i64,
+    /// The server's socket (`#{socket_path}`).
+    pub socket_path: String,
+    /// The start-up config files asked for, found or not (`#{config_files}`).
+    pub config_files: Vec<String>,
     /// wait-for channels: locked flag and waiting command clients.
     pub channels: BTreeMap<String, crate::cmd::Channel>,
     /// The relay uplink's state: env values, ready flag, the queue to the relay.
