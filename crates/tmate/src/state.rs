@@ -450,6 +450,8 @@ pub struct State {
     pub clock: u64,
     pub options: crate::options::Globals,
     pub keys: crate::bindings::KeyTables,
+    /// `bind-key -N` notes by (table, key); a binding replaced without one loses it.
+    pub key_notes: BTreeMap<(String, tmate_proto::KeyCode), String>,
     pub clients: BTreeMap<u32, ClientHandle>,
     next_client: u32,
     /// show-messages: config errors and displayed messages, oldest first.
