@@ -33,6 +33,9 @@ pub(crate) trait Engine: Send {
     /// (col, row) on the visible screen.
     fn cursor(&self) -> (usize, usize);
     fn modes(&self) -> PaneModes;
+    /// Insert mode (IRM), origin mode (DECOM), autowrap (DECAWM): tmux's `insert_flag`,
+    /// `origin_flag`, `wrap_flag`.
+    fn edit_modes(&self) -> (bool, bool, bool);
     fn title(&self) -> Option<String>;
     /// A bell (BEL outside a string sequence) was fed since the last call.
     fn take_bell(&mut self) -> bool;
@@ -409,6 +412,15 @@ impl Engine for AlacrittyEngine {
     fn cursor(&self) -> (usize, usize) {
         let point = self.term.grid().cursor.point;
         (point.column.0, usize::try_from(point.line.0).unwrap_or(0))
+    }
+
+    fn edit_modes(&self) -> (bool, bool, bool) {
+        let mode = *self.term.mode();
+        (
+            mode.contains(TermMode::INSERT),
+            mode.contains(TermMode::ORIGIN),
+            mode.contains(TermMode::LINE_WRAP),
+        )
     }
 
     fn modes(&self) -> PaneModes {

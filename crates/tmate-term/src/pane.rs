@@ -228,6 +228,12 @@ impl PaneTerm {
         )
     }
 
+    /// (insert, origin, autowrap) modes of the pane's program (tmux's `insert_flag`,
+    /// `origin_flag`, `wrap_flag`).
+    pub fn edit_modes(&self) -> (bool, bool, bool) {
+        self.engine.edit_modes()
+    }
+
     pub fn modes(&self) -> PaneModes {
         let mut modes = self.engine.modes();
         if self.copy_view.is_some() {

@@ -645,6 +645,7 @@ mod tests {
                 older: Vec::new(),
                 environ: Default::default(),
                 created: 0,
+                path: String::new(),
             },
         );
         state.split(1, 0, 1, Dir::LeftRight, 2).unwrap();

@@ -152,7 +152,13 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
             control: false,
             ..ClientInfo::default()
         };
-        for (file, options) in crate::config::startup_files(config.as_deref()) {
+        st.socket_path = socket.to_string_lossy().into_owned();
+        let files = crate::config::startup_files(config.as_deref());
+        st.config_files = files
+            .iter()
+            .map(|(f, _)| f.to_string_lossy().into_owned())
+            .collect();
+        for (file, options) in files {
             let errors = crate::config::load_file(&shared, &mut st, &client, &file, options);
             for e in errors {
                 st.log_message(e.clone());

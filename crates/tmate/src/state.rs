@@ -306,6 +306,8 @@ pub struct Session {
     pub environ: crate::environ::Environ,
     /// When it was made, seconds since the epoch (`#{session_created}`).
     pub created: i64,
+    /// Its working directory (`new-session -c`, else the client's; `#{session_path}`).
+    pub path: String,
 }
 
 impl Session {
@@ -485,6 +487,8 @@ pub struct State {
     pub clock: u64,
     pub options: crate::options::Globals,
     pub keys: crate::bindings::KeyTables,
+    /// `bind-key -N` notes by (table, key); a binding replaced without one loses it.
+    pub key_notes: BTreeMap<(String, tmate_proto::KeyCode), String>,
     pub clients: BTreeMap<u32, ClientHandle>,
     next_client: u32,
     /// show-messages: config errors and displayed messages, oldest first.
@@ -497,6 +501,10 @@ pub struct State {
     pub source_depth: u32,
     /// When the server started, seconds since the epoch (`#{start_time}`; 0 in tests).
     pub started: i64,
+    /// The server's socket (`#{socket_path}`).
+    pub socket_path: String,
+    /// The start-up config files asked for, found or not (`#{config_files}`).
+    pub config_files: Vec<String>,
     /// wait-for channels: locked flag and waiting command clients.
     pub channels: BTreeMap<String, crate::cmd::Channel>,
     /// The relay uplink's state: env values, ready flag, the queue to the relay.

@@ -368,3 +368,54 @@ fn start_commands() {
         lsp,
     ]);
 }
+
+/// Server, session and pane variables tmux 3.3a has: `version`, `config_files`,
+/// `session_path`, the pane's insert/origin/wrap modes, tab stops and scroll region, the
+/// marked flags and the modes' default formats.
+#[test]
+fn server_session_and_terminal_variables_as_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    // IRM, DECOM on, DECAWM off: tmux's insert_flag, origin_flag and wrap_flag.
+    let modes = "printf '\\033[4h\\033[?6h\\033[?7l'; exec cat";
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-x", "80", "-y", "24", modes]);
+        m.wait_for(&["display", "-p", "#{insert_flag}"], "insert mode", |s| {
+            s == "1\n"
+        });
+    }
+    common::compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &[
+                "display",
+                "-p",
+                "#{session_path}|#{config_files}|#{version}",
+            ],
+            &[
+                "display",
+                "-p",
+                "#{insert_flag}#{origin_flag}#{wrap_flag}|#{pane_tabs}|#{scroll_region_upper},#{scroll_region_lower}",
+            ],
+            &["split-window", "-h", "cat"],
+            &[
+                "display",
+                "-p",
+                "#{insert_flag}#{origin_flag}#{wrap_flag}|#{pane_tabs}|#{scroll_region_lower}",
+            ],
+            &["display", "-p", "#{session_marked}#{window_marked_flag}"],
+            &["display", "-p", "#{tree_mode_format}"],
+            &[
+                "display",
+                "-p",
+                "#{buffer_mode_format}|#{client_mode_format}",
+            ],
+            // The socket's path differs (tmux's -L names one under TMUX_TMPDIR).
+            &[
+                "display",
+                "-p",
+                "#{?socket_path,yes,no} #{==:#{session_activity},#{session_created}}",
+            ],
+        ],
+    );
+}

@@ -351,3 +351,41 @@ fn several_environment_flags_as_tmux() {
         ],
     );
 }
+
+/// `bind-key -N` notes and `list-keys -N` (with -a, -P, -1, a key) in a table of our own
+/// (the default tables differ: tmate 2.4's bindings have no notes, tmux 3.3a's do).
+#[test]
+fn list_keys_notes_as_tmux() {
+    same_with_config(
+        "bind -T mine -N 'Say hello' x display hello\n\
+         bind -T mine -N 'A longer key' C-Up display up\n\
+         bind -T mine y display plain\n\
+         bind -T mine -N 'gone' z display z\nbind -T mine z display replaced\n",
+        &[
+            &["new-session", "-d"],
+            &["list-keys", "-N", "-T", "mine"],
+            &["list-keys", "-aN", "-T", "mine"],
+            &["list-keys", "-N", "-P", ">> ", "-T", "mine"],
+            &["list-keys", "-1N", "-T", "mine"],
+            &["list-keys", "-N", "-T", "mine", "x"],
+            &["list-keys", "-N", "-T", "mine", "y"],
+            &["list-keys", "-T", "mine", "x"],
+            &["unbind", "-T", "mine", "x"],
+            &["list-keys", "-N", "-T", "mine"],
+            &["list-keys", "-N", "-T", "nosuch"],
+        ],
+    );
+    // Without -T: the root table's notes indented as wide as `C-b `, then the prefix table's.
+    same_with_config(
+        "unbind -a -T root\nunbind -a -T prefix\n\
+         bind -N 'Split' '%' split-window -h\nbind -n -N 'From the root' F5 display f5\n\
+         bind -N 'Another' C-o rotate-window\n",
+        &[
+            &["new-session", "-d"],
+            &["list-keys", "-N"],
+            &["list-keys", "-N", "-P", "pfx "],
+            &["set", "-g", "prefix", "None"],
+            &["list-keys", "-N"],
+        ],
+    );
+}

@@ -1,5 +1,5 @@
-//! Key binding commands: bind-key (-n -r -T), unbind-key (-a -n -q -T), list-keys (-T, key),
-//! send-prefix (-2), with tmux 3.3a's messages and list layout.
+//! Key binding commands: bind-key (-n -r -N -T), unbind-key (-a -n -q -T), list-keys (-T, key;
+//! -N notes with -a -P -1), send-prefix (-2), with tmux 3.3a's messages and list layout.
 
 use tmate_proto::{KeyCode, pane_key_bytes};
 
@@ -41,8 +41,13 @@ pub fn bind_args(state: &mut State, args: &Args) -> CmdOutcome {
         repeat: args.has('r'),
         commands,
     };
-    crate::bindings::bind(&mut state.keys, &table_of(args), key, binding)
-        .map(|()| CmdResult::default())
+    let table = table_of(args);
+    crate::bindings::bind(&mut state.keys, &table, key, binding)?;
+    match args.get('N') {
+        Some(note) => state.key_notes.insert((table, key), note.to_string()),
+        None => state.key_notes.remove(&(table, key)),
+    };
+    Ok(CmdResult::default())
 }
 
 pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
@@ -55,6 +60,7 @@ pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     }
     if args.has('a') {
         state.keys.unbind_all(&table);
+        state.key_notes.retain(|(t, _), _| *t != table);
         return Ok(CmdResult::default());
     }
     let Some(key) = args.rest.first() else {
@@ -63,6 +69,7 @@ pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     match parse_key(key) {
         Ok(k) => {
             state.keys.unbind(&table, k);
+            state.key_notes.remove(&(table.clone(), k));
             Ok(CmdResult::default())
         }
         Err(_) if args.has('q') => Ok(CmdResult::default()),
@@ -82,6 +89,9 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         Some(Err(e)) => return fail(e),
         None => None,
     };
+    if args.has('N') {
+        return list_notes(state, args, table, key);
+    }
     let lines = crate::bindings::list(&state.keys, table, key);
     if key.is_some() && lines.is_empty() {
         return fail(format!(
@@ -93,6 +103,92 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     for l in lines {
         out.push_str(&l);
         out.push('\n');
+    }
+    output(out)
+}
+
+/// `list-keys -N` (tmux 3.3a `cmd_list_keys_print_notes`): the keys with notes (all with
+/// `-a`, their commands standing in) as `PREFIX KEY  note`; without `-T` the root table's
+/// (indented as wide as the prefix) then the prefix table's after the prefix key's name.
+fn list_notes(
+    state: &State,
+    args: &Args,
+    table: Option<&str>,
+    only: Option<KeyCode>,
+) -> CmdOutcome {
+    let shown = |table: &str, all: bool| -> Vec<(String, String)> {
+        let Some(t) = state.keys.tables.get(table) else {
+            return Vec::new();
+        };
+        t.iter()
+            .filter(|(k, _)| only.is_none_or(|o| o == **k) && !k.is_mouse())
+            .filter_map(|(k, b)| {
+                let note = state
+                    .key_notes
+                    .get(&(table.to_string(), *k))
+                    .filter(|n| !n.is_empty())
+                    .cloned();
+                let note = match note {
+                    Some(n) => n,
+                    None if all => crate::bindings::print_commands(&b.commands),
+                    None => return None,
+                };
+                Some((k.name(), note))
+            })
+            .collect()
+    };
+    // Widths count only keys with notes, as tmux's `cmd_list_keys_get_width`.
+    let width = |table: &str| {
+        shown(table, false)
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let all = args.has('a');
+    let mut sections: Vec<(String, String)> = Vec::new();
+    let keywidth;
+    match table {
+        Some(t) => {
+            keywidth = width(t);
+            sections.push((t.to_string(), args.get('P').unwrap_or_default().to_string()));
+        }
+        None => {
+            let prefix = state
+                .options
+                .get(crate::options::Scope::Session, "prefix")
+                .and_then(KeyCode::parse)
+                .filter(|k| *k != KeyCode::NONE);
+            let start = match (args.get('P'), prefix) {
+                (Some(p), _) => p.to_string(),
+                (None, Some(k)) => format!("{} ", k.name()),
+                (None, None) => String::new(),
+            };
+            let root_width = width("root");
+            let prefix_width = prefix.map(|_| width("prefix")).unwrap_or(0);
+            keywidth = root_width.max(prefix_width);
+            sections.push(("root".into(), " ".repeat(start.chars().count())));
+            if prefix.is_some() && prefix_width != 0 {
+                sections.push(("prefix".into(), start));
+            }
+        }
+    }
+    let mut out = String::new();
+    let mut found = false;
+    'tables: for (t, start) in &sections {
+        for (key, note) in shown(t, all) {
+            found = true;
+            out.push_str(&format!("{start}{key:<w$}{note}\n", w = keywidth + 1));
+            if args.has('1') {
+                break 'tables;
+            }
+        }
+    }
+    if only.is_some() && !found {
+        return fail(format!(
+            "unknown key: {}",
+            args.rest.first().map(String::as_str).unwrap_or_default()
+        ));
     }
     output(out)
 }

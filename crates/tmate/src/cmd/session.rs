@@ -45,6 +45,7 @@ fn insert_session(
         created: std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        path: String::new(),
     };
     state.sessions.insert(sid, session);
     base
@@ -142,6 +143,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let base = insert_session(state, sid, name, args.get('n'), pane, (sx, sy));
     if let Some(s) = state.sessions.get_mut(&sid) {
         s.environ = environ;
+        s.path = cwd;
         if let Some(size) = default_size {
             s.options.insert("default-size".to_string(), size);
         }

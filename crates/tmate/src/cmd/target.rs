@@ -323,6 +323,7 @@ mod tests {
                     older: Vec::new(),
                     environ: Default::default(),
                     created: 0,
+                    path: String::new(),
                 },
             );
         };

@@ -230,6 +230,18 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "pane_pipe" => flag(pane.pipe.is_some()),
         "pane_synchronized" => option_variable(state, ctx, "synchronize-panes"),
         "pane_input_off" | "pane_marked" | "pane_marked_set" => "0".into(),
+        // tmux's default tab stops: every eighth column (HTS/TBC are not tracked).
+        "pane_tabs" => (8..usize::from(pane.term.size().0))
+            .step_by(8)
+            .map(|c| c.to_string())
+            .collect::<Vec<_>>()
+            .join(","),
+        // The scroll region is the emulator's own: the whole screen is reported.
+        "scroll_region_upper" => "0".into(),
+        "scroll_region_lower" => pane.term.size().1.saturating_sub(1).to_string(),
+        "insert_flag" => flag(pane.term.edit_modes().0),
+        "origin_flag" => flag(pane.term.edit_modes().1),
+        "wrap_flag" => flag(pane.term.edit_modes().2),
         _ => return None,
     };
     Some(value)
@@ -333,6 +345,7 @@ fn window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
             at.map_or(0, |(n, _)| n).to_string()
         }
         "window_linked" => "0".into(),
+        "window_marked_flag" => "0".into(),
         "window_linked_sessions" => "1".into(),
         "window_linked_sessions_list" => s.name.clone(),
         "window_active_sessions" => flag(s.current == ctx.window),
@@ -379,6 +392,10 @@ fn session_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "session_many_attached" => flag(attached > 1),
         "session_created" => s.created.to_string(),
         "session_grouped" => "0".into(),
+        "session_marked" => "0".into(),
+        "session_path" => s.path.clone(),
+        // Kept as the creation time (tmux moves it on each key a client types).
+        "session_activity" => s.created.to_string(),
         "session_stack" => {
             let stack = s.last.into_iter().chain(s.older.iter().rev().copied());
             let all: Vec<String> = std::iter::once(s.current)
@@ -402,6 +419,13 @@ fn server_variable(state: &State, name: &str) -> Option<String> {
         "host" => hostname(),
         "host_short" => hostname().split('.').next().unwrap_or_default().to_string(),
         "pid" => std::process::id().to_string(),
+        // The tmux version whose behaviour this host follows (scripts test it with `%if`).
+        "version" => "3.3a".into(),
+        "socket_path" => state.socket_path.clone(),
+        "config_files" => state.config_files.join(","),
+        "tree_mode_format" => crate::tree::build::TREE_FORMAT.into(),
+        "buffer_mode_format" => crate::tree::build::BUFFER_FORMAT.into(),
+        "client_mode_format" => crate::tree::build::CLIENT_FORMAT.into(),
         "uid" => rustix::process::getuid().as_raw().to_string(),
         "user" => user_name(rustix::process::getuid().as_raw())?,
         _ => return None,

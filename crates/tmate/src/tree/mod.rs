@@ -4,7 +4,7 @@
 //! clients and the relay while the mode is on. Items are built in `build.rs`, drawn in
 //! `draw.rs`; keys and the prompts the mode opens are here.
 
-mod build;
+pub(crate) mod build;
 mod draw;
 
 pub use build::{
