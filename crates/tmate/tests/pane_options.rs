@@ -81,6 +81,12 @@ fn pane_options_set_show_and_inherit() {
             "x #{pane_index}",
         ],
         &["show-window-options"],
+        // `-a` on an item: a string item grows, a hook's command list is replaced.
+        &["set", "-ga", "update-environment[1]", "_X"],
+        &["show", "-gv", "update-environment[1]"],
+        &["set-hook", "-g", "after-new-window[3]", "display a"],
+        &["set-hook", "-ga", "after-new-window[3]", "display b"],
+        &["show-hooks", "-g", "after-new-window"],
     ]);
 }
 
