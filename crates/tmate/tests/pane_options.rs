@@ -81,6 +81,12 @@ fn pane_options_set_show_and_inherit() {
             "x #{pane_index}",
         ],
         &["show-window-options"],
+        // `-a` on an item: a string item grows, a hook's command list is replaced.
+        &["set", "-ga", "update-environment[1]", "_X"],
+        &["show", "-gv", "update-environment[1]"],
+        &["set-hook", "-g", "after-new-window[3]", "display a"],
+        &["set-hook", "-ga", "after-new-window[3]", "display b"],
+        &["show-hooks", "-g", "after-new-window"],
     ]);
 }
 
@@ -96,6 +102,8 @@ fn pane_hooks_and_remain_on_exit_format() {
                 "-d",
                 "-s",
                 "main",
+                "-n",
+                "first",
                 "-x",
                 "60",
                 "-y",
@@ -301,13 +309,13 @@ async fn synchronize_panes_sends_input_to_all() {
         p.run_both(&["capture-pane", "-p", "-t", pane]);
     }
     // A key sent to pane 0 reaches pane 2 encoded for pane 2's modes (the terminal's echo
-    // shows which; cat's copy of it is a cursor movement).
+    // shows which; cat's copy is a cursor movement in pane 0, `A` in pane 2).
     for m in &p.muxes {
         m.run(&["send-keys", "-t", ":.0", "Up", "Enter"]);
         m.wait_for(
             &["capture-pane", "-p", "-t", ":.2"],
-            "Up in application mode",
-            |o| o.contains("^[OA"),
+            "Up in application mode, and cat's copy of it",
+            |o| o.contains("^[OA\nA\n"),
         );
         m.wait_for(
             &["capture-pane", "-p", "-t", ":.0"],
@@ -336,7 +344,7 @@ set -g key-table mine
     p.send(b"yz\r").await;
     for m in &p.muxes {
         m.wait_for(&["capture-pane", "-p"], "y typed into cat", |o| {
-            o.contains("yz")
+            o.matches("yz").count() == 2
         });
     }
     p.run_both(&["capture-pane", "-p"]);
@@ -553,8 +561,9 @@ async fn a_panes_own_styles_and_border_format() {
 /// screen is ignored, so what it prints there lands on the normal screen.
 #[test]
 fn alternate_screen_off() {
-    let script = "printf 'normal\\n\\033[?1049halt\\n'; exec cat";
-    // Waits for a line, so that the pane's own option is set before it switches.
+    // Each program waits for a line: it prints once its window has its size (tmux sizes a
+    // new window after starting it) and its pane's own option is set.
+    let script = "read x; printf 'normal\\n\\033[?1049halt\\n'; exec cat";
     let later = "read x; printf 'n2\\n\\033[?1049ha2\\n'; exec cat";
     let (tmux, tmate) = (Mux::tmux(), Mux::tmate());
     compare_outcomes_on(
@@ -566,6 +575,8 @@ fn alternate_screen_off() {
                 "-d",
                 "-s",
                 "main",
+                "-n",
+                "first",
                 "-x",
                 "40",
                 "-y",
@@ -578,6 +589,8 @@ fn alternate_screen_off() {
             &["new-window", "-d", "-n", "on", script],
             &["split-window", "-d", "-t", "on", later],
             &["set", "-p", "-t", "on.1", "alternate-screen", "off"],
+            &["send-keys", "-t", "off", "go", "Enter"],
+            &["send-keys", "-t", "on.0", "go", "Enter"],
             &["send-keys", "-t", "on.1", "go", "Enter"],
         ],
     );

@@ -286,7 +286,15 @@ fn set_array(
     };
     match index {
         Some(i) => {
-            let v = values.into_iter().next().unwrap_or_default();
+            let mut v = values.into_iter().next().unwrap_or_default();
+            // tmux `options_array_set`: `-a` appends to a string item; a hook's item (a
+            // command list) is replaced.
+            if args.has('a')
+                && d.kind == Kind::Array
+                && let Some(old) = items.get(&i)
+            {
+                v = format!("{old}{v}");
+            }
             items.insert(i, v);
         }
         None => {
