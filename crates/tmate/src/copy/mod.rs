@@ -359,6 +359,11 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     let Some(name) = args.rest.first().cloned() else {
         return Ok(CmdResult::default());
     };
+    let (least, most) = keys::arg_range(&name);
+    let given = args.rest.len().saturating_sub(1);
+    if given < least || given > most {
+        return Ok(CmdResult::default());
+    }
     let arg = command_arg(state, pane, args);
     let count = args
         .get('N')
