@@ -2,8 +2,9 @@
 //! `send-keys -X` commands, keys through the `copy-mode`/`copy-mode-vi` tables, drawing through
 //! the pane's `PaneTerm` copy view, and the state the relay uplink mirrors (SYNC_COPY_MODE).
 //! View mode (tmux's `window_view_mode`: run-shell output, config errors) is the same mode
-//! over lines the server writes. The movements are in `mode.rs`, searches in `search.rs`,
-//! the drawn rows in `draw.rs`, the lines in `backing.rs`, paste buffers in `buffers.rs`.
+//! over lines the server writes. The movements are in `mode.rs` and `motion.rs`, searches in
+//! `search.rs`, the drawn rows in `draw.rs`, the lines in `backing.rs`, paste buffers in
+//! `buffers.rs`, the outer terminals' clipboard (OSC 52) in `clipboard.rs`.
 
 pub mod backing;
 pub mod buffers;
