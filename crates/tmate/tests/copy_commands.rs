@@ -240,6 +240,11 @@ fn pipes_and_copy_command() {
         vec!["send", "-X", "copy-pipe-line", "cat > line-#{pane_index}"],
         vec!["show-buffer"],
         s.to_vec(),
+        // append-selection: onto the newest buffer, which keeps its name.
+        x("begin-selection"),
+        x("cursor-left"),
+        x("append-selection"),
+        vec!["list-buffers", "-F", "#{buffer_name}:#{buffer_sample}"],
         vec!["send", "-X", "pipe-and-cancel", "cat > cancelled"],
         s.to_vec(),
     ];

@@ -832,13 +832,9 @@ fn append_to_top_buffer(state: &mut State, text: Vec<u8>, limit: usize) {
     match top {
         Some((name, mut data)) => {
             data.extend_from_slice(&text);
-            let automatic = state.buffers.get(&name).is_some_and(|b| b.automatic);
-            if automatic {
-                state.buffers.remove(&name);
-                state.buffers.add(data, limit);
-            } else {
-                let _ = state.buffers.set(Some(&name), data, limit);
-            }
+            // tmux `paste_set` under the top buffer's name: it keeps the name and is no
+            // longer an automatic one.
+            let _ = state.buffers.set(Some(&name), data, limit);
         }
         None => state.buffers.add(text, limit),
     }
