@@ -150,6 +150,14 @@ fn emacs_jumps_brackets_paragraphs_and_mark() {
         s.to_vec(),
         vec!["send", "M-{"],
         s.to_vec(),
+        // Outside a command's argument count tmux does nothing.
+        vec!["send", "-X", "cursor-down", "extra"],
+        vec!["send", "-X", "jump-forward"],
+        vec!["send", "-X", "begin-selection"],
+        x("cursor-right"),
+        vec!["send", "-X", "copy-selection", "a", "b"],
+        s.to_vec(),
+        vec!["list-buffers"],
     ];
     let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
     compare_after("emacs", &steps);
@@ -232,6 +240,11 @@ fn pipes_and_copy_command() {
         vec!["send", "-X", "copy-pipe-line", "cat > line-#{pane_index}"],
         vec!["show-buffer"],
         s.to_vec(),
+        // append-selection: onto the newest buffer, which keeps its name.
+        x("begin-selection"),
+        x("cursor-left"),
+        x("append-selection"),
+        vec!["list-buffers", "-F", "#{buffer_name}:#{buffer_sample}"],
         vec!["send", "-X", "pipe-and-cancel", "cat > cancelled"],
         s.to_vec(),
     ];
@@ -656,7 +669,11 @@ fn a_panes_clipboard_query_is_answered_like_tmux() {
         m.run(&["set", "-g", "set-clipboard", "on"]);
         m.run(&["set-buffer", "hello"]);
         m.run(&["send-keys", "clear", "Enter"]);
-        m.wait_for(&["display", "-p", "#{cursor_y}"], "cleared", |s| s == "0\n");
+        m.wait_for(
+            &["display", "-p", "#{cursor_x},#{cursor_y}"],
+            "the prompt on a cleared screen",
+            |s| s == "2,0\n",
+        );
         // The answer arrives as input: the terminal echoes it, `read` takes it with Enter.
         m.run(&[
             "send-keys",

@@ -275,3 +275,39 @@ pub fn clears_marks(command: &str) -> Clear {
         Clear::Never
     }
 }
+
+/// The arguments a command takes after its name, (at least, at most), as tmux 3.3a's table
+/// has them; tmux runs nothing when the count is outside.
+pub fn arg_range(command: &str) -> (usize, usize) {
+    match command {
+        "goto-line"
+        | "jump-backward"
+        | "jump-forward"
+        | "jump-to-backward"
+        | "jump-to-forward"
+        | "search-backward-incremental"
+        | "search-forward-incremental" => (1, 1),
+        "copy-pipe-end-of-line"
+        | "copy-pipe-end-of-line-and-cancel"
+        | "copy-pipe-line"
+        | "copy-pipe-line-and-cancel"
+        | "copy-pipe-no-clear"
+        | "copy-pipe"
+        | "copy-pipe-and-cancel" => (0, 2),
+        "copy-end-of-line"
+        | "copy-end-of-line-and-cancel"
+        | "copy-line"
+        | "copy-line-and-cancel"
+        | "copy-selection-no-clear"
+        | "copy-selection"
+        | "copy-selection-and-cancel"
+        | "pipe-no-clear"
+        | "pipe"
+        | "pipe-and-cancel"
+        | "search-backward"
+        | "search-backward-text"
+        | "search-forward"
+        | "search-forward-text" => (0, 1),
+        _ => (0, 0),
+    }
+}

@@ -2,8 +2,9 @@
 //! `send-keys -X` commands, keys through the `copy-mode`/`copy-mode-vi` tables, drawing through
 //! the pane's `PaneTerm` copy view, and the state the relay uplink mirrors (SYNC_COPY_MODE).
 //! View mode (tmux's `window_view_mode`: run-shell output, config errors) is the same mode
-//! over lines the server writes. The movements are in `mode.rs`, searches in `search.rs`,
-//! the drawn rows in `draw.rs`, the lines in `backing.rs`, paste buffers in `buffers.rs`.
+//! over lines the server writes. The movements are in `mode.rs` and `motion.rs`, searches in
+//! `search.rs`, the drawn rows in `draw.rs`, the lines in `backing.rs`, paste buffers in
+//! `buffers.rs`, the outer terminals' clipboard (OSC 52) in `clipboard.rs`.
 
 pub mod backing;
 pub mod buffers;
@@ -359,6 +360,11 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     let Some(name) = args.rest.first().cloned() else {
         return Ok(CmdResult::default());
     };
+    let (least, most) = keys::arg_range(&name);
+    let given = args.rest.len().saturating_sub(1);
+    if given < least || given > most {
+        return Ok(CmdResult::default());
+    }
     let arg = command_arg(state, pane, args);
     let count = args
         .get('N')
@@ -826,13 +832,9 @@ fn append_to_top_buffer(state: &mut State, text: Vec<u8>, limit: usize) {
     match top {
         Some((name, mut data)) => {
             data.extend_from_slice(&text);
-            let automatic = state.buffers.get(&name).is_some_and(|b| b.automatic);
-            if automatic {
-                state.buffers.remove(&name);
-                state.buffers.add(data, limit);
-            } else {
-                let _ = state.buffers.set(Some(&name), data, limit);
-            }
+            // tmux `paste_set` under the top buffer's name: it keeps the name and is no
+            // longer an automatic one.
+            let _ = state.buffers.set(Some(&name), data, limit);
         }
         None => state.buffers.add(text, limit),
     }
