@@ -3,7 +3,8 @@
 //! quotes (literal), double quotes (backslash escapes, `$VAR`), `\` escapes (`\e`, `\n`, octal,
 //! `\uXXXX`), `~` and `$VAR` expansion through a caller-given lookup, `#` comments, `;` or a
 //! newline separating commands (a word ends at `;` and `}`; `\;` is a literal `;`), `{ ... }`
-//! blocks as arguments, `NAME=value` and `%hidden NAME=value` assignments, and config text
+//! blocks as arguments (a block over several lines keeps tmux's command groups, one per line),
+//! `NAME=value` and `%hidden NAME=value` assignments, and config text
 //! split into logical lines (a trailing `\` continues a line, an open `{` takes the next lines)
 //! with their line numbers. No I/O: the environment comes from the caller.
 
@@ -23,15 +24,22 @@ pub const MAX_BLOCK_DEPTH: usize = 32;
 /// tmux does. A private-use character, never produced from input (the lexer drops it).
 pub const BLOCK: char = '\u{E000}';
 
+/// Marks where a newline ended a command group inside the lexer (never produced from input:
+/// the lexer drops it); [`parse_line_grouped`] gives group breaks as empty commands.
+const GROUP: char = '\u{E001}';
+
 /// The command text of a block word, or `None` for an ordinary word.
 pub fn block_text(word: &str) -> Option<&str> {
     word.strip_prefix(BLOCK)
 }
 
-/// A word as plain text: a block's commands without the marker (what tmux 2.x, the relay's
-/// tmate 2.4 peers, reads as a command string).
+/// A word as plain text: a block's commands without the marker, its groups joined by ` ; `
+/// (what tmux 2.x, the relay's tmate 2.4 peers, reads as a command string).
 pub fn plain_word(word: &str) -> String {
-    block_text(word).unwrap_or(word).to_string()
+    match block_text(word) {
+        Some(inner) => inner.replace('\n', " ; "),
+        None => word.to_string(),
+    }
 }
 
 /// Longest `~user` name (tmux's buffer less its terminator).
@@ -41,6 +49,18 @@ const MAX_USER_NAME: usize = 1022;
 /// and for `~user` the key `~user`: that user's home directory); the relay passes one that
 /// knows nothing.
 pub fn parse_line(
+    line: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Vec<Vec<String>>, String> {
+    let mut commands = parse_line_grouped(line, env)?;
+    commands.retain(|c| !c.is_empty());
+    Ok(commands)
+}
+
+/// [`parse_line`] with tmux 3.3a's command groups: commands on different lines (of a block
+/// written over several lines) are different groups, an empty command between them. An
+/// error skips only the rest of its group, and list-keys prints the break as `\;\;`.
+pub fn parse_line_grouped(
     line: &str,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<Vec<String>>, String> {
@@ -79,7 +99,7 @@ pub fn quote(word: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\x1b' => out.push_str("\\e"),
-            BLOCK => {}
+            BLOCK | GROUP => {}
             c => out.push(c),
         }
     }
@@ -87,13 +107,23 @@ pub fn quote(word: &str) -> String {
     out
 }
 
-/// Commands as one line of text that `parse_line` reads back as the same commands.
+/// Commands as one line of text that `parse_line` reads back as the same commands (a group
+/// break, an empty command, as a newline).
 pub fn join_commands(commands: &[Vec<String>]) -> String {
-    commands
-        .iter()
-        .map(|c| c.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join(" ; ")
+    let mut out = String::new();
+    let mut group_break = false;
+    for c in commands {
+        if c.is_empty() {
+            group_break = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if group_break { "\n" } else { " ; " });
+        }
+        group_break = false;
+        out.push_str(&c.iter().map(|w| quote(w)).collect::<Vec<_>>().join(" "));
+    }
+    out
 }
 
 /// A config line that sets an environment variable (`NAME=value`, `%hidden NAME=value`):
@@ -144,14 +174,27 @@ impl Lexer<'_, '_> {
                 break;
             };
             match c {
-                ' ' | '\t' | '\r' | BLOCK => {
+                ' ' | '\t' | '\r' | BLOCK | GROUP => {
                     self.chars.next();
                 }
-                ';' | '\n' => {
+                ';' => {
                     self.chars.next();
                     commands.push(Vec::new());
                 }
-                '#' => self.comment(),
+                '\n' => {
+                    self.chars.next();
+                    commands.push(vec![GROUP.to_string()]);
+                    commands.push(Vec::new());
+                }
+                '#' => {
+                    self.comment();
+                    // tmux's lexer counts a comment's newline at once, so the command before
+                    // it takes the next line's number and joins that line's group.
+                    if self.chars.peek() == Some(&'\n') {
+                        self.chars.next();
+                        commands.push(Vec::new());
+                    }
+                }
                 '}' => {
                     self.chars.next();
                     if depth == 0 {
@@ -174,8 +217,24 @@ impl Lexer<'_, '_> {
                 }
             }
         }
-        commands.retain(|c| !c.is_empty());
-        Ok(commands)
+        // Group marks become one empty command between two commands, none at either end.
+        let mut out: Vec<Vec<String>> = Vec::with_capacity(commands.len());
+        for c in commands {
+            if c.is_empty() {
+                continue;
+            }
+            if matches!(c.as_slice(), [w] if w.len() == GROUP.len_utf8() && w.starts_with(GROUP)) {
+                if out.last().is_some_and(|l| !l.is_empty()) {
+                    out.push(Vec::new());
+                }
+                continue;
+            }
+            out.push(c);
+        }
+        while out.last().is_some_and(Vec::is_empty) {
+            out.pop();
+        }
+        Ok(out)
     }
 
     /// `#` at the start of a word: a comment to the end of the line (`#{` too, as tmux).
@@ -235,7 +294,7 @@ impl Lexer<'_, '_> {
                     self.chars.next();
                     self.variable(&mut word);
                 }
-                BLOCK => {
+                BLOCK | GROUP => {
                     self.chars.next();
                 }
                 c => {

@@ -169,11 +169,30 @@ pub fn print_commands(commands: &[Vec<String>]) -> String {
 /// A command list with this separator between commands (tmux's cmd_list_print: ` \; ` for
 /// list-keys, ` ; ` for `source-file -v`).
 pub fn print_commands_with(commands: &[Vec<String>], separator: &str) -> String {
-    commands
-        .iter()
-        .map(|c| print_command(c))
-        .collect::<Vec<_>>()
-        .join(separator)
+    // A group break (an empty command) doubles the separator's `;` (tmux's `;;`, `\;\;`).
+    let group_separator = if separator.contains('\\') {
+        separator.replacen("\\;", "\\;\\;", 1)
+    } else {
+        separator.replacen(';', ";;", 1)
+    };
+    let mut out = String::new();
+    let mut group_break = false;
+    for c in commands {
+        if c.is_empty() {
+            group_break = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if group_break {
+                &group_separator
+            } else {
+                separator
+            });
+        }
+        group_break = false;
+        out.push_str(&print_command(c));
+    }
+    out
 }
 
 /// What `source-file -v` prints for one line's commands, as tmux builds them: each block
@@ -184,11 +203,16 @@ pub fn verbose_lines(commands: &[Vec<String>], out: &mut Vec<String>, depth: usi
     }
     for word in commands.iter().flatten() {
         if let Some(inner) = tmate_proto::cmdline::block_text(word) {
-            let inner = crate::parse::parse_line(inner).unwrap_or_default();
+            let inner = crate::parse::parse_line_grouped(inner).unwrap_or_default();
             verbose_lines(&inner, out, depth + 1);
         }
     }
-    out.push(print_commands_with(commands, " ; "));
+    // tmux prints each group of a list as it builds it.
+    for group in commands.split(Vec::is_empty) {
+        if !group.is_empty() {
+            out.push(print_commands_with(group, " ; "));
+        }
+    }
 }
 
 /// One command the way tmux 3.3a's `args_print` shows it: boolean flags together, then each
@@ -230,7 +254,6 @@ fn print_word(word: &str) -> String {
     let Some(inner) = tmate_proto::cmdline::block_text(word) else {
         return escape(word);
     };
-    let commands = crate::parse::parse_line(inner).unwrap_or_default();
-    let printed: Vec<String> = commands.iter().map(|c| print_command(c)).collect();
-    format!("{{ {} }}", printed.join(" ; "))
+    let commands = crate::parse::parse_line_grouped(inner).unwrap_or_default();
+    format!("{{ {} }}", print_commands_with(&commands, " ; "))
 }

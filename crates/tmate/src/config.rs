@@ -227,7 +227,7 @@ fn parse_one(state: &mut State, line: &str) -> Result<Vec<Vec<String>>, String> 
         state.environ.set(&var, Some(value), hidden)?;
         return Ok(Vec::new());
     }
-    let commands = tmate_proto::cmdline::parse_line(line, &env)?;
+    let commands = tmate_proto::cmdline::parse_line_grouped(line, &env)?;
     check_commands(&commands, &env, 0)?;
     Ok(commands)
 }

@@ -9,6 +9,11 @@ pub fn parse_line(line: &str) -> Result<Vec<Vec<String>>, String> {
     tmate_proto::cmdline::parse_line(line, &|name| lookup(name, |v| std::env::var(v).ok()))
 }
 
+/// [`parse_line`] keeping command groups (an empty command between two groups).
+pub fn parse_line_grouped(line: &str) -> Result<Vec<Vec<String>>, String> {
+    tmate_proto::cmdline::parse_line_grouped(line, &|name| lookup(name, |v| std::env::var(v).ok()))
+}
+
 /// What the parser asks for: `~user` is a home directory, anything else a variable from `env`.
 pub fn lookup(name: &str, env: impl Fn(&str) -> Option<String>) -> Option<String> {
     match name.strip_prefix('~') {

@@ -389,3 +389,34 @@ fn list_keys_notes_as_tmux() {
         ],
     );
 }
+
+/// tmux 3.3a's command groups: a block written over several lines holds a group per line;
+/// list-keys prints the breaks as `\;\;`, an error skips only the rest of its group.
+#[test]
+fn command_groups_as_tmux() {
+    let config = "bind g {\n  set -g @g1 1 ; select-window -t :99 ; set -g @g2 1\n  set -g @g3 1\n}\n\
+                  bind h if -F 1 {\n  display a\n  display b ; display c\n}\n\
+                  if -F 1 {\n  set -g @i1 1 ; select-window -t :99 ; set -g @i2 1\n  set -g @i3 1\n}\n";
+    let keys = ["g", "h"];
+    let bound = |m: Mux| {
+        m.run(&["new-session", "-d"]);
+        let all = m.run(&["list-keys", "-T", "prefix"]);
+        let lines: Vec<String> = all
+            .lines()
+            .filter(|l| keys.contains(&l.split_whitespace().nth(3).unwrap_or_default()))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        assert_eq!(lines.len(), keys.len(), "{all}");
+        let shown = m.run(&["show", "-g"]);
+        let set: Vec<&str> = shown.lines().filter(|l| l.starts_with("@i")).collect();
+        (lines, set.join("\n"))
+    };
+    let theirs = bound(Mux::tmux().with_config(config));
+    assert_eq!(
+        bound(Mux::tmate().with_config(config)),
+        theirs,
+        "tmate (left) differs from tmux (right)"
+    );
+    // The config's groups: @i2 skipped after the error, @i3 set.
+    assert_eq!(theirs.1, "@i1 1\n@i3 1");
+}

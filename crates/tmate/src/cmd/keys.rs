@@ -32,7 +32,7 @@ pub fn bind_args(state: &mut State, args: &Args) -> CmdOutcome {
     // One argument is a command line of its own (`bind x "neww -n a; splitw"`).
     let commands = match words {
         [] => return Ok(CmdResult::default()),
-        [line] => crate::parse::parse_line(line)?,
+        [line] => crate::parse::parse_line_grouped(line)?,
         _ => split_commands(words),
     };
     // tmux expands aliases when it parses the binding (list-keys shows the commands).

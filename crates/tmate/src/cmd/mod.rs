@@ -317,7 +317,8 @@ pub fn expand_aliases(state: &State, commands: &[Vec<String>]) -> Result<Vec<Vec
     Ok(out)
 }
 
-/// Run commands in order. Output accumulates; the first error stops the list, like tmux.
+/// Run commands in order. Output accumulates; an error stops the rest of its group (the
+/// whole list when it has no group breaks), like tmux.
 pub fn run_list(
     shared: &Arc<Shared>,
     state: &mut State,
@@ -331,10 +332,17 @@ pub fn run_list(
     };
     let commands = &commands[..];
     let mut total = CmdResult::default();
+    // After an error the rest of its group is skipped; the next group (after an empty
+    // command, tmux's group break) runs (tmux `cmdq_remove_group`).
+    let mut skipping = false;
     for (i, cmd) in commands.iter().enumerate() {
         let Some((name, rest)) = cmd.split_first() else {
+            skipping = false;
             continue;
         };
+        if skipping {
+            continue;
+        }
         let r = match find(name).and_then(|e| Args::parse(e.spec, rest).map(|a| (e, a))) {
             Ok((entry, args)) => {
                 let mut r = entry
@@ -383,7 +391,7 @@ pub fn run_list(
         }
         if r.code != 0 {
             total.code = r.code;
-            break;
+            skipping = true;
         }
     }
     // Notifications the list raised run once it is done (tmux queues them after it).

@@ -172,7 +172,7 @@ pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutco
 pub fn confirm_before(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let (client, fctx) = target(ctx, state)?;
     let commands = if args.rest.len() == 1 {
-        crate::parse::parse_line(&command_text(&args.rest))?
+        crate::parse::parse_line_grouped(&command_text(&args.rest))?
     } else {
         tmate_proto::command::split_commands(&args.rest)
     };

@@ -322,7 +322,7 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target
             return Ok(CmdResult::default());
         };
         if as_commands {
-            let commands = crate::parse::parse_line(&cmd)?;
+            let commands = crate::parse::parse_line_grouped(&cmd)?;
             let r = {
                 let mut st = shared.lock();
                 super::run_list(&shared, &mut st, &client, &commands)
@@ -376,7 +376,7 @@ pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>
         let Some(chosen) = chosen else {
             return Ok(CmdResult::default());
         };
-        let commands = crate::parse::parse_line(&chosen)?;
+        let commands = crate::parse::parse_line_grouped(&chosen)?;
         return Ok(super::run_list(ctx.shared, state, ctx.client, &commands));
     }
     let shared = Arc::clone(ctx.shared);
@@ -389,7 +389,7 @@ pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>
         let Some(chosen) = chosen else {
             return Ok(CmdResult::default());
         };
-        let commands = crate::parse::parse_line(&chosen)?;
+        let commands = crate::parse::parse_line_grouped(&chosen)?;
         let r = {
             let mut st = shared.lock();
             super::run_list(&shared, &mut st, &client, &commands)
