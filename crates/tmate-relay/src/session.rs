@@ -836,7 +836,14 @@ impl SessionState {
     /// resizes the session. Returns whether viewers need a redraw.
     fn exec_command(&mut self, argv: &[RawStr], session: &Session) -> bool {
         let argv: Vec<String> = argv.iter().map(RawStr::to_string_lossy).collect();
-        match self.bindings.apply(&argv) {
+        let prefix_before = self.bindings.prefix_keys();
+        let applied = self.bindings.apply(&argv);
+        if self.bindings.prefix_keys() != prefix_before {
+            // Web pages show the prefix on their extra key: a new one is news to them even
+            // when no viewer needs a redraw.
+            session.mark_changed();
+        }
+        match applied {
             Applied::DisplayChanged => {
                 let size = self.viewer_size();
                 session.send_to_host(ServerMessage::Resize {
