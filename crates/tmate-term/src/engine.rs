@@ -516,9 +516,9 @@ impl Engine for AlacrittyEngine {
     fn history_bytes(&self) -> usize {
         let grid = self.term.grid();
         let cell = std::mem::size_of::<AlaCell>();
-        // A compact grid keeps rows for a screen plus a few lines of history allocated.
+        // A compact grid keeps rows allocated for its few lines of history.
         let reserved = match self.tap.mode {
-            GridMode::Compact => grid.screen_lines() + tap::DRAIN_AT,
+            GridMode::Compact => self.tap.grid_limit,
             GridMode::Plain | GridMode::Full => grid.history_size(),
         };
         self.tap.history.heap_bytes() + reserved * grid.columns() * cell
@@ -553,7 +553,9 @@ impl Engine for AlacrittyEngine {
         }));
         // The combining-mark trim rewrites cells behind alacritty's back: count it as a
         // change everywhere (it runs only after output with many marks).
-        full.unwrap_or(true) || std::mem::take(&mut self.trimmed)
+        let trimmed = std::mem::take(&mut self.trimmed);
+        let redrawn = std::mem::take(&mut self.tap.full_damage);
+        full.unwrap_or(true) || trimmed || redrawn
     }
 }
 

@@ -268,12 +268,17 @@ impl History {
             .back()
             .is_some_and(|b| b.data.len() + out.len() <= BLOCK_BYTES);
         if !fits {
-            self.blocks.push_back(Block {
-                data: Vec::with_capacity(BLOCK_BYTES.max(out.len())),
-                ends: Vec::new(),
-            });
+            // Grown as lines come (doubling stops at the block size, so a full block wastes
+            // nothing, and a short history does not hold a whole block).
+            self.blocks.push_back(Block::default());
         }
         if let Some(block) = self.blocks.back_mut() {
+            let needed = block.data.len() + out.len();
+            if needed > block.data.capacity() {
+                // Powers of two up to the block size: a full block holds no spare capacity.
+                let target = needed.next_power_of_two().min(BLOCK_BYTES.max(needed));
+                block.data.reserve_exact(target - block.data.len());
+            }
             block.data.extend_from_slice(&out);
             block
                 .ends

@@ -13,8 +13,8 @@ use std::mem;
 
 use alacritty_terminal::Term;
 use alacritty_terminal::event::EventListener;
-use alacritty_terminal::grid::{Dimensions, Grid};
-use alacritty_terminal::index::{Column, Line};
+use alacritty_terminal::grid::{BidirectionalIterator, Dimensions, Grid, GridCell};
+use alacritty_terminal::index::{Column, Line, Point};
 use alacritty_terminal::term::TermMode;
 use alacritty_terminal::term::cell::Cell as AlaCell;
 use alacritty_terminal::vte::ansi::{
@@ -25,9 +25,11 @@ use alacritty_terminal::vte::ansi::{
 
 use crate::history::History;
 
-/// Grid history lines that make the tap empty the grid history into [`History`]: the grid's
-/// limit is the screen height plus this, and no single call adds more than a screen.
+/// Grid history lines that make the tap empty the grid history into [`History`].
 pub(crate) const DRAIN_AT: usize = 8;
+/// The grid's history limit (and rows allocated for it) while no scroll region is set: the tap
+/// splits every call that scrolls several lines into single lines, so a few rows suffice.
+pub(crate) const SMALL_GRID_HISTORY: usize = 2 * DRAIN_AT;
 
 /// What the normal screen's alacritty grid is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +37,9 @@ pub(crate) enum GridMode {
     /// No grid history at all (the pane never scrolled): no cells beyond the screen. Must
     /// become `Compact` before anything can scroll a line off.
     Plain,
-    /// Grid history of at most a screen plus [`DRAIN_AT`] lines, storage allocated once.
+    /// Grid history of a few lines ([`SMALL_GRID_HISTORY`]; a screen plus [`DRAIN_AT`] while a
+    /// scroll region is set, whose multi-line scrolls the tap does not split), storage
+    /// allocated once.
     Compact,
     /// Grid history up to the pane's full limit, all of it in the grid (the compact history
     /// empty): only after a resize in the alternate screen, whose hidden normal screen cannot
@@ -53,6 +57,10 @@ pub(crate) struct TapState {
     pub(crate) scrollback: usize,
     /// The grid's own history limit now.
     pub(crate) grid_limit: usize,
+    /// The compact grid was made for a scroll region (a screen of history rows).
+    pub(crate) wide: bool,
+    /// The tap redrew the screen behind alacritty's damage tracking (its own screen clear).
+    pub(crate) full_damage: bool,
     /// Rebuilds a cell's extra storage within the engine's caps before it is kept.
     pub(crate) trim: fn(&AlaCell) -> AlaCell,
 }
@@ -63,6 +71,8 @@ impl TapState {
             // One line short: the newest history line stays in the grid (see `keep`).
             history: History::new(scrollback.saturating_sub(1)),
             grid_limit: 0,
+            wide: false,
+            full_damage: false,
             mode: GridMode::Plain,
             region_set: false,
             scrollback,
@@ -152,9 +162,11 @@ fn install<L>(term: &mut Term<L>, state: &mut TapState, mode: GridMode) {
     let rows = old.screen_lines();
     let limit = match mode {
         GridMode::Plain => 0,
-        GridMode::Compact => rows + DRAIN_AT,
+        GridMode::Compact if state.region_set => rows + DRAIN_AT,
+        GridMode::Compact => SMALL_GRID_HISTORY,
         GridMode::Full => state.scrollback,
     };
+    state.wide = state.region_set;
     let reserve = if mode == GridMode::Compact { limit } else { 0 };
     let mut grid = regrid(old, limit, reserve);
     if old.history_size() > 0 && limit > 0 {
@@ -256,12 +268,52 @@ impl<L: EventListener> Tap<'_, L> {
                 }
             }
             GridMode::Compact => {
-                if self.term.grid().history_size() >= DRAIN_AT {
+                if self.state.wide != self.state.region_set {
+                    // A scroll region came or went: a grid with room for its scrolls, or back.
+                    install(self.term, self.state, GridMode::Compact);
+                } else if self.term.grid().history_size() >= DRAIN_AT {
                     drain_grid(self.term, self.state, keep(self.state));
                 }
             }
             GridMode::Full => drain(self.term, self.state),
         }
+    }
+
+    /// A call that scrolls `n` lines off the top at once must be split into single lines: the
+    /// normal screen with a compact grid and no scroll region (with one, the grid has room).
+    fn split(&mut self, n: usize) -> Option<usize> {
+        if n <= 1 || in_alt(self.term) || self.state.region_set || self.state.scrollback == 0 {
+            return None;
+        }
+        Some(n.min(self.term.grid().screen_lines()))
+    }
+
+    /// alacritty's clear of the normal screen (ED 2), whose lines up to the last one written
+    /// go to the history, one line at a time so that the small grid history suffices.
+    fn clear_normal_screen(&mut self) {
+        self.before(true);
+        let grid = self.term.grid();
+        let lines = grid.screen_lines();
+        // alacritty's count: from the bottom right back to the last cell that is not empty,
+        // stopping at the history.
+        let end = Point::new(
+            Line(i32::try_from(lines).unwrap_or(i32::MAX) - 1),
+            Column(grid.columns()),
+        );
+        let mut iter = grid.iter_from(end);
+        while let Some(cell) = iter.prev() {
+            if !cell.is_empty() || cell.point.line < 0 {
+                break;
+            }
+        }
+        let positions = usize::try_from(iter.point().line.0 + 1).unwrap_or(0);
+        let whole = Line(0)..Line(i32::try_from(lines).unwrap_or(i32::MAX));
+        for _ in 0..positions {
+            self.before(true);
+            self.term.grid_mut().scroll_up::<AlaColor>(&whole, 1);
+        }
+        self.term.grid_mut().reset_region(..);
+        self.state.full_damage = true;
     }
 
     /// A line feed here may scroll: the cursor is on the last row, or a scroll region may
@@ -353,8 +405,18 @@ impl<L: EventListener> Handler for Tap<'_, L> {
         self.term.set_horizontal_tabstop();
     }
     fn scroll_up(&mut self, n: usize) {
-        self.before(true);
-        self.term.scroll_up(n);
+        match self.split(n) {
+            Some(k) => {
+                for _ in 0..k {
+                    self.before(true);
+                    self.term.scroll_up(1);
+                }
+            }
+            None => {
+                self.before(true);
+                self.term.scroll_up(n);
+            }
+        }
     }
     fn scroll_down(&mut self, n: usize) {
         self.term.scroll_down(n);
@@ -364,8 +426,18 @@ impl<L: EventListener> Handler for Tap<'_, L> {
     }
     fn delete_lines(&mut self, n: usize) {
         let top = self.term.grid().cursor.point.line.0 == 0;
-        self.before(top);
-        self.term.delete_lines(n);
+        match self.split(n).filter(|_| top) {
+            Some(k) => {
+                for _ in 0..k {
+                    self.before(true);
+                    self.term.delete_lines(1);
+                }
+            }
+            None => {
+                self.before(top);
+                self.term.delete_lines(n);
+            }
+        }
     }
     fn erase_chars(&mut self, n: usize) {
         self.term.erase_chars(n);
@@ -390,7 +462,9 @@ impl<L: EventListener> Handler for Tap<'_, L> {
     }
     fn clear_screen(&mut self, mode: ClearMode) {
         match mode {
-            ClearMode::All => self.before(true),
+            ClearMode::All if !in_alt(self.term) && self.state.scrollback > 0 => {
+                return self.clear_normal_screen();
+            }
             ClearMode::Saved if !in_alt(self.term) => self.state.history.clear(),
             _ => {}
         }
