@@ -301,6 +301,24 @@ fn capture_pane_alternate_screen() {
     both(&["show-buffer", "-b", "alt"]);
 }
 
+/// Type `bytes` (a mouse event that enters copy mode) until the pane is in a mode: tmux may
+/// drop input that arrives while it still waits for the terminal's answers.
+async fn enter_copy_mode_with(c: &mut PtyClient, m: &Mux, bytes: &[u8], what: &str) {
+    let deadline = Instant::now() + DEADLINE;
+    let in_mode = || m.run(&["display", "-p", "#{pane_in_mode}"]) == "1\n";
+    loop {
+        c.type_bytes(bytes).await;
+        let retry = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < retry && !in_mode() {
+            c.pump(Duration::from_millis(20)).await;
+        }
+        if in_mode() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what} never entered copy mode");
+    }
+}
+
 /// A 40x12 client on a session whose shell printed a line of words, with `mouse on` and a
 /// hook that counts `pane-set-clipboard`.
 async fn clicking_client(m: &Mux) -> PtyClient {
@@ -328,21 +346,7 @@ async fn clicking_client(m: &Mux) -> PtyClient {
         .await;
     // The wheel until copy mode shows the client is read (tmux may drop input that arrives
     // while it still waits for the terminal's answers), then back out.
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        c.type_bytes(b"\x1b[<64;5;5M").await;
-        let retry = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < retry && m.run(&["display", "-p", "#{pane_in_mode}"]) != "1\n" {
-            c.pump(Duration::from_millis(20)).await;
-        }
-        if m.run(&["display", "-p", "#{pane_in_mode}"]) == "1\n" {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the wheel never entered copy mode"
-        );
-    }
+    enter_copy_mode_with(&mut c, m, b"\x1b[<64;5;5M", "the wheel").await;
     m.run(&["send-keys", "-X", "cancel"]);
     c
 }
@@ -616,21 +620,7 @@ async fn drag_to_the_top(m: &Mux) -> usize {
     c.wait_screen("the session", |s| s.contents().contains("100"))
         .await;
     // Press on row 6 and drag a row up: copy mode (typed again if tmux dropped it).
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        c.type_bytes(b"\x1b[<0;4;7M\x1b[<32;4;6M").await;
-        let retry = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < retry && m.run(&["display", "-p", "#{pane_in_mode}"]) != "1\n" {
-            c.pump(Duration::from_millis(20)).await;
-        }
-        if m.run(&["display", "-p", "#{pane_in_mode}"]) == "1\n" {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the drag never entered copy mode"
-        );
-    }
+    enter_copy_mode_with(&mut c, m, b"\x1b[<0;4;7M\x1b[<32;4;6M", "the drag").await;
     // To the top row, and held there: the copy scrolls by itself.
     c.type_bytes(b"\x1b[<32;4;1M").await;
     let probe = ["display", "-p", "#{scroll_position}"];
