@@ -319,21 +319,31 @@ async fn enter_copy_mode_with(c: &mut PtyClient, m: &Mux, bytes: &[u8], what: &s
     }
 }
 
-/// A 40x12 client on a session whose shell printed a line of words, with `mouse on` and a
-/// hook that counts `pane-set-clipboard`.
-async fn clicking_client(m: &Mux) -> PtyClient {
+/// A 40x11 session `main` whose shell ran `command` until a line reads `last` and the
+/// prompt is back, with `mouse on`.
+fn mouse_session_after(m: &Mux, command: &str, last: &str) {
     m.run(&["new-session", "-d", "-s", "main", "-x", "40", "-y", "11"]);
     m.wait_for(&["capture-pane", "-p"], "prompt", |s| {
         s.contains(['$', '#'])
     });
-    m.run(&["send-keys", "printf 'alpha beta-gamma delta\\n'", "Enter"]);
-    m.wait_for(&["capture-pane", "-p"], "the words", |s| {
-        s.lines().any(|l| l == "alpha beta-gamma delta")
+    m.run(&["send-keys", command, "Enter"]);
+    m.wait_for(&["capture-pane", "-p"], last, |s| {
+        s.lines().any(|l| l == last)
     });
     m.wait_for(&["display", "-p", "#{cursor_x}"], "the prompt", |s| {
         s == "2\n"
     });
     m.run(&["set", "-g", "mouse", "on"]);
+}
+
+/// A 40x12 client on a session whose shell printed a line of words, with `mouse on` and a
+/// hook that counts `pane-set-clipboard`.
+async fn clicking_client(m: &Mux) -> PtyClient {
+    mouse_session_after(
+        m,
+        "printf 'alpha beta-gamma delta\\n'",
+        "alpha beta-gamma delta",
+    );
     m.run(&["set", "-g", "@clips", ""]);
     m.run(&[
         "set-hook",
@@ -604,18 +614,7 @@ async fn poll(
 /// A mouse drag held on the pane's top row scrolls copy mode up on its own (tmux's 50 ms drag
 /// timer), and the release copies what it went over. Returns the copied line count.
 async fn drag_to_the_top(m: &Mux) -> usize {
-    m.run(&["new-session", "-d", "-s", "main", "-x", "40", "-y", "11"]);
-    m.wait_for(&["capture-pane", "-p"], "prompt", |s| {
-        s.contains(['$', '#'])
-    });
-    m.run(&["send-keys", "seq 1 100", "Enter"]);
-    m.wait_for(&["capture-pane", "-p"], "seq", |s| {
-        s.lines().any(|l| l == "100")
-    });
-    m.wait_for(&["display", "-p", "#{cursor_x}"], "the prompt", |s| {
-        s == "2\n"
-    });
-    m.run(&["set", "-g", "mouse", "on"]);
+    mouse_session_after(m, "seq 1 100", "100");
     let mut c = m.attach_client(40, 12);
     c.wait_screen("the session", |s| s.contents().contains("100"))
         .await;
