@@ -7,6 +7,7 @@
 // --trust-spki: accept the HTTPS certificate whose public key has this SHA-256 (a test's own
 // certificate, trusted the way Chromium pins one; nothing else is trusted beyond the system).
 import { chromium } from "playwright-core";
+import { inkPixels } from "./ink.mjs";
 
 function parse(argv) {
   const options = { url: argv[0], timeout: 20000 };
@@ -78,22 +79,7 @@ try {
   if (options.screenshot) {
     const png = await page.screenshot({ path: options.screenshot });
     // How many pixels differ from the background: a blank page has none.
-    result.inkPixels = await page.evaluate(async (data) => {
-      const image = new Image();
-      image.src = "data:image/png;base64," + data;
-      await image.decode();
-      const canvas = document.createElement("canvas");
-      canvas.width = image.width;
-      canvas.height = image.height;
-      const context = canvas.getContext("2d");
-      context.drawImage(image, 0, 0);
-      const pixels = context.getImageData(0, 0, image.width, image.height).data;
-      let ink = 0;
-      for (let i = 0; i < pixels.length; i += 4) {
-        if (pixels[i] + pixels[i + 1] + pixels[i + 2] > 200) ink++;
-      }
-      return ink;
-    }, png.toString("base64"));
+    result.inkPixels = await inkPixels(page, png);
   }
   result.screen = await screen();
   result.errors = errors;

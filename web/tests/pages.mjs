@@ -21,6 +21,7 @@
 //   close                     close the page
 import { chromium, devices } from "playwright-core";
 import { createInterface } from "node:readline";
+import { inkPixels } from "./ink.mjs";
 
 const TIMEOUT = Number(process.env.PAGES_TIMEOUT || 20000);
 const browser = await chromium.launch({
@@ -61,25 +62,6 @@ async function open(command) {
   const response = await page.goto(command.url);
   pages.set(command.page, { page, context, errors, phone });
   return { status: response ? response.status() : null };
-}
-
-async function inkPixels(page, png) {
-  return page.evaluate(async (data) => {
-    const image = new Image();
-    image.src = "data:image/png;base64," + data;
-    await image.decode();
-    const canvas = document.createElement("canvas");
-    canvas.width = image.width;
-    canvas.height = image.height;
-    const context = canvas.getContext("2d");
-    context.drawImage(image, 0, 0);
-    const pixels = context.getImageData(0, 0, image.width, image.height).data;
-    let ink = 0;
-    for (let i = 0; i < pixels.length; i += 4) {
-      if (pixels[i] + pixels[i + 1] + pixels[i + 2] > 200) ink++;
-    }
-    return ink;
-  }, png.toString("base64"));
 }
 
 async function run(command) {
