@@ -102,22 +102,23 @@ async fn connect_or_start(
         server.arg("-f").arg(f);
     }
     server
-        .arg("__server")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .map_err(|e| format!("server start failed: {e}"))?;
+        .stderr(std::process::Stdio::null());
     let deadline = Instant::now() + SERVER_START;
-    loop {
-        if let Ok(s) = UnixStream::connect(socket).await {
-            return Ok(s);
-        }
-        if Instant::now() > deadline {
-            return Err(format!("server did not start on {}", socket.display()));
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
+    if let crate::server_start::Started::Running(stream) =
+        crate::server_start::bind_and_spawn(socket, server, deadline)?
+    {
+        stream
+            .set_nonblocking(true)
+            .map_err(|e| format!("server start failed: {e}"))?;
+        return UnixStream::from_std(stream).map_err(|e| format!("server start failed: {e}"));
     }
+    // The socket listens already (the server inherited it): this connection waits in its
+    // queue until the server accepts.
+    UnixStream::connect(socket)
+        .await
+        .map_err(|_| format!("server did not start on {}", socket.display()))
 }
 
 fn terminal_size() -> Option<(u16, u16)> {
@@ -505,12 +506,34 @@ pub async fn foreground(
 }
 
 /// The server process (`tmate -S PATH __server`, started by a client): bind and serve.
-pub async fn serve(socket: &Path, config: Option<&Path>) -> i32 {
+pub async fn serve(socket: &Path, config: Option<&Path>, args: &[String]) -> i32 {
     // Its own session, without a controlling terminal (tmux's daemon()): the terminal's
     // signals (C-c, hang-up) and job control (TOSTOP on the clients' terminals it writes to)
     // do not reach it. Started by hand from a shell it may lead a group already; it then
     // stays where it is.
     let _ = rustix::process::setsid();
+    let listener = match crate::server_start::inherited_listener(args, socket) {
+        Some(listener) => tokio::net::UnixListener::from_std(listener).ok(),
+        None => None,
+    };
+    let listener = match listener {
+        Some(l) => l,
+        None => match bind_for_self(socket).await {
+            Some(l) => l,
+            None => return 1,
+        },
+    };
+    crate::server::run(
+        socket.to_path_buf(),
+        listener,
+        config.map(Path::to_path_buf),
+    )
+    .await;
+    0
+}
+
+/// Bind `socket` for a server started by hand (`tmate __server`), which inherits no listener.
+async fn bind_for_self(socket: &Path) -> Option<tokio::net::UnixListener> {
     if let Some(dir) = socket.parent() {
         // Private like the default directory (`wire::socket_path`), for -S paths too.
         use std::os::unix::fs::DirBuilderExt;
@@ -521,18 +544,8 @@ pub async fn serve(socket: &Path, config: Option<&Path>) -> i32 {
     }
     // A socket file nobody answers on is left over from a dead server.
     if UnixStream::connect(socket).await.is_ok() {
-        return 1;
+        return None;
     }
     let _ = std::fs::remove_file(socket);
-    let listener = match tokio::net::UnixListener::bind(socket) {
-        Ok(l) => l,
-        Err(_) => return 1,
-    };
-    crate::server::run(
-        socket.to_path_buf(),
-        listener,
-        config.map(Path::to_path_buf),
-    )
-    .await;
-    0
+    tokio::net::UnixListener::bind(socket).ok()
 }

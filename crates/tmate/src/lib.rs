@@ -44,6 +44,7 @@ pub mod process;
 pub mod prompt;
 pub mod prompt_complete;
 pub mod server;
+pub mod server_start;
 pub mod state;
 pub mod style;
 pub mod termcaps;

@@ -266,7 +266,11 @@ fn main() {
         }
     };
     let code = if argv.first().map(String::as_str) == Some("__server") {
-        runtime.block_on(tmate::client::serve(&socket, config.as_deref()))
+        runtime.block_on(tmate::client::serve(
+            &socket,
+            config.as_deref(),
+            argv.get(1..).unwrap_or_default(),
+        ))
     } else if control > 0 {
         runtime.block_on(tmate::control_client::run(
             &socket,

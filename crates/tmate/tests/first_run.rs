@@ -1,6 +1,7 @@
 //! What a newcomer meets on a shared machine: the private socket directory (created 0700,
 //! refused when open to others, shared peacefully with Debian's tmate), and a clear line when
-//! our client meets Debian's tmate 2.4 server on a socket or the other way round.
+//! our client meets Debian's tmate 2.4 server on a socket or the other way round; a server
+//! started by several clients at once, or over a dead server's socket file.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -195,5 +196,53 @@ fn our_client_on_a_debian_tmate_socket_says_so() {
     assert!(
         String::from_utf8_lossy(&listed.stdout).contains("1 windows"),
         "{listed:?}"
+    );
+}
+
+#[test]
+fn clients_starting_at_once_share_one_server_and_a_dead_socket_is_replaced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = tmp.path().join("s");
+    // A dead server's socket file: bound, then its listener gone.
+    drop(std::os::unix::net::UnixListener::bind(&sock).unwrap());
+    assert!(sock.exists());
+    let sock_arg = sock.to_string_lossy().into_owned();
+    let starting: Vec<_> = (0..6)
+        .map(|i| {
+            let name = format!("s{i}");
+            let args = [
+                "-f",
+                "/dev/null",
+                "-S",
+                &sock_arg,
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+            ];
+            command(OURS, tmp.path(), &args)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let outputs: Vec<Output> = starting
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    let listed = command(OURS, tmp.path(), &["-S", &sock_arg, "list-sessions"])
+        .output()
+        .unwrap();
+    let _ = command(OURS, tmp.path(), &["-S", &sock_arg, "kill-server"]).output();
+    // Without a relay the one-session rule does not apply: one server holds all six.
+    assert!(outputs.iter().all(|o| o.status.success()), "{outputs:?}");
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    let mut names: Vec<&str> = listed.lines().filter_map(|l| l.split(':').next()).collect();
+    names.sort_unstable();
+    assert_eq!(names, ["s0", "s1", "s2", "s3", "s4", "s5"], "{listed}");
+    assert!(
+        !tmp.path().join("s.lock").exists(),
+        "the start lock stayed behind"
     );
 }
