@@ -255,6 +255,9 @@ pub struct Session {
     owner_generation: AtomicU64,
     /// What its lifecycle events remember (`events`).
     pub record: crate::events::SessionRecord,
+    /// The viewer that sent the last key, and when: its echo is drawn before the other
+    /// viewers' (`viewer::Viewer::frame_due`).
+    typist: Mutex<Option<(u64, std::time::Instant)>>,
 }
 
 /// A session's mirror and frames are the relay's big allocations: once they are freed, give
@@ -301,7 +304,19 @@ impl Session {
             pty_bytes: AtomicU64::new(0),
             owner_generation: AtomicU64::new(0),
             frames: FrameCache::default(),
+            typist: Mutex::new(None),
         })
+    }
+
+    /// `viewer_id` sent a key to the host just now.
+    pub fn note_typist(&self, viewer_id: u64) {
+        let mut typist = self.typist.lock().unwrap_or_else(PoisonError::into_inner);
+        *typist = Some((viewer_id, std::time::Instant::now()));
+    }
+
+    /// The viewer that sent the last key, and when.
+    pub fn typist(&self) -> Option<(u64, std::time::Instant)> {
+        *self.typist.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The mirrored state. A panic while it was held (which no code path should cause) must not

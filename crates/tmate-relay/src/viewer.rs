@@ -48,7 +48,14 @@ pub struct ViewerTiming {
     pub escape_time: Duration,
     /// How long a frame may wait for the viewer's SSH window before the viewer is dropped.
     pub stall_limit: Duration,
+    /// While another viewer types, how long this one's small frames wait after the change,
+    /// so the typist's echo is drawn, encrypted and written first (on 2 cores, twenty viewers
+    /// drawn at once put the typist's echo behind nineteen others').
+    pub typist_lead: Duration,
 }
+
+/// How long after a viewer's last key it counts as the typist.
+const TYPING_RECENTLY: Duration = Duration::from_secs(1);
 
 impl Default for ViewerTiming {
     fn default() -> Self {
@@ -56,6 +63,7 @@ impl Default for ViewerTiming {
             frame_interval: Duration::from_millis(16),
             quick_interval: Duration::from_millis(2),
             small_update: 1024,
+            typist_lead: Duration::from_millis(2),
             escape_time: Duration::from_millis(50),
             stall_limit: Duration::from_secs(60),
         }
@@ -120,6 +128,8 @@ struct Viewer {
     /// The shared frame the terminal shows (None after a reset: nothing to diff from).
     shown: Option<u64>,
     dirty: bool,
+    /// When the session's picture changed since the last frame (for the typist's lead).
+    changed_at: Option<Instant>,
     /// Set when the viewer must go, with what to print on the way out.
     closing: Option<String>,
 }
@@ -255,6 +265,7 @@ async fn serve(
                     shared.metrics.frames_skipped.inc();
                 }
                 viewer.dirty = true;
+                viewer.changed_at.get_or_insert_with(Instant::now);
             }
             // A frame is due but the previous one is still being written: wait for the writer
             // (the frame drawn then shows the latest state; the ones in between are skipped).
@@ -382,6 +393,7 @@ impl Viewer {
             renderer: Arc::new(Renderer::new()),
             shown: None,
             dirty: true,
+            changed_at: None,
             closing: None,
         }
     }
@@ -396,20 +408,28 @@ impl Viewer {
         timing: &ViewerTiming,
         now: Instant,
     ) -> Option<Instant> {
-        match last_frame {
-            Some(last) if self.dirty => {
-                let small =
-                    self.session.pty_bytes().saturating_sub(pty_bytes_drawn) < timing.small_update;
-                let interval = if small {
-                    timing.quick_interval
-                } else {
-                    timing.frame_interval
-                };
-                Some(last + interval)
-            }
-            None if self.dirty => Some(now),
-            _ => None,
+        if !self.dirty {
+            return None;
         }
+        let small = self.session.pty_bytes().saturating_sub(pty_bytes_drawn) < timing.small_update;
+        let due = match last_frame {
+            Some(last) if small => last + timing.quick_interval,
+            Some(last) => last + timing.frame_interval,
+            None => now,
+        };
+        Some(match self.typist_lead_end(small, timing) {
+            Some(lead_end) => due.max(lead_end),
+            None => due,
+        })
+    }
+
+    /// While another viewer is typing (a key in the last second) and the change is small (its
+    /// echo): when this viewer's frame may follow the typist's.
+    fn typist_lead_end(&self, small: bool, timing: &ViewerTiming) -> Option<Instant> {
+        let changed_at = self.changed_at.filter(|_| small)?;
+        let (typist, typed_at) = self.session.typist()?;
+        (typist != self.viewer_id && typed_at.elapsed() < TYPING_RECENTLY)
+            .then_some(changed_at + timing.typist_lead)
     }
 
     /// The soonest of: a frame not due yet, the message's end, a lone ESC's wait, the end of
@@ -430,6 +450,7 @@ impl Viewer {
     fn frame(&mut self, generation: u64, out: &mut Vec<u8>) -> Option<bytes::Bytes> {
         let diff = self.draw(generation);
         self.dirty = false;
+        self.changed_at = None;
         if out.is_empty() && diff.is_empty() {
             return None;
         }
@@ -617,6 +638,7 @@ impl Viewer {
         if self.read_only {
             return;
         }
+        self.session.note_typist(self.viewer_id);
         self.session
             .send_to_host(ServerMessage::PaneKey { pane_id: -1, key });
     }
@@ -841,5 +863,54 @@ impl Viewer {
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewer(session: &Arc<Session>, viewer_id: u64) -> Viewer {
+        let mut viewer = Viewer::new(Arc::clone(session), viewer_id, 1, false, 80, 24);
+        // Its first frame is drawn; then the session's picture changes.
+        viewer.dirty = true;
+        viewer.changed_at = Some(Instant::now());
+        viewer
+    }
+
+    #[test]
+    fn the_typists_echo_goes_first_and_the_others_follow_after_the_lead() {
+        let session = Session::new(1, crate::registry::Tokens::random());
+        let timing = ViewerTiming::default();
+        let last_frame = Instant::now() - Duration::from_secs(1);
+        let (mut typist, mut watcher) = (viewer(&session, 1), viewer(&session, 2));
+        let now = Instant::now();
+        // Nobody typed: both draw at once.
+        for v in [&typist, &watcher] {
+            let due = v.frame_due(Some(last_frame), 0, &timing, now);
+            assert!(due.is_some_and(|due| due <= now), "{due:?}");
+        }
+        typist.send_key(KeyCode(u64::from(b'a')));
+        let now = Instant::now();
+        let due = typist.frame_due(Some(last_frame), 0, &timing, now);
+        assert!(due.is_some_and(|due| due <= now), "typist waits: {due:?}");
+        let changed_at = watcher.changed_at.unwrap_or(now);
+        let due = watcher.frame_due(Some(last_frame), 0, &timing, now);
+        assert_eq!(due, Some(changed_at + timing.typist_lead));
+        // A flood of output is paced as before, typist or not.
+        let due = watcher.frame_due(Some(now), 0, &timing, now);
+        assert_eq!(due, Some(now + timing.quick_interval.max(timing.typist_lead)));
+        let pty_bytes_drawn = 0;
+        let timing_small = ViewerTiming {
+            small_update: 0,
+            ..ViewerTiming::default()
+        };
+        let due = watcher.frame_due(Some(now), pty_bytes_drawn, &timing_small, now);
+        assert_eq!(due, Some(now + timing_small.frame_interval));
+        // Once drawn, nothing is due until the next change.
+        let mut out = Vec::new();
+        let _ = watcher.frame(session.owner_generation(), &mut out);
+        typist.dirty = false;
+        assert_eq!(watcher.frame_due(Some(now), 0, &timing, now), None);
     }
 }
