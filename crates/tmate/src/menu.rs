@@ -24,14 +24,12 @@ pub struct ItemSpec {
 pub struct MenuRequest {
     pub title: String,
     pub items: Vec<ItemSpec>,
-    pub x: Option<String>,
-    pub y: Option<String>,
-    /// The target pane: its id (the commands' target) and geometry (xoff, yoff, sx, sy).
+    /// `-x`/`-y` and what they are worked out from.
+    pub place: Placement,
+    /// The target pane: its id (the commands' target).
     pub pane: u32,
-    pub geometry: (u16, u16, u16, u16),
-    /// Status lines and whether they are at the top (for `-y S` and pane positions).
-    pub status_lines: u16,
-    pub status_top: bool,
+    /// Opened by a mouse binding: the mouse chooses (tmux's menus without `MENU_NOMOUSE`).
+    pub mouse: bool,
     /// `mode-style`: the chosen item's style.
     pub choice_style: Style,
     /// The top-left cell asked for instead of `-x`/`-y` (a prompt's completion menu).
@@ -107,7 +105,7 @@ impl Menu {
         }
         let (px, py) = match req.at {
             Some(at) => at,
-            None => position(req, sx, sy, w, h),
+            None => req.place.position(sx, sy, w, h),
         };
         let (px, py) = (px.min(sx - w), py.min(sy - h));
         // Opened by keys (no mouse): the first enabled item is chosen.
@@ -279,7 +277,7 @@ impl Menu {
 
 /// A title drawn as format_draw does into the top border: only the cells it writes replace
 /// the line (found by starting from cells it never writes).
-fn draw_over(area: &mut [Cell], text: &str, style: Style) {
+pub(crate) fn draw_over(area: &mut [Cell], text: &str, style: Style) {
     let unwritten = Cell::new("\u{0}", style);
     let mut drawn = vec![unwritten.clone(); area.len()];
     tmate_term::format_draw(&mut drawn, text, style);
@@ -340,47 +338,81 @@ fn number(s: &str) -> i64 {
         .unwrap_or(0)
 }
 
-/// tmux's cmd_display_menu_get_position for a `w` x `h` menu on an `sx` x `sy` client: the
-/// top-left cell. `-x`: C (default), R, P or a number; `-y`: C (default), P, S or a number
-/// (the menu's bottom line); the mouse and window-status positions (M, W) count as C.
-fn position(req: &MenuRequest, sx: usize, sy: usize, w: usize, h: usize) -> (usize, usize) {
-    let (sx, sy, w, h) = (sx as i64, sy as i64, w as i64, h as i64);
-    let (xoff, yoff, psx, _psy) = req.geometry;
-    let (xoff, yoff, psx) = (i64::from(xoff), i64::from(yoff), i64::from(psx));
-    let lines = i64::from(req.status_lines);
-    let top = if req.status_lines > 0 && req.status_top {
-        lines
-    } else {
-        0
-    };
-    let centre_x = ((sx - 1) / 2 - w / 2).max(0);
-    let centre_y = {
-        let n = (sy - 1) / 2 + h / 2;
-        if n >= sy { sy - h } else { n }
-    };
-    let x = match req.x.as_deref() {
-        None | Some("C" | "M" | "W") => centre_x,
-        Some("R") => (xoff + psx - w).max(0),
-        Some("P") => xoff,
-        Some(other) => number(other),
-    };
-    let x = if x + w >= sx { sx - w } else { x.max(0) };
-    let y = match req.y.as_deref() {
-        None | Some("C" | "M" | "W") => centre_y,
-        Some("P") => top + yoff + i64::from(req.geometry.3),
-        Some("S") => {
-            if req.status_top {
-                lines + h
-            } else {
-                sy - lines
+/// Where display-menu and display-popup put their box: what tmux's
+/// `cmd_display_menu_get_position` works `-x`/`-y` out from.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    pub x: Option<String>,
+    pub y: Option<String>,
+    /// The target pane's geometry (xoff, yoff, sx, sy).
+    pub geometry: (u16, u16, u16, u16),
+    /// Status lines and whether they are at the top (for `-y S` and pane positions).
+    pub status_lines: u16,
+    pub status_top: bool,
+    /// The mouse event the command runs for, on the client's terminal (for M).
+    pub mouse: Option<(u16, u16)>,
+    /// Where the target window's entry starts on the status line: (x, line), for W.
+    pub window_status: Option<(u16, u16)>,
+}
+
+impl Placement {
+    /// The top-left cell of a `w` x `h` box on an `sx` x `sy` client. `-x`: C (default), R,
+    /// P, M, W or a number; `-y`: C (default), P, M, S, W or a number (the box's bottom
+    /// line). A position that does not apply (M without a mouse event, W without the window
+    /// on the status line) is tmux's empty format: 0.
+    pub fn position(&self, sx: usize, sy: usize, w: usize, h: usize) -> (usize, usize) {
+        let (sx, sy, w, h) = (sx as i64, sy as i64, w as i64, h as i64);
+        let x = self.x_value(sx, w).unwrap_or(0);
+        let x = if x + w >= sx { sx - w } else { x.max(0) };
+        let y = self.y_value(sy, h).unwrap_or(0);
+        let y = if y < h { 0 } else { y - h };
+        let y = if y + h >= sy { sy - h } else { y.max(0) };
+        (
+            usize::try_from(x).unwrap_or(0),
+            usize::try_from(y).unwrap_or(0),
+        )
+    }
+
+    fn x_value(&self, sx: i64, w: i64) -> Option<i64> {
+        let (xoff, _, psx, _) = self.geometry;
+        let (xoff, psx) = (i64::from(xoff), i64::from(psx));
+        Some(match self.x.as_deref() {
+            None | Some("C") => ((sx - 1) / 2 - w / 2).max(0),
+            Some("R") => (xoff + psx - w).max(0),
+            Some("P") => xoff,
+            Some("M") => (i64::from(self.mouse?.0) - w / 2).max(0),
+            Some("W") => i64::from(self.window_status?.0),
+            Some(other) => number(other),
+        })
+    }
+
+    fn y_value(&self, sy: i64, h: i64) -> Option<i64> {
+        let (_, yoff, _, psy) = self.geometry;
+        let lines = i64::from(self.status_lines);
+        let top = if self.status_lines > 0 && self.status_top {
+            lines
+        } else {
+            0
+        };
+        let status = || (self.status_lines > 0).then_some(());
+        Some(match self.y.as_deref() {
+            None | Some("C") => {
+                let n = (sy - 1) / 2 + h / 2;
+                if n >= sy { sy - h } else { n }
             }
-        }
-        Some(other) => number(other),
-    };
-    let y = if y < h { 0 } else { y - h };
-    let y = if y + h >= sy { sy - h } else { y.max(0) };
-    (
-        usize::try_from(x).unwrap_or(0),
-        usize::try_from(y).unwrap_or(0),
-    )
+            Some("P") => top + i64::from(yoff) + i64::from(psy),
+            Some("M") => (i64::from(self.mouse?.1) + h).min(sy - 1),
+            Some("S") if self.status_top => status().map(|()| lines + h)?,
+            Some("S") => status().map(|()| sy - lines)?,
+            Some("W") => {
+                let line = i64::from(self.window_status?.1);
+                if self.status_top {
+                    line + 1 + h
+                } else {
+                    sy - lines + line
+                }
+            }
+            Some(other) => number(other),
+        })
+    }
 }

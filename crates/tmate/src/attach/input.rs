@@ -115,6 +115,8 @@ impl AttachedClient<'_> {
         }
         match ev {
             InputEvent::Key { key, raw } => self.on_key(st, *key, raw, current, active),
+            // tmux's popup takes mouse events for its own moves and menu (not done here).
+            InputEvent::Mouse { .. } if crate::popup::is_open(st, self.id) => false,
             InputEvent::Mouse { event, raw } => {
                 // `mouse on`: through the mouse key bindings; else to the pane as it came.
                 let mctx = ClientInfo {
@@ -132,6 +134,11 @@ impl AttachedClient<'_> {
                     send_key(st, active, None, raw, false);
                 }
                 true
+            }
+            other if crate::popup::is_open(st, self.id) => {
+                // Unknown sequences: to the popup's program, as they came.
+                crate::popup::key(st, self.id, KeyCode::NONE, other.raw());
+                false
             }
             other => {
                 // Unknown sequences: to the pane, as they came.
@@ -162,6 +169,11 @@ impl AttachedClient<'_> {
             return false;
         }
         self.keys.clear_message = true;
+        if self.menu.is_none() && crate::popup::is_open(st, self.id) {
+            // An open popup takes every key (tmux's overlay key callback).
+            crate::popup::key(st, self.id, key, raw);
+            return true;
+        }
         if let Some(menu) = self.menu.as_mut() {
             // An open menu takes every key (tmux's overlay key callback comes first).
             let outcome = menu.key(key);
@@ -314,12 +326,9 @@ impl AttachedClient<'_> {
         let request = crate::menu::MenuRequest {
             title: String::new(),
             items,
-            x: None,
-            y: None,
+            place: crate::menu::Placement::default(),
             pane: 0,
-            geometry: (0, 0, 0, 0),
-            status_lines: 0,
-            status_top: false,
+            mouse: false,
             choice_style,
             at: Some((menu.x, menu.y)),
             completion: true,
