@@ -7,6 +7,19 @@ use tmate_term::{Cell, Frame, Style};
 
 use crate::format::text;
 
+/// tmux 3.3a's default menus (`key-bindings.c`): `C-b <` (the window), `C-b >` (the pane) and
+/// the right-button menus on the status line's window list and on panes, over tmate 2.4's
+/// bindings in the server's own tables (the relay keeps tmate 2.4's list, as for
+/// `bindings::TREE_DEFAULTS`). tmux's MouseDown3StatusLeft session menu needs the
+/// StatusLeft mouse keys, which are not made here.
+pub const DEFAULT_BINDINGS: &str = r##"
+bind < { display-menu -xW -yW -T '#[align=centre]#{window_index}:#{window_name}' '#{?#{>:#{session_windows},1},,-}Swap Left' 'l' {swap-window -t:-1} '#{?#{>:#{session_windows},1},,-}Swap Right' 'r' {swap-window -t:+1} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-window} '' 'Kill' 'X' {kill-window} 'Respawn' 'R' {respawn-window -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} 'Rename' 'n' {command-prompt -FI "#W" {rename-window -t '#{window_id}' -- '%%'}} '' 'New After' 'w' {new-window -a} 'New At End' 'W' {new-window} }
+bind > { display-menu -xP -yP -T '#[align=centre]#{pane_index} (#{pane_id})' '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}' '<' {send -X history-top} '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}' '>' {send -X history-bottom} '' '#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}' 'C-r' {if -F '#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}' 'copy-mode -t='; send -Xt= search-backward "#{q:mouse_word}"} '#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}' 'C-y' {copy-mode -q; send-keys -l -- "#{q:mouse_word}"} '#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}' 'c' {copy-mode -q; set-buffer -- "#{q:mouse_word}"} '#{?mouse_line,Copy Line,}' 'l' {copy-mode -q; set-buffer -- "#{q:mouse_line}"} '' 'Horizontal Split' 'h' {split-window -h} 'Vertical Split' 'v' {split-window -v} '' '#{?#{>:#{window_panes},1},,-}Swap Up' 'u' {swap-pane -U} '#{?#{>:#{window_panes},1},,-}Swap Down' 'd' {swap-pane -D} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-pane} '' 'Kill' 'X' {kill-pane} 'Respawn' 'R' {respawn-pane -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} '#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}' 'z' {resize-pane -Z} }
+bind -n MouseDown3Status { display-menu -t= -xW -yW -T '#[align=centre]#{window_index}:#{window_name}' '#{?#{>:#{session_windows},1},,-}Swap Left' 'l' {swap-window -t:-1} '#{?#{>:#{session_windows},1},,-}Swap Right' 'r' {swap-window -t:+1} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-window} '' 'Kill' 'X' {kill-window} 'Respawn' 'R' {respawn-window -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} 'Rename' 'n' {command-prompt -FI "#W" {rename-window -t '#{window_id}' -- '%%'}} '' 'New After' 'w' {new-window -a} 'New At End' 'W' {new-window} }
+bind -n MouseDown3Pane { if -Ft= '#{||:#{mouse_any_flag},#{&&:#{pane_in_mode},#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}}}' { select-pane -t=; send -M } { display-menu -t= -xM -yM -T '#[align=centre]#{pane_index} (#{pane_id})' '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}' '<' {send -X history-top} '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}' '>' {send -X history-bottom} '' '#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}' 'C-r' {if -F '#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}' 'copy-mode -t='; send -Xt= search-backward "#{q:mouse_word}"} '#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}' 'C-y' {copy-mode -q; send-keys -l -- "#{q:mouse_word}"} '#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}' 'c' {copy-mode -q; set-buffer -- "#{q:mouse_word}"} '#{?mouse_line,Copy Line,}' 'l' {copy-mode -q; set-buffer -- "#{q:mouse_line}"} '' 'Horizontal Split' 'h' {split-window -h} 'Vertical Split' 'v' {split-window -v} '' '#{?#{>:#{window_panes},1},,-}Swap Up' 'u' {swap-pane -U} '#{?#{>:#{window_panes},1},,-}Swap Down' 'd' {swap-pane -D} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-pane} '' 'Kill' 'X' {kill-pane} 'Respawn' 'R' {respawn-pane -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} '#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}' 'z' {resize-pane -Z} } }
+bind -n M-MouseDown3Pane { display-menu -t= -xM -yM -T '#[align=centre]#{pane_index} (#{pane_id})' '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}' '<' {send -X history-top} '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}' '>' {send -X history-bottom} '' '#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}' 'C-r' {if -F '#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}' 'copy-mode -t='; send -Xt= search-backward "#{q:mouse_word}"} '#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}' 'C-y' {copy-mode -q; send-keys -l -- "#{q:mouse_word}"} '#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}' 'c' {copy-mode -q; set-buffer -- "#{q:mouse_word}"} '#{?mouse_line,Copy Line,}' 'l' {copy-mode -q; set-buffer -- "#{q:mouse_line}"} '' 'Horizontal Split' 'h' {split-window -h} 'Vertical Split' 'v' {split-window -v} '' '#{?#{>:#{window_panes},1},,-}Swap Up' 'u' {swap-pane -U} '#{?#{>:#{window_panes},1},,-}Swap Down' 'd' {swap-pane -D} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-pane} '' 'Kill' 'X' {kill-pane} 'Respawn' 'R' {respawn-pane -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} '#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}' 'z' {resize-pane -Z} }
+"##;
+
 /// Items a menu keeps at most (more than any screen shows).
 const MAX_ITEMS: usize = 1000;
 
@@ -28,8 +41,9 @@ pub struct MenuRequest {
     pub place: Placement,
     /// The target pane: its id (the commands' target).
     pub pane: u32,
-    /// Opened by a mouse binding: the mouse chooses (tmux's menus without `MENU_NOMOUSE`).
-    pub mouse: bool,
+    /// The mouse event of the binding that opened it: the mouse chooses (tmux's menus
+    /// without `MENU_NOMOUSE`), and its items' commands run for that event (`-t =`).
+    pub mouse: Option<crate::mouse::MouseInfo>,
     /// `mode-style`: the chosen item's style.
     pub choice_style: Style,
     /// The top-left cell asked for instead of `-x`/`-y` (a prompt's completion menu).
@@ -55,6 +69,8 @@ pub struct Menu {
     py: usize,
     choice: Option<usize>,
     pub pane: u32,
+    /// See [`MenuRequest::mouse`].
+    pub mouse: Option<crate::mouse::MouseInfo>,
     choice_style: Style,
     /// See [`MenuRequest::completion`].
     pub completion: bool,
@@ -108,10 +124,11 @@ impl Menu {
             None => req.place.position(sx, sy, w, h),
         };
         let (px, py) = (px.min(sx - w), py.min(sy - h));
-        // Opened by keys (no mouse): the first enabled item is chosen.
+        // Opened by keys (no mouse): the first enabled item is chosen; by the mouse, none.
         let choice = items
             .iter()
-            .position(|i| i.name.as_deref().is_some_and(|n| !n.starts_with('-')));
+            .position(|i| i.name.as_deref().is_some_and(|n| !n.starts_with('-')))
+            .filter(|_| req.mouse.is_none());
         Some(Menu {
             title: req.title.clone(),
             items,
@@ -120,6 +137,7 @@ impl Menu {
             py,
             choice,
             pane: req.pane,
+            mouse: req.mouse.clone(),
             choice_style: req.choice_style,
             completion: req.completion,
         })
@@ -167,6 +185,37 @@ impl Menu {
             }
             _ => {}
         }
+        MenuOutcome::Stay
+    }
+
+    /// A mouse report at (x, y) of the client, 0-based (tmux's `menu_key_cb`): a menu opened
+    /// by keys closes on anything but button 1 (a release included); one opened by the mouse
+    /// follows it over its items, a release on one chooses it, a release elsewhere closes.
+    pub fn mouse_event(&mut self, x: usize, y: usize, button: u32, release: bool) -> MenuOutcome {
+        // tmux's button bits: a release is 3, its modifiers lost.
+        let b = if release { 3 } else { button };
+        let buttons = b & 195;
+        if self.mouse.is_none() {
+            return if buttons == 0 {
+                MenuOutcome::Stay
+            } else {
+                MenuOutcome::Close
+            };
+        }
+        let count = self.items.len();
+        let outside =
+            x < self.px || x > self.px + 4 + self.width || y < self.py + 1 || y > self.py + count;
+        if outside {
+            if buttons == 3 {
+                return MenuOutcome::Close;
+            }
+            self.choice = None;
+            return MenuOutcome::Stay;
+        }
+        if buttons == 3 {
+            return self.chosen();
+        }
+        self.choice = Some(y - (self.py + 1));
         MenuOutcome::Stay
     }
 

@@ -81,6 +81,12 @@ impl AttachedClient<'_> {
             menu.draw(&mut self.frame);
             self.frame.damage = tmate_term::RowDamage::default();
             self.menu_drawn = true;
+            if menu.mouse.is_some() {
+                // tmux's menu screen opened by the mouse asks for every motion.
+                self.frame.modes.mouse_reporting = true;
+                self.frame.modes.mouse_motion = true;
+                self.frame.modes.sgr_mouse = true;
+            }
         }
         if st.session_option(sid, "mouse") == "on" {
             // tmux asks the terminal for button and drag reports itself.

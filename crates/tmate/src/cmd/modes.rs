@@ -80,7 +80,7 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         items,
         place: placement(ctx, state, args, t, client),
         pane: t.pane,
-        mouse: ctx.client.mouse.is_some(),
+        mouse: ctx.client.mouse.clone(),
         choice_style,
         at: None,
         completion: false,
