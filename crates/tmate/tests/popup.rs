@@ -242,3 +242,46 @@ async fn popup_errors_and_a_bound_popup() {
     wait_gone(&mut p, "closed when cat ends", "Bound").await;
     same_screens(&mut p, "closed").await;
 }
+
+#[tokio::test]
+async fn a_popup_follows_its_client_resizing() {
+    let mut p = start().await;
+    let children = popup(
+        &p,
+        &[
+            "-w",
+            "60",
+            "-h",
+            "16",
+            "-x",
+            "15",
+            "-y",
+            "20",
+            "-E",
+            "printf 'sized\\n'; exec sh",
+        ],
+    );
+    wait_text(&mut p, "the popup", "sized").await;
+    same_screens(&mut p, "before the resize").await;
+    // Smaller than the popup: it shrinks and moves in; its program gets the new size.
+    for c in &mut p.clients {
+        c.resize(50, 12);
+    }
+    for c in &mut p.clients {
+        c.wait_for("the popup shrunk", |c| {
+            c.row(0).starts_with('┌') && c.row(0).chars().count() == 50
+        })
+        .await;
+    }
+    p.send(b"stty size\r").await;
+    wait_text(&mut p, "the program's new size", "10 48").await;
+    same_screens(&mut p, "smaller").await;
+    // Back to the first size: the popup's own place and size again.
+    for c in &mut p.clients {
+        c.resize(80, 24);
+    }
+    same_screens(&mut p, "larger again").await;
+    p.run_both(&["display-popup", "-C"]);
+    wait_gone(&mut p, "closed", "sized").await;
+    finish(children, "resized");
+}
