@@ -51,6 +51,9 @@ pub struct MenuRequest {
     /// A prompt's completion menu (tmux's `MENU_TAB`): Tab moves down (closing past the
     /// last item), Backspace closes, and the chosen item's text goes back to the prompt.
     pub completion: bool,
+    /// Held while the menu is open: display-menu waits until every holder is gone (the menu
+    /// closed, or it never opened), as tmux's command waits for its menu.
+    pub open: Option<std::sync::Arc<tokio::sync::oneshot::Sender<()>>>,
 }
 
 struct Item {
@@ -74,6 +77,8 @@ pub struct Menu {
     choice_style: Style,
     /// See [`MenuRequest::completion`].
     pub completion: bool,
+    /// See [`MenuRequest::open`]: dropped with the menu.
+    _open: Option<std::sync::Arc<tokio::sync::oneshot::Sender<()>>>,
 }
 
 /// What a key did to the menu.
@@ -140,6 +145,7 @@ impl Menu {
             mouse: req.mouse.clone(),
             choice_style: req.choice_style,
             completion: req.completion,
+            _open: req.open.clone(),
         })
     }
 

@@ -40,8 +40,8 @@ async fn same_screens(p: &mut Pair, rows: u16, what: &str) {
     }
 }
 
-/// display-menu from a command client on both, not waited for: tmux's command client waits
-/// until the menu closes (ours returns at once); reaped by `done`.
+/// display-menu from a command client on both, not waited for: the command client waits
+/// until the menu closes; reaped by `done`.
 fn menu_command(p: &Pair, args: &[&str]) -> Vec<std::process::Child> {
     p.muxes
         .iter()
@@ -53,7 +53,7 @@ fn menu_command(p: &Pair, args: &[&str]) -> Vec<std::process::Child> {
         .collect()
 }
 
-/// The menu commands ended well (tmux's once its menu closed).
+/// The menu commands ended well (once their menus closed).
 fn done(children: Vec<std::process::Child>) {
     for mut c in children {
         let deadline = Instant::now() + DEADLINE;
@@ -79,7 +79,7 @@ async fn a_menu_from_the_command_line_at_a_position() {
     let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
     p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
         .await;
-    let children = menu_command(
+    let mut children = menu_command(
         &p,
         &[
             "-T",
@@ -102,6 +102,12 @@ async fn a_menu_from_the_command_line_at_a_position() {
     );
     wait_text(&mut p, "the menu", "Third item").await;
     same_screens(&mut p, 24, "the menu").await;
+    for c in &mut children {
+        assert!(
+            c.try_wait().unwrap().is_none(),
+            "returned with its menu open"
+        );
+    }
     // Down skips the separator and the disabled item.
     p.send(b"\x1b[B").await;
     same_screens(&mut p, 24, "the choice moved").await;

@@ -368,6 +368,7 @@ impl AttachedClient<'_> {
             choice_style,
             at: Some((menu.x, menu.y)),
             completion: true,
+            open: None,
         };
         self.open_menu(&request);
     }

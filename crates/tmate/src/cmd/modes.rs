@@ -68,6 +68,7 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
             command: expand(command),
         });
     }
+    let (open, closed) = tokio::sync::oneshot::channel::<()>();
     let mode_style = state.option(t.session, t.window, "mode-style");
     let choice_style = tmate_term::parse_style_over(
         &mode_style,
@@ -84,13 +85,22 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         choice_style,
         at: None,
         completion: false,
+        open: Some(std::sync::Arc::new(open)),
     };
     if let Some(c) = state.clients.get(&client) {
         let _ = c
             .events
             .try_send(crate::state::ClientEvent::Menu(Box::new(request)));
     }
-    Ok(CmdResult::default())
+    // tmux's command waits until its menu closes (its sender is dropped with the menu).
+    let job = async move {
+        let _ = closed.await;
+        CmdResult::default()
+    };
+    Ok(CmdResult {
+        deferred: Some(super::script::Deferred(Box::pin(job))),
+        ..CmdResult::default()
+    })
 }
 
 /// What `-x`/`-y` of display-menu and display-popup are worked out from, for `client`: the
