@@ -40,6 +40,7 @@ pub mod mouse;
 pub mod options;
 pub mod parse;
 pub mod pipe;
+pub mod popup;
 pub mod process;
 pub mod prompt;
 pub mod prompt_complete;

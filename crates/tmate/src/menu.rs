@@ -7,6 +7,19 @@ use tmate_term::{Cell, Frame, Style};
 
 use crate::format::text;
 
+/// tmux 3.3a's default menus (`key-bindings.c`): `C-b <` (the window), `C-b >` (the pane) and
+/// the right-button menus on the status line's window list and on panes, over tmate 2.4's
+/// bindings in the server's own tables (the relay keeps tmate 2.4's list, as for
+/// `bindings::TREE_DEFAULTS`). tmux's MouseDown3StatusLeft session menu needs the
+/// StatusLeft mouse keys, which are not made here.
+pub const DEFAULT_BINDINGS: &str = r##"
+bind < { display-menu -xW -yW -T '#[align=centre]#{window_index}:#{window_name}' '#{?#{>:#{session_windows},1},,-}Swap Left' 'l' {swap-window -t:-1} '#{?#{>:#{session_windows},1},,-}Swap Right' 'r' {swap-window -t:+1} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-window} '' 'Kill' 'X' {kill-window} 'Respawn' 'R' {respawn-window -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} 'Rename' 'n' {command-prompt -FI "#W" {rename-window -t '#{window_id}' -- '%%'}} '' 'New After' 'w' {new-window -a} 'New At End' 'W' {new-window} }
+bind > { display-menu -xP -yP -T '#[align=centre]#{pane_index} (#{pane_id})' '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}' '<' {send -X history-top} '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}' '>' {send -X history-bottom} '' '#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}' 'C-r' {if -F '#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}' 'copy-mode -t='; send -Xt= search-backward "#{q:mouse_word}"} '#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}' 'C-y' {copy-mode -q; send-keys -l -- "#{q:mouse_word}"} '#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}' 'c' {copy-mode -q; set-buffer -- "#{q:mouse_word}"} '#{?mouse_line,Copy Line,}' 'l' {copy-mode -q; set-buffer -- "#{q:mouse_line}"} '' 'Horizontal Split' 'h' {split-window -h} 'Vertical Split' 'v' {split-window -v} '' '#{?#{>:#{window_panes},1},,-}Swap Up' 'u' {swap-pane -U} '#{?#{>:#{window_panes},1},,-}Swap Down' 'd' {swap-pane -D} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-pane} '' 'Kill' 'X' {kill-pane} 'Respawn' 'R' {respawn-pane -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} '#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}' 'z' {resize-pane -Z} }
+bind -n MouseDown3Status { display-menu -t= -xW -yW -T '#[align=centre]#{window_index}:#{window_name}' '#{?#{>:#{session_windows},1},,-}Swap Left' 'l' {swap-window -t:-1} '#{?#{>:#{session_windows},1},,-}Swap Right' 'r' {swap-window -t:+1} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-window} '' 'Kill' 'X' {kill-window} 'Respawn' 'R' {respawn-window -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} 'Rename' 'n' {command-prompt -FI "#W" {rename-window -t '#{window_id}' -- '%%'}} '' 'New After' 'w' {new-window -a} 'New At End' 'W' {new-window} }
+bind -n MouseDown3Pane { if -Ft= '#{||:#{mouse_any_flag},#{&&:#{pane_in_mode},#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}}}' { select-pane -t=; send -M } { display-menu -t= -xM -yM -T '#[align=centre]#{pane_index} (#{pane_id})' '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}' '<' {send -X history-top} '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}' '>' {send -X history-bottom} '' '#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}' 'C-r' {if -F '#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}' 'copy-mode -t='; send -Xt= search-backward "#{q:mouse_word}"} '#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}' 'C-y' {copy-mode -q; send-keys -l -- "#{q:mouse_word}"} '#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}' 'c' {copy-mode -q; set-buffer -- "#{q:mouse_word}"} '#{?mouse_line,Copy Line,}' 'l' {copy-mode -q; set-buffer -- "#{q:mouse_line}"} '' 'Horizontal Split' 'h' {split-window -h} 'Vertical Split' 'v' {split-window -v} '' '#{?#{>:#{window_panes},1},,-}Swap Up' 'u' {swap-pane -U} '#{?#{>:#{window_panes},1},,-}Swap Down' 'd' {swap-pane -D} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-pane} '' 'Kill' 'X' {kill-pane} 'Respawn' 'R' {respawn-pane -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} '#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}' 'z' {resize-pane -Z} } }
+bind -n M-MouseDown3Pane { display-menu -t= -xM -yM -T '#[align=centre]#{pane_index} (#{pane_id})' '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}' '<' {send -X history-top} '#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}' '>' {send -X history-bottom} '' '#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}' 'C-r' {if -F '#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}' 'copy-mode -t='; send -Xt= search-backward "#{q:mouse_word}"} '#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}' 'C-y' {copy-mode -q; send-keys -l -- "#{q:mouse_word}"} '#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}' 'c' {copy-mode -q; set-buffer -- "#{q:mouse_word}"} '#{?mouse_line,Copy Line,}' 'l' {copy-mode -q; set-buffer -- "#{q:mouse_line}"} '' 'Horizontal Split' 'h' {split-window -h} 'Vertical Split' 'v' {split-window -v} '' '#{?#{>:#{window_panes},1},,-}Swap Up' 'u' {swap-pane -U} '#{?#{>:#{window_panes},1},,-}Swap Down' 'd' {swap-pane -D} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-pane} '' 'Kill' 'X' {kill-pane} 'Respawn' 'R' {respawn-pane -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} '#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}' 'z' {resize-pane -Z} }
+"##;
+
 /// Items a menu keeps at most (more than any screen shows).
 const MAX_ITEMS: usize = 1000;
 
@@ -24,14 +37,13 @@ pub struct ItemSpec {
 pub struct MenuRequest {
     pub title: String,
     pub items: Vec<ItemSpec>,
-    pub x: Option<String>,
-    pub y: Option<String>,
-    /// The target pane: its id (the commands' target) and geometry (xoff, yoff, sx, sy).
+    /// `-x`/`-y` and what they are worked out from.
+    pub place: Placement,
+    /// The target pane: its id (the commands' target).
     pub pane: u32,
-    pub geometry: (u16, u16, u16, u16),
-    /// Status lines and whether they are at the top (for `-y S` and pane positions).
-    pub status_lines: u16,
-    pub status_top: bool,
+    /// The mouse event of the binding that opened it: the mouse chooses (tmux's menus
+    /// without `MENU_NOMOUSE`), and its items' commands run for that event (`-t =`).
+    pub mouse: Option<crate::mouse::MouseInfo>,
     /// `mode-style`: the chosen item's style.
     pub choice_style: Style,
     /// The top-left cell asked for instead of `-x`/`-y` (a prompt's completion menu).
@@ -39,6 +51,9 @@ pub struct MenuRequest {
     /// A prompt's completion menu (tmux's `MENU_TAB`): Tab moves down (closing past the
     /// last item), Backspace closes, and the chosen item's text goes back to the prompt.
     pub completion: bool,
+    /// Held while the menu is open: display-menu waits until every holder is gone (the menu
+    /// closed, or it never opened), as tmux's command waits for its menu.
+    pub open: Option<std::sync::Arc<tokio::sync::oneshot::Sender<()>>>,
 }
 
 struct Item {
@@ -57,9 +72,13 @@ pub struct Menu {
     py: usize,
     choice: Option<usize>,
     pub pane: u32,
+    /// See [`MenuRequest::mouse`].
+    pub mouse: Option<crate::mouse::MouseInfo>,
     choice_style: Style,
     /// See [`MenuRequest::completion`].
     pub completion: bool,
+    /// See [`MenuRequest::open`]: dropped with the menu.
+    _open: Option<std::sync::Arc<tokio::sync::oneshot::Sender<()>>>,
 }
 
 /// What a key did to the menu.
@@ -107,13 +126,14 @@ impl Menu {
         }
         let (px, py) = match req.at {
             Some(at) => at,
-            None => position(req, sx, sy, w, h),
+            None => req.place.position(sx, sy, w, h),
         };
         let (px, py) = (px.min(sx - w), py.min(sy - h));
-        // Opened by keys (no mouse): the first enabled item is chosen.
+        // Opened by keys (no mouse): the first enabled item is chosen; by the mouse, none.
         let choice = items
             .iter()
-            .position(|i| i.name.as_deref().is_some_and(|n| !n.starts_with('-')));
+            .position(|i| i.name.as_deref().is_some_and(|n| !n.starts_with('-')))
+            .filter(|_| req.mouse.is_none());
         Some(Menu {
             title: req.title.clone(),
             items,
@@ -122,8 +142,10 @@ impl Menu {
             py,
             choice,
             pane: req.pane,
+            mouse: req.mouse.clone(),
             choice_style: req.choice_style,
             completion: req.completion,
+            _open: req.open.clone(),
         })
     }
 
@@ -169,6 +191,37 @@ impl Menu {
             }
             _ => {}
         }
+        MenuOutcome::Stay
+    }
+
+    /// A mouse report at (x, y) of the client, 0-based (tmux's `menu_key_cb`): a menu opened
+    /// by keys closes on anything but button 1 (a release included); one opened by the mouse
+    /// follows it over its items, a release on one chooses it, a release elsewhere closes.
+    pub fn mouse_event(&mut self, x: usize, y: usize, button: u32, release: bool) -> MenuOutcome {
+        // tmux's button bits: a release is 3, its modifiers lost.
+        let b = if release { 3 } else { button };
+        let buttons = b & 195;
+        if self.mouse.is_none() {
+            return if buttons == 0 {
+                MenuOutcome::Stay
+            } else {
+                MenuOutcome::Close
+            };
+        }
+        let count = self.items.len();
+        let outside =
+            x < self.px || x > self.px + 4 + self.width || y < self.py + 1 || y > self.py + count;
+        if outside {
+            if buttons == 3 {
+                return MenuOutcome::Close;
+            }
+            self.choice = None;
+            return MenuOutcome::Stay;
+        }
+        if buttons == 3 {
+            return self.chosen();
+        }
+        self.choice = Some(y - (self.py + 1));
         MenuOutcome::Stay
     }
 
@@ -279,7 +332,7 @@ impl Menu {
 
 /// A title drawn as format_draw does into the top border: only the cells it writes replace
 /// the line (found by starting from cells it never writes).
-fn draw_over(area: &mut [Cell], text: &str, style: Style) {
+pub(crate) fn draw_over(area: &mut [Cell], text: &str, style: Style) {
     let unwritten = Cell::new("\u{0}", style);
     let mut drawn = vec![unwritten.clone(); area.len()];
     tmate_term::format_draw(&mut drawn, text, style);
@@ -340,47 +393,81 @@ fn number(s: &str) -> i64 {
         .unwrap_or(0)
 }
 
-/// tmux's cmd_display_menu_get_position for a `w` x `h` menu on an `sx` x `sy` client: the
-/// top-left cell. `-x`: C (default), R, P or a number; `-y`: C (default), P, S or a number
-/// (the menu's bottom line); the mouse and window-status positions (M, W) count as C.
-fn position(req: &MenuRequest, sx: usize, sy: usize, w: usize, h: usize) -> (usize, usize) {
-    let (sx, sy, w, h) = (sx as i64, sy as i64, w as i64, h as i64);
-    let (xoff, yoff, psx, _psy) = req.geometry;
-    let (xoff, yoff, psx) = (i64::from(xoff), i64::from(yoff), i64::from(psx));
-    let lines = i64::from(req.status_lines);
-    let top = if req.status_lines > 0 && req.status_top {
-        lines
-    } else {
-        0
-    };
-    let centre_x = ((sx - 1) / 2 - w / 2).max(0);
-    let centre_y = {
-        let n = (sy - 1) / 2 + h / 2;
-        if n >= sy { sy - h } else { n }
-    };
-    let x = match req.x.as_deref() {
-        None | Some("C" | "M" | "W") => centre_x,
-        Some("R") => (xoff + psx - w).max(0),
-        Some("P") => xoff,
-        Some(other) => number(other),
-    };
-    let x = if x + w >= sx { sx - w } else { x.max(0) };
-    let y = match req.y.as_deref() {
-        None | Some("C" | "M" | "W") => centre_y,
-        Some("P") => top + yoff + i64::from(req.geometry.3),
-        Some("S") => {
-            if req.status_top {
-                lines + h
-            } else {
-                sy - lines
+/// Where display-menu and display-popup put their box: what tmux's
+/// `cmd_display_menu_get_position` works `-x`/`-y` out from.
+#[derive(Debug, Clone, Default)]
+pub struct Placement {
+    pub x: Option<String>,
+    pub y: Option<String>,
+    /// The target pane's geometry (xoff, yoff, sx, sy).
+    pub geometry: (u16, u16, u16, u16),
+    /// Status lines and whether they are at the top (for `-y S` and pane positions).
+    pub status_lines: u16,
+    pub status_top: bool,
+    /// The mouse event the command runs for, on the client's terminal (for M).
+    pub mouse: Option<(u16, u16)>,
+    /// Where the target window's entry starts on the status line: (x, line), for W.
+    pub window_status: Option<(u16, u16)>,
+}
+
+impl Placement {
+    /// The top-left cell of a `w` x `h` box on an `sx` x `sy` client. `-x`: C (default), R,
+    /// P, M, W or a number; `-y`: C (default), P, M, S, W or a number (the box's bottom
+    /// line). A position that does not apply (M without a mouse event, W without the window
+    /// on the status line) is tmux's empty format: 0.
+    pub fn position(&self, sx: usize, sy: usize, w: usize, h: usize) -> (usize, usize) {
+        let (sx, sy, w, h) = (sx as i64, sy as i64, w as i64, h as i64);
+        let x = self.x_value(sx, w).unwrap_or(0);
+        let x = if x + w >= sx { sx - w } else { x.max(0) };
+        let y = self.y_value(sy, h).unwrap_or(0);
+        let y = if y < h { 0 } else { y - h };
+        let y = if y + h >= sy { sy - h } else { y.max(0) };
+        (
+            usize::try_from(x).unwrap_or(0),
+            usize::try_from(y).unwrap_or(0),
+        )
+    }
+
+    fn x_value(&self, sx: i64, w: i64) -> Option<i64> {
+        let (xoff, _, psx, _) = self.geometry;
+        let (xoff, psx) = (i64::from(xoff), i64::from(psx));
+        Some(match self.x.as_deref() {
+            None | Some("C") => ((sx - 1) / 2 - w / 2).max(0),
+            Some("R") => (xoff + psx - w).max(0),
+            Some("P") => xoff,
+            Some("M") => (i64::from(self.mouse?.0) - w / 2).max(0),
+            Some("W") => i64::from(self.window_status?.0),
+            Some(other) => number(other),
+        })
+    }
+
+    fn y_value(&self, sy: i64, h: i64) -> Option<i64> {
+        let (_, yoff, _, psy) = self.geometry;
+        let lines = i64::from(self.status_lines);
+        let top = if self.status_lines > 0 && self.status_top {
+            lines
+        } else {
+            0
+        };
+        let status = || (self.status_lines > 0).then_some(());
+        Some(match self.y.as_deref() {
+            None | Some("C") => {
+                let n = (sy - 1) / 2 + h / 2;
+                if n >= sy { sy - h } else { n }
             }
-        }
-        Some(other) => number(other),
-    };
-    let y = if y < h { 0 } else { y - h };
-    let y = if y + h >= sy { sy - h } else { y.max(0) };
-    (
-        usize::try_from(x).unwrap_or(0),
-        usize::try_from(y).unwrap_or(0),
-    )
+            Some("P") => top + i64::from(yoff) + i64::from(psy),
+            Some("M") => (i64::from(self.mouse?.1) + h).min(sy - 1),
+            Some("S") if self.status_top => status().map(|()| lines + h)?,
+            Some("S") => status().map(|()| sy - lines)?,
+            Some("W") => {
+                let line = i64::from(self.window_status?.1);
+                if self.status_top {
+                    line + 1 + h
+                } else {
+                    sy - lines + line
+                }
+            }
+            Some(other) => number(other),
+        })
+    }
 }

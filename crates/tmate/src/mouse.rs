@@ -29,6 +29,9 @@ pub struct MouseInfo {
     /// Position relative to the pane (may be outside it while dragging).
     pub x: i32,
     pub y: i32,
+    /// Position on the client's terminal, 0-based (tmux's `m->x`, `m->y`: display-menu and
+    /// display-popup's `-x M`/`-y M`).
+    pub at: (u16, u16),
     /// The report as the terminal sent it (button bits, release).
     pub button: u32,
     pub release: bool,
@@ -233,6 +236,7 @@ fn dispatch(
         pane,
         x: px,
         y: py,
+        at: (x, y),
         button: b,
         release,
         window,
@@ -270,6 +274,22 @@ fn dispatch(
     {
         ms.drag = Some(Drag::Copy { pane: p });
     }
+}
+
+/// Where window `idx`'s entry starts on the status line of a client `cols` wide: (x, line)
+/// (tmux's `range=window|N` start, for display-menu's `-x W`); the default status format's
+/// first line only, as `status_window` reads clicks.
+pub fn status_entry_start(st: &State, sid: u32, idx: u32, cols: u16) -> Option<(u16, u16)> {
+    let look = crate::style::look(st, sid);
+    if look.status_lines.first().is_some_and(Option::is_some) {
+        return None;
+    }
+    let bar = crate::attach::status::status_bar(st, sid)?;
+    let entry = bar.windows.iter().position(|w| w.idx == i64::from(idx))?;
+    let width = usize::from(cols);
+    (0..cols)
+        .find(|x| tmate_term::status_entry_at(width, &bar, &look, usize::from(*x)) == Some(entry))
+        .map(|x| (x, 0))
 }
 
 /// The window whose entry in the status line is at (x, y) of the client's terminal (the

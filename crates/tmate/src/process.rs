@@ -160,25 +160,15 @@ fn start_process(
     sy: u16,
 ) -> Result<Started, String> {
     let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let (pty, pts) = pty_process::open().map_err(|e| format!("create pane failed: {e}"))?;
-    pty.resize(pty_process::Size::new(sy.max(1), sx.max(1)))
-        .map_err(|e| format!("create pane failed: {e}"))?;
-    // Keystrokes are written on this duplicate from the server's tasks: it must never block
-    // (the flag is the PTY's own, which tokio has set already; made sure here).
-    let master = rustix::io::fcntl_dupfd_cloexec(&pty, 0)
-        .ok()
-        .filter(|fd| rustix::io::ioctl_fionbio(fd, true).is_ok());
     let cmd = pane_command(shared, state, id, session, command, cwd);
-    // The PTY is read through a read-only registration and written without one (`fdio`):
-    // pty-process's own polls for both, which woke the server after every keystroke it wrote.
-    let failed = |e: &dyn std::fmt::Display| format!("create pane failed: {e}");
-    let writer = rustix::io::fcntl_dupfd_cloexec(&pty, 0).map_err(|e| failed(&e))?;
-    let reader_fd = rustix::io::fcntl_dupfd_cloexec(&pty, 0).map_err(|e| failed(&e))?;
-    drop(pty);
-    let reader = crate::fdio::reader(reader_fd).map_err(|e| failed(&e))?;
-    let child = cmd.spawn(pts).map_err(|e| failed(&e))?;
-    let pid = child.id().and_then(|p| i32::try_from(p).ok());
-    let input = spawn_writer(writer);
+    let program = start_on_pty(cmd, sx, sy).map_err(|e| format!("create pane failed: {e}"))?;
+    let PtyProgram {
+        input,
+        master,
+        pid,
+        reader,
+        child,
+    } = program;
     let shared = Arc::clone(shared);
     tokio::spawn(async move {
         read_output(&shared, id, generation, &reader).await;
@@ -192,8 +182,73 @@ fn start_process(
     })
 }
 
+/// A program started on a PTY of its own: its input, the master for sizes and direct writes,
+/// and what its reader task needs (a pane's, or a popup's in `crate::popup`).
+pub struct PtyProgram {
+    pub input: crate::state::PaneInput,
+    pub master: Option<std::os::fd::OwnedFd>,
+    pub pid: Option<i32>,
+    pub reader: tokio::io::unix::AsyncFd<std::os::fd::OwnedFd>,
+    pub child: tokio::process::Child,
+}
+
+/// Start `cmd` on a new `sx` x `sy` PTY.
+pub fn start_on_pty(cmd: pty_process::Command, sx: u16, sy: u16) -> Result<PtyProgram, String> {
+    let failed = |e: &dyn std::fmt::Display| e.to_string();
+    let (pty, pts) = pty_process::open().map_err(|e| failed(&e))?;
+    pty.resize(pty_process::Size::new(sy.max(1), sx.max(1)))
+        .map_err(|e| failed(&e))?;
+    // Keystrokes are written on this duplicate from the server's tasks: it must never block
+    // (the flag is the PTY's own, which tokio has set already; made sure here).
+    let master = rustix::io::fcntl_dupfd_cloexec(&pty, 0)
+        .ok()
+        .filter(|fd| rustix::io::ioctl_fionbio(fd, true).is_ok());
+    // The PTY is read through a read-only registration and written without one (`fdio`):
+    // pty-process's own polls for both, which woke the server after every keystroke it wrote.
+    let writer = rustix::io::fcntl_dupfd_cloexec(&pty, 0).map_err(|e| failed(&e))?;
+    let reader_fd = rustix::io::fcntl_dupfd_cloexec(&pty, 0).map_err(|e| failed(&e))?;
+    drop(pty);
+    let reader = crate::fdio::reader(reader_fd).map_err(|e| failed(&e))?;
+    let child = cmd.spawn(pts).map_err(|e| failed(&e))?;
+    let pid = child.id().and_then(|p| i32::try_from(p).ok());
+    Ok(PtyProgram {
+        input: spawn_writer(writer),
+        master,
+        pid,
+        reader,
+        child,
+    })
+}
+
+/// The environment a session's programs start with (tmux `environ_for_session`): the global
+/// and session environments, `default-terminal` as TERM, and tmux's `TMUX`.
+pub fn session_environment(shared: &Shared, state: &State, session: u32) -> Vec<(String, String)> {
+    let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
+    let term = Some(state.option(session, idx, "default-terminal"))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "screen".to_string());
+    let mut session_env = state
+        .sessions
+        .get(&session)
+        .map(|s| s.environ.clone())
+        .unwrap_or_default();
+    for (name, var) in state.spawn_env.iter().flat_map(|e| e.iter()) {
+        let _ = session_env.set(name, var.value.clone(), var.hidden);
+    }
+    let mut environment = crate::environ::Environ::for_process(&state.environ, Some(&session_env));
+    environment.push(("TERM".to_string(), term));
+    let tmux = format!(
+        "{},{},{}",
+        shared.socket.display(),
+        std::process::id(),
+        session
+    );
+    environment.push(("TMUX".to_string(), tmux));
+    environment
+}
+
 /// The pane's program: `command` through `default-shell -c`, or that shell as a login shell,
-/// in `cwd` (or /), with `default-terminal` as TERM and tmux's `TMUX` and `TMUX_PANE`.
+/// in `cwd` (or /), with the session's environment and tmux's `TMUX_PANE`.
 fn pane_command(
     shared: &Shared,
     state: &State,
@@ -202,13 +257,7 @@ fn pane_command(
     command: Option<&str>,
     cwd: &str,
 ) -> pty_process::Command {
-    let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
-    let shell = Some(state.option(session, idx, "default-shell"))
-        .filter(|s| s.starts_with('/') && Path::new(s).exists())
-        .unwrap_or_else(|| "/bin/sh".to_string());
-    let term = Some(state.option(session, idx, "default-terminal"))
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| "screen".to_string());
+    let shell = default_shell(state, session);
     let base = shell.rsplit('/').next().unwrap_or("sh").to_string();
     let mut cmd = pty_process::Command::new(&shell);
     cmd = match command {
@@ -221,29 +270,18 @@ fn pane_command(
     } else {
         "/".to_string()
     };
-    let mut session_env = state
-        .sessions
-        .get(&session)
-        .map(|s| s.environ.clone())
-        .unwrap_or_default();
-    for (name, var) in state.spawn_env.iter().flat_map(|e| e.iter()) {
-        let _ = session_env.set(name, var.value.clone(), var.hidden);
-    }
-    let environment = crate::environ::Environ::for_process(&state.environ, Some(&session_env));
     cmd.current_dir(dir)
         .env_clear()
-        .envs(environment)
-        .env("TERM", term)
-        .env(
-            "TMUX",
-            format!(
-                "{},{},{}",
-                shared.socket.display(),
-                std::process::id(),
-                session
-            ),
-        )
+        .envs(session_environment(shared, state, session))
         .env("TMUX_PANE", format!("%{id}"))
+}
+
+/// `default-shell` when it is an absolute path that exists, else /bin/sh (tmux `checkshell`).
+pub fn default_shell(state: &State, session: u32) -> String {
+    let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
+    Some(state.option(session, idx, "default-shell"))
+        .filter(|s| s.starts_with('/') && Path::new(s).exists())
+        .unwrap_or_else(|| "/bin/sh".to_string())
 }
 
 /// The pane's writer task: queued input to the PTY in order, until a write fails.
@@ -468,26 +506,36 @@ impl Pane {
     }
 
     pub fn write(&self, bytes: Vec<u8>) {
-        use std::sync::atomic::Ordering;
-        let mut written = 0;
-        if self.input.pending.load(Ordering::Acquire) == 0
-            && let Some(fd) = &self.master
-        {
-            match rustix::io::write(fd, &bytes) {
-                Ok(n) => written = n,
-                Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
-                // The PTY is gone (the program exited); its reader task ends the pane.
-                Err(_) => return,
-            }
+        write_input(self.master.as_ref(), &self.input, bytes);
+    }
+}
+
+/// Input for a program on a PTY: straight to its master when nothing waits, else (or for what
+/// the PTY does not take) queued for its writer task, in order.
+pub fn write_input(
+    master: Option<&std::os::fd::OwnedFd>,
+    input: &crate::state::PaneInput,
+    bytes: Vec<u8>,
+) {
+    use std::sync::atomic::Ordering;
+    let mut written = 0;
+    if input.pending.load(Ordering::Acquire) == 0
+        && let Some(fd) = master
+    {
+        match rustix::io::write(fd, &bytes) {
+            Ok(n) => written = n,
+            Err(rustix::io::Errno::AGAIN | rustix::io::Errno::INTR) => {}
+            // The PTY is gone (the program exited); its reader task ends the pane.
+            Err(_) => return,
         }
-        let Some(rest) = bytes.get(written..).filter(|r| !r.is_empty()) else {
-            return;
-        };
-        self.input.pending.fetch_add(1, Ordering::AcqRel);
-        // Full queue: the program is not reading; dropping keys beats blocking the server.
-        if self.input.queue.try_send(rest.to_vec()).is_err() {
-            self.input.pending.fetch_sub(1, Ordering::AcqRel);
-        }
+    }
+    let Some(rest) = bytes.get(written..).filter(|r| !r.is_empty()) else {
+        return;
+    };
+    input.pending.fetch_add(1, Ordering::AcqRel);
+    // Full queue: the program is not reading; dropping keys beats blocking the server.
+    if input.queue.try_send(rest.to_vec()).is_err() {
+        input.pending.fetch_sub(1, Ordering::AcqRel);
     }
 }
 

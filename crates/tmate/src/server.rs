@@ -120,6 +120,7 @@ fn initial_state() -> State {
     let defaults = [
         crate::bindings::DEFAULTS,
         crate::bindings::TREE_DEFAULTS,
+        crate::menu::DEFAULT_BINDINGS,
         crate::copy::keys::DEFAULTS,
         crate::copy::keys::ROOT_DEFAULTS,
     ];

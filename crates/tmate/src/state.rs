@@ -383,6 +383,8 @@ pub struct ClientHandle {
     pub read_only: bool,
     /// tmux's CLIENT_IGNORESIZE: its size counts only when every client ignores theirs.
     pub ignore_size: bool,
+    /// display-popup's popup, drawn over its screen and taking its keys (`crate::popup`).
+    pub popup: Option<Box<crate::popup::Popup>>,
 }
 
 impl State {
@@ -437,6 +439,7 @@ impl ClientHandle {
             utf8: false,
             read_only: false,
             ignore_size: false,
+            popup: None,
         }
     }
 }

@@ -40,8 +40,8 @@ async fn same_screens(p: &mut Pair, rows: u16, what: &str) {
     }
 }
 
-/// display-menu from a command client on both, not waited for: tmux's command client waits
-/// until the menu closes (ours returns at once); reaped by `done`.
+/// display-menu from a command client on both, not waited for: the command client waits
+/// until the menu closes; reaped by `done`.
 fn menu_command(p: &Pair, args: &[&str]) -> Vec<std::process::Child> {
     p.muxes
         .iter()
@@ -53,7 +53,7 @@ fn menu_command(p: &Pair, args: &[&str]) -> Vec<std::process::Child> {
         .collect()
 }
 
-/// The menu commands ended well (tmux's once its menu closed).
+/// The menu commands ended well (once their menus closed).
 fn done(children: Vec<std::process::Child>) {
     for mut c in children {
         let deadline = Instant::now() + DEADLINE;
@@ -79,7 +79,7 @@ async fn a_menu_from_the_command_line_at_a_position() {
     let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
     p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
         .await;
-    let children = menu_command(
+    let mut children = menu_command(
         &p,
         &[
             "-T",
@@ -102,6 +102,12 @@ async fn a_menu_from_the_command_line_at_a_position() {
     );
     wait_text(&mut p, "the menu", "Third item").await;
     same_screens(&mut p, 24, "the menu").await;
+    for c in &mut children {
+        assert!(
+            c.try_wait().unwrap().is_none(),
+            "returned with its menu open"
+        );
+    }
     // Down skips the separator and the disabled item.
     p.send(b"\x1b[B").await;
     same_screens(&mut p, 24, "the choice moved").await;
@@ -172,4 +178,105 @@ async fn menu_positions_and_errors() {
         );
         assert_eq!(out.status.code(), Some(1));
     }
+}
+
+/// An SGR mouse report at 1-based (x, y): `M` a press or motion, `m` a release.
+fn sgr(button: u32, x: u16, y: u16, press: bool) -> Vec<u8> {
+    let end = if press { 'M' } else { 'm' };
+    format!("\x1b[<{button};{x};{y}{end}").into_bytes()
+}
+
+#[tokio::test]
+async fn the_default_window_and_pane_menus() {
+    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.run_both(&["new-window", "-d", "-n", "w1", "cat"]);
+    p.run_both(&["split-window", "-h", "cat"]);
+    // C-b <: the window menu at the window's status-line entry.
+    p.send(b"\x02<").await;
+    wait_text(&mut p, "the window menu", "New At End").await;
+    same_screens(&mut p, 24, "C-b <").await;
+    p.send(b"n").await;
+    p.status("the rename prompt", |r| r.starts_with("(rename-window) w0"))
+        .await;
+    p.send(b"\x1b").await;
+    p.status("the prompt gone", |r| r.starts_with("[main]"))
+        .await;
+    // C-b >: the pane menu below the pane.
+    p.send(b"\x02>").await;
+    wait_text(&mut p, "the pane menu", "Horizontal Split").await;
+    same_screens(&mut p, 24, "C-b >").await;
+    p.send(b"z").await;
+    wait_text(&mut p, "zoomed", "0:w0*Z").await;
+    same_screens(&mut p, 24, "zoomed from the menu").await;
+    // A click closes a menu opened by keys.
+    p.send(b"\x02>").await;
+    wait_text(&mut p, "the pane menu again", "Unzoom").await;
+    p.send(&sgr(0, 5, 5, false)).await;
+    for c in &mut p.clients {
+        c.wait_text("closed by a click", |t| !t.contains("Unzoom"))
+            .await;
+    }
+    same_screens(&mut p, 24, "after the click").await;
+}
+
+/// Both with `mouse on` and the window split; each right-button test starts afresh, as a
+/// press of the button soon after another is a SecondClick (tmux's click timer).
+async fn with_mouse() -> Pair {
+    let config = format!("{CONFIG}set -g mouse on\n");
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.run_both(&["split-window", "-h", "cat"]);
+    p
+}
+
+async fn wait_gone(p: &mut Pair, what: &str, text: &str) {
+    for c in &mut p.clients {
+        c.wait_text(what, |t| !t.contains(text)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_right_button_pane_menu_follows_the_mouse() {
+    let mut p = with_mouse().await;
+    // MouseDown3Pane: the pane menu at the mouse, nothing chosen.
+    p.send(&sgr(2, 10, 5, true)).await;
+    wait_text(&mut p, "the pane menu", "Horizontal Split").await;
+    same_screens(&mut p, 24, "MouseDown3Pane").await;
+    // Moving over an item chooses it; releasing there runs it (Vertical Split).
+    p.send(&sgr(34, 14, 7, true)).await;
+    same_screens(&mut p, 24, "the mouse over an item").await;
+    p.send(&sgr(2, 14, 7, false)).await;
+    wait_gone(&mut p, "the menu gone", "Horizontal Split").await;
+    p.wait_both(&["display", "-p", "#{window_panes}"], "the split", |o| {
+        o.trim() == "3"
+    });
+    same_screens(&mut p, 24, "after the release").await;
+}
+
+#[tokio::test]
+async fn a_release_away_from_a_mouse_menu_closes_it() {
+    let mut p = with_mouse().await;
+    // M-MouseDown3Pane opens the pane menu too.
+    p.send(&sgr(10, 50, 12, true)).await;
+    wait_text(&mut p, "the pane menu", "Vertical Split").await;
+    same_screens(&mut p, 24, "M-MouseDown3Pane").await;
+    p.send(&sgr(2, 2, 2, false)).await;
+    wait_gone(&mut p, "the menu gone", "Vertical Split").await;
+    same_screens(&mut p, 24, "released outside").await;
+}
+
+#[tokio::test]
+async fn the_right_button_window_menu_on_the_status_line() {
+    let mut p = with_mouse().await;
+    p.run_both(&["new-window", "-d", "-n", "w1", "cat"]);
+    // MouseDown3Status: the window menu at the clicked window's entry.
+    p.send(&sgr(2, 16, 24, true)).await;
+    wait_text(&mut p, "the window menu", "New At End").await;
+    same_screens(&mut p, 24, "MouseDown3Status").await;
+    p.send(b"q").await;
+    wait_gone(&mut p, "the menu gone", "New At End").await;
+    same_screens(&mut p, 24, "after q").await;
 }

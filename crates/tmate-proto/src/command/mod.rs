@@ -127,7 +127,8 @@ pub fn find(name: &str) -> Result<&'static CommandSpec, String> {
 pub struct Args {
     pub flags: BTreeMap<char, Option<String>>,
     pub rest: Vec<String>,
-    /// Every flag value in the order given (tmux keeps them all: `-e A=1 -e B=2`).
+    /// Every flag value in the order given (tmux keeps them all: `-e A=1 -e B=2`); a flag
+    /// without a value is there with an empty one each time it is given (`-EE`).
     pub values: Vec<(char, String)>,
 }
 
@@ -138,6 +139,11 @@ impl Args {
 
     pub fn get(&self, flag: char) -> Option<&str> {
         self.flags.get(&flag).and_then(|v| v.as_deref())
+    }
+
+    /// How many times a flag was given (tmux's `args_has`: `display-popup -EE` is 2).
+    pub fn count(&self, flag: char) -> usize {
+        self.values.iter().filter(|(f, _)| *f == flag).count()
     }
 
     /// Every value given for a flag, in order.
@@ -193,6 +199,7 @@ impl Args {
                 match spec.flag(flag) {
                     None => return Err(format!("unknown flag -{flag}")),
                     Some(false) => {
+                        args.values.push((flag, String::new()));
                         args.flags.insert(flag, None);
                     }
                     Some(true) => {

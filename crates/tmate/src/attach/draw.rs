@@ -69,14 +69,24 @@ impl AttachedClient<'_> {
         scene.message = self.message.as_ref().map(|(m, _, _)| m.clone());
         scene.message_markup = self.message.as_ref().is_some_and(|(_, _, markup)| *markup);
         if std::mem::take(&mut self.menu_drawn) {
-            // The menu's cells are in the frame: every row is composed again.
+            // The menu's or popup's cells are in the frame: every row is composed again.
             self.frame.damage = tmate_term::RowDamage::default();
         }
         compose_look(&scene, &cached.look, self.cols, self.rows, &mut self.frame);
+        if crate::popup::draw(&st, self.id, &mut self.frame) {
+            self.frame.damage = tmate_term::RowDamage::default();
+            self.menu_drawn = true;
+        }
         if let Some(menu) = &self.menu {
             menu.draw(&mut self.frame);
             self.frame.damage = tmate_term::RowDamage::default();
             self.menu_drawn = true;
+            if menu.mouse.is_some() {
+                // tmux's menu screen opened by the mouse asks for every motion.
+                self.frame.modes.mouse_reporting = true;
+                self.frame.modes.mouse_motion = true;
+                self.frame.modes.sgr_mouse = true;
+            }
         }
         if st.session_option(sid, "mouse") == "on" {
             // tmux asks the terminal for button and drag reports itself.

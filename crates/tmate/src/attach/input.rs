@@ -115,6 +115,12 @@ impl AttachedClient<'_> {
         }
         match ev {
             InputEvent::Key { key, raw } => self.on_key(st, *key, raw, current, active),
+            // tmux's popup takes mouse events for its own moves and menu (not done here).
+            InputEvent::Mouse { event, .. } if self.menu.is_some() => {
+                self.menu_mouse(st, event, current);
+                true
+            }
+            InputEvent::Mouse { .. } if crate::popup::is_open(st, self.id) => false,
             InputEvent::Mouse { event, raw } => {
                 // `mouse on`: through the mouse key bindings; else to the pane as it came.
                 let mctx = ClientInfo {
@@ -132,6 +138,11 @@ impl AttachedClient<'_> {
                     send_key(st, active, None, raw, false);
                 }
                 true
+            }
+            other if crate::popup::is_open(st, self.id) => {
+                // Unknown sequences: to the popup's program, as they came.
+                crate::popup::key(st, self.id, KeyCode::NONE, other.raw());
+                false
             }
             other => {
                 // Unknown sequences: to the pane, as they came.
@@ -162,38 +173,15 @@ impl AttachedClient<'_> {
             return false;
         }
         self.keys.clear_message = true;
+        if self.menu.is_none() && crate::popup::is_open(st, self.id) {
+            // An open popup takes every key (tmux's overlay key callback).
+            crate::popup::key(st, self.id, key, raw);
+            return true;
+        }
         if let Some(menu) = self.menu.as_mut() {
             // An open menu takes every key (tmux's overlay key callback comes first).
             let outcome = menu.key(key);
-            let pane = menu.pane;
-            let completion = menu.completion;
-            if outcome != crate::menu::MenuOutcome::Stay {
-                self.menu = None;
-            }
-            if completion {
-                // The choice goes back into the prompt under the menu.
-                if let crate::menu::MenuOutcome::Run(value) = outcome {
-                    self.keys.overlay.completion_chosen(&value);
-                }
-                return true;
-            }
-            if let crate::menu::MenuOutcome::Run(command) = outcome {
-                let ctx = ClientInfo {
-                    pane: Some(pane),
-                    ..ctx
-                };
-                match crate::parse::parse_line(&command) {
-                    Ok(lines) => {
-                        let commands: Vec<Vec<String>> = lines
-                            .iter()
-                            .flat_map(|l| tmate_proto::command::split_commands(l))
-                            .filter(|c| !c.is_empty())
-                            .collect();
-                        self.run_commands(st, &ctx, &commands);
-                    }
-                    Err(e) => show_error(st, self.sid, current, self.id, &e),
-                }
-            }
+            self.menu_outcome(st, &ctx, current, outcome);
             return true;
         }
         if self.keys.overlay.is_open() && self.overlay_took(st, &ctx, current, key) {
@@ -221,6 +209,66 @@ impl AttachedClient<'_> {
                 true
             }
         }
+    }
+
+    /// What a key or the mouse did to the open menu: closed it, or chose an item whose
+    /// command runs on the menu's pane (for the mouse event that opened it), or whose text
+    /// goes back to the prompt under a completion menu.
+    fn menu_outcome(
+        &mut self,
+        st: &mut State,
+        ctx: &ClientInfo,
+        current: u32,
+        outcome: crate::menu::MenuOutcome,
+    ) {
+        let Some(menu) = self.menu.as_ref() else {
+            return;
+        };
+        let (pane, completion, mouse) = (menu.pane, menu.completion, menu.mouse.clone());
+        if outcome != crate::menu::MenuOutcome::Stay {
+            self.menu = None;
+        }
+        let crate::menu::MenuOutcome::Run(command) = outcome else {
+            return;
+        };
+        if completion {
+            self.keys.overlay.completion_chosen(&command);
+            return;
+        }
+        let ctx = ClientInfo {
+            pane: Some(pane),
+            mouse: mouse.or_else(|| ctx.mouse.clone()),
+            ..ctx.clone()
+        };
+        match crate::parse::parse_line(&command) {
+            Ok(lines) => {
+                let commands: Vec<Vec<String>> = lines
+                    .iter()
+                    .flat_map(|l| tmate_proto::command::split_commands(l))
+                    .filter(|c| !c.is_empty())
+                    .collect();
+                self.run_commands(st, &ctx, &commands);
+            }
+            Err(e) => show_error(st, self.sid, current, self.id, &e),
+        }
+    }
+
+    /// A mouse report while a menu is open: the menu's (tmux's overlay key callback).
+    fn menu_mouse(&mut self, st: &mut State, event: &tmate_proto::MouseEvent, current: u32) {
+        let Some(menu) = self.menu.as_mut() else {
+            return;
+        };
+        let x = usize::try_from(event.x.saturating_sub(1)).unwrap_or(usize::MAX);
+        let y = usize::try_from(event.y.saturating_sub(1)).unwrap_or(usize::MAX);
+        let release =
+            event.release || (!event.sgr && event.button & 3 == 3 && event.button & 64 == 0);
+        let outcome = menu.mouse_event(x, y, event.button, release);
+        let ctx = ClientInfo {
+            attached: Some(self.id),
+            tty: true,
+            ..self.info.clone()
+        };
+        self.menu_outcome(st, &ctx, current, outcome);
     }
 
     /// A read-only client's key (tmux `server_client_handle_key` with CLIENT_READONLY): no
@@ -314,15 +362,13 @@ impl AttachedClient<'_> {
         let request = crate::menu::MenuRequest {
             title: String::new(),
             items,
-            x: None,
-            y: None,
+            place: crate::menu::Placement::default(),
             pane: 0,
-            geometry: (0, 0, 0, 0),
-            status_lines: 0,
-            status_top: false,
+            mouse: None,
             choice_style,
             at: Some((menu.x, menu.y)),
             completion: true,
+            open: None,
         };
         self.open_menu(&request);
     }

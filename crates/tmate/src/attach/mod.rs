@@ -87,7 +87,7 @@ struct AttachedClient<'a> {
     active_at: Instant,
     /// display-menu's menu, drawn over the screen and taking the keys while open.
     menu: Option<crate::menu::Menu>,
-    /// A menu was drawn into `frame`: its rows are composed again in full.
+    /// A menu or popup was drawn into `frame`: its rows are composed again in full.
     menu_drawn: bool,
     /// The frame that ends the client: DETACH, or detach-client's DETACH_KILL (-P) or
     /// EXEC (-E).
@@ -360,6 +360,7 @@ impl<'a> AttachedClient<'a> {
         self.rows = rows.max(2);
         self.apply_size();
         let mut st = self.shared.lock();
+        crate::popup::client_resized(&mut st, self.id, self.cols, self.rows);
         st.notify_client("client-resized", self.sid, self.id);
         crate::hooks::drain(self.shared, &mut st);
     }

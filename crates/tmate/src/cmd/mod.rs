@@ -16,6 +16,7 @@ pub use listing::client_vars;
 mod r#move;
 mod options;
 mod pane;
+mod popup;
 mod prompt;
 mod respawn;
 mod script;
@@ -173,6 +174,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("confirm-before", Plain(prompt::confirm_before)),
     ("detach-client", Plain(client::detach)),
     ("display-menu", OnTarget(modes::display_menu)),
+    ("display-popup", OnTarget(popup::display_popup)),
     ("display-message", MaybeOnTarget(client::display)),
     ("display-panes", Plain(prompt::display_panes)),
     ("has-session", Plain(session::has)),

@@ -42,9 +42,11 @@ pub fn clock_mode(ctx: &Ctx<'_>, state: &mut State, _args: &Args, t: Target) -> 
 /// display-menu: `name key command` triples (an empty name is a separator) opened as a menu
 /// on the current client, which lays it out for its size (`crate::menu`).
 pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
-    let Some(client) = super::current_client(ctx, state) else {
-        return fail("no current client");
-    };
+    let client = super::client::target_client(ctx, state, args.get('c'))?;
+    if crate::popup::is_open(state, client) {
+        // tmux: nothing while the client shows an overlay.
+        return Ok(CmdResult::default());
+    }
     let expand = |s: &str| crate::format::expand(state, t.fmt(), s);
     let mut items = Vec::new();
     let mut words = args.rest.iter();
@@ -66,16 +68,7 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
             command: expand(command),
         });
     }
-    let geometry = state
-        .window(t.session, t.window)
-        .and_then(|w| w.geometry(t.pane))
-        .map_or((0, 0, 0, 0), |g| (g.xoff, g.yoff, g.sx, g.sy));
-    let status = state.session_option(t.session, "status");
-    let status_lines = match status.as_str() {
-        "off" => 0,
-        "on" => 1,
-        n => n.parse().unwrap_or(1),
-    };
+    let (open, closed) = tokio::sync::oneshot::channel::<()>();
     let mode_style = state.option(t.session, t.window, "mode-style");
     let choice_style = tmate_term::parse_style_over(
         &mode_style,
@@ -86,20 +79,60 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
     let request = crate::menu::MenuRequest {
         title: args.get('T').map(&expand).unwrap_or_default(),
         items,
-        x: args.get('x').map(str::to_string),
-        y: args.get('y').map(str::to_string),
+        place: placement(ctx, state, args, t, client),
         pane: t.pane,
-        geometry,
-        status_lines,
-        status_top: state.session_option(t.session, "status-position") == "top",
+        mouse: ctx.client.mouse.clone(),
         choice_style,
         at: None,
         completion: false,
+        open: Some(std::sync::Arc::new(open)),
     };
     if let Some(c) = state.clients.get(&client) {
         let _ = c
             .events
             .try_send(crate::state::ClientEvent::Menu(Box::new(request)));
     }
-    Ok(CmdResult::default())
+    // tmux's command waits until its menu closes (its sender is dropped with the menu).
+    let job = async move {
+        let _ = closed.await;
+        CmdResult::default()
+    };
+    Ok(CmdResult {
+        deferred: Some(super::script::Deferred(Box::pin(job))),
+        ..CmdResult::default()
+    })
+}
+
+/// What `-x`/`-y` of display-menu and display-popup are worked out from, for `client`: the
+/// target pane, the status lines, the mouse event the command runs for and the target
+/// window's entry on the status line.
+pub(super) fn placement(
+    ctx: &Ctx<'_>,
+    state: &State,
+    args: &Args,
+    t: Target,
+    client: u32,
+) -> crate::menu::Placement {
+    let geometry = state
+        .window(t.session, t.window)
+        .and_then(|w| w.geometry(t.pane))
+        .map_or((0, 0, 0, 0), |g| (g.xoff, g.yoff, g.sx, g.sy));
+    let status = state.session_option(t.session, "status");
+    let status_lines = match status.as_str() {
+        "off" => 0,
+        "on" => 1,
+        n => n.parse().unwrap_or(1),
+    };
+    let cols = state.clients.get(&client).map_or(80, |c| c.tty_size.0);
+    crate::menu::Placement {
+        x: args.get('x').map(str::to_string),
+        y: args.get('y').map(str::to_string),
+        geometry,
+        status_lines,
+        status_top: state.session_option(t.session, "status-position") == "top",
+        mouse: ctx.client.mouse.as_ref().map(|m| m.at),
+        window_status: (status_lines > 0)
+            .then(|| crate::mouse::status_entry_start(state, t.session, t.window, cols))
+            .flatten(),
+    }
 }

@@ -116,7 +116,8 @@ pub fn command_prompt(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutco
     let (prompts, space) = match args.get('p') {
         Some(p) => (p.to_string(), true),
         None if !args.rest.is_empty() => {
-            let name = template
+            // A `{ }` block's first command names it too (without the block's marker).
+            let name = tmate_proto::cmdline::plain_word(&template)
                 .split([' ', ','])
                 .next()
                 .unwrap_or_default()

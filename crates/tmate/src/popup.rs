@@ -1,0 +1,445 @@
+//! display-popup's popup (tmux 3.3a `popup.c`): a program on a PTY of its own, drawn in a box
+//! over one attached client's screen and taking that client's keys while it is open; Escape or
+//! C-c close it (unless `-E`/`-EE` and the program still runs), as do `display-popup -C`, the
+//! program's exit with `-E` (or a zero exit with `-EE`) and the client going.
+
+use std::os::fd::OwnedFd;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use tmate_proto::{KeyCode, pane_key_bytes};
+use tmate_term::{Cell, Color, Frame, PaneTerm, Style};
+use tokio::sync::oneshot;
+
+use crate::server::Shared;
+use crate::state::State;
+
+/// tmux's status for a popup closed while its program runs (`128 + SIGHUP`).
+const CLOSED_RUNNING: u8 = 129;
+/// Popup screens keep no history (tmux's `screen_init(..., 0)`).
+const NO_HISTORY: usize = 0;
+/// Opened popups, so a popup's reader task acts only on the popup it was started for.
+static GENERATION: AtomicU64 = AtomicU64::new(1);
+
+/// `popup-border-lines` (and `-b`, `-B`): the box's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    Single,
+    Rounded,
+    Double,
+    Heavy,
+    Simple,
+    Padded,
+    None,
+}
+
+impl Lines {
+    /// An option value; `None` for one that is not a choice.
+    pub fn parse(value: &str) -> Option<Lines> {
+        Some(match value {
+            "single" => Lines::Single,
+            "rounded" => Lines::Rounded,
+            "double" => Lines::Double,
+            "heavy" => Lines::Heavy,
+            "simple" => Lines::Simple,
+            "padded" => Lines::Padded,
+            "none" => Lines::None,
+            _ => return None,
+        })
+    }
+
+    /// Corners (top-left, top-right, bottom-left, bottom-right), then horizontal and
+    /// vertical lines (tmux's `screen_write_box_border_set`).
+    fn glyphs(self) -> [&'static str; 6] {
+        match self {
+            Lines::Single | Lines::None => ["┌", "┐", "└", "┘", "─", "│"],
+            Lines::Rounded => ["╭", "╮", "╰", "╯", "─", "│"],
+            Lines::Double => ["╔", "╗", "╚", "╝", "═", "║"],
+            Lines::Heavy => ["┏", "┓", "┗", "┛", "━", "┃"],
+            Lines::Simple => ["+", "+", "+", "+", "-", "|"],
+            Lines::Padded => [" "; 6],
+        }
+    }
+}
+
+/// When the program's exit closes the popup (`-E`, `-EE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseOnExit {
+    Never,
+    Always,
+    /// Only when it exits with status 0.
+    Success,
+}
+
+/// What display-popup decided: the box on the client and its looks, and the program.
+pub struct PopupSpec {
+    /// Top-left cell and size of the whole box on the client, border included.
+    pub px: u16,
+    pub py: u16,
+    pub sx: u16,
+    pub sy: u16,
+    pub lines: Lines,
+    pub title: String,
+    /// The border's colours (`popup-border-style`, `-S`) and the default colours of the
+    /// whole box (`popup-style`, `-s`).
+    pub border: Style,
+    pub defaults: Style,
+    pub close: CloseOnExit,
+    /// The program and its arguments, started as they are (execvp), its directory and
+    /// environment.
+    pub argv: Vec<String>,
+    pub cwd: String,
+    pub env: Vec<(String, String)>,
+}
+
+/// An open popup, held by its client (`ClientHandle::popup`).
+pub struct Popup {
+    spec: PopupSpec,
+    /// The place and size asked for (px, py, sx, sy): a client that grows again gets them back.
+    preferred: (u16, u16, u16, u16),
+    term: PaneTerm,
+    input: crate::state::PaneInput,
+    master: Option<OwnedFd>,
+    /// The program while it runs.
+    pid: Option<i32>,
+    generation: u64,
+    /// Its exit status (or signal); `CLOSED_RUNNING` until it exits.
+    status: u8,
+    /// display-popup waits for this (tmux's `CMD_RETURN_WAIT`): the status when it closes.
+    done: Option<oneshot::Sender<u8>>,
+}
+
+impl Drop for Popup {
+    /// Closing a popup ends its program (tmux's `job_free`: SIGTERM, and the PTY closed,
+    /// which hangs up its process group) and lets display-popup return.
+    fn drop(&mut self) {
+        if let Some(pid) = self.pid.and_then(rustix::process::Pid::from_raw) {
+            let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::HUP);
+        }
+        if let Some(done) = self.done.take() {
+            let _ = done.send(self.status);
+        }
+    }
+}
+
+/// The inner area's size: the program's terminal.
+fn inner_size(spec: &PopupSpec) -> (u16, u16) {
+    if spec.lines == Lines::None {
+        (spec.sx, spec.sy)
+    } else {
+        (spec.sx.saturating_sub(2), spec.sy.saturating_sub(2))
+    }
+}
+
+/// Open `spec` on `client` and start its program; the receiver gets the status when the popup
+/// closes. Nothing is opened (`Ok(None)`) when the box is too small or the client has a popup.
+pub fn open(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    client: u32,
+    spec: PopupSpec,
+) -> Result<Option<oneshot::Receiver<u8>>, String> {
+    let small = if spec.lines == Lines::None { 1 } else { 3 };
+    if spec.sx < small || spec.sy < small {
+        return Ok(None);
+    }
+    let Some(handle) = state.clients.get(&client) else {
+        return Ok(None);
+    };
+    if handle.popup.is_some() {
+        return Ok(None);
+    }
+    let (jx, jy) = inner_size(&spec);
+    let program = crate::process::start_on_pty(command(&spec), jx, jy)?;
+    let generation = GENERATION.fetch_add(1, Ordering::Relaxed);
+    let (tx, rx) = oneshot::channel();
+    let popup = Popup {
+        preferred: (spec.px, spec.py, spec.sx, spec.sy),
+        term: PaneTerm::new(jx.max(1), jy.max(1), NO_HISTORY),
+        spec,
+        input: program.input,
+        master: program.master,
+        pid: program.pid,
+        generation,
+        status: CLOSED_RUNNING,
+        done: Some(tx),
+    };
+    if let Some(handle) = state.clients.get_mut(&client) {
+        handle.popup = Some(Box::new(popup));
+    }
+    let shared = Arc::clone(shared);
+    let (reader, child) = (program.reader, program.child);
+    tokio::spawn(async move {
+        read_output(&shared, client, generation, &reader).await;
+        program_ended(&shared, client, generation, child).await;
+    });
+    Ok(Some(rx))
+}
+
+/// The program as tmux's `job_run` starts it: its arguments as they are, in its directory
+/// (else `$HOME`, else /) with the session's environment and `-e`.
+fn command(spec: &PopupSpec) -> pty_process::Command {
+    let program = spec.argv.first().map_or("/bin/sh", String::as_str);
+    let dir = [spec.cwd.clone(), std::env::var("HOME").unwrap_or_default()]
+        .into_iter()
+        .find(|d| !d.is_empty() && std::path::Path::new(d).is_dir())
+        .unwrap_or_else(|| "/".to_string());
+    pty_process::Command::new(program)
+        .args(spec.argv.iter().skip(1))
+        .current_dir(dir)
+        .env_clear()
+        .envs(spec.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+}
+
+/// The client's popup when it is the one `generation` started.
+fn popup_of(state: &mut State, client: u32, generation: u64) -> Option<&mut Popup> {
+    state
+        .clients
+        .get_mut(&client)?
+        .popup
+        .as_deref_mut()
+        .filter(|p| p.generation == generation)
+}
+
+/// The program's output into the popup's terminal, until the PTY ends or the popup closes.
+async fn read_output(
+    shared: &Arc<Shared>,
+    client: u32,
+    generation: u64,
+    reader: &tokio::io::unix::AsyncFd<OwnedFd>,
+) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match crate::fdio::read(reader, &mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => n,
+        };
+        {
+            let mut st = shared.lock();
+            let (Some(p), Some(bytes)) = (popup_of(&mut st, client, generation), buf.get(..n))
+            else {
+                return;
+            };
+            p.term.feed(bytes);
+        }
+        shared.notify_output();
+        // A flood gives the other tasks their turn, as a pane's reader does.
+        tokio::task::yield_now().await;
+    }
+}
+
+/// The program ended (or its popup closed): its status is kept, and with `-E`/`-EE` the popup
+/// closes (tmux's `popup_job_complete_cb`).
+async fn program_ended(
+    shared: &Arc<Shared>,
+    client: u32,
+    generation: u64,
+    mut child: tokio::process::Child,
+) {
+    use std::os::unix::process::ExitStatusExt;
+    // One that ignores the hang-up is killed after a while.
+    let status = match tokio::time::timeout(Duration::from_secs(5), child.wait()).await {
+        Ok(Ok(status)) => status.code().or(status.signal()).unwrap_or(0),
+        _ => {
+            let _ = child.kill().await;
+            i32::from(CLOSED_RUNNING)
+        }
+    };
+    let mut st = shared.lock();
+    let Some(p) = popup_of(&mut st, client, generation) else {
+        return;
+    };
+    p.pid = None;
+    p.status = u8::try_from(status & 0xff).unwrap_or(0);
+    let close = match p.spec.close {
+        CloseOnExit::Never => false,
+        CloseOnExit::Always => true,
+        CloseOnExit::Success => p.status == 0,
+    };
+    if close {
+        close_popup(&mut st, client);
+    }
+    drop(st);
+    shared.notify();
+}
+
+/// Whether `client` has a popup open.
+pub fn is_open(state: &State, client: u32) -> bool {
+    state
+        .clients
+        .get(&client)
+        .is_some_and(|c| c.popup.is_some())
+}
+
+/// Close the client's popup (display-popup -C; nothing when none is open).
+pub fn close_popup(state: &mut State, client: u32) {
+    if let Some(c) = state.clients.get_mut(&client) {
+        c.popup = None;
+    }
+}
+
+/// A key for the client's popup (tmux `popup_key_cb` without the mouse): Escape and C-c close
+/// it unless `-E`/`-EE` was given and its program runs; other keys go to the program.
+pub fn key(state: &mut State, client: u32, key: KeyCode, raw: &[u8]) {
+    let Some(p) = state.clients.get(&client).and_then(|c| c.popup.as_deref()) else {
+        return;
+    };
+    let closes = p.spec.close == CloseOnExit::Never || p.pid.is_none();
+    if closes && (key == KeyCode::ESCAPE || key == KeyCode(0x03)) {
+        close_popup(state, client);
+        return;
+    }
+    if p.pid.is_none() {
+        return;
+    }
+    let m = p.term.modes();
+    let modes = tmate_proto::PaneKeyModes {
+        cursor_keys_application: m.cursor_keys_application,
+        keypad_application: m.keypad_application,
+        xterm_keys: true,
+    };
+    let bytes = pane_key_bytes(key, modes).unwrap_or_else(|| raw.to_vec());
+    crate::process::write_input(p.master.as_ref(), &p.input, bytes);
+}
+
+/// The client's terminal is now `cols` x `rows` (tmux `popup_resize_cb`): the popup keeps its
+/// place and size where they fit, else shrinks and moves in; its program follows.
+pub fn client_resized(state: &mut State, client: u32, cols: u16, rows: u16) {
+    let Some(p) = state
+        .clients
+        .get_mut(&client)
+        .and_then(|c| c.popup.as_deref_mut())
+    else {
+        return;
+    };
+    let (ppx, ppy, psx, psy) = p.preferred;
+    let spec = &mut p.spec;
+    spec.sx = psx.min(cols);
+    spec.sy = psy.min(rows);
+    spec.px = ppx.min(cols - spec.sx);
+    spec.py = ppy.min(rows - spec.sy);
+    let (jx, jy) = inner_size(spec);
+    if jx == 0 || jy == 0 {
+        return;
+    }
+    p.term.resize(jx, jy);
+    if let Some(fd) = &p.master {
+        let ws = rustix::termios::Winsize {
+            ws_row: jy,
+            ws_col: jx,
+            ws_xpixel: 0,
+            ws_ypixel: 0,
+        };
+        let _ = rustix::termios::tcsetwinsize(fd, ws);
+    }
+}
+
+/// Draw the client's popup over `frame` (tmux `popup_draw_cb`); false when it has none. The
+/// client's cursor and key modes become the popup program's.
+pub fn draw(state: &State, client: u32, frame: &mut Frame) -> bool {
+    let Some(p) = state.clients.get(&client).and_then(|c| c.popup.as_deref()) else {
+        return false;
+    };
+    let rows = p.cells();
+    let (px, py) = (usize::from(p.spec.px), usize::from(p.spec.py));
+    let cols = usize::from(frame.cols);
+    for (y, row) in rows.into_iter().enumerate() {
+        for (x, cell) in row.into_iter().enumerate() {
+            if px + x < cols
+                && let Some(c) = frame.cells.get_mut((py + y) * cols + px + x)
+            {
+                *c = cell;
+            }
+        }
+    }
+    let modes = p.term.modes();
+    frame.modes.cursor_keys_application = modes.cursor_keys_application;
+    frame.modes.keypad_application = modes.keypad_application;
+    frame.modes.bracketed_paste = modes.bracketed_paste;
+    frame.modes.cursor_visible = modes.cursor_visible;
+    let inset = u16::from(p.spec.lines != Lines::None);
+    let (cx, cy) = p.term.cursor();
+    frame.cursor = modes
+        .cursor_visible
+        .then_some((p.spec.px + inset + cx, p.spec.py + inset + cy));
+    true
+}
+
+impl Popup {
+    /// The box's cells, row by row: cleared, the border and title, the program's screen
+    /// inside. Default colours take the popup's defaults, except the border's and title's
+    /// (tmux draws those with `GRID_FLAG_NOPALETTE`).
+    fn cells(&self) -> Vec<Vec<Cell>> {
+        let (w, h) = (usize::from(self.spec.sx), usize::from(self.spec.sy));
+        let blank = self.with_defaults(Cell::blank(Style::default()));
+        let mut rows = vec![vec![blank; w]; h];
+        let inset = if self.spec.lines == Lines::None {
+            0
+        } else if w > 2 && h > 2 {
+            self.draw_box(&mut rows);
+            1
+        } else {
+            return rows;
+        };
+        let (jx, jy) = self.term.size();
+        for (y, row) in rows
+            .iter_mut()
+            .skip(inset)
+            .take(usize::from(jy))
+            .enumerate()
+        {
+            for (x, cell) in row.iter_mut().skip(inset).take(usize::from(jx)).enumerate() {
+                let (Ok(x), Ok(y)) = (u16::try_from(x), u16::try_from(y)) else {
+                    continue;
+                };
+                *cell = self.with_defaults(self.term.cell(x, y));
+            }
+        }
+        rows
+    }
+
+    /// tmux's `screen_write_box` with the border's colours and the title from the third cell.
+    fn draw_box(&self, rows: &mut [Vec<Cell>]) {
+        let [tl, tr, bl, br, horizontal, vertical] = self.spec.lines.glyphs();
+        let style = self.spec.border;
+        let h = rows.len();
+        for (y, row) in rows.iter_mut().enumerate() {
+            let w = row.len();
+            for (x, cell) in row.iter_mut().enumerate() {
+                let glyph = match (x, y) {
+                    (0, 0) => tl,
+                    (x, 0) if x == w - 1 => tr,
+                    (0, y) if y == h - 1 => bl,
+                    (x, y) if x == w - 1 && y == h - 1 => br,
+                    (_, 0) => horizontal,
+                    (_, y) if y == h - 1 => horizontal,
+                    (0, _) => vertical,
+                    (x, _) if x == w - 1 => vertical,
+                    _ => continue,
+                };
+                *cell = Cell::new(glyph, style);
+            }
+        }
+        let end = rows.first().map_or(0, |top| top.len().saturating_sub(2));
+        if let Some(top) = rows.first_mut()
+            && let Some(area) = top.get_mut(2..end)
+            && !self.spec.title.is_empty()
+        {
+            crate::menu::draw_over(area, &self.spec.title, style);
+        }
+    }
+
+    /// tmux draws the popup with its defaults: a cell's default colours take them.
+    fn with_defaults(&self, mut cell: Cell) -> Cell {
+        let defaults = self.spec.defaults;
+        if cell.style.fg == Color::Default {
+            cell.style.fg = defaults.fg;
+        }
+        if cell.style.bg == Color::Default {
+            cell.style.bg = defaults.bg;
+        }
+        cell
+    }
+}

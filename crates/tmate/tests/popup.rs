@@ -1,0 +1,287 @@
+//! display-popup on attached clients side by side with real tmux 3.3a: the box at `-x`/`-y`
+//! with `-w`/`-h`, its border lines (`-B`, `-b`, `popup-border-lines`), styles (`-s`, `-S`,
+//! `popup-style`, `popup-border-style`), title, the program's output inside and the keys typed
+//! to it, `-d` and `-e`, closing with Escape, `-C`, `-E` and `-EE`, and the status a command
+//! client gets; the same screens cell by cell with colours.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+#[path = "common/pair.rs"]
+mod pair;
+
+use std::process::Child;
+use std::time::{Duration, Instant};
+
+use common::DEADLINE;
+use pair::Pair;
+
+const CONFIG: &str = "set -g status-right 'R'\nset -g assume-paste-time 0\n";
+
+/// Until both clients draw the same rows; then compared (failing with both).
+async fn same_screens(p: &mut Pair, what: &str) {
+    let rows = p.clients[0].rows();
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        let differs = (0..rows).any(|r| p.clients[0].styled_row(r) != p.clients[1].styled_row(r));
+        if !differs {
+            return;
+        }
+        if Instant::now() > deadline {
+            p.same_rows(0..rows, what);
+        }
+        for c in &mut p.clients {
+            c.pump(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// display-popup from a command client on both, not waited for: the command waits until its
+/// popup closes; `finish` reaps it.
+fn popup(p: &Pair, args: &[&str]) -> Vec<Child> {
+    p.muxes
+        .iter()
+        .map(|m| {
+            let mut words = vec!["display-popup"];
+            words.extend_from_slice(args);
+            m.command(&words).spawn().unwrap()
+        })
+        .collect()
+}
+
+/// The popup commands' exit statuses, the same on both (tmux's once its popup closed).
+fn finish(children: Vec<Child>, what: &str) -> Option<i32> {
+    let codes = reap(children);
+    assert_eq!(codes[1], codes[0], "{what}: tmate's status (left), tmux's");
+    codes[0]
+}
+
+/// The popup commands' exit statuses once they ended.
+fn reap(children: Vec<Child>) -> Vec<Option<i32>> {
+    children
+        .into_iter()
+        .map(|mut c| {
+            let deadline = Instant::now() + DEADLINE;
+            loop {
+                if let Some(status) = c.try_wait().unwrap() {
+                    return status.code();
+                }
+                assert!(Instant::now() < deadline, "display-popup never ended");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+        .collect()
+}
+
+async fn wait_text(p: &mut Pair, what: &str, text: &str) {
+    for c in &mut p.clients {
+        c.wait_text(what, |t| t.contains(text)).await;
+    }
+}
+
+async fn wait_gone(p: &mut Pair, what: &str, text: &str) {
+    for c in &mut p.clients {
+        c.wait_text(what, |t| !t.contains(text)).await;
+    }
+}
+
+async fn start() -> Pair {
+    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p
+}
+
+#[tokio::test]
+async fn a_popup_shows_its_program_takes_keys_and_escape_closes_it() {
+    let mut p = start().await;
+    let children = popup(
+        &p,
+        &[
+            "-T",
+            "#[fg=green]Title",
+            "-w",
+            "40",
+            "-h",
+            "10",
+            "-x",
+            "5",
+            "-y",
+            "15",
+            "printf 'hello\\nworld\\n'; cat",
+        ],
+    );
+    wait_text(&mut p, "the popup", "world").await;
+    same_screens(&mut p, "the popup").await;
+    p.send(b"typed").await;
+    wait_text(&mut p, "the typed keys", "typed").await;
+    same_screens(&mut p, "keys to the program").await;
+    // The pane under the popup got none of them.
+    p.send(b"\x1b").await;
+    wait_gone(&mut p, "the popup closed", "world").await;
+    same_screens(&mut p, "after Escape").await;
+    // Closed while its program ran: tmux's 128 + SIGHUP.
+    assert_eq!(finish(children, "Escape"), Some(129));
+}
+
+#[tokio::test]
+async fn popup_sizes_positions_and_borders() {
+    let mut p = start().await;
+    p.run_both(&["split-window", "-h", "cat"]);
+    let cases: &[&[&str]] = &[
+        &[],
+        &["-w", "50%", "-h", "30%", "-x", "R", "-y", "P"],
+        &["-x", "P", "-y", "S", "-b", "double", "-T", "Dbl"],
+        &["-x", "70", "-y", "3", "-b", "rounded"],
+        &["-B", "-w", "20", "-h", "5"],
+        &["-b", "heavy", "-s", "bg=blue", "-S", "fg=red,bold"],
+        &["-b", "simple", "-x", "M", "-y", "M"],
+        &["-b", "padded", "-x", "W", "-y", "W", "-w", "100%"],
+    ];
+    for args in cases {
+        let mut all = args.to_vec();
+        all.extend(["-E", "printf 'inside\\n'; exec cat"]);
+        let children = popup(&p, &all);
+        wait_text(&mut p, "the popup", "inside").await;
+        same_screens(&mut p, &format!("display-popup {args:?}")).await;
+        p.run_both(&["display-popup", "-C"]);
+        wait_gone(&mut p, "closed by -C", "inside").await;
+        same_screens(&mut p, &format!("closed {args:?}")).await;
+        finish(children, &format!("{args:?}"));
+    }
+}
+
+#[tokio::test]
+async fn popup_options_directory_and_environment() {
+    let mut p = start().await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "popup-style", "fg=yellow,bg=black"]);
+        m.run(&["set", "-g", "popup-border-style", "fg=cyan"]);
+        m.run(&["set", "-g", "popup-border-lines", "double"]);
+    }
+    let children = popup(
+        &p,
+        &[
+            "-d",
+            "/tmp",
+            "-e",
+            "FOO=bar",
+            "-E",
+            "printf '%s %s\\n' \"$FOO\" \"$(pwd)\"; printf '\\033[31mred\\033[m\\n'; exec cat",
+        ],
+    );
+    wait_text(&mut p, "the popup", "bar /tmp").await;
+    same_screens(&mut p, "popup options").await;
+    // With -E, Escape goes to the program (cat shows it as ^[).
+    p.send(b"\x1b").await;
+    wait_text(&mut p, "escape typed", "^[").await;
+    same_screens(&mut p, "escape to the program").await;
+    p.send(b"\r\x04").await;
+    wait_gone(&mut p, "closed when cat ends", "bar /tmp").await;
+    same_screens(&mut p, "closed").await;
+    assert_eq!(finish(children, "-E"), Some(0));
+}
+
+#[tokio::test]
+async fn closing_on_exit_with_e_and_ee() {
+    let mut p = start().await;
+    // -E: any exit closes it; the command client gets the status.
+    let children = popup(&p, &["-E", "exit 5"]);
+    assert_eq!(finish(children, "-E exit 5"), Some(5));
+    // -EE: a failure leaves it open with what the program wrote, until Escape.
+    let children = popup(&p, &["-EE", "printf 'failing\\n'; exit 3"]);
+    wait_text(&mut p, "the popup", "failing").await;
+    same_screens(&mut p, "-EE after a failure").await;
+    p.send(b"\x1b").await;
+    wait_gone(&mut p, "closed by Escape", "failing").await;
+    assert_eq!(finish(children, "-EE exit 3"), Some(3));
+    let children = popup(&p, &["-EE", "printf 'fine\\n'; sleep 0.2"]);
+    assert_eq!(finish(children, "-EE exit 0"), Some(0));
+    wait_gone(&mut p, "closed on success", "fine").await;
+    // Without -E the popup stays after the program ends.
+    let children = popup(&p, &["printf 'done\\n'"]);
+    wait_text(&mut p, "the popup", "done").await;
+    same_screens(&mut p, "ended, still open").await;
+    p.send(b"\x03").await;
+    wait_gone(&mut p, "closed by C-c", "done").await;
+    same_screens(&mut p, "after C-c").await;
+    // Its status is 0, or 129 had C-c come before the program's end was seen (on either).
+    let _ = reap(children);
+}
+
+#[tokio::test]
+async fn popup_errors_and_a_bound_popup() {
+    let mut p = start().await;
+    for m in &p.muxes {
+        for (args, err) in [
+            (&["-w", "0"][..], "width too small\n"),
+            (&["-h", "200"][..], "height too large\n"),
+            (&["-w", "x"][..], "width invalid\n"),
+            (
+                &["-b", "wavy"][..],
+                "popup-border-lines unknown value: wavy\n",
+            ),
+        ] {
+            let mut words = vec!["display-popup"];
+            words.extend_from_slice(args);
+            let out = m.run_output(&words);
+            assert_eq!(String::from_utf8_lossy(&out.stderr), err, "{args:?}");
+            assert_eq!(out.status.code(), Some(1));
+        }
+        m.run(&["bind", "u", "popup", "-E", "-T", "Bound", "echo bound; cat"]);
+    }
+    p.send(b"\x02u").await;
+    wait_text(&mut p, "the bound popup", "bound").await;
+    same_screens(&mut p, "the bound popup").await;
+    p.send(b"\x04").await;
+    wait_gone(&mut p, "closed when cat ends", "Bound").await;
+    same_screens(&mut p, "closed").await;
+}
+
+#[tokio::test]
+async fn a_popup_follows_its_client_resizing() {
+    let mut p = start().await;
+    let children = popup(
+        &p,
+        &[
+            "-w",
+            "60",
+            "-h",
+            "16",
+            "-x",
+            "15",
+            "-y",
+            "20",
+            "-E",
+            "printf 'sized\\n'; exec sh",
+        ],
+    );
+    wait_text(&mut p, "the popup", "sized").await;
+    same_screens(&mut p, "before the resize").await;
+    // Smaller than the popup: it shrinks and moves in; its program gets the new size.
+    for c in &mut p.clients {
+        c.resize(50, 12);
+    }
+    for c in &mut p.clients {
+        c.wait_for("the popup shrunk", |c| {
+            c.row(0).starts_with('┌') && c.row(0).chars().count() == 50
+        })
+        .await;
+    }
+    p.send(b"stty size\r").await;
+    wait_text(&mut p, "the program's new size", "10 48").await;
+    same_screens(&mut p, "smaller").await;
+    // Back to the first size: the popup's own place and size again.
+    for c in &mut p.clients {
+        c.resize(80, 24);
+    }
+    same_screens(&mut p, "larger again").await;
+    p.run_both(&["display-popup", "-C"]);
+    wait_gone(&mut p, "closed", "sized").await;
+    finish(children, "resized");
+}
