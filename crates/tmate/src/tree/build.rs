@@ -515,15 +515,9 @@ fn buffer_vars(b: &crate::copy::buffers::Buffer) -> Vec<(String, String)> {
     ]
 }
 
-/// A client's variables (`crate::cmd::client_vars`) and the time it is drawn as its
-/// activity.
+/// A client's variables (`crate::cmd::client_vars`).
 fn client_vars(st: &State, id: u32) -> Vec<(String, String)> {
-    let mut vars = crate::cmd::client_vars(st, id);
-    vars.push((
-        "client_activity".into(),
-        crate::state::now_secs().to_string(),
-    ));
-    vars
+    crate::cmd::client_vars(st, id)
 }
 
 /// Whether an item matches a search (tmux's search callbacks: names, the pane's command,
