@@ -259,3 +259,35 @@ fn now_secs() -> i64 {
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
     i64::try_from(since.unwrap().as_secs()).unwrap()
 }
+
+/// `list-buffers -F` expands each line with the buffer's variables (and no session), `-f`
+/// filters.
+#[test]
+fn list_buffers_format_and_filter() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["new-session", "-d", "-s", "s", "-x", "80", "-y", "24"],
+            &["set-buffer", "-b", "one", "hello world"],
+            &["set-buffer", "x\ny"],
+            &[
+                "list-buffers",
+                "-F",
+                "#{buffer_name}|#{buffer_size}|#{buffer_sample}|[#{session_name}]|\
+                 #{e|>:#{buffer_created},0}|#{command}|#{?#{==:#{buffer_name},one},O,N}|\
+                 #{=3:buffer_name}",
+            ],
+            &["list-buffers", "-f", "#{==:#{buffer_name},one}"],
+            &[
+                "list-buffers",
+                "-F",
+                "#{buffer_sample}#{buffer_name}",
+                "-f",
+                "#{m:b*,#{buffer_name}}",
+            ],
+            &["list-buffers", "-f", "0"],
+        ],
+    );
+}

@@ -503,7 +503,7 @@ fn preview_height(rows: usize, lines: usize) -> usize {
 }
 
 /// tmux `format_defaults_paste_buffer`.
-fn buffer_vars(b: &crate::copy::buffers::Buffer) -> Vec<(String, String)> {
+pub(crate) fn buffer_vars(b: &crate::copy::buffers::Buffer) -> Vec<(String, String)> {
     vec![
         ("buffer_created".into(), b.created.to_string()),
         ("buffer_name".into(), b.name.clone()),
