@@ -120,6 +120,11 @@ impl KeyDispatch {
         self.table.as_deref().unwrap_or(ROOT)
     }
 
+    /// The table the client was moved to (`None`: the default, the session's `key-table`).
+    pub fn current(&self) -> Option<&str> {
+        self.table.as_deref()
+    }
+
     /// In the default table and not repeating: keys go straight to bindings of root or the pane.
     pub fn is_idle(&self) -> bool {
         self.table.is_none() && self.repeat_until.is_none()

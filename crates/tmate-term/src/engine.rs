@@ -53,6 +53,10 @@ pub(crate) trait Engine: Send {
     fn history_bytes(&self) -> usize;
     /// Drop the history (tmux `clear-history`).
     fn clear_history(&mut self);
+    /// The last path the program set with OSC 7.
+    fn path(&self) -> Option<String>;
+    /// The cursor (col, row) saved by the last `?1049h` entering the alternate screen.
+    fn alternate_saved_cursor(&self) -> Option<(usize, usize)>;
     /// The viewport rows changed since the last call, into `rows`; `true`: all of them.
     fn take_damage(&mut self, rows: &mut Vec<usize>) -> bool;
     /// In the alternate screen: make the normal screen kept under it the one every reader sees,
@@ -535,6 +539,14 @@ impl Engine for AlacrittyEngine {
             self.tap.history.clear();
         }
         self.refresh_view();
+    }
+
+    fn alternate_saved_cursor(&self) -> Option<(usize, usize)> {
+        self.tap.alternate_saved
+    }
+
+    fn path(&self) -> Option<String> {
+        self.filter.path.clone()
     }
 
     fn take_damage(&mut self, rows: &mut Vec<usize>) -> bool {

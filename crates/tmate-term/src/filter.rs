@@ -40,6 +40,8 @@ pub(crate) struct InputFilter {
     /// Complete OSC 52 payloads (`52;FLAGS;DATA`) and whether each ended with BEL (else ST),
     /// for the host's clipboard (tmux `input_osc_52`).
     pub(crate) clipboard: Vec<(Vec<u8>, bool)>,
+    /// The last OSC 7 (`7;URL`) payload: the pane's path (tmux `input_osc_7`, `#{pane_path}`).
+    pub(crate) path: Option<String>,
     /// `alternate-screen off`: the private modes 47, 1047 and 1049 are taken out of mode
     /// sets and resets, as tmux ignores them then.
     pub(crate) no_alternate: bool,
@@ -52,6 +54,7 @@ impl Default for InputFilter {
             csi: Vec::new(),
             osc: None,
             clipboard: Vec::new(),
+            path: None,
             no_alternate: false,
         }
     }
@@ -165,13 +168,20 @@ impl InputFilter {
             0x07 | 0x1B => {
                 if osc.starts_with(b"52;") && self.clipboard.len() < MAX_OSC52_QUEUED {
                     self.clipboard.push((osc, b == 0x07));
+                } else if let Some(path) = osc.strip_prefix(b"7;")
+                    && let Ok(path) = std::str::from_utf8(path)
+                {
+                    self.path = Some(path.to_string());
                 }
             }
             0x18 | 0x1A => {}
             _ => {
                 osc.push(b);
-                let prefix = osc.len().min(3);
-                if osc.get(..prefix) == b"52;".get(..prefix) && osc.len() <= MAX_OSC52_BYTES {
+                let clipboard = osc.get(..osc.len().min(3)) == b"52;".get(..osc.len().min(3));
+                let path = osc.get(..osc.len().min(2)) == b"7;".get(..osc.len().min(2));
+                if (clipboard && osc.len() <= MAX_OSC52_BYTES)
+                    || (path && osc.len() <= MAX_OSC_BYTES)
+                {
                     self.osc = Some(osc);
                 }
             }
@@ -286,6 +296,20 @@ mod tests {
         assert_eq!(run(&[b"\x1b[5\nb"], 10).0, b"\x1b\n[5b");
         // An aborted CSI is passed on as it was.
         assert_eq!(run(&[b"\x1b[12\x1b[3b"], 10).0, b"\x1b[12\x1b[3b");
+    }
+
+    #[test]
+    fn osc_7_sets_the_path_and_the_last_one_wins() {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        f.filter(b"\x1b]7;file://h/a\x07\x1b]72;x\x07", 80, &mut out);
+        assert_eq!(f.path.as_deref(), Some("file://h/a"));
+        f.filter(b"\x1b]7;/b\x1b\\", 80, &mut out);
+        assert_eq!(f.path.as_deref(), Some("/b"));
+        // Too long to be a path: the last one stays.
+        let long = format!("\x1b]7;{}\x07", "x".repeat(MAX_OSC_BYTES + 1));
+        f.filter(long.as_bytes(), 80, &mut out);
+        assert_eq!(f.path.as_deref(), Some("/b"));
     }
 
     #[test]

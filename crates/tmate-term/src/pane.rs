@@ -305,6 +305,17 @@ impl PaneTerm {
         Some(result)
     }
 
+    /// The cursor (col, row) the program's last `?1049h` saved on entering the alternate
+    /// screen (tmux's `alternate_saved_x`/`_y`); `None` before any.
+    pub fn alternate_saved_cursor(&self) -> Option<(usize, usize)> {
+        self.engine.alternate_saved_cursor()
+    }
+
+    /// The path the program set with OSC 7 (tmux's `pane_path`), if any.
+    pub fn path(&self) -> Option<String> {
+        self.engine.path()
+    }
+
     /// Forget the history (tmux `clear-history`); the screen stays.
     pub fn clear_history(&mut self) {
         self.engine.clear_history();

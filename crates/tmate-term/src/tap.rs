@@ -19,8 +19,8 @@ use alacritty_terminal::term::TermMode;
 use alacritty_terminal::term::cell::Cell as AlaCell;
 use alacritty_terminal::vte::ansi::{
     Attr, CharsetIndex, ClearMode, Color as AlaColor, CursorShape, CursorStyle, Handler, Hyperlink,
-    KeyboardModes, KeyboardModesApplyBehavior, LineClearMode, Mode, PrivateMode, Rgb,
-    StandardCharset, TabulationClearMode,
+    KeyboardModes, KeyboardModesApplyBehavior, LineClearMode, Mode, NamedPrivateMode, PrivateMode,
+    Rgb, StandardCharset, TabulationClearMode,
 };
 
 use crate::history::History;
@@ -63,6 +63,9 @@ pub(crate) struct TapState {
     pub(crate) full_damage: bool,
     /// Rebuilds a cell's extra storage within the engine's caps before it is kept.
     pub(crate) trim: fn(&AlaCell) -> AlaCell,
+    /// Where the cursor was when the program last entered the alternate screen with
+    /// `?1049h` (tmux's `saved_cx`/`saved_cy`); `None` until then and after a reset.
+    pub(crate) alternate_saved: Option<(usize, usize)>,
 }
 
 impl TapState {
@@ -77,6 +80,7 @@ impl TapState {
             region_set: false,
             scrollback,
             trim,
+            alternate_saved: None,
         }
     }
 }
@@ -478,6 +482,7 @@ impl<L: EventListener> Handler for Tap<'_, L> {
         // The normal screen is active again, its history gone.
         self.state.history.clear();
         self.state.region_set = false;
+        self.state.alternate_saved = None;
     }
     fn reverse_index(&mut self) {
         self.term.reverse_index();
@@ -495,6 +500,13 @@ impl<L: EventListener> Handler for Tap<'_, L> {
         self.term.report_mode(mode);
     }
     fn set_private_mode(&mut self, mode: PrivateMode) {
+        if mode == PrivateMode::Named(NamedPrivateMode::SwapScreenAndSetRestoreCursor)
+            && !in_alt(self.term)
+        {
+            let point = self.term.grid().cursor.point;
+            let line = usize::try_from(point.line.0).unwrap_or(0);
+            self.state.alternate_saved = Some((point.column.0, line));
+        }
         self.term.set_private_mode(mode);
     }
     fn unset_private_mode(&mut self, mode: PrivateMode) {

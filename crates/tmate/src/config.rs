@@ -132,7 +132,9 @@ pub fn run_text(
     }
     let printed = verbose(name, &lines, options.verbose, None);
     for (line_no, commands) in lines {
-        let r = crate::cmd::run_list(shared, state, client, &commands);
+        let r = crate::format::with_current_file(name, || {
+            crate::cmd::run_list(shared, state, client, &commands)
+        });
         // A nested source-file's causes (on its stdout) already name their file and line.
         if r.located {
             errors.extend(r.out.lines().map(str::to_string));

@@ -308,6 +308,11 @@ pub struct Session {
     pub created: i64,
     /// Its working directory (`new-session -c`, else the client's; `#{session_path}`).
     pub path: String,
+    /// When a client last typed in it or attached (tmux's `activity_time`,
+    /// `#{session_activity}`), seconds since the epoch.
+    pub activity_time: i64,
+    /// When a client last attached, 0 for never (`#{session_last_attached}`).
+    pub last_attached: i64,
 }
 
 impl Session {
@@ -385,6 +390,20 @@ pub struct ClientHandle {
     pub ignore_size: bool,
     /// display-popup's popup, drawn over its screen and taking its keys (`crate::popup`).
     pub popup: Option<Box<crate::popup::Popup>>,
+    /// When it attached and when it last typed, seconds since the epoch
+    /// (`#{client_created}`, `#{client_activity}`).
+    pub created: i64,
+    pub activity_time: i64,
+    /// The client process (`#{client_pid}`), from the socket's peer credentials.
+    pub pid: Option<i32>,
+    /// The key table it was moved to (prefix, `switch-client -T`); `None` is the session's
+    /// `key-table` (`#{client_key_table}`, `#{client_prefix}`).
+    pub key_table: Option<String>,
+    /// Bytes written to its terminal (`#{client_written}`), counted by its task.
+    pub written: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Its terminal's cell size in pixels, as the terminal reports it (0 when it does not);
+    /// `None` without a terminal (`#{client_cell_width}`, `#{client_cell_height}`).
+    pub cell_size: Option<(u32, u32)>,
 }
 
 impl State {
@@ -440,6 +459,12 @@ impl ClientHandle {
             read_only: false,
             ignore_size: false,
             popup: None,
+            created: now_secs(),
+            activity_time: now_secs(),
+            pid: None,
+            key_table: None,
+            written: Default::default(),
+            cell_size: None,
         }
     }
 }

@@ -57,6 +57,72 @@ pub fn no_auto_margins(state: &State, term: &str) -> bool {
     override_of(state, term, "am") == Some(false)
 }
 
+/// tmux 3.3a's terminal features, in the order `tty_get_features` lists them.
+const FEATURES: [&str; 17] = [
+    "256",
+    "bpaste",
+    "ccolour",
+    "clipboard",
+    "cstyle",
+    "extkeys",
+    "focus",
+    "margins",
+    "mouse",
+    "osc7",
+    "overline",
+    "rectfill",
+    "RGB",
+    "strikethrough",
+    "sync",
+    "title",
+    "usstyle",
+];
+
+/// `#{client_termfeatures}`: what `terminal-features` gives `term` (tmux
+/// `tty_term_create`), with `bpaste,focus,title`, which tmux adds for terminals derived from
+/// the VT100. Without terminfo every terminal counts as VT100-like; `256` (tmux's `-2`) and
+/// the features tmux learns from a terminal's answers to its queries are not known.
+pub fn features(state: &State, term: &str) -> String {
+    let mut on = [false; FEATURES.len()];
+    let mut add = |name: &str| {
+        let i = FEATURES.iter().position(|f| f.eq_ignore_ascii_case(name));
+        match i.and_then(|i| on.get_mut(i)) {
+            Some(flag) => {
+                *flag = true;
+                true
+            }
+            None => false,
+        }
+    };
+    let items = state
+        .options
+        .get(Scope::Server, "terminal-features")
+        .map(array_items)
+        .unwrap_or_default();
+    for item in items.values() {
+        let f = fields(item);
+        if let Some((pattern, names)) = f.split_first()
+            && crate::format::matching::fnmatch(pattern, term, false)
+        {
+            // tmux stops at an unknown name.
+            for name in names {
+                if !add(name) {
+                    break;
+                }
+            }
+        }
+    }
+    for name in ["bpaste", "focus", "title"] {
+        add(name);
+    }
+    let names: Vec<&str> = FEATURES
+        .iter()
+        .zip(on)
+        .filter_map(|(f, on)| on.then_some(*f))
+        .collect();
+    names.join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

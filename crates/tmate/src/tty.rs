@@ -171,6 +171,17 @@ impl Terminal {
         Some(path.to_string_lossy().into_owned())
     }
 
+    /// Its cell size in pixels as tmux's `tty_resize` works it out: the window's pixels over
+    /// its cells, 0 when the terminal does not say.
+    pub fn cell_size(&self) -> (u32, u32) {
+        let Ok(ws) = rustix::termios::tcgetwinsize(&self.out) else {
+            return (0, 0);
+        };
+        let per =
+            |pixels: u16, cells: u16| u32::from(pixels).checked_div(u32::from(cells)).unwrap_or(0);
+        (per(ws.ws_xpixel, ws.ws_col), per(ws.ws_ypixel, ws.ws_row))
+    }
+
     /// Write all of `bytes`, waiting while the terminal is full (a terminal that stops
     /// reading holds only its own client's loop).
     pub async fn write_all(&self, bytes: &[u8]) -> std::io::Result<()> {

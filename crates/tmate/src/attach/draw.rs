@@ -53,16 +53,17 @@ impl AttachedClient<'_> {
         let Some(scene_data) = scene_geometry(&st, self.sid) else {
             return false;
         };
-        let (sid, overlay) = (self.sid, &self.keys.overlay);
+        let (sid, overlay, id) = (self.sid, &self.keys.overlay, self.id);
+        // The status line and borders see this client's variables (`#{client_prefix}`).
         let cached = self.status_cache.get_or_insert_with(|| {
-            let status = status_bar(&st, sid).unwrap_or_default();
-            StatusCache {
+            crate::format::with_client(Some(id), || StatusCache {
                 at: Instant::now(),
-                status,
+                status: status_bar(&st, sid).unwrap_or_default(),
                 look: overlay_look(&st, sid, overlay),
-            }
+            })
         });
-        let mut scene = build(&st, &scene_data, cached.status.clone());
+        let mut scene =
+            crate::format::with_client(Some(id), || build(&st, &scene_data, cached.status.clone()));
         if self.status_lines == 0 {
             scene.status = None;
         }

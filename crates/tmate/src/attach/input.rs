@@ -48,8 +48,14 @@ impl AttachedClient<'_> {
         let mut st = shared.lock();
         st.clock += 1;
         let now_clock = st.clock;
+        // tmux's `server_client_handle_key`: the client's and its session's activity times.
+        let now = crate::state::now_secs();
         if let Some(c) = st.clients.get_mut(&self.id) {
             c.activity = now_clock;
+            c.activity_time = now;
+        }
+        if let Some(s) = st.sessions.get_mut(&self.sid) {
+            s.activity_time = now;
         }
         // Taken out so the events can be handled with `self` borrowed; put back to keep the
         // allocation.
@@ -67,11 +73,22 @@ impl AttachedClient<'_> {
             }
         }
         self.parsed = parsed;
+        self.sync_key_table(&mut st);
         drop(st);
         if !quiet {
             shared.notify();
         }
         quiet
+    }
+
+    /// The key table the client is in, for `#{client_key_table}` and `#{client_prefix}`.
+    pub(super) fn sync_key_table(&self, st: &mut State) {
+        let table = self.keys.dispatch.current();
+        if let Some(c) = st.clients.get_mut(&self.id)
+            && c.key_table.as_deref() != table
+        {
+            c.key_table = table.map(str::to_string);
+        }
     }
 
     /// When the mouse's click timer runs out (`crate::mouse::CLICK_TIME`).

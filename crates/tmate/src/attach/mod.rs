@@ -92,6 +92,8 @@ struct AttachedClient<'a> {
     /// The frame that ends the client: DETACH, or detach-client's DETACH_KILL (-P) or
     /// EXEC (-E).
     farewell: u8,
+    /// Bytes sent to its terminal, shared with its `ClientHandle` (`#{client_written}`).
+    written: Arc<std::sync::atomic::AtomicU64>,
 }
 
 fn millis(v: i64) -> Duration {
@@ -106,11 +108,17 @@ pub async fn run(
     info: ClientInfo,
     flags: &str,
 ) {
+    // tmux's MSG_IDENTIFY_CLIENTPID; here the socket's peer credentials say it.
+    let pid = stream.peer_cred().ok().and_then(|c| c.pid());
     let Some(mut conn) = Connection::open(stream).await else {
         return;
     };
     let name = conn.terminal.as_ref().and_then(|t| t.name());
     let mut client = AttachedClient::register(shared, sid, info, name, flags);
+    if let Some(c) = shared.lock().clients.get_mut(&client.id) {
+        c.pid = pid;
+        c.cell_size = conn.terminal.as_ref().map(|t| t.cell_size());
+    }
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     let ending: String = loop {
         if let Some(end) = client.settle() {
@@ -132,7 +140,15 @@ pub async fn run(
         tokio::select! {
             frame = conn.frames.recv() => match frame {
                 None => break String::new(),
-                Some((frame_kind, payload)) => client.on_frame(frame_kind, &payload),
+                Some((frame_kind, payload)) => {
+                    client.on_frame(frame_kind, &payload);
+                    if frame_kind == kind::RESIZE
+                        && let Some(t) = conn.terminal.as_ref()
+                        && let Some(c) = shared.lock().clients.get_mut(&client.id)
+                    {
+                        c.cell_size = Some(t.cell_size());
+                    }
+                }
             },
             typed = read_keys(conn.terminal.as_ref(), &mut conn.key_buf), if !client.suspended => match typed {
                 Ok(n) if n > 0 => client.on_input(conn.key_buf.get(..n).unwrap_or_default()),
@@ -165,6 +181,7 @@ impl<'a> AttachedClient<'a> {
         flags: &str,
     ) -> Self {
         let (events_tx, server_events) = mpsc::channel::<ClientEvent>(CLIENT_EVENTS);
+        let written;
         let id = {
             let mut st = shared.lock();
             let id = st.alloc_client();
@@ -180,7 +197,13 @@ impl<'a> AttachedClient<'a> {
                 )
             };
             handle.set_flags(flags);
+            written = handle.written.clone();
             st.clients.insert(id, handle);
+            // tmux's `server_client_set_session`: the session's activity and attach times.
+            if let Some(s) = st.sessions.get_mut(&sid) {
+                s.activity_time = crate::state::now_secs();
+                s.last_attached = s.activity_time;
+            }
             st.notify_client("client-attached", sid, id);
             crate::hooks::drain(shared, &mut st);
             id
@@ -221,6 +244,7 @@ impl<'a> AttachedClient<'a> {
             menu: None,
             menu_drawn: false,
             farewell: kind::DETACH,
+            written,
         };
         client.renderer.enter(&mut client.out);
         client
@@ -278,6 +302,7 @@ impl<'a> AttachedClient<'a> {
             .is_some_and(|t| Instant::now() >= t)
         {
             self.keys.dispatch.expire(Instant::now());
+            self.sync_key_table(&mut self.shared.lock());
             self.redraw = true;
         }
         let lines = status_rows(self.shared, self.sid);
@@ -305,6 +330,8 @@ impl<'a> AttachedClient<'a> {
     async fn flush(&mut self, conn: &mut Connection) -> std::io::Result<()> {
         if !self.out.is_empty() {
             conn.send_output(&self.out).await?;
+            let n = u64::try_from(self.out.len()).unwrap_or(u64::MAX);
+            self.written.fetch_add(n, Ordering::Relaxed);
             self.out.clear();
         }
         Ok(())
@@ -347,6 +374,15 @@ impl<'a> AttachedClient<'a> {
                 self.suspended = false;
                 // tmux's MSG_UNLOCK updates the session's activity: the lock timer restarts.
                 self.active_at = Instant::now();
+                let mut st = self.shared.lock();
+                let now = crate::state::now_secs();
+                if let Some(c) = st.clients.get_mut(&self.id) {
+                    c.activity_time = now;
+                }
+                if let Some(s) = st.sessions.get_mut(&self.sid) {
+                    s.activity_time = now;
+                }
+                drop(st);
                 self.renderer.enter(&mut self.out);
                 self.status_cache = None;
                 self.redraw = true;
@@ -464,6 +500,7 @@ impl<'a> AttachedClient<'a> {
             }
             Some(ClientEvent::KeyTable(table)) => {
                 self.keys.dispatch.set_table(Some(&table));
+                self.sync_key_table(&mut self.shared.lock());
                 self.redraw = true;
                 None
             }

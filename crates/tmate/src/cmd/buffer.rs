@@ -331,15 +331,20 @@ pub fn list_buffers(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
     let fmt = args
         .get('F')
         .unwrap_or("#{buffer_name}: #{buffer_size} bytes: \"#{buffer_sample}\"");
+    let filter = args.get('f');
     let mut out = String::new();
+    // tmux 3.3a expands each line with the buffer's variables and no session, window or pane.
+    let none = crate::format::Ctx::NONE;
     for b in state.buffers.by_time() {
-        // Buffer variables first; the rest of the format as for the current pane.
-        let text = fmt
-            .replace("#{buffer_name}", &b.name)
-            .replace("#{buffer_size}", &b.data.len().to_string())
-            .replace("#{buffer_sample}", &buffers::sample(&b.data));
-        out.push_str(&text);
-        out.push('\n');
+        let vars = crate::tree::build::buffer_vars(b);
+        crate::format::with_vars(vars, || {
+            let shown = filter
+                .is_none_or(|f| crate::format::truthy(&crate::format::expand(state, none, f)));
+            if shown {
+                out.push_str(&crate::format::expand(state, none, fmt));
+                out.push('\n');
+            }
+        });
     }
     output(out)
 }

@@ -16,7 +16,7 @@ const LIST_COMMANDS_TEMPLATE: &str =
     "#{command_list_name}#{?command_list_alias, (#{command_list_alias}),} #{command_list_usage}";
 
 /// A client's flags as tmux's `server_client_get_flags` lists them, in its order.
-fn client_flags(c: &crate::state::ClientHandle) -> String {
+pub fn client_flags(c: &crate::state::ClientHandle) -> String {
     let mut flags: Vec<String> = vec!["attached".into(), "focused".into()];
     let control = c.control.as_deref();
     if control.is_some() {
@@ -48,31 +48,10 @@ fn client_flags(c: &crate::state::ClientHandle) -> String {
 /// The `client_*` variables of one client (tmux `format_defaults_client`, the ones this host
 /// knows), for [`format::with_vars`].
 pub fn client_vars(st: &State, id: u32) -> Vec<(String, String)> {
-    let Some(c) = st.clients.get(&id) else {
-        return Vec::new();
-    };
-    let uid = rustix::process::getuid().as_raw().to_string();
-    let (w, h) = c.tty_size;
-    let session = st.sessions.get(&c.session).map(|s| s.name.clone());
-    vec![
-        ("client_name".into(), c.name.clone()),
-        ("client_tty".into(), c.name.clone()),
-        ("client_width".into(), w.to_string()),
-        ("client_height".into(), h.to_string()),
-        ("client_termname".into(), c.term.clone()),
-        ("client_uid".into(), uid),
-        ("client_flags".into(), client_flags(c)),
-        ("client_utf8".into(), u8::from(c.utf8).to_string()),
-        (
-            "client_readonly".into(),
-            u8::from(c.read_only || c.control.as_ref().is_some_and(|c| c.read_only)).to_string(),
-        ),
-        (
-            "client_control_mode".into(),
-            u8::from(c.control.is_some()).to_string(),
-        ),
-        ("client_session".into(), session.unwrap_or_default()),
-    ]
+    format::CLIENT_VARIABLES
+        .iter()
+        .filter_map(|k| Some((k.to_string(), format::client_variable(st, id, k)?)))
+        .collect()
 }
 
 /// The format context of a client: its session's current window and active pane.

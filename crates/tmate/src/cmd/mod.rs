@@ -12,7 +12,7 @@ mod listing;
 mod lock;
 mod modes;
 
-pub use listing::client_vars;
+pub use listing::{client_flags, client_vars};
 mod r#move;
 mod options;
 mod pane;
@@ -347,9 +347,11 @@ pub fn run_list(
         }
         let r = match find(name).and_then(|e| Args::parse(e.spec, rest).map(|a| (e, a))) {
             Ok((entry, args)) => {
-                let mut r = entry
-                    .run(&ctx, state, &args)
-                    .unwrap_or_else(CmdResult::error);
+                // Its formats see the command's name and the client a binding runs for.
+                let mut r = crate::format::with_client(ctx.client.attached, || {
+                    crate::format::with_command(entry.spec.name, || entry.run(&ctx, state, &args))
+                })
+                .unwrap_or_else(CmdResult::error);
                 // The relay mirrors bindings and options (protocol spec 3.7): keep them for it.
                 if r.code == 0 && entry.spec.has(flags::REPLICATED) {
                     // Blocks go as command strings, which tmate 2.4's relay reads.

@@ -307,13 +307,9 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target
     let env = tmux_env(ctx, session);
     let fmt = t.map_or(crate::format::Ctx::NONE, Target::fmt);
     let as_commands = args.has('C');
-    let cmd = raw.map(|c| {
-        if as_commands {
-            c
-        } else {
-            crate::format::expand(state, fmt, &c)
-        }
-    });
+    // tmux 3.3a expands the shell command and, with -C, the commands too
+    // (`args_make_commands_prepare` with `expand`), `#{command}` being run-shell's.
+    let cmd = raw.map(|c| crate::format::expand(state, fmt, &c));
     let job = async move {
         if let Some(d) = delay {
             tokio::time::sleep(Duration::from_secs_f64(d)).await;

@@ -42,10 +42,10 @@ fn insert_session(
         options: BTreeMap::new(),
         older: Vec::new(),
         environ: Default::default(),
-        created: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        created: crate::state::now_secs(),
         path: String::new(),
+        activity_time: crate::state::now_secs(),
+        last_attached: 0,
     };
     state.sessions.insert(sid, session);
     base

@@ -7,7 +7,9 @@
 //! work per expansion (a budget of steps shared by nested loops and `E:`), output length,
 //! regular expression size, padding and decimal places.
 
+mod clients;
 mod colours;
+mod history;
 pub mod jobs;
 mod loops;
 pub(crate) mod matching;
@@ -22,6 +24,9 @@ use std::time::SystemTime;
 
 use crate::state::State;
 
+pub use clients::{
+    CLIENT_VARIABLES, client_variable, with_client, with_command, with_current_file,
+};
 pub use variables::{hostname, window_flags, window_name};
 
 /// What a format is expanded against (tmux's `format_defaults` target).

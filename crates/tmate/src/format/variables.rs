@@ -98,14 +98,17 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
     {
         return Some(v);
     }
-    // Without a client of its own, the session's most recently active client stands in
-    // (tmux's best client for the target session).
     if key.starts_with("client_")
-        && let Some(id) = state.most_recent_client(Some(ctx.session))
-        && let Some((_, v)) = crate::cmd::client_vars(state, id)
-            .into_iter()
-            .find(|(k, _)| k == key)
+        && let Some(id) = super::clients::client_for(state, ctx.session)
+        && let Some(v) = super::clients::client_variable(state, id, key)
     {
+        return Some(v);
+    }
+    if let Some(v) = client_window_variable(state, ctx, key) {
+        return Some(v);
+    }
+    // The command queue item's own (`#{command}`, `#{current_file}`).
+    if let Some(v) = super::clients::item_variable(key) {
         return Some(v);
     }
     // The relay's SET_ENV values (`#{tmate_ssh}`), tmate's format variables.
@@ -285,6 +288,15 @@ fn pane_state_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
             flag(modes.mouse_reporting && !modes.mouse_drag && !modes.mouse_motion)
         }
         "history_size" => pane.term.scrollback_len().to_string(),
+        "history_bytes" => super::history::history_bytes(&pane.term),
+        "history_all_bytes" => super::history::history_all_bytes(&pane.term),
+        // tmux's UINT_MAX until a `?1049h` saves the cursor.
+        "alternate_saved_x" | "alternate_saved_y" => {
+            let saved = pane.term.alternate_saved_cursor();
+            let v = saved.map(|(x, y)| if name == "alternate_saved_x" { x } else { y });
+            v.map_or(u32::MAX.to_string(), |v| v.to_string())
+        }
+        "pane_path" => pane.term.path().unwrap_or_default(),
         "history_limit" => state
             .option_num(ctx.session, ctx.window, "history-limit")
             .to_string(),
@@ -330,7 +342,8 @@ fn window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "window_height" => w.sy.to_string(),
         "window_panes" => w.pane_ids().len().to_string(),
         "window_active" => flag(s.current == ctx.window),
-        "window_flags" | "window_raw_flags" => window_flags(state, ctx.session, ctx.window),
+        "window_flags" => window_flags(state, ctx.session, ctx.window).replace('#', "##"),
+        "window_raw_flags" => window_flags(state, ctx.session, ctx.window),
         "window_zoomed_flag" => flag(w.zoomed.is_some()),
         "window_bell_flag" => flag(w.alerts.bell),
         "window_activity_flag" => flag(w.alerts.activity),
@@ -394,8 +407,18 @@ fn session_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "session_grouped" => "0".into(),
         "session_marked" => "0".into(),
         "session_path" => s.path.clone(),
-        // Kept as the creation time (tmux moves it on each key a client types).
-        "session_activity" => s.created.to_string(),
+        "session_activity" => s.activity_time.to_string(),
+        "session_last_attached" => Some(s.last_attached).filter(|t| *t != 0)?.to_string(),
+        "session_alerts" => session_alerts(s),
+        "session_attached_list" => {
+            let names: Vec<&str> = state
+                .clients
+                .values()
+                .filter(|c| c.session == s.id)
+                .map(|c| c.name.as_str())
+                .collect();
+            names.join(",")
+        }
         "session_stack" => {
             let stack = s.last.into_iter().chain(s.older.iter().rev().copied());
             let all: Vec<String> = std::iter::once(s.current)
@@ -410,6 +433,55 @@ fn session_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         _ => return None,
     };
     Some(value)
+}
+
+/// tmux's `format_cb_session_alerts`: each window with alerts as its index followed by `#`
+/// (activity), `!` (bell) and `~` (silence), comma-separated.
+fn session_alerts(s: &Session) -> String {
+    let mut out = Vec::new();
+    for (index, w) in &s.windows {
+        let a = &w.alerts;
+        if !(a.activity || a.bell || a.silence) {
+            continue;
+        }
+        let mut item = index.to_string();
+        for (on, c) in [(a.activity, '#'), (a.bell, '!'), (a.silence, '~')] {
+            if on {
+                item.push(c);
+            }
+        }
+        out.push(item);
+    }
+    out.join(",")
+}
+
+/// The window's values that depend on the clients: who shows it, and whether it is larger
+/// than the format's client (`window_bigger`; tmate sizes windows to their smallest client,
+/// so it is not, and there is no offset).
+fn client_window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
+    let s = state.sessions.get(&ctx.session)?;
+    let w = s.windows.get(&ctx.window)?;
+    match name {
+        "window_active_clients_list" => {
+            let names: Vec<&str> = state
+                .clients
+                .values()
+                .filter(|c| s.current == ctx.window && c.session == s.id)
+                .map(|c| c.name.as_str())
+                .collect();
+            (!names.is_empty()).then(|| names.join(","))
+        }
+        "window_bigger" | "window_offset_x" | "window_offset_y" => {
+            let id = super::clients::client_for(state, ctx.session)?;
+            let (cols, rows) = state.clients.get(&id)?.size?;
+            let bigger = w.sx > cols || w.sy > rows;
+            match name {
+                "window_bigger" => Some(flag(bigger)),
+                _ => bigger.then(|| "0".to_string()),
+            }
+        }
+        _ => None,
+    }
 }
 
 /// Values of the server and host.
@@ -433,7 +505,7 @@ fn server_variable(state: &State, name: &str) -> Option<String> {
 }
 
 /// The name of a user id from the password file (tmux's getpwuid(3)); read only when asked.
-fn user_name(uid: u32) -> Option<String> {
+pub(super) fn user_name(uid: u32) -> Option<String> {
     let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
     passwd.lines().find_map(|line| {
         let mut fields = line.split(':');

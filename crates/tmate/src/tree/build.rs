@@ -503,7 +503,7 @@ fn preview_height(rows: usize, lines: usize) -> usize {
 }
 
 /// tmux `format_defaults_paste_buffer`.
-fn buffer_vars(b: &crate::copy::buffers::Buffer) -> Vec<(String, String)> {
+pub(crate) fn buffer_vars(b: &crate::copy::buffers::Buffer) -> Vec<(String, String)> {
     vec![
         ("buffer_created".into(), b.created.to_string()),
         ("buffer_name".into(), b.name.clone()),
@@ -515,15 +515,9 @@ fn buffer_vars(b: &crate::copy::buffers::Buffer) -> Vec<(String, String)> {
     ]
 }
 
-/// A client's variables (`crate::cmd::client_vars`) and the time it is drawn as its
-/// activity.
+/// A client's variables (`crate::cmd::client_vars`).
 fn client_vars(st: &State, id: u32) -> Vec<(String, String)> {
-    let mut vars = crate::cmd::client_vars(st, id);
-    vars.push((
-        "client_activity".into(),
-        crate::state::now_secs().to_string(),
-    ));
-    vars
+    crate::cmd::client_vars(st, id)
 }
 
 /// Whether an item matches a search (tmux's search callbacks: names, the pane's command,

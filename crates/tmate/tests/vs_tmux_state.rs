@@ -1,0 +1,293 @@
+//! State that formats report, against tmux 3.3a: a pane's history memory, the alternate
+//! screen's saved cursor and OSC 7 path, alerts, `#{command}` and `#{current_file}`, session
+//! activity and attach times, and the variables of an attached client (its pid, terminal
+//! features, key table and prefix on its status line).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test stops on what it did not expect"
+)]
+
+mod common;
+#[path = "common/pair.rs"]
+mod pair;
+
+use std::time::{Duration, Instant};
+
+use common::{DEADLINE, Mux, compare_outcomes_on};
+use pair::Pair;
+
+/// Both servers with a session `s` running `command` in an `cols`x`rows` pane, each waited on
+/// until `ready` holds for `#{probe}`.
+fn pair_running(command: &str, cols: &str, rows: &str, probe: &str, ready: &str) -> (Mux, Mux) {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "s",
+            "-x",
+            cols,
+            "-y",
+            rows,
+            command,
+        ]);
+        m.wait_for(&["display", "-p", probe], ready, |s| s.trim_end() == ready);
+    }
+    (a, b)
+}
+
+/// `history_bytes` counts tmux's line records and the cells each line allocated (a quarter,
+/// half or whole width), `history_all_bytes` each part; wide characters and RGB colours take
+/// extended cells.
+#[test]
+fn history_bytes_as_tmux_counts_them() {
+    let command = "printf 'abc\\n日本\\n\\033[38;2;1;2;3mrgb\\033[m\\n'; seq 1 30; \
+                   printf '%.0s-' $(seq 1 50); echo; exec cat";
+    let (a, b) = pair_running(command, "80", "10", "#{history_size}", "25");
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["display", "-p", "#{history_bytes}|#{history_all_bytes}"],
+            &["clear-history"],
+            &["display", "-p", "#{history_bytes}|#{history_all_bytes}"],
+            &["split-window", "-d", "exec cat"],
+            &[
+                "display",
+                "-p",
+                "-t",
+                ":.1",
+                "#{history_bytes}|#{history_all_bytes}",
+            ],
+        ],
+    );
+}
+
+/// `?1049h` saves the cursor for `alternate_saved_x/y` (UINT_MAX before), OSC 7 sets
+/// `pane_path`.
+#[test]
+fn alternate_screen_saved_cursor_and_pane_path() {
+    let command = "printf '\\033[5;7H\\033[?1049hx\\033[2;3H\\033]7;file://host/a b\\007'; \
+                   exec cat";
+    let (a, b) = pair_running(
+        command,
+        "80",
+        "24",
+        "#{alternate_on}#{pane_path}",
+        "1file://host/a b",
+    );
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &[
+                "display",
+                "-p",
+                "#{alternate_on}|#{alternate_saved_x},#{alternate_saved_y}|#{pane_path}|\
+                 #{cursor_x},#{cursor_y}|#{history_all_bytes}",
+            ],
+            &["split-window", "-d", "exec cat"],
+            &[
+                "display",
+                "-p",
+                "-t",
+                ":.1",
+                "#{alternate_on}|#{alternate_saved_x},#{alternate_saved_y}|[#{pane_path}]",
+            ],
+        ],
+    );
+}
+
+/// Bell and activity alerts in `session_alerts` and the flags (`#` escaped in
+/// `window_flags`, not in `window_raw_flags`).
+#[test]
+fn session_alerts_and_window_flags() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "s",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "exec cat",
+        ]);
+        // The bell first, before its output could count as activity too.
+        m.run(&["new-window", "-d", "printf '\\a'; exec cat"]);
+        m.wait_for(&["display", "-p", "#{session_alerts}"], "the bell", |s| {
+            s == "1!\n"
+        });
+        m.run(&["set", "-g", "monitor-activity", "on"]);
+        m.run(&["new-window", "-d", "sleep 0.3; echo hi; exec cat"]);
+        m.wait_for(
+            &["display", "-p", "#{session_alerts}"],
+            "both alerts",
+            |s| s == "1!,2#\n",
+        );
+    }
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &[
+                "list-windows",
+                "-F",
+                "#{window_index} #{window_flags} #{window_raw_flags} #{session_alerts}",
+            ],
+            &[
+                "display",
+                "-p",
+                "-t",
+                ":2",
+                "#{session_alerts}|#{window_flags}",
+            ],
+        ],
+    );
+}
+
+/// `#{command}` is the command whose arguments are expanded (run-shell -C expands its
+/// commands first, if-shell does not); `#{current_file}` the file source-file reads; a
+/// session nobody attached has no attach time, and its activity is its creation.
+#[test]
+fn command_current_file_and_session_times() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    // Each reads its own file (set -F keeps what the file's command saw), compared with the
+    // temp dir written DIR.
+    let mut seen = Vec::new();
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-s", "s", "-x", "80", "-y", "24"]);
+        let dir = m.dir.path().to_string_lossy().into_owned();
+        let path = format!("{dir}/x.conf");
+        std::fs::write(&path, "set -gF @f '#{current_file} #{command}'\n").unwrap();
+        m.run(&["source-file", &path]);
+        seen.push(m.run(&["show", "-gv", "@f"]).replace(&dir, "DIR"));
+    }
+    assert_eq!(seen[0], "DIR/x.conf set-option\n", "tmux");
+    assert_eq!(seen[1], seen[0], "tmate (left) differs from tmux (right)");
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["display", "-p", "#{command}|[#{current_file}]"],
+            &["list-windows", "-F", "#{command}"],
+            &["if-shell", "-F", "#{command}", "display -p 'x#{command}'"],
+            &["run-shell", "-C", "display -p '#{command}'"],
+            &[
+                "list-sessions",
+                "-F",
+                "#{command} [#{session_last_attached}] [#{t:session_last_attached}] \
+                 #{==:#{session_activity},#{session_created}}",
+            ],
+            &[
+                "display",
+                "-p",
+                "[#{client_pid}][#{client_termfeatures}][#{window_bigger}][#{session_group}]\
+                 [#{session_attached_list}][#{window_active_clients_list}][#{client_key_table}]",
+            ],
+        ],
+    );
+}
+
+/// An attached client's variables: the ones both servers know alike compared as they are,
+/// pids, names and times by what must hold.
+#[tokio::test]
+async fn attached_client_variables() {
+    let p = Pair::start("", 80, 24, Some("cat")).await;
+    p.run_both(&[
+        "display",
+        "-p",
+        "#{e|>:#{client_pid},1} #{client_termfeatures} [#{client_termtype}] \
+         #{client_key_table} #{client_prefix} #{client_discarded} #{e|>:#{client_written},0} \
+         #{==:#{client_user},#{user}} #{client_cell_width}x#{client_cell_height} \
+         #{window_bigger} [#{window_offset_x}] [#{client_last_session}] \
+         #{e|>=:#{session_last_attached},#{session_created}} \
+         #{e|>=:#{client_created},#{session_created}} #{e|>=:#{client_activity},#{client_created}} \
+         #{==:#{session_attached_list},#{client_name}} \
+         #{==:#{window_active_clients_list},#{client_name}}",
+    ]);
+    p.run_both(&[
+        "list-clients",
+        "-F",
+        "#{client_session} #{client_key_table} #{e|>:#{client_pid},1} #{client_readonly}",
+    ]);
+}
+
+/// `client_key_table` and `client_prefix` on the status line follow the client's prefix key;
+/// `session_activity` moves when the client types.
+#[tokio::test]
+async fn prefix_on_the_status_line_and_activity_on_keys() {
+    let config = "set -g status-right '[#{client_key_table}:#{client_prefix}]'\n";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    p.status("the root table", |r| r.contains("[root:0]")).await;
+    p.send(b"\x02").await;
+    p.status("the prefix table", |r| r.contains("[prefix:1]"))
+        .await;
+    // An unbound key in the prefix table goes back to root.
+    p.send(b"\x07").await;
+    p.status("root again", |r| r.contains("[root:0]")).await;
+    // The activity moves to the time of a key typed a second after the session began.
+    let created: i64 = p.muxes[1]
+        .run(&["display", "-p", "#{session_created}"])
+        .trim()
+        .parse()
+        .unwrap();
+    let deadline = Instant::now() + DEADLINE;
+    while now_secs() <= created + 1 {
+        assert!(Instant::now() < deadline, "the clock did not move");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    p.send(b"x").await;
+    let moved = "#{e|>:#{session_activity},#{session_created}}";
+    p.wait_both(&["display", "-p", moved], "activity after the key", |s| {
+        s == "1\n"
+    });
+    p.run_both(&[
+        "display",
+        "-p",
+        "#{e|>=:#{client_activity},#{session_activity}}",
+    ]);
+}
+
+fn now_secs() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    i64::try_from(since.unwrap().as_secs()).unwrap()
+}
+
+/// `list-buffers -F` expands each line with the buffer's variables (and no session), `-f`
+/// filters.
+#[test]
+fn list_buffers_format_and_filter() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["new-session", "-d", "-s", "s", "-x", "80", "-y", "24"],
+            &["set-buffer", "-b", "one", "hello world"],
+            &["set-buffer", "x\ny"],
+            &[
+                "list-buffers",
+                "-F",
+                "#{buffer_name}|#{buffer_size}|#{buffer_sample}|[#{session_name}]|\
+                 #{e|>:#{buffer_created},0}|#{command}|#{?#{==:#{buffer_name},one},O,N}|\
+                 #{=3:buffer_name}",
+            ],
+            &["list-buffers", "-f", "#{==:#{buffer_name},one}"],
+            &[
+                "list-buffers",
+                "-F",
+                "#{buffer_sample}#{buffer_name}",
+                "-f",
+                "#{m:b*,#{buffer_name}}",
+            ],
+            &["list-buffers", "-f", "0"],
+        ],
+    );
+}
