@@ -456,11 +456,20 @@ impl<'s, 'a> Layout<'s, 'a> {
         }
         let owner = self.owner_of(px, py, active);
         let is_active = owner.is_some_and(|(_, p)| active.is_some_and(|a| a.id == p.id));
-        let style = if is_active {
+        let mut style = if is_active {
             look.active_border_style
         } else {
             look.border_style
         };
+        // tmux `screen_redraw_draw_borders_cell`: every border cell of the marked pane has
+        // reverse video toggled, whichever pane owns the cell (cells no pane owns keep the
+        // plain border style).
+        let marked = look
+            .marked_pane
+            .and_then(|id| self.panes.iter().find(|p| p.id == id));
+        if owner.is_some() && marked.is_some_and(|m| self.pane_border(m, px, py).is_border()) {
+            style.attrs.reverse = !style.attrs.reverse;
+        }
         let number = owner.map(|(i, _)| {
             u32::try_from(i)
                 .unwrap_or(u32::MAX)
@@ -755,6 +764,7 @@ fn layout_stamp(scene: &Scene<'_>, look: &Look, area: Area, client_rows: u16) ->
             &look.pane_colours,
             (look.pane_lines, look.pane_indicators, look.pane_base_index),
             &look.fill_character,
+            look.marked_pane,
         )
             .hash(&mut h);
         for p in &scene.panes {

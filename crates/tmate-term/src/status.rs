@@ -207,6 +207,9 @@ pub struct Look {
     pub pane_base_index: u32,
     /// `fill-character`: one cell-wide character drawn outside the window instead of `·`.
     pub fill_character: Option<String>,
+    /// The marked pane (`select-pane -m`) when it is in the window drawn: its borders are
+    /// drawn with reverse video toggled, as tmux's.
+    pub marked_pane: Option<i64>,
 }
 
 impl Default for Look {
@@ -233,6 +236,7 @@ impl Default for Look {
             pane_indicators: PaneIndicators::Colour,
             pane_base_index: 0,
             fill_character: None,
+            marked_pane: None,
         }
     }
 }

@@ -549,9 +549,51 @@ pub struct State {
     pub spawn_env: Option<crate::environ::Environ>,
     /// Hooks running and notifications waiting to (`crate::hooks`).
     pub hooks: crate::hooks::Hooks,
+    /// tmux's marked pane (`select-pane -m`); read through `State::marked`, which checks it
+    /// still stands.
+    pub marked: Option<Marked>,
+}
+
+/// Where the marked pane was marked: tmux keeps the session, winlink, window and pane, and the
+/// mark stands only while all four still hold together (`cmd_find_valid_state`). The winlink
+/// is its session's index here; a swap-window or move-window changes what the index holds
+/// (another window id), and renumbering clears the mark (tmux makes new winlinks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Marked {
+    pub session: u32,
+    pub window: u32,
+    pub window_id: u32,
+    pub pane: u32,
 }
 
 impl State {
+    /// The marked pane while it is still where it was marked (tmux `server_check_marked`).
+    pub fn marked(&self) -> Option<Marked> {
+        let m = self.marked?;
+        let w = self.window(m.session, m.window)?;
+        (w.id == m.window_id && w.pane_ids().contains(&m.pane)).then_some(m)
+    }
+
+    /// tmux `server_set_marked`.
+    pub fn set_marked(&mut self, session: u32, window: u32, pane: u32) {
+        self.marked = self.window(session, window).map(|w| Marked {
+            session,
+            window,
+            window_id: w.id,
+            pane,
+        });
+    }
+
+    /// tmux `session_renumber_windows`: new winlinks, so a mark in the session is lost.
+    pub fn renumber_session(&mut self, sid: u32, base: u32) {
+        if let Some(s) = self.sessions.get_mut(&sid) {
+            s.renumber(base);
+            if self.marked.is_some_and(|m| m.session == sid) {
+                self.marked = None;
+            }
+        }
+    }
+
     /// The id the next session will get (`#{next_session_id}`).
     pub fn next_session_id(&self) -> u32 {
         self.next_session
@@ -832,9 +874,7 @@ impl State {
         self.detach_index(sid, idx);
         if self.session_option(sid, "renumber-windows") == "on" {
             let base = u32::try_from(self.option_num(sid, 0, "base-index")).unwrap_or(0);
-            if let Some(s) = self.sessions.get_mut(&sid) {
-                s.renumber(base);
-            }
+            self.renumber_session(sid, base);
         }
         for p in w.pane_ids() {
             self.panes

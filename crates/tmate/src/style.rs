@@ -145,6 +145,12 @@ pub fn look(st: &State, sid: u32) -> Look {
     look.message_command_style = option_style(st, ctx, "message-command-style", none, none);
     look.border_style = option_style(st, ctx, "pane-border-style", none, none);
     look.active_border_style = option_style(st, ctx, "pane-active-border-style", none, none);
+    // tmux `server_is_marked(s, s->curw, ...)`: only in the marked pane's own session and
+    // window.
+    look.marked_pane = st
+        .marked()
+        .filter(|m| (m.session, m.window) == (sid, s.current))
+        .map(|m| i64::from(m.pane));
     look.status_top = st.option(sid, s.current, "status-position") == "top";
     look.status_lines = status_lines(st, ctx);
     pane_status_lines(st, ctx, &mut look);

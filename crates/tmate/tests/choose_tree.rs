@@ -747,3 +747,86 @@ async fn tree_mode_raises_pane_mode_changed() {
     });
     p.run_both(&["show", "-gv", "@changes"]);
 }
+
+/// Whether a border cell near the middle column of `row` is drawn in reverse video (the
+/// marked pane's border).
+fn border_reversed(s: &vt100::Screen, row: u16) -> bool {
+    (37..43).any(|col| {
+        s.cell(row, col)
+            .is_some_and(|c| c.inverse() && matches!(c.contents(), "│" | "|" | "x"))
+    })
+}
+
+/// The marked pane as tmux 3.3a draws it: `select-pane -m` reverses its borders (of two
+/// panes side by side, each owns half the line between them) and puts `M` in the window's
+/// flags; choose-tree shows the marked window in reverse with its `M`, `M` clears the mark and
+/// `m` marks the current item's pane.
+#[tokio::test]
+async fn marked_pane_borders_and_choose_tree_marks() {
+    let mut p = three_windows().await;
+    p.send(b"\x02n").await;
+    p.status("window 1", |r| r.contains("1:w1*")).await;
+    let rows = p.clients[0].rows();
+    for m in &p.muxes {
+        m.run(&["select-pane", "-m", "-t", "main:1.1"]);
+    }
+    p.status("the M flag", |r| r.contains("1:w1*M")).await;
+    for c in &mut p.clients {
+        c.wait_screen("the right pane's half reversed", |s| {
+            border_reversed(s, rows - 3)
+        })
+        .await;
+    }
+    p.same_rows(0..rows, "the right pane marked");
+    for m in &p.muxes {
+        m.run(&["select-pane", "-m", "-t", "main:1.0"]);
+    }
+    for c in &mut p.clients {
+        c.wait_screen("the left pane's half reversed", |s| {
+            border_reversed(s, 0) && !border_reversed(s, rows - 3)
+        })
+        .await;
+    }
+    p.same_rows(0..rows, "the left pane marked");
+    // The tree: the marked window in reverse with its M.
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.contains("w1*MZ") && s.contains(" 1 (sort: index) ")
+    })
+    .await;
+    p.send(b"M").await;
+    settle(&mut p, "the mark cleared", |s| {
+        s.contains("1: w1*Z") && !s.contains("w1*MZ")
+    })
+    .await;
+    // Up to window 0, m marks its active pane.
+    p.send(b"k").await;
+    settle(&mut p, "window 0 current", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p.send(b"m").await;
+    // tmux does not redraw its status line for this mark (it shows the `M` at its next
+    // redraw); ours does at once, so the rows above it are compared.
+    for c in &mut p.clients {
+        c.wait_text("window 0 marked", |s| {
+            s.contains("0: w0-M") && s.lines().any(|l| l.starts_with("└─") && l.contains("─┘"))
+        })
+        .await;
+    }
+    p.same_rows(0..rows - 1, "window 0 marked");
+    p.send(b"q").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode gone",
+        |s| s.trim() == "0",
+    );
+    p.run_both(&[
+        "list-panes",
+        "-s",
+        "-t",
+        "main",
+        "-F",
+        "#{window_index}.#{pane_index} #{pane_marked} #{pane_marked_set} #{window_marked_flag}",
+    ]);
+}

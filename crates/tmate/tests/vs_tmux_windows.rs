@@ -547,3 +547,76 @@ fn run_shell_and_if_shell_match_tmux() {
         &["frobnicate"],
     ]);
 }
+
+const MARKS: &str = "#{window_index}.#{pane_index} #{pane_id} #{pane_marked} #{pane_marked_set} \
+                     #{window_marked_flag} #{session_marked} #{window_flags}";
+const LSM: &[&str] = &["list-panes", "-a", "-F", MARKS];
+
+#[test]
+fn marked_pane_matches_tmux() {
+    same(&[
+        &["new-session", "-d", "-s", "a", "-x", "80", "-y", "24"],
+        &["split-window", "-h"],
+        &["new-window"],
+        &["split-window", "-v"],
+        &["new-session", "-d", "-s", "b", "-x", "80", "-y", "24"],
+        LSM,
+        // No mark: `~` and `{marked}` fail.
+        &["display", "-p", "-t", "~", "#{pane_id}"],
+        &["display", "-p", "-t", "{marked}", "#{pane_id}"],
+        &["select-pane", "-m", "-t", "a:0.1"],
+        LSM,
+        &[
+            "display",
+            "-p",
+            "-t",
+            "~",
+            "#{session_name}:#{window_index}.#{pane_index}",
+        ],
+        &["display", "-p", "-t", "{marked}", "#{pane_id}"],
+        // -m on the marked pane unmarks it; on another moves the mark.
+        &["select-pane", "-m", "-t", "a:0.1"],
+        LSM,
+        &["select-pane", "-m", "-t", "a:0.0"],
+        &["select-pane", "-m", "-t", "a:1.1"],
+        LSM,
+        &["select-pane", "-M"],
+        LSM,
+        // swap-pane's source defaults to the marked pane; the mark stays with its window,
+        // so the pane that went away is no longer marked.
+        &["select-pane", "-m", "-t", "a:0.1"],
+        &["swap-pane", "-t", "a:1.0"],
+        LSP,
+        LSM,
+        // join-pane too.
+        &["select-pane", "-m", "-t", "a:1.1"],
+        &["join-pane", "-h", "-t", "a:0.0"],
+        &["list-panes", "-a", "-F", PANES],
+        LSM,
+        // swap-window's source is the marked pane's window; the mark does not follow it.
+        &["select-pane", "-m", "-t", "a:1.0"],
+        &["swap-window", "-t", "a:0"],
+        &["list-windows", "-a", "-F", WINDOWS],
+        LSM,
+        // A pane hidden by a zoom is not marked; the zoomed one is.
+        &["select-pane", "-t", "a:0.0"],
+        &["resize-pane", "-Z", "-t", "a:0.0"],
+        &["select-pane", "-m", "-t", "a:0.1"],
+        LSM,
+        &["select-pane", "-m", "-t", "a:0.0"],
+        LSM,
+        &["resize-pane", "-Z", "-t", "a:0.0"],
+        // Renumbering makes new winlinks in tmux: the mark is lost.
+        &["new-window", "-d", "-t", "a:5"],
+        &["select-pane", "-m", "-t", "a:5"],
+        LSM,
+        &["move-window", "-r", "-t", "a"],
+        LSM,
+        // A mark in another session: session_marked there, and `~` finds it.
+        &["select-pane", "-m", "-t", "b:0"],
+        LSM,
+        &["kill-pane", "-t", "~"],
+        LSM,
+        &["display", "-p", "-t", "~", "#{pane_id}"],
+    ]);
+}

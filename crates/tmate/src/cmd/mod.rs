@@ -125,9 +125,9 @@ impl Entry {
             MaybeOnTarget(exec) => {
                 let target = match resolve_as(ctx, state, args.get('t'), self.find()) {
                     Ok(t) => Some(t),
-                    Err(_) if args.get('t').is_none() && self.spec.has(flags::TARGET_CAN_FAIL) => {
-                        None
-                    }
+                    // tmux's CMD_FIND_CANFAIL is quiet too: a `-t` that names nothing (a
+                    // missing pane, `~` with no marked pane) leaves the command without one.
+                    Err(_) if self.spec.has(flags::TARGET_CAN_FAIL) => None,
                     Err(e) => return Err(e),
                 };
                 exec(ctx, state, args, target)
@@ -416,6 +416,16 @@ pub fn resolve_as(
     find: Find,
 ) -> Result<Target, String> {
     target::resolve_as(ctx.client, state, target, find)
+}
+
+/// `target::resolve_source` for a command's context: `-s` defaulting to the marked pane.
+pub fn resolve_source(
+    ctx: &Ctx<'_>,
+    state: &State,
+    target: Option<&str>,
+    find: Find,
+) -> Result<Target, String> {
+    target::resolve_source(ctx.client, state, target, find)
 }
 
 /// `target::current_session` for a command's context.

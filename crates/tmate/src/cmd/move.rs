@@ -2,7 +2,9 @@
 //! break-pane, rotate-window, move-window (-r renumbers; -a/-b shuffle up), swap-window,
 //! kill-window (-a).
 
-use super::{Args, CmdOutcome, CmdResult, Ctx, Find, Target, fail, resolve, resolve_as};
+use super::{
+    Args, CmdOutcome, CmdResult, Ctx, Find, Target, fail, resolve, resolve_as, resolve_source,
+};
 use crate::format;
 use crate::layout::Dir;
 use crate::state::{State, Window};
@@ -61,7 +63,7 @@ pub fn swap_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             ..dst
         }
     } else {
-        resolve(ctx, state, args.get('s'))?
+        resolve_source(ctx, state, args.get('s'), Find::Pane)?
     };
     let same = (src.session, src.window) == (dst.session, dst.window);
     let src_zoom = !same && push_zoom(state, src.session, src.window, keep);
@@ -172,7 +174,7 @@ pub fn strtonum(s: &str, min: i64, max: i64) -> Result<u64, &'static str> {
 
 pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let dst = resolve(ctx, state, args.get('t'))?;
-    let src = resolve(ctx, state, args.get('s'))?;
+    let src = resolve_source(ctx, state, args.get('s'), Find::Pane)?;
     for t in [dst, src] {
         if let Some(w) = state.window_mut(t.session, t.window) {
             w.zoomed = None;
@@ -408,9 +410,7 @@ pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     if args.has('r') {
         let t = resolve_as(ctx, state, args.get('t'), Find::Session)?;
         let base = u32::try_from(state.option_num(t.session, 0, "base-index")).unwrap_or(0);
-        if let Some(s) = state.sessions.get_mut(&t.session) {
-            s.renumber(base);
-        }
+        state.renumber_session(t.session, base);
         return Ok(CmdResult::default());
     }
     let mut src = resolve_as(ctx, state, args.get('s'), Find::Window)?;
@@ -428,15 +428,13 @@ pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         && state.session_option(src.session, "renumber-windows") == "on"
     {
         let base = u32::try_from(state.option_num(src.session, 0, "base-index")).unwrap_or(0);
-        if let Some(s) = state.sessions.get_mut(&src.session) {
-            s.renumber(base);
-        }
+        state.renumber_session(src.session, base);
     }
     Ok(CmdResult::default())
 }
 
 pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    let src = resolve_as(ctx, state, args.get('s'), Find::Window)?;
+    let src = resolve_source(ctx, state, args.get('s'), Find::Window)?;
     let dst = resolve_as(ctx, state, args.get('t'), Find::Window)?;
     if (src.session, src.window) == (dst.session, dst.window) {
         return Ok(CmdResult::default());

@@ -124,7 +124,30 @@ pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
     }
 }
 
+/// select-pane -m (mark the pane, or unmark it when it is the marked one) and -M (clear the
+/// mark), as tmux 3.3a: a pane hidden by another's zoom is not marked.
+fn mark(state: &mut State, args: &Args, t: Target) {
+    let hidden = state
+        .window(t.session, t.window)
+        .is_some_and(|w| w.zoomed.is_some_and(|z| z != t.pane));
+    if args.has('m') && hidden {
+        return;
+    }
+    let is_marked = state
+        .marked()
+        .is_some_and(|m| (m.session, m.window, m.pane) == (t.session, t.window, t.pane));
+    if args.has('M') || is_marked {
+        state.marked = None;
+    } else {
+        state.set_marked(t.session, t.window, t.pane);
+    }
+}
+
 pub fn select(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+    if (args.has('m') || args.has('M')) && !args.has('l') {
+        mark(state, args, t);
+        return Ok(CmdResult::default());
+    }
     let mut pane = t.pane;
     if args.has('l') {
         match state.window(t.session, t.window).and_then(|w| w.last) {

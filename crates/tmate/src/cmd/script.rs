@@ -302,7 +302,13 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target
     let shared = Arc::clone(ctx.shared);
     let client = ctx.client.clone();
     let cwd = ctx.client.cwd.clone();
-    let session = t.map(|t| t.session);
+    // A `-t` naming nothing still keeps the output from the command client: tmux shows it
+    // in the best session's pane (`cmd_find_from_nothing`).
+    let session = t.map(|t| t.session).or_else(|| {
+        args.has('t')
+            .then(|| super::current_session(ctx, state))
+            .flatten()
+    });
     let pane = t.filter(|_| args.has('t')).map(|t| t.pane);
     let env = tmux_env(ctx, session);
     let fmt = t.map_or(crate::format::Ctx::NONE, Target::fmt);

@@ -130,6 +130,15 @@ pub fn resolve_as(
     find: Find,
 ) -> Result<Target, String> {
     let t = target.unwrap_or("");
+    // `~` or `{marked}`: the marked pane, wherever it is.
+    if t == "~" || t == "{marked}" {
+        let m = state.marked().ok_or("no marked target")?;
+        return Ok(Target {
+            session: m.session,
+            window: m.window,
+            pane: m.pane,
+        });
+    }
     // `=`: the pane under the mouse, in a mouse binding.
     if t == "="
         && let Some(pane) = client.mouse.as_ref().and_then(|m| m.pane)
@@ -162,6 +171,27 @@ pub fn resolve_as(
         return Ok(found);
     }
     resolve_path(client, state, t)
+}
+
+/// `resolve_as` for a source that defaults to the marked pane (tmux CMD_FIND_DEFAULT_MARKED:
+/// join-pane, move-pane, swap-pane and swap-window's `-s`): while a pane is marked it is the
+/// current one, so no `-s` names it and relative words start from it.
+pub fn resolve_source(
+    client: &ClientInfo,
+    state: &State,
+    target: Option<&str>,
+    find: Find,
+) -> Result<Target, String> {
+    match state.marked() {
+        Some(m) => {
+            let from_marked = ClientInfo {
+                pane: Some(m.pane),
+                ..client.clone()
+            };
+            resolve_as(&from_marked, state, target, find)
+        }
+        None => resolve_as(client, state, target, find),
+    }
 }
 
 /// A bare word for a window or pane command: a pane of the current window (pane commands), a

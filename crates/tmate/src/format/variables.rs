@@ -176,6 +176,12 @@ pub fn window_flags(state: &State, session: u32, window: u32) -> String {
     } else if s.last == Some(window) {
         f.push('-');
     }
+    if state
+        .marked()
+        .is_some_and(|m| (m.session, m.window) == (session, window))
+    {
+        f.push('M');
+    }
     if s.windows.get(&window).is_some_and(|w| w.zoomed.is_some()) {
         f.push('Z');
     }
@@ -232,7 +238,9 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         }
         "pane_pipe" => flag(pane.pipe.is_some()),
         "pane_synchronized" => option_variable(state, ctx, "synchronize-panes"),
-        "pane_input_off" | "pane_marked" | "pane_marked_set" => "0".into(),
+        "pane_input_off" => "0".into(),
+        "pane_marked" => flag(state.marked().is_some_and(|m| m.pane == ctx.pane)),
+        "pane_marked_set" => flag(state.marked().is_some()),
         // tmux's default tab stops: every eighth column (HTS/TBC are not tracked).
         "pane_tabs" => (8..usize::from(pane.term.size().0))
             .step_by(8)
@@ -358,7 +366,11 @@ fn window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
             at.map_or(0, |(n, _)| n).to_string()
         }
         "window_linked" => "0".into(),
-        "window_marked_flag" => "0".into(),
+        "window_marked_flag" => flag(
+            state
+                .marked()
+                .is_some_and(|m| (m.session, m.window) == (ctx.session, ctx.window)),
+        ),
         "window_linked_sessions" => "1".into(),
         "window_linked_sessions_list" => s.name.clone(),
         "window_active_sessions" => flag(s.current == ctx.window),
@@ -405,7 +417,7 @@ fn session_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "session_many_attached" => flag(attached > 1),
         "session_created" => s.created.to_string(),
         "session_grouped" => "0".into(),
-        "session_marked" => "0".into(),
+        "session_marked" => flag(state.marked().is_some_and(|m| m.session == s.id)),
         "session_path" => s.path.clone(),
         "session_activity" => s.activity_time.to_string(),
         "session_last_attached" => Some(s.last_attached).filter(|t| *t != 0)?.to_string(),

@@ -971,6 +971,19 @@ impl TreeMode {
                     );
                 }
             }
+            // tmux `window_tree_pull_item`: a session's current window's active pane, a
+            // window's active pane, or the pane.
+            Ok('m') => {
+                let item = self.current_item().and_then(|i| pulled_pane(st, &i.tag));
+                if let Some((sid, idx, pane)) = item {
+                    st.set_marked(sid, idx, pane);
+                }
+                self.build(st);
+            }
+            Ok('M') => {
+                st.marked = None;
+                self.build(st);
+            }
             Ok(':') => {
                 let n = self.count_tagged();
                 let p = if n == 0 {
@@ -1080,6 +1093,22 @@ fn pane_number(st: &State, pane: u32) -> Option<u32> {
     let n = u32::try_from(w.pane_index(pane)?).ok()?;
     let base = u32::try_from(st.option_num(sid, idx, "pane-base-index")).unwrap_or(0);
     Some(n.saturating_add(base))
+}
+
+/// The session, window and pane an item stands for (tmux `window_tree_pull_item`).
+fn pulled_pane(st: &State, tag: &Tag) -> Option<(u32, u32, u32)> {
+    match tag {
+        Tag::Session(sid) => {
+            let s = st.sessions.get(sid)?;
+            Some((*sid, s.current, s.windows.get(&s.current)?.active))
+        }
+        Tag::Window(sid, idx) => Some((*sid, *idx, st.window(*sid, *idx)?.active)),
+        Tag::Pane(id) => {
+            let (sid, idx) = st.locate_pane(*id)?;
+            Some((sid, idx, *id))
+        }
+        _ => None,
+    }
 }
 
 /// The target an item's command gets (tmux `window_tree_get_target`).
