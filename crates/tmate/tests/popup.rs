@@ -142,6 +142,13 @@ async fn popup_sizes_positions_and_borders() {
         &["-b", "heavy", "-s", "bg=blue", "-S", "fg=red,bold"],
         &["-b", "simple", "-x", "M", "-y", "M"],
         &["-b", "padded", "-x", "W", "-y", "W", "-w", "100%"],
+        &[
+            "-x",
+            "#{popup_pane_right}",
+            "-y",
+            "#{e|-:#{popup_centre_y},2}",
+        ],
+        &["-x", "#{popup_width}", "-y", "#{popup_pane_top}", "-h", "5"],
     ];
     for args in cases {
         let mut all = args.to_vec();
