@@ -149,6 +149,11 @@ impl Menu {
         })
     }
 
+    /// The box's width and height.
+    pub fn size(&self) -> (usize, usize) {
+        (self.width + 4, self.items.len() + 2)
+    }
+
     fn enabled(&self, i: usize) -> bool {
         self.items
             .get(i)
@@ -426,6 +431,79 @@ impl Placement {
             usize::try_from(x).unwrap_or(0),
             usize::try_from(y).unwrap_or(0),
         )
+    }
+
+    /// tmux's `popup_*` format variables for a `w` x `h` box on an `sx` x `sy` client: what
+    /// an `-x`/`-y` format (`#{e|+:#{popup_centre_x},2}`) is expanded with.
+    pub fn variables(&self, sx: usize, sy: usize, w: usize, h: usize) -> Vec<(String, String)> {
+        let (sxi, syi, wi, hi) = (sx as i64, sy as i64, w as i64, h as i64);
+        let mut vars = vec![
+            ("popup_width", Some(wi)),
+            ("popup_height", Some(hi)),
+            ("popup_centre_x", self.x_letter("C", sxi, wi)),
+            ("popup_centre_y", self.y_letter("C", syi, hi)),
+            ("popup_pane_left", self.x_letter("P", sxi, wi)),
+            ("popup_pane_right", self.x_letter("R", sxi, wi)),
+            ("popup_pane_bottom", self.y_letter("P", syi, hi)),
+            ("popup_status_line_y", self.y_letter("S", syi, hi)),
+            ("popup_window_status_line_x", self.x_letter("W", sxi, wi)),
+            ("popup_window_status_line_y", self.y_letter("W", syi, hi)),
+            ("popup_mouse_centre_x", self.x_letter("M", sxi, wi)),
+            ("popup_mouse_top", self.y_letter("M", syi, hi)),
+        ];
+        if let Some((mx, my)) = self.mouse {
+            let (mx, my) = (i64::from(mx), i64::from(my));
+            vars.push(("popup_mouse_x", Some(mx)));
+            vars.push(("popup_mouse_y", Some(my)));
+            let centre_y = if my - hi / 2 + hi >= syi {
+                syi - hi
+            } else {
+                my - hi / 2
+            };
+            vars.push(("popup_mouse_centre_y", Some(centre_y)));
+            vars.push(("popup_mouse_bottom", Some((my - hi).max(0))));
+        }
+        let top = i64::from(self.status_lines) * i64::from(self.status_top);
+        let pane_top = top + i64::from(self.geometry.1) + hi;
+        vars.push((
+            "popup_pane_top",
+            Some(if pane_top >= syi { syi - hi } else { pane_top }),
+        ));
+        vars.into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k.to_string(), v.to_string())))
+            .collect()
+    }
+
+    /// A position given as a format (not one of the letters): expanded by `expand` with
+    /// [`Placement::variables`], so `position` reads the number it gives.
+    pub fn expand_formats(
+        &mut self,
+        size: (usize, usize, usize, usize),
+        expand: impl Fn(&str, Vec<(String, String)>) -> String,
+    ) {
+        let (sx, sy, w, h) = size;
+        let vars = self.variables(sx, sy, w, h);
+        for value in [&mut self.x, &mut self.y] {
+            if let Some(v) = value.as_mut().filter(|v| v.contains('#')) {
+                *v = expand(v, vars.clone());
+            }
+        }
+    }
+
+    fn x_letter(&self, letter: &str, sx: i64, w: i64) -> Option<i64> {
+        Placement {
+            x: Some(letter.to_string()),
+            ..self.clone()
+        }
+        .x_value(sx, w)
+    }
+
+    fn y_letter(&self, letter: &str, sy: i64, h: i64) -> Option<i64> {
+        Placement {
+            y: Some(letter.to_string()),
+            ..self.clone()
+        }
+        .y_value(sy, h)
     }
 
     fn x_value(&self, sx: i64, w: i64) -> Option<i64> {

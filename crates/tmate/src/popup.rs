@@ -1,7 +1,8 @@
 //! display-popup's popup (tmux 3.3a `popup.c`): a program on a PTY of its own, drawn in a box
 //! over one attached client's screen and taking that client's keys while it is open; Escape or
 //! C-c close it (unless `-E`/`-EE` and the program still runs), as do `display-popup -C`, the
-//! program's exit with `-E` (or a zero exit with `-EE`) and the client going.
+//! program's exit with `-E` (or a zero exit with `-EE`) and the client going. The mouse drags
+//! it by its border (or with Meta) and reaches a program that asked for it.
 
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
@@ -108,6 +109,17 @@ pub struct Popup {
     status: u8,
     /// display-popup waits for this (tmux's `CMD_RETURN_WAIT`): the status when it closes.
     done: Option<oneshot::Sender<u8>>,
+    /// A mouse drag moving or resizing the popup, from this offset into it.
+    dragging: Option<(Drag, u16, u16)>,
+    /// The last mouse report: position and tmux's button bits (a release is 3).
+    last_mouse: (u16, u16, u32),
+}
+
+/// What a drag does (tmux's `dragging`): button 1 moves the popup, button 3 resizes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Drag {
+    Move,
+    Size,
 }
 
 impl Drop for Popup {
@@ -165,6 +177,8 @@ pub fn open(
         generation,
         status: CLOSED_RUNNING,
         done: Some(tx),
+        dragging: None,
+        last_mouse: (0, 0, 0),
     };
     if let Some(handle) = state.clients.get_mut(&client) {
         handle.popup = Some(Box::new(popup));
@@ -320,20 +334,7 @@ pub fn client_resized(state: &mut State, client: u32, cols: u16, rows: u16) {
     spec.sy = psy.min(rows);
     spec.px = ppx.min(cols - spec.sx);
     spec.py = ppy.min(rows - spec.sy);
-    let (jx, jy) = inner_size(spec);
-    if jx == 0 || jy == 0 {
-        return;
-    }
-    p.term.resize(jx, jy);
-    if let Some(fd) = &p.master {
-        let ws = rustix::termios::Winsize {
-            ws_row: jy,
-            ws_col: jx,
-            ws_xpixel: 0,
-            ws_ypixel: 0,
-        };
-        let _ = rustix::termios::tcsetwinsize(fd, ws);
-    }
+    p.resize_program();
 }
 
 /// Draw the client's popup over `frame` (tmux `popup_draw_cb`); false when it has none. The
@@ -368,6 +369,24 @@ pub fn draw(state: &State, client: u32, frame: &mut Frame) -> bool {
 }
 
 impl Popup {
+    /// The program's terminal and PTY follow the box's size.
+    fn resize_program(&mut self) {
+        let (jx, jy) = inner_size(&self.spec);
+        if jx == 0 || jy == 0 {
+            return;
+        }
+        self.term.resize(jx, jy);
+        if let Some(fd) = &self.master {
+            let ws = rustix::termios::Winsize {
+                ws_row: jy,
+                ws_col: jx,
+                ws_xpixel: 0,
+                ws_ypixel: 0,
+            };
+            let _ = rustix::termios::tcsetwinsize(fd, ws);
+        }
+    }
+
     /// The box's cells, row by row: cleared, the border and title, the program's screen
     /// inside. Default colours take the popup's defaults, except the border's and title's
     /// (tmux draws those with `GRID_FLAG_NOPALETTE`).
@@ -442,4 +461,123 @@ impl Popup {
         }
         cell
     }
+}
+
+/// A mouse report for the client's popup (tmux `popup_key_cb`'s mouse part, without its
+/// right-button menu): a drag on the border, or anywhere with Meta, moves the popup (button 1)
+/// or resizes it (button 3); inside, the report goes to a program that asked for the mouse.
+/// `size` is the client's.
+pub fn mouse(state: &mut State, client: u32, ev: &tmate_proto::MouseEvent, size: (u16, u16)) {
+    let Some(p) = state
+        .clients
+        .get_mut(&client)
+        .and_then(|c| c.popup.as_deref_mut())
+    else {
+        return;
+    };
+    let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
+    let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
+    let release = ev.release || (!ev.sgr && ev.button & 3 == 3 && ev.button & 64 == 0);
+    // tmux's button bits: a release is 3, its modifiers lost.
+    let b = if release { 3 } else { ev.button };
+    p.on_mouse(x, y, b, ev, size);
+    p.last_mouse = (x, y, b);
+}
+
+impl Popup {
+    fn on_mouse(&mut self, x: u16, y: u16, b: u32, ev: &tmate_proto::MouseEvent, size: (u16, u16)) {
+        const DRAG: u32 = 32;
+        const META: u32 = 8;
+        if let Some((drag, dx, dy)) = self.dragging {
+            if b & DRAG == 0 {
+                self.dragging = None;
+            } else {
+                self.drag_to(drag, (x, y), (dx, dy), size);
+            }
+            return;
+        }
+        let s = &self.spec;
+        if x < s.px || x >= s.px + s.sx || y < s.py || y >= s.py + s.sy {
+            return;
+        }
+        let border = s.lines != Lines::None
+            && (x == s.px || x == s.px + s.sx - 1 || y == s.py || y == s.py + s.sy - 1);
+        if b & (4 | META | 16) == META || border {
+            let (lx, ly, lb) = self.last_mouse;
+            if b & DRAG == 0 {
+                return;
+            }
+            let drag = match lb & 195 {
+                0 => Drag::Move,
+                2 => Drag::Size,
+                _ => return,
+            };
+            self.dragging = Some((drag, lx.saturating_sub(s.px), ly.saturating_sub(s.py)));
+            return;
+        }
+        if self.pid.is_some() {
+            let inset = u16::from(s.lines != Lines::None);
+            let (px, py) = (x - s.px - inset, y - s.py - inset);
+            if let Some(bytes) = mouse_bytes(self.term.modes(), ev, b, px, py) {
+                crate::process::write_input(self.master.as_ref(), &self.input, bytes);
+            }
+        }
+    }
+
+    /// tmux's `popup_handle_drag`: moved within the client, or resized from its top-left.
+    fn drag_to(&mut self, drag: Drag, at: (u16, u16), from: (u16, u16), size: (u16, u16)) {
+        let ((x, y), (dx, dy), (cols, rows)) = (at, from, size);
+        let s = &mut self.spec;
+        match drag {
+            Drag::Move => {
+                s.px = x.saturating_sub(dx).min(cols.saturating_sub(s.sx));
+                s.py = y.saturating_sub(dy).min(rows.saturating_sub(s.sy));
+                self.dragging = Some((drag, x - s.px, y - s.py));
+                self.preferred.0 = s.px;
+                self.preferred.1 = s.py;
+            }
+            Drag::Size => {
+                let least = if s.lines == Lines::None { 1 } else { 3 };
+                if x < s.px + least || y < s.py + least {
+                    return;
+                }
+                s.sx = x - s.px;
+                s.sy = y - s.py;
+                self.preferred.2 = s.sx;
+                self.preferred.3 = s.sy;
+                self.resize_program();
+            }
+        }
+    }
+}
+
+/// A mouse report as a program that asked for the mouse reads it (tmux
+/// `input_key_get_mouse`): SGR or X10 form, motion only in button or any-motion mode.
+fn mouse_bytes(
+    modes: tmate_term::PaneModes,
+    ev: &tmate_proto::MouseEvent,
+    b: u32,
+    x: u16,
+    y: u16,
+) -> Option<Vec<u8>> {
+    if !modes.mouse_reporting || (b & 32 != 0 && !modes.mouse_drag && !modes.mouse_motion) {
+        return None;
+    }
+    if modes.sgr_mouse {
+        let (button, end) = if b == 3 && ev.sgr {
+            (ev.button, 'm')
+        } else {
+            (b, 'M')
+        };
+        return Some(format!("\x1b[<{button};{};{}{end}", x + 1, y + 1).into_bytes());
+    }
+    let byte = |v: u32| u8::try_from(v).ok();
+    Some(vec![
+        0x1b,
+        b'[',
+        b'M',
+        byte(b + 32)?,
+        byte(u32::from(x) + 33)?,
+        byte(u32::from(y) + 33)?,
+    ])
 }

@@ -147,7 +147,8 @@ async fn menu_positions_and_errors() {
     p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
         .await;
     p.run_both(&["split-window", "-h", "cat"]);
-    for (x, y) in [("R", "P"), ("P", "S"), ("70", "3"), ("C", "C")] {
+    let formats = ("#{e|+:#{popup_centre_x},5}", "#{popup_pane_bottom}");
+    for (x, y) in [("R", "P"), ("P", "S"), ("70", "3"), ("C", "C"), formats] {
         let children = menu_command(
             &p,
             &[

@@ -142,6 +142,13 @@ async fn popup_sizes_positions_and_borders() {
         &["-b", "heavy", "-s", "bg=blue", "-S", "fg=red,bold"],
         &["-b", "simple", "-x", "M", "-y", "M"],
         &["-b", "padded", "-x", "W", "-y", "W", "-w", "100%"],
+        &[
+            "-x",
+            "#{popup_pane_right}",
+            "-y",
+            "#{e|-:#{popup_centre_y},2}",
+        ],
+        &["-x", "#{popup_width}", "-y", "#{popup_pane_top}", "-h", "5"],
     ];
     for args in cases {
         let mut all = args.to_vec();
@@ -284,4 +291,49 @@ async fn a_popup_follows_its_client_resizing() {
     p.run_both(&["display-popup", "-C"]);
     wait_gone(&mut p, "closed", "sized").await;
     finish(children, "resized");
+}
+
+/// An SGR mouse report at 1-based (x, y): `M` a press or motion, `m` a release.
+fn sgr(button: u32, x: u16, y: u16, press: bool) -> Vec<u8> {
+    let end = if press { 'M' } else { 'm' };
+    format!("\x1b[<{button};{x};{y}{end}").into_bytes()
+}
+
+#[tokio::test]
+async fn the_mouse_moves_and_resizes_a_popup_and_reaches_its_program() {
+    let mut p = start().await;
+    let program = "printf 'mouse\\n\\033[?1000h\\033[?1006h'; exec cat -v";
+    let args = ["-w", "30", "-h", "8", "-x", "10", "-y", "15", "-E", program];
+    let children = popup(&p, &args);
+    wait_text(&mut p, "the popup", "mouse").await;
+    // Button 1 dragged along the top border moves it (the drag starts on the border).
+    p.send(&sgr(0, 20, 8, true)).await;
+    p.send(&sgr(32, 25, 8, true)).await;
+    p.send(&sgr(32, 30, 12, true)).await;
+    p.send(&sgr(0, 30, 12, false)).await;
+    for c in &mut p.clients {
+        c.wait_for("moved", |c| c.row(11).find('┌') == Some(20))
+            .await;
+    }
+    same_screens(&mut p, "moved").await;
+    // Button 3 dragged along the right border resizes it from its top-left.
+    p.send(&sgr(2, 50, 14, true)).await;
+    p.send(&sgr(34, 50, 15, true)).await;
+    p.send(&sgr(34, 60, 18, true)).await;
+    p.send(&sgr(2, 60, 18, false)).await;
+    for c in &mut p.clients {
+        c.wait_for("resized", |c| {
+            c.row(16).find('└') == Some(20) && c.row(16).chars().count() == 59
+        })
+        .await;
+    }
+    same_screens(&mut p, "resized").await;
+    // Inside, the program asked for the mouse: it reads the click.
+    p.send(&sgr(0, 25, 15, true)).await;
+    p.send(&sgr(0, 25, 15, false)).await;
+    wait_text(&mut p, "the click read", "^[[<0;").await;
+    same_screens(&mut p, "the click read").await;
+    p.run_both(&["display-popup", "-C"]);
+    wait_gone(&mut p, "closed", "mouse").await;
+    finish(children, "mouse");
 }

@@ -132,12 +132,14 @@ impl AttachedClient<'_> {
         }
         match ev {
             InputEvent::Key { key, raw } => self.on_key(st, *key, raw, current, active),
-            // tmux's popup takes mouse events for its own moves and menu (not done here).
             InputEvent::Mouse { event, .. } if self.menu.is_some() => {
                 self.menu_mouse(st, event, current);
                 true
             }
-            InputEvent::Mouse { .. } if crate::popup::is_open(st, self.id) => false,
+            InputEvent::Mouse { event, .. } if crate::popup::is_open(st, self.id) => {
+                crate::popup::mouse(st, self.id, event, (self.cols, self.rows));
+                true
+            }
             InputEvent::Mouse { event, raw } => {
                 // `mouse on`: through the mouse key bindings; else to the pane as it came.
                 let mctx = ClientInfo {

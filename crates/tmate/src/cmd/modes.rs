@@ -76,7 +76,7 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         tmate_term::Style::default(),
     )
     .unwrap_or_default();
-    let request = crate::menu::MenuRequest {
+    let mut request = crate::menu::MenuRequest {
         title: args.get('T').map(&expand).unwrap_or_default(),
         items,
         place: placement(ctx, state, args, t, client),
@@ -87,6 +87,15 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         completion: false,
         open: Some(std::sync::Arc::new(open)),
     };
+    // A format position is expanded here, with the menu's size on the client.
+    let (cols, rows) = state.clients.get(&client).map_or((80, 24), |c| c.tty_size);
+    if let Some(menu) = crate::menu::Menu::open(&request, cols, rows) {
+        let (w, h) = menu.size();
+        let size = (usize::from(cols), usize::from(rows), w, h);
+        request.place.expand_formats(size, |f, vars| {
+            crate::format::with_vars(vars, || crate::format::expand(state, t.fmt(), f))
+        });
+    }
     if let Some(c) = state.clients.get(&client) {
         let _ = c
             .events

@@ -19,7 +19,16 @@ pub fn display_popup(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -
     let (cols, rows) = state.clients.get(&client).map_or((80, 24), |c| c.tty_size);
     let sy = size(args.get('h'), rows, "height")?.unwrap_or(rows / 2);
     let sx = size(args.get('w'), cols, "width")?.unwrap_or(cols / 2);
-    let place = super::modes::placement(ctx, state, args, t, client);
+    let mut place = super::modes::placement(ctx, state, args, t, client);
+    let size = (
+        usize::from(cols),
+        usize::from(rows),
+        usize::from(sx),
+        usize::from(sy),
+    );
+    place.expand_formats(size, |f, vars| {
+        crate::format::with_vars(vars, || crate::format::expand(state, t.fmt(), f))
+    });
     let (px, py) = place.position(
         usize::from(cols),
         usize::from(rows),
