@@ -55,6 +55,8 @@ pub(crate) trait Engine: Send {
     fn clear_history(&mut self);
     /// The last path the program set with OSC 7.
     fn path(&self) -> Option<String>;
+    /// The window name the program set with `ESC k NAME ST` since the last call.
+    fn take_rename(&mut self) -> Option<String>;
     /// The cursor (col, row) saved by the last `?1049h` entering the alternate screen.
     fn alternate_saved_cursor(&self) -> Option<(usize, usize)>;
     /// The viewport rows changed since the last call, into `rows`; `true`: all of them.
@@ -196,6 +198,11 @@ impl AlacrittyEngine {
                 }
             }
         }
+    }
+
+    /// `scroll-on-clear`: whether clearing the whole screen moves its lines into the history.
+    pub(crate) fn set_scroll_on_clear(&mut self, on: bool) {
+        self.tap.scroll_on_clear = on;
     }
 
     /// `alternate-screen`: whether the program may switch to the alternate screen.
@@ -547,6 +554,10 @@ impl Engine for AlacrittyEngine {
 
     fn path(&self) -> Option<String> {
         self.filter.path.clone()
+    }
+
+    fn take_rename(&mut self) -> Option<String> {
+        self.filter.renamed.take()
     }
 
     fn take_damage(&mut self, rows: &mut Vec<usize>) -> bool {

@@ -28,6 +28,9 @@ enum State {
     CsiPass,
     /// Inside an OSC string, with the number of payload bytes passed so far.
     Osc(usize),
+    /// Inside screen's window-name string (`ESC k NAME ST`, tmux's rename state), which the
+    /// emulator does not know: held back from it whole.
+    Rename,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +43,10 @@ pub(crate) struct InputFilter {
     /// Complete OSC 52 payloads (`52;FLAGS;DATA`) and whether each ended with BEL (else ST),
     /// for the host's clipboard (tmux `input_osc_52`).
     pub(crate) clipboard: Vec<(Vec<u8>, bool)>,
+    /// The rename string being read (at most [`MAX_OSC_BYTES`] kept).
+    rename: Vec<u8>,
+    /// Completed rename strings not yet taken (the last one wins), for `allow-rename`.
+    pub(crate) renamed: Option<String>,
     /// The last OSC 7 (`7;URL`) payload: the pane's path (tmux `input_osc_7`, `#{pane_path}`).
     pub(crate) path: Option<String>,
     /// `alternate-screen off`: the private modes 47, 1047 and 1049 are taken out of mode
@@ -55,6 +62,8 @@ impl Default for InputFilter {
             osc: None,
             clipboard: Vec::new(),
             path: None,
+            rename: Vec::new(),
+            renamed: None,
             no_alternate: false,
         }
     }
@@ -80,6 +89,24 @@ impl InputFilter {
                 self.osc_byte(b);
             }
             self.state = match (self.state, b) {
+                // tmux ends a rename string at ESC, CAN or SUB (whatever follows the ESC),
+                // takes the bytes from space up and drops other C0 controls.
+                (State::Rename, 0x18 | 0x1A | 0x1B) => {
+                    self.finish_rename();
+                    out.push(b);
+                    if b == 0x1B {
+                        State::Escape
+                    } else {
+                        State::Ground
+                    }
+                }
+                (State::Rename, 0x20..) => {
+                    if self.rename.len() < MAX_OSC_BYTES {
+                        self.rename.push(b);
+                    }
+                    State::Rename
+                }
+                (State::Rename, _) => State::Rename,
                 (State::Osc(_), 0x07) => {
                     out.push(b);
                     State::Ground
@@ -132,6 +159,12 @@ impl InputFilter {
                     out.push(b);
                     State::CsiPass
                 }
+                (State::Escape, b'k') => {
+                    // The ESC already went out: the emulator sees it followed by the
+                    // string's end (ESC \\), CAN or SUB, all harmless there.
+                    self.rename.clear();
+                    State::Rename
+                }
                 (State::Escape, b'[') => {
                     self.csi.clear();
                     State::Csi
@@ -156,6 +189,14 @@ impl InputFilter {
             };
         }
         marks
+    }
+
+    /// A rename string ended: kept when it is UTF-8 (tmux's `input_exit_rename`).
+    fn finish_rename(&mut self) {
+        if let Ok(name) = std::str::from_utf8(&self.rename) {
+            self.renamed = Some(name.to_string());
+        }
+        self.rename.clear();
     }
 
     /// A byte of an OSC string: kept while the string may be an OSC 52; its end (BEL, or the
@@ -296,6 +337,17 @@ mod tests {
         assert_eq!(run(&[b"\x1b[5\nb"], 10).0, b"\x1b\n[5b");
         // An aborted CSI is passed on as it was.
         assert_eq!(run(&[b"\x1b[12\x1b[3b"], 10).0, b"\x1b[12\x1b[3b");
+    }
+
+    #[test]
+    fn a_rename_string_is_held_back_and_kept() {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        f.filter(b"a\x1bkne\x01w\x1b\\b", 80, &mut out);
+        assert_eq!(out, b"a\x1b\x1b\\b");
+        assert_eq!(f.renamed.as_deref(), Some("new"));
+        f.filter(b"\x1bk\x18", 80, &mut out);
+        assert_eq!(f.renamed.as_deref(), Some(""));
     }
 
     #[test]

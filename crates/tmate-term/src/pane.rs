@@ -311,6 +311,18 @@ impl PaneTerm {
         self.engine.alternate_saved_cursor()
     }
 
+    /// The window name the program set with `ESC k NAME ST` since the last call (for tmux's
+    /// `allow-rename`).
+    pub fn take_rename(&mut self) -> Option<String> {
+        self.engine.take_rename()
+    }
+
+    /// tmux's `scroll-on-clear` for this pane: off, clearing the screen does not move its
+    /// lines into the history.
+    pub fn set_scroll_on_clear(&mut self, on: bool) {
+        self.engine.set_scroll_on_clear(on);
+    }
+
     /// The path the program set with OSC 7 (tmux's `pane_path`), if any.
     pub fn path(&self) -> Option<String> {
         self.engine.path()

@@ -66,6 +66,9 @@ pub(crate) struct TapState {
     /// Where the cursor was when the program last entered the alternate screen with
     /// `?1049h` (tmux's `saved_cx`/`saved_cy`); `None` until then and after a reset.
     pub(crate) alternate_saved: Option<(usize, usize)>,
+    /// tmux's `scroll-on-clear`: clearing the whole normal screen moves its lines into the
+    /// history (else they are gone).
+    pub(crate) scroll_on_clear: bool,
 }
 
 impl TapState {
@@ -81,6 +84,7 @@ impl TapState {
             scrollback,
             trim,
             alternate_saved: None,
+            scroll_on_clear: true,
         }
     }
 }
@@ -466,6 +470,12 @@ impl<L: EventListener> Handler for Tap<'_, L> {
     }
     fn clear_screen(&mut self, mode: ClearMode) {
         match mode {
+            ClearMode::All if !in_alt(self.term) && !self.state.scroll_on_clear => {
+                // Blanked where they are: alacritty's own clear would scroll them away.
+                self.term.grid_mut().reset_region(..);
+                self.state.full_damage = true;
+                return;
+            }
             ClearMode::All if !in_alt(self.term) && self.state.scrollback > 0 => {
                 return self.clear_normal_screen();
             }

@@ -43,8 +43,10 @@ pub fn spawn_pane(
     // a split goes there, a new window starts from the globals).
     let current = state.sessions.get(&session).map_or(0, |s| s.current);
     let alternate = state.option(session, current, "alternate-screen") != "off";
+    let scroll_on_clear = state.option(session, current, "scroll-on-clear") != "off";
     let mut term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
     term.set_alternate_screen(alternate);
+    term.set_scroll_on_clear(scroll_on_clear);
     state.panes.insert(
         id,
         Pane {
@@ -330,6 +332,7 @@ async fn read_output(
                         p.term.feed(bytes);
                         let bell = p.term.take_bell();
                         let clipboard = p.term.take_clipboard();
+                        let rename = p.term.take_rename();
                         crate::copy::after_output(p);
                         if let Some(pipe) = &p.pipe {
                             pipe.output(bytes);
@@ -342,6 +345,9 @@ async fn read_output(
                         crate::alerts::pane_output(&mut st, id, bell);
                         for (osc, bel) in clipboard {
                             crate::copy::clipboard::pane_osc52(&mut st, id, &osc, bel);
+                        }
+                        if let Some(name) = rename {
+                            st.program_rename(id, &name);
                         }
                     }
                 }

@@ -659,15 +659,34 @@ impl State {
         self.option(ctx.session, ctx.window, name)
     }
 
-    /// Hand every pane its `alternate-screen` value (after the option changed anywhere).
-    pub fn apply_alternate_screen(&mut self) {
+    /// Hand every pane its `alternate-screen` and `scroll-on-clear` values (after either
+    /// changed anywhere).
+    pub fn apply_terminal_options(&mut self) {
         let ids: Vec<u32> = self.panes.keys().copied().collect();
         for id in ids {
             let allowed = self.pane_option(id, "alternate-screen") != "off";
+            let scroll = self.pane_option(id, "scroll-on-clear") != "off";
             if let Some(p) = self.panes.get_mut(&id) {
                 p.term.set_alternate_screen(allowed);
+                p.term.set_scroll_on_clear(scroll);
             }
         }
+    }
+
+    /// The program in `pane` named its window (`ESC k NAME ST`): with `allow-rename` on, the
+    /// window takes the name, or goes back to automatic naming for an empty one (tmux's
+    /// `input_exit_rename`).
+    pub fn program_rename(&mut self, pane: u32, name: &str) {
+        if self.pane_option(pane, "allow-rename") != "on" {
+            return;
+        }
+        let Some((sid, idx)) = self.locate_pane(pane) else {
+            return;
+        };
+        if let Some(w) = self.window_mut(sid, idx) {
+            w.name = (!name.is_empty()).then(|| name.to_string());
+        }
+        self.notify_window("window-renamed", sid, idx, None);
     }
 
     /// A numeric option (0 when unset or not a number).

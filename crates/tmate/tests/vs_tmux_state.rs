@@ -291,3 +291,81 @@ fn list_buffers_format_and_filter() {
         ],
     );
 }
+
+/// `allow-rename`: off (the default), a program's `ESC k NAME ST` changes nothing; on, it
+/// names the window. The string never reaches the screen.
+#[test]
+fn allow_rename() {
+    let rename = |name: &str| format!("printf 'a\\033k{name}\\033\\\\b\\n'; exec cat");
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "s",
+            "-n",
+            "fixed",
+            "-x",
+            "40",
+            "-y",
+            "5",
+            &rename("first"),
+        ]);
+        m.wait_for(&["display", "-p", "#{cursor_y}"], "the output", |s| {
+            s == "1\n"
+        });
+        m.run(&["set", "-g", "allow-rename", "on"]);
+        m.run(&["new-window", "-n", "other", &rename("named")]);
+        m.wait_for(&["display", "-p", "#{window_name}"], "the rename", |s| {
+            s == "named\n"
+        });
+    }
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["list-windows", "-F", "#{window_index} #{window_name}"],
+            &["capture-pane", "-p", "-t", ":0"],
+            &["capture-pane", "-p", "-t", ":1"],
+        ],
+    );
+}
+
+/// `scroll-on-clear`: on (the default), clearing the screen moves its lines into the history;
+/// off, they are gone.
+#[test]
+fn scroll_on_clear() {
+    let command = "seq 1 3; printf '\\033[2J'; exec cat";
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "s",
+            "-x",
+            "40",
+            "-y",
+            "5",
+            command,
+        ]);
+        m.wait_for(&["display", "-p", "#{history_size}"], "the history", |s| {
+            s == "3\n"
+        });
+        m.run(&["set", "-g", "scroll-on-clear", "off"]);
+        m.run(&["new-window", command]);
+        m.wait_for(&["display", "-p", "#{cursor_y}"], "the output", |s| {
+            s == "3\n"
+        });
+    }
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["list-panes", "-a", "-F", "#{window_index} #{history_size}"],
+            &["capture-pane", "-p", "-S", "-", "-t", ":0"],
+            &["capture-pane", "-p", "-S", "-", "-t", ":1"],
+        ],
+    );
+}

@@ -157,10 +157,12 @@ fn target_map<'s>(
 
 fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOutcome {
     let r = set_value(ctx, state, args, window_cmd)?;
-    // The panes' terminals keep `alternate-screen` themselves: tell them of a change.
+    // The panes' terminals keep `alternate-screen` and `scroll-on-clear` themselves: tell
+    // them of a change.
     let base = args.rest.first().and_then(|n| options::split_index(n));
-    if base.is_some_and(|(b, _)| options::lookup(b).is_ok_and(|d| d.name == "alternate-screen")) {
-        state.apply_alternate_screen();
+    let kept = ["alternate-screen", "scroll-on-clear"];
+    if base.is_some_and(|(b, _)| options::lookup(b).is_ok_and(|d| kept.contains(&d.name))) {
+        state.apply_terminal_options();
     }
     Ok(r)
 }
