@@ -181,6 +181,11 @@ impl<'a> AttachedClient<'a> {
             };
             handle.set_flags(flags);
             st.clients.insert(id, handle);
+            // tmux `server_client_set_session`: the client is its current window's latest.
+            let current = st.sessions.get(&sid).map(|s| s.current);
+            if let Some(w) = current.and_then(|idx| st.window_mut(sid, idx)) {
+                w.latest = Some(crate::state::Sizer::Client(id));
+            }
             st.notify_client("client-attached", sid, id);
             crate::hooks::drain(shared, &mut st);
             id
@@ -235,6 +240,7 @@ impl<'a> AttachedClient<'a> {
             // Raised while the client is still known, for its name (`#{hook_client}`).
             st.notify_client("client-detached", self.sid, self.id);
             st.clients.remove(&self.id);
+            st.forget_latest(crate::state::Sizer::Client(self.id));
             st.recompute_size(self.sid);
             crate::hooks::drain(self.shared, &mut st);
         }
@@ -358,6 +364,10 @@ impl<'a> AttachedClient<'a> {
     fn on_resize(&mut self, cols: u16, rows: u16) {
         self.cols = cols.max(1);
         self.rows = rows.max(2);
+        // tmux's MSG_RESIZE makes the client its window's latest.
+        self.shared
+            .lock()
+            .update_latest(self.sid, crate::state::Sizer::Client(self.id));
         self.apply_size();
         let mut st = self.shared.lock();
         st.notify_client("client-resized", self.sid, self.id);
