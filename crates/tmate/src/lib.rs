@@ -52,4 +52,5 @@ pub mod termcaps;
 pub mod tree;
 pub mod tty;
 pub mod uplink;
+mod window_size;
 pub mod wire;

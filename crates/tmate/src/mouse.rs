@@ -40,7 +40,13 @@ pub struct MouseInfo {
     /// A DoubleClick made by the click timer: `send-keys -M` does not pass it on (tmux's
     /// `m->ignore`), the program saw both presses already.
     pub ignore: bool,
+    /// The event the key was made of (tmux's `m->key`): `KeyCode::mouse`'s event number,
+    /// [`DOUBLE_CLICK1`] for a left double click.
+    pub event: u64,
 }
+
+/// The event number of DoubleClick1 (`KeyCode::mouse`).
+pub const DOUBLE_CLICK1: u64 = 17;
 
 /// tmux's `KEYC_CLICK_TIMEOUT`.
 pub const CLICK_TIME: Duration = Duration::from_millis(300);
@@ -117,7 +123,7 @@ pub fn click_expired(
     let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
     let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
     let spot = locate(w, x, y);
-    let event = 17 + u64::from(ev.button & 3).min(2);
+    let event = DOUBLE_CLICK1 + u64::from(ev.button & 3).min(2);
     dispatch(shared, st, info, ms, spot, event, ev.button, false, true);
 }
 
@@ -241,6 +247,7 @@ fn dispatch(
         release,
         window,
         ignore,
+        event,
     };
     let Some(binding) = binding else {
         if let Some(p) = pane.filter(|_| location == Location::Pane)

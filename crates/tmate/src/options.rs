@@ -270,11 +270,12 @@ pub const TABLE: &[Def] = &[
     pane("scroll-on-clear", Flag, "on"),
     pane("synchronize-panes", Flag, "off"),
     pane("window-active-style", Str, "default"),
+    // tmate's default (tmux 3.3a's is `latest`): a shared session fits every viewer.
     def(
         "window-size",
         WI,
         Choice(&["largest", "smallest", "manual", "latest"]),
-        "latest",
+        "smallest",
     ),
     pane("window-style", Str, "default"),
     def("window-status-activity-style", WI, Str, "reverse"),

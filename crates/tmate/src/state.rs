@@ -141,6 +141,18 @@ pub struct Window {
     pub alerts: crate::alerts::Alerts,
     /// Its last output, for `monitor-silence` and `#{window_activity}`.
     pub activity: crate::alerts::Activity,
+    /// tmux's `w->latest`: who last typed or resized while showing it (`window-size latest`).
+    pub latest: Option<Sizer>,
+    /// A size its clients asked for while it was not shown (tmux's `WINDOW_RESIZE` with
+    /// `new_sx`/`new_sy`): applied when it is next the current window of a shown session.
+    pub pending_size: Option<(u16, u16)>,
+}
+
+/// What sizes windows (`crate::window_size`): an attached client, or the relay's viewers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sizer {
+    Client(u32),
+    Relay,
 }
 
 impl Window {
@@ -162,6 +174,8 @@ impl Window {
             pane_status: tmate_term::PaneStatus::Off,
             alerts: crate::alerts::Alerts::default(),
             activity: crate::alerts::Activity::default(),
+            latest: None,
+            pending_size: None,
         }
     }
 
@@ -918,42 +932,6 @@ impl State {
         self.close_session(sid);
     }
 
-    /// The session size by tmate 2.4's rule: the smallest attached client, then the smaller
-    /// of that and the relay's viewers; with neither the size stays as it is.
-    pub fn recompute_size(&mut self, sid: u32) {
-        // tmux `ignore_client_size`: ignore-size clients count only when all clients are.
-        let all_ignore = self.clients.values().all(|c| c.ignore_size);
-        let local = self
-            .clients
-            .values()
-            .filter(|c| c.session == sid && (all_ignore || !c.ignore_size))
-            .filter_map(|c| c.size)
-            .reduce(|a, b| (a.0.min(b.0), a.1.min(b.1)));
-        let size = match (local, self.tmate.remote_size) {
-            (Some(l), Some(r)) => (l.0.min(r.0), l.1.min(r.1)),
-            (Some(one), None) | (None, Some(one)) => one,
-            (None, None) => return,
-        };
-        let current = self.sessions.get(&sid).map(|s| (s.sx, s.sy));
-        if current.is_some_and(|c| c != size) {
-            self.resize_session(sid, size.0, size.1);
-        }
-    }
-
-    /// Resize every window of a session (the attached client's size changed).
-    pub fn resize_session(&mut self, sid: u32, sx: u16, sy: u16) {
-        let Some(s) = self.sessions.get_mut(&sid) else {
-            return;
-        };
-        s.sx = sx;
-        s.sy = sy;
-        let idxs: Vec<u32> = s.windows.keys().copied().collect();
-        for idx in idxs {
-            let size = self.manual_window_size(sid, idx).unwrap_or((sx, sy));
-            self.resize_window(sid, idx, size);
-        }
-    }
-
     /// A window whose `window-size` is `manual` keeps resize-window's size (or `default-size`)
     /// whatever its clients' sizes, as in tmux 3.3a; `None` for the other windows.
     pub fn manual_window_size(&self, sid: u32, idx: u32) -> Option<(u16, u16)> {
@@ -970,6 +948,7 @@ impl State {
             w.sx = sx;
             w.sy = sy;
             w.layout.resize(sx, sy);
+            w.pending_size = None;
         }
         self.apply_layout(sid, idx);
     }

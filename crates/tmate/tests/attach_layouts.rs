@@ -1,5 +1,6 @@
 //! Layout and pane keys of an attached client (C-b Space, C-b M-1..M-5, C-b {, C-b }, C-o, C-b !)
-//! against tmux 3.3a attached the same way, window sizes after moves into the attached session,
+//! against tmux 3.3a attached the same way, window sizes after moves into the attached session
+//! (`window-size smallest`),
 //! and a bound run-shell's output in the pane's view mode.
 #![allow(
     clippy::unwrap_used,
@@ -94,9 +95,12 @@ async fn layout_keys_match_tmux() {
         );
         before = [after[0].clone(), after[1].clone()];
     }
-    // A window moved or swapped in from a detached session takes the attached one's size.
+    // With tmate's default `window-size smallest` (tmux's is `latest`): a window moved in
+    // from a detached session keeps its size while it is not shown, one swapped in as the
+    // current window takes the attached client's.
     let all = "#{session_name} #{window_index} #{window_id} #{window_width}x#{window_height}";
     for m in [&a, &b] {
+        m.run(&["set", "-g", "window-size", "smallest"]);
         m.run(&["new-session", "-d", "-s", "one", "-x", "50", "-y", "15"]);
         m.run(&["new-session", "-d", "-s", "two", "-x", "50", "-y", "15"]);
         m.run(&["move-window", "-d", "-s", "one:0", "-t", "main:5"]);

@@ -550,6 +550,37 @@ async fn choose_tree_mouse_clicks_and_wheel() {
     .await;
 }
 
+/// A double click on a line chooses it (tmux's mode tree turns DoubleClick1Pane, which the
+/// root table's `send-keys -M` hands it, into Enter).
+#[tokio::test]
+async fn choose_tree_double_click_chooses() {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "mouse", "on"]);
+    }
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    // Two clicks on the fourth line (window 2) within the click time.
+    p.send(b"\x1b[<0;10;4M\x1b[<0;10;4m\x1b[<0;10;4M\x1b[<0;10;4m")
+        .await;
+    p.status("window 2 shown", |r| r.contains("2:w2*")).await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode gone",
+        |s| s.trim() == "0",
+    );
+    p.run_both(&[
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{window_index}.#{pane_index} #{pane_in_mode}",
+    ]);
+}
+
 /// A click on a window in the session's preview chooses it (tmux `window_tree_mouse`). The
 /// first click of the client: a second one soon after an earlier click is a SecondClick for
 /// tmux, which the tree ignores.

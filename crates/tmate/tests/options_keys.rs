@@ -60,8 +60,9 @@ fn show_options_after_config_match_tmux() {
             by_name(&b.run(&["show", flags])),
         );
         for (name, line) in &y {
-            // The editor comes from the environment of whoever started the server.
-            if name == "editor" {
+            // The editor comes from the environment of whoever started the server;
+            // `window-size` defaults to tmate's `smallest` (tmux: `latest`).
+            if name == "editor" || name == "window-size" {
                 continue;
             }
             if let Some(theirs) = x.get(name) {

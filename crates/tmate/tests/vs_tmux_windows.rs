@@ -620,3 +620,158 @@ fn marked_pane_matches_tmux() {
         &["display", "-p", "-t", "~", "#{pane_id}"],
     ]);
 }
+
+const SIZES: &[&str] = &[
+    "list-windows",
+    "-t",
+    "main",
+    "-F",
+    "#{window_index} #{window_width}x#{window_height}",
+];
+
+/// Wait until `list-windows` on both gives `want`: tmux resizes a window on its next loop, so
+/// each side is waited for, then they must agree.
+fn sizes_are(muxes: &[Mux; 2], want: &str, what: &str) {
+    for m in muxes {
+        m.wait_for(SIZES, what, |out| out == want);
+    }
+}
+
+/// Two servers with session `main` (windows 0 and 1 running `cat`, made 50x15 before any
+/// client) and `config` applied.
+fn sized_pair(config: &[&[&str]]) -> [Mux; 2] {
+    let muxes = [Mux::tmux(), Mux::tmate()];
+    for m in &muxes {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-n",
+            "w0",
+            "-x",
+            "50",
+            "-y",
+            "15",
+            "cat",
+        ]);
+        m.run(&["new-window", "-d", "-n", "w1", "cat"]);
+        for step in config {
+            m.run(step);
+        }
+    }
+    muxes
+}
+
+/// A client on each server, its first frame drawn.
+async fn attach_both(
+    muxes: &[Mux; 2],
+    cols: u16,
+    rows: u16,
+) -> Vec<tmate_fixtures::pty_client::PtyClient> {
+    let mut clients = Vec::new();
+    for m in muxes {
+        let mut c = m.attach_client(cols, rows);
+        c.wait_for("the first frame in raw mode", |c| {
+            c.is_raw() && !c.screen.screen().contents().is_empty()
+        })
+        .await;
+        clients.push(c);
+    }
+    clients
+}
+
+/// `window-size` as tmux 3.3a with two attached clients of different sizes (80x24 attached
+/// first, then 60x20; one status line): each window's size after the first client, after the
+/// second, after the first one typed (the latest client for `latest`), with window 1
+/// selected (a window not shown keeps its size until then), and after the second typed.
+#[tokio::test]
+async fn window_size_with_two_clients_matches_tmux() {
+    let big = "0 80x23\n1 50x15\n";
+    let small = "0 60x19\n1 50x15\n";
+    let cases: [(&str, [&str; 5]); 4] = [
+        (
+            "smallest",
+            [
+                big,
+                small,
+                small,
+                "0 60x19\n1 60x19\n",
+                "0 60x19\n1 60x19\n",
+            ],
+        ),
+        (
+            "largest",
+            [big, big, big, "0 80x23\n1 80x23\n", "0 80x23\n1 80x23\n"],
+        ),
+        // Window 1 has no latest client until one types in it: with two clients it keeps the
+        // size the first client alone asked for while it was not shown.
+        (
+            "latest",
+            [big, small, big, "0 80x23\n1 80x23\n", "0 80x23\n1 60x19\n"],
+        ),
+        ("manual", ["0 50x15\n1 50x15\n"; 5]),
+    ];
+    for (value, [first, second, typed, selected, again]) in cases {
+        let muxes = sized_pair(&[&["set", "-g", "window-size", value]]);
+        let mut a = attach_both(&muxes, 80, 24).await;
+        sizes_are(&muxes, first, &format!("{value}: the first client's sizes"));
+        let mut b = attach_both(&muxes, 60, 20).await;
+        sizes_are(
+            &muxes,
+            second,
+            &format!("{value}: the second client's sizes"),
+        );
+        for c in &mut a {
+            c.type_bytes(b"x").await;
+        }
+        sizes_are(
+            &muxes,
+            typed,
+            &format!("{value}: after the first client typed"),
+        );
+        for m in &muxes {
+            m.run(&["select-window", "-t", "main:1"]);
+        }
+        sizes_are(&muxes, selected, &format!("{value}: window 1 selected"));
+        for c in &mut b {
+            c.type_bytes(b"y").await;
+        }
+        sizes_are(
+            &muxes,
+            again,
+            &format!("{value}: the second client typed in window 1"),
+        );
+    }
+}
+
+/// aggressive-resize: a window is sized only by the clients it is current for, so window 1
+/// keeps its size until it is selected.
+#[tokio::test]
+async fn aggressive_resize_matches_tmux() {
+    let muxes = sized_pair(&[
+        &["set", "-g", "window-size", "smallest"],
+        &["set", "-g", "aggressive-resize", "on"],
+    ]);
+    let _a = attach_both(&muxes, 80, 24).await;
+    sizes_are(&muxes, "0 80x23\n1 50x15\n", "the first client's sizes");
+    let _b = attach_both(&muxes, 60, 20).await;
+    sizes_are(&muxes, "0 60x19\n1 50x15\n", "the second client's sizes");
+    for m in &muxes {
+        m.run(&["select-window", "-t", "main:1"]);
+    }
+    sizes_are(&muxes, "0 60x19\n1 60x19\n", "window 1 selected");
+    for m in &muxes {
+        m.run(&["set", "-w", "-t", "main:0", "window-size", "largest"]);
+    }
+    // Window 0 is no longer current: largest or not, nothing sizes it.
+    sizes_are(
+        &muxes,
+        "0 60x19\n1 60x19\n",
+        "window 0 largest, not current",
+    );
+    for m in &muxes {
+        m.run(&["select-window", "-t", "main:0"]);
+    }
+    sizes_are(&muxes, "0 80x23\n1 60x19\n", "window 0 current again");
+}

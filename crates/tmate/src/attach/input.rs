@@ -74,6 +74,11 @@ impl AttachedClient<'_> {
         }
         self.parsed = parsed;
         self.sync_key_table(&mut st);
+        // tmux `server_client_update_latest` after each key: the window it showed (the
+        // client's session may have changed under the keys).
+        if let Some(sid) = st.clients.get(&self.id).map(|c| c.session) {
+            st.update_latest(sid, crate::state::Sizer::Client(self.id));
+        }
         drop(st);
         if !quiet {
             shared.notify();

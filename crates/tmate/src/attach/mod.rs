@@ -199,10 +199,15 @@ impl<'a> AttachedClient<'a> {
             handle.set_flags(flags);
             written = handle.written.clone();
             st.clients.insert(id, handle);
-            // tmux's `server_client_set_session`: the session's activity and attach times.
+            // tmux's `server_client_set_session`: the session's activity and attach times,
+            // and the client is its current window's latest.
             if let Some(s) = st.sessions.get_mut(&sid) {
                 s.activity_time = crate::state::now_secs();
                 s.last_attached = s.activity_time;
+            }
+            let current = st.sessions.get(&sid).map(|s| s.current);
+            if let Some(w) = current.and_then(|idx| st.window_mut(sid, idx)) {
+                w.latest = Some(crate::state::Sizer::Client(id));
             }
             st.notify_client("client-attached", sid, id);
             crate::hooks::drain(shared, &mut st);
@@ -259,6 +264,7 @@ impl<'a> AttachedClient<'a> {
             // Raised while the client is still known, for its name (`#{hook_client}`).
             st.notify_client("client-detached", self.sid, self.id);
             st.clients.remove(&self.id);
+            st.forget_latest(crate::state::Sizer::Client(self.id));
             st.recompute_size(self.sid);
             crate::hooks::drain(self.shared, &mut st);
         }
@@ -394,6 +400,10 @@ impl<'a> AttachedClient<'a> {
     fn on_resize(&mut self, cols: u16, rows: u16) {
         self.cols = cols.max(1);
         self.rows = rows.max(2);
+        // tmux's MSG_RESIZE makes the client its window's latest.
+        self.shared
+            .lock()
+            .update_latest(self.sid, crate::state::Sizer::Client(self.id));
         self.apply_size();
         let mut st = self.shared.lock();
         crate::popup::client_resized(&mut st, self.id, self.cols, self.rows);

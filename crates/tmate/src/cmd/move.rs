@@ -387,22 +387,10 @@ fn relink(
     Ok(new_idx)
 }
 
-/// tmux `recalculate_sizes`: a window that moved into a session with attached clients takes
-/// the session's size; without clients it keeps its own.
+/// tmux `recalculate_sizes` after a window moved into session `sid`: sized by the session's
+/// clients as its `window-size` says (without clients it keeps its own size).
 fn fit(state: &mut State, sid: u32, idx: u32) {
-    if !state.clients.values().any(|c| c.session == sid) {
-        return;
-    }
-    let Some((sx, sy)) = state.sessions.get(&sid).map(|s| (s.sx, s.sy)) else {
-        return;
-    };
-    if let Some(w) = state.window_mut(sid, idx)
-        && (w.sx, w.sy) != (sx, sy)
-    {
-        w.sx = sx;
-        w.sy = sy;
-        w.layout.resize(sx, sy);
-    }
+    state.recompute_size(sid);
     state.apply_layout(sid, idx);
 }
 

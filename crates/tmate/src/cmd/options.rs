@@ -164,6 +164,9 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
     if base.is_some_and(|(b, _)| options::lookup(b).is_ok_and(|d| kept.contains(&d.name))) {
         state.apply_terminal_options();
     }
+    // tmux recalculates window sizes after any option change (`window-size`,
+    // `aggressive-resize`, `default-size` among them).
+    state.recompute_all_sizes();
     Ok(r)
 }
 

@@ -17,7 +17,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let Some(s) = state.sessions.get(&t.session) else {
         return fail("no session");
     };
-    let (sx, sy) = (s.sx, s.sy);
+    let (sx, sy) = state.default_window_size(t.session, ctx.client.attached);
     // An explicit `sess:N` index, else the first free index (tmux without -a).
     let wanted = args
         .get('t')
@@ -59,6 +59,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             s.select(idx);
         }
     }
+    state.recompute_size(t.session);
     state.hooks.created = Some(Target {
         session: t.session,
         window: idx,
@@ -88,8 +89,12 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
 
 /// Make `idx` the current window of `sid`, remembering the previous one as last.
 pub fn select_index(state: &mut State, sid: u32, idx: u32) {
-    if let Some(s) = state.sessions.get_mut(&sid) {
+    if let Some(s) = state.sessions.get_mut(&sid)
+        && s.current != idx
+    {
         s.select(idx);
+        // aggressive-resize sizes a window by the clients it is current for.
+        state.recompute_size(sid);
     }
 }
 

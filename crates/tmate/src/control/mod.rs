@@ -401,6 +401,7 @@ impl<'a> ControlClient<'a> {
     fn leave(&self) -> bool {
         let mut st = self.shared.lock();
         let handle = st.clients.remove(&self.id);
+        st.forget_latest(crate::state::Sizer::Client(self.id));
         if let Some(sid) = self.session {
             st.recompute_size(sid);
         }

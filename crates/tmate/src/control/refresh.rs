@@ -19,7 +19,7 @@ pub fn refresh_client(st: &mut State, client: u32, args: &Args) -> Result<(), St
     }
     if args.has('f') || args.has('F') {
         // `ignore-size` changes which clients size the session.
-        st.recompute_size(session);
+        st.recompute_size_now(session);
     }
     let Some(handle) = st.clients.get_mut(&client) else {
         return Err("no current client".into());
@@ -53,7 +53,7 @@ pub fn refresh_client(st: &mut State, client: u32, args: &Args) -> Result<(), St
             return Err("size too small or too big".into());
         }
         handle.size = Some((x, y));
-        st.recompute_size(session);
+        st.recompute_size_now(session);
     }
     Ok(())
 }

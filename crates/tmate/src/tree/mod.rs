@@ -368,8 +368,8 @@ fn apply_after(
 }
 
 /// A mouse event for the pane's tree mode (tmux `mode_tree_key` with a mouse key): a press
-/// on a line makes it current. tmux 3.3a returns before its wheel cases for any mouse key, so
-/// the wheel does nothing; presses in the preview do nothing here either.
+/// on a line makes it current, a double click chooses it. tmux 3.3a returns before its wheel
+/// cases for any mouse key, so the wheel does nothing.
 pub fn mouse(
     shared: &std::sync::Arc<Shared>,
     st: &mut State,
@@ -391,6 +391,9 @@ pub fn mouse(
             }
         } else if mode.offset + y < mode.lines.len() {
             mode.current = mode.offset + y;
+            if m.event == crate::mouse::DOUBLE_CLICK1 {
+                after = mode.choose(st);
+            }
         }
     }
     if let Some(p) = st.panes.get_mut(&pane) {

@@ -55,6 +55,10 @@ pub(super) fn apply(shared: &Arc<Shared>, m: ServerMessage, reply: &mpsc::Sender
 /// A viewer's key for a pane: to its tree mode when it has one (tmate's `window_pane_key`),
 /// else to its program.
 fn viewer_key(shared: &Arc<Shared>, st: &mut State, pane: u32, key: KeyCode) {
+    // A viewer typed: the relay is the latest client of the window it showed.
+    if let Some((sid, _)) = st.locate_pane(pane) {
+        st.update_latest(sid, crate::state::Sizer::Relay);
+    }
     if crate::tree::in_mode(st, pane) {
         crate::tree::key(shared, st, &ClientInfo::default(), pane, key);
     } else {
@@ -82,6 +86,16 @@ fn resize(state: &mut State, sx: i64, sy: i64) {
         (Ok(x), Ok(y)) if x > 0 && y > 0 => Some((x, y)),
         _ => None,
     };
+    // A viewers' resize makes the relay each session's current window's latest (tmux's
+    // MSG_RESIZE); without viewers it hands its windows over as a lost client does.
+    if state.tmate.remote_size.is_some() {
+        let sids: Vec<u32> = state.sessions.keys().copied().collect();
+        for sid in sids {
+            state.update_latest(sid, crate::state::Sizer::Relay);
+        }
+    } else {
+        state.forget_latest(crate::state::Sizer::Relay);
+    }
     state::recompute_sizes(state);
 }
 

@@ -125,6 +125,7 @@ pub(super) fn fail(state: &mut State, reason: String) {
 pub(super) fn lost(state: &mut State) {
     state.tmate.out = None;
     state.tmate.remote_size = None;
+    state.forget_latest(crate::state::Sizer::Relay);
     recompute_sizes(state);
 }
 
