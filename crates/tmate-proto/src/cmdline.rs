@@ -24,9 +24,17 @@ pub const MAX_BLOCK_DEPTH: usize = 32;
 /// tmux does. A private-use character, never produced from input (the lexer drops it).
 pub const BLOCK: char = '\u{E000}';
 
-/// Marks where a newline ended a command group inside the lexer (never produced from input:
-/// the lexer drops it); [`parse_line_grouped`] gives group breaks as empty commands.
-const GROUP: char = '\u{E001}';
+/// Where [`logical_lines_counted`] joined a line ending in `\` to the next: nothing to the
+/// lexer but a line to count, as tmux's `yylex_getc` counts an escaped newline.
+pub const CONT: char = '\u{E002}';
+
+/// The line numbers of one logical line's commands as tmux 3.3a's parser gives them (see
+/// [`parse_line_counted`]), with those of the commands of each `{ }` block argument in order.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CommandLine {
+    pub line: usize,
+    pub blocks: Vec<Vec<CommandLine>>,
+}
 
 /// The command text of a block word, or `None` for an ordinary word.
 pub fn block_text(word: &str) -> Option<&str> {
@@ -57,13 +65,27 @@ pub fn parse_line(
     Ok(commands)
 }
 
-/// [`parse_line`] with tmux 3.3a's command groups: commands on different lines (of a block
-/// written over several lines) are different groups, an empty command between them. An
-/// error skips only the rest of its group, and list-keys prints the break as `\;\;`.
+/// [`parse_line`] with tmux 3.3a's command groups: commands given different line numbers
+/// (on different lines of a block written over several lines, see [`parse_line_counted`])
+/// are different groups, an empty command between them. An error skips only the rest of its
+/// group, and list-keys prints the break as `\;\;`.
 pub fn parse_line_grouped(
     line: &str,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Vec<Vec<String>>, String> {
+    parse_line_counted(line, 1, env).map(|(commands, _)| commands)
+}
+
+/// [`parse_line_grouped`] with each command's line number, `first` being the number of the
+/// line the text starts on. A command's number is the line tmux's parser is on when it reads
+/// the token after the command's last word: a newline ending a line is counted only when the
+/// next token is read, the newline of a comment and a `\` continuation at once (so a command
+/// followed by a comment takes the next line's number and joins that line's group).
+pub fn parse_line_counted(
+    line: &str,
+    first: usize,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<(Vec<Vec<String>>, Vec<CommandLine>), String> {
     if line.len() > MAX_LINE {
         return Err("line too long".into());
     }
@@ -71,6 +93,8 @@ pub fn parse_line_grouped(
     let mut lexer = Lexer {
         chars: text.chars().peekable(),
         env,
+        line: first,
+        eol: false,
     };
     lexer.commands(0)
 }
@@ -99,7 +123,7 @@ pub fn quote(word: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\x1b' => out.push_str("\\e"),
-            BLOCK | GROUP => {}
+            BLOCK | CONT => {}
             c => out.push(c),
         }
     }
@@ -160,81 +184,111 @@ pub fn assignment(
 struct Lexer<'a, 'e> {
     chars: Peekable<Chars<'a>>,
     env: &'e dyn Fn(&str) -> Option<String>,
+    /// The line the lexer is on, as tmux's `pi->line`.
+    line: usize,
+    /// A newline token was read: the next token starts on the next line.
+    eol: bool,
+}
+
+/// The commands of one list as the lexer builds them: group breaks (an empty command) where
+/// the line number changes, each command's line and its blocks' lines.
+#[derive(Default)]
+struct Built {
+    commands: Vec<Vec<String>>,
+    lines: Vec<CommandLine>,
+    current: Vec<String>,
+    blocks: Vec<Vec<CommandLine>>,
+}
+
+impl Built {
+    /// The command being read ends here, on `line`.
+    fn end(&mut self, line: usize) {
+        if self.current.is_empty() {
+            return;
+        }
+        if self.lines.last().is_some_and(|l| l.line != line) {
+            self.commands.push(Vec::new());
+        }
+        self.commands.push(std::mem::take(&mut self.current));
+        self.lines.push(CommandLine {
+            line,
+            blocks: std::mem::take(&mut self.blocks),
+        });
+    }
 }
 
 impl Lexer<'_, '_> {
     /// Commands up to the end of the text, or (inside a block, `depth` > 0) to its `}`.
-    fn commands(&mut self, depth: usize) -> Result<Vec<Vec<String>>, String> {
-        let mut commands: Vec<Vec<String>> = vec![Vec::new()];
+    fn commands(&mut self, depth: usize) -> Result<(Vec<Vec<String>>, Vec<CommandLine>), String> {
+        let mut built = Built::default();
         loop {
             let Some(c) = self.chars.peek().copied() else {
                 if depth > 0 {
                     return Err("syntax error".into());
                 }
+                built.end(self.line);
                 break;
             };
+            if !matches!(c, ' ' | '\t' | '\r' | BLOCK | CONT) && self.eol {
+                // tmux counts a newline token's line when it reads the token after it.
+                self.line += 1;
+                self.eol = false;
+            }
             match c {
-                ' ' | '\t' | '\r' | BLOCK | GROUP => {
+                ' ' | '\t' | '\r' | BLOCK => {
                     self.chars.next();
+                }
+                CONT => {
+                    self.chars.next();
+                    self.line += 1;
                 }
                 ';' => {
                     self.chars.next();
-                    commands.push(Vec::new());
+                    built.end(self.line);
                 }
                 '\n' => {
                     self.chars.next();
-                    commands.push(vec![GROUP.to_string()]);
-                    commands.push(Vec::new());
+                    built.end(self.line);
+                    self.eol = true;
                 }
                 '#' => {
                     self.comment();
-                    // tmux's lexer counts a comment's newline at once, so the command before
-                    // it takes the next line's number and joins that line's group.
-                    if self.chars.peek() == Some(&'\n') {
-                        self.chars.next();
-                        commands.push(Vec::new());
-                    }
+                    // A comment's newline is counted at once (tmux's lexer), also the one
+                    // that ended the logical line, before the command ends.
+                    self.chars.next_if_eq(&'\n');
+                    self.line += 1;
+                    built.end(self.line);
                 }
                 '}' => {
                     self.chars.next();
                     if depth == 0 {
                         return Err("syntax error".into());
                     }
+                    built.end(self.line);
                     break;
                 }
                 '{' => {
                     self.chars.next();
+                    // A block is an argument: a command cannot start with one.
+                    if built.current.is_empty() {
+                        return Err("syntax error".into());
+                    }
                     if depth >= MAX_BLOCK_DEPTH {
                         return Err("syntax error: too many nested blocks".into());
                     }
-                    let inner = self.commands(depth + 1)?;
-                    let word = format!("{BLOCK}{}", join_commands(&inner));
-                    push_word(&mut commands, word);
+                    let (inner, lines) = self.commands(depth + 1)?;
+                    built
+                        .current
+                        .push(format!("{BLOCK}{}", join_commands(&inner)));
+                    built.blocks.push(lines);
                 }
                 _ => {
                     let word = self.word()?;
-                    push_word(&mut commands, word);
+                    built.current.push(word);
                 }
             }
         }
-        // Group marks become one empty command between two commands, none at either end.
-        let mut out: Vec<Vec<String>> = Vec::with_capacity(commands.len());
-        for c in commands {
-            if c.is_empty() {
-                continue;
-            }
-            if matches!(c.as_slice(), [w] if w.len() == GROUP.len_utf8() && w.starts_with(GROUP)) {
-                if out.last().is_some_and(|l| !l.is_empty()) {
-                    out.push(Vec::new());
-                }
-                continue;
-            }
-            out.push(c);
-        }
-        while out.last().is_some_and(Vec::is_empty) {
-            out.pop();
-        }
-        Ok(out)
+        Ok((built.commands, built.lines))
     }
 
     /// `#` at the start of a word: a comment to the end of the line (`#{` too, as tmux).
@@ -294,8 +348,12 @@ impl Lexer<'_, '_> {
                     self.chars.next();
                     self.variable(&mut word);
                 }
-                BLOCK | GROUP => {
+                BLOCK => {
                     self.chars.next();
+                }
+                CONT => {
+                    self.chars.next();
+                    self.line += 1;
                 }
                 c => {
                     self.chars.next();
@@ -311,6 +369,7 @@ impl Lexer<'_, '_> {
             match self.chars.next() {
                 Some('\'') => return Ok(()),
                 Some(BLOCK) => {}
+                Some(CONT) => self.line += 1,
                 Some(ch) => word.push(ch),
                 None => return Err("syntax error: unterminated quote".into()),
             }
@@ -327,6 +386,7 @@ impl Lexer<'_, '_> {
                 },
                 Some('$') => self.variable(word),
                 Some(BLOCK) => {}
+                Some(CONT) => self.line += 1,
                 Some(ch) => word.push(ch),
                 None => return Err("syntax error: unterminated quote".into()),
             }
@@ -373,7 +433,7 @@ impl Lexer<'_, '_> {
         }
         let code =
             u32::from_str_radix(&text, radix).map_err(|_| format!("invalid \\{ch} argument"))?;
-        match char::from_u32(code).filter(|c| *c != BLOCK) {
+        match char::from_u32(code).filter(|c| ![BLOCK, CONT].contains(c)) {
             Some(c) => word.push(c),
             None => return Err(format!("invalid \\{ch} argument")),
         }
@@ -401,16 +461,20 @@ impl Lexer<'_, '_> {
     }
 }
 
-fn push_word(commands: &mut [Vec<String>], word: String) {
-    if let Some(current) = commands.last_mut() {
-        current.push(word);
-    }
-}
-
 /// Config text as logical lines: (first line number, text). A line ending in an odd number of
 /// backslashes continues on the next; a line that leaves a `{` open continues too, joined by
 /// a newline (which separates the block's commands, as in tmux).
 pub fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    logical_lines_with(text, false)
+}
+
+/// [`logical_lines`] with a [`CONT`] where a `\` joined two lines, so that
+/// [`parse_line_counted`] counts them.
+pub fn logical_lines_counted(text: &str) -> Vec<(usize, String)> {
+    logical_lines_with(text, true)
+}
+
+fn logical_lines_with(text: &str, mark: bool) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut pending: Option<(usize, String, usize)> = None;
     for (n, raw) in text.lines().enumerate() {
@@ -421,6 +485,9 @@ pub fn logical_lines(text: &str) -> Vec<(usize, String)> {
         let trailing = raw.len() - raw.trim_end_matches('\\').len();
         if trailing % 2 == 1 && acc.len() < MAX_LINE {
             acc.push_str(raw.get(..raw.len() - 1).unwrap_or_default());
+            if mark {
+                acc.push(CONT);
+            }
             pending = Some((start, acc, depth));
             continue;
         }
@@ -645,5 +712,56 @@ mod tests {
         // An unclosed block is reported where the file ends, as tmux's parser does.
         assert_eq!(logical_lines("a\nbind x {\n b\n")[1].0, 4);
         assert_eq!(logical_lines("a\nbind x {\n b")[1].0, 3);
+    }
+
+    /// The numbers tmux 3.3a's `source-file -nv` printed for this text (its lines 2 to 10).
+    #[test]
+    fn command_lines_as_tmux_counts_them() {
+        let text = "set -g @x 1 # c\nset -g @y \\\n 3\nset -g @z 1 ; set -g @w \\\n 2\n\
+                    bind x {\n display a ; display b # c\n display c\n} # end\n";
+        let at = |line: usize, blocks: Vec<Vec<CommandLine>>| CommandLine { line, blocks };
+        let got: Vec<(Vec<Vec<String>>, Vec<CommandLine>)> = logical_lines_counted(text)
+            .iter()
+            .map(|(n, l)| parse_line_counted(l, *n, &no_env).unwrap())
+            .collect();
+        let lines: Vec<Vec<CommandLine>> = got.iter().map(|(_, l)| l.clone()).collect();
+        assert_eq!(
+            lines,
+            vec![
+                vec![at(2, vec![])],
+                vec![at(3, vec![])],
+                vec![at(4, vec![]), at(5, vec![])],
+                vec![at(
+                    10,
+                    vec![vec![at(7, vec![]), at(8, vec![]), at(8, vec![])]]
+                )],
+            ]
+        );
+        // Different numbers are different groups; the block keeps its groups.
+        assert_eq!(
+            got[2].0,
+            vec![
+                argv(&["set", "-g", "@z", "1"]),
+                vec![],
+                argv(&["set", "-g", "@w", "2"])
+            ]
+        );
+        assert_eq!(
+            got[3].0,
+            vec![argv(&[
+                "bind",
+                "x",
+                &block("display a\ndisplay b ; display c")
+            ])]
+        );
+        assert_eq!(got[1].0, vec![argv(&["set", "-g", "@y", "3"])]);
+    }
+
+    #[test]
+    fn a_block_cannot_start_a_command() {
+        for line in ["{ display a }", "{display a}", "x ; { y }", "x\n{ y }"] {
+            assert!(parse_line(line, &no_env).is_err(), "{line}");
+        }
+        assert!(parse_line("x {", &no_env).is_err());
     }
 }

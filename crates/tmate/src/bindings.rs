@@ -195,26 +195,6 @@ pub fn print_commands_with(commands: &[Vec<String>], separator: &str) -> String 
     out
 }
 
-/// What `source-file -v` prints for one line's commands, as tmux builds them: each block
-/// argument's commands first (depth first, in argument order), then the line's own.
-pub fn verbose_lines(commands: &[Vec<String>], out: &mut Vec<String>, depth: usize) {
-    if commands.is_empty() || depth > tmate_proto::cmdline::MAX_BLOCK_DEPTH {
-        return;
-    }
-    for word in commands.iter().flatten() {
-        if let Some(inner) = tmate_proto::cmdline::block_text(word) {
-            let inner = crate::parse::parse_line_grouped(inner).unwrap_or_default();
-            verbose_lines(&inner, out, depth + 1);
-        }
-    }
-    // tmux prints each group of a list as it builds it.
-    for group in commands.split(Vec::is_empty) {
-        if !group.is_empty() {
-            out.push(print_commands_with(group, " ; "));
-        }
-    }
-}
-
 /// One command the way tmux 3.3a's `args_print` shows it: boolean flags together, then each
 /// flag with a value, then the arguments (when the command is in our table; else as given).
 fn print_command(words: &[String]) -> String {

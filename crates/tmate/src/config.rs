@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use tmate_proto::cmdline::CommandLine;
+
 use crate::server::{ClientInfo, Shared};
 use crate::state::State;
 
@@ -123,15 +125,20 @@ pub fn run_text(
     text: &str,
     options: LoadOptions,
 ) -> (Vec<String>, Vec<String>) {
-    let (lines, mut errors) = parse_text(shared, state, client, name, text);
+    let mut file = parse_text(shared, state, client, name, text);
+    let printed = if options.verbose {
+        std::mem::take(&mut file.printed)
+    } else {
+        Vec::new()
+    };
     if !options.lenient
-        && let Some(first) = errors.first()
+        && let Some(first) = file.refusal()
     {
-        let printed = verbose(name, &lines, options.verbose, Some(first));
-        return (printed, vec![first.clone()]);
+        let printed = if first.syntax { Vec::new() } else { printed };
+        return (printed, vec![first.text.clone()]);
     }
-    let printed = verbose(name, &lines, options.verbose, None);
-    for (line_no, commands) in lines {
+    let mut errors: Vec<String> = file.errors.into_iter().map(|p| p.text).collect();
+    for (line_no, commands) in file.lines {
         let r = crate::format::with_current_file(name, || {
             crate::cmd::run_list(shared, state, client, &commands)
         });
@@ -149,111 +156,191 @@ pub fn run_text(
 /// The commands of the lines that run, each with its line number.
 type Parsed = Vec<(usize, Vec<Vec<String>>)>;
 
-/// `source-file -v`: each parsed line's commands as `file:line: commands` (tmux prints them
-/// as it builds the parsed file, before any runs). With a parse error tmux builds nothing
-/// past it: a syntax error leaves nothing built, a bad command the lines before it.
-fn verbose(name: &str, lines: &Parsed, on: bool, error: Option<&String>) -> Vec<String> {
-    if !on || error.is_some_and(|e| e.contains(": syntax error")) {
-        return Vec::new();
+/// One problem of a file, `file:line: message`: found while parsing (`syntax`: tmux's
+/// yyparse, over the whole file before anything is built) or while building its commands.
+#[derive(Debug)]
+struct Problem {
+    syntax: bool,
+    text: String,
+}
+
+/// A config file parsed: the lines that run, what `-v` prints (each command group as tmux
+/// builds it, up to the first command that fails to build), the problems in line order.
+#[derive(Debug, Default)]
+struct ParsedFile {
+    lines: Parsed,
+    printed: Vec<String>,
+    errors: Vec<Problem>,
+}
+
+impl ParsedFile {
+    /// The error that refuses the whole file in tmux: the first parse error (the parse
+    /// fails before anything is built), else the first command that does not build.
+    fn refusal(&self) -> Option<&Problem> {
+        self.errors
+            .iter()
+            .find(|p| p.syntax)
+            .or_else(|| self.errors.first())
     }
-    let error_line = error.and_then(|e| {
-        e.strip_prefix(name)
-            .and_then(|rest| rest.strip_prefix(':'))
-            .and_then(|rest| rest.split(':').next())
-            .and_then(|n| n.parse::<usize>().ok())
-    });
-    let mut out = Vec::new();
-    for (line_no, commands) in lines {
-        if error_line.is_some_and(|e| *line_no >= e) {
-            break;
-        }
-        let mut printed = Vec::new();
-        crate::bindings::verbose_lines(commands, &mut printed, 0);
-        out.extend(
-            printed
-                .into_iter()
-                .map(|p| format!("{name}:{line_no}: {p}")),
-        );
-    }
-    out
 }
 
 /// A config parsed as tmux's parser does, nothing run: `%if` branches not taken left out,
 /// assignments made (tmux makes them while parsing, so even a refused file sets them), each
-/// command's name, flags and argument count checked. Returns the lines that parsed and every
-/// problem, worded `file:line: message` (tmux stops at the first; `lenient` loading goes on).
+/// command's name, flags and argument count checked. Every problem is kept, worded
+/// `file:line: message` (tmux stops at the first; `lenient` loading goes on).
 fn parse_text(
     shared: &Arc<Shared>,
     state: &mut State,
     client: &ClientInfo,
     name: &str,
     text: &str,
-) -> (Parsed, Vec<String>) {
+) -> ParsedFile {
     let mut conditions = Conditionals::default();
     let mut last_line = 0;
-    let mut parsed = Vec::new();
-    let mut errors = Vec::new();
-    for (line_no, line) in crate::parse::logical_lines(text) {
+    let mut file = ParsedFile::default();
+    let mut printing = true;
+    // tmux builds the whole file as one list: a group can span lines (a command followed by
+    // a comment takes the next line's number, so it joins the next line's commands).
+    let mut top = Group::default();
+    for (line_no, line) in tmate_proto::cmdline::logical_lines_counted(text) {
         last_line = line_no;
         let at = |e: String| format!("{name}:{line_no}: {e}");
-        if let Some(directive) = Directive::parse(&line) {
+        let plain = line.replace(tmate_proto::cmdline::CONT, "");
+        if let Some(directive) = Directive::parse(&plain) {
             let truth = |arg: &str| format_true(shared, state, client, arg);
             if let Err(e) = conditions.apply(directive, truth) {
-                errors.push(at(e));
+                file.errors.push(Problem {
+                    syntax: true,
+                    text: at(e),
+                });
             }
             continue;
         }
         if !conditions.active() {
             continue;
         }
-        match parse_one(state, &line) {
-            Ok(commands) if commands.is_empty() => {}
-            Ok(commands) => parsed.push((line_no, commands)),
-            Err(e) => errors.push(at(e)),
+        let (commands, lines) = match parse_one(state, &line, line_no) {
+            Ok(Some(parsed)) => parsed,
+            Ok(None) => continue,
+            Err(e) => {
+                file.errors.push(Problem {
+                    syntax: true,
+                    text: at(e),
+                });
+                continue;
+            }
+        };
+        let mut printed = Vec::new();
+        let built = build(name, &commands, &lines, &mut top, &mut printed, 0);
+        if printing {
+            file.printed.extend(printed);
+        }
+        match built {
+            Ok(()) => file.lines.push((line_no, commands)),
+            Err(e) => {
+                printing = false;
+                file.errors.push(Problem {
+                    syntax: false,
+                    text: format!("{name}:{}: {e}", top.at),
+                });
+            }
         }
     }
-    if conditions.open() {
-        errors.push(format!("{name}:{last_line}: syntax error"));
+    if printing {
+        top.print(name, &mut file.printed);
     }
-    (parsed, errors)
+    if conditions.open() {
+        file.errors.push(Problem {
+            syntax: true,
+            text: format!("{name}:{last_line}: syntax error"),
+        });
+    }
+    file
 }
 
-/// One logical line: an assignment (made now, in the global environment), or commands that
-/// must name known commands with valid flags and arguments.
-fn parse_one(state: &mut State, line: &str) -> Result<Vec<Vec<String>>, String> {
+/// A logical line's commands with their line numbers.
+type Counted = (Vec<Vec<String>>, Vec<CommandLine>);
+
+/// One logical line parsed: an assignment (made now, in the global environment; `None`),
+/// or its commands with their line numbers.
+fn parse_one(state: &mut State, line: &str, line_no: usize) -> Result<Option<Counted>, String> {
     let env = |var: &str| {
         crate::parse::lookup(var, |v| state.environ.get(v).and_then(|e| e.value.clone()))
     };
     if let Some(assigned) = tmate_proto::cmdline::assignment(line, &env) {
         let (hidden, var, value) = assigned?;
         state.environ.set(&var, Some(value), hidden)?;
-        return Ok(Vec::new());
+        return Ok(None);
     }
-    let commands = tmate_proto::cmdline::parse_line_grouped(line, &env)?;
-    check_commands(&commands, &env, 0)?;
-    Ok(commands)
+    let (commands, lines) = tmate_proto::cmdline::parse_line_counted(line, line_no, &env)?;
+    Ok((!commands.is_empty()).then_some((commands, lines)))
 }
 
-/// Each command's name, flags and arguments checked as tmux builds a parsed file: the
-/// commands of its `{ }` blocks first (depth first), then the command itself.
-fn check_commands(
+/// The command group being built (tmux's `current` list in `cmd_parse_build_commands`): its
+/// commands and their line number, and the line last built (`pi->line`, which a block's
+/// commands move on).
+#[derive(Debug, Default)]
+struct Group {
+    commands: Vec<Vec<String>>,
+    line: Option<usize>,
+    at: usize,
+}
+
+impl Group {
+    /// `-v`'s line for the group, `file:line: commands`, numbered with the line last built;
+    /// the group is emptied.
+    fn print(&mut self, name: &str, printed: &mut Vec<String>) {
+        if !self.commands.is_empty() {
+            let text = crate::bindings::print_commands_with(&self.commands, " ; ");
+            printed.push(format!("{name}:{}: {text}", self.at));
+            self.commands.clear();
+        }
+    }
+}
+
+/// tmux's `cmd_parse_build_commands` over one list: each command's `{ }` blocks built first
+/// (depth first, each block a list of its own), then the command checked (name, flags,
+/// arguments). A group is printed for `-v` when the next group starts or its list ends,
+/// numbered with the line last built: so a command holding a block is printed with its
+/// block's last line. On an error `group.at` is the line tmux names.
+fn build(
+    name: &str,
     commands: &[Vec<String>],
-    env: &dyn Fn(&str) -> Option<String>,
+    lines: &[CommandLine],
+    group: &mut Group,
+    printed: &mut Vec<String>,
     depth: usize,
 ) -> Result<(), String> {
-    for argv in commands {
-        if depth < tmate_proto::cmdline::MAX_BLOCK_DEPTH {
-            for word in argv {
-                if let Some(inner) = tmate_proto::cmdline::block_text(word) {
-                    let inner = tmate_proto::cmdline::parse_line(inner, env)?;
-                    check_commands(&inner, env, depth + 1)?;
-                }
+    for (argv, node) in commands.iter().filter(|c| !c.is_empty()).zip(lines) {
+        if group.line.is_some_and(|l| l != node.line) {
+            group.print(name, printed);
+        }
+        group.line = Some(node.line);
+        group.at = node.line;
+        let mut blocks = node.blocks.iter();
+        for word in argv {
+            let Some(inner) = tmate_proto::cmdline::block_text(word) else {
+                continue;
+            };
+            let inner_lines = blocks.next().map(Vec::as_slice).unwrap_or_default();
+            // A block's words are stored quoted, so no variable is looked up again.
+            let (inner, _) = tmate_proto::cmdline::parse_line_counted(inner, 1, &|_| None)?;
+            if depth < tmate_proto::cmdline::MAX_BLOCK_DEPTH {
+                let mut block = Group {
+                    at: group.at,
+                    ..Group::default()
+                };
+                let built = build(name, &inner, inner_lines, &mut block, printed, depth + 1);
+                group.at = block.at;
+                built?;
+                block.print(name, printed);
             }
         }
         if let Some((command, rest)) = argv.split_first() {
             tmate_proto::command::find(command)
                 .and_then(|spec| tmate_proto::command::Args::parse(spec, rest))?;
         }
+        group.commands.push(argv.clone());
     }
     Ok(())
 }
@@ -267,9 +354,17 @@ fn check_text(
     text: &str,
     verbose_on: bool,
 ) -> (Vec<String>, Vec<String>) {
-    let (lines, errors) = parse_text(shared, state, client, name, text);
-    let printed = verbose(name, &lines, verbose_on, errors.first());
-    (printed, errors.into_iter().take(1).collect())
+    let file = parse_text(shared, state, client, name, text);
+    let refusal = file.refusal();
+    let printed = if verbose_on && !refusal.is_some_and(|p| p.syntax) {
+        file.printed.clone()
+    } else {
+        Vec::new()
+    };
+    (
+        printed,
+        refusal.map(|p| p.text.clone()).into_iter().collect(),
+    )
 }
 
 /// `source-file`'s paths: each as glob(3) expands it (`*`, `?`, `[...]` in any component,

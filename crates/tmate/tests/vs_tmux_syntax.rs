@@ -420,3 +420,97 @@ fn command_groups_as_tmux() {
     // The config's groups: @i2 skipped after the error, @i3 set.
     assert_eq!(theirs.1, "@i1 1\n@i3 1");
 }
+
+/// Blocks over several lines, comments after commands, `\` continuations, `;` and a bad
+/// command inside a block: what `source-file -v` prints is each group (the commands tmux gives
+/// one line number) with its own number, as tmux 3.3a builds them, up to the failing command,
+/// whose line the error names.
+const VERBOSE: &str = r#"set -g @x 1 # a comment after a command
+set -g @y \
+ 3
+set -g @z 1 ; set -g @w \
+ 2
+bind v {
+  display a # a comment } in a block
+  display "b c" ; display '}'
+  if -F 1 {
+    display in
+  } {
+    display out
+  }
+} # after the block
+if -F 1 { set -g @a 1 } {
+  set -g @b 2
+  set -g @c 3
+}
+set -g @q {
+}
+%if 1
+set -g @r 1
+%endif
+set -g @s "a\
+b"
+bind y { display a } ; bind z {
+ display b
+} # c
+"#;
+
+#[test]
+fn source_file_v_numbers_each_group_as_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        std::fs::write(m.dir.path().join("v.conf"), VERBOSE).unwrap();
+        let failing = format!("{VERBOSE}set -g @t 2 ; set -g @u {{\n 3\n}}\nset -g @v 1\n");
+        std::fs::write(m.dir.path().join("bad.conf"), failing).unwrap();
+        std::fs::write(m.dir.path().join("c.conf"), "set -g @a 1\nbogus x # c\n").unwrap();
+        m.run(&["new-session", "-d"]);
+    }
+    let steps: &[&[&str]] = &[
+        &["source-file", "-nv", "v.conf"],
+        &["source-file", "-v", "v.conf"],
+        &["list-keys", "-T", "prefix", "v"],
+        &["source-file", "-nv", "bad.conf"],
+        &["source-file", "-v", "bad.conf"],
+        &["source-file", "-v", "c.conf"],
+        &["show", "-gv", "@w"],
+    ];
+    let printed = a.run_output(&["source-file", "-nv", "v.conf"]);
+    let text = String::from_utf8_lossy(&printed.stdout);
+    // The checks that make this test mean something: a block's groups on their own lines.
+    assert!(
+        text.contains("v.conf:8: display-message a ; display-message \"b c\""),
+        "{text}"
+    );
+    assert!(text.contains("v.conf:12: display-message out\n"), "{text}");
+    common::compare_outcomes_on(&a, &b, steps);
+}
+
+/// `{` and `}` given by the shell as words of their own are no block (tmux 3.3a parses blocks
+/// only in command text): bind-key builds its commands when binding, so these are its errors.
+#[test]
+fn braces_as_shell_arguments_as_tmux() {
+    same_with_config(
+        "",
+        &[
+            &["new-session", "-d"],
+            &["bind", "x", "{", "display", "a", "}"],
+            &["bind", "x", "{", "display", "a", ";", "display", "b", "}"],
+            &["bind", "x", "{"],
+            &["bind", "x", "{ display a }"],
+            &["bind", "x", "{", "}"],
+            &["bind", "x", "}"],
+            &["bind", "x", "display a", "}"],
+            &["bind", "x", "{display a}"],
+            &["bind", "x", "bogus"],
+            &["bind", "x", "display", "a", "b"],
+            &["bind", "x", "display { display b }"],
+            &["bind", "x", "if -F 1 { display a } { bogus }"],
+            &["if", "-F", "1", "{", "display", "-p", "a", "}"],
+            &["if", "-F", "1", "{display -p a}"],
+            &["if", "-F", "1", "display -p a", "{"],
+            &["{", "display", "a", "}"],
+            &["bind", "x", "display", "{"],
+            &["list-keys", "-T", "prefix", "x"],
+        ],
+    );
+}

@@ -21,10 +21,18 @@ fn parse_key(name: &str) -> Result<KeyCode, String> {
 }
 
 pub fn bind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    bind_args(state, args)
+    bind_checked(state, args, true)
 }
 
+/// bind-key for the default bindings, which are not checked again.
 pub fn bind_args(state: &mut State, args: &Args) -> CmdOutcome {
+    bind_checked(state, args, false)
+}
+
+/// bind-key; with `check` the commands are built as tmux 3.3a builds them when binding, so
+/// an unknown command or bad arguments (`bind x '{' display a '}'`: `{` is no command when
+/// the shell gives it as a word of its own) are bind-key's error.
+fn bind_checked(state: &mut State, args: &Args, check: bool) -> CmdOutcome {
     let Some((key, words)) = args.rest.split_first() else {
         return fail("command bind-key: too few arguments (need at least 1)");
     };
@@ -37,6 +45,9 @@ pub fn bind_args(state: &mut State, args: &Args) -> CmdOutcome {
     };
     // tmux expands aliases when it parses the binding (list-keys shows the commands).
     let commands = super::expand_aliases(state, &commands)?;
+    if check {
+        super::check_list(&commands, 0)?;
+    }
     let binding = Binding {
         repeat: args.has('r'),
         commands,

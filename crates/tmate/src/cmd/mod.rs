@@ -280,7 +280,13 @@ pub fn run_line(
 ) -> CmdResult {
     let default = ["new-session".to_string()];
     let argv = if argv.is_empty() { &default[..] } else { argv };
-    run_list(shared, state, client, &command::split_commands(argv))
+    let commands = command::split_commands(argv);
+    // tmux builds the client's whole list before running any of it (a bad command anywhere
+    // is the only error).
+    if let Err(e) = expand_aliases(state, &commands).and_then(|c| check_list(&c, 0)) {
+        return CmdResult::error(e);
+    }
+    run_list(shared, state, client, &commands)
 }
 
 /// tmux 3.3a's `command-alias`: a command named by an alias (`NAME=COMMANDS`) becomes the
@@ -317,6 +323,26 @@ pub fn expand_aliases(state: &State, commands: &[Vec<String>]) -> Result<Vec<Vec
         out.extend(expanded);
     }
     Ok(out)
+}
+
+/// Each command of a list checked as tmux builds a parsed list (`cmd_parse_build_commands`):
+/// a command's `{ }` blocks first, depth first, then its name, flags and arguments.
+pub fn check_list(commands: &[Vec<String>], depth: usize) -> Result<(), String> {
+    for argv in commands {
+        if depth < tmate_proto::cmdline::MAX_BLOCK_DEPTH {
+            for word in argv {
+                if let Some(inner) = tmate_proto::cmdline::block_text(word) {
+                    // A block's words are stored quoted: nothing to look up.
+                    let inner = tmate_proto::cmdline::parse_line(inner, &|_| None)?;
+                    check_list(&inner, depth + 1)?;
+                }
+            }
+        }
+        if let Some((name, rest)) = argv.split_first() {
+            command::find(name).and_then(|spec| Args::parse(spec, rest))?;
+        }
+    }
+    Ok(())
 }
 
 /// Run commands in order. Output accumulates; an error stops the rest of its group (the
