@@ -226,6 +226,8 @@ mod tests {
                 older: Vec::new(),
                 environ: Default::default(),
                 created: 0,
+                activity_time: 0,
+                last_attached: 0,
                 path: String::new(),
             },
         );
