@@ -1,7 +1,9 @@
 //! display-menu on attached clients side by side with real tmux 3.3a: the menu's box, title,
-//! items, separators, disabled items and keys drawn at `-x`/`-y` (or centred), the chosen
-//! item in `mode-style`, moving with the arrow keys, an item's key or Enter running its
-//! command, q closing it; the same screens cell by cell with colours.
+//! items, separators, disabled items and keys drawn at `-x`/`-y` (letters, numbers, formats)
+//! or centred, the chosen item in `mode-style`, moving with the arrow keys, an item's key or
+//! Enter running its command, q closing it; tmux 3.3a's default `C-b <`, `C-b >` and
+//! right-button menus, chosen and closed with the mouse, `-O`; the same screens cell by cell
+//! with colours.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
