@@ -44,6 +44,8 @@ pub struct MenuRequest {
     /// The mouse event of the binding that opened it: the mouse chooses (tmux's menus
     /// without `MENU_NOMOUSE`), and its items' commands run for that event (`-t =`).
     pub mouse: Option<crate::mouse::MouseInfo>,
+    /// `-O`: the mouse does not close it on a release (tmux's `MENU_STAYOPEN`).
+    pub stay_open: bool,
     /// `mode-style`: the chosen item's style.
     pub choice_style: Style,
     /// The top-left cell asked for instead of `-x`/`-y` (a prompt's completion menu).
@@ -74,6 +76,7 @@ pub struct Menu {
     pub pane: u32,
     /// See [`MenuRequest::mouse`].
     pub mouse: Option<crate::mouse::MouseInfo>,
+    stay_open: bool,
     choice_style: Style,
     /// See [`MenuRequest::completion`].
     pub completion: bool,
@@ -143,6 +146,7 @@ impl Menu {
             choice,
             pane: req.pane,
             mouse: req.mouse.clone(),
+            stay_open: req.stay_open,
             choice_style: req.choice_style,
             completion: req.completion,
             _open: req.open.clone(),
@@ -216,15 +220,26 @@ impl Menu {
         let count = self.items.len();
         let outside =
             x < self.px || x > self.px + 4 + self.width || y < self.py + 1 || y > self.py + count;
+        let (wheel, drag) = (buttons == 64 || buttons == 65, b & 32 != 0);
+        // A release closes or chooses; with -O a press does (and a release does not close).
+        let acts = if self.stay_open {
+            !wheel && !drag && (buttons != 3 || !outside)
+        } else {
+            buttons == 3
+        };
         if outside {
-            if buttons == 3 {
+            if acts {
                 return MenuOutcome::Close;
             }
             self.choice = None;
             return MenuOutcome::Stay;
         }
-        if buttons == 3 {
-            return self.chosen();
+        if acts {
+            // With -O, a separator or disabled item under the mouse keeps the menu open.
+            return match self.chosen() {
+                MenuOutcome::Close if self.stay_open && self.choice.is_some() => MenuOutcome::Stay,
+                other => other,
+            };
         }
         self.choice = Some(y - (self.py + 1));
         MenuOutcome::Stay

@@ -1,7 +1,9 @@
 //! display-menu on attached clients side by side with real tmux 3.3a: the menu's box, title,
-//! items, separators, disabled items and keys drawn at `-x`/`-y` (or centred), the chosen
-//! item in `mode-style`, moving with the arrow keys, an item's key or Enter running its
-//! command, q closing it; the same screens cell by cell with colours.
+//! items, separators, disabled items and keys drawn at `-x`/`-y` (letters, numbers, formats)
+//! or centred, the chosen item in `mode-style`, moving with the arrow keys, an item's key or
+//! Enter running its command, q closing it; tmux 3.3a's default `C-b <`, `C-b >` and
+//! right-button menus, chosen and closed with the mouse, `-O`; the same screens cell by cell
+//! with colours.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -280,4 +282,38 @@ async fn the_right_button_window_menu_on_the_status_line() {
     p.send(b"q").await;
     wait_gone(&mut p, "the menu gone", "New At End").await;
     same_screens(&mut p, 24, "after q").await;
+}
+
+#[tokio::test]
+async fn a_menu_with_o_stays_open_after_the_release() {
+    let mut p = with_mouse().await;
+    for m in &p.muxes {
+        m.run(&[
+            "bind",
+            "-n",
+            "MouseDown3Pane",
+            "display-menu",
+            "-O",
+            "-t=",
+            "-xM",
+            "-yM",
+            "One",
+            "1",
+            "rename-window one",
+            "Two",
+            "2",
+            "rename-window two",
+        ]);
+    }
+    p.send(&sgr(2, 10, 5, true)).await;
+    wait_text(&mut p, "the menu", "Two").await;
+    // The release where it opened (its top border) leaves it open.
+    p.send(&sgr(2, 10, 5, false)).await;
+    same_screens(&mut p, 24, "released").await;
+    // Over the second item, a press chooses it.
+    p.send(&sgr(35, 6, 7, true)).await;
+    p.send(&sgr(0, 6, 7, true)).await;
+    p.status("the renamed window", |r| r.contains("0:two*"))
+        .await;
+    same_screens(&mut p, 24, "chosen by a press").await;
 }

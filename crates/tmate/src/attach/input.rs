@@ -389,6 +389,7 @@ impl AttachedClient<'_> {
             place: crate::menu::Placement::default(),
             pane: 0,
             mouse: None,
+            stay_open: false,
             choice_style,
             at: Some((menu.x, menu.y)),
             completion: true,

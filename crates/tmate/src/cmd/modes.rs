@@ -82,6 +82,7 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         place: placement(ctx, state, args, t, client),
         pane: t.pane,
         mouse: ctx.client.mouse.clone(),
+        stay_open: args.has('O'),
         choice_style,
         at: None,
         completion: false,
