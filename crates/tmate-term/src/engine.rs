@@ -57,6 +57,8 @@ pub(crate) trait Engine: Send {
     fn path(&self) -> Option<String>;
     /// The window name the program set with `ESC k NAME ST` since the last call.
     fn take_rename(&mut self) -> Option<String>;
+    /// The passthrough DCS data (`ESC P tmux; ... ST`) fed since the last call.
+    fn take_passthrough(&mut self) -> Vec<Vec<u8>>;
     /// The cursor (col, row) saved by the last `?1049h` entering the alternate screen.
     fn alternate_saved_cursor(&self) -> Option<(usize, usize)>;
     /// The viewport rows changed since the last call, into `rows`; `true`: all of them.
@@ -558,6 +560,10 @@ impl Engine for AlacrittyEngine {
 
     fn take_rename(&mut self) -> Option<String> {
         self.filter.renamed.take()
+    }
+
+    fn take_passthrough(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.filter.passed)
     }
 
     fn take_damage(&mut self, rows: &mut Vec<usize>) -> bool {

@@ -317,6 +317,12 @@ impl PaneTerm {
         self.engine.take_rename()
     }
 
+    /// The data of the passthrough DCS sequences (`ESC P tmux; ... ST`) fed since the last
+    /// call, for tmux's `allow-passthrough` (never shown in the pane).
+    pub fn take_passthrough(&mut self) -> Vec<Vec<u8>> {
+        self.engine.take_passthrough()
+    }
+
     /// tmux's `scroll-on-clear` for this pane: off, clearing the screen does not move its
     /// lines into the history.
     pub fn set_scroll_on_clear(&mut self, on: bool) {
