@@ -40,6 +40,9 @@ enum State {
     PassthroughEscape,
 }
 
+/// Most bytes of an unfinished sequence kept for `capture-pane -P`.
+const MAX_PENDING_BYTES: usize = 64 * 1024;
+
 /// What makes a DCS tmux's passthrough (tmux `input_dcs_dispatch`).
 const PASSTHROUGH_PREFIX: &[u8] = b"tmux;";
 /// Passthrough strings kept until the host takes them.
@@ -62,6 +65,9 @@ pub(crate) struct InputFilter {
     passthrough: Option<Vec<u8>>,
     /// Complete passthrough data not yet taken, for `allow-passthrough`.
     pub(crate) passed: Vec<Vec<u8>>,
+    /// The bytes since the input left the ground state (tmux's `since_ground`, what
+    /// `capture-pane -P` prints), at most [`MAX_PENDING_BYTES`] kept.
+    pub(crate) pending: Vec<u8>,
     /// Completed rename strings not yet taken (the last one wins), for `allow-rename`.
     pub(crate) renamed: Option<String>,
     /// The last OSC 7 (`7;URL`) payload: the pane's path (tmux `input_osc_7`, `#{pane_path}`).
@@ -83,6 +89,7 @@ impl Default for InputFilter {
             renamed: None,
             passthrough: None,
             passed: Vec::new(),
+            pending: Vec::new(),
             no_alternate: false,
         }
     }
@@ -115,6 +122,7 @@ impl InputFilter {
                     } else {
                         State::DcsPrefix(n + 1)
                     };
+                    self.track_pending(b);
                     continue;
                 }
                 // Another DCS: to the emulator as it came, this byte read as in the string.
@@ -124,6 +132,7 @@ impl InputFilter {
             }
             if matches!(self.state, State::Passthrough | State::PassthroughEscape) {
                 self.state = self.passthrough_byte(b, out);
+                self.track_pending(b);
                 continue;
             }
             self.state = match (self.state, b) {
@@ -230,8 +239,18 @@ impl InputFilter {
                     self.state
                 }
             };
+            self.track_pending(b);
         }
         marks
+    }
+
+    /// Keep `b` while a sequence is unfinished; back in the ground state there is none.
+    fn track_pending(&mut self, b: u8) {
+        if self.state == State::Ground {
+            self.pending.clear();
+        } else if self.pending.len() < MAX_PENDING_BYTES {
+            self.pending.push(b);
+        }
     }
 
     /// A byte of a passthrough DCS: `ESC ESC` is one ESC, `ESC \\` ends it (the emulator
@@ -424,6 +443,18 @@ mod tests {
         f.filter(y, 80, &mut out);
         assert_eq!(f.passed, vec![b"\x1b]0;t\x07".to_vec()]);
         assert_eq!(out, b"a\x1b\x1b\\b\x1bPq#0\x1b\\c\x1bPtm\x18d");
+    }
+
+    #[test]
+    fn the_unfinished_sequence_is_pending() {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        f.filter(b"ab\x1b[1;3", 80, &mut out);
+        assert_eq!(f.pending, b"\x1b[1;3");
+        f.filter(b"m\x1b]2;x", 80, &mut out);
+        assert_eq!(f.pending, b"\x1b]2;x");
+        f.filter(b"\x07c", 80, &mut out);
+        assert!(f.pending.is_empty());
     }
 
     #[test]

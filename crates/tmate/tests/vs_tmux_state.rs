@@ -402,3 +402,22 @@ async fn allow_passthrough() {
     }
     p.same_rows(0..23, "the pane after the passthrough");
 }
+
+/// `capture-pane -P`: the escape sequence the program started and did not finish, with -C in
+/// octal; nothing once it is finished.
+#[test]
+fn capture_pending_input() {
+    let command = "printf 'ab\\033[1;3\\033]2;x\\\\y\\351'; exec cat";
+    let (a, b) = pair_running(command, "80", "24", "#{cursor_x}", "2");
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["capture-pane", "-p", "-P", "-C"],
+            &["capture-pane", "-P", "-C", "-b", "p"],
+            &["show-buffer", "-b", "p"],
+            &["split-window", "-d", "exec cat"],
+            &["capture-pane", "-p", "-P", "-t", ":.1"],
+        ],
+    );
+}
