@@ -57,6 +57,10 @@ pub(crate) trait Engine: Send {
     fn path(&self) -> Option<String>;
     /// The window name the program set with `ESC k NAME ST` since the last call.
     fn take_rename(&mut self) -> Option<String>;
+    /// The passthrough DCS data (`ESC P tmux; ... ST`) fed since the last call.
+    fn take_passthrough(&mut self) -> Vec<Vec<u8>>;
+    /// The bytes of the unfinished escape sequence at the end of the input so far.
+    fn pending_input(&self) -> Vec<u8>;
     /// The cursor (col, row) saved by the last `?1049h` entering the alternate screen.
     fn alternate_saved_cursor(&self) -> Option<(usize, usize)>;
     /// The viewport rows changed since the last call, into `rows`; `true`: all of them.
@@ -558,6 +562,14 @@ impl Engine for AlacrittyEngine {
 
     fn take_rename(&mut self) -> Option<String> {
         self.filter.renamed.take()
+    }
+
+    fn take_passthrough(&mut self) -> Vec<Vec<u8>> {
+        std::mem::take(&mut self.filter.passed)
+    }
+
+    fn pending_input(&self) -> Vec<u8> {
+        self.filter.pending.clone()
     }
 
     fn take_damage(&mut self, rows: &mut Vec<usize>) -> bool {

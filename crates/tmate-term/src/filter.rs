@@ -31,7 +31,22 @@ enum State {
     /// Inside screen's window-name string (`ESC k NAME ST`, tmux's rename state), which the
     /// emulator does not know: held back from it whole.
     Rename,
+    /// After `ESC P` and this many bytes of `tmux;`, held back until it is known whether the
+    /// DCS is tmux's passthrough.
+    DcsPrefix(usize),
+    /// Inside a passthrough DCS (`ESC P tmux; DATA ST`, ESCs in the data doubled), and right
+    /// after an ESC there: held back from the emulator, the data kept for the host.
+    Passthrough,
+    PassthroughEscape,
 }
+
+/// Most bytes of an unfinished sequence kept for `capture-pane -P`.
+const MAX_PENDING_BYTES: usize = 64 * 1024;
+
+/// What makes a DCS tmux's passthrough (tmux `input_dcs_dispatch`).
+const PASSTHROUGH_PREFIX: &[u8] = b"tmux;";
+/// Passthrough strings kept until the host takes them.
+const MAX_PASSTHROUGH_QUEUED: usize = 8;
 
 #[derive(Debug, Clone)]
 pub(crate) struct InputFilter {
@@ -45,6 +60,14 @@ pub(crate) struct InputFilter {
     pub(crate) clipboard: Vec<(Vec<u8>, bool)>,
     /// The rename string being read (at most [`MAX_OSC_BYTES`] kept).
     rename: Vec<u8>,
+    /// The passthrough data being read (ESCs undoubled); `None` once it grew past
+    /// [`MAX_OSC52_BYTES`], tmux's input limit, when it is dropped whole.
+    passthrough: Option<Vec<u8>>,
+    /// Complete passthrough data not yet taken, for `allow-passthrough`.
+    pub(crate) passed: Vec<Vec<u8>>,
+    /// The bytes since the input left the ground state (tmux's `since_ground`, what
+    /// `capture-pane -P` prints), at most [`MAX_PENDING_BYTES`] kept.
+    pub(crate) pending: Vec<u8>,
     /// Completed rename strings not yet taken (the last one wins), for `allow-rename`.
     pub(crate) renamed: Option<String>,
     /// The last OSC 7 (`7;URL`) payload: the pane's path (tmux `input_osc_7`, `#{pane_path}`).
@@ -64,6 +87,9 @@ impl Default for InputFilter {
             path: None,
             rename: Vec::new(),
             renamed: None,
+            passthrough: None,
+            passed: Vec::new(),
+            pending: Vec::new(),
             no_alternate: false,
         }
     }
@@ -87,6 +113,27 @@ impl InputFilter {
             // always return to ground, C0 controls inside an escape or CSI are executed in place.
             if let State::Osc(_) = self.state {
                 self.osc_byte(b);
+            }
+            if let State::DcsPrefix(n) = self.state {
+                if PASSTHROUGH_PREFIX.get(n) == Some(&b) {
+                    self.state = if n + 1 == PASSTHROUGH_PREFIX.len() {
+                        self.passthrough = Some(Vec::new());
+                        State::Passthrough
+                    } else {
+                        State::DcsPrefix(n + 1)
+                    };
+                    self.track_pending(b);
+                    continue;
+                }
+                // Another DCS: to the emulator as it came, this byte read as in the string.
+                out.push(b'P');
+                out.extend_from_slice(PASSTHROUGH_PREFIX.get(..n).unwrap_or_default());
+                self.state = State::Ground;
+            }
+            if matches!(self.state, State::Passthrough | State::PassthroughEscape) {
+                self.state = self.passthrough_byte(b, out);
+                self.track_pending(b);
+                continue;
             }
             self.state = match (self.state, b) {
                 // tmux ends a rename string at ESC, CAN or SUB (whatever follows the ESC),
@@ -159,6 +206,7 @@ impl InputFilter {
                     out.push(b);
                     State::CsiPass
                 }
+                (State::Escape, b'P') => State::DcsPrefix(0),
                 (State::Escape, b'k') => {
                     // The ESC already went out: the emulator sees it followed by the
                     // string's end (ESC \\), CAN or SUB, all harmless there.
@@ -186,9 +234,55 @@ impl InputFilter {
                     out.push(b);
                     State::Ground
                 }
+                // Read before this table (a DCS prefix that did not match is ground by now).
+                (State::DcsPrefix(_) | State::Passthrough | State::PassthroughEscape, _) => {
+                    self.state
+                }
             };
+            self.track_pending(b);
         }
         marks
+    }
+
+    /// Keep `b` while a sequence is unfinished; back in the ground state there is none.
+    fn track_pending(&mut self, b: u8) {
+        if self.state == State::Ground {
+            self.pending.clear();
+        } else if self.pending.len() < MAX_PENDING_BYTES {
+            self.pending.push(b);
+        }
+    }
+
+    /// A byte of a passthrough DCS: `ESC ESC` is one ESC, `ESC \\` ends it (the emulator
+    /// then gets that ST, which ends the lone ESC it saw before `P`), ESC before anything else
+    /// is dropped; CAN and SUB cancel it (and reach the emulator).
+    fn passthrough_byte(&mut self, b: u8, out: &mut Vec<u8>) -> State {
+        let escaped = self.state == State::PassthroughEscape;
+        match b {
+            0x18 | 0x1A => {
+                self.passthrough = None;
+                out.push(b);
+                return State::Ground;
+            }
+            0x1B if !escaped => return State::PassthroughEscape,
+            b'\\' if escaped => {
+                if let Some(data) = self.passthrough.take()
+                    && self.passed.len() < MAX_PASSTHROUGH_QUEUED
+                {
+                    self.passed.push(data);
+                }
+                out.extend_from_slice(b"\x1b\\");
+                return State::Ground;
+            }
+            _ => {}
+        }
+        if let Some(data) = self.passthrough.as_mut() {
+            data.push(b);
+            if data.len() > MAX_OSC52_BYTES {
+                self.passthrough = None;
+            }
+        }
+        State::Passthrough
     }
 
     /// A rename string ended: kept when it is UTF-8 (tmux's `input_exit_rename`).
@@ -337,6 +431,30 @@ mod tests {
         assert_eq!(run(&[b"\x1b[5\nb"], 10).0, b"\x1b\n[5b");
         // An aborted CSI is passed on as it was.
         assert_eq!(run(&[b"\x1b[12\x1b[3b"], 10).0, b"\x1b[12\x1b[3b");
+    }
+
+    #[test]
+    fn passthrough_is_held_back_and_other_dcs_pass() {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        let input = b"a\x1bPtmux;\x1b\x1b]0;t\x07\x1b\\b\x1bPq#0\x1b\\c\x1bPtm\x18d";
+        let (x, y) = input.split_at(6);
+        f.filter(x, 80, &mut out);
+        f.filter(y, 80, &mut out);
+        assert_eq!(f.passed, vec![b"\x1b]0;t\x07".to_vec()]);
+        assert_eq!(out, b"a\x1b\x1b\\b\x1bPq#0\x1b\\c\x1bPtm\x18d");
+    }
+
+    #[test]
+    fn the_unfinished_sequence_is_pending() {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        f.filter(b"ab\x1b[1;3", 80, &mut out);
+        assert_eq!(f.pending, b"\x1b[1;3");
+        f.filter(b"m\x1b]2;x", 80, &mut out);
+        assert_eq!(f.pending, b"\x1b]2;x");
+        f.filter(b"\x07c", 80, &mut out);
+        assert!(f.pending.is_empty());
     }
 
     #[test]

@@ -317,6 +317,18 @@ impl PaneTerm {
         self.engine.take_rename()
     }
 
+    /// The data of the passthrough DCS sequences (`ESC P tmux; ... ST`) fed since the last
+    /// call, for tmux's `allow-passthrough` (never shown in the pane).
+    pub fn take_passthrough(&mut self) -> Vec<Vec<u8>> {
+        self.engine.take_passthrough()
+    }
+
+    /// The bytes of the escape sequence the program has started and not finished
+    /// (`capture-pane -P`, tmux's `input_pending`).
+    pub fn pending_input(&self) -> Vec<u8> {
+        self.engine.pending_input()
+    }
+
     /// tmux's `scroll-on-clear` for this pane: off, clearing the screen does not move its
     /// lines into the history.
     pub fn set_scroll_on_clear(&mut self, on: bool) {

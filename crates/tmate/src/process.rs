@@ -333,6 +333,7 @@ async fn read_output(
                         let bell = p.term.take_bell();
                         let clipboard = p.term.take_clipboard();
                         let rename = p.term.take_rename();
+                        let passthrough = p.term.take_passthrough();
                         crate::copy::after_output(p);
                         if let Some(pipe) = &p.pipe {
                             pipe.output(bytes);
@@ -348,6 +349,9 @@ async fn read_output(
                         }
                         if let Some(name) = rename {
                             st.program_rename(id, &name);
+                        }
+                        for data in passthrough {
+                            st.passthrough(id, data);
                         }
                     }
                 }

@@ -687,6 +687,26 @@ impl State {
         }
     }
 
+    /// A passthrough DCS's data from `pane` (`ESC P tmux; ... ST`): with `allow-passthrough`
+    /// on, written as it is to the terminals of the clients showing the pane's window (tmux's
+    /// `screen_write_rawstring`).
+    pub fn passthrough(&mut self, pane: u32, data: Vec<u8>) {
+        if self.pane_option(pane, "allow-passthrough") != "on" {
+            return;
+        }
+        let Some((sid, idx)) = self.locate_pane(pane) else {
+            return;
+        };
+        if self.sessions.get(&sid).is_none_or(|s| s.current != idx) {
+            return;
+        }
+        for c in self.clients.values() {
+            if c.session == sid && c.control.is_none() {
+                let _ = c.events.try_send(ClientEvent::Write(data.clone()));
+            }
+        }
+    }
+
     /// The program in `pane` named its window (`ESC k NAME ST`): with `allow-rename` on, the
     /// window takes the name, or goes back to automatic naming for an empty one (tmux's
     /// `input_exit_rename`).

@@ -369,3 +369,55 @@ fn scroll_on_clear() {
         ],
     );
 }
+
+/// `allow-passthrough`: a program's `ESC P tmux; ... ST` reaches the client's terminal only
+/// when on (here an OSC 2 title), and is never drawn in the pane.
+#[tokio::test]
+async fn allow_passthrough() {
+    let print = |title: &str, marker: &str| {
+        format!("printf '\\033Ptmux;\\033\\033]2;{title}\\007\\033\\\\{marker}\\n'; exec cat")
+    };
+    let mut p = Pair::start("", 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["new-window", &print("blocked", "first")]);
+    }
+    for c in &mut p.clients {
+        c.wait_text("the first marker", |t| t.contains("first"))
+            .await;
+    }
+    for m in &p.muxes {
+        m.run(&["set", "-g", "allow-passthrough", "on"]);
+        m.run(&["new-window", &print("passed", "second")]);
+    }
+    let sent = |c: &tmate_fixtures::pty_client::PtyClient, title: &str| {
+        let seq = format!("\x1b]2;{title}\x07");
+        c.raw.windows(seq.len()).any(|w| w == seq.as_bytes())
+    };
+    for c in &mut p.clients {
+        c.wait_for("the title passed through", |c| sent(c, "passed"))
+            .await;
+        c.wait_text("the second marker", |t| t.contains("second"))
+            .await;
+        assert!(!sent(c, "blocked"), "{}: passed through while off", c.name);
+    }
+    p.same_rows(0..23, "the pane after the passthrough");
+}
+
+/// `capture-pane -P`: the escape sequence the program started and did not finish, with -C in
+/// octal; nothing once it is finished.
+#[test]
+fn capture_pending_input() {
+    let command = "printf 'ab\\033[1;3\\033]2;x\\\\y\\351'; exec cat";
+    let (a, b) = pair_running(command, "80", "24", "#{cursor_x}", "2");
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["capture-pane", "-p", "-P", "-C"],
+            &["capture-pane", "-P", "-C", "-b", "p"],
+            &["show-buffer", "-b", "p"],
+            &["split-window", "-d", "exec cat"],
+            &["capture-pane", "-p", "-P", "-t", ":.1"],
+        ],
+    );
+}

@@ -94,7 +94,9 @@ pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
     let Some(p) = state.panes.get_mut(&t.pane) else {
         return fail("no pane");
     };
-    let out = if args.has('a') {
+    let out = if args.has('P') {
+        pending_text(&p.term.pending_input(), args.has('C'))
+    } else if args.has('a') {
         // tmux reads the screen the alternate one saved (`saved_grid`): the normal screen's
         // rows, without its history.
         match p
@@ -111,8 +113,9 @@ pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
     if args.has('p') {
         // tmux prints the text without its last newline, then a newline: an empty capture
         // (`-a -q` without an alternate screen) is an empty line.
-        if out.is_empty() {
-            return output("\n".to_string());
+        let mut out = out;
+        if !out.ends_with('\n') {
+            out.push('\n');
         }
         return output(out);
     }
@@ -121,6 +124,23 @@ pub fn capture(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cmd
         .buffers
         .set(args.get('b'), out.into_bytes(), limit)
         .map(|()| CmdResult::default())
+}
+
+/// `capture-pane -P`: the unfinished escape sequence the pane's program sent last, with -C
+/// each byte below space (and above 0x7f, signed in tmux), and `\`, as octal.
+fn pending_text(bytes: &[u8], escape: bool) -> String {
+    if !escape {
+        return String::from_utf8_lossy(bytes).into_owned();
+    }
+    let mut out = String::new();
+    for &b in bytes {
+        if (b' '..0x80).contains(&b) && b != b'\\' {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("\\{b:03o}"));
+        }
+    }
+    out
 }
 
 /// The lines capture-pane prints (`-S -E -J -N -e -C`); `alternate` (-a): of the normal screen
