@@ -39,6 +39,10 @@ pub struct MenuRequest {
     /// A prompt's completion menu (tmux's `MENU_TAB`): Tab moves down (closing past the
     /// last item), Backspace closes, and the chosen item's text goes back to the prompt.
     pub completion: bool,
+    /// Opened by a right click in a tree mode (tmux's `mode_tree_display_menu`, without
+    /// MENU_NOMOUSE): no item is chosen until a key moves, and the menu's middle goes at
+    /// `at`'s column.
+    pub mouse: bool,
 }
 
 struct Item {
@@ -106,6 +110,7 @@ impl Menu {
             return None;
         }
         let (px, py) = match req.at {
+            Some((x, y)) if req.mouse => (x.saturating_sub(w / 2), y),
             Some(at) => at,
             None => position(req, sx, sy, w, h),
         };
@@ -113,7 +118,8 @@ impl Menu {
         // Opened by keys (no mouse): the first enabled item is chosen.
         let choice = items
             .iter()
-            .position(|i| i.name.as_deref().is_some_and(|n| !n.starts_with('-')));
+            .position(|i| i.name.as_deref().is_some_and(|n| !n.starts_with('-')))
+            .filter(|_| !req.mouse);
         Some(Menu {
             title: req.title.clone(),
             items,

@@ -328,6 +328,7 @@ impl AttachedClient<'_> {
             choice_style,
             at: Some((menu.x, menu.y)),
             completion: true,
+            mouse: false,
         };
         self.open_menu(&request);
     }

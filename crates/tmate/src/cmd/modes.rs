@@ -95,6 +95,7 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         choice_style,
         at: None,
         completion: false,
+        mouse: false,
     };
     if let Some(c) = state.clients.get(&client) {
         let _ = c
