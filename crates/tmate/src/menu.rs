@@ -56,6 +56,10 @@ pub struct MenuRequest {
     /// Held while the menu is open: display-menu waits until every holder is gone (the menu
     /// closed, or it never opened), as tmux's command waits for its menu.
     pub open: Option<std::sync::Arc<tokio::sync::oneshot::Sender<()>>>,
+    /// Opened by a right click in a tree mode (tmux's `mode_tree_display_menu`, without
+    /// MENU_NOMOUSE): no item is chosen until a key moves, and the menu's middle goes at
+    /// `at`'s column.
+    pub tree_click: bool,
 }
 
 struct Item {
@@ -128,6 +132,7 @@ impl Menu {
             return None;
         }
         let (px, py) = match req.at {
+            Some((x, y)) if req.tree_click => (x.saturating_sub(w / 2), y),
             Some(at) => at,
             None => req.place.position(sx, sy, w, h),
         };
@@ -136,7 +141,7 @@ impl Menu {
         let choice = items
             .iter()
             .position(|i| i.name.as_deref().is_some_and(|n| !n.starts_with('-')))
-            .filter(|_| req.mouse.is_none());
+            .filter(|_| req.mouse.is_none() && !req.tree_click);
         Some(Menu {
             title: req.title.clone(),
             items,

@@ -45,7 +45,8 @@ pub struct MouseInfo {
     pub event: u64,
 }
 
-/// The event number of DoubleClick1 (`KeyCode::mouse`).
+/// The event numbers of MouseDown3 and DoubleClick1 (`KeyCode::mouse`).
+pub const MOUSE_DOWN3: u64 = 2;
 pub const DOUBLE_CLICK1: u64 = 17;
 
 /// tmux's `KEYC_CLICK_TIMEOUT`.

@@ -581,6 +581,68 @@ async fn choose_tree_double_click_chooses() {
     ]);
 }
 
+/// choose-tree from `C-b w` with the right button bound to pass clicks to the mode, as
+/// tmux 3.3a's default does (tmate 2.4's marks the pane).
+async fn tree_with_right_button() -> Pair {
+    let mut p = three_windows().await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "mouse", "on"]);
+        m.run(&["bind", "-n", "MouseDown3Pane", "send-keys", "-M"]);
+    }
+    p.send(b"\x02w").await;
+    settle(&mut p, "the window list", |s| {
+        s.contains(" 0 (sort: index) ")
+    })
+    .await;
+    p
+}
+
+/// The right-button menu on a line (tmux `mode_tree_display_menu`): the mode's items under
+/// the item's name, centred on the mouse; an item's key runs it on that line.
+#[tokio::test]
+async fn choose_tree_right_button_menu_on_a_line() {
+    let mut p = tree_with_right_button().await;
+    let rows = p.clients[0].rows();
+    // A right click on the fourth line (window 2).
+    p.send(b"\x1b[<2;10;4M\x1b[<2;10;4m").await;
+    settle(&mut p, "the menu on window 2", |s| {
+        s.contains("Kill Tagged") && s.contains("┌────────2────────┐")
+    })
+    .await;
+    // Its Mark item by its key: window 2 marked, the menu gone.
+    p.send(b"m").await;
+    for c in &mut p.clients {
+        c.wait_text("window 2 marked", |s| {
+            s.contains("2: w2M") && !s.contains("Kill Tagged")
+        })
+        .await;
+    }
+    p.same_rows(0..rows - 1, "window 2 marked");
+    p.run_both(&[
+        "list-panes",
+        "-s",
+        "-t",
+        "main",
+        "-F",
+        "#{window_index}.#{pane_index} #{pane_marked}",
+    ]);
+}
+
+/// The right-button menu outside the list (in the preview): the scroll items without a
+/// title; its Cancel leaves the mode.
+#[tokio::test]
+async fn choose_tree_right_button_menu_outside() {
+    let mut p = tree_with_right_button().await;
+    p.send(b"\x1b[<2;30;16M\x1b[<2;30;16m").await;
+    settle(&mut p, "the outside menu", |s| s.contains("Scroll Right")).await;
+    p.send(b"q").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{pane_in_mode}"],
+        "the mode gone",
+        |s| s.trim() == "0",
+    );
+}
+
 /// A click on a window in the session's preview chooses it (tmux `window_tree_mouse`). The
 /// first click of the client: a second one soon after an earlier click is a SecondClick for
 /// tmux, which the tree ignores.

@@ -71,6 +71,8 @@ fn pane_options_set_show_and_inherit() {
         &["show-options", "-p", "@u"],
         &["show-options", "-pq", "@u"],
         &["set-option", "-p", "-t", "%99", "remain-on-exit", "on"],
+        // tmate's `window-size` default is `smallest` (tmux's `latest`): set alike first.
+        &["set-option", "-gw", "window-size", "smallest"],
         &["show-options", "-gw"],
         &["show-options", "-gwv", "pane-border-lines"],
         &["set-option", "-w", "pane-border-lines", "dotted"],

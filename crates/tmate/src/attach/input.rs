@@ -394,6 +394,7 @@ impl AttachedClient<'_> {
             at: Some((menu.x, menu.y)),
             completion: true,
             open: None,
+            tree_click: false,
         };
         self.open_menu(&request);
     }

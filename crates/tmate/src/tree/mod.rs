@@ -6,6 +6,7 @@
 
 pub(crate) mod build;
 mod draw;
+mod menu;
 
 pub use build::{
     BUFFER_COMMAND, BUFFER_FORMAT, CLIENT_COMMAND, CLIENT_FORMAT, TREE_COMMAND, TREE_FORMAT,
@@ -385,7 +386,20 @@ pub fn mouse(
     let mut after = After::Redraw;
     if let (true, Ok(x), Ok(y)) = (press, usize::try_from(m.x), usize::try_from(m.y)) {
         let width = usize::from(mode.screen.size().0);
-        if x > width || y > mode.height {
+        let outside = x > width || y > mode.height;
+        // MouseDown3 (not a SecondClick3): the mode's menu (on a line, after making it
+        // current).
+        if m.button & 3 == 2 && m.event == crate::mouse::MOUSE_DOWN3 {
+            if !outside && mode.offset + y < mode.lines.len() {
+                mode.current = mode.offset + y;
+            }
+            let request = menu::request(st, &mode, pane, (x, y), outside);
+            if let Some(c) = ctx.attached.and_then(|id| st.clients.get(&id)) {
+                let _ = c
+                    .events
+                    .try_send(crate::state::ClientEvent::Menu(Box::new(request)));
+            }
+        } else if outside {
             if m.button & 3 == 0 && mode.settings.preview && mode.settings.kind == Kind::Tree {
                 after = mode.preview_click(st, x);
             }
