@@ -6,7 +6,7 @@
 
 mod connection;
 mod draw;
-mod input;
+pub(crate) mod input;
 pub(crate) mod status;
 
 use std::sync::Arc;
