@@ -590,3 +590,36 @@ proptest! {
         }
     }
 }
+
+/// tmux 3.3a's status-line range keys (StatusLeft, StatusRight, StatusDefault) name and sort
+/// as tmux's `KEYC_MOUSE_KEY` lists them: by event, then Pane, Status, the three ranges,
+/// Border; all mouse keys before BSpace.
+#[test]
+fn status_range_mouse_keys_name_and_sort_as_tmux() {
+    let names = [
+        "MouseDown1Pane",
+        "MouseDown1Status",
+        "MouseDown1StatusLeft",
+        "MouseDown1StatusRight",
+        "MouseDown1StatusDefault",
+        "MouseDown1Border",
+        "MouseDown2Pane",
+        "WheelDownStatusDefault",
+        "SecondClick1Pane",
+        "DoubleClick1StatusLeft",
+        "TripleClick3StatusRight",
+        "TripleClick3Border",
+        "BSpace",
+    ];
+    let keys: Vec<KeyCode> = names.iter().map(|n| KeyCode::parse(n).unwrap()).collect();
+    for (name, key) in names.iter().zip(&keys) {
+        assert_eq!(key.name(), *name);
+        assert_eq!(key.is_mouse(), *name != "BSpace", "{name}");
+    }
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(sorted, keys);
+    assert_eq!(KeyCode::mouse(0, 3), keys[2]);
+    assert_eq!(KeyCode::parse("mousedown1statusleft"), Some(keys[2]));
+    assert_eq!(KeyCode::parse("MouseDown1StatusNowhere"), None);
+}
