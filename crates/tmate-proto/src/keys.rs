@@ -70,6 +70,11 @@ const CLICK_EVENTS: [&str; 9] = [
 const CLICK_BASE: u64 = KeyCode::BASE + 0x100;
 /// Mouse keys at the status line's ranges: three locations for each of the 23 events.
 const RANGE_BASE: u64 = KeyCode::BASE + 0x200;
+/// tmux 3.3a's `User0`..`User999` keys, which `user-keys` input sequences become (never in
+/// PANE_KEY), past every other special key as tmux's `KEYC_USER`.
+const USER_BASE: u64 = KeyCode::BASE + 0x400;
+/// How many user keys there are (tmux's `KEYC_NUSER`).
+pub const USER_KEYS: u64 = 1000;
 /// Mouse events of `KeyCode::mouse`: the 14 of tmux 2.2 and the 9 click keys.
 const MOUSE_EVENT_COUNT: u64 = 23;
 
@@ -152,6 +157,15 @@ impl KeyCode {
         }
     }
 
+    /// User key `n` (`User0`..`User999`); `None` past the last.
+    pub const fn user(n: u64) -> Option<KeyCode> {
+        if n < USER_KEYS {
+            Some(KeyCode(USER_BASE + n))
+        } else {
+            None
+        }
+    }
+
     /// A mouse key's (event, location), the inverse of [`KeyCode::mouse`].
     const fn mouse_parts(self) -> Option<(u64, u64)> {
         let key = self.base_key().0;
@@ -219,6 +233,13 @@ impl KeyCode {
             return u16::from_str_radix(hex, 16)
                 .ok()
                 .map(|v| KeyCode(u64::from(v)));
+        }
+        // tmux looks for a user key before any modifier.
+        if let Some(n) = name
+            .strip_prefix("User")
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return n.parse().ok().and_then(KeyCode::user);
         }
         let mut rest = name;
         let mut modifiers = 0;
@@ -315,6 +336,10 @@ impl KeyCode {
         }
         if let Some(name) = mouse_key_name(base) {
             out.push_str(&name);
+            return out;
+        }
+        if (USER_BASE..USER_BASE + USER_KEYS).contains(&base.0) {
+            out.push_str(&format!("User{}", base.0 - USER_BASE));
             return out;
         }
         let code = base.0;

@@ -623,3 +623,37 @@ fn status_range_mouse_keys_name_and_sort_as_tmux() {
     assert_eq!(KeyCode::parse("mousedown1statusleft"), Some(keys[2]));
     assert_eq!(KeyCode::parse("MouseDown1StatusNowhere"), None);
 }
+
+/// `user-keys` sequences become User0..User999 (the longest that matches, waiting while a
+/// longer one may still come); the names parse and print as tmux's.
+#[test]
+fn user_keys_from_input() {
+    use tmate_proto::{InputEvent, InputParser};
+    assert_eq!(KeyCode::parse("User0").unwrap().name(), "User0");
+    assert_eq!(KeyCode::parse("User999").unwrap().name(), "User999");
+    assert_eq!(KeyCode::parse("User1000"), None);
+    assert!(KeyCode::parse("User3") > KeyCode::parse("TripleClick3Border"));
+    let mut p = InputParser::new();
+    p.set_user_keys(vec![
+        (b"\x1b[5;30012~".to_vec(), KeyCode::user(0).unwrap()),
+        (b"\x1b[5;3".to_vec(), KeyCode::user(7).unwrap()),
+    ]);
+    let keys = |out: &[InputEvent]| -> Vec<String> {
+        out.iter()
+            .map(|e| match e {
+                InputEvent::Key { key, .. } => key.name(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    p.feed(b"a\x1b[5;30", &mut out);
+    assert_eq!(keys(&out), ["a"]);
+    p.feed(b"012~b", &mut out);
+    assert_eq!(keys(&out), ["a", "User0", "b"]);
+    out.clear();
+    p.feed(b"\x1b[5;3", &mut out);
+    assert!(out.is_empty());
+    p.flush(&mut out);
+    assert_eq!(keys(&out), ["User7"]);
+}

@@ -487,6 +487,25 @@ async fn a_bindings_overlay_holds_up_the_rest_of_its_list() {
         .await;
 }
 
+/// `user-keys`: an input sequence of one's own is the key User0..User999, bound like any
+/// other (here in the root table), as tmux 3.3a.
+#[tokio::test]
+async fn user_keys_map_input_sequences() {
+    let config = format!(
+        "{BASE_CONFIG}set -s user-keys[0] \"\\e[5;30012~\"\n\
+         set -s user-keys[3] \"\\033Ox\"\n\
+         bind -n User0 display user-zero\nbind -n User3 display 'user #{{window_name}}'\n"
+    );
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.send(b"\x1b[5;30012~").await;
+    p.status("User0 ran", |r| r == "user-zero").await;
+    p.send(b"\x1bOx").await;
+    p.status("User3 ran", |r| r == "user w0").await;
+    p.run_both(&["show", "-s", "user-keys"]);
+}
+
 /// Wait for each child to exit (polling, with the harness's deadline): exit code, stdout,
 /// stderr.
 async fn finish(
