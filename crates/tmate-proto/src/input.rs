@@ -53,6 +53,9 @@ impl InputEvent {
 #[derive(Debug, Default, Clone)]
 pub struct InputParser {
     pending: Vec<u8>,
+    /// `user-keys`: input sequences that are the keys User0..User999 (tmux adds them to its
+    /// terminal's key tree, so they win over what the sequence would be otherwise).
+    user: Vec<(Vec<u8>, KeyCode)>,
 }
 
 enum Parsed {
@@ -79,6 +82,32 @@ impl InputParser {
         self.drain(true, out);
     }
 
+    /// The `user-keys` sequences and their keys (empty sequences are ignored).
+    pub fn set_user_keys(&mut self, keys: Vec<(Vec<u8>, KeyCode)>) {
+        self.user = keys.into_iter().filter(|(s, _)| !s.is_empty()).collect();
+    }
+
+    /// The longest user key at the start of `buf`; `Incomplete` while `buf` may still
+    /// become a longer one; `None` when no user key is there.
+    fn user_key(&self, buf: &[u8], at_end: bool) -> Option<Parsed> {
+        if self.user.is_empty() {
+            return None;
+        }
+        if !at_end
+            && self
+                .user
+                .iter()
+                .any(|(s, _)| s.len() > buf.len() && s.starts_with(buf))
+        {
+            return Some(Parsed::Incomplete);
+        }
+        self.user
+            .iter()
+            .filter(|(s, _)| buf.starts_with(s))
+            .max_by_key(|(s, _)| s.len())
+            .map(|(s, k)| key(*k, s))
+    }
+
     /// Bytes held back waiting for the rest of a sequence.
     pub fn pending(&self) -> &[u8] {
         &self.pending
@@ -88,7 +117,10 @@ impl InputParser {
         let mut pos = 0;
         while let Some(rest) = self.pending.get(pos..).filter(|r| !r.is_empty()) {
             let at_end = at_end || rest.len() >= MAX_PENDING;
-            match parse_one(rest, at_end) {
+            let parsed = self
+                .user_key(rest, at_end)
+                .unwrap_or_else(|| parse_one(rest, at_end));
+            match parsed {
                 Parsed::Event(event, len) => {
                     out.push(event);
                     pos += len.max(1);

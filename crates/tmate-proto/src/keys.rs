@@ -39,7 +39,19 @@ const MOUSE_EVENTS: [&str; 14] = [
     "WheelUp",
     "WheelDown",
 ];
-const MOUSE_WHERE: [&str; 3] = ["Pane", "Status", "Border"];
+/// Where a mouse key happened, in `KeyCode::mouse`'s location numbering: tmux 2.2's three,
+/// then tmux 3.3a's status-line ranges (`range=left`, `range=right`, no range), which live
+/// at `RANGE_BASE`, past tmux 2.2's special keys, and are never in PANE_KEY.
+const MOUSE_WHERE: [&str; 6] = [
+    "Pane",
+    "Status",
+    "Border",
+    "StatusLeft",
+    "StatusRight",
+    "StatusDefault",
+];
+/// tmux 3.3a's order of the locations of one mouse event (`KEYC_MOUSE_KEY`), by ours.
+const MOUSE_WHERE_ORDER: [u64; 6] = [0, 1, 5, 2, 3, 4];
 
 /// tmux 3.3a's click keys (events 14 to 22 of `KeyCode::mouse`): a second press within the
 /// click time, a double click once that time passed without a third, a triple click. Never in
@@ -56,6 +68,15 @@ const CLICK_EVENTS: [&str; 9] = [
     "TripleClick3",
 ];
 const CLICK_BASE: u64 = KeyCode::BASE + 0x100;
+/// Mouse keys at the status line's ranges: three locations for each of the 23 events.
+const RANGE_BASE: u64 = KeyCode::BASE + 0x200;
+/// tmux 3.3a's `User0`..`User999` keys, which `user-keys` input sequences become (never in
+/// PANE_KEY), past every other special key as tmux's `KEYC_USER`.
+const USER_BASE: u64 = KeyCode::BASE + 0x400;
+/// How many user keys there are (tmux's `KEYC_NUSER`).
+pub const USER_KEYS: u64 = 1000;
+/// Mouse events of `KeyCode::mouse`: the 14 of tmux 2.2 and the 9 click keys.
+const MOUSE_EVENT_COUNT: u64 = 23;
 
 impl KeyCode {
     pub const NONE: KeyCode = KeyCode(0xffff_0000_0000);
@@ -123,23 +144,57 @@ impl KeyCode {
         KeyCode(c as u64)
     }
 
-    /// A named mouse key: `event` indexes `MouseDown1..WheelDown`, `location` Pane/Status/Border.
-    /// Events 14 to 22 are the click keys (SecondClick1..TripleClick3).
+    /// A named mouse key: `event` indexes `MouseDown1..WheelDown`, `location` Pane, Status,
+    /// Border, StatusLeft, StatusRight, StatusDefault. Events 14 to 22 are the click keys
+    /// (SecondClick1..TripleClick3).
     pub const fn mouse(event: u64, location: u64) -> KeyCode {
-        if event < 14 {
+        if location >= 3 {
+            KeyCode(RANGE_BASE + event * 3 + (location - 3))
+        } else if event < 14 {
             KeyCode(Self::BASE + 3 + event * 3 + location)
         } else {
             KeyCode(CLICK_BASE + (event - 14) * 3 + location)
         }
     }
 
-    /// The order key of `Ord`: a click key sorts as just after WheelDownBorder.
-    fn sort_key(self) -> (u64, u64) {
-        let base = self.base_key().0;
-        if (CLICK_BASE..CLICK_BASE + 27).contains(&base) {
-            (self.modifiers() | (Self::BASE + 44), 1 + base - CLICK_BASE)
+    /// User key `n` (`User0`..`User999`); `None` past the last.
+    pub const fn user(n: u64) -> Option<KeyCode> {
+        if n < USER_KEYS {
+            Some(KeyCode(USER_BASE + n))
         } else {
-            (self.0, 0)
+            None
+        }
+    }
+
+    /// A mouse key's (event, location), the inverse of [`KeyCode::mouse`].
+    const fn mouse_parts(self) -> Option<(u64, u64)> {
+        let key = self.base_key().0;
+        if key >= Self::BASE + 3 && key < Self::BSPACE.0 {
+            let n = key - Self::BASE - 3;
+            Some((n / 3, n % 3))
+        } else if key >= CLICK_BASE && key < CLICK_BASE + 27 {
+            let n = key - CLICK_BASE;
+            Some((14 + n / 3, n % 3))
+        } else if key >= RANGE_BASE && key < RANGE_BASE + MOUSE_EVENT_COUNT * 3 {
+            let n = key - RANGE_BASE;
+            Some((n / 3, 3 + n % 3))
+        } else {
+            None
+        }
+    }
+
+    /// The order key of `Ord`: mouse keys in tmux 3.3a's order (by event, then location as
+    /// `KEYC_MOUSE_KEY` lists them), between Mouse and BSpace.
+    fn sort_key(self) -> (u64, u64) {
+        match self.mouse_parts() {
+            Some((event, location)) => {
+                let order = match MOUSE_WHERE_ORDER.get(location as usize) {
+                    Some(o) => *o,
+                    None => location,
+                };
+                (self.modifiers() | (Self::MOUSE.0 + 1), event * 6 + order)
+            }
+            None => (self.0, 0),
         }
     }
 
@@ -157,9 +212,7 @@ impl KeyCode {
     }
 
     pub const fn is_mouse(self) -> bool {
-        let key = self.base_key().0;
-        (key >= Self::MOUSE.0 && key < Self::BSPACE.0)
-            || (key >= CLICK_BASE && key < CLICK_BASE + 27)
+        self.base_key().0 == Self::MOUSE.0 || self.mouse_parts().is_some()
     }
 
     /// True for a character or byte key (below BASE), with or without modifiers.
@@ -180,6 +233,13 @@ impl KeyCode {
             return u16::from_str_radix(hex, 16)
                 .ok()
                 .map(|v| KeyCode(u64::from(v)));
+        }
+        // tmux looks for a user key before any modifier.
+        if let Some(n) = name
+            .strip_prefix("User")
+            .filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return n.parse().ok().and_then(KeyCode::user);
         }
         let mut rest = name;
         let mut modifiers = 0;
@@ -276,6 +336,10 @@ impl KeyCode {
         }
         if let Some(name) = mouse_key_name(base) {
             out.push_str(&name);
+            return out;
+        }
+        if (USER_BASE..USER_BASE + USER_KEYS).contains(&base.0) {
+            out.push_str(&format!("User{}", base.0 - USER_BASE));
             return out;
         }
         let code = base.0;
@@ -376,12 +440,12 @@ fn mouse_key_by_name(name: &str) -> Option<u64> {
 }
 
 fn mouse_key_name(key: KeyCode) -> Option<String> {
-    let (events, offset) = match key.0.checked_sub(CLICK_BASE) {
-        Some(offset) => (&CLICK_EVENTS[..], offset),
-        None => (&MOUSE_EVENTS[..], key.0.checked_sub(KeyCode::MOUSE.0 + 1)?),
-    };
-    let event = events.get(usize::try_from(offset / 3).ok()?)?;
-    let location = MOUSE_WHERE.get(usize::try_from(offset % 3).ok()?)?;
+    let (event, location) = key.mouse_parts()?;
+    let event = MOUSE_EVENTS
+        .iter()
+        .chain(CLICK_EVENTS.iter())
+        .nth(usize::try_from(event).ok()?)?;
+    let location = MOUSE_WHERE.get(usize::try_from(location).ok()?)?;
     Some(format!("{event}{location}"))
 }
 

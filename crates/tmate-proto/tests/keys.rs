@@ -590,3 +590,70 @@ proptest! {
         }
     }
 }
+
+/// tmux 3.3a's status-line range keys (StatusLeft, StatusRight, StatusDefault) name and sort
+/// as tmux's `KEYC_MOUSE_KEY` lists them: by event, then Pane, Status, the three ranges,
+/// Border; all mouse keys before BSpace.
+#[test]
+fn status_range_mouse_keys_name_and_sort_as_tmux() {
+    let names = [
+        "MouseDown1Pane",
+        "MouseDown1Status",
+        "MouseDown1StatusLeft",
+        "MouseDown1StatusRight",
+        "MouseDown1StatusDefault",
+        "MouseDown1Border",
+        "MouseDown2Pane",
+        "WheelDownStatusDefault",
+        "SecondClick1Pane",
+        "DoubleClick1StatusLeft",
+        "TripleClick3StatusRight",
+        "TripleClick3Border",
+        "BSpace",
+    ];
+    let keys: Vec<KeyCode> = names.iter().map(|n| KeyCode::parse(n).unwrap()).collect();
+    for (name, key) in names.iter().zip(&keys) {
+        assert_eq!(key.name(), *name);
+        assert_eq!(key.is_mouse(), *name != "BSpace", "{name}");
+    }
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(sorted, keys);
+    assert_eq!(KeyCode::mouse(0, 3), keys[2]);
+    assert_eq!(KeyCode::parse("mousedown1statusleft"), Some(keys[2]));
+    assert_eq!(KeyCode::parse("MouseDown1StatusNowhere"), None);
+}
+
+/// `user-keys` sequences become User0..User999 (the longest that matches, waiting while a
+/// longer one may still come); the names parse and print as tmux's.
+#[test]
+fn user_keys_from_input() {
+    use tmate_proto::{InputEvent, InputParser};
+    assert_eq!(KeyCode::parse("User0").unwrap().name(), "User0");
+    assert_eq!(KeyCode::parse("User999").unwrap().name(), "User999");
+    assert_eq!(KeyCode::parse("User1000"), None);
+    assert!(KeyCode::parse("User3") > KeyCode::parse("TripleClick3Border"));
+    let mut p = InputParser::new();
+    p.set_user_keys(vec![
+        (b"\x1b[5;30012~".to_vec(), KeyCode::user(0).unwrap()),
+        (b"\x1b[5;3".to_vec(), KeyCode::user(7).unwrap()),
+    ]);
+    let keys = |out: &[InputEvent]| -> Vec<String> {
+        out.iter()
+            .map(|e| match e {
+                InputEvent::Key { key, .. } => key.name(),
+                other => format!("{other:?}"),
+            })
+            .collect()
+    };
+    let mut out = Vec::new();
+    p.feed(b"a\x1b[5;30", &mut out);
+    assert_eq!(keys(&out), ["a"]);
+    p.feed(b"012~b", &mut out);
+    assert_eq!(keys(&out), ["a", "User0", "b"]);
+    out.clear();
+    p.feed(b"\x1b[5;3", &mut out);
+    assert!(out.is_empty());
+    p.flush(&mut out);
+    assert_eq!(keys(&out), ["User7"]);
+}

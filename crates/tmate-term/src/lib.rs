@@ -73,7 +73,7 @@ pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;
 pub use status::{
     Justify, Look, PaneIndicators, PaneLabel, PaneLines, PaneStatus, PromptLine, StatusBar,
-    StatusWindow, WindowEntry, fill_character, status_entry_at,
+    StatusRange, StatusWindow, WindowEntry, fill_character, status_entry_at, status_range_at,
 };
 pub use style::{
     ACTIVE_BORDER_STYLE, Attrs, BORDER_STYLE, Cell, Color, MESSAGE_STYLE, MODE_STYLE, PaneModes,

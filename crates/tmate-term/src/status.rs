@@ -409,6 +409,39 @@ pub fn status_entry_at(width: usize, status: &StatusBar, look: &Look, x: usize) 
     l.spans.iter().position(|(a, b)| cell >= *a && cell < *b)
 }
 
+/// What tmux 3.3a's default `status-format[0]` marks with `range=` at column `x` of a status
+/// line `width` cells wide, for the mouse: a window's entry, the status-left text
+/// (`range=left`), the status-right text (`range=right`); `None` elsewhere (separators, the
+/// list's markers, empty space: tmux's StatusDefault).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusRange {
+    /// The entry's place in `StatusBar::windows`.
+    Window(usize),
+    Left,
+    Right,
+}
+
+/// The [`StatusRange`] at column `x` of a default status line.
+pub fn status_range_at(
+    width: usize,
+    status: &StatusBar,
+    look: &Look,
+    x: usize,
+) -> Option<StatusRange> {
+    // The window list is drawn last, over the sides (absolute-centre): its ranges win.
+    if let Some(entry) = status_entry_at(width, status, look, x) {
+        return Some(StatusRange::Window(entry));
+    }
+    let l = layout(width, status, look);
+    if x < l.wl {
+        Some(StatusRange::Left)
+    } else if x >= l.right_at && x < l.right_at + l.wr {
+        Some(StatusRange::Right)
+    } else {
+        None
+    }
+}
+
 /// tmux `format_draw_put_list`'s view of a list too wide for its `width` cells at `offset`:
 /// (first list cell shown, where it is drawn, how many are shown), the `<` and `>` markers
 /// taking a cell each where the list is cut.

@@ -13,12 +13,17 @@ use tmate_proto::{KeyCode, MouseEvent};
 use crate::server::ClientInfo;
 use crate::state::State;
 
-/// Where a report landed (tmux `KEYC_MOUSE_LOCATION_*`, in KeyCode::mouse order).
+/// Where a report landed (tmux `KEYC_MOUSE_LOCATION_*`, in KeyCode::mouse order): a status
+/// line's window entry is Status, its `range=left` and `range=right` StatusLeft and
+/// StatusRight, the rest of it StatusDefault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
     Pane = 0,
     Status = 1,
     Border = 2,
+    StatusLeft = 3,
+    StatusRight = 4,
+    StatusDefault = 5,
 }
 
 /// The mouse event a command runs for: its pane and position there, for `-t =`,
@@ -123,7 +128,7 @@ pub fn click_expired(
     };
     let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
     let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
-    let spot = locate(w, x, y);
+    let spot = spot_at(st, info, sid, w, x, y);
     let event = DOUBLE_CLICK1 + u64::from(ev.button & 3).min(2);
     dispatch(shared, st, info, ms, spot, event, ev.button, false, true);
 }
@@ -168,7 +173,7 @@ pub fn handle(
     };
     let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
     let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
-    let spot = locate(w, x, y);
+    let spot = spot_at(st, info, sid, w, x, y);
     let b = ev.button;
     let release = ev.release || (!ev.sgr && b & 3 == 3 && b & 64 == 0);
     let Some(event) = event_number(shared, st, info, ev, release, ms, spot) else {
@@ -228,11 +233,10 @@ fn dispatch(
         .and_then(|t| st.keys.lookup(t, key))
         .or_else(|| st.keys.lookup(&default_table, key))
         .cloned();
-    // tmux: a status-line key belongs to the window whose range is under the mouse; away
-    // from the window list there is none (tmux's StatusLeft/StatusRight/StatusDefault keys,
-    // unbound by default).
+    // tmux: a Status key belongs to the window whose range is under the mouse; below a
+    // window smaller than the client there is no key.
     let window = if location == Location::Status {
-        let Some(idx) = status_window(st, info, sid, x, y) else {
+        let Some(idx) = spot.window else {
             return;
         };
         Some(idx)
@@ -300,26 +304,65 @@ pub fn status_entry_start(st: &State, sid: u32, idx: u32, cols: u16) -> Option<(
         .map(|x| (x, 0))
 }
 
-/// The window whose entry in the status line is at (x, y) of the client's terminal (the
-/// default status format's first line; other lines and formats have no windows here).
-fn status_window(st: &State, info: &ClientInfo, sid: u32, x: u16, y: u16) -> Option<u32> {
-    let s = st.sessions.get(&sid)?;
-    let w = s.windows.get(&s.current)?;
-    let cols = info
+/// Where a report at (x, y) of the client's terminal landed (tmux
+/// `server_client_check_mouse`): on one of the client's status lines (at the top or bottom
+/// by `status-position`), by the `range=` there; else in the window, whose rows start below
+/// status lines at the top.
+fn spot_at(
+    st: &State,
+    info: &ClientInfo,
+    sid: u32,
+    w: &crate::state::Window,
+    x: u16,
+    y: u16,
+) -> Spot {
+    let lines = crate::style::status_line_count(&st.session_option(sid, "status"));
+    let top = st.session_option(sid, "status-position") == "top";
+    let (cols, rows) = info
         .attached
         .and_then(|c| st.clients.get(&c))
-        .map(|c| c.tty_size.0)?;
-    if y != w.sy {
-        return None;
+        .map_or((0, 0), |c| c.tty_size);
+    let at = if top { 0 } else { rows.saturating_sub(lines) };
+    if lines > 0 && y >= at && y - at < lines {
+        let (location, window) = status_range(st, sid, cols, x, y - at);
+        return Spot {
+            x,
+            y,
+            location,
+            pane: None,
+            window,
+        };
     }
+    let y = if top && lines > 0 {
+        y.saturating_sub(lines)
+    } else {
+        y
+    };
+    locate(w, x, y)
+}
+
+/// What a status line `line` (from 0) has at column `x`: tmux 3.3a's default first line's
+/// ranges (the window list's entries, status-left, status-right), StatusDefault elsewhere and
+/// on lines drawn from other formats (their own `range=`s are not followed here).
+fn status_range(st: &State, sid: u32, cols: u16, x: u16, line: u16) -> (Location, Option<u32>) {
     let look = crate::style::look(st, sid);
-    if look.status_lines.first().is_some_and(Option::is_some) {
-        return None;
+    let custom = look.status_lines.first().is_some_and(Option::is_some);
+    let bar = crate::attach::status::status_bar(st, sid).filter(|_| line == 0 && !custom);
+    let Some(bar) = bar else {
+        return (Location::StatusDefault, None);
+    };
+    match tmate_term::status_range_at(usize::from(cols), &bar, &look, usize::from(x)) {
+        Some(tmate_term::StatusRange::Window(entry)) => {
+            let idx = bar
+                .windows
+                .get(entry)
+                .and_then(|w| u32::try_from(w.idx).ok());
+            (Location::Status, idx)
+        }
+        Some(tmate_term::StatusRange::Left) => (Location::StatusLeft, None),
+        Some(tmate_term::StatusRange::Right) => (Location::StatusRight, None),
+        None => (Location::StatusDefault, None),
     }
-    let bar = crate::attach::status::status_bar(st, sid)?;
-    let entry = tmate_term::status_entry_at(usize::from(cols), &bar, &look, usize::from(x))?;
-    let idx = bar.windows.get(entry)?.idx;
-    u32::try_from(idx).ok()
 }
 
 /// An unbound mouse key on a pane: to its tree mode, else to its program if it asked for the
@@ -364,16 +407,19 @@ fn locate(w: &crate::state::Window, x: u16, y: u16) -> Spot {
         y,
         location,
         pane,
+        window: None,
     }
 }
 
-/// Where a report landed: the window position, what is there, the pane it is of.
+/// Where a report landed: the window position, what is there, the pane it is of, the window
+/// of a status line's entry.
 #[derive(Debug, Clone, Copy)]
 struct Spot {
     x: u16,
     y: u16,
     location: Location,
     pane: Option<u32>,
+    window: Option<u32>,
 }
 
 /// The report as the event of `KeyCode::mouse`: down 0-2, up 3-5, drag 6-8, drag end 9-11,
@@ -393,6 +439,7 @@ fn event_number(
         y,
         location,
         pane,
+        ..
     } = spot;
     let b = ev.button;
     let wheel = b & 64 != 0;

@@ -434,6 +434,78 @@ async fn overlays_block_a_command_client_until_answered() {
     p.wait_both(&["show", "-gv", "@l"], "the answer", |s| s == "x\n");
 }
 
+/// A key binding's command-prompt, confirm-before and display-panes hold up the rest of the
+/// binding's list until answered (tmux 3.3a's CMD_RETURN_WAIT): the answer's commands run
+/// first, then the rest, which also runs after a refusal or a cancelled prompt.
+#[tokio::test]
+async fn a_bindings_overlay_holds_up_the_rest_of_its_list() {
+    let config = format!(
+        "{BASE_CONFIG}set -g display-panes-time 60000\n\
+         bind a command-prompt -p ask 'set -g @a %%' \\; display 'a=#{{@a}}'\n\
+         bind b confirm-before -p sure? 'set -g @b yes' \\; display 'b=#{{@b}}'\n\
+         bind c display-panes 'set -g @c %%' \\; display 'c=#{{@c}}'\n"
+    );
+    let mut p = Pair::start(&config, 80, 24, None).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.open(b"\x02a", "ask").await;
+    p.send(b"one\r").await;
+    p.status("the rest after the answer", |r| r == "a=one")
+        .await;
+    // The prefix clears the message and still starts the prefix table (an Escape there would
+    // go on to the pane); a cancelled prompt still lets the rest run.
+    p.send(b"\x02").await;
+    p.status("the message gone", |r| r.starts_with("[main]"))
+        .await;
+    p.open(b"a", "ask").await;
+    p.send(b"\x03").await;
+    p.status("the rest after C-c", |r| r == "a=one").await;
+    p.send(b"\x02").await;
+    p.status("the message gone", |r| r.starts_with("[main]"))
+        .await;
+
+    p.open(b"b", "sure?").await;
+    p.send(b"n").await;
+    p.status("the rest after a refusal", |r| r == "b=").await;
+    p.send(b"\x02").await;
+    p.status("the message gone", |r| r.starts_with("[main]"))
+        .await;
+    p.open(b"b", "sure?").await;
+    p.send(b"y").await;
+    p.status("the rest after yes", |r| r == "b=yes").await;
+    p.send(b"\x02").await;
+    p.status("the message gone", |r| r.starts_with("[main]"))
+        .await;
+
+    p.send(b"c").await;
+    for c in &mut p.clients {
+        c.wait_for("the pane size label", |c| c.row(0).contains("80x23"))
+            .await;
+    }
+    p.send(b"0").await;
+    p.status("the rest after a pane was chosen", |r| r == "c=%0")
+        .await;
+}
+
+/// `user-keys`: an input sequence of one's own is the key User0..User999, bound like any
+/// other (here in the root table), as tmux 3.3a.
+#[tokio::test]
+async fn user_keys_map_input_sequences() {
+    let config = format!(
+        "{BASE_CONFIG}set -s user-keys[0] \"\\e[5;30012~\"\n\
+         set -s user-keys[3] \"\\033Ox\"\n\
+         bind -n User0 display user-zero\nbind -n User3 display 'user #{{window_name}}'\n"
+    );
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.send(b"\x1b[5;30012~").await;
+    p.status("User0 ran", |r| r == "user-zero").await;
+    p.send(b"\x1bOx").await;
+    p.status("User3 ran", |r| r == "user w0").await;
+    p.run_both(&["show", "-s", "user-keys"]);
+}
+
 /// Wait for each child to exit (polling, with the harness's deadline): exit code, stdout,
 /// stderr.
 async fn finish(

@@ -355,3 +355,75 @@ async fn display_message_ignoring_keys() {
     // Both dropped the first keys (the message shows for 5 s, ample time to type them).
     p.same_rows(0..24, "after the message");
 }
+
+/// Status-line clicks as tmux 3.3a names them: a window's entry is `Status` (`-t =` is that
+/// window), the status-left text `StatusLeft`, the status-right text `StatusRight`, the rest
+/// `StatusDefault`; with `status-position top` the status line is the first row and clicks
+/// below it land on the pane under them.
+#[tokio::test]
+async fn status_line_mouse_ranges_at_the_bottom_and_top() {
+    let mut config = "set -g status-right 'RIGHT'\nset -g display-time 20000\n\
+                      set -g assume-paste-time 0\nset -g mouse on\n"
+        .to_string();
+    // Clicks in quick succession are a second and a third click (tmux's 300 ms click timer):
+    // each location's three keys do the same.
+    for click in ["MouseDown1", "SecondClick1", "TripleClick1"] {
+        for (place, command) in [
+            ("StatusLeft", "display left"),
+            ("StatusRight", "display right"),
+            ("StatusDefault", "display default"),
+            ("Status", "select-window -t ="),
+        ] {
+            config.push_str(&format!("bind -n {click}{place} {command}\n"));
+        }
+    }
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["new-window", "-d", "-n", "w1", "cat"]);
+    }
+    p.status("both windows", |r| r.starts_with("[main] 0:w0* 1:w1"))
+        .await;
+    let click = |x: u16, y: u16| format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m").into_bytes();
+    // "[main] " is status-left, "0:w0* " starts at column 8 (1-based), RIGHT ends the row.
+    p.send(&click(15, 24)).await;
+    p.wait_both(
+        &["display", "-p", "#{window_index}"],
+        "window 1 chosen",
+        |s| s == "1\n",
+    );
+    p.status("window 1 current", |r| r.contains("1:w1*")).await;
+    p.send(&click(2, 24)).await;
+    p.status("status-left clicked", |r| r == "left").await;
+    p.send(&click(40, 24)).await;
+    p.status("the rest clicked", |r| r == "default").await;
+    p.send(&click(78, 24)).await;
+    p.status("status-right clicked", |r| r == "right").await;
+
+    for m in &p.muxes {
+        m.run(&["set", "-g", "status-position", "top"]);
+        m.run(&["split-window", "-v", "cat"]);
+    }
+    p.wait_both(&["display", "-p", "#{pane_index}"], "the split", |s| {
+        s == "1\n"
+    });
+    p.send(&click(2, 1)).await;
+    first_row(&mut p, "status-left clicked at the top", "left").await;
+    p.same_rows(0..1, "the top status line");
+    p.send(&click(40, 1)).await;
+    first_row(&mut p, "the rest clicked at the top", "default").await;
+    // Window rows start on the second row: row 12 is the top pane's last row (11 rows, then
+    // the border), not the border.
+    p.send(&click(10, 12)).await;
+    p.wait_both(
+        &["display", "-p", "#{pane_index}"],
+        "the top pane chosen",
+        |s| s == "0\n",
+    );
+}
+
+/// Wait until the first row shows `want` on both clients.
+async fn first_row(p: &mut Pair, what: &str, want: &str) {
+    for c in &mut p.clients {
+        c.wait_for(what, |c| c.row(0).trim_end() == want).await;
+    }
+}

@@ -424,24 +424,8 @@ impl AttachedClient<'_> {
     fn run_commands(&mut self, st: &mut State, ctx: &ClientInfo, commands: &[Vec<String>]) {
         let shared = self.shared;
         let r = crate::cmd::run_list(shared, st, ctx, commands);
-        if let Some(client) = ctx.attached
-            && let Some(err) = r.err.lines().next()
-            && let Some(sid) = st.clients.get(&client).map(|c| c.session)
-        {
-            let current = st.sessions.get(&sid).map(|s| s.current).unwrap_or(0);
-            show_error(st, sid, current, client, err);
-        }
-        // What the commands printed goes into the view mode of the client's pane (tmux
-        // 3.3a's `cmdq_print` for a client with a session), a line at a time.
-        if let Some(client) = ctx.attached
-            && !r.out.is_empty()
-            && let Some(sid) = st.clients.get(&client).map(|c| c.session)
-            && let Some(pane) = crate::copy::active_pane(st, sid)
-        {
-            let out = r.out.strip_suffix('\n').unwrap_or(&r.out);
-            for line in out.split('\n') {
-                crate::copy::view_add(st, pane, line, false);
-            }
+        if let Some(client) = ctx.attached {
+            show_outcome(st, client, &r);
         }
         if r.kill_server {
             shared.shutdown.notify_one();
@@ -461,6 +445,27 @@ impl AttachedClient<'_> {
                 ClientEvent::Menu(request) => self.open_menu(&request),
                 other => self.keys.deferred.push(other),
             }
+        }
+    }
+}
+
+/// What a client's commands gave, shown on it: the first error on its status line, what
+/// they printed into the view mode of its pane (tmux 3.3a's `cmdq_error` and `cmdq_print`
+/// for a client with a session), a line at a time.
+pub fn show_outcome(st: &mut State, client: u32, r: &crate::cmd::CmdResult) {
+    let Some(sid) = st.clients.get(&client).map(|c| c.session) else {
+        return;
+    };
+    if let Some(err) = r.err.lines().next() {
+        let current = st.sessions.get(&sid).map(|s| s.current).unwrap_or(0);
+        show_error(st, sid, current, client, err);
+    }
+    if !r.out.is_empty()
+        && let Some(pane) = crate::copy::active_pane(st, sid)
+    {
+        let out = r.out.strip_suffix('\n').unwrap_or(&r.out);
+        for line in out.split('\n') {
+            crate::copy::view_add(st, pane, line, false);
         }
     }
 }

@@ -6,7 +6,7 @@
 
 mod connection;
 mod draw;
-mod input;
+pub(crate) mod input;
 pub(crate) mod status;
 
 use std::sync::Arc;
@@ -445,6 +445,21 @@ impl<'a> AttachedClient<'a> {
     /// Bytes the client typed.
     fn on_input(&mut self, bytes: &[u8]) {
         self.active_at = Instant::now();
+        // `user-keys` as they are now (tmux rebuilds its key tree when the option changes).
+        let user = self
+            .shared
+            .lock()
+            .options
+            .get(crate::options::Scope::Server, "user-keys")
+            .map(crate::options::array_items)
+            .unwrap_or_default();
+        self.parser.set_user_keys(
+            user.into_iter()
+                .filter_map(|(i, s)| {
+                    Some((s.into_bytes(), tmate_proto::KeyCode::user(u64::from(i))?))
+                })
+                .collect(),
+        );
         self.parser.feed(bytes, &mut self.parsed);
         let quiet = self.handle_parsed();
         self.redraw = !quiet;

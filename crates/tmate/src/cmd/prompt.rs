@@ -29,15 +29,17 @@ fn target(ctx: &Ctx<'_>, state: &State) -> Result<(u32, crate::format::Ctx), Str
 /// Longest a command client waits for an overlay (tmux waits for ever; a day is plenty).
 const MAX_WAIT: Duration = Duration::from_secs(24 * 60 * 60);
 
-/// Whether this command waits for its overlay: without `-b`, from a command client (a key
-/// binding's or a control client's list goes on at once, as before tmux 3.3a).
+/// Whether this command waits for its overlay: without `-b` (tmux 3.3a's CMD_RETURN_WAIT),
+/// from a command client or a key binding, whose list goes on once the overlay is answered
+/// or closed; a control client's goes on at once.
 fn waits(ctx: &Ctx<'_>, args: &Args) -> bool {
-    !args.has('b') && ctx.client.attached.is_none() && !ctx.client.control
+    !args.has('b') && !ctx.client.control
 }
 
 /// A waiter for the overlay (when the command waits) and the command's outcome: done at
-/// once, or once the overlay answers, its commands run as the command client's (tmux inserts
-/// them after the waiting item, so their output and errors are the client's).
+/// once, or once the overlay answers, its commands run as the client's (tmux inserts them
+/// after the waiting item, so their output and errors are the command client's, or shown on
+/// the attached client whose binding waited), before the rest of the list.
 fn waiting(ctx: &Ctx<'_>, wait: bool) -> (Waiter, CmdResult) {
     if !wait {
         return (Waiter::default(), CmdResult::default());
@@ -66,6 +68,15 @@ fn waiting(ctx: &Ctx<'_>, wait: bool) -> (Waiter, CmdResult) {
                 r.err.push_str(&later.err);
                 r.code = later.code;
             }
+        }
+        if let Some(attached) = client.attached {
+            {
+                let mut st = shared.lock();
+                crate::attach::input::show_outcome(&mut st, attached, &r);
+            }
+            shared.notify();
+            r.out.clear();
+            r.err.clear();
         }
         if r.code == 0 {
             r.code = answer.code;
