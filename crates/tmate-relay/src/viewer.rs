@@ -899,7 +899,10 @@ mod tests {
         assert_eq!(due, Some(changed_at + timing.typist_lead));
         // A flood of output is paced as before, typist or not.
         let due = watcher.frame_due(Some(now), 0, &timing, now);
-        assert_eq!(due, Some(now + timing.quick_interval.max(timing.typist_lead)));
+        assert_eq!(
+            due,
+            Some(now + timing.quick_interval.max(timing.typist_lead))
+        );
         let pty_bytes_drawn = 0;
         let timing_small = ViewerTiming {
             small_update: 0,
