@@ -50,7 +50,9 @@ pub struct ViewerTiming {
     pub stall_limit: Duration,
     /// While another viewer types, how long this one's small frames wait after the change,
     /// so the typist's echo is drawn, encrypted and written first (on 2 cores, twenty viewers
-    /// drawn at once put the typist's echo behind nineteen others').
+    /// drawn at once put the typist's echo behind nineteen others'). Measured with 20 viewers
+    /// (docs/BENCHMARKS.md): 0.75 ms gives the typist the same gain as 2 ms at about half
+    /// the watchers' extra wait.
     pub typist_lead: Duration,
 }
 
@@ -63,7 +65,7 @@ impl Default for ViewerTiming {
             frame_interval: Duration::from_millis(16),
             quick_interval: Duration::from_millis(2),
             small_update: 1024,
-            typist_lead: Duration::from_millis(2),
+            typist_lead: Duration::from_micros(750),
             escape_time: Duration::from_millis(50),
             stall_limit: Duration::from_secs(60),
         }
