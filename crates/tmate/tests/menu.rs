@@ -25,23 +25,6 @@ const CONFIG: &str = "set -g status-right 'R'\nset -g assume-paste-time 0\n\
     bind m display-menu -T Pick First a 'rename-window first' '' '-Disabled' b '' \
     'Third item' c 'rename-window third' 'Last' Down 'rename-window last'\n";
 
-/// Until both clients draw the same rows `0..rows`; then compared (failing with both).
-async fn same_screens(p: &mut Pair, rows: u16, what: &str) {
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        let differs = (0..rows).any(|r| p.clients[0].styled_row(r) != p.clients[1].styled_row(r));
-        if !differs {
-            return;
-        }
-        if Instant::now() > deadline {
-            p.same_rows(0..rows, what);
-        }
-        for c in &mut p.clients {
-            c.pump(Duration::from_millis(50)).await;
-        }
-    }
-}
-
 /// display-menu from a command client on both, not waited for: the command client waits
 /// until the menu closes; reaped by `done`.
 fn menu_command(p: &Pair, args: &[&str]) -> Vec<std::process::Child> {
@@ -103,7 +86,7 @@ async fn a_menu_from_the_command_line_at_a_position() {
         ],
     );
     wait_text(&mut p, "the menu", "Third item").await;
-    same_screens(&mut p, 24, "the menu").await;
+    p.same_screens(Some(24), "the menu").await;
     for c in &mut children {
         assert!(
             c.try_wait().unwrap().is_none(),
@@ -112,11 +95,11 @@ async fn a_menu_from_the_command_line_at_a_position() {
     }
     // Down skips the separator and the disabled item.
     p.send(b"\x1b[B").await;
-    same_screens(&mut p, 24, "the choice moved").await;
+    p.same_screens(Some(24), "the choice moved").await;
     p.send(b"\r").await;
     p.status("the renamed window", |r| r.contains("0:third*"))
         .await;
-    same_screens(&mut p, 24, "the menu closed").await;
+    p.same_screens(Some(24), "the menu closed").await;
     done(children);
 }
 
@@ -127,20 +110,20 @@ async fn a_bound_menu_centred_its_keys_and_q() {
         .await;
     p.send(b"\x02m").await;
     wait_text(&mut p, "the menu", "Third item").await;
-    same_screens(&mut p, 24, "the centred menu").await;
+    p.same_screens(Some(24), "the centred menu").await;
     p.send(b"q").await;
     for c in &mut p.clients {
         c.wait_text("the menu gone", |t| !t.contains("Third item"))
             .await;
     }
-    same_screens(&mut p, 24, "after q").await;
+    p.same_screens(Some(24), "after q").await;
     // An item's key runs its command at once.
     p.send(b"\x02m").await;
     wait_text(&mut p, "the menu again", "Third item").await;
     p.send(b"c").await;
     p.status("the renamed window", |r| r.contains("0:third*"))
         .await;
-    same_screens(&mut p, 24, "after c").await;
+    p.same_screens(Some(24), "after c").await;
 }
 
 #[tokio::test]
@@ -166,7 +149,7 @@ async fn menu_positions_and_errors() {
             ],
         );
         wait_text(&mut p, "the menu", "Item").await;
-        same_screens(&mut p, 24, &format!("-x {x} -y {y}")).await;
+        p.same_screens(Some(24), &format!("-x {x} -y {y}")).await;
         p.send(b"\x1b").await;
         for c in &mut p.clients {
             c.wait_text("the menu gone", |t| !t.contains("Item")).await;
@@ -199,7 +182,7 @@ async fn the_default_window_and_pane_menus() {
     // C-b <: the window menu at the window's status-line entry.
     p.send(b"\x02<").await;
     wait_text(&mut p, "the window menu", "New At End").await;
-    same_screens(&mut p, 24, "C-b <").await;
+    p.same_screens(Some(24), "C-b <").await;
     p.send(b"n").await;
     p.status("the rename prompt", |r| r.starts_with("(rename-window) w0"))
         .await;
@@ -209,10 +192,10 @@ async fn the_default_window_and_pane_menus() {
     // C-b >: the pane menu below the pane.
     p.send(b"\x02>").await;
     wait_text(&mut p, "the pane menu", "Horizontal Split").await;
-    same_screens(&mut p, 24, "C-b >").await;
+    p.same_screens(Some(24), "C-b >").await;
     p.send(b"z").await;
     wait_text(&mut p, "zoomed", "0:w0*Z").await;
-    same_screens(&mut p, 24, "zoomed from the menu").await;
+    p.same_screens(Some(24), "zoomed from the menu").await;
     // A click closes a menu opened by keys.
     p.send(b"\x02>").await;
     wait_text(&mut p, "the pane menu again", "Unzoom").await;
@@ -221,7 +204,7 @@ async fn the_default_window_and_pane_menus() {
         c.wait_text("closed by a click", |t| !t.contains("Unzoom"))
             .await;
     }
-    same_screens(&mut p, 24, "after the click").await;
+    p.same_screens(Some(24), "after the click").await;
 }
 
 /// Both with `mouse on` and the window split; each right-button test starts afresh, as a
@@ -247,16 +230,16 @@ async fn the_right_button_pane_menu_follows_the_mouse() {
     // MouseDown3Pane: the pane menu at the mouse, nothing chosen.
     p.send(&sgr(2, 10, 5, true)).await;
     wait_text(&mut p, "the pane menu", "Horizontal Split").await;
-    same_screens(&mut p, 24, "MouseDown3Pane").await;
+    p.same_screens(Some(24), "MouseDown3Pane").await;
     // Moving over an item chooses it; releasing there runs it (Vertical Split).
     p.send(&sgr(34, 14, 7, true)).await;
-    same_screens(&mut p, 24, "the mouse over an item").await;
+    p.same_screens(Some(24), "the mouse over an item").await;
     p.send(&sgr(2, 14, 7, false)).await;
     wait_gone(&mut p, "the menu gone", "Horizontal Split").await;
     p.wait_both(&["display", "-p", "#{window_panes}"], "the split", |o| {
         o.trim() == "3"
     });
-    same_screens(&mut p, 24, "after the release").await;
+    p.same_screens(Some(24), "after the release").await;
 }
 
 #[tokio::test]
@@ -265,10 +248,10 @@ async fn a_release_away_from_a_mouse_menu_closes_it() {
     // M-MouseDown3Pane opens the pane menu too.
     p.send(&sgr(10, 50, 12, true)).await;
     wait_text(&mut p, "the pane menu", "Vertical Split").await;
-    same_screens(&mut p, 24, "M-MouseDown3Pane").await;
+    p.same_screens(Some(24), "M-MouseDown3Pane").await;
     p.send(&sgr(2, 2, 2, false)).await;
     wait_gone(&mut p, "the menu gone", "Vertical Split").await;
-    same_screens(&mut p, 24, "released outside").await;
+    p.same_screens(Some(24), "released outside").await;
 }
 
 #[tokio::test]
@@ -278,10 +261,10 @@ async fn the_right_button_window_menu_on_the_status_line() {
     // MouseDown3Status: the window menu at the clicked window's entry.
     p.send(&sgr(2, 16, 24, true)).await;
     wait_text(&mut p, "the window menu", "New At End").await;
-    same_screens(&mut p, 24, "MouseDown3Status").await;
+    p.same_screens(Some(24), "MouseDown3Status").await;
     p.send(b"q").await;
     wait_gone(&mut p, "the menu gone", "New At End").await;
-    same_screens(&mut p, 24, "after q").await;
+    p.same_screens(Some(24), "after q").await;
 }
 
 #[tokio::test]
@@ -309,11 +292,11 @@ async fn a_menu_with_o_stays_open_after_the_release() {
     wait_text(&mut p, "the menu", "Two").await;
     // The release where it opened (its top border) leaves it open.
     p.send(&sgr(2, 10, 5, false)).await;
-    same_screens(&mut p, 24, "released").await;
+    p.same_screens(Some(24), "released").await;
     // Over the second item, a press chooses it.
     p.send(&sgr(35, 6, 7, true)).await;
     p.send(&sgr(0, 6, 7, true)).await;
     p.status("the renamed window", |r| r.contains("0:two*"))
         .await;
-    same_screens(&mut p, 24, "chosen by a press").await;
+    p.same_screens(Some(24), "chosen by a press").await;
 }

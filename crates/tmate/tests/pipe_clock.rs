@@ -174,24 +174,6 @@ fn a_pipe_that_never_reads_stalls_nothing() {
     assert_eq!(m.run(&["display", "-p", "#{pane_pipe}"]), "1\n");
 }
 
-/// Until both clients draw the same rows `0..rows` (both clocks follow the same local time,
-/// so a minute turning between the two draws settles at the next one).
-async fn same_screens(p: &mut Pair, rows: u16, what: &str) {
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        let differs = (0..rows).any(|r| p.clients[0].styled_row(r) != p.clients[1].styled_row(r));
-        if !differs {
-            return;
-        }
-        if Instant::now() > deadline {
-            p.same_rows(0..rows, what);
-        }
-        for c in &mut p.clients {
-            c.pump(Duration::from_millis(50)).await;
-        }
-    }
-}
-
 const CONFIG: &str = "set -g status-right 'R'\nset -g status-left '[main] '\n";
 
 #[tokio::test]
@@ -206,7 +188,7 @@ async fn clock_mode_draws_as_tmux_and_any_key_leaves_it() {
         })
         .await;
     }
-    same_screens(&mut p, 24, "24-hour clock").await;
+    p.same_screens(Some(24), "24-hour clock").await;
     assert_eq!(
         p.run_both(&["display", "-p", "#{pane_in_mode} #{pane_mode}"]),
         "1 clock-mode\n"
@@ -219,7 +201,7 @@ async fn clock_mode_draws_as_tmux_and_any_key_leaves_it() {
         })
         .await;
     }
-    same_screens(&mut p, 24, "after the clock").await;
+    p.same_screens(Some(24), "after the clock").await;
     assert_eq!(p.run_both(&["display", "-p", "#{pane_in_mode}"]), "0\n");
     assert_eq!(p.clients[1].row(0), "");
     // send-keys with a client attached: the first key leaves the clock, the rest are typed.
@@ -229,7 +211,7 @@ async fn clock_mode_draws_as_tmux_and_any_key_leaves_it() {
         c.wait_text("the keys after the first", |t| t.starts_with("bc"))
             .await;
     }
-    same_screens(&mut p, 24, "send-keys into the clock").await;
+    p.same_screens(Some(24), "send-keys into the clock").await;
 }
 
 #[test]
@@ -259,8 +241,8 @@ async fn twelve_hour_clock_in_colour_and_a_small_pane() {
         })
         .await;
     }
-    same_screens(&mut p, 24, "12-hour clocks").await;
+    p.same_screens(Some(24), "12-hour clocks").await;
     // Resized: the clock is drawn again at the new size.
     p.run_both(&["resize-pane", "-t", "main:0.1", "-x", "50"]);
-    same_screens(&mut p, 24, "resized clocks").await;
+    p.same_screens(Some(24), "resized clocks").await;
 }

@@ -23,24 +23,6 @@ use pair::Pair;
 
 const CONFIG: &str = "set -g status-right 'R'\nset -g assume-paste-time 0\n";
 
-/// Until both clients draw the same rows; then compared (failing with both).
-async fn same_screens(p: &mut Pair, what: &str) {
-    let rows = p.clients[0].rows();
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        let differs = (0..rows).any(|r| p.clients[0].styled_row(r) != p.clients[1].styled_row(r));
-        if !differs {
-            return;
-        }
-        if Instant::now() > deadline {
-            p.same_rows(0..rows, what);
-        }
-        for c in &mut p.clients {
-            c.pump(Duration::from_millis(50)).await;
-        }
-    }
-}
-
 /// display-popup from a command client on both, not waited for: the command waits until its
 /// popup closes; `finish` reaps it.
 fn popup(p: &Pair, args: &[&str]) -> Vec<Child> {
@@ -117,14 +99,14 @@ async fn a_popup_shows_its_program_takes_keys_and_escape_closes_it() {
         ],
     );
     wait_text(&mut p, "the popup", "world").await;
-    same_screens(&mut p, "the popup").await;
+    p.same_screens(None, "the popup").await;
     p.send(b"typed").await;
     wait_text(&mut p, "the typed keys", "typed").await;
-    same_screens(&mut p, "keys to the program").await;
+    p.same_screens(None, "keys to the program").await;
     // The pane under the popup got none of them.
     p.send(b"\x1b").await;
     wait_gone(&mut p, "the popup closed", "world").await;
-    same_screens(&mut p, "after Escape").await;
+    p.same_screens(None, "after Escape").await;
     // Closed while its program ran: tmux's 128 + SIGHUP.
     assert_eq!(finish(children, "Escape"), Some(129));
 }
@@ -155,10 +137,11 @@ async fn popup_sizes_positions_and_borders() {
         all.extend(["-E", "printf 'inside\\n'; exec cat"]);
         let children = popup(&p, &all);
         wait_text(&mut p, "the popup", "inside").await;
-        same_screens(&mut p, &format!("display-popup {args:?}")).await;
+        p.same_screens(None, &format!("display-popup {args:?}"))
+            .await;
         p.run_both(&["display-popup", "-C"]);
         wait_gone(&mut p, "closed by -C", "inside").await;
-        same_screens(&mut p, &format!("closed {args:?}")).await;
+        p.same_screens(None, &format!("closed {args:?}")).await;
         finish(children, &format!("{args:?}"));
     }
 }
@@ -183,14 +166,14 @@ async fn popup_options_directory_and_environment() {
         ],
     );
     wait_text(&mut p, "the popup", "bar /tmp").await;
-    same_screens(&mut p, "popup options").await;
+    p.same_screens(None, "popup options").await;
     // With -E, Escape goes to the program (cat shows it as ^[).
     p.send(b"\x1b").await;
     wait_text(&mut p, "escape typed", "^[").await;
-    same_screens(&mut p, "escape to the program").await;
+    p.same_screens(None, "escape to the program").await;
     p.send(b"\r\x04").await;
     wait_gone(&mut p, "closed when cat ends", "bar /tmp").await;
-    same_screens(&mut p, "closed").await;
+    p.same_screens(None, "closed").await;
     assert_eq!(finish(children, "-E"), Some(0));
 }
 
@@ -203,7 +186,7 @@ async fn closing_on_exit_with_e_and_ee() {
     // -EE: a failure leaves it open with what the program wrote, until Escape.
     let children = popup(&p, &["-EE", "printf 'failing\\n'; exit 3"]);
     wait_text(&mut p, "the popup", "failing").await;
-    same_screens(&mut p, "-EE after a failure").await;
+    p.same_screens(None, "-EE after a failure").await;
     p.send(b"\x1b").await;
     wait_gone(&mut p, "closed by Escape", "failing").await;
     assert_eq!(finish(children, "-EE exit 3"), Some(3));
@@ -213,10 +196,10 @@ async fn closing_on_exit_with_e_and_ee() {
     // Without -E the popup stays after the program ends.
     let children = popup(&p, &["printf 'done\\n'"]);
     wait_text(&mut p, "the popup", "done").await;
-    same_screens(&mut p, "ended, still open").await;
+    p.same_screens(None, "ended, still open").await;
     p.send(b"\x03").await;
     wait_gone(&mut p, "closed by C-c", "done").await;
-    same_screens(&mut p, "after C-c").await;
+    p.same_screens(None, "after C-c").await;
     // Its status is 0, or 129 had C-c come before the program's end was seen (on either).
     let _ = reap(children);
 }
@@ -244,10 +227,10 @@ async fn popup_errors_and_a_bound_popup() {
     }
     p.send(b"\x02u").await;
     wait_text(&mut p, "the bound popup", "bound").await;
-    same_screens(&mut p, "the bound popup").await;
+    p.same_screens(None, "the bound popup").await;
     p.send(b"\x04").await;
     wait_gone(&mut p, "closed when cat ends", "Bound").await;
-    same_screens(&mut p, "closed").await;
+    p.same_screens(None, "closed").await;
 }
 
 #[tokio::test]
@@ -269,7 +252,7 @@ async fn a_popup_follows_its_client_resizing() {
         ],
     );
     wait_text(&mut p, "the popup", "sized").await;
-    same_screens(&mut p, "before the resize").await;
+    p.same_screens(None, "before the resize").await;
     // Smaller than the popup: it shrinks and moves in; its program gets the new size.
     for c in &mut p.clients {
         c.resize(50, 12);
@@ -282,12 +265,12 @@ async fn a_popup_follows_its_client_resizing() {
     }
     p.send(b"stty size\r").await;
     wait_text(&mut p, "the program's new size", "10 48").await;
-    same_screens(&mut p, "smaller").await;
+    p.same_screens(None, "smaller").await;
     // Back to the first size: the popup's own place and size again.
     for c in &mut p.clients {
         c.resize(80, 24);
     }
-    same_screens(&mut p, "larger again").await;
+    p.same_screens(None, "larger again").await;
     p.run_both(&["display-popup", "-C"]);
     wait_gone(&mut p, "closed", "sized").await;
     finish(children, "resized");
@@ -315,7 +298,7 @@ async fn the_mouse_moves_and_resizes_a_popup_and_reaches_its_program() {
         c.wait_for("moved", |c| c.row(11).find('┌') == Some(20))
             .await;
     }
-    same_screens(&mut p, "moved").await;
+    p.same_screens(None, "moved").await;
     // Button 3 dragged along the right border resizes it from its top-left.
     p.send(&sgr(2, 50, 14, true)).await;
     p.send(&sgr(34, 50, 15, true)).await;
@@ -327,12 +310,12 @@ async fn the_mouse_moves_and_resizes_a_popup_and_reaches_its_program() {
         })
         .await;
     }
-    same_screens(&mut p, "resized").await;
+    p.same_screens(None, "resized").await;
     // Inside, the program asked for the mouse: it reads the click.
     p.send(&sgr(0, 25, 15, true)).await;
     p.send(&sgr(0, 25, 15, false)).await;
     wait_text(&mut p, "the click read", "^[[<0;").await;
-    same_screens(&mut p, "the click read").await;
+    p.same_screens(None, "the click read").await;
     p.run_both(&["display-popup", "-C"]);
     wait_gone(&mut p, "closed", "mouse").await;
     finish(children, "mouse");

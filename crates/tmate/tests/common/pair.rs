@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+use std::time::{Duration, Instant};
+
 use tmate_fixtures::pty_client::PtyClient;
 
 use crate::common::Mux;
@@ -75,6 +77,26 @@ impl Pair {
                 self.clients[1].screen.screen().contents(),
                 self.clients[0].screen.screen().contents(),
             );
+        }
+    }
+
+    /// Until both clients draw the same rows `0..rows` (all rows when `None`); then compared,
+    /// failing with both screens once `DEADLINE` passes.
+    pub async fn same_screens(&mut self, rows: Option<u16>, what: &str) {
+        let rows = rows.unwrap_or_else(|| self.clients[0].rows());
+        let deadline = Instant::now() + crate::common::DEADLINE;
+        loop {
+            let differs =
+                (0..rows).any(|r| self.clients[0].styled_row(r) != self.clients[1].styled_row(r));
+            if !differs {
+                return;
+            }
+            if Instant::now() > deadline {
+                self.same_rows(0..rows, what);
+            }
+            for c in &mut self.clients {
+                c.pump(Duration::from_millis(50)).await;
+            }
         }
     }
 
