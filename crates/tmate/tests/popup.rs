@@ -252,6 +252,9 @@ async fn a_popup_follows_its_client_resizing() {
         ],
     );
     wait_text(&mut p, "the popup", "sized").await;
+    // Keys typed before the shell's prompt would be echoed ahead of it, as the shell's
+    // start-up races the typing.
+    wait_text(&mut p, "the shell's prompt", "│$").await;
     p.same_screens(None, "before the resize").await;
     // Smaller than the popup: it shrinks and moves in; its program gets the new size.
     for c in &mut p.clients {
