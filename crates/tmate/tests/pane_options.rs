@@ -142,9 +142,12 @@ fn pane_hooks_and_remain_on_exit_format() {
             &["show-hooks", "-p", "-t", ":.0"],
             &["show-hooks", "-w"],
             &["show-hooks", "-pA", "-t", ":.1"],
-            &["send-keys", "-t", ":.1", "C-d"],
         ],
     );
+    for m in [&tmux, &tmate] {
+        m.wait_pane_program(":.1", "cat");
+    }
+    compare_outcomes_on(&tmux, &tmate, &[&["send-keys", "-t", ":.1", "C-d"]]);
     for m in [&tmux, &tmate] {
         m.wait_for(
             &["show-options", "-gqv", "@died"],

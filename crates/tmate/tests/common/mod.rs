@@ -122,6 +122,32 @@ impl Mux {
             std::thread::sleep(Duration::from_millis(20));
         }
     }
+
+    /// Wait until `program` runs as the pane's process or one of its children: keys sent
+    /// before the pane's shell has exec'd its command can be lost while the pane starts.
+    pub fn wait_pane_program(&self, target: &str, program: &str) {
+        let pid = self.run(&["display-message", "-p", "-t", target, "#{pane_pid}"]);
+        let pid = pid.trim().to_owned();
+        let comm =
+            |pid: &str| std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+        let deadline = Instant::now() + DEADLINE;
+        loop {
+            let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children"))
+                .unwrap_or_default();
+            if std::iter::once(pid.as_str())
+                .chain(children.split_whitespace())
+                .any(|p| comm(p).trim() == program)
+            {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{}: pane {target} (pid {pid}) never ran {program}",
+                self.program.display()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
 }
 
 impl Drop for Mux {
