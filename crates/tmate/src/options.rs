@@ -585,6 +585,16 @@ pub fn array_items(encoded: &str) -> BTreeMap<u32, String> {
         .collect()
 }
 
+/// The values of an encoded array in index order, without copying them (`array_encode`
+/// writes items sorted by index, one per index).
+pub fn array_values(encoded: &str) -> impl Iterator<Item = &str> {
+    encoded
+        .split('\0')
+        .filter_map(|item| item.split_once('='))
+        .filter(|(i, _)| i.parse::<u32>().is_ok())
+        .map(|(_, v)| v)
+}
+
 /// The encoding `array_items` reads.
 pub fn array_encode(items: &BTreeMap<u32, String>) -> String {
     items

@@ -88,9 +88,14 @@ impl Shared {
         self.changed.send_modify(|g| *g = g.wrapping_add(1));
     }
 
-    /// Exit when nothing is left to serve (tmux's exit-empty).
+    /// Exit when nothing is left to serve, unless the `exit-empty` server option is off (as
+    /// tmux's server loop: `start-server` then keeps a server without sessions).
     pub fn check_empty(&self, state: &State) {
-        if state.sessions.is_empty() {
+        let exit_empty = state
+            .options
+            .get(crate::options::Scope::Server, "exit-empty")
+            .is_none_or(|v| v != "off");
+        if state.sessions.is_empty() && exit_empty {
             self.shutdown.notify_one();
         }
     }
@@ -170,6 +175,7 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
         if let Some(sid) = st.sessions.keys().next().copied() {
             crate::copy::show_config_errors(&mut st, sid);
         }
+        crate::uplink::connect_early(&shared, &mut st);
     }
     tokio::spawn(watch_silence(Arc::clone(&shared)));
     loop {
@@ -314,8 +320,10 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
     let result = {
         let mut st = shared.lock();
         let r = crate::cmd::run_line(&shared, &mut st, &info, &argv);
-        if r.kill_server || (r.attach.is_none() && st.sessions.is_empty()) {
+        if r.kill_server {
             shared.shutdown.notify_one();
+        } else if r.attach.is_none() {
+            shared.check_empty(&st);
         }
         r
     };
@@ -390,9 +398,6 @@ async fn finish_pending(
     };
     let r = done?;
     write_output(stream, &r.out, &r.err).await;
-    let st = shared.lock();
-    if st.sessions.is_empty() {
-        shared.shutdown.notify_one();
-    }
+    shared.check_empty(&shared.lock());
     Some(r.code)
 }

@@ -519,3 +519,65 @@ async fn reconnect_replays_a_views_lines() {
         .unwrap();
     assert!(snapshot < view && view < first_line, "{:?}", kinds(&ours));
 }
+
+/// With a relay configured, the server connects as soon as its config has run, before any
+/// session, and the first session's stream goes out on that connection (HEADER first): the
+/// handshake overlaps the session's start-up instead of following it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_connection_opens_at_server_start_and_serves_the_first_session() {
+    let (config, fingerprint, listener, port) = recording_listener().await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let server = tokio::spawn({
+        let accepted = Arc::clone(&accepted);
+        async move {
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                accepted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let (config, tx) = (Arc::clone(&config), tx.clone());
+                tokio::spawn(async move {
+                    if let Ok(running) =
+                        russh::server::run_stream(config, stream, Recorder { sent: tx }).await
+                    {
+                        let _ = running.await;
+                    }
+                });
+            }
+        }
+    });
+    // exit-empty off: the server waits for its first session (tmux's option).
+    let conf = format!(
+        "set -s exit-empty off\nset -g tmate-server-host 127.0.0.1\n\
+         set -g tmate-server-port {port}\nset -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+    );
+    let mux = Mux::tmate().with_config(&conf);
+    let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
+    run(&["start-server"]);
+    let deadline = Instant::now() + DEADLINE;
+    while accepted.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "no connection before the first session"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    assert!(
+        run(&["list-sessions"]).trim().is_empty(),
+        "a session exists already"
+    );
+    run(&["new-session", "-d", "-x", "80", "-y", "24"]);
+    run(&["wait", "tmate-ready"]);
+    let first = record_until(&mut rx, |ms| ms.contains(&HostMessage::Ready)).await;
+    assert!(
+        matches!(first.first(), Some(HostMessage::Header { .. })),
+        "the stream starts {:?}",
+        first.first()
+    );
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the first session opened a second connection"
+    );
+    run(&["kill-server"]);
+    server.abort();
+}

@@ -362,3 +362,18 @@ fn source_file_globs_and_parse_only_match_tmux() {
         assert_eq!(ours, theirs, "tmate (left) differs from tmux (right)");
     }
 }
+
+/// `exit-empty off` keeps a server without sessions (`start-server` from a config), as tmux's;
+/// turning it back on ends that server.
+#[test]
+fn exit_empty_off_keeps_a_server_without_sessions() {
+    for mux in [
+        Mux::tmux().with_config("set -s exit-empty off\n"),
+        Mux::tmate().with_config("set -s exit-empty off\n"),
+    ] {
+        mux.run(&["start-server"]);
+        assert_eq!(mux.run(&["list-sessions"]), "", "a server without sessions");
+        mux.run(&["set-option", "-s", "exit-empty", "on"]);
+        mux.wait_for_failure(&["list-sessions"], "the server gone with exit-empty on");
+    }
+}

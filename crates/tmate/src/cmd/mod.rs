@@ -294,15 +294,16 @@ pub fn run_line(
 /// not expanded again (tmux parses them with CMD_PARSE_NOALIAS). An alias that does not parse
 /// is the command's error.
 pub fn expand_aliases(state: &State, commands: &[Vec<String>]) -> Result<Vec<Vec<String>>, String> {
+    // Read in place: every default binding comes through here at server start, and building
+    // the alias table for each was a third of the server's start-up instructions.
     let aliases = state
         .options
         .get(crate::options::Scope::Server, "command-alias")
-        .map(crate::options::array_items)
         .unwrap_or_default();
     let mut out = Vec::with_capacity(commands.len());
     for words in commands {
         let alias = words.first().and_then(|name| {
-            aliases.values().find_map(|item| {
+            crate::options::array_values(aliases).find_map(|item| {
                 item.split_once('=')
                     .filter(|(alias, _)| alias == name)
                     .map(|(_, value)| value)

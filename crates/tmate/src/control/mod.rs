@@ -322,8 +322,10 @@ impl<'a> ControlClient<'a> {
             if let Some(sid) = r.attach {
                 self.attach(&mut st, sid);
             }
-            if r.kill_server || st.sessions.is_empty() {
+            if r.kill_server {
                 self.shared.shutdown.notify_one();
+            } else {
+                self.shared.check_empty(&st);
             }
             r
         };

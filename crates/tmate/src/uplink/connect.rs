@@ -21,7 +21,7 @@ const MAX_ADDRS: usize = 16;
 const AGENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Where the relay is and which key it must present, read from the options.
-#[derive(Clone)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Target {
     pub host: String,
     pub port: u16,

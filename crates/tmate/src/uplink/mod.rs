@@ -19,6 +19,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
 
 pub use self::burst::normalise;
 use self::connect::{Conn, Target};
@@ -39,6 +40,40 @@ const FIN_TIMEOUT: Duration = Duration::from_secs(2);
 /// Where server exit asks the uplink for FIN, handing it a sender to acknowledge on.
 type FinReceiver = mpsc::Receiver<oneshot::Sender<()>>;
 
+/// How long a connection opened at server start waits for a session to use it.
+const EARLY_KEEP: Duration = Duration::from_secs(10);
+
+/// A connection being opened before any session exists, and the relay it goes to.
+pub struct Early {
+    target: Target,
+    task: JoinHandle<Result<Conn, String>>,
+}
+
+/// At server start, once the config has run: open the connection to a configured relay now,
+/// so that its TCP handshake, key exchange and authentication (about 6 ms of round trips on
+/// loopback) overlap the first session's start (the shell's spawn, the reply to the client)
+/// instead of following it. Nothing is sent on it before a session exists; unused for
+/// `EARLY_KEEP` (`start-server` alone), it is closed and the first session connects anew.
+pub fn connect_early(shared: &Arc<Shared>, state: &mut State) {
+    if state.tmate.started || state.tmate.early.is_some() || !state.tmate.host_configured() {
+        return;
+    }
+    let target = Target::from_options(state);
+    let task = tokio::spawn({
+        let target = target.clone();
+        async move { connect::connect(&target, None).await }
+    });
+    state.tmate.early = Some(Early { target, task });
+    let shared = Arc::clone(shared);
+    tokio::spawn(async move {
+        tokio::time::sleep(EARLY_KEEP).await;
+        let early = shared.lock().tmate.early.take();
+        if let Some(early) = early {
+            early.task.abort();
+        }
+    });
+}
+
 /// Start sharing once, when the first session exists: through the configured relay, else
 /// through the embedded one (unless `TMATE_EMBEDDED_RELAY=0`).
 pub fn start(shared: &Arc<Shared>, state: &mut State) {
@@ -53,16 +88,32 @@ pub fn start(shared: &Arc<Shared>, state: &mut State) {
         return;
     };
     state.tmate.started = true;
+    // The early connection serves if the options still name the relay it went to (a client's
+    // `set -g tmate-server-host ...` before its new-session may have changed them).
+    let early = state.tmate.early.take().and_then(|early| {
+        if target.as_ref() == Some(&early.target) {
+            Some(early.task)
+        } else {
+            early.task.abort();
+            None
+        }
+    });
     foreground::enter_if_requested(shared, state);
     authorized_keys::record(state);
     let (fin_tx, fin_rx) = mpsc::channel(1);
     state.tmate.fin = Some(fin_tx);
     let shared = Arc::clone(shared);
-    tokio::spawn(async move { supervise(shared, target, fin_rx).await });
+    tokio::spawn(async move { supervise(shared, target, early, fin_rx).await });
 }
 
-/// Connect, stream, and on any failure retry every 2 s (tmate's reconnect loop) until FIN.
-async fn supervise(shared: Arc<Shared>, target: Option<Target>, mut fin_rx: FinReceiver) {
+/// Connect (the first time through `early` when given), stream, and on any failure retry
+/// every 2 s (tmate's reconnect loop) until FIN.
+async fn supervise(
+    shared: Arc<Shared>,
+    target: Option<Target>,
+    mut early: Option<JoinHandle<Result<Conn, String>>>,
+    mut fin_rx: FinReceiver,
+) {
     let Some(target) = relay_target(&shared, target).await else {
         return;
     };
@@ -74,7 +125,17 @@ async fn supervise(shared: Arc<Shared>, target: Option<Target>, mut fin_rx: FinR
             });
             reconnect.announce = false;
         }
-        let connecting = connect::connect(&target, reconnect.preferred);
+        let early = early.take();
+        let preferred = reconnect.preferred;
+        let target = &target;
+        let connecting = async move {
+            match early {
+                Some(task) => task
+                    .await
+                    .unwrap_or_else(|e| Err(format!("connecting failed: {e}"))),
+                None => connect::connect(target, preferred).await,
+            }
+        };
         let Some(connecting) = unless_fin(connecting, &mut fin_rx).await else {
             return;
         };

@@ -53,6 +53,9 @@ pub struct Tmate {
     /// The relay's last `web session:` links (read-write, read-only), shown with the ssh line.
     pub web_link: Option<String>,
     pub web_link_ro: Option<String>,
+    /// The connection opened at server start (`uplink::connect_early`), until the first
+    /// session's uplink takes it.
+    pub early: Option<super::Early>,
 }
 
 impl Tmate {

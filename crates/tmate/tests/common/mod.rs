@@ -123,6 +123,19 @@ impl Mux {
         }
     }
 
+    /// Poll `args` until it fails (the server has gone, say).
+    pub fn wait_for_failure(&self, args: &[&str], what: &str) {
+        let deadline = Instant::now() + DEADLINE;
+        while self.run_output(args).status.success() {
+            assert!(
+                Instant::now() < deadline,
+                "{}: never saw {what}",
+                self.program.display()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// Wait until `program` runs as the pane's process or one of its children: keys sent
     /// before the pane's shell has exec'd its command can be lost while the pane starts.
     pub fn wait_pane_program(&self, target: &str, program: &str) {
