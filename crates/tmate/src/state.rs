@@ -304,8 +304,8 @@ impl Window {
 pub struct Session {
     pub id: u32,
     pub name: String,
-    /// Window index -> window.
-    pub windows: BTreeMap<u32, Window>,
+    /// Window index -> winlink -> window (`crate::winlink`).
+    pub windows: crate::winlink::Windows,
     pub current: u32,
     pub last: Option<u32>,
     /// Bumped on every use; the most recent session is the default target.
@@ -365,13 +365,14 @@ impl Session {
 
     /// tmux `session_renumber_windows`: indexes from `base` in order, the stack kept.
     pub fn renumber(&mut self, base: u32) {
-        let old = std::mem::take(&mut self.windows);
-        let map: BTreeMap<u32, u32> = old.keys().zip(base..).map(|(o, n)| (*o, n)).collect();
-        let at = |i: u32| map.get(&i).copied();
-        self.windows = old
-            .into_iter()
-            .filter_map(|(i, w)| Some((at(i)?, w)))
+        let map: BTreeMap<u32, u32> = self
+            .windows
+            .keys()
+            .zip(base..)
+            .map(|(o, n)| (*o, n))
             .collect();
+        let at = |i: u32| map.get(&i).copied();
+        self.windows.renumber(&map);
         self.current = at(self.current).unwrap_or(self.current);
         let v = self.stack().into_iter().filter_map(at).collect();
         self.set_stack(v);

@@ -337,7 +337,7 @@ mod tests {
                         Window::new(*wid, Some(wname.to_string()), *pane, 80, 24),
                     )
                 })
-                .collect::<BTreeMap<_, _>>();
+                .collect::<crate::winlink::Windows>();
             state.sessions.insert(
                 id,
                 Session {
