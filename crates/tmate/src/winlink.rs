@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::collections::btree_map;
 use std::ops::RangeBounds;
 
+use crate::alerts::Alerts;
 use crate::state::Window;
 
 /// What an index holds: the window it shows (tmux's `struct winlink`).
@@ -19,6 +20,18 @@ use crate::state::Window;
 pub struct Winlink {
     /// The window's id (`@N`).
     pub window: u32,
+    /// Its bell, activity and silence marks (`crate::alerts`): tmux keeps them per winlink,
+    /// so the current index of a linked window stays unmarked while its other index is.
+    pub alerts: Alerts,
+}
+
+impl Winlink {
+    fn new(window: u32) -> Winlink {
+        Winlink {
+            window,
+            alerts: Alerts::default(),
+        }
+    }
 }
 
 /// A session's windows: index -> winlink, and the windows the links point to by id.
@@ -85,6 +98,15 @@ impl Windows {
         self.links.get(idx)
     }
 
+    pub fn link_mut(&mut self, idx: &u32) -> Option<&mut Winlink> {
+        self.links.get_mut(idx)
+    }
+
+    /// The marks at an index (none for an empty one).
+    pub fn alerts(&self, idx: &u32) -> Alerts {
+        self.links.get(idx).map(|l| l.alerts).unwrap_or_default()
+    }
+
     /// Every index showing the window with this id, in order.
     pub fn indexes_of(&self, wid: u32) -> Vec<u32> {
         self.links
@@ -107,7 +129,7 @@ impl Windows {
         self.remove(&idx);
         let window = w.id;
         self.store.insert(window, w);
-        self.links.insert(idx, Winlink { window });
+        self.links.insert(idx, Winlink::new(window));
     }
 
     /// Unlink `idx`; the window is dropped and returned when that was its last link.
@@ -127,7 +149,7 @@ impl Windows {
         };
         if src != idx {
             self.remove(&idx);
-            self.links.insert(idx, l);
+            self.links.insert(idx, Winlink::new(l.window));
         }
         true
     }
@@ -135,11 +157,13 @@ impl Windows {
     /// The link at `from` moves to `to` (whose link, if any, is dropped first); the window
     /// keeps all its other links.
     pub fn move_link(&mut self, from: u32, to: u32) -> bool {
-        if !self.link_at(from, to) {
+        let Some(l) = self.links.get(&from).copied() else {
             return false;
-        }
+        };
         if from != to {
+            self.remove(&to);
             self.links.remove(&from);
+            self.links.insert(to, l);
         }
         true
     }
