@@ -98,15 +98,18 @@ pub fn pane_output(st: &mut State, pane: u32, bell: bool) {
 /// any was.
 pub fn check_silence(st: &mut State) -> bool {
     let mut quiet = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
     for (sid, s) in &st.sessions {
         for (idx, w) in &s.windows {
             let secs: u64 = st
                 .option(*sid, *idx, "monitor-silence")
                 .parse()
                 .unwrap_or(0);
+            // A linked window once: `check` marks all its indexes.
             if secs > 0
                 && !w.activity.silence_told
                 && w.activity.at.elapsed() >= std::time::Duration::from_secs(secs)
+                && seen.insert(w.id)
             {
                 quiet.push((*sid, *idx));
             }
@@ -122,6 +125,9 @@ pub fn check_silence(st: &mut State) -> bool {
     any
 }
 
+/// The alert on each index showing the window at (`sid`, `idx`), as tmux walks the window's
+/// winlinks: each is marked unless it is the current one of an attached session, each whose
+/// action applies runs the hook, and the session's clients are told once.
 fn check(st: &mut State, sid: u32, idx: u32, kind: Kind) {
     let monitored = match kind {
         Kind::Silence => st.option(sid, idx, kind.monitor()) != "0",
@@ -133,20 +139,40 @@ fn check(st: &mut State, sid: u32, idx: u32, kind: Kind) {
     let Some(s) = st.sessions.get(&sid) else {
         return;
     };
-    let current = s.current == idx;
-    let attached = st.clients.values().any(|c| c.session == sid);
-    let Some(w) = st.window_mut(sid, idx) else {
+    let Some(wid) = s.windows.get(&idx).map(|w| w.id) else {
         return;
     };
+    let attached = st.clients.values().any(|c| c.session == sid);
+    let mut told = false;
+    for i in s.windows.indexes_of(wid) {
+        told |= check_link(st, (sid, i), kind, attached, told);
+    }
+}
+
+/// One index's share of [`check`]; whether the clients were told.
+fn check_link(
+    st: &mut State,
+    (sid, idx): (u32, u32),
+    kind: Kind,
+    attached: bool,
+    told: bool,
+) -> bool {
+    let Some(s) = st.sessions.get_mut(&sid) else {
+        return false;
+    };
+    let current = s.current == idx;
+    let Some(l) = s.windows.link_mut(&idx) else {
+        return false;
+    };
     // Activity is checked once until the window is seen (its mark stays set meanwhile).
-    if matches!(kind, Kind::Activity) && w.alerts.activity {
-        return;
+    if matches!(kind, Kind::Activity) && l.alerts.activity {
+        return false;
     }
     if !current || !attached {
         match kind {
-            Kind::Bell => w.alerts.bell = true,
-            Kind::Activity => w.alerts.activity = true,
-            Kind::Silence => w.alerts.silence = true,
+            Kind::Bell => l.alerts.bell = true,
+            Kind::Activity => l.alerts.activity = true,
+            Kind::Silence => l.alerts.silence = true,
         }
     }
     let applies = match st.session_option(sid, kind.action()).as_str() {
@@ -156,10 +182,13 @@ fn check(st: &mut State, sid: u32, idx: u32, kind: Kind) {
         _ => false,
     };
     if !applies {
-        return;
+        return false;
     }
     st.notify_window(kind.hook(), sid, idx, None);
-    tell_clients(st, sid, idx, current, kind);
+    if !told {
+        tell_clients(st, sid, idx, current, kind);
+    }
+    true
 }
 
 /// tmux `alerts_set_message`: a bell on each client's terminal, a message, or both.

@@ -53,4 +53,5 @@ pub mod tree;
 pub mod tty;
 pub mod uplink;
 mod window_size;
+pub mod winlink;
 pub mod wire;

@@ -137,8 +137,6 @@ pub struct Window {
     pub manual_size: Option<(u16, u16)>,
     /// `pane-border-status` as of the last `State::apply_layout`: panes give a row to it.
     pub pane_status: tmate_term::PaneStatus,
-    /// Bell and activity marks (`crate::alerts`), cleared when the window becomes current.
-    pub alerts: crate::alerts::Alerts,
     /// Its last output, for `monitor-silence` and `#{window_activity}`.
     pub activity: crate::alerts::Activity,
     /// tmux's `w->latest`: who last typed or resized while showing it (`window-size latest`).
@@ -172,7 +170,6 @@ impl Window {
             old_layout: None,
             manual_size: None,
             pane_status: tmate_term::PaneStatus::Off,
-            alerts: crate::alerts::Alerts::default(),
             activity: crate::alerts::Activity::default(),
             latest: None,
             pending_size: None,
@@ -304,8 +301,8 @@ impl Window {
 pub struct Session {
     pub id: u32,
     pub name: String,
-    /// Window index -> window.
-    pub windows: BTreeMap<u32, Window>,
+    /// Window index -> winlink -> window (`crate::winlink`).
+    pub windows: crate::winlink::Windows,
     pub current: u32,
     pub last: Option<u32>,
     /// Bumped on every use; the most recent session is the default target.
@@ -350,9 +347,10 @@ impl Session {
         v.push(self.current);
         self.set_stack(v);
         self.current = idx;
-        // tmux `winlink_clear_flags`: the window is seen.
-        if let Some(w) = self.windows.get_mut(&idx) {
-            w.alerts = crate::alerts::Alerts::default();
+        // tmux `winlink_clear_flags`: the window is seen at this index (tmux 3.3a leaves the
+        // marks of its other indexes).
+        if let Some(l) = self.windows.link_mut(&idx) {
+            l.alerts = crate::alerts::Alerts::default();
         }
     }
 
@@ -365,13 +363,14 @@ impl Session {
 
     /// tmux `session_renumber_windows`: indexes from `base` in order, the stack kept.
     pub fn renumber(&mut self, base: u32) {
-        let old = std::mem::take(&mut self.windows);
-        let map: BTreeMap<u32, u32> = old.keys().zip(base..).map(|(o, n)| (*o, n)).collect();
-        let at = |i: u32| map.get(&i).copied();
-        self.windows = old
-            .into_iter()
-            .filter_map(|(i, w)| Some((at(i)?, w)))
+        let map: BTreeMap<u32, u32> = self
+            .windows
+            .keys()
+            .zip(base..)
+            .map(|(o, n)| (*o, n))
             .collect();
+        let at = |i: u32| map.get(&i).copied();
+        self.windows.renumber(&map);
         self.current = at(self.current).unwrap_or(self.current);
         let v = self.stack().into_iter().filter_map(at).collect();
         self.set_stack(v);
@@ -747,21 +746,25 @@ impl State {
         }
     }
 
-    /// The session and window index holding `pane`.
+    /// The session and window index holding `pane`: the session's current window when that
+    /// shows it, else its lowest index showing it (tmux `cmd_find_best_winlink_with_window`).
     pub fn locate_pane(&self, pane: u32) -> Option<(u32, u32)> {
-        self.sessions.iter().find_map(|(sid, s)| {
-            s.windows
-                .iter()
-                .find(|(_, w)| w.pane_ids().contains(&pane))
-                .map(|(idx, _)| (*sid, *idx))
-        })
+        self.locate_by(|w| w.pane_ids().contains(&pane))
     }
 
+    /// Where the window with this id is, chosen like [`State::locate_pane`].
     pub fn locate_window(&self, wid: u32) -> Option<(u32, u32)> {
+        self.locate_by(|w| w.id == wid)
+    }
+
+    fn locate_by(&self, found: impl Fn(&Window) -> bool) -> Option<(u32, u32)> {
         self.sessions.iter().find_map(|(sid, s)| {
+            if s.windows.get(&s.current).is_some_and(&found) {
+                return Some((*sid, s.current));
+            }
             s.windows
                 .iter()
-                .find(|(_, w)| w.id == wid)
+                .find(|(_, w)| found(w))
                 .map(|(idx, _)| (*sid, *idx))
         })
     }
@@ -914,21 +917,57 @@ impl State {
         }
     }
 
+    /// tmux `server_kill_window`: every link to the window at (`sid`, `idx`) goes, lowest
+    /// index first, each as a closed window (the current one gives way); then the session is
+    /// renumbered (`renumber-windows`) and the window's panes are hung up.
     pub fn remove_window(&mut self, sid: u32, idx: u32) {
-        if self.window(sid, idx).is_some() {
-            self.notify_window("window-unlinked", sid, idx, None);
+        let Some(wid) = self.window(sid, idx).map(|w| w.id) else {
+            return;
+        };
+        let mut gone = None;
+        while let Some(i) = self
+            .sessions
+            .get(&sid)
+            .and_then(|s| s.windows.indexes_of(wid).first().copied())
+        {
+            self.notify_window("window-unlinked", sid, i, None);
+            if let Some(w) = self
+                .sessions
+                .get_mut(&sid)
+                .and_then(|s| s.windows.remove(&i))
+            {
+                gone = Some(w);
+            }
+            self.detach_index(sid, i);
         }
-        let Some(s) = self.sessions.get_mut(&sid) else {
-            return;
-        };
-        let Some(w) = s.windows.remove(&idx) else {
-            return;
-        };
-        self.detach_index(sid, idx);
         if self.session_option(sid, "renumber-windows") == "on" {
             let base = u32::try_from(self.option_num(sid, 0, "base-index")).unwrap_or(0);
             self.renumber_session(sid, base);
         }
+        if let Some(w) = gone {
+            self.hang_up_window(&w);
+        }
+    }
+
+    /// tmux `server_unlink_window`: only the link at (`sid`, `idx`) goes (no renumbering);
+    /// the window and its panes go with it when it was the window's last link.
+    pub fn unlink_window(&mut self, sid: u32, idx: u32) {
+        if self.window(sid, idx).is_none() {
+            return;
+        }
+        self.notify_window("window-unlinked", sid, idx, None);
+        let gone = self
+            .sessions
+            .get_mut(&sid)
+            .and_then(|s| s.windows.remove(&idx));
+        self.detach_index(sid, idx);
+        if let Some(w) = gone {
+            self.hang_up_window(&w);
+        }
+    }
+
+    /// A window that went: its panes forgotten, their live processes hung up.
+    fn hang_up_window(&mut self, w: &Window) {
         for p in w.pane_ids() {
             self.panes
                 .remove(&p)

@@ -175,7 +175,7 @@ pub fn look(st: &State, sid: u32) -> Look {
                 pane: w.active,
             };
             let current = *idx == s.current;
-            let style = entry_style(st, wctx, w, (current, s.last == Some(*idx)), start, status);
+            let style = entry_style(st, wctx, (current, s.last == Some(*idx)), start, status);
             let fmt = st.option(
                 sid,
                 *idx,
@@ -202,7 +202,6 @@ pub fn look(st: &State, sid: u32) -> Look {
 fn entry_style(
     st: &State,
     wctx: Ctx,
-    w: &crate::state::Window,
     (current, last): (bool, bool),
     start: Style,
     status: Style,
@@ -217,10 +216,14 @@ fn entry_style(
     if last && !is_default("window-status-last-style") {
         style = option_style(st, wctx, "window-status-last-style", style, status);
     }
-    if w.alerts.bell && !is_default("window-status-bell-style") {
+    let alerts = st
+        .sessions
+        .get(&wctx.session)
+        .map(|s| s.windows.alerts(&wctx.window))
+        .unwrap_or_default();
+    if alerts.bell && !is_default("window-status-bell-style") {
         style = option_style(st, wctx, "window-status-bell-style", style, status);
-    } else if (w.alerts.activity || w.alerts.silence) && !is_default("window-status-activity-style")
-    {
+    } else if (alerts.activity || alerts.silence) && !is_default("window-status-activity-style") {
         style = option_style(st, wctx, "window-status-activity-style", style, status);
     }
     style

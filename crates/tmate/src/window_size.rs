@@ -207,7 +207,7 @@ mod tests {
     /// given, the relay's viewers at `relay`; `value` as the global `window-size`.
     fn model(value: &str, relay: Option<(u16, u16)>) -> State {
         let mut st = State::default();
-        let windows: BTreeMap<u32, Window> = [(0, Window::new(0, None, 0, 50, 15))]
+        let windows: crate::winlink::Windows = [(0, Window::new(0, None, 0, 50, 15))]
             .into_iter()
             .chain([(1, Window::new(1, None, 1, 50, 15))])
             .collect();

@@ -201,9 +201,14 @@ impl<'a> AttachedClient<'a> {
             st.clients.insert(id, handle);
             // tmux's `server_client_set_session`: the session's activity and attach times,
             // and the client is its current window's latest.
+            // Its current window is seen: that index loses its alert marks.
             if let Some(s) = st.sessions.get_mut(&sid) {
                 s.activity_time = crate::state::now_secs();
                 s.last_attached = s.activity_time;
+                let current = s.current;
+                if let Some(l) = s.windows.link_mut(&current) {
+                    l.alerts = crate::alerts::Alerts::default();
+                }
             }
             let current = st.sessions.get(&sid).map(|s| s.current);
             if let Some(w) = current.and_then(|idx| st.window_mut(sid, idx)) {

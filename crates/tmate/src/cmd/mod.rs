@@ -8,6 +8,7 @@ mod client;
 mod environment;
 mod keys;
 mod layout;
+mod link;
 mod listing;
 mod lock;
 mod modes;
@@ -190,6 +191,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("kill-window", OnTarget(r#move::kill_window)),
     ("last-pane", OnTarget(layout::last_pane)),
     ("last-window", OnTarget(window::last)),
+    ("link-window", Plain(link::link_window)),
     ("list-buffers", Plain(buffer::list_buffers)),
     ("list-keys", Plain(keys::list)),
     ("list-clients", Plain(listing::list_clients)),
@@ -242,6 +244,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("swap-window", Plain(r#move::swap_window)),
     ("wait-for", Plain(script::wait_for)),
     ("unbind-key", Plain(keys::unbind)),
+    ("unlink-window", OnTarget(link::unlink_window)),
     ("start-server", Plain(session::start_server)),
 ];
 

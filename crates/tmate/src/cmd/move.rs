@@ -242,7 +242,7 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
 
 /// A `-t` naming a window index that may not exist yet (tmux `CMD_FIND_WINDOW_INDEX`):
 /// the session and the index, `None` for "the first free one".
-fn index_target(
+pub(super) fn index_target(
     ctx: &Ctx<'_>,
     state: &State,
     target: Option<&str>,
@@ -287,9 +287,7 @@ fn shuffle_up(
         last = last.checked_add(1)?;
     }
     for i in (idx..last).rev() {
-        if let Some(w) = s.windows.remove(&i) {
-            s.windows.insert(i + 1, w);
-        }
+        s.windows.move_link(i, i + 1);
     }
     let moved = idx..last;
     let up = |i: u32| if moved.contains(&i) { i + 1 } else { i };
@@ -300,7 +298,7 @@ fn shuffle_up(
 }
 
 /// `-a`/`-b`: shuffle the destination and follow the source window if it moved with it.
-fn place(
+pub(super) fn place(
     state: &mut State,
     args: &Args,
     (dst, at): (u32, Option<u32>),
@@ -326,31 +324,52 @@ fn first_free(state: &State, sid: u32) -> u32 {
         .unwrap_or(base)
 }
 
-/// tmux `server_link_window` then `server_unlink_window`: the window at (`sid`, `idx`) moves
-/// to `dst` at `at` (first free when `None`). Returns the new index.
-fn relink(
+/// What `relink` does with the source's link once the window is at its new index.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Keep {
+    /// move-window: it goes (tmux `server_unlink_window` after the link).
+    Move,
+    /// link-window: it stays, the window now at both indexes.
+    Link,
+}
+
+/// tmux `server_link_window` (then `server_unlink_window` for a move): the window at
+/// (`sid`, `idx`) goes to `dst` at `at` (first free when `None`). Returns the new index.
+pub(super) fn relink(
     state: &mut State,
     (sid, idx): (u32, u32),
-    dst: u32,
-    at: Option<u32>,
+    (dst, at): (u32, Option<u32>),
     kill: bool,
     select: bool,
+    keep: Keep,
 ) -> Result<u32, String> {
     let mut select = select;
+    let Some(wid) = state.window(sid, idx).map(|w| w.id) else {
+        return Err("no window".into());
+    };
+    // Windows live in their session (`crate::winlink`): one window in two sessions cannot be.
+    if sid != dst {
+        let linked = state
+            .sessions
+            .get(&sid)
+            .is_some_and(|s| s.windows.references(&idx) > 1);
+        if keep == Keep::Link || linked {
+            return Err("a window in two sessions is not supported with tmate".into());
+        }
+    }
     if let Some(i) = at
-        && state.window(dst, i).is_some()
+        && let Some(there) = state.window(dst, i).map(|w| w.id)
     {
-        if (dst, i) == (sid, idx) {
+        if there == wid {
             return Err(format!("same index: {i}"));
         }
         if !kill {
             return Err(format!("index in use: {i}"));
         }
-        // The window there goes (its panes with it), without ending the session.
+        // That link goes (its window too when it was its last), without ending the session.
         let old = state.sessions.get_mut(&dst).and_then(|s| {
-            let w = s.windows.remove(&i)?;
             s.forget(i);
-            Some(w)
+            s.windows.remove(&i)
         });
         if state.sessions.get(&dst).is_some_and(|s| s.current == i) {
             select = true;
@@ -361,26 +380,41 @@ fn relink(
         }
     }
     let new_idx = at.unwrap_or_else(|| first_free(state, dst));
-    let Some(w) = state
-        .sessions
-        .get_mut(&sid)
-        .and_then(|s| s.windows.remove(&idx))
-    else {
-        return Err("no window".into());
-    };
-    if let Some(s) = state.sessions.get_mut(&dst) {
-        s.windows.insert(new_idx, w);
-        if select || !s.windows.contains_key(&s.current) {
-            let cur = s.current;
-            s.select(new_idx);
-            // The replaced current window is gone: it leaves no trace on the stack.
-            if !s.windows.contains_key(&cur) {
-                s.forget(cur);
+    let linked = if sid == dst {
+        state.sessions.get_mut(&sid).is_some_and(|s| match keep {
+            Keep::Move => s.windows.move_link(idx, new_idx),
+            Keep::Link => s.windows.link_at(idx, new_idx),
+        })
+    } else {
+        let w = state
+            .sessions
+            .get_mut(&sid)
+            .and_then(|s| s.windows.remove(&idx));
+        match (w, state.sessions.get_mut(&dst)) {
+            (Some(w), Some(s)) => {
+                s.windows.insert(new_idx, w);
+                true
             }
+            _ => false,
+        }
+    };
+    if !linked {
+        return Err("no window".into());
+    }
+    if let Some(s) = state.sessions.get_mut(&dst)
+        && (select || !s.windows.contains_key(&s.current))
+    {
+        let cur = s.current;
+        s.select(new_idx);
+        // The replaced current window is gone: it leaves no trace on the stack.
+        if !s.windows.contains_key(&cur) {
+            s.forget(cur);
         }
     }
-    // Unlink from the source: its current moves on like a closed window's.
-    state.detach_index(sid, idx);
+    if keep == Keep::Move {
+        // Unlink from the source: its current moves on like a closed window's.
+        state.detach_index(sid, idx);
+    }
     if sid != dst {
         fit(state, dst, new_idx);
     }
@@ -407,12 +441,14 @@ pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     relink(
         state,
         (src.session, src.window),
-        dst,
-        at,
+        (dst, at),
         args.has('k'),
         !args.has('d'),
+        Keep::Move,
     )?;
-    if state.sessions.contains_key(&src.session)
+    // tmux renumbers the source session only when -s did not name it.
+    if !args.has('s')
+        && state.sessions.contains_key(&src.session)
         && state.session_option(src.session, "renumber-windows") == "on"
     {
         let base = u32::try_from(state.option_num(src.session, 0, "base-index")).unwrap_or(0);
@@ -427,22 +463,16 @@ pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     if (src.session, src.window) == (dst.session, dst.window) {
         return Ok(CmdResult::default());
     }
-    let a = state
-        .sessions
-        .get_mut(&src.session)
-        .and_then(|s| s.windows.remove(&src.window));
-    let b = state
-        .sessions
-        .get_mut(&dst.session)
-        .and_then(|s| s.windows.remove(&dst.window));
-    let (Some(a), Some(b)) = (a, b) else {
-        return fail("no window");
-    };
-    if let Some(s) = state.sessions.get_mut(&dst.session) {
-        s.windows.insert(dst.window, a);
-    }
-    if let Some(s) = state.sessions.get_mut(&src.session) {
-        s.windows.insert(src.window, b);
+    if src.session == dst.session {
+        let swapped = state
+            .sessions
+            .get_mut(&src.session)
+            .is_some_and(|s| s.windows.swap_links(src.window, dst.window));
+        if !swapped {
+            return fail("no window");
+        }
+    } else {
+        swap_across(state, &src, &dst)?;
     }
     if src.session != dst.session {
         fit(state, src.session, src.window);
@@ -456,6 +486,38 @@ pub fn swap_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         }
     }
     Ok(CmdResult::default())
+}
+
+/// swap-window between two sessions: each window goes to the other's session, which it can
+/// only do when it is at one index (a window lives in one session here, `crate::winlink`).
+fn swap_across(state: &mut State, src: &Target, dst: &Target) -> Result<(), String> {
+    let linked = |t: &Target| {
+        state
+            .sessions
+            .get(&t.session)
+            .is_some_and(|s| s.windows.references(&t.window) > 1)
+    };
+    if linked(src) || linked(dst) {
+        return Err("a window in two sessions is not supported with tmate".into());
+    }
+    let a = state
+        .sessions
+        .get_mut(&src.session)
+        .and_then(|s| s.windows.remove(&src.window));
+    let b = state
+        .sessions
+        .get_mut(&dst.session)
+        .and_then(|s| s.windows.remove(&dst.window));
+    let (Some(a), Some(b)) = (a, b) else {
+        return Err("no window".into());
+    };
+    if let Some(s) = state.sessions.get_mut(&dst.session) {
+        s.windows.insert(dst.window, a);
+    }
+    if let Some(s) = state.sessions.get_mut(&src.session) {
+        s.windows.insert(src.window, b);
+    }
+    Ok(())
 }
 
 pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
@@ -475,10 +537,10 @@ pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         match relink(
             state,
             (src.session, src.window),
-            dst,
-            at,
+            (dst, at),
             false,
             !args.has('d'),
+            Keep::Move,
         ) {
             Ok(i) => (dst, i),
             Err(e) => return Err(e),

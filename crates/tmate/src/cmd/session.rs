@@ -33,7 +33,7 @@ fn insert_session(
     let session = Session {
         id: sid,
         name,
-        windows: BTreeMap::from([(base, window)]),
+        windows: crate::winlink::Windows::from([(base, window)]),
         current: base,
         last: None,
         activity: 0,

@@ -73,7 +73,12 @@ fn find_window(state: &State, sid: u32, spec: &str) -> Option<u32> {
         _ => {}
     }
     if let Some(id) = spec.strip_prefix('@').and_then(|n| n.parse::<u32>().ok()) {
-        return s.windows.iter().find(|(_, w)| w.id == id).map(|(i, _)| *i);
+        // A linked window: the current index if it is one of its, else the lowest.
+        let at = s.windows.indexes_of(id);
+        return at
+            .contains(&s.current)
+            .then_some(s.current)
+            .or_else(|| at.first().copied());
     }
     if let Ok(idx) = spec.parse::<u32>() {
         return s.windows.contains_key(&idx).then_some(idx);
@@ -337,7 +342,7 @@ mod tests {
                         Window::new(*wid, Some(wname.to_string()), *pane, 80, 24),
                     )
                 })
-                .collect::<BTreeMap<_, _>>();
+                .collect::<crate::winlink::Windows>();
             state.sessions.insert(
                 id,
                 Session {

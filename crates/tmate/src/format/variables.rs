@@ -160,15 +160,10 @@ pub fn window_flags(state: &State, session: u32, window: u32) -> String {
         return String::new();
     };
     let mut f = String::new();
-    if let Some(w) = s.windows.get(&window) {
-        for (on, c) in [
-            (w.alerts.activity, '#'),
-            (w.alerts.bell, '!'),
-            (w.alerts.silence, '~'),
-        ] {
-            if on {
-                f.push(c);
-            }
+    let a = s.windows.alerts(&window);
+    for (on, c) in [(a.activity, '#'), (a.bell, '!'), (a.silence, '~')] {
+        if on {
+            f.push(c);
         }
     }
     if s.current == window {
@@ -353,9 +348,9 @@ fn window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "window_flags" => window_flags(state, ctx.session, ctx.window).replace('#', "##"),
         "window_raw_flags" => window_flags(state, ctx.session, ctx.window),
         "window_zoomed_flag" => flag(w.zoomed.is_some()),
-        "window_bell_flag" => flag(w.alerts.bell),
-        "window_activity_flag" => flag(w.alerts.activity),
-        "window_silence_flag" => flag(w.alerts.silence),
+        "window_bell_flag" => flag(s.windows.alerts(&ctx.window).bell),
+        "window_activity_flag" => flag(s.windows.alerts(&ctx.window).activity),
+        "window_silence_flag" => flag(s.windows.alerts(&ctx.window).silence),
         "window_activity" => w.activity.time.to_string(),
         "window_last_flag" => flag(s.last == Some(ctx.window)),
         "window_start_flag" => flag(s.windows.keys().next() == Some(&ctx.window)),
@@ -365,24 +360,28 @@ fn window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
             let at = (1..).zip(stack).find(|(_, i)| *i == ctx.window);
             at.map_or(0, |(n, _)| n).to_string()
         }
-        "window_linked" => "0".into(),
+        // Links count within the session: a window lives in one here (`crate::winlink`).
+        "window_linked" => flag(s.windows.references(&ctx.window) > 1),
         "window_marked_flag" => flag(
             state
                 .marked()
                 .is_some_and(|m| (m.session, m.window) == (ctx.session, ctx.window)),
         ),
-        "window_linked_sessions" => "1".into(),
-        "window_linked_sessions_list" => s.name.clone(),
-        "window_active_sessions" => flag(s.current == ctx.window),
+        // tmux counts the window's winlinks, and names each one's session.
+        "window_linked_sessions" => s.windows.references(&ctx.window).to_string(),
+        "window_linked_sessions_list" => {
+            vec![s.name.as_str(); s.windows.references(&ctx.window)].join(",")
+        }
+        "window_active_sessions" => flag(shows(s, w)),
         "window_active_sessions_list" => {
-            if s.current == ctx.window {
+            if shows(s, w) {
                 s.name.clone()
             } else {
                 String::new()
             }
         }
         "window_active_clients" => {
-            let current = s.current == ctx.window;
+            let current = shows(s, w);
             let n = state
                 .clients
                 .values()
@@ -451,8 +450,8 @@ fn session_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
 /// (activity), `!` (bell) and `~` (silence), comma-separated.
 fn session_alerts(s: &Session) -> String {
     let mut out = Vec::new();
-    for (index, w) in &s.windows {
-        let a = &w.alerts;
+    for index in s.windows.keys() {
+        let a = s.windows.alerts(index);
         if !(a.activity || a.bell || a.silence) {
             continue;
         }
@@ -478,7 +477,7 @@ fn client_window_variable(state: &State, ctx: Ctx, name: &str) -> Option<String>
             let names: Vec<&str> = state
                 .clients
                 .values()
-                .filter(|c| s.current == ctx.window && c.session == s.id)
+                .filter(|c| shows(s, w) && c.session == s.id)
                 .map(|c| c.name.as_str())
                 .collect();
             (!names.is_empty()).then(|| names.join(","))
@@ -556,4 +555,10 @@ fn option_lookup(state: &State, ctx: Ctx, name: &str) -> String {
         .or_else(|| state.options.get(Scope::Session, name))
         .unwrap_or_default()
         .to_string()
+}
+
+/// Whether the session's current window is `w` (at whichever of its indexes): tmux's
+/// `window_active_*` variables ask of the window, not of one link.
+fn shows(s: &Session, w: &Window) -> bool {
+    s.windows.get(&s.current).is_some_and(|c| c.id == w.id)
 }

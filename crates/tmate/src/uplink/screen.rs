@@ -14,12 +14,21 @@ use tmate_term::{Color, Style};
 use super::stream::push;
 use crate::state::State;
 
-/// SYNC_LAYOUT for the session (tmate shares one session: the first).
+/// SYNC_LAYOUT for the session (tmate shares one session: the first). A window linked at
+/// several indexes (link-window) goes once, at the current index when it is the current window
+/// and else at its lowest: the relay keeps one mirror per pane id and refuses a layout naming
+/// a pane twice, and tmate 2.4's server was never sent one.
 pub fn layout(state: &State) -> Option<Layout> {
     let (sid, s) = state.sessions.iter().next()?;
+    let current = s.windows.get(&s.current).map(|w| w.id);
+    let mut sent = std::collections::BTreeSet::new();
     let windows = s
         .windows
         .iter()
+        .filter(|(idx, w)| {
+            let elsewhere = current == Some(w.id) && **idx != s.current;
+            !elsewhere && sent.insert(w.id)
+        })
         .map(|(idx, w)| LayoutWindow {
             idx: i64::from(*idx),
             name: RawStr::from(crate::format::window_name(state, *sid, *idx)),
@@ -404,6 +413,47 @@ pub fn copy_changes(
 mod tests {
     use super::*;
     use tmate_term::Attrs;
+
+    #[test]
+    fn a_linked_window_goes_to_the_relay_once() {
+        use crate::state::{Session, Window};
+        let mut windows: crate::winlink::Windows = [
+            (0, Window::new(0, Some("a".into()), 0, 80, 23)),
+            (1, Window::new(1, Some("b".into()), 1, 80, 23)),
+        ]
+        .into();
+        assert!(windows.link_at(1, 5));
+        let mut state = State::default();
+        state.sessions.insert(
+            1,
+            Session {
+                id: 1,
+                name: "0".into(),
+                windows,
+                current: 5,
+                last: None,
+                activity: 0,
+                sx: 80,
+                sy: 23,
+                options: Default::default(),
+                older: Vec::new(),
+                environ: Default::default(),
+                created: 0,
+                activity_time: 0,
+                last_attached: 0,
+                path: String::new(),
+            },
+        );
+        let sent = |state: &State| {
+            let l = layout(state).unwrap();
+            let idx: Vec<i64> = l.windows.iter().map(|w| w.idx).collect();
+            (idx, l.active_window_idx)
+        };
+        // The current index stands for the window, else its lowest.
+        assert_eq!(sent(&state), (vec![0, 5], 5));
+        state.sessions.get_mut(&1).unwrap().current = 0;
+        assert_eq!(sent(&state), (vec![0, 1], 0));
+    }
 
     #[test]
     fn attr_words_match_tmux_2_2() {

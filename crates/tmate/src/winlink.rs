@@ -1,0 +1,263 @@
+//! A session's windows as tmux keeps them: each window owned once (by its id), and the
+//! session's indexes holding winlinks to them, so one window can sit at several indexes
+//! (link-window) with the same panes and id.
+//!
+//! Why inside the session rather than one server-wide tree by id as tmux has: tmate shares one
+//! session, and a link across sessions is refused (`cmd::link`), so the windows a session
+//! shows are all its own. Keeping them in the session lets every reader that holds a
+//! `&Session` (formats, drawing, targets) look a window up by index as before, through the
+//! map-like methods below, which read like the `BTreeMap<u32, Window>` they replace.
+
+use std::collections::BTreeMap;
+use std::collections::btree_map;
+use std::ops::RangeBounds;
+
+use crate::alerts::Alerts;
+use crate::state::Window;
+
+/// What an index holds: the window it shows (tmux's `struct winlink`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Winlink {
+    /// The window's id (`@N`).
+    pub window: u32,
+    /// Its bell, activity and silence marks (`crate::alerts`): tmux keeps them per winlink,
+    /// so the current index of a linked window stays unmarked while its other index is.
+    pub alerts: Alerts,
+}
+
+impl Winlink {
+    fn new(window: u32) -> Winlink {
+        Winlink {
+            window,
+            alerts: Alerts::default(),
+        }
+    }
+}
+
+/// A session's windows: index -> winlink, and the windows the links point to by id.
+#[derive(Default)]
+pub struct Windows {
+    links: BTreeMap<u32, Winlink>,
+    store: BTreeMap<u32, Window>,
+}
+
+impl Windows {
+    /// The window at an index.
+    pub fn get(&self, idx: &u32) -> Option<&Window> {
+        self.store.get(&self.links.get(idx)?.window)
+    }
+
+    pub fn get_mut(&mut self, idx: &u32) -> Option<&mut Window> {
+        self.store.get_mut(&self.links.get(idx)?.window)
+    }
+
+    pub fn contains_key(&self, idx: &u32) -> bool {
+        self.links.contains_key(idx)
+    }
+
+    /// The number of indexes in use (tmux counts winlinks: `#{session_windows}`).
+    pub fn len(&self) -> usize {
+        self.links.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.links.is_empty()
+    }
+
+    /// The indexes in use, in order.
+    pub fn keys(&self) -> btree_map::Keys<'_, u32, Winlink> {
+        self.links.keys()
+    }
+
+    /// (index, window) in index order; a linked window comes once per index.
+    pub fn iter(&self) -> Iter<'_, btree_map::Iter<'_, u32, Winlink>> {
+        Iter {
+            links: self.links.iter(),
+            store: &self.store,
+        }
+    }
+
+    /// (index, window) for the indexes in `range`.
+    pub fn range<R: RangeBounds<u32>>(
+        &self,
+        range: R,
+    ) -> Iter<'_, btree_map::Range<'_, u32, Winlink>> {
+        Iter {
+            links: self.links.range(range),
+            store: &self.store,
+        }
+    }
+
+    /// The window at each index, in index order.
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Window> {
+        self.iter().map(|(_, w)| w)
+    }
+
+    /// The winlink at an index.
+    pub fn link(&self, idx: &u32) -> Option<&Winlink> {
+        self.links.get(idx)
+    }
+
+    pub fn link_mut(&mut self, idx: &u32) -> Option<&mut Winlink> {
+        self.links.get_mut(idx)
+    }
+
+    /// The marks at an index (none for an empty one).
+    pub fn alerts(&self, idx: &u32) -> Alerts {
+        self.links.get(idx).map(|l| l.alerts).unwrap_or_default()
+    }
+
+    /// Every index showing the window with this id, in order.
+    pub fn indexes_of(&self, wid: u32) -> Vec<u32> {
+        self.links
+            .iter()
+            .filter(|(_, l)| l.window == wid)
+            .map(|(i, _)| *i)
+            .collect()
+    }
+
+    /// How many indexes show the window at `idx` (tmux's `w->references`), 0 for none.
+    pub fn references(&self, idx: &u32) -> usize {
+        self.links
+            .get(idx)
+            .map_or(0, |l| self.indexes_of(l.window).len())
+    }
+
+    /// A new window at `idx`. What the index held before is unlinked (and dropped when that
+    /// was its last link).
+    pub fn insert(&mut self, idx: u32, w: Window) {
+        self.remove(&idx);
+        let window = w.id;
+        self.store.insert(window, w);
+        self.links.insert(idx, Winlink::new(window));
+    }
+
+    /// Unlink `idx`; the window is dropped and returned when that was its last link.
+    pub fn remove(&mut self, idx: &u32) -> Option<Window> {
+        let l = self.links.remove(idx)?;
+        if self.links.values().any(|o| o.window == l.window) {
+            return None;
+        }
+        self.store.remove(&l.window)
+    }
+
+    /// The window at `src` also at `idx` (tmux `winlink_add` + `winlink_set_window`); what
+    /// `idx` held is unlinked first. False when `src` is empty.
+    pub fn link_at(&mut self, src: u32, idx: u32) -> bool {
+        let Some(l) = self.links.get(&src).copied() else {
+            return false;
+        };
+        if src != idx {
+            self.remove(&idx);
+            self.links.insert(idx, Winlink::new(l.window));
+        }
+        true
+    }
+
+    /// The link at `from` moves to `to` (whose link, if any, is dropped first); the window
+    /// keeps all its other links.
+    pub fn move_link(&mut self, from: u32, to: u32) -> bool {
+        let Some(l) = self.links.get(&from).copied() else {
+            return false;
+        };
+        if from != to {
+            self.remove(&to);
+            self.links.remove(&from);
+            self.links.insert(to, l);
+        }
+        true
+    }
+
+    /// The links at `a` and `b` trade places (swap-window within one session).
+    pub fn swap_links(&mut self, a: u32, b: u32) -> bool {
+        let (Some(la), Some(lb)) = (self.links.get(&a).copied(), self.links.get(&b).copied())
+        else {
+            return false;
+        };
+        self.links.insert(a, lb);
+        self.links.insert(b, la);
+        true
+    }
+
+    /// Every link to the window at `idx` dropped and the window returned (kill-window, a
+    /// window's last pane gone), with the indexes it was at.
+    pub fn remove_all(&mut self, idx: &u32) -> Option<(Window, Vec<u32>)> {
+        let wid = self.links.get(idx)?.window;
+        let at = self.indexes_of(wid);
+        for i in &at {
+            self.links.remove(i);
+        }
+        Some((self.store.remove(&wid)?, at))
+    }
+
+    /// The indexes renumbered by `map` (old -> new); indexes it lacks are dropped.
+    pub fn renumber(&mut self, map: &BTreeMap<u32, u32>) {
+        let old = std::mem::take(&mut self.links);
+        self.links = old
+            .into_iter()
+            .filter_map(|(i, l)| Some((*map.get(&i)?, l)))
+            .collect();
+        let store = std::mem::take(&mut self.store);
+        let links = &self.links;
+        self.store = store
+            .into_iter()
+            .filter(|(id, _)| links.values().any(|l| l.window == *id))
+            .collect();
+    }
+}
+
+/// (index, window) pairs over some of a session's links.
+pub struct Iter<'a, I> {
+    links: I,
+    store: &'a BTreeMap<u32, Window>,
+}
+
+impl<'a, I: Iterator<Item = (&'a u32, &'a Winlink)>> Iterator for Iter<'a, I> {
+    type Item = (&'a u32, &'a Window);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let store = self.store;
+        self.links
+            .find_map(|(i, l)| Some((i, store.get(&l.window)?)))
+    }
+}
+
+impl<'a, I: DoubleEndedIterator<Item = (&'a u32, &'a Winlink)>> DoubleEndedIterator
+    for Iter<'a, I>
+{
+    fn next_back(&mut self) -> Option<Self::Item> {
+        let store = self.store;
+        loop {
+            let (i, l) = self.links.next_back()?;
+            if let Some(w) = store.get(&l.window) {
+                return Some((i, w));
+            }
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Windows {
+    type Item = (&'a u32, &'a Window);
+    type IntoIter = Iter<'a, btree_map::Iter<'a, u32, Winlink>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// Windows each at its own index (test models, a new session).
+impl FromIterator<(u32, Window)> for Windows {
+    fn from_iter<T: IntoIterator<Item = (u32, Window)>>(iter: T) -> Self {
+        let mut ws = Windows::default();
+        for (idx, w) in iter {
+            ws.insert(idx, w);
+        }
+        ws
+    }
+}
+
+impl<const N: usize> From<[(u32, Window); N]> for Windows {
+    fn from(v: [(u32, Window); N]) -> Self {
+        v.into_iter().collect()
+    }
+}
