@@ -5,6 +5,7 @@
 
 use std::hash::{Hash, Hasher};
 
+use crate::cursor::CursorLook;
 use crate::markup::markup_cells;
 use crate::pane::{PaneTerm, set_blank};
 use crate::status::{
@@ -53,6 +54,8 @@ pub struct Frame {
     pub cursor: Option<(u16, u16)>,
     /// The active pane's modes.
     pub modes: PaneModes,
+    /// The cursor's shape and colour (the active pane's, or an overlay's).
+    pub cursor_look: CursorLook,
     /// Which rows changed between composes into this frame (kept by [`compose_look`]); the
     /// default knows nothing, so every row counts as changed.
     pub damage: RowDamage,
@@ -60,9 +63,19 @@ pub struct Frame {
 
 impl PartialEq for Frame {
     fn eq(&self, other: &Frame) -> bool {
-        (self.cols, self.rows, &self.cursor, &self.modes)
-            == (other.cols, other.rows, &other.cursor, &other.modes)
-            && self.cells == other.cells
+        (
+            self.cols,
+            self.rows,
+            &self.cursor,
+            &self.modes,
+            &self.cursor_look,
+        ) == (
+            other.cols,
+            other.rows,
+            &other.cursor,
+            &other.modes,
+            &other.cursor_look,
+        ) && self.cells == other.cells
     }
 }
 
@@ -151,6 +164,7 @@ impl Frame {
             cells: vec![Cell::default(); usize::from(cols) * usize::from(rows)],
             cursor: None,
             modes: PaneModes::default(),
+            cursor_look: CursorLook::default(),
             damage: RowDamage::default(),
         }
     }
@@ -589,6 +603,7 @@ fn reset_frame(frame: &mut Frame, client_cols: u16, client_rows: u16) {
     frame.damage.begin(client_rows, resized);
     frame.cursor = None;
     frame.modes = PaneModes::default();
+    frame.cursor_look = CursorLook::default();
 }
 
 /// Which pane covers each cell of the visible window area (later panes win, as tmux draws
@@ -664,6 +679,7 @@ fn draw_window_area(
                 Some(pane) => {
                     pane_cell(pane, x, y, owner, cols, slot);
                     default_colours(look, pane.id, slot);
+                    palette_colours(look, pane.id, slot);
                 }
                 None => {
                     let (glyph, style) =
@@ -762,6 +778,7 @@ fn layout_stamp(scene: &Scene<'_>, look: &Look, area: Area, client_rows: u16) ->
             look.pane_status,
             &look.pane_status_text,
             &look.pane_colours,
+            &look.palettes,
             (look.pane_lines, look.pane_indicators, look.pane_base_index),
             &look.fill_character,
             look.marked_pane,
@@ -880,6 +897,7 @@ fn draw_status_row(
 /// a message or prompt).
 fn place_cursor(active: &ScenePane<'_>, overlay: bool, area: Area, frame: &mut Frame) {
     frame.modes = active.term.modes();
+    frame.cursor_look = active.term.cursor_look();
     let (cx, cy) = active.term.cursor();
     let visible = frame.modes.cursor_visible && !overlay;
     if visible && cx < active.cols && cy < active.rows {
@@ -907,6 +925,31 @@ fn default_colours(look: &Look, pane: i64, slot: &mut Cell) {
     }
     if slot.style.bg == Color::Default {
         slot.style.bg = *bg;
+    }
+}
+
+/// tmux `tty_check_fg`/`tty_check_bg`: a palette colour of a pane with `pane-colours` is
+/// drawn as the palette's entry; a bold foreground of the first eight takes the bright entry
+/// (8 to 15) when that one is set, else stays as it is.
+fn palette_colours(look: &Look, pane: i64, slot: &mut Cell) {
+    let Some((_, palette)) = look.palettes.iter().find(|(id, _)| *id == pane) else {
+        return;
+    };
+    let entry = |n: u8| palette.get(usize::from(n)).copied().flatten();
+    if let Color::Indexed(n) = slot.style.fg {
+        let n = if n < 8 && slot.style.attrs.bold {
+            n + 8
+        } else {
+            n
+        };
+        if let Some(c) = entry(n) {
+            slot.style.fg = c;
+        }
+    }
+    if let Color::Indexed(n) = slot.style.bg
+        && let Some(c) = entry(n)
+    {
+        slot.style.bg = c;
     }
 }
 

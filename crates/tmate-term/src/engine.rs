@@ -147,6 +147,16 @@ pub(crate) struct AlacrittyEngine {
 }
 
 impl AlacrittyEngine {
+    /// The cursor state the program set with its own sequences.
+    pub(crate) fn pane_cursor(&self) -> &crate::cursor::PaneCursor {
+        &self.filter.cursor
+    }
+
+    /// The OSC 12/112 requests fed since the last call, in order.
+    pub(crate) fn take_cursor_colour_requests(&mut self) -> Vec<Option<Vec<u8>>> {
+        std::mem::take(&mut self.filter.cursor.colour_requests)
+    }
+
     /// `cols` must be at least 2 and `rows` at least 1 (the caller clamps).
     pub(crate) fn new(cols: usize, rows: usize, scrollback: usize) -> Self {
         let listener = Listener::default();

@@ -75,6 +75,8 @@ pub(crate) struct InputFilter {
     /// `alternate-screen off`: the private modes 47, 1047 and 1049 are taken out of mode
     /// sets and resets, as tmux ignores them then.
     pub(crate) no_alternate: bool,
+    /// The cursor style and colour requests the program sent.
+    pub(crate) cursor: crate::cursor::PaneCursor,
 }
 
 impl Default for InputFilter {
@@ -91,6 +93,7 @@ impl Default for InputFilter {
             passed: Vec::new(),
             pending: Vec::new(),
             no_alternate: false,
+            cursor: crate::cursor::PaneCursor::default(),
         }
     }
 }
@@ -307,6 +310,8 @@ impl InputFilter {
                     && let Ok(path) = std::str::from_utf8(path)
                 {
                     self.path = Some(path.to_string());
+                } else {
+                    self.cursor.osc(&osc);
                 }
             }
             0x18 | 0x1A => {}
@@ -314,8 +319,12 @@ impl InputFilter {
                 osc.push(b);
                 let clipboard = osc.get(..osc.len().min(3)) == b"52;".get(..osc.len().min(3));
                 let path = osc.get(..osc.len().min(2)) == b"7;".get(..osc.len().min(2));
+                // OSC 12 (cursor colour) and OSC 112 (its reset).
+                let colour = [&b"12;"[..], b"112"]
+                    .iter()
+                    .any(|p| osc.get(..osc.len().min(p.len())) == p.get(..osc.len().min(p.len())));
                 if (clipboard && osc.len() <= MAX_OSC52_BYTES)
-                    || (path && osc.len() <= MAX_OSC_BYTES)
+                    || ((path || colour) && osc.len() <= MAX_OSC_BYTES)
                 {
                     self.osc = Some(osc);
                 }
@@ -348,6 +357,7 @@ impl InputFilter {
     /// Pass on a complete CSI ending in `final_byte`, clamping REP. Returns the repeat count
     /// passed on (0 for anything else).
     fn finish_csi(&mut self, final_byte: u8, cols: usize, out: &mut Vec<u8>) -> usize {
+        self.cursor.csi(&self.csi, final_byte);
         let is_rep = final_byte == b'b'
             && self
                 .csi

@@ -50,6 +50,7 @@
 
 pub mod clock;
 mod compose;
+pub mod cursor;
 mod engine;
 #[cfg(test)]
 mod engine_tests;
@@ -67,6 +68,7 @@ mod tap;
 
 pub use clock::{status_clock, strftime};
 pub use compose::{Frame, RowDamage, Scene, ScenePane, compose, compose_into, compose_look};
+pub use cursor::{CursorLook, CursorShape};
 pub use format_draw::format_draw;
 pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_markup};
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};

@@ -92,6 +92,11 @@ pub struct PaneTerm {
     row_changed: Vec<u64>,
     /// Reused buffer for the engine's damaged rows.
     damaged: Vec<usize>,
+    /// The colour the program set with OSC 12 (parsed by the host, which knows colour names).
+    cursor_colour: Option<crate::cursor::Rgb>,
+    /// The host's `cursor-style` (its DECSCUSR number) and `cursor-colour` for this pane
+    /// (tmux's `default_cstyle`, `default_ccolour`).
+    default_cursor: (u32, Option<crate::cursor::Rgb>),
 }
 
 /// A row a copy overlay does not give: drawn blank.
@@ -133,7 +138,41 @@ impl PaneTerm {
             uid: NEXT_PANE_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             row_changed: vec![0; usize::from(rows)],
             damaged: Vec::new(),
+            cursor_colour: None,
+            default_cursor: (0, None),
         }
+    }
+
+    /// How the client's terminal should draw the cursor over this pane (tmux
+    /// `tty_update_cursor` with the pane's screen): the program's own style and colour, else
+    /// the defaults the host set. Copy and view mode have a screen of their own in tmux, whose
+    /// cursor is the terminal's default.
+    pub fn cursor_look(&self) -> crate::cursor::CursorLook {
+        if self.copy_view.is_some() {
+            return crate::cursor::CursorLook::default();
+        }
+        let (style, colour) = self.default_cursor;
+        crate::cursor::effective(self.engine.pane_cursor(), self.cursor_colour, style, colour)
+    }
+
+    /// The pane's `cursor-style` (as its DECSCUSR number) and `cursor-colour`.
+    pub fn set_default_cursor(&mut self, style: u32, colour: Option<crate::cursor::Rgb>) {
+        self.default_cursor = (style, colour);
+    }
+
+    /// What [`PaneTerm::set_default_cursor`] gave.
+    pub fn default_cursor(&self) -> (u32, Option<crate::cursor::Rgb>) {
+        self.default_cursor
+    }
+
+    /// The cursor colour the program asked for (OSC 12), `None` after its OSC 112.
+    pub fn set_cursor_colour(&mut self, colour: Option<crate::cursor::Rgb>) {
+        self.cursor_colour = colour;
+    }
+
+    /// The program's OSC 12 colour strings (`None` for an OSC 112) since the last call.
+    pub fn take_cursor_colour_requests(&mut self) -> Vec<Option<Vec<u8>>> {
+        self.engine.take_cursor_colour_requests()
     }
 
     /// Something changed: bump the generation and mark the rows it touched, every row when

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use crate::compose::Frame;
+use crate::cursor::{CursorShape, Rgb};
 use crate::sgr::{write_num, write_sgr_absolute, write_sgr_change};
 use crate::style::{Cell, PaneModes, Style};
 
@@ -118,6 +119,11 @@ pub struct Renderer {
     /// `terminal-overrides`): as tmux, never write its bottom-right cell, which would scroll
     /// such a terminal. Kept across `enter`, `leave` and `reset`.
     no_auto_margins: bool,
+    /// The cursor shape, blinking and very-visible flags the terminal was last given (`None`:
+    /// unknown), and its cursor colour. Kept across `reset`, as tmux's tty keeps them across
+    /// redraws.
+    cursor_shape: Option<(CursorShape, bool, bool)>,
+    cursor_colour: Option<Rgb>,
 }
 
 impl Renderer {
@@ -138,12 +144,20 @@ impl Renderer {
             blank: true,
             drawn: None,
             no_auto_margins: self.no_auto_margins,
+            // A terminal taken over shows the default shape unless told otherwise.
+            cursor_shape: self
+                .cursor_shape
+                .or(Some((CursorShape::Default, false, false))),
+            cursor_colour: self.cursor_colour,
         };
     }
 
     /// Give the terminal back: attributes off, cursor shown, input modes off, alternate screen
     /// off (which restores what the user had before `enter`).
     pub fn leave(&mut self, out: &mut Vec<u8>) {
+        crate::cursor::write_restore(self.cursor_shape.map(|s| s.0), self.cursor_colour, out);
+        self.cursor_shape = Some((CursorShape::Default, false, false));
+        self.cursor_colour = None;
         out.extend_from_slice(
             b"\x1b[0m\x1b[?25h\x1b[?1l\x1b>\x1b[?2004l\x1b[?1000l\x1b[?1002l\x1b[?1003l\
               \x1b[?1006l\x1b[?1004l\x1b[?1049l",
@@ -166,6 +180,8 @@ impl Renderer {
         self.pen = None;
         if self.cursor_visible != Some(true) {
             self.pos = None;
+            // A hidden cursor keeps the shape an earlier frame gave it.
+            self.cursor_shape = None;
         }
         self.blank = false;
     }
@@ -174,6 +190,8 @@ impl Renderer {
     pub fn reset(&mut self) {
         *self = Renderer {
             no_auto_margins: self.no_auto_margins,
+            cursor_shape: self.cursor_shape,
+            cursor_colour: self.cursor_colour,
             ..Renderer::default()
         };
     }
@@ -400,6 +418,9 @@ impl Renderer {
     }
 
     fn place_cursor(&mut self, frame: &Frame, out: &mut Vec<u8>) {
+        let look = frame.cursor_look;
+        crate::cursor::write_colour(self.cursor_colour, look.colour, out);
+        self.cursor_colour = look.colour;
         match frame
             .cursor
             .filter(|&(x, y)| x < frame.cols && y < frame.rows)
@@ -409,9 +430,12 @@ impl Renderer {
                     cup(out, x, y);
                     self.pos = Some((x, y));
                 }
-                if self.cursor_visible != Some(true) {
-                    out.extend_from_slice(b"\x1b[?25h");
+                // tmux sets the shape whenever the cursor is shown or its shape changes.
+                let shape = Some((look.shape, look.blinking, look.very_visible));
+                if self.cursor_visible != Some(true) || self.cursor_shape != shape {
+                    crate::cursor::write_shape(self.cursor_shape.map(|s| s.0), &look, out);
                     self.cursor_visible = Some(true);
+                    self.cursor_shape = shape;
                 }
             }
             None => {

@@ -200,6 +200,9 @@ pub struct Look {
     /// `window-style`/`window-active-style`: the colours a pane's default-coloured cells take,
     /// by pane id (panes not listed keep the terminal's defaults).
     pub pane_colours: Vec<(i64, Color, Color)>,
+    /// `pane-colours`: each listed pane's palette, 256 entries (`None`: the colour as it is),
+    /// applied to the colours its cells are drawn in (tmux `colour_palette_get`).
+    pub palettes: Vec<(i64, Vec<Option<Color>>)>,
     /// `pane-border-lines`, `pane-border-indicators` and `pane-base-index` (for the numbers
     /// `pane-border-lines number` draws) of the window.
     pub pane_lines: PaneLines,
@@ -232,6 +235,7 @@ impl Default for Look {
             pane_status: PaneStatus::Off,
             pane_status_text: Vec::new(),
             pane_colours: Vec::new(),
+            palettes: Vec::new(),
             pane_lines: PaneLines::Single,
             pane_indicators: PaneIndicators::Colour,
             pane_base_index: 0,

@@ -105,6 +105,7 @@ fn build_frame(
         cells,
         cursor: cursor.map(|(x, y)| (x % cols, y % rows)),
         modes,
+        cursor_look: Default::default(),
         damage: Default::default(),
     }
 }
@@ -312,6 +313,7 @@ proptest! {
                 .collect(),
             cursor,
             modes: PaneModes::default(),
+            cursor_look: Default::default(),
             damage: Default::default(),
         };
         let mut renderer = Renderer::new();
@@ -384,6 +386,7 @@ fn full_frame(cols: u16, rows: u16) -> Frame {
         cells,
         cursor: Some((0, rows - 1)),
         modes: PaneModes::default(),
+        cursor_look: Default::default(),
         damage: Default::default(),
     }
 }

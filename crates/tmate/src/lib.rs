@@ -27,6 +27,7 @@ pub mod config;
 pub mod control;
 pub mod control_client;
 pub mod copy;
+pub mod cursor;
 pub mod environ;
 pub mod fdio;
 pub mod format;

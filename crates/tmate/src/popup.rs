@@ -360,6 +360,8 @@ pub fn draw(state: &State, client: u32, frame: &mut Frame) -> bool {
     frame.modes.keypad_application = modes.keypad_application;
     frame.modes.bracketed_paste = modes.bracketed_paste;
     frame.modes.cursor_visible = modes.cursor_visible;
+    // tmux takes the cursor's style and colour from the popup's screen too.
+    frame.cursor_look = p.term.cursor_look();
     let inset = u16::from(p.spec.lines != Lines::None);
     let (cx, cy) = p.term.cursor();
     frame.cursor = modes

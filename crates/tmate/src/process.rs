@@ -353,6 +353,7 @@ async fn read_output(
                         for data in passthrough {
                             st.passthrough(id, data);
                         }
+                        crate::cursor::pane_output(&mut st, id);
                     }
                 }
                 shared.notify_output();

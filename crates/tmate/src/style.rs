@@ -50,6 +50,31 @@ pub fn pane_colours(st: &State, ctx: Ctx, w: &crate::state::Window) -> Vec<(i64,
         .collect()
 }
 
+/// tmux `colour_palette_from_option`: each visible pane's `pane-colours` as a palette of 256
+/// entries (items past 255 and colours that do not parse are left out; `default` draws the
+/// terminal's colour); panes without one, and
+/// panes showing clock mode (drawn without the palette, as tmux's), are not listed.
+pub fn palettes(st: &State, ctx: Ctx, w: &crate::state::Window) -> Vec<(i64, Vec<Option<Color>>)> {
+    w.visible()
+        .iter()
+        .filter(|g| st.panes.get(&g.id).is_some_and(|p| p.clock.is_none()))
+        .filter_map(|g| {
+            let pane = Ctx { pane: g.id, ..ctx };
+            let items = crate::options::array_items(&st.option_at(pane, "pane-colours"));
+            if items.is_empty() {
+                return None;
+            }
+            let mut palette = vec![None; 256];
+            for (i, value) in items {
+                if let Some(slot) = usize::try_from(i).ok().and_then(|i| palette.get_mut(i)) {
+                    *slot = colour(&value);
+                }
+            }
+            Some((i64::from(g.id), palette))
+        })
+        .collect()
+}
+
 /// `pane-border-status`, `-lines` and `-indicators` of the current window and, with status
 /// lines on, each visible pane's expanded `pane-border-format`.
 fn pane_status_lines(st: &State, ctx: Ctx, look: &mut Look) {
@@ -57,6 +82,7 @@ fn pane_status_lines(st: &State, ctx: Ctx, look: &mut Look) {
         return;
     };
     look.pane_colours = pane_colours(st, ctx, w);
+    look.palettes = palettes(st, ctx, w);
     look.pane_status = w.pane_status;
     let option = |name: &str| st.option(ctx.session, ctx.window, name);
     look.pane_lines = tmate_term::PaneLines::from_option(&option("pane-border-lines"));

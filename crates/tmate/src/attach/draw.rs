@@ -80,6 +80,8 @@ impl AttachedClient<'_> {
         }
         if let Some(menu) = &self.menu {
             menu.draw(&mut self.frame);
+            // The menu's screen has the terminal's default cursor, as tmux's.
+            self.frame.cursor_look = tmate_term::CursorLook::default();
             self.frame.damage = tmate_term::RowDamage::default();
             self.menu_drawn = true;
             if menu.mouse.is_some() {

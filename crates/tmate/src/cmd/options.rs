@@ -164,6 +164,12 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
     if base.is_some_and(|(b, _)| options::lookup(b).is_ok_and(|d| kept.contains(&d.name))) {
         state.apply_terminal_options();
     }
+    // tmux hands every pane its cursor options when either is set (never when a pane is made).
+    if let Some(d) = base.and_then(|(b, _)| options::lookup(b).ok())
+        && ["cursor-style", "cursor-colour"].contains(&d.name)
+    {
+        crate::cursor::apply_option(state, d.name);
+    }
     // tmux recalculates window sizes after any option change (`window-size`,
     // `aggressive-resize`, `default-size` among them).
     state.recompute_all_sizes();

@@ -8,12 +8,12 @@
 //! regular expression size, padding and decimal places.
 
 mod clients;
-mod colours;
+pub(crate) mod colours;
 mod history;
 pub mod jobs;
 mod loops;
 pub(crate) mod matching;
-mod modifiers;
+pub(crate) mod modifiers;
 mod parse;
 mod replace;
 pub(crate) mod text;
