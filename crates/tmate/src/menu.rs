@@ -60,6 +60,9 @@ pub struct MenuRequest {
     /// MENU_NOMOUSE): no item is chosen until a key moves, and the menu's middle goes at
     /// `at`'s column.
     pub tree_click: bool,
+    /// The right-button menu of the client's popup (tmux `popup_menu_items`): a chosen
+    /// item's command is its key, which the popup acts on (`popup::menu_chosen`).
+    pub popup: bool,
 }
 
 struct Item {
@@ -84,6 +87,8 @@ pub struct Menu {
     choice_style: Style,
     /// See [`MenuRequest::completion`].
     pub completion: bool,
+    /// See [`MenuRequest::popup`].
+    pub popup: bool,
     /// See [`MenuRequest::open`]: dropped with the menu.
     _open: Option<std::sync::Arc<tokio::sync::oneshot::Sender<()>>>,
 }
@@ -154,6 +159,7 @@ impl Menu {
             stay_open: req.stay_open,
             choice_style: req.choice_style,
             completion: req.completion,
+            popup: req.popup,
             _open: req.open.clone(),
         })
     }
