@@ -1,8 +1,8 @@
 //! tmux 3.3a's `format_draw` for a whole expanded status-format line: text split into the
 //! left, centre, right and absolute-centre sections, a window list with its focus and `<`/`>`
 //! markers and the part after it (`#[align=...]`, `#[list=...]`, `#[nolist]`), `fill`, and
-//! `push-default`/`pop-default`, then placed and trimmed the way tmux places them. Mouse
-//! ranges (`range=`) are parsed and have no effect here.
+//! `push-default`/`pop-default`, then placed and trimmed the way tmux places them, with the
+//! mouse ranges (`range=left`, `range=right`, `range=window|N`) placed the same way.
 
 use crate::markup::{parse_style_over, push_char as push_cell_char};
 use crate::pane::set_blank;
@@ -100,6 +100,64 @@ impl AlignMap {
     }
 }
 
+/// What a `range=` marks (tmux 3.3a `enum style_range_type`, without its NONE).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RangeKind {
+    Left,
+    Right,
+    /// `range=window|N`: the window of index N.
+    Window(u32),
+}
+
+/// A range of a drawn line (tmux `struct style_range`): columns `start..end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StyleRange {
+    pub kind: RangeKind,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// The range at column `x` of a line: the first of `ranges` (in the order they ended, as
+/// tmux's `status_get_range` walks them) that covers it.
+pub fn range_at(ranges: &[StyleRange], x: usize) -> Option<RangeKind> {
+    ranges
+        .iter()
+        .find(|r| x >= r.start && x < r.end)
+        .map(|r| r.kind)
+}
+
+/// A range while the text is walked: where it is in its section, not yet on the line.
+#[derive(Debug, Clone, Copy)]
+struct SectionRange {
+    kind: RangeKind,
+    section: Section,
+    start: usize,
+    end: usize,
+}
+
+/// The value of a `range=` token as tmux 3.3a's `style_parse` reads it: `Err` refuses the
+/// whole markup (an argument that is empty or not digits, `left|N`, `window` without one),
+/// `Ok(None)` a name it does not know, which changes nothing.
+fn range_token(value: &str) -> Result<Option<RangeKind>, ()> {
+    let (name, argument) = match value.split_once('|') {
+        Some((name, arg)) => {
+            if arg.is_empty() || !arg.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(());
+            }
+            // atoi: digits only here, so only an overflow is left, which names no window.
+            (name, Some(arg.parse::<u32>().unwrap_or(u32::MAX)))
+        }
+        None => (value, None),
+    };
+    match (name, argument) {
+        ("left", None) => Ok(Some(RangeKind::Left)),
+        ("right", None) => Ok(Some(RangeKind::Right)),
+        ("window", Some(n)) => Ok(Some(RangeKind::Window(n))),
+        ("left" | "right", Some(_)) | ("window", None) => Err(()),
+        _ => Ok(None),
+    }
+}
+
 /// The layout tokens of one `#[...]` body; `None` when a value is not one tmux knows (tmux's
 /// `style_parse` then ignores the whole markup).
 #[derive(Debug, Default)]
@@ -110,6 +168,8 @@ struct Tokens {
     push: bool,
     pop: bool,
     ignore: Option<bool>,
+    /// `Some(None)`: `norange`.
+    range: Option<Option<RangeKind>>,
 }
 
 fn layout_tokens(body: &str) -> Option<Tokens> {
@@ -139,6 +199,13 @@ fn layout_tokens(body: &str) -> Option<Tokens> {
                 let s = parse_style_over(&format!("bg={v}"), Style::default(), Style::default())?;
                 t.fill = Some(s.bg);
             }
+            // tmux reads `range=` only past its first character ("range=" alone is refused).
+            Some(("range", "")) => return None,
+            Some(("range", v)) => {
+                if let Some(kind) = range_token(v).ok()? {
+                    t.range = Some(Some(kind));
+                }
+            }
             Some(_) => {}
             None => match lower.as_str() {
                 "noalign" => t.align = Some(Align::Default),
@@ -147,6 +214,7 @@ fn layout_tokens(body: &str) -> Option<Tokens> {
                 "pop-default" => t.pop = true,
                 "ignore" => t.ignore = Some(true),
                 "noignore" => t.ignore = Some(false),
+                "norange" => t.range = Some(None),
                 _ => {}
             },
         }
@@ -187,6 +255,8 @@ struct Parts {
     focus: (Option<usize>, Option<usize>),
     list_align: Align,
     fill: Option<Color>,
+    /// The ranges ended so far, in that order.
+    ranges: Vec<SectionRange>,
 }
 
 /// The state of the walk (tmux keeps it in one `struct style`).
@@ -199,6 +269,10 @@ struct Walk {
     current: Section,
     list_state: Option<bool>,
     map: AlignMap,
+    /// The style's `range=`.
+    range: Option<RangeKind>,
+    /// The range being walked: its kind, section and first cell.
+    open: Option<(RangeKind, Section, usize)>,
 }
 
 impl Walk {
@@ -208,6 +282,8 @@ impl Walk {
         match self.list {
             List::On => {
                 if self.list_state != Some(true) {
+                    // Entering the list drops a range in progress, as tmux's does.
+                    self.open = None;
                     self.list_state = Some(true);
                     parts.list_align = self.align;
                 }
@@ -223,6 +299,7 @@ impl Walk {
             }
             List::Off => {
                 if self.list_state == Some(true) {
+                    self.open = None;
                     if parts.focus.0.is_some() && parts.focus.1.is_none() {
                         parts.focus.1 = Some(list_len);
                     }
@@ -241,6 +318,7 @@ impl Walk {
                     Section::ListRight
                 };
                 if self.list_state == Some(true) && parts.cells.get(marker).is_empty() {
+                    self.open = None;
                     if parts.focus.0.is_some() && parts.focus.1.is_none() {
                         parts.focus = (None, None);
                     }
@@ -277,7 +355,36 @@ impl Walk {
         } else if tokens.pop {
             self.base = line_base;
         }
+        if let Some(range) = tokens.range {
+            self.range = range;
+        }
         self.after_style(parts);
+        self.after_range(parts);
+    }
+
+    /// tmux's range check after each style: a range whose kind changed ends one cell past
+    /// where the current section is (tmux's `cx + 1`, so it covers the next cell too), unless
+    /// it is empty; a new one starts where the current section is.
+    fn after_range(&mut self, parts: &mut Parts) {
+        let cx = parts.cells.get(self.current).len();
+        if let Some((kind, section, start)) = self.open
+            && Some(kind) != self.range
+        {
+            if cx != start {
+                parts.ranges.push(SectionRange {
+                    kind,
+                    section,
+                    start,
+                    end: cx + 1,
+                });
+            }
+            self.open = None;
+        }
+        if self.open.is_none()
+            && let Some(kind) = self.range
+        {
+            self.open = Some((kind, self.current, cx));
+        }
     }
 }
 
@@ -288,6 +395,7 @@ fn parse(text: &str, base: Style) -> Option<Parts> {
         focus: (None, None),
         list_align: Align::Default,
         fill: None,
+        ranges: Vec::new(),
     };
     let mut walk = Walk {
         style: base,
@@ -304,6 +412,8 @@ fn parse(text: &str, base: Style) -> Option<Parts> {
             Section::Right,
             Section::AbsoluteCentre,
         ]),
+        range: None,
+        open: None,
     };
     let mut rest = text;
     while let Some(c) = rest.chars().next() {
@@ -348,8 +458,22 @@ fn parse(text: &str, base: Style) -> Option<Parts> {
 /// Draw `text` (an expanded status-format line with its markup) over `row`, which the caller
 /// has already blanked in `base`, as tmux 3.3a's `format_draw` does.
 pub fn format_draw(row: &mut [Cell], text: &str, base: Style) {
+    format_draw_ranges(row, text, base);
+}
+
+/// The mouse ranges of `text` drawn on a line `width` cells wide (tmux's `status_get_range`
+/// reads these): in the order they ended. A range still open at the end of the text is
+/// dropped, and one in a part that is never placed (the list's markers, or what follows a
+/// list trimmed away) keeps its place within that part, as in tmux.
+pub fn format_ranges(width: usize, text: &str) -> Vec<StyleRange> {
+    let mut row = vec![Cell::default(); width];
+    format_draw_ranges(&mut row, text, Style::default())
+}
+
+/// [`format_draw`], returning the mouse ranges as [`format_ranges`] does.
+fn format_draw_ranges(row: &mut [Cell], text: &str, base: Style) -> Vec<StyleRange> {
     let Some(parts) = parse(text, base) else {
-        return;
+        return Vec::new();
     };
     if let Some(bg) = parts.fill {
         let fill = Style {
@@ -373,6 +497,15 @@ pub fn format_draw(row: &mut [Cell], text: &str, base: Style) {
         Align::Right => draw.with_list(ListAt::Right),
         Align::AbsoluteCentre => draw.absolute_centre(),
     }
+    draw.parts
+        .ranges
+        .iter()
+        .map(|r| StyleRange {
+            kind: r.kind,
+            start: r.start,
+            end: r.end,
+        })
+        .collect()
 }
 
 /// Take `excess` cells off the widths, each in turn down to 0 before the next (tmux trims
@@ -403,9 +536,27 @@ impl Draw<'_> {
         self.parts.cells.get(s).len()
     }
 
-    /// tmux `format_draw_put`: `width` cells of a section from `start`, at `offset`.
+    /// tmux `format_draw_put`: `width` cells of a section from `start`, at `offset`; the
+    /// section's ranges move with them, cut to what is shown or dropped when none of them is
+    /// (tmux `format_update_ranges`).
     fn put(&mut self, s: Section, offset: usize, start: usize, width: usize) {
         put(self.row, offset, self.parts.cells.get(s), start, width);
+        self.parts.ranges.retain_mut(|r| {
+            if r.section != s {
+                return true;
+            }
+            if r.end <= start || r.start >= start + width {
+                return false;
+            }
+            r.start = r.start.max(start);
+            r.end = r.end.min(start + width);
+            if r.start == r.end {
+                return false;
+            }
+            r.start = r.start - start + offset;
+            r.end = r.end - start + offset;
+            true
+        });
     }
 
     /// Left, centre and right widths trimmed to the line, the centre first, then the right,
@@ -577,18 +728,26 @@ impl Draw<'_> {
         if start + width > list_len {
             start = list_len - width;
         }
+        // The markers are copied without their ranges, as tmux copies them.
         let left_marker = self.width(Section::ListLeft);
         if start != 0 && width > left_marker {
-            self.put(Section::ListLeft, offset, 0, left_marker);
+            put(
+                self.row,
+                offset,
+                self.parts.cells.get(Section::ListLeft),
+                0,
+                left_marker,
+            );
             offset += left_marker;
             start += left_marker;
             width -= left_marker;
         }
         let right_marker = self.width(Section::ListRight);
         if start + width < list_len && width > right_marker {
-            self.put(
-                Section::ListRight,
+            put(
+                self.row,
                 offset + width - right_marker,
+                self.parts.cells.get(Section::ListRight),
                 0,
                 right_marker,
             );
@@ -649,6 +808,42 @@ mod tests {
         assert_eq!(draw(list, 10), "<b cccc d>");
         let after = "L#[list=on align=left]list#[nolist]after#[align=right]R";
         assert_eq!(draw(after, 15), "Llistafter    R");
+    }
+
+    fn ranges(text: &str, width: usize) -> Vec<(RangeKind, usize, usize)> {
+        format_ranges(width, text)
+            .iter()
+            .map(|r| (r.kind, r.start, r.end))
+            .collect()
+    }
+
+    #[test]
+    fn ranges_end_one_cell_late_and_are_cut_to_their_part() {
+        use RangeKind::*;
+        // Each range covers the cell after its text; the first to end wins a shared cell.
+        assert_eq!(
+            ranges(
+                "#[range=left]ab#[norange]cd#[range=window|7]ef#[norange]",
+                10
+            ),
+            [(Left, 0, 3), (Window(7), 4, 6)]
+        );
+        // Right-aligned text keeps its range; one never ended is dropped.
+        assert_eq!(
+            ranges("x#[align=right range=right]rr#[norange]#[range=left]zz", 8),
+            [(Right, 4, 7)]
+        );
+        // A bad argument refuses the whole markup, an unknown name changes nothing.
+        assert_eq!(ranges("#[range=window|x]a#[norange]", 4), []);
+        assert_eq!(ranges("#[range=user|1]a#[norange]", 4), []);
+        assert_eq!(ranges("#[range=left|1]a#[norange]", 4), []);
+        // Only the shown part of a trimmed list keeps its range.
+        let list = concat!(
+            "#[list=on align=left]#[range=window|1]aaaa#[norange] ",
+            "#[range=window|2 list=focus]bbbb#[norange list=on]"
+        );
+        assert_eq!(ranges(list, 20), [(Window(1), 0, 5), (Window(2), 5, 9)]);
+        assert_eq!(ranges(list, 5), [(Window(1), 0, 1), (Window(2), 1, 5)]);
     }
 
     #[test]

@@ -69,13 +69,13 @@ mod tap;
 pub use clock::{status_clock, strftime};
 pub use compose::{Frame, RowDamage, Scene, ScenePane, compose, compose_into, compose_look};
 pub use cursor::{CursorLook, CursorShape};
-pub use format_draw::format_draw;
+pub use format_draw::{RangeKind, StyleRange, format_draw, format_ranges, range_at};
 pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_markup};
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;
 pub use status::{
     Justify, Look, PaneIndicators, PaneLabel, PaneLines, PaneStatus, PromptLine, StatusBar,
-    StatusRange, StatusWindow, WindowEntry, fill_character, status_entry_at, status_range_at,
+    StatusWindow, WindowEntry, default_status_format, fill_character,
 };
 pub use style::{
     ACTIVE_BORDER_STYLE, Attrs, BORDER_STYLE, Cell, Color, MESSAGE_STYLE, MODE_STYLE, PaneModes,

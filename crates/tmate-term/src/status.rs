@@ -248,12 +248,11 @@ impl Default for Look {
 /// Columns `start..end` of a list.
 type Span = (usize, usize);
 
-/// The window list: entries joined by the separator. Returns the cells, the focus range
-/// (the current window's entry) and each entry's cells (tmux's `range=window|N`).
-fn window_list(status: &StatusBar, look: &Look) -> (Vec<Cell>, Option<Span>, Vec<Span>) {
+/// The window list: entries joined by the separator. Returns the cells and the focus range
+/// (the current window's entry).
+fn window_list(status: &StatusBar, look: &Look) -> (Vec<Cell>, Option<Span>) {
     let mut cells = Vec::new();
     let mut focus = None;
-    let mut spans = Vec::new();
     let separator = markup_cells(&look.separator, look.status_style);
     let entries: Vec<(Vec<Cell>, bool)> = match &look.windows {
         Some(list) => list
@@ -281,7 +280,6 @@ fn window_list(status: &StatusBar, look: &Look) -> (Vec<Cell>, Option<Span>, Vec
     for (i, (entry, current)) in entries.into_iter().enumerate() {
         let start = cells.len();
         cells.extend(entry);
-        spans.push((start, cells.len()));
         if current && focus.is_none() {
             focus = Some((start, cells.len()));
         }
@@ -289,7 +287,7 @@ fn window_list(status: &StatusBar, look: &Look) -> (Vec<Cell>, Option<Span>, Vec
             cells.extend(separator.iter().cloned());
         }
     }
-    (cells, focus, spans)
+    (cells, focus)
 }
 
 /// Copy `width` cells of `src` starting at `start` into `row` at `at` (tmux `format_draw_put`),
@@ -335,8 +333,6 @@ struct Layout {
     left: Vec<Cell>,
     right: Vec<Cell>,
     list: Vec<Cell>,
-    /// Each window entry's cells in `list`.
-    spans: Vec<(usize, usize)>,
     focus: (usize, usize),
     wl: usize,
     wr: usize,
@@ -348,7 +344,7 @@ struct Layout {
 fn layout(available: usize, status: &StatusBar, look: &Look) -> Layout {
     let left = markup_cells(&status.left, look.left_style);
     let right = markup_cells(&status.right, look.right_style);
-    let (list, focus, spans) = window_list(status, look);
+    let (list, focus) = window_list(status, look);
     let (mut wl, mut wlist, mut wr) = (left.len(), list.len(), right.len());
     if look.justify == Justify::AbsoluteCentre {
         // Left and right are trimmed against each other; the list is drawn over them.
@@ -387,7 +383,6 @@ fn layout(available: usize, status: &StatusBar, look: &Look) -> Layout {
         left,
         right,
         list,
-        spans,
         focus,
         wl,
         wr,
@@ -397,53 +392,59 @@ fn layout(available: usize, status: &StatusBar, look: &Look) -> Layout {
     }
 }
 
-/// The window list entry (its place in `StatusBar::windows`) drawn at column `x` of a default
-/// status line `width` cells wide: tmux finds the window under a status-line click by its
-/// `range=window|N`, which covers the entry's text (not the separators or the `<`/`>` markers).
-pub fn status_entry_at(width: usize, status: &StatusBar, look: &Look, x: usize) -> Option<usize> {
-    let l = layout(width, status, look);
-    if l.wlist == 0 || x < l.list_at || x >= l.list_at + l.wlist {
-        return None;
+/// tmux 3.3a's default `status-format[0]` for this bar and look, with the texts already
+/// expanded: what the default first line's mouse ranges are read from (`range=left` around
+/// status-left, `range=window|N` around each entry, the current one the list's focus,
+/// `range=right` around status-right). Styles are left out: they do not move ranges.
+pub fn default_status_format(status: &StatusBar, look: &Look) -> String {
+    let justify = match look.justify {
+        Justify::Left => "left",
+        Justify::Centre => "centre",
+        Justify::Right => "right",
+        Justify::AbsoluteCentre => "absolute-centre",
+    };
+    let mut text = format!(
+        "#[align=left range=left]#[push-default]{}#[pop-default]#[norange default]\
+         #[list=on align={justify}]#[list=left-marker]<#[list=right-marker]>#[list=on]",
+        status.left
+    );
+    let count = status.windows.len();
+    for (i, w) in status.windows.iter().enumerate() {
+        let (entry, current) = match look.windows.as_ref().and_then(|l| l.get(i)) {
+            Some(e) => (e.text.clone(), e.current),
+            None => (default_entry_text(w), w.active),
+        };
+        let (focus, end) = if current {
+            (" list=focus", "#[norange list=on default]")
+        } else {
+            ("", "#[norange default]")
+        };
+        text.push_str(&format!(
+            "#[range=window|{}{focus}]#[push-default]{entry}#[pop-default]{end}",
+            w.idx
+        ));
+        if i + 1 < count {
+            text.push_str(&look.separator);
+        }
     }
-    let (start, offset, shown) = list_window(l.list_at, l.wlist, l.list.len(), l.focus);
-    if x < offset || x >= offset + shown {
-        return None;
-    }
-    let cell = start + (x - offset);
-    l.spans.iter().position(|(a, b)| cell >= *a && cell < *b)
+    text.push_str(&format!(
+        "#[nolist align=right range=right]#[push-default]{}#[pop-default]#[norange default]",
+        status.right
+    ));
+    text
 }
 
-/// What tmux 3.3a's default `status-format[0]` marks with `range=` at column `x` of a status
-/// line `width` cells wide, for the mouse: a window's entry, the status-left text
-/// (`range=left`), the status-right text (`range=right`); `None` elsewhere (separators, the
-/// list's markers, empty space: tmux's StatusDefault).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StatusRange {
-    /// The entry's place in `StatusBar::windows`.
-    Window(usize),
-    Left,
-    Right,
-}
-
-/// The [`StatusRange`] at column `x` of a default status line.
-pub fn status_range_at(
-    width: usize,
-    status: &StatusBar,
-    look: &Look,
-    x: usize,
-) -> Option<StatusRange> {
-    // The window list is drawn last, over the sides (absolute-centre): its ranges win.
-    if let Some(entry) = status_entry_at(width, status, look, x) {
-        return Some(StatusRange::Window(entry));
-    }
-    let l = layout(width, status, look);
-    if x < l.wl {
-        Some(StatusRange::Left)
-    } else if x >= l.right_at && x < l.right_at + l.wr {
-        Some(StatusRange::Right)
+/// A window's entry in tmux's default `window-status-format` (`#I:#W#F`), its name shown as
+/// it is (never as markup: it comes from the pane's program).
+fn default_entry_text(w: &StatusWindow) -> String {
+    let flag = if w.active {
+        "*"
+    } else if w.last {
+        "-"
     } else {
-        None
-    }
+        " "
+    };
+    format!("{}:{}{}", w.idx, w.name.replace('#', "##"), flag)
 }
 
 /// tmux `format_draw_put_list`'s view of a list too wide for its `width` cells at `offset`:

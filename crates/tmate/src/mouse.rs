@@ -14,7 +14,7 @@ use crate::server::ClientInfo;
 use crate::state::State;
 
 /// Where a report landed (tmux `KEYC_MOUSE_LOCATION_*`, in KeyCode::mouse order): a status
-/// line's window entry is Status, its `range=left` and `range=right` StatusLeft and
+/// line's `range=window|N` is Status, its `range=left` and `range=right` StatusLeft and
 /// StatusRight, the rest of it StatusDefault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
@@ -288,20 +288,46 @@ fn dispatch(
     }
 }
 
-/// Where window `idx`'s entry starts on the status line of a client `cols` wide: (x, line)
-/// (tmux's `range=window|N` start, for display-menu's `-x W`); the default status format's
-/// first line only, as `status_window` reads clicks.
+/// Where window `idx`'s entry starts on the status lines of a client `cols` wide: (x, line)
+/// of the first line with its `range=window|N` (tmux's start of that range, for
+/// display-menu's `-x W`/`-y W`).
 pub fn status_entry_start(st: &State, sid: u32, idx: u32, cols: u16) -> Option<(u16, u16)> {
+    let lines = crate::style::status_line_count(&st.session_option(sid, "status"));
+    let ranges = status_ranges(st, sid, cols);
+    (0..lines).find_map(|line| {
+        let r = ranges
+            .get(usize::from(line))?
+            .iter()
+            .find(|r| r.kind == tmate_term::RangeKind::Window(idx))?;
+        Some((u16::try_from(r.start).unwrap_or(u16::MAX), line))
+    })
+}
+
+/// Each status line's mouse ranges on a client `cols` wide (tmux keeps them per line as it
+/// draws): from the line's own `status-format[]`, or for the default first line from tmux's
+/// default format around the status bar's texts.
+fn status_ranges(st: &State, sid: u32, cols: u16) -> Vec<Vec<tmate_term::StyleRange>> {
     let look = crate::style::look(st, sid);
-    if look.status_lines.first().is_some_and(Option::is_some) {
-        return None;
-    }
-    let bar = crate::attach::status::status_bar(st, sid)?;
-    let entry = bar.windows.iter().position(|w| w.idx == i64::from(idx))?;
     let width = usize::from(cols);
-    (0..cols)
-        .find(|x| tmate_term::status_entry_at(width, &bar, &look, usize::from(*x)) == Some(entry))
-        .map(|x| (x, 0))
+    let default_first = || {
+        crate::attach::status::status_bar(st, sid)
+            .map(|bar| {
+                tmate_term::format_ranges(width, &tmate_term::default_status_format(&bar, &look))
+            })
+            .unwrap_or_default()
+    };
+    if look.status_lines.is_empty() {
+        return vec![default_first()];
+    }
+    look.status_lines
+        .iter()
+        .enumerate()
+        .map(|(line, text)| match text {
+            Some(text) => tmate_term::format_ranges(width, text),
+            None if line == 0 => default_first(),
+            None => Vec::new(),
+        })
+        .collect()
 }
 
 /// Where a report at (x, y) of the client's terminal landed (tmux
@@ -341,26 +367,25 @@ fn spot_at(
     locate(w, x, y)
 }
 
-/// What a status line `line` (from 0) has at column `x`: tmux 3.3a's default first line's
-/// ranges (the window list's entries, status-left, status-right), StatusDefault elsewhere and
-/// on lines drawn from other formats (their own `range=`s are not followed here).
+/// What a status line `line` (from 0) has at column `x`, by its ranges (tmux 3.3a
+/// `status_get_range`): a window's entry is Status with that window, or with none when the
+/// session has no window of that index (tmux then makes no key), `range=left` StatusLeft,
+/// `range=right` StatusRight, no range StatusDefault.
 fn status_range(st: &State, sid: u32, cols: u16, x: u16, line: u16) -> (Location, Option<u32>) {
-    let look = crate::style::look(st, sid);
-    let custom = look.status_lines.first().is_some_and(Option::is_some);
-    let bar = crate::attach::status::status_bar(st, sid).filter(|_| line == 0 && !custom);
-    let Some(bar) = bar else {
-        return (Location::StatusDefault, None);
-    };
-    match tmate_term::status_range_at(usize::from(cols), &bar, &look, usize::from(x)) {
-        Some(tmate_term::StatusRange::Window(entry)) => {
-            let idx = bar
-                .windows
-                .get(entry)
-                .and_then(|w| u32::try_from(w.idx).ok());
-            (Location::Status, idx)
+    let ranges = status_ranges(st, sid, cols);
+    let kind = ranges
+        .get(usize::from(line))
+        .and_then(|r| tmate_term::range_at(r, usize::from(x)));
+    match kind {
+        Some(tmate_term::RangeKind::Window(idx)) => {
+            let exists = st
+                .sessions
+                .get(&sid)
+                .is_some_and(|s| s.windows.contains_key(&idx));
+            (Location::Status, exists.then_some(idx))
         }
-        Some(tmate_term::StatusRange::Left) => (Location::StatusLeft, None),
-        Some(tmate_term::StatusRange::Right) => (Location::StatusRight, None),
+        Some(tmate_term::RangeKind::Left) => (Location::StatusLeft, None),
+        Some(tmate_term::RangeKind::Right) => (Location::StatusRight, None),
         None => (Location::StatusDefault, None),
     }
 }

@@ -2,7 +2,8 @@
 //! over one attached client's screen and taking that client's keys while it is open; Escape or
 //! C-c close it (unless `-E`/`-EE` and the program still runs), as do `display-popup -C`, the
 //! program's exit with `-E` (or a zero exit with `-EE`) and the client going. The mouse drags
-//! it by its border (or with Meta) and reaches a program that asked for it.
+//! it by its border (or with Meta), opens its right-button menu and reaches a program that
+//! asked for it.
 
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
@@ -465,11 +466,100 @@ impl Popup {
     }
 }
 
-/// A mouse report for the client's popup (tmux `popup_key_cb`'s mouse part, without its
-/// right-button menu): a drag on the border, or anywhere with Meta, moves the popup (button 1)
-/// or resizes it (button 3); inside, the report goes to a program that asked for the mouse.
-/// `size` is the client's.
-pub fn mouse(state: &mut State, client: u32, ev: &tmate_proto::MouseEvent, size: (u16, u16)) {
+/// A mouse report for the client's popup (tmux `popup_key_cb`'s mouse part): button 3
+/// outside the popup, or without modifiers on its left or top border, asks for the popup's
+/// menu (returned for the client to open); a drag on the border, or anywhere with Meta, moves
+/// the popup (button 1) or resizes it (button 3); inside, the report goes to a program that
+/// asked for the mouse. `size` is the client's.
+pub fn mouse(
+    state: &mut State,
+    client: u32,
+    ev: &tmate_proto::MouseEvent,
+    size: (u16, u16),
+) -> Option<crate::menu::MenuRequest> {
+    let p = state
+        .clients
+        .get_mut(&client)
+        .and_then(|c| c.popup.as_deref_mut())?;
+    let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
+    let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
+    let release = ev.release || (!ev.sgr && ev.button & 3 == 3 && ev.button & 64 == 0);
+    // tmux's button bits: a release is 3, its modifiers lost.
+    let b = if release { 3 } else { ev.button };
+    let menu = p.on_mouse(x, y, b, ev, size);
+    p.last_mouse = (x, y, b);
+    menu.then(|| menu_request(state, client, (x, y)))
+}
+
+/// The popup's menu (tmux `popup_menu_items`, its names expanded for the client): Paste shows
+/// with a paste buffer; no title, the menu's middle at the mouse's column, its top on the
+/// mouse's row, opened by the mouse (nothing chosen until it moves over an item).
+fn menu_request(state: &State, client: u32, at: (u16, u16)) -> crate::menu::MenuRequest {
+    let paste = state
+        .buffers
+        .top()
+        .map(|b| format!("Paste #[underscore]{}", b.name))
+        .unwrap_or_default();
+    let items: [(&str, &str); 8] = [
+        ("Close", "q"),
+        (&paste, "p"),
+        ("", ""),
+        ("Fill Space", "F"),
+        ("Centre", "C"),
+        ("", ""),
+        ("To Horizontal Pane", "h"),
+        ("To Vertical Pane", "v"),
+    ];
+    let items = items
+        .iter()
+        .map(|(name, key)| crate::menu::ItemSpec {
+            name: (!key.is_empty()).then(|| (*name).to_string()),
+            key: KeyCode::parse(key),
+            command: (*key).to_string(),
+        })
+        .collect();
+    // tmux draws the chosen item in the client's current window's mode-style.
+    let (sid, window) = state
+        .clients
+        .get(&client)
+        .and_then(|c| Some((c.session, state.sessions.get(&c.session)?.current)))
+        .unwrap_or((0, 0));
+    let choice_style = tmate_term::parse_style_over(
+        &state.option(sid, window, "mode-style"),
+        Style::default(),
+        Style::default(),
+    )
+    .unwrap_or_default();
+    let mouse = crate::mouse::MouseInfo {
+        at,
+        ..Default::default()
+    };
+    crate::menu::MenuRequest {
+        title: String::new(),
+        items,
+        place: crate::menu::Placement::default(),
+        pane: 0,
+        mouse: Some(mouse),
+        stay_open: false,
+        choice_style,
+        at: Some((usize::from(at.0), usize::from(at.1))),
+        completion: false,
+        open: None,
+        tree_click: true,
+        popup: true,
+    }
+}
+
+/// An item of the popup's menu chosen, by its key (tmux `popup_menu_done`): `q` closes the
+/// popup, `p` gives the program the most recent paste buffer, `F` spreads the box over the
+/// whole client and `C` centres it (neither changes the program's size nor the place a
+/// resized client gives back, as in tmux).
+pub fn menu_chosen(state: &mut State, client: u32, key: &str, size: (u16, u16)) {
+    if key == "q" {
+        close_popup(state, client);
+        return;
+    }
+    let top = state.buffers.top().map(|b| b.data.clone());
     let Some(p) = state
         .clients
         .get_mut(&client)
@@ -477,45 +567,73 @@ pub fn mouse(state: &mut State, client: u32, ev: &tmate_proto::MouseEvent, size:
     else {
         return;
     };
-    let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
-    let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
-    let release = ev.release || (!ev.sgr && ev.button & 3 == 3 && ev.button & 64 == 0);
-    // tmux's button bits: a release is 3, its modifiers lost.
-    let b = if release { 3 } else { ev.button };
-    p.on_mouse(x, y, b, ev, size);
-    p.last_mouse = (x, y, b);
+    let (cols, rows) = size;
+    match key {
+        "p" => {
+            if let Some(data) = top.filter(|_| p.pid.is_some()) {
+                crate::process::write_input(p.master.as_ref(), &p.input, data);
+            }
+        }
+        "F" => {
+            p.spec.px = 0;
+            p.spec.py = 0;
+            p.spec.sx = cols;
+            p.spec.sy = rows;
+        }
+        "C" => {
+            p.spec.px = (cols / 2).saturating_sub(p.spec.sx / 2);
+            p.spec.py = (rows / 2).saturating_sub(p.spec.sy / 2);
+        }
+        _ => {}
+    }
 }
 
 impl Popup {
-    fn on_mouse(&mut self, x: u16, y: u16, b: u32, ev: &tmate_proto::MouseEvent, size: (u16, u16)) {
+    /// A report at (x, y) with tmux's button bits `b`; true when it asks for the menu.
+    fn on_mouse(
+        &mut self,
+        x: u16,
+        y: u16,
+        b: u32,
+        ev: &tmate_proto::MouseEvent,
+        size: (u16, u16),
+    ) -> bool {
         const DRAG: u32 = 32;
         const META: u32 = 8;
+        const MODIFIERS: u32 = 4 | META | 16;
+        // tmux's MOUSE_BUTTONS(b) == MOUSE_BUTTON_3: a press or drag of the right button.
+        let right = b & 195 == 2;
         if let Some((drag, dx, dy)) = self.dragging {
             if b & DRAG == 0 {
                 self.dragging = None;
             } else {
                 self.drag_to(drag, (x, y), (dx, dy), size);
             }
-            return;
+            return false;
         }
         let s = &self.spec;
         if x < s.px || x >= s.px + s.sx || y < s.py || y >= s.py + s.sy {
-            return;
+            return right;
         }
+        // Which border, in tmux's order: the corners belong to the left and right sides.
+        let (left, top) = (x == s.px, y == s.py && x != s.px + s.sx - 1);
         let border = s.lines != Lines::None
             && (x == s.px || x == s.px + s.sx - 1 || y == s.py || y == s.py + s.sy - 1);
-        if b & (4 | META | 16) == META || border {
+        if border && right && b & MODIFIERS == 0 && (left || top) {
+            return true;
+        }
+        if b & MODIFIERS == META || border {
             let (lx, ly, lb) = self.last_mouse;
             if b & DRAG == 0 {
-                return;
+                return false;
             }
             let drag = match lb & 195 {
                 0 => Drag::Move,
                 2 => Drag::Size,
-                _ => return,
+                _ => return false,
             };
             self.dragging = Some((drag, lx.saturating_sub(s.px), ly.saturating_sub(s.py)));
-            return;
+            return false;
         }
         if self.pid.is_some() {
             let inset = u16::from(s.lines != Lines::None);
@@ -524,6 +642,7 @@ impl Popup {
                 crate::process::write_input(self.master.as_ref(), &self.input, bytes);
             }
         }
+        false
     }
 
     /// tmux's `popup_handle_drag`: moved within the client, or resized from its top-left.

@@ -581,13 +581,12 @@ async fn choose_tree_double_click_chooses() {
     ]);
 }
 
-/// choose-tree from `C-b w` with the right button bound to pass clicks to the mode, as
-/// tmux 3.3a's default does (tmate 2.4's marks the pane).
+/// choose-tree from `C-b w` with the default bindings: tmux 3.3a's MouseDown3Pane passes a
+/// right click on a pane in a mode other than copy or view mode to the mode (`send -M`).
 async fn tree_with_right_button() -> Pair {
     let mut p = three_windows().await;
     for m in &p.muxes {
         m.run(&["set", "-g", "mouse", "on"]);
-        m.run(&["bind", "-n", "MouseDown3Pane", "send-keys", "-M"]);
     }
     p.send(b"\x02w").await;
     settle(&mut p, "the window list", |s| {

@@ -267,6 +267,32 @@ async fn the_right_button_window_menu_on_the_status_line() {
     p.same_screens(Some(24), "after q").await;
 }
 
+/// MouseDown3StatusLeft: tmux 3.3a's session menu, at the mouse's column above the current
+/// window's entry (`-xM -yW`), opened by the press.
+#[tokio::test]
+async fn the_right_button_session_menu_on_status_left() {
+    let mut p = with_mouse().await;
+    p.send(&sgr(2, 3, 24, true)).await;
+    wait_text(&mut p, "the session menu", "New Session").await;
+    p.same_screens(Some(24), "MouseDown3StatusLeft").await;
+    // Its key `w` runs New Window.
+    p.send(b"w").await;
+    wait_gone(&mut p, "the menu gone", "New Session").await;
+    p.status("the new window", |r| r.contains("1:")).await;
+    p.same_screens(Some(24), "after w").await;
+}
+
+/// A whole right click on status-left: the release closes the session menu the press opened.
+#[tokio::test]
+async fn a_right_click_on_status_left_closes_its_menu_on_release() {
+    let mut p = with_mouse().await;
+    p.send(&sgr(2, 3, 24, true)).await;
+    wait_text(&mut p, "the session menu", "New Session").await;
+    p.send(&sgr(2, 3, 24, false)).await;
+    wait_gone(&mut p, "closed by the release", "New Session").await;
+    p.same_screens(Some(24), "after the release").await;
+}
+
 #[tokio::test]
 async fn a_menu_with_o_stays_open_after_the_release() {
     let mut p = with_mouse().await;

@@ -323,3 +323,73 @@ async fn the_mouse_moves_and_resizes_a_popup_and_reaches_its_program() {
     wait_gone(&mut p, "closed", "mouse").await;
     finish(children, "mouse");
 }
+
+/// The popup's right-button menu (tmux 3.3a `popup_menu_items`): a right press outside the
+/// popup or on its left or top border opens it at the mouse (Paste only with a buffer);
+/// `p` pastes the newest buffer into the program, `C` centres the box, Fill Space (chosen by
+/// dragging onto it and releasing) spreads it over the client, `q` closes the popup.
+#[tokio::test]
+async fn the_right_button_popup_menu() {
+    let config = format!("{CONFIG}set -g mouse on\n");
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    p.run_both(&["set-buffer", "from-the-buffer"]);
+    let args = [
+        "-w",
+        "30",
+        "-h",
+        "8",
+        "-x",
+        "10",
+        "-y",
+        "15",
+        "printf 'in-popup\\n'; cat",
+    ];
+    let children = popup(&p, &args);
+    wait_text(&mut p, "the popup", "in-popup").await;
+    // Outside the popup: the menu under the mouse.
+    p.send(&sgr(2, 60, 3, true)).await;
+    wait_text(&mut p, "the menu", "Fill Space").await;
+    p.same_screens(None, "the menu outside").await;
+    p.send(b"p").await;
+    wait_gone(&mut p, "the menu gone", "Fill Space").await;
+    wait_text(&mut p, "the buffer pasted", "from-the-buffer").await;
+    p.same_screens(None, "pasted").await;
+    // On the top border: Centre by its key.
+    p.send(&sgr(2, 20, 8, true)).await;
+    wait_text(&mut p, "the menu on the border", "Fill Space").await;
+    p.same_screens(None, "the menu on the top border").await;
+    p.send(b"C").await;
+    wait_gone(&mut p, "the menu gone again", "Fill Space").await;
+    for c in &mut p.clients {
+        c.wait_for("centred", |c| c.row(8).find('┌') == Some(25))
+            .await;
+    }
+    p.same_screens(None, "centred").await;
+    // Dragged onto Fill Space (the menu's fourth row) and released there.
+    p.send(&sgr(2, 5, 20, true)).await;
+    wait_text(&mut p, "the menu at the bottom", "Fill Space").await;
+    let row = p.clients[1]
+        .screen
+        .screen()
+        .contents()
+        .lines()
+        .position(|l| l.contains("Fill Space"))
+        .unwrap();
+    let y = u16::try_from(row).unwrap() + 1;
+    p.send(&sgr(34, 5, y, true)).await;
+    p.same_screens(None, "Fill Space chosen").await;
+    p.send(&sgr(2, 5, y, false)).await;
+    for c in &mut p.clients {
+        c.wait_for("filled", |c| c.row(0).starts_with('┌')).await;
+    }
+    p.same_screens(None, "filled").await;
+    // On the left border: Close.
+    p.send(&sgr(2, 1, 12, true)).await;
+    wait_text(&mut p, "the menu on the left border", "Fill Space").await;
+    p.send(b"q").await;
+    wait_gone(&mut p, "the popup closed", "in-popup").await;
+    p.same_screens(None, "closed").await;
+    assert_eq!(finish(children, "Close"), Some(129));
+}

@@ -427,3 +427,107 @@ async fn first_row(p: &mut Pair, what: &str, want: &str) {
         c.wait_for(what, |c| c.row(0).trim_end() == want).await;
     }
 }
+
+/// Bindings that append where each click landed to the global option `@hit`: `L`, `R`, `D`
+/// for StatusLeft, StatusRight, StatusDefault, the window's index for Status (`-t =`). Quick
+/// clicks are second and third clicks (tmux's click timer), bound alike.
+fn hit_bindings() -> String {
+    let mut config = "set -g mouse on\nset -g @hit ''\n".to_string();
+    for click in ["MouseDown1", "SecondClick1", "TripleClick1"] {
+        for (place, command) in [
+            ("StatusLeft", "set -ga @hit 'L '"),
+            ("StatusRight", "set -ga @hit 'R '"),
+            ("StatusDefault", "set -ga @hit 'D '"),
+            ("Status", "set -gaF -t = @hit '#{window_index} '"),
+        ] {
+            config.push_str(&format!("bind -n {click}{place} {command}\n"));
+        }
+    }
+    config
+}
+
+/// Click at each (column, row), 1-based, and wait until both have recorded `want` in `@hit`.
+async fn clicks(p: &mut Pair, at: &[(u16, u16)], want: &str) {
+    for m in &p.muxes {
+        m.run(&["set", "-g", "@hit", ""]);
+    }
+    for (x, y) in at {
+        p.send(format!("\x1b[<0;{x};{y}M\x1b[<0;{x};{y}m").as_bytes())
+            .await;
+    }
+    p.wait_both(&["show", "-gv", "@hit"], want, |s| s.trim_end() == want);
+}
+
+/// `range=` in `status-format[]` lines of one's own, as tmux 3.3a follows them for the mouse:
+/// a range ends one cell past its text (the cell after `LL` is still StatusLeft), one never
+/// ended with `norange` is no range, `range=window|N` of a window that does not exist makes no
+/// key at all, and `range=` values 3.3a does not know (`user|x`) refuse their markup.
+#[tokio::test]
+async fn status_format_ranges_of_ones_own() {
+    let config = hit_bindings()
+        + "set -g status 2
+set -g status-format[0] '#[range=left]LL#[norange] #[range=window|1]W1#[norange] #[range=window|5]W5#[norange] #[range=user|x]U#[norange]#[align=right range=right]RR#[norange]'
+set -g status-format[1] '#[align=centre]#[range=window|0]ZERO#[norange]#[range=left]open'
+";
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["new-window", "-d", "-n", "w1", "cat"]);
+    }
+    p.status("the second line", |r| r.contains("ZEROopen"))
+        .await;
+    p.same_rows(22..24, "both status lines");
+    let at = [
+        (1, 23),
+        (3, 23),
+        (4, 23),
+        (6, 23),
+        // W5: no key.
+        (7, 23),
+        (10, 23),
+        (79, 23),
+        (38, 24),
+        (42, 24),
+    ];
+    clicks(&mut p, &at, "L L 1 1 D R 0 D").await;
+}
+
+/// `range=` inside status-left and status-right on tmux 3.3a's default first line: a range of
+/// their own replaces `range=left`/`range=right` from there; the window entries' ranges cover
+/// the separator after them; with the list centred or on the right.
+#[tokio::test]
+async fn ranges_inside_status_left_and_right() {
+    let config = hit_bindings()
+        + "set -g status-left '#[range=window|1]ONE#[norange]X '
+set -g status-right '#[range=left]RL#[norange]R'
+";
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["new-window", "-d", "-n", "w1", "cat"]);
+    }
+    p.status("both windows", |r| r.starts_with("ONEX 0:w0* 1:w1"))
+        .await;
+    let at = [
+        (1, 24),
+        (4, 24),
+        (5, 24),
+        (6, 24),
+        (11, 24),
+        (12, 24),
+        (78, 24),
+        (80, 24),
+        (77, 24),
+    ];
+    clicks(&mut p, &at, "1 1 D 0 0 1 L L D").await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "status-justify", "centre"]);
+    }
+    p.status("the list centred", |r| r.contains("  0:w0* 1:w1  "))
+        .await;
+    clicks(&mut p, &[(40, 24), (30, 24)], "0 D").await;
+    for m in &p.muxes {
+        m.run(&["set", "-g", "status-justify", "right"]);
+    }
+    p.status("the list on the right", |r| r.ends_with("0:w0* 1:w1 RLR"))
+        .await;
+    clicks(&mut p, &[(70, 24), (74, 24), (75, 24)], "0 1 1").await;
+}

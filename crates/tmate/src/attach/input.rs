@@ -142,7 +142,10 @@ impl AttachedClient<'_> {
                 true
             }
             InputEvent::Mouse { event, .. } if crate::popup::is_open(st, self.id) => {
-                crate::popup::mouse(st, self.id, event, (self.cols, self.rows));
+                if let Some(menu) = crate::popup::mouse(st, self.id, event, (self.cols, self.rows))
+                {
+                    self.open_menu(&menu);
+                }
                 true
             }
             InputEvent::Mouse { event, raw } => {
@@ -249,12 +252,17 @@ impl AttachedClient<'_> {
             return;
         };
         let (pane, completion, mouse) = (menu.pane, menu.completion, menu.mouse.clone());
+        let popup = menu.popup;
         if outcome != crate::menu::MenuOutcome::Stay {
             self.menu = None;
         }
         let crate::menu::MenuOutcome::Run(command) = outcome else {
             return;
         };
+        if popup {
+            crate::popup::menu_chosen(st, self.id, &command, (self.cols, self.rows));
+            return;
+        }
         if completion {
             self.keys.overlay.completion_chosen(&command);
             return;
@@ -395,6 +403,7 @@ impl AttachedClient<'_> {
             completion: true,
             open: None,
             tree_click: false,
+            popup: false,
         };
         self.open_menu(&request);
     }

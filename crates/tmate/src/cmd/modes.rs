@@ -88,6 +88,7 @@ pub fn display_menu(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         completion: false,
         open: Some(std::sync::Arc::new(open)),
         tree_click: false,
+        popup: false,
     };
     // A format position is expanded here, with the menu's size on the client.
     let (cols, rows) = state.clients.get(&client).map_or((80, 24), |c| c.tty_size);

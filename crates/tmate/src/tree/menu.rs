@@ -120,5 +120,6 @@ pub(super) fn request(
         completion: false,
         open: None,
         tree_click: true,
+        popup: false,
     }
 }
