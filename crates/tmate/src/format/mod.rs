@@ -8,7 +8,7 @@
 //! regular expression size, padding and decimal places.
 
 mod clients;
-mod colours;
+pub(crate) mod colours;
 mod history;
 pub mod jobs;
 mod loops;
