@@ -56,6 +56,18 @@ pub struct LoadOptions {
     pub verbose: bool,
 }
 
+/// What loading a file gave.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// What `-v` prints.
+    pub printed: Vec<String>,
+    /// Problems named by file and line (`file:line: message`): tmux's config causes.
+    pub causes: Vec<String>,
+    /// Errors of commands that ran for a client (not the start-up config), as tmux's
+    /// `cmdq_error` words them for a client: the bare message (on a command client's stderr).
+    pub errors: Vec<String>,
+}
+
 /// Run the commands of `path`; returns the error messages (`file:line: message`).
 pub fn load_file(
     shared: &Arc<Shared>,
@@ -64,43 +76,55 @@ pub fn load_file(
     path: &Path,
     options: LoadOptions,
 ) -> Vec<String> {
-    load_file_printing(shared, state, client, path, options).1
+    let loaded = load_file_printing(shared, state, client, path, options);
+    let mut all = loaded.causes;
+    all.extend(loaded.errors);
+    all
 }
 
-/// [`load_file`], with what `-v` prints first: (printed lines, errors).
+/// [`load_file`], with what `-v` prints and the errors kept apart from the causes.
 pub fn load_file_printing(
     shared: &Arc<Shared>,
     state: &mut State,
     client: &ClientInfo,
     path: &Path,
     options: LoadOptions,
-) -> (Vec<String>, Vec<String>) {
+) -> Loaded {
     let quiet = options.quiet;
     let shown = path.display().to_string();
+    let cause = |text: String| Loaded {
+        causes: vec![text],
+        ..Loaded::default()
+    };
     if state.source_depth >= MAX_DEPTH {
-        return (Vec::new(), vec![format!("{shown}: too many nested files")]);
+        return cause(format!("{shown}: too many nested files"));
     }
     let text = match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_FILE => {
-            return (Vec::new(), vec![format!("{shown}: file too large")]);
+            return cause(format!("{shown}: file too large"));
         }
         Ok(_) => match std::fs::read(path) {
             Ok(b) => String::from_utf8_lossy(&b).into_owned(),
-            Err(e) => return (Vec::new(), vec![format!("{shown}: {}", io_message(&e))]),
+            Err(e) => return cause(format!("{shown}: {}", io_message(&e))),
         },
         Err(e) if quiet && e.kind() == std::io::ErrorKind::NotFound => {
-            return (Vec::new(), Vec::new());
+            return Loaded::default();
         }
-        Err(e) => return (Vec::new(), vec![format!("{shown}: {}", io_message(&e))]),
+        Err(e) => return cause(format!("{shown}: {}", io_message(&e))),
     };
     state.source_depth += 1;
-    let errors = if options.parse_only {
-        check_text(shared, state, client, &shown, &text, options.verbose)
+    let loaded = if options.parse_only {
+        let (printed, causes) = check_text(shared, state, client, &shown, &text, options.verbose);
+        Loaded {
+            printed,
+            causes,
+            errors: Vec::new(),
+        }
     } else {
         run_text(shared, state, client, &shown, &text, options)
     };
     state.source_depth -= 1;
-    errors
+    loaded
 }
 
 /// Run config text as tmux 3.3a does: the whole file parsed first (`%if` decided,
@@ -117,6 +141,10 @@ pub fn load_file_printing(
 /// So `~/.tmate.conf`, the file written for tmate 2.4, keeps the line-at-a-time rule
 /// (`LoadOptions::lenient`: each bad line is reported and the others run); everything else
 /// (`-f`, `~/.tmux.conf`, `source-file`) follows tmux 3.3a.
+///
+/// A command that fails at run time is a cause named by file and line only in the start-up
+/// config (tmux's items there have no client); for a client's `source-file` it is the
+/// command's bare error, as tmux 3.3a prints it on the command client's stderr.
 pub fn run_text(
     shared: &Arc<Shared>,
     state: &mut State,
@@ -124,7 +152,7 @@ pub fn run_text(
     name: &str,
     text: &str,
     options: LoadOptions,
-) -> (Vec<String>, Vec<String>) {
+) -> Loaded {
     let mut file = parse_text(shared, state, client, name, text);
     let printed = if options.verbose {
         std::mem::take(&mut file.printed)
@@ -135,22 +163,34 @@ pub fn run_text(
         && let Some(first) = file.refusal()
     {
         let printed = if first.syntax { Vec::new() } else { printed };
-        return (printed, vec![first.text.clone()]);
+        return Loaded {
+            printed,
+            causes: vec![first.text.clone()],
+            errors: Vec::new(),
+        };
     }
-    let mut errors: Vec<String> = file.errors.into_iter().map(|p| p.text).collect();
+    let mut loaded = Loaded {
+        printed,
+        causes: file.errors.into_iter().map(|p| p.text).collect(),
+        errors: Vec::new(),
+    };
     for (line_no, commands) in file.lines {
         let r = crate::format::with_current_file(name, || {
             crate::cmd::run_list(shared, state, client, &commands)
         });
         // A nested source-file's causes (on its stdout) already name their file and line.
         if r.located {
-            errors.extend(r.out.lines().map(str::to_string));
+            loaded.causes.extend(r.out.lines().map(str::to_string));
         }
         for e in r.err.lines() {
-            errors.push(format!("{name}:{line_no}: {e}"));
+            if client.startup_config {
+                loaded.causes.push(format!("{name}:{line_no}: {e}"));
+            } else {
+                loaded.errors.push(e.to_string());
+            }
         }
     }
-    (printed, errors)
+    loaded
 }
 
 /// The commands of the lines that run, each with its line number.

@@ -49,6 +49,7 @@ pub mod server;
 pub mod server_start;
 pub mod state;
 pub mod style;
+mod style_check;
 pub mod termcaps;
 pub mod tree;
 pub mod tty;

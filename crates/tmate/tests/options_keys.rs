@@ -377,3 +377,51 @@ fn exit_empty_off_keeps_a_server_without_sessions() {
         mux.wait_for_failure(&["list-sessions"], "the server gone with exit-empty on");
     }
 }
+
+/// Style options are checked as tmux 3.3a checks them (`invalid style: ...`, the old value
+/// kept); values holding `#{` are not; `-a` joins with a comma and checks the whole value.
+#[test]
+fn style_values_checked_as_tmux() {
+    let mut steps: Vec<Vec<String>> = vec![vec!["new-session".into(), "-d".into()]];
+    for value in [
+        "nonsense",
+        "fg=red,bogus",
+        "fg=nocolour",
+        "#{?client_prefix,fg=red,}",
+        "bg=red,#{x}",
+        "fg=DarkSeaGreen,bg=grey50",
+        "fg=red bold|dim",
+        "align=bogus",
+        "range=bogus",
+        "range=window|x",
+        "list=on",
+        "fill=xx",
+        "",
+        "none",
+    ] {
+        steps.push(vec![
+            "set".into(),
+            "-g".into(),
+            "status-style".into(),
+            value.into(),
+        ]);
+        steps.push(vec!["show".into(), "-gv".into(), "status-style".into()]);
+    }
+    for step in [
+        &["set", "-ga", "status-style", "bogus"][..],
+        &["set", "-ga", "status-style", "bold"],
+        &["show", "-gv", "status-style"],
+        &["set", "-g", "message-style", "xx"],
+        &["setw", "-g", "window-status-style", "xx"],
+        &["set", "-g", "@user-style", "xx"],
+        &["set", "-gF", "mode-style", "#{session_name}"],
+    ] {
+        steps.push(step.iter().map(|s| s.to_string()).collect());
+    }
+    let refs: Vec<Vec<&str>> = steps
+        .iter()
+        .map(|s| s.iter().map(String::as_str).collect())
+        .collect();
+    let refs: Vec<&[&str]> = refs.iter().map(Vec::as_slice).collect();
+    common::compare_outcomes(&refs);
+}

@@ -514,3 +514,40 @@ fn braces_as_shell_arguments_as_tmux() {
         ],
     );
 }
+
+/// `source-file` from a command client: a parse error (an unknown command, an open block) is
+/// a cause on stdout named by file and line, the errors of commands that ran are bare
+/// messages on stderr (a nested file's too), a missing file's error comes first; exit 1.
+#[test]
+fn source_file_errors_from_a_command_client_as_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        let write = |name: &str, text: &str| std::fs::write(m.dir.path().join(name), text).unwrap();
+        write("unknown.conf", "set -g @a 1\nbogus-cmd x\nset -g @b 2\n");
+        write("open.conf", "set -g @a 1\nif-shell true {\nset -g @c 3\n");
+        write(
+            "run.conf",
+            "set -g @r 1\nset -g nosuchopt 1\nset -g @s 2\nselect-window -t nosuch\n",
+        );
+        write(
+            "outer.conf",
+            "source-file run.conf\nset -g @o 1\nsource-file open.conf\n",
+        );
+        m.run(&["new-session", "-d", "-s", "main"]);
+    }
+    common::compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["source-file", "unknown.conf"],
+            &["show", "-g", "@a"],
+            &["source-file", "open.conf"],
+            &["source-file", "run.conf"],
+            &["show", "-g", "@s"],
+            &["source-file", "outer.conf"],
+            &["show", "-g", "@o"],
+            &["source-file", "nosuch.conf", "run.conf"],
+            &["source-file", "run.conf", "unknown.conf"],
+        ],
+    );
+}

@@ -90,9 +90,10 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     if args.rest.is_empty() {
         return fail("command source-file: too few arguments (need at least 1)");
     }
-    let mut errors = Vec::new();
+    let mut failed = false;
     let mut printed = String::new();
     let mut missing = String::new();
+    let mut errors = String::new();
     let options = crate::config::LoadOptions {
         quiet: args.has('q'),
         parse_only: args.has('n'),
@@ -111,15 +112,19 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
             missing.push_str(&format!("{f}: No such file or directory\n"));
         }
         for path in paths {
-            let (p, e) =
+            let loaded =
                 crate::config::load_file_printing(ctx.shared, state, ctx.client, &path, options);
-            // -v's lines come as tmux prints them, each file's before its errors.
-            printed.extend(p.iter().map(|l| format!("{l}\n")));
-            printed.extend(e.iter().map(|l| format!("{l}\n")));
-            errors.extend(e);
+            // -v's lines come as tmux prints them, each file's before its causes.
+            printed.extend(loaded.printed.iter().map(|l| format!("{l}\n")));
+            printed.extend(loaded.causes.iter().map(|l| format!("{l}\n")));
+            errors.extend(loaded.errors.iter().map(|l| format!("{l}\n")));
+            failed |= !loaded.causes.is_empty() || !loaded.errors.is_empty();
         }
     }
     if !missing.is_empty() {
+        // The missing file is source-file's own error, printed before those of the files'
+        // commands (tmux runs them after it).
+        missing.push_str(&errors);
         return Ok(CmdResult {
             out: printed,
             err: missing,
@@ -128,11 +133,13 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
             ..CmdResult::default()
         });
     }
-    // tmux prints config causes with cmdq_print: on stdout, and the command fails.
+    // tmux prints config causes with cmdq_print: on stdout, and the command fails; its
+    // commands' own errors are the client's (stderr).
     Ok(CmdResult {
-        code: u8::from(!errors.is_empty()),
+        code: u8::from(failed),
         located: !printed.is_empty(),
         out: printed,
+        err: errors,
         ..CmdResult::default()
     })
 }

@@ -221,11 +221,17 @@ fn set_value(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) ->
         return fail(format!("already set: {name}"));
     }
     let current = map.get(&name).cloned().or(inherited);
+    let style = def.is_some_and(crate::style_check::is_style_option);
     if args.has('a')
         && let (Some(v), Some(cur)) = (&value, &current)
         && def.is_none_or(|d| d.kind == options::Kind::Str)
     {
-        value = Some(format!("{cur}{v}"));
+        // tmux's table gives style options a `,` separator for appending.
+        let separator = if style { "," } else { "" };
+        value = Some(format!("{cur}{separator}{v}"));
+    }
+    if style && let Some(v) = &value {
+        crate::style_check::check(v)?;
     }
     let new = match def {
         Some(d) => options::parse_value(d, value.as_deref(), current.as_deref())?,
