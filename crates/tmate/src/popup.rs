@@ -114,6 +114,18 @@ pub struct Popup {
     dragging: Option<(Drag, u16, u16)>,
     /// The last mouse report: position and tmux's button bits (a release is 3).
     last_mouse: (u16, u16, u32),
+    /// Shared with the program's reader task: the pane and spawn generation its program moved
+    /// to (To Horizontal/Vertical Pane), set before the popup goes.
+    handoff: Handoff,
+}
+
+/// Where a popup's program went when it became a pane.
+type Handoff = Arc<std::sync::Mutex<Option<(u32, u64)>>>;
+
+fn handed_to(handoff: &Handoff) -> Option<(u32, u64)> {
+    *handoff
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// What a drag does (tmux's `dragging`): button 1 moves the popup, button 3 resizes it.
@@ -180,15 +192,28 @@ pub fn open(
         done: Some(tx),
         dragging: None,
         last_mouse: (0, 0, 0),
+        handoff: Handoff::default(),
     };
+    let handoff = Arc::clone(&popup.handoff);
     if let Some(handle) = state.clients.get_mut(&client) {
         handle.popup = Some(Box::new(popup));
     }
     let shared = Arc::clone(shared);
     let (reader, child) = (program.reader, program.child);
     tokio::spawn(async move {
-        read_output(&shared, client, generation, &reader).await;
-        program_ended(&shared, client, generation, child).await;
+        let rest = read_output(&shared, client, generation, &reader).await;
+        match handed_to(&handoff) {
+            Some((pane, pane_generation)) => {
+                // The program is a pane's now: what was read meanwhile, then the rest.
+                if let Some(bytes) = rest {
+                    crate::process::feed_pane(&mut shared.lock(), pane, pane_generation, &bytes);
+                    shared.notify_output();
+                }
+                crate::process::read_output(&shared, pane, pane_generation, &reader).await;
+                crate::process::program_ended(&shared, pane, pane_generation, child).await;
+            }
+            None => program_ended(&shared, client, generation, child, &handoff).await,
+        }
     });
     Ok(Some(rx))
 }
@@ -218,24 +243,25 @@ fn popup_of(state: &mut State, client: u32, generation: u64) -> Option<&mut Popu
         .filter(|p| p.generation == generation)
 }
 
-/// The program's output into the popup's terminal, until the PTY ends or the popup closes.
+/// The program's output into the popup's terminal, until the PTY ends or the popup goes;
+/// what was read when it had gone is returned (for the pane it may have become).
 async fn read_output(
     shared: &Arc<Shared>,
     client: u32,
     generation: u64,
     reader: &tokio::io::unix::AsyncFd<OwnedFd>,
-) {
+) -> Option<Vec<u8>> {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         let n = match crate::fdio::read(reader, &mut buf).await {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return None,
             Ok(n) => n,
         };
+        let bytes = buf.get(..n)?;
         {
             let mut st = shared.lock();
-            let (Some(p), Some(bytes)) = (popup_of(&mut st, client, generation), buf.get(..n))
-            else {
-                return;
+            let Some(p) = popup_of(&mut st, client, generation) else {
+                return Some(bytes.to_vec());
             };
             p.term.feed(bytes);
         }
@@ -246,24 +272,33 @@ async fn read_output(
 }
 
 /// The program ended (or its popup closed): its status is kept, and with `-E`/`-EE` the popup
-/// closes (tmux's `popup_job_complete_cb`).
+/// closes (tmux's `popup_job_complete_cb`); a program that became a pane meanwhile ends the
+/// pane's way.
 async fn program_ended(
     shared: &Arc<Shared>,
     client: u32,
     generation: u64,
     mut child: tokio::process::Child,
+    handoff: &Handoff,
 ) {
     use std::os::unix::process::ExitStatusExt;
     // One that ignores the hang-up is killed after a while.
-    let status = match tokio::time::timeout(Duration::from_secs(5), child.wait()).await {
-        Ok(Ok(status)) => status.code().or(status.signal()).unwrap_or(0),
+    let exit = match tokio::time::timeout(Duration::from_secs(5), child.wait()).await {
+        Ok(Ok(status)) => Some(status),
         _ => {
             let _ = child.kill().await;
-            i32::from(CLOSED_RUNNING)
+            None
         }
     };
+    let status = exit.map_or(i32::from(CLOSED_RUNNING), |s| {
+        s.code().or(s.signal()).unwrap_or(0)
+    });
     let mut st = shared.lock();
     let Some(p) = popup_of(&mut st, client, generation) else {
+        drop(st);
+        if let Some((pane, pane_generation)) = handed_to(handoff) {
+            crate::process::pane_program_ended(shared, pane, pane_generation, exit);
+        }
         return;
     };
     p.pid = None;
@@ -553,11 +588,13 @@ fn menu_request(state: &State, client: u32, at: (u16, u16)) -> crate::menu::Menu
 /// An item of the popup's menu chosen, by its key (tmux `popup_menu_done`): `q` closes the
 /// popup, `p` gives the program the most recent paste buffer, `F` spreads the box over the
 /// whole client and `C` centres it (neither changes the program's size nor the place a
-/// resized client gives back, as in tmux).
+/// resized client gives back, as in tmux), `h` and `v` move the program into a new pane.
 pub fn menu_chosen(state: &mut State, client: u32, key: &str, size: (u16, u16)) {
-    if key == "q" {
-        close_popup(state, client);
-        return;
+    match key {
+        "q" => return close_popup(state, client),
+        "h" => return move_to_pane(state, client, crate::layout::Dir::LeftRight),
+        "v" => return move_to_pane(state, client, crate::layout::Dir::TopBottom),
+        _ => {}
     }
     let top = state.buffers.top().map(|b| b.data.clone());
     let Some(p) = state
@@ -586,6 +623,59 @@ pub fn menu_chosen(state: &mut State, client: u32, key: &str, size: (u16, u16)) 
         }
         _ => {}
     }
+}
+
+/// To Horizontal/Vertical Pane (tmux `popup_make_pane`): the active pane of the client's
+/// current window is split (unzoomed, half each, the new one after it and active) and the
+/// popup's program, with its screen as it is, becomes the new pane; the popup closes without
+/// ending it (display-popup returns tmux's 129). Nothing happens once the program has exited
+/// or when the pane has no room to split.
+fn move_to_pane(state: &mut State, client: u32, dir: crate::layout::Dir) {
+    let Some(sid) = state.clients.get(&client).map(|c| c.session) else {
+        return;
+    };
+    let Some((idx, active)) = state
+        .sessions
+        .get(&sid)
+        .and_then(|s| Some((s.current, s.windows.get(&s.current)?.active)))
+    else {
+        return;
+    };
+    let running = state
+        .clients
+        .get(&client)
+        .and_then(|c| c.popup.as_deref())
+        .is_some_and(|p| p.pid.is_some());
+    if !running {
+        return;
+    }
+    let new = state.alloc_pane();
+    if state.split(sid, idx, active, dir, new).is_none() {
+        return;
+    }
+    let Some(mut popup) = state.clients.get_mut(&client).and_then(|c| c.popup.take()) else {
+        return;
+    };
+    let generation = crate::process::next_generation();
+    if let Ok(mut to) = popup.handoff.lock() {
+        *to = Some((new, generation));
+    }
+    // The program is no longer the popup's: its drop must not end it.
+    let pid = popup.pid.take();
+    let term = std::mem::replace(&mut popup.term, PaneTerm::new(1, 1, NO_HISTORY));
+    let input = std::mem::replace(
+        &mut popup.input,
+        crate::state::PaneInput {
+            queue: tokio::sync::mpsc::channel(1).0,
+            pending: Arc::default(),
+        },
+    );
+    let master = popup.master.take();
+    let cwd = popup.spec.cwd.clone();
+    drop(popup);
+    crate::process::adopt_pane(state, new, term, input, master, pid, generation, &cwd);
+    // The new pane's terminal and PTY take its place in the layout.
+    state.apply_layout(sid, idx);
 }
 
 impl Popup {

@@ -47,29 +47,66 @@ pub fn spawn_pane(
     let mut term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
     term.set_alternate_screen(alternate);
     term.set_scroll_on_clear(scroll_on_clear);
-    state.panes.insert(
-        id,
-        Pane {
-            id,
-            term,
-            input: started.input,
-            master: started.master,
-            pid: started.pid,
-            dead: None,
-            command: command.map(str::to_string),
-            start_command: String::new(),
-            cwd: cwd.to_string(),
-            generation: started.generation,
-            copy: None,
-            tree: None,
-            clock: None,
-            pipe: None,
-            command_cache: Default::default(),
-            options: Default::default(),
-            last_search: None,
-        },
-    );
+    let pane = new_pane(id, term, started, command, cwd);
+    state.panes.insert(id, pane);
     Ok(id)
+}
+
+/// A pane around a started program and its terminal.
+fn new_pane(
+    id: u32,
+    term: tmate_term::PaneTerm,
+    started: Started,
+    command: Option<&str>,
+    cwd: &str,
+) -> Pane {
+    Pane {
+        id,
+        term,
+        input: started.input,
+        master: started.master,
+        pid: started.pid,
+        dead: None,
+        command: command.map(str::to_string),
+        start_command: String::new(),
+        cwd: cwd.to_string(),
+        generation: started.generation,
+        copy: None,
+        tree: None,
+        clock: None,
+        pipe: None,
+        command_cache: Default::default(),
+        options: Default::default(),
+        last_search: None,
+    }
+}
+
+/// A program already running on a PTY becomes pane `id` (a popup's moved into a pane, tmux
+/// `popup_make_pane`): its terminal, input, master and pid as they are; its reader task
+/// feeds the pane from then on under `generation`.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "the parts of a running program, as Started holds them"
+)]
+pub(crate) fn adopt_pane(
+    state: &mut State,
+    id: u32,
+    term: tmate_term::PaneTerm,
+    input: crate::state::PaneInput,
+    master: Option<std::os::fd::OwnedFd>,
+    pid: Option<i32>,
+    generation: u64,
+    cwd: &str,
+) {
+    let started = Started {
+        input,
+        master,
+        pid,
+        generation,
+    };
+    state
+        .panes
+        .insert(id, new_pane(id, term, started, None, cwd));
 }
 
 /// Record the arguments a pane was (re)started with, for `#{pane_start_command}` (tmux's
@@ -150,6 +187,11 @@ const FLOOD_TURN: Duration = Duration::from_millis(10);
 /// Spawns so far; a pane's PTY tasks act on the pane only while it holds their generation.
 static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// A new spawn's generation (a popup's program moved into a pane takes one too).
+pub(crate) fn next_generation() -> u64 {
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn start_process(
     shared: &Arc<Shared>,
@@ -161,7 +203,7 @@ fn start_process(
     sx: u16,
     sy: u16,
 ) -> Result<Started, String> {
-    let generation = GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let generation = next_generation();
     let cmd = pane_command(shared, state, id, session, command, cwd);
     let program = start_on_pty(cmd, sx, sy).map_err(|e| format!("create pane failed: {e}"))?;
     let PtyProgram {
@@ -303,9 +345,43 @@ fn spawn_writer(writer: std::os::fd::OwnedFd) -> crate::state::PaneInput {
     crate::state::PaneInput { queue: tx, pending }
 }
 
+/// Output of pane `id`'s program of spawn `generation` into its terminal, and on to what
+/// follows a pane's output (copy mode, pipe-pane, the relay, control clients, alerts, OSC 52,
+/// renames, passthrough).
+pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) {
+    let Some(p) = st.panes.get_mut(&id).filter(|p| p.generation == generation) else {
+        return;
+    };
+    p.term.feed(bytes);
+    let bell = p.term.take_bell();
+    let clipboard = p.term.take_clipboard();
+    let rename = p.term.take_rename();
+    let passthrough = p.term.take_passthrough();
+    crate::copy::after_output(p);
+    if let Some(pipe) = &p.pipe {
+        pipe.output(bytes);
+    }
+    // A pane in a tree mode shows the mode's screen to the relay too.
+    if p.tree.is_none() {
+        crate::uplink::pane_output(st, id, bytes);
+    }
+    crate::control::pane_output(st, id, bytes);
+    crate::alerts::pane_output(st, id, bell);
+    for (osc, bel) in clipboard {
+        crate::copy::clipboard::pane_osc52(st, id, &osc, bel);
+    }
+    if let Some(name) = rename {
+        st.program_rename(id, &name);
+    }
+    for data in passthrough {
+        st.passthrough(id, data);
+    }
+    crate::cursor::pane_output(st, id);
+}
+
 /// The pane's output until the PTY ends: into its terminal, copy mode and the uplink, while
 /// the pane still holds this spawn's `generation`.
-async fn read_output(
+pub(crate) async fn read_output(
     shared: &Arc<Shared>,
     id: u32,
     generation: u64,
@@ -324,37 +400,8 @@ async fn read_output(
         match crate::fdio::read(reader, &mut buf).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
-                {
-                    let mut st = shared.lock();
-                    if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n))
-                        && p.generation == generation
-                    {
-                        p.term.feed(bytes);
-                        let bell = p.term.take_bell();
-                        let clipboard = p.term.take_clipboard();
-                        let rename = p.term.take_rename();
-                        let passthrough = p.term.take_passthrough();
-                        crate::copy::after_output(p);
-                        if let Some(pipe) = &p.pipe {
-                            pipe.output(bytes);
-                        }
-                        // A pane in a tree mode shows the mode's screen to the relay too.
-                        if p.tree.is_none() {
-                            crate::uplink::pane_output(&mut st, id, bytes);
-                        }
-                        crate::control::pane_output(&mut st, id, bytes);
-                        crate::alerts::pane_output(&mut st, id, bell);
-                        for (osc, bel) in clipboard {
-                            crate::copy::clipboard::pane_osc52(&mut st, id, &osc, bel);
-                        }
-                        if let Some(name) = rename {
-                            st.program_rename(id, &name);
-                        }
-                        for data in passthrough {
-                            st.passthrough(id, data);
-                        }
-                        crate::cursor::pane_output(&mut st, id);
-                    }
+                if let Some(bytes) = buf.get(..n) {
+                    feed_pane(&mut shared.lock(), id, generation, bytes);
                 }
                 shared.notify_output();
             }
@@ -364,7 +411,7 @@ async fn read_output(
 
 /// The PTY ended: reap the program and close the pane (or keep it dead), unless it was
 /// respawned meanwhile.
-async fn program_ended(
+pub(crate) async fn program_ended(
     shared: &Arc<Shared>,
     id: u32,
     generation: u64,
@@ -388,6 +435,17 @@ async fn program_ended(
             None
         }
     };
+    pane_program_ended(shared, id, generation, status);
+}
+
+/// Pane `id`'s program of spawn `generation` was reaped with `status` (`None`: killed after
+/// ignoring the hang-up): the pane closes or stays dead (remain-on-exit).
+pub(crate) fn pane_program_ended(
+    shared: &Arc<Shared>,
+    id: u32,
+    generation: u64,
+    status: Option<std::process::ExitStatus>,
+) {
     {
         let mut st = shared.lock();
         if st

@@ -393,3 +393,51 @@ async fn the_right_button_popup_menu() {
     p.same_screens(None, "closed").await;
     assert_eq!(finish(children, "Close"), Some(129));
 }
+
+/// To Horizontal Pane and To Vertical Pane (tmux 3.3a `popup_make_pane`): the popup's program
+/// moves, its screen as it was, into a new pane split from the active one, which becomes
+/// active; the popup closes without ending it (display-popup returns 129) and the pane reads
+/// the keys typed next.
+#[tokio::test]
+async fn the_popup_menu_moves_the_program_into_a_pane() {
+    let config = format!("{CONFIG}set -g mouse on\n");
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    let layout = [
+        "list-panes",
+        "-F",
+        "#{pane_index} #{pane_width}x#{pane_height} #{pane_active}",
+    ];
+    for (key, text) in [(b"h", "first-program"), (b"v", "second-program")] {
+        let program = format!("printf '{text}\\n'; exec cat");
+        let args = [
+            "-w",
+            "30",
+            "-h",
+            "8",
+            "-x",
+            "10",
+            "-y",
+            "15",
+            program.as_str(),
+        ];
+        let children = popup(&p, &args);
+        wait_text(&mut p, "the popup", text).await;
+        p.send(&sgr(2, 70, 3, true)).await;
+        wait_text(&mut p, "the menu", "To Vertical Pane").await;
+        p.send(key).await;
+        wait_gone(&mut p, "the menu gone", "To Vertical Pane").await;
+        assert_eq!(finish(children, "moved"), Some(129));
+        p.same_screens(None, "moved into a pane").await;
+        p.run_both(&layout);
+        p.send(format!("typed-after-{text}\r").as_bytes()).await;
+        for c in &mut p.clients {
+            c.wait_text("the pane reads keys", |t| {
+                t.matches(&format!("typed-after-{text}")).count() == 2
+            })
+            .await;
+        }
+        p.same_screens(None, "the moved program reads keys").await;
+    }
+}
