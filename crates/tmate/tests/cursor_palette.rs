@@ -119,19 +119,23 @@ fn both(p: &Pair, args: &[&str]) {
     }
 }
 
-/// Type a shell line into the active pane of both and wait for its `done` marker.
-async fn shell(p: &mut Pair, line: &str) {
-    both(p, &["send-keys", &format!("{line}; echo do''ne"), "Enter"]);
+/// Type a shell line into the active pane of both and wait for its end, marked by `mark`
+/// (a word no earlier line printed).
+async fn shell(p: &mut Pair, line: &str, mark: &str) {
+    let (head, tail) = mark.split_at(1);
+    both(
+        p,
+        &[
+            "send-keys",
+            &format!("{line}; echo {head}''{tail}"),
+            "Enter",
+        ],
+    );
     for c in &mut p.clients {
         c.wait_screen("the command's end", |s| {
-            s.contents().lines().any(|l| l.trim_end() == "done")
+            s.contents().lines().any(|l| l.trim_end() == mark)
         })
         .await;
-    }
-    both(p, &["send-keys", "clear", "Enter"]);
-    for c in &mut p.clients {
-        c.wait_screen("the clear", |s| !s.contents().contains("done"))
-            .await;
     }
 }
 
@@ -166,16 +170,21 @@ async fn cursor_style_and_colour_like_tmux() {
     cursor_is(&mut p, "pane 1's blinking bar", &want("5", false, None)).await;
     // The program's own DECSCUSR and OSC 12 win over the defaults, OSC 112 and DECSCUSR 0
     // give them back.
-    shell(&mut p, r"printf '\033[3 q\033]12;green\007'").await;
+    shell(&mut p, r"printf '\033[3 q\033]12;green\007'", "first").await;
     cursor_is(
         &mut p,
         "the program's cursor",
         &want("3", false, Some("rgb:00/ff/00")),
     )
     .await;
-    shell(&mut p, r"printf '\033[0 q\033]112\007'").await;
+    shell(&mut p, r"printf '\033[0 q\033]112\007'", "second").await;
     cursor_is(&mut p, "the program's reset", &want("5", false, None)).await;
-    shell(&mut p, r"printf '\033]12;rgb:12/34/56\007\033[?12h'").await;
+    shell(
+        &mut p,
+        r"printf '\033]12;rgb:12/34/56\007\033[?12h'",
+        "third",
+    )
+    .await;
     cursor_is(
         &mut p,
         "mode 12 over the default style",
