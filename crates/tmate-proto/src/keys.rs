@@ -75,8 +75,111 @@ const RANGE_BASE: u64 = KeyCode::BASE + 0x200;
 const USER_BASE: u64 = KeyCode::BASE + 0x400;
 /// How many user keys there are (tmux's `KEYC_NUSER`).
 pub const USER_KEYS: u64 = 1000;
-/// Mouse events of `KeyCode::mouse`: the 14 of tmux 2.2 and the 9 click keys.
-const MOUSE_EVENT_COUNT: u64 = 23;
+/// tmux 3.3a's keys for buttons 6 to 11 (events 23 to 64 of `KeyCode::mouse`): for each
+/// action in this order, the six buttons. Never in PANE_KEY: they live at `EXTRA_BASE`.
+const EXTRA_ACTIONS: [&str; 7] = [
+    "MouseDown",
+    "MouseUp",
+    "MouseDrag",
+    "MouseDragEnd",
+    "SecondClick",
+    "DoubleClick",
+    "TripleClick",
+];
+/// The buttons past 3 tmux 3.3a names.
+const EXTRA_BUTTONS: [u64; 6] = [6, 7, 8, 9, 10, 11];
+const FIRST_EXTRA_EVENT: u64 = 23;
+const EXTRA_BASE: u64 = KeyCode::BASE + 0x300;
+/// Mouse events of `KeyCode::mouse`: the 14 of tmux 2.2, the 9 click keys and the 42 of
+/// buttons 6 to 11.
+const MOUSE_EVENT_COUNT: u64 = FIRST_EXTRA_EVENT + 42;
+
+/// What a mouse button did, for [`mouse_event`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MouseAction {
+    Down,
+    Up,
+    Drag,
+    DragEnd,
+    SecondClick,
+    DoubleClick,
+    TripleClick,
+}
+
+/// The `KeyCode::mouse` event of `action` with button `button` (tmux's numbers: 1-3, 6-11);
+/// `None` for a button tmux has no keys for.
+pub const fn mouse_event(action: MouseAction, button: u64) -> Option<u64> {
+    let a = action as u64;
+    match button {
+        1..=3 => Some(match action {
+            MouseAction::Down | MouseAction::Up | MouseAction::Drag | MouseAction::DragEnd => {
+                a * 3 + button - 1
+            }
+            _ => 14 + (a - 4) * 3 + button - 1,
+        }),
+        6..=11 => Some(FIRST_EXTRA_EVENT + a * 6 + button - 6),
+        _ => None,
+    }
+}
+
+/// The action and button (1-3, 6-11) of a mouse event with a button; `None` for the wheel.
+pub const fn mouse_event_button(event: u64) -> Option<(MouseAction, u64)> {
+    let (action, button) = match event {
+        0..=11 => (event / 3, event % 3 + 1),
+        14..=22 => (4 + (event - 14) / 3, (event - 14) % 3 + 1),
+        _ if event >= FIRST_EXTRA_EVENT && event < MOUSE_EVENT_COUNT => {
+            let n = event - FIRST_EXTRA_EVENT;
+            (n / 6, 6 + n % 6)
+        }
+        _ => return None,
+    };
+    let action = match action {
+        0 => MouseAction::Down,
+        1 => MouseAction::Up,
+        2 => MouseAction::Drag,
+        3 => MouseAction::DragEnd,
+        4 => MouseAction::SecondClick,
+        5 => MouseAction::DoubleClick,
+        _ => MouseAction::TripleClick,
+    };
+    Some((action, button))
+}
+
+/// An event's place in tmux 3.3a's key order (`KEYC_MOUSE_KEY`): by action (the wheel after
+/// the drag ends), then buttons 1-3 and 6-11.
+const fn mouse_event_rank(event: u64) -> u64 {
+    match mouse_event_button(event) {
+        Some((action, button)) => {
+            let group = match action {
+                MouseAction::Down => 0,
+                MouseAction::Up => 1,
+                MouseAction::Drag => 2,
+                MouseAction::DragEnd => 3,
+                MouseAction::SecondClick => 5,
+                MouseAction::DoubleClick => 6,
+                MouseAction::TripleClick => 7,
+            };
+            let position = if button <= 3 { button - 1 } else { button - 3 };
+            group * 9 + position
+        }
+        None => 4 * 9 + event.saturating_sub(12),
+    }
+}
+
+/// A mouse event's name without its location (`MouseDown1`, `WheelUp`, `TripleClick11`).
+fn mouse_event_name(event: u64) -> Option<String> {
+    if let Some(name) = MOUSE_EVENTS
+        .iter()
+        .chain(CLICK_EVENTS.iter())
+        .nth(usize::try_from(event).ok()?)
+    {
+        return Some((*name).to_string());
+    }
+    let n = event.checked_sub(FIRST_EXTRA_EVENT)?;
+    let action = EXTRA_ACTIONS.get(usize::try_from(n / 6).ok()?)?;
+    let button = EXTRA_BUTTONS.get(usize::try_from(n % 6).ok()?)?;
+    Some(format!("{action}{button}"))
+}
 
 impl KeyCode {
     pub const NONE: KeyCode = KeyCode(0xffff_0000_0000);
@@ -152,8 +255,10 @@ impl KeyCode {
             KeyCode(RANGE_BASE + event * 3 + (location - 3))
         } else if event < 14 {
             KeyCode(Self::BASE + 3 + event * 3 + location)
-        } else {
+        } else if event < FIRST_EXTRA_EVENT {
             KeyCode(CLICK_BASE + (event - 14) * 3 + location)
+        } else {
+            KeyCode(EXTRA_BASE + (event - FIRST_EXTRA_EVENT) * 3 + location)
         }
     }
 
@@ -175,6 +280,11 @@ impl KeyCode {
         } else if key >= CLICK_BASE && key < CLICK_BASE + 27 {
             let n = key - CLICK_BASE;
             Some((14 + n / 3, n % 3))
+        } else if key >= EXTRA_BASE
+            && key < EXTRA_BASE + (MOUSE_EVENT_COUNT - FIRST_EXTRA_EVENT) * 3
+        {
+            let n = key - EXTRA_BASE;
+            Some((FIRST_EXTRA_EVENT + n / 3, n % 3))
         } else if key >= RANGE_BASE && key < RANGE_BASE + MOUSE_EVENT_COUNT * 3 {
             let n = key - RANGE_BASE;
             Some((n / 3, 3 + n % 3))
@@ -192,7 +302,10 @@ impl KeyCode {
                     Some(o) => *o,
                     None => location,
                 };
-                (self.modifiers() | (Self::MOUSE.0 + 1), event * 6 + order)
+                (
+                    self.modifiers() | (Self::MOUSE.0 + 1),
+                    mouse_event_rank(event) * 6 + order,
+                )
             }
             None => (self.0, 0),
         }
@@ -423,28 +536,22 @@ const NAMED_KEYS: &[(&str, KeyCode)] = &[
 ];
 
 fn mouse_key_by_name(name: &str) -> Option<u64> {
-    MOUSE_EVENTS
-        .iter()
-        .chain(CLICK_EVENTS.iter())
-        .enumerate()
-        .find_map(|(event, prefix)| {
-            let location = name
-                .get(..prefix.len())
-                .filter(|head| head.eq_ignore_ascii_case(prefix))
-                .and_then(|_| name.get(prefix.len()..))?;
-            let index = MOUSE_WHERE
-                .iter()
-                .position(|w| w.eq_ignore_ascii_case(location))?;
-            Some(KeyCode::mouse(event as u64, index as u64).0)
-        })
+    (0..MOUSE_EVENT_COUNT).find_map(|event| {
+        let prefix = mouse_event_name(event)?;
+        let location = name
+            .get(..prefix.len())
+            .filter(|head| head.eq_ignore_ascii_case(&prefix))
+            .and_then(|_| name.get(prefix.len()..))?;
+        let index = MOUSE_WHERE
+            .iter()
+            .position(|w| w.eq_ignore_ascii_case(location))?;
+        Some(KeyCode::mouse(event, index as u64).0)
+    })
 }
 
 fn mouse_key_name(key: KeyCode) -> Option<String> {
     let (event, location) = key.mouse_parts()?;
-    let event = MOUSE_EVENTS
-        .iter()
-        .chain(CLICK_EVENTS.iter())
-        .nth(usize::try_from(event).ok()?)?;
+    let event = mouse_event_name(event)?;
     let location = MOUSE_WHERE.get(usize::try_from(location).ok()?)?;
     Some(format!("{event}{location}"))
 }

@@ -45,7 +45,9 @@ pub use decoder::{
     ServerDecoder, decode_frame,
 };
 pub use input::{InputEvent, InputParser, MouseEvent};
-pub use keys::{KeyCode, PaneKeyModes, pane_key_bytes};
+pub use keys::{
+    KeyCode, MouseAction, PaneKeyModes, mouse_event, mouse_event_button, pane_key_bytes,
+};
 pub use message::{
     CopyInput, CopyModeState, CopySelection, DecodeError, HostMessage, Layout, LayoutPane,
     LayoutWindow, PaneSnapshot, RawStr, ServerMessage, SnapshotGrid, SnapshotLine, WireMessage,

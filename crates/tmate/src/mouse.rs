@@ -8,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use tmate_proto::{KeyCode, MouseEvent};
+use tmate_proto::{KeyCode, MouseAction, MouseEvent, mouse_event, mouse_event_button};
 
 use crate::server::ClientInfo;
 use crate::state::State;
@@ -77,10 +77,34 @@ enum Drag {
     Border { x: u16, y: u16 },
 }
 
+/// tmux's `MOUSE_BUTTONS`: the button number (1-3, 6-11) of a report's button bits; `None`
+/// for the wheel and a release without a button.
+fn button_of(b: u32) -> Option<u64> {
+    match b & 195 {
+        n @ 0..=2 => Some(u64::from(n) + 1),
+        n @ (66 | 67) => Some(u64::from(n) - 60),
+        n @ 128..=131 => Some(u64::from(n) - 120),
+        _ => None,
+    }
+}
+
+/// A drag (`MouseDrag`) or its end: where the button went down decides.
+fn is_drag_or_end(event: u64) -> bool {
+    matches!(
+        mouse_event_button(event),
+        Some((MouseAction::Drag | MouseAction::DragEnd, _))
+    )
+}
+
+fn is_drag(event: u64) -> bool {
+    matches!(mouse_event_button(event), Some((MouseAction::Drag, _)))
+}
+
 /// Per attached client: the button held and the drag.
 #[derive(Debug, Default)]
 pub struct MouseState {
-    button: u32,
+    /// The button pressed last (1-3, 6-11; 0 before any).
+    button: u64,
     location: Option<Location>,
     pane: Option<u32>,
     /// Where the button went down, in the window.
@@ -129,23 +153,32 @@ pub fn click_expired(
     let x = u16::try_from(ev.x.saturating_sub(1)).unwrap_or(u16::MAX);
     let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
     let spot = spot_at(st, info, sid, w, x, y);
-    let event = DOUBLE_CLICK1 + u64::from(ev.button & 3).min(2);
+    let Some(event) = mouse_event(MouseAction::DoubleClick, button_of(ev.button).unwrap_or(1))
+    else {
+        return;
+    };
     dispatch(shared, st, info, ms, spot, event, ev.button, false, true);
 }
 
 /// A press through the click timer (tmux `server_client_check_mouse`): the key's event
 /// number, MouseDown, SecondClick or TripleClick; None for a press of another button while
 /// the timer waited (tmux makes no key of it).
-fn click(ms: &mut MouseState, ev: &MouseEvent, n: u64) -> Option<u64> {
+fn click(ms: &mut MouseState, ev: &MouseEvent, button: u64) -> Option<u64> {
     let same = ms.click_event.is_some_and(|c| c.button == ev.button);
     let (event, wait) = match ms.click.take().map(|(w, _)| w) {
-        Some(ClickWait::Second) if same => (Some(14 + n), Some(ClickWait::Third)),
+        Some(ClickWait::Second) if same => (
+            mouse_event(MouseAction::SecondClick, button),
+            Some(ClickWait::Third),
+        ),
         Some(ClickWait::Third) if same => {
             ms.click_event = None;
-            return Some(20 + n);
+            return mouse_event(MouseAction::TripleClick, button);
         }
         Some(_) => (None, None),
-        None => (Some(n), Some(ClickWait::Second)),
+        None => (
+            mouse_event(MouseAction::Down, button),
+            Some(ClickWait::Second),
+        ),
     };
     ms.click = wait.map(|w| (w, Instant::now() + CLICK_TIME));
     ms.click_event = Some(*ev);
@@ -175,7 +208,8 @@ pub fn handle(
     let y = u16::try_from(ev.y.saturating_sub(1)).unwrap_or(u16::MAX);
     let spot = spot_at(st, info, sid, w, x, y);
     let b = ev.button;
-    let release = ev.release || (!ev.sgr && b & 3 == 3 && b & 64 == 0);
+    // tmux's MOUSE_RELEASE: button bits 3 (an X10 release).
+    let release = ev.release || (!ev.sgr && b & 195 == 3);
     let Some(event) = event_number(shared, st, info, ev, release, ms, spot) else {
         return true;
     };
@@ -208,21 +242,17 @@ fn dispatch(
         .and_then(|c| st.clients.get(&c))
         .map_or(0, |c| c.session);
     // A drag or its end belongs where the button went down.
-    let (location, pane) = if (6..12).contains(&event) {
+    let (location, pane) = if is_drag_or_end(event) {
         (start_location.unwrap_or(location), start_pane.or(pane))
     } else {
         (location, pane)
     };
-    if (6..9).contains(&event) {
+    if is_drag(event) {
         ms.drag = Some(Drag::Key);
     }
     let key = KeyCode::mouse(event, location as u64);
     // A drag starts where the button went down (tmux's cmd_mouse_at with `last`).
-    let (ax, ay) = if (6..9).contains(&event) {
-        ms.down
-    } else {
-        (x, y)
-    };
+    let (ax, ay) = if is_drag(event) { ms.down } else { (x, y) };
     let (px, py) = pane.map(|p| pane_position(st, p, ax, ay)).unwrap_or((0, 0));
     let mode_table = pane
         .filter(|_| location == Location::Pane)
@@ -275,12 +305,18 @@ fn dispatch(
         mouse: Some(mouse),
         ..info.clone()
     };
-    let r = crate::cmd::run_list(shared, st, &ctx, &binding.commands);
+    // tmux's `cmd_mouse_at`: a position inside the pane, for `mouse_word` and `mouse_line`.
+    let at = pane
+        .map(|p| (p, px, py))
+        .filter(|_| location == Location::Pane);
+    let r = crate::format::mouse::with_mouse(at, || {
+        crate::cmd::run_list(shared, st, &ctx, &binding.commands)
+    });
     if let Some(err) = r.err.lines().next() {
         show_error(st, sid, info, err);
     }
     // A drag that put the pane in copy mode continues as a selection (window_copy_start_drag).
-    if (6..9).contains(&event)
+    if is_drag(event)
         && let Some(p) = pane
         && crate::copy::in_mode(st, p)
     {
@@ -447,8 +483,8 @@ struct Spot {
     window: Option<u32>,
 }
 
-/// The report as the event of `KeyCode::mouse`: down 0-2, up 3-5, drag 6-8, drag end 9-11,
-/// wheel 12-13. A press remembers its button and place in `ms`. None when the drag in progress
+/// The report as the event of `KeyCode::mouse` (`mouse_event`: down, up, drag, drag end of
+/// buttons 1-3 and 6-11; the wheel 12-13). A press remembers its button and place in `ms`. None when the drag in progress
 /// took the report: copy mode's selection or a border follows the mouse, or its release.
 fn event_number(
     shared: &std::sync::Arc<crate::server::Shared>,
@@ -467,22 +503,23 @@ fn event_number(
         ..
     } = spot;
     let b = ev.button;
-    let wheel = b & 64 != 0;
+    let wheel = matches!(b & 195, 64 | 65);
     let motion = b & 32 != 0;
     Some(if wheel {
         12 + u64::from(b & 1)
     } else if release {
-        let n = u64::from(ms.button.min(2));
+        let n = ms.button.max(1);
         let dragged = ms.drag.take();
-        match dragged {
+        let action = match dragged {
             Some(Drag::Copy { pane }) => {
                 crate::copy::drag_release(st, pane);
-                9 + n
+                MouseAction::DragEnd
             }
-            Some(Drag::Key) => 9 + n,
+            Some(Drag::Key) => MouseAction::DragEnd,
             Some(Drag::Border { .. }) => return None,
-            None => 3 + n,
-        }
+            None => MouseAction::Up,
+        };
+        mouse_event(action, n)?
     } else if motion {
         match ms.drag {
             Some(Drag::Copy { pane }) => {
@@ -495,14 +532,17 @@ fn event_number(
                 ms.drag = Some(Drag::Border { x, y });
                 return None;
             }
-            Some(Drag::Key) | None => 6 + u64::from(b & 3).min(2),
+            // Motion without a button (any-event tracking) is MouseDrag3 here, as before
+            // (tmux's MouseMove keys are not kept).
+            Some(Drag::Key) | None => mouse_event(MouseAction::Drag, button_of(b).unwrap_or(3))?,
         }
     } else {
-        ms.button = b & 3;
+        let button = button_of(b)?;
+        ms.button = button;
         ms.down = (x, y);
         ms.location = Some(location);
         ms.pane = pane;
-        return click(ms, ev, u64::from(b & 3).min(2));
+        return click(ms, ev, button);
     })
 }
 

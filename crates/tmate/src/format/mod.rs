@@ -14,6 +14,7 @@ pub mod jobs;
 mod loops;
 pub(crate) mod matching;
 pub(crate) mod modifiers;
+pub mod mouse;
 mod parse;
 mod replace;
 pub(crate) mod text;

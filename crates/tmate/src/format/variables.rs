@@ -66,6 +66,10 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
     {
         return Some(v);
     }
+    // The mouse event a binding runs for (tmux's `ft->m`), whatever the target.
+    if key == "mouse_word" || key == "mouse_line" {
+        return super::mouse::variable(state, key);
+    }
     let pane = state.panes.get(&ctx.pane);
     if let Some(v) = pane.and_then(|p| crate::tree::format_var(p, key)) {
         return Some(v);
