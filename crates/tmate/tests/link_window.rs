@@ -208,6 +208,10 @@ fn both_links_show_the_same_pane() {
             m.run(step);
         }
         m.run(&["link-window", "-d", "-s", "1", "-t", "5"]);
+        // Keys typed before the shell's prompt would be echoed before it.
+        m.wait_for(&["capture-pane", "-p", "-t", ":5"], "the prompt", |s| {
+            s.lines().any(|l| matches!(l.trim_end(), "$" | "#"))
+        });
         m.run(&["send-keys", "-t", ":5", "echo linked-$((6*7))", "Enter"]);
         m.wait_for(&["capture-pane", "-p", "-t", ":1"], "the echo", |s| {
             s.contains("linked-42")
