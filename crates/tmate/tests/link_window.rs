@@ -307,3 +307,34 @@ async fn a_linked_window_is_shared_once() {
         .await;
     host_ok(&mux, &["kill-server"]);
 }
+
+/// The window-linked and window-unlinked hooks: link-window, unlink-window, kill-window of a
+/// linked window, move-window (linked at the new index, unlinked at the old) and a -k
+/// replacing a window; each hook at the index its window had when it was raised.
+#[test]
+fn link_hooks_match_tmux() {
+    compare_outcomes(&steps(&[
+        &[
+            "set-hook",
+            "-g",
+            "window-linked",
+            "set -gaF @l '#{hook_window}:#{window_index},'",
+        ],
+        &[
+            "set-hook",
+            "-g",
+            "window-unlinked",
+            "set -gaF @u '#{hook_window}:#{window_index},'",
+        ],
+        &["link-window", "-d", "-s", "1", "-t", "5"],
+        &["unlink-window", "-t", "5"],
+        &["move-window", "-d", "-s", "1", "-t", "6"],
+        &["link-window", "-d", "-s", "6", "-t", "7"],
+        &["kill-window", "-t", "7"],
+        &["link-window", "-k", "-s", "2", "-t", "0"],
+        // Selected: the hook still runs at the index the window had when it was raised.
+        &["link-window", "-s", "6", "-t", "9"],
+        &["show-options", "-gv", "@l"],
+        &["show-options", "-gv", "@u"],
+    ]));
+}
