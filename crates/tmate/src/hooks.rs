@@ -28,6 +28,9 @@ pub struct Notification {
     pub window_name: Option<String>,
     /// The client's name, for the client-* notifications (`#{hook_client}`).
     pub client: Option<String>,
+    /// The index the window was at when raised (its current one, else its lowest), as tmux
+    /// keeps the winlink: the hook runs there while that index still shows the window.
+    pub link: Option<u32>,
 }
 
 impl Notification {
@@ -40,6 +43,7 @@ impl Notification {
             session_name: None,
             window_name: None,
             client: None,
+            link: None,
         }
     }
 }
@@ -84,13 +88,25 @@ impl State {
 
     /// A notification about a window of a session (by index), or one of its panes.
     pub fn notify_window(&mut self, name: &'static str, sid: u32, idx: u32, pane: Option<u32>) {
+        let mut n = self.window_notification(name, sid, idx);
+        n.pane = pane;
+        self.notify_hook(n);
+    }
+
+    /// [`State::notify_window`]'s notification, not queued yet.
+    pub fn window_notification(&self, name: &'static str, sid: u32, idx: u32) -> Notification {
         let mut n = Notification::new(name);
         n.session = Some(sid);
         n.session_name = self.sessions.get(&sid).map(|s| s.name.clone());
         n.window = self.window(sid, idx).map(|w| w.id);
         n.window_name = Some(crate::format::window_name(self, sid, idx));
-        n.pane = pane;
-        self.notify_hook(n);
+        n.link = self.sessions.get(&sid).zip(n.window).and_then(|(s, wid)| {
+            let at = s.windows.indexes_of(wid);
+            at.contains(&s.current)
+                .then_some(s.current)
+                .or_else(|| at.first().copied())
+        });
+        n
     }
 }
 
@@ -228,11 +244,16 @@ fn notification_target(state: &State, n: &Notification) -> Option<Target> {
             pane,
         })
     };
-    let window = n
-        .window
-        .and_then(|wid| state.locate_window(wid))
-        .and_then(|(sid, idx)| state.window(sid, idx))
-        .map(|w| w.active);
+    // A window raised at an index that no longer shows it: tmux's winlink is gone, so the
+    // hook runs in the session's current window.
+    let window = match (n.session, n.link, n.window) {
+        (Some(sid), Some(idx), Some(wid)) => state.window(sid, idx).filter(|w| w.id == wid),
+        _ => n
+            .window
+            .and_then(|wid| state.locate_window(wid))
+            .and_then(|(sid, idx)| state.window(sid, idx)),
+    }
+    .map(|w| w.active);
     let session = n
         .session
         .and_then(|sid| state.sessions.get(&sid))

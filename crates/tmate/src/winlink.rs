@@ -179,17 +179,6 @@ impl Windows {
         true
     }
 
-    /// Every link to the window at `idx` dropped and the window returned (kill-window, a
-    /// window's last pane gone), with the indexes it was at.
-    pub fn remove_all(&mut self, idx: &u32) -> Option<(Window, Vec<u32>)> {
-        let wid = self.links.get(idx)?.window;
-        let at = self.indexes_of(wid);
-        for i in &at {
-            self.links.remove(i);
-        }
-        Some((self.store.remove(&wid)?, at))
-    }
-
     /// The indexes renumbered by `map` (old -> new); indexes it lacks are dropped.
     pub fn renumber(&mut self, map: &BTreeMap<u32, u32>) {
         let old = std::mem::take(&mut self.links);
@@ -259,5 +248,71 @@ impl FromIterator<(u32, Window)> for Windows {
 impl<const N: usize> From<[(u32, Window); N]> for Windows {
     fn from(v: [(u32, Window); N]) -> Self {
         v.into_iter().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn windows() -> Windows {
+        [
+            (0, Window::new(10, None, 0, 80, 24)),
+            (1, Window::new(11, None, 1, 80, 24)),
+        ]
+        .into()
+    }
+
+    fn ids(ws: &Windows) -> Vec<(u32, u32)> {
+        ws.iter().map(|(i, w)| (*i, w.id)).collect()
+    }
+
+    #[test]
+    fn a_window_linked_twice_goes_with_its_last_link() {
+        let mut ws = windows();
+        assert!(ws.link_at(1, 5));
+        assert_eq!(ids(&ws), [(0, 10), (1, 11), (5, 11)]);
+        assert_eq!((ws.references(&1), ws.references(&5)), (2, 2));
+        assert_eq!(ws.indexes_of(11), [1, 5]);
+        // One link dropped: the window stays.
+        assert!(ws.remove(&1).is_none());
+        assert_eq!(ws.get(&5).map(|w| w.id), Some(11));
+        // Its last: the window is handed back.
+        assert_eq!(ws.remove(&5).map(|w| w.id), Some(11));
+        assert_eq!(ids(&ws), [(0, 10)]);
+        assert!(!ws.link_at(7, 8), "nothing at 7");
+    }
+
+    #[test]
+    fn links_move_swap_and_renumber() {
+        let mut ws = windows();
+        assert!(ws.link_at(1, 5));
+        assert!(ws.move_link(5, 7));
+        assert_eq!(ids(&ws), [(0, 10), (1, 11), (7, 11)]);
+        assert!(ws.swap_links(0, 7));
+        assert_eq!(ids(&ws), [(0, 11), (1, 11), (7, 10)]);
+        // A link put over another drops that one (and its window, when it was its last).
+        assert!(ws.link_at(0, 7));
+        assert_eq!(ids(&ws), [(0, 11), (1, 11), (7, 11)]);
+        assert!(ws.indexes_of(10).is_empty());
+        let map: BTreeMap<u32, u32> = [(0, 3), (1, 4)].into();
+        ws.renumber(&map);
+        assert_eq!(ids(&ws), [(3, 11), (4, 11)]);
+        assert_eq!(ws.range(4..).map(|(i, _)| *i).collect::<Vec<_>>(), [4]);
+        assert_eq!(ws.iter().next_back().map(|(i, _)| *i), Some(4));
+    }
+
+    #[test]
+    fn alert_marks_belong_to_one_link() {
+        let mut ws = windows();
+        assert!(ws.link_at(1, 5));
+        if let Some(l) = ws.link_mut(&5) {
+            l.alerts.bell = true;
+        }
+        assert!(ws.alerts(&5).bell);
+        assert!(!ws.alerts(&1).bell);
+        // A new link starts unmarked.
+        assert!(ws.link_at(5, 6));
+        assert!(!ws.alerts(&6).bell);
     }
 }

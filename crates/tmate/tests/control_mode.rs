@@ -391,3 +391,22 @@ async fn other_clients_coming_and_going_match_tmux() {
     let (a, b) = (mask(p.tmux.sync()), mask(p.tmate.sync()));
     assert_eq!(a, b, "detaching: tmux (left) and tmate (right) differ");
 }
+
+/// link-window and unlink-window: each link made or dropped is told (`%window-add`,
+/// `%window-close`), and killing a window linked twice closes both links.
+#[test]
+fn links_made_and_dropped_match_tmux() {
+    let mut p = Pair::start(&["new-session", "-x", "80", "-y", "24"]);
+    p.step("", "the session", saw("%session-changed"));
+    p.step("new-window -d", "the new window", saw("%window-add"));
+    p.step("link-window -d -s 1 -t 5", "the link", saw("%window-add"));
+    p.step("unlink-window -t 5", "the unlink", saw("%window-close"));
+    p.step("link-window -d -s 1 -t 6", "the link", saw("%window-add"));
+    p.step(
+        "kill-window -t 6",
+        "both closes",
+        saw_twice("%unlinked-window-close"),
+    );
+    let (a, b) = (p.tmux.finish(), p.tmate.finish());
+    assert_eq!(a, b, "at the end of input");
+}

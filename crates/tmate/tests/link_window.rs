@@ -1,7 +1,8 @@
 //! link-window and unlink-window against tmux 3.3a: one window at two indexes of a session
 //! (list-windows and the `window_linked*`/`window_active*` formats from both links, the same
 //! pane text through either), -a/-b/-d/-k, the errors, kill-window killing every link and
-//! unlink-window only one, and move/swap-window on linked windows.
+//! unlink-window only one, move/swap-window on linked windows, and a shared session with a
+//! linked window (the relay gets it once).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -14,8 +15,9 @@ mod common;
 #[path = "common/pair.rs"]
 mod pair;
 
-use common::{Mux, compare_outcomes, compare_outcomes_on};
+use common::{Mux, compare_outcomes, compare_outcomes_on, host_ok};
 use pair::Pair;
+use tmate_fixtures::relay::{ScriptedViewer, TestRelay, token_of};
 
 const WINDOWS: &str = "#{window_index} #{window_id} #{window_name} #{window_flags} \
                        #{window_active} #{window_linked} #{window_linked_sessions} \
@@ -206,6 +208,10 @@ fn both_links_show_the_same_pane() {
             m.run(step);
         }
         m.run(&["link-window", "-d", "-s", "1", "-t", "5"]);
+        // Keys typed before the shell's prompt would be echoed before it.
+        m.wait_for(&["capture-pane", "-p", "-t", ":5"], "the prompt", |s| {
+            s.lines().any(|l| matches!(l.trim_end(), "$" | "#"))
+        });
         m.run(&["send-keys", "-t", ":5", "echo linked-$((6*7))", "Enter"]);
         m.wait_for(&["capture-pane", "-p", "-t", ":1"], "the echo", |s| {
             s.contains("linked-42")
@@ -256,4 +262,79 @@ async fn each_link_has_its_own_alert_marks() {
         "#{window_activity_flag} #{window_active} #{window_active_sessions} \
          #{window_active_clients}",
     ]);
+}
+
+/// A shared session with a window at two indexes: the relay (which refuses a layout naming a
+/// pane twice) is sent the window once and its viewers keep seeing and typing into it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_linked_window_is_shared_once() {
+    let relay = TestRelay::start().await;
+    let mux = Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(&mux, &["new-session", "-d", "-x", "100", "-y", "30"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    host_ok(&mux, &["new-window", "-d"]);
+    host_ok(&mux, &["link-window", "-s", "1", "-t", "5"]);
+    let mut viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh.trim()), 100, 30).await;
+    // `$` from the test's PS1, or `#` where sh as root keeps its own.
+    let prompt = |s: &str| s.lines().any(|l| matches!(l.trim_end(), "$" | "#"));
+    tokio::task::block_in_place(|| {
+        mux.wait_for(&["capture-pane", "-p", "-t", ":5"], "the prompt", prompt)
+    });
+    host_ok(
+        &mux,
+        &["send-keys", "-t", ":5", "echo via-$((1+1))", "Enter"],
+    );
+    viewer
+        .wait_text("the linked window's output", |s| {
+            s.lines().any(|l| l.trim_end() == "via-2")
+        })
+        .await;
+    // The other index of the same window is current now: the viewer types into it.
+    host_ok(&mux, &["select-window", "-t", ":1"]);
+    viewer.type_bytes(b"echo typed-$((2+3))\r").await;
+    tokio::task::block_in_place(|| {
+        mux.wait_for(
+            &["capture-pane", "-p", "-t", ":5"],
+            "the viewer's line",
+            |s| s.lines().any(|l| l.trim_end() == "typed-5"),
+        )
+    });
+    viewer
+        .wait_text("the echo of the viewer's line", |s| {
+            s.lines().any(|l| l.trim_end() == "typed-5")
+        })
+        .await;
+    host_ok(&mux, &["kill-server"]);
+}
+
+/// The window-linked and window-unlinked hooks: link-window, unlink-window, kill-window of a
+/// linked window, move-window (linked at the new index, unlinked at the old) and a -k
+/// replacing a window; each hook at the index its window had when it was raised.
+#[test]
+fn link_hooks_match_tmux() {
+    compare_outcomes(&steps(&[
+        &[
+            "set-hook",
+            "-g",
+            "window-linked",
+            "set -gaF @l '#{hook_window}:#{window_index},'",
+        ],
+        &[
+            "set-hook",
+            "-g",
+            "window-unlinked",
+            "set -gaF @u '#{hook_window}:#{window_index},'",
+        ],
+        &["link-window", "-d", "-s", "1", "-t", "5"],
+        &["unlink-window", "-t", "5"],
+        &["move-window", "-d", "-s", "1", "-t", "6"],
+        &["link-window", "-d", "-s", "6", "-t", "7"],
+        &["kill-window", "-t", "7"],
+        &["link-window", "-k", "-s", "2", "-t", "0"],
+        // Selected: the hook still runs at the index the window had when it was raised.
+        &["link-window", "-s", "6", "-t", "9"],
+        &["show-options", "-gv", "@l"],
+        &["show-options", "-gv", "@u"],
+    ]));
 }

@@ -10,7 +10,7 @@ pub fn link_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     let mut src = resolve_as(ctx, state, args.get('s'), Find::Window)?;
     let (dst, at) = index_target(ctx, state, args.get('t'))?;
     let at = place(state, args, (dst, at), &mut src)?;
-    let idx = relink(
+    relink(
         state,
         (src.session, src.window),
         (dst, at),
@@ -18,7 +18,6 @@ pub fn link_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         !args.has('d'),
         Keep::Link,
     )?;
-    state.notify_window("window-linked", dst, idx, None);
     // As move-window: the source session renumbered when -s did not name it (a -k may have
     // dropped one of its windows).
     if !args.has('s')

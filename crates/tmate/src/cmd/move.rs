@@ -367,6 +367,7 @@ pub(super) fn relink(
             return Err(format!("index in use: {i}"));
         }
         // That link goes (its window too when it was its last), without ending the session.
+        state.notify_window("window-unlinked", dst, i, None);
         let old = state.sessions.get_mut(&dst).and_then(|s| {
             s.forget(i);
             s.windows.remove(&i)
@@ -380,27 +381,22 @@ pub(super) fn relink(
         }
     }
     let new_idx = at.unwrap_or_else(|| first_free(state, dst));
-    let linked = if sid == dst {
-        state.sessions.get_mut(&sid).is_some_and(|s| match keep {
-            Keep::Move => s.windows.move_link(idx, new_idx),
-            Keep::Link => s.windows.link_at(idx, new_idx),
-        })
-    } else {
-        let w = state
+    // tmux queues window-linked, then (for a move) window-unlinked for the source's link,
+    // which is gone by then: its notification is taken now.
+    // The new link first (tmux `server_link_window`), a move's old one dropped after it: the
+    // hooks raised in between see the window at both indexes.
+    let across = if sid == dst {
+        let linked = state
             .sessions
             .get_mut(&sid)
-            .and_then(|s| s.windows.remove(&idx));
-        match (w, state.sessions.get_mut(&dst)) {
-            (Some(w), Some(s)) => {
-                s.windows.insert(new_idx, w);
-                true
-            }
-            _ => false,
+            .is_some_and(|s| s.windows.link_at(idx, new_idx));
+        if !linked {
+            return Err("no window".into());
         }
+        None
+    } else {
+        Some(move_across(state, (sid, idx), (dst, new_idx))?)
     };
-    if !linked {
-        return Err("no window".into());
-    }
     if let Some(s) = state.sessions.get_mut(&dst)
         && (select || !s.windows.contains_key(&s.current))
     {
@@ -411,7 +407,19 @@ pub(super) fn relink(
             s.forget(cur);
         }
     }
+    state.notify_window("window-linked", dst, new_idx, None);
     if keep == Keep::Move {
+        let n = match across {
+            Some(n) => n,
+            None => {
+                let n = state.window_notification("window-unlinked", sid, idx);
+                if let Some(s) = state.sessions.get_mut(&sid) {
+                    s.windows.remove(&idx);
+                }
+                n
+            }
+        };
+        state.notify_hook(n);
         // Unlink from the source: its current moves on like a closed window's.
         state.detach_index(sid, idx);
     }
@@ -419,6 +427,27 @@ pub(super) fn relink(
         fit(state, dst, new_idx);
     }
     Ok(new_idx)
+}
+
+/// A move to another session: the window (at one index only, `relink` checked) leaves `sid`
+/// for `dst`. Returns the source's window-unlinked notification, taken before it left.
+fn move_across(
+    state: &mut State,
+    (sid, idx): (u32, u32),
+    (dst, new_idx): (u32, u32),
+) -> Result<crate::hooks::Notification, String> {
+    let n = state.window_notification("window-unlinked", sid, idx);
+    let w = state
+        .sessions
+        .get_mut(&sid)
+        .and_then(|s| s.windows.remove(&idx));
+    match (w, state.sessions.get_mut(&dst)) {
+        (Some(w), Some(s)) => {
+            s.windows.insert(new_idx, w);
+            Ok(n)
+        }
+        _ => Err("no window".into()),
+    }
 }
 
 /// tmux `recalculate_sizes` after a window moved into session `sid`: sized by the session's

@@ -26,6 +26,8 @@ struct WindowSeen {
     /// `#{window_layout} #{window_visible_layout} #{window_raw_flags}`, for windows of the
     /// client's session only (the only ones it hears layouts of).
     layout: Option<(String, String, String)>,
+    /// The indexes showing it (link-window): tmux tells of each link made or dropped.
+    links: usize,
 }
 
 /// The server as a control client last saw it.
@@ -56,6 +58,11 @@ impl Seen {
                 },
             );
             for (idx, w) in &s.windows {
+                // A linked window is seen at its first index, counted at each.
+                if let Some(seen_w) = seen.windows.get_mut(&w.id) {
+                    seen_w.links += 1;
+                    continue;
+                }
                 let layout = (client_session == Some(*sid)).then(|| layout_of(st, *sid, *idx));
                 seen.windows.insert(
                     w.id,
@@ -64,6 +71,7 @@ impl Seen {
                         name: crate::format::window_name(st, *sid, *idx),
                         active: w.active,
                         layout,
+                        links: 1,
                     },
                 );
             }
@@ -92,12 +100,14 @@ impl Seen {
         }
         // A closed window is no longer in any session when tmux tells of it, so it is an
         // "unlinked" close even in the client's own session (as tmux 3.3a prints it).
-        for id in self
+        for (id, w) in self
             .windows
-            .keys()
-            .filter(|id| !now.windows.contains_key(*id))
+            .iter()
+            .filter(|(id, _)| !now.windows.contains_key(*id))
         {
-            out.push(format!("%unlinked-window-close @{id}"));
+            for _ in 0..w.links {
+                out.push(format!("%unlinked-window-close @{id}"));
+            }
         }
         for (id, w) in now
             .windows
@@ -105,6 +115,20 @@ impl Seen {
             .filter(|(id, _)| !self.windows.contains_key(*id))
         {
             out.push(now.window_line(w.session, "add", &format!("@{id}")));
+        }
+        // Links made or dropped while the window stays (tmux's window-linked/-unlinked).
+        for (id, w) in &now.windows {
+            let Some(old) = self.windows.get(id) else {
+                continue;
+            };
+            let (what, n) = if w.links > old.links {
+                ("add", w.links - old.links)
+            } else {
+                ("close", old.links - w.links)
+            };
+            for _ in 0..n {
+                out.push(now.window_line(w.session, what, &format!("@{id}")));
+            }
         }
         let before: Vec<&u32> = self.sessions.keys().collect();
         let after: Vec<&u32> = now.sessions.keys().collect();
@@ -215,6 +239,7 @@ mod tests {
             name: name.into(),
             active,
             layout: Some((layout.into(), layout.into(), "*".into())),
+            links: 1,
         }
     }
 
@@ -232,6 +257,22 @@ mod tests {
         );
         s.windows = windows.iter().cloned().collect();
         s
+    }
+
+    #[test]
+    fn each_link_made_or_dropped_is_told() {
+        let one = seen(Some(0), &[(0, window(0, "sh", 0, "L0"))]);
+        let mut two = one.clone();
+        if let Some(w) = two.windows.get_mut(&0) {
+            w.links = 2;
+        }
+        assert_eq!(one.changes(&two), ["%window-add @0"]);
+        assert_eq!(two.changes(&one), ["%window-close @0"]);
+        let none = seen(Some(0), &[]);
+        assert_eq!(
+            two.changes(&none),
+            ["%unlinked-window-close @0", "%unlinked-window-close @0"]
+        );
     }
 
     #[test]
