@@ -32,6 +32,7 @@ pub mod fdio;
 pub mod format;
 pub mod handshake;
 pub mod hooks;
+pub(crate) mod hooks_watch;
 pub mod layout;
 mod layout_full;
 pub mod layout_string;

@@ -334,6 +334,7 @@ async fn read_output(
                         let clipboard = p.term.take_clipboard();
                         let rename = p.term.take_rename();
                         let passthrough = p.term.take_passthrough();
+                        let titled = p.term.take_title_set();
                         crate::copy::after_output(p);
                         if let Some(pipe) = &p.pipe {
                             pipe.output(bytes);
@@ -352,6 +353,11 @@ async fn read_output(
                         }
                         for data in passthrough {
                             st.passthrough(id, data);
+                        }
+                        if titled > 0 {
+                            // tmux raises pane-title-changed on each title the program sets.
+                            crate::hooks_watch::titles_set(&mut st, id, titled);
+                            crate::hooks::drain(shared, &mut st);
                         }
                     }
                 }

@@ -79,6 +79,10 @@ impl AttachedClient<'_> {
         if let Some(sid) = st.clients.get(&self.id).map(|c| c.session) {
             st.update_latest(sid, crate::state::Sizer::Client(self.id));
         }
+        if !st.hooks.queue.is_empty() {
+            // client-active, raised by a key that only went to a pane.
+            crate::hooks::drain(shared, &mut st);
+        }
         drop(st);
         if !quiet {
             shared.notify();
