@@ -45,16 +45,33 @@ fn look(state: &State) -> Seen {
 pub fn detect(state: &mut State) {
     let now = look(state);
     let before = std::mem::take(&mut state.hooks.seen);
+    let focus_events = crate::focus::events_on(state);
     for (sid, wid) in &now.sessions {
-        if before.sessions.get(sid).is_some_and(|w| w != wid) {
-            state.notify_session("session-window-changed", *sid);
+        let Some(old) = before.sessions.get(sid).filter(|w| *w != wid) else {
+            continue;
+        };
+        // tmux `session_set_current`: focus moves with the window when focus-events is on.
+        if focus_events {
+            for w in [old, wid] {
+                if let Some((active, _, _)) = now.windows.get(w) {
+                    crate::focus::update_pane(state, *active);
+                }
+            }
         }
+        state.notify_session("session-window-changed", *sid);
     }
     for (wid, (active, sx, sy)) in &now.windows {
         let Some((was_active, was_x, was_y)) = before.windows.get(wid) else {
             continue;
         };
         if was_active != active {
+            // tmux `window_set_active_pane` (with focus-events on), or `window_lost_pane`
+            // (always) when the active pane went away.
+            let lost = !state.panes.contains_key(was_active);
+            if focus_events || lost {
+                crate::focus::update_pane(state, *was_active);
+                crate::focus::update_pane(state, *active);
+            }
             notify_window(state, "window-pane-changed", *wid);
         }
         if (was_x, was_y) != (sx, sy) {

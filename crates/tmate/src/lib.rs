@@ -29,6 +29,7 @@ pub mod control_client;
 pub mod copy;
 pub mod environ;
 pub mod fdio;
+mod focus;
 pub mod format;
 pub mod handshake;
 pub mod hooks;

@@ -67,6 +67,7 @@ pub fn spawn_pane(
             command_cache: Default::default(),
             options: Default::default(),
             last_search: None,
+            focused: false,
         },
     );
     Ok(id)
@@ -329,7 +330,9 @@ async fn read_output(
                     if let (Some(p), Some(bytes)) = (st.panes.get_mut(&id), buf.get(..n))
                         && p.generation == generation
                     {
+                        let focus_reports = p.term.modes().focus_events;
                         p.term.feed(bytes);
+                        let focus_asked = !focus_reports && p.term.modes().focus_events;
                         let bell = p.term.take_bell();
                         let clipboard = p.term.take_clipboard();
                         let rename = p.term.take_rename();
@@ -353,6 +356,9 @@ async fn read_output(
                         }
                         for data in passthrough {
                             st.passthrough(id, data);
+                        }
+                        if focus_asked {
+                            crate::focus::reports_enabled(&st, id);
                         }
                         if titled > 0 {
                             // tmux raises pane-title-changed on each title the program sets.
@@ -629,6 +635,7 @@ mod tests {
             command_cache: Default::default(),
             options: Default::default(),
             last_search: None,
+            focused: false,
         };
         (pane, reader, rx)
     }

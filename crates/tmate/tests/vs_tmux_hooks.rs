@@ -374,3 +374,63 @@ async fn client_active_on_keys_as_tmux() {
     assert_eq!(seen[0], vec!["", "x\n", "xx\n"]);
     assert_eq!(seen[1], seen[0], "tmate (left) differs from tmux (right)");
 }
+
+/// With focus-events on: the client's terminal is asked for focus reports, its `ESC [ O` and
+/// `ESC [ I` raise client-focus-out/-in and pane-focus-out/-in (in tmux 3.3a's order) and
+/// reach the pane that asked for them (`ESC [ ? 1004 h`), as do attaching and select-pane
+/// or split-window moving the active pane; the pane is told at once when it asks.
+#[tokio::test(flavor = "multi_thread")]
+async fn focus_events_as_tmux() {
+    use tokio::io::AsyncWriteExt;
+    let program = "printf '\\033[?1004h'; stty raw -echo; exec dd bs=1 of=got 2>/dev/null";
+    for m in [
+        Mux::tmux().with_config("set -g focus-events on\n"),
+        Mux::tmate().with_config("set -g focus-events on\n"),
+    ] {
+        let got = m.dir.path().join("got");
+        let got_is = |want: &'static str| {
+            let got = got.clone();
+            move |_: &str| std::fs::read(&got).is_ok_and(|b| b == want.as_bytes())
+        };
+        m.run(&["new-session", "-d", "-s", "main", program]);
+        m.wait_for(&["list-sessions"], "the first report", got_is("\x1b[O"));
+        for h in [
+            "pane-focus-in",
+            "pane-focus-out",
+            "client-focus-in",
+            "client-focus-out",
+        ] {
+            m.run(&["set-hook", "-g", h, "set -gaF @f '#{hook}:#{hook_pane}|'"]);
+        }
+        let mut c = m.attach_client(80, 24);
+        c.wait_text("status line", |s| s.contains("[main]")).await;
+        let f = |want: &'static str| move |o: &str| o == want;
+        let show = ["show", "-gqv", "@f"];
+        let attached = "pane-focus-in:%0|\n";
+        tokio::task::block_in_place(|| m.wait_for(&show, "attach", f(attached)));
+        // tmux 3.3a asks once the terminal answered its queries, or after 5 seconds.
+        c.wait_for("focus reports asked for", |c| {
+            String::from_utf8_lossy(&c.raw).contains("\x1b[?1004h")
+        })
+        .await;
+        c.pty.write_all(b"\x1b[O").await.unwrap();
+        let out = "pane-focus-in:%0|pane-focus-out:%0|client-focus-out:|\n";
+        tokio::task::block_in_place(|| m.wait_for(&show, "focus out", f(out)));
+        c.pty.write_all(b"\x1b[I").await.unwrap();
+        let back = "pane-focus-in:%0|pane-focus-out:%0|client-focus-out:|\
+                    client-focus-in:|pane-focus-in:%0|\n";
+        tokio::task::block_in_place(|| m.wait_for(&show, "focus in", f(back)));
+        common::host_ok(&m, &["set", "-gu", "@f"]);
+        common::host_ok(&m, &["split-window", "-t", "main"]);
+        common::host_ok(&m, &["select-pane", "-t", "main:0.0"]);
+        let moved = "pane-focus-out:%0|pane-focus-in:%1|pane-focus-out:%1|pane-focus-in:%0|\n";
+        tokio::task::block_in_place(|| {
+            m.wait_for(&show, "select-pane", f(moved));
+            m.wait_for(
+                &["list-sessions"],
+                "the pane's reports",
+                got_is("\x1b[O\x1b[I\x1b[O\x1b[I\x1b[O\x1b[I"),
+            );
+        });
+    }
+}
