@@ -39,6 +39,9 @@ pub(crate) trait Engine: Send {
     fn title(&self) -> Option<String>;
     /// A bell (BEL outside a string sequence) was fed since the last call.
     fn take_bell(&mut self) -> bool;
+    /// How many titles were set (OSC 0/2, even to the same text, or popped) since the last
+    /// call.
+    fn take_title_set(&mut self) -> u32;
     /// The OSC 52 strings (`52;FLAGS;DATA`, ended by BEL or not) fed since the last call.
     fn take_clipboard(&mut self) -> Vec<(Vec<u8>, bool)>;
     fn scrollback_len(&self) -> usize;
@@ -106,6 +109,8 @@ impl Dimensions for GridSize {
 struct Listener {
     title: Arc<Mutex<Option<String>>>,
     bell: Arc<std::sync::atomic::AtomicBool>,
+    /// For the host's pane-title-changed hook, which tmux raises on every title set.
+    title_set: Arc<std::sync::atomic::AtomicU32>,
 }
 
 impl EventListener for Listener {
@@ -119,6 +124,8 @@ impl EventListener for Listener {
             }
             _ => return,
         };
+        self.title_set
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         *self.title.lock().unwrap_or_else(PoisonError::into_inner) = new;
     }
 }
@@ -470,6 +477,12 @@ impl Engine for AlacrittyEngine {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    fn take_title_set(&mut self) -> u32 {
+        self.listener
+            .title_set
+            .swap(0, std::sync::atomic::Ordering::Relaxed)
     }
 
     fn take_bell(&mut self) -> bool {

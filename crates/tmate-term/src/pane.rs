@@ -449,6 +449,11 @@ impl PaneTerm {
         self.engine.take_clipboard()
     }
 
+    /// How many titles were set since the last call (tmux's pane-title-changed).
+    pub fn take_title_set(&mut self) -> u32 {
+        self.engine.take_title_set()
+    }
+
     /// The window title set with OSC 0 or OSC 2, if any.
     pub fn title(&self) -> Option<String> {
         self.engine.title()

@@ -206,7 +206,11 @@ pub fn open(
             Some((pane, pane_generation)) => {
                 // The program is a pane's now: what was read meanwhile, then the rest.
                 if let Some(bytes) = rest {
-                    crate::process::feed_pane(&mut shared.lock(), pane, pane_generation, &bytes);
+                    let mut st = shared.lock();
+                    if crate::process::feed_pane(&mut st, pane, pane_generation, &bytes) {
+                        crate::hooks::drain(&shared, &mut st);
+                    }
+                    drop(st);
                     shared.notify_output();
                 }
                 crate::process::read_output(&shared, pane, pane_generation, &reader).await;

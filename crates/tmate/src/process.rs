@@ -78,6 +78,7 @@ fn new_pane(
         command_cache: Default::default(),
         options: Default::default(),
         last_search: None,
+        focused: false,
     }
 }
 
@@ -347,12 +348,16 @@ fn spawn_writer(writer: std::os::fd::OwnedFd) -> crate::state::PaneInput {
 
 /// Output of pane `id`'s program of spawn `generation` into its terminal, and on to what
 /// follows a pane's output (copy mode, pipe-pane, the relay, control clients, alerts, OSC 52,
-/// renames, passthrough).
-pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) {
+/// renames, passthrough, focus reports, title hooks). True when hooks were queued (the caller
+/// runs them, holding the server's handle).
+pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) -> bool {
     let Some(p) = st.panes.get_mut(&id).filter(|p| p.generation == generation) else {
-        return;
+        return false;
     };
+    let focus_reports = p.term.modes().focus_events;
     p.term.feed(bytes);
+    let focus_asked = !focus_reports && p.term.modes().focus_events;
+    let titled = p.term.take_title_set();
     let bell = p.term.take_bell();
     let clipboard = p.term.take_clipboard();
     let rename = p.term.take_rename();
@@ -377,6 +382,14 @@ pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) 
         st.passthrough(id, data);
     }
     crate::cursor::pane_output(st, id);
+    if focus_asked {
+        crate::focus::reports_enabled(st, id);
+    }
+    if titled > 0 {
+        // tmux raises pane-title-changed on each title the program sets.
+        crate::hooks_watch::titles_set(st, id, titled);
+    }
+    titled > 0
 }
 
 /// The pane's output until the PTY ends: into its terminal, copy mode and the uplink, while
@@ -401,7 +414,10 @@ pub(crate) async fn read_output(
             Ok(0) | Err(_) => break,
             Ok(n) => {
                 if let Some(bytes) = buf.get(..n) {
-                    feed_pane(&mut shared.lock(), id, generation, bytes);
+                    let mut st = shared.lock();
+                    if feed_pane(&mut st, id, generation, bytes) {
+                        crate::hooks::drain(shared, &mut st);
+                    }
                 }
                 shared.notify_output();
             }
@@ -682,6 +698,7 @@ mod tests {
             command_cache: Default::default(),
             options: Default::default(),
             last_search: None,
+            focused: false,
         };
         (pane, reader, rx)
     }

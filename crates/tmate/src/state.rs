@@ -49,6 +49,8 @@ pub struct Pane {
     pub command_cache: std::cell::RefCell<Option<crate::process::CommandCache>>,
     /// Options set on this pane (`set -p`): pane-capable window options and user options.
     pub options: BTreeMap<String, String>,
+    /// tmux's PANE_FOCUSED: the pane was last found focused (`crate::focus`).
+    pub focused: bool,
 }
 
 /// A pane's input. A keystroke is written straight to the PTY when nothing waits before it:
@@ -417,6 +419,8 @@ pub struct ClientHandle {
     /// Its terminal's cell size in pixels, as the terminal reports it (0 when it does not);
     /// `None` without a terminal (`#{client_cell_width}`, `#{client_cell_height}`).
     pub cell_size: Option<(u32, u32)>,
+    /// tmux's CLIENT_FOCUSED: set at first, cleared and set by the terminal's focus reports.
+    pub focused: bool,
 }
 
 impl State {
@@ -478,6 +482,7 @@ impl ClientHandle {
             key_table: None,
             written: Default::default(),
             cell_size: None,
+            focused: true,
         }
     }
 }

@@ -130,6 +130,10 @@ impl State {
         if self.option(sid, idx, "window-size") == "latest" {
             self.recompute_size(sid);
         }
+        // tmux `server_client_update_latest`: a client that becomes its window's latest.
+        if let Sizer::Client(c) = who {
+            self.notify_client("client-active", sid, c);
+        }
     }
 
     /// tmux `server_client_lost`'s hand-over: each window whose latest client was `gone` gets
@@ -156,6 +160,9 @@ impl State {
                 .map(|(id, _)| Sizer::Client(*id));
             if let Some(w) = self.window_mut(sid, idx) {
                 w.latest = found;
+            }
+            if let Some(Sizer::Client(c)) = found {
+                self.notify_client("client-active", sid, c);
             }
         }
     }

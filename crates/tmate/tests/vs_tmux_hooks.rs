@@ -244,3 +244,193 @@ fn new_window_and_split_window_e_reach_the_process() {
         assert!(out.stdout.is_empty(), "{}", mux.program.display());
     }
 }
+
+/// Hooks each appending `#{hook}` and its objects to an option of their own.
+const WATCHED: &[&str] = &[
+    "session-window-changed",
+    "window-pane-changed",
+    "window-resized",
+    "pane-mode-changed",
+    "pane-title-changed",
+    "client-active",
+];
+
+fn watch_hooks(mux: &Mux) {
+    for h in WATCHED {
+        mux.run(&[
+            "set-hook",
+            "-g",
+            h,
+            &format!(
+                "set -gaF @{h} '#{{hook}}:#{{hook_session}}:#{{hook_window}}:#{{hook_pane}}|'"
+            ),
+        ]);
+    }
+}
+
+/// Every watched option's value, emptied for the next step.
+fn take_watched(mux: &Mux) -> String {
+    let mut all = String::new();
+    for h in WATCHED {
+        all.push_str(&mux.run(&["show", "-gqv", &format!("@{h}")]));
+        mux.run(&["set", "-gu", &format!("@{h}")]);
+    }
+    all
+}
+
+/// session-window-changed, window-pane-changed, window-resized, pane-mode-changed (copy
+/// mode) and pane-title-changed (select-pane -T) after the commands that raise them in tmux
+/// 3.3a, and not after those that do not (new-window -d, a new session, selecting the active
+/// pane again, killing a pane that was not active).
+#[test]
+fn state_change_hooks_after_commands_as_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let steps: &[&[&str]] = &[
+        &["new-window"],
+        &["new-window", "-d"],
+        &["select-window", "-t", ":0"],
+        &["split-window"],
+        &["split-window", "-d"],
+        &["select-pane", "-t", ":0.0"],
+        &["select-pane", "-t", ":0.0"],
+        &["kill-pane", "-t", ":0.2"],
+        &["kill-pane", "-t", ":0.0"],
+        &["resize-window", "-x", "60", "-y", "20", "-t", ":0"],
+        &["copy-mode", "-t", ":0"],
+        &["copy-mode", "-t", ":0"],
+        &["send-keys", "-t", ":0", "-X", "cancel"],
+        &["select-pane", "-T", "newtitle", "-t", ":0"],
+        &["select-pane", "-T", "newtitle", "-t", ":0"],
+        &["new-session", "-d", "-s", "two"],
+        &["kill-window", "-t", "main:0"],
+        &["last-window", "-t", "main:"],
+    ];
+    let mut seen = Vec::new();
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+        watch_hooks(m);
+        let mut outs = Vec::new();
+        for step in steps {
+            let o = m.run_output(step);
+            outs.push((step.join(" "), o.status.code(), take_watched(m)));
+        }
+        seen.push(outs);
+    }
+    for (x, y) in seen[0].iter().zip(&seen[1]) {
+        assert_eq!(y, x, "tmate (left) differs from tmux (right)");
+    }
+}
+
+/// A title set by the pane's program (OSC 2, the same one twice) raises pane-title-changed
+/// each time, as tmux 3.3a.
+#[test]
+fn pane_title_changed_by_the_program_as_tmux() {
+    for m in [Mux::tmux(), Mux::tmate()] {
+        m.run(&["new-session", "-d", "-s", "main"]);
+        watch_hooks(&m);
+        m.run(&[
+            "send-keys",
+            "printf '\\033]2;one\\033\\\\'; printf '\\033]2;one\\033\\\\'",
+            "Enter",
+        ]);
+        m.wait_for(
+            &["show", "-gqv", "@pane-title-changed"],
+            "two titles",
+            |o| o == "pane-title-changed:::%0|pane-title-changed:::%0|\n",
+        );
+        assert_eq!(m.run(&["display", "-p", "#{pane_title}"]), "one\n");
+    }
+}
+
+/// client-active: a key from a client that is not its window's latest (the last to attach
+/// is), once until another client takes over, as tmux 3.3a.
+#[tokio::test(flavor = "multi_thread")]
+async fn client_active_on_keys_as_tmux() {
+    use tokio::io::AsyncWriteExt;
+    let mut seen = Vec::new();
+    for m in [Mux::tmux(), Mux::tmate()] {
+        m.run(&["new-session", "-d", "-s", "main"]);
+        m.run(&["set-hook", "-g", "client-active", "set -ga @active x"]);
+        let mut first = m.attach_client(80, 24);
+        first
+            .wait_text("status line", |s| s.contains("[main]"))
+            .await;
+        let mut second = m.attach_client(80, 24);
+        second
+            .wait_text("status line", |s| s.contains("[main]"))
+            .await;
+        let value = |m: &Mux| common::host_ok(m, &["show", "-gqv", "@active"]);
+        let mut values = vec![value(&m)];
+        first.pty.write_all(b"echo one\r").await.unwrap();
+        first.wait_text("one", |s| s.contains("\none")).await;
+        values.push(value(&m));
+        first.pty.write_all(b"echo two\r").await.unwrap();
+        first.wait_text("two", |s| s.contains("\ntwo")).await;
+        second.pty.write_all(b"echo three\r").await.unwrap();
+        second.wait_text("three", |s| s.contains("\nthree")).await;
+        values.push(value(&m));
+        seen.push(values);
+    }
+    assert_eq!(seen[0], vec!["", "x\n", "xx\n"]);
+    assert_eq!(seen[1], seen[0], "tmate (left) differs from tmux (right)");
+}
+
+/// With focus-events on: the client's terminal is asked for focus reports, its `ESC [ O` and
+/// `ESC [ I` raise client-focus-out/-in and pane-focus-out/-in (in tmux 3.3a's order) and
+/// reach the pane that asked for them (`ESC [ ? 1004 h`), as do attaching and select-pane
+/// or split-window moving the active pane; the pane is told at once when it asks.
+#[tokio::test(flavor = "multi_thread")]
+async fn focus_events_as_tmux() {
+    use tokio::io::AsyncWriteExt;
+    let program = "printf '\\033[?1004h'; stty raw -echo; exec dd bs=1 of=got 2>/dev/null";
+    for m in [
+        Mux::tmux().with_config("set -g focus-events on\n"),
+        Mux::tmate().with_config("set -g focus-events on\n"),
+    ] {
+        let got = m.dir.path().join("got");
+        let got_is = |want: &'static str| {
+            let got = got.clone();
+            move |_: &str| std::fs::read(&got).is_ok_and(|b| b == want.as_bytes())
+        };
+        m.run(&["new-session", "-d", "-s", "main", program]);
+        m.wait_for(&["list-sessions"], "the first report", got_is("\x1b[O"));
+        for h in [
+            "pane-focus-in",
+            "pane-focus-out",
+            "client-focus-in",
+            "client-focus-out",
+        ] {
+            m.run(&["set-hook", "-g", h, "set -gaF @f '#{hook}:#{hook_pane}|'"]);
+        }
+        let mut c = m.attach_client(80, 24);
+        c.wait_text("status line", |s| s.contains("[main]")).await;
+        let f = |want: &'static str| move |o: &str| o == want;
+        let show = ["show", "-gqv", "@f"];
+        let attached = "pane-focus-in:%0|\n";
+        tokio::task::block_in_place(|| m.wait_for(&show, "attach", f(attached)));
+        // tmux 3.3a asks once the terminal answered its queries, or after 5 seconds.
+        c.wait_for("focus reports asked for", |c| {
+            String::from_utf8_lossy(&c.raw).contains("\x1b[?1004h")
+        })
+        .await;
+        c.pty.write_all(b"\x1b[O").await.unwrap();
+        let out = "pane-focus-in:%0|pane-focus-out:%0|client-focus-out:|\n";
+        tokio::task::block_in_place(|| m.wait_for(&show, "focus out", f(out)));
+        c.pty.write_all(b"\x1b[I").await.unwrap();
+        let back = "pane-focus-in:%0|pane-focus-out:%0|client-focus-out:|\
+                    client-focus-in:|pane-focus-in:%0|\n";
+        tokio::task::block_in_place(|| m.wait_for(&show, "focus in", f(back)));
+        common::host_ok(&m, &["set", "-gu", "@f"]);
+        common::host_ok(&m, &["split-window", "-t", "main"]);
+        common::host_ok(&m, &["select-pane", "-t", "main:0.0"]);
+        let moved = "pane-focus-out:%0|pane-focus-in:%1|pane-focus-out:%1|pane-focus-in:%0|\n";
+        tokio::task::block_in_place(|| {
+            m.wait_for(&show, "select-pane", f(moved));
+            m.wait_for(
+                &["list-sessions"],
+                "the pane's reports",
+                got_is("\x1b[O\x1b[I\x1b[O\x1b[I\x1b[O\x1b[I"),
+            );
+        });
+    }
+}

@@ -97,6 +97,8 @@ impl AttachedClient<'_> {
             self.frame.modes.mouse_drag = true;
             self.frame.modes.sgr_mouse = true;
         }
+        // tmux asks the terminal for focus reports by the option, whatever the panes want.
+        self.frame.modes.focus_events = crate::focus::events_on(&st);
         // terminal-overrides apply to attached clients at once, as tmux re-applies them.
         let term = st.clients.get(&self.id).map_or("", |c| c.term.as_str());
         self.renderer

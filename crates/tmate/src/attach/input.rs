@@ -60,6 +60,10 @@ impl AttachedClient<'_> {
         // Taken out so the events can be handled with `self` borrowed; put back to keep the
         // allocation.
         let mut parsed = std::mem::take(&mut self.parsed);
+        // tmux makes a client its window's latest after any key but a focus-out report.
+        let latest = parsed
+            .iter()
+            .any(|ev| !matches!(ev, InputEvent::Key { key, .. } if *key == KeyCode::FOCUS_OUT));
         for ev in parsed.drain(..) {
             let Some(s) = st.sessions.get(&self.sid) else {
                 break;
@@ -76,8 +80,17 @@ impl AttachedClient<'_> {
         self.sync_key_table(&mut st);
         // tmux `server_client_update_latest` after each key: the window it showed (the
         // client's session may have changed under the keys).
-        if let Some(sid) = st.clients.get(&self.id).map(|c| c.session) {
+        if let Some(sid) = st
+            .clients
+            .get(&self.id)
+            .map(|c| c.session)
+            .filter(|_| latest)
+        {
             st.update_latest(sid, crate::state::Sizer::Client(self.id));
+        }
+        if !st.hooks.queue.is_empty() {
+            // client-active, raised by a key that only went to a pane.
+            crate::hooks::drain(shared, &mut st);
         }
         drop(st);
         if !quiet {
@@ -127,6 +140,14 @@ impl AttachedClient<'_> {
         current: u32,
         active: u32,
     ) -> bool {
+        if let InputEvent::Key { key, .. } = ev
+            && (*key == KeyCode::FOCUS_IN || *key == KeyCode::FOCUS_OUT)
+        {
+            // The terminal's focus report (read-only clients' too), never passed on as it
+            // came: the panes that asked are told by `crate::focus`.
+            crate::focus::client_report(st, self.id, *key == KeyCode::FOCUS_IN);
+            return false;
+        }
         if st.clients.get(&self.id).is_some_and(|c| c.read_only) {
             // tmux 3.3a: a read-only client's mouse and unknown sequences are dropped, its
             // keys only go through the key tables.

@@ -214,6 +214,7 @@ impl<'a> AttachedClient<'a> {
             if let Some(w) = current.and_then(|idx| st.window_mut(sid, idx)) {
                 w.latest = Some(crate::state::Sizer::Client(id));
             }
+            crate::focus::update_session(&mut st, sid);
             st.notify_client("client-attached", sid, id);
             crate::hooks::drain(shared, &mut st);
             id
@@ -269,6 +270,7 @@ impl<'a> AttachedClient<'a> {
             // Raised while the client is still known, for its name (`#{hook_client}`).
             st.notify_client("client-detached", self.sid, self.id);
             st.clients.remove(&self.id);
+            crate::focus::update_session(&mut st, self.sid);
             st.forget_latest(crate::state::Sizer::Client(self.id));
             st.recompute_size(self.sid);
             crate::hooks::drain(self.shared, &mut st);
