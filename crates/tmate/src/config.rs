@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use tmate_proto::cmdline::CommandLine;
 
+use crate::cmd::CmdResult;
 use crate::server::{ClientInfo, Shared};
 use crate::state::State;
 
@@ -66,6 +67,52 @@ pub struct Loaded {
     /// Errors of commands that ran for a client (not the start-up config), as tmux's
     /// `cmdq_error` words them for a client: the bare message (on a command client's stderr).
     pub errors: Vec<String>,
+    /// The lines left to run once a command that finishes later (run-shell, if-shell) is
+    /// done: tmux's queue holds up the rest of the file for it. [`finish`] runs them.
+    pub rest: Option<Rest>,
+}
+
+/// How long a file's later lines wait for one run-shell or if-shell (tmux waits for ever).
+const MAX_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// A file's lines after a command still running, and that command's outcome to come.
+#[derive(Debug)]
+pub struct Rest {
+    name: String,
+    /// The line of the command waited for (its errors are named by it).
+    line: usize,
+    lines: std::vec::IntoIter<(usize, Vec<Vec<String>>)>,
+    waiting: tokio::sync::oneshot::Receiver<crate::cmd::CmdResult>,
+    client: ClientInfo,
+    /// The nesting depth the file was read at (`source-file` within it stays bounded).
+    depth: u32,
+}
+
+/// Run the rest of a file (and of the files it sourced) after each command it waits for,
+/// in turn; what the whole load gave.
+pub async fn finish(shared: &Arc<Shared>, mut loaded: Loaded) -> Loaded {
+    while let Some(rest) = loaded.rest.take() {
+        let Rest {
+            name,
+            line,
+            lines,
+            waiting,
+            client,
+            depth,
+        } = rest;
+        // A command that takes too long is left running and the file goes on.
+        if let Ok(Ok(r)) = tokio::time::timeout(MAX_WAIT, waiting).await {
+            account(&mut loaded, &client, &name, line, &r);
+        }
+        {
+            let mut st = shared.lock();
+            let saved = std::mem::replace(&mut st.source_depth, depth);
+            run_lines(shared, &mut st, &client, &name, lines, &mut loaded);
+            st.source_depth = saved;
+        }
+        shared.notify();
+    }
+    loaded
 }
 
 /// Run the commands of `path`; returns the error messages (`file:line: message`).
@@ -118,7 +165,7 @@ pub fn load_file_printing(
         Loaded {
             printed,
             causes,
-            errors: Vec::new(),
+            ..Loaded::default()
         }
     } else {
         run_text(shared, state, client, &shown, &text, options)
@@ -166,31 +213,67 @@ pub fn run_text(
         return Loaded {
             printed,
             causes: vec![first.text.clone()],
-            errors: Vec::new(),
+            ..Loaded::default()
         };
     }
     let mut loaded = Loaded {
         printed,
         causes: file.errors.into_iter().map(|p| p.text).collect(),
-        errors: Vec::new(),
+        ..Loaded::default()
     };
-    for (line_no, commands) in file.lines {
-        let r = crate::format::with_current_file(name, || {
+    run_lines(
+        shared,
+        state,
+        client,
+        name,
+        file.lines.into_iter(),
+        &mut loaded,
+    );
+    loaded
+}
+
+/// Run a file's lines in order until one waits for a command that finishes later (its
+/// `pending` outcome): the lines after it go to `loaded.rest`.
+fn run_lines(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    client: &ClientInfo,
+    name: &str,
+    mut lines: std::vec::IntoIter<(usize, Vec<Vec<String>>)>,
+    loaded: &mut Loaded,
+) {
+    while let Some((line_no, commands)) = lines.next() {
+        let mut r = crate::format::with_current_file(name, || {
             crate::cmd::run_list(shared, state, client, &commands)
         });
-        // A nested source-file's causes (on its stdout) already name their file and line.
-        if r.located {
-            loaded.causes.extend(r.out.lines().map(str::to_string));
-        }
-        for e in r.err.lines() {
-            if client.startup_config {
-                loaded.causes.push(format!("{name}:{line_no}: {e}"));
-            } else {
-                loaded.errors.push(e.to_string());
-            }
+        account(loaded, client, name, line_no, &r);
+        if let Some(waiting) = r.pending.take() {
+            loaded.rest = Some(Rest {
+                name: name.to_string(),
+                line: line_no,
+                lines,
+                waiting,
+                client: client.clone(),
+                depth: state.source_depth,
+            });
+            return;
         }
     }
-    loaded
+}
+
+/// One line's outcome into the file's: a nested source-file's causes (on its stdout, already
+/// named by file and line), its errors (named by this line in the start-up config).
+fn account(loaded: &mut Loaded, client: &ClientInfo, name: &str, line_no: usize, r: &CmdResult) {
+    if r.located {
+        loaded.causes.extend(r.out.lines().map(str::to_string));
+    }
+    for e in r.err.lines() {
+        if client.startup_config {
+            loaded.causes.push(format!("{name}:{line_no}: {e}"));
+        } else {
+            loaded.errors.push(e.to_string());
+        }
+    }
 }
 
 /// The commands of the lines that run, each with its line number.

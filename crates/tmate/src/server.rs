@@ -22,6 +22,9 @@ pub struct Shared {
     pub state_changes: std::sync::atomic::AtomicU64,
     pub shutdown: Notify,
     pub socket: PathBuf,
+    /// Open once the start-up config is done, when it waits for a command: the first client
+    /// to come (the one that started the server) waits for it, as tmux's does.
+    pub config_gate: std::sync::Mutex<Option<tokio::sync::oneshot::Receiver<()>>>,
 }
 
 /// What a client told us about itself with its command.
@@ -149,6 +152,7 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
         state_changes: std::sync::atomic::AtomicU64::new(0),
         shutdown: Notify::new(),
         socket: socket.clone(),
+        config_gate: std::sync::Mutex::new(None),
     });
     {
         let mut st = shared.lock();
@@ -164,16 +168,37 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
             .iter()
             .map(|(f, _)| f.to_string_lossy().into_owned())
             .collect();
-        for (file, options) in files {
-            let errors = crate::config::load_file(&shared, &mut st, &client, &file, options);
-            for e in errors {
-                st.log_message(e.clone());
-                st.config_errors.push(e);
+        let mut files = files.into_iter();
+        let mut waiting = None;
+        for (file, options) in files.by_ref() {
+            let loaded =
+                crate::config::load_file_printing(&shared, &mut st, &client, &file, options);
+            if loaded.rest.is_some() {
+                waiting = Some(loaded);
+                break;
             }
+            config_errors(&mut st, loaded);
         }
-        // tmux 3.3a's `cfg_done`: a session the config made shows its errors.
-        if let Some(sid) = st.sessions.keys().next().copied() {
-            crate::copy::show_config_errors(&mut st, sid);
+        match waiting {
+            None => config_done(&mut st),
+            Some(loaded) => {
+                // A run-shell or if-shell holds up the rest of the config (tmux's queue
+                // waits for it), and the client that started the server waits for the
+                // config; others are served meanwhile (a run-shell may run our commands).
+                let (done, gate) = tokio::sync::oneshot::channel();
+                *shared
+                    .config_gate
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(gate);
+                let rest: Vec<_> = files.collect();
+                tokio::spawn(finish_config(
+                    Arc::clone(&shared),
+                    client,
+                    loaded,
+                    rest,
+                    done,
+                ));
+            }
         }
         crate::uplink::connect_early(&shared, &mut st);
     }
@@ -205,6 +230,44 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
     tokio::time::sleep(Duration::from_millis(100)).await;
 }
 
+/// A start-up file's problems: kept for show-messages and the first session's view.
+fn config_errors(st: &mut State, loaded: crate::config::Loaded) {
+    for e in loaded.causes.into_iter().chain(loaded.errors) {
+        st.log_message(e.clone());
+        st.config_errors.push(e);
+    }
+}
+
+/// tmux 3.3a's `cfg_done`: a session the config made shows its errors.
+fn config_done(st: &mut State) {
+    if let Some(sid) = st.sessions.keys().next().copied() {
+        crate::copy::show_config_errors(st, sid);
+    }
+}
+
+/// The start-up config after a command it waits for: its rest, then the files after it.
+async fn finish_config(
+    shared: Arc<Shared>,
+    client: ClientInfo,
+    loaded: crate::config::Loaded,
+    files: Vec<(PathBuf, crate::config::LoadOptions)>,
+    done: tokio::sync::oneshot::Sender<()>,
+) {
+    let loaded = crate::config::finish(&shared, loaded).await;
+    config_errors(&mut shared.lock(), loaded);
+    for (file, options) in files {
+        let loaded = {
+            let mut st = shared.lock();
+            crate::config::load_file_printing(&shared, &mut st, &client, &file, options)
+        };
+        let loaded = crate::config::finish(&shared, loaded).await;
+        config_errors(&mut shared.lock(), loaded);
+    }
+    config_done(&mut shared.lock());
+    shared.notify();
+    let _ = done.send(());
+}
+
 /// Every second, the windows quiet for their `monitor-silence` (tmux arms a timer per window;
 /// one tick for all does the same to the second). Ends with the server.
 async fn watch_silence(shared: Arc<Shared>) {
@@ -222,6 +285,8 @@ async fn watch_silence(shared: Arc<Shared>) {
 
 /// How long a client may take to send its hello and its command.
 const CLIENT_OPENING: Duration = Duration::from_secs(10);
+/// Longest the first client waits for a start-up config that waits for commands.
+const CONFIG_GATE: Duration = Duration::from_secs(120);
 
 /// Read the client's hello; a client that is not one of ours at this version is answered in
 /// its own framing and dropped (`crate::handshake`). True when frames of ours follow.
@@ -270,6 +335,19 @@ fn other_version_frames(socket: &Path, version: Option<u32>) -> Vec<u8> {
     out
 }
 
+/// The first client waits for a start-up config still running (see `Shared::config_gate`).
+async fn wait_for_config(shared: &Shared) {
+    let gate = shared
+        .config_gate
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(gate) = gate {
+        // Bounded by the config's own waits; a gate dropped unopened lets the client go.
+        let _ = tokio::time::timeout(CONFIG_GATE, gate).await;
+    }
+}
+
 async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
     if !accept_opening(&shared, &mut stream).await {
         return;
@@ -292,6 +370,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
     else {
         return;
     };
+    wait_for_config(&shared).await;
     if argv.first().map(String::as_str) == Some("__foreground") {
         crate::uplink::foreground_stream(&shared, stream).await;
         return;

@@ -360,14 +360,18 @@ async fn client_active_on_keys_as_tmux() {
             .wait_text("status line", |s| s.contains("[main]"))
             .await;
         let value = |m: &Mux| common::host_ok(m, &["show", "-gqv", "@active"]);
+        // The latest client typing (once its echo shows, tmux has also had the size its
+        // client sends on attaching, which would otherwise race the first client's keys).
+        second.pty.write_all(b"echo $((100+11))\r").await.unwrap();
+        second.wait_text("111", |s| s.contains("111")).await;
         let mut values = vec![value(&m)];
-        first.pty.write_all(b"echo one\r").await.unwrap();
-        first.wait_text("one", |s| s.contains("\none")).await;
+        first.pty.write_all(b"echo $((200+22))\r").await.unwrap();
+        first.wait_text("222", |s| s.contains("222")).await;
         values.push(value(&m));
-        first.pty.write_all(b"echo two\r").await.unwrap();
-        first.wait_text("two", |s| s.contains("\ntwo")).await;
-        second.pty.write_all(b"echo three\r").await.unwrap();
-        second.wait_text("three", |s| s.contains("\nthree")).await;
+        first.pty.write_all(b"echo $((300+33))\r").await.unwrap();
+        first.wait_text("333", |s| s.contains("333")).await;
+        second.pty.write_all(b"echo $((400+44))\r").await.unwrap();
+        second.wait_text("444", |s| s.contains("444")).await;
         values.push(value(&m));
         seen.push(values);
     }

@@ -551,3 +551,40 @@ fn source_file_errors_from_a_command_client_as_tmux() {
         ],
     );
 }
+
+/// A run-shell or if-shell (without -b) in a config holds up the lines after it, as tmux
+/// 3.3a's queue waits for the shell command: at start-up (the client that started the
+/// server waits for it) and from `source-file` (whatever follows it in the list waits too).
+#[test]
+fn config_lines_wait_for_shell_commands_as_tmux() {
+    let text = |dir: &std::path::Path| {
+        format!(
+            "if-shell 'true' 'set -g @a 1'\n\
+             set -gF @b '#{{@a}}'\n\
+             run-shell 'sleep 0.3; echo x > {dir}/F'\n\
+             if-shell 'test -f {dir}/F' 'set -g @c yes' 'set -g @c no'\n\
+             run-shell 'sleep 0.2'\n\
+             set -g nosuch 1\n\
+             set -g @d done\n",
+            dir = dir.display()
+        )
+    };
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let (ta, tb) = (text(a.dir.path()), text(b.dir.path()));
+    let (a, b) = (a.with_config(&ta), b.with_config(&tb));
+    let steps: &[&[&str]] = &[
+        &["new-session", "-d", "-s", "main"],
+        &["show", "-g", "@b"],
+        &["show", "-g", "@c"],
+        &["show", "-g", "@d"],
+        &["set", "-gu", "@b"],
+        &["set", "-gu", "@c"],
+        &["set", "-gu", "@d"],
+        &["set", "-gu", "@a"],
+        &["run-shell", "rm F"],
+        &["source-file", "test.conf", ";", "show", "-g", "@d"],
+        &["show", "-g", "@b"],
+        &["show", "-g", "@c"],
+    ];
+    common::compare_outcomes_on(&a, &b, steps);
+}

@@ -90,16 +90,14 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     if args.rest.is_empty() {
         return fail("command source-file: too few arguments (need at least 1)");
     }
-    let mut failed = false;
-    let mut printed = String::new();
-    let mut missing = String::new();
-    let mut errors = String::new();
+    let mut sourced = Sourced::default();
     let options = crate::config::LoadOptions {
         quiet: args.has('q'),
         parse_only: args.has('n'),
         lenient: false,
         verbose: args.has('v'),
     };
+    let mut all = Vec::new();
     for f in &args.rest {
         let pattern = match f.strip_prefix("~/") {
             Some(rest) => Path::new(&std::env::var("HOME").unwrap_or_default()).join(rest),
@@ -109,39 +107,90 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         if paths.is_empty() && !options.quiet {
             // As tmux: glob(3) found nothing, an error of the command (stderr), not a cause.
             // tmux names the path as given, not the pattern it made of it.
-            missing.push_str(&format!("{f}: No such file or directory\n"));
+            sourced
+                .missing
+                .push_str(&format!("{f}: No such file or directory\n"));
         }
-        for path in paths {
-            let loaded =
-                crate::config::load_file_printing(ctx.shared, state, ctx.client, &path, options);
-            // -v's lines come as tmux prints them, each file's before its causes.
-            printed.extend(loaded.printed.iter().map(|l| format!("{l}\n")));
-            printed.extend(loaded.causes.iter().map(|l| format!("{l}\n")));
-            errors.extend(loaded.errors.iter().map(|l| format!("{l}\n")));
-            failed |= !loaded.causes.is_empty() || !loaded.errors.is_empty();
-        }
+        all.extend(paths);
     }
-    if !missing.is_empty() {
-        // The missing file is source-file's own error, printed before those of the files'
-        // commands (tmux runs them after it).
-        missing.push_str(&errors);
-        return Ok(CmdResult {
-            out: printed,
-            err: missing,
-            code: 1,
-            located: true,
+    let mut paths = all.into_iter();
+    while let Some(path) = paths.next() {
+        let loaded =
+            crate::config::load_file_printing(ctx.shared, state, ctx.client, &path, options);
+        if loaded.rest.is_some() {
+            // A run-shell or if-shell in the file: its later lines, and the files after it,
+            // wait for it, and so does whatever follows source-file.
+            let shared = std::sync::Arc::clone(ctx.shared);
+            let client = ctx.client.clone();
+            let paths: Vec<_> = paths.collect();
+            let job = async move {
+                sourced.add(crate::config::finish(&shared, loaded).await);
+                for path in paths {
+                    let loaded = {
+                        let mut st = shared.lock();
+                        crate::config::load_file_printing(&shared, &mut st, &client, &path, options)
+                    };
+                    sourced.add(crate::config::finish(&shared, loaded).await);
+                }
+                sourced.outcome()
+            };
+            return Ok(CmdResult {
+                deferred: Some(super::script::Deferred(Box::pin(job))),
+                ..CmdResult::default()
+            });
+        }
+        sourced.add(loaded);
+    }
+    Ok(sourced.outcome())
+}
+
+/// What source-file's files gave so far.
+#[derive(Default)]
+struct Sourced {
+    failed: bool,
+    /// Some file was read: its errors then stop nothing after source-file.
+    read: bool,
+    printed: String,
+    missing: String,
+    errors: String,
+}
+
+impl Sourced {
+    fn add(&mut self, loaded: crate::config::Loaded) {
+        // -v's lines come as tmux prints them, each file's before its causes.
+        let lines = |v: &[String]| v.iter().map(|l| format!("{l}\n")).collect::<String>();
+        self.printed.push_str(&lines(&loaded.printed));
+        self.printed.push_str(&lines(&loaded.causes));
+        self.errors.push_str(&lines(&loaded.errors));
+        self.failed |= !loaded.causes.is_empty() || !loaded.errors.is_empty();
+        self.read = true;
+    }
+
+    fn outcome(mut self) -> CmdResult {
+        if !self.missing.is_empty() {
+            // The missing file is source-file's own error, printed before those of the
+            // files' commands (tmux runs them after it).
+            self.missing.push_str(&self.errors);
+            return CmdResult {
+                out: self.printed,
+                err: self.missing,
+                code: 1,
+                located: true,
+                keep_going: self.read,
+                ..CmdResult::default()
+            };
+        }
+        // tmux prints config causes with cmdq_print: on stdout, and the command fails; its
+        // commands' own errors are the client's (stderr).
+        CmdResult {
+            code: u8::from(self.failed),
+            keep_going: true,
+            located: !self.printed.is_empty(),
+            out: self.printed,
+            err: self.errors,
             ..CmdResult::default()
-        });
+        }
     }
-    // tmux prints config causes with cmdq_print: on stdout, and the command fails; its
-    // commands' own errors are the client's (stderr).
-    Ok(CmdResult {
-        code: u8::from(failed),
-        located: !printed.is_empty(),
-        out: printed,
-        err: errors,
-        ..CmdResult::default()
-    })
 }
 
 pub fn show_messages(_ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdOutcome {

@@ -49,6 +49,9 @@ pub struct CmdResult {
     pub kill_server: bool,
     /// `err` lines already name their file and line (source-file).
     pub located: bool,
+    /// A failure that makes the client's exit status but stops nothing after it (source-file
+    /// whose files had errors, as in tmux, where they are errors of the files' commands).
+    pub keep_going: bool,
     /// wait-for: the command client waits for this before exiting.
     pub wait: Option<tokio::sync::oneshot::Receiver<()>>,
     /// A command that finishes later (run-shell, if-shell, wait-for): `run_list` spawns it
@@ -425,7 +428,7 @@ pub fn run_list(
         }
         if r.code != 0 {
             total.code = r.code;
-            skipping = true;
+            skipping = !r.keep_going;
         }
     }
     // Notifications the list raised run once it is done (tmux queues them after it).

@@ -194,9 +194,11 @@ fn set_value(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) ->
     let mut value = args.rest.get(1).cloned();
     if args.has('F')
         && let Some(v) = &value
-        && let Ok(t) = super::resolve(ctx, state, args.get('t'))
     {
-        value = Some(crate::format::expand(state, t.fmt(), v));
+        // With no session yet (a start-up config), server-wide values still expand.
+        let at =
+            super::resolve(ctx, state, args.get('t')).map_or(crate::format::Ctx::NONE, |t| t.fmt());
+        value = Some(crate::format::expand(state, at, v));
     }
     // The value in force before the change (what a flag toggles and -a appends to).
     let inherited = parent_value(ctx, state, args, place, &name)

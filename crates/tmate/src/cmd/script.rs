@@ -53,7 +53,7 @@ pub fn spawn(
     tokio::spawn(async move {
         let mut r = job.0.await;
         // run-shell's exit status is the client's, not an error: the list goes on.
-        if (r.code == 0 || r.err.is_empty()) && !rest.is_empty() {
+        if (r.code == 0 || r.err.is_empty() || r.keep_going) && !rest.is_empty() {
             let more = {
                 let mut st = shared.lock();
                 super::run_list(&shared, &mut st, &client, &rest)
@@ -97,6 +97,7 @@ async fn merge(mut a: CmdResult, mut b: CmdResult) -> CmdResult {
     }
     a.out.push_str(&b.out);
     a.err.push_str(&b.err);
+    a.located |= b.located;
     // An earlier run-shell's status stays the client's unless a later command fails.
     if b.code != 0 {
         a.code = b.code;
