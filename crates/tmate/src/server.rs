@@ -180,7 +180,10 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
             config_errors(&mut st, loaded);
         }
         match waiting {
-            None => config_done(&mut st),
+            None => {
+                config_done(&mut st);
+                crate::uplink::connect_early(&shared, &mut st);
+            }
             Some(loaded) => {
                 // A run-shell or if-shell holds up the rest of the config (tmux's queue
                 // waits for it), and the client that started the server waits for the
@@ -200,7 +203,6 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
                 ));
             }
         }
-        crate::uplink::connect_early(&shared, &mut st);
     }
     tokio::spawn(watch_silence(Arc::clone(&shared)));
     loop {
@@ -263,7 +265,11 @@ async fn finish_config(
         let loaded = crate::config::finish(&shared, loaded).await;
         config_errors(&mut shared.lock(), loaded);
     }
-    config_done(&mut shared.lock());
+    {
+        let mut st = shared.lock();
+        config_done(&mut st);
+        crate::uplink::connect_early(&shared, &mut st);
+    }
     shared.notify();
     let _ = done.send(());
 }
