@@ -775,3 +775,21 @@ async fn aggressive_resize_matches_tmux() {
     }
     sizes_are(&muxes, "0 80x23\n1 60x19\n", "window 0 current again");
 }
+
+/// new-window's `-t` as tmux 3.3a's window-index targets: a bare number is an index of the
+/// current session (a new one, or `index in use`), a bare session name its next free index,
+/// `sess:N` and `:N` an index.
+#[test]
+fn new_window_targets_as_tmux() {
+    common::compare_outcomes(&[
+        &["new-session", "-d", "-s", "foo"],
+        &["new-window", "-d", "-t", "9"],
+        &["new-window", "-d", "-t", "0"],
+        &["new-window", "-d", "-t", "foo"],
+        &["new-window", "-d", "-t", "foo:5"],
+        &["new-window", "-d", "-t", ":7"],
+        &["new-window", "-d", "-t", "foo:5"],
+        &["new-window", "-d", "-t", "nope:"],
+        &["list-windows", "-F", "#{window_index}"],
+    ]);
+}

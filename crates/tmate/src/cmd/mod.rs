@@ -27,6 +27,7 @@ mod window;
 
 pub use client::current_client;
 pub use keys::{synchronized_panes, write_key};
+use r#move::index_target;
 pub use target::{Find, Target};
 
 use std::sync::Arc;

@@ -251,6 +251,22 @@ pub(super) fn index_target(
         let sid = super::current_session(ctx, state).ok_or("no current session")?;
         return Ok((sid, None));
     };
+    // A bare word is a window of the current session first (an index that may not exist
+    // yet included), then a session (tmux's cmd_find_get_window, then the session's next
+    // free index).
+    if !t.contains([':', '.']) && !t.starts_with(['@', '%', '$', '{', '~', '!', '+', '-']) {
+        if let Some(cur) = super::current_session(ctx, state) {
+            if let Some(w) = super::target::find_window(state, cur, t) {
+                return Ok((cur, Some(w)));
+            }
+            if let Ok(i) = t.strip_prefix('=').unwrap_or(t).parse::<u32>() {
+                return Ok((cur, Some(i)));
+            }
+        }
+        if let Some(sid) = super::target::find_session(state, t) {
+            return Ok((sid, None));
+        }
+    }
     if let Ok(found) = resolve_as(ctx, state, Some(t), Find::Window) {
         let named_window = t.split_once(':').is_none_or(|(_, w)| !w.is_empty());
         return Ok((found.session, named_window.then_some(found.window)));

@@ -36,7 +36,7 @@ pub fn current_session(client: &ClientInfo, state: &State) -> Option<u32> {
         .map(|s| s.id)
 }
 
-fn find_session(state: &State, name: &str) -> Option<u32> {
+pub(super) fn find_session(state: &State, name: &str) -> Option<u32> {
     let name = name.strip_prefix('=').unwrap_or(name);
     if let Some(id) = name.strip_prefix('$').and_then(|n| n.parse::<u32>().ok()) {
         return state.sessions.contains_key(&id).then_some(id);
@@ -56,7 +56,7 @@ fn find_session(state: &State, name: &str) -> Option<u32> {
     }
 }
 
-fn find_window(state: &State, sid: u32, spec: &str) -> Option<u32> {
+pub(super) fn find_window(state: &State, sid: u32, spec: &str) -> Option<u32> {
     // `=N`: exact match only, which is all we do anyway.
     let spec = spec
         .strip_prefix('=')

@@ -7,25 +7,20 @@ use crate::process::spawn_pane;
 use crate::state::{State, Window};
 
 pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    let t = resolve_as(
-        ctx,
-        state,
-        args.get('t')
-            .map(|t| t.split_once(':').map_or(t, |(s, _)| s)),
-        Find::Session,
-    )?;
+    // `-t` names a window index that may not exist yet (`sess:N`, `:N` or a bare `N`).
+    let (session, wanted) = super::index_target(ctx, state, args.get('t'))?;
+    let t = Target {
+        session,
+        window: 0,
+        pane: 0,
+    };
     let Some(s) = state.sessions.get(&t.session) else {
         return fail("no session");
     };
     let (sx, sy) = state.default_window_size(t.session, ctx.client.attached);
-    // An explicit `sess:N` index, else the first free index (tmux without -a).
-    let wanted = args
-        .get('t')
-        .and_then(|t| t.split_once(':'))
-        .and_then(|(_, w)| w.parse::<u32>().ok());
     let idx = match wanted {
         Some(i) if s.windows.contains_key(&i) => {
-            return fail(format!("index in use: {i}"));
+            return fail(format!("create window failed: index {i} in use"));
         }
         Some(i) => i,
         None => {
