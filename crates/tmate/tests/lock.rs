@@ -72,10 +72,8 @@ async fn lock_commands_run_on_the_clients_terminal_and_redraw() {
         .await;
     // Something in the pane to draw again.
     p.send(b"hello\r").await;
-    for c in &mut p.clients {
-        c.wait_text("cat's echo", |t| t.matches("hello").count() == 2)
-            .await;
-    }
+    p.wait_text_by("cat's echo", |t| t.matches("hello").count() == 2)
+        .await;
     let session = |p: &Pair| {
         p.run_both(&["lock-session", "-t", "main"]);
     };
@@ -86,10 +84,8 @@ async fn lock_commands_run_on_the_clients_terminal_and_redraw() {
     lock_and_answer(&mut p, server, "two", "one\ntwo\n").await;
     // Keys typed after the redraw reach the pane again.
     p.send(b"after\r").await;
-    for c in &mut p.clients {
-        c.wait_text("cat's echo", |t| t.matches("after").count() == 2)
-            .await;
-    }
+    p.wait_text_by("cat's echo", |t| t.matches("after").count() == 2)
+        .await;
     p.same_rows(0..24, "typing after the locks");
 }
 
