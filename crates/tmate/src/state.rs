@@ -326,6 +326,37 @@ pub struct Session {
     pub last_attached: i64,
 }
 
+#[cfg(test)]
+impl Session {
+    /// A session for unit tests: `windows` with `current` shown, `sx`x`sy`, made at time 0
+    /// and never used, attached or given options.
+    pub fn for_test(
+        id: u32,
+        name: &str,
+        windows: crate::winlink::Windows,
+        current: u32,
+        (sx, sy): (u16, u16),
+    ) -> Session {
+        Session {
+            id,
+            name: name.to_string(),
+            windows,
+            current,
+            last: None,
+            activity: 0,
+            sx,
+            sy,
+            options: BTreeMap::new(),
+            older: Vec::new(),
+            environ: Default::default(),
+            created: 0,
+            path: String::new(),
+            activity_time: 0,
+            last_attached: 0,
+        }
+    }
+}
+
 impl Session {
     /// The last-window stack, top last.
     fn stack(&self) -> Vec<u32> {
