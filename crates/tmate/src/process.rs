@@ -691,12 +691,13 @@ mod tests {
         }
         state.sessions.insert(
             1,
-            Session::for_test(
+            Session::new(
                 1,
                 "0",
                 [(0, Window::new(1, None, 1, 10, 5))].into(),
                 0,
                 (10, 5),
+                0,
             ),
         );
         state.split(1, 0, 1, Dir::LeftRight, 2).unwrap();

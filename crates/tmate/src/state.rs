@@ -326,16 +326,16 @@ pub struct Session {
     pub last_attached: i64,
 }
 
-#[cfg(test)]
 impl Session {
-    /// A session for unit tests: `windows` with `current` shown, `sx`x`sy`, made at time 0
-    /// and never used, attached or given options.
-    pub fn for_test(
+    /// A session of `windows` with `current` shown, `sx`x`sy`, made (and last active) at
+    /// `now`, never attached, with no options or environment of its own.
+    pub fn new(
         id: u32,
         name: &str,
         windows: crate::winlink::Windows,
         current: u32,
         (sx, sy): (u16, u16),
+        now: i64,
     ) -> Session {
         Session {
             id,
@@ -349,15 +349,13 @@ impl Session {
             options: BTreeMap::new(),
             older: Vec::new(),
             environ: Default::default(),
-            created: 0,
+            created: now,
             path: String::new(),
-            activity_time: 0,
+            activity_time: now,
             last_attached: 0,
         }
     }
-}
 
-impl Session {
     /// The last-window stack, top last.
     fn stack(&self) -> Vec<u32> {
         self.older.iter().copied().chain(self.last).collect()

@@ -210,7 +210,7 @@ mod tests {
             .chain([(1, Window::new(1, None, 1, 50, 15))])
             .collect();
         st.sessions
-            .insert(1, Session::for_test(1, "s", windows, 0, (50, 15)));
+            .insert(1, Session::new(1, "s", windows, 0, (50, 15), 0));
         st.options
             .map_mut(crate::options::Scope::Window)
             .insert("window-size".into(), value.into());

@@ -31,9 +31,7 @@ fn done(children: Vec<std::process::Child>) {
 
 #[tokio::test]
 async fn a_menu_from_the_command_line_at_a_position() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     let mut children = p.spawn_both(&[
         "display-menu",
         "-T",
@@ -73,9 +71,7 @@ async fn a_menu_from_the_command_line_at_a_position() {
 
 #[tokio::test]
 async fn a_bound_menu_centred_its_keys_and_q() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.send(b"\x02m").await;
     p.wait_text("the menu", "Third item").await;
     p.same_screens(Some(24), "the centred menu").await;
@@ -93,9 +89,7 @@ async fn a_bound_menu_centred_its_keys_and_q() {
 
 #[tokio::test]
 async fn menu_positions_and_errors() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.run_both(&["split-window", "-h", "cat"]);
     let formats = ("#{e|+:#{popup_centre_x},5}", "#{popup_pane_bottom}");
     for (x, y) in [("R", "P"), ("P", "S"), ("70", "3"), ("C", "C"), formats] {
@@ -135,9 +129,7 @@ fn sgr(button: u32, x: u16, y: u16, press: bool) -> Vec<u8> {
 
 #[tokio::test]
 async fn the_default_window_and_pane_menus() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.run_both(&["new-window", "-d", "-n", "w1", "cat"]);
     p.run_both(&["split-window", "-h", "cat"]);
     // C-b <: the window menu at the window's status-line entry.
@@ -169,9 +161,7 @@ async fn the_default_window_and_pane_menus() {
 /// press of the button soon after another is a SecondClick (tmux's click timer).
 async fn with_mouse() -> Pair {
     let config = format!("{CONFIG}set -g mouse on\n");
-    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let p = Pair::start_shown(&config, Some("cat")).await;
     p.run_both(&["split-window", "-h", "cat"]);
     p
 }

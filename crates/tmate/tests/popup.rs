@@ -28,16 +28,9 @@ fn finish(children: Vec<Child>, what: &str) -> Option<i32> {
     codes[0]
 }
 
-async fn start() -> Pair {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
-    p
-}
-
 #[tokio::test]
 async fn a_popup_shows_its_program_takes_keys_and_escape_closes_it() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     let children = p.spawn_both(&[
         "display-popup",
         "-T",
@@ -67,7 +60,7 @@ async fn a_popup_shows_its_program_takes_keys_and_escape_closes_it() {
 
 #[tokio::test]
 async fn popup_sizes_positions_and_borders() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.run_both(&["split-window", "-h", "cat"]);
     let cases: &[&[&str]] = &[
         &[],
@@ -103,7 +96,7 @@ async fn popup_sizes_positions_and_borders() {
 
 #[tokio::test]
 async fn popup_options_directory_and_environment() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     for m in &p.muxes {
         m.run(&["set", "-g", "popup-style", "fg=yellow,bg=black"]);
         m.run(&["set", "-g", "popup-border-style", "fg=cyan"]);
@@ -132,7 +125,7 @@ async fn popup_options_directory_and_environment() {
 
 #[tokio::test]
 async fn closing_on_exit_with_e_and_ee() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     // -E: any exit closes it; the command client gets the status.
     let children = p.spawn_both(&["display-popup", "-E", "exit 5"]);
     assert_eq!(finish(children, "-E exit 5"), Some(5));
@@ -159,7 +152,7 @@ async fn closing_on_exit_with_e_and_ee() {
 
 #[tokio::test]
 async fn popup_errors_and_a_bound_popup() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     for m in &p.muxes {
         for (args, err) in [
             (&["-w", "0"][..], "width too small\n"),
@@ -188,7 +181,7 @@ async fn popup_errors_and_a_bound_popup() {
 
 #[tokio::test]
 async fn a_popup_follows_its_client_resizing() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     let children = p.spawn_both(&[
         "display-popup",
         "-w",
@@ -238,7 +231,7 @@ fn sgr(button: u32, x: u16, y: u16, press: bool) -> Vec<u8> {
 
 #[tokio::test]
 async fn the_mouse_moves_and_resizes_a_popup_and_reaches_its_program() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     let program = "printf 'mouse\\n\\033[?1000h\\033[?1006h'; exec cat -v";
     let args = [
         "display-popup",
@@ -294,9 +287,7 @@ async fn the_mouse_moves_and_resizes_a_popup_and_reaches_its_program() {
 #[tokio::test]
 async fn the_right_button_popup_menu() {
     let config = format!("{CONFIG}set -g mouse on\n");
-    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(&config, Some("cat")).await;
     p.run_both(&["set-buffer", "from-the-buffer"]);
     let args = [
         "display-popup",

@@ -345,7 +345,7 @@ mod tests {
                 id,
                 Session {
                     activity,
-                    ..Session::for_test(id, name, windows, 0, (80, 24))
+                    ..Session::new(id, name, windows, 0, (80, 24), 0)
                 },
             );
         };

@@ -426,7 +426,7 @@ mod tests {
         let mut state = State::default();
         state
             .sessions
-            .insert(1, Session::for_test(1, "0", windows, 5, (80, 23)));
+            .insert(1, Session::new(1, "0", windows, 5, (80, 23), 0));
         let sent = |state: &State| {
             let l = layout(state).unwrap();
             let idx: Vec<i64> = l.windows.iter().map(|w| w.idx).collect();

@@ -44,6 +44,14 @@ impl Pair {
         Pair { muxes, clients }
     }
 
+    /// [`Pair::start`] at 80x24, waited on until both draw the status line of window 0.
+    pub async fn start_shown(config: &str, command: Option<&str>) -> Pair {
+        let mut p = Pair::start(config, 80, 24, command).await;
+        p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+            .await;
+        p
+    }
+
     pub async fn send(&mut self, bytes: &[u8]) {
         for c in &mut self.clients {
             c.type_bytes(bytes).await;
