@@ -8,7 +8,7 @@ use std::os::fd::OwnedFd;
 use tmate_term::PaneTerm;
 use tokio::sync::mpsc;
 
-use crate::layout::{self, Cell, Dir};
+use crate::layout::{self, Border, Cell, Dir};
 
 /// Lines of history per pane (tmux `history-limit`).
 pub const HISTORY_LIMIT: usize = 2000;
@@ -144,6 +144,9 @@ pub struct Window {
     /// A size its clients asked for while it was not shown (tmux's `WINDOW_RESIZE` with
     /// `new_sx`/`new_sy`): applied when it is next the current window of a shown session.
     pub pending_size: Option<(u16, u16)>,
+    /// tmux's `active_point`s: the order in which panes were made active, for choosing among
+    /// several neighbours (`select-pane -U` and so on take the most recent).
+    active_points: BTreeMap<u32, u64>,
 }
 
 /// What sizes windows (`crate::window_size`): an attached client, or the relay's viewers.
@@ -173,7 +176,24 @@ impl Window {
             activity: crate::alerts::Activity::default(),
             latest: None,
             pending_size: None,
+            active_points: BTreeMap::new(),
         }
+    }
+
+    /// tmux `window_set_active_pane`'s `active_point`: the active pane was chosen just now.
+    pub fn note_active(&mut self) {
+        let next = self.active_points.values().max().map_or(1, |m| m + 1);
+        self.active_points.insert(self.active, next);
+    }
+
+    /// `pane` counts as never made active (a split with `-d`).
+    pub fn forget_active(&mut self, pane: u32) {
+        self.active_points.remove(&pane);
+    }
+
+    /// When `pane` was last made active here (0: never).
+    pub fn active_point(&self, pane: u32) -> u64 {
+        self.active_points.get(&pane).copied().unwrap_or(0)
     }
 
     /// The panes in index order (tmux's pane list).
@@ -218,6 +238,9 @@ impl Window {
         self.order = self.order.iter().map(|p| map(*p)).collect();
         let ids: Vec<u32> = self.layout.panes().iter().map(|g| map(g.id)).collect();
         self.layout.set_ids(&ids);
+        if let Some(point) = self.active_points.remove(&from) {
+            self.active_points.insert(to, point);
+        }
     }
 
     /// The pane list becomes `ids` (a permutation of it) with each place keeping its cell:
@@ -859,10 +882,12 @@ impl State {
     ) -> Option<()> {
         let w = self.window_mut(sid, idx)?;
         w.zoomed = None;
-        w.layout.split_how(pane, dir, new, how)?;
+        w.layout
+            .split_how(pane, dir, new, how, Border::window(w.pane_status))?;
         w.insert_pane(new, pane, how.before, how.full);
         w.last = Some(w.active);
         w.active = new;
+        w.note_active();
         self.apply_layout(sid, idx);
         Some(())
     }
@@ -1035,7 +1060,7 @@ impl State {
         if let Some(w) = self.window_mut(sid, idx) {
             w.sx = sx;
             w.sy = sy;
-            w.layout.resize(sx, sy);
+            w.layout.resize(sx, sy, Border::window(w.pane_status));
             w.pending_size = None;
         }
         self.apply_layout(sid, idx);
