@@ -17,6 +17,7 @@ mod pair;
 
 use common::{Mux, compare_outcomes, compare_outcomes_on};
 use pair::Pair;
+use tmate_fixtures::pty_client::PtyClient;
 
 #[test]
 fn pane_options_set_show_and_inherit() {
@@ -334,6 +335,46 @@ set -g key-table mine
     );
 }
 
+/// A session `main` (window `w0` running `cat`) on each and a client attached to it
+/// read-only (`attach -r`) on each, drawn.
+async fn read_only_clients_of(muxes: &[Mux; 2]) -> Vec<PtyClient> {
+    let mut clients = Vec::new();
+    for m in muxes {
+        m.run(&["new-session", "-d", "-s", "main", "-n", "w0", "cat"]);
+        let mut c = m.client_on_pty(80, 24, &["attach", "-r", "-t", "main"]);
+        c.wait_for("the first frame in raw mode", |c| {
+            c.is_raw() && c.last_row().contains("w0")
+        })
+        .await;
+        clients.push(c);
+    }
+    clients
+}
+
+/// tmux 3.3a's `assume-paste-time` for a read-only client: of keys read together, the
+/// second fast one on is taken as pasted typing and dropped, so `a C-b d` in one write leaves
+/// the client in the prefix table without running `d`'s (read-only) detach-client; `d` typed
+/// alone then runs it.
+#[tokio::test]
+async fn read_only_keys_read_with_a_dropped_one() {
+    let muxes = [Mux::tmux(), Mux::tmate()];
+    let mut clients = read_only_clients_of(&muxes).await;
+    let table: &[&str] = &["list-clients", "-F", "#{client_key_table}"];
+    for (c, m) in clients.iter_mut().zip(&muxes) {
+        c.type_bytes(b"a\x02d").await;
+        // The prefix table, or the client detached: the keys of the write were all taken.
+        m.wait_for(table, "the keys taken", |o| {
+            o.is_empty() || o.contains("prefix")
+        });
+    }
+    both(&muxes, table);
+    for c in &mut clients {
+        c.type_bytes(b"d").await;
+        c.wait_exit().await;
+    }
+    both(&muxes, table);
+}
+
 /// The same command's outcome on both.
 fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
     let out: Vec<String> = muxes.iter().map(|m| m.run(args)).collect();
@@ -351,16 +392,7 @@ fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
 #[tokio::test]
 async fn read_only_clients() {
     let muxes = [Mux::tmux(), Mux::tmate()];
-    let mut clients = Vec::new();
-    for m in &muxes {
-        m.run(&["new-session", "-d", "-s", "main", "-n", "w0", "cat"]);
-        let mut c = m.client_on_pty(80, 24, &["attach", "-r", "-t", "main"]);
-        c.wait_for("the first frame in raw mode", |c| {
-            c.is_raw() && c.last_row().contains("w0")
-        })
-        .await;
-        clients.push(c);
-    }
+    let mut clients = read_only_clients_of(&muxes).await;
     let flags = "#{client_readonly} #{client_flags}";
     both(&muxes, &["list-clients", "-F", flags]);
     both(&muxes, &["display-message", "-p", flags]);
