@@ -28,6 +28,41 @@ pub enum Kind {
     Node(Dir, Vec<Cell>),
 }
 
+/// The window edges a cell touches where panes give a row to their `pane-border-status`
+/// line (tmux `layout_add_border`): a pane there needs one more row.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Border {
+    pub top: bool,
+    pub bottom: bool,
+}
+
+impl Border {
+    /// The whole window's cell under `pane-border-status` `status`.
+    pub fn window(status: tmate_term::PaneStatus) -> Border {
+        Border {
+            top: status == tmate_term::PaneStatus::Top,
+            bottom: status == tmate_term::PaneStatus::Bottom,
+        }
+    }
+
+    /// Child `i` of `n` in a node running `dir`: stacked, only the first keeps the top and
+    /// the last the bottom.
+    fn child(self, dir: Dir, i: usize, n: usize) -> Border {
+        match dir {
+            Dir::LeftRight => self,
+            Dir::TopBottom => Border {
+                top: self.top && i == 0,
+                bottom: self.bottom && i + 1 == n,
+            },
+        }
+    }
+
+    /// The rows a pane here gives to its status line.
+    fn rows(self) -> u16 {
+        u16::from(self.top || self.bottom)
+    }
+}
+
 /// A pane's place in the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Geometry {
@@ -98,15 +133,23 @@ impl Cell {
     /// tmux `layout_split_pane` with `size` -1 (half) and no `-b`/`-f`: `new` goes right of or
     /// below `target`. `None` when the pane is too small to split.
     pub fn split(&mut self, target: u32, dir: Dir, new: u32) -> Option<()> {
-        self.split_sized(target, dir, new, None, false)
+        self.split_sized(target, dir, new, None, false, Border::default())
     }
 
     /// tmux `layout_split_pane`: split `target`'s cell, or with `how.full` the whole window.
-    pub fn split_how(&mut self, target: u32, dir: Dir, new: u32, how: SplitHow) -> Option<()> {
+    /// `border`: this (the window's) cell's, for the room a status line takes.
+    pub fn split_how(
+        &mut self,
+        target: u32,
+        dir: Dir,
+        new: u32,
+        how: SplitHow,
+        border: Border,
+    ) -> Option<()> {
         if how.full {
             self.split_full(dir, new, how.size, how.before)
         } else {
-            self.split_sized(target, dir, new, how.size, how.before)
+            self.split_sized(target, dir, new, how.size, how.before, border)
         }
     }
 
@@ -119,7 +162,17 @@ impl Cell {
         new: u32,
         size: Option<u16>,
         before: bool,
+        border: Border,
     ) -> Option<()> {
+        // tmux refuses a stacked split one row earlier when the pane gives a row to its
+        // status line.
+        if dir == Dir::TopBottom {
+            let b = self.border_of(target, border)?;
+            let lc = self.find_mut(target)?;
+            if lc.sy < PANE_MINIMUM * 2 + 1 + b.rows() {
+                return None;
+            }
+        }
         let lc = self.find_mut(target)?;
         let (size1, size2) = split_sizes(lc.size_in(dir), size, before)?;
         // The parent of the target, when it runs the same way, takes the new cell next to it.
@@ -177,23 +230,47 @@ impl Cell {
     }
 
     /// tmux `layout_resize_check`: how much this cell can shrink in `dir`.
-    pub(crate) fn resize_check(&self, dir: Dir) -> u16 {
+    /// `border`: this cell's (a pane giving a row to its status line keeps two).
+    pub(crate) fn resize_check(&self, dir: Dir, border: Border) -> u16 {
         match &self.kind {
-            Kind::Pane(_) => self.size_in(dir).saturating_sub(PANE_MINIMUM),
-            Kind::Node(d, children) if *d == dir => children
-                .iter()
-                .map(|c| c.resize_check(dir))
-                .fold(0u16, u16::saturating_add),
-            Kind::Node(_, children) => children
-                .iter()
-                .map(|c| c.resize_check(dir))
-                .min()
-                .unwrap_or(0),
+            Kind::Pane(_) => {
+                let minimum = match dir {
+                    Dir::LeftRight => PANE_MINIMUM,
+                    Dir::TopBottom => PANE_MINIMUM + border.rows(),
+                };
+                self.size_in(dir).saturating_sub(minimum)
+            }
+            Kind::Node(d, children) => {
+                let n = children.len();
+                let each = children
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| c.resize_check(dir, border.child(*d, i, n)));
+                if *d == dir {
+                    each.fold(0u16, u16::saturating_add)
+                } else {
+                    each.min().unwrap_or(0)
+                }
+            }
+        }
+    }
+
+    /// The border of `pane`'s cell when this cell's is `border`.
+    fn border_of(&self, pane: u32, border: Border) -> Option<Border> {
+        match &self.kind {
+            Kind::Pane(p) => (*p == pane).then_some(border),
+            Kind::Node(d, children) => {
+                let n = children.len();
+                children
+                    .iter()
+                    .enumerate()
+                    .find_map(|(i, c)| c.border_of(pane, border.child(*d, i, n)))
+            }
         }
     }
 
     /// tmux `layout_resize_adjust`: grow or shrink by `change`, children in turn one cell at a time.
-    fn resize_adjust(&mut self, dir: Dir, change: i32) {
+    fn resize_adjust(&mut self, dir: Dir, change: i32, border: Border) {
         match dir {
             Dir::LeftRight => self.sx = add_signed(self.sx, change),
             Dir::TopBottom => self.sy = add_signed(self.sy, change),
@@ -201,25 +278,27 @@ impl Cell {
         let Kind::Node(d, children) = &mut self.kind else {
             return;
         };
-        if *d != dir {
-            children
-                .iter_mut()
-                .for_each(|c| c.resize_adjust(dir, change));
+        let (node, n) = (*d, children.len());
+        if node != dir {
+            for (i, c) in children.iter_mut().enumerate() {
+                c.resize_adjust(dir, change, border.child(node, i, n));
+            }
             return;
         }
         let mut change = change;
         while change != 0 {
             let mut progressed = false;
-            for child in children.iter_mut() {
+            for (i, child) in children.iter_mut().enumerate() {
+                let b = border.child(node, i, n);
                 if change == 0 {
                     break;
                 }
                 if change > 0 {
-                    child.resize_adjust(dir, 1);
+                    child.resize_adjust(dir, 1, b);
                     change -= 1;
                     progressed = true;
-                } else if child.resize_check(dir) > 0 {
-                    child.resize_adjust(dir, -1);
+                } else if child.resize_check(dir, b) > 0 {
+                    child.resize_adjust(dir, -1, b);
                     change += 1;
                     progressed = true;
                 }
@@ -232,10 +311,10 @@ impl Cell {
     }
 
     /// tmux `layout_resize`: the window became `sx` x `sy`.
-    pub fn resize(&mut self, sx: u16, sy: u16) {
+    pub fn resize(&mut self, sx: u16, sy: u16, border: Border) {
         for (dir, want) in [(Dir::LeftRight, sx), (Dir::TopBottom, sy)] {
             let have = self.size_in(dir);
-            let limit = i32::from(self.resize_check(dir));
+            let limit = i32::from(self.resize_check(dir, border));
             let mut change = i32::from(want) - i32::from(have);
             if change < 0 && change < -limit {
                 change = -limit;
@@ -248,7 +327,7 @@ impl Cell {
                 };
             }
             if change != 0 {
-                self.resize_adjust(dir, change);
+                self.resize_adjust(dir, change, border);
             }
         }
         self.fix_offsets();
@@ -280,7 +359,8 @@ impl Cell {
         let gone = children.remove(pos);
         let other = if pos == 0 { 0 } else { pos - 1 };
         if let Some(o) = children.get_mut(other) {
-            o.resize_adjust(dir, i32::from(gone.size_in(dir)) + 1);
+            // Growing checks no minimum.
+            o.resize_adjust(dir, i32::from(gone.size_in(dir)) + 1, Border::default());
         }
         if children.len() == 1
             && let Some(only) = children.pop()
@@ -331,19 +411,21 @@ impl Cell {
 
     /// tmux `layout_resize_pane`: move the edge of `pane`'s cell in the nearest ancestor that
     /// runs in `dir` by `change` cells (the last cell moves its left/top edge instead).
-    pub fn resize_pane(&mut self, pane: u32, dir: Dir, change: i32) {
-        self.resize_pane_in(pane, dir, change);
+    pub fn resize_pane(&mut self, pane: u32, dir: Dir, change: i32, border: Border) {
+        self.resize_pane_in(pane, dir, change, border);
         self.fix_offsets();
     }
 
-    fn resize_pane_in(&mut self, pane: u32, dir: Dir, change: i32) -> Option<()> {
+    fn resize_pane_in(&mut self, pane: u32, dir: Dir, change: i32, border: Border) -> Option<()> {
         let Kind::Node(d, children) = &mut self.kind else {
             return None;
         };
         let idx = children.iter().position(|c| c.contains(pane))?;
+        let n = children.len();
+        let borders: Vec<Border> = (0..n).map(|i| border.child(*d, i, n)).collect();
         if children
             .get_mut(idx)
-            .and_then(|c| c.resize_pane_in(pane, dir, change))
+            .and_then(|c| c.resize_pane_in(pane, dir, change, borders.get(idx).copied()?))
             .is_some()
         {
             return Some(());
@@ -359,9 +441,9 @@ impl Cell {
         let mut needed = change;
         while needed != 0 {
             let size = if needed > 0 {
-                grow(children, i, dir, needed)
+                grow(children, &borders, i, dir, needed)
             } else {
-                shrink(children, i, dir, needed)
+                shrink(children, &borders, i, dir, needed)
             };
             if size == 0 {
                 break;
@@ -497,7 +579,7 @@ impl Cell {
                 each = size.saturating_sub((each + 1) * (number - 1));
             }
             let change = i32::from(each) - i32::from(child.size_in(dir));
-            child.resize_adjust(dir, change);
+            child.resize_adjust(dir, change, Border::default());
             changed |= change != 0;
         }
         changed
@@ -505,7 +587,7 @@ impl Cell {
 
     /// tmux `layout_resize_pane_to`: make the pane's cell `size` wide (or high) by moving the
     /// edge in its nearest ancestor that runs in `dir`.
-    pub fn resize_pane_to(&mut self, pane: u32, dir: Dir, size: u16) {
+    pub fn resize_pane_to(&mut self, pane: u32, dir: Dir, size: u16, border: Border) {
         let Some((have, last)) = self.cell_under_parent(pane, dir, None) else {
             return;
         };
@@ -514,7 +596,7 @@ impl Cell {
         } else {
             i32::from(size) - i32::from(have)
         };
-        self.resize_pane(pane, dir, change);
+        self.resize_pane(pane, dir, change, border);
     }
 
     /// The size of `pane`'s ancestor directly under the nearest node running in `dir`, and
@@ -680,7 +762,7 @@ impl Cell {
         if sy > used
             && let Some(last) = row_cells.last_mut()
         {
-            last.resize_adjust(Dir::TopBottom, i32::from(sy - used));
+            last.resize_adjust(Dir::TopBottom, i32::from(sy - used), Border::default());
         }
         let mut root = Cell {
             sx: (cols16 * (width + 1) - 1).max(sx),
@@ -748,45 +830,47 @@ pub fn percentage(value: &str, cur: u16) -> Option<u16> {
 
 /// tmux `layout_resize_pane_grow`: take space from the first later sibling that can give it,
 /// else from an earlier one.
-fn grow(children: &mut [Cell], i: usize, dir: Dir, needed: i32) -> i32 {
-    let can = |c: &Cell| i32::from(c.resize_check(dir));
+fn grow(children: &mut [Cell], borders: &[Border], i: usize, dir: Dir, needed: i32) -> i32 {
+    let b = |j: usize| borders.get(j).copied().unwrap_or_default();
+    let can = |j: usize, c: &Cell| i32::from(c.resize_check(dir, b(j)));
     let remove = (i + 1..children.len())
-        .find(|j| children.get(*j).is_some_and(|c| can(c) > 0))
+        .find(|j| children.get(*j).is_some_and(|c| can(*j, c) > 0))
         .or_else(|| {
             (0..i)
                 .rev()
-                .find(|j| children.get(*j).is_some_and(|c| can(c) > 0))
+                .find(|j| children.get(*j).is_some_and(|c| can(*j, c) > 0))
         });
     let Some(r) = remove else { return 0 };
-    let size = children.get(r).map_or(0, can).min(needed);
+    let size = children.get(r).map_or(0, |c| can(r, c)).min(needed);
     if let Some(c) = children.get_mut(i) {
-        c.resize_adjust(dir, size);
+        c.resize_adjust(dir, size, b(i));
     }
     if let Some(c) = children.get_mut(r) {
-        c.resize_adjust(dir, -size);
+        c.resize_adjust(dir, -size, b(r));
     }
     size
 }
 
 /// tmux `layout_resize_pane_shrink`: shrink this cell (or the nearest earlier one that can)
 /// and give the space to the next cell.
-fn shrink(children: &mut [Cell], i: usize, dir: Dir, needed: i32) -> i32 {
-    let can = |c: &Cell| i32::from(c.resize_check(dir));
+fn shrink(children: &mut [Cell], borders: &[Border], i: usize, dir: Dir, needed: i32) -> i32 {
+    let b = |j: usize| borders.get(j).copied().unwrap_or_default();
+    let can = |j: usize, c: &Cell| i32::from(c.resize_check(dir, b(j)));
     let Some(r) = (0..=i)
         .rev()
-        .find(|j| children.get(*j).is_some_and(|c| can(c) > 0))
+        .find(|j| children.get(*j).is_some_and(|c| can(*j, c) > 0))
     else {
         return 0;
     };
     if i + 1 >= children.len() {
         return 0;
     }
-    let size = children.get(r).map_or(0, can).min(-needed);
+    let size = children.get(r).map_or(0, |c| can(r, c)).min(-needed);
     if let Some(c) = children.get_mut(i + 1) {
-        c.resize_adjust(dir, size);
+        c.resize_adjust(dir, size, b(i + 1));
     }
     if let Some(c) = children.get_mut(r) {
-        c.resize_adjust(dir, -size);
+        c.resize_adjust(dir, -size, b(r));
     }
     size
 }
@@ -852,7 +936,7 @@ mod tests {
         assert_eq!(geo(&c)[..2], [(0, 0, 0, 20, 24), (3, 21, 0, 19, 24)]);
         assert!(c.remove(3));
         assert_eq!(geo(&c)[0], (0, 0, 0, 40, 24));
-        c.resize(100, 30);
+        c.resize(100, 30, Border::default());
         let g = geo(&c);
         assert_eq!(g[0].3 + 1 + g[1].3, 100);
         assert_eq!(g[1].4 + 1 + g[2].4, 30);

@@ -92,7 +92,7 @@ fn new_pane_size(
         return size_left;
     }
     let current = u32::from(cell.size_in(dir));
-    let available = u32::from(cell.resize_check(dir));
+    let available = u32::from(cell.resize_check(dir, crate::layout::Border::default()));
     let min = (u32::from(PANE_MINIMUM) + 1) * (count_left - 1);
     let min = min.max(current.saturating_sub(available));
     let mut new_size = (current * size).checked_div(previous).unwrap_or(0);

@@ -766,23 +766,14 @@ mod tests {
         }
         state.sessions.insert(
             1,
-            Session {
-                id: 1,
-                name: "0".into(),
-                windows: [(0, Window::new(1, None, 1, 10, 5))].into(),
-                current: 0,
-                last: None,
-                activity: 0,
-                sx: 10,
-                sy: 5,
-                options: Default::default(),
-                older: Vec::new(),
-                environ: Default::default(),
-                created: 0,
-                activity_time: 0,
-                last_attached: 0,
-                path: String::new(),
-            },
+            Session::new(
+                1,
+                "0",
+                [(0, Window::new(1, None, 1, 10, 5))].into(),
+                0,
+                (10, 5),
+                0,
+            ),
         );
         state.split(1, 0, 1, Dir::LeftRight, 2).unwrap();
         assert!(

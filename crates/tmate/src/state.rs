@@ -8,7 +8,7 @@ use std::os::fd::OwnedFd;
 use tmate_term::PaneTerm;
 use tokio::sync::mpsc;
 
-use crate::layout::{self, Cell, Dir};
+use crate::layout::{self, Border, Cell, Dir};
 
 /// Lines of history per pane (tmux `history-limit`).
 pub const HISTORY_LIMIT: usize = 2000;
@@ -146,6 +146,9 @@ pub struct Window {
     /// A size its clients asked for while it was not shown (tmux's `WINDOW_RESIZE` with
     /// `new_sx`/`new_sy`): applied when it is next the current window of a shown session.
     pub pending_size: Option<(u16, u16)>,
+    /// tmux's `active_point`s: the order in which panes were made active, for choosing among
+    /// several neighbours (`select-pane -U` and so on take the most recent).
+    active_points: BTreeMap<u32, u64>,
 }
 
 /// What sizes windows (`crate::window_size`): an attached client, or the relay's viewers.
@@ -175,7 +178,24 @@ impl Window {
             activity: crate::alerts::Activity::default(),
             latest: None,
             pending_size: None,
+            active_points: BTreeMap::new(),
         }
+    }
+
+    /// tmux `window_set_active_pane`'s `active_point`: the active pane was chosen just now.
+    pub fn note_active(&mut self) {
+        let next = self.active_points.values().max().map_or(1, |m| m + 1);
+        self.active_points.insert(self.active, next);
+    }
+
+    /// `pane` counts as never made active (a split with `-d`).
+    pub fn forget_active(&mut self, pane: u32) {
+        self.active_points.remove(&pane);
+    }
+
+    /// When `pane` was last made active here (0: never).
+    pub fn active_point(&self, pane: u32) -> u64 {
+        self.active_points.get(&pane).copied().unwrap_or(0)
     }
 
     /// The panes in index order (tmux's pane list).
@@ -220,6 +240,9 @@ impl Window {
         self.order = self.order.iter().map(|p| map(*p)).collect();
         let ids: Vec<u32> = self.layout.panes().iter().map(|g| map(g.id)).collect();
         self.layout.set_ids(&ids);
+        if let Some(point) = self.active_points.remove(&from) {
+            self.active_points.insert(to, point);
+        }
     }
 
     /// The pane list becomes `ids` (a permutation of it) with each place keeping its cell:
@@ -329,6 +352,35 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session of `windows` with `current` shown, `sx`x`sy`, made (and last active) at
+    /// `now`, never attached, with no options or environment of its own.
+    pub fn new(
+        id: u32,
+        name: &str,
+        windows: crate::winlink::Windows,
+        current: u32,
+        (sx, sy): (u16, u16),
+        now: i64,
+    ) -> Session {
+        Session {
+            id,
+            name: name.to_string(),
+            windows,
+            current,
+            last: None,
+            activity: 0,
+            sx,
+            sy,
+            options: BTreeMap::new(),
+            older: Vec::new(),
+            environ: Default::default(),
+            created: now,
+            path: String::new(),
+            activity_time: now,
+            last_attached: 0,
+        }
+    }
+
     /// The last-window stack, top last.
     fn stack(&self) -> Vec<u32> {
         self.older.iter().copied().chain(self.last).collect()
@@ -835,10 +887,12 @@ impl State {
     ) -> Option<()> {
         let w = self.window_mut(sid, idx)?;
         w.zoomed = None;
-        w.layout.split_how(pane, dir, new, how)?;
+        w.layout
+            .split_how(pane, dir, new, how, Border::window(w.pane_status))?;
         w.insert_pane(new, pane, how.before, how.full);
         w.last = Some(w.active);
         w.active = new;
+        w.note_active();
         self.apply_layout(sid, idx);
         Some(())
     }
@@ -1011,7 +1065,7 @@ impl State {
         if let Some(w) = self.window_mut(sid, idx) {
             w.sx = sx;
             w.sy = sy;
-            w.layout.resize(sx, sy);
+            w.layout.resize(sx, sy, Border::window(w.pane_status));
             w.pending_size = None;
         }
         self.apply_layout(sid, idx);

@@ -206,8 +206,6 @@ impl State {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use crate::state::{ClientHandle, Session, Sizer, State, Window};
 
     /// Session 1 with windows 0 (current) and 1, both 50x15, a client of 80x23 and, when
@@ -218,26 +216,8 @@ mod tests {
             .into_iter()
             .chain([(1, Window::new(1, None, 1, 50, 15))])
             .collect();
-        st.sessions.insert(
-            1,
-            Session {
-                id: 1,
-                name: "s".into(),
-                windows,
-                current: 0,
-                last: None,
-                activity: 0,
-                sx: 50,
-                sy: 15,
-                options: BTreeMap::new(),
-                older: Vec::new(),
-                environ: Default::default(),
-                created: 0,
-                activity_time: 0,
-                last_attached: 0,
-                path: String::new(),
-            },
-        );
+        st.sessions
+            .insert(1, Session::new(1, "s", windows, 0, (50, 15), 0));
         st.options
             .map_mut(crate::options::Scope::Window)
             .insert("window-size".into(), value.into());

@@ -537,52 +537,40 @@ async fn status_line_clicks_pick_the_window_under_the_mouse_like_tmux() {
     assert_eq!(got, expected, "tmate (left) differs from tmux (right)");
 }
 
-/// Wait until both clients' screens hold `want`, then until they are the same row by row
-/// (text and style), and fail with both when they are not.
-async fn same_screens(p: &mut pair::Pair, what: &str, want: &str) {
-    for c in &mut p.clients {
-        c.wait_text(what, |s| s.contains(want)).await;
-    }
-    let rows = p.clients[0].rows();
-    let deadline = Instant::now() + DEADLINE;
-    while (0..rows).any(|r| p.clients[0].styled_row(r) != p.clients[1].styled_row(r))
-        && Instant::now() < deadline
-    {
-        for c in &mut p.clients {
-            c.pump(Duration::from_millis(50)).await;
-        }
-    }
-    p.same_rows(0..rows, what);
-}
-
 #[tokio::test]
 async fn the_mark_and_a_word_selection_drawn_like_tmux() {
     let command = "printf 'one two-three four\\nfive six\\n'; exec sleep 1000";
     let mut p = pair::Pair::start("", 50, 10, Some(command)).await;
-    same_screens(&mut p, "the printed lines", "five six").await;
+    p.same_screens_when("the printed lines", |s| s.contains("five six"))
+        .await;
     p.run_both(&["copy-mode"]);
-    same_screens(&mut p, "copy mode", "[0/0]").await;
+    p.same_screens_when("copy mode", |s| s.contains("[0/0]"))
+        .await;
     p.run_both(&["send", "-X", "top-line"]);
     p.run_both(&["send", "-X", "jump-forward", "t"]);
     // The mark's line in copy-mode-mark-style, its cell with the colours swapped.
     p.run_both(&["send", "-X", "set-mark"]);
     p.run_both(&["send", "-X", "cursor-down"]);
     p.run_both(&["display", "-p", STATE]);
-    same_screens(&mut p, "the mark", "[0/0]").await;
+    p.same_screens_when("the mark", |s| s.contains("[0/0]"))
+        .await;
     p.run_both(&["set", "-g", "copy-mode-mark-style", "bg=blue,fg=white,bold"]);
     p.run_both(&["send", "-X", "jump-to-mark"]);
     p.run_both(&["display", "-p", STATE]);
-    same_screens(&mut p, "the mark swapped with the cursor", "[0/0]").await;
+    p.same_screens_when("the mark swapped with the cursor", |s| s.contains("[0/0]"))
+        .await;
     // select-word on `three`, then a word selection growing by words to the right.
     p.run_both(&["send", "-X", "jump-forward", "h"]);
     p.run_both(&["send", "-X", "select-word"]);
     p.run_both(&["display", "-p", STATE]);
-    same_screens(&mut p, "the word selected", "[0/0]").await;
+    p.same_screens_when("the word selected", |s| s.contains("[0/0]"))
+        .await;
     p.run_both(&["send", "-X", "cursor-right"]);
     p.run_both(&["send", "-X", "cursor-right"]);
     p.run_both(&["send", "-X", "cursor-right"]);
     p.run_both(&["display", "-p", STATE]);
-    same_screens(&mut p, "the selection by words", "[0/0]").await;
+    p.same_screens_when("the selection by words", |s| s.contains("[0/0]"))
+        .await;
     p.run_both(&["send", "-X", "copy-selection"]);
     p.run_both(&["show-buffer"]);
 }

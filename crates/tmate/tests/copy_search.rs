@@ -15,9 +15,6 @@ mod common;
 #[path = "common/pair.rs"]
 mod pair;
 
-use std::time::{Duration, Instant};
-
-use common::DEADLINE;
 use pair::Pair;
 
 const COLS: u16 = 60;
@@ -26,25 +23,6 @@ const ROWS: u16 = 12;
 /// A pane that prints `text` (printf format) and then waits, reading nothing it is sent.
 fn printing(text: &str) -> String {
     format!("printf '{text}'; exec sleep 1000")
-}
-
-/// Wait until both clients' screens satisfy `check`, then until they are the same row by row
-/// (text and style; a screen may still be arriving), and fail with both when they are not.
-async fn same_screens(p: &mut Pair, what: &str, check: impl Fn(&str) -> bool) {
-    for c in &mut p.clients {
-        c.wait_text(what, &check).await;
-    }
-    let deadline = Instant::now() + DEADLINE;
-    loop {
-        let differ = (0..ROWS).any(|r| p.clients[0].styled_row(r) != p.clients[1].styled_row(r));
-        if !differ || Instant::now() > deadline {
-            break;
-        }
-        for c in &mut p.clients {
-            c.pump(Duration::from_millis(50)).await;
-        }
-    }
-    p.same_rows(0..ROWS, what);
 }
 
 /// `args` on both servers (tmux first), outputs compared.
@@ -57,9 +35,11 @@ const LINES: &str = "alpha foo1 bar\\nbeta foo22 gamma foo333\\nFoo4 end\\nfoo5\
 async fn started(keys: &str) -> Pair {
     let config = format!("set -g mode-keys {keys}\n");
     let mut p = Pair::start(&config, COLS, ROWS, Some(&printing(LINES))).await;
-    same_screens(&mut p, "the printed lines", |s| s.contains("foo5")).await;
+    p.same_screens_when("the printed lines", |s| s.contains("foo5"))
+        .await;
     both(&p, &["copy-mode"]);
-    same_screens(&mut p, "copy mode", |s| s.contains("[0/0]")).await;
+    p.same_screens_when("copy mode", |s| s.contains("[0/0]"))
+        .await;
     p
 }
 
@@ -68,23 +48,28 @@ async fn regex_search_up_and_down_with_emacs_keys_marks_like_tmux() {
     let mut p = started("emacs").await;
     // Lower case: either case matches (Foo4 too); five matches, the last one current.
     both(&p, &["send", "-X", "search-backward", "foo[0-9]+"]);
-    same_screens(&mut p, "five results", |s| s.contains("(5 results)")).await;
+    p.same_screens_when("five results", |s| s.contains("(5 results)"))
+        .await;
     let cursor = "#{copy_cursor_x},#{copy_cursor_y} #{search_present} #{search_match}";
     both(&p, &["display", "-p", cursor]);
     both(&p, &["send", "-X", "search-again"]);
-    same_screens(&mut p, "the match before", |s| s.contains("(5 results)")).await;
+    p.same_screens_when("the match before", |s| s.contains("(5 results)"))
+        .await;
     both(&p, &["display", "-p", cursor]);
     // Forwards from here (emacs: the cursor goes after the match).
     both(&p, &["send", "-X", "search-reverse"]);
-    same_screens(&mut p, "search-reverse", |s| s.contains("(5 results)")).await;
+    p.same_screens_when("search-reverse", |s| s.contains("(5 results)"))
+        .await;
     both(&p, &["display", "-p", cursor]);
     // Upper case is exact: one match.
     both(&p, &["send", "-X", "search-forward", "Foo[0-9]"]);
-    same_screens(&mut p, "one result", |s| s.contains("(1 results)")).await;
+    p.same_screens_when("one result", |s| s.contains("(1 results)"))
+        .await;
     both(&p, &["display", "-p", cursor]);
     // A movement clears the marks with emacs keys.
     both(&p, &["send", "-X", "cursor-left"]);
-    same_screens(&mut p, "marks cleared", |s| !s.contains("results")).await;
+    p.same_screens_when("marks cleared", |s| !s.contains("results"))
+        .await;
     both(&p, &["display", "-p", cursor]);
 }
 
@@ -93,26 +78,32 @@ async fn text_search_with_vi_keys_keeps_marks_on_movement_like_tmux() {
     let mut p = started("vi").await;
     // Plain text: the dot is not a wildcard.
     both(&p, &["send", "-X", "search-backward-text", "a."]);
-    same_screens(&mut p, "no match", |s| s.contains("[0/0]")).await;
+    p.same_screens_when("no match", |s| s.contains("[0/0]"))
+        .await;
     both(&p, &["send", "-X", "search-backward-text", "oo"]);
-    same_screens(&mut p, "five results", |s| s.contains("(5 results)")).await;
+    p.same_screens_when("five results", |s| s.contains("(5 results)"))
+        .await;
     both(&p, &["send", "-X", "search-forward", "o+"]);
-    same_screens(&mut p, "regex forward", |s| s.contains("results)")).await;
+    p.same_screens_when("regex forward", |s| s.contains("results)"))
+        .await;
     both(&p, &["send", "-X", "search-again"]);
-    same_screens(&mut p, "again", |s| s.contains("results)")).await;
+    p.same_screens_when("again", |s| s.contains("results)"))
+        .await;
     let cursor = "#{copy_cursor_x},#{copy_cursor_y} #{search_match}";
     both(&p, &["display", "-p", cursor]);
     // vi keys keep the marks over a cursor movement.
     both(&p, &["send", "-X", "cursor-down"]);
-    same_screens(&mut p, "marks kept", |s| s.contains("results)")).await;
+    p.same_screens_when("marks kept", |s| s.contains("results)"))
+        .await;
     both(&p, &["send", "-X", "cancel"]);
-    same_screens(&mut p, "left copy mode", |s| !s.contains("results")).await;
+    p.same_screens_when("left copy mode", |s| !s.contains("results"))
+        .await;
     // The pane keeps its search string (`#{pane_search_string}`), and a new copy mode
     // repeats it upwards with search-again.
     both(&p, &["display", "-p", "#{pane_search_string}"]);
     both(&p, &["copy-mode"]);
     both(&p, &["send", "-X", "search-again"]);
-    same_screens(&mut p, "search-again in a new copy mode", |s| {
+    p.same_screens_when("search-again in a new copy mode", |s| {
         s.contains("results)")
     })
     .await;
@@ -124,12 +115,15 @@ async fn a_match_across_a_wrapped_line_like_tmux() {
     let fill = "x".repeat(57);
     let text = format!("{fill}needle here\\nneedle two\\n");
     let mut p = Pair::start("", COLS, ROWS, Some(&printing(&text))).await;
-    same_screens(&mut p, "the printed lines", |s| s.contains("two")).await;
+    p.same_screens_when("the printed lines", |s| s.contains("two"))
+        .await;
     both(&p, &["copy-mode"]);
     both(&p, &["send", "-X", "search-backward", "needle"]);
-    same_screens(&mut p, "two results", |s| s.contains("(2 results)")).await;
+    p.same_screens_when("two results", |s| s.contains("(2 results)"))
+        .await;
     both(&p, &["send", "-X", "search-again"]);
-    same_screens(&mut p, "the wrapped match", |s| s.contains("(2 results)")).await;
+    p.same_screens_when("the wrapped match", |s| s.contains("(2 results)"))
+        .await;
     both(&p, &["display", "-p", "#{copy_cursor_x},#{copy_cursor_y}"]);
 }
 
@@ -139,9 +133,11 @@ async fn copy_mode_keeps_its_copy_until_refresh_from_pane_like_tmux() {
     let command = "printf 'first line\\n'; while [ ! -e go ]; do sleep 0.05; done; \
                    printf 'new output\\n'; exec sleep 1000";
     let mut p = Pair::start("", COLS, ROWS, Some(command)).await;
-    same_screens(&mut p, "the first line", |s| s.contains("first line")).await;
+    p.same_screens_when("the first line", |s| s.contains("first line"))
+        .await;
     both(&p, &["copy-mode"]);
-    same_screens(&mut p, "copy mode", |s| s.contains("[0/0]")).await;
+    p.same_screens_when("copy mode", |s| s.contains("[0/0]"))
+        .await;
     for m in &p.muxes {
         std::fs::write(m.dir.path().join("go"), "").unwrap();
         m.wait_for(&["capture-pane", "-p"], "the new output in the pane", |s| {
@@ -149,22 +145,24 @@ async fn copy_mode_keeps_its_copy_until_refresh_from_pane_like_tmux() {
         });
     }
     // Still the copy taken on entering, on both.
-    same_screens(&mut p, "the frozen copy", |s| !s.contains("new output")).await;
+    p.same_screens_when("the frozen copy", |s| !s.contains("new output"))
+        .await;
     both(&p, &["send", "-X", "refresh-from-pane"]);
-    same_screens(&mut p, "refreshed", |s| s.contains("new output")).await;
+    p.same_screens_when("refreshed", |s| s.contains("new output"))
+        .await;
     both(&p, &["send", "-X", "cancel"]);
-    same_screens(&mut p, "the live pane", |s| !s.contains("[0/0]")).await;
+    p.same_screens_when("the live pane", |s| !s.contains("[0/0]"))
+        .await;
 }
 
 #[tokio::test]
 async fn run_shell_output_goes_to_view_mode_like_tmux() {
     let mut p = Pair::start("", COLS, ROWS, Some(&printing("pane text\\n"))).await;
-    same_screens(&mut p, "the pane", |s| s.contains("pane text")).await;
+    p.same_screens_when("the pane", |s| s.contains("pane text"))
+        .await;
     both(&p, &["run-shell", "echo a; echo b"]);
-    same_screens(&mut p, "the output", |s| {
-        s.lines().any(|l| l.trim_end() == "b")
-    })
-    .await;
+    p.same_screens_when("the output", |s| s.lines().any(|l| l.trim_end() == "b"))
+        .await;
     both(&p, &["display", "-p", "#{pane_in_mode} #{pane_mode}"]);
     // More output is added below in the same view; a failing command says so.
     let out = p.muxes.iter().map(|m| {
@@ -174,9 +172,11 @@ async fn run_shell_output_goes_to_view_mode_like_tmux() {
     });
     let codes: Vec<_> = out.collect();
     assert_eq!(codes[1], codes[0], "run-shell's exit status");
-    same_screens(&mut p, "the failure", |s| s.contains("returned 3")).await;
+    p.same_screens_when("the failure", |s| s.contains("returned 3"))
+        .await;
     both(&p, &["send", "-X", "cancel"]);
-    same_screens(&mut p, "the pane again", |s| !s.contains("returned")).await;
+    p.same_screens_when("the pane again", |s| !s.contains("returned"))
+        .await;
 }
 
 #[tokio::test]
@@ -205,22 +205,29 @@ async fn incremental_search_prompt_like_tmux() {
     // assume-paste-time: tmux would take keys read together for pasted text.
     let config = "set -g assume-paste-time 0\n";
     let mut p = Pair::start(config, COLS, ROWS, Some(&printing(LINES))).await;
-    same_screens(&mut p, "the printed lines", |s| s.contains("foo5")).await;
+    p.same_screens_when("the printed lines", |s| s.contains("foo5"))
+        .await;
     p.send(b"\x02[").await;
-    same_screens(&mut p, "copy mode", |s| s.contains("[0/0]")).await;
+    p.same_screens_when("copy mode", |s| s.contains("[0/0]"))
+        .await;
     p.open(b"\x13", "(search down)").await;
     p.send(b"fo").await;
-    same_screens(&mut p, "typed fo", |s| s.contains("(5 results)")).await;
+    p.same_screens_when("typed fo", |s| s.contains("(5 results)"))
+        .await;
     p.send(b"o3").await;
-    same_screens(&mut p, "typed foo3", |s| s.contains("(1 results)")).await;
+    p.same_screens_when("typed foo3", |s| s.contains("(1 results)"))
+        .await;
     // Backspace searches again for the shorter text from where the search began.
     p.send(b"\x7f").await;
-    same_screens(&mut p, "back to foo", |s| s.contains("(5 results)")).await;
+    p.same_screens_when("back to foo", |s| s.contains("(5 results)"))
+        .await;
     // C-r repeats it upwards; Enter closes the prompt and keeps the position.
     p.send(b"\x12").await;
-    same_screens(&mut p, "C-r", |s| s.contains("(5 results)")).await;
+    p.same_screens_when("C-r", |s| s.contains("(5 results)"))
+        .await;
     p.send(b"\r").await;
-    same_screens(&mut p, "prompt closed", |s| !s.contains("(search")).await;
+    p.same_screens_when("prompt closed", |s| !s.contains("(search"))
+        .await;
     both(&p, &["display", "-p", "#{copy_cursor_x},#{copy_cursor_y}"]);
 }
 
@@ -230,11 +237,14 @@ async fn a_bound_commands_output_goes_to_view_mode_like_tmux() {
     let config = "set -g assume-paste-time 0\nbind-key X show-options -g status-keys\n\
                   bind-key Y show-options -g status-left\n";
     let mut p = Pair::start(config, COLS, ROWS, Some(&printing("pane text\\n"))).await;
-    same_screens(&mut p, "the pane", |s| s.contains("pane text")).await;
+    p.same_screens_when("the pane", |s| s.contains("pane text"))
+        .await;
     p.send(b"\x02X").await;
-    same_screens(&mut p, "the option", |s| s.contains("status-keys emacs")).await;
+    p.same_screens_when("the option", |s| s.contains("status-keys emacs"))
+        .await;
     p.send(b"\x02Y").await;
-    same_screens(&mut p, "the second line", |s| s.contains("status-left")).await;
+    p.same_screens_when("the second line", |s| s.contains("status-left"))
+        .await;
     both(&p, &["display", "-p", "#{pane_mode}"]);
 }
 

@@ -67,15 +67,11 @@ async fn lock_and_answer(p: &mut Pair, lock: impl Fn(&Pair), answer: &str, want:
 
 #[tokio::test]
 async fn lock_commands_run_on_the_clients_terminal_and_redraw() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     // Something in the pane to draw again.
     p.send(b"hello\r").await;
-    for c in &mut p.clients {
-        c.wait_text("cat's echo", |t| t.matches("hello").count() == 2)
-            .await;
-    }
+    p.wait_text_by("cat's echo", |t| t.matches("hello").count() == 2)
+        .await;
     let session = |p: &Pair| {
         p.run_both(&["lock-session", "-t", "main"]);
     };
@@ -86,18 +82,14 @@ async fn lock_commands_run_on_the_clients_terminal_and_redraw() {
     lock_and_answer(&mut p, server, "two", "one\ntwo\n").await;
     // Keys typed after the redraw reach the pane again.
     p.send(b"after\r").await;
-    for c in &mut p.clients {
-        c.wait_text("cat's echo", |t| t.matches("after").count() == 2)
-            .await;
-    }
+    p.wait_text_by("cat's echo", |t| t.matches("after").count() == 2)
+        .await;
     p.same_rows(0..24, "typing after the locks");
 }
 
 #[tokio::test]
 async fn lock_client_from_a_key_binding() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.send(b"\x02L").await;
     let nothing = |_: &Pair| {};
     lock_and_answer(&mut p, nothing, "key", "key\n").await;
@@ -120,9 +112,7 @@ fn lock_commands_without_clients_do_nothing() {
 /// kernel ignores its SIGTSTP, for tmux's client as for ours: both wait for the SIGCONT.)
 #[tokio::test]
 async fn suspend_client_leaves_the_screen_until_continued() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.send(b"\x02\x1a").await;
     for c in &mut p.clients {
         c.wait_for("the screen left", |c| !c.screen.screen().alternate_screen())

@@ -16,76 +16,42 @@ mod common;
 #[path = "common/pair.rs"]
 mod pair;
 
-use std::time::{Duration, Instant};
-
-use common::DEADLINE;
 use pair::Pair;
 
 const CONFIG: &str = "set -g status-right 'R'\nset -g assume-paste-time 0\n\
     bind m display-menu -T Pick First a 'rename-window first' '' '-Disabled' b '' \
     'Third item' c 'rename-window third' 'Last' Down 'rename-window last'\n";
 
-/// display-menu from a command client on both, not waited for: the command client waits
-/// until the menu closes; reaped by `done`.
-fn menu_command(p: &Pair, args: &[&str]) -> Vec<std::process::Child> {
-    p.muxes
-        .iter()
-        .map(|m| {
-            let mut words = vec!["display-menu"];
-            words.extend_from_slice(args);
-            m.command(&words).spawn().unwrap()
-        })
-        .collect()
-}
-
 /// The menu commands ended well (once their menus closed).
 fn done(children: Vec<std::process::Child>) {
-    for mut c in children {
-        let deadline = Instant::now() + DEADLINE;
-        loop {
-            if let Some(status) = c.try_wait().unwrap() {
-                assert!(status.success());
-                break;
-            }
-            assert!(Instant::now() < deadline, "display-menu never ended");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-async fn wait_text(p: &mut Pair, what: &str, text: &str) {
-    for c in &mut p.clients {
-        c.wait_text(what, |t| t.contains(text)).await;
+    for code in common::reap(children, "display-menu") {
+        assert_eq!(code, Some(0));
     }
 }
 
 #[tokio::test]
 async fn a_menu_from_the_command_line_at_a_position() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
-    let mut children = menu_command(
-        &p,
-        &[
-            "-T",
-            "Title",
-            "-x",
-            "2",
-            "-y",
-            "12",
-            "First",
-            "a",
-            "rename-window first",
-            "",
-            "-Disabled",
-            "b",
-            "",
-            "Third item",
-            "c",
-            "rename-window third",
-        ],
-    );
-    wait_text(&mut p, "the menu", "Third item").await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
+    let mut children = p.spawn_both(&[
+        "display-menu",
+        "-T",
+        "Title",
+        "-x",
+        "2",
+        "-y",
+        "12",
+        "First",
+        "a",
+        "rename-window first",
+        "",
+        "-Disabled",
+        "b",
+        "",
+        "Third item",
+        "c",
+        "rename-window third",
+    ]);
+    p.wait_text("the menu", "Third item").await;
     p.same_screens(Some(24), "the menu").await;
     for c in &mut children {
         assert!(
@@ -105,21 +71,16 @@ async fn a_menu_from_the_command_line_at_a_position() {
 
 #[tokio::test]
 async fn a_bound_menu_centred_its_keys_and_q() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.send(b"\x02m").await;
-    wait_text(&mut p, "the menu", "Third item").await;
+    p.wait_text("the menu", "Third item").await;
     p.same_screens(Some(24), "the centred menu").await;
     p.send(b"q").await;
-    for c in &mut p.clients {
-        c.wait_text("the menu gone", |t| !t.contains("Third item"))
-            .await;
-    }
+    p.wait_gone("the menu gone", "Third item").await;
     p.same_screens(Some(24), "after q").await;
     // An item's key runs its command at once.
     p.send(b"\x02m").await;
-    wait_text(&mut p, "the menu again", "Third item").await;
+    p.wait_text("the menu again", "Third item").await;
     p.send(b"c").await;
     p.status("the renamed window", |r| r.contains("0:third*"))
         .await;
@@ -128,32 +89,26 @@ async fn a_bound_menu_centred_its_keys_and_q() {
 
 #[tokio::test]
 async fn menu_positions_and_errors() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.run_both(&["split-window", "-h", "cat"]);
     let formats = ("#{e|+:#{popup_centre_x},5}", "#{popup_pane_bottom}");
     for (x, y) in [("R", "P"), ("P", "S"), ("70", "3"), ("C", "C"), formats] {
-        let children = menu_command(
-            &p,
-            &[
-                "-x",
-                x,
-                "-y",
-                y,
-                "-T",
-                "#[align=centre]Centred",
-                "Item",
-                "i",
-                "rename-window item",
-            ],
-        );
-        wait_text(&mut p, "the menu", "Item").await;
+        let children = p.spawn_both(&[
+            "display-menu",
+            "-x",
+            x,
+            "-y",
+            y,
+            "-T",
+            "#[align=centre]Centred",
+            "Item",
+            "i",
+            "rename-window item",
+        ]);
+        p.wait_text("the menu", "Item").await;
         p.same_screens(Some(24), &format!("-x {x} -y {y}")).await;
         p.send(b"\x1b").await;
-        for c in &mut p.clients {
-            c.wait_text("the menu gone", |t| !t.contains("Item")).await;
-        }
+        p.wait_gone("the menu gone", "Item").await;
         done(children);
     }
     for m in &p.muxes {
@@ -174,14 +129,12 @@ fn sgr(button: u32, x: u16, y: u16, press: bool) -> Vec<u8> {
 
 #[tokio::test]
 async fn the_default_window_and_pane_menus() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.run_both(&["new-window", "-d", "-n", "w1", "cat"]);
     p.run_both(&["split-window", "-h", "cat"]);
     // C-b <: the window menu at the window's status-line entry.
     p.send(b"\x02<").await;
-    wait_text(&mut p, "the window menu", "New At End").await;
+    p.wait_text("the window menu", "New At End").await;
     p.same_screens(Some(24), "C-b <").await;
     p.send(b"n").await;
     p.status("the rename prompt", |r| r.starts_with("(rename-window) w0"))
@@ -191,19 +144,16 @@ async fn the_default_window_and_pane_menus() {
         .await;
     // C-b >: the pane menu below the pane.
     p.send(b"\x02>").await;
-    wait_text(&mut p, "the pane menu", "Horizontal Split").await;
+    p.wait_text("the pane menu", "Horizontal Split").await;
     p.same_screens(Some(24), "C-b >").await;
     p.send(b"z").await;
-    wait_text(&mut p, "zoomed", "0:w0*Z").await;
+    p.wait_text("zoomed", "0:w0*Z").await;
     p.same_screens(Some(24), "zoomed from the menu").await;
     // A click closes a menu opened by keys.
     p.send(b"\x02>").await;
-    wait_text(&mut p, "the pane menu again", "Unzoom").await;
+    p.wait_text("the pane menu again", "Unzoom").await;
     p.send(&sgr(0, 5, 5, false)).await;
-    for c in &mut p.clients {
-        c.wait_text("closed by a click", |t| !t.contains("Unzoom"))
-            .await;
-    }
+    p.wait_gone("closed by a click", "Unzoom").await;
     p.same_screens(Some(24), "after the click").await;
 }
 
@@ -211,17 +161,9 @@ async fn the_default_window_and_pane_menus() {
 /// press of the button soon after another is a SecondClick (tmux's click timer).
 async fn with_mouse() -> Pair {
     let config = format!("{CONFIG}set -g mouse on\n");
-    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let p = Pair::start_shown(&config, Some("cat")).await;
     p.run_both(&["split-window", "-h", "cat"]);
     p
-}
-
-async fn wait_gone(p: &mut Pair, what: &str, text: &str) {
-    for c in &mut p.clients {
-        c.wait_text(what, |t| !t.contains(text)).await;
-    }
 }
 
 #[tokio::test]
@@ -229,13 +171,13 @@ async fn the_right_button_pane_menu_follows_the_mouse() {
     let mut p = with_mouse().await;
     // MouseDown3Pane: the pane menu at the mouse, nothing chosen.
     p.send(&sgr(2, 10, 5, true)).await;
-    wait_text(&mut p, "the pane menu", "Horizontal Split").await;
+    p.wait_text("the pane menu", "Horizontal Split").await;
     p.same_screens(Some(24), "MouseDown3Pane").await;
     // Moving over an item chooses it; releasing there runs it (Vertical Split).
     p.send(&sgr(34, 14, 7, true)).await;
     p.same_screens(Some(24), "the mouse over an item").await;
     p.send(&sgr(2, 14, 7, false)).await;
-    wait_gone(&mut p, "the menu gone", "Horizontal Split").await;
+    p.wait_gone("the menu gone", "Horizontal Split").await;
     p.wait_both(&["display", "-p", "#{window_panes}"], "the split", |o| {
         o.trim() == "3"
     });
@@ -247,10 +189,10 @@ async fn a_release_away_from_a_mouse_menu_closes_it() {
     let mut p = with_mouse().await;
     // M-MouseDown3Pane opens the pane menu too.
     p.send(&sgr(10, 50, 12, true)).await;
-    wait_text(&mut p, "the pane menu", "Vertical Split").await;
+    p.wait_text("the pane menu", "Vertical Split").await;
     p.same_screens(Some(24), "M-MouseDown3Pane").await;
     p.send(&sgr(2, 2, 2, false)).await;
-    wait_gone(&mut p, "the menu gone", "Vertical Split").await;
+    p.wait_gone("the menu gone", "Vertical Split").await;
     p.same_screens(Some(24), "released outside").await;
 }
 
@@ -260,10 +202,10 @@ async fn the_right_button_window_menu_on_the_status_line() {
     p.run_both(&["new-window", "-d", "-n", "w1", "cat"]);
     // MouseDown3Status: the window menu at the clicked window's entry.
     p.send(&sgr(2, 16, 24, true)).await;
-    wait_text(&mut p, "the window menu", "New At End").await;
+    p.wait_text("the window menu", "New At End").await;
     p.same_screens(Some(24), "MouseDown3Status").await;
     p.send(b"q").await;
-    wait_gone(&mut p, "the menu gone", "New At End").await;
+    p.wait_gone("the menu gone", "New At End").await;
     p.same_screens(Some(24), "after q").await;
 }
 
@@ -273,11 +215,11 @@ async fn the_right_button_window_menu_on_the_status_line() {
 async fn the_right_button_session_menu_on_status_left() {
     let mut p = with_mouse().await;
     p.send(&sgr(2, 3, 24, true)).await;
-    wait_text(&mut p, "the session menu", "New Session").await;
+    p.wait_text("the session menu", "New Session").await;
     p.same_screens(Some(24), "MouseDown3StatusLeft").await;
     // Its key `w` runs New Window.
     p.send(b"w").await;
-    wait_gone(&mut p, "the menu gone", "New Session").await;
+    p.wait_gone("the menu gone", "New Session").await;
     p.status("the new window", |r| r.contains("1:")).await;
     p.same_screens(Some(24), "after w").await;
 }
@@ -287,9 +229,9 @@ async fn the_right_button_session_menu_on_status_left() {
 async fn a_right_click_on_status_left_closes_its_menu_on_release() {
     let mut p = with_mouse().await;
     p.send(&sgr(2, 3, 24, true)).await;
-    wait_text(&mut p, "the session menu", "New Session").await;
+    p.wait_text("the session menu", "New Session").await;
     p.send(&sgr(2, 3, 24, false)).await;
-    wait_gone(&mut p, "closed by the release", "New Session").await;
+    p.wait_gone("closed by the release", "New Session").await;
     p.same_screens(Some(24), "after the release").await;
 }
 
@@ -315,7 +257,7 @@ async fn a_menu_with_o_stays_open_after_the_release() {
         ]);
     }
     p.send(&sgr(2, 10, 5, true)).await;
-    wait_text(&mut p, "the menu", "Two").await;
+    p.wait_text("the menu", "Two").await;
     // The release where it opened (its top border) leaves it open.
     p.send(&sgr(2, 10, 5, false)).await;
     p.same_screens(Some(24), "released").await;

@@ -17,6 +17,7 @@ mod pair;
 
 use common::{Mux, compare_outcomes, compare_outcomes_on};
 use pair::Pair;
+use tmate_fixtures::pty_client::PtyClient;
 
 #[test]
 fn pane_options_set_show_and_inherit() {
@@ -200,8 +201,8 @@ set -g pane-active-border-style 'fg=colour46'
             m.run(&["set", "-w", "pane-border-indicators", indicators]);
         }
         let what = format!("pane-border-lines {lines}, indicators {indicators}");
-        settle(&mut p, &what, ready).await;
-        p.same_rows(0..24, &what);
+        p.wait_text(&what, ready).await;
+        p.same_screens(Some(24), &what).await;
     }
 }
 
@@ -225,8 +226,8 @@ async fn two_panes_and_numbered_lines() {
             m.run(&["set", "-w", "pane-border-indicators", indicators]);
         }
         let what = format!("side by side: {lines}, {indicators}");
-        settle(&mut p, &what, ready).await;
-        p.same_rows(0..16, &what);
+        p.wait_text(&what, ready).await;
+        p.same_screens(Some(16), &what).await;
     }
     for m in &p.muxes {
         m.run(&["kill-pane", "-t", ":.1"]);
@@ -236,37 +237,9 @@ async fn two_panes_and_numbered_lines() {
         m.run(&["set", "-w", "pane-border-indicators", "colour"]);
         m.run(&["set", "-w", "pane-border-status", "top"]);
     }
-    settle(&mut p, "numbers with status lines", "5").await;
-    p.same_rows(0..16, "numbered lines with pane-border-status top");
-}
-
-/// Wait until both clients show `ready` and their screens stop changing relative to each
-/// other (the last option may still be drawing on one), bounded by the deadline.
-async fn settle(p: &mut Pair, what: &str, ready: &str) {
-    settle_when(p, what, |screen| screen.contains(ready)).await;
-}
-
-/// [`settle`] once both screens' text satisfies `ready`.
-async fn settle_when(p: &mut Pair, what: &str, ready: impl Fn(&str) -> bool) {
-    for c in &mut p.clients {
-        c.wait_for(what, |c| ready(&c.screen.screen().contents()))
-            .await;
-    }
-    let rows = p.clients[0].rows();
-    let deadline = std::time::Instant::now() + common::DEADLINE;
-    loop {
-        let same = (0..rows).all(|r| p.clients[0].styled_row(r) == p.clients[1].styled_row(r));
-        if same || std::time::Instant::now() > deadline {
-            break;
-        }
-        for c in &mut p.clients {
-            let _ = tokio::time::timeout(
-                std::time::Duration::from_millis(50),
-                c.wait_for("", |_| false),
-            )
-            .await;
-        }
-    }
+    p.wait_text("numbers with status lines", "5").await;
+    p.same_screens(Some(16), "numbered lines with pane-border-status top")
+        .await;
 }
 
 /// `synchronize-panes`: keys typed on the client and `send-keys` reach every pane of the
@@ -362,6 +335,46 @@ set -g key-table mine
     );
 }
 
+/// A session `main` (window `w0` running `cat`) on each and a client attached to it
+/// read-only (`attach -r`) on each, drawn.
+async fn read_only_clients_of(muxes: &[Mux; 2]) -> Vec<PtyClient> {
+    let mut clients = Vec::new();
+    for m in muxes {
+        m.run(&["new-session", "-d", "-s", "main", "-n", "w0", "cat"]);
+        let mut c = m.client_on_pty(80, 24, &["attach", "-r", "-t", "main"]);
+        c.wait_for("the first frame in raw mode", |c| {
+            c.is_raw() && c.last_row().contains("w0")
+        })
+        .await;
+        clients.push(c);
+    }
+    clients
+}
+
+/// tmux 3.3a's `assume-paste-time` for a read-only client: of keys read together, the
+/// second fast one on is taken as pasted typing and dropped, so `a C-b d` in one write leaves
+/// the client in the prefix table without running `d`'s (read-only) detach-client; `d` typed
+/// alone then runs it.
+#[tokio::test]
+async fn read_only_keys_read_with_a_dropped_one() {
+    let muxes = [Mux::tmux(), Mux::tmate()];
+    let mut clients = read_only_clients_of(&muxes).await;
+    let table: &[&str] = &["list-clients", "-F", "#{client_key_table}"];
+    for (c, m) in clients.iter_mut().zip(&muxes) {
+        c.type_bytes(b"a\x02d").await;
+        // The prefix table, or the client detached: the keys of the write were all taken.
+        m.wait_for(table, "the keys taken", |o| {
+            o.is_empty() || o.contains("prefix")
+        });
+    }
+    both(&muxes, table);
+    for c in &mut clients {
+        c.type_bytes(b"d").await;
+        c.wait_exit().await;
+    }
+    both(&muxes, table);
+}
+
 /// The same command's outcome on both.
 fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
     let out: Vec<String> = muxes.iter().map(|m| m.run(args)).collect();
@@ -379,16 +392,7 @@ fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
 #[tokio::test]
 async fn read_only_clients() {
     let muxes = [Mux::tmux(), Mux::tmate()];
-    let mut clients = Vec::new();
-    for m in &muxes {
-        m.run(&["new-session", "-d", "-s", "main", "-n", "w0", "cat"]);
-        let mut c = m.client_on_pty(80, 24, &["attach", "-r", "-t", "main"]);
-        c.wait_for("the first frame in raw mode", |c| {
-            c.is_raw() && c.last_row().contains("w0")
-        })
-        .await;
-        clients.push(c);
-    }
+    let mut clients = read_only_clients_of(&muxes).await;
     let flags = "#{client_readonly} #{client_flags}";
     both(&muxes, &["list-clients", "-F", flags]);
     both(&muxes, &["display-message", "-p", flags]);
@@ -505,21 +509,22 @@ async fn fill_character_outside_a_smaller_window() {
         m.run(&["split-window", "-h", "cat"]);
         m.run(&["resize-window", "-x", "40", "-y", "10"]);
     }
-    settle(&mut p, "the smaller window", "·").await;
-    p.same_rows(0..24, "outside the window");
+    p.wait_text("the smaller window", "·").await;
+    p.same_screens(Some(24), "outside the window").await;
     for m in &p.muxes {
         m.run(&["set", "-w", "fill-character", "#x"]);
     }
-    settle_when(&mut p, "fill-character #x", |s| {
+    p.wait_text_by("fill-character #x", |s| {
         s.contains("##") && !s.contains('·')
     })
     .await;
-    p.same_rows(0..24, "fill-character #x");
+    p.same_screens(Some(24), "fill-character #x").await;
     for m in &p.muxes {
         m.run(&["set", "-w", "fill-character", "界"]);
     }
-    settle_when(&mut p, "a wide fill-character", |s| !s.contains('#')).await;
-    p.same_rows(0..24, "a wide fill-character");
+    p.wait_text_by("a wide fill-character", |s| !s.contains('#'))
+        .await;
+    p.same_screens(Some(24), "a wide fill-character").await;
 }
 
 /// A pane's own `window-style`, `window-active-style` and `pane-border-format` drawn over
@@ -549,17 +554,17 @@ async fn a_panes_own_styles_and_border_format() {
             "own #{pane_index}",
         ]);
     }
-    settle(&mut p, "the pane's own border format", "own 0").await;
-    p.same_rows(0..23, "a pane's own styles and border format");
+    p.wait_text("the pane's own border format", "own 0").await;
+    p.same_screens(Some(23), "a pane's own styles and border format")
+        .await;
     for m in &p.muxes {
         m.run(&["select-pane", "-t", ":.0"]);
         m.run(&["set", "-pu", "-t", ":.0", "pane-border-format"]);
     }
-    settle_when(&mut p, "the window's border format again", |s| {
-        !s.contains("own 0")
-    })
-    .await;
-    p.same_rows(0..23, "pane 0 active, its format unset");
+    p.wait_text_by("the window's border format again", |s| !s.contains("own 0"))
+        .await;
+    p.same_screens(Some(23), "pane 0 active, its format unset")
+        .await;
 }
 
 /// `alternate-screen off`, globally and for one pane: the program's switch to the alternate

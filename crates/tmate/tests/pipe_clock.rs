@@ -178,9 +178,7 @@ const CONFIG: &str = "set -g status-right 'R'\nset -g status-left '[main] '\n";
 
 #[tokio::test]
 async fn clock_mode_draws_as_tmux_and_any_key_leaves_it() {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.send(b"\x02t").await;
     for c in &mut p.clients {
         c.wait_for("the clock", |c| {
@@ -228,9 +226,7 @@ fn send_keys_without_a_client_stay_in_the_clock() {
 #[tokio::test]
 async fn twelve_hour_clock_in_colour_and_a_small_pane() {
     let config = format!("{CONFIG}set -g clock-mode-style 12\nset -g clock-mode-colour red\n");
-    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(&config, Some("cat")).await;
     p.run_both(&["split-window", "-h", "-l", "20", "cat"]);
     p.run_both(&["clock-mode", "-t", "main:0.0"]);
     p.run_both(&["clock-mode", "-t", "main:0.1"]);

@@ -16,96 +16,43 @@ mod common;
 mod pair;
 
 use std::process::Child;
-use std::time::{Duration, Instant};
 
-use common::DEADLINE;
 use pair::Pair;
 
 const CONFIG: &str = "set -g status-right 'R'\nset -g assume-paste-time 0\n";
 
-/// display-popup from a command client on both, not waited for: the command waits until its
-/// popup closes; `finish` reaps it.
-fn popup(p: &Pair, args: &[&str]) -> Vec<Child> {
-    p.muxes
-        .iter()
-        .map(|m| {
-            let mut words = vec!["display-popup"];
-            words.extend_from_slice(args);
-            m.command(&words).spawn().unwrap()
-        })
-        .collect()
-}
-
 /// The popup commands' exit statuses, the same on both (tmux's once its popup closed).
 fn finish(children: Vec<Child>, what: &str) -> Option<i32> {
-    let codes = reap(children);
+    let codes = common::reap(children, "display-popup");
     assert_eq!(codes[1], codes[0], "{what}: tmate's status (left), tmux's");
     codes[0]
 }
 
-/// The popup commands' exit statuses once they ended.
-fn reap(children: Vec<Child>) -> Vec<Option<i32>> {
-    children
-        .into_iter()
-        .map(|mut c| {
-            let deadline = Instant::now() + DEADLINE;
-            loop {
-                if let Some(status) = c.try_wait().unwrap() {
-                    return status.code();
-                }
-                assert!(Instant::now() < deadline, "display-popup never ended");
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
-        .collect()
-}
-
-async fn wait_text(p: &mut Pair, what: &str, text: &str) {
-    for c in &mut p.clients {
-        c.wait_text(what, |t| t.contains(text)).await;
-    }
-}
-
-async fn wait_gone(p: &mut Pair, what: &str, text: &str) {
-    for c in &mut p.clients {
-        c.wait_text(what, |t| !t.contains(text)).await;
-    }
-}
-
-async fn start() -> Pair {
-    let mut p = Pair::start(CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
-    p
-}
-
 #[tokio::test]
 async fn a_popup_shows_its_program_takes_keys_and_escape_closes_it() {
-    let mut p = start().await;
-    let children = popup(
-        &p,
-        &[
-            "-T",
-            "#[fg=green]Title",
-            "-w",
-            "40",
-            "-h",
-            "10",
-            "-x",
-            "5",
-            "-y",
-            "15",
-            "printf 'hello\\nworld\\n'; cat",
-        ],
-    );
-    wait_text(&mut p, "the popup", "world").await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
+    let children = p.spawn_both(&[
+        "display-popup",
+        "-T",
+        "#[fg=green]Title",
+        "-w",
+        "40",
+        "-h",
+        "10",
+        "-x",
+        "5",
+        "-y",
+        "15",
+        "printf 'hello\\nworld\\n'; cat",
+    ]);
+    p.wait_text("the popup", "world").await;
     p.same_screens(None, "the popup").await;
     p.send(b"typed").await;
-    wait_text(&mut p, "the typed keys", "typed").await;
+    p.wait_text("the typed keys", "typed").await;
     p.same_screens(None, "keys to the program").await;
     // The pane under the popup got none of them.
     p.send(b"\x1b").await;
-    wait_gone(&mut p, "the popup closed", "world").await;
+    p.wait_gone("the popup closed", "world").await;
     p.same_screens(None, "after Escape").await;
     // Closed while its program ran: tmux's 128 + SIGHUP.
     assert_eq!(finish(children, "Escape"), Some(129));
@@ -113,7 +60,7 @@ async fn a_popup_shows_its_program_takes_keys_and_escape_closes_it() {
 
 #[tokio::test]
 async fn popup_sizes_positions_and_borders() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     p.run_both(&["split-window", "-h", "cat"]);
     let cases: &[&[&str]] = &[
         &[],
@@ -133,14 +80,15 @@ async fn popup_sizes_positions_and_borders() {
         &["-x", "#{popup_width}", "-y", "#{popup_pane_top}", "-h", "5"],
     ];
     for args in cases {
-        let mut all = args.to_vec();
+        let mut all = vec!["display-popup"];
+        all.extend_from_slice(args);
         all.extend(["-E", "printf 'inside\\n'; exec cat"]);
-        let children = popup(&p, &all);
-        wait_text(&mut p, "the popup", "inside").await;
+        let children = p.spawn_both(&all);
+        p.wait_text("the popup", "inside").await;
         p.same_screens(None, &format!("display-popup {args:?}"))
             .await;
         p.run_both(&["display-popup", "-C"]);
-        wait_gone(&mut p, "closed by -C", "inside").await;
+        p.wait_gone("closed by -C", "inside").await;
         p.same_screens(None, &format!("closed {args:?}")).await;
         finish(children, &format!("{args:?}"));
     }
@@ -148,65 +96,63 @@ async fn popup_sizes_positions_and_borders() {
 
 #[tokio::test]
 async fn popup_options_directory_and_environment() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     for m in &p.muxes {
         m.run(&["set", "-g", "popup-style", "fg=yellow,bg=black"]);
         m.run(&["set", "-g", "popup-border-style", "fg=cyan"]);
         m.run(&["set", "-g", "popup-border-lines", "double"]);
     }
-    let children = popup(
-        &p,
-        &[
-            "-d",
-            "/tmp",
-            "-e",
-            "FOO=bar",
-            "-E",
-            "printf '%s %s\\n' \"$FOO\" \"$(pwd)\"; printf '\\033[31mred\\033[m\\n'; exec cat",
-        ],
-    );
-    wait_text(&mut p, "the popup", "bar /tmp").await;
+    let children = p.spawn_both(&[
+        "display-popup",
+        "-d",
+        "/tmp",
+        "-e",
+        "FOO=bar",
+        "-E",
+        "printf '%s %s\\n' \"$FOO\" \"$(pwd)\"; printf '\\033[31mred\\033[m\\n'; exec cat",
+    ]);
+    p.wait_text("the popup", "bar /tmp").await;
     p.same_screens(None, "popup options").await;
     // With -E, Escape goes to the program (cat shows it as ^[).
     p.send(b"\x1b").await;
-    wait_text(&mut p, "escape typed", "^[").await;
+    p.wait_text("escape typed", "^[").await;
     p.same_screens(None, "escape to the program").await;
     p.send(b"\r\x04").await;
-    wait_gone(&mut p, "closed when cat ends", "bar /tmp").await;
+    p.wait_gone("closed when cat ends", "bar /tmp").await;
     p.same_screens(None, "closed").await;
     assert_eq!(finish(children, "-E"), Some(0));
 }
 
 #[tokio::test]
 async fn closing_on_exit_with_e_and_ee() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     // -E: any exit closes it; the command client gets the status.
-    let children = popup(&p, &["-E", "exit 5"]);
+    let children = p.spawn_both(&["display-popup", "-E", "exit 5"]);
     assert_eq!(finish(children, "-E exit 5"), Some(5));
     // -EE: a failure leaves it open with what the program wrote, until Escape.
-    let children = popup(&p, &["-EE", "printf 'failing\\n'; exit 3"]);
-    wait_text(&mut p, "the popup", "failing").await;
+    let children = p.spawn_both(&["display-popup", "-EE", "printf 'failing\\n'; exit 3"]);
+    p.wait_text("the popup", "failing").await;
     p.same_screens(None, "-EE after a failure").await;
     p.send(b"\x1b").await;
-    wait_gone(&mut p, "closed by Escape", "failing").await;
+    p.wait_gone("closed by Escape", "failing").await;
     assert_eq!(finish(children, "-EE exit 3"), Some(3));
-    let children = popup(&p, &["-EE", "printf 'fine\\n'; sleep 0.2"]);
+    let children = p.spawn_both(&["display-popup", "-EE", "printf 'fine\\n'; sleep 0.2"]);
     assert_eq!(finish(children, "-EE exit 0"), Some(0));
-    wait_gone(&mut p, "closed on success", "fine").await;
+    p.wait_gone("closed on success", "fine").await;
     // Without -E the popup stays after the program ends.
-    let children = popup(&p, &["printf 'done\\n'"]);
-    wait_text(&mut p, "the popup", "done").await;
+    let children = p.spawn_both(&["display-popup", "printf 'done\\n'"]);
+    p.wait_text("the popup", "done").await;
     p.same_screens(None, "ended, still open").await;
     p.send(b"\x03").await;
-    wait_gone(&mut p, "closed by C-c", "done").await;
+    p.wait_gone("closed by C-c", "done").await;
     p.same_screens(None, "after C-c").await;
     // Its status is 0, or 129 had C-c come before the program's end was seen (on either).
-    let _ = reap(children);
+    let _ = common::reap(children, "display-popup");
 }
 
 #[tokio::test]
 async fn popup_errors_and_a_bound_popup() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     for m in &p.muxes {
         for (args, err) in [
             (&["-w", "0"][..], "width too small\n"),
@@ -226,35 +172,33 @@ async fn popup_errors_and_a_bound_popup() {
         m.run(&["bind", "u", "popup", "-E", "-T", "Bound", "echo bound; cat"]);
     }
     p.send(b"\x02u").await;
-    wait_text(&mut p, "the bound popup", "bound").await;
+    p.wait_text("the bound popup", "bound").await;
     p.same_screens(None, "the bound popup").await;
     p.send(b"\x04").await;
-    wait_gone(&mut p, "closed when cat ends", "Bound").await;
+    p.wait_gone("closed when cat ends", "Bound").await;
     p.same_screens(None, "closed").await;
 }
 
 #[tokio::test]
 async fn a_popup_follows_its_client_resizing() {
-    let mut p = start().await;
-    let children = popup(
-        &p,
-        &[
-            "-w",
-            "60",
-            "-h",
-            "16",
-            "-x",
-            "15",
-            "-y",
-            "20",
-            "-E",
-            "printf 'sized\\n'; exec sh",
-        ],
-    );
-    wait_text(&mut p, "the popup", "sized").await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
+    let children = p.spawn_both(&[
+        "display-popup",
+        "-w",
+        "60",
+        "-h",
+        "16",
+        "-x",
+        "15",
+        "-y",
+        "20",
+        "-E",
+        "printf 'sized\\n'; exec sh",
+    ]);
+    p.wait_text("the popup", "sized").await;
     // Keys typed before the shell's prompt would be echoed ahead of it, as the shell's
     // start-up races the typing.
-    wait_text(&mut p, "the shell's prompt", "│$").await;
+    p.wait_text("the shell's prompt", "│$").await;
     p.same_screens(None, "before the resize").await;
     // Smaller than the popup: it shrinks and moves in; its program gets the new size.
     for c in &mut p.clients {
@@ -267,7 +211,7 @@ async fn a_popup_follows_its_client_resizing() {
         .await;
     }
     p.send(b"stty size\r").await;
-    wait_text(&mut p, "the program's new size", "10 48").await;
+    p.wait_text("the program's new size", "10 48").await;
     p.same_screens(None, "smaller").await;
     // Back to the first size: the popup's own place and size again.
     for c in &mut p.clients {
@@ -275,7 +219,7 @@ async fn a_popup_follows_its_client_resizing() {
     }
     p.same_screens(None, "larger again").await;
     p.run_both(&["display-popup", "-C"]);
-    wait_gone(&mut p, "closed", "sized").await;
+    p.wait_gone("closed", "sized").await;
     finish(children, "resized");
 }
 
@@ -287,11 +231,23 @@ fn sgr(button: u32, x: u16, y: u16, press: bool) -> Vec<u8> {
 
 #[tokio::test]
 async fn the_mouse_moves_and_resizes_a_popup_and_reaches_its_program() {
-    let mut p = start().await;
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
     let program = "printf 'mouse\\n\\033[?1000h\\033[?1006h'; exec cat -v";
-    let args = ["-w", "30", "-h", "8", "-x", "10", "-y", "15", "-E", program];
-    let children = popup(&p, &args);
-    wait_text(&mut p, "the popup", "mouse").await;
+    let args = [
+        "display-popup",
+        "-w",
+        "30",
+        "-h",
+        "8",
+        "-x",
+        "10",
+        "-y",
+        "15",
+        "-E",
+        program,
+    ];
+    let children = p.spawn_both(&args);
+    p.wait_text("the popup", "mouse").await;
     // Button 1 dragged along the top border moves it (the drag starts on the border).
     p.send(&sgr(0, 20, 8, true)).await;
     p.send(&sgr(32, 25, 8, true)).await;
@@ -317,10 +273,10 @@ async fn the_mouse_moves_and_resizes_a_popup_and_reaches_its_program() {
     // Inside, the program asked for the mouse: it reads the click.
     p.send(&sgr(0, 25, 15, true)).await;
     p.send(&sgr(0, 25, 15, false)).await;
-    wait_text(&mut p, "the click read", "^[[<0;").await;
+    p.wait_text("the click read", "^[[<0;").await;
     p.same_screens(None, "the click read").await;
     p.run_both(&["display-popup", "-C"]);
-    wait_gone(&mut p, "closed", "mouse").await;
+    p.wait_gone("closed", "mouse").await;
     finish(children, "mouse");
 }
 
@@ -331,11 +287,10 @@ async fn the_mouse_moves_and_resizes_a_popup_and_reaches_its_program() {
 #[tokio::test]
 async fn the_right_button_popup_menu() {
     let config = format!("{CONFIG}set -g mouse on\n");
-    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(&config, Some("cat")).await;
     p.run_both(&["set-buffer", "from-the-buffer"]);
     let args = [
+        "display-popup",
         "-w",
         "30",
         "-h",
@@ -346,22 +301,22 @@ async fn the_right_button_popup_menu() {
         "15",
         "printf 'in-popup\\n'; cat",
     ];
-    let children = popup(&p, &args);
-    wait_text(&mut p, "the popup", "in-popup").await;
+    let children = p.spawn_both(&args);
+    p.wait_text("the popup", "in-popup").await;
     // Outside the popup: the menu under the mouse.
     p.send(&sgr(2, 60, 3, true)).await;
-    wait_text(&mut p, "the menu", "Fill Space").await;
+    p.wait_text("the menu", "Fill Space").await;
     p.same_screens(None, "the menu outside").await;
     p.send(b"p").await;
-    wait_gone(&mut p, "the menu gone", "Fill Space").await;
-    wait_text(&mut p, "the buffer pasted", "from-the-buffer").await;
+    p.wait_gone("the menu gone", "Fill Space").await;
+    p.wait_text("the buffer pasted", "from-the-buffer").await;
     p.same_screens(None, "pasted").await;
     // On the top border: Centre by its key.
     p.send(&sgr(2, 20, 8, true)).await;
-    wait_text(&mut p, "the menu on the border", "Fill Space").await;
+    p.wait_text("the menu on the border", "Fill Space").await;
     p.same_screens(None, "the menu on the top border").await;
     p.send(b"C").await;
-    wait_gone(&mut p, "the menu gone again", "Fill Space").await;
+    p.wait_gone("the menu gone again", "Fill Space").await;
     for c in &mut p.clients {
         c.wait_for("centred", |c| c.row(8).find('┌') == Some(25))
             .await;
@@ -369,7 +324,7 @@ async fn the_right_button_popup_menu() {
     p.same_screens(None, "centred").await;
     // Dragged onto Fill Space (the menu's fourth row) and released there.
     p.send(&sgr(2, 5, 20, true)).await;
-    wait_text(&mut p, "the menu at the bottom", "Fill Space").await;
+    p.wait_text("the menu at the bottom", "Fill Space").await;
     let row = p.clients[1]
         .screen
         .screen()
@@ -387,9 +342,10 @@ async fn the_right_button_popup_menu() {
     p.same_screens(None, "filled").await;
     // On the left border: Close.
     p.send(&sgr(2, 1, 12, true)).await;
-    wait_text(&mut p, "the menu on the left border", "Fill Space").await;
+    p.wait_text("the menu on the left border", "Fill Space")
+        .await;
     p.send(b"q").await;
-    wait_gone(&mut p, "the popup closed", "in-popup").await;
+    p.wait_gone("the popup closed", "in-popup").await;
     p.same_screens(None, "closed").await;
     assert_eq!(finish(children, "Close"), Some(129));
 }

@@ -22,9 +22,7 @@ const BASE_CONFIG: &str =
 
 #[tokio::test]
 async fn command_prompt_edits_runs_and_reports_errors() {
-    let mut p = Pair::start(BASE_CONFIG, 80, 24, None).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(BASE_CONFIG, None).await;
     p.send(b"\x02:").await;
     let row = p.status("the prompt", |r| r.starts_with(':')).await;
     assert_eq!(row, ":");
@@ -108,9 +106,7 @@ async fn command_prompt_edits_runs_and_reports_errors() {
 async fn vi_status_keys_and_completion() {
     // escape-time 0: Escape then `0` is not read as M-0.
     let config = format!("{BASE_CONFIG}set -g status-keys vi\nset -s escape-time 0\n");
-    let mut p = Pair::start(&config, 80, 24, None).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(&config, None).await;
     p.open(b"\x02:", ":").await;
     p.send(b"new-window -n vvv").await;
     p.status("typed", |r| r == ":new-window -n vvv").await;
@@ -139,9 +135,7 @@ async fn vi_status_keys_and_completion() {
 
 #[tokio::test]
 async fn confirm_before_kill_pane() {
-    let mut p = Pair::start(BASE_CONFIG, 80, 24, None).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(BASE_CONFIG, None).await;
     p.send(b"\x02%").await;
     p.wait_both(&["list-panes", "-F", "#{pane_index}"], "split", |s| {
         s == "0\n1\n"
@@ -179,9 +173,7 @@ async fn display_panes_numbers_and_selection() {
         "{BASE_CONFIG}set -g display-panes-time 60000\nset -g display-panes-colour colour202\n"
     );
     // Panes running cat show nothing, so the screens compare whole.
-    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(&config, Some("cat")).await;
     for m in &p.muxes {
         m.run(&["split-window", "-h", "cat"]);
     }
@@ -249,9 +241,7 @@ async fn display_panes_numbers_and_selection() {
 #[tokio::test]
 async fn paste_completion_menus_and_prompt_types() {
     // Panes running cat: the screens compare whole, whatever a shell prints when.
-    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(BASE_CONFIG, Some("cat")).await;
     for m in &p.muxes {
         m.run(&["new-window", "-d", "-n", "two", "cat"]);
         m.run(&["set-buffer", "pasted\nnot this"]);
@@ -367,9 +357,7 @@ async fn window_target_prompt_and_histories(p: &mut Pair) {
 #[tokio::test]
 async fn overlays_block_a_command_client_until_answered() {
     let config = format!("{BASE_CONFIG}set -g display-panes-time 60000\n");
-    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(&config, Some("cat")).await;
 
     let spawn = |p: &Pair, args: &[&str]| -> Vec<std::process::Child> {
         p.muxes
@@ -445,9 +433,7 @@ async fn a_bindings_overlay_holds_up_the_rest_of_its_list() {
          bind b confirm-before -p sure? 'set -g @b yes' \\; display 'b=#{{@b}}'\n\
          bind c display-panes 'set -g @c %%' \\; display 'c=#{{@c}}'\n"
     );
-    let mut p = Pair::start(&config, 80, 24, None).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(&config, None).await;
     p.open(b"\x02a", "ask").await;
     p.send(b"one\r").await;
     p.status("the rest after the answer", |r| r == "a=one")
@@ -496,9 +482,7 @@ async fn user_keys_map_input_sequences() {
          set -s user-keys[3] \"\\033Ox\"\n\
          bind -n User0 display user-zero\nbind -n User3 display 'user #{{window_name}}'\n"
     );
-    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
-    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
-        .await;
+    let mut p = Pair::start_shown(&config, Some("cat")).await;
     p.send(b"\x1b[5;30012~").await;
     p.status("User0 ran", |r| r == "user-zero").await;
     p.send(b"\x1bOx").await;

@@ -24,27 +24,9 @@ async fn same_screen(config: &str, setup: &[&[&str]], ready: &str) -> Pair {
             m.run(cmd);
         }
     }
-    for c in &mut p.clients {
-        c.wait_for(ready, |c| c.screen.screen().contents().contains(ready))
-            .await;
-    }
-    // The last command may still be drawing: wait until both show the same status row.
-    let deadline = std::time::Instant::now() + common::DEADLINE;
-    loop {
-        let (a, b) = (p.clients[0].styled_row(23), p.clients[1].styled_row(23));
-        let (c, d) = (p.clients[0].styled_row(0), p.clients[1].styled_row(0));
-        if (a == b && c == d) || std::time::Instant::now() > deadline {
-            break;
-        }
-        for c in &mut p.clients {
-            let _ = tokio::time::timeout(
-                std::time::Duration::from_millis(50),
-                c.wait_for("", |_| false),
-            )
-            .await;
-        }
-    }
-    p.same_rows(0..24, config);
+    p.wait_text(ready, ready).await;
+    // The last command may still be drawing: wait until both draw the same screen.
+    p.same_screens(Some(24), config).await;
     p
 }
 

@@ -530,6 +530,69 @@ fn pane_border_status_geometry_matches_tmux() {
     ]);
 }
 
+/// With `pane-border-status`, a pane that gives a row to its status line needs one more:
+/// tmux 3.3a refuses to stack-split or join into it at 3 rows (another 3-row pane splits),
+/// and resize-pane and a smaller window keep it 2 rows high.
+#[test]
+fn pane_border_status_minimums_match_tmux() {
+    let lsp: &[&str] = &["list-panes", "-F", GEOMETRY];
+    // The pane at the status line's edge (before and after the other 3-row pane splits),
+    // that other pane, and the pane the split made.
+    for (status, edge, other, edge_after, made) in [
+        ("top", ":.0", ":.2", ":.0", ":.3"),
+        ("bottom", ":.2", ":.0", ":.3", ":.1"),
+    ] {
+        compare_outcomes(&[
+            &["new-session", "-d", "-x", "30", "-y", "10"],
+            &["set", "-g", "pane-border-status", status],
+            &["split-window", "-v", "-l", "3"],
+            &["split-window", "-v", "-b", "-l", "3", "-t", ":.0"],
+            lsp,
+            &["split-window", "-v", "-t", edge],
+            &["split-window", "-v", "-t", other],
+            lsp,
+            &["join-pane", "-v", "-s", made, "-t", edge_after],
+            lsp,
+            &["resize-pane", "-t", edge_after, "-y", "1"],
+            lsp,
+            &["resize-pane", "-t", ":.1", "-U", "20"],
+            lsp,
+            &["resize-pane", "-t", ":.1", "-D", "20"],
+            lsp,
+            &["resize-window", "-y", "5"],
+            lsp,
+        ]);
+    }
+}
+
+/// select-pane -U/-D/-L/-R from every pane of a six-pane window, under each
+/// `pane-border-status`: the neighbours across each border (wrapping round), and among
+/// several the one made active most recently, as tmux 3.3a.
+#[test]
+fn select_pane_directions_match_tmux() {
+    for status in ["top", "bottom", "off"] {
+        let mut steps: Vec<Vec<&str>> = vec![
+            vec!["new-session", "-d", "-x", "40", "-y", "12"],
+            vec!["set", "-g", "pane-border-status", status],
+            vec!["split-window", "-v"],
+            vec!["split-window", "-h"],
+            vec!["select-pane", "-t", ":.0"],
+            vec!["split-window", "-h", "-l", "10"],
+            vec!["split-window", "-v", "-t", ":.2"],
+            vec!["split-window", "-d", "-h", "-t", ":.0"],
+        ];
+        for pane in [":.0", ":.1", ":.2", ":.3", ":.4", ":.5"] {
+            for dir in ["-U", "-D", "-L", "-R"] {
+                steps.push(vec!["select-pane", "-t", pane]);
+                steps.push(vec!["select-pane", dir]);
+                steps.push(vec!["display", "-p", "#{pane_index}"]);
+            }
+        }
+        let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
+        compare_outcomes(&steps);
+    }
+}
+
 /// A pane's program gets the terminal as its standard input, output and error and no other
 /// descriptor of the server (other panes' terminals, clients' terminals), as in tmux: the
 /// second pane's program lists its own open descriptors (the test runner's inherited ones, such

@@ -16,25 +16,17 @@ mod pair;
 
 use std::time::{Duration, Instant};
 
-use common::{DEADLINE, Mux, compare_outcomes_on};
+use common::{DEADLINE, Mux, compare_outcomes, compare_outcomes_on};
 use pair::Pair;
 
-/// Both servers with a session `s` running `command` in an `cols`x`rows` pane, each waited on
-/// until `ready` holds for `#{probe}`.
-fn pair_running(command: &str, cols: &str, rows: &str, probe: &str, ready: &str) -> (Mux, Mux) {
+/// Both servers with a session `s` made with `new-session -d -s s` and `args` (size, name,
+/// command), each waited on until `ready` holds for `#{probe}`.
+fn pair_running(args: &[&str], probe: &str, ready: &str) -> (Mux, Mux) {
     let (a, b) = (Mux::tmux(), Mux::tmate());
     for m in [&a, &b] {
-        m.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "s",
-            "-x",
-            cols,
-            "-y",
-            rows,
-            command,
-        ]);
+        let mut words = vec!["new-session", "-d", "-s", "s"];
+        words.extend_from_slice(args);
+        m.run(&words);
         m.wait_for(&["display", "-p", probe], ready, |s| s.trim_end() == ready);
     }
     (a, b)
@@ -47,7 +39,7 @@ fn pair_running(command: &str, cols: &str, rows: &str, probe: &str, ready: &str)
 fn history_bytes_as_tmux_counts_them() {
     let command = "printf 'abc\\n日本\\n\\033[38;2;1;2;3mrgb\\033[m\\n'; seq 1 30; \
                    printf '%.0s-' $(seq 1 50); echo; exec cat";
-    let (a, b) = pair_running(command, "80", "10", "#{history_size}", "25");
+    let (a, b) = pair_running(&["-x", "80", "-y", "10", command], "#{history_size}", "25");
     compare_outcomes_on(
         &a,
         &b,
@@ -74,9 +66,7 @@ fn alternate_screen_saved_cursor_and_pane_path() {
     let command = "printf '\\033[5;7H\\033[?1049hx\\033[2;3H\\033]7;file://host/a b\\007'; \
                    exec cat";
     let (a, b) = pair_running(
-        command,
-        "80",
-        "24",
+        &["-x", "80", "-y", "24", command],
         "#{alternate_on}#{pane_path}",
         "1file://host/a b",
     );
@@ -106,19 +96,12 @@ fn alternate_screen_saved_cursor_and_pane_path() {
 /// `window_flags`, not in `window_raw_flags`).
 #[test]
 fn session_alerts_and_window_flags() {
-    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let (a, b) = pair_running(
+        &["-x", "80", "-y", "24", "exec cat"],
+        "#{session_alerts}",
+        "",
+    );
     for m in [&a, &b] {
-        m.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "s",
-            "-x",
-            "80",
-            "-y",
-            "24",
-            "exec cat",
-        ]);
         // The bell first, before its output could count as activity too.
         m.run(&["new-window", "-d", "printf '\\a'; exec cat"]);
         m.wait_for(&["display", "-p", "#{session_alerts}"], "the bell", |s| {
@@ -157,12 +140,11 @@ fn session_alerts_and_window_flags() {
 /// session nobody attached has no attach time, and its activity is its creation.
 #[test]
 fn command_current_file_and_session_times() {
-    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let (a, b) = pair_running(&["-x", "80", "-y", "24"], "#{session_name}", "s");
     // Each reads its own file (set -F keeps what the file's command saw), compared with the
     // temp dir written DIR.
     let mut seen = Vec::new();
     for m in [&a, &b] {
-        m.run(&["new-session", "-d", "-s", "s", "-x", "80", "-y", "24"]);
         let dir = m.dir.path().to_string_lossy().into_owned();
         let path = format!("{dir}/x.conf");
         std::fs::write(&path, "set -gF @f '#{current_file} #{command}'\n").unwrap();
@@ -264,32 +246,27 @@ fn now_secs() -> i64 {
 /// filters.
 #[test]
 fn list_buffers_format_and_filter() {
-    let (a, b) = (Mux::tmux(), Mux::tmate());
-    compare_outcomes_on(
-        &a,
-        &b,
+    compare_outcomes(&[
+        &["new-session", "-d", "-s", "s", "-x", "80", "-y", "24"],
+        &["set-buffer", "-b", "one", "hello world"],
+        &["set-buffer", "x\ny"],
         &[
-            &["new-session", "-d", "-s", "s", "-x", "80", "-y", "24"],
-            &["set-buffer", "-b", "one", "hello world"],
-            &["set-buffer", "x\ny"],
-            &[
-                "list-buffers",
-                "-F",
-                "#{buffer_name}|#{buffer_size}|#{buffer_sample}|[#{session_name}]|\
+            "list-buffers",
+            "-F",
+            "#{buffer_name}|#{buffer_size}|#{buffer_sample}|[#{session_name}]|\
                  #{e|>:#{buffer_created},0}|#{command}|#{?#{==:#{buffer_name},one},O,N}|\
                  #{=3:buffer_name}",
-            ],
-            &["list-buffers", "-f", "#{==:#{buffer_name},one}"],
-            &[
-                "list-buffers",
-                "-F",
-                "#{buffer_sample}#{buffer_name}",
-                "-f",
-                "#{m:b*,#{buffer_name}}",
-            ],
-            &["list-buffers", "-f", "0"],
         ],
-    );
+        &["list-buffers", "-f", "#{==:#{buffer_name},one}"],
+        &[
+            "list-buffers",
+            "-F",
+            "#{buffer_sample}#{buffer_name}",
+            "-f",
+            "#{m:b*,#{buffer_name}}",
+        ],
+        &["list-buffers", "-f", "0"],
+    ]);
 }
 
 /// `allow-rename`: off (the default), a program's `ESC k NAME ST` changes nothing; on, it
@@ -297,24 +274,10 @@ fn list_buffers_format_and_filter() {
 #[test]
 fn allow_rename() {
     let rename = |name: &str| format!("printf 'a\\033k{name}\\033\\\\b\\n'; exec cat");
-    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let first = rename("first");
+    let args = ["-n", "fixed", "-x", "40", "-y", "5", &first];
+    let (a, b) = pair_running(&args, "#{cursor_y}", "1");
     for m in [&a, &b] {
-        m.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "s",
-            "-n",
-            "fixed",
-            "-x",
-            "40",
-            "-y",
-            "5",
-            &rename("first"),
-        ]);
-        m.wait_for(&["display", "-p", "#{cursor_y}"], "the output", |s| {
-            s == "1\n"
-        });
         m.run(&["set", "-g", "allow-rename", "on"]);
         m.run(&["new-window", "-n", "other", &rename("named")]);
         m.wait_for(&["display", "-p", "#{window_name}"], "the rename", |s| {
@@ -337,22 +300,8 @@ fn allow_rename() {
 #[test]
 fn scroll_on_clear() {
     let command = "seq 1 3; printf '\\033[2J'; exec cat";
-    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let (a, b) = pair_running(&["-x", "40", "-y", "5", command], "#{history_size}", "3");
     for m in [&a, &b] {
-        m.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "s",
-            "-x",
-            "40",
-            "-y",
-            "5",
-            command,
-        ]);
-        m.wait_for(&["display", "-p", "#{history_size}"], "the history", |s| {
-            s == "3\n"
-        });
         m.run(&["set", "-g", "scroll-on-clear", "off"]);
         m.run(&["new-window", command]);
         m.wait_for(&["display", "-p", "#{cursor_y}"], "the output", |s| {
@@ -381,10 +330,7 @@ async fn allow_passthrough() {
     for m in &p.muxes {
         m.run(&["new-window", &print("blocked", "first")]);
     }
-    for c in &mut p.clients {
-        c.wait_text("the first marker", |t| t.contains("first"))
-            .await;
-    }
+    p.wait_text("the first marker", "first").await;
     for m in &p.muxes {
         m.run(&["set", "-g", "allow-passthrough", "on"]);
         m.run(&["new-window", &print("passed", "second")]);
@@ -408,7 +354,7 @@ async fn allow_passthrough() {
 #[test]
 fn capture_pending_input() {
     let command = "printf 'ab\\033[1;3\\033]2;x\\\\y\\351'; exec cat";
-    let (a, b) = pair_running(command, "80", "24", "#{cursor_x}", "2");
+    let (a, b) = pair_running(&["-x", "80", "-y", "24", command], "#{cursor_x}", "2");
     compare_outcomes_on(
         &a,
         &b,

@@ -39,6 +39,35 @@ impl KeyState {
     }
 }
 
+/// tmux `server_client_assume_paste`: a key that comes within `assume-paste-time` of the one
+/// before, itself that close to its own, is taken as pasted text (not looked up in the key
+/// tables; for a read-only client, dropped like its other typing). The first of a fast run
+/// is still a key, so `C-b c` written at once is the binding.
+#[derive(Debug, Default)]
+pub(super) struct PasteClock {
+    last: Option<Instant>,
+    pasting: bool,
+}
+
+impl PasteClock {
+    /// A key came at `now`: whether it is pasted.
+    fn key(&mut self, now: Instant, limit_ms: i64) -> bool {
+        let gap = self.last.map(|l| now.saturating_duration_since(l));
+        self.last = Some(now);
+        let limit = std::time::Duration::from_millis(u64::try_from(limit_ms).unwrap_or(0));
+        if limit.is_zero() {
+            return false;
+        }
+        if gap.is_some_and(|g| g < limit) {
+            let pasted = self.pasting;
+            self.pasting = true;
+            return pasted;
+        }
+        self.pasting = false;
+        false
+    }
+}
+
 impl AttachedClient<'_> {
     /// The parsed keys through the key tables (tmux `server_client_handle_key`). Returns
     /// whether the keys only went to panes (nothing to redraw until the panes answer).
@@ -64,6 +93,8 @@ impl AttachedClient<'_> {
         let latest = parsed
             .iter()
             .any(|ev| !matches!(ev, InputEvent::Key { key, .. } if *key == KeyCode::FOCUS_OUT));
+        // One time for the keys read together, as tmux runs them in one pass of its queue.
+        let read_at = Instant::now();
         for ev in parsed.drain(..) {
             let Some(s) = st.sessions.get(&self.sid) else {
                 break;
@@ -72,7 +103,7 @@ impl AttachedClient<'_> {
             let Some(active) = s.windows.get(&s.current).map(|w| w.active) else {
                 break;
             };
-            if self.on_input_event(&mut st, &ev, current, active) {
+            if self.on_input_event(&mut st, &ev, current, active, read_at) {
                 quiet = false;
             }
         }
@@ -139,6 +170,7 @@ impl AttachedClient<'_> {
         ev: &InputEvent,
         current: u32,
         active: u32,
+        read_at: Instant,
     ) -> bool {
         if let InputEvent::Key { key, .. } = ev
             && (*key == KeyCode::FOCUS_IN || *key == KeyCode::FOCUS_OUT)
@@ -148,11 +180,20 @@ impl AttachedClient<'_> {
             crate::focus::client_report(st, self.id, *key == KeyCode::FOCUS_IN);
             return false;
         }
+        let pasted = match ev {
+            InputEvent::Key { .. } => {
+                let limit = st.option_num(self.sid, current, "assume-paste-time");
+                self.paste.key(read_at, limit)
+            }
+            _ => false,
+        };
         if st.clients.get(&self.id).is_some_and(|c| c.read_only) {
             // tmux 3.3a: a read-only client's mouse and unknown sequences are dropped, its
-            // keys only go through the key tables.
+            // keys only go through the key tables, unless pasted (then they are typing).
             return match ev {
-                InputEvent::Key { key, .. } => self.on_read_only_key(st, *key, current, active),
+                InputEvent::Key { key, .. } if !pasted => {
+                    self.on_read_only_key(st, *key, current, active)
+                }
                 _ => false,
             };
         }

@@ -198,6 +198,7 @@ pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
         let zoomed = w.zoomed.take().is_some();
         w.last = Some(w.active);
         w.active = t.pane;
+        w.note_active();
         if zoomed && args.has('Z') {
             w.zoomed = Some(t.pane);
         }

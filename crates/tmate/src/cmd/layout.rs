@@ -3,7 +3,7 @@
 //! previous-layout, last-pane, resize-window.
 
 use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail};
-use crate::layout::{Cell, Dir};
+use crate::layout::{Border, Cell, Dir};
 use crate::state::State;
 
 pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
@@ -17,7 +17,10 @@ pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         } else if w.pane_ids().len() > 1 {
             w.zoomed = Some(t.pane);
             w.last = (w.active != t.pane).then_some(w.active).or(w.last);
-            w.active = t.pane;
+            if w.active != t.pane {
+                w.active = t.pane;
+                w.note_active();
+            }
         }
         state.apply_layout(t.session, t.window);
         return Ok(CmdResult::default());
@@ -43,7 +46,8 @@ pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
                 }
             };
             if let Some(w) = state.window_mut(t.session, t.window) {
-                w.layout.resize_pane_to(t.pane, dir, size);
+                w.layout
+                    .resize_pane_to(t.pane, dir, size, Border::window(w.pane_status));
             }
         }
         state.apply_layout(t.session, t.window);
@@ -66,7 +70,8 @@ pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
     w.zoomed = None;
     for (flag, dir, change) in moves {
         if args.has(flag) {
-            w.layout.resize_pane(t.pane, dir, change);
+            w.layout
+                .resize_pane(t.pane, dir, change, Border::window(w.pane_status));
         }
     }
     state.apply_layout(t.session, t.window);
@@ -209,7 +214,7 @@ fn apply_string(state: &mut State, t: Target, text: &str) -> Result<(), String> 
     ) {
         w.sx = sx;
         w.sy = sy;
-        w.layout.resize(sx, sy);
+        w.layout.resize(sx, sy, Border::window(w.pane_status));
     }
     state.apply_layout(t.session, t.window);
     Ok(())
@@ -251,6 +256,7 @@ pub fn last_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> C
         }
         w.last = Some(w.active);
         w.active = last;
+        w.note_active();
     }
     state.apply_layout(t.session, t.window);
     Ok(CmdResult::default())

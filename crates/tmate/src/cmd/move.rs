@@ -6,7 +6,7 @@ use super::{
     Args, CmdOutcome, CmdResult, Ctx, Find, Target, fail, resolve, resolve_as, resolve_source,
 };
 use crate::format;
-use crate::layout::Dir;
+use crate::layout::{Border, Dir};
 use crate::state::{State, Window};
 
 /// A placeholder leaf while a pane moves within one tree (pane ids never reach it).
@@ -39,6 +39,7 @@ fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
     {
         w.last = Some(w.active);
         w.active = pane;
+        w.note_active();
     }
 }
 
@@ -204,7 +205,8 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             before: args.has('b'),
             full: args.has('f'),
         };
-        w.layout.split_how(dst.pane, dir, MOVING, how)?;
+        w.layout
+            .split_how(dst.pane, dir, MOVING, how, Border::window(w.pane_status))?;
         // join-pane puts the pane next to the target in the list even across the window.
         w.insert_pane(MOVING, dst.pane, how.before, false);
         Some(())

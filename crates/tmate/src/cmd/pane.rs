@@ -5,7 +5,7 @@ use tmate_proto::{KeyCode, pane_key_bytes};
 
 use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail, output, resolve};
 use crate::format;
-use crate::layout::{Dir, SplitHow};
+use crate::layout::{Dir, Geometry, SplitHow};
 use crate::process::spawn_pane;
 use crate::state::State;
 
@@ -65,6 +65,8 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
     {
         w.active = t.pane;
         w.last = Some(new);
+        // tmux never made the detached pane active.
+        w.forget_active(new);
     }
     state.hooks.created = Some(Target { pane: new, ..t });
     state.notify_window("window-layout-changed", t.session, t.window, None);
@@ -83,32 +85,83 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
     Ok(r)
 }
 
-/// The pane next to `pane` in a direction (tmux `window_pane_find_*`, simplified to the first
-/// pane overlapping the edge, wrapping to the far side).
+/// The pane next to `pane` in a direction (tmux 3.3a `window_pane_find_*`): the panes whose
+/// far side is across the border from this one's near side (wrapping round the window, past
+/// the rows `pane-border-status` takes at its top or bottom) and that overlap it, the one
+/// made active most recently.
 pub fn neighbour(state: &State, sid: u32, idx: u32, pane: u32, dir: char) -> Option<u32> {
     let w = state.window(sid, idx)?;
-    let all = w.layout.panes();
+    let all: Vec<Geometry> = w.pane_ids().iter().filter_map(|p| w.geometry(*p)).collect();
     let me = all.iter().find(|g| g.id == pane)?;
-    let overlaps_y =
-        |g: &crate::layout::Geometry| g.yoff < me.yoff + me.sy && me.yoff < g.yoff + g.sy;
-    let overlaps_x =
-        |g: &crate::layout::Geometry| g.xoff < me.xoff + me.sx && me.xoff < g.xoff + g.sx;
-    let edge = |g: &crate::layout::Geometry| match dir {
-        'L' => g.xoff + g.sx + 1 == me.xoff || (me.xoff == 0 && g.xoff + g.sx == w.sx),
-        'R' => me.xoff + me.sx + 1 == g.xoff || (me.xoff + me.sx == w.sx && g.xoff == 0),
-        'U' => g.yoff + g.sy + 1 == me.yoff || (me.yoff == 0 && g.yoff + g.sy == w.sy),
-        _ => me.yoff + me.sy + 1 == g.yoff || (me.yoff + me.sy == w.sy && g.yoff == 0),
-    };
-    let ok = |g: &&crate::layout::Geometry| {
+    let (across, edge) = neighbour_edge(me, dir, (w.sx, w.sy), w.pane_status);
+    let candidates = all.iter().filter(|g| {
+        let (start, size) = if across {
+            (g.yoff, g.sy)
+        } else {
+            (g.xoff, g.sx)
+        };
+        let near = match dir {
+            'L' => g.xoff + g.sx + 1,
+            'R' => g.xoff,
+            'U' => g.yoff + g.sy + 1,
+            _ => g.yoff,
+        };
+        let (lo, hi) = if across {
+            (me.yoff, me.yoff + me.sy)
+        } else {
+            (me.xoff, me.xoff + me.sx)
+        };
+        let end = (start + size).saturating_sub(1);
         g.id != pane
-            && edge(g)
-            && if matches!(dir, 'L' | 'R') {
-                overlaps_y(g)
-            } else {
-                overlaps_x(g)
-            }
-    };
-    all.iter().find(ok).map(|g| g.id)
+            && near == edge
+            && ((start < lo && end > hi) || (lo..=hi).contains(&start) || (lo..=hi).contains(&end))
+    });
+    // tmux `window_pane_choose_best`: the first of the most recently active.
+    candidates
+        .fold(None::<&Geometry>, |best, g| match best {
+            Some(b) if w.active_point(g.id) <= w.active_point(b.id) => Some(b),
+            _ => Some(g),
+        })
+        .map(|g| g.id)
+}
+
+/// Whether `dir` looks left or right (the overlap is then in rows), and the coordinate a
+/// neighbour's near side must have: for L and U one past its far side's border, for R and D
+/// its offset.
+fn neighbour_edge(
+    me: &Geometry,
+    dir: char,
+    (sx, sy): (u16, u16),
+    status: tmate_term::PaneStatus,
+) -> (bool, u16) {
+    use tmate_term::PaneStatus;
+    match dir {
+        'L' => (true, if me.xoff == 0 { sx + 1 } else { me.xoff }),
+        'R' => {
+            let edge = me.xoff + me.sx + 1;
+            (true, if edge >= sx { 0 } else { edge })
+        }
+        'U' => {
+            let top = match status {
+                PaneStatus::Top => 1,
+                _ => 0,
+            };
+            let wrap = match status {
+                PaneStatus::Bottom => sy,
+                _ => sy + 1,
+            };
+            (false, if me.yoff == top { wrap } else { me.yoff })
+        }
+        _ => {
+            let edge = me.yoff + me.sy + 1;
+            let (limit, wrap) = match status {
+                PaneStatus::Top => (sy, 1),
+                PaneStatus::Bottom => (sy.saturating_sub(1), 0),
+                PaneStatus::Off => (sy, 0),
+            };
+            (false, if edge >= limit { wrap } else { edge })
+        }
+    }
 }
 
 pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
@@ -117,6 +170,7 @@ pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
     {
         w.last = Some(w.active);
         w.active = pane;
+        w.note_active();
         // tmux 3.3a's select-pane unzooms (window_push_zoom without -Z).
         if w.zoomed.take().is_some() {
             state.apply_layout(sid, idx);

@@ -69,6 +69,7 @@ pub fn respawn_window(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) 
         w.zoomed = None;
         w.layout = crate::layout::Cell::pane(*first, w.sx, w.sy);
         w.active = *first;
+        w.note_active();
         w.last = None;
     }
     state.apply_layout(t.session, t.window);

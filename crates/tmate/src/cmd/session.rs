@@ -1,8 +1,6 @@
 //! Session commands: new-session, attach-session, has-session, kill-session, rename-session,
 //! list-sessions, kill-server.
 
-use std::collections::BTreeMap;
-
 use super::{
     Args, CmdOutcome, CmdResult, Ctx, Find, Target, current_session, fail, output, resolve_as,
 };
@@ -30,23 +28,15 @@ fn insert_session(
     )
     .unwrap_or(0);
     let window = Window::new(wid, window_name.map(str::to_string), pane, sx, sy);
-    let session = Session {
-        id: sid,
-        name,
-        windows: crate::winlink::Windows::from([(base, window)]),
-        current: base,
-        last: None,
-        activity: 0,
-        sx,
-        sy,
-        options: BTreeMap::new(),
-        older: Vec::new(),
-        environ: Default::default(),
-        created: crate::state::now_secs(),
-        path: String::new(),
-        activity_time: crate::state::now_secs(),
-        last_attached: 0,
-    };
+    let windows = crate::winlink::Windows::from([(base, window)]);
+    let session = Session::new(
+        sid,
+        &name,
+        windows,
+        base,
+        (sx, sy),
+        crate::state::now_secs(),
+    );
     state.sessions.insert(sid, session);
     base
 }

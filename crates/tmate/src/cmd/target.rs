@@ -323,8 +323,6 @@ fn resolve_path(client: &ClientInfo, state: &State, t: &str) -> Result<Target, S
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
     use crate::layout::Dir;
     use crate::state::{Session, Window};
@@ -346,21 +344,8 @@ mod tests {
             state.sessions.insert(
                 id,
                 Session {
-                    id,
-                    name: name.to_string(),
-                    current: 0,
-                    windows,
-                    last: None,
                     activity,
-                    sx: 80,
-                    sy: 24,
-                    options: BTreeMap::new(),
-                    older: Vec::new(),
-                    environ: Default::default(),
-                    created: 0,
-                    activity_time: 0,
-                    last_attached: 0,
-                    path: String::new(),
+                    ..Session::new(id, name, windows, 0, (80, 24), 0)
                 },
             );
         };

@@ -170,6 +170,7 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
     {
         w.zoomed = Some(pane);
         w.active = pane;
+        w.note_active();
         zoomed_here = true;
         state.apply_layout(sid, idx);
     }

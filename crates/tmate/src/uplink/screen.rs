@@ -424,26 +424,9 @@ mod tests {
         .into();
         assert!(windows.link_at(1, 5));
         let mut state = State::default();
-        state.sessions.insert(
-            1,
-            Session {
-                id: 1,
-                name: "0".into(),
-                windows,
-                current: 5,
-                last: None,
-                activity: 0,
-                sx: 80,
-                sy: 23,
-                options: Default::default(),
-                older: Vec::new(),
-                environ: Default::default(),
-                created: 0,
-                activity_time: 0,
-                last_attached: 0,
-                path: String::new(),
-            },
-        );
+        state
+            .sessions
+            .insert(1, Session::new(1, "0", windows, 5, (80, 23), 0));
         let sent = |state: &State| {
             let l = layout(state).unwrap();
             let idx: Vec<i64> = l.windows.iter().map(|w| w.idx).collect();

@@ -173,6 +173,24 @@ impl Drop for Mux {
     }
 }
 
+/// The exit statuses of command clients spawned without waiting (`Pair::spawn_both`), once
+/// each ended; `what` names the command in the failure.
+pub fn reap(children: Vec<std::process::Child>, what: &str) -> Vec<Option<i32>> {
+    children
+        .into_iter()
+        .map(|mut c| {
+            let deadline = Instant::now() + DEADLINE;
+            loop {
+                if let Some(status) = c.try_wait().unwrap() {
+                    return status.code();
+                }
+                assert!(Instant::now() < deadline, "{what} never ended");
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+        .collect()
+}
+
 /// Run the same steps on both; each step's outputs must match.
 pub fn compare(steps: &[&[&str]]) {
     let (a, b) = (Mux::tmux(), Mux::tmate());

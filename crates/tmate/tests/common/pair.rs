@@ -44,6 +44,14 @@ impl Pair {
         Pair { muxes, clients }
     }
 
+    /// [`Pair::start`] at 80x24, waited on until both draw the status line of window 0.
+    pub async fn start_shown(config: &str, command: Option<&str>) -> Pair {
+        let mut p = Pair::start(config, 80, 24, command).await;
+        p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+            .await;
+        p
+    }
+
     pub async fn send(&mut self, bytes: &[u8]) {
         for c in &mut self.clients {
             c.type_bytes(bytes).await;
@@ -65,6 +73,23 @@ impl Pair {
         let rows = self.clients[0].rows();
         self.same_rows(rows - 1..rows, what);
         self.clients[1].last_row()
+    }
+
+    /// Until both clients' screen text satisfies `check`.
+    pub async fn wait_text_by(&mut self, what: &str, check: impl Fn(&str) -> bool) {
+        for c in &mut self.clients {
+            c.wait_text(what, &check).await;
+        }
+    }
+
+    /// Until both clients' screens show `text`.
+    pub async fn wait_text(&mut self, what: &str, text: &str) {
+        self.wait_text_by(what, |t| t.contains(text)).await;
+    }
+
+    /// Until `text` is gone from both clients' screens.
+    pub async fn wait_gone(&mut self, what: &str, text: &str) {
+        self.wait_text_by(what, |t| !t.contains(text)).await;
     }
 
     /// Both screens' rows in `range` must be the same, text and style.
@@ -98,6 +123,22 @@ impl Pair {
                 c.pump(Duration::from_millis(50)).await;
             }
         }
+    }
+
+    /// Until both screens' text satisfies `check`, then [`Pair::same_screens`] on every row
+    /// (a screen may still be arriving after the text shows).
+    pub async fn same_screens_when(&mut self, what: &str, check: impl Fn(&str) -> bool) {
+        self.wait_text_by(what, check).await;
+        self.same_screens(None, what).await;
+    }
+
+    /// The same command from a command client on both, not waited for (one that waits for
+    /// what it opened to close, as display-menu and display-popup): see `common::reap`.
+    pub fn spawn_both(&self, args: &[&str]) -> Vec<std::process::Child> {
+        self.muxes
+            .iter()
+            .map(|m| m.command(args).spawn().unwrap())
+            .collect()
     }
 
     /// The same command's output from both.
