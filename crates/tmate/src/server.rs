@@ -154,56 +154,7 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
         socket: socket.clone(),
         config_gate: std::sync::Mutex::new(None),
     });
-    {
-        let mut st = shared.lock();
-        let client = ClientInfo {
-            cwd: std::env::var("HOME").unwrap_or_default(),
-            startup_config: true,
-            control: false,
-            ..ClientInfo::default()
-        };
-        st.socket_path = socket.to_string_lossy().into_owned();
-        let files = crate::config::startup_files(config.as_deref());
-        st.config_files = files
-            .iter()
-            .map(|(f, _)| f.to_string_lossy().into_owned())
-            .collect();
-        let mut files = files.into_iter();
-        let mut waiting = None;
-        for (file, options) in files.by_ref() {
-            let loaded =
-                crate::config::load_file_printing(&shared, &mut st, &client, &file, options);
-            if loaded.rest.is_some() {
-                waiting = Some(loaded);
-                break;
-            }
-            config_errors(&mut st, loaded);
-        }
-        match waiting {
-            None => {
-                config_done(&mut st);
-                crate::uplink::connect_early(&shared, &mut st);
-            }
-            Some(loaded) => {
-                // A run-shell or if-shell holds up the rest of the config (tmux's queue
-                // waits for it), and the client that started the server waits for the
-                // config; others are served meanwhile (a run-shell may run our commands).
-                let (done, gate) = tokio::sync::oneshot::channel();
-                *shared
-                    .config_gate
-                    .lock()
-                    .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(gate);
-                let rest: Vec<_> = files.collect();
-                tokio::spawn(finish_config(
-                    Arc::clone(&shared),
-                    client,
-                    loaded,
-                    rest,
-                    done,
-                ));
-            }
-        }
-    }
+    load_startup_config(&shared, &socket, config.as_deref());
     tokio::spawn(watch_silence(Arc::clone(&shared)));
     loop {
         tokio::select! {
@@ -244,6 +195,59 @@ fn config_errors(st: &mut State, loaded: crate::config::Loaded) {
 fn config_done(st: &mut State) {
     if let Some(sid) = st.sessions.keys().next().copied() {
         crate::copy::show_config_errors(st, sid);
+    }
+}
+
+/// The start-up config files, run before any client is served; a run-shell or if-shell in
+/// them hands the rest to a task (`finish_config`). Once all has run, the relay connection
+/// opens (`uplink::connect_early`).
+fn load_startup_config(shared: &Arc<Shared>, socket: &Path, config: Option<&Path>) {
+    let mut st = shared.lock();
+    let client = ClientInfo {
+        cwd: std::env::var("HOME").unwrap_or_default(),
+        startup_config: true,
+        control: false,
+        ..ClientInfo::default()
+    };
+    st.socket_path = socket.to_string_lossy().into_owned();
+    let files = crate::config::startup_files(config);
+    st.config_files = files
+        .iter()
+        .map(|(f, _)| f.to_string_lossy().into_owned())
+        .collect();
+    let mut files = files.into_iter();
+    let mut waiting = None;
+    for (file, options) in files.by_ref() {
+        let loaded = crate::config::load_file_printing(shared, &mut st, &client, &file, options);
+        if loaded.rest.is_some() {
+            waiting = Some(loaded);
+            break;
+        }
+        config_errors(&mut st, loaded);
+    }
+    match waiting {
+        None => {
+            config_done(&mut st);
+            crate::uplink::connect_early(shared, &mut st);
+        }
+        Some(loaded) => {
+            // A run-shell or if-shell holds up the rest of the config (tmux's queue
+            // waits for it), and the client that started the server waits for the
+            // config; others are served meanwhile (a run-shell may run our commands).
+            let (done, gate) = tokio::sync::oneshot::channel();
+            *shared
+                .config_gate
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(gate);
+            let rest: Vec<_> = files.collect();
+            tokio::spawn(finish_config(
+                Arc::clone(shared),
+                client,
+                loaded,
+                rest,
+                done,
+            ));
+        }
     }
 }
 

@@ -378,12 +378,12 @@ async fn the_popup_menu_moves_the_program_into_a_pane() {
             "15",
             program.as_str(),
         ];
-        let children = popup(&p, &args);
-        wait_text(&mut p, "the popup", text).await;
+        let children = p.spawn_both(&[&["display-popup"][..], &args[..]].concat());
+        p.wait_text("the popup", text).await;
         p.send(&sgr(2, 70, 3, true)).await;
-        wait_text(&mut p, "the menu", "To Vertical Pane").await;
+        p.wait_text("the menu", "To Vertical Pane").await;
         p.send(key).await;
-        wait_gone(&mut p, "the menu gone", "To Vertical Pane").await;
+        p.wait_gone("the menu gone", "To Vertical Pane").await;
         assert_eq!(finish(children, "moved"), Some(129));
         p.same_screens(None, "moved into a pane").await;
         p.run_both(&layout);
