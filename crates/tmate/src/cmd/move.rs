@@ -482,6 +482,18 @@ pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         state.renumber_session(t.session, base);
         return Ok(CmdResult::default());
     }
+    relink_window(ctx, state, args, Keep::Move)
+}
+
+/// move-window's and link-window's common part: `-s` placed at `-t` (with -a/-b/-k/-d), the
+/// source kept as a link or moved; the source session renumbered when -s did not name it (a
+/// -k may have dropped one of its windows), as tmux.
+pub(super) fn relink_window(
+    ctx: &Ctx<'_>,
+    state: &mut State,
+    args: &Args,
+    keep: Keep,
+) -> CmdOutcome {
     let mut src = resolve_as(ctx, state, args.get('s'), Find::Window)?;
     let (dst, at) = index_target(ctx, state, args.get('t'))?;
     let at = place(state, args, (dst, at), &mut src)?;
@@ -491,9 +503,8 @@ pub fn move_window(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         (dst, at),
         args.has('k'),
         !args.has('d'),
-        Keep::Move,
+        keep,
     )?;
-    // tmux renumbers the source session only when -s did not name it.
     if !args.has('s')
         && state.sessions.contains_key(&src.session)
         && state.session_option(src.session, "renumber-windows") == "on"
