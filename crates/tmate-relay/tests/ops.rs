@@ -322,10 +322,11 @@ fn signature_ok(delivery: &Delivery, secret: &[u8]) -> bool {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhooks_are_signed_ordered_retried_and_never_hold_up_a_session() {
     tmate_installed();
-    // The relay-wide receiver is down at first (its port reserved, then closed).
-    let reserved = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    // The relay-wide receiver is down at first: its port bound but not listening (connections
+    // are refused), so no other socket can take the port before it comes up.
+    let reserved = tokio::net::TcpSocket::new_v4().unwrap();
+    reserved.bind("127.0.0.1:0".parse().unwrap()).unwrap();
     let relay_hook = reserved.local_addr().unwrap();
-    drop(reserved);
     // A receiver that accepts and never answers.
     let stalled = Receiver::start(
         TcpListener::bind("127.0.0.1:0").await.unwrap(),
@@ -366,7 +367,7 @@ async fn webhooks_are_signed_ordered_retried_and_never_hold_up_a_session() {
     let setup = started.elapsed();
 
     // The relay-wide receiver comes up, answers its first request 500, then 200s.
-    let listener = TcpListener::bind(relay_hook).await.unwrap();
+    let listener = reserved.listen(128).unwrap();
     let receiver = Receiver::start(listener, vec![500], false).await;
     let mut viewer = SshViewer::ssh(&ssh, 80, 24, &[]);
     viewer
