@@ -86,7 +86,8 @@ set-hook -g client-resized 'set -gF @resized \"#{hook}:#{hook_client}\"'
     for c in &mut p.clients {
         c.resize(100, 30);
     }
-    p.wait_both(&["show", "-gv", "@resized"], "the resize hook", |s| {
+    // -q: the option does not exist until the hook has run (`show` would fail meanwhile).
+    p.wait_both(&["show", "-gqv", "@resized"], "the resize hook", |s| {
         s.starts_with("client-resized:")
     });
     let [tmux, tmate] = masked(&p, &["show", "-gv", "@attached"]);
