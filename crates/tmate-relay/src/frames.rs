@@ -1,6 +1,9 @@
 //! Frames shared between the viewers of a session: viewers of the same size showing the same
 //! state get the same composed frame, and viewers whose terminals show the same picture get the
 //! same diff bytes, so a change costs one compose and one diff however many viewers watch.
+//! Frames of one size are composed into the same frame again and again (row damage: a
+//! keystroke recomposes its row) and shared as snapshots that keep that bookkeeping, so a
+//! viewer's renderer compares only the rows that changed since the frame it last drew.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -39,6 +42,9 @@ pub struct SharedDiff {
 /// Recent frames and diffs of one session; small and bounded (viewers only ever need the latest).
 pub struct FrameCache {
     inner: Mutex<Inner>,
+    /// The frames composed into, one per viewer size (few: viewers of one session mostly
+    /// share a size). Taken out while composing, so two sizes compose at once.
+    composers: Mutex<Vec<Frame>>,
 }
 
 struct Inner {
@@ -50,6 +56,8 @@ struct Inner {
 /// Frames and diffs kept per session.
 const KEPT_FRAMES: usize = 8;
 const KEPT_DIFFS: usize = 16;
+/// Sizes whose composed frame is kept for the next compose.
+const KEPT_COMPOSERS: usize = 4;
 
 impl Default for FrameCache {
     fn default() -> Self {
@@ -59,6 +67,7 @@ impl Default for FrameCache {
                 frames: VecDeque::new(),
                 diffs: VecDeque::new(),
             }),
+            composers: Mutex::new(Vec::new()),
         }
     }
 }
@@ -73,8 +82,11 @@ impl FrameCache {
         if let Some((_, frame)) = self.lock().frames.iter().find(|(k, _)| *k == key) {
             return frame.clone();
         }
-        let mut frame = Frame::blank(0, 0);
-        compose(&mut frame);
+        let size = (key.cols, key.rows);
+        let mut composer = self.take_composer(size);
+        compose(&mut composer);
+        let frame = composer.snapshot();
+        self.keep_composer(composer);
         let mut inner = self.lock();
         // Another viewer may have composed the same frame meanwhile: keep one.
         if let Some((_, existing)) = inner.frames.iter().find(|(k, _)| *k == key) {
@@ -90,6 +102,30 @@ impl FrameCache {
             inner.frames.pop_front();
         }
         shared
+    }
+
+    /// The frame last composed at `size`, or a blank one.
+    fn take_composer(&self, size: (u16, u16)) -> Frame {
+        let mut composers = self
+            .composers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        match composers.iter().position(|f| (f.cols, f.rows) == size) {
+            Some(i) => composers.swap_remove(i),
+            None => Frame::blank(0, 0),
+        }
+    }
+
+    /// Keep `composer` for the next compose of its size (the most recent first; a frame of
+    /// the same size composed meanwhile by another viewer is replaced).
+    fn keep_composer(&self, composer: Frame) {
+        let mut composers = self
+            .composers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        composers.retain(|f| (f.cols, f.rows) != (composer.cols, composer.rows));
+        composers.insert(0, composer);
+        composers.truncate(KEPT_COMPOSERS);
     }
 
     /// A diff another viewer computed from frame `from` to frame `to`.
