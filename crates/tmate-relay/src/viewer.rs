@@ -491,44 +491,55 @@ impl Viewer {
                 .map_or(0, |d| d.as_secs() / 60),
         };
         let message = key.message.clone();
-        let shared = self.session.frames.frame(key, |frame| {
-            let mut state = self.session.lock();
-            state.prepare_views();
-            let scene = state.scene(message, now);
-            compose_into(&scene, self.cols, self.rows, frame);
-        });
-        if let Some(from) = self.shown
-            && let Some(diff) = self.session.frames.diff(from, shared.id)
-        {
-            self.renderer = diff.renderer.clone();
-            self.shown = Some(shared.id);
-            return diff.bytes.clone();
-        }
-        let mut out = Vec::new();
-        let renderer = Arc::make_mut(&mut self.renderer);
-        renderer.render(&shared.frame, &mut out);
-        renderer.canonicalize();
-        let bytes = bytes::Bytes::from(out);
-        // Offer the diff to the other viewers of this size (alone, there is nobody to share with).
+        let session = self.session.clone();
         let (cols, rows) = (self.cols, self.rows);
-        let peers = self
-            .session
+        let shown = self.shown;
+        let renderer = &mut self.renderer;
+        let (id, drawn) = session.frames.with_frame(
+            key,
+            |frame| {
+                let mut state = session.lock();
+                state.prepare_views();
+                let scene = state.scene(message, now);
+                compose_into(&scene, cols, rows, frame);
+            },
+            |id, frame| {
+                if let Some(from) = shown
+                    && let Some(diff) = session.frames.diff(from, id)
+                {
+                    *renderer = diff.renderer.clone();
+                    return (id, Err(diff.bytes.clone()));
+                }
+                let mut out = Vec::new();
+                let drawing = Arc::make_mut(renderer);
+                drawing.render(frame, &mut out);
+                drawing.canonicalize();
+                (id, Ok(bytes::Bytes::from(out)))
+            },
+        );
+        self.shown = Some(id);
+        // Err: another viewer's diff, already shared.
+        let bytes = match drawn {
+            Ok(bytes) => bytes,
+            Err(shared) => return shared,
+        };
+        // Offer the diff to the other viewers of this size (alone, there is nobody to share with).
+        let peers = session
             .lock()
             .viewers
             .values()
             .filter(|v| v.cols == cols && v.rows == rows)
             .count();
-        if let Some(from) = self.shown
+        if let Some(from) = shown
             && peers > 1
         {
-            self.session.frames.store_diff(Arc::new(SharedDiff {
+            session.frames.store_diff(Arc::new(SharedDiff {
                 from,
-                to: shared.id,
+                to: id,
                 bytes: bytes.clone(),
                 renderer: self.renderer.clone(),
             }));
         }
-        self.shown = Some(shared.id);
         bytes
     }
 

@@ -142,6 +142,52 @@ fn scene<'a>(terms: &'a [PaneTerm], g: &Geom, status: &StatusBar) -> Scene<'a> {
     }
 }
 
+/// A keystroke's echo as the relay draws it for a viewer: a fresh frame composed and compared
+/// whole (the relay before its frames kept row damage), or a compose into the size's frame
+/// kept from the last one, whose renderer compares the changed rows only.
+fn relay_echo_costs(
+    terms: &mut [PaneTerm],
+    geom: &Geom,
+    status: &StatusBar,
+    min: Duration,
+) -> (Duration, Duration) {
+    let (cols, rows) = (geom.cols, geom.area + 1);
+    let mut renderer = Renderer::new();
+    let mut out = Vec::with_capacity(1 << 16);
+    let fresh = per_call(min, || {
+        terms[2].feed(b"x");
+        let mut fresh = Frame::blank(0, 0);
+        compose_into(&scene(terms, geom, status), cols, rows, &mut fresh);
+        out.clear();
+        renderer.render(&fresh, &mut out);
+    });
+    let mut kept = Frame::blank(0, 0);
+    let mut viewer = Renderer::new();
+    let reused = per_call(min, || {
+        terms[2].feed(b"x");
+        compose_into(&scene(terms, geom, status), cols, rows, &mut kept);
+        out.clear();
+        viewer.render(&kept, &mut out);
+    });
+    (fresh, reused)
+}
+
+/// A status line like tmate's default one with four windows.
+fn status_bar() -> StatusBar {
+    StatusBar {
+        left: "[tmate] ".to_owned(),
+        right: "#[fg=black,bold]\"host\" 12:00 01-Jan-26".to_owned(),
+        windows: (0..4)
+            .map(|i| StatusWindow {
+                idx: i,
+                name: format!("win{i}"),
+                active: i == 1,
+                last: i == 0,
+            })
+            .collect(),
+    }
+}
+
 fn frame_costs(cols: u16, rows: u16) {
     // Two panes side by side over a wide one, filled with the mixed stream; a status line.
     let area = rows - 1;
@@ -158,18 +204,7 @@ fn frame_costs(cols: u16, rows: u16) {
     for (i, term) in terms.iter_mut().enumerate() {
         term.feed(&stream[i * 1000..]);
     }
-    let status = StatusBar {
-        left: "[tmate] ".to_owned(),
-        right: "#[fg=black,bold]\"host\" 12:00 01-Jan-26".to_owned(),
-        windows: (0..4)
-            .map(|i| StatusWindow {
-                idx: i,
-                name: format!("win{i}"),
-                active: i == 1,
-                last: i == 0,
-            })
-            .collect(),
-    };
+    let status = status_bar();
     let geom = Geom {
         cols,
         area,
@@ -212,15 +247,19 @@ fn frame_costs(cols: u16, rows: u16) {
         renderer.render(&reused, &mut out);
         line_bytes = out.len();
     });
+    let (echo_fresh_t, echo_reused_t) = relay_echo_costs(&mut terms, &geom, &status, min);
     println!(
         "{cols:>3}x{rows:<3} compose {:>6.1} us (into a reused frame {:>6.1} us) | render: full \
          {:>6.1} us ({full_bytes} B), unchanged {:>5.1} us | a line of output: \
-         feed+compose+render {:>6.1} us ({line_bytes} B)",
+         feed+compose+render {:>6.1} us ({line_bytes} B) | a keystroke for a relay viewer: \
+         fresh frame {:>6.1} us, kept frame {:>6.1} us",
         compose_t.as_secs_f64() * 1e6,
         compose_into_t.as_secs_f64() * 1e6,
         full_t.as_secs_f64() * 1e6,
         same_t.as_secs_f64() * 1e6,
         line_t.as_secs_f64() * 1e6,
+        echo_fresh_t.as_secs_f64() * 1e6,
+        echo_reused_t.as_secs_f64() * 1e6,
     );
 }
 

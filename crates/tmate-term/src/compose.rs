@@ -94,10 +94,6 @@ pub struct RowDamage {
     /// Per row: a stamp of what was composed there (0: unknown) and the epoch it changed in.
     stamps: Vec<u64>,
     changed_in: Vec<u64>,
-    /// A read-only copy of a frame ([`Frame::snapshot`]) shares its identity with the frame it
-    /// was taken from; composing into it takes a new identity (its epochs would differ from the
-    /// original's under the same id).
-    snapshot: bool,
 }
 
 impl Clone for RowDamage {
@@ -116,11 +112,9 @@ impl RowDamage {
     }
 
     /// Whether `row` is the same as when the frame was at `drawn` (from [`RowDamage::drawn`]).
-    /// A renderer that drew a later epoch than this one (snapshots of one frame drawn out of
-    /// order) knows nothing: rows changed after this epoch are not recorded here.
     pub(crate) fn unchanged_since(&self, drawn: Option<(u64, u64)>, row: u16) -> bool {
         match drawn {
-            Some((id, epoch)) if id == self.id && id != 0 && epoch <= self.epoch => self
+            Some((id, epoch)) if id == self.id && id != 0 => self
                 .changed_in
                 .get(usize::from(row))
                 .is_some_and(|&changed| changed <= epoch),
@@ -130,10 +124,8 @@ impl RowDamage {
 
     /// A new compose of `rows` rows begins; a new size forgets every row.
     fn begin(&mut self, rows: u16, resized: bool) {
-        let resized = resized || self.snapshot;
-        if self.id == 0 || self.snapshot {
+        if self.id == 0 {
             self.id = NEXT_FRAME_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            self.snapshot = false;
         }
         self.epoch += 1;
         let rows = usize::from(rows);
@@ -164,23 +156,6 @@ impl RowDamage {
 }
 
 impl Frame {
-    /// A copy for sharing read-only, keeping this frame's row bookkeeping: a renderer that drew
-    /// an earlier snapshot of this frame skips the rows that did not change since, as if it had
-    /// drawn the frame itself (the relay composes one frame per size and hands its viewers
-    /// snapshots of it).
-    pub fn snapshot(&self) -> Frame {
-        Frame {
-            damage: RowDamage {
-                id: self.damage.id,
-                epoch: self.damage.epoch,
-                stamps: Vec::new(),
-                changed_in: self.damage.changed_in.clone(),
-                snapshot: true,
-            },
-            ..self.clone()
-        }
-    }
-
     /// A frame of default blanks.
     pub fn blank(cols: u16, rows: u16) -> Frame {
         Frame {
