@@ -96,6 +96,8 @@ impl AttachedClient<'_> {
         // One time for the keys read together, as tmux runs them in one pass of its queue.
         let read_at = Instant::now();
         for ev in parsed.drain(..) {
+            // A key before this one may have moved the client to another session.
+            self.follow_session(&st);
             let Some(s) = st.sessions.get(&self.sid) else {
                 break;
             };
