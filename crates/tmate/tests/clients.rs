@@ -201,3 +201,51 @@ bind -n F6 new-session -s fresh -n wf cat
         )
     );
 }
+
+/// With focus-events on, a focus report is tmux 3.3a's FocusIn/FocusOut key: no table can
+/// bind it (`unknown key: FocusIn`), and like a key bound nowhere it ends the prefix (the
+/// next key goes to the pane), clears the status message and closes display-panes.
+#[tokio::test]
+async fn focus_reports_are_keys_bound_nowhere() {
+    let config = "set -g focus-events on
+set -g status-right '#{?client_prefix,PFX,---}'
+";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.ends_with("---")).await;
+    for args in [
+        &["bind", "-n", "FocusIn", "display", "x"][..],
+        &["bind", "FocusOut", "display", "x"],
+    ] {
+        let outs = [0, 1].map(|i| {
+            let o = p.muxes[i].run_output(args);
+            (
+                o.status.code(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        });
+        assert_eq!(outs[1], outs[0], "{args:?}: tmate (left) differs from tmux");
+    }
+    p.send(b"\x02").await;
+    p.status("the prefix", |r| r.ends_with("PFX")).await;
+    p.send(b"\x1b[O").await;
+    p.status("the prefix ended", |r| r.ends_with("---")).await;
+    p.send(b"c").await;
+    p.same_screens_when("c in the pane", |s| s.starts_with('c'))
+        .await;
+    p.run_both(&["display-message", "-d", "0", "a message"]);
+    p.status("the message", |r| r.starts_with("a message"))
+        .await;
+    p.send(b"\x1b[I").await;
+    p.status("the message cleared", |r| r.ends_with("---"))
+        .await;
+    p.run_both(&["display-panes", "-b", "-d", "0"]);
+    // display-panes writes the pane's size in its corner.
+    p.wait_text("display-panes", "80x23").await;
+    p.send(b"\x1b[O").await;
+    p.same_screens_when("display-panes closed", |s| !s.contains("80x23"))
+        .await;
+    assert_eq!(
+        p.run_both(&["list-windows", "-F", "#{window_index}"]),
+        "0\n"
+    );
+}
