@@ -220,6 +220,9 @@ async fn follow_server(mut rd: impl AsyncRead + Unpin, mut wr: OwnedWriteHalf) -
             }
             Ok(Some((kind::EXIT, p))) => break i32::from(p.first().copied().unwrap_or(1)),
             Ok(Some((kind::ATTACH, _))) => {
+                // Size changes are caught from before the terminal goes raw: one made as soon
+                // as the server draws (SIGWINCH is ignored until a handler is set) is not lost.
+                let winch = size_changes();
                 saved = raw_mode();
                 // The server reads and draws the terminal itself (`crate::tty`); without
                 // one to hand over, the keys go through here.
@@ -231,7 +234,7 @@ async fn follow_server(mut rd: impl AsyncRead + Unpin, mut wr: OwnedWriteHalf) -
                 let Some(answers_rx) = answers_rx.take() else {
                     break 1;
                 };
-                stdin_task = Some(tokio::spawn(forward_input(wr, !passed, answers_rx)));
+                stdin_task = Some(tokio::spawn(forward_input(wr, !passed, answers_rx, winch)));
                 // The write half now belongs to the input task.
                 wr = match UnixStream::pair() {
                     Ok((a, _)) => a.into_split().1,
@@ -314,16 +317,20 @@ impl Input {
     }
 }
 
+/// The terminal's size changes (SIGWINCH), caught from now on.
+fn size_changes() -> Option<tokio::signal::unix::Signal> {
+    tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change()).ok()
+}
+
 /// Size changes, and the keys too when `read_keys` (the server did not get the terminal).
 async fn forward_input(
     mut wr: OwnedWriteHalf,
     read_keys: bool,
     mut answers: tokio::sync::mpsc::Receiver<(u8, Vec<u8>)>,
+    mut winch: Option<tokio::signal::unix::Signal>,
 ) {
     let mut stdin = read_keys.then(Input::open);
     let mut buf = vec![0u8; 4096];
-    let mut winch =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::window_change()).ok();
     let cont = tokio::signal::unix::SignalKind::from_raw(rustix::process::Signal::CONT.as_raw());
     let mut cont = tokio::signal::unix::signal(cont).ok();
     let mut suspended = false;

@@ -213,7 +213,9 @@ pub fn drain(shared: &Arc<Shared>, state: &mut State) {
     while let Some(n) = state.hooks.queue.pop_front() {
         let target = notification_target(state, &n);
         let mut vars = vec![("hook", n.name.to_string())];
-        if let Some(sid) = n.session {
+        // tmux's client notifications carry no session of their own (it is only where their
+        // hook runs).
+        if let Some(sid) = n.session.filter(|_| n.client.is_none()) {
             vars.push(("hook_session", format!("${sid}")));
             vars.push((
                 "hook_session_name",

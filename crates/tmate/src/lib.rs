@@ -21,6 +21,7 @@ pub mod alerts;
 pub mod attach;
 pub mod bindings;
 pub mod client;
+mod client_session;
 pub mod clock_mode;
 pub mod cmd;
 pub mod config;

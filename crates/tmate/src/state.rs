@@ -434,6 +434,9 @@ impl Session {
 /// An attached client as commands see it: its session and a bounded queue of requests.
 pub struct ClientHandle {
     pub session: u32,
+    /// The session it was in before (`switch-client -l`, `#{client_last_session}`), set as
+    /// tmux's `last_session` (`crate::client_session`).
+    pub last_session: Option<u32>,
     pub events: mpsc::Sender<ClientEvent>,
     /// Bumped on each key; the most recent client is the default for detach-client.
     pub activity: u64,
@@ -517,6 +520,7 @@ impl ClientHandle {
     ) -> Self {
         ClientHandle {
             session,
+            last_session: None,
             events,
             activity,
             size: None,
@@ -971,6 +975,7 @@ impl State {
     /// Forget a session, raising session-closed once.
     fn close_session(&mut self, sid: u32) {
         if self.sessions.contains_key(&sid) {
+            self.move_clients_off(sid);
             self.notify_session("session-closed", sid);
             self.sessions.remove(&sid);
         }
@@ -1039,6 +1044,8 @@ impl State {
     }
 
     pub fn remove_session(&mut self, sid: u32) {
+        // tmux's kill-session moves the clients before the windows go.
+        self.move_clients_off(sid);
         // One at a time from the front: renumber-windows may move the indexes after each.
         while let Some(idx) = self
             .sessions

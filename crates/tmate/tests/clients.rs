@@ -96,3 +96,156 @@ set-hook -g client-resized 'set -gF @resized \"#{hook}:#{hook_client}\"'
     let [tmux, tmate] = masked(&p, &["show", "-gv", "@resized"]);
     assert_eq!(tmate, tmux);
 }
+
+/// Both sides' status lines show session `name`, then their whole screens are compared.
+async fn shows_session(p: &mut Pair, name: &str) {
+    let start = format!("[{name}]");
+    p.status(&format!("the client in {name}"), |r| r.starts_with(&start))
+        .await;
+    p.same_screens(None, &format!("the client in {name}")).await;
+}
+
+/// switch-client from key bindings (-t, -n, -p, -l), from the command prompt and from the
+/// command line moves the attached client to the other session, drawn as tmux 3.3a draws it.
+#[tokio::test]
+async fn switch_client_moves_the_client_between_sessions() {
+    let config = "bind -n F5 switch-client -t other
+bind -n F6 switch-client -n
+bind -n F7 switch-client -p
+bind -n F8 switch-client -l
+bind -n F9 command-prompt
+";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    shows_session(&mut p, "main").await;
+    for m in &p.muxes {
+        m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
+        m.run(&["new-session", "-d", "-s", "third", "-n", "w2", "cat"]);
+        m.run(&["send-keys", "-t", "other", "in other", "Enter"]);
+    }
+    p.send(b"\x1b[15~").await;
+    shows_session(&mut p, "other").await;
+    p.wait_text("the other session's pane", "in other").await;
+    p.send(b"\x1b[17~").await;
+    shows_session(&mut p, "third").await;
+    p.send(b"\x1b[19~").await;
+    shows_session(&mut p, "other").await;
+    p.send(b"\x1b[18~").await;
+    shows_session(&mut p, "main").await;
+    p.open(b"\x1b[20~", ":").await;
+    p.send(b"switch-client -t third\r").await;
+    shows_session(&mut p, "third").await;
+    p.run_both(&["switch-client", "-t", "other"]);
+    shows_session(&mut p, "other").await;
+    let fmt = "#{session_name} #{client_session} #{client_last_session}";
+    assert_eq!(
+        p.run_both(&["list-clients", "-F", fmt]),
+        "other other third\n"
+    );
+    // The one session's own next and previous: none but itself.
+    for m in &p.muxes {
+        m.run(&["kill-session", "-t", "main"]);
+        m.run(&["kill-session", "-t", "third"]);
+    }
+    for args in [&["switch-client", "-n"][..], &["switch-client", "-p"]] {
+        let outs = [0, 1].map(|i| {
+            let o = p.muxes[i].run_output(args);
+            (
+                o.status.code(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        });
+        assert_eq!(outs[1], outs[0], "{args:?}: tmate (left) differs from tmux");
+    }
+}
+
+/// client-session-changed as tmux 3.3a raises it (attaching, switch-client -t/-n/-l,
+/// attach-session and new-session from a key binding, the client's session killed with
+/// `detach-on-destroy off`), with `#{hook_client}` and `#{client_last_session}` as tmux's.
+#[tokio::test]
+async fn client_session_changed_hook_as_tmux() {
+    let config = "set-hook -g client-session-changed 'set -gaF @c \"#{hook}:#{hook_client}:\
+#{hook_session_name}:#{session_name}:#{client_last_session}|\"'
+bind -n F5 attach-session -t other
+bind -n F6 new-session -s fresh -n wf cat
+";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    shows_session(&mut p, "main").await;
+    for m in &p.muxes {
+        m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
+        m.run(&["new-session", "-d", "-s", "third", "-n", "w2", "cat"]);
+    }
+    p.run_both(&["switch-client", "-t", "other"]);
+    p.run_both(&["switch-client", "-n"]);
+    p.run_both(&["switch-client", "-l"]);
+    shows_session(&mut p, "other").await;
+    p.send(b"\x1b[15~").await;
+    let count = |n: usize| move |s: &str| s.matches('|').count() == n;
+    p.wait_both(&["show", "-gqv", "@c"], "attach-session's hook", count(5));
+    p.send(b"\x1b[17~").await;
+    shows_session(&mut p, "fresh").await;
+    p.wait_both(&["show", "-gqv", "@c"], "new-session's hook", count(6));
+    p.run_both(&["kill-session", "-t", "third"]);
+    p.run_both(&["kill-session", "-t", "other"]);
+    p.run_both(&["set", "-g", "detach-on-destroy", "off"]);
+    p.run_both(&["kill-session", "-t", "fresh"]);
+    shows_session(&mut p, "main").await;
+    p.wait_both(&["show", "-gqv", "@c"], "kill-session's hook", count(7));
+    let [tmux, tmate] = masked(&p, &["show", "-gv", "@c"]);
+    assert_eq!(tmate, tmux);
+    let h = "client-session-changed:NAME:";
+    assert_eq!(
+        tmux,
+        format!(
+            "{h}:main:|{h}:other:main|{h}:third:other|{h}:other:third|{h}:other:other|\
+             {h}:fresh:other|{h}:main:|\n"
+        )
+    );
+}
+
+/// With focus-events on, a focus report is tmux 3.3a's FocusIn/FocusOut key: no table can
+/// bind it (`unknown key: FocusIn`), and like a key bound nowhere it ends the prefix (the
+/// next key goes to the pane), clears the status message and closes display-panes.
+#[tokio::test]
+async fn focus_reports_are_keys_bound_nowhere() {
+    let config = "set -g focus-events on
+set -g status-right '#{?client_prefix,PFX,---}'
+";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.ends_with("---")).await;
+    for args in [
+        &["bind", "-n", "FocusIn", "display", "x"][..],
+        &["bind", "FocusOut", "display", "x"],
+    ] {
+        let outs = [0, 1].map(|i| {
+            let o = p.muxes[i].run_output(args);
+            (
+                o.status.code(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        });
+        assert_eq!(outs[1], outs[0], "{args:?}: tmate (left) differs from tmux");
+    }
+    p.send(b"\x02").await;
+    p.status("the prefix", |r| r.ends_with("PFX")).await;
+    p.send(b"\x1b[O").await;
+    p.status("the prefix ended", |r| r.ends_with("---")).await;
+    p.send(b"c").await;
+    p.same_screens_when("c in the pane", |s| s.starts_with('c'))
+        .await;
+    p.run_both(&["display-message", "-d", "0", "a message"]);
+    p.status("the message", |r| r.starts_with("a message"))
+        .await;
+    p.send(b"\x1b[I").await;
+    p.status("the message cleared", |r| r.ends_with("---"))
+        .await;
+    p.run_both(&["display-panes", "-b", "-d", "0"]);
+    // display-panes writes the pane's size in its corner.
+    p.wait_text("display-panes", "80x23").await;
+    p.send(b"\x1b[O").await;
+    p.same_screens_when("display-panes closed", |s| !s.contains("80x23"))
+        .await;
+    assert_eq!(
+        p.run_both(&["list-windows", "-F", "#{window_index}"]),
+        "0\n"
+    );
+}

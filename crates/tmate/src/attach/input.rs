@@ -96,6 +96,8 @@ impl AttachedClient<'_> {
         // One time for the keys read together, as tmux runs them in one pass of its queue.
         let read_at = Instant::now();
         for ev in parsed.drain(..) {
+            // A key before this one may have moved the client to another session.
+            self.follow_session(&st);
             let Some(s) = st.sessions.get(&self.sid) else {
                 break;
             };
@@ -178,7 +180,7 @@ impl AttachedClient<'_> {
             // The terminal's focus report (read-only clients' too), never passed on as it
             // came: the panes that asked are told by `crate::focus`.
             crate::focus::client_report(st, self.id, *key == KeyCode::FOCUS_IN);
-            return false;
+            return self.on_focus_key(st, *key, current, active);
         }
         let pasted = match ev {
             InputEvent::Key { .. } => {
@@ -298,6 +300,39 @@ impl AttachedClient<'_> {
                 true
             }
         }
+    }
+
+    /// A focus report then goes on as tmux 3.3a's FocusIn/FocusOut key
+    /// (`server_client_handle_key`), which no table can bind (`unknown key: FocusIn`) and no
+    /// pane reads: like any key bound nowhere it clears the message, closes display-panes
+    /// and takes the client back to its default key table (a prefix, repeat or
+    /// `switch-client -T` table ends). An open prompt, menu or popup takes it and does nothing.
+    fn on_focus_key(&mut self, st: &mut State, key: KeyCode, current: u32, active: u32) -> bool {
+        if !st.clients.get(&self.id).is_some_and(|c| c.read_only) {
+            if self.message.is_some() && self.message_ignores_keys {
+                return false;
+            }
+            self.keys.clear_message = true;
+            let prompt = matches!(self.keys.overlay, Overlay::Prompt(_));
+            if self.menu.is_some() || crate::popup::is_open(st, self.id) || prompt {
+                return true;
+            }
+            if self.keys.overlay.is_open() {
+                let ctx = ClientInfo {
+                    pane: Some(active),
+                    attached: Some(self.id),
+                    tty: true,
+                    ..self.info.clone()
+                };
+                // display-panes closes on a key that picks no pane.
+                self.overlay_took(st, &ctx, current, key);
+            }
+        }
+        if !self.keys.dispatch.is_idle() {
+            self.keys.dispatch.set_table(None);
+            self.sync_key_table(st);
+        }
+        true
     }
 
     /// What a key or the mouse did to the open menu: closed it, or chose an item whose

@@ -201,22 +201,9 @@ impl<'a> AttachedClient<'a> {
             handle.set_flags(flags);
             written = handle.written.clone();
             st.clients.insert(id, handle);
-            // tmux's `server_client_set_session`: the session's activity and attach times,
-            // and the client is its current window's latest.
-            // Its current window is seen: that index loses its alert marks.
-            if let Some(s) = st.sessions.get_mut(&sid) {
-                s.activity_time = crate::state::now_secs();
-                s.last_attached = s.activity_time;
-                let current = s.current;
-                if let Some(l) = s.windows.link_mut(&current) {
-                    l.alerts = crate::alerts::Alerts::default();
-                }
-            }
-            let current = st.sessions.get(&sid).map(|s| s.current);
-            if let Some(w) = current.and_then(|idx| st.window_mut(sid, idx)) {
-                w.latest = Some(crate::state::Sizer::Client(id));
-            }
-            crate::focus::update_session(&mut st, sid);
+            // tmux's `server_client_set_session`, then client-attached.
+            crate::client_session::client_arrived(&mut st, sid, id);
+            st.notify_client("client-session-changed", sid, id);
             st.notify_client("client-attached", sid, id);
             crate::hooks::drain(shared, &mut st);
             id
@@ -269,7 +256,9 @@ impl<'a> AttachedClient<'a> {
     /// screen is restored.
     async fn exit(mut self, conn: Connection, ending: &str) {
         {
-            let mut st = self.shared.lock();
+            let shared = self.shared;
+            let mut st = shared.lock();
+            self.follow_session(&st);
             // Raised while the client is still known, for its name (`#{hook_client}`).
             st.notify_client("client-detached", self.sid, self.id);
             st.clients.remove(&self.id);
@@ -289,6 +278,8 @@ impl<'a> AttachedClient<'a> {
     /// Catches up before drawing: expired timers, events deferred while keys ran, and a
     /// status line switched on or off. `Some(ending)` ends the attach loop.
     fn settle(&mut self) -> Option<String> {
+        let shared = self.shared;
+        self.follow_session(&shared.lock());
         if self
             .message
             .as_ref()
@@ -328,6 +319,21 @@ impl<'a> AttachedClient<'a> {
             self.redraw = true;
         }
         None
+    }
+
+    /// The client was moved to another session (switch-client, attach-session or new-session
+    /// from a client, its session destroyed with `detach-on-destroy off`): it shows that one
+    /// from now on, drawn afresh.
+    fn follow_session(&mut self, st: &State) {
+        let Some(sid) = st.clients.get(&self.id).map(|c| c.session) else {
+            return;
+        };
+        if sid != self.sid {
+            self.sid = sid;
+            self.status_cache = None;
+            self.frame.damage = tmate_term::RowDamage::default();
+            self.redraw = true;
+        }
     }
 
     /// Show a message for `ms` milliseconds (0: until a key clears it, as display-time 0 and

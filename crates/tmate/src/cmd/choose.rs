@@ -1,7 +1,7 @@
 //! The commands that start tree modes (tmux 3.3a `cmd-choose-tree.c`, `cmd-find-window.c`):
 //! choose-tree, choose-buffer, choose-client, tmate 2.4's choose-window and choose-session,
-//! find-window; and switch-client, the default choose-tree template (one session per server:
-//! it selects the window and pane).
+//! find-window; and switch-client, the default choose-tree template (it moves the client to
+//! the chosen session, window and pane).
 
 use super::{Args, CmdOutcome, CmdResult, Ctx, Find, Target, fail, resolve_as};
 use crate::state::State;
@@ -144,24 +144,43 @@ fn find_filter(s: &str, c: bool, n: bool, t: bool, r: bool, i: bool) -> String {
     }
 }
 
-/// tmux 3.3a's switch-client with one session per server: `-T` sets the client's key table,
-/// `-r` toggles it read-only, `-n`/`-p`/`-l` have no other session to go to, and a target
-/// selects its window and pane (`-Z` keeps a zoomed window zoomed), copying the client's
-/// `update-environment` variables into the session unless `-E`.
+/// tmux 3.3a's switch-client: `-T` sets the client's key table, `-r` toggles it read-only,
+/// `-n`/`-p` move it to the next or previous session by name, `-l` to its last one, and a
+/// target moves it there, selecting that window and pane (`-Z` keeps a zoomed window zoomed);
+/// the client's `update-environment` variables go into the session unless `-E`.
 pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    if args.has('r') {
-        // tmux 3.3a: `-r` toggles the client's read-only (and ignore-size) flag.
-        let client = super::client::target_client(ctx, state, args.get('c'))?;
-        if let Some(c) = state.clients.get_mut(&client) {
-            let on = !c.read_only;
-            c.read_only = on;
-            c.ignore_size = on;
-            let session = c.session;
-            state.recompute_size(session);
+    // tmux finds the client, then the target, before anything else.
+    let client = super::client::target_client(ctx, state, args.get('c'));
+    let tflag = args.get('t');
+    let find = if tflag.is_some_and(|t| t.contains([':', '.', '%'])) {
+        Find::Pane
+    } else {
+        Find::Session
+    };
+    let plain = !['r', 'T', 'n', 'p', 'l'].into_iter().any(|f| args.has(f));
+    let client = match client {
+        Ok(c) => c,
+        // No client at all: a relay viewer choosing in a tree (tmate 2.4's choose-window
+        // and choose-session) still selects the window and pane, where tmux would fail.
+        Err(_) if plain && state.clients.is_empty() => {
+            let t = resolve_as(ctx, state, tflag, Find::Pane)?;
+            select_target(state, t, args.has('Z'));
+            return Ok(CmdResult::default());
         }
+        Err(e) => return fail(e),
+    };
+    let t = resolve_as(ctx, state, tflag, find)?;
+    if args.has('r')
+        && let Some(c) = state.clients.get_mut(&client)
+    {
+        // tmux 3.3a: `-r` toggles the client's read-only (and ignore-size) flag.
+        let on = !c.read_only;
+        c.read_only = on;
+        c.ignore_size = on;
+        let session = c.session;
+        state.recompute_size(session);
     }
     if let Some(table) = args.get('T') {
-        let client = super::client::target_client(ctx, state, args.get('c'))?;
         if !state.keys.tables.contains_key(table) {
             return fail(format!("table {table} doesn't exist"));
         }
@@ -172,26 +191,37 @@ pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
         );
         return Ok(CmdResult::default());
     }
-    if args.has('l') {
-        return fail("can't find last session");
-    }
-    // tmux finds no other session to go to.
-    if args.has('n') {
-        return fail("can't find next session");
-    }
-    if args.has('p') {
-        return fail("can't find previous session");
-    }
-    let t = resolve_as(ctx, state, args.get('t'), Find::Pane)?;
+    let from = state.clients.get(&client).map(|c| c.session);
+    let sid = if args.has('n') {
+        let next = from.and_then(|s| state.neighbour_session(s, true));
+        next.ok_or("can't find next session")?
+    } else if args.has('p') {
+        let previous = from.and_then(|s| state.neighbour_session(s, false));
+        previous.ok_or("can't find previous session")?
+    } else if args.has('l') {
+        state
+            .last_session(client)
+            .ok_or("can't find last session")?
+    } else {
+        select_target(state, t, args.has('Z'));
+        t.session
+    };
     // tmux 3.3a: the client's `update-environment` variables go into the session unless -E.
     if !args.has('E')
         && let Some(env) = ctx.client.env.clone()
     {
-        let patterns = super::session::update_patterns(state, Some(t.session));
-        if let Some(s) = state.sessions.get_mut(&t.session) {
+        let patterns = super::session::update_patterns(state, Some(sid));
+        if let Some(s) = state.sessions.get_mut(&sid) {
             s.environ.update(patterns.iter().map(String::as_str), &env);
         }
     }
+    state.set_client_session(client, sid);
+    Ok(CmdResult::default())
+}
+
+/// switch-client's target becomes its session's current window and that window's active
+/// pane (a zoomed window stays zoomed with `-Z`).
+fn select_target(state: &mut State, t: Target, keep_zoom: bool) {
     if let Some(w) = state.window_mut(t.session, t.window)
         && w.active != t.pane
     {
@@ -199,13 +229,12 @@ pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
         w.last = Some(w.active);
         w.active = t.pane;
         w.note_active();
-        if zoomed && args.has('Z') {
+        if zoomed && keep_zoom {
             w.zoomed = Some(t.pane);
         }
         state.apply_layout(t.session, t.window);
     }
     super::window::select_index(state, t.session, t.window);
-    Ok(CmdResult::default())
 }
 
 #[cfg(test)]

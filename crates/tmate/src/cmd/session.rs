@@ -90,10 +90,11 @@ fn new_session_size(
     let (sx, sy) = if detached || ctx.client.control {
         (size('x', default.0), size('y', default.1))
     } else {
-        (
-            ctx.client.cols.max(1),
-            ctx.client.rows.saturating_sub(1).max(1),
-        )
+        // An attached client's terminal as it is now (its attach command's size may be old).
+        let (cols, rows) = attached_client(ctx, state)
+            .and_then(|c| state.clients.get(&c))
+            .map_or((ctx.client.cols, ctx.client.rows), |c| c.tty_size);
+        (cols.max(1), rows.saturating_sub(1).max(1))
     };
     let own =
         (args.has('x') || args.has('y')).then(|| format!("{}x{}", size('x', sx), size('y', sy)));
@@ -167,8 +168,19 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         );
     }
     if !detached {
-        r.attach = Some(sid);
-        r.attach_flags = args.get('f').unwrap_or_default().to_string();
+        match attached_client(ctx, state) {
+            // tmux: a client that has a session moves to the new one.
+            Some(c) => {
+                if let Some(h) = state.clients.get_mut(&c) {
+                    h.set_flags(args.get('f').unwrap_or_default());
+                }
+                state.set_client_session(c, sid);
+            }
+            None => {
+                r.attach = Some(sid);
+                r.attach_flags = args.get('f').unwrap_or_default().to_string();
+            }
+        }
     }
     Ok(r)
 }
@@ -187,7 +199,8 @@ pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             None => return fail("no sessions"),
         },
     };
-    if !ctx.client.tty {
+    let moving = attached_client(ctx, state);
+    if moving.is_none() && !ctx.client.tty {
         return fail("open terminal failed: not a terminal");
     }
     // tmux `cmd_attach_session`: the client's variables into the session's environment.
@@ -205,11 +218,28 @@ pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     if args.has('r') {
         flags.push("read-only,ignore-size");
     }
+    if let Some(c) = moving {
+        // A client with a session moves there, the one it leaves (or this one) its last.
+        if let Some(h) = state.clients.get_mut(&c) {
+            h.set_flags(&flags.join(","));
+            h.last_session = Some(h.session);
+        }
+        state.set_client_session(c, sid);
+        return Ok(CmdResult::default());
+    }
     Ok(CmdResult {
         attach: Some(sid),
         attach_flags: flags.join(","),
         ..CmdResult::default()
     })
+}
+
+/// The attached client whose key binding or prompt runs the command: attach-session and
+/// new-session move it rather than attaching a new one.
+fn attached_client(ctx: &Ctx<'_>, state: &State) -> Option<u32> {
+    ctx.client
+        .attached
+        .filter(|c| state.clients.get(c).is_some_and(|h| h.control.is_none()))
 }
 
 pub fn has(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {

@@ -199,6 +199,12 @@ impl<'a> ControlClient<'a> {
     /// window names); ends the client when its session went or it fell too far behind.
     fn catch_up(&mut self, force: bool) {
         let st = self.shared.lock();
+        // Moved by a command (switch-client, its session destroyed): it follows.
+        if let Some(c) = st.clients.get(&self.id)
+            && self.session.is_some()
+        {
+            self.session = Some(c.session);
+        }
         if let Some(sid) = self.session
             && !st.sessions.contains_key(&sid)
         {
@@ -365,7 +371,11 @@ impl<'a> ControlClient<'a> {
         let activity = st.clock;
         let previous = self.session.replace(sid);
         match st.clients.get_mut(&self.id) {
-            Some(c) => c.session = sid,
+            Some(c) => {
+                // tmux `cmd_attach_session` for a client with a session.
+                c.last_session = Some(c.session);
+                st.set_client_session(self.id, sid);
+            }
             None => {
                 st.clients.insert(
                     self.id,

@@ -113,6 +113,7 @@ pub fn client_variable(state: &State, id: u32, key: &str) -> Option<String> {
         "client_readonly" => flag(c.read_only || c.control.as_ref().is_some_and(|c| c.read_only)),
         "client_control_mode" => flag(c.control.is_some()),
         "client_session" => state.sessions.get(&c.session)?.name.clone(),
+        "client_last_session" => state.sessions.get(&state.last_session(id)?)?.name.clone(),
         "client_pid" => c.pid?.to_string(),
         "client_created" => c.created.to_string(),
         "client_activity" => c.activity_time.to_string(),

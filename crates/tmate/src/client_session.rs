@@ -1,0 +1,158 @@
+//! A client's session changing, as tmux 3.3a's `server_client_set_session`: its last
+//! session, both sessions' sizes and focus, the new session's activity, alerts and latest
+//! client, and client-session-changed; where a destroyed session's clients go
+//! (`detach-on-destroy`, tmux's `server_destroy_session`); and the sessions switch-client
+//! `-n`/`-p` go to. Attached and control clients follow their handle's session on their next
+//! wake.
+
+use crate::state::{Sizer, State};
+
+impl State {
+    /// tmux `server_client_set_session` for a client that has a session: it moves to `sid`
+    /// (the one it left becomes its last session), or stays there, which raises
+    /// client-session-changed all the same, as in tmux.
+    pub fn set_client_session(&mut self, client: u32, sid: u32) {
+        let Some(c) = self.clients.get_mut(&client) else {
+            return;
+        };
+        let old = c.session;
+        if old != sid {
+            c.last_session = Some(old);
+        }
+        c.session = sid;
+        c.focused = true;
+        if old != sid {
+            crate::focus::update_session(self, old);
+            self.recompute_size(old);
+        }
+        self.recompute_size(sid);
+        self.touch(sid);
+        client_arrived(self, sid, client);
+        self.notify_client("client-session-changed", sid, client);
+    }
+
+    /// tmux `server_destroy_session`, before session `sid` goes: with `detach-on-destroy off`
+    /// its clients go to the other session least recently active (tmux 3.3a compares
+    /// activity times that way), with `no-detached` to such a session without clients; with
+    /// `on`, or when there is none, they stay and end with the session.
+    pub(crate) fn move_clients_off(&mut self, sid: u32) {
+        let detached_only = match self.session_option(sid, "detach-on-destroy").as_str() {
+            "off" => false,
+            "no-detached" => true,
+            _ => return,
+        };
+        let attached = |st: &State, s: u32| st.clients.values().any(|c| c.session == s);
+        let Some(to) = self
+            .sessions
+            .values()
+            .filter(|s| s.id != sid && !(detached_only && attached(self, s.id)))
+            .min_by_key(|s| (s.activity, s.name.clone()))
+            .map(|s| s.id)
+        else {
+            return;
+        };
+        let leaving: Vec<u32> = self
+            .clients
+            .iter()
+            .filter(|(_, c)| c.session == sid)
+            .map(|(id, _)| *id)
+            .collect();
+        for client in leaving {
+            self.set_client_session(client, to);
+        }
+    }
+
+    /// tmux `session_next_session` (`forward`) and `session_previous_session`: the session
+    /// after or before `from` in name order, wrapping around; `None` when it is the only one.
+    pub fn neighbour_session(&self, from: u32, forward: bool) -> Option<u32> {
+        let mut names: Vec<(&str, u32)> = self
+            .sessions
+            .values()
+            .map(|s| (s.name.as_str(), s.id))
+            .collect();
+        names.sort_unstable();
+        let at = names.iter().position(|(_, id)| *id == from)?;
+        let n = names.len();
+        let to = if forward {
+            (at + 1) % n
+        } else {
+            (at + n - 1) % n
+        };
+        names.get(to).map(|(_, id)| *id).filter(|id| *id != from)
+    }
+
+    /// The client's last session while it still exists (`#{client_last_session}`,
+    /// `switch-client -l`).
+    pub fn last_session(&self, client: u32) -> Option<u32> {
+        self.clients
+            .get(&client)
+            .and_then(|c| c.last_session)
+            .filter(|s| self.sessions.contains_key(s))
+    }
+}
+
+/// What a client coming to session `sid` does to it (tmux `server_client_set_session`): its
+/// activity and attach times, its current window's alerts seen and the client its latest,
+/// and the focus of that window's panes.
+pub(crate) fn client_arrived(st: &mut State, sid: u32, client: u32) {
+    if let Some(s) = st.sessions.get_mut(&sid) {
+        s.activity_time = crate::state::now_secs();
+        s.last_attached = s.activity_time;
+        let current = s.current;
+        if let Some(l) = s.windows.link_mut(&current) {
+            l.alerts = crate::alerts::Alerts::default();
+        }
+    }
+    let current = st.sessions.get(&sid).map(|s| s.current);
+    if let Some(w) = current.and_then(|idx| st.window_mut(sid, idx)) {
+        w.latest = Some(Sizer::Client(client));
+    }
+    crate::focus::update_session(st, sid);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{ClientHandle, Session};
+
+    fn with_sessions(names: &[&str]) -> State {
+        let mut st = State::default();
+        for name in names {
+            let sid = st.alloc_session();
+            let mut s = Session::new(sid, name, Default::default(), 0, (80, 24), 0);
+            s.activity = u64::from(sid);
+            st.sessions.insert(sid, s);
+        }
+        st
+    }
+
+    #[test]
+    fn next_and_previous_go_by_name_and_wrap() {
+        let st = with_sessions(&["b", "a", "c"]);
+        let id = |name: &str| st.sessions.values().find(|s| s.name == name).unwrap().id;
+        assert_eq!(st.neighbour_session(id("a"), true), Some(id("b")));
+        assert_eq!(st.neighbour_session(id("c"), true), Some(id("a")));
+        assert_eq!(st.neighbour_session(id("a"), false), Some(id("c")));
+        let one = with_sessions(&["only"]);
+        assert_eq!(one.neighbour_session(0, true), None);
+        assert_eq!(one.neighbour_session(0, false), None);
+    }
+
+    #[test]
+    fn moving_keeps_the_last_session_and_raises_the_hook() {
+        let mut st = with_sessions(&["a", "b"]);
+        let (tx, _rx) = tokio::sync::mpsc::channel(1);
+        st.clients
+            .insert(7, ClientHandle::new(0, tx, 0, "/dev/pts/9".into()));
+        st.set_client_session(7, 1);
+        assert_eq!(st.clients.get(&7).map(|c| c.session), Some(1));
+        assert_eq!(st.last_session(7), Some(0));
+        // The same session again: the last one stays.
+        st.set_client_session(7, 1);
+        assert_eq!(st.last_session(7), Some(0));
+        let raised: Vec<_> = st.hooks.queue.iter().map(|n| n.name).collect();
+        assert_eq!(raised, ["client-session-changed"; 2]);
+        st.sessions.remove(&0);
+        assert_eq!(st.last_session(7), None);
+    }
+}
