@@ -562,3 +562,41 @@ fn each_change_in_a_command_list_raises_its_hook() {
         &["unlink-window", "-t", ":7"],
     ]);
 }
+
+/// Zoom kept across a command (-Z: unzoomed, then zoomed again, each a layout change), a lone
+/// pane's layouts, resizes with no cell to move, last-pane, and modes ended by clear-history,
+/// respawn-pane and kill-pane, as in tmux 3.3a.
+#[test]
+fn zoom_and_mode_hooks_as_tmux() {
+    compare_hook_log(&[
+        &["select-layout"],
+        &["select-layout", "even-vertical"],
+        &["resize-pane", "-U", "2"],
+        &["split-window", "-h"],
+        &["resize-pane", "-U", "2"],
+        &["resize-pane", "-x", "20", "-y", "10"],
+        &["split-window", "-d"],
+        &["last-pane"],
+        &["last-pane"],
+        &["resize-pane", "-Z"],
+        &["last-pane", "-Z"],
+        &["select-pane", "-Z", "-t", ":0.2"],
+        &["rotate-window", "-Z"],
+        &["swap-pane", "-Z", "-D"],
+        &["kill-pane", "-a", "-t", ":0.0"],
+        &["copy-mode"],
+        &["clear-history"],
+        &["copy-mode"],
+        &["respawn-pane", "-k"],
+        &["split-window"],
+        &["copy-mode"],
+        &["kill-pane", "-a"],
+        &["copy-mode", "-q"],
+        &["new-window"],
+        &["swap-window", "-d", "-s", ":0", "-t", ":1"],
+        &["break-pane", "-s", ":0.0"],
+        &["split-window"],
+        &["choose-tree", "-Z"],
+        &["copy-mode"],
+    ]);
+}

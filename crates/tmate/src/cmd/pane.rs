@@ -160,13 +160,13 @@ fn neighbour_edge(
     }
 }
 
-pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
+/// select-pane's change of active pane: tmux 3.3a unzooms the window first and zooms it again
+/// after only with `-Z` (`window_push_zoom`, `window_pop_zoom`).
+pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32, keep_zoom: bool) {
     if state.window(sid, idx).is_some_and(|w| w.active != pane) {
-        // tmux 3.3a's select-pane unzooms (window_push_zoom without -Z).
-        if state.unzoom(sid, idx) {
-            state.apply_layout(sid, idx);
-        }
+        let rezoom = super::r#move::push_zoom(state, sid, idx, keep_zoom);
         state.set_active_pane(sid, idx, pane, true);
+        super::r#move::pop_zoom(state, sid, idx, rezoom);
     }
 }
 
@@ -213,7 +213,7 @@ pub fn select(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
         p.term.feed(format!("\x1b]2;{title}\x1b\\").as_bytes());
     }
     // tmux 3.3a leaves the session's current window as it is.
-    set_active(state, t.session, t.window, pane);
+    set_active(state, t.session, t.window, pane, args.has('Z'));
     Ok(CmdResult::default())
 }
 

@@ -203,10 +203,20 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
 
 /// End the mode; the pane shows its own screen again (and the relay gets a repaint of it).
 pub fn leave(state: &mut State, pane: u32) {
+    end(state, pane, true);
+}
+
+/// Copy mode takes the tree mode's place. tmux 3.3a stacks it over the tree mode, which
+/// stays (zoom included) and so tells of no end; here the tree mode goes, untold.
+pub fn covered(state: &mut State, pane: u32) {
+    end(state, pane, false);
+}
+
+fn end(state: &mut State, pane: u32, told: bool) {
     let Some(mode) = state.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
         return;
     };
-    if let Some((sid, idx)) = state.locate_pane(pane) {
+    if told && let Some((sid, idx)) = state.locate_pane(pane) {
         if mode.zoomed_here && state.unzoom(sid, idx) {
             state.apply_layout(sid, idx);
         }
