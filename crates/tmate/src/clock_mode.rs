@@ -58,6 +58,7 @@ pub fn enter(shared: &Arc<Shared>, state: &mut State, pane: u32) {
         term: PaneTerm::new(sx.max(1), sy.max(1), 0),
         drawn: None,
     }));
+    state.mode_changed(pane);
     refresh(state, pane);
     let shared = Arc::clone(shared);
     // tmux's one-second timer: the clock changes when the minute does.
@@ -85,11 +86,15 @@ pub fn enter(shared: &Arc<Shared>, state: &mut State, pane: u32) {
 
 /// Leave clock mode (a key, or the pane's mode reset). Returns whether it was on.
 pub fn leave(state: &mut State, pane: u32) -> bool {
-    state
+    let was = state
         .panes
         .get_mut(&pane)
         .and_then(|p| p.clock.take())
-        .is_some()
+        .is_some();
+    if was {
+        state.mode_changed(pane);
+    }
+    was
 }
 
 /// Redraw every clock whose time, size or colour changed (before a client draws: a resized

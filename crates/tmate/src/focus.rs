@@ -42,7 +42,7 @@ pub fn update_pane(st: &mut State, pane: u32) {
     } else {
         "pane-focus-out"
     };
-    crate::hooks_watch::notify_pane(st, hook, pane);
+    st.notify_pane(hook, pane);
 }
 
 /// tmux `window_update_focus`: the window's active pane.

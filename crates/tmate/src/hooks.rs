@@ -59,8 +59,6 @@ pub struct Hooks {
     /// The window or pane a command just made (new-window, split-window, new-session): its
     /// `after-` hook runs there, as tmux's commands set their hook's target.
     pub created: Option<Target>,
-    /// The model as the last notifications saw it (`crate::hooks_watch`).
-    pub seen: crate::hooks_watch::Seen,
 }
 
 impl State {
@@ -208,7 +206,7 @@ pub fn drain(shared: &Arc<Shared>, state: &mut State) {
     if state.hooks.running.is_some() {
         return;
     }
-    crate::hooks_watch::detect(state);
+    state.take_titles_set(true);
     let ran = !state.hooks.queue.is_empty();
     while let Some(n) = state.hooks.queue.pop_front() {
         let target = notification_target(state, &n);
@@ -239,8 +237,8 @@ pub fn drain(shared: &Arc<Shared>, state: &mut State) {
         run(shared, state, &client, n.name, target, vars);
     }
     if ran {
-        // What the hooks' commands changed raises nothing (tmux's NOHOOKS).
-        crate::hooks_watch::absorb(state);
+        // Titles the hooks' commands set raise nothing (tmux's NOHOOKS).
+        state.take_titles_set(false);
     }
 }
 

@@ -411,9 +411,11 @@ impl Cell {
 
     /// tmux `layout_resize_pane`: move the edge of `pane`'s cell in the nearest ancestor that
     /// runs in `dir` by `change` cells (the last cell moves its left/top edge instead).
-    pub fn resize_pane(&mut self, pane: u32, dir: Dir, change: i32, border: Border) {
-        self.resize_pane_in(pane, dir, change, border);
+    /// Returns whether there was such an ancestor (tmux tells of a layout change then).
+    pub fn resize_pane(&mut self, pane: u32, dir: Dir, change: i32, border: Border) -> bool {
+        let found = self.resize_pane_in(pane, dir, change, border).is_some();
         self.fix_offsets();
+        found
     }
 
     fn resize_pane_in(&mut self, pane: u32, dir: Dir, change: i32, border: Border) -> Option<()> {
@@ -587,16 +589,17 @@ impl Cell {
 
     /// tmux `layout_resize_pane_to`: make the pane's cell `size` wide (or high) by moving the
     /// edge in its nearest ancestor that runs in `dir`.
-    pub fn resize_pane_to(&mut self, pane: u32, dir: Dir, size: u16, border: Border) {
+    /// Returns whether there was such an ancestor, as `resize_pane`.
+    pub fn resize_pane_to(&mut self, pane: u32, dir: Dir, size: u16, border: Border) -> bool {
         let Some((have, last)) = self.cell_under_parent(pane, dir, None) else {
-            return;
+            return false;
         };
         let change = if last {
             i32::from(have) - i32::from(size)
         } else {
             i32::from(size) - i32::from(have)
         };
-        self.resize_pane(pane, dir, change, border);
+        self.resize_pane(pane, dir, change, border)
     }
 
     /// The size of `pane`'s ancestor directly under the nearest node running in `dir`, and

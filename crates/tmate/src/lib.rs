@@ -20,6 +20,7 @@
 pub mod alerts;
 pub mod attach;
 pub mod bindings;
+mod changes;
 pub mod client;
 mod client_session;
 pub mod clock_mode;
@@ -35,7 +36,6 @@ mod focus;
 pub mod format;
 pub mod handshake;
 pub mod hooks;
-pub(crate) mod hooks_watch;
 pub mod layout;
 mod layout_full;
 pub mod layout_string;

@@ -149,7 +149,9 @@ pub fn respawn_pane(
         .ok_or("no pane")?;
     let started = start_process(shared, state, pane, sid, command, cwd, sx, sy)?;
     let history = history_limit(state, sid);
+    let mut modes = 0;
     if let Some(p) = state.panes.get_mut(&pane) {
+        modes = p.mode_count();
         p.term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
         p.input = started.input;
         p.master = started.master;
@@ -162,6 +164,9 @@ pub fn respawn_pane(
         p.copy = None;
         p.tree = None;
         p.clock = None;
+    }
+    for _ in 0..modes {
+        state.mode_changed(pane);
     }
     Ok(())
 }
@@ -387,7 +392,7 @@ pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) 
     }
     if titled > 0 {
         // tmux raises pane-title-changed on each title the program sets.
-        crate::hooks_watch::titles_set(st, id, titled);
+        st.titles_set(id, titled);
     }
     titled > 0
 }

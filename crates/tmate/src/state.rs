@@ -80,6 +80,15 @@ pub fn now_secs() -> i64 {
 }
 
 impl Pane {
+    /// How many modes the pane is in (copy mode with a view mode under it counts two).
+    pub fn mode_count(&self) -> usize {
+        let copy = self
+            .copy
+            .as_ref()
+            .map_or(0, |c| 1 + usize::from(c.under.is_some()));
+        copy + usize::from(self.clock.is_some()) + usize::from(self.tree.is_some())
+    }
+
     /// How the pane's program wants keys encoded (cursor and keypad modes; xterm-style
     /// modifiers always, as tmux 3.3a's `xterm-keys on`).
     pub fn key_modes(&self) -> tmate_proto::PaneKeyModes {
@@ -873,13 +882,16 @@ impl State {
         }
     }
 
-    /// Split `pane` in window (`sid`, `idx`); the caller spawned `new` already.
+    /// Split `pane` in window (`sid`, `idx`) and make `new` active; the caller spawned `new`
+    /// already.
     pub fn split(&mut self, sid: u32, idx: u32, pane: u32, dir: Dir, new: u32) -> Option<()> {
-        self.split_how(sid, idx, pane, dir, new, crate::layout::SplitHow::default())
+        self.split_how(sid, idx, pane, dir, new, crate::layout::SplitHow::default())?;
+        self.set_active_pane(sid, idx, new, true);
+        Some(())
     }
 
-    /// `split` with tmux's `-l`/`-p` size for the new pane, `-b` (new pane first) and `-f`
-    /// (across the whole window).
+    /// Split `pane` with tmux's `-l`/`-p` size for the new pane, `-b` (new pane first) and
+    /// `-f` (across the whole window); the active pane stays (the caller decides).
     pub fn split_how(
         &mut self,
         sid: u32,
@@ -889,30 +901,45 @@ impl State {
         new: u32,
         how: crate::layout::SplitHow,
     ) -> Option<()> {
+        self.unzoom(sid, idx);
         let w = self.window_mut(sid, idx)?;
-        w.zoomed = None;
-        w.layout
-            .split_how(pane, dir, new, how, Border::window(w.pane_status))?;
-        w.insert_pane(new, pane, how.before, how.full);
-        w.last = Some(w.active);
-        w.active = new;
-        w.note_active();
+        let split = w
+            .layout
+            .split_how(pane, dir, new, how, Border::window(w.pane_status));
+        if split.is_some() {
+            w.insert_pane(new, pane, how.before, how.full);
+        }
         self.apply_layout(sid, idx);
-        Some(())
+        split
     }
 
-    /// Remove a pane; closes its window and session when they become empty. The PTY's process
-    /// gets SIGHUP like tmux's closing of the master.
+    /// Remove a pane (tmux `server_kill_pane`); closes its window and session when they
+    /// become empty. The PTY's process gets SIGHUP like tmux's closing of the master.
     pub fn remove_pane(&mut self, pane: u32) {
+        let modes = self.forget_pane(pane);
+        self.close_pane_cell(pane, false);
+        for _ in 0..modes {
+            self.mode_changed(pane);
+        }
+    }
+
+    /// A pane destroyed: out of the panes, its live process hung up. Returns how many modes
+    /// it was in (tmux `window_pane_reset_mode_all` raises pane-mode-changed for each).
+    pub fn forget_pane(&mut self, pane: u32) -> usize {
+        let Some(p) = self.panes.remove(&pane) else {
+            return 0;
+        };
         // A dead pane's pid was reaped and may belong to someone else now.
-        if let Some(pid) = self
-            .panes
-            .remove(&pane)
-            .filter(|p| p.dead.is_none())
-            .and_then(|p| p.pid)
-        {
+        if let Some(pid) = p.pid.filter(|_| p.dead.is_none()) {
             self.effects.push(Effect::Hangup(pid));
         }
+        p.mode_count()
+    }
+
+    /// `pane` leaves its window's layout (tmux `layout_close_pane`, after unzooming) and pane
+    /// list (`window_lost_pane`), in that order unless `lost_first` (break-pane's order); the
+    /// window goes when it was its last pane.
+    pub fn close_pane_cell(&mut self, pane: u32, lost_first: bool) {
         let Some((sid, idx)) = self.locate_pane(pane) else {
             return;
         };
@@ -920,24 +947,21 @@ impl State {
             return;
         };
         let before = w.pane_ids();
-        w.order.retain(|p| *p != pane);
-        if !w.layout.remove(pane) {
+        if before.len() <= 1 {
             self.remove_window(sid, idx);
             return;
         }
-        w.zoomed = None;
-        // tmux `window_lost_pane`: the last pane, else the previous one, else the next.
-        if w.active == pane {
-            let pos = before.iter().position(|p| *p == pane).unwrap_or(0);
-            let near = pos
-                .checked_sub(1)
-                .and_then(|i| before.get(i))
-                .or(before.get(pos + 1))
-                .copied();
-            w.active = w.last.take().or(near).unwrap_or(0);
+        self.unzoom(sid, idx);
+        if lost_first {
+            self.lose_pane(sid, idx, pane, &before);
         }
-        if w.last == Some(pane) {
-            w.last = None;
+        if let Some(w) = self.window_mut(sid, idx) {
+            w.order.retain(|p| *p != pane);
+            w.layout.remove(pane);
+        }
+        self.layout_changed(sid, idx);
+        if !lost_first {
+            self.lose_pane(sid, idx, pane, &before);
         }
         self.apply_layout(sid, idx);
     }
@@ -959,6 +983,10 @@ impl State {
                 Some(n) => {
                     s.current = n;
                     s.forget(n);
+                    s.forget(idx);
+                    // tmux `session_detach` moves on with `session_set_current`.
+                    self.current_window_changed(sid, idx);
+                    return;
                 }
                 None => {
                     self.close_session(sid);
@@ -1033,13 +1061,9 @@ impl State {
     /// A window that went: its panes forgotten, their live processes hung up.
     fn hang_up_window(&mut self, w: &Window) {
         for p in w.pane_ids() {
-            self.panes
-                .remove(&p)
-                .filter(|p| p.dead.is_none())
-                .map(|p| p.pid)
-                .into_iter()
-                .flatten()
-                .for_each(|pid| self.effects.push(Effect::Hangup(pid)));
+            for _ in 0..self.forget_pane(p) {
+                self.mode_changed(p);
+            }
         }
     }
 
@@ -1068,14 +1092,19 @@ impl State {
     }
 
     /// Window (`sid`, `idx`) becomes `sx` x `sy`, its layout and panes with it.
+    /// tmux `resize_window`, raising window-layout-changed and window-resized.
     pub fn resize_window(&mut self, sid: u32, idx: u32, (sx, sy): (u16, u16)) {
-        if let Some(w) = self.window_mut(sid, idx) {
-            w.sx = sx;
-            w.sy = sy;
-            w.layout.resize(sx, sy, Border::window(w.pane_status));
-            w.pending_size = None;
-        }
+        let Some(w) = self.window_mut(sid, idx) else {
+            return;
+        };
+        w.sx = sx;
+        w.sy = sy;
+        w.layout.resize(sx, sy, Border::window(w.pane_status));
+        w.pending_size = None;
+        let wid = w.id;
         self.apply_layout(sid, idx);
+        self.notify_about_window("window-layout-changed", wid);
+        self.notify_about_window("window-resized", wid);
     }
 }
 

@@ -438,3 +438,165 @@ async fn focus_events_as_tmux() {
         });
     }
 }
+
+/// The hooks tmux 3.3a raises where the model changes, all appending to one option so their
+/// order shows.
+const LOGGED: &[&str] = &[
+    "session-window-changed",
+    "window-pane-changed",
+    "window-resized",
+    "pane-mode-changed",
+    "window-layout-changed",
+];
+
+/// Each step (`;` separating commands of one list) on a session made 80x24 with the LOGGED
+/// hooks set: its exit status and the hooks it raised, in order, tmate against tmux.
+fn compare_hook_log(steps: &[&[&str]]) {
+    let mut seen = Vec::new();
+    for m in [Mux::tmux(), Mux::tmate()] {
+        m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+        m.run(&["set", "-gw", "automatic-rename", "off"]);
+        for h in LOGGED {
+            m.run(&[
+                "set-hook",
+                "-g",
+                h,
+                "set -gaF @log '#{hook}:#{hook_session}:#{hook_window}:#{hook_pane}|'",
+            ]);
+        }
+        let mut outs = Vec::new();
+        for step in steps {
+            let o = m.run_output(step);
+            let log = m.run(&["show", "-gqv", "@log"]);
+            m.run(&["set", "-gu", "@log"]);
+            outs.push((step.join(" "), o.status.code(), log));
+        }
+        seen.push(outs);
+    }
+    let differ: Vec<String> = seen[0]
+        .iter()
+        .zip(&seen[1])
+        .filter(|(x, y)| x != y)
+        .map(|(x, y)| format!("tmux:  {x:?}\ntmate: {y:?}"))
+        .collect();
+    assert!(differ.is_empty(), "\n{}", differ.join("\n"));
+}
+
+/// window-layout-changed after each command that changes a layout in tmux 3.3a, as often as
+/// tmux raises it (select-layout twice: once by the layout, once by the command) and in its
+/// order with window-pane-changed.
+#[test]
+fn layout_hooks_as_tmux() {
+    compare_hook_log(&[
+        &["split-window"],
+        &["split-window", "-h"],
+        &["select-layout", "even-horizontal"],
+        &["next-layout"],
+        &["previous-layout"],
+        &["select-layout", "-E"],
+        &["select-layout", "-o"],
+        &["select-layout", "tiled"],
+        &["select-layout", "main-vertical"],
+        &["resize-pane", "-L", "3"],
+        &["resize-pane", "-x", "20"],
+        &["resize-pane", "-Z"],
+        &["resize-pane", "-Z"],
+        &["resize-pane", "-Z"],
+        &["select-pane", "-t", ":0.0"],
+        &["resize-pane", "-Z"],
+        &["kill-pane", "-t", ":0.1"],
+        &["swap-pane", "-s", ":0.0", "-t", ":0.1"],
+        &["swap-pane", "-d", "-s", ":0.0", "-t", ":0.1"],
+        &["rotate-window"],
+        &["rotate-window", "-D"],
+        &["new-window", "-d"],
+        &["join-pane", "-s", ":1", "-t", ":0"],
+        &["join-pane", "-d", "-s", ":0.0", "-t", ":0.1"],
+        &["break-pane", "-d", "-s", ":0.1"],
+        &["move-pane", "-s", ":1", "-t", ":0"],
+        &["resize-window", "-x", "60", "-y", "20"],
+        &["resize-window", "-x", "60", "-y", "20"],
+        &["kill-pane"],
+    ]);
+}
+
+/// Two changes of one kind in one command list raise two hooks, as in tmux 3.3a.
+#[test]
+fn each_change_in_a_command_list_raises_its_hook() {
+    compare_hook_log(&[
+        &["new-window", "-d"],
+        &["split-window"],
+        &[
+            "select-window",
+            "-t",
+            ":1",
+            ";",
+            "select-window",
+            "-t",
+            ":0",
+            ";",
+            "select-window",
+            "-t",
+            ":1",
+        ],
+        &["last-window", ";", "next-window"],
+        &[
+            "select-pane",
+            "-t",
+            ":0.0",
+            ";",
+            "select-pane",
+            "-t",
+            ":0.1",
+            ";",
+            "select-pane",
+            "-t",
+            ":0.0",
+        ],
+        &["copy-mode", ";", "send", "-X", "cancel", ";", "clock-mode"],
+        &["kill-pane", "-t", ":0.0"],
+        &["move-window", "-s", ":0", "-t", ":5"],
+        &["new-window"],
+        &["kill-window"],
+        &["link-window", "-s", ":1", "-t", ":7"],
+        &["unlink-window", "-t", ":7"],
+    ]);
+}
+
+/// Zoom kept across a command (-Z: unzoomed, then zoomed again, each a layout change), a lone
+/// pane's layouts, resizes with no cell to move, last-pane, and modes ended by clear-history,
+/// respawn-pane and kill-pane, as in tmux 3.3a.
+#[test]
+fn zoom_and_mode_hooks_as_tmux() {
+    compare_hook_log(&[
+        &["select-layout"],
+        &["select-layout", "even-vertical"],
+        &["resize-pane", "-U", "2"],
+        &["split-window", "-h"],
+        &["resize-pane", "-U", "2"],
+        &["resize-pane", "-x", "20", "-y", "10"],
+        &["split-window", "-d"],
+        &["last-pane"],
+        &["last-pane"],
+        &["resize-pane", "-Z"],
+        &["last-pane", "-Z"],
+        &["select-pane", "-Z", "-t", ":0.2"],
+        &["rotate-window", "-Z"],
+        &["swap-pane", "-Z", "-D"],
+        &["kill-pane", "-a", "-t", ":0.0"],
+        &["copy-mode"],
+        &["clear-history"],
+        &["copy-mode"],
+        &["respawn-pane", "-k"],
+        &["split-window"],
+        &["copy-mode"],
+        &["kill-pane", "-a"],
+        &["copy-mode", "-q"],
+        &["new-window"],
+        &["swap-window", "-d", "-s", ":0", "-t", ":1"],
+        &["break-pane", "-s", ":0.0"],
+        &["split-window"],
+        &["choose-tree", "-Z"],
+        &["copy-mode"],
+    ]);
+}

@@ -19,11 +19,12 @@ fn buffer_limit(state: &State) -> usize {
 
 pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
     // Copy mode replaces a tree mode (tmux stacks them; -q leaves both).
-    crate::tree::leave(state, t.pane);
     if args.has('q') {
+        crate::tree::leave(state, t.pane);
         crate::copy::leave_all(state, t.pane);
         return Ok(CmdResult::default());
     }
+    crate::tree::covered(state, t.pane);
     // -M: the pane under the mouse, where a selection starts (only when newly entered).
     let mouse = args
         .has('M')

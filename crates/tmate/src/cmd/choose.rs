@@ -222,17 +222,13 @@ pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
 /// switch-client's target becomes its session's current window and that window's active
 /// pane (a zoomed window stays zoomed with `-Z`).
 fn select_target(state: &mut State, t: Target, keep_zoom: bool) {
-    if let Some(w) = state.window_mut(t.session, t.window)
-        && w.active != t.pane
+    if state
+        .window(t.session, t.window)
+        .is_some_and(|w| w.active != t.pane)
     {
-        let zoomed = w.zoomed.take().is_some();
-        w.last = Some(w.active);
-        w.active = t.pane;
-        w.note_active();
-        if zoomed && keep_zoom {
-            w.zoomed = Some(t.pane);
-        }
-        state.apply_layout(t.session, t.window);
+        let rezoom = super::r#move::push_zoom(state, t.session, t.window, keep_zoom);
+        state.set_active_pane(t.session, t.window, t.pane, true);
+        super::r#move::pop_zoom(state, t.session, t.window, rezoom);
     }
     super::window::select_index(state, t.session, t.window);
 }

@@ -7,20 +7,18 @@ use crate::layout::{Border, Cell, Dir};
 use crate::state::State;
 
 pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
-    let Some(w) = state.window_mut(t.session, t.window) else {
+    let Some(zoomed) = state
+        .window(t.session, t.window)
+        .map(|w| w.zoomed.is_some())
+    else {
         return fail("no window");
     };
     if args.has('Z') {
         // tmux `window_zoom`: a window with one pane does not zoom.
-        if w.zoomed.is_some() {
-            w.zoomed = None;
-        } else if w.pane_ids().len() > 1 {
-            w.zoomed = Some(t.pane);
-            w.last = (w.active != t.pane).then_some(w.active).or(w.last);
-            if w.active != t.pane {
-                w.active = t.pane;
-                w.note_active();
-            }
+        if zoomed {
+            state.unzoom(t.session, t.window);
+        } else {
+            state.zoom(t.session, t.window, t.pane);
         }
         state.apply_layout(t.session, t.window);
         return Ok(CmdResult::default());
@@ -30,8 +28,11 @@ pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         // MouseDrag1Border binding of it alone hands the drag to the border (`crate::mouse`).
         return Ok(CmdResult::default());
     }
+    state.unzoom(t.session, t.window);
+    let Some(w) = state.window_mut(t.session, t.window) else {
+        return fail("no window");
+    };
     if args.has('x') || args.has('y') {
-        w.zoomed = None;
         let (wsx, wsy) = (w.sx, w.sy);
         for (flag, dir, cur, what) in [
             ('x', Dir::LeftRight, wsx, "width"),
@@ -45,9 +46,12 @@ pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
                     return fail(format!("{what} {e}"));
                 }
             };
-            if let Some(w) = state.window_mut(t.session, t.window) {
+            let resized = state.window_mut(t.session, t.window).is_some_and(|w| {
                 w.layout
-                    .resize_pane_to(t.pane, dir, size, Border::window(w.pane_status));
+                    .resize_pane_to(t.pane, dir, size, Border::window(w.pane_status))
+            });
+            if resized {
+                state.layout_changed(t.session, t.window);
             }
         }
         state.apply_layout(t.session, t.window);
@@ -67,12 +71,12 @@ pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
         ('U', Dir::TopBottom, -adjust),
         ('D', Dir::TopBottom, adjust),
     ];
-    w.zoomed = None;
-    for (flag, dir, change) in moves {
-        if args.has(flag) {
-            w.layout
-                .resize_pane(t.pane, dir, change, Border::window(w.pane_status));
-        }
+    // tmux takes the first of -L -R -U -D.
+    if let Some((_, dir, change)) = moves.into_iter().find(|(flag, _, _)| args.has(*flag))
+        && w.layout
+            .resize_pane(t.pane, dir, change, Border::window(w.pane_status))
+    {
+        state.layout_changed(t.session, t.window);
     }
     state.apply_layout(t.session, t.window);
     Ok(CmdResult::default())
@@ -105,10 +109,10 @@ pub fn apply_named(state: &mut State, sid: u32, idx: u32, n: usize) {
     let other_h = state.option(sid, idx, "other-pane-height");
     let main_w = state.option(sid, idx, "main-pane-width");
     let other_w = state.option(sid, idx, "other-pane-width");
+    state.unzoom(sid, idx);
     let Some(w) = state.window_mut(sid, idx) else {
         return;
     };
-    w.zoomed = None;
     let ids = w.pane_ids();
     let cell = match n {
         0 => Cell::even(&ids, Dir::LeftRight, w.sx, w.sy),
@@ -122,6 +126,10 @@ pub fn apply_named(state: &mut State, sid: u32, idx: u32, n: usize) {
     }
     w.lastlayout = Some(n.min(LAYOUTS.len() - 1));
     state.apply_layout(sid, idx);
+    // tmux's layouts tell of the change themselves (not for a lone pane, left as it is).
+    if ids.len() > 1 {
+        state.layout_changed(sid, idx);
+    }
 }
 
 /// next-layout and previous-layout (also `select-layout -n`/`-p`).
@@ -138,41 +146,50 @@ fn step(state: &mut State, sid: u32, idx: u32, forward: bool) {
 }
 
 pub fn select_layout(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+    state.unzoom(t.session, t.window);
     let old = state.window_mut(t.session, t.window).map(|w| {
-        w.zoomed = None;
         let now = crate::layout_string::dump(&w.layout);
         std::mem::replace(&mut w.old_layout, now)
     });
     let old = old.flatten();
     state.apply_layout(t.session, t.window);
-    let result = select_layout_as_asked(state, args, t, old.as_deref());
-    if result.is_err()
-        && let Some(w) = state.window_mut(t.session, t.window)
-    {
-        // tmux keeps the layout `-o` returns to when the command fails.
-        w.old_layout = old;
+    match select_layout_as_asked(state, args, t, old.as_deref()) {
+        Ok(changed) => {
+            // tmux's select-layout tells of the change (again, after the layout did).
+            if changed {
+                state.layout_changed(t.session, t.window);
+            }
+            Ok(CmdResult::default())
+        }
+        Err(e) => {
+            if let Some(w) = state.window_mut(t.session, t.window) {
+                // tmux keeps the layout `-o` returns to when the command fails.
+                w.old_layout = old;
+            }
+            Err(e)
+        }
     }
-    result
 }
 
 /// select-layout's choices in tmux's order: -n/-p, -E, a predefined name (or the last one),
 /// then a layout string (the argument, or with -o the layout before the last select-layout).
+/// Returns whether a layout was set.
 fn select_layout_as_asked(
     state: &mut State,
     args: &Args,
     t: Target,
     old: Option<&str>,
-) -> CmdOutcome {
+) -> Result<bool, String> {
     if args.has('n') || args.has('p') {
         step(state, t.session, t.window, args.has('n'));
-        return Ok(CmdResult::default());
+        return Ok(true);
     }
     if args.has('E') {
         if let Some(w) = state.window_mut(t.session, t.window) {
             w.layout.spread_out(t.pane);
         }
         state.apply_layout(t.session, t.window);
-        return Ok(CmdResult::default());
+        return Ok(true);
     }
     let name = match args.rest.first() {
         Some(name) => Some(name.as_str()),
@@ -186,13 +203,14 @@ fn select_layout_as_asked(
         };
         if let Some(n) = predefined {
             apply_named(state, t.session, t.window, n);
-            return Ok(CmdResult::default());
+            return Ok(true);
         }
     }
-    if let Some(text) = name {
-        apply_string(state, t, text).map_err(|cause| format!("{cause}: {text}"))?;
-    }
-    Ok(CmdResult::default())
+    let Some(text) = name else {
+        return Ok(false);
+    };
+    apply_string(state, t, text).map_err(|cause| format!("{cause}: {text}"))?;
+    Ok(true)
 }
 
 /// tmux `layout_parse` on the window: the window takes the layout's size and its panes the
@@ -217,6 +235,8 @@ fn apply_string(state: &mut State, t: Target, text: &str) -> Result<(), String> 
         w.layout.resize(sx, sy, Border::window(w.pane_status));
     }
     state.apply_layout(t.session, t.window);
+    // tmux `layout_parse` tells of the change itself.
+    state.layout_changed(t.session, t.window);
     Ok(())
 }
 
@@ -230,7 +250,10 @@ pub fn previous_layout(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutc
 
 fn layout_step(ctx: &Ctx<'_>, state: &mut State, args: &Args, forward: bool) -> CmdOutcome {
     let t = super::resolve_as(ctx, state, args.get('t'), super::Find::Window)?;
+    // select-layout's path in tmux: unzoomed, the layout set, the change told again.
+    state.unzoom(t.session, t.window);
     step(state, t.session, t.window, forward);
+    state.layout_changed(t.session, t.window);
     Ok(CmdResult::default())
 }
 
@@ -250,15 +273,10 @@ pub fn last_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> C
     let Some(last) = last else {
         return fail("no last pane");
     };
-    if let Some(w) = state.window_mut(t.session, t.window) {
-        if w.zoomed.is_some_and(|z| z != last) && !args.has('Z') {
-            w.zoomed = None;
-        }
-        w.last = Some(w.active);
-        w.active = last;
-        w.note_active();
-    }
-    state.apply_layout(t.session, t.window);
+    // tmux `window_push_zoom`, `window_set_active_pane`, `window_pop_zoom`.
+    let rezoom = super::r#move::push_zoom(state, t.session, t.window, args.has('Z'));
+    state.set_active_pane(t.session, t.window, last, true);
+    super::r#move::pop_zoom(state, t.session, t.window, rezoom);
     Ok(CmdResult::default())
 }
 

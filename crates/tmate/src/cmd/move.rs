@@ -11,36 +11,26 @@ use crate::state::{State, Window};
 
 /// A placeholder leaf while a pane moves within one tree (pane ids never reach it).
 const MOVING: u32 = u32::MAX;
+/// What a pane that moved out leaves in a window that goes once the move is done.
+const LEFT: u32 = u32::MAX - 1;
 
 /// tmux `window_push_zoom`: unzoom; the window re-zooms its active pane afterwards only with
 /// `-Z` and when it was zoomed.
-fn push_zoom(state: &mut State, sid: u32, idx: u32, keep: bool) -> bool {
-    let was = state
-        .window_mut(sid, idx)
-        .map(|w| w.zoomed.take().is_some())
-        .unwrap_or(false);
-    was && keep
+pub(super) fn push_zoom(state: &mut State, sid: u32, idx: u32, keep: bool) -> bool {
+    state.unzoom(sid, idx) && keep
 }
 
-fn pop_zoom(state: &mut State, sid: u32, idx: u32, rezoom: bool) {
-    if let Some(w) = state.window_mut(sid, idx)
-        && rezoom
-        && w.pane_ids().len() > 1
-    {
-        w.zoomed = Some(w.active);
+/// tmux `window_pop_zoom`: the active pane zoomed again when `push_zoom` said so.
+pub(super) fn pop_zoom(state: &mut State, sid: u32, idx: u32, rezoom: bool) {
+    if rezoom && let Some(active) = state.window(sid, idx).map(|w| w.active) {
+        state.zoom(sid, idx, active);
     }
     state.apply_layout(sid, idx);
 }
 
 /// tmux `window_set_active_pane` (no unzoom: callers did that).
 fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
-    if let Some(w) = state.window_mut(sid, idx)
-        && w.active != pane
-    {
-        w.last = Some(w.active);
-        w.active = pane;
-        w.note_active();
-    }
+    state.set_active_pane(sid, idx, pane, true);
 }
 
 pub fn swap_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
@@ -135,6 +125,10 @@ fn swap(state: &mut State, src: Target, dst: Target, detached: bool) {
     }
     state.apply_layout(src.session, src.window);
     state.apply_layout(dst.session, dst.window);
+    state.layout_changed(src.session, src.window);
+    if !same {
+        state.layout_changed(dst.session, dst.window);
+    }
 }
 
 /// `-l N`/`-l N%` or `-p N` for a cell `cur` wide: tmux's `size ...` errors.
@@ -177,9 +171,7 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let dst = resolve(ctx, state, args.get('t'))?;
     let src = resolve_source(ctx, state, args.get('s'), Find::Pane)?;
     for t in [dst, src] {
-        if let Some(w) = state.window_mut(t.session, t.window) {
-            w.zoomed = None;
-        }
+        state.unzoom(t.session, t.window);
         state.apply_layout(t.session, t.window);
     }
     if src.pane == dst.pane {
@@ -214,12 +206,23 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     if split.is_none() {
         return fail("create pane failed: pane too small");
     }
-    // Out of its window like tmux's layout_close_pane (the window goes when emptied), then
-    // into the new cell.
+    // Out of its window like tmux's layout_close_pane, then into the new cell. A window left
+    // empty goes last, as in tmux (after the target window is selected).
     let Some(pane) = state.panes.remove(&src.pane) else {
         return fail("no pane");
     };
-    state.remove_pane(src.pane);
+    let src_wid = state.window(src.session, src.window).map(|w| w.id);
+    let emptied = state
+        .window(src.session, src.window)
+        .is_some_and(|w| w.pane_ids().len() == 1);
+    if emptied {
+        state.layout_changed(src.session, src.window);
+        if let Some(w) = state.window_mut(src.session, src.window) {
+            w.relabel_pane(src.pane, LEFT);
+        }
+    } else {
+        state.close_pane_cell(src.pane, false);
+    }
     state.panes.insert(src.pane, pane);
     let Some((sid, idx)) = dst_wid.and_then(|w| state.locate_window(w)) else {
         return fail("no window");
@@ -238,7 +241,15 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         set_active(state, sid, idx, src.pane);
         super::window::select_index(state, sid, idx);
     }
-    state.apply_layout(sid, idx);
+    match src_wid.and_then(|w| state.locate_window(w)) {
+        Some((s, i)) if emptied => state.remove_window(s, i),
+        Some((s, i)) => state.layout_changed(s, i),
+        None => {}
+    }
+    if let Some((sid, idx)) = dst_wid.and_then(|w| state.locate_window(w)) {
+        state.layout_changed(sid, idx);
+        state.apply_layout(sid, idx);
+    }
     Ok(CmdResult::default())
 }
 
@@ -415,13 +426,17 @@ pub(super) fn relink(
     } else {
         Some(move_across(state, (sid, idx), (dst, new_idx))?)
     };
-    if let Some(s) = state.sessions.get_mut(&dst)
-        && (select || !s.windows.contains_key(&s.current))
+    if let Some(cur) = state
+        .sessions
+        .get(&dst)
+        .filter(|s| select || !s.windows.contains_key(&s.current))
+        .map(|s| s.current)
     {
-        let cur = s.current;
-        s.select(new_idx);
+        state.select_window(dst, new_idx);
         // The replaced current window is gone: it leaves no trace on the stack.
-        if !s.windows.contains_key(&cur) {
+        if let Some(s) = state.sessions.get_mut(&dst)
+            && !s.windows.contains_key(&cur)
+        {
             s.forget(cur);
         }
     }
@@ -582,9 +597,7 @@ pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let mut src = resolve(ctx, state, args.get('s'))?;
     let (dst, at) = index_target(ctx, state, args.get('t'))?;
     let at = place(state, args, (dst, at), &mut src)?;
-    if let Some(w) = state.window_mut(src.session, src.window) {
-        w.zoomed = None;
-    }
+    state.unzoom(src.session, src.window);
     state.apply_layout(src.session, src.window);
     let Some(w) = state.window(src.session, src.window) else {
         return fail("no window");
@@ -612,16 +625,16 @@ pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         let Some(pane) = state.panes.remove(&src.pane) else {
             return fail("no pane");
         };
-        state.remove_pane(src.pane);
+        state.close_pane_cell(src.pane, true);
         state.panes.insert(src.pane, pane);
         let wid = state.alloc_window();
         let idx = at.unwrap_or_else(|| first_free(state, dst));
         let w = Window::new(wid, None, src.pane, wsx, wsy);
         if let Some(s) = state.sessions.get_mut(&dst) {
             s.windows.insert(idx, w);
-            if !args.has('d') {
-                s.select(idx);
-            }
+        }
+        if !args.has('d') {
+            state.select_window(dst, idx);
         }
         fit(state, dst, idx);
         state.apply_layout(dst, idx);

@@ -60,16 +60,12 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
         state.remove_pane(new);
         return fail("no space for new pane");
     }
-    if args.has('d')
-        && let Some(w) = state.window_mut(t.session, t.window)
-    {
-        w.active = t.pane;
-        w.last = Some(new);
-        // tmux never made the detached pane active.
-        w.forget_active(new);
+    // tmux `spawn_pane`: the new pane is made active (unless -d), then the layout told of.
+    if !args.has('d') {
+        state.set_active_pane(t.session, t.window, new, true);
     }
     state.hooks.created = Some(Target { pane: new, ..t });
-    state.notify_window("window-layout-changed", t.session, t.window, None);
+    state.layout_changed(t.session, t.window);
     let mut r = CmdResult::default();
     if args.has('P') {
         let fmt = args
@@ -164,17 +160,13 @@ fn neighbour_edge(
     }
 }
 
-pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32) {
-    if let Some(w) = state.window_mut(sid, idx)
-        && w.active != pane
-    {
-        w.last = Some(w.active);
-        w.active = pane;
-        w.note_active();
-        // tmux 3.3a's select-pane unzooms (window_push_zoom without -Z).
-        if w.zoomed.take().is_some() {
-            state.apply_layout(sid, idx);
-        }
+/// select-pane's change of active pane: tmux 3.3a unzooms the window first and zooms it again
+/// after only with `-Z` (`window_push_zoom`, `window_pop_zoom`).
+pub fn set_active(state: &mut State, sid: u32, idx: u32, pane: u32, keep_zoom: bool) {
+    if state.window(sid, idx).is_some_and(|w| w.active != pane) {
+        let rezoom = super::r#move::push_zoom(state, sid, idx, keep_zoom);
+        state.set_active_pane(sid, idx, pane, true);
+        super::r#move::pop_zoom(state, sid, idx, rezoom);
     }
 }
 
@@ -220,8 +212,8 @@ pub fn select(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
         // Titles go through the terminal like a program's OSC 2, so pane_title sees them.
         p.term.feed(format!("\x1b]2;{title}\x1b\\").as_bytes());
     }
-    super::window::select_index(state, t.session, t.window);
-    set_active(state, t.session, t.window, pane);
+    // tmux 3.3a leaves the session's current window as it is.
+    set_active(state, t.session, t.window, pane, args.has('Z'));
     Ok(CmdResult::default())
 }
 

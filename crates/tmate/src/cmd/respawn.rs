@@ -61,9 +61,12 @@ pub fn respawn_window(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) 
     let Some((first, others)) = ids.split_first() else {
         return fail("no pane");
     };
-    // Only the first pane stays, at the window's full size.
+    // Only the first pane stays, at the window's full size (tmux destroys the others with no
+    // layout or active pane change told, `spawn_window`).
     for p in others {
-        state.remove_pane(*p);
+        for _ in 0..state.forget_pane(*p) {
+            state.mode_changed(*p);
+        }
     }
     if let Some(w) = state.window_mut(t.session, t.window) {
         w.zoomed = None;

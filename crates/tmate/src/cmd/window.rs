@@ -50,9 +50,9 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let w = Window::new(wid, args.get('n').map(str::to_string), pane, sx, sy);
     if let Some(s) = state.sessions.get_mut(&t.session) {
         s.windows.insert(idx, w);
-        if !args.has('d') {
-            s.select(idx);
-        }
+    }
+    if !args.has('d') {
+        state.select_window(t.session, idx);
     }
     state.recompute_size(t.session);
     state.hooks.created = Some(Target {
@@ -84,10 +84,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
 
 /// Make `idx` the current window of `sid`, remembering the previous one as last.
 pub fn select_index(state: &mut State, sid: u32, idx: u32) {
-    if let Some(s) = state.sessions.get_mut(&sid)
-        && s.current != idx
-    {
-        s.select(idx);
+    if state.select_window(sid, idx) {
         // aggressive-resize sizes a window by the clients it is current for.
         state.recompute_size(sid);
     }

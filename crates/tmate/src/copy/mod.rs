@@ -79,6 +79,7 @@ pub fn enter(state: &mut State, pane: u32) -> bool {
             copy.under = Some(view);
             p.copy = Some(copy);
             sync(p);
+            state.mode_changed(pane);
             return false;
         }
         p.copy = Some(view);
@@ -91,6 +92,7 @@ pub fn enter(state: &mut State, pane: u32) -> bool {
     m.under = p.copy.take();
     p.copy = Some(Box::new(m));
     sync(p);
+    state.mode_changed(pane);
     true
 }
 
@@ -103,6 +105,7 @@ pub fn view_add(state: &mut State, pane: u32, text: &str, parse: bool) {
     let Some(p) = state.panes.get_mut(&pane) else {
         return;
     };
+    let mut changed = false;
     if let Some(mut top) = p.copy.take() {
         // tmux `window_pane_set_mode`: a view mode under copy mode comes back to the top,
         // over it.
@@ -112,6 +115,7 @@ pub fn view_add(state: &mut State, pane: u32, text: &str, parse: bool) {
         {
             view.under = Some(top);
             top = view;
+            changed = true;
         }
         p.copy = Some(top);
     }
@@ -123,11 +127,15 @@ pub fn view_add(state: &mut State, pane: u32, text: &str, parse: bool) {
         m.search = search::Search::from_pane(p.last_search.clone());
         m.under = p.copy.take();
         p.copy = Some(Box::new(m));
+        changed = true;
     }
     if let Some(m) = p.copy.as_mut() {
         m.add_line(text, parse);
     }
     sync(p);
+    if changed {
+        state.mode_changed(pane);
+    }
     // Viewers see the line in tmate's output view.
     crate::uplink::copy_line(state, pane, text);
 }
@@ -155,26 +163,30 @@ pub fn show_config_errors(state: &mut State, session: u32) {
 
 /// Leave copy mode; the pane shows its live screen again.
 pub fn leave(state: &mut State, pane: u32) {
-    if let Some(p) = state.panes.get_mut(&pane) {
-        // tmux `window_pane_reset_mode`: the mode under this one (view mode under copy mode)
-        // shows again.
-        p.copy = p.copy.take().and_then(|m| m.under);
-        if p.copy.is_some() {
-            sync(p);
-            return;
-        }
+    let Some(p) = state.panes.get_mut(&pane) else {
+        return;
+    };
+    // tmux `window_pane_reset_mode`: the mode under this one (view mode under copy mode)
+    // shows again.
+    let Some(top) = p.copy.take() else {
+        return;
+    };
+    p.copy = top.under;
+    if p.copy.is_some() {
+        sync(p);
+    } else {
         p.term.set_copy_overlay(None);
         p.term.set_copy_view(None);
     }
+    state.mode_changed(pane);
 }
 
 /// Leave every mode of the pane (tmux `window_pane_reset_mode_all`: `copy-mode -q`,
-/// clear-history).
+/// clear-history), each telling of its end.
 pub fn leave_all(state: &mut State, pane: u32) {
-    if let Some(p) = state.panes.get_mut(&pane) {
-        p.copy = None;
+    while in_mode(state, pane) {
+        leave(state, pane);
     }
-    leave(state, pane);
 }
 
 /// Bring the pane's drawing in line with its copy mode (cursor, rows, overlay).

@@ -162,16 +162,8 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
         None => {}
     }
     crate::copy::leave(state, pane);
-    let mut zoomed_here = false;
-    if settings.zoom
-        && let Some(w) = state.window_mut(sid, idx)
-        && w.zoomed.is_none()
-        && w.pane_ids().len() > 1
-    {
-        w.zoomed = Some(pane);
-        w.active = pane;
-        w.note_active();
-        zoomed_here = true;
+    let zoomed_here = settings.zoom && state.zoom(sid, idx, pane);
+    if zoomed_here {
         state.apply_layout(sid, idx);
     }
     let Some(p) = state.panes.get(&pane) else {
@@ -205,23 +197,30 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
     if let Some(p) = state.panes.get_mut(&pane) {
         p.tree = Some(Box::new(mode));
     }
-    state.notify_window("pane-mode-changed", sid, idx, Some(pane));
+    state.mode_changed(pane);
     refresh(state, pane);
 }
 
 /// End the mode; the pane shows its own screen again (and the relay gets a repaint of it).
 pub fn leave(state: &mut State, pane: u32) {
+    end(state, pane, true);
+}
+
+/// Copy mode takes the tree mode's place. tmux 3.3a stacks it over the tree mode, which
+/// stays (zoom included) and so tells of no end; here the tree mode goes, untold.
+pub fn covered(state: &mut State, pane: u32) {
+    end(state, pane, false);
+}
+
+fn end(state: &mut State, pane: u32, told: bool) {
     let Some(mode) = state.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
         return;
     };
-    if let Some((sid, idx)) = state.locate_pane(pane) {
-        if mode.zoomed_here
-            && let Some(w) = state.window_mut(sid, idx)
-        {
-            w.zoomed = None;
+    if told && let Some((sid, idx)) = state.locate_pane(pane) {
+        if mode.zoomed_here && state.unzoom(sid, idx) {
             state.apply_layout(sid, idx);
         }
-        state.notify_window("pane-mode-changed", sid, idx, Some(pane));
+        state.mode_changed(pane);
     }
     let mut bytes = crate::uplink::repaint(state, pane);
     // The mode's screen hid the cursor; the repaint only hides it.

@@ -1,0 +1,170 @@
+//! The model's changes that raise notifications, made in one place each as tmux 3.3a makes
+//! them: a session's current window (`session_set_current`: session-window-changed), a
+//! window's active pane (`window_set_active_pane`, `window_lost_pane`: window-pane-changed),
+//! zoom (`window_zoom`/`window_unzoom`), layouts (window-layout-changed), window sizes
+//! (`resize_window`: window-resized) and pane modes (pane-mode-changed). Each change raises
+//! its own notification, so two in one command list raise two hooks, as in tmux. Focus moves
+//! with the window and the active pane here too (`crate::focus`).
+
+use crate::hooks::Notification;
+use crate::state::State;
+
+impl State {
+    /// tmux `notify_window`: about the window alone (`#{hook_window}`, no session).
+    pub fn notify_about_window(&mut self, name: &'static str, wid: u32) {
+        let mut n = Notification::new(name);
+        n.window = Some(wid);
+        n.window_name = self
+            .locate_window(wid)
+            .map(|(sid, idx)| crate::format::window_name(self, sid, idx));
+        self.notify_hook(n);
+    }
+
+    /// tmux `notify_pane`: about the pane alone (`#{hook_pane}`).
+    pub fn notify_pane(&mut self, name: &'static str, pane: u32) {
+        let mut n = Notification::new(name);
+        n.pane = Some(pane);
+        self.notify_hook(n);
+    }
+
+    /// window-layout-changed for the window at (`sid`, `idx`).
+    pub fn layout_changed(&mut self, sid: u32, idx: u32) {
+        if let Some(wid) = self.window(sid, idx).map(|w| w.id) {
+            self.notify_about_window("window-layout-changed", wid);
+        }
+    }
+
+    /// pane-mode-changed: a mode came to the top of the pane's modes or left it.
+    pub fn mode_changed(&mut self, pane: u32) {
+        self.notify_pane("pane-mode-changed", pane);
+    }
+
+    /// tmux `session_set_current`: `idx` becomes the session's current window (the old one
+    /// goes on the last-window stack). Returns whether it changed.
+    pub fn select_window(&mut self, sid: u32, idx: u32) -> bool {
+        let Some(s) = self.sessions.get_mut(&sid) else {
+            return false;
+        };
+        let old = s.current;
+        if old == idx || !s.windows.contains_key(&idx) {
+            return false;
+        }
+        s.select(idx);
+        self.current_window_changed(sid, old);
+        true
+    }
+
+    /// What follows a session's current window changing from `old`: focus moves with it (when
+    /// `focus-events` is on) and session-window-changed is raised.
+    pub fn current_window_changed(&mut self, sid: u32, old: u32) {
+        if crate::focus::events_on(self) {
+            crate::focus::update_window(self, sid, old);
+            if let Some(idx) = self.sessions.get(&sid).map(|s| s.current) {
+                crate::focus::update_window(self, sid, idx);
+            }
+        }
+        self.notify_session("session-window-changed", sid);
+    }
+
+    /// tmux `window_set_active_pane`: `pane` becomes the window's active pane (the old one its
+    /// last), raising window-pane-changed when `notify`. Returns whether it changed.
+    pub fn set_active_pane(&mut self, sid: u32, idx: u32, pane: u32, notify: bool) -> bool {
+        let Some(w) = self.window_mut(sid, idx) else {
+            return false;
+        };
+        if w.active == pane {
+            return false;
+        }
+        let old = w.active;
+        w.last = Some(old);
+        w.active = pane;
+        w.note_active();
+        let wid = w.id;
+        if crate::focus::events_on(self) {
+            crate::focus::update_pane(self, old);
+            crate::focus::update_pane(self, pane);
+        }
+        if notify {
+            self.notify_about_window("window-pane-changed", wid);
+        }
+        true
+    }
+
+    /// tmux `window_lost_pane`: `gone` left the window; when it was the active pane the last
+    /// one (else the one before it, else the one after it in `before`, the pane list with it)
+    /// takes over and window-pane-changed is raised.
+    pub fn lose_pane(&mut self, sid: u32, idx: u32, gone: u32, before: &[u32]) {
+        let Some(w) = self.window_mut(sid, idx) else {
+            return;
+        };
+        if w.active != gone {
+            if w.last == Some(gone) {
+                w.last = None;
+            }
+            return;
+        }
+        let pos = before.iter().position(|p| *p == gone).unwrap_or(0);
+        let near = pos
+            .checked_sub(1)
+            .and_then(|i| before.get(i))
+            .or(before.get(pos + 1))
+            .copied();
+        w.active = w.last.take().filter(|l| *l != gone).or(near).unwrap_or(0);
+        let (wid, active) = (w.id, w.active);
+        crate::focus::update_pane(self, active);
+        self.notify_about_window("window-pane-changed", wid);
+    }
+
+    /// tmux `window_zoom`: `pane` (made active) fills the window. Returns whether it zoomed
+    /// (a zoomed window or one with a single pane does not).
+    pub fn zoom(&mut self, sid: u32, idx: u32, pane: u32) -> bool {
+        let can = self
+            .window(sid, idx)
+            .is_some_and(|w| w.zoomed.is_none() && w.pane_ids().len() > 1);
+        if !can {
+            return false;
+        }
+        self.set_active_pane(sid, idx, pane, true);
+        if let Some(w) = self.window_mut(sid, idx) {
+            w.zoomed = Some(pane);
+        }
+        self.layout_changed(sid, idx);
+        true
+    }
+
+    /// tmux `window_unzoom`: the window shows all its panes again. Returns whether it was
+    /// zoomed. The caller applies the layout.
+    pub fn unzoom(&mut self, sid: u32, idx: u32) -> bool {
+        let was = self
+            .window_mut(sid, idx)
+            .is_some_and(|w| w.zoomed.take().is_some());
+        if was {
+            self.layout_changed(sid, idx);
+        }
+        was
+    }
+
+    /// pane-title-changed for each title set (no more than the queue holds).
+    pub fn titles_set(&mut self, pane: u32, times: u32) {
+        for _ in 0..times.min(256) {
+            self.notify_pane("pane-title-changed", pane);
+        }
+    }
+
+    /// Titles set through a pane's terminal (OSC 0/2, `select-pane -T`) since the last look:
+    /// the terminal counts them, as it parses them outside any command (`raise`: queue
+    /// pane-title-changed for them; else they were a hook's doing and raise nothing).
+    pub fn take_titles_set(&mut self, raise: bool) {
+        let titled: Vec<(u32, u32)> = self
+            .panes
+            .iter_mut()
+            .map(|(id, p)| (*id, p.term.take_title_set()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        if raise {
+            for (pane, times) in titled {
+                self.titles_set(pane, times);
+            }
+        }
+    }
+}
