@@ -20,6 +20,7 @@
 pub mod alerts;
 pub mod attach;
 pub mod bindings;
+mod bindings_table;
 pub mod client;
 pub mod clock_mode;
 pub mod cmd;
