@@ -1,6 +1,6 @@
 //! Key tables (`root`, `prefix`, and any made with `bind-key -T`): bindings as command lists
-//! with the repeat flag, tmate 2.4's default bindings (protocol spec appendix A), and
-//! `list-keys` lines in tmux 3.3a's layout. No I/O.
+//! with the repeat flag, tmate 2.4's default bindings (protocol spec appendix A) and the
+//! server's tables built from them, and `list-keys` lines in tmux 3.3a's layout. No I/O.
 
 use tmate_proto::KeyCode;
 
@@ -11,7 +11,9 @@ pub use tmate_proto::keytable::{Binding, KeyTables};
 
 /// tmux 3.3a's bindings for the tree modes, over tmate 2.4's older ones in the server's own
 /// tables only: the relay keeps tmate 2.4's list (the replayed defaults must stay byte for
-/// byte what tmate 2.4 sends), and it runs these keys on the host anyway.
+/// byte what tmate 2.4 sends), and it runs these keys on the host anyway. Built into
+/// `bindings_table` (see `default_tables`).
+#[cfg(test)]
 pub const TREE_DEFAULTS: &str = r##"
 bind-key s choose-tree -Zs
 bind-key w choose-tree -Zw
@@ -20,7 +22,8 @@ bind-key D choose-client -Z
 bind-key f command-prompt "find-window -Z -- '%%'"
 "##;
 
-/// tmate 2.4's default bindings (appendix A), written in config syntax and parsed at start-up.
+/// tmate 2.4's default bindings (appendix A), written in config syntax: replayed to the relay
+/// as tmate 2.4 sends them, and with the other default texts the source of `bindings_table`.
 pub const DEFAULTS: &str = r##"
 bind-key C-b send-prefix
 bind-key C-o rotate-window
@@ -106,6 +109,30 @@ bind-key -n MouseDrag1Pane if -Ft= "#{mouse_any_flag}" "if -Ft= \"#{pane_in_mode
 bind-key -n MouseDown3Pane if-shell -Ft= "#{mouse_any_flag}" "select-pane -t=; send-keys -M" "select-pane -mt="
 bind-key -n WheelUpPane if-shell -Ft= "#{mouse_any_flag}" "send-keys -M" "if -Ft= \"#{pane_in_mode}\" \"send-keys -M\" \"copy-mode -et=\""
 "##;
+
+/// The key tables a server starts with: every default text (`DEFAULTS`, `TREE_DEFAULTS`,
+/// `menu::DEFAULT_BINDINGS`, `copy::keys::DEFAULTS` and `ROOT_DEFAULTS`, in that order) as
+/// `bind-key` would have made them, from the table compiled in. Parsing the texts at each
+/// start was half of the server's start-up instructions; the test
+/// `default_table_matches_the_config_texts` keeps the table equal to the texts.
+pub fn default_tables() -> KeyTables {
+    let mut keys = KeyTables::default();
+    for (table, bindings) in crate::bindings_table::TABLE {
+        let bindings = bindings.iter().map(|(key, repeat, commands)| {
+            let commands = commands
+                .iter()
+                .map(|c| c.iter().map(|w| (*w).to_string()).collect())
+                .collect();
+            let binding = Binding {
+                repeat: *repeat,
+                commands,
+            };
+            (KeyCode(*key), binding)
+        });
+        keys.tables.insert((*table).to_string(), bindings.collect());
+    }
+    keys
+}
 
 /// Bind with the messages tmux gives past the bounds.
 pub fn bind(
@@ -236,4 +263,84 @@ fn print_word(word: &str) -> String {
     };
     let commands = crate::parse::parse_line_grouped(inner).unwrap_or_default();
     format!("{{ {} }}", print_commands_with(&commands, " ; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The default texts through `bind-key` on a fresh server state, as the server once did
+    /// at each start.
+    fn parsed_defaults() -> KeyTables {
+        let mut state = crate::state::State::default();
+        let texts = [
+            DEFAULTS,
+            TREE_DEFAULTS,
+            crate::menu::DEFAULT_BINDINGS,
+            crate::copy::keys::DEFAULTS,
+            crate::copy::keys::ROOT_DEFAULTS,
+        ];
+        for (_, line) in texts.iter().flat_map(|d| crate::parse::logical_lines(d)) {
+            let cmds = crate::parse::parse_line(&line).unwrap_or_default();
+            for words in cmds {
+                crate::cmd::bind_default(&mut state, &words);
+            }
+        }
+        state.keys
+    }
+
+    /// `bindings_table.rs` as it should be for `keys`.
+    fn render_table(keys: &KeyTables) -> String {
+        let mut out = String::from(
+            "//! Generated from the default bindings' config texts (see `bindings::default_tables`) by\n\
+             //! the test `bindings::tests::default_table_matches_the_config_texts`: the key tables a\n\
+             //! server starts with, per table (key code, repeats, commands as words). Do not edit.\n\n\
+             /// A key code, whether it repeats, and its commands as words.\n\
+             type Binding = (u64, bool, &'static [&'static [&'static str]]);\n\n\
+             #[rustfmt::skip]\n\
+             pub const TABLE: &[(&str, &[Binding])] = &[\n",
+        );
+        for (table, bindings) in &keys.tables {
+            out.push_str(&format!("    ({table:?}, &[\n"));
+            for (key, b) in bindings {
+                let commands: Vec<String> = b
+                    .commands
+                    .iter()
+                    .map(|c| {
+                        let words: Vec<String> = c.iter().map(|w| format!("{w:?}")).collect();
+                        format!("&[{}]", words.join(", "))
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "        // {}\n        ({:#x}, {}, &[{}]),\n",
+                    key.name(),
+                    key.0,
+                    b.repeat,
+                    commands.join(", ")
+                ));
+            }
+            out.push_str("    ]),\n");
+        }
+        out.push_str("];\n");
+        out
+    }
+
+    /// The compiled-in table is what the texts make; when a text changes, the test writes the
+    /// new table next to the old one for copying over it.
+    #[test]
+    fn default_table_matches_the_config_texts() {
+        let parsed = parsed_defaults();
+        let built = default_tables();
+        if built.tables != parsed.tables {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/bindings_table.rs.new");
+            let written = std::fs::write(path, render_table(&parsed)).is_ok();
+            panic!(
+                "bindings_table.rs differs from the default texts; new table written: {written}: \
+                 mv {path} src/bindings_table.rs"
+            );
+        }
+        // And the lists users see are the texts' (246 lines).
+        assert_eq!(list(&built, None, None), list(&parsed, None, None));
+        assert_eq!(list(&built, None, None).len(), 246);
+    }
 }

@@ -47,7 +47,7 @@ impl Border {
 
     /// Child `i` of `n` in a node running `dir`: stacked, only the first keeps the top and
     /// the last the bottom.
-    fn child(self, dir: Dir, i: usize, n: usize) -> Border {
+    pub(crate) fn child(self, dir: Dir, i: usize, n: usize) -> Border {
         match dir {
             Dir::LeftRight => self,
             Dir::TopBottom => Border {
@@ -58,7 +58,7 @@ impl Border {
     }
 
     /// The rows a pane here gives to its status line.
-    fn rows(self) -> u16 {
+    pub(crate) fn rows(self) -> u16 {
         u16::from(self.top || self.bottom)
     }
 }
@@ -147,7 +147,7 @@ impl Cell {
         border: Border,
     ) -> Option<()> {
         if how.full {
-            self.split_full(dir, new, how.size, how.before)
+            self.split_full(dir, new, how.size, how.before, border)
         } else {
             self.split_sized(target, dir, new, how.size, how.before, border)
         }
@@ -253,6 +253,11 @@ impl Cell {
                 }
             }
         }
+    }
+
+    /// The rows `pane` gives to its status line when this cell's border is `border`.
+    pub fn border_rows(&self, pane: u32, border: Border) -> u16 {
+        self.border_of(pane, border).map_or(0, Border::rows)
     }
 
     /// The border of `pane`'s cell when this cell's is `border`.
@@ -513,20 +518,35 @@ impl Cell {
     }
 
     /// tmux `layout_spread_out` (`select-layout -E`): the cells around `pane` made equal, or
-    /// those of the nearest ancestor where that changes something.
-    pub fn spread_out(&mut self, pane: u32) {
+    /// those of the nearest ancestor where that changes something. `border`: this (the
+    /// window's) cell's, for the rows `pane-border-status` lines take.
+    pub fn spread_out(&mut self, pane: u32, border: Border) {
         let mut path = Vec::new();
         if !self.path_to(pane, &mut path) {
             return;
         }
         // Parents of the pane's cell, nearest first.
         while path.pop().is_some() {
+            let parent_border = self.border_at(&path, border);
             if let Some(parent) = self.at_path_mut(&path)
-                && parent.spread_cell()
+                && parent.spread_cell(parent_border)
             {
                 self.fix_offsets();
                 return;
             }
+        }
+    }
+
+    /// The border of the cell at `path` (child indexes) when this cell's is `border`.
+    fn border_at(&self, path: &[usize], border: Border) -> Border {
+        let Some((first, rest)) = path.split_first() else {
+            return border;
+        };
+        match &self.kind {
+            Kind::Node(d, children) => children.get(*first).map_or(border, |c| {
+                c.border_at(rest, border.child(*d, *first, children.len()))
+            }),
+            Kind::Pane(_) => border,
         }
     }
 
@@ -555,9 +575,11 @@ impl Cell {
         }
     }
 
-    /// tmux `layout_spread_cell` (no pane-border-status lines): the children equal in size,
-    /// the last one taking what the division leaves; true when a size changed.
-    fn spread_cell(&mut self) -> bool {
+    /// tmux `layout_spread_cell`: the children equal in size, the last one taking what the
+    /// division leaves; a stacked child giving a row to its status line gets that row on top
+    /// of its share (and the share leaves the row out). `border`: this cell's. True when a
+    /// size changed.
+    fn spread_cell(&mut self, border: Border) -> bool {
         let Kind::Node(dir, children) = &mut self.kind else {
             return false;
         };
@@ -565,7 +587,7 @@ impl Cell {
         let number = u16::try_from(children.len()).unwrap_or(u16::MAX);
         let size = match dir {
             Dir::LeftRight => self.sx,
-            Dir::TopBottom => self.sy,
+            Dir::TopBottom => self.sy.saturating_sub(border.rows()),
         };
         if number <= 1 || size < number - 1 {
             return false;
@@ -580,8 +602,13 @@ impl Cell {
             if i + 1 == count {
                 each = size.saturating_sub((each + 1) * (number - 1));
             }
-            let change = i32::from(each) - i32::from(child.size_in(dir));
-            child.resize_adjust(dir, change, Border::default());
+            let b = border.child(dir, i, count);
+            let this = match dir {
+                Dir::LeftRight => each,
+                Dir::TopBottom => each + b.rows(),
+            };
+            let change = i32::from(this) - i32::from(child.size_in(dir));
+            child.resize_adjust(dir, change, b);
             changed |= change != 0;
         }
         changed
@@ -789,7 +816,12 @@ pub(crate) fn split_sizes(saved: u16, size: Option<u16>, before: bool) -> Option
     // tmux: ((saved_size + 1) / 2) - 1 for a half split; size2 is the bottom/right cell.
     let size2 = match size {
         None => saved.div_ceil(2).saturating_sub(1),
-        Some(n) if before => saved.saturating_sub(n).saturating_sub(1),
+        // tmux's unsigned `saved_size - size - 1`: past the whole size it wraps round to
+        // the largest, clamped below (the new pane first takes all but the minimum).
+        Some(n) if before => saved
+            .checked_sub(n)
+            .and_then(|v| v.checked_sub(1))
+            .unwrap_or(u16::MAX),
         Some(n) => n,
     }
     .clamp(PANE_MINIMUM, saved - 2);

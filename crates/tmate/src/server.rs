@@ -104,8 +104,8 @@ impl Shared {
     }
 }
 
-/// The state a server starts with: $SHELL as default-shell (tmux `getshell`), tmate 2.4's
-/// default key bindings.
+/// The state a server starts with: $SHELL as default-shell (tmux `getshell`), the default
+/// key tables (compiled in: `bindings::default_tables`).
 fn initial_state() -> State {
     let mut state = State::default();
     state.started = crate::state::now_secs();
@@ -125,20 +125,7 @@ fn initial_state() -> State {
             .map_mut(crate::options::Scope::Session)
             .insert("default-shell".into(), shell);
     }
-    let defaults = [
-        crate::bindings::DEFAULTS,
-        crate::bindings::TREE_DEFAULTS,
-        crate::menu::DEFAULT_BINDINGS,
-        crate::copy::keys::DEFAULTS,
-        crate::copy::keys::ROOT_DEFAULTS,
-    ];
-    for (_, line) in defaults.iter().flat_map(|d| crate::parse::logical_lines(d)) {
-        if let Ok(cmds) = crate::parse::parse_line(&line) {
-            for words in cmds {
-                crate::cmd::bind_default(&mut state, &words);
-            }
-        }
-    }
+    state.keys = crate::bindings::default_tables();
     state
 }
 

@@ -565,6 +565,57 @@ fn pane_border_status_minimums_match_tmux() {
     }
 }
 
+/// With `pane-border-status` on, `select-layout -E` spreads stacked panes over the rows the
+/// status lines leave (the edge pane getting its line's row on top of its share) and
+/// `split-window -f` / `join-pane -f` shrink the window's panes keeping their status rows,
+/// and `resize-pane -y N` leaves the edge pane N rows of its own, as tmux 3.3a.
+#[test]
+fn pane_border_status_spread_and_full_splits_match_tmux() {
+    let lsp: &[&str] = &["list-panes", "-F", GEOMETRY];
+    for status in ["top", "bottom"] {
+        compare_outcomes(&[
+            &["new-session", "-d", "-x", "40", "-y", "30"],
+            &["set", "-g", "pane-border-status", status],
+            &["split-window", "-v"],
+            &["split-window", "-v", "-t", ":.0"],
+            &["resize-pane", "-t", ":.0", "-y", "2"],
+            lsp,
+            &["select-layout", "-E"],
+            lsp,
+            &["split-window", "-f", "-v"],
+            lsp,
+            &["split-window", "-f", "-v", "-b", "-l", "4"],
+            lsp,
+            &["split-window", "-f", "-h"],
+            lsp,
+            &["select-layout", "-E", "-t", ":.1"],
+            lsp,
+            &["kill-pane", "-t", ":.4"],
+            &["kill-pane", "-t", ":.3"],
+            &["split-window", "-h", "-t", ":.0"],
+            &["join-pane", "-f", "-v", "-s", ":.0", "-t", ":.2"],
+            lsp,
+            &["select-layout", "-E", "-t", ":.0"],
+            lsp,
+        ]);
+    }
+    // A 3-row window has no room for a full-size stacked split when its pane keeps a row for
+    // its status line; `-b -l` past the window's size wraps round in tmux's unsigned sum
+    // (the new pane takes all but a row).
+    compare_outcomes(&[
+        &["new-session", "-d", "-x", "40", "-y", "3"],
+        &["set", "-g", "pane-border-status", "top"],
+        &["split-window", "-f", "-v"],
+        lsp,
+        &["set", "-g", "pane-border-status", "off"],
+        &["resize-window", "-y", "11"],
+        &["split-window", "-f", "-v", "-b", "-l", "11"],
+        lsp,
+        &["split-window", "-v", "-b", "-l", "12"],
+        lsp,
+    ]);
+}
+
 /// select-pane -U/-D/-L/-R from every pane of a six-pane window, under each
 /// `pane-border-status`: the neighbours across each border (wrapping round), and among
 /// several the one made active most recently, as tmux 3.3a.

@@ -25,6 +25,7 @@ pub fn bind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
 }
 
 /// bind-key for the default bindings, which are not checked again.
+#[cfg(test)]
 pub fn bind_args(state: &mut State, args: &Args) -> CmdOutcome {
     bind_checked(state, args, false)
 }

@@ -47,8 +47,14 @@ pub fn resize_pane(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) ->
                 }
             };
             let resized = state.window_mut(t.session, t.window).is_some_and(|w| {
-                w.layout
-                    .resize_pane_to(t.pane, dir, size, Border::window(w.pane_status))
+                let border = Border::window(w.pane_status);
+                // tmux 3.3a asks one row more of a pane that gives one to its status line, so
+                // `-y N` leaves it N rows of its own.
+                let size = match dir {
+                    Dir::TopBottom => size.saturating_add(w.layout.border_rows(t.pane, border)),
+                    Dir::LeftRight => size,
+                };
+                w.layout.resize_pane_to(t.pane, dir, size, border)
             });
             if resized {
                 state.layout_changed(t.session, t.window);
@@ -186,7 +192,7 @@ fn select_layout_as_asked(
     }
     if args.has('E') {
         if let Some(w) = state.window_mut(t.session, t.window) {
-            w.layout.spread_out(t.pane);
+            w.layout.spread_out(t.pane, Border::window(w.pane_status));
         }
         state.apply_layout(t.session, t.window);
         return Ok(true);

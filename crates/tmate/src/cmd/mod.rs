@@ -268,7 +268,9 @@ pub fn implemented() -> impl Iterator<Item = &'static CommandSpec> {
         .filter(|spec| EXEC.iter().any(|(name, _)| *name == spec.name))
 }
 
-/// Install one default binding (`bind-key ...` words) at server start, before any client.
+/// Install one default binding (`bind-key ...` words) on a fresh state: how the texts
+/// become `bindings_table` (checked by its test).
+#[cfg(test)]
 pub fn bind_default(state: &mut State, words: &[String]) {
     if let Some(rest) = words.get(1..)
         && let Ok(spec) = command::find("bind-key")

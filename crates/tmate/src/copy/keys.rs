@@ -1,8 +1,9 @@
 //! tmux 3.3a's default `copy-mode` (emacs) and `copy-mode-vi` key tables, in config syntax
-//! (`{ }` blocks written as quoted command strings), installed at server start, and its root
+//! (`{ }` blocks written as quoted command strings), compiled into `bindings_table`, and its root
 //! table's double and triple click bindings (`ROOT_DEFAULTS`, the server's own table only: the
 //! relay keeps tmate 2.4's root table).
 
+#[cfg(test)]
 pub const DEFAULTS: &str = r##"
 bind-key -T copy-mode C-Space send-keys -X begin-selection
 bind-key -T copy-mode C-a send-keys -X start-of-line
@@ -164,6 +165,7 @@ bind-key -T copy-mode-vi C-Down send-keys -X scroll-down
 
 /// tmux 3.3a's root bindings for double and triple clicks: a word or line of a pane that does
 /// not take the mouse itself is selected in copy mode and copied.
+#[cfg(test)]
 pub const ROOT_DEFAULTS: &str = r##"
 bind-key -n DoubleClick1Pane select-pane -t= \; if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" "send-keys -M" "copy-mode -H ; send-keys -X select-word ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"
 bind-key -n TripleClick1Pane select-pane -t= \; if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" "send-keys -M" "copy-mode -H ; send-keys -X select-line ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"
