@@ -682,29 +682,16 @@ mod tests {
         let writer = OwnedFd::from(writer);
         rustix::io::ioctl_fionbio(&writer, true).unwrap();
         let (queue, rx) = mpsc::channel(PANE_INPUT_QUEUE);
-        let pane = Pane {
-            id: 0,
-            term: PaneTerm::new(10, 5, 10),
+        let started = Started {
             input: PaneInput {
                 queue,
                 pending: Arc::new(AtomicUsize::new(0)),
             },
             master: Some(writer),
             pid: None,
-            dead: None,
-            command: None,
-            start_command: String::new(),
-            cwd: String::new(),
             generation: 0,
-            copy: None,
-            tree: None,
-            clock: None,
-            pipe: None,
-            command_cache: Default::default(),
-            options: Default::default(),
-            last_search: None,
-            focused: false,
         };
+        let pane = new_pane(0, PaneTerm::new(10, 5, 10), started, None, "");
         (pane, reader, rx)
     }
 
