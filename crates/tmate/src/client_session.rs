@@ -46,7 +46,7 @@ impl State {
             .sessions
             .values()
             .filter(|s| s.id != sid && !(detached_only && attached(self, s.id)))
-            .min_by_key(|s| (s.activity, s.name.clone()))
+            .min_by_key(|s| (s.activity_time, s.activity, s.name.clone()))
             .map(|s| s.id)
         else {
             return;

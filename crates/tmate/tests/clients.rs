@@ -97,25 +97,35 @@ set-hook -g client-resized 'set -gF @resized \"#{hook}:#{hook_client}\"'
     assert_eq!(tmate, tmux);
 }
 
-/// Both sides' status lines show session `name`, then their whole screens are compared.
+/// Both sides' status lines show session `name`, then their whole screens are compared (once
+/// the rest has arrived).
 async fn shows_session(p: &mut Pair, name: &str) {
     let start = format!("[{name}]");
-    p.status(&format!("the client in {name}"), |r| r.starts_with(&start))
-        .await;
-    p.same_screens(None, &format!("the client in {name}")).await;
+    let what = format!("the client in {name}");
+    for c in &mut p.clients {
+        c.wait_for(&what, |c| c.last_row().starts_with(&start))
+            .await;
+    }
+    p.same_screens(None, &what).await;
 }
+
+/// tmux takes a key that comes soon after the session's last activity (a switch counts) as
+/// pasted text and sends it to the pane: keys here are typed one at a time, as a user does.
+const NO_PASTE: &str = "set -g assume-paste-time 0\n";
 
 /// switch-client from key bindings (-t, -n, -p, -l), from the command prompt and from the
 /// command line moves the attached client to the other session, drawn as tmux 3.3a draws it.
 #[tokio::test]
 async fn switch_client_moves_the_client_between_sessions() {
-    let config = "bind -n F5 switch-client -t other
+    let config = format!(
+        "{NO_PASTE}bind -n F5 switch-client -t other
 bind -n F6 switch-client -n
 bind -n F7 switch-client -p
 bind -n F8 switch-client -l
 bind -n F9 command-prompt
-";
-    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+"
+    );
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
     shows_session(&mut p, "main").await;
     for m in &p.muxes {
         m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
@@ -163,12 +173,13 @@ bind -n F9 command-prompt
 /// `detach-on-destroy off`), with `#{hook_client}` and `#{client_last_session}` as tmux's.
 #[tokio::test]
 async fn client_session_changed_hook_as_tmux() {
-    let config = "set-hook -g client-session-changed 'set -gaF @c \"#{hook}:#{hook_client}:\
+    let config = NO_PASTE.to_string()
+        + "set-hook -g client-session-changed 'set -gaF @c \"#{hook}:#{hook_client}:\
 #{hook_session_name}:#{session_name}:#{client_last_session}|\"'
 bind -n F5 attach-session -t other
 bind -n F6 new-session -s fresh -n wf cat
 ";
-    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
     shows_session(&mut p, "main").await;
     for m in &p.muxes {
         m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
@@ -207,10 +218,11 @@ bind -n F6 new-session -s fresh -n wf cat
 /// next key goes to the pane), clears the status message and closes display-panes.
 #[tokio::test]
 async fn focus_reports_are_keys_bound_nowhere() {
-    let config = "set -g focus-events on
+    let config = NO_PASTE.to_string()
+        + "set -g focus-events on
 set -g status-right '#{?client_prefix,PFX,---}'
 ";
-    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
     p.status("the status line", |r| r.ends_with("---")).await;
     for args in [
         &["bind", "-n", "FocusIn", "display", "x"][..],
@@ -248,4 +260,37 @@ set -g status-right '#{?client_prefix,PFX,---}'
         p.run_both(&["list-windows", "-F", "#{window_index}"]),
         "0\n"
     );
+}
+
+/// A session destroyed under its client (its last pane killed): with `detach-on-destroy off`
+/// the client goes to the least recently active other session, with `no-detached` to such a
+/// session no client shows, as tmux 3.3a.
+#[tokio::test]
+async fn destroyed_session_moves_its_client() {
+    for (value, to) in [("off", "other"), ("no-detached", "third")] {
+        let config = format!(
+            "{NO_PASTE}set -g detach-on-destroy {value}
+bind -n F5 switch-client -t third
+bind -n F8 switch-client -l
+"
+        );
+        let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+        shows_session(&mut p, "main").await;
+        let mut seconds = Vec::new();
+        for m in &p.muxes {
+            m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
+            m.run(&["new-session", "-d", "-s", "third", "-n", "w2", "cat"]);
+            let mut c = m.client_on_pty(80, 24, &["attach", "-t", "other"]);
+            c.wait_text("the second client", |s| s.contains("[other]"))
+                .await;
+            seconds.push(c);
+        }
+        // third is now more recently active than other, which has a client.
+        p.send(b"\x1b[15~").await;
+        shows_session(&mut p, "third").await;
+        p.send(b"\x1b[19~").await;
+        shows_session(&mut p, "main").await;
+        p.run_both(&["kill-pane", "-t", "main:0.0"]);
+        shows_session(&mut p, to).await;
+    }
 }
