@@ -20,7 +20,7 @@
 pub mod alerts;
 pub mod attach;
 pub mod bindings;
-mod changes;
+pub mod changes;
 pub mod client;
 pub mod clock_mode;
 pub mod cmd;
