@@ -6,8 +6,34 @@
 //! its own notification, so two in one command list raise two hooks, as in tmux. Focus moves
 //! with the window and the active pane here too (`crate::focus`).
 
+use std::collections::VecDeque;
+
 use crate::hooks::Notification;
 use crate::state::State;
+
+/// How many of an object's notifications of one kind are kept: a control client is told of
+/// those raised since it last looked, which is at most one command list ago.
+const KEPT: usize = 64;
+
+/// The notifications of one kind raised for one object (session-window-changed for a
+/// session...), by number in the order raised server-wide (`State::raised_seq`), the latest
+/// few: control clients are told of each, in that order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Raised(VecDeque<u64>);
+
+impl Raised {
+    pub fn push(&mut self, seq: u64) {
+        if self.0.len() == KEPT {
+            self.0.pop_front();
+        }
+        self.0.push_back(seq);
+    }
+
+    /// The numbers of those raised after number `seen`.
+    pub fn after(&self, seen: u64) -> impl Iterator<Item = u64> + '_ {
+        self.0.iter().copied().filter(move |n| *n > seen)
+    }
+}
 
 impl State {
     /// tmux `notify_window`: about the window alone (`#{hook_window}`, no session).
@@ -27,16 +53,61 @@ impl State {
         self.notify_hook(n);
     }
 
+    /// Whether notifications are raised now: not while a hook runs (tmux's NOHOOKS, which
+    /// control clients do not hear of either).
+    fn raising(&self) -> bool {
+        self.hooks.running.is_none()
+    }
+
+    /// The next notification's number when notifications are raised now.
+    fn next_raised(&mut self) -> Option<u64> {
+        self.raising().then(|| {
+            self.raised_seq += 1;
+            self.raised_seq
+        })
+    }
+
     /// window-layout-changed for the window at (`sid`, `idx`).
     pub fn layout_changed(&mut self, sid: u32, idx: u32) {
-        if let Some(wid) = self.window(sid, idx).map(|w| w.id) {
-            self.notify_about_window("window-layout-changed", wid);
+        if self.window(sid, idx).is_none() {
+            return;
         }
+        let seq = self.next_raised();
+        let Some(w) = self.window_mut(sid, idx) else {
+            return;
+        };
+        if let Some(n) = seq {
+            w.raised_layout.push(n);
+        }
+        let wid = w.id;
+        self.notify_about_window("window-layout-changed", wid);
     }
 
     /// pane-mode-changed: a mode came to the top of the pane's modes or left it.
     pub fn mode_changed(&mut self, pane: u32) {
+        if self.panes.contains_key(&pane)
+            && let Some(n) = self.next_raised()
+            && let Some(p) = self.panes.get_mut(&pane)
+        {
+            p.raised_mode.push(n);
+        }
         self.notify_pane("pane-mode-changed", pane);
+    }
+
+    /// window-pane-changed for the window at (`sid`, `idx`).
+    fn pane_changed(&mut self, sid: u32, idx: u32) {
+        if self.window(sid, idx).is_none() {
+            return;
+        }
+        let seq = self.next_raised();
+        let Some(w) = self.window_mut(sid, idx) else {
+            return;
+        };
+        if let Some(n) = seq {
+            w.raised_pane.push(n);
+        }
+        let wid = w.id;
+        self.notify_about_window("window-pane-changed", wid);
     }
 
     /// tmux `session_set_current`: `idx` becomes the session's current window (the old one
@@ -63,6 +134,12 @@ impl State {
                 crate::focus::update_window(self, sid, idx);
             }
         }
+        if self.sessions.contains_key(&sid)
+            && let Some(n) = self.next_raised()
+            && let Some(s) = self.sessions.get_mut(&sid)
+        {
+            s.raised_window.push(n);
+        }
         self.notify_session("session-window-changed", sid);
     }
 
@@ -79,13 +156,12 @@ impl State {
         w.last = Some(old);
         w.active = pane;
         w.note_active();
-        let wid = w.id;
         if crate::focus::events_on(self) {
             crate::focus::update_pane(self, old);
             crate::focus::update_pane(self, pane);
         }
         if notify {
-            self.notify_about_window("window-pane-changed", wid);
+            self.pane_changed(sid, idx);
         }
         true
     }
@@ -110,9 +186,9 @@ impl State {
             .or(before.get(pos + 1))
             .copied();
         w.active = w.last.take().filter(|l| *l != gone).or(near).unwrap_or(0);
-        let (wid, active) = (w.id, w.active);
+        let active = w.active;
         crate::focus::update_pane(self, active);
-        self.notify_about_window("window-pane-changed", wid);
+        self.pane_changed(sid, idx);
     }
 
     /// tmux `window_zoom`: `pane` (made active) fills the window. Returns whether it zoomed

@@ -21,7 +21,7 @@ pub mod alerts;
 pub mod attach;
 pub mod bindings;
 mod bindings_table;
-mod changes;
+pub mod changes;
 pub mod client;
 mod client_session;
 pub mod clock_mode;

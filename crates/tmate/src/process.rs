@@ -73,6 +73,7 @@ fn new_pane(
         generation: started.generation,
         copy: None,
         tree: None,
+        raised_mode: Default::default(),
         clock: None,
         pipe: None,
         command_cache: Default::default(),

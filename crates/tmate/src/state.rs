@@ -51,6 +51,8 @@ pub struct Pane {
     pub options: BTreeMap<String, String>,
     /// tmux's PANE_FOCUSED: the pane was last found focused (`crate::focus`).
     pub focused: bool,
+    /// pane-mode-changed raised for it (what control clients are told, once each).
+    pub raised_mode: crate::changes::Raised,
 }
 
 /// A pane's input. A keystroke is written straight to the PTY when nothing waits before it:
@@ -158,6 +160,10 @@ pub struct Window {
     /// tmux's `active_point`s: the order in which panes were made active, for choosing among
     /// several neighbours (`select-pane -U` and so on take the most recent).
     active_points: BTreeMap<u32, u64>,
+    /// window-pane-changed and window-layout-changed raised for it (control clients are told
+    /// of each, as tmux tells them of each notification).
+    pub raised_pane: crate::changes::Raised,
+    pub raised_layout: crate::changes::Raised,
 }
 
 /// What sizes windows (`crate::window_size`): an attached client, or the relay's viewers.
@@ -188,6 +194,8 @@ impl Window {
             latest: None,
             pending_size: None,
             active_points: BTreeMap::new(),
+            raised_pane: Default::default(),
+            raised_layout: Default::default(),
         }
     }
 
@@ -358,6 +366,8 @@ pub struct Session {
     pub activity_time: i64,
     /// When a client last attached, 0 for never (`#{session_last_attached}`).
     pub last_attached: i64,
+    /// session-window-changed raised for it (control clients are told of each).
+    pub raised_window: crate::changes::Raised,
 }
 
 impl Session {
@@ -387,6 +397,7 @@ impl Session {
             path: String::new(),
             activity_time: now,
             last_attached: 0,
+            raised_window: Default::default(),
         }
     }
 
@@ -635,6 +646,9 @@ pub struct State {
     /// tmux's marked pane (`select-pane -m`); read through `State::marked`, which checks it
     /// still stands.
     pub marked: Option<Marked>,
+    /// The last notification's number among those control clients are told of in order
+    /// (`crate::changes::Raised`).
+    pub raised_seq: u64,
 }
 
 /// Where the marked pane was marked: tmux keeps the session, winlink, window and pane, and the
@@ -1103,7 +1117,7 @@ impl State {
         w.pending_size = None;
         let wid = w.id;
         self.apply_layout(sid, idx);
-        self.notify_about_window("window-layout-changed", wid);
+        self.layout_changed(sid, idx);
         self.notify_about_window("window-resized", wid);
     }
 }

@@ -294,3 +294,26 @@ bind -n F8 switch-client -l
         shows_session(&mut p, to).await;
     }
 }
+
+/// A client's terminal resized: its window is resized, raising window-layout-changed and
+/// window-resized after client-resized, as in tmux 3.3a.
+#[tokio::test]
+async fn a_client_resize_raises_the_window_hooks() {
+    let mut config = String::new();
+    for h in ["client-resized", "window-layout-changed", "window-resized"] {
+        config.push_str(&format!("set-hook -g {h} 'set -gaF @log \"#{{hook}}|\"'\n"));
+    }
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    // What attaching raised (the window took the client's size) is not what is compared.
+    p.wait_both(&["show", "-gqv", "@log"], "the attach's resize", |s| {
+        s.contains("window-resized")
+    });
+    p.run_both(&["set", "-gu", "@log"]);
+    for c in &mut p.clients {
+        c.resize(100, 30);
+    }
+    let want = "client-resized|window-layout-changed|window-resized|\n";
+    p.wait_both(&["show", "-gqv", "@log"], "the resize's hooks", |s| {
+        s == want
+    });
+}

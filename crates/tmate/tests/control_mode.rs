@@ -278,6 +278,34 @@ fn commands_errors_and_notifications_match_tmux() {
     assert_eq!(b, ["%exit"]);
 }
 
+/// tmux 3.3a tells a control client of each window-layout-changed, window-pane-changed,
+/// session-window-changed and pane-mode-changed raised (select-layout twice, a command list
+/// selecting two windows twice), in the window's state once the command is done, and not of
+/// layouts changed without one (rotate-window).
+#[test]
+fn each_notification_raised_is_told_as_tmux() {
+    let mut p = Pair::start(&["new-session", "-x", "80", "-y", "24"]);
+    p.step("", "the session", saw("%session-changed"));
+    for line in [
+        "split-window",
+        "split-window -h",
+        "select-layout even-horizontal",
+        "next-layout",
+        "resize-pane -L 3",
+        "resize-pane -Z",
+        "select-pane -t 0",
+        "swap-pane -d -s 0 -t 1",
+        "rotate-window",
+        "kill-pane -t 2",
+        "new-window -d",
+        "select-window -t 1; select-window -t 0",
+        "copy-mode; send -X cancel",
+        "resize-window -x 60 -y 20",
+    ] {
+        p.step(line, "its blocks", blocks(line.matches(';').count() + 1));
+    }
+}
+
 #[test]
 fn output_after_send_keys_matches_tmux() {
     let mut p = Pair::start(&["new-session", "-x", "80", "-y", "24"]);

@@ -600,3 +600,30 @@ fn zoom_and_mode_hooks_as_tmux() {
         &["copy-mode"],
     ]);
 }
+
+/// Windows swapped, moved, linked and broken out of: session-window-changed where tmux 3.3a
+/// raises it (the current window moving with its index, a -d move away from it).
+#[test]
+fn window_move_hooks_as_tmux() {
+    compare_hook_log(&[
+        &["new-window"],
+        &["new-window", "-d"],
+        &["swap-window", "-s", ":0", "-t", ":1"],
+        &["swap-window", "-d", "-s", ":0", "-t", ":2"],
+        &["swap-window", "-d", "-s", ":1", "-t", ":2"],
+        &["move-window", "-s", ":2", "-t", ":5"],
+        &["move-window", "-d", "-s", ":5", "-t", ":6"],
+        &["move-window", "-r"],
+        &["link-window", "-d", "-s", ":0", "-t", ":9"],
+        &["kill-window", "-t", ":9"],
+        &["new-window", "-a", "-t", ":0"],
+        &["break-pane", "-d"],
+        &["split-window"],
+        &["break-pane", "-d"],
+        &["split-window"],
+        &["break-pane"],
+        &["previous-window", ";", "previous-window"],
+        &["next-window", "-t", ":1"],
+        &["select-window", "-l"],
+    ]);
+}

@@ -416,14 +416,16 @@ impl<'a> AttachedClient<'a> {
     fn on_resize(&mut self, cols: u16, rows: u16) {
         self.cols = cols.max(1);
         self.rows = rows.max(2);
-        // tmux's MSG_RESIZE makes the client its window's latest.
-        self.shared
-            .lock()
-            .update_latest(self.sid, crate::state::Sizer::Client(self.id));
+        // tmux's MSG_RESIZE makes the client its window's latest. client-resized comes
+        // first: tmux resizes windows later in its loop (`WINDOW_RESIZE`).
+        {
+            let mut st = self.shared.lock();
+            st.notify_client("client-resized", self.sid, self.id);
+            st.update_latest(self.sid, crate::state::Sizer::Client(self.id));
+        }
         self.apply_size();
         let mut st = self.shared.lock();
         crate::popup::client_resized(&mut st, self.id, self.cols, self.rows);
-        st.notify_client("client-resized", self.sid, self.id);
         crate::hooks::drain(self.shared, &mut st);
     }
 

@@ -1,12 +1,16 @@
 //! A control client's notifications (tmux 3.3a's `control-notify.c`), found by comparing what
-//! it last saw of the server with what is there now. The model records no events (state.rs
-//! stays free of per-client bookkeeping), so every change a command or a pane's end makes is
-//! seen the same way, wherever it came from. The order follows what tmux 3.3a prints for one
+//! it last saw of the server with what is there now. The model keeps no per-client events
+//! (state.rs stays free of per-client bookkeeping); for the notifications tmux tells of each
+//! time they are raised (a session's current window, a window's active pane and layout, a
+//! pane's mode) it counts how many were raised (`crate::changes`), and a client is told once
+//! for each, with the values as they are now (as tmux formats them when the notification
+//! runs, once the command list is done). The order follows what tmux 3.3a prints for one
 //! command: the session's current window, windows closed and added, the session list, the
 //! client's session, renames, active panes, layouts, pane modes.
 
 use std::collections::BTreeMap;
 
+use crate::changes::Raised;
 use crate::state::State;
 
 /// What a control client is told about one session.
@@ -15,6 +19,8 @@ struct SessionSeen {
     name: String,
     /// The current window's id.
     current: Option<u32>,
+    /// session-window-changed raised.
+    raised_window: Raised,
 }
 
 /// What a control client is told about one window.
@@ -28,6 +34,9 @@ struct WindowSeen {
     layout: Option<(String, String, String)>,
     /// The indexes showing it (link-window): tmux tells of each link made or dropped.
     links: usize,
+    /// window-pane-changed and window-layout-changed raised.
+    raised_pane: Raised,
+    raised_layout: Raised,
 }
 
 /// The server as a control client last saw it.
@@ -36,8 +45,10 @@ pub struct Seen {
     client_session: Option<u32>,
     sessions: BTreeMap<u32, SessionSeen>,
     windows: BTreeMap<u32, WindowSeen>,
-    /// Panes and the modes each is in (copy mode, clock-mode).
-    pane_modes: BTreeMap<u32, (bool, bool)>,
+    /// Panes and the pane-mode-changed raised for each.
+    pane_modes: BTreeMap<u32, Raised>,
+    /// The last notification raised then (`State::raised_seq`).
+    raised_seq: u64,
     /// The other clients: their names and sessions.
     clients: BTreeMap<u32, (String, u32)>,
 }
@@ -47,6 +58,7 @@ impl Seen {
     pub fn take(st: &State, client_session: Option<u32>, me: u32) -> Seen {
         let mut seen = Seen {
             client_session,
+            raised_seq: st.raised_seq,
             ..Seen::default()
         };
         for (sid, s) in &st.sessions {
@@ -55,6 +67,7 @@ impl Seen {
                 SessionSeen {
                     name: s.name.clone(),
                     current: s.windows.get(&s.current).map(|w| w.id),
+                    raised_window: s.raised_window.clone(),
                 },
             );
             for (idx, w) in &s.windows {
@@ -72,14 +85,14 @@ impl Seen {
                         active: w.active,
                         layout,
                         links: 1,
+                        raised_pane: w.raised_pane.clone(),
+                        raised_layout: w.raised_layout.clone(),
                     },
                 );
             }
         }
         for (id, p) in &st.panes {
-            // Copy mode and clock-mode: tmux sends %pane-mode-changed as either comes or goes.
-            seen.pane_modes
-                .insert(*id, (p.copy.is_some(), p.clock.is_some()));
+            seen.pane_modes.insert(*id, p.raised_mode.clone());
         }
         for (id, c) in st.clients.iter().filter(|(id, _)| **id != me) {
             seen.clients.insert(*id, (c.name.clone(), c.session));
@@ -89,15 +102,7 @@ impl Seen {
 
     /// The notification lines (without newlines) from `self` to `now`, in tmux's order.
     pub fn changes(&self, now: &Seen) -> Vec<String> {
-        let mut out = Vec::new();
-        for (sid, s) in &now.sessions {
-            if let Some(old) = self.sessions.get(sid)
-                && old.current != s.current
-                && let Some(w) = s.current
-            {
-                out.push(format!("%session-window-changed ${sid} @{w}"));
-            }
-        }
+        let mut out = self.raised_since(now, true);
         // A closed window is no longer in any session when tmux tells of it, so it is an
         // "unlinked" close even in the client's own session (as tmux 3.3a prints it).
         for (id, w) in self
@@ -149,12 +154,50 @@ impl Seen {
         // Another client attaching is told before the resize it causes.
         self.client_changes(now, &mut out);
         self.window_changes(now, &mut out);
-        for (id, mode) in &now.pane_modes {
-            if self.pane_modes.get(id).is_some_and(|m| m != mode) {
-                out.push(format!("%pane-mode-changed %{id}"));
+        out.extend(self.raised_since(now, false));
+        out
+    }
+
+    /// The notifications tmux tells of as they are raised, raised since `self` for what was
+    /// there then, in the order raised, with the values `now` has: sessions' current windows
+    /// (`sessions`, told first), else active panes, layouts and pane modes (told last).
+    fn raised_since(&self, now: &Seen, sessions: bool) -> Vec<String> {
+        let seen = self.raised_seq;
+        let mut told: Vec<(u64, String)> = Vec::new();
+        for (sid, s) in now.sessions.iter().filter(|_| sessions) {
+            if self.sessions.contains_key(sid)
+                && let Some(w) = s.current
+            {
+                let line = format!("%session-window-changed ${sid} @{w}");
+                told.extend(s.raised_window.after(seen).map(|n| (n, line.clone())));
             }
         }
-        out
+        for (id, old, w) in now
+            .windows
+            .iter()
+            .filter(|_| !sessions)
+            .filter_map(|(id, w)| Some((id, self.windows.get(id)?, w)))
+        {
+            let line = format!("%window-pane-changed @{id} %{}", w.active);
+            told.extend(w.raised_pane.after(seen).map(|n| (n, line.clone())));
+            // A client that just changed session hears of its windows' layouts when they
+            // next change, not now (tmux tells layouts as they change).
+            if now.client_session == self.client_session
+                && old.layout.is_some()
+                && let Some(b) = &w.layout
+            {
+                let line = format!("%layout-change @{id} {} {} {}", b.0, b.1, b.2);
+                told.extend(w.raised_layout.after(seen).map(|n| (n, line.clone())));
+            }
+        }
+        for (id, raised) in now.pane_modes.iter().filter(|_| !sessions) {
+            if self.pane_modes.contains_key(id) {
+                let line = format!("%pane-mode-changed %{id}");
+                told.extend(raised.after(seen).map(|n| (n, line.clone())));
+            }
+        }
+        told.sort_by_key(|(n, _)| *n);
+        told.into_iter().map(|(_, line)| line).collect()
     }
 
     /// Other clients that came to a session (tmux `control_notify_client_session_changed`)
@@ -174,33 +217,11 @@ impl Seen {
         }
     }
 
-    /// Renames, active panes and layouts of windows seen both times.
+    /// Renames of windows seen both times.
     fn window_changes(&self, now: &Seen, out: &mut Vec<String>) {
-        let both = || {
-            now.windows
-                .iter()
-                .filter_map(|(id, w)| Some((id, self.windows.get(id)?, w)))
-        };
-        for (id, old, w) in both() {
-            if old.name != w.name {
+        for (id, w) in &now.windows {
+            if self.windows.get(id).is_some_and(|old| old.name != w.name) {
                 out.push(now.window_line(w.session, "renamed", &format!("@{id} {}", w.name)));
-            }
-        }
-        for (id, old, w) in both() {
-            if old.active != w.active {
-                out.push(format!("%window-pane-changed @{id} %{}", w.active));
-            }
-        }
-        // A client that just changed session hears of its windows' layouts when they next
-        // change, not now (tmux tells layouts as they change).
-        if now.client_session != self.client_session {
-            return;
-        }
-        for (id, old, w) in both() {
-            if let (Some(a), Some(b)) = (&old.layout, &w.layout)
-                && (a.0 != b.0 || a.1 != b.1)
-            {
-                out.push(format!("%layout-change @{id} {} {} {}", b.0, b.1, b.2));
             }
         }
     }
@@ -240,6 +261,8 @@ mod tests {
             active,
             layout: Some((layout.into(), layout.into(), "*".into())),
             links: 1,
+            raised_pane: Raised::default(),
+            raised_layout: Raised::default(),
         }
     }
 
@@ -253,6 +276,7 @@ mod tests {
             SessionSeen {
                 name: "0".into(),
                 current: windows.last().map(|(id, _)| *id),
+                raised_window: Raised::default(),
             },
         );
         s.windows = windows.iter().cloned().collect();
@@ -292,15 +316,31 @@ mod tests {
     #[test]
     fn split_rename_and_new_window() {
         let a = seen(Some(0), &[(0, window(0, "sh", 0, "L0"))]);
-        let b = seen(Some(0), &[(0, window(0, "sh", 1, "L1"))]);
+        let mut b = seen(Some(0), &[(0, window(0, "sh", 1, "L1"))]);
+        // Told as often as raised, in the order raised, with the values as they are now.
+        if let Some(w) = b.windows.get_mut(&0) {
+            w.raised_layout.push(1);
+            w.raised_pane.push(2);
+            w.raised_layout.push(3);
+        }
+        b.raised_seq = 3;
         assert_eq!(
             a.changes(&b),
-            ["%window-pane-changed @0 %1", "%layout-change @0 L1 L1 *"]
+            [
+                "%layout-change @0 L1 L1 *",
+                "%window-pane-changed @0 %1",
+                "%layout-change @0 L1 L1 *"
+            ]
         );
-        let c = seen(
+        let mut c = seen(
             Some(0),
             &[(0, window(0, "sh", 1, "L1")), (1, window(0, "x", 2, "L2"))],
         );
+        c.windows.insert(0, b.windows[&0].clone());
+        if let Some(s) = c.sessions.get_mut(&0) {
+            s.raised_window.push(4);
+        }
+        c.raised_seq = 4;
         assert_eq!(
             b.changes(&c),
             ["%session-window-changed $0 @1", "%window-add @1"]
