@@ -150,7 +150,10 @@ pub fn respawn_pane(
     let started = start_process(shared, state, pane, sid, command, cwd, sx, sy)?;
     let history = history_limit(state, sid);
     if let Some(p) = state.panes.get_mut(&pane) {
+        // tmux keeps the pane's palette (OSC 4, 10, 11) across a respawn.
+        let palette = p.term.palette().clone();
         p.term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
+        p.term.set_palette(palette);
         p.input = started.input;
         p.master = started.master;
         p.pid = started.pid;
@@ -381,7 +384,7 @@ pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) 
     for data in passthrough {
         st.passthrough(id, data);
     }
-    crate::cursor::pane_output(st, id);
+    crate::palette::pane_output(st, id);
     if focus_asked {
         crate::focus::reports_enabled(st, id);
     }
