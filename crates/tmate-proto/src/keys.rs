@@ -94,6 +94,13 @@ const EXTRA_BASE: u64 = KeyCode::BASE + 0x300;
 /// buttons 6 to 11.
 const MOUSE_EVENT_COUNT: u64 = FIRST_EXTRA_EVENT + 42;
 
+/// tmux 3.3a's MouseMove keys (`KEYC_MOUSEMOVE_*`, `MouseMovePane`...): motion without a
+/// button, an event of `KeyCode::mouse` at each location. tmux names them but its
+/// `key_string_lookup_string` does not know the names, so they cannot be bound and reach the
+/// pane under the mouse. They live at `MOVE_BASE`, never in PANE_KEY.
+pub const MOUSE_MOVE_EVENT: u64 = MOUSE_EVENT_COUNT;
+const MOVE_BASE: u64 = KeyCode::BASE + 0x800;
+
 /// What a mouse button did, for [`mouse_event`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MouseAction {
@@ -168,6 +175,9 @@ const fn mouse_event_rank(event: u64) -> u64 {
 
 /// A mouse event's name without its location (`MouseDown1`, `WheelUp`, `TripleClick11`).
 fn mouse_event_name(event: u64) -> Option<String> {
+    if event == MOUSE_MOVE_EVENT {
+        return Some("MouseMove".into());
+    }
     if let Some(name) = MOUSE_EVENTS
         .iter()
         .chain(CLICK_EVENTS.iter())
@@ -251,7 +261,9 @@ impl KeyCode {
     /// Border, StatusLeft, StatusRight, StatusDefault. Events 14 to 22 are the click keys
     /// (SecondClick1..TripleClick3).
     pub const fn mouse(event: u64, location: u64) -> KeyCode {
-        if location >= 3 {
+        if event == MOUSE_MOVE_EVENT {
+            KeyCode(MOVE_BASE + location)
+        } else if location >= 3 {
             KeyCode(RANGE_BASE + event * 3 + (location - 3))
         } else if event < 14 {
             KeyCode(Self::BASE + 3 + event * 3 + location)
@@ -288,6 +300,8 @@ impl KeyCode {
         } else if key >= RANGE_BASE && key < RANGE_BASE + MOUSE_EVENT_COUNT * 3 {
             let n = key - RANGE_BASE;
             Some((n / 3, 3 + n % 3))
+        } else if key >= MOVE_BASE && key < MOVE_BASE + MOUSE_WHERE.len() as u64 {
+            Some((MOUSE_MOVE_EVENT, key - MOVE_BASE))
         } else {
             None
         }

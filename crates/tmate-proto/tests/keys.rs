@@ -657,3 +657,28 @@ fn user_keys_from_input() {
     p.flush(&mut out);
     assert_eq!(keys(&out), ["User7"]);
 }
+
+/// tmux 3.3a's MouseMove keys have names (`key_string_lookup_key`) that do not parse back
+/// (`key_string_lookup_string` has no entry for them), one per location.
+#[test]
+fn mouse_move_keys_name_but_do_not_parse() {
+    use tmate_proto::keys::MOUSE_MOVE_EVENT;
+    let names = [
+        "MouseMovePane",
+        "MouseMoveStatus",
+        "MouseMoveBorder",
+        "MouseMoveStatusLeft",
+        "MouseMoveStatusRight",
+        "MouseMoveStatusDefault",
+    ];
+    for (location, name) in names.iter().enumerate() {
+        let key = KeyCode::mouse(MOUSE_MOVE_EVENT, location as u64);
+        assert_eq!(key.name(), *name);
+        assert!(key.is_mouse(), "{name}");
+        assert_eq!(KeyCode::parse(name), None, "{name}");
+    }
+    assert_ne!(
+        KeyCode::mouse(MOUSE_MOVE_EVENT, 0),
+        KeyCode::parse("MouseDrag3Pane").unwrap()
+    );
+}

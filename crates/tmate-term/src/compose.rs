@@ -7,6 +7,7 @@ use std::hash::{Hash, Hasher};
 
 use crate::cursor::CursorLook;
 use crate::markup::markup_cells;
+use crate::palette::Palette;
 use crate::pane::{PaneTerm, set_blank};
 use crate::status::{
     Look, PaneIndicators, PaneLines, PaneRect, PaneStatus, StatusBar, draw_message,
@@ -678,8 +679,9 @@ fn draw_window_area(
             match pane {
                 Some(pane) => {
                     pane_cell(pane, x, y, owner, cols, slot);
-                    default_colours(look, pane.id, slot);
-                    palette_colours(look, pane.id, slot);
+                    let own = pane.term.palette();
+                    default_colours(look, pane.id, own, slot);
+                    palette_colours(look, pane.id, own, slot);
                 }
                 None => {
                     let (glyph, style) =
@@ -778,6 +780,7 @@ fn layout_stamp(scene: &Scene<'_>, look: &Look, area: Area, client_rows: u16) ->
             look.pane_status,
             &look.pane_status_text,
             &look.pane_colours,
+            look.active_colours,
             &look.palettes,
             (look.pane_lines, look.pane_indicators, look.pane_base_index),
             &look.fill_character,
@@ -914,28 +917,54 @@ const NO_PANE: u16 = u16::MAX;
 
 /// Write the cell of `pane` shown at client position (`x`, `y`) into `slot`. A wide character
 /// whose right half would leave the pane's visible part shows as a blank (tmux `tty_draw_line`).
-/// tmux `tty_default_colours`: a cell in the terminal's default colours takes the pane's
-/// `window-style` (or `window-active-style`) colours.
-fn default_colours(look: &Look, pane: i64, slot: &mut Cell) {
-    let Some((_, fg, bg)) = look.pane_colours.iter().find(|(id, _, _)| *id == pane) else {
-        return;
+/// tmux `tty_default_colours`: a cell in the terminal's default colours takes, in the
+/// window's active pane, `window-active-style`'s colour, else the program's own (OSC 10 and
+/// 11), else `window-style`'s; in other panes `window-style`'s, else the program's own.
+fn default_colours(look: &Look, pane: i64, own: &Palette, slot: &mut Cell) {
+    let (fg, bg) = look
+        .pane_colours
+        .iter()
+        .find(|(id, _, _)| *id == pane)
+        .map_or((Color::Default, Color::Default), |(_, fg, bg)| (*fg, *bg));
+    let active = look
+        .active_colours
+        .filter(|(id, _, _)| *id == pane)
+        .map(|(_, fg, bg)| (fg, bg));
+    let program = |c: Option<crate::cursor::Rgb>| c.map(|(r, g, b)| Color::Rgb(r, g, b));
+    let pick = |active: Option<Color>, normal: Color, own: Option<Color>| {
+        let set = |c: &Color| *c != Color::Default;
+        match active {
+            Some(a) => Some(a).filter(set).or(own).unwrap_or(normal),
+            None => Some(normal).filter(set).or(own).unwrap_or(Color::Default),
+        }
     };
+    let [own_fg, own_bg] = own.shown();
     if slot.style.fg == Color::Default {
-        slot.style.fg = *fg;
+        slot.style.fg = pick(active.map(|a| a.0), fg, program(own_fg));
     }
     if slot.style.bg == Color::Default {
-        slot.style.bg = *bg;
+        slot.style.bg = pick(active.map(|a| a.1), bg, program(own_bg));
     }
 }
 
-/// tmux `tty_check_fg`/`tty_check_bg`: a palette colour of a pane with `pane-colours` is
-/// drawn as the palette's entry; a bold foreground of the first eight takes the bright entry
-/// (8 to 15) when that one is set, else stays as it is.
-fn palette_colours(look: &Look, pane: i64, slot: &mut Cell) {
-    let Some((_, palette)) = look.palettes.iter().find(|(id, _)| *id == pane) else {
+/// tmux `tty_check_fg`/`tty_check_bg`: a palette colour is drawn as the program's own entry
+/// (OSC 4), else as the pane's `pane-colours` entry (tmux `colour_palette_get`); a bold
+/// foreground of the first eight takes the bright entry (8 to 15) when that one is set, else
+/// stays as it is.
+fn palette_colours(look: &Look, pane: i64, own: &Palette, slot: &mut Cell) {
+    let option = look
+        .palettes
+        .iter()
+        .find(|(id, _)| *id == pane)
+        .map(|(_, palette)| palette);
+    if option.is_none() && own.is_empty() {
         return;
+    }
+    let entry = |n: u8| {
+        own.entry(usize::from(n))
+            .map(|(r, g, b)| Color::Rgb(r, g, b))
+            .or_else(|| option.and_then(|p| p.get(usize::from(n)).copied().flatten()))
     };
-    let entry = |n: u8| palette.get(usize::from(n)).copied().flatten();
     if let Color::Indexed(n) = slot.style.fg {
         let n = if n < 8 && slot.style.attrs.bold {
             n + 8

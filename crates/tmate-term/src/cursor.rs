@@ -48,13 +48,32 @@ pub fn apply_style_number(n: u32, shape: &mut CursorShape, blinking: &mut bool) 
     *blinking = blink;
 }
 
-/// Most OSC 12/112 strings kept until the host reads them (the oldest go first: only the
-/// last valid one matters).
-const MAX_COLOUR_REQUESTS: usize = 8;
+/// Most colour requests kept until the host reads them (the oldest go first). The host takes
+/// them after every read of the pane's output, whose size bounds how many arrive in between.
+const MAX_COLOUR_REQUESTS: usize = 4096;
+
+/// The OSC numbers tmux 3.3a acts on for colours: the palette (4, 104), the default
+/// foreground and background (10, 11, 110, 111) and the cursor colour (12, 112).
+pub(crate) const COLOUR_OSCS: [u32; 8] = [4, 10, 11, 12, 104, 110, 111, 112];
+
+/// A colour request of the pane's program, kept in order for the host (which knows colour
+/// names and answers queries on the pane's PTY).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ColourRequest {
+    /// OSC `number` with what followed its `;` (empty without one), and whether it ended
+    /// with BEL (else ST), which a reply ends with too.
+    Osc {
+        number: u32,
+        arg: Vec<u8>,
+        bel: bool,
+    },
+    /// RIS (`ESC c`): tmux clears the palette and the default colours.
+    Reset,
+}
 
 /// The cursor state a pane's program set with its own sequences (tmux keeps it in the pane's
-/// `struct screen`: `cstyle`, the `MODE_CURSOR_*` bits), plus the OSC 12/112 strings not yet
-/// read by the host, which knows colour names.
+/// `struct screen`: `cstyle`, the `MODE_CURSOR_*` bits), plus the colour requests (OSC 4, 10,
+/// 11, 12 and their resets, RIS) not yet read by the host, which knows colour names.
 #[derive(Debug, Clone, Default)]
 pub struct PaneCursor {
     pub shape: CursorShape,
@@ -65,8 +84,8 @@ pub struct PaneCursor {
     pub blinking_set: bool,
     /// `MODE_CURSOR_VERY_VISIBLE` (`CSI 34 l`, cleared by `CSI 34 h`).
     pub very_visible: bool,
-    /// The payloads after `12;` of OSC 12, `None` for an OSC 112, in order.
-    pub colour_requests: Vec<Option<Vec<u8>>>,
+    /// The colour requests, in order.
+    pub colour_requests: Vec<ColourRequest>,
 }
 
 impl PaneCursor {
@@ -103,21 +122,58 @@ impl PaneCursor {
         }
     }
 
-    /// A finished OSC string: OSC 12 (`12;COLOUR`) and OSC 112 (no argument) are kept for the
-    /// host (tmux `input_osc_12`, `input_osc_112`).
-    pub(crate) fn osc(&mut self, payload: &[u8]) {
-        let request = if let Some(colour) = payload.strip_prefix(b"12;") {
-            Some(colour.to_vec())
-        } else if payload == b"112" || payload == b"112;" {
-            None
-        } else {
+    /// A finished OSC string (`bel`: ended by BEL, else ST): the colour ones are kept for the
+    /// host, split as tmux's `input_exit_osc` does (the number, then an optional `;`).
+    pub(crate) fn osc(&mut self, payload: &[u8], bel: bool) {
+        let digits = payload.iter().take_while(|b| b.is_ascii_digit()).count();
+        let (Some(head), Some(rest)) = (payload.get(..digits), payload.get(digits..)) else {
             return;
         };
+        if head.is_empty() || head.len() > 3 {
+            return;
+        }
+        let number = number(head);
+        if !COLOUR_OSCS.contains(&number) {
+            return;
+        }
+        let arg = rest.strip_prefix(b";").unwrap_or(rest).to_vec();
+        self.push(ColourRequest::Osc { number, arg, bel });
+    }
+
+    /// RIS: the palette is cleared in order with the OSCs around it.
+    pub(crate) fn reset(&mut self) {
+        self.push(ColourRequest::Reset);
+    }
+
+    fn push(&mut self, request: ColourRequest) {
         if self.colour_requests.len() >= MAX_COLOUR_REQUESTS {
             self.colour_requests.remove(0);
         }
         self.colour_requests.push(request);
     }
+}
+
+/// [`COLOUR_OSCS`] as the digits that start their strings.
+const COLOUR_OSC_NAMES: [&[u8]; 8] = [b"4", b"10", b"11", b"12", b"104", b"110", b"111", b"112"];
+
+/// Whether `payload`, the start of an OSC string, may still become one of [`COLOUR_OSCS`]
+/// (its digits so far begin one of them, or anything after them follows a whole one). Only
+/// the first four bytes are read: it runs for every byte of the string.
+pub(crate) fn may_be_colour_osc(payload: &[u8]) -> bool {
+    let digits = payload
+        .iter()
+        .take(4)
+        .take_while(|b| b.is_ascii_digit())
+        .count();
+    let head = payload.get(..digits).unwrap_or_default();
+    let open = digits == payload.len();
+    COLOUR_OSC_NAMES.iter().any(|name| {
+        if open {
+            name.starts_with(head)
+        } else {
+            *name == head
+        }
+    })
 }
 
 fn number(digits: &[u8]) -> u32 {

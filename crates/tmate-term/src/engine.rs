@@ -159,8 +159,8 @@ impl AlacrittyEngine {
         &self.filter.cursor
     }
 
-    /// The OSC 12/112 requests fed since the last call, in order.
-    pub(crate) fn take_cursor_colour_requests(&mut self) -> Vec<Option<Vec<u8>>> {
+    /// The colour requests fed since the last call, in order.
+    pub(crate) fn take_colour_requests(&mut self) -> Vec<crate::cursor::ColourRequest> {
         std::mem::take(&mut self.filter.cursor.colour_requests)
     }
 

@@ -9,6 +9,9 @@ pub(crate) const MAX_OSC_BYTES: usize = 1024;
 /// Longest OSC 52 (clipboard) payload kept for the host, tmux's `INPUT_BUF_LIMIT`; a longer one
 /// is dropped whole.
 pub(crate) const MAX_OSC52_BYTES: usize = 1024 * 1024;
+/// Longest colour OSC kept for the host: a whole 256-colour palette in one OSC 4 is about
+/// 6 KiB.
+const MAX_COLOUR_OSC_BYTES: usize = 64 * 1024;
 /// OSC 52 payloads kept until the host takes them.
 const MAX_OSC52_QUEUED: usize = 8;
 /// Longest CSI body held back to look for REP; longer ones are passed on as they are.
@@ -220,6 +223,11 @@ impl InputFilter {
                     self.csi.clear();
                     State::Csi
                 }
+                (State::Escape, b'c') => {
+                    out.push(b);
+                    self.cursor.reset();
+                    State::Ground
+                }
                 (State::Escape, b']') => {
                     out.push(b);
                     self.osc = Some(Vec::new());
@@ -311,7 +319,7 @@ impl InputFilter {
                 {
                     self.path = Some(path.to_string());
                 } else {
-                    self.cursor.osc(&osc);
+                    self.cursor.osc(&osc, b == 0x07);
                 }
             }
             0x18 | 0x1A => {}
@@ -319,12 +327,11 @@ impl InputFilter {
                 osc.push(b);
                 let clipboard = osc.get(..osc.len().min(3)) == b"52;".get(..osc.len().min(3));
                 let path = osc.get(..osc.len().min(2)) == b"7;".get(..osc.len().min(2));
-                // OSC 12 (cursor colour) and OSC 112 (its reset).
-                let colour = [&b"12;"[..], b"112"]
-                    .iter()
-                    .any(|p| osc.get(..osc.len().min(p.len())) == p.get(..osc.len().min(p.len())));
+                // The palette, default and cursor colours and their resets.
+                let colour = crate::cursor::may_be_colour_osc(&osc);
                 if (clipboard && osc.len() <= MAX_OSC52_BYTES)
-                    || ((path || colour) && osc.len() <= MAX_OSC_BYTES)
+                    || (path && osc.len() <= MAX_OSC_BYTES)
+                    || (colour && osc.len() <= MAX_COLOUR_OSC_BYTES)
                 {
                     self.osc = Some(osc);
                 }

@@ -58,6 +58,7 @@ mod filter;
 mod format_draw;
 mod history;
 mod markup;
+pub mod palette;
 mod pane;
 mod render;
 mod sgr;
@@ -71,6 +72,7 @@ pub use compose::{Frame, RowDamage, Scene, ScenePane, compose, compose_into, com
 pub use cursor::{CursorLook, CursorShape};
 pub use format_draw::{RangeKind, StyleRange, format_draw, format_ranges, range_at};
 pub use markup::{markup_end_style, parse_style, parse_style_over, truncate_markup};
+pub use palette::Palette;
 pub use pane::{CopyOverlay, CopyView, GridLine, PaneTerm};
 pub use render::Renderer;
 pub use status::{

@@ -97,6 +97,8 @@ pub struct PaneTerm {
     /// The host's `cursor-style` (its DECSCUSR number) and `cursor-colour` for this pane
     /// (tmux's `default_cstyle`, `default_ccolour`).
     default_cursor: (u32, Option<crate::cursor::Rgb>),
+    /// The program's own palette and default colours (OSC 4, 10, 11), set by the host.
+    palette: crate::palette::Palette,
 }
 
 /// A row a copy overlay does not give: drawn blank.
@@ -140,6 +142,7 @@ impl PaneTerm {
             damaged: Vec::new(),
             cursor_colour: None,
             default_cursor: (0, None),
+            palette: crate::palette::Palette::default(),
         }
     }
 
@@ -170,9 +173,28 @@ impl PaneTerm {
         self.cursor_colour = colour;
     }
 
-    /// The program's OSC 12 colour strings (`None` for an OSC 112) since the last call.
-    pub fn take_cursor_colour_requests(&mut self) -> Vec<Option<Vec<u8>>> {
-        self.engine.take_cursor_colour_requests()
+    /// What [`PaneTerm::set_cursor_colour`] gave.
+    pub fn cursor_colour(&self) -> Option<crate::cursor::Rgb> {
+        self.cursor_colour
+    }
+
+    /// The program's colour requests (OSC 4, 10, 11, 12, their resets, RIS) since the last
+    /// call, in order.
+    pub fn take_colour_requests(&mut self) -> Vec<crate::cursor::ColourRequest> {
+        self.engine.take_colour_requests()
+    }
+
+    /// The program's own palette and default colours.
+    pub fn palette(&self) -> &crate::palette::Palette {
+        &self.palette
+    }
+
+    /// A new palette from the host; every row is drawn again when it differs.
+    pub fn set_palette(&mut self, palette: crate::palette::Palette) {
+        if self.palette != palette {
+            self.palette = palette;
+            self.changed(true);
+        }
     }
 
     /// Something changed: bump the generation and mark the rows it touched, every row when

@@ -197,9 +197,13 @@ pub struct Look {
     /// `pane-border-status`, and each pane's expanded `pane-border-format` (markup) by pane id.
     pub pane_status: PaneStatus,
     pub pane_status_text: Vec<(i64, String)>,
-    /// `window-style`/`window-active-style`: the colours a pane's default-coloured cells take,
-    /// by pane id (panes not listed keep the terminal's defaults).
+    /// `window-style`: the colours a pane's default-coloured cells take, by pane id (panes
+    /// not listed keep the terminal's defaults or the program's own, OSC 10 and 11).
     pub pane_colours: Vec<(i64, Color, Color)>,
+    /// The window's active pane and its `window-active-style` colours (`Color::Default` where
+    /// it sets none): they come first for that pane, then the program's own, then
+    /// `window-style`'s (tmux `tty_default_colours`).
+    pub active_colours: Option<(i64, Color, Color)>,
     /// `pane-colours`: each listed pane's palette, 256 entries (`None`: the colour as it is),
     /// applied to the colours its cells are drawn in (tmux `colour_palette_get`).
     pub palettes: Vec<(i64, Vec<Option<Color>>)>,
@@ -235,6 +239,7 @@ impl Default for Look {
             pane_status: PaneStatus::Off,
             pane_status_text: Vec::new(),
             pane_colours: Vec::new(),
+            active_colours: None,
             palettes: Vec::new(),
             pane_lines: PaneLines::Single,
             pane_indicators: PaneIndicators::Colour,

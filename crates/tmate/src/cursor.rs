@@ -1,7 +1,8 @@
 //! The cursor's look for each pane, as tmux 3.3a keeps it: `cursor-style` and `cursor-colour`
 //! handed to the panes' terminals when either option is set (tmux's `options_push_changes`;
 //! a pane made later starts with the terminal's defaults, as in 3.3a), and the colours a
-//! program asks for with OSC 12 parsed as tmux's `input_osc_parse_colour`.
+//! program names in OSC 4, 10, 11 and 12 parsed as tmux's `input_osc_parse_colour` (the
+//! requests themselves are `src/palette.rs`'s).
 
 use tmate_term::cursor::Rgb;
 
@@ -44,24 +45,6 @@ pub fn apply_option(st: &mut State, name: &str) {
             colour = option_rgb(&value);
         }
         p.term.set_default_cursor(style, colour);
-    }
-}
-
-/// The program's OSC 12 and OSC 112 since the last output: a colour it names (an invalid one
-/// changes nothing) or the reset.
-pub fn pane_output(st: &mut State, pane: u32) {
-    let Some(p) = st.panes.get_mut(&pane) else {
-        return;
-    };
-    for request in p.term.take_cursor_colour_requests() {
-        match request {
-            None => p.term.set_cursor_colour(None),
-            Some(text) => {
-                if let Some(rgb) = std::str::from_utf8(&text).ok().and_then(osc_colour) {
-                    p.term.set_cursor_colour(Some(rgb));
-                }
-            }
-        }
     }
 }
 

@@ -43,6 +43,7 @@ pub mod layout_string;
 pub mod menu;
 pub mod mouse;
 pub mod options;
+pub mod palette;
 pub mod parse;
 pub mod pipe;
 pub mod popup;

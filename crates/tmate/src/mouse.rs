@@ -8,6 +8,7 @@
 
 use std::time::{Duration, Instant};
 
+use tmate_proto::keys::MOUSE_MOVE_EVENT;
 use tmate_proto::{KeyCode, MouseAction, MouseEvent, mouse_event, mouse_event_button};
 
 use crate::server::ClientInfo;
@@ -520,6 +521,10 @@ fn event_number(
             None => MouseAction::Up,
         };
         mouse_event(action, n)?
+    } else if motion && b & 3 == 3 {
+        // Motion without a button (any-event tracking): tmux 3.3a's MouseMove keys, which
+        // no binding can name, so they reach the pane under the mouse.
+        MOUSE_MOVE_EVENT
     } else if motion {
         match ms.drag {
             Some(Drag::Copy { pane }) => {
@@ -532,9 +537,7 @@ fn event_number(
                 ms.drag = Some(Drag::Border { x, y });
                 return None;
             }
-            // Motion without a button (any-event tracking) is MouseDrag3 here, as before
-            // (tmux's MouseMove keys are not kept).
-            Some(Drag::Key) | None => mouse_event(MouseAction::Drag, button_of(b).unwrap_or(3))?,
+            Some(Drag::Key) | None => mouse_event(MouseAction::Drag, button_of(b)?)?,
         }
     } else {
         let button = button_of(b)?;
@@ -656,6 +659,17 @@ pub fn send_to_pane(st: &State, pane: u32, m: &MouseInfo) {
     };
     let modes = p.term.modes();
     if !modes.mouse_reporting || m.x < 0 || m.y < 0 {
+        return;
+    }
+    // tmux `input_key_get_mouse`: motion only to a program that asked for button or any
+    // motion, motion without a button only to one that asked for any.
+    let motion = m.button & 32 != 0 && m.button & 192 != 64;
+    let wanted = if m.button & 3 == 3 {
+        modes.mouse_motion
+    } else {
+        modes.mouse_drag || modes.mouse_motion
+    };
+    if motion && !wanted {
         return;
     }
     let (x, y) = (m.x as u32 + 1, m.y as u32 + 1);

@@ -153,7 +153,10 @@ pub fn respawn_pane(
     let mut modes = 0;
     if let Some(p) = state.panes.get_mut(&pane) {
         modes = p.mode_count();
+        // tmux keeps the pane's palette (OSC 4, 10, 11) across a respawn.
+        let palette = p.term.palette().clone();
         p.term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
+        p.term.set_palette(palette);
         p.input = started.input;
         p.master = started.master;
         p.pid = started.pid;
@@ -387,7 +390,7 @@ pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) 
     for data in passthrough {
         st.passthrough(id, data);
     }
-    crate::cursor::pane_output(st, id);
+    crate::palette::pane_output(st, id);
     if focus_asked {
         crate::focus::reports_enabled(st, id);
     }

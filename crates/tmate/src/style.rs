@@ -25,29 +25,24 @@ pub fn colour(value: &str) -> Option<Color> {
     Some(s.fg)
 }
 
-/// tmux `tty_default_colours`: each visible pane's colours for default-coloured cells, from
-/// `window-style`, and `window-active-style` where it sets one for the window's active pane;
-/// panes left at the terminal's defaults are not listed.
+/// tmux `tty_default_colours`: each visible pane's `window-style` colours for
+/// default-coloured cells; panes left at the terminal's defaults are not listed.
 pub fn pane_colours(st: &State, ctx: Ctx, w: &crate::state::Window) -> Vec<(i64, Color, Color)> {
-    let none = Style::default();
     w.visible()
         .iter()
         .filter_map(|g| {
             let pane = Ctx { pane: g.id, ..ctx };
-            let normal = option_style(st, pane, "window-style", none, none);
-            let active = option_style(st, pane, "window-active-style", none, none);
-            let is_active = g.id == w.active;
-            let pick = |a: Color, n: Color| {
-                if is_active && a != Color::Default {
-                    a
-                } else {
-                    n
-                }
-            };
-            let (fg, bg) = (pick(active.fg, normal.fg), pick(active.bg, normal.bg));
+            let (fg, bg) = window_style_colours(st, pane, "window-style");
             (fg != Color::Default || bg != Color::Default).then_some((i64::from(g.id), fg, bg))
         })
         .collect()
+}
+
+/// A pane's `window-style` or `window-active-style` colours (`Color::Default` for none).
+pub fn window_style_colours(st: &State, pane: Ctx, option: &str) -> (Color, Color) {
+    let none = Style::default();
+    let style = option_style(st, pane, option, none, none);
+    (style.fg, style.bg)
 }
 
 /// tmux `colour_palette_from_option`: each visible pane's `pane-colours` as a palette of 256
@@ -82,6 +77,12 @@ fn pane_status_lines(st: &State, ctx: Ctx, look: &mut Look) {
         return;
     };
     look.pane_colours = pane_colours(st, ctx, w);
+    let active = Ctx {
+        pane: w.active,
+        ..ctx
+    };
+    let (fg, bg) = window_style_colours(st, active, "window-active-style");
+    look.active_colours = Some((i64::from(w.active), fg, bg));
     look.palettes = palettes(st, ctx, w);
     look.pane_status = w.pane_status;
     let option = |name: &str| st.option(ctx.session, ctx.window, name);

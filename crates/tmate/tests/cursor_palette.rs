@@ -250,3 +250,156 @@ async fn pane_colours_like_tmux() {
 fn fg(c: &tmate_fixtures::pty_client::PtyClient, row: u16, col: u16) -> Option<vt100::Color> {
     c.screen.screen().cell(row, col).map(vt100::Cell::fgcolor)
 }
+
+/// The query script: waits for `go` in its directory, then sends each step's sequences
+/// followed by a sentinel (entry 0 set, then queried: the only reply it waits for) and writes
+/// what came back before the sentinel's reply, `%q`-quoted, one line per step, then `end`.
+const QUERY_SCRIPT: &str = r#"#!/bin/bash
+cd "$(dirname "$0")" || exit 1
+for _ in $(seq 400); do [ -e go ] && break; sleep 0.05; done
+stty raw -echo
+sentinel=$'\e]4;rgb:0101/0202/0303\a'
+for step in "${STEPS[@]}"; do
+  printf "$step"
+  printf '\e]4;0;rgb:01/02/03\a\e]4;0;?\a'
+  r=''
+  while IFS= read -r -t 10 -n 1 -d '' c; do
+    r+="$c"
+    [[ $r == *"$sentinel" ]] && break
+  done
+  printf '%q\n' "${r%"$sentinel"}" >> out
+done
+echo end >> out
+sleep 100
+"#;
+
+/// The steps: the palette's own entries (OSC 4) and `pane-colours` answered per index (one
+/// query per OSC, 90-97 for the bright ones, none past 7), BEL or ST as the request ended,
+/// OSC 104 with and without indexes, RIS, OSC 10/11 with `window-style` and their own
+/// colours, OSC 12 with `cursor-colour` and the program's.
+const QUERY_STEPS: &[&str] = &[
+    r"\e]4;1;?\e\\",
+    r"\e]4;3;?\a",
+    r"\e]4;1;rgb:ff/00/00\e\\\e]4;1;?\e\\",
+    r"\e]4;1;?;3;?\a",
+    r"\e]4;9;#00ff00\a\e]4;9;?\a\e]4;91;?\a",
+    r"\e]4;2;cmy:0/1/1;5;blue\a\e]4;2;?\a\e]4;5;?\a",
+    r"\e]104;1;2\a\e]4;1;?\a\e]4;2;?\a\e]4;5;?\a",
+    r"\e]10;?\a\e]11;?\a",
+    r"\e]11;#102030\a\e]11;?\e\\\e]10;blue\a\e]10;?\a",
+    r"\e]111\a\e]11;?\a",
+    r"\e]12;?\a",
+    r"\e]12;green\a\e]12;?\a\e]112\a\e]12;?\a",
+    r"\ec\e]4;5;?\a\e]4;3;?\a",
+    r"\e]4;6;red\a\e]104\a\e]4;6;?\a\e]4;3;?\a",
+    r"\e]4;300;red;4;red\a\e]4;4;?\a",
+    r"\e]11;#040506\a\e]104\a\e]11;?\a",
+    r"\e]10;#abcdef\a",
+];
+
+/// A program's OSC 4, 10, 11 and 12 queries get tmux 3.3a's replies on the pane's PTY.
+#[test]
+fn colour_queries_like_tmux() {
+    let config = "set -g pane-colours[3] colour200\nset -g window-style fg=colour33\n";
+    let steps: Vec<String> = QUERY_STEPS.iter().map(|s| format!("'{s}'")).collect();
+    let script = format!("STEPS=({})\n{QUERY_SCRIPT}", steps.join(" "));
+    let muxes = [
+        common::Mux::tmux().with_config(config),
+        common::Mux::tmate().with_config(config),
+    ];
+    for m in &muxes {
+        let path = m.dir.path().join("q.sh");
+        std::fs::write(&path, script.replace("#!/bin/bash\n", "")).unwrap();
+        let command = format!("bash {}", path.display());
+        m.run(&["new-session", "-d", "-s", "main", &command]);
+        // Handed to the pane once set (not from the config, read before the pane).
+        m.run(&["set", "-g", "cursor-colour", "red"]);
+        std::fs::write(m.dir.path().join("go"), "").unwrap();
+    }
+    let outputs: Vec<String> = muxes
+        .iter()
+        .map(|m| {
+            let out = m.dir.path().join("out");
+            let deadline = Instant::now() + DEADLINE * 4;
+            loop {
+                let text = std::fs::read_to_string(&out).unwrap_or_default();
+                if text.ends_with("end\n") {
+                    return text;
+                }
+                assert!(Instant::now() < deadline, "the queries never ended: {text}");
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        })
+        .collect();
+    // Not vacuous: pane-colours' entry 3 was answered.
+    assert!(
+        outputs[0].contains(r"\E]4;rgb:ffff/0000/d7d7\a"),
+        "{}",
+        outputs[0]
+    );
+    assert_eq!(
+        outputs[1], outputs[0],
+        "tmate (left) differs from tmux (right)"
+    );
+    // The program's foreground comes before window-style's for the active pane.
+    let formats = ["display", "-p", "#{pane_fg} #{pane_bg}"];
+    let shown: Vec<String> = muxes.iter().map(|m| m.run(&formats)).collect();
+    assert_eq!(shown, ["#abcdef default\n", "#abcdef default\n"]);
+}
+
+/// A program's own palette (OSC 4) and default colours (OSC 10/11) change how its pane is
+/// drawn, over `pane-colours`, as tmux 3.3a draws it for a terminal with RGB colours; OSC
+/// 104 and 110/111 give the colours back.
+#[tokio::test]
+async fn program_palette_like_tmux() {
+    let config = "set -g status off\nset -as terminal-features ',xterm-256color:RGB'\n\
+        set -g pane-colours[2] colour5\n";
+    let mut p = Pair::start(config, 60, 16, None).await;
+    both(&p, &["split-window", "-v"]);
+    let line = r"printf '\033[31mred\033[0m \033[1;31mbold\033[0m \033[32mgreen\033[0m \033[42mbg\033[0m\n'";
+    for pane in ["0", "1"] {
+        both(&p, &["send-keys", "-t", pane, "clear; ", line, "Enter"]);
+    }
+    for c in &mut p.clients {
+        c.wait_text("the colours printed", |t| {
+            t.lines().filter(|l| l.starts_with("red bold")).count() == 2
+        })
+        .await;
+    }
+    both(&p, &["select-pane", "-t", "0"]);
+    shell(
+        &mut p,
+        r"printf '\033]4;1;rgb:ff/00/00;9;#0000ff;2;#00ff00\007\033]10;#102030\033\\'",
+        "first",
+    )
+    .await;
+    for c in &mut p.clients {
+        c.wait_for("the program's red", |c| {
+            fg(c, 0, 0) == Some(vt100::Color::Rgb(255, 0, 0))
+        })
+        .await;
+    }
+    p.same_screens(None, "the program's palette").await;
+    shell(
+        &mut p,
+        r"printf '\033]11;#203040\007\033]104;1\007\033]110\007'",
+        "second",
+    )
+    .await;
+    for c in &mut p.clients {
+        c.wait_for("red again", |c| fg(c, 0, 0) == Some(vt100::Color::Idx(1)))
+            .await;
+    }
+    p.same_screens(None, "entries reset").await;
+    // 3.3a keeps drawing the background OSC 104 cleared until the pane's style changes.
+    shell(&mut p, r"printf '\033]104\007'", "third").await;
+    p.same_screens(None, "the palette cleared").await;
+    both(&p, &["set", "-g", "window-style", "default"]);
+    for c in &mut p.clients {
+        c.wait_for("the background gone", |c| {
+            c.screen.screen().cell(0, 0).map(vt100::Cell::bgcolor) == Some(vt100::Color::Default)
+        })
+        .await;
+    }
+    p.same_screens(None, "window-style set").await;
+}

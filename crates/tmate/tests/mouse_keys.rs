@@ -34,7 +34,8 @@ async fn mouse_ready(p: &mut Pair) {
             p.clients[i]
                 .pump(std::time::Duration::from_millis(100))
                 .await;
-            if p.muxes[i].run(&["show", "-gv", "@ready"]).trim() == "1" {
+            // Quiet: `@ready` does not exist until the wheel's binding ran.
+            if p.muxes[i].run(&["show", "-gqv", "@ready"]).trim() == "1" {
                 break;
             }
             assert!(
@@ -237,4 +238,60 @@ fn mouse_any_flag_like_tmux() {
             &["display", "-p", "-t", "main:0.1", "#{mouse_any_flag}"],
         ],
     );
+}
+
+/// tmux 3.3a names the MouseMove keys but cannot parse the names: binding one is an unknown
+/// key, and nothing lists them.
+#[test]
+fn mouse_move_keys_cannot_be_bound_like_tmux() {
+    compare_outcomes(&[
+        &["new-session", "-d", "-s", "main"],
+        &["bind", "-T", "t", "MouseDrag3Pane", "display", "d"],
+        &["bind", "-T", "t", "MouseMovePane", "display", "m"],
+        &["bind", "-T", "t", "MouseMoveStatus", "display", "m"],
+        &["bind", "-T", "t", "MouseMove1Pane", "display", "m"],
+        &["unbind", "-T", "t", "MouseMoveBorder"],
+        &["list-keys", "-T", "t"],
+    ]);
+}
+
+/// Whether the last word `raw` gave a terminal on mode 1003 (all motion) turned it on.
+fn all_motion(raw: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(raw);
+    let on = text.rfind("\x1b[?1003h");
+    let off = text.rfind("\x1b[?1003l");
+    on.is_some_and(|on| off.is_none_or(|off| on > off))
+}
+
+/// Motion without a button is tmux 3.3a's MouseMove key, not MouseDrag3: unbound (it cannot
+/// be bound), it reaches the pane under the mouse when that program asked for all motion
+/// (`CSI ? 1003 h`), which the client's terminal is asked for when any pane of the window
+/// wants it; other panes and the border get nothing.
+#[tokio::test]
+async fn motion_without_a_button_reaches_the_pane_like_tmux() {
+    let config = format!(
+        "{READY}bind -n MouseDrag3Pane set -g @drag3 pane\n\
+         bind -n MouseDrag3Border set -g @drag3 border\n"
+    );
+    let program = r"printf '\033[?1003h\033[?1006h'; stty raw -echo; exec cat -v";
+    let mut p = Pair::start(&config, 60, 12, Some(program)).await;
+    p.run_both(&["split-window", "-h", "cat"]);
+    mouse_ready(&mut p).await;
+    for c in &mut p.clients {
+        c.wait_for("all motion asked of the terminal", |c| all_motion(&c.raw))
+            .await;
+    }
+    // Over the left pane, the right pane (cat, no mouse) and the border between them.
+    p.send(&sgr(35, 5, 3, true)).await;
+    p.send(&sgr(35, 45, 3, true)).await;
+    p.send(&sgr(35, 31, 3, true)).await;
+    p.send(&sgr(35, 7, 4, true)).await;
+    for c in &mut p.clients {
+        c.wait_text("both motions in the left pane", |t| {
+            t.contains("^[[<35;5;3M^[[<35;7;4M")
+        })
+        .await;
+    }
+    p.same_screens(None, "the motions delivered").await;
+    assert_eq!(p.run_both(&["display", "-p", "#{@drag3}"]), "\n");
 }

@@ -74,7 +74,8 @@ impl AttachedClient<'_> {
             self.frame.damage = tmate_term::RowDamage::default();
         }
         compose_look(&scene, &cached.look, self.cols, self.rows, &mut self.frame);
-        if crate::popup::draw(&st, self.id, &mut self.frame) {
+        let popup = crate::popup::draw(&st, self.id, &mut self.frame);
+        if popup {
             self.frame.damage = tmate_term::RowDamage::default();
             self.menu_drawn = true;
         }
@@ -96,6 +97,15 @@ impl AttachedClient<'_> {
             self.frame.modes.mouse_reporting = true;
             self.frame.modes.mouse_drag = true;
             self.frame.modes.sgr_mouse = true;
+            if !popup && self.menu.is_none() {
+                // tmux `server_client_reset_state`: every motion when any pane of the window
+                // asks for it (the MouseMove keys then reach the pane under the mouse).
+                self.frame.modes.mouse_motion = scene_data.2.iter().any(|(id, ..)| {
+                    st.panes
+                        .get(id)
+                        .is_some_and(|p| p.term.modes().mouse_motion)
+                });
+            }
         }
         // tmux asks the terminal for focus reports by the option, whatever the panes want.
         self.frame.modes.focus_events = crate::focus::events_on(&st);

@@ -170,6 +170,11 @@ fn set(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) -> CmdOu
     {
         crate::cursor::apply_option(state, d.name);
     }
+    if let Some(d) = base.and_then(|(b, _)| options::lookup(b).ok())
+        && ["window-style", "window-active-style"].contains(&d.name)
+    {
+        crate::palette::restyle_all(state);
+    }
     // tmux recalculates window sizes after any option change (`window-size`,
     // `aggressive-resize`, `default-size` among them).
     state.recompute_all_sizes();

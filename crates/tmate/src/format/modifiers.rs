@@ -76,7 +76,8 @@ const BASIC: [u32; 16] = [
     0x80_8080, 0xff_0000, 0x00_ff00, 0xff_ff00, 0x00_00ff, 0xff_00ff, 0x00_ffff, 0xff_ffff,
 ];
 
-fn palette(n: u32) -> Option<u32> {
+/// tmux `colour_256toRGB`: palette entry `n` as 0xRRGGBB.
+pub(crate) fn palette(n: u32) -> Option<u32> {
     const LEVELS: [u32; 6] = [0x00, 0x5f, 0x87, 0xaf, 0xd7, 0xff];
     match n {
         0..=15 => BASIC.get(usize::try_from(n).ok()?).copied(),

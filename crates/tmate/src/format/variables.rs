@@ -316,14 +316,24 @@ fn pane_state_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
     Some(value)
 }
 
-/// `pane_fg`/`pane_bg`: the pane's default colour from `window-active-style` (the active pane,
-/// when it sets one) or `window-style` (tmux's `tty_default_colours`), else `default`.
+/// `pane_fg`/`pane_bg`: the pane's default colour as tmux's `tty_default_colours` works it
+/// out: for the active pane `window-active-style`'s, else the program's own (OSC 10/11),
+/// else `window-style`'s; for the others `window-style`'s, else the program's; else `default`.
 fn pane_colour(state: &State, ctx: Ctx, active: bool, which: &str) -> String {
     let of = |option: &str| style_colour(&state.option(ctx.session, ctx.window, option), which);
-    let active_colour = active.then(|| of("window-active-style")).flatten();
-    active_colour
-        .or_else(|| of("window-style"))
-        .unwrap_or_else(|| "default".into())
+    let own = state.panes.get(&ctx.pane).and_then(|p| {
+        let [fg, bg] = p.term.palette().shown();
+        let (r, g, b) = if which == "fg" { fg } else { bg }?;
+        Some(format!("#{r:02x}{g:02x}{b:02x}"))
+    });
+    let colour = if active {
+        of("window-active-style")
+            .or(own)
+            .or_else(|| of("window-style"))
+    } else {
+        of("window-style").or(own)
+    };
+    colour.unwrap_or_else(|| "default".into())
 }
 
 /// The last `fg=`/`bg=` of a style, `None` for none or `default`.
