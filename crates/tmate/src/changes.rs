@@ -3,8 +3,11 @@
 //! window's active pane (`window_set_active_pane`, `window_lost_pane`: window-pane-changed),
 //! zoom (`window_zoom`/`window_unzoom`), layouts (window-layout-changed), window sizes
 //! (`resize_window`: window-resized) and pane modes (pane-mode-changed). Each change raises
-//! its own notification, so two in one command list raise two hooks, as in tmux. Focus moves
-//! with the window and the active pane here too (`crate::focus`).
+//! its own notification, so two in one command list raise two hooks, as in tmux; the ones
+//! control clients are told of are also numbered on their object (`Raised`). Focus moves
+//! with the window and the active pane here too (`crate::focus`). Titles are the exception:
+//! a pane's terminal counts those set as it parses them (OSC 0/2), and pane-title-changed is
+//! raised for them when the command list or output that set them is done.
 
 use std::collections::VecDeque;
 
@@ -242,5 +245,51 @@ impl State {
                 self.titles_set(pane, times);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::{Session, Window};
+
+    fn two_windows() -> State {
+        let mut st = State::default();
+        let mut windows = crate::winlink::Windows::default();
+        windows.insert(0, Window::new(0, Some("a".into()), 0, 80, 24));
+        windows.insert(1, Window::new(1, Some("b".into()), 1, 80, 24));
+        st.sessions
+            .insert(0, Session::new(0, "s", windows, 0, (80, 24), 0));
+        st
+    }
+
+    #[test]
+    fn each_change_raises_and_numbers_its_notification() {
+        let mut st = two_windows();
+        assert!(st.select_window(0, 1));
+        assert!(st.select_window(0, 0));
+        assert!(!st.select_window(0, 0));
+        let names: Vec<&str> = st.hooks.queue.iter().map(|n| n.name).collect();
+        assert_eq!(names, ["session-window-changed", "session-window-changed"]);
+        let raised: Vec<u64> = st.sessions[&0].raised_window.after(0).collect();
+        assert_eq!(raised, [1, 2]);
+        // While a hook runs nothing is raised or numbered (tmux's NOHOOKS).
+        st.hooks.running = Some(Vec::new());
+        st.layout_changed(0, 1);
+        assert_eq!(st.hooks.queue.len(), 2);
+        assert_eq!(
+            st.window(0, 1).map(|w| w.raised_layout.after(0).count()),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn raised_keeps_the_latest() {
+        let mut r = Raised::default();
+        for n in 1..=100 {
+            r.push(n);
+        }
+        assert_eq!(r.after(0).count(), KEPT);
+        assert_eq!(r.after(98).collect::<Vec<_>>(), [99, 100]);
     }
 }

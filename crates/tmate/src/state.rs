@@ -1106,8 +1106,10 @@ impl State {
     }
 
     /// Window (`sid`, `idx`) becomes `sx` x `sy`, its layout and panes with it.
-    /// tmux `resize_window`, raising window-layout-changed and window-resized.
+    /// tmux `resize_window`, raising window-layout-changed and window-resized (a zoomed
+    /// window is unzoomed for it and zoomed again, each a layout change too).
     pub fn resize_window(&mut self, sid: u32, idx: u32, (sx, sy): (u16, u16)) {
+        let zoomed = self.unzoom(sid, idx);
         let Some(w) = self.window_mut(sid, idx) else {
             return;
         };
@@ -1115,7 +1117,10 @@ impl State {
         w.sy = sy;
         w.layout.resize(sx, sy, Border::window(w.pane_status));
         w.pending_size = None;
-        let wid = w.id;
+        let (wid, active) = (w.id, w.active);
+        if zoomed {
+            self.zoom(sid, idx, active);
+        }
         self.apply_layout(sid, idx);
         self.layout_changed(sid, idx);
         self.notify_about_window("window-resized", wid);

@@ -596,6 +596,8 @@ fn zoom_and_mode_hooks_as_tmux() {
         &["swap-window", "-d", "-s", ":0", "-t", ":1"],
         &["break-pane", "-s", ":0.0"],
         &["split-window"],
+        &["resize-pane", "-Z"],
+        &["resize-window", "-x", "60", "-y", "20"],
         &["choose-tree", "-Z"],
         &["copy-mode"],
     ]);
