@@ -1,7 +1,8 @@
 //! A client's session changing, as tmux 3.3a's `server_client_set_session`: its last
 //! session, both sessions' sizes and focus, the new session's activity, alerts and latest
 //! client, and client-session-changed; where a destroyed session's clients go
-//! (`detach-on-destroy`, tmux's `server_destroy_session`); and the sessions switch-client
+//! (`detach-on-destroy`, tmux's `server_destroy_session`), and sessions left without clients
+//! (`destroy-unattached`); and the sessions switch-client
 //! `-n`/`-p` go to. Attached and control clients follow their handle's session on their next
 //! wake.
 
@@ -29,6 +30,22 @@ impl State {
         self.touch(sid);
         client_arrived(self, sid, client);
         self.notify_client("client-session-changed", sid, client);
+        self.destroy_unattached();
+    }
+
+    /// tmux `server_check_unattached`, after a client moved, came or went: every session no
+    /// client shows whose `destroy-unattached` is on is destroyed (one never attached too).
+    pub fn destroy_unattached(&mut self) {
+        let gone: Vec<u32> = self
+            .sessions
+            .keys()
+            .copied()
+            .filter(|s| !self.clients.values().any(|c| c.session == *s))
+            .filter(|s| self.session_option(*s, "destroy-unattached") == "on")
+            .collect();
+        for sid in gone {
+            self.remove_session(sid);
+        }
     }
 
     /// tmux `server_destroy_session`, before session `sid` goes: with `detach-on-destroy off`

@@ -294,3 +294,29 @@ bind -n F8 switch-client -l
         shows_session(&mut p, to).await;
     }
 }
+
+/// destroy-unattached: a session left without clients is destroyed when a client moves or
+/// goes (a command client too), and the server ends with the last one, as tmux 3.3a.
+#[tokio::test]
+async fn destroy_unattached_as_tmux() {
+    let config = format!("{NO_PASTE}bind -n F5 switch-client -t other\n");
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    shows_session(&mut p, "main").await;
+    for m in &p.muxes {
+        m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
+        m.run(&["new-session", "-d", "-s", "extra", "-n", "w2", "cat"]);
+        m.run(&["set", "-t", "main", "destroy-unattached", "on"]);
+    }
+    p.send(b"\x1b[15~").await;
+    shows_session(&mut p, "other").await;
+    let names = ["list-sessions", "-F", "#{session_name}"];
+    p.wait_both(&names, "main destroyed", |s| s == "extra\nother\n");
+    // Gone as soon as the command client that set it has.
+    p.run_both(&["set", "-t", "extra", "destroy-unattached", "on"]);
+    p.wait_both(&names, "extra destroyed", |s| s == "other\n");
+    p.run_both(&["set", "-t", "other", "destroy-unattached", "on"]);
+    p.run_both(&["detach-client"]);
+    for m in &p.muxes {
+        m.wait_for_failure(&["list-sessions"], "the server gone with its last session");
+    }
+}
