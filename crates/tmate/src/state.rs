@@ -560,8 +560,9 @@ pub enum ClientEvent {
     StyledMessage(String, u64, bool),
     /// A prompt or display-panes (`crate::prompt`).
     Overlay(crate::prompt::Request),
-    /// switch-client -T: the key table the client's next key is looked up in.
-    KeyTable(String),
+    /// switch-client -T: the key table the client's next key is looked up in (`None`: its
+    /// default one, after a command moved it to another session).
+    KeyTable(Option<String>),
     /// Ring the client terminal's bell (an alert's action).
     Bell,
     /// Bytes for the client's terminal as they are (the clipboard's OSC 52).

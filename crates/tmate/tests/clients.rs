@@ -320,3 +320,22 @@ async fn destroy_unattached_as_tmux() {
         m.wait_for_failure(&["list-sessions"], "the server gone with its last session");
     }
 }
+
+/// A client that pressed the prefix and is moved by another client's switch-client goes
+/// back to its default key table, as tmux 3.3a.
+#[tokio::test]
+async fn switch_client_from_elsewhere_ends_the_prefix() {
+    let config = "set -g status-right '#{?client_prefix,PFX,---}'\n";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.ends_with("---")).await;
+    for m in &p.muxes {
+        m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
+    }
+    p.send(b"\x02").await;
+    p.status("the prefix", |r| r.ends_with("PFX")).await;
+    p.run_both(&["switch-client", "-t", "other"]);
+    p.status("in other without the prefix", |r| {
+        r.starts_with("[other]") && r.ends_with("---")
+    })
+    .await;
+}

@@ -543,7 +543,7 @@ impl<'a> AttachedClient<'a> {
                 None
             }
             Some(ClientEvent::KeyTable(table)) => {
-                self.keys.dispatch.set_table(Some(&table));
+                self.keys.dispatch.set_table(table.as_deref());
                 self.sync_key_table(&mut self.shared.lock());
                 self.redraw = true;
                 None
