@@ -132,11 +132,14 @@ mod tests {
     use super::*;
     use crate::state::{ClientHandle, Session};
 
+    /// Sessions of one window each (window and pane ids are the session's).
     fn with_sessions(names: &[&str]) -> State {
         let mut st = State::default();
         for name in names {
             let sid = st.alloc_session();
-            let mut s = Session::new(sid, name, Default::default(), 0, (80, 24), 0);
+            let window = crate::state::Window::new(sid, None, sid, 80, 24);
+            let windows = std::iter::once((0, window)).collect();
+            let mut s = Session::new(sid, name, windows, 0, (80, 24), 0);
             s.activity = u64::from(sid);
             st.sessions.insert(sid, s);
         }
@@ -171,5 +174,31 @@ mod tests {
         assert_eq!(raised, ["client-session-changed"; 2]);
         st.sessions.remove(&0);
         assert_eq!(st.last_session(7), None);
+    }
+
+    #[test]
+    fn a_destroyed_session_moves_its_client_and_closes_once() {
+        let mut st = with_sessions(&["a", "b"]);
+        if let Some(s) = st.sessions.get_mut(&0) {
+            s.options.insert("detach-on-destroy".into(), "off".into());
+            // Left without clients by the move, it is destroyed from inside the move.
+            s.options.insert("destroy-unattached".into(), "on".into());
+        }
+        let (tx, _rx) = tokio::sync::mpsc::channel(1);
+        st.clients
+            .insert(7, ClientHandle::new(0, tx, 0, "/dev/pts/9".into()));
+        // Its last window closed (as its last pane exiting does).
+        st.remove_window(0, 0);
+        assert_eq!(st.clients.get(&7).map(|c| c.session), Some(1));
+        assert!(!st.sessions.contains_key(&0));
+        let raised: Vec<_> = st.hooks.queue.iter().map(|n| n.name).collect();
+        assert_eq!(
+            raised,
+            [
+                "window-unlinked",
+                "client-session-changed",
+                "session-closed"
+            ]
+        );
     }
 }

@@ -975,8 +975,9 @@ impl State {
 
     /// Forget a session, raising session-closed once.
     fn close_session(&mut self, sid: u32) {
+        self.move_clients_off(sid);
+        // Moving the clients may have destroyed it already (`destroy-unattached`).
         if self.sessions.contains_key(&sid) {
-            self.move_clients_off(sid);
             self.notify_session("session-closed", sid);
             self.sessions.remove(&sid);
         }
