@@ -1,7 +1,8 @@
 //! A client's session changing, as tmux 3.3a's `server_client_set_session`: its last
 //! session, both sessions' sizes and focus, the new session's activity, alerts and latest
 //! client, and client-session-changed; where a destroyed session's clients go
-//! (`detach-on-destroy`, tmux's `server_destroy_session`); and the sessions switch-client
+//! (`detach-on-destroy`, tmux's `server_destroy_session`), and sessions left without clients
+//! (`destroy-unattached`); and the sessions switch-client
 //! `-n`/`-p` go to. Attached and control clients follow their handle's session on their next
 //! wake.
 
@@ -29,6 +30,22 @@ impl State {
         self.touch(sid);
         client_arrived(self, sid, client);
         self.notify_client("client-session-changed", sid, client);
+        self.destroy_unattached();
+    }
+
+    /// tmux `server_check_unattached`, after a client moved, came or went: every session no
+    /// client shows whose `destroy-unattached` is on is destroyed (one never attached too).
+    pub fn destroy_unattached(&mut self) {
+        let gone: Vec<u32> = self
+            .sessions
+            .keys()
+            .copied()
+            .filter(|s| !self.clients.values().any(|c| c.session == *s))
+            .filter(|s| self.session_option(*s, "destroy-unattached") == "on")
+            .collect();
+        for sid in gone {
+            self.remove_session(sid);
+        }
     }
 
     /// tmux `server_destroy_session`, before session `sid` goes: with `detach-on-destroy off`
@@ -115,11 +132,14 @@ mod tests {
     use super::*;
     use crate::state::{ClientHandle, Session};
 
+    /// Sessions of one window each (window and pane ids are the session's).
     fn with_sessions(names: &[&str]) -> State {
         let mut st = State::default();
         for name in names {
             let sid = st.alloc_session();
-            let mut s = Session::new(sid, name, Default::default(), 0, (80, 24), 0);
+            let window = crate::state::Window::new(sid, None, sid, 80, 24);
+            let windows = std::iter::once((0, window)).collect();
+            let mut s = Session::new(sid, name, windows, 0, (80, 24), 0);
             s.activity = u64::from(sid);
             st.sessions.insert(sid, s);
         }
@@ -154,5 +174,31 @@ mod tests {
         assert_eq!(raised, ["client-session-changed"; 2]);
         st.sessions.remove(&0);
         assert_eq!(st.last_session(7), None);
+    }
+
+    #[test]
+    fn a_destroyed_session_moves_its_client_and_closes_once() {
+        let mut st = with_sessions(&["a", "b"]);
+        if let Some(s) = st.sessions.get_mut(&0) {
+            s.options.insert("detach-on-destroy".into(), "off".into());
+            // Left without clients by the move, it is destroyed from inside the move.
+            s.options.insert("destroy-unattached".into(), "on".into());
+        }
+        let (tx, _rx) = tokio::sync::mpsc::channel(1);
+        st.clients
+            .insert(7, ClientHandle::new(0, tx, 0, "/dev/pts/9".into()));
+        // Its last window closed (as its last pane exiting does).
+        st.remove_window(0, 0);
+        assert_eq!(st.clients.get(&7).map(|c| c.session), Some(1));
+        assert!(!st.sessions.contains_key(&0));
+        let raised: Vec<_> = st.hooks.queue.iter().map(|n| n.name).collect();
+        assert_eq!(
+            raised,
+            [
+                "window-unlinked",
+                "client-session-changed",
+                "session-closed"
+            ]
+        );
     }
 }

@@ -148,7 +148,11 @@ pub async fn run(socket: PathBuf, listener: UnixListener, config: Option<PathBuf
             accepted = listener.accept() => {
                 if let Ok((stream, _)) = accepted {
                     let shared = Arc::clone(&shared);
-                    tokio::spawn(async move { handle_client(shared, stream).await });
+                    tokio::spawn(async move {
+                        let lost = Arc::clone(&shared);
+                        handle_client(shared, stream).await;
+                        client_lost(&lost);
+                    });
                 }
             }
             _ = shared.shutdown.notified() => break,
@@ -342,6 +346,20 @@ async fn wait_for_config(shared: &Shared) {
     if let Some(gate) = gate {
         // Bounded by the config's own waits; a gate dropped unopened lets the client go.
         let _ = tokio::time::timeout(CONFIG_GATE, gate).await;
+    }
+}
+
+/// tmux `server_client_lost`'s `server_check_unattached`: any client going, a command
+/// client too, destroys the sessions without clients whose `destroy-unattached` is on.
+fn client_lost(shared: &Arc<Shared>) {
+    let mut st = shared.lock();
+    let before = st.sessions.len();
+    st.destroy_unattached();
+    if st.sessions.len() != before {
+        crate::hooks::drain(shared, &mut st);
+        shared.check_empty(&st);
+        drop(st);
+        shared.notify();
     }
 }
 

@@ -580,8 +580,9 @@ pub enum ClientEvent {
     StyledMessage(String, u64, bool),
     /// A prompt or display-panes (`crate::prompt`).
     Overlay(crate::prompt::Request),
-    /// switch-client -T: the key table the client's next key is looked up in.
-    KeyTable(String),
+    /// switch-client -T: the key table the client's next key is looked up in (`None`: its
+    /// default one, after a command moved it to another session).
+    KeyTable(Option<String>),
     /// Ring the client terminal's bell (an alert's action).
     Bell,
     /// Bytes for the client's terminal as they are (the clipboard's OSC 52).
@@ -1016,8 +1017,9 @@ impl State {
 
     /// Forget a session, raising session-closed once.
     fn close_session(&mut self, sid: u32) {
+        self.move_clients_off(sid);
+        // Moving the clients may have destroyed it already (`destroy-unattached`).
         if self.sessions.contains_key(&sid) {
-            self.move_clients_off(sid);
             self.notify_session("session-closed", sid);
             self.sessions.remove(&sid);
         }

@@ -317,3 +317,48 @@ async fn a_client_resize_raises_the_window_hooks() {
         s == want
     });
 }
+
+/// destroy-unattached: a session left without clients is destroyed when a client moves or
+/// goes (a command client too), and the server ends with the last one, as tmux 3.3a.
+#[tokio::test]
+async fn destroy_unattached_as_tmux() {
+    let config = format!("{NO_PASTE}bind -n F5 switch-client -t other\n");
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    shows_session(&mut p, "main").await;
+    for m in &p.muxes {
+        m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
+        m.run(&["new-session", "-d", "-s", "extra", "-n", "w2", "cat"]);
+        m.run(&["set", "-t", "main", "destroy-unattached", "on"]);
+    }
+    p.send(b"\x1b[15~").await;
+    shows_session(&mut p, "other").await;
+    let names = ["list-sessions", "-F", "#{session_name}"];
+    p.wait_both(&names, "main destroyed", |s| s == "extra\nother\n");
+    // Gone as soon as the command client that set it has.
+    p.run_both(&["set", "-t", "extra", "destroy-unattached", "on"]);
+    p.wait_both(&names, "extra destroyed", |s| s == "other\n");
+    p.run_both(&["set", "-t", "other", "destroy-unattached", "on"]);
+    p.run_both(&["detach-client"]);
+    for m in &p.muxes {
+        m.wait_for_failure(&["list-sessions"], "the server gone with its last session");
+    }
+}
+
+/// A client that pressed the prefix and is moved by another client's switch-client goes
+/// back to its default key table, as tmux 3.3a.
+#[tokio::test]
+async fn switch_client_from_elsewhere_ends_the_prefix() {
+    let config = "set -g status-right '#{?client_prefix,PFX,---}'\n";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.ends_with("---")).await;
+    for m in &p.muxes {
+        m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
+    }
+    p.send(b"\x02").await;
+    p.status("the prefix", |r| r.ends_with("PFX")).await;
+    p.run_both(&["switch-client", "-t", "other"]);
+    p.status("in other without the prefix", |r| {
+        r.starts_with("[other]") && r.ends_with("---")
+    })
+    .await;
+}

@@ -205,6 +205,7 @@ impl<'a> AttachedClient<'a> {
             crate::client_session::client_arrived(&mut st, sid, id);
             st.notify_client("client-session-changed", sid, id);
             st.notify_client("client-attached", sid, id);
+            st.destroy_unattached();
             crate::hooks::drain(shared, &mut st);
             id
         };
@@ -265,7 +266,9 @@ impl<'a> AttachedClient<'a> {
             crate::focus::update_session(&mut st, self.sid);
             st.forget_latest(crate::state::Sizer::Client(self.id));
             st.recompute_size(self.sid);
+            st.destroy_unattached();
             crate::hooks::drain(self.shared, &mut st);
+            self.shared.check_empty(&st);
         }
         if ending.is_empty() {
             conn.close(None).await;
@@ -542,7 +545,7 @@ impl<'a> AttachedClient<'a> {
                 None
             }
             Some(ClientEvent::KeyTable(table)) => {
-                self.keys.dispatch.set_table(Some(&table));
+                self.keys.dispatch.set_table(table.as_deref());
                 self.sync_key_table(&mut self.shared.lock());
                 self.redraw = true;
                 None

@@ -187,7 +187,7 @@ pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
         super::client::send(
             state,
             client,
-            crate::state::ClientEvent::KeyTable(table.to_string()),
+            crate::state::ClientEvent::KeyTable(Some(table.to_string())),
         );
         return Ok(CmdResult::default());
     }
@@ -216,6 +216,7 @@ pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
         }
     }
     state.set_client_session(client, sid);
+    super::client::default_key_table(ctx, state, client);
     Ok(CmdResult::default())
 }
 

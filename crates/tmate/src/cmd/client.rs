@@ -42,6 +42,15 @@ pub(super) fn send(state: &State, client: u32, ev: ClientEvent) {
     }
 }
 
+/// A command moved `client` to a session: it goes back to its default key table (tmux's
+/// `server_client_set_key_table(c, NULL)`), unless its own key ran the command, whose
+/// binding decides (a repeating one keeps its table, as tmux's CMDQ_STATE_REPEAT).
+pub fn default_key_table(ctx: &Ctx<'_>, state: &State, client: u32) {
+    if ctx.client.attached != Some(client) {
+        send(state, client, ClientEvent::KeyTable(None));
+    }
+}
+
 pub fn detach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let targets: Vec<u32> = if let Some(s) = args.get('s') {
         let sid = match resolve_as(ctx, state, Some(s), Find::Session) {

@@ -175,6 +175,7 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
                     h.set_flags(args.get('f').unwrap_or_default());
                 }
                 state.set_client_session(c, sid);
+                super::client::default_key_table(ctx, state, c);
             }
             None => {
                 r.attach = Some(sid);
@@ -225,6 +226,7 @@ pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             h.last_session = Some(h.session);
         }
         state.set_client_session(c, sid);
+        super::client::default_key_table(ctx, state, c);
         return Ok(CmdResult::default());
     }
     Ok(CmdResult {

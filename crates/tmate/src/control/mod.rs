@@ -417,6 +417,10 @@ impl<'a> ControlClient<'a> {
         if let Some(sid) = self.session {
             st.recompute_size(sid);
         }
+        if handle.is_some() {
+            st.destroy_unattached();
+            self.shared.check_empty(&st);
+        }
         handle.and_then(|h| h.control).is_some_and(|c| c.wait_exit)
     }
 }
