@@ -375,6 +375,25 @@ async fn read_only_keys_read_with_a_dropped_one() {
     both(&muxes, table);
 }
 
+/// tmux 3.3a's `assume-paste-time` for a read-write client: of keys read together, the
+/// second fast one on goes to the pane without the key tables, so a root binding (`x`) or the
+/// prefix key in the middle of a write is typed text, while the same key after a pause, or
+/// second in a write, is the binding.
+#[tokio::test]
+async fn pasted_keys_skip_the_key_tables() {
+    let mut p = Pair::start_shown("bind -n x new-window -n made\n", Some("cat")).await;
+    let windows: &[&str] = &["display-message", "-p", "#{session_windows}"];
+    // `a` `b` `x` `x` `C-b` `c` together: only `a` and `b` are keys, the rest pasted.
+    p.send(b"abxx\x02c").await;
+    p.wait_text("the pasted text in the pane", "abxx^Bc").await;
+    p.same_screens(None, "the pasted keys").await;
+    assert_eq!(p.run_both(windows).trim(), "1");
+    // `x` second in a write is still the binding.
+    p.send(b"ax").await;
+    p.status("the new window", |r| r.contains("1:made*")).await;
+    p.wait_both(windows, "two windows", |o| o.trim() == "2");
+}
+
 /// The same command's outcome on both.
 fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
     let out: Vec<String> = muxes.iter().map(|m| m.run(args)).collect();
