@@ -368,6 +368,45 @@ pub struct Session {
     pub last_attached: i64,
     /// session-window-changed raised for it (control clients are told of each).
     pub raised_window: crate::changes::Raised,
+    /// `assume-paste-time`'s clock over the keys of every client on the session (tmux keeps
+    /// it in the session's activity times).
+    pub paste: PasteClock,
+}
+
+/// tmux `server_client_assume_paste`: a key that comes within `assume-paste-time` of the one
+/// before, itself that close to its own, is taken as pasted text (not looked up in the key
+/// tables: it goes to the pane; a read-only client's is dropped like its other typing). The
+/// first of a fast run is still a key, so `C-b c` written at once is the binding.
+#[derive(Debug, Default)]
+pub struct PasteClock {
+    last: Option<std::time::Instant>,
+    pasting: bool,
+}
+
+impl PasteClock {
+    /// A mouse event at `now` (tmux's `session_update_activity` for it): the next key is
+    /// timed from here. (tmux also restarts the clock when a client attaches; not done here,
+    /// so that keys typed at once after attaching are not taken for a paste.)
+    pub fn touch(&mut self, now: std::time::Instant) {
+        self.last = Some(now);
+    }
+
+    /// A key came at `now`: whether it is pasted.
+    pub fn key(&mut self, now: std::time::Instant, limit_ms: i64) -> bool {
+        let gap = self.last.map(|l| now.saturating_duration_since(l));
+        self.last = Some(now);
+        let limit = std::time::Duration::from_millis(u64::try_from(limit_ms).unwrap_or(0));
+        if limit.is_zero() {
+            return false;
+        }
+        if gap.is_some_and(|g| g < limit) {
+            let pasted = self.pasting;
+            self.pasting = true;
+            return pasted;
+        }
+        self.pasting = false;
+        false
+    }
 }
 
 impl Session {
@@ -398,6 +437,7 @@ impl Session {
             activity_time: now,
             last_attached: 0,
             raised_window: Default::default(),
+            paste: PasteClock::default(),
         }
     }
 

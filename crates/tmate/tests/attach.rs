@@ -17,7 +17,8 @@ use tokio::io::AsyncWriteExt;
 
 #[tokio::test]
 async fn attach_draws_status_and_detaches() {
-    let m = Mux::tmate();
+    // No assume-paste-time: `C-b c` may come within it of the line typed before.
+    let m = Mux::tmate().with_config("set -g assume-paste-time 0\n");
     m.run(&["new-session", "-d", "-s", "main"]);
     let mut c = m.attach_client(80, 24);
     c.wait_screen("status line", |s| s.contents().contains("[main] 0:sh*"))

@@ -375,6 +375,40 @@ async fn read_only_keys_read_with_a_dropped_one() {
     both(&muxes, table);
 }
 
+/// tmux 3.3a's `assume-paste-time` for a read-write client: of keys read together, the
+/// second fast one on goes to the pane without the key tables, so a root binding (`x`) or the
+/// prefix key in the middle of a write is typed text, while the same key after a pause, or
+/// second in a write, is the binding; a pane in copy mode drops pasted keys.
+#[tokio::test]
+async fn pasted_keys_skip_the_key_tables() {
+    let mut p = Pair::start_shown("bind -n x new-window -n made\n", Some("cat")).await;
+    let windows: &[&str] = &["display-message", "-p", "#{session_windows}"];
+    // `a` `b` `x` `x` `C-b` `c` together: only `a` and `b` are keys, the rest pasted.
+    p.send(b"abxx\x02c").await;
+    p.wait_text("the pasted text in the pane", "abxx^Bc").await;
+    p.same_screens(None, "the pasted keys").await;
+    assert_eq!(p.run_both(windows).trim(), "1");
+    // `x` second in a write is still the binding.
+    p.send(b"ax").await;
+    p.status("the new window", |r| r.contains("1:made*")).await;
+    p.wait_both(windows, "two windows", |o| o.trim() == "2");
+    // In copy mode a pasted key is dropped (the mode takes only its bindings): `Left Left q`
+    // in one write moves the cursor twice and stays in the mode, `q` typed alone leaves it.
+    p.run_both(&["select-window", "-t", ":0"]);
+    let in_mode: &[&str] = &["display-message", "-p", "#{pane_in_mode}"];
+    let cursor: &[&str] = &["display-message", "-p", "#{copy_cursor_x}"];
+    p.send(b"\x02[").await;
+    p.wait_both(in_mode, "copy mode", |o| o.trim() == "1");
+    let x: u32 = p.run_both(cursor).trim().parse().unwrap();
+    p.send(b"\x1b[D\x1b[Dq").await;
+    let moved = (x - 2).to_string();
+    p.wait_both(cursor, "the cursor moved", |o| o.trim() == moved);
+    assert_eq!(p.run_both(in_mode).trim(), "1");
+    p.send(b"q").await;
+    p.wait_both(in_mode, "copy mode left", |o| o.trim() == "0");
+    p.run_both(&["capture-pane", "-p"]);
+}
+
 /// The same command's outcome on both.
 fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
     let out: Vec<String> = muxes.iter().map(|m| m.run(args)).collect();

@@ -39,35 +39,6 @@ impl KeyState {
     }
 }
 
-/// tmux `server_client_assume_paste`: a key that comes within `assume-paste-time` of the one
-/// before, itself that close to its own, is taken as pasted text (not looked up in the key
-/// tables; for a read-only client, dropped like its other typing). The first of a fast run
-/// is still a key, so `C-b c` written at once is the binding.
-#[derive(Debug, Default)]
-pub(super) struct PasteClock {
-    last: Option<Instant>,
-    pasting: bool,
-}
-
-impl PasteClock {
-    /// A key came at `now`: whether it is pasted.
-    fn key(&mut self, now: Instant, limit_ms: i64) -> bool {
-        let gap = self.last.map(|l| now.saturating_duration_since(l));
-        self.last = Some(now);
-        let limit = std::time::Duration::from_millis(u64::try_from(limit_ms).unwrap_or(0));
-        if limit.is_zero() {
-            return false;
-        }
-        if gap.is_some_and(|g| g < limit) {
-            let pasted = self.pasting;
-            self.pasting = true;
-            return pasted;
-        }
-        self.pasting = false;
-        false
-    }
-}
-
 impl AttachedClient<'_> {
     /// The parsed keys through the key tables (tmux `server_client_handle_key`). Returns
     /// whether the keys only went to panes (nothing to redraw until the panes answer).
@@ -182,25 +153,23 @@ impl AttachedClient<'_> {
             crate::focus::client_report(st, self.id, *key == KeyCode::FOCUS_IN);
             return self.on_focus_key(st, *key, current, active);
         }
-        let pasted = match ev {
-            InputEvent::Key { .. } => {
-                let limit = st.option_num(self.sid, current, "assume-paste-time");
-                self.paste.key(read_at, limit)
-            }
-            _ => false,
-        };
         if st.clients.get(&self.id).is_some_and(|c| c.read_only) {
             // tmux 3.3a: a read-only client's mouse and unknown sequences are dropped, its
             // keys only go through the key tables, unless pasted (then they are typing).
             return match ev {
-                InputEvent::Key { key, .. } if !pasted => {
-                    self.on_read_only_key(st, *key, current, active)
+                InputEvent::Key { key, .. } => {
+                    !paste_clock(st, self.sid, current, read_at, true)
+                        && self.on_read_only_key(st, *key, current, active)
+                }
+                InputEvent::Mouse { .. } => {
+                    paste_clock(st, self.sid, current, read_at, false);
+                    false
                 }
                 _ => false,
             };
         }
         match ev {
-            InputEvent::Key { key, raw } => self.on_key(st, *key, raw, current, active),
+            InputEvent::Key { key, raw } => self.on_key(st, *key, raw, current, active, read_at),
             InputEvent::Mouse { event, .. } if self.menu.is_some() => {
                 self.menu_mouse(st, event, current);
                 true
@@ -213,6 +182,7 @@ impl AttachedClient<'_> {
                 true
             }
             InputEvent::Mouse { event, raw } => {
+                paste_clock(st, self.sid, current, read_at, false);
                 // `mouse on`: through the mouse key bindings; else to the pane as it came.
                 let mctx = ClientInfo {
                     attached: Some(self.id),
@@ -253,6 +223,7 @@ impl AttachedClient<'_> {
         raw: &[u8],
         current: u32,
         active: u32,
+        read_at: Instant,
     ) -> bool {
         let ctx = ClientInfo {
             pane: Some(active),
@@ -278,7 +249,18 @@ impl AttachedClient<'_> {
         if self.keys.overlay.is_open() && self.overlay_took(st, &ctx, current, key) {
             return false;
         }
-        match self.dispatch_key(st, key, current, active) {
+        // Past the overlays, as tmux's key callback: a pasted key skips the key tables (the
+        // client stays in the one it was in) and goes to the pane as an unbound key would; a
+        // pane in copy mode, which takes no keys but its bindings, drops it (tmux
+        // `window_pane_key` with no mode key handler).
+        let outcome = if !paste_clock(st, self.sid, current, read_at, true) {
+            self.dispatch_key(st, key, current, active)
+        } else if crate::copy::key_table(st, active).is_some() {
+            KeyOutcome::Dropped
+        } else {
+            KeyOutcome::Pane
+        };
+        match outcome {
             KeyOutcome::Pane if crate::tree::in_mode(st, active) => {
                 // Keys no table binds go to the pane's mode (tmux `window_pane_key`).
                 crate::tree::key(self.shared, st, &ctx, active, key);
@@ -552,6 +534,22 @@ impl AttachedClient<'_> {
                 other => self.keys.deferred.push(other),
             }
         }
+    }
+}
+
+/// tmux 3.3a's `session_update_activity` and `server_client_assume_paste` for an event that
+/// reaches its key callback (past prompts, menus and popups): every client's keys and mouse
+/// events on the session time it; for a key (`key`), whether it is pasted.
+fn paste_clock(st: &mut State, sid: u32, current: u32, now: Instant, key: bool) -> bool {
+    let limit = st.option_num(sid, current, "assume-paste-time");
+    let Some(s) = st.sessions.get_mut(&sid) else {
+        return false;
+    };
+    if key {
+        s.paste.key(now, limit)
+    } else {
+        s.paste.touch(now);
+        false
     }
 }
 

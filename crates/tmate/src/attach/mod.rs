@@ -85,8 +85,6 @@ struct AttachedClient<'a> {
     to_send: Option<(u8, Vec<u8>)>,
     /// The client's last input (or attach, or unlock): `lock-after-time` counts from it.
     active_at: Instant,
-    /// `assume-paste-time`'s clock over this client's keys (used for read-only clients).
-    paste: input::PasteClock,
     /// display-menu's menu, drawn over the screen and taking the keys while open.
     menu: Option<crate::menu::Menu>,
     /// A menu or popup was drawn into `frame`: its rows are composed again in full.
@@ -242,7 +240,6 @@ impl<'a> AttachedClient<'a> {
             suspended: false,
             to_send: None,
             active_at: Instant::now(),
-            paste: input::PasteClock::default(),
             menu: None,
             menu_drawn: false,
             farewell: kind::DETACH,
