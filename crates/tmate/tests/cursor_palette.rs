@@ -402,4 +402,30 @@ async fn program_palette_like_tmux() {
         .await;
     }
     p.same_screens(None, "window-style set").await;
+    // Marking the pane and swapping it renew its style too.
+    for (i, renew) in [["select-pane", "-m"], ["swap-pane", "-D"]]
+        .iter()
+        .enumerate()
+    {
+        let mark = format!("stale{i}");
+        shell(&mut p, r"printf '\033]11;#203040\007\033]104\007'", &mark).await;
+        for c in &mut p.clients {
+            c.wait_for("the stale background", |c| {
+                c.screen.screen().cell(0, 0).map(vt100::Cell::bgcolor)
+                    == Some(vt100::Color::Rgb(32, 48, 64))
+            })
+            .await;
+        }
+        both(&p, renew);
+        for c in &mut p.clients {
+            c.wait_for("the background renewed", |c| {
+                (0..16).all(|row| {
+                    c.screen.screen().cell(row, 0).map(vt100::Cell::bgcolor)
+                        != Some(vt100::Color::Rgb(32, 48, 64))
+                })
+            })
+            .await;
+        }
+        p.same_screens(None, renew[0]).await;
+    }
 }
