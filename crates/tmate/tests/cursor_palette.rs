@@ -1,7 +1,8 @@
 //! The cursor's style and colour and `pane-colours` on attached clients side by side with real
 //! tmux 3.3a: what each client's terminal was last told about its cursor (DECSCUSR, `CSI ? 12
 //! h/l`, OSC 12/112) after `cursor-style`/`cursor-colour` changes, pane switches, copy mode, a
-//! program's own sequences and detaching; pane palettes compared cell by cell with colours.
+//! program's own sequences and detaching; pane palettes (`pane-colours` and a program's OSC
+//! 4, 10, 11) compared cell by cell with colours; the replies to OSC 4, 10, 11 and 12 queries.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -1,7 +1,8 @@
 //! Mouse keys and variables side by side with real tmux 3.3a: the keys of buttons 6 to 11
 //! (`MouseDown8Pane`, `TripleClick11Status`...) bound, listed and run from an attached
 //! client's reports; `mouse_word` and `mouse_line` in a binding's commands and in the default
-//! right-button pane menu; `mouse_any_flag`.
+//! right-button pane menu; `mouse_any_flag`; motion without a button (the MouseMove keys no
+//! binding can name) to the pane under the mouse, and after the prefix.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
