@@ -48,9 +48,10 @@ pub fn apply_style_number(n: u32, shape: &mut CursorShape, blinking: &mut bool) 
     *blinking = blink;
 }
 
-/// Most colour requests kept until the host reads them (the oldest go first). The host takes
-/// them after every read of the pane's output, whose size bounds how many arrive in between.
-const MAX_COLOUR_REQUESTS: usize = 4096;
+/// Most bytes of colour requests kept until the host reads them (the oldest go first). The
+/// host takes them after every read of the pane's output; terminals nobody reads them from
+/// (the relay's mirrors, a popup's) keep at most this much.
+const MAX_COLOUR_REQUEST_BYTES: usize = 256 * 1024;
 
 /// The OSC numbers tmux 3.3a acts on for colours: the palette (4, 104), the default
 /// foreground and background (10, 11, 110, 111) and the cursor colour (12, 112).
@@ -85,7 +86,9 @@ pub struct PaneCursor {
     /// `MODE_CURSOR_VERY_VISIBLE` (`CSI 34 l`, cleared by `CSI 34 h`).
     pub very_visible: bool,
     /// The colour requests, in order.
-    pub colour_requests: Vec<ColourRequest>,
+    pub colour_requests: std::collections::VecDeque<ColourRequest>,
+    /// The argument bytes they hold.
+    colour_bytes: usize,
 }
 
 impl PaneCursor {
@@ -146,10 +149,28 @@ impl PaneCursor {
     }
 
     fn push(&mut self, request: ColourRequest) {
-        if self.colour_requests.len() >= MAX_COLOUR_REQUESTS {
-            self.colour_requests.remove(0);
+        self.colour_bytes += request_bytes(&request);
+        self.colour_requests.push_back(request);
+        while self.colour_bytes > MAX_COLOUR_REQUEST_BYTES {
+            let Some(old) = self.colour_requests.pop_front() else {
+                break;
+            };
+            self.colour_bytes = self.colour_bytes.saturating_sub(request_bytes(&old));
         }
-        self.colour_requests.push(request);
+    }
+
+    /// The requests in order, taken.
+    pub(crate) fn take_colour_requests(&mut self) -> Vec<ColourRequest> {
+        self.colour_bytes = 0;
+        std::mem::take(&mut self.colour_requests).into()
+    }
+}
+
+/// What a request counts for against [`MAX_COLOUR_REQUEST_BYTES`] (a few bytes even empty).
+fn request_bytes(request: &ColourRequest) -> usize {
+    match request {
+        ColourRequest::Osc { arg, .. } => arg.len() + 16,
+        ColourRequest::Reset => 16,
     }
 }
 
@@ -277,6 +298,44 @@ mod tests {
         assert!(c.very_visible);
         c.csi(b"5", b'q');
         assert_eq!(c.shape, CursorShape::Default, "no space: not DECSCUSR");
+    }
+
+    #[test]
+    fn colour_requests_are_kept_in_order_and_bounded() {
+        let mut c = PaneCursor::default();
+        c.osc(b"4;1;red", true);
+        c.reset();
+        c.osc(b"112", false);
+        c.osc(b"2;title", true);
+        c.osc(b"1045;x", true);
+        assert_eq!(
+            c.take_colour_requests(),
+            [
+                ColourRequest::Osc {
+                    number: 4,
+                    arg: b"1;red".to_vec(),
+                    bel: true
+                },
+                ColourRequest::Reset,
+                ColourRequest::Osc {
+                    number: 112,
+                    arg: Vec::new(),
+                    bel: false
+                },
+            ]
+        );
+        // Nobody takes them (a relay mirror): memory stays bounded, the newest kept.
+        let big = [b"4;1;".as_slice(), &[b'x'; 60 * 1024]].concat();
+        for _ in 0..100 {
+            c.osc(&big, true);
+        }
+        c.reset();
+        assert!(c.colour_bytes <= MAX_COLOUR_REQUEST_BYTES);
+        assert_eq!(c.colour_requests.back(), Some(&ColourRequest::Reset));
+        assert!(may_be_colour_osc(b"1") && may_be_colour_osc(b"10") && may_be_colour_osc(b"4;"));
+        assert!(
+            !may_be_colour_osc(b"52;") && !may_be_colour_osc(b"1045") && !may_be_colour_osc(b"2;")
+        );
     }
 
     #[test]

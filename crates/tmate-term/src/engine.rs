@@ -161,7 +161,7 @@ impl AlacrittyEngine {
 
     /// The colour requests fed since the last call, in order.
     pub(crate) fn take_colour_requests(&mut self) -> Vec<crate::cursor::ColourRequest> {
-        std::mem::take(&mut self.filter.cursor.colour_requests)
+        self.filter.cursor.take_colour_requests()
     }
 
     /// `cols` must be at least 2 and `rows` at least 1 (the caller clamps).

@@ -9,6 +9,7 @@
 use std::time::{Duration, Instant};
 
 use tmate_proto::keys::MOUSE_MOVE_EVENT;
+use tmate_proto::keytable::{KeyDispatch, KeyOutcome};
 use tmate_proto::{KeyCode, MouseAction, MouseEvent, mouse_event, mouse_event_button};
 
 use crate::server::ClientInfo;
@@ -131,7 +132,7 @@ pub fn click_expired(
     st: &mut State,
     sid: u32,
     info: &ClientInfo,
-    ms: &mut MouseState,
+    (ms, keys): (&mut MouseState, &mut KeyDispatch),
     now: Instant,
 ) {
     let Some((wait, at)) = ms.click else {
@@ -158,7 +159,17 @@ pub fn click_expired(
     else {
         return;
     };
-    dispatch(shared, st, info, ms, spot, event, ev.button, false, true);
+    dispatch(
+        shared,
+        st,
+        info,
+        (ms, keys),
+        spot,
+        event,
+        ev.button,
+        false,
+        true,
+    );
 }
 
 /// A press through the click timer (tmux `server_client_check_mouse`): the key's event
@@ -193,12 +204,12 @@ pub fn handle(
     sid: u32,
     info: &ClientInfo,
     ev: &MouseEvent,
-    ms: &mut MouseState,
+    (ms, keys): (&mut MouseState, &mut KeyDispatch),
 ) -> bool {
     if st.session_option(sid, "mouse") != "on" {
         return false;
     }
-    click_expired(shared, st, sid, info, ms, Instant::now());
+    click_expired(shared, st, sid, info, (ms, keys), Instant::now());
     let Some(s) = st.sessions.get(&sid) else {
         return true;
     };
@@ -214,7 +225,7 @@ pub fn handle(
     let Some(event) = event_number(shared, st, info, ev, release, ms, spot) else {
         return true;
     };
-    dispatch(shared, st, info, ms, spot, event, b, release, false);
+    dispatch(shared, st, info, (ms, keys), spot, event, b, release, false);
     true
 }
 
@@ -228,7 +239,7 @@ fn dispatch(
     shared: &std::sync::Arc<crate::server::Shared>,
     st: &mut State,
     info: &ClientInfo,
-    ms: &mut MouseState,
+    (ms, keys): (&mut MouseState, &mut KeyDispatch),
     spot: Spot,
     event: u64,
     b: u32,
@@ -258,12 +269,6 @@ fn dispatch(
     let mode_table = pane
         .filter(|_| location == Location::Pane)
         .and_then(|p| crate::copy::key_table(st, p));
-    // The session's default table (`key-table`, root unless set) after a mode's.
-    let default_table = st.session_option(sid, "key-table");
-    let binding = mode_table
-        .and_then(|t| st.keys.lookup(t, key))
-        .or_else(|| st.keys.lookup(&default_table, key))
-        .cloned();
     // tmux: a Status key belongs to the window whose range is under the mouse; below a
     // window smaller than the client there is no key.
     let window = if location == Location::Status {
@@ -273,6 +278,9 @@ fn dispatch(
         Some(idx)
     } else {
         None
+    };
+    let Some(commands) = lookup(st, sid, keys, mode_table, key) else {
+        return;
     };
     let mouse = MouseInfo {
         pane,
@@ -285,7 +293,7 @@ fn dispatch(
         ignore,
         event,
     };
-    let Some(binding) = binding else {
+    let Some(commands) = commands else {
         if let Some(p) = pane.filter(|_| location == Location::Pane)
             && mode_table.is_none()
             && !ignore
@@ -294,7 +302,7 @@ fn dispatch(
         }
         return;
     };
-    if location == Location::Border && is_resize_drag(&binding.commands) {
+    if location == Location::Border && is_resize_drag(&commands) {
         // The border follows from where the button went down (tmux's m->lx, m->ly).
         drag_border(shared, st, info, ms.down.0, ms.down.1, x, y);
         ms.drag = Some(Drag::Border { x, y });
@@ -310,9 +318,8 @@ fn dispatch(
     let at = pane
         .map(|p| (p, px, py))
         .filter(|_| location == Location::Pane);
-    let r = crate::format::mouse::with_mouse(at, || {
-        crate::cmd::run_list(shared, st, &ctx, &binding.commands)
-    });
+    let r =
+        crate::format::mouse::with_mouse(at, || crate::cmd::run_list(shared, st, &ctx, &commands));
     if let Some(err) = r.err.lines().next() {
         show_error(st, sid, info, err);
     }
@@ -547,6 +554,48 @@ fn event_number(
         ms.pane = pane;
         return click(ms, ev, button);
     })
+}
+
+/// The commands mouse key `key` runs: `Some(None)` when unbound (the pane may get it),
+/// `None` when it does nothing.
+fn lookup(
+    st: &State,
+    sid: u32,
+    keys: &mut KeyDispatch,
+    mode_table: Option<&str>,
+    key: KeyCode,
+) -> Option<Option<Vec<Vec<String>>>> {
+    // The session's default table (`key-table`, root unless set) after a mode's.
+    let default_table = st.session_option(sid, "key-table");
+    if keys.is_idle() {
+        return Some(
+            mode_table
+                .and_then(|t| st.keys.lookup(t, key))
+                .or_else(|| st.keys.lookup(&default_table, key))
+                .map(|b| b.commands.clone()),
+        );
+    }
+    // Out of the default table (after the prefix, or repeating) a mouse key goes through
+    // tmux's key state machine like any key: the client's table, then root; bound in
+    // neither it does nothing, and the client is back in root (so motion ends a prefix).
+    let option = |name: &str| st.session_option(sid, name);
+    let context = tmate_proto::keytable::KeyContext {
+        tables: &st.keys,
+        prefixes: [
+            KeyCode::parse(&option("prefix")),
+            KeyCode::parse(&option("prefix2")).filter(|k| *k != KeyCode::NONE),
+        ],
+        repeat_time: Duration::from_millis(
+            u64::try_from(option("repeat-time").parse::<i64>().unwrap_or(0)).unwrap_or(0),
+        ),
+        mode_table,
+        default_table: &default_table,
+    };
+    match keys.key(key, Instant::now(), &context) {
+        KeyOutcome::Run(commands) => Some(Some(commands)),
+        KeyOutcome::Pane => Some(None),
+        KeyOutcome::Prefix | KeyOutcome::Dropped => None,
+    }
 }
 
 /// A binding's error on the client's status line for `display-time`.

@@ -106,7 +106,15 @@ pub fn pane_output(st: &mut State, pane: u32) {
 /// `window-style` or `window-active-style` was set: every pane's style is worked out again
 /// (tmux's `PANE_STYLECHANGED`), showing its program's default colours as they are now.
 pub fn restyle_all(st: &mut State) {
-    for p in st.panes.values_mut() {
+    let panes: Vec<u32> = st.panes.keys().copied().collect();
+    for pane in panes {
+        restyle(st, pane);
+    }
+}
+
+/// One pane's style worked out again (select-pane -m/-M on the panes marked before and after).
+pub fn restyle(st: &mut State, pane: u32) {
+    if let Some(p) = st.panes.get_mut(&pane) {
         let mut palette = p.term.palette().clone();
         palette.restyle();
         p.term.set_palette(palette);

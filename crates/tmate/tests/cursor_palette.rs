@@ -1,7 +1,8 @@
 //! The cursor's style and colour and `pane-colours` on attached clients side by side with real
 //! tmux 3.3a: what each client's terminal was last told about its cursor (DECSCUSR, `CSI ? 12
 //! h/l`, OSC 12/112) after `cursor-style`/`cursor-colour` changes, pane switches, copy mode, a
-//! program's own sequences and detaching; pane palettes compared cell by cell with colours.
+//! program's own sequences and detaching; pane palettes (`pane-colours` and a program's OSC
+//! 4, 10, 11) compared cell by cell with colours; the replies to OSC 4, 10, 11 and 12 queries.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -402,4 +403,30 @@ async fn program_palette_like_tmux() {
         .await;
     }
     p.same_screens(None, "window-style set").await;
+    // Marking the pane and swapping it renew its style too.
+    for (i, renew) in [["select-pane", "-m"], ["swap-pane", "-D"]]
+        .iter()
+        .enumerate()
+    {
+        let mark = format!("stale{i}");
+        shell(&mut p, r"printf '\033]11;#203040\007\033]104\007'", &mark).await;
+        for c in &mut p.clients {
+            c.wait_for("the stale background", |c| {
+                c.screen.screen().cell(0, 0).map(vt100::Cell::bgcolor)
+                    == Some(vt100::Color::Rgb(32, 48, 64))
+            })
+            .await;
+        }
+        both(&p, renew);
+        for c in &mut p.clients {
+            c.wait_for("the background renewed", |c| {
+                (0..16).all(|row| {
+                    c.screen.screen().cell(row, 0).map(vt100::Cell::bgcolor)
+                        != Some(vt100::Color::Rgb(32, 48, 64))
+                })
+            })
+            .await;
+        }
+        p.same_screens(None, renew[0]).await;
+    }
 }

@@ -1,7 +1,8 @@
 //! Mouse keys and variables side by side with real tmux 3.3a: the keys of buttons 6 to 11
 //! (`MouseDown8Pane`, `TripleClick11Status`...) bound, listed and run from an attached
 //! client's reports; `mouse_word` and `mouse_line` in a binding's commands and in the default
-//! right-button pane menu; `mouse_any_flag`.
+//! right-button pane menu; `mouse_any_flag`; motion without a button (the MouseMove keys no
+//! binding can name) to the pane under the mouse, and after the prefix.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -294,4 +295,28 @@ async fn motion_without_a_button_reaches_the_pane_like_tmux() {
     }
     p.same_screens(None, "the motions delivered").await;
     assert_eq!(p.run_both(&["display", "-p", "#{@drag3}"]), "\n");
+}
+
+/// After the prefix a mouse key goes through the prefix table, then root, as any key in tmux
+/// 3.3a: motion, bound in neither, is not passed on and ends the prefix, so the next key is
+/// typed into the pane.
+#[tokio::test]
+async fn motion_after_the_prefix_ends_it_like_tmux() {
+    let program = r"printf '\033[?1003h\033[?1006h'; stty raw -echo; exec cat -v";
+    let mut p = Pair::start(READY, 60, 12, Some(program)).await;
+    mouse_ready(&mut p).await;
+    for c in &mut p.clients {
+        c.wait_for("all motion asked of the terminal", |c| all_motion(&c.raw))
+            .await;
+    }
+    p.send(b"\x02").await;
+    p.send(&sgr(35, 5, 3, true)).await;
+    p.send(b"x").await;
+    for c in &mut p.clients {
+        c.wait_text("x typed into the pane", |t| {
+            t.lines().next().is_some_and(|l| l.trim_end() == "x")
+        })
+        .await;
+    }
+    p.same_screens(None, "the prefix ended by the motion").await;
 }

@@ -130,7 +130,8 @@ impl AttachedClient<'_> {
             attached: Some(self.id),
             ..self.info.clone()
         };
-        crate::mouse::click_expired(shared, &mut st, self.sid, &mctx, &mut self.keys.mouse, now);
+        let keys = (&mut self.keys.mouse, &mut self.keys.dispatch);
+        crate::mouse::click_expired(shared, &mut st, self.sid, &mctx, keys, now);
         drop(st);
         shared.notify();
         self.redraw = true;
@@ -194,7 +195,7 @@ impl AttachedClient<'_> {
                     self.sid,
                     &mctx,
                     event,
-                    &mut self.keys.mouse,
+                    (&mut self.keys.mouse, &mut self.keys.dispatch),
                 ) {
                     send_key(st, active, None, raw, false);
                 }

@@ -75,6 +75,9 @@ pub fn swap_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
 
 /// The cells stay; the two panes trade places (and so sizes).
 fn swap(state: &mut State, src: Target, dst: Target, detached: bool) {
+    // tmux sets PANE_STYLECHANGED on both panes.
+    crate::palette::restyle(state, src.pane);
+    crate::palette::restyle(state, dst.pane);
     let relabel = |w: &mut Window, from: u32, to: u32| w.relabel_pane(from, to);
     let same = (src.session, src.window) == (dst.session, dst.window);
     if same {
@@ -250,6 +253,8 @@ pub fn join_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         state.layout_changed(sid, idx);
         state.apply_layout(sid, idx);
     }
+    // tmux sets PANE_STYLECHANGED on the joined pane.
+    crate::palette::restyle(state, src.pane);
     Ok(CmdResult::default())
 }
 
@@ -638,6 +643,8 @@ pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         }
         fit(state, dst, idx);
         state.apply_layout(dst, idx);
+        // tmux sets PANE_STYLECHANGED on a pane broken off (not on a moved window's).
+        crate::palette::restyle(state, src.pane);
         (dst, idx)
     };
     if let Some(name) = args.get('n')

@@ -182,10 +182,16 @@ fn mark(state: &mut State, args: &Args, t: Target) {
     let is_marked = state
         .marked()
         .is_some_and(|m| (m.session, m.window, m.pane) == (t.session, t.window, t.pane));
+    let before = state.marked().map(|m| m.pane);
     if args.has('M') || is_marked {
         state.marked = None;
     } else {
         state.set_marked(t.session, t.window, t.pane);
+    }
+    // tmux sets PANE_STYLECHANGED on the panes marked before and after.
+    let after = state.marked().map(|m| m.pane);
+    for pane in before.into_iter().chain(after) {
+        crate::palette::restyle(state, pane);
     }
 }
 
