@@ -102,15 +102,51 @@ impl Dimensions for GridSize {
     }
 }
 
-/// Receives alacritty's events. Only the title and bells are kept: replies (`PtyWrite`,
-/// colour and size requests) are dropped because the pane's program is answered by the host,
-/// never by us.
+/// Receives alacritty's events: the title, bells, and the replies tmux 3.3a's `input.c` also
+/// gives (device attributes, device status and the cursor position, the size in characters),
+/// in tmux's words, for the host to write to the pane (relay mirrors never take them: their
+/// queue is bounded). alacritty's other replies (DECRQM, the kitty keyboard mode) and its
+/// colour and pixel-size requests are dropped: tmux 3.3a does not answer those.
 #[derive(Clone, Default)]
 struct Listener {
     title: Arc<Mutex<Option<String>>>,
     bell: Arc<std::sync::atomic::AtomicBool>,
     /// For the host's pane-title-changed hook, which tmux raises on every title set.
     title_set: Arc<std::sync::atomic::AtomicU32>,
+    replies: Arc<Mutex<Vec<u8>>>,
+}
+
+/// Reply bytes kept for the host at most: replies past it are dropped (a flood of queries
+/// into a terminal nobody takes replies from, a relay mirror, stays small).
+const MAX_REPLY_BYTES: usize = 64 * 1024;
+
+/// tmux 3.3a's answer to what alacritty answered with `text`, if tmux answers it at all.
+fn tmux_reply(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let csi = text.strip_prefix("\x1b[")?;
+    if csi.starts_with('?') && csi.ends_with('c') {
+        // Primary device attributes: tmux is a VT220 with advanced video.
+        Some("\x1b[?1;2c".into())
+    } else if csi.starts_with('>') && csi.ends_with('c') {
+        // Secondary device attributes: 84 is 'T', tmux's own id.
+        Some("\x1b[>84;0;0c".into())
+    } else if let Some((lines, columns)) = csi
+        .strip_prefix("8;")
+        .and_then(|size| size.strip_suffix('t'))
+        .and_then(|size| size.split_once(';'))
+    {
+        // The text area in characters: tmux 3.3a puts the columns first (xterm the lines).
+        Some(format!("\x1b[8;{columns};{lines}t").into())
+    } else if csi == "0n"
+        || (csi.ends_with('R')
+            && csi
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b';' || b == b'R'))
+    {
+        // Device status and the cursor position: as alacritty's.
+        Some(text.into())
+    } else {
+        None
+    }
 }
 
 impl EventListener for Listener {
@@ -120,6 +156,15 @@ impl EventListener for Listener {
             Event::ResetTitle => None,
             Event::Bell => {
                 self.bell.store(true, std::sync::atomic::Ordering::Relaxed);
+                return;
+            }
+            Event::PtyWrite(text) => {
+                if let Some(reply) = tmux_reply(&text) {
+                    let mut replies = self.replies.lock().unwrap_or_else(PoisonError::into_inner);
+                    if replies.len() + reply.len() <= MAX_REPLY_BYTES {
+                        replies.extend_from_slice(reply.as_bytes());
+                    }
+                }
                 return;
             }
             _ => return,
@@ -160,6 +205,17 @@ impl AlacrittyEngine {
     }
 
     /// The colour requests fed since the last call, in order.
+    /// The replies to the program's queries since the last call, in order (see `Listener`).
+    pub(crate) fn take_replies(&mut self) -> Vec<u8> {
+        std::mem::take(
+            &mut *self
+                .listener
+                .replies
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+        )
+    }
+
     pub(crate) fn take_colour_requests(&mut self) -> Vec<crate::cursor::ColourRequest> {
         self.filter.cursor.take_colour_requests()
     }

@@ -178,6 +178,13 @@ impl PaneTerm {
         self.cursor_colour
     }
 
+    /// The replies tmux 3.3a gives to the program's queries fed since the last call (primary
+    /// and secondary device attributes, device status, the cursor position, `CSI 18 t`), in
+    /// tmux's words and in order, for the host to write to the program.
+    pub fn take_replies(&mut self) -> Vec<u8> {
+        self.engine.take_replies()
+    }
+
     /// The program's colour requests (OSC 4, 10, 11, 12, their resets, RIS) since the last
     /// call, in order.
     pub fn take_colour_requests(&mut self) -> Vec<crate::cursor::ColourRequest> {

@@ -298,3 +298,21 @@ fn generation_moves_only_on_changes() {
     pane.resize(11, 3);
     assert_ne!(pane.generation(), g1);
 }
+
+/// A flood of cursor-position queries into a terminal nobody takes the replies from (a relay
+/// mirror) keeps at most 64 KiB of them; the host's take empties the queue.
+#[test]
+fn query_replies_are_bounded() {
+    let mut term = PaneTerm::new(80, 24, 100);
+    term.feed(b"\x1b[5n\x1b[c");
+    assert_eq!(term.take_replies(), b"\x1b[0n\x1b[?1;2c");
+    assert!(term.take_replies().is_empty());
+    term.feed(&b"\x1b[6n".repeat(100_000));
+    let kept = term.take_replies();
+    assert!(
+        (60 * 1024..=64 * 1024).contains(&kept.len()),
+        "{}",
+        kept.len()
+    );
+    assert!(kept.starts_with(b"\x1b[1;1R"));
+}

@@ -390,6 +390,14 @@ pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) 
     for data in passthrough {
         st.passthrough(id, data);
     }
+    // Device attributes, device status and the cursor position, answered as tmux's input.c
+    // answers them (before the colour replies: both in the order asked would need one queue).
+    if let Some(p) = st.panes.get_mut(&id) {
+        let replies = p.term.take_replies();
+        if !replies.is_empty() {
+            p.write(replies);
+        }
+    }
     crate::palette::pane_output(st, id);
     if focus_asked {
         crate::focus::reports_enabled(st, id);

@@ -298,11 +298,14 @@ const QUERY_STEPS: &[&str] = &[
     r"\e]10;#abcdef\a",
 ];
 
-/// A program's OSC 4, 10, 11 and 12 queries get tmux 3.3a's replies on the pane's PTY.
-#[test]
-fn colour_queries_like_tmux() {
-    let config = "set -g pane-colours[3] colour200\nset -g window-style fg=colour33\n";
-    let steps: Vec<String> = QUERY_STEPS.iter().map(|s| format!("'{s}'")).collect();
+/// What a program in a pane of tmux (first) and of ours read back after each of `steps`
+/// (printf strings), one line each, with `config`; `after_start` runs once the pane is made.
+fn replies_to(
+    steps: &[&str],
+    config: &str,
+    after_start: &[&str],
+) -> (Vec<String>, [common::Mux; 2]) {
+    let steps: Vec<String> = steps.iter().map(|s| format!("'{s}'")).collect();
     let script = format!("STEPS=({})\n{QUERY_SCRIPT}", steps.join(" "));
     let muxes = [
         common::Mux::tmux().with_config(config),
@@ -313,8 +316,9 @@ fn colour_queries_like_tmux() {
         std::fs::write(&path, script.replace("#!/bin/bash\n", "")).unwrap();
         let command = format!("bash {}", path.display());
         m.run(&["new-session", "-d", "-s", "main", &command]);
-        // Handed to the pane once set (not from the config, read before the pane).
-        m.run(&["set", "-g", "cursor-colour", "red"]);
+        if !after_start.is_empty() {
+            m.run(after_start);
+        }
         std::fs::write(m.dir.path().join("go"), "").unwrap();
     }
     let outputs: Vec<String> = muxes
@@ -332,6 +336,15 @@ fn colour_queries_like_tmux() {
             }
         })
         .collect();
+    (outputs, muxes)
+}
+
+/// A program's OSC 4, 10, 11 and 12 queries get tmux 3.3a's replies on the pane's PTY.
+#[test]
+fn colour_queries_like_tmux() {
+    let config = "set -g pane-colours[3] colour200\nset -g window-style fg=colour33\n";
+    // cursor-colour is handed to the pane once set (not from the config, read before the pane).
+    let (outputs, muxes) = replies_to(QUERY_STEPS, config, &["set", "-g", "cursor-colour", "red"]);
     // Not vacuous: pane-colours' entry 3 was answered.
     assert!(
         outputs[0].contains(r"\E]4;rgb:ffff/0000/d7d7\a"),
@@ -346,6 +359,32 @@ fn colour_queries_like_tmux() {
     let formats = ["display", "-p", "#{pane_fg} #{pane_bg}"];
     let shown: Vec<String> = muxes.iter().map(|m| m.run(&formats)).collect();
     assert_eq!(shown, ["#abcdef default\n", "#abcdef default\n"]);
+}
+
+/// Device attributes (primary, secondary), device status, the cursor position and the text
+/// area's size get tmux 3.3a's replies; mode reports and the kitty keyboard query none.
+#[test]
+fn device_queries_like_tmux() {
+    let steps = [
+        r"\e[c",
+        r"\e[0c",
+        r"\e[>c",
+        r"\e[>0c",
+        r"\e[5n",
+        r"\e[6n",
+        r"\e[3;7H\e[6n",
+        r"\e[18t",
+        r"\e[?25$p\e[4$p",
+        r"\e[?u",
+        r"\e[5n\e[6n\e[c",
+    ];
+    let (outputs, _muxes) = replies_to(&steps, "", &[]);
+    // Not vacuous: the cursor position was answered.
+    assert!(outputs[0].contains(r"\E[3;7R"), "{}", outputs[0]);
+    assert_eq!(
+        outputs[1], outputs[0],
+        "tmate (left) differs from tmux (right)"
+    );
 }
 
 /// A program's own palette (OSC 4) and default colours (OSC 10/11) change how its pane is
