@@ -72,6 +72,18 @@ impl State {
 
     /// window-layout-changed for the window at (`sid`, `idx`).
     pub fn layout_changed(&mut self, sid: u32, idx: u32) {
+        self.window_changed(sid, idx, "window-layout-changed", |w| &mut w.raised_layout);
+    }
+
+    /// `hook` about the window at (`sid`, `idx`), numbered in its `raised` list for the
+    /// control clients.
+    fn window_changed(
+        &mut self,
+        sid: u32,
+        idx: u32,
+        hook: &'static str,
+        raised: fn(&mut crate::state::Window) -> &mut Raised,
+    ) {
         if self.window(sid, idx).is_none() {
             return;
         }
@@ -80,10 +92,10 @@ impl State {
             return;
         };
         if let Some(n) = seq {
-            w.raised_layout.push(n);
+            raised(w).push(n);
         }
         let wid = w.id;
-        self.notify_about_window("window-layout-changed", wid);
+        self.notify_about_window(hook, wid);
     }
 
     /// pane-mode-changed: a mode came to the top of the pane's modes or left it.
@@ -99,18 +111,7 @@ impl State {
 
     /// window-pane-changed for the window at (`sid`, `idx`).
     fn pane_changed(&mut self, sid: u32, idx: u32) {
-        if self.window(sid, idx).is_none() {
-            return;
-        }
-        let seq = self.next_raised();
-        let Some(w) = self.window_mut(sid, idx) else {
-            return;
-        };
-        if let Some(n) = seq {
-            w.raised_pane.push(n);
-        }
-        let wid = w.id;
-        self.notify_about_window("window-pane-changed", wid);
+        self.window_changed(sid, idx, "window-pane-changed", |w| &mut w.raised_pane);
     }
 
     /// tmux `session_set_current`: `idx` becomes the session's current window (the old one

@@ -60,20 +60,14 @@ async fn switch_client_key_tables_match_tmux() {
         .await;
     }
     p.same_rows(0..24, "after the key table");
-    for args in [
-        &["switch-client", "-T", "nosuch"][..],
-        &["switch-client", "-l"],
-        &["switch-client", "-n"],
-    ] {
-        let outs = [0, 1].map(|i| {
-            let o = p.muxes[i].run_output(args);
-            (
-                o.status.code(),
-                String::from_utf8_lossy(&o.stderr).into_owned(),
-            )
-        });
-        assert_eq!(outs[1], outs[0], "{args:?}: tmate (left) differs from tmux");
-    }
+    same_failures(
+        &p,
+        &[
+            &["switch-client", "-T", "nosuch"],
+            &["switch-client", "-l"],
+            &["switch-client", "-n"],
+        ],
+    );
 }
 
 /// The client hooks see the client (`#{hook_client}`, its terminal's path) as tmux 3.3a's do.
@@ -112,6 +106,20 @@ async fn shows_session(p: &mut Pair, name: &str) {
 /// tmux takes a key that comes soon after the session's last activity (a switch counts) as
 /// pasted text and sends it to the pane: keys here are typed one at a time, as a user does.
 const NO_PASTE: &str = "set -g assume-paste-time 0\n";
+
+/// Each command of `commands` run on both servers ends with the same status and stderr.
+fn same_failures(p: &Pair, commands: &[&[&str]]) {
+    for args in commands {
+        let outs = [0, 1].map(|i| {
+            let o = p.muxes[i].run_output(args);
+            (
+                o.status.code(),
+                String::from_utf8_lossy(&o.stderr).into_owned(),
+            )
+        });
+        assert_eq!(outs[1], outs[0], "{args:?}: tmate (left) differs from tmux");
+    }
+}
 
 /// switch-client from key bindings (-t, -n, -p, -l), from the command prompt and from the
 /// command line moves the attached client to the other session, drawn as tmux 3.3a draws it.
@@ -156,16 +164,7 @@ bind -n F9 command-prompt
         m.run(&["kill-session", "-t", "main"]);
         m.run(&["kill-session", "-t", "third"]);
     }
-    for args in [&["switch-client", "-n"][..], &["switch-client", "-p"]] {
-        let outs = [0, 1].map(|i| {
-            let o = p.muxes[i].run_output(args);
-            (
-                o.status.code(),
-                String::from_utf8_lossy(&o.stderr).into_owned(),
-            )
-        });
-        assert_eq!(outs[1], outs[0], "{args:?}: tmate (left) differs from tmux");
-    }
+    same_failures(&p, &[&["switch-client", "-n"], &["switch-client", "-p"]]);
 }
 
 /// client-session-changed as tmux 3.3a raises it (attaching, switch-client -t/-n/-l,
