@@ -120,8 +120,16 @@ struct Listener {
 /// into a terminal nobody takes replies from, a relay mirror, stays small).
 const MAX_REPLY_BYTES: usize = 64 * 1024;
 
+/// alacritty's answer to the mode report the input filter turns XTVERSION (`CSI > q`) into
+/// (mode 7727, which it does not know).
+pub(crate) const XTVERSION_ASKED: &str = "\x1b[?7727;0$y";
+
 /// tmux 3.3a's answer to what alacritty answered with `text`, if tmux answers it at all.
 fn tmux_reply(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if text == XTVERSION_ASKED {
+        // The version the host reports as `#{version}`: the tmux whose behaviour it follows.
+        return Some("\x1bP>|tmux 3.3a\x1b\\".into());
+    }
     let csi = text.strip_prefix("\x1b[")?;
     if csi.starts_with('?') && csi.ends_with('c') {
         // Primary device attributes: tmux is a VT220 with advanced video.

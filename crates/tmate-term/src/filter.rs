@@ -43,6 +43,9 @@ enum State {
     PassthroughEscape,
 }
 
+/// The mode report XTVERSION (`CSI > q`) is passed on as, without its final `p`.
+const XTVERSION_QUERY: &[u8] = b"?7727$";
+
 /// Most bytes of an unfinished sequence kept for `capture-pane -P`.
 const MAX_PENDING_BYTES: usize = 64 * 1024;
 
@@ -365,6 +368,15 @@ impl InputFilter {
     /// passed on (0 for anything else).
     fn finish_csi(&mut self, final_byte: u8, cols: usize, out: &mut Vec<u8>) -> usize {
         self.cursor.csi(&self.csi, final_byte);
+        if final_byte == b'q' && matches!(self.csi.as_slice(), b">" | b">0") {
+            // XTVERSION, which the emulator does not answer: asked as a mode report for a
+            // private mode nobody has (`crate::engine::XTVERSION_ASKED`), so that its reply
+            // comes in order with the emulator's other replies and is then put in tmux's words.
+            self.csi = XTVERSION_QUERY.to_vec();
+            self.flush_csi(out);
+            out.push(b'p');
+            return 0;
+        }
         let is_rep = final_byte == b'b'
             && self
                 .csi

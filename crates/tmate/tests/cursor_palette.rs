@@ -361,8 +361,9 @@ fn colour_queries_like_tmux() {
     assert_eq!(shown, ["#abcdef default\n", "#abcdef default\n"]);
 }
 
-/// Device attributes (primary, secondary), device status, the cursor position and the text
-/// area's size get tmux 3.3a's replies; mode reports and the kitty keyboard query none.
+/// Device attributes (primary, secondary), device status, the cursor position, the text
+/// area's size and XTVERSION get tmux 3.3a's replies, in order; mode reports and the kitty
+/// keyboard query none.
 #[test]
 fn device_queries_like_tmux() {
     let steps = [
@@ -377,6 +378,8 @@ fn device_queries_like_tmux() {
         r"\e[?25$p\e[4$p",
         r"\e[?u",
         r"\e[5n\e[6n\e[c",
+        r"\e[>q",
+        r"\e[>0q\e[c",
     ];
     let (outputs, _muxes) = replies_to(&steps, "", &[]);
     // Not vacuous: the cursor position was answered.
