@@ -111,6 +111,9 @@ async fn config_prefix_messages_and_detach_client() {
 async fn a_client_whose_output_is_not_its_terminal_relays_both_ways() {
     let m = Mux::tmate();
     m.run(&["new-session", "-d", "-s", "main"]);
+    // `C-b d` may come within a millisecond of the command line's keys (the echo's round trip
+    // is that fast): with assume-paste-time on it would be pasted text, as in tmux 3.3a.
+    m.run(&["set", "-g", "assume-paste-time", "0"]);
     let out = m.dir.path().join("screen.out");
     let std_cmd = m.command(&["attach", "-t", "main"]);
     let mut script = format!("exec {}", std_cmd.get_program().to_string_lossy());
