@@ -943,54 +943,8 @@ pub fn copy_sync(p: &Pane) -> Option<CopySync> {
 pub fn cursor_word(p: &Pane, separators: &str) -> Option<String> {
     let m = p.copy.as_ref()?;
     let g = Grid::new(&m.backing);
-    let (mut x, mut y) = (m.cx, m.abs_cy(&g));
-    let stop = |x: usize, y: usize| g.in_set(x, y, separators) || g.in_set(x, y, " ");
-    let mut found = false;
-    loop {
-        if g.padding(x, y) {
-            break;
-        }
-        if stop(x, y) {
-            found = true;
-            break;
-        }
-        if x == 0 {
-            if y == 0 || !g.wrapped(y - 1) {
-                break;
-            }
-            y -= 1;
-            x = g.length(y);
-            if x == 0 {
-                break;
-            }
-        }
-        x -= 1;
-    }
-    let mut out = String::new();
-    // Bounded by the grid: each step moves right or down.
-    loop {
-        if found {
-            let end = g.length(y);
-            if end == 0 || x + 1 == end {
-                if y == g.last_line() || !g.wrapped(y) {
-                    break;
-                }
-                y += 1;
-                x = 0;
-            } else {
-                x += 1;
-            }
-        }
-        found = true;
-        if g.padding(x, y) || stop(x, y) {
-            break;
-        }
-        match g.line(y).cells.get(x) {
-            Some(c) => out.push_str(&c.text),
-            None => out.push(' '),
-        }
-    }
-    (!out.is_empty()).then_some(out)
+    let y = m.abs_cy(&g);
+    crate::format::mouse::word(&g, g.last_line(), m.cx, y, separators)
 }
 
 /// Format variables of a pane's copy mode (tmux names), `None` when not applicable.

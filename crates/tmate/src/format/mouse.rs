@@ -58,7 +58,8 @@ pub(super) fn variable(state: &State, key: &str) -> Option<String> {
 }
 
 /// Lines by index, as tmux's grid reads them.
-trait Lines {
+/// Lines by absolute number (0: the oldest history line), for [`word`].
+pub(crate) trait Lines {
     fn get(&self, y: usize) -> Option<GridLine>;
 }
 
@@ -120,8 +121,8 @@ impl<L: Lines> Cursor<'_, L> {
 
 /// tmux's `format_grid_word`: back from (x, y) to a separator or space (across wrapped
 /// lines), then forward collecting until the next one; a click on a separator takes the word
-/// after it.
-fn word(
+/// after it. Also copy mode's `#{copy_cursor_word}`.
+pub(crate) fn word(
     lines: &impl Lines,
     last: usize,
     mut x: usize,
@@ -188,4 +189,11 @@ fn line(lines: &impl Lines, y: usize) -> Option<String> {
         out.push_str(&cell.text);
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// Copy mode's lines (its copy of the pane's history and screen).
+impl Lines for crate::copy::backing::Grid<'_> {
+    fn get(&self, y: usize) -> Option<GridLine> {
+        (y <= self.last_line()).then(|| self.line(y).clone())
+    }
 }
