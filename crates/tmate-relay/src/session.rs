@@ -256,8 +256,21 @@ pub struct Session {
     /// What its lifecycle events remember (`events`).
     pub record: crate::events::SessionRecord,
     /// The viewer that sent the last key, and when: its echo is drawn before the other
-    /// viewers' (`viewer::Viewer::frame_due`).
-    typist: Mutex<Option<(u64, std::time::Instant)>>,
+    /// viewers' (`mark_changed`).
+    typist: Mutex<Option<Typist>>,
+    /// A change told to the typist alone so far (`mark_changed`); the others are told once
+    /// the typist's task has drawn it (`release_deferred_change`).
+    change_deferred: std::sync::atomic::AtomicBool,
+    /// How many viewers it has (read without the state's lock: `mark_changed` may run under it).
+    viewer_count: std::sync::atomic::AtomicUsize,
+}
+
+/// The viewer that typed last: when, and how to wake its task alone.
+#[derive(Clone)]
+struct Typist {
+    viewer_id: u64,
+    typed_at: std::time::Instant,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 /// A session's mirror and frames are the relay's big allocations: once they are freed, give
@@ -305,18 +318,31 @@ impl Session {
             owner_generation: AtomicU64::new(0),
             frames: FrameCache::default(),
             typist: Mutex::new(None),
+            change_deferred: std::sync::atomic::AtomicBool::new(false),
+            viewer_count: std::sync::atomic::AtomicUsize::new(0),
         })
     }
 
-    /// `viewer_id` sent a key to the host just now.
-    pub fn note_typist(&self, viewer_id: u64) {
+    /// `viewer_id` sent a key to the host just now; `wake` wakes its task alone.
+    pub fn note_typist(&self, viewer_id: u64, wake: &Arc<tokio::sync::Notify>) {
         let mut typist = self.typist.lock().unwrap_or_else(PoisonError::into_inner);
-        *typist = Some((viewer_id, std::time::Instant::now()));
+        *typist = Some(Typist {
+            viewer_id,
+            typed_at: std::time::Instant::now(),
+            wake: wake.clone(),
+        });
     }
 
-    /// The viewer that sent the last key, and when.
-    pub fn typist(&self) -> Option<(u64, std::time::Instant)> {
-        *self.typist.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The typist's waker while it typed recently and others watch (see `mark_changed`).
+    fn recent_typist_wake(&self) -> Option<Arc<tokio::sync::Notify>> {
+        if self.viewer_count.load(Ordering::Relaxed) < 2 {
+            return None;
+        }
+        let typist = self.typist.lock().unwrap_or_else(PoisonError::into_inner);
+        typist
+            .as_ref()
+            .filter(|t| t.typed_at.elapsed() < crate::viewer::TYPING_RECENTLY)
+            .map(|t| t.wake.clone())
     }
 
     /// The mirrored state. A panic while it was held (which no code path should cause) must not
@@ -343,8 +369,34 @@ impl Session {
         self.owner_generation.load(Ordering::Relaxed)
     }
 
+    /// What viewers see may have changed. While a viewer is typing, only its task is woken
+    /// at first (the new generation is already readable) and the others when it has drawn
+    /// its echo (`release_deferred_change`): on 2 cores, waking twenty viewer tasks at once put
+    /// the typist's echo behind the others' polls.
     pub fn mark_changed(&self) {
+        if let Some(wake) = self.recent_typist_wake() {
+            self.changed.send_if_modified(|generation| {
+                *generation += 1;
+                false
+            });
+            self.change_deferred.store(true, Ordering::Release);
+            wake.notify_one();
+            return;
+        }
         self.changed.send_modify(|generation| *generation += 1);
+    }
+
+    /// Whether a change was told to the typist alone so far.
+    pub fn change_deferred(&self) -> bool {
+        self.change_deferred.load(Ordering::Acquire)
+    }
+
+    /// Tell every viewer about a change told only to the typist so far (a no-op otherwise).
+    /// Any viewer task may call it; the typist's does after drawing (or not drawing) its frame.
+    pub fn release_deferred_change(&self) {
+        if self.change_deferred.swap(false, Ordering::AcqRel) {
+            self.changed.send_modify(|_| {});
+        }
     }
 
     /// Short name for logs.
@@ -523,6 +575,7 @@ impl Session {
             );
             (client_id, state.viewers.len(), state.viewer_size())
         };
+        self.viewer_count.store(count, Ordering::Relaxed);
         self.announce("joined", addr, count);
         self.send_to_host(ServerMessage::Resize {
             sx: size.0,
@@ -543,6 +596,15 @@ impl Session {
             }
             (entry, state.viewers.len(), state.viewer_size())
         };
+        self.viewer_count.store(count, Ordering::Relaxed);
+        {
+            // A change waiting for this viewer's echo goes to the others now.
+            let mut typist = self.typist.lock().unwrap_or_else(PoisonError::into_inner);
+            if typist.as_ref().is_some_and(|t| t.viewer_id == viewer_id) {
+                *typist = None;
+            }
+        }
+        self.release_deferred_change();
         if let Some(entry) = entry {
             self.announce("left", entry.addr, count);
             self.send_to_host(ServerMessage::Resize {

@@ -48,16 +48,16 @@ pub struct ViewerTiming {
     pub escape_time: Duration,
     /// How long a frame may wait for the viewer's SSH window before the viewer is dropped.
     pub stall_limit: Duration,
-    /// While another viewer types, how long this one's small frames wait after the change,
-    /// so the typist's echo is drawn, encrypted and written first (on 2 cores, twenty viewers
-    /// drawn at once put the typist's echo behind nineteen others'). Measured with 20 viewers
-    /// (docs/BENCHMARKS.md): 0.75 ms gives the typist the same gain as 2 ms at about half
-    /// the watchers' extra wait.
+    /// While a viewer types, how long after its task drew a change the other viewers are
+    /// told of it (`Session::mark_changed`), so the typist's echo is encrypted and written
+    /// first (on 2 cores, twenty viewers woken and drawn at once put the typist's echo behind
+    /// nineteen others'). Measured with 20 viewers (docs/BENCHMARKS.md): 0.75 ms gives the
+    /// typist the same gain as 2 ms at about half the watchers' extra wait.
     pub typist_lead: Duration,
 }
 
 /// How long after a viewer's last key it counts as the typist.
-const TYPING_RECENTLY: Duration = Duration::from_secs(1);
+pub(crate) const TYPING_RECENTLY: Duration = Duration::from_secs(1);
 
 impl Default for ViewerTiming {
     fn default() -> Self {
@@ -130,8 +130,8 @@ struct Viewer {
     /// The shared frame the terminal shows (None after a reset: nothing to diff from).
     shown: Option<u64>,
     dirty: bool,
-    /// When the session's picture changed since the last frame (for the typist's lead).
-    changed_at: Option<Instant>,
+    /// Wakes this task alone for a change while it is the typist (`Session::mark_changed`).
+    typist_wake: Arc<tokio::sync::Notify>,
     /// Set when the viewer must go, with what to print on the way out.
     closing: Option<String>,
 }
@@ -221,29 +221,21 @@ async fn serve(
     } = sources;
     let session = viewer.session.clone();
     let client_id = viewer.client_id;
-    let mut last_frame: Option<Instant> = None;
-    let mut pty_bytes_drawn = session.pty_bytes();
+    let mut pacing = Pacing::new(session.pty_bytes());
+    let typist_wake = viewer.typist_wake.clone();
+    let outlet = Outlet {
+        shared,
+        timing,
+        frames,
+    };
     loop {
         let now = Instant::now();
-        let frame_due = viewer.frame_due(last_frame, pty_bytes_drawn, timing, now);
-        let due_now = frame_due.is_some_and(|due| due <= now);
-        if due_now && frames.capacity() > 0 {
-            pty_bytes_drawn = session.pty_bytes();
-            let generation = *changed.borrow();
-            last_frame = Some(now);
-            if let Some(bytes) = viewer.frame(generation, &mut out) {
-                shared.metrics.frames_sent.inc();
-                shared
-                    .metrics
-                    .bytes(crate::metrics::Direction::viewer_out, bytes.len());
-                if frames.try_send(bytes).is_err() {
-                    // The writer gave up on this viewer (stalled or gone).
-                    break;
-                }
-            }
-            continue;
-        }
-        let deadline = viewer.next_deadline(frame_due.filter(|_| !due_now));
+        let (frame_due, due_now) = match pacing.draw(viewer, &outlet, &mut out, &changed, now) {
+            FrameStep::Sent => continue,
+            FrameStep::WriterGone => break,
+            FrameStep::Wait { frame_due, due_now } => (frame_due, due_now),
+        };
+        let deadline = viewer.next_deadline(frame_due.filter(|_| !due_now), pacing.lead_end);
         tokio::select! {
             received = input.recv() => match received {
                 None => break,
@@ -262,12 +254,18 @@ async fn serve(
                 if result.is_err() {
                     break;
                 }
+                if !viewer.dirty && pacing.drawn_generation == Some(*changed.borrow_and_update()) {
+                    // The typist's change, drawn before the others were told.
+                    continue;
+                }
                 if viewer.dirty {
                     // Folded into the frame still to be drawn.
                     shared.metrics.frames_skipped.inc();
                 }
                 viewer.dirty = true;
-                viewer.changed_at.get_or_insert_with(Instant::now);
+            }
+            () = typist_wake.notified() => {
+                viewer.dirty = true;
             }
             // A frame is due but the previous one is still being written: wait for the writer
             // (the frame drawn then shows the latest state; the ones in between are skipped).
@@ -282,6 +280,99 @@ async fn serve(
         if viewer.closing.is_some() {
             break;
         }
+    }
+}
+
+/// When a viewer's frames were drawn, and the typist's lead.
+struct Pacing {
+    last_frame: Option<Instant>,
+    /// The session's PTY bytes when the last frame was drawn (an echo or a flood since).
+    pty_bytes_drawn: u64,
+    /// The session generation the last frame showed.
+    drawn_generation: Option<u64>,
+    /// When the other viewers are told of a change this viewer, typing, drew first.
+    lead_end: Option<Instant>,
+}
+
+/// Where a viewer's frames go, and how they are paced.
+#[derive(Clone, Copy)]
+struct Outlet<'a> {
+    shared: &'a crate::Shared,
+    timing: &'a ViewerTiming,
+    frames: &'a mpsc::Sender<bytes::Bytes>,
+}
+
+/// What `Pacing::draw` did.
+enum FrameStep {
+    /// A frame went to the writer (or there was nothing to send): look again.
+    Sent,
+    /// The writer gave up on this viewer (stalled or gone).
+    WriterGone,
+    /// No frame now: when one is due, and whether it is due already (waiting for the writer).
+    Wait {
+        frame_due: Option<Instant>,
+        due_now: bool,
+    },
+}
+
+impl Pacing {
+    fn new(pty_bytes: u64) -> Self {
+        Pacing {
+            last_frame: None,
+            pty_bytes_drawn: pty_bytes,
+            drawn_generation: None,
+            lead_end: None,
+        }
+    }
+
+    /// Draw and queue a frame when one is due and the writer can take it; otherwise tell the
+    /// other viewers of a change held for this typist once its lead is over (or at once when
+    /// this viewer does not draw it now).
+    fn draw(
+        &mut self,
+        viewer: &mut Viewer,
+        outlet: &Outlet<'_>,
+        out: &mut Vec<u8>,
+        changed: &watch::Receiver<u64>,
+        now: Instant,
+    ) -> FrameStep {
+        let Outlet {
+            shared,
+            timing,
+            frames,
+        } = *outlet;
+        let session = &viewer.session;
+        let frame_due = viewer.frame_due(self.last_frame, self.pty_bytes_drawn, timing, now);
+        let due_now = frame_due.is_some_and(|due| due <= now);
+        if due_now && frames.capacity() > 0 {
+            self.pty_bytes_drawn = session.pty_bytes();
+            let generation = *changed.borrow();
+            self.drawn_generation = Some(generation);
+            self.last_frame = Some(now);
+            let deferred = session.change_deferred();
+            if let Some(bytes) = viewer.frame(generation, out) {
+                shared.metrics.frames_sent.inc();
+                shared
+                    .metrics
+                    .bytes(crate::metrics::Direction::viewer_out, bytes.len());
+                if frames.try_send(bytes).is_err() {
+                    return FrameStep::WriterGone;
+                }
+            }
+            if deferred {
+                // This typist's echo is on its way: the others draw theirs after the lead.
+                self.lead_end.get_or_insert(now + timing.typist_lead);
+            }
+            return FrameStep::Sent;
+        }
+        match self.lead_end {
+            Some(end) if end > now => {}
+            _ => {
+                self.lead_end = None;
+                viewer.session.release_deferred_change();
+            }
+        }
+        FrameStep::Wait { frame_due, due_now }
     }
 }
 
@@ -395,7 +486,7 @@ impl Viewer {
             renderer: Arc::new(Renderer::new()),
             shown: None,
             dirty: true,
-            changed_at: None,
+            typist_wake: Arc::new(tokio::sync::Notify::new()),
             closing: None,
         }
     }
@@ -419,26 +510,19 @@ impl Viewer {
             Some(last) => last + timing.frame_interval,
             None => now,
         };
-        Some(match self.typist_lead_end(small, timing) {
-            Some(lead_end) => due.max(lead_end),
-            None => due,
-        })
+        Some(due)
     }
 
-    /// While another viewer is typing (a key in the last second) and the change is small (its
-    /// echo): when this viewer's frame may follow the typist's.
-    fn typist_lead_end(&self, small: bool, timing: &ViewerTiming) -> Option<Instant> {
-        let changed_at = self.changed_at.filter(|_| small)?;
-        let (typist, typed_at) = self.session.typist()?;
-        (typist != self.viewer_id && typed_at.elapsed() < TYPING_RECENTLY)
-            .then_some(changed_at + timing.typist_lead)
-    }
-
-    /// The soonest of: a frame not due yet, the message's end, a lone ESC's wait, the end of
-    /// the repeat time.
-    fn next_deadline(&self, frame_later: Option<Instant>) -> Option<Instant> {
+    /// The soonest of: a frame not due yet, the end of the typist's lead, the message's end, a
+    /// lone ESC's wait, the end of the repeat time.
+    fn next_deadline(
+        &self,
+        frame_later: Option<Instant>,
+        lead_end: Option<Instant>,
+    ) -> Option<Instant> {
         [
             frame_later,
+            lead_end,
             self.message.as_ref().map(|(_, until)| *until),
             self.escape_deadline,
             self.keys.repeat_deadline(),
@@ -452,7 +536,6 @@ impl Viewer {
     fn frame(&mut self, generation: u64, out: &mut Vec<u8>) -> Option<bytes::Bytes> {
         let diff = self.draw(generation);
         self.dirty = false;
-        self.changed_at = None;
         if out.is_empty() && diff.is_empty() {
             return None;
         }
@@ -651,7 +734,7 @@ impl Viewer {
         if self.read_only {
             return;
         }
-        self.session.note_typist(self.viewer_id);
+        self.session.note_typist(self.viewer_id, &self.typist_wake);
         self.session
             .send_to_host(ServerMessage::PaneKey { pane_id: -1, key });
     }
@@ -885,48 +968,86 @@ mod tests {
 
     fn viewer(session: &Arc<Session>, viewer_id: u64) -> Viewer {
         let mut viewer = Viewer::new(Arc::clone(session), viewer_id, 1, false, 80, 24);
-        // Its first frame is drawn; then the session's picture changes.
+        // Its first frame is drawn; then the session's picture changed.
         viewer.dirty = true;
-        viewer.changed_at = Some(Instant::now());
         viewer
     }
 
     #[test]
-    fn the_typists_echo_goes_first_and_the_others_follow_after_the_lead() {
+    fn an_echo_is_drawn_at_once_and_a_flood_is_paced() {
         let session = Session::new(1, crate::registry::Tokens::random());
         let timing = ViewerTiming::default();
         let last_frame = Instant::now() - Duration::from_secs(1);
         let (mut typist, mut watcher) = (viewer(&session, 1), viewer(&session, 2));
         let now = Instant::now();
-        // Nobody typed: both draw at once.
         for v in [&typist, &watcher] {
             let due = v.frame_due(Some(last_frame), 0, &timing, now);
             assert!(due.is_some_and(|due| due <= now), "{due:?}");
         }
+        // A typist's echo is not held back here (the others are told of it later: below).
         typist.send_key(KeyCode(u64::from(b'a')));
         let now = Instant::now();
         let due = typist.frame_due(Some(last_frame), 0, &timing, now);
         assert!(due.is_some_and(|due| due <= now), "typist waits: {due:?}");
-        let changed_at = watcher.changed_at.unwrap_or(now);
-        let due = watcher.frame_due(Some(last_frame), 0, &timing, now);
-        assert_eq!(due, Some(changed_at + timing.typist_lead));
-        // A flood of output is paced as before, typist or not.
+        // Small changes right after a frame wait the quick interval, a flood the frame interval.
         let due = watcher.frame_due(Some(now), 0, &timing, now);
-        assert_eq!(
-            due,
-            Some(now + timing.quick_interval.max(timing.typist_lead))
-        );
-        let pty_bytes_drawn = 0;
+        assert_eq!(due, Some(now + timing.quick_interval));
         let timing_small = ViewerTiming {
             small_update: 0,
             ..ViewerTiming::default()
         };
-        let due = watcher.frame_due(Some(now), pty_bytes_drawn, &timing_small, now);
+        let due = watcher.frame_due(Some(now), 0, &timing_small, now);
         assert_eq!(due, Some(now + timing_small.frame_interval));
         // Once drawn, nothing is due until the next change.
         let mut out = Vec::new();
         let _ = watcher.frame(session.owner_generation(), &mut out);
         typist.dirty = false;
         assert_eq!(watcher.frame_due(Some(now), 0, &timing, now), None);
+    }
+
+    #[tokio::test]
+    async fn a_change_while_typing_wakes_the_typist_first_and_the_others_after_it() {
+        let session = Session::new(1, crate::registry::Tokens::random());
+        let mut watching = session.subscribe();
+        let mut typist = viewer(&session, 1);
+        let kind = crate::session::ViewerKind {
+            read_only: false,
+            web: false,
+            sizing: true,
+        };
+        let (events, _events) = mpsc::channel(1);
+        session.add_viewer(1, kind, 80, 24, None, events.clone());
+        session.add_viewer(2, kind, 80, 24, None, events.clone());
+        watching.borrow_and_update();
+        // Nobody typed: everyone is told at once.
+        session.mark_changed();
+        assert!(watching.has_changed().unwrap_or(false));
+        let seen = *watching.borrow_and_update();
+        typist.send_key(KeyCode(u64::from(b'a')));
+        session.mark_changed();
+        // The typist's task is woken and already reads the new generation; the others not yet.
+        let woken = timeout(Duration::from_secs(5), typist.typist_wake.notified()).await;
+        assert!(woken.is_ok(), "the typist was not woken");
+        assert!(!watching.has_changed().unwrap_or(true));
+        assert_eq!(*watching.borrow(), seen + 1);
+        session.release_deferred_change();
+        assert!(watching.has_changed().unwrap_or(false));
+        assert_eq!(*watching.borrow_and_update(), seen + 1);
+        // Released once: a second release tells nobody anything.
+        session.release_deferred_change();
+        assert!(!watching.has_changed().unwrap_or(true));
+        // A typist that leaves hands its waiting change on.
+        session.mark_changed();
+        assert!(!watching.has_changed().unwrap_or(true));
+        session.remove_viewer(1);
+        assert!(watching.has_changed().unwrap_or(false));
+        watching.borrow_and_update();
+        // Alone, a typist's changes are told at once (nobody to go before).
+        session.add_viewer(1, kind, 80, 24, None, events);
+        session.remove_viewer(2);
+        watching.borrow_and_update();
+        typist.send_key(KeyCode(u64::from(b'b')));
+        session.mark_changed();
+        assert!(watching.has_changed().unwrap_or(false));
     }
 }
