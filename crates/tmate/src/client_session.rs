@@ -114,6 +114,9 @@ impl State {
 pub(crate) fn client_arrived(st: &mut State, sid: u32, client: u32) {
     if let Some(s) = st.sessions.get_mut(&sid) {
         s.activity_time = crate::state::now_secs();
+        // The assume-paste clock counts from here (keys typed at once after attaching may
+        // be a paste).
+        s.paste.touch(std::time::Instant::now());
         s.last_attached = s.activity_time;
         let current = s.current;
         if let Some(l) = s.windows.link_mut(&current) {

@@ -403,6 +403,8 @@ impl<'a> AttachedClient<'a> {
                 }
                 if let Some(s) = st.sessions.get_mut(&self.sid) {
                     s.activity_time = now;
+                    // The assume-paste clock restarts with it.
+                    s.paste.touch(Instant::now());
                 }
                 drop(st);
                 self.renderer.enter(&mut self.out);
