@@ -371,6 +371,9 @@ pub struct Session {
     /// `assume-paste-time`'s clock over the keys of every client on the session (tmux keeps
     /// it in the session's activity times).
     pub paste: PasteClock,
+    /// When `lock-after-time` locks the session's clients (tmux's `lock_timer`, restarted by
+    /// `session_update_activity` while clients are attached: `crate::client_session`).
+    pub lock_at: Option<std::time::Instant>,
 }
 
 /// tmux `server_client_assume_paste`: a key that comes within `assume-paste-time` of the one
@@ -441,6 +444,7 @@ impl Session {
                 last: Some(std::time::Instant::now()),
                 pasting: false,
             },
+            lock_at: None,
         }
     }
 

@@ -540,8 +540,10 @@ impl AttachedClient<'_> {
 
 /// tmux 3.3a's `session_update_activity` and `server_client_assume_paste` for an event that
 /// reaches its key callback (past prompts, menus and popups): every client's keys and mouse
-/// events on the session time it; for a key (`key`), whether it is pasted.
+/// events on the session time it and restart its lock timer; for a key (`key`), whether it
+/// is pasted.
 fn paste_clock(st: &mut State, sid: u32, current: u32, now: Instant, key: bool) -> bool {
+    crate::client_session::session_activity(st, sid, now);
     let limit = st.option_num(sid, current, "assume-paste-time");
     let Some(s) = st.sessions.get_mut(&sid) else {
         return false;
