@@ -100,6 +100,8 @@ const MOUSE_EVENT_COUNT: u64 = FIRST_EXTRA_EVENT + 42;
 /// pane under the mouse. They live at `MOVE_BASE`, never in PANE_KEY.
 pub const MOUSE_MOVE_EVENT: u64 = MOUSE_EVENT_COUNT;
 const MOVE_BASE: u64 = KeyCode::BASE + 0x800;
+/// [`KeyCode::ANY`]'s code.
+const ANY_CODE: u64 = KeyCode::BASE + 0x900;
 
 /// What a mouse button did, for [`mouse_event`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -206,6 +208,10 @@ impl KeyCode {
     pub const FOCUS_OUT: KeyCode = KeyCode(Self::BASE + 1);
     /// An unclassified mouse event; the named mouse keys follow it.
     pub const MOUSE: KeyCode = KeyCode(Self::BASE + 2);
+    /// tmux 3.3a's `Any` (KEYC_ANY): bound in a table, it catches the keys that table does
+    /// not bind. Never in PANE_KEY: it lives past the other host-only keys, and sorts
+    /// between FocusOut and the mouse keys as tmux's code does.
+    pub const ANY: KeyCode = KeyCode(ANY_CODE);
     pub const BSPACE: KeyCode = KeyCode(Self::BASE + 45);
     pub const F1: KeyCode = KeyCode(Self::BASE + 46);
     pub const F2: KeyCode = KeyCode(Self::BASE + 47);
@@ -321,6 +327,7 @@ impl KeyCode {
                     mouse_event_rank(event) * 6 + order,
                 )
             }
+            None if self.0 == ANY_CODE => (Self::FOCUS_OUT.0, 1),
             None => (self.0, 0),
         }
     }
@@ -352,6 +359,10 @@ impl KeyCode {
     pub fn parse(name: &str) -> Option<KeyCode> {
         if name.eq_ignore_ascii_case("None") {
             return Some(KeyCode::NONE);
+        }
+        // tmux 3.3a takes `Any` whole, before modifiers (`C-Any` is unknown).
+        if name.eq_ignore_ascii_case("Any") {
+            return Some(KeyCode::ANY);
         }
         if let Some(hex) = name.strip_prefix("0x") {
             if hex.is_empty() || hex.len() > 4 {
@@ -440,6 +451,17 @@ impl KeyCode {
         }
         if self == KeyCode::MOUSE {
             return "Mouse".into();
+        }
+        // tmux 3.3a's names for keys no binding can name but `Any` catches (and a single-key
+        // prompt answers with).
+        for (key, name) in [
+            (KeyCode::ANY, "Any"),
+            (KeyCode::FOCUS_IN, "FocusIn"),
+            (KeyCode::FOCUS_OUT, "FocusOut"),
+        ] {
+            if self == key {
+                return name.into();
+            }
         }
         let mut key = self;
         // C-@ is shown as C-Space.

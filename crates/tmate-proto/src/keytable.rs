@@ -173,7 +173,13 @@ impl KeyDispatch {
             }
             let entered_repeating = repeating;
             loop {
-                if let Some(binding) = ctx.tables.lookup(&table, key) {
+                // A key the table does not bind is looked up again as `Any` (tmux 3.3a's
+                // KEYC_ANY), in the same table.
+                let found = ctx
+                    .tables
+                    .lookup(&table, key)
+                    .or_else(|| ctx.tables.lookup(&table, KeyCode::ANY));
+                if let Some(binding) = found {
                     if repeating && !binding.repeat {
                         // A key that does not repeat ends the repeat: from the top, in root.
                         self.set_table(None);
@@ -356,6 +362,37 @@ mod tests {
         assert_eq!(d.key(key("x"), now, &c), run("a"));
         d.set_table(Some("root"));
         assert_eq!(d.key(key("z"), now, &c), KeyOutcome::Dropped);
+    }
+
+    /// tmux 3.3a's `Any`: a key a table does not bind runs that table's `Any` binding
+    /// (the prefix key still goes to the prefix table first); a table without one falls back
+    /// to root as before.
+    #[test]
+    fn any_catches_keys_its_table_does_not_bind() {
+        let t = tables(&[
+            ("prefix", "c", false, "new-window"),
+            ("prefix", "Any", false, "prefix-any"),
+            ("root", "F2", false, "next-window"),
+        ]);
+        let mut d = KeyDispatch::default();
+        let now = Instant::now();
+        assert_eq!(d.key(key("a"), now, &ctx(&t, None)), KeyOutcome::Pane);
+        assert_eq!(d.key(key("C-b"), now, &ctx(&t, None)), KeyOutcome::Prefix);
+        assert_eq!(d.key(key("z"), now, &ctx(&t, None)), run("prefix-any"));
+        assert!(d.is_idle());
+        d.key(key("C-b"), now, &ctx(&t, None));
+        assert_eq!(d.key(key("c"), now, &ctx(&t, None)), run("new-window"));
+        d.key(key("C-b"), now, &ctx(&t, None));
+        assert_eq!(
+            d.key(KeyCode::FOCUS_IN, now, &ctx(&t, None)),
+            run("prefix-any")
+        );
+        let t = tables(&[("root", "Any", false, "root-any")]);
+        let mut d = KeyDispatch::default();
+        assert_eq!(d.key(key("a"), now, &ctx(&t, None)), run("root-any"));
+        assert_eq!(d.key(key("C-b"), now, &ctx(&t, None)), KeyOutcome::Prefix);
+        // Unbound in prefix, then root's Any.
+        assert_eq!(d.key(key("q"), now, &ctx(&t, None)), run("root-any"));
     }
 
     #[test]

@@ -241,6 +241,32 @@ fn key_names() {
     }
 }
 
+/// tmux 3.3a's `Any`: parsed whole in any case (not with modifiers), printed `Any`, sorted
+/// after the ASCII characters and FocusOut, before the mouse keys; the focus keys print but do
+/// not parse.
+#[test]
+fn any_parses_prints_and_sorts_as_tmux() {
+    for name in ["Any", "aNY"] {
+        assert_eq!(KeyCode::parse(name), Some(KeyCode::ANY), "{name}");
+    }
+    for bad in ["C-Any", "FocusIn", "FocusOut"] {
+        assert_eq!(KeyCode::parse(bad), None, "{bad:?} must not parse");
+    }
+    assert_eq!(KeyCode::ANY.name(), "Any");
+    assert_eq!(KeyCode::FOCUS_IN.name(), "FocusIn");
+    assert_eq!(KeyCode::FOCUS_OUT.name(), "FocusOut");
+    let mut keys = [
+        KeyCode::BSPACE,
+        KeyCode::ANY,
+        KeyCode::mouse(0, 0),
+        KeyCode::FOCUS_OUT,
+        KeyCode::char('a'),
+    ];
+    keys.sort();
+    let names: Vec<String> = keys.iter().map(|k| k.name()).collect();
+    assert_eq!(names, ["a", "FocusOut", "Any", "MouseDown1Pane", "BSpace"]);
+}
+
 /// Every key name tmate 2.4 sent in its default bind-key burst parses, and prints back the same.
 #[test]
 fn captured_bind_key_names_parse() {

@@ -414,6 +414,31 @@ impl PaneTerm {
         self.changed(true);
     }
 
+    /// tmux 3.3a's `input_reset` with a clear (`send-keys -R`), fed as the sequences that do
+    /// it so the emulator and the tap see an ordinary program's reset: an unfinished sequence
+    /// cancelled (CAN), the cell attributes, character sets and saved cursor back to their
+    /// defaults, a tab stop every 8 columns, no scroll region, only the cursor and wrapping
+    /// modes left on, the screen cleared (into the history under `scroll-on-clear`, as a
+    /// program's clear) and the cursor home. The alternate screen stays as it is, as tmux's.
+    /// The bytes fed, for mirrors of the pane (the relay's).
+    pub fn reset(&mut self) -> Vec<u8> {
+        let mut seq: Vec<u8> = Vec::with_capacity(256);
+        seq.push(0x18);
+        seq.extend_from_slice(b"\x1b[0m\x1b(B\x1b)B\x0f\x1b[r\x1b[?6l\x1b[3g");
+        for col in (9..=u32::from(self.cols)).step_by(8) {
+            seq.extend_from_slice(format!("\x1b[{col}G\x1bH").as_bytes());
+        }
+        // Insert, newline, cursor keys, keypad, cursor blinking, the mouse modes, focus
+        // reports and bracketed paste off; the cursor shown and wrapping on.
+        seq.extend_from_slice(
+            b"\x1b[4l\x1b[20l\x1b[?1l\x1b>\x1b[?12l\x1b[?1000l\x1b[?1002l\x1b[?1003l\
+              \x1b[?1005l\x1b[?1006l\x1b[?1004l\x1b[?2004l\x1b[?25h\x1b[?7h",
+        );
+        seq.extend_from_slice(b"\x1b[2J\x1b[H\x1b7");
+        self.feed(&seq);
+        seq
+    }
+
     /// The position indicator cell at (`col`, `row`), if the copy view puts one there.
     fn indicator_cell(&self, col: u16, row: u16, out: &mut Cell) -> bool {
         let Some(view) = &self.copy_view else {

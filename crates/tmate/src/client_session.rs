@@ -112,8 +112,12 @@ impl State {
 /// activity and attach times, its current window's alerts seen and the client its latest,
 /// and the focus of that window's panes.
 pub(crate) fn client_arrived(st: &mut State, sid: u32, client: u32) {
+    let now = std::time::Instant::now();
+    session_activity(st, sid, now);
     if let Some(s) = st.sessions.get_mut(&sid) {
-        s.activity_time = crate::state::now_secs();
+        // The assume-paste clock counts from here (keys typed at once after attaching may
+        // be a paste).
+        s.paste.touch(now);
         s.last_attached = s.activity_time;
         let current = s.current;
         if let Some(l) = s.windows.link_mut(&current) {
@@ -125,6 +129,38 @@ pub(crate) fn client_arrived(st: &mut State, sid: u32, client: u32) {
         w.latest = Some(Sizer::Client(client));
     }
     crate::focus::update_session(st, sid);
+}
+
+/// tmux `session_update_activity` at `now`: the session's activity time, and its lock timer
+/// restarted for `lock-after-time` while clients are attached, so that activity on any of a
+/// session's clients keeps all of them unlocked. (The assume-paste clock, which tmux reads
+/// from the same times, is the caller's: a key is timed against the activity before it.)
+pub(crate) fn session_activity(st: &mut State, sid: u32, now: std::time::Instant) {
+    let attached = st.clients.values().any(|c| c.session == sid);
+    let after = st
+        .session_option(sid, "lock-after-time")
+        .parse::<u64>()
+        .unwrap_or(0);
+    if let Some(s) = st.sessions.get_mut(&sid) {
+        s.activity_time = crate::state::now_secs();
+        s.lock_at = (attached && after != 0)
+            .then(|| now.checked_add(std::time::Duration::from_secs(after)))
+            .flatten();
+    }
+}
+
+/// The session lock timer's end (tmux `session_lock_timer`): when `lock-after-time` has
+/// passed since the session's last activity, every client on it is locked, once (the timer
+/// starts again with the next activity: a key, an attach, an unlock).
+pub(crate) fn lock_if_idle(st: &mut State, sid: u32, now: std::time::Instant) {
+    let Some(s) = st.sessions.get_mut(&sid) else {
+        return;
+    };
+    if s.lock_at.is_none_or(|at| now < at) {
+        return;
+    }
+    s.lock_at = None;
+    crate::cmd::lock::lock_session_clients(st, sid);
 }
 
 #[cfg(test)]

@@ -121,6 +121,21 @@ pub fn restyle(st: &mut State, pane: u32) {
     }
 }
 
+/// send-keys -R as tmux 3.3a: the program's palette cleared (`colour_palette_clear`), its
+/// terminal reset (`input_reset`, passed on to the relay's copy of the pane too) and the
+/// pane's style renewed.
+pub fn reset_pane(st: &mut State, pane: u32) {
+    let Some(p) = st.panes.get_mut(&pane) else {
+        return;
+    };
+    let fed = p.term.reset();
+    let mut palette = p.term.palette().clone();
+    palette.clear();
+    palette.restyle();
+    p.term.set_palette(palette);
+    crate::uplink::pane_output(st, pane, &fed);
+}
+
 fn context(st: &State, pane: u32) -> Context {
     let items = crate::options::array_items(&st.pane_option(pane, "pane-colours"));
     let mut default_palette = vec![None; tmate_term::palette::PALETTE_SIZE];

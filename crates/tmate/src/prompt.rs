@@ -321,6 +321,12 @@ pub fn template_replace(template: &str, s: &str, idx: usize) -> String {
 }
 
 impl Prompt {
+    /// A single-key prompt (`command-prompt -k`): tmux 3.3a answers it with any key's name,
+    /// a focus report's (`FocusIn`) included, where other prompts ignore such keys.
+    pub fn takes_any_key(&self) -> bool {
+        self.spec.mode == Mode::Key
+    }
+
     pub fn new(spec: PromptSpec) -> Prompt {
         let mut input: Vec<char> = spec
             .prompts

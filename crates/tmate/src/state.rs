@@ -371,6 +371,9 @@ pub struct Session {
     /// `assume-paste-time`'s clock over the keys of every client on the session (tmux keeps
     /// it in the session's activity times).
     pub paste: PasteClock,
+    /// When `lock-after-time` locks the session's clients (tmux's `lock_timer`, restarted by
+    /// `session_update_activity` while clients are attached: `crate::client_session`).
+    pub lock_at: Option<std::time::Instant>,
 }
 
 /// tmux `server_client_assume_paste`: a key that comes within `assume-paste-time` of the one
@@ -384,9 +387,8 @@ pub struct PasteClock {
 }
 
 impl PasteClock {
-    /// A mouse event at `now` (tmux's `session_update_activity` for it): the next key is
-    /// timed from here. (tmux also restarts the clock when a client attaches; not done here,
-    /// so that keys typed at once after attaching are not taken for a paste.)
+    /// A mouse event, or a client coming to the session, at `now` (tmux's
+    /// `session_update_activity` for it): the next key is timed from here.
     pub fn touch(&mut self, now: std::time::Instant) {
         self.last = Some(now);
     }
@@ -437,7 +439,12 @@ impl Session {
             activity_time: now,
             last_attached: 0,
             raised_window: Default::default(),
-            paste: PasteClock::default(),
+            // tmux's session_create is the session's first activity, the paste clock's too.
+            paste: PasteClock {
+                last: Some(std::time::Instant::now()),
+                pasting: false,
+            },
+            lock_at: None,
         }
     }
 

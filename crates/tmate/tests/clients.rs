@@ -261,6 +261,51 @@ set -g status-right '#{?client_prefix,PFX,---}'
     );
 }
 
+/// tmux 3.3a's `Any` key: bound in a table, it catches the keys that table does not bind,
+/// focus reports included; a single-key prompt (`command-prompt -k`) is answered `FocusIn`.
+#[tokio::test]
+async fn any_key_catches_unbound_keys_and_focus_reports() {
+    let config = NO_PASTE.to_string()
+        + "set -g focus-events on
+set -g status-right '#{?client_prefix,PFX,---}'
+bind -T mytable Any display-message 'any in mytable'
+bind -T mytable x display-message 'x in mytable'
+";
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.ends_with("---")).await;
+    p.run_both(&["list-keys", "-T", "mytable"]);
+    p.run_both(&["switch-client", "-T", "mytable"]);
+    p.send(b"z").await;
+    p.status("Any's binding", |r| r.starts_with("any in mytable"))
+        .await;
+    // Back in root: an unbound key goes to the pane.
+    p.send(b"y").await;
+    p.same_screens_when("y in the pane", |s| s.starts_with('y'))
+        .await;
+    p.run_both(&["switch-client", "-T", "mytable"]);
+    p.send(b"x").await;
+    p.status("x's own binding", |r| r.starts_with("x in mytable"))
+        .await;
+    p.run_both(&["bind", "-n", "Any", "display-message", "root any"]);
+    p.send(b"\x1b[I").await;
+    p.status("a focus report caught", |r| r.starts_with("root any"))
+        .await;
+    p.run_both(&["unbind", "-n", "Any"]);
+    p.run_both(&[
+        "command-prompt",
+        "-b",
+        "-k",
+        "-p",
+        "key",
+        "display-message 'got %%'",
+    ]);
+    p.status("the prompt", |r| r.starts_with("key")).await;
+    p.send(b"\x1b[O").await;
+    p.status("the answer", |r| r.starts_with("got FocusOut"))
+        .await;
+    p.same_screens(None, "after the prompt").await;
+}
+
 /// A session destroyed under its client (its last pane killed): with `detach-on-destroy off`
 /// the client goes to the least recently active other session, with `no-detached` to such a
 /// session no client shows, as tmux 3.3a.

@@ -438,3 +438,35 @@ fn links_made_and_dropped_match_tmux() {
     let (a, b) = (p.tmux.finish(), p.tmate.finish());
     assert_eq!(a, b, "at the end of input");
 }
+
+/// A control client's `switch-client` without `-c` moves the control client itself, as tmux
+/// 3.3a's (its own client is the command's), even with another client attached and more
+/// recently active; `-c` names another client to move.
+#[tokio::test(flavor = "multi_thread")]
+async fn switch_client_moves_the_control_client() {
+    let mut p = Pair::start(&["new-session", "-s", "main", "-x", "80", "-y", "24"]);
+    p.step("", "the session", saw("%session-changed"));
+    p.step(
+        "new-session -d -s other",
+        "the new session",
+        saw("%sessions-changed"),
+    );
+    let mut clients =
+        [&p._muxes.0, &p._muxes.1].map(|m| m.client_on_pty(80, 24, &["attach", "-t", "main"]));
+    for c in [&mut p.tmux, &mut p.tmate] {
+        c.until("the other client", saw("%client-session-changed"));
+    }
+    // The other client typed last: the most recently active one.
+    for c in &mut clients {
+        c.type_bytes(b"x").await;
+    }
+    let (a, b) = (p.tmux.sync(), p.tmate.sync());
+    assert_eq!(a.len(), b.len(), "attaching: tmux {a:?}, tmate {b:?}");
+    p.step(
+        "switch-client -t other",
+        "the control client moved",
+        saw("%session-changed"),
+    );
+    let who = "list-clients -F '#{client_control_mode} #{session_name}'";
+    p.step(who, "its block", blocks(1));
+}

@@ -445,11 +445,15 @@ async fn program_palette_like_tmux() {
         .await;
     }
     p.same_screens(None, "window-style set").await;
-    // Marking the pane and swapping it renew its style too.
-    for (i, renew) in [["select-pane", "-m"], ["swap-pane", "-D"]]
-        .iter()
-        .enumerate()
-    {
+    // Marking the pane, swapping it, its own style (`select-pane -P`) and a reset of its
+    // terminal (`send-keys -R`) renew its style too.
+    let renewals: [&[&str]; 4] = [
+        &["select-pane", "-m"],
+        &["select-pane", "-P", "default"],
+        &["send-keys", "-R"],
+        &["swap-pane", "-D"],
+    ];
+    for (i, renew) in renewals.iter().enumerate() {
         let mark = format!("stale{i}");
         shell(&mut p, r"printf '\033]11;#203040\007\033]104\007'", &mark).await;
         for c in &mut p.clients {

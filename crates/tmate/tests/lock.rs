@@ -161,3 +161,56 @@ async fn lock_after_time_locks_idle_clients() {
         }
     }
 }
+
+/// lock-after-time counts the session's activity as tmux 3.3a's session lock timer: keys on
+/// one client keep its other client unlocked too, and once nobody types both are locked.
+#[tokio::test]
+async fn lock_after_time_is_the_sessions() {
+    let config = "set -g status-right 'R'\n\
+        set -g lock-after-time 2\n\
+        set -g lock-command 'echo x >> \"$HOME/idle\"'\n";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        let mut other = m.attach_client(80, 24);
+        other
+            .wait_for("the second client drawn", |c| {
+                c.is_raw() && c.last_row().contains("w0")
+            })
+            .await;
+        p.clients.push(other);
+    }
+    let locks = |p: &Pair| -> Vec<usize> {
+        p.muxes
+            .iter()
+            .map(|m| {
+                std::fs::read_to_string(m.dir.path().join("idle"))
+                    .unwrap_or_default()
+                    .lines()
+                    .count()
+            })
+            .collect()
+    };
+    // Typing on the first clients only, for longer than lock-after-time.
+    let typing_until = Instant::now() + Duration::from_millis(4500);
+    while Instant::now() < typing_until {
+        for c in p.clients.iter_mut().take(2) {
+            c.type_bytes(b"k").await;
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    assert_eq!(
+        locks(&p),
+        vec![0, 0],
+        "locked while a client of the session typed"
+    );
+    // Now idle: both clients of each are locked.
+    let deadline = Instant::now() + DEADLINE;
+    while locks(&p) != vec![2, 2] {
+        assert!(
+            Instant::now() < deadline,
+            "not both clients locked: {:?}",
+            locks(&p)
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}

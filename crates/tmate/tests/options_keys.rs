@@ -160,6 +160,9 @@ fn list_keys_match_tmux() {
             "hi",
         ]);
         m.run(&["bind", "M-q", "next-window"]);
+        // tmux 3.3a's `Any`, which sorts after the characters.
+        m.run(&["bind", "-T", "mytab", "any", "display", "caught"]);
+        m.run(&["bind", "-T", "mytab", "BSpace", "display", "back"]);
     }
     // Default bindings tmate 2.4 and tmux 3.3a share, and the ones made above.
     let keys = [
@@ -173,6 +176,7 @@ fn list_keys_match_tmux() {
     for args in [
         &["list-keys", "-T", "mytab"][..],
         &["list-keys", "-T", "root", "F5"],
+        &["list-keys", "-T", "mytab", "Any"],
     ] {
         assert_eq!(b.run(args), a.run(args), "{args:?}");
     }
@@ -188,6 +192,7 @@ fn list_keys_match_tmux() {
         &["list-keys", "-T", "nosuch"][..],
         &["unbind", "-T", "nosuch", "x"],
         &["list-keys", "-T", "prefix", "M-q"],
+        &["bind", "-T", "mytab", "C-Any", "display", "x"],
     ] {
         let (x, y) = (a.run_output(args), b.run_output(args));
         assert_eq!(y.status.code(), x.status.code(), "{args:?}");

@@ -409,6 +409,22 @@ async fn pasted_keys_skip_the_key_tables() {
     p.run_both(&["capture-pane", "-p"]);
 }
 
+/// tmux 3.3a restarts the session's `assume-paste-time` clock when a client attaches
+/// (`server_client_set_session`): with a long paste time the first key after attaching starts
+/// a paste, so a root binding typed next goes to the pane as text.
+#[tokio::test]
+async fn attaching_restarts_the_paste_clock() {
+    let config = "set -g assume-paste-time 10000\nbind -n x new-window -n made\n";
+    let mut p = Pair::start_shown(config, Some("cat")).await;
+    p.send(b"a").await;
+    p.wait_text("the first key typed", "a").await;
+    p.send(b"x").await;
+    p.wait_text("the bound key typed as text", "ax").await;
+    p.same_screens(None, "keys after attaching").await;
+    let windows: &[&str] = &["display-message", "-p", "#{session_windows}"];
+    assert_eq!(p.run_both(windows).trim(), "1");
+}
+
 /// The same command's outcome on both.
 fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
     let out: Vec<String> = muxes.iter().map(|m| m.run(args)).collect();
@@ -658,6 +674,91 @@ fn alternate_screen_off() {
                 "-F",
                 "#{window_name}.#{pane_index} #{alternate_on}",
             ],
+        ],
+    );
+}
+
+/// tmux 3.3a's deprecated `select-pane -P` (the pane's own `window-style` and
+/// `window-active-style`, unchecked, then the pane selected) and `-g` (the pane's
+/// `window-style`, printed without selecting); `-T` titles a pane without selecting it.
+#[test]
+fn select_pane_style_flags() {
+    compare_outcomes(&[
+        &["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"],
+        &["split-window", "-d"],
+        &["select-pane", "-g"],
+        &["set", "-w", "window-style", "fg=green"],
+        &["select-pane", "-g", "-t", ":.1"],
+        &["select-pane", "-P", "bg=red", "-t", ":.1"],
+        &["display-message", "-p", "#{pane_index}"],
+        &["select-pane", "-g", "-t", ":.1"],
+        &["show-options", "-p", "-t", ":.1"],
+        &["select-pane", "-t", ":.0", "-P", "bogus", "-g"],
+        &["show-options", "-p", "-t", ":.0"],
+        &["display-message", "-p", "#{pane_index}"],
+        &["select-pane", "-t", ":.0", "-T", "named"],
+        &["display-message", "-p", "#{pane_index}"],
+        &["display-message", "-p", "-t", ":.0", "#{pane_title}"],
+    ]);
+}
+
+/// `select-pane -P` drawn: the pane's own style over its window's, a bad one as the default.
+#[tokio::test]
+async fn select_pane_style_drawn() {
+    let config = "set -g status-right ''\nset -g window-style bg=colour17\n";
+    let mut p = Pair::start(config, 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["split-window", "-h", "cat"]);
+        m.run(&["select-pane", "-t", ":.0", "-P", "fg=colour226,bg=colour52"]);
+        m.run(&["select-pane", "-t", ":.1", "-P", "bogus"]);
+        m.run(&["send-keys", "-t", ":.0", "-l", "styled"]);
+    }
+    p.wait_text("the typed text", "styled").await;
+    p.same_screens(None, "select-pane -P").await;
+}
+
+/// `send-keys -R`: the pane's terminal reset as tmux 3.3a's `input_reset` (attributes, modes,
+/// scroll region, the screen cleared into the history, the cursor home) before the keys.
+#[test]
+fn send_keys_reset() {
+    let script = "stty -echo; printf '\\033[31mred\\033[4h\\033[?1000h\\033[?1h\\033=\
+        \\033[3;5r\\033[?7l\\033[5;7H'; exec cat";
+    let (tmux, tmate) = (Mux::tmux(), Mux::tmate());
+    let flags = "#{cursor_x},#{cursor_y} #{insert_flag}#{origin_flag}#{wrap_flag}\
+        #{cursor_flag}#{keypad_flag}#{keypad_cursor_flag} #{mouse_standard_flag} #{history_size}";
+    for m in [&tmux, &tmate] {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-x",
+            "40",
+            "-y",
+            "8",
+            script,
+        ]);
+        m.wait_for(&["capture-pane", "-p"], "red", |o| o.contains("red"));
+    }
+    compare_outcomes_on(&tmux, &tmate, &[&["display-message", "-p", flags]]);
+    compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[
+            &["send-keys", "-R"],
+            &["display-message", "-p", flags],
+            &["send-keys", "-R", "after", "Enter"],
+        ],
+    );
+    for m in [&tmux, &tmate] {
+        m.wait_for(&["capture-pane", "-p"], "after", |o| o.contains("after"));
+    }
+    compare_outcomes_on(
+        &tmux,
+        &tmate,
+        &[
+            &["capture-pane", "-p", "-e", "-S", "-", "-E", "-"],
+            &["display-message", "-p", flags],
         ],
     );
 }

@@ -599,7 +599,7 @@ pub const COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "select-pane",
         alias: Some("selectp"),
-        getopt: "DdeLlMmRUZT:t:g",
+        getopt: "DdeLlMmP:RUZT:t:g",
         args: (0, Some(0)),
         target: TargetKind::Pane,
         usage: "[-DdeLlMmRUZ] [-T title] [-t target-pane]",

@@ -152,7 +152,7 @@ impl AttachedClient<'_> {
             // The terminal's focus report (read-only clients' too), never passed on as it
             // came: the panes that asked are told by `crate::focus`.
             crate::focus::client_report(st, self.id, *key == KeyCode::FOCUS_IN);
-            return self.on_focus_key(st, *key, current, active);
+            return self.on_focus_key(st, *key, current, active, read_at);
         }
         if st.clients.get(&self.id).is_some_and(|c| c.read_only) {
             // tmux 3.3a: a read-only client's mouse and unknown sequences are dropped, its
@@ -286,34 +286,61 @@ impl AttachedClient<'_> {
     }
 
     /// A focus report then goes on as tmux 3.3a's FocusIn/FocusOut key
-    /// (`server_client_handle_key`), which no table can bind (`unknown key: FocusIn`) and no
-    /// pane reads: like any key bound nowhere it clears the message, closes display-panes
-    /// and takes the client back to its default key table (a prefix, repeat or
-    /// `switch-client -T` table ends). An open prompt, menu or popup takes it and does nothing.
-    fn on_focus_key(&mut self, st: &mut State, key: KeyCode, current: u32, active: u32) -> bool {
-        if !st.clients.get(&self.id).is_some_and(|c| c.read_only) {
-            if self.message.is_some() && self.message_ignores_keys {
-                return false;
+    /// (`server_client_handle_key`), which no table can bind by name (`unknown key: FocusIn`)
+    /// and no pane's program reads: it clears the message and closes display-panes as any key;
+    /// an open menu or popup takes it and does nothing, a prompt too unless it asks for a
+    /// single key (`command-prompt -k`, answered `FocusIn`). Past them it is timed as a key
+    /// (`assume-paste-time`) and goes through the key tables, where a table's `Any` binding
+    /// catches it and a table bound neither way ends a prefix, repeat or `-T` table; with
+    /// nothing bound it goes to the pane's mode (clock mode leaves, as for any key).
+    fn on_focus_key(
+        &mut self,
+        st: &mut State,
+        key: KeyCode,
+        current: u32,
+        active: u32,
+        read_at: Instant,
+    ) -> bool {
+        if st.clients.get(&self.id).is_some_and(|c| c.read_only) {
+            if !paste_clock(st, self.sid, current, read_at, true) {
+                self.on_read_only_key(st, key, current, active);
             }
-            self.keys.clear_message = true;
-            let prompt = matches!(self.keys.overlay, Overlay::Prompt(_));
-            if self.menu.is_some() || crate::popup::is_open(st, self.id) || prompt {
-                return true;
-            }
-            if self.keys.overlay.is_open() {
-                let ctx = ClientInfo {
-                    pane: Some(active),
-                    attached: Some(self.id),
-                    tty: true,
-                    ..self.info.clone()
-                };
-                // display-panes closes on a key that picks no pane.
+            return true;
+        }
+        if self.message.is_some() && self.message_ignores_keys {
+            return false;
+        }
+        self.keys.clear_message = true;
+        if self.menu.is_some() || crate::popup::is_open(st, self.id) {
+            return true;
+        }
+        let ctx = ClientInfo {
+            pane: Some(active),
+            attached: Some(self.id),
+            tty: true,
+            ..self.info.clone()
+        };
+        if let Overlay::Prompt(prompt) = &self.keys.overlay {
+            if prompt.takes_any_key() {
                 self.overlay_took(st, &ctx, current, key);
             }
+            return true;
         }
-        if !self.keys.dispatch.is_idle() {
-            self.keys.dispatch.set_table(None);
-            self.sync_key_table(st);
+        // display-panes closes on a key that picks no pane.
+        if self.keys.overlay.is_open() && self.overlay_took(st, &ctx, current, key) {
+            return true;
+        }
+        let outcome = if paste_clock(st, self.sid, current, read_at, true) {
+            KeyOutcome::Pane
+        } else {
+            self.dispatch_key(st, key, current, active)
+        };
+        match outcome {
+            KeyOutcome::Run(commands) => self.run_commands(st, &ctx, &commands),
+            KeyOutcome::Pane => {
+                crate::clock_mode::leave(st, active);
+            }
+            KeyOutcome::Prefix | KeyOutcome::Dropped => {}
         }
         true
     }
@@ -540,8 +567,10 @@ impl AttachedClient<'_> {
 
 /// tmux 3.3a's `session_update_activity` and `server_client_assume_paste` for an event that
 /// reaches its key callback (past prompts, menus and popups): every client's keys and mouse
-/// events on the session time it; for a key (`key`), whether it is pasted.
+/// events on the session time it and restart its lock timer; for a key (`key`), whether it
+/// is pasted.
 fn paste_clock(st: &mut State, sid: u32, current: u32, now: Instant, key: bool) -> bool {
+    crate::client_session::session_activity(st, sid, now);
     let limit = st.option_num(sid, current, "assume-paste-time");
     let Some(s) = st.sessions.get_mut(&sid) else {
         return false;

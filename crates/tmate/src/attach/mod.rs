@@ -83,8 +83,6 @@ struct AttachedClient<'a> {
     suspended: bool,
     /// A frame for the client, sent after the output before it (LOCK, SUSPEND).
     to_send: Option<(u8, Vec<u8>)>,
-    /// The client's last input (or attach, or unlock): `lock-after-time` counts from it.
-    active_at: Instant,
     /// display-menu's menu, drawn over the screen and taking the keys while open.
     menu: Option<crate::menu::Menu>,
     /// A menu or popup was drawn into `frame`: its rows are composed again in full.
@@ -239,7 +237,6 @@ impl<'a> AttachedClient<'a> {
             escape_time: Duration::ZERO,
             suspended: false,
             to_send: None,
-            active_at: Instant::now(),
             menu: None,
             menu_drawn: false,
             farewell: kind::DETACH,
@@ -394,15 +391,17 @@ impl<'a> AttachedClient<'a> {
             kind::UNLOCK | kind::WAKEUP if self.suspended => {
                 // tmux's tty_start_tty and a full redraw.
                 self.suspended = false;
-                // tmux's MSG_UNLOCK updates the session's activity: the lock timer restarts.
-                self.active_at = Instant::now();
+                // tmux's MSG_UNLOCK updates the session's activity: the lock timer and the
+                // assume-paste clock restart.
                 let mut st = self.shared.lock();
                 let now = crate::state::now_secs();
                 if let Some(c) = st.clients.get_mut(&self.id) {
                     c.activity_time = now;
                 }
+                let at = Instant::now();
+                crate::client_session::session_activity(&mut st, self.sid, at);
                 if let Some(s) = st.sessions.get_mut(&self.sid) {
-                    s.activity_time = now;
+                    s.paste.touch(at);
                 }
                 drop(st);
                 self.renderer.enter(&mut self.out);
@@ -437,32 +436,14 @@ impl<'a> AttachedClient<'a> {
         }
     }
 
-    /// The one-second tick: `lock-after-time` seconds without input lock the client (tmux's
-    /// session lock timer; here counted per client).
+    /// The one-second tick: the session's lock timer (`lock-after-time`) is checked; when it
+    /// has run out every client on the session is locked (this one through its queue).
     fn on_tick(&mut self) {
-        if self.suspended {
-            return;
-        }
-        let (after, command) = {
-            let st = self.shared.lock();
-            (
-                st.session_option(self.sid, "lock-after-time")
-                    .parse::<u64>()
-                    .unwrap_or(0),
-                st.session_option(self.sid, "lock-command"),
-            )
-        };
-        if after == 0 || command.is_empty() {
-            return;
-        }
-        if self.active_at.elapsed() >= Duration::from_secs(after) {
-            self.on_server_event(Some(ClientEvent::Suspend(Some(command))));
-        }
+        crate::client_session::lock_if_idle(&mut self.shared.lock(), self.sid, Instant::now());
     }
 
     /// Bytes the client typed.
     fn on_input(&mut self, bytes: &[u8]) {
-        self.active_at = Instant::now();
         // `user-keys` as they are now (tmux rebuilds its key tree when the option changes).
         let user = self
             .shared

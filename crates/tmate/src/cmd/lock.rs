@@ -32,16 +32,21 @@ pub fn lock_server(_ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdOutcom
 }
 
 pub fn lock_session(_ctx: &Ctx<'_>, state: &mut State, _args: &Args, t: Target) -> CmdOutcome {
+    lock_session_clients(state, t.session);
+    Ok(CmdResult::default())
+}
+
+/// tmux `server_lock_session`: every client on session `sid` locked.
+pub(crate) fn lock_session_clients(state: &State, sid: u32) {
     let clients: Vec<u32> = state
         .clients
         .iter()
-        .filter(|(_, c)| c.session == t.session)
+        .filter(|(_, c)| c.session == sid)
         .map(|(id, _)| *id)
         .collect();
     for c in clients {
         lock(state, c);
     }
-    Ok(CmdResult::default())
 }
 
 pub fn lock_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {

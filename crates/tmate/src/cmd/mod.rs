@@ -10,7 +10,7 @@ mod keys;
 mod layout;
 mod link;
 mod listing;
-mod lock;
+pub(crate) mod lock;
 mod modes;
 
 pub use listing::{client_flags, client_vars};

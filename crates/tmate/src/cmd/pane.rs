@@ -200,6 +200,21 @@ pub fn select(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
         mark(state, args, t);
         return Ok(CmdResult::default());
     }
+    // tmux 3.3a's deprecated -P sets the pane's own window styles unchecked (a bad one draws
+    // as `default`), renewing its cached style; -g prints what the pane's `window-style` is.
+    if !args.has('l') {
+        if let Some(style) = args.get('P') {
+            if let Some(p) = state.panes.get_mut(&t.pane) {
+                for name in ["window-style", "window-active-style"] {
+                    p.options.insert(name.to_string(), style.to_string());
+                }
+            }
+            crate::palette::restyle(state, t.pane);
+        }
+        if args.has('g') {
+            return output(format!("{}\n", state.pane_option(t.pane, "window-style")));
+        }
+    }
     let mut pane = t.pane;
     if args.has('l') {
         match state.window(t.session, t.window).and_then(|w| w.last) {
@@ -217,6 +232,10 @@ pub fn select(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
     {
         // Titles go through the terminal like a program's OSC 2, so pane_title sees them.
         p.term.feed(format!("\x1b]2;{title}\x1b\\").as_bytes());
+    }
+    // tmux 3.3a sets a title without selecting the pane.
+    if args.has('T') {
+        return Ok(CmdResult::default());
     }
     // tmux 3.3a leaves the session's current window as it is.
     set_active(state, t.session, t.window, pane, args.has('Z'));
@@ -295,6 +314,13 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
     // Copy mode: -X runs a copy command, other keys go through the copy key table.
     if args.has('X') {
         return crate::copy::command(ctx, state, t.pane, args);
+    }
+    if args.has('R') {
+        crate::palette::reset_pane(state, t.pane);
+        // A reset alone sends nothing (tmux sends the binding's key only without -R and -N).
+        if args.rest.is_empty() {
+            return Ok(CmdResult::default());
+        }
     }
     if let Some(r) = crate::copy::send_keys(ctx, state, t.pane, args) {
         return Ok(r);
