@@ -477,6 +477,71 @@ async fn view_mode_lines_reach_the_relay_as_write_copy_mode() {
     server.abort();
 }
 
+/// SYNC_COPY_MODE and WRITE_COPY_MODE tell of the mode on top of the pane's stack: a tree
+/// mode over a view ends the relay's copy mode, copy mode over the tree is backing 1, and
+/// when the tree ends the view comes back with its lines sent again (the relay's output view
+/// was left, tmate 2.4's has no stack).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_sees_the_top_of_the_mode_stack() {
+    let (config, fingerprint, listener, port) = recording_listener().await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
+            .await
+            .unwrap();
+        let _ = running.await;
+    });
+    let conf = format!(
+        "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
+         set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+    );
+    let mux = Mux::tmate().with_config(&conf);
+    let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
+    run(&["new-session", "-d", "-x", "80", "-y", "24"]);
+    run(&["wait", "tmate-ready"]);
+    let pane: i64 = run(&["display", "-p", "#{pane_id}"])
+        .trim()
+        .trim_start_matches('%')
+        .parse()
+        .unwrap();
+    // Each SYNC_COPY_MODE's backing (None: `[]`) and WRITE_COPY_MODE's text, in order.
+    let copy = |ms: &[HostMessage]| -> Vec<String> {
+        ms.iter()
+            .filter_map(|m| match m {
+                HostMessage::SyncCopyMode { pane_id, state } if *pane_id == pane => {
+                    Some(format!("{:?}", state.as_ref().map(|s| s.backing)))
+                }
+                HostMessage::WriteCopyMode { pane_id, text } if *pane_id == pane => {
+                    Some(text.to_string_lossy())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    run(&["run-shell", "echo a"]);
+    let seen = record_until(&mut rx, |ms| copy(ms).len() >= 2).await;
+    assert_eq!(copy(&seen), ["Some(false)", "a"]);
+    run(&["choose-tree"]);
+    let seen = record_until(&mut rx, |ms| !copy(ms).is_empty()).await;
+    assert_eq!(copy(&seen), ["None"]);
+    run(&["copy-mode"]);
+    let seen = record_until(&mut rx, |ms| !copy(ms).is_empty()).await;
+    assert_eq!(copy(&seen), ["Some(true)"]);
+    run(&["send", "-X", "cancel"]);
+    let seen = record_until(&mut rx, |ms| !copy(ms).is_empty()).await;
+    assert_eq!(copy(&seen), ["None"]);
+    run(&["send", "q"]);
+    let seen = record_until(&mut rx, |ms| copy(ms).len() >= 2).await;
+    assert_eq!(copy(&seen), ["Some(false)", "a"]);
+    assert_eq!(
+        run(&["display", "-p", "#{pane_in_mode} #{pane_mode}"]),
+        "1 view-mode\n"
+    );
+    run(&["kill-server"]);
+    server.abort();
+}
+
 /// A view written before a reconnect is sent again to the new connection: its state, then its
 /// lines after the SNAPSHOT (the relay's output view starts empty), the reconnection's notes
 /// among them.
