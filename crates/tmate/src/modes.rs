@@ -7,12 +7,12 @@
 use crate::copy::CopyMode;
 use crate::state::{Pane, State};
 
-/// A kind of mode on a pane's stack (tmux's `window_mode`s; the three tree modes share one).
+/// A kind of mode on a pane's stack (tmux's `window_mode`s).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModeKind {
     Copy,
     View,
-    Tree,
+    Tree(crate::tree::Kind),
     Clock,
 }
 
@@ -43,7 +43,7 @@ impl Pane {
         match self.top_mode()? {
             ModeKind::Copy => self.copy.as_deref(),
             ModeKind::View => self.view.as_deref(),
-            ModeKind::Tree | ModeKind::Clock => None,
+            ModeKind::Tree(_) | ModeKind::Clock => None,
         }
     }
 
@@ -51,8 +51,33 @@ impl Pane {
         match self.top_mode()? {
             ModeKind::Copy => self.copy.as_deref_mut(),
             ModeKind::View => self.view.as_deref_mut(),
-            ModeKind::Tree | ModeKind::Clock => None,
+            ModeKind::Tree(_) | ModeKind::Clock => None,
         }
+    }
+
+    /// The tree mode on top, if one is.
+    pub fn tree_top(&self) -> Option<&crate::tree::TreeMode> {
+        match self.top_mode()? {
+            ModeKind::Tree(k) => self.trees.iter().find(|t| t.kind() == k).map(|t| &**t),
+            _ => None,
+        }
+    }
+
+    /// The highest tree mode on the stack (the top one when a tree mode is on top), taken out
+    /// of the pane while it works (the stack still lists it); put back with
+    /// [`Pane::put_tree`].
+    pub fn take_tree(&mut self) -> Option<Box<crate::tree::TreeMode>> {
+        let kind = self.modes.iter().rev().find_map(|k| match k {
+            ModeKind::Tree(k) => Some(*k),
+            _ => None,
+        })?;
+        let i = self.trees.iter().position(|t| t.kind() == kind)?;
+        Some(self.trees.remove(i))
+    }
+
+    pub fn put_tree(&mut self, t: Box<crate::tree::TreeMode>) {
+        self.trees.retain(|o| o.kind() != t.kind());
+        self.trees.push(t);
     }
 
     /// Copy or view mode on top, taken out of the pane (while a command works on it; the
@@ -61,7 +86,7 @@ impl Pane {
         match self.top_mode()? {
             ModeKind::Copy => self.copy.take(),
             ModeKind::View => self.view.take(),
-            ModeKind::Tree | ModeKind::Clock => None,
+            ModeKind::Tree(_) | ModeKind::Clock => None,
         }
     }
 
@@ -98,7 +123,7 @@ impl Pane {
         self.modes.clear();
         self.copy = None;
         self.view = None;
-        self.tree = None;
+        self.trees.clear();
         self.clock = None;
         self.term.set_copy_overlay(None);
         self.term.set_copy_view(None);
@@ -128,8 +153,8 @@ pub fn top_changed(state: &mut State, pane: u32, old: Option<ModeKind>) {
         Vec::new()
     };
     match new {
-        Some(ModeKind::Tree) if old != new => crate::tree::shown(state, pane),
-        _ if old == Some(ModeKind::Tree) => crate::tree::hidden(state, pane),
+        Some(ModeKind::Tree(_)) if old != new => crate::tree::shown(state, pane),
+        _ if matches!(old, Some(ModeKind::Tree(_))) => crate::tree::hidden(state, pane),
         _ => {}
     }
     if new == Some(ModeKind::Clock) {
@@ -156,8 +181,9 @@ pub fn reset(state: &mut State, pane: u32) {
         ModeKind::Copy => p.copy = None,
         ModeKind::View => p.view = None,
         ModeKind::Clock => p.clock = None,
-        ModeKind::Tree => {
-            if let Some(mode) = p.tree.take() {
+        ModeKind::Tree(kind) => {
+            if let Some(i) = p.trees.iter().position(|t| t.kind() == kind) {
+                let mode = p.trees.remove(i);
                 crate::tree::ended(state, pane, &mode);
             }
         }
@@ -195,7 +221,7 @@ pub fn format_var(p: &Pane, name: &str) -> Option<String> {
                 Some(ModeKind::Copy) => "copy-mode",
                 Some(ModeKind::View) => "view-mode",
                 Some(ModeKind::Clock) => "clock-mode",
-                Some(ModeKind::Tree) => p.tree.as_ref().map_or("", |t| t.name()),
+                Some(ModeKind::Tree(k)) => k.name(),
             }
             .into(),
         ),

@@ -74,7 +74,7 @@ fn new_pane(
         modes: Vec::new(),
         copy: None,
         view: None,
-        tree: None,
+        trees: Vec::new(),
         raised_mode: Default::default(),
         clock: None,
         pipe: None,
@@ -375,7 +375,7 @@ pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) 
         pipe.output(bytes);
     }
     // A pane in a tree mode shows the mode's screen to the relay too.
-    if p.top_mode() != Some(crate::modes::ModeKind::Tree) {
+    if p.tree_top().is_none() {
         crate::uplink::pane_output(st, id, bytes);
     }
     crate::control::pane_output(st, id, bytes);

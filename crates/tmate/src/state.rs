@@ -41,8 +41,9 @@ pub struct Pane {
     pub copy: Option<Box<crate::copy::CopyMode>>,
     /// View mode (run-shell output, config errors: `crate::copy` over lines of its own).
     pub view: Option<Box<crate::copy::CopyMode>>,
-    /// A tree mode (choose-tree, choose-buffer, choose-client) drawn instead of the screen.
-    pub tree: Option<Box<crate::tree::TreeMode>>,
+    /// Tree modes (choose-tree, choose-buffer, choose-client; one of each kind) drawn instead
+    /// of the screen while on top.
+    pub trees: Vec<Box<crate::tree::TreeMode>>,
     /// The last copy-mode search (tmux `wp->searchstr`, `searchregex`): a new copy mode
     /// repeats it upwards, `#{pane_search_string}`.
     pub last_search: Option<(String, bool)>,

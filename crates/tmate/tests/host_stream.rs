@@ -477,10 +477,10 @@ async fn view_mode_lines_reach_the_relay_as_write_copy_mode() {
     server.abort();
 }
 
-/// SYNC_COPY_MODE and WRITE_COPY_MODE tell of the mode on top of the pane's stack: a tree
-/// mode over a view ends the relay's copy mode, copy mode over the tree is backing 1, and
-/// when the tree ends the view comes back with its lines sent again (the relay's output view
-/// was left, tmate 2.4's has no stack).
+/// SYNC_COPY_MODE and WRITE_COPY_MODE tell of the mode on top of the pane's stack: copy mode
+/// over a view is backing 1 after `[]`, a view that comes back (from under copy mode, or over
+/// a tree mode that hid it) has its lines sent again (tmate 2.4's relay has no stack), a tree
+/// mode on top ends the relay's copy mode.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_relay_sees_the_top_of_the_mode_stack() {
     let (config, fingerprint, listener, port) = recording_listener().await;
@@ -519,24 +519,32 @@ async fn the_relay_sees_the_top_of_the_mode_stack() {
             })
             .collect()
     };
+    // What the relay shows in the end: what it was told since it last left copy mode (the
+    // host's state changes and its queued lines may reach the stream in either order).
+    let last = |ms: &[HostMessage]| -> Vec<String> {
+        let all = copy(ms);
+        let from = all.iter().rposition(|m| m == "None").map_or(0, |i| i + 1);
+        all[from..].to_vec()
+    };
     run(&["run-shell", "echo a"]);
+    record_until(&mut rx, |ms| last(ms) == ["Some(false)", "a"]).await;
+    // Copy mode over the view: the relay leaves its output view for a copy of the pane.
+    run(&["copy-mode"]);
     let seen = record_until(&mut rx, |ms| copy(ms).len() >= 2).await;
-    assert_eq!(copy(&seen), ["Some(false)", "a"]);
+    assert_eq!(copy(&seen), ["None", "Some(true)"]);
+    // Back to the view: its lines again, once.
+    run(&["send", "-X", "cancel"]);
+    record_until(&mut rx, |ms| last(ms) == ["Some(false)", "a"]).await;
+    // A tree mode over it: no copy mode on the relay.
     run(&["choose-tree"]);
     let seen = record_until(&mut rx, |ms| !copy(ms).is_empty()).await;
     assert_eq!(copy(&seen), ["None"]);
-    run(&["copy-mode"]);
-    let seen = record_until(&mut rx, |ms| !copy(ms).is_empty()).await;
-    assert_eq!(copy(&seen), ["Some(true)"]);
-    run(&["send", "-X", "cancel"]);
-    let seen = record_until(&mut rx, |ms| !copy(ms).is_empty()).await;
-    assert_eq!(copy(&seen), ["None"]);
-    run(&["send", "q"]);
-    let seen = record_until(&mut rx, |ms| copy(ms).len() >= 2).await;
-    assert_eq!(copy(&seen), ["Some(false)", "a"]);
+    // run-shell brings the view back over the tree, its new line after the old one.
+    run(&["run-shell", "echo b"]);
+    record_until(&mut rx, |ms| last(ms) == ["Some(false)", "a", "b"]).await;
     assert_eq!(
         run(&["display", "-p", "#{pane_in_mode} #{pane_mode}"]),
-        "1 view-mode\n"
+        "2 view-mode\n"
     );
     run(&["kill-server"]);
     server.abort();

@@ -649,6 +649,15 @@ fn mode_stack_hooks_as_tmux() {
             "clear-history",
         ],
         log,
+        // The tree modes are modes of their own: choose-buffer stacks over choose-tree.
+        &["set-buffer", "hello"],
+        &["choose-tree"],
+        &["choose-buffer"],
+        log,
+        &["choose-tree"],
+        log,
+        &["copy-mode", "-q"],
+        log,
     ]);
 }
 

@@ -182,7 +182,7 @@ fn build<'a>(st: &'a State, data: &SceneData, status: StatusBar) -> Scene<'a> {
                     // draw through the pane's terminal).
                     term: match p.top_mode() {
                         Some(crate::modes::ModeKind::Clock) => p.clock.as_ref().map(|c| &c.term),
-                        Some(crate::modes::ModeKind::Tree) => p.tree.as_ref().map(|t| &t.screen),
+                        Some(crate::modes::ModeKind::Tree(_)) => p.tree_top().map(|t| &t.screen),
                         _ => None,
                     }
                     .unwrap_or(&p.term),

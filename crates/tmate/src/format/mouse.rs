@@ -34,7 +34,7 @@ pub(super) fn variable(state: &State, key: &str) -> Option<String> {
     let y = usize::try_from(y).ok().filter(|&y| y < usize::from(rows))?;
     if matches!(
         p.top_mode(),
-        Some(crate::modes::ModeKind::Tree | crate::modes::ModeKind::Clock)
+        Some(crate::modes::ModeKind::Tree(_) | crate::modes::ModeKind::Clock)
     ) {
         return None;
     }

@@ -152,32 +152,23 @@ struct Strip {
 const MAX_ITEMS: usize = 100_000;
 
 /// Start a mode on `pane` (tmux `window_pane_set_mode`): the same mode already on top stays as
-/// it is, one under other modes comes back to the top as it was; another tree mode is
-/// replaced (tmux would stack it too). Copy, view and clock mode stay under it.
+/// it is, one under other modes comes back to the top as it was, else it goes over the
+/// pane's other modes (another tree mode's included).
 pub fn enter(state: &mut State, pane: u32, settings: Settings) {
     let Some((sid, idx)) = state.locate_pane(pane) else {
         return;
     };
-    if let Some(p) = state.panes.get_mut(&pane)
-        && p.tree
-            .as_ref()
-            .is_some_and(|t| t.settings.kind == settings.kind)
-    {
+    // The same mode on top stays as it is; under other modes it comes back to the top.
+    if let Some(p) = state.panes.get_mut(&pane) {
         let old = p.top_mode();
-        if p.place_mode(ModeKind::Tree) == Placed::Moved {
-            crate::modes::top_changed(state, pane, old);
-        }
-        return;
-    }
-    if state.panes.get(&pane).is_some_and(|p| p.tree.is_some()) {
-        // Another tree mode: it ends first, from wherever it is on the stack.
-        if let Some(p) = state.panes.get_mut(&pane) {
-            let old = p.top_mode();
-            p.modes.retain(|k| *k != ModeKind::Tree);
-            if let Some(mode) = p.tree.take() {
-                ended(state, pane, &mode);
+        match p.place_mode(ModeKind::Tree(settings.kind)) {
+            Placed::Top => return,
+            Placed::Moved => {
+                crate::modes::top_changed(state, pane, old);
+                return;
             }
-            crate::modes::top_changed(state, pane, old);
+            // Off the stack again until its state is made below.
+            Placed::New => p.modes.retain(|k| *k != ModeKind::Tree(settings.kind)),
         }
     }
     let zoomed_here = settings.zoom && state.zoom(sid, idx, pane);
@@ -216,8 +207,8 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
         return;
     };
     let old = p.top_mode();
-    p.place_mode(ModeKind::Tree);
-    p.tree = Some(Box::new(mode));
+    p.place_mode(ModeKind::Tree(kind));
+    p.put_tree(Box::new(mode));
     crate::modes::top_changed(state, pane, old);
 }
 
@@ -242,8 +233,11 @@ pub(crate) fn ended(state: &mut State, pane: u32, mode: &TreeMode) {
 /// The mode came to the top of the pane's modes: drawn anew at the pane's size, all of it to
 /// the relay.
 pub(crate) fn shown(state: &mut State, pane: u32) {
-    if let Some(t) = state.panes.get_mut(&pane).and_then(|p| p.tree.as_mut()) {
+    if let Some(p) = state.panes.get_mut(&pane)
+        && let Some(mut t) = p.take_tree()
+    {
         t.last.clear();
+        p.put_tree(t);
     }
     refresh(state, pane);
 }
@@ -268,7 +262,7 @@ pub fn refresh(state: &mut State, pane: u32) {
     if !in_mode(state, pane) {
         return;
     }
-    let Some(mut mode) = state.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
+    let Some(mut mode) = state.panes.get_mut(&pane).and_then(|p| p.take_tree()) else {
         return;
     };
     if let Some(p) = state.panes.get(&pane) {
@@ -287,7 +281,7 @@ pub fn refresh(state: &mut State, pane: u32) {
         mode.last = bytes.clone();
     }
     if let Some(p) = state.panes.get_mut(&pane) {
-        p.tree = Some(mode);
+        p.put_tree(mode);
     }
     if ended {
         leave(state, pane);
@@ -319,7 +313,7 @@ pub fn in_mode(state: &State, pane: u32) -> bool {
     state
         .panes
         .get(&pane)
-        .is_some_and(|p| p.top_mode() == Some(ModeKind::Tree))
+        .is_some_and(|p| p.tree_top().is_some())
 }
 
 /// What a key asks of the caller after the mode handled it.
@@ -340,7 +334,7 @@ pub fn key(
     pane: u32,
     k: KeyCode,
 ) {
-    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
+    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.take_tree()) else {
         return;
     };
     let before = mode.current_item().map(|i| i.tag.clone());
@@ -350,7 +344,7 @@ pub fn key(
         mode.strip.offset = 0;
     }
     if let Some(p) = st.panes.get_mut(&pane) {
-        p.tree = Some(mode);
+        p.put_tree(mode);
     }
     apply(shared, st, ctx, pane, after);
 }
@@ -402,7 +396,7 @@ pub fn mouse(
     pane: u32,
     m: &crate::mouse::MouseInfo,
 ) {
-    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
+    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.take_tree()) else {
         return;
     };
     // Presses of the left or right button (tmux's MouseDown1Pane, MouseDown3Pane).
@@ -435,7 +429,7 @@ pub fn mouse(
         }
     }
     if let Some(p) = st.panes.get_mut(&pane) {
-        p.tree = Some(mode);
+        p.put_tree(mode);
     }
     apply(shared, st, ctx, pane, after);
 }
@@ -486,7 +480,7 @@ pub fn prompt_answer(
     what: ModePrompt,
     answer: &str,
 ) {
-    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
+    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.take_tree()) else {
         return;
     };
     let mut commands = Vec::new();
@@ -514,7 +508,7 @@ pub fn prompt_answer(
                 mode.tagged_or_current(true)
             };
             if let Some(p) = st.panes.get_mut(&pane) {
-                p.tree = Some(mode);
+                p.put_tree(mode);
             }
             for tag in tags {
                 kill(st, &tag);
@@ -525,7 +519,7 @@ pub fn prompt_answer(
         _ => {}
     }
     if let Some(p) = st.panes.get_mut(&pane) {
-        p.tree = Some(mode);
+        p.put_tree(mode);
     }
     run_lines(shared, st, ctx, &commands);
     refresh(st, pane);
@@ -543,9 +537,9 @@ fn kill(st: &mut State, tag: &Tag) {
 }
 
 impl TreeMode {
-    /// `#{pane_mode}` while it is on top.
-    pub fn name(&self) -> &'static str {
-        self.settings.kind.name()
+    /// Which of the tree modes it is.
+    pub fn kind(&self) -> Kind {
+        self.settings.kind
     }
 
     fn current_item(&self) -> Option<&Item> {

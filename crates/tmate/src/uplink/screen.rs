@@ -103,11 +103,7 @@ pub fn repaint(state: &State, pane: u32) -> Vec<u8> {
         return Vec::new();
     };
     // A pane in a tree mode shows the mode's screen.
-    let term = p
-        .tree
-        .as_ref()
-        .filter(|_| p.top_mode() == Some(crate::modes::ModeKind::Tree))
-        .map_or(&p.term, |t| &t.screen);
+    let term = p.tree_top().map_or(&p.term, |t| &t.screen);
     let (cols, rows) = term.size();
     // Erase from the home position (ED 0), not ED 2: the relay's alacritty mirror pushes an
     // ED 2 screen into scrollback, which makes it allocate its first 1,000 history rows (about
@@ -274,11 +270,7 @@ pub fn snapshot(state: &mut State) -> HostMessage {
         .values_mut()
         .map(|p| {
             // A pane in a tree mode shows the mode's screen (no history, no cursor).
-            if let Some(t) = p
-                .tree
-                .as_ref()
-                .filter(|_| p.top_mode() == Some(crate::modes::ModeKind::Tree))
-            {
+            if let Some(t) = p.tree_top() {
                 return PaneSnapshot {
                     pane_id: i64::from(p.id),
                     mode: 0x10,
