@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use tmate_term::{Color, PaneTerm};
 
+use crate::modes::{ModeKind, Placed};
 use crate::server::Shared;
 use crate::state::State;
 
@@ -43,13 +44,20 @@ pub struct Clock {
     drawn: Option<(String, u16, u16, String)>,
 }
 
-/// clock-mode: put the pane in clock mode (a pane already showing the clock keeps it).
+/// clock-mode: put the pane in clock mode, over its other modes (a pane already showing the
+/// clock keeps it; a clock under other modes comes back to the top).
 pub fn enter(shared: &Arc<Shared>, state: &mut State, pane: u32) {
     let Some(p) = state.panes.get_mut(&pane) else {
         return;
     };
-    if p.clock.is_some() {
-        return;
+    let old = p.top_mode();
+    match p.place_mode(ModeKind::Clock) {
+        Placed::Top => return,
+        Placed::Moved => {
+            crate::modes::top_changed(state, pane, old);
+            return;
+        }
+        Placed::New => {}
     }
     let (sx, sy) = p.term.size();
     let id = CLOCKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -58,8 +66,7 @@ pub fn enter(shared: &Arc<Shared>, state: &mut State, pane: u32) {
         term: PaneTerm::new(sx.max(1), sy.max(1), 0),
         drawn: None,
     }));
-    state.mode_changed(pane);
-    refresh(state, pane);
+    crate::modes::top_changed(state, pane, old);
     let shared = Arc::clone(shared);
     // tmux's one-second timer: the clock changes when the minute does.
     tokio::spawn(async move {
@@ -84,17 +91,22 @@ pub fn enter(shared: &Arc<Shared>, state: &mut State, pane: u32) {
     });
 }
 
-/// Leave clock mode (a key, or the pane's mode reset). Returns whether it was on.
-pub fn leave(state: &mut State, pane: u32) -> bool {
-    let was = state
+/// Whether clock mode is on top of the pane's modes (a key leaves it).
+pub fn in_mode(state: &State, pane: u32) -> bool {
+    state
         .panes
-        .get_mut(&pane)
-        .and_then(|p| p.clock.take())
-        .is_some();
-    if was {
-        state.mode_changed(pane);
+        .get(&pane)
+        .is_some_and(|p| p.top_mode() == Some(ModeKind::Clock))
+}
+
+/// Leave clock mode when it is on top (a key: tmux `window_pane_reset_mode`, which shows the
+/// mode under it again). Returns whether it was.
+pub fn leave(state: &mut State, pane: u32) -> bool {
+    let on = in_mode(state, pane);
+    if on {
+        crate::modes::reset(state, pane);
     }
-    was
+    on
 }
 
 /// Redraw every clock whose time, size or colour changed (before a client draws: a resized
@@ -103,7 +115,7 @@ pub fn refresh_all(state: &mut State) {
     let ids: Vec<u32> = state
         .panes
         .iter()
-        .filter(|(_, p)| p.clock.is_some())
+        .filter(|(_, p)| p.top_mode() == Some(ModeKind::Clock))
         .map(|(id, _)| *id)
         .collect();
     for id in ids {
@@ -111,8 +123,11 @@ pub fn refresh_all(state: &mut State) {
     }
 }
 
-/// Redraw the pane's clock if what it shows changed; returns whether it did.
-fn refresh(state: &mut State, pane: u32) -> bool {
+/// Redraw the pane's clock if it is on top and what it shows changed; returns whether it did.
+pub(crate) fn refresh(state: &mut State, pane: u32) -> bool {
+    if !in_mode(state, pane) {
+        return false;
+    }
     let Some((sid, idx)) = state.locate_pane(pane) else {
         return false;
     };

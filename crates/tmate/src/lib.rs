@@ -41,6 +41,7 @@ pub mod layout;
 mod layout_full;
 pub mod layout_string;
 pub mod menu;
+pub mod modes;
 pub mod mouse;
 pub mod options;
 pub mod palette;

@@ -71,8 +71,10 @@ fn new_pane(
         start_command: String::new(),
         cwd: cwd.to_string(),
         generation: started.generation,
+        modes: Vec::new(),
         copy: None,
-        tree: None,
+        view: None,
+        trees: Vec::new(),
         raised_mode: Default::default(),
         clock: None,
         pipe: None,
@@ -152,7 +154,8 @@ pub fn respawn_pane(
     let history = history_limit(state, sid);
     let mut modes = 0;
     if let Some(p) = state.panes.get_mut(&pane) {
-        modes = p.mode_count();
+        // A fresh screen: tmux resets the pane's modes (copy mode ends).
+        modes = p.drop_modes();
         // tmux keeps the pane's palette (OSC 4, 10, 11) across a respawn.
         let palette = p.term.palette().clone();
         p.term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
@@ -164,10 +167,6 @@ pub fn respawn_pane(
         p.command = command.map(str::to_string);
         p.cwd = cwd.to_string();
         p.generation = started.generation;
-        // A fresh screen: tmux resets the pane's modes (copy mode ends).
-        p.copy = None;
-        p.tree = None;
-        p.clock = None;
     }
     for _ in 0..modes {
         state.mode_changed(pane);
@@ -376,7 +375,7 @@ pub(crate) fn feed_pane(st: &mut State, id: u32, generation: u64, bytes: &[u8]) 
         pipe.output(bytes);
     }
     // A pane in a tree mode shows the mode's screen to the relay too.
-    if p.tree.is_none() {
+    if p.tree_top().is_none() {
         crate::uplink::pane_output(st, id, bytes);
     }
     crate::control::pane_output(st, id, bytes);

@@ -34,10 +34,16 @@ pub struct Pane {
     pub cwd: String,
     /// Which spawn the PTY tasks belong to; respawn-pane starts a new one in the same pane.
     pub generation: u64,
-    /// Copy mode over this pane (`crate::copy`).
+    /// The pane's modes, bottom first (tmux `wp->modes`, whose head is our last): at most
+    /// one of each kind, whose state is in the fields below (`crate::modes`).
+    pub modes: Vec<crate::modes::ModeKind>,
+    /// Copy mode over this pane (`crate::copy`), on `modes` while set.
     pub copy: Option<Box<crate::copy::CopyMode>>,
-    /// A tree mode (choose-tree, choose-buffer, choose-client) drawn instead of the screen.
-    pub tree: Option<Box<crate::tree::TreeMode>>,
+    /// View mode (run-shell output, config errors: `crate::copy` over lines of its own).
+    pub view: Option<Box<crate::copy::CopyMode>>,
+    /// Tree modes (choose-tree, choose-buffer, choose-client; one of each kind) drawn instead
+    /// of the screen while on top.
+    pub trees: Vec<Box<crate::tree::TreeMode>>,
     /// The last copy-mode search (tmux `wp->searchstr`, `searchregex`): a new copy mode
     /// repeats it upwards, `#{pane_search_string}`.
     pub last_search: Option<(String, bool)>,
@@ -82,15 +88,6 @@ pub fn now_secs() -> i64 {
 }
 
 impl Pane {
-    /// How many modes the pane is in (copy mode with a view mode under it counts two).
-    pub fn mode_count(&self) -> usize {
-        let copy = self
-            .copy
-            .as_ref()
-            .map_or(0, |c| 1 + usize::from(c.under.is_some()));
-        copy + usize::from(self.clock.is_some()) + usize::from(self.tree.is_some())
-    }
-
     /// How the pane's program wants keys encoded (cursor and keypad modes; xterm-style
     /// modifiers always, as tmux 3.3a's `xterm-keys on`).
     pub fn key_modes(&self) -> tmate_proto::PaneKeyModes {
@@ -108,7 +105,7 @@ impl Pane {
             return false;
         }
         self.term.resize(sx, sy);
-        // A copy or view mode rewraps its own lines to the new size.
+        // A copy or view mode on top rewraps its own lines to the new size.
         crate::copy::after_output(self);
         true
     }

@@ -52,7 +52,11 @@ pub fn window_style_colours(st: &State, pane: Ctx, option: &str) -> (Color, Colo
 pub fn palettes(st: &State, ctx: Ctx, w: &crate::state::Window) -> Vec<(i64, Vec<Option<Color>>)> {
     w.visible()
         .iter()
-        .filter(|g| st.panes.get(&g.id).is_some_and(|p| p.clock.is_none()))
+        .filter(|g| {
+            st.panes
+                .get(&g.id)
+                .is_some_and(|p| p.top_mode() != Some(crate::modes::ModeKind::Clock))
+        })
         .filter_map(|g| {
             let pane = Ctx { pane: g.id, ..ctx };
             let items = crate::options::array_items(&st.option_at(pane, "pane-colours"));

@@ -840,6 +840,54 @@ async fn tree_mode_raises_pane_mode_changed() {
     p.run_both(&["show", "-gv", "@changes"]);
 }
 
+/// Copy mode over a tree mode stacks as tmux 3.3a's modes do: the client shows copy mode
+/// over the pane's own screen (the tree's zoom kept), and leaving it shows the tree again
+/// with its selection and expansion.
+#[tokio::test]
+async fn copy_mode_over_choose_tree_and_back() {
+    let mut p = three_windows().await;
+    p.send(b"\x02w").await;
+    settle(&mut p, "the tree", |s| s.contains(" 0 (sort: index) ")).await;
+    // Down to window 1 and expand it: its panes show.
+    p.send(b"j").await;
+    settle(&mut p, "window 1", |s| s.contains(" 1 (sort: index) ")).await;
+    p.send(b"\x1b[C").await;
+    settle(&mut p, "window 1 expanded", |s| s.contains("- 1: w1")).await;
+    p.run_both(&["copy-mode", "-t", "main"]);
+    p.same_screens_when("copy mode over the tree", |s| {
+        s.contains("[0/") && !s.contains("(sort: ")
+    })
+    .await;
+    assert_eq!(
+        p.run_both(&[
+            "display",
+            "-p",
+            "-t",
+            "main",
+            "#{pane_in_mode} #{pane_mode}"
+        ]),
+        "2 copy-mode\n"
+    );
+    p.send(b"q").await;
+    settle(&mut p, "the tree again", |s| {
+        s.contains(" 1 (sort: index) ") && s.contains("- 1: w1") && !s.contains("[0/")
+    })
+    .await;
+    assert_eq!(
+        p.run_both(&[
+            "display",
+            "-p",
+            "-t",
+            "main",
+            "#{pane_in_mode} #{pane_mode}"
+        ]),
+        "1 tree-mode\n"
+    );
+    // The tree still works: Enter chooses the line it was on.
+    p.send(b"\r").await;
+    p.status("window 1", |r| r.contains("1:w1*")).await;
+}
+
 /// Whether a border cell near the middle column of `row` is drawn in reverse video (the
 /// marked pane's border).
 fn border_reversed(s: &vt100::Screen, row: u16) -> bool {

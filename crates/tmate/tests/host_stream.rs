@@ -477,6 +477,79 @@ async fn view_mode_lines_reach_the_relay_as_write_copy_mode() {
     server.abort();
 }
 
+/// SYNC_COPY_MODE and WRITE_COPY_MODE tell of the mode on top of the pane's stack: copy mode
+/// over a view is backing 1 after `[]`, a view that comes back (from under copy mode, or over
+/// a tree mode that hid it) has its lines sent again (tmate 2.4's relay has no stack), a tree
+/// mode on top ends the relay's copy mode.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_relay_sees_the_top_of_the_mode_stack() {
+    let (config, fingerprint, listener, port) = recording_listener().await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
+            .await
+            .unwrap();
+        let _ = running.await;
+    });
+    let conf = format!(
+        "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
+         set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+    );
+    let mux = Mux::tmate().with_config(&conf);
+    let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
+    run(&["new-session", "-d", "-x", "80", "-y", "24"]);
+    run(&["wait", "tmate-ready"]);
+    let pane: i64 = run(&["display", "-p", "#{pane_id}"])
+        .trim()
+        .trim_start_matches('%')
+        .parse()
+        .unwrap();
+    // Each SYNC_COPY_MODE's backing (None: `[]`) and WRITE_COPY_MODE's text, in order.
+    let copy = |ms: &[HostMessage]| -> Vec<String> {
+        ms.iter()
+            .filter_map(|m| match m {
+                HostMessage::SyncCopyMode { pane_id, state } if *pane_id == pane => {
+                    Some(format!("{:?}", state.as_ref().map(|s| s.backing)))
+                }
+                HostMessage::WriteCopyMode { pane_id, text } if *pane_id == pane => {
+                    Some(text.to_string_lossy())
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    // What the relay shows in the end: what it was told since it last left copy mode (the
+    // host's state changes and its queued lines may reach the stream in either order).
+    let last = |ms: &[HostMessage]| -> Vec<String> {
+        let all = copy(ms);
+        let from = all.iter().rposition(|m| m == "None").map_or(0, |i| i + 1);
+        all[from..].to_vec()
+    };
+    run(&["run-shell", "echo a"]);
+    record_until(&mut rx, |ms| last(ms) == ["Some(false)", "a"]).await;
+    // Copy mode over the view: the relay leaves its output view for a copy of the pane.
+    run(&["copy-mode"]);
+    let seen = record_until(&mut rx, |ms| copy(ms).len() >= 2).await;
+    assert_eq!(copy(&seen), ["None", "Some(true)"]);
+    // Back to the view: its lines again, once.
+    run(&["send", "-X", "cancel"]);
+    record_until(&mut rx, |ms| last(ms) == ["Some(false)", "a"]).await;
+    // A tree mode over it: no copy mode on the relay.
+    run(&["choose-tree"]);
+    let seen = record_until(&mut rx, |ms| !copy(ms).is_empty()).await;
+    assert_eq!(copy(&seen), ["None"]);
+    // run-shell brings the view back over the tree, its new line after the old one.
+    run(&["run-shell", "echo b"]);
+    record_until(&mut rx, |ms| last(ms) == ["Some(false)", "a", "b"]).await;
+    assert_eq!(
+        run(&["display", "-p", "#{pane_in_mode} #{pane_mode}"]),
+        "2 view-mode\n"
+    );
+    run(&["kill-server"]);
+    server.abort();
+}
+
 /// A view written before a reconnect is sent again to the new connection: its state, then its
 /// lines after the SNAPSHOT (the relay's output view starts empty), the reconnection's notes
 /// among them.

@@ -212,6 +212,62 @@ async fn clock_mode_draws_as_tmux_and_any_key_leaves_it() {
     p.same_screens(Some(24), "send-keys into the clock").await;
 }
 
+/// clock-mode over copy mode (tmux 3.3a stacks modes): a key leaves the clock and copy mode
+/// is back at its position, counted and named as in tmux; its selection went (tmux resizes
+/// the mode that comes back, which clears it).
+#[tokio::test]
+async fn clock_over_copy_mode_and_back() {
+    let mut p = Pair::start_shown(CONFIG, Some("cat")).await;
+    p.run_both(&[
+        "send-keys",
+        "-t",
+        "main",
+        "first",
+        "Enter",
+        "second",
+        "Enter",
+    ]);
+    // Typed (echoed) and written back by cat.
+    p.wait_both(&["capture-pane", "-p", "-t", "main"], "the lines", |s| {
+        s.matches("second").count() == 2
+    });
+    p.run_both(&["copy-mode", "-t", "main"]);
+    p.run_both(&["send", "-t", "main", "-X", "cursor-up"]);
+    p.run_both(&["send", "-t", "main", "-X", "begin-selection"]);
+    p.run_both(&["send", "-t", "main", "-X", "cursor-up"]);
+    p.same_screens_when("copy mode", |s| s.contains("[0/0]"))
+        .await;
+    p.run_both(&["clock-mode", "-t", "main"]);
+    for c in &mut p.clients {
+        c.wait_for("the clock", |c| {
+            (0..23).any(|r| c.styled_row(r).contains("Idx(4)"))
+        })
+        .await;
+    }
+    let mode = [
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{pane_in_mode} #{pane_mode}",
+    ];
+    assert_eq!(p.run_both(&mode), "2 clock-mode\n");
+    p.send(b"x").await;
+    p.same_screens_when("copy mode again", |s| s.contains("[0/0]"))
+        .await;
+    assert_eq!(p.run_both(&mode), "1 copy-mode\n");
+    assert_eq!(
+        p.run_both(&[
+            "display",
+            "-p",
+            "-t",
+            "main",
+            "#{copy_cursor_x},#{copy_cursor_y} #{selection_present}"
+        ]),
+        "5,2 0\n"
+    );
+}
+
 #[test]
 fn send_keys_without_a_client_stay_in_the_clock() {
     compare(&[

@@ -603,6 +603,64 @@ fn zoom_and_mode_hooks_as_tmux() {
     ]);
 }
 
+/// A pane's stack of modes as tmux 3.3a keeps it (`window_pane_set_mode`,
+/// `window_pane_reset_mode`): a mode set again comes back to the top, leaving the top one
+/// shows the one under it, `copy-mode -q` and clear-history end them all, one by one. Each
+/// change raises pane-mode-changed; `#{pane_in_mode}` counts the modes and `#{pane_mode}`
+/// names the top one.
+#[test]
+fn mode_stack_hooks_as_tmux() {
+    let log: &[&str] = &["set", "-gaF", "@log", "#{pane_in_mode}:#{pane_mode}|"];
+    compare_hook_log(&[
+        &["choose-tree"],
+        log,
+        &["copy-mode"],
+        log,
+        &["copy-mode"],
+        log,
+        &["clock-mode"],
+        log,
+        &["choose-tree"],
+        log,
+        &["send", "-X", "cancel"],
+        &["copy-mode"],
+        log,
+        &["send", "-X", "cancel"],
+        log,
+        &["run-shell", "-t", ":0", "echo hi"],
+        log,
+        &["copy-mode"],
+        log,
+        &["send", "-X", "cancel"],
+        log,
+        &["send", "q"],
+        log,
+        &["send", "-X", "cancel"],
+        log,
+        &["copy-mode", "-q"],
+        log,
+        &[
+            "clock-mode",
+            ";",
+            "copy-mode",
+            ";",
+            "choose-tree",
+            ";",
+            "clear-history",
+        ],
+        log,
+        // The tree modes are modes of their own: choose-buffer stacks over choose-tree.
+        &["set-buffer", "hello"],
+        &["choose-tree"],
+        &["choose-buffer"],
+        log,
+        &["choose-tree"],
+        log,
+        &["copy-mode", "-q"],
+        log,
+    ]);
+}
+
 /// Windows swapped, moved, linked and broken out of: session-window-changed where tmux 3.3a
 /// raises it (the current window moving with its index, a -d move away from it).
 #[test]

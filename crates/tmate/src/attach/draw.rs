@@ -178,14 +178,14 @@ fn build<'a>(st: &'a State, data: &SceneData, status: StatusBar) -> Scene<'a> {
                     yoff: *yoff,
                     cols: *cols,
                     rows: *rows,
-                    // A mode's own screen replaces the pane's while it is on (clock-mode over
-                    // a tree mode, as it sits over the others).
-                    term: p
-                        .clock
-                        .as_ref()
-                        .map(|c| &c.term)
-                        .or(p.tree.as_ref().map(|t| &t.screen))
-                        .unwrap_or(&p.term),
+                    // The top mode's own screen replaces the pane's (copy and view mode
+                    // draw through the pane's terminal).
+                    term: match p.top_mode() {
+                        Some(crate::modes::ModeKind::Clock) => p.clock.as_ref().map(|c| &c.term),
+                        Some(crate::modes::ModeKind::Tree(_)) => p.tree_top().map(|t| &t.screen),
+                        _ => None,
+                    }
+                    .unwrap_or(&p.term),
                 })
             })
             .collect(),

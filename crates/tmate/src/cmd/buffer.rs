@@ -18,13 +18,11 @@ fn buffer_limit(state: &State) -> usize {
 }
 
 pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
-    // Copy mode replaces a tree mode (tmux stacks them; -q leaves both).
+    // -q: every mode of the pane ends (tmux `window_pane_reset_mode_all`).
     if args.has('q') {
-        crate::tree::leave(state, t.pane);
-        crate::copy::leave_all(state, t.pane);
+        crate::modes::reset_all(state, t.pane);
         return Ok(CmdResult::default());
     }
-    crate::tree::covered(state, t.pane);
     // -M: the pane under the mouse, where a selection starts (only when newly entered).
     let mouse = args
         .has('M')
@@ -61,7 +59,7 @@ pub fn copy_mode(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
 
 pub fn clear_history(_ctx: &Ctx<'_>, state: &mut State, _args: &Args, t: Target) -> CmdOutcome {
     // tmux resets the pane's modes before clearing (window_pane_reset_mode_all).
-    crate::copy::leave_all(state, t.pane);
+    crate::modes::reset_all(state, t.pane);
     if let Some(p) = state.panes.get_mut(&t.pane) {
         p.term.clear_history();
     }

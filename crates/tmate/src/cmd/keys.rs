@@ -235,13 +235,10 @@ pub fn synchronized_panes(state: &State, pane: u32) -> Vec<u32> {
         .map(|g| g.id)
         .filter(|id| *id != pane)
         .filter(|id| {
-            state.panes.get(id).is_some_and(|p| {
-                p.dead.is_none()
-                    && p.master.is_some()
-                    && p.copy.is_none()
-                    && p.tree.is_none()
-                    && p.clock.is_none()
-            })
+            state
+                .panes
+                .get(id)
+                .is_some_and(|p| p.dead.is_none() && p.master.is_some() && p.modes.is_empty())
         })
         .filter(|id| state.pane_option(*id, "synchronize-panes") == "on")
         .collect()

@@ -348,7 +348,7 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
     let mut skip = 0;
     // clock-mode takes keys as tmux's window_pane_key gives them to a mode: with a client to
     // act for, the first key leaves it (the rest reach the pane); without one, all are dropped.
-    if p.clock.is_some() {
+    if p.top_mode() == Some(crate::modes::ModeKind::Clock) {
         if super::current_client(ctx, state).is_none() {
             return Ok(CmdResult::default());
         }

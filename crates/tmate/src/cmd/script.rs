@@ -288,6 +288,9 @@ fn show_output(shared: &Arc<Shared>, pane: Option<u32>, session: u32, exit: &Job
     if let Some(note) = &exit.note {
         crate::copy::view_add(&mut st, pane, note, true);
     }
+    // pane-mode-changed of the view, before the command list goes on (as tmux's hooks run
+    // in the queue's order).
+    crate::hooks::drain(shared, &mut st);
 }
 
 pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>) -> CmdOutcome {

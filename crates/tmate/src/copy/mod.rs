@@ -22,14 +22,17 @@ use tmate_term::{CopyOverlay, CopyView, MODE_STYLE};
 
 pub use mode::CopyMode;
 use mode::Grid;
+
+use crate::modes::{ModeKind, Placed};
 use search::SearchType;
 
 use crate::cmd::{Args, CmdOutcome, CmdResult, Ctx, fail};
 use crate::state::{Pane, State};
 
-/// The key table a pane's mode reads keys from (by `mode-keys`), if it is in copy mode.
+/// The key table a pane's mode reads keys from (by `mode-keys`), if copy or view mode is on
+/// top of its modes.
 pub fn key_table(state: &State, pane: u32) -> Option<&'static str> {
-    state.panes.get(&pane)?.copy.as_ref()?;
+    state.panes.get(&pane)?.copy_top()?;
     Some(if mode_keys_vi(state, pane) {
         "copy-mode-vi"
     } else {
@@ -57,85 +60,68 @@ fn mode_keys_vi(state: &State, pane: u32) -> bool {
     state.option(sid, idx, "mode-keys") == "vi"
 }
 
-/// The pane is in copy or view mode (`#{pane_in_mode}`).
+/// Copy or view mode is on top of the pane's modes (keys and `send -X` go to it).
 pub fn in_mode(state: &State, pane: u32) -> bool {
-    state.panes.get(&pane).is_some_and(|p| p.copy.is_some())
+    state
+        .panes
+        .get(&pane)
+        .is_some_and(|p| p.copy_top().is_some())
 }
 
-/// Enter copy mode (no change when already in it, view mode included). Returns true when it
-/// was entered now.
+/// Enter copy mode (tmux `window_pane_set_mode`): no change when it is on top already; a copy
+/// mode under other modes comes back to the top as it was. Returns false when it was on top.
 pub fn enter(state: &mut State, pane: u32) -> bool {
     let vi = mode_keys_vi(state, pane);
     let styles = styles(state, pane);
     let Some(p) = state.panes.get_mut(&pane) else {
         return false;
     };
-    if p.copy.as_ref().is_some_and(|m| !m.view) {
-        return false;
-    }
-    // A copy mode under the view comes back to the top (tmux `window_pane_set_mode` finds it).
-    if let Some(mut view) = p.copy.take() {
-        if let Some(mut copy) = view.under.take() {
-            copy.under = Some(view);
-            p.copy = Some(copy);
-            sync(p);
-            state.mode_changed(pane);
-            return false;
+    let old = p.top_mode();
+    match p.place_mode(ModeKind::Copy) {
+        Placed::Top => return false,
+        Placed::Moved => {}
+        Placed::New => {
+            let mut m = CopyMode::new(&p.term);
+            m.vi = vi;
+            m.styles = styles;
+            m.search = search::Search::from_pane(p.last_search.clone());
+            p.copy = Some(Box::new(m));
         }
-        p.copy = Some(view);
     }
-    let mut m = CopyMode::new(&p.term);
-    m.vi = vi;
-    m.styles = styles;
-    m.search = search::Search::from_pane(p.last_search.clone());
-    // Over a view mode, which `cancel` returns to (tmux keeps a stack of modes).
-    m.under = p.copy.take();
-    p.copy = Some(Box::new(m));
-    sync(p);
-    state.mode_changed(pane);
+    crate::modes::top_changed(state, pane, old);
     true
 }
 
-/// Add a line to the pane's view mode, entering it first unless the pane is in view mode
-/// already (tmux `window_copy_add` after `window_pane_set_mode(.., &window_view_mode)`, which
-/// replaces copy mode). `parse`: run-shell output, through a terminal.
+/// Add a line to the pane's view mode, setting it first unless it is on top (tmux
+/// `window_copy_add` after `window_pane_set_mode(.., &window_view_mode)`: over the other
+/// modes, or back from under them). `parse`: run-shell output, through a terminal.
 pub fn view_add(state: &mut State, pane: u32, text: &str, parse: bool) {
     let vi = mode_keys_vi(state, pane);
     let styles = styles(state, pane);
     let Some(p) = state.panes.get_mut(&pane) else {
         return;
     };
-    let mut changed = false;
-    if let Some(mut top) = p.copy.take() {
-        // tmux `window_pane_set_mode`: a view mode under copy mode comes back to the top,
-        // over it.
-        if !top.view
-            && top.under.as_ref().is_some_and(|u| u.view)
-            && let Some(mut view) = top.under.take()
-        {
-            view.under = Some(top);
-            top = view;
-            changed = true;
-        }
-        p.copy = Some(top);
-    }
-    if !p.copy.as_ref().is_some_and(|m| m.view) {
+    let old = p.top_mode();
+    let placed = p.place_mode(ModeKind::View);
+    if placed == Placed::New {
         let (sx, sy) = p.term.size();
         let mut m = CopyMode::new_view(sx, sy);
         m.vi = vi;
         m.styles = styles;
         m.search = search::Search::from_pane(p.last_search.clone());
-        m.under = p.copy.take();
-        p.copy = Some(Box::new(m));
-        changed = true;
+        p.view = Some(Box::new(m));
     }
-    if let Some(m) = p.copy.as_mut() {
+    if placed != Placed::Top {
+        // Before the line: a view coming back replays its earlier lines to the relay.
+        crate::modes::top_changed(state, pane, old);
+    }
+    let Some(p) = state.panes.get_mut(&pane) else {
+        return;
+    };
+    if let Some(m) = p.view.as_mut() {
         m.add_line(text, parse);
     }
     sync(p);
-    if changed {
-        state.mode_changed(pane);
-    }
     // Viewers see the line in tmate's output view.
     crate::uplink::copy_line(state, pane, text);
 }
@@ -161,40 +147,21 @@ pub fn show_config_errors(state: &mut State, session: u32) {
     }
 }
 
-/// Leave copy mode; the pane shows its live screen again.
+/// Leave copy or view mode when it is on top (tmux `window_pane_reset_mode` from the mode's
+/// `cancel`): the mode under it, if any, shows again.
 pub fn leave(state: &mut State, pane: u32) {
-    let Some(p) = state.panes.get_mut(&pane) else {
-        return;
-    };
-    // tmux `window_pane_reset_mode`: the mode under this one (view mode under copy mode)
-    // shows again.
-    let Some(top) = p.copy.take() else {
-        return;
-    };
-    p.copy = top.under;
-    if p.copy.is_some() {
-        sync(p);
-    } else {
-        p.term.set_copy_overlay(None);
-        p.term.set_copy_view(None);
-    }
-    state.mode_changed(pane);
-}
-
-/// Leave every mode of the pane (tmux `window_pane_reset_mode_all`: `copy-mode -q`,
-/// clear-history), each telling of its end.
-pub fn leave_all(state: &mut State, pane: u32) {
-    while in_mode(state, pane) {
-        leave(state, pane);
+    if in_mode(state, pane) {
+        crate::modes::reset(state, pane);
     }
 }
 
-/// Bring the pane's drawing in line with its copy mode (cursor, rows, overlay).
+/// Bring the pane's drawing in line with its copy or view mode when that is on top (cursor,
+/// rows, overlay).
 pub fn sync(p: &mut Pane) {
-    let Some(m) = p.copy.as_mut() else {
+    let (sx, sy) = p.term.size();
+    let Some(m) = p.copy_top_mut() else {
         return;
     };
-    let (sx, sy) = p.term.size();
     if m.backing.size() != (usize::from(sx), usize::from(sy).max(1)) {
         m.resize(sx, sy);
     }
@@ -224,7 +191,7 @@ pub fn start_drag(state: &mut State, pane: u32, x: i32, y: i32) {
     let Some(p) = state.panes.get_mut(&pane) else {
         return;
     };
-    if let Some(m) = p.copy.as_mut() {
+    if let Some(m) = p.copy_top_mut() {
         let b = Arc::clone(&m.backing);
         let g = Grid::new(&b);
         m.start_drag(&g, x, y);
@@ -253,7 +220,7 @@ pub fn drag_update(
     let Some(p) = state.panes.get_mut(&pane) else {
         return;
     };
-    if let Some(m) = p.copy.as_mut() {
+    if let Some(m) = p.copy_top_mut() {
         let b = Arc::clone(&m.backing);
         let g = Grid::new(&b);
         m.drag_scroll = None;
@@ -285,7 +252,7 @@ pub fn drag_update(
 
 /// The drag ended: no more scrolling (tmux `window_copy_drag_release`).
 pub fn drag_release(state: &mut State, pane: u32) {
-    if let Some(m) = state.panes.get_mut(&pane).and_then(|p| p.copy.as_mut()) {
+    if let Some(m) = state.panes.get_mut(&pane).and_then(|p| p.copy_top_mut()) {
         m.drag_scroll = None;
     }
 }
@@ -301,7 +268,7 @@ fn drag_scroll(shared: Arc<crate::server::Shared>, pane: u32, token: u64) {
                 let Some(p) = st.panes.get_mut(&pane) else {
                     break;
                 };
-                let Some(m) = p.copy.as_mut().filter(|m| m.drag_scroll == Some(token)) else {
+                let Some(m) = p.copy_top_mut().filter(|m| m.drag_scroll == Some(token)) else {
                     break;
                 };
                 let b = Arc::clone(&m.backing);
@@ -325,8 +292,7 @@ fn drag_scroll(shared: Arc<crate::server::Shared>, pane: u32, token: u64) {
 /// matters.
 pub fn after_output(p: &mut Pane) {
     let (sx, sy) = p.term.size();
-    if p.copy
-        .as_ref()
+    if p.copy_top()
         .is_some_and(|m| m.backing.size() != (usize::from(sx), usize::from(sy).max(1)))
     {
         sync(p);
@@ -392,7 +358,7 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     let Some(p) = state.panes.get_mut(&pane) else {
         return fail("no pane");
     };
-    let Some(mut m) = p.copy.take() else {
+    let Some(mut m) = p.take_copy_top() else {
         return fail("not in a mode");
     };
     m.vi = vi;
@@ -429,19 +395,9 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
         wrap,
     };
     let effect = run_command(ctx, pane, &mut m, &g, &inv);
-    if !name.starts_with("search-") && m.search.marks.is_some() {
-        let clear = match keys::clears_marks(&name) {
-            keys::Clear::Always => true,
-            keys::Clear::EmacsOnly => !vi,
-            keys::Clear::Never => false,
-        };
-        if clear {
-            m.clear_marks();
-            m.search.origin = None;
-        }
-    }
+    clear_marks_after(&mut m, &name, vi);
     p.last_search.clone_from(&m.search.pane);
-    p.copy = Some(m);
+    p.put_copy(m);
     if effect.cancel {
         leave(state, pane);
     } else if let Some(p) = state.panes.get_mut(&pane) {
@@ -449,6 +405,22 @@ pub fn command(ctx: &Ctx<'_>, state: &mut State, pane: u32, args: &Args) -> CmdO
     }
     finish_copy(state, pane, effect, limit);
     Ok(CmdResult::default())
+}
+
+/// Search marks go after the commands tmux's table says clear them (not after searches).
+fn clear_marks_after(m: &mut CopyMode, name: &str, vi: bool) {
+    if name.starts_with("search-") || m.search.marks.is_none() {
+        return;
+    }
+    let clear = match keys::clears_marks(name) {
+        keys::Clear::Always => true,
+        keys::Clear::EmacsOnly => !vi,
+        keys::Clear::Never => false,
+    };
+    if clear {
+        m.clear_marks();
+        m.search.origin = None;
+    }
 }
 
 /// The command's argument, through the formats with -F.
@@ -904,14 +876,14 @@ pub struct CopySync {
 /// A view's lines to replay to a relay that connected after they were written (the last
 /// `limit`); empty when the pane shows no view.
 pub fn view_lines(p: &Pane, limit: usize) -> Vec<String> {
-    match p.copy.as_ref() {
+    match p.copy_top() {
         Some(m) if m.view => m.backing.written(limit),
         _ => Vec::new(),
     }
 }
 
 pub fn copy_sync(p: &Pane) -> Option<CopySync> {
-    let m = p.copy.as_ref()?;
+    let m = p.copy_top()?;
     let g = Grid::new(&m.backing);
     let last = g.hsize() + g.sy() - 1;
     // The relay scrolls its own mirror of the live pane, whose history has grown by the lines
@@ -941,7 +913,7 @@ pub fn copy_sync(p: &Pane) -> Option<CopySync> {
 /// `#{copy_cursor_word}` (tmux `format_grid_word` at the copy cursor): back to the start of
 /// the word (across wrapped lines), then forward to a separator or a space.
 pub fn cursor_word(p: &Pane, separators: &str) -> Option<String> {
-    let m = p.copy.as_ref()?;
+    let m = p.copy_top()?;
     let g = Grid::new(&m.backing);
     let y = m.abs_cy(&g);
     crate::format::mouse::word(&g, g.last_line(), m.cx, y, separators)
@@ -949,23 +921,7 @@ pub fn cursor_word(p: &Pane, separators: &str) -> Option<String> {
 
 /// Format variables of a pane's copy mode (tmux names), `None` when not applicable.
 pub fn format_var(p: &Pane, name: &str) -> Option<String> {
-    let in_mode = p.copy.is_some();
     match name {
-        // tmux counts the modes on the pane's stack.
-        "pane_in_mode" => {
-            let under = p.copy.as_ref().is_some_and(|m| m.under.is_some());
-            return Some((usize::from(in_mode) + usize::from(under)).to_string());
-        }
-        "pane_mode" => {
-            return Some(
-                match p.copy.as_ref() {
-                    Some(m) if m.view => "view-mode",
-                    Some(_) => "copy-mode",
-                    None => "",
-                }
-                .into(),
-            );
-        }
         "pane_search_string" => {
             return Some(
                 p.last_search
@@ -987,7 +943,7 @@ pub fn format_var(p: &Pane, name: &str) -> Option<String> {
         }
         _ => {}
     }
-    let m = p.copy.as_ref()?;
+    let m = p.copy_top()?;
     let g = Grid::new(&m.backing);
     let y = m.abs_cy(&g);
     Some(match name {

@@ -100,9 +100,6 @@ pub struct CopyMode {
     pub backing: Arc<Backing>,
     /// View mode (tmux's `window_view_mode`): the backing holds lines the server wrote.
     pub view: bool,
-    /// The mode under this one (tmux's mode stack: copy mode entered over view mode, or view
-    /// mode over copy mode); at most these two, each at most once.
-    pub under: Option<Box<CopyMode>>,
     /// Columns of the word separators (window option `word-separators`).
     pub separators: String,
     /// The window's `mode-style` (the indicator, the selection) and match styles.

@@ -32,14 +32,17 @@ pub(super) fn variable(state: &State, key: &str) -> Option<String> {
     let (cols, rows) = p.term.size();
     let x = usize::try_from(x).ok().filter(|&x| x < usize::from(cols))?;
     let y = usize::try_from(y).ok().filter(|&y| y < usize::from(rows))?;
-    if p.tree.is_some() || p.clock.is_some() {
+    if matches!(
+        p.top_mode(),
+        Some(crate::modes::ModeKind::Tree(_) | crate::modes::ModeKind::Clock)
+    ) {
         return None;
     }
     let separators = state
         .options
         .get(crate::options::Scope::Session, "word-separators")
         .unwrap_or_default();
-    if p.copy.is_some() {
+    if p.copy_top().is_some() {
         // tmux reads the mode's own screen: the rows it shows, none wrapped.
         let lines = Shown(&p.term);
         let last = usize::from(rows).saturating_sub(1);

@@ -71,7 +71,8 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
         return super::mouse::variable(state, key);
     }
     let pane = state.panes.get(&ctx.pane);
-    if let Some(v) = pane.and_then(|p| crate::tree::format_var(p, key)) {
+    // The pane's modes: how many, the top one's name.
+    if let Some(v) = pane.and_then(|p| crate::modes::format_var(p, key)) {
         return Some(v);
     }
     if key == "copy_cursor_word" {
@@ -82,15 +83,7 @@ fn lookup(state: &State, ctx: Ctx, key: &str, environment: bool) -> Option<Strin
             .unwrap_or_default();
         return pane.and_then(|p| crate::copy::cursor_word(p, separators));
     }
-    // clock-mode sits over copy mode while it is on.
-    if pane.is_some_and(|p| p.clock.is_some()) {
-        match key {
-            "pane_in_mode" => return Some("1".into()),
-            "pane_mode" => return Some("clock-mode".into()),
-            _ => {}
-        }
-    }
-    // Copy mode's variables (pane_in_mode, scroll_position, copy_cursor_x...).
+    // Copy mode's variables (scroll_position, copy_cursor_x...).
     if let Some(v) = pane.and_then(|p| crate::copy::format_var(p, key)) {
         return Some(v);
     }

@@ -18,6 +18,7 @@ use tmate_proto::KeyCode;
 use tmate_term::PaneTerm;
 
 use crate::cmd::CmdResult;
+use crate::modes::{ModeKind, Placed};
 use crate::server::{ClientInfo, Shared};
 use crate::state::State;
 
@@ -150,18 +151,26 @@ struct Strip {
 /// Items kept at most (sessions, windows, panes, buffers or clients shown).
 const MAX_ITEMS: usize = 100_000;
 
-/// Start a mode on `pane` (tmux `window_pane_set_mode`): the same mode already on it stays as
-/// it is, another one is replaced.
+/// Start a mode on `pane` (tmux `window_pane_set_mode`): the same mode already on top stays as
+/// it is, one under other modes comes back to the top as it was, else it goes over the
+/// pane's other modes (another tree mode's included).
 pub fn enter(state: &mut State, pane: u32, settings: Settings) {
     let Some((sid, idx)) = state.locate_pane(pane) else {
         return;
     };
-    match state.panes.get(&pane).and_then(|p| p.tree.as_ref()) {
-        Some(t) if t.settings.kind == settings.kind => return,
-        Some(_) => leave(state, pane),
-        None => {}
+    // The same mode on top stays as it is; under other modes it comes back to the top.
+    if let Some(p) = state.panes.get_mut(&pane) {
+        let old = p.top_mode();
+        match p.place_mode(ModeKind::Tree(settings.kind)) {
+            Placed::Top => return,
+            Placed::Moved => {
+                crate::modes::top_changed(state, pane, old);
+                return;
+            }
+            // Off the stack again until its state is made below.
+            Placed::New => p.modes.retain(|k| *k != ModeKind::Tree(settings.kind)),
+        }
     }
-    crate::copy::leave(state, pane);
     let zoomed_here = settings.zoom && state.zoom(sid, idx, pane);
     if zoomed_here {
         state.apply_layout(sid, idx);
@@ -194,34 +203,47 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
         first: true,
         origin: (sid, idx, pane),
     };
-    if let Some(p) = state.panes.get_mut(&pane) {
-        p.tree = Some(Box::new(mode));
+    let Some(p) = state.panes.get_mut(&pane) else {
+        return;
+    };
+    let old = p.top_mode();
+    p.place_mode(ModeKind::Tree(kind));
+    p.put_tree(Box::new(mode));
+    crate::modes::top_changed(state, pane, old);
+}
+
+/// End the mode when it is on top (tmux `window_pane_reset_mode`): the mode under it, or
+/// the pane's own screen, shows again.
+pub fn leave(state: &mut State, pane: u32) {
+    if in_mode(state, pane) {
+        crate::modes::reset(state, pane);
     }
-    state.mode_changed(pane);
+}
+
+/// The mode was taken off the pane's stack: a zoom it made ends (tmux `mode_tree_free`).
+pub(crate) fn ended(state: &mut State, pane: u32, mode: &TreeMode) {
+    if mode.zoomed_here
+        && let Some((sid, idx)) = state.locate_pane(pane)
+        && state.unzoom(sid, idx)
+    {
+        state.apply_layout(sid, idx);
+    }
+}
+
+/// The mode came to the top of the pane's modes: drawn anew at the pane's size, all of it to
+/// the relay.
+pub(crate) fn shown(state: &mut State, pane: u32) {
+    if let Some(p) = state.panes.get_mut(&pane)
+        && let Some(mut t) = p.take_tree()
+    {
+        t.last.clear();
+        p.put_tree(t);
+    }
     refresh(state, pane);
 }
 
-/// End the mode; the pane shows its own screen again (and the relay gets a repaint of it).
-pub fn leave(state: &mut State, pane: u32) {
-    end(state, pane, true);
-}
-
-/// Copy mode takes the tree mode's place. tmux 3.3a stacks it over the tree mode, which
-/// stays (zoom included) and so tells of no end; here the tree mode goes, untold.
-pub fn covered(state: &mut State, pane: u32) {
-    end(state, pane, false);
-}
-
-fn end(state: &mut State, pane: u32, told: bool) {
-    let Some(mode) = state.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
-        return;
-    };
-    if told && let Some((sid, idx)) = state.locate_pane(pane) {
-        if mode.zoomed_here && state.unzoom(sid, idx) {
-            state.apply_layout(sid, idx);
-        }
-        state.mode_changed(pane);
-    }
+/// The mode is no longer on top: the relay gets the pane's own screen again.
+pub(crate) fn hidden(state: &mut State, pane: u32) {
     let mut bytes = crate::uplink::repaint(state, pane);
     // The mode's screen hid the cursor; the repaint only hides it.
     if state
@@ -234,20 +256,13 @@ fn end(state: &mut State, pane: u32, told: bool) {
     crate::uplink::pane_output(state, pane, &bytes);
 }
 
-/// Format variables of a pane in a tree mode.
-pub fn format_var(p: &crate::state::Pane, name: &str) -> Option<String> {
-    let mode = p.tree.as_ref()?;
-    match name {
-        "pane_in_mode" => Some("1".into()),
-        "pane_mode" => Some(mode.settings.kind.name().into()),
-        _ => None,
-    }
-}
-
 /// Rebuild the items from the state and redraw (tmux's mode `update`, run when a client's
-/// status line is redrawn and after each key).
+/// status line is redrawn and after each key), when the mode is on top.
 pub fn refresh(state: &mut State, pane: u32) {
-    let Some(mut mode) = state.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
+    if !in_mode(state, pane) {
+        return;
+    }
+    let Some(mut mode) = state.panes.get_mut(&pane).and_then(|p| p.take_tree()) else {
         return;
     };
     if let Some(p) = state.panes.get(&pane) {
@@ -266,7 +281,7 @@ pub fn refresh(state: &mut State, pane: u32) {
         mode.last = bytes.clone();
     }
     if let Some(p) = state.panes.get_mut(&pane) {
-        p.tree = Some(mode);
+        p.put_tree(mode);
     }
     if ended {
         leave(state, pane);
@@ -286,16 +301,19 @@ pub fn refresh_window(state: &mut State, sid: u32) {
     let panes: Vec<u32> = w
         .pane_ids()
         .into_iter()
-        .filter(|id| state.panes.get(id).is_some_and(|p| p.tree.is_some()))
+        .filter(|id| in_mode(state, *id))
         .collect();
     for pane in panes {
         refresh(state, pane);
     }
 }
 
-/// Whether the pane is in a tree mode (its keys go to the mode).
+/// Whether a tree mode is on top of the pane's modes (its keys go to the mode).
 pub fn in_mode(state: &State, pane: u32) -> bool {
-    state.panes.get(&pane).is_some_and(|p| p.tree.is_some())
+    state
+        .panes
+        .get(&pane)
+        .is_some_and(|p| p.tree_top().is_some())
 }
 
 /// What a key asks of the caller after the mode handled it.
@@ -316,7 +334,7 @@ pub fn key(
     pane: u32,
     k: KeyCode,
 ) {
-    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
+    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.take_tree()) else {
         return;
     };
     let before = mode.current_item().map(|i| i.tag.clone());
@@ -326,7 +344,7 @@ pub fn key(
         mode.strip.offset = 0;
     }
     if let Some(p) = st.panes.get_mut(&pane) {
-        p.tree = Some(mode);
+        p.put_tree(mode);
     }
     apply(shared, st, ctx, pane, after);
 }
@@ -378,7 +396,7 @@ pub fn mouse(
     pane: u32,
     m: &crate::mouse::MouseInfo,
 ) {
-    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
+    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.take_tree()) else {
         return;
     };
     // Presses of the left or right button (tmux's MouseDown1Pane, MouseDown3Pane).
@@ -411,7 +429,7 @@ pub fn mouse(
         }
     }
     if let Some(p) = st.panes.get_mut(&pane) {
-        p.tree = Some(mode);
+        p.put_tree(mode);
     }
     apply(shared, st, ctx, pane, after);
 }
@@ -462,7 +480,7 @@ pub fn prompt_answer(
     what: ModePrompt,
     answer: &str,
 ) {
-    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.tree.take()) else {
+    let Some(mut mode) = st.panes.get_mut(&pane).and_then(|p| p.take_tree()) else {
         return;
     };
     let mut commands = Vec::new();
@@ -490,7 +508,7 @@ pub fn prompt_answer(
                 mode.tagged_or_current(true)
             };
             if let Some(p) = st.panes.get_mut(&pane) {
-                p.tree = Some(mode);
+                p.put_tree(mode);
             }
             for tag in tags {
                 kill(st, &tag);
@@ -501,7 +519,7 @@ pub fn prompt_answer(
         _ => {}
     }
     if let Some(p) = st.panes.get_mut(&pane) {
-        p.tree = Some(mode);
+        p.put_tree(mode);
     }
     run_lines(shared, st, ctx, &commands);
     refresh(st, pane);
@@ -519,6 +537,11 @@ fn kill(st: &mut State, tag: &Tag) {
 }
 
 impl TreeMode {
+    /// Which of the tree modes it is.
+    pub fn kind(&self) -> Kind {
+        self.settings.kind
+    }
+
     fn current_item(&self) -> Option<&Item> {
         let line = self.lines.get(self.current)?;
         self.items.get(line.item)

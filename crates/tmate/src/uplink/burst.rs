@@ -75,7 +75,7 @@ pub(super) fn build(state: &mut State, reconnected: bool) -> (Vec<u8>, Sent) {
 }
 
 /// View-mode lines a new connection replays per pane (as many as a SNAPSHOT's history).
-const VIEW_REPLAY: usize = 300;
+pub const VIEW_REPLAY: usize = 300;
 
 /// tmate 2.4's built-in bindings and the status-keys pair (spec 3.7 items 1-3), as EXEC_CMDs.
 fn default_commands(state: &State) -> Vec<Vec<String>> {

@@ -21,6 +21,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 
+pub use self::burst::VIEW_REPLAY;
 pub use self::burst::normalise;
 use self::connect::{Conn, Target};
 pub use self::foreground::{foreground_restart, foreground_stream};
@@ -28,7 +29,7 @@ pub use self::screen::{repaint, sgr};
 use self::state::Reconnect;
 pub use self::state::{ENV_LIMIT, READY_TIMEOUT, REPLAY_LIMIT, Tmate, wait_ready};
 use self::stream::Stream;
-pub use self::stream::{OUT_QUEUE, Out, copy_line, pane_output};
+pub use self::stream::{OUT_QUEUE, Out, copy_line, copy_restart, pane_output};
 use crate::server::Shared;
 use crate::state::State;
 

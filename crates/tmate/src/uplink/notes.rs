@@ -63,8 +63,7 @@ fn show_with_status(state: &mut State, text: String, status: String) {
         && state
             .panes
             .get(&pane)
-            .and_then(|p| p.copy.as_ref())
-            .is_some_and(|m| m.view)
+            .is_some_and(|p| p.top_mode() == Some(crate::modes::ModeKind::View))
     {
         crate::copy::view_add(state, pane, &text, false);
     }

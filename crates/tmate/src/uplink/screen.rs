@@ -103,7 +103,7 @@ pub fn repaint(state: &State, pane: u32) -> Vec<u8> {
         return Vec::new();
     };
     // A pane in a tree mode shows the mode's screen.
-    let term = p.tree.as_ref().map_or(&p.term, |t| &t.screen);
+    let term = p.tree_top().map_or(&p.term, |t| &t.screen);
     let (cols, rows) = term.size();
     // Erase from the home position (ED 0), not ED 2: the relay's alacritty mirror pushes an
     // ED 2 screen into scrollback, which makes it allocate its first 1,000 history rows (about
@@ -244,7 +244,7 @@ fn snapshot_mode(p: &crate::state::Pane) -> u64 {
     let m = p.term.modes();
     let mut mode = 0x10; // WRAP
     for (on, bit) in [
-        (m.cursor_visible && p.copy.is_none(), 0x1),
+        (m.cursor_visible && p.copy_top().is_none(), 0x1),
         (m.cursor_keys_application, 0x4),
         (m.keypad_application, 0x8),
         (m.mouse_reporting, 0x20),
@@ -270,7 +270,7 @@ pub fn snapshot(state: &mut State) -> HostMessage {
         .values_mut()
         .map(|p| {
             // A pane in a tree mode shows the mode's screen (no history, no cursor).
-            if let Some(t) = &p.tree {
+            if let Some(t) = p.tree_top() {
                 return PaneSnapshot {
                     pane_id: i64::from(p.id),
                     mode: 0x10,
@@ -380,6 +380,18 @@ pub fn copy_changes(
     let now = copy_states(state);
     for (id, st) in &now {
         if sent.get(id) != Some(st) && known(*id) {
+            // The relay keeps the copy mode it is in (tmate's `window_pane_set_mode` finds
+            // it): another one (view mode after copy mode, as the pane's modes change) needs
+            // the old one left first.
+            if sent.get(id).is_some_and(|s| s.backing != st.backing) {
+                push(
+                    out,
+                    HostMessage::SyncCopyMode {
+                        pane_id: i64::from(*id),
+                        state: None,
+                    },
+                );
+            }
             push(
                 out,
                 HostMessage::SyncCopyMode {

@@ -36,6 +36,9 @@ pub enum Out {
     /// A line added to a pane's view mode: WRITE_COPY_MODE, as tmate 2.4's
     /// `window_copy_add` sends for its output view.
     CopyLine(u32, String),
+    /// A view came back to the top of a pane's modes: the relay leaves its copy mode (the
+    /// view's lines follow as `CopyLine`s, which enter it anew).
+    CopyRestart(u32),
 }
 
 /// A WRITE_COPY_MODE line is cut to this many bytes (tmate's relay keeps 4096 of it; the
@@ -61,6 +64,16 @@ pub fn copy_line(state: &mut State, pane: u32, text: &str) {
         .is_err()
     {
         // Lost like dropped pane data: the redraw after an overflow repaints the panes.
+        state.tmate.overflow = true;
+    }
+}
+
+/// Queue a restart of the relay's copy mode of `pane` (before a view's lines are replayed).
+pub fn copy_restart(state: &mut State, pane: u32) {
+    let Some(tx) = &state.tmate.out else {
+        return;
+    };
+    if tx.try_send(Out::CopyRestart(pane)).is_err() {
         state.tmate.overflow = true;
     }
 }
@@ -163,6 +176,7 @@ impl Stream {
             Out::Msg(m) => m,
             Out::Pty(pane, data) => self.pane_data(shared, pane, &data),
             Out::CopyLine(pane, text) => self.copy_line(shared, pane, text),
+            Out::CopyRestart(pane) => self.copy_restart(pane),
         };
         send(&self.write, bytes).await
     }
@@ -211,6 +225,23 @@ impl Stream {
                 HostMessage::WriteCopyMode {
                     pane_id: i64::from(pane),
                     text: RawStr::from(text.as_str()),
+                },
+            );
+        }
+        bytes
+    }
+
+    /// SYNC_COPY_MODE `[]` for a pane whose copy mode the relay was told of.
+    fn copy_restart(&mut self, pane: u32) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        if self.sent.copy.remove(&pane).is_some()
+            && screen::announced(self.sent.layout.as_ref(), pane)
+        {
+            push(
+                &mut bytes,
+                HostMessage::SyncCopyMode {
+                    pane_id: i64::from(pane),
+                    state: None,
                 },
             );
         }
