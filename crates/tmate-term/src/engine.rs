@@ -120,16 +120,16 @@ struct Listener {
 /// into a terminal nobody takes replies from, a relay mirror, stays small).
 const MAX_REPLY_BYTES: usize = 64 * 1024;
 
-/// alacritty's answer to the mode report the input filter turns XTVERSION (`CSI > q`) into
-/// (mode 7727, which it does not know).
-pub(crate) const XTVERSION_ASKED: &str = "\x1b[?7727;0$y";
+/// Queue `reply` for the host, unless the queue is full.
+fn queue_reply(replies: &Mutex<Vec<u8>>, reply: &[u8]) {
+    let mut replies = replies.lock().unwrap_or_else(PoisonError::into_inner);
+    if replies.len() + reply.len() <= MAX_REPLY_BYTES {
+        replies.extend_from_slice(reply);
+    }
+}
 
 /// tmux 3.3a's answer to what alacritty answered with `text`, if tmux answers it at all.
 fn tmux_reply(text: &str) -> Option<std::borrow::Cow<'_, str>> {
-    if text == XTVERSION_ASKED {
-        // The version the host reports as `#{version}`: the tmux whose behaviour it follows.
-        return Some("\x1bP>|tmux 3.3a\x1b\\".into());
-    }
     let csi = text.strip_prefix("\x1b[")?;
     if csi.starts_with('?') && csi.ends_with('c') {
         // Primary device attributes: tmux is a VT220 with advanced video.
@@ -168,10 +168,7 @@ impl EventListener for Listener {
             }
             Event::PtyWrite(text) => {
                 if let Some(reply) = tmux_reply(&text) {
-                    let mut replies = self.replies.lock().unwrap_or_else(PoisonError::into_inner);
-                    if replies.len() + reply.len() <= MAX_REPLY_BYTES {
-                        replies.extend_from_slice(reply.as_bytes());
-                    }
+                    queue_reply(&self.replies, reply.as_bytes());
                 }
                 return;
             }
@@ -300,13 +297,27 @@ impl AlacrittyEngine {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         let marks = self.filter.filter(chunk, cols, &mut scratch);
+        let answers = std::mem::take(&mut self.filter.answers);
+        let replies = &self.listener.replies;
         let mut handler = Tap {
             term: &mut self.term,
             state: &mut self.tap,
         };
         let parser = &mut self.parser;
         let result = catch_unwind(AssertUnwindSafe(|| {
-            parser.advance(&mut handler, &scratch);
+            // The filter's answers go between the emulator's replies to what came before and
+            // after them, as the program asked.
+            let mut start = 0;
+            for &(at, reply) in &answers {
+                parser.advance(&mut handler, scratch.get(start..at).unwrap_or_default());
+                if parser.sync_timeout().sync_timeout().is_some() {
+                    // Bytes held for a synchronized update would answer later: parse them now.
+                    parser.stop_sync(&mut handler);
+                }
+                queue_reply(replies, reply);
+                start = at;
+            }
+            parser.advance(&mut handler, scratch.get(start..).unwrap_or_default());
             // Synchronized updates (`CSI ? 2026 h`) make vte hold bytes back until a timer that
             // nobody here polls would fire; end them at every feed so the screen never freezes.
             // Frames are only drawn between feeds, so an update inside one feed stays atomic.
