@@ -103,8 +103,8 @@ impl Dimensions for GridSize {
 }
 
 /// Receives alacritty's events: the title, bells, and the replies tmux 3.3a's `input.c` also
-/// gives (device attributes, device status and the cursor position, the size in characters),
-/// in tmux's words, for the host to write to the pane (relay mirrors never take them: their
+/// gives (device status and the cursor position, the size in characters; the input filter
+/// answers device attributes and XTVERSION), in tmux's words, for the host to write to the pane (relay mirrors never take them: their
 /// queue is bounded). alacritty's other replies (DECRQM, the kitty keyboard mode) and its
 /// colour and pixel-size requests are dropped: tmux 3.3a does not answer those.
 #[derive(Clone, Default)]
@@ -131,13 +131,7 @@ fn queue_reply(replies: &Mutex<Vec<u8>>, reply: &[u8]) {
 /// tmux 3.3a's answer to what alacritty answered with `text`, if tmux answers it at all.
 fn tmux_reply(text: &str) -> Option<std::borrow::Cow<'_, str>> {
     let csi = text.strip_prefix("\x1b[")?;
-    if csi.starts_with('?') && csi.ends_with('c') {
-        // Primary device attributes: tmux is a VT220 with advanced video.
-        Some("\x1b[?1;2c".into())
-    } else if csi.starts_with('>') && csi.ends_with('c') {
-        // Secondary device attributes: 84 is 'T', tmux's own id.
-        Some("\x1b[>84;0;0c".into())
-    } else if let Some((lines, columns)) = csi
+    if let Some((lines, columns)) = csi
         .strip_prefix("8;")
         .and_then(|size| size.strip_suffix('t'))
         .and_then(|size| size.split_once(';'))

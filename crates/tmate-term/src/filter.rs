@@ -15,7 +15,10 @@ const MAX_COLOUR_OSC_BYTES: usize = 64 * 1024;
 /// OSC 52 payloads kept until the host takes them.
 const MAX_OSC52_QUEUED: usize = 8;
 /// Longest CSI body held back to look for REP; longer ones are passed on as they are.
-const MAX_CSI_BYTES: usize = 64;
+/// Device attribute queries longer than this are never answered: tmux drops every CSI whose
+/// intermediates and parameters are longer ([`TMUX_MAX_INTERMEDIATES`],
+/// [`TMUX_MAX_PARAM_BYTES`]).
+const MAX_CSI_BYTES: usize = 80;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -46,6 +49,10 @@ enum State {
 /// tmux 3.3a's reply to XTVERSION (`CSI > q`): the tmux whose behaviour the host follows, the
 /// version it reports as `#{version}`.
 const XTVERSION_REPLY: &[u8] = b"\x1bP>|tmux 3.3a\x1b\\";
+/// tmux 3.3a's replies to primary and secondary device attributes (`CSI c`, `CSI > c`): a
+/// VT220 with advanced video, and 84 ('T') for tmux.
+const DA1_REPLY: &[u8] = b"\x1b[?1;2c";
+const DA2_REPLY: &[u8] = b"\x1b[>84;0;0c";
 /// Held back queries put in the emulator's stream as this byte after their ESC (CAN: vte and
 /// tmux end the sequence there and do nothing).
 const DROPPED: u8 = 0x18;
@@ -222,7 +229,8 @@ impl InputFilter {
                     }
                 }
                 (State::CsiPass, 0x40..=0x7E) => {
-                    out.push(b);
+                    // Device attributes this long are dropped, as tmux drops them.
+                    out.push(if b == b'c' { DROPPED } else { b });
                     State::Ground
                 }
                 (State::CsiPass, _) => {
@@ -239,6 +247,11 @@ impl InputFilter {
                 (State::Escape, b'[') => {
                     self.csi.clear();
                     State::Csi
+                }
+                (State::Escape, b'Z') => {
+                    // DECID, which the emulator answers as device attributes and tmux ignores.
+                    out.push(DROPPED);
+                    State::Ground
                 }
                 (State::Escape, b'c') => {
                     out.push(b);
@@ -382,15 +395,24 @@ impl InputFilter {
     /// passed on (0 for anything else).
     fn finish_csi(&mut self, final_byte: u8, cols: usize, out: &mut Vec<u8>) -> usize {
         self.cursor.csi(&self.csi, final_byte);
-        if final_byte == b'q' && self.csi.first() == Some(&b'>') {
-            // XTVERSION, which the emulator does not know: answered here as tmux 3.3a answers
-            // it (`input_csi_dispatch`), at its place among the emulator's replies.
+        if final_byte == b'c' || (final_byte == b'q' && self.csi.first() == Some(&b'>')) {
+            // Device attributes and XTVERSION: answered here as tmux 3.3a answers them
+            // (`input_csi_dispatch`, only for a first parameter of 0), at their place among
+            // the emulator's replies. The emulator knows XTVERSION not at all and tells device
+            // attributes apart by less than tmux does.
             out.push(DROPPED);
-            if let Some((intermediates, first)) = tmux_csi(&self.csi)
-                && intermediates == b">"
-                && first == Some(0)
-            {
-                self.answers.push((out.len(), XTVERSION_REPLY));
+            let reply = match (final_byte, tmux_csi(&self.csi)) {
+                (b'c', Some((intermediates, Some(0)))) if intermediates.is_empty() => {
+                    Some(DA1_REPLY)
+                }
+                (b'c', Some((intermediates, Some(0)))) if intermediates == b">" => Some(DA2_REPLY),
+                (b'q', Some((intermediates, Some(0)))) if intermediates == b">" => {
+                    Some(XTVERSION_REPLY)
+                }
+                _ => None,
+            };
+            if let Some(reply) = reply {
+                self.answers.push((out.len(), reply));
             }
             self.csi.clear();
             return 0;
@@ -520,6 +542,21 @@ mod tests {
     }
 
     #[test]
+    fn device_attributes_are_taken_out_and_answered() {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        f.filter(b"\x1b[c\x1b[>0c\x1b[1c\x1b[0:1c\x1b[>$c\x1bZ", 80, &mut out);
+        assert_eq!(out, b"\x1b\x18".repeat(6));
+        assert_eq!(f.answers, vec![(2, DA1_REPLY), (4, DA2_REPLY)]);
+        // Too long for tmux: dropped whole.
+        let long = format!("\x1b[{}c", "0".repeat(MAX_CSI_BYTES));
+        out.clear();
+        f.filter(long.as_bytes(), 80, &mut out);
+        assert_eq!(out.last(), Some(&DROPPED));
+        assert_eq!(f.answers.len(), 2);
+    }
+
+    #[test]
     fn alternate_screen_modes_dropped_when_off() {
         let mut f = InputFilter {
             no_alternate: true,
@@ -552,7 +589,7 @@ mod tests {
         assert_eq!(run(&[b"x\x1b[9999", b"9;4b"], 10).0, b"x\x1b[10b");
         assert_eq!(run(&[b"x\x1b[b"], 10).0, b"x\x1b[1b");
         // Not REP: private marker, other final.
-        assert_eq!(run(&[b"\x1b[?5b\x1b[5c"], 10).0, b"\x1b[?5b\x1b[5c");
+        assert_eq!(run(&[b"\x1b[?5b\x1b[5m"], 10).0, b"\x1b[?5b\x1b[5m");
         // C0 inside the CSI is executed in place, before the CSI completes.
         assert_eq!(run(&[b"\x1b[5\nb"], 10).0, b"\x1b\n[5b");
         // An aborted CSI is passed on as it was.
