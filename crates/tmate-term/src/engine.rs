@@ -73,6 +73,10 @@ pub(crate) trait Engine: Send {
     fn show_normal_screen(&mut self) -> bool;
     /// Undo `show_normal_screen`: the alternate screen exactly as it was.
     fn show_alternate_screen(&mut self);
+    /// The tab stops (columns) as tmux keeps them.
+    fn tab_stops(&self) -> Vec<usize>;
+    /// The scroll region's first and last rows as tmux keeps them.
+    fn scroll_region(&self) -> (usize, usize);
 }
 
 /// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
@@ -240,7 +244,7 @@ impl AlacrittyEngine {
             view_offset: 0,
             trimmed: false,
             stashed_alternate: None,
-            tap: TapState::new(scrollback, trimmed_cell),
+            tap: TapState::new(scrollback, trimmed_cell, cols, rows),
             view_rows: Vec::new(),
         }
     }
@@ -465,7 +469,8 @@ impl Engine for AlacrittyEngine {
     }
 
     fn resize(&mut self, cols: usize, rows: usize) {
-        if self.size() == (cols, rows) {
+        let old = self.size();
+        if old == (cols, rows) {
             return;
         }
         let result = catch_unwind(AssertUnwindSafe(|| {
@@ -475,7 +480,7 @@ impl Engine for AlacrittyEngine {
                 self.with_normal_active(|e| tap::rebuild_full(&mut e.term, &mut e.tap));
             }
             self.term.resize(GridSize { cols, rows });
-            tap::after_resize(&mut self.term, &mut self.tap);
+            tap::after_resize(&mut self.term, &mut self.tap, old);
         }));
         if result.is_err() {
             *self = AlacrittyEngine::new(cols, rows, self.scrollback);
@@ -646,6 +651,17 @@ impl Engine for AlacrittyEngine {
 
     fn alternate_saved_cursor(&self) -> Option<(usize, usize)> {
         self.tap.alternate_saved
+    }
+
+    fn tab_stops(&self) -> Vec<usize> {
+        let stops = self.tap.tabs.iter().enumerate();
+        stops
+            .filter_map(|(col, &stop)| stop.then_some(col))
+            .collect()
+    }
+
+    fn scroll_region(&self) -> (usize, usize) {
+        self.tap.region
     }
 
     fn path(&self) -> Option<String> {
