@@ -73,6 +73,10 @@ pub(crate) trait Engine: Send {
     fn show_normal_screen(&mut self) -> bool;
     /// Undo `show_normal_screen`: the alternate screen exactly as it was.
     fn show_alternate_screen(&mut self);
+    /// The tab stops (columns) as tmux keeps them.
+    fn tab_stops(&self) -> Vec<usize>;
+    /// The scroll region's first and last rows as tmux keeps them.
+    fn scroll_region(&self) -> (usize, usize);
 }
 
 /// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
@@ -103,8 +107,8 @@ impl Dimensions for GridSize {
 }
 
 /// Receives alacritty's events: the title, bells, and the replies tmux 3.3a's `input.c` also
-/// gives (device attributes, device status and the cursor position, the size in characters),
-/// in tmux's words, for the host to write to the pane (relay mirrors never take them: their
+/// gives (device status and the cursor position, the size in characters; the input filter
+/// answers device attributes and XTVERSION), in tmux's words, for the host to write to the pane (relay mirrors never take them: their
 /// queue is bounded). alacritty's other replies (DECRQM, the kitty keyboard mode) and its
 /// colour and pixel-size requests are dropped: tmux 3.3a does not answer those.
 #[derive(Clone, Default)]
@@ -120,24 +124,18 @@ struct Listener {
 /// into a terminal nobody takes replies from, a relay mirror, stays small).
 const MAX_REPLY_BYTES: usize = 64 * 1024;
 
-/// alacritty's answer to the mode report the input filter turns XTVERSION (`CSI > q`) into
-/// (mode 7727, which it does not know).
-pub(crate) const XTVERSION_ASKED: &str = "\x1b[?7727;0$y";
+/// Queue `reply` for the host, unless the queue is full.
+fn queue_reply(replies: &Mutex<Vec<u8>>, reply: &[u8]) {
+    let mut replies = replies.lock().unwrap_or_else(PoisonError::into_inner);
+    if replies.len() + reply.len() <= MAX_REPLY_BYTES {
+        replies.extend_from_slice(reply);
+    }
+}
 
 /// tmux 3.3a's answer to what alacritty answered with `text`, if tmux answers it at all.
 fn tmux_reply(text: &str) -> Option<std::borrow::Cow<'_, str>> {
-    if text == XTVERSION_ASKED {
-        // The version the host reports as `#{version}`: the tmux whose behaviour it follows.
-        return Some("\x1bP>|tmux 3.3a\x1b\\".into());
-    }
     let csi = text.strip_prefix("\x1b[")?;
-    if csi.starts_with('?') && csi.ends_with('c') {
-        // Primary device attributes: tmux is a VT220 with advanced video.
-        Some("\x1b[?1;2c".into())
-    } else if csi.starts_with('>') && csi.ends_with('c') {
-        // Secondary device attributes: 84 is 'T', tmux's own id.
-        Some("\x1b[>84;0;0c".into())
-    } else if let Some((lines, columns)) = csi
+    if let Some((lines, columns)) = csi
         .strip_prefix("8;")
         .and_then(|size| size.strip_suffix('t'))
         .and_then(|size| size.split_once(';'))
@@ -168,10 +166,7 @@ impl EventListener for Listener {
             }
             Event::PtyWrite(text) => {
                 if let Some(reply) = tmux_reply(&text) {
-                    let mut replies = self.replies.lock().unwrap_or_else(PoisonError::into_inner);
-                    if replies.len() + reply.len() <= MAX_REPLY_BYTES {
-                        replies.extend_from_slice(reply.as_bytes());
-                    }
+                    queue_reply(&self.replies, reply.as_bytes());
                 }
                 return;
             }
@@ -249,7 +244,7 @@ impl AlacrittyEngine {
             view_offset: 0,
             trimmed: false,
             stashed_alternate: None,
-            tap: TapState::new(scrollback, trimmed_cell),
+            tap: TapState::new(scrollback, trimmed_cell, cols, rows),
             view_rows: Vec::new(),
         }
     }
@@ -300,13 +295,27 @@ impl AlacrittyEngine {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         let marks = self.filter.filter(chunk, cols, &mut scratch);
+        let answers = std::mem::take(&mut self.filter.answers);
+        let replies = &self.listener.replies;
         let mut handler = Tap {
             term: &mut self.term,
             state: &mut self.tap,
         };
         let parser = &mut self.parser;
         let result = catch_unwind(AssertUnwindSafe(|| {
-            parser.advance(&mut handler, &scratch);
+            // The filter's answers go between the emulator's replies to what came before and
+            // after them, as the program asked.
+            let mut start = 0;
+            for &(at, reply) in &answers {
+                parser.advance(&mut handler, scratch.get(start..at).unwrap_or_default());
+                if parser.sync_timeout().sync_timeout().is_some() {
+                    // Bytes held for a synchronized update would answer later: parse them now.
+                    parser.stop_sync(&mut handler);
+                }
+                queue_reply(replies, reply);
+                start = at;
+            }
+            parser.advance(&mut handler, scratch.get(start..).unwrap_or_default());
             // Synchronized updates (`CSI ? 2026 h`) make vte hold bytes back until a timer that
             // nobody here polls would fire; end them at every feed so the screen never freezes.
             // Frames are only drawn between feeds, so an update inside one feed stays atomic.
@@ -460,7 +469,8 @@ impl Engine for AlacrittyEngine {
     }
 
     fn resize(&mut self, cols: usize, rows: usize) {
-        if self.size() == (cols, rows) {
+        let old = self.size();
+        if old == (cols, rows) {
             return;
         }
         let result = catch_unwind(AssertUnwindSafe(|| {
@@ -470,7 +480,7 @@ impl Engine for AlacrittyEngine {
                 self.with_normal_active(|e| tap::rebuild_full(&mut e.term, &mut e.tap));
             }
             self.term.resize(GridSize { cols, rows });
-            tap::after_resize(&mut self.term, &mut self.tap);
+            tap::after_resize(&mut self.term, &mut self.tap, old);
         }));
         if result.is_err() {
             *self = AlacrittyEngine::new(cols, rows, self.scrollback);
@@ -641,6 +651,17 @@ impl Engine for AlacrittyEngine {
 
     fn alternate_saved_cursor(&self) -> Option<(usize, usize)> {
         self.tap.alternate_saved
+    }
+
+    fn tab_stops(&self) -> Vec<usize> {
+        let stops = self.tap.tabs.iter().enumerate();
+        stops
+            .filter_map(|(col, &stop)| stop.then_some(col))
+            .collect()
+    }
+
+    fn scroll_region(&self) -> (usize, usize) {
+        self.tap.region
     }
 
     fn path(&self) -> Option<String> {

@@ -14,6 +14,7 @@ use alacritty_terminal::vte::ansi::Processor;
 use crate::engine::{AlacrittyEngine, Engine, convert_cell_into_for_tests as convert};
 use crate::filter::InputFilter;
 use crate::style::Cell;
+use crate::tap;
 
 /// xorshift64*: reproducible cases without a dependency.
 struct Rng(u64);
@@ -186,7 +187,9 @@ fn output(rng: &mut Rng, rows: usize, cols: usize) -> Vec<u8> {
             19 => out.push_str(rng.pick(&["\x1bD", "\x1bM", "\x1bE"])),
             20 => {
                 let top = 1 + rng.below(rows as u64);
-                let bottom = top + rng.below(rows as u64);
+                // Past the screen tmux refuses a region alacritty takes (one line at the
+                // bottom): the engine follows tmux.
+                let bottom = (top + rng.below(rows as u64)).min(rows as u64);
                 out.push_str(&format!("\x1b[{top};{bottom}r"));
             }
             21 => out.push_str("\x1b[r"),
@@ -318,8 +321,18 @@ fn run_case(case: u64) {
                 if verbose {
                     eprintln!("{step}: resize {cols}x{rows}");
                 }
+                let old_cols = reference.term.grid().columns();
                 engine.resize(cols, rows);
                 reference.resize(cols, rows);
+                // Tab stops and a scroll region after a resize as tmux keeps them (the engine
+                // does; alacritty alone would not), checked against tmux elsewhere.
+                if cols != old_cols {
+                    tap::reset_term_tabs(&mut reference.term);
+                }
+                let region = engine.scroll_region();
+                if region != (0, rows - 1) {
+                    tap::restore_term_region(&mut reference.term, region);
+                }
             }
             1 if rng.below(4) == 0 => {
                 if verbose {

@@ -15,7 +15,10 @@ const MAX_COLOUR_OSC_BYTES: usize = 64 * 1024;
 /// OSC 52 payloads kept until the host takes them.
 const MAX_OSC52_QUEUED: usize = 8;
 /// Longest CSI body held back to look for REP; longer ones are passed on as they are.
-const MAX_CSI_BYTES: usize = 64;
+/// Device attribute queries longer than this are never answered: tmux drops every CSI whose
+/// intermediates and parameters are longer ([`TMUX_MAX_INTERMEDIATES`],
+/// [`TMUX_MAX_PARAM_BYTES`]).
+const MAX_CSI_BYTES: usize = 80;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
@@ -43,8 +46,22 @@ enum State {
     PassthroughEscape,
 }
 
-/// The mode report XTVERSION (`CSI > q`) is passed on as, without its final `p`.
-const XTVERSION_QUERY: &[u8] = b"?7727$";
+/// tmux 3.3a's reply to XTVERSION (`CSI > q`): the tmux whose behaviour the host follows, the
+/// version it reports as `#{version}`.
+const XTVERSION_REPLY: &[u8] = b"\x1bP>|tmux 3.3a\x1b\\";
+/// tmux 3.3a's replies to primary and secondary device attributes (`CSI c`, `CSI > c`): a
+/// VT220 with advanced video, and 84 ('T') for tmux.
+const DA1_REPLY: &[u8] = b"\x1b[?1;2c";
+const DA2_REPLY: &[u8] = b"\x1b[>84;0;0c";
+/// Held back queries put in the emulator's stream as this byte after their ESC (CAN: vte and
+/// tmux end the sequence there and do nothing).
+const DROPPED: u8 = 0x18;
+/// Longest intermediate string (private marker included) and parameter string tmux 3.3a's
+/// parser keeps (`interm_buf`, `param_buf`); a longer sequence is discarded.
+const TMUX_MAX_INTERMEDIATES: usize = 3;
+const TMUX_MAX_PARAM_BYTES: usize = 63;
+/// tmux 3.3a's parameter list (`param_list`): a sequence with this many parameters is dropped.
+const TMUX_MAX_PARAMS: usize = 24;
 
 /// Most bytes of an unfinished sequence kept for `capture-pane -P`.
 const MAX_PENDING_BYTES: usize = 64 * 1024;
@@ -83,6 +100,9 @@ pub(crate) struct InputFilter {
     pub(crate) no_alternate: bool,
     /// The cursor style and colour requests the program sent.
     pub(crate) cursor: crate::cursor::PaneCursor,
+    /// The replies to queries taken out of the emulator's stream, each with the length of the
+    /// filtered output at the query: the emulator's own replies to what came before go first.
+    pub(crate) answers: Vec<(usize, &'static [u8])>,
 }
 
 impl Default for InputFilter {
@@ -100,6 +120,7 @@ impl Default for InputFilter {
             pending: Vec::new(),
             no_alternate: false,
             cursor: crate::cursor::PaneCursor::default(),
+            answers: Vec::new(),
         }
     }
 }
@@ -208,7 +229,8 @@ impl InputFilter {
                     }
                 }
                 (State::CsiPass, 0x40..=0x7E) => {
-                    out.push(b);
+                    // Device attributes this long are dropped, as tmux drops them.
+                    out.push(if b == b'c' { DROPPED } else { b });
                     State::Ground
                 }
                 (State::CsiPass, _) => {
@@ -225,6 +247,11 @@ impl InputFilter {
                 (State::Escape, b'[') => {
                     self.csi.clear();
                     State::Csi
+                }
+                (State::Escape, b'Z') => {
+                    // DECID, which the emulator answers as device attributes and tmux ignores.
+                    out.push(DROPPED);
+                    State::Ground
                 }
                 (State::Escape, b'c') => {
                     out.push(b);
@@ -368,13 +395,26 @@ impl InputFilter {
     /// passed on (0 for anything else).
     fn finish_csi(&mut self, final_byte: u8, cols: usize, out: &mut Vec<u8>) -> usize {
         self.cursor.csi(&self.csi, final_byte);
-        if final_byte == b'q' && matches!(self.csi.as_slice(), b">" | b">0") {
-            // XTVERSION, which the emulator does not answer: asked as a mode report for a
-            // private mode nobody has (`crate::engine::XTVERSION_ASKED`), so that its reply
-            // comes in order with the emulator's other replies and is then put in tmux's words.
-            self.csi = XTVERSION_QUERY.to_vec();
-            self.flush_csi(out);
-            out.push(b'p');
+        if final_byte == b'c' || (final_byte == b'q' && self.csi.first() == Some(&b'>')) {
+            // Device attributes and XTVERSION: answered here as tmux 3.3a answers them
+            // (`input_csi_dispatch`, only for a first parameter of 0), at their place among
+            // the emulator's replies. The emulator knows XTVERSION not at all and tells device
+            // attributes apart by less than tmux does.
+            out.push(DROPPED);
+            let reply = match (final_byte, tmux_csi(&self.csi)) {
+                (b'c', Some((intermediates, Some(0)))) if intermediates.is_empty() => {
+                    Some(DA1_REPLY)
+                }
+                (b'c', Some((intermediates, Some(0)))) if intermediates == b">" => Some(DA2_REPLY),
+                (b'q', Some((intermediates, Some(0)))) if intermediates == b">" => {
+                    Some(XTVERSION_REPLY)
+                }
+                _ => None,
+            };
+            if let Some(reply) = reply {
+                self.answers.push((out.len(), reply));
+            }
+            self.csi.clear();
             return 0;
         }
         let is_rep = final_byte == b'b'
@@ -408,6 +448,54 @@ impl InputFilter {
     }
 }
 
+/// A CSI body (the bytes between `[` and the final byte) as tmux 3.3a's parser reads it: its
+/// intermediates (the private marker first, if any) and its first parameter as
+/// `input_get(0, 0, 0)` gives it (0 when missing, `None` for a parameter with subparameters,
+/// which tmux reads as -1). `None` when tmux drops the sequence (a private marker after
+/// parameters, a parameter after intermediates, too long, too many parameters, a number past
+/// `INT_MAX`).
+fn tmux_csi(body: &[u8]) -> Option<(Vec<u8>, Option<u32>)> {
+    let mut intermediates = Vec::new();
+    let mut params = Vec::new();
+    // tmux ignores DEL and bytes from 0x80 inside a CSI.
+    for (i, &b) in body.iter().filter(|&&b| b < 0x7F).enumerate() {
+        match b {
+            0x20..=0x2F => intermediates.push(b),
+            // A private marker only as the first byte.
+            0x3C..=0x3F if i == 0 => intermediates.push(b),
+            0x30..=0x3B if intermediates.iter().all(|c| !(0x20..=0x2F).contains(c)) => {
+                params.push(b);
+            }
+            _ => return None,
+        }
+    }
+    if intermediates.len() > TMUX_MAX_INTERMEDIATES || params.len() > TMUX_MAX_PARAM_BYTES {
+        return None;
+    }
+    if params.is_empty() {
+        return Some((intermediates, Some(0)));
+    }
+    let mut first = None;
+    for (n, field) in params.split(|&c| c == b';').enumerate() {
+        if n + 1 >= TMUX_MAX_PARAMS {
+            return None;
+        }
+        let value = if field.is_empty() {
+            Some(0)
+        } else if field.contains(&b':') {
+            None
+        } else {
+            // Digits only: the number, or the sequence dropped past INT_MAX.
+            let n = std::str::from_utf8(field).ok()?.parse::<i32>().ok()?;
+            u32::try_from(n).ok()
+        };
+        if n == 0 {
+            first = value;
+        }
+    }
+    Some((intermediates, first))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -420,6 +508,52 @@ mod tests {
             marks += f.filter(c, cols, &mut out);
         }
         (out, marks)
+    }
+
+    #[test]
+    fn csi_bodies_read_as_tmux() {
+        assert_eq!(tmux_csi(b""), Some((vec![], Some(0))));
+        assert_eq!(tmux_csi(b">"), Some((b">".to_vec(), Some(0))));
+        assert_eq!(tmux_csi(b">;5"), Some((b">".to_vec(), Some(0))));
+        assert_eq!(tmux_csi(b"007"), Some((vec![], Some(7))));
+        assert_eq!(tmux_csi(b"0:1;2"), Some((vec![], None)));
+        assert_eq!(tmux_csi(b"0$"), Some((b"$".to_vec(), Some(0))));
+        assert_eq!(tmux_csi(b">\x7f0"), Some((b">".to_vec(), Some(0))));
+        // Dropped: a marker after the first byte, a parameter after an intermediate, a
+        // number past INT_MAX, 24 parameters, too many intermediates.
+        assert_eq!(tmux_csi(b"0>"), None);
+        assert_eq!(tmux_csi(b">>"), None);
+        assert_eq!(tmux_csi(b"$0"), None);
+        assert_eq!(tmux_csi(b"2147483648"), None);
+        assert_eq!(tmux_csi(b"2147483647"), Some((vec![], Some(2_147_483_647))));
+        assert_eq!(tmux_csi(";".repeat(23).as_bytes()), None);
+        assert_eq!(tmux_csi(";".repeat(22).as_bytes()), Some((vec![], Some(0))));
+        assert_eq!(tmux_csi(b">!!!"), None);
+    }
+
+    #[test]
+    fn xtversion_is_taken_out_and_answered() {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        f.filter(b"a\x1b[>qb\x1b[>1q\x1b[>", 80, &mut out);
+        f.filter(b"0;1qc", 80, &mut out);
+        assert_eq!(out, b"a\x1b\x18b\x1b\x18\x1b\x18c");
+        assert_eq!(f.answers, vec![(3, XTVERSION_REPLY), (8, XTVERSION_REPLY)]);
+    }
+
+    #[test]
+    fn device_attributes_are_taken_out_and_answered() {
+        let mut f = InputFilter::default();
+        let mut out = Vec::new();
+        f.filter(b"\x1b[c\x1b[>0c\x1b[1c\x1b[0:1c\x1b[>$c\x1bZ", 80, &mut out);
+        assert_eq!(out, b"\x1b\x18".repeat(6));
+        assert_eq!(f.answers, vec![(2, DA1_REPLY), (4, DA2_REPLY)]);
+        // Too long for tmux: dropped whole.
+        let long = format!("\x1b[{}c", "0".repeat(MAX_CSI_BYTES));
+        out.clear();
+        f.filter(long.as_bytes(), 80, &mut out);
+        assert_eq!(out.last(), Some(&DROPPED));
+        assert_eq!(f.answers.len(), 2);
     }
 
     #[test]
@@ -455,7 +589,7 @@ mod tests {
         assert_eq!(run(&[b"x\x1b[9999", b"9;4b"], 10).0, b"x\x1b[10b");
         assert_eq!(run(&[b"x\x1b[b"], 10).0, b"x\x1b[1b");
         // Not REP: private marker, other final.
-        assert_eq!(run(&[b"\x1b[?5b\x1b[5c"], 10).0, b"\x1b[?5b\x1b[5c");
+        assert_eq!(run(&[b"\x1b[?5b\x1b[5m"], 10).0, b"\x1b[?5b\x1b[5m");
         // C0 inside the CSI is executed in place, before the CSI completes.
         assert_eq!(run(&[b"\x1b[5\nb"], 10).0, b"\x1b\n[5b");
         // An aborted CSI is passed on as it was.

@@ -296,6 +296,19 @@ impl PaneTerm {
         )
     }
 
+    /// The tab stops the program set (tmux's `#{pane_tabs}`): columns from 0.
+    pub fn tab_stops(&self) -> Vec<usize> {
+        let mut stops = self.engine.tab_stops();
+        stops.retain(|&col| col < usize::from(self.cols));
+        stops
+    }
+
+    /// The scroll region the program set, first and last row (tmux's
+    /// `#{scroll_region_upper}`, `#{scroll_region_lower}`).
+    pub fn scroll_region(&self) -> (usize, usize) {
+        self.engine.scroll_region()
+    }
+
     /// (insert, origin, autowrap) modes of the pane's program (tmux's `insert_flag`,
     /// `origin_flag`, `wrap_flag`).
     pub fn edit_modes(&self) -> (bool, bool, bool) {

@@ -69,10 +69,31 @@ pub(crate) struct TapState {
     /// tmux's `scroll-on-clear`: clearing the whole normal screen moves its lines into the
     /// history (else they are gone).
     pub(crate) scroll_on_clear: bool,
+    /// Per column, whether it is a tab stop, as tmux keeps them (`screen.tabs`, for
+    /// `#{pane_tabs}`): alacritty's own are private.
+    pub(crate) tabs: Vec<bool>,
+    /// The scroll region's first and last rows as tmux keeps them (`rupper`, `rlower`, for
+    /// `#{scroll_region_*}`); alacritty's own is private.
+    pub(crate) region: (usize, usize),
+}
+
+/// tmux's default tab stops for `cols` columns: every eighth column from 8.
+fn default_tabs(cols: usize) -> Vec<bool> {
+    (0..cols).map(|c| c > 0 && c % 8 == 0).collect()
+}
+
+/// The whole screen of `rows` rows as a scroll region.
+fn whole_region(rows: usize) -> (usize, usize) {
+    (0, rows.saturating_sub(1))
 }
 
 impl TapState {
-    pub(crate) fn new(scrollback: usize, trim: fn(&AlaCell) -> AlaCell) -> Self {
+    pub(crate) fn new(
+        scrollback: usize,
+        trim: fn(&AlaCell) -> AlaCell,
+        cols: usize,
+        rows: usize,
+    ) -> Self {
         TapState {
             // One line short: the newest history line stays in the grid (see `keep`).
             history: History::new(scrollback.saturating_sub(1)),
@@ -85,6 +106,8 @@ impl TapState {
             trim,
             alternate_saved: None,
             scroll_on_clear: true,
+            tabs: default_tabs(cols),
+            region: whole_region(rows),
         }
     }
 }
@@ -239,9 +262,48 @@ pub(crate) fn rebuild_full<L>(term: &mut Term<L>, state: &mut TapState) {
     state.mode = GridMode::Full;
 }
 
-/// After a resize: the grid history back into the compact one, on a grid of the new size.
-pub(crate) fn after_resize<L>(term: &mut Term<L>, state: &mut TapState) {
-    state.region_set = false;
+/// alacritty's tab stops made tmux's defaults, the cursor left where it was.
+pub(crate) fn reset_term_tabs<L: EventListener>(term: &mut Term<L>) {
+    let cursor = term.grid().cursor.clone();
+    term.clear_tabs(TabulationClearMode::All);
+    for col in (8..term.grid().columns()).step_by(8) {
+        term.grid_mut().cursor.point.column = Column(col);
+        term.set_horizontal_tabstop();
+    }
+    term.grid_mut().cursor = cursor;
+}
+
+/// Give alacritty the scroll region `(upper, lower)` again, the cursor left where it was
+/// (alacritty forgets it at every resize).
+pub(crate) fn restore_term_region<L: EventListener>(
+    term: &mut Term<L>,
+    (upper, lower): (usize, usize),
+) {
+    let cursor = term.grid().cursor.clone();
+    term.set_scrolling_region(upper + 1, Some(lower + 1));
+    term.grid_mut().cursor = cursor;
+}
+
+/// After a resize from `old` (columns, rows): the tab stops and scroll region as tmux leaves
+/// them (the defaults after a change of width, the whole screen after a change of height: a
+/// region survives a change of width only, which alacritty forgets), and the grid history back
+/// into the compact one, on a grid of the new size.
+pub(crate) fn after_resize<L: EventListener>(
+    term: &mut Term<L>,
+    state: &mut TapState,
+    old: (usize, usize),
+) {
+    let (cols, rows) = (term.grid().columns(), term.grid().screen_lines());
+    if cols != old.0 {
+        state.tabs = default_tabs(cols);
+        reset_term_tabs(term);
+    }
+    if rows != old.1 || !state.region_set {
+        state.region = whole_region(rows);
+        state.region_set = false;
+    } else {
+        restore_term_region(term, state.region);
+    }
     mark_rows_whole(term.grid_mut());
     if in_alt(term) {
         // The normal screen is out of reach: it stays full until the program leaves.
@@ -322,6 +384,13 @@ impl<L: EventListener> Tap<'_, L> {
         }
         self.term.grid_mut().reset_region(..);
         self.state.full_damage = true;
+    }
+
+    /// The cursor's column as tmux's `s->cx` for tab stops: `None` while it waits past the
+    /// last column to wrap, where tmux sets and clears none.
+    fn tab_column(&self) -> Option<usize> {
+        let cursor = &self.term.grid().cursor;
+        (!cursor.input_needs_wrap).then_some(cursor.point.column.0)
     }
 
     /// A line feed here may scroll: the cursor is on the last row, or a scroll region may
@@ -410,7 +479,12 @@ impl<L: EventListener> Handler for Tap<'_, L> {
         self.term.newline();
     }
     fn set_horizontal_tabstop(&mut self) {
-        self.term.set_horizontal_tabstop();
+        if let Some(col) = self.tab_column() {
+            if let Some(stop) = self.state.tabs.get_mut(col) {
+                *stop = true;
+            }
+            self.term.set_horizontal_tabstop();
+        }
     }
     fn scroll_up(&mut self, n: usize) {
         match self.split(n) {
@@ -485,6 +559,17 @@ impl<L: EventListener> Handler for Tap<'_, L> {
         self.term.clear_screen(mode);
     }
     fn clear_tabs(&mut self, mode: TabulationClearMode) {
+        match mode {
+            TabulationClearMode::Current => {
+                let Some(col) = self.tab_column() else {
+                    return;
+                };
+                if let Some(stop) = self.state.tabs.get_mut(col) {
+                    *stop = false;
+                }
+            }
+            TabulationClearMode::All => self.state.tabs.fill(false),
+        }
         self.term.clear_tabs(mode);
     }
     fn reset_state(&mut self) {
@@ -493,6 +578,9 @@ impl<L: EventListener> Handler for Tap<'_, L> {
         self.state.history.clear();
         self.state.region_set = false;
         self.state.alternate_saved = None;
+        let grid = self.term.grid();
+        self.state.tabs = default_tabs(grid.columns());
+        self.state.region = whole_region(grid.screen_lines());
     }
     fn reverse_index(&mut self) {
         self.term.reverse_index();
@@ -526,12 +614,17 @@ impl<L: EventListener> Handler for Tap<'_, L> {
         self.term.report_private_mode(mode);
     }
     fn set_scrolling_region(&mut self, top: usize, bottom: Option<usize>) {
-        let rows = self.term.grid().screen_lines();
-        let end = bottom.unwrap_or(rows);
-        if top < end {
-            self.state.region_set = !(top == 1 && end >= rows);
+        // tmux's rules (`screen_write_scrollregion`), which alacritty's differ from at the
+        // edges: both rows clamped to the screen, a region of one line refused.
+        let last = self.term.grid().screen_lines().saturating_sub(1);
+        let upper = top.saturating_sub(1).min(last);
+        let lower = bottom.map_or(last, |b| b.saturating_sub(1).min(last));
+        if upper >= lower {
+            return;
         }
-        self.term.set_scrolling_region(top, bottom);
+        self.state.region = (upper, lower);
+        self.state.region_set = (upper, lower) != (0, last);
+        self.term.set_scrolling_region(upper + 1, Some(lower + 1));
     }
     fn set_keypad_application_mode(&mut self) {
         self.term.set_keypad_application_mode();

@@ -361,9 +361,10 @@ fn colour_queries_like_tmux() {
     assert_eq!(shown, ["#abcdef default\n", "#abcdef default\n"]);
 }
 
-/// Device attributes (primary, secondary), device status, the cursor position, the text
-/// area's size and XTVERSION get tmux 3.3a's replies, in order; mode reports and the kitty
-/// keyboard query none.
+/// Device attributes (primary, secondary, only for a first parameter of 0 as tmux reads it;
+/// DECID `ESC Z` none), device status, the cursor position, the text
+/// area's size and XTVERSION (with tmux's parameters) get tmux 3.3a's replies, in order; mode
+/// reports (mode 7727 too) and the kitty keyboard query none.
 #[test]
 fn device_queries_like_tmux() {
     let steps = [
@@ -380,6 +381,13 @@ fn device_queries_like_tmux() {
         r"\e[5n\e[6n\e[c",
         r"\e[>q",
         r"\e[>0q\e[c",
+        r"\e[?7727$p\e[5n",
+        r"\e[>1q\e[>;2q\e[>00q",
+        r"\e[1c\e[>1c\e[5n",
+        r"\e[;1c\e[>;1c\e[=c\e[?c",
+        r"\e[0:1c\e[>0:1c\e[5n",
+        r"\e[>$c\e[0!c\e[5n",
+        r"\eZ\e[5n",
     ];
     let (outputs, _muxes) = replies_to(&steps, "", &[]);
     // Not vacuous: the cursor position was answered.

@@ -439,3 +439,70 @@ fn server_session_and_terminal_variables_as_tmux() {
         ],
     );
 }
+
+/// `#{pane_tabs}` and `#{scroll_region_*}` follow what the program set as tmux 3.3a keeps them:
+/// HTS and TBC (none past the last column, where the cursor waits to wrap), DECSTBM clamped to
+/// the screen and refused for one line, RIS, the alternate screen; then resizes (tab stops
+/// back to the defaults after a change of width, the region after a change of height).
+#[test]
+fn tab_stops_and_scroll_region_as_tmux() {
+    let cases = [
+        r"\033H\033[5G\033H\033[17G\033[g",
+        r"\033[3g\033[10G\033H\033[3g\033[20G\033H",
+        r"\033[3g\033[80G\033H\033[80Gx\033[g\033[3G\033[0g",
+        r"\033[3;10r",
+        r"\033[3;10r\033[5G\033H\033c",
+        r"\033[5;100r",
+        r"\033[3;10r\033[24;30r\033[7;7r",
+        r"\033[3;10r\033[?1049h",
+        r"\033[3;10r\033[r",
+        r"\033[3;10r\033[3g\033[10G\033H",
+        r"\033[3;10r\033[3g\033[10G\033H",
+    ];
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        for (i, case) in cases.iter().enumerate() {
+            let command = format!("printf '{case}ok'; exec cat");
+            let window = format!(":{i}");
+            if i == 0 {
+                m.run(&["new-session", "-d", "-x", "80", "-y", "24", &command]);
+            } else {
+                m.run(&["new-window", "-d", "-t", &window, &command]);
+            }
+            m.wait_for(&["capture-pane", "-p", "-t", &window], "the output", |s| {
+                s.contains("ok")
+            });
+        }
+    }
+    let format = "#{pane_tabs}|#{scroll_region_upper},#{scroll_region_lower}";
+    let mut steps: Vec<Vec<String>> = (0..cases.len())
+        .map(|i| {
+            ["display", "-p", "-t", &format!(":{i}"), format]
+                .map(String::from)
+                .to_vec()
+        })
+        .collect();
+    let last = cases.len() - 1;
+    for (split, window) in [("-h", last - 1), ("-v", last)] {
+        let target = format!(":{window}.0");
+        steps.push(
+            ["split-window", split, "-d", "-t", &target, "cat"]
+                .map(String::from)
+                .to_vec(),
+        );
+        steps.push(
+            ["display", "-p", "-t", &target, format]
+                .map(String::from)
+                .to_vec(),
+        );
+    }
+    let steps: Vec<Vec<&str>> = steps
+        .iter()
+        .map(|s| s.iter().map(String::as_str).collect())
+        .collect();
+    let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
+    // Not vacuous: the program's stops and region are seen.
+    assert_eq!(a.run(steps[1]), "19|0,23\n");
+    assert_eq!(a.run(steps[3]), "8,16,24,32,40,48,56,64,72|2,9\n");
+    common::compare_outcomes_on(&a, &b, &steps);
+}

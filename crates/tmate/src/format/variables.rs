@@ -233,15 +233,13 @@ fn pane_variable(state: &State, ctx: Ctx, name: &str) -> Option<String> {
         "pane_input_off" => "0".into(),
         "pane_marked" => flag(state.marked().is_some_and(|m| m.pane == ctx.pane)),
         "pane_marked_set" => flag(state.marked().is_some()),
-        // tmux's default tab stops: every eighth column (HTS/TBC are not tracked).
-        "pane_tabs" => (8..usize::from(pane.term.size().0))
-            .step_by(8)
-            .map(|c| c.to_string())
-            .collect::<Vec<_>>()
-            .join(","),
-        // The scroll region is the emulator's own: the whole screen is reported.
-        "scroll_region_upper" => "0".into(),
-        "scroll_region_lower" => pane.term.size().1.saturating_sub(1).to_string(),
+        "pane_tabs" => {
+            let stops = pane.term.tab_stops();
+            let stops: Vec<String> = stops.iter().map(ToString::to_string).collect();
+            stops.join(",")
+        }
+        "scroll_region_upper" => pane.term.scroll_region().0.to_string(),
+        "scroll_region_lower" => pane.term.scroll_region().1.to_string(),
         "insert_flag" => flag(pane.term.edit_modes().0),
         "origin_flag" => flag(pane.term.edit_modes().1),
         "wrap_flag" => flag(pane.term.edit_modes().2),
