@@ -694,12 +694,15 @@ pub struct State {
 
 /// Where the marked pane was marked: tmux keeps the session, winlink, window and pane, and the
 /// mark stands only while all four still hold together (`cmd_find_valid_state`). The winlink
-/// is its session's index here; a swap-window or move-window changes what the index holds
-/// (another window id), and renumbering clears the mark (tmux makes new winlinks).
+/// is its session's index and that winlink's serial here: a swap-window changes what the
+/// index holds (another window id), a move-window away and back or renumbering makes a new
+/// winlink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Marked {
     pub session: u32,
     pub window: u32,
+    /// The winlink's `serial`.
+    pub winlink: u64,
     pub window_id: u32,
     pub pane: u32,
 }
@@ -708,18 +711,30 @@ impl State {
     /// The marked pane while it is still where it was marked (tmux `server_check_marked`).
     pub fn marked(&self) -> Option<Marked> {
         let m = self.marked?;
-        let w = self.window(m.session, m.window)?;
-        (w.id == m.window_id && w.pane_ids().contains(&m.pane)).then_some(m)
+        let s = self.sessions.get(&m.session)?;
+        let link = s.windows.link(&m.window)?;
+        let w = s.windows.get(&m.window)?;
+        (link.serial == m.winlink && w.id == m.window_id && w.pane_ids().contains(&m.pane))
+            .then_some(m)
     }
 
     /// tmux `server_set_marked`.
     pub fn set_marked(&mut self, session: u32, window: u32, pane: u32) {
-        self.marked = self.window(session, window).map(|w| Marked {
-            session,
-            window,
-            window_id: w.id,
-            pane,
-        });
+        let Some(s) = self.sessions.get(&session) else {
+            self.marked = None;
+            return;
+        };
+        self.marked = s
+            .windows
+            .link(&window)
+            .zip(s.windows.get(&window))
+            .map(|(link, w)| Marked {
+                session,
+                window,
+                winlink: link.serial,
+                window_id: w.id,
+                pane,
+            });
     }
 
     /// tmux `session_renumber_windows`: new winlinks, so a mark in the session is lost.
