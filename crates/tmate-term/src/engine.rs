@@ -73,6 +73,10 @@ pub(crate) trait Engine: Send {
     fn show_normal_screen(&mut self) -> bool;
     /// Undo `show_normal_screen`: the alternate screen exactly as it was.
     fn show_alternate_screen(&mut self);
+    /// tmux `screen_write_reset`, not through the parser: a blank screen, the cursor home, no
+    /// scroll region, insert and origin modes off, wrapping on; the pen (colours and
+    /// attributes), charsets, saved cursor and an unfinished sequence stay with the parser.
+    fn reset_screen(&mut self);
 }
 
 /// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
@@ -450,6 +454,27 @@ impl AlacrittyEngine {
 }
 
 impl Engine for AlacrittyEngine {
+    fn reset_screen(&mut self) {
+        use alacritty_terminal::vte::ansi::{
+            Handler, Mode, NamedMode, NamedPrivateMode, PrivateMode,
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let term = &mut self.term;
+            // Cleared in the default colours, as tmux clears with background 8; the pen back after.
+            let pen = std::mem::take(&mut term.grid_mut().cursor.template);
+            term.set_scrolling_region(1, None);
+            term.unset_mode(Mode::Named(NamedMode::Insert));
+            term.unset_private_mode(PrivateMode::Named(NamedPrivateMode::Origin));
+            term.set_private_mode(PrivateMode::Named(NamedPrivateMode::LineWrap));
+            term.grid_mut().reset_region(..);
+            term.goto(0, 0);
+            term.grid_mut().cursor.template = pen;
+        }));
+        if result.is_err() {
+            self.reset_after_panic();
+        }
+    }
+
     fn feed(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(FEED_CHUNK) {
             self.feed_chunk(chunk);
