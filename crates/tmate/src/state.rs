@@ -302,7 +302,8 @@ impl Window {
 
     /// tmux `layout_fix_panes`: with `pane-border-status`, a pane in a cell at the window's
     /// top (or bottom) gives its first (or last) row to its status line; the others use the
-    /// border line between cells.
+    /// border line between cells. A cell of one row leaves its pane none (`#{pane_height}`
+    /// 0, nothing drawn), as in tmux; its terminal keeps one row (`apply_layout`).
     fn with_status_line(&self, mut g: layout::Geometry) -> layout::Geometry {
         let window_rows = if self.zoomed.is_some() {
             self.sy
@@ -314,7 +315,7 @@ impl Window {
             tmate_term::PaneStatus::Top => g.yoff == 0,
             tmate_term::PaneStatus::Bottom => g.yoff.saturating_add(g.sy) == window_rows,
         };
-        if takes_row && g.sy > 1 {
+        if takes_row && g.sy > 0 {
             g.sy -= 1;
             if self.pane_status == tmate_term::PaneStatus::Top {
                 g.yoff += 1;
@@ -932,8 +933,9 @@ impl State {
             .filter_map(|id| w.geometry(*id))
             .collect();
         for g in geometries {
+            // A pane with no rows keeps a screen of one, as tmux's `screen_resize` does.
             if let Some(p) = self.panes.get_mut(&g.id)
-                && p.resize(g.sx, g.sy)
+                && p.resize(g.sx, g.sy.max(1))
             {
                 self.effects.push(Effect::ResizePty(g.id));
             }
