@@ -50,9 +50,10 @@ pub struct PanePipe {
     /// Wakes a pane waiting for the queue to drain (`drain_before_close`): the writer task
     /// after each write, and the pipe closing.
     written: Arc<Notify>,
-    /// The pane's program has exited and the pane waits for this pipe (tmux's PANE_EXITED
-    /// while `window_pane_destroy_ready` says no): pipe-pane refuses the pane.
-    exited: bool,
+    /// The spawn of the pane whose program has exited while the pane waits for this pipe
+    /// (tmux's PANE_EXITED while `window_pane_destroy_ready` says no): pipe-pane refuses the
+    /// pane, until a respawn-pane -k starts another spawn.
+    exited: Option<u64>,
 }
 
 impl Drop for PanePipe {
@@ -81,9 +82,9 @@ impl PanePipe {
         }
     }
 
-    /// The pane's program has exited and the pane is kept for this pipe.
-    pub fn pane_exited(&self) -> bool {
-        self.exited
+    /// The pane's program of spawn `generation` has exited and the pane is kept for this pipe.
+    pub fn pane_exited(&self, generation: u64) -> bool {
+        self.exited == Some(generation)
     }
 }
 
@@ -107,7 +108,7 @@ pub async fn drain_before_close(shared: &Shared, pane: u32, generation: u64) {
             if pipe.queued.load(Ordering::Acquire) == 0 {
                 return;
             }
-            pipe.exited = true;
+            pipe.exited = Some(generation);
             Arc::clone(&pipe.written)
         };
         // A write finished or the pipe closed since the check leaves a permit: no wake is lost.
@@ -204,7 +205,7 @@ pub fn open(
             queued,
             reader,
             written,
-            exited: false,
+            exited: None,
         });
     }
     Ok(())
@@ -285,7 +286,7 @@ mod tests {
             queued: Arc::new(AtomicUsize::new(0)),
             reader: None,
             written: Arc::new(Notify::new()),
-            exited: false,
+            exited: None,
         };
         let chunk = vec![b'x'; 1 << 20];
         for _ in 0..10 {

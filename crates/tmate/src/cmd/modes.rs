@@ -12,7 +12,11 @@ pub fn pipe_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
         return fail("no pane");
     };
     // A pane kept only for its pipe to drain has exited too (tmux checks PANE_EXITED).
-    if p.dead.is_some() || p.pipe.as_ref().is_some_and(|pipe| pipe.pane_exited()) {
+    if p.dead.is_some()
+        || p.pipe
+            .as_ref()
+            .is_some_and(|pipe| pipe.pane_exited(p.generation))
+    {
         return fail("target pane has exited");
     }
     let was_open = p.pipe.take().is_some();
