@@ -77,6 +77,10 @@ pub(crate) trait Engine: Send {
     fn tab_stops(&self) -> Vec<usize>;
     /// The scroll region's first and last rows as tmux keeps them.
     fn scroll_region(&self) -> (usize, usize);
+    /// tmux `screen_write_reset`, not through the parser: a blank screen, the cursor home, no
+    /// scroll region, insert and origin modes off, wrapping on; the pen (colours and
+    /// attributes), charsets, saved cursor and an unfinished sequence stay with the parser.
+    fn reset_screen(&mut self);
 }
 
 /// Most zero-width characters kept on one cell. alacritty appends combining marks to a cell
@@ -459,6 +463,30 @@ impl AlacrittyEngine {
 }
 
 impl Engine for AlacrittyEngine {
+    fn reset_screen(&mut self) {
+        use alacritty_terminal::vte::ansi::{
+            Handler, Mode, NamedMode, NamedPrivateMode, PrivateMode,
+        };
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            let term = &mut self.term;
+            // Cleared in the default colours, as tmux clears with background 8; the pen back after.
+            let pen = std::mem::take(&mut term.grid_mut().cursor.template);
+            term.set_scrolling_region(1, None);
+            term.unset_mode(Mode::Named(NamedMode::Insert));
+            term.unset_private_mode(PrivateMode::Named(NamedPrivateMode::Origin));
+            term.set_private_mode(PrivateMode::Named(NamedPrivateMode::LineWrap));
+            term.grid_mut().reset_region(..);
+            term.goto(0, 0);
+            term.grid_mut().cursor.template = pen;
+        }));
+        if result.is_err() {
+            self.reset_after_panic();
+        }
+        // The region as tracked for `scroll_region` (and the history's drain) follows.
+        self.tap.region_set = false;
+        self.tap.region = (0, self.term.grid().screen_lines().saturating_sub(1));
+    }
+
     fn feed(&mut self, bytes: &[u8]) {
         for chunk in bytes.chunks(FEED_CHUNK) {
             self.feed_chunk(chunk);

@@ -241,6 +241,14 @@ impl PaneTerm {
         self.changed(false);
     }
 
+    /// A blank screen with the cursor home, for the next piece of input through the same
+    /// parser (tmux `screen_write_reset` on view mode's `writing` screen, whose input context
+    /// lives as long as the view): colours and attributes set before carry on.
+    pub fn reset_screen(&mut self) {
+        self.engine.reset_screen();
+        self.changed(true);
+    }
+
     /// tmux's `alternate-screen` option for this pane: off, the program's switches to the
     /// alternate screen (modes 47, 1047, 1049) are ignored from now on.
     pub fn set_alternate_screen(&mut self, allowed: bool) {

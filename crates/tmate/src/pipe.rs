@@ -6,13 +6,18 @@
 //! `PIPE_BACKLOG` bytes wait for a slow command; output arriving while that much waits is
 //! dropped (the command misses it, as a logging pipe that cannot keep up must), so a command
 //! that never reads holds neither the pane nor the server, nor memory beyond that.
+//!
+//! A pane whose program exits stays while output waits for its pipe's command (tmux's
+//! `window_pane_destroy_ready`), so the command gets all of it; tmux waits for ever, here at
+//! most `DRAIN_LIMIT` (`drain_before_close`).
 
 use std::os::fd::OwnedFd;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use crate::server::Shared;
 use crate::state::State;
@@ -22,6 +27,13 @@ pub const PIPE_BACKLOG: usize = 4 << 20;
 
 /// Chunks waiting for a pipe's command, at most (each pane read is one chunk).
 const PIPE_CHUNKS: usize = 4096;
+
+/// Longest a pane whose program has exited waits for its pipe's command to take the output
+/// still queued for it. tmux waits as long as it takes; a command that stopped reading (a
+/// `cat > fifo` nobody opens) would then keep the pane, its window and session for ever, so
+/// past this the pane closes and the command misses what it had not read. A minute is far
+/// more than any command that reads at all needs for the 4 MiB the queue holds.
+pub const DRAIN_LIMIT: Duration = Duration::from_secs(60);
 
 /// Pipes opened so far: a pipe's tasks act on the pane only while it holds their pipe.
 static PIPES: AtomicUsize = AtomicUsize::new(1);
@@ -35,6 +47,13 @@ pub struct PanePipe {
     /// Bytes in `out` not yet written to the command.
     queued: Arc<AtomicUsize>,
     reader: Option<tokio::task::AbortHandle>,
+    /// Wakes a pane waiting for the queue to drain (`drain_before_close`): the writer task
+    /// after each write, and the pipe closing.
+    written: Arc<Notify>,
+    /// The spawn of the pane whose program has exited while the pane waits for this pipe
+    /// (tmux's PANE_EXITED while `window_pane_destroy_ready` says no): pipe-pane refuses the
+    /// pane, until a respawn-pane -k starts another spawn.
+    exited: Option<u64>,
 }
 
 impl Drop for PanePipe {
@@ -42,6 +61,7 @@ impl Drop for PanePipe {
         if let Some(reader) = &self.reader {
             reader.abort();
         }
+        self.written.notify_one();
     }
 }
 
@@ -59,6 +79,44 @@ impl PanePipe {
         self.queued.fetch_add(bytes.len(), Ordering::AcqRel);
         if out.try_send(bytes.to_vec()).is_err() {
             self.queued.fetch_sub(bytes.len(), Ordering::AcqRel);
+        }
+    }
+
+    /// The pane's program of spawn `generation` has exited and the pane is kept for this pipe.
+    pub fn pane_exited(&self, generation: u64) -> bool {
+        self.exited == Some(generation)
+    }
+}
+
+/// Pane `pane`'s program of spawn `generation` has exited and its output has all been read:
+/// while its pipe holds output the command has not taken, the pane stays (tmux closes it from
+/// the pipe's write callback once the queue is empty, or when the pipe closes), for at most
+/// `DRAIN_LIMIT`.
+pub async fn drain_before_close(shared: &Shared, pane: u32, generation: u64) {
+    let deadline = tokio::time::Instant::now() + DRAIN_LIMIT;
+    loop {
+        let written = {
+            let mut st = shared.lock();
+            let Some(pipe) = st
+                .panes
+                .get_mut(&pane)
+                .filter(|p| p.generation == generation)
+                .and_then(|p| p.pipe.as_mut())
+            else {
+                return;
+            };
+            if pipe.queued.load(Ordering::Acquire) == 0 {
+                return;
+            }
+            pipe.exited = Some(generation);
+            Arc::clone(&pipe.written)
+        };
+        // A write finished or the pipe closed since the check leaves a permit: no wake is lost.
+        if tokio::time::timeout_at(deadline, written.notified())
+            .await
+            .is_err()
+        {
+            return;
         }
     }
 }
@@ -123,6 +181,7 @@ pub fn open(
     let (read_half, write_half) = stream.into_split();
     let id = PIPES.fetch_add(1, Ordering::Relaxed);
     let queued = Arc::new(AtomicUsize::new(0));
+    let written = Arc::new(Notify::new());
     let out = request.output.then(|| {
         let (tx, rx) = mpsc::channel(PIPE_CHUNKS);
         tokio::spawn(write_to_command(
@@ -132,6 +191,7 @@ pub fn open(
             rx,
             write_half,
             Arc::clone(&queued),
+            Arc::clone(&written),
         ));
         tx
     });
@@ -144,6 +204,8 @@ pub fn open(
             out,
             queued,
             reader,
+            written,
+            exited: None,
         });
     }
     Ok(())
@@ -168,10 +230,12 @@ async fn write_to_command(
     mut rx: mpsc::Receiver<Vec<u8>>,
     mut socket: tokio::net::unix::OwnedWriteHalf,
     queued: Arc<AtomicUsize>,
+    written: Arc<Notify>,
 ) {
     while let Some(bytes) = rx.recv().await {
         let ok = socket.write_all(&bytes).await.is_ok();
         queued.fetch_sub(bytes.len(), Ordering::AcqRel);
+        written.notify_one();
         if !ok {
             close_if_current(&shared, pane, id);
             return;
@@ -221,6 +285,8 @@ mod tests {
             out: Some(tx),
             queued: Arc::new(AtomicUsize::new(0)),
             reader: None,
+            written: Arc::new(Notify::new()),
+            exited: None,
         };
         let chunk = vec![b'x'; 1 << 20];
         for _ in 0..10 {

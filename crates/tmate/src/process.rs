@@ -467,6 +467,7 @@ pub(crate) async fn program_ended(
             None
         }
     };
+    crate::pipe::drain_before_close(shared, id, generation).await;
     pane_program_ended(shared, id, generation, status);
 }
 

@@ -299,7 +299,8 @@ impl Window {
 
     /// tmux `layout_fix_panes`: with `pane-border-status`, a pane in a cell at the window's
     /// top (or bottom) gives its first (or last) row to its status line; the others use the
-    /// border line between cells.
+    /// border line between cells. A cell of one row leaves its pane none (`#{pane_height}`
+    /// 0, nothing drawn), as in tmux; its terminal keeps one row (`apply_layout`).
     fn with_status_line(&self, mut g: layout::Geometry) -> layout::Geometry {
         let window_rows = if self.zoomed.is_some() {
             self.sy
@@ -311,7 +312,7 @@ impl Window {
             tmate_term::PaneStatus::Top => g.yoff == 0,
             tmate_term::PaneStatus::Bottom => g.yoff.saturating_add(g.sy) == window_rows,
         };
-        if takes_row && g.sy > 1 {
+        if takes_row && g.sy > 0 {
             g.sy -= 1;
             if self.pane_status == tmate_term::PaneStatus::Top {
                 g.yoff += 1;
@@ -698,12 +699,15 @@ pub struct State {
 
 /// Where the marked pane was marked: tmux keeps the session, winlink, window and pane, and the
 /// mark stands only while all four still hold together (`cmd_find_valid_state`). The winlink
-/// is its session's index here; a swap-window or move-window changes what the index holds
-/// (another window id), and renumbering clears the mark (tmux makes new winlinks).
+/// is its session's index and that winlink's serial here: a swap-window changes what the
+/// index holds (another window id), a move-window away and back or renumbering makes a new
+/// winlink.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Marked {
     pub session: u32,
     pub window: u32,
+    /// The winlink's `serial`.
+    pub winlink: u64,
     pub window_id: u32,
     pub pane: u32,
 }
@@ -712,18 +716,30 @@ impl State {
     /// The marked pane while it is still where it was marked (tmux `server_check_marked`).
     pub fn marked(&self) -> Option<Marked> {
         let m = self.marked?;
-        let w = self.window(m.session, m.window)?;
-        (w.id == m.window_id && w.pane_ids().contains(&m.pane)).then_some(m)
+        let s = self.sessions.get(&m.session)?;
+        let link = s.windows.link(&m.window)?;
+        let w = s.windows.get(&m.window)?;
+        (link.serial == m.winlink && w.id == m.window_id && w.pane_ids().contains(&m.pane))
+            .then_some(m)
     }
 
     /// tmux `server_set_marked`.
     pub fn set_marked(&mut self, session: u32, window: u32, pane: u32) {
-        self.marked = self.window(session, window).map(|w| Marked {
-            session,
-            window,
-            window_id: w.id,
-            pane,
-        });
+        let Some(s) = self.sessions.get(&session) else {
+            self.marked = None;
+            return;
+        };
+        self.marked = s
+            .windows
+            .link(&window)
+            .zip(s.windows.get(&window))
+            .map(|(link, w)| Marked {
+                session,
+                window,
+                winlink: link.serial,
+                window_id: w.id,
+                pane,
+            });
     }
 
     /// tmux `session_renumber_windows`: new winlinks, so a mark in the session is lost.
@@ -921,8 +937,9 @@ impl State {
             .filter_map(|id| w.geometry(*id))
             .collect();
         for g in geometries {
+            // A pane with no rows keeps a screen of one, as tmux's `screen_resize` does.
             if let Some(p) = self.panes.get_mut(&g.id)
-                && p.resize(g.sx, g.sy)
+                && p.resize(g.sx, g.sy.max(1))
             {
                 self.effects.push(Effect::ResizePty(g.id));
             }

@@ -11,15 +11,22 @@
 use std::collections::BTreeMap;
 use std::collections::btree_map;
 use std::ops::RangeBounds;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::alerts::Alerts;
 use crate::state::Window;
+
+/// Winlinks made so far: each new one is told apart from any earlier one at its index.
+static SERIALS: AtomicU64 = AtomicU64::new(1);
 
 /// What an index holds: the window it shows (tmux's `struct winlink`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Winlink {
     /// The window's id (`@N`).
     pub window: u32,
+    /// Which winlink this is (tmux tells them apart by address): a window moved away and back
+    /// to an index is in a new one, which the marked pane (held by winlink) is not.
+    pub serial: u64,
     /// Its bell, activity and silence marks (`crate::alerts`): tmux keeps them per winlink,
     /// so the current index of a linked window stays unmarked while its other index is.
     pub alerts: Alerts,
@@ -29,6 +36,7 @@ impl Winlink {
     fn new(window: u32) -> Winlink {
         Winlink {
             window,
+            serial: SERIALS.fetch_add(1, Ordering::Relaxed),
             alerts: Alerts::default(),
         }
     }
@@ -155,7 +163,7 @@ impl Windows {
     }
 
     /// The link at `from` moves to `to` (whose link, if any, is dropped first); the window
-    /// keeps all its other links.
+    /// keeps all its other links. It is a new winlink there, as tmux's move-window makes one.
     pub fn move_link(&mut self, from: u32, to: u32) -> bool {
         let Some(l) = self.links.get(&from).copied() else {
             return false;
@@ -163,7 +171,8 @@ impl Windows {
         if from != to {
             self.remove(&to);
             self.links.remove(&from);
-            self.links.insert(to, l);
+            let serial = Winlink::new(l.window).serial;
+            self.links.insert(to, Winlink { serial, ..l });
         }
         true
     }
@@ -300,6 +309,19 @@ mod tests {
         assert_eq!(ids(&ws), [(3, 11), (4, 11)]);
         assert_eq!(ws.range(4..).map(|(i, _)| *i).collect::<Vec<_>>(), [4]);
         assert_eq!(ws.iter().next_back().map(|(i, _)| *i), Some(4));
+    }
+
+    #[test]
+    fn a_moved_link_is_a_new_winlink_and_a_swapped_one_is_not() {
+        let mut ws = windows();
+        let serial = |ws: &Windows, idx| ws.link(&idx).map(|l| l.serial);
+        let first = serial(&ws, 1);
+        assert!(ws.move_link(1, 5));
+        assert!(ws.move_link(5, 1));
+        assert_ne!(serial(&ws, 1), first);
+        let (zero, one) = (serial(&ws, 0), serial(&ws, 1));
+        assert!(ws.swap_links(0, 1));
+        assert_eq!((serial(&ws, 0), serial(&ws, 1)), (one, zero));
     }
 
     #[test]

@@ -179,6 +179,34 @@ async fn run_shell_output_goes_to_view_mode_like_tmux() {
         .await;
 }
 
+/// run-shell output goes through one terminal for the view's life (tmux's `writing` screen
+/// and its input parser): colours and attributes set on one line carry to the next ones, and
+/// to the next command's lines, until reset.
+#[tokio::test]
+async fn run_shell_colours_carry_from_line_to_line_like_tmux() {
+    let mut p = Pair::start("", COLS, ROWS, Some(&printing("pane text\\n"))).await;
+    p.same_screens_when("the pane", |s| s.contains("pane text"))
+        .await;
+    both(
+        &p,
+        &[
+            "run-shell",
+            "printf '\\033[31;1mred\\nstill red\\033[44m\\non blue\\033[m\\nplain\\n'",
+        ],
+    );
+    p.same_screens_when("the output", |s| s.contains("plain"))
+        .await;
+    both(&p, &["run-shell", "printf '\\033[4;32munder\\n'"]);
+    p.same_screens_when("the second", |s| s.contains("under"))
+        .await;
+    both(
+        &p,
+        &["run-shell", "printf 'still under\\033[m\\nplain again\\n'"],
+    );
+    p.same_screens_when("the third", |s| s.contains("plain again"))
+        .await;
+}
+
 #[tokio::test]
 async fn config_errors_show_in_view_mode_like_tmux() {
     // A parse error refuses the whole file (tmux 3.3a): one error, from line 2.

@@ -298,3 +298,77 @@ async fn twelve_hour_clock_in_colour_and_a_small_pane() {
     p.run_both(&["resize-pane", "-t", "main:0.1", "-x", "50"]);
     p.same_screens(Some(24), "resized clocks").await;
 }
+
+/// A pane whose program exits while its pipe's command has not yet taken all its output stays
+/// until the command has it (tmux's `window_pane_destroy_ready`), then closes: the command
+/// gets every byte.
+#[test]
+fn an_exited_pane_waits_for_its_pipe_to_drain() {
+    let muxes = both("cat");
+    let want: String = (1..=200_000).map(|i| format!("{i}\r\n")).collect();
+    for m in &muxes {
+        let (ready, go, log) = (
+            m.dir.path().join("ready"),
+            m.dir.path().join("go"),
+            m.dir.path().join("log"),
+        );
+        let program = format!(
+            "while [ ! -e {} ]; do sleep 0.05; done; seq 1 200000",
+            ready.display()
+        );
+        let pane = m.run(&[
+            "new-window",
+            "-d",
+            "-P",
+            "-F",
+            "#{pane_id} #{pane_pid}",
+            "-t",
+            "main:1",
+            &program,
+        ]);
+        let (pane, pid) = pane.trim().split_once(' ').unwrap();
+        // The command reads nothing until `go` exists: most of the output waits for it.
+        let command = format!(
+            "while [ ! -e {} ]; do sleep 0.05; done; cat > {}",
+            go.display(),
+            log.display()
+        );
+        m.run(&["pipe-pane", "-t", pane, &command]);
+        std::fs::write(&ready, "").unwrap();
+        // The program has exited and been reaped by the server.
+        let deadline = Instant::now() + DEADLINE;
+        while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+            assert!(Instant::now() < deadline, "{pid} never ended");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert_eq!(
+            m.run(&[
+                "list-panes",
+                "-a",
+                "-F",
+                "#{pane_id} #{pane_pipe} #{pane_dead}"
+            ]),
+            format!("%0 0 0\n{pane} 1 0\n"),
+            "{}: the pane waits for its pipe",
+            m.program.display()
+        );
+        // It has exited all the same: no new pipe.
+        let out = m.run_output(&["pipe-pane", "-t", pane, "cat"]);
+        assert_eq!(
+            (
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).into_owned()
+            ),
+            (Some(1), "target pane has exited\n".to_string()),
+            "{}: pipe-pane on the waiting pane",
+            m.program.display()
+        );
+        std::fs::write(&go, "").unwrap();
+        m.wait_for(
+            &["list-panes", "-a", "-F", "#{pane_id}"],
+            "the pane gone",
+            |o| o == "%0\n",
+        );
+        wait_file(&log, want.as_bytes());
+    }
+}

@@ -758,3 +758,34 @@ async fn our_host_names_its_session_with_an_account_key() {
         "alice/box"
     );
 }
+
+/// A pane with no rows (a one-row cell under `pane-border-status`, laid out as tmux 3.3a and
+/// tmate 2.4 do) goes to the relay as it is: the relay takes the layout (a refused one would
+/// end the host's session) and its viewers go on typing into the other pane.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pane_with_no_rows_is_shared() {
+    let relay = TestRelay::start().await;
+    let mux = Mux::tmate().with_config(&relay.tmate_conf());
+    host_ok(&mux, &["new-session", "-d", "-x", "100", "-y", "30"]);
+    host_ok(&mux, &["wait", "tmate-ready"]);
+    let ssh = host_ok(&mux, &["display", "-p", "#{tmate_ssh}"]);
+    host_ok(&mux, &["split-window", "-v", "-b", "-d", "-l", "1"]);
+    host_ok(&mux, &["set", "-g", "pane-border-status", "top"]);
+    assert_eq!(
+        host_ok(&mux, &["display", "-p", "-t", ":.0", "#{pane_height}"]),
+        "0\n"
+    );
+    wait_capture(&mux, "the prompt", shows_prompt);
+    let mut viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh.trim()), 100, 30).await;
+    viewer
+        .wait_text("the prompt", |s| !s.trim().is_empty())
+        .await;
+    viewer.type_bytes(b"echo marker\r").await;
+    wait_capture(&mux, "marker typed by the viewer", |t| {
+        has_line(t, "marker")
+    });
+    viewer
+        .wait_text("the echo's output", |s| has_line(s, "marker"))
+        .await;
+    host_ok(&mux, &["kill-server"]);
+}

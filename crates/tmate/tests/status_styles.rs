@@ -157,6 +157,44 @@ set -g pane-active-border-style 'fg=colour46'
     p.same_rows(0..24, "pane-border-format");
 }
 
+/// One-row cells at the window's top and bottom under `pane-border-status`: their panes have
+/// no rows, so only their status lines show (tmux 3.3a), `top` and `bottom`.
+#[tokio::test]
+async fn one_row_cells_under_pane_status_lines() {
+    let config = "set -g status-right 'R'\n";
+    let setup: &[&[&str]] = &[
+        &[
+            "split-window",
+            "-v",
+            "-b",
+            "-l",
+            "1",
+            "printf top; exec cat",
+        ],
+        &[
+            "split-window",
+            "-v",
+            "-l",
+            "1",
+            "-t",
+            ":.1",
+            "printf bottom; exec cat",
+        ],
+        &["select-pane", "-t", ":.1"],
+    ];
+    let mut p = same_screen(config, setup, "bottom").await;
+    // The first row holds the top pane's status line, the last the bottom pane's.
+    for (value, row, label) in [("top", 0, "0 \""), ("bottom", 22, "2 \"")] {
+        for m in &p.muxes {
+            m.run(&["set", "-g", "pane-border-status", value]);
+        }
+        for c in &mut p.clients {
+            c.wait_for(value, |c| c.row(row).contains(label)).await;
+        }
+        p.same_screens(Some(24), value).await;
+    }
+}
+
 /// `window-style` and `window-active-style` (the usual "dim the other panes" config) colour
 /// each pane's default-coloured cells as tmux 3.3a draws them, following the active pane.
 #[tokio::test]

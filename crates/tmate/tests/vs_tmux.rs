@@ -530,6 +530,33 @@ fn pane_border_status_geometry_matches_tmux() {
     ]);
 }
 
+/// A cell of one row at the window's edge under `pane-border-status` leaves its pane no rows
+/// (tmux 3.3a's `layout_fix_panes`: height 0, below its status line with `top`), while its
+/// screen keeps one (`capture-pane`).
+#[test]
+fn a_one_row_cell_under_a_pane_status_line_has_no_rows() {
+    let lsp: &[&str] = &[
+        "list-panes",
+        "-F",
+        "#{pane_index} #{pane_left},#{pane_top} #{pane_width}x#{pane_height} #{pane_bottom} \
+         #{pane_at_top} #{pane_at_bottom}",
+    ];
+    compare_outcomes(&[
+        &["new-session", "-d", "-x", "40", "-y", "12"],
+        &["split-window", "-v", "-b", "-l", "1"],
+        &["split-window", "-v", "-l", "1", "-t", ":.1"],
+        &["set", "-g", "pane-border-status", "top"],
+        lsp,
+        &["capture-pane", "-p", "-t", ":.0"],
+        &["split-window", "-v", "-t", ":.0"],
+        &["set", "-g", "pane-border-status", "bottom"],
+        lsp,
+        &["capture-pane", "-p", "-t", ":.2"],
+        &["set", "-g", "pane-border-status", "off"],
+        lsp,
+    ]);
+}
+
 /// With `pane-border-status`, a pane that gives a row to its status line needs one more:
 /// tmux 3.3a refuses to stack-split or join into it at 3 rows (another 3-row pane splits),
 /// and resize-pane and a smaller window keep it 2 rows high.

@@ -621,6 +621,34 @@ fn marked_pane_matches_tmux() {
     ]);
 }
 
+/// tmux holds the mark by its winlink: a window moved to another index and back sits in a new
+/// winlink, so it is no longer marked (nor is it while away); swapped away and back, it is the
+/// same winlink again.
+#[test]
+fn a_marked_window_moved_away_and_back_is_unmarked() {
+    same(&[
+        &["new-session", "-d", "-s", "a", "-x", "80", "-y", "24"],
+        &["new-window", "-d"],
+        &["split-window", "-t", "a:1"],
+        &["select-pane", "-m", "-t", "a:1.0"],
+        LSM,
+        &["move-window", "-s", "a:1", "-t", "a:5"],
+        LSM,
+        &["display", "-p", "-t", "{marked}", "#{pane_id}"],
+        &["move-window", "-s", "a:5", "-t", "a:1"],
+        LSM,
+        &["display", "-p", "-t", "{marked}", "#{pane_id}"],
+        &["display", "-p", "-t", "~", "#{pane_id}"],
+        // Swapped away and back: the winlink holds its window again, marked as before.
+        &["select-pane", "-m", "-t", "a:1.1"],
+        &["swap-window", "-s", "a:0", "-t", "a:1"],
+        LSM,
+        &["swap-window", "-s", "a:0", "-t", "a:1"],
+        LSM,
+        &["display", "-p", "-t", "{marked}", "#{pane_id}"],
+    ]);
+}
+
 const SIZES: &[&str] = &[
     "list-windows",
     "-t",

@@ -11,7 +11,12 @@ pub fn pipe_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
     let Some(p) = state.panes.get_mut(&t.pane) else {
         return fail("no pane");
     };
-    if p.dead.is_some() {
+    // A pane kept only for its pipe to drain has exited too (tmux checks PANE_EXITED).
+    if p.dead.is_some()
+        || p.pipe
+            .as_ref()
+            .is_some_and(|pipe| pipe.pane_exited(p.generation))
+    {
         return fail("target pane has exited");
     }
     let was_open = p.pipe.take().is_some();

@@ -68,16 +68,14 @@ impl Backing {
         self.lines.len().saturating_sub(self.sy)
     }
 
-    /// View mode: write `text` as tmux's `window_copy_add` does, on a new line after the last
-    /// one. `parse`: through a terminal as run-shell output is (escape sequences apply, the
-    /// line is cut at the pane's width); else as plain text that wraps. Returns how many lines
-    /// went into the history (the caller keeps its view on the same lines, as tmux does).
-    pub fn add(&mut self, text: &str, parse: bool) -> usize {
-        let text = cut(text);
-        let rows = if parse {
-            vec![parsed_row(text, self.sx)]
-        } else {
-            plain_rows(text, self.sx)
+    /// View mode: write a line as tmux's `window_copy_add` does, on a new line after the last
+    /// one: `parsed`, the row run-shell output gave in the view's terminal (`parsed_row`), cut
+    /// at the width; else `text` as plain text that wraps. Returns how many lines went into
+    /// the history (the caller keeps its view on the same lines, as tmux does).
+    pub fn add(&mut self, text: &str, parsed: Option<GridLine>) -> usize {
+        let rows = match parsed {
+            Some(row) => vec![cut_row(row, self.sx)],
+            None => plain_rows(cut(text), self.sx),
         };
         let before = self.hsize();
         let mut dropped = 0;
@@ -254,20 +252,41 @@ fn cut(text: &str) -> &str {
     text.get(..end).unwrap_or("")
 }
 
-/// `text` through a one-row terminal of the pane's width (tmux parses run-shell output into
-/// its `writing` screen and copies the first row).
-fn parsed_row(text: &str, sx: usize) -> GridLine {
-    let cols = u16::try_from(sx).unwrap_or(u16::MAX).max(1);
-    // Rows enough for the text to wrap into (it is cut at MAX_LINE_BYTES), so the first row
-    // never scrolls away.
-    let rows = u16::try_from(text.len() / usize::from(cols) + 2).unwrap_or(u16::MAX);
-    let mut term = PaneTerm::new(cols, rows, 0);
-    // No newline moves off the first row.
-    let clean: String = text.chars().filter(|c| *c != '\n').collect();
-    term.feed(clean.as_bytes());
-    let mut line = term.grid_line(0).unwrap_or_default();
+/// `text` through view mode's terminal (tmux `window_copy_vadd`: the `writing` screen, of the
+/// pane's size when the view began, is reset for each line, but its input parser lives as
+/// long as the view, so colours and attributes set on one line carry to the next); its first
+/// row.
+pub fn parsed_row(writing: &mut PaneTerm, text: &str) -> GridLine {
+    writing.reset_screen();
+    // No newline moves off the first row (tmux's lines come without one).
+    let clean: String = cut(text).chars().filter(|c| *c != '\n').collect();
+    writing.feed(clean.as_bytes());
+    let (_, rows) = writing.size();
+    let top = writing.total_lines().saturating_sub(usize::from(rows));
+    let mut line = writing.grid_line(top).unwrap_or_default();
     line.wrapped = false;
     line
+}
+
+/// The cells of `row` that fit in `sx` columns (tmux's `screen_write_fast_copy` of the first
+/// row: the view's terminal keeps its first width, the pane may have shrunk since); a wide
+/// character that would not fit is left out whole.
+fn cut_row(mut row: GridLine, sx: usize) -> GridLine {
+    let mut width = 0;
+    let mut keep = 0;
+    for (i, c) in row.cells.iter().enumerate() {
+        if c.width == 0 {
+            keep = i + 1;
+            continue;
+        }
+        width += usize::from(c.width);
+        if width > sx {
+            break;
+        }
+        keep = i + 1;
+    }
+    row.cells.truncate(keep);
+    row
 }
 
 /// Plain text in rows of `sx` columns, wrapping like tmux's `screen_write_vnputs` (control
@@ -354,14 +373,20 @@ impl<'a> Grid<'a> {
 mod tests {
     use super::*;
 
+    /// Plain text as a row, as the view's terminal would give it.
+    fn row(text: &str) -> Option<GridLine> {
+        let mut writing = PaneTerm::new(10, 3, 0);
+        Some(parsed_row(&mut writing, text))
+    }
+
     #[test]
     fn view_lines_fill_the_screen_then_the_history() {
         let mut b = Backing::empty(10, 3);
-        assert_eq!(b.add("a", true), 0);
-        assert_eq!(b.add("b", true), 0);
-        assert_eq!(b.add("c", true), 0);
+        assert_eq!(b.add("", row("a")), 0);
+        assert_eq!(b.add("", row("b")), 0);
+        assert_eq!(b.add("", row("c")), 0);
         assert_eq!(
-            b.add("d", true),
+            b.add("", row("d")),
             1,
             "the fourth line scrolls one into history"
         );
@@ -374,12 +399,43 @@ mod tests {
     #[test]
     fn plain_view_lines_wrap_and_parsed_ones_are_cut() {
         let mut b = Backing::empty(4, 5);
-        b.add("abcdef", false);
-        b.add("\x1b[31mghijkl", true);
+        let mut writing = PaneTerm::new(4, 5, 0);
+        b.add("abcdef", None);
+        let parsed = parsed_row(&mut writing, "\x1b[31mghijkl");
+        b.add("", Some(parsed));
         let g = Grid::new(&b);
         assert!(g.wrapped(0));
         assert_eq!(g.line(1).text(0, 4).trim_end(), "ef");
         assert_eq!(g.line(2).text(0, 4), "ghij");
         assert_eq!(g.line(3).length(), 0);
+    }
+
+    #[test]
+    fn the_views_terminal_keeps_its_pen_and_parser_from_line_to_line() {
+        let mut writing = PaneTerm::new(10, 3, 0);
+        let red = |l: &GridLine, x: usize| {
+            l.cells.get(x).map(|c| c.style.fg) == Some(tmate_term::Color::Indexed(1))
+        };
+        let first = parsed_row(&mut writing, "\x1b[31mred");
+        assert!(red(&first, 0));
+        let second = parsed_row(&mut writing, "x");
+        assert_eq!(second.text(0, 1), "x", "the screen starts blank again");
+        assert!(red(&second, 0), "the colour carries on");
+        assert!(
+            !second
+                .cells
+                .get(1)
+                .is_some_and(|c| c.text != " " && !c.text.is_empty())
+        );
+        // A sequence cut between lines ends on the next one.
+        let _ = parsed_row(&mut writing, "\x1b[0m\x1b[3");
+        let third = parsed_row(&mut writing, "2my");
+        assert_eq!(third.text(0, 1), "y");
+        assert_eq!(
+            third.cells.first().map(|c| c.style.fg),
+            Some(tmate_term::Color::Indexed(2))
+        );
+        // A row wider than the view now is cut.
+        assert_eq!(cut_row(third, 0).cells.len(), 0);
     }
 }

@@ -53,7 +53,7 @@ pub enum Jump {
 }
 
 /// The copy-mode state of a pane.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct CopyMode {
     /// Lines scrolled back into history.
     pub oy: usize,
@@ -104,6 +104,9 @@ pub struct CopyMode {
     pub separators: String,
     /// The window's `mode-style` (the indicator, the selection) and match styles.
     pub styles: super::draw::Styles,
+    /// View mode: the terminal run-shell output goes through (tmux's `writing` screen and its
+    /// input context, one for the view's life).
+    writing: Option<Box<PaneTerm>>,
 }
 
 /// tmux's `grid_reader`: a position walked over the grid.
@@ -321,13 +324,23 @@ impl CopyMode {
         CopyMode {
             backing: Arc::new(Backing::empty(sx, sy)),
             view: true,
+            writing: Some(Box::new(PaneTerm::new(sx.max(1), sy.max(1), 0))),
             ..CopyMode::default()
         }
     }
 
     /// View mode: add a line (tmux `window_copy_add`); the view stays on the same lines.
+    /// `parse`: through the view's terminal.
     pub fn add_line(&mut self, text: &str, parse: bool) {
-        let pushed = Arc::make_mut(&mut self.backing).add(text, parse);
+        let (sx, sy) = self.backing.size();
+        let parsed = parse.then(|| {
+            let writing = self.writing.get_or_insert_with(|| {
+                let size = |n: usize| u16::try_from(n).unwrap_or(u16::MAX).max(1);
+                Box::new(PaneTerm::new(size(sx), size(sy), 0))
+            });
+            super::backing::parsed_row(writing, text)
+        });
+        let pushed = Arc::make_mut(&mut self.backing).add(text, parsed);
         self.oy = (self.oy + pushed).min(self.backing.hsize());
     }
 
