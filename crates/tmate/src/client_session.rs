@@ -115,9 +115,6 @@ pub(crate) fn client_arrived(st: &mut State, sid: u32, client: u32) {
     let now = std::time::Instant::now();
     session_activity(st, sid, now);
     if let Some(s) = st.sessions.get_mut(&sid) {
-        // The assume-paste clock counts from here (keys typed at once after attaching may
-        // be a paste).
-        s.paste.touch(now);
         s.last_attached = s.activity_time;
         let current = s.current;
         if let Some(l) = s.windows.link_mut(&current) {

@@ -385,8 +385,9 @@ pub struct PasteClock {
 }
 
 impl PasteClock {
-    /// A mouse event, or a client coming to the session, at `now` (tmux's
-    /// `session_update_activity` for it): the next key is timed from here.
+    /// A mouse event at `now` (tmux's `session_update_activity` for it): the next key is
+    /// timed from here. (tmux also restarts the clock when a client attaches; not done here,
+    /// so that keys typed at once after attaching are not taken for a paste.)
     pub fn touch(&mut self, now: std::time::Instant) {
         self.last = Some(now);
     }
@@ -437,11 +438,7 @@ impl Session {
             activity_time: now,
             last_attached: 0,
             raised_window: Default::default(),
-            // tmux's session_create is the session's first activity, the paste clock's too.
-            paste: PasteClock {
-                last: Some(std::time::Instant::now()),
-                pasting: false,
-            },
+            paste: PasteClock::default(),
             lock_at: None,
         }
     }

@@ -409,22 +409,6 @@ async fn pasted_keys_skip_the_key_tables() {
     p.run_both(&["capture-pane", "-p"]);
 }
 
-/// tmux 3.3a restarts the session's `assume-paste-time` clock when a client attaches
-/// (`server_client_set_session`): with a long paste time the first key after attaching starts
-/// a paste, so a root binding typed next goes to the pane as text.
-#[tokio::test]
-async fn attaching_restarts_the_paste_clock() {
-    let config = "set -g assume-paste-time 10000\nbind -n x new-window -n made\n";
-    let mut p = Pair::start_shown(config, Some("cat")).await;
-    p.send(b"a").await;
-    p.wait_text("the first key typed", "a").await;
-    p.send(b"x").await;
-    p.wait_text("the bound key typed as text", "ax").await;
-    p.same_screens(None, "keys after attaching").await;
-    let windows: &[&str] = &["display-message", "-p", "#{session_windows}"];
-    assert_eq!(p.run_both(windows).trim(), "1");
-}
-
 /// The same command's outcome on both.
 fn both(muxes: &[Mux; 2], args: &[&str]) -> String {
     let out: Vec<String> = muxes.iter().map(|m| m.run(args)).collect();

@@ -391,8 +391,8 @@ impl<'a> AttachedClient<'a> {
             kind::UNLOCK | kind::WAKEUP if self.suspended => {
                 // tmux's tty_start_tty and a full redraw.
                 self.suspended = false;
-                // tmux's MSG_UNLOCK updates the session's activity: the lock timer and the
-                // assume-paste clock restart.
+                // tmux's MSG_UNLOCK updates the session's activity: the lock timer restarts
+                // (tmux's assume-paste clock too; not here, see `PasteClock::touch`).
                 let mut st = self.shared.lock();
                 let now = crate::state::now_secs();
                 if let Some(c) = st.clients.get_mut(&self.id) {
@@ -400,9 +400,6 @@ impl<'a> AttachedClient<'a> {
                 }
                 let at = Instant::now();
                 crate::client_session::session_activity(&mut st, self.sid, at);
-                if let Some(s) = st.sessions.get_mut(&self.sid) {
-                    s.paste.touch(at);
-                }
                 drop(st);
                 self.renderer.enter(&mut self.out);
                 self.status_cache = None;
