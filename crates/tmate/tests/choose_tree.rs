@@ -853,36 +853,25 @@ async fn copy_mode_over_choose_tree_and_back() {
     settle(&mut p, "window 1", |s| s.contains(" 1 (sort: index) ")).await;
     p.send(b"\x1b[C").await;
     settle(&mut p, "window 1 expanded", |s| s.contains("- 1: w1")).await;
+    let mode = [
+        "display",
+        "-p",
+        "-t",
+        "main",
+        "#{pane_in_mode} #{pane_mode}",
+    ];
     p.run_both(&["copy-mode", "-t", "main"]);
     p.same_screens_when("copy mode over the tree", |s| {
         s.contains("[0/") && !s.contains("(sort: ")
     })
     .await;
-    assert_eq!(
-        p.run_both(&[
-            "display",
-            "-p",
-            "-t",
-            "main",
-            "#{pane_in_mode} #{pane_mode}"
-        ]),
-        "2 copy-mode\n"
-    );
+    assert_eq!(p.run_both(&mode), "2 copy-mode\n");
     p.send(b"q").await;
     settle(&mut p, "the tree again", |s| {
         s.contains(" 1 (sort: index) ") && s.contains("- 1: w1") && !s.contains("[0/")
     })
     .await;
-    assert_eq!(
-        p.run_both(&[
-            "display",
-            "-p",
-            "-t",
-            "main",
-            "#{pane_in_mode} #{pane_mode}"
-        ]),
-        "1 tree-mode\n"
-    );
+    assert_eq!(p.run_both(&mode), "1 tree-mode\n");
     // The tree still works: Enter chooses the line it was on.
     p.send(b"\r").await;
     p.status("window 1", |r| r.contains("1:w1*")).await;

@@ -113,10 +113,15 @@ async fn recording_listener() -> (
     (config, fingerprint, listener, port)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn startup_stream_matches_tmate_2_4() {
+/// A recording relay for one host connection and a `Mux` whose config points at it with three
+/// lines (server, port, ed25519 fingerprint): the Mux, what the host sends, the relay's task.
+async fn recorded_host() -> (
+    Mux,
+    mpsc::UnboundedReceiver<Vec<u8>>,
+    tokio::task::JoinHandle<()>,
+) {
     let (config, fingerprint, listener, port) = recording_listener().await;
-    let (tx, mut rx) = mpsc::unbounded_channel();
+    let (tx, rx) = mpsc::unbounded_channel();
     let server = tokio::spawn(async move {
         let (stream, _) = listener.accept().await.unwrap();
         let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
@@ -124,13 +129,17 @@ async fn startup_stream_matches_tmate_2_4() {
             .unwrap();
         let _ = running.await;
     });
-
-    // The fixture's host had exactly these three config lines.
     let conf = format!(
         "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
          set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
     );
-    let mux = Mux::tmate().with_config(&conf);
+    (Mux::tmate().with_config(&conf), rx, server)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn startup_stream_matches_tmate_2_4() {
+    // The fixture's host had exactly the three config lines `recorded_host` writes.
+    let (mux, mut rx, server) = recorded_host().await;
     let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
     run(&["new-session", "-d", "-x", "80", "-y", "24"]);
     run(&["wait", "tmate-ready"]);
@@ -404,20 +413,7 @@ async fn reconnect_snapshot_keeps_the_alternate_screen() {
 /// prompts on the status line, which the relay does not mirror).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn view_mode_lines_reach_the_relay_as_write_copy_mode() {
-    let (config, fingerprint, listener, port) = recording_listener().await;
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let server = tokio::spawn(async move {
-        let (stream, _) = listener.accept().await.unwrap();
-        let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
-            .await
-            .unwrap();
-        let _ = running.await;
-    });
-    let conf = format!(
-        "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
-         set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
-    );
-    let mux = Mux::tmate().with_config(&conf);
+    let (mux, mut rx, server) = recorded_host().await;
     let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
     let run_any = |args: &[&str]| tokio::task::block_in_place(|| mux.run_output(args));
     run(&["new-session", "-d", "-x", "80", "-y", "24"]);
@@ -483,20 +479,7 @@ async fn view_mode_lines_reach_the_relay_as_write_copy_mode() {
 /// mode on top ends the relay's copy mode.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_relay_sees_the_top_of_the_mode_stack() {
-    let (config, fingerprint, listener, port) = recording_listener().await;
-    let (tx, mut rx) = mpsc::unbounded_channel();
-    let server = tokio::spawn(async move {
-        let (stream, _) = listener.accept().await.unwrap();
-        let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
-            .await
-            .unwrap();
-        let _ = running.await;
-    });
-    let conf = format!(
-        "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
-         set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
-    );
-    let mux = Mux::tmate().with_config(&conf);
+    let (mux, mut rx, server) = recorded_host().await;
     let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
     run(&["new-session", "-d", "-x", "80", "-y", "24"]);
     run(&["wait", "tmate-ready"]);

@@ -63,18 +63,7 @@ async fn headless_host_viewers_type_and_see() {
     assert!(log.contains("[tmate] ssh session: "), "messages: {log}");
 
     // The prompt itself, not just any output: keys typed before the shell is up can be lost.
-    wait_capture(&mux, "the prompt", shows_prompt);
-    let mut viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh), 100, 30).await;
-    viewer
-        .wait_text("the prompt", |s| !s.trim().is_empty())
-        .await;
-    viewer.type_bytes(b"echo marker\r").await;
-    wait_capture(&mux, "marker typed by the viewer", |t| {
-        has_line(t, "marker")
-    });
-    viewer
-        .wait_text("the echo's output", |s| has_line(s, "marker"))
-        .await;
+    let mut viewer = a_viewer_types_a_line(&mux, relay.addr, ssh).await;
 
     // A read-only viewer sees the session but its typing goes nowhere; a later read-write
     // line proves the ro input had its chance to arrive.
@@ -775,17 +764,22 @@ async fn a_pane_with_no_rows_is_shared() {
         host_ok(&mux, &["display", "-p", "-t", ":.0", "#{pane_height}"]),
         "0\n"
     );
-    wait_capture(&mux, "the prompt", shows_prompt);
-    let mut viewer = ScriptedViewer::connect(relay.addr, &token_of(ssh.trim()), 100, 30).await;
+    let _viewer = a_viewer_types_a_line(&mux, relay.addr, ssh.trim()).await;
+    host_ok(&mux, &["kill-server"]);
+}
+
+/// Once the host's prompt shows, a read-write viewer joins with the `ssh` line's token (100x30),
+/// types `echo marker`, and the line reaches the pane and the echo's output the viewer.
+async fn a_viewer_types_a_line(mux: &Mux, relay: SocketAddr, ssh: &str) -> ScriptedViewer {
+    wait_capture(mux, "the prompt", shows_prompt);
+    let mut viewer = ScriptedViewer::connect(relay, &token_of(ssh), 100, 30).await;
     viewer
         .wait_text("the prompt", |s| !s.trim().is_empty())
         .await;
     viewer.type_bytes(b"echo marker\r").await;
-    wait_capture(&mux, "marker typed by the viewer", |t| {
-        has_line(t, "marker")
-    });
+    wait_capture(mux, "marker typed by the viewer", |t| has_line(t, "marker"));
     viewer
         .wait_text("the echo's output", |s| has_line(s, "marker"))
         .await;
-    host_ok(&mux, &["kill-server"]);
+    viewer
 }
