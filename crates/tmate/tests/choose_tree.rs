@@ -922,3 +922,54 @@ async fn marked_pane_borders_and_choose_tree_marks() {
         "#{window_index}.#{pane_index} #{pane_marked} #{pane_marked_set} #{window_marked_flag}",
     ]);
 }
+
+/// choose-tree's `time` order (`-O time`, and `O` back to it) against tmux 3.3a's: sessions by
+/// their last activity (made, attached, a key typed), newest first; windows by theirs (made,
+/// output, made current), newest first; panes by when each was last made active, earliest
+/// first. Sessions and windows are made in an order the index and name orders do not give.
+#[tokio::test]
+async fn choose_tree_time_order_as_tmux() {
+    let mut p = Pair::start(BASE_CONFIG, 80, 40, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    for m in &p.muxes {
+        m.run(&["new-window", "-d", "-n", "a", "cat"]);
+        m.run(&["new-window", "-d", "-n", "b", "cat"]);
+        m.run(&["split-window", "-d", "-t", "main:1", "cat"]);
+        m.run(&["select-pane", "-t", "main:1.1"]);
+        m.run(&["select-pane", "-t", "main:1.0"]);
+        m.run(&["new-session", "-d", "-s", "zz", "-n", "z0", "cat"]);
+        m.run(&["new-session", "-d", "-s", "aa", "-n", "a0", "cat"]);
+        m.run(&[
+            "choose-tree",
+            "-t",
+            "main:0",
+            "-O",
+            "time",
+            "-F",
+            "#{?pane_format,pane #{pane_index},#{?window_format,#{window_name},#{session_name}}}",
+        ]);
+    }
+    // Newest first: aa, zz, then main (attached before they were made).
+    settle(&mut p, "the tree by time", |s| {
+        s.contains("(sort: time)") && s.find("aa").is_some_and(|a| s.find("zz") > Some(a))
+    })
+    .await;
+    // O cycles index, name, time: main's typed keys make it the newest session.
+    p.send(b"O").await;
+    settle(&mut p, "by index", |s| s.contains("(sort: index)")).await;
+    p.send(b"O").await;
+    settle(&mut p, "by name", |s| s.contains("(sort: name)")).await;
+    p.send(b"O").await;
+    settle(&mut p, "by time again", |s| s.contains("(sort: time)")).await;
+    // Window 2 made current, then window 0 again: 2 is newer than 1.
+    for m in &p.muxes {
+        m.run(&["select-window", "-t", "main:2"]);
+        m.run(&["select-window", "-t", "main:0"]);
+    }
+    p.send(b"r").await;
+    settle(&mut p, "by time, reversed", |s| {
+        s.contains("(sort: time, reversed)")
+    })
+    .await;
+}
