@@ -973,3 +973,41 @@ async fn choose_tree_time_order_as_tmux() {
     })
     .await;
 }
+
+/// choose-buffer's `e`: the `editor` (here a `sed` that changes the first `a` of each line)
+/// runs on the current buffer's text in a popup, which closes when it exits; the buffer then
+/// holds the edited text, in the list and for show-buffer, as in tmux 3.3a.
+#[tokio::test]
+async fn choose_buffer_e_edits_in_the_editor() {
+    let config = format!("{BASE_CONFIG}set -s editor 'sed -i s/a/b/'\n");
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    for m in &p.muxes {
+        m.run(&["set-buffer", "-b", "mine", "banana\nand a"]);
+        m.run(&["set-buffer", "-b", "other", "aaa"]);
+    }
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-buffer -F '#{buffer_sample}'\r").await;
+    settle(&mut p, "two buffers", |s| {
+        s.contains("(1) mine: banana") && s.contains(" other (sort: time) ")
+    })
+    .await;
+    p.send(b"j").await;
+    settle(&mut p, "mine current", |s| {
+        s.contains(" mine (sort: time) ")
+    })
+    .await;
+    p.send(b"e").await;
+    for m in &p.muxes {
+        m.wait_for(&["show-buffer", "-b", "mine"], "the edited buffer", |s| {
+            s != "banana\nand a"
+        });
+    }
+    assert_eq!(p.run_both(&["show-buffer", "-b", "mine"]), "bbnana\nbnd a");
+    p.run_both(&["show-buffer", "-b", "other"]);
+    settle(&mut p, "the edited sample", |s| {
+        s.contains("(1) mine: bbnana")
+    })
+    .await;
+}
