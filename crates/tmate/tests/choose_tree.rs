@@ -1011,3 +1011,65 @@ async fn choose_buffer_e_edits_in_the_editor() {
     })
     .await;
 }
+
+/// choose-client's `size`, `creation` and `activity` orders against tmux 3.3a's: two clients
+/// of different sizes, the second attached last, then the first typing a key. The clients'
+/// names are their ptys (different for tmux and us), so the lines are compared by the size
+/// the format shows.
+#[tokio::test]
+async fn choose_client_orders_as_tmux() {
+    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    let mut seconds = Vec::new();
+    for m in &p.muxes {
+        let mut c = m.attach_client(100, 30);
+        c.wait_for("the second client's frame", |c| {
+            c.is_raw() && c.last_row().starts_with("[main]")
+        })
+        .await;
+        seconds.push(c);
+    }
+    // The sizes the list shows, in its order, from the first client's screen.
+    let order = |c: &tmate_fixtures::pty_client::PtyClient| -> Vec<String> {
+        (0..c.rows())
+            .map(|r| c.row(r))
+            .filter(|l| l.starts_with('('))
+            .filter_map(|l| l.split(": ").nth(1).map(|s| s.trim().to_string()))
+            .collect()
+    };
+    let mut shown = Vec::new();
+    for sort in ["size", "creation"] {
+        for m in &p.muxes {
+            m.run(&[
+                "choose-client",
+                "-t",
+                "main",
+                "-O",
+                sort,
+                "-F",
+                "#{client_width}x#{client_height}",
+            ]);
+        }
+        let mut both = Vec::new();
+        for c in &mut p.clients {
+            let want = format!("(sort: {sort})");
+            c.wait_text("the client list", |s| {
+                s.contains(&want) && s.matches("x").count() >= 2
+            })
+            .await;
+            both.push(order(c));
+        }
+        assert_eq!(
+            both[1], both[0],
+            "{sort}: tmate (left) differs from tmux (right)"
+        );
+        shown.push(both.swap_remove(0));
+        for m in &p.muxes {
+            m.run(&["send-keys", "-t", "main", "q"]);
+        }
+    }
+    assert_eq!(shown[0], ["80x24", "100x30"], "{shown:?}");
+    assert_eq!(shown[1], ["100x30", "80x24"], "{shown:?}");
+    drop(seconds);
+}
