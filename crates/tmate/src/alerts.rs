@@ -20,18 +20,32 @@ pub struct Alerts {
 #[derive(Debug, Clone, Copy)]
 pub struct Activity {
     pub at: std::time::Instant,
-    /// Seconds since the epoch (`#{window_activity}`).
+    /// tmux's `activity_time`: its creation, last output or becoming a session's current
+    /// window, whichever came last (choose-tree's `time` order); `at` is output only, for
+    /// `monitor-silence`.
+    pub latest: std::time::Instant,
+    /// Seconds since the epoch of `latest` (`#{window_activity}`).
     pub time: i64,
     pub silence_told: bool,
 }
 
 impl Default for Activity {
     fn default() -> Self {
+        let now = std::time::Instant::now();
         Activity {
-            at: std::time::Instant::now(),
+            at: now,
+            latest: now,
             time: crate::state::now_secs(),
             silence_told: false,
         }
+    }
+}
+
+impl Activity {
+    /// tmux `window_update_activity` without output (the window became current).
+    pub fn touch(&mut self) {
+        self.latest = std::time::Instant::now();
+        self.time = crate::state::now_secs();
     }
 }
 

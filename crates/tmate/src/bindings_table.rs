@@ -29,9 +29,9 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // C-p
         (0x10, false, &[&["send-keys", "-X", "cursor-up"]]),
         // C-r
-        (0x12, false, &[&["command-prompt", "-i", "-I", "#{pane_search_string}", "-T", "search", "-p", "(search up)", "send-keys -X search-backward-incremental \"%%\""]]),
+        (0x12, false, &[&["command-prompt", "-i", "-I", "#{pane_search_string}", "-T", "search", "-p", "(search up)", "\u{e000}send-keys -X search-backward-incremental %%"]]),
         // C-s
-        (0x13, false, &[&["command-prompt", "-i", "-I", "#{pane_search_string}", "-T", "search", "-p", "(search down)", "send-keys -X search-forward-incremental \"%%\""]]),
+        (0x13, false, &[&["command-prompt", "-i", "-I", "#{pane_search_string}", "-T", "search", "-p", "(search down)", "\u{e000}send-keys -X search-forward-incremental %%"]]),
         // C-v
         (0x16, false, &[&["send-keys", "-X", "page-down"]]),
         // C-w
@@ -45,7 +45,7 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // ;
         (0x3b, false, &[&["send-keys", "-X", "jump-again"]]),
         // F
-        (0x46, false, &[&["command-prompt", "-1", "-p", "(jump backward)", "send-keys -X jump-backward \"%%\""]]),
+        (0x46, false, &[&["command-prompt", "-1", "-p", "(jump backward)", "\u{e000}send-keys -X jump-backward %%"]]),
         // N
         (0x4e, false, &[&["send-keys", "-X", "search-reverse"]]),
         // P
@@ -53,13 +53,13 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // R
         (0x52, false, &[&["send-keys", "-X", "rectangle-toggle"]]),
         // T
-        (0x54, false, &[&["command-prompt", "-1", "-p", "(jump to backward)", "send-keys -X jump-to-backward \"%%\""]]),
+        (0x54, false, &[&["command-prompt", "-1", "-p", "(jump to backward)", "\u{e000}send-keys -X jump-to-backward %%"]]),
         // X
         (0x58, false, &[&["send-keys", "-X", "set-mark"]]),
         // f
-        (0x66, false, &[&["command-prompt", "-1", "-p", "(jump forward)", "send-keys -X jump-forward \"%%\""]]),
+        (0x66, false, &[&["command-prompt", "-1", "-p", "(jump forward)", "\u{e000}send-keys -X jump-forward %%"]]),
         // g
-        (0x67, false, &[&["command-prompt", "-p", "(goto line)", "send-keys -X goto-line \"%%\""]]),
+        (0x67, false, &[&["command-prompt", "-p", "(goto line)", "\u{e000}send-keys -X goto-line %%"]]),
         // n
         (0x6e, false, &[&["send-keys", "-X", "search-again"]]),
         // q
@@ -67,7 +67,7 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // r
         (0x72, false, &[&["send-keys", "-X", "refresh-from-pane"]]),
         // t
-        (0x74, false, &[&["command-prompt", "-1", "-p", "(jump to forward)", "send-keys -X jump-to-forward \"%%\""]]),
+        (0x74, false, &[&["command-prompt", "-1", "-p", "(jump to forward)", "\u{e000}send-keys -X jump-to-forward %%"]]),
         // MouseDown1Pane
         (0x100000000003, false, &[&["select-pane"]]),
         // MouseDrag1Pane
@@ -103,23 +103,23 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // M-C-f
         (0x200000000006, false, &[&["send-keys", "-X", "next-matching-bracket"]]),
         // M-1
-        (0x200000000031, false, &[&["command-prompt", "-N", "-I", "1", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x200000000031, false, &[&["command-prompt", "-N", "-I", "1", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // M-2
-        (0x200000000032, false, &[&["command-prompt", "-N", "-I", "2", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x200000000032, false, &[&["command-prompt", "-N", "-I", "2", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // M-3
-        (0x200000000033, false, &[&["command-prompt", "-N", "-I", "3", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x200000000033, false, &[&["command-prompt", "-N", "-I", "3", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // M-4
-        (0x200000000034, false, &[&["command-prompt", "-N", "-I", "4", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x200000000034, false, &[&["command-prompt", "-N", "-I", "4", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // M-5
-        (0x200000000035, false, &[&["command-prompt", "-N", "-I", "5", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x200000000035, false, &[&["command-prompt", "-N", "-I", "5", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // M-6
-        (0x200000000036, false, &[&["command-prompt", "-N", "-I", "6", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x200000000036, false, &[&["command-prompt", "-N", "-I", "6", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // M-7
-        (0x200000000037, false, &[&["command-prompt", "-N", "-I", "7", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x200000000037, false, &[&["command-prompt", "-N", "-I", "7", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // M-8
-        (0x200000000038, false, &[&["command-prompt", "-N", "-I", "8", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x200000000038, false, &[&["command-prompt", "-N", "-I", "8", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // M-9
-        (0x200000000039, false, &[&["command-prompt", "-N", "-I", "9", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x200000000039, false, &[&["command-prompt", "-N", "-I", "9", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // M-<
         (0x20000000003c, false, &[&["send-keys", "-X", "history-top"]]),
         // M->
@@ -191,33 +191,33 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // ,
         (0x2c, false, &[&["send-keys", "-X", "jump-reverse"]]),
         // /
-        (0x2f, false, &[&["command-prompt", "-T", "search", "-p", "(search down)", "send-keys -X search-forward \"%%\""]]),
+        (0x2f, false, &[&["command-prompt", "-T", "search", "-p", "(search down)", "\u{e000}send-keys -X search-forward %%"]]),
         // 0
         (0x30, false, &[&["send-keys", "-X", "start-of-line"]]),
         // 1
-        (0x31, false, &[&["command-prompt", "-N", "-I", "1", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x31, false, &[&["command-prompt", "-N", "-I", "1", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // 2
-        (0x32, false, &[&["command-prompt", "-N", "-I", "2", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x32, false, &[&["command-prompt", "-N", "-I", "2", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // 3
-        (0x33, false, &[&["command-prompt", "-N", "-I", "3", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x33, false, &[&["command-prompt", "-N", "-I", "3", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // 4
-        (0x34, false, &[&["command-prompt", "-N", "-I", "4", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x34, false, &[&["command-prompt", "-N", "-I", "4", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // 5
-        (0x35, false, &[&["command-prompt", "-N", "-I", "5", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x35, false, &[&["command-prompt", "-N", "-I", "5", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // 6
-        (0x36, false, &[&["command-prompt", "-N", "-I", "6", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x36, false, &[&["command-prompt", "-N", "-I", "6", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // 7
-        (0x37, false, &[&["command-prompt", "-N", "-I", "7", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x37, false, &[&["command-prompt", "-N", "-I", "7", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // 8
-        (0x38, false, &[&["command-prompt", "-N", "-I", "8", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x38, false, &[&["command-prompt", "-N", "-I", "8", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // 9
-        (0x39, false, &[&["command-prompt", "-N", "-I", "9", "-p", "(repeat)", "send-keys -N \"%%\""]]),
+        (0x39, false, &[&["command-prompt", "-N", "-I", "9", "-p", "(repeat)", "\u{e000}send-keys -N %%"]]),
         // :
-        (0x3a, false, &[&["command-prompt", "-p", "(goto line)", "send-keys -X goto-line \"%%\""]]),
+        (0x3a, false, &[&["command-prompt", "-p", "(goto line)", "\u{e000}send-keys -X goto-line %%"]]),
         // ;
         (0x3b, false, &[&["send-keys", "-X", "jump-again"]]),
         // ?
-        (0x3f, false, &[&["command-prompt", "-T", "search", "-p", "(search up)", "send-keys -X search-backward \"%%\""]]),
+        (0x3f, false, &[&["command-prompt", "-T", "search", "-p", "(search up)", "\u{e000}send-keys -X search-backward %%"]]),
         // A
         (0x41, false, &[&["send-keys", "-X", "append-selection-and-cancel"]]),
         // B
@@ -227,7 +227,7 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // E
         (0x45, false, &[&["send-keys", "-X", "next-space-end"]]),
         // F
-        (0x46, false, &[&["command-prompt", "-1", "-p", "(jump backward)", "send-keys -X jump-backward \"%%\""]]),
+        (0x46, false, &[&["command-prompt", "-1", "-p", "(jump backward)", "\u{e000}send-keys -X jump-backward %%"]]),
         // G
         (0x47, false, &[&["send-keys", "-X", "history-bottom"]]),
         // H
@@ -245,7 +245,7 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // P
         (0x50, false, &[&["send-keys", "-X", "toggle-position"]]),
         // T
-        (0x54, false, &[&["command-prompt", "-1", "-p", "(jump to backward)", "send-keys -X jump-to-backward \"%%\""]]),
+        (0x54, false, &[&["command-prompt", "-1", "-p", "(jump to backward)", "\u{e000}send-keys -X jump-to-backward %%"]]),
         // V
         (0x56, false, &[&["send-keys", "-X", "select-line"]]),
         // W
@@ -259,7 +259,7 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // e
         (0x65, false, &[&["send-keys", "-X", "next-word-end"]]),
         // f
-        (0x66, false, &[&["command-prompt", "-1", "-p", "(jump forward)", "send-keys -X jump-forward \"%%\""]]),
+        (0x66, false, &[&["command-prompt", "-1", "-p", "(jump forward)", "\u{e000}send-keys -X jump-forward %%"]]),
         // g
         (0x67, false, &[&["send-keys", "-X", "history-top"]]),
         // h
@@ -279,7 +279,7 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // r
         (0x72, false, &[&["send-keys", "-X", "refresh-from-pane"]]),
         // t
-        (0x74, false, &[&["command-prompt", "-1", "-p", "(jump to forward)", "send-keys -X jump-to-forward \"%%\""]]),
+        (0x74, false, &[&["command-prompt", "-1", "-p", "(jump to forward)", "\u{e000}send-keys -X jump-to-forward %%"]]),
         // v
         (0x76, false, &[&["send-keys", "-X", "rectangle-toggle"]]),
         // w
@@ -501,9 +501,9 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // WheelDownStatus
         (0x10000000002b, false, &[&["next-window"]]),
         // DoubleClick1Pane
-        (0x100000000109, false, &[&["select-pane", "-t="], &["if-shell", "-F", "#{||:#{pane_in_mode},#{mouse_any_flag}}", "send-keys -M", "copy-mode -H ; send-keys -X select-word ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"]]),
+        (0x100000000109, false, &[&["select-pane", "-t="], &["if-shell", "-F", "#{||:#{pane_in_mode},#{mouse_any_flag}}", "\u{e000}send-keys -M", "\u{e000}copy-mode -H ; send-keys -X select-word ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"]]),
         // TripleClick1Pane
-        (0x100000000112, false, &[&["select-pane", "-t="], &["if-shell", "-F", "#{||:#{pane_in_mode},#{mouse_any_flag}}", "send-keys -M", "copy-mode -H ; send-keys -X select-line ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"]]),
+        (0x100000000112, false, &[&["select-pane", "-t="], &["if-shell", "-F", "#{||:#{pane_in_mode},#{mouse_any_flag}}", "\u{e000}send-keys -M", "\u{e000}copy-mode -H ; send-keys -X select-line ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"]]),
         // M-MouseDown3Pane
         (0x300000000009, false, &[&["display-menu", "-t=", "-xM", "-yM", "-T", "#[align=centre]#{pane_index} (#{pane_id})", "#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}", "<", "\u{e000}send -X history-top", "#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}", ">", "\u{e000}send -X history-bottom", "", "#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}", "C-r", "\u{e000}if -F \"#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}\" \"copy-mode -t=\" ; send -Xt= search-backward \"#{q:mouse_word}\"", "#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}", "C-y", "\u{e000}copy-mode -q ; send-keys -l -- \"#{q:mouse_word}\"", "#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}", "c", "\u{e000}copy-mode -q ; set-buffer -- \"#{q:mouse_word}\"", "#{?mouse_line,Copy Line,}", "l", "\u{e000}copy-mode -q ; set-buffer -- \"#{q:mouse_line}\"", "", "Horizontal Split", "h", "\u{e000}split-window -h", "Vertical Split", "v", "\u{e000}split-window -v", "", "#{?#{>:#{window_panes},1},,-}Swap Up", "u", "\u{e000}swap-pane -U", "#{?#{>:#{window_panes},1},,-}Swap Down", "d", "\u{e000}swap-pane -D", "#{?pane_marked_set,,-}Swap Marked", "s", "\u{e000}swap-pane", "", "Kill", "X", "\u{e000}kill-pane", "Respawn", "R", "\u{e000}respawn-pane -k", "#{?pane_marked,Unmark,Mark}", "m", "\u{e000}select-pane -m", "#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}", "z", "\u{e000}resize-pane -Z"]]),
     ]),

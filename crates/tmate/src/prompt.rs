@@ -320,6 +320,46 @@ pub fn template_replace(template: &str, s: &str, idx: usize) -> String {
     out
 }
 
+/// The command text a prompt runs: its template with the answers put in (`%1` the first...).
+/// A `{ }` block's answers go into its words after they are split (as tmux copies a command
+/// list's arguments), so an answer with spaces or `;` stays one argument; a string's go into
+/// the text, which is split after.
+fn fill_template(template: &str, answers: &[String]) -> String {
+    let fill = |text: &str| {
+        answers
+            .iter()
+            .enumerate()
+            .fold(text.to_string(), |t, (i, a)| template_replace(&t, a, i + 1))
+    };
+    let Some(inner) = tmate_proto::cmdline::block_text(template) else {
+        return fill(template);
+    };
+    // A block's words are stored quoted: nothing to look up.
+    let Ok(commands) = tmate_proto::cmdline::parse_line_grouped(inner, &|_| None) else {
+        return fill(template);
+    };
+    let mut out = String::from(tmate_proto::cmdline::BLOCK);
+    let mut first = true;
+    for command in commands {
+        if command.is_empty() {
+            // A group break: the block's commands on different lines.
+            out.push('\n');
+            first = true;
+            continue;
+        }
+        if !first {
+            out.push_str(" ; ");
+        }
+        first = false;
+        let words: Vec<String> = command
+            .iter()
+            .map(|w| tmate_proto::cmdline::quote(&fill(w)))
+            .collect();
+        out.push_str(&words.join(" "));
+    }
+    out
+}
+
 impl Prompt {
     /// A single-key prompt (`command-prompt -k`): tmux 3.3a answers it with any key's name,
     /// a focus report's (`FocusIn`) included, where other prompts ignore such keys.
@@ -408,10 +448,7 @@ impl Prompt {
                     self.hindex = 0;
                     return (true, Outcome::Consumed);
                 }
-                let mut line = template.clone();
-                for (i, a) in self.answers.iter().enumerate() {
-                    line = template_replace(&line, a, i + 1);
-                }
+                let line = fill_template(template, &self.answers);
                 match crate::parse::parse_line(&line) {
                     Ok(cmds) if cmds.is_empty() => (false, Outcome::Consumed),
                     Ok(cmds) => (false, Outcome::Run(cmds)),
@@ -454,7 +491,7 @@ impl Prompt {
         let Action::Template(template) = &self.spec.action else {
             return (true, Outcome::Consumed);
         };
-        let line = template_replace(template, &format!("{prefix}{}", self.text()), 1);
+        let line = fill_template(template, &[format!("{prefix}{}", self.text())]);
         match crate::parse::parse_line(&line) {
             Ok(cmds) if !cmds.is_empty() => (true, Outcome::Run(cmds)),
             Ok(_) => (true, Outcome::Consumed),
@@ -1070,6 +1107,28 @@ mod tests {
 
     fn typed(s: &str) -> Vec<u64> {
         s.chars().map(u64::from).collect()
+    }
+
+    /// A block template's answers stay whole words (tmux copies a block's arguments with the
+    /// answer put in each), where a string's are split with the text.
+    #[test]
+    fn block_templates_keep_answers_as_words() {
+        let block = format!(
+            "{}send-keys -X search-backward %% ; display x",
+            tmate_proto::cmdline::BLOCK
+        );
+        let answers = ["a b;c".to_string()];
+        let cmds = crate::parse::parse_line(&fill_template(&block, &answers)).unwrap_or_default();
+        let words = |c: &[&str]| c.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            cmds,
+            vec![
+                words(&["send-keys", "-X", "search-backward", "a b;c"]),
+                words(&["display", "x"])
+            ]
+        );
+        let cmds = crate::parse::parse_line(&fill_template("display %%", &answers));
+        assert_eq!(cmds.unwrap_or_default().len(), 2);
     }
 
     #[test]

@@ -468,6 +468,10 @@ impl Session {
         if let Some(l) = self.windows.link_mut(&idx) {
             l.alerts = crate::alerts::Alerts::default();
         }
+        // tmux's `session_set_current` counts as the window's activity.
+        if let Some(w) = self.windows.get_mut(&idx) {
+            w.activity.touch();
+        }
     }
 
     /// tmux `winlink_stack_remove`.

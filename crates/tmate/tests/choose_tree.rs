@@ -959,3 +959,154 @@ async fn marked_pane_borders_and_choose_tree_marks() {
         "#{window_index}.#{pane_index} #{pane_marked} #{pane_marked_set} #{window_marked_flag}",
     ]);
 }
+
+/// choose-tree's `time` order (`-O time`, and `O` back to it) against tmux 3.3a's: sessions by
+/// their last activity (made, attached, a key typed), newest first; windows by theirs (made,
+/// output, made current), newest first; panes by when each was last made active, earliest
+/// first. Sessions and windows are made in an order the index and name orders do not give.
+#[tokio::test]
+async fn choose_tree_time_order_as_tmux() {
+    let mut p = Pair::start(BASE_CONFIG, 80, 40, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    for m in &p.muxes {
+        m.run(&["new-window", "-d", "-n", "a", "cat"]);
+        m.run(&["new-window", "-d", "-n", "b", "cat"]);
+        m.run(&["split-window", "-d", "-t", "main:1", "cat"]);
+        m.run(&["select-pane", "-t", "main:1.1"]);
+        m.run(&["select-pane", "-t", "main:1.0"]);
+        m.run(&["new-session", "-d", "-s", "zz", "-n", "z0", "cat"]);
+        m.run(&["new-session", "-d", "-s", "aa", "-n", "a0", "cat"]);
+        m.run(&[
+            "choose-tree",
+            "-t",
+            "main:0",
+            "-O",
+            "time",
+            "-F",
+            "#{?pane_format,pane #{pane_index},#{?window_format,#{window_name},#{session_name}}}",
+        ]);
+    }
+    // Newest first: aa, zz, then main (attached before they were made).
+    settle(&mut p, "the tree by time", |s| {
+        s.contains("(sort: time)") && s.find("aa").is_some_and(|a| s.find("zz") > Some(a))
+    })
+    .await;
+    // O cycles index, name, time: main's typed keys make it the newest session.
+    p.send(b"O").await;
+    settle(&mut p, "by index", |s| s.contains("(sort: index)")).await;
+    p.send(b"O").await;
+    settle(&mut p, "by name", |s| s.contains("(sort: name)")).await;
+    p.send(b"O").await;
+    settle(&mut p, "by time again", |s| s.contains("(sort: time)")).await;
+    // Window 2 made current, then window 0 again: 2 is newer than 1.
+    for m in &p.muxes {
+        m.run(&["select-window", "-t", "main:2"]);
+        m.run(&["select-window", "-t", "main:0"]);
+    }
+    p.send(b"r").await;
+    settle(&mut p, "by time, reversed", |s| {
+        s.contains("(sort: time, reversed)")
+    })
+    .await;
+}
+
+/// choose-buffer's `e`: the `editor` (here a `sed` that changes the first `a` of each line)
+/// runs on the current buffer's text in a popup, which closes when it exits; the buffer then
+/// holds the edited text, in the list and for show-buffer, as in tmux 3.3a.
+#[tokio::test]
+async fn choose_buffer_e_edits_in_the_editor() {
+    let config = format!("{BASE_CONFIG}set -s editor 'sed -i s/a/b/'\n");
+    let mut p = Pair::start(&config, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    for m in &p.muxes {
+        m.run(&["set-buffer", "-b", "mine", "banana\nand a"]);
+        m.run(&["set-buffer", "-b", "other", "aaa"]);
+    }
+    p.open(b"\x02:", ":").await;
+    p.send(b"choose-buffer -F '#{buffer_sample}'\r").await;
+    settle(&mut p, "two buffers", |s| {
+        s.contains("(1) mine: banana") && s.contains(" other (sort: time) ")
+    })
+    .await;
+    p.send(b"j").await;
+    settle(&mut p, "mine current", |s| {
+        s.contains(" mine (sort: time) ")
+    })
+    .await;
+    p.send(b"e").await;
+    for m in &p.muxes {
+        m.wait_for(&["show-buffer", "-b", "mine"], "the edited buffer", |s| {
+            s != "banana\nand a"
+        });
+    }
+    assert_eq!(p.run_both(&["show-buffer", "-b", "mine"]), "bbnana\nbnd a");
+    p.run_both(&["show-buffer", "-b", "other"]);
+    settle(&mut p, "the edited sample", |s| {
+        s.contains("(1) mine: bbnana")
+    })
+    .await;
+}
+
+/// choose-client's `size`, `creation` and `activity` orders against tmux 3.3a's: two clients
+/// of different sizes, the second attached last, then the first typing a key. The clients'
+/// names are their ptys (different for tmux and us), so the lines are compared by the size
+/// the format shows.
+#[tokio::test]
+async fn choose_client_orders_as_tmux() {
+    let mut p = Pair::start(BASE_CONFIG, 80, 24, Some("cat")).await;
+    p.status("the status line", |r| r.starts_with("[main] 0:w0*"))
+        .await;
+    let mut seconds = Vec::new();
+    for m in &p.muxes {
+        let mut c = m.attach_client(100, 30);
+        c.wait_for("the second client's frame", |c| {
+            c.is_raw() && c.last_row().starts_with("[main]")
+        })
+        .await;
+        seconds.push(c);
+    }
+    // The sizes the list shows, in its order, from the first client's screen.
+    let order = |c: &tmate_fixtures::pty_client::PtyClient| -> Vec<String> {
+        (0..c.rows())
+            .map(|r| c.row(r))
+            .filter(|l| l.starts_with('('))
+            .filter_map(|l| l.split(": ").nth(1).map(|s| s.trim().to_string()))
+            .collect()
+    };
+    let mut shown = Vec::new();
+    for sort in ["size", "creation"] {
+        for m in &p.muxes {
+            m.run(&[
+                "choose-client",
+                "-t",
+                "main",
+                "-O",
+                sort,
+                "-F",
+                "#{client_width}x#{client_height}",
+            ]);
+        }
+        let mut both = Vec::new();
+        for c in &mut p.clients {
+            let want = format!("(sort: {sort})");
+            c.wait_text("the client list", |s| {
+                s.contains(&want) && s.matches("x").count() >= 2
+            })
+            .await;
+            both.push(order(c));
+        }
+        assert_eq!(
+            both[1], both[0],
+            "{sort}: tmate (left) differs from tmux (right)"
+        );
+        shown.push(both.swap_remove(0));
+        for m in &p.muxes {
+            m.run(&["send-keys", "-t", "main", "q"]);
+        }
+    }
+    assert_eq!(shown[0], ["80x24", "100x30"], "{shown:?}");
+    assert_eq!(shown[1], ["100x30", "80x24"], "{shown:?}");
+    drop(seconds);
+}

@@ -138,8 +138,23 @@ async fn recorded_host() -> (
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn startup_stream_matches_tmate_2_4() {
-    // The fixture's host had exactly the three config lines `recorded_host` writes.
-    let (mux, mut rx, server) = recorded_host().await;
+    let (config, fingerprint, listener, port) = recording_listener().await;
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    let server = tokio::spawn(async move {
+        let (stream, _) = listener.accept().await.unwrap();
+        let running = russh::server::run_stream(config, stream, Recorder { sent: tx })
+            .await
+            .unwrap();
+        let _ = running.await;
+    });
+
+    // The fixture's host had exactly these three config lines (as `recorded_host` writes);
+    // the port and fingerprint are matched in the recording below.
+    let conf = format!(
+        "set -g tmate-server-host 127.0.0.1\nset -g tmate-server-port {port}\n\
+         set -g tmate-server-ed25519-fingerprint {fingerprint}\n"
+    );
+    let mux = Mux::tmate().with_config(&conf);
     let run = |args: &[&str]| tokio::task::block_in_place(|| mux.run(args));
     run(&["new-session", "-d", "-x", "80", "-y", "24"]);
     run(&["wait", "tmate-ready"]);

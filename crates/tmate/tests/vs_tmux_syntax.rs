@@ -588,3 +588,67 @@ fn config_lines_wait_for_shell_commands_as_tmux() {
     ];
     common::compare_outcomes_on(&a, &b, steps);
 }
+
+/// Bindings in the copy tables, tmux 3.3a's defaults and ones a config made with `{ }` blocks
+/// and quoted command strings: `list-keys` prints them as tmux does (a block as `{ }`, a string
+/// quoted), for the two copy tables and in the listing of all tables; and the printed lines,
+/// read back with `source-file` into emptied tables, give the same listing again (as tmux's
+/// reading of them does).
+const COPY_BINDINGS: &str = r##"
+bind -T copy-mode C-r command-prompt -i -I "#{pane_search_string}" -T search -p "(search up)" { send -X search-backward-incremental "%%" }
+bind -T copy-mode C-t command-prompt -p "(as string)" "send -X search-backward \"%%\""
+bind -T copy-mode-vi C-t confirm-before -p "go? " { send -X cancel ; display "a b" }
+bind -T copy-mode-vi C-u if -F "#{selection_present}" { send -X copy-selection } "send -X cancel"
+bind -T copy-mode-vi C-y {
+  send -X begin-selection
+  send -X end-of-line
+}
+"##;
+
+#[test]
+fn copy_table_bindings_list_and_read_back_as_tmux() {
+    let (a, b) = (
+        Mux::tmux().with_config(COPY_BINDINGS),
+        Mux::tmate().with_config(COPY_BINDINGS),
+    );
+    let tables = ["copy-mode", "copy-mode-vi"];
+    let mut listings = Vec::new();
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d"]);
+        let mut listed: Vec<String> = tables
+            .iter()
+            .map(|t| m.run(&["list-keys", "-T", t]))
+            .collect();
+        // The listing of every table pads columns over all of them (the prefix and root tables
+        // are tmate 2.4's in ours): compare the copy tables' lines, spaces collapsed.
+        let all = m.run(&["list-keys"]);
+        let copy_lines: Vec<String> = all
+            .lines()
+            .filter(|l| tables.contains(&l.split_whitespace().nth(2).unwrap_or_default()))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+            .collect();
+        listed.push(copy_lines.join("\n"));
+        let mut read_back = Vec::new();
+        for (table, before) in tables.iter().zip(&listed) {
+            let file = m.dir.path().join(format!("{table}.conf"));
+            std::fs::write(&file, before).unwrap();
+            m.run(&["unbind-key", "-a", "-T", table]);
+            m.run(&["source-file", &file.to_string_lossy()]);
+            let again = m.run(&["list-keys", "-T", table]);
+            // tmux reads a printed group break (`\;\;`) back as two separators: the vi table,
+            // with one, is compared with tmux's reading instead.
+            if *table == "copy-mode" {
+                assert_eq!(&again, before, "{} read back {table}", m.program.display());
+            }
+            read_back.push(again);
+        }
+        listed.extend(read_back);
+        listings.push(listed);
+    }
+    assert!(listings[0][0].contains(
+        r##"command-prompt -i -I "#{pane_search_string}" -T search -p "(search up)" { send-keys -X search-backward-incremental "%%" }"##
+    ));
+    for (ours, theirs) in listings[1].iter().zip(&listings[0]) {
+        assert_eq!(ours, theirs, "tmate (left) differs from tmux (right)");
+    }
+}

@@ -56,6 +56,8 @@ impl AttachedClient<'_> {
         }
         if let Some(s) = st.sessions.get_mut(&self.sid) {
             s.activity_time = now;
+            // Its order among sessions (choose-tree's `time`, the most recent session).
+            s.activity = now_clock;
         }
         // Taken out so the events can be handled with `self` borrowed; put back to keep the
         // allocation.

@@ -42,6 +42,21 @@ impl Buffers {
         self.list.iter().max_by_key(|b| b.order)
     }
 
+    /// New contents for buffer `name`, its place and name kept (tmux `paste_replace`); false
+    /// when there is no such buffer or the data is empty or too large.
+    pub fn replace(&mut self, name: &str, data: Vec<u8>) -> bool {
+        if data.is_empty() || data.len() > MAX_BUFFER {
+            return false;
+        }
+        match self.list.iter_mut().find(|b| b.name == name) {
+            Some(b) => {
+                b.data = data;
+                true
+            }
+            None => false,
+        }
+    }
+
     pub fn remove(&mut self, name: &str) -> bool {
         let before = self.list.len();
         self.list.retain(|b| b.name != name);

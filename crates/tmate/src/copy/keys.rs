@@ -1,5 +1,5 @@
 //! tmux 3.3a's default `copy-mode` (emacs) and `copy-mode-vi` key tables, in config syntax
-//! (`{ }` blocks written as quoted command strings), compiled into `bindings_table`, and its root
+//! (with tmux's `{ }` blocks), compiled into `bindings_table`, and its root
 //! table's double and triple click bindings (`ROOT_DEFAULTS`, the server's own table only: the
 //! relay keeps tmate 2.4's root table).
 
@@ -15,26 +15,26 @@ bind-key -T copy-mode C-g send-keys -X clear-selection
 bind-key -T copy-mode C-k send-keys -X copy-pipe-end-of-line-and-cancel
 bind-key -T copy-mode C-n send-keys -X cursor-down
 bind-key -T copy-mode C-p send-keys -X cursor-up
-bind-key -T copy-mode C-r command-prompt -i -I "#{pane_search_string}" -T search -p "(search up)" "send-keys -X search-backward-incremental \"%%\""
-bind-key -T copy-mode C-s command-prompt -i -I "#{pane_search_string}" -T search -p "(search down)" "send-keys -X search-forward-incremental \"%%\""
+bind-key -T copy-mode C-r command-prompt -i -I "#{pane_search_string}" -T search -p "(search up)" { send-keys -X search-backward-incremental "%%" }
+bind-key -T copy-mode C-s command-prompt -i -I "#{pane_search_string}" -T search -p "(search down)" { send-keys -X search-forward-incremental "%%" }
 bind-key -T copy-mode C-v send-keys -X page-down
 bind-key -T copy-mode C-w send-keys -X copy-pipe-and-cancel
 bind-key -T copy-mode Escape send-keys -X cancel
 bind-key -T copy-mode Space send-keys -X page-down
 bind-key -T copy-mode , send-keys -X jump-reverse
 bind-key -T copy-mode \; send-keys -X jump-again
-bind-key -T copy-mode F command-prompt -1 -p "(jump backward)" "send-keys -X jump-backward \"%%\""
+bind-key -T copy-mode F command-prompt -1 -p "(jump backward)" { send-keys -X jump-backward "%%" }
 bind-key -T copy-mode N send-keys -X search-reverse
 bind-key -T copy-mode P send-keys -X toggle-position
 bind-key -T copy-mode R send-keys -X rectangle-toggle
-bind-key -T copy-mode T command-prompt -1 -p "(jump to backward)" "send-keys -X jump-to-backward \"%%\""
+bind-key -T copy-mode T command-prompt -1 -p "(jump to backward)" { send-keys -X jump-to-backward "%%" }
 bind-key -T copy-mode X send-keys -X set-mark
-bind-key -T copy-mode f command-prompt -1 -p "(jump forward)" "send-keys -X jump-forward \"%%\""
-bind-key -T copy-mode g command-prompt -p "(goto line)" "send-keys -X goto-line \"%%\""
+bind-key -T copy-mode f command-prompt -1 -p "(jump forward)" { send-keys -X jump-forward "%%" }
+bind-key -T copy-mode g command-prompt -p "(goto line)" { send-keys -X goto-line "%%" }
 bind-key -T copy-mode n send-keys -X search-again
 bind-key -T copy-mode q send-keys -X cancel
 bind-key -T copy-mode r send-keys -X refresh-from-pane
-bind-key -T copy-mode t command-prompt -1 -p "(jump to forward)" "send-keys -X jump-to-forward \"%%\""
+bind-key -T copy-mode t command-prompt -1 -p "(jump to forward)" { send-keys -X jump-to-forward "%%" }
 bind-key -T copy-mode MouseDown1Pane select-pane
 bind-key -T copy-mode DoubleClick1Pane select-pane \; send-keys -X select-word \; run-shell -d 0.3 \; send-keys -X copy-pipe-and-cancel
 bind-key -T copy-mode TripleClick1Pane select-pane \; send-keys -X select-line \; run-shell -d 0.3 \; send-keys -X copy-pipe-and-cancel
@@ -52,15 +52,15 @@ bind-key -T copy-mode Left send-keys -X cursor-left
 bind-key -T copy-mode Right send-keys -X cursor-right
 bind-key -T copy-mode M-C-b send-keys -X previous-matching-bracket
 bind-key -T copy-mode M-C-f send-keys -X next-matching-bracket
-bind-key -T copy-mode M-1 command-prompt -N -I 1 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode M-2 command-prompt -N -I 2 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode M-3 command-prompt -N -I 3 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode M-4 command-prompt -N -I 4 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode M-5 command-prompt -N -I 5 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode M-6 command-prompt -N -I 6 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode M-7 command-prompt -N -I 7 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode M-8 command-prompt -N -I 8 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode M-9 command-prompt -N -I 9 -p (repeat) "send-keys -N \"%%\""
+bind-key -T copy-mode M-1 command-prompt -N -I 1 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode M-2 command-prompt -N -I 2 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode M-3 command-prompt -N -I 3 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode M-4 command-prompt -N -I 4 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode M-5 command-prompt -N -I 5 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode M-6 command-prompt -N -I 6 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode M-7 command-prompt -N -I 7 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode M-8 command-prompt -N -I 8 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode M-9 command-prompt -N -I 9 -p (repeat) { send-keys -N "%%" }
 bind-key -T copy-mode M-< send-keys -X history-top
 bind-key -T copy-mode M-> send-keys -X history-bottom
 bind-key -T copy-mode M-R send-keys -X top-line
@@ -95,25 +95,25 @@ bind-key -T copy-mode-vi \$ send-keys -X end-of-line
 bind-key -T copy-mode-vi \% send-keys -X next-matching-bracket
 bind-key -T copy-mode-vi * send-keys -FX search-forward "#{copy_cursor_word}"
 bind-key -T copy-mode-vi , send-keys -X jump-reverse
-bind-key -T copy-mode-vi / command-prompt -T search -p "(search down)" "send-keys -X search-forward \"%%\""
+bind-key -T copy-mode-vi / command-prompt -T search -p "(search down)" { send-keys -X search-forward "%%" }
 bind-key -T copy-mode-vi 0 send-keys -X start-of-line
-bind-key -T copy-mode-vi 1 command-prompt -N -I 1 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode-vi 2 command-prompt -N -I 2 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode-vi 3 command-prompt -N -I 3 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode-vi 4 command-prompt -N -I 4 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode-vi 5 command-prompt -N -I 5 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode-vi 6 command-prompt -N -I 6 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode-vi 7 command-prompt -N -I 7 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode-vi 8 command-prompt -N -I 8 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode-vi 9 command-prompt -N -I 9 -p (repeat) "send-keys -N \"%%\""
-bind-key -T copy-mode-vi : command-prompt -p "(goto line)" "send-keys -X goto-line \"%%\""
+bind-key -T copy-mode-vi 1 command-prompt -N -I 1 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode-vi 2 command-prompt -N -I 2 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode-vi 3 command-prompt -N -I 3 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode-vi 4 command-prompt -N -I 4 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode-vi 5 command-prompt -N -I 5 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode-vi 6 command-prompt -N -I 6 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode-vi 7 command-prompt -N -I 7 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode-vi 8 command-prompt -N -I 8 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode-vi 9 command-prompt -N -I 9 -p (repeat) { send-keys -N "%%" }
+bind-key -T copy-mode-vi : command-prompt -p "(goto line)" { send-keys -X goto-line "%%" }
 bind-key -T copy-mode-vi \; send-keys -X jump-again
-bind-key -T copy-mode-vi ? command-prompt -T search -p "(search up)" "send-keys -X search-backward \"%%\""
+bind-key -T copy-mode-vi ? command-prompt -T search -p "(search up)" { send-keys -X search-backward "%%" }
 bind-key -T copy-mode-vi A send-keys -X append-selection-and-cancel
 bind-key -T copy-mode-vi B send-keys -X previous-space
 bind-key -T copy-mode-vi D send-keys -X copy-pipe-end-of-line-and-cancel
 bind-key -T copy-mode-vi E send-keys -X next-space-end
-bind-key -T copy-mode-vi F command-prompt -1 -p "(jump backward)" "send-keys -X jump-backward \"%%\""
+bind-key -T copy-mode-vi F command-prompt -1 -p "(jump backward)" { send-keys -X jump-backward "%%" }
 bind-key -T copy-mode-vi G send-keys -X history-bottom
 bind-key -T copy-mode-vi H send-keys -X top-line
 bind-key -T copy-mode-vi J send-keys -X scroll-down
@@ -122,14 +122,14 @@ bind-key -T copy-mode-vi L send-keys -X bottom-line
 bind-key -T copy-mode-vi M send-keys -X middle-line
 bind-key -T copy-mode-vi N send-keys -X search-reverse
 bind-key -T copy-mode-vi P send-keys -X toggle-position
-bind-key -T copy-mode-vi T command-prompt -1 -p "(jump to backward)" "send-keys -X jump-to-backward \"%%\""
+bind-key -T copy-mode-vi T command-prompt -1 -p "(jump to backward)" { send-keys -X jump-to-backward "%%" }
 bind-key -T copy-mode-vi V send-keys -X select-line
 bind-key -T copy-mode-vi W send-keys -X next-space
 bind-key -T copy-mode-vi X send-keys -X set-mark
 bind-key -T copy-mode-vi ^ send-keys -X back-to-indentation
 bind-key -T copy-mode-vi b send-keys -X previous-word
 bind-key -T copy-mode-vi e send-keys -X next-word-end
-bind-key -T copy-mode-vi f command-prompt -1 -p "(jump forward)" "send-keys -X jump-forward \"%%\""
+bind-key -T copy-mode-vi f command-prompt -1 -p "(jump forward)" { send-keys -X jump-forward "%%" }
 bind-key -T copy-mode-vi g send-keys -X history-top
 bind-key -T copy-mode-vi h send-keys -X cursor-left
 bind-key -T copy-mode-vi j send-keys -X cursor-down
@@ -139,7 +139,7 @@ bind-key -T copy-mode-vi n send-keys -X search-again
 bind-key -T copy-mode-vi o send-keys -X other-end
 bind-key -T copy-mode-vi q send-keys -X cancel
 bind-key -T copy-mode-vi r send-keys -X refresh-from-pane
-bind-key -T copy-mode-vi t command-prompt -1 -p "(jump to forward)" "send-keys -X jump-to-forward \"%%\""
+bind-key -T copy-mode-vi t command-prompt -1 -p "(jump to forward)" { send-keys -X jump-to-forward "%%" }
 bind-key -T copy-mode-vi v send-keys -X rectangle-toggle
 bind-key -T copy-mode-vi w send-keys -X next-word
 bind-key -T copy-mode-vi \{ send-keys -X previous-paragraph
@@ -167,8 +167,8 @@ bind-key -T copy-mode-vi C-Down send-keys -X scroll-down
 /// not take the mouse itself is selected in copy mode and copied.
 #[cfg(test)]
 pub const ROOT_DEFAULTS: &str = r##"
-bind-key -n DoubleClick1Pane select-pane -t= \; if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" "send-keys -M" "copy-mode -H ; send-keys -X select-word ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"
-bind-key -n TripleClick1Pane select-pane -t= \; if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" "send-keys -M" "copy-mode -H ; send-keys -X select-line ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel"
+bind-key -n DoubleClick1Pane select-pane -t= \; if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" { send-keys -M } { copy-mode -H ; send-keys -X select-word ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel }
+bind-key -n TripleClick1Pane select-pane -t= \; if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" { send-keys -M } { copy-mode -H ; send-keys -X select-line ; run-shell -d 0.3 ; send-keys -X copy-pipe-and-cancel }
 "##;
 
 /// Whether a copy-mode command other than a search clears the search marks (tmux 3.3a's

@@ -242,10 +242,16 @@ impl TreeMode {
         let mut windows: Vec<u32> = s.windows.keys().copied().collect();
         let (sort, rev) = (self.sort, self.settings.reversed);
         let name = |idx: &u32| crate::format::window_name(st, sid, *idx);
+        let latest = |idx: &u32| st.window(sid, *idx).map(|w| w.activity.latest);
+        // tmux `window_tree_cmp_window`: index, name, or the most recent activity first
+        // (then by name).
         windows.sort_by(|a, b| {
             let o = match sort {
                 0 => a.cmp(b),
-                _ => name(a).cmp(&name(b)),
+                1 => name(a).cmp(&name(b)),
+                _ => latest(b)
+                    .cmp(&latest(a))
+                    .then_with(|| name(a).cmp(&name(b))),
             };
             if rev { o.reverse() } else { o }
         });
@@ -313,8 +319,13 @@ impl TreeMode {
             self.remove_last(item);
             return false;
         }
-        // Panes have no names: any order but time is by id (tmux `window_tree_cmp_pane`).
-        shown.sort_unstable();
+        // Panes have no names: any order but time is by id, time by when each was last made
+        // the active pane, earliest first (tmux `window_tree_cmp_pane`).
+        if self.sort == 2 {
+            shown.sort_by_key(|p| (w.active_point(*p), *p));
+        } else {
+            shown.sort_unstable();
+        }
         if self.settings.reversed {
             shown.reverse();
         }
@@ -382,11 +393,12 @@ impl TreeMode {
     fn fill_clients(&mut self, st: &State, saved: &Saved, filter: Option<&str>) {
         let mut clients: Vec<(&u32, &crate::state::ClientHandle)> = st.clients.iter().collect();
         let sort = self.sort;
-        // tmux `window_client_cmp`: size, creation (newest first: ids grow) or activity
-        // (most recent first), the name as the default and tie breaker.
+        // tmux `window_client_cmp`: terminal size (width, then height), creation (newest
+        // first: ids grow) or activity (most recent first, a key or the attach), the name as
+        // the default and tie breaker.
         clients.sort_by(|(ia, a), (ib, b)| {
             let o = match sort {
-                1 => a.size.cmp(&b.size),
+                1 => a.tty_size.cmp(&b.tty_size),
                 2 => ib.cmp(ia),
                 3 => b.activity.cmp(&a.activity),
                 _ => std::cmp::Ordering::Equal,

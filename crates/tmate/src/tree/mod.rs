@@ -6,6 +6,7 @@
 
 pub(crate) mod build;
 mod draw;
+mod edit;
 mod menu;
 
 pub use build::{
@@ -324,6 +325,8 @@ enum After {
     Finish(Vec<String>),
     /// Open a prompt on the client for this mode.
     Prompt(crate::prompt::Request),
+    /// Edit this buffer in the `editor` (choose-buffer's `e`).
+    Edit(String),
 }
 
 /// A key for the pane's tree mode (tmux `window_pane_key` to the mode's key handler).
@@ -382,6 +385,11 @@ fn apply_after(
                     .try_send(crate::state::ClientEvent::Overlay(request));
             }
             refresh(st, pane);
+        }
+        After::Edit(name) => {
+            if let Some(client) = ctx.attached {
+                edit::start(shared, st, client, pane, &name);
+            }
         }
     }
 }
@@ -1071,6 +1079,12 @@ impl TreeMode {
                 return self.paste(st, names(cur));
             }
             Ok('P') => return self.paste(st, names(self.tagged_or_current(false))),
+            Ok('e') => {
+                let cur = self.current_item().map(|i| vec![i.tag.clone()]);
+                if let Some(name) = names(cur.unwrap_or_default()).pop() {
+                    return After::Edit(name);
+                }
+            }
             _ => {}
         }
         if st.buffers.top().is_none() {
