@@ -1,6 +1,7 @@
 //! Fuzz target: arbitrary terminal input in arbitrary pieces through the key parser. The events'
 //! raw bytes must be exactly the input, the pending buffer must stay bounded, and every key must
-//! have a name that parses back.
+//! have a name that parses back
+//! (except what tmux itself names but cannot bind).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -24,7 +25,10 @@ fuzz_target!(|data: &[u8]| {
     for event in &events {
         if let InputEvent::Key { key, .. } = event {
             let name = key.name();
-            if !name.contains("Invalid#") {
+            // tmux names focus reports but takes no such name in a binding (`bind FocusIn` is
+            // "unknown key" in tmux 3.3a), so only those and invalid codes do not parse back.
+            let unbindable = *key == KeyCode::FOCUS_IN || *key == KeyCode::FOCUS_OUT;
+            if !name.contains("Invalid#") && !unbindable {
                 assert_eq!(KeyCode::parse(&name), Some(*key), "{name}");
             }
             let modes = PaneKeyModes {
