@@ -134,7 +134,22 @@ impl InputFilter {
     )]
     pub(crate) fn filter(&mut self, input: &[u8], cols: usize, out: &mut Vec<u8>) -> usize {
         let mut marks = 0usize;
-        for &b in input {
+        let mut at = 0;
+        while let Some(rest) = input.get(at..).filter(|r| !r.is_empty()) {
+            if self.state == State::Ground {
+                // Plain output (no ESC, CAN or SUB) goes through untouched: copied as one run
+                // rather than byte by byte through the table below.
+                let run = memchr::memchr3(0x18, 0x1A, 0x1B, rest).unwrap_or(rest.len());
+                if let Some(plain) = rest.get(..run).filter(|p| !p.is_empty()) {
+                    marks += plain.iter().filter(|&&b| b >= 0xC0).count();
+                    out.extend_from_slice(plain);
+                    self.pending.clear();
+                    at += run;
+                    continue;
+                }
+            }
+            let Some(&b) = rest.first() else { break };
+            at += 1;
             if b >= 0xC0 {
                 marks += 1;
             }

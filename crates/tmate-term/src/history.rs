@@ -37,6 +37,8 @@ pub(crate) struct History {
     extras: BTreeMap<u64, LineExtras>,
     /// Reused encoding buffer.
     scratch: Vec<u8>,
+    /// Reused attribute runs of the line being encoded: (length, first cell's index).
+    runs: Vec<(usize, usize)>,
 }
 
 fn put_varint(out: &mut Vec<u8>, mut v: u64) {
@@ -158,6 +160,7 @@ fn named_from(n: u16) -> Option<NamedColor> {
 }
 
 /// Cells with the same colours and flags form a run.
+#[inline]
 fn same_attrs(a: &AlaCell, b: &AlaCell) -> bool {
     a.fg == b.fg && a.bg == b.bg && a.flags == b.flags
 }
@@ -172,6 +175,7 @@ impl History {
             first_seq: 0,
             extras: BTreeMap::new(),
             scratch: Vec::new(),
+            runs: Vec::new(),
         }
     }
 
@@ -198,6 +202,7 @@ impl History {
         self.first_seq = 0;
         self.extras.clear();
         self.scratch = Vec::new();
+        self.runs = Vec::new();
     }
 
     /// Heap bytes held (blocks, line ends, extras), for memory accounting.
@@ -216,6 +221,7 @@ impl History {
             + extras
             + self.blocks.capacity() * std::mem::size_of::<Block>()
             + self.scratch.capacity()
+            + self.runs.capacity() * std::mem::size_of::<(usize, usize)>()
     }
 
     /// Append a line (its cells left to right; the row's width is not kept: a line reads back
@@ -234,24 +240,40 @@ impl History {
         let mut out = std::mem::take(&mut self.scratch);
         out.clear();
         put_varint(&mut out, stored as u64);
-        let mut runs: Vec<(usize, &AlaCell)> = Vec::new();
-        for cell in cells {
-            match runs.last_mut() {
-                Some((n, first)) if same_attrs(first, cell) => *n += 1,
-                _ => runs.push((1, cell)),
+        // Runs as (length, first cell's index), in a buffer kept between lines: a line is pushed
+        // for every line a flood scrolls, so no allocation here.
+        let mut runs = std::mem::take(&mut self.runs);
+        runs.clear();
+        let mut run_start = 0;
+        for (at, cell) in cells.iter().enumerate() {
+            if let Some(first) = cells.get(run_start)
+                && !same_attrs(first, cell)
+            {
+                runs.push((at - run_start, run_start));
+                run_start = at;
             }
         }
-        put_varint(&mut out, runs.len() as u64);
-        for (n, cell) in &runs {
-            put_varint(&mut out, *n as u64);
-            put_color(&mut out, cell.fg);
-            put_color(&mut out, cell.bg);
-            put_varint(&mut out, u64::from(cell.flags.bits()));
+        if run_start < cells.len() {
+            runs.push((cells.len() - run_start, run_start));
         }
+        put_varint(&mut out, runs.len() as u64);
+        for &(n, first) in &runs {
+            if let Some(cell) = cells.get(first) {
+                put_varint(&mut out, n as u64);
+                put_color(&mut out, cell.fg);
+                put_color(&mut out, cell.bg);
+                put_varint(&mut out, u64::from(cell.flags.bits()));
+            }
+        }
+        self.runs = runs;
         let mut extras = Vec::new();
         let mut buf = [0u8; 4];
         for (col, cell) in cells.iter().enumerate() {
-            out.extend_from_slice(cell.c.encode_utf8(&mut buf).as_bytes());
+            if cell.c.is_ascii() {
+                out.push(cell.c as u8);
+            } else {
+                out.extend_from_slice(cell.c.encode_utf8(&mut buf).as_bytes());
+            }
             if cell.extra.is_some() {
                 let kept = trim(cell);
                 if let (Some(extra), Ok(col)) = (kept.extra, u16::try_from(col)) {

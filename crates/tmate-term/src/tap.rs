@@ -163,13 +163,9 @@ fn drain_grid<L>(term: &mut Term<L>, state: &mut TapState, keep: usize) {
     for back in (kept + 1..=history).rev() {
         let line = Line(-i32::try_from(back).unwrap_or(i32::MAX));
         state.history.push(&grid[line][..Column(cols)], state.trim);
-        // alacritty reuses this row for the next line scrolled in and clears it only as far as
-        // it was written: blank it whole, like the new row alacritty would have used.
-        let row = &mut grid[line];
-        for cell in &mut *row {
-            *cell = blank.clone();
-        }
-        row.reset(&blank);
+        // alacritty reuses this row for the next line scrolled in: blank it, like the new row
+        // alacritty would have used (`reset` clears every cell written since the last reset).
+        grid[line].reset(&blank);
     }
     // Lowering the limit drops the oldest lines; the limit then goes back up.
     let limit = state.grid_limit;
