@@ -47,7 +47,17 @@ impl OscScanner {
     /// any (queries, `?`, and invalid base64 are ignored).
     pub fn feed(&mut self, bytes: &[u8]) -> Option<String> {
         let mut found = None;
-        for &b in bytes {
+        let mut at = 0;
+        while let Some(rest) = bytes.get(at..).filter(|r| !r.is_empty()) {
+            if self.state == State::Ground {
+                // Only ESC leaves the ground state: skip plain output in one scan.
+                match memchr::memchr(0x1b, rest) {
+                    Some(esc) => at += esc,
+                    None => break,
+                }
+            }
+            let Some(&b) = bytes.get(at) else { break };
+            at += 1;
             self.state = match (self.state, b) {
                 // CAN and SUB abort any sequence.
                 (_, 0x18 | 0x1a) => State::Ground,
