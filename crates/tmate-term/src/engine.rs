@@ -14,6 +14,7 @@ use alacritty_terminal::term::{Config, TermDamage, TermMode};
 use alacritty_terminal::vte::ansi::{Color as AlaColor, NamedColor, Processor};
 
 use crate::filter::InputFilter;
+use crate::flood;
 use crate::style::{Attrs, Cell, Color, PaneModes, Style};
 use crate::tap::{self, GridMode, Tap, TapState};
 
@@ -300,6 +301,7 @@ impl AlacrittyEngine {
         scratch.clear();
         let marks = self.filter.filter(chunk, cols, &mut scratch);
         let answers = std::mem::take(&mut self.filter.answers);
+        let ground_runs = std::mem::take(&mut self.filter.ground_runs);
         let replies = &self.listener.replies;
         let mut handler = Tap {
             term: &mut self.term,
@@ -311,7 +313,7 @@ impl AlacrittyEngine {
             // after them, as the program asked.
             let mut start = 0;
             for &(at, reply) in &answers {
-                parser.advance(&mut handler, scratch.get(start..at).unwrap_or_default());
+                advance(parser, &mut handler, &scratch, start..at, &ground_runs);
                 if parser.sync_timeout().sync_timeout().is_some() {
                     // Bytes held for a synchronized update would answer later: parse them now.
                     parser.stop_sync(&mut handler);
@@ -319,7 +321,13 @@ impl AlacrittyEngine {
                 queue_reply(replies, reply);
                 start = at;
             }
-            parser.advance(&mut handler, scratch.get(start..).unwrap_or_default());
+            advance(
+                parser,
+                &mut handler,
+                &scratch,
+                start..scratch.len(),
+                &ground_runs,
+            );
             // Synchronized updates (`CSI ? 2026 h`) make vte hold bytes back until a timer that
             // nobody here polls would fire; end them at every feed so the screen never freezes.
             // Frames are only drawn between feeds, so an update inside one feed stays atomic.
@@ -330,6 +338,7 @@ impl AlacrittyEngine {
             tap::drain(handler.term, handler.state);
         }));
         self.scratch = scratch;
+        self.filter.ground_runs = ground_runs;
         if result.is_err() {
             self.reset_after_panic();
             return;
@@ -349,6 +358,66 @@ impl AlacrittyEngine {
             self.reset_after_panic();
         }
     }
+}
+
+/// Parse `filtered[range]`, writing the middle of long plain-text runs in ground state
+/// straight to the history and grid (`flood.rs`) where the terminal's state allows.
+fn advance<L: EventListener>(
+    parser: &mut Processor,
+    handler: &mut Tap<'_, L>,
+    filtered: &[u8],
+    range: std::ops::Range<usize>,
+    ground_runs: &[(usize, usize)],
+) {
+    let rows = handler.term.grid().screen_lines();
+    let mut pos = range.start;
+    for &(run_start, run_end) in ground_runs {
+        let (from, to) = (run_start.max(pos), run_end.min(range.end));
+        let mut at = from;
+        while at < to {
+            let Some(rest) = filtered.get(at..to) else {
+                break;
+            };
+            let plain = flood::plain_prefix(rest);
+            let run = rest.get(..plain).unwrap_or_default();
+            if let Some((mid_start, mid_end)) = flood::middle(run, rows) {
+                // The head (up to a letter and a line feed after it) leaves the parser in
+                // its ground state (strings the filter knows of are not ground runs).
+                parser.advance(
+                    handler,
+                    filtered.get(pos..at + mid_start).unwrap_or_default(),
+                );
+                pos = at + mid_start;
+                // A cursor above the bottom row gets there within a screenful of lines.
+                let mut start = mid_start;
+                for _ in 0..rows {
+                    if flood::can_write(handler.term, handler.state) {
+                        break;
+                    }
+                    let Some(line) = run
+                        .get(start..mid_end)
+                        .and_then(|rest| memchr::memchr(b'\n', rest))
+                    else {
+                        break;
+                    };
+                    parser.advance(handler, run.get(start..=start + line).unwrap_or_default());
+                    start += line + 1;
+                    pos = at + start;
+                }
+                let middle = run.get(start..mid_end).unwrap_or_default();
+                if parser.sync_timeout().sync_timeout().is_none()
+                    && memchr::memchr_iter(b'\n', middle).count() >= rows
+                    && flood::can_write(handler.term, handler.state)
+                {
+                    flood::scroll_plain_lines(handler.term, handler.state, middle);
+                    pos = at + mid_end;
+                }
+            }
+            // Past the plain run and the byte that ended it.
+            at += plain + 1;
+        }
+    }
+    parser.advance(handler, filtered.get(pos..range.end).unwrap_or_default());
 }
 
 /// `cell` as the history keeps it: combining marks capped like the screen's.

@@ -103,6 +103,13 @@ pub(crate) struct InputFilter {
     /// The replies to queries taken out of the emulator's stream, each with the length of the
     /// filtered output at the query: the emulator's own replies to what came before go first.
     pub(crate) answers: Vec<(usize, &'static [u8])>,
+    /// Where in the output of the last `filter` call the emulator's parser is in its ground
+    /// state throughout (start, end): output between escape sequences.
+    pub(crate) ground_runs: Vec<(usize, usize)>,
+    /// The emulator's parser is in a string this filter passes as ground output (SOS, PM,
+    /// APC, a DCS other than tmux's passthrough), which it drops up to the next ESC, CAN or
+    /// SUB: output until then is not ground for it.
+    in_parser_string: bool,
 }
 
 impl Default for InputFilter {
@@ -121,6 +128,8 @@ impl Default for InputFilter {
             no_alternate: false,
             cursor: crate::cursor::PaneCursor::default(),
             answers: Vec::new(),
+            ground_runs: Vec::new(),
+            in_parser_string: false,
         }
     }
 }
@@ -134,6 +143,7 @@ impl InputFilter {
     )]
     pub(crate) fn filter(&mut self, input: &[u8], cols: usize, out: &mut Vec<u8>) -> usize {
         let mut marks = 0usize;
+        self.ground_runs.clear();
         let mut at = 0;
         while let Some(rest) = input.get(at..).filter(|r| !r.is_empty()) {
             if self.state == State::Ground {
@@ -142,6 +152,9 @@ impl InputFilter {
                 let run = memchr::memchr3(0x18, 0x1A, 0x1B, rest).unwrap_or(rest.len());
                 if let Some(plain) = rest.get(..run).filter(|p| !p.is_empty()) {
                     marks += plain.iter().filter(|&&b| b >= 0xC0).count();
+                    if !self.in_parser_string {
+                        self.ground_runs.push((out.len(), out.len() + plain.len()));
+                    }
                     out.extend_from_slice(plain);
                     self.pending.clear();
                     at += run;
@@ -150,6 +163,10 @@ impl InputFilter {
             }
             let Some(&b) = rest.first() else { break };
             at += 1;
+            if matches!(b, 0x18 | 0x1A | 0x1B) {
+                // vte ends any string at these ("anywhere" transitions).
+                self.in_parser_string = false;
+            }
             if b >= 0xC0 {
                 marks += 1;
             }
@@ -171,6 +188,7 @@ impl InputFilter {
                     continue;
                 }
                 // Another DCS: to the emulator as it came, this byte read as in the string.
+                self.in_parser_string = !matches!(b, 0x18 | 0x1A | 0x1B);
                 out.push(b'P');
                 out.extend_from_slice(PASSTHROUGH_PREFIX.get(..n).unwrap_or_default());
                 self.state = State::Ground;
@@ -266,6 +284,12 @@ impl InputFilter {
                 (State::Escape, b'Z') => {
                     // DECID, which the emulator answers as device attributes and tmux ignores.
                     out.push(DROPPED);
+                    State::Ground
+                }
+                (State::Escape, b'X' | b'^' | b'_') => {
+                    // SOS, PM, APC: vte drops the string; ground here, not there.
+                    out.push(b);
+                    self.in_parser_string = true;
                     State::Ground
                 }
                 (State::Escape, b'c') => {

@@ -285,6 +285,58 @@ impl History {
         if !extras.is_empty() {
             self.extras.insert(seq, extras.into_boxed_slice());
         }
+        self.append(out);
+    }
+
+    /// Append a row of plain text in the default colours (`text`: one ASCII byte per cell,
+    /// a space where nothing was written), wrapped or not: the same line `push` keeps for
+    /// those cells, encoded without them (`flood.rs`).
+    pub(crate) fn push_plain(&mut self, text: &[u8], wrapped: bool) {
+        if self.limit == 0 {
+            return;
+        }
+        let blank = AlaCell::default();
+        // As `push`: up to the last cell that is not a default blank (a wrapped row's last
+        // cell carries WRAPLINE).
+        let stored = if wrapped {
+            text.len()
+        } else {
+            text.iter()
+                .rposition(|&b| b != b' ')
+                .map_or(0, |last| last + 1)
+        };
+        let text = text.get(..stored).unwrap_or(text);
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        put_varint(&mut out, stored as u64);
+        let put_run = |out: &mut Vec<u8>, n: usize, flags: Flags| {
+            put_varint(out, n as u64);
+            put_color(out, blank.fg);
+            put_color(out, blank.bg);
+            put_varint(out, u64::from(flags.bits()));
+        };
+        match (stored, wrapped) {
+            (0, _) => put_varint(&mut out, 0),
+            (1, true) => {
+                put_varint(&mut out, 1);
+                put_run(&mut out, 1, Flags::WRAPLINE);
+            }
+            (n, true) => {
+                put_varint(&mut out, 2);
+                put_run(&mut out, n - 1, Flags::empty());
+                put_run(&mut out, 1, Flags::WRAPLINE);
+            }
+            (n, false) => {
+                put_varint(&mut out, 1);
+                put_run(&mut out, n, Flags::empty());
+            }
+        }
+        out.extend_from_slice(text);
+        self.append(out);
+    }
+
+    /// Store one encoded line (its extras already filed under its sequence number).
+    fn append(&mut self, out: Vec<u8>) {
         let fits = self
             .blocks
             .back()
@@ -415,6 +467,41 @@ mod tests {
             fg,
             flags,
             ..AlaCell::default()
+        }
+    }
+
+    #[test]
+    fn plain_rows_encode_as_their_cells_do() {
+        let rows: [(&[u8], bool); 7] = [
+            (b"hello world         ", false),
+            (b"                    ", false),
+            (b"                    ", true),
+            (b"wrapped row of text!", true),
+            (b"x", true),
+            (b" ", false),
+            (b"  indented  ", false),
+        ];
+        for (text, wrapped) in rows {
+            let mut cells: Vec<AlaCell> = text
+                .iter()
+                .map(|&b| AlaCell {
+                    c: char::from(b),
+                    ..AlaCell::default()
+                })
+                .collect();
+            if wrapped && let Some(last) = cells.last_mut() {
+                last.flags.insert(Flags::WRAPLINE);
+            }
+            let mut from_cells = History::new(10);
+            from_cells.push(&cells, AlaCell::clone);
+            let mut from_text = History::new(10);
+            from_text.push_plain(text, wrapped);
+            assert_eq!(
+                from_text.encoded(0),
+                from_cells.encoded(0),
+                "{:?} wrapped {wrapped}",
+                String::from_utf8_lossy(text)
+            );
         }
     }
 

@@ -55,6 +55,7 @@ mod engine;
 #[cfg(test)]
 mod engine_tests;
 mod filter;
+mod flood;
 mod format_draw;
 mod history;
 mod markup;

@@ -154,7 +154,7 @@ pub(crate) fn mark_rows_whole(grid: &mut Grid<AlaCell>) {
 
 /// Move the active grid's history (oldest first) into the compact history, all but its newest
 /// `keep` lines.
-fn drain_grid<L>(term: &mut Term<L>, state: &mut TapState, keep: usize) {
+pub(crate) fn drain_grid<L>(term: &mut Term<L>, state: &mut TapState, keep: usize) {
     let grid = term.grid_mut();
     let cols = grid.columns();
     let history = grid.history_size();
