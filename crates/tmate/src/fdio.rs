@@ -36,6 +36,41 @@ pub async fn read(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::Result<usiz
     }
 }
 
+/// Extra reads `read_gathering` makes at once after one that returned data.
+const GATHER_READS: usize = 16;
+
+/// As `read`, then, while the descriptor keeps handing data over, read again at once (up to
+/// [`GATHER_READS`] times, until `buf` is full or it would block): a PTY gives at most 4 KiB
+/// per read, and under a flood the pane's writer refills it meanwhile, so the parser, the
+/// relay's messages and the wake-ups come in larger pieces; no wait is added (an echo's read
+/// is followed by one read that would block).
+pub async fn read_gathering(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::Result<usize> {
+    loop {
+        let mut ready = fd.readable().await?;
+        let result = ready.try_io(|fd| {
+            let mut total = rustix::io::read(fd.get_ref(), &mut *buf)?;
+            if total == 0 {
+                return Ok(0);
+            }
+            for _ in 0..GATHER_READS {
+                let Some(rest) = buf.get_mut(total..).filter(|r| !r.is_empty()) else {
+                    break;
+                };
+                match rustix::io::read(fd.get_ref(), rest) {
+                    Ok(n) if n > 0 => total += n,
+                    // End of file, would block or an error: the next read tells.
+                    _ => break,
+                }
+            }
+            Ok(total)
+        });
+        match result {
+            Ok(result) => return result,
+            Err(_would_block) => continue,
+        }
+    }
+}
+
 /// Write all of `bytes` to the non-blocking `fd`; when it is full, wait until it is writable
 /// (a registration made for that wait only).
 pub async fn write_all(fd: impl AsFd, mut bytes: &[u8]) -> std::io::Result<()> {

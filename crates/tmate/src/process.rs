@@ -426,7 +426,7 @@ pub(crate) async fn read_output(
             tokio::task::yield_now().await;
             last_turn = std::time::Instant::now();
         }
-        match crate::fdio::read(reader, &mut buf).await {
+        match crate::fdio::read_gathering(reader, &mut buf).await {
             Ok(0) | Err(_) => break,
             Ok(n) => {
                 if let Some(bytes) = buf.get(..n) {
