@@ -67,6 +67,9 @@ pub struct Decoder<M> {
     _message: PhantomData<fn() -> M>,
 }
 
+/// Buffer capacity an emptied decoder keeps.
+const KEEP_CAPACITY: usize = 8 * 1024;
+
 /// Decodes what a host sends to a server.
 pub type HostDecoder = Decoder<HostMessage>;
 /// Decodes what a server sends to a host.
@@ -128,6 +131,9 @@ impl<M: WireMessage> Decoder<M> {
                 if self.start == self.buf.len() {
                     self.buf.clear();
                     self.start = 0;
+                    // A flood's large messages leave a large buffer; an idle session (a relay
+                    // holds thousands) keeps only a small one.
+                    self.buf.shrink_to(KEEP_CAPACITY);
                 }
                 Some(result)
             }

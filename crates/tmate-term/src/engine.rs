@@ -92,6 +92,8 @@ const MAX_ZEROWIDTH_PER_CELL: usize = 16;
 const ZEROWIDTH_SCAN_EVERY: usize = 32 * 1024;
 /// Feed the engine in pieces of at most this size, so the zero-width checks run between them.
 const FEED_CHUNK: usize = 64 * 1024;
+/// Capacity the filtered-input buffer keeps between feeds.
+const SCRATCH_KEEP: usize = 8 * 1024;
 
 /// Grid size in the form alacritty asks for.
 struct GridSize {
@@ -560,6 +562,9 @@ impl Engine for AlacrittyEngine {
         for chunk in bytes.chunks(FEED_CHUNK) {
             self.feed_chunk(chunk);
         }
+        // The filtered copy of a large piece is not kept for the next, usually small, one:
+        // a relay mirrors thousands of panes.
+        self.scratch.shrink_to(SCRATCH_KEEP);
         if self.view_offset > 0 {
             self.refresh_view();
         }

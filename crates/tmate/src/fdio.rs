@@ -38,9 +38,13 @@ pub async fn read(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::Result<usiz
 
 /// Extra reads `read_gathering` makes at once after one that returned data.
 const GATHER_READS: usize = 16;
+/// What `read_gathering` collects at most: one PTY_DATA message's worth.
+const GATHER_BYTES: usize = tmate_proto::MAX_PTY_CHUNK;
 
 /// As `read`, then, while the descriptor keeps handing data over, read again at once (up to
-/// [`GATHER_READS`] times, until `buf` is full or it would block): a PTY gives at most 4 KiB
+/// [`GATHER_READS`] times, until [`GATHER_BYTES`] or `buf` is full or it would block; gathering
+/// 64 KiB gained little and left the relay holding about 30 KB more per session after a
+/// flood, its buffers sized by the larger packets): a PTY gives at most 4 KiB
 /// per read, and under a flood the pane's writer refills it meanwhile, so the parser, the
 /// relay's messages and the wake-ups come in larger pieces; no wait is added (an echo's read
 /// is followed by one read that would block).
@@ -53,7 +57,10 @@ pub async fn read_gathering(fd: &AsyncFd<OwnedFd>, buf: &mut [u8]) -> std::io::R
                 return Ok(0);
             }
             for _ in 0..GATHER_READS {
-                let Some(rest) = buf.get_mut(total..).filter(|r| !r.is_empty()) else {
+                let Some(rest) = buf
+                    .get_mut(total..GATHER_BYTES.max(total))
+                    .filter(|r| !r.is_empty())
+                else {
                     break;
                 };
                 match rustix::io::read(fd.get_ref(), rest) {
