@@ -15,6 +15,9 @@ mod common;
 #[path = "common/pair.rs"]
 mod pair;
 
+use std::cell::Cell;
+use std::time::{Duration, Instant};
+
 use common::{Mux, compare_outcomes, compare_outcomes_on};
 use pair::Pair;
 use tmate_fixtures::pty_client::PtyClient;
@@ -150,6 +153,7 @@ fn pane_hooks_and_remain_on_exit_format() {
     }
     compare_outcomes_on(&tmux, &tmate, &[&["send-keys", "-t", ":.1", "C-d"]]);
     for m in [&tmux, &tmate] {
+        wait_dead_resending_eof(m, ":.1");
         m.wait_for(
             &["show-options", "-gqv", "@died"],
             "the pane-died hook",
@@ -166,6 +170,25 @@ fn pane_hooks_and_remain_on_exit_format() {
             &["capture-pane", "-p", "-t", ":.1"],
             &["capture-pane", "-p", "-e", "-t", ":.1"],
         ],
+    );
+}
+
+/// Wait until `target`'s program has exited after a C-d. Once (CI, 2026-12-07) tmux's `cat`
+/// outlived the first C-d although it was already running; a pane still alive after a while
+/// gets another one (the hooks its death raises are what the caller tests).
+fn wait_dead_resending_eof(m: &Mux, target: &str) {
+    let sent = Cell::new(Instant::now());
+    m.wait_for(
+        &["display-message", "-p", "-t", target, "#{pane_dead}"],
+        "the pane's death",
+        |o| {
+            let dead = o.trim() == "1";
+            if !dead && sent.get().elapsed() > Duration::from_secs(3) {
+                let _ = m.run_output(&["send-keys", "-t", target, "C-d"]);
+                sent.set(Instant::now());
+            }
+            dead
+        },
     );
 }
 
