@@ -128,8 +128,11 @@ async function run(command) {
       const popup = page.waitForEvent("popup", { timeout: TIMEOUT });
       await page.mouse.click(at.x, at.y);
       const opened = await popup;
-      const url = opened.url() === "about:blank" ?
-        await opened.waitForURL((u) => u.href !== "about:blank", { timeout: TIMEOUT })
+      // A `noopener` popup starts as about:blank, or (Chromium 156.0.8078.129) with no URL
+      // at all, until its navigation commits.
+      const blank = (u) => u === "" || u === "about:blank";
+      const url = blank(opened.url()) ?
+        await opened.waitForURL((u) => !blank(u.href), { timeout: TIMEOUT })
           .then(() => opened.url(), () => opened.url()) : opened.url();
       await opened.close();
       return url;
