@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::net::UnixStream;
@@ -12,12 +12,9 @@ use tokio::net::unix::OwnedWriteHalf;
 
 use crate::wire::{self, kind};
 
-/// How long a freshly started server may take to listen.
-const SERVER_START: Duration = Duration::from_secs(10);
-
 /// Whether the command list starts a server when none runs: no command (new-session), or any
 /// command the table marks (tmux's `CMD_STARTSERVER`: new-session, start-server).
-fn starts_server(argv: &[String]) -> bool {
+pub fn starts_server(argv: &[String]) -> bool {
     use tmate_proto::command::{find, flags, split_commands};
     argv.is_empty()
         || split_commands(argv).iter().any(|words| {
@@ -28,18 +25,31 @@ fn starts_server(argv: &[String]) -> bool {
         })
 }
 
-/// Connect (starting a server when `argv` may) and send our hello (`crate::handshake`).
-pub(crate) async fn connect(
-    socket: &Path,
-    argv: &[String],
-    config: Option<&Path>,
+/// The connection made before the runtime (`crate::server_start::connect_or_start`), on the
+/// runtime, with our hello sent (`crate::handshake`).
+pub(crate) async fn greet(
+    stream: Result<std::os::unix::net::UnixStream, String>,
 ) -> Result<UnixStream, String> {
     use tokio::io::AsyncWriteExt;
-    let mut stream = connect_or_start(socket, argv, config).await?;
+    let failed = |e: std::io::Error| format!("lost server: {e}");
+    let stream = stream?;
+    stream.set_nonblocking(true).map_err(failed)?;
+    let mut stream = UnixStream::from_std(stream).map_err(failed)?;
     // A failed write is not reported here: a foreign server may have answered and hung up
     // already, and its answer is still there to read (`check_server_speaks_ours`).
     let _ = stream.write_all(&crate::handshake::hello()).await;
     Ok(stream)
+}
+
+/// Connect to the running server at `socket` (none is started) and greet it.
+async fn connect_running(socket: &Path) -> Result<UnixStream, String> {
+    greet(crate::server_start::connect_or_start(
+        socket,
+        false,
+        None,
+        |_, _| 1,
+    ))
+    .await
 }
 
 /// Read the server's first bytes and make sure they are ours: a tmux-protocol server
@@ -71,75 +81,27 @@ pub(crate) async fn check_server_speaks_ours(
     Err(crate::handshake::foreign_server_message(socket, version))
 }
 
-async fn connect_or_start(
-    socket: &Path,
-    argv: &[String],
-    config: Option<&Path>,
-) -> Result<UnixStream, String> {
-    match UnixStream::connect(socket).await {
-        Ok(s) => return Ok(s),
-        Err(e) if !starts_server(argv) => {
-            return Err(match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    format!(
-                        "error connecting to {} (No such file or directory)",
-                        socket.display()
-                    )
-                }
-                _ => format!("no server running on {}", socket.display()),
-            });
-        }
-        Err(_) => {}
-    }
-    let exe = std::env::current_exe().map_err(|e| format!("server start failed: {e}"))?;
-    let mut server = std::process::Command::new(exe);
-    server.arg("-S").arg(socket);
-    if let Some(f) = config {
-        // Relative to where the user ran tmate, not the server's cwd.
-        let f = std::env::current_dir()
-            .map(|d| d.join(f))
-            .unwrap_or(f.to_path_buf());
-        server.arg("-f").arg(f);
-    }
-    server
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    let deadline = Instant::now() + SERVER_START;
-    if let crate::server_start::Started::Running(stream) =
-        crate::server_start::bind_and_spawn(socket, server, deadline)?
-    {
-        stream
-            .set_nonblocking(true)
-            .map_err(|e| format!("server start failed: {e}"))?;
-        return UnixStream::from_std(stream).map_err(|e| format!("server start failed: {e}"));
-    }
-    // The socket listens already (the server inherited it): this connection waits in its
-    // queue until the server accepts.
-    UnixStream::connect(socket)
-        .await
-        .map_err(|_| format!("server did not start on {}", socket.display()))
-}
-
 fn terminal_size() -> Option<(u16, u16)> {
     let ws = rustix::termios::tcgetwinsize(std::io::stdin()).ok()?;
     (ws.ws_col > 0 && ws.ws_row > 0).then_some((ws.ws_col, ws.ws_row))
 }
 
-/// Run `argv` on the server at `socket`; returns the exit code.
-pub async fn run(socket: &Path, argv: Vec<String>, config: Option<&Path>) -> i32 {
-    run_with(socket, Vec::new(), argv, config).await
+/// Run `argv` on the server running at `socket`; returns the exit code.
+async fn run_on_running(socket: &Path, argv: Vec<String>) -> i32 {
+    let stream = crate::server_start::connect_or_start(socket, false, None, |_, _| 1);
+    run_with(socket, stream, Vec::new(), argv).await
 }
 
 /// Run `prefix` (tmate's CLI options as `set-option ... ;`) then `argv` (no command: a new
-/// session); whether a server is started depends on `argv` alone.
+/// session) over `stream`, the connection made before the runtime (which started a server
+/// when `argv` may).
 pub async fn run_with(
     socket: &Path,
+    stream: Result<std::os::unix::net::UnixStream, String>,
     prefix: Vec<String>,
     argv: Vec<String>,
-    config: Option<&Path>,
 ) -> i32 {
-    let stream = match connect(socket, &argv, config).await {
+    let stream = match greet(stream).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -437,9 +399,9 @@ fn restore(saved: Option<rustix::termios::Termios>) {
 /// messages (connecting, the ssh lines) as they come, until the server ends; Ctrl-C kills it.
 pub async fn foreground(
     socket: &Path,
+    stream: Result<std::os::unix::net::UnixStream, String>,
     prefix: Vec<String>,
     argv: Vec<String>,
-    config: Option<&Path>,
 ) -> i32 {
     let mut argv = if argv.is_empty() {
         vec!["new-session".to_string()]
@@ -452,11 +414,11 @@ pub async fn foreground(
     ) {
         argv.insert(1, "-d".into());
     }
-    let code = run_with(socket, prefix, argv, config).await;
+    let code = run_with(socket, stream, prefix, argv).await;
     if code != 0 {
         return code;
     }
-    let stream = match connect(socket, &["__foreground".to_string()], config).await {
+    let stream = match connect_running(socket).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -506,29 +468,45 @@ pub async fn foreground(
                 Ok(Some(_)) => {}
             },
             () = signalled => {
-                return run(socket, vec!["kill-server".into()], config).await;
+                return run_on_running(socket, vec!["kill-server".into()]).await;
             }
         }
     }
 }
 
-/// The server process (`tmate -S PATH __server`, started by a client): bind and serve.
-pub async fn serve(socket: &Path, config: Option<&Path>, args: &[String]) -> i32 {
-    // Its own session, without a controlling terminal (tmux's daemon()): the terminal's
-    // signals (C-c, hang-up) and job control (TOSTOP on the clients' terminals it writes to)
-    // do not reach it. Started by hand from a shell it may lead a group already; it then
-    // stays where it is.
-    let _ = rustix::process::setsid();
-    let listener = match crate::server_start::inherited_listener(args, socket) {
-        Some(listener) => tokio::net::UnixListener::from_std(listener).ok(),
-        None => None,
+/// The server forked by a client (`crate::server_start`), holding the socket's `listener`:
+/// a daemon on a single-threaded runtime of its own; returns the process's exit code.
+pub fn run_forked_server(
+    socket: &Path,
+    listener: std::os::unix::net::UnixListener,
+    config: Option<std::path::PathBuf>,
+) -> i32 {
+    crate::server_start::become_daemon();
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    else {
+        return 1;
     };
-    let listener = match listener {
-        Some(l) => l,
-        None => match bind_for_self(socket).await {
-            Some(l) => l,
-            None => return 1,
-        },
+    runtime.block_on(async {
+        let listener = listener
+            .set_nonblocking(true)
+            .and_then(|()| tokio::net::UnixListener::from_std(listener));
+        let Ok(listener) = listener else {
+            return 1;
+        };
+        crate::server::run(socket.to_path_buf(), listener, config).await;
+        0
+    })
+}
+
+/// The server started by hand (`tmate -S PATH __server`): bind and serve.
+pub async fn serve(socket: &Path, config: Option<&Path>) -> i32 {
+    // Its own session, without a controlling terminal, as a forked server
+    // (`run_forked_server`); its streams stay where the user pointed them.
+    let _ = rustix::process::setsid();
+    let Some(listener) = bind_for_self(socket).await else {
+        return 1;
     };
     crate::server::run(
         socket.to_path_buf(),

@@ -19,12 +19,12 @@ const STDIN_QUEUE: usize = 16;
 /// Run `argv` as a control client at `level` (1 `-C`, 2 `-CC`); returns the exit code.
 pub async fn run(
     socket: &Path,
+    stream: Result<std::os::unix::net::UnixStream, String>,
     prefix: Vec<String>,
     argv: Vec<String>,
-    config: Option<&Path>,
     level: u8,
 ) -> i32 {
-    let stream = match crate::client::connect(socket, &argv, config).await {
+    let stream = match crate::client::greet(stream).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");

@@ -248,52 +248,45 @@ fn main() {
             }
         },
     };
-    // One thread, as tmux's server and client: a task woken on another worker (a pane's
-    // output waking its client's redraw) cost each keystroke's echo a cross-CPU wake-up,
-    // measured at ~50 us of its ~300. The embedded relay runs on threads of its own
-    // (`uplink::embedded`).
     if argv.first().map(String::as_str) == Some("__server") {
         tmate::fdio::close_inherited_on_exec();
+        let code = runtime().block_on(tmate::client::serve(&socket, config.as_deref()));
+        std::process::exit(code);
     }
-    let runtime = tokio::runtime::Builder::new_current_thread()
+    // The server is reached (and, for commands that may, started) before the client's runtime
+    // exists: a server is forked from this process, which must then have one thread only.
+    let stream = tmate::server_start::connect_or_start(
+        &socket,
+        tmate::client::starts_server(&argv),
+        config.as_deref(),
+        |listener, config| tmate::client::run_forked_server(&socket, listener, config),
+    );
+    let runtime = runtime();
+    let code = if control > 0 {
+        runtime.block_on(tmate::control_client::run(
+            &socket, stream, prefix, argv, control,
+        ))
+    } else if foreground {
+        runtime.block_on(tmate::client::foreground(&socket, stream, prefix, argv))
+    } else {
+        runtime.block_on(tmate::client::run_with(&socket, stream, prefix, argv))
+    };
+    // The stdin reader may sit in a blocking read; do not wait for it.
+    std::process::exit(code);
+}
+
+/// One thread, as tmux's server and client: a task woken on another worker (a pane's output
+/// waking its client's redraw) cost each keystroke's echo a cross-CPU wake-up, measured at
+/// ~50 us of its ~300. The embedded relay runs on threads of its own (`uplink::embedded`).
+fn runtime() -> tokio::runtime::Runtime {
+    match tokio::runtime::Builder::new_current_thread()
         .enable_all()
-        .build();
-    let runtime = match runtime {
+        .build()
+    {
         Ok(r) => r,
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(1);
         }
-    };
-    let code = if argv.first().map(String::as_str) == Some("__server") {
-        runtime.block_on(tmate::client::serve(
-            &socket,
-            config.as_deref(),
-            argv.get(1..).unwrap_or_default(),
-        ))
-    } else if control > 0 {
-        runtime.block_on(tmate::control_client::run(
-            &socket,
-            prefix,
-            argv,
-            config.as_deref(),
-            control,
-        ))
-    } else if foreground {
-        runtime.block_on(tmate::client::foreground(
-            &socket,
-            prefix,
-            argv,
-            config.as_deref(),
-        ))
-    } else {
-        runtime.block_on(tmate::client::run_with(
-            &socket,
-            prefix,
-            argv,
-            config.as_deref(),
-        ))
-    };
-    // The stdin reader may sit in a blocking read; do not wait for it.
-    std::process::exit(code);
+    }
 }

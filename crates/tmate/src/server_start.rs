@@ -1,32 +1,41 @@
-//! Starting a server for a socket: the client binds the socket itself and hands the listening
-//! descriptor to the server it spawns, so its own connection is queued at once instead of
-//! polling until the new server has bound (which cost every `new-session -d` the polling
-//! interval, 10 ms, on top of the server's start-up). A lock file beside the socket keeps two
-//! clients starting at once from both binding (tmux's `client_get_lock`).
+//! Starting a server for a socket, before the client starts its runtime: the client binds the
+//! socket itself and forks the server from its own process, as tmux does (`client_get_lock`,
+//! `proc_fork_and_daemon`). Its own connection is queued at once (no polling for the new
+//! server to bind), and the server is not a second exec of this binary: a fresh exec and
+//! dynamic link of `tmate` costs about 1.5-2 ms, paid by every `new-session` that starts one.
+//! A lock file beside the socket keeps two clients starting at once from both binding.
 
-use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::net::UnixListener;
+use std::os::fd::OwnedFd;
+use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The argument after `__server` that names the inherited listening descriptor.
-pub const LISTEN_FD_ARG: &str = "--listen-fd";
+/// How long a client may wait for the lock of another client starting the same server.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
 
-/// What `bind_or_connect` found.
-pub enum Started {
-    /// Another client started a server meanwhile; here is a connection to it.
-    Running(std::os::unix::net::UnixStream),
-    /// We bound the socket and spawned a server holding it.
-    Spawned,
-}
-
-/// Bind `socket` and spawn `__server` with the listener (unless a server answers by the time
-/// we hold the lock). `server` is the command to run, without its `__server` arguments.
-pub fn bind_and_spawn(
+/// The connection to the server at `socket`, starting one when none answers and `may_start`
+/// (the command list starts servers). A started server runs `serve(listener, config)` in a
+/// child forked from this process, which must not have started a thread yet (checked; the
+/// client's runtime is built after this). `config` is made absolute, as the user meant it.
+pub fn connect_or_start(
     socket: &Path,
-    mut server: std::process::Command,
-    deadline: Instant,
-) -> Result<Started, String> {
+    may_start: bool,
+    config: Option<&Path>,
+    serve: impl FnOnce(UnixListener, Option<PathBuf>) -> i32,
+) -> Result<UnixStream, String> {
+    match UnixStream::connect(socket) {
+        Ok(stream) => return Ok(stream),
+        Err(e) if !may_start => {
+            return Err(match e.kind() {
+                std::io::ErrorKind::NotFound => format!(
+                    "error connecting to {} (No such file or directory)",
+                    socket.display()
+                ),
+                _ => format!("no server running on {}", socket.display()),
+            });
+        }
+        Err(_) => {}
+    }
     let failed = |e: &dyn std::fmt::Display| format!("server start failed: {e}");
     if let Some(dir) = socket.parent() {
         use std::os::unix::fs::DirBuilderExt;
@@ -36,31 +45,92 @@ pub fn bind_and_spawn(
             .create(dir);
     }
     let lock_path = lock_path(socket);
-    let lock = take_lock(&lock_path, deadline).map_err(|e| failed(&e))?;
-    if let Ok(stream) = std::os::unix::net::UnixStream::connect(socket) {
-        return Ok(Started::Running(stream));
+    let lock = take_lock(&lock_path, Instant::now() + LOCK_WAIT).map_err(|e| failed(&e))?;
+    if let Ok(stream) = UnixStream::connect(socket) {
+        // Another client started it while we waited for the lock.
+        return Ok(stream);
     }
     // Nobody answers: a socket file left is a dead server's.
     let _ = std::fs::remove_file(socket);
     let listener = UnixListener::bind(socket).map_err(|e| failed(&e))?;
-    let fd = listener.as_fd();
-    // Only this descriptor crosses the exec (std opens everything close-on-exec); the client
-    // is single-threaded here, so no other spawn can inherit it meanwhile.
-    rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::empty()).map_err(|e| failed(&e))?;
-    let spawned = server
-        .arg("__server")
-        .arg(LISTEN_FD_ARG)
-        .arg(fd.as_raw_fd().to_string())
-        .spawn();
-    let _ = rustix::io::fcntl_setfd(fd, rustix::io::FdFlags::CLOEXEC);
-    if let Err(e) = spawned {
+    let config = config.map(|f| {
+        std::env::current_dir()
+            .map(|d| d.join(f))
+            .unwrap_or_else(|_| f.to_path_buf())
+    });
+    let forked = fork_server(listener, lock, config, serve);
+    // The socket is served from now on (or nobody will serve it); waiting clients find out
+    // when the lock goes.
+    let _ = std::fs::remove_file(&lock_path);
+    if let Err(e) = forked.map(drop) {
         let _ = std::fs::remove_file(socket);
         return Err(failed(&e));
     }
-    // The socket is served from now on; waiting clients find it when the lock goes.
-    let _ = std::fs::remove_file(&lock_path);
-    drop(lock);
-    Ok(Started::Spawned)
+    // The socket listens already (the server holds it): this connection waits in its queue
+    // until the server accepts.
+    UnixStream::connect(socket).map_err(|_| format!("server did not start on {}", socket.display()))
+}
+
+/// Fork; the child becomes the server (`serve`, then exit with its code), the parent closes
+/// its copy of the listener and gets the lock back, to let go of once the lock file is gone.
+#[allow(unsafe_code)]
+fn fork_server(
+    listener: UnixListener,
+    lock: OwnedFd,
+    config: Option<PathBuf>,
+    serve: impl FnOnce(UnixListener, Option<PathBuf>) -> i32,
+) -> std::io::Result<OwnedFd> {
+    let threads = thread_count()?;
+    if threads != 1 {
+        return Err(std::io::Error::other(format!(
+            "the client runs {threads} threads; a server can only be forked from one"
+        )));
+    }
+    // SAFETY: the process has exactly one thread (checked just above), so the child is a
+    // complete copy: no lock (the allocator's, stdio's) can be held by a thread that does not
+    // exist in the child, and the child may run any code, as tmux's forked server does.
+    let pid = unsafe { libc::fork() };
+    match pid {
+        -1 => Err(std::io::Error::last_os_error()),
+        0 => {
+            // The lock stays with the parent, which removes it.
+            drop(lock);
+            let code = serve(listener, config);
+            std::process::exit(code);
+        }
+        _ => Ok(lock),
+    }
+}
+
+/// Threads of this process (`/proc/self/stat`'s num_threads).
+fn thread_count() -> std::io::Result<usize> {
+    let stat = std::fs::read_to_string("/proc/self/stat")?;
+    threads_in_stat(&stat).ok_or_else(|| std::io::Error::other("unreadable /proc/self/stat"))
+}
+
+/// The num_threads field of a `/proc/PID/stat` line.
+fn threads_in_stat(stat: &str) -> Option<usize> {
+    // The command name (in parentheses) may hold spaces and parentheses: fields are counted
+    // after its last `)`; num_threads is the 20th field, the 18th after the name.
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split_whitespace().nth(17)?.parse().ok()
+}
+
+/// Make the forked process the server: its own session without a controlling terminal
+/// (tmux's `daemon()`: the terminal's signals and job control do not reach it), standard
+/// streams on /dev/null, and every inherited descriptor closed on exec so that panes get none.
+pub fn become_daemon() {
+    let _ = rustix::process::setsid();
+    if let Ok(null) = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/null")
+    {
+        let _ = rustix::stdio::dup2_stdin(&null);
+        let _ = rustix::stdio::dup2_stdout(&null);
+        let _ = rustix::stdio::dup2_stderr(&null);
+    }
+    crate::fdio::close_inherited_on_exec();
 }
 
 fn lock_path(socket: &Path) -> PathBuf {
@@ -90,25 +160,16 @@ fn take_lock(path: &Path, deadline: Instant) -> std::io::Result<OwnedFd> {
     }
 }
 
-/// The listener named by `__server --listen-fd N`, when N is an open Unix stream socket
-/// bound to `socket` (anything else is ignored and the server binds for itself).
-#[allow(unsafe_code)]
-pub fn inherited_listener(args: &[String], socket: &Path) -> Option<UnixListener> {
-    let mut it = args.iter();
-    it.find(|a| a.as_str() == LISTEN_FD_ARG)?;
-    let raw: i32 = it.next()?.parse().ok().filter(|fd| *fd > 2)?;
-    // SAFETY: the borrow lasts for these checks only; on a closed number they fail (EBADF).
-    let borrowed = unsafe { std::os::fd::BorrowedFd::borrow_raw(raw) };
-    rustix::io::fcntl_getfd(borrowed).ok()?;
-    let bound = rustix::net::getsockname(borrowed).ok()?;
-    let path = rustix::net::SocketAddrUnix::try_from(bound).ok()?;
-    if path.path()?.to_bytes() != socket.as_os_str().as_encoded_bytes() {
-        return None;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threads_are_read_after_a_command_name_with_spaces_and_parentheses() {
+        let stat = "4242 (my (odd) tmate) S 1 4242 4242 0 -1 4194560 120 0 0 0 1 0 0 0 20 0 \
+                    3 0 2893 11337728 650 18446744073709551615";
+        assert_eq!(threads_in_stat(stat), Some(3));
+        assert_eq!(threads_in_stat("4242 (tmate) S 1"), None);
+        assert!(thread_count().is_ok_and(|n| n >= 1));
     }
-    // SAFETY: `raw` is open (checked above), a Unix socket bound to our path, passed to us by
-    // the client that spawned this process for that purpose; nothing else in this process
-    // uses it, so taking ownership once is sound.
-    let listener = unsafe { UnixListener::from_raw_fd(raw) };
-    listener.set_nonblocking(true).ok()?;
-    Some(listener)
 }

@@ -246,3 +246,47 @@ fn clients_starting_at_once_share_one_server_and_a_dead_socket_is_replaced() {
         "the start lock stayed behind"
     );
 }
+
+/// The server a client starts (forked from it, as tmux's) is a daemon: its own session with
+/// no controlling terminal, standard streams on /dev/null (so a caller reading the client's
+/// output sees its end when the client exits), and the client that started it gone.
+#[test]
+fn a_started_server_is_a_daemon_of_its_own() {
+    let tmp = tempfile::tempdir().unwrap();
+    let sock = tmp.path().join("d").to_string_lossy().into_owned();
+    let args = ["-f", "/dev/null", "-S", &sock, "new-session", "-d"];
+    let (started, _) = run_within(command(OURS, tmp.path(), &args), DEADLINE);
+    assert!(started.status.success(), "{started:?}");
+    let shown = command(OURS, tmp.path(), &["-S", &sock, "display", "-p", "#{pid}"])
+        .output()
+        .unwrap();
+    let pid: i32 = String::from_utf8_lossy(&shown.stdout)
+        .trim()
+        .parse()
+        .unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .unwrap()
+        .1
+        .split_whitespace()
+        .collect();
+    // After the name: state, ppid, pgrp, session, tty_nr.
+    let (session, tty) = (fields[3], fields[4]);
+    let streams: Vec<_> = (0..3)
+        .map(|fd| std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).unwrap())
+        .collect();
+    let _ = command(OURS, tmp.path(), &["-S", &sock, "kill-server"]).output();
+    assert_eq!(
+        session,
+        pid.to_string(),
+        "the server leads a session: {stat}"
+    );
+    assert_eq!(tty, "0", "the server has no controlling terminal: {stat}");
+    assert!(
+        streams
+            .iter()
+            .all(|p| p == std::path::Path::new("/dev/null")),
+        "{streams:?}"
+    );
+}
