@@ -440,9 +440,14 @@ impl Lexer<'_, '_> {
         Ok(())
     }
 
-    /// `$NAME` or `${NAME}` from the environment; a lone `$` stays.
+    /// `$NAME` or `${NAME}` from the environment; a lone `$` stays, and so does one before a
+    /// digit (`$2` in an awk program), as tmux's lexer reads it: a name does not start with one.
     fn variable(&mut self, word: &mut String) {
         let braced = self.chars.next_if_eq(&'{').is_some();
+        if !braced && self.chars.peek().is_some_and(char::is_ascii_digit) {
+            word.push('$');
+            return;
+        }
         let mut name = String::new();
         while let Some(c) = self
             .chars
@@ -603,6 +608,13 @@ mod tests {
                 "$X",
                 "/home/u"
             ])]
+        );
+        // A name does not start with a digit: `$2` in a shell or awk program stays as written
+        // (tmux 3.3a's `yylex_is_var`), where `$X2` is a name.
+        let env2 = |name: &str| (name == "X2").then(|| "v".to_string());
+        assert_eq!(
+            parse_line(r#"if "awk '{exit !($2 >= 3.1)}'" "a $X2" $1"#, &env2).unwrap(),
+            vec![argv(&["if", "awk '{exit !($2 >= 3.1)}'", "a v", "$1"])]
         );
         assert!(parse_line(&"x".repeat(MAX_LINE + 1), &no_env).is_err());
     }

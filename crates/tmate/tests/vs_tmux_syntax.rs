@@ -652,3 +652,62 @@ fn copy_table_bindings_list_and_read_back_as_tmux() {
         assert_eq!(ours, theirs, "tmate (left) differs from tmux (right)");
     }
 }
+
+/// Lines an everyday `~/.tmux.conf` carries (vim-tmux-navigator's `ps | grep`, a version test
+/// in awk, `%if` on the version, styles, hooks, plugin options): they load without an error
+/// and set what tmux sets. `$1`/`$2` in a shell or awk program stay as written (a variable
+/// name does not start with a digit); they once expanded to nothing here.
+const EVERYDAY: &str = r##"
+set -g prefix C-a
+unbind C-b
+bind C-a send-prefix
+set -g mouse on
+set -g base-index 1
+setw -g mode-keys vi
+bind -T copy-mode-vi v send -X begin-selection
+bind | split-window -h -c "#{pane_current_path}"
+is_vim="ps -o state= -o comm= -t '#{pane_tty}' | grep -iqE '^[^TXZ ]+ +(\\S+\\/)?g?(view|n?vim?x?)(diff)?$'"
+bind-key -n 'C-h' if-shell "$is_vim" 'send-keys C-h' 'select-pane -L'
+if-shell "echo 'tmux 3.3a' | awk '{exit !($2 >= 3.1)}'" "set -g @awk yes" "set -g @awk no"
+set -g @price "costs $5 or ${HOME}x"
+%if #{>=:#{version},3.2}
+set -g popup-border-lines rounded
+%endif
+set -g status-style 'bg=colour234 fg=colour137 dim'
+set -g status-right '#[fg=colour233,bg=colour241,bold] %d/%m #[fg=colour233,bg=colour245,bold] %H:%M:%S '
+setw -g window-status-current-format ' #I#[fg=colour249]:#[fg=colour255]#W#[fg=colour249]#F '
+set-hook -g after-split-window 'select-layout even-horizontal'
+set -g @plugin 'tmux-plugins/tmux-sensible'
+set-environment -g EDITOR vim
+"##;
+
+#[test]
+fn an_everyday_config_loads_as_tmux() {
+    same_with_config(
+        EVERYDAY,
+        &[
+            &["new-session", "-d", "-x", "80", "-y", "24"],
+            &["show", "-gv", "@awk"],
+            &["show", "-gv", "@price"],
+            &["show", "-gv", "prefix"],
+            &["show", "-gv", "popup-border-lines"],
+            &["show", "-gv", "status-right"],
+            &["show-environment", "-g", "EDITOR"],
+            &["display", "-p", "#{pane_mode}|#{window_panes}"],
+        ],
+    );
+    // The navigator's binding reads back as tmux prints it.
+    let bound = |m: Mux| {
+        m.run(&["new-session", "-d"]);
+        let all = m.run(&["list-keys", "-T", "root"]);
+        let line = all
+            .lines()
+            .find(|l| l.contains(" C-h "))
+            .map(str::to_string);
+        line.unwrap_or_else(|| panic!("no C-h binding: {all}"))
+    };
+    assert_eq!(
+        bound(Mux::tmate().with_config(EVERYDAY)),
+        bound(Mux::tmux().with_config(EVERYDAY))
+    );
+}
