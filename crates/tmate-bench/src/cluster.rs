@@ -125,14 +125,14 @@ impl Redis {
             .with_context(|| format!("DBSIZE answered {out:?}"))
     }
 
-    /// The node that owns the session of `token` now, from its record `v1 NODE GEN ...`.
+    /// The node that owns the session of `token` now, from its record (decoded by the relay's
+    /// own `Owner::decode`, so the bench follows the record's format).
     fn owner(&self, ctx: &Ctx, token: &str) -> Result<Option<String>> {
-        let record = self.cli(ctx, &["GET", &token_key(token)])?;
-        let mut f = record.split_whitespace();
-        Ok(match (f.next(), f.next()) {
-            (Some("v1"), Some(node)) => Some(node.to_string()),
-            _ => None,
-        })
+        let record = self.cli(
+            ctx,
+            &["GET", &tmate_relay::cluster::store::token_key(token)],
+        )?;
+        Ok(tmate_relay::cluster::Owner::decode(record.trim()).map(|owner| owner.node))
     }
 
     /// Wait until the session of `token` is owned by one of `names`; which one.
@@ -154,13 +154,6 @@ impl Drop for Redis {
     fn drop(&mut self) {
         stop_child(&mut self.child);
     }
-}
-
-/// The Redis key of a session token: `tmate:token:` and the token's SHA-256 in hex.
-fn token_key(token: &str) -> String {
-    let hash = russh::keys::HashAlg::Sha256.digest(token.as_bytes());
-    let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-    format!("tmate:token:{hex}")
 }
 
 /// One `tmate-ssh-server` node in cluster mode.
