@@ -821,3 +821,64 @@ fn new_window_targets_as_tmux() {
         &["list-windows", "-F", "#{window_index}"],
     ]);
 }
+
+/// Windows and sessions named as tmux 3.3a's `cmd-find.c` finds them: an exact name, else the
+/// start of one, else an fnmatch pattern, none when two match at that stage; `=` for an exact
+/// name only; `+N`/`-N` counting by number and wrapping around. Each `select-window` is read
+/// back as the session's current window. (Before: exact names only, no wrap, `+N` unknown, an
+/// ambiguous name taken as its first window everywhere.)
+#[test]
+fn window_and_session_names_as_tmux() {
+    let mut steps: Vec<Vec<&str>> = vec![
+        vec!["new-session", "-d", "-s", "work", "-n", "editor"],
+        vec!["new-window", "-d", "-n", "logs"],
+        vec!["new-window", "-d", "-n", "logs"],
+        vec!["new-window", "-d", "-n", "lazy"],
+        vec!["new-session", "-d", "-s", "web"],
+        vec!["new-session", "-d", "-s", "wiki"],
+    ];
+    for t in [
+        "work:+",
+        "work:+2",
+        "work:-2",
+        "work:-",
+        "work:+x",
+        "work:-0",
+        "wo",
+        "=wor",
+        "=work",
+        "work:=editor",
+        "work:=edi",
+        "work:[el]a*",
+        "work:la",
+        "work:l*",
+        "work:logs",
+        "work:=1",
+        "work:=!",
+        "wi?i",
+        "w",
+        "=w",
+        "x:1",
+        "work:x",
+    ] {
+        steps.push(vec!["select-window", "-t", "work:3"]);
+        steps.push(vec!["select-window", "-t", t]);
+        steps.push(vec![
+            "display-message",
+            "-p",
+            "-t",
+            "work:",
+            "#{window_index}",
+        ]);
+    }
+    for t in ["w", "wo", "=wo", "=work", "we*", "wi?i", "x*"] {
+        steps.push(vec!["has-session", "-t", t]);
+    }
+    // display-message goes on when its target fails (CMD_FIND_CANFAIL): an ambiguous name is
+    // the first window it matches, where select-window above refused it.
+    for t in ["work:logs", "work:lo", "work:l*", "work:nope"] {
+        steps.push(vec!["display-message", "-p", "-t", t, "#{window_index}"]);
+    }
+    let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
+    common::compare_outcomes(&steps);
+}

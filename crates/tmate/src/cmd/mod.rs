@@ -131,8 +131,12 @@ impl Entry {
                 let target = match resolve_as(ctx, state, args.get('t'), self.find()) {
                     Ok(t) => Some(t),
                     // tmux's CMD_FIND_CANFAIL is quiet too: a `-t` that names nothing (a
-                    // missing pane, `~` with no marked pane) leaves the command without one.
-                    Err(_) if self.spec.has(flags::TARGET_CAN_FAIL) => None,
+                    // missing pane, `~` with no marked pane) leaves the command without one,
+                    // and an ambiguous name with its first match.
+                    Err(_) if self.spec.has(flags::TARGET_CAN_FAIL) => {
+                        target::resolve_leniently(ctx.client, state, args.get('t'), self.find())
+                            .ok()
+                    }
                     Err(e) => return Err(e),
                 };
                 exec(ctx, state, args, target)

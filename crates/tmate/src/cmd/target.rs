@@ -1,7 +1,7 @@
 //! Target resolution (tmux `cmd-find.c`): what `-t` names — `sess:win.pane`, `$id`, `@id`,
-//! `%id`, `=` for the pane under the mouse, `!`/`+`/`-`/`^`/`$` — read as a session, window or
-//! pane by the command's target kind, with tmux's fallbacks and error words. Pure: the model and
-//! the client that asked, nothing else.
+//! `%id`, `=` for the pane under the mouse, `!`/`+N`/`-N`/`^`/`$`, names exact, by prefix or
+//! by pattern — read as a session, window or pane by the command's target kind, with tmux's
+//! fallbacks and error words. Pure: the model and the client that asked, nothing else.
 
 use crate::server::ClientInfo;
 use crate::state::State;
@@ -36,41 +36,81 @@ pub fn current_session(client: &ClientInfo, state: &State) -> Option<u32> {
         .map(|s| s.id)
 }
 
+/// What a name that two sessions or windows match at once gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ambiguous {
+    /// Nothing, as tmux's lookup fails.
+    NoMatch,
+    /// The first match: the state tmux's failed lookup leaves behind, which commands that may
+    /// go on without a target (CMD_FIND_CANFAIL: display-message...) use; there a window part
+    /// that matches nothing is also the session's current window.
+    FirstMatch,
+}
+
 pub(super) fn find_session(state: &State, name: &str) -> Option<u32> {
-    let name = name.strip_prefix('=').unwrap_or(name);
+    find_session_with(state, name, Ambiguous::NoMatch)
+}
+
+fn find_session_with(state: &State, name: &str, ambiguous: Ambiguous) -> Option<u32> {
+    // `=NAME`: that name exactly (tmux's CMD_FIND_EXACT_SESSION).
+    let (name, exact) = match name.strip_prefix('=') {
+        Some(rest) => (rest, true),
+        None => (name, false),
+    };
     if let Some(id) = name.strip_prefix('$').and_then(|n| n.parse::<u32>().ok()) {
         return state.sessions.contains_key(&id).then_some(id);
     }
-    if let Some(s) = state.sessions.values().find(|s| s.name == name) {
-        return Some(s.id);
-    }
-    let pre: Vec<u32> = state
-        .sessions
-        .values()
-        .filter(|s| s.name.starts_with(name))
-        .map(|s| s.id)
-        .collect();
-    match pre.as_slice() {
-        [one] => Some(*one),
-        _ => None,
-    }
+    let names = || state.sessions.values().map(|s| (s.id, s.name.as_str()));
+    match_name(names, name, exact, ambiguous)
 }
 
+/// tmux's name lookup (`cmd_find_get_session`, `cmd_find_get_window_with_session`): an exact
+/// name, else (unless `exact`) the start of a name, else an fnmatch(3) pattern; two matches at
+/// the first stage that has any are no match at all (ambiguous), as in tmux, unless the
+/// caller takes the first.
+fn match_name<'a, T: Copy, I: Iterator<Item = (T, &'a str)>>(
+    items: impl Fn() -> I,
+    spec: &str,
+    exact: bool,
+    ambiguous: Ambiguous,
+) -> Option<T> {
+    let stages: [&dyn Fn(&str) -> bool; 3] = [
+        &|name| name == spec,
+        &|name| name.starts_with(spec),
+        &|name| crate::format::matching::fnmatch(spec, name, false),
+    ];
+    // tmux reads an empty part as none (the current one) before any lookup.
+    if spec.is_empty() {
+        return None;
+    }
+    for (stage, matches) in stages.iter().enumerate() {
+        if exact && stage > 0 {
+            return None;
+        }
+        let mut found = items().filter(|(_, name)| matches(name)).map(|(id, _)| id);
+        if let Some(first) = found.next() {
+            let unique = found.next().is_none();
+            return (unique || ambiguous == Ambiguous::FirstMatch).then_some(first);
+        }
+    }
+    None
+}
+
+/// The window of session `sid` that `spec` names: `@id`, `+N`/`-N` (by number, wrapping, as
+/// tmux's `winlink_next_by_number`), `!`, `^`, `$`, an index, else a name by [`match_name`];
+/// `=NAME` takes an index or an exact name only.
 pub(super) fn find_window(state: &State, sid: u32, spec: &str) -> Option<u32> {
-    // `=N`: exact match only, which is all we do anyway.
-    let spec = spec
-        .strip_prefix('=')
-        .filter(|s| !s.is_empty())
-        .unwrap_or(spec);
+    find_window_with(state, sid, spec, Ambiguous::NoMatch)
+}
+
+fn find_window_with(state: &State, sid: u32, spec: &str, ambiguous: Ambiguous) -> Option<u32> {
+    let (spec, exact) = match spec.strip_prefix('=').filter(|s| !s.is_empty()) {
+        Some(rest) => (rest, true),
+        None => (spec, false),
+    };
     let s = state.sessions.get(&sid)?;
-    match spec {
-        "" => return Some(s.current),
-        "!" => return s.last,
-        "^" => return s.windows.keys().next().copied(),
-        "$" => return s.windows.keys().next_back().copied(),
-        "+" => return s.windows.range(s.current + 1..).next().map(|(i, _)| *i),
-        "-" => return s.windows.range(..s.current).next_back().map(|(i, _)| *i),
-        _ => {}
+    if spec.is_empty() {
+        return Some(s.current);
     }
     if let Some(id) = spec.strip_prefix('@').and_then(|n| n.parse::<u32>().ok()) {
         // A linked window: the current index if it is one of its, else the lowest.
@@ -80,13 +120,57 @@ pub(super) fn find_window(state: &State, sid: u32, spec: &str) -> Option<u32> {
             .then_some(s.current)
             .or_else(|| at.first().copied());
     }
-    if let Ok(idx) = spec.parse::<u32>() {
-        return s.windows.contains_key(&idx).then_some(idx);
+    if !exact {
+        if let Some(found) = window_offset(s, spec) {
+            return found;
+        }
+        match spec {
+            "!" => return s.last,
+            "^" => return s.windows.keys().next().copied(),
+            "$" => return s.windows.keys().next_back().copied(),
+            _ => {}
+        }
     }
-    s.windows
+    if !spec.starts_with(['+', '-'])
+        && let Ok(idx) = spec.parse::<u32>()
+        && s.windows.contains_key(&idx)
+    {
+        return Some(idx);
+    }
+    let names: Vec<(u32, String)> = s
+        .windows
         .keys()
-        .copied()
-        .find(|i| crate::format::window_name(state, sid, *i) == spec)
+        .map(|i| (*i, crate::format::window_name(state, sid, *i)))
+        .collect();
+    match_name(
+        || names.iter().map(|(i, n)| (*i, n.as_str())),
+        spec,
+        exact,
+        ambiguous,
+    )
+}
+
+/// `+N` / `-N` (N is 1 without digits): `Some(window)` for an offset, `None` for anything
+/// else. A count that is not a number from 1 up counts as 0, the current window, as tmux's
+/// failed `strtonum` does.
+fn window_offset(s: &crate::state::Session, spec: &str) -> Option<Option<u32>> {
+    let forward = spec.starts_with('+');
+    let rest = spec.strip_prefix(['+', '-'])?;
+    let n = if rest.is_empty() {
+        1
+    } else {
+        rest.parse::<usize>().unwrap_or(0)
+    };
+    let indexes: Vec<u32> = s.windows.keys().copied().collect();
+    let at = indexes.iter().position(|i| *i == s.current)?;
+    let len = indexes.len();
+    let step = n % len;
+    let to = if forward {
+        (at + step) % len
+    } else {
+        (at + len - step) % len
+    };
+    Some(indexes.get(to).copied())
 }
 
 fn find_pane(state: &State, sid: u32, idx: u32, spec: &str) -> Option<u32> {
@@ -134,6 +218,28 @@ pub fn resolve_as(
     target: Option<&str>,
     find: Find,
 ) -> Result<Target, String> {
+    resolve_with(client, state, target, find, Ambiguous::NoMatch)
+}
+
+/// [`resolve_as`] for a command that goes on when its target fails (tmux's CMD_FIND_CANFAIL):
+/// a name two windows or sessions match is the first of them, as the state tmux's failed
+/// lookup leaves behind (`display -p -t logs` with two `logs` windows shows the first).
+pub fn resolve_leniently(
+    client: &ClientInfo,
+    state: &State,
+    target: Option<&str>,
+    find: Find,
+) -> Result<Target, String> {
+    resolve_with(client, state, target, find, Ambiguous::FirstMatch)
+}
+
+fn resolve_with(
+    client: &ClientInfo,
+    state: &State,
+    target: Option<&str>,
+    find: Find,
+    ambiguous: Ambiguous,
+) -> Result<Target, String> {
     let t = target.unwrap_or("");
     // `~` or `{marked}`: the marked pane, wherever it is.
     if t == "~" || t == "{marked}" {
@@ -167,15 +273,26 @@ pub fn resolve_as(
             pane,
         });
     }
+    // ...or, for a click on no window (status-left, status-right), the current window of the
+    // mouse's session (tmux's `cmd_mouse_window`). Without a mouse event `=` names nothing
+    // (`no mouse target`): never a name to look up.
+    if t == "=" {
+        let session = client
+            .mouse
+            .as_ref()
+            .and_then(|_| current_session(client, state))
+            .ok_or("no mouse target")?;
+        return resolve_path(client, state, &format!("${session}:"), Ambiguous::NoMatch);
+    }
     let bare =
         !t.is_empty() && !t.contains(':') && !t.contains('.') && !t.starts_with(['$', '@', '%']);
     if bare && find != Find::Session {
-        return resolve_bare(client, state, t, find);
+        return resolve_bare(client, state, t, find, ambiguous);
     }
     if let Some(found) = resolve_id(state, t)? {
         return Ok(found);
     }
-    resolve_path(client, state, t)
+    resolve_path(client, state, t, ambiguous)
 }
 
 /// `resolve_as` for a source that defaults to the marked pane (tmux CMD_FIND_DEFAULT_MARKED:
@@ -201,7 +318,13 @@ pub fn resolve_source(
 
 /// A bare word for a window or pane command: a pane of the current window (pane commands), a
 /// window of the current session, else a session.
-fn resolve_bare(client: &ClientInfo, state: &State, t: &str, find: Find) -> Result<Target, String> {
+fn resolve_bare(
+    client: &ClientInfo,
+    state: &State,
+    t: &str,
+    find: Find,
+    ambiguous: Ambiguous,
+) -> Result<Target, String> {
     let session = current_session(client, state).ok_or("no current session")?;
     let own = client
         .pane
@@ -221,7 +344,7 @@ fn resolve_bare(client: &ClientInfo, state: &State, t: &str, find: Find) -> Resu
             pane,
         });
     }
-    if let Some(window) = find_window(state, session, t) {
+    if let Some(window) = find_window_with(state, session, t, ambiguous) {
         let pane = state
             .window(session, window)
             .map(|w| w.active)
@@ -232,10 +355,16 @@ fn resolve_bare(client: &ClientInfo, state: &State, t: &str, find: Find) -> Resu
             pane,
         });
     }
-    let Some(found) = find_session(state, t) else {
+    // A window word's `=` asks for an exact window only: as a session it is a plain name
+    // (tmux sets CMD_FIND_EXACT_WINDOW, not _SESSION, for it).
+    let word = match find {
+        Find::Pane => t,
+        _ => unexact(t),
+    };
+    let Some(found) = find_session_with(state, word, ambiguous) else {
         return Err(match find {
             Find::Pane => format!("can't find pane: {t}"),
-            _ => format!("can't find window: {t}"),
+            _ => format!("can't find window: {word}"),
         });
     };
     resolve_as(client, state, Some(&format!("${found}")), Find::Session)
@@ -271,7 +400,12 @@ fn resolve_id(state: &State, t: &str) -> Result<Option<Target>, String> {
 
 /// `session:window.pane` with any part left out (the current one, or the client's own pane
 /// when `t` is empty); a bare word that names no session may be a window of the current one.
-fn resolve_path(client: &ClientInfo, state: &State, t: &str) -> Result<Target, String> {
+fn resolve_path(
+    client: &ClientInfo,
+    state: &State,
+    t: &str,
+    ambiguous: Ambiguous,
+) -> Result<Target, String> {
     let err = || format!("can't find pane: {t}");
     let (sess_part, rest) = match t.split_once(':') {
         Some((s, r)) => (Some(s), r),
@@ -279,13 +413,13 @@ fn resolve_path(client: &ClientInfo, state: &State, t: &str) -> Result<Target, S
         None => (Some(t).filter(|s| !s.is_empty()), ""),
     };
     let session = match sess_part.filter(|s| !s.is_empty()) {
-        Some(name) => match find_session(state, name) {
+        Some(name) => match find_session_with(state, name, ambiguous) {
             Some(s) => s,
             // A bare word may be a window of the current session.
             None if !t.contains(':') => {
                 let cur = current_session(client, state).ok_or("no current session")?;
-                let w = find_window(state, cur, name)
-                    .ok_or_else(|| format!("can't find session: {name}"))?;
+                let w = find_window_with(state, cur, name, ambiguous)
+                    .ok_or_else(|| format!("can't find session: {}", unexact(name)))?;
                 let pane = state.window(cur, w).map(|w| w.active).ok_or_else(err)?;
                 return Ok(Target {
                     session: cur,
@@ -293,7 +427,7 @@ fn resolve_path(client: &ClientInfo, state: &State, t: &str) -> Result<Target, S
                     pane,
                 });
             }
-            None => return Err(format!("can't find session: {name}")),
+            None => return Err(format!("can't find session: {}", unexact(name))),
         },
         None => current_session(client, state).ok_or("no current session")?,
     };
@@ -309,8 +443,14 @@ fn resolve_path(client: &ClientInfo, state: &State, t: &str) -> Result<Target, S
             pane: p,
         });
     }
-    let window = find_window(state, session, win_part)
-        .ok_or_else(|| format!("can't find window: {win_part}"))?;
+    let window = find_window_with(state, session, win_part, ambiguous)
+        // tmux's failed window lookup leaves the session's current window in its state.
+        .or_else(|| {
+            (ambiguous == Ambiguous::FirstMatch)
+                .then(|| state.sessions.get(&session).map(|s| s.current))
+                .flatten()
+        })
+        .ok_or_else(|| format!("can't find window: {}", unexact(win_part)))?;
     // tmux names only the pane part it could not find.
     let pane = find_pane(state, session, window, pane_part)
         .ok_or_else(|| format!("can't find pane: {pane_part}"))?;
@@ -319,6 +459,12 @@ fn resolve_path(client: &ClientInfo, state: &State, t: &str) -> Result<Target, S
         window,
         pane,
     })
+}
+
+/// A session or window part as tmux's errors name it: without the `=` that asked for an exact
+/// match.
+fn unexact(part: &str) -> &str {
+    part.strip_prefix('=').unwrap_or(part)
 }
 
 #[cfg(test)]
