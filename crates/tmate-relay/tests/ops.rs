@@ -85,7 +85,18 @@ async fn metrics_health_and_json_logs_follow_a_real_session() {
     let metrics = relay.metrics.expect("--metrics-addr from the config file");
 
     assert_eq!(get(metrics, "/healthz").await, (200, "ok\n".into()));
-    assert_eq!(get(metrics, "/readyz").await, (200, "ready\n".into()));
+    // The metrics listener answers a moment before the relay marks itself serving: until
+    // then it is `starting` (a load balancer waits for the 200), never anything else.
+    let deadline = Instant::now() + common::DEADLINE;
+    loop {
+        let ready = get(metrics, "/readyz").await;
+        if ready == (200, "ready\n".into()) {
+            break;
+        }
+        assert_eq!(ready, (503, "not ready: starting\n".into()));
+        assert!(Instant::now() < deadline, "never ready");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
     let (status, _) = get(metrics, "/nothing").await;
     assert_eq!(status, 404);
     // Every series a dashboard plots is there from the start, at zero.
