@@ -882,3 +882,52 @@ fn window_and_session_names_as_tmux() {
     let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
     common::compare_outcomes(&steps);
 }
+
+/// tmux 3.3a's target aliases (`cmd_find_window_table`, `cmd_find_pane_table`): `{start}`,
+/// `{end}`, `{last}`, `{next}`, `{previous}` for windows; `{top}`... `{bottom-right}` (and
+/// the plain words), `{up-of}`... `{right-of}`, `+N`/`-N` for panes. (Before: none of them.)
+#[test]
+fn target_aliases_as_tmux() {
+    let mut steps: Vec<Vec<&str>> = vec![
+        vec!["new-session", "-d", "-s", "work", "-x", "80", "-y", "24"],
+        vec!["new-window", "-d"],
+        vec!["new-window", "-d"],
+        vec!["split-window", "-h"],
+        vec!["split-window", "-v"],
+        vec!["select-window", "-t", ":1"],
+        vec!["select-window", "-t", ":0"],
+    ];
+    for t in ["{start}", "{end}", "{last}", "{next}", "{previous}"] {
+        steps.push(vec!["select-window", "-t", t]);
+        steps.push(vec!["display-message", "-p", "#{window_index}"]);
+        steps.push(vec!["select-window", "-t", ":0"]);
+    }
+    for t in [
+        "{top}",
+        "{bottom}",
+        "{left}",
+        "{right}",
+        "{top-left}",
+        "{top-right}",
+        "{bottom-left}",
+        "{bottom-right}",
+        "{up-of}",
+        "{down-of}",
+        "{left-of}",
+        "{right-of}",
+        "{last}",
+        "{next}",
+        "{previous}",
+        "top",
+        "Bottom",
+        "+2",
+        "-2",
+        "+x",
+    ] {
+        steps.push(vec!["select-pane", "-t", t]);
+        steps.push(vec!["display-message", "-p", "#{pane_index}"]);
+        steps.push(vec!["select-pane", "-t", ":.2"]);
+    }
+    let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
+    common::compare_outcomes(&steps);
+}

@@ -108,6 +108,15 @@ fn find_window_with(state: &State, sid: u32, spec: &str, ambiguous: Ambiguous) -
         Some(rest) => (rest, true),
         None => (spec, false),
     };
+    // tmux's `cmd_find_window_table`.
+    let spec = match spec {
+        "{start}" => "^",
+        "{last}" => "!",
+        "{end}" => "$",
+        "{next}" => "+",
+        "{previous}" => "-",
+        _ => spec,
+    };
     let s = state.sessions.get(&sid)?;
     if spec.is_empty() {
         return Some(s.current);
@@ -177,24 +186,87 @@ fn find_pane(state: &State, sid: u32, idx: u32, spec: &str) -> Option<u32> {
     let w = state.window(sid, idx)?;
     let ids = w.pane_ids();
     let pos = ids.iter().position(|p| *p == w.active)?;
+    // tmux's `cmd_find_pane_table`: `{last}` is `!`, `{top}` is `top`...
+    let spec = match spec {
+        "{last}" => "!",
+        "{next}" => "+",
+        "{previous}" => "-",
+        _ => spec
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .filter(|s| pane_at_edge(w, s).is_some())
+            .unwrap_or(spec),
+    };
+    let neighbour = |dir| super::pane::neighbour(state, sid, idx, w.active, dir);
     match spec {
         "" => Some(w.active),
         "!" => w.last,
-        "+" => ids.get((pos + 1) % ids.len()).copied(),
-        "-" => ids.get((pos + ids.len() - 1) % ids.len()).copied(),
+        "{up-of}" => neighbour('U'),
+        "{down-of}" => neighbour('D'),
+        "{left-of}" => neighbour('L'),
+        "{right-of}" => neighbour('R'),
         // A pane id in this window (tmux's `cmd_find_get_pane_with_window` tries `%N` first).
         _ if spec.starts_with('%') => spec
             .get(1..)
             .and_then(|n| n.parse::<u32>().ok())
             .filter(|id| ids.contains(id)),
+        // `+N` / `-N` by number, wrapping (tmux's `window_pane_next_by_number`; a count that is
+        // not a number from 1 up counts as 0, the active pane).
+        _ if spec.starts_with(['+', '-']) => {
+            let rest = spec.get(1..).unwrap_or_default();
+            let n = if rest.is_empty() {
+                1
+            } else {
+                rest.parse::<usize>().unwrap_or(0)
+            };
+            let step = n % ids.len();
+            let to = if spec.starts_with('+') {
+                (pos + step) % ids.len()
+            } else {
+                (pos + ids.len() - step) % ids.len()
+            };
+            ids.get(to).copied()
+        }
         _ => {
             let base = usize::try_from(state.option_num(sid, idx, "pane-base-index")).unwrap_or(0);
             spec.parse::<usize>()
                 .ok()
                 .and_then(|i| i.checked_sub(base))
                 .and_then(|i| ids.get(i).copied())
+                .or_else(|| pane_at_edge(w, spec))
         }
     }
+}
+
+/// `top`, `bottom-left`... (tmux's `window_find_string`): the visible pane at that edge or
+/// corner of the window, its middle on the other axis, past a pane-border-status row; `None`
+/// for any other word.
+fn pane_at_edge(w: &crate::state::Window, word: &str) -> Option<u32> {
+    let (mut x, mut y) = (w.sx / 2, w.sy / 2);
+    let (top, bottom) = match w.pane_status {
+        tmate_term::PaneStatus::Top => (1, w.sy.saturating_sub(1)),
+        tmate_term::PaneStatus::Bottom => (0, w.sy.saturating_sub(2)),
+        tmate_term::PaneStatus::Off => (0, w.sy.saturating_sub(1)),
+    };
+    let right = w.sx.saturating_sub(1);
+    match word.to_ascii_lowercase().as_str() {
+        "top" => y = top,
+        "bottom" => y = bottom,
+        "left" => x = 0,
+        "right" => x = right,
+        "top-left" => (x, y) = (0, top),
+        "top-right" => (x, y) = (right, top),
+        "bottom-left" => (x, y) = (0, bottom),
+        "bottom-right" => (x, y) = (right, bottom),
+        _ => return None,
+    }
+    // tmux's `window_get_active_at`: a pane's right and bottom border count as its own.
+    w.pane_ids()
+        .into_iter()
+        .filter(|p| w.zoomed.is_none_or(|z| z == *p))
+        .filter_map(|p| w.geometry(p))
+        .find(|g| (g.xoff..=g.xoff + g.sx).contains(&x) && (g.yoff..=g.yoff + g.sy).contains(&y))
+        .map(|g| g.id)
 }
 
 /// What a command's `-t` names, which decides how a bare word is read (tmux `CMD_FIND_*`).
