@@ -43,13 +43,7 @@ pub(crate) async fn greet(
 
 /// Connect to the running server at `socket` (none is started) and greet it.
 async fn connect_running(socket: &Path) -> Result<UnixStream, String> {
-    greet(crate::server_start::connect_or_start(
-        socket,
-        false,
-        None,
-        |_, _| 1,
-    ))
-    .await
+    greet(crate::server_start::connect_running(socket)).await
 }
 
 /// Read the server's first bytes and make sure they are ours: a tmux-protocol server
@@ -88,7 +82,7 @@ fn terminal_size() -> Option<(u16, u16)> {
 
 /// Run `argv` on the server running at `socket`; returns the exit code.
 async fn run_on_running(socket: &Path, argv: Vec<String>) -> i32 {
-    let stream = crate::server_start::connect_or_start(socket, false, None, |_, _| 1);
+    let stream = crate::server_start::connect_running(socket);
     run_with(socket, stream, Vec::new(), argv).await
 }
 

@@ -25,15 +25,7 @@ pub fn connect_or_start(
 ) -> Result<UnixStream, String> {
     match UnixStream::connect(socket) {
         Ok(stream) => return Ok(stream),
-        Err(e) if !may_start => {
-            return Err(match e.kind() {
-                std::io::ErrorKind::NotFound => format!(
-                    "error connecting to {} (No such file or directory)",
-                    socket.display()
-                ),
-                _ => format!("no server running on {}", socket.display()),
-            });
-        }
+        Err(e) if !may_start => return Err(not_running(socket, &e)),
         Err(_) => {}
     }
     let failed = |e: &dyn std::fmt::Display| format!("server start failed: {e}");
@@ -69,6 +61,22 @@ pub fn connect_or_start(
     // The socket listens already (the server holds it): this connection waits in its queue
     // until the server accepts.
     UnixStream::connect(socket).map_err(|_| format!("server did not start on {}", socket.display()))
+}
+
+/// The connection to the server running at `socket`; none is started.
+pub fn connect_running(socket: &Path) -> Result<UnixStream, String> {
+    UnixStream::connect(socket).map_err(|e| not_running(socket, &e))
+}
+
+/// What a client says when no server answers on `socket` (tmux's words).
+fn not_running(socket: &Path, e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => format!(
+            "error connecting to {} (No such file or directory)",
+            socket.display()
+        ),
+        _ => format!("no server running on {}", socket.display()),
+    }
 }
 
 /// Fork; the child becomes the server (`serve`, then exit with its code), the parent closes

@@ -130,7 +130,8 @@ fn find_window_with(state: &State, sid: u32, spec: &str, ambiguous: Ambiguous) -
             .or_else(|| at.first().copied());
     }
     if !exact {
-        if let Some(found) = window_offset(s, spec) {
+        let indexes: Vec<u32> = s.windows.keys().copied().collect();
+        if let Some(found) = offset_from(&indexes, s.current, spec) {
             return found;
         }
         match spec {
@@ -159,10 +160,11 @@ fn find_window_with(state: &State, sid: u32, spec: &str, ambiguous: Ambiguous) -
     )
 }
 
-/// `+N` / `-N` (N is 1 without digits): `Some(window)` for an offset, `None` for anything
-/// else. A count that is not a number from 1 up counts as 0, the current window, as tmux's
-/// failed `strtonum` does.
-fn window_offset(s: &crate::state::Session, spec: &str) -> Option<Option<u32>> {
+/// `+N` / `-N` from `current` in `items` (N is 1 without digits), by number and wrapping
+/// round, as tmux's `winlink_next_by_number` and `window_pane_next_by_number`: `Some(item)`
+/// for an offset, `None` for any other word. A count that is not a number from 1 up counts as
+/// 0, `current` itself, as tmux's failed `strtonum` does.
+fn offset_from<T: Copy + PartialEq>(items: &[T], current: T, spec: &str) -> Option<Option<T>> {
     let forward = spec.starts_with('+');
     let rest = spec.strip_prefix(['+', '-'])?;
     let n = if rest.is_empty() {
@@ -170,22 +172,20 @@ fn window_offset(s: &crate::state::Session, spec: &str) -> Option<Option<u32>> {
     } else {
         rest.parse::<usize>().unwrap_or(0)
     };
-    let indexes: Vec<u32> = s.windows.keys().copied().collect();
-    let at = indexes.iter().position(|i| *i == s.current)?;
-    let len = indexes.len();
+    let at = items.iter().position(|i| *i == current)?;
+    let len = items.len();
     let step = n % len;
     let to = if forward {
         (at + step) % len
     } else {
         (at + len - step) % len
     };
-    Some(indexes.get(to).copied())
+    Some(items.get(to).copied())
 }
 
 fn find_pane(state: &State, sid: u32, idx: u32, spec: &str) -> Option<u32> {
     let w = state.window(sid, idx)?;
     let ids = w.pane_ids();
-    let pos = ids.iter().position(|p| *p == w.active)?;
     // tmux's `cmd_find_pane_table`: `{last}` is `!`, `{top}` is `top`...
     let spec = match spec {
         "{last}" => "!",
@@ -212,21 +212,7 @@ fn find_pane(state: &State, sid: u32, idx: u32, spec: &str) -> Option<u32> {
             .filter(|id| ids.contains(id)),
         // `+N` / `-N` by number, wrapping (tmux's `window_pane_next_by_number`; a count that is
         // not a number from 1 up counts as 0, the active pane).
-        _ if spec.starts_with(['+', '-']) => {
-            let rest = spec.get(1..).unwrap_or_default();
-            let n = if rest.is_empty() {
-                1
-            } else {
-                rest.parse::<usize>().unwrap_or(0)
-            };
-            let step = n % ids.len();
-            let to = if spec.starts_with('+') {
-                (pos + step) % ids.len()
-            } else {
-                (pos + ids.len() - step) % ids.len()
-            };
-            ids.get(to).copied()
-        }
+        _ if spec.starts_with(['+', '-']) => offset_from(&ids, w.active, spec).flatten(),
         _ => {
             let base = usize::try_from(state.option_num(sid, idx, "pane-base-index")).unwrap_or(0);
             spec.parse::<usize>()
