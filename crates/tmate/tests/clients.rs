@@ -40,6 +40,59 @@ async fn list_clients_matches_tmux() {
     assert_eq!(tmate, tmux);
 }
 
+/// A client's terminal names its session in targets, as tmux 3.3a's `cmd_find_get_session`
+/// (after an exact session name, before a prefix): with and without `/dev/`, in a
+/// `session:window` path, and (for `-c`) with one trailing colon. (Before: `can't find`.)
+#[tokio::test]
+async fn a_clients_terminal_names_its_session() {
+    let p = Pair::start("", 80, 24, Some("cat")).await;
+    for m in &p.muxes {
+        m.run(&["new-session", "-d", "-s", "other", "-n", "w1", "cat"]);
+    }
+    for i in [0, 1] {
+        let m = &p.muxes[i];
+        let name = m.run(&["display", "-p", "-t", "main", "#{client_name}"]);
+        let name = name.trim().to_string();
+        let short = name.strip_prefix("/dev/").expect("a terminal under /dev");
+        let with_colon = format!("{name}:");
+        let window = format!("{short}:0");
+        let exact = format!("={name}");
+        let outs: Vec<String> = [
+            vec!["display", "-p", "-t", &name, "#S #I"],
+            vec!["display", "-p", "-t", short, "#S #I"],
+            vec!["display", "-p", "-t", &window, "#S #I"],
+            vec!["display", "-p", "-t", &exact, "#S"],
+            vec!["has-session", "-t", short],
+            vec!["display", "-p", "-c", &with_colon, "#{client_name}"],
+            vec!["display", "-p", "-t", "other", "#S"],
+            vec!["has-session", "-t", "/dev/nope"],
+        ]
+        .iter()
+        .map(|args| {
+            let o = m.run_output(args);
+            format!(
+                "{:?} {} {}",
+                o.status.code(),
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            )
+        })
+        .collect();
+        let expected = [
+            "Some(0) main 0\n ",
+            "Some(0) main 0\n ",
+            "Some(0) main 0\n ",
+            // `=` asks for a session named so exactly: display-message goes on without one.
+            "Some(0) \n ",
+            "Some(0)  ",
+            &format!("Some(0) {name}\n "),
+            "Some(0) other\n ",
+            "Some(1)  can't find session: /dev/nope\n",
+        ];
+        assert_eq!(outs, expected, "{}", ["tmux", "tmate"][i]);
+    }
+}
+
 /// switch-client -T: the client's next key is looked up in that table once (then the root
 /// table again), a missing table is an error, and -l/-n with one session answer as tmux.
 #[tokio::test]

@@ -879,6 +879,13 @@ fn window_and_session_names_as_tmux() {
     for t in ["work:logs", "work:lo", "work:l*", "work:nope"] {
         steps.push(vec!["display-message", "-p", "-t", t, "#{window_index}"]);
     }
+    // A bare pane word keeps its `=` in every lookup: nothing matches it (tmux names only a
+    // session or window part as exact).
+    for t in ["=work", "=editor", "=lazy"] {
+        steps.push(vec!["display-message", "-p", "-t", t, "#{session_name}"]);
+        steps.push(vec!["select-pane", "-t", t]);
+        steps.push(vec!["select-window", "-t", t]);
+    }
     let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
     common::compare_outcomes(&steps);
 }

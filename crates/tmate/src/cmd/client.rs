@@ -25,12 +25,9 @@ pub fn current_client(ctx: &Ctx<'_>, state: &State) -> Option<u32> {
 /// name, or it without `/dev/`), else the current one.
 pub fn target_client(ctx: &Ctx<'_>, state: &State, name: Option<&str>) -> Result<u32, String> {
     match name {
-        Some(t) => state
-            .clients
-            .iter()
-            .find(|(_, c)| c.name == t || c.name.strip_prefix("/dev/") == Some(t))
-            .map(|(id, _)| *id)
-            .ok_or_else(|| format!("can't find client: {t}")),
+        Some(t) => {
+            super::target::client_named(state, t).ok_or_else(|| format!("can't find client: {t}"))
+        }
         None => current_client(ctx, state).ok_or_else(|| "no current client".to_string()),
     }
 }
@@ -213,9 +210,19 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>)
         .get('F')
         .or(args.rest.first().map(String::as_str))
         .unwrap_or(default);
+    // `-c`: where the message goes, and the client formats see when it is in the target's
+    // session (tmux 3.3a); a name that finds no client is no error (CMD_CLIENT_CANFAIL).
+    let named = args
+        .get('c')
+        .map(|name| super::target::client_named(state, name));
+    let format_client = named
+        .flatten()
+        .filter(|c| state.clients.get(c).map(|c| c.session) == t.map(|t| t.session));
     // As tmux's format_expand_time: strftime(3) first at every level, then the formats.
     let fmt_ctx = t.map_or(crate::format::Ctx::NONE, Target::fmt);
-    let text = crate::format::expand_time(state, fmt_ctx, fmt, std::time::SystemTime::now());
+    let text = crate::format::with_client(format_client, || {
+        crate::format::expand_time(state, fmt_ctx, fmt, std::time::SystemTime::now())
+    });
     if args.has('p') {
         return output(format!("{text}\n"));
     }
@@ -229,9 +236,10 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>)
         None => u64::try_from(state.option_num(fmt_ctx.session, fmt_ctx.window, "display-time"))
             .unwrap_or(0),
     };
-    let targets: Vec<u32> = match ctx.client.attached {
-        Some(c) => vec![c],
-        None => state
+    let targets: Vec<u32> = match (named, ctx.client.attached) {
+        (Some(named), _) => named.into_iter().collect(),
+        (None, Some(c)) => vec![c],
+        (None, None) => state
             .clients
             .iter()
             .filter(|(_, c)| Some(c.session) == t.map(|t| t.session))

@@ -61,7 +61,30 @@ fn find_session_with(state: &State, name: &str, ambiguous: Ambiguous) -> Option<
         return state.sessions.contains_key(&id).then_some(id);
     }
     let names = || state.sessions.values().map(|s| (s.id, s.name.as_str()));
-    match_name(names, name, exact, ambiguous)
+    // tmux's order: the exact name, then the session of a client with that name (its
+    // terminal, with or without `/dev/`), then (unless `=`) a prefix or pattern.
+    if let Some(id) = match_name(names, name, true, ambiguous) {
+        return Some(id);
+    }
+    if let Some(client) = client_named(state, name) {
+        return state.clients.get(&client).map(|c| c.session);
+    }
+    if exact {
+        return None;
+    }
+    match_name(names, name, false, ambiguous)
+}
+
+/// The client `name` names, as tmux's `cmd_find_client`: one trailing `:` dropped, then the
+/// client's name (its terminal's path, or `client-N` for a control client) or that path
+/// without `/dev/`.
+pub(super) fn client_named(state: &State, name: &str) -> Option<u32> {
+    let name = name.strip_suffix(':').unwrap_or(name);
+    state
+        .clients
+        .iter()
+        .find(|(_, c)| c.name == name || c.name.strip_prefix("/dev/") == Some(name))
+        .map(|(id, _)| *id)
 }
 
 /// tmux's name lookup (`cmd_find_get_session`, `cmd_find_get_window_with_session`): an exact
@@ -383,6 +406,11 @@ fn resolve_bare(
     find: Find,
     ambiguous: Ambiguous,
 ) -> Result<Target, String> {
+    // A pane word keeps its `=` through tmux's pane, window and session lookups (only a
+    // window or session part is read as exact), so no name matches it.
+    if find == Find::Pane && t.starts_with('=') {
+        return Err(format!("can't find pane: {t}"));
+    }
     let session = current_session(client, state).ok_or("no current session")?;
     let own = client
         .pane
@@ -415,10 +443,7 @@ fn resolve_bare(
     }
     // A window word's `=` asks for an exact window only: as a session it is a plain name
     // (tmux sets CMD_FIND_EXACT_WINDOW, not _SESSION, for it).
-    let word = match find {
-        Find::Pane => t,
-        _ => unexact(t),
-    };
+    let word = unexact(t);
     let Some(found) = find_session_with(state, word, ambiguous) else {
         return Err(match find {
             Find::Pane => format!("can't find pane: {t}"),

@@ -54,13 +54,15 @@ pub(super) fn item_variable(key: &str) -> Option<String> {
     }
 }
 
-/// The client a format sees: the one it is expanded for, else the session's most recently
-/// active client (tmux's best client for the target session).
+/// The client a format sees: the one it is expanded for, else tmux's best client for the
+/// session (`cmd_find_best_client`): its most recently active client, or any session's when
+/// none is attached to it.
 pub(super) fn client_for(state: &State, session: u32) -> Option<u32> {
     CLIENT
         .with(Cell::get)
         .filter(|id| state.clients.contains_key(id))
         .or_else(|| state.most_recent_client(Some(session)))
+        .or_else(|| state.most_recent_client(None))
 }
 
 /// The `client_*` names tmux 3.3a's table has that [`client_variable`] answers, for
