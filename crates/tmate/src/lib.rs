@@ -48,6 +48,7 @@ pub mod palette;
 pub mod parse;
 pub mod pipe;
 pub mod popup;
+pub mod posix_regex;
 pub mod process;
 pub mod prompt;
 pub mod prompt_complete;

@@ -73,6 +73,27 @@ async fn regex_search_up_and_down_with_emacs_keys_marks_like_tmux() {
     both(&p, &["display", "-p", cursor]);
 }
 
+/// A regular expression's match is POSIX's longest at the leftmost place (tmux's regexec):
+/// `foo|foo[0-9]+` marks and selects `Foo4`, not `Foo`. (Before: the crate's first
+/// alternative, so the emacs cursor stopped after `foo`.)
+#[tokio::test]
+async fn regex_matches_are_the_longest_like_tmux() {
+    let mut p = started("emacs").await;
+    let cursor = "#{copy_cursor_x},#{copy_cursor_y} #{search_match}";
+    both(&p, &["send", "-X", "search-backward", "foo|foo[0-9]+"]);
+    p.same_screens_when("five results", |s| s.contains("(5 results)"))
+        .await;
+    both(&p, &["display", "-p", cursor]);
+    both(&p, &["send", "-X", "search-again"]);
+    p.same_screens_when("the match before", |s| s.contains("(5 results)"))
+        .await;
+    assert_eq!(both(&p, &["display", "-p", cursor]), "0,2 Foo4\n");
+    both(&p, &["send", "-X", "search-reverse"]);
+    p.same_screens_when("search-reverse", |s| s.contains("(5 results)"))
+        .await;
+    both(&p, &["display", "-p", cursor]);
+}
+
 #[tokio::test]
 async fn text_search_with_vi_keys_keeps_marks_on_movement_like_tmux() {
     let mut p = started("vi").await;

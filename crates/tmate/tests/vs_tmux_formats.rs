@@ -85,6 +85,20 @@ fn comparisons_and_matches() {
     ]);
 }
 
+/// Regular expressions as POSIX ERE (tmux's regcomp with REG_EXTENDED): the longest match at
+/// the leftmost place, literal `{` and unknown escapes, glibc's `\<` `\>` word edges.
+/// (Before: the crate's leftmost-first `a|ab` took `a`, `\d` was a digit, `\<` an error.)
+#[test]
+fn regular_expressions_as_posix() {
+    display_all(&[
+        "#{s/a|ab/X/:#{l:xab}}|#{s/sam|samwise/X/:#{l:samwise}}|#{s/o|ords/_/:#{l:words}}|",
+        "#{s/[0-9]+|[0-9]+[.][0-9]+/N/:#{l:v 3.14 or 2}}|#{s/(a|ab)(c|bcd)/[\\1]/:#{l:abcd}}|",
+        "#{s/\\<w/W/:#{l:wow two}}|#{s/o\\>/O/:#{l:oo to}}|#{s/\\d/D/:#{l:1d}}|",
+        "#{s/a{/X/:#{l:a{b}}|#{s/xa+?/X/:#{l:x}}|#{s/x)/X/:#{l:x)}}|#{s/[]]/X/:#{l:a]b}}|#{s/(x|xy)*z/Z/:#{l:xyxz}}|",
+        "#{m/r:a|ab,ab}|#{m/r:^(a|ab)$,ab}|#{m/r:\\<b,ab}|#{m/r:\\w+,_}|",
+    ]);
+}
+
 #[test]
 fn arithmetic() {
     display_all(&[

@@ -6,17 +6,14 @@
 
 use std::time::{Duration, Instant};
 
-use regex::{Regex, RegexBuilder};
-
 use super::backing::Grid;
 use super::mode::CopyMode;
+use crate::posix_regex::PosixRegex;
 
 /// tmux's `WINDOW_COPY_SEARCH_TIMEOUT`: a search taking longer gives up its marks.
 const SEARCH_TIMEOUT: Duration = Duration::from_millis(10_000);
 /// tmux's `WINDOW_COPY_SEARCH_ALL_TIMEOUT`: counting every match stops after this.
 const SEARCH_ALL_TIMEOUT: Duration = Duration::from_millis(200);
-/// The compiled size a search regular expression may take.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
 /// A regular expression sees at most this many rows a line wraps into (tmux takes all of
 /// them; a history of one wrapped line would make every search quadratic in its length).
 const MAX_WRAPPED: usize = 100;
@@ -77,7 +74,7 @@ impl Search {
 enum Matcher {
     /// The string's cells (text, width) and whether to compare ASCII letters folded.
     Text(Vec<(String, u8)>, bool),
-    Regex(Regex),
+    Regex(PosixRegex),
 }
 
 /// tmux `window_copy_is_lowercase`: no ASCII upper-case letter.
@@ -91,12 +88,7 @@ fn matcher(string: &str, regex: bool) -> Option<Matcher> {
     }
     let cis = is_lowercase(string);
     if regex {
-        return RegexBuilder::new(&posix_to_rust(string))
-            .case_insensitive(cis)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .ok()
-            .map(Matcher::Regex);
+        return PosixRegex::new(string, cis).map(Matcher::Regex);
     }
     let mut cells = Vec::new();
     for ch in string.chars() {
@@ -114,94 +106,6 @@ fn matcher(string: &str, regex: bool) -> Option<Matcher> {
         }
     }
     (!cells.is_empty()).then_some(Matcher::Text(cells, cis))
-}
-
-/// POSIX extended syntax (tmux's regcomp with REG_EXTENDED) to the `regex` crate's: a `{`
-/// that does not start an interval and a backslash before an ordinary character are literal
-/// in ERE; the crate refuses both.
-fn posix_to_rust(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
-    let mut in_bracket = false;
-    let mut in_interval = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '[' if !in_bracket => {
-                in_bracket = true;
-                out.push('[');
-                // `]` first in a bracket expression is a literal.
-                for first in ['^', ']'] {
-                    if chars.peek() == Some(&first) {
-                        chars.next();
-                        if first == ']' {
-                            out.push_str("\\]");
-                        } else {
-                            out.push('^');
-                            if chars.peek() == Some(&']') {
-                                chars.next();
-                                out.push_str("\\]");
-                            }
-                            break;
-                        }
-                    }
-                }
-            }
-            '[' if in_bracket && chars.peek() == Some(&':') => {
-                // A class name ([:alpha:]) passes through whole.
-                out.push('[');
-                for n in chars.by_ref() {
-                    out.push(n);
-                    if n == ']' {
-                        break;
-                    }
-                }
-            }
-            ']' if in_bracket => {
-                in_bracket = false;
-                out.push(']');
-            }
-            '\\' if in_bracket => out.push_str("\\\\"),
-            c if in_bracket && "&~-".contains(c) => {
-                // Set operators in the crate, ordinary (or a range) in POSIX.
-                if c == '-' {
-                    out.push('-');
-                } else {
-                    out.push('\\');
-                    out.push(c);
-                }
-            }
-            '\\' => match chars.next() {
-                Some(n) if n.is_ascii_alphanumeric() => {
-                    // \w \s \b and friends are GNU extensions glibc knows; others literal.
-                    if "wWsSbB".contains(n) {
-                        out.push('\\');
-                        out.push(n);
-                    } else {
-                        out.push_str(&regex::escape(&n.to_string()));
-                    }
-                }
-                Some(n) => out.push_str(&regex::escape(&n.to_string())),
-                None => out.push_str("\\\\"),
-            },
-            '{' => {
-                let rest: String = chars.clone().take_while(|c| *c != '}').collect();
-                let interval = !rest.is_empty()
-                    && rest.len() < 16
-                    && rest.chars().all(|c| c.is_ascii_digit() || c == ',')
-                    && rest.starts_with(|c: char| c.is_ascii_digit())
-                    && chars.clone().nth(rest.len()) == Some('}');
-                in_interval = interval;
-                out.push_str(if interval { "{" } else { "\\{" });
-            }
-            '}' if in_interval => {
-                in_interval = false;
-                out.push('}');
-            }
-            '}' => out.push_str("\\}"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A line (with the lines it wraps into) as one string, and where each cell starts in it.
@@ -304,10 +208,10 @@ fn find_lr(
             // Searching from `first` in the whole line: `^` only matches at column 0, as
             // tmux's REG_NOTBOL does when it starts later.
             let hit = re.find_at(&s.buf, s.byte_of(first))?;
-            if hit.start() == hit.end() {
+            if hit.is_empty() {
                 return None;
             }
-            let (a, b) = (s.cell_at(hit.start()), s.cell_at(hit.end()));
+            let (a, b) = (s.cell_at(hit.start), s.cell_at(hit.end));
             (a < g.sx() && a < last).then_some((a, b.saturating_sub(a)))
         }
     }
@@ -339,9 +243,9 @@ fn find_rl(
                     let Some(rest) = s.buf.get(px..) else {
                         break;
                     };
-                    re.find(rest).map(|h| (h.start() + px, h.end() + px))
+                    re.find_at(rest, 0).map(|h| (h.start + px, h.end + px))
                 } else {
-                    re.find_at(&s.buf, base + px).map(|h| (h.start(), h.end()))
+                    re.find_at(&s.buf, base + px).map(|h| (h.start, h.end))
                 };
                 let Some((hs, he)) = hit else {
                     break;
@@ -844,15 +748,6 @@ mod tests {
         let mut term = PaneTerm::new(cols, rows, 100);
         term.feed(text.as_bytes());
         CopyMode::new(&term)
-    }
-
-    #[test]
-    fn posix_syntax_becomes_the_crates() {
-        assert_eq!(posix_to_rust("a{2}"), "a{2}");
-        assert_eq!(posix_to_rust("a{x"), "a\\{x");
-        assert_eq!(posix_to_rust("[]a]"), "[\\]a]");
-        assert_eq!(posix_to_rust("[[:digit:]]+"), "[[:digit:]]+");
-        assert_eq!(posix_to_rust("\\<"), "<");
     }
 
     #[test]

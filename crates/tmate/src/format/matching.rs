@@ -1,26 +1,17 @@
-//! Patterns in formats, pure: fnmatch(3) as glibc does it without flags (`m:`, `C:`), extended
-//! regular expressions through the `regex` crate with size limits (`m/r:`, `C/r:`, `s/...:`),
+//! Patterns in formats, pure: fnmatch(3) as glibc does it without flags (`m:`, `C:`), POSIX
+//! extended regular expressions (`crate::posix_regex`: `m/r:`, `C/r:`, `s/...:`),
 //! and tmux 3.3a's `regsub` (`s/pat/rep/i:`, `\1` references, its empty-match stepping).
 
-use regex::{Regex, RegexBuilder};
+use std::ops::Range;
 
-/// Compiled-program and lazy-DFA limits for a user's pattern: a pattern that needs more is
-/// refused, as a pattern regcomp(3) rejects.
-const REGEX_SIZE: usize = 1 << 20;
-/// Parenthesis nesting a user's pattern may have.
-const REGEX_NEST: u32 = 64;
+use crate::posix_regex::PosixRegex;
+
 /// A substitution stops growing its result here (text bounded by the expansion's own limit).
 pub const MAX_SUB_OUTPUT: usize = 1 << 20;
 
 /// A user's extended regular expression, `None` when it does not compile or is too large.
-pub fn regex(pattern: &str, ignore_case: bool) -> Option<Regex> {
-    RegexBuilder::new(pattern)
-        .case_insensitive(ignore_case)
-        .size_limit(REGEX_SIZE)
-        .dfa_size_limit(REGEX_SIZE)
-        .nest_limit(REGEX_NEST)
-        .build()
-        .ok()
+pub fn regex(pattern: &str, ignore_case: bool) -> Option<PosixRegex> {
+    PosixRegex::new(pattern, ignore_case)
 }
 
 /// Replace every match of `pattern` in `text` with `with` (tmux's `regsub`); `None` when the
@@ -38,18 +29,20 @@ pub fn regsub(pattern: &str, with: &str, text: &str, ignore_case: bool) -> Optio
             out.push_str(text.get(start..).unwrap_or_default());
             break;
         };
-        let Some(m) = caps.get(0) else { break };
-        out.push_str(text.get(last..m.start()).unwrap_or_default());
-        if empty || m.start() != last || !m.is_empty() {
-            expand_with(&mut out, with, &caps);
-            last = m.end();
-            start = m.end();
+        let Some(Some(m)) = caps.first().cloned() else {
+            break;
+        };
+        out.push_str(text.get(last..m.start).unwrap_or_default());
+        if empty || m.start != last || !m.is_empty() {
+            expand_with(&mut out, with, text, &caps);
+            last = m.end;
+            start = m.end;
             empty = false;
         } else {
             // An empty match where the last one ended: step over one character.
-            last = m.end();
-            let step = text.get(m.end()..).and_then(|r| r.chars().next());
-            start = m.end() + step.map_or(1, char::len_utf8);
+            last = m.end;
+            let step = text.get(m.end..).and_then(|r| r.chars().next());
+            start = m.end + step.map_or(1, char::len_utf8);
             empty = true;
         }
         if pattern.starts_with('^') {
@@ -62,7 +55,7 @@ pub fn regsub(pattern: &str, with: &str, text: &str, ignore_case: bool) -> Optio
 
 /// The replacement with `\0`..`\9` put in: a group that matched nothing leaves its digit, any
 /// other escaped character stands for itself.
-fn expand_with(out: &mut String, with: &str, caps: &regex::Captures<'_>) {
+fn expand_with(out: &mut String, with: &str, text: &str, caps: &[Option<Range<usize>>]) {
     let mut chars = with.chars();
     while let Some(c) = chars.next() {
         if c != '\\' {
@@ -71,10 +64,11 @@ fn expand_with(out: &mut String, with: &str, caps: &regex::Captures<'_>) {
         }
         let Some(next) = chars.next() else { break };
         if let Some(d) = next.to_digit(10)
-            && let Some(g) = usize::try_from(d).ok().and_then(|i| caps.get(i))
+            && let Some(Some(g)) = usize::try_from(d).ok().and_then(|i| caps.get(i))
             && !g.is_empty()
+            && let Some(group) = text.get(g.clone())
         {
-            out.push_str(g.as_str());
+            out.push_str(group);
             continue;
         }
         out.push(next);
