@@ -37,6 +37,12 @@ pub enum InputEvent {
     Unrecognized {
         raw: Vec<u8>,
     },
+    /// The terminal's answer to a query, while [`InputParser::expect_replies`] is on: secondary
+    /// device attributes (`ESC [ > ... c`, or `ESC [ ? ... c` as old Terminal.app sends) or
+    /// XTVERSION's `ESC P > | text ESC \`. Never a key.
+    Reply {
+        raw: Vec<u8>,
+    },
 }
 
 impl InputEvent {
@@ -44,7 +50,8 @@ impl InputEvent {
         match self {
             InputEvent::Key { raw, .. }
             | InputEvent::Mouse { raw, .. }
-            | InputEvent::Unrecognized { raw } => raw,
+            | InputEvent::Unrecognized { raw }
+            | InputEvent::Reply { raw } => raw,
         }
     }
 }
@@ -56,7 +63,12 @@ pub struct InputParser {
     /// `user-keys`: input sequences that are the keys User0..User999 (tmux adds them to its
     /// terminal's key tree, so they win over what the sequence would be otherwise).
     user: Vec<(Vec<u8>, KeyCode)>,
+    /// Queries went to the terminal: their answers are [`InputEvent::Reply`]s, not keys.
+    replies: bool,
 }
+
+/// The longest XTVERSION answer taken (tmux 3.3a's buffer); a longer one is keys.
+const MAX_REPLY: usize = 128;
 
 enum Parsed {
     Event(InputEvent, usize),
@@ -108,6 +120,13 @@ impl InputParser {
             .map(|(s, k)| key(*k, s))
     }
 
+    /// Whether the terminal's answers to device-attribute and XTVERSION queries are expected
+    /// (from sending the queries until both answers came, or a timeout): tmux 3.3a reads
+    /// them only then, so `ESC P` stays M-P otherwise.
+    pub fn expect_replies(&mut self, on: bool) {
+        self.replies = on;
+    }
+
     /// Bytes held back waiting for the rest of a sequence.
     pub fn pending(&self) -> &[u8] {
         &self.pending
@@ -116,9 +135,14 @@ impl InputParser {
     fn drain(&mut self, at_end: bool, out: &mut Vec<InputEvent>) {
         let mut pos = 0;
         while let Some(rest) = self.pending.get(pos..).filter(|r| !r.is_empty()) {
+            let reply = if self.replies {
+                terminal_reply(rest, at_end || rest.len() >= MAX_REPLY)
+            } else {
+                None
+            };
             let at_end = at_end || rest.len() >= MAX_PENDING;
-            let parsed = self
-                .user_key(rest, at_end)
+            let parsed = reply
+                .or_else(|| self.user_key(rest, at_end))
                 .unwrap_or_else(|| parse_one(rest, at_end));
             match parsed {
                 Parsed::Event(event, len) => {
@@ -130,6 +154,50 @@ impl InputParser {
         }
         self.pending.drain(..pos.min(self.pending.len()));
     }
+}
+
+/// A terminal's answer at the start of `buf` (tmux 3.3a `tty_keys_device_attributes`,
+/// `tty_keys_extended_device_attributes`): `Incomplete` while `buf` may still become one,
+/// `None` when it is none.
+fn terminal_reply(buf: &[u8], at_end: bool) -> Option<Parsed> {
+    let incomplete = || (!at_end).then_some(Parsed::Incomplete);
+    let reply = |len: usize| {
+        Some(Parsed::Event(
+            InputEvent::Reply {
+                raw: head(buf, len).to_vec(),
+            },
+            len,
+        ))
+    };
+    let da: &[u8] = b"\x1b[>";
+    let old_da: &[u8] = b"\x1b[?";
+    let xda: &[u8] = b"\x1bP>|";
+    let prefix_of = |p: &[u8]| buf.len() < p.len() && p.starts_with(buf);
+    if prefix_of(da) || prefix_of(old_da) || prefix_of(xda) {
+        return incomplete();
+    }
+    if buf.starts_with(da) || buf.starts_with(old_da) {
+        let body = buf.get(3..).unwrap_or_default();
+        for (i, b) in body.iter().enumerate().take(63) {
+            match b {
+                b'c' => return reply(3 + i + 1),
+                b'0'..=b'9' | b';' => {}
+                _ => return None,
+            }
+        }
+        return if body.len() < 63 { incomplete() } else { None };
+    }
+    if buf.starts_with(xda) {
+        let body = buf.get(4..).unwrap_or_default();
+        let end = body.windows(2).position(|w| w == b"\x1b\\");
+        return match end {
+            Some(i) if 4 + i + 2 <= MAX_REPLY => reply(4 + i + 2),
+            Some(_) => None,
+            None if buf.len() < MAX_REPLY => incomplete(),
+            None => None,
+        };
+    }
+    None
 }
 
 /// The first `n` bytes of `buf` (all of it if shorter).

@@ -708,3 +708,50 @@ fn mouse_move_keys_name_but_do_not_parse() {
         KeyCode::parse("MouseDrag3Pane").unwrap()
     );
 }
+
+/// Answers to the host's terminal queries are replies while they are expected (tmux 3.3a
+/// reads them only then), whole or in pieces, and keys otherwise.
+#[test]
+fn terminal_replies_only_while_expected() {
+    let mut p = InputParser::new();
+    let mut out = Vec::new();
+    p.feed(b"\x1bP", &mut out);
+    assert_eq!(
+        key_codes(&out),
+        vec![KeyCode::char('P').with_modifiers(KeyCode::META)]
+    );
+    p.expect_replies(true);
+    out.clear();
+    p.feed(b"\x1b[>41;388;0c\x1bP>|XTe", &mut out);
+    assert_eq!(
+        out,
+        vec![InputEvent::Reply {
+            raw: b"\x1b[>41;388;0c".to_vec()
+        }]
+    );
+    out.clear();
+    p.feed(b"rm(388)\x1b\\a", &mut out);
+    assert_eq!(
+        out.first(),
+        Some(&InputEvent::Reply {
+            raw: b"\x1bP>|XTerm(388)\x1b\\".to_vec()
+        })
+    );
+    assert_eq!(
+        key_codes(out.get(1..).unwrap_or_default()),
+        vec![KeyCode(97)]
+    );
+    // An M-P typed while waiting is still M-P once the escape time passes.
+    out.clear();
+    p.feed(b"\x1bP", &mut out);
+    assert!(out.is_empty());
+    p.flush(&mut out);
+    assert_eq!(
+        key_codes(&out),
+        vec![KeyCode::char('P').with_modifiers(KeyCode::META)]
+    );
+    // What cannot be an answer is keys at once.
+    out.clear();
+    p.feed(b"\x1b[>1x", &mut out);
+    assert!(!out.iter().any(|e| matches!(e, InputEvent::Reply { .. })));
+}

@@ -676,7 +676,9 @@ impl Viewer {
                 }
                 // Mouse reports and sequences that are no key are not passed on: the host's
                 // pane did not ask for them and they would arrive as garbage.
-                InputEvent::Mouse { .. } | InputEvent::Unrecognized { .. } => {}
+                InputEvent::Mouse { .. }
+                | InputEvent::Unrecognized { .. }
+                | InputEvent::Reply { .. } => {}
             }
         }
     }

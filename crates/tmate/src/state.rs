@@ -542,6 +542,11 @@ pub struct ClientHandle {
     pub cell_size: Option<(u32, u32)>,
     /// tmux's CLIENT_FOCUSED: set at first, cleared and set by the terminal's focus reports.
     pub focused: bool,
+    /// What the terminal said it is in answer to XTVERSION (`#{client_termtype}`).
+    pub term_type: String,
+    /// Features tmux 3.3a adds for the terminal's answers to its queries
+    /// (`crate::termcaps::features_of_reply`), comma-separated.
+    pub reply_features: String,
 }
 
 impl State {
@@ -597,6 +602,8 @@ impl ClientHandle {
             utf8: false,
             read_only: false,
             ignore_size: false,
+            term_type: String::new(),
+            reply_features: String::new(),
             popup: None,
             created: now_secs(),
             activity_time: now_secs(),

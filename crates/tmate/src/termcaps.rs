@@ -80,9 +80,9 @@ const FEATURES: [&str; 17] = [
 
 /// `#{client_termfeatures}`: what `terminal-features` gives `term` (tmux
 /// `tty_term_create`), with `bpaste,focus,title`, which tmux adds for terminals derived from
-/// the VT100. Without terminfo every terminal counts as VT100-like; `256` (tmux's `-2`) and
-/// the features tmux learns from a terminal's answers to its queries are not known.
-pub fn features(state: &State, term: &str) -> String {
+/// the VT100, and `learned` (from the terminal's answers, [`features_of_reply`]). Without
+/// terminfo every terminal counts as VT100-like; `256` (tmux's `-2`) is not known.
+pub fn features(state: &State, term: &str, learned: &str) -> String {
     let mut on = [false; FEATURES.len()];
     let mut add = |name: &str| {
         let i = FEATURES.iter().position(|f| f.eq_ignore_ascii_case(name));
@@ -112,7 +112,10 @@ pub fn features(state: &State, term: &str) -> String {
             }
         }
     }
-    for name in ["bpaste", "focus", "title"] {
+    for name in ["bpaste", "focus", "title"]
+        .into_iter()
+        .chain(learned.split(',').filter(|n| !n.is_empty()))
+    {
         add(name);
     }
     let names: Vec<&str> = FEATURES
@@ -121,6 +124,64 @@ pub fn features(state: &State, term: &str) -> String {
         .filter_map(|(f, on)| on.then_some(*f))
         .collect();
     names.join(",")
+}
+
+/// The queries tmux 3.3a sends a VT100-like client terminal once it is attached
+/// (`tty_send_requests`): secondary device attributes and XTVERSION.
+pub const QUERIES: &[u8] = b"\x1b[>c\x1b[>q";
+
+/// Whether [`QUERIES`] go to a terminal named `term`: tmux asks terminals whose terminfo
+/// clears the screen with `ESC [`; without terminfo, every terminal but a dumb one.
+pub fn answers_queries(term: &str) -> bool {
+    !term.is_empty() && term != "dumb"
+}
+
+/// An answer to [`QUERIES`]: XTVERSION's text (`Some`, `#{client_termtype}`) or `None` for
+/// device attributes, and the features tmux 3.3a adds for it (`tty_default_features`:
+/// iTerm2, tmux, XTerm and mintty by name; VT420, mintty, tmux and rxvt-unicode by the
+/// first device-attribute number).
+pub fn features_of_reply(raw: &[u8]) -> (Option<String>, &'static str) {
+    const MINTTY: &str = "256,RGB,bpaste,clipboard,mouse,strikethrough,title,\
+                          ccolour,cstyle,extkeys,margins,overline,usstyle";
+    const TMUX: &str = "256,RGB,bpaste,clipboard,mouse,strikethrough,title,\
+                        ccolour,cstyle,focus,overline,usstyle";
+    const ITERM2: &str = "256,RGB,bpaste,clipboard,mouse,strikethrough,title,\
+                          cstyle,extkeys,margins,usstyle,sync,osc7";
+    const XTERM: &str = "256,RGB,bpaste,clipboard,mouse,strikethrough,title,\
+                         ccolour,cstyle,extkeys,focus";
+    const RXVT: &str = "256,bpaste,ccolour,cstyle,mouse,title";
+    if let Some(text) = raw
+        .strip_prefix(b"\x1bP>|")
+        .and_then(|r| r.strip_suffix(b"\x1b\\"))
+    {
+        let text = String::from_utf8_lossy(text).into_owned();
+        let features = [
+            ("iTerm2 ", ITERM2),
+            ("tmux ", TMUX),
+            ("XTerm(", XTERM),
+            ("mintty ", MINTTY),
+        ]
+        .iter()
+        .find(|(start, _)| text.starts_with(start))
+        .map_or("", |(_, f)| f);
+        return (Some(text), features);
+    }
+    // `ESC [ > Pp ; ... c`: tmux reads the first number (`ESC [ ?` answers are ignored).
+    let first = raw.strip_prefix(b"\x1b[>").map(|r| {
+        r.iter()
+            .take_while(|b| b.is_ascii_digit())
+            .fold(0u32, |n, d| {
+                n.saturating_mul(10).saturating_add(u32::from(d - b'0'))
+            })
+    });
+    let features = match first {
+        Some(41) => "margins,rectfill",
+        Some(77) => MINTTY,
+        Some(84) => TMUX,
+        Some(85) => RXVT,
+        _ => "",
+    };
+    (None, features)
 }
 
 #[cfg(test)]
@@ -134,5 +195,16 @@ mod tests {
             ["xterm*", "am@", "Ss=\\E[%p1%d q"]
         );
         assert_eq!(fields("a\\:b:c"), ["a:b", "c"]);
+    }
+
+    #[test]
+    fn answers_name_the_terminal_and_its_features() {
+        let (version, features) = features_of_reply(b"\x1bP>|iTerm2 3.5.0\x1b\\");
+        assert_eq!(version.as_deref(), Some("iTerm2 3.5.0"));
+        assert!(features.contains("sync") && features.contains("osc7"));
+        assert_eq!(features_of_reply(b"\x1bP>|foot(1.16)\x1b\\").1, "");
+        assert_eq!(features_of_reply(b"\x1b[>41;388;0c"), (None, "margins,rectfill"));
+        assert!(features_of_reply(b"\x1b[>84;0;0c").1.contains("focus"));
+        assert_eq!(features_of_reply(b"\x1b[>1;2c"), (None, ""));
     }
 }

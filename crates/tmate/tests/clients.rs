@@ -93,6 +93,46 @@ async fn a_clients_terminal_names_its_session() {
     }
 }
 
+/// Attached, the client's terminal is asked for its device attributes and version as tmux
+/// 3.3a asks it (`ESC [ > c`, `ESC [ > q`); the answers set `#{client_termtype}` and the
+/// features tmux adds for them, and never reach the pane. (Before: no queries, an empty
+/// `client_termtype`.)
+#[tokio::test]
+async fn terminal_answers_set_the_client_type_as_tmux() {
+    let mut p = Pair::start("", 80, 24, Some("cat")).await;
+    for c in &mut p.clients {
+        c.wait_for("the terminal queries", |c| {
+            let queries: &[u8] = b"\x1b[>c\x1b[>q";
+            c.raw.windows(queries.len()).any(|w| w == queries)
+        })
+        .await;
+    }
+    // An xterm's answers, the second cut in two reads.
+    p.send(b"\x1b[>41;388;0c\x1bP>|XTerm(").await;
+    p.send(b"388)\x1b\\").await;
+    p.wait_both(
+        &["display", "-p", "-t", "main", "#{client_termtype}"],
+        "the terminal's version",
+        |out| out == "XTerm(388)\n",
+    );
+    let features = p.run_both(&["display", "-p", "-t", "main", "#{client_termfeatures}"]);
+    assert!(
+        features.contains("extkeys") && features.contains("rectfill"),
+        "{features}"
+    );
+    // Nothing of the answers was typed into the pane.
+    p.send(b"typed").await;
+    p.wait_text("the typed keys", "typed").await;
+    p.same_screens(None, "the pane after the answers").await;
+    for c in &p.clients {
+        let screen = c.screen.screen().contents();
+        assert!(
+            !screen.contains("XTerm") && !screen.contains("388"),
+            "{screen}"
+        );
+    }
+}
+
 /// switch-client -T: the client's next key is looked up in that table once (then the root
 /// table again), a missing table is an error, and -l/-n with one session answer as tmux.
 #[tokio::test]

@@ -92,7 +92,13 @@ struct AttachedClient<'a> {
     farewell: u8,
     /// Bytes sent to its terminal, shared with its `ClientHandle` (`#{client_written}`).
     written: Arc<std::sync::atomic::AtomicU64>,
+    /// The terminal was asked for its device attributes and version: answers still expected
+    /// and until when (tmux's TTY_QUERY_TIMEOUT).
+    awaiting_replies: Option<(u8, Instant)>,
 }
+
+/// How long the terminal's answers to the queries are waited for (tmux 3.3a: 5 seconds).
+const QUERY_TIMEOUT: Duration = Duration::from_secs(5);
 
 fn millis(v: i64) -> Duration {
     Duration::from_millis(u64::try_from(v).unwrap_or(0))
@@ -241,8 +247,17 @@ impl<'a> AttachedClient<'a> {
             menu_drawn: false,
             farewell: kind::DETACH,
             written,
+            awaiting_replies: None,
         };
         client.renderer.enter(&mut client.out);
+        // tmux 3.3a asks the terminal what it is once the client is attached
+        // (`tty_send_requests`); the answers are read as they come and never reach a pane.
+        let term = client_env(&client.info, "TERM").unwrap_or_default();
+        if crate::termcaps::answers_queries(&term) {
+            client.out.extend_from_slice(crate::termcaps::QUERIES);
+            client.parser.expect_replies(true);
+            client.awaiting_replies = Some((2, Instant::now() + QUERY_TIMEOUT));
+        }
         client
     }
 
@@ -437,6 +452,56 @@ impl<'a> AttachedClient<'a> {
     /// has run out every client on the session is locked (this one through its queue).
     fn on_tick(&mut self) {
         crate::client_session::lock_if_idle(&mut self.shared.lock(), self.sid, Instant::now());
+        if self
+            .awaiting_replies
+            .is_some_and(|(_, until)| Instant::now() >= until)
+        {
+            self.awaiting_replies = None;
+            self.parser.expect_replies(false);
+        }
+    }
+
+    /// The terminal's answers to the queries: its version for `#{client_termtype}` and the
+    /// features tmux 3.3a adds for them; taken out of the parsed input. Whether there were
+    /// any.
+    fn take_replies(&mut self) -> bool {
+        if !self
+            .parsed
+            .iter()
+            .any(|ev| matches!(ev, InputEvent::Reply { .. }))
+        {
+            return false;
+        }
+        let mut st = None;
+        for ev in &self.parsed {
+            let InputEvent::Reply { raw } = ev else {
+                continue;
+            };
+            let (version, features) = crate::termcaps::features_of_reply(raw);
+            let st = st.get_or_insert_with(|| self.shared.lock());
+            if let Some(c) = st.clients.get_mut(&self.id) {
+                if let Some(version) = version {
+                    c.term_type = version;
+                }
+                if !features.is_empty() {
+                    if !c.reply_features.is_empty() {
+                        c.reply_features.push(',');
+                    }
+                    c.reply_features.push_str(features);
+                }
+            }
+            if let Some((left, _)) = self.awaiting_replies.as_mut() {
+                *left = left.saturating_sub(1);
+            }
+        }
+        drop(st);
+        self.parsed
+            .retain(|ev| !matches!(ev, InputEvent::Reply { .. }));
+        if self.awaiting_replies.is_some_and(|(left, _)| left == 0) {
+            self.awaiting_replies = None;
+            self.parser.expect_replies(false);
+        }
+        true
     }
 
     /// Bytes the client typed.
@@ -457,6 +522,9 @@ impl<'a> AttachedClient<'a> {
                 .collect(),
         );
         self.parser.feed(bytes, &mut self.parsed);
+        if self.take_replies() && self.parsed.is_empty() {
+            return;
+        }
         let quiet = self.handle_parsed();
         self.redraw = !quiet;
     }
@@ -465,6 +533,7 @@ impl<'a> AttachedClient<'a> {
     fn on_wake(&mut self, slept_from: Instant) {
         if !self.parser.pending().is_empty() && Instant::now() >= slept_from + self.escape_time {
             self.parser.flush(&mut self.parsed);
+            self.take_replies();
             self.handle_parsed();
         }
     }

@@ -106,8 +106,8 @@ pub fn client_variable(state: &State, id: u32, key: &str) -> Option<String> {
         "client_height" => c.tty_size.1.to_string(),
         "client_termname" => c.term.clone(),
         // tmux learns it from the terminal's answer to its XTVERSION query, not sent here.
-        "client_termtype" => String::new(),
-        "client_termfeatures" => crate::termcaps::features(state, &c.term),
+        "client_termtype" => c.term_type.clone(),
+        "client_termfeatures" => crate::termcaps::features(state, &c.term, &c.reply_features),
         "client_uid" => uid().to_string(),
         "client_user" => super::variables::user_name(uid())?,
         "client_flags" => crate::cmd::client_flags(c),
