@@ -22,24 +22,11 @@ pub fn lookup(name: &str, env: impl Fn(&str) -> Option<String>) -> Option<String
     }
 }
 
-/// Largest password file read for `~user`.
-const MAX_PASSWD: u64 = 4 * 1024 * 1024;
-
-/// A user's home directory from `/etc/passwd` (tmux's getpwnam(3); directory services other
-/// than the file are not asked).
+/// A user's home directory, as tmux's getpwnam(3) finds it (the password file or any other
+/// directory service the system names); `None` for an unknown user.
 pub fn user_home(user: &str) -> Option<String> {
-    let meta = std::fs::metadata("/etc/passwd").ok()?;
-    if meta.len() > MAX_PASSWD {
-        return None;
-    }
-    let text = std::fs::read_to_string("/etc/passwd").ok()?;
-    text.lines().find_map(|line| {
-        let fields: Vec<&str> = line.split(':').collect();
-        match fields.as_slice() {
-            [name, _, _, _, _, home, ..] if *name == user => Some((*home).to_string()),
-            _ => None,
-        }
-    })
+    let found = nix::unistd::User::from_name(user).ok()??;
+    Some(found.dir.to_string_lossy().into_owned())
 }
 
 #[cfg(test)]

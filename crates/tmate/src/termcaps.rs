@@ -203,7 +203,10 @@ mod tests {
         assert_eq!(version.as_deref(), Some("iTerm2 3.5.0"));
         assert!(features.contains("sync") && features.contains("osc7"));
         assert_eq!(features_of_reply(b"\x1bP>|foot(1.16)\x1b\\").1, "");
-        assert_eq!(features_of_reply(b"\x1b[>41;388;0c"), (None, "margins,rectfill"));
+        assert_eq!(
+            features_of_reply(b"\x1b[>41;388;0c"),
+            (None, "margins,rectfill")
+        );
         assert!(features_of_reply(b"\x1b[>84;0;0c").1.contains("focus"));
         assert_eq!(features_of_reply(b"\x1b[>1;2c"), (None, ""));
     }

@@ -520,15 +520,10 @@ fn server_variable(state: &State, name: &str) -> Option<String> {
     })
 }
 
-/// The name of a user id from the password file (tmux's getpwuid(3)); read only when asked.
+/// The name of a user id (tmux's getpwuid(3)); looked up only when asked.
 pub(super) fn user_name(uid: u32) -> Option<String> {
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|line| {
-        let mut fields = line.split(':');
-        let name = fields.next()?;
-        let id = fields.nth(1)?;
-        (id.parse::<u32>().ok()? == uid).then(|| name.to_string())
-    })
+    let found = nix::unistd::User::from_uid(nix::unistd::Uid::from_raw(uid)).ok()??;
+    Some(found.name)
 }
 
 /// An option's value as a format variable.
