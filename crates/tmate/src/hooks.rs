@@ -234,7 +234,15 @@ pub fn drain(shared: &Arc<Shared>, state: &mut State) {
             vars.push(("hook_client", client.clone()));
         }
         let client = ClientInfo::default();
-        run(shared, state, &client, n.name, target, vars);
+        let r = run(shared, state, &client, n.name, target, vars);
+        // tmux 3.3a's `cmdq_error` with no client: a config cause named by the command's
+        // source, which for a hook's string is none (glibc prints the null file as
+        // `(null)`, line 0); shown by the next new-session.
+        for line in r.err.lines() {
+            if state.hook_causes.len() < crate::state::MAX_HOOK_CAUSES {
+                state.hook_causes.push(format!("(null):0: {line}"));
+            }
+        }
     }
     if ran {
         // Titles the hooks' commands set raise nothing (tmux's NOHOOKS).

@@ -653,6 +653,9 @@ pub const CLIENT_EVENTS: usize = 64;
 /// show-messages log entries kept (tmux `message-limit` bounds it further).
 pub const MESSAGE_LOG: usize = 1000;
 
+/// Hook errors kept for the next new session; later ones are dropped.
+pub const MAX_HOOK_CAUSES: usize = 100;
+
 #[derive(Default)]
 pub struct State {
     pub sessions: BTreeMap<u32, Session>,
@@ -673,6 +676,9 @@ pub struct State {
     pub config_errors: Vec<String>,
     /// They went into the first session's view mode (tmux shows them once).
     pub config_errors_shown: bool,
+    /// Errors of hooks run with no client (notifications' hooks), waiting for the next new
+    /// session's view mode as tmux 3.3a's config causes do (at most [`MAX_HOOK_CAUSES`]).
+    pub hook_causes: Vec<String>,
     /// source-file nesting, bounded like tmux's.
     pub source_depth: u32,
     /// When the server started, seconds since the epoch (`#{start_time}`; 0 in tests).

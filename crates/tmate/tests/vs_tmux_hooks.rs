@@ -164,6 +164,41 @@ fn notification_hooks_with_their_variables() {
     }
 }
 
+/// A notification's hook runs with no client to tell its error to: as tmux 3.3a's
+/// `cmdq_error`, the error waits as a config cause (named `(null):0:`, tmux's source of a
+/// hook string being none) and shows in the next new session's view mode, once. (Before: the
+/// error was dropped.)
+#[test]
+fn a_failing_notification_hooks_error_shows_in_the_next_session() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for mux in [&a, &b] {
+        mux.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+        mux.run(&["set-hook", "-g", "pane-exited", "select-window -t nosuch"]);
+        mux.run(&["new-window", "-d", "true"]);
+        mux.wait_for(
+            &["list-windows", "-t", "main", "-F", "#I"],
+            "the exited window gone",
+            |o| o == "0\n",
+        );
+    }
+    let steps: &[&[&str]] = &[
+        &["new-session", "-d", "-s", "b", "-x", "80", "-y", "24"],
+        &["display", "-p", "-t", "b", "#{pane_in_mode} #{pane_mode}"],
+        &["send", "-t", "b", "-X", "history-top"],
+        &["send", "-t", "b", "-X", "select-line"],
+        &["send", "-t", "b", "-X", "copy-selection-and-cancel"],
+        &["show-buffer"],
+        &["new-session", "-d", "-s", "c", "-x", "80", "-y", "24"],
+        &["display", "-p", "-t", "c", "#{pane_in_mode}"],
+    ];
+    compare_outcomes_on(&a, &b, steps);
+    let line = b.run(&["show-buffer"]);
+    assert!(
+        line.starts_with("(null):0: can't find window: nosuch"),
+        "{line}"
+    );
+}
+
 /// Variables set on one command's client.
 type Env<'a> = &'a [(&'a str, &'a str)];
 

@@ -132,17 +132,24 @@ pub fn active_pane(state: &State, session: u32) -> Option<u32> {
     Some(s.windows.get(&s.current)?.active)
 }
 
-/// tmux 3.3a `cfg_show_causes`: the start-up config's errors, once, into the view mode of the
-/// session's active pane (plain text lines, wrapped at the pane's width).
+/// tmux 3.3a `cfg_show_causes`: the start-up config's errors (once) and the errors of hooks
+/// that ran with no client since, into the view mode of the session's active pane (plain text
+/// lines, wrapped at the pane's width).
 pub fn show_config_errors(state: &mut State, session: u32) {
-    if state.config_errors_shown || state.config_errors.is_empty() {
+    let config = !state.config_errors_shown && !state.config_errors.is_empty();
+    if !config && state.hook_causes.is_empty() {
         return;
     }
     let Some(pane) = active_pane(state, session) else {
         return;
     };
-    state.config_errors_shown = true;
-    for e in state.config_errors.clone() {
+    let mut causes = Vec::new();
+    if config {
+        state.config_errors_shown = true;
+        causes.extend(state.config_errors.iter().cloned());
+    }
+    causes.append(&mut state.hook_causes);
+    for e in causes {
         view_add(state, pane, &e, false);
     }
 }
