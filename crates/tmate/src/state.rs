@@ -171,8 +171,18 @@ pub enum Sizer {
 }
 
 impl Window {
+    /// A name given by the user or the window's program: fixed, as tmux's
+    /// `options_set_number(w->options, "automatic-rename", 0)` makes it (`show -w` shows the
+    /// option); `None` keeps the name already set.
+    pub fn set_name(&mut self, name: Option<String>) {
+        if name.is_some() {
+            self.name = name;
+        }
+        self.options.insert("automatic-rename".into(), "off".into());
+    }
     pub fn new(id: u32, name: Option<String>, pane: u32, sx: u16, sy: u16) -> Window {
-        Window {
+        let named = name.is_some();
+        let mut w = Window {
             id,
             name,
             layout: Cell::pane(pane, sx, sy),
@@ -193,7 +203,11 @@ impl Window {
             active_points: BTreeMap::new(),
             raised_pane: Default::default(),
             raised_layout: Default::default(),
+        };
+        if named {
+            w.set_name(None);
         }
+        w
     }
 
     /// tmux `window_set_active_pane`'s `active_point`: the active pane was chosen just now.
@@ -876,7 +890,13 @@ impl State {
             return;
         };
         if let Some(w) = self.window_mut(sid, idx) {
-            w.name = (!name.is_empty()).then(|| name.to_string());
+            if name.is_empty() {
+                // tmux removes the window's own automatic-rename, naming it again.
+                w.options.remove("automatic-rename");
+                w.name = None;
+            } else {
+                w.set_name(Some(name.to_string()));
+            }
         }
         self.notify_window("window-renamed", sid, idx, None);
     }

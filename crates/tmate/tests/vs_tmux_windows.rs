@@ -938,3 +938,80 @@ fn target_aliases_as_tmux() {
     let steps: Vec<&[&str]> = steps.iter().map(Vec::as_slice).collect();
     common::compare_outcomes(&steps);
 }
+
+/// The list commands as tmux 3.3a prints them: `-a` by session name, list-panes' three
+/// default templates with the real history figures, `#{line}` and `-f` filters; windows named
+/// by `-n` or rename-window have `automatic-rename` off as a window option; options commands
+/// name a target they could not use as tmux does. (Before: `-f` and `#{line}` ignored,
+/// `[history 0/2000, 0 bytes]` printed as such, sessions by creation, no option set.)
+#[test]
+fn lists_and_named_windows_as_tmux() {
+    let steps: &[&[&str]] = &[
+        // Named windows: automatic names depend on process timing (sh -c).
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "work",
+            "-n",
+            "w0",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "cat",
+        ],
+        &["new-window", "-d", "-n", "logs", "cat"],
+        &["split-window", "-h", "-t", "work:0", "cat"],
+        &[
+            "new-session",
+            "-d",
+            "-s",
+            "other",
+            "-n",
+            "o0",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "cat",
+        ],
+        &["list-panes", "-a"],
+        &["list-panes", "-s", "-t", "work"],
+        &["list-panes", "-t", "work:0"],
+        &["list-windows", "-a"],
+        &["list-sessions", "-F", "#{line} #{session_name}"],
+        &[
+            "list-panes",
+            "-a",
+            "-f",
+            "#{pane_active}",
+            "-F",
+            "#{line} #{session_name}:#{window_index}.#{pane_index}",
+        ],
+        &[
+            "list-windows",
+            "-a",
+            "-f",
+            "#{==:#{window_name},logs}",
+            "-F",
+            "#{line} #{session_name}:#{window_index}",
+        ],
+        &[
+            "list-sessions",
+            "-f",
+            "#{==:#{session_name},work}",
+            "-F",
+            "#{session_name}",
+        ],
+        &["show-options", "-w", "-t", "work:1"],
+        &["rename-window", "-t", "work:0", "ed"],
+        &["show-options", "-wv", "-t", "work:0", "automatic-rename"],
+        &["display", "-p", "-t", "work:0", "#{automatic-rename}"],
+        &["show-options", "-w", "-t", "work:9"],
+        &["show-options", "-t", "work:9", "status"],
+        &["set-option", "-t", "nosuch", "status", "off"],
+        &["set-option", "-w", "-t", "work:9", "mode-keys", "vi"],
+    ];
+    common::compare_outcomes(steps);
+}

@@ -1,5 +1,6 @@
 //! list-clients and list-commands (tmux 3.3a `cmd-list-clients.c`, `cmd-list-keys.c`): their
-//! default templates and the client variables a client's line is expanded with.
+//! default templates and the client variables a client's line is expanded with; the line of
+//! every list-* command (`#{line}`, `-f` filters) and their sessions' order.
 
 use super::{Args, CmdOutcome, Ctx, Find, output, resolve_as};
 use crate::format::{self, Ctx as FmtCtx};
@@ -66,6 +67,36 @@ fn client_ctx(st: &State, sid: u32) -> FmtCtx {
         window,
         pane,
     }
+}
+
+/// One item of a list-* command (tmux's `cmd_list_*`): `template` expanded at `ctx` with
+/// `#{line}` (the item's number in its list, counted before the filter as tmux counts it),
+/// or nothing when `-f`'s filter, expanded the same way, is false.
+pub(super) fn list_item(
+    state: &State,
+    ctx: FmtCtx,
+    kind: format::Kind,
+    args: &Args,
+    template: &str,
+    line: usize,
+) -> Option<String> {
+    format::with_vars(vec![("line".into(), line.to_string())], || {
+        let keep = args
+            .get('f')
+            .is_none_or(|f| format::truthy(&format::expand_as(state, ctx, kind, f)));
+        keep.then(|| format::expand_as(state, ctx, kind, template))
+    })
+}
+
+/// Sessions as tmux keeps them for `-a` listings: by name.
+pub(super) fn sessions_by_name(state: &State) -> Vec<u32> {
+    let mut sessions: Vec<(&str, u32)> = state
+        .sessions
+        .values()
+        .map(|s| (s.name.as_str(), s.id))
+        .collect();
+    sessions.sort_unstable();
+    sessions.into_iter().map(|(_, id)| id).collect()
 }
 
 pub fn list_clients(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {

@@ -141,7 +141,21 @@ fn target_map<'s>(
     } else {
         Find::Session
     };
-    let t = resolve_as(ctx, state, args.get('t'), find)?;
+    // tmux's `options_scope_from_flags` names the whole target it could not use; its lookup
+    // may fail (CMD_FIND_CANFAIL) and still leave the session for a session's options.
+    let found = resolve_as(ctx, state, args.get('t'), find).or_else(|e| match scope {
+        Scope::Session => {
+            super::target::resolve_leniently(ctx.client, state, args.get('t'), find).or(Err(e))
+        }
+        _ => Err(e),
+    });
+    let t = found.map_err(|e| match args.get('t') {
+        Some(t) if e.starts_with("can't find") && scope == Scope::Window => {
+            format!("no such window: {t}")
+        }
+        Some(t) if e.starts_with("can't find") => format!("no such session: {t}"),
+        _ => e,
+    })?;
     match scope {
         Scope::Window => state
             .window_mut(t.session, t.window)

@@ -255,15 +255,37 @@ pub fn kill(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
     Ok(CmdResult::default())
 }
 
+/// tmux 3.3a's list-panes templates: the pane's line of one window, of a session (`-s`,
+/// window index first) and of the server (`-a`, session name first).
+const LIST_PANES_TEMPLATE: &str = "#{pane_index}: [#{pane_width}x#{pane_height}] \
+     [history #{history_size}/#{history_limit}, #{history_bytes} bytes] #{pane_id}\
+     #{?pane_active, (active),}#{?pane_dead, (dead),}";
+const LIST_PANES_SESSION_TEMPLATE: &str = "#{window_index}.#{pane_index}: \
+     [#{pane_width}x#{pane_height}] [history #{history_size}/#{history_limit}, \
+     #{history_bytes} bytes] #{pane_id}#{?pane_active, (active),}#{?pane_dead, (dead),}";
+const LIST_PANES_SERVER_TEMPLATE: &str = "#{session_name}:#{window_index}.#{pane_index}: \
+     [#{pane_width}x#{pane_height}] [history #{history_size}/#{history_limit}, \
+     #{history_bytes} bytes] #{pane_id}#{?pane_active, (active),}#{?pane_dead, (dead),}";
+
 pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
-    let default = "#{pane_index}: [#{pane_width}x#{pane_height}] [history 0/2000, 0 bytes] #{pane_id}#{?pane_active, (active),}";
-    let fmt = args.get('F').unwrap_or(default);
+    let fmt = args.get('F').unwrap_or(if args.has('a') {
+        LIST_PANES_SERVER_TEMPLATE
+    } else if args.has('s') {
+        LIST_PANES_SESSION_TEMPLATE
+    } else {
+        LIST_PANES_TEMPLATE
+    });
     let t = resolve(ctx, state, args.get('t'))?;
     let windows: Vec<(u32, u32)> = if args.has('a') {
-        state
-            .sessions
-            .iter()
-            .flat_map(|(sid, s)| s.windows.keys().map(move |i| (*sid, *i)))
+        super::listing::sessions_by_name(state)
+            .into_iter()
+            .flat_map(|sid| {
+                state
+                    .sessions
+                    .get(&sid)
+                    .into_iter()
+                    .flat_map(move |s| s.windows.keys().map(move |i| (sid, *i)))
+            })
             .collect()
     } else if args.has('s') {
         state
@@ -280,17 +302,18 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             .window(sid, idx)
             .map(|w| w.pane_ids())
             .unwrap_or_default();
-        for p in ids {
-            out.push_str(&format::expand(
-                state,
-                format::Ctx {
-                    session: sid,
-                    window: idx,
-                    pane: p,
-                },
-                fmt,
-            ));
-            out.push('\n');
+        for (line, p) in ids.into_iter().enumerate() {
+            let c = format::Ctx {
+                session: sid,
+                window: idx,
+                pane: p,
+            };
+            if let Some(text) =
+                super::listing::list_item(state, c, format::Kind::Pane, args, fmt, line)
+            {
+                out.push_str(&text);
+                out.push('\n');
+            }
         }
     }
     output(out)

@@ -291,10 +291,10 @@ const LIST_SESSIONS_TEMPLATE: &str = "#{session_name}: #{session_windows} window
 pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let fmt = args.get('F').unwrap_or(LIST_SESSIONS_TEMPLATE);
     let mut out = String::new();
-    let mut sessions: Vec<(&String, u32)> =
-        state.sessions.values().map(|s| (&s.name, s.id)).collect();
-    sessions.sort();
-    for (_, sid) in sessions {
+    for (line, sid) in super::listing::sessions_by_name(state)
+        .into_iter()
+        .enumerate()
+    {
         let Some(s) = state.sessions.get(&sid) else {
             continue;
         };
@@ -304,8 +304,12 @@ pub fn list(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
             window: s.current,
             pane,
         };
-        out.push_str(&format::expand_as(state, c, format::Kind::Session, fmt));
-        out.push('\n');
+        if let Some(text) =
+            super::listing::list_item(state, c, format::Kind::Session, args, fmt, line)
+        {
+            out.push_str(&text);
+            out.push('\n');
+        }
     }
     output(out)
 }

@@ -157,7 +157,7 @@ pub fn rename(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
         return fail("usage: rename-window [-t target-window] new-name");
     };
     if let Some(w) = state.window_mut(t.session, t.window) {
-        w.name = Some(name.clone());
+        w.set_name(Some(name.clone()));
     }
     state.notify_window("window-renamed", t.session, t.window, None);
     Ok(CmdResult::default())
@@ -179,7 +179,7 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         LIST_WINDOWS_TEMPLATE
     });
     let sessions: Vec<u32> = if args.has('a') {
-        state.sessions.keys().copied().collect()
+        super::listing::sessions_by_name(state)
     } else {
         match resolve_as(ctx, state, args.get('t'), Find::Session) {
             Ok(t) => vec![t.session],
@@ -191,14 +191,18 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         let Some(s) = state.sessions.get(&sid) else {
             continue;
         };
-        for (idx, w) in &s.windows {
+        for (line, (idx, w)) in s.windows.iter().enumerate() {
             let c = format::Ctx {
                 session: sid,
                 window: *idx,
                 pane: w.active,
             };
-            out.push_str(&format::expand_as(state, c, format::Kind::Window, fmt));
-            out.push('\n');
+            if let Some(text) =
+                super::listing::list_item(state, c, format::Kind::Window, args, fmt, line)
+            {
+                out.push_str(&text);
+                out.push('\n');
+            }
         }
     }
     output(out)
