@@ -125,7 +125,11 @@ pub enum Effect {
 
 pub struct Window {
     pub id: u32,
+    /// A name given by `-n`, rename-window or the program; `None`: named automatically.
     pub name: Option<String>,
+    /// The last automatic name and when it was made (`crate::format::window_name`): kept
+    /// while `automatic-rename` is off, as tmux keeps the window's name.
+    pub auto_name: std::cell::RefCell<(String, Option<std::time::Instant>)>,
     pub layout: Cell,
     /// tmux's `w->panes`: the pane index order, which is not the layout's order once a pane
     /// went in across the window (`split-window -f`) or moved in (`join-pane`). Read through
@@ -185,6 +189,7 @@ impl Window {
         let mut w = Window {
             id,
             name,
+            auto_name: std::cell::RefCell::new((String::new(), None)),
             layout: Cell::pane(pane, sx, sy),
             order: vec![pane],
             active: pane,

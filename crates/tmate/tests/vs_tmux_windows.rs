@@ -1015,3 +1015,51 @@ fn lists_and_named_windows_as_tmux() {
     ];
     common::compare_outcomes(steps);
 }
+
+/// Automatic names as tmux 3.3a makes them: `automatic-rename-format` at the active pane
+/// (tmux renames after the pane's output), kept while `automatic-rename` is off, made again
+/// when it is turned back on. (Before: always the pane's command; the option and the format
+/// were not read.)
+#[test]
+fn automatic_names_follow_the_format_as_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let name = ["list-windows", "-t", "work", "-F", "#{window_name}"];
+    for m in [&a, &b] {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "work",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-c",
+            "/tmp",
+            "cat",
+        ]);
+        m.run(&[
+            "set",
+            "-g",
+            "automatic-rename-format",
+            "D:#{b:pane_current_path}",
+        ]);
+        m.run(&["send-keys", "-t", "work", "x", "Enter"]);
+        m.wait_for(&name, "the format's name", |o| o == "D:tmp\n");
+        m.run(&["set", "-w", "-t", "work", "automatic-rename", "off"]);
+        m.run(&[
+            "set",
+            "-g",
+            "automatic-rename-format",
+            "E:#{b:pane_current_path}",
+        ]);
+        m.run(&["send-keys", "-t", "work", "y", "Enter"]);
+    }
+    common::compare_outcomes_on(&a, &b, &[&name, &["show", "-w", "-t", "work"]]);
+    for m in [&a, &b] {
+        assert_eq!(m.run(&name), "D:tmp\n");
+        m.run(&["set", "-w", "-t", "work", "automatic-rename", "on"]);
+        m.run(&["send-keys", "-t", "work", "z", "Enter"]);
+        m.wait_for(&name, "the new format's name", |o| o == "E:tmp\n");
+    }
+}

@@ -136,8 +136,19 @@ pub fn hostname() -> String {
         .into_owned()
 }
 
-/// The window's name: set by `-n`/`rename-window`, else the active pane's command (tmux's
-/// automatic-rename).
+thread_local! {
+    /// An automatic name is being expanded: a format that names the window itself sees the
+    /// name it had (tmux's stored `w->name`) instead of expanding again.
+    static NAMING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// How long an automatic name stands before it is made again (tmux's NAME_INTERVAL).
+const NAME_INTERVAL: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The window's name: set by `-n`/`rename-window`/its program, else tmux's automatic
+/// rename: `automatic-rename-format` at the window's active pane (by default its command,
+/// `[tmux]` in a mode, `[dead]`), made again when shown at most every 500 ms; with
+/// `automatic-rename` off the last one stays.
 pub fn window_name(state: &State, session: u32, window: u32) -> String {
     let Some(w) = state.window(session, window) else {
         return String::new();
@@ -145,11 +156,24 @@ pub fn window_name(state: &State, session: u32, window: u32) -> String {
     if let Some(n) = &w.name {
         return n.clone();
     }
-    state
-        .panes
-        .get(&w.active)
-        .map(|p| p.current_command())
-        .unwrap_or_default()
+    let (last, made) = w.auto_name.borrow().clone();
+    let automatic = state.option(session, window, "automatic-rename") == "on";
+    let fresh = made.is_some_and(|t| t.elapsed() < NAME_INTERVAL);
+    if (made.is_some() && (!automatic || fresh)) || NAMING.with(std::cell::Cell::get) {
+        return last;
+    }
+    let format = state.option(session, window, "automatic-rename-format");
+    let ctx = super::Ctx {
+        session,
+        window,
+        pane: w.active,
+    };
+    NAMING.with(|n| n.set(true));
+    let name = super::expand(state, ctx, &format);
+    NAMING.with(|n| n.set(false));
+    w.auto_name
+        .replace((name.clone(), Some(std::time::Instant::now())));
+    name
 }
 
 pub fn window_flags(state: &State, session: u32, window: u32) -> String {
