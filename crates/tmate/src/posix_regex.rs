@@ -65,6 +65,9 @@ impl PosixRegex {
     /// The leftmost-longest match starting at or after byte `start` (text before `start` is
     /// context: `^` does not match there, as regexec's REG_NOTBOL).
     pub fn find_at(&self, haystack: &str, start: usize) -> Option<Range<usize>> {
+        if start > haystack.len() {
+            return None;
+        }
         let leftmost = self.first.search(&Input::new(haystack).range(start..))?;
         let longest = self.longest.search(
             &Input::new(haystack)
@@ -78,6 +81,9 @@ impl PosixRegex {
     /// group that took part. Groups are those of the longest match's first path through the
     /// pattern (POSIX prefers each group longest in turn; glibc does not always either).
     pub fn captures_at(&self, haystack: &str, start: usize) -> Option<Vec<Option<Range<usize>>>> {
+        if start > haystack.len() {
+            return None;
+        }
         let leftmost = self.first.search(&Input::new(haystack).range(start..))?;
         let mut caps: Captures = self.longest.create_captures();
         self.longest.search_captures(
@@ -306,6 +312,9 @@ mod tests {
         let re = PosixRegex::new("^a", false).expect("compiles");
         assert_eq!(re.find_at("aa", 1), None);
         assert!(PosixRegex::new("(", false).is_none());
+        // A start past the end is no match, not a panic.
+        assert_eq!(re.find_at("aa", 3), None);
+        assert_eq!(re.captures_at("aa", 9), None);
     }
 
     #[test]
