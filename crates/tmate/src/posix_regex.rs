@@ -65,35 +65,34 @@ impl PosixRegex {
     /// The leftmost-longest match starting at or after byte `start` (text before `start` is
     /// context: `^` does not match there, as regexec's REG_NOTBOL).
     pub fn find_at(&self, haystack: &str, start: usize) -> Option<Range<usize>> {
+        let (leftmost, from_there) = self.leftmost(haystack, start)?;
+        let longest = self.longest.search(&from_there);
+        Some(longest.map_or(leftmost, |m| m.range()))
+    }
+
+    /// The leftmost-first match at or after `start` (its start is POSIX's too) and the
+    /// anchored search from there that finds the longest; `None` for no match or a start past
+    /// the end (which regex-automata would refuse with a panic).
+    fn leftmost<'h>(&self, haystack: &'h str, start: usize) -> Option<(Range<usize>, Input<'h>)> {
         if start > haystack.len() {
             return None;
         }
         let leftmost = self.first.search(&Input::new(haystack).range(start..))?;
-        let longest = self.longest.search(
-            &Input::new(haystack)
-                .range(leftmost.start()..)
-                .anchored(Anchored::Yes),
-        );
-        Some(longest.map_or(leftmost.range(), |m| m.range()))
+        let from_there = Input::new(haystack)
+            .range(leftmost.start()..)
+            .anchored(Anchored::Yes);
+        Some((leftmost.range(), from_there))
     }
 
     /// [`Self::find_at`] with its groups: index 0 the whole match, then each parenthesised
     /// group that took part. Groups are those of the longest match's first path through the
     /// pattern (POSIX prefers each group longest in turn; glibc does not always either).
     pub fn captures_at(&self, haystack: &str, start: usize) -> Option<Vec<Option<Range<usize>>>> {
-        if start > haystack.len() {
-            return None;
-        }
-        let leftmost = self.first.search(&Input::new(haystack).range(start..))?;
+        let (leftmost, from_there) = self.leftmost(haystack, start)?;
         let mut caps: Captures = self.longest.create_captures();
-        self.longest.search_captures(
-            &Input::new(haystack)
-                .range(leftmost.start()..)
-                .anchored(Anchored::Yes),
-            &mut caps,
-        );
+        self.longest.search_captures(&from_there, &mut caps);
         if !caps.is_match() {
-            return Some(vec![Some(leftmost.range())]);
+            return Some(vec![Some(leftmost)]);
         }
         Some(
             (0..caps.group_len())

@@ -177,18 +177,15 @@ pub enum Sizer {
 impl Window {
     /// A name given by the user or the window's program: fixed, as tmux's
     /// `options_set_number(w->options, "automatic-rename", 0)` makes it (`show -w` shows the
-    /// option); `None` keeps the name already set.
-    pub fn set_name(&mut self, name: Option<String>) {
-        if name.is_some() {
-            self.name = name;
-        }
+    /// option).
+    pub fn set_name(&mut self, name: String) {
+        self.name = Some(name);
         self.options.insert("automatic-rename".into(), "off".into());
     }
     pub fn new(id: u32, name: Option<String>, pane: u32, sx: u16, sy: u16) -> Window {
-        let named = name.is_some();
         let mut w = Window {
             id,
-            name,
+            name: None,
             auto_name: std::cell::RefCell::new((String::new(), None)),
             layout: Cell::pane(pane, sx, sy),
             order: vec![pane],
@@ -209,8 +206,8 @@ impl Window {
             raised_pane: Default::default(),
             raised_layout: Default::default(),
         };
-        if named {
-            w.set_name(None);
+        if let Some(name) = name {
+            w.set_name(name);
         }
         w
     }
@@ -900,7 +897,7 @@ impl State {
                 w.options.remove("automatic-rename");
                 w.name = None;
             } else {
-                w.set_name(Some(name.to_string()));
+                w.set_name(name.to_string());
             }
         }
         self.notify_window("window-renamed", sid, idx, None);

@@ -650,7 +650,7 @@ pub fn break_pane(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     if let Some(name) = args.get('n')
         && let Some(w) = state.window_mut(sid, idx)
     {
-        w.set_name(Some(name.to_string()));
+        w.set_name(name.to_string());
     }
     let mut r = CmdResult::default();
     if args.has('P') {

@@ -157,7 +157,7 @@ pub fn rename(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdO
         return fail("usage: rename-window [-t target-window] new-name");
     };
     if let Some(w) = state.window_mut(t.session, t.window) {
-        w.set_name(Some(name.clone()));
+        w.set_name(name.clone());
     }
     state.notify_window("window-renamed", t.session, t.window, None);
     Ok(CmdResult::default())
