@@ -612,7 +612,7 @@ fn class_match(class: &[u8], c: Option<&u8>) -> Option<(bool, usize)> {
 fn format_true(shared: &Arc<Shared>, state: &State, client: &ClientInfo, arg: &str) -> bool {
     // Quoted as tmux's examples write it, or bare (`%if #{==:a,b}`: a `#{` is no comment).
     let word = if arg.starts_with(['"', '\'']) {
-        crate::parse::parse_line(arg)
+        crate::parse::parse_line_in(&state.environ, arg)
             .ok()
             .and_then(|commands| commands.into_iter().next())
             .and_then(|words| words.into_iter().next())

@@ -142,7 +142,7 @@ fn hook_commands(state: &State, target: Option<Target>, name: &str) -> Vec<Vec<S
     };
     crate::options::array_items(&value)
         .values()
-        .filter_map(|text| crate::parse::parse_line(text).ok())
+        .filter_map(|text| crate::parse::parse_line_in(&state.environ, text).ok())
         .flatten()
         .flat_map(|line| tmate_proto::command::split_commands(&line))
         .collect()

@@ -17,6 +17,9 @@
     )
 )]
 
+/// The tmux version this host follows (`#{version}`, `TERM_PROGRAM_VERSION`).
+pub const TMUX_VERSION: &str = "3.3a";
+
 pub mod alerts;
 pub mod attach;
 pub mod bindings;

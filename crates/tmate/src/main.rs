@@ -238,6 +238,8 @@ fn main() {
         eprintln!("{err}");
         std::process::exit(1);
     }
+    // As tmux: without -S or -L, a client inside a pane ($TMUX) talks to that pane's server.
+    let socket = socket.or_else(|| label.is_none().then(tmate::wire::socket_from_env).flatten());
     let socket = match socket {
         Some(s) => s,
         None => match tmate::wire::socket_path(label.as_deref()) {

@@ -14,6 +14,27 @@ pub fn parse_line_grouped(line: &str) -> Result<Vec<Vec<String>>, String> {
     tmate_proto::cmdline::parse_line_grouped(line, &|name| lookup(name, |v| std::env::var(v).ok()))
 }
 
+/// [`parse_line`] with `$VAR` from the server's global environment, as tmux's parser reads
+/// it (`set-environment -g` changes what later lines see; `%hidden` variables included).
+pub fn parse_line_in(
+    environ: &crate::environ::Environ,
+    line: &str,
+) -> Result<Vec<Vec<String>>, String> {
+    tmate_proto::cmdline::parse_line(line, &|name| {
+        lookup(name, |v| environ.get(v).and_then(|e| e.value.clone()))
+    })
+}
+
+/// [`parse_line_grouped`] with `$VAR` from the server's global environment.
+pub fn parse_line_grouped_in(
+    environ: &crate::environ::Environ,
+    line: &str,
+) -> Result<Vec<Vec<String>>, String> {
+    tmate_proto::cmdline::parse_line_grouped(line, &|name| {
+        lookup(name, |v| environ.get(v).and_then(|e| e.value.clone()))
+    })
+}
+
 /// What the parser asks for: `~user` is a home directory, anything else a variable from `env`.
 pub fn lookup(name: &str, env: impl Fn(&str) -> Option<String>) -> Option<String> {
     match name.strip_prefix('~') {

@@ -289,7 +289,15 @@ pub fn session_environment(shared: &Shared, state: &State, session: u32) -> Vec<
         let _ = session_env.set(name, var.value.clone(), var.hidden);
     }
     let mut environment = crate::environ::Environ::for_process(&state.environ, Some(&session_env));
+    environment.retain(|(k, _)| {
+        !["TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "TMUX"].contains(&k.as_str())
+    });
     environment.push(("TERM".to_string(), term));
+    environment.push(("TERM_PROGRAM".to_string(), "tmux".to_string()));
+    environment.push((
+        "TERM_PROGRAM_VERSION".to_string(),
+        crate::TMUX_VERSION.to_string(),
+    ));
     let tmux = format!(
         "{},{},{}",
         shared.socket.display(),

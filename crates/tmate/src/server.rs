@@ -92,8 +92,13 @@ impl Shared {
     }
 
     /// Exit when nothing is left to serve, unless the `exit-empty` server option is off (as
-    /// tmux's server loop: `start-server` then keeps a server without sessions).
+    /// tmux's server loop: `start-server` then keeps a server without sessions). Not while
+    /// the start-up config runs: a run-shell there may run our commands before the client
+    /// that started the server has made its session (tmux counts that client, and the job).
     pub fn check_empty(&self, state: &State) {
+        if !state.config_finished {
+            return;
+        }
         let exit_empty = state
             .options
             .get(crate::options::Scope::Server, "exit-empty")
@@ -184,6 +189,7 @@ fn config_errors(st: &mut State, loaded: crate::config::Loaded) {
 
 /// tmux 3.3a's `cfg_done`: a session the config made shows its errors.
 fn config_done(st: &mut State) {
+    st.config_finished = true;
     if let Some(sid) = st.sessions.keys().next().copied() {
         crate::copy::show_config_errors(st, sid);
     }
@@ -336,6 +342,14 @@ fn other_version_frames(socket: &Path, version: Option<u32>) -> Vec<u8> {
     out
 }
 
+/// A client's `$TMUX` (`socket,pid,session`) names this server process.
+fn names_this_server(tmux: &str) -> bool {
+    tmux.split(',')
+        .nth(1)
+        .and_then(|pid| pid.parse::<u32>().ok())
+        == Some(std::process::id())
+}
+
 /// The first client waits for a start-up config still running (see `Shared::config_gate`).
 async fn wait_for_config(shared: &Shared) {
     let gate = shared
@@ -385,7 +399,11 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
     else {
         return;
     };
-    wait_for_config(&shared).await;
+    // A client run by this server (a config's run-shell running our commands, a pane) names
+    // us in $TMUX: it never started us, so it must not wait for the config it is part of.
+    if !names_this_server(&tmux) {
+        wait_for_config(&shared).await;
+    }
     if argv.first().map(String::as_str) == Some("__foreground") {
         crate::uplink::foreground_stream(&shared, stream).await;
         return;

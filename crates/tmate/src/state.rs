@@ -701,6 +701,8 @@ pub struct State {
     pub started: i64,
     /// The server's socket (`#{socket_path}`).
     pub socket_path: String,
+    /// The start-up config has run (tmux's `cfg_finished`): jobs get `TERM` from then on.
+    pub config_finished: bool,
     /// The start-up config files asked for, found or not (`#{config_files}`).
     pub config_files: Vec<String>,
     /// wait-for channels: locked flag and waiting command clients.
@@ -743,6 +745,37 @@ pub struct Marked {
 }
 
 impl State {
+    /// The environment of a job the server runs (run-shell, if-shell, `#()`, pipe-pane,
+    /// copy-pipe), as tmux 3.3a's `job_run` makes it with `environ_for_session`: the global
+    /// environment (`set-environment -g` included) overlaid by the session's, without hidden
+    /// or removed variables; once the start-up config has run, `TERM` (`default-terminal`),
+    /// `TERM_PROGRAM` and `TERM_PROGRAM_VERSION`; and `TMUX` naming this server.
+    pub fn job_environment(&self, session: Option<u32>) -> Vec<(String, String)> {
+        let session_env = session
+            .and_then(|s| self.sessions.get(&s))
+            .map(|s| &s.environ);
+        let mut env = crate::environ::Environ::for_process(&self.environ, session_env);
+        if self.config_finished {
+            let term = self
+                .options
+                .get(crate::options::Scope::Server, "default-terminal");
+            let mut set = |name: &str, value: String| {
+                env.retain(|(k, _)| k != name);
+                env.push((name.to_string(), value));
+            };
+            set("TERM", term.unwrap_or("screen").to_string());
+            set("TERM_PROGRAM", "tmux".to_string());
+            set("TERM_PROGRAM_VERSION", crate::TMUX_VERSION.to_string());
+        }
+        env.retain(|(k, _)| k != "TMUX");
+        let index = session.map_or_else(|| "-1".to_string(), |s| s.to_string());
+        env.push((
+            "TMUX".to_string(),
+            format!("{},{},{}", self.socket_path, std::process::id(), index),
+        ));
+        env
+    }
+
     /// The marked pane while it is still where it was marked (tmux `server_check_marked`).
     pub fn marked(&self) -> Option<Marked> {
         let m = self.marked?;

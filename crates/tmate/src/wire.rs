@@ -178,6 +178,31 @@ impl CommandRequest {
 }
 
 /// The socket for `-L label` (default `default`) in the per-user directory, like tmux's
+/// The server socket named by `$TMUX` (`socket,pid,session`, set in panes and jobs), as tmux's
+/// client reads it when neither -S nor -L is given. Only a server running this same program
+/// counts: `tmate` is often started inside a real tmux, whose `$TMUX` names a server that
+/// speaks another protocol (tmate 2.4 refused to start there; we start our own session).
+/// `None` when unset, empty, or another program's.
+pub fn socket_from_env() -> Option<std::path::PathBuf> {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    let value = std::env::var_os("TMUX")?.into_vec();
+    let mut fields = value.split(|b| *b == b',');
+    let path = fields.next().filter(|p| !p.is_empty())?;
+    let pid: u32 = std::str::from_utf8(fields.next()?).ok()?.parse().ok()?;
+    let server = std::fs::read_link(format!("/proc/{pid}/exe")).ok()?;
+    let ours = std::env::current_exe().ok()?;
+    (same_program(&server, &ours)).then(|| std::ffi::OsStr::from_bytes(path).into())
+}
+
+/// Two `/proc/PID/exe` links name the same program (a replaced binary reads `... (deleted)`).
+fn same_program(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let trim = |p: &std::path::Path| {
+        let s = p.to_string_lossy();
+        s.strip_suffix(" (deleted)").unwrap_or(&s).to_string()
+    };
+    trim(a) == trim(b)
+}
+
 /// `/tmp/tmux-UID` but `tmate-UID` (tmate 2.4's name), under `$TMUX_TMPDIR` when set. The
 /// directory is created 0700 and refused, as tmux and tmate refuse it, when it is not a
 /// directory, is owned by someone else, or lets other users in.

@@ -104,7 +104,22 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         verbose: args.has('v'),
     };
     let mut all = Vec::new();
-    for f in &args.rest {
+    // -F: each path is a format, expanded at the command's current target as tmux's
+    // format_single_from_target (`#{d:current_file}` names the file being read).
+    let format_target = args.has('F').then(|| {
+        super::resolve(ctx, state, None)
+            .ok()
+            .map_or(crate::format::Ctx::NONE, super::Target::fmt)
+    });
+    let given: Vec<String> = match format_target {
+        Some(target) => args
+            .rest
+            .iter()
+            .map(|f| crate::format::expand(state, target, f))
+            .collect(),
+        None => args.rest.clone(),
+    };
+    for f in &given {
         let pattern = match f.strip_prefix("~/") {
             Some(rest) => Path::new(&std::env::var("HOME").unwrap_or_default()).join(rest),
             None => Path::new(&ctx.client.cwd).join(f),

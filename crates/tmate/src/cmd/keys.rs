@@ -41,7 +41,7 @@ fn bind_checked(state: &mut State, args: &Args, check: bool) -> CmdOutcome {
     // One argument is a command line of its own (`bind x "neww -n a; splitw"`).
     let commands = match words {
         [] => return Ok(CmdResult::default()),
-        [line] => crate::parse::parse_line_grouped(line)?,
+        [line] => crate::parse::parse_line_grouped_in(&state.environ, line)?,
         _ => split_commands(words),
     };
     // tmux expands aliases when it parses the binding (list-keys shows the commands).

@@ -224,6 +224,16 @@ fn set_value(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) ->
         .or_else(|| state.options.get(scope, &name).map(str::to_string));
     let map = target_map(ctx, state, args, place)?;
     if let Some(d) = def.filter(|d| is_array(d)) {
+        // -o: an array is set when the table has it (a global table has them all), an
+        // index when that item is.
+        let already = match (index, map.get(d.name)) {
+            (None, found) => global || found.is_some(),
+            (Some(i), Some(items)) => options::array_items(items).contains_key(&i),
+            (Some(_), None) => false,
+        };
+        if args.has('o') && !args.has('u') && already {
+            return already_set(args);
+        }
         set_array(map, d, index, value.as_deref(), args, global)?;
         return Ok(CmdResult::default());
     }
@@ -239,7 +249,7 @@ fn set_value(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) ->
         return Ok(CmdResult::default());
     }
     if args.has('o') && map.contains_key(&name) {
-        return fail(format!("already set: {name}"));
+        return already_set(args);
     }
     let current = map.get(&name).cloned().or(inherited);
     let style = def.is_some_and(crate::style_check::is_style_option);
@@ -277,6 +287,16 @@ fn set_value(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) ->
 /// `cmd_set_option` for arrays): a whole value replaces the items (split at spaces and commas,
 /// a hook's command list kept whole), `-a` adds after them, `name[N]` sets one item. An array
 /// that fails to set still exists afterwards, empty, as in tmux.
+/// `set -o` on an option that has a value: quietly nothing with -q, else tmux's error (the
+/// argument as given, index and all).
+fn already_set(args: &Args) -> CmdOutcome {
+    if args.has('q') {
+        return Ok(CmdResult::default());
+    }
+    let given = args.rest.first().map(String::as_str).unwrap_or_default();
+    fail(format!("already set: {given}"))
+}
+
 fn set_array(
     map: &mut BTreeMap<String, String>,
     d: &Def,

@@ -197,7 +197,7 @@ struct JobExit {
 }
 
 /// `/bin/sh -c cmd` like tmux's `job_run`: stdin and stdout a pipe, stderr /dev/null.
-async fn run_job(cmd: String, cwd: String, tmux_env: String) -> JobExit {
+async fn run_job(cmd: String, cwd: String, env: Vec<(String, String)>) -> JobExit {
     let dir = if std::path::Path::new(&cwd).is_dir() {
         cwd
     } else {
@@ -207,7 +207,8 @@ async fn run_job(cmd: String, cwd: String, tmux_env: String) -> JobExit {
         .arg("-c")
         .arg(&cmd)
         .current_dir(dir)
-        .env("TMUX", tmux_env)
+        .env_clear()
+        .envs(env)
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -254,17 +255,6 @@ async fn run_job(cmd: String, cwd: String, tmux_env: String) -> JobExit {
         code,
         note,
     }
-}
-
-/// `$TMUX` for a job: socket, server pid, session id (-1 without a session, as tmux).
-fn tmux_env(ctx: &Ctx<'_>, session: Option<u32>) -> String {
-    let session = session.map_or_else(|| "-1".to_string(), |s| s.to_string());
-    format!(
-        "{},{},{}",
-        ctx.shared.socket.display(),
-        std::process::id(),
-        session
-    )
 }
 
 /// run-shell output goes where tmux 3.3a puts it (`cmd_run_shell_print`): line by line into
@@ -314,7 +304,7 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target
             .flatten()
     });
     let pane = t.filter(|_| args.has('t')).map(|t| t.pane);
-    let env = tmux_env(ctx, session);
+    let env = state.job_environment(session);
     let fmt = t.map_or(crate::format::Ctx::NONE, Target::fmt);
     let as_commands = args.has('C');
     // tmux 3.3a expands the shell command and, with -C, the commands too
@@ -328,9 +318,9 @@ pub fn run_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target
             return Ok(CmdResult::default());
         };
         if as_commands {
-            let commands = crate::parse::parse_line_grouped(&cmd)?;
             let r = {
                 let mut st = shared.lock();
+                let commands = crate::parse::parse_line_grouped_in(&st.environ, &cmd)?;
                 super::run_list(&shared, &mut st, &client, &commands)
             };
             shared.notify();
@@ -382,22 +372,22 @@ pub fn if_shell(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>
         let Some(chosen) = chosen else {
             return Ok(CmdResult::default());
         };
-        let commands = crate::parse::parse_line_grouped(&chosen)?;
+        let commands = crate::parse::parse_line_grouped_in(&state.environ, &chosen)?;
         return Ok(super::run_list(ctx.shared, state, ctx.client, &commands));
     }
     let shared = Arc::clone(ctx.shared);
     let client = ctx.client.clone();
     let cwd = ctx.client.cwd.clone();
-    let env = tmux_env(ctx, t.map(|t| t.session));
+    let env = state.job_environment(t.map(|t| t.session));
     let job = async move {
         let exit = run_job(test, cwd, env).await;
         let chosen = if exit.code == 0 { Some(then) } else { other };
         let Some(chosen) = chosen else {
             return Ok(CmdResult::default());
         };
-        let commands = crate::parse::parse_line_grouped(&chosen)?;
         let r = {
             let mut st = shared.lock();
+            let commands = crate::parse::parse_line_grouped_in(&st.environ, &chosen)?;
             super::run_list(&shared, &mut st, &client, &commands)
         };
         shared.notify();

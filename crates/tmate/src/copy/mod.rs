@@ -792,7 +792,9 @@ fn finish_copy(state: &mut State, pane: u32, effect: Effect, limit: usize) {
             })
             .filter(|c| !c.is_empty());
         if let Some(command) = command {
-            run_pipe(&command, text.clone().unwrap_or_default());
+            let session = state.locate_pane(pane).map(|(s, _)| s);
+            let env = state.job_environment(session);
+            run_pipe(&command, text.clone().unwrap_or_default(), env);
         }
     }
     let Some(text) = text else {
@@ -832,7 +834,7 @@ fn append_to_top_buffer(state: &mut State, text: Vec<u8>, limit: usize) {
 }
 
 /// copy-pipe: the text to `sh -c COMMAND` on its stdin, in the background, bounded in time.
-fn run_pipe(command: &str, text: Vec<u8>) {
+fn run_pipe(command: &str, text: Vec<u8>, env: Vec<(String, String)>) {
     // tmux's `job_run` without a directory: the server's home, else `/`.
     let cwd = std::env::var("HOME").unwrap_or_default();
     let command = command.to_string();
@@ -846,6 +848,8 @@ fn run_pipe(command: &str, text: Vec<u8>) {
             } else {
                 "/".into()
             })
+            .env_clear()
+            .envs(env)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())

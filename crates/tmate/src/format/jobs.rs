@@ -40,8 +40,13 @@ fn now_secs() -> i64 {
 
 /// The text `#(cmd)` shows now, starting or restarting the job as tmux does. `expanded` is
 /// `cmd` with its own formats expanded; `interval` is `status-interval` (seconds, at least 1
-/// is used) between runs of a job that has ended.
-pub fn output(cmd: &str, expanded: &str, interval: i64) -> String {
+/// is used) between runs of a job that has ended; `env` makes a new run's environment.
+pub fn output(
+    cmd: &str,
+    expanded: &str,
+    interval: i64,
+    env: impl FnOnce() -> Vec<(String, String)>,
+) -> String {
     let Ok(mut guard) = JOBS.lock() else {
         return String::new();
     };
@@ -62,7 +67,7 @@ pub fn output(cmd: &str, expanded: &str, interval: i64) -> String {
         job.run += 1;
         job.last = now;
         job.updated = false;
-        match spawn(cmd, expanded, job.run) {
+        match spawn(cmd, expanded, job.run, env()) {
             Some(pid) => job.running = Some(pid),
             None => job.out = Some(format!("<'{cmd}' didn't start>")),
         }
@@ -73,12 +78,14 @@ pub fn output(cmd: &str, expanded: &str, interval: i64) -> String {
 }
 
 /// Start `sh -c expanded` and a thread that reads its output into the table; its pid.
-fn spawn(cmd: &str, expanded: &str, run: u64) -> Option<u32> {
+fn spawn(cmd: &str, expanded: &str, run: u64, env: Vec<(String, String)>) -> Option<u32> {
     let home = std::env::var_os("HOME").unwrap_or_else(|| "/".into());
     let mut child = Command::new("/bin/sh")
         .arg("-c")
         .arg(expanded)
         .current_dir(&home)
+        .env_clear()
+        .envs(env)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -176,7 +183,7 @@ mod tests {
     fn wait_for(cmd: &str, want: &str) -> String {
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         loop {
-            let out = output(cmd, cmd, 3600);
+            let out = output(cmd, cmd, 3600, || std::env::vars().collect());
             if out == want || std::time::Instant::now() > deadline {
                 return out;
             }

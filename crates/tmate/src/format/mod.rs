@@ -236,7 +236,10 @@ impl Expander<'_> {
             .get(crate::options::Scope::Session, "status-interval")
             .and_then(|v| v.parse().ok())
             .unwrap_or(15);
-        let out = jobs::output(cmd, &expanded, interval);
+        // tmux runs a format's job with no session: the global environment.
+        let out = jobs::output(cmd, &expanded, interval, || {
+            self.state.job_environment(None)
+        });
         self.expand1(&out, inner)
     }
 

@@ -532,7 +532,7 @@ fn server_variable(state: &State, name: &str) -> Option<String> {
         "host_short" => hostname().split('.').next().unwrap_or_default().to_string(),
         "pid" => std::process::id().to_string(),
         // The tmux version whose behaviour this host follows (scripts test it with `%if`).
-        "version" => "3.3a".into(),
+        "version" => crate::TMUX_VERSION.into(),
         "socket_path" => state.socket_path.clone(),
         "config_files" => state.config_files.join(","),
         "tree_mode_format" => crate::tree::build::TREE_FORMAT.into(),
