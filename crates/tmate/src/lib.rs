@@ -61,6 +61,7 @@ pub mod state;
 pub mod style;
 mod style_check;
 pub mod termcaps;
+pub mod tmux_client;
 pub mod tree;
 pub mod tty;
 pub mod uplink;

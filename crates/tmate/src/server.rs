@@ -295,18 +295,43 @@ const CLIENT_OPENING: Duration = Duration::from_secs(10);
 /// Longest the first client waits for a start-up config that waits for commands.
 const CONFIG_GATE: Duration = Duration::from_secs(120);
 
-/// Read the client's hello; a client that is not one of ours at this version is answered in
-/// its own framing and dropped (`crate::handshake`). True when frames of ours follow.
-async fn accept_opening(shared: &Shared, stream: &mut UnixStream) -> bool {
+/// What a client's first bytes made of it.
+enum Accepted {
+    /// Our client: frames of ours follow.
+    Ours,
+    /// A tmux 3.2+ command client: its first imsg header (see `crate::tmux_client`).
+    TmuxClient([u8; crate::handshake::HEADER]),
+    /// Answered in its own framing and dropped.
+    Refused,
+}
+
+/// Read the client's hello; a client that is not one of ours at this version, nor a tmux
+/// command client we serve, is answered in its own framing and dropped (`crate::handshake`).
+async fn accept_opening(shared: &Shared, stream: &mut UnixStream) -> Accepted {
     use crate::handshake::{self, Opening};
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut opening = [0u8; handshake::HEADER];
     match tokio::time::timeout(CLIENT_OPENING, stream.read_exact(&mut opening)).await {
         Ok(Ok(_)) => {}
-        _ => return false,
+        _ => return Accepted::Refused,
     }
     let reply = match handshake::classify_opening(&opening) {
-        Opening::Ours => return true,
+        Opening::Ours => return Accepted::Ours,
+        Opening::Tmux { kind, version } if crate::tmux_client::may_serve(kind, version) => {
+            // tmate 2.4 and tmux 3.3a both open with MSG_IDENTIFY_FLAGS: the next message
+            // tells them apart.
+            match tokio::time::timeout(CLIENT_OPENING, next_imsg_header(stream, &opening)).await {
+                Ok(Some(next)) if crate::tmux_client::serves(&next) => {
+                    return Accepted::TmuxClient(next);
+                }
+                Ok(Some(_)) => handshake::reply_to_tmux_client(
+                    kind,
+                    version,
+                    &handshake::foreign_client_message(&shared.socket),
+                ),
+                _ => return Accepted::Refused,
+            }
+        }
         Opening::Tmux { kind, version } => handshake::reply_to_tmux_client(
             kind,
             version,
@@ -323,7 +348,21 @@ async fn accept_opening(shared: &Shared, stream: &mut UnixStream) -> bool {
         while matches!(stream.read(&mut sink).await, Ok(n) if n > 0) {}
     })
     .await;
-    false
+    Accepted::Refused
+}
+
+/// Skip the data of the imsg whose header is `header` and read the next header.
+async fn next_imsg_header(
+    stream: &mut UnixStream,
+    header: &[u8; crate::handshake::HEADER],
+) -> Option<[u8; crate::handshake::HEADER]> {
+    use tokio::io::AsyncReadExt;
+    let len = usize::from(u16::from_le_bytes([header[4], header[5]]));
+    let mut data = vec![0u8; len.checked_sub(crate::handshake::HEADER)?];
+    stream.read_exact(&mut data).await.ok()?;
+    let mut next = [0u8; crate::handshake::HEADER];
+    stream.read_exact(&mut next).await.ok()?;
+    Some(next)
 }
 
 /// Our framing's STDERR + EXIT 1 for a client of another version of ours.
@@ -340,6 +379,24 @@ fn other_version_frames(socket: &Path, version: Option<u32>) -> Vec<u8> {
         out.extend_from_slice(payload);
     }
     out
+}
+
+/// The start-up config's gate for a client, unless the client was run by this server (a
+/// config's run-shell running our commands, a pane): such a client names us in `$TMUX`, never
+/// started us, and must not wait for the config it is part of.
+pub(crate) async fn wait_unless_ours(shared: &Shared, tmux: &str) {
+    if !names_this_server(tmux) {
+        wait_for_config(shared).await;
+    }
+}
+
+/// The pane a client runs in: its `$TMUX_PANE` (`%N`) when its `$TMUX` names our socket.
+pub(crate) fn pane_of(shared: &Shared, tmux: &str, tmux_pane: &str) -> Option<u32> {
+    let ours = tmux.split(',').next() == Some(&*shared.socket.to_string_lossy());
+    tmux_pane
+        .strip_prefix('%')
+        .and_then(|p| p.parse().ok())
+        .filter(|_| ours)
 }
 
 /// A client's `$TMUX` (`socket,pid,session`) names this server process.
@@ -378,8 +435,13 @@ fn client_lost(shared: &Arc<Shared>) {
 }
 
 async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
-    if !accept_opening(&shared, &mut stream).await {
-        return;
+    match accept_opening(&shared, &mut stream).await {
+        Accepted::Ours => {}
+        Accepted::TmuxClient(opening) => {
+            crate::tmux_client::serve(&shared, stream, opening).await;
+            return;
+        }
+        Accepted::Refused => return,
     }
     let first = tokio::time::timeout(CLIENT_OPENING, wire::read_frame(&mut stream)).await;
     let Ok(Ok(Some((kind::COMMAND, payload)))) = first else {
@@ -399,23 +461,14 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
     else {
         return;
     };
-    // A client run by this server (a config's run-shell running our commands, a pane) names
-    // us in $TMUX: it never started us, so it must not wait for the config it is part of.
-    if !names_this_server(&tmux) {
-        wait_for_config(&shared).await;
-    }
+    wait_unless_ours(&shared, &tmux).await;
     if argv.first().map(String::as_str) == Some("__foreground") {
         crate::uplink::foreground_stream(&shared, stream).await;
         return;
     }
-    let ours = tmux.split(',').next() == Some(&*shared.socket.to_string_lossy());
-    let pane = tmux_pane
-        .strip_prefix('%')
-        .and_then(|p| p.parse().ok())
-        .filter(|_| ours);
     let info = ClientInfo {
         cwd,
-        pane,
+        pane: pane_of(&shared, &tmux, &tmux_pane),
         cols,
         rows,
         tty,
@@ -429,9 +482,57 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         crate::control::run(&shared, stream, info, argv, control).await;
         return;
     }
+    let attach = run_command_client(&shared, &info, &argv, &mut OurFrames(&mut stream)).await;
+    if let Some((sid, flags)) = attach {
+        crate::attach::run(&shared, stream, sid, info, &flags).await;
+    }
+}
+
+/// Where a command client's replies go: our frames, or a tmux client's imsgs
+/// (`crate::tmux_client`).
+pub(crate) trait CommandSink {
+    /// The command's output and errors.
+    async fn output(&mut self, out: &str, err: &str);
+    /// The client's exit status; nothing follows.
+    async fn exit(&mut self, code: u8);
+    /// Resolves when the client hangs up (or, for ours, sends anything).
+    async fn gone(&mut self);
+}
+
+/// Our client's framing.
+struct OurFrames<'a>(&'a mut UnixStream);
+
+impl CommandSink for OurFrames<'_> {
+    async fn output(&mut self, out: &str, err: &str) {
+        if !out.is_empty() {
+            let _ = wire::write_frame(self.0, kind::STDOUT, out.as_bytes()).await;
+        }
+        if !err.is_empty() {
+            let _ = wire::write_frame(self.0, kind::STDERR, err.as_bytes()).await;
+        }
+    }
+
+    async fn exit(&mut self, code: u8) {
+        let _ = wire::write_frame(self.0, kind::EXIT, &[code]).await;
+    }
+
+    async fn gone(&mut self) {
+        let _ = wire::read_frame(self.0).await;
+    }
+}
+
+/// Run a command client's command line and answer it: output, the waits its commands asked
+/// for (tmate-ready, run-shell, wait-for), its exit status. A command that attaches is
+/// returned (its session and flags) for the caller to attach; no exit status is sent then.
+pub(crate) async fn run_command_client<S: CommandSink>(
+    shared: &Arc<Shared>,
+    info: &ClientInfo,
+    argv: &[String],
+    sink: &mut S,
+) -> Option<(u32, String)> {
     let result = {
         let mut st = shared.lock();
-        let r = crate::cmd::run_line(&shared, &mut st, &info, &argv);
+        let r = crate::cmd::run_line(shared, &mut st, info, argv);
         if r.kill_server {
             shared.shutdown.notify_one();
         } else if r.attach.is_none() {
@@ -440,41 +541,28 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         r
     };
     shared.notify();
-    write_output(&mut stream, &result.out, &result.err).await;
+    sink.output(&result.out, &result.err).await;
     if let Some(wait) = result.wait
-        && !wait_ready(&shared, &mut stream, wait).await
+        && !wait_ready(shared, sink, wait).await
     {
-        return;
+        return None;
     }
     let mut code = result.code;
     if let Some(pending) = result.pending {
-        let Some(c) = finish_pending(&shared, &mut stream, pending).await else {
-            return;
-        };
-        code = c;
+        code = finish_pending(shared, sink, pending).await?;
     }
     if let Some(sid) = result.attach {
-        crate::attach::run(&shared, stream, sid, info, &result.attach_flags).await;
-        return;
+        return Some((sid, result.attach_flags));
     }
-    let _ = wire::write_frame(&mut stream, kind::EXIT, &[code]).await;
-}
-
-/// A command's output and errors to its client.
-async fn write_output(stream: &mut UnixStream, out: &str, err: &str) {
-    if !out.is_empty() {
-        let _ = wire::write_frame(stream, kind::STDOUT, out.as_bytes()).await;
-    }
-    if !err.is_empty() {
-        let _ = wire::write_frame(stream, kind::STDERR, err.as_bytes()).await;
-    }
+    sink.exit(code).await;
+    None
 }
 
 /// wait-for tmate-ready: the uplink wakes us on READY or drops the sender on failure. False
 /// when it failed or timed out, told to the client with exit 1.
-async fn wait_ready(
+async fn wait_ready<S: CommandSink>(
     shared: &Shared,
-    stream: &mut UnixStream,
+    sink: &mut S,
     wait: tokio::sync::oneshot::Receiver<()>,
 ) -> bool {
     let err = match tokio::time::timeout(crate::uplink::READY_TIMEOUT, wait).await {
@@ -490,8 +578,8 @@ async fn wait_ready(
         Err(_) => Some("timed out waiting for tmate-ready".to_string()),
     };
     if let Some(e) = err {
-        let _ = wire::write_frame(stream, kind::STDERR, format!("{e}\n").as_bytes()).await;
-        let _ = wire::write_frame(stream, kind::EXIT, &[1]).await;
+        sink.output("", &format!("{e}\n")).await;
+        sink.exit(1).await;
         return false;
     }
     true
@@ -499,17 +587,17 @@ async fn wait_ready(
 
 /// run-shell, if-shell, wait-for: wait for the job, or stop when the client goes (None). The
 /// job's output goes to the client; returns its exit code.
-async fn finish_pending(
+async fn finish_pending<S: CommandSink>(
     shared: &Shared,
-    stream: &mut UnixStream,
+    sink: &mut S,
     pending: tokio::sync::oneshot::Receiver<crate::cmd::CmdResult>,
 ) -> Option<u8> {
     let done = tokio::select! {
         r = pending => r.ok(),
-        _ = wire::read_frame(stream) => None,
+        () = sink.gone() => None,
     };
     let r = done?;
-    write_output(stream, &r.out, &r.err).await;
+    sink.output(&r.out, &r.err).await;
     shared.check_empty(&shared.lock());
     Some(r.code)
 }

@@ -152,3 +152,166 @@ fn a_plugin_script_calls_back_through_tmux_as_tmux() {
         ],
     );
 }
+
+/// Debian's tmux 3.3a client pointed at our socket (`-S`, or `$TMUX` inside a pane, as
+/// plugins, vim-tmux-navigator and scripts call it) runs commands as it does on a tmux server:
+/// the same output, errors and exit status for the same commands on both servers.
+#[test]
+fn a_real_tmux_client_runs_commands_on_ours_as_on_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+        m.run(&["new-window", "-d", "-n", "second"]);
+    }
+    // The same tmux binary as the client of both servers.
+    let socket = b.dir.path().join("s").to_string_lossy().into_owned();
+    let tmux_on_ours = Mux {
+        program: "tmux".into(),
+        sock_args: vec!["-S".into(), socket.clone()],
+        dir: tempfile::tempdir().unwrap(),
+        is_tmux: true,
+        embedded_relay: false,
+    };
+    let steps: &[&[&str]] = &[
+        &[
+            "display",
+            "-p",
+            "#{session_name} #{window_index} #{version}",
+        ],
+        &["list-windows", "-F", "#{window_index}:#{window_name}"],
+        &["set", "-g", "@from", "tmux client"],
+        &["show", "-gv", "@from"],
+        &["show", "-g", "nosuch"],
+        &["has-session", "-t", "nosuch"],
+        &[
+            "rename-window",
+            "-t",
+            ":1",
+            "renamed",
+            ";",
+            "list-windows",
+            "-F",
+            "#W",
+        ],
+        &[
+            "setenv",
+            "-g",
+            "FROM_TMUX",
+            "1",
+            ";",
+            "showenv",
+            "-g",
+            "FROM_TMUX",
+        ],
+        &["run", "echo from-run; exit 3"],
+        &["wait-for", "-S", "nobody"],
+        &["nosuchcommand"],
+    ];
+    common::compare_outcomes_on(&a, &tmux_on_ours, steps);
+    // Attaching needs our client (the terminal protocol): told so, nothing made.
+    for attach in [&["attach"][..], &["new-session", "-s", "other"], &[]] {
+        let out = tmux_on_ours.run_output(attach);
+        assert_eq!(out.status.code(), Some(1), "{attach:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("tmux clients can run commands on this tmate server but not attach")
+                && err.contains(&format!("-S {socket} attach")),
+            "{attach:?}: {err}"
+        );
+    }
+    assert_eq!(b.run(&["list-sessions", "-F", "#S"]), "main\n");
+}
+
+/// Inside one of our panes `tmux` (Debian's) finds our server through `$TMUX` and acts on
+/// the pane it runs in (`$TMUX_PANE`), as vim-tmux-navigator's calls do; the same script in
+/// a tmux pane does the same there.
+#[test]
+fn tmux_inside_our_pane_acts_on_that_pane_as_in_tmux() {
+    let script = "tmux display -p '#{pane_index}:#{pane_current_command}' > out; \
+                  tmux select-pane -L; tmux set -g @done yes; sleep 30";
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+        m.run(&[
+            "split-window",
+            "-h",
+            "-c",
+            &m.dir.path().to_string_lossy(),
+            script,
+        ]);
+    }
+    for m in [&a, &b] {
+        m.wait_for(
+            &["show", "-gqv", "@done"],
+            "the script's last command",
+            |o| o == "yes\n",
+        );
+    }
+    common::compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["display", "-p", "#{pane_index}"],
+            &["run", "cat out"],
+            &["display", "-p", "#{pane_in_mode}"],
+        ],
+    );
+    assert_eq!(
+        std::fs::read_to_string(b.dir.path().join("out")).unwrap(),
+        std::fs::read_to_string(a.dir.path().join("out")).unwrap(),
+    );
+}
+
+/// tmux-protocol openings that go wrong (a message over tmux's size limit, a string without
+/// its NUL, a client that stalls halfway) cost only their own connection: each is dropped
+/// (the stalled one when its opening time runs out) and real tmux clients are served meanwhile.
+#[test]
+fn broken_tmux_openings_are_dropped_alone() {
+    use std::io::{Read, Write};
+    let m = Mux::tmate();
+    m.run(&["new-session", "-d", "-s", "main"]);
+    let socket = m.dir.path().join("s");
+    let header = |kind: u32, len: usize| {
+        let mut h = Vec::new();
+        h.extend_from_slice(&kind.to_le_bytes());
+        h.extend_from_slice(&u16::try_from(len).unwrap().to_le_bytes());
+        h.extend_from_slice(&0u16.to_le_bytes());
+        h.extend_from_slice(&8u32.to_le_bytes());
+        h.extend_from_slice(&4242u32.to_le_bytes());
+        h
+    };
+    // MSG_IDENTIFY_FLAGS then MSG_IDENTIFY_LONGFLAGS: what tmux 3.3a sends first.
+    let mut opening = header(100, 20);
+    opening.extend_from_slice(&0i32.to_le_bytes());
+    opening.extend(header(111, 24));
+    opening.extend_from_slice(&0u64.to_le_bytes());
+    let mut too_long = opening.clone();
+    too_long.extend(header(108, 40_000));
+    let mut no_nul = opening.clone();
+    no_nul.extend(header(108, 20));
+    no_nul.extend_from_slice(b"/tmp");
+    let mut stalled = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+    stalled.write_all(&opening[..24]).unwrap();
+    for bad in [too_long, no_nul] {
+        let mut s = std::os::unix::net::UnixStream::connect(&socket).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .unwrap();
+        s.write_all(&bad).unwrap();
+        let mut rest = Vec::new();
+        // Dropped without an answer: end of file, nothing read.
+        assert_eq!(s.read_to_end(&mut rest).unwrap(), 0);
+    }
+    let tmux_on_ours = std::process::Command::new("tmux")
+        .args(["-S", &socket.to_string_lossy(), "display", "-p", "#S"])
+        .env_remove("TMUX")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&tmux_on_ours.stdout), "main\n");
+    // The stalled one is let go once its opening time is over.
+    stalled
+        .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+        .unwrap();
+    let mut rest = Vec::new();
+    assert_eq!(stalled.read_to_end(&mut rest).unwrap(), 0);
+    assert_eq!(m.run(&["display", "-p", "#S"]), "main\n");
+}
