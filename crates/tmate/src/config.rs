@@ -200,7 +200,7 @@ pub fn run_text(
     text: &str,
     options: LoadOptions,
 ) -> Loaded {
-    let mut file = parse_text(shared, state, client, name, text);
+    let mut file = parse_text(shared, state, client, name, text, true);
     let printed = if options.verbose {
         std::mem::take(&mut file.printed)
     } else {
@@ -317,6 +317,7 @@ fn parse_text(
     client: &ClientInfo,
     name: &str,
     text: &str,
+    assigns: bool,
 ) -> ParsedFile {
     let mut conditions = Conditionals::default();
     let mut last_line = 0;
@@ -340,9 +341,13 @@ fn parse_text(
             continue;
         }
         if !conditions.active() {
+            if assigns && conditions.assigning() {
+                // Only its assignment (tmux's parser makes it; the line's commands do not run).
+                let _ = assign(state, &line, true);
+            }
             continue;
         }
-        let (commands, lines) = match parse_one(state, &line, line_no) {
+        let (commands, lines) = match parse_one(state, &line, line_no, assigns) {
             Ok(Some(parsed)) => parsed,
             Ok(None) => continue,
             Err(e) => {
@@ -386,17 +391,37 @@ type Counted = (Vec<Vec<String>>, Vec<CommandLine>);
 
 /// One logical line parsed: an assignment (made now, in the global environment; `None`),
 /// or its commands with their line numbers.
-fn parse_one(state: &mut State, line: &str, line_no: usize) -> Result<Option<Counted>, String> {
+fn parse_one(
+    state: &mut State,
+    line: &str,
+    line_no: usize,
+    assigns: bool,
+) -> Result<Option<Counted>, String> {
+    if let Some(assigned) = assign(state, line, assigns) {
+        assigned?;
+        return Ok(None);
+    }
     let env = |var: &str| {
         crate::parse::lookup(var, |v| state.environ.get(v).and_then(|e| e.value.clone()))
     };
-    if let Some(assigned) = tmate_proto::cmdline::assignment(line, &env) {
-        let (hidden, var, value) = assigned?;
-        state.environ.set(&var, Some(value), hidden)?;
-        return Ok(None);
-    }
     let (commands, lines) = tmate_proto::cmdline::parse_line_counted(line, line_no, &env)?;
     Ok((!commands.is_empty()).then_some((commands, lines)))
+}
+
+/// A `NAME=value` or `%hidden NAME=value` line made in the global environment (when `make`;
+/// else only checked); `None` when the line is not one.
+fn assign(state: &mut State, line: &str, make: bool) -> Option<Result<(), String>> {
+    let env = |var: &str| {
+        crate::parse::lookup(var, |v| state.environ.get(v).and_then(|e| e.value.clone()))
+    };
+    let assigned = tmate_proto::cmdline::assignment(line, &env)?;
+    Some(assigned.and_then(|(hidden, var, value)| {
+        if make {
+            state.environ.set(&var, Some(value), hidden)
+        } else {
+            Ok(())
+        }
+    }))
 }
 
 /// The command group being built (tmux's `current` list in `cmd_parse_build_commands`): its
@@ -477,7 +502,8 @@ fn check_text(
     text: &str,
     verbose_on: bool,
 ) -> (Vec<String>, Vec<String>) {
-    let file = parse_text(shared, state, client, name, text);
+    // `-n` (tmux's CMD_PARSE_PARSEONLY) makes no assignment either.
+    let file = parse_text(shared, state, client, name, text, false);
     let refusal = file.refusal();
     let printed = if verbose_on && !refusal.is_some_and(|p| p.syntax) {
         file.printed.clone()
@@ -653,13 +679,16 @@ impl<'a> Directive<'a> {
 }
 
 /// One open `%if`: whether its enclosing lines run, whether a branch was already taken, and
-/// whether the current branch runs.
+/// whether the current branch runs; and tmux 3.3a's own flag for assignments
+/// (`cmd_parse_scope`): the branch's own condition, `%else` the opposite of the branch before
+/// it, whatever the enclosing `%if`s or an earlier branch decided.
 #[derive(Debug)]
 struct Branch {
     outer_active: bool,
     taken: bool,
     active: bool,
     seen_else: bool,
+    assigns: bool,
 }
 
 /// The open `%if`s of a file, innermost last; nesting is bounded like `source-file`'s.
@@ -678,8 +707,16 @@ impl Conditionals {
         !self.stack.is_empty()
     }
 
-    /// Apply a directive; `truth` evaluates a condition, and is called only where the result
-    /// matters (a skipped branch's conditions are not expanded). Errors are tmux's words.
+    /// Whether a `NAME=value` or `%hidden` line here sets its variable. tmux 3.3a's parser
+    /// decides that by the innermost branch's own flag, so an assignment runs in a branch not
+    /// taken when its own condition is true (`%if 1 ... %elif 1 A=x`), or in an `%else` after a
+    /// false `%elif` (catppuccin's theme file relies on it).
+    fn assigning(&self) -> bool {
+        self.stack.last().is_none_or(|b| b.assigns)
+    }
+
+    /// Apply a directive; `truth` evaluates a condition (every one, taken branch or not, as
+    /// tmux does). Errors are tmux's words.
     fn apply(
         &mut self,
         directive: Directive<'_>,
@@ -691,12 +728,14 @@ impl Conditionals {
                     return Err("too many nested %if".into());
                 }
                 let outer_active = self.active();
-                let active = outer_active && truth(arg);
+                let condition = truth(arg);
+                let active = outer_active && condition;
                 self.stack.push(Branch {
                     outer_active,
                     taken: active,
                     active,
                     seen_else: false,
+                    assigns: condition,
                 });
             }
             Directive::Elif(arg) => {
@@ -704,8 +743,10 @@ impl Conditionals {
                 if b.seen_else {
                     return Err("syntax error".into());
                 }
-                b.active = b.outer_active && !b.taken && truth(arg);
+                let condition = truth(arg);
+                b.active = b.outer_active && !b.taken && condition;
                 b.taken |= b.active;
+                b.assigns = condition;
             }
             Directive::Else => {
                 let b = self.stack.last_mut().ok_or("syntax error")?;
@@ -715,6 +756,7 @@ impl Conditionals {
                 b.seen_else = true;
                 b.active = b.outer_active && !b.taken;
                 b.taken = true;
+                b.assigns = !b.assigns;
             }
             Directive::Endif => {
                 self.stack.pop().ok_or("syntax error")?;

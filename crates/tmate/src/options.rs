@@ -90,8 +90,9 @@ pub const TABLE: &[Def] = &[
     ),
     // Accepted and kept as tmux 3.3a keeps them; they describe the outer terminals, which
     // our attached clients' drawing does not consult yet.
-    def("terminal-features", SV, Array, TERMINAL_FEATURES),
+    // tmux 3.3a's table order (show-options lists in it): overrides before features.
     def("terminal-overrides", SV, Array, ""),
+    def("terminal-features", SV, Array, TERMINAL_FEATURES),
     def("user-keys", SV, Array, ""),
     // Session options.
     def("activity-action", SE, Choice(ACTIONS), "other"),
@@ -643,10 +644,11 @@ pub fn escape(s: &str) -> String {
     let mut body = String::new();
     let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
-        // vis(3) VIS_DQ escapes `$` only where it would start a variable.
+        // vis(3) VIS_DQ escapes `$` only where it would start a variable name: a letter,
+        // `_` or `{` after it (`$0`, `$1`, `$?` stay as they are, as tmux 3.3a prints them).
         let var_follows = it
             .peek()
-            .is_some_and(|n| n.is_ascii_alphanumeric() || *n == '_' || *n == '{');
+            .is_some_and(|n| n.is_ascii_alphabetic() || *n == '_' || *n == '{');
         match c {
             '\n' => body.push_str("\\n"),
             '\t' => body.push_str("\\t"),

@@ -116,6 +116,55 @@ fn attributes(s: &str) -> bool {
         .all(|n| NAMES.iter().any(|known| known.eq_ignore_ascii_case(n)))
 }
 
+/// tmux 3.3a's colour options (`OPTIONS_TABLE_COLOUR`): checked and kept in tmux's form, and
+/// shown unquoted.
+pub fn is_colour_option(name: &str) -> bool {
+    [
+        "clock-mode-colour",
+        "cursor-colour",
+        "display-panes-active-colour",
+        "display-panes-colour",
+        "pane-colours",
+        "status-bg",
+        "status-fg",
+    ]
+    .contains(&name)
+}
+
+/// A colour as tmux keeps a colour option (`colour_fromstring` then `colour_tostring`): the
+/// eight names and `brightX` (numbers `0`-`7`, `90`-`97` become names), `colourN`, `default`,
+/// `terminal`, `#rrggbb` in lower case, an X11 name as its `#rrggbb`; `None` for what tmux
+/// refuses (`bad colour`).
+pub fn colour_value(s: &str) -> Option<String> {
+    if !colour(s) {
+        return None;
+    }
+    const NAMES: [&str; 8] = [
+        "black", "red", "green", "yellow", "blue", "magenta", "cyan", "white",
+    ];
+    let lower = s.to_ascii_lowercase();
+    if s.starts_with('#') {
+        return Some(lower);
+    }
+    for prefix in ["colour", "color"] {
+        if let Some(n) = lower.strip_prefix(prefix) {
+            return Some(format!("colour{}", n.trim_start().parse::<u8>().ok()?));
+        }
+    }
+    if lower == "default" || lower == "terminal" {
+        return Some(lower);
+    }
+    for (i, name) in NAMES.iter().enumerate() {
+        if lower == *name || s == i.to_string() {
+            return Some((*name).to_string());
+        }
+        if lower.strip_prefix("bright") == Some(name) || s == (90 + i).to_string() {
+            return Some(format!("bright{name}"));
+        }
+    }
+    crate::format::colours::by_name(s).map(|rgb| format!("#{rgb:06x}"))
+}
+
 /// `colour_fromstring`: `#rrggbb`, `colourN`/`colorN` (0-255), the eight names and their
 /// bright forms or numbers, `default`, `terminal`, or an X11 name.
 fn colour(s: &str) -> bool {

@@ -315,3 +315,72 @@ fn broken_tmux_openings_are_dropped_alone() {
     assert_eq!(stalled.read_to_end(&mut rest).unwrap(), 0);
     assert_eq!(m.run(&["display", "-p", "#S"]), "main\n");
 }
+
+/// What themes set and what `show` prints back: colour options kept in tmux's form (names,
+/// `colourN`, lower-case `#rrggbb`, X11 names as RGB) and printed unquoted, bad colours
+/// refused; tmux 3.3a's parser making an assignment by its branch's own flag (an `%else`
+/// after a false `%elif` assigns even when the `%if` was taken, as catppuccin's message
+/// colour shows); `$` quoted by `show` only before a name.
+#[test]
+fn theme_colours_and_assignments_as_tmux() {
+    let config = r##"set -g @status_background default
+%if "#{==:#{@status_background},default}"
+  set -g @branch first
+  %hidden MESSAGE_BG="#{@overlay}"
+%elif "#{==:#{@status_background},none}"
+  %hidden MESSAGE_BG="default"
+%else
+  %hidden MESSAGE_BG="#{E:@status_background}"
+%endif
+%if 1
+  %hidden TAKEN="if"
+%elif 1
+  %hidden TAKEN="elif"
+%else
+  %hidden TAKEN="else"
+%endif
+set -g @overlay "#737994"
+set -gF message-style "fg=red,bg=$MESSAGE_BG"
+set -g clock-mode-colour '#8CAAEE'
+set -g status-bg DarkOrange
+set -g status-fg 93
+set -g display-panes-colour colour033
+set -g pane-colours 'red,#ABCDEF,2'
+set -g @awk "awk '{print $0, $NF, ${x}}'"
+"##;
+    let (a, b) = (
+        Mux::tmux().with_config(config),
+        Mux::tmate().with_config(config),
+    );
+    common::compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["new-session", "-d", "-s", "main"],
+            &["display", "-p", "#{pane_in_mode}"],
+            &["show", "-g", "@branch"],
+            &["show-environment", "-gh", "MESSAGE_BG"],
+            &["show-environment", "-gh", "TAKEN"],
+            &["show", "-g", "message-style"],
+            &["show", "-gw", "clock-mode-colour"],
+            &["show", "-g", "status-bg"],
+            &["show", "-g", "status-fg"],
+            &["show", "-g", "display-panes-colour"],
+            &["show", "-g", "pane-colours"],
+            &["show", "-g", "@awk"],
+            &["set", "-g", "status-bg", "colour300"],
+            &["set", "-g", "cursor-colour", "12"],
+            &["set", "-g", "pane-colours[3]", "nosuch"],
+            &["show", "-g", "status-bg"],
+        ],
+    );
+    // Server options in tmux's table order (tmate's own options come after them).
+    let server_options = |m: &Mux| {
+        let all = m.run(&["show", "-gs"]);
+        all.lines()
+            .filter(|l| !l.starts_with("tmate-"))
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+    };
+    assert_eq!(server_options(&b), server_options(&a));
+}

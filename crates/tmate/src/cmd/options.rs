@@ -252,18 +252,7 @@ fn set_value(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) ->
         return already_set(args);
     }
     let current = map.get(&name).cloned().or(inherited);
-    let style = def.is_some_and(crate::style_check::is_style_option);
-    if args.has('a')
-        && let (Some(v), Some(cur)) = (&value, &current)
-        && def.is_none_or(|d| d.kind == options::Kind::Str)
-    {
-        // tmux's table gives style options a `,` separator for appending.
-        let separator = if style { "," } else { "" };
-        value = Some(format!("{cur}{separator}{v}"));
-    }
-    if style && let Some(v) = &value {
-        crate::style_check::check(v)?;
-    }
+    let value = checked_value(def, value, current.as_deref(), args.has('a'))?;
     let new = match def {
         Some(d) => options::parse_value(d, value.as_deref(), current.as_deref())?,
         None => match value {
@@ -283,10 +272,37 @@ fn set_value(ctx: &Ctx<'_>, state: &mut State, args: &Args, window_cmd: bool) ->
     Ok(CmdResult::default())
 }
 
-/// Set, append to or unset an array option or one of its items (tmux 3.3a's
-/// `cmd_set_option` for arrays): a whole value replaces the items (split at spaces and commas,
-/// a hook's command list kept whole), `-a` adds after them, `name[N]` sets one item. An array
-/// that fails to set still exists afterwards, empty, as in tmux.
+/// A scalar option's new value before it is parsed: appended to the current one with -a
+/// (style options with tmux's `,` separator), a style checked, a colour in tmux's form.
+fn checked_value(
+    def: Option<&Def>,
+    value: Option<String>,
+    current: Option<&str>,
+    append: bool,
+) -> Result<Option<String>, String> {
+    let style = def.is_some_and(crate::style_check::is_style_option);
+    let mut value = value;
+    if append
+        && let (Some(v), Some(cur)) = (&value, current)
+        && def.is_none_or(|d| d.kind == options::Kind::Str)
+    {
+        let separator = if style { "," } else { "" };
+        value = Some(format!("{cur}{separator}{v}"));
+    }
+    if style && let Some(v) = &value {
+        crate::style_check::check(v)?;
+    }
+    // A colour option keeps tmux's form of the colour (`colour_tostring`), or refuses it.
+    if def.is_some_and(|d| crate::style_check::is_colour_option(d.name))
+        && let Some(v) = &value
+    {
+        let colour =
+            crate::style_check::colour_value(v).ok_or_else(|| format!("bad colour: {v}"))?;
+        value = Some(colour);
+    }
+    Ok(value)
+}
+
 /// `set -o` on an option that has a value: quietly nothing with -q, else tmux's error (the
 /// argument as given, index and all).
 fn already_set(args: &Args) -> CmdOutcome {
@@ -297,6 +313,10 @@ fn already_set(args: &Args) -> CmdOutcome {
     fail(format!("already set: {given}"))
 }
 
+/// Set, append to or unset an array option or one of its items (tmux 3.3a's
+/// `cmd_set_option` for arrays): a whole value replaces the items (split at spaces and commas,
+/// a hook's command list kept whole), `-a` adds after them, `name[N]` sets one item. An array
+/// that fails to set still exists afterwards, empty, as in tmux.
 fn set_array(
     map: &mut BTreeMap<String, String>,
     d: &Def,
@@ -342,13 +362,23 @@ fn set_array(
             .map(str::to_string)
             .collect(),
     };
+    let colours = crate::style_check::is_colour_option(d.name);
+    let values = if colours {
+        values
+            .iter()
+            .map(|v| crate::style_check::colour_value(v).ok_or_else(|| format!("bad colour: {v}")))
+            .collect::<Result<Vec<_>, _>>()?
+    } else {
+        values
+    };
     match index {
         Some(i) => {
             let mut v = values.into_iter().next().unwrap_or_default();
             // tmux `options_array_set`: `-a` appends to a string item; a hook's item (a
-            // command list) is replaced.
+            // command list) and a colour are replaced.
             if args.has('a')
                 && d.kind == Kind::Array
+                && !colours
                 && let Some(old) = items.get(&i)
             {
                 v = format!("{old}{v}");
@@ -502,8 +532,12 @@ fn show_lines(
     parent: bool,
 ) -> String {
     let star = if parent { "*" } else { "" };
-    let quote = |v: &str| match def.map(|d| d.kind) {
-        Some(Kind::Hook) => v.to_string(),
+    // tmux quotes string options only (`options_is_string`): hooks are command lists, and
+    // colours print as `colour_tostring` made them.
+    let quote = |v: &str| match def {
+        Some(d) if d.kind == Kind::Hook || crate::style_check::is_colour_option(d.name) => {
+            v.to_string()
+        }
         _ => options::escape(v),
     };
     let line = |name: &str, v: &str| {
