@@ -1063,3 +1063,29 @@ fn automatic_names_follow_the_format_as_tmux() {
         m.wait_for(&name, "the new format's name", |o| o == "E:tmp\n");
     }
 }
+
+/// split-window's sizes as tmux 3.3a reads them (`-l 200%` asks for more than the cell, which
+/// the layout clamps; its own `percentage`/`lines`/`-p` errors), and targets that must name a
+/// window index (break-pane, new-window, move-window, link-window `-t`): a pane part is
+/// refused before anything is looked up, an empty one is none.
+#[test]
+fn split_sizes_and_index_targets_match_tmux() {
+    same(&[
+        &["new-session", "-d", "-s", "work", "-x", "100", "-y", "30"],
+        &["split-window", "-t", "work:0", "-l", "200%"],
+        &["split-window", "-t", "work:0", "-l", "50x"],
+        &["split-window", "-t", "work:0", "-p", "300"],
+        &["split-window", "-t", "work:0", "-p", "-3"],
+        &["split-window", "-t", "work:0", "-l", "999999999999%"],
+        &["list-panes", "-t", "work:0", "-F", PANES],
+        &["break-pane", "-s", "work:0.1", "-t", "work:1.0"],
+        &["break-pane", "-s", "work:0.1", "-t", "work:5.2"],
+        &["break-pane", "-d", "-s", "work:0.1", "-t", "work:7."],
+        &["new-window", "-t", "work:3.1"],
+        &["new-window", "-t", "%1"],
+        &["move-window", "-s", "work:7", "-t", "work:2."],
+        &["link-window", "-s", "work:0", "-t", "work:1.0"],
+        &["new-window", "-d", "-t", "work:8."],
+        &["list-windows", "-t", "work", "-F", WINDOWS],
+    ]);
+}

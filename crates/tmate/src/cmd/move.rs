@@ -147,6 +147,29 @@ pub fn split_size(args: &Args, cur: u16) -> Result<Option<u16>, String> {
     Ok(None)
 }
 
+/// split-window's `-l N`, `-l N%` or `-p N` for a cell `cur` wide, as tmux 3.3a's
+/// `cmd_split_window_exec` reads them: any percentage (`-l 200%` asks for twice the cell, which
+/// the layout then clamps) and its own error words.
+pub fn split_window_size(args: &Args, cur: u16) -> Result<Option<u16>, String> {
+    let share = |pct: u64| u16::try_from(u64::from(cur) * pct / 100).unwrap_or(u16::MAX);
+    if let Some(l) = args.get('l') {
+        return match l.strip_suffix('%') {
+            Some(p) => strtonum(p, 0, i64::from(i32::MAX))
+                .map(|pct| Some(share(pct)))
+                .map_err(|e| format!("percentage {e}")),
+            None => strtonum(l, 0, i64::from(i32::MAX))
+                .map(|n| Some(u16::try_from(n).unwrap_or(u16::MAX)))
+                .map_err(|e| format!("lines {e}")),
+        };
+    }
+    if let Some(p) = args.get('p') {
+        return strtonum(p, 0, i64::from(i32::MAX))
+            .map(|pct| Some(share(pct)))
+            .map_err(|e| format!("create pane failed: -p {e}"));
+    }
+    Ok(None)
+}
+
 fn layout_size(value: &str, cur: u16) -> Result<u16, String> {
     let n = match value.strip_suffix('%') {
         Some(p) => {
@@ -268,6 +291,21 @@ pub(super) fn index_target(
     let Some(t) = target else {
         let sid = super::current_session(ctx, state).ok_or("no current session")?;
         return Ok((sid, None));
+    };
+    // tmux's CMD_FIND_WINDOW_INDEX: a target naming a pane (`S:W.P`, `W.P`, `%N`) is refused
+    // before anything is looked up.
+    let window_part = t.split_once(':').map_or(t, |(_, w)| w);
+    if t.starts_with('%')
+        || window_part
+            .split_once('.')
+            .is_some_and(|(_, p)| !p.is_empty())
+    {
+        return Err("can't specify pane here".into());
+    }
+    // An empty pane part (`S:W.`) is none.
+    let t = match window_part.split_once('.') {
+        Some((_, "")) => t.strip_suffix('.').unwrap_or(t),
+        _ => t,
     };
     // A bare word is a window of the current session first (an index that may not exist
     // yet included), then a session (tmux's cmd_find_get_window, then the session's next

@@ -31,7 +31,7 @@ pub fn split(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOut
     if cur < 3 {
         return fail("no space for new pane");
     }
-    let size = super::r#move::split_size(args, cur)?;
+    let size = super::r#move::split_window_size(args, cur)?;
     let command = (!args.rest.is_empty()).then(|| args.rest.join(" "));
     let cwd = args.get('c').unwrap_or(&ctx.client.cwd).to_string();
     // Spawned at the old size; the split resizes it at once.
