@@ -49,6 +49,9 @@ pub struct ClientInfo {
     /// A command client's environment (`update-environment`); `None` for the server's own
     /// commands (config, key bindings, hooks), which have no client environment in tmux either.
     pub env: Option<Arc<Vec<(String, String)>>>,
+    /// Commands from the relay's viewers (tmate's remote commands, their keys in a tree
+    /// mode): no client of ours ran them, yet a tree's choice still moves the session.
+    pub relay: bool,
 }
 
 /// The locked model; on release, its effects reach the panes' processes.
@@ -477,6 +480,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         startup_config: false,
         control: false,
         env: Some(Arc::new(env)),
+        relay: false,
     };
     if control > 0 {
         crate::control::run(&shared, stream, info, argv, control).await;

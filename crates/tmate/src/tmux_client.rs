@@ -112,6 +112,7 @@ pub async fn serve(shared: &Arc<Shared>, stream: UnixStream, opening: [u8; HEADE
         startup_config: false,
         control: false,
         env: Some(Arc::new(request.env)),
+        relay: false,
     };
     if crate::server::run_command_client(shared, &info, &request.argv, &mut sink)
         .await

@@ -160,9 +160,9 @@ pub fn switch_client(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcom
     let plain = !['r', 'T', 'n', 'p', 'l'].into_iter().any(|f| args.has(f));
     let client = match client {
         Ok(c) => c,
-        // No client at all: a relay viewer choosing in a tree (tmate 2.4's choose-window
-        // and choose-session) still selects the window and pane, where tmux would fail.
-        Err(_) if plain && state.clients.is_empty() => {
+        // No client: a relay viewer choosing in a tree (tmate 2.4's choose-window and
+        // choose-session) still selects the window and pane; anyone else gets tmux's error.
+        Err(_) if plain && ctx.client.relay => {
             let t = resolve_as(ctx, state, tflag, Find::Pane)?;
             select_target(state, t, args.has('Z'));
             return Ok(CmdResult::default());

@@ -60,7 +60,11 @@ fn viewer_key(shared: &Arc<Shared>, st: &mut State, pane: u32, key: KeyCode) {
         st.update_latest(sid, crate::state::Sizer::Relay);
     }
     if crate::tree::in_mode(st, pane) {
-        crate::tree::key(shared, st, &ClientInfo::default(), pane, key);
+        let viewers = ClientInfo {
+            relay: true,
+            ..ClientInfo::default()
+        };
+        crate::tree::key(shared, st, &viewers, pane, key);
     } else {
         crate::cmd::write_key(st, pane, key);
     }
@@ -119,6 +123,7 @@ fn run_remote(
 ) {
     let info = ClientInfo {
         cwd: std::env::var("HOME").unwrap_or_default(),
+        relay: true,
         ..ClientInfo::default()
     };
     let r = crate::cmd::run_list(shared, state, &info, cmds);
