@@ -9,21 +9,110 @@ use crate::options::escape;
 /// The key tables are the ones the relay uses too (bounded there: bindings come from user files).
 pub use tmate_proto::keytable::{Binding, KeyTables};
 
-/// tmux 3.3a's bindings for the tree modes, over tmate 2.4's older ones in the server's own
-/// tables only: the relay keeps tmate 2.4's list (the replayed defaults must stay byte for
-/// byte what tmate 2.4 sends), and it runs these keys on the host anyway. Built into
-/// `bindings_table` (see `default_tables`).
+/// tmux 3.3a's prefix and root tables (`key-bindings.c`, as `tmux -f /dev/null list-keys`
+/// prints them, with its `-N` notes), the server's own: `C-b ?` lists the notes, `C-b ]`
+/// pastes bracketed, a middle click pastes. The relay keeps tmate 2.4's list (`DEFAULTS`:
+/// the replayed defaults must stay byte for byte what tmate 2.4 sends), and forwards viewers'
+/// keys to the host, which runs them here anyway. The menus (`C-b <`, `C-b >`, the right
+/// button) are `menu::DEFAULT_BINDINGS`, double and triple clicks `copy::keys::ROOT_DEFAULTS`.
+/// Built into `bindings_table` (see `default_tables`).
 #[cfg(test)]
-pub const TREE_DEFAULTS: &str = r##"
-bind-key s choose-tree -Zs
-bind-key w choose-tree -Zw
-bind-key = choose-buffer -Z
-bind-key D choose-client -Z
-bind-key f command-prompt "find-window -Z -- '%%'"
+pub const SERVER_DEFAULTS: &str = r##"
+bind-key -N "Send the prefix key" C-b send-prefix
+bind-key -N "Rotate through the panes" C-o rotate-window
+bind-key -N "Suspend the current client" C-z suspend-client
+bind-key -N "Select next layout" Space next-layout
+bind-key -N "Break pane to a new window" ! break-pane
+bind-key -N "Split window vertically" \" split-window
+bind-key -N "List all paste buffers" \# list-buffers
+bind-key -N "Rename current session" \$ command-prompt -I "#S" { rename-session "%%" }
+bind-key -N "Split window horizontally" \% split-window -h
+bind-key -N "Kill current window" & confirm-before -p "kill-window #W? (y/n)" kill-window
+bind-key -N "Prompt for window index to select" \' command-prompt -T window-target -p index { select-window -t ":%%" }
+bind-key -N "Switch to previous client" ( switch-client -p
+bind-key -N "Switch to next client" ) switch-client -n
+bind-key -N "Rename current window" , command-prompt -I "#W" { rename-window "%%" }
+bind-key -N "Delete the most recent paste buffer" - delete-buffer
+bind-key -N "Move the current window" . command-prompt -T target { move-window -t "%%" }
+bind-key -N "Describe key binding" / command-prompt -k -p key { list-keys -1N "%%" }
+bind-key -N "Select window 0" 0 select-window -t :=0
+bind-key -N "Select window 1" 1 select-window -t :=1
+bind-key -N "Select window 2" 2 select-window -t :=2
+bind-key -N "Select window 3" 3 select-window -t :=3
+bind-key -N "Select window 4" 4 select-window -t :=4
+bind-key -N "Select window 5" 5 select-window -t :=5
+bind-key -N "Select window 6" 6 select-window -t :=6
+bind-key -N "Select window 7" 7 select-window -t :=7
+bind-key -N "Select window 8" 8 select-window -t :=8
+bind-key -N "Select window 9" 9 select-window -t :=9
+bind-key -N "Prompt for a command" : command-prompt
+bind-key -N "Move to the previously active pane" \; last-pane
+bind-key -N "Choose a paste buffer from a list" = choose-buffer -Z
+bind-key -N "List key bindings" ? list-keys -N
+bind-key -N "Customize options" C customize-mode -Z
+bind-key -N "Choose a client from a list" D choose-client -Z
+bind-key -N "Spread panes out evenly" E select-layout -E
+bind-key -N "Switch to the last client" L switch-client -l
+bind-key -N "Clear the marked pane" M select-pane -M
+bind-key -N "Enter copy mode" [ copy-mode
+bind-key -N "Paste the most recent paste buffer" ] paste-buffer -p
+bind-key -N "Create a new window" c new-window
+bind-key -N "Detach the current client" d detach-client
+bind-key -N "Search for a pane" f command-prompt { find-window -Z "%%" }
+bind-key -N "Display window information" i display-message
+bind-key -N "Select the previously current window" l last-window
+bind-key -N "Toggle the marked pane" m select-pane -m
+bind-key -N "Select the next window" n next-window
+bind-key -N "Select the next pane" o select-pane -t :.+
+bind-key -N "Select the previous window" p previous-window
+bind-key -N "Display pane numbers" q display-panes
+bind-key -N "Redraw the current client" r refresh-client
+bind-key -N "Choose a session from a list" s choose-tree -Zs
+bind-key -N "Show a clock" t clock-mode
+bind-key -N "Choose a window from a list" w choose-tree -Zw
+bind-key -N "Kill the active pane" x confirm-before -p "kill-pane #P? (y/n)" kill-pane
+bind-key -N "Zoom the active pane" z resize-pane -Z
+bind-key -N "Swap the active pane with the pane above" \{ swap-pane -U
+bind-key -N "Swap the active pane with the pane below" \} swap-pane -D
+bind-key -N "Show messages" \~ show-messages
+bind-key -r -N "Reset so the visible part of the window follows the cursor" DC refresh-client -c
+bind-key -N "Enter copy mode and scroll up" PPage copy-mode -u
+bind-key -r -N "Select the pane above the active pane" Up select-pane -U
+bind-key -r -N "Select the pane below the active pane" Down select-pane -D
+bind-key -r -N "Select the pane to the left of the active pane" Left select-pane -L
+bind-key -r -N "Select the pane to the right of the active pane" Right select-pane -R
+bind-key -N "Set the even-horizontal layout" M-1 select-layout even-horizontal
+bind-key -N "Set the even-vertical layout" M-2 select-layout even-vertical
+bind-key -N "Set the main-horizontal layout" M-3 select-layout main-horizontal
+bind-key -N "Set the main-vertical layout" M-4 select-layout main-vertical
+bind-key -N "Select the tiled layout" M-5 select-layout tiled
+bind-key -N "Select the next window with an alert" M-n next-window -a
+bind-key -N "Rotate through the panes in reverse" M-o rotate-window -D
+bind-key -N "Select the previous window with an alert" M-p previous-window -a
+bind-key -r -N "Resize the pane up by 5" M-Up resize-pane -U 5
+bind-key -r -N "Resize the pane down by 5" M-Down resize-pane -D 5
+bind-key -r -N "Resize the pane left by 5" M-Left resize-pane -L 5
+bind-key -r -N "Resize the pane right by 5" M-Right resize-pane -R 5
+bind-key -r -N "Resize the pane up" C-Up resize-pane -U
+bind-key -r -N "Resize the pane down" C-Down resize-pane -D
+bind-key -r -N "Resize the pane left" C-Left resize-pane -L
+bind-key -r -N "Resize the pane right" C-Right resize-pane -R
+bind-key -r -N "Move the visible part of the window up" S-Up refresh-client -U 10
+bind-key -r -N "Move the visible part of the window down" S-Down refresh-client -D 10
+bind-key -r -N "Move the visible part of the window left" S-Left refresh-client -L 10
+bind-key -r -N "Move the visible part of the window right" S-Right refresh-client -R 10
+bind-key -n MouseDown1Pane select-pane -t = \; send-keys -M
+bind-key -n MouseDown1Status select-window -t =
+bind-key -n MouseDown2Pane select-pane -t = \; if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" { send-keys -M } { paste-buffer -p }
+bind-key -n MouseDrag1Pane if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" { send-keys -M } { copy-mode -M }
+bind-key -n MouseDrag1Border resize-pane -M
+bind-key -n WheelUpPane if-shell -F "#{||:#{pane_in_mode},#{mouse_any_flag}}" { send-keys -M } { copy-mode -e }
+bind-key -n WheelUpStatus previous-window
+bind-key -n WheelDownStatus next-window
 "##;
 
 /// tmate 2.4's default bindings (appendix A), written in config syntax: replayed to the relay
-/// as tmate 2.4 sends them, and with the other default texts the source of `bindings_table`.
+/// as tmate 2.4 sends them.
 pub const DEFAULTS: &str = r##"
 bind-key C-b send-prefix
 bind-key C-o rotate-window
@@ -110,7 +199,7 @@ bind-key -n MouseDown3Pane if-shell -Ft= "#{mouse_any_flag}" "select-pane -t=; s
 bind-key -n WheelUpPane if-shell -Ft= "#{mouse_any_flag}" "send-keys -M" "if -Ft= \"#{pane_in_mode}\" \"send-keys -M\" \"copy-mode -et=\""
 "##;
 
-/// The key tables a server starts with: every default text (`DEFAULTS`, `TREE_DEFAULTS`,
+/// The key tables a server starts with: every default text (`SERVER_DEFAULTS`,
 /// `menu::DEFAULT_BINDINGS`, `copy::keys::DEFAULTS` and `ROOT_DEFAULTS`, in that order) as
 /// `bind-key` would have made them, from the table compiled in. Parsing the texts at each
 /// start was half of the server's start-up instructions; the test
@@ -132,6 +221,18 @@ pub fn default_tables() -> KeyTables {
         keys.tables.insert((*table).to_string(), bindings.collect());
     }
     keys
+}
+
+/// `bind-key -N` notes by table and key (`State::key_notes`).
+pub type Notes = std::collections::BTreeMap<(String, KeyCode), String>;
+
+/// The notes of the default bindings (tmux 3.3a's, for `list-keys -N` and `C-b ?`), from
+/// the table compiled in with [`default_tables`].
+pub fn default_notes() -> Notes {
+    crate::bindings_table::NOTES
+        .iter()
+        .map(|(table, key, note)| (((*table).to_string(), KeyCode(*key)), (*note).to_string()))
+        .collect()
 }
 
 /// Bind with the messages tmux gives past the bounds.
@@ -271,11 +372,10 @@ mod tests {
 
     /// The default texts through `bind-key` on a fresh server state, as the server once did
     /// at each start.
-    fn parsed_defaults() -> KeyTables {
+    fn parsed_defaults() -> (KeyTables, Notes) {
         let mut state = crate::state::State::default();
         let texts = [
-            DEFAULTS,
-            TREE_DEFAULTS,
+            SERVER_DEFAULTS,
             crate::menu::DEFAULT_BINDINGS,
             crate::copy::keys::DEFAULTS,
             crate::copy::keys::ROOT_DEFAULTS,
@@ -286,11 +386,11 @@ mod tests {
                 crate::cmd::bind_default(&mut state, &words);
             }
         }
-        state.keys
+        (state.keys, state.key_notes)
     }
 
-    /// `bindings_table.rs` as it should be for `keys`.
-    fn render_table(keys: &KeyTables) -> String {
+    /// `bindings_table.rs` as it should be for `keys` and `notes`.
+    fn render_table(keys: &KeyTables, notes: &Notes) -> String {
         let mut out = String::from(
             "//! Generated from the default bindings' config texts (see `bindings::default_tables`) by\n\
              //! the test `bindings::tests::default_table_matches_the_config_texts`: the key tables a\n\
@@ -321,6 +421,10 @@ mod tests {
             }
             out.push_str("    ]),\n");
         }
+        out.push_str("];\n\n/// `bind-key -N` notes: table, key code, note.\n#[rustfmt::skip]\npub const NOTES: &[(&str, u64, &str)] = &[\n");
+        for ((table, key), note) in notes {
+            out.push_str(&format!("    ({table:?}, {:#x}, {note:?}),\n", key.0));
+        }
         out.push_str("];\n");
         out
     }
@@ -329,18 +433,18 @@ mod tests {
     /// new table next to the old one for copying over it.
     #[test]
     fn default_table_matches_the_config_texts() {
-        let parsed = parsed_defaults();
+        let (parsed, parsed_notes) = parsed_defaults();
         let built = default_tables();
-        if built.tables != parsed.tables {
+        if built.tables != parsed.tables || default_notes() != parsed_notes {
             let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/bindings_table.rs.new");
-            let written = std::fs::write(path, render_table(&parsed)).is_ok();
+            let written = std::fs::write(path, render_table(&parsed, &parsed_notes)).is_ok();
             panic!(
                 "bindings_table.rs differs from the default texts; new table written: {written}: \
                  mv {path} src/bindings_table.rs"
             );
         }
-        // And the lists users see are the texts' (246 lines).
+        // And the lists users see are the texts' (255 lines, as `tmux -f /dev/null list-keys`).
         assert_eq!(list(&built, None, None), list(&parsed, None, None));
-        assert_eq!(list(&built, None, None).len(), 246);
+        assert_eq!(list(&built, None, None).len(), 255);
     }
 }

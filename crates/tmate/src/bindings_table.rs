@@ -339,43 +339,45 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // #
         (0x23, false, &[&["list-buffers"]]),
         // $
-        (0x24, false, &[&["command-prompt", "-I#S", "rename-session '%%'"]]),
+        (0x24, false, &[&["command-prompt", "-I", "#S", "\u{e000}rename-session %%"]]),
         // %
         (0x25, false, &[&["split-window", "-h"]]),
         // &
-        (0x26, false, &[&["confirm-before", "-pkill-window #W? (y/n)", "kill-window"]]),
+        (0x26, false, &[&["confirm-before", "-p", "kill-window #W? (y/n)", "kill-window"]]),
         // '
-        (0x27, false, &[&["command-prompt", "-pindex", "select-window -t ':%%'"]]),
+        (0x27, false, &[&["command-prompt", "-T", "window-target", "-p", "index", "\u{e000}select-window -t :%%"]]),
         // (
         (0x28, false, &[&["switch-client", "-p"]]),
         // )
         (0x29, false, &[&["switch-client", "-n"]]),
         // ,
-        (0x2c, false, &[&["command-prompt", "-I#W", "rename-window '%%'"]]),
+        (0x2c, false, &[&["command-prompt", "-I", "#W", "\u{e000}rename-window %%"]]),
         // -
         (0x2d, false, &[&["delete-buffer"]]),
         // .
-        (0x2e, false, &[&["command-prompt", "move-window -t '%%'"]]),
+        (0x2e, false, &[&["command-prompt", "-T", "target", "\u{e000}move-window -t %%"]]),
+        // /
+        (0x2f, false, &[&["command-prompt", "-k", "-p", "key", "\u{e000}list-keys -1N %%"]]),
         // 0
-        (0x30, false, &[&["select-window", "-t:=0"]]),
+        (0x30, false, &[&["select-window", "-t", ":=0"]]),
         // 1
-        (0x31, false, &[&["select-window", "-t:=1"]]),
+        (0x31, false, &[&["select-window", "-t", ":=1"]]),
         // 2
-        (0x32, false, &[&["select-window", "-t:=2"]]),
+        (0x32, false, &[&["select-window", "-t", ":=2"]]),
         // 3
-        (0x33, false, &[&["select-window", "-t:=3"]]),
+        (0x33, false, &[&["select-window", "-t", ":=3"]]),
         // 4
-        (0x34, false, &[&["select-window", "-t:=4"]]),
+        (0x34, false, &[&["select-window", "-t", ":=4"]]),
         // 5
-        (0x35, false, &[&["select-window", "-t:=5"]]),
+        (0x35, false, &[&["select-window", "-t", ":=5"]]),
         // 6
-        (0x36, false, &[&["select-window", "-t:=6"]]),
+        (0x36, false, &[&["select-window", "-t", ":=6"]]),
         // 7
-        (0x37, false, &[&["select-window", "-t:=7"]]),
+        (0x37, false, &[&["select-window", "-t", ":=7"]]),
         // 8
-        (0x38, false, &[&["select-window", "-t:=8"]]),
+        (0x38, false, &[&["select-window", "-t", ":=8"]]),
         // 9
-        (0x39, false, &[&["select-window", "-t:=9"]]),
+        (0x39, false, &[&["select-window", "-t", ":=9"]]),
         // :
         (0x3a, false, &[&["command-prompt"]]),
         // ;
@@ -387,9 +389,13 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // >
         (0x3e, false, &[&["display-menu", "-xP", "-yP", "-T", "#[align=centre]#{pane_index} (#{pane_id})", "#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}", "<", "\u{e000}send -X history-top", "#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}", ">", "\u{e000}send -X history-bottom", "", "#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}", "C-r", "\u{e000}if -F \"#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}\" \"copy-mode -t=\" ; send -Xt= search-backward \"#{q:mouse_word}\"", "#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}", "C-y", "\u{e000}copy-mode -q ; send-keys -l -- \"#{q:mouse_word}\"", "#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}", "c", "\u{e000}copy-mode -q ; set-buffer -- \"#{q:mouse_word}\"", "#{?mouse_line,Copy Line,}", "l", "\u{e000}copy-mode -q ; set-buffer -- \"#{q:mouse_line}\"", "", "Horizontal Split", "h", "\u{e000}split-window -h", "Vertical Split", "v", "\u{e000}split-window -v", "", "#{?#{>:#{window_panes},1},,-}Swap Up", "u", "\u{e000}swap-pane -U", "#{?#{>:#{window_panes},1},,-}Swap Down", "d", "\u{e000}swap-pane -D", "#{?pane_marked_set,,-}Swap Marked", "s", "\u{e000}swap-pane", "", "Kill", "X", "\u{e000}kill-pane", "Respawn", "R", "\u{e000}respawn-pane -k", "#{?pane_marked,Unmark,Mark}", "m", "\u{e000}select-pane -m", "#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}", "z", "\u{e000}resize-pane -Z"]]),
         // ?
-        (0x3f, false, &[&["list-keys"]]),
+        (0x3f, false, &[&["list-keys", "-N"]]),
+        // C
+        (0x43, false, &[&["customize-mode", "-Z"]]),
         // D
         (0x44, false, &[&["choose-client", "-Z"]]),
+        // E
+        (0x45, false, &[&["select-layout", "-E"]]),
         // L
         (0x4c, false, &[&["switch-client", "-l"]]),
         // M
@@ -397,13 +403,13 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // [
         (0x5b, false, &[&["copy-mode"]]),
         // ]
-        (0x5d, false, &[&["paste-buffer"]]),
+        (0x5d, false, &[&["paste-buffer", "-p"]]),
         // c
         (0x63, false, &[&["new-window"]]),
         // d
         (0x64, false, &[&["detach-client"]]),
         // f
-        (0x66, false, &[&["command-prompt", "find-window -Z -- '%%'"]]),
+        (0x66, false, &[&["command-prompt", "\u{e000}find-window -Z %%"]]),
         // i
         (0x69, false, &[&["display-message"]]),
         // l
@@ -413,7 +419,7 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // n
         (0x6e, false, &[&["next-window"]]),
         // o
-        (0x6f, false, &[&["select-pane", "-t:.+"]]),
+        (0x6f, false, &[&["select-pane", "-t", ":.+"]]),
         // p
         (0x70, false, &[&["previous-window"]]),
         // q
@@ -427,7 +433,7 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // w
         (0x77, false, &[&["choose-tree", "-Zw"]]),
         // x
-        (0x78, false, &[&["confirm-before", "-pkill-pane #P? (y/n)", "kill-pane"]]),
+        (0x78, false, &[&["confirm-before", "-p", "kill-pane #P? (y/n)", "kill-pane"]]),
         // z
         (0x7a, false, &[&["resize-pane", "-Z"]]),
         // {
@@ -436,6 +442,8 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         (0x7d, false, &[&["swap-pane", "-D"]]),
         // ~
         (0x7e, false, &[&["show-messages"]]),
+        // DC
+        (0x10000000003b, true, &[&["refresh-client", "-c"]]),
         // PPage
         (0x10000000003f, false, &[&["copy-mode", "-u"]]),
         // Up
@@ -478,12 +486,22 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         (0x500000000043, true, &[&["resize-pane", "-L"]]),
         // C-Right
         (0x500000000044, true, &[&["resize-pane", "-R"]]),
+        // S-Up
+        (0x900000000041, true, &[&["refresh-client", "-U", "10"]]),
+        // S-Down
+        (0x900000000042, true, &[&["refresh-client", "-D", "10"]]),
+        // S-Left
+        (0x900000000043, true, &[&["refresh-client", "-L", "10"]]),
+        // S-Right
+        (0x900000000044, true, &[&["refresh-client", "-R", "10"]]),
     ]),
     ("root", &[
         // MouseDown1Pane
-        (0x100000000003, false, &[&["select-pane", "-t="], &["send-keys", "-M"]]),
+        (0x100000000003, false, &[&["select-pane", "-t", "="], &["send-keys", "-M"]]),
         // MouseDown1Status
-        (0x100000000004, false, &[&["select-window", "-t="]]),
+        (0x100000000004, false, &[&["select-window", "-t", "="]]),
+        // MouseDown2Pane
+        (0x100000000006, false, &[&["select-pane", "-t", "="], &["if-shell", "-F", "#{||:#{pane_in_mode},#{mouse_any_flag}}", "\u{e000}send-keys -M", "\u{e000}paste-buffer -p"]]),
         // MouseDown3Pane
         (0x100000000009, false, &[&["if", "-Ft=", "#{||:#{mouse_any_flag},#{&&:#{pane_in_mode},#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}}}", "\u{e000}select-pane -t= ; send -M", "\u{e000}display-menu -t= -xM -yM -T \"#[align=centre]#{pane_index} (#{pane_id})\" \"#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}\" \"<\" { send -X history-top } \"#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}\" \">\" { send -X history-bottom } \"\" \"#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}\" C-r { if -F \"#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}\" \"copy-mode -t=\" ; send -Xt= search-backward \"#{q:mouse_word}\" } \"#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}\" C-y { copy-mode -q ; send-keys -l -- \"#{q:mouse_word}\" } \"#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}\" c { copy-mode -q ; set-buffer -- \"#{q:mouse_word}\" } \"#{?mouse_line,Copy Line,}\" l { copy-mode -q ; set-buffer -- \"#{q:mouse_line}\" } \"\" \"Horizontal Split\" h { split-window -h } \"Vertical Split\" v { split-window -v } \"\" \"#{?#{>:#{window_panes},1},,-}Swap Up\" u { swap-pane -U } \"#{?#{>:#{window_panes},1},,-}Swap Down\" d { swap-pane -D } \"#{?pane_marked_set,,-}Swap Marked\" s { swap-pane } \"\" Kill X { kill-pane } Respawn R { respawn-pane -k } \"#{?pane_marked,Unmark,Mark}\" m { select-pane -m } \"#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}\" z { resize-pane -Z }"]]),
         // MouseDown3Status
@@ -491,11 +509,11 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // MouseDown3StatusLeft
         (0x100000000206, false, &[&["display-menu", "-t=", "-xM", "-yW", "-T", "#[align=centre]#{session_name}", "Next", "n", "\u{e000}switch-client -n", "Previous", "p", "\u{e000}switch-client -p", "", "Renumber", "N", "\u{e000}move-window -r", "Rename", "n", "\u{e000}command-prompt -I \"#S\" { rename-session -- %% }", "", "New Session", "s", "\u{e000}new-session", "New Window", "w", "\u{e000}new-window"]]),
         // MouseDrag1Pane
-        (0x100000000015, false, &[&["if", "-Ft=", "#{mouse_any_flag}", "if -Ft= \"#{pane_in_mode}\" \"copy-mode -M\" \"send-keys -M\"", "copy-mode -M"]]),
+        (0x100000000015, false, &[&["if-shell", "-F", "#{||:#{pane_in_mode},#{mouse_any_flag}}", "\u{e000}send-keys -M", "\u{e000}copy-mode -M"]]),
         // MouseDrag1Border
         (0x100000000017, false, &[&["resize-pane", "-M"]]),
         // WheelUpPane
-        (0x100000000027, false, &[&["if-shell", "-Ft=", "#{mouse_any_flag}", "send-keys -M", "if -Ft= \"#{pane_in_mode}\" \"send-keys -M\" \"copy-mode -et=\""]]),
+        (0x100000000027, false, &[&["if-shell", "-F", "#{||:#{pane_in_mode},#{mouse_any_flag}}", "\u{e000}send-keys -M", "\u{e000}copy-mode -e"]]),
         // WheelUpStatus
         (0x100000000028, false, &[&["previous-window"]]),
         // WheelDownStatus
@@ -507,4 +525,92 @@ pub const TABLE: &[(&str, &[Binding])] = &[
         // M-MouseDown3Pane
         (0x300000000009, false, &[&["display-menu", "-t=", "-xM", "-yM", "-T", "#[align=centre]#{pane_index} (#{pane_id})", "#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Top,}", "<", "\u{e000}send -X history-top", "#{?#{m/r:(copy|view)-mode,#{pane_mode}},Go To Bottom,}", ">", "\u{e000}send -X history-bottom", "", "#{?mouse_word,Search For #[underscore]#{=/9/...:mouse_word},}", "C-r", "\u{e000}if -F \"#{?#{m/r:(copy|view)-mode,#{pane_mode}},0,1}\" \"copy-mode -t=\" ; send -Xt= search-backward \"#{q:mouse_word}\"", "#{?mouse_word,Type #[underscore]#{=/9/...:mouse_word},}", "C-y", "\u{e000}copy-mode -q ; send-keys -l -- \"#{q:mouse_word}\"", "#{?mouse_word,Copy #[underscore]#{=/9/...:mouse_word},}", "c", "\u{e000}copy-mode -q ; set-buffer -- \"#{q:mouse_word}\"", "#{?mouse_line,Copy Line,}", "l", "\u{e000}copy-mode -q ; set-buffer -- \"#{q:mouse_line}\"", "", "Horizontal Split", "h", "\u{e000}split-window -h", "Vertical Split", "v", "\u{e000}split-window -v", "", "#{?#{>:#{window_panes},1},,-}Swap Up", "u", "\u{e000}swap-pane -U", "#{?#{>:#{window_panes},1},,-}Swap Down", "d", "\u{e000}swap-pane -D", "#{?pane_marked_set,,-}Swap Marked", "s", "\u{e000}swap-pane", "", "Kill", "X", "\u{e000}kill-pane", "Respawn", "R", "\u{e000}respawn-pane -k", "#{?pane_marked,Unmark,Mark}", "m", "\u{e000}select-pane -m", "#{?#{>:#{window_panes},1},,-}#{?window_zoomed_flag,Unzoom,Zoom}", "z", "\u{e000}resize-pane -Z"]]),
     ]),
+];
+
+/// `bind-key -N` notes: table, key code, note.
+#[rustfmt::skip]
+pub const NOTES: &[(&str, u64, &str)] = &[
+    ("prefix", 0x2, "Send the prefix key"),
+    ("prefix", 0xf, "Rotate through the panes"),
+    ("prefix", 0x1a, "Suspend the current client"),
+    ("prefix", 0x20, "Select next layout"),
+    ("prefix", 0x21, "Break pane to a new window"),
+    ("prefix", 0x22, "Split window vertically"),
+    ("prefix", 0x23, "List all paste buffers"),
+    ("prefix", 0x24, "Rename current session"),
+    ("prefix", 0x25, "Split window horizontally"),
+    ("prefix", 0x26, "Kill current window"),
+    ("prefix", 0x27, "Prompt for window index to select"),
+    ("prefix", 0x28, "Switch to previous client"),
+    ("prefix", 0x29, "Switch to next client"),
+    ("prefix", 0x2c, "Rename current window"),
+    ("prefix", 0x2d, "Delete the most recent paste buffer"),
+    ("prefix", 0x2e, "Move the current window"),
+    ("prefix", 0x2f, "Describe key binding"),
+    ("prefix", 0x30, "Select window 0"),
+    ("prefix", 0x31, "Select window 1"),
+    ("prefix", 0x32, "Select window 2"),
+    ("prefix", 0x33, "Select window 3"),
+    ("prefix", 0x34, "Select window 4"),
+    ("prefix", 0x35, "Select window 5"),
+    ("prefix", 0x36, "Select window 6"),
+    ("prefix", 0x37, "Select window 7"),
+    ("prefix", 0x38, "Select window 8"),
+    ("prefix", 0x39, "Select window 9"),
+    ("prefix", 0x3a, "Prompt for a command"),
+    ("prefix", 0x3b, "Move to the previously active pane"),
+    ("prefix", 0x3d, "Choose a paste buffer from a list"),
+    ("prefix", 0x3f, "List key bindings"),
+    ("prefix", 0x43, "Customize options"),
+    ("prefix", 0x44, "Choose a client from a list"),
+    ("prefix", 0x45, "Spread panes out evenly"),
+    ("prefix", 0x4c, "Switch to the last client"),
+    ("prefix", 0x4d, "Clear the marked pane"),
+    ("prefix", 0x5b, "Enter copy mode"),
+    ("prefix", 0x5d, "Paste the most recent paste buffer"),
+    ("prefix", 0x63, "Create a new window"),
+    ("prefix", 0x64, "Detach the current client"),
+    ("prefix", 0x66, "Search for a pane"),
+    ("prefix", 0x69, "Display window information"),
+    ("prefix", 0x6c, "Select the previously current window"),
+    ("prefix", 0x6d, "Toggle the marked pane"),
+    ("prefix", 0x6e, "Select the next window"),
+    ("prefix", 0x6f, "Select the next pane"),
+    ("prefix", 0x70, "Select the previous window"),
+    ("prefix", 0x71, "Display pane numbers"),
+    ("prefix", 0x72, "Redraw the current client"),
+    ("prefix", 0x73, "Choose a session from a list"),
+    ("prefix", 0x74, "Show a clock"),
+    ("prefix", 0x77, "Choose a window from a list"),
+    ("prefix", 0x78, "Kill the active pane"),
+    ("prefix", 0x7a, "Zoom the active pane"),
+    ("prefix", 0x7b, "Swap the active pane with the pane above"),
+    ("prefix", 0x7d, "Swap the active pane with the pane below"),
+    ("prefix", 0x7e, "Show messages"),
+    ("prefix", 0x10000000003b, "Reset so the visible part of the window follows the cursor"),
+    ("prefix", 0x10000000003f, "Enter copy mode and scroll up"),
+    ("prefix", 0x100000000041, "Select the pane above the active pane"),
+    ("prefix", 0x100000000042, "Select the pane below the active pane"),
+    ("prefix", 0x100000000043, "Select the pane to the left of the active pane"),
+    ("prefix", 0x100000000044, "Select the pane to the right of the active pane"),
+    ("prefix", 0x200000000031, "Set the even-horizontal layout"),
+    ("prefix", 0x200000000032, "Set the even-vertical layout"),
+    ("prefix", 0x200000000033, "Set the main-horizontal layout"),
+    ("prefix", 0x200000000034, "Set the main-vertical layout"),
+    ("prefix", 0x200000000035, "Select the tiled layout"),
+    ("prefix", 0x20000000006e, "Select the next window with an alert"),
+    ("prefix", 0x20000000006f, "Rotate through the panes in reverse"),
+    ("prefix", 0x200000000070, "Select the previous window with an alert"),
+    ("prefix", 0x300000000041, "Resize the pane up by 5"),
+    ("prefix", 0x300000000042, "Resize the pane down by 5"),
+    ("prefix", 0x300000000043, "Resize the pane left by 5"),
+    ("prefix", 0x300000000044, "Resize the pane right by 5"),
+    ("prefix", 0x500000000041, "Resize the pane up"),
+    ("prefix", 0x500000000042, "Resize the pane down"),
+    ("prefix", 0x500000000043, "Resize the pane left"),
+    ("prefix", 0x500000000044, "Resize the pane right"),
+    ("prefix", 0x900000000041, "Move the visible part of the window up"),
+    ("prefix", 0x900000000042, "Move the visible part of the window down"),
+    ("prefix", 0x900000000043, "Move the visible part of the window left"),
+    ("prefix", 0x900000000044, "Move the visible part of the window right"),
 ];

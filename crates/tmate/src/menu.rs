@@ -10,7 +10,7 @@ use crate::format::text;
 /// tmux 3.3a's default menus (`key-bindings.c`): `C-b <` (the window), `C-b >` (the pane) and
 /// the right-button menus on status-left (the session), the status line's window list and
 /// panes, over tmate 2.4's bindings in the server's own tables (the relay keeps tmate 2.4's
-/// list, as for `bindings::TREE_DEFAULTS`). Built into `bindings_table`.
+/// list, as for `bindings::SERVER_DEFAULTS`). Built into `bindings_table`.
 #[cfg(test)]
 pub const DEFAULT_BINDINGS: &str = r##"
 bind < { display-menu -xW -yW -T '#[align=centre]#{window_index}:#{window_name}' '#{?#{>:#{session_windows},1},,-}Swap Left' 'l' {swap-window -t:-1} '#{?#{>:#{session_windows},1},,-}Swap Right' 'r' {swap-window -t:+1} '#{?pane_marked_set,,-}Swap Marked' 's' {swap-window} '' 'Kill' 'X' {kill-window} 'Respawn' 'R' {respawn-window -k} '#{?pane_marked,Unmark,Mark}' 'm' {select-pane -m} 'Rename' 'n' {command-prompt -FI "#W" {rename-window -t '#{window_id}' -- '%%'}} '' 'New After' 'w' {new-window -a} 'New At End' 'W' {new-window} }

@@ -134,6 +134,7 @@ fn initial_state() -> State {
             .insert("default-shell".into(), shell);
     }
     state.keys = crate::bindings::default_tables();
+    state.key_notes = crate::bindings::default_notes();
     state
 }
 

@@ -164,14 +164,7 @@ fn a_real_tmux_client_runs_commands_on_ours_as_on_tmux() {
         m.run(&["new-window", "-d", "-n", "second"]);
     }
     // The same tmux binary as the client of both servers.
-    let socket = b.dir.path().join("s").to_string_lossy().into_owned();
-    let tmux_on_ours = Mux {
-        program: "tmux".into(),
-        sock_args: vec!["-S".into(), socket.clone()],
-        dir: tempfile::tempdir().unwrap(),
-        is_tmux: true,
-        embedded_relay: false,
-    };
+    let (tmux_on_ours, socket) = tmux_client_of(&b);
     let steps: &[&[&str]] = &[
         &[
             "display",
@@ -220,6 +213,60 @@ fn a_real_tmux_client_runs_commands_on_ours_as_on_tmux() {
         );
     }
     assert_eq!(b.run(&["list-sessions", "-F", "#S"]), "main\n");
+}
+
+/// Debian's tmux as the client of our server `m` (`tmux -S SOCKET`), and that socket.
+fn tmux_client_of(m: &Mux) -> (Mux, String) {
+    let socket = m.dir.path().join("s").to_string_lossy().into_owned();
+    let client = Mux {
+        program: "tmux".into(),
+        sock_args: vec!["-S".into(), socket.clone()],
+        dir: tempfile::tempdir().unwrap(),
+        is_tmux: true,
+        embedded_relay: false,
+    };
+    (client, socket)
+}
+
+/// tmux-resurrect's restore, as its script runs it through `tmux` into a server that has a
+/// session of another name: the saved session and its windows and panes made again, then
+/// `kill-session -t 0` (the default session's name), which names no session here: a bare
+/// word for a session command is a session only, never a window of the current one.
+#[test]
+fn a_resurrect_restore_through_tmux_as_on_tmux() {
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    for m in [&a, &b] {
+        m.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "tmp",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            "-c",
+            "/",
+        ]);
+    }
+    let (tmux_on_ours, _) = tmux_client_of(&b);
+    let steps: &[&[&str]] = &[
+        &["new-session", "-d", "-s", "work", "-c", "/tmp"],
+        &["split-window", "-t", "work:0", "-c", "/usr"],
+        &["resize-pane", "-t", "work:0", "-U", "999"],
+        &["new-window", "-d", "-t", "work:1", "-c", "/var"],
+        &["display", "-p", "#{client_session}"],
+        &["kill-session", "-t", "0"],
+        &["has-session", "-t", "1"],
+        &["switch-client", "-t", "work:0"],
+        &[
+            "list-panes",
+            "-a",
+            "-F",
+            "#S:#I.#P #{pane_height} #{pane_current_path}",
+        ],
+    ];
+    common::compare_outcomes_on(&a, &tmux_on_ours, steps);
 }
 
 /// Inside one of our panes `tmux` (Debian's) finds our server through `$TMUX` and acts on

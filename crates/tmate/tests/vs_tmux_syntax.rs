@@ -711,3 +711,22 @@ fn an_everyday_config_loads_as_tmux() {
         bound(Mux::tmux().with_config(EVERYDAY))
     );
 }
+
+/// The default key tables are tmux 3.3a's: every table listed as tmux lists it, the prefix
+/// table's notes (`C-b ?` runs `list-keys -N`), and `C-b /`'s one-key description.
+#[test]
+fn default_key_tables_and_notes_as_tmux() {
+    same_with_config(
+        "",
+        &[
+            &["new-session", "-d", "-x", "80", "-y", "24"],
+            &["list-keys"],
+            &["list-keys", "-N"],
+            &["list-keys", "-1N", "C-b"],
+            &["list-keys", "-N", "-T", "root"],
+            &["unbind-key", "?"],
+            &["bind-key", "-N", "My help", "?", "list-keys", "-N"],
+            &["list-keys", "-1N", "?"],
+        ],
+    );
+}

@@ -370,6 +370,12 @@ fn resolve_with(
     if bare && find != Find::Session {
         return resolve_bare(client, state, t, find, ambiguous);
     }
+    // A bare word for a session command is a session only (tmux's CMD_FIND_SESSION reads it
+    // as the session part; no window of the current session is tried, so `kill-session -t 0`
+    // with no session `0` kills nothing).
+    if bare && find_session_with(state, t, ambiguous).is_none() {
+        return Err(format!("can't find session: {}", unexact(t)));
+    }
     if let Some(found) = resolve_id(state, t)? {
         return Ok(found);
     }
