@@ -177,7 +177,6 @@ impl CommandRequest {
     }
 }
 
-/// The socket for `-L label` (default `default`) in the per-user directory, like tmux's
 /// The server socket named by `$TMUX` (`socket,pid,session`, set in panes and jobs), as tmux's
 /// client reads it when neither -S nor -L is given. Only a server running this same program
 /// counts: `tmate` is often started inside a real tmux, whose `$TMUX` names a server that
@@ -203,6 +202,7 @@ fn same_program(a: &std::path::Path, b: &std::path::Path) -> bool {
     trim(a) == trim(b)
 }
 
+/// The socket for `-L label` (default `default`) in the per-user directory, like tmux's
 /// `/tmp/tmux-UID` but `tmate-UID` (tmate 2.4's name), under `$TMUX_TMPDIR` when set. The
 /// directory is created 0700 and refused, as tmux and tmate refuse it, when it is not a
 /// directory, is owned by someone else, or lets other users in.
