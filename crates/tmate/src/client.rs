@@ -104,9 +104,19 @@ pub async fn run_with(
     };
     let request = command_request(prefix, argv);
     let (mut rd, mut wr) = stream.into_split();
-    let sent = wire::write_frame(&mut wr, kind::COMMAND, &request.encode())
+    let mut sent = wire::write_frame(&mut wr, kind::COMMAND, &request.encode())
         .await
         .is_ok();
+    if request.stdin {
+        // After the command, so the server is not kept waiting for it while stdin is read.
+        match read_stdin().await {
+            Ok(data) => sent &= wire::write_frame(&mut wr, kind::STDIN, &data).await.is_ok(),
+            Err(e) => {
+                eprintln!("{e}");
+                return 1;
+            }
+        }
+    }
     // Read before judging the write: a tmux-protocol server answers the hello and closes,
     // which can fail the command's write.
     let first = match check_server_speaks_ours(&mut rd, socket).await {
@@ -153,8 +163,45 @@ pub(crate) fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::C
             })
             .collect(),
         control: 0,
+        stdin: reads_stdin(&words),
         argv: words,
     }
+}
+
+/// Whether a command of `words` reads the client's standard input, as tmux's `file_read` of
+/// `-`: `load-buffer -` and `source-file -`.
+pub(crate) fn reads_stdin(words: &[String]) -> bool {
+    tmate_proto::command::split_commands(words)
+        .iter()
+        .filter_map(|c| c.split_first())
+        .any(|(name, rest)| {
+            let Ok(spec) = tmate_proto::command::find(name) else {
+                return false;
+            };
+            let dash = tmate_proto::command::Args::parse(spec, rest)
+                .is_ok_and(|a| a.rest.iter().any(|w| w == "-"));
+            dash && ["load-buffer", "source-file"].contains(&spec.name)
+        })
+}
+
+/// The STDIN frame's payload: standard input to its end, at most what one frame carries.
+async fn read_stdin() -> Result<Vec<u8>, String> {
+    use tokio::io::AsyncReadExt;
+    let mut data = Vec::new();
+    let limit = u64::try_from(wire::MAX_FRAME).unwrap_or(u64::MAX);
+    tokio::io::stdin()
+        .take(limit)
+        .read_to_end(&mut data)
+        .await
+        .map_err(|e| format!("-: {e}"))?;
+    if data.len() >= wire::MAX_FRAME {
+        // The same words as for a tmux client (`tmux_client`).
+        return Err(format!(
+            "-: standard input too large (at most {} bytes)",
+            wire::MAX_FRAME - 1
+        ));
+    }
+    Ok(data)
 }
 
 /// The server's frames until the command is done: its output to ours; an attach puts the
@@ -429,6 +476,7 @@ pub async fn foreground(
         tty: false,
         env: Vec::new(),
         control: 0,
+        stdin: false,
         argv: vec!["__foreground".into()],
     };
     if wire::write_frame(&mut wr, kind::COMMAND, &request.encode())

@@ -159,16 +159,35 @@ pub fn load_file_printing(
         }
         Err(e) => return cause(format!("{shown}: {}", io_message(&e))),
     };
+    load_text_printing(shared, state, client, &shown, &text, options)
+}
+
+/// A config's text (a file read, or a command client's standard input for `source-file -`)
+/// loaded as [`load_file_printing`] loads a file, named `shown` in its messages.
+pub fn load_text_printing(
+    shared: &Arc<Shared>,
+    state: &mut State,
+    client: &ClientInfo,
+    shown: &str,
+    text: &str,
+    options: LoadOptions,
+) -> Loaded {
+    if state.source_depth >= MAX_DEPTH {
+        return Loaded {
+            causes: vec![format!("{shown}: too many nested files")],
+            ..Loaded::default()
+        };
+    }
     state.source_depth += 1;
     let loaded = if options.parse_only {
-        let (printed, causes) = check_text(shared, state, client, &shown, &text, options.verbose);
+        let (printed, causes) = check_text(shared, state, client, shown, text, options.verbose);
         Loaded {
             printed,
             causes,
             ..Loaded::default()
         }
     } else {
-        run_text(shared, state, client, &shown, &text, options)
+        run_text(shared, state, client, shown, text, options)
     };
     state.source_depth -= 1;
     loaded

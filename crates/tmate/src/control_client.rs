@@ -33,6 +33,8 @@ pub async fn run(
     };
     let mut request = crate::client::command_request(prefix, argv);
     request.control = level;
+    // A control client's standard input carries its commands.
+    request.stdin = false;
     let (mut rd, mut wr) = stream.into_split();
     let sent = wire::write_frame(&mut wr, kind::COMMAND, &request.encode())
         .await

@@ -30,7 +30,7 @@ const TMATE24_STDERR_DATA: usize = 8192;
 
 /// Our local protocol's version, in the hello's peer id. Its low byte is never tmux's 8, so a
 /// tmux-protocol server always answers it with `MSG_VERSION`. Bump it when frames change.
-pub const WIRE_VERSION: u32 = 0x5204;
+pub const WIRE_VERSION: u32 = 0x5205;
 /// "TMRS" in the hello's pid field: marks the hello as ours.
 const MAGIC: u32 = u32::from_le_bytes(*b"TMRS");
 

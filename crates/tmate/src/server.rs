@@ -52,6 +52,9 @@ pub struct ClientInfo {
     /// Commands from the relay's viewers (tmate's remote commands, their keys in a tree
     /// mode): no client of ours ran them, yet a tree's choice still moves the session.
     pub relay: bool,
+    /// A command client's standard input, read to its end, when its command reads `-`
+    /// (`load-buffer -`, `source-file -`); `None` for every other command and client.
+    pub stdin: Option<Arc<Vec<u8>>>,
 }
 
 /// The locked model; on release, its effects reach the panes' processes.
@@ -296,6 +299,9 @@ async fn watch_silence(shared: Arc<Shared>) {
 
 /// How long a client may take to send its hello and its command.
 const CLIENT_OPENING: Duration = Duration::from_secs(10);
+/// Longest a command client may take to send the standard input its command reads.
+const STDIN_WAIT: Duration = Duration::from_secs(600);
+
 /// Longest the first client waits for a start-up config that waits for commands.
 const CONFIG_GATE: Duration = Duration::from_secs(120);
 
@@ -460,10 +466,21 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         tty,
         env,
         control,
+        stdin,
         argv,
     }) = wire::CommandRequest::decode(&payload)
     else {
         return;
+    };
+    // The client reads its standard input to the end after sending the command, however
+    // long a pipe takes to give it (bounded), or hangs up.
+    let stdin = if stdin {
+        match tokio::time::timeout(STDIN_WAIT, wire::read_frame(&mut stream)).await {
+            Ok(Ok(Some((kind::STDIN, data)))) => Some(Arc::new(data)),
+            _ => return,
+        }
+    } else {
+        None
     };
     wait_unless_ours(&shared, &tmux).await;
     if argv.first().map(String::as_str) == Some("__foreground") {
@@ -482,6 +499,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         control: false,
         env: Some(Arc::new(env)),
         relay: false,
+        stdin,
     };
     if control > 0 {
         crate::control::run(&shared, stream, info, argv, control).await;

@@ -27,6 +27,9 @@ const MSG_IDENTIFY_CWD: u32 = 108;
 const MSG_IDENTIFY_LONGFLAGS: u32 = 111;
 const MSG_COMMAND: u32 = 200;
 const MSG_EXIT: u32 = 203;
+const MSG_READ_OPEN: u32 = 300;
+const MSG_READ: u32 = 301;
+const MSG_READ_DONE: u32 = 302;
 const MSG_WRITE_OPEN: u32 = 303;
 const MSG_WRITE: u32 = 304;
 /// tmux's `CLIENT_CONTROL` flag (`-C`).
@@ -37,6 +40,10 @@ const MAX_IMSG: usize = 16384;
 /// included), and how long they may take to arrive.
 const MAX_OPENING: usize = 4 << 20;
 const OPENING_TIME: Duration = Duration::from_secs(10);
+/// Most of a client's standard input taken (as from our own client, whose one frame carries
+/// it), and how long it may take.
+const MAX_STDIN: usize = crate::wire::MAX_FRAME - 1;
+const STDIN_WAIT: Duration = Duration::from_secs(600);
 /// How long a client may take to hang up after its exit status.
 const EXIT_WAIT: Duration = Duration::from_secs(2);
 
@@ -98,6 +105,22 @@ pub async fn serve(shared: &Arc<Shared>, stream: UnixStream, opening: [u8; HEADE
             .unwrap_or_default()
     };
     let (tmux, tmux_pane) = (var("TMUX"), var("TMUX_PANE"));
+    // `load-buffer -`, `source-file -`: the client's standard input, asked for as tmux's
+    // server asks (`file_read` of `-`) before the command runs.
+    let stdin = if crate::client::reads_stdin(&request.argv) {
+        match tokio::time::timeout(STDIN_WAIT, read_stdin(&mut sink.stream)).await {
+            Ok(Some(data)) if data.len() <= MAX_STDIN => Some(Arc::new(data)),
+            Ok(Some(_)) => {
+                let e = format!("-: standard input too large (at most {MAX_STDIN} bytes)\n");
+                sink.output("", &e).await;
+                sink.exit(1).await;
+                return;
+            }
+            _ => return,
+        }
+    } else {
+        None
+    };
     crate::server::wait_unless_ours(shared, &tmux).await;
     let info = ClientInfo {
         cwd: request.cwd.clone(),
@@ -113,6 +136,7 @@ pub async fn serve(shared: &Arc<Shared>, stream: UnixStream, opening: [u8; HEADE
         control: false,
         env: Some(Arc::new(request.env)),
         relay: false,
+        stdin,
     };
     if crate::server::run_command_client(shared, &info, &request.argv, &mut sink)
         .await
@@ -154,6 +178,48 @@ fn attach_refusal(shared: &Shared) -> String {
         crate::handshake::this_program(),
         shared.socket.display()
     )
+}
+
+/// The client's standard input: `MSG_READ_OPEN` of `-` on its descriptor 0 (stream 3, the
+/// first tmux numbers), then its `MSG_READ` pieces until `MSG_READ_DONE`; one byte past
+/// [`MAX_STDIN`] is kept (to tell a refusal), the rest read and dropped. `None` when the
+/// connection ends first.
+async fn read_stdin(stream: &mut UnixStream) -> Option<Vec<u8>> {
+    const STREAM: i32 = 3;
+    let mut open = Vec::new();
+    for v in [STREAM, 0] {
+        open.extend_from_slice(&v.to_ne_bytes());
+    }
+    open.extend_from_slice(b"-\0");
+    stream.write_all(&imsg(MSG_READ_OPEN, &open)).await.ok()?;
+    let mut data = Vec::new();
+    loop {
+        let (kind, payload) = read_imsg(stream).await?;
+        let ours = payload.get(0..4) == Some(&STREAM.to_ne_bytes()[..]);
+        match kind {
+            MSG_READ if ours => {
+                let piece = payload.get(4..).unwrap_or_default();
+                let room = (MAX_STDIN + 1).saturating_sub(data.len());
+                data.extend_from_slice(piece.get(..piece.len().min(room)).unwrap_or_default());
+            }
+            MSG_READ_DONE if ours => return Some(data),
+            _ => {}
+        }
+    }
+}
+
+/// One imsg: its type and data; `None` at the end of the connection or for a bad length.
+async fn read_imsg(stream: &mut UnixStream) -> Option<(u32, Vec<u8>)> {
+    let mut header = [0u8; HEADER];
+    stream.read_exact(&mut header).await.ok()?;
+    let kind = u32::from_ne_bytes(header.get(0..4)?.try_into().ok()?);
+    let len = usize::from(u16::from_ne_bytes(header.get(4..6)?.try_into().ok()?));
+    if !(HEADER..=MAX_IMSG).contains(&len) {
+        return None;
+    }
+    let mut data = vec![0u8; len - HEADER];
+    stream.read_exact(&mut data).await.ok()?;
+    Some((kind, data))
 }
 
 /// The identify messages up to and with `MSG_COMMAND`; `None` for a message tmux would call

@@ -45,6 +45,9 @@ pub mod kind {
     /// Server: the screen is left; the client runs a shell command in its place (tmux
     /// MSG_EXEC); payload = the command, NUL, the shell.
     pub const EXEC: u8 = 23;
+    /// Client, after a COMMAND whose request says so: its standard input, read to the end
+    /// (`load-buffer -`, `source-file -`), at most one frame.
+    pub const STDIN: u8 = 24;
 }
 
 pub async fn write_frame<W: AsyncWrite + Unpin>(
@@ -121,6 +124,8 @@ pub struct CommandRequest {
     pub env: Vec<(String, String)>,
     /// Control mode: 0 none, 1 `-C`, 2 `-CC` (output wrapped in a DCS).
     pub control: u8,
+    /// A STDIN frame follows: a command reads the client's standard input.
+    pub stdin: bool,
     pub argv: Vec<String>,
 }
 
@@ -137,6 +142,7 @@ impl CommandRequest {
             self.rows.to_string(),
             if self.tty { "1" } else { "0" }.to_string(),
             self.control.to_string(),
+            if self.stdin { "1" } else { "0" }.to_string(),
         ];
         let env = self.env.iter().take(MAX_REQUEST_ENV);
         items.push(env.len().to_string());
@@ -156,6 +162,7 @@ impl CommandRequest {
         let rows = items.next()?.parse().unwrap_or(24);
         let tty = items.next()? == "1";
         let control = items.next()?.parse().unwrap_or(0);
+        let stdin = items.next()? == "1";
         let count: usize = items.next()?.parse().ok()?;
         let mut env = Vec::new();
         for _ in 0..count.min(MAX_REQUEST_ENV) {
@@ -172,6 +179,7 @@ impl CommandRequest {
             tty,
             env,
             control,
+            stdin,
             argv: items.collect(),
         })
     }
@@ -263,6 +271,7 @@ mod tests {
                 ("EQ".into(), "a=b".into()),
             ],
             control: 2,
+            stdin: true,
             argv: vec!["new-session".into(), "-d;".into(), "".into(), "has".into()],
         };
         assert_eq!(
@@ -274,6 +283,7 @@ mod tests {
             env: Vec::new(),
             tty: false,
             control: 0,
+            stdin: false,
             ..request
         };
         assert_eq!(CommandRequest::decode(&bare.encode()), Some(bare.clone()));

@@ -130,6 +130,8 @@ fn a_plugin_script_calls_back_through_tmux_as_tmux() {
             &["display", "-p", "#{pane_in_mode}"],
             &["show", "-g", "@plugin_seen"],
             &["show", "-g", "@after"],
+            &["show-buffer", "-b", "viatmux"],
+            &["show", "-g", "@viatmux"],
             &["show", "-gv", "status-left"],
             // The config's run had no session yet: $TMUX ends in -1; and TERM_PROGRAM is
             // set only once the config has run.
@@ -430,4 +432,78 @@ set -g @awk "awk '{print $0, $NF, ${x}}'"
             .collect::<String>()
     };
     assert_eq!(server_options(&b), server_options(&a));
+}
+
+/// `load-buffer -` and `source-file -` read the command client's standard input, as scripts
+/// pipe into them (`xclip -o | tmux load-buffer -`), from our client and from Debian's tmux
+/// client alike: the same buffers, options and errors as tmux's; nothing read sets no buffer.
+#[test]
+fn standard_input_for_load_buffer_and_source_file_as_tmux() {
+    use std::io::Write;
+    let fed = |m: &Mux, args: &[&str], input: &[u8]| {
+        let mut child = m
+            .command(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let fed_steps: &[(&[&str], &[u8])] = &[
+        (&["load-buffer", "-"], b"from a pipe\nsecond line"),
+        (&["load-buffer", "-b", "named", "-"], b"\x01binary\xff"),
+        (&["load-buffer", "-b", "empty", "-"], b""),
+        (
+            &["source-file", "-"],
+            b"set -g @piped yes\nset -g @where \"#{current_file}\"\n",
+        ),
+        (&["source-file", "-"], b"set -g @bad\nnosuchcommand\n"),
+        (&["source-file", "nosuch", "-"], b"set -g @after yes\n"),
+    ];
+    for m in [&a, &b] {
+        m.run(&["new-session", "-d", "-s", "main"]);
+    }
+    for (args, input) in fed_steps {
+        assert_eq!(fed(&b, args, input), fed(&a, args, input), "{args:?}");
+    }
+    // Debian's tmux client piping into our server (its MSG_READ_OPEN of `-`).
+    let (tmux_on_ours, _) = tmux_client_of(&b);
+    let through_tmux: &[(&[&str], &[u8])] = &[
+        (
+            &["load-buffer", "-b", "viatmux", "-"],
+            b"piped through tmux",
+        ),
+        (&["source-file", "-"], b"set -g @viatmux yes\n"),
+    ];
+    for (args, input) in through_tmux {
+        assert_eq!(
+            fed(&tmux_on_ours, args, input),
+            fed(&a, args, input),
+            "{args:?}"
+        );
+    }
+    common::compare_outcomes_on(
+        &a,
+        &b,
+        &[
+            &["list-buffers", "-F", "#{buffer_name} #{buffer_size}"],
+            &["show-buffer"],
+            &["show-buffer", "-b", "named"],
+            &["show", "-g", "@piped"],
+            &["show", "-g", "@where"],
+            &["show", "-g", "@after"],
+            &["show-buffer", "-b", "viatmux"],
+            &["show", "-g", "@viatmux"],
+            &["load-buffer", "-b", "nostdin", "-"],
+            &["list-buffers", "-F", "#{buffer_name}"],
+        ],
+    );
 }

@@ -444,18 +444,33 @@ pub fn load_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     let [path] = args.rest.as_slice() else {
         return fail("command load-buffer: too few arguments (need at least 1)");
     };
-    let full = client_path(ctx, path);
-    let read = std::fs::File::open(&full).and_then(|f| {
-        use std::io::Read;
-        let mut data = Vec::new();
-        f.take(MAX_BUFFER as u64 + 1).read_to_end(&mut data)?;
-        Ok(data)
-    });
-    let data = match read {
-        Ok(d) if d.len() > MAX_BUFFER => return fail("buffer too large"),
-        Ok(d) => d,
-        Err(e) => return fail(format!("{}: {}", full.display(), io_reason(&e))),
+    let data = if path == "-" {
+        // The command client's standard input (tmux's `file_read` of `-`); a binding, a
+        // hook or an attached client has none.
+        match &ctx.client.stdin {
+            Some(d) => d.as_ref().clone(),
+            None => return fail("-: Bad file descriptor"),
+        }
+    } else {
+        let full = client_path(ctx, path);
+        let read = std::fs::File::open(&full).and_then(|f| {
+            use std::io::Read;
+            let mut data = Vec::new();
+            f.take(MAX_BUFFER as u64 + 1).read_to_end(&mut data)?;
+            Ok(data)
+        });
+        match read {
+            Ok(d) => d,
+            Err(e) => return fail(format!("{}: {}", full.display(), io_reason(&e))),
+        }
     };
+    if data.len() > MAX_BUFFER {
+        return fail("buffer too large");
+    }
+    // tmux sets no buffer for nothing read.
+    if data.is_empty() {
+        return Ok(CmdResult::default());
+    }
     let limit = buffer_limit(state);
     state
         .buffers

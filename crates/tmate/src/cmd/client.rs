@@ -120,6 +120,11 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         None => args.rest.clone(),
     };
     for f in &given {
+        if f == "-" {
+            // The client's standard input, read as a file named `-` (tmux).
+            all.push(std::path::PathBuf::from("-"));
+            continue;
+        }
         let pattern = match f.strip_prefix("~/") {
             Some(rest) => Path::new(&std::env::var("HOME").unwrap_or_default()).join(rest),
             None => Path::new(&ctx.client.cwd).join(f),
@@ -136,8 +141,7 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     }
     let mut paths = all.into_iter();
     while let Some(path) = paths.next() {
-        let loaded =
-            crate::config::load_file_printing(ctx.shared, state, ctx.client, &path, options);
+        let loaded = load_source(ctx.shared, state, ctx.client, &path, options);
         if loaded.rest.is_some() {
             // A run-shell or if-shell in the file: its later lines, and the files after it,
             // wait for it, and so does whatever follows source-file.
@@ -149,7 +153,7 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
                 for path in paths {
                     let loaded = {
                         let mut st = shared.lock();
-                        crate::config::load_file_printing(&shared, &mut st, &client, &path, options)
+                        load_source(&shared, &mut st, &client, &path, options)
                     };
                     sourced.add(crate::config::finish(&shared, loaded).await);
                 }
@@ -163,6 +167,30 @@ pub fn source_file(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         sourced.add(loaded);
     }
     Ok(sourced.outcome())
+}
+
+/// One of source-file's files loaded: `-` is the command client's standard input (none for
+/// a binding or a hook: tmux's `-: Bad file descriptor`).
+fn load_source(
+    shared: &std::sync::Arc<crate::server::Shared>,
+    state: &mut State,
+    client: &crate::server::ClientInfo,
+    path: &Path,
+    options: crate::config::LoadOptions,
+) -> crate::config::Loaded {
+    if path != Path::new("-") {
+        return crate::config::load_file_printing(shared, state, client, path, options);
+    }
+    match &client.stdin {
+        Some(data) => {
+            let text = String::from_utf8_lossy(data);
+            crate::config::load_text_printing(shared, state, client, "-", &text, options)
+        }
+        None => crate::config::Loaded {
+            errors: vec!["-: Bad file descriptor".into()],
+            ..crate::config::Loaded::default()
+        },
+    }
 }
 
 /// What source-file's files gave so far.
