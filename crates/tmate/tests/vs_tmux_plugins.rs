@@ -437,6 +437,7 @@ set -g @awk "awk '{print $0, $NF, ${x}}'"
 /// `load-buffer -` and `source-file -` read the command client's standard input, as scripts
 /// pipe into them (`xclip -o | tmux load-buffer -`), from our client and from Debian's tmux
 /// client alike: the same buffers, options and errors as tmux's; nothing read sets no buffer.
+/// Buffer paths are formats.
 #[test]
 fn standard_input_for_load_buffer_and_source_file_as_tmux() {
     use std::io::Write;
@@ -504,6 +505,11 @@ fn standard_input_for_load_buffer_and_source_file_as_tmux() {
             &["show", "-g", "@viatmux"],
             &["load-buffer", "-b", "nostdin", "-"],
             &["list-buffers", "-F", "#{buffer_name}"],
+            // Buffer paths are formats, as tmux's.
+            &["save-buffer", "-b", "viatmux", "saved-#{session_name}.txt"],
+            &["load-buffer", "-b", "back", "saved-#{session_name}.txt"],
+            &["show-buffer", "-b", "back"],
+            &["load-buffer", "-b", "none", "nosuch-#{window_index}"],
         ],
     );
 }

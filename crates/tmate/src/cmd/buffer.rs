@@ -424,6 +424,7 @@ pub fn save_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         Ok(b) => b.data.clone(),
         Err(e) => return fail(e),
     };
+    let path = &expanded_path(ctx, state, path);
     if path == "-" {
         return output(String::from_utf8_lossy(&data).into_owned());
     }
@@ -444,6 +445,7 @@ pub fn load_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
     let [path] = args.rest.as_slice() else {
         return fail("command load-buffer: too few arguments (need at least 1)");
     };
+    let path = &expanded_path(ctx, state, path);
     let data = if path == "-" {
         // The command client's standard input (tmux's `file_read` of `-`); a binding, a
         // hook or an attached client has none.
@@ -476,6 +478,13 @@ pub fn load_buffer(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome 
         .buffers
         .set(args.get('b'), data, limit)
         .map(|()| CmdResult::default())
+}
+
+/// A buffer command's path as a format at the command's current target (tmux's
+/// `format_single_from_target`: `save-buffer '~/clip-#{session_name}.txt'`).
+fn expanded_path(ctx: &Ctx<'_>, state: &State, path: &str) -> String {
+    let at = super::resolve(ctx, state, None).map_or(crate::format::Ctx::NONE, |t| t.fmt());
+    crate::format::expand(state, at, path)
 }
 
 /// strerror-style text without Rust's " (os error N)" suffix.
