@@ -20,9 +20,7 @@ pub fn parse_line_in(
     environ: &crate::environ::Environ,
     line: &str,
 ) -> Result<Vec<Vec<String>>, String> {
-    tmate_proto::cmdline::parse_line(line, &|name| {
-        lookup(name, |v| environ.get(v).and_then(|e| e.value.clone()))
-    })
+    tmate_proto::cmdline::parse_line(line, &in_environ(environ))
 }
 
 /// [`parse_line_grouped`] with `$VAR` from the server's global environment.
@@ -30,9 +28,12 @@ pub fn parse_line_grouped_in(
     environ: &crate::environ::Environ,
     line: &str,
 ) -> Result<Vec<Vec<String>>, String> {
-    tmate_proto::cmdline::parse_line_grouped(line, &|name| {
-        lookup(name, |v| environ.get(v).and_then(|e| e.value.clone()))
-    })
+    tmate_proto::cmdline::parse_line_grouped(line, &in_environ(environ))
+}
+
+/// The parser's lookups in `environ` (`~user` from the password file).
+fn in_environ(environ: &crate::environ::Environ) -> impl Fn(&str) -> Option<String> + '_ {
+    |name| lookup(name, |v| environ.get(v).and_then(|e| e.value.clone()))
 }
 
 /// What the parser asks for: `~user` is a home directory, anything else a variable from `env`.

@@ -212,6 +212,12 @@ async fn read_stdin(stream: &mut UnixStream) -> Option<Vec<u8>> {
 async fn read_imsg(stream: &mut UnixStream) -> Option<(u32, Vec<u8>)> {
     let mut header = [0u8; HEADER];
     stream.read_exact(&mut header).await.ok()?;
+    imsg_data(stream, header).await
+}
+
+/// The data of the imsg whose `header` was read; `None` for a bad length or a closed
+/// connection.
+async fn imsg_data(stream: &mut UnixStream, header: [u8; HEADER]) -> Option<(u32, Vec<u8>)> {
     let kind = u32::from_ne_bytes(header.get(0..4)?.try_into().ok()?);
     let len = usize::from(u16::from_ne_bytes(header.get(4..6)?.try_into().ok()?));
     if !(HEADER..=MAX_IMSG).contains(&len) {
@@ -226,24 +232,18 @@ async fn read_imsg(stream: &mut UnixStream) -> Option<(u32, Vec<u8>)> {
 /// bad (a wrong size), a closed connection or too much.
 async fn read_request(stream: &mut UnixStream, opening: [u8; HEADER]) -> Option<Request> {
     let mut request = Request::default();
-    let mut header = opening;
+    let mut next = imsg_data(stream, opening).await;
     let mut total = 0usize;
     loop {
-        let kind = u32::from_le_bytes(header.get(0..4)?.try_into().ok()?);
-        let len = usize::from(u16::from_le_bytes(header.get(4..6)?.try_into().ok()?));
-        if !(HEADER..=MAX_IMSG).contains(&len) {
-            return None;
-        }
-        total += len;
+        let (kind, data) = next?;
+        total += HEADER + data.len();
         if total > MAX_OPENING {
             return None;
         }
-        let mut data = vec![0u8; len - HEADER];
-        stream.read_exact(&mut data).await.ok()?;
         if take_message(&mut request, kind, &data)? {
             return Some(request);
         }
-        stream.read_exact(&mut header).await.ok()?;
+        next = read_imsg(stream).await;
     }
 }
 
