@@ -79,8 +79,7 @@ struct Request {
 
 /// Serve one tmux client whose `MSG_IDENTIFY_LONGFLAGS` header is `opening` (its flags
 /// message before it was read).
-pub async fn serve(shared: &Arc<Shared>, stream: UnixStream, opening: [u8; HEADER]) {
-    let mut stream = stream;
+pub async fn serve(shared: &Arc<Shared>, mut stream: UnixStream, opening: [u8; HEADER]) {
     let request = match tokio::time::timeout(OPENING_TIME, read_request(&mut stream, opening)).await
     {
         Ok(Some(request)) => request,

@@ -513,3 +513,38 @@ fn standard_input_for_load_buffer_and_source_file_as_tmux() {
         ],
     );
 }
+
+/// Attaching from inside one of the server's own panes is refused in tmux's words (`tmate`
+/// typed in a shared pane, or `tmate attach`), while detached commands from there work; with
+/// `$TMUX` unset it is the user's choice.
+#[test]
+fn attaching_from_inside_a_pane_is_refused_as_in_tmux() {
+    let script = |program: &str| {
+        format!(
+            "{program} attach -t main 2> err1; echo $? >> err1; \
+             {program} new-session -s inner 2> err2; echo $? >> err2; \
+             {program} new-session -d -s detached; \
+             {program} set -g @done yes; sleep 30"
+        )
+    };
+    let (a, b) = (Mux::tmux(), Mux::tmate());
+    let scripts = [script("tmux"), script(env!("CARGO_BIN_EXE_tmate"))];
+    for (m, script) in [&a, &b].into_iter().zip(&scripts) {
+        m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+        let dir = m.dir.path().to_string_lossy().into_owned();
+        m.run(&["split-window", "-c", &dir, script]);
+        m.wait_for(
+            &["show", "-gqv", "@done"],
+            "the script's last command",
+            |o| o == "yes\n",
+        );
+    }
+    for file in ["err1", "err2"] {
+        assert_eq!(
+            std::fs::read_to_string(b.dir.path().join(file)).unwrap(),
+            std::fs::read_to_string(a.dir.path().join(file)).unwrap(),
+            "{file}"
+        );
+    }
+    common::compare_outcomes_on(&a, &b, &[&["list-sessions", "-F", "#S"]]);
+}

@@ -107,6 +107,9 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     if !detached && !ctx.client.tty {
         return fail("open terminal failed: not a terminal");
     }
+    if !detached && attached_client(ctx, state).is_none() && nested(ctx, state) {
+        return fail(NESTED);
+    }
     let ((sx, sy), default_size) = new_session_size(ctx, state, args, detached);
     // tmate shares one session: a second one is refused while sharing (tmate 2.4's text).
     if state.tmate.started && !state.sessions.is_empty() {
@@ -186,6 +189,26 @@ pub fn new(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     Ok(r)
 }
 
+/// tmux's words for a client attaching from inside one of this server's panes.
+const NESTED: &str = "sessions should be nested with care, unset $TMUX to force";
+
+/// The command client runs inside one of this server's panes (tmux's
+/// `server_client_check_nested`: its `$TMUX` is set and its terminal is a pane's): its own
+/// environment names this server and a live pane (a control client's current pane is not
+/// where it runs).
+fn nested(ctx: &Ctx<'_>, state: &State) -> bool {
+    let Some(env) = &ctx.client.env else {
+        return false;
+    };
+    let var = |name: &str| {
+        env.iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    crate::server::pane_of(ctx.shared, var("TMUX"), var("TMUX_PANE"))
+        .is_some_and(|p| state.panes.contains_key(&p))
+}
+
 pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     if state.sessions.is_empty() {
         return fail("no sessions");
@@ -201,6 +224,9 @@ pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
         },
     };
     let moving = attached_client(ctx, state);
+    if moving.is_none() && nested(ctx, state) {
+        return fail(NESTED);
+    }
     if moving.is_none() && !ctx.client.tty {
         return fail("open terminal failed: not a terminal");
     }
