@@ -132,10 +132,24 @@ async fn text_search_with_vi_keys_keeps_marks_on_movement_like_tmux() {
 
 #[tokio::test]
 async fn a_match_across_a_wrapped_line_like_tmux() {
-    // 60 columns: the word is cut by the right edge and continues on the next row.
+    // 60 columns: the word is cut by the right edge and continues on the next row. Printed
+    // once the client has attached (the file `go`): a line printed while the window shrinks
+    // to the client's width is rewrapped with the cursor on it, which puts its first row
+    // into the history (in tmux too), and the two servers would each race differently.
     let fill = "x".repeat(57);
-    let text = format!("{fill}needle here\\nneedle two\\n");
-    let mut p = Pair::start("", COLS, ROWS, Some(&printing(&text))).await;
+    let command = format!(
+        "while [ ! -e go ]; do sleep 0.05; done; printf '{fill}needle here\\nneedle two\\n'; \
+         exec sleep 1000"
+    );
+    let mut p = Pair::start("", COLS, ROWS, Some(&command)).await;
+    for m in &p.muxes {
+        m.wait_for(
+            &["display", "-p", "#{window_width}"],
+            "the client's width",
+            |w| w == "60\n",
+        );
+        std::fs::write(m.dir.path().join("go"), "").unwrap();
+    }
     p.same_screens_when("the printed lines", |s| s.contains("two"))
         .await;
     both(&p, &["copy-mode"]);
