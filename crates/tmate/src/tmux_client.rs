@@ -167,7 +167,22 @@ fn refusal(request: &Request, shared: &Shared) -> Option<String> {
             let detached = tmate_proto::command::Args::parse(spec, rest).is_ok_and(|a| a.has('d'));
             spec.name == "attach-session" || (spec.name == "new-session" && !detached)
         });
-    attaches.then(|| attach_refusal(shared))
+    if !attaches {
+        return None;
+    }
+    // From inside one of our panes tmux's own words fit: with $TMUX unset, `tmux` starts a
+    // tmux server of its own there.
+    let var = |name: &str| {
+        request
+            .env
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    };
+    if crate::server::pane_of(shared, var("TMUX"), var("TMUX_PANE")).is_some() {
+        return Some("sessions should be nested with care, unset $TMUX to force".into());
+    }
+    Some(attach_refusal(shared))
 }
 
 fn attach_refusal(shared: &Shared) -> String {

@@ -162,7 +162,20 @@ fn a_plugin_script_calls_back_through_tmux_as_tmux() {
 fn a_real_tmux_client_runs_commands_on_ours_as_on_tmux() {
     let (a, b) = (Mux::tmux(), Mux::tmate());
     for m in [&a, &b] {
-        m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+        // Named: an automatic name depends on when the shell has started.
+        let first = [
+            "new-session",
+            "-d",
+            "-s",
+            "main",
+            "-n",
+            "first",
+            "-x",
+            "80",
+            "-y",
+            "24",
+        ];
+        m.run(&first);
         m.run(&["new-window", "-d", "-n", "second"]);
     }
     // The same tmux binary as the client of both servers.
@@ -515,14 +528,16 @@ fn standard_input_for_load_buffer_and_source_file_as_tmux() {
 }
 
 /// Attaching from inside one of the server's own panes is refused in tmux's words (`tmate`
-/// typed in a shared pane, or `tmate attach`), while detached commands from there work; with
-/// `$TMUX` unset it is the user's choice.
+/// typed in a shared pane, `tmate attach`, or Debian's `tmux attach` there), while detached
+/// commands from there work; with `$TMUX` unset it is the user's choice.
 #[test]
 fn attaching_from_inside_a_pane_is_refused_as_in_tmux() {
+    // Debian's tmux inside our pane (its `$TMUX` names our server) is told the same (err3).
     let script = |program: &str| {
         format!(
             "{program} attach -t main 2> err1; echo $? >> err1; \
              {program} new-session -s inner 2> err2; echo $? >> err2; \
+             tmux attach -t main 2> err3; echo $? >> err3; \
              {program} new-session -d -s detached; \
              {program} set -g @done yes; sleep 30"
         )
@@ -539,7 +554,7 @@ fn attaching_from_inside_a_pane_is_refused_as_in_tmux() {
             |o| o == "yes\n",
         );
     }
-    for file in ["err1", "err2"] {
+    for file in ["err1", "err2", "err3"] {
         assert_eq!(
             std::fs::read_to_string(b.dir.path().join(file)).unwrap(),
             std::fs::read_to_string(a.dir.path().join(file)).unwrap(),
