@@ -171,16 +171,24 @@ pub(crate) fn command_request(prefix: Vec<String>, argv: Vec<String>) -> wire::C
 /// Whether a command of `words` reads the client's standard input, as tmux's `file_read` of
 /// `-`: `load-buffer -` and `source-file -`.
 pub(crate) fn reads_stdin(words: &[String]) -> bool {
+    any_command(words, |spec, args| {
+        ["load-buffer", "source-file"].contains(&spec.name) && args.rest.iter().any(|w| w == "-")
+    })
+}
+
+/// Whether a command of the command line `words` (`;`-separated) satisfies `check`, given its
+/// table entry and parsed arguments (commands that do not parse are skipped).
+pub(crate) fn any_command(
+    words: &[String],
+    check: impl Fn(&tmate_proto::command::CommandSpec, &tmate_proto::command::Args) -> bool,
+) -> bool {
     tmate_proto::command::split_commands(words)
         .iter()
         .filter_map(|c| c.split_first())
         .any(|(name, rest)| {
-            let Ok(spec) = tmate_proto::command::find(name) else {
-                return false;
-            };
-            let dash = tmate_proto::command::Args::parse(spec, rest)
-                .is_ok_and(|a| a.rest.iter().any(|w| w == "-"));
-            dash && ["load-buffer", "source-file"].contains(&spec.name)
+            tmate_proto::command::find(name).is_ok_and(|spec| {
+                tmate_proto::command::Args::parse(spec, rest).is_ok_and(|a| check(spec, &a))
+            })
         })
 }
 

@@ -213,7 +213,7 @@ fn start_process(
     sy: u16,
 ) -> Result<Started, String> {
     let generation = next_generation();
-    let cmd = pane_command(shared, state, id, session, command, cwd);
+    let cmd = pane_command(state, id, session, command, cwd);
     let program = start_on_pty(cmd, sx, sy).map_err(|e| format!("create pane failed: {e}"))?;
     let PtyProgram {
         input,
@@ -275,7 +275,7 @@ pub fn start_on_pty(cmd: pty_process::Command, sx: u16, sy: u16) -> Result<PtyPr
 
 /// The environment a session's programs start with (tmux `environ_for_session`): the global
 /// and session environments, `default-terminal` as TERM, and tmux's `TMUX`.
-pub fn session_environment(shared: &Shared, state: &State, session: u32) -> Vec<(String, String)> {
+pub fn session_environment(state: &State, session: u32) -> Vec<(String, String)> {
     let idx = state.sessions.get(&session).map(|s| s.current).unwrap_or(0);
     let term = Some(state.option(session, idx, "default-terminal"))
         .filter(|t| !t.is_empty())
@@ -288,30 +288,12 @@ pub fn session_environment(shared: &Shared, state: &State, session: u32) -> Vec<
     for (name, var) in state.spawn_env.iter().flat_map(|e| e.iter()) {
         let _ = session_env.set(name, var.value.clone(), var.hidden);
     }
-    let mut environment = crate::environ::Environ::for_process(&state.environ, Some(&session_env));
-    environment.retain(|(k, _)| {
-        !["TERM", "TERM_PROGRAM", "TERM_PROGRAM_VERSION", "TMUX"].contains(&k.as_str())
-    });
-    environment.push(("TERM".to_string(), term));
-    environment.push(("TERM_PROGRAM".to_string(), "tmux".to_string()));
-    environment.push((
-        "TERM_PROGRAM_VERSION".to_string(),
-        crate::TMUX_VERSION.to_string(),
-    ));
-    let tmux = format!(
-        "{},{},{}",
-        shared.socket.display(),
-        std::process::id(),
-        session
-    );
-    environment.push(("TMUX".to_string(), tmux));
-    environment
+    state.environment_for(Some(&session_env), Some(term), Some(session))
 }
 
 /// The pane's program: `command` through `default-shell -c`, or that shell as a login shell,
 /// in `cwd` (or /), with the session's environment and tmux's `TMUX_PANE`.
 fn pane_command(
-    shared: &Shared,
     state: &State,
     id: u32,
     session: u32,
@@ -333,7 +315,7 @@ fn pane_command(
     };
     cmd.current_dir(dir)
         .env_clear()
-        .envs(session_environment(shared, state, session))
+        .envs(session_environment(state, session))
         .env("TMUX_PANE", format!("%{id}"))
 }
 

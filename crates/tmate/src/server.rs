@@ -330,7 +330,12 @@ async fn accept_opening(shared: &Shared, stream: &mut UnixStream) -> Accepted {
         Opening::Tmux { kind, version } if crate::tmux_client::may_serve(kind, version) => {
             // tmate 2.4 and tmux 3.3a both open with MSG_IDENTIFY_FLAGS: the next message
             // tells them apart.
-            match tokio::time::timeout(CLIENT_OPENING, next_imsg_header(stream, &opening)).await {
+            match tokio::time::timeout(
+                CLIENT_OPENING,
+                crate::tmux_client::second_header(stream, opening),
+            )
+            .await
+            {
                 Ok(Some(next)) if crate::tmux_client::serves(&next) => {
                     return Accepted::TmuxClient(next);
                 }
@@ -359,20 +364,6 @@ async fn accept_opening(shared: &Shared, stream: &mut UnixStream) -> Accepted {
     })
     .await;
     Accepted::Refused
-}
-
-/// Skip the data of the imsg whose header is `header` and read the next header.
-async fn next_imsg_header(
-    stream: &mut UnixStream,
-    header: &[u8; crate::handshake::HEADER],
-) -> Option<[u8; crate::handshake::HEADER]> {
-    use tokio::io::AsyncReadExt;
-    let len = usize::from(u16::from_le_bytes([header[4], header[5]]));
-    let mut data = vec![0u8; len.checked_sub(crate::handshake::HEADER)?];
-    stream.read_exact(&mut data).await.ok()?;
-    let mut next = [0u8; crate::handshake::HEADER];
-    stream.read_exact(&mut next).await.ok()?;
-    Some(next)
 }
 
 /// Our framing's STDERR + EXIT 1 for a client of another version of ours.
@@ -407,6 +398,18 @@ pub(crate) fn pane_of(shared: &Shared, tmux: &str, tmux_pane: &str) -> Option<u3
         .strip_prefix('%')
         .and_then(|p| p.parse().ok())
         .filter(|_| ours)
+}
+
+/// A variable of a client's environment as it sent it; empty when unset.
+pub(crate) fn env_value<'a>(env: &'a [(String, String)], name: &str) -> &'a str {
+    env.iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+/// [`pane_of`] from a client's environment (`$TMUX`, `$TMUX_PANE`).
+pub(crate) fn pane_in_env(shared: &Shared, env: &[(String, String)]) -> Option<u32> {
+    pane_of(shared, env_value(env, "TMUX"), env_value(env, "TMUX_PANE"))
 }
 
 /// A client's `$TMUX` (`socket,pid,session`) names this server process.

@@ -745,34 +745,45 @@ pub struct Marked {
 }
 
 impl State {
-    /// The environment of a job the server runs (run-shell, if-shell, `#()`, pipe-pane,
-    /// copy-pipe), as tmux 3.3a's `job_run` makes it with `environ_for_session`: the global
-    /// environment (`set-environment -g` included) overlaid by the session's, without hidden
-    /// or removed variables; once the start-up config has run, `TERM` (`default-terminal`),
-    /// `TERM_PROGRAM` and `TERM_PROGRAM_VERSION`; and `TMUX` naming this server.
+    /// The environment of a job the server runs (run-shell, if-shell, `#()`, copy-pipe), as
+    /// tmux 3.3a's `job_run` makes it: [`State::environment_for`] the session, with `TERM`
+    /// only once the start-up config has run.
     pub fn job_environment(&self, session: Option<u32>) -> Vec<(String, String)> {
         let session_env = session
             .and_then(|s| self.sessions.get(&s))
             .map(|s| &s.environ);
+        let term = self.config_finished.then(|| {
+            self.options
+                .get(crate::options::Scope::Server, "default-terminal")
+                .unwrap_or("screen")
+                .to_string()
+        });
+        self.environment_for(session_env, term, session)
+    }
+
+    /// tmux 3.3a's `environ_for_session` then `environ_push`: the global environment
+    /// (`set-environment -g` included) overlaid by `session_env`, without hidden or removed
+    /// variables; with a `term`, `TERM`, `TERM_PROGRAM=tmux` and `TERM_PROGRAM_VERSION`; and
+    /// `$TMUX` naming this server and the session (`-1` for none).
+    pub fn environment_for(
+        &self,
+        session_env: Option<&crate::environ::Environ>,
+        term: Option<String>,
+        session: Option<u32>,
+    ) -> Vec<(String, String)> {
         let mut env = crate::environ::Environ::for_process(&self.environ, session_env);
-        if self.config_finished {
-            let term = self
-                .options
-                .get(crate::options::Scope::Server, "default-terminal");
-            let mut set = |name: &str, value: String| {
-                env.retain(|(k, _)| k != name);
-                env.push((name.to_string(), value));
-            };
-            set("TERM", term.unwrap_or("screen").to_string());
+        let mut set = |name: &str, value: String| {
+            env.retain(|(k, _)| k != name);
+            env.push((name.to_string(), value));
+        };
+        if let Some(term) = term {
+            set("TERM", term);
             set("TERM_PROGRAM", "tmux".to_string());
             set("TERM_PROGRAM_VERSION", crate::TMUX_VERSION.to_string());
         }
-        env.retain(|(k, _)| k != "TMUX");
         let index = session.map_or_else(|| "-1".to_string(), |s| s.to_string());
-        env.push((
-            "TMUX".to_string(),
-            format!("{},{},{}", self.socket_path, std::process::id(), index),
-        ));
+        let pid = std::process::id();
+        set("TMUX", format!("{},{pid},{index}", self.socket_path));
         env
     }
 

@@ -95,15 +95,6 @@ pub async fn serve(shared: &Arc<Shared>, mut stream: UnixStream, opening: [u8; H
         sink.exit(1).await;
         return;
     }
-    let var = |name: &str| {
-        request
-            .env
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    let (tmux, tmux_pane) = (var("TMUX"), var("TMUX_PANE"));
     // `load-buffer -`, `source-file -`: the client's standard input, asked for as tmux's
     // server asks (`file_read` of `-`) before the command runs.
     let stdin = if crate::client::reads_stdin(&request.argv) {
@@ -120,10 +111,10 @@ pub async fn serve(shared: &Arc<Shared>, mut stream: UnixStream, opening: [u8; H
     } else {
         None
     };
-    crate::server::wait_unless_ours(shared, &tmux).await;
+    crate::server::wait_unless_ours(shared, crate::server::env_value(&request.env, "TMUX")).await;
     let info = ClientInfo {
         cwd: request.cwd.clone(),
-        pane: crate::server::pane_of(shared, &tmux, &tmux_pane),
+        pane: crate::server::pane_in_env(shared, &request.env),
         cols: 80,
         rows: 24,
         // No terminal of its own reaches us: commands that would attach fail as they do
@@ -157,29 +148,15 @@ fn refusal(request: &Request, shared: &Shared) -> Option<String> {
             shared.socket.display()
         ));
     }
-    let attaches = tmate_proto::command::split_commands(&request.argv)
-        .iter()
-        .filter_map(|c| c.split_first())
-        .any(|(name, rest)| {
-            let Ok(spec) = tmate_proto::command::find(name) else {
-                return false;
-            };
-            let detached = tmate_proto::command::Args::parse(spec, rest).is_ok_and(|a| a.has('d'));
-            spec.name == "attach-session" || (spec.name == "new-session" && !detached)
-        });
+    let attaches = crate::client::any_command(&request.argv, |spec, args| {
+        spec.name == "attach-session" || (spec.name == "new-session" && !args.has('d'))
+    });
     if !attaches {
         return None;
     }
     // From inside one of our panes tmux's own words fit: with $TMUX unset, `tmux` starts a
     // tmux server of its own there.
-    let var = |name: &str| {
-        request
-            .env
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
-    if crate::server::pane_of(shared, var("TMUX"), var("TMUX_PANE")).is_some() {
+    if crate::server::pane_in_env(shared, &request.env).is_some() {
         return Some("sessions should be nested with care, unset $TMUX to force".into());
     }
     Some(attach_refusal(shared))
@@ -227,6 +204,15 @@ async fn read_imsg(stream: &mut UnixStream) -> Option<(u32, Vec<u8>)> {
     let mut header = [0u8; HEADER];
     stream.read_exact(&mut header).await.ok()?;
     imsg_data(stream, header).await
+}
+
+/// Past the first imsg (whose `header` was read) to the second one's header, which tells a
+/// tmux 3.2+ client from tmate 2.4's ([`serves`]).
+pub async fn second_header(stream: &mut UnixStream, first: [u8; HEADER]) -> Option<[u8; HEADER]> {
+    imsg_data(stream, first).await?;
+    let mut next = [0u8; HEADER];
+    stream.read_exact(&mut next).await.ok()?;
+    Some(next)
 }
 
 /// The data of the imsg whose `header` was read; `None` for a bad length or a closed

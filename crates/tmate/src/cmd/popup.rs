@@ -46,7 +46,7 @@ pub fn display_popup(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -
             .map(|s| s.path.clone())
             .unwrap_or_default(),
     };
-    let mut env = crate::process::session_environment(ctx.shared, state, t.session);
+    let mut env = crate::process::session_environment(state, t.session);
     for assignment in args.get_all('e') {
         if let Some((name, value)) = assignment.split_once('=') {
             env.retain(|(k, _)| k != name);

@@ -200,13 +200,7 @@ fn nested(ctx: &Ctx<'_>, state: &State) -> bool {
     let Some(env) = &ctx.client.env else {
         return false;
     };
-    let var = |name: &str| {
-        env.iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    };
-    crate::server::pane_of(ctx.shared, var("TMUX"), var("TMUX_PANE"))
-        .is_some_and(|p| state.panes.contains_key(&p))
+    crate::server::pane_in_env(ctx.shared, env).is_some_and(|p| state.panes.contains_key(&p))
 }
 
 pub fn attach(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {

@@ -52,7 +52,7 @@ pub fn start(shared: &Arc<Shared>, st: &mut State, client: u32, pane: u32, name:
             format!("{editor} {}", path.display()),
         ],
         cwd: std::env::temp_dir().to_string_lossy().into_owned(),
-        env: crate::process::session_environment(shared, st, sid),
+        env: crate::process::session_environment(st, sid),
     };
     let done = match crate::popup::open(shared, st, client, spec) {
         Ok(Some(done)) => done,
