@@ -39,7 +39,9 @@ pub fn connect_or_start(
     let lock_path = lock_path(socket);
     let lock = take_lock(&lock_path, Instant::now() + LOCK_WAIT).map_err(|e| failed(&e))?;
     if let Ok(stream) = UnixStream::connect(socket) {
-        // Another client started it while we waited for the lock.
+        // Another client started it while we waited for the lock. The file may be one this
+        // client created after that client removed its own: it goes too, or it stays behind.
+        remove_lock_file(&lock_path, &lock);
         return Ok(stream);
     }
     // Nobody answers: a socket file left is a dead server's.
@@ -53,10 +55,13 @@ pub fn connect_or_start(
     let forked = fork_server(listener, lock, config, serve);
     // The socket is served from now on (or nobody will serve it); waiting clients find out
     // when the lock goes.
-    let _ = std::fs::remove_file(&lock_path);
-    if let Err(e) = forked.map(drop) {
-        let _ = std::fs::remove_file(socket);
-        return Err(failed(&e));
+    match forked {
+        Ok(lock) => remove_lock_file(&lock_path, &lock),
+        Err(e) => {
+            let _ = std::fs::remove_file(&lock_path);
+            let _ = std::fs::remove_file(socket);
+            return Err(failed(&e));
+        }
     }
     // The socket listens already (the server holds it): this connection waits in its queue
     // until the server accepts.
@@ -145,6 +150,19 @@ fn lock_path(socket: &Path) -> PathBuf {
     let mut name = socket.as_os_str().to_os_string();
     name.push(".lock");
     PathBuf::from(name)
+}
+
+/// Remove the lock file at `path` while its lock is held, if it is still the file `lock` holds
+/// (a client that took the lock on an already removed file must not remove a newer one, which
+/// another client may be holding).
+fn remove_lock_file(path: &Path, lock: &OwnedFd) {
+    let same = match (rustix::fs::stat(path), rustix::fs::fstat(lock)) {
+        (Ok(named), Ok(held)) => named.st_dev == held.st_dev && named.st_ino == held.st_ino,
+        _ => false,
+    };
+    if same {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// Hold an exclusive `flock` on `path` (created 0600), waiting at most until `deadline`.
