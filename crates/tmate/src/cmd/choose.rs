@@ -1,5 +1,5 @@
 //! The commands that start tree modes (tmux 3.3a `cmd-choose-tree.c`, `cmd-find-window.c`):
-//! choose-tree, choose-buffer, choose-client, tmate 2.4's choose-window and choose-session,
+//! choose-tree, choose-buffer, choose-client, customize-mode, tmate 2.4's choose-window and choose-session,
 //! find-window; and switch-client, the default choose-tree template (it moves the client to
 //! the chosen session, window and pane).
 
@@ -91,6 +91,13 @@ pub fn choose_client(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) 
         crate::tree::CLIENT_FORMAT,
         crate::tree::CLIENT_COMMAND,
     );
+    crate::tree::enter(state, t.pane, s);
+    Ok(CmdResult::default())
+}
+
+/// customize-mode: the options and key tables in a tree (`-F -f -N -Z`).
+pub fn customize_mode(_ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> CmdOutcome {
+    let s = settings(args, Kind::Customize, crate::tree::CUSTOMIZE_FORMAT, "");
     crate::tree::enter(state, t.pane, s);
     Ok(CmdResult::default())
 }

@@ -44,11 +44,7 @@ fn bind_checked(state: &mut State, args: &Args, check: bool) -> CmdOutcome {
         [line] => crate::parse::parse_line_grouped_in(&state.environ, line)?,
         _ => split_commands(words),
     };
-    // tmux expands aliases when it parses the binding (list-keys shows the commands).
-    let commands = super::expand_aliases(state, &commands)?;
-    if check {
-        super::check_list(&commands, 0)?;
-    }
+    let commands = built_commands(state, commands, check)?;
     let binding = Binding {
         repeat: args.has('r'),
         commands,
@@ -60,6 +56,27 @@ fn bind_checked(state: &mut State, args: &Args, check: bool) -> CmdOutcome {
         None => state.key_notes.remove(&(table, key)),
     };
     Ok(CmdResult::default())
+}
+
+/// A binding's commands as tmux builds them: aliases expanded (list-keys shows the commands)
+/// and, with `check`, each checked as a command with its arguments.
+fn built_commands(
+    state: &State,
+    commands: Vec<Vec<String>>,
+    check: bool,
+) -> Result<Vec<Vec<String>>, String> {
+    let commands = super::expand_aliases(state, &commands)?;
+    if check {
+        super::check_list(&commands, 0)?;
+    }
+    Ok(commands)
+}
+
+/// A command line given for a binding (customize-mode's command prompt), built as
+/// `bind-key KEY 'LINE'` would build it.
+pub(crate) fn binding_commands(state: &State, line: &str) -> Result<Vec<Vec<String>>, String> {
+    let commands = crate::parse::parse_line_grouped_in(&state.environ, line)?;
+    built_commands(state, commands, true)
 }
 
 pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {

@@ -6,7 +6,7 @@ mod buffer;
 mod choose;
 mod client;
 mod environment;
-mod keys;
+pub(crate) mod keys;
 mod layout;
 mod link;
 mod listing;
@@ -173,6 +173,7 @@ const EXEC: &[(&str, Exec)] = &[
     ("choose-session", Plain(choose::choose_session)),
     ("choose-tree", OnTarget(choose::choose_tree)),
     ("choose-window", Plain(choose::choose_window)),
+    ("customize-mode", OnTarget(choose::customize_mode)),
     ("find-window", OnTarget(choose::find_window)),
     ("switch-client", Plain(choose::switch_client)),
     ("clear-history", OnTarget(buffer::clear_history)),

@@ -350,12 +350,18 @@ pub fn send_keys(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Target) -> Cm
     }
     // A tree mode takes the keys itself (tmux `window_pane_key` to the mode).
     if crate::tree::in_mode(state, t.pane) && !args.has('l') && !args.has('H') {
+        // The keys come from the target client (tmux's `cmdq_get_target_client`): the prompts
+        // and messages a mode opens show there, and its commands run as that client's.
+        let mut from = ctx.client.clone();
+        if from.attached.is_none() && !from.relay {
+            from.attached = super::client::current_client(ctx, state);
+        }
         for word in &args.rest {
             if !crate::tree::in_mode(state, t.pane) {
                 break;
             }
             if let Some(key) = KeyCode::parse(word) {
-                crate::tree::key(ctx.shared, state, ctx.client, t.pane, key);
+                crate::tree::key(ctx.shared, state, &from, t.pane, key);
             }
         }
         return Ok(CmdResult::default());

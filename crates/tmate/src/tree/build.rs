@@ -107,7 +107,10 @@ impl TreeMode {
             }
         }
         let rows = usize::from(self.screen.size().1);
-        self.height = if self.settings.preview {
+        self.height = if self.settings.preview && self.settings.kind == Kind::Customize {
+            // tmux's `window_customize_height`: twelve rows for the preview.
+            fixed_preview_height(rows, 12)
+        } else if self.settings.preview {
             preview_height(rows, self.lines.len())
         } else {
             rows
@@ -143,18 +146,19 @@ impl TreeMode {
             Kind::Tree => self.fill_tree(st, saved, filter),
             Kind::Buffer => self.fill_buffers(st, saved, filter),
             Kind::Client => self.fill_clients(st, saved, filter),
+            Kind::Customize => self.fill_customize(st, saved, filter),
         }
     }
 
     /// tmux `mode_tree_add`: a remembered item keeps its expanded (and, with its parent
     /// expanded, tagged) state.
-    fn add(
+    pub(super) fn add(
         &mut self,
         saved: &Saved,
         parent: Option<usize>,
         tag: Tag,
         name: String,
-        text: String,
+        text: Option<String>,
         expanded: bool,
     ) -> Option<usize> {
         if self.items.len() >= MAX_ITEMS {
@@ -173,11 +177,13 @@ impl TreeMode {
             parent,
             children: Vec::new(),
             name,
-            text: Some(text),
+            text,
             expanded,
             tagged,
             line: 0,
             key: None,
+            no_tag: false,
+            as_parent: false,
         });
         match parent.and_then(|p| self.items.get_mut(p)) {
             Some(p) => p.children.push(id),
@@ -234,7 +240,7 @@ impl TreeMode {
             None,
             Tag::Session(sid),
             s.name.clone(),
-            text,
+            Some(text),
             expanded,
         ) else {
             return;
@@ -291,7 +297,7 @@ impl TreeMode {
             Some(parent),
             Tag::Window(sid, idx),
             idx.to_string(),
-            text,
+            Some(text),
             expanded,
         ) else {
             return false;
@@ -347,7 +353,7 @@ impl TreeMode {
                 Some(item),
                 Tag::Pane(pane),
                 n.to_string(),
-                text,
+                Some(text),
                 true,
             );
         }
@@ -383,7 +389,7 @@ impl TreeMode {
                     None,
                     Tag::Buffer(b.name.clone()),
                     b.name.clone(),
-                    text,
+                    Some(text),
                     true,
                 );
             }
@@ -421,7 +427,7 @@ impl TreeMode {
                     None,
                     Tag::Client(*id),
                     client_name(st, *id),
-                    text,
+                    Some(text),
                     true,
                 );
             }
@@ -495,11 +501,24 @@ impl TreeMode {
                 let sid = st.clients.get(id)?.session;
                 (ctx_of(st, sid, None, None), client_vars(st, *id))
             }
+            _ => {
+                let (sid, idx, pane) = self.origin;
+                (ctx_of(st, sid, Some(idx), Some(pane)), Vec::new())
+            }
         };
         vars.push(("line".into(), n.to_string()));
         let text = with_vars(vars, || crate::format::expand(st, ctx, format));
         KeyCode::parse(&text).filter(|k| *k != KeyCode::NONE)
     }
+}
+
+/// tmux `mode_tree_set_height` with a height callback asking for `preview` rows.
+fn fixed_preview_height(rows: usize, preview: usize) -> usize {
+    let h = if preview < rows { rows - preview } else { rows };
+    if h < 10 || rows.saturating_sub(h) < 2 {
+        return rows;
+    }
+    h
 }
 
 /// tmux `mode_tree_set_height` without a height callback.
@@ -552,7 +571,8 @@ pub(super) fn matches(st: &State, item: &Item, search: &str) -> bool {
                     !needle.is_empty() && b.data.windows(needle.len()).any(|w| w == needle)
                 })
         }
-        Tag::Client(_) => item.name.contains(search),
+        // Client and customize-mode items: by name (tmux with no search callback).
+        _ => item.name.contains(search),
     }
 }
 

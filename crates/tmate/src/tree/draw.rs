@@ -11,7 +11,7 @@ use super::{Tag, TreeMode};
 use crate::state::State;
 
 /// A screen being drawn.
-struct Canvas {
+pub(super) struct Canvas {
     cols: usize,
     rows: usize,
     cells: Vec<Cell>,
@@ -37,7 +37,7 @@ impl Canvas {
 
     /// Text from (x, y) in `style`, at most `max` cells; returns the cells used. Control
     /// characters are dropped, a wide character that does not fit ends the text.
-    fn text(&mut self, x: usize, y: usize, s: &str, style: Style, max: usize) -> usize {
+    pub(super) fn text(&mut self, x: usize, y: usize, s: &str, style: Style, max: usize) -> usize {
         let mut used = 0;
         for ch in s.chars() {
             let w = ch.width().unwrap_or(0);
@@ -57,17 +57,22 @@ impl Canvas {
         used
     }
 
-    /// tmux `format_draw` for item texts: `#[...]` changes the style, `##` is `#`.
+    /// tmux `format_draw` for item texts: `#[...]` changes the style (after `#[ignore]` it
+    /// is text), `##` is `#`.
     fn format_text(&mut self, x: usize, y: usize, s: &str, base: Style, max: usize) -> usize {
         let mut style = base;
         let mut used = 0;
         let mut rest = s;
+        let mut ignore = false;
         while !rest.is_empty() && used < max {
-            if let Some(after) = rest.strip_prefix("#[")
+            if !ignore
+                && let Some(after) = rest.strip_prefix("#[")
                 && let Some(end) = after.find(']')
             {
                 let spec = after.get(..end).unwrap_or_default();
-                if let Some(st) = tmate_term::parse_style_over(spec, style, base) {
+                let (ignored, spec) = strip_ignore(spec);
+                ignore = ignored;
+                if let Some(st) = tmate_term::parse_style_over(&spec, style, base) {
                     style = st;
                 }
                 rest = after.get(end + 1..).unwrap_or_default();
@@ -89,7 +94,7 @@ impl Canvas {
         used
     }
 
-    fn fill_row(&mut self, y: usize, style: Style) {
+    pub(super) fn fill_row(&mut self, y: usize, style: Style) {
         for x in 0..self.cols {
             self.set(x, y, Cell::blank(style));
         }
@@ -208,6 +213,21 @@ impl Canvas {
     }
 }
 
+/// A style's `ignore` (tmux's STYLE_IGNORE: the rest of the text is not parsed for styles)
+/// taken out of it, and whether it was there.
+fn strip_ignore(spec: &str) -> (bool, String) {
+    let mut ignore = false;
+    let kept: Vec<&str> = spec
+        .split([',', ' '])
+        .filter(|word| {
+            let is = word.eq_ignore_ascii_case("ignore");
+            ignore |= is;
+            !is && !word.eq_ignore_ascii_case("noignore")
+        })
+        .collect();
+    (ignore, kept.join(","))
+}
+
 /// The window's `mode-style` (tmux's default when it does not parse).
 fn mode_style(st: &State, sid: u32, idx: u32) -> Style {
     tmate_term::parse_style(&st.option(sid, idx, "mode-style")).unwrap_or(tmate_term::MODE_STYLE)
@@ -301,28 +321,31 @@ fn draw_preview(mode: &mut TreeMode, st: &State, c: &mut Canvas) {
     if !mode.settings.preview || sy <= 4 || h <= 4 || sy - h <= 4 || w <= 4 {
         return;
     }
-    let Some(item) = mode.current_item().cloned() else {
+    let Some(mut item) = mode.current_item().cloned() else {
         return;
     };
+    // A line drawn as its parent previews the parent, under its name.
+    if item.as_parent
+        && let Some(parent) = item.parent.and_then(|p| mode.items.get(p))
+    {
+        item = parent.clone();
+    }
     let (sid, idx, _) = mode.origin;
     let gc = mode_style(st, sid, idx);
     c.frame(0, h, w, sy - h);
-    let sort = mode
-        .settings
-        .kind
-        .sorts()
-        .get(mode.sort)
-        .copied()
-        .unwrap_or("");
-    let title = format!(
-        " {} (sort: {sort}{})",
-        item.name,
-        if mode.settings.reversed {
-            ", reversed"
-        } else {
-            ""
-        }
-    );
+    let sorts = mode.settings.kind.sorts();
+    let title = match sorts.get(mode.sort) {
+        Some(sort) => format!(
+            " {} (sort: {sort}{})",
+            item.name,
+            if mode.settings.reversed {
+                ", reversed"
+            } else {
+                ""
+            }
+        ),
+        None => format!(" {}", item.name),
+    };
     if w - 2 >= title.len() {
         let mut x = 1 + c.text(1, h, &title, Style::default(), w - 2);
         let n = if mode.no_matches { 10 } else { 6 };
@@ -352,6 +375,7 @@ fn draw_preview(mode: &mut TreeMode, st: &State, c: &mut Canvas) {
         }
         Tag::Buffer(name) => buffer_preview(st, c, name, (2, h + 1, bx, by)),
         Tag::Client(id) => client_preview(st, c, *id, (2, h + 1, bx, by)),
+        _ => super::customize::preview(mode, st, c, &item, (2, h + 1, bx, by)),
     }
 }
 

@@ -50,6 +50,18 @@ const CLIENT: &[(&str, &str)] = &[
     ("Cancel", "q"),
 ];
 
+/// tmux's `window_customize_menu_items`.
+const CUSTOMIZE: &[(&str, &str)] = &[
+    ("Select", "Enter"),
+    ("Expand", "Right"),
+    ("", ""),
+    ("Tag", "t"),
+    ("Tag All", "C-t"),
+    ("Tag None", "T"),
+    ("", ""),
+    ("Cancel", "q"),
+];
+
 /// tmux's `mode_tree_menu_items`, for a click outside the list.
 const OUTSIDE: &[(&str, &str)] = &[
     ("Scroll Left", "<"),
@@ -74,6 +86,7 @@ pub(super) fn request(
             Kind::Tree => TREE,
             Kind::Buffer => BUFFER,
             Kind::Client => CLIENT,
+            Kind::Customize => CUSTOMIZE,
         }
     };
     let title = if outside {

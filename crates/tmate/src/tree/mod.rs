@@ -1,17 +1,21 @@
-//! Tree modes on a pane (tmux 3.3a `mode-tree.c` with `window-tree.c`, `window-buffer.c` and
-//! `window-client.c`): choose-tree, choose-buffer and choose-client. The mode owns a screen of
+//! Tree modes on a pane (tmux 3.3a `mode-tree.c` with `window-tree.c`, `window-buffer.c`,
+//! `window-client.c` and `window-customize.c`): choose-tree, choose-buffer, choose-client and
+//! customize-mode (in `customize.rs`). The mode owns a screen of
 //! its own (a `PaneTerm` fed with the drawn rows) that replaces the pane's content for attached
 //! clients and the relay while the mode is on. Items are built in `build.rs`, drawn in
 //! `draw.rs`; keys and the prompts the mode opens are here.
 
 pub(crate) mod build;
+mod customize;
 mod draw;
 mod edit;
 mod menu;
+mod option_help;
 
 pub use build::{
     BUFFER_COMMAND, BUFFER_FORMAT, CLIENT_COMMAND, CLIENT_FORMAT, TREE_COMMAND, TREE_FORMAT,
 };
+pub use customize::CUSTOMIZE_FORMAT;
 
 use std::collections::HashMap;
 
@@ -23,12 +27,13 @@ use crate::modes::{ModeKind, Placed};
 use crate::server::{ClientInfo, Shared};
 use crate::state::State;
 
-/// Which mode: tmux's `tree-mode`, `buffer-mode` or `client-mode`.
+/// Which mode: tmux's `tree-mode`, `buffer-mode`, `client-mode` or `options-mode`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Tree,
     Buffer,
     Client,
+    Customize,
 }
 
 impl Kind {
@@ -38,6 +43,7 @@ impl Kind {
             Kind::Tree => "tree-mode",
             Kind::Buffer => "buffer-mode",
             Kind::Client => "client-mode",
+            Kind::Customize => "options-mode",
         }
     }
 
@@ -47,6 +53,7 @@ impl Kind {
             Kind::Tree => &["index", "name", "time"],
             Kind::Buffer => &["time", "name", "size"],
             Kind::Client => &["name", "size", "creation", "activity"],
+            Kind::Customize => &[],
         }
     }
 }
@@ -60,6 +67,14 @@ pub enum Tag {
     Pane(u32),
     Buffer(String),
     Client(u32),
+    /// customize-mode: a group of options (server, session, window and pane).
+    Group(u8),
+    /// customize-mode: an option of a group, or an item of an array option.
+    Option(u8, String, Option<u32>),
+    KeyTable(String),
+    /// customize-mode: a key of a table, and one of its field lines (command, note, repeat).
+    Key(String, KeyCode),
+    KeyField(String, KeyCode, u8),
 }
 
 /// Where choose-tree starts (tmux's `window_tree_type`): what is expanded and current.
@@ -83,6 +98,10 @@ struct Item {
     /// Its line in `lines` while shown.
     line: usize,
     key: Option<KeyCode>,
+    /// Never tagged (tmux `mode_tree_no_tag`).
+    no_tag: bool,
+    /// Previewed as its parent (tmux `mode_tree_draw_as_parent`).
+    as_parent: bool,
 }
 
 /// One shown line: an item at a depth.
@@ -135,6 +154,8 @@ pub struct TreeMode {
     first: bool,
     /// The target the mode started on (session, window index, pane): `H` goes back to it.
     origin: (u32, u32, u32),
+    /// customize-mode's own state.
+    customize: customize::Customize,
 }
 
 /// The window tree's side-by-side preview (tmux's `offset`, `left`, `right`, `start`, `end`,
@@ -203,6 +224,7 @@ pub fn enter(state: &mut State, pane: u32, settings: Settings) {
         zoomed_here,
         first: true,
         origin: (sid, idx, pane),
+        customize: customize::Customize::default(),
     };
     let Some(p) = state.panes.get_mut(&pane) else {
         return;
@@ -274,7 +296,7 @@ pub fn refresh(state: &mut State, pane: u32) {
         }
     }
     mode.build(state);
-    let ended = mode.lines.is_empty() && mode.settings.kind != Kind::Tree;
+    let ended = mode.lines.is_empty() && matches!(mode.settings.kind, Kind::Buffer | Kind::Client);
     let bytes = draw::render(&mut mode, state);
     let changed = bytes != mode.last;
     if changed {
@@ -327,6 +349,8 @@ enum After {
     Prompt(crate::prompt::Request),
     /// Edit this buffer in the `editor` (choose-buffer's `e`).
     Edit(String),
+    /// Run these commands and stay in the mode (customize-mode's changes).
+    Run(Vec<Vec<String>>),
 }
 
 /// A key for the pane's tree mode (tmux `window_pane_key` to the mode's key handler).
@@ -391,6 +415,10 @@ fn apply_after(
                 edit::start(shared, st, client, pane, &name);
             }
         }
+        After::Run(commands) => {
+            run_commands(shared, st, ctx, Ok(commands));
+            refresh(st, pane);
+        }
     }
 }
 
@@ -432,7 +460,8 @@ pub fn mouse(
         } else if mode.offset + y < mode.lines.len() {
             mode.current = mode.offset + y;
             if m.event == crate::mouse::DOUBLE_CLICK1 {
-                after = mode.choose(st);
+                // tmux hands the mode Enter.
+                after = mode.mode_key(st, pane, KeyCode::ENTER);
             }
         }
     }
@@ -446,7 +475,20 @@ pub fn mouse(
 /// `mode_tree_run_command` shows them.
 fn run_lines(shared: &std::sync::Arc<Shared>, st: &mut State, ctx: &ClientInfo, lines: &[String]) {
     for line in lines {
-        let r = match crate::parse::parse_line(line) {
+        run_commands(shared, st, ctx, crate::parse::parse_line(line));
+    }
+}
+
+/// Run a parsed command list (or show why there is none) as [`run_lines`] does.
+fn run_commands(
+    shared: &std::sync::Arc<Shared>,
+    st: &mut State,
+    ctx: &ClientInfo,
+    commands: Result<Vec<Vec<String>>, String>,
+) {
+    {
+        let r = match commands {
+            Ok(cmds) if cmds.is_empty() => return,
             Ok(cmds) => crate::cmd::run_list(shared, st, ctx, &cmds),
             Err(e) => CmdResult::error(e),
         };
@@ -477,6 +519,13 @@ pub enum ModePrompt {
     Command,
     KillCurrent,
     KillTagged,
+    /// customize-mode: a value for the option or key field the mode remembers.
+    Customize,
+    /// customize-mode's `d`, `D`, `u` and `U`.
+    ResetCurrent,
+    ResetTagged,
+    UnsetCurrent,
+    UnsetTagged,
 }
 
 /// A prompt's answer for the mode on `pane` (tmux's mode-tree and window-tree callbacks).
@@ -492,7 +541,16 @@ pub fn prompt_answer(
         return;
     };
     let mut commands = Vec::new();
+    let mut parsed = Ok(Vec::new());
+    let yes = answer.len() == 1 && answer.eq_ignore_ascii_case("y");
     match what {
+        ModePrompt::Customize => parsed = mode.customize_answer(st, answer),
+        ModePrompt::ResetCurrent | ModePrompt::ResetTagged if yes => {
+            parsed = Ok(mode.customize_change(st, true, what == ModePrompt::ResetTagged));
+        }
+        ModePrompt::UnsetCurrent | ModePrompt::UnsetTagged if yes => {
+            parsed = Ok(mode.customize_change(st, false, what == ModePrompt::UnsetTagged));
+        }
         ModePrompt::Filter => {
             mode.settings.filter = (!answer.is_empty()).then(|| answer.to_string());
         }
@@ -530,6 +588,7 @@ pub fn prompt_answer(
         p.put_tree(mode);
     }
     run_lines(shared, st, ctx, &commands);
+    run_commands(shared, st, ctx, parsed);
     refresh(st, pane);
     crate::hooks::drain(shared, st);
 }
@@ -540,7 +599,7 @@ fn kill(st: &mut State, tag: &Tag) {
         Tag::Session(sid) => st.remove_session(*sid),
         Tag::Window(sid, idx) => st.remove_window(*sid, *idx),
         Tag::Pane(id) => st.remove_pane(*id),
-        Tag::Buffer(_) | Tag::Client(_) => {}
+        _ => {}
     }
 }
 
@@ -704,7 +763,8 @@ impl TreeMode {
             .position(|l| self.items.get(l.item).is_some_and(|i| i.key == Some(k)))
         {
             self.current = choice;
-            return self.choose(st);
+            // tmux turns a choice key into Enter for the mode.
+            return self.mode_key(st, pane, KeyCode::ENTER);
         }
         if let Some(after) = self.tree_key(st, k) {
             return after;
@@ -750,7 +810,7 @@ impl TreeMode {
             _ if c == u64::from(b'T') => self.items.iter_mut().for_each(|i| i.tagged = false),
             0x14 => self.tag_all(),
             _ if c == u64::from(b'O') => {
-                self.sort = (self.sort + 1) % self.settings.kind.sorts().len();
+                self.sort = (self.sort + 1) % self.settings.kind.sorts().len().max(1);
                 self.build(st);
             }
             _ if c == u64::from(b'r') => {
@@ -793,6 +853,9 @@ impl TreeMode {
         let Some(cur) = self.lines.get(self.current).map(|l| l.item) else {
             return;
         };
+        if self.items.get(cur).is_some_and(|i| i.no_tag) {
+            return;
+        }
         let tagged = self.items.get(cur).is_some_and(|i| i.tagged);
         if !tagged {
             // Parents and children are never tagged together.
@@ -825,9 +888,13 @@ impl TreeMode {
     fn tag_all(&mut self) {
         let shown: Vec<usize> = self.lines.iter().map(|l| l.item).collect();
         for i in shown {
-            let top = self.items.get(i).is_some_and(|it| it.parent.is_none());
+            // Top items, or the children of items never tagged (tmux's `C-t`).
+            let tag = self.items.get(i).is_some_and(|it| match it.parent {
+                None => !it.no_tag,
+                Some(p) => self.items.get(p).is_some_and(|p| p.no_tag),
+            });
             if let Some(it) = self.items.get_mut(i) {
-                it.tagged = top;
+                it.tagged = tag;
             }
         }
     }
@@ -968,13 +1035,14 @@ impl TreeMode {
     /// The mode's own keys (window-tree, window-buffer, window-client).
     fn mode_key(&mut self, st: &mut State, pane: u32, k: KeyCode) -> After {
         let c = k.0;
-        if k == KeyCode::ENTER {
+        if k == KeyCode::ENTER && self.settings.kind != Kind::Customize {
             return self.choose(st);
         }
         match self.settings.kind {
             Kind::Tree => self.window_tree_key(st, pane, c),
             Kind::Buffer => self.buffer_key(st, c),
             Kind::Client => self.client_key(st, c),
+            Kind::Customize => self.customize_key(st, if k == KeyCode::ENTER { 13 } else { c }),
         }
     }
 
@@ -1180,6 +1248,7 @@ fn target_of(st: &State, tag: &Tag) -> Option<String> {
         }
         Tag::Buffer(name) => Some(name.clone()),
         Tag::Client(id) => Some(build::client_name(st, *id)),
+        _ => None,
     }
 }
 
