@@ -33,7 +33,7 @@ const GROUPS: [&str; 3] = ["Server Options", "Session Options", "Window & Pane O
 const MAX_TABLES: usize = 256;
 
 /// Where an option item's value lives (tmux's `window_customize_scope`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Place {
     Server,
     GlobalSession,
@@ -310,7 +310,10 @@ impl TreeMode {
             return;
         }
         let text = (!array).then(|| expand(&vars, &self.settings.format));
-        let tag = Tag::Option(group, name.to_string(), None);
+        // A user option's tag is its place too (tmux tags it by its entry, a new one where
+        // it is set anew: the current line goes back to the top then, as in tmux).
+        let user = def.is_none().then_some(place);
+        let tag = Tag::Option(group, name.to_string(), None, user);
         let Some(id) = self.add(saved, Some(top), tag.clone(), name.into(), text, false) else {
             return;
         };
@@ -324,7 +327,7 @@ impl TreeMode {
             vars.push(("option_name".into(), item_name.clone()));
             vars.push(("option_value".into(), item.clone()));
             let text = expand(&vars, &self.settings.format);
-            let tag = Tag::Option(group, name.to_string(), Some(index));
+            let tag = Tag::Option(group, name.to_string(), Some(index), None);
             if self
                 .add(saved, Some(id), tag.clone(), item_name, Some(text), true)
                 .is_none()
@@ -404,7 +407,7 @@ impl TreeMode {
     /// The option or key an item stands for.
     fn subject(&self, item: &Item) -> Option<Subject> {
         match &item.tag {
-            Tag::Option(_, name, index) => Some(Subject::Option {
+            Tag::Option(_, name, index, _) => Some(Subject::Option {
                 place: *self.customize.places.get(&item.tag)?,
                 name: name.clone(),
                 index: *index,
@@ -538,7 +541,8 @@ impl TreeMode {
         let value = place.lookup(st, name).map(|(v, _)| v).unwrap_or_default();
         let value = match (array, index) {
             (true, Some(i)) => options::array_items(&value).remove(&i).unwrap_or_default(),
-            (true, None) => options::array_values(&value).collect::<Vec<_>>().join(" "),
+            // tmux 3.3a starts a new item's prompt empty.
+            (true, None) => String::new(),
             (false, _) => value,
         };
         self.customize.pending = Some(Pending::Option {

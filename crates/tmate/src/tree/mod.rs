@@ -69,8 +69,9 @@ pub enum Tag {
     Client(u32),
     /// customize-mode: a group of options (server, session, window and pane).
     Group(u8),
-    /// customize-mode: an option of a group, or an item of an array option.
-    Option(u8, String, Option<u32>),
+    /// customize-mode: an option of a group, or an item of an array option; a user option's
+    /// place.
+    Option(u8, String, Option<u32>, Option<customize::Place>),
     KeyTable(String),
     /// customize-mode: a key of a table, and one of its field lines (command, note, repeat).
     Key(String, KeyCode),
