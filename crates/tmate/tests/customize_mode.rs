@@ -224,6 +224,14 @@ async fn customize_mode_edits_key_bindings_as_tmux() {
         p.run_both(&key),
         "bind-key -T prefix C-b display-message hi\n"
     );
+    // A command that does not parse: tmux's error, the binding kept.
+    answer(&mut p, b"\r", "(C-b) display-message hi", "nosuchcmd").await;
+    p.status("the error", |r| r.starts_with("Unknown command: nosuchcmd"))
+        .await;
+    assert_eq!(
+        p.run_both(&key),
+        "bind-key -T prefix C-b display-message hi\n"
+    );
     // Its note, then its repeat flag.
     p.send(DOWN).await;
     answer(&mut p, b"\r", "(C-b) Send the prefix key", "my note").await;

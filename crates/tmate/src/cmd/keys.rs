@@ -72,13 +72,6 @@ fn built_commands(
     Ok(commands)
 }
 
-/// A command line given for a binding (customize-mode's command prompt), built as
-/// `bind-key KEY 'LINE'` would build it.
-pub(crate) fn binding_commands(state: &State, line: &str) -> Result<Vec<Vec<String>>, String> {
-    let commands = crate::parse::parse_line_grouped_in(&state.environ, line)?;
-    built_commands(state, commands, true)
-}
-
 pub fn unbind(_ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     let table = table_of(args);
     if args.has('T') && !state.keys.tables.contains_key(&table) {

@@ -6,7 +6,7 @@ mod buffer;
 mod choose;
 mod client;
 mod environment;
-pub(crate) mod keys;
+mod keys;
 mod layout;
 mod link;
 mod listing;

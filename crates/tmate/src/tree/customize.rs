@@ -1,8 +1,8 @@
 //! customize-mode (`C-b C`, tmux 3.3a `window-customize.c`): a tree of the options (server,
 //! session, window and pane, each shown where its value comes from) and the key tables, with
 //! a preview that describes the current one; keys set, toggle, unset and reset options and
-//! edit, unbind and reset key bindings. Option changes run as `set-option` commands (so they
-//! are checked and take effect as any other); bindings change in the key tables directly.
+//! edit, unbind and reset key bindings. Changes run as `set-option`, `bind-key` and
+//! `unbind-key` commands: checked and applied as any other, and mirrored to the relay.
 
 use std::collections::HashMap;
 
@@ -557,15 +557,15 @@ impl TreeMode {
     /// Enter on a key's field line (tmux `window_customize_set_key`): the repeat flag
     /// toggles, the command and note are asked for.
     fn set_key(&mut self, st: &mut State, table: &str, key: KeyCode, field: u8) -> After {
-        let Some(binding) = st.keys.tables.get_mut(table).and_then(|t| t.get_mut(&key)) else {
+        let Some(binding) = st.keys.lookup(table, key) else {
             return After::Redraw;
         };
         let prompt = format!("({}) ", key.name());
         match field {
             2 => {
-                binding.repeat = !binding.repeat;
-                self.build(st);
-                After::Redraw
+                let commands = crate::bindings::print_commands_with(&binding.commands, " ; ");
+                let note = st.key_notes.get(&(table.to_string(), key)).cloned();
+                After::Run(vec![rebind(table, key, !binding.repeat, note, commands)])
             }
             0 => {
                 let value = crate::bindings::print_commands_with(&binding.commands, " ; ");
@@ -621,17 +621,24 @@ impl TreeMode {
                 Ok(vec![args])
             }
             Pending::Command(table, key) => {
-                let commands = crate::cmd::keys::binding_commands(st, answer)?;
-                if let Some(b) = st.keys.tables.get_mut(&table).and_then(|t| t.get_mut(&key)) {
-                    b.commands = commands;
-                }
-                Ok(Vec::new())
+                let Some(b) = st.keys.lookup(&table, key) else {
+                    return Ok(Vec::new());
+                };
+                let note = st.key_notes.get(&(table.clone(), key)).cloned();
+                Ok(vec![rebind(&table, key, b.repeat, note, answer.into())])
             }
             Pending::Note(table, key) => {
-                if st.keys.lookup(&table, key).is_some() {
-                    st.key_notes.insert((table, key), answer.to_string());
-                }
-                Ok(Vec::new())
+                let Some(b) = st.keys.lookup(&table, key) else {
+                    return Ok(Vec::new());
+                };
+                let commands = crate::bindings::print_commands_with(&b.commands, " ; ");
+                Ok(vec![rebind(
+                    &table,
+                    key,
+                    b.repeat,
+                    Some(answer.into()),
+                    commands,
+                )])
             }
         }
     }
@@ -696,19 +703,15 @@ impl TreeMode {
                         self.collapse_to_parent(id);
                         self.up(false);
                     }
-                    match default.filter(|_| reset) {
-                        Some(binding) => {
-                            st.keys.bind(&table, key, binding);
-                            match crate::bindings::default_notes().remove(&(table.clone(), key)) {
-                                Some(n) => st.key_notes.insert((table, key), n),
-                                None => st.key_notes.remove(&(table, key)),
-                            };
+                    commands.push(match default.filter(|_| reset) {
+                        Some(d) => {
+                            let note =
+                                crate::bindings::default_notes().remove(&(table.clone(), key));
+                            let text = crate::bindings::print_commands_with(&d.commands, " ; ");
+                            rebind(&table, key, d.repeat, note, text)
                         }
-                        None => {
-                            st.keys.unbind(&table, key);
-                            st.key_notes.remove(&(table, key));
-                        }
-                    }
+                        None => vec!["unbind-key".into(), "-T".into(), table, key.name()],
+                    });
                 }
             }
         }
@@ -726,6 +729,27 @@ impl TreeMode {
             i.expanded = false;
         }
     }
+}
+
+/// The `bind-key` that binds `key` in `table` to a command line, with its repeat flag and
+/// note (key changes go as commands, as option changes do: checked as `bind-key` checks
+/// them, and mirrored to the relay as any binding).
+fn rebind(
+    table: &str,
+    key: KeyCode,
+    repeat: bool,
+    note: Option<String>,
+    commands: String,
+) -> Vec<String> {
+    let mut args = vec!["bind-key".to_string()];
+    if repeat {
+        args.push("-r".into());
+    }
+    if let Some(n) = note {
+        args.extend(["-N".into(), n]);
+    }
+    args.extend(["-T".into(), table.into(), key.name(), commands]);
+    args
 }
 
 /// A cursor writing text into the preview box as tmux's `screen_write_text` does: words
