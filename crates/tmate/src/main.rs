@@ -144,7 +144,11 @@ fn parse_args() -> Option<Cli> {
                 'C' => cli.control = cli.control.saturating_add(1).min(2),
                 'F' => cli.foreground = true,
                 'V' => {
-                    println!("tmate {}", env!("CARGO_PKG_VERSION"));
+                    // The tmux version whose commands we follow, in tmux's form: scripts and
+                    // plugins read `-V` to choose what to run (oh-my-tmux parses the number
+                    // after the name, tpm cuts the second word). Our own version shows in
+                    // `tmate -S SOCKET` mismatch messages.
+                    println!("tmate {}", tmate::TMUX_VERSION);
                     return None;
                 }
                 'S' | 'L' | 'f' | 'c' | 'k' | 'n' | 'r' | 'a' => {

@@ -47,9 +47,38 @@ pub fn spawn_pane(
     let mut term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
     term.set_alternate_screen(alternate);
     term.set_scroll_on_clear(scroll_on_clear);
-    let pane = new_pane(id, term, started, command, cwd);
+    let mut pane = new_pane(id, term, started, command, cwd);
+    pane.shell = default_shell(state, session);
     state.panes.insert(id, pane);
     Ok(id)
+}
+
+/// tmux's `parse_window_name`: the first word of a command line (inside a leading double
+/// quote, after `exec ` and leading spaces and dashes), trailing characters that are neither
+/// letters, digits nor punctuation dropped, a path's last part.
+pub fn parse_window_name(line: &str) -> String {
+    let mut name = line.strip_prefix('"').unwrap_or(line);
+    if let Some(quote) = name.find('"') {
+        name = name.get(..quote).unwrap_or_default();
+    }
+    name = name.strip_prefix("exec ").unwrap_or(name);
+    name = name.trim_start_matches([' ', '-']);
+    if let Some(space) = name.find(' ') {
+        name = name.get(..space).unwrap_or_default();
+    }
+    let mut kept: Vec<char> = name.chars().collect();
+    while kept.len() > 1
+        && kept
+            .last()
+            .is_some_and(|c| !c.is_ascii_alphanumeric() && !c.is_ascii_punctuation())
+    {
+        kept.pop();
+    }
+    let name: String = kept.into_iter().collect();
+    if name.starts_with('/') {
+        return crate::format::modifiers::basename(&name);
+    }
+    name
 }
 
 /// A pane around a started program and its terminal.
@@ -69,6 +98,7 @@ fn new_pane(
         dead: None,
         command: command.map(str::to_string),
         start_command: String::new(),
+        shell: String::new(),
         cwd: cwd.to_string(),
         generation: started.generation,
         modes: Vec::new(),
@@ -152,6 +182,7 @@ pub fn respawn_pane(
         .ok_or("no pane")?;
     let started = start_process(shared, state, pane, sid, command, cwd, sx, sy)?;
     let history = history_limit(state, sid);
+    let shell = default_shell(state, sid);
     let mut modes = 0;
     if let Some(p) = state.panes.get_mut(&pane) {
         // A fresh screen: tmux resets the pane's modes (copy mode ends).
@@ -165,6 +196,7 @@ pub fn respawn_pane(
         p.pid = started.pid;
         p.dead = None;
         p.command = command.map(str::to_string);
+        p.shell = shell;
         p.cwd = cwd.to_string();
         p.generation = started.generation;
     }
@@ -559,8 +591,27 @@ fn drawn_line(text: &str, width: u16) -> Vec<u8> {
 }
 
 impl Pane {
-    /// tmux `pane_current_command`: basename of the foreground process's argv[0].
+    /// tmux `pane_current_command`: basename of the foreground process's argv[0]; with no
+    /// process (a dead pane) the command it started with, else its shell, as tmux's
+    /// `format_cb_current_command` reads them through `parse_window_name`.
     pub fn current_command(&self) -> String {
+        // A dead pane's process may linger a moment (not yet reaped): tmux has closed it.
+        if self.dead.is_none() {
+            let running = self.running_command();
+            if !running.is_empty() {
+                return running;
+            }
+        }
+        let fallback = if self.start_command.is_empty() {
+            &self.shell
+        } else {
+            &self.start_command
+        };
+        parse_window_name(fallback)
+    }
+
+    /// Basename of the foreground process's argv[0] (empty when there is none).
+    fn running_command(&self) -> String {
         let pgrp = self
             .master
             .as_ref()
@@ -676,6 +727,20 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
     use tmate_term::PaneTerm;
+
+    #[test]
+    fn window_names_from_command_lines_as_tmux_parses_them() {
+        assert_eq!(parse_window_name("vim file.txt"), "vim");
+        assert_eq!(
+            parse_window_name("\"maximized... 2>/dev/null & \\\"x\\\"\""),
+            "maximized..."
+        );
+        assert_eq!(parse_window_name("exec /usr/bin/top -d 1"), "top");
+        assert_eq!(parse_window_name("  --bash"), "bash");
+        assert_eq!(parse_window_name("/bin/sh"), "sh");
+        assert_eq!(parse_window_name("caf\u{e9}\u{e9}"), "caf");
+        assert_eq!(parse_window_name(""), "");
+    }
 
     /// A pane whose "PTY" is the write end of a non-blocking pipe; returns the read end and
     /// the queue the writer task would drain.

@@ -30,6 +30,9 @@ pub struct Pane {
     /// That command as tmux prints it (`#{pane_start_command}`): each argument quoted as
     /// `args_escape` does, joined by spaces; empty for the shell.
     pub start_command: String,
+    /// The shell it was started with (`default-shell`), named by `#{pane_current_command}`
+    /// once it has no process and no start command (tmux's `wp->shell`).
+    pub shell: String,
     /// The directory it was started in (respawn-pane without -c starts there again).
     pub cwd: String,
     /// Which spawn the PTY tasks belong to; respawn-pane starts a new one in the same pane.

@@ -367,3 +367,56 @@ fn capture_pending_input() {
         ],
     );
 }
+
+/// A dead pane's `#{pane_current_command}` is the first word of the command it started with,
+/// else its shell (tmux's fallbacks through `parse_window_name`): oh-my-tmux finds its
+/// maximized pane by it.
+#[test]
+fn dead_panes_current_command_as_tmux() {
+    let (a, b) = pair_running(
+        &["-x", "80", "-y", "10", "exec cat"],
+        "#{pane_current_command}",
+        "cat",
+    );
+    for m in [&a, &b] {
+        m.run(&["set", "-g", "remain-on-exit", "on"]);
+        m.run(&[
+            "new-window",
+            "-d",
+            "-t",
+            "s:1",
+            "maximized... 2>/dev/null & exit 0",
+        ]);
+        m.run(&["new-window", "-d", "-t", "s:2", "exec /bin/true --flag"]);
+        m.run(&["new-window", "-d", "-t", "s:3"]);
+        m.run(&["send-keys", "-t", "s:3", "exit", "Enter"]);
+        for w in ["s:1", "s:2", "s:3"] {
+            m.wait_for(&["display", "-p", "-t", w, "#{pane_dead}"], "1", |s| {
+                s.trim_end() == "1"
+            });
+        }
+    }
+    compare_outcomes_on(
+        &a,
+        &b,
+        &[&[
+            "list-panes",
+            "-s",
+            "-F",
+            "#{pane_dead} #{pane_current_command}",
+        ]],
+    );
+}
+
+/// `-V` names the tmux version whose commands we follow, in tmux's form (scripts read it:
+/// oh-my-tmux parses the number after the name, tpm cuts the second word).
+#[test]
+fn version_flag_names_the_tmux_version() {
+    let out = Mux::tmate().run(&["-V"]);
+    assert_eq!(out, "tmate 3.3a\n");
+    let tmux = Mux::tmux().run(&["-V"]);
+    assert_eq!(
+        tmux.split_whitespace().nth(1),
+        out.split_whitespace().nth(1)
+    );
+}
