@@ -225,7 +225,4 @@ fn tell_clients(st: &mut State, sid: u32, idx: u32, current: bool, kind: Kind) {
             let _ = c.events.try_send(ClientEvent::Message(text.clone(), time));
         }
     }
-    if visual != "off" {
-        st.log_message(text);
-    }
 }

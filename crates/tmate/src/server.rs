@@ -55,6 +55,11 @@ pub struct ClientInfo {
     /// A command client's standard input, read to its end, when its command reads `-`
     /// (`load-buffer -`, `source-file -`); `None` for every other command and client.
     pub stdin: Option<Arc<Vec<u8>>>,
+    /// The key whose binding runs the commands (the message log's `key K:`).
+    pub key: Option<tmate_proto::KeyCode>,
+    /// A command client's process (its peer credentials), named `client-PID` in the message
+    /// log as tmux names it.
+    pub pid: Option<u32>,
 }
 
 /// The locked model; on release, its effects reach the panes' processes.
@@ -456,6 +461,12 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         }
         Accepted::Refused => return,
     }
+    // The message log names a command client by its process, as tmux (`client-PID`).
+    let pid = stream
+        .peer_cred()
+        .ok()
+        .and_then(|c| c.pid())
+        .and_then(|p| u32::try_from(p).ok());
     let first = tokio::time::timeout(CLIENT_OPENING, wire::read_frame(&mut stream)).await;
     let Ok(Ok(Some((kind::COMMAND, payload)))) = first else {
         return;
@@ -503,6 +514,8 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         env: Some(Arc::new(env)),
         relay: false,
         stdin,
+        key: None,
+        pid,
     };
     if control > 0 {
         crate::control::run(&shared, stream, info, argv, control).await;

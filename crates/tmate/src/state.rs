@@ -644,8 +644,11 @@ pub enum ClientEvent {
     /// detach-client -E: the client runs this shell command in its place (tmux MSG_EXEC):
     /// the command, then the shell to run it with.
     Exec(String, String),
-    /// Shown on the status line for this many milliseconds.
+    /// Shown on the status line for this many milliseconds (and logged for show-messages
+    /// as the client's, tmux's `CLIENT message: TEXT`).
     Message(String, u64),
+    /// A tmate note shown as a message; the log has it already, once for all clients.
+    Note(String, u64),
     /// A message whose `#[...]` markup is drawn (display-message; tmux draws other
     /// messages, such as errors, as plain text).
     /// With `true`, keys are ignored while it shows (display-message -N).
@@ -669,8 +672,19 @@ pub enum ClientEvent {
 
 /// Requests queued per attached client before new ones are dropped.
 pub const CLIENT_EVENTS: usize = 64;
-/// show-messages log entries kept (tmux `message-limit` bounds it further).
-pub const MESSAGE_LOG: usize = 1000;
+/// show-messages log entries kept at most, whatever `message-limit` says (it bounds the log
+/// further, as tmux's).
+pub const MESSAGE_LOG: usize = 10_000;
+
+/// One entry of the message log (tmux's `message_entry`).
+#[derive(Debug, Clone)]
+pub struct LoggedMessage {
+    pub text: String,
+    /// When it was logged, in seconds since the epoch (`#{message_time}`).
+    pub time: i64,
+    /// Its number from the server's start (`#{message_number}`).
+    pub number: u64,
+}
 
 /// Hook errors kept for the next new session; later ones are dropped.
 pub const MAX_HOOK_CAUSES: usize = 100;
@@ -689,8 +703,11 @@ pub struct State {
     pub key_notes: BTreeMap<(String, tmate_proto::KeyCode), String>,
     pub clients: BTreeMap<u32, ClientHandle>,
     next_client: u32,
-    /// show-messages: config errors and displayed messages, oldest first.
-    pub messages: VecDeque<String>,
+    /// show-messages: config errors, the commands run after the config (tmux 3.3a's
+    /// `cmdq_add_message`), the messages shown to clients and tmate's notes; oldest first.
+    pub messages: VecDeque<LoggedMessage>,
+    /// The next message's number.
+    pub next_message: u64,
     /// Errors from the start-up config (kept for `tmate -F`, which refuses to run with them).
     pub config_errors: Vec<String>,
     /// They went into the first session's view mode (tmux shows them once).
@@ -846,11 +863,44 @@ impl State {
         self.next_client
     }
 
-    pub fn log_message(&mut self, msg: String) {
-        if self.messages.len() >= MESSAGE_LOG {
+    /// Add to the message log (tmux `server_add_message`), keeping the last `message-limit`.
+    pub fn log_message(&mut self, text: String) {
+        let time = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        self.messages.push_back(LoggedMessage {
+            text,
+            time,
+            number: self.next_message,
+        });
+        self.next_message += 1;
+        let limit = self
+            .options
+            .get(crate::options::Scope::Server, "message-limit")
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(1000)
+            .min(MESSAGE_LOG);
+        while self.messages.len() > limit {
             self.messages.pop_front();
         }
-        self.messages.push_back(msg);
+    }
+
+    /// A client's name in the message log: its terminal when attached, else tmux's
+    /// `client-PID` for a command client.
+    pub fn client_log_name(&self, info: &crate::server::ClientInfo) -> Option<String> {
+        if let Some(c) = info.attached.and_then(|id| self.clients.get(&id)) {
+            return Some(c.name.clone());
+        }
+        let pid = info.pid?;
+        // A command client on a terminal is named by it, as tmux names a client by the
+        // terminal it identifies (its standard input's).
+        let terminal = info
+            .tty
+            .then(|| std::fs::read_link(format!("/proc/{pid}/fd/0")).ok())
+            .flatten()
+            .map(|p| p.to_string_lossy().into_owned())
+            .filter(|p| p.starts_with("/dev/"));
+        Some(terminal.unwrap_or_else(|| format!("client-{pid}")))
     }
 
     /// An option's value for a window of a session: local, then global (tmux's parent chain).

@@ -127,6 +127,13 @@ pub async fn serve(shared: &Arc<Shared>, mut stream: UnixStream, opening: [u8; H
         env: Some(Arc::new(request.env)),
         relay: false,
         stdin,
+        key: None,
+        pid: sink
+            .stream
+            .peer_cred()
+            .ok()
+            .and_then(|c| c.pid())
+            .and_then(|p| u32::try_from(p).ok()),
     };
     if crate::server::run_command_client(shared, &info, &request.argv, &mut sink)
         .await

@@ -1,7 +1,8 @@
 //! State that formats report, against tmux 3.3a: a pane's history memory, the alternate
 //! screen's saved cursor and OSC 7 path, alerts, `#{command}` and `#{current_file}`, session
-//! activity and attach times, and the variables of an attached client (its pid, terminal
-//! features, key table and prefix on its status line).
+//! activity and attach times, the variables of an attached client (its pid, terminal
+//! features, key table and prefix on its status line), a dead pane's command, `-V`, and the
+//! message log (show-messages).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -418,5 +419,47 @@ fn version_flag_names_the_tmux_version() {
     assert_eq!(
         tmux.split_whitespace().nth(1),
         out.split_whitespace().nth(1)
+    );
+}
+
+/// show-messages as tmux 3.3a: newest first, `HH:MM: ` before each, the commands run (a
+/// key's as `key K:`, a command client's under its name) and the messages clients showed.
+/// Client names and times differ between the two runs and are masked.
+#[tokio::test]
+async fn message_log_as_tmux() {
+    let config = "set -g status-right 'R'\nbind x display -d 0 'hi there'\n";
+    let mut p = Pair::start_shown(config, Some("cat")).await;
+    p.send(b"\x02x").await;
+    p.status("the message", |r| r.starts_with("hi there")).await;
+    let mask = |log: String| -> String {
+        log.lines()
+            .map(|l| {
+                let l = l.get(7..).unwrap_or_default();
+                l.split(' ')
+                    .map(|w| {
+                        if w.starts_with("client-") {
+                            "client-N"
+                        } else if w.starts_with("/dev/pts/") {
+                            "/dev/pts/N"
+                        } else {
+                            w
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let logs: Vec<String> = p
+        .muxes
+        .iter()
+        .map(|m| mask(m.run(&["show-messages"])))
+        .collect();
+    assert_eq!(logs[1], logs[0], "tmate (left) differs from tmux (right)");
+    assert!(
+        logs[0].starts_with("client-N command: show-messages\n/dev/pts/N message: hi there\n"),
+        "{}",
+        logs[0]
     );
 }

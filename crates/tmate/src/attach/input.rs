@@ -281,6 +281,11 @@ impl AttachedClient<'_> {
             }
             KeyOutcome::Prefix | KeyOutcome::Dropped => true,
             KeyOutcome::Run(commands) => {
+                // The binding's commands run for its key (the message log names it).
+                let ctx = ClientInfo {
+                    key: Some(key),
+                    ..ctx
+                };
                 self.run_commands(st, &ctx, &commands);
                 true
             }
@@ -338,7 +343,13 @@ impl AttachedClient<'_> {
             self.dispatch_key(st, key, current, active)
         };
         match outcome {
-            KeyOutcome::Run(commands) => self.run_commands(st, &ctx, &commands),
+            KeyOutcome::Run(commands) => {
+                let ctx = ClientInfo {
+                    key: Some(key),
+                    ..ctx
+                };
+                self.run_commands(st, &ctx, &commands);
+            }
             KeyOutcome::Pane => {
                 crate::clock_mode::leave(st, active);
             }
@@ -428,6 +439,7 @@ impl AttachedClient<'_> {
                     pane: Some(active),
                     attached: Some(self.id),
                     tty: true,
+                    key: Some(key),
                     ..self.info.clone()
                 };
                 self.run_commands(st, &ctx, &commands);

@@ -350,6 +350,17 @@ impl<'a> AttachedClient<'a> {
 
     /// Show a message for `ms` milliseconds (0: until a key clears it, as display-time 0 and
     /// display-message -d 0 do).
+    /// A message this client shows goes into the message log under its name (tmux's
+    /// `status_message_set`).
+    fn log_shown(&self, text: &str) {
+        let mut st = self.shared.lock();
+        let name = st
+            .clients
+            .get(&self.id)
+            .map_or_else(String::new, |c| c.name.clone());
+        st.log_message(format!("{name} message: {text}"));
+    }
+
     fn show_message(&mut self, text: String, ms: u64, markup: bool, ignore_keys: bool) {
         self.message_ignores_keys = ignore_keys;
         let shown = if ms == 0 {
@@ -571,10 +582,16 @@ impl<'a> AttachedClient<'a> {
                 Some(format!("{command}\0{shell}"))
             }
             Some(ClientEvent::Message(text, ms)) => {
+                self.log_shown(&text);
+                self.show_message(text, ms, false, false);
+                None
+            }
+            Some(ClientEvent::Note(text, ms)) => {
                 self.show_message(text, ms, false, false);
                 None
             }
             Some(ClientEvent::StyledMessage(text, ms, ignore_keys)) => {
+                self.log_shown(&text);
                 self.show_message(text, ms, true, ignore_keys);
                 None
             }

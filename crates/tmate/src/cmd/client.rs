@@ -242,10 +242,28 @@ impl Sourced {
     }
 }
 
-pub fn show_messages(_ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdOutcome {
-    let out = state.messages.iter().map(|m| format!("{m}\n")).collect();
+/// show-messages: the message log, newest first, each line as tmux 3.3a's template
+/// `#{t/p:message_time}: #{message_text}`.
+pub fn show_messages(ctx: &Ctx<'_>, state: &mut State, _args: &Args) -> CmdOutcome {
+    let at = super::resolve(ctx, state, None).map_or(crate::format::Ctx::NONE, |t| t.fmt());
+    let mut out = String::new();
+    for m in state.messages.iter().rev() {
+        let vars = vec![
+            ("message_text".to_string(), m.text.clone()),
+            ("message_number".into(), m.number.to_string()),
+            ("message_time".into(), m.time.to_string()),
+        ];
+        let line = crate::format::with_vars(vars, || {
+            crate::format::expand(state, at, SHOW_MESSAGES_TEMPLATE)
+        });
+        out.push_str(&line);
+        out.push('\n');
+    }
     output(out)
 }
+
+/// tmux 3.3a's SHOW_MESSAGES_TEMPLATE.
+const SHOW_MESSAGES_TEMPLATE: &str = "#{t/p:message_time}: #{message_text}";
 
 pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>) -> CmdOutcome {
     let default = "[#{session_name}] #{window_index}:#{window_name}, current pane #{pane_index} - (%H:%M %d-%b-%y)";
@@ -289,6 +307,7 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>)
             .map(|(id, _)| *id)
             .collect(),
     };
+    // Each client logs the message as it shows it (tmux's `status_message_set`).
     for c in targets {
         send(
             state,
@@ -296,6 +315,5 @@ pub fn display(ctx: &Ctx<'_>, state: &mut State, args: &Args, t: Option<Target>)
             ClientEvent::StyledMessage(text.clone(), time, args.has('N')),
         );
     }
-    state.log_message(text);
     Ok(CmdResult::default())
 }

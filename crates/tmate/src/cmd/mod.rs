@@ -360,6 +360,21 @@ pub fn check_list(commands: &[Vec<String>], depth: usize) -> Result<(), String> 
     Ok(())
 }
 
+/// A command about to run, in the message log as tmux 3.3a's `cmdq_add_message` puts it:
+/// `CLIENT key KEY: COMMAND` for a binding, `CLIENT command: COMMAND`, or `command:
+/// COMMAND` with no client (hooks and jobs of the server's own).
+fn log_command(state: &mut State, client: &ClientInfo, words: &[String]) {
+    let line = crate::bindings::print_commands(std::slice::from_ref(&words.to_vec()));
+    let text = match (state.client_log_name(client), client.key) {
+        (Some(name), Some(key)) if client.attached.is_some() => {
+            format!("{name} key {}: {line}", key.name())
+        }
+        (Some(name), _) => format!("{name} command: {line}"),
+        (None, _) => format!("command: {line}"),
+    };
+    state.log_message(text);
+}
+
 /// Run commands in order. Output accumulates; an error stops the rest of its group (the
 /// whole list when it has no group breaks), like tmux.
 pub fn run_list(
@@ -388,6 +403,9 @@ pub fn run_list(
         }
         let r = match find(name).and_then(|e| Args::parse(e.spec, rest).map(|a| (e, a))) {
             Ok((entry, args)) => {
+                if state.config_finished {
+                    log_command(state, client, &args.to_words(entry.spec.name));
+                }
                 // Its formats see the command's name and the client a binding runs for.
                 let mut r = crate::format::with_client(ctx.client.attached, || {
                     crate::format::with_command(entry.spec.name, || entry.run(&ctx, state, &args))

@@ -50,9 +50,7 @@ fn show_with_status(state: &mut State, text: String, status: String) {
         .and_then(|v| v.parse().ok())
         .unwrap_or(15_000);
     for c in state.clients.values() {
-        let _ = c
-            .events
-            .try_send(ClientEvent::Message(status.clone(), time));
+        let _ = c.events.try_send(ClientEvent::Note(status.clone(), time));
     }
     state.log_message(format!("[tmate] {text}"));
     // tmate 2.4's `tmate_status_message_session`: the first session's active pane, when it
