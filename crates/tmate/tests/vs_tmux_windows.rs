@@ -1089,3 +1089,53 @@ fn split_sizes_and_index_targets_match_tmux() {
         &["list-windows", "-t", "work", "-F", WINDOWS],
     ]);
 }
+
+/// list-panes takes a window target as tmux's CMD_FIND_WINDOW: from inside a pane, `-t 1`
+/// is window 1 of the current session, else the session named `1` (tmux-sessionist's
+/// promote-pane lists a new session's panes so); it used to be pane 1 of the current window.
+#[test]
+fn list_panes_target_is_a_window_or_a_session() {
+    let muxes = [Mux::tmux(), Mux::tmate()];
+    let mut outputs = Vec::new();
+    for m in &muxes {
+        m.run(&["new-session", "-d", "-s", "main", "-x", "80", "-y", "24"]);
+        m.run(&["split-window", "-h", "-t", "main:0"]);
+        m.run(&["new-session", "-d", "-s", "1"]);
+        let tmux = m.run(&["display", "-p", "-t", "main:0.0", "#{socket_path},#{pid},0"]);
+        let pane = m.run(&["display", "-p", "-t", "main:0.0", "#{pane_id}"]);
+        let inside = |args: &[&str]| {
+            let out = m
+                .command(args)
+                .env("TMUX", tmux.trim_end())
+                .env("TMUX_PANE", pane.trim_end())
+                .output()
+                .unwrap();
+            format!(
+                "{}{}{:?}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr),
+                out.status.code()
+            )
+        };
+        let f = "#{session_name}:#{window_index}.#{pane_index}";
+        outputs.push(
+            [
+                inside(&["list-panes", "-t", "1", "-F", f]),
+                inside(&["list-panes", "-t", "0", "-F", f]),
+                inside(&["list-panes", "-t", "9", "-F", f]),
+                inside(&["list-panes", "-s", "-t", "1", "-F", f]),
+            ]
+            .join("|"),
+        );
+        m.run(&["kill-server"]);
+    }
+    assert_eq!(
+        outputs[1], outputs[0],
+        "tmate (left) differs from tmux (right)"
+    );
+    assert!(
+        outputs[0].starts_with("1:0.0\nSome(0)|main:0.0\nmain:0.1\n"),
+        "{}",
+        outputs[0]
+    );
+}

@@ -3,7 +3,7 @@
 
 use tmate_proto::{KeyCode, pane_key_bytes};
 
-use super::{Args, CmdOutcome, CmdResult, Ctx, Target, fail, output, resolve};
+use super::{Args, CmdOutcome, CmdResult, Ctx, Find, Target, fail, output, resolve_as};
 use crate::format;
 use crate::layout::{Dir, Geometry, SplitHow};
 use crate::process::spawn_pane;
@@ -275,7 +275,9 @@ pub fn list(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutcome {
     } else {
         LIST_PANES_TEMPLATE
     });
-    let t = resolve(ctx, state, args.get('t'))?;
+    // A window target (tmux CMD_FIND_WINDOW): `-t 1` is window 1, else session `1`, never
+    // pane 1 of the current window.
+    let t = resolve_as(ctx, state, args.get('t'), Find::Window)?;
     let windows: Vec<(u32, u32)> = if args.has('a') {
         super::listing::sessions_by_name(state)
             .into_iter()
