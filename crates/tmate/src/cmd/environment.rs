@@ -30,7 +30,7 @@ pub fn set_environment(ctx: &Ctx<'_>, state: &mut State, args: &Args) -> CmdOutc
     environ::check_name(name)?;
     let value = args.rest.get(1).map(|v| {
         if args.has('F') {
-            let target = super::resolve(ctx, state, args.get('t'))
+            let target = resolve_as(ctx, state, args.get('t'), Find::Session)
                 .ok()
                 .map_or(crate::format::Ctx::NONE, super::Target::fmt);
             crate::format::expand(state, target, v)
