@@ -71,6 +71,20 @@ impl Pair {
             c.wait_for(what, |c| check(&c.last_row())).await;
         }
         let rows = self.clients[0].rows();
+        // A client seen satisfying `check` may be mid-frame when the other one is (tmux
+        // clears the screen before drawing it again): wait until both rows hold and agree,
+        // then compare (failing with both screens once the deadline passes).
+        let deadline = Instant::now() + crate::common::DEADLINE;
+        while Instant::now() < deadline {
+            let agree =
+                self.clients[0].styled_row(rows - 1) == self.clients[1].styled_row(rows - 1);
+            if agree && self.clients.iter().all(|c| check(&c.last_row())) {
+                break;
+            }
+            for c in &mut self.clients {
+                c.pump(Duration::from_millis(50)).await;
+            }
+        }
         self.same_rows(rows - 1..rows, what);
         self.clients[1].last_row()
     }
