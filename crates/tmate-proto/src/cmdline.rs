@@ -53,6 +53,16 @@ pub fn plain_word(word: &str) -> String {
 /// Longest `~user` name (tmux's buffer less its terminator).
 const MAX_USER_NAME: usize = 1022;
 
+/// The quoting the last character of a word was read in (tmux's `last` in `yylex_token`):
+/// `~` is expanded only where this differs from the quoting it is read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Quoting {
+    Start,
+    None,
+    Double,
+    Single,
+}
+
 /// Split one command line into commands of words. `env` gives `$NAME` (and `HOME` for `~`,
 /// and for `~user` the key `~user`: that user's home directory); the relay passes one that
 /// knows nothing.
@@ -113,7 +123,7 @@ pub fn quote(word: &str) -> String {
         return word.to_string();
     }
     let mut out = String::from("\"");
-    for c in word.chars() {
+    for (i, c) in word.chars().enumerate() {
         match c {
             '"' | '\\' | '$' => {
                 out.push('\\');
@@ -123,6 +133,9 @@ pub fn quote(word: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\x1b' => out.push_str("\\e"),
+            // A `~` first inside the quotes would be a home directory (tmux's args_escape
+            // escapes it too).
+            '~' if i == 0 => out.push_str("\\~"),
             BLOCK | CONT => {}
             c => out.push(c),
         }
@@ -302,40 +315,27 @@ impl Lexer<'_, '_> {
     }
 
     /// One word: up to a blank, `;`, `}` or the end of the line, quotes and escapes inside.
+    /// A `~` is a home directory where tmux's `yylex_token` expands it: first in the word,
+    /// or first after a quote opened or closed (its `last != state`), never in single quotes.
     fn word(&mut self) -> Result<String, String> {
         let mut word = String::new();
-        if self.chars.peek() == Some(&'~') {
-            self.chars.next();
-            // tmux's yylex_token_tilde: a user name up to `/`, a blank or a quote; none is
-            // $HOME, an unknown user is a syntax error.
-            let mut name = String::new();
-            while let Some(c) = self.chars.peek().copied() {
-                if "/ \t\n\"'".contains(c) {
-                    break;
-                }
-                if name.len() >= MAX_USER_NAME {
-                    return Err("user name is too long".into());
-                }
-                name.push(c);
-                self.chars.next();
-            }
-            if name.is_empty() {
-                word.push_str(&(self.env)("HOME").unwrap_or_default());
-            } else {
-                let home = (self.env)(&format!("~{name}")).ok_or("syntax error")?;
-                word.push_str(&home);
-            }
-        }
+        let mut last = Quoting::Start;
         while let Some(c) = self.chars.peek().copied() {
             match c {
                 ' ' | '\t' | '\r' | '\n' | ';' | '}' => break,
                 '\'' => {
                     self.chars.next();
-                    self.single_quoted(&mut word)?;
+                    self.single_quoted(&mut word, &mut last)?;
+                    continue;
                 }
                 '"' => {
                     self.chars.next();
-                    self.double_quoted(&mut word)?;
+                    self.double_quoted(&mut word, &mut last)?;
+                    continue;
+                }
+                '~' if last != Quoting::None => {
+                    self.chars.next();
+                    self.tilde(&mut word)?;
                 }
                 '\\' => {
                     self.chars.next();
@@ -350,33 +350,64 @@ impl Lexer<'_, '_> {
                 }
                 BLOCK => {
                     self.chars.next();
+                    continue;
                 }
                 CONT => {
                     self.chars.next();
                     self.line += 1;
+                    continue;
                 }
                 c => {
                     self.chars.next();
                     word.push(c);
                 }
             }
+            last = Quoting::None;
         }
         Ok(word)
     }
 
-    fn single_quoted(&mut self, word: &mut String) -> Result<(), String> {
+    /// tmux's yylex_token_tilde: a user name up to `/`, a blank or a quote; none is $HOME, an
+    /// unknown user is a syntax error.
+    fn tilde(&mut self, word: &mut String) -> Result<(), String> {
+        let mut name = String::new();
+        while let Some(c) = self.chars.peek().copied() {
+            if "/ \t\n\"'".contains(c) {
+                break;
+            }
+            if name.len() >= MAX_USER_NAME {
+                return Err("user name is too long".into());
+            }
+            name.push(c);
+            self.chars.next();
+        }
+        if name.is_empty() {
+            word.push_str(&(self.env)("HOME").unwrap_or_default());
+        } else {
+            let home = (self.env)(&format!("~{name}")).ok_or("syntax error")?;
+            word.push_str(&home);
+        }
+        Ok(())
+    }
+
+    /// Inside `'...'`: every character as it is. `last` becomes single-quoted once one is.
+    fn single_quoted(&mut self, word: &mut String, last: &mut Quoting) -> Result<(), String> {
         loop {
             match self.chars.next() {
                 Some('\'') => return Ok(()),
                 Some(BLOCK) => {}
                 Some(CONT) => self.line += 1,
-                Some(ch) => word.push(ch),
+                Some(ch) => {
+                    word.push(ch);
+                    *last = Quoting::Single;
+                }
                 None => return Err("syntax error: unterminated quote".into()),
             }
         }
     }
 
-    fn double_quoted(&mut self, word: &mut String) -> Result<(), String> {
+    /// Inside `"..."`: escapes, variables and a first `~` expanded.
+    fn double_quoted(&mut self, word: &mut String, last: &mut Quoting) -> Result<(), String> {
         loop {
             match self.chars.next() {
                 Some('"') => return Ok(()),
@@ -385,11 +416,16 @@ impl Lexer<'_, '_> {
                     None => return Err("syntax error: unterminated quote".into()),
                 },
                 Some('$') => self.variable(word),
-                Some(BLOCK) => {}
-                Some(CONT) => self.line += 1,
+                Some('~') if *last != Quoting::Double => self.tilde(word)?,
+                Some(BLOCK) => continue,
+                Some(CONT) => {
+                    self.line += 1;
+                    continue;
+                }
                 Some(ch) => word.push(ch),
                 None => return Err("syntax error: unterminated quote".into()),
             }
+            *last = Quoting::Double;
         }
     }
 
@@ -607,6 +643,26 @@ mod tests {
                 "a~b",
                 "$X",
                 "/home/u"
+            ])]
+        );
+        // `~` first after a quote opened or closed is a home too (tmux 3.3a's `last != state`:
+        // `yank="~/y.sh"`), not after other characters, never in single quotes.
+        assert_eq!(
+            parse_line(
+                "x y=\"~/a\" \"~\" \"a~\" '~' 'q'~/b \"\"~ \"a\"~ b\"~/c\"",
+                &env
+            )
+            .unwrap(),
+            vec![argv(&[
+                "x",
+                "y=/home/u/a",
+                "/home/u",
+                "a~",
+                "~",
+                "q/home/u/b",
+                "/home/u",
+                "a/home/u",
+                "b/home/u/c"
             ])]
         );
         // A name does not start with a digit: `$2` in a shell or awk program stays as written

@@ -300,6 +300,27 @@ fn tilde_user_as_tmux() {
     );
 }
 
+/// `~` right after a quote opens or closes is a home directory too (tmux's lexer expands it
+/// wherever no character was read since the quoting changed): `yank="~/.tmux/yank.sh"` in
+/// samoshkin/tmux-config; not after other characters, not in single quotes. Each server has
+/// its own HOME, so the values are compared through formats.
+#[test]
+fn tilde_after_a_quote_as_tmux() {
+    same_with_config(
+        "set -g @h \"$HOME/x\"\nset -g @a \"~/x\"\nyank=\"~/y\"\nset -g @y \"$yank\"\n\
+         set -g @b \"a~\"\nset -g @c '~/z'\nset -g @d \"\"~\nset -g @e 'q'~\n",
+        &[
+            &["new-session", "-d"],
+            &[
+                "display",
+                "-p",
+                "#{==:#{@a},#{@h}} #{@b} #{@c} #{m:/*/y,#{@y}} #{m:/*,#{@d}} #{m:q/*,#{@e}}",
+            ],
+            &["show-environment", "-g", "yank"],
+        ],
+    );
+}
+
 /// Several `-e` on one command all count (new-session, new-window, split-window, respawn-pane).
 #[test]
 fn several_environment_flags_as_tmux() {
