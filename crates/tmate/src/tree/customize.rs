@@ -132,6 +132,15 @@ impl Place {
     }
 }
 
+/// The format context of the mode's session, window and pane.
+fn format_ctx((session, window, pane): (u32, u32, u32)) -> Ctx {
+    Ctx {
+        session,
+        window,
+        pane,
+    }
+}
+
 /// What a key item's field line is.
 const FIELDS: [&str; 3] = ["Command", "Note", "Repeat"];
 
@@ -185,11 +194,7 @@ impl TreeMode {
         let Some((sid, idx, pane)) = self.customize_at(st) else {
             return;
         };
-        let ctx = Ctx {
-            session: sid,
-            window: idx,
-            pane,
-        };
+        let ctx = format_ctx((sid, idx, pane));
         let groups: [Vec<Place>; 3] = [
             vec![Place::Server],
             vec![Place::GlobalSession, Place::Session(sid)],
@@ -904,13 +909,8 @@ fn option_preview(
     let Some((held, owner)) = place.lookup(st, name) else {
         return;
     };
-    let Some((sid, idx, pane)) = mode.customize_at(st) else {
+    let Some(ctx) = mode.customize_at(st).map(format_ctx) else {
         return;
-    };
-    let ctx = Ctx {
-        session: sid,
-        window: idx,
-        pane,
     };
     let d = Style::default();
     let def: Option<&Def> = options::TABLE.iter().find(|d| d.name == name);
