@@ -47,8 +47,7 @@ pub fn spawn_pane(
     let mut term = tmate_term::PaneTerm::new(sx.max(1), sy.max(1), history);
     term.set_alternate_screen(alternate);
     term.set_scroll_on_clear(scroll_on_clear);
-    let mut pane = new_pane(id, term, started, command, cwd);
-    pane.shell = default_shell(state, session);
+    let pane = new_pane(id, term, started, command, cwd);
     state.panes.insert(id, pane);
     Ok(id)
 }
@@ -98,7 +97,7 @@ fn new_pane(
         dead: None,
         command: command.map(str::to_string),
         start_command: String::new(),
-        shell: String::new(),
+        shell: started.shell,
         cwd: cwd.to_string(),
         generation: started.generation,
         modes: Vec::new(),
@@ -137,6 +136,7 @@ pub(crate) fn adopt_pane(
         master,
         pid,
         generation,
+        shell: String::new(),
     };
     state
         .panes
@@ -182,7 +182,6 @@ pub fn respawn_pane(
         .ok_or("no pane")?;
     let started = start_process(shared, state, pane, sid, command, cwd, sx, sy)?;
     let history = history_limit(state, sid);
-    let shell = default_shell(state, sid);
     let mut modes = 0;
     if let Some(p) = state.panes.get_mut(&pane) {
         // A fresh screen: tmux resets the pane's modes (copy mode ends).
@@ -196,7 +195,7 @@ pub fn respawn_pane(
         p.pid = started.pid;
         p.dead = None;
         p.command = command.map(str::to_string);
-        p.shell = shell;
+        p.shell = started.shell;
         p.cwd = cwd.to_string();
         p.generation = started.generation;
     }
@@ -219,6 +218,8 @@ struct Started {
     master: Option<std::os::fd::OwnedFd>,
     pid: Option<i32>,
     generation: u64,
+    /// The shell it was started with (`Pane::shell`); empty for a program started elsewhere.
+    shell: String,
 }
 
 /// Longest a pane's reader keeps the server's thread during a flood before letting the
@@ -245,7 +246,8 @@ fn start_process(
     sy: u16,
 ) -> Result<Started, String> {
     let generation = next_generation();
-    let cmd = pane_command(state, id, session, command, cwd);
+    let shell = default_shell(state, session);
+    let cmd = pane_command(state, id, session, &shell, command, cwd);
     let program = start_on_pty(cmd, sx, sy).map_err(|e| format!("create pane failed: {e}"))?;
     let PtyProgram {
         input,
@@ -264,6 +266,7 @@ fn start_process(
         master,
         pid,
         generation,
+        shell,
     })
 }
 
@@ -329,12 +332,12 @@ fn pane_command(
     state: &State,
     id: u32,
     session: u32,
+    shell: &str,
     command: Option<&str>,
     cwd: &str,
 ) -> pty_process::Command {
-    let shell = default_shell(state, session);
     let base = shell.rsplit('/').next().unwrap_or("sh").to_string();
-    let mut cmd = pty_process::Command::new(&shell);
+    let mut cmd = pty_process::Command::new(shell);
     cmd = match command {
         Some(c) => cmd.arg("-c").arg(c),
         // tmux starts the default shell as a login shell: argv[0] "-sh".
@@ -757,6 +760,7 @@ mod tests {
             master: Some(writer),
             pid: None,
             generation: 0,
+            shell: String::new(),
         };
         let pane = new_pane(0, PaneTerm::new(10, 5, 10), started, None, "");
         (pane, reader, rx)

@@ -57,9 +57,8 @@ pub struct ClientInfo {
     pub stdin: Option<Arc<Vec<u8>>>,
     /// The key whose binding runs the commands (the message log's `key K:`).
     pub key: Option<tmate_proto::KeyCode>,
-    /// A command client's process (its peer credentials), named `client-PID` in the message
-    /// log as tmux names it.
-    pub pid: Option<u32>,
+    /// A command client's name in the message log ([`command_client_name`]).
+    pub name: Option<String>,
 }
 
 /// The locked model; on release, its effects reach the panes' processes.
@@ -452,6 +451,19 @@ fn client_lost(shared: &Arc<Shared>) {
     }
 }
 
+/// A command client's name, as tmux names a client: the terminal on its standard input when it
+/// has one, else `client-PID` (the pid from the socket's peer credentials). Read once, when
+/// the client connects.
+pub(crate) fn command_client_name(stream: &UnixStream, tty: bool) -> Option<String> {
+    let pid = stream.peer_cred().ok()?.pid()?;
+    let terminal = tty
+        .then(|| std::fs::read_link(format!("/proc/{pid}/fd/0")).ok())
+        .flatten()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| p.starts_with("/dev/"));
+    Some(terminal.unwrap_or_else(|| format!("client-{pid}")))
+}
+
 async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
     match accept_opening(&shared, &mut stream).await {
         Accepted::Ours => {}
@@ -461,12 +473,6 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         }
         Accepted::Refused => return,
     }
-    // The message log names a command client by its process, as tmux (`client-PID`).
-    let pid = stream
-        .peer_cred()
-        .ok()
-        .and_then(|c| c.pid())
-        .and_then(|p| u32::try_from(p).ok());
     let first = tokio::time::timeout(CLIENT_OPENING, wire::read_frame(&mut stream)).await;
     let Ok(Ok(Some((kind::COMMAND, payload)))) = first else {
         return;
@@ -515,7 +521,7 @@ async fn handle_client(shared: Arc<Shared>, mut stream: UnixStream) {
         relay: false,
         stdin,
         key: None,
-        pid,
+        name: command_client_name(&stream, tty),
     };
     if control > 0 {
         crate::control::run(&shared, stream, info, argv, control).await;

@@ -891,16 +891,7 @@ impl State {
         if let Some(c) = info.attached.and_then(|id| self.clients.get(&id)) {
             return Some(c.name.clone());
         }
-        let pid = info.pid?;
-        // A command client on a terminal is named by it, as tmux names a client by the
-        // terminal it identifies (its standard input's).
-        let terminal = info
-            .tty
-            .then(|| std::fs::read_link(format!("/proc/{pid}/fd/0")).ok())
-            .flatten()
-            .map(|p| p.to_string_lossy().into_owned())
-            .filter(|p| p.starts_with("/dev/"));
-        Some(terminal.unwrap_or_else(|| format!("client-{pid}")))
+        info.name.clone()
     }
 
     /// An option's value for a window of a session: local, then global (tmux's parent chain).

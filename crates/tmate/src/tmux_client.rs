@@ -128,12 +128,12 @@ pub async fn serve(shared: &Arc<Shared>, mut stream: UnixStream, opening: [u8; H
         relay: false,
         stdin,
         key: None,
-        pid: sink
-            .stream
-            .peer_cred()
-            .ok()
-            .and_then(|c| c.pid())
-            .and_then(|p| u32::try_from(p).ok()),
+        // Named by the terminal it identified (MSG_IDENTIFY_TTYNAME), as tmux names it.
+        name: if request.tty.is_empty() {
+            crate::server::command_client_name(&sink.stream, false)
+        } else {
+            Some(request.tty.clone())
+        },
     };
     if crate::server::run_command_client(shared, &info, &request.argv, &mut sink)
         .await

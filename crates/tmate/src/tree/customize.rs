@@ -132,6 +132,11 @@ impl Place {
     }
 }
 
+/// The table's entry for an option named exactly (`None` for a user option).
+fn table_def(name: &str) -> Option<&'static Def> {
+    options::TABLE.iter().find(|d| d.name == name)
+}
+
 /// The format context of the mode's session, window and pane.
 fn format_ctx((session, window, pane): (u32, u32, u32)) -> Ctx {
     Ctx {
@@ -152,7 +157,6 @@ enum Pending {
         name: String,
         /// `None` for an array: the first free index.
         index: Option<u32>,
-        array: bool,
     },
     Command(String, KeyCode),
     Note(String, KeyCode),
@@ -280,7 +284,7 @@ impl TreeMode {
         name: &str,
         value: &str,
     ) {
-        let def = options::TABLE.iter().find(|d| d.name == name);
+        let def = table_def(name);
         if def.is_some_and(|d| d.kind == OptionKind::Hook) {
             return;
         }
@@ -493,7 +497,7 @@ impl TreeMode {
         global: bool,
         pane: bool,
     ) -> After {
-        let def = options::TABLE.iter().find(|d| d.name == name);
+        let def = table_def(name);
         let array = def.is_some_and(|d| d.kind == OptionKind::Array);
         let pane = pane && def.is_none_or(|d| d.pane);
         let target = match self.customize_at(st) {
@@ -554,7 +558,6 @@ impl TreeMode {
             place: target,
             name: name.to_string(),
             index,
-            array,
         });
         self.prompt(&prompt, &value, ModePrompt::Customize, false)
     }
@@ -593,7 +596,7 @@ impl TreeMode {
     /// make the change (an option), or the change made (a binding).
     pub(super) fn customize_answer(
         &mut self,
-        st: &mut State,
+        st: &State,
         answer: &str,
     ) -> Result<Vec<Vec<String>>, String> {
         let Some(pending) = self.customize.pending.take() else {
@@ -603,12 +606,8 @@ impl TreeMode {
             return Ok(Vec::new());
         }
         match pending {
-            Pending::Option {
-                place,
-                name,
-                index,
-                array,
-            } => {
+            Pending::Option { place, name, index } => {
+                let array = table_def(&name).is_some_and(|d| d.kind == OptionKind::Array);
                 let mut args = place.set_args();
                 let name = match (array, index) {
                     (true, Some(i)) => format!("{name}[{i}]"),
@@ -653,7 +652,7 @@ impl TreeMode {
     /// change here.
     pub(super) fn customize_change(
         &mut self,
-        st: &mut State,
+        st: &State,
         reset: bool,
         tagged: bool,
     ) -> Vec<Vec<String>> {
@@ -913,7 +912,7 @@ fn option_preview(
         return;
     };
     let d = Style::default();
-    let def: Option<&Def> = options::TABLE.iter().find(|d| d.name == name);
+    let def = table_def(name);
     let help = super::option_help::help(name);
     let unit = help.and_then(|(_, u)| u);
     let (space, unit) = (if unit.is_some() { " " } else { "" }, unit.unwrap_or(""));

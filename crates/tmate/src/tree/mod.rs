@@ -487,27 +487,25 @@ fn run_commands(
     ctx: &ClientInfo,
     commands: Result<Vec<Vec<String>>, String>,
 ) {
+    let r = match commands {
+        Ok(cmds) if cmds.is_empty() => return,
+        Ok(cmds) => crate::cmd::run_list(shared, st, ctx, &cmds),
+        Err(e) => CmdResult::error(e),
+    };
+    if r.kill_server {
+        shared.shutdown.notify_one();
+    }
+    if let Some(err) = r.err.lines().next()
+        && let Some(c) = ctx.attached.and_then(|id| st.clients.get(&id))
     {
-        let r = match commands {
-            Ok(cmds) if cmds.is_empty() => return,
-            Ok(cmds) => crate::cmd::run_list(shared, st, ctx, &cmds),
-            Err(e) => CmdResult::error(e),
-        };
-        if r.kill_server {
-            shared.shutdown.notify_one();
-        }
-        if let Some(err) = r.err.lines().next()
-            && let Some(c) = ctx.attached.and_then(|id| st.clients.get(&id))
-        {
-            let mut chars = err.chars();
-            let text: String = chars
-                .next()
-                .map(|c| c.to_uppercase().chain(chars).collect())
-                .unwrap_or_default();
-            let _ = c
-                .events
-                .try_send(crate::state::ClientEvent::Message(text, 750));
-        }
+        let mut chars = err.chars();
+        let text: String = chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default();
+        let _ = c
+            .events
+            .try_send(crate::state::ClientEvent::Message(text, 750));
     }
 }
 
